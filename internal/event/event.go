@@ -1,0 +1,44 @@
+// Package event defines what happened in a tenant, as one shape shared by the
+// realtime feed, webhooks and (later) the routing engine. Events are written to the
+// events table (the outbox) in the same transaction as the change they describe,
+// then published on the bus for every node.
+package event
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Event is one thing that happened in a tenant.
+type Event struct {
+	// Seq orders the tenant's events; clients resume the realtime feed from it.
+	Seq      int64           `json:"seq"`
+	ID       string          `json:"id"`
+	TenantID string          `json:"tenant_id"`
+	Type     string          `json:"type"`
+	Data     json.RawMessage `json:"data"`
+	At       time.Time       `json:"at"`
+}
+
+// Type names, kept in one place so webhook subscriptions can be validated.
+const (
+	UserCreated           = "user.created"
+	UserUpdated           = "user.updated"
+	AgentPresenceChanged  = "agent.presence_changed"
+	APIKeyCreated         = "api_key.created"
+	APIKeyRevoked         = "api_key.revoked"
+	WebhookEndpointChange = "webhook_endpoint.changed"
+	WebhookPing           = "webhook.ping"
+)
+
+// Types lists every event type a webhook may subscribe to.
+var Types = []string{
+	UserCreated, UserUpdated, AgentPresenceChanged, APIKeyCreated, APIKeyRevoked,
+	WebhookEndpointChange, WebhookPing,
+}
+
+// Subject is the bus subject a tenant's events travel on.
+func Subject(tenantID string) string { return "switchboard.events." + tenantID }
+
+// SubjectAll matches every tenant's events.
+const SubjectAll = "switchboard.events.*"

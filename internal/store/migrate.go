@@ -1,0 +1,131 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed migrations
+var migrationFiles embed.FS
+
+// ErrSchemaTooNew is returned when the database was migrated by a newer binary than
+// this one: running old code on a new schema could corrupt data, so we refuse.
+var ErrSchemaTooNew = errors.New("database schema is newer than this binary")
+
+// Migration is one numbered schema change.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations lists the engine's migrations in order.
+func Migrations(engine Engine) ([]Migration, error) {
+	dir := path.Join("migrations", string(engine))
+	entries, err := fs.ReadDir(migrationFiles, dir)
+	if err != nil {
+		return nil, fmt.Errorf("read migrations: %w", err)
+	}
+	var out []Migration
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".sql") {
+			continue
+		}
+		num, rest, ok := strings.Cut(strings.TrimSuffix(name, ".sql"), "_")
+		if !ok {
+			return nil, fmt.Errorf("migration %s: name must be NNNN_name.sql", name)
+		}
+		v, err := strconv.Atoi(num)
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: %w", name, err)
+		}
+		body, err := fs.ReadFile(migrationFiles, path.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("migration %s: %w", name, err)
+		}
+		out = append(out, Migration{Version: v, Name: rest, SQL: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	for i, m := range out {
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("migrations must be numbered 1, 2, 3…: found %d at position %d", m.Version, i+1)
+		}
+	}
+	return out, nil
+}
+
+// SchemaVersion reports the highest migration applied, 0 for an empty database.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var v int
+	err := db.write.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return v, nil
+}
+
+// Migrate applies every migration the database lacks, each in its own transaction,
+// and returns how many it applied. It refuses a schema newer than the binary.
+func (db *DB) Migrate(ctx context.Context) (int, error) {
+	all, err := Migrations(db.engine)
+	if err != nil {
+		return 0, err
+	}
+	current, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if current > len(all) {
+		return 0, fmt.Errorf("%w: database is at version %d, this binary knows %d; upgrade the binary", ErrSchemaTooNew, current, len(all))
+	}
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("migrate: %w", err)
+	}
+	defer conn.Close()
+	if db.engine == Postgres {
+		// Nodes starting together must not migrate twice; the lock serialises them
+		// and the second finds nothing left to do.
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(727161)`); err != nil {
+			return 0, fmt.Errorf("migrate: lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(727161)`)
+		if err := conn.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+			return 0, fmt.Errorf("read schema version: %w", err)
+		}
+	}
+	applied := 0
+	for _, m := range all[current:] {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return applied, fmt.Errorf("migration %d: %w", m.Version, err)
+		}
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			tx.Rollback()
+			return applied, fmt.Errorf("migration %d (%s): %w", m.Version, m.Name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
+			m.Version, m.Name, time.Now().UnixMicro()); err != nil {
+			tx.Rollback()
+			return applied, fmt.Errorf("record migration %d: %w", m.Version, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return applied, fmt.Errorf("commit migration %d: %w", m.Version, err)
+		}
+		applied++
+	}
+	return applied, nil
+}

@@ -1,0 +1,205 @@
+// Package store keeps Switchboard's durable state in SQL. One package serves both
+// engines: SQLite (the embedded default, pure Go) and PostgreSQL (for scale-out).
+// Queries are written once, in the subset of SQL both engines share ($n parameters,
+// RETURNING, ON CONFLICT); what differs lives in the per-engine migrations. Times are
+// stored as Unix microseconds (BIGINT) so ordering and comparison behave the same on
+// both. The shared suite in storetest proves the two engines agree.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+)
+
+// Engine names a SQL engine.
+type Engine string
+
+// The engines Switchboard runs on.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// ErrNotFound is returned when a row does not exist or belongs to another tenant;
+// the two are deliberately indistinguishable.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a write would break a uniqueness rule.
+var ErrConflict = errors.New("conflict")
+
+// querier is what both *sql.DB and *sql.Tx offer; Store methods run on either.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// DB is an open database: the pools and the engine they speak.
+type DB struct {
+	engine Engine
+	// write takes every write. On SQLite it holds a single connection, since SQLite
+	// admits one writer at a time and queueing in Go beats retrying on SQLITE_BUSY.
+	write *sql.DB
+	// read serves plain reads; on SQLite (WAL) several readers run beside the writer.
+	read *sql.DB
+	Store
+}
+
+// Store runs Switchboard's queries, either on the pools or inside one transaction.
+type Store struct {
+	engine Engine
+	w, r   querier
+	tx     *sql.Tx
+}
+
+// Open connects to the database named by dsn: a postgres:// URL, or a path (or
+// "sqlite:" path) to a SQLite file; empty means dataDir/switchboard.db. It does not
+// migrate; call Migrate.
+func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return openPostgres(ctx, dsn)
+	}
+	path := strings.TrimPrefix(dsn, "sqlite:")
+	if path == "" {
+		if err := os.MkdirAll(dataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data dir: %w", err)
+		}
+		path = filepath.Join(dataDir, "switchboard.db")
+	}
+	return openSQLite(ctx, path)
+}
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	write, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	read, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	read.SetMaxOpenConns(8)
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return newDB(SQLite, write, read), nil
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	pool, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	pool.SetMaxOpenConns(32)
+	pool.SetMaxIdleConns(16)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres: %w (is PostgreSQL running? start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)", err)
+	}
+	return newDB(Postgres, pool, pool), nil
+}
+
+func newDB(engine Engine, write, read *sql.DB) *DB {
+	return &DB{engine: engine, write: write, read: read, Store: Store{engine: engine, w: write, r: read}}
+}
+
+// Engine reports which SQL engine this is.
+func (db *DB) Engine() Engine { return db.engine }
+
+// SQL returns the pool that takes writes, for libraries (the job queue) that need
+// a *sql.DB of their own.
+func (db *DB) SQL() *sql.DB { return db.write }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// InTx runs fn inside one transaction: everything fn writes through s, and through
+// tx (for the job queue's transactional enqueue), commits or rolls back together.
+func (db *DB) InTx(ctx context.Context, fn func(s *Store, tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	s := &Store{engine: db.engine, w: tx, r: tx, tx: tx}
+	if err := fn(s, tx); err != nil {
+		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
+			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Engine reports which SQL engine the store speaks.
+func (s *Store) Engine() Engine { return s.engine }
+
+// micros turns a time into the stored form; the zero time is stored as 0.
+func micros(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+// fromMicros turns the stored form back into a UTC time; 0 is the zero time.
+func fromMicros(us int64) time.Time {
+	if us == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(us).UTC()
+}
+
+// nullMicros is micros for optional times: the zero time becomes NULL.
+func nullMicros(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
+}
+
+// isUniqueViolation reports whether err is a uniqueness failure on either engine.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "UNIQUE constraint failed") || // SQLite
+		strings.Contains(msg, "SQLSTATE 23505") // PostgreSQL unique_violation
+}
+
+// notFound maps sql.ErrNoRows to ErrNotFound and wraps anything else.
+func notFound(what string, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
