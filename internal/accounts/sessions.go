@@ -1,0 +1,91 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/switchboard-cx/switchboard/internal/auth"
+	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// SignedIn is the outcome of a sign-in or a session lookup.
+type SignedIn struct {
+	Tenant tenant.Tenant
+	User   tenant.User
+	// Token goes into the cookie; it is set only by Login.
+	Token string
+}
+
+// Login checks a user's password and opens a session.
+func (s *Service) Login(ctx context.Context, slug, email, password, userAgent string) (SignedIn, error) {
+	t, err := s.db.TenantBySlug(ctx, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		auth.BurnPasswordCheck(password)
+		return SignedIn{}, ErrBadCredentials
+	}
+	if err != nil {
+		return SignedIn{}, err
+	}
+	email, _ = tenant.NormalizeEmail(email)
+	u, err := s.db.UserByEmail(ctx, t.ID, email)
+	if errors.Is(err, store.ErrNotFound) {
+		auth.BurnPasswordCheck(password)
+		return SignedIn{}, ErrBadCredentials
+	}
+	if err != nil {
+		return SignedIn{}, err
+	}
+	ok, err := auth.CheckPassword(u.PasswordHash, password)
+	if err != nil {
+		return SignedIn{}, fmt.Errorf("check password of %s: %w", u.ID, err)
+	}
+	if !ok || u.Disabled {
+		return SignedIn{}, ErrBadCredentials
+	}
+	token, hash := auth.NewSessionToken()
+	now := s.clock.Now()
+	sess := tenant.Session{TenantID: t.ID, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL), LastSeenAt: now}
+	if err := s.db.CreateSession(ctx, hash, sess, userAgent); err != nil {
+		return SignedIn{}, err
+	}
+	s.log.Info("signed in", "tenant_id", t.ID, "user_id", u.ID)
+	return SignedIn{Tenant: t, User: u, Token: token}, nil
+}
+
+// Session returns who holds the session token, extending the session's life.
+func (s *Service) Session(ctx context.Context, token string) (SignedIn, error) {
+	hash := auth.HashToken(token)
+	now := s.clock.Now()
+	sess, err := s.db.Session(ctx, hash, now)
+	if errors.Is(err, store.ErrNotFound) {
+		return SignedIn{}, ErrUnauthenticated
+	}
+	if err != nil {
+		return SignedIn{}, err
+	}
+	u, err := s.db.User(ctx, sess.TenantID, sess.UserID)
+	if errors.Is(err, store.ErrNotFound) || u.Disabled {
+		return SignedIn{}, ErrUnauthenticated
+	}
+	if err != nil {
+		return SignedIn{}, err
+	}
+	t, err := s.db.Tenant(ctx, sess.TenantID)
+	if err != nil {
+		return SignedIn{}, err
+	}
+	// Extend at most every few minutes, not on every request.
+	if now.Sub(sess.LastSeenAt) > SessionTTL/100 {
+		if err := s.db.TouchSession(ctx, hash, now, now.Add(SessionTTL)); err != nil {
+			return SignedIn{}, err
+		}
+	}
+	return SignedIn{Tenant: t, User: u}, nil
+}
+
+// Logout ends the session holding token.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	return s.db.DeleteSession(ctx, auth.HashToken(token))
+}

@@ -1,0 +1,150 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/switchboard-cx/switchboard/internal/auth"
+	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// NewUser is what an admin gives to add a person.
+type NewUser struct {
+	Email    string      `json:"email"`
+	Name     string      `json:"name"`
+	Role     tenant.Role `json:"role"`
+	Password string      `json:"password"`
+}
+
+// UserPatch changes some of a user's fields; nil fields stay as they are.
+type UserPatch struct {
+	Name     *string      `json:"name"`
+	Role     *tenant.Role `json:"role"`
+	Disabled *bool        `json:"disabled"`
+}
+
+// CreateUser adds a person to the actor's tenant.
+func (s *Service) CreateUser(ctx context.Context, a Actor, in NewUser) (tenant.User, error) {
+	var u tenant.User
+	err := s.out.Do(ctx, func(tx *outbox.Tx) error {
+		var err error
+		u, err = s.createUser(ctx, tx, a, in)
+		return err
+	})
+	return u, err
+}
+
+func (s *Service) createUser(ctx context.Context, tx *outbox.Tx, a Actor, in NewUser) (tenant.User, error) {
+	email, err := tenant.NormalizeEmail(in.Email)
+	if err != nil {
+		return tenant.User{}, err
+	}
+	name := strings.TrimSpace(in.Name)
+	if name == "" {
+		return tenant.User{}, &tenant.FieldError{Field: "name", Reason: "is required"}
+	}
+	if !in.Role.Valid() {
+		return tenant.User{}, &tenant.FieldError{Field: "role", Reason: "must be admin, supervisor, agent or expert"}
+	}
+	hash, err := auth.HashPassword(in.Password)
+	if errors.Is(err, auth.ErrWeakPassword) {
+		return tenant.User{}, &tenant.FieldError{Field: "password", Reason: err.Error()}
+	}
+	if err != nil {
+		return tenant.User{}, err
+	}
+	now := s.clock.Now()
+	u := tenant.User{ID: ids.New(), TenantID: a.TenantID, Email: email, Name: name, Role: in.Role,
+		Presence: tenant.PresenceOffline, PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
+	if err := tx.CreateUser(ctx, u); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return u, &tenant.FieldError{Field: "email", Reason: "a user with this email already exists"}
+		}
+		return u, err
+	}
+	if err := audit(ctx, tx, a, now, "user.create", "user", u.ID, map[string]any{"email": u.Email, "role": u.Role}); err != nil {
+		return u, err
+	}
+	_, err = tx.Emit(ctx, u.TenantID, event.UserCreated, u)
+	return u, err
+}
+
+// User returns one user of the tenant.
+func (s *Service) User(ctx context.Context, tenantID, id string) (tenant.User, error) {
+	return s.db.User(ctx, tenantID, id)
+}
+
+// Users lists the tenant's users.
+func (s *Service) Users(ctx context.Context, tenantID string, page store.Page) ([]tenant.User, error) {
+	return s.db.Users(ctx, tenantID, page)
+}
+
+// UpdateUser changes a user's name, role or disabled flag. Disabling a user ends
+// their sessions at once.
+func (s *Service) UpdateUser(ctx context.Context, a Actor, id string, p UserPatch) (tenant.User, error) {
+	var u tenant.User
+	err := s.out.Do(ctx, func(tx *outbox.Tx) error {
+		var err error
+		if u, err = tx.User(ctx, a.TenantID, id); err != nil {
+			return err
+		}
+		detail := map[string]any{}
+		if p.Name != nil {
+			if strings.TrimSpace(*p.Name) == "" {
+				return &tenant.FieldError{Field: "name", Reason: "must not be empty"}
+			}
+			u.Name, detail["name"] = strings.TrimSpace(*p.Name), strings.TrimSpace(*p.Name)
+		}
+		if p.Role != nil {
+			if !p.Role.Valid() {
+				return &tenant.FieldError{Field: "role", Reason: "must be admin, supervisor, agent or expert"}
+			}
+			u.Role, detail["role"] = *p.Role, *p.Role
+		}
+		if p.Disabled != nil {
+			u.Disabled, detail["disabled"] = *p.Disabled, *p.Disabled
+			if u.Disabled {
+				u.Presence = tenant.PresenceOffline
+				if err := tx.DeleteUserSessions(ctx, u.TenantID, u.ID); err != nil {
+					return err
+				}
+			}
+		}
+		u.UpdatedAt = s.clock.Now()
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		if err := audit(ctx, tx, a, u.UpdatedAt, "user.update", "user", u.ID, detail); err != nil {
+			return err
+		}
+		_, err = tx.Emit(ctx, u.TenantID, event.UserUpdated, u)
+		return err
+	})
+	return u, err
+}
+
+// SetPresence changes the actor's own presence and tells every connected desktop.
+func (s *Service) SetPresence(ctx context.Context, tenantID, userID string, p tenant.Presence) (tenant.User, error) {
+	if !p.Valid() {
+		return tenant.User{}, &tenant.FieldError{Field: "presence", Reason: "must be available, busy, away or offline"}
+	}
+	var u tenant.User
+	err := s.out.Do(ctx, func(tx *outbox.Tx) error {
+		var err error
+		if u, err = tx.User(ctx, tenantID, userID); err != nil {
+			return err
+		}
+		u.Presence, u.UpdatedAt = p, s.clock.Now()
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		_, err = tx.Emit(ctx, tenantID, event.AgentPresenceChanged, map[string]any{"user_id": u.ID, "presence": p})
+		return err
+	})
+	return u, err
+}

@@ -1,0 +1,86 @@
+// Package httpapi is Switchboard's HTTP face: the REST API under /api/v1, its
+// OpenAPI document, the realtime WebSocket, health and metrics, and the embedded
+// browser app. Handlers are thin: decode, call a domain service, encode.
+package httpapi
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/switchboard-cx/switchboard/internal/accounts"
+	"github.com/switchboard-cx/switchboard/internal/clock"
+	"github.com/switchboard-cx/switchboard/internal/store"
+)
+
+// Config tunes the HTTP layer.
+type Config struct {
+	MaxBodyBytes  int64   // largest request body accepted
+	RatePerSecond float64 // sustained requests per second per caller
+	RateBurst     int     // requests a caller may send at once
+	SecureCookies bool    // mark cookies Secure (serve behind HTTPS)
+}
+
+// DefaultConfig is what serve uses unless told otherwise.
+var DefaultConfig = Config{MaxBodyBytes: 1 << 20, RatePerSecond: 50, RateBurst: 100}
+
+// Checker reports whether a dependency is healthy, for /readyz.
+type Checker interface {
+	Healthy() error
+}
+
+// Deps are the services the API calls.
+type Deps struct {
+	DB       *store.DB
+	Accounts *accounts.Service
+	Webhooks Webhooks
+	Realtime Realtime
+	Bus      Checker
+	Clock    clock.Clock
+	Log      *slog.Logger
+	Metrics  prometheus.Registerer
+	Gatherer prometheus.Gatherer
+	Web      fs.FS // the built browser app
+}
+
+// API serves HTTP.
+type API struct {
+	Deps
+	db        *store.DB
+	accounts  *accounts.Service
+	clock     clock.Clock
+	log       *slog.Logger
+	cfg       Config
+	callers   *limiters
+	anonymous *limiters
+	metrics   metrics
+	ready     func(context.Context) error
+}
+
+// New returns the API.
+func New(d Deps, cfg Config) *API {
+	a := &API{
+		Deps: d, db: d.DB, accounts: d.Accounts, clock: d.Clock, log: d.Log, cfg: cfg,
+		callers:   newLimiters(cfg.RatePerSecond, cfg.RateBurst),
+		anonymous: newLimiters(1, 10),
+		metrics:   newMetrics(d.Metrics),
+	}
+	return a
+}
+
+// Handler returns the whole HTTP surface.
+func (a *API) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range a.routes() {
+		mux.Handle(rt.method+" "+rt.pattern, a.guard(rt))
+	}
+	a.mountOps(mux)
+	mux.Handle("/", a.webApp())
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeProblem(w, r, problem(http.StatusForbidden, "cross-origin", "cross-origin requests from browsers are refused"))
+	}))
+	return withRequestID(a.observe(csrf.Handler(a.limitBody(mux))))
+}

@@ -1,0 +1,104 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/switchboard-cx/switchboard/internal/accounts"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+type meResponse struct {
+	User   tenant.User   `json:"user"`
+	Tenant tenant.Tenant `json:"tenant"`
+}
+
+func (a *API) login(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Tenant   string `json:"tenant"`
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err := decode(r, &in); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	in2, err := a.accounts.Login(r.Context(), in.Tenant, in.Email, in.Password, r.UserAgent())
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: in2.Token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: a.cfg.SecureCookies || r.TLS != nil, MaxAge: int(accounts.SessionTTL.Seconds()),
+	})
+	writeJSON(w, http.StatusOK, meResponse{User: in2.User, Tenant: in2.Tenant})
+}
+
+func (a *API) logout(w http.ResponseWriter, r *http.Request) {
+	if p := caller(r); p.session != "" {
+		if err := a.accounts.Logout(r.Context(), p.session); err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (a *API) requestPasswordReset(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Tenant string `json:"tenant"`
+		Email  string `json:"email"`
+	}
+	if err := decode(r, &in); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	if err := a.accounts.RequestPasswordReset(r.Context(), in.Tenant, in.Email); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+func (a *API) confirmPasswordReset(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Token    string `json:"token"`
+		Password string `json:"password"`
+	}
+	if err := decode(r, &in); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	if err := a.accounts.ConfirmPasswordReset(r.Context(), in.Token, in.Password); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (a *API) me(w http.ResponseWriter, r *http.Request) {
+	p := caller(r)
+	if p.User == nil {
+		writeJSON(w, http.StatusOK, map[string]any{"tenant": p.Tenant, "api_key": p.Key})
+		return
+	}
+	writeJSON(w, http.StatusOK, meResponse{User: *p.User, Tenant: p.Tenant})
+}
+
+func (a *API) setPresence(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Presence tenant.Presence `json:"presence"`
+	}
+	if err := decode(r, &in); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	p := caller(r)
+	u, err := a.accounts.SetPresence(r.Context(), p.Tenant.ID, p.User.ID, in.Presence)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, u)
+}

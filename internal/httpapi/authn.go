@@ -1,0 +1,71 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/switchboard-cx/switchboard/internal/accounts"
+)
+
+// sessionCookie names the cookie that carries a browser's session token.
+const sessionCookie = "sb_session"
+
+// authenticate finds the caller from an API key (Authorization: Bearer sbk_…) or
+// the session cookie.
+func (a *API) authenticate(r *http.Request) (*principal, error) {
+	ctx := r.Context()
+	if h := r.Header.Get("Authorization"); h != "" {
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return nil, problem(http.StatusUnauthorized, "unauthenticated", "use Authorization: Bearer <API key>")
+		}
+		k, err := a.accounts.VerifyAPIKey(ctx, strings.TrimSpace(token))
+		if err != nil {
+			return nil, err
+		}
+		t, err := a.accounts.Tenant(ctx, k.TenantID)
+		if err != nil {
+			return nil, err
+		}
+		return &principal{Tenant: t, Key: &k}, nil
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, accounts.ErrUnauthenticated
+	}
+	in, err := a.accounts.Session(ctx, c.Value)
+	if err != nil {
+		return nil, err
+	}
+	return &principal{Tenant: in.Tenant, User: &in.User, session: c.Value}, nil
+}
+
+// guard wraps a route: authenticate (unless public), check the permission,
+// rate-limit per caller, and honour Idempotency-Key on POST.
+func (a *API) guard(rt route) http.Handler {
+	h := http.Handler(rt.handler)
+	if rt.public {
+		return a.limitByIP(h)
+	}
+	h = a.idempotent(h)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := a.authenticate(r)
+		if err != nil {
+			if errors.Is(err, accounts.ErrUnauthenticated) {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="switchboard"`)
+			}
+			a.writeError(w, r, err)
+			return
+		}
+		if !p.can(rt.perm) {
+			writeProblem(w, r, problem(http.StatusForbidden, "forbidden", "your role or API key scope does not allow this"))
+			return
+		}
+		if !a.allow(w, p.ID()) {
+			writeProblem(w, r, problem(http.StatusTooManyRequests, "rate-limited", "too many requests; retry after the time in Retry-After"))
+			return
+		}
+		h.ServeHTTP(w, r.WithContext(withPrincipal(r.Context(), p)))
+	})
+}

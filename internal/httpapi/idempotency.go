@@ -1,0 +1,72 @@
+package httpapi
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"net/http"
+
+	"github.com/switchboard-cx/switchboard/internal/store"
+)
+
+// idempotent makes a POST with an Idempotency-Key happen at most once per caller:
+// a retry with the same key and body gets the first answer again; the same key
+// with another body is refused. Server errors release the key so a retry can run.
+func (a *API) idempotent(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		key := r.Header.Get("Idempotency-Key")
+		if r.Method != http.MethodPost || key == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if len(key) > 255 {
+			writeProblem(w, r, problem(http.StatusBadRequest, "bad-parameter", "Idempotency-Key must be at most 255 characters"))
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
+		p := caller(r)
+		req := store.IdempotentRequest{TenantID: p.Tenant.ID, PrincipalID: p.ID(), Key: key, Method: r.Method,
+			Path: r.URL.Path, RequestHash: hex.EncodeToString(sum[:]), CreatedAt: a.clock.Now()}
+		prev, claimed, err := a.db.ClaimIdempotencyKey(r.Context(), req)
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		if !claimed {
+			switch {
+			case prev.RequestHash != req.RequestHash:
+				writeProblem(w, r, problem(http.StatusUnprocessableEntity, "idempotency-key-reused",
+					"this Idempotency-Key was used for a different request"))
+			case prev.StatusCode == 0:
+				w.Header().Set("Retry-After", "1")
+				writeProblem(w, r, problem(http.StatusConflict, "idempotency-in-progress",
+					"a request with this Idempotency-Key is still being processed"))
+			default:
+				w.Header().Set("Content-Type", prev.ContentType)
+				w.Header().Set("Idempotent-Replayed", "true")
+				w.WriteHeader(prev.StatusCode)
+				w.Write(prev.ResponseBody)
+			}
+			return
+		}
+		rec := &statusRecorder{ResponseWriter: w, body: &bytes.Buffer{}}
+		next.ServeHTTP(rec, r)
+		if rec.status >= 500 || rec.status == 0 {
+			if err := a.db.ReleaseIdempotencyKey(r.Context(), req.TenantID, req.PrincipalID, key); err != nil {
+				a.log.Error("release idempotency key", "err", err)
+			}
+			return
+		}
+		req.StatusCode, req.ContentType, req.ResponseBody = rec.status, rec.Header().Get("Content-Type"), rec.body.Bytes()
+		if err := a.db.CompleteIdempotencyKey(r.Context(), req); err != nil {
+			a.log.Error("complete idempotency key", "err", err)
+		}
+	})
+}

@@ -1,0 +1,62 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// decode reads one JSON object into v, refusing unknown fields and trailing data,
+// and says where the body is wrong.
+func decode(r *http.Request, v any) error {
+	ct := r.Header.Get("Content-Type")
+	if ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return problem(http.StatusUnsupportedMediaType, "unsupported-media-type", "send the body as application/json")
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &tooBig):
+			return err
+		case errors.Is(err, io.EOF):
+			return problem(http.StatusBadRequest, "bad-json", "the request body is empty; send a JSON object")
+		case errors.As(err, &syn):
+			return problem(http.StatusBadRequest, "bad-json", fmt.Sprintf("malformed JSON at byte %d", syn.Offset))
+		case errors.As(err, &typ):
+			p := problem(http.StatusUnprocessableEntity, "validation", fmt.Sprintf("field %q must be %s", typ.Field, typ.Type))
+			p.Errors = []FieldIssue{{Field: typ.Field, Reason: "must be " + typ.Type.String()}}
+			return p
+		case strings.HasPrefix(err.Error(), "json: unknown field"):
+			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			p := problem(http.StatusUnprocessableEntity, "validation", fmt.Sprintf("unknown field %q", field))
+			p.Errors = []FieldIssue{{Field: field, Reason: "is not a known field"}}
+			return p
+		default:
+			return problem(http.StatusBadRequest, "bad-json", "malformed JSON: "+err.Error())
+		}
+	}
+	if dec.More() {
+		return problem(http.StatusBadRequest, "bad-json", "the body must hold exactly one JSON object")
+	}
+	return nil
+}
+
+// writeJSON answers with v as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// list is the shape of every paginated answer.
+type list[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor"`
+}

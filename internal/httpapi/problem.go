@@ -1,0 +1,89 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/switchboard-cx/switchboard/internal/accounts"
+	"github.com/switchboard-cx/switchboard/internal/auth"
+	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// Problem is an RFC 9457 problem detail, the body of every error response.
+type Problem struct {
+	Type      string       `json:"type"`
+	Title     string       `json:"title"`
+	Status    int          `json:"status"`
+	Detail    string       `json:"detail,omitempty"`
+	Instance  string       `json:"instance,omitempty"`
+	RequestID string       `json:"request_id,omitempty"`
+	Errors    []FieldIssue `json:"errors,omitempty"`
+}
+
+// FieldIssue says which input field is wrong and why.
+type FieldIssue struct {
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+}
+
+// problem builds a problem for status; type is a stable, documented URI fragment.
+func problem(status int, kind, detail string) *Problem {
+	return &Problem{Type: "https://switchboard.dev/problems/" + kind, Title: http.StatusText(status), Status: status, Detail: detail}
+}
+
+func (p *Problem) Error() string { return p.Detail }
+
+// errorStatus is the one table that maps domain errors to HTTP answers. A record of
+// another tenant is ErrNotFound like a missing one, so ids cannot be probed.
+func toProblem(err error) *Problem {
+	var p *Problem
+	var fe *tenant.FieldError
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &p):
+		return p
+	case errors.As(err, &fe):
+		pr := problem(http.StatusUnprocessableEntity, "validation", fe.Error())
+		pr.Errors = []FieldIssue{{Field: fe.Field, Reason: fe.Reason}}
+		return pr
+	case errors.As(err, &tooBig):
+		return problem(http.StatusRequestEntityTooLarge, "too-large", "the request body is larger than the limit")
+	case errors.Is(err, store.ErrNotFound):
+		return problem(http.StatusNotFound, "not-found", "no such resource")
+	case errors.Is(err, store.ErrConflict):
+		return problem(http.StatusConflict, "conflict", "the resource already exists or changed meanwhile")
+	case errors.Is(err, accounts.ErrBadCredentials):
+		return problem(http.StatusUnauthorized, "bad-credentials", err.Error())
+	case errors.Is(err, accounts.ErrUnauthenticated):
+		return problem(http.StatusUnauthorized, "unauthenticated", "sign in or present an API key")
+	case errors.Is(err, auth.ErrInvalidToken):
+		return problem(http.StatusBadRequest, "invalid-token", "the link is invalid, already used or expired")
+	}
+	return nil
+}
+
+// writeError answers with the problem for err; unknown errors are logged and
+// become a 500 that reveals nothing of the cause.
+func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	p := toProblem(err)
+	if p == nil {
+		a.log.ErrorContext(r.Context(), "request failed", "err", err, "request_id", requestID(r.Context()), "route", r.Pattern)
+		p = problem(http.StatusInternalServerError, "internal", "something went wrong on our side; the request id helps us find it")
+	} else if p.Status >= 500 {
+		a.log.ErrorContext(r.Context(), "request failed", "err", err, "request_id", requestID(r.Context()))
+	}
+	writeProblem(w, r, p)
+}
+
+func writeProblem(w http.ResponseWriter, r *http.Request, p *Problem) {
+	cp := *p
+	cp.Instance, cp.RequestID = r.URL.Path, requestID(r.Context())
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(cp.Status)
+	if err := json.NewEncoder(w).Encode(cp); err != nil {
+		slog.Debug("write problem", "err", err)
+	}
+}

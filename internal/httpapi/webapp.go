@@ -1,0 +1,47 @@
+package httpapi
+
+import (
+	"errors"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+)
+
+// webApp serves the embedded browser app. Unknown paths get index.html so that
+// client-side routes (/desktop, /admin/webhooks) survive a reload.
+func (a *API) webApp() http.Handler {
+	files := http.FileServerFS(a.Web)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			writeProblem(w, r, problem(http.StatusMethodNotAllowed, "method-not-allowed", "this path only serves the web app"))
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			writeProblem(w, r, problem(http.StatusNotFound, "not-found", "no such API endpoint"))
+			return
+		}
+		name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
+		if name != "" {
+			if _, err := fs.Stat(a.Web, name); err == nil {
+				if strings.HasPrefix(name, "assets/") { // content-hashed names never change
+					w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+				}
+				files.ServeHTTP(w, r)
+				return
+			}
+		}
+		index, err := fs.ReadFile(a.Web, "index.html")
+		if errors.Is(err, fs.ErrNotExist) {
+			http.Error(w, "The web app is not built into this binary. Run `make web` (or `make run`), then rebuild.", http.StatusNotFound)
+			return
+		}
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Write(index)
+	})
+}
