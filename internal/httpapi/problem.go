@@ -31,7 +31,7 @@ type FieldIssue struct {
 
 // problem builds a problem for status; type is a stable, documented URI fragment.
 func problem(status int, kind, detail string) *Problem {
-	return &Problem{Type: "https://switchboard.dev/problems/" + kind, Title: http.StatusText(status), Status: status, Detail: detail}
+	return &Problem{Type: "urn:switchboard:problem:" + kind, Title: http.StatusText(status), Status: status, Detail: detail}
 }
 
 func (p *Problem) Error() string { return p.Detail }

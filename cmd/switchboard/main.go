@@ -1,0 +1,143 @@
+// Command switchboard runs the Switchboard customer interaction center.
+//
+//	switchboard serve [flags]     run a node (SQLite + embedded NATS by default)
+//	switchboard migrate [flags]   bring the database schema up to date and exit
+//	switchboard demo [flags]      create the demo tenant and print how to sign in
+//	switchboard version           print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/switchboard-cx/switchboard/internal/app"
+	"github.com/switchboard-cx/switchboard/internal/config"
+	"github.com/switchboard-cx/switchboard/internal/demo"
+	"github.com/switchboard-cx/switchboard/web"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	if err := run(os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "switchboard:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprint(os.Stderr, `Switchboard — a multi-modal customer interaction center.
+
+Usage:
+  switchboard serve [flags]     run the center (add --demo for the demo tenant)
+  switchboard migrate [flags]   bring the database schema up to date and exit
+  switchboard demo [flags]      create the demo tenant and print how to sign in
+  switchboard version           print the version
+
+Run "switchboard serve -h" for the flags; each has a SWITCHBOARD_* environment variable.
+`)
+}
+
+func run(args []string) error {
+	if len(args) == 0 {
+		usage()
+		return errors.New("no command given")
+	}
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "version", "--version", "-v":
+		fmt.Println("switchboard", version)
+		return nil
+	case "help", "-h", "--help":
+		usage()
+		return nil
+	case "serve", "migrate", "demo":
+	default:
+		usage()
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	cfg := config.Flag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.Finish(); err != nil {
+		return err
+	}
+	log := newLogger(cfg)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	switch cmd {
+	case "migrate":
+		db, err := app.Migrate(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		v, err := db.SchemaVersion(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("database (%s) is at schema version %d\n", db.Engine(), v)
+		return nil
+	case "demo":
+		cfg.Demo = true
+		a, err := app.Open(ctx, cfg, log, web.Dist())
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		return seedDemo(ctx, a, cfg)
+	}
+	return serve(ctx, cfg, log)
+}
+
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another switchboard running? choose another --addr)", cfg.Addr, err)
+	}
+	a, err := app.Open(ctx, cfg, log, web.Dist())
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer a.Close()
+	if cfg.Demo {
+		if err := seedDemo(ctx, a, cfg); err != nil {
+			return err
+		}
+	}
+	return a.Serve(ctx, ln)
+}
+
+func seedDemo(ctx context.Context, a *app.App, cfg *config.Config) error {
+	created, err := demo.Seed(ctx, a.DB, a.Accounts)
+	if err != nil {
+		return err
+	}
+	if created {
+		fmt.Println("  Created the demo tenant Northwind Bank.")
+	}
+	demo.PrintLogin(os.Stdout, cfg.BaseURL)
+	return nil
+}
+
+func newLogger(cfg *config.Config) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.LogLevel)) // checked by cfg.Finish
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogJSON {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

@@ -1,0 +1,154 @@
+// Package app assembles a Switchboard node from its configuration: storage, bus,
+// jobs, services and the HTTP server, started in order and stopped in reverse.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/switchboard-cx/switchboard/internal/accounts"
+	"github.com/switchboard-cx/switchboard/internal/bus"
+	"github.com/switchboard-cx/switchboard/internal/clock"
+	"github.com/switchboard-cx/switchboard/internal/config"
+	"github.com/switchboard-cx/switchboard/internal/httpapi"
+	"github.com/switchboard-cx/switchboard/internal/mailer"
+	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/store"
+)
+
+// App is one running node.
+type App struct {
+	cfg      *config.Config
+	log      *slog.Logger
+	DB       *store.DB
+	Bus      *bus.Bus
+	Accounts *accounts.Service
+	handler  http.Handler
+	closers  []func()
+}
+
+// Open connects to the database (migrating it) and the bus, and builds the services.
+func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) (*App, error) {
+	a := &App{cfg: cfg, log: log}
+	ok := false
+	defer func() {
+		if !ok {
+			a.Close()
+		}
+	}()
+	db, err := Migrate(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	a.DB = db
+	a.closers = append(a.closers, func() { db.Close() })
+
+	secret, err := secretKey(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	b, err := bus.Open(ctx, bus.Options{URL: cfg.NATS, DataDir: cfg.DataDir, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	a.Bus = b
+	a.closers = append(a.closers, b.Close)
+
+	clk := clock.System{}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	out := outbox.New(db, b, clk, log)
+	var mail accounts.Mailer
+	if cfg.SMTPRelay != "" {
+		mail = mailer.New(cfg.SMTPRelay, cfg.SMTPFrom, cfg.SMTPUser, cfg.SMTPPassword, clk)
+	}
+	a.Accounts = accounts.New(db, out, clk, mail, log, accounts.Config{SecretKey: secret, BaseURL: cfg.BaseURL})
+
+	api := httpapi.New(httpapi.Deps{
+		DB: db, Accounts: a.Accounts, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web,
+	}, httpapi.Config{
+		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
+	})
+	a.handler = api.Handler()
+	ok = true
+	return a, nil
+}
+
+// Migrate opens the database and brings its schema up to date.
+func Migrate(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.DB, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	n, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if n > 0 {
+		log.Info("migrated database", "engine", db.Engine(), "applied", n)
+	}
+	return db, nil
+}
+
+// secretKey returns the server's signing key, made once and shared by every node
+// through the database.
+func secretKey(ctx context.Context, db *store.DB) ([]byte, error) {
+	buf := make([]byte, 32)
+	rand.Read(buf)
+	v, err := db.SettingOrInit(ctx, "secret_key", hex.EncodeToString(buf))
+	if err != nil {
+		return nil, err
+	}
+	return hex.DecodeString(v)
+}
+
+// Handler is the node's HTTP surface.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Serve listens on ln until ctx is cancelled, then shuts down gracefully: stop
+// accepting, let requests in flight finish, then stop the background work.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.log.Info("serving", "addr", ln.Addr().String(), "engine", a.DB.Engine())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down", "grace", a.cfg.ShutdownGrace)
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownGrace)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		srv.Close()
+	}
+	return err
+}
+
+// Close stops everything Open started, in reverse order.
+func (a *App) Close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+	a.closers = nil
+}

@@ -1,0 +1,150 @@
+// Package config reads Switchboard's settings from flags and SWITCHBOARD_*
+// environment variables. A flag given on the command line wins over the
+// environment, which wins over the default. docs/configuration.md lists them all.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything `switchboard serve` can be told.
+type Config struct {
+	Addr     string // where HTTP listens
+	DataDir  string // where the embedded database and NATS keep their files
+	DB       string // empty: SQLite in DataDir; postgres://… for PostgreSQL
+	NATS     string // empty: embedded NATS; nats://… for an external server or cluster
+	BaseURL  string // how people reach this center, for links in emails
+	Demo     bool   // create the demo tenant on start if it is missing
+	LogLevel string // debug, info, warn, error
+	LogJSON  bool   // JSON logs instead of text
+
+	SMTPRelay    string // host:port of the relay for outbound mail; empty: no mail
+	SMTPFrom     string // envelope and header sender
+	SMTPUser     string
+	SMTPPassword string
+
+	SecureCookies  bool
+	MaxBodyBytes   int64
+	RatePerSecond  float64
+	RateBurst      int
+	JobWorkers     int
+	JobTimeout     time.Duration // longest a background job may run
+	JobRescueAfter time.Duration // when a job left running by a dead node is retried
+	WebhookTimeout time.Duration
+	ShutdownGrace  time.Duration
+}
+
+// Flag registers every setting on fs, with defaults taken from the environment.
+// Call Finish after fs.Parse.
+func Flag(fs *flag.FlagSet) *Config {
+	c := &Config{}
+	str(fs, &c.Addr, "addr", "127.0.0.1:8080", "HTTP listen address (host:port)")
+	str(fs, &c.DataDir, "data", "./data", "directory for the embedded database and message store")
+	str(fs, &c.DB, "db", "", "database: empty for SQLite in the data directory, or a postgres:// URL")
+	str(fs, &c.NATS, "nats", "", "NATS: empty for the embedded server, or nats:// URL(s), comma-separated")
+	str(fs, &c.BaseURL, "base-url", "", "public URL of this center, for links in emails (default http://ADDR)")
+	boolean(fs, &c.Demo, "demo", false, "create the demo tenant (Northwind Bank) if it does not exist")
+	str(fs, &c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	boolean(fs, &c.LogJSON, "log-json", false, "write logs as JSON")
+	str(fs, &c.SMTPRelay, "smtp-relay", "", "host:port of an SMTP relay for outbound mail (empty: no mail is sent)")
+	str(fs, &c.SMTPFrom, "smtp-from", "switchboard@localhost", "sender address of outbound mail")
+	str(fs, &c.SMTPUser, "smtp-user", "", "SMTP relay user name")
+	// The password's default is not shown in --help, where it would leak from the environment.
+	fs.StringVar(&c.SMTPPassword, "smtp-password", "", "SMTP relay password (prefer "+envName("smtp-password")+")")
+	boolean(fs, &c.SecureCookies, "secure-cookies", false, "mark session cookies Secure (set when served over HTTPS)")
+	integer64(fs, &c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest request body accepted")
+	float(fs, &c.RatePerSecond, "rate-limit", 50, "sustained API requests per second per user or API key")
+	integer(fs, &c.RateBurst, "rate-burst", 100, "API requests a caller may send in a burst")
+	integer(fs, &c.JobWorkers, "job-workers", 20, "background jobs run at once on this node")
+	duration(fs, &c.JobTimeout, "job-timeout", time.Minute, "longest a background job may run")
+	duration(fs, &c.JobRescueAfter, "job-rescue-after", 2*time.Minute, "when a job left running by a crashed node is run again (must exceed job-timeout)")
+	duration(fs, &c.WebhookTimeout, "webhook-timeout", 10*time.Second, "how long a webhook receiver may take to answer")
+	duration(fs, &c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long shutdown waits for requests and jobs to finish")
+	return c
+}
+
+// Finish checks the settings and fills the derived ones.
+func (c *Config) Finish() error {
+	if c.SMTPPassword == "" {
+		c.SMTPPassword = os.Getenv(envName("smtp-password"))
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
+	if c.JobRescueAfter <= c.JobTimeout {
+		return fmt.Errorf("job-rescue-after (%s) must be longer than job-timeout (%s)", c.JobRescueAfter, c.JobTimeout)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log-level must be debug, info, warn or error, not %q", c.LogLevel)
+	}
+	return nil
+}
+
+// envName is the environment variable for a flag: --job-timeout is SWITCHBOARD_JOB_TIMEOUT.
+func envName(flagName string) string {
+	return "SWITCHBOARD_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func envOr(name, def string) string {
+	if v, ok := os.LookupEnv(envName(name)); ok {
+		return v
+	}
+	return def
+}
+
+func str(fs *flag.FlagSet, p *string, name, def, usage string) {
+	fs.StringVar(p, name, envOr(name, def), usage+" ["+envName(name)+"]")
+}
+
+func boolean(fs *flag.FlagSet, p *bool, name string, def bool, usage string) {
+	v, err := strconv.ParseBool(envOr(name, strconv.FormatBool(def)))
+	if err != nil {
+		v = def
+		fmt.Fprintf(os.Stderr, "ignoring %s: not true or false\n", envName(name))
+	}
+	fs.BoolVar(p, name, v, usage+" ["+envName(name)+"]")
+}
+
+func integer(fs *flag.FlagSet, p *int, name string, def int, usage string) {
+	v, err := strconv.Atoi(envOr(name, strconv.Itoa(def)))
+	if err != nil {
+		v = def
+		fmt.Fprintf(os.Stderr, "ignoring %s: not a whole number\n", envName(name))
+	}
+	fs.IntVar(p, name, v, usage+" ["+envName(name)+"]")
+}
+
+func integer64(fs *flag.FlagSet, p *int64, name string, def int64, usage string) {
+	v, err := strconv.ParseInt(envOr(name, strconv.FormatInt(def, 10)), 10, 64)
+	if err != nil {
+		v = def
+		fmt.Fprintf(os.Stderr, "ignoring %s: not a whole number\n", envName(name))
+	}
+	fs.Int64Var(p, name, v, usage+" ["+envName(name)+"]")
+}
+
+func float(fs *flag.FlagSet, p *float64, name string, def float64, usage string) {
+	v, err := strconv.ParseFloat(envOr(name, strconv.FormatFloat(def, 'g', -1, 64)), 64)
+	if err != nil {
+		v = def
+		fmt.Fprintf(os.Stderr, "ignoring %s: not a number\n", envName(name))
+	}
+	fs.Float64Var(p, name, v, usage+" ["+envName(name)+"]")
+}
+
+func duration(fs *flag.FlagSet, p *time.Duration, name string, def time.Duration, usage string) {
+	v, err := time.ParseDuration(envOr(name, def.String()))
+	if err != nil {
+		v = def
+		fmt.Fprintf(os.Stderr, "ignoring %s: not a duration like 30s\n", envName(name))
+	}
+	fs.DurationVar(p, name, v, usage+" ["+envName(name)+"]")
+}
