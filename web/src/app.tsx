@@ -1,0 +1,198 @@
+// The app: finds out who is signed in, picks the page for the address, and keeps
+// the realtime feed running while someone is signed in.
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { api, ApiError, errorMessage, setUnauthorizedHandler } from './api';
+import { TopBar } from './components/TopBar';
+import { t } from './i18n';
+import { ApiKeysPage } from './pages/ApiKeys';
+import { DesktopPage } from './pages/Desktop';
+import { LoginPage } from './pages/Login';
+import { ProblemPage } from './pages/Problem';
+import { ResetPasswordPage } from './pages/ResetPassword';
+import { WebhookDetailPage } from './pages/WebhookDetail';
+import { WebhooksPage } from './pages/Webhooks';
+import { RealtimeClient } from './realtime';
+import { currentPath, match, navigate, useLocation } from './router';
+import { isAdmin, rememberTenant, SessionContext, type SessionContextValue } from './session';
+import { PRESENCES, type Presence, type RealtimeEvent, type Session, type User } from './types';
+
+type AuthState =
+  | { kind: 'loading' }
+  | { kind: 'failed'; message: string }
+  | { kind: 'anonymous'; notice?: string }
+  | { kind: 'signed-in'; session: Session };
+
+const PUBLIC_PATHS = ['/login', '/reset-password'];
+
+/** App is the root component. */
+export function App() {
+  const url = useLocation();
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  const [auth, setAuth] = useState<AuthState>({ kind: 'loading' });
+
+  const loadSession = useCallback(async () => {
+    setAuth({ kind: 'loading' });
+    try {
+      setAuth({ kind: 'signed-in', session: await api.me() });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) setAuth({ kind: 'anonymous' });
+      else setAuth({ kind: 'failed', message: errorMessage(err) });
+    }
+  }, []);
+
+  const onUser = useCallback((fn: (u: User) => User) => {
+    setAuth((a) => (a.kind === 'signed-in' ? { ...a, session: { ...a.session, user: fn(a.session.user) } } : a));
+  }, []);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => setAuth({ kind: 'anonymous' }));
+    void loadSession();
+  }, [loadSession]);
+
+  // Send people where they belong once we know who they are.
+  useEffect(() => {
+    if (auth.kind === 'anonymous' && !PUBLIC_PATHS.includes(path)) {
+      const next = path === '/' || path === '/desktop' ? '' : `?next=${encodeURIComponent(currentPath())}`;
+      navigate(`/login${next}`, { replace: true });
+    } else if (auth.kind === 'signed-in' && (path === '/' || path === '/login')) {
+      navigate(safeNext(url.searchParams.get('next')), { replace: true });
+    }
+  }, [auth.kind, path, url]);
+
+  if (path === '/reset-password') return <ResetPasswordPage token={url.searchParams.get('token') ?? ''} />;
+
+  switch (auth.kind) {
+    case 'loading':
+      return <Splash />;
+    case 'failed':
+      return <Splash error={auth.message} onRetry={loadSession} />;
+    case 'anonymous':
+      return path === '/login' ? (
+        <LoginPage
+          notice={auth.notice}
+          onSignedIn={(session) => {
+            rememberTenant(session.tenant.slug);
+            setAuth({ kind: 'signed-in', session });
+          }}
+        />
+      ) : (
+        <Splash />
+      );
+    case 'signed-in':
+      return (
+        <SignedIn
+          session={auth.session}
+          path={path}
+          onUser={onUser}
+          onSignedOut={(notice) => setAuth({ kind: 'anonymous', notice })}
+        />
+      );
+  }
+}
+
+/** safeNext keeps the after-login redirect on this site. */
+function safeNext(next: string | null): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/login')) return '/desktop';
+  return next;
+}
+
+interface SignedInProps {
+  session: Session;
+  path: string;
+  /** onUser replaces the signed-in user with what fn returns. */
+  onUser: (fn: (u: User) => User) => void;
+  onSignedOut: (notice?: string) => void;
+}
+
+function SignedIn({ session, path, onUser, onSignedOut }: SignedInProps) {
+  const realtime = useMemo(
+    () =>
+      new RealtimeClient(() => {
+        // After repeated failures, ask the API: a 401 here ends the session.
+        api.me().catch(() => undefined);
+      }),
+    [],
+  );
+
+  useEffect(() => {
+    realtime.start();
+    return () => realtime.stop();
+  }, [realtime]);
+
+  const updateUser = useCallback((user: User) => onUser(() => user), [onUser]);
+
+  useEffect(
+    () =>
+      realtime.subscribe((ev: RealtimeEvent) => {
+        if (ev.type !== 'agent.presence_changed') return;
+        const data = ev.data as { user_id?: string; presence?: Presence } | undefined;
+        const presence = data?.presence;
+        if (!presence || !PRESENCES.includes(presence)) return;
+        // Another tab (or a supervisor) changed this user's presence.
+        onUser((u) => (u.id === data.user_id && u.presence !== presence ? { ...u, presence } : u));
+      }),
+    [realtime, onUser],
+  );
+
+  const signOut = useCallback(async () => {
+    realtime.stop();
+    try {
+      await api.logout();
+    } catch {
+      // Signed out locally either way; the server session expires on its own.
+    }
+    onSignedOut(t('login.signedOut'));
+    navigate('/login');
+  }, [realtime, onSignedOut]);
+
+  const ctx: SessionContextValue = { session, realtime, updateUser, signOut };
+
+  return (
+    <SessionContext.Provider value={ctx}>
+      <a class="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <div class="shell">
+        <TopBar />
+        <main id="main" class="main" tabIndex={-1}>
+          <Route path={path} user={session.user} />
+        </main>
+      </div>
+    </SessionContext.Provider>
+  );
+}
+
+function Route({ path, user }: { path: string; user: User }) {
+  if (path === '/desktop' || path === '/' || path === '/login') return <DesktopPage />;
+  const admin = path.startsWith('/admin/');
+  if (admin && !isAdmin(user)) return <ProblemPage message="error.forbidden" />;
+  if (path === '/admin/webhooks') return <WebhooksPage />;
+  const hook = match('/admin/webhooks/:id', path);
+  if (hook) return <WebhookDetailPage id={hook.id!} />;
+  if (path === '/admin/api-keys') return <ApiKeysPage />;
+  return <ProblemPage message="error.notFound" />;
+}
+
+function Splash({ error, onRetry }: { error?: string; onRetry?: () => void }) {
+  return (
+    <main id="main" class="auth-page">
+      <div class="auth-card splash" aria-busy={!error}>
+        <p class="auth-brand">{t('app.name')}</p>
+        {error ? (
+          <>
+            <p role="alert" class="notice notice-error">
+              {error}
+            </p>
+            <button type="button" class="button" onClick={onRetry}>
+              {t('common.refresh')}
+            </button>
+          </>
+        ) : (
+          <p class="muted" role="status">
+            {t('app.loading')}
+          </p>
+        )}
+      </div>
+    </main>
+  );
+}

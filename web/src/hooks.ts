@@ -1,0 +1,83 @@
+// Small hooks shared by the pages.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { errorMessage, newIdempotencyKey } from './api';
+import { t, type MessageKey } from './i18n';
+import type { Page } from './types';
+
+/**
+ * useIdempotencyKey hands out one key per distinct request body: resubmitting the
+ * same form after a timeout or a double click reuses the key, so the server creates
+ * one thing; a changed body or a success starts a new key.
+ */
+export function useIdempotencyKey() {
+  const last = useRef<{ body: string; key: string } | null>(null);
+  return {
+    keyFor(body: unknown): string {
+      const b = JSON.stringify(body);
+      if (!last.current || last.current.body !== b) last.current = { body: b, key: newIdempotencyKey() };
+      return last.current.key;
+    },
+    done(): void {
+      last.current = null;
+    },
+  };
+}
+
+/** usePageTitle sets the document title to "<page> · Switchboard". */
+export function usePageTitle(key: MessageKey): void {
+  useEffect(() => {
+    document.title = `${t(key)} · ${t('app.name')}`;
+  }, [key]);
+}
+
+/** PagedList is a cursor-paginated list held in component state. */
+export interface PagedList<T> {
+  items: T[];
+  loading: boolean;
+  error: string;
+  hasMore: boolean;
+  reload: () => Promise<void>;
+  loadMore: () => Promise<void>;
+  setItems: (fn: (items: T[]) => T[]) => void;
+}
+
+/** usePagedList loads the first page of fetchPage on mount and whenever deps change. */
+export function usePagedList<T>(fetchPage: (cursor?: string) => Promise<Page<T>>, deps: unknown[]): PagedList<T> {
+  const [items, setItemsState] = useState<T[]>([]);
+  const [cursor, setCursor] = useState('');
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState('');
+  const generation = useRef(0);
+
+  const load = useCallback(async (after?: string) => {
+    const gen = ++generation.current;
+    setLoading(true);
+    try {
+      const page = await fetchPage(after);
+      if (gen !== generation.current) return;
+      const got = Array.isArray(page.items) ? page.items : [];
+      setItemsState((prev) => (after ? [...prev, ...got] : got));
+      setCursor(page.next_cursor ?? '');
+      setError('');
+    } catch (err) {
+      if (gen === generation.current) setError(errorMessage(err));
+    } finally {
+      if (gen === generation.current) setLoading(false);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, deps);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  return {
+    items,
+    loading,
+    error,
+    hasMore: cursor !== '',
+    reload: () => load(),
+    loadMore: () => load(cursor),
+    setItems: (fn) => setItemsState(fn),
+  };
+}
