@@ -1,0 +1,48 @@
+# Switchboard — the two commands a newcomer needs:
+#   make run    build everything and start the center with the demo tenant
+#   make test   run every test (both SQL engines, embedded and external NATS, the browser)
+
+GO      ?= go
+BIN     := bin/switchboard
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+ADDR    ?= 127.0.0.1:8080
+
+.PHONY: run build web web-deps test test-deps bench services clean
+
+run: build
+	./$(BIN) serve --demo --addr $(ADDR)
+
+build: web
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/switchboard
+
+# The browser app, built by Vite into web/dist and embedded into the binary.
+web: web-deps
+	cd web && npm run build
+
+web-deps: web/node_modules/.package-lock.json
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+# test-deps installs what a fresh machine lacks for the browser tests: Debian's
+# Chromium (Playwright drives it; it never downloads a browser of its own).
+test-deps: web-deps
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || { echo "could not install chromium: run 'apt-get install chromium' as root"; exit 1; }; }
+
+test: test-deps web
+	./scripts/check-services.sh
+	$(GO) vet ./...
+	$(GO) test -timeout 25m -count=1 ./...
+
+bench: build
+	./scripts/bench.sh
+
+services:
+	./scripts/check-services.sh
+
+clean:
+	rm -rf bin web/dist/assets web/dist/index.html
