@@ -17,7 +17,7 @@ import (
 )
 
 // Run runs the whole suite; open must return a fresh, migrated database per call.
-func Run(t *testing.T, open func(t *testing.T) *store.DB) {
+func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 	tests := []struct {
 		name string
 		fn   func(t *testing.T, db *store.DB)
