@@ -149,4 +149,3 @@ func killWorkerMidJob(t *testing.T, dsn string) {
 	}
 	cmd.Wait()
 }
-
