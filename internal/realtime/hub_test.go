@@ -1,0 +1,217 @@
+package realtime_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/coder/websocket"
+
+	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/realtime"
+)
+
+func TestLiveDelivery(t *testing.T) {
+	f := newFeed()
+	th := startHub(t, realtime.Options{Events: f, Replay: f}, nil)
+	c := th.dial(t, "t1", 0)
+
+	sent := f.publish("t1", map[string]string{"name": "Ada"})
+	got := readEvent(t, c)
+	if got.Seq != sent.Seq || got.ID != sent.ID || got.TenantID != "t1" || got.Type != sent.Type ||
+		string(got.Data) != string(sent.Data) || !got.At.Equal(sent.At) {
+		t.Fatalf("got %+v, want %+v", got, sent)
+	}
+	f.publish("t1", nil)
+	f.publish("t1", nil)
+	expectSeqs(t, c, 2, 3)
+
+	if n := th.metric(t, "switchboard_realtime_clients"); n != 1 {
+		t.Errorf("clients gauge = %v, want 1", n)
+	}
+	// The counter moves after each write returns, which may be after the client
+	// read the frame; Close waits for the writers, so the count is final then.
+	if err := c.Close(websocket.StatusNormalClosure, ""); err != nil {
+		t.Fatalf("client close: %v", err)
+	}
+	th.hub.Close()
+	if n := th.metric(t, "switchboard_realtime_events_sent_total"); n != 3 {
+		t.Errorf("events sent = %v, want 3", n)
+	}
+	if n := th.metric(t, "switchboard_realtime_clients"); n != 0 {
+		t.Errorf("clients gauge after close = %v, want 0", n)
+	}
+}
+
+func TestTenantIsolation(t *testing.T) {
+	f := newFeed()
+	th := startHub(t, realtime.Options{Events: f, Replay: f}, nil)
+	a, b := th.dial(t, "tA", 0), th.dial(t, "tB", 0)
+
+	f.publish("tB", nil) // 1
+	f.publish("tA", nil) // 2
+	f.publish("tB", nil) // 3
+	f.publish("tA", nil) // 4
+	// Each connection's frames are in dispatch order, so reading exactly the own
+	// tenant's seqs back to back proves nothing foreign came between or before.
+	expectSeqs(t, a, 2, 4)
+	expectSeqs(t, b, 1, 3)
+
+	// Replay is scoped too, even if a replayer forgot the tenant filter.
+	th2 := startHub(t, realtime.Options{Events: newFeed(), Replay: leakyReplayer{f}}, nil)
+	a2 := th2.dial(t, "tA", 1)
+	expectSeqs(t, a2, 2, 4)
+}
+
+// leakyReplayer ignores the tenant, as a buggy query would.
+type leakyReplayer struct{ f *feed }
+
+func (l leakyReplayer) EventsSince(ctx context.Context, _ string, after int64, limit int) ([]event.Event, error) {
+	l.f.mu.Lock()
+	defer l.f.mu.Unlock()
+	var out []event.Event
+	for _, ev := range l.f.log {
+		if ev.Seq > after && len(out) < limit {
+			out = append(out, ev)
+		}
+	}
+	return out, nil
+}
+
+// TestResume: a client that reconnects with since gets exactly the events it
+// missed, in order, including ones committed while the replay ran, and then live
+// events, each once.
+func TestResume(t *testing.T) {
+	f := newFeed()
+	th := startHub(t, realtime.Options{Events: f, Replay: f, ReplayPage: 2}, nil)
+
+	c := th.dial(t, "t1", 0)
+	for range 3 {
+		f.publish("t1", nil)
+	}
+	expectSeqs(t, c, 1, 2, 3)
+	if err := c.Close(websocket.StatusNormalClosure, ""); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+
+	f.publish("t1", nil)    // 4: missed while away
+	f.publish("other", nil) // 5: another tenant's
+	f.publish("t1", nil)    // 6: missed while away
+	calls := 0
+	f.setOnReplay(func(after int64, before bool) {
+		// Pages (size 2): [4 6], then [7], short, which ends the replay.
+		switch {
+		case before && calls == 0:
+			f.publish("t1", nil) // 7: replayed on page 2 and also queued live
+		case !before && calls == 1:
+			f.publish("t1", nil) // 8: committed after the last page was read: live only
+		}
+		if !before {
+			calls++
+		}
+	})
+	c = th.dial(t, "t1", 3)
+	expectSeqs(t, c, 4, 6, 7, 8)
+	f.setOnReplay(nil)
+	f.publish("t1", nil) // 9: live
+	f.publish("t1", nil) // 10: live; a duplicate 7 or 8 would come before these
+	expectSeqs(t, c, 9, 10)
+}
+
+func TestFilter(t *testing.T) {
+	f := newFeed()
+	onlyEven := func(ev event.Event) bool { return ev.Seq%2 == 0 }
+	th := startHub(t, realtime.Options{Events: f, Replay: f}, onlyEven)
+	c := th.dial(t, "t1", 0)
+	for range 4 {
+		f.publish("t1", nil)
+	}
+	expectSeqs(t, c, 2, 4)
+	c2 := th.dial(t, "t1", 2)
+	f.publish("t1", nil)
+	f.publish("t1", nil)
+	expectSeqs(t, c2, 4, 6)
+}
+
+func TestEphemeralEventsBypassSeq(t *testing.T) {
+	f := newFeed()
+	th := startHub(t, realtime.Options{Events: f, Replay: f}, nil)
+	c := th.dial(t, "t1", 0)
+	f.publish("t1", nil)
+	// Seq 0: e.g. a typing indicator, never stored. Sent live, twice if sent twice.
+	typing := event.Event{TenantID: "t1", Type: "typing", Data: json.RawMessage(`{}`)}
+	f.mu.Lock()
+	hs := f.handlers
+	f.mu.Unlock()
+	for _, h := range hs {
+		h(typing)
+		h(typing)
+	}
+	expectSeqs(t, c, 1, 0, 0)
+}
+
+func TestReplayUnavailable(t *testing.T) {
+	th := startHub(t, realtime.Options{Events: newFeed()}, nil)
+	c := th.dial(t, "t1", 5)
+	_, err := tryRead(t, c)
+	if ce := closeError(t, err); ce.Code != websocket.StatusInternalError {
+		t.Fatalf("close code %v, want 1011", ce.Code)
+	}
+}
+
+func TestCloseSaysGoingAway(t *testing.T) {
+	f := newFeed()
+	th := startHub(t, realtime.Options{Events: f, Replay: f}, nil)
+	c := th.dial(t, "t1", 0)
+	read := make(chan error, 1)
+	go func() {
+		_, err := tryRead(t, c)
+		read <- err
+	}()
+	th.hub.Close()
+	if ce := closeError(t, <-read); ce.Code != websocket.StatusGoingAway {
+		t.Fatalf("close code %v, want 1001", ce.Code)
+	}
+	if n := th.metric(t, "switchboard_realtime_clients"); n != 0 {
+		t.Errorf("clients gauge after close = %v, want 0", n)
+	}
+	_, resp, err := websocket.Dial(t.Context(), th.url("t1", 0), nil)
+	if err == nil || resp == nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("dial after close: err=%v resp=%v, want 503", err, resp)
+	}
+}
+
+func TestCrossOriginRefusedByDefault(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		patterns []string
+		wantOK   bool
+	}{
+		{"default", nil, false},
+		{"allowed", []string{"widget.example.com"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFeed()
+			th := startHub(t, realtime.Options{Events: f, OriginPatterns: tc.patterns}, nil)
+			h := http.Header{"Origin": []string{"https://widget.example.com"}}
+			c, resp, err := websocket.Dial(t.Context(), th.url("t1", 0), &websocket.DialOptions{HTTPHeader: h})
+			if tc.wantOK {
+				if err != nil {
+					t.Fatalf("dial: %v", err)
+				}
+				_ = c.CloseNow()
+				return
+			}
+			if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+				t.Fatalf("cross-origin dial: err=%v resp=%v, want 403", err, resp)
+			}
+		})
+	}
+}
+
+func TestNewNeedsEventSource(t *testing.T) {
+	if _, err := realtime.New(realtime.Options{}); err == nil {
+		t.Fatal("New without an event source succeeded")
+	}
+}

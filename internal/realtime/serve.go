@@ -1,0 +1,54 @@
+package realtime
+
+import (
+	"net/http"
+
+	"github.com/coder/websocket"
+
+	"github.com/switchboard-cx/switchboard/internal/event"
+)
+
+// Client is who is connecting and from where in the feed, as established by the
+// HTTP layer (session cookie or Tokens) before it calls Serve.
+type Client struct {
+	TenantID string
+	UserID   string
+	// Since is the last seq the client saw; events after it are replayed from the
+	// store before live delivery starts. Zero means live events only.
+	Since int64
+	// Filter, when set, narrows the tenant's events to those this client may see
+	// (a widget sees its own conversation only). It runs on the connection's own
+	// goroutine, so a slow filter delays only this client.
+	Filter func(event.Event) bool
+}
+
+// Serve upgrades the request to a WebSocket and streams the client's tenant
+// events as JSON text frames, one event.Event per frame, until the client leaves,
+// falls too far behind, or the hub closes. It returns when the connection ends.
+//
+// The client is subscribed before the upgrade completes, so an event committed
+// after the client's dial returns is delivered even with Since zero. Messages
+// from the client are not expected; one closes the connection (1008).
+func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, cl Client) {
+	log := h.log.With("tenant_id", cl.TenantID, "user_id", cl.UserID)
+	if cl.TenantID == "" {
+		log.Error("serve called without a tenant")
+		http.Error(w, "no tenant", http.StatusInternalServerError)
+		return
+	}
+	c := newConn(h, cl, log)
+	if !h.register(c) {
+		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	defer h.unregister(c)
+
+	opts := h.accept
+	ws, err := websocket.Accept(w, r, &opts)
+	if err != nil {
+		log.Debug("websocket upgrade refused", "err", err)
+		return
+	}
+	log.Debug("realtime client connected", "since", cl.Since)
+	c.run(ws)
+}
