@@ -37,7 +37,8 @@ func openExternal(t *testing.T) *bus.Bus {
 	url := externalURL()
 	b, err := bus.Open(t.Context(), bus.Options{URL: url})
 	if err != nil {
-		t.Fatalf("external NATS at %s (SWITCHBOARD_TEST_NATS) is unreachable: %v\nstart it with: %s", url, err, bus.StartHint)
+		// err already carries bus.StartHint, the command that starts NATS.
+		t.Fatalf("external NATS (SWITCHBOARD_TEST_NATS=%s) is unreachable: %v", url, err)
 	}
 	t.Cleanup(b.Close)
 	return b

@@ -6,6 +6,14 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/bus"
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
+	"github.com/switchboard-cx/switchboard/internal/store"
+)
+
+// The production wiring: the bus feeds live events, the store's events table
+// replays missed ones.
+var (
+	_ realtime.EventSource = (*bus.Bus)(nil)
+	_ realtime.Replayer    = (*store.Store)(nil)
 )
 
 // TestWithEmbeddedBus wires the real bus as the event source: an event published
