@@ -66,7 +66,7 @@ export function DeliveryDetailPanel({ id, version, busy, onClose, onReplay }: Pr
               <dt>{t('common.created')}</dt>
               <dd>{formatDateTime(detail.created_at)}</dd>
             </div>
-            {detail.next_attempt_at && (
+            {detail.status === 'pending' && detail.next_attempt_at && (
               <div>
                 <dt>{t('deliveries.nextAttempt')}</dt>
                 <dd>{formatDateTime(detail.next_attempt_at)}</dd>

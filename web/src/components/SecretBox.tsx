@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n';
 
 interface Props {
@@ -13,6 +13,8 @@ interface Props {
 export function SecretBox({ title, intro, value, testId, onDone }: Props) {
   const [copied, setCopied] = useState(false);
   const input = useRef<HTMLInputElement>(null);
+  // Put the value under the keyboard at once: focus selects it, ready to copy.
+  useEffect(() => input.current?.focus(), [value]);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(value);
@@ -47,7 +49,7 @@ export function SecretBox({ title, intro, value, testId, onDone }: Props) {
           {copied ? t('common.copied') : t('common.copy')}
         </button>
       </div>
-      <button type="button" class="button button-quiet" onClick={onDone}>
+      <button type="button" class="button" onClick={onDone}>
         {t('secret.done')}
       </button>
     </section>

@@ -81,7 +81,7 @@ export function ApiKeysPage() {
                 <tr>
                   <th scope="col">{t('apiKeys.name')}</th>
                   <th scope="col">{t('apiKeys.scopes')}</th>
-                  <th scope="col">{t('common.created')}</th>
+                  <th scope="col" class="hide-narrow">{t('common.created')}</th>
                   <th scope="col">{t('apiKeys.lastUsed')}</th>
                   <th scope="col">{t('apiKeys.status')}</th>
                   <th scope="col">
@@ -102,7 +102,7 @@ export function ApiKeysPage() {
                         ))}
                       </ul>
                     </td>
-                    <td class="nowrap">{formatDateTime(key.created_at)}</td>
+                    <td class="nowrap hide-narrow">{formatDateTime(key.created_at)}</td>
                     <td class="nowrap">{key.last_used_at ? formatDateTime(key.last_used_at) : t('common.never')}</td>
                     <td>
                       {key.revoked_at ? (

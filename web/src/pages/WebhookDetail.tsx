@@ -220,7 +220,7 @@ export function WebhookDetailPage({ id }: { id: string }) {
                   <th scope="col">{t('deliveries.status')}</th>
                   <th scope="col" class="num">{t('deliveries.attempts')}</th>
                   <th scope="col">{t('deliveries.lastCode')}</th>
-                  <th scope="col">{t('common.created')}</th>
+                  <th scope="col" class="hide-narrow">{t('common.created')}</th>
                   <th scope="col">
                     <span class="visually-hidden">{t('common.actions')}</span>
                   </th>
@@ -253,7 +253,7 @@ export function WebhookDetailPage({ id }: { id: string }) {
                       {d.last_error && <div class="muted clip" title={d.last_error}>{d.last_error}</div>}
                       {!d.last_status_code && !d.last_error && t('common.none')}
                     </td>
-                    <td class="nowrap">{formatDateTime(d.created_at)}</td>
+                    <td class="nowrap hide-narrow">{formatDateTime(d.created_at)}</td>
                     <td class="cell-actions">
                       <button
                         type="button"

@@ -100,7 +100,7 @@ export function WebhooksPage() {
                   <th scope="col">{t('webhooks.url')}</th>
                   <th scope="col">{t('webhooks.events')}</th>
                   <th scope="col">{t('webhooks.status')}</th>
-                  <th scope="col">{t('common.created')}</th>
+                  <th scope="col" class="hide-narrow">{t('common.created')}</th>
                   <th scope="col">
                     <span class="visually-hidden">{t('common.actions')}</span>
                   </th>
@@ -121,7 +121,7 @@ export function WebhooksPage() {
                     <td>
                       <ActiveBadge active={hook.active} />
                     </td>
-                    <td class="nowrap">{formatDateTime(hook.created_at)}</td>
+                    <td class="nowrap hide-narrow">{formatDateTime(hook.created_at)}</td>
                     <td class="cell-actions">
                       <Link
                         href={`/admin/webhooks/${encodeURIComponent(hook.id)}`}
