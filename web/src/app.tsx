@@ -57,7 +57,7 @@ export function App() {
     } else if (auth.kind === 'signed-in' && (path === '/' || path === '/login')) {
       navigate(safeNext(url.searchParams.get('next')), { replace: true });
     }
-  }, [auth.kind, path, url]);
+  }, [auth.kind, path, url.search]);
 
   if (path === '/reset-password') return <ResetPasswordPage token={url.searchParams.get('token') ?? ''} />;
 

@@ -64,7 +64,7 @@ export function usePagedList<T>(fetchPage: (cursor?: string) => Promise<Page<T>>
     } finally {
       if (gen === generation.current) setLoading(false);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // fetchPage is a new closure every render; deps says when it really changes.
   }, deps);
 
   useEffect(() => {

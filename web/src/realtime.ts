@@ -115,8 +115,10 @@ export class RealtimeClient {
       return;
     }
     if (!ev || typeof ev.type !== 'string') return;
-    if (typeof ev.seq === 'number') {
-      if (this.lastSeq !== undefined && ev.seq <= this.lastSeq) return; // replayed on resume
+    // Seq 0 (or none) marks an ephemeral event or a control frame: deliver it, but
+    // it is no resume point. A seq we already have is a replay overlap: drop it.
+    if (typeof ev.seq === 'number' && ev.seq > 0) {
+      if (this.lastSeq !== undefined && ev.seq <= this.lastSeq) return;
       this.lastSeq = ev.seq;
     }
     for (const fn of this.listeners) {

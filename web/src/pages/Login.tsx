@@ -27,7 +27,6 @@ export function LoginPage({ onSignedIn, notice }: Props) {
   useEffect(() => {
     (tenant ? emailInput : first).current?.focus();
     // Only on first render: later the user decides where focus goes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const submit = async (e: Event) => {

@@ -17,6 +17,8 @@ import { EventList } from './Webhooks';
 const POLL_MS = 2000;
 /** POLL_FOR_MS bounds polling after the last action, so an idle tab stops asking. */
 const POLL_FOR_MS = 60_000;
+/** DUE_SOON_MS: a pending delivery retried sooner than this keeps the list refreshing. */
+const DUE_SOON_MS = 30_000;
 
 /**
  * findWebhook looks the endpoint up in the list: the API has no GET for a single
@@ -54,17 +56,21 @@ export function WebhookDetailPage({ id }: { id: string }) {
     findWebhook(id).then(setHook, (err) => setLoadError(errorMessage(err)));
   }, [id]);
 
-  // Refresh while anything is in flight: after a ping, a replay, or a pending retry.
-  const pending = deliveries.items.some((d) => d.status === 'pending');
+  // Refresh while something is about to change: for a while after a ping or a
+  // replay, and while a pending delivery is due within DUE_SOON_MS. Each reload
+  // re-renders, which re-evaluates this and stops the timer once all is quiet.
+  const now = Date.now();
+  const dueSoon = deliveries.items.some(
+    (d) => d.status === 'pending' && (!d.next_attempt_at || Date.parse(d.next_attempt_at) - now < DUE_SOON_MS),
+  );
+  const polling = dueSoon || pollUntil > now;
   useEffect(() => {
-    if (!pending && Date.now() > pollUntil) return;
+    if (!polling) return;
     const timer = setInterval(() => {
       if (document.visibilityState === 'visible') void deliveries.reload();
-      if (Date.now() > pollUntil && !pending) clearInterval(timer);
     }, POLL_MS);
     return () => clearInterval(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [pending, pollUntil, id]);
+  }, [polling, id]);
 
   // Webhook-related events on the feed are a cheap hint to refresh now.
   useEffect(
@@ -72,7 +78,6 @@ export function WebhookDetailPage({ id }: { id: string }) {
       realtime.subscribe((ev) => {
         if (ev.type.startsWith('webhook')) void deliveries.reload();
       }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [realtime, id],
   );
 
@@ -233,7 +238,6 @@ export function WebhookDetailPage({ id }: { id: string }) {
                     data-testid="delivery-row"
                     data-id={d.id}
                     data-status={d.status}
-                    aria-selected={selected === d.id}
                     class={selected === d.id ? 'selected' : undefined}
                   >
                     <td>
