@@ -24,8 +24,8 @@ export function TopBar() {
         <Link href="/desktop" class="brand">
           {t('app.name')}
         </Link>
-        <span class="tenant-name" data-testid="tenant-name" title={t('topbar.tenant')}>
-          {tenant.name}
+        <span class="tenant-name" title={t('topbar.tenant')}>
+          <span data-testid="tenant-name">{tenant.name}</span>
           {tenant.sandbox && <span class="badge badge-muted">{t('topbar.sandbox')}</span>}
         </span>
       </div>
