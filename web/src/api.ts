@@ -124,6 +124,7 @@ export const api = {
   eventTypes: () => request<{ items: string[] }>('GET', '/api/v1/event-types'),
 
   webhooks: (cursor?: string) => request<Page<WebhookEndpoint>>('GET', `/api/v1/webhooks${query({ limit: 50, cursor })}`),
+  webhook: (id: string) => request<WebhookEndpoint>('GET', `/api/v1/webhooks/${enc(id)}`),
   createWebhook: (body: { url: string; description: string; event_types: string[] }, idempotencyKey: string) =>
     request<CreatedWebhook>('POST', '/api/v1/webhooks', { body, idempotencyKey }),
   updateWebhook: (id: string, body: Partial<Pick<WebhookEndpoint, 'url' | 'description' | 'event_types' | 'active'>>) =>

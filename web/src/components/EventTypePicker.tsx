@@ -2,6 +2,9 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessage } from '../api';
 import { t } from '../i18n';
 
+/** ALL subscribes an endpoint to every event type, including ones added later. */
+export const ALL = '*';
+
 let cached: Promise<string[]> | undefined;
 
 /** loadEventTypes fetches the subscribable event types once per page load. */
@@ -32,8 +35,9 @@ export function EventTypePicker({ idPrefix, value, onChange, error }: Props) {
     loadEventTypes().then(setTypes, (err) => setLoadError(errorMessage(err)));
   }, []);
 
+  const everything = value.includes(ALL);
   // Show types the endpoint already has even if the server no longer lists them.
-  const all = [...(types ?? []), ...value.filter((v) => !types?.includes(v))];
+  const listed = [...(types ?? []), ...value.filter((v) => v !== ALL && !types?.includes(v))];
 
   const toggle = (type: string, on: boolean) =>
     onChange(on ? [...value, type] : value.filter((v) => v !== type));
@@ -43,14 +47,25 @@ export function EventTypePicker({ idPrefix, value, onChange, error }: Props) {
       <legend>{t('webhooks.events')}</legend>
       {loadError && <p class="field-error">{loadError}</p>}
       {types === null && !loadError && <p class="muted">{t('app.loading')}</p>}
+      <label class="checkbox checkbox-all">
+        <input
+          type="checkbox"
+          name="event_types"
+          value={ALL}
+          checked={everything}
+          onChange={(e) => onChange(e.currentTarget.checked ? [ALL] : [])}
+        />
+        <span>{t('webhooks.allEvents')}</span>
+      </label>
       <div class="checkbox-grid">
-        {all.map((type) => (
-          <label key={type} class="checkbox">
+        {listed.map((type) => (
+          <label key={type} class={everything ? 'checkbox checkbox-disabled' : 'checkbox'}>
             <input
               type="checkbox"
               name="event_types"
               value={type}
-              checked={value.includes(type)}
+              checked={everything || value.includes(type)}
+              disabled={everything}
               onChange={(e) => toggle(type, e.currentTarget.checked)}
             />
             <code>{type}</code>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, errorMessage } from '../api';
+import { api, ApiError, errorMessage } from '../api';
 import { useConfirm } from '../components/ConfirmDialog';
 import { DeliveryDetailPanel } from '../components/DeliveryDetail';
 import { Notice } from '../components/Notice';
@@ -21,10 +21,16 @@ const POLL_FOR_MS = 60_000;
 const DUE_SOON_MS = 30_000;
 
 /**
- * findWebhook looks the endpoint up in the list: the API has no GET for a single
- * endpoint, and a workspace has few of them.
+ * findWebhook fetches one endpoint; null means it does not exist. A server without
+ * the single-endpoint GET (405) is served from the list, which is short.
  */
 async function findWebhook(id: string): Promise<WebhookEndpoint | null> {
+  try {
+    return await api.webhook(id);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    if (!(err instanceof ApiError && err.status === 405)) throw err;
+  }
   let cursor: string | undefined;
   for (let i = 0; i < 20; i++) {
     const page = await api.webhooks(cursor);

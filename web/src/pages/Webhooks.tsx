@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, errorMessage } from '../api';
 import { useConfirm } from '../components/ConfirmDialog';
+import { ALL } from '../components/EventTypePicker';
 import { Notice } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
 import { SecretBox } from '../components/SecretBox';
@@ -172,9 +173,7 @@ export function EventList({ types }: { types: string[] }) {
   return (
     <ul class="tag-list">
       {types.map((type) => (
-        <li key={type}>
-          <code>{type}</code>
-        </li>
+        <li key={type}>{type === ALL ? <span class="tag">{t('webhooks.allEventsShort')}</span> : <code>{type}</code>}</li>
       ))}
     </ul>
   );
