@@ -1,0 +1,78 @@
+package webhook
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// AllEvents subscribes an endpoint to every event type, present and future.
+const AllEvents = "*"
+
+const (
+	maxURLLength         = 2048
+	maxDescriptionLength = 500
+)
+
+// ValidateURL checks an endpoint URL: absolute http or https with a host, no
+// credentials (they would sit in our database and logs; use the signature) and
+// no fragment (it is never sent). It returns the URL as parsed and re-encoded.
+func ValidateURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", &tenant.FieldError{Field: "url", Reason: "is required"}
+	}
+	if len(raw) > maxURLLength {
+		return "", &tenant.FieldError{Field: "url", Reason: fmt.Sprintf("is longer than %d characters", maxURLLength)}
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", &tenant.FieldError{Field: "url", Reason: "is not a valid URL"}
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", &tenant.FieldError{Field: "url", Reason: "must start with http:// or https://"}
+	case u.Host == "" || u.Hostname() == "":
+		return "", &tenant.FieldError{Field: "url", Reason: "must name a host"}
+	case u.User != nil:
+		return "", &tenant.FieldError{Field: "url", Reason: "must not carry credentials; verify the signature instead"}
+	case u.Fragment != "" || strings.Contains(raw, "#"):
+		return "", &tenant.FieldError{Field: "url", Reason: "must not have a #fragment"}
+	}
+	return u.String(), nil
+}
+
+// ValidateEventTypes checks a subscription: at least one type, each one of
+// event.Types or "*". It returns the types without duplicates, in given order.
+func ValidateEventTypes(types []string) ([]string, error) {
+	if len(types) == 0 {
+		return nil, &tenant.FieldError{Field: "event_types", Reason: `name at least one event type, or "*" for all`}
+	}
+	out := make([]string, 0, len(types))
+	for _, t := range types {
+		if t != AllEvents && !slices.Contains(event.Types, t) {
+			return nil, &tenant.FieldError{Field: "event_types", Reason: fmt.Sprintf("unknown event type %q", t)}
+		}
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+func validateDescription(d string) (string, error) {
+	d = strings.TrimSpace(d)
+	if len(d) > maxDescriptionLength {
+		return "", &tenant.FieldError{Field: "description", Reason: fmt.Sprintf("is longer than %d characters", maxDescriptionLength)}
+	}
+	return d, nil
+}
+
+// Subscribed reports whether an endpoint with these event types wants eventType.
+func Subscribed(types []string, eventType string) bool {
+	return slices.Contains(types, AllEvents) || slices.Contains(types, eventType)
+}

@@ -1,0 +1,117 @@
+// Package webhook sends a tenant's events to the URLs it registered, signed so
+// receivers can trust them, as durable jobs that survive crashes and restarts.
+//
+// An event becomes one delivery per subscribed endpoint inside the transaction
+// that records the event (FanoutTx), so either both exist or neither does. Each
+// delivery is a River job (see package jobs) that POSTs the event and retries with
+// backoff until the receiver answers 2xx or attempts run out.
+//
+// Receivers see, on every request:
+//
+//	POST <endpoint url>
+//	Content-Type: application/json
+//	User-Agent: Switchboard-Webhooks/1
+//	Switchboard-Delivery: <delivery id>   same on every retry and replay: dedupe on it
+//	Switchboard-Event: <event type>
+//	Switchboard-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256>
+//
+//	{"id": "<event id>", "type": "<event type>", "created_at": "<RFC 3339>", "data": {…}}
+//
+// See Sign and Verify for the signature. Delivery is at least once: a receiver may
+// see a delivery id twice (after a crash, or a replay) and should act only once.
+package webhook
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"time"
+)
+
+// Delivery statuses.
+const (
+	StatusPending   = "pending"   // queued or waiting for a retry
+	StatusSucceeded = "succeeded" // the receiver answered 2xx
+	StatusFailed    = "failed"    // attempts ran out, or the endpoint was disabled
+)
+
+// ErrEndpointDisabled is why a delivery to a disabled endpoint failed.
+var ErrEndpointDisabled = errors.New("webhook endpoint is disabled")
+
+// Endpoint is a URL a tenant registered to receive the events it subscribed to.
+type Endpoint struct {
+	ID          string `json:"id"`
+	TenantID    string `json:"tenant_id"`
+	URL         string `json:"url"`
+	Description string `json:"description"`
+	// Secret signs every delivery. It is never encoded nor logged: an API shows
+	// it once, from Create's result.
+	Secret string `json:"-"`
+	// EventTypes are the subscribed types (see event.Types); "*" means all.
+	EventTypes []string  `json:"event_types"`
+	Active     bool      `json:"active"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// LogValue keeps the secret out of logs even when a whole endpoint is logged.
+func (e Endpoint) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", e.ID), slog.String("tenant_id", e.TenantID),
+		slog.Bool("active", e.Active), slog.Any("event_types", e.EventTypes))
+}
+
+// Delivery is one event on its way to one endpoint.
+type Delivery struct {
+	ID         string `json:"id"`
+	TenantID   string `json:"tenant_id"`
+	EndpointID string `json:"endpoint_id"`
+	EventID    string `json:"event_id"`
+	EventType  string `json:"event_type"`
+	// Payload is the exact body sent, on every attempt and replay.
+	Payload        json.RawMessage `json:"payload"`
+	Status         string          `json:"status"`
+	Attempts       int             `json:"attempts"`
+	LastStatusCode int             `json:"last_status_code"`
+	LastError      string          `json:"last_error"`
+	// NextAttemptAt is when the next attempt is due while pending, zero otherwise.
+	NextAttemptAt time.Time `json:"next_attempt_at,omitzero"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
+}
+
+// Attempt is one POST of a delivery and what came back.
+type Attempt struct {
+	Attempt    int           `json:"attempt"`
+	StartedAt  time.Time     `json:"started_at"`
+	Duration   time.Duration `json:"duration_ns"`
+	StatusCode int           `json:"status_code"` // 0 when no response came
+	// ResponseBody is the start of the receiver's answer, at most 2 KiB.
+	ResponseBody string `json:"response_body"`
+	Error        string `json:"error"`
+}
+
+// Config tunes deliveries. Zero fields take the defaults.
+type Config struct {
+	// MaxAttempts bounds the POSTs of one delivery (default 12, about 2 hours
+	// of retries with the default backoff). A replay starts a fresh count.
+	MaxAttempts int
+	// Timeout bounds one POST, response included (default 10 s). Keep the job
+	// queue's JobTimeout above it.
+	Timeout time.Duration
+}
+
+// Defaults for a zero Config.
+const (
+	DefaultMaxAttempts = 12
+	DefaultTimeout     = 10 * time.Second
+)
+
+func (c Config) withDefaults() Config {
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = DefaultMaxAttempts
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = DefaultTimeout
+	}
+	return c
+}
