@@ -83,11 +83,21 @@ type Delivery struct {
 type Attempt struct {
 	Attempt    int           `json:"attempt"`
 	StartedAt  time.Time     `json:"started_at"`
-	Duration   time.Duration `json:"duration_ns"`
+	Duration   time.Duration `json:"-"`           // encoded as duration_ms
 	StatusCode int           `json:"status_code"` // 0 when no response came
 	// ResponseBody is the start of the receiver's answer, at most 2 KiB.
 	ResponseBody string `json:"response_body"`
 	Error        string `json:"error"`
+}
+
+// MarshalJSON encodes the attempt with its duration in (fractional) milliseconds,
+// as the API shows it.
+func (a Attempt) MarshalJSON() ([]byte, error) {
+	type fields Attempt // without this method
+	return json.Marshal(struct {
+		fields
+		DurationMS float64 `json:"duration_ms"`
+	}{fields(a), float64(a.Duration.Microseconds()) / 1000})
 }
 
 // Config tunes deliveries. Zero fields take the defaults.
