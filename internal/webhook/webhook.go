@@ -105,8 +105,8 @@ type Config struct {
 	// MaxAttempts bounds the POSTs of one delivery (default 12, about 2 hours
 	// of retries with the default backoff). A replay starts a fresh count.
 	MaxAttempts int
-	// Timeout bounds one POST, response included (default 10 s). Keep the job
-	// queue's JobTimeout above it.
+	// Timeout bounds one POST, response included (default 10 s). Delivery jobs
+	// time out 5 s later, whatever the queue's JobTimeout.
 	Timeout time.Duration
 }
 

@@ -27,6 +27,8 @@ const (
 	maxDrain = 64 << 10
 	// recordTimeout bounds writing an attempt down, even while shutting down.
 	recordTimeout = 10 * time.Second
+	// jobMargin is the job's time beyond the POST's, for loading the delivery.
+	jobMargin = 5 * time.Second
 )
 
 // Retrier says when River will run a failed job again; jobs.RetryPolicy is one.
@@ -58,6 +60,11 @@ func NewWorker(st Store, retry Retrier, clk clock.Clock, logger *slog.Logger, cl
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &Worker{store: st, retry: retry, clock: clk, log: logger, client: &c, cfg: cfg.withDefaults()}
 }
+
+// Timeout gives delivery jobs their own limit, the POST's plus a margin, whatever
+// the queue's JobTimeout: a slow receiver is cut by Config.Timeout, never by the
+// queue. River's rescuer also waits this long before it calls such a job stuck.
+func (w *Worker) Timeout(*river.Job[DeliverArgs]) time.Duration { return w.cfg.Timeout + jobMargin }
 
 // Work sends the delivery once and records the attempt. A 2xx succeeds; anything
 // else returns an error so River retries with backoff, until the job's last
