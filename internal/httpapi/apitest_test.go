@@ -213,7 +213,8 @@ func keyClient(t *testing.T, admin *client, scopes ...string) *client {
 // world is two tenants, A and B, each with an admin signed in.
 type world struct {
 	*node
-	A, B tenantFixture
+	A, B  tenantFixture
+	hooks *httptest.Server // a webhook receiver, made on first use
 }
 
 type tenantFixture struct {

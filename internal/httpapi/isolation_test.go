@@ -1,0 +1,267 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// isolationFixtures make, in one tenant, the record a path parameter names and
+// return its id. Every path parameter of every route needs one, so a new
+// endpoint is covered by TestTenantIsolation as soon as it is routed.
+var isolationFixtures = map[string]func(f *fixtures) string{
+	"userID": func(f *fixtures) string {
+		return f.w.seedUser(f.t, f.tf.Tenant, "fixture@"+f.tf.Tenant.Slug+".example", tenant.RoleAgent).ID
+	},
+	"apiKeyID": func(f *fixtures) string {
+		var k struct{ ID string }
+		f.tf.admin.in(f.t).do("POST", "/api/v1/api-keys", map[string]any{"name": "fixture", "scopes": []string{"read"}}).
+			want(http.StatusCreated).decode(&k)
+		return k.ID
+	},
+	"webhookID": func(f *fixtures) string {
+		var e struct{ ID string }
+		f.tf.admin.in(f.t).do("POST", "/api/v1/webhooks", map[string]any{
+			"url": f.w.receiver(f.t) + "/" + f.tf.Tenant.Slug, "description": "fixture", "event_types": []string{"*"},
+		}).want(http.StatusCreated).decode(&e)
+		return e.ID
+	},
+	"deliveryID": func(f *fixtures) string {
+		var d struct {
+			DeliveryID string `json:"delivery_id"`
+		}
+		f.tf.admin.in(f.t).do("POST", "/api/v1/webhooks/"+f.id("webhookID", "")+"/ping", nil).
+			want(http.StatusAccepted).decode(&d)
+		return d.DeliveryID
+	},
+}
+
+// volatileFields change by themselves (a delivery being attempted in the
+// background), so they are left out when comparing tenant B's records.
+var volatileFields = []string{"status", "attempts", "last_status_code", "last_error", "next_attempt_at", "updated_at", "last_used_at"}
+
+// TestTenantIsolation calls every route with path parameters as tenant A's admin,
+// by session and by admin-scoped API key, with tenant B's ids, and requires 404:
+// another tenant's records are not found, so their ids cannot be probed. It also
+// proves A's own ids work, that no answer to A carries B's ids, and that B's
+// records are unchanged afterwards.
+func TestTenantIsolation(t *testing.T) {
+	for _, e := range bothEngines {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			testTenantIsolation(t, newWorld(t, withEngine(e)))
+		})
+	}
+}
+
+func testTenantIsolation(t *testing.T, w *world) {
+	doc := specDoc(t)
+	fa, fb := newFixtures(t, w, &w.A), newFixtures(t, w, &w.B)
+	callers := []*client{w.A.admin, keyClient(t, w.A.admin, "admin")}
+
+	// Deletions go last, so the other routes still find A's records.
+	routes := w.api.routes()
+	slices.SortStableFunc(routes, func(a, b route) int {
+		return boolInt(a.method == "DELETE") - boolInt(b.method == "DELETE")
+	})
+	type call struct {
+		rt            route
+		foreign, own  string
+		body          any
+		hasParameters bool
+	}
+	var calls []call
+	for _, rt := range routes {
+		c := call{rt: rt, foreign: rt.pattern, own: rt.pattern}
+		if c.hasParameters = pathParam.MatchString(rt.pattern); c.hasParameters {
+			var ok1, ok2 bool
+			c.foreign, ok1 = fb.path(rt)
+			c.own, ok2 = fa.path(rt)
+			if !ok1 || !ok2 {
+				continue
+			}
+		}
+		body, ok := exampleBody(t, doc, rt)
+		if !ok {
+			continue
+		}
+		c.body = body
+		calls = append(calls, c)
+	}
+	leaks := fb.all()
+	bSnap := map[string]string{}
+	for _, c := range calls {
+		if c.hasParameters && c.rt.method == "GET" {
+			bSnap[c.rt.pattern] = normalized(t, w.B.admin.in(t).do("GET", c.foreign, nil).want(http.StatusOK).body)
+		}
+	}
+
+	// A reaches none of B's records.
+	for _, c := range calls {
+		if !c.hasParameters {
+			continue
+		}
+		for _, cl := range callers {
+			cl.in(t).do(c.rt.method, c.foreign, c.body).wantProblem(http.StatusNotFound, "not-found")
+		}
+	}
+
+	// A reaches its own (so the 404s above prove something), and no answer to A,
+	// lists included, names anything of B's.
+	for _, c := range calls {
+		if c.rt.public || (!c.hasParameters && c.rt.method != "GET") {
+			continue
+		}
+		for i, cl := range callers {
+			if c.rt.method == "DELETE" && i > 0 {
+				break // deleted already
+			}
+			r := cl.in(t).do(c.rt.method, c.own, c.body)
+			if r.StatusCode >= 300 {
+				t.Errorf("%s: status %d with tenant A's own ids; body: %s", r.what, r.StatusCode, r.body)
+			}
+			for _, id := range leaks {
+				if bytes.Contains(r.body, []byte(id)) {
+					t.Errorf("%s: the answer names %s of tenant B: %s", r.what, id, r.body)
+				}
+			}
+		}
+	}
+
+	// B's records are as they were.
+	for _, c := range calls {
+		if want, ok := bSnap[c.rt.pattern]; ok {
+			got := normalized(t, w.B.admin.in(t).do("GET", c.foreign, nil).want(http.StatusOK).body)
+			if got != want {
+				t.Errorf("GET %s: tenant B's record changed while tenant A was refused:\nbefore: %s\nafter:  %s", c.foreign, want, got)
+			}
+		}
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// fixtures makes and remembers one record of each kind in one tenant.
+type fixtures struct {
+	t      *testing.T
+	w      *world
+	tf     *tenantFixture
+	makers map[string]func(*fixtures) string // isolationFixtures
+	ids    map[string]string
+}
+
+func newFixtures(t *testing.T, w *world, tf *tenantFixture) *fixtures {
+	return &fixtures{t: t, w: w, tf: tf, makers: isolationFixtures, ids: map[string]string{}}
+}
+
+// id returns the id of the tenant's record for the path parameter, making it
+// on first use; route names the route that needs it, for the failure message.
+func (f *fixtures) id(param, route string) string {
+	f.t.Helper()
+	if id, ok := f.ids[param]; ok {
+		return id
+	}
+	mk, ok := f.makers[param]
+	if !ok {
+		f.t.Errorf("no fixture for {%s} in route %s: add one to isolationFixtures", param, route)
+		return ""
+	}
+	id := mk(f)
+	f.ids[param] = id
+	return id
+}
+
+// path fills the route's path parameters with the tenant's ids.
+func (f *fixtures) path(rt route) (string, bool) {
+	f.t.Helper()
+	ok := true
+	p := pathParam.ReplaceAllStringFunc(rt.pattern, func(m string) string {
+		id := f.id(m[1:len(m)-1], rt.method+" "+rt.pattern)
+		ok = ok && id != ""
+		return id
+	})
+	return p, ok
+}
+
+// all lists the tenant's ids: its own, its admin's, and its fixtures'.
+func (f *fixtures) all() []string {
+	out := []string{f.tf.Tenant.ID, f.tf.Admin.ID}
+	for _, id := range f.ids {
+		out = append(out, id)
+	}
+	return out
+}
+
+// receiver returns the URL of a webhook receiver that accepts everything.
+func (w *world) receiver(t *testing.T) string {
+	if w.hooks == nil {
+		w.hooks = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			rw.WriteHeader(http.StatusNoContent)
+		}))
+		t.Cleanup(w.hooks.Close)
+	}
+	return w.hooks.URL
+}
+
+// exampleBody is the request body the document gives as example for the route,
+// the plausible body the isolation test sends; nil when it takes none.
+func exampleBody(t *testing.T, doc map[string]any, rt route) (any, bool) {
+	t.Helper()
+	key := rt.method + " " + rt.pattern
+	op := specOperation(doc, rt.method, rt.pattern)
+	if op == nil {
+		t.Errorf("%s is routed but not in openapi.yaml", key)
+		return nil, false
+	}
+	rb, ok := op["requestBody"].(map[string]any)
+	if !ok {
+		return nil, true
+	}
+	content, _ := rb["content"].(map[string]any)
+	mt, _ := content["application/json"].(map[string]any)
+	ex, ok := mt["example"]
+	if !ok {
+		t.Errorf("%s: openapi.yaml gives no example request body; add one (the isolation test sends it)", key)
+		return nil, false
+	}
+	return ex, true
+}
+
+// normalized is a JSON body without its volatile fields, for comparing.
+func normalized(t *testing.T, body []byte) string {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatalf("decode %s: %v", body, err)
+	}
+	var strip func(v any)
+	strip = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for _, k := range volatileFields {
+				delete(v, k)
+			}
+			for _, e := range v {
+				strip(e)
+			}
+		case []any:
+			for _, e := range v {
+				strip(e)
+			}
+		}
+	}
+	strip(v)
+	out, _ := json.Marshal(v)
+	return strings.TrimSpace(string(out))
+}
