@@ -276,3 +276,24 @@ func TestPasswordReset(t *testing.T) {
 
 	confirm(token, "yet-another-password").wantProblem(http.StatusBadRequest, "invalid-token")
 }
+
+// TestPasswordResetRevealsNothing checks asking for a reset link answers the
+// same whether or not the workspace and the user exist, so neither can be
+// discovered through it.
+func TestPasswordResetRevealsNothing(t *testing.T) {
+	n := newNode(t)
+	tn, admin := n.seedTenant(t, "tenant-a")
+	anon := n.anonymous(t, "anonymous")
+	for _, tc := range []struct{ tenant, email string }{
+		{tn.Slug, admin.Email},
+		{tn.Slug, "nobody@tenant-a.example"},
+		{tn.Slug, "not an email"},
+		{"no-such-tenant", admin.Email},
+		{"no-such-tenant", "not an email"},
+	} {
+		r := anon.do("POST", "/api/v1/auth/password-reset", map[string]string{"tenant": tc.tenant, "email": tc.email})
+		if r.StatusCode != http.StatusAccepted {
+			t.Errorf("%s %q: status %d, want 202 like every other; body: %s", tc.tenant, tc.email, r.StatusCode, r.body)
+		}
+	}
+}
