@@ -26,6 +26,7 @@ import (
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/config"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/auth"
@@ -106,7 +107,8 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	clk := clock.System{}
 	out := outbox.New(db, b, clk, log)
 	acc := accounts.New(db, out, clk, nil, log, accounts.Config{SecretKey: secret, BaseURL: srv.URL})
-	api := New(Deps{DB: db, Accounts: acc, Bus: b, Clock: clk, Log: log, Web: fstest.MapFS{}}, o.cfg)
+	reg := prometheus.NewRegistry()
+	api := New(Deps{DB: db, Accounts: acc, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}}, o.cfg)
 	handler = api.Handler()
 	return &node{api: api, db: db, bus: b, accounts: acc, srv: srv}
 }

@@ -280,6 +280,11 @@ func TestHealthAndReadiness(t *testing.T) {
 		t.Errorf("/readyz = %v, want database and bus ok", ready)
 	}
 
+	r := c.do("GET", "/metrics", nil).want(http.StatusOK)
+	if !bytes.Contains(r.body, []byte(`switchboard_http_requests_total{route="GET /readyz",status="200"} 1`)) {
+		t.Errorf("/metrics does not count the request to /readyz:\n%s", r.body)
+	}
+
 	n.bus.Close() // the cleanup closes it again, which is harmless
 	c.do("GET", "/readyz", nil).want(http.StatusServiceUnavailable).decode(&ready)
 	if ready["database"] != "ok" || ready["bus"] == "ok" {
