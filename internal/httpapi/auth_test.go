@@ -284,16 +284,16 @@ func TestPasswordResetRevealsNothing(t *testing.T) {
 	n := newNode(t)
 	tn, admin := n.seedTenant(t, "tenant-a")
 	anon := n.anonymous(t, "anonymous")
-	for _, tc := range []struct{ tenant, email string }{
-		{tn.Slug, admin.Email},
-		{tn.Slug, "nobody@tenant-a.example"},
-		{tn.Slug, "not an email"},
-		{"no-such-tenant", admin.Email},
-		{"no-such-tenant", "not an email"},
-	} {
-		r := anon.do("POST", "/api/v1/auth/password-reset", map[string]string{"tenant": tc.tenant, "email": tc.email})
-		if r.StatusCode != http.StatusAccepted {
-			t.Errorf("%s %q: status %d, want 202 like every other; body: %s", tc.tenant, tc.email, r.StatusCode, r.body)
+	ask := func(tenant, email string) int {
+		return anon.do("POST", "/api/v1/auth/password-reset", map[string]string{"tenant": tenant, "email": email}).StatusCode
+	}
+	for _, email := range []string{admin.Email, "nobody@tenant-a.example", "not an email"} {
+		known, unknown := ask(tn.Slug, email), ask("no-such-tenant", email)
+		if known != unknown {
+			t.Errorf("email %q: status %d in an existing workspace, %d in none; the answer tells which exists", email, known, unknown)
+		}
+		if strings.Contains(email, "@") && known != http.StatusAccepted {
+			t.Errorf("email %q: status %d, want 202", email, known)
 		}
 	}
 }
