@@ -52,7 +52,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, slug, email string) 
 	}
 	email, err = tenant.NormalizeEmail(email)
 	if err != nil {
-		return err
+		return nil // as for an unknown workspace: the answer must not tell them apart
 	}
 	u, err := s.db.UserByEmail(ctx, t.ID, email)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && u.Disabled) {

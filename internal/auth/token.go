@@ -60,10 +60,12 @@ func ParseAPIKey(key string) (id, secret string, err error) {
 	if !ok {
 		return "", "", ErrInvalidToken
 	}
-	idPart, secret, ok := strings.Cut(rest, "_")
-	if !ok || len(secret) != 43 {
+	// The id is 16 bytes, 22 base64url characters; base64url itself may contain
+	// "_", so the parts are cut by position, not by separator.
+	if len(rest) != 22+1+43 || rest[22] != '_' {
 		return "", "", ErrInvalidToken
 	}
+	idPart, secret := rest[:22], rest[23:]
 	raw, err := b64.DecodeString(idPart)
 	if err != nil || len(raw) != 16 {
 		return "", "", ErrInvalidToken

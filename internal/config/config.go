@@ -148,3 +148,12 @@ func duration(fs *flag.FlagSet, p *time.Duration, name string, def time.Duration
 	}
 	fs.DurationVar(p, name, v, usage+" ["+envName(name)+"]")
 }
+
+// Defaults returns the configuration serve would use with no flags (the
+// environment still applies), for tests and benchmarks that start a node in-process.
+func Defaults() *Config {
+	fs := flag.NewFlagSet("defaults", flag.ContinueOnError)
+	c := Flag(fs)
+	fs.Parse(nil)
+	return c
+}

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -52,7 +51,7 @@ func (a *API) guard(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := a.authenticate(r)
 		if err != nil {
-			if errors.Is(err, accounts.ErrUnauthenticated) {
+			if pr := toProblem(err); pr != nil && pr.Status == http.StatusUnauthorized {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="switchboard"`)
 			}
 			a.writeError(w, r, err)

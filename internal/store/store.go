@@ -51,6 +51,8 @@ type DB struct {
 	write *sql.DB
 	// read serves plain reads; on SQLite (WAL) several readers run beside the writer.
 	read *sql.DB
+	// Prepared statements, per pool.
+	writeStmts, readStmts *stmtCache
 	Store
 }
 
@@ -117,7 +119,13 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 }
 
 func newDB(engine Engine, write, read *sql.DB) *DB {
-	return &DB{engine: engine, write: write, read: read, Store: Store{engine: engine, w: write, r: read}}
+	db := &DB{engine: engine, write: write, read: read, writeStmts: newStmtCache(write)}
+	db.readStmts = db.writeStmts
+	if read != write {
+		db.readStmts = newStmtCache(read)
+	}
+	db.Store = Store{engine: engine, w: db.writeStmts, r: db.readStmts}
+	return db
 }
 
 // Engine reports which SQL engine this is.
@@ -132,6 +140,8 @@ func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) 
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	db.writeStmts.close()
+	db.readStmts.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -146,7 +156,8 @@ func (db *DB) InTx(ctx context.Context, fn func(s *Store, tx *sql.Tx) error) err
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	s := &Store{engine: db.engine, w: tx, r: tx, tx: tx}
+	q := txQuerier{tx: tx, cache: db.writeStmts}
+	s := &Store{engine: db.engine, w: q, r: q, tx: tx}
 	if err := fn(s, tx); err != nil {
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
