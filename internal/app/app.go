@@ -77,7 +77,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	a.Accounts = accounts.New(db, out, clk, mail, log, accounts.Config{SecretKey: secret, BaseURL: cfg.BaseURL})
 
 	api := httpapi.New(httpapi.Deps{
-		DB: db, Accounts: a.Accounts, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web,
+		DB: db, Accounts: a.Accounts, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 	})

@@ -4,7 +4,6 @@
 package httpapi
 
 import (
-	"context"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -43,6 +42,8 @@ type Deps struct {
 	Metrics  prometheus.Registerer
 	Gatherer prometheus.Gatherer
 	Web      fs.FS // the built browser app
+	// SecretKey is the server's secret; stored idempotent responses are sealed with it.
+	SecretKey []byte
 }
 
 // API serves HTTP.
@@ -56,7 +57,7 @@ type API struct {
 	callers   *limiters
 	anonymous *limiters
 	metrics   metrics
-	ready     func(context.Context) error
+	sealer    sealer
 }
 
 // New returns the API.
@@ -66,6 +67,7 @@ func New(d Deps, cfg Config) *API {
 		callers:   newLimiters(cfg.RatePerSecond, cfg.RateBurst),
 		anonymous: newLimiters(1, 10),
 		metrics:   newMetrics(d.Metrics),
+		sealer:    newSealer(d.SecretKey),
 	}
 	return a
 }

@@ -108,7 +108,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	out := outbox.New(db, b, clk, log)
 	acc := accounts.New(db, out, clk, nil, log, accounts.Config{SecretKey: secret, BaseURL: srv.URL})
 	reg := prometheus.NewRegistry()
-	api := New(Deps{DB: db, Accounts: acc, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}}, o.cfg)
+	api := New(Deps{DB: db, Accounts: acc, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret}, o.cfg)
 	handler = api.Handler()
 	return &node{api: api, db: db, bus: b, accounts: acc, srv: srv}
 }

@@ -49,10 +49,15 @@ func (a *API) idempotent(next http.Handler) http.Handler {
 				writeProblem(w, r, problem(http.StatusConflict, "idempotency-in-progress",
 					"a request with this Idempotency-Key is still being processed"))
 			default:
+				body, err := a.sealer.open(prev.ResponseBody)
+				if err != nil {
+					a.writeError(w, r, err)
+					return
+				}
 				w.Header().Set("Content-Type", prev.ContentType)
 				w.Header().Set("Idempotent-Replayed", "true")
 				w.WriteHeader(prev.StatusCode)
-				w.Write(prev.ResponseBody)
+				w.Write(body)
 			}
 			return
 		}
@@ -64,7 +69,7 @@ func (a *API) idempotent(next http.Handler) http.Handler {
 			}
 			return
 		}
-		req.StatusCode, req.ContentType, req.ResponseBody = rec.status, rec.Header().Get("Content-Type"), rec.body.Bytes()
+		req.StatusCode, req.ContentType, req.ResponseBody = rec.status, rec.Header().Get("Content-Type"), a.sealer.seal(rec.body.Bytes())
 		if err := a.db.CompleteIdempotencyKey(r.Context(), req); err != nil {
 			a.log.Error("complete idempotency key", "err", err)
 		}
