@@ -52,15 +52,15 @@ func TestMain(m *testing.M) {
 
 // node is one running `switchboard serve` process.
 type node struct {
-	t       *testing.T
-	URL     string
-	addr    string
-	args    []string
-	env     []string
-	cmd     *exec.Cmd
-	mu      sync.Mutex
-	output  bytes.Buffer
-	exited  chan struct{}
+	t      *testing.T
+	URL    string
+	addr   string
+	args   []string
+	env    []string
+	cmd    *exec.Cmd
+	mu     sync.Mutex
+	output bytes.Buffer
+	exited chan struct{}
 }
 
 // nodeOptions choose how a node runs.

@@ -20,7 +20,7 @@ import (
 
 // Errors the HTTP layer maps to statuses.
 var (
-	ErrBadCredentials = errors.New("wrong workspace, email or password")
+	ErrBadCredentials  = errors.New("wrong workspace, email or password")
 	ErrUnauthenticated = errors.New("not signed in")
 )
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/switchboard-cx/switchboard/internal/accounts"
@@ -22,9 +23,12 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/config"
 	"github.com/switchboard-cx/switchboard/internal/httpapi"
+	"github.com/switchboard-cx/switchboard/internal/jobs"
 	"github.com/switchboard-cx/switchboard/internal/mailer"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/realtime"
 	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/webhook"
 )
 
 // App is one running node.
@@ -34,6 +38,9 @@ type App struct {
 	DB       *store.DB
 	Bus      *bus.Bus
 	Accounts *accounts.Service
+	Webhooks *webhook.Service
+	Jobs     *jobs.Queue
+	Hub      *realtime.Hub
 	handler  http.Handler
 	closers  []func()
 }
@@ -69,7 +76,35 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	out := outbox.New(db, b, clk, log)
+	if err := jobs.Migrate(ctx, db); err != nil {
+		return nil, fmt.Errorf("migrate jobs: %w", err)
+	}
+	retry := jobs.DefaultRetryPolicy()
+	whCfg := webhook.Config{Timeout: cfg.WebhookTimeout}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, &http.Client{}, whCfg))
+	q, err := jobs.New(db, jobs.Config{Workers: workers, Logger: log, Retry: retry, MaxWorkers: cfg.JobWorkers,
+		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.JobRescueAfter})
+	if err != nil {
+		return nil, err
+	}
+	a.Jobs = q
+	a.Webhooks = webhook.New(db, q, clk, log, whCfg)
+	out := outbox.New(db, b, clk, log, a.Webhooks)
+
+	hub, err := realtime.New(realtime.Options{Events: b, Replay: db, Logger: log, Metrics: reg})
+	if err != nil {
+		return nil, err
+	}
+	if err := hub.Start(ctx); err != nil {
+		return nil, err
+	}
+	a.Hub = hub
+	a.closers = append(a.closers, hub.Close)
+	tokens, err := realtime.NewTokens(secret, clk)
+	if err != nil {
+		return nil, err
+	}
 	var mail accounts.Mailer
 	if cfg.SMTPRelay != "" {
 		mail = mailer.New(cfg.SMTPRelay, cfg.SMTPFrom, cfg.SMTPUser, cfg.SMTPPassword, clk)
@@ -77,7 +112,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	a.Accounts = accounts.New(db, out, clk, mail, log, accounts.Config{SecretKey: secret, BaseURL: cfg.BaseURL})
 
 	api := httpapi.New(httpapi.Deps{
-		DB: db, Accounts: a.Accounts, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
+		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 	})
@@ -127,6 +162,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
+	// The job queue runs on its own context: cancelling it would be a hard stop,
+	// while shutdown below lets running jobs finish.
+	if err := a.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start jobs: %w", err)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.log.Info("serving", "addr", ln.Addr().String(), "engine", a.DB.Engine())
@@ -138,9 +178,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	a.log.Info("shutting down", "grace", a.cfg.ShutdownGrace)
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownGrace)
 	defer cancel()
+	a.Hub.Close() // WebSockets are not drained by Shutdown; clients resume elsewhere
 	err := srv.Shutdown(sctx)
 	if errors.Is(err, context.DeadlineExceeded) {
 		srv.Close()
+	}
+	if jerr := a.Jobs.Stop(sctx); jerr != nil {
+		a.log.Warn("stop jobs", "err", jerr)
 	}
 	return err
 }

@@ -36,6 +36,7 @@ type Deps struct {
 	Accounts *accounts.Service
 	Webhooks Webhooks
 	Realtime Realtime
+	Tokens   Tokens
 	Bus      Checker
 	Clock    clock.Clock
 	Log      *slog.Logger

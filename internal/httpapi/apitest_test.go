@@ -11,6 +11,10 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"github.com/riverqueue/river"
+	"github.com/switchboard-cx/switchboard/internal/jobs"
+	"github.com/switchboard-cx/switchboard/internal/realtime"
+	"github.com/switchboard-cx/switchboard/internal/webhook"
 	"io"
 	"log/slog"
 	"net/http"
@@ -22,6 +26,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
@@ -105,10 +110,38 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	secret := make([]byte, 32)
 	rand.Read(secret)
 	clk := clock.System{}
-	out := outbox.New(db, b, clk, log)
+	if err := jobs.Migrate(ctx, db); err != nil {
+		t.Fatalf("migrate jobs: %v", err)
+	}
+	workers := river.NewWorkers()
+	retry := jobs.DefaultRetryPolicy()
+	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, nil, webhook.Config{Timeout: 5 * time.Second}))
+	queue, err := jobs.New(db, jobs.Config{Workers: workers, Retry: retry})
+	if err != nil {
+		t.Fatalf("job queue: %v", err)
+	}
+	if err := queue.Start(ctx); err != nil {
+		t.Fatalf("start jobs: %v", err)
+	}
+	t.Cleanup(func() { queue.Stop(context.Background()) })
+	hooks := webhook.New(db, queue, clk, log, webhook.Config{})
+	out := outbox.New(db, b, clk, log, hooks)
 	acc := accounts.New(db, out, clk, nil, log, accounts.Config{SecretKey: secret, BaseURL: srv.URL})
 	reg := prometheus.NewRegistry()
-	api := New(Deps{DB: db, Accounts: acc, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret}, o.cfg)
+	hub, err := realtime.New(realtime.Options{Events: b, Replay: db, Logger: log, Metrics: reg})
+	if err != nil {
+		t.Fatalf("realtime hub: %v", err)
+	}
+	if err := hub.Start(ctx); err != nil {
+		t.Fatalf("start hub: %v", err)
+	}
+	t.Cleanup(hub.Close)
+	tokens, err := realtime.NewTokens(secret, clk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := New(Deps{DB: db, Accounts: acc, Webhooks: hooks, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
+		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret}, o.cfg)
 	handler = api.Handler()
 	return &node{api: api, db: db, bus: b, accounts: acc, srv: srv}
 }

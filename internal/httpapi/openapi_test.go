@@ -20,16 +20,6 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/ids"
 )
 
-// pendingRoutes are documented ahead of their handlers, which are being built;
-// once routes.go has them this list can go.
-var pendingRoutes = []string{
-	"GET /api/v1/webhooks", "POST /api/v1/webhooks",
-	"GET /api/v1/webhooks/{webhookID}", "PATCH /api/v1/webhooks/{webhookID}", "DELETE /api/v1/webhooks/{webhookID}",
-	"POST /api/v1/webhooks/{webhookID}/ping", "GET /api/v1/webhooks/{webhookID}/deliveries",
-	"GET /api/v1/webhook-deliveries/{deliveryID}", "POST /api/v1/webhook-deliveries/{deliveryID}/replay",
-	"POST /api/v1/realtime/token", "GET /api/v1/realtime",
-}
-
 // opsRoutes are served by mountOps, outside the route table.
 var opsRoutes = []string{"GET /healthz", "GET /readyz", "GET /metrics", "GET /api/openapi.json"}
 
@@ -117,15 +107,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 			t.Errorf("%s is routed but not in openapi.yaml", key)
 			continue
 		}
-		checkOperation(t, doc, key, op, rt.public, rt.perm)
-	}
-	for _, key := range pendingRoutes {
-		if _, ok := routed[key]; !ok {
-			method, pattern, _ := strings.Cut(key, " ")
-			if op := specOperation(doc, method, pattern); op != nil {
-				checkOperation(t, doc, key, op, false, permRead)
-			}
-		}
+		checkOperation(t, doc, key, op, rt.public && !rt.ownAuth, rt.perm)
 	}
 	// Every documented operation is served.
 	for pattern, item := range doc["paths"].(map[string]any) {
@@ -137,8 +119,6 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 			_, isRouted := routed[key]
 			switch {
 			case isRouted, slices.Contains(opsRoutes, key):
-			case slices.Contains(pendingRoutes, key):
-				t.Logf("%s is documented; its handler is not routed yet", key)
 			default:
 				t.Errorf("%s is in openapi.yaml but nothing serves it", key)
 			}

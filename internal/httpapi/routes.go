@@ -7,7 +7,8 @@ import "net/http"
 type route struct {
 	method, pattern string
 	perm            perm
-	public          bool // no authentication (sign-in, password reset)
+	public          bool // no authentication by the guard (sign-in, password reset)
+	ownAuth         bool // public to the guard because the handler authenticates itself
 	handler         http.HandlerFunc
 }
 
@@ -31,6 +32,19 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/api-keys", perm: permManageKeys, handler: a.createAPIKey},
 		{method: "GET", pattern: "/api/v1/api-keys/{apiKeyID}", perm: permManageKeys, handler: a.getAPIKey},
 		{method: "DELETE", pattern: "/api/v1/api-keys/{apiKeyID}", perm: permManageKeys, handler: a.revokeAPIKey},
+
+		{method: "GET", pattern: "/api/v1/webhooks", perm: permManageWebhooks, handler: a.listWebhooks},
+		{method: "POST", pattern: "/api/v1/webhooks", perm: permManageWebhooks, handler: a.createWebhook},
+		{method: "GET", pattern: "/api/v1/webhooks/{webhookID}", perm: permManageWebhooks, handler: a.getWebhook},
+		{method: "PATCH", pattern: "/api/v1/webhooks/{webhookID}", perm: permManageWebhooks, handler: a.updateWebhook},
+		{method: "DELETE", pattern: "/api/v1/webhooks/{webhookID}", perm: permManageWebhooks, handler: a.deleteWebhook},
+		{method: "POST", pattern: "/api/v1/webhooks/{webhookID}/ping", perm: permManageWebhooks, handler: a.pingWebhook},
+		{method: "GET", pattern: "/api/v1/webhooks/{webhookID}/deliveries", perm: permManageWebhooks, handler: a.listDeliveries},
+		{method: "GET", pattern: "/api/v1/webhook-deliveries/{deliveryID}", perm: permManageWebhooks, handler: a.getDelivery},
+		{method: "POST", pattern: "/api/v1/webhook-deliveries/{deliveryID}/replay", perm: permManageWebhooks, handler: a.replayDelivery},
+
+		{method: "POST", pattern: "/api/v1/realtime/token", perm: permSelf, handler: a.realtimeToken},
+		{method: "GET", pattern: "/api/v1/realtime", public: true, ownAuth: true, handler: a.realtimeConnect},
 
 		{method: "GET", pattern: "/api/v1/audit-log", perm: permReadAudit, handler: a.listAudit},
 		{method: "GET", pattern: "/api/v1/event-types", perm: permRead, handler: a.eventTypes},
