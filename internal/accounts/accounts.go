@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/auth"
 	"github.com/switchboard-cx/switchboard/internal/clock"
+	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
@@ -113,4 +114,19 @@ func (s *Service) CreateTenant(ctx context.Context, slug, name string, sandbox b
 		return err
 	})
 	return t, u, err
+}
+
+// Record writes an audit entry for an administrative action done by another
+// service (webhook changes, say), and tells connected desktops what changed.
+func (s *Service) Record(ctx context.Context, a Actor, action, targetType, targetID string, detail map[string]any) error {
+	return s.out.Do(ctx, func(tx *outbox.Tx) error {
+		if err := audit(ctx, tx, a, s.clock.Now(), action, targetType, targetID, detail); err != nil {
+			return err
+		}
+		if targetType != "webhook_endpoint" {
+			return nil
+		}
+		_, err := tx.Emit(ctx, a.TenantID, event.WebhookEndpointChange, map[string]string{"id": targetID, "action": action})
+		return err
+	})
 }

@@ -83,6 +83,7 @@ func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	a.audit(r, "webhook.create", e.ID, map[string]any{"url": e.URL, "event_types": e.EventTypes})
 	writeJSON(w, http.StatusCreated, struct {
 		endpointJSON
 		Secret string `json:"secret"`
@@ -119,6 +120,7 @@ func (a *API) updateWebhook(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	a.audit(r, "webhook.update", e.ID, map[string]any{"url": e.URL, "event_types": e.EventTypes, "active": e.Active})
 	writeJSON(w, http.StatusOK, endpointOut(e))
 }
 
@@ -132,6 +134,7 @@ func (a *API) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	a.audit(r, "webhook.delete", id, nil)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -223,4 +226,12 @@ func (a *API) replayDelivery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, map[string]string{"delivery_id": d.ID})
+}
+
+// audit records a webhook change made by the caller. The change itself has
+// happened; a failure to record it is logged, not turned into an error answer.
+func (a *API) audit(r *http.Request, action, endpointID string, detail map[string]any) {
+	if err := a.accounts.Record(r.Context(), caller(r).actor(r), action, "webhook_endpoint", endpointID, detail); err != nil {
+		a.log.ErrorContext(r.Context(), "audit webhook change", "action", action, "err", err, "request_id", requestID(r.Context()))
+	}
 }
