@@ -80,7 +80,7 @@ func startNode(t *testing.T, o nodeOptions) *node {
 	}
 	n := &node{t: t, addr: freeAddr(t)}
 	n.URL = "http://" + n.addr
-	n.args = []string{"serve", "--addr", n.addr, "--data", o.DataDir, "--log-level", "debug"}
+	n.args = []string{"serve", "--addr", n.addr, "--data", o.DataDir, "--log-level", "info"}
 	if o.DB != "" {
 		n.args = append(n.args, "--db", o.DB)
 	}
@@ -308,4 +308,15 @@ func scanLines(s string) []string {
 		out = append(out, sc.Text())
 	}
 	return out
+}
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+func readAll(t *testing.T, r io.Reader) string {
+	t.Helper()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
