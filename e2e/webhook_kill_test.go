@@ -74,7 +74,9 @@ func TestWebhookSurvivesSIGKILL(t *testing.T) {
 	for {
 		var d struct {
 			Status   string
-			Attempts []struct{ StatusCode int `json:"status_code"` }
+			Attempts []struct {
+				StatusCode int `json:"status_code"`
+			}
 		}
 		c.do("GET", "/api/v1/webhook-deliveries/"+ping.DeliveryID, nil, 200, &d)
 		if d.Status == "succeeded" {

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/smtpsink"
 )
