@@ -36,3 +36,19 @@ func TestAuditLogRecordsAdminActions(t *testing.T) {
 		t.Errorf("webhook.delete: %+v, want target %q by a user", log.Items[1], ep.ID)
 	}
 }
+
+// Rotating a webhook's secret shows the new one once, and it differs.
+func TestWebhookSecretRotation(t *testing.T) {
+	w := newWorld(t)
+	var created, rotated, plain struct{ ID, Secret string }
+	w.A.admin.do("POST", "/api/v1/webhooks", map[string]any{"url": "https://hooks.example/x", "event_types": []string{"*"}}).
+		want(http.StatusCreated).decode(&created)
+	w.A.admin.do("PATCH", "/api/v1/webhooks/"+created.ID, map[string]any{"rotate_secret": true}).want(http.StatusOK).decode(&rotated)
+	if rotated.Secret == "" || rotated.Secret == created.Secret {
+		t.Fatalf("rotated secret %q, created %q", rotated.Secret, created.Secret)
+	}
+	w.A.admin.do("PATCH", "/api/v1/webhooks/"+created.ID, map[string]any{"description": "renamed"}).want(http.StatusOK).decode(&plain)
+	if plain.Secret != "" {
+		t.Fatal("a plain update must not show the secret")
+	}
+}

@@ -120,7 +120,14 @@ func (a *API) updateWebhook(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
-	a.audit(r, "webhook.update", e.ID, map[string]any{"url": e.URL, "event_types": e.EventTypes, "active": e.Active})
+	a.audit(r, "webhook.update", e.ID, map[string]any{"url": e.URL, "event_types": e.EventTypes, "active": e.Active, "rotated_secret": p.RotateSecret})
+	if p.RotateSecret { // the new secret is shown this once, as at creation
+		writeJSON(w, http.StatusOK, struct {
+			endpointJSON
+			Secret string `json:"secret"`
+		}{endpointOut(e), e.Secret})
+		return
+	}
 	writeJSON(w, http.StatusOK, endpointOut(e))
 }
 
