@@ -1,0 +1,147 @@
+// Package channel is the one small interface every way of reaching a customer
+// implements — web chat, email, SMS, the API channel, and whatever comes over
+// the horizon tomorrow — and the registry that holds them. Inbound, a channel
+// normalises what arrives into a conversation.Inbound and hands it to the
+// core; outbound, the core's durable delivery job calls Send. Adding a channel
+// touches no core code beyond registering it (docs/channels.md).
+package channel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"sync"
+)
+
+// Capabilities tell the core and the agent's screen what a channel can do.
+type Capabilities struct {
+	Realtime     bool `json:"realtime"`      // the customer is there now (chat), not later (email)
+	Threading    bool `json:"threading"`     // replies carry their own thread (email)
+	Attachments  bool `json:"attachments"`   // files can be sent
+	Typing       bool `json:"typing"`        // typing indicators
+	ReadReceipts bool `json:"read_receipts"` // the channel reports reads
+	MaxLength    int  `json:"max_length"`    // longest text body, 0 for no limit
+	// Identifier is the persona identifier kind this channel sends to.
+	Identifier string `json:"identifier"`
+}
+
+// Outbound is one message to send, with what a channel needs to address it.
+type Outbound struct {
+	TenantID       string
+	MessageID      string // stable across retries: providers and receivers dedupe by it
+	ConversationID string
+	To             string // the persona's identifier value on this channel
+	ToName         string
+	Subject        string
+	Body           string
+	BodyHTML       string
+	Attachments    []File
+	// ThreadRefs are earlier external ids in the conversation (for email
+	// In-Reply-To and References), newest last.
+	ThreadRefs []string
+	// ReplyToken identifies the conversation in a reply address, so any client's
+	// reply threads correctly.
+	ReplyToken string
+	// Account is the tenant's account on this channel (its email address, its
+	// SMS number, …) and its settings.
+	Account Account
+}
+
+// File is an attachment's bytes.
+type File struct {
+	Name, ContentType, ContentID string
+	Data                         []byte
+}
+
+// Account is a tenant's address on a channel: an email address, a phone number,
+// a widget. Inbound contacts find their tenant by it.
+type Account struct {
+	ID       string            `json:"id"`
+	TenantID string            `json:"tenant_id"`
+	Channel  string            `json:"channel"`
+	Address  string            `json:"address"`
+	Name     string            `json:"name"`
+	Settings map[string]string `json:"settings"`
+}
+
+// Sent is what a channel reports after handing a message over.
+type Sent struct {
+	ExternalID string // the provider's or the protocol's id (Message-ID, SID)
+	Status     string // "sent", or "delivered" where handing over is delivery
+}
+
+// ErrPermanent marks a send that must not be retried (an invalid address, a
+// customer who opted out); anything else is retried with backoff.
+var ErrPermanent = errors.New("permanent delivery failure")
+
+// Channel is one way of reaching customers.
+type Channel interface {
+	// Name is the channel's key: "webchat", "email", "sms", "api".
+	Name() string
+	Capabilities() Capabilities
+	// Send delivers one message. It may be called more than once for the same
+	// MessageID (a retry after a crash): channels that can should dedupe by it.
+	Send(ctx context.Context, out Outbound) (Sent, error)
+}
+
+// Mounter is a channel with inbound HTTP endpoints (provider webhooks, the
+// widget's socket). Its routes live under /channels/<name>/.
+type Mounter interface {
+	Mount(mux *http.ServeMux)
+}
+
+// Runner is a channel with a listener of its own (the SMTP server); Run serves
+// until ctx ends.
+type Runner interface {
+	Run(ctx context.Context) error
+}
+
+// Registry holds the channels a node runs.
+type Registry struct {
+	mu       sync.RWMutex
+	channels map[string]Channel
+}
+
+// NewRegistry returns a registry with the given channels.
+func NewRegistry(chs ...Channel) (*Registry, error) {
+	r := &Registry{channels: map[string]Channel{}}
+	for _, c := range chs {
+		if err := r.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// Register adds a channel; names are unique.
+func (r *Registry) Register(c Channel) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, dup := r.channels[c.Name()]; dup {
+		return fmt.Errorf("channel %q registered twice", c.Name())
+	}
+	r.channels[c.Name()] = c
+	return nil
+}
+
+// Get returns the channel called name.
+func (r *Registry) Get(name string) (Channel, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	c, ok := r.channels[name]
+	return c, ok
+}
+
+// All returns every channel, by name.
+func (r *Registry) All() []Channel {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]Channel, 0, len(r.channels))
+	for _, c := range r.channels {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
+	return out
+}

@@ -1,0 +1,111 @@
+// Package persona holds a business's customers as that business knows them: one
+// persona per relationship, with identifiers on each channel (email, phone,
+// widget user, social handle), facts and preferences. A contact from a known
+// identifier lands on the same persona; personas can be merged and unmerged.
+// It is pure: persistence is in store, orchestration in conversation.
+package persona
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Persona is one customer relationship with one tenant.
+type Persona struct {
+	ID         string            `json:"id"`
+	TenantID   string            `json:"tenant_id"`
+	Name       string            `json:"name"`
+	TimeZone   string            `json:"time_zone"`
+	Language   string            `json:"language"`
+	Attributes map[string]string `json:"attributes"`
+	// MergedInto names the persona this one was merged into, if any.
+	MergedInto  string       `json:"merged_into,omitempty"`
+	Identifiers []Identifier `json:"identifiers"`
+	CreatedAt   time.Time    `json:"created_at"`
+	UpdatedAt   time.Time    `json:"updated_at"`
+}
+
+// Kind is the sort of address an identifier is.
+type Kind string
+
+// The identifier kinds. Social handles are "social:<network>".
+const (
+	KindEmail    Kind = "email"
+	KindPhone    Kind = "phone"
+	KindWidget   Kind = "widget"   // a web-chat visitor, by the business's user id or a visitor id
+	KindExternal Kind = "external" // the business's own customer id
+	KindAPI      Kind = "api"      // an id in a business system posting through the API channel
+)
+
+// Identifier is one way to reach or recognise a persona.
+type Identifier struct {
+	Kind     Kind   `json:"kind"`
+	Value    string `json:"value"`
+	Verified bool   `json:"verified"`
+}
+
+func (i Identifier) String() string { return string(i.Kind) + ":" + i.Value }
+
+// Normalize checks an identifier and puts it in canonical form, so that the same
+// address written two ways finds the same persona.
+func Normalize(kind Kind, raw string) (Identifier, error) {
+	v := strings.TrimSpace(raw)
+	switch {
+	case kind == KindEmail:
+		a, err := mail.ParseAddress(v)
+		if err != nil {
+			return Identifier{}, fmt.Errorf("email %q: not a valid address", raw)
+		}
+		v = strings.ToLower(a.Address)
+	case kind == KindPhone:
+		p, err := E164(v)
+		if err != nil {
+			return Identifier{}, err
+		}
+		v = p
+	case kind == KindWidget, kind == KindExternal, kind == KindAPI:
+		if v == "" || len(v) > 200 {
+			return Identifier{}, fmt.Errorf("%s id must be 1–200 characters", kind)
+		}
+	case strings.HasPrefix(string(kind), "social:") && len(kind) > len("social:"):
+		v = strings.ToLower(strings.TrimPrefix(v, "@"))
+		if v == "" || len(v) > 100 {
+			return Identifier{}, fmt.Errorf("%s handle must be 1–100 characters", kind)
+		}
+	default:
+		return Identifier{}, fmt.Errorf("unknown identifier kind %q", kind)
+	}
+	return Identifier{Kind: kind, Value: v}, nil
+}
+
+// E164 turns a phone number written with spaces, dashes, dots or brackets into
+// E.164 (+ and 8–15 digits). Numbers without a country code are refused: we
+// cannot guess the country.
+func E164(raw string) (string, error) {
+	s := strings.TrimSpace(raw)
+	if strings.HasPrefix(s, "00") {
+		s = "+" + s[2:]
+	}
+	if !strings.HasPrefix(s, "+") {
+		return "", fmt.Errorf("phone %q: write it with the country code, as +CC…", raw)
+	}
+	var b strings.Builder
+	b.WriteByte('+')
+	for _, r := range s[1:] {
+		switch {
+		case unicode.IsDigit(r) && r < 128:
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '.' || r == '(' || r == ')':
+		default:
+			return "", fmt.Errorf("phone %q: unexpected character %q", raw, r)
+		}
+	}
+	n := b.Len() - 1
+	if n < 8 || n > 15 || b.String()[1] == '0' {
+		return "", fmt.Errorf("phone %q: E.164 numbers have 8–15 digits and no leading 0", raw)
+	}
+	return b.String(), nil
+}
