@@ -1,0 +1,198 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/conversation"
+)
+
+const conversationColumns = `id, tenant_id, persona_id, subject, status, priority, assignee_id, team, channel, modalities,
+	snoozed_until, last_message_at, created_at, updated_at`
+
+func scanConversation(row interface{ Scan(...any) error }) (conversation.Conversation, error) {
+	var c conversation.Conversation
+	var modalities string
+	var snoozed, last sql.NullInt64
+	var created, updated int64
+	err := row.Scan(&c.ID, &c.TenantID, &c.PersonaID, &c.Subject, &c.Status, &c.Priority, &c.AssigneeID, &c.Team, &c.Channel,
+		&modalities, &snoozed, &last, &created, &updated)
+	c.Modalities = strings.Fields(modalities)
+	c.SnoozedUntil, c.LastMessageAt = fromMicros(snoozed.Int64), fromMicros(last.Int64)
+	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
+	c.Tags = []string{}
+	return c, err
+}
+
+// CreateConversation inserts a conversation (tags are set with SetTags).
+func (s *Store) CreateConversation(ctx context.Context, c conversation.Conversation) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO conversations (`+conversationColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		c.ID, c.TenantID, c.PersonaID, c.Subject, c.Status, c.Priority, c.AssigneeID, c.Team, c.Channel,
+		strings.Join(c.Modalities, " "), nullMicros(c.SnoozedUntil), nullMicros(c.LastMessageAt), micros(c.CreatedAt), micros(c.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("create conversation: %w", err)
+	}
+	return nil
+}
+
+// Conversation returns the tenant's conversation with its tags.
+func (s *Store) Conversation(ctx context.Context, tenantID, id string) (conversation.Conversation, error) {
+	c, err := scanConversation(s.r.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations WHERE tenant_id = $1 AND id = $2`, tenantID, id))
+	if err != nil {
+		return c, notFound("conversation "+id, err)
+	}
+	c.Tags, err = s.tags(ctx, tenantID, id)
+	return c, err
+}
+
+func (s *Store) tags(ctx context.Context, tenantID, conversationID string) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT tag FROM conversation_tags WHERE tenant_id = $1 AND conversation_id = $2 ORDER BY tag`, tenantID, conversationID)
+	if err != nil {
+		return nil, fmt.Errorf("tags: %w", err)
+	}
+	tags, err := collect(rows, func(r interface{ Scan(...any) error }) (string, error) {
+		var t string
+		return t, r.Scan(&t)
+	})
+	if tags == nil {
+		tags = []string{}
+	}
+	return tags, err
+}
+
+// UpdateConversation writes every field of a conversation but its tags.
+func (s *Store) UpdateConversation(ctx context.Context, c conversation.Conversation) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE conversations SET persona_id = $3, subject = $4, status = $5, priority = $6, assignee_id = $7,
+		team = $8, modalities = $9, snoozed_until = $10, last_message_at = $11, updated_at = $12 WHERE tenant_id = $1 AND id = $2`,
+		c.TenantID, c.ID, c.PersonaID, c.Subject, c.Status, c.Priority, c.AssigneeID, c.Team, strings.Join(c.Modalities, " "),
+		nullMicros(c.SnoozedUntil), nullMicros(c.LastMessageAt), micros(c.UpdatedAt))
+	return affectedOne("update conversation "+c.ID, res, err)
+}
+
+// SetTags replaces a conversation's tags.
+func (s *Store) SetTags(ctx context.Context, tenantID, conversationID string, tags []string) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM conversation_tags WHERE tenant_id = $1 AND conversation_id = $2`, tenantID, conversationID); err != nil {
+		return fmt.Errorf("set tags: %w", err)
+	}
+	for _, t := range tags {
+		if _, err := s.w.ExecContext(ctx, `INSERT INTO conversation_tags (tenant_id, conversation_id, tag) VALUES ($1, $2, $3)`,
+			tenantID, conversationID, t); err != nil {
+			return fmt.Errorf("set tags: %w", err)
+		}
+	}
+	return nil
+}
+
+// LatestUnresolvedConversation returns the persona's most recent conversation
+// that is not resolved, where a new contact continues.
+func (s *Store) LatestUnresolvedConversation(ctx context.Context, tenantID, personaID string) (conversation.Conversation, error) {
+	c, err := scanConversation(s.r.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations
+		WHERE tenant_id = $1 AND persona_id = $2 AND status <> 'resolved' ORDER BY id DESC LIMIT 1`, tenantID, personaID))
+	if err != nil {
+		return c, notFound("open conversation", err)
+	}
+	c.Tags, err = s.tags(ctx, tenantID, c.ID)
+	return c, err
+}
+
+// ConversationFilter narrows a listing; empty fields do not filter.
+type ConversationFilter struct {
+	Status     conversation.Status
+	Channel    string
+	Tag        string
+	AssigneeID string // "none" for unassigned
+	PersonaID  string
+	// IDs restricts the listing to these conversations (from a full-text search).
+	IDs []string
+}
+
+// Conversations lists the tenant's conversations, newest first, before the cursor.
+func (s *Store) Conversations(ctx context.Context, tenantID string, f ConversationFilter, page Page) ([]conversation.Conversation, error) {
+	q := `SELECT ` + conversationColumns + ` FROM conversations c WHERE tenant_id = $1 AND ($2 = '' OR id < $2)`
+	args := []any{tenantID, page.After}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		q += fmt.Sprintf(" AND "+cond, len(args))
+	}
+	if f.Status != "" {
+		add("status = $%d", string(f.Status))
+	}
+	if f.Channel != "" {
+		add("(' ' || modalities || ' ') LIKE '%% ' || $%d || ' %%'", f.Channel)
+	}
+	if f.AssigneeID == "none" {
+		add("assignee_id = $%d", "")
+	} else if f.AssigneeID != "" {
+		add("assignee_id = $%d", f.AssigneeID)
+	}
+	if f.PersonaID != "" {
+		add("persona_id = $%d", f.PersonaID)
+	}
+	if f.Tag != "" {
+		add("EXISTS (SELECT 1 FROM conversation_tags t WHERE t.tenant_id = c.tenant_id AND t.conversation_id = c.id AND t.tag = $%d)", f.Tag)
+	}
+	if f.IDs != nil {
+		if len(f.IDs) == 0 {
+			return nil, nil
+		}
+		ph := make([]string, len(f.IDs))
+		for i, id := range f.IDs {
+			args = append(args, id)
+			ph[i] = fmt.Sprintf("$%d", len(args))
+		}
+		q += " AND id IN (" + strings.Join(ph, ", ") + ")"
+	}
+	args = append(args, page.limit())
+	q += fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args))
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list conversations: %w", err)
+	}
+	out, err := collect(rows, scanConversation)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Tags, err = s.tags(ctx, tenantID, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// ThreadConversation finds the conversation a thread key (a Message-ID, a reply
+// token) belongs to.
+func (s *Store) ThreadConversation(ctx context.Context, tenantID, channel, key string) (string, error) {
+	var id string
+	err := s.r.QueryRowContext(ctx, `SELECT conversation_id FROM conversation_threads WHERE tenant_id = $1 AND channel = $2 AND thread_key = $3`,
+		tenantID, channel, key).Scan(&id)
+	if err != nil {
+		return "", notFound("thread", err)
+	}
+	return id, nil
+}
+
+// AddThreadKey records that a thread key belongs to a conversation; a key seen
+// before keeps its first conversation.
+func (s *Store) AddThreadKey(ctx context.Context, tenantID, channel, key, conversationID string) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO conversation_threads (tenant_id, channel, thread_key, conversation_id) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (tenant_id, channel, thread_key) DO NOTHING`, tenantID, channel, key, conversationID)
+	if err != nil {
+		return fmt.Errorf("add thread key: %w", err)
+	}
+	return nil
+}
+
+// DueSnoozes lists conversations whose snooze has ended by now.
+func (s *Store) DueSnoozes(ctx context.Context, now time.Time, limit int) ([]conversation.Conversation, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+conversationColumns+` FROM conversations
+		WHERE status = 'snoozed' AND snoozed_until IS NOT NULL AND snoozed_until <= $1 ORDER BY snoozed_until LIMIT $2`, micros(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("due snoozes: %w", err)
+	}
+	return collect(rows, scanConversation)
+}

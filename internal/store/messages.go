@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/conversation"
+)
+
+const messageColumns = `id, tenant_id, conversation_id, kind, direction, channel, author_type, author_id, body, body_html,
+	attachments, external_id, status, meta, created_at, updated_at`
+
+func scanMessage(row interface{ Scan(...any) error }) (conversation.Message, error) {
+	var m conversation.Message
+	var atts, meta string
+	var created, updated int64
+	err := row.Scan(&m.ID, &m.TenantID, &m.ConversationID, &m.Kind, &m.Direction, &m.Channel, &m.AuthorType, &m.AuthorID,
+		&m.Body, &m.BodyHTML, &atts, &m.ExternalID, &m.Status, &meta, &created, &updated)
+	if err == nil {
+		err = json.Unmarshal([]byte(atts), &m.Attachments)
+	}
+	m.Meta = json.RawMessage(meta)
+	m.CreatedAt, m.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return m, err
+}
+
+// InsertMessage appends an item to a timeline. A message whose external id the
+// channel already delivered is ErrConflict, so provider retries are stored once.
+func (s *Store) InsertMessage(ctx context.Context, m conversation.Message) error {
+	atts, _ := json.Marshal(m.Attachments)
+	if m.Attachments == nil {
+		atts = []byte("[]")
+	}
+	meta := string(m.Meta)
+	if meta == "" {
+		meta = "{}"
+	}
+	_, err := s.w.ExecContext(ctx, `INSERT INTO messages (`+messageColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+		m.ID, m.TenantID, m.ConversationID, m.Kind, m.Direction, m.Channel, m.AuthorType, m.AuthorID, m.Body, m.BodyHTML,
+		string(atts), m.ExternalID, m.Status, meta, micros(m.CreatedAt), micros(m.UpdatedAt))
+	if isUniqueViolation(err) {
+		return fmt.Errorf("message %s/%s: %w", m.Channel, m.ExternalID, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("insert message: %w", err)
+	}
+	return nil
+}
+
+// Message returns one item of the tenant's timelines.
+func (s *Store) Message(ctx context.Context, tenantID, id string) (conversation.Message, error) {
+	m, err := scanMessage(s.r.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages WHERE tenant_id = $1 AND id = $2`, tenantID, id))
+	if err != nil {
+		return m, notFound("message "+id, err)
+	}
+	return m, nil
+}
+
+// MessageByExternalID finds a message by the id its channel gave it.
+func (s *Store) MessageByExternalID(ctx context.Context, tenantID, channel, externalID string) (conversation.Message, error) {
+	m, err := scanMessage(s.r.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages
+		WHERE tenant_id = $1 AND channel = $2 AND external_id = $3`, tenantID, channel, externalID))
+	if err != nil {
+		return m, notFound("message "+externalID, err)
+	}
+	return m, nil
+}
+
+// Messages lists a conversation's timeline in order, after the cursor.
+func (s *Store) Messages(ctx context.Context, tenantID, conversationID string, page Page) ([]conversation.Message, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
+		WHERE tenant_id = $1 AND conversation_id = $2 AND id > $3 ORDER BY id LIMIT $4`, tenantID, conversationID, page.After, page.limit())
+	if err != nil {
+		return nil, fmt.Errorf("list messages: %w", err)
+	}
+	return collect(rows, scanMessage)
+}
+
+// ExternalIDs lists the external ids of a conversation's messages on a channel,
+// oldest first, for email References headers.
+func (s *Store) ExternalIDs(ctx context.Context, tenantID, conversationID, channel string, limit int) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT external_id FROM messages WHERE tenant_id = $1 AND conversation_id = $2 AND channel = $3
+		AND external_id <> '' ORDER BY id DESC LIMIT $4`, tenantID, conversationID, channel, limit)
+	if err != nil {
+		return nil, fmt.Errorf("external ids: %w", err)
+	}
+	ids, err := collect(rows, func(r interface{ Scan(...any) error }) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	})
+	for i, j := 0, len(ids)-1; i < j; i, j = i+1, j-1 {
+		ids[i], ids[j] = ids[j], ids[i]
+	}
+	return ids, err
+}
+
+// SetMessageDelivery records a delivery state and, when given, the channel's id.
+func (s *Store) SetMessageDelivery(ctx context.Context, tenantID, id, status, externalID string, at time.Time) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE messages SET status = $3, external_id = CASE WHEN $4 = '' THEN external_id ELSE $4 END, updated_at = $5
+		WHERE tenant_id = $1 AND id = $2`, tenantID, id, status, externalID, micros(at))
+	return affectedOne("message delivery "+id, res, err)
+}

@@ -1,0 +1,207 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/persona"
+)
+
+const personaColumns = `id, tenant_id, name, time_zone, language, attributes, COALESCE(merged_into, ''), created_at, updated_at`
+
+func scanPersona(row interface{ Scan(...any) error }) (persona.Persona, error) {
+	var p persona.Persona
+	var attrs string
+	var created, updated int64
+	err := row.Scan(&p.ID, &p.TenantID, &p.Name, &p.TimeZone, &p.Language, &attrs, &p.MergedInto, &created, &updated)
+	if err == nil {
+		err = json.Unmarshal([]byte(attrs), &p.Attributes)
+	}
+	p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return p, err
+}
+
+func attrsJSON(a map[string]string) string {
+	if a == nil {
+		return "{}"
+	}
+	b, _ := json.Marshal(a)
+	return string(b)
+}
+
+// CreatePersona inserts a persona and its identifiers; an identifier another
+// persona of the tenant holds already is ErrConflict.
+func (s *Store) CreatePersona(ctx context.Context, p persona.Persona) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO personas (id, tenant_id, name, time_zone, language, attributes, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		p.ID, p.TenantID, p.Name, p.TimeZone, p.Language, attrsJSON(p.Attributes), micros(p.CreatedAt), micros(p.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("create persona: %w", err)
+	}
+	for _, id := range p.Identifiers {
+		if err := s.AddIdentifier(ctx, p.TenantID, p.ID, id, p.CreatedAt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddIdentifier gives a persona one more identifier.
+func (s *Store) AddIdentifier(ctx context.Context, tenantID, personaID string, id persona.Identifier, at time.Time) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO persona_identifiers (tenant_id, kind, value, persona_id, verified, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, tenantID, id.Kind, id.Value, personaID, id.Verified, micros(at))
+	if isUniqueViolation(err) {
+		return fmt.Errorf("identifier %s: %w", id, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("add identifier: %w", err)
+	}
+	return nil
+}
+
+// Persona returns the tenant's persona with its identifiers.
+func (s *Store) Persona(ctx context.Context, tenantID, id string) (persona.Persona, error) {
+	p, err := scanPersona(s.r.QueryRowContext(ctx, `SELECT `+personaColumns+` FROM personas WHERE tenant_id = $1 AND id = $2`, tenantID, id))
+	if err != nil {
+		return p, notFound("persona "+id, err)
+	}
+	p.Identifiers, err = s.Identifiers(ctx, tenantID, id)
+	return p, err
+}
+
+// Identifiers lists a persona's identifiers.
+func (s *Store) Identifiers(ctx context.Context, tenantID, personaID string) ([]persona.Identifier, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT kind, value, verified FROM persona_identifiers
+		WHERE tenant_id = $1 AND persona_id = $2 ORDER BY kind, value`, tenantID, personaID)
+	if err != nil {
+		return nil, fmt.Errorf("list identifiers: %w", err)
+	}
+	ids, err := collect(rows, func(row interface{ Scan(...any) error }) (persona.Identifier, error) {
+		var i persona.Identifier
+		err := row.Scan(&i.Kind, &i.Value, &i.Verified)
+		return i, err
+	})
+	if ids == nil {
+		ids = []persona.Identifier{}
+	}
+	return ids, err
+}
+
+// PersonaIDByIdentifier finds who holds an identifier in the tenant.
+func (s *Store) PersonaIDByIdentifier(ctx context.Context, tenantID string, id persona.Identifier) (string, error) {
+	var pid string
+	err := s.r.QueryRowContext(ctx, `SELECT persona_id FROM persona_identifiers WHERE tenant_id = $1 AND kind = $2 AND value = $3`,
+		tenantID, id.Kind, id.Value).Scan(&pid)
+	if err != nil {
+		return "", notFound("identifier "+id.String(), err)
+	}
+	return pid, nil
+}
+
+// Personas lists the tenant's personas that were not merged away.
+func (s *Store) Personas(ctx context.Context, tenantID string, page Page) ([]persona.Persona, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+personaColumns+` FROM personas
+		WHERE tenant_id = $1 AND merged_into IS NULL AND id > $2 ORDER BY id LIMIT $3`, tenantID, page.After, page.limit())
+	if err != nil {
+		return nil, fmt.Errorf("list personas: %w", err)
+	}
+	return collect(rows, scanPersona)
+}
+
+// UpdatePersona writes a persona's name, time zone, language and attributes.
+func (s *Store) UpdatePersona(ctx context.Context, p persona.Persona) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE personas SET name = $3, time_zone = $4, language = $5, attributes = $6, updated_at = $7
+		WHERE tenant_id = $1 AND id = $2`, p.TenantID, p.ID, p.Name, p.TimeZone, p.Language, attrsJSON(p.Attributes), micros(p.UpdatedAt))
+	return affectedOne("update persona "+p.ID, res, err)
+}
+
+// PersonaMerge is a merge as recorded, with what it moved.
+type PersonaMerge struct {
+	ID, TenantID, SurvivorID, MergedID, ActorID string
+	Identifiers                                 []persona.Identifier
+	Conversations                               []string
+	CreatedAt, UndoneAt                         time.Time
+}
+
+// MergePersonas moves the merged persona's identifiers and conversations to the
+// survivor, marks it merged, and records what moved. Run it in a transaction.
+func (s *Store) MergePersonas(ctx context.Context, m PersonaMerge) (PersonaMerge, error) {
+	var err error
+	if m.Identifiers, err = s.Identifiers(ctx, m.TenantID, m.MergedID); err != nil {
+		return m, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM conversations WHERE tenant_id = $1 AND persona_id = $2`, m.TenantID, m.MergedID)
+	if err != nil {
+		return m, fmt.Errorf("merge: %w", err)
+	}
+	if m.Conversations, err = collect(rows, func(r interface{ Scan(...any) error }) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	}); err != nil {
+		return m, err
+	}
+	for _, q := range []string{
+		`UPDATE persona_identifiers SET persona_id = $3 WHERE tenant_id = $1 AND persona_id = $2`,
+		`UPDATE conversations SET persona_id = $3 WHERE tenant_id = $1 AND persona_id = $2`,
+		`UPDATE personas SET merged_into = $3 WHERE tenant_id = $1 AND id = $2`,
+	} {
+		if _, err := s.w.ExecContext(ctx, q, m.TenantID, m.MergedID, m.SurvivorID); err != nil {
+			return m, fmt.Errorf("merge: %w", err)
+		}
+	}
+	moved, _ := json.Marshal(map[string]any{"identifiers": m.Identifiers, "conversations": m.Conversations})
+	_, err = s.w.ExecContext(ctx, `INSERT INTO persona_merges (id, tenant_id, survivor_id, merged_id, moved, actor_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, m.ID, m.TenantID, m.SurvivorID, m.MergedID, string(moved), m.ActorID, micros(m.CreatedAt))
+	if err != nil {
+		return m, fmt.Errorf("record merge: %w", err)
+	}
+	return m, nil
+}
+
+// PersonaMergeRecord returns a recorded merge.
+func (s *Store) PersonaMergeRecord(ctx context.Context, tenantID, id string) (PersonaMerge, error) {
+	m := PersonaMerge{ID: id, TenantID: tenantID}
+	var moved string
+	var created int64
+	var undone *int64
+	err := s.r.QueryRowContext(ctx, `SELECT survivor_id, merged_id, moved, actor_id, created_at, undone_at FROM persona_merges
+		WHERE tenant_id = $1 AND id = $2`, tenantID, id).Scan(&m.SurvivorID, &m.MergedID, &moved, &m.ActorID, &created, &undone)
+	if err != nil {
+		return m, notFound("merge "+id, err)
+	}
+	var mv struct {
+		Identifiers   []persona.Identifier `json:"identifiers"`
+		Conversations []string             `json:"conversations"`
+	}
+	if err := json.Unmarshal([]byte(moved), &mv); err != nil {
+		return m, fmt.Errorf("merge %s: %w", id, err)
+	}
+	m.Identifiers, m.Conversations, m.CreatedAt = mv.Identifiers, mv.Conversations, fromMicros(created)
+	if undone != nil {
+		m.UndoneAt = fromMicros(*undone)
+	}
+	return m, nil
+}
+
+// UnmergePersonas moves back exactly what a merge moved. Run it in a transaction.
+func (s *Store) UnmergePersonas(ctx context.Context, m PersonaMerge, at time.Time) error {
+	for _, id := range m.Identifiers {
+		if _, err := s.w.ExecContext(ctx, `UPDATE persona_identifiers SET persona_id = $4 WHERE tenant_id = $1 AND kind = $2 AND value = $3`,
+			m.TenantID, id.Kind, id.Value, m.MergedID); err != nil {
+			return fmt.Errorf("unmerge: %w", err)
+		}
+	}
+	for _, c := range m.Conversations {
+		if _, err := s.w.ExecContext(ctx, `UPDATE conversations SET persona_id = $3 WHERE tenant_id = $1 AND id = $2`, m.TenantID, c, m.MergedID); err != nil {
+			return fmt.Errorf("unmerge: %w", err)
+		}
+	}
+	if _, err := s.w.ExecContext(ctx, `UPDATE personas SET merged_into = NULL WHERE tenant_id = $1 AND id = $2`, m.TenantID, m.MergedID); err != nil {
+		return fmt.Errorf("unmerge: %w", err)
+	}
+	res, err := s.w.ExecContext(ctx, `UPDATE persona_merges SET undone_at = $3 WHERE tenant_id = $1 AND id = $2 AND undone_at IS NULL`,
+		m.TenantID, m.ID, micros(at))
+	return affectedOne("unmerge "+m.ID, res, err)
+}
