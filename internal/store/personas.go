@@ -32,7 +32,8 @@ func attrsJSON(a map[string]string) string {
 }
 
 // CreatePersona inserts a persona and its identifiers; an identifier another
-// persona of the tenant holds already is ErrConflict.
+// persona of the tenant holds already is ErrConflict. Run it in a transaction,
+// so that a conflict leaves no persona behind.
 func (s *Store) CreatePersona(ctx context.Context, p persona.Persona) error {
 	_, err := s.w.ExecContext(ctx, `INSERT INTO personas (id, tenant_id, name, time_zone, language, attributes, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,

@@ -32,6 +32,8 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Idempotency", testIdempotency},
 		{"Settings", testSettings},
 		{"Transactions", testTransactions},
+		{"Personas", testPersonas},
+		{"Conversations", testConversations},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
