@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/conversation"
@@ -102,4 +103,35 @@ func (s *Store) SetMessageDelivery(ctx context.Context, tenantID, id, status, ex
 	res, err := s.w.ExecContext(ctx, `UPDATE messages SET status = $3, external_id = CASE WHEN $4 = '' THEN external_id ELSE $4 END, updated_at = $5
 		WHERE tenant_id = $1 AND id = $2`, tenantID, id, status, externalID, micros(at))
 	return affectedOne("message delivery "+id, res, err)
+}
+
+// SearchConversations returns the ids of the tenant's conversations whose
+// messages contain every word of the query (case-insensitive), newest first.
+// It scans rather than indexes; an engine-specific full-text index (FTS5,
+// tsvector) replaces it when tenants grow large.
+func (s *Store) SearchConversations(ctx context.Context, tenantID, query string, limit int) ([]string, error) {
+	q := `SELECT DISTINCT conversation_id FROM messages WHERE tenant_id = $1`
+	args := []any{tenantID}
+	for _, w := range strings.Fields(strings.ToLower(query)) {
+		args = append(args, "%"+likeEscape(w)+"%")
+		q += fmt.Sprintf(` AND conversation_id IN (SELECT conversation_id FROM messages WHERE tenant_id = $1 AND LOWER(body) LIKE $%d ESCAPE '\')`, len(args))
+	}
+	args = append(args, limit)
+	q += fmt.Sprintf(` ORDER BY conversation_id DESC LIMIT $%d`, len(args))
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	ids, err := collect(rows, func(r interface{ Scan(...any) error }) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	})
+	if ids == nil {
+		ids = []string{}
+	}
+	return ids, err
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }

@@ -188,3 +188,46 @@ func testConversations(t *testing.T, db *store.DB) {
 	_, _, err = db.Attachment(ctx, b.ID, att.ID)
 	wantErr(t, "attachment of another tenant", err, store.ErrNotFound)
 }
+
+func testSearch(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	a, b := NewTenant(t, db, "alpha"), NewTenant(t, db, "bravo")
+	p := newPersona(t, db, a.ID)
+	c1 := newConversation(t, db, a.ID, p.ID, "email", conversation.StatusOpen)
+	c2 := newConversation(t, db, a.ID, p.ID, "sms", conversation.StatusOpen)
+	for i, tc := range []struct{ conv, body string }{
+		{c1.ID, "My CARD was blocked at the store"},
+		{c1.ID, "Thanks, it works again"},
+		{c2.ID, "Where is my 100% refund_now?"},
+	} {
+		must(t, "message", db.InsertMessage(ctx, conversation.Message{ID: ids.New(), TenantID: a.ID, ConversationID: tc.conv,
+			Kind: conversation.KindMessage, Channel: "x", AuthorType: "persona", Body: tc.body, Status: "received",
+			CreatedAt: t0.Add(time.Duration(i)), UpdatedAt: t0}))
+	}
+	for q, want := range map[string][]string{
+		"card":            {c1.ID},
+		"card works":      {c1.ID}, // words in different messages of one conversation
+		"my":              {c2.ID, c1.ID},
+		"100%":            {c2.ID},
+		"refund_now":      {c2.ID},
+		"0% refund":       {c2.ID},
+		"card refund":     {},
+		"%":               {c2.ID},
+		"nothing like it": {},
+	} {
+		got, err := db.SearchConversations(ctx, a.ID, q, 10)
+		must(t, q, err)
+		if len(got) != len(want) {
+			t.Errorf("search %q = %v, want %v", q, got, want)
+			continue
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Errorf("search %q = %v, want %v", q, got, want)
+			}
+		}
+	}
+	if got, _ := db.SearchConversations(ctx, b.ID, "card", 10); len(got) != 0 {
+		t.Fatal("tenant b finds tenant a's messages")
+	}
+}

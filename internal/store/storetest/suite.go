@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Transactions", testTransactions},
 		{"Personas", testPersonas},
 		{"Conversations", testConversations},
+		{"Search", testSearch},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
