@@ -1,8 +1,7 @@
-// Package conversation is the heart of Switchboard: every contact of a customer,
-// over any channel, lands in one conversation with one ordered timeline. It
-// resolves who wrote (persona), threads the message into the right
-// conversation, keeps it durable before anyone is told, and sends agents'
-// replies out as durable jobs on whichever channel the customer has.
+// Package conversation holds the heart of Switchboard's model: every contact of
+// a customer, over any channel, lands in one conversation with one ordered
+// timeline of messages, notes and system events. It is pure; the inbox package
+// runs it and store keeps it.
 package conversation
 
 import (

@@ -29,12 +29,18 @@ const (
 	APIKeyRevoked         = "api_key.revoked"
 	WebhookEndpointChange = "webhook_endpoint.changed"
 	WebhookPing           = "webhook.ping"
+	ConversationCreated   = "conversation.created"
+	ConversationUpdated   = "conversation.updated"
+	MessageCreated        = "message.created"
+	MessageUpdated        = "message.updated" // delivery status changed
+	PersonaMerged         = "persona.merged"
+	Typing                = "conversation.typing" // ephemeral: never stored, seq 0
 )
 
 // Types lists every event type a webhook may subscribe to.
 var Types = []string{
 	UserCreated, UserUpdated, AgentPresenceChanged, APIKeyCreated, APIKeyRevoked,
-	WebhookEndpointChange, WebhookPing,
+	WebhookEndpointChange, WebhookPing, ConversationCreated, ConversationUpdated, MessageCreated, MessageUpdated, PersonaMerged,
 }
 
 // Subject is the bus subject a tenant's events travel on.

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -134,4 +136,19 @@ func (s *Store) SearchConversations(ctx context.Context, tenantID, query string,
 
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// LastInboundChannel is the channel of the conversation's latest inbound
+// message, "" when the customer has not written.
+func (s *Store) LastInboundChannel(ctx context.Context, tenantID, conversationID string) (string, error) {
+	var ch string
+	err := s.r.QueryRowContext(ctx, `SELECT channel FROM messages WHERE tenant_id = $1 AND conversation_id = $2 AND direction = 'in'
+		ORDER BY id DESC LIMIT 1`, tenantID, conversationID).Scan(&ch)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("last inbound channel: %w", err)
+	}
+	return ch, nil
 }

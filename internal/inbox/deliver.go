@@ -1,0 +1,169 @@
+package inbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/riverqueue/river"
+
+	"github.com/switchboard-cx/switchboard/internal/channel"
+	"github.com/switchboard-cx/switchboard/internal/conversation"
+	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/store"
+)
+
+// Deliverer is the River worker that sends queued outbound messages through
+// their channel, records the outcome on the timeline, and retries with backoff.
+type Deliverer struct {
+	river.WorkerDefaults[DeliverArgs]
+	svc *Service
+}
+
+// NewDeliverer returns the delivery worker for the service's channels.
+func NewDeliverer(svc *Service) *Deliverer { return &Deliverer{svc: svc} }
+
+// Work sends one message.
+func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
+	s, args := d.svc, job.Args
+	m, err := s.db.Message(ctx, args.TenantID, args.MessageID)
+	if errors.Is(err, store.ErrNotFound) {
+		return river.JobCancel(fmt.Errorf("message %s is gone", args.MessageID))
+	}
+	if err != nil {
+		return err
+	}
+	if m.Status != conversation.DeliveryQueued && m.Status != conversation.DeliveryFailed {
+		return nil // sent already: a retry after the send succeeded but the job did not complete
+	}
+	out, ch, err := s.outbound(ctx, m)
+	if err == nil {
+		var sent channel.Sent
+		sent, err = ch.Send(ctx, out)
+		if err == nil {
+			if sent.Status == "" {
+				sent.Status = conversation.DeliverySent
+			}
+			return s.recordDelivery(ctx, m, sent.Status, sent.ExternalID, "")
+		}
+	}
+	final := errors.Is(err, channel.ErrPermanent) || job.Attempt >= job.MaxAttempts
+	s.log.Warn("message delivery failed", "tenant_id", m.TenantID, "message_id", m.ID, "channel", m.Channel,
+		"attempt", job.Attempt, "final", final, "err", err)
+	if final {
+		if rerr := s.recordDelivery(ctx, m, conversation.DeliveryFailed, "", err.Error()); rerr != nil {
+			return rerr
+		}
+		return river.JobCancel(err)
+	}
+	return err
+}
+
+// outbound assembles what the channel needs to send m.
+func (s *Service) outbound(ctx context.Context, m conversation.Message) (channel.Outbound, channel.Channel, error) {
+	ch, ok := s.channels.Get(m.Channel)
+	if !ok {
+		return channel.Outbound{}, nil, fmt.Errorf("channel %q is not running on this node: %w", m.Channel, channel.ErrPermanent)
+	}
+	c, err := s.db.Conversation(ctx, m.TenantID, m.ConversationID)
+	if err != nil {
+		return channel.Outbound{}, nil, err
+	}
+	p, err := s.db.Persona(ctx, m.TenantID, c.PersonaID)
+	if err != nil {
+		return channel.Outbound{}, nil, err
+	}
+	to, ok := addressOn(p, ch.Capabilities().Identifier)
+	if !ok {
+		return channel.Outbound{}, nil, fmt.Errorf("customer has no %s address: %w", ch.Capabilities().Identifier, channel.ErrPermanent)
+	}
+	out := channel.Outbound{TenantID: m.TenantID, MessageID: m.ID, ConversationID: c.ID, To: to.Value, ToName: p.Name,
+		Subject: c.Subject, Body: m.Body, BodyHTML: m.BodyHTML}
+	var meta struct{ Subject string }
+	if len(m.Meta) > 0 && json.Unmarshal(m.Meta, &meta) == nil && meta.Subject != "" {
+		out.Subject = meta.Subject
+	}
+	if accs, err := s.db.ChannelAccounts(ctx, m.TenantID, m.Channel); err != nil {
+		return out, nil, err
+	} else if len(accs) > 0 {
+		out.Account = accs[0]
+	}
+	if ch.Capabilities().Threading {
+		if out.ThreadRefs, err = s.db.ExternalIDs(ctx, m.TenantID, c.ID, m.Channel, 20); err != nil {
+			return out, nil, err
+		}
+	}
+	for _, a := range m.Attachments {
+		att, data, err := s.db.Attachment(ctx, m.TenantID, a.ID)
+		if err != nil {
+			return out, nil, err
+		}
+		out.Attachments = append(out.Attachments, channel.File{Name: att.Name, ContentType: att.ContentType, ContentID: att.ContentID, Data: data})
+	}
+	return out, ch, nil
+}
+
+// recordDelivery stores a message's delivery state and tells the desktops.
+func (s *Service) recordDelivery(ctx context.Context, m conversation.Message, status, externalID, failure string) error {
+	return s.out.Do(ctx, func(tx *outbox.Tx) error {
+		if err := tx.SetMessageDelivery(ctx, m.TenantID, m.ID, status, externalID, s.clock.Now()); err != nil {
+			return err
+		}
+		if externalID != "" { // replies quoting our message thread back to its conversation
+			if err := tx.AddThreadKey(ctx, m.TenantID, m.Channel, externalID, m.ConversationID); err != nil {
+				return err
+			}
+		}
+		m.Status = status
+		if externalID != "" {
+			m.ExternalID = externalID
+		}
+		c, err := tx.Conversation(ctx, m.TenantID, m.ConversationID)
+		if err != nil {
+			return err
+		}
+		data := struct {
+			messageEvent
+			Error string `json:"error,omitempty"`
+		}{messageEvent{Message: m, Conversation: c}, failure}
+		_, err = tx.Emit(ctx, m.TenantID, event.MessageUpdated, data)
+		return err
+	})
+}
+
+// UpdateDelivery records a delivery receipt a channel got later (a provider's
+// status callback): delivered, read or failed. Unknown ids are ignored, since
+// providers also report messages sent by other systems.
+func (s *Service) UpdateDelivery(ctx context.Context, tenantID, ch, externalID, status string) error {
+	m, err := s.db.MessageByExternalID(ctx, tenantID, ch, externalID)
+	if errors.Is(err, store.ErrNotFound) {
+		s.log.Debug("delivery receipt for an unknown message", slog.String("tenant_id", tenantID), slog.String("channel", ch))
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if rank(status) <= rank(m.Status) { // receipts arrive out of order; never go back
+		return nil
+	}
+	return s.recordDelivery(ctx, m, status, "", "")
+}
+
+func rank(status string) int {
+	switch status {
+	case conversation.DeliveryQueued:
+		return 1
+	case conversation.DeliverySent:
+		return 2
+	case conversation.DeliveryDelivered:
+		return 3
+	case conversation.DeliveryRead:
+		return 4
+	case conversation.DeliveryFailed:
+		return 5
+	}
+	return 0
+}

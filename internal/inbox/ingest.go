@@ -1,0 +1,286 @@
+package inbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/switchboard-cx/switchboard/internal/conversation"
+	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/persona"
+	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// Inbound is one message a channel received, in the core's terms.
+type Inbound struct {
+	TenantID string
+	Channel  string
+	// From is who wrote; it resolves to (or creates) the persona.
+	From     persona.Identifier
+	FromName string
+	// Also are further identifiers the customer gave (a chat visitor's email);
+	// each is added to the persona unless another persona holds it.
+	Also []persona.Identifier
+	// ConversationID continues a known conversation (the widget's, the API
+	// caller's); it must belong to the persona.
+	ConversationID string
+	// ThreadKeys are keys this message refers to (In-Reply-To, References, a
+	// reply token); ThreadKey is its own, recorded for replies to come.
+	ThreadKeys []string
+	ThreadKey  string
+	// ExternalID is the channel's id for the message; a second message with the
+	// same id is recognised as a retry and stored once.
+	ExternalID  string
+	Subject     string
+	Body        string
+	BodyHTML    string // already sanitised by the channel
+	Attachments []File
+	// Meta travels with the message: the page the visitor was on, what they
+	// searched, pre-chat answers, provider details.
+	Meta map[string]any
+	// NewConversation starts a new conversation even if one is open.
+	NewConversation bool
+}
+
+// File is an attachment's name, type and bytes.
+type File struct {
+	Name, ContentType, ContentID string
+	Data                         []byte
+}
+
+// Ingested is what became of an inbound message.
+type Ingested struct {
+	Persona         persona.Persona
+	Conversation    conversation.Conversation
+	Message         conversation.Message
+	NewConversation bool
+	// Duplicate is true when the channel delivered this message before; nothing
+	// was written the second time.
+	Duplicate bool
+}
+
+func (s *Service) checkInbound(in *Inbound) error {
+	id, err := persona.Normalize(in.From.Kind, in.From.Value)
+	if err != nil {
+		return &tenant.FieldError{Field: "from", Reason: err.Error()}
+	}
+	in.From = id
+	for i, a := range in.Also {
+		if in.Also[i], err = persona.Normalize(a.Kind, a.Value); err != nil {
+			return &tenant.FieldError{Field: "identifiers", Reason: err.Error()}
+		}
+	}
+	if strings.TrimSpace(in.Body) == "" && in.BodyHTML == "" && len(in.Attachments) == 0 {
+		return &tenant.FieldError{Field: "body", Reason: "a message needs text or an attachment"}
+	}
+	if len(in.Body) > s.limits.MaxBodyBytes || len(in.BodyHTML) > 4*s.limits.MaxBodyBytes {
+		return &tenant.FieldError{Field: "body", Reason: fmt.Sprintf("longer than %d bytes", s.limits.MaxBodyBytes)}
+	}
+	if !utf8.ValidString(in.Body) || !utf8.ValidString(in.Subject) {
+		return &tenant.FieldError{Field: "body", Reason: "not valid UTF-8"}
+	}
+	if len(in.Attachments) > s.limits.MaxAttachments {
+		return &tenant.FieldError{Field: "attachments", Reason: fmt.Sprintf("at most %d files", s.limits.MaxAttachments)}
+	}
+	for _, f := range in.Attachments {
+		if int64(len(f.Data)) > s.limits.MaxAttachmentBytes {
+			return &tenant.FieldError{Field: "attachments", Reason: fmt.Sprintf("%q is larger than %d bytes", f.Name, s.limits.MaxAttachmentBytes)}
+		}
+	}
+	return nil
+}
+
+// Ingest stores an inbound message in its conversation, durably, before it
+// returns: a channel acknowledges its sender only after Ingest succeeded.
+func (s *Service) Ingest(ctx context.Context, in Inbound) (Ingested, error) {
+	if err := s.checkInbound(&in); err != nil {
+		return Ingested{}, err
+	}
+	var res Ingested
+	err := s.out.Do(ctx, func(tx *outbox.Tx) error {
+		res = Ingested{}
+		now := s.clock.Now()
+		p, err := s.resolvePersona(ctx, tx, in)
+		if err != nil {
+			return err
+		}
+		res.Persona = p
+		if in.ExternalID != "" {
+			prev, err := tx.MessageByExternalID(ctx, in.TenantID, in.Channel, in.ExternalID)
+			if err == nil {
+				res.Message, res.Duplicate = prev, true
+				res.Conversation, err = tx.Conversation(ctx, in.TenantID, prev.ConversationID)
+				return err
+			}
+			if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+		}
+		c, created, err := s.findConversation(ctx, tx, in, p.ID)
+		if err != nil {
+			return err
+		}
+		res.NewConversation = created
+
+		m := conversation.Message{ID: ids.New(), TenantID: in.TenantID, ConversationID: c.ID, Kind: conversation.KindMessage,
+			Direction: conversation.Inbound, Channel: in.Channel, AuthorType: "persona", AuthorID: p.ID, Body: in.Body,
+			BodyHTML: in.BodyHTML, ExternalID: in.ExternalID, Status: conversation.DeliveryReceived, CreatedAt: now, UpdatedAt: now,
+			Attachments: []conversation.Attachment{}}
+		if in.Meta != nil {
+			if m.Meta, err = json.Marshal(in.Meta); err != nil {
+				return &tenant.FieldError{Field: "meta", Reason: err.Error()}
+			}
+		}
+		for _, f := range in.Attachments {
+			a := conversation.Attachment{ID: ids.New(), Name: f.Name, ContentType: f.ContentType, Size: int64(len(f.Data)), ContentID: f.ContentID}
+			if err := tx.InsertAttachment(ctx, in.TenantID, a, f.Data, now); err != nil {
+				return err
+			}
+			m.Attachments = append(m.Attachments, a)
+		}
+		if err := tx.InsertMessage(ctx, m); err != nil {
+			return err
+		}
+		res.Message = m
+
+		c.LastMessageAt, c.UpdatedAt = now, now
+		if !slices.Contains(c.Modalities, in.Channel) {
+			c.Modalities = append(c.Modalities, in.Channel)
+		}
+		if c.Status != conversation.StatusOpen { // the customer wrote: it needs attention again
+			c.Status, c.SnoozedUntil = conversation.StatusOpen, time.Time{}
+		}
+		if c.Subject == "" {
+			c.Subject = subjectOf(in)
+		}
+		if !created {
+			if err := tx.UpdateConversation(ctx, c); err != nil {
+				return err
+			}
+		} else if err := tx.CreateConversation(ctx, c); err != nil {
+			return err
+		}
+		res.Conversation = c
+		for _, k := range append(in.ThreadKeys, in.ThreadKey) {
+			if k != "" {
+				if err := tx.AddThreadKey(ctx, in.TenantID, in.Channel, k, c.ID); err != nil {
+					return err
+				}
+			}
+		}
+		if created {
+			if _, err := tx.Emit(ctx, in.TenantID, event.ConversationCreated, c); err != nil {
+				return err
+			}
+		}
+		_, err = tx.Emit(ctx, in.TenantID, event.MessageCreated, messageEvent{Message: m, Conversation: c})
+		return err
+	})
+	return res, err
+}
+
+// messageEvent is the data of message.created and message.updated: the message
+// and the conversation as it now stands, so a screen can update both at once.
+type messageEvent struct {
+	Message      conversation.Message      `json:"message"`
+	Conversation conversation.Conversation `json:"conversation"`
+}
+
+func (s *Service) resolvePersona(ctx context.Context, tx *outbox.Tx, in Inbound) (persona.Persona, error) {
+	now := s.clock.Now()
+	pid, err := tx.PersonaIDByIdentifier(ctx, in.TenantID, in.From)
+	if errors.Is(err, store.ErrNotFound) {
+		p := persona.Persona{ID: ids.New(), TenantID: in.TenantID, Name: strings.TrimSpace(in.FromName),
+			Identifiers: []persona.Identifier{in.From}, Attributes: map[string]string{}, CreatedAt: now, UpdatedAt: now}
+		if err := tx.CreatePersona(ctx, p); err != nil {
+			return p, err
+		}
+		pid = p.ID
+	} else if err != nil {
+		return persona.Persona{}, err
+	}
+	for _, a := range in.Also {
+		holder, err := tx.PersonaIDByIdentifier(ctx, in.TenantID, a)
+		if errors.Is(err, store.ErrNotFound) {
+			if err := tx.AddIdentifier(ctx, in.TenantID, pid, a, now); err != nil {
+				return persona.Persona{}, err
+			}
+		} else if err != nil {
+			return persona.Persona{}, err
+		} else if holder != pid {
+			// Someone else holds it: an agent may merge the two, we do not guess.
+			s.log.Info("identifier held by another persona", "tenant_id", in.TenantID, "kind", a.Kind)
+		}
+	}
+	p, err := tx.Persona(ctx, in.TenantID, pid)
+	if err != nil {
+		return p, err
+	}
+	if p.Name == "" && strings.TrimSpace(in.FromName) != "" {
+		p.Name, p.UpdatedAt = strings.TrimSpace(in.FromName), now
+		if err := tx.UpdatePersona(ctx, p); err != nil {
+			return p, err
+		}
+	}
+	return p, nil
+}
+
+// findConversation picks where the message belongs: the named conversation, the
+// thread it replies to, the persona's open conversation, or a new one.
+func (s *Service) findConversation(ctx context.Context, tx *outbox.Tx, in Inbound, personaID string) (conversation.Conversation, bool, error) {
+	if in.ConversationID != "" {
+		c, err := tx.Conversation(ctx, in.TenantID, in.ConversationID)
+		if err == nil && c.PersonaID != personaID {
+			err = fmt.Errorf("conversation %s is not this customer's: %w", in.ConversationID, store.ErrNotFound)
+		}
+		return c, false, err
+	}
+	for _, k := range in.ThreadKeys {
+		id, err := tx.ThreadConversation(ctx, in.TenantID, in.Channel, k)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return conversation.Conversation{}, false, err
+		}
+		c, err := tx.Conversation(ctx, in.TenantID, id)
+		return c, false, err
+	}
+	if !in.NewConversation {
+		c, err := tx.LatestUnresolvedConversation(ctx, in.TenantID, personaID)
+		if err == nil {
+			return c, false, nil
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return c, false, err
+		}
+	}
+	now := s.clock.Now()
+	return conversation.Conversation{ID: ids.New(), TenantID: in.TenantID, PersonaID: personaID, Status: conversation.StatusOpen,
+		Priority: conversation.PriorityNormal, Channel: in.Channel, Modalities: []string{in.Channel}, Tags: []string{},
+		CreatedAt: now, UpdatedAt: now}, true, nil
+}
+
+func subjectOf(in Inbound) string {
+	if s := strings.TrimSpace(in.Subject); s != "" {
+		return truncate(s, 200)
+	}
+	line, _, _ := strings.Cut(strings.TrimSpace(in.Body), "\n")
+	return truncate(line, 80)
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,141 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/riverqueue/river"
+
+	"github.com/switchboard-cx/switchboard/internal/conversation"
+	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/persona"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// DeliverArgs is the durable job that sends one outbound message. It carries
+// ids only; the worker reads the rest, so a retry sends what is stored.
+type DeliverArgs struct {
+	TenantID  string `json:"tenant_id"`
+	MessageID string `json:"message_id"`
+}
+
+// Kind names the job for River.
+func (DeliverArgs) Kind() string { return "message_delivery" }
+
+// ReplyInput is an agent's (or a business system's) answer to a customer.
+type ReplyInput struct {
+	// Channel to answer on; empty means where the customer last wrote.
+	Channel  string   `json:"channel"`
+	Body     string   `json:"body"`
+	BodyHTML string   `json:"body_html"`
+	Subject  string   `json:"subject"`
+	Files    []string `json:"attachment_ids"`
+}
+
+// Reply appends an outbound message and enqueues its delivery in the same
+// transaction: once Reply returns, the message will be sent, crash or not.
+// Answering on a channel the conversation has not used yet switches modality
+// and keeps the one timeline.
+func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in ReplyInput) (conversation.Message, error) {
+	if strings.TrimSpace(in.Body) == "" && len(in.Files) == 0 {
+		return conversation.Message{}, &tenant.FieldError{Field: "body", Reason: "a reply needs text or an attachment"}
+	}
+	if len(in.Body) > s.limits.MaxBodyBytes || !utf8.ValidString(in.Body) {
+		return conversation.Message{}, &tenant.FieldError{Field: "body", Reason: fmt.Sprintf("must be valid UTF-8 of at most %d bytes", s.limits.MaxBodyBytes)}
+	}
+	var m conversation.Message
+	err := s.out.Do(ctx, func(tx *outbox.Tx) error {
+		c, err := tx.Conversation(ctx, a.TenantID, conversationID)
+		if err != nil {
+			return err
+		}
+		ch := in.Channel
+		if ch == "" {
+			if ch, err = s.lastInboundChannel(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		impl, ok := s.channels.Get(ch)
+		if !ok {
+			return &tenant.FieldError{Field: "channel", Reason: fmt.Sprintf("no channel %q on this center", ch)}
+		}
+		caps := impl.Capabilities()
+		p, err := tx.Persona(ctx, a.TenantID, c.PersonaID)
+		if err != nil {
+			return err
+		}
+		if _, ok := addressOn(p, caps.Identifier); !ok {
+			return &tenant.FieldError{Field: "channel", Reason: fmt.Sprintf("the customer has no %s address for %s", caps.Identifier, ch)}
+		}
+		if caps.MaxLength > 0 && utf8.RuneCountInString(in.Body) > caps.MaxLength {
+			return &tenant.FieldError{Field: "body", Reason: fmt.Sprintf("%s takes at most %d characters", ch, caps.MaxLength)}
+		}
+		now := s.clock.Now()
+		atts := []conversation.Attachment{}
+		for _, id := range in.Files {
+			att, _, err := tx.Attachment(ctx, a.TenantID, id)
+			if err != nil {
+				return &tenant.FieldError{Field: "attachment_ids", Reason: "no such attachment " + id}
+			}
+			atts = append(atts, att)
+		}
+		if len(atts) > 0 && !caps.Attachments {
+			return &tenant.FieldError{Field: "attachment_ids", Reason: ch + " cannot carry attachments"}
+		}
+		if !slices.Contains(c.Modalities, ch) {
+			c.Modalities = append(c.Modalities, ch)
+			if err := s.systemItem(ctx, tx, a, c, "Switched to "+ch); err != nil {
+				return err
+			}
+		}
+		typ, id := a.author()
+		m = conversation.Message{ID: ids.New(), TenantID: a.TenantID, ConversationID: c.ID, Kind: conversation.KindMessage,
+			Direction: conversation.Outbound, Channel: ch, AuthorType: typ, AuthorID: id, Body: in.Body, BodyHTML: in.BodyHTML,
+			Attachments: atts, Status: conversation.DeliveryQueued, CreatedAt: now, UpdatedAt: now}
+		if in.Subject != "" {
+			m.Meta = mustJSON(map[string]string{"subject": in.Subject})
+		}
+		if err := tx.InsertMessage(ctx, m); err != nil {
+			return err
+		}
+		if c.Status == conversation.StatusOpen {
+			c.Status = conversation.StatusPending // now waiting on the customer
+		}
+		c.LastMessageAt, c.UpdatedAt = now, now
+		if err := tx.UpdateConversation(ctx, c); err != nil {
+			return err
+		}
+		if err := s.queue.InsertTx(ctx, tx.SQL, DeliverArgs{TenantID: a.TenantID, MessageID: m.ID}, &river.InsertOpts{MaxAttempts: 10}); err != nil {
+			return fmt.Errorf("enqueue delivery: %w", err)
+		}
+		_, err = tx.Emit(ctx, a.TenantID, event.MessageCreated, messageEvent{Message: m, Conversation: c})
+		return err
+	})
+	return m, err
+}
+
+// lastInboundChannel is where the customer last wrote from, or where the
+// conversation started.
+func (s *Service) lastInboundChannel(ctx context.Context, tx *outbox.Tx, c conversation.Conversation) (string, error) {
+	ch, err := tx.LastInboundChannel(ctx, c.TenantID, c.ID)
+	if err != nil || ch == "" {
+		return c.Channel, err
+	}
+	return ch, nil
+}
+
+// addressOn is the persona's identifier of the kind a channel sends to; an
+// unverified one does as well, since it is what the customer wrote from.
+func addressOn(p persona.Persona, kind string) (persona.Identifier, bool) {
+	for _, id := range p.Identifiers {
+		if string(id.Kind) == kind {
+			return id, true
+		}
+	}
+	return persona.Identifier{}, false
+}

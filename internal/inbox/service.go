@@ -1,0 +1,67 @@
+// Package inbox is where every contact comes in and every reply goes out: it
+// resolves who wrote (the persona), threads the message into the right
+// conversation, makes it durable before anyone is told, and sends agents'
+// replies as durable jobs on whichever channel the customer has. The types it
+// works on are in conversation and persona; the channels plug in through channel.
+package inbox
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+
+	"github.com/riverqueue/river"
+
+	"github.com/switchboard-cx/switchboard/internal/channel"
+	"github.com/switchboard-cx/switchboard/internal/clock"
+	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/store"
+)
+
+// Queue enqueues durable jobs in the caller's transaction.
+type Queue interface {
+	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) error
+}
+
+// Limits bound what one inbound message may carry.
+type Limits struct {
+	MaxBodyBytes       int   // longest text body kept
+	MaxAttachmentBytes int64 // largest single file
+	MaxAttachments     int
+}
+
+// DefaultLimits are the limits unless configured.
+var DefaultLimits = Limits{MaxBodyBytes: 256 << 10, MaxAttachmentBytes: 10 << 20, MaxAttachments: 10}
+
+// Service runs every tenant's conversations.
+type Service struct {
+	db       *store.DB
+	out      *outbox.Outbox
+	queue    Queue
+	channels *channel.Registry
+	clock    clock.Clock
+	log      *slog.Logger
+	limits   Limits
+}
+
+// New returns the conversation service.
+func New(db *store.DB, out *outbox.Outbox, queue Queue, channels *channel.Registry, clk clock.Clock, log *slog.Logger, limits Limits) *Service {
+	return &Service{db: db, out: out, queue: queue, channels: channels, clock: clk, log: log, limits: limits}
+}
+
+// Actor is who acts on a conversation: an agent, or the system.
+type Actor struct {
+	TenantID string
+	UserID   string // empty for the system or an API key
+	KeyID    string
+}
+
+func (a Actor) author() (typ, id string) {
+	switch {
+	case a.UserID != "":
+		return "user", a.UserID
+	case a.KeyID != "":
+		return "api_key", a.KeyID
+	}
+	return "system", ""
+}
