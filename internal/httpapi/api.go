@@ -43,6 +43,11 @@ type Deps struct {
 	Metrics  prometheus.Registerer
 	Gatherer prometheus.Gatherer
 	Web      fs.FS // the built browser app
+	// Channels serves the channels' own endpoints under /channels/ (provider
+	// webhooks, the chat widget). They authenticate by their own means
+	// (signatures, widget tokens) and are called from other origins, so the
+	// browser CSRF check does not apply to them.
+	Channels http.Handler
 	// SecretKey is the server's secret; stored idempotent responses are sealed with it.
 	SecretKey []byte
 }
@@ -85,5 +90,10 @@ func (a *API) Handler() http.Handler {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusForbidden, "cross-origin", "cross-origin requests from browsers are refused"))
 	}))
-	return withRequestID(a.observe(csrf.Handler(a.limitBody(mux))))
+	top := http.NewServeMux()
+	top.Handle("/", a.limitBody(csrf.Handler(mux)))
+	if a.Channels != nil { // channels set their own body limits (attachments are larger)
+		top.Handle("/channels/", a.Channels)
+	}
+	return withRequestID(a.observe(top))
 }
