@@ -5,6 +5,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -20,9 +21,12 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/bus"
+	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/config"
+	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/httpapi"
+	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
 	"github.com/switchboard-cx/switchboard/internal/mailer"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
@@ -39,6 +43,8 @@ type App struct {
 	Bus      *bus.Bus
 	Accounts *accounts.Service
 	Webhooks *webhook.Service
+	Inbox    *inbox.Service
+	Channels *channel.Registry
 	Jobs     *jobs.Queue
 	Hub      *realtime.Hub
 	handler  http.Handler
@@ -83,6 +89,12 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	whCfg := webhook.Config{Timeout: cfg.WebhookTimeout}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, &http.Client{}, whCfg))
+	// Outbound messages: the registry holds the channels this node runs.
+	if a.Channels, err = channel.NewRegistry(); err != nil {
+		return nil, err
+	}
+	out := outbox.New(db, b, clk, log, webhookFanout{&a.Webhooks})
+	river.AddWorker(workers, inbox.NewDeliverer(db, out, a.Channels, clk, log))
 	q, err := jobs.New(db, jobs.Config{Workers: workers, Logger: log, Retry: retry, MaxWorkers: cfg.JobWorkers,
 		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.JobRescueAfter})
 	if err != nil {
@@ -90,7 +102,13 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	}
 	a.Jobs = q
 	a.Webhooks = webhook.New(db, q, clk, log, whCfg)
-	out := outbox.New(db, b, clk, log, a.Webhooks)
+	a.Inbox = inbox.New(db, out, q, a.Channels, clk, log, inbox.DefaultLimits)
+	channelRoutes := http.NewServeMux()
+	for _, c := range a.Channels.All() {
+		if m, ok := c.(channel.Mounter); ok {
+			m.Mount(channelRoutes)
+		}
+	}
 
 	hub, err := realtime.New(realtime.Options{Events: b, Replay: db, Logger: log, Metrics: reg})
 	if err != nil {
@@ -112,7 +130,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	a.Accounts = accounts.New(db, out, clk, mail, log, accounts.Config{SecretKey: secret, BaseURL: cfg.BaseURL})
 
 	api := httpapi.New(httpapi.Deps{
-		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
+		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 	})
@@ -195,4 +213,15 @@ func (a *App) Close() {
 		a.closers[i]()
 	}
 	a.closers = nil
+}
+
+// webhookFanout breaks a cycle of construction: the outbox fans events out to
+// webhooks, webhooks enqueue jobs, and the job queue needs its workers — among
+// them the message deliverer, which writes through the outbox — before it can
+// be made. The webhook service is set right after the queue, before any job or
+// request runs.
+type webhookFanout struct{ svc **webhook.Service }
+
+func (f webhookFanout) FanoutTx(ctx context.Context, s *store.Store, tx *sql.Tx, ev event.Event) error {
+	return (*f.svc).FanoutTx(ctx, s, tx, ev)
 }

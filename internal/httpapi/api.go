@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/clock"
+	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -35,6 +36,7 @@ type Deps struct {
 	DB       *store.DB
 	Accounts *accounts.Service
 	Webhooks Webhooks
+	Inbox    *inbox.Service
 	Realtime Realtime
 	Tokens   Tokens
 	Bus      Checker

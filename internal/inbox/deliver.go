@@ -10,6 +10,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
+	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
@@ -20,15 +21,18 @@ import (
 // their channel, records the outcome on the timeline, and retries with backoff.
 type Deliverer struct {
 	river.WorkerDefaults[DeliverArgs]
-	svc *Service
+	core
 }
 
-// NewDeliverer returns the delivery worker for the service's channels.
-func NewDeliverer(svc *Service) *Deliverer { return &Deliverer{svc: svc} }
+// NewDeliverer returns the delivery worker. It is registered with the job
+// queue before the service (which needs the queue) exists.
+func NewDeliverer(db *store.DB, out *outbox.Outbox, channels *channel.Registry, clk clock.Clock, log *slog.Logger) *Deliverer {
+	return &Deliverer{core: core{db: db, out: out, channels: channels, clock: clk, log: log}}
+}
 
 // Work sends one message.
 func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
-	s, args := d.svc, job.Args
+	s, args := &d.core, job.Args
 	m, err := s.db.Message(ctx, args.TenantID, args.MessageID)
 	if errors.Is(err, store.ErrNotFound) {
 		return river.JobCancel(fmt.Errorf("message %s is gone", args.MessageID))
@@ -63,7 +67,7 @@ func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error
 }
 
 // outbound assembles what the channel needs to send m.
-func (s *Service) outbound(ctx context.Context, m conversation.Message) (channel.Outbound, channel.Channel, error) {
+func (s *core) outbound(ctx context.Context, m conversation.Message) (channel.Outbound, channel.Channel, error) {
 	ch, ok := s.channels.Get(m.Channel)
 	if !ok {
 		return channel.Outbound{}, nil, fmt.Errorf("channel %q is not running on this node: %w", m.Channel, channel.ErrPermanent)
@@ -107,7 +111,7 @@ func (s *Service) outbound(ctx context.Context, m conversation.Message) (channel
 }
 
 // recordDelivery stores a message's delivery state and tells the desktops.
-func (s *Service) recordDelivery(ctx context.Context, m conversation.Message, status, externalID, failure string) error {
+func (s *core) recordDelivery(ctx context.Context, m conversation.Message, status, externalID, failure string) error {
 	return s.out.Do(ctx, func(tx *outbox.Tx) error {
 		if err := tx.SetMessageDelivery(ctx, m.TenantID, m.ID, status, externalID, s.clock.Now()); err != nil {
 			return err

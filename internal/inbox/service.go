@@ -33,20 +33,25 @@ type Limits struct {
 // DefaultLimits are the limits unless configured.
 var DefaultLimits = Limits{MaxBodyBytes: 256 << 10, MaxAttachmentBytes: 10 << 20, MaxAttachments: 10}
 
-// Service runs every tenant's conversations.
-type Service struct {
+// core is what both the service and the delivery worker work with.
+type core struct {
 	db       *store.DB
 	out      *outbox.Outbox
-	queue    Queue
 	channels *channel.Registry
 	clock    clock.Clock
 	log      *slog.Logger
-	limits   Limits
+}
+
+// Service runs every tenant's conversations.
+type Service struct {
+	core
+	queue  Queue
+	limits Limits
 }
 
 // New returns the conversation service.
 func New(db *store.DB, out *outbox.Outbox, queue Queue, channels *channel.Registry, clk clock.Clock, log *slog.Logger, limits Limits) *Service {
-	return &Service{db: db, out: out, queue: queue, channels: channels, clock: clk, log: log, limits: limits}
+	return &Service{core: core{db: db, out: out, channels: channels, clock: clk, log: log}, queue: queue, limits: limits}
 }
 
 // Actor is who acts on a conversation: an agent, or the system.
