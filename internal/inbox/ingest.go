@@ -129,6 +129,12 @@ func (s *Service) Ingest(ctx context.Context, in Inbound) (Ingested, error) {
 			return err
 		}
 		res.NewConversation = created
+		if created {
+			c.Subject, c.LastMessageAt = subjectOf(in), now
+			if err := tx.CreateConversation(ctx, c); err != nil {
+				return err
+			}
+		}
 
 		m := conversation.Message{ID: ids.New(), TenantID: in.TenantID, ConversationID: c.ID, Kind: conversation.KindMessage,
 			Direction: conversation.Inbound, Channel: in.Channel, AuthorType: "persona", AuthorID: p.ID, Body: in.Body,
@@ -161,11 +167,7 @@ func (s *Service) Ingest(ctx context.Context, in Inbound) (Ingested, error) {
 		if c.Subject == "" {
 			c.Subject = subjectOf(in)
 		}
-		if !created {
-			if err := tx.UpdateConversation(ctx, c); err != nil {
-				return err
-			}
-		} else if err := tx.CreateConversation(ctx, c); err != nil {
+		if err := tx.UpdateConversation(ctx, c); err != nil {
 			return err
 		}
 		res.Conversation = c
