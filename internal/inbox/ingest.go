@@ -104,6 +104,17 @@ func (s *Service) Ingest(ctx context.Context, in Inbound) (Ingested, error) {
 	if err := s.checkInbound(&in); err != nil {
 		return Ingested{}, err
 	}
+	res, err := s.ingest(ctx, in)
+	if errors.Is(err, store.ErrConflict) {
+		// Two contacts raced: the same new customer on two nodes, or a provider
+		// retry arriving while the first delivery was being stored. The second
+		// attempt sees the winner's rows and resolves (or dedupes) against them.
+		res, err = s.ingest(ctx, in)
+	}
+	return res, err
+}
+
+func (s *Service) ingest(ctx context.Context, in Inbound) (Ingested, error) {
 	var res Ingested
 	err := s.out.Do(ctx, func(tx *outbox.Tx) error {
 		res = Ingested{}
