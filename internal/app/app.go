@@ -185,6 +185,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err := a.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}
+	go a.wakeSnoozed(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.log.Info("serving", "addr", ln.Addr().String(), "engine", a.DB.Engine())
@@ -224,4 +225,26 @@ type webhookFanout struct{ svc **webhook.Service }
 
 func (f webhookFanout) FanoutTx(ctx context.Context, s *store.Store, tx *sql.Tx, ev event.Event) error {
 	return (*f.svc).FanoutTx(ctx, s, tx, ev)
+}
+
+// snoozeCheck is how often snoozed conversations are checked for waking.
+const snoozeCheck = 30 * time.Second
+
+// wakeSnoozed reopens conversations whose snooze ended, until ctx ends. Every
+// node does it; waking is idempotent, so nodes racing do no harm.
+func (a *App) wakeSnoozed(ctx context.Context) {
+	t := time.NewTicker(snoozeCheck)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := a.Inbox.WakeSnoozed(ctx); err != nil {
+				a.log.Warn("wake snoozed conversations", "err", err)
+			} else if n > 0 {
+				a.log.Info("woke snoozed conversations", "count", n)
+			}
+		}
+	}
 }
