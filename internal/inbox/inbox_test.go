@@ -58,6 +58,7 @@ type fixture struct {
 	sms      *recorder
 	mail     *recorder
 	finished <-chan *river.Event
+	clock    *clock.Fake
 }
 
 func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
@@ -79,7 +80,7 @@ func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := clock.System{}
+	clk := clock.NewFake(time.Now())
 	out := outbox.New(db, b, clk, log)
 	workers := river.NewWorkers()
 	river.AddWorker(workers, inbox.NewDeliverer(db, out, reg, clk, log))
@@ -94,7 +95,7 @@ func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
 	}
 	t.Cleanup(func() { q.Stop(context.Background()) })
 	tn := storetest.NewTenant(t, db, "bank")
-	return &fixture{svc: inbox.New(db, out, q, reg, clk, log, inbox.DefaultLimits), db: db, tenant: tn.ID, sms: sms, mail: mail, finished: finished}
+	return &fixture{svc: inbox.New(db, out, q, reg, clk, log, inbox.DefaultLimits), db: db, tenant: tn.ID, sms: sms, mail: mail, finished: finished, clock: clk}
 }
 
 func (f *fixture) ingest(t *testing.T, in inbox.Inbound) inbox.Ingested {
@@ -274,10 +275,10 @@ func TestActions(t *testing.T) {
 	if _, err := f.svc.SetPriority(ctx, actor, id, 7); !isField(err, "priority") {
 		t.Fatalf("bad priority: %v", err)
 	}
-	if _, err := f.svc.Snooze(ctx, actor, id, time.Now().Add(-time.Minute)); !isField(err, "until") {
+	if _, err := f.svc.Snooze(ctx, actor, id, f.clock.Now().Add(-time.Minute)); !isField(err, "until") {
 		t.Fatalf("snooze into the past: %v", err)
 	}
-	c, err = f.svc.Snooze(ctx, actor, id, time.Now().Add(time.Hour))
+	c, err = f.svc.Snooze(ctx, actor, id, f.clock.Now().Add(time.Hour))
 	if err != nil || c.Status != conversation.StatusSnoozed {
 		t.Fatalf("snooze: %v %+v", err, c)
 	}
@@ -333,5 +334,30 @@ func waitJob(t *testing.T, f *fixture) {
 	case <-f.finished:
 	case <-time.After(20 * time.Second):
 		t.Fatal("delivery job did not finish")
+	}
+}
+
+func TestSnoozeEnds(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite)
+	ctx := context.Background()
+	in := f.ingest(t, inbox.Inbound{Channel: "sms", From: phone("+442079460958"), Body: "hello"})
+	actor := inbox.Actor{TenantID: f.tenant}
+	if _, err := f.svc.Snooze(ctx, actor, in.Conversation.ID, f.clock.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		advance time.Duration
+		woken   int
+		status  conversation.Status
+	}{{59 * time.Minute, 0, conversation.StatusSnoozed}, {time.Minute, 1, conversation.StatusOpen}, {time.Hour, 0, conversation.StatusOpen}} {
+		f.clock.Advance(step.advance)
+		n, err := f.svc.WakeSnoozed(ctx)
+		if err != nil || n != step.woken {
+			t.Fatalf("after %s: woke %d (%v), want %d", step.advance, n, err, step.woken)
+		}
+		c, _ := f.svc.Conversation(ctx, f.tenant, in.Conversation.ID)
+		if c.Status != step.status {
+			t.Fatalf("after %s: status %s, want %s", step.advance, c.Status, step.status)
+		}
 	}
 }
