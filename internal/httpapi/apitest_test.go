@@ -12,6 +12,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/riverqueue/river"
+	"github.com/switchboard-cx/switchboard/internal/channel"
+	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
@@ -71,6 +73,7 @@ type node struct {
 	db       *store.DB
 	bus      *bus.Bus
 	accounts *accounts.Service
+	inbox    *inbox.Service
 	srv      *httptest.Server
 }
 
@@ -116,6 +119,13 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	workers := river.NewWorkers()
 	retry := jobs.DefaultRetryPolicy()
 	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, nil, webhook.Config{Timeout: 5 * time.Second}))
+	channels, err := channel.NewRegistry(testChannels()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hooks *webhook.Service
+	out := outbox.New(db, b, clk, log, fanoutTo{&hooks})
+	river.AddWorker(workers, inbox.NewDeliverer(db, out, channels, clk, log))
 	queue, err := jobs.New(db, jobs.Config{Workers: workers, Retry: retry})
 	if err != nil {
 		t.Fatalf("job queue: %v", err)
@@ -124,8 +134,8 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		t.Fatalf("start jobs: %v", err)
 	}
 	t.Cleanup(func() { queue.Stop(context.Background()) })
-	hooks := webhook.New(db, queue, clk, log, webhook.Config{})
-	out := outbox.New(db, b, clk, log, hooks)
+	hooks = webhook.New(db, queue, clk, log, webhook.Config{})
+	conversations := inbox.New(db, out, queue, channels, clk, log, inbox.DefaultLimits)
 	acc := accounts.New(db, out, clk, nil, log, accounts.Config{SecretKey: secret, BaseURL: srv.URL})
 	reg := prometheus.NewRegistry()
 	hub, err := realtime.New(realtime.Options{Events: b, Replay: db, Logger: log, Metrics: reg})
@@ -140,10 +150,10 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := New(Deps{DB: db, Accounts: acc, Webhooks: hooks, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
+	api := New(Deps{DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
 		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret}, o.cfg)
 	handler = api.Handler()
-	return &node{api: api, db: db, bus: b, accounts: acc, srv: srv}
+	return &node{api: api, db: db, bus: b, accounts: acc, inbox: conversations, srv: srv}
 }
 
 // testLogger sends warnings and errors (a 500's cause, say) to the test's log,

@@ -49,19 +49,21 @@ const (
 	permManageKeys     perm = "api_keys:manage" // create and revoke API keys
 	permManageWebhooks perm = "webhooks:manage" // register and replay webhooks
 	permReadAudit      perm = "audit:read"      // read the audit log
+	permConverse       perm = "conversations"   // reply, note, assign, change conversations
 )
 
 // rolePerms says what each role may do.
 var rolePerms = map[tenant.Role][]perm{
-	tenant.RoleAdmin:      {permSelf, permRead, permManageUsers, permManageKeys, permManageWebhooks, permReadAudit},
-	tenant.RoleSupervisor: {permSelf, permRead, permReadAudit},
-	tenant.RoleAgent:      {permSelf, permRead},
-	tenant.RoleExpert:     {permSelf, permRead},
+	tenant.RoleAdmin:      {permSelf, permRead, permManageUsers, permManageKeys, permManageWebhooks, permReadAudit, permConverse},
+	tenant.RoleSupervisor: {permSelf, permRead, permReadAudit, permConverse},
+	tenant.RoleAgent:      {permSelf, permRead, permConverse},
+	tenant.RoleExpert:     {permSelf, permRead, permConverse},
 }
 
 // scopePerms says what each API-key scope allows.
 var scopePerms = map[tenant.Scope][]perm{
-	tenant.ScopeAdmin:          {permRead, permManageUsers, permManageKeys, permManageWebhooks, permReadAudit},
+	tenant.ScopeAdmin:          {permRead, permManageUsers, permManageKeys, permManageWebhooks, permReadAudit, permConverse},
+	tenant.ScopeConversations:  {permRead, permConverse},
 	tenant.ScopeRead:           {permRead, permReadAudit},
 	tenant.ScopeWebhooksManage: {permManageWebhooks},
 	tenant.ScopeEventsWrite:    {},

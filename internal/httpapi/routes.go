@@ -46,6 +46,19 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/realtime/token", perm: permSelf, handler: a.realtimeToken},
 		{method: "GET", pattern: "/api/v1/realtime", public: true, ownAuth: true, handler: a.realtimeConnect},
 
+		{method: "GET", pattern: "/api/v1/conversations", perm: permRead, handler: a.listConversations},
+		{method: "GET", pattern: "/api/v1/conversations/{conversationID}", perm: permRead, handler: a.getConversation},
+		{method: "PATCH", pattern: "/api/v1/conversations/{conversationID}", perm: permConverse, handler: a.updateConversation},
+		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/messages", perm: permRead, handler: a.listMessages},
+		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/messages", perm: permConverse, handler: a.replyToConversation},
+		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/notes", perm: permConverse, handler: a.addNote},
+		{method: "GET", pattern: "/api/v1/attachments/{attachmentID}", perm: permRead, handler: a.getAttachment},
+
+		{method: "GET", pattern: "/api/v1/personas", perm: permRead, handler: a.listPersonas},
+		{method: "GET", pattern: "/api/v1/personas/{personaID}", perm: permRead, handler: a.getPersona},
+		{method: "POST", pattern: "/api/v1/personas/{personaID}/merge", perm: permConverse, handler: a.mergePersona},
+		{method: "POST", pattern: "/api/v1/persona-merges/{mergeID}/undo", perm: permConverse, handler: a.undoMerge},
+
 		{method: "GET", pattern: "/api/v1/audit-log", perm: permReadAudit, handler: a.listAudit},
 		{method: "GET", pattern: "/api/v1/event-types", perm: permRead, handler: a.eventTypes},
 	}

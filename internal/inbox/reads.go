@@ -68,6 +68,9 @@ func (s *Service) Merge(ctx context.Context, a Actor, survivorID, mergedID strin
 	err := s.out.Do(ctx, func(tx *outbox.Tx) error {
 		for _, id := range []string{survivorID, mergedID} {
 			p, err := tx.Persona(ctx, a.TenantID, id)
+			if id == mergedID && isNotFound(err) { // a field of the request, not the resource addressed
+				return &tenant.FieldError{Field: "merge_id", Reason: "no such persona"}
+			}
 			if err != nil {
 				return err
 			}

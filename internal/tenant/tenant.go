@@ -86,14 +86,15 @@ type Scope string
 
 // The scopes an API key may hold.
 const (
-	ScopeRead           Scope = "read"            // read anything in the tenant
-	ScopeEventsWrite    Scope = "events:write"    // raise business events
-	ScopeWebhooksManage Scope = "webhooks:manage" // register and replay webhooks
-	ScopeAdmin          Scope = "admin"           // everything an admin user can do
+	ScopeRead           Scope = "read"                // read anything in the tenant
+	ScopeEventsWrite    Scope = "events:write"        // raise business events
+	ScopeWebhooksManage Scope = "webhooks:manage"     // register and replay webhooks
+	ScopeConversations  Scope = "conversations:write" // reply, note, assign, post API-channel messages
+	ScopeAdmin          Scope = "admin"               // everything an admin user can do
 )
 
 // Scopes lists every scope.
-var Scopes = []Scope{ScopeRead, ScopeEventsWrite, ScopeWebhooksManage, ScopeAdmin}
+var Scopes = []Scope{ScopeRead, ScopeEventsWrite, ScopeWebhooksManage, ScopeConversations, ScopeAdmin}
 
 // APIKey is a business system's credential. Its secret is shown once and stored hashed.
 type APIKey struct {
