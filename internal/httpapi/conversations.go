@@ -120,6 +120,54 @@ func (a *API) addNote(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, m)
 }
 
+// setTyping tells the customer's chat and other agents that the caller is typing.
+func (a *API) setTyping(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "conversationID")
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	var in struct {
+		On bool `json:"on"`
+	}
+	if err := decode(r, &in); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	p := caller(r)
+	name := ""
+	if p.User != nil {
+		name = p.User.Name
+	}
+	if err := a.Inbox.Typing(r.Context(), p.inboxActor(), id, name, in.On); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// markRead records that the customer's messages have been read, up to one.
+func (a *API) markRead(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "conversationID")
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	var in struct {
+		MessageID string `json:"message_id"`
+	}
+	if err := decode(r, &in); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	n, err := a.Inbox.MarkRead(r.Context(), caller(r).inboxActor(), id, in.MessageID)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"marked": n})
+}
+
 // conversationPatch changes some of a conversation; absent fields stay.
 type conversationPatch struct {
 	Status       *conversation.Status   `json:"status"`

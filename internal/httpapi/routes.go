@@ -52,6 +52,8 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/messages", perm: permRead, handler: a.listMessages},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/messages", perm: permConverse, handler: a.replyToConversation},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/notes", perm: permConverse, handler: a.addNote},
+		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/typing", perm: permConverse, handler: a.setTyping},
+		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/read", perm: permConverse, handler: a.markRead},
 		{method: "GET", pattern: "/api/v1/attachments/{attachmentID}", perm: permRead, handler: a.getAttachment},
 
 		{method: "GET", pattern: "/api/v1/personas", perm: permRead, handler: a.listPersonas},

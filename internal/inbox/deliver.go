@@ -96,6 +96,7 @@ func (s *core) outbound(ctx context.Context, m conversation.Message) (channel.Ou
 		out.Account = accs[0]
 	}
 	if ch.Capabilities().Threading {
+		out.ReplyToken = ReplyToken(c.ID)
 		if out.ThreadRefs, err = s.db.ExternalIDs(ctx, m.TenantID, c.ID, m.Channel, 20); err != nil {
 			return out, nil, err
 		}

@@ -2,6 +2,9 @@ package inbox
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -103,6 +106,11 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 		if err := tx.InsertMessage(ctx, m); err != nil {
 			return err
 		}
+		if caps.Threading { // replies to the reply address find this conversation
+			if err := tx.AddThreadKey(ctx, a.TenantID, ch, ReplyThreadKey(ReplyToken(c.ID)), c.ID); err != nil {
+				return err
+			}
+		}
 		if c.Status == conversation.StatusOpen {
 			c.Status = conversation.StatusPending // now waiting on the customer
 		}
@@ -120,14 +128,36 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 }
 
 // lastInboundChannel is where the customer last wrote from, or where the
-// conversation started.
+// conversation started — unless that message asked for answers elsewhere (a
+// chat visitor who left an email because nobody was online: Meta reply_via).
 func (s *Service) lastInboundChannel(ctx context.Context, tx *outbox.Tx, c conversation.Conversation) (string, error) {
-	ch, err := tx.LastInboundChannel(ctx, c.TenantID, c.ID)
+	ch, meta, err := tx.LastInbound(ctx, c.TenantID, c.ID)
 	if err != nil || ch == "" {
 		return c.Channel, err
 	}
+	var m struct {
+		ReplyVia string `json:"reply_via"`
+	}
+	if len(meta) > 0 && json.Unmarshal(meta, &m) == nil && m.ReplyVia != "" {
+		if _, ok := s.channels.Get(m.ReplyVia); ok {
+			return m.ReplyVia, nil
+		}
+	}
 	return ch, nil
 }
+
+// ReplyToken is the token a conversation's reply address carries
+// (support+TOKEN@…), so a reply from a client that drops In-Reply-To still
+// threads. It is derived from the conversation id, which cannot be guessed, and
+// reveals nothing of it.
+func ReplyToken(conversationID string) string {
+	sum := sha256.Sum256([]byte("reply-token:" + conversationID))
+	return strings.ToLower(base32.StdEncoding.EncodeToString(sum[:10]))
+}
+
+// ReplyThreadKey is the thread key under which a conversation's reply token is
+// recorded; threading channels put it in Inbound.ThreadKeys.
+func ReplyThreadKey(token string) string { return "reply:" + token }
 
 // addressOn is the persona's identifier of the kind a channel sends to; an
 // unverified one does as well, since it is what the customer wrote from.

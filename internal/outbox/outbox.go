@@ -92,3 +92,10 @@ func (o *Outbox) Do(ctx context.Context, fn func(tx *Tx) error) error {
 	}
 	return nil
 }
+
+// PublishEphemeral announces an event that is never stored (seq 0): typing
+// indicators and other signals worth nothing once they are late.
+func (o *Outbox) PublishEphemeral(ctx context.Context, ev event.Event) error {
+	ev.Seq = 0
+	return o.pub.PublishEvent(ctx, ev)
+}

@@ -138,17 +138,32 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// LastInboundChannel is the channel of the conversation's latest inbound
+// LastInbound is the channel and meta of the conversation's latest inbound
 // message, "" when the customer has not written.
-func (s *Store) LastInboundChannel(ctx context.Context, tenantID, conversationID string) (string, error) {
-	var ch string
-	err := s.r.QueryRowContext(ctx, `SELECT channel FROM messages WHERE tenant_id = $1 AND conversation_id = $2 AND direction = 'in'
-		ORDER BY id DESC LIMIT 1`, tenantID, conversationID).Scan(&ch)
+func (s *Store) LastInbound(ctx context.Context, tenantID, conversationID string) (channel string, meta json.RawMessage, err error) {
+	var m sql.NullString
+	err = s.r.QueryRowContext(ctx, `SELECT channel, meta FROM messages WHERE tenant_id = $1 AND conversation_id = $2 AND direction = 'in'
+		ORDER BY id DESC LIMIT 1`, tenantID, conversationID).Scan(&channel, &m)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+		return "", nil, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("last inbound channel: %w", err)
+		return "", nil, fmt.Errorf("last inbound message: %w", err)
 	}
-	return ch, nil
+	if m.Valid && m.String != "" {
+		meta = json.RawMessage(m.String)
+	}
+	return channel, meta, nil
+}
+
+// UnreadInbound lists the conversation's inbound messages not yet marked read,
+// up to and including upTo ("" for all), oldest first.
+func (s *Store) UnreadInbound(ctx context.Context, tenantID, conversationID, upTo string, limit int) ([]conversation.Message, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+messageColumns+` FROM messages
+		WHERE tenant_id = $1 AND conversation_id = $2 AND direction = 'in' AND status <> 'read' AND ($3 = '' OR id <= $3)
+		ORDER BY id LIMIT $4`, tenantID, conversationID, upTo, limit)
+	if err != nil {
+		return nil, fmt.Errorf("unread messages: %w", err)
+	}
+	return collect(rows, scanMessage)
 }

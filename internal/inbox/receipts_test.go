@@ -1,0 +1,103 @@
+package inbox_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/switchboard-cx/switchboard/internal/conversation"
+	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/persona"
+	"github.com/switchboard-cx/switchboard/internal/store/storetest"
+)
+
+// A reply token in the address threads a customer's answer even when their
+// mail client dropped In-Reply-To, and even after the conversation was resolved.
+func TestReplyTokenThreads(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			ctx := context.Background()
+			actor := inbox.Actor{TenantID: f.tenant}
+			in := f.ingest(t, inbox.Inbound{Channel: "mail", From: email("zoe@example.com"), Subject: "Card", Body: "my card is stuck"})
+			m, err := f.svc.Reply(ctx, actor, in.Conversation.ID, inbox.ReplyInput{Body: "We unblocked it."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitSent(t, f.mail, m.ID)
+			token := f.mail.sent[0].ReplyToken
+			if token == "" || token != inbox.ReplyToken(in.Conversation.ID) {
+				t.Fatalf("outbound reply token %q, want %q", token, inbox.ReplyToken(in.Conversation.ID))
+			}
+			if _, err := f.svc.SetStatus(ctx, actor, in.Conversation.ID, conversation.StatusResolved); err != nil {
+				t.Fatal(err)
+			}
+			back := f.ingest(t, inbox.Inbound{Channel: "mail", From: email("zoe@example.com"), Body: "thanks!",
+				ThreadKeys: []string{inbox.ReplyThreadKey(token)}})
+			if back.Conversation.ID != in.Conversation.ID {
+				t.Fatalf("reply with the token landed in %s, want %s", back.Conversation.ID, in.Conversation.ID)
+			}
+			if _, err := f.svc.SetStatus(ctx, actor, in.Conversation.ID, conversation.StatusResolved); err != nil {
+				t.Fatal(err)
+			}
+			fresh := f.ingest(t, inbox.Inbound{Channel: "mail", From: email("zoe@example.com"), Body: "another matter"})
+			if fresh.Conversation.ID == in.Conversation.ID {
+				t.Fatal("a mail without thread keys reopened the resolved conversation")
+			}
+		})
+	}
+}
+
+// A customer who asked for answers by another channel (a chat visitor who left
+// an email while nobody was online) gets the reply there by default.
+func TestReplyVia(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite)
+	ctx := context.Background()
+	in := f.ingest(t, inbox.Inbound{Channel: "sms", From: phone("+442079460958"), Also: []persona.Identifier{email("ana@example.com")},
+		Body: "call me back by mail", Meta: map[string]any{"reply_via": "mail"}})
+	m, err := f.svc.Reply(ctx, inbox.Actor{TenantID: f.tenant}, in.Conversation.ID, inbox.ReplyInput{Body: "Here you are"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Channel != "mail" {
+		t.Fatalf("reply went by %s, want mail", m.Channel)
+	}
+	// A reply_via naming a channel this center does not run falls back.
+	in2 := f.ingest(t, inbox.Inbound{Channel: "sms", From: phone("+442079460958"), Body: "x", Meta: map[string]any{"reply_via": "pigeon"}})
+	m2, err := f.svc.Reply(ctx, inbox.Actor{TenantID: f.tenant}, in2.Conversation.ID, inbox.ReplyInput{Body: "y"})
+	if err != nil || m2.Channel != "sms" {
+		t.Fatalf("reply_via of an unknown channel: %v, channel %q", err, m2.Channel)
+	}
+}
+
+// Agents' read receipts mark the customer's messages read up to a point, once.
+func TestMarkRead(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			ctx := context.Background()
+			actor := inbox.Actor{TenantID: f.tenant}
+			first := f.ingest(t, inbox.Inbound{Channel: "sms", From: phone("+442079460958"), Body: "one"})
+			f.ingest(t, inbox.Inbound{Channel: "sms", From: phone("+442079460958"), Body: "two"})
+			for _, step := range []struct {
+				upTo string
+				want int
+			}{{first.Message.ID, 1}, {"", 1}, {"", 0}} {
+				n, err := f.svc.MarkRead(ctx, actor, first.Conversation.ID, step.upTo)
+				if err != nil || n != step.want {
+					t.Fatalf("MarkRead(%q) = %d, %v; want %d", step.upTo, n, err, step.want)
+				}
+			}
+			got, _ := f.db.Message(ctx, f.tenant, first.Message.ID)
+			if got.Status != conversation.DeliveryRead {
+				t.Fatalf("status %s", got.Status)
+			}
+			if _, err := f.svc.MarkRead(ctx, actor, first.Conversation.ID, "not-an-id"); !isField(err, "message_id") {
+				t.Fatalf("bad id: %v", err)
+			}
+			other := storetest.NewTenant(t, f.db, "other")
+			if _, err := f.svc.MarkRead(ctx, inbox.Actor{TenantID: other.ID}, first.Conversation.ID, ""); err == nil {
+				t.Fatal("another tenant marked this conversation read")
+			}
+		})
+	}
+}
