@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -23,7 +24,9 @@ type Capabilities struct {
 	Typing       bool `json:"typing"`        // typing indicators
 	ReadReceipts bool `json:"read_receipts"` // the channel reports reads
 	MaxLength    int  `json:"max_length"`    // longest text body, 0 for no limit
-	// Identifier is the persona identifier kind this channel sends to.
+	// Identifier is the persona identifier kind this channel sends to; empty
+	// means the channel addresses the persona itself (the API channel), and
+	// Outbound.To is then the persona's id.
 	Identifier string `json:"identifier"`
 }
 
@@ -49,10 +52,11 @@ type Outbound struct {
 	Account Account
 }
 
-// File is an attachment's bytes.
+// File is an attachment's bytes. ID is the stored attachment's id on outbound
+// files (empty on files a channel builds itself).
 type File struct {
-	Name, ContentType, ContentID string
-	Data                         []byte
+	ID, Name, ContentType, ContentID string
+	Data                             []byte
 }
 
 // Account is a tenant's address on a channel: an email address, a phone number,
@@ -143,5 +147,32 @@ func (r *Registry) All() []Channel {
 		out = append(out, c)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
+	return out
+}
+
+// IsSecretSetting reports whether an account setting holds a secret (a
+// provider's auth token, the widget's identity secret, a relay password): such
+// values are write-only in the API and never logged.
+func IsSecretSetting(key string) bool {
+	k := strings.ToLower(key)
+	return strings.HasSuffix(k, "token") || strings.HasSuffix(k, "secret") || strings.HasSuffix(k, "password")
+}
+
+// Redacted is the account as the API shows it: secret settings are replaced by
+// a mask that keeps their last four characters, so an admin can tell which
+// secret is configured without it leaving the server again.
+func (a Account) Redacted() Account {
+	out := a
+	out.Settings = make(map[string]string, len(a.Settings))
+	for k, v := range a.Settings {
+		if IsSecretSetting(k) {
+			if len(v) > 8 {
+				v = "••••" + v[len(v)-4:]
+			} else {
+				v = "••••"
+			}
+		}
+		out.Settings[k] = v
+	}
 	return out
 }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"github.com/riverqueue/river"
 	"github.com/switchboard-cx/switchboard/internal/channel"
+	"github.com/switchboard-cx/switchboard/internal/channel/apichannel"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
@@ -125,6 +126,9 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	}
 	var hooks *webhook.Service
 	out := outbox.New(db, b, clk, log, fanoutTo{&hooks})
+	if err := channels.Register(apichannel.New(out)); err != nil {
+		t.Fatal(err)
+	}
 	river.AddWorker(workers, inbox.NewDeliverer(db, out, channels, clk, log))
 	queue, err := jobs.New(db, jobs.Config{Workers: workers, Retry: retry})
 	if err != nil {

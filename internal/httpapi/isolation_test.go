@@ -46,6 +46,12 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 		}
 		return id
 	},
+	"channelAccountID": func(f *fixtures) string {
+		var acc struct{ ID string }
+		f.tf.admin.in(f.t).do("POST", "/api/v1/channel-accounts", map[string]any{"channel": "loop", "address": "desk-" + f.tf.Tenant.Slug}).
+			want(http.StatusCreated).decode(&acc)
+		return acc.ID
+	},
 	"deliveryID": func(f *fixtures) string {
 		var d struct {
 			DeliveryID string `json:"delivery_id"`

@@ -48,13 +48,14 @@ const (
 	permManageUsers    perm = "users:manage"    // add and change users
 	permManageKeys     perm = "api_keys:manage" // create and revoke API keys
 	permManageWebhooks perm = "webhooks:manage" // register and replay webhooks
+	permManageChannels perm = "channels:manage" // give the tenant addresses on channels
 	permReadAudit      perm = "audit:read"      // read the audit log
 	permConverse       perm = "conversations"   // reply, note, assign, change conversations
 )
 
 // rolePerms says what each role may do.
 var rolePerms = map[tenant.Role][]perm{
-	tenant.RoleAdmin:      {permSelf, permRead, permManageUsers, permManageKeys, permManageWebhooks, permReadAudit, permConverse},
+	tenant.RoleAdmin:      {permSelf, permRead, permManageUsers, permManageKeys, permManageWebhooks, permManageChannels, permReadAudit, permConverse},
 	tenant.RoleSupervisor: {permSelf, permRead, permReadAudit, permConverse},
 	tenant.RoleAgent:      {permSelf, permRead, permConverse},
 	tenant.RoleExpert:     {permSelf, permRead, permConverse},
@@ -62,7 +63,7 @@ var rolePerms = map[tenant.Role][]perm{
 
 // scopePerms says what each API-key scope allows.
 var scopePerms = map[tenant.Scope][]perm{
-	tenant.ScopeAdmin:          {permRead, permManageUsers, permManageKeys, permManageWebhooks, permReadAudit, permConverse},
+	tenant.ScopeAdmin:          {permRead, permManageUsers, permManageKeys, permManageWebhooks, permManageChannels, permReadAudit, permConverse},
 	tenant.ScopeConversations:  {permRead, permConverse},
 	tenant.ScopeRead:           {permRead, permReadAudit},
 	tenant.ScopeWebhooksManage: {permManageWebhooks},

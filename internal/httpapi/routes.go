@@ -54,6 +54,11 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/notes", perm: permConverse, handler: a.addNote},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/typing", perm: permConverse, handler: a.setTyping},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/read", perm: permConverse, handler: a.markRead},
+		{method: "GET", pattern: "/api/v1/channel-accounts", perm: permManageChannels, handler: a.listChannelAccounts},
+		{method: "POST", pattern: "/api/v1/channel-accounts", perm: permManageChannels, handler: a.createChannelAccount},
+		{method: "DELETE", pattern: "/api/v1/channel-accounts/{channelAccountID}", perm: permManageChannels, handler: a.deleteChannelAccount},
+		{method: "POST", pattern: "/api/v1/channels/api/messages", perm: permConverse, handler: a.postAPIMessage},
+		{method: "POST", pattern: "/api/v1/channels/api/receipts", perm: permConverse, handler: a.postAPIReceipt},
 		{method: "GET", pattern: "/api/v1/attachments/{attachmentID}", perm: permRead, handler: a.getAttachment},
 
 		{method: "GET", pattern: "/api/v1/personas", perm: permRead, handler: a.listPersonas},

@@ -106,7 +106,7 @@ func (s *core) outbound(ctx context.Context, m conversation.Message) (channel.Ou
 		if err != nil {
 			return out, nil, err
 		}
-		out.Attachments = append(out.Attachments, channel.File{Name: att.Name, ContentType: att.ContentType, ContentID: att.ContentID, Data: data})
+		out.Attachments = append(out.Attachments, channel.File{ID: att.ID, Name: att.Name, ContentType: att.ContentType, ContentID: att.ContentID, Data: data})
 	}
 	return out, ch, nil
 }

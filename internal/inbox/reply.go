@@ -160,8 +160,12 @@ func ReplyToken(conversationID string) string {
 func ReplyThreadKey(token string) string { return "reply:" + token }
 
 // addressOn is the persona's identifier of the kind a channel sends to; an
-// unverified one does as well, since it is what the customer wrote from.
+// unverified one does as well, since it is what the customer wrote from. A
+// channel without an identifier kind gets the persona's id.
 func addressOn(p persona.Persona, kind string) (persona.Identifier, bool) {
+	if kind == "" { // the channel addresses the persona itself
+		return persona.Identifier{Value: p.ID}, true
+	}
 	for _, id := range p.Identifiers {
 		if string(id.Kind) == kind {
 			return id, true

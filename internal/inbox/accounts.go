@@ -1,0 +1,82 @@
+package inbox
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/switchboard-cx/switchboard/internal/channel"
+	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/persona"
+	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// randomToken is n random bytes as lowercase base32, for widget keys and secrets.
+func randomToken(n int) string {
+	b := make([]byte, n)
+	rand.Read(b) // never fails (crypto/rand panics on an unusable source)
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+}
+
+// CreateAccount gives the tenant an address on a channel: a support mailbox, an
+// SMS number, a web chat widget. Addresses are normalised as the channel's
+// inbound contacts will name them (email lowercased, numbers in E.164); a
+// widget without a key gets a fresh public key ("wk_…") and identity secret.
+// The account is returned whole, secrets included, this once.
+func (s *Service) CreateAccount(ctx context.Context, a Actor, acc channel.Account) (channel.Account, error) {
+	if _, ok := s.channels.Get(acc.Channel); !ok {
+		return acc, &tenant.FieldError{Field: "channel", Reason: fmt.Sprintf("no channel %q on this center", acc.Channel)}
+	}
+	acc.ID, acc.TenantID = ids.New(), a.TenantID
+	acc.Name = strings.TrimSpace(acc.Name)
+	if acc.Settings == nil {
+		acc.Settings = map[string]string{}
+	}
+	switch acc.Channel {
+	case "email":
+		id, err := persona.Normalize(persona.KindEmail, acc.Address)
+		if err != nil {
+			return acc, &tenant.FieldError{Field: "address", Reason: err.Error()}
+		}
+		acc.Address = id.Value
+	case "sms":
+		id, err := persona.Normalize(persona.KindPhone, acc.Address)
+		if err != nil {
+			return acc, &tenant.FieldError{Field: "address", Reason: err.Error()}
+		}
+		acc.Address = id.Value
+	case "webchat":
+		if acc.Address == "" {
+			acc.Address = "wk_" + randomToken(12)
+		}
+		if acc.Settings["identity_secret"] == "" {
+			acc.Settings["identity_secret"] = randomToken(32)
+		}
+	}
+	acc.Address = strings.TrimSpace(acc.Address)
+	if acc.Address == "" || len(acc.Address) > 320 {
+		return acc, &tenant.FieldError{Field: "address", Reason: "required, at most 320 characters"}
+	}
+	if err := s.db.CreateChannelAccount(ctx, acc, s.clock.Now()); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return acc, &tenant.FieldError{Field: "address", Reason: "already in use on " + acc.Channel}
+		}
+		return acc, err
+	}
+	return acc, nil
+}
+
+// Accounts lists the tenant's channel accounts, on one channel or all.
+func (s *Service) Accounts(ctx context.Context, tenantID, ch string) ([]channel.Account, error) {
+	return s.db.ChannelAccounts(ctx, tenantID, ch)
+}
+
+// DeleteAccount removes one of the tenant's channel accounts; contacts to its
+// address are refused from then on, and its conversations stay.
+func (s *Service) DeleteAccount(ctx context.Context, tenantID, id string) error {
+	return s.db.DeleteChannelAccount(ctx, tenantID, id)
+}
