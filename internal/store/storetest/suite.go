@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Personas", testPersonas},
 		{"Conversations", testConversations},
 		{"Search", testSearch},
+		{"SMSOptOuts", testSMSOptOuts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
