@@ -90,10 +90,12 @@ func (s *core) outbound(ctx context.Context, m conversation.Message) (channel.Ou
 	if len(m.Meta) > 0 && json.Unmarshal(m.Meta, &meta) == nil && meta.Subject != "" {
 		out.Subject = meta.Subject
 	}
-	if accs, err := s.db.ChannelAccounts(ctx, m.TenantID, m.Channel); err != nil {
+	accs, err := s.db.ChannelAccounts(ctx, m.TenantID, m.Channel)
+	if err != nil {
 		return out, nil, err
-	} else if len(accs) > 0 {
-		out.Account = accs[0]
+	}
+	if out.Account, err = s.replyAccount(ctx, m, accs); err != nil {
+		return out, nil, err
 	}
 	if ch.Capabilities().Threading {
 		out.ReplyToken = ReplyToken(c.ID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/persona"
@@ -99,5 +100,29 @@ func TestMarkRead(t *testing.T) {
 				t.Fatal("another tenant marked this conversation read")
 			}
 		})
+	}
+}
+
+// A tenant with two mailboxes answers from the one the customer wrote to.
+func TestReplyFromTheAccountWrittenTo(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite)
+	ctx := context.Background()
+	actor := inbox.Actor{TenantID: f.tenant}
+	var accs []channel.Account
+	for _, addr := range []string{"support@bank.example", "billing@bank.example"} {
+		acc, err := f.svc.CreateAccount(ctx, actor, channel.Account{Channel: "mail", Address: addr})
+		if err != nil {
+			t.Fatal(err)
+		}
+		accs = append(accs, acc)
+	}
+	in := f.ingest(t, inbox.Inbound{Channel: "mail", From: email("kim@example.com"), Body: "invoice?", Meta: map[string]any{inbox.MetaAccount: accs[1].ID}})
+	m, err := f.svc.Reply(ctx, actor, in.Conversation.ID, inbox.ReplyInput{Body: "Attached."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitSent(t, f.mail, m.ID)
+	if got := f.mail.sent[0].Account.Address; got != "billing@bank.example" {
+		t.Fatalf("reply sent from %q, want the billing mailbox the customer wrote to", got)
 	}
 }

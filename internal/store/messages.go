@@ -167,3 +167,18 @@ func (s *Store) UnreadInbound(ctx context.Context, tenantID, conversationID, upT
 	}
 	return collect(rows, scanMessage)
 }
+
+// LastInboundMetaOn is the meta of the conversation's latest inbound message on
+// one channel, nil when there is none.
+func (s *Store) LastInboundMetaOn(ctx context.Context, tenantID, conversationID, channel string) (json.RawMessage, error) {
+	var m sql.NullString
+	err := s.r.QueryRowContext(ctx, `SELECT meta FROM messages WHERE tenant_id = $1 AND conversation_id = $2 AND direction = 'in' AND channel = $3
+		ORDER BY id DESC LIMIT 1`, tenantID, conversationID, channel).Scan(&m)
+	if errors.Is(err, sql.ErrNoRows) || !m.Valid || m.String == "" {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("last inbound meta: %w", err)
+	}
+	return json.RawMessage(m.String), nil
+}

@@ -183,7 +183,7 @@ func (c *Channel) receive(ctx context.Context, p Provider, acct channel.Account,
 // inbound is the message in the inbox's terms, with its media fetched; media
 // that cannot be fetched is noted in Meta rather than losing the message.
 func (c *Channel) inbound(ctx context.Context, p Provider, acct channel.Account, in InboundSMS, from persona.Identifier, kw Keyword) inbox.Inbound {
-	meta := map[string]any{"sms_provider": p.Name(), "sms_to": acct.Address}
+	meta := map[string]any{"sms_provider": p.Name(), "sms_to": acct.Address, inbox.MetaAccount: acct.ID}
 	for k, v := range in.Meta {
 		meta[k] = v
 	}
