@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 )
@@ -108,15 +109,27 @@ func (s *Store) SetMessageDelivery(ctx context.Context, tenantID, id, status, ex
 }
 
 // SearchConversations returns the ids of the tenant's conversations whose
-// messages contain every word of the query (case-insensitive), newest first.
-// It scans rather than indexes; an engine-specific full-text index (FTS5,
-// tsvector) replaces it when tenants grow large.
+// messages hold every word of the query, newest first. Words match as prefixes
+// of the messages' words, case-insensitively ("card" finds "Cards"); on SQLite
+// accents are ignored too. The query is reduced to its letters and digits, so
+// it cannot inject search syntax; a query without any finds nothing. SQLite
+// searches an FTS5 index, PostgreSQL a GIN-indexed tsvector (migration 0004).
 func (s *Store) SearchConversations(ctx context.Context, tenantID, query string, limit int) ([]string, error) {
+	words := SearchWords(query)
+	if len(words) == 0 {
+		return []string{}, nil
+	}
 	q := `SELECT DISTINCT conversation_id FROM messages WHERE tenant_id = $1`
 	args := []any{tenantID}
-	for _, w := range strings.Fields(strings.ToLower(query)) {
-		args = append(args, "%"+likeEscape(w)+"%")
-		q += fmt.Sprintf(` AND conversation_id IN (SELECT conversation_id FROM messages WHERE tenant_id = $1 AND LOWER(body) LIKE $%d ESCAPE '\')`, len(args))
+	for _, w := range words {
+		if s.engine == Postgres {
+			args = append(args, w+":*")
+			q += fmt.Sprintf(` AND conversation_id IN (SELECT conversation_id FROM messages WHERE tenant_id = $1 AND search @@ to_tsquery('simple', $%d))`, len(args))
+		} else {
+			args = append(args, `"`+w+`"*`)
+			q += fmt.Sprintf(` AND conversation_id IN (SELECT m.conversation_id FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
+				WHERE messages_fts MATCH $%d AND m.tenant_id = $1)`, len(args))
+		}
 	}
 	args = append(args, limit)
 	q += fmt.Sprintf(` ORDER BY conversation_id DESC LIMIT $%d`, len(args))
@@ -134,8 +147,10 @@ func (s *Store) SearchConversations(ctx context.Context, tenantID, query string,
 	return ids, err
 }
 
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+// SearchWords splits a search query into the lowercase runs of letters and
+// digits the full-text indexes hold; everything else separates words.
+func SearchWords(query string) []string {
+	return strings.FieldsFunc(strings.ToLower(query), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // LastInbound is the channel and meta of the conversation's latest inbound

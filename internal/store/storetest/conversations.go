@@ -206,13 +206,16 @@ func testSearch(t *testing.T, db *store.DB) {
 	}
 	for q, want := range map[string][]string{
 		"card":            {c1.ID},
+		"CARDS":           {},      // words match as prefixes, not the other way round
+		"bloc":            {c1.ID}, // a prefix of "blocked"
 		"card works":      {c1.ID}, // words in different messages of one conversation
 		"my":              {c2.ID, c1.ID},
-		"100%":            {c2.ID},
-		"refund_now":      {c2.ID},
-		"0% refund":       {c2.ID},
+		"100%":            {c2.ID}, // punctuation separates words
+		"refund_now":      {c2.ID}, // "refund" and "now"
+		"0% refund":       {},      // "0" begins no word
 		"card refund":     {},
-		"%":               {c2.ID},
+		"%":               {}, // no words, no hits
+		`"card" OR x*`:    {}, // search syntax is words like any other: "or" and "x" are not there
 		"nothing like it": {},
 	} {
 		got, err := db.SearchConversations(ctx, a.ID, q, 10)
