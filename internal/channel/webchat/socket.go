@@ -1,0 +1,285 @@
+package webchat
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/switchboard-cx/switchboard/internal/conversation"
+	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// item is one thing for a socket to write: a message (rendered for this
+// visitor) or a ready-made frame.
+type item struct {
+	msg    *conversation.Message
+	author string
+	frame  []byte
+}
+
+// socket is one visitor's WebSocket. Its writer goroutine alone writes queued
+// items and owns sent; the reader writes acks, errors and pongs directly (the
+// library serialises writes).
+type socket struct {
+	id      string
+	ch      *Channel
+	ws      *websocket.Conn
+	visitor Visitor
+	widget  Widget
+	token   string
+
+	mu   sync.Mutex
+	conv string
+
+	queue   chan item
+	overrun chan struct{}
+	once    sync.Once
+	sent    map[string]bool // message ids written to this socket
+	limiter *rate.Limiter
+}
+
+func (s *socket) conversation() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conv
+}
+
+func (s *socket) setConversation(c string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.conv = c
+}
+
+// offer queues an item without blocking. A socket that cannot keep up is
+// closed: the widget reconnects with after= and loses nothing.
+func (s *socket) offer(it item) {
+	select {
+	case s.queue <- it:
+	default:
+		s.once.Do(func() { close(s.overrun) })
+	}
+}
+
+// serveSocket runs one visitor's chat connection until either side leaves.
+func (c *Channel) serveSocket(w http.ResponseWriter, r *http.Request, wd Widget, v Visitor, token string) {
+	after := r.URL.Query().Get("after")
+	if after != "" && !ids.Valid(after) {
+		writeProblem(w, r, problem(http.StatusBadRequest, "invalid-cursor", "after must be a message id"))
+		return
+	}
+	conv, _, err := c.currentConversation(r.Context(), v)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true}) // the origin was checked against the widget's list
+	if err != nil {
+		c.log.Debug("webchat upgrade refused", "err", err)
+		return
+	}
+	ws.SetReadLimit(c.cfg.MaxFrameBytes)
+	s := &socket{id: ids.New(), ch: c, ws: ws, visitor: v, widget: wd, token: token, conv: conv,
+		queue: make(chan item, c.cfg.SendBuffer), overrun: make(chan struct{}), sent: map[string]bool{},
+		limiter: rate.NewLimiter(rate.Limit(c.cfg.FrameRate), c.cfg.FrameBurst)}
+	c.hub.add(s) // before the replay, so nothing stored meanwhile is missed
+	defer c.hub.remove(s)
+
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	if err := s.replay(ctx, after); err != nil {
+		c.log.Warn("webchat replay failed", "tenant_id", v.TenantID, "err", err)
+		ws.Close(websocket.StatusInternalError, "could not load the conversation")
+		return
+	}
+	go func() {
+		defer cancel()
+		s.read(ctx)
+	}()
+	end := s.write(ctx)
+	ws.Close(end.code, end.reason)
+}
+
+type ending struct {
+	code   websocket.StatusCode
+	reason string
+}
+
+// replay sends ready, then every visible message after the cursor.
+func (s *socket) replay(ctx context.Context, after string) error {
+	conv := s.conversation()
+	if err := s.send(ctx, mustJSON(readyFrame{Type: "ready", ConversationID: conv})); err != nil {
+		return err
+	}
+	if conv == "" {
+		return nil
+	}
+	return s.ch.eachMessage(ctx, s.visitor.TenantID, conv, after, func(m conversation.Message) error {
+		return s.writeMessage(ctx, m, s.ch.authorName(ctx, m))
+	})
+}
+
+// write sends queued items until the socket ends, pinging to notice a peer
+// that went away without closing.
+func (s *socket) write(ctx context.Context) ending {
+	ping := time.NewTicker(s.ch.cfg.PingInterval)
+	defer ping.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ending{websocket.StatusNormalClosure, ""}
+		case <-s.overrun:
+			return ending{websocket.StatusTryAgainLater, "too far behind; reconnect with after="}
+		case <-ping.C:
+			pctx, cancel := context.WithTimeout(ctx, s.ch.cfg.PingInterval)
+			err := s.ws.Ping(pctx)
+			cancel()
+			if err != nil {
+				return ending{websocket.StatusGoingAway, "no answer to ping"}
+			}
+		case it := <-s.queue:
+			var err error
+			if it.msg != nil {
+				err = s.writeMessage(ctx, *it.msg, it.author)
+			} else {
+				err = s.send(ctx, it.frame)
+			}
+			if err != nil {
+				return ending{websocket.StatusGoingAway, ""}
+			}
+		}
+	}
+}
+
+// writeMessage sends m once per socket; an agent's message written to the
+// visitor's browser counts as delivered.
+func (s *socket) writeMessage(ctx context.Context, m conversation.Message, author string) error {
+	if s.sent[m.ID] || !visible(m) {
+		return nil
+	}
+	s.sent[m.ID] = true
+	v := view(m, author, s.widget.Address, s.token)
+	if err := s.send(ctx, mustJSON(messageFrame{Type: "message", Message: &v})); err != nil {
+		return err
+	}
+	if m.Direction == conversation.Outbound && m.Channel == Name &&
+		(m.Status == conversation.DeliveryQueued || m.Status == conversation.DeliverySent) {
+		s.ch.receipts.add(receipt{tenantID: m.TenantID, conv: m.ConversationID, upTo: m.ID, status: conversation.DeliveryDelivered})
+	}
+	return nil
+}
+
+func (s *socket) send(ctx context.Context, frame []byte) error {
+	wctx, cancel := context.WithTimeout(ctx, s.ch.cfg.PingInterval)
+	defer cancel()
+	return s.ws.Write(wctx, websocket.MessageText, frame)
+}
+
+// read handles the visitor's frames until the connection ends. Bad frames are
+// answered with an error frame; the socket stays up.
+func (s *socket) read(ctx context.Context) {
+	for {
+		typ, data, err := s.ws.Read(ctx)
+		if err != nil {
+			return
+		}
+		if !s.limiter.AllowN(s.ch.clock.Now(), 1) {
+			s.reply(ctx, errorFrame{Type: "error", Code: "rate_limited", Detail: "too many frames; slow down"})
+			continue
+		}
+		var f clientFrame
+		if typ != websocket.MessageText || json.Unmarshal(data, &f) != nil {
+			s.reply(ctx, errorFrame{Type: "error", Code: "bad_frame", Detail: "frames are JSON text objects with a type"})
+			continue
+		}
+		switch f.Type {
+		case "message":
+			s.message(ctx, f)
+		case "typing":
+			s.typing(ctx, f.On)
+		case "read":
+			s.markRead(ctx, f.MessageID)
+		case "ping":
+			s.reply(ctx, map[string]string{"type": "pong"})
+		default:
+			s.reply(ctx, errorFrame{Type: "error", Code: "unknown_type", Detail: "unknown frame type " + truncate(f.Type, 40)})
+		}
+	}
+}
+
+func (s *socket) reply(ctx context.Context, frame any) {
+	if err := s.send(ctx, mustJSON(frame)); err != nil {
+		s.ch.log.Debug("webchat write failed", "err", err)
+	}
+}
+
+// message stores the visitor's message and acknowledges it once it is durable.
+func (s *socket) message(ctx context.Context, f clientFrame) {
+	if f.ClientID == "" || len(f.ClientID) > 100 {
+		s.reply(ctx, errorFrame{Type: "error", Code: "invalid", Detail: "client_id: 1–100 characters, unique per message", ClientID: truncate(f.ClientID, 100)})
+		return
+	}
+	// The widget sends the page context with the first message; any later
+	// message that carries one (the visitor moved on) is stored with it too.
+	res, err := s.ch.post(ctx, s.visitor, s.conversation(), s.id, f.ClientID, f.Body, f.Context, nil)
+	if err != nil {
+		s.reply(ctx, s.ch.frameError(err, f.ClientID, s.visitor.TenantID))
+		return
+	}
+	if res.Conversation.ID != s.conversation() {
+		s.ch.hub.move(s, res.Conversation.ID)
+	}
+	v := view(res.Message, "", s.widget.Address, s.token)
+	s.reply(ctx, messageFrame{Type: "ack", ClientID: f.ClientID, Message: &v})
+}
+
+// typing tells the agents the visitor is typing (or stopped).
+func (s *socket) typing(ctx context.Context, on bool) {
+	conv := s.conversation()
+	if conv == "" {
+		return // nobody to tell before the first message
+	}
+	sig := inbox.TypingSignal{ConversationID: conv, AuthorType: "persona", AuthorName: s.visitor.Name, On: on}
+	if err := s.ch.bus.PublishEvent(ctx, inbox.TypingEvent(s.visitor.TenantID, sig, s.ch.clock.Now())); err != nil {
+		s.ch.log.Warn("publish visitor typing", "tenant_id", s.visitor.TenantID, "err", err)
+	}
+}
+
+// markRead records that the visitor saw the agents' messages up to id.
+func (s *socket) markRead(ctx context.Context, id string) {
+	conv := s.conversation()
+	if !ids.Valid(id) || conv == "" {
+		s.reply(ctx, errorFrame{Type: "error", Code: "invalid", Detail: "message_id: not a message of this conversation"})
+		return
+	}
+	s.ch.receipts.add(receipt{tenantID: s.visitor.TenantID, conv: conv, upTo: id, status: conversation.DeliveryRead})
+}
+
+// frameError turns an ingest error into an error frame; causes the visitor
+// cannot act on are logged and reported as internal.
+func (c *Channel) frameError(err error, clientID, tenantID string) errorFrame {
+	var fe *tenant.FieldError
+	switch {
+	case errors.As(err, &fe):
+		return errorFrame{Type: "error", Code: "invalid", Detail: fe.Error(), ClientID: clientID}
+	case errors.Is(err, store.ErrNotFound):
+		return errorFrame{Type: "error", Code: "not_found", Detail: "the conversation is gone", ClientID: clientID}
+	}
+	c.log.Error("webchat message not stored", "tenant_id", tenantID, "err", err)
+	return errorFrame{Type: "error", Code: "internal", Detail: "the message was not stored; send it again", ClientID: clientID}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

@@ -1,0 +1,285 @@
+// Package webchat is the web chat channel: the server side of the widget a
+// business embeds in its site. A visitor opens a session (anonymous, or signed
+// in to the business's site and proven by an HMAC the business computes), then
+// talks over a WebSocket: messages are acknowledged once stored, agents' replies
+// and typing arrive live on whichever node the visitor is connected to, and a
+// reconnect resumes without gaps.
+//
+// Routes live under /channels/webchat/{key}/, where key is the widget's public
+// key (its channel account's address). The widget authenticates with a visitor
+// token this package signs; cross-origin use is limited to the widget's
+// allowed origins.
+//
+// Outbound, the core addresses the channel by the persona's "widget"
+// identifier, but the channel itself finds its sockets by conversation, since a
+// signed-in visitor is known by an "external" identifier; such visitors are
+// given a widget identifier as well, so agents can always answer on the chat.
+package webchat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/bus"
+	"github.com/switchboard-cx/switchboard/internal/channel"
+	"github.com/switchboard-cx/switchboard/internal/clock"
+	"github.com/switchboard-cx/switchboard/internal/conversation"
+	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/persona"
+	"github.com/switchboard-cx/switchboard/internal/store"
+)
+
+// Name is the channel's key.
+const Name = "webchat"
+
+// Deps are what the channel works with.
+type Deps struct {
+	DB    *store.DB
+	Inbox *inbox.Service
+	Bus   *bus.Bus
+	// Key signs visitor tokens; every node of a cluster must share it. At
+	// least MinKeyLen bytes.
+	Key   []byte
+	Clock clock.Clock
+	Log   *slog.Logger
+}
+
+// Config tunes the channel; zero values mean the defaults.
+type Config struct {
+	// MaxUploadBytes is the largest file any widget accepts (default 10 MiB); a
+	// widget may set a lower limit of its own.
+	MaxUploadBytes int64
+	// TokenTTL is how long a visitor token lasts (default 30 days): history
+	// survives page loads and returns for as long.
+	TokenTTL time.Duration
+	// MaxFrameBytes bounds one WebSocket frame from a visitor (default 64 KiB).
+	MaxFrameBytes int64
+	// FrameRate and FrameBurst limit the frames one socket may send (default
+	// 10 a second, bursts of 30); frames over the limit get an error frame.
+	FrameRate  float64
+	FrameBurst int
+	// SendBuffer is how many frames may wait for a slow socket before it is
+	// closed (default 256).
+	SendBuffer int
+	// PingInterval is how often idle sockets are pinged (default 30s).
+	PingInterval time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxUploadBytes <= 0 {
+		c.MaxUploadBytes = 10 << 20
+	}
+	if c.TokenTTL <= 0 {
+		c.TokenTTL = 30 * 24 * time.Hour
+	}
+	if c.MaxFrameBytes <= 0 {
+		c.MaxFrameBytes = 64 << 10
+	}
+	if c.FrameRate <= 0 {
+		c.FrameRate = 10
+	}
+	if c.FrameBurst <= 0 {
+		c.FrameBurst = 30
+	}
+	if c.SendBuffer <= 0 {
+		c.SendBuffer = 256
+	}
+	if c.PingInterval <= 0 {
+		c.PingInterval = 30 * time.Second
+	}
+	return c
+}
+
+// Channel is the web chat channel. It implements channel.Channel,
+// channel.Mounter and channel.Runner.
+type Channel struct {
+	db       *store.DB
+	inbox    *inbox.Service
+	bus      *bus.Bus
+	key      []byte
+	clock    clock.Clock
+	log      *slog.Logger
+	cfg      Config
+	hub      *hub
+	receipts *receipts
+	started  chan struct{}
+	start    sync.Once
+}
+
+var (
+	_ channel.Channel = (*Channel)(nil)
+	_ channel.Mounter = (*Channel)(nil)
+	_ channel.Runner  = (*Channel)(nil)
+)
+
+// New returns the web chat channel.
+func New(d Deps, c Config) (*Channel, error) {
+	switch {
+	case d.DB == nil, d.Inbox == nil, d.Bus == nil:
+		return nil, errors.New("webchat: DB, Inbox and Bus are required")
+	case len(d.Key) < MinKeyLen:
+		return nil, fmt.Errorf("webchat: token key is %d bytes, need at least %d", len(d.Key), MinKeyLen)
+	}
+	if d.Clock == nil {
+		d.Clock = clock.System{}
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	ch := &Channel{db: d.DB, inbox: d.Inbox, bus: d.Bus, key: append([]byte(nil), d.Key...), clock: d.Clock,
+		log: d.Log.With("channel", Name), cfg: c.withDefaults(), hub: newHub(), started: make(chan struct{})}
+	ch.receipts = newReceipts(ch)
+	return ch, nil
+}
+
+// Name returns "webchat".
+func (c *Channel) Name() string { return Name }
+
+// Capabilities of web chat: live, with files, typing and read receipts.
+func (c *Channel) Capabilities() channel.Capabilities {
+	return channel.Capabilities{Realtime: true, Attachments: true, Typing: true, ReadReceipts: true,
+		Identifier: string(persona.KindWidget)}
+}
+
+// Send hands an agent's message to the visitor's sockets, on whichever nodes
+// they are, through the bus. The sockets are found by conversation, not by
+// out.To. It never waits for the visitor: one who is away sees the message on
+// their next visit, from the stored timeline.
+func (c *Channel) Send(ctx context.Context, out channel.Outbound) (channel.Sent, error) {
+	m, err := c.db.Message(ctx, out.TenantID, out.MessageID)
+	if errors.Is(err, store.ErrNotFound) {
+		return channel.Sent{}, fmt.Errorf("webchat send %s: %w: %w", out.MessageID, err, channel.ErrPermanent)
+	}
+	if err != nil {
+		return channel.Sent{}, fmt.Errorf("webchat send %s: %w", out.MessageID, err)
+	}
+	m.Status = conversation.DeliverySent
+	if err := c.publish(ctx, busMessage{Message: m}); err != nil {
+		return channel.Sent{}, fmt.Errorf("webchat send %s: %w", out.MessageID, err)
+	}
+	return channel.Sent{ExternalID: out.MessageID, Status: conversation.DeliverySent}, nil
+}
+
+// Run holds the bus subscriptions that bring chat traffic and agents' events
+// to this node's sockets, and records delivery receipts, until ctx ends; then
+// it closes the sockets, whose widgets reconnect to another node.
+func (c *Channel) Run(ctx context.Context) error {
+	unsubChat, err := c.bus.Subscribe(subjectAll, c.onBusMessage)
+	if err != nil {
+		return fmt.Errorf("webchat: %w", err)
+	}
+	defer unsubChat()
+	unsubEvents, err := c.bus.SubscribeEvents(c.onEvent)
+	if err != nil {
+		return fmt.Errorf("webchat: %w", err)
+	}
+	defer unsubEvents()
+	c.start.Do(func() { close(c.started) })
+	c.receipts.run(ctx)
+	for _, s := range c.hub.all() {
+		go s.ws.Close(1012, "server restarting") // 1012: service restart; the widget reconnects elsewhere
+	}
+	return nil
+}
+
+// Started is closed once Run listens on the bus, so that a test (or a
+// readiness probe) knows live traffic will reach this node's sockets.
+func (c *Channel) Started() <-chan struct{} { return c.started }
+
+// post stores a visitor's message (socket, HTTP or upload) and tells the
+// visitor's other tabs. origin is the socket that sent it ("" for HTTP).
+func (c *Channel) post(ctx context.Context, v Visitor, conv, origin, clientID, body string, page map[string]any, files []inbox.File) (inbox.Ingested, error) {
+	meta := map[string]any{}
+	if len(page) > 0 {
+		meta["page"] = page
+	}
+	if len(v.Fields) > 0 {
+		meta["prechat"] = v.Fields
+	}
+	in := inbox.Inbound{TenantID: v.TenantID, Channel: Name, From: v.Identifier(), FromName: v.Name, Also: also(v),
+		ConversationID: conv, ExternalID: "wc:" + v.ID + ":" + clientID, Body: body, Attachments: files}
+	if len(meta) > 0 {
+		in.Meta = meta
+	}
+	res, err := c.inbox.Ingest(ctx, in)
+	if errors.Is(err, store.ErrNotFound) && conv != "" {
+		// The conversation moved to another persona (a merge was undone): let
+		// the core find the visitor's conversation afresh.
+		in.ConversationID = ""
+		res, err = c.inbox.Ingest(ctx, in)
+	}
+	if err != nil || res.Duplicate {
+		return res, err
+	}
+	if err := c.publish(ctx, busMessage{Origin: origin, Visitor: v.key(), Message: res.Message}); err != nil {
+		c.log.Warn("webchat fan-out to other tabs", "tenant_id", v.TenantID, "err", err) // stored: they see it on reconnect
+	}
+	return res, nil
+}
+
+// also lists the identifiers the visitor gave besides the one they write as. A
+// signed-in visitor also gets a widget identifier, which the core needs to
+// answer on this channel.
+func also(v Visitor) []persona.Identifier {
+	var out []persona.Identifier
+	if v.UserID != "" {
+		out = append(out, persona.Identifier{Kind: persona.KindWidget, Value: v.ID})
+	}
+	if v.Email != "" {
+		out = append(out, persona.Identifier{Kind: persona.KindEmail, Value: v.Email})
+	}
+	if v.Phone != "" {
+		out = append(out, persona.Identifier{Kind: persona.KindPhone, Value: v.Phone})
+	}
+	return out
+}
+
+// currentConversation is the conversation the visitor's chat shows: their
+// latest unresolved one, else their latest ("" when they never wrote).
+func (c *Channel) currentConversation(ctx context.Context, v Visitor) (convID, personaID string, err error) {
+	personaID, err = c.db.PersonaIDByIdentifier(ctx, v.TenantID, v.Identifier())
+	if errors.Is(err, store.ErrNotFound) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	conv, err := c.db.LatestUnresolvedConversation(ctx, v.TenantID, personaID)
+	if err == nil {
+		return conv.ID, personaID, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return "", "", err
+	}
+	list, err := c.db.Conversations(ctx, v.TenantID, store.ConversationFilter{PersonaID: personaID}, store.Page{Limit: 1})
+	if err != nil || len(list) == 0 {
+		return "", personaID, err
+	}
+	return list[0].ID, personaID, nil
+}
+
+// eachMessage calls fn with every visible message of a conversation after the
+// cursor, oldest first.
+func (c *Channel) eachMessage(ctx context.Context, tenantID, conv, after string, fn func(conversation.Message) error) error {
+	for {
+		page, err := c.inbox.Timeline(ctx, tenantID, conv, store.Page{After: after, Limit: store.MaxPageSize})
+		if err != nil {
+			return err
+		}
+		for _, m := range page {
+			if visible(m) {
+				if err := fn(m); err != nil {
+					return err
+				}
+			}
+		}
+		if len(page) < store.MaxPageSize {
+			return nil
+		}
+		after = page[len(page)-1].ID
+	}
+}
