@@ -22,6 +22,7 @@ func startCenter(b *testing.B) (url, key string, a *app.App) {
 	b.Helper()
 	cfg := config.Defaults()
 	cfg.DataDir, cfg.RatePerSecond, cfg.RateBurst = b.TempDir(), 1e9, 1<<30
+	cfg.SMTPListen = "" // no mail listener: benchmarks run nodes side by side
 	if err := cfg.Finish(); err != nil {
 		b.Fatal(err)
 	}

@@ -54,6 +54,7 @@ func TestMain(m *testing.M) {
 type node struct {
 	t      *testing.T
 	URL    string
+	SMTP   string // the inbound mail listener's host:port
 	addr   string
 	args   []string
 	env    []string
@@ -78,9 +79,9 @@ func startNode(t *testing.T, o nodeOptions) *node {
 	if o.DataDir == "" {
 		o.DataDir = t.TempDir()
 	}
-	n := &node{t: t, addr: freeAddr(t)}
+	n := &node{t: t, addr: freeAddr(t), SMTP: freeAddr(t)}
 	n.URL = "http://" + n.addr
-	n.args = []string{"serve", "--addr", n.addr, "--data", o.DataDir, "--log-level", "info"}
+	n.args = []string{"serve", "--addr", n.addr, "--data", o.DataDir, "--log-level", "info", "--smtp-listen", n.SMTP}
 	if o.DB != "" {
 		n.args = append(n.args, "--db", o.DB)
 	}

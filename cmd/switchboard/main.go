@@ -121,7 +121,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 }
 
 func seedDemo(ctx context.Context, a *app.App, cfg *config.Config) error {
-	created, err := demo.Seed(ctx, a.DB, a.Accounts)
+	created, err := demo.Seed(ctx, a.DB, a.Accounts, a.Inbox)
 	if err != nil {
 		return err
 	}

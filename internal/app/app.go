@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,6 +23,10 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/bus"
 	"github.com/switchboard-cx/switchboard/internal/channel"
+	"github.com/switchboard-cx/switchboard/internal/channel/apichannel"
+	"github.com/switchboard-cx/switchboard/internal/channel/email"
+	"github.com/switchboard-cx/switchboard/internal/channel/sms"
+	"github.com/switchboard-cx/switchboard/internal/channel/webchat"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/config"
 	"github.com/switchboard-cx/switchboard/internal/event"
@@ -48,6 +53,7 @@ type App struct {
 	Jobs     *jobs.Queue
 	Hub      *realtime.Hub
 	handler  http.Handler
+	runners  []channel.Runner // channels with listeners of their own
 	closers  []func()
 }
 
@@ -103,6 +109,9 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	a.Jobs = q
 	a.Webhooks = webhook.New(db, q, clk, log, whCfg)
 	a.Inbox = inbox.New(db, out, q, a.Channels, clk, log, inbox.DefaultLimits)
+	if err := a.openChannels(b, out, secret, clk); err != nil {
+		return nil, err
+	}
 	channelRoutes := http.NewServeMux()
 	for _, c := range a.Channels.All() {
 		if m, ok := c.(channel.Mounter); ok {
@@ -186,11 +195,23 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("start jobs: %w", err)
 	}
 	go a.wakeSnoozed(ctx)
-	errc := make(chan error, 1)
+	ctx, cancelRunners := context.WithCancel(ctx)
+	defer cancelRunners()
+	errc := make(chan error, 1+len(a.runners))
+	var runners sync.WaitGroup
+	for _, r := range a.runners {
+		runners.Go(func() {
+			if err := r.Run(ctx); err != nil {
+				errc <- fmt.Errorf("channel %s: %w", r.(channel.Channel).Name(), err)
+			}
+		})
+	}
 	go func() { errc <- srv.Serve(ln) }()
 	a.log.Info("serving", "addr", ln.Addr().String(), "engine", a.DB.Engine())
 	select {
 	case err := <-errc:
+		cancelRunners()
+		runners.Wait()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
@@ -205,6 +226,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if jerr := a.Jobs.Stop(sctx); jerr != nil {
 		a.log.Warn("stop jobs", "err", jerr)
 	}
+	runners.Wait() // listeners finish storing what they acknowledged
 	return err
 }
 
@@ -247,4 +269,39 @@ func (a *App) wakeSnoozed(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// openChannels builds the channels this node runs and registers them: web chat,
+// email, SMS and the API channel. Channels with listeners of their own run
+// while the node serves.
+func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk clock.Clock) error {
+	cfg, log := a.cfg, a.log
+	wc, err := webchat.New(webchat.Deps{DB: a.DB, Inbox: a.Inbox, Bus: b, Key: secret, Clock: clk, Log: log},
+		webchat.Config{MaxUploadBytes: cfg.WidgetMaxUpload})
+	if err != nil {
+		return fmt.Errorf("web chat: %w", err)
+	}
+	mail, err := email.New(email.Deps{DB: a.DB, Inbox: a.Inbox, Clock: clk, Log: log},
+		email.Config{Listen: cfg.SMTPListen, Hostname: cfg.SMTPHostname, MaxMessageBytes: cfg.SMTPMaxBytes,
+			Relay: cfg.SMTPRelay, RelayUser: cfg.SMTPUser, RelayPassword: cfg.SMTPPassword,
+			IMAP: cfg.IMAPAddr, IMAPUser: cfg.IMAPUser, IMAPPassword: cfg.IMAPPassword, IMAPMailbox: cfg.IMAPMailbox,
+			IMAPAccount: cfg.IMAPAccount, IMAPInterval: cfg.IMAPInterval})
+	if err != nil {
+		return err
+	}
+	a.closers = append(a.closers, mail.Close)
+	text, err := sms.New(sms.Deps{DB: a.DB, Inbox: a.Inbox, Clock: clk, Log: log, HTTP: &http.Client{Timeout: 30 * time.Second}},
+		sms.Config{PublicBaseURL: cfg.BaseURL, TwilioAPIBase: cfg.TwilioAPIBase})
+	if err != nil {
+		return fmt.Errorf("sms: %w", err)
+	}
+	for _, c := range []channel.Channel{wc, mail, text, apichannel.New(out)} {
+		if err := a.Channels.Register(c); err != nil {
+			return err
+		}
+		if r, ok := c.(channel.Runner); ok {
+			a.runners = append(a.runners, r)
+		}
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -27,6 +28,19 @@ type Config struct {
 	SMTPFrom     string // envelope and header sender
 	SMTPUser     string
 	SMTPPassword string
+
+	// Channels.
+	SMTPListen      string // inbound mail listener (host:port); empty: none
+	SMTPHostname    string // the listener's name, and the domain of Message-IDs
+	SMTPMaxBytes    int64  // largest inbound mail accepted
+	IMAPAddr        string // an existing mailbox to poll (host:port, TLS); empty: none
+	IMAPUser        string
+	IMAPPassword    string
+	IMAPMailbox     string
+	IMAPAccount     string // the tenant's email address the mailbox belongs to
+	IMAPInterval    time.Duration
+	TwilioAPIBase   string // the SMS provider's REST base URL
+	WidgetMaxUpload int64  // largest file a chat visitor may upload
 
 	SecureCookies  bool
 	MaxBodyBytes   int64
@@ -56,6 +70,17 @@ func Flag(fs *flag.FlagSet) *Config {
 	str(fs, &c.SMTPUser, "smtp-user", "", "SMTP relay user name")
 	// The password's default is not shown in --help, where it would leak from the environment.
 	fs.StringVar(&c.SMTPPassword, "smtp-password", "", "SMTP relay password (prefer "+envName("smtp-password")+")")
+	str(fs, &c.SMTPListen, "smtp-listen", "127.0.0.1:2525", "where the inbound mail listener accepts customers' mail (empty: no listener)")
+	str(fs, &c.SMTPHostname, "smtp-hostname", "", "the mail listener's host name and the domain of Message-IDs (default: the base URL's host)")
+	integer64(fs, &c.SMTPMaxBytes, "smtp-max-bytes", 25<<20, "largest inbound mail accepted, attachments included")
+	str(fs, &c.IMAPAddr, "imap-addr", "", "an existing mailbox's IMAP server (host:port, TLS) to poll for customers' mail (empty: none)")
+	str(fs, &c.IMAPUser, "imap-user", "", "IMAP user name")
+	fs.StringVar(&c.IMAPPassword, "imap-password", "", "IMAP password (prefer "+envName("imap-password")+")")
+	str(fs, &c.IMAPMailbox, "imap-mailbox", "INBOX", "the IMAP folder to poll")
+	str(fs, &c.IMAPAccount, "imap-account", "", "the tenant's email address (an email channel account) the polled mailbox belongs to")
+	duration(fs, &c.IMAPInterval, "imap-interval", time.Minute, "how often the IMAP mailbox is polled")
+	str(fs, &c.TwilioAPIBase, "twilio-api-base", "https://api.twilio.com", "base URL of the Twilio-compatible SMS REST API")
+	integer64(fs, &c.WidgetMaxUpload, "widget-max-upload", 10<<20, "largest file a web chat visitor may upload (a widget's own setting may lower it)")
 	boolean(fs, &c.SecureCookies, "secure-cookies", false, "mark session cookies Secure (set when served over HTTPS)")
 	integer64(fs, &c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest request body accepted")
 	float(fs, &c.RatePerSecond, "rate-limit", 50, "sustained API requests per second per user or API key")
@@ -73,10 +98,20 @@ func (c *Config) Finish() error {
 	if c.SMTPPassword == "" {
 		c.SMTPPassword = os.Getenv(envName("smtp-password"))
 	}
+	if c.IMAPPassword == "" {
+		c.IMAPPassword = os.Getenv(envName("imap-password"))
+	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
 	c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
+	if c.SMTPHostname == "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || u.Hostname() == "" {
+			return fmt.Errorf("base-url %q is not a URL with a host", c.BaseURL)
+		}
+		c.SMTPHostname = u.Hostname()
+	}
 	if c.JobRescueAfter <= c.JobTimeout {
 		return fmt.Errorf("job-rescue-after (%s) must be longer than job-timeout (%s)", c.JobRescueAfter, c.JobTimeout)
 	}

@@ -9,6 +9,9 @@ import (
 	"io"
 
 	"github.com/switchboard-cx/switchboard/internal/accounts"
+	"github.com/switchboard-cx/switchboard/internal/channel"
+	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
@@ -33,8 +36,20 @@ var People = []struct {
 	{"erik@northwind.example", "Erik Expert", tenant.RoleExpert},
 }
 
-// Seed creates the demo tenant unless it exists, and reports whether it did.
-func Seed(ctx context.Context, db *store.DB, acc *accounts.Service) (created bool, err error) {
+// WidgetKey is the demo web chat widget's public key; the demo page
+// /widget/demo.html embeds it.
+const WidgetKey = "wk_northwind_demo"
+
+// IdentitySecret signs the demo widget's user ids (published: demo only).
+const IdentitySecret = "northwind-demo-identity-secret"
+
+// SupportAddress is the demo tenant's support mailbox on the inbound listener.
+const SupportAddress = "support@northwind.example"
+
+// Seed creates the demo tenant unless it exists, and reports whether it did:
+// its people, a chat widget, a support mailbox, and a few customers'
+// conversations to click through.
+func Seed(ctx context.Context, db *store.DB, acc *accounts.Service, conversations *inbox.Service) (created bool, err error) {
 	if _, err := db.TenantBySlug(ctx, Slug); err == nil {
 		return false, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -52,7 +67,39 @@ func Seed(ctx context.Context, db *store.DB, acc *accounts.Service) (created boo
 			return false, fmt.Errorf("create demo user %s: %w", p.Email, err)
 		}
 	}
+	if err := seedChannels(ctx, conversations, t.ID); err != nil {
+		return false, err
+	}
 	return true, nil
+}
+
+func seedChannels(ctx context.Context, conversations *inbox.Service, tenantID string) error {
+	actor := inbox.Actor{TenantID: tenantID}
+	for _, acc := range []channel.Account{
+		{Channel: "webchat", Address: WidgetKey, Name: "Website chat", Settings: map[string]string{
+			"allowed_origins": "*", "identity_secret": IdentitySecret, "title": "Northwind Bank",
+			"greeting": "Hi! Ask us anything about your accounts and cards.",
+		}},
+		{Channel: "email", Address: SupportAddress, Name: "Northwind Support"},
+	} {
+		if _, err := conversations.CreateAccount(ctx, actor, acc); err != nil {
+			return fmt.Errorf("create demo %s account: %w", acc.Channel, err)
+		}
+	}
+	for _, in := range []inbox.Inbound{
+		{Channel: "email", From: persona.Identifier{Kind: persona.KindEmail, Value: "zoe.mueller@example.com"}, FromName: "Zoë Müller",
+			Subject: "Card declined abroad", Body: "Hello, my card was declined twice in Lisbon today. Can you check?", ExternalID: "demo-1@example.com"},
+		{Channel: "webchat", From: persona.Identifier{Kind: persona.KindWidget, Value: "demo-visitor-1"}, FromName: "Omar Haddad",
+			Body: "Hi, how long does a transfer to Morocco take?", Meta: map[string]any{"page": map[string]string{"url": "https://northwind.example/transfers", "title": "International transfers"}}},
+		{Channel: "api", From: persona.Identifier{Kind: persona.KindExternal, Value: "crm-1042"}, FromName: "Priya Nair",
+			Body: "Mortgage application 1042: the customer asks when the valuation is booked.", ExternalID: "crm-note-1042"},
+	} {
+		in.TenantID = tenantID
+		if _, err := conversations.Ingest(ctx, in); err != nil {
+			return fmt.Errorf("seed demo conversation: %w", err)
+		}
+	}
+	return nil
 }
 
 // PrintLogin tells a newcomer how to sign in.

@@ -134,6 +134,14 @@ func (c *Channel) Addr() net.Addr {
 	return c.ln.Addr()
 }
 
+// Close releases the listener of a channel whose Run was never called (a node
+// that failed to start); after Run it does nothing.
+func (c *Channel) Close() {
+	if c.ln != nil {
+		c.ln.Close() // already closed by Run's shutdown: nothing to report
+	}
+}
+
 // Run serves SMTP until ctx ends, then stops taking connections and gives the
 // sessions in flight a few seconds to finish; it polls the IMAP mailbox
 // meanwhile, if one is configured. Without either it just waits for ctx.
