@@ -72,11 +72,13 @@ func (s *Service) checkInbound(in *Inbound) error {
 	if err != nil {
 		return &tenant.FieldError{Field: "from", Reason: err.Error()}
 	}
+	id.Verified = in.From.Verified // the channel vouched for it (a signed widget user id)
 	in.From = id
 	for i, a := range in.Also {
 		if in.Also[i], err = persona.Normalize(a.Kind, a.Value); err != nil {
 			return &tenant.FieldError{Field: "identifiers", Reason: err.Error()}
 		}
+		in.Also[i].Verified = a.Verified
 	}
 	if strings.TrimSpace(in.Body) == "" && in.BodyHTML == "" && len(in.Attachments) == 0 {
 		return &tenant.FieldError{Field: "body", Reason: "a message needs text or an attachment"}

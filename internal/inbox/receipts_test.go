@@ -126,3 +126,18 @@ func TestReplyFromTheAccountWrittenTo(t *testing.T) {
 		t.Fatalf("reply sent from %q, want the billing mailbox the customer wrote to", got)
 	}
 }
+
+// An identifier a channel vouched for (a widget user id signed by the business)
+// is stored verified; one it did not, unverified.
+func TestVerifiedIdentifiersStayVerified(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite)
+	in := f.ingest(t, inbox.Inbound{Channel: "sms", From: persona.Identifier{Kind: persona.KindExternal, Value: "user-7", Verified: true},
+		Also: []persona.Identifier{email("kim@example.com")}, Body: "hi"})
+	got := map[string]bool{}
+	for _, id := range in.Persona.Identifiers {
+		got[string(id.Kind)] = id.Verified
+	}
+	if !got["external"] || got["email"] {
+		t.Fatalf("verified flags %v: want external verified, email not", got)
+	}
+}
