@@ -8,8 +8,9 @@ import (
 	"strings"
 )
 
-// webApp serves the embedded browser app. Unknown paths get index.html so that
-// client-side routes (/desktop, /admin/webhooks) survive a reload.
+// webApp serves the embedded browser app and the chat widget (/widget/widget.js).
+// Unknown paths and folders get index.html so that client-side routes
+// (/desktop, /admin/webhooks) survive a reload.
 func (a *API) webApp() http.Handler {
 	files := http.FileServerFS(a.Web)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -23,9 +24,12 @@ func (a *API) webApp() http.Handler {
 		}
 		name := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
 		if name != "" {
-			if _, err := fs.Stat(a.Web, name); err == nil {
-				if strings.HasPrefix(name, "assets/") { // content-hashed names never change
+			if st, err := fs.Stat(a.Web, name); err == nil && !st.IsDir() { // folders are not listed
+				switch {
+				case strings.HasPrefix(name, "assets/"): // content-hashed names never change
 					w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+				case strings.HasPrefix(name, "widget/"): // embedded on other sites under a fixed name
+					w.Header().Set("Cache-Control", "public, max-age=300")
 				}
 				files.ServeHTTP(w, r)
 				return

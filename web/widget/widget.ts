@@ -1,0 +1,556 @@
+// Widget is the chat on a business's page: a launcher, and a panel that shows
+// the pre-chat form, the conversation, or the leave-a-message form. Everything
+// is drawn in a shadow root so the page and the widget cannot restyle each other.
+import { API, HTTPError, Socket, type SocketState } from './client';
+import { fieldLabel, t } from './i18n';
+import {
+  DEFAULT_ACCEPT, formatBytes, newClientID, pageContext, uploadProblem,
+  type Config, type Identity, type ServerFrame, type Session,
+} from './protocol';
+import { css } from './styles';
+import { Timeline, type Pending } from './timeline';
+import { h, icon, messageView, pendingView } from './view';
+
+type Mode = 'loading' | 'prechat' | 'chat' | 'offline' | 'thanks';
+
+/** Saved is what the widget keeps in localStorage per widget key. */
+interface Saved {
+  token?: string;
+  user?: string; // the verified user the token belongs to
+  seen?: string; // the newest business message the visitor has seen
+  outbox?: Pending[];
+}
+
+const TYPING_IDLE_MS = 3_000;
+const AGENT_TYPING_MS = 15_000;
+const HISTORY_PAGE = 50;
+const OFFLINE_AFTER_FAILURES = 3;
+
+export class Widget {
+  private readonly api: API;
+  private readonly root: ShadowRoot;
+  private readonly timeline = new Timeline();
+  private readonly socket: Socket;
+  private readonly storeKey: string;
+  private session?: Session;
+  private sessionLoad?: Promise<boolean>;
+  private mode: Mode = 'loading';
+  private isOpen = false;
+  private connected = false;
+  private everConnected = false;
+  private contextSent = false;
+  private typingOn = false;
+  private typingTimer?: ReturnType<typeof setTimeout>;
+  private agentTypingTimer?: ReturnType<typeof setTimeout>;
+  private lastReadSent = '';
+  private moreHistory = true;
+  private loadingHistory = false;
+  private error = '';
+  private socketState: SocketState = 'closed';
+
+  private readonly el = {
+    wrap: h('div'),
+    launcher: h('button'),
+    badge: h('span', { class: 'badge', hidden: true }),
+    panel: h('section'),
+    status: h('span', { class: 'status' }),
+    title: h('span', { class: 'title' }),
+    body: h('div', { style: 'display:contents' }),
+    log: h('div'),
+    typing: h('div', { class: 'typing', 'data-testid': 'typing', 'aria-live': 'polite' }),
+    input: h('textarea'),
+    file: h('input'),
+    errorBox: h('div', { class: 'error', role: 'alert', hidden: true }),
+  };
+
+  constructor(host: HTMLElement, base: string, readonly key: string, private identity: Identity) {
+    this.api = new API(base, key);
+    this.storeKey = `switchboard:${key}`;
+    this.root = host.attachShadow({ mode: 'open' });
+    this.timeline.pending = this.saved().outbox ?? [];
+    this.socket = new Socket(this.api, () => this.session?.visitor_token ?? '', () => this.timeline.lastID(),
+      (f) => this.onFrame(f), (s, failures) => this.onSocketState(s, failures));
+    this.build();
+    // A returning visitor with a conversation gets replies (and the unread
+    // badge) without opening the panel; a new one costs the center nothing
+    // until they open it.
+    const saved = this.saved();
+    if (saved.token && (!saved.user || saved.user === identity.userId)) void this.ensureSession().then((ok) => ok && this.session?.conversation_id && this.socket.start());
+    document.addEventListener('visibilitychange', () => this.markRead());
+  }
+
+  /** open shows the panel. */
+  open(): void {
+    this.isOpen = true;
+    this.el.wrap.classList.add('open');
+    this.el.panel.hidden = false;
+    this.el.launcher.setAttribute('aria-expanded', 'true');
+    void this.ensureSession().then(() => this.chooseMode());
+    this.render();
+    this.el.input.focus();
+  }
+
+  /** close hides the panel; the conversation goes on in the background. */
+  close(): void {
+    this.isOpen = false;
+    this.el.wrap.classList.remove('open');
+    this.el.panel.hidden = true;
+    this.el.launcher.setAttribute('aria-expanded', 'false');
+    this.el.launcher.focus();
+  }
+
+  /**
+   * identify tells who the signed-in user is. An anonymous visitor becomes that
+   * user (the server links the two); another user than the token's starts afresh.
+   */
+  identify(id: Identity): void {
+    this.identity = { ...this.identity, ...id };
+    const saved = this.saved().user;
+    if (saved && saved !== this.identity.userId) this.restart();
+    else if (this.session) this.refreshSession();
+  }
+
+  /** reset forgets the visitor and who they were on this browser (call it when your user signs out). */
+  reset(): void {
+    this.identity = {};
+    this.restart();
+  }
+
+  /** restart drops the visitor's token and conversation and starts a new session. */
+  private restart(): void {
+    this.socket.stop();
+    this.save({ token: undefined, user: undefined, seen: undefined, outbox: [] });
+    this.session = undefined;
+    this.sessionLoad = undefined;
+    this.timeline.clear();
+    this.contextSent = false;
+    this.moreHistory = true;
+    this.mode = 'loading';
+    if (this.isOpen) void this.ensureSession().then(() => this.chooseMode());
+    this.render();
+  }
+
+  // --- session -------------------------------------------------------------
+
+  private saved(): Saved {
+    try {
+      return JSON.parse(localStorage.getItem(this.storeKey) ?? '{}') as Saved;
+    } catch {
+      return {}; // storage blocked (a sandboxed frame, a strict privacy mode)
+    }
+  }
+
+  private save(patch: Partial<Saved>): void {
+    try {
+      localStorage.setItem(this.storeKey, JSON.stringify({ ...this.saved(), ...patch }));
+    } catch {
+      // the conversation still works for this page view
+    }
+  }
+
+  /** saveOutbox keeps unacknowledged text messages across page loads (uploads are not resumable). */
+  private saveOutbox(): void {
+    this.save({ outbox: this.timeline.pending.filter((p) => !p.upload) });
+  }
+
+  /** ensureSession starts the session once; it reports whether there is one. */
+  private ensureSession(fields?: Record<string, string>): Promise<boolean> {
+    if (!fields && this.sessionLoad) return this.sessionLoad;
+    const load: Promise<boolean> = this.startSession(fields).then(() => true, (err) => {
+      if (load === this.sessionLoad) this.sessionLoad = undefined; // let the next open try again
+      this.showError(err);
+      return false;
+    });
+    this.sessionLoad = load;
+    return load;
+  }
+
+  private async startSession(fields?: Record<string, string>): Promise<void> {
+    const saved = this.saved();
+    let token = this.session?.visitor_token ?? saved.token;
+    // A token of a verified user is only good while the page proves that user:
+    // whoever uses the browser after them (signed out) must not see their chat.
+    if (saved.user && saved.user !== this.identity.userId) token = undefined;
+    let s: Session | undefined;
+    while (!s) {
+      try {
+        s = await this.api.session(token, this.identity, fields);
+      } catch (err) {
+        if (!(err instanceof HTTPError) || err.status !== 401) throw err;
+        if (token) {
+          // The stored token is no longer good (expired, signed with an old key).
+          token = undefined;
+        } else if (this.identity.userId) {
+          // The page's signature does not hold: chat on as an anonymous visitor.
+          console.error(`Switchboard widget: user ${this.identity.userId} was not accepted (${err.message}); continuing anonymously`);
+          this.identity = { name: this.identity.name, email: this.identity.email };
+        } else throw err;
+      }
+    }
+    if (this.session && this.session.visitor_id !== s.visitor_id) this.timeline.clear();
+    this.session = s;
+    this.save({ token: s.visitor_token, user: this.identity.userId });
+    this.el.title.textContent = s.config.title || t('title');
+    this.render();
+  }
+
+  private refreshSession(): void {
+    this.sessionLoad = undefined;
+    void this.ensureSession().then(() => {
+      if (this.socketState !== 'closed') {
+        this.socket.stop();
+        this.socket.start();
+      }
+    });
+  }
+
+  private chooseMode(): void {
+    const s = this.session;
+    if (!s) return;
+    const c = s.config;
+    if (c.offline) this.mode = this.mode === 'thanks' ? 'thanks' : 'offline';
+    else if (this.mode === 'loading' && this.needsPrechat(c, s)) this.mode = 'prechat';
+    else if (this.mode === 'loading') this.mode = 'chat';
+    if (this.mode === 'chat' || (!c.offline && this.mode === 'offline')) this.socket.start();
+    this.render();
+  }
+
+  private needsPrechat(c: Config, s: Session): boolean {
+    return (c.prechat_fields?.length ?? 0) > 0 && !s.conversation_id && !this.identity.userId && this.timeline.messages.length === 0;
+  }
+
+  // --- socket --------------------------------------------------------------
+
+  private onSocketState(s: SocketState, failures: number): void {
+    this.socketState = s;
+    this.connected = s === 'open';
+    if (this.connected) {
+      this.everConnected = true;
+      if (this.mode === 'offline' && !this.session?.config.offline && !this.offlineDraft()) this.mode = 'chat';
+      this.flush();
+      this.markRead();
+    } else if (s === 'retrying' && failures > 0 && failures % OFFLINE_AFTER_FAILURES === 0) {
+      // Several attempts in a row failed: perhaps the token was refused, so
+      // renew the session; and if the socket never came up, offer email instead.
+      this.sessionLoad = undefined;
+      void this.ensureSession();
+      if (!this.everConnected && this.mode === 'chat' && this.timeline.pending.length === 0) this.mode = 'offline';
+    }
+    this.render();
+  }
+
+  private onFrame(f: ServerFrame): void {
+    switch (f.type) {
+      case 'ready':
+        if (this.session && f.conversation_id) this.session.conversation_id = f.conversation_id;
+        break;
+      case 'message':
+        if (f.message.direction === 'out') this.setAgentTyping('');
+        this.timeline.add(f.message);
+        break;
+      case 'ack':
+        this.timeline.ack(f.client_id, f.message);
+        if (this.session && !this.session.conversation_id) this.session.conversation_id = f.message.conversation_id;
+        this.saveOutbox();
+        break;
+      case 'typing':
+        this.setAgentTyping(f.on ? f.name || t('someone') : '');
+        return;
+      case 'read':
+        this.timeline.readUpTo = f.message_id;
+        break;
+      case 'error':
+        if (f.client_id) {
+          this.timeline.fail(f.client_id, f.detail || f.code);
+          this.saveOutbox();
+        } else this.showError(new Error(f.detail || f.code));
+        break;
+      default:
+        return;
+    }
+    this.renderLog();
+    this.markRead();
+  }
+
+  /** flush (re)sends every message not yet acknowledged; the server dedupes by client id. */
+  private flush(): void {
+    for (const p of this.timeline.pending) {
+      if (p.failed || p.upload) continue;
+      if (!this.socket.send({ type: 'message', client_id: p.client_id, body: p.body, context: p.context })) return;
+    }
+  }
+
+  private markRead(): void {
+    const last = this.timeline.lastFromBusiness();
+    if (!last || !this.isOpen || this.mode !== 'chat' || document.visibilityState !== 'visible') {
+      this.renderBadge();
+      return;
+    }
+    if (this.saved().seen !== last.id) this.save({ seen: last.id });
+    if (last.id !== this.lastReadSent && this.socket.send({ type: 'read', message_id: last.id })) this.lastReadSent = last.id;
+    this.renderBadge();
+  }
+
+  private setAgentTyping(name: string): void {
+    clearTimeout(this.agentTypingTimer);
+    // A lost "stopped typing" frame must not leave the indicator on for good.
+    if (name) this.agentTypingTimer = setTimeout(() => this.setAgentTyping(''), AGENT_TYPING_MS);
+    this.el.typing.textContent = name ? t('typing', { name }) : '';
+  }
+
+  // --- visitor actions -----------------------------------------------------
+
+  private context() {
+    if (this.contextSent) return undefined;
+    this.contextSent = true;
+    return pageContext(location.href, document.title, document.referrer);
+  }
+
+  private sendText(body: string): void {
+    body = body.trim();
+    if (!body) return;
+    this.setTyping(false);
+    this.timeline.pending.push({ client_id: newClientID(), body, context: this.context() });
+    this.saveOutbox();
+    this.renderLog(true);
+    this.flush();
+    if (!this.connected) this.socket.start();
+  }
+
+  private retry(p: Pending): void {
+    p.failed = undefined;
+    this.renderLog();
+    this.flush();
+  }
+
+  private setTyping(on: boolean): void {
+    clearTimeout(this.typingTimer);
+    if (on) this.typingTimer = setTimeout(() => this.setTyping(false), TYPING_IDLE_MS);
+    if (on === this.typingOn) return;
+    this.typingOn = on;
+    this.socket.send({ type: 'typing', on });
+  }
+
+  private async upload(file: File): Promise<void> {
+    const s = this.session;
+    if (!s) return;
+    const accept = s.config.accept?.length ? s.config.accept : DEFAULT_ACCEPT;
+    const max = s.config.max_upload_bytes;
+    const why = uploadProblem(file, accept, max);
+    if (why) {
+      this.showError(t(why === 'size' ? 'tooLarge' : 'badType', { name: file.name, max: formatBytes(max) }));
+      return;
+    }
+    const body = this.el.input.value.trim();
+    this.el.input.value = '';
+    const p: Pending = { client_id: newClientID(), body: [t('uploading', { name: file.name }), body].filter(Boolean).join('\n'), upload: true };
+    this.timeline.pending.push(p);
+    this.renderLog(true);
+    try {
+      const m = await this.api.upload(s.visitor_token, file, body, p.client_id);
+      this.timeline.ack(p.client_id, m);
+      if (!s.conversation_id) s.conversation_id = m.conversation_id;
+    } catch (err) {
+      this.timeline.pending = this.timeline.pending.filter((x) => x !== p);
+      const status = err instanceof HTTPError ? err.status : 0;
+      this.showError(status === 413 ? t('tooLarge', { name: file.name, max: formatBytes(max) })
+        : status === 415 ? t('badType', { name: file.name }) : err);
+    }
+    this.renderLog(true);
+    if (!this.connected) this.socket.start();
+  }
+
+  private async loadOlder(): Promise<void> {
+    const before = this.timeline.firstID();
+    const token = this.session?.visitor_token;
+    if (!before || !token || this.loadingHistory || !this.moreHistory) return;
+    this.loadingHistory = true;
+    const log = this.el.log;
+    const fromBottom = log.scrollHeight - log.scrollTop;
+    try {
+      const older = await this.api.history(token, before, HISTORY_PAGE);
+      this.moreHistory = older.length >= HISTORY_PAGE;
+      this.timeline.add(...older);
+    } catch (err) {
+      this.showError(err);
+    } finally {
+      this.loadingHistory = false;
+    }
+    this.renderLog();
+    log.scrollTop = log.scrollHeight - fromBottom; // keep the reader's place
+  }
+
+  private showError(err: unknown): void {
+    this.error = typeof err === 'string' ? err
+      : t('error', { reason: err instanceof TypeError ? t('network') : err instanceof Error ? err.message : String(err) });
+    this.el.errorBox.textContent = this.error;
+    this.el.errorBox.hidden = false;
+    clearTimeout(this.errorTimer);
+    this.errorTimer = setTimeout(() => { this.el.errorBox.hidden = true; }, 8_000);
+  }
+  private errorTimer?: ReturnType<typeof setTimeout>;
+
+  private offlineDraft(): boolean {
+    return !!this.el.body.querySelector<HTMLTextAreaElement>('form.offline textarea')?.value;
+  }
+
+  // --- drawing -------------------------------------------------------------
+
+  private build(): void {
+    const { wrap, launcher, badge, panel, status, title, body, log, input, file } = this.el;
+    this.root.append(h('style', {}, css), wrap);
+    wrap.className = 'sb';
+    Object.assign(launcher, { type: 'button', className: 'launcher' });
+    launcher.setAttribute('aria-label', t('open'));
+    launcher.setAttribute('aria-expanded', 'false');
+    launcher.dataset.testid = 'launcher';
+    launcher.append(icon('chat'), badge);
+    launcher.addEventListener('click', () => (this.isOpen ? this.close() : this.open()));
+    panel.className = 'panel';
+    panel.hidden = true;
+    panel.setAttribute('role', 'dialog');
+    panel.setAttribute('aria-label', t('title'));
+    panel.dataset.testid = 'panel';
+    panel.addEventListener('keydown', (e) => e.key === 'Escape' && this.close());
+    title.textContent = t('title');
+    log.className = 'log';
+    log.setAttribute('role', 'log');
+    log.setAttribute('aria-live', 'polite');
+    log.dataset.testid = 'log';
+    log.addEventListener('scroll', () => log.scrollTop < 40 && void this.loadOlder());
+    input.rows = 1;
+    input.placeholder = t('placeholder');
+    input.setAttribute('aria-label', t('message'));
+    input.dataset.testid = 'input';
+    input.addEventListener('input', () => this.setTyping(!!input.value));
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        this.sendText(input.value);
+        input.value = '';
+      }
+    });
+    file.type = 'file';
+    file.hidden = true;
+    file.dataset.testid = 'file';
+    file.addEventListener('change', () => {
+      const f = file.files?.[0];
+      file.value = '';
+      if (f) void this.upload(f);
+    });
+    panel.append(
+      h('header', {}, title, status, h('button', { type: 'button', class: 'icon', 'aria-label': t('close'), onclick: () => this.close() }, icon('close'))),
+      body,
+    );
+    wrap.append(panel, launcher);
+    this.render();
+  }
+
+  private render(): void {
+    const { body, status, log, typing, errorBox } = this.el;
+    this.el.panel.dataset.state = this.socketState; // for tests and the page's own styling
+    status.textContent = this.mode !== 'chat' ? ''
+      : this.socketState === 'connecting' ? t('connecting')
+      : this.socketState === 'retrying' ? t('reconnecting') : '';
+    if (body.dataset.mode !== this.mode) {
+      body.dataset.mode = this.mode;
+      body.replaceChildren(...(
+        this.mode === 'chat' ? [log, typing, errorBox, this.composer()]
+        : this.mode === 'prechat' ? [this.prechatForm(), errorBox]
+        : this.mode === 'offline' ? [this.offlineForm(), errorBox]
+        : this.mode === 'thanks' ? [h('p', { class: 'note', 'data-testid': 'thanks' }, t('thanks'))]
+        : [h('p', { class: 'note' }, t('connecting')), errorBox]));
+    }
+    this.renderLog();
+  }
+
+  private composer(): HTMLFormElement {
+    const { input, file } = this.el;
+    const accept = this.session?.config.accept?.length ? this.session.config.accept : DEFAULT_ACCEPT;
+    file.accept = accept.join(',');
+    return h('form', { class: 'composer', onsubmit: (e: Event) => {
+      e.preventDefault();
+      this.sendText(input.value);
+      input.value = '';
+      input.focus();
+    } },
+    h('button', { type: 'button', class: 'icon', 'aria-label': t('attach'), 'data-testid': 'attach', onclick: () => file.click() }, icon('clip')),
+    file, input,
+    h('button', { type: 'submit', class: 'icon send', 'aria-label': t('send'), 'data-testid': 'send' }, icon('send')));
+  }
+
+  private renderLog(toBottom = false): void {
+    const log = this.el.log;
+    const atBottom = toBottom || log.scrollHeight - log.scrollTop - log.clientHeight < 60;
+    const fileURL = (url: string) => this.api.attachmentURL(url, this.session?.visitor_token ?? '');
+    const greeting = this.session?.config.greeting || t('greeting');
+    log.replaceChildren(
+      ...(this.loadingHistory ? [h('p', { class: 'note' }, t('older'))] : []),
+      ...(this.moreHistory && this.timeline.messages.length >= HISTORY_PAGE ? [] : [h('div', { class: 'msg out', 'data-testid': 'greeting' }, h('div', { class: 'bubble' }, greeting))]),
+      ...this.timeline.messages.map((m) => messageView(m, m.direction === 'in' && this.timeline.isRead(m), fileURL)),
+      ...this.timeline.pending.map((p) => pendingView(p, () => this.retry(p))),
+    );
+    if (atBottom) log.scrollTop = log.scrollHeight;
+    this.renderBadge();
+  }
+
+  private renderBadge(): void {
+    const ms = this.timeline.messages;
+    const seen = this.saved().seen;
+    const from = seen ? ms.findIndex((m) => m.id === seen) : -1;
+    const unread = this.isOpen || (seen && from < 0) ? 0 : ms.slice(from + 1).filter((m) => m.direction === 'out').length;
+    this.el.badge.hidden = unread === 0;
+    this.el.badge.textContent = String(unread);
+    this.el.launcher.setAttribute('aria-label', unread ? `${t('open')} (${t('unread', { n: unread })})` : t('open'));
+  }
+
+  private prechatForm(): HTMLFormElement {
+    const fields = this.session?.config.prechat_fields ?? [];
+    const inputs = fields.map((f) => h('input', {
+      name: f, required: true,
+      type: f === 'email' ? 'email' : f === 'phone' ? 'tel' : 'text',
+      autocomplete: f === 'email' ? 'email' : f === 'phone' ? 'tel' : f === 'name' ? 'name' : 'on',
+      value: f === 'email' ? this.identity.email : f === 'name' ? this.identity.name : undefined,
+    }));
+    const submit = h('button', { type: 'submit', class: 'primary' }, t('start'));
+    return h('form', { class: 'card prechat', 'data-testid': 'prechat', onsubmit: async (e: Event) => {
+      e.preventDefault();
+      const answers: Record<string, string> = {};
+      for (const i of inputs) answers[i.name] = i.value.trim();
+      submit.disabled = true;
+      const ok = await this.ensureSession(answers);
+      submit.disabled = false;
+      if (!ok) return;
+      this.mode = 'chat';
+      this.socket.start();
+      this.render();
+      this.el.input.focus();
+    } },
+    h('p', { class: 'note' }, t('prechatIntro')),
+    ...fields.map((f, i) => h('label', {}, fieldLabel(f), inputs[i])),
+    submit);
+  }
+
+  private offlineForm(): HTMLFormElement {
+    const email = h('input', { type: 'email', name: 'email', required: true, autocomplete: 'email', value: this.identity.email });
+    const name = h('input', { type: 'text', name: 'name', autocomplete: 'name', value: this.identity.name });
+    const text = h('textarea', { name: 'body', required: true });
+    const submit = h('button', { type: 'submit', class: 'primary' }, t('leave'));
+    return h('form', { class: 'card offline', 'data-testid': 'offline', onsubmit: async (e: Event) => {
+      e.preventDefault();
+      submit.disabled = true;
+      try {
+        await this.api.offline({ email: email.value.trim(), name: name.value.trim(), body: text.value.trim(),
+          context: pageContext(location.href, document.title, document.referrer), visitor_token: this.session?.visitor_token });
+        this.mode = 'thanks';
+        this.render();
+      } catch (err) {
+        this.showError(err);
+      } finally {
+        submit.disabled = false;
+      }
+    } },
+    h('p', { class: 'note' }, t(this.session?.config.offline ? 'offlineIntro' : 'unreachable')),
+    h('label', {}, t('email'), email), h('label', {}, t('name'), name), h('label', {}, t('message'), text), submit);
+  }
+}
