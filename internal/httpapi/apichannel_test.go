@@ -149,7 +149,18 @@ func TestChannelAccounts(t *testing.T) {
 		wantProblem(http.StatusUnprocessableEntity, "validation")
 	admin.do("POST", "/api/v1/channel-accounts", map[string]any{"channel": "fax", "address": "1"}).
 		wantProblem(http.StatusUnprocessableEntity, "validation")
-	keyClient(t, w.A.admin, "read").do("GET", "/api/v1/channel-accounts", nil).wantProblem(http.StatusForbidden, "forbidden")
+	reader := keyClient(t, w.A.admin, "read")
+	reader.do("GET", "/api/v1/channel-accounts", nil).wantProblem(http.StatusForbidden, "forbidden")
+	var chans struct {
+		Items []struct {
+			Name         string
+			Capabilities struct{ Identifier string }
+		}
+	}
+	reader.do("GET", "/api/v1/channels", nil).want(http.StatusOK).decode(&chans)
+	if len(chans.Items) != 2 || chans.Items[0].Name != "api" || chans.Items[1].Name != "loop" || chans.Items[1].Capabilities.Identifier != "external" {
+		t.Fatalf("channels %+v", chans.Items)
+	}
 	admin.do("DELETE", "/api/v1/channel-accounts/"+acc.ID, nil).want(http.StatusNoContent)
 	admin.do("DELETE", "/api/v1/channel-accounts/"+acc.ID, nil).wantProblem(http.StatusNotFound, "not-found")
 }

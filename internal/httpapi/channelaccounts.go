@@ -9,6 +9,10 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
+func (a *API) listChannels(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"items": a.Inbox.Channels()})
+}
+
 func (a *API) listChannelAccounts(w http.ResponseWriter, r *http.Request) {
 	accs, err := a.Inbox.Accounts(r.Context(), caller(r).Tenant.ID, r.URL.Query().Get("channel"))
 	if err != nil {

@@ -54,6 +54,7 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/notes", perm: permConverse, handler: a.addNote},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/typing", perm: permConverse, handler: a.setTyping},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/read", perm: permConverse, handler: a.markRead},
+		{method: "GET", pattern: "/api/v1/channels", perm: permRead, handler: a.listChannels},
 		{method: "GET", pattern: "/api/v1/channel-accounts", perm: permManageChannels, handler: a.listChannelAccounts},
 		{method: "POST", pattern: "/api/v1/channel-accounts", perm: permManageChannels, handler: a.createChannelAccount},
 		{method: "DELETE", pattern: "/api/v1/channel-accounts/{channelAccountID}", perm: permManageChannels, handler: a.deleteChannelAccount},

@@ -80,3 +80,20 @@ func (s *Service) Accounts(ctx context.Context, tenantID, ch string) ([]channel.
 func (s *Service) DeleteAccount(ctx context.Context, tenantID, id string) error {
 	return s.db.DeleteChannelAccount(ctx, tenantID, id)
 }
+
+// ChannelInfo is a channel this center runs and what it can do.
+type ChannelInfo struct {
+	Name         string               `json:"name"`
+	Capabilities channel.Capabilities `json:"capabilities"`
+}
+
+// Channels lists the channels this center runs, by name: what an agent's
+// screen may offer to answer on.
+func (s *Service) Channels() []ChannelInfo {
+	all := s.channels.All()
+	out := make([]ChannelInfo, len(all))
+	for i, c := range all {
+		out[i] = ChannelInfo{Name: c.Name(), Capabilities: c.Capabilities()}
+	}
+	return out
+}
