@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // customers' time zones resolve on hosts without a zoneinfo database
 
 	"github.com/switchboard-cx/switchboard/internal/app"
 	"github.com/switchboard-cx/switchboard/internal/config"

@@ -34,6 +34,7 @@ const (
 	MessageCreated        = "message.created"
 	MessageUpdated        = "message.updated" // delivery status changed
 	PersonaMerged         = "persona.merged"
+	PersonaUpdated        = "persona.updated"
 	APIChannelMessage     = "api_channel.message" // an outbound message for the business system to deliver
 	Typing                = "conversation.typing" // ephemeral: never stored, seq 0
 )
@@ -42,7 +43,7 @@ const (
 var Types = []string{
 	UserCreated, UserUpdated, AgentPresenceChanged, APIKeyCreated, APIKeyRevoked,
 	WebhookEndpointChange, WebhookPing, ConversationCreated, ConversationUpdated, MessageCreated, MessageUpdated, PersonaMerged,
-	APIChannelMessage,
+	PersonaUpdated, APIChannelMessage,
 }
 
 // Subject is the bus subject a tenant's events travel on.

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/persona"
 )
 
@@ -77,4 +78,42 @@ func (a *API) undoMerge(w http.ResponseWriter, r *http.Request) {
 		a.log.ErrorContext(r.Context(), "audit unmerge", "err", err)
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+func (a *API) updatePersona(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "personaID")
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	var patch inbox.PersonaPatch
+	if err := decode(r, &patch); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	p, err := a.Inbox.UpdatePersona(r.Context(), caller(r).inboxActor(), id, patch)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+func (a *API) addIdentifier(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "personaID")
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	var in persona.Identifier
+	if err := decode(r, &in); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	p, err := a.Inbox.AddIdentifier(r.Context(), caller(r).inboxActor(), id, in)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
 }

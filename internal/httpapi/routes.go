@@ -64,6 +64,8 @@ func (a *API) routes() []route {
 
 		{method: "GET", pattern: "/api/v1/personas", perm: permRead, handler: a.listPersonas},
 		{method: "GET", pattern: "/api/v1/personas/{personaID}", perm: permRead, handler: a.getPersona},
+		{method: "PATCH", pattern: "/api/v1/personas/{personaID}", perm: permConverse, handler: a.updatePersona},
+		{method: "POST", pattern: "/api/v1/personas/{personaID}/identifiers", perm: permConverse, handler: a.addIdentifier},
 		{method: "POST", pattern: "/api/v1/personas/{personaID}/merge", perm: permConverse, handler: a.mergePersona},
 		{method: "POST", pattern: "/api/v1/persona-merges/{mergeID}/undo", perm: permConverse, handler: a.undoMerge},
 
