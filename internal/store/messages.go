@@ -66,7 +66,7 @@ func (s *Store) Message(ctx context.Context, tenantID, id string) (conversation.
 // MessageByExternalID finds a message by the id its channel gave it.
 func (s *Store) MessageByExternalID(ctx context.Context, tenantID, channel, externalID string) (conversation.Message, error) {
 	m, err := scanMessage(s.r.QueryRowContext(ctx, `SELECT `+messageColumns+` FROM messages
-		WHERE tenant_id = $1 AND channel = $2 AND external_id = $3`, tenantID, channel, externalID))
+		WHERE tenant_id = $1 AND channel = $2 AND external_id = $3 AND external_id <> ''`, tenantID, channel, externalID))
 	if err != nil {
 		return m, notFound("message "+externalID, err)
 	}

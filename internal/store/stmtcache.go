@@ -10,13 +10,34 @@ import (
 // is a large share of a small query's cost (on SQLite, most of it), and our
 // queries are a fixed set of constants, so the cache stays small.
 type stmtCache struct {
-	db    *sql.DB
-	mu    sync.RWMutex
-	stmts map[string]*sql.Stmt
+	db      *sql.DB
+	mu      sync.RWMutex
+	stmts   map[string]*sql.Stmt
+	warming map[string]bool // queries being prepared in the background
 }
 
 func newStmtCache(db *sql.DB) *stmtCache {
-	return &stmtCache{db: db, stmts: map[string]*sql.Stmt{}}
+	return &stmtCache{db: db, stmts: map[string]*sql.Stmt{}, warming: map[string]bool{}}
+}
+
+// warm prepares query on the pool in the background, once: a query first seen
+// inside a transaction is cached for the transactions after it. On SQLite the
+// preparation waits until the transaction has let go of the one write
+// connection.
+func (c *stmtCache) warm(query string) {
+	c.mu.Lock()
+	if c.warming[query] {
+		c.mu.Unlock()
+		return
+	}
+	c.warming[query] = true
+	c.mu.Unlock()
+	go func() {
+		c.get(context.Background(), query) // a failure shows where the query runs next
+		c.mu.Lock()
+		delete(c.warming, query)
+		c.mu.Unlock()
+	}()
 }
 
 func (c *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {
@@ -95,11 +116,13 @@ type txQuerier struct {
 
 // stmt is the cached statement bound to the transaction, or one prepared on the
 // transaction itself: preparing on the pool would wait for a connection, and on
-// SQLite the transaction holds the only one.
+// SQLite the transaction holds the only one. A miss warms the cache for the
+// next transaction.
 func (q txQuerier) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := q.cache.lookup(query); ok {
 		return q.tx.StmtContext(ctx, st), nil
 	}
+	q.cache.warm(query)
 	return q.tx.PrepareContext(ctx, query)
 }
 
