@@ -29,7 +29,7 @@ func (a *API) listConversations(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	f := store.ConversationFilter{Status: conversation.Status(q.Get("status")), Channel: q.Get("channel"), Tag: q.Get("tag"),
-		AssigneeID: q.Get("assignee_id"), PersonaID: q.Get("persona_id")}
+		AssigneeID: q.Get("assignee_id"), Team: q.Get("team"), PersonaID: q.Get("persona_id")}
 	if f.Status != "" && !f.Status.Valid() {
 		a.writeError(w, r, badParam("status", "must be open, pending, snoozed or resolved"))
 		return
@@ -172,6 +172,7 @@ func (a *API) markRead(w http.ResponseWriter, r *http.Request) {
 type conversationPatch struct {
 	Status       *conversation.Status   `json:"status"`
 	AssigneeID   *string                `json:"assignee_id"`
+	Team         *string                `json:"team"`
 	Priority     *conversation.Priority `json:"priority"`
 	Tags         *[]string              `json:"tags"`
 	SnoozedUntil *time.Time             `json:"snoozed_until"`
@@ -199,6 +200,9 @@ func (a *API) updateConversation(w http.ResponseWriter, r *http.Request) {
 	steps := []func() (conversation.Conversation, error){}
 	if p.AssigneeID != nil {
 		steps = append(steps, func() (conversation.Conversation, error) { return a.Inbox.Assign(ctx, actor, id, *p.AssigneeID) })
+	}
+	if p.Team != nil {
+		steps = append(steps, func() (conversation.Conversation, error) { return a.Inbox.SetTeam(ctx, actor, id, *p.Team) })
 	}
 	if p.Priority != nil {
 		steps = append(steps, func() (conversation.Conversation, error) { return a.Inbox.SetPriority(ctx, actor, id, *p.Priority) })

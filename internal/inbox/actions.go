@@ -143,6 +143,25 @@ func (s *Service) SetPriority(ctx context.Context, a Actor, id string, p convers
 	})
 }
 
+// SetTeam hands a conversation to a team ("billing", "cards"), or to none with
+// "". Teams are names for now; the routing engine gives them queues.
+func (s *Service) SetTeam(ctx context.Context, a Actor, id, team string) (conversation.Conversation, error) {
+	team = strings.TrimSpace(team)
+	if team != "" && !tagRE.MatchString(team) {
+		return conversation.Conversation{}, &tenant.FieldError{Field: "team", Reason: "letters, digits and _ . : - only, at most 50"}
+	}
+	return s.change(ctx, a, id, func(_ *outbox.Tx, c *conversation.Conversation) (string, error) {
+		if c.Team == team {
+			return "", nil
+		}
+		c.Team = team
+		if team == "" {
+			return "Team removed", nil
+		}
+		return "Team: " + team, nil
+	})
+}
+
 var tagRE = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}_.:-]{0,49}$`)
 
 // SetTags replaces a conversation's tags.

@@ -8,6 +8,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/persona"
+	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
 )
 
@@ -139,5 +140,31 @@ func TestVerifiedIdentifiersStayVerified(t *testing.T) {
 	}
 	if !got["external"] || got["email"] {
 		t.Fatalf("verified flags %v: want external verified, email not", got)
+	}
+}
+
+// A conversation is handed to a team and found by it.
+func TestTeam(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			ctx := context.Background()
+			actor := inbox.Actor{TenantID: f.tenant}
+			a := f.ingest(t, inbox.Inbound{Channel: "sms", From: phone("+442079460958"), Body: "card stuck"})
+			f.ingest(t, inbox.Inbound{Channel: "sms", From: phone("+442079460959"), Body: "other"})
+			c, err := f.svc.SetTeam(ctx, actor, a.Conversation.ID, "cards")
+			if err != nil || c.Team != "cards" {
+				t.Fatalf("set team: %+v, %v", c, err)
+			}
+			if _, err := f.svc.SetTeam(ctx, actor, a.Conversation.ID, "no spaces please"); !isField(err, "team") {
+				t.Fatalf("bad team name: %v", err)
+			}
+			for team, want := range map[string]int{"cards": 1, "none": 1, "loans": 0} {
+				got, err := f.svc.Conversations(ctx, f.tenant, store.ConversationFilter{Team: team}, "", store.Page{})
+				if err != nil || len(got) != want {
+					t.Errorf("team %q: %d conversations, %v; want %d", team, len(got), err, want)
+				}
+			}
+		})
 	}
 }

@@ -105,6 +105,7 @@ type ConversationFilter struct {
 	Channel    string
 	Tag        string
 	AssigneeID string // "none" for unassigned
+	Team       string // "none" for no team
 	PersonaID  string
 	// IDs restricts the listing to these conversations (from a full-text search).
 	IDs []string
@@ -128,6 +129,11 @@ func (s *Store) Conversations(ctx context.Context, tenantID string, f Conversati
 		add("assignee_id = $%d", "")
 	} else if f.AssigneeID != "" {
 		add("assignee_id = $%d", f.AssigneeID)
+	}
+	if f.Team == "none" {
+		add("team = $%d", "")
+	} else if f.Team != "" {
+		add("team = $%d", f.Team)
 	}
 	if f.PersonaID != "" {
 		add("persona_id = $%d", f.PersonaID)
