@@ -2,11 +2,15 @@ package inbox_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"testing"
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/conversation"
+	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
@@ -168,3 +172,31 @@ func TestTeam(t *testing.T) {
 		})
 	}
 }
+
+// Other services write system items on the timeline in their own transaction.
+func TestRecordSystemItem(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite)
+	ctx := context.Background()
+	in := f.ingest(t, inbox.Inbound{Channel: "sms", From: phone("+442079460958"), Body: "hi"})
+	out := outbox.New(f.db, nopPublisher{}, f.clock, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := out.Do(ctx, func(tx *outbox.Tx) error {
+		return f.svc.Record(ctx, tx, inbox.Actor{TenantID: f.tenant}, in.Conversation.ID, "First response SLA breached")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	timeline, _ := f.svc.Timeline(ctx, f.tenant, in.Conversation.ID, store.Page{})
+	last := timeline[len(timeline)-1]
+	if last.Kind != conversation.KindSystem || last.Body != "First response SLA breached" {
+		t.Fatalf("last item %+v", last)
+	}
+	other := storetest.NewTenant(t, f.db, "other")
+	if err := out.Do(ctx, func(tx *outbox.Tx) error {
+		return f.svc.Record(ctx, tx, inbox.Actor{TenantID: other.ID}, in.Conversation.ID, "x")
+	}); err == nil {
+		t.Fatal("another tenant wrote on this timeline")
+	}
+}
+
+type nopPublisher struct{}
+
+func (nopPublisher) PublishEvent(context.Context, event.Event) error { return nil }
