@@ -1,0 +1,276 @@
+package sla
+
+import (
+	"slices"
+	"time"
+)
+
+// State is where a clock stands.
+type State string
+
+// The states of a clock. A clock runs, may be warned about, may breach, and
+// ends met or stopped. A breached clock can still be met (met late): its
+// State becomes StateMet and Breached stays true.
+const (
+	StateRunning  State = "running"
+	StateWarned   State = "warned"
+	StateBreached State = "breached"
+	StateMet      State = "met"
+	// StateStopped ends a response clock without a verdict, when the
+	// conversation is resolved before anyone replied.
+	StateStopped State = "stopped"
+)
+
+// The kinds of Signal.
+const (
+	KindWarning = "warning"
+	KindBreach  = "breach"
+	KindMet     = "met"
+	KindStopped = "stopped"
+)
+
+// Clock times one target of one conversation. WarnAt and Due are the
+// policy's business-time limits turned into instants with its calendar.
+type Clock struct {
+	Target   Target    `json:"target"`
+	State    State     `json:"state"`
+	Started  time.Time `json:"started"`
+	WarnAt   time.Time `json:"warn_at"`
+	Due      time.Time `json:"due"`
+	Done     time.Time `json:"done,omitzero"` // when met or stopped
+	Breached bool      `json:"breached"`
+}
+
+// active tells whether the clock still waits for a verdict.
+func (c *Clock) active() bool {
+	return c.State == StateRunning || c.State == StateWarned || c.State == StateBreached
+}
+
+// Signal is something that happened to a clock, for the caller to act on:
+// escalate, notify, record on the timeline.
+type Signal struct {
+	Target Target    `json:"target"`
+	Kind   string    `json:"kind"` // "warning", "breach", "met" or "stopped"
+	At     time.Time `json:"at"`   // when it happened: WarnAt or Due for warnings and breaches
+	Clock  Clock     `json:"clock"`
+	// Escalations are the policy's escalations that apply (warnings and
+	// breaches only).
+	Escalations []Escalation `json:"escalations,omitempty"`
+}
+
+// Tracker holds the SLA clocks of one conversation. It is a pure state
+// machine: the conversation core feeds it events with their times and acts
+// on the signals it returns; it is persisted whole (its fields are
+// exported) and not safe for concurrent use.
+//
+// The rules:
+//   - The customer's first message starts first_response and resolution.
+//   - A customer message after an agent's reply starts next_response (unless
+//     one is already running). Further customer messages before a reply
+//     start nothing: the clock counts from the first unanswered message.
+//   - An agent reply meets first_response, or else the running
+//     next_response.
+//   - Resolving meets resolution and stops running response clocks
+//     (StateStopped, no verdict). A customer message on a resolved
+//     conversation starts nothing until Reopened is called, which starts a
+//     new resolution clock; the message after it then starts next_response.
+//   - A clock warns once at WarnAt and breaches once at Due; a breached
+//     clock keeps running until met late or stopped.
+//   - Every event first fires the warnings and breaches due by its time,
+//     so signals come out in the order they happened.
+//   - Clocks count business time in the policy's calendar. There is no
+//     pausing (for example while a conversation waits on the customer) in
+//     this version: a clock runs from its start to its verdict.
+//
+// Untracked targets (a zero limit in the policy) get no clock. The policy is
+// copied in when the tracker is made, so later edits to a policy do not move
+// running clocks.
+type Tracker struct {
+	Policy Policy  `json:"policy"`
+	Clocks []Clock `json:"clocks"` // at most one active per target
+	// Begun is set by the customer's first message.
+	Begun bool `json:"begun"`
+	// Waiting is set while a customer message awaits an agent reply.
+	Waiting bool `json:"waiting"`
+	// Closed is set while the conversation is resolved.
+	Closed bool `json:"closed"`
+
+	hours    *Hours // compiled Policy.Calendar
+	compiled bool
+}
+
+// NewTracker validates a policy and returns a tracker with no clocks.
+func NewTracker(p Policy) (*Tracker, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	t := &Tracker{Policy: p}
+	t.hours, _ = p.Calendar.Compile()
+	t.compiled = true
+	return t, nil
+}
+
+// Hours returns the policy's compiled calendar. A tracker restored from
+// storage compiles it on first use; a calendar that no longer compiles
+// (which Validate at save time prevents) counts as 24/7.
+func (t *Tracker) Hours() *Hours {
+	if !t.compiled {
+		t.hours, _ = t.Policy.Calendar.Compile()
+		t.compiled = true
+	}
+	return t.hours
+}
+
+// CustomerMessage records a customer message at at.
+func (t *Tracker) CustomerMessage(at time.Time) []Signal {
+	sigs := t.Tick(at)
+	switch {
+	case t.Closed || t.Waiting:
+	case !t.Begun:
+		t.Begun = true
+		t.start(FirstResponse, at)
+		t.start(Resolution, at)
+	default:
+		t.start(NextResponse, at)
+	}
+	if !t.Closed {
+		t.Waiting = true
+	}
+	return sigs
+}
+
+// AgentReply records an agent's reply at at, meeting first_response or the
+// running next_response.
+func (t *Tracker) AgentReply(at time.Time) []Signal {
+	sigs := t.Tick(at)
+	t.Waiting = false
+	if c := t.active(FirstResponse); c != nil {
+		return append(sigs, t.finish(c, StateMet, at))
+	}
+	if c := t.active(NextResponse); c != nil {
+		return append(sigs, t.finish(c, StateMet, at))
+	}
+	return sigs
+}
+
+// Resolved records the conversation resolved at at: resolution is met and
+// response clocks still running are stopped.
+func (t *Tracker) Resolved(at time.Time) []Signal {
+	sigs := t.Tick(at)
+	t.Closed, t.Waiting = true, false
+	for _, target := range []Target{FirstResponse, NextResponse} {
+		if c := t.active(target); c != nil {
+			sigs = append(sigs, t.finish(c, StateStopped, at))
+		}
+	}
+	if c := t.active(Resolution); c != nil {
+		sigs = append(sigs, t.finish(c, StateMet, at))
+	}
+	return sigs
+}
+
+// Reopened records a resolved conversation reopened at at: a new
+// resolution clock starts. It does nothing to a conversation not resolved.
+func (t *Tracker) Reopened(at time.Time) []Signal {
+	sigs := t.Tick(at)
+	if t.Closed {
+		t.Closed = false
+		t.Begun = true
+		t.start(Resolution, at)
+	}
+	return sigs
+}
+
+// Tick fires what is due by now: a warning once for an active clock past
+// WarnAt, then a breach once for one past Due. Call it at NextDeadline.
+func (t *Tracker) Tick(now time.Time) []Signal {
+	var sigs []Signal
+	for i := range t.Clocks {
+		c := &t.Clocks[i]
+		if c.State == StateRunning && !now.Before(c.WarnAt) {
+			c.State = StateWarned
+			sigs = append(sigs, t.signal(c, KindWarning, c.WarnAt))
+		}
+		if c.State == StateWarned && !now.Before(c.Due) {
+			c.State, c.Breached = StateBreached, true
+			sigs = append(sigs, t.signal(c, KindBreach, c.Due))
+		}
+	}
+	slices.SortStableFunc(sigs, func(a, b Signal) int { return a.At.Compare(b.At) })
+	return sigs
+}
+
+// NextDeadline returns the earliest WarnAt or Due still to fire, or the
+// zero time if none is pending: when the caller should next call Tick.
+func (t *Tracker) NextDeadline() time.Time {
+	var next time.Time
+	for _, c := range t.Clocks {
+		var d time.Time
+		switch c.State {
+		case StateRunning:
+			d = c.WarnAt
+		case StateWarned:
+			d = c.Due
+		default:
+			continue
+		}
+		if next.IsZero() || d.Before(next) {
+			next = d
+		}
+	}
+	return next
+}
+
+// Clock returns the latest clock of a target, if there is one.
+func (t *Tracker) Clock(target Target) (Clock, bool) {
+	for i := len(t.Clocks) - 1; i >= 0; i-- {
+		if t.Clocks[i].Target == target {
+			return t.Clocks[i], true
+		}
+	}
+	return Clock{}, false
+}
+
+// start begins a clock for a tracked target with none active.
+func (t *Tracker) start(target Target, at time.Time) {
+	limit := t.Policy.Limit(target)
+	if limit <= 0 || t.active(target) != nil {
+		return
+	}
+	h := t.Hours()
+	warn := time.Duration(float64(limit) * t.Policy.Warn())
+	t.Clocks = append(t.Clocks, Clock{
+		Target:  target,
+		State:   StateRunning,
+		Started: at,
+		WarnAt:  h.Add(at, warn),
+		Due:     h.Add(at, limit),
+	})
+}
+
+// active returns the target's clock still waiting for a verdict, or nil.
+func (t *Tracker) active(target Target) *Clock {
+	for i := range t.Clocks {
+		if c := &t.Clocks[i]; c.Target == target && c.active() {
+			return c
+		}
+	}
+	return nil
+}
+
+func (t *Tracker) finish(c *Clock, s State, at time.Time) Signal {
+	c.State, c.Done = s, at
+	kind := KindMet
+	if s == StateStopped {
+		kind = KindStopped
+	}
+	return t.signal(c, kind, at)
+}
+
+func (t *Tracker) signal(c *Clock, kind string, at time.Time) Signal {
+	s := Signal{Target: c.Target, Kind: kind, At: at, Clock: *c}
+	if kind == KindWarning || kind == KindBreach {
+		s.Escalations = t.Policy.EscalationsFor(kind, c.Target)
+	}
+	return s
+}
