@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Conversations", testConversations},
 		{"Search", testSearch},
 		{"SMSOptOuts", testSMSOptOuts},
+		{"Routing", testRouting},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
