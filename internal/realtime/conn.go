@@ -34,9 +34,42 @@ type conn struct {
 	slowCh chan struct{} // closed when queue overflows
 	dead   chan struct{} // closed when a ping goes unanswered
 
-	// lastSeq is the highest seq sent or deliberately skipped; nothing at or
-	// below it is sent again.
+	// lastSeq is the highest seq sent or deliberately skipped: where a resume
+	// starts. floor is at or below it: the client has everything up to floor.
+	// Between them, sent holds the seqs written, because on PostgreSQL events
+	// commit out of seq order (seq is taken at insert, visible at commit), so a
+	// lower seq can arrive after a higher one and must still be sent, once.
 	lastSeq int64
+	floor   int64
+	sent    map[int64]struct{}
+}
+
+// sentWindow bounds how many seqs above floor a connection remembers; an event
+// arriving later than this many seqs behind the newest is taken as replayed.
+const sentWindow = 4096
+
+// already reports whether the client has seq: at or below floor, or sent.
+func (c *conn) already(seq int64) bool {
+	if seq <= c.floor {
+		return true
+	}
+	_, ok := c.sent[seq]
+	return ok
+}
+
+// mark records seq as delivered (sent or deliberately skipped) and keeps the
+// window bounded by raising floor.
+func (c *conn) mark(seq int64) {
+	c.lastSeq = max(c.lastSeq, seq)
+	c.sent[seq] = struct{}{}
+	if len(c.sent) > sentWindow {
+		c.floor = c.lastSeq - sentWindow/2
+		for s := range c.sent {
+			if s <= c.floor {
+				delete(c.sent, s)
+			}
+		}
+	}
 }
 
 func newConn(h *Hub, cl Client, log *slog.Logger) *conn {
@@ -49,6 +82,8 @@ func newConn(h *Hub, cl Client, log *slog.Logger) *conn {
 		slowCh:   make(chan struct{}),
 		dead:     make(chan struct{}),
 		lastSeq:  max(cl.Since, 0),
+		floor:    max(cl.Since, 0),
+		sent:     map[int64]struct{}{},
 	}
 }
 
@@ -194,11 +229,13 @@ func (c *conn) send(ctx context.Context, ws *websocket.Conn, ev event.Event, fra
 		c.log.Error("refusing another tenant's event", "event_id", ev.ID)
 		return nil
 	}
-	if ev.Seq != 0 && ev.Seq <= c.lastSeq {
+	if ev.Seq != 0 && c.already(ev.Seq) {
 		return nil
 	}
 	if c.filter != nil && !c.filter(ev) {
-		c.lastSeq = max(c.lastSeq, ev.Seq)
+		if ev.Seq != 0 {
+			c.mark(ev.Seq)
+		}
 		return nil
 	}
 	if frame == nil {
@@ -213,7 +250,9 @@ func (c *conn) send(ctx context.Context, ws *websocket.Conn, ev event.Event, fra
 	if err := ws.Write(wctx, websocket.MessageText, frame); err != nil {
 		return fmt.Errorf("write event %d: %w", ev.Seq, err)
 	}
-	c.lastSeq = max(c.lastSeq, ev.Seq)
+	if ev.Seq != 0 {
+		c.mark(ev.Seq)
+	}
 	c.hub.metrics.sent.Inc()
 	return nil
 }

@@ -3,6 +3,7 @@ package realtime_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -214,4 +215,25 @@ func TestNewNeedsEventSource(t *testing.T) {
 	if _, err := realtime.New(realtime.Options{}); err == nil {
 		t.Fatal("New without an event source succeeded")
 	}
+}
+
+// On PostgreSQL events commit out of seq order: a client that got seq 3 must
+// still get seq 2 when it commits later — once, however often it is offered.
+func TestOutOfOrderCommitsAreDelivered(t *testing.T) {
+	f := newFeed()
+	th := startHub(t, realtime.Options{Events: f, Replay: f}, nil)
+	c := th.dial(t, "t1", 0)
+	deliver := func(seq int64) {
+		ev := event.Event{Seq: seq, ID: fmt.Sprintf("ev_%d", seq), TenantID: "t1", Type: event.UserUpdated, Data: json.RawMessage(`{}`)}
+		f.mu.Lock()
+		hs := f.handlers
+		f.mu.Unlock()
+		for _, h := range hs {
+			h(ev)
+		}
+	}
+	for _, seq := range []int64{1, 3, 2, 3, 2, 4} {
+		deliver(seq)
+	}
+	expectSeqs(t, c, 1, 3, 2, 4)
 }
