@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/persona"
@@ -74,8 +76,10 @@ func (s *Store) Persona(ctx context.Context, tenantID, id string) (persona.Perso
 
 // Identifiers lists a persona's identifiers.
 func (s *Store) Identifiers(ctx context.Context, tenantID, personaID string) ([]persona.Identifier, error) {
+	// Sorted here, not in SQL: ORDER BY kind, value makes SQLite walk the
+	// primary key (every identifier of the tenant) instead of the persona index.
 	rows, err := s.r.QueryContext(ctx, `SELECT kind, value, verified FROM persona_identifiers
-		WHERE tenant_id = $1 AND persona_id = $2 ORDER BY kind, value`, tenantID, personaID)
+		WHERE tenant_id = $1 AND persona_id = $2`, tenantID, personaID)
 	if err != nil {
 		return nil, fmt.Errorf("list identifiers: %w", err)
 	}
@@ -87,6 +91,9 @@ func (s *Store) Identifiers(ctx context.Context, tenantID, personaID string) ([]
 	if ids == nil {
 		ids = []persona.Identifier{}
 	}
+	slices.SortFunc(ids, func(a, b persona.Identifier) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Value, b.Value))
+	})
 	return ids, err
 }
 
