@@ -1,0 +1,196 @@
+package bench
+
+import (
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/routing"
+)
+
+// routingState is one tenant at the target size, with the work in
+// flight tracked so the mix can finish, accept and decline real items.
+type routingState struct {
+	e        *routing.Engine
+	now      time.Time
+	rng      *rand.Rand
+	agents   []routing.Agent
+	queues   []string
+	offers   []string // open offer ids
+	assigned []string // assigned work ids
+	next     int
+}
+
+func (s *routingState) handle(ev routing.Event) []routing.Decision {
+	ds, err := s.e.Handle(s.now, ev)
+	if err != nil {
+		panic(fmt.Sprintf("%T: %v", ev, err))
+	}
+	for _, d := range ds {
+		switch d.Kind {
+		case routing.Offer:
+			s.offers = append(s.offers, d.OfferID)
+		case routing.Assign:
+			s.assigned = append(s.assigned, d.WorkID)
+		}
+	}
+	return ds
+}
+
+// take removes and returns a random element.
+func take(rng *rand.Rand, s *[]string) string {
+	i := rng.IntN(len(*s))
+	v := (*s)[i]
+	(*s)[i] = (*s)[len(*s)-1]
+	*s = (*s)[:len(*s)-1]
+	return v
+}
+
+func (s *routingState) work(age time.Duration) routing.Work {
+	s.next++
+	mods := []routing.Modality{routing.Chat, routing.Chat, routing.Email, routing.Message, routing.Voice}
+	return routing.Work{ID: "w" + strconv.Itoa(s.next), Kind: routing.Conversation,
+		QueueID:  s.queues[s.rng.IntN(len(s.queues))],
+		Modality: mods[s.rng.IntN(len(mods))], Priority: s.rng.IntN(4), Arrived: s.now.Add(-age)}
+}
+
+func newRoutingState(agents, queues, waiting int) *routingState {
+	s := &routingState{e: routing.New(routing.Options{}), now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC),
+		rng: rand.New(rand.NewPCG(1, 2))}
+	strategies := []routing.Strategy{routing.LongestIdle, routing.LeastOccupied, routing.SkillsBased}
+	for i := range queues {
+		id := "q" + strconv.Itoa(i)
+		s.queues = append(s.queues, id)
+		s.handle(routing.QueueChanged{Queue: routing.Queue{ID: id, Name: "Queue " + strconv.Itoa(i),
+			Skills: []string{"skill" + strconv.Itoa(i%50)}, Strategy: strategies[i%3], Priority: i % 2}})
+	}
+	for i := range agents {
+		a := routing.Agent{ID: "a" + strconv.Itoa(i), Name: "Agent " + strconv.Itoa(i), Skills: map[string]int{},
+			Capacity: map[routing.Modality]int{routing.Chat: 3, routing.Email: 5, routing.Message: 5, routing.Voice: 1},
+			Presence: routing.Presence{Name: "offline"}}
+		for range 3 + s.rng.IntN(3) {
+			q := s.rng.IntN(queues)
+			a.Queues = append(a.Queues, s.queues[q])
+			a.Skills["skill"+strconv.Itoa(q%50)] = 1 + s.rng.IntN(5)
+		}
+		s.agents = append(s.agents, a)
+		s.handle(routing.AgentChanged{Agent: a})
+	}
+	// A fifth of the agents come online and fill up; the rest stay offline,
+	// so the work piles up in the queues.
+	for i := range agents / 5 {
+		s.agents[i].Presence = routing.Presence{Name: "available", Routable: true}
+		s.handle(routing.AgentChanged{Agent: s.agents[i]})
+	}
+	total := func() int {
+		n := 0
+		for _, q := range s.queues {
+			n += s.e.Waiting(q)
+		}
+		return n
+	}
+	for total() < waiting {
+		for range 1000 {
+			s.handle(routing.WorkArrived{Work: s.work(time.Duration(s.rng.IntN(3600)) * time.Second)})
+		}
+		for len(s.offers) > 0 {
+			s.handle(routing.OfferAccepted{OfferID: take(s.rng, &s.offers)})
+		}
+	}
+	return s
+}
+
+// BenchmarkRouting drives one tenant of 10,000 agents in 500 queues with
+// 100,000 items waiting through a mix of events, one Handle call at a time,
+// timing each: work arriving (30%), finishing (20%), offers accepted (20%)
+// and declined (5%), presence changes (10%) and ticks (15%), the clock
+// moving 10 ms per event. A "decision" is a Handle call that decided at
+// least one thing; calls that decided nothing are counted apart.
+func BenchmarkRouting(b *testing.B) {
+	runtime.GOMAXPROCS(1)
+	s := newRoutingState(10_000, 500, 100_000)
+	waiting := 0
+	for _, q := range s.queues {
+		waiting += s.e.Waiting(q)
+	}
+	const events = 200_000
+	var deciding, decisions int
+	var spent, decidingSpent time.Duration
+	lat := make([]time.Duration, 0, events)
+	byKind := map[string][]time.Duration{}
+	var sizes []int // decisions per deciding call
+	b.ResetTimer()
+	for range b.N {
+		for range events {
+			s.now = s.now.Add(10 * time.Millisecond)
+			var ev routing.Event
+			switch r := s.rng.IntN(100); {
+			case r < 30:
+				ev = routing.WorkArrived{Work: s.work(0)}
+			case r < 50 && len(s.assigned) > 0:
+				ev = routing.WorkFinished{WorkID: take(s.rng, &s.assigned)}
+			case r < 70 && len(s.offers) > 0:
+				ev = routing.OfferAccepted{OfferID: take(s.rng, &s.offers)}
+			case r < 75 && len(s.offers) > 0:
+				ev = routing.OfferDeclined{OfferID: take(s.rng, &s.offers)}
+			case r < 85:
+				i := s.rng.IntN(len(s.agents))
+				a := &s.agents[i]
+				if a.Presence.Routable {
+					a.Presence = routing.Presence{Name: "break"}
+				} else {
+					a.Presence = routing.Presence{Name: "available", Routable: true}
+				}
+				ev = routing.AgentChanged{Agent: *a}
+			default:
+				ev = routing.Tick{}
+			}
+			start := time.Now()
+			ds, err := s.e.Handle(s.now, ev)
+			d := time.Since(start)
+			if err != nil {
+				// an offer may have expired or been withdrawn meanwhile
+				continue
+			}
+			spent += d
+			if len(ds) > 0 {
+				deciding++
+				decisions += len(ds)
+				decidingSpent += d
+				lat = append(lat, d)
+				sizes = append(sizes, len(ds))
+				k := fmt.Sprintf("%T", ev)[len("routing."):]
+				byKind[k] = append(byKind[k], d)
+			}
+			for _, x := range ds {
+				switch x.Kind {
+				case routing.Offer:
+					s.offers = append(s.offers, x.OfferID)
+				case routing.Assign:
+					s.assigned = append(s.assigned, x.WorkID)
+				}
+			}
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Nanoseconds()) / 1000 }
+	fmt.Printf("BENCH routing_waiting_at_start %d items\n", waiting)
+	fmt.Printf("BENCH routing_decisions_per_s %.0f handle_calls_with_a_decision/s\n", float64(deciding)/decidingSpent.Seconds())
+	fmt.Printf("BENCH routing_decision_records_per_s %.0f decisions/s\n", float64(decisions)/spent.Seconds())
+	fmt.Printf("BENCH routing_handle_calls_per_s %.0f calls/s\n", float64(events*b.N)/spent.Seconds())
+	fmt.Printf("BENCH routing_decision_p50_us %.1f us\n", pct(0.50))
+	fmt.Printf("BENCH routing_decision_p99_us %.1f us\n", pct(0.99))
+	slices.Sort(sizes)
+	fmt.Printf("BENCH routing_decisions_per_call_p99 %d decisions\n", sizes[int(0.99*float64(len(sizes)-1))])
+	for _, k := range slices.Sorted(maps.Keys(byKind)) {
+		l := byKind[k]
+		slices.Sort(l)
+		fmt.Printf("BENCH routing_p99_us_%s %.1f us (%d calls that decided)\n", k, float64(l[int(0.99*float64(len(l)-1))].Nanoseconds())/1000, len(l))
+	}
+}

@@ -1,0 +1,183 @@
+package routing
+
+import "time"
+
+// itemState is where an item is in its life.
+type itemState int
+
+const (
+	scheduled itemState = iota // a callback before its window opens
+	waiting                    // in its queue's heap, nobody asked yet
+	offered                    // one agent is being asked
+	assigned                   // an agent holds it
+)
+
+// item is a piece of work as the engine tracks it.
+type item struct {
+	Work
+	state     itemState
+	queue     *queue
+	since     time.Time // entered the current queue: the overflow clock
+	from      string    // the queue it overflowed from, for the reason
+	agent     *agent    // offered to or assigned to
+	offerID   string
+	expires   time.Time
+	refused   map[string]bool // agents who declined it or let it expire
+	gen       int             // bumped on every re-evaluation: older deadlines are stale
+	heapIndex int
+	rank      time.Time // key, kept while waiting
+}
+
+// key orders waiting items inside a queue: earlier first. The queue's own
+// priority shifts every item of the queue alike, so it is added when queues
+// are compared (rank).
+func (it *item) key(ageStep time.Duration) time.Time {
+	return it.Arrived.Add(-time.Duration(it.Priority) * ageStep)
+}
+
+// preferredUntil is when the item stops waiting for its preferred agent only.
+// Escalations never wait: the chat's agent takes them now or someone else does.
+func (it *item) preferredUntil() time.Time {
+	if it.Preferred == "" || it.Kind == Escalation {
+		return time.Time{}
+	}
+	return it.Arrived.Add(it.PreferredFor)
+}
+
+// queue is a queue's configuration with its waiting items and members.
+type queue struct {
+	Queue
+	known   bool // a QueueChanged has described it (and no QueueRemoved since)
+	waiting map[Modality]*itemHeap
+	members map[string]*agent // everyone who serves the queue
+	ready   map[string]*agent // the members who are routable: the only ones offers go to
+	offered int
+	open    bool // as of the last tick, for queues with hours
+}
+
+func (q *queue) isOpen(now time.Time) bool {
+	return q.known && (q.Hours == nil || q.Hours.Open(now))
+}
+
+func (q *queue) heap(m Modality) *itemHeap {
+	h := q.waiting[m]
+	if h == nil {
+		h = &itemHeap{}
+		q.waiting[m] = h
+	}
+	return h
+}
+
+func (q *queue) waitingCount() int {
+	n := 0
+	for _, h := range q.waiting {
+		n += len(h.items)
+	}
+	return n
+}
+
+func (q *queue) offerTimeout() time.Duration {
+	if q.OfferTimeout > 0 {
+		return q.OfferTimeout
+	}
+	return 30 * time.Second
+}
+
+// minLevel is the level an agent needs in each of the queue's skills for an
+// item that has waited wait. LongestIdle and LeastOccupied queues ask for the
+// skill at any level (1); skills-based queues follow their widening steps,
+// where 0 means any member.
+func (q *queue) minLevel(wait time.Duration) int {
+	if len(q.Skills) == 0 {
+		return 0
+	}
+	if q.Strategy != SkillsBased {
+		return 1
+	}
+	level := 0
+	for i, s := range q.widening() {
+		if i == 0 || wait >= s.After {
+			level = s.MinLevel
+		}
+	}
+	return level
+}
+
+// nextStep is when the item's required level next drops, or zero.
+func (q *queue) nextStep(arrived, now time.Time) time.Time {
+	if q.Strategy != SkillsBased || len(q.Skills) == 0 {
+		return time.Time{}
+	}
+	for _, s := range q.widening() {
+		if t := arrived.Add(s.After); t.After(now) {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+func (q *queue) widening() []Step {
+	if len(q.Widening) > 0 {
+		return q.Widening
+	}
+	return DefaultWidening
+}
+
+// agent is an agent's profile with what they hold.
+type agent struct {
+	Agent
+	known     bool
+	load      map[Modality]int       // assigned + offered
+	wrapUntil map[Modality]time.Time // no new work of a modality before
+	idleSince map[Modality]time.Time
+	missed    int // offers let expire in a row
+	offers    map[string]*item
+}
+
+func newAgent(id string) *agent {
+	return &agent{Agent: Agent{ID: id}, load: map[Modality]int{}, wrapUntil: map[Modality]time.Time{},
+		idleSince: map[Modality]time.Time{}, offers: map[string]*item{}}
+}
+
+func (a *agent) routable() bool { return a.known && a.Presence.Routable }
+
+// canTake tells whether the agent may be given one more item of m now.
+func (a *agent) canTake(m Modality, now time.Time) bool {
+	if !a.routable() || a.load[m] >= a.Capacity[m] || now.Before(a.wrapUntil[m]) {
+		return false
+	}
+	for held, n := range a.load {
+		if n == 0 {
+			continue
+		}
+		for _, b := range a.Blocks[held] {
+			if b == m {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// qualifies tells whether the agent has every one of skills at level or above.
+func (a *agent) qualifies(skills []string, level int) bool {
+	if level <= 0 {
+		return true
+	}
+	for _, s := range skills {
+		if a.Skills[s] < level {
+			return false
+		}
+	}
+	return true
+}
+
+func (a *agent) totals() (load, capacity int) {
+	for _, n := range a.load {
+		load += n
+	}
+	for _, n := range a.Capacity {
+		capacity += n
+	}
+	return load, capacity
+}
