@@ -122,7 +122,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 }
 
 func seedDemo(ctx context.Context, a *app.App, cfg *config.Config) error {
-	created, err := demo.Seed(ctx, a.DB, a.Accounts, a.Inbox)
+	created, err := demo.Seed(ctx, a.DB, a.Accounts, a.Inbox, a.Dispatch)
 	if err != nil {
 		return err
 	}

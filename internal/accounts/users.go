@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/switchboard-cx/switchboard/internal/auth"
@@ -128,13 +129,26 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id string, p UserPatc
 	return u, err
 }
 
-// SetPresence changes the actor's own presence and tells every connected desktop.
+// SetPresence changes the actor's own presence and tells every connected
+// desktop. Besides the built-in states, a state the tenant defined (its
+// presence_states, managed by the dispatcher's admin API) is accepted; it is
+// looked up in the same transaction, so a state deleted meanwhile is refused.
 func (s *Service) SetPresence(ctx context.Context, tenantID, userID string, p tenant.Presence) (tenant.User, error) {
-	if !p.Valid() {
-		return tenant.User{}, &tenant.FieldError{Field: "presence", Reason: "must be available, busy, away or offline"}
-	}
 	var u tenant.User
 	err := s.out.Do(ctx, func(tx *outbox.Tx) error {
+		if !p.Valid() {
+			states, err := tx.PresenceStates(ctx, tenantID)
+			if err != nil {
+				return err
+			}
+			if !slices.ContainsFunc(states, func(st store.PresenceState) bool { return st.Name == string(p) }) {
+				names := []string{"available", "busy", "away", "offline"}
+				for _, st := range states {
+					names = append(names, st.Name)
+				}
+				return &tenant.FieldError{Field: "presence", Reason: "must be one of " + strings.Join(names, ", ")}
+			}
+		}
 		var err error
 		if u, err = tx.User(ctx, tenantID, userID); err != nil {
 			return err

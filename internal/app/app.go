@@ -29,6 +29,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/channel/webchat"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/config"
+	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/httpapi"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
@@ -52,6 +53,7 @@ type App struct {
 	Channels *channel.Registry
 	Jobs     *jobs.Queue
 	Hub      *realtime.Hub
+	Dispatch *dispatch.Service
 	handler  http.Handler
 	runners  []channel.Runner // channels with listeners of their own
 	closers  []func()
@@ -137,9 +139,12 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		mail = mailer.New(cfg.SMTPRelay, cfg.SMTPFrom, cfg.SMTPUser, cfg.SMTPPassword, clk)
 	}
 	a.Accounts = accounts.New(db, out, clk, mail, log, accounts.Config{SecretKey: secret, BaseURL: cfg.BaseURL})
+	if a.Dispatch, err = dispatch.New(dispatch.Deps{DB: db, Out: out, Bus: b, Inbox: a.Inbox, Accounts: a.Accounts, Clock: clk, Log: log}, dispatch.Config{}); err != nil {
+		return nil, fmt.Errorf("routing: %w", err)
+	}
 
 	api := httpapi.New(httpapi.Deps{
-		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
+		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 	})
@@ -194,24 +199,31 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err := a.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
 	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	go a.wakeSnoozed(ctx)
-	ctx, cancelRunners := context.WithCancel(ctx)
-	defer cancelRunners()
+	// Background work that must finish before the database closes: the
+	// channels' listeners (finishing what they acknowledged) and routing.
+	var background sync.WaitGroup
 	errc := make(chan error, 1+len(a.runners))
-	var runners sync.WaitGroup
 	for _, r := range a.runners {
-		runners.Go(func() {
+		background.Go(func() {
 			if err := r.Run(ctx); err != nil {
 				errc <- fmt.Errorf("channel %s: %w", r.(channel.Channel).Name(), err)
 			}
 		})
 	}
+	background.Go(func() {
+		if err := a.Dispatch.Run(ctx); err != nil {
+			a.log.Error("routing stopped", "err", err)
+		}
+	})
 	go func() { errc <- srv.Serve(ln) }()
 	a.log.Info("serving", "addr", ln.Addr().String(), "engine", a.DB.Engine())
 	select {
 	case err := <-errc:
-		cancelRunners()
-		runners.Wait()
+		stop()
+		background.Wait()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
@@ -226,7 +238,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if jerr := a.Jobs.Stop(sctx); jerr != nil {
 		a.log.Warn("stop jobs", "err", jerr)
 	}
-	runners.Wait() // listeners finish storing what they acknowledged
+	background.Wait()
 	return err
 }
 

@@ -7,11 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/channel"
+	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/persona"
+	"github.com/switchboard-cx/switchboard/internal/sla"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
@@ -49,7 +52,7 @@ const SupportAddress = "support@northwind.example"
 // Seed creates the demo tenant unless it exists, and reports whether it did:
 // its people, a chat widget, a support mailbox, and a few customers'
 // conversations to click through.
-func Seed(ctx context.Context, db *store.DB, acc *accounts.Service, conversations *inbox.Service) (created bool, err error) {
+func Seed(ctx context.Context, db *store.DB, acc *accounts.Service, conversations *inbox.Service, routing *dispatch.Service) (created bool, err error) {
 	if _, err := db.TenantBySlug(ctx, Slug); err == nil {
 		return false, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -67,10 +70,58 @@ func Seed(ctx context.Context, db *store.DB, acc *accounts.Service, conversation
 			return false, fmt.Errorf("create demo user %s: %w", p.Email, err)
 		}
 	}
+	// Routing first, so the sample conversations below are queued like real ones.
+	if err := seedRouting(ctx, db, routing, t.ID); err != nil {
+		return false, err
+	}
 	if err := seedChannels(ctx, conversations, t.ID); err != nil {
 		return false, err
 	}
 	return true, nil
+}
+
+// seedRouting gives the demo two queues — Support, where every contact lands,
+// and Cards, for card matters, skills-based — an SLA policy counted in the
+// Lisbon office's hours, and card skills for Ana (5) and Ben (2). The queues
+// themselves keep no hours, so a newcomer's chat is routed at any time of day.
+func seedRouting(ctx context.Context, db *store.DB, routing *dispatch.Service, tenantID string) error {
+	actor := inbox.Actor{TenantID: tenantID}
+	cal, err := routing.SaveCalendar(ctx, actor, dispatch.CalendarConfig{Name: "Lisbon office", Calendar: sla.Calendar{
+		TimeZone: "Europe/Lisbon",
+		Hours: map[string][]sla.Span{"mon": {{From: "08:00", To: "20:00"}}, "tue": {{From: "08:00", To: "20:00"}},
+			"wed": {{From: "08:00", To: "20:00"}}, "thu": {{From: "08:00", To: "20:00"}}, "fri": {{From: "08:00", To: "20:00"}}},
+		Holidays: []sla.Holiday{{Date: "2026-12-25", Name: "Christmas Day"}, {Date: "2027-01-01", Name: "New Year's Day"}},
+	}})
+	if err != nil {
+		return fmt.Errorf("demo calendar: %w", err)
+	}
+	policy, err := routing.SaveSLAPolicy(ctx, actor, dispatch.PolicyConfig{Name: "Standard", Policy: sla.Policy{
+		FirstResponse: time.Hour, NextResponse: 4 * time.Hour, Resolution: 24 * time.Hour, WarnAt: 0.8, Calendar: &cal.Calendar,
+		Escalations: []sla.Escalation{{On: "breach", Target: "first_response", RaisePriority: 2, NotifySupervisor: true}},
+	}})
+	if err != nil {
+		return fmt.Errorf("demo SLA policy: %w", err)
+	}
+	if _, err := routing.SaveQueue(ctx, actor, dispatch.QueueConfig{Name: "Support", Strategy: "longest_idle", Default: true,
+		SLAPolicyID: policy.ID, OfferTimeoutSeconds: 30}); err != nil {
+		return fmt.Errorf("demo queue: %w", err)
+	}
+	if _, err := routing.SaveQueue(ctx, actor, dispatch.QueueConfig{Name: "Cards", Strategy: "skills", Skills: []string{"cards"},
+		SLAPolicyID: policy.ID, OfferTimeoutSeconds: 30}); err != nil {
+		return fmt.Errorf("demo queue: %w", err)
+	}
+	for email, level := range map[string]int{"ana@northwind.example": 5, "ben@northwind.example": 2} {
+		u, err := db.UserByEmail(ctx, tenantID, email)
+		if err != nil {
+			return err
+		}
+		if _, err := routing.SaveAgentProfile(ctx, actor, u.ID, dispatch.AgentProfile{Skills: map[string]int{"cards": level}, Queues: []string{"*"},
+			Capacity: map[string]int{"chat": 3, "email": 5, "message": 5, "voice": 1, "video": 1},
+			Blocks:   map[string][]string{"voice": {"chat"}, "video": {"chat"}}, WrapUpSeconds: 30}); err != nil {
+			return fmt.Errorf("demo agent profile: %w", err)
+		}
+	}
+	return nil
 }
 
 func seedChannels(ctx context.Context, conversations *inbox.Service, tenantID string) error {

@@ -37,6 +37,19 @@ const (
 	PersonaUpdated        = "persona.updated"
 	APIChannelMessage     = "api_channel.message" // an outbound message for the business system to deliver
 	Typing                = "conversation.typing" // ephemeral: never stored, seq 0
+
+	// Routing: what the dispatcher decided about a conversation's work.
+	RoutingOffered        = "routing.offered"         // an agent is asked to take an item
+	RoutingAssigned       = "routing.assigned"        // an item is an agent's
+	RoutingOfferExpired   = "routing.offer_expired"   // nobody answered an offer in time
+	RoutingOfferWithdrawn = "routing.offer_withdrawn" // an offer no longer stands
+	RoutingOverflowed     = "routing.overflowed"      // an item moved to another queue
+	RoutingExpired        = "routing.expired"         // an item's window closed unserved (a callback)
+	SLAWarning            = "sla.warning"             // a target is about to be missed
+	SLABreached           = "sla.breached"            // a target was missed
+	SLAEscalated          = "sla.escalated"           // a policy's escalation was carried out
+	CallbackUpdated       = "callback.updated"        // a callback was requested, offered, attempted or closed
+	QueueStats            = "queue.stats"             // ephemeral: the queues' live state, every few seconds
 )
 
 // Types lists every event type a webhook may subscribe to.
@@ -44,6 +57,8 @@ var Types = []string{
 	UserCreated, UserUpdated, AgentPresenceChanged, APIKeyCreated, APIKeyRevoked,
 	WebhookEndpointChange, WebhookPing, ConversationCreated, ConversationUpdated, MessageCreated, MessageUpdated, PersonaMerged,
 	PersonaUpdated, APIChannelMessage,
+	RoutingOffered, RoutingAssigned, RoutingOfferExpired, RoutingOfferWithdrawn, RoutingOverflowed, RoutingExpired,
+	SLAWarning, SLABreached, SLAEscalated, CallbackUpdated,
 }
 
 // Subject is the bus subject a tenant's events travel on.

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/clock"
+	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
@@ -37,6 +38,8 @@ type Deps struct {
 	Accounts *accounts.Service
 	Webhooks Webhooks
 	Inbox    *inbox.Service
+	// Dispatch routes work to agents: queues, offers, SLAs, callbacks.
+	Dispatch *dispatch.Service
 	Realtime Realtime
 	Tokens   Tokens
 	Bus      Checker

@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/channel/apichannel"
+	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
@@ -81,11 +82,16 @@ type node struct {
 type nodeOptions struct {
 	engine engine
 	cfg    Config
+	// leaderless nodes do not run the dispatcher, so no node routes and
+	// commands to the routing leader time out at once.
+	leaderless bool
 }
 
 type nodeOption func(*nodeOptions)
 
 func withEngine(e engine) nodeOption { return func(o *nodeOptions) { o.engine = e } }
+
+func leaderless(o *nodeOptions) { o.leaderless = true }
 
 func withConfig(change func(*Config)) nodeOption { return func(o *nodeOptions) { change(&o.cfg) } }
 
@@ -141,6 +147,23 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	hooks = webhook.New(db, queue, clk, log, webhook.Config{})
 	conversations := inbox.New(db, out, queue, channels, clk, log, inbox.DefaultLimits)
 	acc := accounts.New(db, out, clk, nil, log, accounts.Config{SecretKey: secret, BaseURL: srv.URL})
+	routingCfg := dispatch.Config{}
+	if o.leaderless {
+		routingCfg.CommandTimeout = 100 * time.Millisecond
+	}
+	routes, err := dispatch.New(dispatch.Deps{DB: db, Out: out, Bus: b, Inbox: conversations, Accounts: acc, Clock: clk, Log: log}, routingCfg)
+	if err != nil {
+		t.Fatalf("dispatcher: %v", err)
+	}
+	if !o.leaderless {
+		routing, stopRouting := context.WithCancel(ctx)
+		routed := make(chan struct{})
+		go func() {
+			defer close(routed)
+			routes.Run(routing)
+		}()
+		t.Cleanup(func() { stopRouting(); <-routed })
+	}
 	reg := prometheus.NewRegistry()
 	hub, err := realtime.New(realtime.Options{Events: b, Replay: db, Logger: log, Metrics: reg})
 	if err != nil {
@@ -154,7 +177,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := New(Deps{DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
+	api := New(Deps{DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
 		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret}, o.cfg)
 	handler = api.Handler()
 	return &node{api: api, db: db, bus: b, accounts: acc, inbox: conversations, srv: srv}

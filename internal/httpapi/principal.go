@@ -51,19 +51,20 @@ const (
 	permManageChannels perm = "channels:manage" // give the tenant addresses on channels
 	permReadAudit      perm = "audit:read"      // read the audit log
 	permConverse       perm = "conversations"   // reply, note, assign, change conversations
+	permManageRouting  perm = "routing:manage"  // configure queues, hours, SLAs, agents' routing profiles
 )
 
 // rolePerms says what each role may do.
 var rolePerms = map[tenant.Role][]perm{
-	tenant.RoleAdmin:      {permSelf, permRead, permManageUsers, permManageKeys, permManageWebhooks, permManageChannels, permReadAudit, permConverse},
-	tenant.RoleSupervisor: {permSelf, permRead, permReadAudit, permConverse},
+	tenant.RoleAdmin:      {permSelf, permRead, permManageUsers, permManageKeys, permManageWebhooks, permManageChannels, permReadAudit, permConverse, permManageRouting},
+	tenant.RoleSupervisor: {permSelf, permRead, permReadAudit, permConverse, permManageRouting},
 	tenant.RoleAgent:      {permSelf, permRead, permConverse},
 	tenant.RoleExpert:     {permSelf, permRead, permConverse},
 }
 
 // scopePerms says what each API-key scope allows.
 var scopePerms = map[tenant.Scope][]perm{
-	tenant.ScopeAdmin:          {permRead, permManageUsers, permManageKeys, permManageWebhooks, permManageChannels, permReadAudit, permConverse},
+	tenant.ScopeAdmin:          {permRead, permManageUsers, permManageKeys, permManageWebhooks, permManageChannels, permReadAudit, permConverse, permManageRouting},
 	tenant.ScopeConversations:  {permRead, permConverse},
 	tenant.ScopeRead:           {permRead, permReadAudit},
 	tenant.ScopeWebhooksManage: {permManageWebhooks},

@@ -1,0 +1,164 @@
+package bench
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/switchboard-cx/switchboard/internal/accounts"
+	"github.com/switchboard-cx/switchboard/internal/bus"
+	"github.com/switchboard-cx/switchboard/internal/channel"
+	"github.com/switchboard-cx/switchboard/internal/clock"
+	"github.com/switchboard-cx/switchboard/internal/dispatch"
+	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/jobs"
+	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/routing"
+	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/store/storetest"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// The rebuild scenario: one tenant's routing state as a large center has it.
+const (
+	rebuildAgents        = 10_000
+	rebuildQueues        = 500
+	rebuildWaiting       = 100_000
+	rebuildQueuesPerUser = 10 // each agent serves 10 queues: 200 agents a queue
+)
+
+// BenchmarkDispatchRebuild times how long a node that takes the routing lead
+// needs to rebuild its engines from SQL before it routes: SQLite filled with
+// 10,000 agents, 500 queues and 100,000 waiting items (straight store inserts
+// in large transactions). The agents are offline, so the time is the rebuild
+// alone, not the routing of what it restored.
+func BenchmarkDispatchRebuild(b *testing.B) {
+	ctx := context.Background()
+	db := storetest.OpenSQLite(b)
+	if err := jobs.Migrate(ctx, db); err != nil {
+		b.Fatal(err)
+	}
+	tn := fillRouting(b, db)
+	log := slog.New(slog.DiscardHandler)
+	nats, err := bus.Open(ctx, bus.Options{DataDir: b.TempDir(), Logger: log})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer nats.Close()
+	clk := clock.System{}
+	out := outbox.New(db, nats, clk, log)
+	reg, err := channel.NewRegistry()
+	if err != nil {
+		b.Fatal(err)
+	}
+	q, err := jobs.New(db, jobs.Config{Workers: river.NewWorkers(), Logger: log})
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := inbox.New(db, out, q, reg, clk, log, inbox.DefaultLimits)
+	acc := accounts.New(db, out, clk, nil, log, accounts.Config{SecretKey: []byte("bench-secret-key-bench-secret-key")})
+
+	var total time.Duration
+	for b.Loop() {
+		svc, err := dispatch.New(dispatch.Deps{DB: db, Out: out, Bus: nats, Inbox: in, Accounts: acc, Clock: clk, Log: log},
+			dispatch.Config{LeadEvery: 10 * time.Millisecond})
+		if err != nil {
+			b.Fatal(err)
+		}
+		runCtx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		start := time.Now()
+		go func() { defer close(done); svc.Run(runCtx) }()
+		for !svc.Leading() {
+			time.Sleep(time.Millisecond)
+		}
+		took := time.Since(start)
+		total += took
+		st, err := svc.Stats(ctx, tn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		waiting := 0
+		for _, s := range st {
+			waiting += s.Waiting
+		}
+		cancel()
+		<-done
+		if waiting != rebuildWaiting || len(st) != rebuildQueues {
+			b.Fatalf("rebuilt %d queues with %d waiting, want %d with %d", len(st), waiting, rebuildQueues, rebuildWaiting)
+		}
+	}
+	secs := total.Seconds() / float64(b.N)
+	b.ReportMetric(secs, "s/rebuild")
+	Report("routing_rebuild_s", secs, "s")
+}
+
+// fillRouting writes the scenario into db and returns the tenant's id.
+func fillRouting(b *testing.B, db *store.DB) string {
+	b.Helper()
+	ctx := context.Background()
+	now := time.Now().UTC()
+	tn := tenant.Tenant{ID: ids.New(), Slug: "rebuild", Name: "Rebuild", CreatedAt: now}
+	if err := db.CreateTenant(ctx, tn); err != nil {
+		b.Fatal(err)
+	}
+	queueIDs := make([]string, rebuildQueues)
+	err := db.InTx(ctx, func(s *store.Store, _ *sql.Tx) error {
+		for i := range queueIDs {
+			queueIDs[i] = ids.New()
+			cfg, _ := json.Marshal(dispatch.QueueConfig{Strategy: routing.LongestIdle, Skills: []string{fmt.Sprintf("skill%d", i%20)}})
+			if err := s.PutConfig(ctx, store.ConfigQueues, store.ConfigRecord{ID: queueIDs[i], TenantID: tn.ID,
+				Name: fmt.Sprintf("Queue %03d", i), Config: cfg, CreatedAt: now, UpdatedAt: now}); err != nil {
+				return err
+			}
+		}
+		for i := range rebuildAgents {
+			u := tenant.User{ID: ids.New(), TenantID: tn.ID, Email: fmt.Sprintf("agent%05d@bench.test", i), Name: fmt.Sprintf("Agent %d", i),
+				Role: tenant.RoleAgent, Presence: tenant.PresenceOffline, CreatedAt: now, UpdatedAt: now}
+			if err := s.CreateUser(ctx, u); err != nil {
+				return err
+			}
+			p := dispatch.AgentProfile{Skills: map[string]int{fmt.Sprintf("skill%d", i%20): 3},
+				Capacity: map[string]int{"chat": 3, "email": 5}}
+			for k := range rebuildQueuesPerUser {
+				p.Queues = append(p.Queues, queueIDs[(i*rebuildQueuesPerUser+k)%rebuildQueues])
+			}
+			cfg, _ := json.Marshal(p)
+			if err := s.PutAgentRouting(ctx, tn.ID, u.ID, cfg, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	const batch = 10_000
+	for from := 0; from < rebuildWaiting; from += batch {
+		err := db.InTx(ctx, func(s *store.Store, _ *sql.Tx) error {
+			for i := from; i < from+batch; i++ {
+				w := routing.Work{ID: ids.New(), ConversationID: ids.New(), Kind: routing.Conversation,
+					QueueID: queueIDs[i%rebuildQueues], Modality: routing.Chat, Priority: i % 4,
+					Arrived: now.Add(-time.Duration(rebuildWaiting-i) * time.Millisecond)}
+				data, _ := json.Marshal(w)
+				if err := s.InsertWork(ctx, store.WorkRecord{ID: w.ID, TenantID: tn.ID, ConversationID: w.ConversationID,
+					Kind: string(w.Kind), QueueID: w.QueueID, Modality: string(w.Modality), Priority: w.Priority,
+					State: "waiting", Data: data, ArrivedAt: w.Arrived, UpdatedAt: now}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	return tn.ID
+}

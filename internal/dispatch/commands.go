@@ -1,0 +1,169 @@
+package dispatch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/switchboard-cx/switchboard/internal/routing"
+	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// Commands travel from any node to the leader on the tenant's subject.
+const (
+	commandSubjectPrefix = "switchboard.dispatch."
+	commandSubjectAll    = commandSubjectPrefix + "*"
+)
+
+// The commands.
+const (
+	cmdAccept  = "accept"
+	cmdDecline = "decline"
+	cmdWork    = "work"   // (re)read a work item from SQL: an escalation, a callback attempt
+	cmdReload  = "reload" // a tenant's configuration changed
+	cmdStats   = "stats"
+)
+
+// command is one request to the leader.
+type command struct {
+	Kind           string           `json:"kind"`
+	TenantID       string           `json:"tenant_id"`
+	UserID         string           `json:"user_id,omitempty"`
+	OfferID        string           `json:"offer_id,omitempty"`
+	ConversationID string           `json:"conversation_id,omitempty"`
+	Modality       routing.Modality `json:"modality,omitempty"`
+	WorkID         string           `json:"work_id,omitempty"`
+}
+
+// reply is the leader's answer; Code names a sentinel error.
+type reply struct {
+	Code  string           `json:"code,omitempty"`
+	Field string           `json:"field,omitempty"`
+	Err   string           `json:"err,omitempty"`
+	Stats []QueueStatsView `json:"stats,omitempty"`
+}
+
+const (
+	codeNotFound  = "not_found"
+	codeNotYours  = "not_your_offer"
+	codeOfferGone = "offer_gone"
+	codeField     = "field"
+	codeConflict  = "conflict"
+	codeBusy      = "busy"
+	codeInternal  = "internal"
+)
+
+// request sends a command to the leader and waits for its reply.
+func (s *Service) request(ctx context.Context, c command) (reply, error) {
+	data, err := json.Marshal(c)
+	if err != nil {
+		return reply{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.CommandTimeout)
+	defer cancel()
+	m, err := s.bus.Conn().RequestWithContext(ctx, commandSubjectPrefix+c.TenantID, data)
+	if errors.Is(err, nats.ErrNoResponders) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) {
+		return reply{}, ErrNoLeader
+	}
+	if err != nil {
+		return reply{}, fmt.Errorf("dispatch %s: %w", c.Kind, err)
+	}
+	var r reply
+	if err := json.Unmarshal(m.Data, &r); err != nil {
+		return reply{}, fmt.Errorf("dispatch %s: bad reply: %w", c.Kind, err)
+	}
+	return r, r.err()
+}
+
+// err turns a reply back into the error the leader had.
+func (r reply) err() error {
+	switch r.Code {
+	case "":
+		return nil
+	case codeNotFound:
+		return fmt.Errorf("%s: %w", r.Err, store.ErrNotFound)
+	case codeNotYours:
+		return ErrNotYourOffer
+	case codeOfferGone:
+		return ErrOfferGone
+	case codeField:
+		return &tenant.FieldError{Field: r.Field, Reason: r.Err}
+	case codeConflict:
+		return fmt.Errorf("%s: %w", r.Err, store.ErrConflict)
+	case codeBusy:
+		return ErrNoLeader
+	}
+	return errors.New(r.Err)
+}
+
+// replyOf turns the leader's error into a reply.
+func replyOf(err error) reply {
+	var fe *tenant.FieldError
+	switch {
+	case err == nil:
+		return reply{}
+	case errors.As(err, &fe):
+		return reply{Code: codeField, Field: fe.Field, Err: fe.Reason}
+	case errors.Is(err, store.ErrNotFound):
+		return reply{Code: codeNotFound, Err: err.Error()}
+	case errors.Is(err, ErrNotYourOffer):
+		return reply{Code: codeNotYours}
+	case errors.Is(err, ErrOfferGone):
+		return reply{Code: codeOfferGone}
+	case errors.Is(err, store.ErrConflict):
+		return reply{Code: codeConflict, Err: err.Error()}
+	}
+	return reply{Code: codeInternal, Err: err.Error()}
+}
+
+func respond(m *nats.Msg, r reply) {
+	data, _ := json.Marshal(r)
+	m.Respond(data)
+}
+
+// command runs one command on the leader and answers it.
+func (l *leader) command(ctx context.Context, m *nats.Msg) {
+	var c command
+	if err := json.Unmarshal(m.Data, &c); err != nil {
+		respond(m, reply{Code: codeInternal, Err: "undecodable command"})
+		return
+	}
+	if c.TenantID == "" || c.TenantID != tenantOf(m.Subject) {
+		respond(m, reply{Code: codeInternal, Err: "command for another tenant than its subject"})
+		return
+	}
+	if l.tenants[c.TenantID] == nil {
+		// Centers may share a NATS cluster: the leader of another database
+		// stays silent about tenants it does not have.
+		if _, err := l.s.db.Tenant(ctx, c.TenantID); err != nil {
+			return
+		}
+	}
+	var r reply
+	var err error
+	switch c.Kind {
+	case cmdAccept:
+		err = l.accept(ctx, c)
+	case cmdDecline:
+		err = l.decline(ctx, c)
+	case cmdWork:
+		err = l.pickUpWork(ctx, c)
+	case cmdReload:
+		err = l.reload(ctx, c.TenantID)
+	case cmdStats:
+		r.Stats = l.stats(l.s.clock.Now(), l.tenant(c.TenantID))
+	default:
+		err = fmt.Errorf("unknown command %q", c.Kind)
+	}
+	if err != nil {
+		r = replyOf(err)
+		if r.Code == codeInternal {
+			l.s.log.Error("dispatch command", "tenant_id", c.TenantID, "kind", c.Kind, "err", err)
+		}
+	}
+	respond(m, r)
+}

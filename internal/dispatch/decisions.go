@@ -1,0 +1,287 @@
+package dispatch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/routing"
+	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// offerState is an offer's stored state.
+const (
+	offerOpen      = "open"
+	offerAccepted  = "accepted"
+	offerDeclined  = "declined"
+	offerExpired   = "expired"
+	offerWithdrawn = "withdrawn"
+)
+
+// carryOut persists one decision and does what it says, in one transaction
+// (an assignment's conversation update is a second one: see assign). A
+// conflict means SQL moved on without this engine — another node, an
+// earlier run — so the item is resynchronised from SQL instead.
+func (l *leader) carryOut(ctx context.Context, ts *tenantState, d routing.Decision) {
+	it := ts.work[d.WorkID]
+	if it == nil && d.WorkID != "" && d.Kind != routing.OfferExpired && d.Kind != routing.OfferWithdrawn {
+		l.s.log.Warn("decision about unknown work", "tenant_id", ts.id, "work_id", d.WorkID, "kind", d.Kind)
+		return
+	}
+	var err error
+	switch d.Kind {
+	case routing.Offer:
+		err = l.offer(ctx, ts, it, d)
+	case routing.Assign:
+		err = l.assign(ctx, ts, it, d)
+	case routing.OfferExpired, routing.OfferWithdrawn:
+		err = l.offerEnded(ctx, ts, it, d)
+	case routing.Overflowed:
+		err = l.overflowed(ctx, ts, it, d)
+	case routing.Expired:
+		err = l.expired(ctx, ts, it, d)
+	case routing.SetAway:
+		err = l.setAway(ctx, ts, d)
+	}
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		l.s.log.Warn("routing decision conflicts with SQL; resynchronising", "tenant_id", ts.id, "work_id", d.WorkID,
+			"kind", d.Kind, "err", err)
+		l.resync(ctx, ts, it)
+	case err != nil:
+		l.s.log.Error("carry out routing decision", "tenant_id", ts.id, "work_id", d.WorkID, "kind", d.Kind, "err", err)
+	}
+}
+
+func (l *leader) decision(ctx context.Context, tx *outbox.Tx, ts *tenantState, it *item, d routing.Decision) error {
+	rec := store.DecisionRecord{ID: ids.New(), TenantID: ts.id, Kind: string(d.Kind), AgentID: d.AgentID,
+		QueueID: d.QueueID, OfferID: d.OfferID, Reason: d.Reason, At: l.s.clock.Now()}
+	if it != nil {
+		rec.WorkID, rec.ConversationID = it.ID, it.ConversationID
+		if rec.QueueID == "" {
+			rec.QueueID = it.QueueID
+		}
+	}
+	return tx.InsertDecision(ctx, rec)
+}
+
+// payload is what routing events say about an item.
+func (l *leader) payload(ts *tenantState, it *item, d routing.Decision) map[string]any {
+	p := map[string]any{"work_id": it.ID, "conversation_id": it.ConversationID, "kind": it.Kind, "modality": it.Modality,
+		"queue_id": it.QueueID, "queue_name": ts.queues[it.QueueID].Name, "agent_id": d.AgentID, "reason": d.Reason}
+	p["channel"] = it.Channel
+	if it.Channel == "" {
+		p["channel"] = string(it.Modality)
+	}
+	if d.OfferID != "" {
+		p["offer_id"] = d.OfferID
+	}
+	if !d.Expires.IsZero() {
+		p["expires_at"] = d.Expires
+	}
+	if it.CallbackID != "" {
+		p["callback_id"] = it.CallbackID
+	}
+	return p
+}
+
+func (l *leader) offer(ctx context.Context, ts *tenantState, it *item, d routing.Decision) error {
+	now := l.s.clock.Now()
+	err := l.s.out.Do(ctx, func(tx *outbox.Tx) error {
+		if err := tx.MoveWork(ctx, ts.id, it.ID, []string{stateWaiting, stateOffered}, stateOffered, d.AgentID, now); err != nil {
+			return err
+		}
+		if err := tx.InsertOffer(ctx, store.OfferRecord{ID: d.OfferID, TenantID: ts.id, WorkID: it.ID, AgentID: d.AgentID,
+			State: offerOpen, Reason: d.Reason, CreatedAt: now, ExpiresAt: d.Expires}); err != nil {
+			return err
+		}
+		if err := l.decision(ctx, tx, ts, it, d); err != nil {
+			return err
+		}
+		if err := l.callbackState(ctx, tx, ts, it, CallbackOffered, ""); err != nil {
+			return err
+		}
+		_, err := tx.Emit(ctx, ts.id, event.RoutingOffered, l.payload(ts, it, d))
+		return err
+	})
+	if err == nil {
+		it.state, it.agent, it.offer = stateOffered, d.AgentID, d.OfferID
+	}
+	return err
+}
+
+// assign gives the item to the agent, then the conversation (a second
+// transaction: a node that dies between the two leaves assigned work on an
+// unassigned conversation, which the next rebuild assigns again).
+func (l *leader) assign(ctx context.Context, ts *tenantState, it *item, d routing.Decision) error {
+	now := l.s.clock.Now()
+	err := l.s.out.Do(ctx, func(tx *outbox.Tx) error {
+		if err := tx.MoveWork(ctx, ts.id, it.ID, []string{stateWaiting, stateOffered}, stateAssigned, d.AgentID, now); err != nil {
+			return err
+		}
+		if d.OfferID != "" {
+			if err := tx.MoveOffer(ctx, ts.id, d.OfferID, offerOpen, offerAccepted, now); err != nil {
+				return err
+			}
+		}
+		if err := l.decision(ctx, tx, ts, it, d); err != nil {
+			return err
+		}
+		if err := l.callbackState(ctx, tx, ts, it, CallbackInProgress, ""); err != nil {
+			return err
+		}
+		if it.Kind != routing.Conversation && it.ConversationID != "" {
+			what := "Voice call"
+			if it.Kind == routing.Callback {
+				what = "Callback"
+			} else if it.Modality == routing.Video {
+				what = "Video call"
+			}
+			if err := l.s.inbox.Record(ctx, tx, system(ts.id), it.ConversationID, what+" taken by "+l.userName(ctx, ts.id, d.AgentID)); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Emit(ctx, ts.id, event.RoutingAssigned, l.payload(ts, it, d))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	it.state, it.agent, it.offer = stateAssigned, d.AgentID, ""
+	if it.Kind == routing.Conversation {
+		if _, err := l.s.inbox.Assign(ctx, system(ts.id), it.ConversationID, d.AgentID); err != nil {
+			return fmt.Errorf("assign conversation %s: %w", it.ConversationID, err)
+		}
+	}
+	return nil
+}
+
+func (l *leader) userName(ctx context.Context, tenantID, userID string) string {
+	if u, err := l.s.db.User(ctx, tenantID, userID); err == nil {
+		return u.Name
+	}
+	return userID
+}
+
+// offerEnded returns an item whose offer timed out or was withdrawn to
+// waiting (unless the item itself ended).
+func (l *leader) offerEnded(ctx context.Context, ts *tenantState, it *item, d routing.Decision) error {
+	now := l.s.clock.Now()
+	to, typ := offerExpired, event.RoutingOfferExpired
+	if d.Kind == routing.OfferWithdrawn {
+		to, typ = offerWithdrawn, event.RoutingOfferWithdrawn
+	}
+	err := l.s.out.Do(ctx, func(tx *outbox.Tx) error {
+		if err := tx.MoveOffer(ctx, ts.id, d.OfferID, offerOpen, to, now); err != nil {
+			return err
+		}
+		if it != nil && ts.work[it.ID] != nil && it.offer == d.OfferID {
+			if err := tx.MoveWork(ctx, ts.id, it.ID, []string{stateOffered}, stateWaiting, "", now); err != nil {
+				return err
+			}
+			if err := l.callbackState(ctx, tx, ts, it, CallbackWaiting, ""); err != nil {
+				return err
+			}
+		}
+		if err := l.decision(ctx, tx, ts, it, d); err != nil {
+			return err
+		}
+		if it == nil {
+			_, err := tx.Emit(ctx, ts.id, typ, map[string]any{"offer_id": d.OfferID, "agent_id": d.AgentID, "reason": d.Reason})
+			return err
+		}
+		_, err := tx.Emit(ctx, ts.id, typ, l.payload(ts, it, d))
+		return err
+	})
+	if err == nil && it != nil && it.offer == d.OfferID {
+		it.state, it.agent, it.offer = stateWaiting, "", ""
+	}
+	return err
+}
+
+func (l *leader) overflowed(ctx context.Context, ts *tenantState, it *item, d routing.Decision) error {
+	from := ts.queues[it.QueueID].Name
+	it.QueueID = d.QueueID
+	data := mustJSON(it)
+	err := l.s.out.Do(ctx, func(tx *outbox.Tx) error {
+		if err := tx.UpdateWork(ctx, ts.id, it.ID, it.QueueID, it.Priority, data, l.s.clock.Now()); err != nil {
+			return err
+		}
+		if err := l.decision(ctx, tx, ts, it, d); err != nil {
+			return err
+		}
+		if it.ConversationID != "" {
+			if err := l.s.inbox.Record(ctx, tx, system(ts.id), it.ConversationID,
+				fmt.Sprintf("Moved from queue %s to %s: %s", from, ts.queues[it.QueueID].Name, d.Reason)); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Emit(ctx, ts.id, event.RoutingOverflowed, l.payload(ts, it, d))
+		return err
+	})
+	return err
+}
+
+func (l *leader) expired(ctx context.Context, ts *tenantState, it *item, d routing.Decision) error {
+	err := l.s.out.Do(ctx, func(tx *outbox.Tx) error {
+		if err := tx.MoveWork(ctx, ts.id, it.ID, []string{stateWaiting, stateOffered}, stateExpired, "", l.s.clock.Now()); err != nil {
+			return err
+		}
+		if err := l.decision(ctx, tx, ts, it, d); err != nil {
+			return err
+		}
+		if err := l.callbackState(ctx, tx, ts, it, CallbackExpired, ""); err != nil {
+			return err
+		}
+		_, err := tx.Emit(ctx, ts.id, event.RoutingExpired, l.payload(ts, it, d))
+		return err
+	})
+	if err == nil {
+		ts.untrack(it)
+	}
+	return err
+}
+
+func (l *leader) setAway(ctx context.Context, ts *tenantState, d routing.Decision) error {
+	if _, err := l.s.acc.SetPresence(ctx, ts.id, d.AgentID, tenant.PresenceAway); err != nil {
+		return err
+	}
+	return l.s.out.Do(ctx, func(tx *outbox.Tx) error { return l.decision(ctx, tx, ts, nil, d) })
+}
+
+// resync makes the engine's idea of an item match SQL after a conflict.
+func (l *leader) resync(ctx context.Context, ts *tenantState, it *item) {
+	if it == nil {
+		return
+	}
+	w, err := l.s.db.Work(ctx, ts.id, it.ID)
+	if err != nil {
+		l.s.log.Error("resync work", "tenant_id", ts.id, "work_id", it.ID, "err", err)
+		return
+	}
+	ts.untrack(it)
+	l.handle(ctx, ts, routing.WorkWithdrawn{WorkID: it.ID})
+	l.handle(ctx, ts, routing.WorkFinished{WorkID: it.ID})
+	open := map[string]store.OfferRecord{}
+	if w.State == stateOffered {
+		if offers, err := l.s.db.OffersFor(ctx, ts.id, w.AgentID, offerOpen); err == nil {
+			for _, o := range offers {
+				open[o.WorkID] = o
+			}
+		}
+	}
+	l.restore(ctx, w, open)
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}

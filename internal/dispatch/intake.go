@@ -1,0 +1,290 @@
+package dispatch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/conversation"
+	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/routing"
+	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// system is the dispatcher acting on a tenant's conversations.
+func system(tenantID string) inbox.Actor { return inbox.Actor{TenantID: tenantID} }
+
+// onEvent applies one event of the bus.
+func (l *leader) onEvent(ctx context.Context, ev event.Event) {
+	switch ev.Type {
+	case event.ConversationCreated, event.ConversationUpdated:
+		var c conversation.Conversation
+		if err := json.Unmarshal(ev.Data, &c); err != nil {
+			return
+		}
+		if ts := l.tenants[ev.TenantID]; ts != nil && c.TenantID == ev.TenantID {
+			l.conversationChanged(ctx, ts, c)
+		}
+	case event.MessageCreated:
+		var m struct {
+			Message      conversation.Message      `json:"message"`
+			Conversation conversation.Conversation `json:"conversation"`
+		}
+		if err := json.Unmarshal(ev.Data, &m); err != nil || m.Conversation.TenantID != ev.TenantID {
+			return
+		}
+		if ts := l.tenants[ev.TenantID]; ts != nil {
+			l.conversationChanged(ctx, ts, m.Conversation)
+			l.slaMessage(ctx, ts, m.Conversation, m.Message)
+		}
+	case event.AgentPresenceChanged, event.UserCreated, event.UserUpdated:
+		if ts := l.tenants[ev.TenantID]; ts != nil {
+			if err := l.reloadAgent(ctx, ts, ev); err != nil {
+				l.s.log.Warn("reload agent", "tenant_id", ev.TenantID, "err", err)
+			}
+		}
+	}
+}
+
+// reloadAgent applies a user's change (presence, role, disabled) to the engine.
+func (l *leader) reloadAgent(ctx context.Context, ts *tenantState, ev event.Event) error {
+	var who struct {
+		UserID string `json:"user_id"`
+		ID     string `json:"id"`
+	}
+	if err := json.Unmarshal(ev.Data, &who); err != nil {
+		return err
+	}
+	id := who.UserID
+	if id == "" {
+		id = who.ID
+	}
+	a, ok, err := l.agentRouting(ctx, ts.id, id)
+	if err != nil {
+		return err
+	}
+	if ok {
+		p, err := profileOf(a)
+		if err != nil {
+			p = defaultProfile(a.UserID, a.Role)
+		}
+		ts.agents[id] = true
+		return l.handle(ctx, ts, routing.AgentChanged{Agent: routingAgent(a, p, ts.queues, ts.states)})
+	}
+	if ts.agents[id] {
+		delete(ts.agents, id)
+		return l.handle(ctx, ts, routing.AgentRemoved{AgentID: id})
+	}
+	return nil
+}
+
+// agentRouting reads one user as routing sees them; ok is false for a user
+// routing does not route (disabled, or an admin without a profile), as
+// store.AllAgentRouting decides for everyone at once.
+func (l *leader) agentRouting(ctx context.Context, tenantID, userID string) (store.AgentRouting, bool, error) {
+	u, err := l.s.db.User(ctx, tenantID, userID)
+	if errors.Is(err, store.ErrNotFound) {
+		return store.AgentRouting{}, false, nil
+	}
+	if err != nil {
+		return store.AgentRouting{}, false, err
+	}
+	a, err := l.s.db.AgentRoutingOf(ctx, tenantID, userID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		a = store.AgentRouting{TenantID: tenantID, UserID: u.ID}
+	case err != nil:
+		return a, false, err
+	}
+	a.Name, a.Role, a.Presence = u.Name, string(u.Role), string(u.Presence)
+	routed := a.Config != nil || u.Role == tenant.RoleAgent || u.Role == tenant.RoleSupervisor || u.Role == tenant.RoleExpert
+	return a, routed && !u.Disabled, nil
+}
+
+// conversationChanged keeps the conversation's work in step with it:
+// routing it when it needs an agent, withdrawing or finishing its work when
+// someone took it by hand or it was resolved, re-prioritising it.
+func (l *leader) conversationChanged(ctx context.Context, ts *tenantState, c conversation.Conversation) {
+	var items, sessions []*item
+	for _, it := range ts.byConv[c.ID] {
+		switch it.Kind {
+		case routing.Conversation:
+			items = append(items, it)
+		case routing.Escalation:
+			sessions = append(sessions, it)
+		}
+	}
+	slices.SortFunc(items, func(a, b *item) int { return a.Arrived.Compare(b.Arrived) })
+	if c.Status != conversation.StatusOpen {
+		// Resolved, snoozed and pending all end the work: an agent's capacity
+		// is for conversations waiting on the center, not on the customer. A
+		// voice or video session of the conversation ends with it.
+		for _, it := range append(items, sessions...) {
+			l.end(ctx, ts, it)
+		}
+		if c.Status == conversation.StatusResolved {
+			l.slaResolved(ctx, ts, c)
+		}
+		return
+	}
+	if len(items) == 0 {
+		if tr := ts.trackers[c.ID]; tr != nil && tr.t.Closed {
+			l.slaReopened(ctx, ts, c)
+		}
+		if c.AssigneeID == "" {
+			l.route(ctx, ts, c, "", 0)
+			return
+		}
+		// Open with an agent but no work: reopened (or back from pending).
+		// Its agent gets the first claim on it for the queue's last-agent time.
+		q, _ := l.queueFor(ts, c)
+		l.route(ctx, ts, c, c.AssigneeID, q.lastAgent())
+		return
+	}
+	for _, it := range items {
+		switch {
+		case c.AssigneeID != "" && it.state == stateAssigned && it.agent != c.AssigneeID,
+			c.AssigneeID != "" && it.state != stateAssigned && c.AssigneeID != it.Assignee:
+			// Taken by hand: the work ends, and the agent who took it holds
+			// it, so their capacity counts it.
+			l.end(ctx, ts, it)
+			l.holdByHand(ctx, ts, c, it)
+		case c.AssigneeID == "" && it.state == stateAssigned:
+			// Unassigned by hand: route it again.
+			l.end(ctx, ts, it)
+			l.route(ctx, ts, c, "", 0)
+		case int(c.Priority) != it.Priority && it.state != stateAssigned:
+			p := int(c.Priority)
+			it.Priority = p
+			l.persist(ctx, ts, it)
+			l.handle(ctx, ts, routing.WorkChanged{WorkID: it.ID, Priority: &p})
+		}
+	}
+}
+
+// queueFor chooses the queue of a conversation (see chooseQueue).
+func (l *leader) queueFor(ts *tenantState, c conversation.Conversation) (QueueConfig, bool) {
+	qs := make([]QueueConfig, 0, len(ts.queues))
+	for _, q := range ts.queues {
+		qs = append(qs, q)
+	}
+	slices.SortFunc(qs, func(a, b QueueConfig) int { return strings.Compare(a.Name, b.Name) })
+	return chooseQueue(qs, c)
+}
+
+// route makes a conversation new work in its queue; false if the tenant has
+// no queue for it.
+func (l *leader) route(ctx context.Context, ts *tenantState, c conversation.Conversation, preferred string, preferredFor time.Duration) bool {
+	q, ok := l.queueFor(ts, c)
+	if !ok {
+		l.s.log.Debug("no queue for conversation; left for manual assignment", "tenant_id", ts.id, "conversation_id", c.ID)
+		return false
+	}
+	ch := c.Channel
+	if n := len(c.Modalities); n > 0 {
+		ch = c.Modalities[n-1]
+	}
+	it := &item{Work: routing.Work{ID: ids.New(), ConversationID: c.ID, Kind: routing.Conversation, QueueID: q.ID,
+		Modality: routing.ModalityOf(ch), Priority: int(c.Priority), Arrived: l.s.clock.Now(),
+		Preferred: preferred, PreferredFor: preferredFor}, Assignee: c.AssigneeID, Channel: ch, state: stateWaiting}
+	if err := l.insert(ctx, ts, it, nil); err != nil {
+		l.s.log.Error("store new work", "tenant_id", ts.id, "conversation_id", c.ID, "err", err)
+		return false
+	}
+	l.slaStart(ctx, ts, c, q)
+	l.handle(ctx, ts, routing.WorkArrived{Work: it.Work})
+	return true
+}
+
+// insert stores a new item (with more in the same transaction) and tracks it.
+func (l *leader) insert(ctx context.Context, ts *tenantState, it *item, more func(tx *outbox.Tx) error) error {
+	data, err := json.Marshal(it)
+	if err != nil {
+		return err
+	}
+	now := l.s.clock.Now()
+	err = l.s.out.Do(ctx, func(tx *outbox.Tx) error {
+		if err := tx.InsertWork(ctx, store.WorkRecord{ID: it.ID, TenantID: ts.id, ConversationID: it.ConversationID,
+			Kind: string(it.Kind), QueueID: it.QueueID, Modality: string(it.Modality), Priority: it.Priority,
+			State: it.state, AgentID: it.agent, Data: data, ArrivedAt: it.Arrived, UpdatedAt: now}); err != nil {
+			return err
+		}
+		if more != nil {
+			return more(tx)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	ts.track(it)
+	return nil
+}
+
+// persist writes an item's queue, priority and data.
+func (l *leader) persist(ctx context.Context, ts *tenantState, it *item) {
+	data, _ := json.Marshal(it)
+	if err := l.s.db.UpdateWork(ctx, ts.id, it.ID, it.QueueID, it.Priority, data, l.s.clock.Now()); err != nil {
+		l.s.log.Error("update work", "tenant_id", ts.id, "work_id", it.ID, "err", err)
+	}
+}
+
+// end finishes (assigned) or withdraws (waiting, offered) an item.
+func (l *leader) end(ctx context.Context, ts *tenantState, it *item) {
+	to, ev := stateWithdrawn, routing.Event(routing.WorkWithdrawn{WorkID: it.ID})
+	if it.state == stateAssigned {
+		to, ev = stateFinished, routing.WorkFinished{WorkID: it.ID}
+	}
+	err := l.s.db.MoveWork(ctx, ts.id, it.ID, []string{it.state}, to, it.agent, l.s.clock.Now())
+	if err != nil && !errors.Is(err, store.ErrConflict) {
+		l.s.log.Error("end work", "tenant_id", ts.id, "work_id", it.ID, "err", err)
+		return
+	}
+	// Still tracked while the engine withdraws its offer, so that decision
+	// finds the item (no longer offered: it stays ended).
+	it.state, it.offer = to, ""
+	if err := l.handle(ctx, ts, ev); err != nil && !errors.Is(err, routing.ErrUnknownWork) {
+		l.s.log.Warn("end work in engine", "tenant_id", ts.id, "work_id", it.ID, "err", err)
+	}
+	ts.untrack(it)
+}
+
+// holdByHand records that an agent took a conversation by hand: an assigned
+// item that counts against their capacity until it ends.
+func (l *leader) holdByHand(ctx context.Context, ts *tenantState, c conversation.Conversation, old *item) {
+	it := &item{Work: old.Work, state: stateAssigned, agent: c.AssigneeID}
+	it.ID, it.Preferred, it.PreferredFor, it.Arrived = ids.New(), "", 0, l.s.clock.Now()
+	if err := l.insert(ctx, ts, it, func(tx *outbox.Tx) error {
+		return tx.InsertDecision(ctx, store.DecisionRecord{ID: ids.New(), TenantID: ts.id, WorkID: it.ID,
+			ConversationID: c.ID, Kind: "manual", AgentID: c.AssigneeID, QueueID: it.QueueID,
+			Reason: "assigned by hand", At: l.s.clock.Now()})
+	}); err != nil {
+		l.s.log.Error("store hand-assigned work", "tenant_id", ts.id, "conversation_id", c.ID, "err", err)
+		return
+	}
+	l.handle(ctx, ts, routing.Restored{Work: it.Work, AgentID: it.agent})
+}
+
+// ensureAssigned repairs a crash between an assignment's two transactions —
+// assigned work whose open conversation has no assignee is assigned again —
+// and catches up with what was done by hand while no node led.
+func (l *leader) ensureAssigned(ctx context.Context, ts *tenantState, it *item) {
+	c, err := l.s.db.Conversation(ctx, ts.id, it.ConversationID)
+	if err != nil || c.AssigneeID == it.agent {
+		return
+	}
+	if c.AssigneeID == "" && c.Status == conversation.StatusOpen {
+		if _, err := l.s.inbox.Assign(ctx, system(ts.id), c.ID, it.agent); err != nil {
+			l.s.log.Error("assign conversation", "tenant_id", ts.id, "conversation_id", c.ID, "err", err)
+		}
+		return
+	}
+	l.conversationChanged(ctx, ts, c)
+}

@@ -1,0 +1,255 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/routing"
+	"github.com/switchboard-cx/switchboard/internal/sla"
+)
+
+// errLostLead ends the leader's loop when its database lock is gone.
+var errLostLead = errors.New("routing lead lost")
+
+// leader is the state of the node that routes: one engine per tenant and
+// what is needed to carry out its decisions. Only the loop's goroutine
+// touches it, except the inboxes (pending events, commands) the bus fills.
+type leader struct {
+	s       *Service
+	tenants map[string]*tenantState
+
+	mu      sync.Mutex
+	pending []event.Event
+	wake    chan struct{}
+	cmds    chan *nats.Msg
+
+	statsAt time.Time
+	slaNext time.Time // the earliest SLA deadline of every tracker, zero if none
+}
+
+// tenantState is one tenant's routing on the leader.
+type tenantState struct {
+	id        string
+	eng       *routing.Engine
+	queues    map[string]QueueConfig
+	calendars map[string]sla.Calendar
+	policies  map[string]sla.Policy
+	states    map[string]bool // the tenant's own presence states: routable?
+	agents    map[string]bool // routed users
+	work      map[string]*item
+	byConv    map[string]map[string]*item // conversation → its active items
+	trackers  map[string]*tracker         // conversation → SLA clocks
+	lastStats string
+	ticked    time.Time // last Tick
+}
+
+// item is an active work item as the leader last persisted it.
+type item struct {
+	routing.Work
+	CallbackID string `json:"callback_id,omitempty"`
+	// Assignee is the conversation's assignee when the item was made (a
+	// reopened conversation's last agent): only a different one means
+	// someone took the conversation by hand.
+	Assignee string `json:"assignee,omitempty"`
+	// Channel is where the conversation is answered ("voice" for calls).
+	Channel string `json:"channel,omitempty"`
+	state   string
+	agent   string
+	offer   string
+}
+
+// tracker is a conversation's SLA clocks under a policy.
+type tracker struct {
+	policyID string
+	t        *sla.Tracker
+}
+
+// Work states as stored.
+const (
+	stateWaiting   = "waiting"
+	stateOffered   = "offered"
+	stateAssigned  = "assigned"
+	stateFinished  = "finished"
+	stateWithdrawn = "withdrawn"
+	stateExpired   = "expired"
+)
+
+func newLeader(s *Service) *leader {
+	return &leader{s: s, tenants: map[string]*tenantState{}, wake: make(chan struct{}, 1), cmds: make(chan *nats.Msg, 1024)}
+}
+
+func (l *leader) tenant(id string) *tenantState {
+	ts := l.tenants[id]
+	if ts == nil {
+		ts = &tenantState{id: id, eng: routing.New(routing.Options{NewID: ids.New}),
+			queues: map[string]QueueConfig{}, calendars: map[string]sla.Calendar{}, policies: map[string]sla.Policy{},
+			states: map[string]bool{}, agents: map[string]bool{}, work: map[string]*item{},
+			byConv: map[string]map[string]*item{}, trackers: map[string]*tracker{}}
+		l.tenants[id] = ts
+	}
+	return ts
+}
+
+func (l *leader) workCount() int {
+	n := 0
+	for _, ts := range l.tenants {
+		n += len(ts.work)
+	}
+	return n
+}
+
+// subscribe starts buffering events and commands before the rebuild reads
+// SQL, so nothing that happens meanwhile is missed.
+func (l *leader) subscribe() (stop func(), err error) {
+	unsubEvents, err := l.s.bus.SubscribeEvents(func(ev event.Event) {
+		if !relevant(ev.Type) {
+			return
+		}
+		l.mu.Lock()
+		l.pending = append(l.pending, ev)
+		l.mu.Unlock()
+		select {
+		case l.wake <- struct{}{}:
+		default:
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	sub, err := l.s.bus.Conn().Subscribe(commandSubjectAll, func(m *nats.Msg) {
+		select {
+		case l.cmds <- m:
+		default:
+			respond(m, reply{Code: codeBusy, Err: "routing is busy"})
+		}
+	})
+	if err != nil {
+		unsubEvents()
+		return nil, err
+	}
+	return func() { sub.Unsubscribe(); unsubEvents() }, nil
+}
+
+// relevant tells the event types routing acts on.
+func relevant(typ string) bool {
+	switch typ {
+	case event.ConversationCreated, event.ConversationUpdated, event.MessageCreated, event.AgentPresenceChanged,
+		event.UserCreated, event.UserUpdated:
+		return true
+	}
+	return false
+}
+
+// loop is the leader's one goroutine: events, commands and the clock.
+func (l *leader) loop(ctx context.Context, held func() bool) error {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		if !held() {
+			return errLostLead
+		}
+		l.drain(ctx)
+		now := l.s.clock.Now()
+		next := l.tick(ctx, now)
+		if time.Since(l.statsAt) >= l.s.cfg.StatsEvery {
+			l.statsAt = time.Now()
+			l.publishStats(ctx, now)
+		}
+		sleep := l.s.cfg.MaxSleep
+		if !next.IsZero() {
+			sleep = min(sleep, max(next.Sub(now), time.Millisecond))
+		}
+		timer.Reset(sleep)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-l.wake:
+		case m := <-l.cmds:
+			l.command(ctx, m)
+		case <-timer.C:
+		}
+	}
+}
+
+// drain applies the buffered events in order.
+func (l *leader) drain(ctx context.Context) {
+	for {
+		l.mu.Lock()
+		evs := l.pending
+		l.pending = nil
+		l.mu.Unlock()
+		if len(evs) == 0 {
+			return
+		}
+		for _, ev := range evs {
+			if ctx.Err() != nil {
+				return
+			}
+			l.onEvent(ctx, ev)
+		}
+	}
+}
+
+// tick lets every engine and SLA tracker whose deadline has come act, and
+// returns the next deadline.
+func (l *leader) tick(ctx context.Context, now time.Time) time.Time {
+	var next time.Time
+	earliest := func(t time.Time) {
+		if !t.IsZero() && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	for _, ts := range l.tenants {
+		// Business hours open at times the engine cannot foresee: a tenant's
+		// engine ticks at least every half minute besides its own deadlines.
+		if d := ts.eng.NextDeadline(); (!d.IsZero() && !now.Before(d)) || now.Sub(ts.ticked) >= 30*time.Second {
+			ts.ticked = now
+			l.handle(ctx, ts, routing.Tick{})
+		}
+		earliest(ts.eng.NextDeadline())
+	}
+	// SLA clocks are many and rarely due: they are scanned only when the
+	// earliest of them is.
+	if !l.slaNext.IsZero() && !now.Before(l.slaNext) {
+		l.slaNext = time.Time{}
+		for _, ts := range l.tenants {
+			for conv, tr := range ts.trackers {
+				if d := tr.t.NextDeadline(); !d.IsZero() && !now.Before(d) {
+					l.slaSignals(ctx, ts, conv, tr, tr.t.Tick(now))
+				}
+				l.slaDue(tr)
+			}
+		}
+	}
+	earliest(l.slaNext)
+	return next
+}
+
+// slaDue notes a tracker's next deadline among the trackers'.
+func (l *leader) slaDue(tr *tracker) {
+	if d := tr.t.NextDeadline(); !d.IsZero() && (l.slaNext.IsZero() || d.Before(l.slaNext)) {
+		l.slaNext = d
+	}
+}
+
+// handle feeds one event to a tenant's engine and carries out what it
+// decided.
+func (l *leader) handle(ctx context.Context, ts *tenantState, ev routing.Event) error {
+	ds, err := ts.eng.Handle(l.s.clock.Now(), ev)
+	for _, d := range ds {
+		l.carryOut(ctx, ts, d)
+	}
+	return err
+}
+
+// tenantOf is the tenant token of a dispatch subject.
+func tenantOf(subject string) string {
+	return strings.TrimPrefix(subject, commandSubjectPrefix)
+}

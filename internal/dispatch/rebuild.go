@@ -1,0 +1,306 @@
+package dispatch
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/switchboard-cx/switchboard/internal/routing"
+	"github.com/switchboard-cx/switchboard/internal/sla"
+	"github.com/switchboard-cx/switchboard/internal/store"
+)
+
+// tenantConfig is one tenant's routing configuration as stored.
+type tenantConfig struct {
+	queues, calendars, policies []store.ConfigRecord
+	agents                      []store.AgentRouting
+	states                      []store.PresenceState
+}
+
+// rebuild builds every tenant's engine from SQL: configuration, agents,
+// active work and open offers, unrouted conversations, running SLA clocks.
+// Events that arrive meanwhile wait in l.pending and are applied after it;
+// they find the items they describe already known and change nothing twice.
+func (l *leader) rebuild(ctx context.Context) error {
+	db := l.s.db
+	cfgs := map[string]*tenantConfig{}
+	cfg := func(id string) *tenantConfig {
+		if cfgs[id] == nil {
+			cfgs[id] = &tenantConfig{}
+		}
+		return cfgs[id]
+	}
+	for _, k := range []store.ConfigKind{store.ConfigCalendars, store.ConfigSLAPolicies, store.ConfigQueues} {
+		recs, err := db.AllConfigs(ctx, k)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			c := cfg(r.TenantID)
+			switch k {
+			case store.ConfigCalendars:
+				c.calendars = append(c.calendars, r)
+			case store.ConfigSLAPolicies:
+				c.policies = append(c.policies, r)
+			default:
+				c.queues = append(c.queues, r)
+			}
+		}
+	}
+	agents, err := db.AllAgentRouting(ctx)
+	if err != nil {
+		return err
+	}
+	for _, a := range agents {
+		if cfgs[a.TenantID] != nil { // a tenant without queues does not route
+			cfgs[a.TenantID].agents = append(cfgs[a.TenantID].agents, a)
+		}
+	}
+	for id, c := range cfgs {
+		if len(c.queues) == 0 {
+			continue
+		}
+		if c.states, err = db.PresenceStates(ctx, id); err != nil {
+			return err
+		}
+		l.applyConfig(ctx, l.tenant(id), c)
+	}
+
+	offers, err := db.OpenOffers(ctx)
+	if err != nil {
+		return err
+	}
+	open := map[string]store.OfferRecord{} // work id → its open offer
+	for _, o := range offers {
+		open[o.WorkID] = o
+	}
+	work, err := db.ActiveWork(ctx)
+	if err != nil {
+		return err
+	}
+	// Held items first, so every agent's load is known before waiting items
+	// are offered.
+	for _, w := range work {
+		if w.State != stateWaiting {
+			l.restore(ctx, w, open)
+		}
+	}
+	for _, w := range work {
+		if w.State == stateWaiting {
+			l.restore(ctx, w, open)
+		}
+	}
+
+	clocks, err := db.RunningSLAClocks(ctx)
+	if err != nil {
+		return err
+	}
+	l.restoreClocks(clocks)
+
+	for {
+		convs, err := db.UnroutedConversations(ctx, 1000)
+		if err != nil {
+			return err
+		}
+		routed := 0
+		for _, c := range convs {
+			if l.tenants[c.TenantID] == nil {
+				continue
+			}
+			if l.route(ctx, l.tenants[c.TenantID], c, "", 0) {
+				routed++
+			}
+		}
+		if len(convs) < 1000 || routed == 0 {
+			return nil
+		}
+	}
+}
+
+// restore gives the engine back one active item from SQL.
+func (l *leader) restore(ctx context.Context, w store.WorkRecord, open map[string]store.OfferRecord) {
+	ts := l.tenants[w.TenantID]
+	if ts == nil {
+		ts = l.tenant(w.TenantID)
+	}
+	if _, ok := ts.work[w.ID]; ok {
+		return
+	}
+	it := &item{}
+	if err := json.Unmarshal(w.Data, it); err != nil {
+		l.s.log.Error("undecodable work item; skipped", "tenant_id", w.TenantID, "work_id", w.ID, "err", err)
+		return
+	}
+	it.ID, it.QueueID, it.Priority, it.state, it.agent = w.ID, w.QueueID, w.Priority, w.State, w.AgentID
+	if it.ConversationID == "" {
+		it.ConversationID = w.ConversationID
+	}
+	switch w.State {
+	case stateWaiting, stateOffered, stateAssigned:
+		ts.track(it)
+	default:
+		return
+	}
+	switch w.State {
+	case stateWaiting:
+		l.handle(ctx, ts, routing.WorkArrived{Work: it.Work})
+	case stateAssigned:
+		l.handle(ctx, ts, routing.Restored{Work: it.Work, AgentID: w.AgentID})
+	case stateOffered:
+		o, ok := open[w.ID]
+		if !ok {
+			// The offer was decided but the item not moved (a crash between two
+			// transactions cannot cause this, but a hand edit can): route it again.
+			it.state = stateWaiting
+			l.handle(ctx, ts, routing.WorkArrived{Work: it.Work})
+			return
+		}
+		it.offer = o.ID
+		l.handle(ctx, ts, routing.Restored{Work: it.Work, AgentID: w.AgentID, Offer: o.ID, Expires: o.ExpiresAt})
+	}
+	if it.state == stateAssigned && it.Kind == routing.Conversation {
+		l.ensureAssigned(ctx, ts, it)
+	}
+}
+
+// restoreClocks rebuilds SLA trackers from their running clocks.
+func (l *leader) restoreClocks(clocks []store.SLAClock) {
+	for _, c := range clocks {
+		ts := l.tenants[c.TenantID]
+		if ts == nil {
+			continue
+		}
+		tr := ts.trackers[c.ConversationID]
+		if tr == nil {
+			p, ok := ts.policies[c.PolicyID]
+			if !ok {
+				continue
+			}
+			t, err := sla.NewTracker(p)
+			if err != nil {
+				continue
+			}
+			t.Begun = true
+			tr = &tracker{policyID: c.PolicyID, t: t}
+			ts.trackers[c.ConversationID] = tr
+		}
+		tr.t.Clocks = append(tr.t.Clocks, sla.Clock{Target: sla.Target(c.Target), State: sla.State(c.State),
+			Started: c.Started, WarnAt: c.WarnAt, Due: c.Due, Done: c.Done, Breached: c.Breached})
+		l.slaDue(tr)
+		if c.Target != string(sla.Resolution) {
+			tr.t.Waiting = true
+		}
+	}
+}
+
+// applyConfig makes a tenant's engine match its stored configuration.
+func (l *leader) applyConfig(ctx context.Context, ts *tenantState, c *tenantConfig) {
+	ts.calendars, ts.policies, ts.states = map[string]sla.Calendar{}, map[string]sla.Policy{}, map[string]bool{}
+	for _, r := range c.calendars {
+		if cal, err := calendarOf(r); err == nil {
+			ts.calendars[r.ID] = cal.Calendar
+		}
+	}
+	for _, r := range c.policies {
+		if p, err := policyOf(r); err == nil {
+			ts.policies[r.ID] = p.Policy
+		}
+	}
+	for _, st := range c.states {
+		ts.states[st.Name] = st.Routable
+	}
+	old := ts.queues
+	ts.queues = map[string]QueueConfig{}
+	for _, r := range c.queues {
+		q, err := queueOf(r)
+		if err != nil {
+			l.s.log.Error("undecodable queue; skipped", "tenant_id", ts.id, "queue_id", r.ID, "err", err)
+			continue
+		}
+		ts.queues[q.ID] = q
+		l.handle(ctx, ts, routing.QueueChanged{Queue: q.routingQueue(ts.calendars)})
+	}
+	for id := range old {
+		if _, ok := ts.queues[id]; !ok {
+			l.handle(ctx, ts, routing.QueueRemoved{QueueID: id})
+		}
+	}
+	seen := map[string]bool{}
+	for _, a := range c.agents {
+		p, err := profileOf(a)
+		if err != nil {
+			l.s.log.Error("undecodable agent profile; defaults used", "tenant_id", ts.id, "user_id", a.UserID, "err", err)
+			p = defaultProfile(a.UserID, a.Role)
+		}
+		seen[a.UserID] = true
+		ts.agents[a.UserID] = true
+		l.handle(ctx, ts, routing.AgentChanged{Agent: routingAgent(a, p, ts.queues, ts.states)})
+	}
+	for id := range ts.agents {
+		if !seen[id] {
+			delete(ts.agents, id)
+			l.handle(ctx, ts, routing.AgentRemoved{AgentID: id})
+		}
+	}
+}
+
+// reload re-reads one tenant's configuration (a command after an admin
+// change).
+func (l *leader) reload(ctx context.Context, tenantID string) error {
+	db := l.s.db
+	c := &tenantConfig{}
+	var err error
+	if c.queues, err = db.Configs(ctx, store.ConfigQueues, tenantID); err != nil {
+		return err
+	}
+	if c.calendars, err = db.Configs(ctx, store.ConfigCalendars, tenantID); err != nil {
+		return err
+	}
+	if c.policies, err = db.Configs(ctx, store.ConfigSLAPolicies, tenantID); err != nil {
+		return err
+	}
+	if c.states, err = db.PresenceStates(ctx, tenantID); err != nil {
+		return err
+	}
+	if c.agents, err = l.tenantAgents(ctx, tenantID); err != nil {
+		return err
+	}
+	l.applyConfig(ctx, l.tenant(tenantID), c)
+	return nil
+}
+
+// tenantAgents lists a tenant's routable users.
+func (l *leader) tenantAgents(ctx context.Context, tenantID string) ([]store.AgentRouting, error) {
+	all, err := l.s.db.AllAgentRouting(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.AgentRouting
+	for _, a := range all {
+		if a.TenantID == tenantID {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// track records an active item in the tenant's indexes.
+func (ts *tenantState) track(it *item) {
+	ts.work[it.ID] = it
+	if it.ConversationID != "" {
+		if ts.byConv[it.ConversationID] == nil {
+			ts.byConv[it.ConversationID] = map[string]*item{}
+		}
+		ts.byConv[it.ConversationID][it.ID] = it
+	}
+}
+
+// untrack forgets an item that is no longer active.
+func (ts *tenantState) untrack(it *item) {
+	delete(ts.work, it.ID)
+	if m := ts.byConv[it.ConversationID]; m != nil {
+		delete(m, it.ID)
+		if len(m) == 0 {
+			delete(ts.byConv, it.ConversationID)
+		}
+	}
+}

@@ -1,0 +1,171 @@
+package dispatch
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/conversation"
+	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/routing"
+	"github.com/switchboard-cx/switchboard/internal/sla"
+	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// slaStart gives a conversation routed into a queue with an SLA policy its
+// clocks (once: a tracker follows the conversation, not its work items).
+func (l *leader) slaStart(ctx context.Context, ts *tenantState, c conversation.Conversation, q QueueConfig) {
+	if q.SLAPolicyID == "" || ts.trackers[c.ID] != nil {
+		return
+	}
+	p, ok := ts.policies[q.SLAPolicyID]
+	if !ok {
+		return
+	}
+	t, err := sla.NewTracker(p)
+	if err != nil {
+		l.s.log.Warn("invalid SLA policy", "tenant_id", ts.id, "policy_id", q.SLAPolicyID, "err", err)
+		return
+	}
+	tr := &tracker{policyID: q.SLAPolicyID, t: t}
+	ts.trackers[c.ID] = tr
+	// The customer's first message came with the conversation; the
+	// message.created that follows finds the clock running and starts none.
+	l.slaSignals(ctx, ts, c.ID, tr, t.CustomerMessage(c.CreatedAt))
+}
+
+// slaMessage feeds a timeline item to the conversation's clocks.
+func (l *leader) slaMessage(ctx context.Context, ts *tenantState, c conversation.Conversation, m conversation.Message) {
+	tr := ts.trackers[c.ID]
+	if tr == nil || m.Kind != conversation.KindMessage {
+		return
+	}
+	switch {
+	case m.Direction == conversation.Inbound:
+		l.slaSignals(ctx, ts, c.ID, tr, tr.t.CustomerMessage(m.CreatedAt))
+	case m.Direction == conversation.Outbound && m.AuthorType == "user":
+		l.slaSignals(ctx, ts, c.ID, tr, tr.t.AgentReply(m.CreatedAt))
+	}
+}
+
+func (l *leader) slaResolved(ctx context.Context, ts *tenantState, c conversation.Conversation) {
+	if tr := ts.trackers[c.ID]; tr != nil && !tr.t.Closed {
+		l.slaSignals(ctx, ts, c.ID, tr, tr.t.Resolved(l.s.clock.Now()))
+	}
+}
+
+func (l *leader) slaReopened(ctx context.Context, ts *tenantState, c conversation.Conversation) {
+	if tr := ts.trackers[c.ID]; tr != nil {
+		l.slaSignals(ctx, ts, c.ID, tr, tr.t.Reopened(l.s.clock.Now()))
+	}
+}
+
+// slaSignals persists the clocks and acts on what they signal: warnings and
+// breaches become events and timeline notes, and the policy's escalations
+// are carried out.
+func (l *leader) slaSignals(ctx context.Context, ts *tenantState, convID string, tr *tracker, sigs []sla.Signal) {
+	latest := map[sla.Target]sla.Clock{}
+	for _, c := range tr.t.Clocks {
+		latest[c.Target] = c
+	}
+	for _, c := range latest {
+		if err := l.s.db.PutSLAClock(ctx, store.SLAClock{TenantID: ts.id, ConversationID: convID, Target: string(c.Target),
+			PolicyID: tr.policyID, State: string(c.State), Breached: c.Breached, Started: c.Started, WarnAt: c.WarnAt,
+			Due: c.Due, Done: c.Done}); err != nil {
+			l.s.log.Error("store SLA clock", "tenant_id", ts.id, "conversation_id", convID, "err", err)
+		}
+	}
+	for _, sig := range sigs {
+		if sig.Kind != sla.KindWarning && sig.Kind != sla.KindBreach {
+			continue
+		}
+		l.slaAlarm(ctx, ts, convID, sig)
+	}
+	l.slaDue(tr)
+	if tr.t.Closed && tr.t.NextDeadline().IsZero() {
+		delete(ts.trackers, convID) // nothing left to time until it reopens
+	}
+}
+
+func (l *leader) slaAlarm(ctx context.Context, ts *tenantState, convID string, sig sla.Signal) {
+	typ, verb := event.SLAWarning, "due soon"
+	if sig.Kind == sla.KindBreach {
+		typ, verb = event.SLABreached, "breached"
+	}
+	target := map[sla.Target]string{sla.FirstResponse: "First response", sla.NextResponse: "Next response",
+		sla.Resolution: "Resolution"}[sig.Target]
+	err := l.s.out.Do(ctx, func(tx *outbox.Tx) error {
+		if _, err := tx.Emit(ctx, ts.id, typ, map[string]any{"conversation_id": convID, "target": sig.Target,
+			"due_at": sig.Clock.Due, "warn_at": sig.Clock.WarnAt, "started_at": sig.Clock.Started, "at": sig.At}); err != nil {
+			return err
+		}
+		return l.s.inbox.Record(ctx, tx, system(ts.id), convID,
+			fmt.Sprintf("%s SLA %s (due %s)", target, verb, sig.Clock.Due.Format(time.RFC3339)))
+	})
+	if err != nil {
+		l.s.log.Error("record SLA signal", "tenant_id", ts.id, "conversation_id", convID, "err", err)
+		return
+	}
+	for _, e := range sig.Escalations {
+		l.slaEscalate(ctx, ts, convID, sig, e)
+	}
+}
+
+func (l *leader) slaEscalate(ctx context.Context, ts *tenantState, convID string, sig sla.Signal, e sla.Escalation) {
+	detail := map[string]any{"conversation_id": convID, "target": sig.Target, "on": e.On, "due_at": sig.Clock.Due}
+	if e.RaisePriority > 0 {
+		c, err := l.s.db.Conversation(ctx, ts.id, convID)
+		if err == nil && int(c.Priority) < e.RaisePriority {
+			_, err = l.s.inbox.SetPriority(ctx, system(ts.id), convID, conversation.Priority(e.RaisePriority))
+		}
+		if err != nil {
+			l.s.log.Error("SLA escalation: raise priority", "tenant_id", ts.id, "conversation_id", convID, "err", err)
+		}
+		detail["raised_priority"] = e.RaisePriority
+	}
+	if e.MoveToQueue != "" {
+		if _, ok := ts.queues[e.MoveToQueue]; ok {
+			for _, it := range ts.byConv[convID] {
+				if it.state == stateAssigned || it.QueueID == e.MoveToQueue {
+					continue
+				}
+				it.QueueID = e.MoveToQueue
+				l.persist(ctx, ts, it)
+				l.handle(ctx, ts, routing.WorkChanged{WorkID: it.ID, QueueID: e.MoveToQueue})
+			}
+			detail["moved_to_queue"] = e.MoveToQueue
+		}
+	}
+	if e.NotifySupervisor {
+		detail["supervisors"] = l.supervisors(ctx, ts.id)
+	}
+	if err := l.s.out.Do(ctx, func(tx *outbox.Tx) error {
+		_, err := tx.Emit(ctx, ts.id, event.SLAEscalated, detail)
+		return err
+	}); err != nil {
+		l.s.log.Error("SLA escalation event", "tenant_id", ts.id, "conversation_id", convID, "err", err)
+	}
+}
+
+// supervisors lists the ids of the tenant's enabled supervisors.
+func (l *leader) supervisors(ctx context.Context, tenantID string) []string {
+	out := []string{}
+	page := store.Page{Limit: store.MaxPageSize}
+	for {
+		us, err := l.s.db.Users(ctx, tenantID, page)
+		if err != nil || len(us) == 0 {
+			return out
+		}
+		for _, u := range us {
+			if u.Role == tenant.RoleSupervisor && !u.Disabled {
+				out = append(out, u.ID)
+			}
+		}
+		if len(us) < store.MaxPageSize {
+			return out
+		}
+		page.After = us[len(us)-1].ID
+	}
+}

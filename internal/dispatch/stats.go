@@ -1,0 +1,68 @@
+package dispatch
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/sla"
+)
+
+// stats is a tenant's live queue state.
+func (l *leader) stats(now time.Time, ts *tenantState) []QueueStatsView {
+	atRisk := map[string]int{}
+	for conv, tr := range ts.trackers {
+		risky := false
+		for _, c := range tr.t.Clocks {
+			if c.State == sla.StateWarned || c.State == sla.StateBreached {
+				risky = true
+			}
+		}
+		if !risky {
+			continue
+		}
+		for _, it := range ts.byConv[conv] {
+			atRisk[it.QueueID]++
+			break
+		}
+	}
+	out := []QueueStatsView{}
+	for _, st := range ts.eng.Stats(now) {
+		out = append(out, QueueStatsView{QueueID: st.QueueID, Name: ts.queues[st.QueueID].Name, Waiting: st.Waiting,
+			Offered: st.Offered, LongestWaitSeconds: st.LongestWait.Seconds(), Agents: st.Agents, SLAAtRisk: atRisk[st.QueueID]})
+	}
+	return out
+}
+
+// publishStats sends queue.stats (ephemeral) for every tenant whose queues
+// changed since the last time.
+func (l *leader) publishStats(ctx context.Context, now time.Time) {
+	for _, ts := range l.tenants {
+		if len(ts.queues) == 0 {
+			continue
+		}
+		st := l.stats(now, ts)
+		data, err := json.Marshal(st)
+		if err != nil || string(data) == ts.lastStats {
+			continue
+		}
+		ts.lastStats = string(data)
+		ev := event.Event{ID: ids.New(), TenantID: ts.id, Type: event.QueueStats, Data: data, At: now}
+		if err := l.s.out.PublishEphemeral(ctx, ev); err != nil {
+			l.s.log.Warn("publish queue stats", "tenant_id", ts.id, "err", err)
+		}
+	}
+}
+
+func (s *Service) stats(ctx context.Context, tenantID string) ([]QueueStatsView, error) {
+	r, err := s.request(ctx, command{Kind: cmdStats, TenantID: tenantID})
+	if err != nil {
+		return nil, err
+	}
+	if r.Stats == nil {
+		r.Stats = []QueueStatsView{}
+	}
+	return r.Stats, nil
+}
