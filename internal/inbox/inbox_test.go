@@ -59,9 +59,10 @@ type fixture struct {
 	mail     *recorder
 	finished <-chan *river.Event
 	clock    *clock.Fake
+	bus      *bus.Bus
 }
 
-func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
+func newFixture(t *testing.T, open func(testing.TB) *store.DB, opts ...inbox.Option) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db := open(t)
@@ -95,7 +96,7 @@ func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
 	}
 	t.Cleanup(func() { q.Stop(context.Background()) })
 	tn := storetest.NewTenant(t, db, "bank")
-	return &fixture{svc: inbox.New(db, out, q, reg, clk, log, inbox.DefaultLimits), db: db, tenant: tn.ID, sms: sms, mail: mail, finished: finished, clock: clk}
+	return &fixture{svc: inbox.New(db, out, q, reg, clk, log, inbox.DefaultLimits, opts...), db: db, tenant: tn.ID, sms: sms, mail: mail, finished: finished, clock: clk, bus: b}
 }
 
 func (f *fixture) ingest(t *testing.T, in inbox.Inbound) inbox.Ingested {

@@ -102,23 +102,39 @@ func (s *Service) checkInbound(in *Inbound) error {
 
 // Ingest stores an inbound message in its conversation, durably, before it
 // returns: a channel acknowledges its sender only after Ingest succeeded.
+//
+// Messages that arrive together are group-committed (outbox.Batcher): each runs
+// in a savepoint of its own inside one shared transaction, so a message that
+// fails rolls back alone and its caller alone gets the error, while one commit
+// makes the others durable. If ctx ends while the message is still queued, it
+// is withdrawn and nothing is written; if its batch has started, it is stored
+// (or not) regardless and Ingest returns ctx's error — the channel does not
+// acknowledge, the sender retries, and the external id stores it once.
 func (s *Service) Ingest(ctx context.Context, in Inbound) (Ingested, error) {
 	if err := s.checkInbound(&in); err != nil {
 		return Ingested{}, err
 	}
 	res, err := s.ingest(ctx, in)
-	if errors.Is(err, store.ErrConflict) {
-		// Two contacts raced: the same new customer on two nodes, or a provider
-		// retry arriving while the first delivery was being stored. The second
-		// attempt sees the winner's rows and resolves (or dedupes) against them.
+	for retry := 0; errors.Is(err, store.ErrConflict) && retry < conflictRetries; retry++ {
+		// Two contacts raced: the same new customer on two nodes (or in two
+		// batches committing side by side), or a provider retry arriving while
+		// the first delivery was being stored. The next attempt sees the
+		// winner's rows and resolves (or dedupes) against them. A message can
+		// lose more than one race (its customer's new identifier, then its own
+		// external id), each to a write that committed, so this ends.
 		res, err = s.ingest(ctx, in)
 	}
 	return res, err
 }
 
+// conflictRetries bounds how often Ingest retries after losing a race.
+const conflictRetries = 3
+
+// ingest stores the message through the group committer: messages arriving
+// together share one commit, each in a savepoint of its own.
 func (s *Service) ingest(ctx context.Context, in Inbound) (Ingested, error) {
 	var res Ingested
-	err := s.out.Do(ctx, func(tx *outbox.Tx) error {
+	err := s.batch.Do(ctx, func(ctx context.Context, tx *outbox.Tx) error {
 		res = Ingested{}
 		now := s.clock.Now()
 		p, err := s.resolvePersona(ctx, tx, in)

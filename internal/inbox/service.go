@@ -47,11 +47,28 @@ type Service struct {
 	core
 	queue  Queue
 	limits Limits
+	// batch group-commits inbound messages (see Ingest).
+	batch *outbox.Batcher
+}
+
+// Option adjusts a Service at construction.
+type Option func(*Service)
+
+// WithBatching sets how inbound messages are group-committed: the batch cap and,
+// on PostgreSQL, how many batches commit at once. The default is
+// outbox.BatchConfig's zero value.
+func WithBatching(cfg outbox.BatchConfig) Option {
+	return func(s *Service) { s.batch = outbox.NewBatcher(s.out, cfg) }
 }
 
 // New returns the conversation service.
-func New(db *store.DB, out *outbox.Outbox, queue Queue, channels *channel.Registry, clk clock.Clock, log *slog.Logger, limits Limits) *Service {
-	return &Service{core: core{db: db, out: out, channels: channels, clock: clk, log: log}, queue: queue, limits: limits}
+func New(db *store.DB, out *outbox.Outbox, queue Queue, channels *channel.Registry, clk clock.Clock, log *slog.Logger, limits Limits, opts ...Option) *Service {
+	s := &Service{core: core{db: db, out: out, channels: channels, clock: clk, log: log}, queue: queue, limits: limits}
+	s.batch = outbox.NewBatcher(out, outbox.BatchConfig{})
+	for _, opt := range opts {
+		opt(s)
+	}
+	return s
 }
 
 // Actor is who acts on a conversation: an agent, or the system.
