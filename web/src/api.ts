@@ -65,7 +65,8 @@ interface RequestOptions {
   public?: boolean;
 }
 
-async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+/** request calls the API; area modules (web/src/api/…) build on it. */
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method === 'POST') headers['Idempotency-Key'] = opts.idempotencyKey ?? newIdempotencyKey();
@@ -100,7 +101,8 @@ async function problem(res: Response): Promise<ApiError> {
   return new ApiError(res.status, title, detail, Array.isArray(body.errors) ? body.errors : []);
 }
 
-function query(params: Record<string, string | number | undefined>): string {
+/** query builds a ?query string, leaving out empty values. */
+export function query(params: Record<string, string | number | undefined>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
   const s = q.toString();

@@ -12,6 +12,7 @@ import { ResetPasswordPage } from './pages/ResetPassword';
 import { WebhookDetailPage } from './pages/WebhookDetail';
 import { WebhooksPage } from './pages/Webhooks';
 import { RealtimeClient } from './realtime';
+import { supervisorRoute } from './routes/supervisor';
 import { currentPath, match, navigate, useLocation } from './router';
 import { isAdmin, rememberTenant, SessionContext, type SessionContextValue } from './session';
 import { PRESENCES, type Presence, type RealtimeEvent, type Session, type User } from './types';
@@ -164,6 +165,8 @@ function SignedIn({ session, path, onUser, onSignedOut }: SignedInProps) {
 
 function Route({ path, user }: { path: string; user: User }) {
   if (path === '/desktop' || path === '/' || path === '/login') return <DesktopPage />;
+  const page = supervisorRoute(path, user);
+  if (page) return page;
   const admin = path.startsWith('/admin/');
   if (admin && !isAdmin(user)) return <ProblemPage message="error.forbidden" />;
   if (path === '/admin/webhooks') return <WebhooksPage />;

@@ -1,7 +1,11 @@
 // Every string the user reads lives here, so that adding a language means adding
 // one catalogue, not hunting through components. Placeholders look like {name}.
+// Each area of the app keeps its strings in web/src/messages/<area>.ts.
+import { conversation } from './messages/conversation';
+import { desktop } from './messages/desktop';
+import { supervisor } from './messages/supervisor';
 
-const en = {
+const base = {
   'app.name': 'Switchboard',
   'app.loading': 'Loading…',
   'app.skipToContent': 'Skip to main content',
@@ -174,6 +178,8 @@ const en = {
   'scope.webhooks:manage': 'webhooks:manage — manage webhooks',
   'scope.admin': 'admin — full administration',
 } as const;
+
+const en = { ...base, ...desktop, ...conversation, ...supervisor } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

@@ -1,0 +1,2 @@
+// The desktop strings of the English catalogue (web/src/i18n.ts merges every area).
+export const desktop = {} as const;
