@@ -85,6 +85,25 @@ const (
 	DeliveryFailed    = "failed"
 )
 
+// DeliveryRank orders delivery states so that receipts, which arrive out of
+// order, only ever move a message forward: queued, sent, delivered, read, and
+// failed last. Unknown states rank 0.
+func DeliveryRank(status string) int {
+	switch status {
+	case DeliveryQueued:
+		return 1
+	case DeliverySent:
+		return 2
+	case DeliveryDelivered:
+		return 3
+	case DeliveryRead:
+		return 4
+	case DeliveryFailed:
+		return 5
+	}
+	return 0
+}
+
 // Attachment is a file that came with or goes with a message.
 type Attachment struct {
 	ID          string `json:"id"`

@@ -153,24 +153,8 @@ func (s *Service) UpdateDelivery(ctx context.Context, tenantID, ch, externalID, 
 	if err != nil {
 		return err
 	}
-	if rank(status) <= rank(m.Status) { // receipts arrive out of order; never go back
+	if conversation.DeliveryRank(status) <= conversation.DeliveryRank(m.Status) { // receipts arrive out of order; never go back
 		return nil
 	}
 	return s.recordDelivery(ctx, m, status, "", "")
-}
-
-func rank(status string) int {
-	switch status {
-	case conversation.DeliveryQueued:
-		return 1
-	case conversation.DeliverySent:
-		return 2
-	case conversation.DeliveryDelivered:
-		return 3
-	case conversation.DeliveryRead:
-		return 4
-	case conversation.DeliveryFailed:
-		return 5
-	}
-	return 0
 }

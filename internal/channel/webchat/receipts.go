@@ -63,7 +63,7 @@ func (r *receipts) run(ctx context.Context) {
 func (r *receipts) record(ctx context.Context, rc receipt) (pending bool, err error) {
 	var marks []conversation.Message
 	err = r.ch.eachMessage(ctx, rc.tenantID, rc.conv, "", func(m conversation.Message) error {
-		if m.ID > rc.upTo || m.Direction != conversation.Outbound || m.Channel != Name || rank(m.Status) >= rank(rc.status) {
+		if m.ID > rc.upTo || m.Direction != conversation.Outbound || m.Channel != Name || conversation.DeliveryRank(m.Status) >= conversation.DeliveryRank(rc.status) {
 			return nil
 		}
 		if m.Status == conversation.DeliveryQueued || m.ExternalID == "" {
@@ -82,21 +82,4 @@ func (r *receipts) record(ctx context.Context, rc receipt) (pending bool, err er
 		}
 	}
 	return pending, nil
-}
-
-// rank orders delivery states as the core does: receipts only move forward.
-func rank(status string) int {
-	switch status {
-	case conversation.DeliveryQueued:
-		return 1
-	case conversation.DeliverySent:
-		return 2
-	case conversation.DeliveryDelivered:
-		return 3
-	case conversation.DeliveryRead:
-		return 4
-	case conversation.DeliveryFailed:
-		return 5
-	}
-	return 0
 }
