@@ -3,8 +3,6 @@ package inbox_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -18,8 +16,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
-	"github.com/switchboard-cx/switchboard/internal/jobs"
-	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/inbox/inboxtest"
 	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
@@ -64,39 +61,13 @@ type fixture struct {
 
 func newFixture(t *testing.T, open func(testing.TB) *store.DB, opts ...inbox.Option) *fixture {
 	t.Helper()
-	ctx := context.Background()
 	db := open(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b, err := bus.Open(ctx, bus.Options{DataDir: t.TempDir(), Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.Close)
-	if err := jobs.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
 	sms := &recorder{name: "sms", kind: "phone", done: make(chan string, 10)}
 	mail := &recorder{name: "mail", kind: "email", done: make(chan string, 10)}
-	reg, err := channel.NewRegistry(sms, mail)
-	if err != nil {
-		t.Fatal(err)
-	}
 	clk := clock.NewFake(time.Now())
-	out := outbox.New(db, b, clk, log)
-	workers := river.NewWorkers()
-	river.AddWorker(workers, inbox.NewDeliverer(db, out, reg, clk, log))
-	q, err := jobs.New(db, jobs.Config{Workers: workers, Logger: log, Retry: jobs.RetryPolicy{Base: time.Millisecond, Max: 10 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	finished, stop := q.Subscribe(river.EventKindJobCompleted, river.EventKindJobCancelled)
-	t.Cleanup(stop)
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { q.Stop(context.Background()) })
+	core := inboxtest.Start(t, db, inboxtest.Options{Clock: clk, Channels: []channel.Channel{sms, mail}, Inbox: opts})
 	tn := storetest.NewTenant(t, db, "bank")
-	return &fixture{svc: inbox.New(db, out, q, reg, clk, log, inbox.DefaultLimits, opts...), db: db, tenant: tn.ID, sms: sms, mail: mail, finished: finished, clock: clk, bus: b}
+	return &fixture{svc: core.Inbox, db: db, tenant: tn.ID, sms: sms, mail: mail, finished: core.Finished, clock: clk, bus: core.Bus}
 }
 
 func (f *fixture) ingest(t *testing.T, in inbox.Inbound) inbox.Ingested {

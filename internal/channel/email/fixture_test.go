@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
 	"os/exec"
 	"strings"
 	"testing"
@@ -14,14 +12,11 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"github.com/switchboard-cx/switchboard/internal/bus"
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/channel/email"
-	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
-	"github.com/switchboard-cx/switchboard/internal/jobs"
-	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/inbox/inboxtest"
 	"github.com/switchboard-cx/switchboard/internal/smtpsink"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
@@ -47,34 +42,8 @@ func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	db := open(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b, err := bus.Open(ctx, bus.Options{DataDir: t.TempDir(), Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.Close)
-	if err := jobs.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	reg, err := channel.NewRegistry()
-	if err != nil {
-		t.Fatal(err)
-	}
-	clk := clock.System{}
-	out := outbox.New(db, b, clk, log)
-	workers := river.NewWorkers()
-	river.AddWorker(workers, inbox.NewDeliverer(db, out, reg, clk, log))
-	q, err := jobs.New(db, jobs.Config{Workers: workers, Logger: log, Retry: jobs.RetryPolicy{Base: time.Millisecond, Max: 10 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	finished, stop := q.Subscribe(river.EventKindJobCompleted, river.EventKindJobCancelled)
-	t.Cleanup(stop)
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { q.Stop(context.Background()) })
-	svc := inbox.New(db, out, q, reg, clk, log, inbox.DefaultLimits)
+	core := inboxtest.Start(t, db, inboxtest.Options{})
+	svc, reg, clk, log, finished := core.Inbox, core.Channels, core.Clock, core.Log, core.Finished
 
 	relay := smtpsink.Start(t)
 	ch, err := email.New(email.Deps{DB: db, Inbox: svc, Clock: clk, Log: log},

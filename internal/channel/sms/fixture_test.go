@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -20,14 +19,12 @@ import (
 
 	"github.com/riverqueue/river"
 
-	"github.com/switchboard-cx/switchboard/internal/bus"
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/channel/sms"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
-	"github.com/switchboard-cx/switchboard/internal/jobs"
-	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/inbox/inboxtest"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
 )
@@ -169,42 +166,17 @@ type fixture struct {
 
 func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
 	t.Helper()
-	ctx := context.Background()
 	db := open(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b, err := bus.Open(ctx, bus.Options{DataDir: t.TempDir(), Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.Close)
-	if err := jobs.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	reg, err := channel.NewRegistry()
-	if err != nil {
-		t.Fatal(err)
-	}
 	clk := clock.NewFake(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
-	out := outbox.New(db, b, clk, log)
-	workers := river.NewWorkers()
-	river.AddWorker(workers, inbox.NewDeliverer(db, out, reg, clk, log))
-	q, err := jobs.New(db, jobs.Config{Workers: workers, Logger: log, Retry: jobs.RetryPolicy{Base: time.Millisecond, Max: 10 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	finished, stop := q.Subscribe(river.EventKindJobCompleted, river.EventKindJobCancelled)
-	t.Cleanup(stop)
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { q.Stop(context.Background()) })
-	svc := inbox.New(db, out, q, reg, clk, log, inbox.DefaultLimits)
+	core := inboxtest.Start(t, db, inboxtest.Options{Clock: clk})
+	svc, reg, log, finished := core.Inbox, core.Channels, core.Log, core.Finished
 
 	f := &fixture{db: db, svc: svc, clock: clk, finished: finished}
 	f.twilio = newFakeTwilio(t, map[string]string{"ACaaaa": "token-of-a", "ACbbbb": "token-of-b"})
 	mux := http.NewServeMux()
 	f.center = httptest.NewServer(mux)
 	t.Cleanup(f.center.Close)
+	var err error
 	f.ch, err = sms.New(sms.Deps{DB: db, Inbox: svc, Clock: clk, Log: log, HTTP: f.twilio.srv.Client()},
 		sms.Config{PublicBaseURL: f.center.URL, TwilioAPIBase: f.twilio.srv.URL})
 	if err != nil {

@@ -24,7 +24,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
-	"github.com/switchboard-cx/switchboard/internal/jobs"
+	"github.com/switchboard-cx/switchboard/internal/inbox/inboxtest"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
@@ -67,38 +67,11 @@ func externalNATS() string {
 
 func newFixtureOn(t *testing.T, db *store.DB, busOpts bus.Options) *fixture {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	busOpts.Logger = log
-	b, err := bus.Open(ctx, busOpts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.Close)
-	if err := jobs.Migrate(ctx, db); err != nil {
-		t.Fatal(err)
-	}
-	reg, err := channel.NewRegistry()
-	if err != nil {
-		t.Fatal(err)
-	}
 	clk := clock.NewFake(time.Now())
-	out := outbox.New(db, b, clk, log)
-	workers := river.NewWorkers()
-	river.AddWorker(workers, inbox.NewDeliverer(db, out, reg, clk, log))
-	q, err := jobs.New(db, jobs.Config{Workers: workers, Logger: log, Retry: jobs.RetryPolicy{Base: time.Millisecond, Max: 10 * time.Millisecond}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	finished, stop := q.Subscribe(river.EventKindJobCompleted, river.EventKindJobCancelled)
-	t.Cleanup(stop)
-	if err := q.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { q.Stop(context.Background()) })
-	f := &fixture{db: db, clock: clk, jobs: finished, events: make(chan event.Event, 256)}
-	f.svc, f.ch, f.srv = startNode(t, db, b, reg, out, q, clk, log)
+	core := inboxtest.Start(t, db, inboxtest.Options{Bus: busOpts, Clock: clk})
+	b, q := core.Bus, core.Queue
+	f := &fixture{db: db, clock: clk, jobs: core.Finished, events: make(chan event.Event, 256), svc: core.Inbox}
+	f.ch, f.srv = startChannel(t, db, b, core.Channels, f.svc, clk, core.Log)
 	unsub, err := b.SubscribeEvents(func(ev event.Event) {
 		select {
 		case f.events <- ev:
@@ -117,10 +90,9 @@ func newFixtureOn(t *testing.T, db *store.DB, busOpts bus.Options) *fixture {
 	return f
 }
 
-// startNode runs the inbox and the web chat channel of one node, served over HTTP.
-func startNode(t *testing.T, db *store.DB, b *bus.Bus, reg *channel.Registry, out *outbox.Outbox, q inbox.Queue, clk clock.Clock, log *slog.Logger) (*inbox.Service, *webchat.Channel, *httptest.Server) {
+// startChannel runs the web chat channel of one node on its inbox, served over HTTP.
+func startChannel(t *testing.T, db *store.DB, b *bus.Bus, reg *channel.Registry, svc *inbox.Service, clk clock.Clock, log *slog.Logger) (*webchat.Channel, *httptest.Server) {
 	t.Helper()
-	svc := inbox.New(db, out, q, reg, clk, log, inbox.DefaultLimits)
 	ch, err := webchat.New(webchat.Deps{DB: db, Inbox: svc, Bus: b, Key: bytes.Repeat([]byte("k"), 32), Clock: clk, Log: log},
 		webchat.Config{MaxUploadBytes: 1 << 20})
 	if err != nil {
@@ -138,7 +110,7 @@ func startNode(t *testing.T, db *store.DB, b *bus.Bus, reg *channel.Registry, ou
 	ch.Mount(mux)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	return svc, ch, srv
+	return ch, srv
 }
 
 // addNode starts a second node on the same database and NATS: its own bus
@@ -156,7 +128,8 @@ func (f *fixture) addNode(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	n := *f
-	n.svc, n.ch, n.srv = startNode(t, f.db, b, reg, outbox.New(f.db, b, f.clock, log), f.queue, f.clock, log)
+	n.svc = inbox.New(f.db, outbox.New(f.db, b, f.clock, log), f.queue, reg, f.clock, log, inbox.DefaultLimits)
+	n.ch, n.srv = startChannel(t, f.db, b, reg, n.svc, f.clock, log)
 	return &n
 }
 
