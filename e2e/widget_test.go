@@ -1,9 +1,6 @@
 package e2e
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -19,34 +16,12 @@ import (
 // a forged signature refused, a disallowed origin, and a phone-sized screen.
 // Screenshots land in e2e/screenshots/ (or $SWITCHBOARD_SCREENSHOTS).
 func TestBrowserWidget(t *testing.T) {
-	chromium := os.Getenv("CHROMIUM_PATH")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		t.Fatalf("Chromium is needed at %s for the browser test: run `make test-deps` (apt-get install chromium)", chromium)
-	}
-	if _, err := os.Stat("../web/node_modules/playwright-core"); err != nil {
-		t.Fatal("playwright-core is not installed: run `make test-deps` (npm ci in web/)")
-	}
-	if _, err := os.Stat("../web/dist/widget/widget.js"); err != nil {
-		t.Fatal("the widget is not built: run `make web` before the tests (make test does)")
-	}
+	chromium := needBrowser(t)
 	n := startNode(t, nodeOptions{Demo: true})
-	shots := os.Getenv("SWITCHBOARD_SCREENSHOTS")
-	if shots == "" {
-		shots, _ = filepath.Abs("screenshots")
-	}
-	cmd := exec.Command("node", "../web/e2e/widget.mjs", "--base", n.URL, "--tenant", "northwind",
+	out := runScript(t, chromium, "widget.mjs", "--base", n.URL, "--tenant", "northwind",
 		"--email", "admin@northwind.example", "--password", demoPassword, "--identity-secret", demo.IdentitySecret,
-		"--widget-key", demo.WidgetKey, "--screenshots", shots)
-	cmd.Env = append(os.Environ(), "CHROMIUM_PATH="+chromium)
-	out, err := cmd.CombinedOutput()
-	t.Logf("browser script:\n%s", out)
-	if err != nil {
-		t.Fatalf("widget browser script failed: %v", err)
-	}
-	if !strings.Contains(string(out), "agent") {
+		"--widget-key", demo.WidgetKey, "--screenshots", screenshotsDir())
+	if !strings.Contains(out, "agent") {
 		t.Errorf("script output does not mention the agent's answer step")
 	}
 }

@@ -1,0 +1,55 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// needBrowser fails the test, saying how to fix it, unless Debian's Chromium,
+// playwright-core and the built web app (with the widget) are there; it returns
+// Chromium's path.
+func needBrowser(t *testing.T) string {
+	t.Helper()
+	chromium := os.Getenv("CHROMIUM_PATH")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		t.Fatalf("Chromium is needed at %s for the browser tests: run `make test-deps` (apt-get install chromium)", chromium)
+	}
+	if _, err := os.Stat("../web/node_modules/playwright-core"); err != nil {
+		t.Fatal("playwright-core is not installed: run `make test-deps` (npm ci in web/)")
+	}
+	for _, built := range []string{"../web/dist/index.html", "../web/dist/widget/widget.js"} {
+		if _, err := os.Stat(built); err != nil {
+			t.Fatal("the web app is not built: run `make web` before the tests (make test does)")
+		}
+	}
+	return chromium
+}
+
+// screenshotsDir is where browser tests write their screenshots:
+// $SWITCHBOARD_SCREENSHOTS, else e2e/screenshots.
+func screenshotsDir() string {
+	if d := os.Getenv("SWITCHBOARD_SCREENSHOTS"); d != "" {
+		return d
+	}
+	d, _ := filepath.Abs("screenshots")
+	return d
+}
+
+// runScript runs a Playwright script of web/e2e with Chromium and returns its
+// output, failing the test if it fails.
+func runScript(t *testing.T, chromium, script string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("node", append([]string{"../web/e2e/" + script}, args...)...)
+	cmd.Env = append(os.Environ(), "CHROMIUM_PATH="+chromium)
+	out, err := cmd.CombinedOutput()
+	t.Logf("%s:\n%s", script, out)
+	if err != nil {
+		t.Fatalf("browser script %s failed: %v", script, err)
+	}
+	return string(out)
+}
