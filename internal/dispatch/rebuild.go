@@ -3,6 +3,7 @@ package dispatch
 import (
 	"context"
 	"encoding/json"
+	"github.com/switchboard-cx/switchboard/internal/conversation"
 
 	"github.com/switchboard-cx/switchboard/internal/routing"
 	"github.com/switchboard-cx/switchboard/internal/sla"
@@ -96,23 +97,23 @@ func (l *leader) rebuild(ctx context.Context) error {
 	}
 	l.restoreClocks(clocks)
 
+	// Conversations that arrived while no node led, page by page (tenants
+	// without queues leave theirs for people to assign).
+	var after *conversation.Conversation
 	for {
-		convs, err := db.UnroutedConversations(ctx, 1000)
+		convs, err := db.UnroutedConversations(ctx, after, 1000)
 		if err != nil {
 			return err
 		}
-		routed := 0
 		for _, c := range convs {
-			if l.tenants[c.TenantID] == nil {
-				continue
-			}
-			if l.route(ctx, l.tenants[c.TenantID], c, "", 0) {
-				routed++
+			if l.tenants[c.TenantID] != nil {
+				l.route(ctx, l.tenants[c.TenantID], c, "", 0)
 			}
 		}
-		if len(convs) < 1000 || routed == 0 {
+		if len(convs) < 1000 {
 			return nil
 		}
+		after = &convs[len(convs)-1]
 	}
 }
 

@@ -158,15 +158,21 @@ func (s *Store) ActiveWorkFor(ctx context.Context, tenantID, conversationID stri
 // that have no assignee and no active work, oldest first, with their tags:
 // what arrived while no node was leading routing, which the new leader must
 // route. A limit of 0 or less means MaxPageSize. It is not tenant-scoped.
-func (s *Store) UnroutedConversations(ctx context.Context, limit int) ([]conversation.Conversation, error) {
+func (s *Store) UnroutedConversations(ctx context.Context, after *conversation.Conversation, limit int) ([]conversation.Conversation, error) {
 	if limit <= 0 {
 		limit = MaxPageSize
 	}
+	var afterAt int64 = -1
+	afterID := ""
+	if after != nil {
+		afterAt, afterID = micros(after.CreatedAt), after.ID
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT `+conversationColumns+` FROM conversations c
 		WHERE c.status = 'open' AND c.assignee_id = ''
+		AND (c.created_at > $1 OR (c.created_at = $1 AND c.id > $2))
 		AND NOT EXISTS (SELECT 1 FROM routing_work w WHERE w.tenant_id = c.tenant_id AND w.conversation_id = c.id
 			AND w.state IN `+activeWorkStates+`)
-		ORDER BY c.created_at, c.id LIMIT $1`, limit)
+		ORDER BY c.created_at, c.id LIMIT $3`, afterAt, afterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("unrouted conversations: %w", err)
 	}

@@ -528,7 +528,7 @@ func testUnroutedConversations(t *testing.T, db *store.DB) {
 	// Work of another tenant with the same conversation id does not count.
 	must(t, "foreign work", db.InsertWork(ctx, newWork(b.ID, missed.ID, "waiting", t0)))
 
-	got, err := db.UnroutedConversations(ctx, 100)
+	got, err := db.UnroutedConversations(ctx, nil, 100)
 	must(t, "unrouted", err)
 	got = ofTenants(got, func(c conversation.Conversation) string { return c.TenantID }, a.ID, b.ID)
 	var gotIDs []string
@@ -543,9 +543,23 @@ func testUnroutedConversations(t *testing.T, db *store.DB) {
 	if tags := got[2].Tags; !slices.Equal(tags, []string{"vip"}) {
 		t.Fatalf("tags of the missed conversation: %v", tags)
 	}
-	one, err := db.UnroutedConversations(ctx, 1)
+	one, err := db.UnroutedConversations(ctx, nil, 1)
 	must(t, "unrouted limit 1", err)
 	if len(one) != 1 {
 		t.Fatalf("limit 1 gave %d conversations", len(one))
+	}
+	// Paging one at a time walks the same list.
+	var paged []string
+	for after := (*conversation.Conversation)(nil); ; {
+		page, err := db.UnroutedConversations(ctx, after, 1)
+		must(t, "unrouted page", err)
+		if len(page) == 0 {
+			break
+		}
+		paged = append(paged, page[0].ID)
+		after = &page[0]
+	}
+	if !slices.Equal(paged, gotIDs) {
+		t.Fatalf("paged %v, want %v", paged, gotIDs)
 	}
 }
