@@ -92,6 +92,7 @@ func startIngestNode(b *testing.B, dsn string) *ingestNode {
 	cfg := config.Defaults()
 	cfg.DataDir, cfg.DB, cfg.SMTPListen = b.TempDir(), dsn, ""
 	cfg.RatePerSecond, cfg.RateBurst = 1e9, 1<<30
+	cfg.WidgetCallRate, cfg.WidgetCallBurst = 1e9, 1<<30 // every simulated customer comes from 127.0.0.1
 	if err := cfg.Finish(); err != nil {
 		b.Fatal(err)
 	}

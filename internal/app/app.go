@@ -289,7 +289,7 @@ func (a *App) wakeSnoozed(ctx context.Context) {
 func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk clock.Clock) error {
 	cfg, log := a.cfg, a.log
 	wc, err := webchat.New(webchat.Deps{DB: a.DB, Inbox: a.Inbox, Bus: b, Key: secret, Clock: clk, Log: log},
-		webchat.Config{MaxUploadBytes: cfg.WidgetMaxUpload})
+		webchat.Config{MaxUploadBytes: cfg.WidgetMaxUpload, CallRate: cfg.WidgetCallRate, CallBurst: cfg.WidgetCallBurst})
 	if err != nil {
 		return fmt.Errorf("web chat: %w", err)
 	}

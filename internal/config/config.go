@@ -41,6 +41,8 @@ type Config struct {
 	IMAPInterval    time.Duration
 	TwilioAPIBase   string // the SMS provider's REST base URL
 	WidgetMaxUpload int64  // largest file a chat visitor may upload
+	WidgetCallRate  float64
+	WidgetCallBurst int
 
 	SecureCookies  bool
 	MaxBodyBytes   int64
@@ -81,6 +83,8 @@ func Flag(fs *flag.FlagSet) *Config {
 	duration(fs, &c.IMAPInterval, "imap-interval", time.Minute, "how often the IMAP mailbox is polled")
 	str(fs, &c.TwilioAPIBase, "twilio-api-base", "https://api.twilio.com", "base URL of the Twilio-compatible SMS REST API")
 	integer64(fs, &c.WidgetMaxUpload, "widget-max-upload", 10<<20, "largest file a web chat visitor may upload (a widget's own setting may lower it)")
+	float(fs, &c.WidgetCallRate, "widget-call-rate", 2, "calls per second one address may make to a chat widget's session, message, upload and offline endpoints")
+	integer(fs, &c.WidgetCallBurst, "widget-call-burst", 60, "calls one address may make to a chat widget at once before widget-call-rate applies")
 	boolean(fs, &c.SecureCookies, "secure-cookies", false, "mark session cookies Secure (set when served over HTTPS)")
 	integer64(fs, &c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest request body accepted")
 	float(fs, &c.RatePerSecond, "rate-limit", 50, "sustained API requests per second per user or API key")

@@ -8,9 +8,12 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -300,5 +303,36 @@ func TestSendReachesSockets(t *testing.T) {
 	// A message that does not exist is a permanent failure, not a retry.
 	if _, err := f.ch.Send(ctx, channel.Outbound{TenantID: f.tenant, MessageID: ids.New(), ConversationID: conv}); !errors.Is(err, channel.ErrPermanent) {
 		t.Fatalf("send of a missing message: %v", err)
+	}
+}
+
+// One address that posts faster than the widget allows gets 429 with a
+// Retry-After, and is served again once the limiter refills.
+func TestCallRateLimit(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite)
+	ch, err := webchat.New(webchat.Deps{DB: f.db, Inbox: f.svc, Bus: f.bus, Key: bytes.Repeat([]byte("k"), 32), Clock: f.clock},
+		webchat.Config{CallRate: 1, CallBurst: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	ch.Mount(mux)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	f.srv = srv
+	path := "/channels/webchat/" + f.widget.Address + "/session"
+	codes := []int{}
+	for range 5 {
+		codes = append(codes, f.call(t, "POST", path, map[string]any{}, nil).StatusCode)
+	}
+	if !slices.Equal(codes, []int{200, 200, 200, 429, 429}) {
+		t.Fatalf("statuses %v: want 3 sessions, then 429", codes)
+	}
+	if resp := f.call(t, "POST", path, map[string]any{}, nil); resp.Header.Get("Retry-After") == "" {
+		t.Fatal("429 without Retry-After")
+	}
+	f.clock.Advance(2 * time.Second)
+	if code := f.call(t, "POST", path, map[string]any{}, nil).StatusCode; code != 200 {
+		t.Fatalf("after the limiter refilled: %d", code)
 	}
 }

@@ -50,6 +50,7 @@ type fixture struct {
 	events chan event.Event
 	jobs   <-chan *river.Event
 	queue  inbox.Queue
+	bus    *bus.Bus
 }
 
 func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
@@ -70,7 +71,7 @@ func newFixtureOn(t *testing.T, db *store.DB, busOpts bus.Options) *fixture {
 	clk := clock.NewFake(time.Now())
 	core := inboxtest.Start(t, db, inboxtest.Options{Bus: busOpts, Clock: clk})
 	b, q := core.Bus, core.Queue
-	f := &fixture{db: db, clock: clk, jobs: core.Finished, events: make(chan event.Event, 256), svc: core.Inbox}
+	f := &fixture{db: db, clock: clk, jobs: core.Finished, events: make(chan event.Event, 256), svc: core.Inbox, bus: core.Bus}
 	f.ch, f.srv = startChannel(t, db, b, core.Channels, f.svc, clk, core.Log)
 	unsub, err := b.SubscribeEvents(func(ev event.Event) {
 		select {

@@ -40,9 +40,10 @@ func (c *Channel) Mount(mux *http.ServeMux) {
 	}
 }
 
-// widget finds the widget named in the path and applies its origin policy:
-// CORS headers for allowed origins, 403 for others. It answers the request
-// itself when it returns false.
+// widget finds the widget named in the path and applies its origin policy —
+// CORS headers for allowed origins, 403 for others — and, to POSTs, the limit
+// of calls per address (429 over it). It answers the request itself when it
+// returns false.
 func (c *Channel) widget(w http.ResponseWriter, r *http.Request) (Widget, bool) {
 	acc, err := c.db.ChannelAccountByAddress(r.Context(), Name, r.PathValue("key"))
 	if err != nil {
@@ -59,6 +60,11 @@ func (c *Channel) widget(w http.ResponseWriter, r *http.Request) (Widget, bool) 
 		h := w.Header()
 		h.Set("Access-Control-Allow-Origin", origin)
 		h.Add("Vary", "Origin")
+	}
+	if r.Method == http.MethodPost && !c.callers.allow(r, acc.Address, c.clock.Now()) {
+		w.Header().Set("Retry-After", "1")
+		writeProblem(w, r, problem(http.StatusTooManyRequests, "rate-limited", "too many requests from this address; try again in a moment"))
+		return wd, false
 	}
 	return wd, true
 }

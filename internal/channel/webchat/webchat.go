@@ -58,6 +58,11 @@ type Config struct {
 	TokenTTL time.Duration
 	// MaxFrameBytes bounds one WebSocket frame from a visitor (default 64 KiB).
 	MaxFrameBytes int64
+	// CallRate and CallBurst limit the calls one address may make to one
+	// widget's session, messages, uploads and offline endpoints (default 2 a
+	// second, bursts of 60); over it the answer is 429.
+	CallRate  float64
+	CallBurst int
 	// FrameRate and FrameBurst limit the frames one socket may send (default
 	// 10 a second, bursts of 30); frames over the limit get an error frame.
 	FrameRate  float64
@@ -78,6 +83,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxFrameBytes <= 0 {
 		c.MaxFrameBytes = 64 << 10
+	}
+	if c.CallRate <= 0 {
+		c.CallRate = 2
+	}
+	if c.CallBurst <= 0 {
+		c.CallBurst = 60
 	}
 	if c.FrameRate <= 0 {
 		c.FrameRate = 10
@@ -106,6 +117,7 @@ type Channel struct {
 	cfg      Config
 	hub      *hub
 	receipts *receipts
+	callers  *callers
 	started  chan struct{}
 	start    sync.Once
 }
@@ -133,6 +145,7 @@ func New(d Deps, c Config) (*Channel, error) {
 	ch := &Channel{db: d.DB, inbox: d.Inbox, bus: d.Bus, key: append([]byte(nil), d.Key...), clock: d.Clock,
 		log: d.Log.With("channel", Name), cfg: c.withDefaults(), hub: newHub(), started: make(chan struct{})}
 	ch.receipts = newReceipts(ch)
+	ch.callers = newCallers(ch.cfg.CallRate, ch.cfg.CallBurst)
 	return ch, nil
 }
 
