@@ -153,9 +153,17 @@ func (s *Service) SetPresence(ctx context.Context, tenantID, userID string, p te
 		if u, err = tx.User(ctx, tenantID, userID); err != nil {
 			return err
 		}
+		changed := u.Presence != p
 		u.Presence, u.UpdatedAt = p, s.clock.Now()
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
+		}
+		// The wall shows how long an agent has been in their state; setting
+		// the same presence again does not restart it.
+		if changed {
+			if err := tx.SetPresenceSince(ctx, tenantID, userID, u.UpdatedAt); err != nil {
+				return err
+			}
 		}
 		_, err = tx.Emit(ctx, tenantID, event.AgentPresenceChanged, map[string]any{"user_id": u.ID, "presence": p})
 		return err

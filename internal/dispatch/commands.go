@@ -21,11 +21,13 @@ const (
 
 // The commands.
 const (
-	cmdAccept  = "accept"
-	cmdDecline = "decline"
-	cmdWork    = "work"   // (re)read a work item from SQL: an escalation, a callback attempt
-	cmdReload  = "reload" // a tenant's configuration changed
-	cmdStats   = "stats"
+	cmdAccept   = "accept"
+	cmdDecline  = "decline"
+	cmdWork     = "work"   // (re)read a work item from SQL: an escalation, a callback attempt
+	cmdReload   = "reload" // a tenant's configuration changed
+	cmdStats    = "stats"
+	cmdTransfer = "transfer" // a conversation moves to another queue
+	cmdAgents   = "agents"   // the agents' live load and capacity
 )
 
 // command is one request to the leader.
@@ -37,14 +39,17 @@ type command struct {
 	ConversationID string           `json:"conversation_id,omitempty"`
 	Modality       routing.Modality `json:"modality,omitempty"`
 	WorkID         string           `json:"work_id,omitempty"`
+	QueueID        string           `json:"queue_id,omitempty"`
+	KeyID          string           `json:"key_id,omitempty"`
 }
 
 // reply is the leader's answer; Code names a sentinel error.
 type reply struct {
-	Code  string           `json:"code,omitempty"`
-	Field string           `json:"field,omitempty"`
-	Err   string           `json:"err,omitempty"`
-	Stats []QueueStatsView `json:"stats,omitempty"`
+	Code   string           `json:"code,omitempty"`
+	Field  string           `json:"field,omitempty"`
+	Err    string           `json:"err,omitempty"`
+	Stats  []QueueStatsView `json:"stats,omitempty"`
+	Agents []AgentLoad      `json:"agents,omitempty"`
 }
 
 const (
@@ -156,6 +161,10 @@ func (l *leader) command(ctx context.Context, m *nats.Msg) {
 		err = l.reload(ctx, c.TenantID)
 	case cmdStats:
 		r.Stats = l.stats(l.s.clock.Now(), l.tenant(c.TenantID))
+	case cmdTransfer:
+		err = l.transfer(ctx, c)
+	case cmdAgents:
+		r.Agents = l.agentLoads(l.tenant(c.TenantID))
 	default:
 		err = fmt.Errorf("unknown command %q", c.Kind)
 	}

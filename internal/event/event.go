@@ -37,6 +37,7 @@ const (
 	PersonaUpdated        = "persona.updated"
 	APIChannelMessage     = "api_channel.message" // an outbound message for the business system to deliver
 	Typing                = "conversation.typing" // ephemeral: never stored, seq 0
+	ConversationJoined    = "conversation.joined" // a supervisor joined a conversation to watch or help
 
 	// Routing: what the dispatcher decided about a conversation's work.
 	RoutingOffered        = "routing.offered"         // an agent is asked to take an item
@@ -58,7 +59,7 @@ var Types = []string{
 	WebhookEndpointChange, WebhookPing, ConversationCreated, ConversationUpdated, MessageCreated, MessageUpdated, PersonaMerged,
 	PersonaUpdated, APIChannelMessage,
 	RoutingOffered, RoutingAssigned, RoutingOfferExpired, RoutingOfferWithdrawn, RoutingOverflowed, RoutingExpired,
-	SLAWarning, SLABreached, SLAEscalated, CallbackUpdated,
+	SLAWarning, SLABreached, SLAEscalated, CallbackUpdated, ConversationJoined,
 }
 
 // Subject is the bus subject a tenant's events travel on.

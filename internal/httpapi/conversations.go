@@ -7,7 +7,6 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
-	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
 // inboxActor is the caller as the conversation service records it.
@@ -19,32 +18,6 @@ func (p *principal) inboxActor() inbox.Actor {
 		a.KeyID = p.Key.ID
 	}
 	return a
-}
-
-func (a *API) listConversations(w http.ResponseWriter, r *http.Request) {
-	page, limit, err := pageParams(r)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	q := r.URL.Query()
-	f := store.ConversationFilter{Status: conversation.Status(q.Get("status")), Channel: q.Get("channel"), Tag: q.Get("tag"),
-		AssigneeID: q.Get("assignee_id"), Team: q.Get("team"), PersonaID: q.Get("persona_id")}
-	if f.Status != "" && !f.Status.Valid() {
-		a.writeError(w, r, badParam("status", "must be open, pending, snoozed or resolved"))
-		return
-	}
-	if f.AssigneeID == "me" {
-		if p := caller(r); p.User != nil {
-			f.AssigneeID = p.User.ID
-		}
-	}
-	cs, err := a.Inbox.Conversations(r.Context(), caller(r).Tenant.ID, f, q.Get("q"), page)
-	if err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, paginate(cs, limit, func(c conversation.Conversation) string { return c.ID }))
 }
 
 func (a *API) getConversation(w http.ResponseWriter, r *http.Request) {

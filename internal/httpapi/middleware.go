@@ -96,12 +96,16 @@ func (a *API) observe(next http.Handler) http.Handler {
 // limitBody caps request bodies; decode turns the overflow into a 413.
 func (a *API) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > a.cfg.MaxBodyBytes {
+		limit := a.cfg.MaxBodyBytes
+		if r.Method == http.MethodPost && r.URL.Path == uploadPath {
+			limit = max(limit, a.uploadBodyLimit())
+		}
+		if r.ContentLength > limit {
 			writeProblem(w, r, problem(http.StatusRequestEntityTooLarge, "too-large",
-				fmt.Sprintf("the request body is larger than %d bytes", a.cfg.MaxBodyBytes)))
+				fmt.Sprintf("the request body is larger than %d bytes", limit)))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

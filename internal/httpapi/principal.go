@@ -52,19 +52,20 @@ const (
 	permReadAudit      perm = "audit:read"      // read the audit log
 	permConverse       perm = "conversations"   // reply, note, assign, change conversations
 	permManageRouting  perm = "routing:manage"  // configure queues, hours, SLAs, agents' routing profiles
+	permSupervise      perm = "supervise"       // join conversations, watch the wall and today's report, keep the tenant's canned responses and macros
 )
 
 // rolePerms says what each role may do.
 var rolePerms = map[tenant.Role][]perm{
-	tenant.RoleAdmin:      {permSelf, permRead, permManageUsers, permManageKeys, permManageWebhooks, permManageChannels, permReadAudit, permConverse, permManageRouting},
-	tenant.RoleSupervisor: {permSelf, permRead, permReadAudit, permConverse, permManageRouting},
+	tenant.RoleAdmin:      {permSelf, permRead, permManageUsers, permManageKeys, permManageWebhooks, permManageChannels, permReadAudit, permConverse, permManageRouting, permSupervise},
+	tenant.RoleSupervisor: {permSelf, permRead, permReadAudit, permConverse, permManageRouting, permSupervise},
 	tenant.RoleAgent:      {permSelf, permRead, permConverse},
 	tenant.RoleExpert:     {permSelf, permRead, permConverse},
 }
 
 // scopePerms says what each API-key scope allows.
 var scopePerms = map[tenant.Scope][]perm{
-	tenant.ScopeAdmin:          {permRead, permManageUsers, permManageKeys, permManageWebhooks, permManageChannels, permReadAudit, permConverse, permManageRouting},
+	tenant.ScopeAdmin:          {permRead, permManageUsers, permManageKeys, permManageWebhooks, permManageChannels, permReadAudit, permConverse, permManageRouting, permSupervise},
 	tenant.ScopeConversations:  {permRead, permConverse},
 	tenant.ScopeRead:           {permRead, permReadAudit},
 	tenant.ScopeWebhooksManage: {permManageWebhooks},

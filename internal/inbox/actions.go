@@ -223,6 +223,9 @@ func (s *Service) Note(ctx context.Context, a Actor, id, body string) (conversat
 		if err := tx.InsertMessage(ctx, m); err != nil {
 			return err
 		}
+		if err := tx.AddMentions(ctx, a.TenantID, c.ID, m.ID, mentions, now); err != nil {
+			return err
+		}
 		_, err = tx.Emit(ctx, a.TenantID, event.MessageCreated, messageEvent{Message: m, Conversation: c})
 		return err
 	})

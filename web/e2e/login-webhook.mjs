@@ -193,6 +193,7 @@ async function main() {
   });
 
   await step('open Admin → Webhooks', async () => {
+    await page.getByTestId('nav-admin').click();
     await page.getByRole('navigation').getByRole('link', { name: 'Webhooks' }).click();
     await expectPath('/admin/webhooks');
     await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
@@ -268,6 +269,7 @@ async function main() {
   });
 
   await step('open Admin → API keys and create a key', async () => {
+    await page.getByTestId('nav-admin').click();
     await page.getByRole('navigation').getByRole('link', { name: 'API keys' }).click();
     await expectPath('/admin/api-keys');
     await page.getByRole('heading', { name: 'API keys', level: 1 }).waitFor();

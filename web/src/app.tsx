@@ -3,6 +3,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, errorMessage, setUnauthorizedHandler } from './api';
 import { TopBar } from './components/TopBar';
+import { Offers } from './desktop/Offers';
+import { ShortcutHelp } from './desktop/ShortcutHelp';
+import { applyTheme, storedTheme } from './desktop/theme';
 import { t } from './i18n';
 import { ApiKeysPage } from './pages/ApiKeys';
 import { DesktopPage } from './pages/Desktop';
@@ -15,7 +18,13 @@ import { RealtimeClient } from './realtime';
 import { supervisorRoute } from './routes/supervisor';
 import { currentPath, match, navigate, useLocation } from './router';
 import { isAdmin, rememberTenant, SessionContext, type SessionContextValue } from './session';
-import { PRESENCES, type Presence, type RealtimeEvent, type Session, type User } from './types';
+import type { Presence, RealtimeEvent, Session, User } from './types';
+
+// Set the remembered colour theme before the first paint.
+applyTheme(storedTheme());
+
+/** PRESENCE_NAME is the shape of every presence, built-in or the workspace's own. */
+const PRESENCE_NAME = /^[a-z][a-z0-9_-]{0,29}$/;
 
 type AuthState =
   | { kind: 'loading' }
@@ -128,7 +137,7 @@ function SignedIn({ session, path, onUser, onSignedOut }: SignedInProps) {
         if (ev.type !== 'agent.presence_changed') return;
         const data = ev.data as { user_id?: string; presence?: Presence } | undefined;
         const presence = data?.presence;
-        if (!presence || !PRESENCES.includes(presence)) return;
+        if (!presence || !PRESENCE_NAME.test(presence)) return;
         // Another tab (or a supervisor) changed this user's presence.
         onUser((u) => (u.id === data.user_id && u.presence !== presence ? { ...u, presence } : u));
       }),
@@ -155,16 +164,25 @@ function SignedIn({ session, path, onUser, onSignedOut }: SignedInProps) {
       </a>
       <div class="shell">
         <TopBar />
-        <main id="main" class="main" tabIndex={-1}>
+        <main id="main" class={isDesktop(path) ? 'main main-desk' : 'main'} tabIndex={-1}>
           <Route path={path} user={session.user} />
         </main>
       </div>
+      <Offers />
+      <ShortcutHelp />
     </SessionContext.Provider>
   );
 }
 
+/** isDesktop tells whether path shows the desktop, which uses the full width. */
+function isDesktop(path: string): boolean {
+  return path === '/desktop' || path === '/' || path === '/login' || path.startsWith('/desktop/');
+}
+
 function Route({ path, user }: { path: string; user: User }) {
   if (path === '/desktop' || path === '/' || path === '/login') return <DesktopPage />;
+  const open = match('/desktop/c/:id', path);
+  if (open) return <DesktopPage conversationId={open.id!} />;
   const page = supervisorRoute(path, user);
   if (page) return page;
   const admin = path.startsWith('/admin/');

@@ -37,6 +37,8 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Search", testSearch},
 		{"SMSOptOuts", testSMSOptOuts},
 		{"Routing", testRouting},
+		{"InboxList", testInboxList},
+		{"DeskContent", testDeskContent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })

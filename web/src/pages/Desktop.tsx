@@ -1,39 +1,83 @@
-import { PageHeading } from '../components/PageHeading';
+// DesktopPage is the agent's workspace: the inbox on the left, the open
+// conversation in the middle, the customer on the right. Below 900 px wide the
+// three panes become one, with a way back to the inbox.
+//
+// Test ids (stable; the e2e tests use them):
+//   desktop (data-pane inbox|conversation|customer), inbox, inbox-search, inbox-view-<mine|unassigned|mentions|all|queue-<id>>,
+//   inbox-count-<view>, inbox-filters-toggle, inbox-filters, filter-status, filter-channel, filter-priority,
+//   filter-sla, filter-tag, filter-clear, inbox-sort, inbox-shown, inbox-list, inbox-row (data-conversation-id,
+//   data-status), inbox-row-name, inbox-row-unread, inbox-row-take, inbox-row-resolve, inbox-row-reopen,
+//   inbox-notice (a rolled-back change), inbox-error, inbox-empty, desk-conversation, desk-customer,
+//   desk-no-selection, customer-context-empty; below 900 px: desk-back, desk-show-conversation, desk-show-customer.
+// From the shell: offers, offer (data-offer-id), offer-customer, offer-queue, offer-reason, offer-countdown,
+//   offer-accept, offer-decline, offer-mute, offer-error, shortcut-help, shortcut-help-close, presence-select,
+//   presence-capacity-toggle, presence-capacity, capacity-<modality>, presence-wrapup, theme-toggle, nav-*.
+import { useState } from 'preact/hooks';
+import { CustomerPanel } from '../conversation/CustomerPanel';
+import { ConversationView } from '../conversation/ConversationView';
+import { InboxPanel } from '../desktop/InboxPanel';
 import { usePageTitle } from '../hooks';
 import { t } from '../i18n';
+import { navigate } from '../router';
+import '../styles/desktop.css';
 
-/**
- * DesktopPage is the agent's workspace. For now it is the frame only: the inbox
- * on the left and the customer's context beside it, both empty.
- */
-export function DesktopPage() {
+/** DesktopPage shows the inbox and, when conversationId is set, that conversation. */
+export function DesktopPage({ conversationId = '' }: { conversationId?: string }) {
   usePageTitle('desktop.title');
+  // On a narrow screen one pane shows at a time; this picks between the two of an open conversation.
+  const [side, setSide] = useState<'conversation' | 'customer'>('conversation');
+  const close = () => navigate('/desktop');
+  const pane = conversationId ? side : 'inbox';
   return (
-    <div class="desktop">
-      <PageHeading>
-        <span class="visually-hidden">{t('desktop.title')}</span>
-      </PageHeading>
-      <section class="panel inbox" aria-labelledby="inbox-title" data-testid="inbox">
-        <h2 id="inbox-title">{t('desktop.inbox')}</h2>
-        <div class="empty-state">
-          <svg aria-hidden="true" viewBox="0 0 24 24" width="40" height="40" class="empty-icon">
-            <path
-              fill="none"
-              stroke="currentColor"
-              stroke-width="1.5"
-              stroke-linejoin="round"
-              d="M3 13l2.5-8h13L21 13v6H3v-6zm0 0h5l1 2h6l1-2h5"
-            />
-          </svg>
-          <p class="empty-title" data-testid="inbox-empty">
-            {t('desktop.inboxEmpty')}
-          </p>
-          <p class="muted">{t('desktop.inboxEmptyHint')}</p>
-        </div>
+    <div class="desk" data-testid="desktop" data-pane={pane}>
+      <h1 class="visually-hidden">{t('desktop.title')}</h1>
+      <InboxPanel openId={conversationId} />
+      {conversationId && (
+        <nav class="desk-panebar" aria-label={t('desk.panes')}>
+          <button type="button" class="button button-small button-quiet" data-testid="desk-back" onClick={close}>
+            <span aria-hidden="true">← </span>
+            {t('desk.back')}
+          </button>
+          <span class="desk-panebar-switch">
+            <button
+              type="button"
+              class="button button-small"
+              aria-pressed={side === 'conversation'}
+              data-testid="desk-show-conversation"
+              onClick={() => setSide('conversation')}
+            >
+              {t('desk.conversation')}
+            </button>
+            <button
+              type="button"
+              class="button button-small"
+              aria-pressed={side === 'customer'}
+              data-testid="desk-show-customer"
+              onClick={() => setSide('customer')}
+            >
+              {t('desk.customer')}
+            </button>
+          </span>
+        </nav>
+      )}
+      <section class="desk-conversation" aria-label={t('desk.conversation')} data-testid="desk-conversation">
+        {conversationId ? (
+          <ConversationView key={conversationId} id={conversationId} onClose={close} />
+        ) : (
+          <div class="empty-state" data-testid="desk-no-selection">
+            <p class="empty-title">{t('desk.noSelection')}</p>
+            <p class="muted">{t('desk.noSelectionHint')}</p>
+          </div>
+        )}
       </section>
-      <aside class="panel context" aria-labelledby="context-title" data-testid="customer-context">
-        <h2 id="context-title">{t('desktop.context')}</h2>
-        <p class="muted">{t('desktop.contextEmpty')}</p>
+      <aside class="desk-customer" aria-label={t('desktop.context')} data-testid="desk-customer">
+        {conversationId ? (
+          <CustomerPanel key={conversationId} conversationId={conversationId} />
+        ) : (
+          <p class="muted" data-testid="customer-context-empty">
+            {t('desktop.contextEmpty')}
+          </p>
+        )}
       </aside>
     </div>
   );

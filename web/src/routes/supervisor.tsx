@@ -1,9 +1,75 @@
 // The supervisor's and admin's pages beyond webhooks and API keys: the wall and
 // the routing, channel and content settings. App's router asks here first.
-import type { JSX } from 'preact';
+// Each page is its own chunk, loaded when first opened, so that an agent's
+// desktop never downloads the wall or the admin forms.
+import type { ComponentType, JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { errorMessage } from '../api';
+import { Notice } from '../components/Notice';
+import { t } from '../i18n';
+import { ProblemPage } from '../pages/Problem';
 import type { User } from '../types';
 
+type Loader = () => Promise<ComponentType>;
+
+/** Who may open a page: admins only, or admins and supervisors. */
+type Audience = 'admin' | 'staff';
+
+interface PageDef {
+  audience: Audience;
+  load: Loader;
+}
+
+const PAGES: Record<string, PageDef> = {
+  '/wall': { audience: 'staff', load: () => import('../supervisor/Wall').then((m) => m.WallPage) },
+  '/admin/channels': { audience: 'admin', load: () => import('../supervisor/Channels').then((m) => m.ChannelsPage) },
+  '/admin/queues': { audience: 'staff', load: () => import('../supervisor/Queues').then((m) => m.QueuesPage) },
+  '/admin/agents': { audience: 'staff', load: () => import('../supervisor/Agents').then((m) => m.AgentsPage) },
+  '/admin/sla': { audience: 'staff', load: () => import('../supervisor/Sla').then((m) => m.SlaPage) },
+  '/admin/hours': { audience: 'staff', load: () => import('../supervisor/Hours').then((m) => m.HoursPage) },
+  '/admin/canned': { audience: 'staff', load: () => import('../supervisor/Canned').then((m) => m.CannedPage) },
+};
+
+/** isStaff tells whether the user may see the wall and manage routing and content. */
+export function isStaff(user: User): boolean {
+  return user.role === 'admin' || user.role === 'supervisor';
+}
+
+function allowed(audience: Audience, user: User): boolean {
+  return audience === 'admin' ? user.role === 'admin' : isStaff(user);
+}
+
 /** supervisorRoute returns the page for path, or null when path is not one of these. */
-export function supervisorRoute(_path: string, _user: User): JSX.Element | null {
-  return null;
+export function supervisorRoute(path: string, user: User): JSX.Element | null {
+  const def = PAGES[path];
+  if (!def) return null;
+  if (!allowed(def.audience, user)) return <ProblemPage message="error.forbidden" />;
+  return <Lazy key={path} load={def.load} />;
+}
+
+const loaded = new Map<Loader, ComponentType>();
+
+function Lazy({ load }: { load: Loader }) {
+  const [Page, setPage] = useState<ComponentType | undefined>(() => loaded.get(load));
+  const [error, setError] = useState('');
+  useEffect(() => {
+    if (Page) return;
+    let live = true;
+    load().then(
+      (c) => {
+        loaded.set(load, c);
+        if (live) setPage(() => c);
+      },
+      (err) => live && setError(errorMessage(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [load, Page]);
+  if (Page) return <Page />;
+  return (
+    <div class="page" aria-busy={!error}>
+      {error ? <Notice kind="error">{error}</Notice> : <p class="muted" role="status">{t('app.loading')}</p>}
+    </div>
+  );
 }

@@ -1,0 +1,70 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// uploadPath is where agents upload files; its body limit is the inbox's
+// attachment limit, not the API's.
+const uploadPath = "/api/v1/attachments"
+
+// multipartOverhead allows for a form's boundaries and headers around the file.
+const multipartOverhead = 64 << 10
+
+func (a *API) uploadBodyLimit() int64 { return a.Inbox.MaxAttachmentBytes() + multipartOverhead }
+
+// uploadAttachment stores one file from a multipart form, for a reply to carry.
+func (a *API) uploadAttachment(w http.ResponseWriter, r *http.Request) {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		a.writeError(w, r, problem(http.StatusUnsupportedMediaType, "unsupported-media-type", "send the file as multipart/form-data in a part named file"))
+		return
+	}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		a.writeError(w, r, badParam("file", "the multipart body cannot be read"))
+		return
+	}
+	limit := a.Inbox.MaxAttachmentBytes()
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			a.writeError(w, r, badParam("file", "is missing: send one part named file"))
+			return
+		}
+		if err != nil {
+			a.writeError(w, r, uploadReadError(err))
+			return
+		}
+		if part.FormName() != "file" {
+			continue
+		}
+		data, err := io.ReadAll(io.LimitReader(part, limit+1))
+		if err != nil {
+			a.writeError(w, r, uploadReadError(err))
+			return
+		}
+		if int64(len(data)) > limit {
+			a.writeError(w, r, problem(http.StatusRequestEntityTooLarge, "too-large", fmt.Sprintf("the file is larger than %d bytes", limit)))
+			return
+		}
+		att, err := a.Inbox.Upload(r.Context(), caller(r).inboxActor(), part.FileName(), data)
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, att)
+		return
+	}
+}
+
+func uploadReadError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return problem(http.StatusRequestEntityTooLarge, "too-large", fmt.Sprintf("the request body is larger than %d bytes", tooBig.Limit))
+	}
+	return badParam("file", "the multipart body cannot be read")
+}

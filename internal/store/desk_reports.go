@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// ConversationStart is when and where a conversation began.
+type ConversationStart struct {
+	Channel   string
+	CreatedAt time.Time
+}
+
+// ConversationStarts lists the tenant's conversations created from since on.
+func (s *Store) ConversationStarts(ctx context.Context, tenantID string, since time.Time) ([]ConversationStart, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT channel, created_at FROM conversations WHERE tenant_id = $1 AND created_at >= $2`,
+		tenantID, micros(since))
+	if err != nil {
+		return nil, fmt.Errorf("conversation starts: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (ConversationStart, error) {
+		var c ConversationStart
+		var at int64
+		err := r.Scan(&c.Channel, &at)
+		c.CreatedAt = fromMicros(at)
+		return c, err
+	})
+}
+
+// QueueDay is one queue's figures since a moment (the start of today).
+type QueueDay struct {
+	QueueID  string `json:"queue_id"`
+	Name     string `json:"name"`
+	Offered  int    `json:"offered"`  // offers made
+	Answered int    `json:"answered"` // assignments: accepted offers, auto-assignments, taken by hand
+	// Abandoned is work that ended unanswered: expired, or withdrawn (resolved,
+	// transferred away) before any agent replied in the conversation.
+	Abandoned int `json:"abandoned"`
+	// SLAMet and SLABreached count the SLA clocks of the queue's conversations
+	// that finished since, in time or late.
+	SLAMet      int `json:"-"`
+	SLABreached int `json:"-"`
+	WaitingNow  int `json:"waiting_now"`
+}
+
+// QueueDays reports every queue of the tenant from since on, by name.
+func (s *Store) QueueDays(ctx context.Context, tenantID string, since time.Time) ([]QueueDay, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT q.id, q.name,
+		(SELECT COUNT(*) FROM routing_decisions d WHERE d.tenant_id = q.tenant_id AND d.queue_id = q.id AND d.at >= $2 AND d.kind = 'offer'),
+		(SELECT COUNT(*) FROM routing_decisions d WHERE d.tenant_id = q.tenant_id AND d.queue_id = q.id AND d.at >= $2 AND d.kind IN ('assign', 'manual')),
+		(SELECT COUNT(*) FROM routing_work w WHERE w.tenant_id = q.tenant_id AND w.queue_id = q.id AND w.updated_at >= $2 AND w.kind = 'conversation'
+			AND (w.state = 'expired' OR (w.state = 'withdrawn' AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = w.tenant_id
+				AND m.conversation_id = w.conversation_id AND m.direction = 'out' AND m.author_type = 'user')))),
+		(SELECT COUNT(*) FROM sla_clocks k WHERE k.tenant_id = q.tenant_id AND k.done_at >= $2 AND k.state IN ('met', 'breached') AND k.breached = FALSE
+			AND EXISTS (SELECT 1 FROM routing_work w WHERE w.tenant_id = k.tenant_id AND w.conversation_id = k.conversation_id AND w.queue_id = q.id)),
+		(SELECT COUNT(*) FROM sla_clocks k WHERE k.tenant_id = q.tenant_id AND k.done_at >= $2 AND k.state IN ('met', 'breached') AND k.breached = TRUE
+			AND EXISTS (SELECT 1 FROM routing_work w WHERE w.tenant_id = k.tenant_id AND w.conversation_id = k.conversation_id AND w.queue_id = q.id)),
+		(SELECT COUNT(*) FROM routing_work w WHERE w.tenant_id = q.tenant_id AND w.queue_id = q.id AND w.state = 'waiting')
+		FROM routing_queues q WHERE q.tenant_id = $1 ORDER BY q.name`, tenantID, micros(since))
+	if err != nil {
+		return nil, fmt.Errorf("queue days: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (QueueDay, error) {
+		var d QueueDay
+		return d, r.Scan(&d.QueueID, &d.Name, &d.Offered, &d.Answered, &d.Abandoned, &d.SLAMet, &d.SLABreached, &d.WaitingNow)
+	})
+}

@@ -1,0 +1,66 @@
+// The agent's own load: open conversations assigned to them, kept current from
+// the realtime feed, and the wrap-up that starts when one of them is finished.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { desktopApi, type InboxConversation, type RoutingProfile } from '../api/desktop';
+import type { RealtimeClient } from '../realtime';
+import { loadByModality } from './inbox';
+import { conversationOf } from './useInbox';
+
+/** MyLoad is what the presence widget shows. */
+export interface MyLoad {
+  profile: RoutingProfile | null;
+  load: Record<string, number>;
+  /** wrapUpUntil is when the current wrap-up ends (ms since the epoch), or 0. */
+  wrapUpUntil: number;
+}
+
+/** useMyLoad follows the signed-in agent's capacity in use. */
+export function useMyLoad(realtime: RealtimeClient, userId: string): MyLoad {
+  const [profile, setProfile] = useState<RoutingProfile | null>(null);
+  const [mine, setMine] = useState<Map<string, InboxConversation>>(new Map());
+  const [wrapUpUntil, setWrapUpUntil] = useState(0);
+  const wrapUp = useRef(0);
+  const mineRef = useRef(mine);
+  mineRef.current = mine;
+  wrapUp.current = profile?.wrap_up_seconds ?? 0;
+
+  useEffect(() => {
+    desktopApi.myRouting().then(setProfile, () => setProfile(null));
+    let prev = '';
+    return realtime.watchState((s) => {
+      if (s === 'connected' && prev !== 'connected') {
+        desktopApi.conversations({ assignee_id: 'me', status: 'open' }, undefined, 199).then(
+          (p) => {
+            const m = new Map((p.items ?? []).map((c) => [c.id, c]));
+            mineRef.current = m;
+            setMine(m);
+          },
+          () => undefined,
+        );
+      }
+      prev = s;
+    });
+  }, [realtime]);
+
+  useEffect(
+    () =>
+      realtime.subscribe((ev) => {
+        const c = conversationOf(ev);
+        if (!c) return;
+        const m = mineRef.current;
+        const held = m.has(c.id);
+        const isMine = c.assignee_id === userId && c.status === 'open';
+        if (!held && !isMine) return;
+        const next = new Map(m);
+        if (isMine) next.set(c.id, c);
+        else next.delete(c.id);
+        mineRef.current = next;
+        setMine(next);
+        // Finishing an item starts the wrap-up routing gives before new work.
+        if (held && !isMine && wrapUp.current > 0) setWrapUpUntil(Date.now() + wrapUp.current * 1000);
+      }),
+    [realtime, userId],
+  );
+
+  return { profile, load: loadByModality(mine.values(), userId), wrapUpUntil };
+}
