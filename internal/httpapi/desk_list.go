@@ -41,8 +41,8 @@ func inboxFilter(r *http.Request) (store.InboxFilter, error) {
 	f := store.InboxFilter{ConversationFilter: store.ConversationFilter{Status: conversation.Status(q.Get("status")), Channel: q.Get("channel"),
 		Tag: q.Get("tag"), AssigneeID: q.Get("assignee_id"), Team: q.Get("team"), PersonaID: q.Get("persona_id")},
 		SLA: q.Get("sla"), QueueID: q.Get("queue_id"), Sort: store.InboxSort(q.Get("sort"))}
-	if f.Status != "" && !f.Status.Valid() {
-		return f, badParam("status", "must be open, pending, snoozed or resolved")
+	if f.Status != "" && f.Status != store.StatusActive && !f.Status.Valid() {
+		return f, badParam("status", "must be open, pending, snoozed, resolved, or active (open or pending)")
 	}
 	if f.AssigneeID == "me" && p.User != nil {
 		f.AssigneeID = p.User.ID

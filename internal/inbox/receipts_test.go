@@ -200,3 +200,28 @@ func TestRecordSystemItem(t *testing.T) {
 type nopPublisher struct{}
 
 func (nopPublisher) PublishEvent(context.Context, event.Event) error { return nil }
+
+// The "active" filter keeps an answered conversation (pending on the customer)
+// in its agent's view, beside the open ones.
+func TestActiveFilter(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			ctx := context.Background()
+			actor := inbox.Actor{TenantID: f.tenant}
+			a := f.ingest(t, inbox.Inbound{Channel: "sms", From: phone("+442079460958"), Body: "one"})
+			b := f.ingest(t, inbox.Inbound{Channel: "sms", From: phone("+442079460959"), Body: "two"})
+			c := f.ingest(t, inbox.Inbound{Channel: "sms", From: phone("+442079460950"), Body: "three"})
+			if _, err := f.svc.SetStatus(ctx, actor, b.Conversation.ID, conversation.StatusPending); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.svc.SetStatus(ctx, actor, c.Conversation.ID, conversation.StatusResolved); err != nil {
+				t.Fatal(err)
+			}
+			got, err := f.svc.Conversations(ctx, f.tenant, store.ConversationFilter{Status: store.StatusActive}, "", store.Page{})
+			if err != nil || len(got) != 2 || got[0].ID != b.Conversation.ID || got[1].ID != a.Conversation.ID {
+				t.Fatalf("active: %d conversations, %v; want the pending and the open one", len(got), err)
+			}
+		})
+	}
+}

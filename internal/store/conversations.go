@@ -99,6 +99,10 @@ func (s *Store) LatestUnresolvedConversation(ctx context.Context, tenantID, pers
 	return c, err
 }
 
+// StatusActive filters for conversations someone is working on: open, or
+// answered and waiting on the customer (pending).
+const StatusActive conversation.Status = "active"
+
 // ConversationFilter narrows a listing; empty fields do not filter.
 type ConversationFilter struct {
 	Status     conversation.Status
@@ -119,7 +123,9 @@ func (s *Store) Conversations(ctx context.Context, tenantID string, f Conversati
 		args = append(args, v)
 		q += fmt.Sprintf(" AND "+cond, len(args))
 	}
-	if f.Status != "" {
+	if f.Status == StatusActive {
+		q += " AND status IN ('open', 'pending')"
+	} else if f.Status != "" {
 		add("status = $%d", string(f.Status))
 	}
 	if f.Channel != "" {

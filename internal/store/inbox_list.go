@@ -126,7 +126,9 @@ func (s *Store) InboxConversations(ctx context.Context, tenantID string, f Inbox
 		args = append(args, v)
 		inner += fmt.Sprintf(" AND "+cond, len(args))
 	}
-	if f.Status != "" {
+	if f.Status == StatusActive {
+		inner += " AND c.status IN ('open', 'pending')"
+	} else if f.Status != "" {
 		add("c.status = $%d", string(f.Status))
 	}
 	if f.Channel != "" {
@@ -249,20 +251,22 @@ type QueueCount struct {
 	Unread  int    `json:"unread"`
 }
 
-// InboxCounts counts the tenant's open conversations as the inbox's views see
-// them for one user.
+// InboxCounts counts the tenant's conversations as the inbox's views see them
+// for one user: all, mine and mentions count active ones (open, or pending on
+// the customer — an answered conversation stays in its agent's view); the
+// unassigned view and the queues count open ones.
 func (s *Store) InboxCounts(ctx context.Context, tenantID, userID string) (InboxCounts, error) {
 	var c InboxCounts
 	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*),
 		COALESCE(SUM(CASE WHEN assignee_id = $2 AND assignee_id <> '' THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN assignee_id = '' THEN 1 ELSE 0 END), 0)
-		FROM conversations WHERE tenant_id = $1 AND status = 'open'`, tenantID, userID).Scan(&c.All, &c.Mine, &c.Unassigned)
+		COALESCE(SUM(CASE WHEN assignee_id = '' AND status = 'open' THEN 1 ELSE 0 END), 0)
+		FROM conversations WHERE tenant_id = $1 AND status IN ('open', 'pending')`, tenantID, userID).Scan(&c.All, &c.Mine, &c.Unassigned)
 	if err != nil {
 		return c, fmt.Errorf("inbox counts: %w", err)
 	}
 	err = s.r.QueryRowContext(ctx, `SELECT COUNT(DISTINCT n.conversation_id) FROM conversation_mentions n
 		JOIN conversations c ON c.tenant_id = n.tenant_id AND c.id = n.conversation_id
-		WHERE n.tenant_id = $1 AND n.user_id = $2 AND c.status = 'open'`, tenantID, userID).Scan(&c.Mentions)
+		WHERE n.tenant_id = $1 AND n.user_id = $2 AND c.status IN ('open', 'pending')`, tenantID, userID).Scan(&c.Mentions)
 	if err != nil {
 		return c, fmt.Errorf("inbox counts: %w", err)
 	}

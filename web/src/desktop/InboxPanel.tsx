@@ -134,7 +134,7 @@ export function InboxPanel({ openId }: Props) {
     setCursor(-1);
   };
   const setFilter = <K extends keyof Filters>(k: K, v: Filters[K]) => setFilters((f) => ({ ...f, [k]: v }));
-  const filtered = filters.channel || filters.tag || filters.priority || filters.sla || filters.status !== 'open';
+  const filtered = filters.channel || filters.tag || filters.priority || filters.sla || filters.status !== 'active';
 
   return (
     <section
@@ -218,7 +218,7 @@ export function InboxPanel({ openId }: Props) {
             label={t('inbox.filter.status')}
             value={filters.status}
             testId="filter-status"
-            options={['open', 'pending', 'snoozed', 'resolved'].map((s) => [s, tMaybe(`inbox.status.${s}`, s)])}
+            options={['active', 'open', 'pending', 'snoozed', 'resolved'].map((s) => [s, tMaybe(`inbox.status.${s}`, s)])}
             onChange={(v) => setFilter('status', v)}
           />
           <FilterSelect

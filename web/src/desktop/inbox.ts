@@ -17,7 +17,7 @@ export interface Filters {
 }
 
 /** DEFAULT_FILTERS shows the open conversations, newest first. */
-export const DEFAULT_FILTERS: Filters = { status: 'open', channel: '', tag: '', priority: '', sla: '', sort: 'newest', q: '' };
+export const DEFAULT_FILTERS: Filters = { status: 'active', channel: '', tag: '', priority: '', sla: '', sort: 'newest', q: '' };
 
 /** queueOf returns the queue id of a queue view, or '' for the others. */
 export function queueOf(view: ViewId): string {
@@ -44,7 +44,7 @@ export function listParams(view: ViewId, f: Filters): ListParams {
  * new one is not added: the next load shows it.
  */
 export function matches(c: InboxConversation, view: ViewId, f: Filters, userId: string): boolean | undefined {
-  if (f.status && c.status !== f.status) return false;
+  if (f.status === 'active' ? c.status !== 'open' && c.status !== 'pending' : f.status && c.status !== f.status) return false;
   if (f.channel && c.channel !== f.channel && !c.modalities?.includes(f.channel)) return false;
   if (f.tag && !c.tags?.includes(f.tag)) return false;
   if (f.priority && String(c.priority) !== f.priority) return false;

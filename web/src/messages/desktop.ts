@@ -32,6 +32,7 @@ export const desktop = {
   'inbox.filter.sla': 'SLA',
   'inbox.filter.sort': 'Sort',
   'inbox.any': 'Any',
+  'inbox.status.active': 'Open or pending',
   'inbox.status.open': 'Open',
   'inbox.status.pending': 'Pending',
   'inbox.status.snoozed': 'Snoozed',
