@@ -110,6 +110,11 @@ export function ConversationView(props: { id: string; onClose?: () => void }) {
           const c = data['conversation'] as Conversation | undefined;
           if (c?.id === id) setConversation(c);
           if (m.direction === 'in') setTyping(null);
+          if (ev.type === 'message.created' && m.kind === 'message') {
+            // A reply meets a response target, a customer message starts one; the
+            // routing node records it a moment after this event, so look then.
+            window.setTimeout(() => conversationApi.sla(id).then((s) => setClocks(s.items ?? []), () => undefined), 1000);
+          }
           return;
         }
         case 'conversation.updated':
