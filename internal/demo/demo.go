@@ -77,7 +77,36 @@ func Seed(ctx context.Context, db *store.DB, acc *accounts.Service, conversation
 	if err := seedChannels(ctx, conversations, t.ID); err != nil {
 		return false, err
 	}
+	if err := seedContent(ctx, conversations, t.ID); err != nil {
+		return false, err
+	}
 	return true, nil
+}
+
+// seedContent gives the demo's agents canned responses (type "/" in the
+// composer) and a macro.
+func seedContent(ctx context.Context, conversations *inbox.Service, tenantID string) error {
+	k := inbox.Keeper{Actor: inbox.Actor{TenantID: tenantID}, TenantWide: true}
+	for _, c := range []inbox.CannedInput{
+		{Shortcut: "hello", Title: "Greeting", Body: "Hi {{customer.first_name}}, this is {{agent.first_name}} from {{tenant.name}}. How can I help?"},
+		{Shortcut: "card-blocked", Title: "Card blocked abroad", Body: "Hi {{customer.first_name}}, I have unblocked your card for use abroad; please try the payment again in a few minutes."},
+		{Shortcut: "bye", Title: "Closing", Body: "Thank you for contacting {{tenant.name}}, {{customer.first_name}}. Have a good day!"},
+	} {
+		c.Scope = inbox.ScopeTenant
+		if _, err := conversations.CreateCannedResponse(ctx, k, c); err != nil {
+			return fmt.Errorf("demo canned response: %w", err)
+		}
+	}
+	_, err := conversations.CreateMacro(ctx, k, inbox.MacroInput{Name: "Card unblocked: tell and resolve", Scope: inbox.ScopeTenant,
+		Actions: []store.MacroAction{
+			{Type: "reply", Value: "Your card works abroad again. Anything else I can do?"},
+			{Type: "tags_add", Value: "cards"},
+			{Type: "status", Value: "resolved"},
+		}})
+	if err != nil {
+		return fmt.Errorf("demo macro: %w", err)
+	}
+	return nil
 }
 
 // seedRouting gives the demo two queues — Support, where every contact lands,
