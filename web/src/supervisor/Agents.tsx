@@ -21,7 +21,7 @@ import { useIdempotencyKey } from '../hooks';
 import { t, tMaybe } from '../i18n';
 import type { User } from '../types';
 import { AdminPage } from './AdminNav';
-import { Field, fieldError, useFocusOnOpen, num, Problem, useDelete, useLoaded, useReturnFocus } from './form';
+import { Field, fieldError, useFocusOnOpen, num, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from './form';
 
 /** AgentsPage is /admin/agents. */
 export function AgentsPage() {
@@ -382,23 +382,15 @@ function PresenceStates() {
                 <td>{s.routable ? t('common.yes') : t('common.no')}</td>
                 <td class="cell-actions">
                   {!s.built_in && (
-                    <button
-                      type="button"
-                      class="button button-small button-danger-quiet"
-                      disabled={del.busy === s.name}
-                      aria-label={`${t('common.delete')}: ${s.name}`}
-                      data-testid="presence-state-delete"
-                      onClick={() =>
-                        void del.run(
-                          s.name,
-                          t('admin.presence.deleteConfirm', { name: s.name }),
-                          () => supervisorApi.deletePresenceState(s.name),
-                          () => states.setItems((items) => items.filter((x) => x.name !== s.name)),
-                        )
-                      }
-                    >
-                      {t('common.delete')}
-                    </button>
+                    <DeleteButton
+                      del={del}
+                      id={s.name}
+                      name={s.name}
+                      testId="presence-state-delete"
+                      question={t('admin.presence.deleteConfirm', { name: s.name })}
+                      remove={() => supervisorApi.deletePresenceState(s.name)}
+                      after={() => states.setItems((items) => items.filter((x) => x.name !== s.name))}
+                    />
                   )}
                 </td>
               </tr>

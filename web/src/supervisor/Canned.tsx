@@ -24,7 +24,7 @@ import { useIdempotencyKey } from '../hooks';
 import { t, tMaybe } from '../i18n';
 import type { User } from '../types';
 import { AdminPage } from './AdminNav';
-import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus } from './form';
+import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from './form';
 
 const VARIABLES = ['customer.name', 'customer.first_name', 'agent.name', 'agent.first_name', 'conversation.subject', 'tenant.name'];
 
@@ -112,23 +112,15 @@ function CannedSection() {
                     <button type="button" class="button button-small" onClick={() => setEditing(c)} aria-label={`${t('admin.edit')}: ${c.shortcut}`} data-testid="canned-edit">
                       {t('admin.edit')}
                     </button>
-                    <button
-                      type="button"
-                      class="button button-small button-danger-quiet"
-                      disabled={del.busy === c.id}
-                      aria-label={`${t('common.delete')}: ${c.shortcut}`}
-                      data-testid="canned-delete"
-                      onClick={() =>
-                        void del.run(
-                          c.id,
-                          t('admin.canned.deleteConfirm', { name: c.shortcut }),
-                          () => supervisorApi.deleteCanned(c.id),
-                          () => list.setItems((items) => items.filter((x) => x.id !== c.id)),
-                        )
-                      }
-                    >
-                      {t('common.delete')}
-                    </button>
+                    <DeleteButton
+                      del={del}
+                      id={c.id}
+                      name={c.shortcut}
+                      testId="canned-delete"
+                      question={t('admin.canned.deleteConfirm', { name: c.shortcut })}
+                      remove={() => supervisorApi.deleteCanned(c.id)}
+                      after={() => list.setItems((items) => items.filter((x) => x.id !== c.id))}
+                    />
                   </td>
                 </tr>
               ))}
@@ -283,23 +275,15 @@ function MacroSection() {
             <button type="button" class="button button-small" onClick={() => setEditing(m)} aria-label={`${t('admin.edit')}: ${m.name}`} data-testid="macro-edit">
               {t('admin.edit')}
             </button>
-            <button
-              type="button"
-              class="button button-small button-danger-quiet"
-              disabled={del.busy === m.id}
-              aria-label={`${t('common.delete')}: ${m.name}`}
-              data-testid="macro-delete"
-              onClick={() =>
-                void del.run(
-                  m.id,
-                  t('admin.canned.deleteConfirm', { name: m.name }),
-                  () => supervisorApi.deleteMacro(m.id),
-                  () => list.setItems((items) => items.filter((x) => x.id !== m.id)),
-                )
-              }
-            >
-              {t('common.delete')}
-            </button>
+            <DeleteButton
+              del={del}
+              id={m.id}
+              name={m.name}
+              testId="macro-delete"
+              question={t('admin.canned.deleteConfirm', { name: m.name })}
+              remove={() => supervisorApi.deleteMacro(m.id)}
+              after={() => list.setItems((items) => items.filter((x) => x.id !== m.id))}
+            />
           </div>
         </article>
       ))}

@@ -14,7 +14,7 @@ import { SecretBox } from '../components/SecretBox';
 import { useIdempotencyKey } from '../hooks';
 import { t, tMaybe, type MessageKey } from '../i18n';
 import { AdminPage } from './AdminNav';
-import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus } from './form';
+import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from './form';
 
 /** Settings a form offers per channel; the API keeps any others as they are. */
 const SETTINGS: Record<string, { key: string; label: MessageKey; hint?: MessageKey; secret?: boolean; bool?: boolean }[]> = {
@@ -105,23 +105,15 @@ export function ChannelsPage() {
                 </h3>
                 <AccountDetail account={a} />
                 <div class="cell-actions">
-                  <button
-                    type="button"
-                    class="button button-small button-danger-quiet"
-                    disabled={del.busy === a.id}
-                    aria-label={`${t('common.delete')}: ${a.name || a.address}`}
-                    data-testid="channel-delete"
-                    onClick={() =>
-                      void del.run(
-                        a.id,
-                        t('admin.channels.deleteConfirm', { address: a.address }),
-                        () => supervisorApi.deleteChannelAccount(a.id),
-                        () => accounts.setItems((items) => items.filter((x) => x.id !== a.id)),
-                      )
-                    }
-                  >
-                    {t('common.delete')}
-                  </button>
+                  <DeleteButton
+                    del={del}
+                    id={a.id}
+                    name={a.name || a.address}
+                    testId="channel-delete"
+                    question={t('admin.channels.deleteConfirm', { address: a.address })}
+                    remove={() => supervisorApi.deleteChannelAccount(a.id)}
+                    after={() => accounts.setItems((items) => items.filter((x) => x.id !== a.id))}
+                  />
                 </div>
               </article>
             ))}

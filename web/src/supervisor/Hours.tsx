@@ -9,7 +9,7 @@ import { Notice } from '../components/Notice';
 import { useIdempotencyKey } from '../hooks';
 import { t } from '../i18n';
 import { AdminPage } from './AdminNav';
-import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus } from './form';
+import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from './form';
 import { describeHours, HoursEditor } from './HoursEditor';
 
 /** HoursPage is /admin/hours. */
@@ -57,23 +57,15 @@ export function HoursPage() {
               <button type="button" class="button button-small" onClick={() => setEditing(c)} aria-label={`${t('admin.edit')}: ${c.name}`} data-testid="calendar-edit">
                 {t('admin.edit')}
               </button>
-              <button
-                type="button"
-                class="button button-small button-danger-quiet"
-                disabled={del.busy === c.id}
-                aria-label={`${t('common.delete')}: ${c.name}`}
-                data-testid="calendar-delete"
-                onClick={() =>
-                  void del.run(
-                    c.id,
-                    t('admin.hours.deleteConfirm', { name: c.name }),
-                    () => supervisorApi.deleteCalendar(c.id),
-                    () => calendars.setItems((items) => items.filter((x) => x.id !== c.id)),
-                  )
-                }
-              >
-                {t('common.delete')}
-              </button>
+              <DeleteButton
+                del={del}
+                id={c.id}
+                name={c.name}
+                testId="calendar-delete"
+                question={t('admin.hours.deleteConfirm', { name: c.name })}
+                remove={() => supervisorApi.deleteCalendar(c.id)}
+                after={() => calendars.setItems((items) => items.filter((x) => x.id !== c.id))}
+              />
             </div>
           </article>
         ))}

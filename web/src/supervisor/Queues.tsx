@@ -18,7 +18,7 @@ import { Notice } from '../components/Notice';
 import { useIdempotencyKey } from '../hooks';
 import { t, tMaybe } from '../i18n';
 import { AdminPage } from './AdminNav';
-import { Field, fieldError, useFocusOnOpen, num, Problem, splitList, useDelete, useLoaded, useReturnFocus } from './form';
+import { Field, fieldError, useFocusOnOpen, num, Problem, splitList, useDelete, useLoaded, useReturnFocus, DeleteButton } from './form';
 
 const BLANK: QueueInput = {
   name: '',
@@ -117,23 +117,15 @@ export function QueuesPage() {
                       >
                         {t('admin.edit')}
                       </button>
-                      <button
-                        type="button"
-                        class="button button-small button-danger-quiet"
-                        disabled={del.busy === q.id}
-                        aria-label={`${t('common.delete')}: ${q.name}`}
-                        data-testid="queue-delete"
-                        onClick={() =>
-                          void del.run(
-                            q.id,
-                            t('admin.queues.deleteConfirm', { name: q.name }),
-                            () => supervisorApi.deleteQueue(q.id),
-                            () => queues.setItems((items) => items.filter((x) => x.id !== q.id)),
-                          )
-                        }
-                      >
-                        {t('common.delete')}
-                      </button>
+                      <DeleteButton
+                        del={del}
+                        id={q.id}
+                        name={q.name}
+                        testId="queue-delete"
+                        question={t('admin.queues.deleteConfirm', { name: q.name })}
+                        remove={() => supervisorApi.deleteQueue(q.id)}
+                        after={() => queues.setItems((items) => items.filter((x) => x.id !== q.id))}
+                      />
                     </td>
                   </tr>
                 ))}

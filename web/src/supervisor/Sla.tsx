@@ -16,7 +16,7 @@ import { Notice } from '../components/Notice';
 import { useIdempotencyKey } from '../hooks';
 import { t, tMaybe } from '../i18n';
 import { AdminPage } from './AdminNav';
-import { Field, fieldError, useFocusOnOpen, num, Problem, useDelete, useLoaded, useReturnFocus } from './form';
+import { Field, fieldError, useFocusOnOpen, num, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from './form';
 import { describeHours, HoursEditor, type Hours } from './HoursEditor';
 
 type PolicyWithHours = SLAPolicy & { calendar?: Hours };
@@ -83,23 +83,15 @@ export function SlaPage() {
                 <button type="button" class="button button-small" onClick={() => setEditing(p)} aria-label={`${t('admin.edit')}: ${p.name}`} data-testid="sla-edit">
                   {t('admin.edit')}
                 </button>
-                <button
-                  type="button"
-                  class="button button-small button-danger-quiet"
-                  disabled={del.busy === p.id}
-                  aria-label={`${t('common.delete')}: ${p.name}`}
-                  data-testid="sla-delete"
-                  onClick={() =>
-                    void del.run(
-                      p.id,
-                      t('admin.sla.deleteConfirm', { name: p.name }),
-                      () => supervisorApi.deleteSLAPolicy(p.id),
-                      () => policies.setItems((items) => items.filter((x) => x.id !== p.id)),
-                    )
-                  }
-                >
-                  {t('common.delete')}
-                </button>
+                <DeleteButton
+                  del={del}
+                  id={p.id}
+                  name={p.name}
+                  testId="sla-delete"
+                  question={t('admin.sla.deleteConfirm', { name: p.name })}
+                  remove={() => supervisorApi.deleteSLAPolicy(p.id)}
+                  after={() => policies.setItems((items) => items.filter((x) => x.id !== p.id))}
+                />
               </div>
             </article>
           );

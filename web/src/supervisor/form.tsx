@@ -158,3 +158,32 @@ export function useReturnFocus(open: boolean, selector: string): void {
     was.current = open;
   }, [open, selector]);
 }
+
+interface DeleteButtonProps {
+  del: ReturnType<typeof useDelete>;
+  /** id keys the busy state (a record's id, or a presence state's name). */
+  id: string;
+  /** name is what the screen reader hears: "Delete: <name>". */
+  name: string;
+  testId: string;
+  question: string;
+  remove: () => Promise<void>;
+  /** after drops the deleted record from the page's list. */
+  after: () => void;
+}
+
+/** DeleteButton is a list row's delete: it asks first, then deletes and reports. */
+export function DeleteButton({ del, id, name, testId, question, remove, after }: DeleteButtonProps) {
+  return (
+    <button
+      type="button"
+      class="button button-small button-danger-quiet"
+      disabled={del.busy === id}
+      aria-label={`${t('common.delete')}: ${name}`}
+      data-testid={testId}
+      onClick={() => void del.run(id, question, remove, after)}
+    >
+      {t('common.delete')}
+    </button>
+  );
+}
