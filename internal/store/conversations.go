@@ -115,38 +115,50 @@ type ConversationFilter struct {
 	IDs []string
 }
 
+// where adds the filter's conditions on conversations aliased c: add takes a
+// condition with one %d placeholder for its argument, raw one without any.
+func (f ConversationFilter) where(add func(cond string, v any), raw func(cond string)) {
+	switch f.Status {
+	case "":
+	case StatusActive:
+		raw(" AND c.status IN ('open', 'pending')")
+	default:
+		add("c.status = $%d", string(f.Status))
+	}
+	if f.Channel != "" {
+		add("(' ' || c.modalities || ' ') LIKE '%% ' || $%d || ' %%'", f.Channel)
+	}
+	switch f.AssigneeID {
+	case "":
+	case "none":
+		add("c.assignee_id = $%d", "")
+	default:
+		add("c.assignee_id = $%d", f.AssigneeID)
+	}
+	switch f.Team {
+	case "":
+	case "none":
+		add("c.team = $%d", "")
+	default:
+		add("c.team = $%d", f.Team)
+	}
+	if f.PersonaID != "" {
+		add("c.persona_id = $%d", f.PersonaID)
+	}
+	if f.Tag != "" {
+		add("EXISTS (SELECT 1 FROM conversation_tags t WHERE t.tenant_id = c.tenant_id AND t.conversation_id = c.id AND t.tag = $%d)", f.Tag)
+	}
+}
+
 // Conversations lists the tenant's conversations, newest first, before the cursor.
 func (s *Store) Conversations(ctx context.Context, tenantID string, f ConversationFilter, page Page) ([]conversation.Conversation, error) {
-	q := `SELECT ` + conversationColumns + ` FROM conversations c WHERE tenant_id = $1 AND ($2 = '' OR id < $2)`
+	q := `SELECT ` + conversationColumns + ` FROM conversations c WHERE c.tenant_id = $1 AND ($2 = '' OR c.id < $2)`
 	args := []any{tenantID, page.After}
 	add := func(cond string, v any) {
 		args = append(args, v)
 		q += fmt.Sprintf(" AND "+cond, len(args))
 	}
-	if f.Status == StatusActive {
-		q += " AND status IN ('open', 'pending')"
-	} else if f.Status != "" {
-		add("status = $%d", string(f.Status))
-	}
-	if f.Channel != "" {
-		add("(' ' || modalities || ' ') LIKE '%% ' || $%d || ' %%'", f.Channel)
-	}
-	if f.AssigneeID == "none" {
-		add("assignee_id = $%d", "")
-	} else if f.AssigneeID != "" {
-		add("assignee_id = $%d", f.AssigneeID)
-	}
-	if f.Team == "none" {
-		add("team = $%d", "")
-	} else if f.Team != "" {
-		add("team = $%d", f.Team)
-	}
-	if f.PersonaID != "" {
-		add("persona_id = $%d", f.PersonaID)
-	}
-	if f.Tag != "" {
-		add("EXISTS (SELECT 1 FROM conversation_tags t WHERE t.tenant_id = c.tenant_id AND t.conversation_id = c.id AND t.tag = $%d)", f.Tag)
-	}
+	f.where(add, func(cond string) { q += cond })
 	if f.IDs != nil {
 		if len(f.IDs) == 0 {
 			return nil, nil

@@ -126,34 +126,7 @@ func (s *Store) InboxConversations(ctx context.Context, tenantID string, f Inbox
 		args = append(args, v)
 		inner += fmt.Sprintf(" AND "+cond, len(args))
 	}
-	if f.Status == StatusActive {
-		inner += " AND c.status IN ('open', 'pending')"
-	} else if f.Status != "" {
-		add("c.status = $%d", string(f.Status))
-	}
-	if f.Channel != "" {
-		add("(' ' || c.modalities || ' ') LIKE '%% ' || $%d || ' %%'", f.Channel)
-	}
-	switch f.AssigneeID {
-	case "":
-	case "none":
-		add("c.assignee_id = $%d", "")
-	default:
-		add("c.assignee_id = $%d", f.AssigneeID)
-	}
-	switch f.Team {
-	case "":
-	case "none":
-		add("c.team = $%d", "")
-	default:
-		add("c.team = $%d", f.Team)
-	}
-	if f.PersonaID != "" {
-		add("c.persona_id = $%d", f.PersonaID)
-	}
-	if f.Tag != "" {
-		add("EXISTS (SELECT 1 FROM conversation_tags t WHERE t.tenant_id = c.tenant_id AND t.conversation_id = c.id AND t.tag = $%d)", f.Tag)
-	}
+	f.where(add, func(cond string) { inner += cond })
 	if f.Priority != nil {
 		add("c.priority = $%d", *f.Priority)
 	}
