@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-cx/switchboard/internal/sla"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
@@ -65,40 +66,17 @@ func (q quiet) until(t time.Time, loc *time.Location) (time.Time, bool) {
 		if !q.on[time.Date(y, m, day, 12, 0, 0, 0, time.UTC).Weekday()] {
 			continue
 		}
-		start := wall(y, m, day, q.from, loc)
+		start := sla.WallClock(y, m, day, q.from, loc)
 		endDay := day
 		if q.to <= q.from {
 			endDay++
 		}
-		end := wall(y, m, endDay, q.to, loc)
+		end := sla.WallClock(y, m, endDay, q.to, loc)
 		if !t.Before(start) && t.Before(end) {
 			return end, true
 		}
 	}
 	return time.Time{}, false
-}
-
-// wall returns the instant a date's wall clock in loc shows mins minutes
-// after midnight. An instant the wall clock skips (02:30 the night it jumps
-// from 02:00 to 03:00) is the instant of the jump; one it shows twice is
-// whichever time.Date picks.
-func wall(y int, m time.Month, d, mins int, loc *time.Location) time.Time {
-	t := time.Date(y, m, d, 0, mins, 0, 0, loc)
-	want := time.Date(y, m, d, 0, mins, 0, 0, time.UTC)
-	shown := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
-	if shown.Equal(want) {
-		return t
-	}
-	// In a gap time.Date lands in the zone on one side of the jump; the
-	// jump is where that zone ends or begins.
-	start, end := t.ZoneBounds()
-	if shown.Before(want) && !end.IsZero() {
-		return end
-	}
-	if shown.After(want) && !start.IsZero() {
-		return start
-	}
-	return t
 }
 
 func (q quiet) String() string {

@@ -61,11 +61,16 @@ func (h *Hours) day(c civil, buf []interval) []interval {
 	return buf
 }
 
-// wall returns the instant a date's wall clock shows mins minutes after
-// midnight, or the instant of the jump if it never shows that time.
-func (h *Hours) wall(c civil, mins int) time.Time {
-	t := time.Date(c.y, c.m, c.d, 0, mins, 0, 0, h.loc)
-	want := time.Date(c.y, c.m, c.d, 0, mins, 0, 0, time.UTC)
+// wall returns the instant c's wall clock shows mins minutes after midnight.
+func (h *Hours) wall(c civil, mins int) time.Time { return WallClock(c.y, c.m, c.d, mins, h.loc) }
+
+// WallClock returns the instant a date's wall clock in loc shows mins minutes
+// after midnight. An instant the clock skips (02:30 the night it jumps from
+// 02:00 to 03:00) is the instant of the jump; one it shows twice is whichever
+// time.Date picks.
+func WallClock(y int, m time.Month, d, mins int, loc *time.Location) time.Time {
+	t := time.Date(y, m, d, 0, mins, 0, 0, loc)
+	want := time.Date(y, m, d, 0, mins, 0, 0, time.UTC)
 	shown := time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
 	if shown.Equal(want) {
 		return t
