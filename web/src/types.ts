@@ -110,3 +110,73 @@ export interface RealtimeEvent {
   data?: unknown;
   at?: string;
 }
+
+/** ConversationStatus is where a conversation stands. */
+export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
+
+/** Conversation is one matter with a customer, across channels. */
+export interface Conversation {
+  id: string;
+  tenant_id: string;
+  persona_id: string;
+  subject: string;
+  status: ConversationStatus;
+  priority: number;
+  assignee_id: string;
+  team: string;
+  channel: string;
+  modalities: string[];
+  tags: string[];
+  snoozed_until?: string | null;
+  last_message_at?: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** ChannelInfo is a channel the center runs and what it can do. */
+export interface ChannelInfo {
+  name: string;
+  capabilities: {
+    realtime: boolean;
+    threading: boolean;
+    attachments: boolean;
+    typing: boolean;
+    read_receipts: boolean;
+    max_length: number;
+    identifier: string;
+  };
+}
+
+/** PresenceState is a state an agent may set: the built-in four and the tenant's own. */
+export interface PresenceState {
+  name: string;
+  routable: boolean;
+  built_in: boolean;
+  created_at?: string;
+}
+
+/** CannedResponse is a stored answer, typed as "/shortcut"; owner_id is empty for the whole tenant's. */
+export interface CannedResponse {
+  id: string;
+  owner_id: string;
+  shortcut: string;
+  title: string;
+  body: string;
+}
+
+export const MACRO_ACTIONS = ['reply', 'note', 'status', 'priority', 'tags_add', 'tags_remove', 'assign', 'team'] as const;
+export type MacroActionType = (typeof MACRO_ACTIONS)[number];
+
+/** MacroAction is one step of a macro. */
+export interface MacroAction {
+  type: MacroActionType;
+  value: string;
+}
+
+/** Macro is a named list of actions run on a conversation in one go. */
+export interface Macro {
+  id: string;
+  owner_id: string;
+  name: string;
+  actions: MacroAction[];
+}

@@ -1,31 +1,11 @@
 // The calls the conversation view and the customer panel make, with the JSON
 // shapes they use. Built on the shared client in ../api.
 import { ApiError, newIdempotencyKey, query, request } from '../api';
-import type { Page, User } from '../types';
+import type { CannedResponse, ChannelInfo, Conversation, Macro, Page, User } from '../types';
+
+export type { CannedResponse, ChannelInfo, Conversation, ConversationStatus, Macro } from '../types';
 
 const enc = encodeURIComponent;
-
-/** ConversationStatus is where a conversation stands. */
-export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
-
-/** Conversation is one thread with a customer across channels. */
-export interface Conversation {
-  id: string;
-  tenant_id: string;
-  persona_id: string;
-  subject: string;
-  status: ConversationStatus;
-  priority: number;
-  assignee_id: string;
-  team: string;
-  channel: string;
-  modalities: string[];
-  tags: string[];
-  snoozed_until?: string;
-  last_message_at?: string;
-  created_at: string;
-  updated_at: string;
-}
 
 /** ConversationPatch changes some of a conversation's fields. */
 export type ConversationPatch = Partial<Pick<Conversation, 'assignee_id' | 'team' | 'priority' | 'tags' | 'snoozed_until'>> & {
@@ -88,20 +68,6 @@ export interface Persona {
 /** PersonaPatch changes some of a persona's fields. */
 export type PersonaPatch = Partial<Pick<Persona, 'name' | 'time_zone' | 'language' | 'attributes'>>;
 
-/** ChannelInfo is a channel and what it can do. */
-export interface ChannelInfo {
-  name: string;
-  capabilities: {
-    realtime: boolean;
-    threading: boolean;
-    attachments: boolean;
-    typing: boolean;
-    read_receipts: boolean;
-    max_length: number;
-    identifier: string;
-  };
-}
-
 /** SLAClock is one SLA target's clock on a conversation. */
 export interface SLAClock {
   target: 'first_response' | 'next_response' | 'resolution';
@@ -131,23 +97,6 @@ export interface RoutingDecision {
 export interface Queue {
   id: string;
   name: string;
-}
-
-/** CannedResponse is a saved answer, typed as "/shortcut". */
-export interface CannedResponse {
-  id: string;
-  owner_id: string;
-  shortcut: string;
-  title: string;
-  body: string;
-}
-
-/** Macro is a named list of actions run on a conversation in one go. */
-export interface Macro {
-  id: string;
-  owner_id: string;
-  name: string;
-  actions: { type: string; value: string }[];
 }
 
 /** UploadedFile is what POST /attachments answers. */

@@ -2,30 +2,14 @@
 // agent's routing profile. Fields marked optional arrive as the backend grows;
 // the desktop shows what it gets and never invents the rest.
 import { query, request } from '../api';
-import type { Page, User } from '../types';
+import type { Conversation, Page, PresenceState, User } from '../types';
+
+export type { ConversationStatus, PresenceState } from '../types';
 
 const enc = encodeURIComponent;
 
-/** ConversationStatus is where a conversation stands. */
-export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
-
 /** InboxConversation is a conversation as the inbox list shows it. */
-export interface InboxConversation {
-  id: string;
-  tenant_id: string;
-  persona_id: string;
-  subject: string;
-  status: ConversationStatus;
-  priority: number;
-  assignee_id: string;
-  team: string;
-  channel: string;
-  modalities: string[];
-  tags: string[];
-  snoozed_until?: string | null;
-  last_message_at?: string | null;
-  created_at: string;
-  updated_at: string;
+export interface InboxConversation extends Conversation {
   // Read-only list fields; absent on servers that do not compute them yet.
   unread_count?: number;
   last_message_preview?: string;
@@ -89,13 +73,6 @@ export interface Offer {
   reason: string;
   expires_at: string;
   created_at?: string;
-}
-
-/** PresenceState is a state an agent may set: the built-in four and the tenant's own. */
-export interface PresenceState {
-  name: string;
-  routable: boolean;
-  built_in: boolean;
 }
 
 /** RoutingProfile is how routing sees the signed-in agent. */

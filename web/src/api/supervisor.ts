@@ -2,7 +2,10 @@
 // (queues, calendars, SLA policies, profiles, presence states), channel
 // accounts, canned responses and macros, and the wall's live figures.
 import { query, request } from '../api';
-import type { Page, User } from '../types';
+import type { CannedResponse, ChannelInfo, Macro, MacroAction, Page, PresenceState, User } from '../types';
+
+export { MACRO_ACTIONS } from '../types';
+export type { CannedResponse, ChannelInfo, Macro, MacroAction, MacroActionType, PresenceState } from '../types';
 
 /** Modality is a kind of work an agent holds a number of at once. */
 export type Modality = 'chat' | 'email' | 'message' | 'voice' | 'video';
@@ -123,25 +126,6 @@ export interface RoutingProfile extends RoutingProfileInput {
   default: boolean;
 }
 
-export interface PresenceState {
-  name: string;
-  routable: boolean;
-  built_in: boolean;
-  created_at?: string;
-}
-
-export interface ChannelInfo {
-  name: string;
-  capabilities: {
-    realtime: boolean;
-    threading: boolean;
-    attachments: boolean;
-    typing: boolean;
-    read_receipts: boolean;
-    max_length: number;
-    identifier: string;
-  };
-}
 
 export interface ChannelAccount {
   id: string;
@@ -159,15 +143,6 @@ export interface ChannelAccountInput {
   settings: Record<string, string>;
 }
 
-/** CannedResponse is a stored answer; owner_id is empty for the whole tenant's. */
-export interface CannedResponse {
-  id: string;
-  owner_id: string;
-  shortcut: string;
-  title: string;
-  body: string;
-}
-
 /** Scope says whom a canned response or macro is for: the whole tenant or its author. */
 export type Scope = 'tenant' | 'personal';
 
@@ -177,21 +152,6 @@ export interface CannedInput {
   title: string;
   body: string;
   scope?: Scope;
-}
-
-export const MACRO_ACTIONS = ['reply', 'note', 'status', 'priority', 'tags_add', 'tags_remove', 'assign', 'team'] as const;
-export type MacroActionType = (typeof MACRO_ACTIONS)[number];
-
-export interface MacroAction {
-  type: MacroActionType;
-  value: string;
-}
-
-export interface Macro {
-  id: string;
-  owner_id: string;
-  name: string;
-  actions: MacroAction[];
 }
 
 export interface MacroInput {
