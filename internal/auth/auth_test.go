@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -99,8 +100,13 @@ func TestSigner(t *testing.T) {
 		"garbage":       func() error { _, err := s.Verify("reset", "a.b.c", "", now); return err },
 	}
 	for name, f := range cases {
-		if err := f(); err != ErrInvalidToken {
+		err := f()
+		if !errors.Is(err, ErrInvalidToken) {
 			t.Errorf("%s: got %v, want ErrInvalidToken", name, err)
+		}
+		// Only the expired token says it expired: a forged one must not.
+		if expired := errors.Is(err, ErrExpiredToken); expired != (name == "expired") {
+			t.Errorf("%s: errors.Is(err, ErrExpiredToken) = %v", name, expired)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -16,8 +17,12 @@ import (
 )
 
 // ErrInvalidToken is returned for any token that is malformed, forged or expired;
-// callers cannot and need not tell which.
+// callers that need to tell an expired one apart check ErrExpiredToken.
 var ErrInvalidToken = errors.New("invalid or expired token")
+
+// ErrExpiredToken is a token that was valid and has expired; it is also an
+// ErrInvalidToken, so callers that do not care which keep one check.
+var ErrExpiredToken = fmt.Errorf("%w: expired", ErrInvalidToken)
 
 var b64 = base64.RawURLEncoding
 
@@ -121,7 +126,7 @@ func (s *Signer) Verify(purpose, token, bind string, now time.Time) ([]string, e
 		return nil, ErrInvalidToken
 	}
 	if now.Unix() > int64(binary.BigEndian.Uint64(exp)) {
-		return nil, ErrInvalidToken
+		return nil, ErrExpiredToken
 	}
 	raw, err := b64.DecodeString(parts[1])
 	if err != nil {

@@ -3,13 +3,13 @@ package webchat
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"strings"
 	"time"
 
+	"github.com/switchboard-cx/switchboard/internal/auth"
 	"github.com/switchboard-cx/switchboard/internal/persona"
 )
 
@@ -20,8 +20,8 @@ var (
 	ErrTokenExpired = errors.New("visitor token expired")
 )
 
-// tokenDomain separates these MACs from any other use of the same key.
-const tokenDomain = "switchboard.webchat.v1."
+// tokenPurpose separates these tokens from any other signed with the same key.
+const tokenPurpose = "webchat-visitor"
 
 // MinKeyLen is the shortest token key New accepts.
 const MinKeyLen = 32
@@ -38,7 +38,7 @@ type Visitor struct {
 	Email     string            `json:"m,omitempty"`
 	Phone     string            `json:"p,omitempty"`
 	Fields    map[string]string `json:"f,omitempty"`
-	Expires   int64             `json:"e"` // Unix milliseconds
+	Expires   int64             `json:"-"` // Unix milliseconds; carried by the signature
 }
 
 // Identifier is the persona identifier the visitor writes as: the business's
@@ -53,38 +53,24 @@ func (v Visitor) Identifier() persona.Identifier {
 // key names the visitor for fan-out between tabs of the same person.
 func (v Visitor) key() string { return v.TenantID + "/" + v.Identifier().String() }
 
-// signToken encodes and signs v.
+// signToken encodes v and signs it until v.Expires, with the server's signer.
 func signToken(key []byte, v Visitor) string {
 	claims, _ := json.Marshal(v) // strings, a map of strings and an int always encode
-	payload := base64.RawURLEncoding.EncodeToString(claims)
-	return payload + "." + base64.RawURLEncoding.EncodeToString(tokenMAC(key, payload))
+	return auth.NewSigner(key).Sign(tokenPurpose, []string{string(claims)}, "", time.UnixMilli(v.Expires))
 }
 
 // parseToken checks a token's signature and expiry at now.
 func parseToken(key []byte, token string, now time.Time) (Visitor, error) {
-	payload, sig, ok := strings.Cut(token, ".")
-	if !ok {
-		return Visitor{}, ErrTokenInvalid
-	}
-	got, err := base64.RawURLEncoding.DecodeString(sig)
-	if err != nil || !hmac.Equal(got, tokenMAC(key, payload)) {
-		return Visitor{}, ErrTokenInvalid
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(payload)
-	var v Visitor
-	if err != nil || json.Unmarshal(raw, &v) != nil || v.TenantID == "" || v.AccountID == "" || v.ID == "" {
-		return Visitor{}, ErrTokenInvalid
-	}
-	if now.UnixMilli() >= v.Expires {
+	fields, err := auth.NewSigner(key).Verify(tokenPurpose, token, "", now)
+	if errors.Is(err, auth.ErrExpiredToken) {
 		return Visitor{}, ErrTokenExpired
 	}
+	var v Visitor
+	if err != nil || len(fields) != 1 || json.Unmarshal([]byte(fields[0]), &v) != nil ||
+		v.TenantID == "" || v.AccountID == "" || v.ID == "" {
+		return Visitor{}, ErrTokenInvalid
+	}
 	return v, nil
-}
-
-func tokenMAC(key []byte, payload string) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte(tokenDomain + payload))
-	return m.Sum(nil)
 }
 
 // UserHash is what the business's server computes for a signed-in user so the
