@@ -18,6 +18,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { openWidget } from './lib.mjs';
 
 let chromium;
 let request;
@@ -149,26 +150,6 @@ async function api(method, path, body, want) {
   return res.status() === 204 ? undefined : res.json();
 }
 
-/** openWidget clicks the launcher and fills the pre-chat form if the widget asks for one. */
-async function openWidget(p, visitor) {
-  await p.getByTestId('launcher').click();
-  await p.getByTestId('panel').waitFor();
-  const form = p.getByTestId('prechat');
-  const composer = p.getByTestId('input');
-  const which = await Promise.race([
-    form.waitFor({ timeout }).then(() => 'prechat'),
-    composer.waitFor({ timeout }).then(() => 'chat'),
-  ]);
-  if (which === 'prechat') {
-    for (const input of await form.locator('input').all()) {
-      const name = await input.getAttribute('name');
-      await input.fill(name === 'email' ? visitor.email : name === 'phone' ? '+14155550123' : name === 'name' ? visitor.name : 'e2e');
-    }
-    await form.getByRole('button').click();
-    await composer.waitFor();
-  }
-}
-
 async function main() {
   agent = await request.newContext({
     extraHTTPHeaders: opts['api-key'] ? { Authorization: `Bearer ${opts['api-key']}` } : {},
@@ -208,7 +189,7 @@ async function main() {
   });
 
   await step('open the widget', async () => {
-    await openWidget(page, { name: 'Wanda Visitor', email: `wanda.${nonce}@example.com` });
+    await openWidget(page, { name: 'Wanda Visitor', email: `wanda.${nonce}@example.com` }, timeout);
     await page.getByTestId('greeting').waitFor();
   });
 
@@ -374,7 +355,7 @@ async function main() {
         const logged = [];
         p.on('console', (m) => logged.push(m.text()));
         await p.goto(`${siteURL}/account?user=${user}&hash=${hashParam}&name=Sam+Signed`, { waitUntil: 'domcontentloaded', timeout });
-        await openWidget(p, { name: 'Sam Signed', email: `sam.${nonce}@example.com` });
+        await openWidget(p, { name: 'Sam Signed', email: `sam.${nonce}@example.com` }, timeout);
         await p.getByTestId('input').fill(text);
         await p.getByTestId('input').press('Enter');
         await p.locator('[data-testid="message"][data-direction="in"][data-id]', { hasText: text }).waitFor();
@@ -479,7 +460,7 @@ async function main() {
     const p = await phone.newPage();
     watch(p);
     await p.goto(`${siteURL}/`, { waitUntil: 'domcontentloaded', timeout });
-    await openWidget(p, { name: 'Paul Phone', email: `paul.${nonce}@example.com` });
+    await openWidget(p, { name: 'Paul Phone', email: `paul.${nonce}@example.com` }, timeout);
     const box = await p.getByTestId('panel').boundingBox();
     if (!box || box.width < 385 || box.height < 840) throw new Error(`the panel is ${box?.width}×${box?.height} on a 390×844 screen`);
     await screenshot('widget-phone', p);
