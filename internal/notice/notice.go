@@ -145,11 +145,11 @@ func Final(status string) bool {
 
 // Delivery is one notice to one persona, with the decision that shaped it.
 type Delivery struct {
-	TenantID  string `json:"-"`
-	ID        string `json:"id"`
-	EventID   string `json:"event_id"`
-	PersonaID string `json:"persona_id"`
-	Type      string `json:"type"`
+	TenantID  string         `json:"-"`
+	ID        string         `json:"id"`
+	EventID   string         `json:"event_id"`
+	PersonaID string         `json:"persona_id"`
+	Type      string         `json:"type"`
 	Category  prefs.Category `json:"category"`
 	// Channels is the decided order; Attempt indexes the one in use.
 	Channels []string `json:"channels"`
