@@ -212,8 +212,13 @@ func (s *Service) ingest(ctx context.Context, in Inbound) (Ingested, error) {
 				return err
 			}
 		}
-		_, err = tx.Emit(ctx, in.TenantID, event.MessageCreated, messageEvent{Message: m, Conversation: c})
-		return err
+		if _, err = tx.Emit(ctx, in.TenantID, event.MessageCreated, messageEvent{Message: m, Conversation: c}); err != nil {
+			return err
+		}
+		if s.onInbound != nil {
+			return s.onInbound(ctx, tx, in, res)
+		}
+		return nil
 	})
 	return res, err
 }
