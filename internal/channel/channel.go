@@ -50,6 +50,9 @@ type Outbound struct {
 	// Account is the tenant's account on this channel (its email address, its
 	// SMS number, …) and its settings.
 	Account Account
+	// Headers are extra protocol headers, such as a notification's
+	// List-Unsubscribe; channels without headers of their own ignore them.
+	Headers map[string]string
 }
 
 // File is an attachment's bytes. ID is the stored attachment's id on outbound

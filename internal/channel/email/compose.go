@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"mime"
+	"sort"
 	"strings"
 	"time"
 
@@ -30,7 +31,8 @@ type node struct {
 // sends the same one) in hostname's domain. It returns the message and its
 // Message-ID without angle brackets. The parts are text, text and HTML as
 // multipart/alternative, inline images beside the HTML in
-// multipart/related, and files in multipart/mixed.
+// multipart/related, and files in multipart/mixed. out.Headers are added as
+// they are (see setExtra).
 func Compose(out channel.Outbound, hostname string, now time.Time) ([]byte, string, error) {
 	if out.Account.Address == "" {
 		return nil, "", fmt.Errorf("the tenant has no email address to send from: %w", channel.ErrPermanent)
@@ -66,6 +68,9 @@ func Compose(out channel.Outbound, hostname string, now time.Time) ([]byte, stri
 		}
 	}
 	h.SetSubject(subject)
+	if err := setExtra(&h, out.Headers); err != nil {
+		return nil, "", err
+	}
 
 	root := body(out)
 	ct, params, _ := root.header.ContentType()
@@ -79,6 +84,52 @@ func Compose(out channel.Outbound, hostname string, now time.Time) ([]byte, stri
 		return nil, "", fmt.Errorf("compose message: %w", err)
 	}
 	return buf.Bytes(), id, nil
+}
+
+// composed are the headers Compose writes itself: an extra header may not
+// replace them, so who a message is from and to stays Compose's to say.
+var composed = map[string]bool{
+	"from": true, "sender": true, "reply-to": true, "to": true, "cc": true, "bcc": true, "subject": true, "date": true,
+	"message-id": true, "in-reply-to": true, "references": true, "return-path": true, "received": true,
+	"mime-version": true, "content-type": true, "content-transfer-encoding": true, "content-disposition": true, "content-id": true,
+}
+
+// setExtra writes a message's extra headers (a notification's
+// List-Unsubscribe and List-Unsubscribe-Post), in name order so a retry writes
+// the same bytes. A name that is no header name, one Compose writes itself, or
+// a value that could start another header (CR, LF or any control character)
+// is refused: such a message would be wrong however often it is retried.
+// Values outside ASCII are written as RFC 2047 words.
+func setExtra(h *mail.Header, extra map[string]string) error {
+	names := make([]string, 0, len(extra))
+	for k := range extra {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		v := extra[k]
+		if !validFieldName(k) || composed[strings.ToLower(k)] {
+			return fmt.Errorf("header %q cannot be set on a message: %w", k, channel.ErrPermanent)
+		}
+		if strings.ContainsFunc(v, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f }) {
+			return fmt.Errorf("header %s: value has a line break or control character: %w", k, channel.ErrPermanent)
+		}
+		h.SetText(k, v)
+	}
+	return nil
+}
+
+// validFieldName is RFC 5322's field-name: printable ASCII but the colon.
+func validFieldName(k string) bool {
+	if k == "" {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c < '!' || c > '~' || c == ':' {
+			return false
+		}
+	}
+	return true
 }
 
 // body is the MIME tree of the reply's content.

@@ -14,7 +14,8 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 )
 
-// Send delivers an agent's reply through the relay. The Message-ID is derived
+// Send delivers an agent's reply or a notification through the relay, with
+// the notification's extra headers (List-Unsubscribe). The Message-ID is derived
 // from the message's id, so a retry sends the same mail and the receiver can
 // tell. A relay's permanent refusal (5xx) is channel.ErrPermanent; a
 // temporary one (4xx) or a network failure is retried.

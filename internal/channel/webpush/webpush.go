@@ -1,0 +1,216 @@
+// Package webpush is the Web Push channel: notifications to a customer's
+// browser through the push service its subscription names (RFC 8030),
+// encrypted for that browser alone (aes128gcm, RFC 8291) and signed with the
+// center's VAPID key (RFC 8292). A persona's subscriptions are stored by the
+// portal; the sender addresses one of them at a time, as the subscription's
+// JSON in Outbound.To. The channel only sends: push services report nothing
+// back, so a send is "sent" and a read is learnt when the customer opens the
+// link.
+package webpush
+
+import (
+	"context"
+	"crypto/ecdh"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	webpushgo "github.com/SherClockHolmes/webpush-go"
+
+	"github.com/switchboard-cx/switchboard/internal/channel"
+)
+
+// Name is the channel's key, and the persona identifier kind it addresses.
+const Name = "webpush"
+
+// LinkHeader is the Outbound.Headers key whose value is the absolute URL the
+// notification opens when the customer clicks it (the payload's "url").
+const LinkHeader = "Link"
+
+// UrgencyHeader is the Outbound.Headers key for RFC 8030's Urgency:
+// "very-low", "low", "normal" or "high"; anything else is left out.
+const UrgencyHeader = "Urgency"
+
+// DefaultTTL is how long a push service keeps a message for a browser that is
+// offline, when Config.TTL is zero.
+const DefaultTTL = 24 * time.Hour
+
+// Config is the center's VAPID identity and how it reaches push services.
+type Config struct {
+	// PublicKey and PrivateKey are the VAPID key pair (P-256), base64url as
+	// GenerateKeys returns them. Browsers subscribe with PublicKey as their
+	// applicationServerKey; a push service accepts only messages signed with
+	// the matching private key.
+	PublicKey, PrivateKey string
+	// Subscriber is whom a push service's operator contacts about our
+	// traffic: "mailto:ops@center.example" or an https URL (the JWT's sub).
+	Subscriber string
+	// HTTP reaches the push services; nil means a client with a 30-second
+	// timeout that connects to public addresses only (publicOnly).
+	HTTP *http.Client
+	// TTL is how long a push service keeps an undelivered message; zero means
+	// DefaultTTL.
+	TTL time.Duration
+}
+
+// Channel is the Web Push channel.
+type Channel struct {
+	public, private string // base64url without padding
+	subscriber      string // as webpush-go wants it: without "mailto:"
+	http            *http.Client
+	ttl             int // seconds
+}
+
+// New checks the VAPID keys and returns the channel.
+func New(c Config) (*Channel, error) {
+	priv, err := decodeKey(c.PrivateKey)
+	if err != nil {
+		return nil, fmt.Errorf("webpush: VAPID private key: %w", err)
+	}
+	key, err := ecdh.P256().NewPrivateKey(priv)
+	if err != nil {
+		return nil, fmt.Errorf("webpush: VAPID private key: %w", err)
+	}
+	pub, err := decodeKey(c.PublicKey)
+	if err != nil {
+		return nil, fmt.Errorf("webpush: VAPID public key: %w", err)
+	}
+	if string(pub) != string(key.PublicKey().Bytes()) {
+		return nil, errors.New("webpush: the VAPID public key is not the private key's")
+	}
+	// webpush-go writes "mailto:" before anything that is not an https URL.
+	var sub string
+	switch {
+	case strings.HasPrefix(c.Subscriber, "mailto:") && len(c.Subscriber) > len("mailto:"):
+		sub = strings.TrimPrefix(c.Subscriber, "mailto:")
+	case strings.HasPrefix(c.Subscriber, "https://") && len(c.Subscriber) > len("https://"):
+		sub = c.Subscriber
+	default:
+		return nil, fmt.Errorf("webpush: subscriber %q must be a mailto: or https: URL", c.Subscriber)
+	}
+	if c.HTTP == nil {
+		c.HTTP = publicClient()
+	}
+	if c.TTL <= 0 {
+		c.TTL = DefaultTTL
+	}
+	return &Channel{public: base64.RawURLEncoding.EncodeToString(pub), private: base64.RawURLEncoding.EncodeToString(priv),
+		subscriber: sub, http: c.HTTP, ttl: int(c.TTL / time.Second)}, nil
+}
+
+// GenerateKeys makes a VAPID key pair: the public key as an uncompressed P-256
+// point and the private key as its 32-byte scalar, both base64url without
+// padding (the form a browser's applicationServerKey takes).
+func GenerateKeys() (public, private string, err error) {
+	key, err := ecdh.P256().GenerateKey(rand.Reader)
+	if err != nil {
+		return "", "", fmt.Errorf("webpush: generate VAPID keys: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(key.PublicKey().Bytes()), base64.RawURLEncoding.EncodeToString(key.Bytes()), nil
+}
+
+// PublicKey is the VAPID public key browsers subscribe with.
+func (c *Channel) PublicKey() string { return c.public }
+
+// Name is "webpush".
+func (*Channel) Name() string { return Name }
+
+// Capabilities of Web Push: a short notice to a subscribed browser.
+func (*Channel) Capabilities() channel.Capabilities {
+	return channel.Capabilities{Identifier: Name}
+}
+
+// Send encrypts the notification for the subscription in out.To and posts
+// it to its push service. The Topic is derived from the message id, so a
+// retry replaces a copy the push service still holds instead of adding one.
+// A subscription that is gone (404, 410) or a message the service will never
+// take (400, 413) is channel.ErrPermanent; anything else is retried.
+func (c *Channel) Send(ctx context.Context, out channel.Outbound) (channel.Sent, error) {
+	sub, err := ParseSubscription(out.To)
+	if err != nil {
+		return channel.Sent{}, fmt.Errorf("webpush: %w: %w", err, channel.ErrPermanent)
+	}
+	body, err := Payload(out)
+	if err != nil {
+		return channel.Sent{}, fmt.Errorf("webpush: %w: %w", err, channel.ErrPermanent)
+	}
+	opts := &webpushgo.Options{HTTPClient: c.http, Subscriber: c.subscriber, TTL: c.ttl,
+		VAPIDPublicKey: c.public, VAPIDPrivateKey: c.private, Topic: topic(out.MessageID)}
+	switch u := webpushgo.Urgency(header(out.Headers, UrgencyHeader)); u {
+	case webpushgo.UrgencyVeryLow, webpushgo.UrgencyLow, webpushgo.UrgencyNormal, webpushgo.UrgencyHigh:
+		opts.Urgency = u
+	}
+	resp, err := webpushgo.SendNotificationWithContext(ctx, body,
+		&webpushgo.Subscription{Endpoint: sub.Endpoint, Keys: webpushgo.Keys{P256dh: sub.Keys.P256dh, Auth: sub.Keys.Auth}}, opts)
+	if errors.Is(err, errNotPublic) {
+		return channel.Sent{}, fmt.Errorf("webpush: %s: %w: %w", sub.host(), errNotPublic, channel.ErrPermanent)
+	}
+	if err != nil {
+		// Not the url.Error itself: it would quote the endpoint's path.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return channel.Sent{}, fmt.Errorf("webpush: post to %s: %w", sub.host(), err)
+	}
+	defer resp.Body.Close()
+	detail, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+	switch code := resp.StatusCode; {
+	case code >= 200 && code < 300:
+		id := resp.Header.Get("Location") // the push message's resource (RFC 8030 §5)
+		if id == "" {
+			id = out.MessageID
+		}
+		return channel.Sent{ExternalID: id, Status: "sent"}, nil
+	case code == http.StatusNotFound || code == http.StatusGone:
+		return channel.Sent{}, fmt.Errorf("webpush: %s: the subscription is gone (%d): %w", sub.host(), code, channel.ErrPermanent)
+	case code == http.StatusBadRequest || code == http.StatusRequestEntityTooLarge:
+		return channel.Sent{}, fmt.Errorf("webpush: %s refused the message (%d %s): %w", sub.host(), code, oneLine(detail), channel.ErrPermanent)
+	default:
+		err := fmt.Errorf("webpush: %s answered %d %s", sub.host(), code, oneLine(detail))
+		if ra := resp.Header.Get("Retry-After"); ra != "" {
+			err = fmt.Errorf("%w (retry after %s)", err, oneLine([]byte(ra)))
+		}
+		return channel.Sent{}, err
+	}
+}
+
+// topic is RFC 8030's Topic for a message id: at most 32 characters of the
+// base64url alphabet, the same for every try of one message.
+func topic(messageID string) string {
+	if messageID == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(messageID))
+	return base64.RawURLEncoding.EncodeToString(sum[:])[:32]
+}
+
+// header is h[key] looked up without regard to case.
+func header(h map[string]string, key string) string {
+	if v, ok := h[key]; ok {
+		return v
+	}
+	for k, v := range h {
+		if strings.EqualFold(k, key) {
+			return v
+		}
+	}
+	return ""
+}
+
+// oneLine is a push service's answer fit for an error message.
+func oneLine(b []byte) string {
+	return cut(oneLineText(string(b)), 200)
+}
+
+// decodeKey reads base64url with or without padding, the forms keys come in.
+func decodeKey(s string) ([]byte, error) {
+	return base64.RawURLEncoding.DecodeString(strings.TrimRight(strings.TrimSpace(s), "="))
+}
