@@ -42,6 +42,25 @@ type Deps struct {
 	// HTTP calls the providers' APIs and fetches media; nil means a client
 	// with a 30-second timeout.
 	HTTP *http.Client
+	// Keywords, if set, hears of each STOP and START after the channel has
+	// recorded it (the notification consent ledger); an error fails the
+	// webhook, so the provider retries it.
+	Keywords KeywordHook
+	// Receipts, if set, hears each delivered, failed or read report besides
+	// the conversation's messages (notification deliveries).
+	Receipts ReceiptHook
+}
+
+// KeywordHook is told of a customer's STOP (optedOut) or START to a tenant's
+// number; keyword is the word as sent, upper-cased.
+type KeywordHook interface {
+	Keyword(ctx context.Context, tenantID, customerNumber string, optedOut bool, keyword string) error
+}
+
+// ReceiptHook is told of a provider's delivery report on a message it sent:
+// status "delivered", "failed" or "read".
+type ReceiptHook interface {
+	Receipt(ctx context.Context, tenantID, channel, externalID, status string) error
 }
 
 // Config is how the channel is reached and reaches out.
@@ -64,6 +83,8 @@ type Channel struct {
 	http      *http.Client
 	publicURL string
 	providers map[string]Provider
+	keywords  KeywordHook
+	receipts  ReceiptHook
 }
 
 // New returns the SMS channel with the built-in providers.
@@ -78,7 +99,7 @@ func New(d Deps, c Config) (*Channel, error) {
 		d.HTTP = &http.Client{Timeout: 30 * time.Second}
 	}
 	ch := &Channel{db: d.DB, inbox: d.Inbox, clock: d.Clock, log: d.Log, http: d.HTTP,
-		publicURL: strings.TrimRight(c.PublicBaseURL, "/"), providers: map[string]Provider{}}
+		publicURL: strings.TrimRight(c.PublicBaseURL, "/"), providers: map[string]Provider{}, keywords: d.Keywords, receipts: d.Receipts}
 	ch.providers["twilio"] = NewTwilio(c.TwilioAPIBase, d.HTTP)
 	return ch, nil
 }

@@ -173,11 +173,31 @@ func (c *Channel) receive(ctx context.Context, p Provider, acct channel.Account,
 		// keyword cannot undo a newer one.
 		err := c.db.SetSMSOptOut(ctx, store.SMSOptOut{TenantID: acct.TenantID, BusinessNumber: acct.Address, CustomerNumber: from.Value,
 			OptedOut: kw == KeywordStop, Keyword: word, ChangedAt: m.CreatedAt})
+		if err == nil && c.keywords != nil {
+			err = c.tellKeyword(ctx, acct, from.Value, kw == KeywordStop, word, m.CreatedAt)
+		}
 		return "", err
 	case KeywordHelp:
 		return c.helpText(ctx, acct), nil
 	}
 	return "", nil
+}
+
+// tellKeyword passes a keyword on to the hook while it is the customer's
+// latest at that number: a provider's late retry of an older STOP must not
+// reach the consent ledger after a newer START.
+func (c *Channel) tellKeyword(ctx context.Context, acct channel.Account, customer string, optedOut bool, word string, at time.Time) error {
+	o, err := c.db.SMSOptOutState(ctx, acct.TenantID, acct.Address, customer)
+	if err != nil {
+		return err
+	}
+	if o.ChangedAt.UnixMicro() != at.UnixMicro() || o.OptedOut != optedOut {
+		return nil
+	}
+	if err := c.keywords.Keyword(ctx, acct.TenantID, customer, optedOut, word); err != nil {
+		return fmt.Errorf("sms keyword %s: %w", word, err)
+	}
+	return nil
 }
 
 // inbound is the message in the inbox's terms, with its media fetched; media
@@ -235,6 +255,10 @@ func (c *Channel) handleStatus(w http.ResponseWriter, r *http.Request) {
 	})
 	if err == nil && rep.Status != "" {
 		err = c.inbox.UpdateDelivery(r.Context(), acct.TenantID, Name, rep.MessageID, rep.Status)
+	}
+	// "sent" is what Send already said; the hook hears what comes after.
+	if err == nil && c.receipts != nil && rep.Status != "" && rep.Status != "sent" {
+		err = c.receipts.Receipt(r.Context(), acct.TenantID, Name, rep.MessageID, rep.Status)
 	}
 	if err != nil {
 		c.writeError(w, r, err)
