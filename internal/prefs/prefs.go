@@ -11,6 +11,7 @@ package prefs
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	// Embedded so that zone names resolve the same on every machine, with or
@@ -225,6 +226,9 @@ func (p *Preferences) Validate() error {
 
 // loadZone resolves an IANA zone name; "" is UTC.
 func loadZone(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
 	if name == "Local" {
 		return nil, fmt.Errorf(`"Local" depends on the server; name a zone such as "Europe/Lisbon"`)
 	}
@@ -232,5 +236,10 @@ func loadZone(name string) (*time.Location, error) {
 	if err != nil {
 		return nil, fmt.Errorf("unknown time zone %q", name)
 	}
+	zones.Store(name, loc)
 	return loc, nil
 }
+
+// zones caches loaded time zones: loading one parses tzdata, which a
+// broadcast to a million customers would otherwise do a million times.
+var zones sync.Map
