@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}
+	t.Run("Notify", func(t *testing.T) { testNotify(t, open) }) // its own subtests, a fresh database each
 }
 
 var t0 = time.Date(2026, 11, 24, 9, 30, 0, 123456000, time.UTC)

@@ -1,0 +1,59 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/notice"
+)
+
+// The claim takes deliveries that are due: pending ones whose time has come,
+// sent ones whose confirmation deadline passed, and sending ones whose
+// worker's lease ran out (it crashed). claimed_from keeps the status a row
+// was first claimed in, so a re-claimed confirmation timeout is still one.
+const claimSet = `status = 'sending', lease_until = $2,
+	claimed_from = CASE WHEN status = 'sending' THEN claimed_from ELSE status END`
+
+// SQLite has one writer, so one UPDATE over a chosen set of rows is enough.
+var claimSQLite = `UPDATE notify_deliveries SET ` + claimSet + `
+	WHERE rowid IN (
+		SELECT rowid FROM notify_deliveries WHERE status IN ('pending', 'sent') AND due_at <= $1
+		UNION ALL
+		SELECT rowid FROM notify_deliveries WHERE status = 'sending' AND lease_until < $1
+		LIMIT $3)
+	RETURNING ` + deliveryColumns + `, claimed_from`
+
+// PostgreSQL has many: SKIP LOCKED lets each take rows no other is taking.
+var claimPostgres = `UPDATE notify_deliveries d SET status = 'sending', lease_until = $2,
+	claimed_from = CASE WHEN d.status = 'sending' THEN d.claimed_from ELSE d.status END
+	FROM (SELECT tenant_id, id FROM notify_deliveries
+		WHERE (status IN ('pending', 'sent') AND due_at <= $1) OR (status = 'sending' AND lease_until < $1)
+		LIMIT $3 FOR UPDATE SKIP LOCKED) c
+	WHERE d.tenant_id = c.tenant_id AND d.id = c.id
+	RETURNING ` + deliveryColumnsOf("d") + `, d.claimed_from`
+
+// ClaimDeliveries takes up to limit due deliveries of any tenant for a worker
+// until leaseUntil, setting them sending. Each is returned as it was, but
+// with Status StatusSending, or StatusSent for one whose confirmation
+// deadline passed (the sender moves it to the next channel). Nodes claiming
+// at once never get the same row.
+func (s *Store) ClaimDeliveries(ctx context.Context, now, leaseUntil time.Time, limit int) ([]notice.Delivery, error) {
+	q := claimSQLite
+	if s.engine == Postgres {
+		q = claimPostgres
+	}
+	rows, err := s.w.QueryContext(ctx, q, micros(now), micros(leaseUntil), limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim deliveries: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (notice.Delivery, error) {
+		var from string
+		d, err := scanDelivery(r, &from)
+		d.Status = notice.StatusSending
+		if from == notice.StatusSent {
+			d.Status = notice.StatusSent
+		}
+		return d, err
+	})
+}
