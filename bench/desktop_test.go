@@ -99,7 +99,7 @@ func startDemoCenter(b *testing.B) string {
 		b.Fatal(err)
 	}
 	b.Cleanup(a.Close)
-	if _, err := demo.Seed(ctx, a.DB, a.Accounts, a.Inbox, a.Dispatch); err != nil {
+	if _, err := demo.Seed(ctx, a.DB, a.Accounts, a.Inbox, a.Dispatch, a.Notify); err != nil {
 		b.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

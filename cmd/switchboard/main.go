@@ -122,14 +122,18 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 }
 
 func seedDemo(ctx context.Context, a *app.App, cfg *config.Config) error {
-	created, err := demo.Seed(ctx, a.DB, a.Accounts, a.Inbox, a.Dispatch)
+	created, err := demo.Seed(ctx, a.DB, a.Accounts, a.Inbox, a.Dispatch, a.Notify)
 	if err != nil {
 		return err
 	}
 	if created {
 		fmt.Println("  Created the demo tenant Northwind Bank.")
 	}
-	demo.PrintLogin(os.Stdout, cfg.BaseURL)
+	link, err := demo.PortalLink(ctx, a.DB, a.Links)
+	if err != nil {
+		return fmt.Errorf("demo portal link: %w", err)
+	}
+	demo.PrintLogin(os.Stdout, cfg.BaseURL, link)
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,6 +28,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/channel/email"
 	"github.com/switchboard-cx/switchboard/internal/channel/sms"
 	"github.com/switchboard-cx/switchboard/internal/channel/webchat"
+	"github.com/switchboard-cx/switchboard/internal/channel/webpush"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/config"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
@@ -35,7 +37,10 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
 	"github.com/switchboard-cx/switchboard/internal/mailer"
+	"github.com/switchboard-cx/switchboard/internal/notify"
+	"github.com/switchboard-cx/switchboard/internal/notify/send"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
@@ -54,6 +59,10 @@ type App struct {
 	Jobs     *jobs.Queue
 	Hub      *realtime.Hub
 	Dispatch *dispatch.Service
+	Notify   *notify.Service
+	Sender   *send.Sender
+	Portal   *portal.Portal
+	Links    *notify.Links
 	handler  http.Handler
 	runners  []channel.Runner // channels with listeners of their own
 	closers  []func()
@@ -111,7 +120,15 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	a.Jobs = q
 	a.Webhooks = webhook.New(db, q, clk, log, whCfg)
 	a.Inbox = inbox.New(db, out, q, a.Channels, clk, log, inbox.DefaultLimits)
-	if err := a.openChannels(b, out, secret, clk); err != nil {
+	// Notifications: the service decides and enqueues, the sender delivers;
+	// replies to a notice come home through the inbox's hook.
+	a.Links = notify.NewLinks(secret, cfg.BaseURL, clk)
+	a.Notify = notify.New(notify.Deps{DB: db, Out: out, Inbox: a.Inbox, Links: a.Links, Clock: clk, Log: log})
+	a.Inbox.OnInbound(a.Notify.InboundHook)
+	a.Sender = send.New(send.Deps{DB: db, Notify: a.Notify, Links: a.Links, Channels: a.Channels, Clock: clk, Log: log},
+		send.Config{Concurrency: cfg.NotifyConcurrency})
+	vapidPublic, err := a.openChannels(b, out, secret, clk)
+	if err != nil {
 		return nil, err
 	}
 	channelRoutes := http.NewServeMux()
@@ -138,13 +155,18 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	if cfg.SMTPRelay != "" {
 		mail = mailer.New(cfg.SMTPRelay, cfg.SMTPFrom, cfg.SMTPUser, cfg.SMTPPassword, clk)
 	}
+	a.Portal = portal.New(portal.Deps{DB: db, Notify: a.Notify, Inbox: a.Inbox, Links: a.Links, Mail: mail, Channels: a.Channels,
+		Clock: clk, Log: log, Secret: secret, BaseURL: cfg.BaseURL, VAPIDPublicKey: vapidPublic})
+	if err := a.Channels.Register(a.Portal); err != nil { // "contact us" conversations, read in the portal
+		return nil, err
+	}
 	a.Accounts = accounts.New(db, out, clk, mail, log, accounts.Config{SecretKey: secret, BaseURL: cfg.BaseURL})
 	if a.Dispatch, err = dispatch.New(dispatch.Deps{DB: db, Out: out, Bus: b, Inbox: a.Inbox, Accounts: a.Accounts, Clock: clk, Log: log}, dispatch.Config{}); err != nil {
 		return nil, fmt.Errorf("routing: %w", err)
 	}
 
 	api := httpapi.New(httpapi.Deps{
-		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
+		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 	})
@@ -182,6 +204,23 @@ func secretKey(ctx context.Context, db *store.DB) ([]byte, error) {
 	return hex.DecodeString(v)
 }
 
+// vapidKeys returns the center's Web Push key pair, made on first use.
+func vapidKeys(db *store.DB) (public, private string, err error) {
+	pub, priv, err := webpush.GenerateKeys()
+	if err != nil {
+		return "", "", err
+	}
+	v, err := db.SettingOrInit(context.Background(), "vapid_keys", pub+" "+priv)
+	if err != nil {
+		return "", "", err
+	}
+	public, private, ok := strings.Cut(v, " ")
+	if !ok {
+		return "", "", errors.New("web push: the stored VAPID key pair is malformed")
+	}
+	return public, private, nil
+}
+
 // Handler is the node's HTTP surface.
 func (a *App) Handler() http.Handler { return a.handler }
 
@@ -201,7 +240,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	go a.wakeSnoozed(ctx)
+	go a.housekeeping(ctx)
 	// Background work that must finish before the database closes: the
 	// channels' listeners (finishing what they acknowledged) and routing.
 	var background sync.WaitGroup
@@ -216,6 +255,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	background.Go(func() {
 		if err := a.Dispatch.Run(ctx); err != nil {
 			a.log.Error("routing stopped", "err", err)
+		}
+	})
+	background.Go(func() {
+		if err := a.Sender.Run(ctx); err != nil {
+			a.log.Error("notification sender stopped", "err", err)
 		}
 	})
 	go func() { errc <- srv.Serve(ln) }()
@@ -261,13 +305,15 @@ func (f webhookFanout) FanoutTx(ctx context.Context, s *store.Store, tx *sql.Tx,
 	return (*f.svc).FanoutTx(ctx, s, tx, ev)
 }
 
-// snoozeCheck is how often snoozed conversations are checked for waking.
-const snoozeCheck = 30 * time.Second
+// housekeepingEvery is how often snoozed conversations are checked for waking
+// and expired portal sign-ins deleted.
+const housekeepingEvery = 30 * time.Second
 
-// wakeSnoozed reopens conversations whose snooze ended, until ctx ends. Every
-// node does it; waking is idempotent, so nodes racing do no harm.
-func (a *App) wakeSnoozed(ctx context.Context) {
-	t := time.NewTicker(snoozeCheck)
+// housekeeping reopens conversations whose snooze ended and deletes expired
+// portal codes and sessions, until ctx ends. Every node does it; both are
+// idempotent, so nodes racing do no harm.
+func (a *App) housekeeping(ctx context.Context) {
+	t := time.NewTicker(housekeepingEvery)
 	defer t.Stop()
 	for {
 		select {
@@ -279,6 +325,9 @@ func (a *App) wakeSnoozed(ctx context.Context) {
 			} else if n > 0 {
 				a.log.Info("woke snoozed conversations", "count", n)
 			}
+			if _, err := a.DB.DeleteExpiredPortal(ctx, time.Now()); err != nil {
+				a.log.Warn("delete expired portal codes and sessions", "err", err)
+			}
 		}
 	}
 }
@@ -286,12 +335,12 @@ func (a *App) wakeSnoozed(ctx context.Context) {
 // openChannels builds the channels this node runs and registers them: web chat,
 // email, SMS and the API channel. Channels with listeners of their own run
 // while the node serves.
-func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk clock.Clock) error {
+func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk clock.Clock) (vapidPublic string, err error) {
 	cfg, log := a.cfg, a.log
 	wc, err := webchat.New(webchat.Deps{DB: a.DB, Inbox: a.Inbox, Bus: b, Key: secret, Clock: clk, Log: log},
 		webchat.Config{MaxUploadBytes: cfg.WidgetMaxUpload, CallRate: cfg.WidgetCallRate, CallBurst: cfg.WidgetCallBurst})
 	if err != nil {
-		return fmt.Errorf("web chat: %w", err)
+		return "", fmt.Errorf("web chat: %w", err)
 	}
 	mail, err := email.New(email.Deps{DB: a.DB, Inbox: a.Inbox, Clock: clk, Log: log},
 		email.Config{Listen: cfg.SMTPListen, Hostname: cfg.SMTPHostname, MaxMessageBytes: cfg.SMTPMaxBytes,
@@ -299,21 +348,32 @@ func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk cl
 			IMAP: cfg.IMAPAddr, IMAPUser: cfg.IMAPUser, IMAPPassword: cfg.IMAPPassword, IMAPMailbox: cfg.IMAPMailbox,
 			IMAPAccount: cfg.IMAPAccount, IMAPInterval: cfg.IMAPInterval})
 	if err != nil {
-		return err
+		return "", err
 	}
 	a.closers = append(a.closers, mail.Close)
-	text, err := sms.New(sms.Deps{DB: a.DB, Inbox: a.Inbox, Clock: clk, Log: log, HTTP: &http.Client{Timeout: 30 * time.Second}},
+	text, err := sms.New(sms.Deps{DB: a.DB, Inbox: a.Inbox, Clock: clk, Log: log, HTTP: &http.Client{Timeout: 30 * time.Second},
+		Keywords: a.Notify, Receipts: a.Sender},
 		sms.Config{PublicBaseURL: cfg.BaseURL, TwilioAPIBase: cfg.TwilioAPIBase})
 	if err != nil {
-		return fmt.Errorf("sms: %w", err)
+		return "", fmt.Errorf("sms: %w", err)
 	}
-	for _, c := range []channel.Channel{wc, mail, text, apichannel.New(out)} {
+	// Web Push: one VAPID key pair for the center, made once and shared by
+	// every node through the database.
+	vapidPublic, vapidPrivate, err := vapidKeys(a.DB)
+	if err != nil {
+		return "", err
+	}
+	push, err := webpush.New(webpush.Config{PublicKey: vapidPublic, PrivateKey: vapidPrivate, Subscriber: cfg.WebPushSubject})
+	if err != nil {
+		return "", fmt.Errorf("web push: %w", err)
+	}
+	for _, c := range []channel.Channel{wc, mail, text, push, apichannel.New(out)} {
 		if err := a.Channels.Register(c); err != nil {
-			return err
+			return "", err
 		}
 		if r, ok := c.(channel.Runner); ok {
 			a.runners = append(a.runners, r)
 		}
 	}
-	return nil
+	return vapidPublic, nil
 }

@@ -43,6 +43,10 @@ type Config struct {
 	WidgetMaxUpload int64  // largest file a chat visitor may upload
 	WidgetCallRate  float64
 	WidgetCallBurst int
+	// WebPushSubject is the contact push services see on our Web Push
+	// requests (mailto: or https:).
+	WebPushSubject    string
+	NotifyConcurrency int // notification sends run at once on this node
 
 	SecureCookies  bool
 	MaxBodyBytes   int64
@@ -85,6 +89,8 @@ func Flag(fs *flag.FlagSet) *Config {
 	integer64(fs, &c.WidgetMaxUpload, "widget-max-upload", 10<<20, "largest file a web chat visitor may upload (a widget's own setting may lower it)")
 	float(fs, &c.WidgetCallRate, "widget-call-rate", 2, "calls per second one address may make to a chat widget's session, message, upload and offline endpoints")
 	integer(fs, &c.WidgetCallBurst, "widget-call-burst", 60, "calls one address may make to a chat widget at once before widget-call-rate applies")
+	str(fs, &c.WebPushSubject, "webpush-subject", "", "contact given to browsers' push services on Web Push requests, mailto: or https: (default mailto:SMTP-FROM)")
+	integer(fs, &c.NotifyConcurrency, "notify-concurrency", 32, "notification sends run at once on this node")
 	boolean(fs, &c.SecureCookies, "secure-cookies", false, "mark session cookies Secure (set when served over HTTPS)")
 	integer64(fs, &c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest request body accepted")
 	float(fs, &c.RatePerSecond, "rate-limit", 50, "sustained API requests per second per user or API key")
@@ -115,6 +121,15 @@ func (c *Config) Finish() error {
 			return fmt.Errorf("base-url %q is not a URL with a host", c.BaseURL)
 		}
 		c.SMTPHostname = u.Hostname()
+	}
+	if c.WebPushSubject == "" {
+		c.WebPushSubject = "mailto:" + c.SMTPFrom
+	}
+	if !strings.HasPrefix(c.WebPushSubject, "mailto:") && !strings.HasPrefix(c.WebPushSubject, "https://") {
+		return fmt.Errorf("webpush-subject %q must start with mailto: or https://", c.WebPushSubject)
+	}
+	if c.NotifyConcurrency < 1 {
+		return fmt.Errorf("notify-concurrency must be at least 1, not %d", c.NotifyConcurrency)
 	}
 	if c.JobRescueAfter <= c.JobTimeout {
 		return fmt.Errorf("job-rescue-after (%s) must be longer than job-timeout (%s)", c.JobRescueAfter, c.JobTimeout)

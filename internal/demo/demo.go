@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/sla"
 	"github.com/switchboard-cx/switchboard/internal/store"
@@ -52,7 +53,7 @@ const SupportAddress = "support@northwind.example"
 // Seed creates the demo tenant unless it exists, and reports whether it did:
 // its people, a chat widget, a support mailbox, and a few customers'
 // conversations to click through.
-func Seed(ctx context.Context, db *store.DB, acc *accounts.Service, conversations *inbox.Service, routing *dispatch.Service) (created bool, err error) {
+func Seed(ctx context.Context, db *store.DB, acc *accounts.Service, conversations *inbox.Service, routing *dispatch.Service, notices *notify.Service) (created bool, err error) {
 	if _, err := db.TenantBySlug(ctx, Slug); err == nil {
 		return false, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
@@ -78,6 +79,12 @@ func Seed(ctx context.Context, db *store.DB, acc *accounts.Service, conversation
 		return false, err
 	}
 	if err := seedContent(ctx, conversations, t.ID); err != nil {
+		return false, err
+	}
+	if err := seedNotifications(ctx, notices, t.ID); err != nil {
+		return false, err
+	}
+	if err := seedClinic(ctx, acc, conversations, notices); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -182,12 +189,30 @@ func seedChannels(ctx context.Context, conversations *inbox.Service, tenantID st
 	return nil
 }
 
-// PrintLogin tells a newcomer how to sign in.
-func PrintLogin(w io.Writer, baseURL string) {
+// PrintLogin tells a newcomer how to sign in, to the desktop and, as the demo
+// customer, to the consumer portal (portalLink; empty leaves it out).
+func PrintLogin(w io.Writer, baseURL, portalLink string) {
 	fmt.Fprintf(w, "\n  Switchboard demo is ready: open %s\n", baseURL)
 	fmt.Fprintf(w, "  Workspace: %s   Password (every demo user): %s\n", Slug, Password)
 	for _, p := range People {
 		fmt.Fprintf(w, "    %-12s %s\n", p.Role, p.Email)
 	}
+	if portalLink != "" {
+		fmt.Fprintf(w, "  Customer portal, as %s at Northwind Bank (a signed link, as in every notice):\n    %s\n", Customer, portalLink)
+	}
 	fmt.Fprintln(w)
+}
+
+// PortalLink is the demo customer's signed link to her preference page at
+// Northwind Bank.
+func PortalLink(ctx context.Context, db *store.DB, links *notify.Links) (string, error) {
+	t, err := db.TenantBySlug(ctx, Slug)
+	if err != nil {
+		return "", err
+	}
+	id, err := db.PersonaIDByIdentifier(ctx, t.ID, persona.Identifier{Kind: persona.KindEmail, Value: Customer})
+	if err != nil {
+		return "", err
+	}
+	return links.Preferences(t.ID, id), nil
 }

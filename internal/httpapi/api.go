@@ -13,6 +13,8 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/notify"
+	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -55,6 +57,12 @@ type Deps struct {
 	Channels http.Handler
 	// SecretKey is the server's secret; stored idempotent responses are sealed with it.
 	SecretKey []byte
+	// Notify runs notification types, events, preferences and consent.
+	Notify *notify.Service
+	// Portal is the consumer portal behind /portal/api.
+	Portal *portal.Portal
+	// Links checks the signed links in notices (/u/{token}, /n/{token}).
+	Links *notify.Links
 }
 
 // API serves HTTP.
@@ -87,7 +95,14 @@ func New(d Deps, cfg Config) *API {
 func (a *API) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range a.routes() {
-		mux.Handle(rt.method+" "+rt.pattern, a.guard(rt))
+		switch {
+		case rt.portal:
+			mux.Handle(rt.method+" "+rt.pattern, a.portalGuard(rt))
+		case rt.signed:
+			mux.Handle(rt.method+" "+rt.pattern, rt.handler)
+		default:
+			mux.Handle(rt.method+" "+rt.pattern, a.guard(rt))
+		}
 	}
 	a.mountOps(mux)
 	mux.Handle("/", a.webApp())
@@ -95,6 +110,9 @@ func (a *API) Handler() http.Handler {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusForbidden, "cross-origin", "cross-origin requests from browsers are refused"))
 	}))
+	// RFC 8058 one-click unsubscribes are posted by mail providers, and the
+	// signed link is their credential.
+	csrf.AddInsecureBypassPattern("POST /u/{token}")
 	top := http.NewServeMux()
 	top.Handle("/", a.limitBody(csrf.Handler(mux)))
 	if a.Channels != nil { // channels set their own body limits (attachments are larger)

@@ -158,7 +158,8 @@ func TestChannelAccounts(t *testing.T) {
 		}
 	}
 	reader.do("GET", "/api/v1/channels", nil).want(http.StatusOK).decode(&chans)
-	if len(chans.Items) != 2 || chans.Items[0].Name != "api" || chans.Items[1].Name != "loop" || chans.Items[1].Capabilities.Identifier != "external" {
+	if len(chans.Items) != 3 || chans.Items[0].Name != "api" || chans.Items[1].Name != "loop" || chans.Items[1].Capabilities.Identifier != "external" ||
+		chans.Items[2].Name != "portal" {
 		t.Fatalf("channels %+v", chans.Items)
 	}
 	admin.do("DELETE", "/api/v1/channel-accounts/"+acc.ID, nil).want(http.StatusNoContent)

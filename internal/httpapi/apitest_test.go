@@ -17,6 +17,9 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
+	"github.com/switchboard-cx/switchboard/internal/mailer"
+	"github.com/switchboard-cx/switchboard/internal/notify"
+	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 	"io"
@@ -43,6 +46,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/smtpsink"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
@@ -76,7 +80,11 @@ type node struct {
 	bus      *bus.Bus
 	accounts *accounts.Service
 	inbox    *inbox.Service
-	srv      *httptest.Server
+	notify   *notify.Service
+	links    *notify.Links
+	// mail receives what the node mails (portal sign-in codes).
+	mail *smtpsink.Sink
+	srv  *httptest.Server
 }
 
 type nodeOptions struct {
@@ -177,10 +185,18 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mail := smtpsink.Start(t)
+	links := notify.NewLinks(secret, srv.URL, clk)
+	notices := notify.New(notify.Deps{DB: db, Out: out, Inbox: conversations, Links: links, Clock: clk, Log: log})
+	customers := portal.New(portal.Deps{DB: db, Notify: notices, Inbox: conversations, Links: links, Channels: channels,
+		Mail: mailer.New(mail.Addr, "portal@switchboard.test", "", "", clk), Clock: clk, Log: log, Secret: secret, BaseURL: srv.URL})
+	if err := channels.Register(customers); err != nil {
+		t.Fatal(err)
+	}
 	api := New(Deps{DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
-		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret}, o.cfg)
+		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links}, o.cfg)
 	handler = api.Handler()
-	return &node{api: api, db: db, bus: b, accounts: acc, inbox: conversations, srv: srv}
+	return &node{api: api, db: db, bus: b, accounts: acc, inbox: conversations, notify: notices, links: links, mail: mail, srv: srv}
 }
 
 // testLogger sends warnings and errors (a 500's cause, say) to the test's log,

@@ -31,8 +31,8 @@ func (a *API) idempotent(next http.Handler) http.Handler {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
-		p := caller(r)
-		req := store.IdempotentRequest{TenantID: p.Tenant.ID, PrincipalID: p.ID(), Key: key, Method: r.Method,
+		tenantID, principalID := keyOwner(r)
+		req := store.IdempotentRequest{TenantID: tenantID, PrincipalID: principalID, Key: key, Method: r.Method,
 			Path: r.URL.Path, RequestHash: hex.EncodeToString(sum[:]), CreatedAt: a.clock.Now()}
 		prev, claimed, err := a.db.ClaimIdempotencyKey(r.Context(), req)
 		if err != nil {
@@ -74,4 +74,17 @@ func (a *API) idempotent(next http.Handler) http.Handler {
 			a.log.Error("complete idempotency key", "err", err)
 		}
 	})
+}
+
+// keyOwner names whom a request's Idempotency-Key belongs to: the API caller,
+// or a portal customer at the business in the path.
+func keyOwner(r *http.Request) (tenantID, principalID string) {
+	if p := caller(r); p != nil {
+		return p.Tenant.ID, p.ID()
+	}
+	s := portalCaller(r)
+	if s.Limited() {
+		return r.PathValue("tenantID"), "persona:" + s.PersonaID
+	}
+	return r.PathValue("tenantID"), "customer:" + s.Identifier
 }

@@ -53,23 +53,25 @@ const (
 	permConverse       perm = "conversations"   // reply, note, assign, change conversations
 	permManageRouting  perm = "routing:manage"  // configure queues, hours, SLAs, agents' routing profiles
 	permSupervise      perm = "supervise"       // join conversations, watch the wall and today's report, keep the tenant's canned responses and macros
+	permManageNotify   perm = "notify:manage"   // define notification types and settings, erase personas
+	permRaiseEvents    perm = "events:write"    // raise business events that notify customers
 )
 
 // rolePerms says what each role may do.
 var rolePerms = map[tenant.Role][]perm{
-	tenant.RoleAdmin:      {permSelf, permRead, permManageUsers, permManageKeys, permManageWebhooks, permManageChannels, permReadAudit, permConverse, permManageRouting, permSupervise},
-	tenant.RoleSupervisor: {permSelf, permRead, permReadAudit, permConverse, permManageRouting, permSupervise},
+	tenant.RoleAdmin:      {permSelf, permRead, permManageUsers, permManageKeys, permManageWebhooks, permManageChannels, permReadAudit, permConverse, permManageRouting, permSupervise, permManageNotify, permRaiseEvents},
+	tenant.RoleSupervisor: {permSelf, permRead, permReadAudit, permConverse, permManageRouting, permSupervise, permRaiseEvents},
 	tenant.RoleAgent:      {permSelf, permRead, permConverse},
 	tenant.RoleExpert:     {permSelf, permRead, permConverse},
 }
 
 // scopePerms says what each API-key scope allows.
 var scopePerms = map[tenant.Scope][]perm{
-	tenant.ScopeAdmin:          {permRead, permManageUsers, permManageKeys, permManageWebhooks, permManageChannels, permReadAudit, permConverse, permManageRouting, permSupervise},
+	tenant.ScopeAdmin:          {permRead, permManageUsers, permManageKeys, permManageWebhooks, permManageChannels, permReadAudit, permConverse, permManageRouting, permSupervise, permManageNotify, permRaiseEvents},
 	tenant.ScopeConversations:  {permRead, permConverse},
 	tenant.ScopeRead:           {permRead, permReadAudit},
 	tenant.ScopeWebhooksManage: {permManageWebhooks},
-	tenant.ScopeEventsWrite:    {},
+	tenant.ScopeEventsWrite:    {permRaiseEvents},
 }
 
 // can reports whether the caller holds permission q.

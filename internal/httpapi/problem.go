@@ -8,6 +8,8 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/auth"
+	"github.com/switchboard-cx/switchboard/internal/notify"
+	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
@@ -51,6 +53,12 @@ func toProblem(err error) *Problem {
 		return pr
 	case errors.As(err, &tooBig):
 		return problem(http.StatusRequestEntityTooLarge, "too-large", "the request body is larger than the limit")
+	case errors.Is(err, notify.ErrUnknownType): // before ErrNotFound, which it wraps
+		return problem(http.StatusNotFound, "not-found", err.Error())
+	case errors.Is(err, notify.ErrUnknownPersona):
+		pr := problem(http.StatusUnprocessableEntity, "validation", err.Error())
+		pr.Errors = []FieldIssue{{Field: "to", Reason: "matches no persona"}}
+		return pr
 	case errors.Is(err, store.ErrNotFound):
 		return problem(http.StatusNotFound, "not-found", "no such resource")
 	case errors.Is(err, store.ErrConflict):
@@ -61,6 +69,16 @@ func toProblem(err error) *Problem {
 		return problem(http.StatusUnauthorized, "unauthenticated", "sign in or present an API key")
 	case errors.Is(err, auth.ErrInvalidToken):
 		return problem(http.StatusBadRequest, "invalid-token", "the link is invalid, already used or expired")
+	case errors.Is(err, portal.ErrNoAccess):
+		return problem(http.StatusNotFound, "not-found", "no such resource")
+	case errors.Is(err, portal.ErrUnauthenticated):
+		return problem(http.StatusUnauthorized, "unauthenticated", "sign in to the portal")
+	case errors.Is(err, portal.ErrBadCode):
+		return problem(http.StatusUnauthorized, "bad-code", "the code or link is wrong, used or expired; ask for a new one")
+	case errors.Is(err, portal.ErrCannotSend):
+		pr := problem(http.StatusUnprocessableEntity, "cannot-send", "this center cannot send sign-in codes to that kind of address")
+		pr.Errors = []FieldIssue{{Field: "identifier", Reason: "no way to send a code to it here"}}
+		return pr
 	}
 	return nil
 }

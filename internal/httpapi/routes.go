@@ -9,7 +9,14 @@ type route struct {
 	perm            perm
 	public          bool // no authentication by the guard (sign-in, password reset)
 	ownAuth         bool // public to the guard because the handler authenticates itself
-	handler         http.HandlerFunc
+	// portal routes are the consumer portal's: public ones sign in, the others
+	// need a customer's portal session (see portalGuard).
+	portal bool
+	// signed routes carry their credential in the path (a notice's signed
+	// link); they are not limited per address, as mail providers post
+	// one-click unsubscribes from shared ones.
+	signed  bool
+	handler http.HandlerFunc
 }
 
 func (a *API) routes() []route {
@@ -120,6 +127,47 @@ func (a *API) routes() []route {
 
 		{method: "GET", pattern: "/api/v1/agents/live", perm: permSupervise, handler: a.liveAgents},
 		{method: "GET", pattern: "/api/v1/reports/today", perm: permSupervise, handler: a.reportToday},
+
+		{method: "GET", pattern: "/api/v1/notifications/types", perm: permRead, handler: a.listNotificationTypes},
+		{method: "POST", pattern: "/api/v1/notifications/types", perm: permManageNotify, handler: a.createNotificationType},
+		{method: "GET", pattern: "/api/v1/notifications/types/{typeKey}", perm: permRead, handler: a.getNotificationType},
+		{method: "PUT", pattern: "/api/v1/notifications/types/{typeKey}", perm: permManageNotify, handler: a.replaceNotificationType},
+		{method: "DELETE", pattern: "/api/v1/notifications/types/{typeKey}", perm: permManageNotify, handler: a.deleteNotificationType},
+		{method: "GET", pattern: "/api/v1/notifications/settings", perm: permRead, handler: a.getNotifySettings},
+		{method: "PUT", pattern: "/api/v1/notifications/settings", perm: permManageNotify, handler: a.putNotifySettings},
+		{method: "POST", pattern: "/api/v1/notifications/events", perm: permRaiseEvents, handler: a.raiseEvent},
+		{method: "GET", pattern: "/api/v1/notifications/events/{eventID}", perm: permRead, handler: a.getEvent},
+		{method: "GET", pattern: "/api/v1/notifications/deliveries", perm: permRead, handler: a.listNotifyDeliveries},
+		{method: "GET", pattern: "/api/v1/notifications/deliveries/{noticeID}", perm: permRead, handler: a.getNotifyDelivery},
+		{method: "GET", pattern: "/api/v1/notifications/vapid-key", perm: permRead, handler: a.vapidKey},
+		{method: "GET", pattern: "/api/v1/personas/{personaID}/preferences", perm: permRead, handler: a.getPreferences},
+		{method: "PUT", pattern: "/api/v1/personas/{personaID}/preferences", perm: permConverse, handler: a.putPreferences},
+		{method: "PUT", pattern: "/api/v1/personas/{personaID}/momentary", perm: permConverse, handler: a.putMomentary},
+		{method: "GET", pattern: "/api/v1/personas/{personaID}/consent", perm: permRead, handler: a.listConsent},
+		{method: "POST", pattern: "/api/v1/personas/{personaID}/consent", perm: permConverse, handler: a.recordConsent},
+		{method: "GET", pattern: "/api/v1/personas/{personaID}/consent/export", perm: permRead, handler: a.exportConsent},
+		{method: "DELETE", pattern: "/api/v1/personas/{personaID}", perm: permManageNotify, handler: a.erasePersona},
+
+		{method: "GET", pattern: "/u/{token}", public: true, signed: true, handler: a.unsubscribePage},
+		{method: "POST", pattern: "/u/{token}", public: true, signed: true, handler: a.unsubscribe},
+		{method: "GET", pattern: "/n/{token}", public: true, signed: true, handler: a.openNotice},
+
+		{method: "POST", pattern: "/portal/api/sign-in", public: true, portal: true, handler: a.portalSignIn},
+		{method: "POST", pattern: "/portal/api/verify", public: true, portal: true, handler: a.portalVerify},
+		{method: "POST", pattern: "/portal/api/link", public: true, portal: true, handler: a.portalLink},
+		{method: "POST", pattern: "/portal/api/sign-out", public: true, portal: true, handler: a.portalSignOut},
+		{method: "GET", pattern: "/portal/api/vapid-key", public: true, portal: true, handler: a.portalVAPIDKey},
+		{method: "GET", pattern: "/portal/api/me", public: true, ownAuth: true, portal: true, handler: a.portalMe},
+		{method: "GET", pattern: "/portal/api/businesses", public: true, ownAuth: true, portal: true, handler: a.portalBusinesses},
+		{method: "GET", pattern: "/portal/api/businesses/{tenantID}/preferences", public: true, ownAuth: true, portal: true, handler: a.portalPreferences},
+		{method: "PUT", pattern: "/portal/api/businesses/{tenantID}/preferences", public: true, ownAuth: true, portal: true, handler: a.portalSetPreferences},
+		{method: "PUT", pattern: "/portal/api/businesses/{tenantID}/momentary", public: true, ownAuth: true, portal: true, handler: a.portalSetMomentary},
+		{method: "GET", pattern: "/portal/api/businesses/{tenantID}/notices", public: true, ownAuth: true, portal: true, handler: a.portalNotices},
+		{method: "GET", pattern: "/portal/api/businesses/{tenantID}/notices/{noticeID}", public: true, ownAuth: true, portal: true, handler: a.portalNotice},
+		{method: "POST", pattern: "/portal/api/businesses/{tenantID}/contact", public: true, ownAuth: true, portal: true, handler: a.portalContact},
+		{method: "GET", pattern: "/portal/api/businesses/{tenantID}/conversations", public: true, ownAuth: true, portal: true, handler: a.portalConversations},
+		{method: "GET", pattern: "/portal/api/businesses/{tenantID}/conversations/{conversationID}/messages", public: true, ownAuth: true, portal: true, handler: a.portalMessages},
+		{method: "POST", pattern: "/portal/api/businesses/{tenantID}/push-subscriptions", public: true, ownAuth: true, portal: true, handler: a.portalSubscribePush},
 
 		{method: "GET", pattern: "/api/v1/audit-log", perm: permReadAudit, handler: a.listAudit},
 		{method: "GET", pattern: "/api/v1/event-types", perm: permRead, handler: a.eventTypes},

@@ -8,9 +8,11 @@ import (
 	"strings"
 )
 
-// webApp serves the embedded browser app and the chat widget (/widget/widget.js).
-// Unknown paths and folders get index.html so that client-side routes
-// (/desktop, /admin/webhooks) survive a reload.
+// webApp serves the embedded browser app, the consumer portal and the chat
+// widget (/widget/widget.js). Unknown paths and folders get the page that
+// routes them on the client, so that /desktop and /admin/webhooks survive a
+// reload: portal.html under /portal (the customers' app, which must not load
+// the agents' bundle), index.html everywhere else.
 func (a *API) webApp() http.Handler {
 	files := http.FileServerFS(a.Web)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -18,7 +20,7 @@ func (a *API) webApp() http.Handler {
 			writeProblem(w, r, problem(http.StatusMethodNotAllowed, "method-not-allowed", "this path only serves the web app"))
 			return
 		}
-		if strings.HasPrefix(r.URL.Path, "/api/") {
+		if strings.HasPrefix(r.URL.Path, "/api/") || strings.HasPrefix(r.URL.Path, "/portal/api/") {
 			writeProblem(w, r, problem(http.StatusNotFound, "not-found", "no such API endpoint"))
 			return
 		}
@@ -30,12 +32,18 @@ func (a *API) webApp() http.Handler {
 					w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 				case strings.HasPrefix(name, "widget/"): // embedded on other sites under a fixed name
 					w.Header().Set("Cache-Control", "public, max-age=300")
+				case name == "portal-sw.js": // a service worker under a fixed name: always check for a new one
+					w.Header().Set("Cache-Control", "no-cache")
 				}
 				files.ServeHTTP(w, r)
 				return
 			}
 		}
-		index, err := fs.ReadFile(a.Web, "index.html")
+		page := "index.html"
+		if name == "portal" || strings.HasPrefix(name, "portal/") {
+			page = "portal.html"
+		}
+		body, err := fs.ReadFile(a.Web, page)
 		if errors.Is(err, fs.ErrNotExist) {
 			http.Error(w, "The web app is not built into this binary. Run `make web` (or `make run`), then rebuild.", http.StatusNotFound)
 			return
@@ -46,6 +54,6 @@ func (a *API) webApp() http.Handler {
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-cache")
-		w.Write(index)
+		w.Write(body)
 	})
 }

@@ -1,0 +1,109 @@
+package httpapi
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/switchboard-cx/switchboard/internal/notice"
+	"github.com/switchboard-cx/switchboard/internal/notify"
+	"github.com/switchboard-cx/switchboard/internal/store"
+)
+
+// Business events (CEBP) and the deliveries they became.
+
+// raiseEvent accepts an event for one persona, a batch, or every persona. The
+// Idempotency-Key also keys the event itself, so a retry after the stored
+// response expired still finds the first event instead of notifying twice.
+func (a *API) raiseEvent(w http.ResponseWriter, r *http.Request) {
+	var in notify.RaiseInput
+	if err := decode(r, &in); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	in.IdempotencyKey = r.Header.Get("Idempotency-Key")
+	res, err := a.Notify.Raise(r.Context(), caller(r).Tenant.ID, in)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	if res.Counts == nil {
+		res.Counts = map[string]int{}
+	}
+	writeJSON(w, http.StatusAccepted, res)
+}
+
+func (a *API) getEvent(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "eventID")
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	e, err := a.Notify.Event(r.Context(), caller(r).Tenant.ID, id)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, e)
+}
+
+// deliveryStatuses are the values ?status= takes.
+var deliveryStatuses = []string{notice.StatusPending, notice.StatusSending, notice.StatusSent, notice.StatusDelivered,
+	notice.StatusRead, notice.StatusReplied, notice.StatusFailed, notice.StatusSuppressed, notice.StatusExpired, notice.StatusCancelled}
+
+func (a *API) listNotifyDeliveries(w http.ResponseWriter, r *http.Request) {
+	page, limit, err := pageParams(r)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	f := store.DeliveryFilter{PersonaID: q.Get("persona_id"), EventID: q.Get("event_id"), Status: q.Get("status")}
+	if f.Status != "" && !slices.Contains(deliveryStatuses, f.Status) {
+		p := problem(http.StatusBadRequest, "bad-parameter", "status is not a delivery status")
+		p.Errors = []FieldIssue{{Field: "status", Reason: "unknown status"}}
+		a.writeError(w, r, p)
+		return
+	}
+	ds, err := a.Notify.Deliveries(r.Context(), caller(r).Tenant.ID, f, page)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	for i := range ds {
+		ds[i] = withLists(ds[i])
+	}
+	writeJSON(w, http.StatusOK, paginate(ds, limit, func(d notice.Delivery) string { return d.ID }))
+}
+
+func (a *API) getNotifyDelivery(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "noticeID")
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	d, err := a.Notify.Delivery(r.Context(), caller(r).Tenant.ID, id)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, deliveryView(d))
+}
+
+// withLists gives a delivery's lists their empty value, so JSON carries [] not null.
+func withLists(d notice.Delivery) notice.Delivery {
+	if d.Channels == nil {
+		d.Channels = []string{}
+	}
+	if d.Reasons == nil {
+		d.Reasons = []string{}
+	}
+	return d
+}
+
+func deliveryView(d notify.DeliveryView) notify.DeliveryView {
+	d.Delivery = withLists(d.Delivery)
+	if d.Steps == nil {
+		d.Steps = []notice.Step{}
+	}
+	return d
+}
