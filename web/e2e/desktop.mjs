@@ -14,10 +14,12 @@
 //   that mentions @ben@northwind.example (the customer never sees it) → Ben
 //   goes available; his Mentions view lists the conversation → Ana transfers
 //   it to Ben → Ben gets it (an offer he accepts, or straight in his Mine view)
-//   and resolves it.
+//   and resolves it. Last, the admin creates a notification type (its template's
+//   preview names a missing variable until sample data gives it) and deletes it.
 //
-// axe-core runs on the desktop, the open conversation, the wall and the queues
-// admin page; any violation of impact serious or critical fails the run, listed.
+// axe-core runs on the desktop, the open conversation, the wall, the queues
+// admin page and the notification types page; any violation of impact serious
+// or critical fails the run, listed.
 // Screenshots: desktop.png (an open conversation, 1280×800), wall.png and
 // admin.png (the queues page) to --docs-screenshots (the README's), and the
 // rest — 768 px wide and dark — to --screenshots.
@@ -402,6 +404,39 @@ async function main() {
     await admin.page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(admin.page, 'admin-dark');
     await accessible(admin.page, 'admin queues (dark)');
+  });
+
+  await steps.run('the notification types page: create a type, its preview names a missing variable; axe', async () => {
+    const p = admin.page;
+    current = p;
+    const key = `e2e.${Date.now().toString(36)}`;
+    await p.emulateMedia({ colorScheme: 'light' });
+    await p.goto(`${base}/admin/notification-types`, { waitUntil: 'domcontentloaded' });
+    await p.getByTestId('notification-types-page').waitFor();
+    await p.getByTestId('ntype-new').click();
+    await p.getByTestId('ntype-key').fill(key);
+    await p.getByTestId('ntype-name').fill('Card blocked');
+    await p.getByTestId('ntype-category').selectOption('critical');
+    await p.getByTestId('ntype-channels-pick').selectOption('sms');
+    await p.getByTestId('ntype-channels-add').click();
+    await p.getByTestId('tpl-subject').fill('Card {{.last4}} blocked');
+    await p.getByTestId('tpl-body').fill('Hello {{.name}}, we blocked your card ending {{.last4}}.');
+    await p.getByTestId('tpl-preview-error').getByText('map has no entry for key "last4"').first().waitFor();
+    await p.getByTestId('tpl-sample').fill('{"last4": "1234"}');
+    await p.getByTestId('tpl-preview-subject').getByText('Card 1234 blocked').waitFor();
+    await accessible(p, 'notification type form');
+    await p.getByTestId('ntype-save').click();
+    const row = p.locator(`[data-testid=ntype-row][data-key="${key}"]`);
+    await row.waitFor();
+    const stored = await adminAPI('GET', `/api/v1/notifications/types/${key}`, undefined, 200);
+    if (stored.channels.join() !== 'email,sms' || !stored.templates.en?.email?.body) {
+      throw new Error(`stored type is not what the form said: ${JSON.stringify(stored)}`);
+    }
+    await screenshot(p, 'notification-types');
+    await accessible(p, 'notification types');
+    await row.getByTestId('ntype-delete').click();
+    await p.getByTestId('confirm-ok').click();
+    await row.waitFor({ state: 'detached' });
   });
 
   if (axeFindings.length) {

@@ -3,6 +3,7 @@
 // Each area of the app keeps its strings in web/src/messages/<area>.ts.
 import { conversation } from './messages/conversation';
 import { desktop } from './messages/desktop';
+import { notifications } from './messages/notifications';
 import { supervisor } from './messages/supervisor';
 
 const base = {
@@ -179,7 +180,7 @@ const base = {
   'scope.admin': 'admin — full administration',
 } as const;
 
-const en = { ...base, ...desktop, ...conversation, ...supervisor } as const;
+const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

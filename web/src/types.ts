@@ -180,3 +180,150 @@ export interface Macro {
   name: string;
   actions: MacroAction[];
 }
+
+/** NotifyCategory groups notification types: critical ones cannot be turned off by the customer. */
+export type NotifyCategory = 'critical' | 'transactional' | 'marketing';
+
+export const NOTIFY_CATEGORIES: readonly NotifyCategory[] = ['critical', 'transactional', 'marketing'];
+
+/** NOTIFY_CHANNELS are the channels notices go out on, in a sensible default order. */
+export const NOTIFY_CHANNELS = ['email', 'sms', 'webpush', 'webchat', 'api'] as const;
+
+/** NotificationTemplate is what one channel says in one language; Short is the SMS text. */
+export interface NotificationTemplate {
+  subject?: string;
+  body?: string;
+  short?: string;
+}
+
+/** NotificationTypeInput is a notification type as POST and PUT take it. */
+export interface NotificationTypeInput {
+  key: string;
+  name: string;
+  category: NotifyCategory;
+  channels: string[];
+  reply_expected: boolean;
+  send_time: 'now' | 'best';
+  /** confirm_within is a duration such as "15m"; "" or "0s" waits for failures only. */
+  confirm_within: string;
+  default_language: string;
+  /** templates by language, then by channel ("web" is the portal page). */
+  templates: Record<string, Record<string, NotificationTemplate>>;
+}
+
+export interface NotificationType extends NotificationTypeInput {
+  created_at: string;
+  updated_at: string;
+}
+
+/** NotifyTypePref is an on/off and channel order for one type or category. */
+export interface NotifyTypePref {
+  enabled?: boolean;
+  channels?: string[];
+}
+
+export interface NotifyQuietHours {
+  from: string;
+  to: string;
+  days?: string[];
+}
+
+/** NotifyPreferences are a tenant's defaults or a persona's own settings; unset fields defer. */
+export interface NotifyPreferences {
+  channels?: Record<string, boolean>;
+  types?: Record<string, NotifyTypePref>;
+  categories?: Partial<Record<NotifyCategory, NotifyTypePref>>;
+  order?: string[];
+  retrieval?: string;
+  response?: string;
+  quiet_hours?: NotifyQuietHours | null;
+  time_zone?: string;
+  momentary?: { state: string; allow_channels?: string[]; until: string } | null;
+}
+
+/** NotifyCap is at most max notices per window ("24h"). */
+export interface NotifyCap {
+  max: number;
+  window: string;
+}
+
+/** NotifySettings are a tenant's notification settings. */
+export interface NotifySettings {
+  defaults: NotifyPreferences;
+  caps?: Partial<Record<NotifyCategory, NotifyCap>>;
+  /** rate_limits are sends per second per channel. */
+  rate_limits?: Record<string, number>;
+  max_attempts?: number;
+}
+
+/** NotifyStatus is where a notice to one persona stands. */
+export type NotifyStatus =
+  | 'pending' | 'sending' | 'sent' | 'delivered' | 'read' | 'replied'
+  | 'failed' | 'suppressed' | 'expired' | 'cancelled';
+
+/** NotifyDelivery is one notice to one persona, with the decision that shaped it. */
+export interface NotifyDelivery {
+  id: string;
+  event_id: string;
+  persona_id: string;
+  type: string;
+  category: NotifyCategory;
+  channels: string[];
+  channel_index: number;
+  channel: string;
+  status: NotifyStatus;
+  due_at?: string;
+  expires_at?: string;
+  tries: number;
+  reasons: string[];
+  broke_quiet_hours: boolean;
+  language: string;
+  retrieval?: string;
+  response?: string;
+  reply_expected: boolean;
+  external_id?: string;
+  conversation_id?: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** NotifyStep is one entry of a delivery's status timeline. */
+export interface NotifyStep {
+  at: string;
+  status: string;
+  channel?: string;
+  detail?: string;
+}
+
+/** NotifyDeliveryView is a delivery with its timeline and what it said. */
+export interface NotifyDeliveryView extends NotifyDelivery {
+  steps: NotifyStep[];
+  subject: string;
+  body: string;
+}
+
+/** NotifyEvent is what a business system raised for one or many personas. */
+export interface NotifyEvent {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+  idempotency_key?: string;
+  send_at?: string;
+  expires_at?: string;
+  recipients: number;
+  created_at: string;
+}
+
+/** ConsentRecord is one entry of a persona's hash-chained consent ledger. */
+export interface ConsentRecord {
+  seq: number;
+  /** scope is "all", "type:<key>", "category:<name>" or "channel:<name>". */
+  scope: string;
+  granted: boolean;
+  previous: boolean | null;
+  source: string;
+  actor: string;
+  note?: string;
+  at: string;
+  hash: string;
+}

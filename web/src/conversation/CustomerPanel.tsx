@@ -1,16 +1,23 @@
 // CustomerPanel shows who the customer of a conversation is: name, identifiers,
-// local time, language, attributes (editable), past conversations, how this one
-// was routed, and the slot where ranked context items will go.
+// local time, language, attributes (editable), past conversations, the notices
+// sent to them and their consent ledger (with consent recorded on their word),
+// how this one was routed, and the slot where ranked context items will go.
 //
 // Test ids: customer-panel, customer-name, customer-identifier (data-kind, data-verified),
 //   customer-local-time, customer-language, customer-attribute (data-key), attribute-key,
 //   attribute-value, attribute-add, identifier-kind, identifier-value, identifier-add,
-//   customer-edit, customer-save, customer-error, past-conversation, routing-step, context-slot.
-import { useEffect, useState } from 'preact/hooks';
-import { errorMessage } from '../api';
+//   customer-edit, customer-save, customer-error, past-conversation, routing-step, context-slot,
+//   customer-notifications, notice-item (data-status), notice-open, consent-state (data-scope,
+//   data-granted), consent-ledger, consent-record, consent-form, consent-kind, consent-name,
+//   consent-decision, consent-note, consent-save, consent-error, consent-export.
+import { Fragment } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { errorMessage, newIdempotencyKey } from '../api';
 import { conversationApi, type Conversation, type Persona, type RoutingDecision } from '../api/conversation';
+import { consentExportURL, consentState, NOTIFY_CATEGORIES, NOTIFY_CHANNELS, notificationsApi, type ConsentRecord, type NotifyDelivery } from '../api/notifications';
+import { DeliveryTimeline, NotifyStatusBadge } from '../supervisor/NotificationTimeline';
 import { navigate } from '../router';
-import { locale, t } from '../i18n';
+import { locale, t, tMaybe } from '../i18n';
 import { PERSONA_EVENT, localTime } from './logic';
 import '../styles/conversation.css';
 
@@ -78,6 +85,7 @@ export function CustomerPanel(props: { conversationId: string }) {
           </ul>
         )}
       </section>
+      {persona && <Notifications key={persona.id} personaId={persona.id} />}
       <section class="cp-section" aria-labelledby="cp-routing">
         <h3 id="cp-routing">{t('cust.routing')}</h3>
         {trail.length === 0 ? <p class="cv-muted">{t('cust.noRouting')}</p> : (
@@ -206,5 +214,145 @@ function Profile(props: { persona: Persona; now: Date; onChange: (p: Persona) =>
       </form>
       {error && <p class="cv-error" role="alert" data-testid="customer-error">{error}</p>}
     </section>
+  );
+}
+
+/** Notifications is the persona's recent notices and consent ledger, with a form to record consent on their word. */
+function Notifications({ personaId }: { personaId: string }) {
+  const [notices, setNotices] = useState<NotifyDelivery[] | null>(null);
+  const [records, setRecords] = useState<ConsentRecord[] | null>(null);
+  const [open, setOpen] = useState('');
+  const [error, setError] = useState('');
+
+  const live = useRef(true);
+  const fail = (err: unknown) => live.current && setError(errorMessage(err));
+  const loadConsent = () => notificationsApi.consent(personaId).then((r) => live.current && setRecords(r), fail);
+  useEffect(() => {
+    live.current = true;
+    notificationsApi.deliveries({ persona_id: personaId }, undefined, 10).then((p) => live.current && setNotices(p.items ?? []), fail);
+    void loadConsent();
+    return () => {
+      live.current = false;
+    };
+  }, [personaId]);
+
+  const state = Object.entries(consentState(records ?? []));
+  return (
+    <section class="cp-section" aria-labelledby="cp-notify" data-testid="customer-notifications">
+      <h3 id="cp-notify">{t('cust.notify.title')}</h3>
+      {error && <p class="cv-error" role="alert">{error}</p>}
+      {notices?.length === 0 && <p class="cv-muted">{t('cust.notify.none')}</p>}
+      {notices && notices.length > 0 && (
+        <ul class="cp-list">
+          {notices.map((d) => (
+            <li key={d.id} data-testid="notice-item" data-status={d.status}>
+              <button type="button" class="button button-small button-quiet" aria-expanded={open === d.id} onClick={() => setOpen(open === d.id ? '' : d.id)} data-testid="notice-open">
+                {d.type}
+              </button>{' '}
+              <NotifyStatusBadge status={d.status} />
+              <span class="cv-muted"> {d.channel && `${d.channel} · `}{dateFormat.format(new Date(d.created_at))}</span>
+              {open === d.id && <DeliveryTimeline id={d.id} />}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h4>{t('cust.notify.consent')}</h4>
+      {records && state.length === 0 && <p class="cv-muted">{t('cust.notify.consentDefault')}</p>}
+      {state.length > 0 && (
+        <dl class="cp-facts">
+          {state.map(([scope, granted]) => (
+            <Fragment key={scope}>
+              <dt>{scope}</dt>
+              <dd data-testid="consent-state" data-scope={scope} data-granted={String(granted)}>
+                {granted ? t('cust.notify.granted') : t('cust.notify.refused')}
+              </dd>
+            </Fragment>
+          ))}
+        </dl>
+      )}
+      {records && records.length > 0 && (
+        <details data-testid="consent-ledger">
+          <summary>{t('cust.notify.ledger', { n: records.length })}</summary>
+          <ol class="cp-list">
+            {records.map((r) => (
+              <li key={r.seq} data-testid="consent-record">
+                <strong>{r.scope}</strong> {r.granted ? t('cust.notify.granted') : t('cust.notify.refused')}
+                <span class="cv-muted"> · {dateFormat.format(new Date(r.at))} · {tMaybe(`cust.notify.source.${r.source}`, r.source)} · {r.actor}</span>
+                {r.note && <div>“{r.note}”</div>}
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
+      <ConsentForm personaId={personaId} onRecorded={() => void loadConsent()} />
+      <a href={consentExportURL(personaId)} download={`consent-${personaId}.json`} data-testid="consent-export">{t('cust.notify.export')}</a>
+    </section>
+  );
+}
+
+const CONSENT_KINDS = ['all', 'channel', 'category', 'type'] as const;
+
+function ConsentForm({ personaId, onRecorded }: { personaId: string; onRecorded: () => void }) {
+  const [kind, setKind] = useState<(typeof CONSENT_KINDS)[number]>('channel');
+  const [name, setName] = useState('');
+  const [granted, setGranted] = useState(false);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const choices: readonly string[] | null = kind === 'channel' ? NOTIFY_CHANNELS : kind === 'category' ? NOTIFY_CATEGORIES : null;
+  const value = choices && !choices.includes(name) ? choices[0]! : name;
+  const id = `consent-${personaId}`;
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError('');
+    const scope = kind === 'all' ? 'all' : `${kind}:${value.trim()}`;
+    try {
+      await notificationsApi.recordConsent(personaId, { scope, granted, note: note.trim() }, newIdempotencyKey());
+      setNote('');
+      onRecorded();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="cp-form" onSubmit={save} data-testid="consent-form" aria-labelledby={`${id}-title`}>
+      <h4 id={`${id}-title`}>{t('cust.notify.record')}</h4>
+      <div class="cp-row">
+        <label class="visually-hidden" for={`${id}-kind`}>{t('cust.notify.scope')}</label>
+        <select id={`${id}-kind`} value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as typeof kind)} data-testid="consent-kind">
+          {CONSENT_KINDS.map((k) => <option key={k} value={k}>{t(`cust.notify.kind.${k}`)}</option>)}
+        </select>
+        {kind !== 'all' && <label class="visually-hidden" for={`${id}-name`}>{t(`cust.notify.kind.${kind}`)}</label>}
+        {choices && (
+          <select id={`${id}-name`} value={value} onChange={(e) => setName((e.target as HTMLSelectElement).value)} data-testid="consent-name">
+            {choices.map((c) => <option key={c} value={c}>{c}</option>)}
+          </select>
+        )}
+        {kind === 'type' && (
+          <input id={`${id}-name`} required value={name} placeholder="card.blocked" onInput={(e) => setName((e.target as HTMLInputElement).value)} data-testid="consent-name" />
+        )}
+      </div>
+      <label>
+        {t('cust.notify.decision')}
+        <select value={granted ? 'grant' : 'revoke'} onChange={(e) => setGranted((e.target as HTMLSelectElement).value === 'grant')} data-testid="consent-decision">
+          <option value="revoke">{t('cust.notify.revoke')}</option>
+          <option value="grant">{t('cust.notify.grant')}</option>
+        </select>
+      </label>
+      <label>
+        {t('cust.notify.note')}
+        <input value={note} placeholder={t('cust.notify.notePlaceholder')} onInput={(e) => setNote((e.target as HTMLInputElement).value)} data-testid="consent-note" />
+      </label>
+      <div class="cp-row">
+        <button type="submit" class="button button-small" disabled={busy} data-testid="consent-save">{busy ? t('common.working') : t('cust.notify.save')}</button>
+      </div>
+      {error && <p class="cv-error" role="alert" data-testid="consent-error">{error}</p>}
+    </form>
   );
 }

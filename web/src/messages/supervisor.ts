@@ -70,6 +70,7 @@ export const supervisor = {
   'admin.nav.sla': 'SLA policies',
   'admin.nav.hours': 'Business hours',
   'admin.nav.canned': 'Canned responses',
+  'admin.nav.notifications': 'Notifications',
   'admin.saved': 'Saved.',
   'admin.nameTaken': 'This name is already taken; choose another.',
   'admin.created': 'Created.',

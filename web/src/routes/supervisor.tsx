@@ -28,6 +28,9 @@ const PAGES: Record<string, PageDef> = {
   '/admin/sla': { audience: 'staff', load: () => import('../supervisor/Sla').then((m) => m.SlaPage) },
   '/admin/hours': { audience: 'staff', load: () => import('../supervisor/Hours').then((m) => m.HoursPage) },
   '/admin/canned': { audience: 'staff', load: () => import('../supervisor/Canned').then((m) => m.CannedPage) },
+  '/admin/notifications': { audience: 'staff', load: () => import('../supervisor/Notifications').then((m) => m.NotificationsPage) },
+  '/admin/notification-types': { audience: 'admin', load: () => import('../supervisor/NotificationTypes').then((m) => m.NotificationTypesPage) },
+  '/admin/notification-settings': { audience: 'admin', load: () => import('../supervisor/NotificationSettings').then((m) => m.NotificationSettingsPage) },
 };
 
 /** isStaff tells whether the user may see the wall and manage routing and content. */

@@ -19,6 +19,7 @@ const ITEMS: Item[] = [
   { href: '/admin/sla', label: 'admin.nav.sla', adminOnly: false },
   { href: '/admin/hours', label: 'admin.nav.hours', adminOnly: false },
   { href: '/admin/canned', label: 'admin.nav.canned', adminOnly: false },
+  { href: '/admin/notifications', label: 'admin.nav.notifications', adminOnly: false },
   { href: '/admin/webhooks', label: 'nav.webhooks', adminOnly: true },
   { href: '/admin/api-keys', label: 'nav.apiKeys', adminOnly: true },
 ];
