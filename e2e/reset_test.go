@@ -18,10 +18,8 @@ func TestPasswordResetByMail(t *testing.T) {
 	c := newClient(t, n.URL)
 	c.do("POST", "/api/v1/auth/password-reset", map[string]string{"tenant": "northwind", "email": "ana@northwind.example"}, 202, nil)
 
-	var msg smtpsink.Message
-	select {
-	case msg = <-relay.Messages:
-	case <-time.After(20 * time.Second):
+	msg, ok := centerMail(relay, 20*time.Second)
+	if !ok {
 		t.Fatal("no reset mail reached the relay")
 	}
 	if msg.From != "desk@northwind.example" || len(msg.To) != 1 || msg.To[0] != "ana@northwind.example" {
@@ -45,9 +43,24 @@ func TestPasswordResetByMail(t *testing.T) {
 
 	// Nobody learns from the answer whether an account exists.
 	c.do("POST", "/api/v1/auth/password-reset", map[string]string{"tenant": "northwind", "email": "nobody@northwind.example"}, 202, nil)
-	select {
-	case m := <-relay.Messages:
+	if m, ok := centerMail(relay, 500*time.Millisecond); ok {
 		t.Fatalf("a reset mail went to %v for an unknown user", m.To)
-	case <-time.After(500 * time.Millisecond):
+	}
+}
+
+// centerMail waits for the next mail the center itself sends (from
+// --smtp-from), passing over the demo businesses' notifications to their
+// customers, which go out from the businesses' own addresses.
+func centerMail(relay *smtpsink.Sink, wait time.Duration) (smtpsink.Message, bool) {
+	deadline := time.After(wait)
+	for {
+		select {
+		case m := <-relay.Messages:
+			if m.From == "desk@northwind.example" {
+				return m, true
+			}
+		case <-deadline:
+			return smtpsink.Message{}, false
+		}
 	}
 }
