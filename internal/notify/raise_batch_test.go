@@ -227,7 +227,7 @@ func TestRaiseAll(t *testing.T) {
 			t.Errorf("another tenant's persona got %d deliveries", len(ds))
 		}
 		again, err := e.svc.Raise(ctx, e.tenant, notify.RaiseInput{Type: "outage", All: true, Data: map[string]any{"what": "an outage"}, IdempotencyKey: "all-1"})
-		if err != nil || !again.Duplicate || again.Event.ID != raised.Event.ID {
+		if err != nil || !again.Duplicate || again.Event.ID != raised.Event.ID || again.Event.Recipients != n {
 			t.Errorf("repeat: %+v %v", again.Event, err)
 		}
 		if ds := e.deliveries(t, store.DeliveryFilter{}); len(ds) != n {

@@ -74,6 +74,9 @@ func (s *Service) raiseAll(ctx context.Context, ev notice.Event, typ notice.Type
 			return Raised{}, err
 		}
 	}
+	if err := s.db.SetNotifyEventRecipients(ctx, ev.TenantID, ev.ID, ev.Recipients); err != nil {
+		return Raised{}, err
+	}
 	s.log.Info("event raised to all", "tenant_id", ev.TenantID, "event_id", ev.ID, "type", ev.Type,
 		"pending", counts[notice.StatusPending], "suppressed", counts[notice.StatusSuppressed])
 	return Raised{Event: ev, Counts: counts}, nil

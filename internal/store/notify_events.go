@@ -64,3 +64,16 @@ func (s *Store) NotifyEventByKey(ctx context.Context, tenantID, key string) (not
 	}
 	return e, nil
 }
+
+// SetNotifyEventRecipients records how many personas an event went to, once
+// an event for every persona has been decided page by page.
+func (s *Store) SetNotifyEventRecipients(ctx context.Context, tenantID, id string, n int) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE notify_events SET recipients = $3 WHERE tenant_id = $1 AND id = $2`, tenantID, id, n)
+	if err != nil {
+		return fmt.Errorf("set event recipients: %w", err)
+	}
+	if k, _ := res.RowsAffected(); k == 0 {
+		return fmt.Errorf("event %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
