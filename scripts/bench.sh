@@ -2,7 +2,8 @@
 # Runs every benchmark in bench/ and prints its BENCH lines (plus the go test
 # output, for the record). docs/benchmarks.md quotes the BENCH lines verbatim.
 # The API benchmark repeats a request; the scenario benchmarks (ingest, routing,
-# rebuild) are fixed scenarios that run once each.
+# rebuild, desktop, CEBP) are fixed scenarios that run once each. CEBP seeds a
+# million personas (SWITCHBOARD_BENCH_PERSONAS and SWITCHBOARD_BENCH_SINK size it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/out
@@ -10,5 +11,6 @@ out=bench/out/go-bench.txt
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(go version)" | tee "$out"
 go test -run '^$' -bench 'BenchmarkAPIGet$|BenchmarkAPIKeyVerify$' -benchtime 3000x -count 1 ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkIngest$|BenchmarkRouting$|BenchmarkDispatchRebuild$|BenchmarkDesktop$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
+go test -run '^$' -bench 'BenchmarkCEBP$' -benchtime 1x -count 1 -timeout 60m ./bench/ | tee -a "$out"
 echo
 grep '^BENCH ' "$out" | sed 's/^.*\(BENCH \)/\1/'
