@@ -2,16 +2,8 @@ package bench
 
 import (
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/ecdh"
-	"crypto/hkdf"
-	crand "crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -23,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/switchboard-cx/switchboard/internal/channel/webpush/webpushtest"
 	"github.com/switchboard-cx/switchboard/internal/consent"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/notice"
@@ -59,7 +52,7 @@ type cebpSeeded struct {
 	Push []string
 	// Browsers hold the private side of the first few subscriptions, by
 	// subscription id, so the sink can read what it was sent.
-	Browsers map[string]pushBrowser
+	Browsers map[string]webpushtest.Browser
 }
 
 // seedTx is how many personas one seeding transaction writes.
@@ -73,7 +66,7 @@ const seedTx = 20_000
 // large transactions: seeding is not what is measured.
 func seedPersonas(ctx context.Context, db *store.DB, s cebpSeed) (cebpSeeded, error) {
 	rng := rand.New(rand.NewPCG(5, 1_000_000))
-	out := cebpSeeded{Browsers: map[string]pushBrowser{}}
+	out := cebpSeeded{Browsers: map[string]webpushtest.Browser{}}
 	at := s.Now.UnixMicro()
 	for from := 0; from < s.Personas; from += seedTx {
 		var personas, idents, prefRows, consentRows, subs [][]any
@@ -120,14 +113,12 @@ func seedPersonas(ctx context.Context, db *store.DB, s cebpSeed) (cebpSeeded, er
 			}
 			if !own && !hasConsent && len(out.Push) < s.Push {
 				subID := ids.New()
-				b, err := newPushBrowser()
-				if err != nil {
-					return out, err
-				}
+				b := webpushtest.NewBrowser()
 				if len(out.Browsers) < sinkSample {
 					out.Browsers[subID] = b
 				}
-				subs = append(subs, []any{s.TenantID, subID, id, s.Endpoint + "/" + subID, b.p256dh(), b.authText(), "bench", at})
+				sub := b.Subscription(s.Endpoint + "/" + subID)
+				subs = append(subs, []any{s.TenantID, subID, id, sub.Endpoint, sub.Keys.P256dh, sub.Keys.Auth, "bench", at})
 				out.Push = append(out.Push, id)
 			}
 		}
@@ -369,29 +360,6 @@ func cpuTime() time.Duration {
 	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
-// pushBrowser is the browser side of a Web Push subscription: a P-256 key
-// pair and the auth secret (RFC 8291).
-type pushBrowser struct {
-	key  *ecdh.PrivateKey
-	auth []byte
-}
-
-func newPushBrowser() (pushBrowser, error) {
-	key, err := ecdh.P256().GenerateKey(crand.Reader)
-	if err != nil {
-		return pushBrowser{}, err
-	}
-	b := pushBrowser{key: key, auth: make([]byte, 16)}
-	_, err = crand.Read(b.auth)
-	return b, err
-}
-
-func (b pushBrowser) p256dh() string {
-	return base64.RawURLEncoding.EncodeToString(b.key.PublicKey().Bytes())
-}
-
-func (b pushBrowser) authText() string { return base64.RawURLEncoding.EncodeToString(b.auth) }
-
 // sinkSample is how many subscriptions the sink holds the keys of and reads.
 const sinkSample = 16
 
@@ -407,14 +375,14 @@ type pushSink struct {
 	done chan struct{}
 
 	mu       sync.Mutex
-	browsers map[string]pushBrowser
+	browsers map[string]webpushtest.Browser
 	read     map[string][]byte // subscription id → the last plaintext
 	bad      []string
 }
 
 // startPushSink serves a sink that closes done at the want-th message.
 func startPushSink(want int) *pushSink {
-	s := &pushSink{want: int64(want), done: make(chan struct{}), browsers: map[string]pushBrowser{}, read: map[string][]byte{}}
+	s := &pushSink{want: int64(want), done: make(chan struct{}), browsers: map[string]webpushtest.Browser{}, read: map[string][]byte{}}
 	s.srv = httptest.NewUnstartedServer(http.HandlerFunc(s.push))
 	s.srv.EnableHTTP2 = true
 	s.srv.StartTLS()
@@ -430,7 +398,7 @@ func (s *pushSink) Client() *http.Client { return s.srv.Client() }
 func (s *pushSink) Close() { s.srv.Close() }
 
 // know gives the sink the keys of browsers it should read.
-func (s *pushSink) know(bs map[string]pushBrowser) {
+func (s *pushSink) know(bs map[string]webpushtest.Browser) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for id, b := range bs {
@@ -454,7 +422,7 @@ func (s *pushSink) push(w http.ResponseWriter, r *http.Request) {
 	b, known := s.browsers[id]
 	s.mu.Unlock()
 	if known {
-		plain, err := decryptPush(body, b)
+		plain, err := b.Decrypt(body)
 		if err != nil {
 			s.reject(w, "push to "+id+": "+err.Error())
 			return
@@ -474,63 +442,4 @@ func (s *pushSink) reject(w http.ResponseWriter, why string) {
 	s.bad = append(s.bad, why)
 	s.mu.Unlock()
 	http.Error(w, why, http.StatusBadRequest)
-}
-
-// decryptPush reads a one-record aes128gcm body (RFC 8188) encrypted for b
-// (RFC 8291).
-func decryptPush(body []byte, b pushBrowser) ([]byte, error) {
-	salt, idLen := body[:16], int(body[20])
-	if len(body) < 21+idLen {
-		return nil, errors.New("short header")
-	}
-	server, err := ecdh.P256().NewPublicKey(body[21 : 21+idLen])
-	if err != nil {
-		return nil, err
-	}
-	secret, err := b.key.ECDH(server)
-	if err != nil {
-		return nil, err
-	}
-	info := "WebPush: info\x00" + string(b.key.PublicKey().Bytes()) + string(server.Bytes())
-	prkKey, err := hkdf.Extract(sha256.New, secret, b.auth)
-	if err != nil {
-		return nil, err
-	}
-	ikm, err := hkdf.Expand(sha256.New, prkKey, info, 32)
-	if err != nil {
-		return nil, err
-	}
-	prk, err := hkdf.Extract(sha256.New, ikm, salt)
-	if err != nil {
-		return nil, err
-	}
-	cek, err := hkdf.Expand(sha256.New, prk, "Content-Encoding: aes128gcm\x00", 16)
-	if err != nil {
-		return nil, err
-	}
-	nonce, err := hkdf.Expand(sha256.New, prk, "Content-Encoding: nonce\x00", 12)
-	if err != nil {
-		return nil, err
-	}
-	block, err := aes.NewCipher(cek)
-	if err != nil {
-		return nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	plain, err := gcm.Open(nil, nonce, body[21+idLen:], nil)
-	if err != nil {
-		return nil, err
-	}
-	// The last record ends in the delimiter 0x02, then any padding zeros.
-	end := len(plain) - 1
-	for end >= 0 && plain[end] == 0 {
-		end--
-	}
-	if end < 0 || plain[end] != 2 {
-		return nil, errors.New("no last-record delimiter")
-	}
-	return plain[:end], nil
 }

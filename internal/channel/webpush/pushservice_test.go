@@ -1,17 +1,10 @@
 package webpush_test
 
 import (
-	"bytes"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/ecdh"
 	"crypto/ecdsa"
 	"crypto/elliptic"
-	"crypto/hkdf"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,31 +18,19 @@ import (
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/channel/webpush"
+	"github.com/switchboard-cx/switchboard/internal/channel/webpush/webpushtest"
 )
 
-// browser is a subscribed browser: its P-256 key pair and auth secret, made
-// here as a browser makes them, so the test can read what it was sent.
-type browser struct {
-	key  *ecdh.PrivateKey
-	auth []byte
-}
+// browser is a subscribed browser (webpushtest.Browser) under the names
+// the tests of this package use.
+type browser struct{ webpushtest.Browser }
 
 func newBrowser(t *testing.T) browser {
 	t.Helper()
-	key, err := ecdh.P256().GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	auth := make([]byte, 16)
-	rand.Read(auth)
-	return browser{key: key, auth: auth}
+	return browser{webpushtest.NewBrowser()}
 }
 
-func (b browser) subscription(endpoint string) webpush.Subscription {
-	return webpush.Subscription{Endpoint: endpoint, Keys: webpush.Keys{
-		P256dh: base64.RawURLEncoding.EncodeToString(b.key.PublicKey().Bytes()),
-		Auth:   base64.RawURLEncoding.EncodeToString(b.auth)}}
-}
+func (b browser) subscription(endpoint string) webpush.Subscription { return b.Subscription(endpoint) }
 
 // received is one message the push service took, decrypted.
 type received struct {
@@ -61,7 +42,7 @@ type received struct {
 // pushService acts as a push service (RFC 8030) for subscriptions made with
 // one VAPID key: it refuses a request whose VAPID token (RFC 8292) is not
 // signed by that key, is for another origin, has expired or names no
-// contact, and decrypts what it accepts with the browser's key (RFC 8291).
+// contact, and decrypts what it accepts as the browser would (RFC 8291).
 // Subscriptions "gone", "unknown", "busy" and "broken" answer 410, 404, 429
 // and 500.
 type pushService struct {
@@ -148,7 +129,7 @@ func (p *pushService) push(w http.ResponseWriter, r *http.Request) {
 		p.refuse(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("%d bytes", len(body)))
 		return
 	}
-	plain, err := decrypt(body, b.key, b.auth)
+	plain, err := b.Decrypt(body)
 	if err != nil {
 		p.refuse(w, http.StatusBadRequest, "decrypt: "+err.Error())
 		return
@@ -231,102 +212,4 @@ func decodePart(s string, v any) error {
 		return err
 	}
 	return json.Unmarshal(b, v)
-}
-
-// decrypt is the browser's side of RFC 8291 over RFC 8188's aes128gcm, for a
-// single record: the header names the salt, the record size and the sender's
-// one-time public key; the keys come from ECDH with the browser's key and the
-// auth secret.
-func decrypt(body []byte, key *ecdh.PrivateKey, auth []byte) ([]byte, error) {
-	if len(body) < 21 {
-		return nil, errors.New("shorter than the header")
-	}
-	salt, rs, idlen := body[:16], binary.BigEndian.Uint32(body[16:20]), int(body[20])
-	if len(body) < 21+idlen {
-		return nil, errors.New("key id cut short")
-	}
-	asKey, err := ecdh.P256().NewPublicKey(body[21 : 21+idlen])
-	if err != nil {
-		return nil, fmt.Errorf("sender key: %w", err)
-	}
-	ct := body[21+idlen:]
-	if rs < 18 || uint32(len(ct)) > rs {
-		return nil, fmt.Errorf("%d bytes of ciphertext for record size %d: not one record", len(ct), rs)
-	}
-	secret, err := key.ECDH(asKey)
-	if err != nil {
-		return nil, err
-	}
-	info := "WebPush: info\x00" + string(key.PublicKey().Bytes()) + string(asKey.Bytes())
-	ikm, err := hkdf.Key(sha256.New, secret, auth, info, 32)
-	if err != nil {
-		return nil, err
-	}
-	prk, err := hkdf.Extract(sha256.New, ikm, salt)
-	if err != nil {
-		return nil, err
-	}
-	cek, err := hkdf.Expand(sha256.New, prk, "Content-Encoding: aes128gcm\x00", 16)
-	if err != nil {
-		return nil, err
-	}
-	nonce, err := hkdf.Expand(sha256.New, prk, "Content-Encoding: nonce\x00", 12)
-	if err != nil {
-		return nil, err
-	}
-	block, err := aes.NewCipher(cek)
-	if err != nil {
-		return nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	padded, err := gcm.Open(nil, nonce, ct, nil)
-	if err != nil {
-		return nil, err
-	}
-	// The last record ends with the delimiter 2 and any number of zeros.
-	end := bytes.TrimRight(padded, "\x00")
-	if len(end) == 0 || end[len(end)-1] != 2 {
-		return nil, errors.New("no last-record delimiter")
-	}
-	return end[:len(end)-1], nil
-}
-
-// TestDecryptRFC8291 holds the test's decrypt to RFC 8291 Appendix A, so the
-// push service above reads messages as a browser would.
-func TestDecryptRFC8291(t *testing.T) {
-	b := func(s string) []byte {
-		v, err := base64.RawURLEncoding.DecodeString(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	ua, err := ecdh.P256().NewPrivateKey(b("q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(ua.PublicKey().Bytes(), b("BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4")) {
-		t.Fatal("ua_public differs from the RFC")
-	}
-	body := b("DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN")
-	auth := b("BTBZMqHH6r4Tts7J_aSIgg")
-	got, err := decrypt(body, ua, auth)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != "When I grow up, I want to be a watermelon" {
-		t.Errorf("decrypted %q", got)
-	}
-	// A wrong auth secret or a flipped byte does not decrypt.
-	if _, err := decrypt(body, ua, b("AAAAAAAAAAAAAAAAAAAAAA")); err == nil {
-		t.Error("decrypted with a wrong auth secret")
-	}
-	flipped := append([]byte(nil), body...)
-	flipped[len(flipped)-20] ^= 1
-	if _, err := decrypt(flipped, ua, auth); err == nil {
-		t.Error("decrypted a tampered message")
-	}
 }

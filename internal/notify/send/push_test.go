@@ -1,16 +1,6 @@
 package send_test
 
 import (
-	"bytes"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/ecdh"
-	"crypto/hkdf"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/switchboard-cx/switchboard/internal/channel/webpush/webpushtest"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -29,19 +20,14 @@ type pushService struct {
 	srv *httptest.Server
 
 	mu       sync.Mutex
-	browsers map[string]browser
+	browsers map[string]webpushtest.Browser
 	got      map[string][]string // subscription id → plaintexts
 	calls    int
 }
 
-type browser struct {
-	key  *ecdh.PrivateKey
-	auth []byte
-}
-
 func newPushService(t testing.TB) *pushService {
 	t.Helper()
-	p := &pushService{browsers: map[string]browser{}, got: map[string][]string{}}
+	p := &pushService{browsers: map[string]webpushtest.Browser{}, got: map[string][]string{}}
 	p.srv = httptest.NewTLSServer(http.HandlerFunc(p.push))
 	t.Cleanup(p.srv.Close)
 	return p
@@ -51,19 +37,15 @@ func newPushService(t testing.TB) *pushService {
 // has forgotten) and returns it as the portal stores it.
 func (p *pushService) subscription(t testing.TB, tenantID, personaID, id string, known bool) store.PushSubscription {
 	t.Helper()
-	key, err := ecdh.P256().GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := browser{key: key, auth: make([]byte, 16)}
-	rand.Read(b.auth)
+	b := webpushtest.NewBrowser()
+	sub := b.Subscription(p.srv.URL + "/push/" + id)
 	if known {
 		p.mu.Lock()
 		p.browsers[id] = b
 		p.mu.Unlock()
 	}
-	return store.PushSubscription{TenantID: tenantID, ID: id, PersonaID: personaID, Endpoint: p.srv.URL + "/push/" + id,
-		P256dh: base64.RawURLEncoding.EncodeToString(key.PublicKey().Bytes()), Auth: base64.RawURLEncoding.EncodeToString(b.auth)}
+	return store.PushSubscription{TenantID: tenantID, ID: id, PersonaID: personaID, Endpoint: sub.Endpoint,
+		P256dh: sub.Keys.P256dh, Auth: sub.Keys.Auth}
 }
 
 func (p *pushService) push(w http.ResponseWriter, r *http.Request) {
@@ -81,7 +63,7 @@ func (p *pushService) push(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, _ := io.ReadAll(r.Body)
-	plain, err := decrypt(body, b)
+	plain, err := b.Decrypt(body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
@@ -95,62 +77,4 @@ func (p *pushService) received(id string) []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]string(nil), p.got[id]...)
-}
-
-// decrypt reads one aes128gcm record (RFC 8188) encrypted for b (RFC 8291).
-func decrypt(body []byte, b browser) ([]byte, error) {
-	if len(body) < 21 {
-		return nil, errors.New("short body")
-	}
-	salt, idLen := body[:16], int(body[20])
-	_ = binary.BigEndian.Uint32(body[16:20]) // record size: one record here
-	if len(body) < 21+idLen {
-		return nil, errors.New("short header")
-	}
-	serverKey, err := ecdh.P256().NewPublicKey(body[21 : 21+idLen])
-	if err != nil {
-		return nil, err
-	}
-	secret, err := b.key.ECDH(serverKey)
-	if err != nil {
-		return nil, err
-	}
-	prkKey, err := hkdf.Extract(sha256.New, secret, b.auth)
-	if err != nil {
-		return nil, err
-	}
-	info := "WebPush: info\x00" + string(b.key.PublicKey().Bytes()) + string(serverKey.Bytes())
-	ikm, err := hkdf.Expand(sha256.New, prkKey, info, 32)
-	if err != nil {
-		return nil, err
-	}
-	prk, err := hkdf.Extract(sha256.New, ikm, salt)
-	if err != nil {
-		return nil, err
-	}
-	cek, err := hkdf.Expand(sha256.New, prk, "Content-Encoding: aes128gcm\x00", 16)
-	if err != nil {
-		return nil, err
-	}
-	nonce, err := hkdf.Expand(sha256.New, prk, "Content-Encoding: nonce\x00", 12)
-	if err != nil {
-		return nil, err
-	}
-	block, err := aes.NewCipher(cek)
-	if err != nil {
-		return nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
-	}
-	plain, err := gcm.Open(nil, nonce, body[21+idLen:], nil)
-	if err != nil {
-		return nil, err
-	}
-	plain = bytes.TrimRight(plain, "\x00")
-	if len(plain) == 0 || plain[len(plain)-1] != 2 {
-		return nil, errors.New("no final-record delimiter")
-	}
-	return plain[:len(plain)-1], nil
 }
