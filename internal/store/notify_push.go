@@ -31,18 +31,55 @@ func (s *Store) AddPushSubscription(ctx context.Context, p PushSubscription) err
 
 // PushSubscriptions lists a persona's subscriptions, oldest first.
 func (s *Store) PushSubscriptions(ctx context.Context, tenantID, personaID string) ([]PushSubscription, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT tenant_id, id, persona_id, endpoint, p256dh, auth, user_agent, created_at
+	rows, err := s.r.QueryContext(ctx, `SELECT `+pushColumns+`
 		FROM push_subscriptions WHERE tenant_id = $1 AND persona_id = $2 ORDER BY created_at, id`, tenantID, personaID)
 	if err != nil {
 		return nil, fmt.Errorf("push subscriptions: %w", err)
 	}
-	return collect(rows, func(r interface{ Scan(...any) error }) (PushSubscription, error) {
-		var p PushSubscription
-		var created int64
-		err := r.Scan(&p.TenantID, &p.ID, &p.PersonaID, &p.Endpoint, &p.P256dh, &p.Auth, &p.UserAgent, &created)
-		p.CreatedAt = fromMicros(created)
-		return p, err
+	return collect(rows, scanPushSubscription)
+}
+
+// PushSubscriptionsMany returns the subscriptions of those personas that have
+// any, each persona's oldest first: one query per few hundred personas, for
+// a sender that pushes to a batch of them.
+func (s *Store) PushSubscriptionsMany(ctx context.Context, tenantID string, personaIDs []string) (map[string][]PushSubscription, error) {
+	// Each id once: one asked for in two chunks would get its rows twice.
+	unique := make([]string, 0, len(personaIDs))
+	seen := make(map[string]bool, len(personaIDs))
+	for _, id := range personaIDs {
+		if !seen[id] {
+			seen[id] = true
+			unique = append(unique, id)
+		}
+	}
+	out := map[string][]PushSubscription{}
+	err := eachIDChunk(unique, func(chunk []string) error {
+		rows, err := s.r.QueryContext(ctx, `SELECT `+pushColumns+` FROM push_subscriptions
+			WHERE tenant_id = $1 AND persona_id IN (`+placeholders(2, len(chunk))+`) ORDER BY persona_id, created_at, id`,
+			idArgs(tenantID, chunk)...)
+		if err != nil {
+			return err
+		}
+		subs, err := collect(rows, scanPushSubscription)
+		for _, p := range subs {
+			out[p.PersonaID] = append(out[p.PersonaID], p)
+		}
+		return err
 	})
+	if err != nil {
+		return nil, fmt.Errorf("push subscriptions: %w", err)
+	}
+	return out, nil
+}
+
+const pushColumns = `tenant_id, id, persona_id, endpoint, p256dh, auth, user_agent, created_at`
+
+func scanPushSubscription(r interface{ Scan(...any) error }) (PushSubscription, error) {
+	var p PushSubscription
+	var created int64
+	err := r.Scan(&p.TenantID, &p.ID, &p.PersonaID, &p.Endpoint, &p.P256dh, &p.Auth, &p.UserAgent, &created)
+	p.CreatedAt = fromMicros(created)
+	return p, err
 }
 
 // DeletePushSubscription deletes a subscription (the push service said it is

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
+	"github.com/switchboard-cx/switchboard/internal/channel/webpush"
 	"github.com/switchboard-cx/switchboard/internal/notice"
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/store"
@@ -20,13 +23,38 @@ type job struct {
 	persona store.NotifyPersona
 	data    map[string]any    // the event's, for this persona
 	refused map[string]string // channel → why consent refuses it
+	push    *pushSubs         // the tenant's part of the batch; nil when none of it goes by push
 	problem string            // set when the delivery cannot go at all: why
+}
+
+// pushSubs are the push subscriptions of a batch's personas. One the push
+// service reports gone is struck off, so the batch's other notices to the
+// persona do not try it again.
+type pushSubs struct {
+	mu        sync.Mutex
+	byPersona map[string][]store.PushSubscription
+}
+
+func (p *pushSubs) of(personaID string) []store.PushSubscription {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.byPersona[personaID]
+}
+
+// forget strikes off a subscription. It makes a new list: a caller of of
+// may still be going through the old one.
+func (p *pushSubs) forget(personaID, id string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.byPersona[personaID] = slices.DeleteFunc(slices.Clone(p.byPersona[personaID]),
+		func(s store.PushSubscription) bool { return s.ID == id })
 }
 
 // load gathers, per tenant of the batch, the settings and types (cached),
 // the personas, their consent ledgers (fresh: a revocation a moment ago
-// counts) and the events' data. A tenant whose part cannot be loaded is
-// skipped: its rows stay leased and come back when the lease ends.
+// counts), the push subscriptions of those due on push and the events'
+// data. A tenant whose part cannot be loaded is skipped: its rows stay
+// leased and come back when the lease ends.
 func (s *Sender) load(ctx context.Context, ds []notice.Delivery, now time.Time) []job {
 	byTenant := map[string][]notice.Delivery{}
 	var order []string
@@ -54,11 +82,16 @@ func (s *Sender) loadTenant(ctx context.Context, tenantID string, ds []notice.De
 		return nil, err
 	}
 	ids := make([]string, 0, len(ds))
-	seen := map[string]bool{}
+	var pushIDs []string
+	seen, seenPush := map[string]bool{}, map[string]bool{}
 	for _, d := range ds {
 		if !seen[d.PersonaID] {
 			seen[d.PersonaID] = true
 			ids = append(ids, d.PersonaID)
+		}
+		if d.Channel == webpush.Name && d.Status != notice.StatusSent && !seenPush[d.PersonaID] {
+			seenPush[d.PersonaID] = true
+			pushIDs = append(pushIDs, d.PersonaID)
 		}
 	}
 	personas, err := s.db.NotifyPersonasByID(ctx, tenantID, ids)
@@ -69,10 +102,18 @@ func (s *Sender) loadTenant(ctx context.Context, tenantID string, ds []notice.De
 	if err != nil {
 		return nil, fmt.Errorf("consent: %w", err)
 	}
+	var push *pushSubs
+	if len(pushIDs) > 0 {
+		subs, err := s.db.PushSubscriptionsMany(ctx, tenantID, pushIDs)
+		if err != nil {
+			return nil, fmt.Errorf("push: %w", err)
+		}
+		push = &pushSubs{byPersona: subs}
+	}
 	events := map[string]*notice.Event{} // nil: gone
 	jobs := make([]job, 0, len(ds))
 	for _, d := range ds {
-		j := job{d: d, tenant: tn}
+		j := job{d: d, tenant: tn, push: push}
 		t, ok := tn.types[d.Type]
 		p, found := personas[d.PersonaID]
 		switch {

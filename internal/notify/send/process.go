@@ -113,13 +113,14 @@ func (s *Sender) outbound(j job, ch channel.Channel) (channel.Outbound, error) {
 	return out, nil
 }
 
-// push sends to every browser the persona subscribed. It is sent when one
-// took it; subscriptions the push service reports gone are deleted; it
-// fails for good when every one refused it for good.
+// push sends to every browser the persona subscribed, as loaded with the
+// batch. It is sent when one took it; subscriptions the push service
+// reports gone are deleted; it fails for good when every one refused it for
+// good.
 func (s *Sender) push(ctx context.Context, j job, ch channel.Channel, out channel.Outbound) (channel.Sent, error) {
-	subs, err := s.db.PushSubscriptions(ctx, j.d.TenantID, j.d.PersonaID)
-	if err != nil {
-		return channel.Sent{}, err
+	var subs []store.PushSubscription
+	if j.push != nil {
+		subs = j.push.of(j.d.PersonaID)
 	}
 	var sent channel.Sent
 	var errs []error
@@ -135,7 +136,9 @@ func (s *Sender) push(ctx context.Context, j job, ch channel.Channel, out channe
 			}
 		case errors.Is(err, channel.ErrPermanent):
 			if gone(err) {
-				if derr := s.db.DeletePushSubscription(ctx, j.d.TenantID, sub.ID); derr != nil {
+				j.push.forget(j.d.PersonaID, sub.ID)
+				// Not found: another notice or node deleted it first.
+				if derr := s.db.DeletePushSubscription(ctx, j.d.TenantID, sub.ID); derr != nil && !errors.Is(derr, store.ErrNotFound) {
 					errs = append(errs, derr)
 				}
 			}

@@ -34,6 +34,7 @@ func testNotify(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"DeliveriesQueries", testDeliveriesQueries},
 		{"PersonasForNotify", testPersonasForNotify},
 		{"Push", testPushSubscriptions},
+		{"PushMany", testPushSubscriptionsMany},
 		{"Erase", testErasePersona},
 		{"Portal", testPortal},
 	} {
@@ -558,6 +559,46 @@ func testPushSubscriptions(t *testing.T, db *store.DB) {
 	must(t, "delete", db.DeletePushSubscription(ctx, a.ID, sub.ID))
 	if list, _ := db.PushSubscriptions(ctx, a.ID, p.ID); len(list) != 0 {
 		t.Fatalf("after delete: %+v", list)
+	}
+}
+
+// testPushSubscriptionsMany asks for more personas than one IN list holds,
+// the ones with subscriptions on both sides of a chunk's edge and one asked
+// for twice, in two chunks.
+func testPushSubscriptionsMany(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	a, b := NewTenant(t, db, "alpha"), NewTenant(t, db, "bravo")
+	ana, bob, cy := newPersona(t, db, a.ID), newPersona(t, db, a.ID), newPersona(t, db, a.ID)
+	foreign := newPersona(t, db, b.ID)
+	sub := func(tenantID, personaID, endpoint string, at time.Time) store.PushSubscription {
+		p := store.PushSubscription{TenantID: tenantID, ID: ids.New(), PersonaID: personaID, Endpoint: "https://push.example/" + endpoint,
+			P256dh: "key-" + endpoint, Auth: "auth-" + endpoint, UserAgent: "UA " + endpoint, CreatedAt: at}
+		must(t, "add "+endpoint, db.AddPushSubscription(ctx, p))
+		return p
+	}
+	anaPhone := sub(a.ID, ana.ID, "ana-phone", t0.Add(time.Hour))
+	anaLaptop := sub(a.ID, ana.ID, "ana-laptop", t0) // older: listed first
+	bobPhone := sub(a.ID, bob.ID, "bob-phone", t0)
+	sub(b.ID, foreign.ID, "foreign", t0)
+
+	asked := make([]string, 1200)
+	for i := range asked {
+		asked[i] = fmt.Sprintf("nobody-%04d", i)
+	}
+	asked[3], asked[499], asked[500], asked[700], asked[1199] = ana.ID, cy.ID, bob.ID, ana.ID, foreign.ID
+	got, err := db.PushSubscriptionsMany(ctx, a.ID, asked)
+	must(t, "many", err)
+	want := map[string][]store.PushSubscription{
+		ana.ID: {anaLaptop, anaPhone},
+		bob.ID: {bobPhone},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
+	for _, ask := range [][]string{nil, {cy.ID}, {foreign.ID}} {
+		if got, err := db.PushSubscriptionsMany(ctx, a.ID, ask); err != nil || len(got) != 0 {
+			t.Fatalf("asked for %v: %+v, %v", ask, got, err)
+		}
 	}
 }
 
