@@ -95,6 +95,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	read.SetMaxOpenConns(8)
+	// Keep them all: a closed SQLite connection loses its prepared statements
+	// and page cache, and reopening one costs more than the query it serves.
+	read.SetMaxIdleConns(8)
 	if err := write.PingContext(ctx); err != nil {
 		write.Close()
 		read.Close()
