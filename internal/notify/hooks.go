@@ -15,14 +15,18 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
+// MetaDelivery is the inbound message's meta key naming the notice it
+// answers, when the channel knows (the portal's Reply).
+const MetaDelivery = "notification_delivery_id"
+
 // replyWindow is how long after a notice went out a message from its
 // persona is taken as the reply to it.
 const replyWindow = 7 * 24 * time.Hour
 
 // InboundHook brings replies home: run inside the transaction that stores
 // an inbound message (inbox.Service.OnInbound), it finds the persona's
-// latest notice that expects a reply and went out in the last week — one on
-// the message's channel first — marks it replied with the conversation, and
+// latest notice that expects a reply and went out in the last week — the one
+// the message names (MetaDelivery), else one on the message's channel — marks it replied with the conversation, and
 // puts a system item on the conversation naming the notice, so the agent who
 // picks the contact up sees what the customer is answering.
 func (s *Service) InboundHook(ctx context.Context, tx *outbox.Tx, in inbox.Inbound, res inbox.Ingested) error {
@@ -35,8 +39,15 @@ func (s *Service) InboundHook(ctx context.Context, tx *outbox.Tx, in inbox.Inbou
 		return err
 	}
 	d := waiting[0] // newest first
+	named, _ := in.Meta[MetaDelivery].(string)
 	for _, w := range waiting {
 		if w.Channel == in.Channel || w.Response == in.Channel {
+			d = w
+			break
+		}
+	}
+	for _, w := range waiting {
+		if named != "" && w.ID == named { // the customer said which notice (Reply in the portal)
 			d = w
 			break
 		}

@@ -153,3 +153,40 @@ func TestMarkRead(t *testing.T) {
 		}
 	})
 }
+
+// TestReplyNamesItsNotice: a reply that names the notice it answers (the
+// portal's Reply) takes that one, not the newest nor the one on its channel.
+func TestReplyNamesItsNotice(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk := newClock(start)
+		core := inboxtest.Start(t, db, inboxtest.Options{Clock: clk})
+		e := newEnv(t, db, notify.Deps{Clock: clk, Out: core.Out, Inbox: core.Inbox})
+		core.Inbox.OnInbound(e.svc.InboundHook)
+
+		id := e.persona(t, who{name: "Ana", email: "ana@example.com"})
+		ask := typ("appointment", prefs.Transactional, "email")
+		ask.ReplyExpected = true
+		e.putType(t, ask)
+		var ids []string
+		for range 2 {
+			r, err := e.svc.Raise(ctx, e.tenant, notify.RaiseInput{Type: "appointment", To: &notice.Target{PersonaID: id}, Data: map[string]any{"what": "x"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, r.Results[0].DeliveryID)
+			e.sent(t, ids[len(ids)-1], "email", "Appointment")
+			clk.Advance(time.Hour)
+		}
+		older, newer := ids[0], ids[1]
+		if _, err := core.Inbox.Ingest(ctx, inbox.Inbound{TenantID: e.tenant, Channel: "email", Body: "About the first one",
+			From: persona.Identifier{Kind: persona.KindEmail, Value: "ana@example.com"}, Meta: map[string]any{notify.MetaDelivery: older}}); err != nil {
+			t.Fatal(err)
+		}
+		for id, want := range map[string]string{older: notice.StatusReplied, newer: notice.StatusSent} {
+			if d, _ := e.svc.Delivery(ctx, e.tenant, id); d.Status != want {
+				t.Errorf("delivery %s is %s, want %s", id, d.Status, want)
+			}
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -37,7 +38,7 @@ func (p *Portal) Contact(ctx context.Context, s Session, tenantID, body, deliver
 		if _, err := p.ownDelivery(ctx, s, tenantID, deliveryID); err != nil {
 			return "", err
 		}
-		in.Meta = map[string]any{"notification_delivery_id": deliveryID}
+		in.Meta = map[string]any{notify.MetaDelivery: deliveryID}
 	}
 	res, err := p.d.Inbox.Ingest(ctx, in)
 	if err != nil {
