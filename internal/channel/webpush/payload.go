@@ -16,7 +16,7 @@ import (
 // MaxPayload is the longest payload sent, in bytes: what fits one 4096-byte
 // aes128gcm record (the size every push service must accept, RFC 8030 §7.2)
 // after its 86-byte header, the padding delimiter and the 16-byte tag.
-const MaxPayload = 4096 - 86 - 1 - 16
+const MaxPayload = recordSize - headerSize - 1 - 16
 
 // maxTitle bounds the title in characters; a browser shows a line of it.
 const maxTitle = 200
@@ -39,33 +39,58 @@ type Keys struct {
 
 // ParseSubscription reads a subscription's JSON and checks it (Validate).
 func ParseSubscription(s string) (Subscription, error) {
+	sub, _, err := parseSubscription(s)
+	return sub, err
+}
+
+// parseSubscription is ParseSubscription that keeps what it decoded.
+func parseSubscription(s string) (Subscription, target, error) {
 	var sub Subscription
 	if err := json.Unmarshal([]byte(s), &sub); err != nil {
-		return sub, fmt.Errorf("push subscription is not JSON: %w", err)
+		return sub, target{}, fmt.Errorf("push subscription is not JSON: %w", err)
 	}
-	return sub, sub.Validate()
+	t, err := sub.target()
+	return sub, t, err
 }
 
 // Validate checks that a message can be encrypted for the subscription and
 // posted to it: an https endpoint, a public key on P-256 and a 16-byte auth
 // secret. Endpoints in the clear are refused: RFC 8030 requires TLS.
 func (s Subscription) Validate() error {
+	_, err := s.target()
+	return err
+}
+
+// target is a checked subscription, decoded for sending.
+type target struct {
+	endpoint *url.URL
+	key      *ecdh.PublicKey
+	auth     []byte
+}
+
+// target checks the subscription (Validate) and decodes it.
+func (s Subscription) target() (target, error) {
 	u, err := url.Parse(s.Endpoint)
 	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
-		return errors.New("push subscription endpoint must be an https URL")
+		return target{}, errors.New("push subscription endpoint must be an https URL")
 	}
-	pub, err := decodeKey(s.Keys.P256dh)
+	raw, err := decodeKey(s.Keys.P256dh)
 	if err != nil {
-		return fmt.Errorf("push subscription p256dh: %w", err)
+		return target{}, fmt.Errorf("push subscription p256dh: %w", err)
 	}
-	if _, err := ecdh.P256().NewPublicKey(pub); err != nil {
-		return fmt.Errorf("push subscription p256dh: %w", err)
+	key, err := ecdh.P256().NewPublicKey(raw)
+	if err != nil {
+		return target{}, fmt.Errorf("push subscription p256dh: %w", err)
 	}
-	if auth, err := decodeKey(s.Keys.Auth); err != nil || len(auth) != 16 {
-		return errors.New("push subscription auth must be 16 bytes, base64url")
+	auth, err := decodeKey(s.Keys.Auth)
+	if err != nil || len(auth) != 16 {
+		return target{}, errors.New("push subscription auth must be 16 bytes, base64url")
 	}
-	return nil
+	return target{endpoint: u, key: key, auth: auth}, nil
 }
+
+// origin is the push service's origin, the audience of its VAPID token.
+func (t target) origin() string { return t.endpoint.Scheme + "://" + t.endpoint.Host }
 
 // JSON is the subscription as Outbound.To carries it.
 func (s Subscription) JSON() string {

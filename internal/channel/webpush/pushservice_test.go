@@ -195,7 +195,8 @@ func (p *pushService) checkVAPID(r *http.Request) error {
 	if claims.Aud != "https://"+r.Host {
 		return fmt.Errorf("aud %q is not this origin", claims.Aud)
 	}
-	// Real time: the token's exp is stamped by the library from the wall clock.
+	// Real time: the channel stamps exp from its clock, the wall clock unless
+	// a test gives it a fake one that starts at the wall clock's time.
 	now := time.Now().Unix()
 	if claims.Exp <= now || claims.Exp > now+24*3600 {
 		return fmt.Errorf("exp %d not within 24 hours of %d", claims.Exp, now)

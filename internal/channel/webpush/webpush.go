@@ -9,8 +9,11 @@
 package webpush
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdh"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -19,12 +22,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
-	webpushgo "github.com/SherClockHolmes/webpush-go"
-
 	"github.com/switchboard-cx/switchboard/internal/channel"
+	"github.com/switchboard-cx/switchboard/internal/clock"
 )
 
 // Name is the channel's key, and the persona identifier kind it addresses.
@@ -58,14 +61,17 @@ type Config struct {
 	// TTL is how long a push service keeps an undelivered message; zero means
 	// DefaultTTL.
 	TTL time.Duration
+	// Clock stamps the VAPID tokens' expiry and tells when to renew them;
+	// nil means the system clock.
+	Clock clock.Clock
 }
 
 // Channel is the Web Push channel.
 type Channel struct {
-	public, private string // base64url without padding
-	subscriber      string // as webpush-go wants it: without "mailto:"
-	http            *http.Client
-	ttl             int // seconds
+	public string // base64url without padding
+	vapid  *vapid
+	http   *http.Client
+	ttl    string // seconds
 }
 
 // New checks the VAPID keys and returns the channel.
@@ -74,7 +80,13 @@ func New(c Config) (*Channel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("webpush: VAPID private key: %w", err)
 	}
-	key, err := ecdh.P256().NewPrivateKey(priv)
+	// Parsed once here, not per send: deriving the key pair from the scalar
+	// costs as much as the rest of a send.
+	key, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), priv)
+	if err != nil {
+		return nil, fmt.Errorf("webpush: VAPID private key: %w", err)
+	}
+	own, err := key.PublicKey.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("webpush: VAPID private key: %w", err)
 	}
@@ -82,17 +94,10 @@ func New(c Config) (*Channel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("webpush: VAPID public key: %w", err)
 	}
-	if string(pub) != string(key.PublicKey().Bytes()) {
+	if !bytes.Equal(pub, own) {
 		return nil, errors.New("webpush: the VAPID public key is not the private key's")
 	}
-	// webpush-go writes "mailto:" before anything that is not an https URL.
-	var sub string
-	switch {
-	case strings.HasPrefix(c.Subscriber, "mailto:") && len(c.Subscriber) > len("mailto:"):
-		sub = strings.TrimPrefix(c.Subscriber, "mailto:")
-	case strings.HasPrefix(c.Subscriber, "https://") && len(c.Subscriber) > len("https://"):
-		sub = c.Subscriber
-	default:
+	if !contact(c.Subscriber) {
 		return nil, fmt.Errorf("webpush: subscriber %q must be a mailto: or https: URL", c.Subscriber)
 	}
 	if c.HTTP == nil {
@@ -101,8 +106,23 @@ func New(c Config) (*Channel, error) {
 	if c.TTL <= 0 {
 		c.TTL = DefaultTTL
 	}
-	return &Channel{public: base64.RawURLEncoding.EncodeToString(pub), private: base64.RawURLEncoding.EncodeToString(priv),
-		subscriber: sub, http: c.HTTP, ttl: int(c.TTL / time.Second)}, nil
+	if c.Clock == nil {
+		c.Clock = clock.System{}
+	}
+	public := base64.RawURLEncoding.EncodeToString(pub)
+	return &Channel{public: public, http: c.HTTP, ttl: strconv.Itoa(int(c.TTL / time.Second)),
+		vapid: &vapid{key: key, k: public, subject: c.Subscriber, clock: c.Clock, tokens: map[string]vapidToken{}}}, nil
+}
+
+// contact reports whether s is a VAPID contact (RFC 8292 §2.1): a mailto:
+// or an https URL. It goes into the token as it is.
+func contact(s string) bool {
+	for _, scheme := range []string{"mailto:", "https://"} {
+		if rest, ok := strings.CutPrefix(s, scheme); ok && rest != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // GenerateKeys makes a VAPID key pair: the public key as an uncompressed P-256
@@ -133,22 +153,40 @@ func (*Channel) Capabilities() channel.Capabilities {
 // A subscription that is gone (404, 410) or a message the service will never
 // take (400, 413) is channel.ErrPermanent; anything else is retried.
 func (c *Channel) Send(ctx context.Context, out channel.Outbound) (channel.Sent, error) {
-	sub, err := ParseSubscription(out.To)
+	sub, to, err := parseSubscription(out.To)
 	if err != nil {
 		return channel.Sent{}, fmt.Errorf("webpush: %w: %w", err, channel.ErrPermanent)
 	}
-	body, err := Payload(out)
+	payload, err := Payload(out)
 	if err != nil {
 		return channel.Sent{}, fmt.Errorf("webpush: %w: %w", err, channel.ErrPermanent)
 	}
-	opts := &webpushgo.Options{HTTPClient: c.http, Subscriber: c.subscriber, TTL: c.ttl,
-		VAPIDPublicKey: c.public, VAPIDPrivateKey: c.private, Topic: topic(out.MessageID)}
-	switch u := webpushgo.Urgency(header(out.Headers, UrgencyHeader)); u {
-	case webpushgo.UrgencyVeryLow, webpushgo.UrgencyLow, webpushgo.UrgencyNormal, webpushgo.UrgencyHigh:
-		opts.Urgency = u
+	body, err := seal(payload, to.key, to.auth)
+	if err != nil {
+		return channel.Sent{}, fmt.Errorf("webpush: encrypt for %s: %w: %w", sub.host(), err, channel.ErrPermanent)
 	}
-	resp, err := webpushgo.SendNotificationWithContext(ctx, body,
-		&webpushgo.Subscription{Endpoint: sub.Endpoint, Keys: webpushgo.Keys{P256dh: sub.Keys.P256dh, Auth: sub.Keys.Auth}}, opts)
+	auth, err := c.vapid.authorization(to.origin())
+	if err != nil {
+		return channel.Sent{}, fmt.Errorf("webpush: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, sub.Endpoint, bytes.NewReader(body))
+	if err != nil {
+		// The endpoint parsed in parseSubscription; the error would quote it.
+		return channel.Sent{}, fmt.Errorf("webpush: request to %s: %w", sub.host(), channel.ErrPermanent)
+	}
+	h := req.Header
+	h.Set("Authorization", auth)
+	h.Set("Content-Encoding", "aes128gcm")
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("TTL", c.ttl)
+	if t := topic(out.MessageID); t != "" {
+		h.Set("Topic", t)
+	}
+	switch u := header(out.Headers, UrgencyHeader); u {
+	case "very-low", "low", "normal", "high":
+		h.Set("Urgency", u)
+	}
+	resp, err := c.http.Do(req)
 	if errors.Is(err, errNotPublic) {
 		return channel.Sent{}, fmt.Errorf("webpush: %s: %w: %w", sub.host(), errNotPublic, channel.ErrPermanent)
 	}

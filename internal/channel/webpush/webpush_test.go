@@ -67,6 +67,14 @@ func TestSend(t *testing.T) {
 	if h.Get("TTL") != "86400" || h.Get("Urgency") != "high" || h.Get("Topic") == "" {
 		t.Errorf("TTL %q, Urgency %q, Topic %q", h.Get("TTL"), h.Get("Urgency"), h.Get("Topic"))
 	}
+	if h.Get("Content-Encoding") != "aes128gcm" || h.Get("Content-Type") != "application/octet-stream" {
+		t.Errorf("Content-Encoding %q, Content-Type %q", h.Get("Content-Encoding"), h.Get("Content-Type"))
+	}
+	// Not padded: the body is the payload, its delimiter and the coding's
+	// header and tag.
+	if size := ps.got[0].size; size != len(ps.got[0].plaintext)+86+1+16 {
+		t.Errorf("%d bytes on the wire for %d of payload", size, len(ps.got[0].plaintext))
+	}
 
 	// A retry carries the same Topic, so the push service replaces a copy it
 	// still holds; another message has another.
