@@ -238,7 +238,8 @@ func (s *Service) SetMomentary(ctx context.Context, tenantID, personaID string, 
 		return err
 	})
 	if err == nil {
-		s.log.Info("momentary state", "tenant_id", tenantID, "persona_id", personaID, "actor", who.Actor, "set", m != nil)
+		// The source, not the actor: a customer's actor is their address.
+		s.log.Info("momentary state", "tenant_id", tenantID, "persona_id", personaID, "source", who.Source, "set", m != nil)
 	}
 	return out, err
 }
