@@ -84,7 +84,7 @@ func Seed(ctx context.Context, db *store.DB, acc *accounts.Service, conversation
 	if err := seedNotifications(ctx, notices, t.ID); err != nil {
 		return false, err
 	}
-	if err := seedClinic(ctx, acc, conversations, notices); err != nil {
+	if err := seedClinic(ctx, acc, conversations, routing, notices); err != nil {
 		return false, err
 	}
 	return true, nil

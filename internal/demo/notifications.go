@@ -7,6 +7,7 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/channel"
+	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/notice"
 	"github.com/switchboard-cx/switchboard/internal/notify"
@@ -75,13 +76,18 @@ func seedNotifications(ctx context.Context, n *notify.Service, tenantID string) 
 	return nil
 }
 
-// seedClinic creates the second business: the same customer, a conversation
-// and an appointment reminder.
-func seedClinic(ctx context.Context, acc *accounts.Service, conversations *inbox.Service, n *notify.Service) error {
+// seedClinic creates the second business: the same customer, a front-desk
+// queue with her conversation waiting in it, and an appointment reminder.
+func seedClinic(ctx context.Context, acc *accounts.Service, conversations *inbox.Service, routing *dispatch.Service, n *notify.Service) error {
 	t, _, err := acc.CreateTenant(ctx, Clinic.Slug, Clinic.Name, true,
 		accounts.NewUser{Email: Clinic.Admin, Name: "Clinic Admin", Password: Password})
 	if err != nil {
 		return fmt.Errorf("create demo clinic: %w", err)
+	}
+	// A queue first, so the conversation below waits in it like a real one.
+	if _, err := routing.SaveQueue(ctx, inbox.Actor{TenantID: t.ID}, dispatch.QueueConfig{Name: "Front desk", Strategy: "longest_idle",
+		Default: true, OfferTimeoutSeconds: 30}); err != nil {
+		return fmt.Errorf("demo clinic queue: %w", err)
 	}
 	if _, err := conversations.CreateAccount(ctx, inbox.Actor{TenantID: t.ID}, channel.Account{Channel: "email", Address: Clinic.Address, Name: Clinic.Name}); err != nil {
 		return fmt.Errorf("create demo clinic mailbox: %w", err)
