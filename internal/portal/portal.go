@@ -44,7 +44,10 @@ const (
 	// ResendAfter is how long a new code waits after the last one for the
 	// same identifier.
 	ResendAfter = time.Minute
-	SessionTTL  = 30 * 24 * time.Hour
+	// MaxCodesPerDay caps the codes one identifier gets in a day: with
+	// MaxCodeAttempts each, whoever guesses gets 50 tries a day at a million.
+	MaxCodesPerDay = 10
+	SessionTTL     = 30 * 24 * time.Hour
 	// LinkSessionTTL is the life of a session opened by a notification's
 	// preference link: shorter, since the link travelled by mail or SMS.
 	LinkSessionTTL = 7 * 24 * time.Hour

@@ -361,3 +361,29 @@ func TestSignOut(t *testing.T) {
 		}
 	})
 }
+
+// TestDailyCodeCap: an identifier gets at most MaxCodesPerDay codes in a
+// day, whatever the spacing; the next day it gets codes again.
+func TestDailyCodeCap(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *store.DB) {
+		f, ctx := newFixture(t, db, true), context.Background()
+		for range portal.MaxCodesPerDay {
+			if err := f.portal.StartSignIn(ctx, "ana@example.com"); err != nil {
+				t.Fatal(err)
+			}
+			f.nextMail(t)
+			f.clk.Advance(portal.ResendAfter)
+		}
+		if err := f.portal.StartSignIn(ctx, "ana@example.com"); err != nil {
+			t.Fatalf("over the cap the answer must stay the same: %v", err)
+		}
+		f.noMail(t)
+		f.clk.Advance(24 * time.Hour)
+		if err := f.portal.StartSignIn(ctx, "ana@example.com"); err != nil {
+			t.Fatal(err)
+		}
+		if m := f.nextMail(t); m.Code == "" {
+			t.Fatal("no code the next day")
+		}
+	})
+}

@@ -68,6 +68,12 @@ func (p *Portal) StartSignIn(ctx context.Context, identifier string) error {
 	} else if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("sign in: %w", err)
 	}
+	if n, err := p.d.DB.PortalCodesSince(ctx, id.String(), now.Add(-24*time.Hour)); err != nil {
+		return fmt.Errorf("sign in: %w", err)
+	} else if n >= MaxCodesPerDay {
+		p.d.Log.Warn("portal sign-in codes for one identifier reached the daily cap; not sent", "kind", id.Kind)
+		return nil
+	}
 	code, err := newCode()
 	if err != nil {
 		return err

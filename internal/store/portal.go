@@ -147,15 +147,22 @@ func (s *Store) DeletePortalSession(ctx context.Context, tokenHash string) error
 	return nil
 }
 
-// DeleteExpiredPortal deletes codes and sessions expired before now, and
-// returns how many rows went.
+// PortalCodeKeep is how long past its expiry a sign-in code is kept: the
+// portal counts an identifier's codes of the last day to cap them.
+const PortalCodeKeep = 24 * time.Hour
+
+// DeleteExpiredPortal deletes sessions expired before now and codes expired
+// more than PortalCodeKeep before now, and returns how many rows went.
 func (s *Store) DeleteExpiredPortal(ctx context.Context, now time.Time) (int64, error) {
 	var total int64
-	for _, q := range []string{
-		`DELETE FROM portal_codes WHERE expires_at <= $1`,
-		`DELETE FROM portal_sessions WHERE expires_at <= $1`,
+	for _, d := range []struct {
+		q      string
+		before time.Time
+	}{
+		{`DELETE FROM portal_codes WHERE expires_at <= $1`, now.Add(-PortalCodeKeep)},
+		{`DELETE FROM portal_sessions WHERE expires_at <= $1`, now},
 	} {
-		res, err := s.w.ExecContext(ctx, q, micros(now))
+		res, err := s.w.ExecContext(ctx, d.q, micros(d.before))
 		if err != nil {
 			return total, fmt.Errorf("delete expired portal rows: %w", err)
 		}
@@ -163,4 +170,16 @@ func (s *Store) DeleteExpiredPortal(ctx context.Context, now time.Time) (int64, 
 		total += n
 	}
 	return total, nil
+}
+
+// PortalCodesSince counts the sign-in codes made for identifier since the
+// given time (at most PortalCodeKeep ago).
+func (s *Store) PortalCodesSince(ctx context.Context, identifier string, since time.Time) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM portal_codes WHERE identifier = $1 AND created_at >= $2`,
+		identifier, micros(since)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count portal codes: %w", err)
+	}
+	return n, nil
 }

@@ -511,9 +511,18 @@ func testPortal(t *testing.T, db *store.DB) {
 	must(t, "sign out", db.DeletePortalSession(ctx, "t1"))
 	_, err = db.PortalSession(ctx, "t1", t0)
 	wantErr(t, "ended session", err, store.ErrNotFound)
+	if n, err := db.PortalCodesSince(ctx, email.String(), t0); err != nil || n != 2 {
+		t.Fatalf("codes since t0: %d %v, want 2", n, err)
+	}
+	// Expired codes stay a day, for the daily cap; expired sessions go at once.
 	n, err := db.DeleteExpiredPortal(ctx, t0.Add(20*time.Minute))
 	must(t, "delete expired", err)
-	if n != 3 {
-		t.Fatalf("deleted %d expired rows, want 2 codes and 1 session", n)
+	if n != 1 {
+		t.Fatalf("deleted %d expired rows at +20m, want the 1 session", n)
+	}
+	n, err = db.DeleteExpiredPortal(ctx, t0.Add(20*time.Minute+store.PortalCodeKeep))
+	must(t, "delete expired", err)
+	if n != 2 {
+		t.Fatalf("deleted %d expired rows a day later, want the 2 codes", n)
 	}
 }
