@@ -160,6 +160,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	if err := a.Channels.Register(a.Portal); err != nil { // "contact us" conversations, read in the portal
 		return nil, err
 	}
+	a.closers = append(a.closers, a.Portal.Flush) // sign-in codes on their way out, before the database closes
 	a.Accounts = accounts.New(db, out, clk, mail, log, accounts.Config{SecretKey: secret, BaseURL: cfg.BaseURL})
 	if a.Dispatch, err = dispatch.New(dispatch.Deps{DB: db, Out: out, Bus: b, Inbox: a.Inbox, Accounts: a.Accounts, Clock: clk, Log: log}, dispatch.Config{}); err != nil {
 		return nil, fmt.Errorf("routing: %w", err)

@@ -193,6 +193,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	if err := channels.Register(customers); err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(customers.Flush) // codes still on their way to the sink
 	api := New(Deps{DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
 		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links}, o.cfg)
 	handler = api.Handler()

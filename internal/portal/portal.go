@@ -13,6 +13,7 @@ package portal
 import (
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/accounts"
@@ -79,7 +80,13 @@ type Deps struct {
 // Portal runs the consumer portal.
 type Portal struct {
 	d Deps
+	// sends are sign-in codes on their way out (see StartSignIn).
+	sends sync.WaitGroup
 }
+
+// Flush waits for the sign-in codes being sent; the node calls it before
+// closing the database, tests before looking in the mailbox.
+func (p *Portal) Flush() { p.sends.Wait() }
 
 // New returns the portal.
 func New(d Deps) *Portal {

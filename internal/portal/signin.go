@@ -39,7 +39,8 @@ func ParseIdentifier(raw string) (persona.Identifier, error) {
 }
 
 // StartSignIn sends a one-time code to the email address or phone number, if
-// any business on this center knows it. The answer is the same whether or not
+// any business on this center knows it; the code is stored before the answer
+// and sent after it (Flush waits for it). The answer is the same whether or not
 // one does, so the portal cannot be used to find out who is a customer where;
 // only a way of sending that is missing altogether (no mail relay, no SMS
 // channel) is an error, and it is the same for every address of that kind.
@@ -83,11 +84,24 @@ func (p *Portal) StartSignIn(ctx context.Context, identifier string) error {
 	if err := p.d.DB.CreatePortalCode(ctx, c); err != nil {
 		return fmt.Errorf("sign in: %w", err)
 	}
-	if id.Kind == persona.KindEmail {
-		return p.mailCode(ctx, id.Value, c, code)
-	}
-	return p.textCode(ctx, id.Value, c, code, personas)
+	// The code goes out after the answer, so that how long the answer takes
+	// does not tell whether a business knows the identifier.
+	p.sends.Go(func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+		defer cancel()
+		send := func() error { return p.textCode(ctx, id.Value, c, code, personas) }
+		if id.Kind == persona.KindEmail {
+			send = func() error { return p.mailCode(ctx, id.Value, c, code) }
+		}
+		if err := send(); err != nil {
+			p.d.Log.Warn("portal sign-in code not sent", "kind", id.Kind, "err", err)
+		}
+	})
+	return nil
 }
+
+// sendTimeout bounds the sending of one sign-in code.
+const sendTimeout = 30 * time.Second
 
 // newCode returns six uniformly random digits.
 func newCode() (string, error) {

@@ -89,6 +89,7 @@ func TestSignInByPhone(t *testing.T) {
 		if err := f.portal.StartSignIn(ctx, "+49 151 0000 0000"); err != nil { // nobody's: same answer, no text
 			t.Fatal(err)
 		}
+		f.portal.Flush()
 		sent := tw.messages()
 		if len(sent) != 1 || sent[0].Get("To") != "+4915112345678" || sent[0].Get("From") != "+15005550006" {
 			t.Fatalf("texts sent: %v", sent)
