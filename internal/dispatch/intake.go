@@ -30,7 +30,7 @@ func (l *leader) onEvent(ctx context.Context, ev event.Event) {
 			return
 		}
 		if ts := l.tenants[ev.TenantID]; ts != nil && c.TenantID == ev.TenantID {
-			l.conversationChanged(ctx, ts, c)
+			l.conversationChanged(ctx, ts, l.current(ctx, ts, c))
 		}
 	case event.MessageCreated:
 		var m struct {
@@ -41,7 +41,7 @@ func (l *leader) onEvent(ctx context.Context, ev event.Event) {
 			return
 		}
 		if ts := l.tenants[ev.TenantID]; ts != nil {
-			l.conversationChanged(ctx, ts, m.Conversation)
+			l.conversationChanged(ctx, ts, l.current(ctx, ts, m.Conversation))
 			l.slaMessage(ctx, ts, m.Conversation, m.Message)
 		}
 	case event.AgentPresenceChanged, event.UserCreated, event.UserUpdated:
@@ -51,6 +51,21 @@ func (l *leader) onEvent(ctx context.Context, ev event.Event) {
 			}
 		}
 	}
+}
+
+// current is the conversation as SQL has it now. An event's snapshot may
+// be older than what the leader did since: commands and events come on
+// separate subscriptions, and other nodes publish on their own connections.
+// A late snapshot without the assignee would undo the leader's assignment
+// and route the conversation again. The snapshot stands in only when SQL
+// cannot be read.
+func (l *leader) current(ctx context.Context, ts *tenantState, c conversation.Conversation) conversation.Conversation {
+	now, err := l.s.db.Conversation(ctx, ts.id, c.ID)
+	if err != nil {
+		l.s.log.Warn("read conversation; using the event's copy", "tenant_id", ts.id, "conversation_id", c.ID, "err", err)
+		return c
+	}
+	return now
 }
 
 // reloadAgent applies a user's change (presence, role, disabled) to the engine.
