@@ -30,22 +30,13 @@ type decider struct {
 	noRecords func(channel string) (bool, string)
 	cap       *notice.Cap
 	best      bool
-	zones     map[string]*time.Location
-	// zoneless is true when the tenant's defaults set no quiet hours and no
-	// momentary state; tenantNoZone are those defaults without their zone.
-	zoneless     bool
-	tenantNoZone prefs.Preferences
 }
 
 func (s *Service) newDecider(ev notice.Event, t notice.Type, st notice.Settings, now time.Time) *decider {
 	d := &decider{ev: ev, typ: t, settings: st, now: now, from: now,
-		nt:    prefs.NotificationType{Key: t.Key, Category: t.Category, Channels: t.Channels, ReplyExpected: t.ReplyExpected},
-		best:  t.SendTime == notice.SendBest && t.Category != prefs.Critical,
-		zones: map[string]*time.Location{},
+		nt:   prefs.NotificationType{Key: t.Key, Category: t.Category, Channels: t.Channels, ReplyExpected: t.ReplyExpected},
+		best: t.SendTime == notice.SendBest && t.Category != prefs.Critical,
 	}
-	d.zoneless = st.Defaults.QuietHours == nil && st.Defaults.Momentary == nil
-	d.tenantNoZone = st.Defaults
-	d.tenantNoZone.TimeZone = ""
 	if ev.SendAt.After(now) {
 		d.from = ev.SendAt
 	}
@@ -127,12 +118,6 @@ func (d *decider) decide(p store.NotifyPersona, f *facts) notice.Delivery {
 	}
 	in := prefs.Input{Type: d.nt, Tenant: d.settings.Defaults, Persona: own,
 		Available: d.sets[reachMask(p)], Consent: consentOf, Now: d.from}
-	if own.QuietHours == nil && own.Momentary == nil && d.zoneless {
-		// Decide reads the zone only for quiet hours and a momentary state;
-		// without either, not naming it spares a zone lookup (a read of the
-		// zone file) per persona, and the plan is the same.
-		in.Persona.TimeZone, in.Tenant = "", d.tenantNoZone
-	}
 	plan := prefs.Decide(in)
 	var lead []string
 	if d.from.After(d.now) {
@@ -196,18 +181,13 @@ func (d *decider) bestTime(p store.NotifyPersona, own prefs.Preferences, in pref
 	return later
 }
 
-// zone resolves a persona's zone, then the tenant's, then UTC, caching the
-// lookups for the event.
+// zone resolves a persona's zone, then the tenant's, then UTC.
 func (d *decider) zone(names ...string) *time.Location {
 	for _, name := range names {
 		if name == "" {
 			continue
 		}
-		if loc, ok := d.zones[name]; ok {
-			return loc
-		}
-		if loc, err := time.LoadLocation(name); err == nil && name != "Local" {
-			d.zones[name] = loc
+		if loc, err := prefs.LoadZone(name); err == nil {
 			return loc
 		}
 	}

@@ -1,7 +1,6 @@
 package notify
 
 import (
-	"reflect"
 	"testing"
 	"time"
 
@@ -31,29 +30,3 @@ func BenchmarkDecide(b *testing.B) {
 		d.decide(ps[i%len(ps)], &f)
 	}
 }
-
-// TestZonelessSameDecision checks the shortcut in decide: without quiet
-// hours or a momentary state, deciding without the zone plans the same.
-func TestZonelessSameDecision(t *testing.T) {
-	now := time.Date(2026, 3, 29, 0, 30, 0, 0, time.UTC)
-	ty := prefs.NotificationType{Key: "k", Category: prefs.Transactional, Channels: []string{"sms", "email"}, ReplyExpected: true}
-	for _, zone := range []string{"Europe/Lisbon", "America/New_York", "Asia/Kolkata", "UTC", ""} {
-		for _, p := range []prefs.Preferences{
-			{},
-			{Order: []string{"email"}, Response: "sms"},
-			{Channels: map[string]bool{"sms": false}},
-			{Types: map[string]prefs.TypePref{"k": {Enabled: ptrTo(false)}}},
-		} {
-			p.TimeZone = zone
-			in := prefs.Input{Type: ty, Persona: p, Available: []string{"sms", "email"}, Now: now}
-			with := prefs.Decide(in)
-			in.Persona.TimeZone = ""
-			without := prefs.Decide(in)
-			if !reflect.DeepEqual(with, without) {
-				t.Errorf("zone %q, %+v: %+v with the zone, %+v without", zone, p, with, without)
-			}
-		}
-	}
-}
-
-func ptrTo[T any](v T) *T { return &v }

@@ -176,7 +176,7 @@ func Decide(in Input) Plan {
 
 	// 5. Quiet hours in the persona's zone.
 	zone := pick(pick(cust.TimeZone, ten.TimeZone), "UTC")
-	loc, err := loadZone(zone)
+	loc, err := LoadZone(zone)
 	if err != nil {
 		p.reason("time zone: %v; quiet hours read in UTC", err)
 		loc, zone = time.UTC, "UTC"
@@ -288,7 +288,7 @@ func when(t, now time.Time, loc *time.Location) string {
 // zoneOr is the persona's zone for writing times, UTC if it has none or an
 // unknown one.
 func zoneOr(cust, ten Preferences) *time.Location {
-	if loc, err := loadZone(pick(cust.TimeZone, ten.TimeZone)); err == nil {
+	if loc, err := LoadZone(pick(cust.TimeZone, ten.TimeZone)); err == nil {
 		return loc
 	}
 	return time.UTC

@@ -2,6 +2,7 @@ package prefs
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -453,6 +454,30 @@ func TestQuietHoursHoldUntilTheyEnd(t *testing.T) {
 			// Just before the end is still quiet.
 			if before := Decide(Input{Type: promo, Available: all, Persona: prefs, Now: p.SendAt.Add(-time.Second)}); !before.SendAt.Equal(p.SendAt) {
 				t.Fatalf("%s %v: a second before %v is not held to it (%v)", zone, qh, p.SendAt, before.SendAt)
+			}
+		}
+	}
+}
+
+// TestZonelessSameDecision: without quiet hours or a momentary state the
+// persona's zone changes nothing in the plan (it is read for times only).
+func TestZonelessSameDecision(t *testing.T) {
+	now := time.Date(2026, 3, 29, 0, 30, 0, 0, time.UTC)
+	ty := NotificationType{Key: "k", Category: Transactional, Channels: []string{"sms", "email"}, ReplyExpected: true}
+	for _, zone := range []string{"Europe/Lisbon", "America/New_York", "Asia/Kolkata", "UTC", ""} {
+		for _, p := range []Preferences{
+			{},
+			{Order: []string{"email"}, Response: "sms"},
+			{Channels: map[string]bool{"sms": false}},
+			{Types: map[string]TypePref{"k": {Enabled: ptr(false)}}},
+		} {
+			p.TimeZone = zone
+			in := Input{Type: ty, Persona: p, Available: []string{"sms", "email"}, Now: now}
+			with := Decide(in)
+			in.Persona.TimeZone = ""
+			without := Decide(in)
+			if !reflect.DeepEqual(with, without) {
+				t.Errorf("zone %q, %+v: %+v with the zone, %+v without", zone, p, with, without)
 			}
 		}
 	}

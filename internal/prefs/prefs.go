@@ -199,7 +199,7 @@ func pickSlice(a, b []string) []string {
 // runs.
 func (p *Preferences) Validate() error {
 	if p.TimeZone != "" {
-		if _, err := loadZone(p.TimeZone); err != nil {
+		if _, err := LoadZone(p.TimeZone); err != nil {
 			return &tenant.FieldError{Field: "time_zone", Reason: err.Error()}
 		}
 	}
@@ -224,8 +224,9 @@ func (p *Preferences) Validate() error {
 	return nil
 }
 
-// loadZone resolves an IANA zone name; "" is UTC.
-func loadZone(name string) (*time.Location, error) {
+// LoadZone resolves an IANA zone name, once per name; "" is UTC and "Local"
+// is refused (it would depend on the server).
+func LoadZone(name string) (*time.Location, error) {
 	if loc, ok := zones.Load(name); ok {
 		return loc.(*time.Location), nil
 	}
