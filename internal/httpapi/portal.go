@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
-	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/portal"
 )
 
@@ -125,7 +123,7 @@ func (a *API) portalLink(w http.ResponseWriter, r *http.Request) {
 		token, s, err = a.Portal.OpenLink(ctx, in.Token)
 	}
 	if errors.Is(err, portal.ErrBadCode) {
-		out.NoticeID, token, s, err = a.openReadLink(ctx, in.Token)
+		out.NoticeID, token, s, err = a.Portal.OpenReadLink(ctx, in.Token)
 	}
 	if err != nil {
 		a.writeError(w, r, err)
@@ -134,23 +132,6 @@ func (a *API) portalLink(w http.ResponseWriter, r *http.Request) {
 	out.Session = s
 	a.setPortalCookie(w, r, token, s.ExpiresAt)
 	writeJSON(w, http.StatusOK, out)
-}
-
-// openReadLink marks the notice of a read link read and opens a session for
-// its persona, through the persona's preference link.
-func (a *API) openReadLink(ctx context.Context, token string) (string, string, portal.Session, error) {
-	fields, err := a.Links.Verify(notify.PurposeRead, token)
-	if err != nil || len(fields) != 2 {
-		return "", "", portal.Session{}, portal.ErrBadCode
-	}
-	tenantID, noticeID := fields[0], fields[1]
-	d, err := a.Notify.MarkRead(ctx, tenantID, noticeID)
-	if err != nil {
-		return "", "", portal.Session{}, err
-	}
-	link := a.Links.Preferences(tenantID, d.PersonaID)
-	sessionToken, s, err := a.Portal.OpenLink(ctx, link[strings.LastIndex(link, "/")+1:])
-	return noticeID, sessionToken, s, err
 }
 
 func (a *API) portalMe(w http.ResponseWriter, r *http.Request) {

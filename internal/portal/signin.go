@@ -200,7 +200,29 @@ func (p *Portal) OpenLink(ctx context.Context, prefsToken string) (string, Sessi
 	if err != nil || len(fields) != 2 {
 		return "", Session{}, ErrBadCode
 	}
-	tenantID, personaID := fields[0], fields[1]
+	return p.openPersona(ctx, fields[0], fields[1])
+}
+
+// OpenReadLink opens a notice from its signed read link: the notice is
+// marked read, and a session limited to its tenant and persona is opened,
+// as by the preference link. It returns the notice's id with the session.
+func (p *Portal) OpenReadLink(ctx context.Context, readToken string) (noticeID, token string, s Session, err error) {
+	fields, err := p.d.Links.Verify(notify.PurposeRead, readToken)
+	if err != nil || len(fields) != 2 {
+		return "", "", Session{}, ErrBadCode
+	}
+	tenantID, noticeID := fields[0], fields[1]
+	d, err := p.d.Notify.MarkRead(ctx, tenantID, noticeID)
+	if err != nil {
+		return "", "", Session{}, err
+	}
+	token, s, err = p.openPersona(ctx, tenantID, d.PersonaID)
+	return noticeID, token, s, err
+}
+
+// openPersona opens a session limited to one persona of one tenant (or the
+// persona it was merged into).
+func (p *Portal) openPersona(ctx context.Context, tenantID, personaID string) (string, Session, error) {
 	ps, err := p.d.DB.Persona(ctx, tenantID, personaID)
 	if errors.Is(err, store.ErrNotFound) { // erased since
 		return "", Session{}, ErrBadCode
