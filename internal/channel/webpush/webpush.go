@@ -28,6 +28,7 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/clock"
+	"github.com/switchboard-cx/switchboard/internal/netguard"
 )
 
 // Name is the channel's key, and the persona identifier kind it addresses.
@@ -56,7 +57,10 @@ type Config struct {
 	// traffic: "mailto:ops@center.example" or an https URL (the JWT's sub).
 	Subscriber string
 	// HTTP reaches the push services; nil means a client with a 30-second
-	// timeout that connects to public addresses only (publicOnly).
+	// timeout that connects to public addresses only. A subscription's
+	// endpoint is whatever a browser (or someone posing as one) handed the
+	// portal, so give a netguard client: the node gives one with the
+	// operator's allow-list.
 	HTTP *http.Client
 	// TTL is how long a push service keeps an undelivered message; zero means
 	// DefaultTTL.
@@ -101,7 +105,7 @@ func New(c Config) (*Channel, error) {
 		return nil, fmt.Errorf("webpush: subscriber %q must be a mailto: or https: URL", c.Subscriber)
 	}
 	if c.HTTP == nil {
-		c.HTTP = publicClient()
+		c.HTTP = netguard.New(netguard.Options{}).Client(30 * time.Second)
 	}
 	if c.TTL <= 0 {
 		c.TTL = DefaultTTL
@@ -187,8 +191,9 @@ func (c *Channel) Send(ctx context.Context, out channel.Outbound) (channel.Sent,
 		h.Set("Urgency", u)
 	}
 	resp, err := c.http.Do(req)
-	if errors.Is(err, errNotPublic) {
-		return channel.Sent{}, fmt.Errorf("webpush: %s: %w: %w", sub.host(), errNotPublic, channel.ErrPermanent)
+	if refused := (*netguard.RefusedError)(nil); errors.As(err, &refused) {
+		// Not the url.Error itself: it would quote the endpoint's path.
+		return channel.Sent{}, fmt.Errorf("webpush: push endpoint is not a public address: %w: %w", refused, channel.ErrPermanent)
 	}
 	if err != nil {
 		// Not the url.Error itself: it would quote the endpoint's path.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/channel/webpush"
+	"github.com/switchboard-cx/switchboard/internal/netguard"
 )
 
 // center is a channel with fresh VAPID keys and the push service its
@@ -214,9 +215,9 @@ func TestSendOutcomes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, endpoint := range []string{ps.srv.URL + "/push/x", "https://localhost:1/push/x", "https://[::1]:1/push/x", "https://10.0.0.5/push/x",
-		"https://169.254.169.254/push/x", "https://[::ffff:192.168.1.1]/push/x"} {
+		"https://169.254.169.254/push/x", "https://[::ffff:192.168.1.1]/push/x", "https://127.1/push/x", "https://[64:ff9b::a00:1]/push/x"} {
 		_, err := guarded.Send(ctx, channel.Outbound{MessageID: "01JPRIV", To: b.subscription(endpoint).JSON(), Body: "x"})
-		if !errors.Is(err, channel.ErrPermanent) || !strings.Contains(err.Error(), "not a public address") {
+		if !errors.Is(err, channel.ErrPermanent) || !errors.Is(err, netguard.ErrRefused) || !strings.Contains(err.Error(), "not a public address") {
 			t.Errorf("%s: %v, want refused as not public", endpoint, err)
 		}
 	}
