@@ -18,6 +18,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
 	"github.com/switchboard-cx/switchboard/internal/mailer"
+	"github.com/switchboard-cx/switchboard/internal/netguard"
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
@@ -133,7 +134,14 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	}
 	workers := river.NewWorkers()
 	retry := jobs.DefaultRetryPolicy()
-	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, nil, webhook.Config{Timeout: 5 * time.Second}))
+	// Webhook receivers in these tests are httptest servers on loopback,
+	// allowed the way an operator allows an on-premises receiver.
+	allow, err := netguard.ParseAllow("127.0.0.0/8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	guard := netguard.New(netguard.Options{Allow: allow})
+	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, webhook.Config{Timeout: 5 * time.Second, Guard: guard}))
 	channels, err := channel.NewRegistry(testChannels()...)
 	if err != nil {
 		t.Fatal(err)
@@ -152,7 +160,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		t.Fatalf("start jobs: %v", err)
 	}
 	t.Cleanup(func() { queue.Stop(context.Background()) })
-	hooks = webhook.New(db, queue, clk, log, webhook.Config{})
+	hooks = webhook.New(db, queue, clk, log, webhook.Config{Guard: guard})
 	conversations := inbox.New(db, out, queue, channels, clk, log, inbox.DefaultLimits)
 	acc := accounts.New(db, out, clk, nil, log, accounts.Config{SecretKey: secret, BaseURL: srv.URL})
 	routingCfg := dispatch.Config{}

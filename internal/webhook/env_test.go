@@ -20,6 +20,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
+	"github.com/switchboard-cx/switchboard/internal/netguard"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
@@ -57,8 +58,13 @@ func newEnv(t *testing.T, open func(testing.TB) *store.DB, cfg webhook.Config) *
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 5 * time.Second
 	}
+	if cfg.Guard == nil {
+		// The receivers are httptest servers on loopback: allowed the way an
+		// operator allows an on-premises receiver.
+		cfg.Guard = loopbackAllowed(t)
+	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, logger, nil, cfg))
+	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, logger, cfg))
 	q, err := jobs.New(db, jobs.Config{Workers: workers, Retry: retry, PollInterval: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("new queue: %v", err)
@@ -67,6 +73,16 @@ func newEnv(t *testing.T, open func(testing.TB) *store.DB, cfg webhook.Config) *
 	t.Cleanup(cancel)
 	return &env{db: db, queue: q, svc: webhook.New(db, q, clk, logger, cfg), outcome: outcome,
 		a: storetest.NewTenant(t, db, "alpha").ID, b: storetest.NewTenant(t, db, "bravo").ID}
+}
+
+// loopbackAllowed is a guard whose operator allowed 127.0.0.0/8.
+func loopbackAllowed(t *testing.T) *netguard.Guard {
+	t.Helper()
+	allow, err := netguard.ParseAllow("127.0.0.0/8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return netguard.New(netguard.Options{Allow: allow})
 }
 
 func (e *env) start(t *testing.T) {

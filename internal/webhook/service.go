@@ -68,7 +68,7 @@ type EndpointPatch struct {
 // Create registers an active endpoint with a fresh secret. The result is the only
 // time the secret is handed out.
 func (s *Service) Create(ctx context.Context, tenantID string, in EndpointInput) (Endpoint, error) {
-	u, err := ValidateURL(in.URL)
+	u, err := s.validateURL(ctx, in.URL)
 	if err != nil {
 		return Endpoint{}, err
 	}
@@ -115,7 +115,7 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, p EndpointPat
 	}
 	e := Endpoint(rec)
 	if p.URL != nil {
-		if e.URL, err = ValidateURL(*p.URL); err != nil {
+		if e.URL, err = s.validateURL(ctx, *p.URL); err != nil {
 			return Endpoint{}, err
 		}
 	}

@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"slices"
@@ -75,4 +76,19 @@ func validateDescription(d string) (string, error) {
 // Subscribed reports whether an endpoint with these event types wants eventType.
 func Subscribed(types []string, eventType string) bool {
 	return slices.Contains(types, AllEvents) || slices.Contains(types, eventType)
+}
+
+// validateURL is ValidateURL and the outbound guard's early answer: a URL
+// that names, or now resolves to, an address deliveries may not reach is
+// refused when saved, rather than failing every delivery later. The guard
+// judges every delivery again when it connects.
+func (s *Service) validateURL(ctx context.Context, raw string) (string, error) {
+	u, err := ValidateURL(raw)
+	if err != nil {
+		return "", err
+	}
+	if err := s.cfg.Guard.CheckURL(ctx, u); err != nil {
+		return "", &tenant.FieldError{Field: "url", Reason: "must reach a public address: " + err.Error()}
+	}
+	return u, nil
 }

@@ -26,6 +26,8 @@ import (
 	"errors"
 	"log/slog"
 	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/netguard"
 )
 
 // Delivery statuses.
@@ -108,6 +110,11 @@ type Config struct {
 	// Timeout bounds one POST, response included (default 10 s). Delivery jobs
 	// time out 5 s later, whatever the queue's JobTimeout.
 	Timeout time.Duration
+	// Guard is the only way deliveries leave the node, and judges URLs when
+	// they are saved: an endpoint is whatever URL a tenant typed. Nil is a
+	// guard without exceptions (public addresses only); the node passes one
+	// with the operator's --outbound-allow.
+	Guard *netguard.Guard
 }
 
 // Defaults for a zero Config.
@@ -122,6 +129,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultTimeout
+	}
+	if c.Guard == nil {
+		c.Guard = netguard.New(netguard.Options{})
 	}
 	return c
 }

@@ -49,16 +49,15 @@ type Worker struct {
 	cfg    Config
 }
 
-// NewWorker returns the delivery worker. client may be nil for a default one;
-// either way redirects are not followed (a 3xx is a failed attempt), so a
-// receiver cannot bounce signed requests elsewhere.
-func NewWorker(st Store, retry Retrier, clk clock.Clock, logger *slog.Logger, client *http.Client, cfg Config) *Worker {
-	var c http.Client
-	if client != nil {
-		c = *client
-	}
+// NewWorker returns the delivery worker. It posts through cfg.Guard, so an
+// endpoint reaches no address the operator did not allow, whatever its name
+// resolves to when posted. Redirects are not followed (a 3xx is a failed
+// attempt), so a receiver cannot bounce signed requests elsewhere.
+func NewWorker(st Store, retry Retrier, clk clock.Clock, logger *slog.Logger, cfg Config) *Worker {
+	cfg = cfg.withDefaults()
+	c := cfg.Guard.Client(0)
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &Worker{store: st, retry: retry, clock: clk, log: logger, client: &c, cfg: cfg.withDefaults()}
+	return &Worker{store: st, retry: retry, clock: clk, log: logger, client: c, cfg: cfg}
 }
 
 // Timeout gives delivery jobs their own limit, the POST's plus a margin, whatever
