@@ -25,6 +25,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/inbox/inboxtest"
+	"github.com/switchboard-cx/switchboard/internal/netguard"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
 )
@@ -164,7 +165,25 @@ type fixture struct {
 	a, b     number
 }
 
+// newFixture is a center whose operator allowed loopback, where the fake
+// Twilio and its media live.
 func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
+	t.Helper()
+	return newGuardedFixture(t, open, loopbackAllowed(t))
+}
+
+// loopbackAllowed is the outbound guard of an operator who allowed 127.0.0.0/8.
+func loopbackAllowed(t *testing.T) *netguard.Guard {
+	t.Helper()
+	allow, err := netguard.ParseAllow("127.0.0.0/8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return netguard.New(netguard.Options{Allow: allow})
+}
+
+// newGuardedFixture is a center that fetches media through guard.
+func newGuardedFixture(t *testing.T, open func(testing.TB) *store.DB, guard *netguard.Guard) *fixture {
 	t.Helper()
 	db := open(t)
 	clk := clock.NewFake(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
@@ -177,7 +196,7 @@ func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
 	f.center = httptest.NewServer(mux)
 	t.Cleanup(f.center.Close)
 	var err error
-	f.ch, err = sms.New(sms.Deps{DB: db, Inbox: svc, Clock: clk, Log: log, HTTP: f.twilio.srv.Client()},
+	f.ch, err = sms.New(sms.Deps{DB: db, Inbox: svc, Clock: clk, Log: log, HTTP: f.twilio.srv.Client(), Guard: guard},
 		sms.Config{PublicBaseURL: f.center.URL, TwilioAPIBase: f.twilio.srv.URL})
 	if err != nil {
 		t.Fatal(err)

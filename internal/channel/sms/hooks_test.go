@@ -67,7 +67,7 @@ func withHooks(t *testing.T, f *fixture, hooks *hookLog) {
 	f.center = httptest.NewServer(mux)
 	t.Cleanup(f.center.Close)
 	ch, err := sms.New(sms.Deps{DB: f.db, Inbox: f.svc, Clock: f.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		HTTP: f.twilio.srv.Client(), Keywords: hooks, Receipts: hooks},
+		HTTP: f.twilio.srv.Client(), Guard: loopbackAllowed(t), Keywords: hooks, Receipts: hooks},
 		sms.Config{PublicBaseURL: f.center.URL, TwilioAPIBase: f.twilio.srv.URL})
 	if err != nil {
 		t.Fatal(err)

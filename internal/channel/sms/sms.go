@@ -20,6 +20,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/netguard"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -39,9 +40,14 @@ type Deps struct {
 	Inbox *inbox.Service
 	Clock clock.Clock
 	Log   *slog.Logger
-	// HTTP calls the providers' APIs and fetches media; nil means a client
-	// with a 30-second timeout.
+	// HTTP calls the providers' APIs, at base URLs only the operator sets;
+	// nil means a client with a 30-second timeout.
 	HTTP *http.Client
+	// Guard fetches inbound media: a media URL is whatever a signed webhook
+	// names, and a tenant holding its own auth token signs what it likes.
+	// Nil is a guard without exceptions (public addresses only); the node
+	// passes one with the operator's --outbound-allow.
+	Guard *netguard.Guard
 	// Keywords, if set, hears of each STOP and START after the channel has
 	// recorded it (the notification consent ledger); an error fails the
 	// webhook, so the provider retries it.
@@ -98,9 +104,12 @@ func New(d Deps, c Config) (*Channel, error) {
 	if d.HTTP == nil {
 		d.HTTP = &http.Client{Timeout: 30 * time.Second}
 	}
+	if d.Guard == nil {
+		d.Guard = netguard.New(netguard.Options{})
+	}
 	ch := &Channel{db: d.DB, inbox: d.Inbox, clock: d.Clock, log: d.Log, http: d.HTTP,
 		publicURL: strings.TrimRight(c.PublicBaseURL, "/"), providers: map[string]Provider{}, keywords: d.Keywords, receipts: d.Receipts}
-	ch.providers["twilio"] = NewTwilio(c.TwilioAPIBase, d.HTTP)
+	ch.providers["twilio"] = NewTwilio(c.TwilioAPIBase, d.HTTP, d.Guard.Client(mediaTimeout))
 	return ch, nil
 }
 

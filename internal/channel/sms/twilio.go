@@ -38,15 +38,17 @@ const maxTwilioMedia = 10
 type Twilio struct {
 	apiBase string
 	http    *http.Client
+	media   *http.Client
 }
 
 // NewTwilio returns the Twilio provider talking to apiBase (DefaultTwilioAPIBase
-// if empty) with client.
-func NewTwilio(apiBase string, client *http.Client) *Twilio {
+// if empty) with client, and fetching media with media: give a netguard
+// client there, since a webhook's media URLs are the signer's choice.
+func NewTwilio(apiBase string, client, media *http.Client) *Twilio {
 	if apiBase == "" {
 		apiBase = DefaultTwilioAPIBase
 	}
-	return &Twilio{apiBase: strings.TrimRight(apiBase, "/"), http: client}
+	return &Twilio{apiBase: strings.TrimRight(apiBase, "/"), http: client, media: media}
 }
 
 // Name is "twilio".
@@ -142,7 +144,9 @@ func (*Twilio) Verify(w Webhook, acct channel.Account) error {
 	return nil
 }
 
-// FetchMedia downloads an MMS item. Twilio may require the account's
+// FetchMedia downloads an MMS item through the media client, which refuses
+// addresses the operator did not allow (a tenant signs its own webhooks, so
+// a media URL may name anything). Twilio may require the account's
 // credentials for media; they are sent only to Twilio's own API host, never to
 // another host a URL names (Go drops them on a redirect to the CDN as well).
 func (t *Twilio) FetchMedia(ctx context.Context, acct channel.Account, m Media, maxBytes int64) (channel.File, error) {
@@ -153,7 +157,7 @@ func (t *Twilio) FetchMedia(ctx context.Context, acct channel.Account, m Media, 
 	if base, err := url.Parse(t.apiBase); err == nil && base.Scheme == req.URL.Scheme && base.Host == req.URL.Host {
 		req.SetBasicAuth(acct.Settings[SettingAccountSID], acct.Settings[SettingAuthToken])
 	}
-	resp, err := t.http.Do(req)
+	resp, err := t.media.Do(req)
 	if err != nil {
 		return channel.File{}, fmt.Errorf("fetch media: %w", err)
 	}
