@@ -21,7 +21,8 @@ func TestBrowserLoginAndWebhook(t *testing.T) {
 	}))
 	defer recv.Close()
 
-	n := startNode(t, nodeOptions{Demo: true})
+	// The receiver is on loopback: the operator allows it, as for an on-premises one.
+	n := startNode(t, nodeOptions{Demo: true, Env: []string{"SWITCHBOARD_OUTBOUND_ALLOW=127.0.0.0/8"}})
 	out := runScript(t, chromium, "login-webhook.mjs", "--base", n.URL, "--tenant", "northwind",
 		"--email", "admin@northwind.example", "--password", demoPassword, "--screenshots", screenshotsDir(), "--hook-url", recv.URL+"/hook")
 	select {

@@ -37,6 +37,7 @@ func TestWebhookSurvivesSIGKILL(t *testing.T) {
 
 	n := startNode(t, nodeOptions{Demo: true, Env: []string{
 		"SWITCHBOARD_JOB_TIMEOUT=2s", "SWITCHBOARD_JOB_RESCUE_AFTER=3s", "SWITCHBOARD_WEBHOOK_TIMEOUT=1s",
+		"SWITCHBOARD_OUTBOUND_ALLOW=127.0.0.0/8", // the receiver is on loopback
 	}})
 	c := newClient(t, n.URL)
 	c.login("admin@northwind.example")

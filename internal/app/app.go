@@ -37,6 +37,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
 	"github.com/switchboard-cx/switchboard/internal/mailer"
+	"github.com/switchboard-cx/switchboard/internal/netguard"
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/notify/send"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
@@ -64,6 +65,7 @@ type App struct {
 	Portal   *portal.Portal
 	Links    *notify.Links
 	handler  http.Handler
+	guard    *netguard.Guard  // the one way out for calls a tenant can aim
 	runners  []channel.Runner // channels with listeners of their own
 	closers  []func()
 }
@@ -103,9 +105,15 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, fmt.Errorf("migrate jobs: %w", err)
 	}
 	retry := jobs.DefaultRetryPolicy()
-	whCfg := webhook.Config{Timeout: cfg.WebhookTimeout}
+	// Every outbound call a tenant can aim leaves through this one guard.
+	allow, err := netguard.ParseAllow(cfg.OutboundAllow)
+	if err != nil {
+		return nil, err
+	}
+	a.guard = netguard.New(netguard.Options{Allow: allow})
+	whCfg := webhook.Config{Timeout: cfg.WebhookTimeout, Guard: a.guard}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, &http.Client{}, whCfg))
+	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, whCfg))
 	// Outbound messages: the registry holds the channels this node runs.
 	if a.Channels, err = channel.NewRegistry(); err != nil {
 		return nil, err
@@ -352,8 +360,11 @@ func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk cl
 		return "", err
 	}
 	a.closers = append(a.closers, mail.Close)
+	// The SMS provider's API base is the operator's (--twilio-api-base), so
+	// its client is a plain one; media URLs are the webhook signer's, so they
+	// go through the guard.
 	text, err := sms.New(sms.Deps{DB: a.DB, Inbox: a.Inbox, Clock: clk, Log: log, HTTP: &http.Client{Timeout: 30 * time.Second},
-		Keywords: a.Notify, Receipts: a.Sender},
+		Guard: a.guard, Keywords: a.Notify, Receipts: a.Sender},
 		sms.Config{PublicBaseURL: cfg.BaseURL, TwilioAPIBase: cfg.TwilioAPIBase})
 	if err != nil {
 		return "", fmt.Errorf("sms: %w", err)
@@ -364,7 +375,8 @@ func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk cl
 	if err != nil {
 		return "", err
 	}
-	push, err := webpush.New(webpush.Config{PublicKey: vapidPublic, PrivateKey: vapidPrivate, Subscriber: cfg.WebPushSubject})
+	push, err := webpush.New(webpush.Config{PublicKey: vapidPublic, PrivateKey: vapidPrivate, Subscriber: cfg.WebPushSubject,
+		HTTP: a.guard.Client(30 * time.Second)})
 	if err != nil {
 		return "", fmt.Errorf("web push: %w", err)
 	}

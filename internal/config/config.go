@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/netguard"
 )
 
 // Config is everything `switchboard serve` can be told.
@@ -57,6 +59,10 @@ type Config struct {
 	JobRescueAfter time.Duration // when a job left running by a dead node is retried
 	WebhookTimeout time.Duration
 	ShutdownGrace  time.Duration
+	// OutboundAllow lists the non-public ranges and host names that calls a
+	// tenant can aim (webhooks, MMS media, Web Push) may reach anyway, as
+	// netguard.ParseAllow reads it; empty allows public addresses only.
+	OutboundAllow string
 }
 
 // Flag registers every setting on fs, with defaults taken from the environment.
@@ -100,6 +106,7 @@ func Flag(fs *flag.FlagSet) *Config {
 	duration(fs, &c.JobRescueAfter, "job-rescue-after", 2*time.Minute, "when a job left running by a crashed node is run again (must exceed job-timeout)")
 	duration(fs, &c.WebhookTimeout, "webhook-timeout", 10*time.Second, "how long a webhook receiver may take to answer")
 	duration(fs, &c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long shutdown waits for requests and jobs to finish")
+	str(fs, &c.OutboundAllow, "outbound-allow", "", "non-public CIDR ranges and host names webhooks, MMS media and Web Push may reach, comma-separated (e.g. 10.1.2.0/24,crm.corp.example); empty: public addresses only")
 	return c
 }
 
@@ -133,6 +140,9 @@ func (c *Config) Finish() error {
 	}
 	if c.JobRescueAfter <= c.JobTimeout {
 		return fmt.Errorf("job-rescue-after (%s) must be longer than job-timeout (%s)", c.JobRescueAfter, c.JobTimeout)
+	}
+	if _, err := netguard.ParseAllow(c.OutboundAllow); err != nil {
+		return err
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -27,6 +27,8 @@ func TestFinishRefusesBadSettings(t *testing.T) {
 	for _, args := range [][]string{
 		{"--job-timeout", "1m", "--job-rescue-after", "30s"},
 		{"--log-level", "loud"},
+		{"--outbound-allow", "10.0.0.0/33"},
+		{"--outbound-allow", "127.1"},
 	} {
 		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 		c := Flag(fs)
