@@ -23,9 +23,18 @@ var keywords = map[string]Keyword{
 
 // ParseKeyword recognises a message that is only a keyword, in any case and
 // with surrounding space: "stop " is a STOP, "please stop texting me" is not.
-// It returns the kind and the keyword as upper-case text.
+// It returns the kind and the keyword as upper-case text. Only ASCII letters
+// count, as carriers match them: Unicode case folding would read "ſtop" or
+// "ınfo" as keywords the carrier never saw, and the consent recorded here
+// would differ from the carrier's.
 func ParseKeyword(body string) (Keyword, string) {
-	word := strings.ToUpper(strings.TrimSpace(body))
+	word := strings.TrimSpace(body)
+	for i := 0; i < len(word); i++ {
+		if word[i] >= 0x80 {
+			return KeywordNone, ""
+		}
+	}
+	word = strings.ToUpper(word)
 	if k, ok := keywords[word]; ok {
 		return k, word
 	}
