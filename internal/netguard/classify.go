@@ -97,7 +97,11 @@ func Reason(ip netip.Addr) string {
 // cgo resolver or another program given the same URL would dial them, so they
 // are read here to be judged. ok is false for a host name.
 func ParseHost(host string) (ip netip.Addr, canonical, ok bool) {
-	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if len(host) > 2 && host[0] == '[' && host[len(host)-1] == ']' {
+		// Brackets hold an IPv6 address, and nothing else.
+		a, err := netip.ParseAddr(host[1 : len(host)-1])
+		return a, err == nil, err == nil
+	}
 	if a, err := netip.ParseAddr(host); err == nil {
 		return a, true, true
 	}
