@@ -3,6 +3,8 @@
 //	switchboard serve [flags]     run a node (SQLite + embedded NATS by default)
 //	switchboard migrate [flags]   bring the database schema up to date and exit
 //	switchboard demo [flags]      create the demo tenant and print how to sign in
+//	switchboard backup --out DIR  copy the embedded store, live, into DIR
+//	switchboard restore --from DIR  bring a backup back into an empty data directory
 //	switchboard version           print the version
 package main
 
@@ -41,6 +43,9 @@ Usage:
   switchboard serve [flags]     run the center (add --demo for the demo tenant)
   switchboard migrate [flags]   bring the database schema up to date and exit
   switchboard demo [flags]      create the demo tenant and print how to sign in
+  switchboard backup --out DIR  copy the embedded store (SQLite), live, into a new directory
+  switchboard restore --from DIR [--force]
+                                bring a backup back into an empty data directory
   switchboard version           print the version
 
 Run "switchboard serve -h" for the flags; each has a SWITCHBOARD_* environment variable.
@@ -60,13 +65,22 @@ func run(args []string) error {
 	case "help", "-h", "--help":
 		usage()
 		return nil
-	case "serve", "migrate", "demo":
+	case "serve", "migrate", "demo", "backup", "restore":
 	default:
 		usage()
 		return fmt.Errorf("unknown command %q", cmd)
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	cfg := config.Flag(fs)
+	var out, from string
+	var force bool
+	switch cmd {
+	case "backup":
+		fs.StringVar(&out, "out", "", "directory to write the backup into; must be new or empty")
+	case "restore":
+		fs.StringVar(&from, "from", "", "directory a backup was written into")
+		fs.BoolVar(&force, "force", false, "restore into a data directory that is not empty, moving its database aside")
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -78,6 +92,10 @@ func run(args []string) error {
 	defer stop()
 
 	switch cmd {
+	case "backup":
+		return runBackup(ctx, cfg, out)
+	case "restore":
+		return runRestore(ctx, cfg, from, force)
 	case "migrate":
 		db, err := app.Migrate(ctx, cfg, log)
 		if err != nil {
