@@ -129,6 +129,15 @@ func TestTakeUnderWrites(t *testing.T) {
 	if m.SchemaVersion != len(migrations) || !m.CreatedAt.Equal(t0) || m.Engine != "sqlite" || m.Switchboard != "test" {
 		t.Errorf("manifest %+v", m)
 	}
+	for _, name := range []string{backup.DatabaseName, backup.ManifestName} {
+		info, err := os.Stat(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v; want 0600 (it holds customers' messages)", name, info.Mode())
+		}
+	}
 	a, b := seqs(t, filepath.Join(out, backup.DatabaseName))
 	if len(a) < before || fmt.Sprint(a) != fmt.Sprint(b) {
 		t.Fatalf("copy holds %d and %d rows (%d committed before the backup); the halves must match", len(a), len(b), before)
