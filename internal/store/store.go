@@ -92,6 +92,13 @@ func SQLitePath(dsn, dataDir string) (string, bool) {
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
+	// SQLite would create the file 0644, and its -wal and -shm with the file's
+	// mode; the database holds customers' messages, the signing key and webhook
+	// secrets, so a new one is made readable by its owner only. (An empty file
+	// is a valid empty database.)
+	if f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	}
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 	write, err := sql.Open("sqlite", dsn)
