@@ -64,6 +64,13 @@ func TestBackupUnderLoadRestores(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(busy, "keep.txt")); string(got) != "mine" {
 		t.Errorf("a refused restore touched the directory")
 	}
+	// PostgreSQL has tools of its own; the commands say which, touching nothing.
+	for _, cmd := range [][]string{{"backup", "--out", filepath.Join(t.TempDir(), "pg")}, {"restore", "--from", out}} {
+		_, stderr = runSwitchboard(t, 1, append(cmd, "--db", "postgres://nobody@127.0.0.1:1/none")...)
+		if !strings.Contains(stderr, "pg_dump") || !strings.Contains(stderr, "docs/backups.md") {
+			t.Errorf("%s on PostgreSQL: %s", cmd[0], stderr)
+		}
+	}
 	n.Stop()
 
 	restored := filepath.Join(t.TempDir(), "restored")

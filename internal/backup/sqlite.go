@@ -63,6 +63,12 @@ func snapshot(ctx context.Context, src, dst string, stepPages int, report func(P
 	if tables == 0 {
 		return fmt.Errorf("%s is an empty database, not a switchboard store", src)
 	}
+	// Made before SQLite would make it 0644: the copy holds customers' messages.
+	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("create the copy: %w", err)
+	}
+	f.Close()
 	err = conn.Raw(func(dc any) error {
 		b, ok := dc.(backuper)
 		if !ok {

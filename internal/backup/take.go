@@ -70,10 +70,6 @@ func Take(ctx context.Context, dbPath, out string, o Options) (Manifest, error) 
 // writes the manifest, in that order: a crash at any point leaves no manifest,
 // and so nothing a restore would take for a backup.
 func seal(ctx context.Context, out, partial string, created time.Time, o Options) (Manifest, error) {
-	// SQLite creates files 0644; the copy holds customers' messages and the signing key.
-	if err := os.Chmod(partial, 0o600); err != nil {
-		return Manifest{}, fmt.Errorf("protect the copy: %w", err)
-	}
 	if err := syncFile(partial); err != nil {
 		return Manifest{}, err
 	}

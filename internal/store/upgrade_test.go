@@ -52,7 +52,7 @@ type observation struct {
 // and a PostgreSQL dump, committed in testdata/upgrade — with this release's
 // node start-up (its migrations and River's), and finds their data intact:
 // the same rows in every table, the same messages, attachments byte for byte,
-// full-text search, and the demo admin's password. Run with -update to make
+// full-text search, and the demo admin's password. Run with -args -update to make
 // new fixtures from today's schema; the test then proves the next release's
 // migrations against them.
 func TestUpgrade(t *testing.T) {
