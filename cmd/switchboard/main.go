@@ -3,6 +3,9 @@
 //	switchboard serve [flags]     run a node (SQLite + embedded NATS by default)
 //	switchboard migrate [flags]   bring the database schema up to date and exit
 //	switchboard demo [flags]      create the demo tenant and print how to sign in
+//	switchboard tenant create --slug S --name N --admin-email E  create a workspace
+//	switchboard backup --out DIR  copy the embedded store, live, into DIR
+//	switchboard restore --from DIR  bring a backup back into an empty data directory
 //	switchboard version           print the version
 package main
 
@@ -18,6 +21,7 @@ import (
 	"syscall"
 	_ "time/tzdata" // customers' time zones resolve on hosts without a zoneinfo database
 
+	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/app"
 	"github.com/switchboard-cx/switchboard/internal/config"
 	"github.com/switchboard-cx/switchboard/internal/demo"
@@ -41,6 +45,11 @@ Usage:
   switchboard serve [flags]     run the center (add --demo for the demo tenant)
   switchboard migrate [flags]   bring the database schema up to date and exit
   switchboard demo [flags]      create the demo tenant and print how to sign in
+  switchboard tenant create --slug SLUG --name NAME --admin-email EMAIL [--admin-name NAME] [--live]
+                                create a workspace and print its admin's one-time sign-in link
+  switchboard backup --out DIR  copy the embedded store (SQLite), live, into a new directory
+  switchboard restore --from DIR [--force]
+                                bring a backup back into an empty data directory
   switchboard version           print the version
 
 Run "switchboard serve -h" for the flags; each has a SWITCHBOARD_* environment variable.
@@ -60,13 +69,35 @@ func run(args []string) error {
 	case "help", "-h", "--help":
 		usage()
 		return nil
-	case "serve", "migrate", "demo":
+	case "serve", "migrate", "demo", "backup", "restore":
+	case "tenant":
+		if len(args) == 0 || args[0] != "create" {
+			usage()
+			return errors.New(`tenant: the one subcommand is "create"`)
+		}
+		cmd, args = "tenant create", args[1:]
 	default:
 		usage()
 		return fmt.Errorf("unknown command %q", cmd)
 	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	cfg := config.Flag(fs)
+	var out, from string
+	var force bool
+	var ws accounts.NewWorkspace
+	switch cmd {
+	case "tenant create":
+		fs.StringVar(&ws.Slug, "slug", "", "the workspace address people type at sign-in: 3–40 lowercase letters, digits or dashes")
+		fs.StringVar(&ws.Name, "name", "", "the business's name")
+		fs.StringVar(&ws.AdminEmail, "admin-email", "", "email of the workspace's first admin")
+		fs.StringVar(&ws.AdminName, "admin-name", "", "the admin's name (default: the email before the @)")
+		fs.BoolVar(&ws.Live, "live", false, "start live instead of in the sandbox")
+	case "backup":
+		fs.StringVar(&out, "out", "", "directory to write the backup into; must be new or empty")
+	case "restore":
+		fs.StringVar(&from, "from", "", "directory a backup was written into")
+		fs.BoolVar(&force, "force", false, "restore into a data directory that is not empty, moving its database aside")
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -78,6 +109,10 @@ func run(args []string) error {
 	defer stop()
 
 	switch cmd {
+	case "backup":
+		return runBackup(ctx, cfg, out)
+	case "restore":
+		return runRestore(ctx, cfg, from, force)
 	case "migrate":
 		db, err := app.Migrate(ctx, cfg, log)
 		if err != nil {
@@ -90,6 +125,13 @@ func run(args []string) error {
 		}
 		fmt.Printf("database (%s) is at schema version %d\n", db.Engine(), v)
 		return nil
+	case "tenant create":
+		a, err := app.Open(ctx, cfg, log, web.Dist())
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		return runTenantCreate(ctx, os.Stdout, a, ws)
 	case "demo":
 		cfg.Demo = true
 		a, err := app.Open(ctx, cfg, log, web.Dist())

@@ -67,20 +67,38 @@ type Store struct {
 // "sqlite:" path) to a SQLite file; empty means dataDir/switchboard.db. It does not
 // migrate; call Migrate.
 func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	path, ok := SQLitePath(dsn, dataDir)
+	if !ok {
 		return openPostgres(ctx, dsn)
 	}
-	path := strings.TrimPrefix(dsn, "sqlite:")
-	if path == "" {
+	if strings.TrimPrefix(dsn, "sqlite:") == "" {
 		if err := os.MkdirAll(dataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data dir: %w", err)
 		}
-		path = filepath.Join(dataDir, "switchboard.db")
 	}
 	return openSQLite(ctx, path)
 }
 
+// SQLitePath returns the SQLite file Open would use for dsn and dataDir, and
+// false when dsn names PostgreSQL. Backups and restores find the file with it.
+func SQLitePath(dsn, dataDir string) (string, bool) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return "", false
+	}
+	if path := strings.TrimPrefix(dsn, "sqlite:"); path != "" {
+		return path, true
+	}
+	return filepath.Join(dataDir, "switchboard.db"), true
+}
+
 func openSQLite(ctx context.Context, path string) (*DB, error) {
+	// SQLite would create the file 0644, and its -wal and -shm with the file's
+	// mode; the database holds customers' messages, the signing key and webhook
+	// secrets, so a new one is made readable by its owner only. (An empty file
+	// is a valid empty database.)
+	if f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	}
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 	write, err := sql.Open("sqlite", dsn)

@@ -6,7 +6,6 @@ package tenant
 import (
 	"fmt"
 	"net/mail"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -135,16 +134,6 @@ type FieldError struct {
 }
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
-
-var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$`)
-
-// ValidateSlug checks a tenant's short name, used at sign-in and in addresses.
-func ValidateSlug(slug string) error {
-	if !slugRE.MatchString(slug) {
-		return &FieldError{"slug", "3–40 lowercase letters, digits or dashes, not starting or ending with a dash"}
-	}
-	return nil
-}
 
 // NormalizeEmail lowercases and checks an email address.
 func NormalizeEmail(s string) (string, error) {
