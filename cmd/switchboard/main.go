@@ -175,7 +175,7 @@ func seedDemo(ctx context.Context, a *app.App, cfg *config.Config) error {
 	if err != nil {
 		return fmt.Errorf("demo portal link: %w", err)
 	}
-	demo.PrintLogin(os.Stdout, cfg.BaseURL, link)
+	demo.PrintLogin(os.Stdout, cfg.BaseURL, link, a.Catcher != nil)
 	return nil
 }
 

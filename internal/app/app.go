@@ -36,6 +36,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/httpapi"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
+	"github.com/switchboard-cx/switchboard/internal/mailcatch"
 	"github.com/switchboard-cx/switchboard/internal/mailer"
 	"github.com/switchboard-cx/switchboard/internal/netguard"
 	"github.com/switchboard-cx/switchboard/internal/notify"
@@ -64,14 +65,19 @@ type App struct {
 	Sender   *send.Sender
 	Portal   *portal.Portal
 	Links    *notify.Links
-	handler  http.Handler
-	guard    *netguard.Guard  // the one way out for calls a tenant can aim
-	runners  []channel.Runner // channels with listeners of their own
-	closers  []func()
+	// Catcher is the demo's mail catcher, which the relay points at when the
+	// demo runs without one; nil otherwise.
+	Catcher *mailcatch.Catcher
+	handler http.Handler
+	guard   *netguard.Guard  // the one way out for calls a tenant can aim
+	runners []channel.Runner // channels with listeners of their own
+	closers []func()
 }
 
 // Open connects to the database (migrating it) and the bus, and builds the services.
 func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) (*App, error) {
+	own := *cfg // the catcher below may set the relay; the caller's settings stay as given
+	cfg = &own
 	a := &App{cfg: cfg, log: log}
 	ok := false
 	defer func() {
@@ -79,6 +85,19 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 			a.Close()
 		}
 	}()
+	clk := clock.System{}
+	// The demo without a relay catches its mail, so replies, notices and
+	// sign-in codes go somewhere a newcomer can read them (Admin → Outbox).
+	if cfg.Demo && cfg.SMTPRelay == "" {
+		c, err := mailcatch.Start("127.0.0.1:0", mailcatch.DefaultKeep, clk, log)
+		if err != nil {
+			return nil, err
+		}
+		a.Catcher = c
+		a.closers = append(a.closers, c.Close)
+		cfg.SMTPRelay, cfg.SMTPUser, cfg.SMTPPassword = c.Addr(), "", ""
+		log.Info("demo without --smtp-relay: every outbound mail is caught; read it under Admin → Outbox", "catcher", c.Addr())
+	}
 	db, err := Migrate(ctx, cfg, log)
 	if err != nil {
 		return nil, err
@@ -97,7 +116,6 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	a.Bus = b
 	a.closers = append(a.closers, b.Close)
 
-	clk := clock.System{}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
@@ -176,12 +194,22 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 
 	api := httpapi.New(httpapi.Deps{
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
+		MailCatcher: catcherAPI(a.Catcher),
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 	})
 	a.handler = api.Handler()
 	ok = true
 	return a, nil
+}
+
+// catcherAPI is the catcher for the API: a nil interface when there is none,
+// never an interface holding a nil pointer.
+func catcherAPI(c *mailcatch.Catcher) httpapi.MailCatcher {
+	if c == nil {
+		return nil
+	}
+	return c
 }
 
 // Migrate opens the database and brings its schema up to date.

@@ -190,8 +190,9 @@ func seedChannels(ctx context.Context, conversations *inbox.Service, tenantID st
 }
 
 // PrintLogin tells a newcomer how to sign in, to the desktop and, as the demo
-// customer, to the consumer portal (portalLink; empty leaves it out).
-func PrintLogin(w io.Writer, baseURL, portalLink string) {
+// customer, to the consumer portal (portalLink; empty leaves it out), and
+// where the mail goes when the demo catches it (catching).
+func PrintLogin(w io.Writer, baseURL, portalLink string, catching bool) {
 	fmt.Fprintf(w, "\n  Switchboard demo is ready: open %s\n", baseURL)
 	fmt.Fprintf(w, "  Workspace: %s   Password (every demo user): %s\n", Slug, Password)
 	for _, p := range People {
@@ -199,6 +200,10 @@ func PrintLogin(w io.Writer, baseURL, portalLink string) {
 	}
 	if portalLink != "" {
 		fmt.Fprintf(w, "  Customer portal, as %s at Northwind Bank (a signed link, as in every notice):\n    %s\n", Customer, portalLink)
+	}
+	if catching {
+		fmt.Fprintf(w, "  Mail: no --smtp-relay, so every mail the center sends (replies, notices, sign-in codes) is caught\n"+
+			"    and shown to the admin under Admin → Outbox: %s/admin/outbox\n", baseURL)
 	}
 	fmt.Fprintln(w)
 }

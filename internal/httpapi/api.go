@@ -63,6 +63,9 @@ type Deps struct {
 	Portal *portal.Portal
 	// Links checks the signed links in notices (/u/{token}, /n/{token}).
 	Links *notify.Links
+	// MailCatcher is the demo's outbox (every mail the center sent); nil
+	// when mail goes through a real relay.
+	MailCatcher MailCatcher
 }
 
 // API serves HTTP.

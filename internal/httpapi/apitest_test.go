@@ -17,6 +17,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
+	"github.com/switchboard-cx/switchboard/internal/mailcatch"
 	"github.com/switchboard-cx/switchboard/internal/mailer"
 	"github.com/switchboard-cx/switchboard/internal/netguard"
 	"github.com/switchboard-cx/switchboard/internal/notify"
@@ -85,7 +86,9 @@ type node struct {
 	links    *notify.Links
 	// mail receives what the node mails (portal sign-in codes).
 	mail *smtpsink.Sink
-	srv  *httptest.Server
+	// catcher is the demo's outbox, behind /api/v1/outbox.
+	catcher *mailcatch.Catcher
+	srv     *httptest.Server
 }
 
 type nodeOptions struct {
@@ -202,10 +205,15 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		t.Fatal(err)
 	}
 	t.Cleanup(customers.Flush) // codes still on their way to the sink
+	catcher, err := mailcatch.Start("127.0.0.1:0", 0, clk, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(catcher.Close)
 	api := New(Deps{DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
-		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links}, o.cfg)
+		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher}, o.cfg)
 	handler = api.Handler()
-	return &node{api: api, db: db, bus: b, accounts: acc, inbox: conversations, notify: notices, links: links, mail: mail, srv: srv}
+	return &node{api: api, db: db, bus: b, accounts: acc, inbox: conversations, notify: notices, links: links, mail: mail, catcher: catcher, srv: srv}
 }
 
 // testLogger sends warnings and errors (a 500's cause, say) to the test's log,

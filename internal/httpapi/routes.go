@@ -169,6 +169,10 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/portal/api/businesses/{tenantID}/conversations/{conversationID}/messages", public: true, ownAuth: true, portal: true, handler: a.portalMessages},
 		{method: "POST", pattern: "/portal/api/businesses/{tenantID}/push-subscriptions", public: true, ownAuth: true, portal: true, handler: a.portalSubscribePush},
 
+		{method: "GET", pattern: "/api/v1/outbox/mails", perm: permManageChannels, handler: a.listCaughtMail},
+		{method: "GET", pattern: "/api/v1/outbox/mails/{mailID}", perm: permManageChannels, handler: a.getCaughtMail},
+		{method: "GET", pattern: "/api/v1/outbox/mails/{mailID}/html", perm: permManageChannels, handler: a.getCaughtMailHTML},
+
 		{method: "GET", pattern: "/api/v1/audit-log", perm: permReadAudit, handler: a.listAudit},
 		{method: "GET", pattern: "/api/v1/event-types", perm: permRead, handler: a.eventTypes},
 	}

@@ -4,6 +4,7 @@
 import { conversation } from './messages/conversation';
 import { desktop } from './messages/desktop';
 import { notifications } from './messages/notifications';
+import { outbox } from './messages/outbox';
 import { supervisor } from './messages/supervisor';
 
 const base = {
@@ -180,7 +181,7 @@ const base = {
   'scope.admin': 'admin — full administration',
 } as const;
 
-const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications } as const;
+const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

@@ -137,12 +137,15 @@ export interface PushSubscriptionBody {
 export class PortalError extends Error {
   readonly status: number;
   readonly fields: { field: string; reason: string }[];
+  /** kind is the problem's type without its prefix ("cannot-send", "validation"), for choosing what to tell the customer. */
+  readonly kind: string;
 
-  constructor(status: number, message: string, fields: { field: string; reason: string }[] = []) {
+  constructor(status: number, message: string, fields: { field: string; reason: string }[] = [], kind = '') {
     super(message);
     this.name = 'PortalError';
     this.status = status;
     this.fields = fields;
+    this.kind = kind;
   }
 }
 
@@ -173,14 +176,15 @@ async function call<T>(method: string, path: string, o: Options = {}): Promise<T
     const text = res.status === 204 ? '' : await res.text();
     return (text ? JSON.parse(text) : undefined) as T;
   }
-  let p: { title?: string; detail?: string; errors?: { field: string; reason: string }[] } = {};
+  let p: { type?: string; title?: string; detail?: string; errors?: { field: string; reason: string }[] } = {};
   try {
     p = await res.json();
   } catch {
     // Not JSON (a proxy's error page): the status line says enough.
   }
   if (res.status === 401 && !o.quiet) onSignedOut?.();
-  throw new PortalError(res.status, p.detail || p.title || res.statusText || `HTTP ${res.status}`, p.errors ?? []);
+  const kind = (p.type ?? '').replace(/^urn:switchboard:problem:/, '');
+  throw new PortalError(res.status, p.detail || p.title || res.statusText || `HTTP ${res.status}`, p.errors ?? [], kind);
 }
 
 function randomKey(): string {

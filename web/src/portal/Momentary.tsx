@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import type { Momentary, PreferenceView } from '../api/portal';
 import { channelName, t, tOr, when } from './i18n';
-import { defaultMeetingEnd, localInputValue, momentaryActive, preset, type Preset, validTime } from './logic';
+import { canCall, defaultMeetingEnd, localInputValue, momentaryActive, preset, type Preset, validTime } from './logic';
 
 interface Props {
   view: PreferenceView;
@@ -18,7 +18,8 @@ export function MomentaryState({ view, channels, onSet }: Props) {
   const m = view.own?.momentary ?? view.effective?.momentary;
   const active = momentaryActive(m, now) ? m : null;
   const [meetingEnd, setMeetingEnd] = useState(defaultMeetingEnd(now));
-  const quick = (kind: Preset) => onSet(preset(kind, new Date(), validTime(meetingEnd) ? meetingEnd : ''));
+  const calls = canCall(view.available);
+  const quick = (kind: Preset) => onSet(preset(kind, new Date(), validTime(meetingEnd) ? meetingEnd : '', view.available));
 
   return (
     <section class="card" aria-labelledby="moment-title">
@@ -31,6 +32,7 @@ export function MomentaryState({ view, channels, onSet }: Props) {
             {active.allow_channels?.length
               ? t('moment.allowed', { channels: active.allow_channels.map(channelName).join(', ') })
               : t('moment.nothing')}
+            {active.allow_channels?.some((c) => !(view.available ?? []).includes(c)) && <> {t('moment.unreachable')}</>}
           </p>
           <button type="button" class="btn" onClick={() => onSet(null)} data-testid="momentary-clear">
             {t('moment.clear')}
@@ -40,9 +42,18 @@ export function MomentaryState({ view, channels, onSet }: Props) {
         <p class="muted">{t('moment.intro')}</p>
       )}
       <div class="stack-small">
-        <button type="button" class="btn btn-wide" onClick={() => quick('driving')} data-testid="moment-driving">
-          {t('moment.driving')}
+        <button
+          type="button"
+          class="btn btn-wide"
+          onClick={() => quick('driving')}
+          aria-describedby="moment-driving-hint"
+          data-testid="moment-driving"
+        >
+          {t(calls ? 'moment.driving' : 'moment.drivingHold')}
         </button>
+        <small id="moment-driving-hint" class="muted">
+          {t(calls ? 'moment.drivingHint' : 'moment.drivingHoldHint')}
+        </small>
         <div class="row row-tight">
           <button type="button" class="btn grow" onClick={() => quick('meeting')} data-testid="moment-meeting">
             {t('moment.meeting')}

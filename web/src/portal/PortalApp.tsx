@@ -22,9 +22,13 @@ export function PortalApp() {
   const route = parseRoute(url.pathname, url.hash);
   const [auth, setAuth] = useState<Auth>({ kind: 'loading' });
   const [businesses, setBusinesses] = useState<Business[] | null>(null);
+  // upgrading: a session opened by a notice's link is signing in fully. The
+  // link's session stays until the code works, so nothing is lost on the way.
+  const [upgrading, setUpgrading] = useState(false);
 
   const signedIn = useCallback((session: PortalSession) => {
     setBusinesses(null);
+    setUpgrading(false);
     setAuth({ kind: 'signed-in', session });
   }, []);
 
@@ -112,7 +116,21 @@ export function PortalApp() {
         {auth.kind === 'loading' && <Status text={isLink(route) ? t('signin.opening') : t('app.loading')} />}
         {auth.kind === 'failed' && <Status text={auth.message} onRetry={loadSession} />}
         {auth.kind === 'anonymous' && <SignIn notice={auth.notice} onSignedIn={signedIn} />}
-        {session && <Page route={route} session={session} businesses={businesses} onSignOut={signOut} onRead={loadBusinesses} />}
+        {session && upgrading && (
+          <SignIn
+            notice={t('app.upgradeIntro')}
+            initial={session.identifier.replace(/^(email|phone):/, '')}
+            onSignedIn={(s) => {
+              signedIn(s);
+              navigate('/portal');
+            }}
+            onCancel={() => setUpgrading(false)}
+            cancelLabel={t('app.limitedCancel')}
+          />
+        )}
+        {session && !upgrading && (
+          <Page route={route} session={session} businesses={businesses} onSignIn={() => setUpgrading(true)} onRead={loadBusinesses} />
+        )}
       </main>
     </>
   );
@@ -126,17 +144,18 @@ interface PageProps {
   route: Route;
   session: PortalSession;
   businesses: Business[] | null;
-  onSignOut: () => void;
+  /** onSignIn starts a full sign-in from a session a notice's link opened. */
+  onSignIn: () => void;
   /** onRead is called when a notice was opened: the unread counts changed. */
   onRead: () => void;
 }
 
-function Page({ route, session, businesses, onSignOut, onRead }: PageProps) {
+function Page({ route, session, businesses, onSignIn, onRead }: PageProps) {
   const limited = !!session.persona_id;
   const banner = limited && (
     <p class="banner" data-testid="limited">
       {t('app.limited')}{' '}
-      <button type="button" class="btn-link" onClick={onSignOut}>
+      <button type="button" class="btn-link" onClick={onSignIn} data-testid="limited-sign-in">
         {t('app.limitedSignIn')}
       </button>
     </p>

@@ -10,11 +10,16 @@ const RESEND_AFTER_MS = 60_000;
 interface Props {
   notice?: string;
   onSignedIn: (s: PortalSession) => void;
+  /** initial fills the address in: the one a notice's link session already knows. */
+  initial?: string;
+  /** onCancel, when given, offers a way back (to the link's business, still signed in by the link). */
+  onCancel?: () => void;
+  cancelLabel?: string;
 }
 
 /** SignIn asks for an identifier, then for the code sent to it. */
-export function SignIn({ notice, onSignedIn }: Props) {
-  const [identifier, setIdentifier] = useState('');
+export function SignIn({ notice, onSignedIn, initial = '', onCancel, cancelLabel }: Props) {
+  const [identifier, setIdentifier] = useState(initial);
   const [sentTo, setSentTo] = useState('');
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
@@ -116,6 +121,11 @@ export function SignIn({ notice, onSignedIn }: Props) {
             {busy ? t('signin.sending') : t('signin.send')}
           </button>
         </form>
+        {onCancel && (
+          <button type="button" class="btn-link" onClick={onCancel} data-testid="signin-cancel">
+            {cancelLabel}
+          </button>
+        )}
       </section>
     );
   }

@@ -35,9 +35,23 @@ export function when(iso: string, now = new Date()): string {
   return d.toDateString() === now.toDateString() ? time.format(d) : dateTime.format(d);
 }
 
-/** errorText turns anything a call threw into a sentence for the customer. */
+/**
+ * errorText turns anything a call threw into a sentence for the customer. The
+ * server's problem details are written for developers (field paths, flags), so
+ * they are never shown as they are; only an address's own fault is quoted.
+ */
 export function errorText(err: unknown): string {
-  if (err instanceof PortalError) return err.message;
+  if (err instanceof PortalError) {
+    if (err.kind === 'cannot-send') return t('error.cannotSend');
+    if (err.status === 422) {
+      const id = err.fields.find((f) => f.field === 'identifier');
+      return id ? t('error.identifier', { reason: id.reason }) : t('error.invalid');
+    }
+    if (err.status === 429) return t('error.tooMany');
+    if (err.status === 404) return t('error.notFound');
+    if (err.status >= 500) return t('error.server');
+    return t('error.generic');
+  }
   if (err instanceof TypeError) return t('app.network');
-  return err instanceof Error ? err.message : String(err);
+  return err instanceof Error && err.message ? err.message : t('error.generic'); // the browser's own (push, storage)
 }

@@ -134,7 +134,8 @@ test('with* change only what they name', () => {
 test('momentary presets, in local time (Lisbon, across the clocks going back)', () => {
   const now = new Date('2026-10-25T00:30:00+01:00'); // Lisbon summer time; clocks go back at 02:00
   const driving = L.preset('driving', now);
-  assert.deepEqual(driving.allow_channels, ['voice']);
+  assert.deepEqual(driving.allow_channels, [], 'no voice channel: driving holds everything (critical excepted)');
+  assert.deepEqual(L.preset('driving', now, '', ['email', 'voice']).allow_channels, ['voice'], 'calls where the business can call');
   assert.equal(Date.parse(driving.until) - now.getTime(), 3600_000);
   const dnd = L.preset('dnd', now);
   assert.deepEqual(dnd.allow_channels, []);

@@ -153,19 +153,27 @@ export type Preset = 'driving' | 'meeting' | 'dnd';
 export const TEXT_CHANNELS = ['sms', 'email', 'webpush'];
 
 /**
- * preset builds a quick momentary state at now: driving allows voice for an
- * hour, a meeting allows text until the next `meetingUntil` ("HH:MM" local),
- * do not disturb allows nothing until local midnight.
+ * preset builds a quick momentary state at now: driving allows phone calls
+ * for an hour where the business can call (`available` has voice) and holds
+ * every other notice meanwhile — until voice exists (issue 15) that is all of
+ * them, and the page says so; a meeting allows text until the next
+ * `meetingUntil` ("HH:MM" local); do not disturb allows nothing until local
+ * midnight. Critical notices break all three, as the server records.
  */
-export function preset(kind: Preset, now: Date, meetingUntil = ''): Momentary {
+export function preset(kind: Preset, now: Date, meetingUntil = '', available: string[] = []): Momentary {
   switch (kind) {
     case 'driving':
-      return { state: 'driving', allow_channels: ['voice'], until: new Date(now.getTime() + 3600_000).toISOString() };
+      return { state: 'driving', allow_channels: canCall(available) ? ['voice'] : [], until: new Date(now.getTime() + 3600_000).toISOString() };
     case 'meeting':
       return { state: 'meeting', allow_channels: TEXT_CHANNELS, until: nextAt(now, meetingUntil || defaultMeetingEnd(now)).toISOString() };
     case 'dnd':
       return { state: 'do_not_disturb', allow_channels: [], until: endOfDay(now).toISOString() };
   }
+}
+
+/** canCall tells whether the business can reach the customer by phone call (the voice channel). */
+export function canCall(available: string[] | undefined): boolean {
+  return (available ?? []).includes('voice');
 }
 
 /** nextAt is the next local time hh:mm after now (today, or tomorrow if it has passed). */
