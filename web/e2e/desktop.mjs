@@ -33,7 +33,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { api, axe, businessSite, launch, openWidget, signedIn, Steps, Watcher } from './lib.mjs';
+import { api, axe, businessSite, csp, launch, noCSPViolations, notFramable, openWidget, securityHeaders, signedIn, Steps, Watcher } from './lib.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -177,13 +177,26 @@ async function main() {
   const desk = ana.page;
   current = desk;
   await steps.run('Ana opens the desktop (offline); axe finds nothing serious', async () => {
-    await desk.goto(`${base}/desktop`, { waitUntil: 'domcontentloaded' });
+    const res = await desk.goto(`${base}/desktop`, { waitUntil: 'domcontentloaded' });
+    securityHeaders(res, 'the desktop page', { camera: true });
     await inboxReady(desk);
     const presence = await desk.getByTestId('presence-select').inputValue();
     if (presence === 'available') await desk.getByTestId('presence-select').selectOption('offline');
     await desk.getByTestId('inbox-view-unassigned').click();
     await inboxReady(desk);
     await accessible(desk, 'desktop');
+  });
+
+  await steps.run('every surface carries its security headers; another origin cannot frame the app', async () => {
+    for (const [path, what, camera] of [['/assets/' , 'an app folder', true], ['/widget/widget.js', 'the widget script', true],
+      ['/api/v1/me', 'the API', false], ['/healthz', 'health', false], ['/portal', 'the portal', false]]) {
+      securityHeaders(await ana.ctx.request.get(`${base}${path}`), what, { camera });
+    }
+    const script = await ana.ctx.request.get(`${base}/widget/widget.js`);
+    if (!/javascript/.test(script.headers()['content-type'] ?? '')) throw new Error(`widget.js is served as ${script.headers()['content-type']}`);
+    const api = csp((await ana.ctx.request.get(`${base}/api/v1/me`)).headers()['content-security-policy']);
+    if (api['default-src']?.join(' ') !== "'none'") throw new Error(`the API's default-src is ${api['default-src']}`);
+    await notFramable(browser, `${base}/desktop`, timeout);
   });
 
   await steps.run('? opens the keyboard shortcuts, Escape closes them', async () => {
@@ -443,6 +456,7 @@ async function main() {
     throw new Error(`axe-core found ${axeFindings.length} serious or critical violation(s):\n  ${axeFindings.join('\n  ')}`);
   }
   if (watcher.serverErrors.length) throw new Error(`server errors seen:\n  ${watcher.serverErrors.join('\n  ')}`);
+  noCSPViolations(watcher);
 }
 
 try {
