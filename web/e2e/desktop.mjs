@@ -95,14 +95,19 @@ async function figure(p, queue, testId) {
   return m ? Number(m[0]) : 0;
 }
 
-/** figureReaches waits until the wall's figure satisfies ok. */
+/**
+ * figureReaches waits until the wall's figure n satisfies `n >= min` or
+ * `n <= max` (ok is { min } or { max }). It compares without eval, which the
+ * app's Content-Security-Policy refuses.
+ */
 async function figureReaches(p, queue, testId, ok, what) {
   const sel = `[data-testid="wall-queue"][data-queue="${queue}"] [data-testid="${testId}"]`;
   try {
     await p.waitForFunction(
-      ([sel, src]) => {
+      ([sel, ok]) => {
         const m = document.querySelector(sel)?.textContent?.match(/\d+/);
-        return new Function('n', `return ${src}`)(m ? Number(m[0]) : 0);
+        const n = m ? Number(m[0]) : 0;
+        return 'min' in ok ? n >= ok.min : n <= ok.max;
       },
       [sel, ok],
       // The wall refetches the day's totals at most every 10 s.
@@ -242,7 +247,7 @@ async function main() {
   });
 
   await steps.run('the wall shows one more waiting in Support', async () => {
-    await figureReaches(wall, 'Support', 'wall-waiting', `n >= ${waiting0 + 1}`, `at least ${waiting0 + 1}`);
+    await figureReaches(wall, 'Support', 'wall-waiting', { min: waiting0 + 1 }, `at least ${waiting0 + 1}`);
   });
 
   await steps.run('Ana goes available; the offer pops with the customer, channel, queue and a countdown', async () => {
@@ -272,8 +277,8 @@ async function main() {
   });
 
   await steps.run('the wall shows it answered and no longer waiting', async () => {
-    await figureReaches(wall, 'Support', 'wall-waiting', `n <= ${waiting0}`, `back to ${waiting0}`);
-    await figureReaches(wall, 'Support', 'wall-answered', `n >= ${answered0 + 1}`, `at least ${answered0 + 1}`);
+    await figureReaches(wall, 'Support', 'wall-waiting', { max: waiting0 }, `back to ${waiting0}`);
+    await figureReaches(wall, 'Support', 'wall-answered', { min: answered0 + 1 }, `at least ${answered0 + 1}`);
   });
 
   await steps.run('Ana replies; the customer’s page shows the answer', async () => {
