@@ -69,6 +69,7 @@ type App struct {
 	// demo runs without one; nil otherwise.
 	Catcher *mailcatch.Catcher
 	handler http.Handler
+	metrics http.Handler     // /metrics alone, for --metrics-addr
 	guard   *netguard.Guard  // the one way out for calls a tenant can aim
 	runners []channel.Runner // channels with listeners of their own
 	closers []func()
@@ -197,8 +198,10 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		MailCatcher: catcherAPI(a.Catcher),
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
+		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,
 	})
 	a.handler = api.Handler()
+	a.metrics = api.MetricsHandler()
 	ok = true
 	return a, nil
 }
@@ -281,7 +284,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	// Background work that must finish before the database closes: the
 	// channels' listeners (finishing what they acknowledged) and routing.
 	var background sync.WaitGroup
-	errc := make(chan error, 1+len(a.runners))
+	errc := make(chan error, 2+len(a.runners)) // the listeners and the channels
 	for _, r := range a.runners {
 		background.Go(func() {
 			if err := r.Run(ctx); err != nil {
@@ -301,6 +304,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	})
 	go func() { errc <- srv.Serve(ln) }()
 	a.log.Info("serving", "addr", ln.Addr().String(), "engine", a.DB.Engine())
+	metrics, err := a.serveMetrics(errc)
+	if err != nil {
+		stop()
+		srv.Close()
+		background.Wait()
+		return err
+	}
 	select {
 	case err := <-errc:
 		stop()
@@ -312,7 +322,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownGrace)
 	defer cancel()
 	a.Hub.Close() // WebSockets are not drained by Shutdown; clients resume elsewhere
-	err := srv.Shutdown(sctx)
+	if metrics != nil {
+		metrics.Close() // scrapes are short and retried; nothing to drain
+	}
+	err = srv.Shutdown(sctx)
 	if errors.Is(err, context.DeadlineExceeded) {
 		srv.Close()
 	}
@@ -321,6 +334,28 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	background.Wait()
 	return err
+}
+
+// serveMetrics starts the metrics listener of --metrics-addr, if set: the
+// operator's scrapers read /metrics there, off the public port. Its failure
+// to serve ends the node like the public listener's.
+func (a *App) serveMetrics(errc chan<- error) (*http.Server, error) {
+	if a.cfg.MetricsAddr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", a.cfg.MetricsAddr)
+	if err != nil {
+		return nil, fmt.Errorf("metrics listener: %w", err)
+	}
+	srv := &http.Server{Handler: a.metrics, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
+	go func() {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("metrics: %w", err)
+		}
+	}()
+	a.log.Info("serving metrics", "addr", ln.Addr().String())
+	return srv, nil
 }
 
 // Close stops everything Open started, in reverse order.

@@ -50,6 +50,11 @@ type Config struct {
 	WebPushSubject    string
 	NotifyConcurrency int // notification sends run at once on this node
 
+	// MetricsAddr is a listener of its own for /metrics (empty: none);
+	// MetricsToken lets scrapers read /metrics on the public port too.
+	MetricsAddr  string
+	MetricsToken string
+
 	SecureCookies  bool
 	MaxBodyBytes   int64
 	RatePerSecond  float64
@@ -97,6 +102,9 @@ func Flag(fs *flag.FlagSet) *Config {
 	integer(fs, &c.WidgetCallBurst, "widget-call-burst", 60, "calls one address may make to a chat widget at once before widget-call-rate applies")
 	str(fs, &c.WebPushSubject, "webpush-subject", "", "contact given to browsers' push services on Web Push requests, mailto: or https: (default mailto:SMTP-FROM)")
 	integer(fs, &c.NotifyConcurrency, "notify-concurrency", 32, "notification sends run at once on this node")
+	str(fs, &c.MetricsAddr, "metrics-addr", "", "a separate listen address (host:port) for Prometheus metrics at /metrics, for scrapers only (empty: none)")
+	// The token's default is not shown in --help, where it would leak from the environment.
+	fs.StringVar(&c.MetricsToken, "metrics-token", "", "serve /metrics on the public address too, to requests with Authorization: Bearer TOKEN (prefer "+envName("metrics-token")+"; empty: not on the public address)")
 	boolean(fs, &c.SecureCookies, "secure-cookies", false, "mark session cookies Secure (set when served over HTTPS)")
 	integer64(fs, &c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest request body accepted")
 	float(fs, &c.RatePerSecond, "rate-limit", 50, "sustained API requests per second per user or API key")
@@ -117,6 +125,9 @@ func (c *Config) Finish() error {
 	}
 	if c.IMAPPassword == "" {
 		c.IMAPPassword = os.Getenv(envName("imap-password"))
+	}
+	if c.MetricsToken == "" {
+		c.MetricsToken = os.Getenv(envName("metrics-token"))
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr

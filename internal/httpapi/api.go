@@ -24,6 +24,14 @@ type Config struct {
 	RatePerSecond float64 // sustained requests per second per caller
 	RateBurst     int     // requests a caller may send at once
 	SecureCookies bool    // mark cookies Secure (serve behind HTTPS)
+	// HSTS sends Strict-Transport-Security on every response: the center is
+	// reached over HTTPS even where the connection it sees is plain HTTP
+	// from a proxy that ended TLS.
+	HSTS bool
+	// MetricsToken, when set, serves /metrics on this handler to requests
+	// bearing it (Authorization: Bearer …). Without it /metrics is not on
+	// this handler at all: see MetricsHandler for a separate listener.
+	MetricsToken string
 }
 
 // DefaultConfig is what serve uses unless told otherwise.
@@ -121,5 +129,5 @@ func (a *API) Handler() http.Handler {
 	if a.Channels != nil { // channels set their own body limits (attachments are larger)
 		top.Handle("/channels/", a.Channels)
 	}
-	return withRequestID(a.observe(top))
+	return a.secure(withRequestID(a.observe(top)))
 }

@@ -2,10 +2,10 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/conversation"
+	"github.com/switchboard-cx/switchboard/internal/download"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 )
 
@@ -210,10 +210,7 @@ func (a *API) getAttachment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Files come from customers: never let a browser render them in our origin.
-	w.Header().Set("Content-Type", att.ContentType)
-	w.Header().Set("Content-Disposition", "attachment; filename="+strconv.Quote(att.Name))
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Security-Policy", "sandbox")
+	download.Header(w.Header(), att.ContentType, att.Name)
 	w.Write(data)
 }
 

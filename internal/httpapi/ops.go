@@ -2,10 +2,13 @@ package httpapi
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	_ "embed"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -24,16 +27,14 @@ func OpenAPIJSON() ([]byte, error) {
 	return json.MarshalIndent(doc, "", "  ")
 }
 
-// mountOps adds the endpoints for operators: health, readiness, metrics, and the
-// OpenAPI document.
+// mountOps adds the endpoints for operators: health, readiness, metrics (behind
+// a token, see publicMetrics), and the OpenAPI document.
 func (a *API) mountOps(mux *http.ServeMux) {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
-	if a.Gatherer != nil {
-		mux.Handle("GET /metrics", promhttp.HandlerFor(a.Gatherer, promhttp.HandlerOpts{}))
-	}
+	mux.Handle("GET /metrics", a.publicMetrics())
 	spec, err := OpenAPIJSON()
 	mux.HandleFunc("GET /api/openapi.json", func(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
@@ -60,4 +61,38 @@ func (a *API) readyz(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, status, checks)
+}
+
+// MetricsHandler serves the Prometheus metrics alone, for a listener of its
+// own (--metrics-addr) on an address only the operator's scrapers reach.
+func (a *API) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	if a.Gatherer != nil {
+		mux.Handle("GET /metrics", promhttp.HandlerFor(a.Gatherer, promhttp.HandlerOpts{}))
+	}
+	return mux
+}
+
+// publicMetrics is /metrics on the public port. Metrics tell an outsider the
+// node's load, routes, versions and internals, so they are served there only
+// to a scraper that brings the configured token; without a token configured
+// the path answers 404 (the metrics are on --metrics-addr, if anywhere).
+func (a *API) publicMetrics() http.Handler {
+	if a.cfg.MetricsToken == "" || a.Gatherer == nil {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			writeProblem(w, r, problem(http.StatusNotFound, "not-found", "metrics are not served on this address"))
+		})
+	}
+	want := sha256.Sum256([]byte(a.cfg.MetricsToken))
+	metrics := promhttp.HandlerFor(a.Gatherer, promhttp.HandlerOpts{})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		got := sha256.Sum256([]byte(token)) // same length whatever was sent: the comparison is constant-time
+		if !ok || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			writeProblem(w, r, problem(http.StatusUnauthorized, "unauthenticated", "metrics need the metrics token: Authorization: Bearer …"))
+			return
+		}
+		metrics.ServeHTTP(w, r)
+	})
 }

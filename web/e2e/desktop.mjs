@@ -33,7 +33,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { api, axe, businessSite, launch, openWidget, signedIn, Steps, Watcher } from './lib.mjs';
+import { api, axe, businessSite, csp, launch, noCSPViolations, notFramable, openWidget, securityHeaders, signedIn, Steps, Watcher } from './lib.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -95,14 +95,19 @@ async function figure(p, queue, testId) {
   return m ? Number(m[0]) : 0;
 }
 
-/** figureReaches waits until the wall's figure satisfies ok. */
+/**
+ * figureReaches waits until the wall's figure n satisfies `n >= min` or
+ * `n <= max` (ok is { min } or { max }). It compares without eval, which the
+ * app's Content-Security-Policy refuses.
+ */
 async function figureReaches(p, queue, testId, ok, what) {
   const sel = `[data-testid="wall-queue"][data-queue="${queue}"] [data-testid="${testId}"]`;
   try {
     await p.waitForFunction(
-      ([sel, src]) => {
+      ([sel, ok]) => {
         const m = document.querySelector(sel)?.textContent?.match(/\d+/);
-        return new Function('n', `return ${src}`)(m ? Number(m[0]) : 0);
+        const n = m ? Number(m[0]) : 0;
+        return 'min' in ok ? n >= ok.min : n <= ok.max;
       },
       [sel, ok],
       // The wall refetches the day's totals at most every 10 s.
@@ -177,13 +182,26 @@ async function main() {
   const desk = ana.page;
   current = desk;
   await steps.run('Ana opens the desktop (offline); axe finds nothing serious', async () => {
-    await desk.goto(`${base}/desktop`, { waitUntil: 'domcontentloaded' });
+    const res = await desk.goto(`${base}/desktop`, { waitUntil: 'domcontentloaded' });
+    securityHeaders(res, 'the desktop page', { camera: true });
     await inboxReady(desk);
     const presence = await desk.getByTestId('presence-select').inputValue();
     if (presence === 'available') await desk.getByTestId('presence-select').selectOption('offline');
     await desk.getByTestId('inbox-view-unassigned').click();
     await inboxReady(desk);
     await accessible(desk, 'desktop');
+  });
+
+  await steps.run('every surface carries its security headers; another origin cannot frame the app', async () => {
+    for (const [path, what, camera] of [['/assets/' , 'an app folder', true], ['/widget/widget.js', 'the widget script', true],
+      ['/api/v1/me', 'the API', false], ['/healthz', 'health', false], ['/portal', 'the portal', false]]) {
+      securityHeaders(await ana.ctx.request.get(`${base}${path}`), what, { camera });
+    }
+    const script = await ana.ctx.request.get(`${base}/widget/widget.js`);
+    if (!/javascript/.test(script.headers()['content-type'] ?? '')) throw new Error(`widget.js is served as ${script.headers()['content-type']}`);
+    const api = csp((await ana.ctx.request.get(`${base}/api/v1/me`)).headers()['content-security-policy']);
+    if (api['default-src']?.join(' ') !== "'none'") throw new Error(`the API's default-src is ${api['default-src']}`);
+    await notFramable(browser, `${base}/desktop`, timeout);
   });
 
   await steps.run('? opens the keyboard shortcuts, Escape closes them', async () => {
@@ -229,7 +247,7 @@ async function main() {
   });
 
   await steps.run('the wall shows one more waiting in Support', async () => {
-    await figureReaches(wall, 'Support', 'wall-waiting', `n >= ${waiting0 + 1}`, `at least ${waiting0 + 1}`);
+    await figureReaches(wall, 'Support', 'wall-waiting', { min: waiting0 + 1 }, `at least ${waiting0 + 1}`);
   });
 
   await steps.run('Ana goes available; the offer pops with the customer, channel, queue and a countdown', async () => {
@@ -259,8 +277,8 @@ async function main() {
   });
 
   await steps.run('the wall shows it answered and no longer waiting', async () => {
-    await figureReaches(wall, 'Support', 'wall-waiting', `n <= ${waiting0}`, `back to ${waiting0}`);
-    await figureReaches(wall, 'Support', 'wall-answered', `n >= ${answered0 + 1}`, `at least ${answered0 + 1}`);
+    await figureReaches(wall, 'Support', 'wall-waiting', { max: waiting0 }, `back to ${waiting0}`);
+    await figureReaches(wall, 'Support', 'wall-answered', { min: answered0 + 1 }, `at least ${answered0 + 1}`);
   });
 
   await steps.run('Ana replies; the customer’s page shows the answer', async () => {
@@ -443,6 +461,7 @@ async function main() {
     throw new Error(`axe-core found ${axeFindings.length} serious or critical violation(s):\n  ${axeFindings.join('\n  ')}`);
   }
   if (watcher.serverErrors.length) throw new Error(`server errors seen:\n  ${watcher.serverErrors.join('\n  ')}`);
+  noCSPViolations(watcher);
 }
 
 try {

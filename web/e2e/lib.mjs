@@ -82,11 +82,21 @@ export class Watcher {
   constructor() {
     this.consoleErrors = [];
     this.serverErrors = [];
+    /** cspViolations are what the pages' Content-Security-Policy refused: any fails a test. */
+    this.cspViolations = [];
   }
 
   watch(p, who) {
+    // Chromium reports a refusal on the console; the page's
+    // securitypolicyviolation event is forwarded there too, so neither is missed.
+    p.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`securitypolicyviolation: ${e.effectiveDirective} refused ${e.blockedURI || 'inline'} in ${e.documentURI}`);
+      });
+    });
     p.on('console', (msg) => {
       if (msg.type() === 'error') this.consoleErrors.push(`${who}: ${msg.text()}`);
+      if (/securitypolicyviolation|Content Security Policy/i.test(msg.text())) this.cspViolations.push(`${who}: ${msg.text()}`);
     });
     p.on('pageerror', (err) => this.consoleErrors.push(`${who}: page error: ${err.message}`));
     p.on('response', (res) => {
@@ -95,6 +105,76 @@ export class Watcher {
       else if (res.status() >= 400) this.consoleErrors.push(line);
     });
     return p;
+  }
+}
+
+/** noCSPViolations throws if a watched page's Content-Security-Policy refused anything. */
+export function noCSPViolations(watcher) {
+  if (watcher.cspViolations.length) {
+    throw new Error(`Content-Security-Policy violations:\n  ${watcher.cspViolations.join('\n  ')}`);
+  }
+}
+
+/** csp parses a Content-Security-Policy header into its directives' sources. */
+export function csp(header) {
+  const out = {};
+  for (const d of (header ?? '').split(';')) {
+    const [name, ...sources] = d.trim().split(/\s+/);
+    if (name) out[name] = sources;
+  }
+  return out;
+}
+
+/**
+ * securityHeaders checks a response (Playwright's page or API response) has
+ * the headers every surface must: not framable, never sniffed, no inline or
+ * foreign script, an opener, referrer and permissions policy. camera says
+ * whether the surface may use the camera and microphone (the app, for calls).
+ * It returns the parsed policy.
+ */
+export function securityHeaders(res, what, { camera = false } = {}) {
+  const h = res.headers();
+  const policy = csp(h['content-security-policy']);
+  const problems = [];
+  if (policy['frame-ancestors']?.join(' ') !== "'none'") problems.push(`frame-ancestors ${policy['frame-ancestors']}`);
+  const scripts = policy['script-src'] ?? policy['default-src'];
+  if (!scripts && !('sandbox' in policy)) problems.push('no script-src');
+  for (const s of scripts ?? []) if (s !== "'self'" && s !== "'none'") problems.push(`script-src allows ${s}`);
+  if (h['x-content-type-options'] !== 'nosniff') problems.push(`X-Content-Type-Options ${h['x-content-type-options']}`);
+  if (h['x-frame-options'] !== 'DENY') problems.push(`X-Frame-Options ${h['x-frame-options']}`);
+  if (h['cross-origin-opener-policy'] !== 'same-origin') problems.push(`Cross-Origin-Opener-Policy ${h['cross-origin-opener-policy']}`);
+  if (!h['referrer-policy']) problems.push('no Referrer-Policy');
+  const pp = h['permissions-policy'] ?? '';
+  if (pp.includes('camera=(self)') !== camera || !pp.includes('geolocation=()')) problems.push(`Permissions-Policy ${pp}`);
+  if (problems.length) throw new Error(`${what}: ${problems.join('; ')} (CSP ${h['content-security-policy']})`);
+  return policy;
+}
+
+/**
+ * notFramable opens a page of another origin that frames url, as a
+ * clickjacking page would, and throws unless the browser refused to show
+ * the center in the frame.
+ */
+export async function notFramable(browser, url, timeout) {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Win a prize</title></head>
+<body><h1>Click the button</h1><iframe id="victim" title="victim" src="${url.replace(/"/g, '&quot;')}" width="800" height="600"
+onload="document.body.dataset.loaded = 'yes'"></iframe></body></html>`;
+  const site = createServer((req, res) => res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html));
+  await new Promise((ok) => site.listen(0, '127.0.0.1', ok));
+  const ctx = await browser.newContext();
+  try {
+    const p = await ctx.newPage();
+    const refused = p.waitForEvent('console', { predicate: (m) => /frame-ancestors|X-Frame-Options/.test(m.text()), timeout }).catch(() => null);
+    await p.goto(`http://127.0.0.1:${site.address().port}/`); // another port: another origin
+    await p.waitForFunction(() => document.body.dataset.loaded === 'yes', undefined, { timeout });
+    const frame = p.frames().find((f) => f !== p.mainFrame());
+    const shown = frame && frame.url().startsWith(new URL(url).origin)
+      && await frame.evaluate(() => document.body?.childElementCount > 0).catch(() => false);
+    if (shown) throw new Error(`another origin framed ${url} and it loaded`);
+    if (!(await refused)) throw new Error(`framing ${url} was not refused by frame-ancestors or X-Frame-Options`);
+  } finally {
+    await ctx.close();
+    site.close();
   }
 }
 
@@ -139,7 +219,9 @@ const axePath = join(import.meta.dirname, '..', 'node_modules', 'axe-core', 'axe
  */
 export async function axe(p) {
   if (!(await p.evaluate(() => 'axe' in window))) {
-    await p.addScriptTag({ content: readFileSync(axePath, 'utf8') });
+    // Evaluated over the DevTools protocol, not as an inline <script>, which
+    // the pages' Content-Security-Policy rightly refuses.
+    await p.evaluate(`${readFileSync(axePath, 'utf8')}\n;undefined`);
   }
   const violations = await p.evaluate(async () => {
     // @ts-ignore axe is injected above

@@ -28,7 +28,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { api, axe, launch, request, Steps, Watcher } from './lib.mjs';
+import { api, axe, launch, noCSPViolations, notFramable, request, securityHeaders, Steps, Watcher } from './lib.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -122,7 +122,8 @@ try {
   const switchOf = (testid) => p.getByTestId(testid);
 
   await steps.run('the portal asks who you are', async () => {
-    await p.goto(`${base}/portal`);
+    const res = await p.goto(`${base}/portal`);
+    securityHeaders(res, 'the portal page');
     await p.waitForURL(/\/portal\/login$/);
     await p.getByTestId('signin-form').waitFor();
     // The agents' app is not loaded: only the portal's own script.
@@ -410,6 +411,15 @@ try {
 
   // Uncaught exceptions fail the run; 4xx answers are expected on the way
   // (the wrong code, /me before signing in) and are only listed.
+  await steps.run('the portal\'s service worker and a notice link carry their policies; another origin cannot frame the portal', async () => {
+    securityHeaders(await ctx.request.get(`${base}/portal-sw.js`), 'the portal service worker');
+    const link = await ctx.request.get(`${base}/u/not-a-valid-token`);
+    securityHeaders(link, 'a notice\'s unsubscribe page');
+    if (link.headers()['referrer-policy'] !== 'no-referrer') throw new Error(`the unsubscribe page's Referrer-Policy is ${link.headers()['referrer-policy']}`);
+    await notFramable(browser, `${base}/portal/login`, timeout);
+  });
+
+  noCSPViolations(watcher);
   const thrown = watcher.consoleErrors.filter((l) => l.includes('page error:'));
   if (thrown.length) throw new Error(`uncaught errors in the page:\n  ${thrown.join('\n  ')}`);
   if (watcher.serverErrors.length) throw new Error(`server errors:\n  ${watcher.serverErrors.join('\n  ')}`);

@@ -18,7 +18,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openWidget } from './lib.mjs';
+import { noCSPViolations, openWidget, securityHeaders, Watcher } from './lib.mjs';
 
 let chromium;
 let request;
@@ -182,6 +182,7 @@ async function main() {
     if (res.status() !== 200) throw new Error(`GET /widget/widget.js answered ${res.status()}`);
     const type = res.headers()['content-type'] ?? '';
     if (!type.includes('javascript')) throw new Error(`widget.js is served as "${type}", want JavaScript`);
+    if (res.headers()['x-content-type-options'] !== 'nosniff') throw new Error('widget.js may be sniffed');
     await page.getByTestId('launcher').waitFor();
     // The widget lives in a shadow root: the page's styles do not reach it.
     const inShadow = await page.evaluate(() => !!document.querySelector('switchboard-widget')?.shadowRoot);
@@ -264,6 +265,11 @@ async function main() {
     const href = await sent.locator('a.att').getAttribute('href');
     const res = await agent.fetch(href);
     if (res.status() !== 200 || (await res.text()) !== 'balance: 100\n') throw new Error(`the attachment link ${href} answered ${res.status()}`);
+    // A file comes back as a download in a sandbox, never as a page of the center.
+    const policy = securityHeaders(res, 'a visitor\'s file');
+    if (!('sandbox' in policy) || !/^attachment/.test(res.headers()['content-disposition'] ?? '')) {
+      throw new Error(`a visitor's text file is served with CSP ${res.headers()['content-security-policy']}, disposition ${res.headers()['content-disposition']}`);
+    }
     await file.setInputFiles({ name: 'setup.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') });
     await page.getByRole('alert').filter({ hasText: 'setup.exe cannot be sent' }).waitFor();
     const msgs = await api('GET', `/api/v1/conversations/${conversationID}/messages?limit=100`, undefined, 200);
@@ -465,6 +471,18 @@ async function main() {
     if (!box || box.width < 385 || box.height < 840) throw new Error(`the panel is ${box?.width}×${box?.height} on a 390×844 screen`);
     await screenshot('widget-phone', p);
     await phone.close();
+  });
+
+  await step('the widget\'s demo page on the center runs it under the demo\'s policy without a violation', async () => {
+    const demo = await context.newPage();
+    const watcher = new Watcher();
+    watcher.watch(demo, 'demo');
+    const res = await demo.goto(`${base}/widget/demo.html`, { waitUntil: 'domcontentloaded', timeout });
+    securityHeaders(res, 'the widget demo page', { camera: true });
+    await demo.getByTestId('launcher').click();
+    await demo.getByTestId('panel').waitFor();
+    await demo.close();
+    noCSPViolations(watcher);
   });
 
   if (serverErrors.length) throw new Error(`server errors seen:\n  ${serverErrors.join('\n  ')}`);

@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/switchboard-cx/switchboard/internal/conversation"
+	"github.com/switchboard-cx/switchboard/internal/download"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
@@ -181,15 +182,9 @@ func (c *Channel) handleAttachment(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", a.ContentType)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	h.Set("Cache-Control", "private, max-age=3600")
-	disposition := "attachment"
-	if strings.HasPrefix(a.ContentType, "image/") {
-		disposition = "inline"
-	}
-	h.Set("Content-Disposition", mime.FormatMediaType(disposition, map[string]string{"filename": a.Name}))
+	// Visitors' and agents' files: plain images show in place, anything
+	// else (an SVG, an HTML page) is saved, sandboxed, never sniffed.
+	download.Header(w.Header(), a.ContentType, a.Name)
+	w.Header().Set("Cache-Control", "private, max-age=3600")
 	w.Write(data)
 }
