@@ -9,6 +9,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/notify"
+	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -25,6 +26,7 @@ func (p *Portal) Contact(ctx context.Context, s Session, tenantID, body, deliver
 	// no other: the session's identifier (which found it), or for a limited
 	// session the persona's email or phone, or any address it has.
 	from, ok := s.identifier()
+	from.Verified, from.VerifiedBy = true, persona.MethodPortalSignin // the sign-in proved it
 	if s.Limited() || !ok {
 		if from, ok = address(ps); !ok && len(ps.Identifiers) > 0 {
 			from, ok = ps.Identifiers[0], true

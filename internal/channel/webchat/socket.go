@@ -122,7 +122,7 @@ func (s *socket) replay(ctx context.Context, after string) error {
 	if conv == "" {
 		return nil
 	}
-	return s.ch.eachMessage(ctx, s.visitor.TenantID, conv, after, func(m conversation.Message) error {
+	return s.ch.eachMessage(ctx, s.visitor, conv, after, func(m conversation.Message) error {
 		return s.writeMessage(ctx, m, s.ch.authorName(ctx, m))
 	})
 }
@@ -162,7 +162,7 @@ func (s *socket) write(ctx context.Context) ending {
 // writeMessage sends m once per socket; an agent's message written to the
 // visitor's browser counts as delivered.
 func (s *socket) writeMessage(ctx context.Context, m conversation.Message, author string) error {
-	if s.sent[m.ID] || !visible(m) {
+	if s.sent[m.ID] || !s.visitor.sees(m) {
 		return nil
 	}
 	s.sent[m.ID] = true
