@@ -201,7 +201,9 @@ func TestOfflineFormNeverWritesIntoACustomer(t *testing.T) {
 			}
 			withToken := f.session(t, f.widget.Address, map[string]any{})
 			for name, token := range map[string]string{"no token": "", "token": withToken.VisitorToken} {
-				var res struct{ Message struct{ ID, ConversationID string } }
+				var res struct {
+					Message struct{ ID, ConversationID string }
+				}
 				body := map[string]any{"email": "Kim@Example.com", "name": "Kim?", "body": "Offline (" + name + "): cancel my order"}
 				if token != "" {
 					body["visitor_token"] = token
