@@ -2,6 +2,7 @@ package inbox_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/switchboard-cx/switchboard/internal/inbox"
@@ -94,6 +95,36 @@ func TestIdentityProof(t *testing.T) {
 					mail := f.ingest(t, inbox.Inbound{Channel: "mail", From: proven(email("ana@example.com"), persona.MethodMailFromMailbox), Body: "it is me"})
 					if mail.Persona.ID != chat.Persona.ID {
 						t.Fatalf("mail from the agent-entered address went to %s, want %s", mail.Persona.ID, chat.Persona.ID)
+					}
+				}},
+				{"claims move with a merge and back with its undo", func(t *testing.T, f *fixture) {
+					a := f.ingest(t, inbox.Inbound{Channel: "webchat", From: visitor, Also: []persona.Identifier{email("a@example.com"), email("both@example.com")}, Body: "hi"})
+					b := f.ingest(t, inbox.Inbound{Channel: "webchat", From: persona.Identifier{Kind: persona.KindWidget, Value: "visitor-2"},
+						Also: []persona.Identifier{email("both@example.com"), phone("+4915112345678")}, Body: "hi"})
+					actor := inbox.Actor{TenantID: f.tenant, UserID: "agent-1"}
+					mergeID, err := f.svc.Merge(ctx, actor, a.Persona.ID, b.Persona.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					claims := func(id string) string {
+						p, err := f.db.Persona(ctx, f.tenant, id)
+						if err != nil {
+							t.Fatal(err)
+						}
+						var out []string
+						for _, c := range p.Claims {
+							out = append(out, c.Value)
+						}
+						return strings.Join(out, ",")
+					}
+					if got := claims(a.Persona.ID); got != "a@example.com,both@example.com,+4915112345678" {
+						t.Fatalf("survivor's claims after the merge: %s", got)
+					}
+					if err := f.svc.Unmerge(ctx, actor, mergeID); err != nil {
+						t.Fatal(err)
+					}
+					if got, back := claims(a.Persona.ID), claims(b.Persona.ID); got != "a@example.com,both@example.com" || back != "both@example.com,+4915112345678" {
+						t.Fatalf("after the undo: %s and %s", got, back)
 					}
 				}},
 				{"a verification method that is no proof is refused", func(t *testing.T, f *fixture) {
