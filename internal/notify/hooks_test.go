@@ -102,7 +102,7 @@ func TestReplyComesHome(t *testing.T) {
 		// Eight days on, an SMS is a new contact: the SMS notice is too old.
 		clk.Advance(8 * 24 * time.Hour)
 		if _, err := core.Inbox.Ingest(ctx, inbox.Inbound{TenantID: e.tenant, Channel: "sms",
-			From: persona.Identifier{Kind: persona.KindPhone, Value: "+351912000001"}, Body: "hello?"}); err != nil {
+			From: persona.Identifier{Kind: persona.KindPhone, Value: "+351912000001", Verified: true, VerifiedBy: persona.MethodSMSFromNumber}, Body: "hello?"}); err != nil {
 			t.Fatal(err)
 		}
 		if d, _ := e.svc.Delivery(ctx, e.tenant, bySMS); d.Status != notice.StatusSent {
