@@ -174,7 +174,7 @@ func seedChannels(ctx context.Context, conversations *inbox.Service, tenantID st
 		}
 	}
 	for _, in := range []inbox.Inbound{
-		{Channel: "email", From: persona.Identifier{Kind: persona.KindEmail, Value: "zoe.mueller@example.com"}, FromName: "Zoë Müller",
+		{Channel: "email", From: persona.Identifier{Kind: persona.KindEmail, Value: "zoe.mueller@example.com", Verified: true, VerifiedBy: persona.MethodMailFromMailbox}, FromName: "Zoë Müller",
 			Subject: "Card declined abroad", Body: "Hello, my card was declined twice in Lisbon today. Can you check?", ExternalID: "demo-1@example.com"},
 		{Channel: "webchat", From: persona.Identifier{Kind: persona.KindWidget, Value: "demo-visitor-1"}, FromName: "Omar Haddad",
 			Body: "Hi, how long does a transfer to Morocco take?", Meta: map[string]any{"page": map[string]string{"url": "https://northwind.example/transfers", "title": "International transfers"}}},

@@ -92,7 +92,7 @@ func seedClinic(ctx context.Context, acc *accounts.Service, conversations *inbox
 	if _, err := conversations.CreateAccount(ctx, inbox.Actor{TenantID: t.ID}, channel.Account{Channel: "email", Address: Clinic.Address, Name: Clinic.Name}); err != nil {
 		return fmt.Errorf("create demo clinic mailbox: %w", err)
 	}
-	if _, err := conversations.Ingest(ctx, inbox.Inbound{TenantID: t.ID, Channel: "email", From: persona.Identifier{Kind: persona.KindEmail, Value: Customer},
+	if _, err := conversations.Ingest(ctx, inbox.Inbound{TenantID: t.ID, Channel: "email", From: persona.Identifier{Kind: persona.KindEmail, Value: Customer, Verified: true, VerifiedBy: persona.MethodMailFromMailbox},
 		FromName: "Zoë Müller", Subject: "Blood test results", Body: "Hello, are my blood test results in yet?", ExternalID: "demo-clinic-1@example.com"}); err != nil {
 		return fmt.Errorf("seed demo clinic conversation: %w", err)
 	}

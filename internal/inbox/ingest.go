@@ -68,18 +68,19 @@ type Ingested struct {
 }
 
 func (s *Service) checkInbound(in *Inbound) error {
-	id, err := persona.Normalize(in.From.Kind, in.From.Value)
+	now := s.clock.Now()
+	id, err := proof(in.From, now)
 	if err != nil {
 		return &tenant.FieldError{Field: "from", Reason: err.Error()}
 	}
-	id.Verified = in.From.Verified // the channel vouched for it (a signed widget user id)
 	in.From = id
+	also := make([]persona.Identifier, len(in.Also))
 	for i, a := range in.Also {
-		if in.Also[i], err = persona.Normalize(a.Kind, a.Value); err != nil {
+		if also[i], err = proof(a, now); err != nil {
 			return &tenant.FieldError{Field: "identifiers", Reason: err.Error()}
 		}
-		in.Also[i].Verified = a.Verified
 	}
+	in.Also = also
 	if strings.TrimSpace(in.Body) == "" && in.BodyHTML == "" && len(in.Attachments) == 0 {
 		return &tenant.FieldError{Field: "body", Reason: "a message needs text or an attachment"}
 	}
@@ -230,28 +231,52 @@ type messageEvent struct {
 	Conversation conversation.Conversation `json:"conversation"`
 }
 
+// resolvePersona finds (or creates) the persona the message comes from. Only
+// From, which the channel authenticated its own way, is looked up; identifiers
+// the customer merely typed (unproven Also) become claims on that persona and
+// are never looked up, so a visitor naming someone else's address neither
+// joins that customer nor lets that customer's mail thread into their chat.
 func (s *Service) resolvePersona(ctx context.Context, tx *outbox.Tx, in Inbound) (persona.Persona, error) {
 	now := s.clock.Now()
-	pid, err := tx.PersonaIDByIdentifier(ctx, in.TenantID, in.From)
-	if errors.Is(err, store.ErrNotFound) {
-		p := persona.Persona{ID: ids.New(), TenantID: in.TenantID, Name: strings.TrimSpace(in.FromName),
-			Identifiers: []persona.Identifier{in.From}, Attributes: map[string]string{}, CreatedAt: now, UpdatedAt: now}
-		if err := tx.CreatePersona(ctx, p); err != nil {
-			return p, err
+	pid, held, err := tx.IdentifierHolder(ctx, in.TenantID, in.From)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		if pid, err = s.newPersona(ctx, tx, in, now); err != nil {
+			return persona.Persona{}, err
 		}
-		pid = p.ID
-	} else if err != nil {
+	case err != nil:
 		return persona.Persona{}, err
+	case persona.TakesOver(in.From, held):
+		// The address's owner proved it; whoever held it unproven keeps it
+		// only as a claim, and the owner gets a persona of their own.
+		if err := tx.ReleaseIdentifier(ctx, in.TenantID, pid, held, now); err != nil {
+			return persona.Persona{}, err
+		}
+		s.log.Info("proven contact took an identifier over from an unproven holder", "tenant_id", in.TenantID, "kind", in.From.Kind)
+		if pid, err = s.newPersona(ctx, tx, in, now); err != nil {
+			return persona.Persona{}, err
+		}
+	case !persona.Joins(in.From, held):
+		return persona.Persona{}, &tenant.FieldError{Field: "from",
+			Reason: "a customer has proven this " + string(in.From.Kind) + "; an unverified sender cannot write into their conversations"}
 	}
 	for _, a := range in.Also {
 		holder, err := tx.PersonaIDByIdentifier(ctx, in.TenantID, a)
-		if errors.Is(err, store.ErrNotFound) {
+		switch {
+		case err == nil && holder == pid:
+			// has it already
+		case !a.Verified:
+			// A claim is recorded on this persona whoever holds the address.
+			if err := tx.AddClaim(ctx, in.TenantID, pid, a, now); err != nil {
+				return persona.Persona{}, err
+			}
+		case errors.Is(err, store.ErrNotFound):
 			if err := tx.AddIdentifier(ctx, in.TenantID, pid, a, now); err != nil {
 				return persona.Persona{}, err
 			}
-		} else if err != nil {
+		case err != nil:
 			return persona.Persona{}, err
-		} else if holder != pid {
+		default:
 			// Someone else holds it: an agent may merge the two, we do not guess.
 			s.log.Info("identifier held by another persona", "tenant_id", in.TenantID, "kind", a.Kind)
 		}
@@ -267,6 +292,39 @@ func (s *Service) resolvePersona(ctx context.Context, tx *outbox.Tx, in Inbound)
 		}
 	}
 	return p, nil
+}
+
+// newPersona creates the persona of a sender nobody holds yet.
+func (s *Service) newPersona(ctx context.Context, tx *outbox.Tx, in Inbound, now time.Time) (string, error) {
+	p := persona.Persona{ID: ids.New(), TenantID: in.TenantID, Name: strings.TrimSpace(in.FromName),
+		Identifiers: []persona.Identifier{in.From}, Attributes: map[string]string{}, CreatedAt: now, UpdatedAt: now}
+	return p.ID, tx.CreatePersona(ctx, p)
+}
+
+// proof normalises an identifier a channel gives and settles its proof: a
+// proven one says how (a channel that vouches without naming a method is the
+// business's own system, which counts as agent_entered), an unproven one is a
+// claim typed into a form.
+func proof(id persona.Identifier, now time.Time) (persona.Identifier, error) {
+	norm, err := persona.Normalize(id.Kind, id.Value)
+	if err != nil {
+		return norm, err
+	}
+	if !id.Verified {
+		return norm, nil
+	}
+	m := id.VerifiedBy
+	if m == "" {
+		m = persona.MethodAgentEntered
+	}
+	if !m.Proven() {
+		return norm, fmt.Errorf("%q is not a way of verifying an identifier", m)
+	}
+	at := id.VerifiedAt
+	if at.IsZero() {
+		at = now
+	}
+	return norm.Proven(m, at), nil
 }
 
 // findConversation picks where the message belongs: the named conversation, the
@@ -288,7 +346,16 @@ func (s *Service) findConversation(ctx context.Context, tx *outbox.Tx, in Inboun
 			return conversation.Conversation{}, false, err
 		}
 		c, err := tx.Conversation(ctx, in.TenantID, id)
-		return c, false, err
+		if err != nil {
+			return c, false, err
+		}
+		if c.PersonaID != personaID {
+			// A reference to someone else's thread (a forwarded mail, a
+			// guessed Message-ID) proves nothing: the sender's own
+			// conversation takes the message.
+			continue
+		}
+		return c, false, nil
 	}
 	if !in.NewConversation {
 		c, err := tx.LatestUnresolvedConversation(ctx, in.TenantID, personaID)

@@ -110,13 +110,14 @@ func (s *Service) UpdatePersona(ctx context.Context, a Actor, id string, patch P
 
 // AddIdentifier gives a customer one more address (their email, so an agent
 // can answer a chat by mail). An identifier another persona holds is refused
-// with a pointer to that persona: merging them is the agent's decision.
+// with a pointer to that persona: merging them is the agent's decision. The
+// agent vouches for what they enter, so it is verified (agent_entered): the
+// customer writing from it later lands on this persona.
 func (s *Service) AddIdentifier(ctx context.Context, a Actor, personaID string, id persona.Identifier) (persona.Persona, error) {
 	norm, err := persona.Normalize(id.Kind, id.Value)
 	if err != nil {
 		return persona.Persona{}, &tenant.FieldError{Field: "value", Reason: err.Error()}
 	}
-	norm.Verified = id.Verified
 	var p persona.Persona
 	err = s.out.Do(ctx, func(tx *outbox.Tx) error {
 		var err error
@@ -136,7 +137,7 @@ func (s *Service) AddIdentifier(ctx context.Context, a Actor, personaID string, 
 			return err
 		}
 		now := s.clock.Now()
-		if err := tx.AddIdentifier(ctx, a.TenantID, personaID, norm, now); err != nil {
+		if err := tx.AddIdentifier(ctx, a.TenantID, personaID, norm.Proven(persona.MethodAgentEntered, now), now); err != nil {
 			return err
 		}
 		if p, err = tx.Persona(ctx, a.TenantID, personaID); err != nil {

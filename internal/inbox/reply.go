@@ -159,14 +159,26 @@ func ReplyToken(conversationID string) string {
 // recorded; threading channels put it in Inbound.ThreadKeys.
 func ReplyThreadKey(token string) string { return "reply:" + token }
 
-// addressOn is the persona's identifier of the kind a channel sends to; an
-// unverified one does as well, since it is what the customer wrote from. A
-// channel without an identifier kind gets the persona's id.
+// addressOn is the persona's identifier of the kind a channel sends to: a
+// verified one first; an unverified one does as well, since it is what the
+// customer wrote from; last a claim, the address a chat visitor left in the
+// offline form to be answered at — an agent's reply to it tells its owner
+// only what the agent chose to write. A channel without an identifier kind
+// gets the persona's id.
 func addressOn(p persona.Persona, kind string) (persona.Identifier, bool) {
 	if kind == "" { // the channel addresses the persona itself
 		return persona.Identifier{Value: p.ID}, true
 	}
-	for _, id := range p.Identifiers {
+	var found *persona.Identifier
+	for i, id := range p.Identifiers {
+		if string(id.Kind) == kind && (found == nil || id.Verified && !found.Verified) {
+			found = &p.Identifiers[i]
+		}
+	}
+	if found != nil {
+		return *found, true
+	}
+	for _, id := range p.Claims {
 		if string(id.Kind) == kind {
 			return id, true
 		}

@@ -63,7 +63,7 @@ func TestReplyComesHome(t *testing.T) {
 
 		// An email reply goes to the email notice, though the SMS one is newer.
 		res, err := core.Inbox.Ingest(ctx, inbox.Inbound{TenantID: e.tenant, Channel: "email",
-			From: persona.Identifier{Kind: persona.KindEmail, Value: "ana@example.com"}, Subject: "Re: Your appointment", Body: "Yes, Friday works"})
+			From: persona.Identifier{Kind: persona.KindEmail, Value: "ana@example.com", Verified: true, VerifiedBy: persona.MethodMailFromMailbox}, Subject: "Re: Your appointment", Body: "Yes, Friday works"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -102,7 +102,7 @@ func TestReplyComesHome(t *testing.T) {
 		// Eight days on, an SMS is a new contact: the SMS notice is too old.
 		clk.Advance(8 * 24 * time.Hour)
 		if _, err := core.Inbox.Ingest(ctx, inbox.Inbound{TenantID: e.tenant, Channel: "sms",
-			From: persona.Identifier{Kind: persona.KindPhone, Value: "+351912000001"}, Body: "hello?"}); err != nil {
+			From: persona.Identifier{Kind: persona.KindPhone, Value: "+351912000001", Verified: true, VerifiedBy: persona.MethodSMSFromNumber}, Body: "hello?"}); err != nil {
 			t.Fatal(err)
 		}
 		if d, _ := e.svc.Delivery(ctx, e.tenant, bySMS); d.Status != notice.StatusSent {
@@ -180,7 +180,7 @@ func TestReplyNamesItsNotice(t *testing.T) {
 		}
 		older, newer := ids[0], ids[1]
 		if _, err := core.Inbox.Ingest(ctx, inbox.Inbound{TenantID: e.tenant, Channel: "email", Body: "About the first one",
-			From: persona.Identifier{Kind: persona.KindEmail, Value: "ana@example.com"}, Meta: map[string]any{notify.MetaDelivery: older}}); err != nil {
+			From: persona.Identifier{Kind: persona.KindEmail, Value: "ana@example.com", Verified: true, VerifiedBy: persona.MethodMailFromMailbox}, Meta: map[string]any{notify.MetaDelivery: older}}); err != nil {
 			t.Fatal(err)
 		}
 		for id, want := range map[string]string{older: notice.StatusReplied, newer: notice.StatusSent} {

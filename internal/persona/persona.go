@@ -24,8 +24,14 @@ type Persona struct {
 	// MergedInto names the persona this one was merged into, if any.
 	MergedInto  string       `json:"merged_into,omitempty"`
 	Identifiers []Identifier `json:"identifiers"`
-	CreatedAt   time.Time    `json:"created_at"`
-	UpdatedAt   time.Time    `json:"updated_at"`
+	// Claims are addresses the customer typed into a form (a chat's pre-chat
+	// email, the offline form) without proving them. They are shown to agents
+	// and may be answered to by hand, but never find this persona: the inbound
+	// path does not look them up, so the address's owner writing in lands on
+	// their own persona.
+	Claims    []Identifier `json:"claims,omitempty"`
+	CreatedAt time.Time    `json:"created_at"`
+	UpdatedAt time.Time    `json:"updated_at"`
 }
 
 // Kind is the sort of address an identifier is.
@@ -40,11 +46,15 @@ const (
 	KindAPI      Kind = "api"      // an id in a business system posting through the API channel
 )
 
-// Identifier is one way to reach or recognise a persona.
+// Identifier is one way to reach or recognise a persona. Verified says the
+// customer proved it, VerifiedBy how (or, for a claim, where it was typed), and
+// VerifiedAt when.
 type Identifier struct {
-	Kind     Kind   `json:"kind"`
-	Value    string `json:"value"`
-	Verified bool   `json:"verified"`
+	Kind       Kind      `json:"kind"`
+	Value      string    `json:"value"`
+	Verified   bool      `json:"verified"`
+	VerifiedBy Method    `json:"verified_by,omitempty"`
+	VerifiedAt time.Time `json:"verified_at,omitzero"`
 }
 
 func (i Identifier) String() string { return string(i.Kind) + ":" + i.Value }

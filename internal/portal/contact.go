@@ -9,6 +9,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/notify"
+	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -24,7 +25,14 @@ func (p *Portal) Contact(ctx context.Context, s Session, tenantID, body, deliver
 	// Write as the persona's own address, so Ingest resolves this persona and
 	// no other: the session's identifier (which found it), or for a limited
 	// session the persona's email or phone, or any address it has.
+	//
+	// It is the persona's own copy, with the proof it holds, so the core's
+	// identity rules (a proven sender takes an address over from an unproven
+	// holder) file it under the persona the portal shows, not a new one.
 	from, ok := s.identifier()
+	if ok {
+		from, ok = held(ps, from)
+	}
 	if s.Limited() || !ok {
 		if from, ok = address(ps); !ok && len(ps.Identifiers) > 0 {
 			from, ok = ps.Identifiers[0], true
@@ -128,4 +136,14 @@ func (p *Portal) Messages(ctx context.Context, s Session, tenantID, conversation
 // visible reports whether the customer may see a timeline item.
 func visible(m conversation.Message) bool {
 	return m.Kind == conversation.KindMessage && m.Status != conversation.DeliveryFailed
+}
+
+// held is the persona's identifier equal to id, as the persona holds it.
+func held(ps persona.Persona, id persona.Identifier) (persona.Identifier, bool) {
+	for _, h := range ps.Identifiers {
+		if h.Kind == id.Kind && h.Value == id.Value {
+			return h, true
+		}
+	}
+	return id, false
 }

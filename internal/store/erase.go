@@ -36,6 +36,7 @@ var eraseStatements = []string{
 	// The persona itself; merge records list the identifiers they moved.
 	`DELETE FROM persona_merges WHERE tenant_id = $1 AND (survivor_id = $2 OR merged_id = $2)`,
 	`DELETE FROM persona_identifiers WHERE tenant_id = $1 AND persona_id = $2`,
+	`DELETE FROM persona_claims WHERE tenant_id = $1 AND persona_id = $2`,
 	`DELETE FROM personas WHERE tenant_id = $1 AND id = $2`,
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -53,8 +54,8 @@ func (s *Store) CreatePersona(ctx context.Context, p persona.Persona) error {
 
 // AddIdentifier gives a persona one more identifier.
 func (s *Store) AddIdentifier(ctx context.Context, tenantID, personaID string, id persona.Identifier, at time.Time) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO persona_identifiers (tenant_id, kind, value, persona_id, verified, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, tenantID, id.Kind, id.Value, personaID, id.Verified, micros(at))
+	_, err := s.w.ExecContext(ctx, `INSERT INTO persona_identifiers (tenant_id, kind, value, persona_id, verified, verified_by, verified_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, tenantID, id.Kind, id.Value, personaID, id.Verified, id.VerifiedBy, nullMicros(id.VerifiedAt), micros(at))
 	if isUniqueViolation(err) {
 		return fmt.Errorf("identifier %s: %w", id, ErrConflict)
 	}
@@ -70,7 +71,10 @@ func (s *Store) Persona(ctx context.Context, tenantID, id string) (persona.Perso
 	if err != nil {
 		return p, notFound("persona "+id, err)
 	}
-	p.Identifiers, err = s.Identifiers(ctx, tenantID, id)
+	if p.Identifiers, err = s.Identifiers(ctx, tenantID, id); err != nil {
+		return p, err
+	}
+	p.Claims, err = s.Claims(ctx, tenantID, id)
 	return p, err
 }
 
@@ -78,16 +82,12 @@ func (s *Store) Persona(ctx context.Context, tenantID, id string) (persona.Perso
 func (s *Store) Identifiers(ctx context.Context, tenantID, personaID string) ([]persona.Identifier, error) {
 	// Sorted here, not in SQL: ORDER BY kind, value makes SQLite walk the
 	// primary key (every identifier of the tenant) instead of the persona index.
-	rows, err := s.r.QueryContext(ctx, `SELECT kind, value, verified FROM persona_identifiers
+	rows, err := s.r.QueryContext(ctx, `SELECT kind, value, verified, verified_by, verified_at FROM persona_identifiers
 		WHERE tenant_id = $1 AND persona_id = $2`, tenantID, personaID)
 	if err != nil {
 		return nil, fmt.Errorf("list identifiers: %w", err)
 	}
-	ids, err := collect(rows, func(row interface{ Scan(...any) error }) (persona.Identifier, error) {
-		var i persona.Identifier
-		err := row.Scan(&i.Kind, &i.Value, &i.Verified)
-		return i, err
-	})
+	ids, err := collect(rows, scanIdentifier)
 	if ids == nil {
 		ids = []persona.Identifier{}
 	}
@@ -97,15 +97,37 @@ func (s *Store) Identifiers(ctx context.Context, tenantID, personaID string) ([]
 	return ids, err
 }
 
+func scanIdentifier(row interface{ Scan(...any) error }) (persona.Identifier, error) {
+	var i persona.Identifier
+	var at sql.NullInt64
+	err := row.Scan(&i.Kind, &i.Value, &i.Verified, &i.VerifiedBy, &at)
+	if at.Valid {
+		i.VerifiedAt = fromMicros(at.Int64)
+	}
+	return i, err
+}
+
 // PersonaIDByIdentifier finds who holds an identifier in the tenant.
 func (s *Store) PersonaIDByIdentifier(ctx context.Context, tenantID string, id persona.Identifier) (string, error) {
+	pid, _, err := s.IdentifierHolder(ctx, tenantID, id)
+	return pid, err
+}
+
+// IdentifierHolder finds who holds an identifier in the tenant, and the
+// identifier as held (whether and how it was proven). Claims are not holdings.
+func (s *Store) IdentifierHolder(ctx context.Context, tenantID string, id persona.Identifier) (string, persona.Identifier, error) {
 	var pid string
-	err := s.r.QueryRowContext(ctx, `SELECT persona_id FROM persona_identifiers WHERE tenant_id = $1 AND kind = $2 AND value = $3`,
-		tenantID, id.Kind, id.Value).Scan(&pid)
+	var at sql.NullInt64
+	held := persona.Identifier{Kind: id.Kind, Value: id.Value}
+	err := s.r.QueryRowContext(ctx, `SELECT persona_id, verified, verified_by, verified_at FROM persona_identifiers
+		WHERE tenant_id = $1 AND kind = $2 AND value = $3`, tenantID, id.Kind, id.Value).Scan(&pid, &held.Verified, &held.VerifiedBy, &at)
 	if err != nil {
-		return "", notFound("identifier "+id.String(), err)
+		return "", held, notFound("identifier "+id.String(), err)
 	}
-	return pid, nil
+	if at.Valid {
+		held.VerifiedAt = fromMicros(at.Int64)
+	}
+	return pid, held, nil
 }
 
 // Personas lists the tenant's personas that were not merged away.
@@ -129,8 +151,11 @@ func (s *Store) UpdatePersona(ctx context.Context, p persona.Persona) error {
 type PersonaMerge struct {
 	ID, TenantID, SurvivorID, MergedID, ActorID string
 	Identifiers                                 []persona.Identifier
-	Conversations                               []string
-	CreatedAt, UndoneAt                         time.Time
+	// Claims moved with the merge; a claim the survivor had already stays
+	// with the merged persona.
+	Claims              []persona.Identifier
+	Conversations       []string
+	CreatedAt, UndoneAt time.Time
 }
 
 // MergePersonas moves the merged persona's identifiers and conversations to the
@@ -150,6 +175,14 @@ func (s *Store) MergePersonas(ctx context.Context, m PersonaMerge) (PersonaMerge
 	}); err != nil {
 		return m, err
 	}
+	if m.Claims, err = s.movableClaims(ctx, m.TenantID, m.MergedID, m.SurvivorID); err != nil {
+		return m, err
+	}
+	for _, c := range m.Claims {
+		if err := s.moveClaim(ctx, m.TenantID, c, m.MergedID, m.SurvivorID); err != nil {
+			return m, fmt.Errorf("merge: %w", err)
+		}
+	}
 	for _, q := range []string{
 		`UPDATE persona_identifiers SET persona_id = $3 WHERE tenant_id = $1 AND persona_id = $2`,
 		`UPDATE conversations SET persona_id = $3 WHERE tenant_id = $1 AND persona_id = $2`,
@@ -159,7 +192,7 @@ func (s *Store) MergePersonas(ctx context.Context, m PersonaMerge) (PersonaMerge
 			return m, fmt.Errorf("merge: %w", err)
 		}
 	}
-	moved, _ := json.Marshal(map[string]any{"identifiers": m.Identifiers, "conversations": m.Conversations})
+	moved, _ := json.Marshal(map[string]any{"identifiers": m.Identifiers, "claims": m.Claims, "conversations": m.Conversations})
 	_, err = s.w.ExecContext(ctx, `INSERT INTO persona_merges (id, tenant_id, survivor_id, merged_id, moved, actor_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, m.ID, m.TenantID, m.SurvivorID, m.MergedID, string(moved), m.ActorID, micros(m.CreatedAt))
 	if err != nil {
@@ -181,12 +214,13 @@ func (s *Store) PersonaMergeRecord(ctx context.Context, tenantID, id string) (Pe
 	}
 	var mv struct {
 		Identifiers   []persona.Identifier `json:"identifiers"`
+		Claims        []persona.Identifier `json:"claims"`
 		Conversations []string             `json:"conversations"`
 	}
 	if err := json.Unmarshal([]byte(moved), &mv); err != nil {
 		return m, fmt.Errorf("merge %s: %w", id, err)
 	}
-	m.Identifiers, m.Conversations, m.CreatedAt = mv.Identifiers, mv.Conversations, fromMicros(created)
+	m.Identifiers, m.Claims, m.Conversations, m.CreatedAt = mv.Identifiers, mv.Claims, mv.Conversations, fromMicros(created)
 	if undone != nil {
 		m.UndoneAt = fromMicros(*undone)
 	}
@@ -198,6 +232,11 @@ func (s *Store) UnmergePersonas(ctx context.Context, m PersonaMerge, at time.Tim
 	for _, id := range m.Identifiers {
 		if _, err := s.w.ExecContext(ctx, `UPDATE persona_identifiers SET persona_id = $4 WHERE tenant_id = $1 AND kind = $2 AND value = $3`,
 			m.TenantID, id.Kind, id.Value, m.MergedID); err != nil {
+			return fmt.Errorf("unmerge: %w", err)
+		}
+	}
+	for _, c := range m.Claims {
+		if err := s.moveClaim(ctx, m.TenantID, c, m.SurvivorID, m.MergedID); err != nil {
 			return fmt.Errorf("unmerge: %w", err)
 		}
 	}

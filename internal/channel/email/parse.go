@@ -155,7 +155,10 @@ func (m *Message) Inbound(tenantID, to, token string) inbox.Inbound {
 	in := inbox.Inbound{TenantID: tenantID, Channel: Name, FromName: m.FromName, ExternalID: m.MessageID,
 		ThreadKey: m.MessageID, Subject: m.Subject, Body: m.Text, BodyHTML: m.HTML, Attachments: m.Files,
 		Meta: map[string]any{"to": to}}
-	in.From = persona.Identifier{Kind: persona.KindEmail, Value: m.From}
+	// Mail received from the address is the mail channel's proof of it
+	// (persona.MethodMailFromMailbox): the sender is found by it, never by an
+	// address someone typed into a form.
+	in.From = persona.Identifier{Kind: persona.KindEmail, Value: m.From, Verified: true, VerifiedBy: persona.MethodMailFromMailbox}
 	if token != "" { // the surest key: it names the conversation itself
 		in.ThreadKeys = append(in.ThreadKeys, inbox.ReplyThreadKey(token))
 	}

@@ -74,7 +74,8 @@ func TestInbound(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(p.Identifiers) != 1 || p.Identifiers[0] != phone(customer) {
+			if len(p.Identifiers) != 1 || p.Identifiers[0].Kind != persona.KindPhone || p.Identifiers[0].Value != customer ||
+				p.Identifiers[0].VerifiedBy != persona.MethodSMSFromNumber {
 				t.Fatalf("persona identifiers %v, want the E.164 phone %s", p.Identifiers, customer)
 			}
 

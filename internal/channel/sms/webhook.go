@@ -210,6 +210,7 @@ func (c *Channel) inbound(ctx context.Context, p Provider, acct channel.Account,
 	if kw != KeywordNone {
 		meta["sms_keyword"] = string(kw)
 	}
+	from.Verified, from.VerifiedBy = true, persona.MethodSMSFromNumber // the provider's signature verified
 	ib := inbox.Inbound{TenantID: acct.TenantID, Channel: Name, From: from, ExternalID: in.MessageID, Body: in.Body, Meta: meta}
 	var missed []string
 	for _, m := range in.Media {

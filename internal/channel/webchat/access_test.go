@@ -190,10 +190,11 @@ func TestOffline(t *testing.T) {
 	if meta["reply_via"] != "email" || meta["page"] == nil {
 		t.Fatalf("offline meta %s", m.Meta)
 	}
-	for _, id := range []persona.Identifier{{Kind: persona.KindWidget, Value: s.VisitorID}, {Kind: persona.KindEmail, Value: "zoe@example.com"}} {
-		if pid, err := f.db.PersonaIDByIdentifier(ctx, f.tenant, id); err != nil || pid != m.AuthorID {
-			t.Fatalf("identifier %s: %v", id, err)
-		}
+	if pid, err := f.db.PersonaIDByIdentifier(ctx, f.tenant, persona.Identifier{Kind: persona.KindWidget, Value: s.VisitorID}); err != nil || pid != m.AuthorID {
+		t.Fatalf("visitor identifier: %v", err)
+	}
+	if p, err := f.db.Persona(ctx, f.tenant, m.AuthorID); err != nil || len(p.Claims) != 1 || p.Claims[0].Value != "zoe@example.com" {
+		t.Fatalf("the form's email is not a claim of the visitor: %+v %v", p.Claims, err)
 	}
 	for name, body := range map[string]map[string]any{
 		"no email":  {"body": "hi"},

@@ -159,7 +159,7 @@ func (c *Channel) handleAttachment(w http.ResponseWriter, r *http.Request) {
 	found := false
 	errFound := errors.New("found")
 	if conv != "" && ids.Valid(id) {
-		err = c.eachMessage(r.Context(), v.TenantID, conv, "", func(m conversation.Message) error {
+		err = c.eachMessage(r.Context(), v, conv, "", func(m conversation.Message) error {
 			for _, a := range m.Attachments {
 				if a.ID == id {
 					found = true

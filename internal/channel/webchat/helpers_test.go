@@ -51,6 +51,7 @@ type fixture struct {
 	jobs   <-chan *river.Event
 	queue  inbox.Queue
 	bus    *bus.Bus
+	reg    *channel.Registry // the node's channels, for tests that add one
 }
 
 func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
@@ -71,7 +72,7 @@ func newFixtureOn(t *testing.T, db *store.DB, busOpts bus.Options) *fixture {
 	clk := clock.NewFake(time.Now())
 	core := inboxtest.Start(t, db, inboxtest.Options{Bus: busOpts, Clock: clk})
 	b, q := core.Bus, core.Queue
-	f := &fixture{db: db, clock: clk, jobs: core.Finished, events: make(chan event.Event, 256), svc: core.Inbox, bus: core.Bus}
+	f := &fixture{db: db, clock: clk, jobs: core.Finished, events: make(chan event.Event, 256), svc: core.Inbox, bus: core.Bus, reg: core.Channels}
 	f.ch, f.srv = startChannel(t, db, b, core.Channels, f.svc, clk, core.Log)
 	unsub, err := b.SubscribeEvents(func(ev event.Event) {
 		select {

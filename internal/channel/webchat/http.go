@@ -193,7 +193,7 @@ func (c *Channel) handleHistory(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	msgs, err := c.history(r.Context(), v.TenantID, conv, before, limit)
+	msgs, err := c.history(r.Context(), v, conv, before, limit)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -208,13 +208,13 @@ func (c *Channel) handleHistory(w http.ResponseWriter, r *http.Request) {
 // history returns up to limit visible messages before the cursor ("" for the
 // latest), oldest first. The store pages forward only, so it reads the
 // conversation from the start; chats are short enough for that.
-func (c *Channel) history(ctx context.Context, tenantID, conv, before string, limit int) ([]conversation.Message, error) {
+func (c *Channel) history(ctx context.Context, v Visitor, conv, before string, limit int) ([]conversation.Message, error) {
 	if conv == "" {
 		return nil, nil
 	}
 	var ring []conversation.Message
 	errStop := errors.New("stop")
-	err := c.eachMessage(ctx, tenantID, conv, "", func(m conversation.Message) error {
+	err := c.eachMessage(ctx, v, conv, "", func(m conversation.Message) error {
 		if before != "" && m.ID >= before {
 			return errStop
 		}

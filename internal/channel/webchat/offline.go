@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
@@ -21,6 +22,11 @@ type offlineRequest struct {
 // handleOffline takes the form the widget shows when nobody is online: the
 // message is stored with the visitor's email, and the answer goes by email
 // (Meta reply_via).
+//
+// The email is typed, not proven: it is a claim on the visitor's own persona
+// (a new one when the form comes without a visitor token), and the message
+// always starts a conversation of its own. Looking the address up would let
+// anyone write into the conversation of the customer who owns it.
 func (c *Channel) handleOffline(w http.ResponseWriter, r *http.Request) {
 	wd, ok := c.widget(w, r)
 	if !ok {
@@ -35,7 +41,10 @@ func (c *Channel) handleOffline(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, &tenant.FieldError{Field: "email", Reason: "a valid address is required, to answer you by email"})
 		return
 	}
-	in := inbox.Inbound{TenantID: wd.TenantID, Channel: Name, From: email, FromName: strings.TrimSpace(req.Name), Body: req.Body,
+	// Without a token the sender is a visitor of their own, known by nothing
+	// but the claim.
+	in := inbox.Inbound{TenantID: wd.TenantID, Channel: Name, From: persona.Identifier{Kind: persona.KindWidget, Value: ids.New()},
+		Also: []persona.Identifier{email}, FromName: strings.TrimSpace(req.Name), Body: req.Body, NewConversation: true,
 		Meta: map[string]any{"reply_via": "email", "offline": true}}
 	var v Visitor
 	if req.VisitorToken != "" {

@@ -62,7 +62,7 @@ func (r *receipts) run(ctx context.Context) {
 // pending reports messages whose send is not recorded yet.
 func (r *receipts) record(ctx context.Context, rc receipt) (pending bool, err error) {
 	var marks []conversation.Message
-	err = r.ch.eachMessage(ctx, rc.tenantID, rc.conv, "", func(m conversation.Message) error {
+	err = r.ch.eachMessage(ctx, Visitor{TenantID: rc.tenantID}, rc.conv, "", func(m conversation.Message) error {
 		if m.ID > rc.upTo || m.Direction != conversation.Outbound || m.Channel != Name || conversation.DeliveryRank(m.Status) >= conversation.DeliveryRank(rc.status) {
 			return nil
 		}

@@ -123,8 +123,10 @@ func applyPrechat(v *Visitor, req sessionRequest) error {
 			}
 			v.Email, val = id.Value, id.Value
 		case "name":
-			if v.Name == "" {
-				v.Name = strings.TrimSpace(val)
+			if n := strings.TrimSpace(val); v.Name == "" && len(n) > 200 {
+				return &tenant.FieldError{Field: "fields.name", Reason: "at most 200 characters"}
+			} else if v.Name == "" {
+				v.Name = n
 			}
 		}
 		if v.Fields == nil {

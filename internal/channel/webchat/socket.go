@@ -122,7 +122,7 @@ func (s *socket) replay(ctx context.Context, after string) error {
 	if conv == "" {
 		return nil
 	}
-	return s.ch.eachMessage(ctx, s.visitor.TenantID, conv, after, func(m conversation.Message) error {
+	return s.ch.eachMessage(ctx, s.visitor, conv, after, func(m conversation.Message) error {
 		return s.writeMessage(ctx, m, s.ch.authorName(ctx, m))
 	})
 }
@@ -162,7 +162,7 @@ func (s *socket) write(ctx context.Context) ending {
 // writeMessage sends m once per socket; an agent's message written to the
 // visitor's browser counts as delivered.
 func (s *socket) writeMessage(ctx context.Context, m conversation.Message, author string) error {
-	if s.sent[m.ID] || !visible(m) {
+	if s.sent[m.ID] || !s.visitor.sees(m) {
 		return nil
 	}
 	s.sent[m.ID] = true
@@ -195,9 +195,9 @@ func (s *socket) read(ctx context.Context) {
 			s.reply(ctx, errorFrame{Type: "error", Code: "rate_limited", Detail: "too many frames; slow down"})
 			continue
 		}
-		var f clientFrame
-		if typ != websocket.MessageText || json.Unmarshal(data, &f) != nil {
-			s.reply(ctx, errorFrame{Type: "error", Code: "bad_frame", Detail: "frames are JSON text objects with a type"})
+		f, bad := decodeFrame(typ, data)
+		if bad != nil {
+			s.reply(ctx, *bad)
 			continue
 		}
 		switch f.Type {
@@ -209,10 +209,28 @@ func (s *socket) read(ctx context.Context) {
 			s.markRead(ctx, f.MessageID)
 		case "ping":
 			s.reply(ctx, map[string]string{"type": "pong"})
-		default:
-			s.reply(ctx, errorFrame{Type: "error", Code: "unknown_type", Detail: "unknown frame type " + truncate(f.Type, 40)})
 		}
 	}
+}
+
+// frameTypes are the frames a visitor may send.
+var frameTypes = map[string]bool{"message": true, "typing": true, "read": true, "ping": true}
+
+// decodeFrame reads one frame from a visitor: a JSON text object of a known
+// type, and for a message a client_id the ack can name. Anything else is
+// answered with the error frame it returns; the socket stays up.
+func decodeFrame(typ websocket.MessageType, data []byte) (clientFrame, *errorFrame) {
+	var f clientFrame
+	if typ != websocket.MessageText || json.Unmarshal(data, &f) != nil {
+		return f, &errorFrame{Type: "error", Code: "bad_frame", Detail: "frames are JSON text objects with a type"}
+	}
+	if !frameTypes[f.Type] {
+		return f, &errorFrame{Type: "error", Code: "unknown_type", Detail: "unknown frame type " + truncate(f.Type, 40)}
+	}
+	if f.Type == "message" && (f.ClientID == "" || len(f.ClientID) > 100) {
+		return f, &errorFrame{Type: "error", Code: "invalid", Detail: "client_id: 1–100 characters, unique per message", ClientID: truncate(f.ClientID, 100)}
+	}
+	return f, nil
 }
 
 func (s *socket) reply(ctx context.Context, frame any) {
@@ -223,10 +241,6 @@ func (s *socket) reply(ctx context.Context, frame any) {
 
 // message stores the visitor's message and acknowledges it once it is durable.
 func (s *socket) message(ctx context.Context, f clientFrame) {
-	if f.ClientID == "" || len(f.ClientID) > 100 {
-		s.reply(ctx, errorFrame{Type: "error", Code: "invalid", Detail: "client_id: 1–100 characters, unique per message", ClientID: truncate(f.ClientID, 100)})
-		return
-	}
 	// The widget sends the page context with the first message; any later
 	// message that carries one (the visitor moved on) is stored with it too.
 	res, err := s.ch.post(ctx, s.visitor, s.conversation(), s.id, f.ClientID, f.Body, f.Context, nil)

@@ -45,7 +45,7 @@ type Visitor struct {
 // own user id when verified, else the visitor id.
 func (v Visitor) Identifier() persona.Identifier {
 	if v.UserID != "" {
-		return persona.Identifier{Kind: persona.KindExternal, Value: v.UserID, Verified: true}
+		return persona.Identifier{Kind: persona.KindExternal, Value: v.UserID, Verified: true, VerifiedBy: persona.MethodSignedWidgetUser}
 	}
 	return persona.Identifier{Kind: persona.KindWidget, Value: v.ID}
 }

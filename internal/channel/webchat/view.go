@@ -32,8 +32,17 @@ type Attachment struct {
 	URL         string `json:"url"`
 }
 
-// visible reports whether the visitor may see a timeline item.
+// visible reports whether a visitor may see a timeline item at all.
 func visible(m conversation.Message) bool { return m.Kind == conversation.KindMessage }
+
+// sees reports whether this visitor may see a message. Only a visitor who
+// proved who they are (a signed user id) sees what the customer wrote and was
+// answered on other channels; an anonymous visitor sees the chat alone, even
+// in a conversation an agent merged with a customer's mail, since nothing
+// but their word ties them to that customer.
+func (v Visitor) sees(m conversation.Message) bool {
+	return visible(m) && (v.UserID != "" || m.Channel == Name)
+}
 
 // view is m as the visitor with token sees it on widget key; authorName is the
 // agent's display name for outbound messages.

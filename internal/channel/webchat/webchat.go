@@ -236,11 +236,13 @@ func (c *Channel) post(ctx context.Context, v Visitor, conv, origin, clientID, b
 
 // also lists the identifiers the visitor gave besides the one they write as. A
 // signed-in visitor also gets a widget identifier, which the core needs to
-// answer on this channel.
+// answer on this channel; it is as proven as the signed user id. An email or
+// phone typed into the pre-chat form is only a claim: the core records it on
+// the visitor's persona and never looks it up.
 func also(v Visitor) []persona.Identifier {
 	var out []persona.Identifier
 	if v.UserID != "" {
-		out = append(out, persona.Identifier{Kind: persona.KindWidget, Value: v.ID})
+		out = append(out, persona.Identifier{Kind: persona.KindWidget, Value: v.ID, Verified: true, VerifiedBy: persona.MethodSignedWidgetUser})
 	}
 	if v.Email != "" {
 		out = append(out, persona.Identifier{Kind: persona.KindEmail, Value: v.Email})
@@ -275,16 +277,16 @@ func (c *Channel) currentConversation(ctx context.Context, v Visitor) (convID, p
 	return list[0].ID, personaID, nil
 }
 
-// eachMessage calls fn with every visible message of a conversation after the
-// cursor, oldest first.
-func (c *Channel) eachMessage(ctx context.Context, tenantID, conv, after string, fn func(conversation.Message) error) error {
+// eachMessage calls fn with every message of a conversation after the cursor
+// that the visitor may see, oldest first.
+func (c *Channel) eachMessage(ctx context.Context, v Visitor, conv, after string, fn func(conversation.Message) error) error {
 	for {
-		page, err := c.inbox.Timeline(ctx, tenantID, conv, store.Page{After: after, Limit: store.MaxPageSize})
+		page, err := c.inbox.Timeline(ctx, v.TenantID, conv, store.Page{After: after, Limit: store.MaxPageSize})
 		if err != nil {
 			return err
 		}
 		for _, m := range page {
-			if visible(m) {
+			if v.sees(m) {
 				if err := fn(m); err != nil {
 					return err
 				}

@@ -421,6 +421,7 @@ func personaRows(t *testing.T, db *store.DB, tenantID, personaID, conversationID
 	where := map[string]string{
 		"personas":              `tenant_id = $1 AND (id = $2 OR merged_into = $2) AND $3 = $3`,
 		"persona_identifiers":   `tenant_id = $1 AND persona_id = $2 AND $3 = $3`,
+		"persona_claims":        `tenant_id = $1 AND persona_id = $2 AND $3 = $3`,
 		"persona_merges":        `tenant_id = $1 AND (survivor_id = $2 OR merged_id = $2) AND $3 = $3`,
 		"conversations":         `tenant_id = $1 AND (persona_id = $2 OR id = $3)`,
 		"messages":              byConv + ` AND $2 = $2`,

@@ -44,11 +44,13 @@ export interface Message {
   updated_at: string;
 }
 
-/** Identifier is one way to reach a persona. */
+/** Identifier is one way to reach a persona; verified_by says how it was proven (on a claim, "unverified_form"). */
 export interface Identifier {
   kind: string;
   value: string;
   verified: boolean;
+  verified_by?: string;
+  verified_at?: string;
 }
 
 /** Persona is the customer behind a conversation. */
@@ -61,6 +63,8 @@ export interface Persona {
   attributes: Record<string, string>;
   merged_into?: string;
   identifiers: Identifier[];
+  /** claims are addresses typed into a form, never proven: shown, never matched. */
+  claims?: Identifier[];
   created_at: string;
   updated_at: string;
 }

@@ -3,7 +3,11 @@
 // sent to them and their consent ledger (with consent recorded on their word),
 // how this one was routed, and the slot where ranked context items will go.
 //
-// Test ids: customer-panel, customer-name, customer-identifier (data-kind, data-verified),
+// Each identifier carries a badge of how it was proven ("verified · signed widget
+// id"); claims typed into a form are listed too, "claimed · not verified".
+//
+// Test ids: customer-panel, customer-name, customer-identifier (data-kind, data-verified,
+//   data-proof: verified, claimed or unverified), identifier-proof,
 //   customer-local-time, customer-language, customer-attribute (data-key), attribute-key,
 //   attribute-value, attribute-add, identifier-kind, identifier-value, identifier-add,
 //   customer-edit, customer-save, customer-error, past-conversation, routing-step, context-slot,
@@ -17,8 +21,8 @@ import { conversationApi, type Conversation, type Persona, type RoutingDecision 
 import { consentExportURL, consentState, NOTIFY_CATEGORIES, NOTIFY_CHANNELS, notificationsApi, type ConsentRecord, type NotifyDelivery } from '../api/notifications';
 import { DeliveryTimeline, NotifyStatusBadge } from '../supervisor/NotificationTimeline';
 import { navigate } from '../router';
-import { locale, t, tMaybe } from '../i18n';
-import { PERSONA_EVENT, localTime } from './logic';
+import { formatDateTime, locale, t, tMaybe } from '../i18n';
+import { PERSONA_EVENT, identifierProof, localTime } from './logic';
 import '../styles/conversation.css';
 
 const IDENTIFIER_KINDS = ['email', 'phone', 'external', 'widget'] as const;
@@ -157,12 +161,19 @@ function Profile(props: { persona: Persona; now: Date; onChange: (p: Persona) =>
     <section class="cp-section" aria-labelledby="cp-name">
       <h3 id="cp-name" class="cp-name" data-testid="customer-name">{p.name || t('conv.unknownCustomer')}</h3>
       <ul class="cp-list">
-        {p.identifiers.map((i) => (
-          <li key={`${i.kind}:${i.value}`} data-testid="customer-identifier" data-kind={i.kind} data-verified={String(i.verified)}>
-            <span class="cv-badge">{i.kind}</span> {i.value}
-            {i.verified && <span class="cp-verified" title={t('cust.verified')} aria-label={t('cust.verified')}> ✓</span>}
-          </li>
-        ))}
+        {[...p.identifiers.map((i) => ({ i, claim: false })), ...(p.claims ?? []).map((i) => ({ i, claim: true }))].map(({ i, claim }) => {
+          const proof = identifierProof(i, claim);
+          return (
+            <li key={`${claim ? 'claim' : 'id'}:${i.kind}:${i.value}`} data-testid="customer-identifier" data-kind={i.kind}
+              data-verified={String(proof.state === 'verified')} data-proof={proof.state}>
+              <span class="cv-badge">{i.kind}</span> {i.value}{' '}
+              <span class={`cp-proof cp-proof-${proof.state}`} data-testid="identifier-proof"
+                title={i.verified_at ? formatDateTime(i.verified_at) : undefined}>
+                {proof.state === 'verified' ? '✓ ' : ''}{tMaybe(proof.key, t('cust.proof.verified'))}
+              </span>
+            </li>
+          );
+        })}
       </ul>
       {!editing && (
         <dl class="cp-facts">

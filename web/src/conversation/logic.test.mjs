@@ -115,3 +115,15 @@ test('quotedText and localTime read what they can and nothing else', () => {
   assert.equal(L.localTime('Not/AZone', new Date(T0), 'en'), '');
   assert.equal(L.localTime('', new Date(T0), 'en'), '');
 });
+
+test('identifierProof says how an identifier was proven, and marks claims', () => {
+  const id = (o) => ({ kind: 'email', value: 'kim@example.com', verified: false, ...o });
+  assert.deepEqual(L.identifierProof(id({ verified: true, verified_by: 'widget_signed_user' })), { state: 'verified', key: 'cust.proof.widget_signed_user' });
+  assert.deepEqual(L.identifierProof(id({ verified: true, verified_by: 'mail_from_mailbox' })), { state: 'verified', key: 'cust.proof.mail_from_mailbox' });
+  assert.deepEqual(L.identifierProof(id({ verified: true })), { state: 'verified', key: 'cust.proof.verified' });
+  assert.deepEqual(L.identifierProof(id({ verified: true, verified_by: 'made_up' })), { state: 'verified', key: 'cust.proof.verified' });
+  assert.equal(L.identifierProof(id({ verified_by: 'unverified_form' })).state, 'claimed');
+  assert.equal(L.identifierProof(id({}), true).state, 'claimed');
+  assert.equal(L.identifierProof(id({ verified: true, verified_by: 'agent_entered' }), true).state, 'claimed');
+  assert.deepEqual(L.identifierProof(id({ kind: 'widget' })), { state: 'unverified', key: 'cust.proof.unverified' });
+});

@@ -1,7 +1,7 @@
 // The conversation view's pure rules: which SLA clock counts, which channels a
 // reply may go out on, how the timeline merges live events, what the composer's
 // "@" and "/" triggers are asking for. No I/O and no clock: time comes in.
-import type { ChannelInfo, Message, Persona, SLAClock } from '../api/conversation';
+import type { ChannelInfo, Identifier, Message, Persona, SLAClock } from '../api/conversation';
 
 /** SlaView is the clock the header shows: the soonest due of the live ones. */
 export interface SlaView {
@@ -141,3 +141,23 @@ export function draftKey(conversationID: string): string {
  * new identifiers open without a reload.
  */
 export const PERSONA_EVENT = 'switchboard:persona-updated';
+
+/** IdentifierProof is how the customer panel marks one identifier. */
+export interface IdentifierProof {
+  state: 'verified' | 'claimed' | 'unverified';
+  /** key is the message naming how it was proven (or that it was not). */
+  key: string;
+}
+
+const PROVEN_BY = new Set(['widget_signed_user', 'mail_from_mailbox', 'sms_from_number', 'portal_signin', 'agent_entered']);
+
+/**
+ * identifierProof tells the agent how far to trust an identifier: verified and
+ * how, claimed in a form and not verified, or not verified (an anonymous
+ * visitor's id, an address from before verification was recorded).
+ */
+export function identifierProof(i: Identifier, claim = false): IdentifierProof {
+  if (claim || i.verified_by === 'unverified_form') return { state: 'claimed', key: 'cust.proof.claimed' };
+  if (!i.verified) return { state: 'unverified', key: 'cust.proof.unverified' };
+  return { state: 'verified', key: PROVEN_BY.has(i.verified_by ?? '') ? `cust.proof.${i.verified_by}` : 'cust.proof.verified' };
+}
