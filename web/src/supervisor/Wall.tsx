@@ -234,7 +234,7 @@ export function WallPage() {
           {agentRows.length === 0 ? (
             <p class="muted">{t('wall.noAgents')}</p>
           ) : (
-            <div class="table-wrap">
+            <div class="table-wrap" tabIndex={0} role="region" aria-labelledby="wall-agents-title">
               <table class="table wall-agents">
                 <thead>
                   <tr>
