@@ -211,7 +211,7 @@ func TestRealtimeFeedFollowsRole(t *testing.T) {
 func TestRealtimeRefusesAPIKeys(t *testing.T) {
 	w := newWorld(t)
 	key := keyClient(t, w.A.admin, "admin")
-	key.do("POST", "/api/v1/realtime/token", nil).wantProblem(http.StatusForbidden, "forbidden")
+	key.do("POST", "/api/v1/realtime/token", nil, outsideSpec).wantProblem(http.StatusForbidden, "forbidden")
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	u := strings.Replace(w.srv.URL, "http", "ws", 1) + "/api/v1/realtime"
