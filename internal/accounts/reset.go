@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/auth"
+	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
@@ -77,7 +78,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, slug, email string) 
 }
 
 // ConfirmPasswordReset sets a new password with a reset token and ends the
-// user's sessions everywhere.
+// user's sessions everywhere, realtime sockets included.
 func (s *Service) ConfirmPasswordReset(ctx context.Context, token, password string) error {
 	fields := auth.Fields(token)
 	if len(fields) != 2 {
@@ -100,7 +101,7 @@ func (s *Service) ConfirmPasswordReset(ctx context.Context, token, password stri
 	if err != nil {
 		return err
 	}
-	return s.out.Do(ctx, func(tx *outbox.Tx) error {
+	err = s.out.Do(ctx, func(tx *outbox.Tx) error {
 		u.PasswordHash, u.UpdatedAt = hash, s.clock.Now()
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return err
@@ -110,4 +111,9 @@ func (s *Service) ConfirmPasswordReset(ctx context.Context, token, password stri
 		}
 		return audit(ctx, tx, Actor{TenantID: u.TenantID, Type: "user", ID: u.ID}, u.UpdatedAt, "user.password_reset", "user", u.ID, nil)
 	})
+	if err != nil {
+		return err
+	}
+	s.announceAuthChange(ctx, u.TenantID, event.AuthChange{UserID: u.ID, Reason: "password reset"})
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/switchboard-cx/switchboard/internal/auth"
+	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
@@ -85,7 +86,19 @@ func (s *Service) Session(ctx context.Context, token string) (SignedIn, error) {
 	return SignedIn{Tenant: t, User: u}, nil
 }
 
-// Logout ends the session holding token.
+// Logout ends the session holding token, and the realtime sockets opened with it.
 func (s *Service) Logout(ctx context.Context, token string) error {
-	return s.db.DeleteSession(ctx, auth.HashToken(token))
+	hash := auth.HashToken(token)
+	sess, err := s.db.Session(ctx, hash, s.clock.Now())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil // already over
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.db.DeleteSession(ctx, hash); err != nil {
+		return err
+	}
+	s.announceAuthChange(ctx, sess.TenantID, event.AuthChange{UserID: sess.UserID, SessionID: hash, Reason: "signed out"})
+	return nil
 }

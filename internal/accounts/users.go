@@ -86,14 +86,17 @@ func (s *Service) Users(ctx context.Context, tenantID string, page store.Page) (
 }
 
 // UpdateUser changes a user's name, role or disabled flag. Disabling a user ends
-// their sessions at once.
+// their sessions at once; disabling them or changing their role closes their
+// realtime sockets on every node, so what they see follows what they may read.
 func (s *Service) UpdateUser(ctx context.Context, a Actor, id string, p UserPatch) (tenant.User, error) {
 	var u tenant.User
+	var revoke string // why the user's sockets must close, if they must
 	err := s.out.Do(ctx, func(tx *outbox.Tx) error {
 		var err error
 		if u, err = tx.User(ctx, a.TenantID, id); err != nil {
 			return err
 		}
+		revoke = ""
 		detail := map[string]any{}
 		if p.Name != nil {
 			if strings.TrimSpace(*p.Name) == "" {
@@ -105,11 +108,15 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id string, p UserPatc
 			if !p.Role.Valid() {
 				return &tenant.FieldError{Field: "role", Reason: "must be admin, supervisor, agent or expert"}
 			}
+			if *p.Role != u.Role {
+				revoke = "role changed"
+			}
 			u.Role, detail["role"] = *p.Role, *p.Role
 		}
 		if p.Disabled != nil {
 			u.Disabled, detail["disabled"] = *p.Disabled, *p.Disabled
 			if u.Disabled {
+				revoke = "user disabled"
 				u.Presence = tenant.PresenceOffline
 				if err := tx.DeleteUserSessions(ctx, u.TenantID, u.ID); err != nil {
 					return err
@@ -126,6 +133,9 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id string, p UserPatc
 		_, err = tx.Emit(ctx, u.TenantID, event.UserUpdated, u)
 		return err
 	})
+	if err == nil && revoke != "" {
+		s.announceAuthChange(ctx, u.TenantID, event.AuthChange{UserID: u.ID, Reason: revoke})
+	}
 	return u, err
 }
 

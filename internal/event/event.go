@@ -51,7 +51,22 @@ const (
 	SLAEscalated          = "sla.escalated"           // a policy's escalation was carried out
 	CallbackUpdated       = "callback.updated"        // a callback was requested, offered, attempted or closed
 	QueueStats            = "queue.stats"             // ephemeral: the queues' live state, every few seconds
+
+	// AuthChanged is ephemeral and internal: a user's access changed (signed out,
+	// disabled, role changed, password reset), so every node's realtime hub
+	// closes that user's sockets. It is never sent to a client nor a webhook.
+	AuthChanged = "auth.changed"
 )
+
+// AuthChange is the data of an AuthChanged event.
+type AuthChange struct {
+	UserID string `json:"user_id"`
+	// SessionID, when set, limits the change to the sockets of one session (a
+	// logout); empty means every session of the user.
+	SessionID string `json:"session_id,omitempty"`
+	// Reason is what the closed sockets are told.
+	Reason string `json:"reason"`
+}
 
 // Types lists every event type a webhook may subscribe to.
 var Types = []string{

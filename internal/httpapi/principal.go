@@ -3,8 +3,8 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"slices"
 
+	"github.com/switchboard-cx/switchboard/internal/access"
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
@@ -37,58 +37,37 @@ func (p *principal) actor(r *http.Request) accounts.Actor {
 	return a
 }
 
-// perm is something a caller may be allowed to do.
-type perm string
+// perm is something a caller may be allowed to do; package access defines them
+// and what each role and scope holds.
+type perm = access.Perm
 
 // The permissions routes require.
 const (
-	permNone           perm = ""                // any signed-in caller
-	permSelf           perm = "self"            // a user acting on their own account
-	permRead           perm = "read"            // read the tenant's data
-	permManageUsers    perm = "users:manage"    // add and change users
-	permManageKeys     perm = "api_keys:manage" // create and revoke API keys
-	permManageWebhooks perm = "webhooks:manage" // register and replay webhooks
-	permManageChannels perm = "channels:manage" // give the tenant addresses on channels
-	permReadAudit      perm = "audit:read"      // read the audit log
-	permConverse       perm = "conversations"   // reply, note, assign, change conversations
-	permManageRouting  perm = "routing:manage"  // configure queues, hours, SLAs, agents' routing profiles
-	permSupervise      perm = "supervise"       // join conversations, watch the wall and today's report, keep the tenant's canned responses and macros
-	permManageNotify   perm = "notify:manage"   // define notification types and settings, erase personas
-	permRaiseEvents    perm = "events:write"    // raise business events that notify customers
+	permNone           = access.None
+	permSelf           = access.Self
+	permRead           = access.Read
+	permManageUsers    = access.ManageUsers
+	permManageKeys     = access.ManageKeys
+	permManageWebhooks = access.ManageWebhooks
+	permManageChannels = access.ManageChannels
+	permReadAudit      = access.ReadAudit
+	permConverse       = access.Converse
+	permManageRouting  = access.ManageRouting
+	permSupervise      = access.Supervise
+	permManageNotify   = access.ManageNotify
+	permRaiseEvents    = access.RaiseEvents
 )
 
-// rolePerms says what each role may do.
-var rolePerms = map[tenant.Role][]perm{
-	tenant.RoleAdmin:      {permSelf, permRead, permManageUsers, permManageKeys, permManageWebhooks, permManageChannels, permReadAudit, permConverse, permManageRouting, permSupervise, permManageNotify, permRaiseEvents},
-	tenant.RoleSupervisor: {permSelf, permRead, permReadAudit, permConverse, permManageRouting, permSupervise, permRaiseEvents},
-	tenant.RoleAgent:      {permSelf, permRead, permConverse},
-	tenant.RoleExpert:     {permSelf, permRead, permConverse},
-}
-
-// scopePerms says what each API-key scope allows.
-var scopePerms = map[tenant.Scope][]perm{
-	tenant.ScopeAdmin:          {permRead, permManageUsers, permManageKeys, permManageWebhooks, permManageChannels, permReadAudit, permConverse, permManageRouting, permSupervise, permManageNotify, permRaiseEvents},
-	tenant.ScopeConversations:  {permRead, permConverse},
-	tenant.ScopeRead:           {permRead, permReadAudit},
-	tenant.ScopeWebhooksManage: {permManageWebhooks},
-	tenant.ScopeEventsWrite:    {permRaiseEvents},
+// grant is what the caller holds right now.
+func (p *principal) grant() access.Grant {
+	if p.User != nil {
+		return access.ForUser(*p.User)
+	}
+	return access.ForKey(*p.Key)
 }
 
 // can reports whether the caller holds permission q.
-func (p *principal) can(q perm) bool {
-	if q == permNone {
-		return true
-	}
-	if p.User != nil {
-		return slices.Contains(rolePerms[p.User.Role], q)
-	}
-	for _, s := range p.Key.Scopes {
-		if slices.Contains(scopePerms[s], q) {
-			return true
-		}
-	}
-	return false
-}
+func (p *principal) can(q perm) bool { return p.grant().Can(q) }
 
 type principalKey struct{}
 

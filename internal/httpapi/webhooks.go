@@ -5,16 +5,17 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/switchboard-cx/switchboard/internal/access"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 )
 
 // Webhooks is the webhook service the API calls; wired in the app.
 type Webhooks interface {
-	Create(ctx context.Context, tenantID string, in webhook.EndpointInput) (webhook.Endpoint, error)
+	Create(ctx context.Context, tenantID string, by access.Grant, in webhook.EndpointInput) (webhook.Endpoint, error)
 	Get(ctx context.Context, tenantID, id string) (webhook.Endpoint, error)
 	List(ctx context.Context, tenantID string, page store.Page) ([]webhook.Endpoint, error)
-	Update(ctx context.Context, tenantID, id string, p webhook.EndpointPatch) (webhook.Endpoint, error)
+	Update(ctx context.Context, tenantID, id string, by access.Grant, p webhook.EndpointPatch) (webhook.Endpoint, error)
 	Delete(ctx context.Context, tenantID, id string) error
 	Ping(ctx context.Context, tenantID, endpointID string) (webhook.Delivery, error)
 	Replay(ctx context.Context, tenantID, deliveryID string) (webhook.Delivery, error)
@@ -78,7 +79,7 @@ func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
-	e, err := a.Webhooks.Create(r.Context(), caller(r).Tenant.ID, in)
+	e, err := a.Webhooks.Create(r.Context(), caller(r).Tenant.ID, caller(r).grant(), in)
 	if err != nil {
 		a.writeError(w, r, err)
 		return
@@ -115,7 +116,7 @@ func (a *API) updateWebhook(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
-	e, err := a.Webhooks.Update(r.Context(), caller(r).Tenant.ID, id, p)
+	e, err := a.Webhooks.Update(r.Context(), caller(r).Tenant.ID, id, caller(r).grant(), p)
 	if err != nil {
 		a.writeError(w, r, err)
 		return

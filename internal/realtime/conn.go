@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -24,15 +25,22 @@ type outgoing struct {
 // conn is one client's connection. Its writer goroutine alone writes frames and
 // owns lastSeq; the hub only offers events into queue.
 type conn struct {
-	hub      *Hub
-	tenantID string
-	filter   func(event.Event) bool
-	log      *slog.Logger
+	hub       *Hub
+	tenantID  string
+	userID    string
+	sessionID string
+	filter    func(event.Event) bool
+	recheck   func(context.Context) error
+	log       *slog.Logger
 
 	queue  chan outgoing
 	slow   atomic.Bool
 	slowCh chan struct{} // closed when queue overflows
 	dead   chan struct{} // closed when a ping goes unanswered
+
+	revokeOnce sync.Once
+	revoked    chan struct{} // closed when the client's access ended or changed
+	revokedWhy string        // written before revoked is closed
 
 	// lastSeq is the highest seq sent or deliberately skipped: where a resume
 	// starts. floor is at or below it: the client has everything up to floor.
@@ -74,16 +82,20 @@ func (c *conn) mark(seq int64) {
 
 func newConn(h *Hub, cl Client, log *slog.Logger) *conn {
 	return &conn{
-		hub:      h,
-		tenantID: cl.TenantID,
-		filter:   cl.Filter,
-		log:      log,
-		queue:    make(chan outgoing, h.sendBuffer),
-		slowCh:   make(chan struct{}),
-		dead:     make(chan struct{}),
-		lastSeq:  max(cl.Since, 0),
-		floor:    max(cl.Since, 0),
-		sent:     map[int64]struct{}{},
+		hub:       h,
+		tenantID:  cl.TenantID,
+		userID:    cl.UserID,
+		sessionID: cl.SessionID,
+		filter:    cl.Filter,
+		recheck:   cl.Recheck,
+		log:       log,
+		revoked:   make(chan struct{}),
+		queue:     make(chan outgoing, h.sendBuffer),
+		slowCh:    make(chan struct{}),
+		dead:      make(chan struct{}),
+		lastSeq:   max(cl.Since, 0),
+		floor:     max(cl.Since, 0),
+		sent:      map[int64]struct{}{},
 	}
 }
 
@@ -102,6 +114,16 @@ func (c *conn) offer(o outgoing) {
 			close(c.slowCh)
 		}
 	}
+}
+
+// revoke ends the connection because the client's access ended or changed; it
+// never blocks, so the hub may call it while dispatching.
+func (c *conn) revoke(why string) {
+	c.revokeOnce.Do(func() {
+		c.revokedWhy = why
+		close(c.revoked)
+		c.hub.metrics.revoked.Inc()
+	})
 }
 
 // ending is how a connection finishes: with a close frame, or (code 0) by
@@ -125,8 +147,11 @@ func (c *conn) run(ws *websocket.Conn) {
 		c.log.Debug("realtime client gone", "last_seq", c.lastSeq, "reason", end.reason)
 		return
 	}
-	if end.code == websocket.StatusTryAgainLater {
+	switch end.code {
+	case websocket.StatusTryAgainLater:
 		c.log.Warn("realtime client too slow; disconnected", "last_seq", c.lastSeq)
+	case websocket.StatusPolicyViolation:
+		c.log.Info("realtime client disconnected: access changed", "reason", end.reason)
 	}
 	if err := ws.Close(end.code, end.reason); err != nil {
 		c.log.Debug("realtime close handshake failed", "err", err)
@@ -152,6 +177,7 @@ func (c *conn) pump(gone context.Context, ws *websocket.Conn) ending {
 		case <-gone.Done():
 		case <-c.dead:
 		case <-c.slowCh:
+		case <-c.revoked:
 		case <-c.hub.closing:
 		}
 	}
@@ -164,6 +190,9 @@ func (c *conn) interrupted(gone context.Context) (ending, bool) {
 		return ending{reason: "peer closed"}, true
 	case <-c.dead:
 		return ending{reason: "ping unanswered"}, true
+	case <-c.revoked:
+		// Before anything else is sent: not one more event after access ended.
+		return ending{websocket.StatusPolicyViolation, c.revokedWhy + "; reconnect to sign in again"}, true
 	default:
 	}
 	select {
@@ -276,6 +305,15 @@ func (c *conn) keepAlive(ctx context.Context, ws *websocket.Conn) {
 				close(c.dead)
 			}
 			return
+		}
+		if c.recheck != nil {
+			if err := c.recheck(ctx); err != nil {
+				if ctx.Err() == nil {
+					c.log.Info("realtime client no longer authorised", "err", err)
+					c.revoke("access changed")
+				}
+				return
+			}
 		}
 	}
 }

@@ -108,6 +108,26 @@ type testHub struct {
 	srv    *httptest.Server
 	tokens *realtime.Tokens
 	reg    *prometheus.Registry
+	// recheck, set with setRecheck, is every client's Recheck.
+	mu      sync.Mutex
+	recheck func(context.Context) error
+}
+
+func (th *testHub) setRecheck(f func(context.Context) error) {
+	th.mu.Lock()
+	defer th.mu.Unlock()
+	th.recheck = f
+}
+
+// clientRecheck is the Recheck handed to the hub: whatever is set at the time.
+func (th *testHub) clientRecheck(ctx context.Context) error {
+	th.mu.Lock()
+	f := th.recheck
+	th.mu.Unlock()
+	if f == nil {
+		return nil
+	}
+	return f(ctx)
 }
 
 func startHub(t *testing.T, opts realtime.Options, filter func(event.Event) bool) *testHub {
@@ -127,13 +147,13 @@ func startHub(t *testing.T, opts realtime.Options, filter func(event.Event) bool
 		t.Fatalf("new tokens: %v", err)
 	}
 	th.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tenant, user, err := th.tokens.Verify(r.URL.Query().Get("token"))
+		c, err := th.tokens.Verify(r.URL.Query().Get("token"))
 		if err != nil {
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
 		since, _ := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
-		hub.Serve(w, r, realtime.Client{TenantID: tenant, UserID: user, Since: since, Filter: filter})
+		hub.Serve(w, r, realtime.Client{TenantID: c.TenantID, UserID: c.UserID, SessionID: c.SessionID, Since: since, Filter: filter, Recheck: th.clientRecheck})
 	}))
 	t.Cleanup(th.srv.Close)
 	t.Cleanup(hub.Close) // runs first: hijacked connections outlive srv.Close
@@ -141,7 +161,11 @@ func startHub(t *testing.T, opts realtime.Options, filter func(event.Event) bool
 }
 
 func (th *testHub) url(tenant string, since int64) string {
-	return fmt.Sprintf("%s/ws?token=%s&since=%d", th.srv.URL, th.tokens.Issue(tenant, "u_"+tenant, time.Minute), since)
+	return th.urlAs(realtime.TokenClaims{TenantID: tenant, UserID: "u_" + tenant}, since)
+}
+
+func (th *testHub) urlAs(c realtime.TokenClaims, since int64) string {
+	return fmt.Sprintf("%s/ws?token=%s&since=%d", th.srv.URL, th.tokens.Issue(c, time.Minute), since)
 }
 
 func (th *testHub) dial(t *testing.T, tenant string, since int64) *websocket.Conn {

@@ -172,6 +172,10 @@ func (h *Hub) Close() {
 // dispatch offers ev to its tenant's connections. It runs on the event source's
 // goroutine, so it never blocks: a full queue marks that client slow instead.
 func (h *Hub) dispatch(ev event.Event) {
+	if ev.Type == event.AuthChanged {
+		h.revoke(ev)
+		return
+	}
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	conns := h.tenants[ev.TenantID]
@@ -217,4 +221,26 @@ func (h *Hub) unregister(c *conn) {
 	h.mu.Unlock()
 	h.metrics.clients.Dec()
 	h.wg.Done()
+}
+
+// revoke closes the sockets an auth.changed event names, on this node; every
+// node hears the event, so a user disabled on one node loses their sockets on
+// all of them.
+func (h *Hub) revoke(ev event.Event) {
+	var ch event.AuthChange
+	if err := json.Unmarshal(ev.Data, &ch); err != nil || ch.UserID == "" {
+		h.log.Error("ignoring an undecodable auth change", "tenant_id", ev.TenantID, "event_id", ev.ID, "err", err)
+		return
+	}
+	reason := ch.Reason
+	if reason == "" {
+		reason = "access changed"
+	}
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for c := range h.tenants[ev.TenantID] {
+		if c.userID == ch.UserID && (ch.SessionID == "" || c.sessionID == ch.SessionID) {
+			c.revoke(reason)
+		}
+	}
 }

@@ -11,6 +11,7 @@ type metrics struct {
 	clients prometheus.Gauge
 	sent    prometheus.Counter
 	slow    prometheus.Counter
+	revoked prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -27,11 +28,15 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "switchboard_realtime_slow_consumer_disconnects_total",
 			Help: "Realtime clients cut off because their send queue filled.",
 		}),
+		revoked: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "switchboard_realtime_revoked_disconnects_total",
+			Help: "Realtime clients closed because their user signed out, was disabled or changed role.",
+		}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.clients, m.sent, m.slow} {
+	for _, c := range []prometheus.Collector{m.clients, m.sent, m.slow, m.revoked} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("realtime: register metrics: %w", err)
 		}

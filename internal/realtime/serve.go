@@ -1,6 +1,7 @@
 package realtime
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/coder/websocket"
@@ -13,6 +14,9 @@ import (
 type Client struct {
 	TenantID string
 	UserID   string
+	// SessionID names the sign-in the connection rides on, so ending that one
+	// session (a logout) closes it; see event.AuthChange.
+	SessionID string
 	// Since is the last seq the client saw; events after it are replayed from the
 	// store before live delivery starts. Zero means live events only.
 	Since int64
@@ -20,6 +24,11 @@ type Client struct {
 	// (a widget sees its own conversation only). It runs on the connection's own
 	// goroutine, so a slow filter delays only this client.
 	Filter func(event.Event) bool
+	// Recheck, when set, asks again whether the client may stay connected with
+	// the access it connected with; it runs after every ping. It is the backstop
+	// for an auth.changed event lost on the bus (delivery there is at most once):
+	// an error closes the connection (1008) within one ping interval.
+	Recheck func(ctx context.Context) error
 }
 
 // Serve upgrades the request to a WebSocket and streams the client's tenant
@@ -28,7 +37,9 @@ type Client struct {
 //
 // The client is subscribed before the upgrade completes, so an event committed
 // after the client's dial returns is delivered even with Since zero. Messages
-// from the client are not expected; one closes the connection (1008).
+// from the client are not expected; one closes the connection (1008). An
+// auth.changed event naming the client's user (and session, if it names one)
+// closes it with 1008 too: the client must reconnect, which authorises it anew.
 func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, cl Client) {
 	log := h.log.With("tenant_id", cl.TenantID, "user_id", cl.UserID)
 	if cl.TenantID == "" {
@@ -42,6 +53,16 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, cl Client) {
 		return
 	}
 	defer h.unregister(c)
+	// Checked again now that c hears auth changes: one committed between the
+	// caller's check and register was published after its commit, so either it
+	// reaches c from now on or this check sees it.
+	if cl.Recheck != nil {
+		if err := cl.Recheck(r.Context()); err != nil {
+			log.Info("realtime client refused: access changed while connecting", "err", err)
+			http.Error(w, "access changed; sign in again", http.StatusUnauthorized)
+			return
+		}
+	}
 
 	opts := h.accept
 	ws, err := websocket.Accept(w, r, &opts)

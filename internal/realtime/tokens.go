@@ -1,15 +1,11 @@
 package realtime
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
+	"github.com/switchboard-cx/switchboard/internal/auth"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 )
 
@@ -20,8 +16,9 @@ var (
 	ErrTokenExpired = errors.New("realtime token expired")
 )
 
-// tokenDomain separates these MACs from any other use of the same key.
-const tokenDomain = "switchboard.realtime.v1."
+// tokenPurpose separates these tokens from the signer's other uses of the key
+// (reset links, preference links).
+const tokenPurpose = "switchboard.realtime.v2"
 
 // MinTokenKeyLen is the shortest key NewTokens accepts: a full SHA-256 block's
 // worth of security.
@@ -31,16 +28,22 @@ const MinTokenKeyLen = 32
 // send a session cookie with the WebSocket upgrade (the widget on a customer's
 // site, tests). A token travels in the URL, where proxies may log it, so keep
 // its lifetime to seconds or minutes: long enough to dial, no longer.
+//
+// A token names the session it was issued to, not only the user: the HTTP layer
+// checks at connect that the session still exists and its user is still
+// enabled, so a token minted before a logout or a disable is worthless at once,
+// not when it expires. The session is named by its stored hash, which is no
+// credential (the cookie's token cannot be derived from it).
 type Tokens struct {
-	key   []byte
-	clock clock.Clock
+	signer *auth.Signer
+	clock  clock.Clock
 }
 
-type tokenClaims struct {
-	Tenant string `json:"t"`
-	User   string `json:"u"`
-	// Expires is Unix milliseconds.
-	Expires int64 `json:"e"`
+// TokenClaims is whom a verified token names.
+type TokenClaims struct {
+	TenantID  string
+	UserID    string
+	SessionID string
 }
 
 // NewTokens returns a token issuer and verifier signing with key; every node of a
@@ -52,47 +55,26 @@ func NewTokens(key []byte, clk clock.Clock) (*Tokens, error) {
 	if clk == nil {
 		return nil, errors.New("realtime tokens: no clock")
 	}
-	return &Tokens{key: append([]byte(nil), key...), clock: clk}, nil
+	return &Tokens{signer: auth.NewSigner(append([]byte(nil), key...)), clock: clk}, nil
 }
 
-// Issue returns a token naming tenantID and userID, valid for ttl from now.
-func (t *Tokens) Issue(tenantID, userID string, ttl time.Duration) string {
-	claims, _ := json.Marshal(tokenClaims{ // strings and an int cannot fail to encode
-		Tenant:  tenantID,
-		User:    userID,
-		Expires: t.clock.Now().Add(ttl).UnixMilli(),
-	})
-	payload := base64.RawURLEncoding.EncodeToString(claims)
-	return payload + "." + base64.RawURLEncoding.EncodeToString(t.mac(payload))
+// Issue returns a token naming the tenant, user and session, valid for ttl from
+// now (to the second, as auth.Signer keeps expiries).
+func (t *Tokens) Issue(c TokenClaims, ttl time.Duration) string {
+	return t.signer.Sign(tokenPurpose, []string{c.TenantID, c.UserID, c.SessionID}, "", t.clock.Now().Add(ttl))
 }
 
-// Verify checks token's signature and expiry and returns whom it names.
-func (t *Tokens) Verify(token string) (tenantID, userID string, err error) {
-	payload, sig, ok := strings.Cut(token, ".")
-	if !ok {
-		return "", "", ErrTokenInvalid
+// Verify checks token's signature and expiry and returns whom it names. It does
+// not know whether the session still stands; the caller checks that.
+func (t *Tokens) Verify(token string) (TokenClaims, error) {
+	fields, err := t.signer.Verify(tokenPurpose, token, "", t.clock.Now())
+	switch {
+	case errors.Is(err, auth.ErrExpiredToken):
+		return TokenClaims{}, ErrTokenExpired
+	case err != nil:
+		return TokenClaims{}, ErrTokenInvalid
+	case len(fields) != 3 || fields[0] == "":
+		return TokenClaims{}, ErrTokenInvalid
 	}
-	got, err := base64.RawURLEncoding.DecodeString(sig)
-	if err != nil || !hmac.Equal(got, t.mac(payload)) {
-		return "", "", ErrTokenInvalid
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(payload)
-	if err != nil {
-		return "", "", ErrTokenInvalid
-	}
-	var c tokenClaims
-	if err := json.Unmarshal(raw, &c); err != nil || c.Tenant == "" {
-		return "", "", ErrTokenInvalid
-	}
-	if t.clock.Now().UnixMilli() >= c.Expires {
-		return "", "", ErrTokenExpired
-	}
-	return c.Tenant, c.User, nil
-}
-
-func (t *Tokens) mac(payload string) []byte {
-	m := hmac.New(sha256.New, t.key)
-	m.Write([]byte(tokenDomain))
-	m.Write([]byte(payload))
-	return m.Sum(nil)
+	return TokenClaims{TenantID: fields[0], UserID: fields[1], SessionID: fields[2]}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-cx/switchboard/internal/auth"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
 )
@@ -16,33 +17,37 @@ func TestTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	token := tokens.Issue("t1", "u1", time.Minute)
+	claims := realtime.TokenClaims{TenantID: "t1", UserID: "u1", SessionID: "s1"}
+	token := tokens.Issue(claims, time.Minute)
 
-	tenant, user, err := tokens.Verify(token)
-	if err != nil || tenant != "t1" || user != "u1" {
-		t.Fatalf("verify fresh token = %q, %q, %v", tenant, user, err)
+	got, err := tokens.Verify(token)
+	if err != nil || got != claims {
+		t.Fatalf("verify fresh token = %+v, %v", got, err)
 	}
 
-	clk.Advance(59 * time.Second)
-	if _, _, err := tokens.Verify(token); err != nil {
-		t.Fatalf("verify just before expiry: %v", err)
+	clk.Advance(time.Minute)
+	if _, err := tokens.Verify(token); err != nil {
+		t.Fatalf("verify at the last second: %v", err)
 	}
 	clk.Advance(time.Second)
-	if _, _, err := tokens.Verify(token); !errors.Is(err, realtime.ErrTokenExpired) {
-		t.Fatalf("verify at expiry: err = %v, want ErrTokenExpired", err)
+	if _, err := tokens.Verify(token); !errors.Is(err, realtime.ErrTokenExpired) {
+		t.Fatalf("verify after expiry: err = %v, want ErrTokenExpired", err)
 	}
 
 	other, _ := realtime.NewTokens([]byte(strings.Repeat("k", 32)), clk)
-	payload, sig, _ := strings.Cut(tokens.Issue("t1", "u1", time.Hour), ".")
-	forgedPayload, _, _ := strings.Cut(tokens.Issue("t2", "u1", time.Hour), ".")
+	good := strings.Split(tokens.Issue(claims, time.Hour), ".")
+	forged := strings.Split(tokens.Issue(realtime.TokenClaims{TenantID: "t2", UserID: "u1", SessionID: "s1"}, time.Hour), ".")
+	// A token for another purpose signed with the same key (a reset link, say).
+	otherPurpose := auth.NewSigner(testKey).Sign("password-reset", []string{"t1", "u1", "s1"}, "", clk.Now().Add(time.Hour))
 	for name, tok := range map[string]string{
 		"empty":          "",
-		"no signature":   payload,
-		"other key":      other.Issue("t1", "u1", time.Hour),
-		"swapped claims": forgedPayload + "." + sig,
-		"garbage":        "a.b",
+		"no signature":   good[0] + "." + good[1],
+		"other key":      other.Issue(claims, time.Hour),
+		"swapped claims": forged[0] + "." + forged[1] + "." + good[2],
+		"other purpose":  otherPurpose,
+		"garbage":        "a.b.c",
 	} {
-		if _, _, err := tokens.Verify(tok); !errors.Is(err, realtime.ErrTokenInvalid) {
+		if _, err := tokens.Verify(tok); !errors.Is(err, realtime.ErrTokenInvalid) {
 			t.Errorf("%s: err = %v, want ErrTokenInvalid", name, err)
 		}
 	}

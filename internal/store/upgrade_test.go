@@ -17,6 +17,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/switchboard-cx/switchboard/internal/access"
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/app"
 	"github.com/switchboard-cx/switchboard/internal/config"
@@ -25,6 +26,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 )
 
@@ -334,7 +336,7 @@ func seedFixture(t *testing.T, a *app.App) {
 		t.Fatal(err)
 	}
 	// Before the mail below, so its events are queued for the endpoint too.
-	if _, err := a.Webhooks.Create(ctx, tn.ID, webhook.EndpointInput{URL: "https://hooks.example.com/switchboard", Description: "CRM", EventTypes: []string{"*"}}); err != nil {
+	if _, err := a.Webhooks.Create(ctx, tn.ID, access.ForRole(tenant.RoleAdmin), webhook.EndpointInput{URL: "https://hooks.example.com/switchboard", Description: "CRM", EventTypes: []string{"*"}}); err != nil {
 		t.Fatalf("seed a webhook endpoint: %v", err)
 	}
 	from := persona.Identifier{Kind: persona.KindEmail, Value: "lena.fischer@example.com"}

@@ -25,7 +25,7 @@ func TestDeliverySucceeds(t *testing.T) {
 		ep := e.endpoint(t, e.a, r, event.UserCreated)
 		other := e.endpoint(t, e.a, newReceiver(t, always(200)), event.UserUpdated)
 		off := e.endpoint(t, e.a, newReceiver(t, always(200)), "*")
-		if _, err := e.svc.Update(ctx, e.a, off.ID, webhook.EndpointPatch{Active: new(false)}); err != nil {
+		if _, err := e.svc.Update(ctx, e.a, off.ID, adminGrant, webhook.EndpointPatch{Active: new(false)}); err != nil {
 			t.Fatalf("disable: %v", err)
 		}
 		e.start(t)
@@ -255,7 +255,7 @@ func TestDisabledEndpointFailsDeliveryWithoutRetry(t *testing.T) {
 		if err != nil {
 			t.Fatalf("ping: %v", err)
 		}
-		if _, err := e.svc.Update(ctx, e.a, ep.ID, webhook.EndpointPatch{Active: new(false)}); err != nil {
+		if _, err := e.svc.Update(ctx, e.a, ep.ID, adminGrant, webhook.EndpointPatch{Active: new(false)}); err != nil {
 			t.Fatalf("disable: %v", err)
 		}
 		e.start(t)

@@ -16,7 +16,7 @@ func TestEndpointLifecycle(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, open func(testing.TB) *store.DB) {
 		e := newEnv(t, open, webhook.Config{})
 		ctx := context.Background()
-		created, err := e.svc.Create(ctx, e.a, webhook.EndpointInput{URL: "https://hooks.example.com/in",
+		created, err := e.svc.Create(ctx, e.a, adminGrant, webhook.EndpointInput{URL: "https://hooks.example.com/in",
 			Description: " CRM ", EventTypes: []string{event.UserCreated, event.UserCreated}})
 		if err != nil {
 			t.Fatalf("create: %v", err)
@@ -30,7 +30,7 @@ func TestEndpointLifecycle(t *testing.T) {
 		}
 
 		newURL := "http://hooks.example.com/v2"
-		upd, err := e.svc.Update(ctx, e.a, created.ID, webhook.EndpointPatch{URL: &newURL,
+		upd, err := e.svc.Update(ctx, e.a, created.ID, adminGrant, webhook.EndpointPatch{URL: &newURL,
 			EventTypes: []string{"*"}, Active: new(false), RotateSecret: true})
 		if err != nil {
 			t.Fatalf("update: %v", err)
@@ -48,12 +48,12 @@ func TestEndpointLifecycle(t *testing.T) {
 			{URL: "https://x.example.com"},
 		} {
 			var fe *tenant.FieldError
-			if _, err := e.svc.Create(ctx, e.a, bad); !errors.As(err, &fe) {
+			if _, err := e.svc.Create(ctx, e.a, adminGrant, bad); !errors.As(err, &fe) {
 				t.Errorf("create %+v = %v, want a FieldError", bad, err)
 			}
 		}
 
-		second, _ := e.svc.Create(ctx, e.a, webhook.EndpointInput{URL: "https://b.example.com", EventTypes: []string{"*"}})
+		second, _ := e.svc.Create(ctx, e.a, adminGrant, webhook.EndpointInput{URL: "https://b.example.com", EventTypes: []string{"*"}})
 		page, err := e.svc.List(ctx, e.a, store.Page{Limit: 1})
 		if err != nil || len(page) != 1 || page[0].ID != created.ID {
 			t.Fatalf("first page = %v, %v", page, err)
@@ -85,7 +85,7 @@ func TestTenantsCannotReachEachOthersWebhooks(t *testing.T) {
 		url := "https://evil.example.com"
 		checks := map[string]error{}
 		_, checks["Get"] = e.svc.Get(ctx, b, ep.ID)
-		_, checks["Update"] = e.svc.Update(ctx, b, ep.ID, webhook.EndpointPatch{URL: &url})
+		_, checks["Update"] = e.svc.Update(ctx, b, ep.ID, adminGrant, webhook.EndpointPatch{URL: &url})
 		_, checks["Ping"] = e.svc.Ping(ctx, b, ep.ID)
 		_, checks["ListDeliveries"] = e.svc.ListDeliveries(ctx, b, ep.ID, store.Page{})
 		_, _, checks["GetDelivery"] = e.svc.GetDelivery(ctx, b, d.ID)

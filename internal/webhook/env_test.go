@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"github.com/switchboard-cx/switchboard/internal/access"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
 	"io"
 	"log/slog"
 	"net/http"
@@ -25,6 +27,10 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 )
+
+// adminGrant is what the tests' endpoints are made and changed with: an admin's,
+// who may read every event type.
+var adminGrant = access.ForRole(tenant.RoleAdmin)
 
 // env is a webhook service over a real database and job queue.
 type env struct {
@@ -121,7 +127,7 @@ func (e *env) finished(t *testing.T) *rivertype.JobRow {
 // its secret.
 func (e *env) endpoint(t *testing.T, tenantID string, r *receiver, types ...string) webhook.Endpoint {
 	t.Helper()
-	ep, err := e.svc.Create(context.Background(), tenantID, webhook.EndpointInput{URL: r.srv.URL + "/hook", EventTypes: types})
+	ep, err := e.svc.Create(context.Background(), tenantID, adminGrant, webhook.EndpointInput{URL: r.srv.URL + "/hook", EventTypes: types})
 	if err != nil {
 		t.Fatalf("create endpoint: %v", err)
 	}

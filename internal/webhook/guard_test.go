@@ -73,19 +73,19 @@ func TestSavingAnInwardURL(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, open func(testing.TB) *store.DB) {
 		e := newEnv(t, open, webhook.Config{Guard: netguard.New(netguard.Options{})})
 		ctx := context.Background()
-		good, err := e.svc.Create(ctx, e.a, webhook.EndpointInput{URL: "https://8.8.8.8/hook", EventTypes: []string{"*"}})
+		good, err := e.svc.Create(ctx, e.a, adminGrant, webhook.EndpointInput{URL: "https://8.8.8.8/hook", EventTypes: []string{"*"}})
 		if err != nil {
 			t.Fatalf("public endpoint: %v", err)
 		}
 		for _, u := range []string{"http://127.0.0.1/", "http://localhost:8080/", "http://[::1]/", "http://0.0.0.0/", "http://10.1.2.3/",
 			"http://169.254.169.254/latest/meta-data/", "http://127.1/", "http://2130706433/", "http://0x7f000001/",
 			"http://017700000001/", "http://[fd00::1]/", "http://100.64.0.1/", "http://[::ffff:10.0.0.1]/"} {
-			_, err := e.svc.Create(ctx, e.a, webhook.EndpointInput{URL: u, EventTypes: []string{"*"}})
+			_, err := e.svc.Create(ctx, e.a, adminGrant, webhook.EndpointInput{URL: u, EventTypes: []string{"*"}})
 			var fe *tenant.FieldError
 			if !errors.As(err, &fe) || fe.Field != "url" || !strings.Contains(fe.Reason, "public address") {
 				t.Errorf("create %s: %v, want a url field error", u, err)
 			}
-			_, err = e.svc.Update(ctx, e.a, good.ID, webhook.EndpointPatch{URL: &u})
+			_, err = e.svc.Update(ctx, e.a, good.ID, adminGrant, webhook.EndpointPatch{URL: &u})
 			if !errors.As(err, &fe) || fe.Field != "url" {
 				t.Errorf("update to %s: %v, want a url field error", u, err)
 			}
@@ -94,7 +94,7 @@ func TestSavingAnInwardURL(t *testing.T) {
 			t.Errorf("a refused update changed the URL to %s", got.URL)
 		}
 		allowed := newEnv(t, open, webhook.Config{Guard: loopbackAllowed(t)})
-		if _, err := allowed.svc.Create(ctx, allowed.a, webhook.EndpointInput{URL: "http://127.0.0.1:9/hook", EventTypes: []string{"*"}}); err != nil {
+		if _, err := allowed.svc.Create(ctx, allowed.a, adminGrant, webhook.EndpointInput{URL: "http://127.0.0.1:9/hook", EventTypes: []string{"*"}}); err != nil {
 			t.Errorf("allow-listed loopback endpoint: %v", err)
 		}
 	})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/switchboard-cx/switchboard/internal/access"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/store"
@@ -65,14 +66,15 @@ type EndpointPatch struct {
 	RotateSecret bool `json:"rotate_secret"`
 }
 
-// Create registers an active endpoint with a fresh secret. The result is the only
-// time the secret is handed out.
-func (s *Service) Create(ctx context.Context, tenantID string, in EndpointInput) (Endpoint, error) {
+// Create registers an active endpoint with a fresh secret, for a caller holding
+// by: it may subscribe only to what by may read. The result is the only time the
+// secret is handed out.
+func (s *Service) Create(ctx context.Context, tenantID string, by access.Grant, in EndpointInput) (Endpoint, error) {
 	u, err := s.validateURL(ctx, in.URL)
 	if err != nil {
 		return Endpoint{}, err
 	}
-	types, err := ValidateEventTypes(in.EventTypes)
+	types, err := ValidateEventTypes(in.EventTypes, by)
 	if err != nil {
 		return Endpoint{}, err
 	}
@@ -107,13 +109,19 @@ func (s *Service) List(ctx context.Context, tenantID string, page store.Page) ([
 	return out, err
 }
 
-// Update applies a patch to the tenant's endpoint and returns the result.
-func (s *Service) Update(ctx context.Context, tenantID, id string, p EndpointPatch) (Endpoint, error) {
+// Update applies a patch to the tenant's endpoint, for a caller holding by, and
+// returns the result. The caller must be able to read every type the endpoint
+// receives, before and after: otherwise a key that may only manage webhooks could
+// point an admin's endpoint at itself and read what the admin subscribed to.
+func (s *Service) Update(ctx context.Context, tenantID, id string, by access.Grant, p EndpointPatch) (Endpoint, error) {
 	rec, err := s.store.WebhookEndpoint(ctx, tenantID, id)
 	if err != nil {
 		return Endpoint{}, err
 	}
 	e := Endpoint(rec)
+	if err := CheckReadable(e.EventTypes, by); err != nil {
+		return Endpoint{}, err
+	}
 	if p.URL != nil {
 		if e.URL, err = s.validateURL(ctx, *p.URL); err != nil {
 			return Endpoint{}, err
@@ -125,7 +133,7 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, p EndpointPat
 		}
 	}
 	if p.EventTypes != nil {
-		if e.EventTypes, err = ValidateEventTypes(p.EventTypes); err != nil {
+		if e.EventTypes, err = ValidateEventTypes(p.EventTypes, by); err != nil {
 			return Endpoint{}, err
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/switchboard-cx/switchboard/internal/access"
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
@@ -47,22 +48,63 @@ func ValidateURL(raw string) (string, error) {
 	return u.String(), nil
 }
 
-// ValidateEventTypes checks a subscription: at least one type, each one of
-// event.Types or "*". It returns the types without duplicates, in given order.
-func ValidateEventTypes(types []string) ([]string, error) {
+// ValidateEventTypes checks a subscription made by a caller holding g: at least
+// one type, each one of event.Types or "*", and each one g may read (see
+// access.EventPerm), because an endpoint is a way to read the tenant's events
+// and must not reach further than its maker. "*" stays "*" for a caller who may
+// read every type (an admin: present and future types); for anyone else it
+// stands for the types they may read now, listed. It returns the types without
+// duplicates, in given order.
+func ValidateEventTypes(types []string, g access.Grant) ([]string, error) {
 	if len(types) == 0 {
-		return nil, &tenant.FieldError{Field: "event_types", Reason: `name at least one event type, or "*" for all`}
+		return nil, &tenant.FieldError{Field: "event_types", Reason: `name at least one event type, or "*" for all you may read`}
 	}
 	out := make([]string, 0, len(types))
-	for _, t := range types {
-		if t != AllEvents && !slices.Contains(event.Types, t) {
-			return nil, &tenant.FieldError{Field: "event_types", Reason: fmt.Sprintf("unknown event type %q", t)}
-		}
+	add := func(t string) {
 		if !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}
+	for _, t := range types {
+		switch {
+		case t == AllEvents && g.ReadsAll():
+			add(t)
+		case t == AllEvents:
+			for _, r := range g.Readable() {
+				add(r)
+			}
+		case !slices.Contains(event.Types, t):
+			return nil, &tenant.FieldError{Field: "event_types", Reason: fmt.Sprintf("unknown event type %q", t)}
+		case !g.CanRead(t):
+			return nil, unreadable(t)
+		default:
+			add(t)
+		}
+	}
+	if len(out) == 0 {
+		return nil, &tenant.FieldError{Field: "event_types", Reason: "you may read none of these event types"}
+	}
 	return out, nil
+}
+
+// CheckReadable reports, as a FieldError on event_types, the first of an
+// endpoint's types g may not read. Changing an endpoint (its URL above all)
+// decides where its events go, so only a caller who may read them all may.
+func CheckReadable(types []string, g access.Grant) error {
+	for _, t := range types {
+		if t == AllEvents && !g.ReadsAll() {
+			return &tenant.FieldError{Field: "event_types", Reason: `the endpoint receives every event type ("*") and you may not read them all`}
+		}
+		if t != AllEvents && !g.CanRead(t) {
+			return unreadable(t)
+		}
+	}
+	return nil
+}
+
+func unreadable(t string) error {
+	p, _ := access.EventPerm(t)
+	return &tenant.FieldError{Field: "event_types", Reason: fmt.Sprintf("reading %q takes the %q permission, which you do not hold", t, p)}
 }
 
 func validateDescription(d string) (string, error) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-cx/switchboard/internal/access"
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
@@ -46,15 +47,61 @@ func TestValidateURL(t *testing.T) {
 }
 
 func TestValidateEventTypes(t *testing.T) {
-	got, err := ValidateEventTypes([]string{event.UserCreated, "*", event.UserCreated})
+	admin := access.ForRole(tenant.RoleAdmin)
+	got, err := ValidateEventTypes([]string{event.UserCreated, "*", event.UserCreated}, admin)
 	if err != nil || !slices.Equal(got, []string{event.UserCreated, "*"}) {
 		t.Fatalf("ValidateEventTypes = %v, %v; want deduplicated [user.created *]", got, err)
 	}
 	for _, bad := range [][]string{nil, {}, {"user.exploded"}, {event.UserCreated, ""}} {
 		var fe *tenant.FieldError
-		if _, err := ValidateEventTypes(bad); !errors.As(err, &fe) || fe.Field != "event_types" {
+		if _, err := ValidateEventTypes(bad, admin); !errors.As(err, &fe) || fe.Field != "event_types" {
 			t.Errorf("ValidateEventTypes(%q) = %v, want a FieldError on event_types", bad, err)
 		}
+	}
+}
+
+// An endpoint reaches no further than its maker: a key that may only manage
+// webhooks cannot subscribe to messages, and its "*" is what it may read.
+func TestValidateEventTypesByGrant(t *testing.T) {
+	hooksOnly := access.ForScopes([]tenant.Scope{tenant.ScopeWebhooksManage})
+	reader := access.ForScopes([]tenant.Scope{tenant.ScopeRead, tenant.ScopeWebhooksManage})
+	tests := []struct {
+		name    string
+		types   []string
+		grant   access.Grant
+		want    []string
+		refused string // a word the FieldError's reason must hold
+	}{
+		{"hooks-only key, messages", []string{event.MessageCreated}, hooksOnly, nil, `"read" permission`},
+		{"hooks-only key, new API keys", []string{event.APIKeyCreated}, hooksOnly, nil, `"api_keys:manage"`},
+		{"hooks-only key, star", []string{"*"}, hooksOnly, []string{event.WebhookEndpointChange, event.WebhookPing}, ""},
+		{"reader, messages", []string{event.MessageCreated}, reader, []string{event.MessageCreated}, ""},
+		{"reader, users", []string{event.UserCreated}, reader, nil, `"users:manage"`},
+		{"reader, star has no admin types", []string{"*"}, reader, nil, ""},
+		{"nothing readable", []string{"*"}, access.Grant{}, nil, "none"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ValidateEventTypes(tc.types, tc.grant)
+			if tc.refused != "" {
+				var fe *tenant.FieldError
+				if !errors.As(err, &fe) || fe.Field != "event_types" || !strings.Contains(fe.Reason, tc.refused) {
+					t.Fatalf("got %v, %v; want a FieldError on event_types naming %s", got, err, tc.refused)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.want != nil && !slices.Equal(got, tc.want) {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+			for _, typ := range got {
+				if typ == AllEvents || !tc.grant.CanRead(typ) {
+					t.Errorf("subscription holds %q, which the grant may not read", typ)
+				}
+			}
+		})
 	}
 }
 

@@ -1,0 +1,91 @@
+// Package access says who may do and read what inside a tenant: the permissions
+// behind users' roles and API keys' scopes, and which permission reading each
+// event type takes. The REST API, the realtime feed and webhook subscriptions all
+// ask it, so a caller reads the same things through each of them.
+package access
+
+import (
+	"slices"
+
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// Perm is something a caller may be allowed to do.
+type Perm string
+
+// The permissions routes, feeds and subscriptions require.
+const (
+	None           Perm = ""                // any signed-in caller
+	Self           Perm = "self"            // a user acting on their own account
+	Read           Perm = "read"            // read the tenant's data
+	ManageUsers    Perm = "users:manage"    // add and change users
+	ManageKeys     Perm = "api_keys:manage" // create and revoke API keys
+	ManageWebhooks Perm = "webhooks:manage" // register and replay webhooks
+	ManageChannels Perm = "channels:manage" // give the tenant addresses on channels
+	ReadAudit      Perm = "audit:read"      // read the audit log
+	Converse       Perm = "conversations"   // reply, note, assign, change conversations
+	ManageRouting  Perm = "routing:manage"  // configure queues, hours, SLAs, agents' routing profiles
+	Supervise      Perm = "supervise"       // join conversations, watch the wall and today's report, keep canned responses and macros
+	ManageNotify   Perm = "notify:manage"   // define notification types and settings, erase personas
+	RaiseEvents    Perm = "events:write"    // raise business events that notify customers
+)
+
+// rolePerms says what each role may do.
+var rolePerms = map[tenant.Role][]Perm{
+	tenant.RoleAdmin:      {Self, Read, ManageUsers, ManageKeys, ManageWebhooks, ManageChannels, ReadAudit, Converse, ManageRouting, Supervise, ManageNotify, RaiseEvents},
+	tenant.RoleSupervisor: {Self, Read, ReadAudit, Converse, ManageRouting, Supervise, RaiseEvents},
+	tenant.RoleAgent:      {Self, Read, Converse},
+	tenant.RoleExpert:     {Self, Read, Converse},
+}
+
+// scopePerms says what each API-key scope allows.
+var scopePerms = map[tenant.Scope][]Perm{
+	tenant.ScopeAdmin:          {Read, ManageUsers, ManageKeys, ManageWebhooks, ManageChannels, ReadAudit, Converse, ManageRouting, Supervise, ManageNotify, RaiseEvents},
+	tenant.ScopeConversations:  {Read, Converse},
+	tenant.ScopeRead:           {Read, ReadAudit},
+	tenant.ScopeWebhooksManage: {ManageWebhooks},
+	tenant.ScopeEventsWrite:    {RaiseEvents},
+}
+
+// Grant is the set of permissions one caller holds right now. The zero Grant
+// holds nothing, which is what a disabled user or a revoked key gets.
+type Grant struct {
+	perms []Perm
+}
+
+// ForRole is what a user with role r may do.
+func ForRole(r tenant.Role) Grant { return Grant{perms: rolePerms[r]} }
+
+// ForScopes is what an API key with these scopes may do.
+func ForScopes(scopes []tenant.Scope) Grant {
+	var g Grant
+	for _, s := range scopes {
+		for _, p := range scopePerms[s] {
+			if !slices.Contains(g.perms, p) {
+				g.perms = append(g.perms, p)
+			}
+		}
+	}
+	return g
+}
+
+// ForUser is what u may do: nothing once disabled.
+func ForUser(u tenant.User) Grant {
+	if u.Disabled {
+		return Grant{}
+	}
+	return ForRole(u.Role)
+}
+
+// ForKey is what k may do: nothing once revoked.
+func ForKey(k tenant.APIKey) Grant {
+	if !k.RevokedAt.IsZero() {
+		return Grant{}
+	}
+	return ForScopes(k.Scopes)
+}
+
+// Can reports whether the grant holds p; None is held by every caller.
+func (g Grant) Can(p Perm) bool {
+	return p == None || slices.Contains(g.perms, p)
+}

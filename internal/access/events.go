@@ -1,0 +1,73 @@
+package access
+
+import "github.com/switchboard-cx/switchboard/internal/event"
+
+// eventPerms is the one table of which permission reading an event type takes,
+// through the realtime feed or a webhook. It follows the REST API: what a role
+// reads with GET there, it sees here. A type missing from it is read by nobody,
+// so a new event type stays private until it is given a row (a test holds every
+// type in event.Types to having one).
+var eventPerms = map[string]Perm{
+	event.UserCreated:           ManageUsers,
+	event.UserUpdated:           ManageUsers,
+	event.AgentPresenceChanged:  Read,
+	event.APIKeyCreated:         ManageKeys,
+	event.APIKeyRevoked:         ManageKeys,
+	event.WebhookEndpointChange: ManageWebhooks,
+	event.WebhookPing:           ManageWebhooks,
+	event.ConversationCreated:   Read,
+	event.ConversationUpdated:   Read,
+	event.MessageCreated:        Read,
+	event.MessageUpdated:        Read,
+	event.PersonaMerged:         Read,
+	event.PersonaUpdated:        Read,
+	event.APIChannelMessage:     Read,
+	event.Typing:                Read,
+	event.ConversationJoined:    Read,
+	event.RoutingOffered:        Read,
+	event.RoutingAssigned:       Read,
+	event.RoutingOfferExpired:   Read,
+	event.RoutingOfferWithdrawn: Read,
+	event.RoutingOverflowed:     Read,
+	event.RoutingExpired:        Read,
+	event.SLAWarning:            Read,
+	event.SLABreached:           Read,
+	event.SLAEscalated:          Read,
+	event.CallbackUpdated:       Read,
+	event.QueueStats:            Read,
+}
+
+// EventPerm is the permission reading events of type t takes; false means the
+// type is unknown and nobody reads it.
+func EventPerm(t string) (Perm, bool) {
+	p, ok := eventPerms[t]
+	return p, ok
+}
+
+// CanRead reports whether the grant may read events of type t.
+func (g Grant) CanRead(t string) bool {
+	p, ok := eventPerms[t]
+	return ok && g.Can(p)
+}
+
+// Readable lists the types of event.Types the grant may read, in that order:
+// what a webhook subscription to "*" stands for when its creator holds this.
+func (g Grant) Readable() []string {
+	var out []string
+	for _, t := range event.Types {
+		if g.CanRead(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// ReadsAll reports whether the grant may read every event type there is.
+func (g Grant) ReadsAll() bool {
+	for t := range eventPerms {
+		if !g.CanRead(t) {
+			return false
+		}
+	}
+	return true
+}
