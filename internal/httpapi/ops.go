@@ -47,17 +47,23 @@ func (a *API) mountOps(mux *http.ServeMux) {
 }
 
 // readyz says whether this node can serve: the database and the bus answer.
+// The path is public (load balancers probe it), so a failing check says only
+// "failing"; its cause — which can name hosts, users or a DSN — goes to the log.
 func (a *API) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	checks := map[string]string{"database": "ok", "bus": "ok"}
 	status := http.StatusOK
+	fail := func(check string, err error) {
+		a.log.WarnContext(r.Context(), "readiness check failing", "check", check, "err", err)
+		checks[check], status = "failing", http.StatusServiceUnavailable
+	}
 	if err := a.db.Ping(ctx); err != nil {
-		checks["database"], status = err.Error(), http.StatusServiceUnavailable
+		fail("database", err)
 	}
 	if a.Bus != nil {
 		if err := a.Bus.Healthy(); err != nil {
-			checks["bus"], status = err.Error(), http.StatusServiceUnavailable
+			fail("bus", err)
 		}
 	}
 	writeJSON(w, status, checks)
