@@ -12,7 +12,7 @@ import (
 )
 
 func clockSystem() clock.Clock { return clock.System{} }
-func discardLog() *slog.Logger  { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+func discardLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // A customer whose address is not ASCII reaches an account whose address is
 // not ASCII either (RFC 6531 SMTPUTF8; net/smtp asks for it when offered).
