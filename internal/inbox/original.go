@@ -32,3 +32,7 @@ func (s *Service) Original(ctx context.Context, tenantID, messageID string) ([]b
 	}
 	return data, nil
 }
+
+// Limits are the bounds a message must keep to be stored, for a channel that
+// would rather trim what it received (and say so) than refuse it.
+func (s *Service) Limits() Limits { return s.limits }

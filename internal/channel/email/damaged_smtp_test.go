@@ -59,3 +59,31 @@ func TestDamagedMailIsAccepted(t *testing.T) {
 		})
 	}
 }
+
+// Mail beyond what a message keeps (its text, the number of its files) is
+// trimmed with the cuts marked, not bounced; the original holds it whole.
+func TestOversizedMailIsTrimmed(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite)
+	var b strings.Builder
+	b.WriteString("From: zoe@example.com\nTo: support@northwind.example\nSubject: Everything\nMessage-ID: <big-trim@example.com>\n" +
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\n")
+	for i := 0; i < 4000; i++ { // 4000 lines of 75 bytes: over the 256 KiB a text keeps
+		b.WriteString(strings.Repeat("w", 74) + "\n")
+	}
+	for i := 1; i <= 12; i++ { // two more files than a message keeps apart
+		b.WriteString("--b\nContent-Type: text/csv\nContent-Disposition: attachment; filename=\"f" + strings.Repeat("x", i) + ".csv\"\n\na,b\n")
+	}
+	b.WriteString("--b--\n")
+	raw := lf("\n" + b.String())
+	if r := sendNetSMTP(t, f.addr, "zoe@example.com", []string{"support@northwind.example"}, raw, nil); r.code != 250 {
+		t.Fatalf("%d %s, want 250", r.code, r.msg)
+	}
+	m := f.message(t, f.tenant, "big-trim@example.com")
+	notes, _ := meta(t, m)["damaged"].([]any)
+	if len(m.Attachments) != 10 || len(notes) != 3 || len(m.Body) > 256<<10 {
+		t.Fatalf("%d files, %d bytes of text, damaged %v", len(m.Attachments), len(m.Body), notes)
+	}
+	if got, err := f.svc.Original(context.Background(), f.tenant, m.ID); err != nil || !bytes.Equal(got, raw) {
+		t.Fatalf("original: %v (%d bytes, want %d)", err, len(got), len(raw))
+	}
+}
