@@ -3,6 +3,7 @@ package email_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -85,5 +86,28 @@ func TestOversizedMailIsTrimmed(t *testing.T) {
 	}
 	if got, err := f.svc.Original(context.Background(), f.tenant, m.ID); err != nil || !bytes.Equal(got, raw) {
 		t.Fatalf("original: %v (%d bytes, want %d)", err, len(got), len(raw))
+	}
+}
+
+// Erasing a customer erases the originals of their mail with the messages.
+func TestOriginalIsErasedWithTheCustomer(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			ctx := context.Background()
+			f.mustAccept(t, "zoe@example.com", []string{"support@northwind.example"},
+				lf("\nFrom: zoe@example.com\nTo: support@northwind.example\nSubject: Forget me\nMessage-ID: <erase-1@example.com>\n\nMy address is 1 Main St.\n"))
+			m := f.message(t, f.tenant, "erase-1@example.com")
+			id, _ := meta(t, m)["original_id"].(string)
+			if _, _, err := f.db.Attachment(ctx, f.tenant, id); err != nil {
+				t.Fatalf("original %q before erasure: %v", id, err)
+			}
+			if err := f.db.InTx(ctx, func(s *store.Store, _ *sql.Tx) error { return s.ErasePersona(ctx, f.tenant, m.AuthorID) }); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := f.db.Attachment(ctx, f.tenant, id); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("original after erasure: %v, want not found", err)
+			}
+		})
 	}
 }
