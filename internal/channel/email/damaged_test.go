@@ -108,3 +108,14 @@ func TestParseRefusesNotMail(t *testing.T) {
 		}
 	}
 }
+
+// Mail polled over IMAP has no SMTP envelope: its return path and reply
+// token are read from the stored header, as leniently as Parse reads it.
+func TestMailboxEnvelopeDamagedHeader(t *testing.T) {
+	raw := []byte("Return-Path: <zoe@example.com>\r\nX-Mailer Broken (no colon)\r\n" +
+		"To: support+abcdefgh23456723@northwind.example\r\nSubject: hi\r\n\r\nhello\r\n")
+	rp, token := mailboxEnvelope(raw, "support@northwind.example")
+	if rp != "zoe@example.com" || token != "abcdefgh23456723" {
+		t.Fatalf("return path %q, token %q", rp, token)
+	}
+}
