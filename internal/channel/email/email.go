@@ -202,6 +202,9 @@ func (c *Channel) Run(ctx context.Context) error {
 		endSessions()
 		srv.Close()
 	}
+	// A stop that comes before Serve registered the listener is not seen by
+	// Shutdown; closing the listener ends that Serve too.
+	c.ln.Close()
 	<-served
 	return nil
 }
