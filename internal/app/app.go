@@ -416,6 +416,7 @@ func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk cl
 	}
 	mail, err := email.New(email.Deps{DB: a.DB, Inbox: a.Inbox, Clock: clk, Log: log},
 		email.Config{Listen: cfg.SMTPListen, Hostname: cfg.SMTPHostname, MaxMessageBytes: cfg.SMTPMaxBytes,
+			TLSCert: cfg.SMTPTLSCert, TLSKey: cfg.SMTPTLSKey,
 			Relay: cfg.SMTPRelay, RelayUser: cfg.SMTPUser, RelayPassword: cfg.SMTPPassword,
 			IMAP: cfg.IMAPAddr, IMAPUser: cfg.IMAPUser, IMAPPassword: cfg.IMAPPassword, IMAPMailbox: cfg.IMAPMailbox,
 			IMAPAccount: cfg.IMAPAccount, IMAPInterval: cfg.IMAPInterval})

@@ -35,6 +35,8 @@ type Config struct {
 	SMTPListen      string // inbound mail listener (host:port); empty: none
 	SMTPHostname    string // the listener's name, and the domain of Message-IDs
 	SMTPMaxBytes    int64  // largest inbound mail accepted
+	SMTPTLSCert     string // PEM certificate the listener offers STARTTLS with; re-read when it changes
+	SMTPTLSKey      string // its PEM key
 	IMAPAddr        string // an existing mailbox to poll (host:port, TLS); empty: none
 	IMAPUser        string
 	IMAPPassword    string
@@ -90,6 +92,8 @@ func Flag(fs *flag.FlagSet) *Config {
 	str(fs, &c.SMTPListen, "smtp-listen", "127.0.0.1:2525", "where the inbound mail listener accepts customers' mail (empty: no listener)")
 	str(fs, &c.SMTPHostname, "smtp-hostname", "", "the mail listener's host name and the domain of Message-IDs (default: the base URL's host)")
 	integer64(fs, &c.SMTPMaxBytes, "smtp-max-bytes", 25<<20, "largest inbound mail accepted, attachments included")
+	str(fs, &c.SMTPTLSCert, "smtp-tls-cert", "", "PEM certificate (chain) for STARTTLS on the mail listener, re-read when the file changes (empty: no STARTTLS)")
+	str(fs, &c.SMTPTLSKey, "smtp-tls-key", "", "PEM private key of --smtp-tls-cert")
 	str(fs, &c.IMAPAddr, "imap-addr", "", "an existing mailbox's IMAP server (host:port, TLS) to poll for customers' mail (empty: none)")
 	str(fs, &c.IMAPUser, "imap-user", "", "IMAP user name")
 	fs.StringVar(&c.IMAPPassword, "imap-password", "", "IMAP password (prefer "+envName("imap-password")+")")

@@ -39,6 +39,7 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 	"conversationID": func(f *fixtures) string { return f.contact().Conversation.ID },
 	"personaID":      func(f *fixtures) string { return f.contact().Persona.ID },
 	"attachmentID":   func(f *fixtures) string { return f.contact().Message.Attachments[0].ID },
+	"messageID":      originalFixture,
 	"mergeID": func(f *fixtures) string {
 		other := f.w.ingest(f.t, f.tf.Tenant.ID, "merge-"+f.tf.Tenant.Slug, "to be merged")
 		id, err := f.w.inbox.Merge(context.Background(), inbox.Actor{TenantID: f.tf.Tenant.ID}, f.id("personaID", ""), other.Persona.ID)

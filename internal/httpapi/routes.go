@@ -84,6 +84,7 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/channels/api/receipts", perm: permConverse, handler: a.postAPIReceipt},
 		{method: "POST", pattern: uploadPath, perm: permConverse, handler: a.uploadAttachment},
 		{method: "GET", pattern: "/api/v1/attachments/{attachmentID}", perm: permRead, handler: a.getAttachment},
+		{method: "GET", pattern: "/api/v1/messages/{messageID}/original", perm: permRead, handler: a.getMessageOriginal},
 
 		{method: "GET", pattern: "/api/v1/personas", perm: permRead, handler: a.listPersonas},
 		{method: "GET", pattern: "/api/v1/personas/{personaID}", perm: permRead, handler: a.getPersona},

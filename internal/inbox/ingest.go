@@ -48,7 +48,19 @@ type Inbound struct {
 	Meta map[string]any
 	// NewConversation starts a new conversation even if one is open.
 	NewConversation bool
+	// Original is the message as the channel received it (a mail's .eml),
+	// kept so an agent can download it when what was read of it is not
+	// enough: a damaged mail is stored with what could be read, and its
+	// original. The message's meta names it (OriginalMetaKey).
+	Original []byte
 }
+
+// OriginalMetaKey is the key in a message's meta under which the id of its
+// original (Inbound.Original, stored as a file) is kept.
+const OriginalMetaKey = "original_id"
+
+// OriginalContentType is the type an original is stored and served as.
+const OriginalContentType = "message/rfc822"
 
 // File is an attachment's name, type and bytes.
 type File struct {
@@ -81,7 +93,7 @@ func (s *Service) checkInbound(in *Inbound) error {
 		}
 	}
 	in.Also = also
-	if strings.TrimSpace(in.Body) == "" && in.BodyHTML == "" && len(in.Attachments) == 0 {
+	if strings.TrimSpace(in.Body) == "" && in.BodyHTML == "" && len(in.Attachments) == 0 && len(in.Original) == 0 {
 		return &tenant.FieldError{Field: "body", Reason: "a message needs text or an attachment"}
 	}
 	if len(in.Body) > s.limits.MaxBodyBytes || len(in.BodyHTML) > 4*s.limits.MaxBodyBytes {
@@ -170,6 +182,16 @@ func (s *Service) ingest(ctx context.Context, in Inbound) (Ingested, error) {
 			Direction: conversation.Inbound, Channel: in.Channel, AuthorType: "persona", AuthorID: p.ID, Body: in.Body,
 			BodyHTML: in.BodyHTML, ExternalID: in.ExternalID, Status: conversation.DeliveryReceived, CreatedAt: now, UpdatedAt: now,
 			Attachments: []conversation.Attachment{}}
+		if len(in.Original) > 0 {
+			orig := conversation.Attachment{ID: ids.New(), Name: "original.eml", ContentType: OriginalContentType, Size: int64(len(in.Original))}
+			if err := tx.InsertAttachment(ctx, in.TenantID, orig, in.Original, now); err != nil {
+				return err
+			}
+			if in.Meta == nil {
+				in.Meta = map[string]any{}
+			}
+			in.Meta[OriginalMetaKey] = orig.ID
+		}
 		if in.Meta != nil {
 			if m.Meta, err = json.Marshal(in.Meta); err != nil {
 				return &tenant.FieldError{Field: "meta", Reason: err.Error()}

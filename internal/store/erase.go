@@ -156,27 +156,37 @@ func (s *Store) eraseEventData(ctx context.Context, tenantID, personaID string) 
 	return nil
 }
 
-// eraseAttachments deletes the files of a persona's messages; messages name
-// them in a JSON list, so they cannot go by a foreign key.
+// eraseAttachments deletes the files of a persona's messages and the
+// originals they were read from; messages name them in a JSON list and in
+// their meta ("original_id"), so they cannot go by a foreign key.
 func (s *Store) eraseAttachments(ctx context.Context, tenantID, personaID string) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT attachments FROM messages WHERE tenant_id = $1
-		AND conversation_id IN (`+personaConversations+`) AND attachments <> '[]'`, tenantID, personaID)
+	rows, err := s.r.QueryContext(ctx, `SELECT attachments, meta FROM messages WHERE tenant_id = $1
+		AND conversation_id IN (`+personaConversations+`) AND (attachments <> '[]' OR meta LIKE '%"original_id"%')`, tenantID, personaID)
 	if err != nil {
 		return fmt.Errorf("erase attachments: %w", err)
 	}
-	lists, err := collect(rows, func(r interface{ Scan(...any) error }) (string, error) {
-		var a string
-		return a, r.Scan(&a)
+	type files struct{ list, meta string }
+	all, err := collect(rows, func(r interface{ Scan(...any) error }) (files, error) {
+		var f files
+		return f, r.Scan(&f.list, &f.meta)
 	})
 	if err != nil {
 		return fmt.Errorf("erase attachments: %w", err)
 	}
-	for _, list := range lists {
+	for _, f := range all {
 		var as []struct {
 			ID string `json:"id"`
 		}
-		if err := json.Unmarshal([]byte(list), &as); err != nil {
+		if err := json.Unmarshal([]byte(f.list), &as); err != nil {
 			return fmt.Errorf("erase attachments: %w", err)
+		}
+		var meta struct {
+			Original string `json:"original_id"`
+		}
+		if f.meta != "" && json.Unmarshal([]byte(f.meta), &meta) == nil && meta.Original != "" {
+			as = append(as, struct {
+				ID string `json:"id"`
+			}{meta.Original})
 		}
 		for _, a := range as {
 			if _, err := s.w.ExecContext(ctx, `DELETE FROM attachments WHERE tenant_id = $1 AND id = $2`, tenantID, a.ID); err != nil {

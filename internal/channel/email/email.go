@@ -47,6 +47,11 @@ type Config struct {
 	// Hostname is the name in the SMTP banner and the domain of the
 	// Message-IDs the channel makes.
 	Hostname string
+	// TLSCert and TLSKey are PEM files of the listener's certificate and key;
+	// with them it offers STARTTLS, so sending servers deliver customers'
+	// mail encrypted. The files are re-read when they change (a renewal is
+	// presented from the next connection on).
+	TLSCert, TLSKey string
 	// MaxMessageBytes is the largest mail taken (DefaultMaxMessageBytes if 0);
 	// a larger one is refused with 552.
 	MaxMessageBytes int64
@@ -76,6 +81,7 @@ type Channel struct {
 	log   *slog.Logger
 	cfg   Config
 	ln    net.Listener // nil without a listener
+	certs *certFiles   // nil without STARTTLS
 }
 
 var (
@@ -107,6 +113,18 @@ func New(d Deps, c Config) (*Channel, error) {
 		}
 	}
 	ch := &Channel{db: d.DB, inbox: d.Inbox, clock: d.Clock, log: d.Log.With("channel", Name), cfg: c}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return nil, errors.New("email channel: STARTTLS needs both a certificate and a key file")
+	}
+	if c.TLSCert != "" {
+		certs, err := loadCertFiles(c.TLSCert, c.TLSKey, func(err error) {
+			ch.log.Warn("the renewed SMTP certificate cannot be read yet; the previous one is presented", "err", err)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("email channel: %w", err)
+		}
+		ch.certs = certs
+	}
 	if c.Listen != "" {
 		ln, err := net.Listen("tcp", c.Listen)
 		if err != nil {
@@ -163,6 +181,12 @@ func (c *Channel) Run(ctx context.Context) error {
 	srv.Domain = c.cfg.Hostname
 	srv.MaxMessageBytes = c.cfg.MaxMessageBytes
 	srv.MaxRecipients = 50
+	// SMTPUTF8 (RFC 6531): customers whose address is not ASCII (zoë@…)
+	// can write, and the mail is read as UTF-8.
+	srv.EnableSMTPUTF8 = true
+	if c.certs != nil {
+		srv.TLSConfig = c.certs.tlsConfig() // offers STARTTLS; no AUTH is offered, in clear or not
+	}
 	srv.ReadTimeout, srv.WriteTimeout = 5*time.Minute, time.Minute
 	srv.ErrorLog = errorLog{c.log}
 	served := make(chan error, 1)
@@ -178,6 +202,9 @@ func (c *Channel) Run(ctx context.Context) error {
 		endSessions()
 		srv.Close()
 	}
+	// A stop that comes before Serve registered the listener is not seen by
+	// Shutdown; closing the listener ends that Serve too.
+	c.ln.Close()
 	<-served
 	return nil
 }

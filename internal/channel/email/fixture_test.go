@@ -38,7 +38,7 @@ type fixture struct {
 	finished <-chan *river.Event
 }
 
-func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
+func newFixture(t *testing.T, open func(testing.TB) *store.DB, configure ...func(*email.Config)) *fixture {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	db := open(t)
@@ -46,8 +46,11 @@ func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
 	svc, reg, clk, log, finished := core.Inbox, core.Channels, core.Clock, core.Log, core.Finished
 
 	relay := smtpsink.Start(t)
-	ch, err := email.New(email.Deps{DB: db, Inbox: svc, Clock: clk, Log: log},
-		email.Config{Listen: "127.0.0.1:0", Hostname: hostname, MaxMessageBytes: 1 << 20, Relay: relay.Addr})
+	cfg := email.Config{Listen: "127.0.0.1:0", Hostname: hostname, MaxMessageBytes: 1 << 20, Relay: relay.Addr}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	ch, err := email.New(email.Deps{DB: db, Inbox: svc, Clock: clk, Log: log}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

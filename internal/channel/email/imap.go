@@ -1,8 +1,6 @@
 package email
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -15,7 +13,6 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-message/textproto"
 	"github.com/emersion/go-smtp"
 )
 
@@ -129,10 +126,9 @@ func (c *Channel) pollOne(ctx context.Context, cl *imapclient.Client, uid imap.U
 // the return path the final server recorded (unknown, not null, when it did
 // not) and the reply token of a recipient address of the account.
 func mailboxEnvelope(raw []byte, account string) (returnPath, token string) {
-	h, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(raw)))
-	if err != nil {
-		return "unknown", ""
-	}
+	// Read as leniently as Parse reads it: a header line that breaks the
+	// grammar must not cost the mail its sender or its thread.
+	h, _, _ := readHeader(raw, &damage{}, "")
 	returnPath = "unknown"
 	if rp := h.Get("Return-Path"); rp != "" {
 		returnPath = strings.Trim(strings.TrimSpace(rp), "<>")

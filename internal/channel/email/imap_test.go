@@ -58,7 +58,7 @@ func TestPollIMAP(t *testing.T) {
 			}
 			for _, raw := range [][]byte{
 				lf("\nReturn-Path: <zoe@example.com>\nFrom: zoe@example.com\nTo: support@northwind.example\nSubject: Via IMAP\nMessage-ID: <imap-1@example.com>\n\nHello from the mailbox.\n"),
-				lf("\nReturn-Path: <zoe@example.com>\nTo: support@northwind.example\nSubject: No sender\nMessage-ID: <imap-2@example.com>\n\nwho am I\n"),
+				lf("\nTo: support@northwind.example\nSubject: No sender\nMessage-ID: <imap-2@example.com>\n\nwho am I: no From and no Return-Path\n"),
 				lf("\nReturn-Path: <>\nFrom: zoe@example.com\nTo: support@northwind.example\nSubject: Out of office\nAuto-Submitted: auto-replied\nMessage-ID: <imap-3@example.com>\n\naway\n"),
 			} {
 				w := cl.Append("INBOX", int64(len(raw)), nil)

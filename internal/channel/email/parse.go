@@ -1,13 +1,11 @@
 package email
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"regexp"
 	"strings"
@@ -15,7 +13,6 @@ import (
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // the legacy charsets (ISO-8859-*, Windows-125*, Shift_JIS, …) for go-message
 	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-message/textproto"
 
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/persona"
@@ -39,32 +36,40 @@ type Message struct {
 	// Message-IDs a failure report is about.
 	Automatic Automatic
 	BounceOf  []string
+	// Damaged lists, for an agent, what could not be read as sent (an
+	// attachment cut short, a header line skipped, an unknown charset); the
+	// original is kept, so nothing is lost to it.
+	Damaged []string
+	// Raw is the message as received, kept beside the stored message.
+	Raw []byte
 }
 
-// ErrMalformed is wrapped by Parse's errors for mail that cannot be read.
-var ErrMalformed = errors.New("malformed message")
+// ErrMalformed is wrapped by Parse's errors for data that is not mail at all.
+var ErrMalformed = errors.New("not a mail message")
 
 // Parse reads a raw RFC 5322 message as received with the envelope's return
-// path (empty for the null sender). A mail whose header or MIME structure
-// cannot be read, whose From is not an address, or one of whose parts cannot be
-// decoded is refused whole with an error wrapping ErrMalformed that says what
-// is wrong: the sender learns of it from the bounce, and nothing is stored
-// half-read. A text part in a charset nobody knows is kept with its bytes made
-// valid UTF-8.
+// path (empty for the null sender, "unknown" when there was no envelope).
+//
+// It reads what mail clients would show and notes the rest in Damaged rather
+// than refusing the mail: a customer whose mail program wrote a broken header,
+// cut an attachment short or named a charset nobody knows still reaches the
+// business, and the original is kept beside the message. It refuses, with an
+// error wrapping ErrMalformed that says why, only data that is not mail (see
+// notMail) or mail from nobody: no address in From, Sender or Reply-To and no
+// envelope sender.
 func Parse(raw []byte, returnPath string) (*Message, error) {
-	e, err := message.Read(bytes.NewReader(raw))
-	if err != nil && !message.IsUnknownCharset(err) {
-		return nil, fmt.Errorf("%w: header: %v", ErrMalformed, err)
+	if why := notMail(raw); why != "" {
+		return nil, fmt.Errorf("%w: %s", ErrMalformed, why)
 	}
-	h := mail.Header{Header: e.Header}
+	d := &damage{}
+	th, body, _ := readHeader(raw, d, "header")
+	h := mail.Header{Header: message.Header{Header: th}}
 	m := &Message{}
-	from, err := h.AddressList("From")
-	if err != nil || len(from) == 0 {
-		return nil, fmt.Errorf("%w: From is not an address", ErrMalformed)
+	if err := m.readFrom(&h, returnPath, d); err != nil {
+		return nil, err
 	}
-	m.From, m.FromName = from[0].Address, from[0].Name
 	m.Automatic = automatic(&h, returnPath, m.From)
-	if m.Subject, err = h.Subject(); err != nil {
+	if m.Subject, _ = h.Subject(); m.Subject == "" {
 		m.Subject = h.Get("Subject") // an unknown charset in an encoded word: keep what was sent
 	}
 	m.Subject = validUTF8(m.Subject)
@@ -76,55 +81,120 @@ func Parse(raw []byte, returnPath string) (*Message, error) {
 	}
 	m.InReplyTo, m.References = msgIDs(h.Get("In-Reply-To")), msgIDs(h.Get("References"))
 
+	w := &walker{d: d}
+	w.entity(th, body, 0, true)
 	var text, htm []string
 	var status string
-	r := mail.NewReader(e)
-	for n := 1; ; n++ {
-		p, err := r.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil && !message.IsUnknownCharset(err) {
-			return nil, fmt.Errorf("%w: MIME structure: %v", ErrMalformed, err)
-		}
-		ph := partHeader(p)
-		ct, params, _ := ph.ContentType()
-		disp, dparams, _ := ph.ContentDisposition()
-		body, rerr := io.ReadAll(p.Body)
-		if rerr != nil {
-			return nil, fmt.Errorf("%w: part %d (%s): %v", ErrMalformed, n, ct, rerr)
-		}
-		name := decodeWord(dparams["filename"])
-		if name == "" {
-			name = decodeWord(params["name"])
-		}
+	for i := range w.leaves {
+		l := &w.leaves[i]
+		disp, _ := contentType(l.header.Get("Content-Disposition"))
 		switch {
-		case (ct == "text/plain" || ct == "text/html" || ct == "") && disp != "attachment" && name == "":
-			if ct == "text/html" {
-				htm = append(htm, validUTF8(string(body)))
+		case (l.ct == "text/plain" || l.ct == "text/html") && !strings.HasPrefix(disp, "attachment") && l.name == "":
+			if l.ct == "text/html" {
+				htm = append(htm, w.text(l))
 			} else {
-				text = append(text, validUTF8(string(body)))
+				text = append(text, w.text(l))
 			}
 			continue
-		case ct == "message/delivery-status" || ct == "message/global-delivery-status":
-			status += string(body)
+		case l.ct == "message/delivery-status" || l.ct == "message/global-delivery-status":
+			status += string(l.body)
 			continue
-		case ct == "message/rfc822" || ct == "text/rfc822-headers" || ct == "message/rfc822-headers":
+		case l.ct == "message/rfc822" || l.ct == "text/rfc822-headers" || l.ct == "message/rfc822-headers":
 			if m.Automatic == Bounce {
-				if hdr, err := textproto.ReadHeader(bufio.NewReader(bytes.NewReader(body))); err == nil {
-					m.BounceOf = append(m.BounceOf, msgIDs(hdr.Get("Message-Id"))...)
-				}
+				hdr, _, _ := readHeader(l.body, &damage{}, "")
+				m.BounceOf = append(m.BounceOf, msgIDs(hdr.Get("Message-Id"))...)
 				continue
 			}
 		}
-		m.Files = append(m.Files, inbox.File{Name: fileName(name, ct, n), ContentType: ct,
-			ContentID: strings.Trim(strings.TrimSpace(ph.Get("Content-Id")), "<>"), Data: body})
+		m.Files = append(m.Files, inbox.File{Name: fileName(l.name, l.ct, l.n), ContentType: l.ct,
+			ContentID: strings.Trim(strings.TrimSpace(l.header.Get("Content-Id")), "<>"), Data: l.body})
+		if !l.complete && l.name != "" {
+			d.add("%s truncated", l.label())
+		}
 	}
 	if m.Automatic == Bounce && !dsnFailed(status) {
 		m.BounceOf = nil // delayed, relayed or delivered: nothing failed
 	}
 	m.fold(strings.Join(text, "\n"), strings.Join(htm, "\n"))
+	m.Damaged, m.Raw = d.notes, raw
 	return m, nil
+}
+
+// readFrom sets who wrote: From's first address, or what can be made of a
+// From that is not an address list, or Sender, Reply-To and the envelope's
+// return path, in that order, noting the guess.
+func (m *Message) readFrom(h *mail.Header, returnPath string, d *damage) error {
+	if from, err := h.AddressList("From"); err == nil && len(from) > 0 {
+		m.From, m.FromName = from[0].Address, validUTF8(from[0].Name)
+		return nil
+	}
+	if v := h.Get("From"); v != "" {
+		if a := bareAddress.FindString(v); a != "" {
+			m.From = a
+			d.add("From is not a valid address list; %s was read from it", validUTF8(a))
+			return nil
+		}
+	}
+	for _, key := range []string{"Sender", "Reply-To"} {
+		if list, err := h.AddressList(key); err == nil && len(list) > 0 {
+			m.From, m.FromName = list[0].Address, validUTF8(list[0].Name)
+			d.add("no readable From; the %s address is used", key)
+			return nil
+		}
+	}
+	if returnPath != "" && returnPath != "unknown" {
+		m.From = returnPath
+		d.add("no readable From; the envelope sender %s is used", validUTF8(returnPath))
+		return nil
+	}
+	if returnPath == "" { // the null sender: a notification, dropped as automatic
+		m.From = "mailer-daemon"
+		return nil
+	}
+	return fmt.Errorf("%w: no sender: neither From, Sender, Reply-To nor the envelope names an address", ErrMalformed)
+}
+
+var bareAddress = regexp.MustCompile(`[^\s<>"(),;:@]+@[^\s<>"(),;:@]+\.[^\s<>"(),;:@]+`)
+
+// notMail says why data is not a mail message, or "" when it is one. The line
+// is drawn where no mail client would show anything: the data must start with
+// a header field ("Name: value"), hold at least one of the fields every mail
+// has one of, and its header must not be binary (more than one byte in ten a
+// control character). Everything past that is read leniently.
+func notMail(raw []byte) string {
+	first, _, _ := bytes.Cut(raw, []byte("\n"))
+	first = bytes.TrimSuffix(first, []byte("\r"))
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return "the message is empty"
+	}
+	if !isField(string(first)) {
+		return "no header: the first line is not a header field"
+	}
+	head := raw
+	if i := bytes.Index(raw, []byte("\n\r\n")); i >= 0 {
+		head = raw[:i]
+	} else if i := bytes.Index(raw, []byte("\n\n")); i >= 0 {
+		head = raw[:i]
+	}
+	if len(head) > 64<<10 {
+		head = head[:64<<10]
+	}
+	ctl := 0
+	for _, c := range head {
+		if c < 32 && c != '\t' && c != '\r' && c != '\n' || c == 127 {
+			ctl++
+		}
+	}
+	if ctl*10 > len(head) {
+		return "the header is binary data"
+	}
+	th, _, _ := readHeader(head, &damage{}, "")
+	for _, k := range []string{"From", "Sender", "Reply-To", "To", "Cc", "Subject", "Date", "Message-Id", "Received", "Return-Path", "Mime-Version", "Content-Type"} {
+		if th.Has(k) {
+			return ""
+		}
+	}
+	return "no header: none of the fields a mail has (From, To, Subject, Date, Message-ID, …)"
 }
 
 // fold splits the bodies into what is new and what is quoted, and sanitises
@@ -154,7 +224,7 @@ func (m *Message) fold(text, htm string) {
 func (m *Message) Inbound(tenantID, to, token string) inbox.Inbound {
 	in := inbox.Inbound{TenantID: tenantID, Channel: Name, FromName: m.FromName, ExternalID: m.MessageID,
 		ThreadKey: m.MessageID, Subject: m.Subject, Body: m.Text, BodyHTML: m.HTML, Attachments: m.Files,
-		Meta: map[string]any{"to": to}}
+		Meta: map[string]any{"to": to}, Original: m.Raw}
 	// Mail received from the address is the mail channel's proof of it
 	// (persona.MethodMailFromMailbox): the sender is found by it, never by an
 	// address someone typed into a form.
@@ -171,6 +241,9 @@ func (m *Message) Inbound(tenantID, to, token string) inbox.Inbound {
 	}
 	if m.QuotedHTML != "" {
 		in.Meta["quoted_html"] = m.QuotedHTML
+	}
+	if len(m.Damaged) > 0 {
+		in.Meta["damaged"] = m.Damaged
 	}
 	return in
 }

@@ -97,19 +97,20 @@ func (s *session) Data(r io.Reader) error {
 }
 
 // deliver parses a received message and stores it once per tenant it is
-// addressed to. Machine-written mail is dropped (a bounce first marks the
-// message it reports as failed). The error is the SMTP reply: 554 for mail
-// that is malformed or refused for good, 451 when the store failed and the
-// sender should try again.
+// addressed to, trimmed to the inbox's limits with the cuts noted. Machine-
+// written mail is dropped (a bounce first marks the message it reports as
+// failed). The error is the SMTP reply: 554 for data that is not mail or is
+// refused for good, 451 when the store failed and the sender should try again.
 func (c *Channel) deliver(ctx context.Context, raw []byte, returnPath string, targets []target) error {
 	m, err := Parse(raw, returnPath)
 	if err != nil {
-		c.log.Info("malformed mail refused", "reason", err.Error())
+		c.log.Info("data that is not mail refused", "reason", err.Error())
 		return refused(err.Error())
 	}
 	if m.Automatic != Human {
 		return c.automatic(ctx, m, targets)
 	}
+	m.fit(c.inbox.Limits())
 	for _, t := range perTenant(targets) {
 		res, err := c.inbox.Ingest(ctx, m.Inbound(t.account.TenantID, t.account.Address, t.token))
 		var fe *tenant.FieldError

@@ -10,7 +10,7 @@
 //   action-assign, assign-select, action-transfer, transfer-agent, transfer-queue, transfer-note, transfer-submit,
 //   tag-input, tag-add, tag-remove-<tag>, priority-select, conversation-error, conversation-close,
 //   timeline, timeline-item (data-kind message|note|system, data-direction, data-channel, data-status),
-//   message-body, message-html, message-quoted-toggle, message-attachment, message-status, typing-indicator,
+//   message-body, message-html, message-quoted-toggle, message-damaged, message-original, message-attachment, message-status, typing-indicator,
 //   composer, composer-mode-reply, composer-mode-note, composer-channel, composer-input, composer-counter,
 //   composer-send, composer-error, composer-attach, composer-file, composer-attachment, mention-option,
 //   canned-option, macro-menu, macro-option.

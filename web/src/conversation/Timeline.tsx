@@ -5,7 +5,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { attachmentURL, type Message, type Persona } from '../api/conversation';
 import { locale, t, type MessageKey } from '../i18n';
 import type { User } from '../types';
-import { quotedText } from './logic';
+import { damageNotes, originalURL, quotedText } from './logic';
 
 interface Props {
   messages: Message[];
@@ -108,6 +108,7 @@ function Item(props: { m: Message; author: string }) {
         {m.kind === 'message' && m.direction === 'out' && <StatusTicks status={m.status} />}
       </div>
       <Body m={m} />
+      <Original m={m} />
       {m.attachments?.length > 0 && (
         <ul class="cv-attachments">
           {m.attachments.filter((a) => !a.content_id).map((a) => (
@@ -119,6 +120,27 @@ function Item(props: { m: Message; author: string }) {
         </ul>
       )}
     </li>
+  );
+}
+
+/**
+ * Original marks a mail that could not be read whole (meta.damaged, said in
+ * words) and links to the message as received, which a mail program may read
+ * better.
+ */
+function Original(props: { m: Message }) {
+  const notes = damageNotes(props.m);
+  const url = originalURL(props.m);
+  if (!url && notes.length === 0) return null;
+  return (
+    <div class={notes.length > 0 ? 'cv-original cv-damaged' : 'cv-original'}>
+      {notes.length > 0 && (
+        <p data-testid="message-damaged" role="note">
+          <strong>{t('conv.damaged')}</strong> {notes.join('; ')}
+        </p>
+      )}
+      {url && <a href={url} download data-testid="message-original">{t('conv.downloadOriginal')}</a>}
+    </div>
   );
 }
 

@@ -107,6 +107,14 @@ test('triggerAt finds mentions in notes and canned shortcuts at a line start', (
   assert.deepEqual(L.replaceTrigger('hi @an!', 6, 3, '@ana@x.example '), { text: 'hi @ana@x.example !', caret: 18 });
 });
 
+test('damageNotes and originalURL read the marker and the download from meta, nothing else', () => {
+  const m = msg('m1', { meta: { damaged: ['attachment report.pdf truncated', 3, ''], original_id: 'a1' } });
+  assert.deepEqual(L.damageNotes(m), ['attachment report.pdf truncated']);
+  assert.equal(L.originalURL(m), '/api/v1/messages/m1/original');
+  assert.deepEqual(L.damageNotes(msg('m2', { meta: { damaged: 'x' } })), []);
+  assert.equal(L.originalURL(msg('m3', {})), '');
+});
+
 test('quotedText and localTime read what they can and nothing else', () => {
   assert.equal(L.quotedText(msg('q', { meta: { quoted: '> earlier' } })), '> earlier');
   assert.equal(L.quotedText(msg('q', { meta: { quoted: 3 } })), '');

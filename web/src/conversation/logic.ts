@@ -111,6 +111,18 @@ export function quotedText(m: Message): string {
   return typeof q === 'string' ? q : '';
 }
 
+/** damageNotes lists what of a mail could not be read as sent (meta.damaged), for the marker beside it. */
+export function damageNotes(m: Message): string[] {
+  const d = m.meta?.['damaged'];
+  return Array.isArray(d) ? d.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+}
+
+/** originalURL is where the message as received (a mail's .eml) downloads, or "" when none was kept. */
+export function originalURL(m: Message): string {
+  const id = m.meta?.['original_id'];
+  return typeof id === 'string' && id !== '' ? `/api/v1/messages/${encodeURIComponent(m.id)}/original` : '';
+}
+
 /** latestInbound is the newest customer message, the one to mark read. */
 export function latestInbound(messages: Message[]): Message | undefined {
   for (let i = messages.length - 1; i >= 0; i--) {

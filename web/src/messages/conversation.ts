@@ -54,6 +54,8 @@ export const conversation = {
   'conv.emailBody': 'Email message',
   'conv.showQuoted': 'Show quoted text',
   'conv.hideQuoted': 'Hide quoted text',
+  'conv.damaged': 'Partly unreadable:',
+  'conv.downloadOriginal': 'Download original',
   'conv.msgStatus.received': 'Received',
   'conv.msgStatus.queued': 'Queued',
   'conv.msgStatus.sent': 'Sent',
