@@ -189,6 +189,16 @@ func (p *Portal) useCode(ctx context.Context, c store.PortalCode, now time.Time)
 	if err != nil {
 		return "", Session{}, fmt.Errorf("use code: %w", err)
 	}
+	// The code reached the customer at the identifier: that proves it, for
+	// every business holding it (persona.MethodPortalSignin), and agents see so.
+	kind, value, _ := strings.Cut(c.Identifier, ":")
+	id, err := persona.Normalize(persona.Kind(kind), value)
+	if err != nil {
+		return "", Session{}, fmt.Errorf("use code: %w", err)
+	}
+	if _, err := p.d.DB.ProveIdentifier(ctx, id, persona.MethodPortalSignin, now); err != nil {
+		return "", Session{}, fmt.Errorf("use code: %w", err)
+	}
 	return p.open(ctx, Session{Identifier: c.Identifier, ExpiresAt: now.Add(SessionTTL)}, now)
 }
 

@@ -183,3 +183,21 @@ func (s *Store) PortalCodesSince(ctx context.Context, identifier string, since t
 	}
 	return n, nil
 }
+
+// ProveIdentifier marks every persona's holding of the identifier, in every
+// tenant, as proven by method at at, where it was not proven yet. Only the
+// consumer portal calls it, after the customer signed in with a code or link
+// sent to the identifier: that proves control of it wherever it is held.
+// Holdings proven another way keep their method.
+func (s *Store) ProveIdentifier(ctx context.Context, id persona.Identifier, method persona.Method, at time.Time) (int64, error) {
+	res, err := s.w.ExecContext(ctx, `UPDATE persona_identifiers SET verified = TRUE, verified_by = $3, verified_at = $4
+		WHERE kind = $1 AND value = $2 AND NOT verified`, id.Kind, id.Value, string(method), micros(at))
+	if err != nil {
+		return 0, fmt.Errorf("prove identifier: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("prove identifier: %w", err)
+	}
+	return n, nil
+}
