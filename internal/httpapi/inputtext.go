@@ -2,7 +2,10 @@ package httpapi
 
 import (
 	"fmt"
+	"maps"
+	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/switchboard-cx/switchboard/internal/textfield"
@@ -16,6 +19,21 @@ import (
 // be single lines, and how long each may be, the domain checks.
 func checkText(v any) error {
 	return walkText(reflect.ValueOf(v), "")
+}
+
+// checkQuery refuses a query string whose values hold control characters or
+// invalid UTF-8 (a search for %00 would otherwise reach PostgreSQL, which
+// answers a NUL with an error). Every list calls it through pageParams.
+func checkQuery(r *http.Request) error {
+	q := r.URL.Query()
+	for _, k := range slices.Sorted(maps.Keys(q)) {
+		for _, v := range q[k] {
+			if err := textfield.Clean(k, k+v, false); err != nil {
+				return badParam(k, "must be text without control characters")
+			}
+		}
+	}
+	return nil
 }
 
 func walkText(v reflect.Value, path string) error {

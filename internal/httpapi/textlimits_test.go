@@ -165,3 +165,23 @@ func tooManyTags(t *testing.T, e engine) {
 		t.Errorf("refused tags were stored: %d", len(c.Tags))
 	}
 }
+
+// TestQueryControlCharacters refuses a list's query value with a NUL or
+// another control character with 400 naming the parameter, on both engines
+// (PostgreSQL answered a searched NUL with a 500).
+func TestQueryControlCharacters(t *testing.T) {
+	for _, e := range bothEngines {
+		t.Run(e.name, func(t *testing.T) {
+			w := newWorld(t, withEngine(e), leaderless)
+			w.ingest(t, w.A.Tenant.ID, "query", "hello")
+			for _, q := range []string{"q=a%00b", "tag=a%00", "team=%1b", "channel=%C2%85", "q=%ff"} {
+				t.Run(q, func(t *testing.T) {
+					p := w.A.admin.in(t).do("GET", "/api/v1/conversations?"+q, nil, outsideSpec).wantProblem(http.StatusBadRequest, "bad-parameter")
+					if name, _, _ := strings.Cut(q, "="); len(p.Errors) != 1 || p.Errors[0].Field != name {
+						t.Errorf("errors %+v, want one naming %s", p.Errors, name)
+					}
+				})
+			}
+		})
+	}
+}
