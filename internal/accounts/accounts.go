@@ -17,6 +17,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
+	"github.com/switchboard-cx/switchboard/internal/textfield"
 )
 
 // Errors the HTTP layer maps to statuses.
@@ -100,6 +101,9 @@ func (s *Service) CreateTenant(ctx context.Context, slug, name string, sandbox b
 	}
 	if name == "" {
 		return tenant.Tenant{}, tenant.User{}, &tenant.FieldError{Field: "name", Reason: "is required"}
+	}
+	if err := textfield.Line("name", name, textfield.MaxName); err != nil {
+		return tenant.Tenant{}, tenant.User{}, err
 	}
 	now := s.clock.Now()
 	t := tenant.Tenant{ID: ids.New(), Slug: slug, Name: name, Sandbox: sandbox, CreatedAt: now}

@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
+	"github.com/switchboard-cx/switchboard/internal/textfield"
 )
 
 // keyCacheTTL bounds how long a node trusts a key it verified: a revocation on
@@ -32,6 +33,9 @@ func (s *Service) CreateAPIKey(ctx context.Context, a Actor, name string, scopes
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return tenant.APIKey{}, "", &tenant.FieldError{Field: "name", Reason: "is required"}
+	}
+	if err := textfield.Line("name", name, textfield.MaxName); err != nil {
+		return tenant.APIKey{}, "", err
 	}
 	sc, err := tenant.ParseScopes(scopes)
 	if err != nil {

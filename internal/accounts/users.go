@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
+	"github.com/switchboard-cx/switchboard/internal/textfield"
 )
 
 // NewUser is what an admin gives to add a person.
@@ -48,6 +49,9 @@ func (s *Service) createUser(ctx context.Context, tx *outbox.Tx, a Actor, in New
 	name := strings.TrimSpace(in.Name)
 	if name == "" {
 		return tenant.User{}, &tenant.FieldError{Field: "name", Reason: "is required"}
+	}
+	if err := textfield.Line("name", name, textfield.MaxName); err != nil {
+		return tenant.User{}, err
 	}
 	if !in.Role.Valid() {
 		return tenant.User{}, &tenant.FieldError{Field: "role", Reason: "must be admin, supervisor, agent or expert"}
@@ -101,6 +105,9 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id string, p UserPatc
 		if p.Name != nil {
 			if strings.TrimSpace(*p.Name) == "" {
 				return &tenant.FieldError{Field: "name", Reason: "must not be empty"}
+			}
+			if err := textfield.Line("name", strings.TrimSpace(*p.Name), textfield.MaxName); err != nil {
+				return err
 			}
 			u.Name, detail["name"] = strings.TrimSpace(*p.Name), strings.TrimSpace(*p.Name)
 		}

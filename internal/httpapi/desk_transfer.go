@@ -32,6 +32,12 @@ func (a *API) transferConversation(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, p)
 		return
 	}
+	if strings.TrimSpace(in.Note) != "" { // refused before anything is transferred
+		if err := a.Inbox.CheckNote("note", in.Note); err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+	}
 	ctx, actor := r.Context(), caller(r).inboxActor()
 	if _, err := a.Inbox.Conversation(ctx, actor.TenantID, id); err != nil {
 		a.writeError(w, r, err)

@@ -58,6 +58,7 @@ func TestUploadAttachment(t *testing.T) {
 			big := bytes.Repeat([]byte("a"), int(w.inbox.MaxAttachmentBytes())+1)
 			admin.do("POST", "/api/v1/attachments", multipartFile(t, "file", "big.txt", big)).wantProblem(http.StatusRequestEntityTooLarge, "too-large")
 			admin.do("POST", "/api/v1/attachments", multipartFile(t, "file", "empty.txt", nil)).wantProblem(http.StatusUnprocessableEntity, "validation")
+			admin.do("POST", "/api/v1/attachments", multipartFile(t, "file", "a\x1b[2Jb.txt", []byte("x"))).wantProblem(http.StatusBadRequest, "bad-parameter") // the multipart reader refuses it
 			admin.do("POST", "/api/v1/attachments", multipartFile(t, "other", "a.txt", []byte("x"))).wantProblem(http.StatusBadRequest, "bad-parameter")
 			admin.do("POST", "/api/v1/attachments", map[string]string{"file": "x"}, outsideSpec).wantProblem(http.StatusUnsupportedMediaType, "unsupported-media-type")
 		})

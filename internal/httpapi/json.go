@@ -1,22 +1,41 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 )
 
-// decode reads one JSON object into v, refusing unknown fields and trailing data,
-// and says where the body is wrong.
+// decode reads one JSON object into v, refusing unknown fields, trailing data,
+// invalid UTF-8 (which encoding/json would silently replace) and control
+// characters in any string, and says where the body is wrong.
 func decode(r *http.Request, v any) error {
 	ct := r.Header.Get("Content-Type")
 	if ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return problem(http.StatusUnsupportedMediaType, "unsupported-media-type", "send the body as application/json")
 	}
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body) // bounded by the body limit (limitBody)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return err
+		}
+		return problem(http.StatusBadRequest, "bad-json", "the body could not be read whole")
+	}
+	return decodeBytes(body, v)
+}
+
+// decodeBytes is decode after the body is read.
+func decodeBytes(body []byte, v any) error {
+	if !utf8.Valid(body) {
+		return problem(http.StatusBadRequest, "bad-json", fmt.Sprintf("the body is not valid UTF-8 (at byte %d)", invalidAt(body)))
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError
@@ -45,7 +64,19 @@ func decode(r *http.Request, v any) error {
 	if dec.More() {
 		return problem(http.StatusBadRequest, "bad-json", "the body must hold exactly one JSON object")
 	}
-	return nil
+	return checkText(v)
+}
+
+// invalidAt is the offset of the first byte of b that is not UTF-8.
+func invalidAt(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
 }
 
 // writeJSON answers with v as JSON.

@@ -11,9 +11,13 @@ import (
 
 const defaultPageSize = 50
 
-// pageParams reads ?limit= and ?cursor=. It asks the store for one row more than
+// pageParams reads ?limit= and ?cursor=, after checking every query value
+// is text (checkQuery). It asks the store for one row more than
 // the limit, so the answer knows whether a next page exists.
 func pageParams(r *http.Request) (store.Page, int, error) {
+	if err := checkQuery(r); err != nil {
+		return store.Page{}, 0, err
+	}
 	limit := defaultPageSize
 	if s := r.URL.Query().Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)

@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
+	"github.com/switchboard-cx/switchboard/internal/textfield"
 )
 
 // randomToken is n random bytes as lowercase base32, for widget keys and secrets.
@@ -33,6 +34,20 @@ func (s *Service) CreateAccount(ctx context.Context, a Actor, acc channel.Accoun
 	}
 	acc.ID, acc.TenantID = ids.New(), a.TenantID
 	acc.Name = strings.TrimSpace(acc.Name)
+	if err := textfield.Line("name", acc.Name, textfield.MaxName); err != nil {
+		return acc, err
+	}
+	if len(acc.Settings) > textfield.MaxAttributes {
+		return acc, &tenant.FieldError{Field: "settings", Reason: fmt.Sprintf("at most %d settings", textfield.MaxAttributes)}
+	}
+	for k, v := range acc.Settings {
+		if err := textfield.Line("settings", k, textfield.MaxAttributeKey); err != nil {
+			return acc, err
+		}
+		if err := textfield.Block("settings."+k, v, textfield.MaxAttributeValue); err != nil {
+			return acc, err
+		}
+	}
 	if acc.Settings == nil {
 		acc.Settings = map[string]string{}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
+	"github.com/switchboard-cx/switchboard/internal/textfield"
 )
 
 func mustJSON(v any) json.RawMessage {
@@ -166,6 +167,9 @@ var tagRE = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}_.:-]{0,49}$`)
 
 // SetTags replaces a conversation's tags.
 func (s *Service) SetTags(ctx context.Context, a Actor, id string, tags []string) (conversation.Conversation, error) {
+	if len(tags) > textfield.MaxTags {
+		return conversation.Conversation{}, &tenant.FieldError{Field: "tags", Reason: fmt.Sprintf("at most %d tags (has %d)", textfield.MaxTags, len(tags))}
+	}
 	clean := []string{}
 	for _, t := range tags {
 		t = strings.ToLower(strings.TrimSpace(t))
@@ -192,13 +196,23 @@ func (s *Service) SetTags(ctx context.Context, a Actor, id string, tags []string
 	})
 }
 
+// CheckNote checks a note's text as Note would, for callers that must refuse
+// a bad note before they change anything else (a transfer with a note);
+// field names it in the error.
+func (s *Service) CheckNote(field, body string) error {
+	if strings.TrimSpace(body) == "" {
+		return &tenant.FieldError{Field: field, Reason: "a note needs text"}
+	}
+	return textfield.Block(field, body, s.limits.MaxBodyBytes)
+}
+
 var mentionRE = regexp.MustCompile(`@([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})`)
 
 // Note adds an internal note, never shown to the customer. Mentions are written
 // @email of a colleague; they are resolved to user ids and announced.
 func (s *Service) Note(ctx context.Context, a Actor, id, body string) (conversation.Message, error) {
-	if strings.TrimSpace(body) == "" || len(body) > s.limits.MaxBodyBytes {
-		return conversation.Message{}, &tenant.FieldError{Field: "body", Reason: "a note needs text (and not too much)"}
+	if err := s.CheckNote("body", body); err != nil {
+		return conversation.Message{}, err
 	}
 	var m conversation.Message
 	err := s.out.Do(ctx, func(tx *outbox.Tx) error {

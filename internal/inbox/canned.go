@@ -10,6 +10,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
+	"github.com/switchboard-cx/switchboard/internal/textfield"
 )
 
 // Canned responses and macros belong to the whole tenant (owner "") or to one
@@ -79,12 +80,13 @@ func (in CannedInput) validate(maxBody int) error {
 	switch {
 	case !shortcutRE.MatchString(in.Shortcut):
 		return &tenant.FieldError{Field: "shortcut", Reason: "1–40 lowercase letters, digits, _ or -, starting with a letter or digit"}
-	case len(in.Title) > 200:
-		return &tenant.FieldError{Field: "title", Reason: "at most 200 bytes"}
-	case strings.TrimSpace(in.Body) == "" || len(in.Body) > maxBody:
-		return &tenant.FieldError{Field: "body", Reason: "a canned response needs text (and not too much)"}
+	case strings.TrimSpace(in.Body) == "":
+		return &tenant.FieldError{Field: "body", Reason: "a canned response needs text"}
 	}
-	return nil
+	if err := textfield.Line("title", in.Title, textfield.MaxName); err != nil {
+		return err
+	}
+	return textfield.Block("body", in.Body, maxBody)
 }
 
 // CannedResponses lists the tenant's canned responses and the caller's own.

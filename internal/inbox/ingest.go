@@ -12,11 +12,13 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/htmlsafe"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
+	"github.com/switchboard-cx/switchboard/internal/textfield"
 )
 
 // Inbound is one message a channel received, in the core's terms.
@@ -41,7 +43,7 @@ type Inbound struct {
 	ExternalID  string
 	Subject     string
 	Body        string
-	BodyHTML    string // already sanitised by the channel
+	BodyHTML    string // sanitised again here, whatever the channel did
 	Attachments []File
 	// Meta travels with the message: the page the visitor was on, what they
 	// searched, pre-chat answers, provider details.
@@ -99,8 +101,17 @@ func (s *Service) checkInbound(in *Inbound) error {
 	if len(in.Body) > s.limits.MaxBodyBytes || len(in.BodyHTML) > 4*s.limits.MaxBodyBytes {
 		return &tenant.FieldError{Field: "body", Reason: fmt.Sprintf("longer than %d bytes", s.limits.MaxBodyBytes)}
 	}
-	if !utf8.ValidString(in.Body) || !utf8.ValidString(in.Subject) {
-		return &tenant.FieldError{Field: "body", Reason: "not valid UTF-8"}
+	in.BodyHTML = htmlsafe.Sanitize(in.BodyHTML) // no channel is trusted to have done it
+	for _, err := range []error{
+		textfield.Block("body", in.Body, s.limits.MaxBodyBytes),
+		textfield.Block("body_html", in.BodyHTML, 4*s.limits.MaxBodyBytes),
+		textfield.Line("subject", in.Subject, textfield.MaxTitle),
+		textfield.Line("name", in.FromName, textfield.MaxName),
+		textfield.Line("external_id", in.ExternalID, textfield.MaxLine),
+	} {
+		if err != nil {
+			return err
+		}
 	}
 	if len(in.Attachments) > s.limits.MaxAttachments {
 		return &tenant.FieldError{Field: "attachments", Reason: fmt.Sprintf("at most %d files", s.limits.MaxAttachments)}

@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
+	"github.com/switchboard-cx/switchboard/internal/textfield"
 )
 
 // The macro action types.
@@ -28,8 +29,10 @@ type MacroInput struct {
 }
 
 func (in MacroInput) validate() error {
-	if n := strings.TrimSpace(in.Name); n == "" || len(n) > 100 {
-		return &tenant.FieldError{Field: "name", Reason: "a macro needs a name of at most 100 bytes"}
+	if n := strings.TrimSpace(in.Name); n == "" {
+		return &tenant.FieldError{Field: "name", Reason: "a macro needs a name"}
+	} else if err := textfield.Line("name", n, textfield.MaxName); err != nil {
+		return err
 	}
 	if len(in.Actions) == 0 || len(in.Actions) > MaxMacroActions {
 		return &tenant.FieldError{Field: "actions", Reason: fmt.Sprintf("a macro has 1 to %d actions", MaxMacroActions)}
@@ -41,6 +44,14 @@ func (in MacroInput) validate() error {
 			return &tenant.FieldError{Field: f + ".type", Reason: "must be one of " + strings.Join(macroActionTypes, ", ")}
 		case (act.Type == "reply" || act.Type == "note") && strings.TrimSpace(act.Value) == "":
 			return &tenant.FieldError{Field: f + ".value", Reason: "a " + act.Type + " needs text"}
+		case act.Type == "reply" || act.Type == "note":
+			if err := textfield.Block(f+".value", act.Value, textfield.MaxBody); err != nil {
+				return err
+			}
+		default:
+			if err := textfield.Line(f+".value", act.Value, textfield.MaxLine); err != nil {
+				return err
+			}
 		case act.Type == "status" && (!conversation.Status(act.Value).Valid() || act.Value == string(conversation.StatusSnoozed)):
 			return &tenant.FieldError{Field: f + ".value", Reason: "must be open, pending or resolved"}
 		case act.Type == "priority":

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/text/language"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
+	"github.com/switchboard-cx/switchboard/internal/textfield"
 )
 
 // PersonaPatch changes some of a customer's profile; nil fields stay. In
@@ -26,16 +26,13 @@ type PersonaPatch struct {
 	Attributes map[string]*string `json:"attributes"`
 }
 
-// maxAttributes bounds a profile's custom attributes.
-const maxAttributes = 100
-
 // apply checks the patch and changes p. Time zones are IANA names
 // ("Europe/Lisbon"), languages BCP 47 tags ("pt-BR"), stored canonical.
 func (pp PersonaPatch) apply(p *persona.Persona) error {
 	if pp.Name != nil {
 		name := strings.TrimSpace(*pp.Name)
-		if utf8.RuneCountInString(name) > 200 {
-			return &tenant.FieldError{Field: "name", Reason: "at most 200 characters"}
+		if err := textfield.Line("name", name, textfield.MaxName); err != nil {
+			return err
 		}
 		p.Name = name
 	}
@@ -63,20 +60,23 @@ func (pp PersonaPatch) apply(p *persona.Persona) error {
 			attrs[k] = v
 		}
 		for k, v := range pp.Attributes {
-			if k == "" || len(k) > 64 {
+			if k == "" {
 				return &tenant.FieldError{Field: "attributes", Reason: "names are 1 to 64 characters"}
+			}
+			if err := textfield.Line("attributes", k, textfield.MaxAttributeKey); err != nil {
+				return err
 			}
 			if v == nil {
 				delete(attrs, k)
 				continue
 			}
-			if len(*v) > 2000 {
-				return &tenant.FieldError{Field: "attributes." + k, Reason: "at most 2000 bytes"}
+			if err := textfield.Block("attributes."+k, *v, textfield.MaxAttributeValue); err != nil {
+				return err
 			}
 			attrs[k] = *v
 		}
-		if len(attrs) > maxAttributes {
-			return &tenant.FieldError{Field: "attributes", Reason: fmt.Sprintf("at most %d attributes", maxAttributes)}
+		if len(attrs) > textfield.MaxAttributes {
+			return &tenant.FieldError{Field: "attributes", Reason: fmt.Sprintf("at most %d attributes", textfield.MaxAttributes)}
 		}
 		p.Attributes = attrs
 	}

@@ -14,10 +14,12 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/htmlsafe"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
+	"github.com/switchboard-cx/switchboard/internal/textfield"
 )
 
 // DeliverArgs is the durable job that sends one outbound message. It carries
@@ -48,9 +50,12 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 	if strings.TrimSpace(in.Body) == "" && len(in.Files) == 0 {
 		return conversation.Message{}, &tenant.FieldError{Field: "body", Reason: "a reply needs text or an attachment"}
 	}
-	if len(in.Body) > s.limits.MaxBodyBytes || !utf8.ValidString(in.Body) {
-		return conversation.Message{}, &tenant.FieldError{Field: "body", Reason: fmt.Sprintf("must be valid UTF-8 of at most %d bytes", s.limits.MaxBodyBytes)}
+	if err := in.validate(s.limits); err != nil {
+		return conversation.Message{}, err
 	}
+	// Nothing unsafe is stored, whoever wrote it: the desk, the portal and
+	// the customer's mail client all get the sanitised HTML.
+	in.BodyHTML = htmlsafe.Sanitize(in.BodyHTML)
 	var m conversation.Message
 	err := s.out.Do(ctx, func(tx *outbox.Tx) error {
 		c, err := tx.Conversation(ctx, a.TenantID, conversationID)
@@ -125,6 +130,25 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 		return err
 	})
 	return m, err
+}
+
+// validate checks the reply's text fields; the channel's own limits are
+// checked once the channel is known.
+func (in ReplyInput) validate(l Limits) error {
+	if len(in.Files) > l.MaxAttachments {
+		return &tenant.FieldError{Field: "attachment_ids", Reason: fmt.Sprintf("at most %d files", l.MaxAttachments)}
+	}
+	for _, err := range []error{
+		textfield.Block("body", in.Body, l.MaxBodyBytes),
+		textfield.Block("body_html", in.BodyHTML, 4*l.MaxBodyBytes),
+		textfield.Line("subject", in.Subject, textfield.MaxTitle),
+		textfield.Line("channel", in.Channel, textfield.MaxName),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lastInboundChannel is where the customer last wrote from, or where the

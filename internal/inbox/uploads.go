@@ -10,6 +10,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
+	"github.com/switchboard-cx/switchboard/internal/textfield"
 )
 
 // MaxAttachmentBytes is the largest file a message may carry, and so the largest
@@ -26,6 +27,9 @@ func (s *Service) Upload(ctx context.Context, a Actor, name string, data []byte)
 	}
 	if len(name) > 255 {
 		return conversation.Attachment{}, &tenant.FieldError{Field: "file", Reason: "the file name is longer than 255 bytes"}
+	}
+	if err := textfield.Clean("file", name, false); err != nil {
+		return conversation.Attachment{}, err
 	}
 	if len(data) == 0 {
 		return conversation.Attachment{}, &tenant.FieldError{Field: "file", Reason: "the file is empty"}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/prefs"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
+	"github.com/switchboard-cx/switchboard/internal/textfield"
 )
 
 // Channels lists the channels a type may name: the ones notices are pushed
@@ -30,6 +31,9 @@ func (t *Type) Validate() error {
 	}
 	if strings.TrimSpace(t.Name) == "" {
 		t.Name = t.Key
+	}
+	if err := textfield.Line("name", t.Name, textfield.MaxName); err != nil {
+		return err
 	}
 	if !slices.Contains(prefs.Categories, t.Category) {
 		return &tenant.FieldError{Field: "category", Reason: "use critical, transactional or marketing"}
@@ -72,6 +76,15 @@ func (t *Type) Validate() error {
 			field := "templates." + lang + "." + ch
 			if strings.TrimSpace(tpl.Body) == "" && strings.TrimSpace(tpl.Short) == "" {
 				return &tenant.FieldError{Field: field + ".body", Reason: "a template needs a body"}
+			}
+			for _, err := range []error{
+				textfield.Line(field+".subject", tpl.Subject, textfield.MaxTitle),
+				textfield.Block(field+".body", tpl.Body, textfield.MaxBody),
+				textfield.Block(field+".short", tpl.Short, textfield.MaxBody),
+			} {
+				if err != nil {
+					return err
+				}
 			}
 			for _, part := range tpl.parts() {
 				if _, err := parse(part.text); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/consent"
 	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/textfield"
 )
 
 // Who recorded a consent decision: how (a consent.Source*) and who
@@ -24,6 +25,9 @@ const appendRetries = 5
 // RecordConsent appends a grant or revocation to the persona's consent
 // ledger. The persona must exist (an erased one does not).
 func (s *Service) RecordConsent(ctx context.Context, tenantID, personaID, scope string, granted bool, who Who, note string) (consent.Record, error) {
+	if err := textfield.Line("note", note, textfield.MaxLine); err != nil {
+		return consent.Record{}, err
+	}
 	return s.recordConsent(ctx, tenantID, personaID, scope, granted, who, note, false)
 }
 

@@ -18,6 +18,7 @@ import (
 	_ "time/tzdata"
 
 	"github.com/switchboard-cx/switchboard/internal/tenant"
+	"github.com/switchboard-cx/switchboard/internal/textfield"
 )
 
 // Calendar is a queue's or a policy's business hours: open spans per weekday
@@ -39,6 +40,9 @@ type Calendar struct {
 type Span struct {
 	From, To string
 }
+
+// maxHolidays bounds a calendar's holidays: ten years of a generous country's.
+const maxHolidays = 500
 
 // Holiday is a date closed all day in the calendar's zone.
 type Holiday struct {
@@ -109,7 +113,13 @@ func (c *Calendar) Compile() (*Hours, error) {
 	if len(c.Hours) > 0 && !open {
 		return nil, &tenant.FieldError{Field: "hours", Reason: "no open time in the week; leave hours empty for 24/7"}
 	}
+	if len(c.Holidays) > maxHolidays {
+		return nil, &tenant.FieldError{Field: "holidays", Reason: fmt.Sprintf("at most %d holidays", maxHolidays)}
+	}
 	for i, hol := range c.Holidays {
+		if err := textfield.Line(fmt.Sprintf("holidays[%d].name", i), hol.Name, textfield.MaxName); err != nil {
+			return nil, err
+		}
 		d, err := time.Parse(time.DateOnly, hol.Date)
 		if err != nil {
 			return nil, &tenant.FieldError{Field: fmt.Sprintf("holidays[%d].date", i), Reason: fmt.Sprintf("%q is not a date like 2026-12-25", hol.Date)}

@@ -8,15 +8,13 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/switchboard-cx/switchboard/internal/htmlsafe"
 )
 
-// sanitizer is bluemonday's policy for user-generated content, which also
-// lets inline images refer to the message's own parts (cid:).
-func sanitizer() *bluemonday.Policy {
-	p := bluemonday.UGCPolicy()
-	p.AllowURLSchemes("mailto", "http", "https", "cid")
-	return p
-}
+// sanitizer is the center's one HTML policy (htmlsafe), so a mail's HTML is
+// cleaned exactly as an agent's or a business system's is.
+func sanitizer() *bluemonday.Policy { return htmlsafe.Policy() }
 
 // FoldQuotedHTML splits an HTML reply like FoldQuoted does plain text. It
 // recognises the history by the markup the clients wrap it in: Gmail's
