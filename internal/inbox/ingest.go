@@ -102,6 +102,7 @@ func (s *Service) checkInbound(in *Inbound) error {
 		return &tenant.FieldError{Field: "body", Reason: fmt.Sprintf("longer than %d bytes", s.limits.MaxBodyBytes)}
 	}
 	in.BodyHTML = htmlsafe.Sanitize(in.BodyHTML) // no channel is trusted to have done it
+	scrubInbound(in)
 	for _, err := range []error{
 		textfield.Block("body", in.Body, s.limits.MaxBodyBytes),
 		textfield.Block("body_html", in.BodyHTML, 4*s.limits.MaxBodyBytes),
@@ -419,4 +420,36 @@ func truncate(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
+}
+
+// scrubInbound takes control characters and invalid UTF-8 out of what a
+// customer sent, noting each field changed in the message's meta (damaged, as
+// the mail channel notes a part it could not read whole). Refusing would lose
+// the message — a bounce, or a provider's webhook answered 4xx and dropped —
+// while the API, where a caller can correct and resend, refuses such text when
+// it decodes the request.
+func scrubInbound(in *Inbound) {
+	var notes []string
+	scrub := func(field string, v *string, multiline bool) {
+		if s, changed := textfield.Scrub(*v, multiline); changed {
+			*v = s
+			notes = append(notes, field+": control characters or invalid UTF-8 removed")
+		}
+	}
+	scrub("subject", &in.Subject, false)
+	scrub("name", &in.FromName, false)
+	scrub("body", &in.Body, true)
+	scrub("body_html", &in.BodyHTML, true)
+	if len(notes) == 0 {
+		return
+	}
+	if in.Meta == nil {
+		in.Meta = map[string]any{}
+	}
+	switch d := in.Meta["damaged"].(type) {
+	case []string:
+		in.Meta["damaged"] = append(d, notes...)
+	case nil:
+		in.Meta["damaged"] = notes
+	}
 }

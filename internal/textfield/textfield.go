@@ -12,6 +12,7 @@ package textfield
 
 import (
 	"fmt"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -106,4 +107,38 @@ func Bad(v string, multiline bool) (int, rune) {
 		}
 	}
 	return -1, 0
+}
+
+// Scrub returns v with what Clean refuses taken out: invalid UTF-8 becomes
+// U+FFFD, control characters are dropped (in a single line, a tab or line
+// break becomes a space). It is for text a customer sent over a channel,
+// where refusing would lose the message (a bounce, a provider's webhook
+// answered 4xx): the message is kept and the change noted. changed reports
+// whether anything was taken out.
+func Scrub(v string, multiline bool) (s string, changed bool) {
+	if i, _ := Bad(v, multiline); i < 0 {
+		return v, false
+	}
+	var b strings.Builder
+	b.Grow(len(v))
+	for i, r := range v {
+		switch {
+		case r == utf8.RuneError:
+			if _, size := utf8.DecodeRuneInString(v[i:]); size == 1 {
+				b.WriteRune(utf8.RuneError)
+				continue
+			}
+			b.WriteRune(r)
+		case r == '\t' || r == '\n' || r == '\r':
+			if multiline {
+				b.WriteRune(r)
+			} else {
+				b.WriteByte(' ')
+			}
+		case unicode.IsControl(r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String(), true
 }
