@@ -423,7 +423,7 @@ func truncate(s string, n int) string {
 }
 
 // scrubInbound takes control characters and invalid UTF-8 out of what a
-// customer sent, noting each field changed in the message's meta (damaged, as
+// customer sent, and cuts an over-long subject or sender name, noting each field changed in the message's meta (damaged, as
 // the mail channel notes a part it could not read whole). Refusing would lose
 // the message — a bounce, or a provider's webhook answered 4xx and dropped —
 // while the API, where a caller can correct and resend, refuses such text when
@@ -438,6 +438,14 @@ func scrubInbound(in *Inbound) {
 	}
 	scrub("subject", &in.Subject, false)
 	scrub("name", &in.FromName, false)
+	cut := func(field string, v *string, max int) {
+		if r := []rune(*v); len(r) > max {
+			*v = string(r[:max])
+			notes = append(notes, fmt.Sprintf("%s: cut to %d characters", field, max))
+		}
+	}
+	cut("subject", &in.Subject, textfield.MaxTitle)
+	cut("name", &in.FromName, textfield.MaxName)
 	scrub("body", &in.Body, true)
 	scrub("body_html", &in.BodyHTML, true)
 	if len(notes) == 0 {
