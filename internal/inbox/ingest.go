@@ -55,6 +55,11 @@ type Inbound struct {
 	// enough: a damaged mail is stored with what could be read, and its
 	// original. The message's meta names it (OriginalMetaKey).
 	Original []byte
+	// Unrefusable is set by a channel that cannot hand a refusal back to the
+	// person who wrote: mail would bounce, a provider drops a webhook answered
+	// 4xx. Control characters, invalid UTF-8 and an over-long subject or name
+	// are then taken out and noted in meta.damaged instead of refused.
+	Unrefusable bool
 }
 
 // OriginalMetaKey is the key in a message's meta under which the id of its
@@ -102,7 +107,9 @@ func (s *Service) checkInbound(in *Inbound) error {
 		return &tenant.FieldError{Field: "body", Reason: fmt.Sprintf("longer than %d bytes", s.limits.MaxBodyBytes)}
 	}
 	in.BodyHTML = htmlsafe.Sanitize(in.BodyHTML) // no channel is trusted to have done it
-	scrubInbound(in)
+	if in.Unrefusable {
+		scrubInbound(in)
+	}
 	for _, err := range []error{
 		textfield.Block("body", in.Body, s.limits.MaxBodyBytes),
 		textfield.Block("body_html", in.BodyHTML, 4*s.limits.MaxBodyBytes),
@@ -426,8 +433,8 @@ func truncate(s string, n int) string {
 // customer sent, and cuts an over-long subject or sender name, noting each field changed in the message's meta (damaged, as
 // the mail channel notes a part it could not read whole). Refusing would lose
 // the message — a bounce, or a provider's webhook answered 4xx and dropped —
-// while the API, where a caller can correct and resend, refuses such text when
-// it decodes the request.
+// while the API and the widget, where a caller can correct and resend, are
+// told what is wrong.
 func scrubInbound(in *Inbound) {
 	var notes []string
 	scrub := func(field string, v *string, multiline bool) {

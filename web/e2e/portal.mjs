@@ -412,10 +412,12 @@ try {
   // Uncaught exceptions fail the run; 4xx answers are expected on the way
   // (the wrong code, /me before signing in) and are only listed.
   await steps.run('the portal\'s service worker and a notice link carry their policies; another origin cannot frame the portal', async () => {
-    securityHeaders(await ctx.request.get(`${base}/portal-sw.js`), 'the portal service worker');
-    const link = await ctx.request.get(`${base}/u/not-a-valid-token`);
+    const http = await request.newContext(); // the customer's context is closed by now
+    securityHeaders(await http.get(`${base}/portal-sw.js`), 'the portal service worker');
+    const link = await http.get(`${base}/u/not-a-valid-token`);
     securityHeaders(link, 'a notice\'s unsubscribe page');
     if (link.headers()['referrer-policy'] !== 'no-referrer') throw new Error(`the unsubscribe page's Referrer-Policy is ${link.headers()['referrer-policy']}`);
+    await http.dispose();
     await notFramable(browser, `${base}/portal/login`, timeout);
   });
 

@@ -29,6 +29,10 @@ var damagedCorpus = []struct {
 	{file: "nul-in-header.eml", from: "zoe@example.com", text: "NUL byte sits", damage: "NUL bytes in the header were removed", subject: "A NUL in the subject"},
 	{file: "bad-from.eml", from: "zoe@example.com", text: "no closing bracket", damage: "From is not a valid address list"},
 	{file: "bad-qp-body.eml", from: "zoe@example.com", text: "fine again", damage: "broken quoted-printable"},
+	// Control characters and an over-long subject read as sent; the inbox
+	// takes them out or cuts them when it stores the message (TestDamagedMailIsAccepted).
+	{file: "control-characters.eml", from: "zoe@example.com", text: "a backspace\b in the text", damage: "From is not a valid address list", subject: "A bell\a and an escape\x1b[2J in the subject"},
+	{file: "long-subject.eml", from: "zoe@example.com", text: "longer than any client shows"},
 }
 
 func readCorpus(t testing.TB, name string) []byte {

@@ -224,7 +224,7 @@ func (m *Message) fold(text, htm string) {
 func (m *Message) Inbound(tenantID, to, token string) inbox.Inbound {
 	in := inbox.Inbound{TenantID: tenantID, Channel: Name, FromName: m.FromName, ExternalID: m.MessageID,
 		ThreadKey: m.MessageID, Subject: m.Subject, Body: m.Text, BodyHTML: m.HTML, Attachments: m.Files,
-		Meta: map[string]any{"to": to}, Original: m.Raw}
+		Meta: map[string]any{"to": to}, Original: m.Raw, Unrefusable: true}
 	// Mail received from the address is the mail channel's proof of it
 	// (persona.MethodMailFromMailbox): the sender is found by it, never by an
 	// address someone typed into a form.

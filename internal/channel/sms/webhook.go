@@ -211,7 +211,7 @@ func (c *Channel) inbound(ctx context.Context, p Provider, acct channel.Account,
 		meta["sms_keyword"] = string(kw)
 	}
 	from.Verified, from.VerifiedBy = true, persona.MethodSMSFromNumber // the provider's signature verified
-	ib := inbox.Inbound{TenantID: acct.TenantID, Channel: Name, From: from, ExternalID: in.MessageID, Body: in.Body, Meta: meta}
+	ib := inbox.Inbound{TenantID: acct.TenantID, Channel: Name, From: from, ExternalID: in.MessageID, Body: in.Body, Meta: meta, Unrefusable: true}
 	var missed []string
 	for _, m := range in.Media {
 		fctx, cancel := context.WithTimeout(ctx, mediaTimeout)

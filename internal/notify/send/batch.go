@@ -77,7 +77,7 @@ func (s *Sender) load(ctx context.Context, ds []notice.Delivery, now time.Time) 
 }
 
 func (s *Sender) loadTenant(ctx context.Context, tenantID string, ds []notice.Delivery, now time.Time) ([]job, error) {
-	tn, err := s.tenants.get(ctx, tenantID, now)
+	tn, err := s.tenants.fresh(ctx, tenantID, ds, now)
 	if err != nil {
 		return nil, err
 	}

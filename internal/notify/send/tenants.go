@@ -45,7 +45,28 @@ func (c *tenants) get(ctx context.Context, id string, now time.Time) (*tenant, e
 	if ok && now.Sub(tn.loaded) < cacheFor && !now.Before(tn.loaded) {
 		return tn, nil
 	}
-	tn = &tenant{id: id, types: map[string]notice.Type{}, accounts: map[string]channel.Account{}, loaded: now}
+	return c.load(ctx, id, now)
+}
+
+// fresh returns the tenant knowing every type of ds: the cached copy, or one
+// read again when a delivery names a type created after it was read — else a
+// notice of a type made a moment ago would fail as one "no longer" there.
+func (c *tenants) fresh(ctx context.Context, id string, ds []notice.Delivery, now time.Time) (*tenant, error) {
+	tn, err := c.get(ctx, id, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		if _, ok := tn.types[d.Type]; !ok {
+			return c.load(ctx, id, now)
+		}
+	}
+	return tn, nil
+}
+
+// load reads the tenant and caches it.
+func (c *tenants) load(ctx context.Context, id string, now time.Time) (*tenant, error) {
+	tn := &tenant{id: id, types: map[string]notice.Type{}, accounts: map[string]channel.Account{}, loaded: now}
 	var err error
 	if tn.settings, err = c.db.NotifySettings(ctx, id); err != nil {
 		return nil, fmt.Errorf("notify settings: %w", err)
