@@ -51,6 +51,13 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 	if len(in.Body) > s.limits.MaxBodyBytes || !utf8.ValidString(in.Body) {
 		return conversation.Message{}, &tenant.FieldError{Field: "body", Reason: fmt.Sprintf("must be valid UTF-8 of at most %d bytes", s.limits.MaxBodyBytes)}
 	}
+	if err := checkResolved("body", in.Body); err != nil {
+		return conversation.Message{}, err
+	}
+	if err := checkResolved("body_html", in.BodyHTML); err != nil {
+		return conversation.Message{}, err
+	}
+	in.Body, in.BodyHTML = literalBraces(in.Body), literalBraces(in.BodyHTML)
 	var m conversation.Message
 	err := s.out.Do(ctx, func(tx *outbox.Tx) error {
 		c, err := tx.Conversation(ctx, a.TenantID, conversationID)
@@ -96,6 +103,14 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 				return err
 			}
 		}
+		reopened := c.Status == conversation.StatusResolved
+		if reopened {
+			// Writing to the customer again is taking the matter up again; the
+			// timeline says so, not a conversation that looks closed.
+			if err := s.systemItem(ctx, tx, a, c, "Reopened by a reply"); err != nil {
+				return err
+			}
+		}
 		typ, id := a.author()
 		m = conversation.Message{ID: ids.New(), TenantID: a.TenantID, ConversationID: c.ID, Kind: conversation.KindMessage,
 			Direction: conversation.Outbound, Channel: ch, AuthorType: typ, AuthorID: id, Body: in.Body, BodyHTML: in.BodyHTML,
@@ -111,12 +126,17 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 				return err
 			}
 		}
-		if c.Status == conversation.StatusOpen {
+		if c.Status == conversation.StatusOpen || c.Status == conversation.StatusResolved {
 			c.Status = conversation.StatusPending // now waiting on the customer
 		}
 		c.LastMessageAt, c.UpdatedAt = now, now
 		if err := tx.UpdateConversation(ctx, c); err != nil {
 			return err
+		}
+		if reopened { // lists and routing see it open again
+			if _, err := tx.Emit(ctx, a.TenantID, event.ConversationUpdated, c); err != nil {
+				return err
+			}
 		}
 		if err := s.queue.InsertTx(ctx, tx.SQL, DeliverArgs{TenantID: a.TenantID, MessageID: m.ID}, &river.InsertOpts{MaxAttempts: 10}); err != nil {
 			return fmt.Errorf("enqueue delivery: %w", err)
