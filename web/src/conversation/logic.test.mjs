@@ -115,3 +115,12 @@ test('quotedText and localTime read what they can and nothing else', () => {
   assert.equal(L.localTime('Not/AZone', new Date(T0), 'en'), '');
   assert.equal(L.localTime('', new Date(T0), 'en'), '');
 });
+
+test('unresolvedVariables names each variable once where it first sits, skipping escaped ones and other braces', () => {
+  const text = 'Thanks {{customer.first_name}}, {{ customer.first_name }} \\{{agent.name}} {{ two words }} {{x}}';
+  assert.deepEqual(L.unresolvedVariables(text), [
+    { name: 'customer.first_name', start: 7, end: 30 },
+    { name: 'x', start: text.length - 5, end: text.length },
+  ]);
+  assert.deepEqual(L.unresolvedVariables('plain {{ not closed'), []);
+});
