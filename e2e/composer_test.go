@@ -22,11 +22,15 @@ func TestBrowserComposer(t *testing.T) {
 			if db != "" {
 				db = postgresURL(t)
 			}
-			n := startNode(t, nodeOptions{Demo: true, DB: db})
-			out := runScript(t, chromium, "composer.mjs", "--base", n.URL, "--tenant", demo.Slug, "--password", demoPassword,
-				"--widget-key", demo.WidgetKey)
-			if !strings.Contains(out, "PASS composer") {
-				t.Errorf("script output does not end with PASS composer")
+			for _, finding := range []string{"1", "3"} {
+				t.Run("finding"+finding, func(t *testing.T) {
+					n := startNode(t, nodeOptions{Demo: true, DB: db})
+					out := runScript(t, chromium, "composer.mjs", "--base", n.URL, "--tenant", demo.Slug, "--password", demoPassword,
+						"--widget-key", demo.WidgetKey, "--finding", finding)
+					if !strings.Contains(out, "PASS composer") {
+						t.Errorf("script output does not end with PASS composer")
+					}
+				})
 			}
 		})
 	}
