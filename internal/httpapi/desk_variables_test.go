@@ -87,6 +87,30 @@ func TestVariablesPreviewAndReply(t *testing.T) {
 	}
 }
 
+// A macro's reply with a variable the conversation has no value for is
+// refused like a typed one, naming the action and the variable; nothing is sent.
+func TestMacroReplyUnresolved(t *testing.T) {
+	for _, e := range bothEngines {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, withEngine(e))
+			ana := w.seedUser(t, w.A.Tenant, "ana@tenant-a.example", tenant.RoleAgent)
+			anaC := w.sessionClient(t, ana).in(t)
+			conv := w.contactOn(t, w.A.Tenant.ID, "c1", "refund please").Conversation.ID
+			m := createdID(t, anaC, "/api/v1/macros", map[string]any{"name": "Order", "actions": []map[string]string{
+				{"type": "reply", "value": "Your order {{order.id}} is on its way, {{customer.first_name}}."}}})
+			before := timelineBodies(t, anaC, conv)
+			p := anaC.do("POST", "/api/v1/conversations/"+conv+"/macros/"+m+"/run", nil).wantProblem(http.StatusUnprocessableEntity, "validation")
+			if len(p.Errors) != 1 || p.Errors[0].Field != "actions[0]" || !strings.Contains(p.Errors[0].Reason, "{{order.id}}") {
+				t.Errorf("problem %+v, want actions[0] naming {{order.id}}", p)
+			}
+			if after := timelineBodies(t, anaC, conv); !slices.Equal(before, after) {
+				t.Errorf("the refused macro changed the timeline: %q → %q", before, after)
+			}
+		})
+	}
+}
+
 // timelineBodies are the bodies of a conversation's timeline, oldest first.
 func timelineBodies(t *testing.T, c *client, conv string) []string {
 	t.Helper()
