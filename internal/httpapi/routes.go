@@ -70,6 +70,8 @@ func (a *API) routes() []route {
 		{method: "PUT", pattern: "/api/v1/canned-responses/{cannedID}", perm: permConverse, handler: a.replaceCannedResponse},
 		{method: "DELETE", pattern: "/api/v1/canned-responses/{cannedID}", perm: permConverse, handler: a.deleteCannedResponse},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/canned-responses/{cannedID}/render", perm: permConverse, handler: a.renderCannedResponse},
+		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/preview", perm: permConverse, handler: a.previewText},
+		{method: "GET", pattern: "/api/v1/variables", perm: permConverse, handler: a.listVariables},
 		{method: "GET", pattern: "/api/v1/macros", perm: permConverse, handler: a.listMacros},
 		{method: "POST", pattern: "/api/v1/macros", perm: permConverse, handler: a.createMacro},
 		{method: "GET", pattern: "/api/v1/macros/{macroID}", perm: permConverse, handler: a.getMacro},

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/switchboard-cx/switchboard/internal/ids"
@@ -165,57 +164,4 @@ func (s *Service) RenderCanned(ctx context.Context, a Actor, conversationID, can
 	}
 	body, unknown := Render(c.Body, vars)
 	return Rendered{Body: body, UnknownVariables: unknown}, nil
-}
-
-// variables are the values a template may use in a conversation, for the caller.
-func (s *Service) variables(ctx context.Context, a Actor, conversationID string) (map[string]string, error) {
-	c, err := s.db.Conversation(ctx, a.TenantID, conversationID)
-	if err != nil {
-		return nil, err
-	}
-	vars := map[string]string{"conversation.subject": c.Subject}
-	if p, err := s.db.Persona(ctx, a.TenantID, c.PersonaID); err == nil && p.Name != "" {
-		vars["customer.name"], vars["customer.first_name"] = p.Name, firstName(p.Name)
-	} else if err != nil && !isNotFound(err) {
-		return nil, err
-	}
-	if a.UserID != "" {
-		u, err := s.db.User(ctx, a.TenantID, a.UserID)
-		if err != nil {
-			return nil, err
-		}
-		vars["agent.name"], vars["agent.first_name"] = u.Name, firstName(u.Name)
-	}
-	t, err := s.db.Tenant(ctx, a.TenantID)
-	if err != nil {
-		return nil, err
-	}
-	vars["tenant.name"] = t.Name
-	return vars, nil
-}
-
-func firstName(name string) string {
-	if f := strings.Fields(name); len(f) > 0 {
-		return f[0]
-	}
-	return ""
-}
-
-var variableRE = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_.]+)\s*\}\}`)
-
-// Render replaces each {{name}} of body by its value; names without one are
-// left visible, so the agent sees what to fill in, and reported.
-func Render(body string, vars map[string]string) (string, []string) {
-	unknown := []string{}
-	out := variableRE.ReplaceAllStringFunc(body, func(m string) string {
-		name := variableRE.FindStringSubmatch(m)[1]
-		if v, ok := vars[name]; ok {
-			return v
-		}
-		if !slices.Contains(unknown, name) {
-			unknown = append(unknown, name)
-		}
-		return m
-	})
-	return out, unknown
 }

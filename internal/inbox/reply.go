@@ -53,6 +53,13 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 	if err := in.validate(s.limits); err != nil {
 		return conversation.Message{}, err
 	}
+	if err := checkResolved("body", in.Body); err != nil {
+		return conversation.Message{}, err
+	}
+	if err := checkResolved("body_html", in.BodyHTML); err != nil {
+		return conversation.Message{}, err
+	}
+	in.Body, in.BodyHTML = literalBraces(in.Body), literalBraces(in.BodyHTML)
 	// Nothing unsafe is stored, whoever wrote it: the desk, the portal and
 	// the customer's mail client all get the sanitised HTML.
 	in.BodyHTML = htmlsafe.Sanitize(in.BodyHTML)
@@ -101,6 +108,14 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 				return err
 			}
 		}
+		reopened := c.Status == conversation.StatusResolved
+		if reopened {
+			// Writing to the customer again is taking the matter up again; the
+			// timeline says so, not a conversation that looks closed.
+			if err := s.systemItem(ctx, tx, a, c, "Reopened by a reply"); err != nil {
+				return err
+			}
+		}
 		typ, id := a.author()
 		m = conversation.Message{ID: ids.New(), TenantID: a.TenantID, ConversationID: c.ID, Kind: conversation.KindMessage,
 			Direction: conversation.Outbound, Channel: ch, AuthorType: typ, AuthorID: id, Body: in.Body, BodyHTML: in.BodyHTML,
@@ -116,12 +131,17 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 				return err
 			}
 		}
-		if c.Status == conversation.StatusOpen {
+		if c.Status == conversation.StatusOpen || c.Status == conversation.StatusResolved {
 			c.Status = conversation.StatusPending // now waiting on the customer
 		}
 		c.LastMessageAt, c.UpdatedAt = now, now
 		if err := tx.UpdateConversation(ctx, c); err != nil {
 			return err
+		}
+		if reopened { // lists and routing see it open again
+			if _, err := tx.Emit(ctx, a.TenantID, event.ConversationUpdated, c); err != nil {
+				return err
+			}
 		}
 		if err := s.queue.InsertTx(ctx, tx.SQL, DeliverArgs{TenantID: a.TenantID, MessageID: m.ID}, &river.InsertOpts{MaxAttempts: 10}); err != nil {
 			return fmt.Errorf("enqueue delivery: %w", err)

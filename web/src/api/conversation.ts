@@ -133,6 +133,9 @@ export const conversationApi = {
   transfer: (id: string, body: Transfer) => request<Conversation>('POST', `${conv(id)}/transfer`, { body }),
   renderCanned: (id: string, cannedID: string) =>
     request<{ body: string; unknown_variables?: string[] }>('POST', `${conv(id)}/canned-responses/${enc(cannedID)}/render`),
+  /** preview fills a draft's variables for the conversation, as the server fills a canned response. */
+  preview: (id: string, body: string) =>
+    request<{ body: string; unknown_variables?: string[] }>('POST', `${conv(id)}/preview`, { body: { body } }),
   runMacro: (id: string, macroID: string) => request<Conversation>('POST', `${conv(id)}/macros/${enc(macroID)}/run`),
 
   persona: (id: string) => request<Persona>('GET', `/api/v1/personas/${enc(id)}`),

@@ -1,6 +1,9 @@
 // Composer writes replies (on the conversation's channel or another the customer
 // has) and internal notes with @mentions; "/" inserts a canned response, the
-// macro menu runs a macro. Drafts survive navigation in localStorage.
+// macro menu runs a macro. Drafts survive navigation in localStorage, keyed by
+// conversation id: the composer belongs to the conversation it is given and to
+// no other. Variables ({{customer.first_name}}) are filled in by the server;
+// one without a value is named here and a reply is not sent until it is filled in.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { errorMessage, newIdempotencyKey } from '../api';
 import {
@@ -9,7 +12,9 @@ import {
 } from '../api/conversation';
 import { t } from '../i18n';
 import type { User } from '../types';
-import { PENDING, defaultReplyChannel, draftKey, replaceTrigger, replyChannels, triggerAt, type Trigger } from './logic';
+import {
+  PENDING, defaultReplyChannel, draftKey, replaceTrigger, replyChannels, triggerAt, unresolvedVariables, type Trigger,
+} from './logic';
 
 interface Props {
   conversation: Conversation;
@@ -89,6 +94,16 @@ export function Composer(props: Props) {
   const info = props.channels.find((ch) => ch.name === current);
   const maxLength = note ? 0 : info?.capabilities.max_length ?? 0;
   const tooLong = maxLength > 0 && text.length > maxLength;
+  const unresolved = note ? [] : unresolvedVariables(text);
+
+  // fillIn selects a variable in the draft, so typing replaces it.
+  const fillIn = (name: string) => {
+    const el = input.current;
+    const spot = unresolvedVariables(el?.value ?? text).find((v) => v.name === name);
+    if (!el || !spot) return;
+    el.focus();
+    el.setSelectionRange(spot.start, spot.end);
+  };
 
   // Suggestions for the word under the caret.
   const suggestions = useMemo(() => {
@@ -159,11 +174,30 @@ export function Composer(props: Props) {
   };
 
   const send = async () => {
-    const body = text.trim();
+    let body = text.trim();
     if ((!body && files.length === 0) || sending || tooLong || uploading) return;
     setSending(true);
     setError('');
     signalTyping(false);
+    if (!note && unresolvedVariables(body).length > 0) {
+      // Fill in what the server knows (a variable typed by hand); what it does
+      // not know stays flagged, and nothing is sent.
+      const conversationID = c.id;
+      try {
+        body = (await conversationApi.preview(conversationID, body)).body.trim();
+      } catch (err) {
+        setError(errorMessage(err));
+        setSending(false);
+        return;
+      }
+      setText(body);
+      const left = unresolvedVariables(body);
+      if (left.length > 0) {
+        setSending(false);
+        requestAnimationFrame(() => fillIn(left[0]!.name));
+        return;
+      }
+    }
     // The same text sent again after a failure reuses its key: the server stores one message.
     const fingerprint = JSON.stringify([note, current, body, files.map((f) => f.id)]);
     if (sendKey.current.body !== fingerprint) sendKey.current = { body: fingerprint, key: newIdempotencyKey() };
@@ -296,6 +330,20 @@ export function Composer(props: Props) {
           ))}
         </ul>
       )}
+      {unresolved.length > 0 && (
+        <p class="cv-error" role="status" id={`composer-${c.id}-unresolved`} data-testid="composer-unresolved">
+          {t('compose.unresolved')}{' '}
+          {unresolved.map((v) => (
+            <button key={v.name} type="button" class="button button-small" data-testid="composer-fill" data-variable={v.name}
+              aria-label={t('compose.fillIn', { name: v.name })} onClick={() => fillIn(v.name)}>
+              {`{{${v.name}}}`}
+            </button>
+          ))}
+        </p>
+      )}
+      {!note && c.status === 'resolved' && (
+        <p class="cv-muted" data-testid="composer-reopens">{t('compose.reopens')}</p>
+      )}
       {error && <p class="cv-error" role="alert" data-testid="composer-error">{error}</p>}
       <div class="cv-composer-foot">
         {!note && info?.capabilities.attachments !== false && (
@@ -313,7 +361,8 @@ export function Composer(props: Props) {
         )}
         <span class="cv-muted cv-hint">{t('compose.hint')}</span>
         <button type="button" class="button button-primary button-small" onClick={send}
-          disabled={sending || uploading || tooLong || (!text.trim() && files.length === 0)} data-testid="composer-send">
+          disabled={sending || uploading || tooLong || (!text.trim() && files.length === 0)}
+          aria-describedby={unresolved.length > 0 ? `composer-${c.id}-unresolved` : undefined} data-testid="composer-send">
           {note ? t('compose.addNote') : t('compose.send')}
         </button>
       </div>

@@ -135,3 +135,12 @@ test('identifierProof says how an identifier was proven, and marks claims', () =
   assert.equal(L.identifierProof(id({ verified: true, verified_by: 'agent_entered' }), true).state, 'claimed');
   assert.deepEqual(L.identifierProof(id({ kind: 'widget' })), { state: 'unverified', key: 'cust.proof.unverified' });
 });
+
+test('unresolvedVariables names each variable once where it first sits, skipping escaped ones and other braces', () => {
+  const text = 'Thanks {{customer.first_name}}, {{ customer.first_name }} \\{{agent.name}} {{ two words }} {{x}}';
+  assert.deepEqual(L.unresolvedVariables(text), [
+    { name: 'customer.first_name', start: 7, end: 30 },
+    { name: 'x', start: text.length - 5, end: text.length },
+  ]);
+  assert.deepEqual(L.unresolvedVariables('plain {{ not closed'), []);
+});

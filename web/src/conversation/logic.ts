@@ -173,3 +173,29 @@ export function identifierProof(i: Identifier, claim = false): IdentifierProof {
   if (!i.verified) return { state: 'unverified', key: 'cust.proof.unverified' };
   return { state: 'verified', key: PROVEN_BY.has(i.verified_by ?? '') ? `cust.proof.${i.verified_by}` : 'cust.proof.verified' };
 }
+
+// A variable is {{ name }} with name of letters, digits, "_" and "."; a
+// backslash before it makes it text (the server's rule, internal/inbox/variables.go).
+const VARIABLE = /(\\?)\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/g;
+
+/** VariableSpot is one unresolved variable in a draft: its name and where it sits. */
+export interface VariableSpot {
+  name: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * unresolvedVariables lists the first place of each variable a draft still
+ * carries, unescaped, in order: what the agent must fill in before a reply goes
+ * out (the server refuses it otherwise).
+ */
+export function unresolvedVariables(text: string): VariableSpot[] {
+  const out: VariableSpot[] = [];
+  for (const m of text.matchAll(VARIABLE)) {
+    const name = m[2]!;
+    if (m[1] || out.some((v) => v.name === name)) continue;
+    out.push({ name, start: m.index!, end: m.index! + m[0].length });
+  }
+  return out;
+}

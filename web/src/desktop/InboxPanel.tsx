@@ -369,7 +369,7 @@ interface RowProps {
   me: string;
   open: boolean;
   selected: boolean;
-  onChange: (id: string, change: { assignee_id?: string; status?: InboxConversation['status'] }) => Promise<void>;
+  onChange: (id: string, change: { assignee_id?: string; status?: InboxConversation['status'] }) => Promise<boolean>;
 }
 
 function Row({ c, now, me, open, selected, onChange }: RowProps) {
@@ -434,7 +434,11 @@ function Row({ c, now, me, open, selected, onChange }: RowProps) {
             class="button button-small"
             data-testid="inbox-row-take"
             aria-label={t('inbox.takeLabel', { name })}
-            onClick={() => void onChange(c.id, { assignee_id: me })}
+            onClick={() => {
+              // Taking a conversation is to answer it: it opens, so the composer
+              // on screen is this customer's and not the one open before.
+              void onChange(c.id, { assignee_id: me }).then((ok) => ok && navigate(href));
+            }}
           >
             {t('inbox.take')}
           </button>

@@ -22,7 +22,8 @@ export interface Inbox {
   loadMore: () => void;
   reload: () => void;
   /** change applies c at once and rolls it back, with a notice, if the server refuses. */
-  change: (id: string, c: ConversationChange) => Promise<void>;
+  /** change saves a change to a row and reports whether the server took it. */
+  change: (id: string, c: ConversationChange) => Promise<boolean>;
   dismissNotice: () => void;
 }
 
@@ -176,12 +177,14 @@ export function useInbox(realtime: RealtimeClient, userId: string, view: ViewId,
       const { view: v, filters: f, userId: me } = ctx.current;
       setList((s) => upsert(s, saved, v, f, me));
       loadCounts();
+      return true;
     } catch (err) {
       if (before) {
         const held = before;
         setList((s) => patch(s, id, () => held));
       }
       setNotice(t('inbox.failed', { detail: errorMessage(err) }));
+      return false;
     }
   }, [loadCounts]);
 

@@ -83,6 +83,9 @@ export const conversation = {
   'compose.hint': 'Ctrl+Enter to send',
   'compose.send': 'Send',
   'compose.addNote': 'Add note',
+  'compose.unresolved': 'Fill in before sending (no value for this conversation):',
+  'compose.fillIn': 'Select {name} in the reply to fill it in',
+  'compose.reopens': 'This conversation is resolved: sending a reply reopens it.',
 
   'cust.title': 'Customer',
   'cust.verified': 'Verified',
