@@ -1,6 +1,7 @@
 # Switchboard — the two commands a newcomer needs:
 #   make run    build everything and start the center with the demo tenant
-#   make test   run every test (both SQL engines, embedded and external NATS, the browser)
+#   make test   run every test (both SQL engines, embedded and external NATS, the browser),
+#               then fuzz each fuzz target for a few seconds (FUZZTIME, default 3s)
 
 GO      ?= go
 BIN     := bin/switchboard
@@ -37,6 +38,7 @@ test: test-deps web
 	./scripts/check-services.sh
 	$(GO) vet ./...
 	$(GO) test -timeout 25m -count=1 ./...
+	./scripts/fuzz-short.sh
 
 bench: build
 	./scripts/bench.sh
