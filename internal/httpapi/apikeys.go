@@ -64,5 +64,9 @@ func (a *API) revokeAPIKey(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	if err := a.creatorChanged(r, "key:"+id, nil); err != nil { // a revoked key's webhooks stop too
+		a.writeError(w, r, err)
+		return
+	}
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/switchboard-cx/switchboard/internal/access"
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/store"
@@ -74,6 +75,17 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) {
 	}
 	u, err := a.accounts.UpdateUser(r.Context(), caller(r).actor(r), id, in)
 	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	// A user disabled or given a narrower role keeps no webhook receiving what
+	// they may no longer read.
+	var now *access.Grant
+	if !u.Disabled {
+		g := access.ForUser(u)
+		now = &g
+	}
+	if err := a.creatorChanged(r, "user:"+u.ID, now); err != nil {
 		a.writeError(w, r, err)
 		return
 	}

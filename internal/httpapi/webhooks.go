@@ -16,6 +16,7 @@ type Webhooks interface {
 	Get(ctx context.Context, tenantID, id string) (webhook.Endpoint, error)
 	List(ctx context.Context, tenantID string, page store.Page) ([]webhook.Endpoint, error)
 	Update(ctx context.Context, tenantID, id string, by access.Grant, p webhook.EndpointPatch) (webhook.Endpoint, error)
+	CreatorChanged(ctx context.Context, tenantID, creator string, now *access.Grant) ([]string, error)
 	Delete(ctx context.Context, tenantID, id string) error
 	Ping(ctx context.Context, tenantID, endpointID string) (webhook.Delivery, error)
 	Replay(ctx context.Context, tenantID, deliveryID string) (webhook.Delivery, error)
@@ -79,6 +80,7 @@ func (a *API) createWebhook(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	in.By = caller(r).ID()
 	e, err := a.Webhooks.Create(r.Context(), caller(r).Tenant.ID, caller(r).grant(), in)
 	if err != nil {
 		a.writeError(w, r, err)
@@ -116,6 +118,7 @@ func (a *API) updateWebhook(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	p.By = caller(r).ID()
 	e, err := a.Webhooks.Update(r.Context(), caller(r).Tenant.ID, id, caller(r).grant(), p)
 	if err != nil {
 		a.writeError(w, r, err)
@@ -242,4 +245,15 @@ func (a *API) audit(r *http.Request, action, endpointID string, detail map[strin
 	if err := a.accounts.Record(r.Context(), caller(r).actor(r), action, "webhook_endpoint", endpointID, detail); err != nil {
 		a.log.ErrorContext(r.Context(), "audit webhook change", "action", action, "err", err, "request_id", requestID(r.Context()))
 	}
+}
+
+// creatorChanged switches off the endpoints of a creator whose reach shrank
+// (now nil: gone). It runs after the change committed; a failure is logged and
+// answered as an error so the admin retries, while the change itself stands.
+func (a *API) creatorChanged(r *http.Request, creator string, now *access.Grant) error {
+	off, err := a.Webhooks.CreatorChanged(r.Context(), caller(r).Tenant.ID, creator, now)
+	for _, id := range off {
+		a.audit(r, "webhook.switched_off", id, map[string]any{"creator": creator})
+	}
+	return err
 }

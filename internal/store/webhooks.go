@@ -26,6 +26,7 @@ type WebhookEndpoint struct {
 	Active      bool
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+	CreatedBy   string // "user:<id>" or "key:<id>"; empty for endpoints older than the column
 }
 
 // WebhookDelivery is one event on its way to one endpoint.
@@ -55,13 +56,13 @@ type WebhookAttempt struct {
 	Error        string
 }
 
-const webhookEndpointColumns = `id, tenant_id, url, description, secret, event_types, active, created_at, updated_at`
+const webhookEndpointColumns = `id, tenant_id, url, description, secret, event_types, active, created_at, updated_at, created_by`
 
 func scanWebhookEndpoint(row interface{ Scan(...any) error }) (WebhookEndpoint, error) {
 	var e WebhookEndpoint
 	var types string
 	var created, updated int64
-	err := row.Scan(&e.ID, &e.TenantID, &e.URL, &e.Description, &e.Secret, &types, &e.Active, &created, &updated)
+	err := row.Scan(&e.ID, &e.TenantID, &e.URL, &e.Description, &e.Secret, &types, &e.Active, &created, &updated, &e.CreatedBy)
 	e.EventTypes = strings.Fields(types)
 	e.CreatedAt, e.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return e, err
@@ -70,9 +71,9 @@ func scanWebhookEndpoint(row interface{ Scan(...any) error }) (WebhookEndpoint, 
 // CreateWebhookEndpoint stores a new endpoint of the tenant.
 func (s *Store) CreateWebhookEndpoint(ctx context.Context, tenantID string, e WebhookEndpoint) error {
 	_, err := s.w.ExecContext(ctx, `INSERT INTO webhook_endpoints (`+webhookEndpointColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		e.ID, tenantID, e.URL, e.Description, e.Secret, strings.Join(e.EventTypes, " "), e.Active,
-		micros(e.CreatedAt), micros(e.UpdatedAt))
+		micros(e.CreatedAt), micros(e.UpdatedAt), e.CreatedBy)
 	if err != nil {
 		return fmt.Errorf("create webhook endpoint: %w", err)
 	}
@@ -114,9 +115,9 @@ func (s *Store) ActiveWebhookEndpoints(ctx context.Context, tenantID string) ([]
 // types, active flag and updated_at.
 func (s *Store) UpdateWebhookEndpoint(ctx context.Context, tenantID string, e WebhookEndpoint) error {
 	res, err := s.w.ExecContext(ctx, `UPDATE webhook_endpoints
-		SET url = $3, description = $4, secret = $5, event_types = $6, active = $7, updated_at = $8
+		SET url = $3, description = $4, secret = $5, event_types = $6, active = $7, updated_at = $8, created_by = $9
 		WHERE tenant_id = $1 AND id = $2`,
-		tenantID, e.ID, e.URL, e.Description, e.Secret, strings.Join(e.EventTypes, " "), e.Active, micros(e.UpdatedAt))
+		tenantID, e.ID, e.URL, e.Description, e.Secret, strings.Join(e.EventTypes, " "), e.Active, micros(e.UpdatedAt), e.CreatedBy)
 	return affectedOne("update webhook endpoint "+e.ID, res, err)
 }
 
@@ -230,4 +231,19 @@ func (s *Store) WebhookAttempts(ctx context.Context, tenantID, deliveryID string
 		a.StartedAt, a.Duration = fromMicros(started), time.Duration(durUS)*time.Microsecond
 		return a, err
 	})
+}
+
+// WebhookEndpointsBy returns the tenant's endpoints made (or last changed) by
+// creator, "user:<id>" or "key:<id>".
+func (s *Store) WebhookEndpointsBy(ctx context.Context, tenantID, creator string) ([]WebhookEndpoint, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+webhookEndpointColumns+` FROM webhook_endpoints
+		WHERE tenant_id = $1 AND created_by = $2 ORDER BY id`, tenantID, creator)
+	if err != nil {
+		return nil, fmt.Errorf("webhook endpoints by %s: %w", creator, err)
+	}
+	es, err := collect(rows, scanWebhookEndpoint)
+	if err != nil {
+		return nil, fmt.Errorf("webhook endpoints by %s: %w", creator, err)
+	}
+	return es, nil
 }

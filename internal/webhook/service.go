@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -20,6 +21,7 @@ type Store interface {
 	CreateWebhookEndpoint(ctx context.Context, tenantID string, e store.WebhookEndpoint) error
 	WebhookEndpoint(ctx context.Context, tenantID, id string) (store.WebhookEndpoint, error)
 	WebhookEndpoints(ctx context.Context, tenantID string, page store.Page) ([]store.WebhookEndpoint, error)
+	WebhookEndpointsBy(ctx context.Context, tenantID, creator string) ([]store.WebhookEndpoint, error)
 	UpdateWebhookEndpoint(ctx context.Context, tenantID string, e store.WebhookEndpoint) error
 	DeleteWebhookEndpoint(ctx context.Context, tenantID, id string) error
 	WebhookDelivery(ctx context.Context, tenantID, id string) (store.WebhookDelivery, error)
@@ -54,6 +56,10 @@ type EndpointInput struct {
 	URL         string   `json:"url"`
 	Description string   `json:"description"`
 	EventTypes  []string `json:"event_types"`
+	// By names the caller ("user:<id>", "key:<id>"), set by the API, not decoded:
+	// the endpoint is theirs, and is switched off when they may no longer read
+	// what it receives (CreatorChanged).
+	By string `json:"-"`
 }
 
 // EndpointPatch changes some of an endpoint's fields; nil ones stay as they are.
@@ -64,6 +70,9 @@ type EndpointPatch struct {
 	Active      *bool    `json:"active"`
 	// RotateSecret replaces the signing secret; read the new one from the result.
 	RotateSecret bool `json:"rotate_secret"`
+	// By names the caller, as on EndpointInput: whoever changes an endpoint
+	// (and so may read all it receives) takes it over.
+	By string `json:"-"`
 }
 
 // Create registers an active endpoint with a fresh secret, for a caller holding
@@ -84,7 +93,7 @@ func (s *Service) Create(ctx context.Context, tenantID string, by access.Grant, 
 	}
 	now := s.now()
 	e := Endpoint{ID: ids.New(), TenantID: tenantID, URL: u, Description: desc, Secret: NewSecret(),
-		EventTypes: types, Active: true, CreatedAt: now, UpdatedAt: now}
+		EventTypes: types, Active: true, CreatedAt: now, UpdatedAt: now, CreatedBy: in.By}
 	if err := s.store.CreateWebhookEndpoint(ctx, tenantID, store.WebhookEndpoint(e)); err != nil {
 		return Endpoint{}, err
 	}
@@ -144,12 +153,43 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, by access.Gra
 		e.Secret = NewSecret()
 	}
 	e.UpdatedAt = s.now()
+	if p.By != "" {
+		e.CreatedBy = p.By
+	}
 	if err := s.store.UpdateWebhookEndpoint(ctx, tenantID, store.WebhookEndpoint(e)); err != nil {
 		return Endpoint{}, err
 	}
 	s.log.InfoContext(ctx, "webhook endpoint updated", "tenant_id", tenantID, "endpoint_id", id,
 		"active", e.Active, "secret_rotated", p.RotateSecret)
 	return e, nil
+}
+
+// CreatorChanged switches off the endpoints that creator ("user:<id>",
+// "key:<id>") made or last changed and that receive an event type now holds
+// no permission to read; now is nil when the creator can read nothing any
+// more (a disabled user, a revoked key). Deliveries to a switched-off endpoint
+// fail as "endpoint disabled"; an admin who may read it all can switch it back
+// on, and so takes it over. It returns the endpoints switched off.
+func (s *Service) CreatorChanged(ctx context.Context, tenantID, creator string, now *access.Grant) ([]string, error) {
+	es, err := s.store.WebhookEndpointsBy(ctx, tenantID, creator)
+	if err != nil {
+		return nil, err
+	}
+	var off []string
+	for _, rec := range es {
+		e := Endpoint(rec)
+		if !e.Active || (now != nil && CheckReadable(e.EventTypes, *now) == nil) {
+			continue
+		}
+		e.Active, e.UpdatedAt = false, s.now()
+		if err := s.store.UpdateWebhookEndpoint(ctx, tenantID, store.WebhookEndpoint(e)); err != nil {
+			return off, fmt.Errorf("switch off endpoint %s: %w", e.ID, err)
+		}
+		off = append(off, e.ID)
+		s.log.InfoContext(ctx, "webhook endpoint switched off: its creator may no longer read what it receives",
+			"tenant_id", tenantID, "endpoint_id", e.ID, "creator", creator)
+	}
+	return off, nil
 }
 
 // Delete removes the tenant's endpoint with its deliveries; jobs still queued for

@@ -54,6 +54,9 @@ type Endpoint struct {
 	Active     bool      `json:"active"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
+	// CreatedBy is who made or last changed it ("user:<id>", "key:<id>"): it
+	// receives only what they may read, and is switched off when they may not.
+	CreatedBy string `json:"-"`
 }
 
 // LogValue keeps the secret out of logs even when a whole endpoint is logged.
