@@ -1,7 +1,7 @@
 # Switchboard — the two commands a newcomer needs:
 #   make run    build everything and start the center with the demo tenant
 #   make test   run every test (both SQL engines, embedded and external NATS, the browser),
-#               then fuzz each fuzz target for a few seconds (FUZZTIME, default 3s)
+#               then fuzz each fuzz target briefly (FUZZTIME, default 3000x executions)
 
 GO      ?= go
 BIN     := bin/switchboard
