@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,7 +110,18 @@ func PostgresDSN(t testing.TB) string {
 		t.Fatalf("create schema %s: %v", schema, err)
 	}
 	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+		// Tests running in parallel drop their schemas at once, and PostgreSQL
+		// can find two such drops deadlocked on its catalogs and abort one
+		// (40P01); the aborted drop is simply tried again, as the server asks.
+		var err error
+		for try := 0; try < 5; try++ {
+			if _, err = admin.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`); err == nil ||
+				!strings.Contains(err.Error(), "40P01") {
+				break
+			}
+			time.Sleep(time.Duration(try+1) * 50 * time.Millisecond)
+		}
+		if err != nil {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
