@@ -198,6 +198,9 @@ func TestRestoreRefusesOpenDatabase(t *testing.T) {
 func TestHelperHoldDatabase(t *testing.T) {
 	dir := os.Getenv("BACKUP_TEST_HOLD")
 	if dir == "" {
+		// Right to skip: this is not a test but the second process that
+		// TestRestoreRefusesOpenDatabase starts (os/exec's helper-process
+		// idiom) to hold the database open; run on its own it has nothing to do.
 		t.Skip("runs only as TestRestoreRefusesOpenDatabase's helper process")
 	}
 	db, err := store.Open(context.Background(), "", dir)
