@@ -11,7 +11,7 @@ import (
 // combining accents U+0300–U+036F, lowercase — so "Zoë Müller" is
 // "zoe muller" and a customer is found however the agent types the name.
 // PostgreSQL computes the same in SQL (lower(regexp_replace(normalize(s, NFD),
-// '[\u0300-\u036f]', '', 'g'))), SQLite through this function (store
+// '[\u0300-\u036f]', ”, 'g'))), SQLite through this function (store
 // registers it), so both engines find the same people.
 func Fold(s string) string {
 	d := norm.NFD.String(s)

@@ -3,6 +3,7 @@ package persona
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestFold(t *testing.T) {
@@ -33,6 +34,33 @@ func TestPhoneDigits(t *testing.T) {
 	} {
 		if got := strings.Join(PhoneDigits(in), ","); got != want {
 			t.Errorf("PhoneDigits(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestMergeDemotes(t *testing.T) {
+	anon := Identifier{Kind: KindWidget, Value: "visitor-1"}
+	sms := Identifier{Kind: KindPhone, Value: "+4915112345678"}
+	api := Identifier{Kind: KindAPI, Value: "ticket-9"}
+	mail := Identifier{Kind: KindEmail, Value: "zoe@example.com"}.Proven(MethodMailFromMailbox, time.Unix(0, 0))
+	for _, tc := range []struct {
+		name             string
+		survivor, merged []Identifier
+		want             string
+	}{
+		{"unproven number into proven", []Identifier{mail}, []Identifier{sms}, "phone:+4915112345678"},
+		{"proven into unproven number", []Identifier{sms}, []Identifier{mail}, "phone:+4915112345678"},
+		{"both sides' unproven ones", []Identifier{sms, mail}, []Identifier{api}, "phone:+4915112345678,api:ticket-9"},
+		{"an anonymous chat visitor keeps their chat", []Identifier{mail}, []Identifier{anon}, ""},
+		{"two unproven stay as they are", []Identifier{sms}, []Identifier{api}, ""},
+		{"proven only", []Identifier{mail}, nil, ""},
+	} {
+		var got []string
+		for _, i := range MergeDemotes(tc.survivor, tc.merged) {
+			got = append(got, i.String())
+		}
+		if strings.Join(got, ",") != tc.want {
+			t.Errorf("%s: demoted %v, want %s", tc.name, got, tc.want)
 		}
 	}
 }
