@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/persona"
@@ -17,6 +18,10 @@ func (a *API) listPersonas(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if q := strings.TrimSpace(r.URL.Query().Get("q")); q != "" {
+		if utf8.RuneCountInString(q) > 200 {
+			a.writeError(w, r, badParam("q", "must be at most 200 characters"))
+			return
+		}
 		if page.After != "" {
 			a.writeError(w, r, badParam("cursor", "a search answers one page; refine the words instead"))
 			return
