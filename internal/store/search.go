@@ -66,7 +66,8 @@ func (s *Store) messageMatch(words []string, args *[]any) string {
 // peopleMatch is a condition on personas aliased p (the tenant being $1) that
 // holds for the people the query names, "" when it can name nobody:
 //   - every word of the folded query is inside the folded name (persona.Fold:
-//     "zoe" finds "Zoë Müller", "mull" finds her too);
+//     "zoe" finds "Zoë Müller", "mull" finds her too), unless the query is a
+//     phone number;
 //   - or the query, lowercased, is inside one of their identifiers or claims
 //     (an email, a reference such as "crm-1042", a handle);
 //   - or the query is a phone number, however written, inside one of their
@@ -77,28 +78,35 @@ func (s *Store) messageMatch(words []string, args *[]any) string {
 // tenant's personas, which ADR 0015 measures and bounds.
 func (s *Store) peopleMatch(query string, args *[]any) string {
 	var or []string
-	if words := SearchWords(persona.Fold(query)); len(words) > 0 {
+	phone := persona.PhoneDigits(query)
+	// A query written as a phone number is not looked for in names (which
+	// hold no numbers), saving a folding of every name per digit group.
+	if words := SearchWords(persona.Fold(query)); len(words) > 0 && phone == nil {
+		// Each name folded once however many words (a materialised CTE is
+		// computed once on both engines), then every word looked for in it.
 		var and []string
 		for _, w := range words {
 			*args = append(*args, "%"+w+"%")
-			and = append(and, fmt.Sprintf(`%s LIKE $%d`, s.foldSQL("p.name"), len(*args)))
+			and = append(and, fmt.Sprintf(`f.folded LIKE $%d`, len(*args)))
 		}
-		or = append(or, "("+strings.Join(and, " AND ")+")")
+		or = append(or, `p.id IN (WITH f AS MATERIALIZED (SELECT id, `+s.foldSQL("name")+` AS folded FROM personas WHERE tenant_id = $1)
+			SELECT f.id FROM f WHERE `+strings.Join(and, " AND ")+`)`)
 	}
 	var ident []string
 	if q := strings.ToLower(strings.TrimSpace(query)); q != "" {
 		*args = append(*args, "%"+likeEscaper.Replace(q)+"%")
 		ident = append(ident, fmt.Sprintf(`lower(i.value) LIKE $%d ESCAPE '\'`, len(*args)))
 	}
-	for _, d := range persona.PhoneDigits(query) {
+	for _, d := range phone {
 		*args = append(*args, "%"+d+"%")
 		ident = append(ident, fmt.Sprintf(`(i.kind = 'phone' AND i.value LIKE $%d)`, len(*args)))
 	}
 	if len(ident) > 0 {
 		cond := strings.Join(ident, " OR ")
+		// Uncorrelated: one pass over the tenant's identifiers, not a probe per persona.
 		or = append(or,
-			`EXISTS (SELECT 1 FROM persona_identifiers i WHERE i.tenant_id = p.tenant_id AND i.persona_id = p.id AND (`+cond+`))`,
-			`EXISTS (SELECT 1 FROM persona_claims i WHERE i.tenant_id = p.tenant_id AND i.persona_id = p.id AND (`+cond+`))`)
+			`p.id IN (SELECT i.persona_id FROM persona_identifiers i WHERE i.tenant_id = $1 AND (`+cond+`))`,
+			`p.id IN (SELECT i.persona_id FROM persona_claims i WHERE i.tenant_id = $1 AND (`+cond+`))`)
 	}
 	return strings.Join(or, " OR ")
 }
