@@ -18,7 +18,7 @@
 // It uses an installed Chromium (CHROMIUM_PATH, default /usr/bin/chromium) and
 // exits non-zero with a message naming the failed step; it ends with "PASS people".
 import { parseArgs } from 'node:util';
-import { api, launch, signedIn, Steps, Watcher } from './lib.mjs';
+import { api, axe, launch, signedIn, Steps, Watcher } from './lib.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -125,6 +125,9 @@ async function main() {
     await profile.getByTestId('customer-conversation').first().waitFor();
     const n = await profile.getByTestId('customer-conversation').count();
     if (n !== 1) throw new Error(`Zoë's profile lists ${n} conversations before the merge, want 1`);
+    await profile.getByTestId('customer-consent').waitFor();
+    const violations = await axe(page);
+    if (violations.length) throw new Error(`the customers page has accessibility violations:\n  ${violations.join('\n  ')}`);
   });
 
   await steps.run('Ana merges the other record into Zoë’s after confirming; the profile lists both conversations, the number as a claim', async () => {
