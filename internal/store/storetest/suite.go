@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"SMSOptOuts", testSMSOptOuts},
 		{"Routing", testRouting},
 		{"InboxList", testInboxList},
+		{"SLAAtRisk", testSLAAtRisk},
 		{"DeskContent", testDeskContent},
 	}
 	for _, tc := range tests {

@@ -1,0 +1,72 @@
+package dispatch_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/dispatch"
+	"github.com/switchboard-cx/switchboard/internal/sla"
+	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/store/storetest"
+)
+
+// TestSLACountsInTheQueuesHours: an SLA clock counts business time in the
+// calendar of the queue the conversation waits in — a queue without one is
+// open around the clock — and never in some other calendar. The first case
+// is the demo's: a policy saved with the Lisbon office's weekday hours (as
+// older versions stored them) on an always-open queue gave a Sunday chat a
+// first response due on Monday morning, 22 hours away, instead of in an hour.
+func TestSLACountsInTheQueuesHours(t *testing.T) {
+	lisbonOffice := `{"first_response":"1h","warn_at":0.8,"calendar":{"time_zone":"Europe/Lisbon",
+		"hours":{"mon":[["08:00","20:00"]],"tue":[["08:00","20:00"]],"wed":[["08:00","20:00"]],"thu":[["08:00","20:00"]],"fri":[["08:00","20:00"]]}}}`
+	weekdays := sla.Calendar{TimeZone: "Europe/Lisbon", Hours: map[string][]sla.Span{"mon": {{From: "09:00", To: "17:00"}},
+		"tue": {{From: "09:00", To: "17:00"}}, "wed": {{From: "09:00", To: "17:00"}}, "thu": {{From: "09:00", To: "17:00"}},
+		"fri": {{From: "09:00", To: "17:00"}}}}
+	for _, tc := range []struct {
+		name          string
+		policy        string
+		queueCalendar *sla.Calendar
+		arrives       time.Time // Lisbon is on UTC in November
+		warn, due     time.Time
+	}{
+		{"always-open queue, Sunday chat", lisbonOffice, nil,
+			time.Date(2026, 11, 29, 11, 0, 0, 0, time.UTC), time.Date(2026, 11, 29, 11, 48, 0, 0, time.UTC), time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)},
+		{"weekday queue, Friday afternoon chat", `{"first_response":"1h","warn_at":0.8}`, &weekdays,
+			time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC), time.Date(2026, 11, 30, 9, 18, 0, 0, time.UTC), time.Date(2026, 11, 30, 9, 30, 0, 0, time.UTC)},
+	} {
+		for _, e := range storetest.Engines() {
+			t.Run(tc.name+"/"+e.Name, func(t *testing.T) {
+				f := newFixture(t, e.Open)
+				f.start(t, embeddedBus(t), true)
+				var p sla.Policy
+				if err := json.Unmarshal([]byte(tc.policy), &p); err != nil {
+					t.Fatal(err)
+				}
+				pol, err := f.n.svc.SaveSLAPolicy(t.Context(), f.admin, dispatch.PolicyConfig{Name: "Standard", Policy: p})
+				if err != nil {
+					t.Fatal(err)
+				}
+				q := dispatch.QueueConfig{Name: "Support", Default: true, SLAPolicyID: pol.ID}
+				if tc.queueCalendar != nil {
+					cal, err := f.n.svc.SaveCalendar(t.Context(), f.admin, dispatch.CalendarConfig{Name: "Office", Calendar: *tc.queueCalendar})
+					if err != nil {
+						t.Fatal(err)
+					}
+					q.CalendarID = cal.ID
+				}
+				f.queue(t, q)
+				f.clock.Set(tc.arrives)
+				c := f.chat(t, "visitor-1", "my card is blocked")
+				var got []store.SLAClock
+				eventually(t, "the clock starts", func() bool {
+					got, err = f.n.svc.SLA(t.Context(), f.tenant, c.ID)
+					return err == nil && len(got) == 1
+				})
+				if !got[0].WarnAt.Equal(tc.warn) || !got[0].Due.Equal(tc.due) {
+					t.Fatalf("first response warns at %s and is due %s; want %s and %s", got[0].WarnAt, got[0].Due, tc.warn, tc.due)
+				}
+			})
+		}
+	}
+}
