@@ -178,7 +178,7 @@ async function main() {
       const tip = tile.getByTestId(`${tid}-tip`);
       if ((await tip.getAttribute('role')) !== 'tooltip') throw new Error(`${tid} has no tooltip`);
       if (await tip.isVisible()) throw new Error(`${tid}'s tooltip shows before anyone asks`);
-      const figure = tile.locator('.wall-figure', { has: tile.getByTestId(tid) });
+      const figure = tile.locator('.wall-figure', { has: page.getByTestId(tid) });
       const tipID = await tip.getAttribute('id');
       if ((await figure.getAttribute('aria-describedby')) !== tipID) throw new Error(`${tid} is not described by its tooltip`);
       await figure.hover();
@@ -186,7 +186,7 @@ async function main() {
       if ((await tip.innerText()).trim().length < 20) throw new Error(`${tid}'s tooltip says too little: "${await tip.innerText()}"`);
     }
     await page.mouse.move(0, 0);
-    const offered = tile.locator('.wall-figure', { has: tile.getByTestId('wall-offered') });
+    const offered = tile.locator('.wall-figure', { has: page.getByTestId('wall-offered') });
     await offered.focus();
     const tip = tile.getByTestId('wall-offered-tip');
     await tip.waitFor({ state: 'visible' });

@@ -52,3 +52,56 @@ func testSLAAtRisk(t *testing.T, db *store.DB) {
 		t.Errorf("27 hours on, %d at risk, want 3", len(later))
 	}
 }
+
+// testQueueVisits: the wall's day reads every conversation work item that
+// arrived since the day began, with whether an agent replied while it was in
+// the queue — not before it arrived (an old answer to a reopened
+// conversation), not after it ended — and only the tenant's own.
+func testQueueVisits(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	a, b := NewTenant(t, db, "alpha"), NewTenant(t, db, "bravo")
+	p := newPersona(t, db, a.ID)
+	day := t0.Add(24 * time.Hour)
+	visit := func(c conversation.Conversation, state string, arrived, ended time.Time) store.WorkRecord {
+		w := newWork(c.TenantID, c.ID, state, arrived)
+		w.UpdatedAt = ended
+		must(t, "work", db.InsertWork(ctx, w))
+		return w
+	}
+	old := newConversation(t, db, a.ID, p.ID, "sms", conversation.StatusOpen)
+	newMessage(t, db, old, conversation.Outbound, conversation.DeliverySent, "yesterday's answer", t0)
+	visit(old, "withdrawn", day.Add(time.Hour), day.Add(2*time.Hour)) // reopened, then left unanswered
+
+	during := newConversation(t, db, a.ID, p.ID, "sms", conversation.StatusOpen)
+	visit(during, "waiting", day.Add(time.Hour), day.Add(time.Hour))
+	newMessage(t, db, during, conversation.Outbound, conversation.DeliverySent, "answered from the inbox", day.Add(3*time.Hour))
+
+	after := newConversation(t, db, a.ID, p.ID, "sms", conversation.StatusOpen)
+	visit(after, "transferred", day.Add(time.Hour), day.Add(2*time.Hour))
+	newMessage(t, db, after, conversation.Outbound, conversation.DeliverySent, "answered in the next queue", day.Add(3*time.Hour))
+
+	before := newConversation(t, db, a.ID, p.ID, "sms", conversation.StatusOpen)
+	visit(before, "finished", day.Add(-time.Hour), day.Add(time.Hour)) // arrived yesterday
+
+	foreign := newConversation(t, db, b.ID, newPersona(t, db, b.ID).ID, "sms", conversation.StatusOpen)
+	visit(foreign, "waiting", day.Add(time.Hour), day.Add(time.Hour))
+
+	got, err := db.QueueVisits(ctx, a.ID, day)
+	must(t, "visits", err)
+	replied := map[string]bool{}
+	for _, v := range got {
+		if v.QueueID != "q1" || !v.Arrived.Equal(day.Add(time.Hour)) {
+			t.Errorf("visit %+v", v)
+		}
+		replied[v.ConversationID] = v.AgentReplied
+	}
+	want := map[string]bool{old.ID: false, during.ID: true, after.ID: false}
+	if len(replied) != len(want) {
+		t.Fatalf("visits of %d conversations, want %d (not yesterday's, not another tenant's): %+v", len(replied), len(want), got)
+	}
+	for id, w := range want {
+		if replied[id] != w {
+			t.Errorf("conversation %s: agent replied %v, want %v", id, replied[id], w)
+		}
+	}
+}

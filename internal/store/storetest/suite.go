@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Routing", testRouting},
 		{"InboxList", testInboxList},
 		{"SLAAtRisk", testSLAAtRisk},
+		{"QueueVisits", testQueueVisits},
 		{"DeskContent", testDeskContent},
 	}
 	for _, tc := range tests {

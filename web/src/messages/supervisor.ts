@@ -244,7 +244,7 @@ export const supervisor = {
   'admin.dayShort.sat': 'Sat',
   'admin.dayShort.sun': 'Sun',
   'admin.hours.title': 'Business hours',
-  'admin.hours.intro': 'Opening hours that queues offer work in and SLA targets count in.',
+  'admin.hours.intro': 'Opening hours a queue offers work in; the SLA targets of its conversations count only these hours.',
   'admin.hours.list': 'Calendars',
   'admin.hours.new': 'New calendar',
   'admin.hours.editTitle': 'Edit calendar {name}',
