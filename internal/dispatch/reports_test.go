@@ -2,8 +2,10 @@ package dispatch_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
+	"github.com/switchboard-cx/switchboard/internal/sla"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -41,5 +43,27 @@ func TestTally(t *testing.T) {
 	}
 	if got[0].SLAMetPct == nil || *got[0].SLAMetPct != 75 || got[1].SLAMetPct != nil {
 		t.Errorf("SLA met: %v, %v", got[0].SLAMetPct, got[1].SLAMetPct)
+	}
+}
+
+// TestAtRisk: a clock is at risk from its warning point until it is met or
+// stopped, overdue included; a clock due tomorrow is not.
+func TestAtRisk(t *testing.T) {
+	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		c    sla.Clock
+		want bool
+	}{
+		{"due in 27 h", sla.Clock{State: sla.StateRunning, WarnAt: now.Add(26 * time.Hour), Due: now.Add(27 * time.Hour)}, false},
+		{"at its warning point", sla.Clock{State: sla.StateRunning, WarnAt: now, Due: now.Add(12 * time.Minute)}, true},
+		{"warned", sla.Clock{State: sla.StateWarned, WarnAt: now.Add(-time.Minute), Due: now.Add(time.Minute)}, true},
+		{"overdue", sla.Clock{State: sla.StateBreached, Breached: true, WarnAt: now.Add(-time.Hour), Due: now.Add(-time.Minute)}, true},
+		{"met late", sla.Clock{State: sla.StateMet, Breached: true, WarnAt: now.Add(-time.Hour), Due: now.Add(-time.Minute)}, false},
+		{"stopped", sla.Clock{State: sla.StateStopped, WarnAt: now.Add(-time.Hour), Due: now.Add(-time.Minute)}, false},
+	} {
+		if got := dispatch.AtRisk(tc.c, now); got != tc.want {
+			t.Errorf("%s: at risk %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

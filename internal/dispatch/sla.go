@@ -52,6 +52,15 @@ func (ts *tenantState) calendarOf(q QueueConfig) *sla.Calendar {
 	return nil
 }
 
+// slaMoved makes the clocks a conversation starts from now on count in the
+// hours of the queue its work moved to (an overflow, an escalation); the
+// running ones keep their due times.
+func (ts *tenantState) slaMoved(convID, queueID string) {
+	if tr := ts.trackers[convID]; tr != nil {
+		tr.t.SetCalendar(ts.calendarOf(ts.queues[queueID]))
+	}
+}
+
 // slaMessage feeds a timeline item to the conversation's clocks.
 func (l *leader) slaMessage(ctx context.Context, ts *tenantState, c conversation.Conversation, m conversation.Message) {
 	tr := ts.trackers[c.ID]
@@ -148,9 +157,7 @@ func (l *leader) slaEscalate(ctx context.Context, ts *tenantState, convID string
 					continue
 				}
 				it.QueueID = e.MoveToQueue
-				if tr := ts.trackers[convID]; tr != nil {
-					tr.t.SetCalendar(ts.calendarOf(ts.queues[e.MoveToQueue]))
-				}
+				ts.slaMoved(convID, e.MoveToQueue)
 				l.persist(ctx, ts, it)
 				l.handle(ctx, ts, routing.WorkChanged{WorkID: it.ID, QueueID: e.MoveToQueue})
 			}

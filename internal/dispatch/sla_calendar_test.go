@@ -70,3 +70,56 @@ func TestSLACountsInTheQueuesHours(t *testing.T) {
 		}
 	}
 }
+
+// TestSLATransferKeepsThePromiseMade: a conversation moved to a queue with
+// office hours keeps the due time of its running clock (sla's
+// TestTrackerSetCalendar shows that clocks started afterwards count in the
+// new queue's hours). Not that the next clock can be shown here: today a
+// reply sets a chat pending and the customer's next message routes it
+// anew, by channel or to the default queue, not to the queue it was
+// transferred to.
+func TestSLATransferKeepsThePromiseMade(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite)
+	f.start(t, embeddedBus(t), true)
+	ctx := t.Context()
+	pol, err := f.n.svc.SaveSLAPolicy(ctx, f.admin, dispatch.PolicyConfig{Name: "Standard",
+		Policy: sla.Policy{FirstResponse: time.Hour, NextResponse: time.Hour}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := f.n.svc.SaveCalendar(ctx, f.admin, dispatch.CalendarConfig{Name: "Office", Calendar: sla.Calendar{TimeZone: "Europe/Lisbon",
+		Hours: map[string][]sla.Span{"mon": {{From: "09:00", To: "17:00"}}, "fri": {{From: "09:00", To: "17:00"}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true, SLAPolicyID: pol.ID})
+	office := f.queue(t, dispatch.QueueConfig{Name: "Office", CalendarID: cal.ID, SLAPolicyID: pol.ID})
+
+	friday := time.Date(2026, 11, 27, 16, 30, 0, 0, time.UTC)
+	f.clock.Set(friday)
+	c := f.chat(t, "visitor-1", "hello")
+	clock := func(target string) store.SLAClock {
+		t.Helper()
+		var got store.SLAClock
+		eventually(t, "a "+target+" clock", func() bool {
+			cs, err := f.n.svc.SLA(ctx, f.tenant, c.ID)
+			for _, k := range cs {
+				if k.Target == target {
+					got = k
+				}
+			}
+			return err == nil && got.Target == target
+		})
+		return got
+	}
+	if due := clock("first_response").Due; !due.Equal(friday.Add(time.Hour)) {
+		t.Fatalf("first response due %s in an always-open queue", due)
+	}
+	f.clock.Advance(5 * time.Minute)
+	if err := f.n.svc.Transfer(ctx, f.admin, c.ID, office.ID); err != nil {
+		t.Fatal(err)
+	}
+	if due := clock("first_response").Due; !due.Equal(friday.Add(time.Hour)) {
+		t.Fatalf("the transfer moved the running first response to %s", due)
+	}
+}
