@@ -303,11 +303,12 @@ function Figure({ label, value, testId, help, queueID, big }: FigureProps) {
         <span class="wall-info" aria-hidden="true">
           ?
         </span>
+        {/* Inside the dt, as a definition list allows; shown by CSS on hover and focus. */}
+        <span role="tooltip" id={tipID} class="wall-tip" data-testid={`${testId}-tip`}>
+          {help}
+        </span>
       </dt>
       <dd data-testid={testId}>{value}</dd>
-      <span role="tooltip" id={tipID} class="wall-tip" data-testid={`${testId}-tip`}>
-        {help}
-      </span>
     </div>
   );
 }
