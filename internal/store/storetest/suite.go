@@ -39,6 +39,8 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"SMSOptOuts", testSMSOptOuts},
 		{"Routing", testRouting},
 		{"InboxList", testInboxList},
+		{"SLAAtRisk", testSLAAtRisk},
+		{"QueueVisits", testQueueVisits},
 		{"DeskContent", testDeskContent},
 	}
 	for _, tc := range tests {
