@@ -44,6 +44,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
+	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 )
@@ -130,11 +131,14 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, err
 	}
 	a.guard = netguard.New(netguard.Options{Allow: allow})
-	whCfg := webhook.Config{Timeout: cfg.WebhookTimeout, Guard: a.guard}
+	// Every send on a tenant's behalf passes the sandbox gate: a sandbox
+	// tenant's are kept in its sandbox outbox instead of sent.
+	gate := sandbox.NewGate(db, clk, log)
+	whCfg := webhook.Config{Timeout: cfg.WebhookTimeout, Guard: a.guard, Gate: gate}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, whCfg))
 	// Outbound messages: the registry holds the channels this node runs.
-	if a.Channels, err = channel.NewRegistry(); err != nil {
+	if a.Channels, err = channel.NewGatedRegistry(gate); err != nil {
 		return nil, err
 	}
 	out := outbox.New(db, b, clk, log, webhookFanout{&a.Webhooks})
