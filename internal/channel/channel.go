@@ -121,7 +121,8 @@ type Registry struct {
 }
 
 // NewGatedRegistry returns a registry whose channels, as Get returns them,
-// ask g before each send: no sender reaches a channel around the gate.
+// ask g before each send: no sender reaches a channel around the gate. A nil
+// g is no gate.
 func NewGatedRegistry(g Gate, chs ...Channel) (*Registry, error) {
 	r, err := NewRegistry(chs...)
 	if err != nil {
