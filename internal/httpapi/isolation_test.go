@@ -72,6 +72,7 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 	"eventID":       func(f *fixtures) string { return f.raised().Event.ID },
 	"noticeID":      func(f *fixtures) string { return f.raised().Results[0].DeliveryID },
 	"mailID":        func(f *fixtures) string { return f.w.catch(f.t, "admin@"+f.tf.Tenant.Slug+".example", "Fixture") },
+	"sandboxMessageID": sandboxMessageFixture,
 	"deliveryID": func(f *fixtures) string {
 		var d struct {
 			DeliveryID string `json:"delivery_id"`
