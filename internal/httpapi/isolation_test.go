@@ -72,7 +72,6 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 	"eventID":       func(f *fixtures) string { return f.raised().Event.ID },
 	"noticeID":      func(f *fixtures) string { return f.raised().Results[0].DeliveryID },
 	"mailID":        func(f *fixtures) string { return f.w.catch(f.t, "admin@"+f.tf.Tenant.Slug+".example", "Fixture") },
-	"sandboxMessageID": sandboxMessageFixture,
 	"deliveryID": func(f *fixtures) string {
 		var d struct {
 			DeliveryID string `json:"delivery_id"`
@@ -81,6 +80,8 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 			want(http.StatusAccepted).decode(&d)
 		return d.DeliveryID
 	},
+
+	"sandboxMessageID": sandboxMessageFixture,
 }
 
 // volatileFields change by themselves (a delivery being attempted in the

@@ -1,7 +1,7 @@
 package sandbox_test
 
 import (
-		"net"
+	"net"
 	"strings"
 	"sync"
 	"testing"
