@@ -7,6 +7,7 @@ import (
 	"net"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/store"
@@ -30,6 +31,10 @@ func NewResolver(server string) *net.Resolver {
 		return d.DialContext(ctx, network, server)
 	}}
 }
+
+// lookupBudget bounds the DNS lookups of one checklist: a slow resolver
+// makes the mail items fail with "lookup failed", not the page hang.
+const lookupBudget = 5 * time.Second
 
 // DefaultDKIMSelector is the DKIM selector looked up when a mail address's
 // settings name none (setting "dkim_selector"): the one to give the relay.
@@ -216,6 +221,8 @@ func (s *Service) Check(ctx context.Context, tenantID string) (Checklist, error)
 		}
 		page.After = us[len(us)-1].ID
 	}
+	ctx, cancel := context.WithTimeout(ctx, lookupBudget)
+	defer cancel()
 	for _, d := range mailDomains(f.Accounts) {
 		for _, name := range []string{d.domain, dkimName(d)} {
 			if _, done := f.TXT[name]; done {

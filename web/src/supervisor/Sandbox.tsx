@@ -29,24 +29,33 @@ export function SandboxPage() {
   const [error, setError] = useState('');
   const [open, setOpen] = useState('');
 
-  const load = useCallback(async () => {
+  // The outbox is polled; the state and the checklist (which looks up DNS
+  // records) are read on opening and after each action.
+  const loadOutbox = useCallback(async () => {
     try {
-      const [s, c, k] = await Promise.all([sandboxApi.status(), sandboxApi.checklist(), sandboxApi.outbox()]);
-      setStatus(s);
-      setChecklist(c);
-      setKept(k);
+      setKept(await sandboxApi.outbox());
       setError('');
     } catch (err) {
       setError(errorMessage(err));
     }
   }, []);
+  const load = useCallback(async () => {
+    try {
+      const [s, c] = await Promise.all([sandboxApi.status(), sandboxApi.checklist()]);
+      setStatus(s);
+      setChecklist(c);
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+    await loadOutbox();
+  }, [loadOutbox]);
   useEffect(() => {
     void load();
     const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void load();
+      if (document.visibilityState === 'visible') void loadOutbox();
     }, POLL_MS);
     return () => clearInterval(timer);
-  }, [load]);
+  }, [load, loadOutbox]);
 
   return (
     <AdminPage title="sandbox.title" intro="sandbox.intro" testId="sandbox-page">
@@ -62,7 +71,7 @@ export function SandboxPage() {
       <section class="panel" aria-labelledby="sandbox-outbox-title">
         <div class="panel-header">
           <h2 id="sandbox-outbox-title">{t('sandbox.outbox')}</h2>
-          <button type="button" class="button button-small" onClick={() => void load()}>
+          <button type="button" class="button button-small" onClick={() => void loadOutbox()}>
             {t('common.refresh')}
           </button>
         </div>
