@@ -132,8 +132,9 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	}
 	a.guard = netguard.New(netguard.Options{Allow: allow})
 	// Every send on a tenant's behalf passes the sandbox gate: a sandbox
-	// tenant's are kept in its sandbox outbox instead of sent.
-	gate := sandbox.NewGate(db, clk, log)
+	// tenant's are kept in its sandbox outbox instead of sent, a suspended
+	// one's held. Suspensions are the operator's: nil until there are any.
+	gate := sandbox.NewGate(db, clk, log, nil)
 	whCfg := webhook.Config{Timeout: cfg.WebhookTimeout, Guard: a.guard, Gate: gate}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, whCfg))

@@ -105,45 +105,11 @@ type Runner interface {
 	Run(ctx context.Context) error
 }
 
-// Gate is asked before every send whether the message may leave the system
-// (internal/sandbox): leave true sends it; false reports sent without
-// sending (the message was kept instead); an error fails the send, to be
-// tried again unless it wraps ErrPermanent.
-type Gate interface {
-	Admit(ctx context.Context, ch Channel, out Outbound) (sent Sent, leave bool, err error)
-}
-
 // Registry holds the channels a node runs.
 type Registry struct {
 	mu       sync.RWMutex
 	channels map[string]Channel
-	gate     Gate // nil: every send leaves
-}
-
-// NewGatedRegistry returns a registry whose channels, as Get returns them,
-// ask g before each send: no sender reaches a channel around the gate. A nil
-// g is no gate.
-func NewGatedRegistry(g Gate, chs ...Channel) (*Registry, error) {
-	r, err := NewRegistry(chs...)
-	if err != nil {
-		return nil, err
-	}
-	r.gate = g
-	return r, nil
-}
-
-// gated is a channel as senders get it from a gated registry.
-type gated struct {
-	Channel
-	gate Gate
-}
-
-func (g gated) Send(ctx context.Context, out Outbound) (Sent, error) {
-	sent, leave, err := g.gate.Admit(ctx, g.Channel, out)
-	if err != nil || !leave {
-		return sent, err
-	}
-	return g.Channel.Send(ctx, out)
+	gate     Gate // nil: every send goes (see NewGatedRegistry)
 }
 
 // NewRegistry returns a registry with the given channels.
@@ -168,8 +134,7 @@ func (r *Registry) Register(c Channel) error {
 	return nil
 }
 
-// Get returns the channel called name, to send through: behind the
-// registry's gate, if it has one.
+// Get returns the channel called name.
 func (r *Registry) Get(name string) (Channel, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
@@ -180,8 +145,7 @@ func (r *Registry) Get(name string) (Channel, bool) {
 	return c, ok
 }
 
-// All returns every channel, by name, as registered: for mounting routes and
-// running listeners, not for sending (Get is the way to send).
+// All returns every channel, by name.
 func (r *Registry) All() []Channel {
 	r.mu.RLock()
 	defer r.mu.RUnlock()

@@ -145,7 +145,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		t.Fatal(err)
 	}
 	guard := netguard.New(netguard.Options{Allow: allow})
-	gate := sandbox.NewGate(db, clk, log) // as on a node: a sandbox tenant's sends are kept
+	gate := sandbox.NewGate(db, clk, log, nil) // as on a node: a sandbox tenant's sends are kept
 	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, webhook.Config{Timeout: 5 * time.Second, Guard: guard, Gate: gate}))
 	channels, err := channel.NewGatedRegistry(gate, testChannels()...)
 	if err != nil {

@@ -9,8 +9,7 @@
 package sandbox
 
 import (
-	"errors"
-
+	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
@@ -48,8 +47,8 @@ type State struct {
 	Suspended bool
 }
 
-// StateOf reads a tenant's State. A suspended state on tenant.Tenant plugs in
-// here, with one line: Suspended: t.<its field>.
+// StateOf reads a tenant's State from its row; whether it is suspended is
+// the operator's, asked by the Gate (NewGate's suspensions).
 func StateOf(t tenant.Tenant) State {
 	return State{Sandbox: t.Sandbox}
 }
@@ -66,10 +65,10 @@ func Decide(s State) Action {
 	return Send
 }
 
-// ErrHeld is the error a sender gets for a held send: not permanent, so the
-// sender's durable job retries it with backoff and it goes out once the hold
-// is lifted.
-var ErrHeld = errors.New("the workspace is suspended: nothing is sent")
+// ErrHeld is the error a sender gets for a held send, channel.ErrHeld: not
+// permanent, so the sender's durable job tries again later and it goes out
+// once the hold is lifted.
+var ErrHeld = channel.ErrHeld
 
 // inSystem are the channels whose messages never leave the system: the chat
 // widget and the portal are read from this server by the person they are

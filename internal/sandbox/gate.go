@@ -24,11 +24,16 @@ type Gate struct {
 	db    *store.DB
 	clock clock.Clock
 	log   *slog.Logger
+	// suspensions says which tenants the operator suspended: a tenant it
+	// says may not send is held. Nil: none is.
+	suspensions channel.Gate
 }
 
-// NewGate returns the gate.
-func NewGate(db *store.DB, clk clock.Clock, log *slog.Logger) *Gate {
-	return &Gate{db: db, clock: clk, log: log}
+// NewGate returns the gate. suspensions, if not nil, is asked whether a
+// tenant may send at all (the operator's suspensions); one that may not is
+// held, whatever its sandbox.
+func NewGate(db *store.DB, clk clock.Clock, log *slog.Logger, suspensions channel.Gate) *Gate {
+	return &Gate{db: db, clock: clk, log: log, suspensions: suspensions}
 }
 
 // Action reads the tenant's state and decides.
@@ -37,7 +42,22 @@ func (g *Gate) Action(ctx context.Context, tenantID string) (Action, error) {
 	if err != nil {
 		return Hold, fmt.Errorf("sandbox gate: %w", err)
 	}
-	return Decide(StateOf(t)), nil
+	st := StateOf(t)
+	if g.suspensions != nil {
+		may, err := g.suspensions.MaySend(ctx, tenantID)
+		if err != nil {
+			return Hold, fmt.Errorf("sandbox gate: %w", err)
+		}
+		st.Suspended = !may
+	}
+	return Decide(st), nil
+}
+
+// MaySend reports whether the tenant's traffic may leave or be kept now
+// (channel.Gate): false while it is held.
+func (g *Gate) MaySend(ctx context.Context, tenantID string) (bool, error) {
+	a, err := g.Action(ctx, tenantID)
+	return a != Hold, err
 }
 
 // Pass decides about m, about to leave for m.To. It returns "" when m may be
@@ -72,7 +92,7 @@ func (g *Gate) capture(ctx context.Context, m store.SandboxMessage) (string, err
 	return id, nil
 }
 
-// Admit is the gate for channels (channel.Gate). Channels whose messages stay
+// Admit is the gate for channels (channel.Keeper). Channels whose messages stay
 // in the system (LeavesSystem) send in the sandbox too; a suspended tenant's
 // hold stops them all. A captured message reports "sent" with the external
 // id "sandbox:<id>", so deliveries, notices and their retries carry on as

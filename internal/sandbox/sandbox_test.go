@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -55,13 +56,13 @@ type center struct {
 	dns     *txtServer
 }
 
-func newCenter(t *testing.T, open func(testing.TB) *store.DB) *center {
+func newCenter(t *testing.T, open func(testing.TB) *store.DB, suspensions channel.Gate) *center {
 	t.Helper()
 	ctx := context.Background()
 	c := &center{db: open(t), sink: smtpsink.Start(t)}
 	clk := clock.System{}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	gate := sandbox.NewGate(c.db, clk, log)
+	gate := sandbox.NewGate(c.db, clk, log, suspensions)
 	c.core = inboxtest.Start(t, c.db, inboxtest.Options{Gate: gate})
 
 	provider := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -212,7 +213,7 @@ func TestSandboxKeepsEverySendUntilLive(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
-			c := newCenter(t, e.Open)
+			c := newCenter(t, e.Open, nil)
 			c.sendAll(t, "sandbox")
 			if n, x, p, w := c.mails(), c.texts.Load(), c.pushes.Load(), c.webhook.Load(); n+int(x+p+w) != 0 {
 				t.Fatalf("in the sandbox the peers got %d mails, %d texts, %d pushes, %d webhooks; want nothing", n, x, p, w)
@@ -276,6 +277,68 @@ func TestSandboxKeepsEverySendUntilLive(t *testing.T) {
 			}
 			if _, err := c.svc.Simulate(ctx, a, sandbox.Simulation{Channel: "email", From: "x@example.com", Body: "hi"}); !errors.Is(err, sandbox.ErrLive) {
 				t.Errorf("simulating in a live workspace: %v, want ErrLive", err)
+			}
+		})
+	}
+}
+
+// suspended is the operator's say on which tenants may send (channel.Gate):
+// here, none of those listed.
+type suspended map[string]bool
+
+func (s suspended) MaySend(_ context.Context, tenantID string) (bool, error) { return !s[tenantID], nil }
+
+// A suspended tenant's sends are held: nothing reaches a peer and nothing is
+// kept; channels answer channel.ErrHeld, which is not permanent, and the
+// webhook worker snoozes its job without spending an attempt, so what was
+// held leaves once the tenant is resumed.
+func TestSuspendedTenantIsHeld(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			hold := suspended{}
+			c := newCenter(t, e.Open, hold)
+			for _, live := range []bool{false, true} {
+				if live {
+					must(t, c.db.SetTenantLive(ctx, c.tenant.ID))
+				}
+				hold[c.tenant.ID] = true
+				before, _ := c.svc.Outbox(ctx, c.tenant.ID, store.Page{})
+				ch, _ := c.core.Channels.Get("email")
+				_, err := ch.Send(ctx, channel.Outbound{TenantID: c.tenant.ID, MessageID: fmt.Sprintf("m-held-%v", live), To: "kim@example.com", Subject: "Held", Body: "Held",
+					Account: channel.Account{Address: "help@acme.test"}})
+				if !errors.Is(err, channel.ErrHeld) || errors.Is(err, channel.ErrPermanent) {
+					t.Fatalf("live=%v: a suspended tenant's mail: %v, want ErrHeld, not permanent", live, err)
+				}
+				e := store.WebhookEndpoint{ID: ids.New(), TenantID: c.tenant.ID, URL: c.hookURL, Secret: "s3cret", EventTypes: []string{"*"}, Active: true, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+				must(t, c.db.CreateWebhookEndpoint(ctx, c.tenant.ID, e))
+				d := store.WebhookDelivery{ID: ids.New(), TenantID: c.tenant.ID, EndpointID: e.ID, EventID: ids.New(), EventType: "webhook.ping",
+					Payload: json.RawMessage(`{}`), Status: webhook.StatusPending, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+				must(t, c.db.CreateWebhookDelivery(ctx, c.tenant.ID, d))
+				job := &river.Job[webhook.DeliverArgs]{JobRow: &rivertype.JobRow{ID: 1, Attempt: 1, MaxAttempts: 3}, Args: webhook.DeliverArgs{TenantID: c.tenant.ID, DeliveryID: d.ID}}
+				var snooze *rivertype.JobSnoozeError
+				if err := c.hooks.Work(ctx, job); !errors.As(err, &snooze) {
+					t.Fatalf("live=%v: a suspended tenant's webhook: %v, want the job snoozed", live, err)
+				}
+				if got, _ := c.db.WebhookDelivery(ctx, c.tenant.ID, d.ID); got.Status != webhook.StatusPending || got.Attempts != 0 {
+					t.Errorf("live=%v: the held delivery is %s after %d attempts, want pending, untried", live, got.Status, got.Attempts)
+				}
+				if n, w := c.mails(), c.webhook.Load(); n+int(w) != 0 {
+					t.Fatalf("live=%v: a suspended tenant reached the peers: %d mails, %d webhooks", live, n, w)
+				}
+				if kept, _ := c.svc.Outbox(ctx, c.tenant.ID, store.Page{}); len(kept) != len(before) {
+					t.Fatalf("live=%v: held sends were kept: %+v", live, kept)
+				}
+
+				// Resumed, the same send leaves (live) or is kept (sandbox).
+				hold[c.tenant.ID] = false
+				_, err = ch.Send(ctx, channel.Outbound{TenantID: c.tenant.ID, MessageID: fmt.Sprintf("m-held-%v", live), To: "kim@example.com", Subject: "Held", Body: "Held",
+					Account: channel.Account{Address: "help@acme.test"}})
+				must(t, err)
+				kept, _ := c.svc.Outbox(ctx, c.tenant.ID, store.Page{})
+				if live && (c.mails() != 1 || len(kept) != len(before)) || !live && (c.mails() != 0 || len(kept) != len(before)+1) {
+					t.Fatalf("live=%v resumed: %d mails at the relay, %d kept (%d before)", live, c.mails(), len(kept), len(before))
+				}
 			}
 		})
 	}

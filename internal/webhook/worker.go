@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
@@ -95,6 +96,13 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	}
 
 	a, err := w.send(ctx, job, Endpoint(e), Delivery(d))
+	if errors.Is(err, channel.ErrHeld) {
+		// The tenant is suspended: nothing was sent and no attempt is
+		// spent; the job waits and asks again, so the delivery leaves once
+		// the tenant is resumed.
+		log.InfoContext(ctx, "webhook delivery held", "retry_in", HeldRetry)
+		return river.JobSnooze(HeldRetry)
+	}
 	if err != nil {
 		return fmt.Errorf("deliver %s: %w", id, err)
 	}
@@ -136,6 +144,10 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	}
 	return fmt.Errorf("deliver %s: attempt %d: %s", id, n, a.Error)
 }
+
+// HeldRetry is how long a held delivery (its tenant is suspended) waits
+// before it asks again.
+const HeldRetry = 10 * time.Second
 
 // send posts the delivery, unless the gate keeps it: then the attempt is a
 // success that says where the payload went, and nothing leaves.
