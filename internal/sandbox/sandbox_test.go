@@ -286,7 +286,9 @@ func TestSandboxKeepsEverySendUntilLive(t *testing.T) {
 // here, none of those listed.
 type suspended map[string]bool
 
-func (s suspended) MaySend(_ context.Context, tenantID string) (bool, error) { return !s[tenantID], nil }
+func (s suspended) MaySend(_ context.Context, tenantID string) (bool, error) {
+	return !s[tenantID], nil
+}
 
 // A suspended tenant's sends are held: nothing reaches a peer and nothing is
 // kept; channels answer channel.ErrHeld, which is not permanent, and the
