@@ -23,7 +23,7 @@ import (
 // Slug is the demo tenant's workspace name, typed at sign-in.
 const Slug = "northwind"
 
-// Password is every demo user's password. The demo tenant is a sandbox for trying
+// Password is every demo user's password. The demo tenant is for trying
 // Switchboard out; never give it real customers.
 const Password = "switchboard-demo"
 
@@ -60,7 +60,9 @@ func Seed(ctx context.Context, db *store.DB, acc *accounts.Service, conversation
 		return false, err
 	}
 	admin := People[0]
-	t, _, err := acc.CreateTenant(ctx, Slug, "Northwind Bank", true,
+	// Live, not in the sandbox: the demo shows a working center, and without
+	// --smtp-relay its mail is caught anyway (docs/sandbox.md).
+	t, _, err := acc.CreateTenant(ctx, Slug, "Northwind Bank", false,
 		accounts.NewUser{Email: admin.Email, Name: admin.Name, Password: Password})
 	if err != nil {
 		return false, fmt.Errorf("create demo tenant: %w", err)

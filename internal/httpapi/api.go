@@ -15,6 +15,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/portal"
+	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -74,6 +75,8 @@ type Deps struct {
 	// MailCatcher is the demo's outbox (every mail the center sent); nil
 	// when mail goes through a real relay.
 	MailCatcher MailCatcher
+	// Sandbox is the sandbox's outbox, simulations, go-live and copies.
+	Sandbox *sandbox.Service
 }
 
 // API serves HTTP.

@@ -5,6 +5,7 @@ import { conversation } from './messages/conversation';
 import { desktop } from './messages/desktop';
 import { notifications } from './messages/notifications';
 import { outbox } from './messages/outbox';
+import { sandbox } from './messages/sandbox';
 import { supervisor } from './messages/supervisor';
 import { customers } from './messages/customers';
 
@@ -182,7 +183,7 @@ const base = {
   'scope.admin': 'admin — full administration',
 } as const;
 
-const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers } as const;
+const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;
