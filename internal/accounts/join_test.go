@@ -367,8 +367,11 @@ func TestTOTP(t *testing.T) {
 			}
 			me := accounts.Actor{TenantID: tn.ID, Type: "user", ID: u.ID}
 
-			// Required by the tenant: a session without a second factor may only enrol.
-			if _, err := r.acc.SetAuthPolicy(ctx, admin, tenant.AuthPolicy{RequireTOTP: true}); err != nil {
+			// Required by the tenant (an admin who has none cannot require it;
+			// the operator's system actor can): a session without one may only enrol.
+			_, err = r.acc.SetAuthPolicy(ctx, admin, tenant.AuthPolicy{RequireTOTP: true})
+			fieldErr(t, err, "require_totp", "your own second factor first")
+			if _, err := r.acc.SetAuthPolicy(ctx, accounts.Actor{TenantID: tn.ID, Type: "system", ID: "test"}, tenant.AuthPolicy{RequireTOTP: true}); err != nil {
 				t.Fatal(err)
 			}
 			in, err := r.acc.Login(ctx, "totp", u.Email, password, "test")

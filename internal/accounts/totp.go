@@ -170,8 +170,10 @@ func (s *Service) RemoveTOTP(ctx context.Context, a Actor, userID, password stri
 			return &tenant.FieldError{Field: "password", Reason: "is not your current password"}
 		}
 	}
-	if _, err := s.db.TOTP(ctx, a.TenantID, userID); err != nil {
-		return err // none to remove is not found, like another tenant's user
+	if _, err := s.db.TOTP(ctx, a.TenantID, userID); errors.Is(err, store.ErrNotFound) {
+		return nil // none to remove: already as asked
+	} else if err != nil {
+		return err
 	}
 	err = s.out.Do(ctx, func(tx *outbox.Tx) error {
 		if err := tx.DeleteTOTP(ctx, a.TenantID, userID); err != nil {
@@ -193,6 +195,15 @@ func (s *Service) RemoveTOTP(ctx context.Context, a Actor, userID, password stri
 // SetAuthPolicy changes the tenant's sign-in rules. Requiring a second factor
 // takes effect at once: users without one can do nothing but set one up.
 func (s *Service) SetAuthPolicy(ctx context.Context, a Actor, p tenant.AuthPolicy) (tenant.AuthPolicy, error) {
+	if p.RequireTOTP && a.Type == "user" {
+		// An admin who required what they lack would lock themselves into the
+		// enrolment page mid-change; they set theirs up first.
+		if _, enrolled, err := s.db.SecondFactorState(ctx, a.TenantID, a.ID); err != nil {
+			return p, err
+		} else if !enrolled {
+			return p, &tenant.FieldError{Field: "require_totp", Reason: "set up your own second factor first"}
+		}
+	}
 	p.UpdatedAt = s.clock.Now()
 	err := s.out.Do(ctx, func(tx *outbox.Tx) error {
 		if err := tx.SetAuthPolicy(ctx, a.TenantID, p); err != nil {

@@ -3,6 +3,7 @@
 // Each area of the app keeps its strings in web/src/messages/<area>.ts.
 import { conversation } from './messages/conversation';
 import { desktop } from './messages/desktop';
+import { join } from './messages/join';
 import { notifications } from './messages/notifications';
 import { outbox } from './messages/outbox';
 import { supervisor } from './messages/supervisor';
@@ -181,7 +182,7 @@ const base = {
   'scope.admin': 'admin — full administration',
 } as const;
 
-const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox } as const;
+const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...join } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

@@ -31,6 +31,8 @@ const PAGES: Record<string, PageDef> = {
   '/admin/notifications': { audience: 'staff', load: () => import('../supervisor/Notifications').then((m) => m.NotificationsPage) },
   '/admin/notification-types': { audience: 'admin', load: () => import('../supervisor/NotificationTypes').then((m) => m.NotificationTypesPage) },
   '/admin/outbox': { audience: 'admin', load: () => import('../supervisor/Outbox').then((m) => m.OutboxPage) },
+  '/admin/people': { audience: 'admin', load: () => import('../join/People').then((m) => m.PeoplePage) },
+  '/setup': { audience: 'admin', load: () => import('../join/Setup').then((m) => m.SetupPage) },
   '/admin/notification-settings': { audience: 'admin', load: () => import('../supervisor/NotificationSettings').then((m) => m.NotificationSettingsPage) },
 };
 
