@@ -510,3 +510,39 @@ func TestSessionsRevoke(t *testing.T) {
 		})
 	}
 }
+
+// TestTOTPGuessing: a password alone buys ten wrong codes an hour; the
+// eleventh try is refused even with the right code, until the hour is over.
+func TestTOTPGuessing(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t, storetest.Engines()[0], accounts.SignupOff)
+	tn, admin := r.newTenant(t, "guess")
+	u, err := r.acc.CreateUser(ctx, admin, accounts.NewUser{Email: "a@guess.example", Name: "A", Role: tenant.RoleAgent, Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	en, err := r.acc.StartTOTP(ctx, tn, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.acc.ConfirmTOTP(ctx, accounts.Actor{TenantID: tn.ID, Type: "user", ID: u.ID}, code(t, en.Secret, r.clock.Now())); err != nil {
+		t.Fatal(err)
+	}
+	right := code(t, en.Secret, r.clock.Now().Add(30*time.Second))
+	wrong := "000000"
+	if wrong == right {
+		wrong = "111111"
+	}
+	for i := range 10 {
+		if _, err := r.acc.LoginWithCode(ctx, "guess", u.Email, password, wrong, "test"); !errors.Is(err, accounts.ErrBadCode) {
+			t.Fatalf("wrong code %d: %v", i, err)
+		}
+	}
+	if _, err := r.acc.LoginWithCode(ctx, "guess", u.Email, password, right, "test"); !errors.Is(err, accounts.ErrTooManyCodes) {
+		t.Fatalf("the right code after ten wrong ones: %v", err)
+	}
+	r.clock.Advance(time.Hour + time.Minute)
+	if _, err := r.acc.LoginWithCode(ctx, "guess", u.Email, password, code(t, en.Secret, r.clock.Now()), "test"); err != nil {
+		t.Fatalf("an hour later: %v", err)
+	}
+}

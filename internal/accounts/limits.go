@@ -42,3 +42,18 @@ func (l *hourlyLimits) allow(key string, max int, now time.Time) bool {
 	l.seen[key] = append(ts, now)
 	return true
 }
+
+// spent reports whether key already used max uses in the hour up to now,
+// recording nothing.
+func (l *hourlyLimits) spent(key string, max int, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	since := now.Add(-time.Hour)
+	n := 0
+	for _, t := range l.seen[key] {
+		if t.After(since) {
+			n++
+		}
+	}
+	return n >= max
+}

@@ -32,7 +32,12 @@ var (
 	ErrBadCode            = errors.New("the code is wrong or was already used")
 	ErrAlreadyEnrolled    = errors.New("a second factor is already set up; remove it first to set up another")
 	ErrNotEnrolled        = errors.New("no second factor is being set up; start again")
+	ErrTooManyCodes       = errors.New("too many wrong codes; try again in an hour, or ask an admin")
 )
+
+// wrongCodesPerHour bounds the guesses at a user's codes (on a node): a
+// password alone then buys 10 tries an hour at a million codes.
+const wrongCodesPerHour = 10
 
 // RFC 6238 as every authenticator app reads it: SHA-1, 6 digits, 30-second
 // steps. One step either side is accepted for clocks that drift.
@@ -234,6 +239,19 @@ func (s *Service) checkSecondFactor(ctx context.Context, u tenant.User, code str
 		return ErrSecondFactorNeeded
 	}
 	now := s.clock.Now()
+	key := "wrong-code:" + u.ID
+	if s.signupLimits.spent(key, wrongCodesPerHour, now) {
+		return ErrTooManyCodes
+	}
+	err = s.checkCode(ctx, u, cur, code, now)
+	if errors.Is(err, ErrBadCode) {
+		s.signupLimits.allow(key, wrongCodesPerHour, now)
+	}
+	return err
+}
+
+// checkCode checks a TOTP or recovery code of u's.
+func (s *Service) checkCode(ctx context.Context, u tenant.User, cur store.TOTP, code string, now time.Time) error {
 	if strings.Contains(code, "-") { // a recovery code
 		err := s.db.UseRecoveryCode(ctx, u.TenantID, u.ID, s.recoveryHash(u.TenantID, u.ID, strings.ToLower(code)), now)
 		if errors.Is(err, store.ErrNotFound) {

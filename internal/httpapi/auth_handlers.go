@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 
+	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
@@ -25,6 +27,9 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in2, err := a.accounts.LoginWithCode(r.Context(), in.Tenant, in.Email, in.Password, in.Code, r.UserAgent())
+	if errors.Is(err, accounts.ErrTooManyCodes) {
+		w.Header().Set("Retry-After", "3600")
+	}
 	if err != nil {
 		a.writeError(w, r, err)
 		return

@@ -73,7 +73,7 @@ func toProblem(err error) *Problem {
 		return problem(http.StatusConflict, "conflict", err.Error())
 	case errors.Is(err, accounts.ErrSignupClosed):
 		return problem(http.StatusForbidden, "signup-closed", err.Error())
-	case errors.Is(err, accounts.ErrSignupLimited):
+	case errors.Is(err, accounts.ErrSignupLimited), errors.Is(err, accounts.ErrTooManyCodes):
 		return problem(http.StatusTooManyRequests, "rate-limited", err.Error())
 	case errors.Is(err, accounts.ErrNoMail):
 		return problem(http.StatusServiceUnavailable, "no-mail", err.Error())

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, errorMessage } from '../api';
+import { joinApi } from '../api/join';
 import { Notice } from '../components/Notice';
 import { usePageTitle } from '../hooks';
 import { t } from '../i18n';
@@ -24,8 +25,14 @@ export function LoginPage({ onSignedIn, notice }: Props) {
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  // signupOpen: the center takes sign-ups, so the page offers one.
+  const [signupOpen, setSignupOpen] = useState(false);
   const first = useRef<HTMLInputElement>(null);
   const emailInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    joinApi.signupMode().then((m) => setSignupOpen(m.mode !== 'off'), () => setSignupOpen(false));
+  }, []);
 
   useEffect(() => {
     (tenant ? emailInput : first).current?.focus();
@@ -134,9 +141,11 @@ export function LoginPage({ onSignedIn, notice }: Props) {
         <p class="auth-footer">
           <Link href="/reset-password">{t('login.forgot')}</Link>
         </p>
-        <p class="auth-footer">
-          <Link href="/signup" data-testid="login-signup">{t('login.signup')}</Link>
-        </p>
+        {signupOpen && (
+          <p class="auth-footer">
+            <Link href="/signup" data-testid="login-signup">{t('login.signup')}</Link>
+          </p>
+        )}
       </div>
     </main>
   );
