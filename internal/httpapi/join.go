@@ -183,7 +183,9 @@ func (a *API) startTOTP(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
-	// The secret is shown this once; no cache or stored idempotent answer keeps it.
+	// The secret is shown this once: no browser or proxy cache keeps it (a
+	// retry with the same Idempotency-Key gets the sealed stored answer, as
+	// for a new API key).
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusCreated, en)
 }
