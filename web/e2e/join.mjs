@@ -16,6 +16,8 @@
 //     turned into a code here (RFC 6238, with node's crypto), recovery codes
 //     appear; signed out, signing in again asks for the code, and a code
 //     computed from the secret lets them in.
+//  5. The admin signs the agent out everywhere from Admin → People; the
+//     agent's next page load is the sign-in form.
 //
 //   node web/e2e/join.mjs --base URL --mailbox URL [--timeout 15000] [--headed]
 //
@@ -194,6 +196,15 @@ async function main() {
     await code.fill(totp(secret, Date.now() + 30_000));
     await agent.getByTestId('login-submit').click();
     await agent.getByTestId('user-role').filter({ hasText: 'Agent' }).waitFor();
+  });
+
+  await steps.run('the admin signs the agent out everywhere; the agent is signed out at once', async () => {
+    await admin.goto(`${base}/admin/people`);
+    const row = admin.getByTestId('team').locator('tr', { hasText: agentEmail });
+    await row.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await admin.getByText('Sam Vimes is signed out everywhere.').waitFor();
+    await agent.reload();
+    await agent.getByTestId('login-form').waitFor();
   });
 
   noCSPViolations(watcher);

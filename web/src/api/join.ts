@@ -93,6 +93,8 @@ export const joinApi = {
 
   sessions: (userId: string) => request<{ items: SessionInfo[] }>('GET', `/api/v1/users/${enc(userId)}/sessions`),
   revokeSession: (userId: string, id: string) => request<void>('DELETE', `/api/v1/users/${enc(userId)}/sessions/${enc(id)}`),
+  revokeSessions: (userId: string) => request<void>('DELETE', `/api/v1/users/${enc(userId)}/sessions`),
+  removeUserTotp: (userId: string) => request<void>('DELETE', `/api/v1/users/${enc(userId)}/totp`),
 
   setup: () => request<Setup>('GET', '/api/v1/setup'),
   updateSetup: (body: { done?: string; dismissed?: boolean }) => request<Setup>('PUT', '/api/v1/setup', { body }),

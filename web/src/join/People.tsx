@@ -6,6 +6,8 @@ import { joinApi, type Invitation, type Role, type SentInvitation } from '../api
 import { Notice } from '../components/Notice';
 import { formatDateTime, t, tMaybe } from '../i18n';
 import { AdminPage } from '../supervisor/AdminNav';
+import { supervisorApi } from '../api/supervisor';
+import type { User } from '../types';
 
 const ROLES: Role[] = ['agent', 'supervisor', 'expert', 'admin'];
 
@@ -125,6 +127,7 @@ export function PeoplePage() {
           </table>
         )}
       </section>
+      <Team onError={setError} />
       <section aria-labelledby="policy-heading">
         <h2 id="policy-heading">{t('people.policy')}</h2>
         {requireTotp !== null && (
@@ -140,5 +143,58 @@ export function PeoplePage() {
       </section>
       <Notice kind="error" testId="people-error">{error}</Notice>
     </AdminPage>
+  );
+}
+
+/** Team lists the workspace's people with what an admin can do for a lost laptop or phone. */
+function Team({ onError }: { onError: (e: string) => void }) {
+  const [users, setUsers] = useState<User[]>([]);
+  const [done, setDone] = useState('');
+  useEffect(() => {
+    supervisorApi.users().then(setUsers, (err) => onError(errorMessage(err)));
+  }, [onError]);
+  const act = async (fn: () => Promise<void>, what: string) => {
+    onError('');
+    try {
+      await fn();
+      setDone(what);
+    } catch (err) {
+      onError(errorMessage(err));
+    }
+  };
+  return (
+    <section aria-labelledby="team-heading">
+      <h2 id="team-heading">{t('people.team')}</h2>
+      <table class="table" data-testid="team">
+        <thead>
+          <tr>
+            <th scope="col">{t('people.name')}</th>
+            <th scope="col">{t('people.email')}</th>
+            <th scope="col">{t('people.role')}</th>
+            <th scope="col"><span class="visually-hidden">{t('account.actions')}</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) => (
+            <tr key={u.id}>
+              <td>{u.name}</td>
+              <td>{u.email}</td>
+              <td>{tMaybe(`role.${u.role}`, u.role)}</td>
+              <td>
+                <button type="button" class="button"
+                  onClick={() => void act(() => joinApi.revokeSessions(u.id), t('people.signedOut', { name: u.name }))}>
+                  {t('people.signOutEverywhere')}
+                </button>{' '}
+                <button type="button" class="button"
+                  onClick={() => void act(() => joinApi.removeUserTotp(u.id), t('people.totpRemoved', { name: u.name }))}>
+                  {t('people.removeTotp')}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Notice kind="success">{done}</Notice>
+    </section>
   );
 }

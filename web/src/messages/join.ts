@@ -67,6 +67,11 @@ export const join = {
   'people.expires': 'Link works until',
   'people.resend': 'Resend',
   'people.revoke': 'Revoke',
+  'people.team': 'Team',
+  'people.signOutEverywhere': 'Sign out everywhere',
+  'people.removeTotp': 'Remove second factor',
+  'people.signedOut': '{name} is signed out everywhere.',
+  'people.totpRemoved': '{name} can sign in without a second factor now (and must set one up again if it is required).',
   'people.policy': 'Sign-in rules',
   'people.requireTotp': 'Everyone must use a second factor (people without one are asked to set it up at once)',
 
