@@ -180,9 +180,11 @@ const base = {
   'scope.events:write': 'events:write — raise business events',
   'scope.webhooks:manage': 'webhooks:manage — manage webhooks',
   'scope.admin': 'admin — full administration',
+  // Joining a center: sign-up, invitations, second factor, the wizard.
+  ...join,
 } as const;
 
-const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...join } as const;
+const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;
