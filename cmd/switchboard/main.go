@@ -4,6 +4,7 @@
 //	switchboard migrate [flags]   bring the database schema up to date and exit
 //	switchboard demo [flags]      create the demo tenant and print how to sign in
 //	switchboard tenant create --slug S --name N --admin-email E  create a workspace
+//	switchboard signup-code create [--note N] [--expires D]  a code that lets one business sign up
 //	switchboard backup --out DIR  copy the embedded store, live, into DIR
 //	switchboard restore --from DIR  bring a backup back into an empty data directory
 //	switchboard version           print the version
@@ -19,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // customers' time zones resolve on hosts without a zoneinfo database
 
 	"github.com/switchboard-cx/switchboard/internal/accounts"
@@ -47,6 +49,8 @@ Usage:
   switchboard demo [flags]      create the demo tenant and print how to sign in
   switchboard tenant create --slug SLUG --name NAME --admin-email EMAIL [--admin-name NAME] [--live]
                                 create a workspace and print its admin's one-time sign-in link
+  switchboard signup-code create [--note TEXT] [--expires 720h]
+                                make a code that lets one business sign up at /signup (--signup invite)
   switchboard backup --out DIR  copy the embedded store (SQLite), live, into a new directory
   switchboard restore --from DIR [--force]
                                 bring a backup back into an empty data directory
@@ -76,6 +80,12 @@ func run(args []string) error {
 			return errors.New(`tenant: the one subcommand is "create"`)
 		}
 		cmd, args = "tenant create", args[1:]
+	case "signup-code":
+		if len(args) == 0 || args[0] != "create" {
+			usage()
+			return errors.New(`signup-code: the one subcommand is "create"`)
+		}
+		cmd, args = "signup-code create", args[1:]
 	default:
 		usage()
 		return fmt.Errorf("unknown command %q", cmd)
@@ -85,6 +95,8 @@ func run(args []string) error {
 	var out, from string
 	var force bool
 	var ws accounts.NewWorkspace
+	var codeNote string
+	var codeTTL time.Duration
 	switch cmd {
 	case "tenant create":
 		fs.StringVar(&ws.Slug, "slug", "", "the workspace address people type at sign-in: 3–40 lowercase letters, digits or dashes")
@@ -92,6 +104,9 @@ func run(args []string) error {
 		fs.StringVar(&ws.AdminEmail, "admin-email", "", "email of the workspace's first admin")
 		fs.StringVar(&ws.AdminName, "admin-name", "", "the admin's name (default: the email before the @)")
 		fs.BoolVar(&ws.Live, "live", false, "start live instead of in the sandbox")
+	case "signup-code create":
+		fs.StringVar(&codeNote, "note", "", "who the code is for, kept with it")
+		fs.DurationVar(&codeTTL, "expires", 30*24*time.Hour, "how long the code works")
 	case "backup":
 		fs.StringVar(&out, "out", "", "directory to write the backup into; must be new or empty")
 	case "restore":
@@ -132,6 +147,13 @@ func run(args []string) error {
 		}
 		defer a.Close()
 		return runTenantCreate(ctx, os.Stdout, a, ws)
+	case "signup-code create":
+		a, err := app.Open(ctx, cfg, log, web.Dist())
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		return runSignupCode(ctx, os.Stdout, a, codeNote, codeTTL)
 	case "demo":
 		cfg.Demo = true
 		a, err := app.Open(ctx, cfg, log, web.Dist())
