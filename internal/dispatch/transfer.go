@@ -79,7 +79,7 @@ func (l *leader) transfer(ctx context.Context, c command) error {
 		ch = conv.Modalities[n-1]
 	}
 	it := &item{Work: routing.Work{ID: ids.New(), ConversationID: conv.ID, Kind: routing.Conversation, QueueID: q.ID,
-		Modality: routing.ModalityOf(ch), Priority: int(conv.Priority), Arrived: l.s.clock.Now()},
+		Modality: routing.ModalityOf(ch), Priority: int(conv.Priority), Arrived: l.s.clock.Now(), Live: l.s.inbox.Realtime(ch)},
 		// The assignee it leaves: an announcement of the conversation still
 		// in flight from before the transfer names them, and must not read
 		// as the conversation taken by hand.
