@@ -30,6 +30,7 @@ var eventPerms = map[string]Perm{
 	event.RoutingOfferWithdrawn: Read,
 	event.RoutingOverflowed:     Read,
 	event.RoutingExpired:        Read,
+	event.RoutingSetAway:        Read,
 	event.SLAWarning:            Read,
 	event.SLABreached:           Read,
 	event.SLAEscalated:          Read,

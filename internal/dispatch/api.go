@@ -39,11 +39,18 @@ type QueueConfig struct {
 	OfferTimeoutSeconds int `json:"offer_timeout_seconds"`
 	// LastAgentTimeoutSeconds is how long a reopened conversation waits for
 	// the agent who had it before anyone else may take it (default 60).
-	LastAgentTimeoutSeconds int              `json:"last_agent_timeout_seconds"`
-	AutoAssign              bool             `json:"auto_assign"`
-	Overflow                []OverflowConfig `json:"overflow"`
-	CalendarID              string           `json:"calendar_id"`
-	SLAPolicyID             string           `json:"sla_policy_id"`
+	LastAgentTimeoutSeconds int `json:"last_agent_timeout_seconds"`
+	// OfferCooldownSeconds is how long an agent who declined an item or let
+	// its offer expire is not asked about it again (default 120).
+	OfferCooldownSeconds int `json:"offer_cooldown_seconds"`
+	// IdleTimeoutSeconds releases a live chat's agent once it has waited on
+	// the customer this long since the agent's last message (default 600):
+	// the conversation becomes pending.
+	IdleTimeoutSeconds int              `json:"idle_timeout_seconds"`
+	AutoAssign         bool             `json:"auto_assign"`
+	Overflow           []OverflowConfig `json:"overflow"`
+	CalendarID         string           `json:"calendar_id"`
+	SLAPolicyID        string           `json:"sla_policy_id"`
 	// Channels route a conversation of these channels here when no queue is
 	// named after its team.
 	Channels []string `json:"channels"`

@@ -41,6 +41,7 @@ type command struct {
 	WorkID         string           `json:"work_id,omitempty"`
 	QueueID        string           `json:"queue_id,omitempty"`
 	KeyID          string           `json:"key_id,omitempty"`
+	AgentID        string           `json:"agent_id,omitempty"` // a transfer to a person
 }
 
 // reply is the leader's answer; Code names a sentinel error.

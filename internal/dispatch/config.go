@@ -37,7 +37,8 @@ func queueOf(r store.ConfigRecord) (QueueConfig, error) {
 // routingQueue is the engine's view of a queue.
 func (q QueueConfig) routingQueue(cals map[string]sla.Calendar) routing.Queue {
 	rq := routing.Queue{ID: q.ID, Name: q.Name, Skills: q.Skills, Priority: q.Priority, Strategy: q.Strategy,
-		OfferTimeout: time.Duration(q.OfferTimeoutSeconds) * time.Second, AutoAssign: q.AutoAssign}
+		OfferTimeout: time.Duration(q.OfferTimeoutSeconds) * time.Second, AutoAssign: q.AutoAssign,
+		Cooldown: time.Duration(q.OfferCooldownSeconds) * time.Second, IdleTimeout: time.Duration(q.IdleTimeoutSeconds) * time.Second}
 	for _, w := range q.Widening {
 		rq.Widening = append(rq.Widening, routing.Step{After: time.Duration(w.AfterSeconds) * time.Second, MinLevel: w.MinLevel})
 	}
@@ -50,6 +51,14 @@ func (q QueueConfig) routingQueue(cals map[string]sla.Calendar) routing.Queue {
 		}
 	}
 	return rq
+}
+
+// offerTimeout is how long an agent has to accept an offer of the queue.
+func (q QueueConfig) offerTimeout() time.Duration {
+	if q.OfferTimeoutSeconds > 0 {
+		return time.Duration(q.OfferTimeoutSeconds) * time.Second
+	}
+	return 30 * time.Second
 }
 
 func (q QueueConfig) lastAgent() time.Duration {
@@ -136,6 +145,12 @@ func (s *Service) validateQueue(ctx context.Context, tenantID string, q *QueueCo
 	}
 	if q.LastAgentTimeoutSeconds < 0 || q.LastAgentTimeoutSeconds > 86400 {
 		return field("last_agent_timeout_seconds", "must be 0 (60 s) to 86400")
+	}
+	if q.OfferCooldownSeconds < 0 || q.OfferCooldownSeconds > 86400 {
+		return field("offer_cooldown_seconds", "must be 0 (120 s) to 86400")
+	}
+	if q.IdleTimeoutSeconds < 0 || q.IdleTimeoutSeconds > 86400 {
+		return field("idle_timeout_seconds", "must be 0 (600 s) to 86400")
 	}
 	for i, o := range q.Overflow {
 		f := fmt.Sprintf("overflow[%d]", i)

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/conversation"
 
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/ids"
@@ -47,6 +50,8 @@ func (l *leader) carryOut(ctx context.Context, ts *tenantState, d routing.Decisi
 		err = l.expired(ctx, ts, it, d)
 	case routing.SetAway:
 		err = l.setAway(ctx, ts, d)
+	case routing.Idle:
+		err = l.idle(ctx, ts, it, d)
 	}
 	switch {
 	case errors.Is(err, store.ErrConflict):
@@ -184,6 +189,12 @@ func (l *leader) offerEnded(ctx context.Context, ts *tenantState, it *item, d ro
 			if err := tx.MoveWork(ctx, ts.id, it.ID, []string{stateOffered}, stateWaiting, "", now); err != nil {
 				return err
 			}
+			// The agent's cool-down is stored with the item, so a restart
+			// within it keeps it (docs/routing.md, "Offers").
+			it.Cooldown = l.cooldowns(ts, it)
+			if err := tx.UpdateWork(ctx, ts.id, it.ID, it.QueueID, it.Priority, mustJSON(it), now); err != nil {
+				return err
+			}
 			if err := l.callbackState(ctx, tx, ts, it, CallbackWaiting, ""); err != nil {
 				return err
 			}
@@ -248,11 +259,56 @@ func (l *leader) expired(ctx context.Context, ts *tenantState, it *item, d routi
 	return err
 }
 
+// setAway sets an agent away for missed offers and says so on the feed, so
+// their desktop can tell them why, with a way back.
 func (l *leader) setAway(ctx context.Context, ts *tenantState, d routing.Decision) error {
 	if _, err := l.s.acc.SetPresence(ctx, ts.id, d.AgentID, tenant.PresenceAway); err != nil {
 		return err
 	}
-	return l.s.out.Do(ctx, func(tx *outbox.Tx) error { return l.decision(ctx, tx, ts, nil, d) })
+	return l.s.out.Do(ctx, func(tx *outbox.Tx) error {
+		if err := l.decision(ctx, tx, ts, nil, d); err != nil {
+			return err
+		}
+		_, err := tx.Emit(ctx, ts.id, event.RoutingSetAway, map[string]any{"agent_id": d.AgentID,
+			"presence": string(tenant.PresenceAway), "reason": d.Reason})
+		return err
+	})
+}
+
+// cooldowns is the item's cool-downs still running, as the engine has them.
+func (l *leader) cooldowns(ts *tenantState, it *item) map[string]time.Time {
+	now := l.s.clock.Now()
+	out := map[string]time.Time{}
+	for id, until := range ts.eng.Cooldowns(it.ID) {
+		if until.After(now) {
+			out[id] = until
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// idle releases a live chat that has waited on the customer past its
+// queue's idle timeout: the conversation becomes pending, which ends the
+// work and frees the agent's capacity (with no wrap-up: see routing).
+func (l *leader) idle(ctx context.Context, ts *tenantState, it *item, d routing.Decision) error {
+	c, err := l.s.db.Conversation(ctx, ts.id, it.ConversationID)
+	if err != nil || c.Status != conversation.StatusOpen {
+		return err
+	}
+	if err := l.s.out.Do(ctx, func(tx *outbox.Tx) error {
+		if err := l.decision(ctx, tx, ts, it, d); err != nil {
+			return err
+		}
+		return l.s.inbox.Record(ctx, tx, system(ts.id), it.ConversationID,
+			"Waiting on the customer: "+d.Reason+"; "+l.userName(ctx, ts.id, d.AgentID)+" is free for other work")
+	}); err != nil {
+		return err
+	}
+	_, err = l.s.inbox.SetStatus(ctx, system(ts.id), it.ConversationID, conversation.StatusPending)
+	return err
 }
 
 // resync makes the engine's idea of an item match SQL after a conflict.

@@ -32,13 +32,14 @@ import (
 // loop is a channel that delivers by keeping what it was asked to send.
 type loop struct {
 	name, kind string
+	live       bool // real-time, as the web chat is
 	mu         sync.Mutex
 	sent       []channel.Outbound
 }
 
 func (l *loop) Name() string { return l.name }
 func (l *loop) Capabilities() channel.Capabilities {
-	return channel.Capabilities{Identifier: l.kind, MaxLength: 4000}
+	return channel.Capabilities{Identifier: l.kind, MaxLength: 4000, Realtime: l.live}
 }
 func (l *loop) Send(_ context.Context, out channel.Outbound) (channel.Sent, error) {
 	l.mu.Lock()
@@ -96,7 +97,7 @@ func embeddedBus(t *testing.T) *bus.Bus {
 func (f *fixture) start(t *testing.T, b *bus.Bus, lead bool) *node {
 	t.Helper()
 	out := outbox.New(f.db, b, f.clock, f.log)
-	reg, err := channel.NewRegistry(&loop{name: "webchat", kind: "widget"}, &loop{name: "sms", kind: "phone"})
+	reg, err := channel.NewRegistry(&loop{name: "webchat", kind: "widget", live: true}, &loop{name: "sms", kind: "phone"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,10 @@ func (l *leader) onEvent(ctx context.Context, ev event.Event) {
 			return
 		}
 		if ts := l.tenants[ev.TenantID]; ts != nil {
-			l.conversationChanged(ctx, ts, l.current(ctx, ts, m.Conversation))
+			c := l.current(ctx, ts, m.Conversation)
+			l.writerHolds(ctx, ts, c, m.Message)
+			l.conversationChanged(ctx, ts, c)
+			l.activity(ctx, ts, c, m.Message)
 			l.slaMessage(ctx, ts, m.Conversation, m.Message)
 		}
 	case event.AgentPresenceChanged, event.UserCreated, event.UserUpdated:
@@ -208,7 +211,8 @@ func (l *leader) route(ctx context.Context, ts *tenantState, c conversation.Conv
 	}
 	it := &item{Work: routing.Work{ID: ids.New(), ConversationID: c.ID, Kind: routing.Conversation, QueueID: q.ID,
 		Modality: routing.ModalityOf(ch), Priority: int(c.Priority), Arrived: l.s.clock.Now(),
-		Preferred: preferred, PreferredFor: preferredFor}, Assignee: c.AssigneeID, Channel: ch, state: stateWaiting}
+		Preferred: preferred, PreferredFor: preferredFor, Live: l.s.inbox.Realtime(ch)},
+		Assignee: c.AssigneeID, Channel: ch, state: stateWaiting}
 	if err := l.insert(ctx, ts, it, nil); err != nil {
 		l.s.log.Error("store new work", "tenant_id", ts.id, "conversation_id", c.ID, "err", err)
 		return false
@@ -296,6 +300,57 @@ func (l *leader) holdByHand(ctx context.Context, ts *tenantState, c conversation
 		return
 	}
 	l.handle(ctx, ts, routing.Restored{Work: it.Work, AgentID: it.agent})
+}
+
+// writerHolds makes the agent who writes in their own open conversation its
+// holder when it has no routed work (they reopened a live chat by replying to
+// it): the chat is theirs and counts against their capacity, rather than
+// being routed and offered back to the agent who is typing in it.
+func (l *leader) writerHolds(ctx context.Context, ts *tenantState, c conversation.Conversation, m conversation.Message) {
+	if m.Direction != conversation.Outbound || m.Kind != conversation.KindMessage || m.AuthorType != "user" ||
+		m.AuthorID == "" || m.AuthorID != c.AssigneeID || c.Status != conversation.StatusOpen || !ts.agents[m.AuthorID] {
+		return
+	}
+	for _, it := range ts.byConv[c.ID] {
+		if it.Kind == routing.Conversation {
+			return
+		}
+	}
+	q, ok := l.queueFor(ts, c)
+	if !ok {
+		return
+	}
+	ch := c.Channel
+	if n := len(c.Modalities); n > 0 {
+		ch = c.Modalities[n-1]
+	}
+	it := &item{Work: routing.Work{ID: ids.New(), ConversationID: c.ID, Kind: routing.Conversation, QueueID: q.ID,
+		Modality: routing.ModalityOf(ch), Priority: int(c.Priority), Arrived: l.s.clock.Now(), Live: l.s.inbox.Realtime(ch)},
+		Assignee: c.AssigneeID, Channel: ch}
+	l.holdByHand(ctx, ts, c, it)
+}
+
+// activity tells the engine that a message was written in a conversation
+// whose live work an agent holds, and stores where its idle clock stands: the
+// customer's message stops it (the agent owes an answer), the agent's starts it.
+func (l *leader) activity(ctx context.Context, ts *tenantState, c conversation.Conversation, m conversation.Message) {
+	if m.Kind != conversation.KindMessage {
+		return
+	}
+	customer := m.Direction == conversation.Inbound
+	for _, it := range ts.byConv[c.ID] {
+		if it.Kind != routing.Conversation || it.state != stateAssigned || !it.Live {
+			continue
+		}
+		it.QuietSince = time.Time{}
+		if !customer {
+			it.QuietSince = l.s.clock.Now()
+		}
+		l.persist(ctx, ts, it)
+		if err := l.handle(ctx, ts, routing.WorkActive{WorkID: it.ID, Customer: customer}); err != nil {
+			l.s.log.Warn("conversation activity", "tenant_id", ts.id, "work_id", it.ID, "err", err)
+		}
+	}
 }
 
 // ensureAssigned repairs a crash between an assignment's two transactions —

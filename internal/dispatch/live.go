@@ -19,10 +19,13 @@ type AgentLoad struct {
 
 // LiveAgent is one agent on the supervisors' wall.
 type LiveAgent struct {
-	UserID        string         `json:"user_id"`
-	Name          string         `json:"name"`
-	Role          tenant.Role    `json:"role"`
-	Presence      string         `json:"presence"`
+	UserID   string      `json:"user_id"`
+	Name     string      `json:"name"`
+	Role     tenant.Role `json:"role"`
+	Presence string      `json:"presence"`
+	// Routable tells whether the presence receives work (available, or a
+	// tenant state marked routable).
+	Routable      bool           `json:"routable"`
 	PresenceSince time.Time      `json:"presence_since,omitzero"`
 	Load          map[string]int `json:"load"`
 	Capacity      map[string]int `json:"capacity"`
@@ -60,6 +63,14 @@ func (s *Service) LiveAgents(ctx context.Context, tenantID string) ([]LiveAgent,
 	if err != nil {
 		return nil, err
 	}
+	states, err := s.db.PresenceStates(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	routable := map[string]bool{}
+	for _, st := range states {
+		routable[st.Name] = st.Routable
+	}
 	now := s.clock.Now()
 	out := []LiveAgent{}
 	for page := (store.Page{}); ; {
@@ -77,6 +88,7 @@ func (s *Service) LiveAgents(ctx context.Context, tenantID string) ([]LiveAgent,
 				return nil, err
 			}
 			la := LiveAgent{UserID: u.ID, Name: u.Name, Role: u.Role, Presence: string(u.Presence),
+				Routable:      presenceOf(string(u.Presence), routable).Routable,
 				PresenceSince: acts[u.ID].PresenceSince, Load: load, Capacity: p.Capacity}
 			if la.Capacity == nil {
 				la.Capacity = map[string]int{}

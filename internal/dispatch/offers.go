@@ -132,5 +132,13 @@ func (l *leader) decline(ctx context.Context, c command) error {
 		return err
 	}
 	it.state, it.agent, it.offer = stateWaiting, "", ""
-	return l.handle(ctx, ts, routing.OfferDeclined{OfferID: c.OfferID})
+	if err := l.handle(ctx, ts, routing.OfferDeclined{OfferID: c.OfferID}); err != nil {
+		return err
+	}
+	// The decliner's cool-down is stored with the item (see offerEnded).
+	if ts.work[it.ID] == it {
+		it.Cooldown = l.cooldowns(ts, it)
+		l.persist(ctx, ts, it)
+	}
+	return nil
 }

@@ -52,22 +52,6 @@ func TestDeclineAndTimeoutGoToTheNextAgent(t *testing.T) {
 	f.offerFor(t, f.n, cat)
 }
 
-func TestThreeMissedOffersSetAway(t *testing.T) {
-	f := newFixture(t, storetest.OpenSQLite)
-	f.start(t, embeddedBus(t), true)
-	f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true, OfferTimeoutSeconds: 10})
-	ana := f.agent(t, "ana@bank.test", tenant.RoleAgent) // chat capacity 3
-	for _, v := range []string{"v1", "v2", "v3"} {
-		f.chat(t, v, "hi")
-	}
-	eventually(t, "three offers", func() bool { return len(f.offers(t, ana)) == 3 })
-	f.clock.Advance(11 * time.Second)
-	eventually(t, "ana is set away", func() bool {
-		u, err := f.db.User(t.Context(), f.tenant, ana)
-		return err == nil && u.Presence == tenant.PresenceAway
-	})
-}
-
 func TestHandAssignmentWithdrawsAndResolveFreesCapacity(t *testing.T) {
 	f := newFixture(t, storetest.OpenSQLite)
 	f.start(t, embeddedBus(t), true)

@@ -46,6 +46,7 @@ const (
 	RoutingOfferWithdrawn = "routing.offer_withdrawn" // an offer no longer stands
 	RoutingOverflowed     = "routing.overflowed"      // an item moved to another queue
 	RoutingExpired        = "routing.expired"         // an item's window closed unserved (a callback)
+	RoutingSetAway        = "routing.set_away"        // an agent was set away for missing offers
 	SLAWarning            = "sla.warning"             // a target is about to be missed
 	SLABreached           = "sla.breached"            // a target was missed
 	SLAEscalated          = "sla.escalated"           // a policy's escalation was carried out
@@ -74,6 +75,7 @@ var Types = []string{
 	WebhookEndpointChange, WebhookPing, ConversationCreated, ConversationUpdated, MessageCreated, MessageUpdated, PersonaMerged,
 	PersonaUpdated, APIChannelMessage,
 	RoutingOffered, RoutingAssigned, RoutingOfferExpired, RoutingOfferWithdrawn, RoutingOverflowed, RoutingExpired,
+	RoutingSetAway,
 	SLAWarning, SLABreached, SLAEscalated, CallbackUpdated, ConversationJoined,
 }
 

@@ -44,7 +44,7 @@ func (a *API) transferConversation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if in.AgentID != "" {
-		_, err = a.Inbox.Assign(ctx, actor, id, in.AgentID)
+		err = a.Dispatch.TransferToAgent(ctx, actor, id, in.AgentID)
 	} else {
 		err = a.Dispatch.Transfer(ctx, actor, id, in.QueueID)
 	}

@@ -11,7 +11,7 @@ import (
 
 // An agent takes a conversation, transfers it to another queue (it leaves
 // them and waits there, with a timeline item and the note), then to a
-// colleague; a supervisor joins it, which an agent may not.
+// colleague (offered to them first); a supervisor joins it, which an agent may not.
 func TestTransferAndJoin(t *testing.T) {
 	for _, e := range bothEngines {
 		t.Run(e.name, func(t *testing.T) {
@@ -59,10 +59,17 @@ func TestTransferAndJoin(t *testing.T) {
 				t.Errorf("timeline:\n%s", all)
 			}
 
-			// To a colleague: an assignment.
+			// To a colleague: an offer to them first (issue 11, finding 5); it is
+			// theirs once they accept.
 			agent.in(t).do("POST", "/api/v1/conversations/"+conv+"/transfer", map[string]any{"agent_id": s.ben.ID}).want(http.StatusOK).decode(&c)
+			if c.AssigneeID != "" {
+				t.Errorf("transferred to Ben, assigned to %q before he accepted", c.AssigneeID)
+			}
+			toBen, _ := w.awaitAnyOffer(t, map[string]*client{s.ben.ID: s.benC}, conv)
+			s.benC.in(t).do("POST", "/api/v1/offers/"+toBen.ID+"/accept", nil).want(http.StatusNoContent)
+			admin.do("GET", "/api/v1/conversations/"+conv, nil).want(http.StatusOK).decode(&c)
 			if c.AssigneeID != s.ben.ID {
-				t.Errorf("transferred to Ben, assigned to %q", c.AssigneeID)
+				t.Errorf("Ben accepted the transfer, assigned to %q", c.AssigneeID)
 			}
 			for _, body := range []map[string]any{{}, {"agent_id": s.ben.ID, "queue_id": cards}, {"queue_id": s.policy}} {
 				agent.in(t).do("POST", "/api/v1/conversations/"+conv+"/transfer", body).wantProblem(http.StatusUnprocessableEntity, "validation")

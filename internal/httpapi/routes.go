@@ -155,6 +155,7 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/callbacks/{callbackID}/attempts", perm: permConverse, handler: a.recordCallbackAttempt},
 
 		{method: "GET", pattern: "/api/v1/agents/live", perm: permSupervise, handler: a.liveAgents},
+		{method: "GET", pattern: "/api/v1/agents/availability", perm: permConverse, handler: a.agentAvailability},
 		{method: "GET", pattern: "/api/v1/reports/today", perm: permSupervise, handler: a.reportToday},
 
 		{method: "GET", pattern: "/api/v1/notifications/types", perm: permRead, handler: a.listNotificationTypes},

@@ -131,11 +131,27 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 				return err
 			}
 		}
-		if c.Status == conversation.StatusOpen || c.Status == conversation.StatusResolved {
+		switch {
+		case caps.Realtime && c.Status == conversation.StatusResolved:
+			// A live chat the agent writes in again is theirs again, open.
+			c.Status = conversation.StatusOpen
+		case caps.Realtime:
+			// A live chat stays open while the agent is in it: the customer is
+			// there now, and the agent holds the chat (and its capacity) until
+			// it is resolved, transferred or idle (docs/routing.md).
+		case c.Status == conversation.StatusOpen || c.Status == conversation.StatusResolved:
 			c.Status = conversation.StatusPending // now waiting on the customer
 		}
 		c.LastMessageAt, c.UpdatedAt = now, now
 		if err := tx.UpdateConversation(ctx, c); err != nil {
+			return err
+		}
+		if err := s.queue.InsertTx(ctx, tx.SQL, DeliverArgs{TenantID: a.TenantID, MessageID: m.ID}, &river.InsertOpts{MaxAttempts: 10}); err != nil {
+			return fmt.Errorf("enqueue delivery: %w", err)
+		}
+		// The message first: routing learns from it that the agent who wrote
+		// holds the conversation, before it sees the conversation open again.
+		if _, err = tx.Emit(ctx, a.TenantID, event.MessageCreated, messageEvent{Message: m, Conversation: c}); err != nil {
 			return err
 		}
 		if reopened { // lists and routing see it open again
@@ -143,11 +159,7 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 				return err
 			}
 		}
-		if err := s.queue.InsertTx(ctx, tx.SQL, DeliverArgs{TenantID: a.TenantID, MessageID: m.ID}, &river.InsertOpts{MaxAttempts: 10}); err != nil {
-			return fmt.Errorf("enqueue delivery: %w", err)
-		}
-		_, err = tx.Emit(ctx, a.TenantID, event.MessageCreated, messageEvent{Message: m, Conversation: c})
-		return err
+		return nil
 	})
 	return m, err
 }

@@ -98,3 +98,11 @@ func (a Actor) author() (typ, id string) {
 	}
 	return "system", ""
 }
+
+// Realtime tells whether a channel of this center is real-time (the customer
+// is there now: a web chat), as its capabilities say; routing keeps such a
+// conversation with its agent while it is open.
+func (s *Service) Realtime(channel string) bool {
+	impl, ok := s.channels.Get(channel)
+	return ok && impl.Capabilities().Realtime
+}

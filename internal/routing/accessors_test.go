@@ -50,7 +50,7 @@ func TestRestoredStatsAndDeadlines(t *testing.T) {
 		t.Fatalf("waiting %d", e.Waiting("q1"))
 	}
 	ds, _ = e.Handle(at(20*time.Second), routing.Tick{})
-	if g := summary(ds); len(g) != 2 || g[0] != "offer_expired w2 ana q1: no answer in 30s" || g[1] != "offer w3 ana q1: Ana: longest idle (20s)" {
+	if g := summary(ds); len(g) != 2 || g[0] != "offer_expired w2 ana q1: no answer in 30s; not offered to Ana again before 09:02:20 UTC" || g[1] != "offer w3 ana q1: Ana: longest idle (20s)" {
 		t.Fatalf("tick: %q", g)
 	}
 	if _, err := e.Handle(at(21*time.Second), routing.OfferAccepted{OfferID: "o-9"}); !errors.Is(err, routing.ErrUnknownOffer) {

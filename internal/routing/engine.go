@@ -30,8 +30,16 @@ var ErrUnknownWork = errors.New("routing: no such work")
 //   - A preferred agent (and an escalation's chat agent) need not be a member
 //     of the queue nor hold its skills: they need only be routable, have room
 //     and not have refused the item.
-//   - An item goes to nobody who declined it or let its offer expire, in any
-//     queue; if everyone has, it waits for someone new (or to be withdrawn).
+//   - An agent is asked one thing at a time: while an offer to them stands,
+//     nothing else is offered or assigned to them.
+//   - An agent who declined an item or let its offer expire is not asked
+//     about it again, in any queue, until the queue's cool-down ends; if
+//     everyone is cooling down, it waits for the first cool-down to end (or
+//     someone new). The cool-downs travel with the item (Work.Cooldown), so a
+//     rebuilt engine keeps them.
+//   - A live item (Work.Live) stays with its agent until finished; once it
+//     has waited on the customer (WorkActive) past the queue's idle timeout,
+//     the engine decides Idle, once, and finishing it then starts no wrap-up.
 //   - Overflow: of a queue's rules whose target queue is known, the shortest
 //     one due applies; the overflow clock restarts in the new queue, ageing
 //     keeps counting from Arrived. At most 8 overflows happen in a row, so
@@ -88,6 +96,8 @@ func (e *Engine) Handle(now time.Time, ev Event) ([]Decision, error) {
 		err = e.finish(now, ev.WorkID)
 	case WorkWithdrawn:
 		err = e.withdraw(now, ev.WorkID)
+	case WorkActive:
+		err = e.active(now, ev)
 	case AgentChanged:
 		e.agentChanged(now, ev.Agent)
 	case AgentRemoved:
@@ -146,8 +156,37 @@ func (e *Engine) arrive(now time.Time, w Work) {
 		w.Kind = Conversation
 	}
 	it := &item{Work: w, queue: e.queue(w.QueueID), since: now, heapIndex: -1}
+	it.takeCooldowns()
 	e.items[w.ID] = it
 	e.settle(now, it)
+}
+
+// takeCooldowns starts the engine's cool-downs from the item's Work (a
+// rebuilt item); the engine's own map is the one kept up to date.
+func (it *item) takeCooldowns() {
+	for id, until := range it.Cooldown {
+		it.refuse(id, until)
+	}
+	it.Cooldown = nil
+}
+
+// active notes a message in a live assigned item's conversation: the
+// customer's stops its idle clock, the agent's starts it.
+func (e *Engine) active(now time.Time, ev WorkActive) error {
+	it := e.items[ev.WorkID]
+	if it == nil || it.state != assigned {
+		return fmt.Errorf("activity %s: %w", ev.WorkID, ErrUnknownWork)
+	}
+	if !it.Live {
+		return nil
+	}
+	it.gen++
+	it.QuietSince = time.Time{}
+	if !ev.Customer {
+		it.QuietSince = now
+		heap.Push(&e.due, deadline{at: it.idleAt(), item: it, gen: it.gen})
+	}
+	return nil
 }
 
 func (e *Engine) change(now time.Time, ev WorkChanged) error {
@@ -188,8 +227,11 @@ func (e *Engine) finish(now time.Time, id string) error {
 	a := it.agent
 	a.load[it.Modality]--
 	free := now.Add(a.WrapUp)
+	if it.idled { // released while waiting on the customer: nothing to wrap up
+		free = now
+	}
 	a.idleSince[it.Modality] = free
-	if a.WrapUp > 0 {
+	if free.After(now) {
 		a.wrapUntil[it.Modality] = free
 		heap.Push(&e.due, deadline{at: free, agent: a})
 	}
@@ -300,6 +342,7 @@ func (e *Engine) accept(now time.Time, id string) error {
 	a.missed = 0
 	e.decide(Decision{Kind: Assign, WorkID: it.ID, AgentID: a.ID, OfferID: id, QueueID: it.queue.ID,
 		Reason: a.Name + ": accepted"})
+	e.fill(now, a) // the next thing they may take, now that they have answered
 	return nil
 }
 
@@ -309,10 +352,7 @@ func (e *Engine) decline(now time.Time, id string) error {
 		return fmt.Errorf("decline %s: %w", id, ErrUnknownOffer)
 	}
 	a := e.takeBack(it)
-	if it.refused == nil {
-		it.refused = map[string]bool{}
-	}
-	it.refused[a.ID] = true
+	it.refuse(a.ID, now.Add(it.queue.cooldown()))
 	e.settle(now, it)
 	e.fill(now, a)
 	return nil
@@ -328,9 +368,13 @@ func (e *Engine) restore(now time.Time, r Restored) {
 	}
 	a := e.agent(r.AgentID)
 	it := &item{Work: w, queue: e.queue(w.QueueID), since: now, agent: a, state: assigned, heapIndex: -1}
+	it.takeCooldowns()
 	e.items[w.ID] = it
 	a.load[w.Modality]++
 	if r.Offer == "" {
+		if at := it.idleAt(); !at.IsZero() {
+			heap.Push(&e.due, deadline{at: at, item: it, gen: it.gen})
+		}
 		return
 	}
 	it.state, it.offerID, it.expires = offered, r.Offer, r.Expires
@@ -369,6 +413,21 @@ func (e *Engine) OfferOf(offerID string) (workID, agentID string, ok bool) {
 		return "", "", false
 	}
 	return it.ID, it.agent.ID, true
+}
+
+// Cooldowns is, for a known item, until when each agent who declined it or
+// let it expire is not asked again (ended cool-downs included; the
+// dispatcher stores the map with the item).
+func (e *Engine) Cooldowns(workID string) map[string]time.Time {
+	it := e.items[workID]
+	if it == nil || len(it.refused) == 0 {
+		return nil
+	}
+	out := make(map[string]time.Time, len(it.refused))
+	for id, until := range it.refused {
+		out[id] = until
+	}
+	return out
 }
 
 // AgentLoad is how many items of each modality the agent holds or is

@@ -97,31 +97,61 @@ func TestRules(t *testing.T) {
 			{2 * time.Minute, routing.WorkWithdrawn{WorkID: "w1"}, nil, nil},
 			{2 * time.Minute, routing.WorkWithdrawn{WorkID: "w1"}, nil, routing.ErrUnknownWork},
 		}},
-		{"offers expire, three misses set the agent away", routing.Options{}, []step{
+		{"offers one at a time; three misses in a row set the agent away", routing.Options{}, []step{
 			{0, routing.QueueChanged{Queue: with2(q, func(q *routing.Queue) { q.OfferTimeout = 20 * time.Second })}, nil, nil},
 			{0, routing.AgentChanged{Agent: with(agent("ana", "Ana", "q1"), func(a *routing.Agent) { a.Capacity[routing.Chat] = 3 })}, nil, nil},
 			{0, routing.WorkArrived{Work: chat("w1", "q1", 0)}, []string{"offer w1 ana q1: Ana: longest idle (0s)"}, nil},
-			{0, routing.WorkArrived{Work: chat("w2", "q1", 0)}, []string{"offer w2 ana q1: Ana: longest idle (0s)"}, nil},
-			{time.Second, routing.WorkArrived{Work: chat("w3", "q1", time.Second)}, []string{"offer w3 ana q1: Ana: longest idle (1s)"}, nil},
+			// Room for three, but one question at a time.
+			{0, routing.WorkArrived{Work: chat("w2", "q1", 0)}, nil, nil},
+			{time.Second, routing.WorkArrived{Work: chat("w3", "q1", time.Second)}, nil, nil},
 			{10 * time.Second, routing.Tick{}, nil, nil},
 			{20 * time.Second, routing.Tick{}, []string{
-				"offer_expired w1 ana q1: no answer in 20s",
-				"offer_expired w2 ana q1: no answer in 20s"}, nil},
-			{21 * time.Second, routing.Tick{}, []string{
-				"offer_expired w3 ana q1: no answer in 20s",
+				"offer_expired w1 ana q1: no answer in 20s; not offered to Ana again before 09:02:20 UTC",
+				"offer w2 ana q1: Ana: longest idle (20s)"}, nil},
+			{40 * time.Second, routing.Tick{}, []string{
+				"offer_expired w2 ana q1: no answer in 20s; not offered to Ana again before 09:02:40 UTC",
+				"offer w3 ana q1: Ana: longest idle (40s)"}, nil},
+			{60 * time.Second, routing.Tick{}, []string{
+				"offer_expired w3 ana q1: no answer in 20s; not offered to Ana again before 09:03:00 UTC",
 				"set_away  ana : 3 offers missed in a row"}, nil},
-			{22 * time.Second, routing.AgentChanged{Agent: agent("ben", "Ben", "q1")}, []string{"offer w1 ben q1: Ben: longest idle (0s)"}, nil},
+			{62 * time.Second, routing.AgentChanged{Agent: agent("ben", "Ben", "q1")}, []string{"offer w1 ben q1: Ben: longest idle (0s)"}, nil},
+		}},
+		{"a live item stays with its agent until it waits on the customer past the idle timeout; no wrap-up then", routing.Options{}, []step{
+			{0, routing.QueueChanged{Queue: with2(q, func(q *routing.Queue) { q.IdleTimeout = 5 * time.Minute })}, nil, nil},
+			{0, routing.AgentChanged{Agent: with(agent("ana", "Ana", "q1"), func(a *routing.Agent) { a.WrapUp = 30 * time.Second })}, nil, nil},
+			{0, routing.WorkArrived{Work: withWork(chat("w1", "q1", 0), func(w *routing.Work) { w.Live = true })}, []string{"offer w1 ana q1: Ana: longest idle (0s)"}, nil},
+			{time.Second, routing.OfferAccepted{OfferID: "offer-1"}, []string{"assign w1 ana q1: Ana: accepted"}, nil},
+			{2 * time.Second, routing.WorkArrived{Work: chat("w2", "q1", 2*time.Second)}, nil, nil},
+			{10 * time.Second, routing.WorkActive{WorkID: "w1"}, nil, nil},
+			{20 * time.Second, routing.WorkActive{WorkID: "w1", Customer: true}, nil, nil},
+			{5*time.Minute + 10*time.Second, routing.Tick{}, nil, nil}, // the customer wrote last: the agent owes the answer
+			{5*time.Minute + 15*time.Second, routing.WorkActive{WorkID: "w1"}, nil, nil},
+			{10*time.Minute + 14*time.Second, routing.Tick{}, nil, nil},
+			{10*time.Minute + 15*time.Second, routing.Tick{}, []string{"idle w1 ana q1: no message from the customer for 5m0s since Ana's last"}, nil},
+			{10*time.Minute + 16*time.Second, routing.Tick{}, nil, nil}, // decided once
+			{10*time.Minute + 16*time.Second, routing.WorkFinished{WorkID: "w1"}, []string{"offer w2 ana q1: Ana: longest idle (0s)"}, nil},
+		}},
+		{"an expired or declined item cools down, then may be offered again", routing.Options{}, []step{
+			{0, routing.QueueChanged{Queue: with2(q, func(q *routing.Queue) { q.Cooldown = time.Minute })}, nil, nil},
+			{0, routing.AgentChanged{Agent: agent("ana", "Ana", "q1")}, nil, nil},
+			{0, routing.WorkArrived{Work: chat("w1", "q1", 0)}, []string{"offer w1 ana q1: Ana: longest idle (0s)"}, nil},
+			{30 * time.Second, routing.Tick{}, []string{"offer_expired w1 ana q1: no answer in 30s; not offered to Ana again before 09:01:30 UTC"}, nil},
+			{89 * time.Second, routing.Tick{}, nil, nil},
+			{90 * time.Second, routing.Tick{}, []string{"offer w1 ana q1: Ana: longest idle (1m30s)"}, nil},
+			{95 * time.Second, routing.OfferDeclined{OfferID: "offer-2"}, nil, nil},
+			{154 * time.Second, routing.Tick{}, nil, nil},
+			{155 * time.Second, routing.Tick{}, []string{"offer w1 ana q1: Ana: longest idle (2m35s)"}, nil},
 		}},
 		{"an accept resets the missed count", routing.Options{MissedOffersAway: 2}, []step{
 			{0, routing.QueueChanged{Queue: q}, nil, nil},
 			{0, routing.AgentChanged{Agent: agent("ana", "Ana", "q1")}, nil, nil},
 			{0, routing.WorkArrived{Work: chat("w1", "q1", 0)}, []string{"offer w1 ana q1: Ana: longest idle (0s)"}, nil},
 			{0, routing.WorkArrived{Work: chat("w2", "q1", 0)}, nil, nil},
-			{30 * time.Second, routing.Tick{}, []string{"offer_expired w1 ana q1: no answer in 30s", "offer w2 ana q1: Ana: longest idle (30s)"}, nil},
+			{30 * time.Second, routing.Tick{}, []string{"offer_expired w1 ana q1: no answer in 30s; not offered to Ana again before 09:02:30 UTC", "offer w2 ana q1: Ana: longest idle (30s)"}, nil},
 			{31 * time.Second, routing.OfferAccepted{OfferID: "offer-2"}, []string{"assign w2 ana q1: Ana: accepted"}, nil},
 			{32 * time.Second, routing.WorkFinished{WorkID: "w2"}, nil, nil},
 			{32 * time.Second, routing.WorkArrived{Work: chat("w3", "q1", 32*time.Second)}, []string{"offer w3 ana q1: Ana: longest idle (0s)"}, nil},
-			{62 * time.Second, routing.Tick{}, []string{"offer_expired w3 ana q1: no answer in 30s"}, nil},
+			{62 * time.Second, routing.Tick{}, []string{"offer_expired w3 ana q1: no answer in 30s; not offered to Ana again before 09:03:02 UTC"}, nil},
 		}},
 		{"capacity counts offers, blocks and wrap-up hold work back", routing.Options{}, []step{
 			{0, routing.QueueChanged{Queue: q}, nil, nil},
@@ -132,8 +162,8 @@ func TestRules(t *testing.T) {
 			{0, routing.WorkArrived{Work: withWork(chat("v1", "q1", 0), func(w *routing.Work) { w.Modality = routing.Voice })}, []string{"offer v1 ana q1: Ana: longest idle (0s)"}, nil},
 			{0, routing.WorkArrived{Work: chat("c1", "q1", 0)}, nil, nil},
 			{0, routing.WorkArrived{Work: withWork(chat("v2", "q1", 0), func(w *routing.Work) { w.Modality = routing.Voice })}, nil, nil},
-			{0, routing.WorkArrived{Work: withWork(chat("e1", "q1", 0), func(w *routing.Work) { w.Modality = routing.Email })}, []string{"offer e1 ana q1: Ana: longest idle (0s)"}, nil},
-			{time.Second, routing.OfferAccepted{OfferID: "offer-1"}, []string{"assign v1 ana q1: Ana: accepted"}, nil},
+			{0, routing.WorkArrived{Work: withWork(chat("e1", "q1", 0), func(w *routing.Work) { w.Modality = routing.Email })}, nil, nil},
+			{time.Second, routing.OfferAccepted{OfferID: "offer-1"}, []string{"assign v1 ana q1: Ana: accepted", "offer e1 ana q1: Ana: longest idle (1s)"}, nil},
 			{time.Second, routing.OfferAccepted{OfferID: "offer-2"}, []string{"assign e1 ana q1: Ana: accepted"}, nil},
 			{time.Minute, routing.WorkFinished{WorkID: "v1"}, []string{"offer c1 ana q1: Ana: longest idle (1m0s)"}, nil},
 			{time.Minute, routing.OfferAccepted{OfferID: "offer-3"}, []string{"assign c1 ana q1: Ana: accepted"}, nil},
@@ -162,7 +192,8 @@ func TestRules(t *testing.T) {
 			{time.Second, routing.AgentChanged{Agent: agent("ben", "Ben", "q1")}, nil, nil},
 			{time.Minute, routing.WorkArrived{Work: withWork(chat("e1", "q1", 0), func(w *routing.Work) { w.Modality = routing.Email })}, []string{"offer e1 ana q1: Ana: least occupied (0 of 4)"}, nil},
 			{time.Minute, routing.WorkArrived{Work: withWork(chat("e2", "q1", 0), func(w *routing.Work) { w.Modality = routing.Email })}, []string{"offer e2 ben q1: Ben: least occupied (0 of 4)"}, nil},
-			{time.Minute, routing.WorkArrived{Work: withWork(chat("e3", "q1", 0), func(w *routing.Work) { w.Modality = routing.Email })}, []string{"offer e3 ana q1: Ana: least occupied (1 of 4)"}, nil},
+			{time.Minute, routing.WorkArrived{Work: withWork(chat("e3", "q1", 0), func(w *routing.Work) { w.Modality = routing.Email })}, nil, nil},
+			{time.Minute, routing.OfferAccepted{OfferID: "offer-1"}, []string{"assign e1 ana q1: Ana: accepted", "offer e3 ana q1: Ana: least occupied (1 of 4)"}, nil},
 		}},
 		{"a preferred agent is waited for, then anyone", routing.Options{}, []step{
 			{0, routing.QueueChanged{Queue: q}, nil, nil},
@@ -223,8 +254,8 @@ func TestRules(t *testing.T) {
 			{0, routing.QueueChanged{Queue: q}, nil, nil},
 			{0, routing.AgentChanged{Agent: with(agent("ana", "Ana", "q1"), func(a *routing.Agent) { a.Capacity[routing.Chat] = 2 })}, nil, nil},
 			{0, routing.WorkArrived{Work: chat("w1", "q1", 0)}, []string{"offer w1 ana q1: Ana: longest idle (0s)"}, nil},
-			{0, routing.WorkArrived{Work: chat("w2", "q1", 0)}, []string{"offer w2 ana q1: Ana: longest idle (0s)"}, nil},
-			{time.Second, routing.OfferAccepted{OfferID: "offer-1"}, []string{"assign w1 ana q1: Ana: accepted"}, nil},
+			{0, routing.WorkArrived{Work: chat("w2", "q1", 0)}, nil, nil},
+			{time.Second, routing.OfferAccepted{OfferID: "offer-1"}, []string{"assign w1 ana q1: Ana: accepted", "offer w2 ana q1: Ana: longest idle (1s)"}, nil},
 			{time.Second, routing.AgentChanged{Agent: with(agent("ana", "Ana", "q1"), func(a *routing.Agent) {
 				a.Capacity[routing.Chat] = 2
 				a.Presence = routing.Presence{Name: "training"}

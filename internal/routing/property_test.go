@@ -265,8 +265,15 @@ func TestEngineProperties(t *testing.T) {
 			handle(routing.QueueChanged{Queue: routing.Queue{ID: q, Name: q, Strategy: routing.LongestIdle}})
 		}
 		for range 40 {
-			for id := range m.offers {
-				handle(routing.OfferAccepted{OfferID: id})
+			// One offer at a time per agent: an accept may bring the next.
+			for range 200 {
+				if len(m.offers) == 0 {
+					break
+				}
+				for id := range m.offers {
+					handle(routing.OfferAccepted{OfferID: id})
+					break
+				}
 			}
 			now = now.Add(time.Minute)
 			handle(routing.Tick{})

@@ -63,6 +63,9 @@ func (e *Engine) settle(now time.Time, it *item) {
 	e.schedule(now, it, it.NotAfter)
 	e.schedule(now, it, it.preferredUntil())
 	e.schedule(now, it, q.nextStep(it.Arrived, now))
+	for _, until := range it.refused { // a cool-down's end may make someone eligible again
+		e.schedule(now, it, until)
+	}
 	for _, o := range q.Overflow {
 		if t := e.queues[o.To]; t != nil && t.known && q.known {
 			e.schedule(now, it, it.since.Add(o.After))
@@ -119,7 +122,7 @@ func (e *Engine) offerItem(now time.Time, it *item) {
 		return
 	}
 	if it.Preferred != "" {
-		if p := e.agents[it.Preferred]; p != nil && !it.refused[p.ID] && p.canTake(it.Modality, now) {
+		if p := e.agents[it.Preferred]; p != nil && !it.cooling(p.ID, now) && p.canTake(it.Modality, now) {
 			e.give(now, it, p, p.Name+": preferred agent")
 			return
 		}
@@ -130,7 +133,7 @@ func (e *Engine) offerItem(now time.Time, it *item) {
 	level := q.minLevel(now.Sub(it.Arrived))
 	var best *agent
 	for _, a := range q.ready {
-		if it.refused[a.ID] || !a.canTake(it.Modality, now) || !a.qualifies(q.Skills, level) {
+		if it.cooling(a.ID, now) || !a.canTake(it.Modality, now) || !a.qualifies(q.Skills, level) {
 			continue
 		}
 		if best == nil || e.better(q, it.Modality, a, best) {
@@ -270,7 +273,7 @@ func (e *Engine) fill(now time.Time, a *agent) {
 		}
 		for it := range e.preferred[a.ID] {
 			k := it.rank.Add(-time.Duration(it.queue.Priority) * e.opts.AgeStep)
-			if ahead(it, k) && it.queue.isOpen(now) && !it.refused[a.ID] && a.canTake(it.Modality, now) {
+			if ahead(it, k) && it.queue.isOpen(now) && !it.cooling(a.ID, now) && a.canTake(it.Modality, now) {
 				best, bestKey, from = it, k, nil
 			}
 		}
@@ -288,7 +291,7 @@ func (e *Engine) fill(now time.Time, a *agent) {
 
 // mayTake tells whether a member of a waiting item's queue may be offered it.
 func (e *Engine) mayTake(now time.Time, a *agent, it *item) bool {
-	if it.refused[a.ID] {
+	if it.cooling(a.ID, now) {
 		return false
 	}
 	if it.Preferred == a.ID {
@@ -339,12 +342,11 @@ func (e *Engine) expire(now time.Time, it *item) {
 	id := it.offerID
 	timeout := it.queue.offerTimeout()
 	a := e.takeBack(it)
+	until := now.Add(it.queue.cooldown())
+	it.refuse(a.ID, until)
 	e.decide(Decision{Kind: OfferExpired, WorkID: it.ID, AgentID: a.ID, OfferID: id, QueueID: it.queue.ID,
-		Reason: fmt.Sprintf("no answer in %s", timeout)})
-	if it.refused == nil {
-		it.refused = map[string]bool{}
-	}
-	it.refused[a.ID] = true
+		Reason: fmt.Sprintf("no answer in %s; not offered to %s again before %s", timeout, a.nameOrID(),
+			until.UTC().Format("15:04:05 UTC"))})
 	a.missed++
 	if a.missed >= e.opts.MissedOffersAway && a.routable() {
 		a.Presence = Presence{Name: "away"}
@@ -383,6 +385,12 @@ func (e *Engine) tick(now time.Time) {
 		switch it.state {
 		case offered:
 			e.expire(now, it)
+		case assigned:
+			if at := it.idleAt(); !at.IsZero() && !now.Before(at) {
+				it.idled = true
+				e.decide(Decision{Kind: Idle, WorkID: it.ID, AgentID: it.agent.ID, QueueID: it.queue.ID,
+					Reason: fmt.Sprintf("no message from the customer for %s since %s's last", it.queue.idleTimeout(), it.agent.nameOrID())})
+			}
 		case waiting:
 			e.unwait(it)
 			e.settle(now, it)

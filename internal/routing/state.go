@@ -22,8 +22,9 @@ type item struct {
 	agent     *agent    // offered to or assigned to
 	offerID   string
 	expires   time.Time
-	refused   map[string]bool // agents who declined it or let it expire
-	gen       int             // bumped on every re-evaluation: older deadlines are stale
+	refused   map[string]time.Time // agents who declined it or let it expire → end of their cool-down
+	idled     bool                 // released for waiting on the customer: nothing to wrap up
+	gen       int                  // bumped on every re-evaluation: older deadlines are stale
 	heapIndex int
 	rank      time.Time // key, kept while waiting
 }
@@ -33,6 +34,29 @@ type item struct {
 // are compared (rank).
 func (it *item) key(ageStep time.Duration) time.Time {
 	return it.Arrived.Add(-time.Duration(it.Priority) * ageStep)
+}
+
+// cooling tells whether the agent is in a cool-down for the item at now.
+func (it *item) cooling(agentID string, now time.Time) bool {
+	until, ok := it.refused[agentID]
+	return ok && now.Before(until)
+}
+
+// refuse starts the agent's cool-down for the item.
+func (it *item) refuse(agentID string, until time.Time) {
+	if it.refused == nil {
+		it.refused = map[string]time.Time{}
+	}
+	it.refused[agentID] = until
+}
+
+// idleAt is when a live assigned item is released for waiting on the
+// customer, or zero.
+func (it *item) idleAt() time.Time {
+	if !it.Live || it.QuietSince.IsZero() || it.idled {
+		return time.Time{}
+	}
+	return it.QuietSince.Add(it.queue.idleTimeout())
 }
 
 // preferredUntil is when the item stops waiting for its preferred agent only.
@@ -81,6 +105,28 @@ func (q *queue) offerTimeout() time.Duration {
 		return q.OfferTimeout
 	}
 	return 30 * time.Second
+}
+
+// DefaultCooldown is how long an agent is not asked again about an item
+// they declined or let expire, when the queue does not say.
+const DefaultCooldown = 2 * time.Minute
+
+// DefaultIdleTimeout is how long a live item may wait on the customer before
+// its agent's capacity is released, when the queue does not say.
+const DefaultIdleTimeout = 10 * time.Minute
+
+func (q *queue) cooldown() time.Duration {
+	if q.Cooldown > 0 {
+		return q.Cooldown
+	}
+	return DefaultCooldown
+}
+
+func (q *queue) idleTimeout() time.Duration {
+	if q.IdleTimeout > 0 {
+		return q.IdleTimeout
+	}
+	return DefaultIdleTimeout
 }
 
 // minLevel is the level an agent needs in each of the queue's skills for an
@@ -139,11 +185,21 @@ func newAgent(id string) *agent {
 		idleSince: map[Modality]time.Time{}, offers: map[string]*item{}}
 }
 
+func (a *agent) nameOrID() string {
+	if a.Name != "" {
+		return a.Name
+	}
+	return a.ID
+}
+
 func (a *agent) routable() bool { return a.known && a.Presence.Routable }
 
-// canTake tells whether the agent may be given one more item of m now.
+// canTake tells whether the agent may be given one more item of m now. An
+// agent is asked one thing at a time: while an offer to them stands, nothing
+// else is offered or assigned to them, so the keys that answer an offer can
+// only mean that one.
 func (a *agent) canTake(m Modality, now time.Time) bool {
-	if !a.routable() || a.load[m] >= a.Capacity[m] || now.Before(a.wrapUntil[m]) {
+	if !a.routable() || len(a.offers) > 0 || a.load[m] >= a.Capacity[m] || now.Before(a.wrapUntil[m]) {
 		return false
 	}
 	for held, n := range a.load {

@@ -92,6 +92,15 @@ type Queue struct {
 	Widening []Step   `json:"widening"` // SkillsBased only; DefaultWidening if empty
 	// OfferTimeout is how long an agent has to accept (default 30 s).
 	OfferTimeout time.Duration `json:"offer_timeout"`
+	// Cooldown is how long an agent who declined an item or let its offer
+	// expire is not asked about it again (default 2 min). It is a time, not
+	// a ban: when it ends, and nobody else took the item, they may be asked
+	// again.
+	Cooldown time.Duration `json:"cooldown"`
+	// IdleTimeout releases a live item (Work.Live) that has waited this long
+	// on the customer since its agent's last message (default 10 min): the
+	// engine decides Idle and the dispatcher sets the conversation pending.
+	IdleTimeout time.Duration `json:"idle_timeout"`
 	// AutoAssign assigns without asking instead of offering.
 	AutoAssign bool       `json:"auto_assign"`
 	Overflow   []Overflow `json:"overflow"`
@@ -151,6 +160,18 @@ type Work struct {
 	// window); zero means no bound. Past NotAfter it expires.
 	NotBefore time.Time `json:"not_before,omitzero"`
 	NotAfter  time.Time `json:"not_after,omitzero"`
+	// Cooldown is, per agent, until when they are not asked about the item
+	// (they declined it or let its offer expire). The engine keeps it; the
+	// dispatcher stores it with the item (Engine.Cooldowns), so a restart
+	// within a cool-down keeps it and one after it has ended forgets it.
+	Cooldown map[string]time.Time `json:"cooldown,omitempty"`
+	// Live marks real-time work (a web chat): once assigned it stays with its
+	// agent, holding their capacity, until it is finished — or it has waited
+	// on the customer past the queue's IdleTimeout (see WorkActive).
+	Live bool `json:"live,omitempty"`
+	// QuietSince is when a live item began waiting on the customer (its
+	// agent wrote last); zero while the customer is owed an answer.
+	QuietSince time.Time `json:"quiet_since,omitzero"`
 }
 
 // Event is something the engine is told. Every event comes with the time it
@@ -171,6 +192,14 @@ type WorkChanged struct {
 // WorkFinished releases an assigned item (resolved, transferred away, the
 // call ended): the agent's capacity frees after their wrap-up.
 type WorkFinished struct{ WorkID string }
+
+// WorkActive tells that a message was written in an assigned item's
+// conversation: by the customer (the agent owes an answer: no idle clock) or
+// by the agent (the conversation waits on the customer from now).
+type WorkActive struct {
+	WorkID   string
+	Customer bool
+}
 
 // WorkWithdrawn removes a waiting or offered item (an agent took it by hand,
 // the customer left); an open offer for it is withdrawn.
@@ -193,7 +222,7 @@ type QueueRemoved struct{ QueueID string }
 type OfferAccepted struct{ OfferID string }
 
 // OfferDeclined sends the item to the next candidate; the agent is not asked
-// about it again.
+// about it again before the queue's cool-down ends.
 type OfferDeclined struct{ OfferID string }
 
 // Tick tells the engine time has passed: offers time out, widening steps,
@@ -214,6 +243,7 @@ func (WorkArrived) event()   {}
 func (WorkChanged) event()   {}
 func (WorkFinished) event()  {}
 func (WorkWithdrawn) event() {}
+func (WorkActive) event()    {}
 func (AgentChanged) event()  {}
 func (AgentRemoved) event()  {}
 func (QueueChanged) event()  {}
@@ -235,6 +265,7 @@ const (
 	Overflowed     DecisionKind = "overflowed"      // WorkID moved to QueueID
 	Expired        DecisionKind = "expired"         // WorkID's window closed unserved (a callback)
 	SetAway        DecisionKind = "set_away"        // AgentID missed too many offers in a row
+	Idle           DecisionKind = "idle"            // live WorkID waited on the customer past the queue's idle timeout
 )
 
 // Decision is one thing the engine decided, with a reason a supervisor can

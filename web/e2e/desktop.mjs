@@ -353,11 +353,13 @@ async function main() {
     current = desk;
     await desk.getByTestId('action-transfer').click();
     // One select holds both targets: the Queues and the Agents groups.
-    await desk.getByTestId('transfer-target').selectOption({ label: 'Ben Agent' });
+    // Each person is named with presence and room ("Ben Agent — available, chat 0 of 3").
+    const benOption = desk.getByTestId('transfer-target').locator('option', { hasText: 'Ben Agent' }).first();
+    await desk.getByTestId('transfer-target').selectOption(await benOption.getAttribute('value'));
     if (!(await desk.getByTestId('transfer-target').inputValue()).startsWith('agent:')) throw new Error('Ben Agent is not an agent target');
     await desk.getByTestId('transfer-note').fill(`Over to you, Ben (${nonce})`);
     await desk.getByTestId('transfer-submit').click();
-    await desk.getByTestId('conversation-assignee').filter({ hasText: 'Ben Agent' }).waitFor();
+    // A transfer to a person is offered to them first: it is Ben's once he accepts.
     await desk.locator('[data-testid="timeline-item"][data-kind="note"]', { hasText: `Over to you, Ben (${nonce})` }).waitFor();
     await desk.locator('[data-testid="timeline-item"][data-kind="system"]', { hasText: 'Ben Agent' }).first().waitFor();
   });

@@ -103,6 +103,17 @@ export interface Queue {
   name: string;
 }
 
+/** Availability is an agent as the transfer and assignee pickers show them. */
+export interface Availability {
+  user_id: string;
+  name: string;
+  presence: string;
+  /** routable tells whether the presence receives work. */
+  routable: boolean;
+  load: Record<string, number>;
+  capacity: Record<string, number>;
+}
+
 /** UploadedFile is what POST /attachments answers. */
 export interface UploadedFile {
   id: string;
@@ -131,6 +142,7 @@ export const conversationApi = {
   routing: (id: string) => request<Page<RoutingDecision>>('GET', `${conv(id)}/routing`),
   sla: (id: string) => request<Page<SLAClock>>('GET', `${conv(id)}/sla`),
   transfer: (id: string, body: Transfer) => request<Conversation>('POST', `${conv(id)}/transfer`, { body }),
+  availability: () => request<Page<Availability>>('GET', '/api/v1/agents/availability'),
   renderCanned: (id: string, cannedID: string) =>
     request<{ body: string; unknown_variables?: string[] }>('POST', `${conv(id)}/canned-responses/${enc(cannedID)}/render`),
   /** preview fills a draft's variables for the conversation, as the server fills a canned response. */

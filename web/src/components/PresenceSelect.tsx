@@ -24,6 +24,21 @@ export function PresenceSelect() {
   const now = useNow(1000, wrapUpUntil > Date.now());
   const wrapLeft = Math.max(0, Math.ceil((wrapUpUntil - now) / 1000));
 
+  // Routing sets an agent away who lets offers expire in a row: say so, with
+  // the way back, until they choose a presence themselves.
+  const [awayWhy, setAwayWhy] = useState('');
+  useEffect(
+    () =>
+      realtime.subscribe((ev) => {
+        const d = ev.data as { agent_id?: string; reason?: string } | undefined;
+        if (ev.type === 'routing.set_away' && d?.agent_id === session.user.id) setAwayWhy(d.reason || ' ');
+      }),
+    [realtime, session.user.id],
+  );
+  useEffect(() => {
+    if (current !== 'away') setAwayWhy('');
+  }, [current]);
+
   useEffect(() => {
     desktopApi.presenceStates().then((p) => setCustom((p.items ?? []).filter((s) => !s.built_in)), () => setCustom([]));
   }, []);
@@ -131,6 +146,14 @@ export function PresenceSelect() {
               })}
             </ul>
           )}
+        </div>
+      )}
+      {awayWhy && current === 'away' && (
+        <div class="presence-away-notice" role="alert" data-testid="away-notice">
+          <p>{t('presence.setAway', { reason: awayWhy.trim() })}</p>
+          <button type="button" class="button button-small button-primary" data-testid="away-back" onClick={() => void change('available')}>
+            {t('presence.backAvailable')}
+          </button>
         </div>
       )}
       {error && (

@@ -3,7 +3,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
-  conversationApi, type Conversation, type Persona, type Queue, type SLAClock,
+  conversationApi, type Availability, type Conversation, type Persona, type Queue, type SLAClock,
 } from '../api/conversation';
 import { t, type MessageKey } from '../i18n';
 import type { User } from '../types';
@@ -28,6 +28,20 @@ export function ConversationHeader(props: Props) {
   const { conversation: c, onUpdate } = props;
   const [panel, setPanel] = useState<Panel>('');
   const [tag, setTag] = useState('');
+  const [avail, setAvail] = useState<Record<string, Availability>>({});
+  // Presence and capacity of everyone a picker offers, read when one opens.
+  useEffect(() => {
+    if (panel !== 'assign' && panel !== 'transfer') return;
+    let live = true;
+    conversationApi.availability().then(
+      (p) => live && setAvail(Object.fromEntries((p.items ?? []).map((a) => [a.user_id, a]))),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [panel]);
+  const modality = modalityOf(c.modalities[c.modalities.length - 1] ?? c.channel);
   const assignee = props.users.find((u) => u.id === c.assignee_id);
   const patch = (body: Parameters<typeof conversationApi.updateConversation>[1]) =>
     onUpdate(() => conversationApi.updateConversation(c.id, body));
@@ -100,11 +114,13 @@ export function ConversationHeader(props: Props) {
         <PanelFocus onClose={() => setPanel('')}>
           {panel === 'snooze' && <SnoozePanel onSnooze={(until) => { setPanel(''); void patch({ snoozed_until: until }); }} />}
           {panel === 'assign' && (
-            <AssignPanel users={props.users} current={c.assignee_id} onAssign={(uid) => { setPanel(''); void patch({ assignee_id: uid }); }} />
+            <AssignPanel users={props.users} avail={avail} modality={modality} current={c.assignee_id} onAssign={(uid) => { setPanel(''); void patch({ assignee_id: uid }); }} />
           )}
           {panel === 'transfer' && (
             <TransferPanel
               users={props.users}
+              avail={avail}
+              modality={modality}
               queues={props.queues}
               onTransfer={(body) => { setPanel(''); void onUpdate(() => conversationApi.transfer(c.id, body)); }}
             />
@@ -178,23 +194,72 @@ function SnoozePanel(props: { onSnooze: (until: string) => void }) {
   );
 }
 
-function AssignPanel(props: { users: User[]; current: string; onAssign: (id: string) => void }) {
+/** modalityOf is the routing modality of a channel (internal/routing.ModalityOf). */
+export function modalityOf(channel: string): string {
+  switch (channel) {
+    case 'webchat':
+      return 'chat';
+    case 'email':
+    case 'voice':
+    case 'video':
+      return channel;
+  }
+  return 'message';
+}
+
+/** pickLabel names a person in a picker with their presence and room. */
+function pickLabel(u: User, a: Availability | undefined, modality: string): string {
+  if (!a) return u.name;
+  return t('conv.pickLabel', { name: u.name, presence: a.presence, modality, load: a.load[modality] ?? 0, capacity: a.capacity[modality] ?? 0 });
+}
+
+/** pickWarning says why handing the conversation to this person may strand it, or ''. */
+function pickWarning(a: Availability | undefined, modality: string): string {
+  if (!a) return '';
+  const load = a.load[modality] ?? 0;
+  const capacity = a.capacity[modality] ?? 0;
+  if (!a.routable) return t('conv.pickAway', { name: a.name, presence: a.presence });
+  if (capacity === 0) return t('conv.pickNoModality', { name: a.name, modality });
+  if (load >= capacity) return t('conv.pickFull', { name: a.name, modality, load, capacity });
+  return '';
+}
+
+function PickWarning(props: { text: string; then: string }) {
+  if (!props.text) return null;
+  return (
+    <p class="notice notice-warning cv-pick-warning" role="status" data-testid="pick-warning">
+      {props.text} {props.then}
+    </p>
+  );
+}
+
+interface PickProps {
+  users: User[];
+  avail: Record<string, Availability>;
+  modality: string;
+}
+
+function AssignPanel(props: PickProps & { current: string; onAssign: (id: string) => void }) {
   const [uid, setUid] = useState(props.current);
+  const warning = uid && uid !== props.current ? pickWarning(props.avail[uid], props.modality) : '';
   return (
     <form class="cv-panel" onSubmit={(e) => { e.preventDefault(); props.onAssign(uid); }}>
       <label class="cv-inline">
         <span>{t('conv.assignTo')}</span>
         <select value={uid} onChange={(e) => setUid((e.target as HTMLSelectElement).value)} data-testid="assign-select">
           <option value="">{t('conv.unassigned')}</option>
-          {props.users.filter((u) => !u.disabled).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
+          {props.users.filter((u) => !u.disabled).map((u) => (
+            <option key={u.id} value={u.id}>{pickLabel(u, props.avail[u.id], props.modality)}</option>
+          ))}
         </select>
       </label>
+      <PickWarning text={warning} then={t('conv.pickAssignAnyway')} />
       <button type="submit" class="button button-small button-primary" data-testid="assign-submit">{t('conv.apply')}</button>
     </form>
   );
 }
 
-function TransferPanel(props: { users: User[]; queues: Queue[]; onTransfer: (body: { agent_id: string; note?: string } | { queue_id: string; note?: string }) => void }) {
+function TransferPanel(props: PickProps & { queues: Queue[]; onTransfer: (body: { agent_id: string; note?: string } | { queue_id: string; note?: string }) => void }) {
   const [target, setTarget] = useState('');
   const [note, setNote] = useState('');
   const submit = (e: Event) => {
@@ -214,10 +279,16 @@ function TransferPanel(props: { users: User[]; queues: Queue[]; onTransfer: (bod
             {props.queues.map((q) => <option key={q.id} value={`queue:${q.id}`}>{q.name}</option>)}
           </optgroup>
           <optgroup label={t('conv.agents')} data-testid="transfer-agent">
-            {props.users.filter((u) => !u.disabled).map((u) => <option key={u.id} value={`agent:${u.id}`}>{u.name}</option>)}
+            {props.users.filter((u) => !u.disabled).map((u) => (
+              <option key={u.id} value={`agent:${u.id}`}>{pickLabel(u, props.avail[u.id], props.modality)}</option>
+            ))}
           </optgroup>
         </select>
       </label>
+      <PickWarning
+        text={target.startsWith('agent:') ? pickWarning(props.avail[target.slice(6)], props.modality) : ''}
+        then={t('conv.pickTransferWait')}
+      />
       <label class="cv-inline">
         <span>{t('conv.transferNote')}</span>
         <input value={note} onInput={(e) => setNote((e.target as HTMLInputElement).value)} data-testid="transfer-note" />

@@ -1,5 +1,8 @@
 // Offers pop up as cards wherever the agent is: who, which channel and queue,
 // why them, and how long is left. Accept with Enter or A, decline with D.
+// Routing asks an agent one thing at a time; should two cards ever stand (an
+// offer restored after a restart), the keys act on the first, the only card
+// that shows them.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../api';
 import { desktopApi, type Offer } from '../api/desktop';
@@ -130,7 +133,7 @@ export function Offers() {
   return (
     <section class="offers" aria-label={t('offers.region')} data-testid="offers">
       <div aria-live="polite" class="offers-stack">
-        {live.map((o) => {
+        {live.map((o, i) => {
           const left = Math.max(0, Math.ceil((Date.parse(o.expires_at) - now) / 1000));
           const who = names[o.conversation_id];
           return (
@@ -159,20 +162,20 @@ export function Offers() {
                   class="button button-primary"
                   data-testid="offer-accept"
                   disabled={busy === o.id}
-                  aria-keyshortcuts="Enter A"
+                  aria-keyshortcuts={i === 0 ? 'Enter A' : undefined}
                   onClick={() => void answer(o, true)}
                 >
-                  {t('offers.accept')} <kbd>{t('offers.acceptHint')}</kbd>
+                  {t('offers.accept')} {i === 0 && <kbd>{t('offers.acceptHint')}</kbd>}
                 </button>
                 <button
                   type="button"
                   class="button"
                   data-testid="offer-decline"
                   disabled={busy === o.id}
-                  aria-keyshortcuts="D"
+                  aria-keyshortcuts={i === 0 ? 'D' : undefined}
                   onClick={() => void answer(o, false)}
                 >
-                  {t('offers.decline')} <kbd>{t('offers.declineHint')}</kbd>
+                  {t('offers.decline')} {i === 0 && <kbd>{t('offers.declineHint')}</kbd>}
                 </button>
               </div>
             </article>

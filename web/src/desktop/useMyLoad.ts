@@ -56,8 +56,11 @@ export function useMyLoad(realtime: RealtimeClient, userId: string): MyLoad {
         else next.delete(c.id);
         mineRef.current = next;
         setMine(next);
-        // Finishing an item starts the wrap-up routing gives before new work.
-        if (held && !isMine && wrapUp.current > 0) setWrapUpUntil(Date.now() + wrapUp.current * 1000);
+        // Finishing an item starts the wrap-up routing gives before new work —
+        // except a live chat released for waiting on the customer (pending),
+        // which has nothing to wrap up (docs/routing.md).
+        const idleRelease = c.status === 'pending' && c.channel === 'webchat';
+        if (held && !isMine && !idleRelease && wrapUp.current > 0) setWrapUpUntil(Date.now() + wrapUp.current * 1000);
       }),
     [realtime, userId],
   );

@@ -105,6 +105,8 @@ export const desktop = {
   'presence.capacity': 'Capacity in use',
   'presence.load': '{modality}: {load} of {capacity}',
   'presence.wrapUp': 'Wrap-up {s} s',
+  'presence.setAway': 'Routing set you to Away: {reason}. Offers go to others until you are available again.',
+  'presence.backAvailable': 'Back to Available',
   'presence.noCapacity': 'Routing gives you no work.',
   'modality.chat': 'Chat',
   'modality.email': 'Email',
