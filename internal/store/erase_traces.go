@@ -18,7 +18,10 @@ var traceStatements = []string{
 	`DELETE FROM events WHERE tenant_id = $1 AND ` + contains("payload"),
 	`DELETE FROM webhook_deliveries WHERE tenant_id = $1 AND ` + contains("payload"),
 	`DELETE FROM webhook_attempts WHERE tenant_id = $1 AND ` + contains("response_body"),
-	`DELETE FROM idempotency_keys WHERE tenant_id = $1 AND ` + contains("response_body"),
+	// A stored response is sealed: found by the ids it names (refs), its
+	// path, or its owner (a portal customer's identifier).
+	`DELETE FROM idempotency_keys WHERE tenant_id = $1 AND (` + contains("response_body") + ` OR ` + contains("refs") +
+		` OR ` + contains("path") + ` OR ` + contains("principal_id") + `)`,
 	// The audit log keeps that something was done, by whom, to which id,
 	// but not the persona's data in its detail.
 	`UPDATE audit_log SET detail = '{"erased":true}' WHERE tenant_id = $1 AND ` + contains("detail"),

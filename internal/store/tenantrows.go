@@ -120,7 +120,7 @@ func (s *Store) eraseTenantJobs(ctx context.Context, tenantID string) error {
 	if !found {
 		return nil
 	}
-	q := `DELETE FROM river_job WHERE json_extract(CAST(args AS TEXT), '$.tenant_id') = $1`
+	q := `DELETE FROM river_job WHERE json_extract(args, '$.tenant_id') = $1`
 	if s.engine == Postgres {
 		q = `DELETE FROM river_job WHERE args->>'tenant_id' = $1`
 	}

@@ -110,12 +110,18 @@ func SeedCustomer(t *testing.T, db *store.DB, tenantID, tag string) Customer {
 	_, err = db.RecordWebhookAttempt(ctx, tenantID, wd2.ID, store.WebhookAttempt{Attempt: 1, StartedAt: t0, Duration: time.Millisecond,
 		StatusCode: 400, ResponseBody: "unknown number " + c.Phone}, "failed", time.Time{})
 	must(t, "webhook attempt 2", err)
-	key := store.IdempotentRequest{TenantID: tenantID, PrincipalID: "key:k1", Key: "create-" + tag, Method: "POST",
-		Path: "/api/v1/channels/api/messages", RequestHash: "h", CreatedAt: t0}
-	_, _, err = db.ClaimIdempotencyKey(ctx, key)
-	must(t, "claim idempotency key", err)
-	key.StatusCode, key.ContentType, key.ResponseBody = 201, "application/json", payload
-	must(t, "complete idempotency key", db.CompleteIdempotencyKey(ctx, key))
+	// Stored responses are sealed: one names the records it shows in refs,
+	// one was a portal customer's, owned by their address.
+	for _, key := range []store.IdempotentRequest{
+		{TenantID: tenantID, PrincipalID: "key:k1", Key: "create-" + tag, Refs: []string{msg.ID, conv.ID, p.ID}},
+		{TenantID: tenantID, PrincipalID: "customer:" + c.Email, Key: "prefs-" + tag},
+	} {
+		key.Method, key.Path, key.RequestHash, key.CreatedAt = "POST", "/api/v1/channels/api/messages", "h", t0
+		_, _, err = db.ClaimIdempotencyKey(ctx, key)
+		must(t, "claim idempotency key", err)
+		key.StatusCode, key.ContentType, key.ResponseBody = 201, "application/json", []byte("c2VhbGVk"+ids.New())
+		must(t, "complete idempotency key", db.CompleteIdempotencyKey(ctx, key))
+	}
 	must(t, "audit", db.AppendAudit(ctx, tenant.AuditEntry{ID: ids.New(), TenantID: tenantID, ActorType: "user", ActorID: "u1",
 		Action: "persona.update", TargetType: "persona", TargetID: p.ID, Detail: map[string]any{"phone": c.Phone}, CreatedAt: t0}))
 	return c
@@ -191,7 +197,7 @@ func testEraseTraces(t *testing.T, db *store.DB) {
 	a := NewTenant(t, db, "alpha")
 	gone := SeedCustomer(t, db, a.ID, "gone")
 	keep := SeedCustomer(t, db, a.ID, "keep")
-	before := Scan(t, db, keep.Marks()...)
+	before := WithoutIndexes(Scan(t, db, keep.Marks()...))
 	must(t, "erase", db.InTx(ctx, func(s *store.Store, _ *sql.Tx) error {
 		if err := s.ErasePersona(ctx, a.ID, gone.PersonaID); err != nil {
 			return err
@@ -209,7 +215,7 @@ func testEraseTraces(t *testing.T, db *store.DB) {
 			t.Errorf("after erasing the persona, %s", f)
 		}
 	}
-	if after := Scan(t, db, keep.Marks()...); fmt.Sprint(after) != fmt.Sprint(before) {
+	if after := WithoutIndexes(Scan(t, db, keep.Marks()...)); fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Errorf("the other customer's data changed:\n before %v\n after  %v", before, after)
 	}
 }
@@ -240,17 +246,30 @@ func testEraseTenant(t *testing.T, db *store.DB) {
 	if len(Scan(t, db, goneMarks...)) == 0 {
 		t.Fatal("the scan finds nothing before the erasure: it cannot tell anything after it")
 	}
-	before := Scan(t, db, keepMarks...)
+	before := WithoutIndexes(Scan(t, db, keepMarks...))
 
 	must(t, "erase", db.InTx(ctx, func(s *store.Store, _ *sql.Tx) error { return s.EraseTenant(ctx, gone.ID) }))
 	must(t, "compact", db.CompactSearchIndex(ctx))
 	for _, f := range Scan(t, db, goneMarks...) {
 		t.Errorf("after erasing the tenant, %s", f)
 	}
-	if after := Scan(t, db, keepMarks...); fmt.Sprint(after) != fmt.Sprint(before) {
+	if after := WithoutIndexes(Scan(t, db, keepMarks...)); fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Errorf("the other tenant's data changed:\n before %v\n after  %v", before, after)
 	}
 	_, err := db.Tenant(ctx, gone.ID)
 	wantErr(t, "erased tenant", err, store.ErrNotFound)
 	wantErr(t, "erase again", db.EraseTenant(ctx, gone.ID), store.ErrNotFound)
+}
+
+// WithoutIndexes drops findings in SQLite's full-text index storage, whose
+// compressed blocks change shape when the index is merged: compare what a
+// scan found of data that must stay with it.
+func WithoutIndexes(fs []Finding) []Finding {
+	var out []Finding
+	for _, f := range fs {
+		if !strings.HasPrefix(f.Table, "messages_fts_") {
+			out = append(out, f)
+		}
+	}
+	return out
 }

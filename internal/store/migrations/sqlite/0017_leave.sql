@@ -26,3 +26,8 @@ CREATE TABLE tenant_deletions (
     due_at       BIGINT NOT NULL
 );
 CREATE INDEX tenant_deletions_due ON tenant_deletions (due_at);
+
+-- A stored idempotent response is sealed (it may hold a secret shown once),
+-- so erasure cannot read it; refs lists, in the clear, the ids of the records
+-- it shows, so a persona's erasure finds the responses about it.
+ALTER TABLE idempotency_keys ADD COLUMN refs TEXT NOT NULL DEFAULT '';
