@@ -45,6 +45,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
 	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenantdata"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 )
 
@@ -65,6 +66,8 @@ type App struct {
 	Sender   *send.Sender
 	Portal   *portal.Portal
 	Links    *notify.Links
+	// TenantData exports workspaces and erases them after their grace period.
+	TenantData *tenantdata.Service
 	// Catcher is the demo's mail catcher, which the relay points at when the
 	// demo runs without one; nil otherwise.
 	Catcher *mailcatch.Catcher
@@ -193,9 +196,10 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, fmt.Errorf("routing: %w", err)
 	}
 
+	a.TenantData = tenantdata.New(db, clk, log, tenantdata.Config{Grace: cfg.DeletionGrace})
 	api := httpapi.New(httpapi.Deps{
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
-		MailCatcher: catcherAPI(a.Catcher),
+		MailCatcher: catcherAPI(a.Catcher), TenantData: a.TenantData,
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,
@@ -399,6 +403,9 @@ func (a *App) housekeeping(ctx context.Context) {
 			}
 			if _, err := a.DB.DeleteExpiredPortal(ctx, time.Now()); err != nil {
 				a.log.Warn("delete expired portal codes and sessions", "err", err)
+			}
+			if _, err := a.TenantData.EraseDue(ctx); err != nil {
+				a.log.Error("erase workspaces after their grace period", "err", err)
 			}
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenantdata"
 )
 
 // Config tunes the HTTP layer.
@@ -74,6 +75,8 @@ type Deps struct {
 	// MailCatcher is the demo's outbox (every mail the center sent); nil
 	// when mail goes through a real relay.
 	MailCatcher MailCatcher
+	// TenantData exports workspaces and deletes them.
+	TenantData *tenantdata.Service
 }
 
 // API serves HTTP.

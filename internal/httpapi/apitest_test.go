@@ -50,6 +50,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/smtpsink"
 	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenantdata"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
@@ -211,7 +212,8 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	}
 	t.Cleanup(catcher.Close)
 	api := New(Deps{DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
-		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher}, o.cfg)
+		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher,
+		TenantData: tenantdata.New(db, clk, log, tenantdata.Config{})}, o.cfg)
 	handler = api.Handler()
 	return &node{api: api, db: db, bus: b, accounts: acc, inbox: conversations, notify: notices, links: links, mail: mail, catcher: catcher, srv: srv}
 }

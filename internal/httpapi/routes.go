@@ -15,7 +15,10 @@ type route struct {
 	// signed routes carry their credential in the path (a notice's signed
 	// link); they are not limited per address, as mail providers post
 	// one-click unsubscribes from shared ones.
-	signed  bool
+	signed bool
+	// streams routes write a long answer as it is made (an export): no
+	// Idempotency-Key, which would hold the whole answer in memory.
+	streams bool
 	handler http.HandlerFunc
 }
 
@@ -178,5 +181,13 @@ func (a *API) routes() []route {
 
 		{method: "GET", pattern: "/api/v1/audit-log", perm: permReadAudit, handler: a.listAudit},
 		{method: "GET", pattern: "/api/v1/event-types", perm: permRead, handler: a.eventTypes},
+
+		{method: "GET", pattern: "/api/v1/workspace/exports", perm: permManageWorkspace, handler: a.listExports},
+		{method: "POST", pattern: "/api/v1/workspace/exports", perm: permManageWorkspace, handler: a.createExport},
+		{method: "GET", pattern: "/api/v1/workspace/exports/{exportID}", perm: permManageWorkspace, handler: a.getExport},
+		{method: "POST", pattern: "/api/v1/workspace/exports/{exportID}/download", perm: permManageWorkspace, streams: true, handler: a.downloadExport},
+		{method: "GET", pattern: "/api/v1/workspace/deletion", handler: a.getDeletion},
+		{method: "POST", pattern: "/api/v1/workspace/deletion", perm: permManageWorkspace, handler: a.requestDeletion},
+		{method: "DELETE", pattern: "/api/v1/workspace/deletion", perm: permManageWorkspace, handler: a.cancelDeletion},
 	}
 }

@@ -67,8 +67,8 @@ type Progress struct {
 	Table       string // being written
 	TablesDone  int
 	TablesTotal int
-	RowsDone    int64
-	RowsTotal   int64
+	RowsDone    int64 // rows written, and files
+	RowsTotal   int64 // rows to write, and files
 	Bytes       int64 // written so far
 	Done        bool
 }
@@ -106,6 +106,9 @@ func Write(ctx context.Context, db *store.DB, tenantID string, w io.Writer, now 
 				return err
 			}
 			p.RowsTotal += counts[i]
+			if t == fileTable {
+				p.RowsTotal += counts[i] // each file is written again, on its own
+			}
 		}
 		report(p)
 		redacted := map[string]bool{}
@@ -129,7 +132,12 @@ func Write(ctx context.Context, db *store.DB, tenantID string, w io.Writer, now 
 		for col := range redacted {
 			m.Redacted = append(m.Redacted, col)
 		}
-		m.Files, err = writeFiles(ctx, s, zw, tenantID)
+		p.Table = fileTable
+		m.Files, err = writeFiles(ctx, s, zw, tenantID, func() {
+			p.RowsDone++
+			p.Bytes = cw.n
+			report(p)
+		})
 		return err
 	})
 	if err != nil {
@@ -147,7 +155,8 @@ func Write(ctx context.Context, db *store.DB, tenantID string, w io.Writer, now 
 	if err := zw.Close(); err != nil {
 		return m, fmt.Errorf("export %s: %w", tenantID, err)
 	}
-	report(Progress{TablesDone: len(m.Tables), TablesTotal: len(m.Tables), RowsDone: sum(m.Tables), RowsTotal: sum(m.Tables), Bytes: cw.n, Done: true})
+	n := sum(m.Tables) + m.Files
+	report(Progress{TablesDone: len(m.Tables), TablesTotal: len(m.Tables), RowsDone: n, RowsTotal: n, Bytes: cw.n, Done: true})
 	return m, nil
 }
 
@@ -194,7 +203,7 @@ func writeTable(ctx context.Context, s *store.Store, zw *zip.Writer, tenantID, t
 // writeFiles writes each attachment's bytes as a file of its own, from a
 // second pass over the table in the same snapshot (a zip entry must be
 // finished before the next begins).
-func writeFiles(ctx context.Context, s *store.Store, zw *zip.Writer, tenantID string) (int64, error) {
+func writeFiles(ctx context.Context, s *store.Store, zw *zip.Writer, tenantID string, file func()) (int64, error) {
 	var n int64
 	err := s.EachTenantRow(ctx, tenantID, fileTable, func(cols []string, vals []any) error {
 		fw, err := zw.Create(FilePath(fmt.Sprint(valueOf(cols, vals, "id"))))
@@ -209,6 +218,7 @@ func writeFiles(ctx context.Context, s *store.Store, zw *zip.Writer, tenantID st
 			return err
 		}
 		n++
+		file()
 		return nil
 	})
 	return n, err

@@ -65,16 +65,39 @@ func (s *Service) Exports(ctx context.Context, tenantID string) ([]store.TenantE
 	return s.db.TenantExports(ctx, tenantID, 20)
 }
 
-// Stream writes a pending export to w (see Write), once, recording its
-// progress as it goes so that anyone can watch it, from any node.
+// Stream writes a pending export to w: Start, then Write.
 func (s *Service) Stream(ctx context.Context, tenantID, id string, w io.Writer) error {
-	if err := s.db.StartTenantExport(ctx, tenantID, id, s.clock.Now()); err != nil {
-		return err
-	}
-	rec, err := s.db.TenantExport(ctx, tenantID, id)
+	d, err := s.Start(ctx, tenantID, id)
 	if err != nil {
 		return err
 	}
+	return d.Write(ctx, w)
+}
+
+// Download is an export that has started and is written once.
+type Download struct {
+	s   *Service
+	rec store.TenantExport
+}
+
+// Start moves a pending export to running, once: a second start gets
+// store.ErrConflict, another tenant's export store.ErrNotFound.
+func (s *Service) Start(ctx context.Context, tenantID, id string) (*Download, error) {
+	if err := s.db.StartTenantExport(ctx, tenantID, id, s.clock.Now()); err != nil {
+		return nil, err
+	}
+	rec, err := s.db.TenantExport(ctx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	return &Download{s: s, rec: rec}, nil
+}
+
+// Write writes the export to w (see the package's Write), recording its
+// progress as it goes so that anyone can watch it, from any node.
+func (d *Download) Write(ctx context.Context, w io.Writer) error {
+	s, rec := d.s, d.rec
+	tenantID, id := rec.TenantID, rec.ID
 	var last time.Time
 	var cur Progress
 	lastTable := -1
@@ -162,20 +185,4 @@ func (s *Service) EraseDue(ctx context.Context) ([]string, error) {
 		}
 	}
 	return done, nil
-}
-
-// Run erases due workspaces every interval until ctx ends.
-func (s *Service) Run(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if _, err := s.EraseDue(ctx); err != nil && ctx.Err() == nil {
-			s.log.ErrorContext(ctx, "erase due workspaces", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
