@@ -6,6 +6,7 @@ import { desktop } from './messages/desktop';
 import { notifications } from './messages/notifications';
 import { outbox } from './messages/outbox';
 import { supervisor } from './messages/supervisor';
+import { workspace } from './messages/workspace';
 
 const base = {
   'app.name': 'Switchboard',
@@ -181,7 +182,7 @@ const base = {
   'scope.admin': 'admin — full administration',
 } as const;
 
-const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox } as const;
+const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...workspace } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

@@ -32,6 +32,7 @@ const PAGES: Record<string, PageDef> = {
   '/admin/notification-types': { audience: 'admin', load: () => import('../supervisor/NotificationTypes').then((m) => m.NotificationTypesPage) },
   '/admin/outbox': { audience: 'admin', load: () => import('../supervisor/Outbox').then((m) => m.OutboxPage) },
   '/admin/notification-settings': { audience: 'admin', load: () => import('../supervisor/NotificationSettings').then((m) => m.NotificationSettingsPage) },
+  '/admin/workspace': { audience: 'admin', load: () => import('../supervisor/Workspace').then((m) => m.WorkspacePage) },
 };
 
 /** isStaff tells whether the user may see the wall and manage routing and content. */
