@@ -78,6 +78,8 @@ func (s *Service) Stream(ctx context.Context, tenantID, id string, w io.Writer) 
 type Download struct {
 	s   *Service
 	rec store.TenantExport
+	// Report, when set, is told the progress too (the CLI prints it).
+	Report func(Progress)
 }
 
 // Start moves a pending export to running, once: a second start gets
@@ -113,7 +115,13 @@ func (d *Download) Write(ctx context.Context, w io.Writer) error {
 			s.log.ErrorContext(ctx, "export progress", "tenant_id", tenantID, "export_id", id, "err", err)
 		}
 	}
-	_, werr := Write(ctx, s.db, tenantID, w, s.clock.Now(), func(p Progress) { cur = p; save(false) })
+	_, werr := Write(ctx, s.db, tenantID, w, s.clock.Now(), func(p Progress) {
+		cur = p
+		save(false)
+		if d.Report != nil {
+			d.Report(p)
+		}
+	})
 	rec.State, rec.FinishedAt = store.ExportDone, s.clock.Now()
 	if werr != nil {
 		// The reason is ours (a closed connection, a database error), never data.
