@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -178,6 +179,15 @@ func writeTable(ctx context.Context, s *store.Store, zw *zip.Writer, tenantID, t
 			case secretColumn.MatchString(c) && v != nil && fmt.Sprint(v) != "":
 				v = Redacted
 				redacted[table+"."+c] = true
+			default:
+				// Settings kept as JSON (a channel account's provider
+				// token, a widget's signing secret) are redacted by key.
+				if out, keys := redactJSON(v); len(keys) > 0 {
+					v = out
+					for _, k := range keys {
+						redacted[table+"."+c+"."+k] = true
+					}
+				}
 			}
 			if i > 0 {
 				line = append(line, ',')
@@ -222,6 +232,55 @@ func writeFiles(ctx context.Context, s *store.Store, zw *zip.Writer, tenantID st
 		return nil
 	})
 	return n, err
+}
+
+// redactJSON replaces, in a column holding a JSON object, the values of keys
+// that name credentials (at any depth), and returns the new text and the
+// keys; nothing when the value is no JSON object or holds no such key.
+func redactJSON(v any) (string, []string) {
+	var text string
+	switch v := v.(type) {
+	case string:
+		text = v
+	case []byte:
+		text = string(v)
+	default:
+		return "", nil
+	}
+	if !strings.HasPrefix(strings.TrimSpace(text), "{") {
+		return "", nil
+	}
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	var obj map[string]any
+	if dec.Decode(&obj) != nil {
+		return "", nil
+	}
+	var keys []string
+	var walk func(m map[string]any)
+	walk = func(m map[string]any) {
+		for k, val := range m {
+			if secretColumn.MatchString(k) {
+				if s, ok := val.(string); !ok || s != "" {
+					m[k] = Redacted
+					keys = append(keys, k)
+				}
+				continue
+			}
+			if sub, ok := val.(map[string]any); ok {
+				walk(sub)
+			}
+		}
+	}
+	walk(obj)
+	if len(keys) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return "", nil
+	}
+	return string(b), keys
 }
 
 func valueOf(cols []string, vals []any, name string) any {

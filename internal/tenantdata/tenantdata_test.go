@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
@@ -92,6 +93,9 @@ func seed(t *testing.T, db *store.DB, q *jobs.Queue, slug string) seeded {
 	if err := q.Insert(ctx, webhook.DeliverArgs{TenantID: tn.ID, DeliveryID: ids.New()}, nil); err != nil {
 		t.Fatal(err)
 	}
+	// A provider's credentials in a channel account's settings.
+	must(t, db.CreateChannelAccount(ctx, channel.Account{ID: ids.New(), TenantID: tn.ID, Channel: "sms", Address: "+1555" + slug,
+		Settings: map[string]string{"provider": "twilio", "auth_token": "tok-" + slug + "-secret"}}, t0))
 	return s
 }
 
@@ -237,8 +241,15 @@ func checkExport(t *testing.T, db *store.DB, tenantID string, data []byte, forei
 	if files == 0 || int64(files) != m.Files {
 		t.Errorf("%d attachments exported, manifest says %d", files, m.Files)
 	}
-	if !strings.Contains(strings.Join(m.Redacted, ","), "users.password_hash") {
-		t.Errorf("manifest's redacted columns %v lack users.password_hash", m.Redacted)
+	for _, want := range []string{"users.password_hash", "channel_accounts.settings.auth_token"} {
+		if !strings.Contains(strings.Join(m.Redacted, ","), want) {
+			t.Errorf("manifest's redacted columns %v lack %s", m.Redacted, want)
+		}
+	}
+	for name, f := range entries {
+		if bytes.Contains(read(t, f), []byte("-secret")) {
+			t.Errorf("the export's %s holds a provider's auth token", name)
+		}
 	}
 }
 
