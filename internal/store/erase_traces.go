@@ -8,29 +8,39 @@ import (
 )
 
 // traceStatements remove what mentions a persona outside its own rows ($1
-// tenant, $2 one of its marks: its id, a conversation's id, an identifier):
-// the realtime events and the webhook deliveries that carried its data
-// (their attempts go with them), attempts whose answer echoed it, and stored
-// responses to idempotent requests. These hold copies of the persona's data
-// in free-form JSON with no column to select by, so they are found by what
-// they contain.
+// tenant, $2 a JSON array of its marks: its id, its conversations' ids, its
+// identifiers): the realtime events and the webhook deliveries that carried
+// its data (their attempts go with them), attempts whose answer echoed it,
+// and stored responses to idempotent requests. These hold copies of the
+// persona's data in free-form JSON with no column to select by, so they are
+// found by what they contain — one pass over each table for all the marks.
 var traceStatements = []string{
-	`DELETE FROM events WHERE tenant_id = $1 AND ` + contains("payload"),
-	`DELETE FROM webhook_deliveries WHERE tenant_id = $1 AND ` + contains("payload"),
-	`DELETE FROM webhook_attempts WHERE tenant_id = $1 AND ` + contains("response_body"),
+	`DELETE FROM events WHERE tenant_id = $1 AND ` + containsAny("payload"),
+	`DELETE FROM webhook_deliveries WHERE tenant_id = $1 AND ` + containsAny("payload"),
+	`DELETE FROM webhook_attempts WHERE tenant_id = $1 AND ` + containsAny("response_body"),
 	// A stored response is sealed: found by the ids it names (refs), its
 	// path, or its owner (a portal customer's identifier).
-	`DELETE FROM idempotency_keys WHERE tenant_id = $1 AND (` + contains("response_body") + ` OR ` + contains("refs") +
-		` OR ` + contains("path") + ` OR ` + contains("principal_id") + `)`,
+	`DELETE FROM idempotency_keys WHERE tenant_id = $1 AND (` + containsAny("response_body") + ` OR ` + containsAny("refs") +
+		` OR ` + containsAny("path") + ` OR ` + containsAny("principal_id") + `)`,
 	// The audit log keeps that something was done, by whom, to which id,
 	// but not the persona's data in its detail.
-	`UPDATE audit_log SET detail = '{"erased":true}' WHERE tenant_id = $1 AND ` + contains("detail"),
+	`UPDATE audit_log SET detail = '{"erased":true}' WHERE tenant_id = $1 AND ` + containsAny("detail"),
 }
 
-// contains is "column contains $2" on both engines (strpos and instr take
-// the text as is, where LIKE would read % and _ in an email as wildcards).
-func contains(column string) string {
-	return "strpos(" + column + ", $2) > 0"
+// containsAny is "column contains one of the marks in $2" (SQLite's
+// spelling; forEngine turns it into PostgreSQL's). instr and strpos take the
+// text as is, where LIKE would read % and _ in an email as wildcards.
+func containsAny(column string) string {
+	return "EXISTS (SELECT 1 FROM json_each($2) m WHERE instr(" + column + ", m.value) > 0)"
+}
+
+// forEngine rewrites a trace statement for PostgreSQL.
+func forEngine(e Engine, q string) string {
+	if e != Postgres {
+		return q
+	}
+	q = strings.ReplaceAll(q, "json_each($2) m", "jsonb_array_elements_text($2::jsonb) m(value)")
+	return strings.ReplaceAll(q, "instr(", "strpos(")
 }
 
 // personaMarks returns what identifies a persona in free-form data: its id,
@@ -72,14 +82,13 @@ func (s *Store) eraseTraces(ctx context.Context, tenantID, personaID string) err
 	if err != nil {
 		return err
 	}
-	for _, m := range marks {
-		for _, q := range traceStatements {
-			if s.engine == SQLite {
-				q = strings.ReplaceAll(q, "strpos(", "instr(")
-			}
-			if _, err := s.w.ExecContext(ctx, q, tenantID, m); err != nil {
-				return fmt.Errorf("erase persona %s: traces: %w", personaID, err)
-			}
+	list, err := json.Marshal(marks)
+	if err != nil {
+		return fmt.Errorf("erase persona %s: traces: %w", personaID, err)
+	}
+	for _, q := range traceStatements {
+		if _, err := s.w.ExecContext(ctx, forEngine(s.engine, q), tenantID, string(list)); err != nil {
+			return fmt.Errorf("erase persona %s: traces: %w", personaID, err)
 		}
 	}
 	return nil
