@@ -44,6 +44,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
+	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenantdata"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
@@ -133,11 +134,15 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, err
 	}
 	a.guard = netguard.New(netguard.Options{Allow: allow})
-	whCfg := webhook.Config{Timeout: cfg.WebhookTimeout, Guard: a.guard}
+	// Every send on a tenant's behalf passes the sandbox gate: a sandbox
+	// tenant's are kept in its sandbox outbox instead of sent, a suspended
+	// one's held. Suspensions are the operator's: nil until there are any.
+	gate := sandbox.NewGate(db, clk, log, nil)
+	whCfg := webhook.Config{Timeout: cfg.WebhookTimeout, Guard: a.guard, Gate: gate}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, whCfg))
 	// Outbound messages: the registry holds the channels this node runs.
-	if a.Channels, err = channel.NewRegistry(); err != nil {
+	if a.Channels, err = channel.NewGatedRegistry(gate); err != nil {
 		return nil, err
 	}
 	out := outbox.New(db, b, clk, log, webhookFanout{&a.Webhooks})
@@ -200,6 +205,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	api := httpapi.New(httpapi.Deps{
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 		MailCatcher: catcherAPI(a.Catcher), TenantData: a.TenantData,
+
+		Sandbox: sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,

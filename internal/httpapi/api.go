@@ -15,6 +15,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/portal"
+	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenantdata"
 )
@@ -77,6 +78,8 @@ type Deps struct {
 	MailCatcher MailCatcher
 	// TenantData exports workspaces and deletes them.
 	TenantData *tenantdata.Service
+	// Sandbox is the sandbox's outbox, simulations, go-live and copies.
+	Sandbox *sandbox.Service
 }
 
 // API serves HTTP.

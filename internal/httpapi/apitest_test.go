@@ -23,6 +23,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
+	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 	"io"
 	"log/slog"
@@ -145,8 +146,9 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		t.Fatal(err)
 	}
 	guard := netguard.New(netguard.Options{Allow: allow})
-	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, webhook.Config{Timeout: 5 * time.Second, Guard: guard}))
-	channels, err := channel.NewRegistry(testChannels()...)
+	gate := sandbox.NewGate(db, clk, log, nil) // as on a node: a sandbox tenant's sends are kept
+	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, webhook.Config{Timeout: 5 * time.Second, Guard: guard, Gate: gate}))
+	channels, err := channel.NewGatedRegistry(gate, testChannels()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,8 +214,8 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	}
 	t.Cleanup(catcher.Close)
 	api := New(Deps{DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
-		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher,
-		TenantData: tenantdata.New(db, clk, log, tenantdata.Config{})}, o.cfg)
+		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher, TenantData: tenantdata.New(db, clk, log, tenantdata.Config{}),
+		Sandbox: sandbox.New(sandbox.Deps{DB: db, Inbox: conversations, Routing: routes, Resolver: sandbox.NewResolver(""), Clock: clk, Log: log})}, o.cfg)
 	handler = api.Handler()
 	return &node{api: api, db: db, bus: b, accounts: acc, inbox: conversations, notify: notices, links: links, mail: mail, catcher: catcher, srv: srv}
 }

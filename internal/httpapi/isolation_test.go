@@ -80,6 +80,8 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 			want(http.StatusAccepted).decode(&d)
 		return d.DeliveryID
 	},
+
+	"sandboxMessageID": sandboxMessageFixture,
 }
 
 // volatileFields change by themselves (a delivery being attempted in the

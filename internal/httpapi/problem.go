@@ -44,6 +44,9 @@ func toProblem(err error) *Problem {
 	var p *Problem
 	var fe *tenant.FieldError
 	var tooBig *http.MaxBytesError
+	if sp := sandboxProblem(err); sp != nil {
+		return sp
+	}
 	switch {
 	case errors.As(err, &p):
 		return p

@@ -179,6 +179,15 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/outbox/mails/{mailID}", perm: permManageChannels, handler: a.getCaughtMail},
 		{method: "GET", pattern: "/api/v1/outbox/mails/{mailID}/html", perm: permManageChannels, handler: a.getCaughtMailHTML},
 
+		{method: "GET", pattern: "/api/v1/sandbox", perm: permRead, handler: a.getSandbox},
+		{method: "GET", pattern: "/api/v1/sandbox/outbox", perm: permManageChannels, handler: a.listSandboxOutbox},
+		{method: "GET", pattern: "/api/v1/sandbox/outbox/{sandboxMessageID}", perm: permManageChannels, handler: a.getSandboxMessage},
+		{method: "GET", pattern: "/api/v1/sandbox/outbox/{sandboxMessageID}/html", perm: permManageChannels, handler: a.getSandboxMessageHTML},
+		{method: "POST", pattern: "/api/v1/sandbox/simulate", perm: permManageChannels, handler: a.simulateInbound},
+		{method: "GET", pattern: "/api/v1/sandbox/checklist", perm: permManageChannels, handler: a.getChecklist},
+		{method: "POST", pattern: "/api/v1/sandbox/go-live", perm: permManageChannels, handler: a.goLive},
+		{method: "POST", pattern: "/api/v1/sandbox/copies", perm: permManageChannels, handler: a.openSandboxCopy},
+
 		{method: "GET", pattern: "/api/v1/audit-log", perm: permReadAudit, handler: a.listAudit},
 		{method: "GET", pattern: "/api/v1/event-types", perm: permRead, handler: a.eventTypes},
 

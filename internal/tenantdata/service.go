@@ -176,6 +176,17 @@ func (s *Service) EraseDue(ctx context.Context) ([]string, error) {
 			if d.DueAt.After(s.clock.Now()) {
 				return store.ErrNotFound
 			}
+			// The workspace's sandbox copies (its configuration, to try
+			// changes on) are the same business's and go with it.
+			copies, err := tx.SandboxCopies(ctx, id)
+			if err != nil {
+				return err
+			}
+			for _, c := range copies {
+				if err := tx.EraseTenant(ctx, c.TenantID); err != nil && !errors.Is(err, store.ErrNotFound) {
+					return fmt.Errorf("sandbox copy %s: %w", c.TenantID, err)
+				}
+			}
 			return tx.EraseTenant(ctx, id)
 		})
 		if errors.Is(err, store.ErrNotFound) {

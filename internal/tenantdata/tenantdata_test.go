@@ -111,6 +111,10 @@ func TestExportThenDeleteThenScan(t *testing.T) {
 			q, err := jobs.New(db, jobs.Config{})
 			must(t, err)
 			gone, keep := seed(t, db, q, "leavingco"), seed(t, db, q, "stayingco")
+			// The leaving workspace's sandbox copy goes with it.
+			cp := storetest.NewTenant(t, db, "leavingco-trial")
+			must(t, db.LinkSandboxCopy(ctx, store.SandboxCopy{TenantID: cp.ID, SourceID: gone.tenant.ID, CreatedBy: "user:u1", CreatedAt: t0}))
+			gone.marks = append(gone.marks, cp.ID)
 			clk := clock.NewFake(t0)
 			svc := tenantdata.New(db, clk, slog.New(slog.DiscardHandler), tenantdata.Config{Grace: 48 * time.Hour})
 

@@ -5,8 +5,10 @@ import { conversation } from './messages/conversation';
 import { desktop } from './messages/desktop';
 import { notifications } from './messages/notifications';
 import { outbox } from './messages/outbox';
+import { sandbox } from './messages/sandbox';
 import { supervisor } from './messages/supervisor';
 import { workspace } from './messages/workspace';
+import { customers } from './messages/customers';
 
 const base = {
   'app.name': 'Switchboard',
@@ -182,7 +184,7 @@ const base = {
   'scope.admin': 'admin — full administration',
 } as const;
 
-const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...workspace } as const;
+const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox, ...workspace } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;
