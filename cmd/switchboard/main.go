@@ -5,6 +5,7 @@
 //	switchboard demo [flags]      create the demo tenant and print how to sign in
 //	switchboard tenant create --slug S --name N --admin-email E  create a workspace
 //	switchboard tenant export --slug S --out F.zip  export all of a workspace's data
+//	switchboard signup-code create [--note N] [--expires D]  a code that lets one business sign up
 //	switchboard backup --out DIR  copy the embedded store, live, into DIR
 //	switchboard restore --from DIR  bring a backup back into an empty data directory
 //	switchboard version           print the version
@@ -20,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // customers' time zones resolve on hosts without a zoneinfo database
 
 	"github.com/switchboard-cx/switchboard/internal/accounts"
@@ -50,6 +52,8 @@ Usage:
                                 create a workspace and print its admin's one-time sign-in link
   switchboard tenant export --slug SLUG --out FILE.zip
                                 write all of a workspace's data into a zip (JSON lines per table, files)
+  switchboard signup-code create [--note TEXT] [--expires 720h]
+                                make a code that lets one business sign up at /signup (--signup invite)
   switchboard backup --out DIR  copy the embedded store (SQLite), live, into a new directory
   switchboard restore --from DIR [--force]
                                 bring a backup back into an empty data directory
@@ -79,6 +83,12 @@ func run(args []string) error {
 			return errors.New(`tenant: the subcommands are "create" and "export"`)
 		}
 		cmd, args = "tenant "+args[0], args[1:]
+	case "signup-code":
+		if len(args) == 0 || args[0] != "create" {
+			usage()
+			return errors.New(`signup-code: the one subcommand is "create"`)
+		}
+		cmd, args = "signup-code create", args[1:]
 	default:
 		usage()
 		return fmt.Errorf("unknown command %q", cmd)
@@ -88,6 +98,8 @@ func run(args []string) error {
 	var out, from string
 	var force bool
 	var ws accounts.NewWorkspace
+	var codeNote string
+	var codeTTL time.Duration
 	switch cmd {
 	case "tenant create":
 		fs.StringVar(&ws.Slug, "slug", "", "the workspace address people type at sign-in: 3–40 lowercase letters, digits or dashes")
@@ -98,6 +110,9 @@ func run(args []string) error {
 	case "tenant export":
 		fs.StringVar(&ws.Slug, "slug", "", "the address of the workspace to export")
 		fs.StringVar(&out, "out", "", "the zip file to write; must not exist")
+	case "signup-code create":
+		fs.StringVar(&codeNote, "note", "", "who the code is for, kept with it")
+		fs.DurationVar(&codeTTL, "expires", 30*24*time.Hour, "how long the code works")
 	case "backup":
 		fs.StringVar(&out, "out", "", "directory to write the backup into; must be new or empty")
 	case "restore":
@@ -145,6 +160,13 @@ func run(args []string) error {
 		}
 		defer a.Close()
 		return runTenantCreate(ctx, os.Stdout, a, ws)
+	case "signup-code create":
+		a, err := app.Open(ctx, cfg, log, web.Dist())
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		return runSignupCode(ctx, os.Stdout, a, codeNote, codeTTL)
 	case "demo":
 		cfg.Demo = true
 		a, err := app.Open(ctx, cfg, log, web.Dist())

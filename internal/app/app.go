@@ -196,7 +196,11 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, err
 	}
 	a.closers = append(a.closers, a.Portal.Flush) // sign-in codes on their way out, before the database closes
-	a.Accounts = accounts.New(db, out, clk, mail, log, accounts.Config{SecretKey: secret, BaseURL: cfg.BaseURL})
+	signup, err := accounts.ParseSignupMode(cfg.Signup)
+	if err != nil {
+		return nil, err
+	}
+	a.Accounts = accounts.New(db, out, clk, mail, log, accounts.Config{SecretKey: secret, BaseURL: cfg.BaseURL, Signup: signup})
 	if a.Dispatch, err = dispatch.New(dispatch.Deps{DB: db, Out: out, Bus: b, Inbox: a.Inbox, Accounts: a.Accounts, Clock: clk, Log: log}, dispatch.Config{}); err != nil {
 		return nil, fmt.Errorf("routing: %w", err)
 	}

@@ -37,7 +37,7 @@ func (a *API) authenticate(r *http.Request) (*principal, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &principal{Tenant: in.Tenant, User: &in.User, session: c.Value}, nil
+	return &principal{Tenant: in.Tenant, User: &in.User, session: c.Value, mustEnrol: in.MustEnrolTOTP}, nil
 }
 
 // guard wraps a route: authenticate (unless public), check the permission,
@@ -57,6 +57,10 @@ func (a *API) guard(rt route) http.Handler {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="switchboard"`)
 			}
 			a.writeError(w, r, err)
+			return
+		}
+		if p.mustEnrol && !rt.enrol {
+			writeProblem(w, r, problem(http.StatusForbidden, "second-factor-setup", "your workspace requires a second factor: set one up under your account first"))
 			return
 		}
 		if !p.can(rt.perm) {

@@ -3,6 +3,7 @@
 // Each area of the app keeps its strings in web/src/messages/<area>.ts.
 import { conversation } from './messages/conversation';
 import { desktop } from './messages/desktop';
+import { join } from './messages/join';
 import { notifications } from './messages/notifications';
 import { outbox } from './messages/outbox';
 import { sandbox } from './messages/sandbox';
@@ -182,6 +183,8 @@ const base = {
   'scope.events:write': 'events:write — raise business events',
   'scope.webhooks:manage': 'webhooks:manage — manage webhooks',
   'scope.admin': 'admin — full administration',
+  // Joining a center: sign-up, invitations, second factor, the wizard.
+  ...join,
 } as const;
 
 const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox, ...workspace } as const;

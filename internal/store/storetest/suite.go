@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"EraseTraces", testEraseTraces},
 		{"EraseTenant", testEraseTenant},
 		{"Sandbox", testSandbox},
+		{"Join", testJoin},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })

@@ -29,6 +29,8 @@ const ADMIN_PAGES: { href: string; label: MessageKey; testId: string; supervisor
   { href: '/admin/webhooks', label: 'nav.webhooks', testId: 'nav-webhooks', supervisorToo: false },
   { href: '/admin/api-keys', label: 'nav.apiKeys', testId: 'nav-api-keys', supervisorToo: false },
   { href: '/admin/workspace', label: 'nav.workspace', testId: 'nav-admin-workspace', supervisorToo: false },
+  { href: '/admin/people', label: 'admin.nav.people', testId: 'nav-admin-people', supervisorToo: false },
+  { href: '/setup', label: 'setup.title', testId: 'nav-setup', supervisorToo: false },
 ];
 
 function isSupervisor(user: User): boolean {
@@ -139,6 +141,9 @@ export function TopBar() {
         >
           <span aria-hidden="true">?</span>
         </button>
+        <Link href="/account" class="button button-small button-quiet" data-testid="nav-account">
+          {t('nav.account')}
+        </Link>
         <span class="user" title={user.email}>
           <span class="visually-hidden">{t('topbar.user')} </span>
           <span class="user-name" data-testid="user-name">

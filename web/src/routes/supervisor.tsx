@@ -32,6 +32,8 @@ const PAGES: Record<string, PageDef> = {
   '/admin/notification-types': { audience: 'admin', load: () => import('../supervisor/NotificationTypes').then((m) => m.NotificationTypesPage) },
   '/admin/outbox': { audience: 'admin', load: () => import('../supervisor/Outbox').then((m) => m.OutboxPage) },
   '/admin/sandbox': { audience: 'admin', load: () => import('../supervisor/Sandbox').then((m) => m.SandboxPage) },
+  '/admin/people': { audience: 'admin', load: () => import('../join/People').then((m) => m.PeoplePage) },
+  '/setup': { audience: 'admin', load: () => import('../join/Setup').then((m) => m.SetupPage) },
   '/admin/notification-settings': { audience: 'admin', load: () => import('../supervisor/NotificationSettings').then((m) => m.NotificationSettingsPage) },
   '/admin/workspace': { audience: 'admin', load: () => import('../supervisor/Workspace').then((m) => m.WorkspacePage) },
   '/customers': { audience: 'everyone', load: () => import('../pages/Customers').then((m) => m.CustomersPage) },

@@ -25,6 +25,7 @@ const ITEMS: Item[] = [
   { href: '/admin/webhooks', label: 'nav.webhooks', adminOnly: true },
   { href: '/admin/api-keys', label: 'nav.apiKeys', adminOnly: true },
   { href: '/admin/workspace', label: 'admin.nav.workspace', adminOnly: true },
+  { href: '/admin/people', label: 'admin.nav.people', adminOnly: true },
 ];
 
 /** AdminNav links the admin pages the user may open, marking the current one. */
