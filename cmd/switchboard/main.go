@@ -4,6 +4,7 @@
 //	switchboard migrate [flags]   bring the database schema up to date and exit
 //	switchboard demo [flags]      create the demo tenant and print how to sign in
 //	switchboard tenant create --slug S --name N --admin-email E  create a workspace
+//	switchboard tenant export --slug S --out F.zip  export all of a workspace's data
 //	switchboard signup-code create [--note N] [--expires D]  a code that lets one business sign up
 //	switchboard backup --out DIR  copy the embedded store, live, into DIR
 //	switchboard restore --from DIR  bring a backup back into an empty data directory
@@ -49,6 +50,8 @@ Usage:
   switchboard demo [flags]      create the demo tenant and print how to sign in
   switchboard tenant create --slug SLUG --name NAME --admin-email EMAIL [--admin-name NAME] [--live]
                                 create a workspace and print its admin's one-time sign-in link
+  switchboard tenant export --slug SLUG --out FILE.zip
+                                write all of a workspace's data into a zip (JSON lines per table, files)
   switchboard signup-code create [--note TEXT] [--expires 720h]
                                 make a code that lets one business sign up at /signup (--signup invite)
   switchboard backup --out DIR  copy the embedded store (SQLite), live, into a new directory
@@ -75,11 +78,11 @@ func run(args []string) error {
 		return nil
 	case "serve", "migrate", "demo", "backup", "restore":
 	case "tenant":
-		if len(args) == 0 || args[0] != "create" {
+		if len(args) == 0 || (args[0] != "create" && args[0] != "export") {
 			usage()
-			return errors.New(`tenant: the one subcommand is "create"`)
+			return errors.New(`tenant: the subcommands are "create" and "export"`)
 		}
-		cmd, args = "tenant create", args[1:]
+		cmd, args = "tenant "+args[0], args[1:]
 	case "signup-code":
 		if len(args) == 0 || args[0] != "create" {
 			usage()
@@ -104,6 +107,9 @@ func run(args []string) error {
 		fs.StringVar(&ws.AdminEmail, "admin-email", "", "email of the workspace's first admin")
 		fs.StringVar(&ws.AdminName, "admin-name", "", "the admin's name (default: the email before the @)")
 		fs.BoolVar(&ws.Live, "live", false, "start live instead of in the sandbox")
+	case "tenant export":
+		fs.StringVar(&ws.Slug, "slug", "", "the address of the workspace to export")
+		fs.StringVar(&out, "out", "", "the zip file to write; must not exist")
 	case "signup-code create":
 		fs.StringVar(&codeNote, "note", "", "who the code is for, kept with it")
 		fs.DurationVar(&codeTTL, "expires", 30*24*time.Hour, "how long the code works")
@@ -140,6 +146,13 @@ func run(args []string) error {
 		}
 		fmt.Printf("database (%s) is at schema version %d\n", db.Engine(), v)
 		return nil
+	case "tenant export":
+		db, err := app.Migrate(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return runTenantExport(ctx, db, log, ws.Slug, out, os.Stderr)
 	case "tenant create":
 		a, err := app.Open(ctx, cfg, log, web.Dist())
 		if err != nil {

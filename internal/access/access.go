@@ -28,11 +28,14 @@ const (
 	Supervise      Perm = "supervise"       // join conversations, watch the wall and today's report, keep canned responses and macros
 	ManageNotify   Perm = "notify:manage"   // define notification types and settings, erase personas
 	RaiseEvents    Perm = "events:write"    // raise business events that notify customers
+	// ManageWorkspace exports all of the workspace's data and asks for (or
+	// cancels) its deletion.
+	ManageWorkspace Perm = "workspace:manage"
 )
 
 // rolePerms says what each role may do.
 var rolePerms = map[tenant.Role][]Perm{
-	tenant.RoleAdmin:      {Self, Read, ManageUsers, ManageKeys, ManageWebhooks, ManageChannels, ReadAudit, Converse, ManageRouting, Supervise, ManageNotify, RaiseEvents},
+	tenant.RoleAdmin:      {Self, Read, ManageUsers, ManageKeys, ManageWebhooks, ManageChannels, ReadAudit, Converse, ManageRouting, Supervise, ManageNotify, RaiseEvents, ManageWorkspace},
 	tenant.RoleSupervisor: {Self, Read, ReadAudit, Converse, ManageRouting, Supervise, RaiseEvents},
 	tenant.RoleAgent:      {Self, Read, Converse},
 	tenant.RoleExpert:     {Self, Read, Converse},
@@ -40,7 +43,7 @@ var rolePerms = map[tenant.Role][]Perm{
 
 // scopePerms says what each API-key scope allows.
 var scopePerms = map[tenant.Scope][]Perm{
-	tenant.ScopeAdmin:          {Read, ManageUsers, ManageKeys, ManageWebhooks, ManageChannels, ReadAudit, Converse, ManageRouting, Supervise, ManageNotify, RaiseEvents},
+	tenant.ScopeAdmin:          {Read, ManageUsers, ManageKeys, ManageWebhooks, ManageChannels, ReadAudit, Converse, ManageRouting, Supervise, ManageNotify, RaiseEvents, ManageWorkspace},
 	tenant.ScopeConversations:  {Read, Converse},
 	tenant.ScopeRead:           {Read, ReadAudit},
 	tenant.ScopeWebhooksManage: {ManageWebhooks},

@@ -46,6 +46,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/realtime"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenantdata"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 )
 
@@ -66,6 +67,8 @@ type App struct {
 	Sender   *send.Sender
 	Portal   *portal.Portal
 	Links    *notify.Links
+	// TenantData exports workspaces and erases them after their grace period.
+	TenantData *tenantdata.Service
 	// Catcher is the demo's mail catcher, which the relay points at when the
 	// demo runs without one; nil otherwise.
 	Catcher *mailcatch.Catcher
@@ -202,9 +205,10 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, fmt.Errorf("routing: %w", err)
 	}
 
+	a.TenantData = tenantdata.New(db, clk, log, tenantdata.Config{Grace: cfg.DeletionGrace})
 	api := httpapi.New(httpapi.Deps{
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
-		MailCatcher: catcherAPI(a.Catcher),
+		MailCatcher: catcherAPI(a.Catcher), TenantData: a.TenantData,
 
 		Sandbox: sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
 	}, httpapi.Config{
@@ -410,6 +414,9 @@ func (a *App) housekeeping(ctx context.Context) {
 			}
 			if _, err := a.DB.DeleteExpiredPortal(ctx, time.Now()); err != nil {
 				a.log.Warn("delete expired portal codes and sessions", "err", err)
+			}
+			if _, err := a.TenantData.EraseDue(ctx); err != nil {
+				a.log.Error("erase workspaces after their grace period", "err", err)
 			}
 		}
 	}

@@ -73,6 +73,9 @@ type Config struct {
 	// tenant can aim (webhooks, MMS media, Web Push) may reach anyway, as
 	// netguard.ParseAllow reads it; empty allows public addresses only.
 	OutboundAllow string
+	// DeletionGrace is how long a workspace waits, its deletion cancelable,
+	// between an admin's request and its erasure.
+	DeletionGrace time.Duration
 	// DNSServer is the DNS server ("host:port") the go-live checklist asks
 	// for sending domains' SPF and DKIM records; empty: the system's resolver.
 	DNSServer string
@@ -126,6 +129,7 @@ func Flag(fs *flag.FlagSet) *Config {
 	duration(fs, &c.WebhookTimeout, "webhook-timeout", 10*time.Second, "how long a webhook receiver may take to answer")
 	duration(fs, &c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long shutdown waits for requests and jobs to finish")
 	str(fs, &c.OutboundAllow, "outbound-allow", "", "non-public CIDR ranges and host names webhooks, MMS media and Web Push may reach, comma-separated (e.g. 10.1.2.0/24,crm.corp.example); empty: public addresses only")
+	duration(fs, &c.DeletionGrace, "deletion-grace", 7*24*time.Hour, "how long a workspace whose deletion an admin asked for waits, cancelable, before it is erased")
 	str(fs, &c.DNSServer, "dns-server", "", "DNS server (host:port) the go-live checklist asks for SPF and DKIM records; empty: the system's resolver")
 	return c
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenantdata"
 )
 
 // Config tunes the HTTP layer.
@@ -75,6 +76,8 @@ type Deps struct {
 	// MailCatcher is the demo's outbox (every mail the center sent); nil
 	// when mail goes through a real relay.
 	MailCatcher MailCatcher
+	// TenantData exports workspaces and deletes them.
+	TenantData *tenantdata.Service
 	// Sandbox is the sandbox's outbox, simulations, go-live and copies.
 	Sandbox *sandbox.Service
 }

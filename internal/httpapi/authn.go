@@ -47,7 +47,9 @@ func (a *API) guard(rt route) http.Handler {
 	if rt.public {
 		return a.limitByIP(h)
 	}
-	h = a.idempotent(h)
+	if !rt.streams {
+		h = a.idempotent(h)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := a.authenticate(r)
 		if err != nil {

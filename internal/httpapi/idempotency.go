@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"io"
 	"net/http"
+	"regexp"
+	"strings"
 
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
@@ -70,6 +72,7 @@ func (a *API) idempotent(next http.Handler) http.Handler {
 			return
 		}
 		req.StatusCode, req.ContentType, req.ResponseBody = rec.status, rec.Header().Get("Content-Type"), a.sealer.seal(rec.body.Bytes())
+		req.Refs = responseRefs(rec.body.Bytes())
 		if err := a.db.CompleteIdempotencyKey(r.Context(), req); err != nil {
 			a.log.Error("complete idempotency key", "err", err)
 		}
@@ -87,4 +90,23 @@ func keyOwner(r *http.Request) (tenantID, principalID string) {
 		return r.PathValue("tenantID"), "persona:" + s.PersonaID
 	}
 	return r.PathValue("tenantID"), "customer:" + s.Identifier
+}
+
+// idPattern matches the ids records carry (UUIDs).
+var idPattern = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+
+// responseRefs returns the distinct ids a response shows, kept in the clear
+// beside the sealed body so that erasing a persona finds the responses that
+// carried its data.
+func responseRefs(body []byte) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range idPattern.FindAll(body, -1) {
+		id := strings.ToLower(string(m))
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }

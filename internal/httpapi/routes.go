@@ -16,6 +16,9 @@ type route struct {
 	// link); they are not limited per address, as mail providers post
 	// one-click unsubscribes from shared ones.
 	signed bool
+	// streams routes write a long answer as it is made (an export): no
+	// Idempotency-Key, which would hold the whole answer in memory.
+	streams bool
 	// enrol routes stay open to a user whose tenant requires a second factor
 	// they have not set up yet: enough to see who they are and set it up.
 	enrol   bool
@@ -214,5 +217,13 @@ func (a *API) routes() []route {
 
 		{method: "GET", pattern: "/api/v1/audit-log", perm: permReadAudit, handler: a.listAudit},
 		{method: "GET", pattern: "/api/v1/event-types", perm: permRead, handler: a.eventTypes},
+
+		{method: "GET", pattern: "/api/v1/workspace/exports", perm: permManageWorkspace, handler: a.listExports},
+		{method: "POST", pattern: "/api/v1/workspace/exports", perm: permManageWorkspace, handler: a.createExport},
+		{method: "GET", pattern: "/api/v1/workspace/exports/{exportID}", perm: permManageWorkspace, handler: a.getExport},
+		{method: "POST", pattern: "/api/v1/workspace/exports/{exportID}/download", perm: permManageWorkspace, streams: true, handler: a.downloadExport},
+		{method: "GET", pattern: "/api/v1/workspace/deletion", handler: a.getDeletion},
+		{method: "POST", pattern: "/api/v1/workspace/deletion", perm: permManageWorkspace, handler: a.requestDeletion},
+		{method: "DELETE", pattern: "/api/v1/workspace/deletion", perm: permManageWorkspace, handler: a.cancelDeletion},
 	}
 }

@@ -44,7 +44,9 @@ var eraseStatements = []string{
 // conversations with their messages, files and routing records, callbacks,
 // preferences, deliveries with their steps, the events raised for it alone
 // and its own data in the others (RecipientDataKey), response hours, push
-// subscriptions, portal sessions limited to it, and merge records. Personas
+// subscriptions, portal sessions limited to it, merge records, and the
+// copies of its data elsewhere (realtime events, webhook deliveries and
+// attempts, stored idempotent responses, audit details: eraseTraces). Personas
 // merged into it are the same customer and are erased with it. The consent
 // ledger stays: the caller redacts its notes (RedactConsentNotes) and appends
 // the tombstone in the same transaction, so run this inside one.
@@ -63,6 +65,9 @@ func (s *Store) ErasePersona(ctx context.Context, tenantID, personaID string) er
 			return err
 		}
 		if err := s.eraseEventData(ctx, tenantID, id); err != nil {
+			return err
+		}
+		if err := s.eraseTraces(ctx, tenantID, id); err != nil {
 			return err
 		}
 		for _, q := range eraseStatements {

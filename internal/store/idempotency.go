@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -16,7 +17,10 @@ type IdempotentRequest struct {
 	StatusCode                 int // 0 while the first request is still running
 	ContentType                string
 	ResponseBody               []byte
-	CreatedAt                  time.Time
+	// Refs are the ids of the records the response shows (the body is
+	// sealed); erasing a persona deletes the responses that name it.
+	Refs      []string
+	CreatedAt time.Time
 }
 
 // ClaimIdempotencyKey records that a request with this key has started. It returns
@@ -49,9 +53,9 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, r IdempotentRequest) (p
 
 // CompleteIdempotencyKey stores the response of the request that claimed the key.
 func (s *Store) CompleteIdempotencyKey(ctx context.Context, r IdempotentRequest) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE idempotency_keys SET status_code = $4, content_type = $5, response_body = $6
+	_, err := s.w.ExecContext(ctx, `UPDATE idempotency_keys SET status_code = $4, content_type = $5, response_body = $6, refs = $7
 		WHERE tenant_id = $1 AND principal_id = $2 AND key = $3`,
-		r.TenantID, r.PrincipalID, r.Key, r.StatusCode, r.ContentType, string(r.ResponseBody))
+		r.TenantID, r.PrincipalID, r.Key, r.StatusCode, r.ContentType, string(r.ResponseBody), strings.Join(r.Refs, " "))
 	if err != nil {
 		return fmt.Errorf("complete idempotency key: %w", err)
 	}

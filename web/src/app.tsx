@@ -2,6 +2,7 @@
 // the realtime feed running while someone is signed in.
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, errorMessage, setUnauthorizedHandler } from './api';
+import { DeletionBanner } from './components/DeletionBanner';
 import { TopBar } from './components/TopBar';
 import { Offers } from './desktop/Offers';
 import { ShortcutHelp } from './desktop/ShortcutHelp';
@@ -183,6 +184,7 @@ function SignedIn({ session, path, onUser, onSignedOut }: SignedInProps) {
       </a>
       <div class="shell">
         <TopBar />
+        <DeletionBanner />
         <main id="main" class={isDesktop(path) ? 'main main-desk' : 'main'} tabIndex={-1}>
           <Route path={path} user={session.user} />
         </main>

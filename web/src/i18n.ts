@@ -8,6 +8,7 @@ import { notifications } from './messages/notifications';
 import { outbox } from './messages/outbox';
 import { sandbox } from './messages/sandbox';
 import { supervisor } from './messages/supervisor';
+import { workspace } from './messages/workspace';
 import { customers } from './messages/customers';
 
 const base = {
@@ -186,7 +187,7 @@ const base = {
   ...join,
 } as const;
 
-const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox } as const;
+const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox, ...workspace } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

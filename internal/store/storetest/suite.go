@@ -42,6 +42,8 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"SLAAtRisk", testSLAAtRisk},
 		{"QueueVisits", testQueueVisits},
 		{"DeskContent", testDeskContent},
+		{"EraseTraces", testEraseTraces},
+		{"EraseTenant", testEraseTenant},
 		{"Sandbox", testSandbox},
 		{"Join", testJoin},
 	}

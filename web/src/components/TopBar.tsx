@@ -28,6 +28,7 @@ const ADMIN_PAGES: { href: string; label: MessageKey; testId: string; supervisor
   { href: '/admin/canned', label: 'nav.canned', testId: 'nav-admin-canned', supervisorToo: true },
   { href: '/admin/webhooks', label: 'nav.webhooks', testId: 'nav-webhooks', supervisorToo: false },
   { href: '/admin/api-keys', label: 'nav.apiKeys', testId: 'nav-api-keys', supervisorToo: false },
+  { href: '/admin/workspace', label: 'nav.workspace', testId: 'nav-admin-workspace', supervisorToo: false },
   { href: '/admin/people', label: 'admin.nav.people', testId: 'nav-admin-people', supervisorToo: false },
   { href: '/setup', label: 'setup.title', testId: 'nav-setup', supervisorToo: false },
 ];

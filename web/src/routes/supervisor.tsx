@@ -35,6 +35,7 @@ const PAGES: Record<string, PageDef> = {
   '/admin/people': { audience: 'admin', load: () => import('../join/People').then((m) => m.PeoplePage) },
   '/setup': { audience: 'admin', load: () => import('../join/Setup').then((m) => m.SetupPage) },
   '/admin/notification-settings': { audience: 'admin', load: () => import('../supervisor/NotificationSettings').then((m) => m.NotificationSettingsPage) },
+  '/admin/workspace': { audience: 'admin', load: () => import('../supervisor/Workspace').then((m) => m.WorkspacePage) },
   '/customers': { audience: 'everyone', load: () => import('../pages/Customers').then((m) => m.CustomersPage) },
 };
 

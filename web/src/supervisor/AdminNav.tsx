@@ -24,6 +24,7 @@ const ITEMS: Item[] = [
   { href: '/admin/sandbox', label: 'admin.nav.sandbox', adminOnly: true },
   { href: '/admin/webhooks', label: 'nav.webhooks', adminOnly: true },
   { href: '/admin/api-keys', label: 'nav.apiKeys', adminOnly: true },
+  { href: '/admin/workspace', label: 'admin.nav.workspace', adminOnly: true },
   { href: '/admin/people', label: 'admin.nav.people', adminOnly: true },
 ];
 

@@ -1,0 +1,38 @@
+// The strings of Admin → Workspace data and the pending-deletion banner
+// (web/src/i18n.ts merges every area).
+export const workspace = {
+  'nav.workspace': 'Workspace data',
+  'admin.nav.workspace': 'Workspace data',
+  'workspace.title': 'Workspace data',
+  'workspace.intro':
+    'Take all of this workspace’s data with you, or delete the workspace. An export holds every table as JSON lines and every file; passwords and other credentials are left out.',
+  'workspace.exportTitle': 'Export',
+  'workspace.exportIntro': 'The export is written as it is read, straight to your download: nothing is kept on the server.',
+  'workspace.exportStart': 'Export all data',
+  'workspace.exportStarting': 'Starting…',
+  'workspace.progressLabel': 'Export progress',
+  'workspace.progress': '{percent}% — {rows} of {total} rows and files, {size}',
+  'workspace.done': 'Export finished: {size}.',
+  'workspace.failed': 'The export failed: {error}. Start another.',
+  'workspace.history': 'Recent exports',
+  'workspace.historyEmpty': 'No export yet.',
+  'workspace.state.pending': 'Waiting for the download',
+  'workspace.state.running': 'Downloading',
+  'workspace.state.done': 'Done',
+  'workspace.state.failed': 'Failed',
+  'workspace.when': 'Started',
+  'workspace.status': 'Status',
+  'workspace.size': 'Size',
+  'workspace.deleteTitle': 'Delete this workspace',
+  'workspace.deleteIntro':
+    'Deleting the workspace erases everything in it — conversations, customers, files, settings, users, logs — {days} days after you ask. Until then the workspace works as before and an admin can cancel. Export first if you want to keep anything.',
+  'workspace.deleteConfirm': 'Type the workspace address {slug} to confirm',
+  'workspace.deleteButton': 'Delete workspace',
+  'workspace.deleting': 'Asking…',
+  'workspace.pending': 'This workspace will be deleted on {date}.',
+  'workspace.cancelButton': 'Cancel deletion',
+  'workspace.canceled': 'The deletion is canceled; the workspace stays.',
+  'workspace.banner': 'This workspace and all its data will be deleted on {date}.',
+  'workspace.bannerAdmin': 'Review or cancel',
+  'workspace.bannerOthers': 'If this is a mistake, ask an admin to cancel it.',
+} as const;
