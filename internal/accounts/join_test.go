@@ -546,3 +546,43 @@ func TestTOTPGuessing(t *testing.T) {
 		t.Fatalf("an hour later: %v", err)
 	}
 }
+
+// TestWizardDueForNewWorkspaces: a workspace made through a door (the CLI,
+// sign-up, the operator) has its first-run wizard due until it is finished or
+// put away; a workspace made otherwise (the demo's) never has.
+func TestWizardDueForNewWorkspaces(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			r := newRig(t, e, accounts.SignupOff)
+			ctx := context.Background()
+			ws, err := r.acc.CreateWorkspace(ctx, accounts.NewWorkspace{Slug: "acme", Name: "Acme", AdminEmail: "ops@acme.example"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s, err := r.acc.Setup(ctx, ws.Tenant.ID); err != nil || !s.Due {
+				t.Fatalf("a new workspace's wizard: %+v %v, want due", s, err)
+			}
+			for i, step := range accounts.SetupSteps {
+				s, err := r.acc.UpdateSetup(ctx, ws.Tenant.ID, accounts.SetupChange{Done: step})
+				if err != nil || s.Due != (i < len(accounts.SetupSteps)-1) {
+					t.Fatalf("after %s: %+v %v", step, s, err)
+				}
+			}
+			other, err := r.acc.CreateWorkspace(ctx, accounts.NewWorkspace{Slug: "globex", Name: "Globex", AdminEmail: "ops@globex.example"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			put := true
+			if s, err := r.acc.UpdateSetup(ctx, other.Tenant.ID, accounts.SetupChange{Dismissed: &put}); err != nil || s.Due {
+				t.Fatalf("a wizard put away: %+v %v, want not due", s, err)
+			}
+			demo, _, err := r.acc.CreateTenant(ctx, "demo-bank", "Demo Bank", false, accounts.NewUser{Email: "admin@demo.example", Name: "Admin", Password: password})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s, err := r.acc.Setup(ctx, demo.ID); err != nil || s.Due {
+				t.Fatalf("a demo workspace's wizard: %+v %v, want not due", s, err)
+			}
+		})
+	}
+}

@@ -16,6 +16,16 @@ type Setup struct {
 	Steps     []string `json:"steps"`
 	Done      []string `json:"done"`
 	Dismissed bool     `json:"dismissed"`
+	// Due says the app should open the wizard when an admin signs in: a
+	// workspace made by sign-up, the CLI or the operator, whose wizard is
+	// neither finished nor put away. The demo's workspaces are never due.
+	Due bool `json:"due"`
+}
+
+// setupOf is the wizard's state from its stored progress.
+func setupOf(p store.SetupProgress) Setup {
+	due := p.Recorded && !p.Dismissed && len(p.Done) < len(SetupSteps)
+	return Setup{Steps: SetupSteps, Done: orEmpty(p.Done), Dismissed: p.Dismissed, Due: due}
 }
 
 // SetupChange marks a step done or puts the wizard away (or back).
@@ -30,7 +40,7 @@ func (s *Service) Setup(ctx context.Context, tenantID string) (Setup, error) {
 	if err != nil {
 		return Setup{}, err
 	}
-	return Setup{Steps: SetupSteps, Done: orEmpty(p.Done), Dismissed: p.Dismissed}, nil
+	return setupOf(p), nil
 }
 
 // UpdateSetup records a step done or the wizard put away.
@@ -51,10 +61,11 @@ func (s *Service) UpdateSetup(ctx context.Context, tenantID string, ch SetupChan
 		p.Dismissed = *ch.Dismissed
 	}
 	p.UpdatedAt = s.clock.Now()
-	if err := s.db.SetSetupProgress(ctx, tenantID, store.SetupProgress{Done: p.Done, Dismissed: p.Dismissed, UpdatedAt: p.UpdatedAt}); err != nil {
+	p.Recorded = true
+	if err := s.db.SetSetupProgress(ctx, tenantID, p); err != nil {
 		return Setup{}, err
 	}
-	return Setup{Steps: SetupSteps, Done: orEmpty(p.Done), Dismissed: p.Dismissed}, nil
+	return setupOf(p), nil
 }
 
 func orEmpty(s []string) []string {

@@ -57,8 +57,19 @@ func (s *Service) createWorkspace(ctx context.Context, in NewWorkspace, password
 		local, _, _ := strings.Cut(strings.TrimSpace(in.AdminEmail), "@")
 		name = local
 	}
+	// A workspace made through a door (not the demo's) starts its wizard: the
+	// app opens it when the admin first signs in (accounts.Setup's Due).
+	withWizard := func(tx *outbox.Tx, t tenant.Tenant, u tenant.User) error {
+		if err := tx.SetSetupProgress(ctx, t.ID, store.SetupProgress{UpdatedAt: s.clock.Now()}); err != nil {
+			return err
+		}
+		if also == nil {
+			return nil
+		}
+		return also(tx, t, u)
+	}
 	t, u, err := s.createTenant(ctx, in.Slug, strings.TrimSpace(in.Name), !in.Live,
-		NewUser{Email: in.AdminEmail, Name: name, Password: password}, also)
+		NewUser{Email: in.AdminEmail, Name: name, Password: password}, withWizard)
 	if errors.Is(err, store.ErrConflict) { // the admin is the tenant's first user, so it is the slug
 		return t, u, slugTaken(in.Slug)
 	}

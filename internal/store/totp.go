@@ -116,6 +116,9 @@ type SetupProgress struct {
 	Done      []string
 	Dismissed bool
 	UpdatedAt time.Time
+	// Recorded is false when the tenant has no progress row: a workspace made
+	// before the wizard existed, or the demo's. A new workspace gets a row.
+	Recorded bool
 }
 
 // SetupProgress returns the tenant's wizard progress (empty when never started).
@@ -131,7 +134,7 @@ func (s *Store) SetupProgress(ctx context.Context, tenantID string) (SetupProgre
 		}
 		return p, fmt.Errorf("setup progress: %w", err)
 	}
-	p.Done, p.UpdatedAt = splitList(done), fromMicros(updated)
+	p.Done, p.UpdatedAt, p.Recorded = splitList(done), fromMicros(updated), true
 	return p, nil
 }
 

@@ -112,6 +112,12 @@ async function main() {
     if (new URL(admin.url()).search.includes('token')) throw new Error('the spent token stayed in the address bar');
   });
 
+  await steps.run('the new admin who comes back to the center lands in the wizard', async () => {
+    await admin.goto(`${base}/`);
+    await admin.waitForURL((u) => u.pathname === '/setup');
+    await admin.getByTestId('setup-page').waitFor();
+  });
+
   await steps.run('the wizard: a chat widget, with its snippet', async () => {
     await admin.getByTestId('setup-widget').click();
     const snippet = await admin.getByTestId('setup-snippet').innerText();
@@ -147,6 +153,9 @@ async function main() {
     for (const s of ['channel', 'queue', 'invite', 'conversation']) {
       await admin.locator(`[data-testid="setup-step-${s}"][data-done="true"]`).waitFor();
     }
+    // Finished, the wizard no longer catches the admin at the door.
+    await admin.goto(`${base}/`);
+    await admin.waitForURL((u) => u.pathname === '/desktop');
   });
 
   const agentCtx = await browser.newContext();

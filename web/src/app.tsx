@@ -15,6 +15,7 @@ import { ProblemPage } from './pages/Problem';
 import { ResetPasswordPage } from './pages/ResetPassword';
 import { WebhookDetailPage } from './pages/WebhookDetail';
 import { WebhooksPage } from './pages/Webhooks';
+import { joinApi } from './api/join';
 import { AccountPage } from './join/Account';
 import { InvitationPage } from './join/Invitation';
 import { SignupPage, SignupVerifyPage } from './join/Signup';
@@ -69,7 +70,14 @@ export function App() {
       const next = path === '/' || path === '/desktop' ? '' : `?next=${encodeURIComponent(currentPath())}`;
       navigate(`/login${next}`, { replace: true });
     } else if (auth.kind === 'signed-in' && (path === '/' || path === '/login')) {
-      navigate(safeNext(url.searchParams.get('next')), { replace: true });
+      const next = url.searchParams.get('next');
+      if (next || !isAdmin(auth.session.user)) {
+        navigate(safeNext(next), { replace: true });
+      } else {
+        // A new workspace's admin lands in its first-run wizard until it is finished or put away.
+        const land = (due: boolean) => navigate(due ? '/setup' : safeNext(null), { replace: true });
+        joinApi.setup().then((s) => land(s.due), () => land(false));
+      }
     }
   }, [auth.kind, path, url.search]);
 

@@ -100,7 +100,10 @@ func testJoin(t *testing.T, db *store.DB) {
 	if p, _ := db.SetupProgress(ctx, a.ID); !slices.Equal(p.Done, []string{"queue", "channel", "invite"}) || !p.Dismissed {
 		t.Fatalf("progress: %+v", p)
 	}
-	if p, _ := db.SetupProgress(ctx, b.ID); len(p.Done) != 0 || p.Dismissed {
+	if p, _ := db.SetupProgress(ctx, a.ID); !p.Recorded {
+		t.Error("a stored progress reads as never recorded")
+	}
+	if p, _ := db.SetupProgress(ctx, b.ID); len(p.Done) != 0 || p.Dismissed || p.Recorded {
 		t.Fatalf("tenant B got A's progress: %+v", p)
 	}
 

@@ -66,6 +66,8 @@ export interface Setup {
   steps: string[];
   done: string[];
   dismissed: boolean;
+  /** The wizard should open when an admin signs in: a new workspace's, neither finished nor put away. */
+  due: boolean;
 }
 
 export const joinApi = {
