@@ -82,6 +82,7 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/channel-accounts", perm: permManageChannels, handler: a.listChannelAccounts},
 		{method: "POST", pattern: "/api/v1/channel-accounts", perm: permManageChannels, handler: a.createChannelAccount},
 		{method: "DELETE", pattern: "/api/v1/channel-accounts/{channelAccountID}", perm: permManageChannels, handler: a.deleteChannelAccount},
+		{method: "PATCH", pattern: "/api/v1/channel-accounts/{channelAccountID}", perm: permManageChannels, handler: a.updateChannelAccount},
 		{method: "POST", pattern: "/api/v1/channels/api/messages", perm: permConverse, handler: a.postAPIMessage},
 		{method: "POST", pattern: "/api/v1/channels/api/receipts", perm: permConverse, handler: a.postAPIReceipt},
 		{method: "POST", pattern: uploadPath, perm: permConverse, handler: a.uploadAttachment},

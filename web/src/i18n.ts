@@ -5,6 +5,7 @@ import { conversation } from './messages/conversation';
 import { desktop } from './messages/desktop';
 import { notifications } from './messages/notifications';
 import { outbox } from './messages/outbox';
+import { delivery } from './messages/delivery';
 import { supervisor } from './messages/supervisor';
 
 const base = {
@@ -181,7 +182,7 @@ const base = {
   'scope.admin': 'admin — full administration',
 } as const;
 
-const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox } as const;
+const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...delivery } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

@@ -113,6 +113,11 @@ function Item(props: { m: Message; author: string }) {
         <ul class="cv-attachments">
           {m.attachments.filter((a) => !a.content_id).map((a) => (
             <li key={a.id}>
+              {isPreviewable(a.content_type) && (
+                <a href={attachmentURL(a.id)} target="_blank" rel="noopener" class="cv-thumb-link" data-testid="message-image-link">
+                  <img src={attachmentURL(a.id)} alt={a.name} loading="lazy" decoding="async" class="cv-thumb" data-testid="message-image" />
+                </a>
+              )}
               <a href={attachmentURL(a.id)} target="_blank" rel="noopener" data-testid="message-attachment">{a.name}</a>
               <span class="cv-muted"> ({formatSize(a.size)})</span>
             </li>
@@ -195,4 +200,14 @@ function formatSize(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * isPreviewable tells whether an attachment is shown as a thumbnail: the raster
+ * images the server serves inline (internal/download: PNG, JPEG, GIF, WebP),
+ * from our own attachment endpoint, sandboxed and never sniffed. SVG is a
+ * document that can carry script, so it stays a link.
+ */
+export function isPreviewable(contentType: string): boolean {
+  return /^image\/(png|jpeg|gif|webp)\s*(;|$)/i.test(contentType ?? '');
 }
