@@ -205,7 +205,10 @@ func (c *Channel) Started() <-chan struct{} { return c.started }
 
 // post stores a visitor's message (socket, HTTP or upload) and tells the
 // visitor's other tabs. origin is the socket that sent it ("" for HTTP).
-func (c *Channel) post(ctx context.Context, v Visitor, conv, origin, clientID, body string, page map[string]any, files []inbox.File) (inbox.Ingested, error) {
+//
+// fresh starts a new conversation (the visitor chose "Start a new chat" after
+// the last one ended) instead of continuing conv.
+func (c *Channel) post(ctx context.Context, v Visitor, conv, origin, clientID, body string, page map[string]any, files []inbox.File, fresh bool) (inbox.Ingested, error) {
 	meta := map[string]any{}
 	if len(page) > 0 {
 		meta["page"] = page
@@ -215,6 +218,9 @@ func (c *Channel) post(ctx context.Context, v Visitor, conv, origin, clientID, b
 	}
 	in := inbox.Inbound{TenantID: v.TenantID, Channel: Name, From: v.Identifier(), FromName: v.Name, Also: also(v),
 		ConversationID: conv, ExternalID: "wc:" + v.ID + ":" + clientID, Body: body, Attachments: files}
+	if fresh {
+		in.ConversationID, in.NewConversation = "", true
+	}
 	if len(meta) > 0 {
 		in.Meta = meta
 	}
