@@ -97,6 +97,8 @@ type nodeOptions struct {
 	// leaderless nodes do not run the dispatcher, so no node routes and
 	// commands to the routing leader time out at once.
 	leaderless bool
+	// channels are run besides testChannels().
+	channels []channel.Channel
 }
 
 type nodeOption func(*nodeOptions)
@@ -104,6 +106,10 @@ type nodeOption func(*nodeOptions)
 func withEngine(e engine) nodeOption { return func(o *nodeOptions) { o.engine = e } }
 
 func leaderless(o *nodeOptions) { o.leaderless = true }
+
+func withChannels(chs ...channel.Channel) nodeOption {
+	return func(o *nodeOptions) { o.channels = append(o.channels, chs...) }
+}
 
 func withConfig(change func(*Config)) nodeOption { return func(o *nodeOptions) { change(&o.cfg) } }
 
@@ -145,7 +151,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	}
 	guard := netguard.New(netguard.Options{Allow: allow})
 	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, webhook.Config{Timeout: 5 * time.Second, Guard: guard}))
-	channels, err := channel.NewRegistry(testChannels()...)
+	channels, err := channel.NewRegistry(append(testChannels(), o.channels...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

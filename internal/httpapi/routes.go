@@ -83,6 +83,8 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/channel-accounts", perm: permManageChannels, handler: a.createChannelAccount},
 		{method: "DELETE", pattern: "/api/v1/channel-accounts/{channelAccountID}", perm: permManageChannels, handler: a.deleteChannelAccount},
 		{method: "PATCH", pattern: "/api/v1/channel-accounts/{channelAccountID}", perm: permManageChannels, handler: a.updateChannelAccount},
+		{method: "GET", pattern: "/api/v1/channels/health", perm: permRead, handler: a.listChannelHealth},
+		{method: "POST", pattern: "/api/v1/messages/{messageID}/retry", perm: permConverse, handler: a.retryMessage},
 		{method: "POST", pattern: "/api/v1/channels/api/messages", perm: permConverse, handler: a.postAPIMessage},
 		{method: "POST", pattern: "/api/v1/channels/api/receipts", perm: permConverse, handler: a.postAPIReceipt},
 		{method: "POST", pattern: uploadPath, perm: permConverse, handler: a.uploadAttachment},

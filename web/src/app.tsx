@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, errorMessage, setUnauthorizedHandler } from './api';
 import { TopBar } from './components/TopBar';
+import { ChannelHealthBanner } from './components/ChannelHealthBanner';
 import { Offers } from './desktop/Offers';
 import { ShortcutHelp } from './desktop/ShortcutHelp';
 import { applyTheme, storedTheme } from './desktop/theme';
@@ -164,6 +165,7 @@ function SignedIn({ session, path, onUser, onSignedOut }: SignedInProps) {
       </a>
       <div class="shell">
         <TopBar />
+        {isDesktop(path) && <ChannelHealthBanner />}
         <main id="main" class={isDesktop(path) ? 'main main-desk' : 'main'} tabIndex={-1}>
           <Route path={path} user={session.user} />
         </main>

@@ -3,6 +3,7 @@
 // and each message says which channel it travelled on.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { attachmentURL, type Message, type Persona } from '../api/conversation';
+import { FailedDelivery } from './FailedDelivery';
 import { locale, t, type MessageKey } from '../i18n';
 import type { User } from '../types';
 import { damageNotes, originalURL, quotedText } from './logic';
@@ -109,6 +110,7 @@ function Item(props: { m: Message; author: string }) {
       </div>
       <Body m={m} />
       <Original m={m} />
+      {m.kind === 'message' && m.direction === 'out' && m.status === 'failed' && <FailedDelivery m={m} />}
       {m.attachments?.length > 0 && (
         <ul class="cv-attachments">
           {m.attachments.filter((a) => !a.content_id).map((a) => (

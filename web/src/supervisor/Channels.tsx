@@ -15,6 +15,7 @@ import { useIdempotencyKey } from '../hooks';
 import { t, tMaybe, type MessageKey } from '../i18n';
 import { AdminPage } from './AdminNav';
 import { ChannelEditForm } from './ChannelEdit';
+import { ChannelHealthList } from '../components/ChannelHealthBanner';
 import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from './form';
 
 /** Settings a form offers per channel; the API keeps any others as they are. */
@@ -59,6 +60,7 @@ export function ChannelsPage() {
     <AdminPage title="admin.channels.title" intro="admin.channels.intro" testId="channels-page">
       <Notice kind="success">{del.notice}</Notice>
       <Notice kind="error">{del.error || accounts.error}</Notice>
+      <ChannelHealthList />
       <section class="panel" aria-labelledby="channel-new-title">
         <div class="panel-header">
           <h2 id="channel-new-title">{t('admin.channels.new')}</h2>
