@@ -7,6 +7,7 @@ import { notifications } from './messages/notifications';
 import { outbox } from './messages/outbox';
 import { delivery } from './messages/delivery';
 import { supervisor } from './messages/supervisor';
+import { customers } from './messages/customers';
 
 const base = {
   'app.name': 'Switchboard',
@@ -182,7 +183,7 @@ const base = {
   'scope.admin': 'admin — full administration',
 } as const;
 
-const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...delivery } as const;
+const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...delivery } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Personas", testPersonas},
 		{"Conversations", testConversations},
 		{"Search", testSearch},
+		{"PeopleSearch", testPeopleSearch},
 		{"SMSOptOuts", testSMSOptOuts},
 		{"Routing", testRouting},
 		{"InboxList", testInboxList},
