@@ -212,8 +212,13 @@ async function main() {
         await desk.goto(`${base}/desktop/c/${chat}`, { waitUntil: 'domcontentloaded' });
         const who = desk.getByTestId('conversation-customer');
         await who.waitFor();
+        // The header fills in the name once the customer has loaded.
+        try {
+          await who.filter({ hasText: /^Visitor \d{4}$/ }).waitFor({ timeout: 5000 });
+        } catch {
+          throw new Error(`the customer reads "${(await who.innerText()).trim()}"`);
+        }
         const name = (await who.innerText()).trim();
-        if (!/^Visitor \d{4}$/.test(name)) throw new Error(`the customer reads "${name}"`);
         const c = await agent('GET', `/api/v1/conversations/${chat}`, undefined, 200);
         const p = await agent('GET', `/api/v1/personas/${c.persona_id}`, undefined, 200);
         if (p.name !== name) throw new Error(`the persona is named "${p.name}", the desktop says "${name}"`);
