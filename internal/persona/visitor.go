@@ -29,3 +29,15 @@ func Label(name, email, phone string) string {
 	}
 	return ""
 }
+
+// GivenName is the name the customer gave, "" when their name is only the
+// one the center made up for an anonymous visitor (VisitorName of one of
+// their widget ids): a reply must not greet someone as "Visitor".
+func GivenName(p Persona) string {
+	for _, id := range p.Identifiers {
+		if id.Kind == KindWidget && p.Name == VisitorName(id.Value) {
+			return ""
+		}
+	}
+	return p.Name
+}

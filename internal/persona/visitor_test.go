@@ -22,3 +22,14 @@ func TestVisitorName(t *testing.T) {
 		t.Errorf("four ids gave only %d names: %v", len(seen), seen)
 	}
 }
+
+func TestGivenName(t *testing.T) {
+	anon := Persona{Name: VisitorName("w1"), Identifiers: []Identifier{{Kind: KindWidget, Value: "w1"}}}
+	if n := GivenName(anon); n != "" {
+		t.Errorf("an anonymous visitor's given name is %q, want none", n)
+	}
+	named := Persona{Name: "Wanda", Identifiers: []Identifier{{Kind: KindWidget, Value: "w1"}}}
+	if n := GivenName(named); n != "Wanda" {
+		t.Errorf("GivenName = %q, want Wanda", n)
+	}
+}
