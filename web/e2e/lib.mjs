@@ -242,13 +242,15 @@ export async function axe(p) {
 /**
  * allowOrigin adds origin to the allowed origins of the widget widgetKey, as
  * the business's admin does on Admin → Channels (the demo's widget allows only
- * the demo's own pages). admin names who signs in: by default the demo's admin.
+ * the demo's own pages). admin names who signs in (tenant, email, password; by
+ * default the demo's admin) or gives an admin's apiKey.
  */
 export async function allowOrigin(base, widgetKey, origin, admin = {}) {
-  const who = { tenant: 'northwind', email: 'admin@northwind.example', password: 'switchboard-demo', ...admin };
-  const req = await request.newContext();
+  const { apiKey, ...login } = admin;
+  const who = { tenant: 'northwind', email: 'admin@northwind.example', password: 'switchboard-demo', ...login };
+  const req = await request.newContext(apiKey ? { extraHTTPHeaders: { Authorization: `Bearer ${apiKey}` } } : {});
   try {
-    await api(req, base, 'POST', '/api/v1/auth/login', who, 200);
+    if (!apiKey) await api(req, base, 'POST', '/api/v1/auth/login', who, 200);
     const list = await api(req, base, 'GET', '/api/v1/channel-accounts?channel=webchat', undefined, 200);
     const acc = list.items.find((a) => a.address === widgetKey);
     if (!acc) throw new Error(`no widget ${widgetKey} in ${who.tenant}`);
