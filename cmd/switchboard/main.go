@@ -206,6 +206,9 @@ func seedDemo(ctx context.Context, a *app.App, cfg *config.Config) error {
 	if created {
 		fmt.Println("  Created the demo tenant Northwind Bank.")
 	}
+	if err := demo.LimitWidgetOrigins(ctx, a.DB, a.Inbox, cfg.BaseURL); err != nil {
+		return err
+	}
 	link, err := demo.PortalLink(ctx, a.DB, a.Links)
 	if err != nil {
 		return fmt.Errorf("demo portal link: %w", err)

@@ -105,6 +105,8 @@ type nodeOptions struct {
 	// relay (node.accountMail), which sign-up needs.
 	signup      accounts.SignupMode
 	accountMail bool
+	// channels are run besides testChannels().
+	channels []channel.Channel
 }
 
 type nodeOption func(*nodeOptions)
@@ -116,6 +118,11 @@ func leaderless(o *nodeOptions) { o.leaderless = true }
 // withSignup lets people sign up (mode) and gives the accounts service a relay.
 func withSignup(mode accounts.SignupMode) nodeOption {
 	return func(o *nodeOptions) { o.signup, o.accountMail = mode, true }
+}
+
+// withChannels runs chs besides testChannels().
+func withChannels(chs ...channel.Channel) nodeOption {
+	return func(o *nodeOptions) { o.channels = append(o.channels, chs...) }
 }
 
 func withConfig(change func(*Config)) nodeOption { return func(o *nodeOptions) { change(&o.cfg) } }
@@ -159,7 +166,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	guard := netguard.New(netguard.Options{Allow: allow})
 	gate := sandbox.NewGate(db, clk, log, nil) // as on a node: a sandbox tenant's sends are kept
 	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, webhook.Config{Timeout: 5 * time.Second, Guard: guard, Gate: gate}))
-	channels, err := channel.NewGatedRegistry(gate, testChannels()...)
+	channels, err := channel.NewGatedRegistry(gate, append(testChannels(), o.channels...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

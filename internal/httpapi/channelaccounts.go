@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
+	"github.com/switchboard-cx/switchboard/internal/inbox"
 )
 
 func (a *API) listChannels(w http.ResponseWriter, r *http.Request) {
@@ -64,4 +66,40 @@ func (a *API) deleteChannelAccount(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+func (a *API) updateChannelAccount(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "channelAccountID")
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	var in struct {
+		Name     *string           `json:"name"`
+		Settings map[string]string `json:"settings"`
+	}
+	if err := decode(r, &in); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	p := caller(r)
+	acc, err := a.Inbox.UpdateAccount(r.Context(), p.inboxActor(), id, inbox.AccountChange{Name: in.Name, Settings: in.Settings})
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	changed := make([]string, 0, len(in.Settings)+1)
+	if in.Name != nil {
+		changed = append(changed, "name")
+	}
+	for k := range in.Settings {
+		changed = append(changed, "settings."+k)
+	}
+	slices.Sort(changed)
+	if err := a.accounts.Record(r.Context(), p.actor(r), "channel_account.update", "channel_account", acc.ID,
+		map[string]any{"channel": acc.Channel, "address": acc.Address, "changed": changed}); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, acc)
 }

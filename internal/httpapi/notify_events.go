@@ -69,10 +69,34 @@ func (a *API) listNotifyDeliveries(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
-	for i := range ds {
-		ds[i] = withLists(ds[i])
+	tenantID := caller(r).Tenant.ID
+	ids := make([]string, len(ds))
+	for i, d := range ds {
+		ids[i] = d.PersonaID
 	}
-	writeJSON(w, http.StatusOK, paginate(ds, limit, func(d notice.Delivery) string { return d.ID }))
+	labels, err := a.Notify.CustomerLabels(r.Context(), tenantID, ids)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	items := make([]noticeItem, len(ds))
+	for i, d := range ds {
+		items[i] = noticeItem{Delivery: withLists(d), Customer: labels[d.PersonaID]}
+	}
+	writeJSON(w, http.StatusOK, paginate(items, limit, func(d noticeItem) string { return d.ID }))
+}
+
+// noticeItem is a notice as the lists show it: with its customer named
+// (name, email or phone), never as a bare persona id.
+type noticeItem struct {
+	notice.Delivery
+	Customer string `json:"customer,omitempty"`
+}
+
+// noticeViewItem is one notice's view with its customer named.
+type noticeViewItem struct {
+	notify.DeliveryView
+	Customer string `json:"customer,omitempty"`
 }
 
 func (a *API) getNotifyDelivery(w http.ResponseWriter, r *http.Request) {
@@ -86,7 +110,12 @@ func (a *API) getNotifyDelivery(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, deliveryView(d))
+	labels, err := a.Notify.CustomerLabels(r.Context(), caller(r).Tenant.ID, []string{d.PersonaID})
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, noticeViewItem{DeliveryView: deliveryView(d), Customer: labels[d.PersonaID]})
 }
 
 // withLists gives a delivery's lists their empty value, so JSON carries [] not null.

@@ -34,19 +34,8 @@ func (s *Service) CreateAccount(ctx context.Context, a Actor, acc channel.Accoun
 	}
 	acc.ID, acc.TenantID = ids.New(), a.TenantID
 	acc.Name = strings.TrimSpace(acc.Name)
-	if err := textfield.Line("name", acc.Name, textfield.MaxName); err != nil {
+	if err := checkAccountFields(acc); err != nil {
 		return acc, err
-	}
-	if len(acc.Settings) > textfield.MaxAttributes {
-		return acc, &tenant.FieldError{Field: "settings", Reason: fmt.Sprintf("at most %d settings", textfield.MaxAttributes)}
-	}
-	for k, v := range acc.Settings {
-		if err := textfield.Line("settings", k, textfield.MaxAttributeKey); err != nil {
-			return acc, err
-		}
-		if err := textfield.Block("settings."+k, v, textfield.MaxAttributeValue); err != nil {
-			return acc, err
-		}
 	}
 	if acc.Settings == nil {
 		acc.Settings = map[string]string{}
@@ -111,4 +100,68 @@ func (s *Service) Channels() []ChannelInfo {
 		out[i] = ChannelInfo{Name: c.Name(), Capabilities: c.Capabilities()}
 	}
 	return out
+}
+
+// checkAccountFields checks an account's name and settings as a person typed them.
+func checkAccountFields(acc channel.Account) error {
+	if err := textfield.Line("name", acc.Name, textfield.MaxName); err != nil {
+		return err
+	}
+	if len(acc.Settings) > textfield.MaxAttributes {
+		return &tenant.FieldError{Field: "settings", Reason: fmt.Sprintf("at most %d settings", textfield.MaxAttributes)}
+	}
+	for k, v := range acc.Settings {
+		if err := textfield.Line("settings", k, textfield.MaxAttributeKey); err != nil {
+			return err
+		}
+		if err := textfield.Block("settings."+k, v, textfield.MaxAttributeValue); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AccountChange is an edit of a channel account: a new name when Name is
+// set, and settings to change — a key with an empty value is removed. The
+// channel and address stay: a widget's key is in every page that embeds it,
+// a mailbox's address in every customer's thread.
+type AccountChange struct {
+	Name     *string
+	Settings map[string]string
+}
+
+// UpdateAccount edits one of the tenant's channel accounts and returns it with
+// its secrets redacted. A secret setting (a token, a secret, a password) is
+// only ever replaced, never emptied, so that a form that shows it masked
+// cannot wipe it; an unknown id, or another tenant's, is store.ErrNotFound.
+func (s *Service) UpdateAccount(ctx context.Context, a Actor, id string, ch AccountChange) (channel.Account, error) {
+	acc, err := s.db.ChannelAccount(ctx, a.TenantID, id)
+	if err != nil {
+		return acc, err
+	}
+	if ch.Name != nil {
+		acc.Name = strings.TrimSpace(*ch.Name)
+	}
+	if acc.Settings == nil {
+		acc.Settings = map[string]string{}
+	}
+	for k, v := range ch.Settings {
+		switch {
+		case channel.IsSecretSetting(k) && strings.HasPrefix(v, "••••"):
+			// The mask the list showed, sent back unchanged.
+		case channel.IsSecretSetting(k) && strings.TrimSpace(v) == "":
+			return acc, &tenant.FieldError{Field: "settings." + k, Reason: "a secret can be replaced but not emptied"}
+		case strings.TrimSpace(v) == "":
+			delete(acc.Settings, k)
+		default:
+			acc.Settings[k] = strings.TrimSpace(v)
+		}
+	}
+	if err := checkAccountFields(acc); err != nil {
+		return acc, err
+	}
+	if err := s.db.UpdateChannelAccount(ctx, acc); err != nil {
+		return acc, err
+	}
+	return acc.Redacted(), nil
 }

@@ -22,6 +22,7 @@ import (
 type Deliverer struct {
 	river.WorkerDefaults[DeliverArgs]
 	core
+	health sendHealth
 }
 
 // NewDeliverer returns the delivery worker. It is registered with the job
@@ -47,6 +48,7 @@ func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error
 	if err == nil {
 		var sent channel.Sent
 		sent, err = ch.Send(ctx, out)
+		d.health.record(ctx, s.db, s.log, m.TenantID, m.Channel, err, s.clock.Now())
 		if err == nil {
 			if sent.Status == "" {
 				sent.Status = conversation.DeliverySent
@@ -58,7 +60,7 @@ func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error
 	s.log.Warn("message delivery failed", "tenant_id", m.TenantID, "message_id", m.ID, "channel", m.Channel,
 		"attempt", job.Attempt, "final", final, "err", err)
 	if final {
-		if rerr := s.recordDelivery(ctx, m, conversation.DeliveryFailed, "", err.Error()); rerr != nil {
+		if rerr := s.recordDelivery(ctx, m, conversation.DeliveryFailed, "", failureReason(err)); rerr != nil {
 			return rerr
 		}
 		return river.JobCancel(err)
@@ -118,6 +120,14 @@ func (s *core) recordDelivery(ctx context.Context, m conversation.Message, statu
 	return s.out.Do(ctx, func(tx *outbox.Tx) error {
 		if err := tx.SetMessageDelivery(ctx, m.TenantID, m.ID, status, externalID, s.clock.Now()); err != nil {
 			return err
+		}
+		if status == conversation.DeliveryFailed && failure != "" {
+			// What failed, why and when stays on the message, for the banner
+			// the agent reads and acts on (Retry).
+			m.Meta = withFailure(m.Meta, Failure{Reason: failure, At: s.clock.Now()})
+			if err := tx.SetMessageMeta(ctx, m.TenantID, m.ID, m.Meta); err != nil {
+				return err
+			}
 		}
 		if externalID != "" { // replies quoting our message thread back to its conversation
 			if err := tx.AddThreadKey(ctx, m.TenantID, m.Channel, externalID, m.ConversationID); err != nil {

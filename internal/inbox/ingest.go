@@ -326,7 +326,7 @@ func (s *Service) resolvePersona(ctx context.Context, tx *outbox.Tx, in Inbound)
 	if err != nil {
 		return p, err
 	}
-	if p.Name == "" && strings.TrimSpace(in.FromName) != "" {
+	if (p.Name == "" || p.Name == visitorName(in)) && strings.TrimSpace(in.FromName) != "" {
 		p.Name, p.UpdatedAt = strings.TrimSpace(in.FromName), now
 		if err := tx.UpdatePersona(ctx, p); err != nil {
 			return p, err
@@ -339,7 +339,22 @@ func (s *Service) resolvePersona(ctx context.Context, tx *outbox.Tx, in Inbound)
 func (s *Service) newPersona(ctx context.Context, tx *outbox.Tx, in Inbound, now time.Time) (string, error) {
 	p := persona.Persona{ID: ids.New(), TenantID: in.TenantID, Name: strings.TrimSpace(in.FromName),
 		Identifiers: []persona.Identifier{in.From}, Attributes: map[string]string{}, CreatedAt: now, UpdatedAt: now}
+	if p.Name == "" {
+		p.Name = visitorName(in)
+	}
 	return p.ID, tx.CreatePersona(ctx, p)
+}
+
+// visitorName is the readable name of a web-chat visitor who gave none
+// (persona.VisitorName of their widget id), "" for any other sender. A name
+// the visitor types later replaces it.
+func visitorName(in Inbound) string {
+	for _, id := range append([]persona.Identifier{in.From}, in.Also...) {
+		if id.Kind == persona.KindWidget && id.Value != "" {
+			return persona.VisitorName(id.Value)
+		}
+	}
+	return ""
 }
 
 // proof normalises an identifier a channel gives and settles its proof: a

@@ -49,9 +49,10 @@ var Variables = []Variable{
 // variable without a value (an anonymous visitor's name) is absent, never
 // the empty string, so it is flagged rather than silently dropped.
 func variableValues(c conversation.Conversation, p persona.Persona, u tenant.User, t tenant.Tenant) map[string]string {
+	name := persona.GivenName(p) // never the made-up "Visitor 4821"
 	vals := map[string]string{
-		"customer.name":        p.Name,
-		"customer.first_name":  firstName(p.Name),
+		"customer.name":        name,
+		"customer.first_name":  firstName(name),
 		"customer.email":       identifierOf(p, persona.KindEmail),
 		"customer.phone":       identifierOf(p, persona.KindPhone),
 		"agent.name":           u.Name,

@@ -197,7 +197,7 @@ func (tpl Template) parts() []part {
 func parse(text string) (*template.Template, error) {
 	tpl, err := template.New("").Option("missingkey=error").Parse(text)
 	if err != nil {
-		return nil, errors.New(strings.TrimPrefix(err.Error(), "template: :"))
+		return nil, errors.New(explainParse(err))
 	}
 	return tpl, nil
 }
@@ -241,12 +241,7 @@ func execute(text string, vars map[string]any) (string, error) {
 	}
 	var b strings.Builder
 	if err := tpl.Execute(&b, vars); err != nil {
-		msg := err.Error()
-		// "template: :1:9: executing \"\" at <.amount>: map has no entry for key \"amount\""
-		if i := strings.Index(msg, "at <"); i >= 0 {
-			msg = msg[i+len("at "):]
-		}
-		return "", errors.New(msg)
+		return "", errors.New(explainExec(err))
 	}
 	return b.String(), nil
 }

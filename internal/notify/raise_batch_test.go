@@ -50,7 +50,7 @@ func TestRaiseRefuses(t *testing.T) {
 			{name: "send after expiry", in: notify.RaiseInput{Type: "shipped", To: &notice.Target{PersonaID: id}, Data: data,
 				SendAt: start.Add(2 * time.Hour), ExpiresAt: start.Add(time.Hour)}, field: "send_at"},
 			{name: "data the templates lack", in: notify.RaiseInput{Type: "shipped", To: &notice.Target{PersonaID: id}, Data: map[string]any{"amount": 3}},
-				field: "data", msg: `en/email subject: <.what>: map has no entry for key "what"`},
+				field: "data", msg: `en/email subject: line 1: {{.what}} has no value: the event's data has no "what"`},
 			{name: "a recipient's data", in: notify.RaiseInput{Type: "shipped", Recipients: []notify.Recipient{
 				{To: notice.Target{PersonaID: id}, Data: map[string]any{"x": 1}},
 				{To: notice.Target{PersonaID: id}, Data: map[string]any{"what": nil}},

@@ -69,3 +69,12 @@ func (s *Store) DeleteChannelAccount(ctx context.Context, tenantID, id string) e
 	res, err := s.w.ExecContext(ctx, `DELETE FROM channel_accounts WHERE tenant_id = $1 AND id = $2`, tenantID, id)
 	return affectedOne("delete channel account "+id, res, err)
 }
+
+// UpdateChannelAccount stores a tenant's account's new name and settings; its
+// channel and address never change (a widget's key is in every page that
+// embeds it).
+func (s *Store) UpdateChannelAccount(ctx context.Context, a channel.Account) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE channel_accounts SET name = $3, settings = $4 WHERE tenant_id = $1 AND id = $2`,
+		a.TenantID, a.ID, a.Name, attrsJSON(a.Settings))
+	return affectedOne("update channel account "+a.ID, res, err)
+}

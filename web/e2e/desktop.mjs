@@ -441,7 +441,7 @@ async function main() {
     await p.getByTestId('ntype-channels-add').click();
     await p.getByTestId('tpl-subject').fill('Card {{.last4}} blocked');
     await p.getByTestId('tpl-body').fill('Hello {{.name}}, we blocked your card ending {{.last4}}.');
-    await p.getByTestId('tpl-preview-error').getByText('map has no entry for key "last4"').first().waitFor();
+    await p.getByTestId('tpl-preview-error').getByText('has no value: the sample data has no "last4"').first().waitFor();
     await p.getByTestId('tpl-sample').fill('{"last4": "1234"}');
     await p.getByTestId('tpl-preview-subject').getByText('Card 1234 blocked').waitFor();
     await accessible(p, 'notification type form');

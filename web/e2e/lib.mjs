@@ -240,11 +240,35 @@ export async function axe(p) {
 }
 
 /**
- * businessSite serves a plain page of another origin that embeds the widget
- * with one script tag, as a business's website would; it returns its URL and
- * a close function.
+ * allowOrigin adds origin to the allowed origins of the widget widgetKey, as
+ * the business's admin does on Admin → Channels (the demo's widget allows only
+ * the demo's own pages). admin names who signs in (tenant, email, password; by
+ * default the demo's admin) or gives an admin's apiKey.
  */
-export async function businessSite(base, widgetKey) {
+export async function allowOrigin(base, widgetKey, origin, admin = {}) {
+  const { apiKey, ...login } = admin;
+  const who = { tenant: 'northwind', email: 'admin@northwind.example', password: 'switchboard-demo', ...login };
+  const req = await request.newContext(apiKey ? { extraHTTPHeaders: { Authorization: `Bearer ${apiKey}` } } : {});
+  try {
+    if (!apiKey) await api(req, base, 'POST', '/api/v1/auth/login', who, 200);
+    const list = await api(req, base, 'GET', '/api/v1/channel-accounts?channel=webchat', undefined, 200);
+    const acc = list.items.find((a) => a.address === widgetKey);
+    if (!acc) throw new Error(`no widget ${widgetKey} in ${who.tenant}`);
+    const have = (acc.settings.allowed_origins ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+    if (have.length === 0 || have.includes('*') || have.includes(origin)) return;
+    await api(req, base, 'PATCH', `/api/v1/channel-accounts/${acc.id}`, { settings: { allowed_origins: [...have, origin].join(', ') } }, 200);
+  } finally {
+    await req.dispose();
+  }
+}
+
+/**
+ * businessSite serves a plain page of another origin that embeds the widget
+ * with one script tag, as a business's website would, and adds its origin to
+ * the widget's allowed origins (allowOrigin; admin names who may); it returns
+ * its URL and a close function.
+ */
+export async function businessSite(base, widgetKey, admin = {}) {
   const attr = (s) => String(s).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -261,7 +285,9 @@ export async function businessSite(base, widgetKey) {
     res.writeHead(req.url === '/favicon.ico' ? 204 : 404).end();
   });
   await new Promise((ok) => site.listen(0, '127.0.0.1', ok));
-  return { url: `http://127.0.0.1:${site.address().port}`, close: () => site.close() };
+  const url = `http://127.0.0.1:${site.address().port}`;
+  await allowOrigin(base, widgetKey, url, admin);
+  return { url, close: () => site.close() };
 }
 
 /** openWidget clicks the launcher and fills the pre-chat form if the widget asks for one. */

@@ -18,7 +18,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { noCSPViolations, openWidget, securityHeaders, Watcher } from './lib.mjs';
+import { allowOrigin, noCSPViolations, openWidget, securityHeaders, Watcher } from './lib.mjs';
 
 let chromium;
 let request;
@@ -111,6 +111,8 @@ const site = createServer((req, res) => {
 });
 await new Promise((ok) => site.listen(0, '127.0.0.1', ok));
 const siteURL = `http://127.0.0.1:${site.address().port}`;
+// The business's admin lets its site use the widget (the demo's allows only the demo's own pages).
+await allowOrigin(base, widgetKey, siteURL, opts['api-key'] ? { apiKey: opts['api-key'] } : { tenant: opts.tenant, email: opts.email, password: opts.password });
 
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 let browser;

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, errorMessage, setUnauthorizedHandler } from './api';
 import { DeletionBanner } from './components/DeletionBanner';
 import { TopBar } from './components/TopBar';
+import { ChannelHealthBanner } from './components/ChannelHealthBanner';
 import { Offers } from './desktop/Offers';
 import { ShortcutHelp } from './desktop/ShortcutHelp';
 import { applyTheme, storedTheme } from './desktop/theme';
@@ -193,6 +194,7 @@ function SignedIn({ session, path, onUser, onSignedOut }: SignedInProps) {
       <div class="shell">
         <TopBar />
         <DeletionBanner />
+        {isDesktop(path) && <ChannelHealthBanner />}
         <main id="main" class={isDesktop(path) ? 'main main-desk' : 'main'} tabIndex={-1}>
           <Route path={path} user={session.user} />
         </main>

@@ -7,6 +7,7 @@ import { join } from './messages/join';
 import { notifications } from './messages/notifications';
 import { outbox } from './messages/outbox';
 import { sandbox } from './messages/sandbox';
+import { delivery } from './messages/delivery';
 import { supervisor } from './messages/supervisor';
 import { workspace } from './messages/workspace';
 import { customers } from './messages/customers';
@@ -187,7 +188,7 @@ const base = {
   ...join,
 } as const;
 
-const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox, ...workspace } as const;
+const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox, ...workspace, ...delivery } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

@@ -268,6 +268,8 @@ export interface NotifyDelivery {
   id: string;
   event_id: string;
   persona_id: string;
+  /** customer is how the customer reads in a list: name, else email, else phone. */
+  customer?: string;
   type: string;
   category: NotifyCategory;
   channels: string[];

@@ -57,11 +57,12 @@ export class API {
   }
 
   /** upload sends one file, with an optional text, as a message of the visitor. */
-  async upload(token: string, file: File, body: string, clientID: string): Promise<Message> {
+  async upload(token: string, file: File, body: string, clientID: string, fresh = false): Promise<Message> {
     const form = new FormData();
     form.append('file', file, file.name);
     if (body) form.append('body', body);
     form.append('client_id', clientID);
+    if (fresh) form.append('new_conversation', 'true');
     const res = await check(await fetch(endpoint(this.base, this.key, 'uploads', { token }), { method: 'POST', body: form }));
     return (await res.json()).message as Message;
   }

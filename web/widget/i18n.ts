@@ -37,6 +37,8 @@ const en = {
   thanks: 'Thank you! We will answer by email soon.',
   error: 'Something went wrong: {reason}',
   network: 'the network is unreachable',
+  ended: 'This chat has ended.',
+  newChat: 'Start a new chat',
 };
 
 /** Key names one string. */

@@ -32,6 +32,8 @@ export interface Config {
   prechat_fields: string[] | null;
   max_upload_bytes: number;
   accept: string[] | null;
+  /** end_message is what the visitor reads when an agent resolves the chat. */
+  end_message?: string;
 }
 
 /** Session is the answer to POST …/session. */
@@ -65,12 +67,13 @@ export type ServerFrame =
   | { type: 'ack'; client_id: string; message: Message }
   | { type: 'typing'; on: boolean; name?: string }
   | { type: 'read'; message_id: string }
+  | { type: 'ended'; conversation_id: string; text: string }
   | { type: 'error'; code: string; detail: string; client_id?: string }
   | { type: 'pong' };
 
 /** ClientFrame is every frame the widget sends. */
 export type ClientFrame =
-  | { type: 'message'; client_id: string; body: string; context?: PageContext }
+  | { type: 'message'; client_id: string; body: string; context?: PageContext; new_conversation?: boolean }
   | { type: 'typing'; on: boolean }
   | { type: 'read'; message_id: string }
   | { type: 'ping' };

@@ -41,5 +41,6 @@ form.card label{display:flex;flex-direction:column;gap:4px;font-size:13px;color:
 form.card textarea{min-height:90px}
 .primary{background:var(--sb-accent);color:#fff;border-radius:10px;padding:10px;font-weight:600}
 .primary:disabled{opacity:.6}
+.ended{margin:8px 4px;padding:12px;border:1px solid var(--sb-border,#dde1e7);border-radius:10px;text-align:center;display:flex;flex-direction:column;gap:8px;font-size:14px}
 @media (max-width:520px){:host{right:12px;bottom:12px}.panel{position:fixed;inset:0;width:100%;height:100%;border-radius:0}.open .launcher{display:none}}
 `;

@@ -11,6 +11,7 @@ export interface Pending {
   context?: PageContext;
   failed?: string; // why the server refused it, shown beside the bubble
   upload?: boolean; // a file on its way over HTTP, not a frame to resend
+  fresh?: boolean; // starts a new conversation (the visitor chose "Start a new chat")
 }
 
 /** Timeline is the ordered, de-duplicated conversation. */

@@ -47,6 +47,15 @@ export class Widget {
   private loadingHistory = false;
   private error = '';
   private socketState: SocketState = 'closed';
+  /** ended is the end of the conversation on screen, when an agent resolved it. */
+  private ended?: { conversation_id: string; text: string };
+  /**
+   * left is the ended conversation the visitor left with "Start a new chat":
+   * until their first message starts the new one, its frames (a reconnect's
+   * replay) are not shown again.
+   */
+  private left = '';
+  private endedAt = '';
 
   private readonly el = {
     wrap: h('div'),
@@ -242,13 +251,24 @@ export class Widget {
   private onFrame(f: ServerFrame): void {
     switch (f.type) {
       case 'ready':
-        if (this.session && f.conversation_id) this.session.conversation_id = f.conversation_id;
+        if (this.session && f.conversation_id && f.conversation_id !== this.left) this.session.conversation_id = f.conversation_id;
         break;
       case 'message':
+        if (f.message.conversation_id === this.left) return;
         if (f.message.direction === 'out') this.setAgentTyping('');
+        // An agent who writes again has reopened the chat.
+        if (this.ended?.conversation_id === f.message.conversation_id && f.message.created_at > this.endedAt) this.ended = undefined;
         this.timeline.add(f.message);
         break;
+      case 'ended':
+        if (f.conversation_id === this.left) return;
+        if (this.session?.conversation_id && f.conversation_id !== this.session.conversation_id) return;
+        this.ended = { conversation_id: f.conversation_id, text: f.text || this.session?.config.end_message || t('ended') };
+        this.endedAt = this.timeline.messages.at(-1)?.created_at ?? '';
+        break;
       case 'ack':
+        if (f.message.conversation_id !== this.ended?.conversation_id) this.ended = undefined;
+        if (f.message.conversation_id !== this.left) this.left = '';
         this.timeline.ack(f.client_id, f.message);
         if (this.session && !this.session.conversation_id) this.session.conversation_id = f.message.conversation_id;
         this.saveOutbox();
@@ -276,7 +296,7 @@ export class Widget {
   private flush(): void {
     for (const p of this.timeline.pending) {
       if (p.failed || p.upload) continue;
-      if (!this.socket.send({ type: 'message', client_id: p.client_id, body: p.body, context: p.context })) return;
+      if (!this.socket.send({ type: 'message', client_id: p.client_id, body: p.body, context: p.context, new_conversation: p.fresh || undefined })) return;
     }
   }
 
@@ -310,7 +330,7 @@ export class Widget {
     body = body.trim();
     if (!body) return;
     this.setTyping(false);
-    this.timeline.pending.push({ client_id: newClientID(), body, context: this.context() });
+    this.timeline.pending.push({ client_id: newClientID(), body, context: this.context(), fresh: this.left !== '' || undefined });
     this.saveOutbox();
     this.renderLog(true);
     this.flush();
@@ -347,7 +367,9 @@ export class Widget {
     this.timeline.pending.push(p);
     this.renderLog(true);
     try {
-      const m = await this.api.upload(s.visitor_token, file, body, p.client_id);
+      const m = await this.api.upload(s.visitor_token, file, body, p.client_id, this.left !== '');
+      if (m.conversation_id !== this.left) this.left = '';
+      if (m.conversation_id !== this.ended?.conversation_id) this.ended = undefined;
       this.timeline.ack(p.client_id, m);
       if (!s.conversation_id) s.conversation_id = m.conversation_id;
     } catch (err) {
@@ -489,9 +511,34 @@ export class Widget {
       ...(this.moreHistory && this.timeline.messages.length >= HISTORY_PAGE ? [] : [h('div', { class: 'msg out', 'data-testid': 'greeting' }, h('div', { class: 'bubble' }, greeting))]),
       ...this.timeline.messages.map((m) => messageView(m, m.direction === 'in' && this.timeline.isRead(m), fileURL)),
       ...this.timeline.pending.map((p) => pendingView(p, () => this.retry(p))),
+      ...(this.ended ? [this.endedView(this.ended.text)] : []),
     );
     if (atBottom) log.scrollTop = log.scrollHeight;
     this.renderBadge();
+  }
+
+  /** endedView says the chat has ended, in the widget's words, with a way to start a new one. */
+  private endedView(text: string): HTMLElement {
+    return h('div', { class: 'ended', role: 'status', 'data-testid': 'ended' },
+      h('p', { 'data-testid': 'ended-text' }, text),
+      h('button', { type: 'button', class: 'primary', 'data-testid': 'new-chat', onclick: () => this.startNew() }, t('newChat')));
+  }
+
+  /**
+   * startNew leaves the ended conversation on screen for a new one: an empty
+   * timeline under the greeting; the visitor's next message starts it
+   * (new_conversation), and the old one stays resolved.
+   */
+  private startNew(): void {
+    if (!this.ended || !this.session) return;
+    this.left = this.ended.conversation_id;
+    this.ended = undefined;
+    this.session.conversation_id = '';
+    this.timeline.clear();
+    this.contextSent = false;
+    this.moreHistory = false;
+    this.renderLog(true);
+    this.el.input.focus();
   }
 
   private renderBadge(): void {

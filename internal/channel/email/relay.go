@@ -25,12 +25,22 @@ func (c *Channel) Send(ctx context.Context, out channel.Outbound) (channel.Sent,
 		return channel.Sent{}, err
 	}
 	if c.cfg.Relay == "" {
-		return channel.Sent{}, errors.New("send mail: no SMTP relay configured")
+		// Retrying cannot help until an operator sets one: fail now, with the
+		// reason on the message and a Retry for after the fix.
+		return channel.Sent{}, fmt.Errorf("send mail: no SMTP relay configured (--smtp-relay): %w", channel.ErrPermanent)
 	}
 	if err := c.relay(ctx, out.Account.Address, out.To, msg); err != nil {
 		return channel.Sent{}, err
 	}
 	return channel.Sent{ExternalID: id, Status: conversation.DeliverySent}, nil
+}
+
+// Configured tells whether mail can leave at all: a relay is set.
+func (c *Channel) Configured() (bool, string) {
+	if c.cfg.Relay == "" {
+		return false, "no SMTP relay is configured: the operator sets --smtp-relay (or SWITCHBOARD_SMTP_RELAY)"
+	}
+	return true, ""
 }
 
 // relay hands one message to the relay: STARTTLS whenever offered, PLAIN

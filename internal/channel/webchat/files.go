@@ -54,7 +54,7 @@ func (c *Channel) handleUpload(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	res, err := c.post(r.Context(), v, conv, "", up.clientID, up.body, nil, []inbox.File{{Name: up.name, ContentType: ct, Data: up.data}})
+	res, err := c.post(r.Context(), v, conv, "", up.clientID, up.body, nil, []inbox.File{{Name: up.name, ContentType: ct, Data: up.data}}, up.fresh)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -66,6 +66,7 @@ func (c *Channel) handleUpload(w http.ResponseWriter, r *http.Request) {
 type upload struct {
 	name, body, clientID string
 	data                 []byte
+	fresh                bool // new_conversation=true: the visitor started a new chat
 }
 
 // errTooLarge is a file over the widget's limit.
@@ -100,6 +101,9 @@ func readUpload(r *http.Request, limit int64) (upload, error) {
 			if int64(len(up.data)) > limit {
 				return up, errTooLarge
 			}
+		case "new_conversation":
+			b, _ := io.ReadAll(io.LimitReader(p, 8))
+			up.fresh = string(b) == "true"
 		case "body", "client_id":
 			b, err := io.ReadAll(io.LimitReader(p, maxJSONBody))
 			if err != nil {

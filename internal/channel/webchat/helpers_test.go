@@ -214,6 +214,7 @@ type frame struct {
 	Name           string           `json:"name"`
 	MessageID      string           `json:"message_id"`
 	Code           string           `json:"code"`
+	Text           string           `json:"text"`
 }
 
 func (f *fixture) dial(t *testing.T, key, token, after string) *client {

@@ -128,6 +128,9 @@ type messageRequest struct {
 	ClientID string         `json:"client_id"`
 	Body     string         `json:"body"`
 	Context  map[string]any `json:"context"`
+	// NewConversation starts a new conversation rather than continuing the
+	// visitor's latest (after it ended).
+	NewConversation bool `json:"new_conversation"`
 }
 
 // handleMessage is the HTTP way to send a message, for clients that cannot
@@ -154,7 +157,7 @@ func (c *Channel) handleMessage(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
-	res, err := c.post(r.Context(), v, conv, "", req.ClientID, req.Body, req.Context, nil)
+	res, err := c.post(r.Context(), v, conv, "", req.ClientID, req.Body, req.Context, nil, req.NewConversation)
 	if err != nil {
 		c.fail(w, r, err)
 		return

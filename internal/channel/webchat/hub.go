@@ -171,6 +171,14 @@ func (c *Channel) onEvent(ev event.Event) {
 		for _, s := range c.hub.conversation(ev.TenantID, sig.ConversationID) {
 			s.offer(item{frame: frame})
 		}
+	case event.ConversationUpdated:
+		var conv conversation.Conversation
+		if json.Unmarshal(ev.Data, &conv) != nil || conv.TenantID != ev.TenantID || conv.Status != conversation.StatusResolved {
+			return
+		}
+		for _, s := range c.hub.conversation(ev.TenantID, conv.ID) {
+			s.offer(item{frame: s.endedFrame(conv.ID)})
+		}
 	case event.MessageCreated, event.MessageUpdated:
 		var d struct {
 			Message conversation.Message `json:"message"`

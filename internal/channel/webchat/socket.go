@@ -122,9 +122,25 @@ func (s *socket) replay(ctx context.Context, after string) error {
 	if conv == "" {
 		return nil
 	}
-	return s.ch.eachMessage(ctx, s.visitor, conv, after, func(m conversation.Message) error {
+	err := s.ch.eachMessage(ctx, s.visitor, conv, after, func(m conversation.Message) error {
 		return s.writeMessage(ctx, m, s.ch.authorName(ctx, m))
 	})
+	if err != nil {
+		return err
+	}
+	// A visitor who comes back to a chat that ended meanwhile is told so, as
+	// one who watched it end was.
+	c, err := s.ch.db.Conversation(ctx, s.visitor.TenantID, conv)
+	if err != nil || c.Status != conversation.StatusResolved {
+		return err
+	}
+	return s.send(ctx, s.endedFrame(conv))
+}
+
+// endedFrame tells the widget the conversation was resolved: it shows the
+// widget's end-of-chat message and a way to start a new conversation.
+func (s *socket) endedFrame(conv string) []byte {
+	return mustJSON(endedFrame{Type: "ended", ConversationID: conv, Text: s.widget.EndMessage()})
 }
 
 // write sends queued items until the socket ends, pinging to notice a peer
@@ -243,7 +259,7 @@ func (s *socket) reply(ctx context.Context, frame any) {
 func (s *socket) message(ctx context.Context, f clientFrame) {
 	// The widget sends the page context with the first message; any later
 	// message that carries one (the visitor moved on) is stored with it too.
-	res, err := s.ch.post(ctx, s.visitor, s.conversation(), s.id, f.ClientID, f.Body, f.Context, nil)
+	res, err := s.ch.post(ctx, s.visitor, s.conversation(), s.id, f.ClientID, f.Body, f.Context, nil, f.NewConversation)
 	if err != nil {
 		s.reply(ctx, s.ch.frameError(err, f.ClientID, s.visitor.TenantID))
 		return

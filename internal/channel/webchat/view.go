@@ -77,6 +77,8 @@ type (
 		Context   map[string]any `json:"context"`
 		On        bool           `json:"on"`
 		MessageID string         `json:"message_id"`
+		// NewConversation, on a message, starts a new conversation.
+		NewConversation bool `json:"new_conversation"`
 	}
 	readyFrame struct {
 		Type           string `json:"type"`
@@ -91,6 +93,11 @@ type (
 		Type string `json:"type"`
 		On   bool   `json:"on"`
 		Name string `json:"name,omitempty"`
+	}
+	endedFrame struct {
+		Type           string `json:"type"`
+		ConversationID string `json:"conversation_id"`
+		Text           string `json:"text"` // the widget's end-of-chat message
 	}
 	readFrame struct {
 		Type      string `json:"type"`

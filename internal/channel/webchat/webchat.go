@@ -205,7 +205,10 @@ func (c *Channel) Started() <-chan struct{} { return c.started }
 
 // post stores a visitor's message (socket, HTTP or upload) and tells the
 // visitor's other tabs. origin is the socket that sent it ("" for HTTP).
-func (c *Channel) post(ctx context.Context, v Visitor, conv, origin, clientID, body string, page map[string]any, files []inbox.File) (inbox.Ingested, error) {
+//
+// fresh starts a new conversation (the visitor chose "Start a new chat" after
+// the last one ended) instead of continuing conv.
+func (c *Channel) post(ctx context.Context, v Visitor, conv, origin, clientID, body string, page map[string]any, files []inbox.File, fresh bool) (inbox.Ingested, error) {
 	meta := map[string]any{}
 	if len(page) > 0 {
 		meta["page"] = page
@@ -215,14 +218,17 @@ func (c *Channel) post(ctx context.Context, v Visitor, conv, origin, clientID, b
 	}
 	in := inbox.Inbound{TenantID: v.TenantID, Channel: Name, From: v.Identifier(), FromName: v.Name, Also: also(v),
 		ConversationID: conv, ExternalID: externalPrefix(v) + clientID, Body: body, Attachments: files}
+	if fresh {
+		in.ConversationID, in.NewConversation = "", true
+	}
 	if len(meta) > 0 {
 		in.Meta = meta
 	}
 	// A visitor who is not signed in never continues a conversation they did
 	// not write in (currentConversation): without one of their own they start one.
-	in.NewConversation = v.UserID == "" && conv == ""
+	in.NewConversation = in.NewConversation || (v.UserID == "" && in.ConversationID == "")
 	res, err := c.inbox.Ingest(ctx, in)
-	if errors.Is(err, store.ErrNotFound) && conv != "" {
+	if errors.Is(err, store.ErrNotFound) && in.ConversationID != "" {
 		// The conversation moved to another persona (a merge was undone): find
 		// the visitor's conversation afresh.
 		in.ConversationID = ""

@@ -19,7 +19,20 @@ const (
 	SettingPrechatFields  = "prechat_fields" // comma-separated field names
 	SettingAccept         = "accept"         // comma-separated MIME types; "image/*" allowed
 	SettingMaxUpload      = "max_upload_bytes"
+	SettingEndMessage     = "end_message" // shown to the visitor when an agent resolves the chat
 )
+
+// DefaultEndMessage is what the visitor reads when a chat is resolved, unless
+// the widget says otherwise.
+const DefaultEndMessage = "This chat has ended. Thank you for talking to us — if you need anything else, start a new chat."
+
+// EndMessage is what the visitor reads when an agent resolves the chat.
+func (w Widget) EndMessage() string {
+	if m := strings.TrimSpace(w.Settings[SettingEndMessage]); m != "" {
+		return m
+	}
+	return DefaultEndMessage
+}
 
 // DefaultAccept is what visitors may upload unless the widget says otherwise.
 // SVG is left out on purpose: it is a document that can carry script.
@@ -38,13 +51,14 @@ type WidgetConfig struct {
 	PrechatFields  []string `json:"prechat_fields"`
 	MaxUploadBytes int64    `json:"max_upload_bytes"`
 	Accept         []string `json:"accept"`
+	EndMessage     string   `json:"end_message"`
 }
 
 // Config is the widget's display configuration; ceiling caps its upload limit.
 func (w Widget) Config(ceiling int64) WidgetConfig {
 	off, _ := strconv.ParseBool(w.Settings[SettingOffline])
 	return WidgetConfig{Title: w.Settings[SettingTitle], Greeting: w.Settings[SettingGreeting], Offline: off,
-		PrechatFields: nonNil(splitList(w.Settings[SettingPrechatFields])), MaxUploadBytes: w.MaxUpload(ceiling), Accept: w.Accept()}
+		PrechatFields: nonNil(splitList(w.Settings[SettingPrechatFields])), MaxUploadBytes: w.MaxUpload(ceiling), Accept: w.Accept(), EndMessage: w.EndMessage()}
 }
 
 // MaxUpload is the largest file a visitor may send: the widget's own limit when

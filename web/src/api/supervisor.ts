@@ -277,6 +277,8 @@ export const supervisorApi = {
   createChannelAccount: (body: ChannelAccountInput, idempotencyKey: string) =>
     request<ChannelAccount>('POST', '/api/v1/channel-accounts', { body, idempotencyKey }),
   deleteChannelAccount: (id: string) => request<void>('DELETE', `/api/v1/channel-accounts/${enc(id)}`),
+  updateChannelAccount: (id: string, body: { name?: string; settings?: Record<string, string> }, idempotencyKey: string) =>
+    request<ChannelAccount>('PATCH', `/api/v1/channel-accounts/${enc(id)}`, { body, idempotencyKey }),
 
   cannedResponses: () => list<CannedResponse>('/api/v1/canned-responses'),
   createCanned: (body: CannedInput, idempotencyKey: string) =>

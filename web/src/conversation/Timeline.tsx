@@ -3,6 +3,7 @@
 // and each message says which channel it travelled on.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { attachmentURL, type Message, type Persona } from '../api/conversation';
+import { FailedDelivery } from './FailedDelivery';
 import { locale, t, type MessageKey } from '../i18n';
 import type { User } from '../types';
 import { damageNotes, originalURL, quotedText } from './logic';
@@ -109,10 +110,16 @@ function Item(props: { m: Message; author: string }) {
       </div>
       <Body m={m} />
       <Original m={m} />
+      {m.kind === 'message' && m.direction === 'out' && m.status === 'failed' && <FailedDelivery m={m} />}
       {m.attachments?.length > 0 && (
         <ul class="cv-attachments">
           {m.attachments.filter((a) => !a.content_id).map((a) => (
             <li key={a.id}>
+              {isPreviewable(a.content_type) && (
+                <a href={attachmentURL(a.id)} target="_blank" rel="noopener" class="cv-thumb-link" data-testid="message-image-link">
+                  <img src={attachmentURL(a.id)} alt={a.name} loading="lazy" decoding="async" class="cv-thumb" data-testid="message-image" />
+                </a>
+              )}
               <a href={attachmentURL(a.id)} target="_blank" rel="noopener" data-testid="message-attachment">{a.name}</a>
               <span class="cv-muted"> ({formatSize(a.size)})</span>
             </li>
@@ -195,4 +202,14 @@ function formatSize(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * isPreviewable tells whether an attachment is shown as a thumbnail: the raster
+ * images the server serves inline (internal/download: PNG, JPEG, GIF, WebP),
+ * from our own attachment endpoint, sandboxed and never sniffed. SVG is a
+ * document that can carry script, so it stays a link.
+ */
+export function isPreviewable(contentType: string): boolean {
+  return /^image\/(png|jpeg|gif|webp)\s*(;|$)/i.test(contentType ?? '');
 }

@@ -14,16 +14,19 @@ import { SecretBox } from '../components/SecretBox';
 import { useIdempotencyKey } from '../hooks';
 import { t, tMaybe, type MessageKey } from '../i18n';
 import { AdminPage } from './AdminNav';
+import { ChannelEditForm } from './ChannelEdit';
+import { ChannelHealthList } from '../components/ChannelHealthBanner';
 import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from './form';
 
 /** Settings a form offers per channel; the API keeps any others as they are. */
-const SETTINGS: Record<string, { key: string; label: MessageKey; hint?: MessageKey; secret?: boolean; bool?: boolean }[]> = {
+export const SETTINGS: Record<string, { key: string; label: MessageKey; hint?: MessageKey; secret?: boolean; bool?: boolean }[]> = {
   webchat: [
     { key: 'title', label: 'admin.channels.s.title' },
     { key: 'greeting', label: 'admin.channels.s.greeting' },
     { key: 'allowed_origins', label: 'admin.channels.s.allowedOrigins', hint: 'admin.channels.s.allowedOriginsHint' },
     { key: 'prechat_fields', label: 'admin.channels.s.prechat', hint: 'admin.channels.s.prechatHint' },
     { key: 'offline', label: 'admin.channels.s.offline', bool: true },
+    { key: 'end_message', label: 'admin.channels.s.endMessage', hint: 'admin.channels.s.endMessageHint' },
   ],
   sms: [
     { key: 'provider', label: 'admin.channels.s.provider', hint: 'admin.channels.s.providerHint' },
@@ -47,6 +50,7 @@ export function ChannelsPage() {
   const channels = useLoaded(supervisorApi.channels);
   const del = useDelete();
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState('');
   const [created, setCreated] = useState<ChannelAccount | null>(null);
   useReturnFocus(adding, '[data-testid=channel-new]');
 
@@ -56,6 +60,7 @@ export function ChannelsPage() {
     <AdminPage title="admin.channels.title" intro="admin.channels.intro" testId="channels-page">
       <Notice kind="success">{del.notice}</Notice>
       <Notice kind="error">{del.error || accounts.error}</Notice>
+      <ChannelHealthList />
       <section class="panel" aria-labelledby="channel-new-title">
         <div class="panel-header">
           <h2 id="channel-new-title">{t('admin.channels.new')}</h2>
@@ -103,8 +108,25 @@ export function ChannelsPage() {
                   {a.name || a.address}
                   <code>{a.address}</code>
                 </h3>
-                <AccountDetail account={a} />
+                {editing === a.id ? (
+                  <ChannelEditForm
+                    account={a}
+                    onCancel={() => setEditing('')}
+                    onSaved={(saved) => {
+                      accounts.setItems((items) => items.map((x) => (x.id === saved.id ? saved : x)));
+                      setEditing('');
+                    }}
+                  />
+                ) : (
+                  <AccountDetail account={a} />
+                )}
                 <div class="cell-actions">
+                  {editing !== a.id && (
+                    <button type="button" class="button button-small" onClick={() => setEditing(a.id)} data-testid="channel-edit"
+                      aria-label={t('admin.channels.editNamed', { name: a.name || a.address })}>
+                      {t('admin.channels.edit')}
+                    </button>
+                  )}
                   <DeleteButton
                     del={del}
                     id={a.id}

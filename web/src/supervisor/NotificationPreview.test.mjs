@@ -32,9 +32,9 @@ test('variables are filled from the data, nested ones too', () => {
 });
 
 test('a missing variable is an error naming it, as missingkey=error is on the server', () => {
-  assert.throws(() => P.renderTemplate('{{.amount}}', {}), /no entry for key "amount"/);
-  assert.throws(() => P.renderTemplate('{{.order.id}}', { order: {} }), /no entry for key "id"/);
-  assert.throws(() => P.renderTemplate('{{.order.id}}', { order: 'x' }), /can't evaluate field id/);
+  assert.throws(() => P.renderTemplate('{{.amount}}', {}), /^Error: line 1: \{\{\.amount\}\} has no value: the sample data has no "amount"$/);
+  assert.throws(() => P.renderTemplate('Hi\n\n{{.order.id}}', { order: {} }), /^Error: line 3: \{\{\.order\.id\}\} has no value: the sample data has no "id"$/);
+  assert.throws(() => P.renderTemplate('{{.order.id}}', { order: 'x' }), /\{\{\.order\.id\}\} cannot be filled in: \.order is a string/);
 });
 
 test('numbers print as Go prints a float64', () => {
@@ -60,18 +60,24 @@ test('trim markers and comments', () => {
 
 test('what it cannot read is reported, not guessed', () => {
   assert.throws(() => P.renderTemplate('{{printf "%d" .n}}', { n: 1 }), /cannot show/);
-  assert.throws(() => P.renderTemplate('{{.x', {}), /unclosed/);
-  assert.throws(() => P.renderTemplate('{{if .x}}a', { x: 1 }), /missing its \{\{end\}\}/);
-  assert.throws(() => P.renderTemplate('a{{end}}', {}), /unexpected \{\{end\}\}/);
+  assert.throws(() => P.renderTemplate('a\n{{.x', {}), /^Error: line 2: a "\{\{" has no closing "\}\}"$/);
+  assert.throws(() => P.renderTemplate('{{if .x}}a', { x: 1 }), /line 1: an \{\{if\}\}, \{\{with\}\} or \{\{range\}\} has no \{\{end\}\}/);
+  assert.throws(() => P.renderTemplate('a{{end}}', {}), /line 1: an \{\{end\}\} closes nothing/);
+});
+
+test('errors speak as the server does: a variable without its dot, an empty action', () => {
+  // The same sentences as internal/notice/explain.go, so the preview and a refused save agree.
+  assert.throws(() => P.renderTemplate('Hello {{amount}}', {}), /^Error: line 1: \{\{amount\}\} is not a variable: write \{\{\.amount\}\}, with a dot, to use the event's "amount"$/);
+  assert.throws(() => P.renderTemplate('Hi {{}}', {}), /line 1: an empty \{\{ \}\}/);
 });
 
 test('renderParts falls back to the body for the short text and names the failing part', () => {
   const r = P.renderParts({ subject: 'S {{.a}}', body: 'B {{.b}}' }, { b: 'x' });
   assert.equal(r.body, 'B x');
   assert.equal(r.short, 'B x');
-  assert.deepEqual(r.errors, ['subject: <.a>: map has no entry for key "a"']);
+  assert.deepEqual(r.errors, ['Subject, line 1: {{.a}} has no value: the sample data has no "a"']);
   const bad = P.renderParts({ body: '{{.x}}' }, {});
-  assert.deepEqual(bad.errors, ['body: <.x>: map has no entry for key "x"'], 'an empty short is the body, not a second error');
+  assert.deepEqual(bad.errors, ['Body, line 1: {{.x}} has no value: the sample data has no "x"'], 'an empty short is the body, not a second error');
   assert.equal(P.renderParts({ body: 'long', short: 'S {{.b}}' }, { b: 1 }).short, 'S 1');
 });
 

@@ -208,7 +208,7 @@ function Preview({ templates, lang, channel, wanted, sample, setSample }: Previe
   }, [sample]);
   const tpl = channel ? templates[lang]?.[channel] : undefined;
   const out = tpl && parsed.data ? renderParts(tpl, { ...parsed.data, ...BUILTIN_VARIABLES }) : null;
-  const errors = [parsed.error, ...(out?.errors.map((e) => `${lang}/${channel} ${e}`) ?? [])].filter(Boolean);
+  const errors = [parsed.error, ...(out?.errors.map((e) => `${lang} · ${channelLabel(channel!)} · ${e}`) ?? [])].filter(Boolean);
   const fill = () => {
     setSample(sampleFor(templates, parsed.data ?? {}));
   };

@@ -101,8 +101,8 @@ export function NotificationsPage() {
                     <td>
                       <code>{d.type}</code>
                     </td>
-                    <td class="hide-narrow">
-                      <code>{d.persona_id}</code>
+                    <td class="hide-narrow" data-testid="nact-customer" title={d.persona_id}>
+                      {d.customer || <span class="muted">{t('notify.activity.unknownCustomer')}</span>}
                     </td>
                     <td>{d.channel ? channelLabel(d.channel) : t('common.none')}</td>
                     <td>

@@ -1,0 +1,30 @@
+// The strings of issue 11's rough edges and of delivery health: the admin
+// menu's extra pages, channel health and failed messages with their retry,
+// image previews, widget editing, template errors and notice recipients
+// (web/src/i18n.ts merges every area).
+export const delivery = {
+  'nav.notifications': 'Notifications',
+  'nav.outbox': 'Outbox',
+  'notify.activity.unknownCustomer': 'Unknown customer',
+  'admin.channels.edit': 'Edit',
+  'admin.channels.editNamed': 'Edit {name}',
+  'admin.channels.s.endMessage': 'End-of-chat message',
+  'admin.channels.s.endMessageHint': 'What the visitor reads when an agent resolves the chat, above a button to start a new one. Empty: “This chat has ended. Thank you for talking to us — if you need anything else, start a new chat.”',
+  'delivery.failed': 'Not delivered on {channel}.',
+  'delivery.failedAt': 'Gave up {when}.',
+  'delivery.failedNoReason': 'The channel did not say why.',
+  'delivery.retry': 'Retry',
+  'health.title': 'Outgoing messages',
+  'health.notConfigured': '{channel} cannot send: it is not set up.',
+  'health.failing': '{channel} is failing: the last {n} attempts to send failed (last at {when}).',
+  'health.warning': '{channel}: the last attempt to send failed ({when}).',
+  'health.ok': '{channel} is sending (last at {when}).',
+  'health.unknown': '{channel} has sent nothing yet.',
+  'health.why': 'Why: {detail}.',
+  'health.kept': 'Replies are kept; a failed one can be sent again with Retry.',
+  'health.state.ok': 'OK',
+  'health.state.warning': 'Warning',
+  'health.state.failing': 'Failing',
+  'health.state.not_configured': 'Not set up',
+  'health.state.unknown': 'No sends yet',
+};
