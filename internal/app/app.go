@@ -41,6 +41,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/netguard"
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/notify/send"
+	"github.com/switchboard-cx/switchboard/internal/operator"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
@@ -65,6 +66,7 @@ type App struct {
 	Sender   *send.Sender
 	Portal   *portal.Portal
 	Links    *notify.Links
+	Operator *operator.Service // the role above tenants: state, limits, usage
 	// Catcher is the demo's mail catcher, which the relay points at when the
 	// demo runs without one; nil otherwise.
 	Catcher *mailcatch.Catcher
@@ -134,7 +136,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	workers := river.NewWorkers()
 	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, whCfg))
 	// Outbound messages: the registry holds the channels this node runs.
-	if a.Channels, err = channel.NewRegistry(); err != nil {
+	// A suspended tenant's sends are held at the registry (docs/operators.md).
+	if a.Channels, err = channel.NewGatedRegistry(operator.NewGate(db)); err != nil {
 		return nil, err
 	}
 	out := outbox.New(db, b, clk, log, webhookFanout{&a.Webhooks})
@@ -189,6 +192,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	}
 	a.closers = append(a.closers, a.Portal.Flush) // sign-in codes on their way out, before the database closes
 	a.Accounts = accounts.New(db, out, clk, mail, log, accounts.Config{SecretKey: secret, BaseURL: cfg.BaseURL})
+	a.Operator = operator.New(db, out, a.Accounts, clk, log, secret)
 	if a.Dispatch, err = dispatch.New(dispatch.Deps{DB: db, Out: out, Bus: b, Inbox: a.Inbox, Accounts: a.Accounts, Clock: clk, Log: log}, dispatch.Config{}); err != nil {
 		return nil, fmt.Errorf("routing: %w", err)
 	}
@@ -196,6 +200,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	api := httpapi.New(httpapi.Deps{
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 		MailCatcher: catcherAPI(a.Catcher),
+		Operator:    a.Operator,
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,

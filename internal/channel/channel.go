@@ -109,6 +109,7 @@ type Runner interface {
 type Registry struct {
 	mu       sync.RWMutex
 	channels map[string]Channel
+	gate     Gate // nil: every send goes (see NewGatedRegistry)
 }
 
 // NewRegistry returns a registry with the given channels.
@@ -138,6 +139,9 @@ func (r *Registry) Get(name string) (Channel, bool) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	c, ok := r.channels[name]
+	if ok && r.gate != nil {
+		return gated{Channel: c, gate: r.gate}, true
+	}
 	return c, ok
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/notify"
+	"github.com/switchboard-cx/switchboard/internal/operator"
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
@@ -74,6 +75,9 @@ type Deps struct {
 	// MailCatcher is the demo's outbox (every mail the center sent); nil
 	// when mail goes through a real relay.
 	MailCatcher MailCatcher
+	// Operator is the role above tenants (/api/operator/v1), and the
+	// suspensions and plan limits the tenant API enforces.
+	Operator *operator.Service
 }
 
 // API serves HTTP.
@@ -116,6 +120,7 @@ func (a *API) Handler() http.Handler {
 		}
 	}
 	a.mountOps(mux)
+	a.mountOperator(mux)
 	mux.Handle("/", a.webApp())
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

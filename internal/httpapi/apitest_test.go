@@ -47,6 +47,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/bus"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/operator"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/smtpsink"
 	"github.com/switchboard-cx/switchboard/internal/store"
@@ -78,6 +79,7 @@ var (
 // node is one Switchboard node under test.
 type node struct {
 	api      *API
+	operator *operator.Service
 	db       *store.DB
 	bus      *bus.Bus
 	accounts *accounts.Service
@@ -145,7 +147,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	}
 	guard := netguard.New(netguard.Options{Allow: allow})
 	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, webhook.Config{Timeout: 5 * time.Second, Guard: guard}))
-	channels, err := channel.NewRegistry(testChannels()...)
+	channels, err := channel.NewGatedRegistry(operator.NewGate(db), testChannels()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,10 +212,11 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		t.Fatal(err)
 	}
 	t.Cleanup(catcher.Close)
-	api := New(Deps{DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
+	ops := operator.New(db, out, acc, clk, log, secret)
+	api := New(Deps{Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
 		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher}, o.cfg)
 	handler = api.Handler()
-	return &node{api: api, db: db, bus: b, accounts: acc, inbox: conversations, notify: notices, links: links, mail: mail, catcher: catcher, srv: srv}
+	return &node{operator: ops, api: api, db: db, bus: b, accounts: acc, inbox: conversations, notify: notices, links: links, mail: mail, catcher: catcher, srv: srv}
 }
 
 // testLogger sends warnings and errors (a 500's cause, say) to the test's log,

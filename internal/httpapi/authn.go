@@ -57,6 +57,14 @@ func (a *API) guard(rt route) http.Handler {
 			a.writeError(w, r, err)
 			return
 		}
+		// A suspended workspace's people and systems are told why; signing
+		// out still works.
+		if rt.pattern != "/api/v1/auth/logout" {
+			if err := a.Operator.CheckActive(r.Context(), p.Tenant.ID); err != nil {
+				a.writeError(w, r, err)
+				return
+			}
+		}
 		if !p.can(rt.perm) {
 			writeProblem(w, r, problem(http.StatusForbidden, "forbidden", "your role or API key scope does not allow this"))
 			return

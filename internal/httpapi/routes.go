@@ -177,6 +177,7 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/outbox/mails/{mailID}/html", perm: permManageChannels, handler: a.getCaughtMailHTML},
 
 		{method: "GET", pattern: "/api/v1/audit-log", perm: permReadAudit, handler: a.listAudit},
+		{method: "GET", pattern: "/api/v1/plan", perm: permManageUsers, handler: a.plan},
 		{method: "GET", pattern: "/api/v1/event-types", perm: permRead, handler: a.eventTypes},
 	}
 }
