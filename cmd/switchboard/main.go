@@ -4,6 +4,7 @@
 //	switchboard migrate [flags]   bring the database schema up to date and exit
 //	switchboard demo [flags]      create the demo tenant and print how to sign in
 //	switchboard tenant create --slug S --name N --admin-email E  create a workspace
+//	switchboard operator create --name N  make an operator token for the operator console
 //	switchboard backup --out DIR  copy the embedded store, live, into DIR
 //	switchboard restore --from DIR  bring a backup back into an empty data directory
 //	switchboard version           print the version
@@ -47,6 +48,10 @@ Usage:
   switchboard demo [flags]      create the demo tenant and print how to sign in
   switchboard tenant create --slug SLUG --name NAME --admin-email EMAIL [--admin-name NAME] [--live]
                                 create a workspace and print its admin's one-time sign-in link
+  switchboard operator create --name NAME
+                                make an operator (the role above tenants) and print their token
+  switchboard operator revoke --id ID
+                                end an operator's token
   switchboard backup --out DIR  copy the embedded store (SQLite), live, into a new directory
   switchboard restore --from DIR [--force]
                                 bring a backup back into an empty data directory
@@ -76,6 +81,12 @@ func run(args []string) error {
 			return errors.New(`tenant: the one subcommand is "create"`)
 		}
 		cmd, args = "tenant create", args[1:]
+	case "operator":
+		if len(args) == 0 || (args[0] != "create" && args[0] != "revoke") {
+			usage()
+			return errors.New(`operator: the subcommands are "create" and "revoke"`)
+		}
+		cmd, args = "operator "+args[0], args[1:]
 	default:
 		usage()
 		return fmt.Errorf("unknown command %q", cmd)
@@ -85,6 +96,7 @@ func run(args []string) error {
 	var out, from string
 	var force bool
 	var ws accounts.NewWorkspace
+	var opName, opID string
 	switch cmd {
 	case "tenant create":
 		fs.StringVar(&ws.Slug, "slug", "", "the workspace address people type at sign-in: 3–40 lowercase letters, digits or dashes")
@@ -92,6 +104,10 @@ func run(args []string) error {
 		fs.StringVar(&ws.AdminEmail, "admin-email", "", "email of the workspace's first admin")
 		fs.StringVar(&ws.AdminName, "admin-name", "", "the admin's name (default: the email before the @)")
 		fs.BoolVar(&ws.Live, "live", false, "start live instead of in the sandbox")
+	case "operator create":
+		fs.StringVar(&opName, "name", "", "who the operator is, as the tenants' audit logs name them")
+	case "operator revoke":
+		fs.StringVar(&opID, "id", "", "the operator's id, as create printed it")
 	case "backup":
 		fs.StringVar(&out, "out", "", "directory to write the backup into; must be new or empty")
 	case "restore":
@@ -132,6 +148,16 @@ func run(args []string) error {
 		}
 		defer a.Close()
 		return runTenantCreate(ctx, os.Stdout, a, ws)
+	case "operator create", "operator revoke":
+		a, err := app.Open(ctx, cfg, log, web.Dist())
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		if cmd == "operator revoke" {
+			return runOperatorRevoke(ctx, os.Stdout, a, opID)
+		}
+		return runOperatorCreate(ctx, os.Stdout, a, opName)
 	case "demo":
 		cfg.Demo = true
 		a, err := app.Open(ctx, cfg, log, web.Dist())

@@ -33,7 +33,7 @@ func NewDeliverer(db *store.DB, out *outbox.Outbox, channels *channel.Registry, 
 
 // HeldRetry is how long a message held back (its tenant is suspended) waits
 // before it asks again: what was held leaves this soon after a resume.
-const HeldRetry = 30 * time.Second
+const HeldRetry = 10 * time.Second
 
 // Work sends one message.
 func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {

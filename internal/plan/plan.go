@@ -83,7 +83,7 @@ func describe(name string) string {
 // Check returns a *LimitError when adding to used would pass limit name.
 func (l Limits) Check(name string, used, adding int64) error {
 	c := l.Of(name)
-	if c == nil || used+adding <= *c {
+	if c == nil || adding <= 0 || used+adding <= *c {
 		return nil
 	}
 	return &LimitError{Limit: name, Cap: *c, Used: used, Adding: adding}

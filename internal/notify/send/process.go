@@ -17,7 +17,7 @@ import (
 
 // HeldRetry is how long a notice held back (its tenant is suspended) waits
 // before it is tried again.
-const HeldRetry = 30 * time.Second
+const HeldRetry = 10 * time.Second
 
 // process handles one claimed delivery and returns the update recording
 // what happened. Once ctx is done, a delivery not yet started goes back to

@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Routing", testRouting},
 		{"InboxList", testInboxList},
 		{"DeskContent", testDeskContent},
+		{"Usage", testUsage},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
