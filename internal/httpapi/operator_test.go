@@ -5,12 +5,13 @@ import (
 	"encoding/csv"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/plan"
-	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
@@ -275,6 +276,19 @@ func TestPlanLimits(t *testing.T) {
 			if len(p.Errors) != 1 || p.Errors[0].Field != plan.StorageBytes {
 				t.Errorf("storage refusal: %+v", p)
 			}
+			// Tenant B sees its own plan, not A's; an agent does not see the plan.
+			var bPlan struct {
+				Limits   plan.Limits
+				Usage    plan.Usage
+				Warnings []plan.Warning
+			}
+			w.B.admin.in(t).do("GET", "/api/v1/plan", nil).want(http.StatusOK).decode(&bPlan)
+			if bPlan.Limits != (plan.Limits{}) || len(bPlan.Warnings) != 0 || bPlan.Usage.TenantID != w.B.Tenant.ID || bPlan.Usage.Agents != 1 {
+				t.Errorf("tenant B's plan: %+v", bPlan)
+			}
+			agent := w.sessionClient(t, w.seedUser(t, w.A.Tenant, "agent@tenant-a.example", tenant.RoleAgent)).in(t)
+			agent.do("GET", "/api/v1/plan", nil).wantProblem(http.StatusForbidden, "forbidden")
+			ops.do("GET", "/api/operator/v1/tenants/01a24adb-0000-7000-8000-000000000000", nil).wantProblem(http.StatusNotFound, "not-found")
 			// Tenant B has no limits and is not held by A's.
 			w.B.admin.in(t).do("POST", "/api/v1/users", map[string]any{"email": "x@tenant-b.example", "name": "N", "role": "agent", "password": "a long enough password"}).
 				want(http.StatusCreated)
@@ -282,5 +296,50 @@ func TestPlanLimits(t *testing.T) {
 	}
 }
 
-var _ = store.ErrNotFound
-var _ = csv.NewReader
+// TestOperatorUsageExport: the usage a scripted bit of traffic made, as JSON
+// and CSV, per tenant and for all; another tenant's traffic is not counted.
+func TestOperatorUsageExport(t *testing.T) {
+	w := newWorld(t)
+	ops, _ := w.operatorClient(t, "Olga")
+	c1 := w.contactOn(t, w.A.Tenant.ID, "c1", "first").Conversation.ID
+	w.contactOn(t, w.A.Tenant.ID, "c1", "second, same conversation")
+	w.contactOn(t, w.A.Tenant.ID, "c2", "third")
+	w.contactOn(t, w.B.Tenant.ID, "b1", "B's")
+	w.A.admin.in(t).do("POST", "/api/v1/conversations/"+c1+"/messages", map[string]any{"body": "a reply"}).want(http.StatusCreated)
+
+	month := plan.MonthOf(time.Now()).String()
+	var u plan.Usage
+	ops.do("GET", "/api/operator/v1/tenants/"+w.A.Tenant.ID+"/usage?month="+month, nil).want(http.StatusOK).decode(&u)
+	want := plan.Usage{TenantID: w.A.Tenant.ID, Slug: "tenant-a", Month: month, Conversations: 2,
+		Messages: []plan.ChannelMessages{{Channel: "api", Inbound: 3, Outbound: 1}}, AgentsActive: 1, Agents: 1,
+		StorageBytes: int64(len("first") + len("second, same conversation") + len("third") + len("a reply"))}
+	if !reflect.DeepEqual(u, want) {
+		t.Fatalf("usage:\n got %+v\nwant %+v", u, want)
+	}
+	r := ops.do("GET", "/api/operator/v1/usage?format=csv&month="+month, nil).want(http.StatusOK)
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") {
+		t.Errorf("Content-Type %q", ct)
+	}
+	rows, err := csv.NewReader(strings.NewReader(string(r.body))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, row := range rows[1:] {
+		got[row[1]+" "+row[3]+" "+row[4]] = row[5]
+	}
+	for k, v := range map[string]string{"tenant-a conversations ": "2", "tenant-a messages_inbound api": "3", "tenant-a messages_outbound api": "1",
+		"tenant-a agents_active ": "1", "tenant-b conversations ": "1", "tenant-b messages_inbound api": "1", "tenant-b agents_active ": "0"} {
+		if got[k] != v {
+			t.Errorf("CSV %s = %q, want %s", k, got[k], v)
+		}
+	}
+	var last plan.Usage
+	ops.do("GET", "/api/operator/v1/tenants/"+w.A.Tenant.ID+"/usage?month="+plan.MonthOf(time.Now().AddDate(0, -1, 0)).String(), nil).
+		want(http.StatusOK).decode(&last)
+	if last.Conversations != 0 || len(last.Messages) != 0 {
+		t.Errorf("last month: %+v", last)
+	}
+	ops.do("GET", "/api/operator/v1/usage?month=2026-13", nil, outsideSpec).wantProblem(http.StatusBadRequest, "bad-parameter")
+	ops.do("GET", "/api/operator/v1/usage?format=xml", nil, outsideSpec).wantProblem(http.StatusBadRequest, "bad-parameter")
+}
