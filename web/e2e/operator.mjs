@@ -11,7 +11,7 @@
 // It ends with "PASS operator".
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { api, axe, launch, Steps } from './lib.mjs';
+import { api, axe, launch, signedIn, Steps } from './lib.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -99,6 +99,15 @@ try {
     await row.getByRole('button', { name: 'Save limits' }).click();
     await row.getByText('Agents: 1').waitFor();
     await row.getByRole('status').filter({ hasText: /agents: \d+ of 1 used/ }).waitFor();
+  });
+
+  await steps.run("the bank's admin sees the warning too", async () => {
+    const { ctx: admin, page: p } = await signedIn(browser, {
+      base: opts.base, tenant: opts.tenant, email: 'admin@northwind.example', password: opts.password, timeout,
+    });
+    await p.goto(`${opts.base}/admin/api-keys`);
+    await p.getByTestId('plan-warnings').filter({ hasText: /agents \d+ of 1 used/ }).waitFor();
+    await admin.close();
   });
 
   await steps.run('download the usage CSV', async () => {

@@ -2,6 +2,7 @@
 // the realtime feed running while someone is signed in.
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, errorMessage, setUnauthorizedHandler } from './api';
+import { PlanWarnings } from './components/PlanWarnings';
 import { TopBar } from './components/TopBar';
 import { Offers } from './desktop/Offers';
 import { ShortcutHelp } from './desktop/ShortcutHelp';
@@ -165,6 +166,7 @@ function SignedIn({ session, path, onUser, onSignedOut }: SignedInProps) {
       <div class="shell">
         <TopBar />
         <main id="main" class={isDesktop(path) ? 'main main-desk' : 'main'} tabIndex={-1}>
+          {isAdmin(session.user) && path.startsWith('/admin/') && <PlanWarnings />}
           <Route path={path} user={session.user} />
         </main>
       </div>
