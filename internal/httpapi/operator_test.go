@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/plan"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
@@ -342,4 +344,53 @@ func TestOperatorUsageExport(t *testing.T) {
 	}
 	ops.do("GET", "/api/operator/v1/usage?month=2026-13", nil, outsideSpec).wantProblem(http.StatusBadRequest, "bad-parameter")
 	ops.do("GET", "/api/operator/v1/usage?format=xml", nil, outsideSpec).wantProblem(http.StatusBadRequest, "bad-parameter")
+}
+
+// TestSuspendedRepliesAreHeld: a reply made while its tenant is suspended
+// (by anything that still can, such as a rule) is not handed to its channel
+// — it stays queued, its try unused — and is sent after the resume; another
+// tenant's reply goes at once meanwhile.
+func TestSuspendedRepliesAreHeld(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	ops, _ := w.operatorClient(t, "Olga")
+	a := w.ingest(t, w.A.Tenant.ID, "ana", "hello").Conversation.ID
+	b := w.ingest(t, w.B.Tenant.ID, "bob", "hello").Conversation.ID
+	ops.do("POST", "/api/operator/v1/tenants/"+w.A.Tenant.ID+"/suspend", map[string]string{"reason": "unpaid"}).want(http.StatusOK)
+
+	held, err := w.inbox.Reply(ctx, inbox.Actor{TenantID: w.A.Tenant.ID, UserID: w.A.Admin.ID}, a, inbox.ReplyInput{Body: "held"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent, err := w.inbox.Reply(ctx, inbox.Actor{TenantID: w.B.Tenant.ID, UserID: w.B.Admin.ID}, b, inbox.ReplyInput{Body: "goes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := func(tenantID, id string) string {
+		m, err := w.db.Message(ctx, tenantID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.Status
+	}
+	waitUntil(t, 10*time.Second, "B's reply to be sent", func() bool { return status(w.B.Tenant.ID, sent.ID) == conversation.DeliverySent })
+	if s := status(w.A.Tenant.ID, held.ID); s != conversation.DeliveryQueued {
+		t.Fatalf("the suspended tenant's reply is %q, want still queued", s)
+	}
+	ops.do("POST", "/api/operator/v1/tenants/"+w.A.Tenant.ID+"/resume", map[string]string{"reason": "paid"}).want(http.StatusOK)
+	waitUntil(t, inbox.HeldRetry+10*time.Second, "the held reply to be sent after the resume", func() bool {
+		return status(w.A.Tenant.ID, held.ID) == conversation.DeliverySent
+	})
+}
+
+// waitUntil polls cond until it holds or d passes.
+func waitUntil(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	end := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(end) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
