@@ -5,6 +5,7 @@
 //	switchboard demo [flags]      create the demo tenant and print how to sign in
 //	switchboard tenant create --slug S --name N --admin-email E  create a workspace
 //	switchboard operator create --name N  make an operator token for the operator console
+//	switchboard signup-code create [--note N] [--expires D]  a code that lets one business sign up
 //	switchboard backup --out DIR  copy the embedded store, live, into DIR
 //	switchboard restore --from DIR  bring a backup back into an empty data directory
 //	switchboard version           print the version
@@ -20,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // customers' time zones resolve on hosts without a zoneinfo database
 
 	"github.com/switchboard-cx/switchboard/internal/accounts"
@@ -52,6 +54,8 @@ Usage:
                                 make an operator (the role above tenants) and print their token
   switchboard operator revoke --id ID
                                 end an operator's token
+  switchboard signup-code create [--note TEXT] [--expires 720h]
+                                make a code that lets one business sign up at /signup (--signup invite)
   switchboard backup --out DIR  copy the embedded store (SQLite), live, into a new directory
   switchboard restore --from DIR [--force]
                                 bring a backup back into an empty data directory
@@ -87,6 +91,12 @@ func run(args []string) error {
 			return errors.New(`operator: the subcommands are "create" and "revoke"`)
 		}
 		cmd, args = "operator "+args[0], args[1:]
+	case "signup-code":
+		if len(args) == 0 || args[0] != "create" {
+			usage()
+			return errors.New(`signup-code: the one subcommand is "create"`)
+		}
+		cmd, args = "signup-code create", args[1:]
 	default:
 		usage()
 		return fmt.Errorf("unknown command %q", cmd)
@@ -97,6 +107,8 @@ func run(args []string) error {
 	var force bool
 	var ws accounts.NewWorkspace
 	var opName, opID string
+	var codeNote string
+	var codeTTL time.Duration
 	switch cmd {
 	case "tenant create":
 		fs.StringVar(&ws.Slug, "slug", "", "the workspace address people type at sign-in: 3–40 lowercase letters, digits or dashes")
@@ -108,6 +120,9 @@ func run(args []string) error {
 		fs.StringVar(&opName, "name", "", "who the operator is, as the tenants' audit logs name them")
 	case "operator revoke":
 		fs.StringVar(&opID, "id", "", "the operator's id, as create printed it")
+	case "signup-code create":
+		fs.StringVar(&codeNote, "note", "", "who the code is for, kept with it")
+		fs.DurationVar(&codeTTL, "expires", 30*24*time.Hour, "how long the code works")
 	case "backup":
 		fs.StringVar(&out, "out", "", "directory to write the backup into; must be new or empty")
 	case "restore":
@@ -158,6 +173,13 @@ func run(args []string) error {
 			return runOperatorRevoke(ctx, os.Stdout, a, opID)
 		}
 		return runOperatorCreate(ctx, os.Stdout, a, opName)
+	case "signup-code create":
+		a, err := app.Open(ctx, cfg, log, web.Dist())
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		return runSignupCode(ctx, os.Stdout, a, codeNote, codeTTL)
 	case "demo":
 		cfg.Demo = true
 		a, err := app.Open(ctx, cfg, log, web.Dist())

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/app"
@@ -35,5 +36,22 @@ func runTenantCreate(ctx context.Context, w io.Writer, a *app.App, in accounts.N
 	fmt.Fprintf(w, "Created the workspace %s (address %q, %s) with its admin %s.\n", ws.Tenant.Name, ws.Tenant.Slug, mode, ws.Admin.Email)
 	fmt.Fprintf(w, "Give the admin this sign-in link; it sets their password, works once, and expires %s UTC:\n\n  %s\n",
 		ws.Expires.Format("2006-01-02 15:04"), ws.Link)
+	return nil
+}
+
+// runSignupCode makes a sign-up code and prints it; it is shown this once.
+func runSignupCode(ctx context.Context, w io.Writer, a *app.App, note string, ttl time.Duration) error {
+	code, expires, err := a.Accounts.CreateSignupCode(ctx, note, ttl)
+	var fe *tenant.FieldError
+	if errors.As(err, &fe) {
+		return fmt.Errorf("signup-code create: --%s: %s", fe.Field, fe.Reason)
+	}
+	if err != nil {
+		return fmt.Errorf("signup-code create: %w", err)
+	}
+	fmt.Fprintf(w, "Sign-up code (works once, until %s UTC; shown only now):\n\n  %s\n\n", expires.Format("2006-01-02 15:04"), code)
+	if a.Accounts.SignupMode() != accounts.SignupInvite {
+		fmt.Fprintf(w, "Note: this center runs with --signup %s; codes are asked for only with --signup invite.\n", a.Accounts.SignupMode())
+	}
 	return nil
 }

@@ -58,6 +58,9 @@ type Service struct {
 
 	keysMu sync.Mutex
 	keys   map[string]cachedKey // API keys by id, for the fast verify path
+
+	signup       SignupMode
+	signupLimits *hourlyLimits
 }
 
 // Config is what the service needs besides its collaborators.
@@ -66,6 +69,8 @@ type Config struct {
 	SecretKey []byte
 	// BaseURL is where people reach the center, for links in emails.
 	BaseURL string
+	// Signup says who may create a workspace at /signup; empty is SignupOff.
+	Signup SignupMode
 }
 
 // New returns the accounts service.
@@ -73,6 +78,7 @@ func New(db *store.DB, out *outbox.Outbox, clk clock.Clock, mailer Mailer, log *
 	return &Service{
 		db: db, out: out, clock: clk, mailer: mailer, log: log, baseURL: cfg.BaseURL,
 		signer: auth.NewSigner(cfg.SecretKey), pepper: cfg.SecretKey, keys: map[string]cachedKey{},
+		signup: cfg.Signup, signupLimits: newHourlyLimits(),
 	}
 }
 
@@ -96,6 +102,12 @@ func (s *Service) Tenant(ctx context.Context, id string) (tenant.Tenant, error) 
 
 // CreateTenant makes a new tenant with its first admin.
 func (s *Service) CreateTenant(ctx context.Context, slug, name string, sandbox bool, admin NewUser) (tenant.Tenant, tenant.User, error) {
+	return s.createTenant(ctx, slug, name, sandbox, admin, nil)
+}
+
+// createTenant is CreateTenant running also, when not nil, in the same
+// transaction once the tenant and its admin exist (sign-up spends its code there).
+func (s *Service) createTenant(ctx context.Context, slug, name string, sandbox bool, admin NewUser, also func(*outbox.Tx, tenant.Tenant, tenant.User) error) (tenant.Tenant, tenant.User, error) {
 	if err := tenant.ValidateSlug(slug); err != nil {
 		return tenant.Tenant{}, tenant.User{}, err
 	}
@@ -115,7 +127,10 @@ func (s *Service) CreateTenant(ctx context.Context, slug, name string, sandbox b
 		admin.Role = tenant.RoleAdmin
 		var err error
 		u, err = s.createUser(ctx, tx, Actor{TenantID: t.ID, Type: "system", ID: "setup"}, admin)
-		return err
+		if err != nil || also == nil {
+			return err
+		}
+		return also(tx, t, u)
 	})
 	return t, u, err
 }

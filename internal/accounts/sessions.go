@@ -17,10 +17,23 @@ type SignedIn struct {
 	User   tenant.User
 	// Token goes into the cookie; it is set only by Login.
 	Token string
+	// MustEnrolTOTP is set by Session when the tenant requires a second
+	// factor the user has not set up: until they do, they may do nothing else.
+	MustEnrolTOTP bool
 }
 
-// Login checks a user's password and opens a session.
+// Login checks a user's password and opens a session. A user with a second
+// factor cannot sign in this way: see LoginWithCode.
 func (s *Service) Login(ctx context.Context, slug, email, password, userAgent string) (SignedIn, error) {
+	return s.LoginWithCode(ctx, slug, email, password, "", userAgent)
+}
+
+// LoginWithCode checks a user's password and, when they have a second factor,
+// the code from their authenticator app or one of their recovery codes, and
+// opens a session. Without a code where one is needed it is
+// ErrSecondFactorNeeded, which tells the caller the password was right: as
+// every service with a second factor does, since the code is asked after it.
+func (s *Service) LoginWithCode(ctx context.Context, slug, email, password, code, userAgent string) (SignedIn, error) {
 	t, err := s.db.TenantBySlug(ctx, slug)
 	if errors.Is(err, store.ErrNotFound) {
 		auth.BurnPasswordCheck(password)
@@ -45,6 +58,14 @@ func (s *Service) Login(ctx context.Context, slug, email, password, userAgent st
 	if !ok || u.Disabled {
 		return SignedIn{}, ErrBadCredentials
 	}
+	if err := s.checkSecondFactor(ctx, u, code); err != nil {
+		return SignedIn{}, err
+	}
+	return s.openSession(ctx, t, u, userAgent)
+}
+
+// openSession starts a session for u, who has proven who they are.
+func (s *Service) openSession(ctx context.Context, t tenant.Tenant, u tenant.User, userAgent string) (SignedIn, error) {
 	token, hash := auth.NewSessionToken()
 	now := s.clock.Now()
 	sess := tenant.Session{TenantID: t.ID, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL), LastSeenAt: now}
@@ -83,7 +104,11 @@ func (s *Service) Session(ctx context.Context, token string) (SignedIn, error) {
 			return SignedIn{}, err
 		}
 	}
-	return SignedIn{Tenant: t, User: u}, nil
+	required, enrolled, err := s.db.SecondFactorState(ctx, t.ID, u.ID)
+	if err != nil {
+		return SignedIn{}, err
+	}
+	return SignedIn{Tenant: t, User: u, MustEnrolTOTP: required && !enrolled}, nil
 }
 
 // Logout ends the session holding token, and the realtime sockets opened with it.

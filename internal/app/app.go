@@ -45,6 +45,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
+	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 )
@@ -132,12 +133,15 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, err
 	}
 	a.guard = netguard.New(netguard.Options{Allow: allow})
-	whCfg := webhook.Config{Timeout: cfg.WebhookTimeout, Guard: a.guard}
+	// Every send on a tenant's behalf passes the sandbox gate: a sandbox
+	// tenant's are kept in its sandbox outbox instead of sent, a suspended
+	// one's held. Suspensions are the operator's: nil until there are any.
+	gate := sandbox.NewGate(db, clk, log, operator.NewGate(db)) // suspended tenants are held
+	whCfg := webhook.Config{Timeout: cfg.WebhookTimeout, Guard: a.guard, Gate: gate}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, whCfg))
 	// Outbound messages: the registry holds the channels this node runs.
-	// A suspended tenant's sends are held at the registry (docs/operators.md).
-	if a.Channels, err = channel.NewGatedRegistry(operator.NewGate(db)); err != nil {
+	if a.Channels, err = channel.NewGatedRegistry(gate); err != nil {
 		return nil, err
 	}
 	out := outbox.New(db, b, clk, log, webhookFanout{&a.Webhooks})
@@ -191,7 +195,11 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, err
 	}
 	a.closers = append(a.closers, a.Portal.Flush) // sign-in codes on their way out, before the database closes
-	a.Accounts = accounts.New(db, out, clk, mail, log, accounts.Config{SecretKey: secret, BaseURL: cfg.BaseURL})
+	signup, err := accounts.ParseSignupMode(cfg.Signup)
+	if err != nil {
+		return nil, err
+	}
+	a.Accounts = accounts.New(db, out, clk, mail, log, accounts.Config{SecretKey: secret, BaseURL: cfg.BaseURL, Signup: signup})
 	a.Operator = operator.New(db, out, a.Accounts, clk, log, secret)
 	if a.Dispatch, err = dispatch.New(dispatch.Deps{DB: db, Out: out, Bus: b, Inbox: a.Inbox, Accounts: a.Accounts, Clock: clk, Log: log}, dispatch.Config{}); err != nil {
 		return nil, fmt.Errorf("routing: %w", err)
@@ -201,6 +209,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 		MailCatcher: catcherAPI(a.Catcher),
 		Operator:    a.Operator,
+
+		Sandbox: sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,

@@ -94,8 +94,8 @@ func fitsBinary(m Manifest) error {
 	if err != nil {
 		return err
 	}
-	if m.SchemaVersion > len(known) {
-		return fmt.Errorf("%w: the backup is at schema version %d, this binary knows %d; restore it with a newer switchboard", store.ErrSchemaTooNew, m.SchemaVersion, len(known))
+	if last := known[len(known)-1].Version; m.SchemaVersion > last {
+		return fmt.Errorf("%w: the backup is at schema version %d, this binary knows %d; restore it with a newer switchboard", store.ErrSchemaTooNew, m.SchemaVersion, last)
 	}
 	return nil
 }

@@ -18,6 +18,17 @@ type Gate interface {
 	MaySend(ctx context.Context, tenantID string) (bool, error)
 }
 
+// Keeper is a Gate that may also keep a message instead of sending it: the
+// sandbox (internal/sandbox), which captures a sandbox tenant's messages in
+// its sandbox outbox. Admit returns leave true to send; false with the Sent
+// to report when the message was kept; an error (ErrHeld for a held tenant)
+// when it was neither. A gated channel asks Admit of a Keeper, MaySend of
+// any other Gate.
+type Keeper interface {
+	Gate
+	Admit(ctx context.Context, ch Channel, out Outbound) (sent Sent, leave bool, err error)
+}
+
 // NewGatedRegistry returns a registry whose channels, as Get returns them,
 // ask gate before each send. All returns them bare, for mounting routes and
 // running listeners, which are inbound and never held.
@@ -37,6 +48,13 @@ type gated struct {
 }
 
 func (g gated) Send(ctx context.Context, out Outbound) (Sent, error) {
+	if k, ok := g.gate.(Keeper); ok {
+		sent, leave, err := k.Admit(ctx, g.Channel, out)
+		if err != nil || !leave {
+			return sent, err
+		}
+		return g.Channel.Send(ctx, out)
+	}
 	ok, err := g.gate.MaySend(ctx, out.TenantID)
 	if err != nil {
 		return Sent{}, fmt.Errorf("may %s send: %w", out.TenantID, err)

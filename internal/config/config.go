@@ -26,6 +26,9 @@ type Config struct {
 	LogLevel string // debug, info, warn, error
 	LogJSON  bool   // JSON logs instead of text
 
+	// Signup says who may create a workspace at /signup: open, invite or off.
+	Signup string
+
 	SMTPRelay    string // host:port of the relay for outbound mail; empty: no mail
 	SMTPFrom     string // envelope and header sender
 	SMTPUser     string
@@ -70,6 +73,9 @@ type Config struct {
 	// tenant can aim (webhooks, MMS media, Web Push) may reach anyway, as
 	// netguard.ParseAllow reads it; empty allows public addresses only.
 	OutboundAllow string
+	// DNSServer is the DNS server ("host:port") the go-live checklist asks
+	// for sending domains' SPF and DKIM records; empty: the system's resolver.
+	DNSServer string
 }
 
 // Flag registers every setting on fs, with defaults taken from the environment.
@@ -84,6 +90,7 @@ func Flag(fs *flag.FlagSet) *Config {
 	boolean(fs, &c.Demo, "demo", false, "create the demo tenant (Northwind Bank) if it does not exist")
 	str(fs, &c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	boolean(fs, &c.LogJSON, "log-json", false, "write logs as JSON")
+	str(fs, &c.Signup, "signup", "off", "who may create a workspace at /signup: open (anyone), invite (with a code from switchboard signup-code create) or off")
 	str(fs, &c.SMTPRelay, "smtp-relay", "", "host:port of an SMTP relay for outbound mail (empty: no mail is sent)")
 	str(fs, &c.SMTPFrom, "smtp-from", "switchboard@localhost", "sender address of outbound mail")
 	str(fs, &c.SMTPUser, "smtp-user", "", "SMTP relay user name")
@@ -119,6 +126,7 @@ func Flag(fs *flag.FlagSet) *Config {
 	duration(fs, &c.WebhookTimeout, "webhook-timeout", 10*time.Second, "how long a webhook receiver may take to answer")
 	duration(fs, &c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long shutdown waits for requests and jobs to finish")
 	str(fs, &c.OutboundAllow, "outbound-allow", "", "non-public CIDR ranges and host names webhooks, MMS media and Web Push may reach, comma-separated (e.g. 10.1.2.0/24,crm.corp.example); empty: public addresses only")
+	str(fs, &c.DNSServer, "dns-server", "", "DNS server (host:port) the go-live checklist asks for SPF and DKIM records; empty: the system's resolver")
 	return c
 }
 
@@ -158,6 +166,14 @@ func (c *Config) Finish() error {
 	}
 	if _, err := netguard.ParseAllow(c.OutboundAllow); err != nil {
 		return err
+	}
+	switch c.Signup {
+	case "open", "invite", "off":
+	default:
+		return fmt.Errorf("signup must be open, invite or off, not %q", c.Signup)
+	}
+	if c.Signup != "off" && c.SMTPRelay == "" && !c.Demo {
+		return fmt.Errorf("signup %s mails a link to each new workspace's admin: set --smtp-relay too", c.Signup)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

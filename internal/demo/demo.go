@@ -23,7 +23,7 @@ import (
 // Slug is the demo tenant's workspace name, typed at sign-in.
 const Slug = "northwind"
 
-// Password is every demo user's password. The demo tenant is a sandbox for trying
+// Password is every demo user's password. The demo tenant is for trying
 // Switchboard out; never give it real customers.
 const Password = "switchboard-demo"
 
@@ -60,7 +60,9 @@ func Seed(ctx context.Context, db *store.DB, acc *accounts.Service, conversation
 		return false, err
 	}
 	admin := People[0]
-	t, _, err := acc.CreateTenant(ctx, Slug, "Northwind Bank", true,
+	// Live, not in the sandbox: the demo shows a working center, and without
+	// --smtp-relay its mail is caught anyway (docs/sandbox.md).
+	t, _, err := acc.CreateTenant(ctx, Slug, "Northwind Bank", false,
 		accounts.NewUser{Email: admin.Email, Name: admin.Name, Password: Password})
 	if err != nil {
 		return false, fmt.Errorf("create demo tenant: %w", err)
@@ -117,12 +119,13 @@ func seedContent(ctx context.Context, conversations *inbox.Service, tenantID str
 }
 
 // seedRouting gives the demo two queues — Support, where every contact lands,
-// and Cards, for card matters, skills-based — an SLA policy counted in the
-// Lisbon office's hours, and card skills for Ana (5) and Ben (2). The queues
-// themselves keep no hours, so a newcomer's chat is routed at any time of day.
+// and Cards, for card matters, skills-based — an SLA policy, and card skills
+// for Ana (5) and Ben (2). The queues keep no hours (always open), so a
+// newcomer's chat is routed, and its SLA counted, at any time of day; the
+// Lisbon office's calendar is there for an admin to give a queue.
 func seedRouting(ctx context.Context, db *store.DB, routing *dispatch.Service, tenantID string) error {
 	actor := inbox.Actor{TenantID: tenantID}
-	cal, err := routing.SaveCalendar(ctx, actor, dispatch.CalendarConfig{Name: "Lisbon office", Calendar: sla.Calendar{
+	_, err := routing.SaveCalendar(ctx, actor, dispatch.CalendarConfig{Name: "Lisbon office", Calendar: sla.Calendar{
 		TimeZone: "Europe/Lisbon",
 		Hours: map[string][]sla.Span{"mon": {{From: "08:00", To: "20:00"}}, "tue": {{From: "08:00", To: "20:00"}},
 			"wed": {{From: "08:00", To: "20:00"}}, "thu": {{From: "08:00", To: "20:00"}}, "fri": {{From: "08:00", To: "20:00"}}},
@@ -132,7 +135,7 @@ func seedRouting(ctx context.Context, db *store.DB, routing *dispatch.Service, t
 		return fmt.Errorf("demo calendar: %w", err)
 	}
 	policy, err := routing.SaveSLAPolicy(ctx, actor, dispatch.PolicyConfig{Name: "Standard", Policy: sla.Policy{
-		FirstResponse: time.Hour, NextResponse: 4 * time.Hour, Resolution: 24 * time.Hour, WarnAt: 0.8, Calendar: &cal.Calendar,
+		FirstResponse: time.Hour, NextResponse: 4 * time.Hour, Resolution: 24 * time.Hour, WarnAt: 0.8,
 		Escalations: []sla.Escalation{{On: "breach", Target: "first_response", RaisePriority: 2, NotifySupervisor: true}},
 	}})
 	if err != nil {

@@ -79,7 +79,7 @@ func seedNotifications(ctx context.Context, n *notify.Service, tenantID string) 
 // seedClinic creates the second business: the same customer, a front-desk
 // queue with her conversation waiting in it, and an appointment reminder.
 func seedClinic(ctx context.Context, acc *accounts.Service, conversations *inbox.Service, routing *dispatch.Service, n *notify.Service) error {
-	t, _, err := acc.CreateTenant(ctx, Clinic.Slug, Clinic.Name, true,
+	t, _, err := acc.CreateTenant(ctx, Clinic.Slug, Clinic.Name, false, // live, as Northwind
 		accounts.NewUser{Email: Clinic.Admin, Name: "Clinic Admin", Password: Password})
 	if err != nil {
 		return fmt.Errorf("create demo clinic: %w", err)

@@ -217,7 +217,7 @@ func (s *Service) SaveCalendar(ctx context.Context, a Actor, c CalendarConfig) (
 	return s.saveCalendar(ctx, a, c)
 }
 
-// DeleteCalendar removes a calendar no queue or policy uses.
+// DeleteCalendar removes a calendar no queue uses.
 func (s *Service) DeleteCalendar(ctx context.Context, a Actor, id string) error {
 	return s.deleteCalendar(ctx, a, id)
 }

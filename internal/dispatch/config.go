@@ -15,6 +15,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/sla"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
+	"github.com/switchboard-cx/switchboard/internal/textfield"
 )
 
 // defaultLastAgent is how long a reopened conversation waits for its last
@@ -84,13 +85,28 @@ func (s *Service) queue(ctx context.Context, tenantID, id string) (QueueConfig, 
 
 func field(name, reason string) error { return &tenant.FieldError{Field: name, Reason: reason} }
 
+// maxConfigName bounds the names of queues, calendars and SLA policies, in
+// characters: they head the wall's tiles and the desktop's pickers.
+const maxConfigName = 80
+
+// checkName checks a queue's, calendar's or policy's name (already trimmed):
+// present, one line, at most maxConfigName characters — characters, not
+// bytes, so "Suporte à clientela" is as long as it looks.
+func checkName(name string) error {
+	if name == "" {
+		return field("name", "must not be empty")
+	}
+	return textfield.Line("name", name, maxConfigName)
+}
+
 // validateQueue checks a queue against itself and the tenant's other
 // configuration.
 func (s *Service) validateQueue(ctx context.Context, tenantID string, q *QueueConfig, others []QueueConfig) error {
 	q.Name = strings.TrimSpace(q.Name)
+	if err := checkName(q.Name); err != nil {
+		return err
+	}
 	switch {
-	case q.Name == "" || len(q.Name) > 80:
-		return field("name", "must be 1–80 characters")
 	case q.Strategy == "":
 		q.Strategy = routing.LongestIdle
 	}
@@ -256,8 +272,8 @@ func (s *Service) calendar(ctx context.Context, tenantID, id string) (CalendarCo
 
 func (s *Service) saveCalendar(ctx context.Context, a Actor, c CalendarConfig) (CalendarConfig, error) {
 	c.Name = strings.TrimSpace(c.Name)
-	if c.Name == "" || len(c.Name) > 80 {
-		return c, field("name", "must be 1–80 characters")
+	if err := checkName(c.Name); err != nil {
+		return c, err
 	}
 	if err := c.Calendar.Validate(); err != nil {
 		return c, err
@@ -364,8 +380,8 @@ func (s *Service) policy(ctx context.Context, tenantID, id string) (PolicyConfig
 
 func (s *Service) savePolicy(ctx context.Context, a Actor, p PolicyConfig) (PolicyConfig, error) {
 	p.Name = strings.TrimSpace(p.Name)
-	if p.Name == "" || len(p.Name) > 80 {
-		return p, field("name", "must be 1–80 characters")
+	if err := checkName(p.Name); err != nil {
+		return p, err
 	}
 	if err := p.Policy.Validate(); err != nil {
 		return p, err

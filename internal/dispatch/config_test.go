@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,12 +34,18 @@ func TestConfigValidation(t *testing.T) {
 		{dispatch.QueueConfig{Name: "x", CalendarID: "nowhere"}, "calendar_id"},
 		{dispatch.QueueConfig{Name: "x", SLAPolicyID: "nowhere"}, "sla_policy_id"},
 		{dispatch.QueueConfig{Name: "x", Default: true}, "default"},
+		{dispatch.QueueConfig{Name: strings.Repeat("é", 81)}, "name"},
+		{dispatch.QueueConfig{Name: "Billing\x1b[2J"}, "name"},
 	} {
 		_, err := f.n.svc.SaveQueue(ctx, f.admin, tc.q)
 		var fe *tenant.FieldError
 		if !errors.As(err, &fe) || fe.Field != tc.field {
 			t.Errorf("SaveQueue(%+v) = %v, want a field error on %s", tc.q, err, tc.field)
 		}
+	}
+	// Names are measured in characters: 80 accented letters are 160 bytes.
+	if _, err := f.n.svc.SaveQueue(ctx, f.admin, dispatch.QueueConfig{Name: strings.Repeat("é", 80)}); err != nil {
+		t.Errorf("a queue named with 80 accented letters: %v", err)
 	}
 	if _, err := f.n.svc.SaveQueue(ctx, f.admin, dispatch.QueueConfig{Name: "Support"}); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("a second queue named Support: %v", err)

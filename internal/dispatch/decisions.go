@@ -207,6 +207,7 @@ func (l *leader) offerEnded(ctx context.Context, ts *tenantState, it *item, d ro
 func (l *leader) overflowed(ctx context.Context, ts *tenantState, it *item, d routing.Decision) error {
 	from := ts.queues[it.QueueID].Name
 	it.QueueID = d.QueueID
+	ts.slaMoved(it.ConversationID, it.QueueID)
 	data := mustJSON(it)
 	err := l.s.out.Do(ctx, func(tx *outbox.Tx) error {
 		if err := tx.UpdateWork(ctx, ts.id, it.ID, it.QueueID, it.Priority, data, l.s.clock.Now()); err != nil {

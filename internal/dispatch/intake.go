@@ -253,7 +253,18 @@ func (l *leader) persist(ctx context.Context, ts *tenantState, it *item) {
 
 // end finishes (assigned) or withdraws (waiting, offered) an item.
 func (l *leader) end(ctx context.Context, ts *tenantState, it *item) {
-	to, ev := stateWithdrawn, routing.Event(routing.WorkWithdrawn{WorkID: it.ID})
+	l.endAs(ctx, ts, it, stateWithdrawn)
+}
+
+// transferOut ends an item whose conversation moves to another queue: as
+// end does, but unassigned work is recorded as transferred, not withdrawn.
+func (l *leader) transferOut(ctx context.Context, ts *tenantState, it *item) {
+	l.endAs(ctx, ts, it, stateTransferred)
+}
+
+// endAs ends an item; unassigned is the state unassigned work ends in.
+func (l *leader) endAs(ctx context.Context, ts *tenantState, it *item, unassigned string) {
+	to, ev := unassigned, routing.Event(routing.WorkWithdrawn{WorkID: it.ID})
 	if it.state == stateAssigned {
 		to, ev = stateFinished, routing.WorkFinished{WorkID: it.ID}
 	}

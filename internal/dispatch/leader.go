@@ -79,6 +79,9 @@ const (
 	stateFinished  = "finished"
 	stateWithdrawn = "withdrawn"
 	stateExpired   = "expired"
+	// stateTransferred ends unassigned work that left for another queue:
+	// the wall counts it as transferred out, not abandoned.
+	stateTransferred = "transferred"
 )
 
 func newLeader(s *Service) *leader {

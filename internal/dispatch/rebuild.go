@@ -176,7 +176,14 @@ func (l *leader) restoreClocks(clocks []store.SLAClock) {
 			if !ok {
 				continue
 			}
-			t, err := sla.NewTracker(p)
+			// New clocks count in the hours of the queue the conversation
+			// waits in now (its work was restored before its clocks).
+			var cal *sla.Calendar
+			for _, it := range ts.byConv[c.ConversationID] {
+				cal = ts.calendarOf(ts.queues[it.QueueID])
+				break
+			}
+			t, err := sla.NewTracker(p, cal)
 			if err != nil {
 				continue
 			}

@@ -15,16 +15,23 @@ import (
 )
 
 // slaStart gives a conversation routed into a queue with an SLA policy its
-// clocks (once: a tracker follows the conversation, not its work items).
+// clocks (once: a tracker follows the conversation, not its work items). The
+// clocks count in the queue's business hours; a conversation that already
+// has a tracker and moves to this queue keeps its running clocks, and the
+// ones it starts from now on count in this queue's hours.
 func (l *leader) slaStart(ctx context.Context, ts *tenantState, c conversation.Conversation, q QueueConfig) {
-	if q.SLAPolicyID == "" || ts.trackers[c.ID] != nil {
+	if tr := ts.trackers[c.ID]; tr != nil {
+		tr.t.SetCalendar(ts.calendarOf(q))
+		return
+	}
+	if q.SLAPolicyID == "" {
 		return
 	}
 	p, ok := ts.policies[q.SLAPolicyID]
 	if !ok {
 		return
 	}
-	t, err := sla.NewTracker(p)
+	t, err := sla.NewTracker(p, ts.calendarOf(q))
 	if err != nil {
 		l.s.log.Warn("invalid SLA policy", "tenant_id", ts.id, "policy_id", q.SLAPolicyID, "err", err)
 		return
@@ -34,6 +41,24 @@ func (l *leader) slaStart(ctx context.Context, ts *tenantState, c conversation.C
 	// The customer's first message came with the conversation; the
 	// message.created that follows finds the clock running and starts none.
 	l.slaSignals(ctx, ts, c.ID, tr, t.CustomerMessage(c.CreatedAt))
+}
+
+// calendarOf is the business hours of a queue: nil (24/7) when it names no
+// calendar, or one that no longer exists.
+func (ts *tenantState) calendarOf(q QueueConfig) *sla.Calendar {
+	if c, ok := ts.calendars[q.CalendarID]; ok && q.CalendarID != "" {
+		return &c
+	}
+	return nil
+}
+
+// slaMoved makes the clocks a conversation starts from now on count in the
+// hours of the queue its work moved to (an overflow, an escalation); the
+// running ones keep their due times.
+func (ts *tenantState) slaMoved(convID, queueID string) {
+	if tr := ts.trackers[convID]; tr != nil {
+		tr.t.SetCalendar(ts.calendarOf(ts.queues[queueID]))
+	}
 }
 
 // slaMessage feeds a timeline item to the conversation's clocks.
@@ -132,6 +157,7 @@ func (l *leader) slaEscalate(ctx context.Context, ts *tenantState, convID string
 					continue
 				}
 				it.QueueID = e.MoveToQueue
+				ts.slaMoved(convID, e.MoveToQueue)
 				l.persist(ctx, ts, it)
 				l.handle(ctx, ts, routing.WorkChanged{WorkID: it.ID, QueueID: e.MoveToQueue})
 			}

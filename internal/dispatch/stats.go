@@ -10,15 +10,22 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/sla"
 )
 
+// AtRisk tells whether an SLA clock puts its conversation at risk at now:
+// it still waits for a verdict and has passed its warning point (the
+// policy's warn_at share of the target) or its due time. The wall's "SLAs
+// at risk" list and the queue tiles' count both follow it.
+func AtRisk(c sla.Clock, now time.Time) bool {
+	active := c.State == sla.StateRunning || c.State == sla.StateWarned || c.State == sla.StateBreached
+	return active && !c.WarnAt.IsZero() && !now.Before(c.WarnAt)
+}
+
 // stats is a tenant's live queue state.
 func (l *leader) stats(now time.Time, ts *tenantState) []QueueStatsView {
 	atRisk := map[string]int{}
 	for conv, tr := range ts.trackers {
 		risky := false
 		for _, c := range tr.t.Clocks {
-			if c.State == sla.StateWarned || c.State == sla.StateBreached {
-				risky = true
-			}
+			risky = risky || AtRisk(c, now)
 		}
 		if !risky {
 			continue

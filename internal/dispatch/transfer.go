@@ -65,7 +65,7 @@ func (l *leader) transfer(ctx context.Context, c command) error {
 	}
 	for _, it := range ts.byConv[conv.ID] {
 		if it.Kind == routing.Conversation {
-			l.end(ctx, ts, it)
+			l.transferOut(ctx, ts, it)
 		}
 	}
 	by := "an API key"

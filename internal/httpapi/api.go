@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/operator"
 	"github.com/switchboard-cx/switchboard/internal/portal"
+	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -78,6 +79,8 @@ type Deps struct {
 	// Operator is the role above tenants (/api/operator/v1), and the
 	// suspensions and plan limits the tenant API enforces.
 	Operator *operator.Service
+	// Sandbox is the sandbox's outbox, simulations, go-live and copies.
+	Sandbox *sandbox.Service
 }
 
 // API serves HTTP.

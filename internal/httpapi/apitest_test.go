@@ -23,6 +23,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
+	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 	"io"
 	"log/slog"
@@ -90,7 +91,9 @@ type node struct {
 	mail *smtpsink.Sink
 	// catcher is the demo's outbox, behind /api/v1/outbox.
 	catcher *mailcatch.Catcher
-	srv     *httptest.Server
+	// accountMail receives sign-up and invitation mail, with withSignup.
+	accountMail *smtpsink.Sink
+	srv         *httptest.Server
 }
 
 type nodeOptions struct {
@@ -99,6 +102,10 @@ type nodeOptions struct {
 	// leaderless nodes do not run the dispatcher, so no node routes and
 	// commands to the routing leader time out at once.
 	leaderless bool
+	// signup is who may sign up; accountMail gives the accounts service a
+	// relay (node.accountMail), which sign-up needs.
+	signup      accounts.SignupMode
+	accountMail bool
 }
 
 type nodeOption func(*nodeOptions)
@@ -106,6 +113,11 @@ type nodeOption func(*nodeOptions)
 func withEngine(e engine) nodeOption { return func(o *nodeOptions) { o.engine = e } }
 
 func leaderless(o *nodeOptions) { o.leaderless = true }
+
+// withSignup lets people sign up (mode) and gives the accounts service a relay.
+func withSignup(mode accounts.SignupMode) nodeOption {
+	return func(o *nodeOptions) { o.signup, o.accountMail = mode, true }
+}
 
 func withConfig(change func(*Config)) nodeOption { return func(o *nodeOptions) { change(&o.cfg) } }
 
@@ -146,8 +158,9 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		t.Fatal(err)
 	}
 	guard := netguard.New(netguard.Options{Allow: allow})
-	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, webhook.Config{Timeout: 5 * time.Second, Guard: guard}))
-	channels, err := channel.NewGatedRegistry(operator.NewGate(db), testChannels()...)
+	gate := sandbox.NewGate(db, clk, log, operator.NewGate(db)) // as on a node: a sandbox tenant's sends are kept
+	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, webhook.Config{Timeout: 5 * time.Second, Guard: guard, Gate: gate}))
+	channels, err := channel.NewGatedRegistry(gate, testChannels()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +180,13 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	t.Cleanup(func() { queue.Stop(context.Background()) })
 	hooks = webhook.New(db, queue, clk, log, webhook.Config{Guard: guard})
 	conversations := inbox.New(db, out, queue, channels, clk, log, inbox.DefaultLimits)
-	acc := accounts.New(db, out, clk, nil, log, accounts.Config{SecretKey: secret, BaseURL: srv.URL})
+	var accMail accounts.Mailer
+	var accSink *smtpsink.Sink
+	if o.accountMail {
+		accSink = smtpsink.Start(t)
+		accMail = mailer.New(accSink.Addr, "center@switchboard.test", "", "", clk)
+	}
+	acc := accounts.New(db, out, clk, accMail, log, accounts.Config{SecretKey: secret, BaseURL: srv.URL, Signup: o.signup})
 	routingCfg := dispatch.Config{}
 	if o.leaderless {
 		routingCfg.CommandTimeout = 100 * time.Millisecond
@@ -214,9 +233,10 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	t.Cleanup(catcher.Close)
 	ops := operator.New(db, out, acc, clk, log, secret)
 	api := New(Deps{Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
-		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher}, o.cfg)
+		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher,
+		Sandbox: sandbox.New(sandbox.Deps{DB: db, Inbox: conversations, Routing: routes, Resolver: sandbox.NewResolver(""), Clock: clk, Log: log})}, o.cfg)
 	handler = api.Handler()
-	return &node{operator: ops, api: api, db: db, bus: b, accounts: acc, inbox: conversations, notify: notices, links: links, mail: mail, catcher: catcher, srv: srv}
+	return &node{operator: ops, api: api, db: db, bus: b, accounts: acc, inbox: conversations, notify: notices, links: links, mail: mail, catcher: catcher, srv: srv, accountMail: accSink}
 }
 
 // testLogger sends warnings and errors (a 500's cause, say) to the test's log,

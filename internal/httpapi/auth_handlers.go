@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/switchboard-cx/switchboard/internal/accounts"
@@ -10,6 +11,8 @@ import (
 type meResponse struct {
 	User   tenant.User   `json:"user"`
 	Tenant tenant.Tenant `json:"tenant"`
+	// MustEnrolTOTP: the tenant requires a second factor this user lacks.
+	MustEnrolTOTP bool `json:"must_enrol_totp,omitempty"`
 }
 
 func (a *API) login(w http.ResponseWriter, r *http.Request) {
@@ -17,12 +20,16 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 		Tenant   string `json:"tenant"`
 		Email    string `json:"email"`
 		Password string `json:"password"`
+		Code     string `json:"code"` // the second factor, for users who have one
 	}
 	if err := decode(r, &in); err != nil {
 		a.writeError(w, r, err)
 		return
 	}
-	in2, err := a.accounts.Login(r.Context(), in.Tenant, in.Email, in.Password, r.UserAgent())
+	in2, err := a.accounts.LoginWithCode(r.Context(), in.Tenant, in.Email, in.Password, in.Code, r.UserAgent())
+	if errors.Is(err, accounts.ErrTooManyCodes) {
+		w.Header().Set("Retry-After", "3600")
+	}
 	if err != nil {
 		a.writeError(w, r, err)
 		return
@@ -37,11 +44,7 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: in2.Token, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
-		Secure: a.cfg.SecureCookies || r.TLS != nil, MaxAge: int(accounts.SessionTTL.Seconds()),
-	})
-	writeJSON(w, http.StatusOK, meResponse{User: in2.User, Tenant: in2.Tenant})
+	a.startSession(w, r, http.StatusOK, in2)
 }
 
 func (a *API) logout(w http.ResponseWriter, r *http.Request) {
@@ -93,7 +96,7 @@ func (a *API) me(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"tenant": p.Tenant, "api_key": p.Key})
 		return
 	}
-	writeJSON(w, http.StatusOK, meResponse{User: *p.User, Tenant: p.Tenant})
+	writeJSON(w, http.StatusOK, meResponse{User: *p.User, Tenant: p.Tenant, MustEnrolTOTP: p.mustEnrol})
 }
 
 func (a *API) setPresence(w http.ResponseWriter, r *http.Request) {

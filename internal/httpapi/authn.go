@@ -37,7 +37,7 @@ func (a *API) authenticate(r *http.Request) (*principal, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &principal{Tenant: in.Tenant, User: &in.User, session: c.Value}, nil
+	return &principal{Tenant: in.Tenant, User: &in.User, session: c.Value, mustEnrol: in.MustEnrolTOTP}, nil
 }
 
 // guard wraps a route: authenticate (unless public), check the permission,
@@ -64,6 +64,10 @@ func (a *API) guard(rt route) http.Handler {
 				a.writeError(w, r, err)
 				return
 			}
+		}
+		if p.mustEnrol && !rt.enrol {
+			writeProblem(w, r, problem(http.StatusForbidden, "second-factor-setup", "your workspace requires a second factor: set one up under your account first"))
+			return
 		}
 		if !p.can(rt.perm) {
 			writeProblem(w, r, problem(http.StatusForbidden, "forbidden", "your role or API key scope does not allow this"))

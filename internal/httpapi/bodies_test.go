@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRequestBodies checks how malformed, oversized and mistyped bodies are
@@ -27,7 +29,8 @@ func TestRequestBodies(t *testing.T) {
 		{name: "empty", body: rawBody{"application/json", nil}, status: 400, kind: "bad-json"},
 		{name: "two objects", body: rawBody{"application/json", []byte(`{"name": "k", "scopes": ["read"]} {}`)}, status: 400, kind: "bad-json"},
 		{name: "unknown field", body: rawBody{"application/json", []byte(`{"name": "k", "scopes": ["read"], "colour": "red"}`)}, status: 422, kind: "validation", field: "colour"},
-		{name: "wrong type", body: rawBody{"application/json", []byte(`{"name": 5, "scopes": ["read"]}`)}, status: 422, kind: "validation", field: "name"},
+		{name: "wrong type", body: rawBody{"application/json", []byte(`{"name": 5, "scopes": ["read"]}`)}, status: 422, kind: "validation", field: "name", detailHas: `"name" must be a string`},
+		{name: "wrong type, list", body: rawBody{"application/json", []byte(`{"name": "k", "scopes": "read"}`)}, status: 422, kind: "validation", field: "scopes", detailHas: `"scopes" must be a list of strings`},
 		{name: "missing field", body: rawBody{"application/json", []byte(`{"scopes": ["read"]}`)}, status: 422, kind: "validation", field: "name"},
 		{name: "unknown scope", body: rawBody{"application/json", []byte(`{"name": "k", "scopes": ["root"]}`)}, status: 422, kind: "validation", field: "scopes"},
 		{name: "not JSON", body: rawBody{"text/plain", []byte(`name=k`)}, status: 415, kind: "unsupported-media-type"},
@@ -48,5 +51,40 @@ func TestRequestBodies(t *testing.T) {
 	}
 	if n := len(keyNames(t, w.A.admin)); n != 0 {
 		t.Errorf("refused bodies made %d keys", n)
+	}
+}
+
+// TestJSONKind checks that a mistyped field is described in JSON's words, not
+// Go's: a client never sees "int64", "[]string" or "inbox.Priority".
+func TestJSONKind(t *testing.T) {
+	type priority string
+	type settings struct{ A int }
+	var (
+		when time.Time
+		dur  time.Duration
+	)
+	for _, tc := range []struct {
+		v    any
+		want string
+	}{
+		{"", "a string"},
+		{priority(""), "a string"},
+		{int64(0), "a whole number"},
+		{uint8(0), "a whole number"},
+		{0.5, "a number"},
+		{true, "true or false"},
+		{[]string{}, "a list of strings"},
+		{[]settings{}, "a list of objects"},
+		{[][]int{}, "a list of lists"},
+		{[]bool{}, "a list of true/false values"},
+		{settings{}, "an object"},
+		{&settings{}, "an object"},
+		{map[string]string{}, "an object"},
+		{when, "a date and time (RFC 3339, e.g. 2026-12-06T09:30:00Z)"},
+		{dur, "a whole number"},
+	} {
+		if got := jsonKind(reflect.TypeOf(tc.v)); got != tc.want {
+			t.Errorf("jsonKind(%T) = %q, want %q", tc.v, got, tc.want)
+		}
 	}
 }

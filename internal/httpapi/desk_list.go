@@ -20,6 +20,7 @@ func (a *API) listConversations(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	f.Now = a.clock.Now()
 	page, limit, err := inboxPage(r, &f)
 	if err != nil {
 		a.writeError(w, r, err)

@@ -13,18 +13,23 @@ import (
 // policyIn is an SLA policy as the API takes it. Durations are kept raw until
 // sla.Policy reads them, so a wrong one is reported by its field's name.
 type policyIn struct {
-	Name          string           `json:"name"`
-	FirstResponse json.RawMessage  `json:"first_response"`
-	NextResponse  json.RawMessage  `json:"next_response"`
-	Resolution    json.RawMessage  `json:"resolution"`
-	WarnAt        float64          `json:"warn_at"`
-	Calendar      *sla.Calendar    `json:"calendar"`
-	Escalations   []sla.Escalation `json:"escalations"`
+	Name          string          `json:"name"`
+	FirstResponse json.RawMessage `json:"first_response"`
+	NextResponse  json.RawMessage `json:"next_response"`
+	Resolution    json.RawMessage `json:"resolution"`
+	WarnAt        float64         `json:"warn_at"`
+	// Calendar is refused: a policy's clocks count in each queue's hours.
+	Calendar    json.RawMessage  `json:"calendar"`
+	Escalations []sla.Escalation `json:"escalations"`
 }
 
 // policy is the sla.Policy the input describes, or a field error.
 func (in policyIn) policy() (sla.Policy, error) {
-	p := sla.Policy{WarnAt: in.WarnAt, Calendar: in.Calendar, Escalations: in.Escalations}
+	if len(in.Calendar) > 0 && string(in.Calendar) != "null" {
+		return sla.Policy{}, &tenant.FieldError{Field: "calendar",
+			Reason: "an SLA policy has no hours of its own: its clocks count in the business hours of the queue (set calendar_id on the queue)"}
+	}
+	p := sla.Policy{WarnAt: in.WarnAt, Escalations: in.Escalations}
 	for _, d := range []struct {
 		field string
 		raw   json.RawMessage
@@ -50,7 +55,6 @@ type policyOut struct {
 	NextResponse  string           `json:"next_response"`
 	Resolution    string           `json:"resolution"`
 	WarnAt        float64          `json:"warn_at"`
-	Calendar      *sla.Calendar    `json:"calendar,omitempty"`
 	Escalations   []sla.Escalation `json:"escalations"`
 	CreatedAt     time.Time        `json:"created_at"`
 	UpdatedAt     time.Time        `json:"updated_at"`
@@ -60,10 +64,6 @@ func newPolicyOut(p dispatch.PolicyConfig) policyOut {
 	out := policyOut{ID: p.ID, Name: p.Name, FirstResponse: p.Policy.FirstResponse.String(), NextResponse: p.Policy.NextResponse.String(),
 		Resolution: p.Policy.Resolution.String(), WarnAt: p.Policy.WarnAt, Escalations: orEmpty(p.Policy.Escalations),
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt}
-	if p.Policy.Calendar != nil {
-		c := hoursOut(*p.Policy.Calendar)
-		out.Calendar = &c
-	}
 	return out
 }
 

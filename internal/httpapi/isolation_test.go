@@ -72,6 +72,10 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 	"eventID":       func(f *fixtures) string { return f.raised().Event.ID },
 	"noticeID":      func(f *fixtures) string { return f.raised().Results[0].DeliveryID },
 	"mailID":        func(f *fixtures) string { return f.w.catch(f.t, "admin@"+f.tf.Tenant.Slug+".example", "Fixture") },
+	"invitationID": func(f *fixtures) string {
+		return createdID(f.t, f.tf.admin, "/api/v1/invitations", map[string]any{"email": "invited@" + f.tf.Tenant.Slug + ".example", "role": "agent"})
+	},
+	"sessionID": sessionFixture,
 	"deliveryID": func(f *fixtures) string {
 		var d struct {
 			DeliveryID string `json:"delivery_id"`
@@ -80,6 +84,8 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 			want(http.StatusAccepted).decode(&d)
 		return d.DeliveryID
 	},
+
+	"sandboxMessageID": sandboxMessageFixture,
 }
 
 // volatileFields change by themselves (a delivery being attempted in the

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -49,8 +51,9 @@ func decodeBytes(body []byte, v any) error {
 		case errors.As(err, &syn):
 			return problem(http.StatusBadRequest, "bad-json", fmt.Sprintf("malformed JSON at byte %d", syn.Offset))
 		case errors.As(err, &typ):
-			p := problem(http.StatusUnprocessableEntity, "validation", fmt.Sprintf("field %q must be %s", typ.Field, typ.Type))
-			p.Errors = []FieldIssue{{Field: typ.Field, Reason: "must be " + typ.Type.String()}}
+			want := jsonKind(typ.Type)
+			p := problem(http.StatusUnprocessableEntity, "validation", fmt.Sprintf("field %q must be %s", typ.Field, want))
+			p.Errors = []FieldIssue{{Field: typ.Field, Reason: "must be " + want}}
 			return p
 		case strings.HasPrefix(err.Error(), "json: unknown field"):
 			field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
@@ -65,6 +68,54 @@ func decodeBytes(body []byte, v any) error {
 		return problem(http.StatusBadRequest, "bad-json", "the body must hold exactly one JSON object")
 	}
 	return checkText(v)
+}
+
+// jsonKind names what a field of Go type t must be in JSON's words: a client
+// knows strings, numbers, lists and objects, not int64 or inbox.Priority.
+func jsonKind(t reflect.Type) string {
+	if t == reflect.TypeOf(time.Time{}) {
+		return "a date and time (RFC 3339, e.g. 2026-12-06T09:30:00Z)"
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		elem := jsonKind(t.Elem())
+		if rest, ok := strings.CutPrefix(elem, "an "); ok {
+			return "a list of " + plural(rest)
+		}
+		elem, _ = strings.CutPrefix(elem, "a ")
+		return "a list of " + plural(elem)
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return "a JSON value of another kind"
+}
+
+// plural makes the noun phrases jsonKind uses plural.
+func plural(s string) string {
+	switch {
+	case strings.HasPrefix(s, "list of "):
+		return "lists"
+	case s == "whole number":
+		return "whole numbers"
+	case strings.HasPrefix(s, "date and time"):
+		return "dates and times" + strings.TrimPrefix(s, "date and time")
+	case s == "true or false":
+		return "true/false values"
+	case strings.HasPrefix(s, "JSON value"):
+		return "JSON values of another kind"
+	}
+	return s + "s"
 }
 
 // invalidAt is the offset of the first byte of b that is not UTF-8.

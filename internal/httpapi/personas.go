@@ -2,15 +2,36 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/persona"
 )
 
+// listPersonas is the customers list, or with ?q= people search: by name,
+// email, phone or reference, the best page only (no cursor).
 func (a *API) listPersonas(w http.ResponseWriter, r *http.Request) {
 	page, limit, err := pageParams(r)
 	if err != nil {
 		a.writeError(w, r, err)
+		return
+	}
+	if q := strings.TrimSpace(r.URL.Query().Get("q")); q != "" {
+		if utf8.RuneCountInString(q) > 200 {
+			a.writeError(w, r, badParam("q", "must be at most 200 characters"))
+			return
+		}
+		if page.After != "" {
+			a.writeError(w, r, badParam("cursor", "a search answers one page; refine the words instead"))
+			return
+		}
+		ps, err := a.Inbox.SearchPersonas(r.Context(), caller(r).Tenant.ID, q, limit)
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, list[persona.Persona]{Items: ps})
 		return
 	}
 	ps, err := a.Inbox.Personas(r.Context(), caller(r).Tenant.ID, page)

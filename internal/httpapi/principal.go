@@ -16,6 +16,8 @@ type principal struct {
 	Key    *tenant.APIKey
 	// session is the cookie's token, kept for logout.
 	session string
+	// mustEnrol is a user whose tenant requires a second factor they lack.
+	mustEnrol bool
 }
 
 // ID names the caller for rate limits and idempotency keys.

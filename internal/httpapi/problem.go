@@ -49,6 +49,9 @@ func toProblem(err error) *Problem {
 	var suspended *operator.SuspendedError
 	var overLimit *plan.LimitError
 	var badLimit *plan.FieldError
+	if sp := sandboxProblem(err); sp != nil {
+		return sp
+	}
 	switch {
 	case errors.As(err, &p):
 		return p
@@ -82,6 +85,18 @@ func toProblem(err error) *Problem {
 		return problem(http.StatusConflict, "conflict", "the resource already exists or changed meanwhile")
 	case errors.Is(err, accounts.ErrBadCredentials):
 		return problem(http.StatusUnauthorized, "bad-credentials", err.Error())
+	case errors.Is(err, accounts.ErrSecondFactorNeeded):
+		return problem(http.StatusUnauthorized, "second-factor-needed", err.Error())
+	case errors.Is(err, accounts.ErrBadCode):
+		return problem(http.StatusUnauthorized, "bad-second-factor", err.Error())
+	case errors.Is(err, accounts.ErrAlreadyEnrolled), errors.Is(err, accounts.ErrNotEnrolled):
+		return problem(http.StatusConflict, "conflict", err.Error())
+	case errors.Is(err, accounts.ErrSignupClosed):
+		return problem(http.StatusForbidden, "signup-closed", err.Error())
+	case errors.Is(err, accounts.ErrSignupLimited), errors.Is(err, accounts.ErrTooManyCodes):
+		return problem(http.StatusTooManyRequests, "rate-limited", err.Error())
+	case errors.Is(err, accounts.ErrNoMail):
+		return problem(http.StatusServiceUnavailable, "no-mail", err.Error())
 	case errors.Is(err, accounts.ErrUnauthenticated):
 		return problem(http.StatusUnauthorized, "unauthenticated", "sign in or present an API key")
 	case errors.Is(err, auth.ErrInvalidToken):

@@ -15,18 +15,21 @@ type route struct {
 	// signed routes carry their credential in the path (a notice's signed
 	// link); they are not limited per address, as mail providers post
 	// one-click unsubscribes from shared ones.
-	signed  bool
+	signed bool
+	// enrol routes stay open to a user whose tenant requires a second factor
+	// they have not set up yet: enough to see who they are and set it up.
+	enrol   bool
 	handler http.HandlerFunc
 }
 
 func (a *API) routes() []route {
 	return []route{
 		{method: "POST", pattern: "/api/v1/auth/login", public: true, handler: a.login},
-		{method: "POST", pattern: "/api/v1/auth/logout", handler: a.logout},
+		{method: "POST", pattern: "/api/v1/auth/logout", enrol: true, handler: a.logout},
 		{method: "POST", pattern: "/api/v1/auth/password-reset", public: true, handler: a.requestPasswordReset},
 		{method: "POST", pattern: "/api/v1/auth/password-reset/confirm", public: true, handler: a.confirmPasswordReset},
 
-		{method: "GET", pattern: "/api/v1/me", handler: a.me},
+		{method: "GET", pattern: "/api/v1/me", enrol: true, handler: a.me},
 		{method: "PUT", pattern: "/api/v1/me/presence", perm: permSelf, handler: a.setPresence},
 
 		{method: "GET", pattern: "/api/v1/users", perm: permRead, handler: a.listUsers},
@@ -34,6 +37,29 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/users/{userID}", perm: permRead, handler: a.getUser},
 		{method: "PATCH", pattern: "/api/v1/users/{userID}", perm: permManageUsers, handler: a.updateUser},
 		{method: "POST", pattern: "/api/v1/users/{userID}/password-reset-link", perm: permManageUsers, handler: a.userResetLink},
+
+		{method: "GET", pattern: "/api/v1/signup", public: true, handler: a.signupSettings},
+		{method: "POST", pattern: "/api/v1/signup", public: true, handler: a.requestSignup},
+		{method: "POST", pattern: "/api/v1/signup/verify", public: true, handler: a.verifySignup},
+		{method: "POST", pattern: "/api/v1/signup/complete", public: true, handler: a.completeSignup},
+		{method: "POST", pattern: "/api/v1/auth/invitation", public: true, handler: a.viewInvitation},
+		{method: "POST", pattern: "/api/v1/auth/invitation/accept", public: true, handler: a.acceptInvitation},
+		{method: "GET", pattern: "/api/v1/invitations", perm: permManageUsers, handler: a.listInvitations},
+		{method: "POST", pattern: "/api/v1/invitations", perm: permManageUsers, handler: a.createInvitation},
+		{method: "POST", pattern: "/api/v1/invitations/{invitationID}/resend", perm: permManageUsers, handler: a.resendInvitation},
+		{method: "DELETE", pattern: "/api/v1/invitations/{invitationID}", perm: permManageUsers, handler: a.revokeInvitation},
+		{method: "GET", pattern: "/api/v1/me/totp", perm: permSelf, enrol: true, handler: a.totpStatus},
+		{method: "POST", pattern: "/api/v1/me/totp", perm: permSelf, enrol: true, handler: a.startTOTP},
+		{method: "POST", pattern: "/api/v1/me/totp/confirm", perm: permSelf, enrol: true, handler: a.confirmTOTP},
+		{method: "POST", pattern: "/api/v1/me/totp/remove", perm: permSelf, handler: a.removeMyTOTP},
+		{method: "DELETE", pattern: "/api/v1/users/{userID}/totp", perm: permManageUsers, handler: a.removeUserTOTP},
+		{method: "GET", pattern: "/api/v1/auth-policy", perm: permManageUsers, handler: a.getAuthPolicy},
+		{method: "PUT", pattern: "/api/v1/auth-policy", perm: permManageUsers, handler: a.putAuthPolicy},
+		{method: "GET", pattern: "/api/v1/users/{userID}/sessions", handler: a.listUserSessions},
+		{method: "DELETE", pattern: "/api/v1/users/{userID}/sessions/{sessionID}", handler: a.revokeUserSession},
+		{method: "DELETE", pattern: "/api/v1/users/{userID}/sessions", handler: a.revokeUserSessions},
+		{method: "GET", pattern: "/api/v1/setup", perm: permManageUsers, handler: a.getSetup},
+		{method: "PUT", pattern: "/api/v1/setup", perm: permManageUsers, handler: a.putSetup},
 
 		{method: "GET", pattern: "/api/v1/api-keys", perm: permManageKeys, handler: a.listAPIKeys},
 		{method: "POST", pattern: "/api/v1/api-keys", perm: permManageKeys, handler: a.createAPIKey},
@@ -175,6 +201,15 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/outbox/mails", perm: permManageChannels, handler: a.listCaughtMail},
 		{method: "GET", pattern: "/api/v1/outbox/mails/{mailID}", perm: permManageChannels, handler: a.getCaughtMail},
 		{method: "GET", pattern: "/api/v1/outbox/mails/{mailID}/html", perm: permManageChannels, handler: a.getCaughtMailHTML},
+
+		{method: "GET", pattern: "/api/v1/sandbox", perm: permRead, handler: a.getSandbox},
+		{method: "GET", pattern: "/api/v1/sandbox/outbox", perm: permManageChannels, handler: a.listSandboxOutbox},
+		{method: "GET", pattern: "/api/v1/sandbox/outbox/{sandboxMessageID}", perm: permManageChannels, handler: a.getSandboxMessage},
+		{method: "GET", pattern: "/api/v1/sandbox/outbox/{sandboxMessageID}/html", perm: permManageChannels, handler: a.getSandboxMessageHTML},
+		{method: "POST", pattern: "/api/v1/sandbox/simulate", perm: permManageChannels, handler: a.simulateInbound},
+		{method: "GET", pattern: "/api/v1/sandbox/checklist", perm: permManageChannels, handler: a.getChecklist},
+		{method: "POST", pattern: "/api/v1/sandbox/go-live", perm: permManageChannels, handler: a.goLive},
+		{method: "POST", pattern: "/api/v1/sandbox/copies", perm: permManageChannels, handler: a.openSandboxCopy},
 
 		{method: "GET", pattern: "/api/v1/audit-log", perm: permReadAudit, handler: a.listAudit},
 		{method: "GET", pattern: "/api/v1/plan", perm: permManageUsers, handler: a.plan},

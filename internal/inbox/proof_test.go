@@ -127,6 +127,66 @@ func TestIdentityProof(t *testing.T) {
 						t.Fatalf("after the undo: %s and %s", got, back)
 					}
 				}},
+				{"a merge with a proven customer leaves an unproven address outside their conversations", func(t *testing.T, f *fixture) {
+					zoe := f.ingest(t, inbox.Inbound{Channel: "mail", From: proven(email("zoe@example.com"), persona.MethodMailFromMailbox), Body: "my account number is 123"})
+					chat := f.ingest(t, inbox.Inbound{Channel: "api", From: phone("+4915112345678"), Body: "I am Zoe"})
+					actor := inbox.Actor{TenantID: f.tenant, UserID: "agent-1"}
+					mergeID, err := f.svc.Merge(ctx, actor, zoe.Persona.ID, chat.Persona.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					merged, err := f.db.Persona(ctx, f.tenant, zoe.Persona.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if len(merged.Identifiers) != 1 || merged.Identifiers[0].Value != "zoe@example.com" || len(merged.Claims) != 1 || merged.Claims[0].Value != "+4915112345678" {
+						t.Fatalf("after the merge: identifiers %+v, claims %+v", merged.Identifiers, merged.Claims)
+					}
+					// The past conversation is filed under the customer, but whoever
+					// writes as the unproven number again reaches neither.
+					c, err := f.db.Conversation(ctx, f.tenant, chat.Conversation.ID)
+					if err != nil || c.PersonaID != zoe.Persona.ID {
+						t.Fatalf("the visitor's chat after the merge: %+v, %v", c, err)
+					}
+					again := f.ingest(t, inbox.Inbound{Channel: "api", From: phone("+4915112345678"), Body: "what is my account number?"})
+					if again.Persona.ID == zoe.Persona.ID || again.Conversation.ID == zoe.Conversation.ID || again.Conversation.ID == chat.Conversation.ID {
+						t.Fatalf("the unproven number joined the proven customer after a merge")
+					}
+					if err := f.svc.Unmerge(ctx, actor, mergeID); err != nil {
+						t.Fatal(err)
+					}
+					back, err := f.db.Persona(ctx, f.tenant, chat.Persona.ID)
+					if err != nil {
+						t.Fatal(err)
+					}
+					after, _ := f.db.Persona(ctx, f.tenant, zoe.Persona.ID)
+					// The number was taken by the new contact meanwhile, so it stays a claim.
+					if len(back.Identifiers) != 0 || len(after.Claims) != 1 {
+						t.Fatalf("after the undo: visitor %+v, customer claims %+v", back.Identifiers, after.Claims)
+					}
+				}},
+				{"an undone merge gives a demoted identifier back", func(t *testing.T, f *fixture) {
+					zoe := f.ingest(t, inbox.Inbound{Channel: "mail", From: proven(email("zoe@example.com"), persona.MethodMailFromMailbox), Body: "hello"})
+					chat := f.ingest(t, inbox.Inbound{Channel: "api", From: phone("+4915112345678"), Body: "hi"})
+					actor := inbox.Actor{TenantID: f.tenant, UserID: "agent-1"}
+					mergeID, err := f.svc.Merge(ctx, actor, chat.Persona.ID, zoe.Persona.ID) // the other way round
+					if err != nil {
+						t.Fatal(err)
+					}
+					if p, _ := f.db.Persona(ctx, f.tenant, chat.Persona.ID); len(p.Identifiers) != 1 || !p.Identifiers[0].Verified || len(p.Claims) != 1 {
+						t.Fatalf("survivor after the merge: %+v / %+v", p.Identifiers, p.Claims)
+					}
+					if err := f.svc.Unmerge(ctx, actor, mergeID); err != nil {
+						t.Fatal(err)
+					}
+					p, _ := f.db.Persona(ctx, f.tenant, chat.Persona.ID)
+					if len(p.Identifiers) != 1 || p.Identifiers[0].Value != "+4915112345678" || p.Identifiers[0].Verified || len(p.Claims) != 0 {
+						t.Fatalf("visitor after the undo: %+v / %+v", p.Identifiers, p.Claims)
+					}
+					if again := f.ingest(t, inbox.Inbound{Channel: "api", From: phone("+4915112345678"), Body: "back"}); again.Persona.ID != chat.Persona.ID {
+						t.Fatal("the number does not find its own persona after the undo")
+					}
+				}},
 				{"a verification method that is no proof is refused", func(t *testing.T, f *fixture) {
 					_, err := f.svc.Ingest(ctx, inbox.Inbound{TenantID: f.tenant, Channel: "api",
 						From: proven(email("x@example.com"), persona.MethodUnverifiedForm), Body: "hi"})

@@ -52,21 +52,38 @@ func (s *Service) Persona(ctx context.Context, tenantID, id string) (persona.Per
 	return s.db.Persona(ctx, tenantID, id)
 }
 
-// Personas lists the tenant's customers.
+// Personas lists the tenant's customers with their identifiers and claims.
 func (s *Service) Personas(ctx context.Context, tenantID string, page store.Page) ([]persona.Persona, error) {
 	return s.db.Personas(ctx, tenantID, page)
 }
 
+// maxPeopleHits bounds how many customers a people search returns.
+const maxPeopleHits = 50
+
+// SearchPersonas finds the tenant's customers by name (accents and case
+// ignored), email, phone (however written), reference or claimed address, up
+// to limit (at most maxPeopleHits), by name.
+func (s *Service) SearchPersonas(ctx context.Context, tenantID, query string, limit int) ([]persona.Persona, error) {
+	if limit <= 0 || limit > maxPeopleHits {
+		limit = maxPeopleHits
+	}
+	return s.db.SearchPersonas(ctx, tenantID, query, limit)
+}
+
 // Merge folds one persona into another (the same customer, found twice): its
-// identifiers and conversations move to the survivor. It returns the merge id,
-// with which Unmerge undoes it.
+// identifiers and conversations move to the survivor. When the two hold a
+// proven identifier between them, their unproven ones become claims
+// (persona.MergeDemotes), so that nobody writing as an unproven identifier
+// reaches the proven customer's conversations. It returns the merge id, with
+// which Unmerge undoes it.
 func (s *Service) Merge(ctx context.Context, a Actor, survivorID, mergedID string) (string, error) {
 	if survivorID == mergedID {
 		return "", &tenant.FieldError{Field: "merge_id", Reason: "a persona cannot be merged into itself"}
 	}
 	var rec store.PersonaMerge
 	err := s.out.Do(ctx, func(tx *outbox.Tx) error {
-		for _, id := range []string{survivorID, mergedID} {
+		var held [2][]persona.Identifier
+		for n, id := range []string{survivorID, mergedID} {
 			p, err := tx.Persona(ctx, a.TenantID, id)
 			if id == mergedID && isNotFound(err) { // a field of the request, not the resource addressed
 				return &tenant.FieldError{Field: "merge_id", Reason: "no such persona"}
@@ -77,11 +94,12 @@ func (s *Service) Merge(ctx context.Context, a Actor, survivorID, mergedID strin
 			if p.MergedInto != "" {
 				return &tenant.FieldError{Field: "merge_id", Reason: "persona " + id + " was merged already"}
 			}
+			held[n] = p.Identifiers
 		}
 		_, actor := a.author()
 		var err error
 		rec, err = tx.MergePersonas(ctx, store.PersonaMerge{ID: ids.New(), TenantID: a.TenantID, SurvivorID: survivorID,
-			MergedID: mergedID, ActorID: actor, CreatedAt: s.clock.Now()})
+			MergedID: mergedID, ActorID: actor, Demoted: persona.MergeDemotes(held[0], held[1]), CreatedAt: s.clock.Now()})
 		if err != nil {
 			return err
 		}

@@ -64,3 +64,32 @@ func Joins(from, held Identifier) bool { return from.Verified || !held.Verified 
 // sender gets a persona of their own, so nothing the holder's conversations
 // hold is shown to them and nothing of theirs to the holder.
 func TakesOver(from, held Identifier) bool { return from.Verified && !held.Verified }
+
+// MergeDemotes lists the identifiers a merge of two personas turns into claims:
+// when either side holds a proven identifier, every unproven address of both.
+// The merged persona is then a proven customer, and an address nobody proved
+// (an email or number an unsigned webhook or the API named) must not find that
+// customer, join their conversations or show them to whoever writes as it. The
+// merge still files the past conversations under the customer; the address's
+// next unproven contact starts afresh.
+//
+// An anonymous chat visitor's widget id is kept: nobody can type it, it is the
+// visitor's own browser session, so the chat the agent merged goes on; the
+// widget shows such a visitor the chat alone (ADR 0011).
+func MergeDemotes(survivor, merged []Identifier) []Identifier {
+	all := append(append([]Identifier{}, survivor...), merged...)
+	proven := false
+	for _, i := range all {
+		proven = proven || i.Verified
+	}
+	if !proven {
+		return nil
+	}
+	var out []Identifier
+	for _, i := range all {
+		if !i.Verified && i.Kind != KindWidget {
+			out = append(out, i)
+		}
+	}
+	return out
+}

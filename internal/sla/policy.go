@@ -30,17 +30,18 @@ const (
 const DefaultWarnAt = 0.8
 
 // Policy is an SLA policy: the business time allowed for each target, when
-// to warn, the business hours the time is counted in, and what to do when a
-// target is about to be or has been missed.
+// to warn, and what to do when a target is about to be or has been missed.
+// It names no business hours: a conversation's clocks count in the calendar
+// of the queue it waits in (see NewTracker), so one policy serves a 24/7
+// queue and an office-hours queue alike, and a queue that is always open is
+// never given an office's nights and weekends (ADR 0014).
 type Policy struct {
 	FirstResponse time.Duration `json:"first_response"` // 0 = not tracked
 	NextResponse  time.Duration `json:"next_response"`  // 0 = not tracked
 	Resolution    time.Duration `json:"resolution"`     // 0 = not tracked
 	// WarnAt is the share of a target, in (0, 1), at which to warn; 0 means
 	// DefaultWarnAt.
-	WarnAt float64 `json:"warn_at"`
-	// Calendar is the business hours targets are counted in; nil is 24/7.
-	Calendar    *Calendar    `json:"calendar"`
+	WarnAt      float64      `json:"warn_at"`
 	Escalations []Escalation `json:"escalations"`
 }
 
@@ -103,12 +104,6 @@ func (p *Policy) Validate() error {
 	if p.WarnAt < 0 || p.WarnAt >= 1 {
 		return &tenant.FieldError{Field: "warn_at", Reason: "must be a share of the target between 0 and 1 (0 means 0.8)"}
 	}
-	if err := p.Calendar.Validate(); err != nil {
-		if fe, ok := err.(*tenant.FieldError); ok {
-			return &tenant.FieldError{Field: "calendar." + fe.Field, Reason: fe.Reason}
-		}
-		return err
-	}
 	for i, e := range p.Escalations {
 		field := fmt.Sprintf("escalations[%d]", i)
 		switch {
@@ -127,19 +122,19 @@ func known(t Target) bool {
 	return t == FirstResponse || t == NextResponse || t == Resolution
 }
 
-// policyJSON is Policy as written: durations as Go duration strings.
+// policyJSON is Policy as written: durations as Go duration strings. A
+// "calendar" stored by versions before ADR 0014 is ignored when read.
 type policyJSON struct {
 	FirstResponse duration     `json:"first_response"`
 	NextResponse  duration     `json:"next_response"`
 	Resolution    duration     `json:"resolution"`
 	WarnAt        float64      `json:"warn_at"`
-	Calendar      *Calendar    `json:"calendar"`
 	Escalations   []Escalation `json:"escalations"`
 }
 
 // MarshalJSON writes durations as Go duration strings ("4h0m0s").
 func (p Policy) MarshalJSON() ([]byte, error) {
-	return json.Marshal(policyJSON{duration(p.FirstResponse), duration(p.NextResponse), duration(p.Resolution), p.WarnAt, p.Calendar, p.Escalations})
+	return json.Marshal(policyJSON{duration(p.FirstResponse), duration(p.NextResponse), duration(p.Resolution), p.WarnAt, p.Escalations})
 }
 
 // UnmarshalJSON reads durations written either as Go duration strings
@@ -149,7 +144,7 @@ func (p *Policy) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*p = Policy{time.Duration(j.FirstResponse), time.Duration(j.NextResponse), time.Duration(j.Resolution), j.WarnAt, j.Calendar, j.Escalations}
+	*p = Policy{time.Duration(j.FirstResponse), time.Duration(j.NextResponse), time.Duration(j.Resolution), j.WarnAt, j.Escalations}
 	return nil
 }
 

@@ -78,16 +78,21 @@ type Signal struct {
 //     clock keeps running until met late or stopped.
 //   - Every event first fires the warnings and breaches due by its time,
 //     so signals come out in the order they happened.
-//   - Clocks count business time in the policy's calendar. There is no
-//     pausing (for example while a conversation waits on the customer) in
-//     this version: a clock runs from its start to its verdict.
+//   - Clocks count business time in the tracker's Calendar: the calendar of
+//     the queue the conversation waits in, nil (24/7) for a queue without
+//     one. A clock keeps the due time it started with; SetCalendar (a
+//     transfer to another queue) changes only clocks started after it. There
+//     is no pausing (for example while a conversation waits on the customer)
+//     in this version: a clock runs from its start to its verdict.
 //
 // Untracked targets (a zero limit in the policy) get no clock. The policy is
 // copied in when the tracker is made, so later edits to a policy do not move
 // running clocks.
 type Tracker struct {
-	Policy Policy  `json:"policy"`
-	Clocks []Clock `json:"clocks"` // at most one active per target
+	Policy Policy `json:"policy"`
+	// Calendar is the business hours clocks count in; nil is 24/7.
+	Calendar *Calendar `json:"calendar"`
+	Clocks   []Clock   `json:"clocks"` // at most one active per target
 	// Begun is set by the customer's first message.
 	Begun bool `json:"begun"`
 	// Waiting is set while a customer message awaits an agent reply.
@@ -95,27 +100,44 @@ type Tracker struct {
 	// Closed is set while the conversation is resolved.
 	Closed bool `json:"closed"`
 
-	hours    *Hours // compiled Policy.Calendar
+	hours    *Hours // compiled Calendar
 	compiled bool
 }
 
-// NewTracker validates a policy and returns a tracker with no clocks.
-func NewTracker(p Policy) (*Tracker, error) {
+// NewTracker validates a policy and returns a tracker with no clocks that
+// counts business time in cal, the calendar of the conversation's queue (nil
+// for a queue open around the clock). Both are copied in.
+func NewTracker(p Policy, cal *Calendar) (*Tracker, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
+	if err := cal.Validate(); err != nil {
+		return nil, err
+	}
 	t := &Tracker{Policy: p}
-	t.hours, _ = p.Calendar.Compile()
-	t.compiled = true
+	t.SetCalendar(cal)
 	return t, nil
 }
 
-// Hours returns the policy's compiled calendar. A tracker restored from
+// SetCalendar makes clocks started from now on count in cal (the calendar
+// of the queue the conversation moved to); running clocks keep their due
+// times. A calendar that does not compile counts as 24/7.
+func (t *Tracker) SetCalendar(cal *Calendar) {
+	if cal != nil {
+		c := *cal
+		cal = &c
+	}
+	t.Calendar = cal
+	t.hours, _ = cal.Compile()
+	t.compiled = true
+}
+
+// Hours returns the tracker's compiled calendar. A tracker restored from
 // storage compiles it on first use; a calendar that no longer compiles
 // (which Validate at save time prevents) counts as 24/7.
 func (t *Tracker) Hours() *Hours {
 	if !t.compiled {
-		t.hours, _ = t.Policy.Calendar.Compile()
+		t.hours, _ = t.Calendar.Compile()
 		t.compiled = true
 	}
 	return t.hours

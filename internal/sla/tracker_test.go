@@ -25,7 +25,7 @@ func TestTrackerLife(t *testing.T) {
 	tr, err := NewTracker(Policy{
 		FirstResponse: time.Hour, NextResponse: 30 * time.Minute, Resolution: 8 * time.Hour,
 		Escalations: []Escalation{notify, raise, {On: "warning", Target: "resolution", RaisePriority: 1}},
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestTrackerBusinessHours(t *testing.T) {
 		{"Australia/Lord_Howe", "2026-04-03 16:00", "2026-04-06 11:12", "2026-04-06 12:00"},
 	} {
 		t.Run(tc.zone, func(t *testing.T) {
-			tr, err := NewTracker(Policy{FirstResponse: 4 * time.Hour, Calendar: weekdays(tc.zone, "09:00", "17:00")})
+			tr, err := NewTracker(Policy{FirstResponse: 4 * time.Hour}, weekdays(tc.zone, "09:00", "17:00"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -158,10 +158,10 @@ func TestTrackerBusinessHours(t *testing.T) {
 
 func TestTrackerEdges(t *testing.T) {
 	t0 := time.Date(2026, 11, 1, 5, 0, 0, 0, time.UTC)
-	if _, err := NewTracker(Policy{WarnAt: 2}); err == nil {
+	if _, err := NewTracker(Policy{WarnAt: 2}, nil); err == nil {
 		t.Fatal("an invalid policy made a tracker")
 	}
-	tr, err := NewTracker(Policy{NextResponse: time.Hour, WarnAt: 0.5})
+	tr, err := NewTracker(Policy{NextResponse: time.Hour, WarnAt: 0.5}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,5 +189,28 @@ func TestTrackerEdges(t *testing.T) {
 	// first, then the late meeting.
 	if got := kinds(tr.AgentReply(t0.Add(5 * time.Hour))); !slices.Equal(got, []string{"warning next_response", "breach next_response", "met next_response"}) {
 		t.Fatalf("late reply signals %q", got)
+	}
+}
+
+// TestTrackerSetCalendar: moving to a queue with other hours changes the
+// clocks started afterwards, not the promise already made.
+func TestTrackerSetCalendar(t *testing.T) {
+	tr, err := NewTracker(Policy{FirstResponse: time.Hour, NextResponse: time.Hour}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewTracker(Policy{FirstResponse: time.Hour}, &Calendar{TimeZone: "Mars/Olympus"}); err == nil {
+		t.Fatal("a calendar that does not compile made a tracker")
+	}
+	fri := at(t, "Europe/Lisbon", "2026-03-06 16:30")
+	tr.CustomerMessage(fri)
+	tr.SetCalendar(weekdays("Europe/Lisbon", "09:00", "17:00"))
+	if c, _ := tr.Clock(FirstResponse); !c.Due.Equal(fri.Add(time.Hour)) {
+		t.Fatalf("running clock moved: due %s", c.Due)
+	}
+	tr.AgentReply(fri.Add(10 * time.Minute))
+	tr.CustomerMessage(fri.Add(20 * time.Minute)) // 16:50: ten minutes left today
+	if c, _ := tr.Clock(NextResponse); !c.Due.Equal(at(t, "Europe/Lisbon", "2026-03-09 09:50")) {
+		t.Fatalf("next response due %s, want Monday 09:50 in the new queue's hours", c.Due)
 	}
 }

@@ -99,6 +99,30 @@ func (s *Store) LatestUnresolvedConversation(ctx context.Context, tenantID, pers
 	return c, err
 }
 
+// ConversationWrittenUnder returns the persona's conversation in which
+// messages on channel were written with external ids under prefix — its latest
+// unresolved one, else its latest. A chat visitor who is not signed in sees
+// only the conversations they wrote in, even after an agent merged them with a
+// customer who has others (ADR 0011).
+func (s *Store) ConversationWrittenUnder(ctx context.Context, tenantID, personaID, channel, prefix string) (conversation.Conversation, error) {
+	if prefix == "" || prefix[len(prefix)-1] >= 0x7f {
+		return conversation.Conversation{}, fmt.Errorf("store: conversations written under %q: the prefix must end in an ASCII character", prefix)
+	}
+	// The range [prefix, prefix with its last byte raised) reads the
+	// messages_external index where LIKE would have to escape and scan.
+	end := prefix[:len(prefix)-1] + string([]byte{prefix[len(prefix)-1] + 1})
+	c, err := scanConversation(s.r.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations
+		WHERE tenant_id = $1 AND persona_id = $2 AND EXISTS (SELECT 1 FROM messages m
+			WHERE m.tenant_id = $1 AND m.conversation_id = conversations.id AND m.channel = $3
+			AND m.external_id >= $4 AND m.external_id < $5)
+		ORDER BY status = 'resolved', id DESC LIMIT 1`, tenantID, personaID, channel, prefix, end))
+	if err != nil {
+		return c, notFound("conversation", err)
+	}
+	c.Tags, err = s.tags(ctx, tenantID, c.ID)
+	return c, err
+}
+
 // StatusActive filters for conversations someone is working on: open, or
 // answered and waiting on the customer (pending).
 const StatusActive conversation.Status = "active"

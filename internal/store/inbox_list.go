@@ -31,8 +31,12 @@ func (s InboxSort) Valid() bool {
 // not filter.
 type InboxFilter struct {
 	ConversationFilter
-	Priority       *int
-	SLA            string // "at_risk" (a running or warned clock) or "breached"
+	Priority *int
+	// SLA is "at_risk" (a clock still running that has passed its warning
+	// point or its due time, at Now) or "breached" (one past its due time).
+	SLA string
+	// Now is the instant "at_risk" is judged at.
+	Now            time.Time
 	QueueID        string // active routing work in this queue
 	MentionsUserID string // a note mentions this user
 	Unread         bool   // has inbound messages not read
@@ -48,9 +52,11 @@ type ListedConversation struct {
 	UnreadCount        int       `json:"unread_count"`
 	LastMessagePreview string    `json:"last_message_preview"`
 	WaitingSince       time.Time `json:"waiting_since,omitzero"`
-	SLADueAt           time.Time `json:"sla_due_at,omitzero"`
-	PersonaName        string    `json:"persona_name"`
-	QueueID            string    `json:"queue_id"`
+	// SLADueAt is the earliest due time of the SLA clocks still running,
+	// breached ones (overdue) included.
+	SLADueAt    time.Time `json:"sla_due_at,omitzero"`
+	PersonaName string    `json:"persona_name"`
+	QueueID     string    `json:"queue_id"`
 }
 
 // PreviewLength is how many characters of the last message a listing shows.
@@ -84,7 +90,7 @@ const listedColumns = `c.id, c.tenant_id, c.persona_id, c.subject, c.status, c.p
 	(SELECT MIN(m.created_at) FROM messages m WHERE m.tenant_id = c.tenant_id AND m.conversation_id = c.id AND m.direction = 'in' AND m.kind = 'message'
 		AND m.id > COALESCE((SELECT MAX(o.id) FROM messages o WHERE o.tenant_id = c.tenant_id AND o.conversation_id = c.id
 			AND o.direction = 'out' AND o.kind = 'message'), '')) AS waiting_since,
-	(SELECT MIN(k.due_at) FROM sla_clocks k WHERE k.tenant_id = c.tenant_id AND k.conversation_id = c.id AND k.state IN ('running', 'warned')) AS sla_due_at,
+	(SELECT MIN(k.due_at) FROM sla_clocks k WHERE k.tenant_id = c.tenant_id AND k.conversation_id = c.id AND k.state IN ('running', 'warned', 'breached')) AS sla_due_at,
 	COALESCE(p.name, '') AS persona_name,
 	COALESCE((SELECT w.queue_id FROM routing_work w WHERE w.tenant_id = c.tenant_id AND w.conversation_id = c.id
 		AND w.state IN ('waiting', 'offered', 'assigned') ORDER BY w.id DESC LIMIT 1), '') AS queue_id`
@@ -133,7 +139,7 @@ func (s *Store) InboxConversations(ctx context.Context, tenantID string, f Inbox
 	switch f.SLA {
 	case "":
 	case "at_risk":
-		inner += " AND EXISTS (SELECT 1 FROM sla_clocks k WHERE k.tenant_id = c.tenant_id AND k.conversation_id = c.id AND k.state IN ('running', 'warned'))"
+		add("EXISTS (SELECT 1 FROM sla_clocks k WHERE k.tenant_id = c.tenant_id AND k.conversation_id = c.id AND k.state IN ('running', 'warned', 'breached') AND k.warn_at > 0 AND k.warn_at <= $%d)", micros(f.Now))
 	case "breached":
 		inner += " AND EXISTS (SELECT 1 FROM sla_clocks k WHERE k.tenant_id = c.tenant_id AND k.conversation_id = c.id AND k.state = 'breached')"
 	default:

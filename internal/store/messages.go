@@ -108,45 +108,6 @@ func (s *Store) SetMessageDelivery(ctx context.Context, tenantID, id, status, ex
 	return affectedOne("message delivery "+id, res, err)
 }
 
-// SearchConversations returns the ids of the tenant's conversations whose
-// messages hold every word of the query, newest first. Words match as prefixes
-// of the messages' words, case-insensitively ("card" finds "Cards"); on SQLite
-// accents are ignored too. The query is reduced to its letters and digits, so
-// it cannot inject search syntax; a query without any finds nothing. SQLite
-// searches an FTS5 index, PostgreSQL a GIN-indexed tsvector (migration 0004).
-func (s *Store) SearchConversations(ctx context.Context, tenantID, query string, limit int) ([]string, error) {
-	words := SearchWords(query)
-	if len(words) == 0 {
-		return []string{}, nil
-	}
-	q := `SELECT DISTINCT conversation_id FROM messages WHERE tenant_id = $1`
-	args := []any{tenantID}
-	for _, w := range words {
-		if s.engine == Postgres {
-			args = append(args, w+":*")
-			q += fmt.Sprintf(` AND conversation_id IN (SELECT conversation_id FROM messages WHERE tenant_id = $1 AND search @@ to_tsquery('simple', $%d))`, len(args))
-		} else {
-			args = append(args, `"`+w+`"*`)
-			q += fmt.Sprintf(` AND conversation_id IN (SELECT m.conversation_id FROM messages_fts f JOIN messages m ON m.rowid = f.rowid
-				WHERE messages_fts MATCH $%d AND m.tenant_id = $1)`, len(args))
-		}
-	}
-	args = append(args, limit)
-	q += fmt.Sprintf(` ORDER BY conversation_id DESC LIMIT $%d`, len(args))
-	rows, err := s.r.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	ids, err := collect(rows, func(r interface{ Scan(...any) error }) (string, error) {
-		var id string
-		return id, r.Scan(&id)
-	})
-	if ids == nil {
-		ids = []string{}
-	}
-	return ids, err
-}
-
 // SearchWords splits a search query into the lowercase runs of letters and
 // digits the full-text indexes hold; everything else separates words.
 func SearchWords(query string) []string {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -55,9 +56,11 @@ func Migrations(engine Engine) ([]Migration, error) {
 		out = append(out, Migration{Version: v, Name: rest, SQL: string(body)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
-	for i, m := range out {
-		if m.Version != i+1 {
-			return nil, fmt.Errorf("migrations must be numbered 1, 2, 3…: found %d at position %d", m.Version, i+1)
+	// Numbers may leave gaps (work in progress on parallel branches reserves
+	// its own), never repeat: Migrate applies each number once.
+	for i := 1; i < len(out); i++ {
+		if out[i].Version == out[i-1].Version {
+			return nil, fmt.Errorf("migrations %d_%s and %d_%s share a number", out[i].Version, out[i-1].Name, out[i].Version, out[i].Name)
 		}
 	}
 	return out, nil
@@ -84,12 +87,8 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	current, err := db.SchemaVersion(ctx)
-	if err != nil {
+	if _, err := db.SchemaVersion(ctx); err != nil { // creates schema_migrations
 		return 0, err
-	}
-	if current > len(all) {
-		return 0, fmt.Errorf("%w: database is at version %d, this binary knows %d; upgrade the binary", ErrSchemaTooNew, current, len(all))
 	}
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
@@ -103,12 +102,25 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 			return 0, fmt.Errorf("migrate: lock: %w", err)
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(727161)`)
-		if err := conn.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
-			return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	done, err := appliedVersions(ctx, conn)
+	if err != nil {
+		return 0, err
+	}
+	known := map[int]bool{}
+	for _, m := range all {
+		known[m.Version] = true
+	}
+	for v := range done {
+		if !known[v] {
+			return 0, fmt.Errorf("%w: database has migration %d, which this binary does not know; upgrade the binary", ErrSchemaTooNew, v)
 		}
 	}
 	applied := 0
-	for _, m := range all[current:] {
+	for _, m := range all {
+		if done[m.Version] {
+			continue
+		}
 		tx, err := conn.BeginTx(ctx, nil)
 		if err != nil {
 			return applied, fmt.Errorf("migration %d: %w", m.Version, err)
@@ -128,4 +140,24 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 		applied++
 	}
 	return applied, nil
+}
+
+// appliedVersions reads which migrations the database has. Each is applied
+// once whatever its place: a number merged later than a higher one (parallel
+// branches) is applied when it arrives.
+func appliedVersions(ctx context.Context, conn *sql.Conn) (map[int]bool, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, fmt.Errorf("read applied migrations: %w", err)
+	}
+	defer rows.Close()
+	done := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("read applied migrations: %w", err)
+		}
+		done[v] = true
+	}
+	return done, rows.Err()
 }

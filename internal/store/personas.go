@@ -130,14 +130,19 @@ func (s *Store) IdentifierHolder(ctx context.Context, tenantID string, id person
 	return pid, held, nil
 }
 
-// Personas lists the tenant's personas that were not merged away.
+// Personas lists the tenant's personas that were not merged away, with their
+// identifiers and claims.
 func (s *Store) Personas(ctx context.Context, tenantID string, page Page) ([]persona.Persona, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+personaColumns+` FROM personas
 		WHERE tenant_id = $1 AND merged_into IS NULL AND id > $2 ORDER BY id LIMIT $3`, tenantID, page.After, page.limit())
 	if err != nil {
 		return nil, fmt.Errorf("list personas: %w", err)
 	}
-	return collect(rows, scanPersona)
+	ps, err := collect(rows, scanPersona)
+	if err != nil {
+		return nil, fmt.Errorf("list personas: %w", err)
+	}
+	return ps, s.fillIdentifiers(ctx, tenantID, ps)
 }
 
 // UpdatePersona writes a persona's name, time zone, language and attributes.
@@ -153,7 +158,11 @@ type PersonaMerge struct {
 	Identifiers                                 []persona.Identifier
 	// Claims moved with the merge; a claim the survivor had already stays
 	// with the merged persona.
-	Claims              []persona.Identifier
+	Claims []persona.Identifier
+	// Demoted are identifiers (of either persona) that the merge turned into
+	// claims of the survivor, as the caller decided (persona.MergeDemotes);
+	// undo makes them identifiers again.
+	Demoted             []persona.Identifier
 	Conversations       []string
 	CreatedAt, UndoneAt time.Time
 }
@@ -192,7 +201,12 @@ func (s *Store) MergePersonas(ctx context.Context, m PersonaMerge) (PersonaMerge
 			return m, fmt.Errorf("merge: %w", err)
 		}
 	}
-	moved, _ := json.Marshal(map[string]any{"identifiers": m.Identifiers, "claims": m.Claims, "conversations": m.Conversations})
+	for _, id := range m.Demoted {
+		if err := s.ReleaseIdentifier(ctx, m.TenantID, m.SurvivorID, id, m.CreatedAt); err != nil {
+			return m, fmt.Errorf("merge: %w", err)
+		}
+	}
+	moved, _ := json.Marshal(map[string]any{"identifiers": m.Identifiers, "claims": m.Claims, "demoted": m.Demoted, "conversations": m.Conversations})
 	_, err = s.w.ExecContext(ctx, `INSERT INTO persona_merges (id, tenant_id, survivor_id, merged_id, moved, actor_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`, m.ID, m.TenantID, m.SurvivorID, m.MergedID, string(moved), m.ActorID, micros(m.CreatedAt))
 	if err != nil {
@@ -215,12 +229,13 @@ func (s *Store) PersonaMergeRecord(ctx context.Context, tenantID, id string) (Pe
 	var mv struct {
 		Identifiers   []persona.Identifier `json:"identifiers"`
 		Claims        []persona.Identifier `json:"claims"`
+		Demoted       []persona.Identifier `json:"demoted"`
 		Conversations []string             `json:"conversations"`
 	}
 	if err := json.Unmarshal([]byte(moved), &mv); err != nil {
 		return m, fmt.Errorf("merge %s: %w", id, err)
 	}
-	m.Identifiers, m.Claims, m.Conversations, m.CreatedAt = mv.Identifiers, mv.Claims, mv.Conversations, fromMicros(created)
+	m.Identifiers, m.Claims, m.Demoted, m.Conversations, m.CreatedAt = mv.Identifiers, mv.Claims, mv.Demoted, mv.Conversations, fromMicros(created)
 	if undone != nil {
 		m.UndoneAt = fromMicros(*undone)
 	}
@@ -229,9 +244,28 @@ func (s *Store) PersonaMergeRecord(ctx context.Context, tenantID, id string) (Pe
 
 // UnmergePersonas moves back exactly what a merge moved. Run it in a transaction.
 func (s *Store) UnmergePersonas(ctx context.Context, m PersonaMerge, at time.Time) error {
+	// Demoted identifiers are held again; one a proven contact has taken
+	// since (it now belongs to someone else) stays a claim.
+	for _, id := range m.Demoted {
+		res, err := s.w.ExecContext(ctx, `INSERT INTO persona_identifiers (tenant_id, kind, value, persona_id, verified, verified_by, verified_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+			m.TenantID, id.Kind, id.Value, m.SurvivorID, id.Verified, id.VerifiedBy, nullMicros(id.VerifiedAt), micros(at))
+		if err != nil {
+			return fmt.Errorf("unmerge: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			continue
+		}
+		if _, err := s.w.ExecContext(ctx, `DELETE FROM persona_claims WHERE tenant_id = $1 AND persona_id = $2 AND kind = $3 AND value = $4`,
+			m.TenantID, m.SurvivorID, id.Kind, id.Value); err != nil {
+			return fmt.Errorf("unmerge: %w", err)
+		}
+	}
 	for _, id := range m.Identifiers {
-		if _, err := s.w.ExecContext(ctx, `UPDATE persona_identifiers SET persona_id = $4 WHERE tenant_id = $1 AND kind = $2 AND value = $3`,
-			m.TenantID, id.Kind, id.Value, m.MergedID); err != nil {
+		// Only from the survivor: an identifier someone else holds now (a
+		// demoted one a new contact took) stays theirs.
+		if _, err := s.w.ExecContext(ctx, `UPDATE persona_identifiers SET persona_id = $4 WHERE tenant_id = $1 AND kind = $2 AND value = $3 AND persona_id = $5`,
+			m.TenantID, id.Kind, id.Value, m.MergedID, m.SurvivorID); err != nil {
 			return fmt.Errorf("unmerge: %w", err)
 		}
 	}

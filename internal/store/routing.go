@@ -20,7 +20,7 @@ type WorkRecord struct {
 	QueueID              string
 	Modality             string
 	Priority             int
-	State                string // waiting, offered, assigned, finished, withdrawn, expired
+	State                string // waiting, offered, assigned, finished, withdrawn, transferred, expired
 	AgentID              string // who it is offered or assigned to; "" when waiting
 	Data                 json.RawMessage
 	ArrivedAt, UpdatedAt time.Time

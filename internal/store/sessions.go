@@ -67,3 +67,40 @@ func (s *Store) DeleteExpiredSessions(ctx context.Context, now time.Time) (int64
 	}
 	return res.RowsAffected()
 }
+
+// SessionRecord is a session as listed to its user or their admin: its id is
+// the token's hash, which names it without being a credential.
+type SessionRecord struct {
+	ID string
+	tenant.Session
+	UserAgent string
+}
+
+// UserSessions lists the user's live sessions, most recently used first.
+func (s *Store) UserSessions(ctx context.Context, tenantID, userID string, now time.Time) ([]SessionRecord, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT token_hash, tenant_id, user_id, created_at, expires_at, last_seen_at, user_agent FROM sessions
+		WHERE tenant_id = $1 AND user_id = $2 AND expires_at > $3 ORDER BY last_seen_at DESC, token_hash LIMIT 200`, tenantID, userID, micros(now))
+	if err != nil {
+		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	return collect(rows, func(row interface{ Scan(...any) error }) (SessionRecord, error) {
+		var r SessionRecord
+		var created, expires, seen int64
+		err := row.Scan(&r.ID, &r.TenantID, &r.UserID, &created, &expires, &seen, &r.UserAgent)
+		r.CreatedAt, r.ExpiresAt, r.LastSeenAt = fromMicros(created), fromMicros(expires), fromMicros(seen)
+		return r, err
+	})
+}
+
+// DeleteUserSession ends one session of the user; a session of anyone else,
+// or none, is ErrNotFound.
+func (s *Store) DeleteUserSession(ctx context.Context, tenantID, userID, tokenHash string) error {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2 AND token_hash = $3`, tenantID, userID, tokenHash)
+	if err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("delete session: %w", ErrNotFound)
+	}
+	return nil
+}

@@ -101,17 +101,14 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	write, err := sql.Open("sqlite", dsn)
+	conn, err := newSQLiteConnector(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	write := sql.OpenDB(conn)
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	read, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		write.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
-	}
+	read := sql.OpenDB(conn)
 	read.SetMaxOpenConns(8)
 	// Keep them all: a closed SQLite connection loses its prepared statements
 	// and page cache, and reopening one costs more than the query it serves.

@@ -13,10 +13,10 @@ var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$`)
 // may become a host name), and names that would pass for the service or its
 // operator in a sign-in link or an email.
 var reservedSlugs = []string{
-	"admin", "administrator", "api", "app", "assets", "auth", "billing", "channels", "console",
-	"dashboard", "docs", "help", "internal", "login", "logout", "mail", "metrics", "null",
+	"account", "admin", "administrator", "api", "app", "assets", "auth", "billing", "channels", "console",
+	"dashboard", "docs", "help", "internal", "invitation", "invite", "login", "logout", "mail", "metrics", "null",
 	"operator", "portal", "postmaster", "readyz", "healthz", "reset-password", "root", "security",
-	"settings", "signin", "sign-in", "signup", "sign-up", "smtp", "static", "status", "support",
+	"settings", "setup", "signin", "sign-in", "signup", "sign-up", "smtp", "static", "status", "support",
 	"switchboard", "system", "undefined", "webhooks", "widget", "www",
 }
 

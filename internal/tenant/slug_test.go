@@ -27,6 +27,8 @@ func TestValidateSlug(t *testing.T) {
 		{"admin", "reserved"},
 		{"api", "reserved"},
 		{"signup", "reserved"},
+		{"invitation", "reserved"},
+		{"setup", "reserved"},
 		{"switchboard", "reserved"},
 		{"www", "reserved"},
 	} {

@@ -22,12 +22,14 @@
 package webhook
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/netguard"
+	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
 // Delivery statuses.
@@ -118,6 +120,16 @@ type Config struct {
 	// guard without exceptions (public addresses only); the node passes one
 	// with the operator's --outbound-allow.
 	Guard *netguard.Guard
+	// Gate is asked before every POST whether it may leave (internal/sandbox):
+	// a sandbox tenant's deliveries are kept in its sandbox outbox instead.
+	// Nil sends everything.
+	Gate Gate
+}
+
+// Gate decides whether a delivery leaves: "" to send it, the id it was kept
+// under instead, or an error (a held tenant) to try again later.
+type Gate interface {
+	Pass(ctx context.Context, m store.SandboxMessage) (kept string, err error)
 }
 
 // Defaults for a zero Config.

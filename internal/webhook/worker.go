@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
@@ -94,7 +95,17 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		return river.JobCancel(fmt.Errorf("deliver %s: %w", id, ErrEndpointDisabled))
 	}
 
-	a := w.post(ctx, Endpoint(e), Delivery(d))
+	a, err := w.send(ctx, job, Endpoint(e), Delivery(d))
+	if errors.Is(err, channel.ErrHeld) {
+		// The tenant is suspended: nothing was sent and no attempt is
+		// spent; the job waits and asks again, so the delivery leaves once
+		// the tenant is resumed.
+		log.InfoContext(ctx, "webhook delivery held", "retry_in", HeldRetry)
+		return river.JobSnooze(HeldRetry)
+	}
+	if err != nil {
+		return fmt.Errorf("deliver %s: %w", id, err)
+	}
 	ok := a.Error == ""
 	if !ok && errors.Is(ctx.Err(), context.Canceled) {
 		// The queue is stopping: River hands the job back without spending an
@@ -132,6 +143,27 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		log.DebugContext(ctx, "webhook attempt failed; will retry", "error", a.Error, "next_attempt_at", next)
 	}
 	return fmt.Errorf("deliver %s: attempt %d: %s", id, n, a.Error)
+}
+
+// HeldRetry is how long a held delivery (its tenant is suspended) waits
+// before it asks again.
+const HeldRetry = 10 * time.Second
+
+// send posts the delivery, unless the gate keeps it: then the attempt is a
+// success that says where the payload went, and nothing leaves.
+func (w *Worker) send(ctx context.Context, job *river.Job[DeliverArgs], e Endpoint, d Delivery) (Attempt, error) {
+	if w.cfg.Gate != nil {
+		kept, err := w.cfg.Gate.Pass(ctx, store.SandboxMessage{TenantID: d.TenantID, Kind: "webhook", To: e.URL,
+			Subject: d.EventType, Body: string(d.Payload), Ref: fmt.Sprintf("%s.%d", d.ID, job.ID),
+			Detail: map[string]any{"endpoint_id": e.ID, "delivery_id": d.ID, "event_type": d.EventType}})
+		if err != nil {
+			return Attempt{}, err
+		}
+		if kept != "" {
+			return Attempt{StartedAt: w.clock.Now(), ResponseBody: "sandbox: kept in the sandbox outbox as " + kept + ", not sent"}, nil
+		}
+	}
+	return w.post(ctx, e, d), nil
 }
 
 // unavailable turns a failure to load or record a delivery into the job's

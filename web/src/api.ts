@@ -18,6 +18,8 @@ export class ApiError extends Error {
   readonly status: number;
   readonly title: string;
   readonly fieldErrors: FieldError[];
+  /** kind is the problem type's last part, e.g. second-factor-needed. */
+  kind = '';
 
   constructor(status: number, title: string, detail: string, fieldErrors: FieldError[] = []) {
     super(detail || title);
@@ -90,7 +92,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
 }
 
 async function problem(res: Response): Promise<ApiError> {
-  let body: { title?: string; detail?: string; errors?: FieldError[] } = {};
+  let body: { type?: string; title?: string; detail?: string; errors?: FieldError[] } = {};
   try {
     body = await res.json();
   } catch {
@@ -98,7 +100,9 @@ async function problem(res: Response): Promise<ApiError> {
   }
   const title = body.title || res.statusText || t('error.unexpected', { status: res.status });
   const detail = body.detail || title;
-  return new ApiError(res.status, title, detail, Array.isArray(body.errors) ? body.errors : []);
+  const err = new ApiError(res.status, title, detail, Array.isArray(body.errors) ? body.errors : []);
+  err.kind = (body.type ?? '').replace('urn:switchboard:problem:', '');
+  return err;
 }
 
 /** query builds a ?query string, leaving out empty values. */
@@ -113,8 +117,8 @@ const enc = encodeURIComponent;
 
 /** api lists every call the UI makes, one line each. */
 export const api = {
-  login: (tenant: string, email: string, password: string) =>
-    request<Session>('POST', '/api/v1/auth/login', { body: { tenant, email, password }, public: true }),
+  login: (tenant: string, email: string, password: string, code?: string) =>
+    request<Session>('POST', '/api/v1/auth/login', { body: { tenant, email, password, ...(code ? { code } : {}) }, public: true }),
   logout: () => request<void>('POST', '/api/v1/auth/logout', { public: true }),
   me: () => request<Session>('GET', '/api/v1/me'),
   setPresence: (presence: Presence) => request<User>('PUT', '/api/v1/me/presence', { body: { presence } }),

@@ -15,6 +15,9 @@ import { ProblemPage } from './pages/Problem';
 import { ResetPasswordPage } from './pages/ResetPassword';
 import { WebhookDetailPage } from './pages/WebhookDetail';
 import { WebhooksPage } from './pages/Webhooks';
+import { AccountPage } from './join/Account';
+import { InvitationPage } from './join/Invitation';
+import { SignupPage, SignupVerifyPage } from './join/Signup';
 import { RealtimeClient } from './realtime';
 import { supervisorRoute } from './routes/supervisor';
 import { currentPath, match, navigate, useLocation } from './router';
@@ -33,7 +36,7 @@ type AuthState =
   | { kind: 'anonymous'; notice?: string }
   | { kind: 'signed-in'; session: Session };
 
-const PUBLIC_PATHS = ['/login', '/reset-password'];
+const PUBLIC_PATHS = ['/login', '/reset-password', '/signup', '/signup/verify', '/invitation'];
 
 /** App is the root component. */
 export function App() {
@@ -71,6 +74,14 @@ export function App() {
   }, [auth.kind, path, url.search]);
 
   if (path === '/reset-password') return <ResetPasswordPage token={url.searchParams.get('token') ?? ''} />;
+  // Sign-up and invitation links sign their holder in, then go on to where they belong.
+  const joined = (target: string) => (session: Session) => {
+    setAuth({ kind: 'signed-in', session });
+    navigate(target, { replace: true });
+  };
+  if (path === '/signup') return <SignupPage />;
+  if (path === '/signup/verify') return <SignupVerifyPage token={url.searchParams.get('token') ?? ''} onSignedIn={joined('/setup')} />;
+  if (path === '/invitation') return <InvitationPage token={url.searchParams.get('token') ?? ''} onSignedIn={joined('/desktop')} />;
 
   switch (auth.kind) {
     case 'loading':
@@ -90,6 +101,14 @@ export function App() {
         <Splash />
       );
     case 'signed-in':
+      if (auth.session.must_enrol_totp) {
+        // The workspace requires a second factor: nothing else until it is set up.
+        return (
+          <main id="main" class="main">
+            <AccountPage forced onEnrolled={loadSession} />
+          </main>
+        );
+      }
       return (
         <SignedIn
           session={auth.session}
@@ -193,6 +212,7 @@ function Route({ path, user }: { path: string; user: User }) {
   const hook = match('/admin/webhooks/:id', path);
   if (hook) return <WebhookDetailPage id={hook.id!} />;
   if (path === '/admin/api-keys') return <ApiKeysPage />;
+  if (path === '/account') return <AccountPage />;
   return <ProblemPage message="error.notFound" />;
 }
 

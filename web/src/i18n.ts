@@ -3,9 +3,12 @@
 // Each area of the app keeps its strings in web/src/messages/<area>.ts.
 import { conversation } from './messages/conversation';
 import { desktop } from './messages/desktop';
+import { join } from './messages/join';
 import { notifications } from './messages/notifications';
 import { outbox } from './messages/outbox';
+import { sandbox } from './messages/sandbox';
 import { supervisor } from './messages/supervisor';
+import { customers } from './messages/customers';
 
 const base = {
   'app.name': 'Switchboard',
@@ -179,9 +182,11 @@ const base = {
   'scope.events:write': 'events:write — raise business events',
   'scope.webhooks:manage': 'webhooks:manage — manage webhooks',
   'scope.admin': 'admin — full administration',
+  // Joining a center: sign-up, invitations, second factor, the wizard.
+  ...join,
 } as const;
 
-const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox } as const;
+const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

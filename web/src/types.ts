@@ -30,6 +30,8 @@ export interface Tenant {
 export interface Session {
   user: User;
   tenant: Tenant;
+  /** must_enrol_totp: the workspace requires a second factor this user has not set up. */
+  must_enrol_totp?: boolean;
 }
 
 /** Page is one page of a cursor-paginated list; an empty next_cursor means the end. */

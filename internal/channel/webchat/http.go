@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -236,8 +237,11 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			writeProblem(w, r, problem(http.StatusRequestEntityTooLarge, "too-large", "the request body is larger than 64 KiB"))
+		} else if typ := (*json.UnmarshalTypeError)(nil); errors.As(err, &typ) && typ.Field != "" {
+			// Named in JSON's words: the widget's author never sees a Go type.
+			writeProblem(w, r, problem(http.StatusBadRequest, "bad-json", fmt.Sprintf("field %q has the wrong kind of value", typ.Field)))
 		} else {
-			writeProblem(w, r, problem(http.StatusBadRequest, "bad-json", "the body is not the JSON object expected: "+err.Error()))
+			writeProblem(w, r, problem(http.StatusBadRequest, "bad-json", "the body is not the JSON object expected"))
 		}
 		return false
 	}

@@ -60,7 +60,7 @@ func (c *Channel) handleOffline(w http.ResponseWriter, r *http.Request) {
 			in.Meta["prechat"] = v.Fields
 		}
 		if req.ClientID != "" && len(req.ClientID) <= 100 {
-			in.ExternalID = "wc:" + v.ID + ":" + req.ClientID
+			in.ExternalID = externalPrefix(v) + req.ClientID
 		}
 	}
 	if len(req.Context) > 0 {

@@ -289,3 +289,40 @@ func TestMergedHistoryNeedsProof(t *testing.T) {
 		})
 	}
 }
+
+// TestMergedVisitorSeesOwnChatOnly: an agent merges an anonymous chat visitor
+// into a customer who also chats signed in. The anonymous visitor's widget
+// keeps showing their own chat — never the customer's signed-in chat, which is
+// on the same channel and, after the merge, the same persona's latest open
+// conversation — and their next line goes to their own conversation.
+func TestMergedVisitorSeesOwnChatOnly(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			ctx := context.Background()
+			anon := f.session(t, f.widget.Address, map[string]any{"name": "Visitor"})
+			anonAck := f.chat(t, anon.VisitorToken, "Anonymous question")
+			signed := f.session(t, f.widget.Address, map[string]any{"user_id": "cust-9", "user_hash": webchat.UserHash(secret, "cust-9")})
+			signedAck := f.chat(t, signed.VisitorToken, "Signed-in secret")
+			if anonAck.Message.ConversationID == signedAck.Message.ConversationID {
+				t.Fatal("the two visitors share a conversation before any merge")
+			}
+			anonMsg, _ := f.db.Message(ctx, f.tenant, anonAck.Message.ID)
+			signedMsg, _ := f.db.Message(ctx, f.tenant, signedAck.Message.ID)
+			if _, err := f.svc.Merge(ctx, inbox.Actor{TenantID: f.tenant}, signedMsg.AuthorID, anonMsg.AuthorID); err != nil {
+				t.Fatal(err)
+			}
+			got := f.seen(t, anon.VisitorToken)
+			if contains(got, "Signed-in secret") || !contains(got, "Anonymous question") {
+				t.Fatalf("the anonymous visitor's widget shows %q; want their own chat only", got)
+			}
+			next := f.chat(t, anon.VisitorToken, "Anonymous follow-up")
+			if next.Message.ConversationID != anonAck.Message.ConversationID {
+				t.Fatalf("the anonymous follow-up went to %s, want their own conversation %s", next.Message.ConversationID, anonAck.Message.ConversationID)
+			}
+			if got := f.seen(t, signed.VisitorToken); !contains(got, "Signed-in secret") {
+				t.Fatalf("the signed-in customer's widget shows %q; want their chat", got)
+			}
+		})
+	}
+}

@@ -214,15 +214,24 @@ func (c *Channel) post(ctx context.Context, v Visitor, conv, origin, clientID, b
 		meta["prechat"] = v.Fields
 	}
 	in := inbox.Inbound{TenantID: v.TenantID, Channel: Name, From: v.Identifier(), FromName: v.Name, Also: also(v),
-		ConversationID: conv, ExternalID: "wc:" + v.ID + ":" + clientID, Body: body, Attachments: files}
+		ConversationID: conv, ExternalID: externalPrefix(v) + clientID, Body: body, Attachments: files}
 	if len(meta) > 0 {
 		in.Meta = meta
 	}
+	// A visitor who is not signed in never continues a conversation they did
+	// not write in (currentConversation): without one of their own they start one.
+	in.NewConversation = v.UserID == "" && conv == ""
 	res, err := c.inbox.Ingest(ctx, in)
 	if errors.Is(err, store.ErrNotFound) && conv != "" {
-		// The conversation moved to another persona (a merge was undone): let
-		// the core find the visitor's conversation afresh.
+		// The conversation moved to another persona (a merge was undone): find
+		// the visitor's conversation afresh.
 		in.ConversationID = ""
+		if v.UserID == "" {
+			if in.ConversationID, _, err = c.currentConversation(ctx, v); err != nil {
+				return inbox.Ingested{}, err
+			}
+			in.NewConversation = in.ConversationID == ""
+		}
 		res, err = c.inbox.Ingest(ctx, in)
 	}
 	if err != nil || res.Duplicate {
@@ -233,6 +242,10 @@ func (c *Channel) post(ctx context.Context, v Visitor, conv, origin, clientID, b
 	}
 	return res, nil
 }
+
+// externalPrefix begins the external id of every message the visitor writes
+// (then the client's id for it): what ties a conversation to this visitor.
+func externalPrefix(v Visitor) string { return "wc:" + v.ID + ":" }
 
 // also lists the identifiers the visitor gave besides the one they write as. A
 // signed-in visitor also gets a widget identifier, which the core needs to
@@ -262,6 +275,16 @@ func (c *Channel) currentConversation(ctx context.Context, v Visitor) (convID, p
 	}
 	if err != nil {
 		return "", "", err
+	}
+	if v.UserID == "" {
+		// Not signed in: only the conversations this visitor wrote in. After
+		// an agent merges them with a customer, the customer's other chats
+		// belong to the persona too, and an unproven visitor must not see them.
+		conv, err := c.db.ConversationWrittenUnder(ctx, v.TenantID, personaID, Name, externalPrefix(v))
+		if errors.Is(err, store.ErrNotFound) {
+			return "", personaID, nil
+		}
+		return conv.ID, personaID, err
 	}
 	conv, err := c.db.LatestUnresolvedConversation(ctx, v.TenantID, personaID)
 	if err == nil {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/switchboard-cx/switchboard/internal/conversation"
@@ -183,4 +185,29 @@ func messageIDs(frames []frame) []string {
 		}
 	}
 	return out
+}
+
+// TestSessionBodyErrors checks that a malformed session body is refused in the
+// words of JSON, never Go's: a page author sees the field, not "Go struct field
+// sessionRequest.name of type string".
+func TestSessionBodyErrors(t *testing.T) {
+	f := newFixture(t, storetest.Engines()[0].Open)
+	for _, tc := range []struct {
+		body    any
+		wantHas string
+	}{
+		{map[string]any{"name": 5}, `field \"name\" has the wrong kind of value`},
+		{[]int{1}, "the body is not the JSON object expected"},
+	} {
+		resp := f.call(t, "POST", "/channels/webchat/"+f.widget.Address+"/session", tc.body, nil)
+		got := status(resp)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(got, tc.wantHas) {
+			t.Errorf("body %v: %s, want 400 saying %q", tc.body, got, tc.wantHas)
+		}
+		for _, goWord := range []string{"Go struct", "sessionRequest", "json:"} {
+			if strings.Contains(got, goWord) {
+				t.Errorf("body %v: answer %s names %q", tc.body, got, goWord)
+			}
+		}
+	}
 }

@@ -29,6 +29,9 @@ type Options struct {
 	Clock    clock.Clock
 	Channels []channel.Channel // registered before the service starts; more may follow
 	Inbox    []inbox.Option
+	// Gate, if set, is asked before every send (channel.NewGatedRegistry),
+	// as on a node, where it is the sandbox's.
+	Gate channel.Gate
 }
 
 // Core is one node's conversation core.
@@ -68,7 +71,7 @@ func Start(t testing.TB, db *store.DB, o Options) *Core {
 	if err := jobs.Migrate(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	reg, err := channel.NewRegistry(o.Channels...)
+	reg, err := channel.NewGatedRegistry(o.Gate, o.Channels...)
 	if err != nil {
 		t.Fatal(err)
 	}

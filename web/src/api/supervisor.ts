@@ -56,6 +56,7 @@ export interface QueueStats {
   queue_id: string;
   name: string;
   waiting: number;
+  /** offered is how many items are being offered to an agent right now; the day’s figures are in TodayReport. */
   offered: number;
   longest_wait_seconds: number;
   agents: Record<string, number>;
@@ -181,9 +182,14 @@ export interface HourVolume {
 export interface QueueToday {
   queue_id: string;
   name: string;
+  /** Conversations that entered the queue today, each once (docs/wall.md). */
   offered: number;
   answered: number;
   abandoned: number;
+  transferred_out: number;
+  in_queue: number;
+  /** Offers made to agents today: one conversation may be offered several times. */
+  offer_attempts: number;
   sla_met_pct: number | null;
   waiting_now: number;
 }
@@ -285,14 +291,8 @@ export const supervisorApi = {
 
   liveAgents: () => list<LiveAgent>('/api/v1/agents/live'),
   today: (tz: string) => request<TodayReport>('GET', `/api/v1/reports/today${query({ tz })}`),
-  atRisk: async (): Promise<WallConversation[]> => {
-    const [risk, breached] = await Promise.all([
-      list<WallConversation>(`/api/v1/conversations${query({ sla: 'at_risk', status: 'open', limit: 100 })}`),
-      list<WallConversation>(`/api/v1/conversations${query({ sla: 'breached', status: 'open', limit: 100 })}`),
-    ]);
-    const seen = new Set<string>();
-    return [...breached, ...risk].filter((c) => (seen.has(c.id) ? false : (seen.add(c.id), true)));
-  },
+  /** atRisk lists open conversations past an SLA clock's warning point or due time, soonest due first. */
+  atRisk: () => list<WallConversation>(`/api/v1/conversations${query({ sla: 'at_risk', status: 'open', sort: 'sla_due', limit: 100 })}`),
   reassign: (conversationID: string, assigneeID: string) =>
     request<WallConversation>('PATCH', `/api/v1/conversations/${enc(conversationID)}`, { body: { assignee_id: assigneeID } }),
   transferToQueue: (conversationID: string, queueID: string) =>

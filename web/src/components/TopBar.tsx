@@ -28,6 +28,8 @@ const ADMIN_PAGES: { href: string; label: MessageKey; testId: string; supervisor
   { href: '/admin/canned', label: 'nav.canned', testId: 'nav-admin-canned', supervisorToo: true },
   { href: '/admin/webhooks', label: 'nav.webhooks', testId: 'nav-webhooks', supervisorToo: false },
   { href: '/admin/api-keys', label: 'nav.apiKeys', testId: 'nav-api-keys', supervisorToo: false },
+  { href: '/admin/people', label: 'admin.nav.people', testId: 'nav-admin-people', supervisorToo: false },
+  { href: '/setup', label: 'setup.title', testId: 'nav-setup', supervisorToo: false },
 ];
 
 function isSupervisor(user: User): boolean {
@@ -120,6 +122,7 @@ export function TopBar() {
       </div>
       <nav class="topbar-nav" aria-label={t('nav.label')}>
         <NavLink href="/desktop" label={t('nav.desktop')} testId="nav-desktop" />
+        <NavLink href="/customers" label={t('nav.customers')} testId="nav-customers" />
         {isSupervisor(user) && <NavLink href="/wall" label={t('nav.wall')} testId="nav-wall" />}
         {isSupervisor(user) && <AdminMenu user={user} />}
       </nav>
@@ -137,6 +140,9 @@ export function TopBar() {
         >
           <span aria-hidden="true">?</span>
         </button>
+        <Link href="/account" class="button button-small button-quiet" data-testid="nav-account">
+          {t('nav.account')}
+        </Link>
         <span class="user" title={user.email}>
           <span class="visually-hidden">{t('topbar.user')} </span>
           <span class="user-name" data-testid="user-name">

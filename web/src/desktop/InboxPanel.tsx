@@ -4,7 +4,7 @@ import { desktopApi, type InboxConversation, type QueueSummary } from '../api/de
 import { t, tMaybe } from '../i18n';
 import { navigate } from '../router';
 import { useSession } from '../session';
-import { DEFAULT_FILTERS, type Filters, type ViewId } from './inbox';
+import { DEFAULT_FILTERS, searching, type Filters, type ViewId } from './inbox';
 import { isTyping, onShortcut } from './shortcuts';
 import { since, until, useNow } from './time';
 import { useInbox } from './useInbox';
@@ -31,7 +31,7 @@ function remember(key: string, value: unknown): void {
   }
 }
 
-/** seesEverything tells whether the user gets the All view and every queue. */
+/** seesEverything tells whether the user gets every queue (everyone gets the All view). */
 function seesEverything(role: string): boolean {
   return role === 'admin' || role === 'supervisor';
 }
@@ -90,7 +90,7 @@ export function InboxPanel({ openId }: Props) {
     { id: 'unassigned', label: t('inbox.view.unassigned'), count: inbox.counts?.unassigned },
     { id: 'mentions', label: t('inbox.view.mentions'), count: inbox.counts?.mentions },
   ];
-  if (seesEverything(user.role)) views.push({ id: 'all', label: t('inbox.view.all'), count: inbox.counts?.all });
+  views.push({ id: 'all', label: t('inbox.view.all'), count: inbox.counts?.all });
   const queueViews = visibleQueues.map((q) => {
     const c = inbox.counts?.queues.find((x) => x.queue_id === q.id);
     return { id: `queue:${q.id}` as ViewId, label: q.name, count: c?.open, unread: c?.unread };
@@ -209,7 +209,9 @@ export function InboxPanel({ openId }: Props) {
           </select>
         </label>
         <span class="inbox-shown muted small" role="status" data-testid="inbox-shown">
-          {inbox.list.complete ? t('inbox.shown', { n: rows.length }) : t('inbox.shownMore', { n: rows.length })}
+          {searching(filters)
+            ? t(inbox.list.complete ? 'inbox.searchShown' : 'inbox.searchShownMore', { n: rows.length })
+            : inbox.list.complete ? t('inbox.shown', { n: rows.length }) : t('inbox.shownMore', { n: rows.length })}
         </span>
       </div>
       {showFilters && (

@@ -24,12 +24,26 @@ export function queueOf(view: ViewId): string {
   return view.startsWith('queue:') ? view.slice('queue:'.length) : '';
 }
 
+/**
+ * searching tells whether the filters hold a search. A search looks through
+ * every conversation the user may see, whatever the view, and in any state
+ * unless a state other than the default was picked: an agent looking for a
+ * customer expects to find them, not "nothing in Mine".
+ */
+export function searching(f: Filters): boolean {
+  return f.q.trim() !== '';
+}
+
 /** listParams turns a view and its filters into the list call's query. */
 export function listParams(view: ViewId, f: Filters): ListParams {
   const p: ListParams = {
     status: f.status, channel: f.channel, tag: f.tag, priority: f.priority, sla: f.sla, q: f.q.trim(),
     sort: f.sort === 'newest' ? undefined : f.sort,
   };
+  if (searching(f)) {
+    if (p.status === 'active') p.status = '';
+    return p;
+  }
   if (view === 'mine') p.assignee_id = 'me';
   else if (view === 'unassigned') p.assignee_id = 'none';
   else if (view === 'mentions') p.mentions = 'me';
@@ -44,6 +58,7 @@ export function listParams(view: ViewId, f: Filters): ListParams {
  * new one is not added: the next load shows it.
  */
 export function matches(c: InboxConversation, view: ViewId, f: Filters, userId: string): boolean | undefined {
+  if (searching(f)) return undefined;
   if (f.status === 'active' ? c.status !== 'open' && c.status !== 'pending' : f.status && c.status !== f.status) return false;
   if (f.channel && c.channel !== f.channel && !c.modalities?.includes(f.channel)) return false;
   if (f.tag && !c.tags?.includes(f.tag)) return false;

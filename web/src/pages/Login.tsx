@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, errorMessage } from '../api';
+import { joinApi } from '../api/join';
 import { Notice } from '../components/Notice';
 import { usePageTitle } from '../hooks';
 import { t } from '../i18n';
@@ -19,10 +20,19 @@ export function LoginPage({ onSignedIn, notice }: Props) {
   const [tenant, setTenant] = useState(() => new URLSearchParams(location.search).get('tenant') ?? rememberedTenant());
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  // needCode: the password was right and the user has a second factor.
+  const [needCode, setNeedCode] = useState(false);
+  const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
+  // signupOpen: the center takes sign-ups, so the page offers one.
+  const [signupOpen, setSignupOpen] = useState(false);
   const first = useRef<HTMLInputElement>(null);
   const emailInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    joinApi.signupMode().then((m) => setSignupOpen(m.mode !== 'off'), () => setSignupOpen(false));
+  }, []);
 
   useEffect(() => {
     (tenant ? emailInput : first).current?.focus();
@@ -35,12 +45,17 @@ export function LoginPage({ onSignedIn, notice }: Props) {
     setBusy(true);
     setError('');
     try {
-      const session = await api.login(tenant.trim(), email.trim(), password);
+      const session = await api.login(tenant.trim(), email.trim(), password, needCode ? code.trim() : undefined);
       rememberTenant(tenant.trim());
       onSignedIn(session);
     } catch (err) {
+      if (err instanceof ApiError && err.kind === 'second-factor-needed') {
+        setNeedCode(true);
+        return;
+      }
       setError(err instanceof ApiError ? err.message || t('login.failed') : errorMessage(err));
-      setPassword('');
+      if (needCode && err instanceof ApiError && err.kind === 'bad-second-factor') setCode('');
+      else setPassword('');
     } finally {
       setBusy(false);
     }
@@ -97,6 +112,25 @@ export function LoginPage({ onSignedIn, notice }: Props) {
               onInput={(e) => setPassword(e.currentTarget.value)}
             />
           </div>
+          {needCode && (
+            <div class="field">
+              <label for="login-code">{t('login.code')}</label>
+              <input
+                id="login-code"
+                name="code"
+                required
+                autoFocus
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                aria-describedby="login-code-hint"
+                value={code}
+                onInput={(e) => setCode(e.currentTarget.value)}
+              />
+              <p id="login-code-hint" class="hint">
+                {t('login.codeHint')}
+              </p>
+            </div>
+          )}
           <Notice kind="error" testId="login-error">
             {error}
           </Notice>
@@ -107,6 +141,11 @@ export function LoginPage({ onSignedIn, notice }: Props) {
         <p class="auth-footer">
           <Link href="/reset-password">{t('login.forgot')}</Link>
         </p>
+        {signupOpen && (
+          <p class="auth-footer">
+            <Link href="/signup" data-testid="login-signup">{t('login.signup')}</Link>
+          </p>
+        )}
       </div>
     </main>
   );

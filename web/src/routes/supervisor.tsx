@@ -12,8 +12,8 @@ import type { User } from '../types';
 
 type Loader = () => Promise<ComponentType>;
 
-/** Who may open a page: admins only, or admins and supervisors. */
-type Audience = 'admin' | 'staff';
+/** Who may open a page: admins only, admins and supervisors, or every signed-in user. */
+type Audience = 'admin' | 'staff' | 'everyone';
 
 interface PageDef {
   audience: Audience;
@@ -31,7 +31,11 @@ const PAGES: Record<string, PageDef> = {
   '/admin/notifications': { audience: 'staff', load: () => import('../supervisor/Notifications').then((m) => m.NotificationsPage) },
   '/admin/notification-types': { audience: 'admin', load: () => import('../supervisor/NotificationTypes').then((m) => m.NotificationTypesPage) },
   '/admin/outbox': { audience: 'admin', load: () => import('../supervisor/Outbox').then((m) => m.OutboxPage) },
+  '/admin/sandbox': { audience: 'admin', load: () => import('../supervisor/Sandbox').then((m) => m.SandboxPage) },
+  '/admin/people': { audience: 'admin', load: () => import('../join/People').then((m) => m.PeoplePage) },
+  '/setup': { audience: 'admin', load: () => import('../join/Setup').then((m) => m.SetupPage) },
   '/admin/notification-settings': { audience: 'admin', load: () => import('../supervisor/NotificationSettings').then((m) => m.NotificationSettingsPage) },
+  '/customers': { audience: 'everyone', load: () => import('../pages/Customers').then((m) => m.CustomersPage) },
 };
 
 /** isStaff tells whether the user may see the wall and manage routing and content. */
@@ -40,6 +44,7 @@ export function isStaff(user: User): boolean {
 }
 
 function allowed(audience: Audience, user: User): boolean {
+  if (audience === 'everyone') return true;
   return audience === 'admin' ? user.role === 'admin' : isStaff(user);
 }
 

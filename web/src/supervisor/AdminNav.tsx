@@ -21,8 +21,10 @@ const ITEMS: Item[] = [
   { href: '/admin/canned', label: 'admin.nav.canned', adminOnly: false },
   { href: '/admin/notifications', label: 'admin.nav.notifications', adminOnly: false },
   { href: '/admin/outbox', label: 'admin.nav.outbox', adminOnly: true },
+  { href: '/admin/sandbox', label: 'admin.nav.sandbox', adminOnly: true },
   { href: '/admin/webhooks', label: 'nav.webhooks', adminOnly: true },
   { href: '/admin/api-keys', label: 'nav.apiKeys', adminOnly: true },
+  { href: '/admin/people', label: 'admin.nav.people', adminOnly: true },
 ];
 
 /** AdminNav links the admin pages the user may open, marking the current one. */

@@ -1,5 +1,5 @@
 // The editor for opening hours — time zone, spans per weekday, holidays —
-// shared by business-hours calendars and SLA policies.
+// used by the business-hours calendars page.
 import { WEEKDAYS, type Holiday, type Span, type WeekHours } from '../api/supervisor';
 import { t, tMaybe } from '../i18n';
 

@@ -1,5 +1,5 @@
 // /admin/sla: SLA policies — targets for first reply, next reply and
-// resolution, when to warn, business hours to count in, and escalations.
+// resolution and when to warn (counted in each queue's business hours), and escalations.
 //
 // Test ids: sla-page, sla-new, sla-row (data-name), sla-edit, sla-delete,
 // sla-form, sla-name, sla-first-response, sla-save, sla-error.
@@ -17,9 +17,6 @@ import { useIdempotencyKey } from '../hooks';
 import { t, tMaybe } from '../i18n';
 import { AdminPage } from './AdminNav';
 import { Field, fieldError, useFocusOnOpen, num, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from './form';
-import { describeHours, HoursEditor, type Hours } from './HoursEditor';
-
-type PolicyWithHours = SLAPolicy & { calendar?: Hours };
 
 /** shortDuration turns the API's "1h0m0s" into "1h", and "0s" into "". */
 export function shortDuration(d: string | undefined): string {
@@ -32,7 +29,7 @@ export function SlaPage() {
   const policies = useLoaded(supervisorApi.slaPolicies);
   const queues = useLoaded(supervisorApi.queues);
   const del = useDelete();
-  const [editing, setEditing] = useState<PolicyWithHours | 'new' | null>(null);
+  const [editing, setEditing] = useState<SLAPolicy | 'new' | null>(null);
   useReturnFocus(editing !== null, '[data-testid=sla-new]');
   const dash = t('common.none');
 
@@ -60,8 +57,7 @@ export function SlaPage() {
           />
         )}
         {!policies.loading && policies.items.length === 0 && <p class="muted">{t('admin.sla.empty')}</p>}
-        {policies.items.map((raw) => {
-          const p = raw as PolicyWithHours;
+        {policies.items.map((p) => {
           return (
             <article key={p.id} class="admin-card" data-testid="sla-row" data-name={p.name}>
               <h3>{p.name}</h3>
@@ -75,7 +71,7 @@ export function SlaPage() {
                 <dt>{t('admin.sla.warnAt')}</dt>
                 <dd>{`${Math.round((p.warn_at || 0.8) * 100)}%`}</dd>
                 <dt>{t('admin.sla.hours')}</dt>
-                <dd>{p.calendar ? `${describeHours(p.calendar.hours)} (${p.calendar.time_zone || 'UTC'})` : t('admin.hours.aroundTheClock')}</dd>
+                <dd>{t('admin.sla.queueHours')}</dd>
                 <dt>{t('admin.sla.escalations')}</dt>
                 <dd>{p.escalations.length ? p.escalations.map((e) => describeEscalation(e, queues.items)).join(' · ') : dash}</dd>
               </dl>
@@ -111,7 +107,7 @@ function describeEscalation(e: SLAEscalation, queues: Queue[]): string {
 }
 
 interface FormProps {
-  policy: PolicyWithHours | null;
+  policy: SLAPolicy | null;
   queues: Queue[];
   onCancel: () => void;
   onSaved: (p: SLAPolicy) => void;
@@ -127,12 +123,6 @@ function PolicyForm({ policy, queues, onCancel, onSaved }: FormProps) {
     warn_at: policy?.warn_at ?? 0.8,
     escalations: policy?.escalations ?? [],
   }));
-  const [useHours, setUseHours] = useState(!!policy?.calendar);
-  const [hours, setHours] = useState<Hours>(() => ({
-    time_zone: policy?.calendar?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? '',
-    hours: policy?.calendar?.hours ?? { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] },
-    holidays: policy?.calendar?.holidays ?? [],
-  }));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const fe = (f: string) => fieldError(error, f);
@@ -145,14 +135,13 @@ function PolicyForm({ policy, queues, onCancel, onSaved }: FormProps) {
     if (busy) return;
     setBusy(true);
     setError(null);
-    const body: SLAPolicyInput & { calendar?: Hours } = {
+    const body: SLAPolicyInput = {
       ...v,
       name: v.name.trim(),
       first_response: v.first_response.trim() || '0s',
       next_response: v.next_response.trim() || '0s',
       resolution: v.resolution.trim() || '0s',
     };
-    if (useHours) body.calendar = { ...hours, holidays: hours.holidays.filter((h) => h.date) };
     try {
       const saved = policy ? await supervisorApi.updateSLAPolicy(policy.id, body) : await supervisorApi.createSLAPolicy(body, idem.keyFor(body));
       idem.done();
@@ -197,14 +186,7 @@ function PolicyForm({ policy, queues, onCancel, onSaved }: FormProps) {
         ))}
       </div>
 
-      <fieldset class="field">
-        <legend>{t('admin.sla.hours')}</legend>
-        <label class="checkbox">
-          <input type="checkbox" checked={useHours} onChange={(e) => setUseHours(e.currentTarget.checked)} />
-          <span>{t('admin.sla.useHours')}</span>
-        </label>
-        {useHours && <HoursEditor idPrefix="sla-cal" value={hours} onChange={setHours} error={(f) => fe(`calendar.${f}`)} />}
-      </fieldset>
+      <p class="hint" data-testid="sla-hours-note">{t('admin.sla.hoursNote')}</p>
 
       <fieldset class="field">
         <legend>{t('admin.sla.escalations')}</legend>

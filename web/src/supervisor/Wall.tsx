@@ -4,9 +4,13 @@
 // agents' load and the at-risk list are fetched again when events say they
 // changed, never more than once per REFRESH_FLOOR_MS.
 //
+// Every number is defined in docs/wall.md and, on the wall, in a tooltip
+// (role=tooltip, shown on hover and keyboard focus) beside its label.
+//
 // Test ids: wall-page; wall-queue (data-queue=<name>) with wall-waiting,
-// wall-longest-wait, wall-offered, wall-answered, wall-abandoned, wall-sla-met,
-// wall-agents-by-state; wall-agent (data-user=<email or id>) with
+// wall-longest-wait, wall-offered, wall-answered, wall-abandoned,
+// wall-transferred-out, wall-in-queue, wall-offer-attempts, wall-sla-met,
+// each with <id>-tip for its tooltip, wall-agents-by-state; wall-agent (data-user=<email or id>) with
 // wall-agent-state, wall-agent-time, wall-agent-load; wall-risk (data-id=<conversation id>)
 // with wall-risk-due, wall-reassign-select, wall-reassign, wall-transfer-select,
 // wall-transfer, wall-join; wall-hour-chart, wall-channel-chart; wall-error.
@@ -102,7 +106,7 @@ export function WallPage() {
 
   const loadRisk = useCallback(async () => {
     try {
-      // A conversation whose SLA is at risk has a due time; one without is not on this list.
+      // At risk: a clock past its warning point or its due time (the server decides, by its clock).
       setRisk((await supervisorApi.atRisk()).filter((c) => c.sla_due_at));
       setRiskError('');
     } catch (err) {
@@ -217,6 +221,9 @@ export function WallPage() {
       <div class="wall-columns">
         <section aria-labelledby="wall-risk-title" class="wall-section panel">
           <h2 id="wall-risk-title">{t('wall.atRisk')}</h2>
+          <p class="muted small" data-testid="wall-risk-help">
+            {t('wall.help.atRisk')}
+          </p>
           <RiskList
             items={risk}
             error={riskError}
@@ -277,10 +284,30 @@ function stateOrder(p: string): number {
   return i < 0 ? 1.5 : i;
 }
 
-function Figure({ label, value, testId, big }: { label: string; value: string | number; testId: string; big?: boolean }) {
+interface FigureProps {
+  label: string;
+  value: string | number;
+  testId: string;
+  /** help defines the number; it shows as a tooltip on hover and on keyboard focus. */
+  help: string;
+  queueID: string;
+  big?: boolean;
+}
+
+function Figure({ label, value, testId, help, queueID, big }: FigureProps) {
+  const tipID = `${testId}-${queueID}-tip`;
   return (
-    <div class={big ? 'wall-figure wall-figure-big' : 'wall-figure'}>
-      <dt>{label}</dt>
+    <div class={big ? 'wall-figure wall-figure-big' : 'wall-figure'} tabIndex={0} aria-describedby={tipID}>
+      <dt>
+        {label}
+        <span class="wall-info" aria-hidden="true">
+          ?
+        </span>
+        {/* Inside the dt, as a definition list allows; shown by CSS on hover and focus. */}
+        <span role="tooltip" id={tipID} class="wall-tip" data-testid={`${testId}-tip`}>
+          {help}
+        </span>
+      </dt>
       <dd data-testid={testId}>{value}</dd>
     </div>
   );
@@ -291,6 +318,7 @@ function QueueTile({ stats, today, now }: { stats: LiveStats; today?: QueueToday
   const dash = t('common.none');
   const states = Object.entries(stats.agents ?? {}).filter(([, n]) => n > 0);
   const met = today?.sla_met_pct;
+  const q = stats.queue_id;
   return (
     <article
       class={stats.sla_at_risk > 0 ? 'wall-queue wall-queue-risk' : 'wall-queue'}
@@ -300,16 +328,44 @@ function QueueTile({ stats, today, now }: { stats: LiveStats; today?: QueueToday
     >
       <h3 id={`wall-q-${stats.queue_id}`}>
         {stats.name}
-        {stats.sla_at_risk > 0 && <span class="badge badge-failed">{t('wall.riskCount', { n: stats.sla_at_risk })}</span>}
+        {stats.sla_at_risk > 0 && (
+          <span class="badge badge-failed" title={t('wall.help.atRisk')} data-testid="wall-risk-count">
+            {t('wall.riskCount', { n: stats.sla_at_risk })}
+          </span>
+        )}
       </h3>
       <dl class="wall-figures">
-        <Figure big label={t('wall.waiting')} value={stats.waiting} testId="wall-waiting" />
-        <Figure big label={t('wall.longestWait')} value={stats.waiting > 0 ? formatSeconds(longest) : dash} testId="wall-longest-wait" />
-        <Figure label={t('wall.offered')} value={today?.offered ?? stats.offered} testId="wall-offered" />
-        <Figure label={t('wall.answered')} value={today ? today.answered : dash} testId="wall-answered" />
-        <Figure label={t('wall.abandoned')} value={today ? today.abandoned : dash} testId="wall-abandoned" />
+        <Figure big label={t('wall.waiting')} help={t('wall.help.waiting')} queueID={q} value={stats.waiting} testId="wall-waiting" />
+        <Figure
+          big
+          label={t('wall.longestWait')}
+          help={t('wall.help.longestWait')}
+          queueID={q}
+          value={stats.waiting > 0 ? formatSeconds(longest) : dash}
+          testId="wall-longest-wait"
+        />
+        <Figure label={t('wall.offered')} help={t('wall.help.offered')} queueID={q} value={today ? today.offered : dash} testId="wall-offered" />
+        <Figure label={t('wall.answered')} help={t('wall.help.answered')} queueID={q} value={today ? today.answered : dash} testId="wall-answered" />
+        <Figure label={t('wall.abandoned')} help={t('wall.help.abandoned')} queueID={q} value={today ? today.abandoned : dash} testId="wall-abandoned" />
+        <Figure
+          label={t('wall.transferredOut')}
+          help={t('wall.help.transferredOut')}
+          queueID={q}
+          value={today ? today.transferred_out : dash}
+          testId="wall-transferred-out"
+        />
+        <Figure label={t('wall.inQueue')} help={t('wall.help.inQueue')} queueID={q} value={today ? today.in_queue : dash} testId="wall-in-queue" />
+        <Figure
+          label={t('wall.offerAttempts')}
+          help={t('wall.help.offerAttempts')}
+          queueID={q}
+          value={today ? today.offer_attempts : dash}
+          testId="wall-offer-attempts"
+        />
         <Figure
           label={t('wall.slaMet')}
+          help={t('wall.help.slaMet')}
+          queueID={q}
           value={met === null || met === undefined ? dash : `${Math.round(met)}%`}
           testId="wall-sla-met"
         />
