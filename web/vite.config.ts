@@ -73,6 +73,7 @@ export default defineConfig({
       input: {
         main: resolve(import.meta.dirname, 'index.html'),
         portal: resolve(import.meta.dirname, 'portal.html'),
+        operator: resolve(import.meta.dirname, 'operator.html'),
       },
     },
   },

@@ -5,6 +5,7 @@
 //	switchboard demo [flags]      create the demo tenant and print how to sign in
 //	switchboard tenant create --slug S --name N --admin-email E  create a workspace
 //	switchboard tenant export --slug S --out F.zip  export all of a workspace's data
+//	switchboard operator create --name N  make an operator token for the operator console
 //	switchboard signup-code create [--note N] [--expires D]  a code that lets one business sign up
 //	switchboard backup --out DIR  copy the embedded store, live, into DIR
 //	switchboard restore --from DIR  bring a backup back into an empty data directory
@@ -52,6 +53,10 @@ Usage:
                                 create a workspace and print its admin's one-time sign-in link
   switchboard tenant export --slug SLUG --out FILE.zip
                                 write all of a workspace's data into a zip (JSON lines per table, files)
+  switchboard operator create --name NAME
+                                make an operator (the role above tenants) and print their token
+  switchboard operator revoke --id ID
+                                end an operator's token
   switchboard signup-code create [--note TEXT] [--expires 720h]
                                 make a code that lets one business sign up at /signup (--signup invite)
   switchboard backup --out DIR  copy the embedded store (SQLite), live, into a new directory
@@ -83,6 +88,12 @@ func run(args []string) error {
 			return errors.New(`tenant: the subcommands are "create" and "export"`)
 		}
 		cmd, args = "tenant "+args[0], args[1:]
+	case "operator":
+		if len(args) == 0 || (args[0] != "create" && args[0] != "revoke") {
+			usage()
+			return errors.New(`operator: the subcommands are "create" and "revoke"`)
+		}
+		cmd, args = "operator "+args[0], args[1:]
 	case "signup-code":
 		if len(args) == 0 || args[0] != "create" {
 			usage()
@@ -98,6 +109,7 @@ func run(args []string) error {
 	var out, from string
 	var force bool
 	var ws accounts.NewWorkspace
+	var opName, opID string
 	var codeNote string
 	var codeTTL time.Duration
 	switch cmd {
@@ -110,6 +122,10 @@ func run(args []string) error {
 	case "tenant export":
 		fs.StringVar(&ws.Slug, "slug", "", "the address of the workspace to export")
 		fs.StringVar(&out, "out", "", "the zip file to write; must not exist")
+	case "operator create":
+		fs.StringVar(&opName, "name", "", "who the operator is, as the tenants' audit logs name them")
+	case "operator revoke":
+		fs.StringVar(&opID, "id", "", "the operator's id, as create printed it")
 	case "signup-code create":
 		fs.StringVar(&codeNote, "note", "", "who the code is for, kept with it")
 		fs.DurationVar(&codeTTL, "expires", 30*24*time.Hour, "how long the code works")
@@ -160,6 +176,16 @@ func run(args []string) error {
 		}
 		defer a.Close()
 		return runTenantCreate(ctx, os.Stdout, a, ws)
+	case "operator create", "operator revoke":
+		a, err := app.Open(ctx, cfg, log, web.Dist())
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		if cmd == "operator revoke" {
+			return runOperatorRevoke(ctx, os.Stdout, a, opID)
+		}
+		return runOperatorCreate(ctx, os.Stdout, a, opName)
 	case "signup-code create":
 		a, err := app.Open(ctx, cfg, log, web.Dist())
 		if err != nil {

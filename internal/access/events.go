@@ -36,6 +36,7 @@ var eventPerms = map[string]Perm{
 	event.SLAEscalated:          Read,
 	event.CallbackUpdated:       Read,
 	event.QueueStats:            Read,
+	event.PlanLimitWarning:      ManageUsers, // the admins, who can ask the operator for more
 }
 
 // EventPerm is the permission reading events of type t takes; false means the

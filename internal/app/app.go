@@ -41,6 +41,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/netguard"
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/notify/send"
+	"github.com/switchboard-cx/switchboard/internal/operator"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
@@ -69,6 +70,7 @@ type App struct {
 	Links    *notify.Links
 	// TenantData exports workspaces and erases them after their grace period.
 	TenantData *tenantdata.Service
+	Operator   *operator.Service // the role above tenants: state, limits, usage
 	// Catcher is the demo's mail catcher, which the relay points at when the
 	// demo runs without one; nil otherwise.
 	Catcher *mailcatch.Catcher
@@ -137,7 +139,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	// Every send on a tenant's behalf passes the sandbox gate: a sandbox
 	// tenant's are kept in its sandbox outbox instead of sent, a suspended
 	// one's held. Suspensions are the operator's: nil until there are any.
-	gate := sandbox.NewGate(db, clk, log, nil)
+	gate := sandbox.NewGate(db, clk, log, operator.NewGate(db)) // suspended tenants are held
 	whCfg := webhook.Config{Timeout: cfg.WebhookTimeout, Guard: a.guard, Gate: gate}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, whCfg))
@@ -201,6 +203,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, err
 	}
 	a.Accounts = accounts.New(db, out, clk, mail, log, accounts.Config{SecretKey: secret, BaseURL: cfg.BaseURL, Signup: signup})
+	a.Operator = operator.New(db, out, a.Accounts, clk, log, secret)
 	if a.Dispatch, err = dispatch.New(dispatch.Deps{DB: db, Out: out, Bus: b, Inbox: a.Inbox, Accounts: a.Accounts, Clock: clk, Log: log}, dispatch.Config{}); err != nil {
 		return nil, fmt.Errorf("routing: %w", err)
 	}
@@ -209,6 +212,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	api := httpapi.New(httpapi.Deps{
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 		MailCatcher: catcherAPI(a.Catcher), TenantData: a.TenantData,
+		Operator: a.Operator,
 
 		Sandbox: sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
 	}, httpapi.Config{

@@ -51,6 +51,7 @@ const (
 	SLABreached           = "sla.breached"            // a target was missed
 	SLAEscalated          = "sla.escalated"           // a policy's escalation was carried out
 	CallbackUpdated       = "callback.updated"        // a callback was requested, offered, attempted or closed
+	PlanLimitWarning      = "plan.limit_warning"      // the tenant used 80 % of a plan limit this month
 	QueueStats            = "queue.stats"             // ephemeral: the queues' live state, every few seconds
 
 	// AuthChanged is ephemeral and internal: a user's access changed (signed out,
@@ -77,6 +78,7 @@ var Types = []string{
 	RoutingOffered, RoutingAssigned, RoutingOfferExpired, RoutingOfferWithdrawn, RoutingOverflowed, RoutingExpired,
 	RoutingSetAway,
 	SLAWarning, SLABreached, SLAEscalated, CallbackUpdated, ConversationJoined,
+	PlanLimitWarning,
 }
 
 // Subject is the bus subject a tenant's events travel on.

@@ -14,6 +14,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/notify"
+	"github.com/switchboard-cx/switchboard/internal/operator"
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
@@ -78,6 +79,9 @@ type Deps struct {
 	MailCatcher MailCatcher
 	// TenantData exports workspaces and deletes them.
 	TenantData *tenantdata.Service
+	// Operator is the role above tenants (/api/operator/v1), and the
+	// suspensions and plan limits the tenant API enforces.
+	Operator *operator.Service
 	// Sandbox is the sandbox's outbox, simulations, go-live and copies.
 	Sandbox *sandbox.Service
 }
@@ -122,6 +126,7 @@ func (a *API) Handler() http.Handler {
 		}
 	}
 	a.mountOps(mux)
+	a.mountOperator(mux)
 	mux.Handle("/", a.webApp())
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

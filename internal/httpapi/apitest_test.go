@@ -48,6 +48,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/bus"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/operator"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/smtpsink"
 	"github.com/switchboard-cx/switchboard/internal/store"
@@ -80,6 +81,7 @@ var (
 // node is one Switchboard node under test.
 type node struct {
 	api      *API
+	operator *operator.Service
 	db       *store.DB
 	bus      *bus.Bus
 	accounts *accounts.Service
@@ -164,7 +166,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		t.Fatal(err)
 	}
 	guard := netguard.New(netguard.Options{Allow: allow})
-	gate := sandbox.NewGate(db, clk, log, nil) // as on a node: a sandbox tenant's sends are kept
+	gate := sandbox.NewGate(db, clk, log, operator.NewGate(db)) // as on a node: a sandbox tenant's sends are kept
 	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, webhook.Config{Timeout: 5 * time.Second, Guard: guard, Gate: gate}))
 	channels, err := channel.NewGatedRegistry(gate, append(testChannels(), o.channels...)...)
 	if err != nil {
@@ -237,11 +239,12 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		t.Fatal(err)
 	}
 	t.Cleanup(catcher.Close)
-	api := New(Deps{DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
+	ops := operator.New(db, out, acc, clk, log, secret)
+	api := New(Deps{Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
 		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher, TenantData: tenantdata.New(db, clk, log, tenantdata.Config{}),
 		Sandbox: sandbox.New(sandbox.Deps{DB: db, Inbox: conversations, Routing: routes, Resolver: sandbox.NewResolver(""), Clock: clk, Log: log})}, o.cfg)
 	handler = api.Handler()
-	return &node{api: api, db: db, bus: b, accounts: acc, inbox: conversations, notify: notices, links: links, mail: mail, catcher: catcher, srv: srv, accountMail: accSink}
+	return &node{operator: ops, api: api, db: db, bus: b, accounts: acc, inbox: conversations, notify: notices, links: links, mail: mail, catcher: catcher, srv: srv, accountMail: accSink}
 }
 
 // testLogger sends warnings and errors (a 500's cause, say) to the test's log,

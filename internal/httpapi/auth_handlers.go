@@ -34,6 +34,16 @@ func (a *API) login(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	// Only someone who knows a password learns that, and why, the workspace
+	// is suspended; the session just made is ended at once.
+	if err := a.Operator.CheckActive(r.Context(), in2.Tenant.ID); err != nil {
+		if lerr := a.accounts.Logout(r.Context(), in2.Token); lerr != nil {
+			a.writeError(w, r, lerr)
+			return
+		}
+		a.writeError(w, r, err)
+		return
+	}
 	a.startSession(w, r, http.StatusOK, in2)
 }
 

@@ -59,6 +59,14 @@ func (a *API) guard(rt route) http.Handler {
 			a.writeError(w, r, err)
 			return
 		}
+		// A suspended workspace's people and systems are told why; signing
+		// out still works.
+		if rt.pattern != "/api/v1/auth/logout" {
+			if err := a.Operator.CheckActive(r.Context(), p.Tenant.ID); err != nil {
+				a.writeError(w, r, err)
+				return
+			}
+		}
 		if p.mustEnrol && !rt.enrol {
 			writeProblem(w, r, problem(http.StatusForbidden, "second-factor-setup", "your workspace requires a second factor: set one up under your account first"))
 			return

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/switchboard-cx/switchboard/internal/plan"
 )
 
 // uploadPath is where agents upload files; its body limit is the inbox's
@@ -51,11 +53,16 @@ func (a *API) uploadAttachment(w http.ResponseWriter, r *http.Request) {
 			a.writeError(w, r, problem(http.StatusRequestEntityTooLarge, "too-large", fmt.Sprintf("the file is larger than %d bytes", limit)))
 			return
 		}
+		if err := a.Operator.Check(r.Context(), caller(r).Tenant.ID, plan.StorageBytes, int64(len(data))); err != nil {
+			a.writeError(w, r, err)
+			return
+		}
 		att, err := a.Inbox.Upload(r.Context(), caller(r).inboxActor(), part.FileName(), data)
 		if err != nil {
 			a.writeError(w, r, err)
 			return
 		}
+		a.warnPlan(r)
 		writeJSON(w, http.StatusCreated, att)
 		return
 	}

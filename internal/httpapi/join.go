@@ -10,6 +10,7 @@ import (
 	"regexp"
 
 	"github.com/switchboard-cx/switchboard/internal/accounts"
+	"github.com/switchboard-cx/switchboard/internal/plan"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
@@ -128,6 +129,11 @@ func (a *API) listInvitations(w http.ResponseWriter, r *http.Request) {
 func (a *API) createInvitation(w http.ResponseWriter, r *http.Request) {
 	var in accounts.NewInvitation
 	if err := decode(r, &in); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	// The plan's agents limit counts the seat the invitation promises.
+	if err := a.Operator.Check(r.Context(), caller(r).Tenant.ID, plan.Agents, 1); err != nil {
 		a.writeError(w, r, err)
 		return
 	}

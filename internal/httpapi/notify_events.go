@@ -6,6 +6,7 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/notice"
 	"github.com/switchboard-cx/switchboard/internal/notify"
+	"github.com/switchboard-cx/switchboard/internal/plan"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -21,11 +22,17 @@ func (a *API) raiseEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.IdempotencyKey = r.Header.Get("Idempotency-Key")
+	// A raise is refused once the month's notices reached the plan's limit.
+	if err := a.Operator.Check(r.Context(), caller(r).Tenant.ID, plan.NoticesPerMonth, 1); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
 	res, err := a.Notify.Raise(r.Context(), caller(r).Tenant.ID, in)
 	if err != nil {
 		a.writeError(w, r, err)
 		return
 	}
+	a.warnPlan(r)
 	if res.Counts == nil {
 		res.Counts = map[string]int{}
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/auth"
 	"github.com/switchboard-cx/switchboard/internal/notify"
+	"github.com/switchboard-cx/switchboard/internal/operator"
+	"github.com/switchboard-cx/switchboard/internal/plan"
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
@@ -44,12 +46,27 @@ func toProblem(err error) *Problem {
 	var p *Problem
 	var fe *tenant.FieldError
 	var tooBig *http.MaxBytesError
+	var suspended *operator.SuspendedError
+	var overLimit *plan.LimitError
+	var badLimit *plan.FieldError
 	if sp := sandboxProblem(err); sp != nil {
 		return sp
 	}
 	switch {
 	case errors.As(err, &p):
 		return p
+	case errors.As(err, &suspended):
+		return problem(http.StatusForbidden, "workspace-suspended", suspended.Error())
+	case errors.As(err, &overLimit):
+		pr := problem(http.StatusPaymentRequired, "plan-limit", overLimit.Error())
+		pr.Errors = []FieldIssue{{Field: overLimit.Limit, Reason: overLimit.Error()}}
+		return pr
+	case errors.As(err, &badLimit):
+		pr := problem(http.StatusUnprocessableEntity, "validation", badLimit.Error())
+		pr.Errors = []FieldIssue{{Field: badLimit.Field, Reason: badLimit.Reason}}
+		return pr
+	case errors.Is(err, operator.ErrUnauthenticated):
+		return problem(http.StatusUnauthorized, "unauthenticated", "present an operator token (Authorization: Bearer sbo_…)")
 	case errors.As(err, &fe):
 		pr := problem(http.StatusUnprocessableEntity, "validation", fe.Error())
 		pr.Errors = []FieldIssue{{Field: fe.Field, Reason: fe.Reason}}

@@ -219,6 +219,7 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/sandbox/copies", perm: permManageChannels, handler: a.openSandboxCopy},
 
 		{method: "GET", pattern: "/api/v1/audit-log", perm: permReadAudit, handler: a.listAudit},
+		{method: "GET", pattern: "/api/v1/plan", perm: permManageUsers, handler: a.plan},
 		{method: "GET", pattern: "/api/v1/event-types", perm: permRead, handler: a.eventTypes},
 
 		{method: "GET", pattern: "/api/v1/workspace/exports", perm: permManageWorkspace, handler: a.listExports},

@@ -7,6 +7,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/access"
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/plan"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
@@ -40,11 +41,16 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	if err := a.Operator.Check(r.Context(), caller(r).Tenant.ID, plan.Agents, 1); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
 	u, err := a.accounts.CreateUser(r.Context(), caller(r).actor(r), in)
 	if err != nil {
 		a.writeError(w, r, err)
 		return
 	}
+	a.warnPlan(r)
 	writeJSON(w, http.StatusCreated, u)
 }
 
@@ -72,6 +78,20 @@ func (a *API) updateUser(w http.ResponseWriter, r *http.Request) {
 	if err := decode(r, &in); err != nil {
 		a.writeError(w, r, err)
 		return
+	}
+	if in.Disabled != nil && !*in.Disabled { // enabling a disabled user takes a seat
+		was, err := a.accounts.User(r.Context(), caller(r).Tenant.ID, id)
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		if was.Disabled {
+			if err := a.Operator.Check(r.Context(), caller(r).Tenant.ID, plan.Agents, 1); err != nil {
+				a.writeError(w, r, err)
+				return
+			}
+			defer a.warnPlan(r)
+		}
 	}
 	u, err := a.accounts.UpdateUser(r.Context(), caller(r).actor(r), id, in)
 	if err != nil {

@@ -43,6 +43,9 @@ func (a *API) webApp() http.Handler {
 		if name == "portal" || strings.HasPrefix(name, "portal/") {
 			page = "portal.html"
 		}
+		if name == "operator" || strings.HasPrefix(name, "operator/") { // the operator console, apart from the tenants' app
+			page = "operator.html"
+		}
 		body, err := fs.ReadFile(a.Web, page)
 		if errors.Is(err, fs.ErrNotExist) {
 			http.Error(w, "The web app is not built into this binary. Run `make web` (or `make run`), then rebuild.", http.StatusNotFound)

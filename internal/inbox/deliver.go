@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/riverqueue/river"
 
@@ -31,6 +32,10 @@ func NewDeliverer(db *store.DB, out *outbox.Outbox, channels *channel.Registry, 
 	return &Deliverer{core: core{db: db, out: out, channels: channels, clock: clk, log: log}}
 }
 
+// HeldRetry is how long a message held back (its tenant is suspended) waits
+// before it asks again: what was held leaves this soon after a resume.
+const HeldRetry = 10 * time.Second
+
 // Work sends one message.
 func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 	s, args := &d.core, job.Args
@@ -55,6 +60,10 @@ func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error
 			}
 			return s.recordDelivery(ctx, m, sent.Status, sent.ExternalID, "")
 		}
+	}
+	if errors.Is(err, channel.ErrHeld) { // the tenant is suspended: keep it, without using up a try
+		s.log.Info("message delivery held", "tenant_id", m.TenantID, "message_id", m.ID, "channel", m.Channel, "retry_in", HeldRetry)
+		return river.JobSnooze(HeldRetry)
 	}
 	final := errors.Is(err, channel.ErrPermanent) || job.Attempt >= job.MaxAttempts
 	s.log.Warn("message delivery failed", "tenant_id", m.TenantID, "message_id", m.ID, "channel", m.Channel,

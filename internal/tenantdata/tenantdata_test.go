@@ -36,6 +36,7 @@ var globalTables = map[string]string{
 	"settings":          "the server's own settings (signing keys, VAPID keys)",
 	"schema_migrations": "the schema's version",
 	"portal_codes":      "a consumer's sign-in codes, across businesses, by identifier; they expire in minutes",
+	"operators":         "the service's operators, above every tenant; what they did is in each tenant's audit log",
 	// River's tables; river_job's arguments name the tenant and erasure
 	// deletes its jobs by them.
 	"river_job": "jobs, erased by their tenant_id argument", "river_leader": "River's leader election",

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, errorMessage, setUnauthorizedHandler } from './api';
 import { DeletionBanner } from './components/DeletionBanner';
+import { PlanWarnings } from './components/PlanWarnings';
 import { TopBar } from './components/TopBar';
 import { ChannelHealthBanner } from './components/ChannelHealthBanner';
 import { Offers } from './desktop/Offers';
@@ -196,6 +197,7 @@ function SignedIn({ session, path, onUser, onSignedOut }: SignedInProps) {
         <DeletionBanner />
         {isDesktop(path) && <ChannelHealthBanner />}
         <main id="main" class={isDesktop(path) ? 'main main-desk' : 'main'} tabIndex={-1}>
+          {isAdmin(session.user) && path.startsWith('/admin/') && <PlanWarnings />}
           <Route path={path} user={session.user} />
         </main>
       </div>

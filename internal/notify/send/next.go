@@ -25,6 +25,8 @@ type Outcome struct {
 	// Held > 0 means the tenant's rate limit for the channel held the send
 	// back this long; nothing was sent and no try is counted.
 	Held time.Duration
+	// HeldWhy, when set, is why it was held, if not by the rate limit.
+	HeldWhy string
 	// Backoff is how long to wait before retrying after a failure.
 	Backoff time.Duration
 	// Subject and Body are what was sent, as rendered.
@@ -75,6 +77,9 @@ func Next(d notice.Delivery, o Outcome, t notice.Type, s notice.Settings, now ti
 	switch {
 	case o.Held > 0:
 		u.Status, u.DueAt = notice.StatusPending, now.Add(o.Held)
+		if o.HeldWhy != "" {
+			return u.step(notice.StatusPending, d.Channel, o.HeldWhy+"; trying again at "+u.DueAt.UTC().Format(time.RFC3339Nano))
+		}
 		return u.step(notice.StatusPending, d.Channel, "held: rate limit on "+d.Channel+" until "+u.DueAt.UTC().Format(time.RFC3339Nano))
 	case o.Err == nil:
 		u.Subject, u.Body, u.ExternalID, u.Tries = o.Subject, o.Body, o.Sent.ExternalID, d.Tries+1

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/channel/webpush"
@@ -13,6 +14,10 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/prefs"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
+
+// HeldRetry is how long a notice held back (its tenant is suspended) waits
+// before it is tried again.
+const HeldRetry = 10 * time.Second
 
 // process handles one claimed delivery and returns the update recording
 // what happened. Once ctx is done, a delivery not yet started goes back to
@@ -35,6 +40,9 @@ func (s *Sender) process(ctx context.Context, j job) store.DeliveryUpdate {
 		return Next(d, Outcome{Held: held}, j.t, j.tenant.settings, now)
 	}
 	o := s.send(context.WithoutCancel(ctx), j)
+	if errors.Is(o.Err, channel.ErrHeld) { // the tenant is suspended: no try is counted
+		return Next(d, Outcome{Held: HeldRetry, HeldWhy: "held: the workspace is suspended"}, j.t, j.tenant.settings, s.clock.Now())
+	}
 	if o.Err != nil {
 		o.Backoff = s.cfg.Backoff(d.Tries + 1)
 		s.log.Warn("notification send failed", "tenant_id", d.TenantID, "delivery_id", d.ID, "channel", d.Channel,

@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"DeskContent", testDeskContent},
 		{"EraseTraces", testEraseTraces},
 		{"EraseTenant", testEraseTenant},
+		{"Usage", testUsage},
 		{"Sandbox", testSandbox},
 		{"Join", testJoin},
 	}
