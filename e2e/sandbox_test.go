@@ -1,16 +1,13 @@
 package e2e
 
 import (
-	"net"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"golang.org/x/net/dns/dnsmessage"
-
+	"github.com/switchboard-cx/switchboard/internal/dnstest"
 	"github.com/switchboard-cx/switchboard/internal/smtpsink"
 )
 
@@ -30,10 +27,10 @@ func TestBrowserSandbox(t *testing.T) {
 				db = postgresURL(t)
 			}
 			relay := smtpsink.Start(t)
-			dns := startTXTServer(t, map[string][]string{
+			dns := dnstest.Start(t, dnstest.NewZone(map[string][]string{
 				"acme.example":                        {"v=spf1 include:relay.example ~all"},
 				"switchboard._domainkey.acme.example": {"v=DKIM1; k=rsa; p=MIIBIjAN"},
-			})
+			}).Answer).Addr()
 			data := t.TempDir()
 			n := startNode(t, nodeOptions{DataDir: data, DB: db, Env: []string{"SWITCHBOARD_SMTP_RELAY=" + relay.Addr, "SWITCHBOARD_DNS_SERVER=" + dns}})
 			args := []string{"tenant", "create", "--data", data, "--base-url", n.URL, "--log-level", "error",
@@ -77,52 +74,4 @@ func TestBrowserSandbox(t *testing.T) {
 			}
 		})
 	}
-}
-
-// startTXTServer runs a real DNS server on a loopback UDP port answering TXT
-// queries from zone (other names do not exist) and returns its address.
-func startTXTServer(t *testing.T, zone map[string][]string) string {
-	t.Helper()
-	conn, err := net.ListenPacket("udp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen dns: %v", err)
-	}
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		buf := make([]byte, 512)
-		for {
-			n, from, err := conn.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			var p dnsmessage.Parser
-			h, err := p.Start(buf[:n])
-			if err != nil {
-				continue
-			}
-			q, err := p.Question()
-			if err != nil {
-				continue
-			}
-			recs, ok := zone[strings.TrimSuffix(strings.ToLower(q.Name.String()), ".")]
-			hdr := dnsmessage.Header{ID: h.ID, Response: true, Authoritative: true}
-			if !ok {
-				hdr.RCode = dnsmessage.RCodeNameError
-			}
-			b := dnsmessage.NewBuilder(nil, hdr)
-			b.StartQuestions()
-			b.Question(q)
-			b.StartAnswers()
-			if q.Type == dnsmessage.TypeTXT {
-				for _, r := range recs {
-					b.TXTResource(dnsmessage.ResourceHeader{Name: q.Name, Class: dnsmessage.ClassINET}, dnsmessage.TXTResource{TXT: []string{r}})
-				}
-			}
-			if msg, err := b.Finish(); err == nil {
-				conn.WriteTo(msg, from)
-			}
-		}
-	})
-	t.Cleanup(func() { conn.Close(); wg.Wait() })
-	return conn.LocalAddr().String()
 }

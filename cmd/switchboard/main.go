@@ -144,6 +144,11 @@ func run(args []string) error {
 	log := newLogger(cfg)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if cmd != "serve" {
+		// A command that does its work and exits receives no mail: it must not
+		// take the inbound mail port from the node serving beside it.
+		cfg.SMTPListen = ""
+	}
 
 	switch cmd {
 	case "backup":

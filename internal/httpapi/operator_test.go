@@ -380,6 +380,17 @@ func TestSuspendedRepliesAreHeld(t *testing.T) {
 	if s := status(w.A.Tenant.ID, held.ID); s != conversation.DeliveryQueued {
 		t.Fatalf("the suspended tenant's reply is %q, want still queued", s)
 	}
+	// Held is not failed: the channel was never tried, so its health says nothing.
+	time.Sleep(500 * time.Millisecond) // A's delivery job has run by now (it ran beside B's)
+	records, err := w.db.SendRecords(ctx, w.A.Tenant.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range records {
+		if r.Failures > 0 {
+			t.Fatalf("a held reply counted as a failure of %s: %+v", r.Channel, r)
+		}
+	}
 	ops.do("POST", "/api/operator/v1/tenants/"+w.A.Tenant.ID+"/resume", map[string]string{"reason": "paid"}).want(http.StatusOK)
 	waitUntil(t, inbox.HeldRetry+10*time.Second, "the held reply to be sent after the resume", func() bool {
 		return status(w.A.Tenant.ID, held.ID) == conversation.DeliverySent

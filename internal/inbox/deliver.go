@@ -53,7 +53,9 @@ func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error
 	if err == nil {
 		var sent channel.Sent
 		sent, err = ch.Send(ctx, out)
-		d.health.record(ctx, s.db, s.log, m.TenantID, m.Channel, err, s.clock.Now())
+		if !errors.Is(err, channel.ErrHeld) { // a held send never reached the channel: no news of its health
+			d.health.record(ctx, s.db, s.log, m.TenantID, m.Channel, err, s.clock.Now())
+		}
 		if err == nil {
 			if sent.Status == "" {
 				sent.Status = conversation.DeliverySent

@@ -24,6 +24,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/channel/webpush"
 	"github.com/switchboard-cx/switchboard/internal/channel/webpush/webpushtest"
 	"github.com/switchboard-cx/switchboard/internal/clock"
+	"github.com/switchboard-cx/switchboard/internal/dnstest"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/inbox/inboxtest"
@@ -53,7 +54,7 @@ type center struct {
 	webhook atomic.Int32 // POSTs the receiver took
 	hookURL string
 	push    webpush.Subscription
-	dns     *txtServer
+	dns     *dnstest.Zone // the SPF and DKIM records go-live looks up
 }
 
 func newCenter(t *testing.T, open func(testing.TB) *store.DB, suspensions channel.Gate) *center {
@@ -116,8 +117,9 @@ func newCenter(t *testing.T, open func(testing.TB) *store.DB, suspensions channe
 	must(t, c.db.CreateChannelAccount(ctx, channel.Account{ID: ids.New(), TenantID: c.tenant.ID, Channel: "email", Address: "help@acme.test", Settings: map[string]string{}}, clk.Now()))
 	must(t, c.db.CreateChannelAccount(ctx, channel.Account{ID: ids.New(), TenantID: c.tenant.ID, Channel: "sms", Address: "+15005550006",
 		Settings: map[string]string{sms.SettingAccountSID: "ACaaaa", sms.SettingAuthToken: "token-of-a"}}, clk.Now()))
-	c.dns = newTXTServer(t, map[string][]string{})
-	c.svc = sandbox.New(sandbox.Deps{DB: c.db, Inbox: c.core.Inbox, Resolver: sandbox.NewResolver(c.dns.addr()), Clock: clk, Log: log})
+	c.dns = dnstest.NewZone(nil)
+	dns := dnstest.Start(t, c.dns.Answer)
+	c.svc = sandbox.New(sandbox.Deps{DB: c.db, Inbox: c.core.Inbox, Resolver: sandbox.NewResolver(dns.Addr()), Clock: clk, Log: log})
 	return c
 }
 
@@ -254,8 +256,8 @@ func TestSandboxKeepsEverySendUntilLive(t *testing.T) {
 			must(t, c.db.PutConfig(ctx, store.ConfigQueues, store.ConfigRecord{ID: ids.New(), TenantID: c.tenant.ID, Name: "Front", Config: json.RawMessage(`{}`), CreatedAt: time.Now(), UpdatedAt: time.Now()}))
 			must(t, c.db.CreateUser(ctx, tenant.User{ID: ids.New(), TenantID: c.tenant.ID, Email: "ana@acme.test", Name: "Ana", Role: tenant.RoleAgent,
 				Presence: tenant.PresenceOffline, PasswordHash: "x", CreatedAt: time.Now(), UpdatedAt: time.Now()}))
-			c.dns.set("acme.test", "v=spf1 include:relay.example ~all")
-			c.dns.set("switchboard._domainkey.acme.test", "v=DKIM1; k=rsa; p=MIIB")
+			c.dns.Set("acme.test", "v=spf1 include:relay.example ~all")
+			c.dns.Set("switchboard._domainkey.acme.test", "v=DKIM1; k=rsa; p=MIIB")
 			list, err := c.svc.GoLive(ctx, a, false)
 			must(t, err)
 			if list.Sandbox || !list.Ready {
