@@ -84,6 +84,8 @@ type Deps struct {
 	Operator *operator.Service
 	// Sandbox is the sandbox's outbox, simulations, go-live and copies.
 	Sandbox *sandbox.Service
+	// KnowledgeSearch is the node's knowledge search index.
+	KnowledgeSearch KnowledgeSearcher
 }
 
 // API serves HTTP.

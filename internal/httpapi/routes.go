@@ -229,5 +229,7 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/workspace/deletion", handler: a.getDeletion},
 		{method: "POST", pattern: "/api/v1/workspace/deletion", perm: permManageWorkspace, handler: a.requestDeletion},
 		{method: "DELETE", pattern: "/api/v1/workspace/deletion", perm: permManageWorkspace, handler: a.cancelDeletion},
+
+		{method: "GET", pattern: "/api/v1/knowledge/search", perm: permRead, handler: a.searchKnowledge},
 	}
 }
