@@ -19,12 +19,20 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/switchboard-cx/switchboard/internal/knowledge"
 )
 
 // ErrClosed is returned by an index used after Close.
 var ErrClosed = errors.New("kbindex: the index is closed")
+
+// ErrInUse is returned by Open when another process holds the index open (a
+// node serving from the same data directory).
+var ErrInUse = errors.New("kbindex: the index is in use by another process (a node serving from this data directory?)")
+
+// openTimeout is how long Open waits for another process's lock.
+const openTimeout = "1s"
 
 // metaKey is the index's own record of what it holds (schema, latest change).
 var metaKey = []byte("kbindex.meta")
@@ -49,7 +57,7 @@ type Index struct {
 	mu     sync.RWMutex
 	idx    bleve.Index // nil once closed
 	dir    string      // the generation idx lives in
-	meta   meta // guarded by writeMu while mu is read-locked, by mu alone when write-locked
+	meta   meta        // guarded by writeMu while mu is read-locked, by mu alone when write-locked
 	closed bool
 	// writeMu orders the writes to the serving index, so its meta record
 	// never goes back in time.
@@ -74,7 +82,11 @@ func Open(dir string) (*Index, error) {
 	x := &Index{root: dir}
 	if cur, err := os.ReadFile(filepath.Join(dir, "current")); err == nil {
 		gen := filepath.Join(dir, filepath.Base(strings.TrimSpace(string(cur))))
-		if idx, err := bleve.Open(gen); err == nil {
+		idx, err := bleve.OpenUsing(gen, map[string]any{"bolt_timeout": openTimeout})
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, ErrInUse
+		}
+		if err == nil {
 			m, err := readMeta(idx)
 			if err == nil && m.Schema == schema {
 				x.idx, x.dir, x.meta = idx, gen, m
@@ -94,6 +106,20 @@ func Open(dir string) (*Index, error) {
 	}
 	x.removeOthers(gen)
 	return x, nil
+}
+
+// OpenInMemory opens an empty index held in memory only: for a process that
+// must not take the node's index (a command run beside it).
+func OpenInMemory() (*Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("kbindex: mapping: %w", err)
+	}
+	idx, err := bleve.NewMemOnly(m)
+	if err != nil {
+		return nil, fmt.Errorf("kbindex: %w", err)
+	}
+	return &Index{idx: idx, meta: meta{Schema: schema}}, nil
 }
 
 // NeedsRebuild reports whether the index was never filled from SQL (new, or

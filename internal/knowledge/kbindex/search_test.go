@@ -103,15 +103,15 @@ func TestSearchFilters(t *testing.T) {
 		q    Query
 		want []string
 	}{
-		"default":  {Query{}, []string{"pub", "wip", "int", "cust"}},
-		"archived": {Query{States: []knowledge.State{knowledge.Archived}}, []string{"old"}},
-		"wip":      {Query{States: []knowledge.State{knowledge.WorkInProgress, knowledge.Archived}}, []string{"wip", "old"}},
-		"agents":   {Query{Audiences: []knowledge.Audience{knowledge.AgentsOnly}}, []string{"int"}},
-		"locale":   {Query{Locale: "de"}, []string{"cust"}},
-		"tag":      {Query{Tags: []string{"internet"}}, []string{"pub", "wip"}},
-		"tags":     {Query{Tags: []string{"internet", "hardware"}}, []string{"pub"}},
-		"category": {Query{Category: "devices"}, []string{"pub"}},
-		"customers": {Query{Customers: true}, []string{"pub", "cust"}},
+		"default":                 {Query{}, []string{"pub", "wip", "int", "cust"}},
+		"archived":                {Query{States: []knowledge.State{knowledge.Archived}}, []string{"old"}},
+		"wip":                     {Query{States: []knowledge.State{knowledge.WorkInProgress, knowledge.Archived}}, []string{"wip", "old"}},
+		"agents":                  {Query{Audiences: []knowledge.Audience{knowledge.AgentsOnly}}, []string{"int"}},
+		"locale":                  {Query{Locale: "de"}, []string{"cust"}},
+		"tag":                     {Query{Tags: []string{"internet"}}, []string{"pub", "wip"}},
+		"tags":                    {Query{Tags: []string{"internet", "hardware"}}, []string{"pub"}},
+		"category":                {Query{Category: "devices"}, []string{"pub"}},
+		"customers":               {Query{Customers: true}, []string{"pub", "cust"}},
 		"customers asking agents": {Query{Customers: true, Audiences: []knowledge.Audience{knowledge.AgentsOnly}}, nil},
 	} {
 		got := set(c.q)

@@ -149,10 +149,10 @@ func (x *Index) refresh(ctx context.Context, src Source, keys []key) error {
 }
 
 // Sync brings the index level with src: a full rebuild when the index was
-// never filled; otherwise the articles changed since the index's newest
-// (less a margin for clock skew), and a full rebuild if the counts still
-// differ after that (articles deleted meanwhile). It reports whether it
-// changed anything.
+// never filled or is ahead of SQL (a restored backup); otherwise the
+// articles changed since the index's newest (less a margin for clock skew),
+// and a full rebuild if the counts still differ after that (articles deleted
+// meanwhile). It reports whether it changed anything.
 func (x *Index) Sync(ctx context.Context, src Source) (bool, error) {
 	if x.NeedsRebuild() {
 		_, err := x.Rebuild(ctx, src)
@@ -169,10 +169,13 @@ func (x *Index) Sync(ctx context.Context, src Source) (bool, error) {
 	x.mu.RLock()
 	mine := x.meta.Latest
 	x.mu.RUnlock()
-	if have == count && !latest.After(mine) {
+	switch {
+	case have == count && latest.Equal(mine):
 		return false, nil
-	}
-	if latest.After(mine) {
+	case latest.Before(mine): // SQL went back in time (a restored backup)
+		_, err := x.Rebuild(ctx, src)
+		return true, err
+	case latest.After(mine):
 		if err := x.CatchUp(ctx, src, mine.Add(-skew)); err != nil {
 			return true, err
 		}

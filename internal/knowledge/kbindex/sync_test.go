@@ -3,6 +3,7 @@ package kbindex
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -228,4 +229,50 @@ func TestFollowOnTwoNodes(t *testing.T) {
 	for _, x := range nodes {
 		wantIDs(t, x, Query{TenantID: "t0", Text: "kettle", States: []knowledge.State{knowledge.Archived}}, "a0003")
 	}
+}
+
+// TestOpenRefusesAnIndexInUse: a second opener of the same directory (the
+// reindex command beside a serving node) is told so, and the first keeps
+// its index.
+func TestOpenRefusesAnIndexInUse(t *testing.T) {
+	dir := t.TempDir()
+	src := newArticles()
+	corpus(src, 3)
+	x, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if _, err := x.Rebuild(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir); !errors.Is(err, ErrInUse) {
+		t.Fatalf("opening an index in use: %v, want ErrInUse", err)
+	}
+	if n, _ := x.DocCount(); n != 3 {
+		t.Errorf("the first opener's index holds %d, want 3", n)
+	}
+}
+
+// TestSyncRebuildsAnIndexAheadOfSQL: a database restored from a backup is
+// older than the index; the index follows SQL back.
+func TestSyncRebuildsAnIndexAheadOfSQL(t *testing.T) {
+	ctx := context.Background()
+	src := newArticles()
+	corpus(src, 5)
+	x := openIndex(t)
+	if _, err := x.Sync(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	late := article("t0", "a0000", "Written after the backup", "x", func(a *knowledge.Article) { a.UpdatedAt = t0.Add(time.Hour) })
+	src.put(late)
+	if err := x.Refresh(ctx, src, "t0", "a0000"); err != nil {
+		t.Fatal(err)
+	}
+	src.put(article("t0", "a0000", "As in the backup", "x")) // restored: the old row is back
+	if did, err := x.Sync(ctx, src); err != nil || !did {
+		t.Fatalf("sync: %v %v", did, err)
+	}
+	wantIDs(t, x, Query{TenantID: "t0", Text: "backup"}, "a0000")
+	wantIDs(t, x, Query{TenantID: "t0", Text: "after"})
 }
