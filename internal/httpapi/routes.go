@@ -244,5 +244,6 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/knowledge/articles/{articleID}/flags", perm: permConverse, handler: a.flagArticle},
 		{method: "GET", pattern: "/api/v1/knowledge/flags", perm: permRead, handler: a.listFlags},
 		{method: "POST", pattern: "/api/v1/knowledge/flags/{flagID}/resolve", perm: permConverse, handler: a.resolveFlag},
+		{method: "POST", pattern: articleImportPath, perm: permPublishKnowledge, handler: a.importArticles},
 	}
 }
