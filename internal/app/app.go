@@ -37,6 +37,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/httpapi"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/articles"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
 	"github.com/switchboard-cx/switchboard/internal/mailcatch"
 	"github.com/switchboard-cx/switchboard/internal/mailer"
@@ -73,9 +74,11 @@ type App struct {
 	// TenantData exports workspaces and erases them after their grace period.
 	TenantData *tenantdata.Service
 	Operator   *operator.Service // the role above tenants: state, limits, usage
+	// Knowledge runs the knowledge articles (KCS).
+	Knowledge *articles.Service
 	// Knowledge is this node's knowledge search index (under the data
 	// directory), kept level with SQL by the article change events.
-	Knowledge *kbindex.Index
+	KnowledgeIndex *kbindex.Index
 	// Catcher is the demo's mail catcher, which the relay points at when the
 	// demo runs without one; nil otherwise.
 	Catcher *mailcatch.Catcher
@@ -214,25 +217,28 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	}
 
 	a.TenantData = tenantdata.New(db, clk, log, tenantdata.Config{Grace: cfg.DeletionGrace})
+	a.Knowledge = articles.New(db, out, clk, log)
 	// A command run beside a serving node (tenant create…) finds the index
 	// locked; it searches nothing, so an empty one in memory does.
-	a.Knowledge, err = kbindex.Open(KnowledgeIndexDir(cfg))
+	a.KnowledgeIndex, err = kbindex.Open(KnowledgeIndexDir(cfg))
 	if errors.Is(err, kbindex.ErrInUse) {
 		log.Warn("knowledge search index in use by a node serving from this data directory; this process has none")
-		a.Knowledge, err = kbindex.OpenInMemory()
+		a.KnowledgeIndex, err = kbindex.OpenInMemory()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("knowledge search index: %w", err)
 	}
-	a.closers = append(a.closers, func() { a.Knowledge.Close() })
+	a.closers = append(a.closers, func() { a.KnowledgeIndex.Close() })
 	api := httpapi.New(httpapi.Deps{
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 		MailCatcher: catcherAPI(a.Catcher), TenantData: a.TenantData,
 		Operator: a.Operator,
 
-		KnowledgeSearch: a.Knowledge,
+		KnowledgeSearch: a.KnowledgeIndex,
 
 		Sandbox: sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
+
+		Knowledge: a.Knowledge,
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,
