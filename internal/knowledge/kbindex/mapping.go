@@ -130,7 +130,7 @@ const (
 	// fTenantLang is "tenant|analyzer": a search without a locale analyses
 	// its words only for the languages the tenant has articles in.
 	fTenantLang = "tenant_lang"
-	fCategory = "category"
-	fTags     = "tag"
-	fUpdated  = "updated_at"
+	fCategory   = "category"
+	fTags       = "tag"
+	fUpdated    = "updated_at"
 )
