@@ -92,14 +92,17 @@ func (x *Index) build(ctx context.Context, src Source) (bleve.Index, string, met
 		return nil, "", m, 0, err
 	}
 	gen := x.generationPath()
-	b, err := bleve.NewBuilder(gen, mapping, map[string]any{"buildPathPrefix": x.root, "batchSize": rebuildBatch})
-	if err != nil {
-		return nil, "", m, 0, err
-	}
+	var b bleve.Builder // made at the first article: the builder cannot close empty
 	n := 0
 	err = src.EachArticle(ctx, time.Time{}, func(a knowledge.Article) error {
 		if a.TenantID == "" || a.ID == "" {
 			return fmt.Errorf("an article without tenant or id (%q, %q)", a.TenantID, a.ID)
+		}
+		if b == nil {
+			var err error
+			if b, err = bleve.NewBuilder(gen, mapping, map[string]any{"buildPathPrefix": x.root, "batchSize": rebuildBatch}); err != nil {
+				return err
+			}
 		}
 		if a.UpdatedAt.After(m.Latest) {
 			m.Latest = a.UpdatedAt
@@ -107,11 +110,25 @@ func (x *Index) build(ctx context.Context, src Source) (bleve.Index, string, met
 		n++
 		return b.Index(docID(a.TenantID, a.ID), document(a))
 	})
-	if cerr := b.Close(); err == nil {
-		err = cerr
+	if b != nil {
+		if cerr := b.Close(); err == nil {
+			err = cerr
+		}
 	}
 	if err != nil {
 		return nil, "", m, 0, err
+	}
+	if b == nil { // no articles at all: an empty index
+		idx, gen, err := x.newGeneration()
+		if err != nil {
+			return nil, "", m, 0, err
+		}
+		m.Complete = true
+		if m, err = x.write(idx, m, nil, nil); err != nil {
+			idx.Close()
+			return nil, "", m, 0, err
+		}
+		return idx, gen, m, 0, nil
 	}
 	idx, err := bleve.OpenUsing(gen, map[string]any{"bolt_timeout": openTimeout})
 	if err != nil {
