@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/switchboard-cx/switchboard/internal/knowledge"
 )
@@ -20,21 +20,14 @@ import (
 // KBEngine is one engine loaded with the corpus.
 type KBEngine struct {
 	Name   string
-	Search func(ctx context.Context, q KBQuery) (int, error) // hits on the page
+	Search func(ctx context.Context, q KBQuery) ([]string, error) // the ids of the hits on the page, best first
 	Close  func()
 }
 
-// ftsWord keeps what the engines' query syntaxes take as a plain word.
-var ftsWord = regexp.MustCompile(`^[\pL\pN]+$`)
-
+// queryWords are the words of text as the engines' query syntaxes take
+// them: letters and digits, lower-cased.
 func queryWords(text string) []string {
-	var ws []string
-	for _, w := range strings.Fields(strings.ToLower(text)) {
-		if ftsWord.MatchString(w) {
-			ws = append(ws, w)
-		}
-	}
-	return ws
+	return strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 // tenantToken is a tenant id as one FTS5 token.
@@ -82,32 +75,32 @@ func LoadFTS5(ctx context.Context, path string, arts []knowledge.Article) (*KBEn
 	if _, err := db.ExecContext(ctx, `INSERT INTO kb_fts(kb_fts) VALUES ('optimize')`); err != nil {
 		return nil, err
 	}
-	return &KBEngine{Name: "fts5", Close: func() { db.Close() }, Search: func(ctx context.Context, q KBQuery) (int, error) {
+	return &KBEngine{Name: "fts5", Close: func() { db.Close() }, Search: func(ctx context.Context, q KBQuery) ([]string, error) {
 		ws := queryWords(q.Text)
 		if len(ws) == 0 {
-			return 0, nil
+			return nil, nil
 		}
 		match := `tenant : "` + tenantToken(q.TenantID) + `" AND {title issue body} : ("` + strings.Join(ws, `" OR "`) + `")`
 		rows, err := db.QueryContext(ctx, `SELECT id, snippet(kb_fts, 3, '<mark>', '</mark>', '…', 16) FROM kb_fts
 			WHERE kb_fts MATCH $1 AND state <> 'archived' ORDER BY bm25(kb_fts, 0.0, 4.0, 2.0, 1.0) LIMIT 10`, match)
 		if err != nil {
-			return 0, fmt.Errorf("fts5 search %q: %w", match, err)
+			return nil, fmt.Errorf("fts5 search %q: %w", match, err)
 		}
 		return countRows(rows)
 	}}, nil
 }
 
-func countRows(rows *sql.Rows) (int, error) {
+func countRows(rows *sql.Rows) ([]string, error) {
 	defer rows.Close()
-	n := 0
+	var out []string
 	for rows.Next() {
 		var id, snippet string
 		if err := rows.Scan(&id, &snippet); err != nil {
-			return n, err
+			return out, err
 		}
-		n++
+		out = append(out, id)
 	}
-	return n, rows.Err()
+	return out, rows.Err()
 }
 
 // pgConfig is the PostgreSQL text search configuration of a locale.
@@ -173,10 +166,10 @@ func LoadPostgres(ctx context.Context, dsn string, arts []knowledge.Article) (*K
 			return nil, fmt.Errorf("postgres: %w", err)
 		}
 	}
-	return &KBEngine{Name: "postgres", Close: func() { db.Close() }, Search: func(ctx context.Context, q KBQuery) (int, error) {
+	return &KBEngine{Name: "postgres", Close: func() { db.Close() }, Search: func(ctx context.Context, q KBQuery) ([]string, error) {
 		ws := queryWords(q.Text)
 		if len(ws) == 0 {
-			return 0, nil
+			return nil, nil
 		}
 		// The words are OR-ed and stemmed by the article's own
 		// configuration (a query per language would be slower still).
@@ -186,7 +179,7 @@ func LoadPostgres(ctx context.Context, dsn string, arts []knowledge.Article) (*K
 			      WHERE tenant_id = $1 AND state <> 'archived' AND tsv @@ query
 			      ORDER BY rank DESC LIMIT 10) AS top ORDER BY rank DESC`, q.TenantID, strings.Join(ws, " | "))
 		if err != nil {
-			return 0, fmt.Errorf("postgres search: %w", err)
+			return nil, fmt.Errorf("postgres search: %w", err)
 		}
 		return countRows(rows)
 	}}, nil
