@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"flag"
 	"fmt"
+	"io/fs"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -47,7 +48,8 @@ func BenchmarkKnowledgeSearch(b *testing.B) {
 		start := time.Now()
 		fillKnowledge(b, db, corpus)
 		fmt.Printf("filled SQLite in %s\n", time.Since(start).Round(time.Millisecond))
-		x, err := kbindex.Open(b.TempDir())
+		dir := b.TempDir()
+		x, err := kbindex.Open(dir)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -58,6 +60,7 @@ func BenchmarkKnowledgeSearch(b *testing.B) {
 		}
 		Report("kb_reindex_s", time.Since(start).Seconds(), "s")
 		Report("kb_reindex_cpu_s", (cpuTime() - cpu).Seconds(), "s") // this process's CPU: the figure a shared machine moves least
+		Report("kb_index_mb", float64(dirSize(dir))/(1<<20), "MiB")
 		Report("kb_reindex_articles_per_s", float64(n)/time.Since(start).Seconds(), "articles/s")
 		runEngine(b, "", queries, func(q KBQuery) (int, error) {
 			res, err := x.Search(ctx, kbindex.Query{TenantID: q.TenantID, Text: q.Text, Limit: 10})
@@ -87,6 +90,20 @@ func BenchmarkKnowledgeSearch(b *testing.B) {
 	}
 	for b.Loop() {
 	}
+}
+
+// dirSize is the bytes of the files under dir.
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
 }
 
 // runEngine times queries on one engine, closed loop then paced at half
