@@ -84,6 +84,9 @@ type Deps struct {
 	Operator *operator.Service
 	// Sandbox is the sandbox's outbox, simulations, go-live and copies.
 	Sandbox *sandbox.Service
+	// Help serves the tenants' public help centers under /help/ (server-
+	// rendered pages, not the API); nil serves none.
+	Help http.Handler
 }
 
 // API serves HTTP.
@@ -127,6 +130,9 @@ func (a *API) Handler() http.Handler {
 	}
 	a.mountOps(mux)
 	a.mountOperator(mux)
+	if a.Help != nil {
+		mux.Handle("/help/", a.Help)
+	}
 	mux.Handle("/", a.webApp())
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -219,3 +219,13 @@ func (s *Store) DeleteIdleHelpSessions(ctx context.Context, before time.Time) (i
 	}
 	return res.RowsAffected()
 }
+
+// LastHelpEvent returns the newest event of a session's trail.
+func (s *Store) LastHelpEvent(ctx context.Context, tenantID, sessionID string) (HelpEvent, error) {
+	e, err := scanHelpEvent(s.r.QueryRowContext(ctx, `SELECT `+helpEventColumns+` FROM help_events
+		WHERE tenant_id = $1 AND session_id = $2 ORDER BY at DESC, id DESC LIMIT 1`, tenantID, sessionID))
+	if err != nil {
+		return e, notFound("last help event", err)
+	}
+	return e, nil
+}

@@ -50,6 +50,12 @@ func testHelpCenter(t *testing.T, db *store.DB) {
 	if trail[1].Query != "password" || trail[1].Results != 3 || trail[3].Helpful != "no" || trail[3].Reason != "link expired" {
 		t.Errorf("trail = %+v", trail)
 	}
+	if last, err := db.LastHelpEvent(ctx, a.ID, "sess-a"); err != nil || last.Kind != "feedback" {
+		t.Errorf("last event = %+v, %v; want the feedback", last, err)
+	}
+	if _, err := db.LastHelpEvent(ctx, b.ID, "sess-a"); err == nil {
+		t.Errorf("tenant b reads a's last event")
+	}
 	if until, _ := db.HelpEvents(ctx, a.ID, "sess-a", t0.Add(20*time.Second)); len(until) != 3 {
 		t.Errorf("events until the article: %d, want 3", len(until))
 	}
