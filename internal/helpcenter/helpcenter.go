@@ -18,10 +18,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"strings"
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
+	"github.com/switchboard-cx/switchboard/internal/channel/webchat"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/htmlsafe"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
@@ -101,7 +101,7 @@ type Site struct {
 }
 
 // Brand is the tenant's look: its logo and colour, from its chat widget's
-// settings (SettingLogoURL, SettingBrandColor), so the help center and the
+// settings, so the help center and the
 // chat look alike.
 type Brand struct {
 	Name    string
@@ -109,26 +109,18 @@ type Brand struct {
 	Color   string // #rrggbb
 }
 
-// Settings of the tenant's web chat widget account that the help center reads.
-const (
-	SettingBrandColor = "brand_color" // #rrggbb; the widget's accent colour too
-	SettingLogoURL    = "logo_url"    // an https: address or a path on this center
-)
-
 // DefaultColor is the brand colour of a tenant that set none (the widget's).
 const DefaultColor = "#2457d6"
 
-var hexColor = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
-
-// BrandOf is the look the widget's settings give; what does not hold (a
-// colour that is not #rrggbb, a logo on plain http or javascript:) is left
-// at the default rather than shown.
+// BrandOf is the look the widget's settings give (webchat.SettingBrandColor,
+// webchat.SettingLogoURL); what does not hold (a colour that is not #rrggbb,
+// a logo on plain http or javascript:) is left at the default rather than shown.
 func BrandOf(name string, settings map[string]string) Brand {
 	b := Brand{Name: name, Color: DefaultColor}
-	if c := strings.TrimSpace(settings[SettingBrandColor]); hexColor.MatchString(c) {
-		b.Color = strings.ToLower(c)
+	if c := (webchat.Widget{Account: channel.Account{Settings: settings}}).BrandColor(); c != "" {
+		b.Color = c
 	}
-	if u := strings.TrimSpace(settings[SettingLogoURL]); strings.HasPrefix(u, "https://") || (strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//")) {
+	if u := strings.TrimSpace(settings[webchat.SettingLogoURL]); strings.HasPrefix(u, "https://") || (strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//")) {
 		if !strings.ContainsAny(u, "\"'<> \\") {
 			b.LogoURL = u
 		}
