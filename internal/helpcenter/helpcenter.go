@@ -180,7 +180,9 @@ func (s *Service) render(md string) string {
 	return htmlsafe.Sanitize(s.d.Render(md))
 }
 
-// Articles lists the published articles for customers in a locale.
+// Articles lists the published articles for customers in a language of the
+// help center ("" for all); an article in a language the help center does
+// not speak is listed with the default language's.
 func (s *Service) Articles(ctx context.Context, tenantID, locale string) ([]knowledge.Article, error) {
 	list, err := s.d.Articles.CustomerArticles(ctx, tenantID, locale)
 	if err != nil {
@@ -188,11 +190,17 @@ func (s *Service) Articles(ctx context.Context, tenantID, locale string) ([]know
 	}
 	out := list[:0:0]
 	for _, a := range list {
-		if a.ForCustomers() {
+		if a.ForCustomers() && (locale == "" || language(primary(a.Locale)) == locale) {
 			out = append(out, a)
 		}
 	}
 	return out, nil
+}
+
+// primary is a locale's language ("de" of "de-CH").
+func primary(locale string) string {
+	l, _, _ := strings.Cut(strings.ToLower(locale), "-")
+	return l
 }
 
 // MaxQuery bounds a search's text.

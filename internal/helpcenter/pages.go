@@ -92,7 +92,7 @@ func (h *Handler) article(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Query().Get("lang") == "" {
-		q.lang = language(a.Locale) // the page speaks the article's language
+		q.lang = language(primary(a.Locale)) // the page speaks the article's language
 	}
 	v := h.view(q, a.Title+" · "+q.site.Brand.Name, description(a))
 	v.Article = &a
@@ -276,7 +276,7 @@ func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) {
 	}
 	var langs []string
 	for _, a := range list {
-		if l := language(a.Locale); !slices.Contains(langs, l) {
+		if l := language(primary(a.Locale)); !slices.Contains(langs, l) {
 			langs = append(langs, l)
 		}
 	}

@@ -78,7 +78,7 @@ func (h *Handler) widgetArticle(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"title":"no such article"}`, http.StatusNotFound)
 		return
 	}
-	sid, err := h.s.Record(r.Context(), q.site.Tenant.ID, q.session, language(a.Locale), Event{Kind: KindArticle, Title: a.Title, Slug: a.Slug})
+	sid, err := h.s.Record(r.Context(), q.site.Tenant.ID, q.session, language(primary(a.Locale)), Event{Kind: KindArticle, Title: a.Title, Slug: a.Slug})
 	if err != nil {
 		h.s.d.Log.Warn("widget trail", "tenant_id", q.site.Tenant.ID, "err", err)
 	}
