@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/channel/webchat"
@@ -203,16 +204,26 @@ func primary(locale string) string {
 	return l
 }
 
+// IdleSessionTTL is how long a help session no conversation came from is
+// kept after its last step (ADR 0023); each node's housekeeping deletes
+// older ones (store.DeleteIdleHelpSessions).
+const IdleSessionTTL = 30 * 24 * time.Hour
+
 // MaxQuery bounds a search's text.
 const MaxQuery = 200
 
-// Search finds published articles for customers.
+// Search finds published articles for customers in the page's language,
+// or in any when none of that language matches.
 func (s *Service) Search(ctx context.Context, tenantID, q, locale string, limit int) ([]Hit, int, error) {
 	q = clip(q, MaxQuery)
 	if q == "" {
 		return nil, 0, nil
 	}
 	hits, total, err := s.d.Search.SearchCustomers(ctx, tenantID, q, locale, limit)
+	if err == nil && total == 0 && locale != "" {
+		// Nothing in the page's language: an answer in another beats none.
+		hits, total, err = s.d.Search.SearchCustomers(ctx, tenantID, q, "", limit)
+	}
 	if err != nil {
 		return nil, 0, fmt.Errorf("help center search: %w", err)
 	}

@@ -203,7 +203,7 @@ func TestPagesWorkWithoutScript(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			c := newCenter(t, e.Open, helpcenter.Config{})
-			reset := c.article(c.shop.ID, "reset-password", "Reset your password", func(a *knowledge.Article) {
+			c.article(c.shop.ID, "reset-password", "Reset your password", func(a *knowledge.Article) {
 				a.Issue = "I forgot my password <script>alert(1)</script><img src=x onerror=alert(2)>"
 				a.Resolution = "[Click here](javascript:alert(3)) or choose **Forgot password**."
 			})

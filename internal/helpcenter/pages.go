@@ -280,10 +280,9 @@ func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) {
 			langs = append(langs, l)
 		}
 	}
-	if !slices.Contains(langs, DefaultLanguage) {
-		langs = append(langs, DefaultLanguage)
-	}
+	langs = slices.DeleteFunc(langs, func(l string) bool { return l == DefaultLanguage })
 	slices.Sort(langs)
+	langs = append([]string{DefaultLanguage}, langs...) // the home page first
 	var set urlset
 	for _, l := range langs {
 		u := q.origin + q.prefix + "/"

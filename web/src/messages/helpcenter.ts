@@ -1,7 +1,7 @@
 // The self-service trail's strings of the English catalogue (web/src/i18n.ts merges every area).
 export const helpcenter = {
   'trail.title': 'Before this conversation: help center',
-  'trail.summary': '{searches} searches · {articles} articles read · {time}',
+  'trail.summary': 'Searches: {searches} · articles read: {articles} · {time}',
   'trail.search': 'Searched “{query}”',
   'trail.results': '{n} results',
   'trail.oneResult': '1 result',
