@@ -107,6 +107,8 @@ async function main() {
     const hit = page.locator('#suggest a', { hasText: title });
     await hit.waitFor({ timeout: timeout * 2 }); // the index follows the publication
     await screenshot(page, 'helpcenter-suggest');
+    const open = await axe(page);
+    if (open.length) throw new Error(`accessibility with the suggestions open:\n  ${open.join('\n  ')}`);
     await hit.click();
     await page.waitForURL(`**/a/${slug}`);
     await page.getByRole('heading', { level: 1, name: title }).waitFor();
@@ -123,6 +125,8 @@ async function main() {
     await page.locator('details.nohelp button[type="submit"]').click();
     await page.getByRole('status').filter({ hasText: 'Thank you for telling us' }).waitFor();
     await screenshot(page, 'helpcenter-article');
+    const problems = await axe(page);
+    if (problems.length) throw new Error(`accessibility of the article:\n  ${problems.join('\n  ')}`);
   });
 
   await steps.run('"Chat with us" opens the chat on the page; the customer writes', async () => {

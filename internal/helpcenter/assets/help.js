@@ -14,6 +14,7 @@
   function show(items) {
     list.replaceChildren.apply(list, items.map(function (h, i) {
       var li = document.createElement('li');
+      li.setAttribute('role', 'none');
       var a = document.createElement('a');
       a.href = prefix + '/a/' + encodeURIComponent(h.slug);
       a.id = 'suggest-' + i;
