@@ -78,7 +78,7 @@ async function main() {
   await steps.run('the admin publishes an article for customers, with a script in its Markdown', async () => {
     const a = await asAdmin('POST', '/api/v1/knowledge/articles', {
       title, audience: 'customers', locale: 'en', tags: ['password'], category: 'Your account', queue_ids: [], products: [],
-      issue: `I forgot my password and cannot sign in. <script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">`,
+      issue: `I forgot my password and cannot sign in. <script>window.__pwned = 1</script><img src=x alt="" onerror="window.__pwned = 2">`,
       environment: 'Online banking, any browser',
       cause: 'Passwords are never sent by email; only a reset link is.',
       resolution: `1. Open **Sign in** and choose *Forgot password*.\n2. Follow the link we email you within 30 minutes.\n\n[Read more](javascript:window.__pwned=3)`,
