@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/articles"
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/operator"
 	"github.com/switchboard-cx/switchboard/internal/portal"
@@ -87,6 +88,8 @@ type Deps struct {
 	// Help serves the tenants' public help centers under /help/ (server-
 	// rendered pages, not the API); nil serves none.
 	Help http.Handler
+	// Knowledge runs the knowledge articles: versions, states, flags, imports.
+	Knowledge *articles.Service
 }
 
 // API serves HTTP.
