@@ -90,6 +90,8 @@ type Deps struct {
 	Help http.Handler
 	// Knowledge runs the knowledge articles: versions, states, flags, imports.
 	Knowledge *articles.Service
+	// KnowledgeSearch is the node's knowledge search index.
+	KnowledgeSearch KnowledgeSearcher
 }
 
 // API serves HTTP.
