@@ -51,4 +51,6 @@ form.card textarea{min-height:90px}
 .article .back{color:var(--sb-accent)}
 .article img{max-width:100%}
 .article a{color:var(--sb-accent)}
+.article strong,.article b{font-weight:700}
+.article em,.article i{font-style:italic}
 `;
