@@ -1,0 +1,208 @@
+package bench
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/switchboard-cx/switchboard/internal/knowledge/suggest"
+)
+
+// The knowledge-suggestion quality benchmark (issue 13): real customer
+// questions with known right answers (Banking77, see
+// testdata/kb/README.md), ranked by BM25 text match alone and by our
+// suggestion (text match blended with the votes of similar past cases), in
+// the same run, on the test split that tuning never looked at.
+
+type kbArticle struct {
+	ExternalID string `json:"external_id"`
+	Title      string `json:"title"`
+	Questions  []string `json:"questions"`
+}
+
+type kbQuestion struct {
+	Text    string `json:"text"`
+	Article string `json:"article"`
+}
+
+func readKB[T any](tb testing.TB, name string) []T {
+	tb.Helper()
+	f, err := os.Open(filepath.Join("testdata", "kb", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []T
+	sc := bufio.NewScanner(zr)
+	for sc.Scan() {
+		var v T
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, v)
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// kbBench holds the articles' text index and the past cases.
+type kbBench struct {
+	text  bleve.Index
+	cases *suggest.Cases
+}
+
+// newKBBench indexes the articles, each with the first `questions` of its
+// customer questions as its issue, and the past cases.
+func newKBBench(tb testing.TB, questions int) *kbBench {
+	tb.Helper()
+	m := bleve.NewIndexMapping()
+	m.ScoringModel = index.BM25Scoring
+	m.DefaultAnalyzer = en.AnalyzerName
+	doc := mapping.NewDocumentMapping()
+	for _, f := range []string{"title", "issue"} {
+		fm := mapping.NewTextFieldMapping()
+		fm.Analyzer = en.AnalyzerName
+		doc.AddFieldMappingsAt(f, fm)
+	}
+	m.DefaultMapping = doc
+	idx, err := bleve.NewMemOnly(m)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, a := range readKB[kbArticle](tb, "articles.jsonl.gz") {
+		if err := idx.Index(a.ExternalID, map[string]string{"title": a.Title, "issue": strings.Join(a.Questions[:questions], "\n")}); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	var cases []suggest.Case
+	for i, q := range readKB[kbQuestion](tb, "cases.jsonl.gz") {
+		cases = append(cases, suggest.Case{ID: fmt.Sprint(i), Text: q.Text, ArticleIDs: []string{q.Article}})
+	}
+	return &kbBench{text: idx, cases: suggest.NewCases(cases)}
+}
+
+// hits is the BM25 text match for a question.
+func (b *kbBench) hits(tb testing.TB, text string, n int) []suggest.Hit {
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchQuery(text), n, 0, false)
+	res, err := b.text.Search(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := make([]suggest.Hit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		out = append(out, suggest.Hit{ArticleID: h.ID, Score: h.Score})
+	}
+	return out
+}
+
+// kbScores are recall@10 and mean reciprocal rank over a split.
+type kbScores struct{ Recall10, MRR float64 }
+
+func (s *kbScores) add(ranked []string, want string) {
+	if i := slices.Index(ranked, want); i >= 0 {
+		s.MRR += 1 / float64(i+1)
+		if i < 10 {
+			s.Recall10++
+		}
+	}
+}
+
+func (s kbScores) mean(n int) kbScores {
+	return kbScores{Recall10: s.Recall10 / float64(n), MRR: s.MRR / float64(n)}
+}
+
+// kbRun is a split with each question's text match, searched once.
+type kbRun struct {
+	qs   []kbQuestion
+	hits [][]suggest.Hit
+}
+
+func (b *kbBench) search(tb testing.TB, qs []kbQuestion) kbRun {
+	r := kbRun{qs: qs}
+	for _, q := range qs {
+		r.hits = append(r.hits, b.hits(tb, q.Text, 30))
+	}
+	return r
+}
+
+// evaluate scores BM25 alone and the suggestion with w on a split.
+func (b *kbBench) evaluate(run kbRun, w suggest.Weights) (bm25, ours kbScores) {
+	qs := run.qs
+	for i, q := range qs {
+		hits := run.hits[i]
+		var text []string
+		for _, h := range hits {
+			text = append(text, h.ArticleID)
+		}
+		bm25.add(text, q.Article)
+		var ranked []string
+		for _, s := range suggest.Rank(suggest.Input{Text: q.Text, Hits: hits, Cases: b.cases}, w) {
+			ranked = append(ranked, s.ArticleID)
+		}
+		ours.add(ranked, q.Article)
+	}
+	return bm25.mean(len(qs)), ours.mean(len(qs))
+}
+
+// BenchmarkKnowledgeSuggest prints the quality figures on the test split.
+func BenchmarkKnowledgeSuggest(b *testing.B) {
+	test := readKB[kbQuestion](b, "test.jsonl.gz")
+	kb, rich := newKBBench(b, 1), newKBBench(b, 3)
+	var bm25, ours, richBM25, richOurs kbScores
+	for b.Loop() {
+		bm25, ours = kb.evaluate(kb.search(b, test), suggest.DefaultWeights)
+		richBM25, richOurs = rich.evaluate(rich.search(b, test), suggest.DefaultWeights)
+	}
+	Report("kb_bm25_recall_at_10", bm25.Recall10, "ratio")
+	Report("kb_bm25_mrr", bm25.MRR, "ratio")
+	Report("kb_suggest_recall_at_10", ours.Recall10, "ratio")
+	Report("kb_suggest_mrr", ours.MRR, "ratio")
+	Report("kb_suggest_recall_vs_bm25", ours.Recall10/bm25.Recall10, "x")
+	Report("kb_rich_bm25_recall_at_10", richBM25.Recall10, "ratio")
+	Report("kb_rich_bm25_mrr", richBM25.MRR, "ratio")
+	Report("kb_rich_suggest_recall_at_10", richOurs.Recall10, "ratio")
+	Report("kb_rich_suggest_mrr", richOurs.MRR, "ratio")
+	Report("kb_test_questions", float64(len(test)), "questions")
+}
+
+// TestKnowledgeSuggestTune searches the weights on the validation split
+// (never the test split) when SWITCHBOARD_KB_TUNE is set; it is how
+// suggest.DefaultWeights were chosen.
+func TestKnowledgeSuggestTune(t *testing.T) {
+	if os.Getenv("SWITCHBOARD_KB_TUNE") == "" {
+		t.Skip("set SWITCHBOARD_KB_TUNE=1 to search the suggestion's weights on the validation split")
+	}
+	val := readKB[kbQuestion](t, "validation.jsonl.gz")
+	for _, questions := range []int{1, 3} {
+		kb := newKBBench(t, questions)
+		run := kb.search(t, val)
+		bm25, _ := kb.evaluate(run, suggest.DefaultWeights)
+		t.Logf("articles with %d question(s): validation BM25 alone: recall@10 %.4f MRR %.4f", questions, bm25.Recall10, bm25.MRR)
+		for _, text := range []float64{0, 0.1, 0.2, 0.3, 0.5, 1} {
+			for _, k := range []int{10, 20, 30, 50} {
+				for _, sharp := range []float64{1, 2, 4} {
+					w := suggest.Weights{Text: text, Cases: 1, Neighbours: k, Sharpness: sharp}
+					_, ours := kb.evaluate(run, w)
+					t.Logf("text %.1f neighbours %d sharpness %.0f: recall@10 %.4f MRR %.4f", text, k, sharp, ours.Recall10, ours.MRR)
+				}
+			}
+		}
+	}
+}
