@@ -26,8 +26,8 @@ import (
 // the same run, on the test split that tuning never looked at.
 
 type kbArticle struct {
-	ExternalID string `json:"external_id"`
-	Title      string `json:"title"`
+	ExternalID string   `json:"external_id"`
+	Title      string   `json:"title"`
 	Questions  []string `json:"questions"`
 }
 
@@ -112,8 +112,9 @@ func (b *kbBench) hits(tb testing.TB, text string, n int) []suggest.Hit {
 	return out
 }
 
-// kbScores are recall@10 and mean reciprocal rank over a split.
-type kbScores struct{ Recall10, MRR float64 }
+// kbScores are recall@10, recall@3 (what a desktop panel shows without
+// scrolling) and mean reciprocal rank over a split.
+type kbScores struct{ Recall10, Recall3, MRR float64 }
 
 func (s *kbScores) add(ranked []string, want string) {
 	if i := slices.Index(ranked, want); i >= 0 {
@@ -121,11 +122,14 @@ func (s *kbScores) add(ranked []string, want string) {
 		if i < 10 {
 			s.Recall10++
 		}
+		if i < 3 {
+			s.Recall3++
+		}
 	}
 }
 
 func (s kbScores) mean(n int) kbScores {
-	return kbScores{Recall10: s.Recall10 / float64(n), MRR: s.MRR / float64(n)}
+	return kbScores{Recall10: s.Recall10 / float64(n), Recall3: s.Recall3 / float64(n), MRR: s.MRR / float64(n)}
 }
 
 // kbRun is a split with each question's text match, searched once.
@@ -164,21 +168,27 @@ func (b *kbBench) evaluate(run kbRun, w suggest.Weights) (bm25, ours kbScores) {
 // BenchmarkKnowledgeSuggest prints the quality figures on the test split.
 func BenchmarkKnowledgeSuggest(b *testing.B) {
 	test := readKB[kbQuestion](b, "test.jsonl.gz")
-	kb, rich := newKBBench(b, 1), newKBBench(b, 3)
-	var bm25, ours, richBM25, richOurs kbScores
+	kb, rich, titles := newKBBench(b, 1), newKBBench(b, 3), newKBBench(b, 0)
+	var bm25, ours, richBM25, richOurs, titleBM25, titleOurs kbScores
 	for b.Loop() {
 		bm25, ours = kb.evaluate(kb.search(b, test), suggest.DefaultWeights)
 		richBM25, richOurs = rich.evaluate(rich.search(b, test), suggest.DefaultWeights)
+		titleBM25, titleOurs = titles.evaluate(titles.search(b, test), suggest.DefaultWeights)
 	}
 	Report("kb_bm25_recall_at_10", bm25.Recall10, "ratio")
 	Report("kb_bm25_mrr", bm25.MRR, "ratio")
 	Report("kb_suggest_recall_at_10", ours.Recall10, "ratio")
 	Report("kb_suggest_mrr", ours.MRR, "ratio")
 	Report("kb_suggest_recall_vs_bm25", ours.Recall10/bm25.Recall10, "x")
+	Report("kb_bm25_recall_at_3", bm25.Recall3, "ratio")
+	Report("kb_suggest_recall_at_3", ours.Recall3, "ratio")
+	Report("kb_suggest_recall_at_3_vs_bm25", ours.Recall3/bm25.Recall3, "x")
 	Report("kb_rich_bm25_recall_at_10", richBM25.Recall10, "ratio")
 	Report("kb_rich_bm25_mrr", richBM25.MRR, "ratio")
 	Report("kb_rich_suggest_recall_at_10", richOurs.Recall10, "ratio")
 	Report("kb_rich_suggest_mrr", richOurs.MRR, "ratio")
+	Report("kb_titles_bm25_recall_at_10", titleBM25.Recall10, "ratio")
+	Report("kb_titles_suggest_recall_at_10", titleOurs.Recall10, "ratio")
 	Report("kb_test_questions", float64(len(test)), "questions")
 }
 

@@ -61,7 +61,7 @@ type Weights struct {
 }
 
 // DefaultWeights are the weights the service uses.
-var DefaultWeights = Weights{Text: 0.3, Cases: 1, Feedback: 0.2, Neighbours: 30, Sharpness: 2}
+var DefaultWeights = Weights{Text: 0.1, Cases: 1, Feedback: 0.2, Neighbours: 50, Sharpness: 4}
 
 // Suggestion is one ranked article and why it is there.
 type Suggestion struct {

@@ -28,8 +28,17 @@ func Terms(text string) []string {
 	return out
 }
 
-// stem cuts the commonest English inflections.
+// stem cuts the commonest English inflections, and a final silent "e" so
+// that "arrive", "arrived" and "arriving" meet.
 func stem(w string) string {
+	w = inflection(w)
+	if len(w) > 4 && strings.HasSuffix(w, "e") && !strings.HasSuffix(w, "ee") {
+		return w[:len(w)-1]
+	}
+	return w
+}
+
+func inflection(w string) string {
 	switch {
 	case len(w) > 5 && strings.HasSuffix(w, "ies"):
 		return w[:len(w)-3] + "y"
