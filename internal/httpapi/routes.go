@@ -218,6 +218,15 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/sandbox/go-live", perm: permManageChannels, handler: a.goLive},
 		{method: "POST", pattern: "/api/v1/sandbox/copies", perm: permManageChannels, handler: a.openSandboxCopy},
 
+		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/knowledge", perm: permConverse, handler: a.conversationKnowledge},
+		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/knowledge/searches", perm: permConverse, handler: a.searchConversationKnowledge},
+		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/knowledge/links", perm: permConverse, handler: a.linkConversationArticle},
+		{method: "DELETE", pattern: "/api/v1/conversations/{conversationID}/knowledge/links/{articleID}", perm: permConverse, handler: a.unlinkConversationArticle},
+		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/knowledge/dismissals", perm: permConverse, handler: a.dismissConversationArticle},
+		{method: "PUT", pattern: "/api/v1/conversations/{conversationID}/knowledge/outcome", perm: permConverse, handler: a.putConversationOutcome},
+		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/knowledge/draft", perm: permConverse, handler: a.conversationDraft},
+		{method: "POST", pattern: "/api/v1/knowledge/imports/cases", perm: permConverse, handler: a.importCases},
+
 		{method: "GET", pattern: "/api/v1/audit-log", perm: permReadAudit, handler: a.listAudit},
 		{method: "GET", pattern: "/api/v1/plan", perm: permManageUsers, handler: a.plan},
 		{method: "GET", pattern: "/api/v1/event-types", perm: permRead, handler: a.eventTypes},
