@@ -70,7 +70,11 @@ type kbBench struct {
 
 // newKBBench indexes the articles, each with the first `questions` of its
 // customer questions as its issue, and the past cases.
-func newKBBench(tb testing.TB, questions int) *kbBench {
+func newKBBench(tb testing.TB, questions int) *kbBench { return newKBBenchSome(tb, questions, 1) }
+
+// newKBBenchSome is newKBBench keeping one past case in every: a young
+// tenant with few resolved conversations.
+func newKBBenchSome(tb testing.TB, questions, every int) *kbBench {
 	tb.Helper()
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = index.BM25Scoring
@@ -93,6 +97,9 @@ func newKBBench(tb testing.TB, questions int) *kbBench {
 	}
 	var cases []suggest.Case
 	for i, q := range readKB[kbQuestion](tb, "cases.jsonl.gz") {
+		if i%every != 0 {
+			continue
+		}
 		cases = append(cases, suggest.Case{ID: fmt.Sprint(i), Text: q.Text, ArticleIDs: []string{q.Article}})
 	}
 	return &kbBench{text: idx, cases: suggest.NewCases(cases)}
@@ -168,9 +175,10 @@ func (b *kbBench) evaluate(run kbRun, w suggest.Weights) (bm25, ours kbScores) {
 // BenchmarkKnowledgeSuggest prints the quality figures on the test split.
 func BenchmarkKnowledgeSuggest(b *testing.B) {
 	test := readKB[kbQuestion](b, "test.jsonl.gz")
-	kb, rich, titles := newKBBench(b, 1), newKBBench(b, 3), newKBBench(b, 0)
-	var bm25, ours, richBM25, richOurs, titleBM25, titleOurs kbScores
+	kb, rich, titles, young := newKBBench(b, 1), newKBBench(b, 3), newKBBench(b, 0), newKBBenchSome(b, 1, 20)
+	var bm25, ours, richBM25, richOurs, titleBM25, titleOurs, youngOurs kbScores
 	for b.Loop() {
+		_, youngOurs = young.evaluate(young.search(b, test), suggest.DefaultWeights)
 		bm25, ours = kb.evaluate(kb.search(b, test), suggest.DefaultWeights)
 		richBM25, richOurs = rich.evaluate(rich.search(b, test), suggest.DefaultWeights)
 		titleBM25, titleOurs = titles.evaluate(titles.search(b, test), suggest.DefaultWeights)
@@ -189,6 +197,9 @@ func BenchmarkKnowledgeSuggest(b *testing.B) {
 	Report("kb_rich_suggest_mrr", richOurs.MRR, "ratio")
 	Report("kb_titles_bm25_recall_at_10", titleBM25.Recall10, "ratio")
 	Report("kb_titles_suggest_recall_at_10", titleOurs.Recall10, "ratio")
+	Report("kb_young_cases", float64(young.cases.Len()), "cases")
+	Report("kb_young_suggest_recall_at_10", youngOurs.Recall10, "ratio")
+	Report("kb_young_suggest_mrr", youngOurs.MRR, "ratio")
 	Report("kb_test_questions", float64(len(test)), "questions")
 }
 
@@ -200,6 +211,17 @@ func TestKnowledgeSuggestTune(t *testing.T) {
 		t.Skip("set SWITCHBOARD_KB_TUNE=1 to search the suggestion's weights on the validation split")
 	}
 	val := readKB[kbQuestion](t, "validation.jsonl.gz")
+	for _, every := range []int{100, 20, 5} {
+		kb := newKBBenchSome(t, 1, every)
+		run := kb.search(t, val)
+		for _, text := range []float64{0.1, 0.3, 1} {
+			bm25, ours := kb.evaluate(run, suggest.Weights{Text: text, Cases: 1, Neighbours: 50, Sharpness: 4})
+			t.Logf("one case in %d (%d): text %.1f: BM25 recall@10 %.4f MRR %.4f, ours %.4f MRR %.4f", every, kb.cases.Len(), text, bm25.Recall10, bm25.MRR, ours.Recall10, ours.MRR)
+		}
+	}
+	if os.Getenv("SWITCHBOARD_KB_TUNE") == "few" {
+		return
+	}
 	for _, questions := range []int{1, 3} {
 		kb := newKBBench(t, questions)
 		run := kb.search(t, val)
