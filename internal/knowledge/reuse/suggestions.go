@@ -219,4 +219,3 @@ func excerpt(text string, n int) string {
 }
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
-
