@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/articles"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/operator"
@@ -88,6 +89,8 @@ type Deps struct {
 	// KnowledgeReuse is knowledge beside a conversation: suggestions,
 	// searches, links, dismissals, outcomes, drafts, past cases.
 	KnowledgeReuse *reuse.Service
+	// Knowledge runs the knowledge articles: versions, states, flags, imports.
+	Knowledge *articles.Service
 }
 
 // API serves HTTP.
