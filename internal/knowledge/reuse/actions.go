@@ -26,7 +26,7 @@ func (s *Service) SearchIn(ctx context.Context, a Actor, conversationID, q strin
 	if err := s.conversation(ctx, a, conversationID); err != nil {
 		return nil, err
 	}
-	hits, err := s.Search.Match(ctx, a.TenantID, q, suggestionCount)
+	hits, err := s.Search.Match(ctx, Query{TenantID: a.TenantID, Text: q, Limit: suggestionCount})
 	if err != nil {
 		return nil, err
 	}

@@ -27,8 +27,20 @@ type Articles interface {
 
 // Search is the text match of the search index.
 type Search interface {
-	Match(ctx context.Context, tenantID, text string, limit int) ([]Hit, error)
+	Match(ctx context.Context, q Query) ([]Hit, error)
 }
+
+// Query is a text match within one tenant's articles.
+type Query struct {
+	TenantID string
+	Text     string
+	// States the hits may have; empty means every state but archived.
+	States []knowledge.State
+	Limit  int
+}
+
+// reusable are the states agents reuse (knowledge.Article.ForAgents).
+var reusable = []knowledge.State{knowledge.NotValidated, knowledge.Validated, knowledge.Published}
 
 // Hit is one article the search index found, as the search API shows it.
 type Hit struct {

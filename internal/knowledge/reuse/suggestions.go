@@ -98,7 +98,7 @@ func (s *Service) suggest(ctx context.Context, tenantID, conversationID, text st
 	if strings.TrimSpace(text) == "" {
 		return out, nil
 	}
-	hits, err := s.Search.Match(ctx, tenantID, text, textHits)
+	hits, err := s.Search.Match(ctx, Query{TenantID: tenantID, Text: text, States: reusable, Limit: textHits})
 	if err != nil {
 		return nil, err
 	}
