@@ -250,6 +250,13 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { kb.Close() })
+	following, stopFollowing := context.WithCancel(ctx) // the index follows the articles' events, as on a node
+	followed := make(chan struct{})
+	go func() {
+		defer close(followed)
+		kb.Follow(following, b, kbindex.FromStore(db), kbindex.FollowOptions{Logger: log})
+	}()
+	t.Cleanup(func() { stopFollowing(); <-followed })
 	kbReuse := reuse.New(reuse.Deps{DB: db, Articles: db, Search: reuse.IndexSearch{Index: kb}, Clock: clk, Log: log})
 	stopCases, err := kbReuse.Follow(b)
 	if err != nil {
