@@ -34,6 +34,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/config"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/helpcenter"
 	"github.com/switchboard-cx/switchboard/internal/httpapi"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
@@ -431,7 +432,7 @@ func (f webhookFanout) FanoutTx(ctx context.Context, s *store.Store, tx *sql.Tx,
 const housekeepingEvery = 30 * time.Second
 
 // housekeeping reopens conversations whose snooze ended and deletes expired
-// portal codes and sessions, until ctx ends. Every node does it; both are
+// portal codes and sessions and idle help-center sessions, until ctx ends. Every node does it; both are
 // idempotent, so nodes racing do no harm.
 func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(housekeepingEvery)
@@ -451,6 +452,9 @@ func (a *App) housekeeping(ctx context.Context) {
 			}
 			if _, err := a.TenantData.EraseDue(ctx); err != nil {
 				a.log.Error("erase workspaces after their grace period", "err", err)
+			}
+			if _, err := a.DB.DeleteIdleHelpSessions(ctx, time.Now().Add(-helpcenter.IdleSessionTTL)); err != nil {
+				a.log.Warn("delete idle help-center sessions", "err", err)
 			}
 		}
 	}

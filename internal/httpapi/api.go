@@ -89,6 +89,9 @@ type Deps struct {
 	// KnowledgeReuse is knowledge beside a conversation: suggestions,
 	// searches, links, dismissals, outcomes, drafts, past cases.
 	KnowledgeReuse *reuse.Service
+	// Help serves the tenants' public help centers under /help/ (server-
+	// rendered pages, not the API); nil serves none.
+	Help http.Handler
 	// Knowledge runs the knowledge articles: versions, states, flags, imports.
 	Knowledge *articles.Service
 	// KnowledgeSearch is the node's knowledge search index.
@@ -136,6 +139,9 @@ func (a *API) Handler() http.Handler {
 	}
 	a.mountOps(mux)
 	a.mountOperator(mux)
+	if a.Help != nil {
+		mux.Handle("/help/", a.Help)
+	}
 	mux.Handle("/", a.webApp())
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -93,6 +93,7 @@ func SeedCustomer(t *testing.T, db *store.DB, tenantID, tag string) Customer {
 		CustomerText: "my card is lost " + c.Marker, ArticleIDs: []string{"art"}, ResolvedAt: t0, CreatedAt: t0, UpdatedAt: t0}))
 	must(t, "knowledge search", db.AddKnowledgeSearch(ctx, knowledge.Search{ID: ids.New(), TenantID: tenantID, ConversationID: conv.ID,
 		Query: "card of " + c.Email, At: t0}))
+	SeedHelpTrail(t, db, tenantID, conv.ID, c.Marker) // what they searched and said in the help center
 
 	// The copies: what the realtime feed, webhooks, idempotent replays and
 	// the audit log kept of this customer.

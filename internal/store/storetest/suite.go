@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Sandbox", testSandbox},
 		{"Join", testJoin},
 		{"KnowledgeReuse", testKnowledgeReuse},
+		{"HelpCenter", testHelpCenter},
 		{"Knowledge", testKnowledge},
 	}
 	for _, tc := range tests {
