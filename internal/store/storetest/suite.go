@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"KnowledgeReuse", testKnowledgeReuse},
 		{"HelpCenter", testHelpCenter},
 		{"Knowledge", testKnowledge},
+		{"KnowledgeMeasures", testKnowledgeMeasures},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
