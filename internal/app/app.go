@@ -230,12 +230,20 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, fmt.Errorf("knowledge search index: %w", err)
 	}
 	a.closers = append(a.closers, func() { a.KnowledgeIndex.Close() })
+	// The public help center reads what the knowledge store publishes and
+	// the index finds; its inbound hook carries a visitor's trail into the
+	// conversation they start (after the notices' hook).
+	helpPages, err := a.openHelpCenter(cfg, channelRoutes, clk)
+	if err != nil {
+		return nil, err
+	}
 	api := httpapi.New(httpapi.Deps{
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 		MailCatcher: catcherAPI(a.Catcher), TenantData: a.TenantData,
 		Operator: a.Operator,
 
 		KnowledgeSearch: a.KnowledgeIndex,
+		Help:            helpPages,
 
 		Sandbox: sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
 
@@ -244,7 +252,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,
 	})
-	a.handler = api.Handler()
+	a.handler = helpPages.Domains(api.Handler()) // businesses' own help-center hosts first
 	a.metrics = api.MetricsHandler()
 	ok = true
 	return a, nil

@@ -1,5 +1,3 @@
-//go:build kbmerged
-
 package helpcenter
 
 import (
