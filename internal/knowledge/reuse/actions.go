@@ -2,11 +2,13 @@ package reuse
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/knowledge"
+	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
@@ -48,7 +50,7 @@ func (s *Service) Link(ctx context.Context, a Actor, conversationID, articleID s
 	if err := s.conversation(ctx, a, conversationID); err != nil {
 		return LinkView{}, err
 	}
-	art, err := s.article(ctx, a.TenantID, articleID)
+	art, err := s.bodyArticle(ctx, a.TenantID, articleID)
 	if err != nil {
 		return LinkView{}, err
 	}
@@ -67,15 +69,30 @@ func (s *Service) Link(ctx context.Context, a Actor, conversationID, articleID s
 	return LinkView{ArticleID: l.ArticleID, Title: art.Title, Kind: l.Kind, AgentID: l.AgentID, CreatedAt: l.CreatedAt}, nil
 }
 
-// Unlink removes an article's link from a conversation.
+// Unlink removes an article's link from a conversation; an article of the
+// tenant that is not linked is unlinked already.
 func (s *Service) Unlink(ctx context.Context, a Actor, conversationID, articleID string) error {
 	if err := s.conversation(ctx, a, conversationID); err != nil {
 		return err
 	}
-	if err := s.DB.DeleteKnowledgeLink(ctx, a.TenantID, conversationID, articleID); err != nil {
+	if _, err := s.article(ctx, a.TenantID, articleID); err != nil {
+		return err
+	}
+	err := s.DB.DeleteKnowledgeLink(ctx, a.TenantID, conversationID, articleID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
 	return s.refreshCase(ctx, a.TenantID, conversationID)
+}
+
+// bodyArticle is the tenant's article named in a request's body: one that
+// is not the tenant's is the field's fault (422), as elsewhere in the API.
+func (s *Service) bodyArticle(ctx context.Context, tenantID, id string) (knowledge.Article, error) {
+	art, err := s.article(ctx, tenantID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return art, &tenant.FieldError{Field: "article_id", Reason: "no such article in this workspace"}
+	}
+	return art, err
 }
 
 // Dismiss says a suggested article does not fit this conversation.
@@ -86,7 +103,7 @@ func (s *Service) Dismiss(ctx context.Context, a Actor, conversationID, articleI
 	if err := s.conversation(ctx, a, conversationID); err != nil {
 		return err
 	}
-	if _, err := s.article(ctx, a.TenantID, articleID); err != nil {
+	if _, err := s.bodyArticle(ctx, a.TenantID, articleID); err != nil {
 		return err
 	}
 	return s.DB.AddKnowledgeDismissal(ctx, knowledge.Dismissal{TenantID: a.TenantID, ConversationID: conversationID,

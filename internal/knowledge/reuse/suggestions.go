@@ -149,7 +149,7 @@ func (s *Service) signals(ctx context.Context, tenantID string) (map[string]sugg
 	}
 	out := map[string]suggest.Signals{}
 	for id, u := range uses {
-		out[id] = suggest.Signals{Linked: u.Linked, Dismissed: u.Dismissed}
+		out[id] = suggest.Signals{Dismissed: u.Dismissed}
 	}
 	if s.Feedback != nil {
 		votes, err := s.Feedback.ArticleVotes(ctx, tenantID)

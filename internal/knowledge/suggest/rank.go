@@ -33,7 +33,6 @@ type Signals struct {
 	Helpful    int // help-center readers who said "yes"
 	NotHelpful int // help-center readers who said "no"
 	Dismissed  int // conversations where an agent dismissed it as a suggestion
-	Linked     int // conversations it was linked to (reuse)
 }
 
 // Input is everything Rank looks at.
@@ -152,10 +151,11 @@ func votes(matches []Match, sharpness float64) map[string]float64 {
 }
 
 // approval is the share of favourable signals, smoothed towards one half so
-// that a single vote moves an article only a little: helpful answers and
-// links count for it, unhelpful answers and dismissals against it.
+// that a single vote moves an article only a little: helpful answers count
+// for it, unhelpful answers and dismissals against it. (Links count through
+// the similar cases, where they say what they fit.)
 func approval(s Signals) float64 {
-	pro := float64(s.Helpful + s.Linked)
+	pro := float64(s.Helpful)
 	con := float64(s.NotHelpful + s.Dismissed)
 	return (pro + 2) / (pro + con + 4)
 }
