@@ -58,8 +58,8 @@ func testKnowledgeMeasures(t *testing.T, db *store.DB) {
 		c2 := resolved("cards", at(2))
 		link(c2, loan, knowledge.LinkCreated, at(2))
 		link(c2, card, knowledge.LinkReused, at(2))
-		resolved("", at(3))                             // resolved, nothing linked, no team
-		resolved("cards", to.Add(time.Hour), to)        // resolved at the end: out
+		resolved("", at(3))                              // resolved, nothing linked, no team
+		resolved("cards", to.Add(time.Hour), to)         // resolved at the end: out
 		old := resolved("before", at(4), at(-1), at(-2)) // resolved before the period, updated in it: out
 		link(old, card, knowledge.LinkReused, at(-1))
 		open := conversation.Conversation{ID: ids.New(), TenantID: tn.ID, PersonaID: p.ID, Status: conversation.StatusOpen, Priority: conversation.PriorityNormal,
