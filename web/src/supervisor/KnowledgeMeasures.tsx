@@ -194,8 +194,9 @@ function Section(props: { id: string; title: MessageKey; help: MessageKey; csv: 
     <section class="panel kbm-section" aria-labelledby={`kbm-${props.id}-title`} data-testid={`kbm-section-${props.id}`}>
       <div class="panel-header">
         <h2 id={`kbm-${props.id}-title`}>{t(props.title)}</h2>
-        <a class="button button-small" href={props.csv} download data-testid={`kbm-csv-${props.section}`} aria-label={t('kbm.downloadOf', { what: t(props.title) })}>
+        <a class="button button-small" href={props.csv} download data-testid={`kbm-csv-${props.section}`}>
           {t('kbm.download')}
+          <span class="visually-hidden"> — {t(props.title)}</span>
         </a>
       </div>
       <p class="muted">{t(props.help)}</p>
