@@ -78,7 +78,7 @@ type App struct {
 	Operator   *operator.Service // the role above tenants: state, limits, usage
 	// Knowledge runs the knowledge articles (KCS).
 	Knowledge *articles.Service
-	// Knowledge is this node's knowledge search index (under the data
+	// KnowledgeIndex is this node's knowledge search index (under the data
 	// directory), kept level with SQL by the article change events.
 	KnowledgeIndex *kbindex.Index
 	// KnowledgeReuse suggests articles beside conversations and keeps past cases.
@@ -372,6 +372,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 			a.log.Error("notification sender stopped", "err", err)
 		}
 	})
+	background.Go(func() { a.followKnowledge(ctx) })
 	go func() { errc <- srv.Serve(ln) }()
 	a.log.Info("serving", "addr", ln.Addr().String(), "engine", a.DB.Engine())
 	metrics, err := a.serveMetrics(errc)

@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"HelpCenter", testHelpCenter},
 		{"Knowledge", testKnowledge},
 		{"KnowledgeMeasures", testKnowledgeMeasures},
+		{"KnowledgeIndexReads", testKnowledgeIndexReads},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
