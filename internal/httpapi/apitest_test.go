@@ -250,12 +250,6 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { kb.Close() })
-	kbReuse := reuse.New(reuse.Deps{DB: db, Articles: db, Search: reuse.IndexSearch{Index: kb}, Clock: clk, Log: log})
-	stopCases, err := kbReuse.Follow(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { stopCases() })
 	following, stopFollowing := context.WithCancel(ctx) // the index follows the articles' events, as on a node
 	followed := make(chan struct{})
 	go func() {
@@ -263,6 +257,12 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		kb.Follow(following, b, kbindex.FromStore(db), kbindex.FollowOptions{Logger: log})
 	}()
 	t.Cleanup(func() { stopFollowing(); <-followed })
+	kbReuse := reuse.New(reuse.Deps{DB: db, Articles: db, Search: reuse.IndexSearch{Index: kb}, Clock: clk, Log: log})
+	stopCases, err := kbReuse.Follow(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stopCases() })
 	api := New(Deps{KnowledgeReuse: kbReuse, KnowledgeSearch: kb, Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
 		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher, TenantData: tenantdata.New(db, clk, log, tenantdata.Config{}),
 		Sandbox:   sandbox.New(sandbox.Deps{DB: db, Inbox: conversations, Routing: routes, Resolver: sandbox.NewResolver(""), Clock: clk, Log: log}),

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
@@ -39,7 +40,7 @@ func (v kbView) suggested(id string) (why []string, linked, ok bool) {
 }
 
 // newArticle creates a validated article (agents reuse it) as the tenant's
-// admin, and puts it in the node's search index as SQL has it.
+// admin, and waits until the node's search index has it.
 func (w *world) newArticle(t *testing.T, tf tenantFixture, title, issue, resolution string, extra map[string]any) string {
 	t.Helper()
 	body := map[string]any{"title": title, "issue": issue, "resolution": resolution, "audience": "agents", "locale": "en"}
@@ -52,16 +53,26 @@ func (w *world) newArticle(t *testing.T, tf tenantFixture, title, issue, resolut
 	return id
 }
 
-// index puts the tenant's article in the node's search index as SQL has it.
+// index waits until the node's search index has the tenant's article as SQL
+// has it (the index follows the articles' events).
 func (w *world) index(t *testing.T, tf tenantFixture, id string) {
 	t.Helper()
-	art, err := w.db.Article(context.Background(), tf.Tenant.ID, id)
+	want, err := w.db.Article(context.Background(), tf.Tenant.ID, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.knowledge.Upsert(context.Background(), art); err != nil {
-		t.Fatal(err)
-	}
+	w.await(t, "the index has "+want.Title, func() bool {
+		res, err := w.knowledge.Search(context.Background(), kbindex.Query{TenantID: tf.Tenant.ID, Text: want.Title, Limit: 50})
+		if err != nil {
+			return false
+		}
+		for _, h := range res.Hits {
+			if h.ArticleID == id && h.State == want.State {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 // KCS in the desktop, end to end over HTTP on both engines: suggestions by

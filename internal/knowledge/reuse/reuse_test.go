@@ -119,3 +119,15 @@ func TestDraft(t *testing.T) {
 		t.Fatal("another tenant drafts from this conversation")
 	}
 }
+
+// A long conversation's search is given its latest words.
+func TestLastWords(t *testing.T) {
+	long := strings.Repeat("old words here ", 200) + "my card is blocked"
+	got := reuse.LastWords(long, 40)
+	if len(got) > 40 || !strings.HasSuffix(got, "my card is blocked") || strings.HasPrefix(got, "ords") {
+		t.Fatalf("LastWords = %q", got)
+	}
+	if reuse.LastWords("short", 40) != "short" {
+		t.Fatal("a short text is cut")
+	}
+}

@@ -98,7 +98,7 @@ func (s *Service) suggest(ctx context.Context, tenantID, conversationID, text st
 	if strings.TrimSpace(text) == "" {
 		return out, nil
 	}
-	hits, err := s.Search.Match(ctx, Query{TenantID: tenantID, Text: text, States: reusable, Limit: textHits})
+	hits, err := s.Search.Match(ctx, Query{TenantID: tenantID, Text: lastWords(text, searchTextLimit), States: reusable, Limit: textHits})
 	if err != nil {
 		return nil, err
 	}
@@ -216,6 +216,22 @@ func excerpt(text string, n int) string {
 		cut--
 	}
 	return text[:cut] + "…"
+}
+
+// searchTextLimit bounds what of a long conversation the text search is
+// given: its latest words, which say best what the customer needs now.
+const searchTextLimit = 1000
+
+// lastWords is the end of text, at most n bytes, starting at a word.
+func lastWords(text string, n int) string {
+	if len(text) <= n {
+		return text
+	}
+	cut := len(text) - n
+	if i := strings.IndexAny(text[cut:], " \n\t"); i >= 0 {
+		cut += i
+	}
+	return text[cut:]
 }
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
