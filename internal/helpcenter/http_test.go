@@ -35,7 +35,7 @@ const shopOrigin = "https://shop.example"
 // channel and HTTP server, with two workspaces: shop (the visitor's) and
 // rival (whose articles and sessions must never show in shop's).
 type center struct {
-	t           *testing.T
+	t           testing.TB
 	db          *store.DB
 	clock       *clock.Fake
 	srv         *httptest.Server
@@ -46,7 +46,7 @@ type center struct {
 	rivalWidget channel.Account
 }
 
-func newCenter(t *testing.T, open func(testing.TB) *store.DB, cfg helpcenter.Config) *center {
+func newCenter(t testing.TB, open func(testing.TB) *store.DB, cfg helpcenter.Config) *center {
 	t.Helper()
 	db := open(t)
 	clk := clock.NewFake(time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC))
@@ -86,11 +86,20 @@ func newCenter(t *testing.T, open func(testing.TB) *store.DB, cfg helpcenter.Con
 	c.srv.Start()
 	t.Cleanup(c.srv.Close)
 
-	c.shop, c.rival = storetest.NewTenant(t, db, "shop"), storetest.NewTenant(t, db, "rival")
+	c.shop, c.rival = c.tenant("shop"), c.tenant("rival")
 	c.widget = c.newWidget(c.shop.ID, map[string]string{webchat.SettingAllowedOrigins: shopOrigin,
 		webchat.SettingBrandColor: "#0B6E4F", webchat.SettingLogoURL: "https://cdn.shop.example/logo.png"})
 	c.rivalWidget = c.newWidget(c.rival.ID, nil)
 	return c
+}
+
+// tenant makes a workspace (storetest.NewTenant, for benchmarks too).
+func (c *center) tenant(slug string) tenant.Tenant {
+	tn := tenant.Tenant{ID: ids.New(), Slug: slug, Name: "Tenant " + slug, CreatedAt: c.clock.Now()}
+	if err := c.db.CreateTenant(context.Background(), tn); err != nil {
+		c.t.Fatal(err)
+	}
+	return tn
 }
 
 func (c *center) newWidget(tenantID string, settings map[string]string) channel.Account {
