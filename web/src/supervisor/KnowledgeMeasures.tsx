@@ -251,20 +251,22 @@ interface Bar {
 function Bars({ id, title, bars, max }: { id: string; title: string; bars: Bar[]; max?: number }) {
   if (bars.length === 0) return <p class="muted">{t('kbm.none')}</p>;
   const top = max ?? Math.max(1, ...bars.map((b) => b.value));
-  const row = 28;
-  const W = 520;
-  const label = 170;
+  const row = 24;
+  const W = 360;
+  const label = 128;
+  const room = 84; // for the value written after the bar
   const H = bars.length * row;
-  const clip = (s: string) => (s.length > 24 ? `${s.slice(0, 23)}…` : s);
+  const clip = (s: string) => (s.length > 15 ? `${s.slice(0, 14)}…` : s);
   return (
     <figure class="wall-chart kbm-chart">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`kbm-${id}-chart-title kbm-${id}-chart-desc`}>
         <title id={`kbm-${id}-chart-title`}>{title}</title>
         <desc id={`kbm-${id}-chart-desc`}>{bars.map((b) => `${b.label}: ${b.text}`).join(', ')}</desc>
         {bars.map((b, i) => {
-          const w = ((W - label - 60) * b.value) / top;
+          const w = ((W - label - room) * b.value) / top;
           return (
             <g key={b.key}>
+              <title>{`${b.label}: ${b.text}`}</title>
               <text x={label - 8} y={i * row + row / 2 + 5} class="wall-bar-label" text-anchor="end">
                 {clip(b.label)}
               </text>
@@ -302,8 +304,8 @@ function RateBars({ id, rows, label, head, testId }: { id: string; rows: Rate[];
 /** DayChart is the link rate per day as a line, 0 to 100 %. */
 function DayChart({ days }: { days: Rate[] }) {
   if (days.length === 0) return <p class="muted">{t('kbm.none')}</p>;
-  const W = 520;
-  const H = 140;
+  const W = 360;
+  const H = 110;
   const pad = 20;
   const x = (i: number) => (days.length === 1 ? W / 2 : pad + (i * (W - 2 * pad)) / (days.length - 1));
   const y = (r: number) => H - r * (H - 10);
