@@ -233,13 +233,6 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, fmt.Errorf("knowledge search index: %w", err)
 	}
 	a.closers = append(a.closers, func() { a.KnowledgeIndex.Close() })
-	// Knowledge beside conversations; resolved conversations become past cases.
-	a.KnowledgeReuse = reuse.New(reuse.Deps{DB: db, Articles: db, Feedback: db, Search: reuse.IndexSearch{Index: a.KnowledgeIndex}, Clock: clk, Log: log})
-	stopCases, err := a.KnowledgeReuse.Follow(b)
-	if err != nil {
-		return nil, fmt.Errorf("knowledge reuse: %w", err)
-	}
-	a.closers = append(a.closers, func() { stopCases() })
 	// The public help center reads what the knowledge store publishes and
 	// the index finds; its inbound hook carries a visitor's trail into the
 	// conversation they start (after the notices' hook).
@@ -247,6 +240,13 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	if err != nil {
 		return nil, err
 	}
+	// Knowledge beside conversations; resolved conversations become past cases.
+	a.KnowledgeReuse = reuse.New(reuse.Deps{DB: db, Articles: db, Feedback: db, Search: reuse.IndexSearch{Index: a.KnowledgeIndex}, Clock: clk, Log: log})
+	stopCases, err := a.KnowledgeReuse.Follow(b)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge reuse: %w", err)
+	}
+	a.closers = append(a.closers, func() { stopCases() })
 	api := httpapi.New(httpapi.Deps{
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 		MailCatcher: catcherAPI(a.Catcher), TenantData: a.TenantData,

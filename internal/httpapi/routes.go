@@ -255,5 +255,7 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/knowledge/flags/{flagID}/resolve", perm: permConverse, handler: a.resolveFlag},
 		{method: "POST", pattern: articleImportPath, perm: permPublishKnowledge, handler: a.importArticles},
 		{method: "GET", pattern: "/api/v1/knowledge/search", perm: permRead, handler: a.searchKnowledge},
+		// Knowledge measures (KCS Evolve loop), per period, JSON or CSV.
+		{method: "GET", pattern: "/api/v1/knowledge/measures", perm: permSupervise, handler: a.knowledgeMeasures},
 	}
 }

@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"KnowledgeReuse", testKnowledgeReuse},
 		{"HelpCenter", testHelpCenter},
 		{"Knowledge", testKnowledge},
+		{"KnowledgeMeasures", testKnowledgeMeasures},
 		{"KnowledgeIndexReads", testKnowledgeIndexReads},
 	}
 	for _, tc := range tests {
