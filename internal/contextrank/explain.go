@@ -71,9 +71,9 @@ func lessonWords(f string, d, now float64) string {
 	case math.Abs(change) < noticeable:
 		return fmt.Sprintf("%s: weight %.2f, as by default.", upper(l), now)
 	case change > 0:
-		return fmt.Sprintf("%s counts more than by default (%.2f → %.2f): agents here use such items more than expected.", upper(l), d, now)
+		return fmt.Sprintf("%s: weighs more than by default (%.2f → %.2f); agents here use such items more than expected.", upper(l), d, now)
 	}
-	return fmt.Sprintf("%s counts less than by default (%.2f → %.2f): agents here use such items less than expected.", upper(l), d, now)
+	return fmt.Sprintf("%s: weighs less than by default (%.2f → %.2f); agents here use such items less than expected.", upper(l), d, now)
 }
 
 // label is a feature's name for people.

@@ -35,6 +35,9 @@ func why(w Weights, it Item, f Features, ev evidence) string {
 		if len(said) == maxWhy {
 			break
 		}
+		if p.name == FeatureRecency && w[FeatureNoticeRecent]*f[FeatureNoticeRecent] > 0 {
+			continue // "sent 4 min ago" has said it
+		}
 		if s := reason(p.name, it, w[p.name] > defaults[p.name], ev); s != "" && !contains(said, s) {
 			said = append(said, s)
 		}
@@ -94,8 +97,8 @@ func dueIn(d time.Duration) string {
 	switch {
 	case d < -24*time.Hour:
 		return fmt.Sprintf("overdue by %d days", int(-d/(24*time.Hour)))
-	case d < 0:
-		return "overdue since " + ago(-d)
+	case d <= -time.Hour:
+		return fmt.Sprintf("overdue by %d h", int(-d/time.Hour))
 	case d < 24*time.Hour:
 		return "due today"
 	case d < 48*time.Hour:
