@@ -117,7 +117,7 @@ func TestLearnedSaysWhatMoved(t *testing.T) {
 	for _, l := range got.Lessons {
 		byFeature[l.Feature] = l
 	}
-	if l := byFeature[FeatureTextMatch]; l.Weight <= l.Default || !strings.HasPrefix(l.Words, "Mentioning the customer's words weighs more than by default (2.00 → ") {
+	if l := byFeature[FeatureTextMatch]; l.Weight <= l.Default || !strings.HasPrefix(l.Words, "Mentioning the customer's words: weighs more than by default (2.00 → ") {
 		t.Errorf("text match: %+v", l)
 	}
 	if l := byFeature["source:offers"]; l.Weight >= 0 || !strings.HasPrefix(l.Words, "Items from offers: weighs less") {
