@@ -201,3 +201,15 @@ func TestEventValidateNamesTheField(t *testing.T) {
 		t.Errorf("a valid dismissal: %v", err)
 	}
 }
+
+func TestTableCurve(t *testing.T) {
+	c := TableCurve{1, 0.5, 0.25}
+	for pos, want := range map[int]float64{0: 1, 1: 1, 2: 0.5, 3: 0.25, 9: 0.25} {
+		if got := c.Propensity(pos); got != want {
+			t.Errorf("position %d: %v, want %v", pos, got, want)
+		}
+	}
+	if (TableCurve{}).Propensity(3) != 1 || (TableCurve{0}).Propensity(1) != 1e-3 {
+		t.Error("an empty or zero table must not divide by zero")
+	}
+}

@@ -37,3 +37,17 @@ type NoCorrection struct{}
 
 // Propensity implements PositionBias.
 func (NoCorrection) Propensity(int) float64 { return 1 }
+
+// TableCurve is a position-bias curve given position by position (index 0
+// is rank 1), as an estimate from a randomised experiment would give it;
+// positions past the table take its last value.
+type TableCurve []float64
+
+// Propensity implements PositionBias.
+func (c TableCurve) Propensity(position int) float64 {
+	if len(c) == 0 {
+		return 1
+	}
+	i := min(max(position, 1), len(c)) - 1
+	return max(c[i], 1e-3)
+}
