@@ -95,6 +95,12 @@ func label(f string) string {
 	if s, ok := strings.CutPrefix(f, sourcePrefix); ok {
 		return "items from " + sourceName(s)
 	}
+	if s, ok := strings.CutPrefix(f, matchPrefix); ok {
+		return "mentioning the customer's words, on items from " + sourceName(s)
+	}
+	if s, ok := strings.CutPrefix(f, attentionPrefix); ok {
+		return "a status that needs attention, on items from " + sourceName(s)
+	}
 	if t, ok := strings.CutPrefix(f, typePrefix); ok {
 		return t + " items"
 	}

@@ -35,6 +35,15 @@ const (
 	typePrefix   = "type:"
 )
 
+// The interactions: text match and attention status per source, each 0 by
+// default, so a tenant learns that a word match on an article or a blocked
+// card matters while a match on a routine transaction or an "open"
+// marketing offer does not — what one additive weight per feature cannot say.
+const (
+	matchPrefix     = "match:"
+	attentionPrefix = "attention:"
+)
+
 // Decay constants of the time features.
 const (
 	RecencyHalfLife = 6 * time.Hour
@@ -113,6 +122,8 @@ func compute(it Item, q query, now time.Time) (Features, evidence) {
 	}
 	if it.Source != "" {
 		f[sourcePrefix+it.Source] = 1
+		f[matchPrefix+it.Source] = f[FeatureTextMatch]
+		f[attentionPrefix+it.Source] = f[FeatureAttention]
 	}
 	if it.Type != "" {
 		f[typePrefix+strings.ToLower(it.Type)] = 1

@@ -55,13 +55,13 @@ func reason(name string, it Item, learned bool, ev evidence) string {
 	switch {
 	case name == FeatureNoticeRecent:
 		return "sent " + ago(ev.age) + ": " + clip(it.Title, 40)
-	case name == FeatureTextMatch:
+	case name == FeatureTextMatch, strings.HasPrefix(name, matchPrefix):
 		return "mentions " + quoteWords(ev.matched, 2)
 	case name == FeatureDueSoon:
 		return dueIn(ev.due)
 	case name == FeatureRecency:
 		return ago(ev.age)
-	case name == FeatureAttention:
+	case name == FeatureAttention, strings.HasPrefix(name, attentionPrefix):
 		return "status: " + strings.ToLower(strings.TrimSpace(it.Status))
 	case name == FeatureImportance:
 		return "marked important by " + sourceName(it.Source)

@@ -24,6 +24,8 @@ func TestWhy(t *testing.T) {
 		{"a scheduled callback", Item{Source: SourceCallback, Title: "Callback"}, "", DefaultWeights(), "callback scheduled"},
 		{"the hint", Item{Source: "crm", Importance: 1}, "", Weights{FeatureImportance: 1}, "marked important by crm"},
 		{"a learned source", Item{Source: "billing"}, "", Weights{"source:billing": 1}, "agents here often use items from billing"},
+		{"a learned match on one source", Item{Source: "billing", Title: "Invoice", Status: "disputed"}, "my invoice",
+			Weights{"match:billing": 1, "attention:billing": 0.5}, "mentions 'invoice'; status: disputed"},
 		{"nothing to say", Item{Source: SourceArticle, At: t0.Add(-3 * 24 * time.Hour)}, "", Weights{}, "from knowledge, 3 days ago"},
 		{"a long title is clipped", Item{Source: SourceNotice, Title: "Your monthly statement for the savings account ending 0042 is ready", At: t0.Add(-90 * time.Second)}, "",
 			Weights{FeatureNoticeRecent: 1}, "sent 1 min ago: Your monthly statement for the savings…"},
