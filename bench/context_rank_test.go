@@ -122,6 +122,7 @@ func BenchmarkContextRank(b *testing.B) {
 	}
 	start := time.Now()
 	static, _ := ctxRun(0, nil, heldOut, now)
+	perRank := time.Since(start) / time.Duration(len(heldOut)) // ranking and scoring, no learning
 	learned, m := ctxRun(*ctxTrain, &contextrank.Learner{Bias: contextrank.DefaultCurve}, heldOut, now)
 	naive, _ := ctxRun(*ctxTrain, &contextrank.Learner{Bias: contextrank.NoCorrection{}}, heldOut, now)
 	// An upper bound for estimating the curve: the simulated agents' own
@@ -142,5 +143,10 @@ func BenchmarkContextRank(b *testing.B) {
 	fmt.Printf("BENCH context_ndcg10_learned_true_curve %.3f ndcg@10 (after %d contacts, corrected with the simulator's own curve)\n", oracle, *ctxTrain)
 	fmt.Printf("BENCH context_ndcg10_ratio %.2f x (learned / static; goal ≥ 1.25)\n", learned/static)
 	fmt.Printf("BENCH context_ndcg10_ratio_uncorrected %.2f x (uncorrected / static)\n", naive/static)
+	items := 0
+	for _, x := range heldOut {
+		items += len(x.items)
+	}
+	fmt.Printf("BENCH context_rank_us %.0f us per ranking (%.0f items on average, why lines included)\n", float64(perRank.Nanoseconds())/1000, float64(items)/float64(len(heldOut)))
 	fmt.Printf("BENCH context_rank_run_s %.1f s (four arms)\n", spent.Seconds())
 }

@@ -1,6 +1,8 @@
 package contextrank
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"time"
 
@@ -93,11 +95,12 @@ func (r *Ranker) Rank(w Weights, c Contact, items []Item) []Ranked {
 	return out
 }
 
-// score is the linear score w·f.
+// score is the linear score w·f, summed in name order so that the same
+// input gives the same float, and so the same order, every time.
 func score(w Weights, f Features) float64 {
 	var s float64
-	for name, v := range f {
-		s += w[name] * v
+	for _, name := range slices.Sorted(maps.Keys(f)) {
+		s += w[name] * f[name]
 	}
 	return s
 }
