@@ -32,13 +32,15 @@ const noticeable = 0.05
 // Learned explains m: every default feature and every feature that moved,
 // the largest changes first.
 func (m *Model) Learned() Learned {
-	w := m.Weights()
+	shifts := m.Shifts()
+	w := DefaultWeights()
 	names := map[string]bool{}
 	for f := range defaults {
 		names[f] = true
 	}
-	for f := range m.Signal {
-		if math.Abs(m.Shift(f)) >= noticeable {
+	for f, d := range shifts {
+		w[f] += d
+		if math.Abs(d) >= noticeable {
 			names[f] = true
 		}
 	}

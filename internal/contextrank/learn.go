@@ -2,6 +2,8 @@ package contextrank
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 )
 
@@ -63,9 +65,10 @@ type Learner struct {
 //
 // For each contact and feature, the shown items' mean x̄ is taken; each
 // item with feedback adds label/propensity(position) × (x − x̄) to the
-// feature's signal, and every shown item adds (x − x̄)² to its spread. When
-// clicks follow position alone, items at every rank are alike on average and
-// the signal stays near zero; when uses follow a feature, it grows.
+// feature's signal, and every shown item adds (x − x̄)² to its spread and
+// (x_f − x̄_f)(x_g − x̄_g) to each pair's cross-product. When clicks follow
+// position alone, items at every rank are alike on average and the signal
+// stays near zero; when uses follow a feature, it grows.
 func (l Learner) Learn(m *Model, events []Event, now time.Time) (skipped int) {
 	bias := l.Bias
 	if bias == nil {
@@ -135,6 +138,18 @@ func (l Learner) Learn(m *Model, events []Event, now time.Time) (skipped int) {
 				m.Spread[f] += d * d
 				if s.labelled && d != 0 {
 					m.Signal[f] += s.label / bias.Propensity(s.pos) * d
+				}
+			}
+		}
+		names := slices.Sorted(maps.Keys(mean))
+		for i, f := range names {
+			for _, g := range names[i+1:] {
+				var c float64
+				for _, s := range list {
+					c += (s.features[f] - mean[f]) * (s.features[g] - mean[g])
+				}
+				if c != 0 {
+					m.Cross[pairKey(f, g)] += c
 				}
 			}
 		}

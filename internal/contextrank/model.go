@@ -43,14 +43,15 @@ var defaults = Weights{
 }
 
 // Learning constants (ADR 0027). A learned weight is the default plus
-// Gain × the pooled, position-corrected slope of use on the feature, shrunk
-// by Prior: with little feedback the defaults rule, with much the feedback does.
+// Gain × the feature's coefficient in a ridge regression of the
+// position-corrected labels on the centred features, shrunk by Prior: with
+// little feedback the defaults rule, with much the feedback does.
 const (
 	// Gain turns a slope (uses per unit of feature) into score units.
 	Gain = 4.0
-	// Prior is the evidence, in summed squared feature deviations (about one
-	// per contact that shows the feature varying), that a tenant needs
-	// before its feedback weighs as much as the defaults.
+	// Prior is the ridge penalty, in summed squared feature deviations (about
+	// one per contact that shows the feature varying): the evidence a tenant
+	// needs before its feedback weighs as much as the defaults.
 	Prior = 30.0
 	// MaxShift bounds how far learning moves a weight from its default.
 	MaxShift = 6.0
@@ -71,40 +72,42 @@ type Model struct {
 	// x̄ the mean over the items shown in that contact.
 	Signal map[string]float64 `json:"signal"`
 	// Spread holds, per feature, Σ (x − x̄)² over every shown item.
-	Spread    map[string]float64 `json:"spread"`
+	Spread map[string]float64 `json:"spread"`
+	// Cross holds, per pair of features "f|g", Σ (x_f − x̄_f)(x_g − x̄_g):
+	// what lets the fit tell apart two features that move together.
+	Cross     map[string]float64 `json:"cross"`
 	ResetAt   time.Time          `json:"reset_at,omitzero"`
 	UpdatedAt time.Time          `json:"updated_at,omitzero"`
 }
 
 // NewModel returns a tenant's model with no feedback: it ranks by the defaults.
 func NewModel(tenantID string) *Model {
-	return &Model{Version: ModelVersion, TenantID: tenantID, Signal: map[string]float64{}, Spread: map[string]float64{}}
+	return &Model{Version: ModelVersion, TenantID: tenantID, Signal: map[string]float64{}, Spread: map[string]float64{}, Cross: map[string]float64{}}
 }
 
 // Reset forgets everything learned, at now: the tenant ranks by the
 // defaults again (a supervisor's "reset" on the learning page).
 func (m *Model) Reset(now time.Time) {
 	m.Contacts, m.Feedback = 0, 0
-	m.Signal, m.Spread = map[string]float64{}, map[string]float64{}
+	m.Signal, m.Spread, m.Cross = map[string]float64{}, map[string]float64{}, map[string]float64{}
 	m.ResetAt, m.UpdatedAt = now, now
 }
 
-// Shift is how far learning has moved feature f's weight from its default.
-func (m *Model) Shift(f string) float64 {
-	s := m.Signal[f]
-	if s == 0 {
-		return 0
-	}
-	return math.Max(-MaxShift, math.Min(MaxShift, Gain*s/(m.Spread[f]+Prior)))
-}
+// Shifts are how far learning has moved each feature's weight from its
+// default (features not named have not moved). They are a joint fit,
+// solved afresh on each call: compute them once after learning, not once
+// per ranking.
+func (m *Model) Shifts() map[string]float64 { return m.jointShifts() }
 
-// Weights are the weights to rank with: the defaults moved by what was learned.
+// Shift is how far learning has moved feature f's weight from its default.
+func (m *Model) Shift(f string) float64 { return m.jointShifts()[f] }
+
+// Weights are the weights to rank with: the defaults moved by what was
+// learned. Like Shifts, they are worth keeping between rankings.
 func (m *Model) Weights() Weights {
 	w := DefaultWeights()
-	for f := range m.Signal {
-		if d := m.Shift(f); d != 0 {
-			w[f] += d
-		}
+	for f, d := range m.jointShifts() {
+		w[f] += d
 	}
 	return w
 }
@@ -145,6 +148,9 @@ func UnmarshalModel(b []byte) (*Model, error) {
 	}
 	if m.Spread == nil {
 		m.Spread = map[string]float64{}
+	}
+	if m.Cross == nil {
+		m.Cross = map[string]float64{}
 	}
 	return &m, nil
 }
