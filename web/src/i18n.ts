@@ -11,6 +11,7 @@ import { delivery } from './messages/delivery';
 import { supervisor } from './messages/supervisor';
 import { workspace } from './messages/workspace';
 import { customers } from './messages/customers';
+import { knowledge } from './messages/knowledge';
 
 const base = {
   'app.name': 'Switchboard',
@@ -188,7 +189,8 @@ const base = {
   ...join,
 } as const;
 
-const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox, ...workspace, ...delivery } as const;
+const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox, ...workspace, ...delivery,
+  ...knowledge } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;
