@@ -107,15 +107,20 @@ export function KnowledgePanel({ conversationId }: { conversationId: string }) {
     }
   }, [conversationId, data, load]);
 
-  // l links the focused suggestion, i also inserts its resolution.
+  // l links the focused suggestion, i also inserts its resolution. The one
+  // with the keyboard focus wins over the one last marked, as the key may
+  // come before the panel re-renders.
   useEffect(
     () =>
       onShortcut((action, ev) => {
-        if ((action !== 'kb-link' && action !== 'kb-insert') || !focusedItem) return;
+        if (action !== 'kb-link' && action !== 'kb-insert') return;
+        const el = document.activeElement instanceof HTMLElement ? document.activeElement.closest<HTMLElement>('[data-testid="kb-suggestion"]') : null;
+        const item = (el && list.current?.contains(el) && suggestions.find((s) => s.article_id === el.dataset['articleId'])) || focusedItem;
+        if (!item) return;
         ev.preventDefault();
-        void link(focusedItem, action === 'kb-insert');
+        void link(item, action === 'kb-insert');
       }),
-    [focusedItem, link],
+    [focusedItem, suggestions, link],
   );
 
   const dismiss = async (s: Suggestion) => {
