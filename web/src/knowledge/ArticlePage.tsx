@@ -142,7 +142,7 @@ export function ArticlePage({ id, created }: { id: string; created: boolean }) {
       show(a);
       setNotice(t('kb.savedNotice', { version: a.version }));
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409) setConflict(true);
+      if (err instanceof ApiError && err.status === 409 && (err.kind === 'stale-version' || err.fieldError('version'))) setConflict(true);
       setError(err);
     } finally {
       setBusy(false);

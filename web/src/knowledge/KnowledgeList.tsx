@@ -81,10 +81,12 @@ export function KnowledgeListPage() {
   const [q, setQ] = useState(f.q);
   const [tag, setTag] = useState(f.tag ?? '');
   const key = url.search;
-  const set = (k: string, v: string) => {
+  const set = (k: string, v: string, more: Record<string, string> = {}) => {
     const next = new URLSearchParams(url.search);
-    if (v) next.set(k, v);
-    else next.delete(k);
+    for (const [key, val] of Object.entries({ [k]: v, ...more })) {
+      if (val) next.set(key, val);
+      else next.delete(key);
+    }
     const s = next.toString();
     navigate(`/knowledge${s ? `?${s}` : ''}`, { replace: true });
   };
@@ -115,7 +117,7 @@ export function KnowledgeListPage() {
 
   return (
     <KnowledgeFrame title="kb.title" testId="kb-list-page">
-      <form class="kb-filters" role="search" onSubmit={(e) => { e.preventDefault(); set('q', q.trim()); }}>
+      <form class="kb-filters" role="search" onSubmit={(e) => { e.preventDefault(); set('q', q.trim(), { tag: tag.trim() }); }}>
         <div class="field kb-filter kb-filter-q">
           <label for="kb-q">{t('kb.search')}</label>
           <input id="kb-q" type="search" value={q} placeholder={t('kb.searchPlaceholder')} data-testid="kb-q"
