@@ -21,7 +21,7 @@
 // It uses an installed Chromium (CHROMIUM_PATH, default /usr/bin/chromium) and
 // exits non-zero with a message naming the failed step; it ends with "PASS composer".
 import { parseArgs } from 'node:util';
-import { api, businessSite, launch, openWidget, signedIn, Steps, Watcher } from './lib.mjs';
+import { api, businessSite, launch, openWidget, signedIn, slowAnswers, Steps, Watcher } from './lib.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -45,6 +45,7 @@ const steps = new Steps(timeout);
 const watcher = new Watcher();
 const as = (email) => ({ base, tenant: opts.tenant, email, password: opts.password, timeout });
 const nonce = Math.random().toString(36).slice(2, 8);
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
 let browser;
 let site;
@@ -215,12 +216,17 @@ async function findingThree(desk, customer, call, find, chat) {
 
   const more = `One more thing: your new card has contactless on (${nonce})`;
   await steps.run('finding 3: a reply to the resolved conversation reopens it, with a line in the timeline', async () => {
+    // The timeline's pages answer late, after the reply is sent: what the feed
+    // told meanwhile (the reopening line) must survive that stale answer.
+    const fast = await slowAnswers(desk, `**/api/v1/conversations/${chat}/messages*`, 2500);
     await desk.goto(`${base}/desktop/c/${chat}`, { waitUntil: 'domcontentloaded' });
     await desk.getByTestId('conversation-status').filter({ hasText: /resolved/i }).waitFor();
     await composer.getByTestId('composer-reopens').waitFor();
     await input.fill(more);
     await composer.getByTestId('composer-send').click();
     await stored(desk, more);
+    await sleep(3000); // the late pages have landed
+    await fast();
     try {
       await desk.locator('[data-testid="timeline-item"][data-kind="system"]', { hasText: 'Reopened by a reply' }).waitFor({ timeout: 5000 });
     } catch {

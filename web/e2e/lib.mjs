@@ -317,3 +317,20 @@ export function percentile(xs, p) {
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
 }
+
+/**
+ * slowAnswers makes the page's requests to urls answer late: each is sent to the
+ * server at once, and its answer — the state at the moment it was asked — is
+ * handed to the page ms later, as on a slow network. Whatever the feed says in
+ * between must survive that stale answer. It returns a function that ends it.
+ */
+export async function slowAnswers(page, urls, ms) {
+  const handler = async (route) => {
+    const res = await route.fetch();
+    const body = await res.body();
+    await new Promise((ok) => setTimeout(ok, ms));
+    await route.fulfill({ status: res.status(), headers: res.headers(), body }).catch(() => undefined);
+  };
+  await page.route(urls, handler);
+  return () => page.unroute(urls, handler);
+}

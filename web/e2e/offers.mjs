@@ -23,7 +23,7 @@
 // It uses an installed Chromium (CHROMIUM_PATH, default /usr/bin/chromium) and
 // exits non-zero with a message naming the failed step; it ends with "PASS offers".
 import { parseArgs } from 'node:util';
-import { api, businessSite, launch, openWidget, signedIn, Steps, Watcher } from './lib.mjs';
+import { api, businessSite, launch, openWidget, signedIn, slowAnswers, Steps, Watcher } from './lib.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -193,10 +193,14 @@ async function findingFour(desk, call) {
   }
 
   await steps.run('finding 4: Ana goes available: one offer card, not three', async () => {
+    // The desktop's list of waiting offers answers late, after the first offer
+    // arrived on the feed: that stale empty list must not take the card away.
+    const fast = await slowAnswers(desk, '**/api/v1/me/offers', 2500);
     await desk.goto(`${base}/desktop`, { waitUntil: 'domcontentloaded' });
     await desk.getByTestId('presence-select').selectOption('available');
     await desk.getByTestId('offer').first().waitFor();
-    await sleep(1500); // the others would be on screen by now; the first has 12 s to go
+    await sleep(3000); // the others would be on screen by now, and the late list has landed; the first has 12 s to go
+    await fast();
     const cards = await desk.getByTestId('offer').count();
     if (cards !== 1) throw new Error(`${cards} offer cards at once; want one at a time`);
     const hints = await desk.getByTestId('offer').first().locator('kbd').count();

@@ -69,6 +69,21 @@ export class RealtimeClient {
     return () => this.listeners.delete(fn);
   }
 
+  /**
+   * snapshot fetches a view's starting state and returns it with the events that
+   * arrived while the request was out. A view applies those on top of the answer:
+   * an answer computed before an event must not erase what the event told it.
+   */
+  async snapshot<T>(fetch: () => Promise<T>): Promise<{ value: T; since: RealtimeEvent[] }> {
+    const since: RealtimeEvent[] = [];
+    const off = this.subscribe((ev) => void since.push(ev));
+    try {
+      return { value: await fetch(), since };
+    } finally {
+      off();
+    }
+  }
+
   /** watchState calls fn now and on every state change; it returns the unsubscribe function. */
   watchState(fn: StateListener): () => void {
     this.stateListeners.add(fn);

@@ -68,7 +68,8 @@ export function ConversationView(props: { id: string; onClose?: () => void }) {
       try {
         const c = await conversationApi.conversation(id);
         if (!live) return;
-        setConversation(c);
+        // The feed may have told of a newer state while the request was out.
+        setConversation((cur) => (cur && cur.updated_at > c.updated_at ? cur : c));
         const all: Message[] = [];
         let cursor: string | undefined;
         // The timeline pages oldest first; a conversation is read whole.
@@ -79,7 +80,13 @@ export function ConversationView(props: { id: string; onClose?: () => void }) {
           cursor = p.next_cursor;
         }
         if (!live) return;
-        setMessages(all);
+        // What is on screen now came from the feed while the pages loaded: it goes on top.
+        setMessages((fed) =>
+          fed.reduce((list, m) => {
+            const held = list.find((x) => x.id === m.id);
+            return held && held.updated_at > m.updated_at ? list : upsertMessage(list, m);
+          }, all),
+        );
         conversationApi.persona(c.persona_id).then((p) => live && setPersona(p), () => undefined);
         conversationApi.sla(id).then((s) => live && setClocks(s.items ?? []), () => undefined);
       } catch (err) {

@@ -26,6 +26,21 @@ export function offerFromEvent(ev: RealtimeEvent, agentId: string): Offer | null
   };
 }
 
+/** offersAfter is the stack of offers once the feed's event ev has been applied. */
+export function offersAfter(os: Offer[], ev: RealtimeEvent, agentId: string): Offer[] {
+  const o = offerFromEvent(ev, agentId);
+  if (o) return os.some((x) => x.id === o.id) ? os : [...os, o];
+  const d = ev.data as { offer_id?: string; work_id?: string } | undefined;
+  if (!d) return os;
+  if (ev.type === 'routing.offer_expired' || ev.type === 'routing.offer_withdrawn') {
+    return os.filter((x) => x.id !== d.offer_id);
+  }
+  if (ev.type === 'routing.assigned') {
+    return os.filter((x) => !(x.id === d.offer_id || (!!d.work_id && x.work_id === d.work_id)));
+  }
+  return os;
+}
+
 /** Offers is the stack of offer cards; the app shell mounts it once. */
 export function Offers() {
   const { session, realtime } = useSession();
@@ -47,9 +62,6 @@ export function Offers() {
     return () => clearTimeout(id);
   }, [error]);
 
-  const add = useCallback((o: Offer) => {
-    setOffers((os) => (os.some((x) => x.id === o.id) ? os : [...os, o]));
-  }, []);
   const remove = useCallback((pred: (o: Offer) => boolean) => setOffers((os) => os.filter((o) => !pred(o))), []);
 
   // Load what is waiting now, and again whenever the feed reconnects.
@@ -57,30 +69,22 @@ export function Offers() {
     let prev = '';
     return realtime.watchState((s) => {
       if (s === 'connected' && prev !== 'connected') {
-        desktopApi.offers().then((p) => setOffers(p.items ?? []), () => undefined);
+        realtime.snapshot(() => desktopApi.offers()).then(
+          ({ value, since }) => setOffers(since.reduce((os, ev) => offersAfter(os, ev, me), value.items ?? [])),
+          () => undefined,
+        );
       }
       prev = s;
     });
-  }, [realtime]);
+  }, [realtime, me]);
 
   useEffect(
     () =>
       realtime.subscribe((ev) => {
-        const o = offerFromEvent(ev, me);
-        if (o) {
-          add(o);
-          chime();
-          return;
-        }
-        const d = ev.data as { offer_id?: string; work_id?: string } | undefined;
-        if (!d) return;
-        if (ev.type === 'routing.offer_expired' || ev.type === 'routing.offer_withdrawn') {
-          remove((x) => x.id === d.offer_id);
-        } else if (ev.type === 'routing.assigned') {
-          remove((x) => x.id === d.offer_id || (!!d.work_id && x.work_id === d.work_id));
-        }
+        setOffers((os) => offersAfter(os, ev, me));
+        if (offerFromEvent(ev, me)) chime();
       }),
-    [realtime, me, add, remove],
+    [realtime, me],
   );
 
   // The customer's name, once per conversation.

@@ -68,6 +68,14 @@ export function withMessage(
   return next;
 }
 
+/** listAfter is the list once the feed's event ev has been applied to it. */
+export function listAfter(s: ListState, ev: RealtimeEvent, view: ViewId, f: Filters, userId: string, openId: string): ListState {
+  const c = conversationOf(ev);
+  if (!c) return s;
+  const msg = ev.type === 'message.created' ? (ev.data as { message?: FeedMessage }).message : undefined;
+  return upsert(s, withMessage(c, s.rows.find((r) => r.id === c.id), msg, openId), view, f, userId);
+}
+
 /** useInbox loads view with filters and applies the feed to it. */
 export function useInbox(realtime: RealtimeClient, userId: string, view: ViewId, filters: Filters, openId: string): Inbox {
   const [list, setList] = useState<ListState>({ rows: [], complete: false });
@@ -120,11 +128,18 @@ export function useInbox(realtime: RealtimeClient, userId: string, view: ViewId,
     setLoading(true);
     try {
       const { view: v, filters: f } = ctx.current;
-      const page = await desktopApi.conversations(listParams(v, f), first ? undefined : cursor.current, PAGE);
+      const { value: page, since } = await realtime.snapshot(() =>
+        desktopApi.conversations(listParams(v, f), first ? undefined : cursor.current, PAGE),
+      );
       if (g !== gen.current) return;
       cursor.current = page.next_cursor ?? '';
       const items = Array.isArray(page.items) ? page.items : [];
-      setList((s) => appendPage(first ? { rows: [], complete: false } : s, items, !cursor.current));
+      setList((s) => {
+        if (!first) return appendPage(s, items, !cursor.current);
+        // A first page replaces the rows: what the feed said while it was on its way goes on top.
+        const { userId: me, openId: open } = ctx.current;
+        return since.reduce((n, ev) => listAfter(n, ev, v, f, me, open), appendPage({ rows: [], complete: false }, items, !cursor.current));
+      });
       setError('');
     } catch (err) {
       if (g === gen.current) setError(t('inbox.loadFailed', { detail: errorMessage(err) }));
@@ -134,7 +149,7 @@ export function useInbox(realtime: RealtimeClient, userId: string, view: ViewId,
         setLoading(false);
       }
     }
-  }, []);
+  }, [realtime]);
 
   useEffect(() => () => clearTimeout(countsTimer.current), []);
 
@@ -159,11 +174,9 @@ export function useInbox(realtime: RealtimeClient, userId: string, view: ViewId,
   useEffect(
     () =>
       realtime.subscribe((ev) => {
-        const c = conversationOf(ev);
-        if (!c) return;
+        if (!conversationOf(ev)) return;
         const { view: v, filters: f, userId: me, openId: open } = ctx.current;
-        const msg = ev.type === 'message.created' ? (ev.data as { message?: FeedMessage }).message : undefined;
-        setList((s) => upsert(s, withMessage(c, s.rows.find((r) => r.id === c.id), msg, open), v, f, me));
+        setList((s) => listAfter(s, ev, v, f, me, open));
         loadCounts();
       }),
     [realtime, loadCounts],

@@ -14,6 +14,17 @@ export interface MyLoad {
   wrapUpUntil: number;
 }
 
+/** mineAfter is the agent's open conversations once c, as an event tells it now, is taken into account. */
+export function mineAfter(m: Map<string, InboxConversation>, c: InboxConversation | null, userId: string): Map<string, InboxConversation> {
+  if (!c) return m;
+  const isMine = c.assignee_id === userId && c.status === 'open';
+  if (!m.has(c.id) && !isMine) return m;
+  const next = new Map(m);
+  if (isMine) next.set(c.id, c);
+  else next.delete(c.id);
+  return next;
+}
+
 /** useMyLoad follows the signed-in agent's capacity in use. */
 export function useMyLoad(realtime: RealtimeClient, userId: string): MyLoad {
   const [profile, setProfile] = useState<RoutingProfile | null>(null);
@@ -29,9 +40,10 @@ export function useMyLoad(realtime: RealtimeClient, userId: string): MyLoad {
     let prev = '';
     return realtime.watchState((s) => {
       if (s === 'connected' && prev !== 'connected') {
-        desktopApi.conversations({ assignee_id: 'me', status: 'open' }, undefined, 199).then(
-          (p) => {
-            const m = new Map((p.items ?? []).map((c) => [c.id, c]));
+        realtime.snapshot(() => desktopApi.conversations({ assignee_id: 'me', status: 'open' }, undefined, 199)).then(
+          ({ value, since }) => {
+            let m = new Map((value.items ?? []).map((c) => [c.id, c]));
+            for (const ev of since) m = mineAfter(m, conversationOf(ev), userId);
             mineRef.current = m;
             setMine(m);
           },
@@ -40,7 +52,7 @@ export function useMyLoad(realtime: RealtimeClient, userId: string): MyLoad {
       }
       prev = s;
     });
-  }, [realtime]);
+  }, [realtime, userId]);
 
   useEffect(
     () =>
@@ -49,11 +61,9 @@ export function useMyLoad(realtime: RealtimeClient, userId: string): MyLoad {
         if (!c) return;
         const m = mineRef.current;
         const held = m.has(c.id);
-        const isMine = c.assignee_id === userId && c.status === 'open';
-        if (!held && !isMine) return;
-        const next = new Map(m);
-        if (isMine) next.set(c.id, c);
-        else next.delete(c.id);
+        const next = mineAfter(m, c, userId);
+        if (next === m) return;
+        const isMine = next.has(c.id);
         mineRef.current = next;
         setMine(next);
         // Finishing an item starts the wrap-up routing gives before new work —
