@@ -237,6 +237,9 @@ func seedDemo(ctx context.Context, a *app.App, cfg *config.Config) error {
 	if created {
 		fmt.Println("  Created the demo tenant Northwind Bank.")
 	}
+	if err := demo.SeedKnowledge(ctx, a.DB, a.Knowledge, a.Dispatch); err != nil {
+		return err
+	}
 	if err := demo.LimitWidgetOrigins(ctx, a.DB, a.Inbox, cfg.BaseURL); err != nil {
 		return err
 	}

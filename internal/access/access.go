@@ -31,19 +31,24 @@ const (
 	// ManageWorkspace exports all of the workspace's data and asks for (or
 	// cancels) its deletion.
 	ManageWorkspace Perm = "workspace:manage"
+	// PublishKnowledge validates, publishes and archives knowledge articles
+	// and edits the validated and published ones (a KCS coach). Admins and
+	// supervisors hold it; another user when their knowledge_publisher flag
+	// is set.
+	PublishKnowledge Perm = "knowledge:publish"
 )
 
 // rolePerms says what each role may do.
 var rolePerms = map[tenant.Role][]Perm{
-	tenant.RoleAdmin:      {Self, Read, ManageUsers, ManageKeys, ManageWebhooks, ManageChannels, ReadAudit, Converse, ManageRouting, Supervise, ManageNotify, RaiseEvents, ManageWorkspace},
-	tenant.RoleSupervisor: {Self, Read, ReadAudit, Converse, ManageRouting, Supervise, RaiseEvents},
+	tenant.RoleAdmin:      {Self, Read, ManageUsers, ManageKeys, ManageWebhooks, ManageChannels, ReadAudit, Converse, ManageRouting, Supervise, ManageNotify, RaiseEvents, ManageWorkspace, PublishKnowledge},
+	tenant.RoleSupervisor: {Self, Read, ReadAudit, Converse, ManageRouting, Supervise, RaiseEvents, PublishKnowledge},
 	tenant.RoleAgent:      {Self, Read, Converse},
 	tenant.RoleExpert:     {Self, Read, Converse},
 }
 
 // scopePerms says what each API-key scope allows.
 var scopePerms = map[tenant.Scope][]Perm{
-	tenant.ScopeAdmin:          {Read, ManageUsers, ManageKeys, ManageWebhooks, ManageChannels, ReadAudit, Converse, ManageRouting, Supervise, ManageNotify, RaiseEvents, ManageWorkspace},
+	tenant.ScopeAdmin:          {Read, ManageUsers, ManageKeys, ManageWebhooks, ManageChannels, ReadAudit, Converse, ManageRouting, Supervise, ManageNotify, RaiseEvents, ManageWorkspace, PublishKnowledge},
 	tenant.ScopeConversations:  {Read, Converse},
 	tenant.ScopeRead:           {Read, ReadAudit},
 	tenant.ScopeWebhooksManage: {ManageWebhooks},
@@ -72,12 +77,17 @@ func ForScopes(scopes []tenant.Scope) Grant {
 	return g
 }
 
-// ForUser is what u may do: nothing once disabled.
+// ForUser is what u may do: nothing once disabled; a knowledge publisher
+// also publishes knowledge, whatever their role.
 func ForUser(u tenant.User) Grant {
 	if u.Disabled {
 		return Grant{}
 	}
-	return ForRole(u.Role)
+	g := ForRole(u.Role)
+	if u.KnowledgePublisher && !g.Can(PublishKnowledge) {
+		g.perms = append(slices.Clip(g.perms), PublishKnowledge)
+	}
+	return g
 }
 
 // ForKey is what k may do: nothing once revoked.

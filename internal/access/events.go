@@ -37,6 +37,10 @@ var eventPerms = map[string]Perm{
 	event.CallbackUpdated:       Read,
 	event.QueueStats:            Read,
 	event.PlanLimitWarning:      ManageUsers, // the admins, who can ask the operator for more
+
+	// Knowledge: what GET of articles and flags shows.
+	event.KnowledgeArticleChanged: Read,
+	event.KnowledgeFlagChanged:    Read,
 }
 
 // EventPerm is the permission reading events of type t takes; false means the

@@ -28,6 +28,8 @@ type UserPatch struct {
 	Name     *string      `json:"name"`
 	Role     *tenant.Role `json:"role"`
 	Disabled *bool        `json:"disabled"`
+	// KnowledgePublisher makes the user a knowledge publisher (or not).
+	KnowledgePublisher *bool `json:"knowledge_publisher"`
 }
 
 // CreateUser adds a person to the actor's tenant.
@@ -129,6 +131,12 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id string, p UserPatc
 					return err
 				}
 			}
+		}
+		if p.KnowledgePublisher != nil {
+			if *p.KnowledgePublisher != u.KnowledgePublisher {
+				revoke = "permissions changed"
+			}
+			u.KnowledgePublisher, detail["knowledge_publisher"] = *p.KnowledgePublisher, *p.KnowledgePublisher
 		}
 		u.UpdatedAt = s.clock.Now()
 		if err := tx.UpdateUser(ctx, u); err != nil {

@@ -54,6 +54,12 @@ const (
 	PlanLimitWarning      = "plan.limit_warning"      // the tenant used 80 % of a plan limit this month
 	QueueStats            = "queue.stats"             // ephemeral: the queues' live state, every few seconds
 
+	// Knowledge: an article was created, edited, moved, restored or
+	// imported (data: the article without its rendered HTML), and a flag
+	// raised or resolved (data: the flag).
+	KnowledgeArticleChanged = "knowledge.article_changed"
+	KnowledgeFlagChanged    = "knowledge.flag_changed"
+
 	// AuthChanged is ephemeral and internal: a user's access changed (signed out,
 	// disabled, role changed, password reset), so every node's realtime hub
 	// closes that user's sockets. It is never sent to a client nor a webhook.
@@ -79,6 +85,7 @@ var Types = []string{
 	RoutingSetAway,
 	SLAWarning, SLABreached, SLAEscalated, CallbackUpdated, ConversationJoined,
 	PlanLimitWarning,
+	KnowledgeArticleChanged, KnowledgeFlagChanged,
 }
 
 // Subject is the bus subject a tenant's events travel on.

@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/articles"
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/operator"
 	"github.com/switchboard-cx/switchboard/internal/portal"
@@ -84,6 +85,8 @@ type Deps struct {
 	Operator *operator.Service
 	// Sandbox is the sandbox's outbox, simulations, go-live and copies.
 	Sandbox *sandbox.Service
+	// Knowledge runs the knowledge articles: versions, states, flags, imports.
+	Knowledge *articles.Service
 }
 
 // API serves HTTP.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/switchboard-cx/switchboard/internal/access"
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
@@ -96,7 +97,9 @@ func (a *API) me(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"tenant": p.Tenant, "api_key": p.Key})
 		return
 	}
-	writeJSON(w, http.StatusOK, meResponse{User: *p.User, Tenant: p.Tenant, MustEnrolTOTP: p.mustEnrol})
+	u := *p.User
+	u.KnowledgePublisher = p.can(access.PublishKnowledge) // the effective value, whatever the role
+	writeJSON(w, http.StatusOK, meResponse{User: u, Tenant: p.Tenant, MustEnrolTOTP: p.mustEnrol})
 }
 
 func (a *API) setPresence(w http.ResponseWriter, r *http.Request) {

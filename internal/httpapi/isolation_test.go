@@ -86,7 +86,20 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 	},
 
 	"sandboxMessageID": sandboxMessageFixture,
+
+	"articleID": func(f *fixtures) string {
+		return createdID(f.t, f.tf.admin, "/api/v1/knowledge/articles", map[string]any{"title": "Fixture article " + f.tf.Tenant.Slug,
+			"resolution": "Do this."})
+	},
+	"version": func(f *fixtures) string { f.id("articleID", ""); return "1" }, // a number, not an id: see all
+	"flagID": func(f *fixtures) string {
+		return createdID(f.t, f.tf.admin, "/api/v1/knowledge/articles/"+f.id("articleID", "")+"/flags", map[string]any{"reason": "fixture"})
+	},
 }
+
+// notIDs are path parameters whose values are not ids (an article's version
+// number): every answer holds such a value, so they cannot show a leak.
+var notIDs = map[string]bool{"version": true}
 
 // volatileFields change by themselves (a delivery being attempted in the
 // background), so they are left out when comparing tenant B's records.
@@ -273,8 +286,10 @@ func (f *fixtures) path(rt route) (string, bool) {
 // all lists the tenant's ids: its own, its admin's, and its fixtures'.
 func (f *fixtures) all() []string {
 	out := []string{f.tf.Tenant.ID, f.tf.Admin.ID}
-	for _, id := range f.ids {
-		out = append(out, id)
+	for param, id := range f.ids {
+		if !notIDs[param] {
+			out = append(out, id)
+		}
 	}
 	return out
 }

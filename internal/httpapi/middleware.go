@@ -100,6 +100,9 @@ func (a *API) limitBody(next http.Handler) http.Handler {
 		if r.Method == http.MethodPost && r.URL.Path == uploadPath {
 			limit = max(limit, a.uploadBodyLimit())
 		}
+		if r.Method == http.MethodPost && r.URL.Path == articleImportPath {
+			limit = max(limit, articleImportLimit)
+		}
 		if r.ContentLength > limit {
 			writeProblem(w, r, problem(http.StatusRequestEntityTooLarge, "too-large",
 				fmt.Sprintf("the request body is larger than %d bytes", limit)))

@@ -52,6 +52,9 @@ func toProblem(err error) *Problem {
 	if sp := sandboxProblem(err); sp != nil {
 		return sp
 	}
+	if kp := knowledgeProblem(err); kp != nil {
+		return kp
+	}
 	switch {
 	case errors.As(err, &p):
 		return p

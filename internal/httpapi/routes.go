@@ -229,5 +229,21 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/workspace/deletion", handler: a.getDeletion},
 		{method: "POST", pattern: "/api/v1/workspace/deletion", perm: permManageWorkspace, handler: a.requestDeletion},
 		{method: "DELETE", pattern: "/api/v1/workspace/deletion", perm: permManageWorkspace, handler: a.cancelDeletion},
+
+		{method: "GET", pattern: "/api/v1/knowledge/articles", perm: permRead, handler: a.listArticles},
+		{method: "POST", pattern: "/api/v1/knowledge/articles", perm: permConverse, handler: a.createArticle},
+		{method: "GET", pattern: "/api/v1/knowledge/articles/{articleID}", perm: permRead, handler: a.getArticle},
+		{method: "PUT", pattern: "/api/v1/knowledge/articles/{articleID}", perm: permConverse, handler: a.updateArticle},
+		{method: "POST", pattern: "/api/v1/knowledge/articles/{articleID}/state", perm: permConverse, handler: a.moveArticle},
+		{method: "GET", pattern: "/api/v1/knowledge/articles/{articleID}/history", perm: permRead, handler: a.articleHistory},
+		{method: "GET", pattern: "/api/v1/knowledge/articles/{articleID}/versions", perm: permRead, handler: a.listArticleVersions},
+		{method: "GET", pattern: "/api/v1/knowledge/articles/{articleID}/versions/{version}", perm: permRead, handler: a.getArticleVersion},
+		{method: "POST", pattern: "/api/v1/knowledge/articles/{articleID}/versions/{version}/restore", perm: permConverse, handler: a.restoreArticleVersion},
+		{method: "GET", pattern: "/api/v1/knowledge/articles/{articleID}/diff", perm: permRead, handler: a.diffArticle},
+		{method: "GET", pattern: "/api/v1/knowledge/articles/{articleID}/flags", perm: permRead, handler: a.listArticleFlags},
+		{method: "POST", pattern: "/api/v1/knowledge/articles/{articleID}/flags", perm: permConverse, handler: a.flagArticle},
+		{method: "GET", pattern: "/api/v1/knowledge/flags", perm: permRead, handler: a.listFlags},
+		{method: "POST", pattern: "/api/v1/knowledge/flags/{flagID}/resolve", perm: permConverse, handler: a.resolveFlag},
+		{method: "POST", pattern: articleImportPath, perm: permPublishKnowledge, handler: a.importArticles},
 	}
 }

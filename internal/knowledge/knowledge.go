@@ -85,6 +85,9 @@ type Article struct {
 	PublishedAt          time.Time // zero until first published
 	CreatedAt            time.Time
 	UpdatedAt            time.Time
+	// OpenFlags counts the flags nobody has resolved yet; derived when the
+	// article is read, never written.
+	OpenFlags int
 }
 
 // ForCustomers reports whether customers see the article now: published, with an

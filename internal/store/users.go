@@ -7,20 +7,20 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
-const userColumns = `id, tenant_id, email, name, role, presence, disabled, password_hash, created_at, updated_at`
+const userColumns = `id, tenant_id, email, name, role, presence, disabled, password_hash, created_at, updated_at, knowledge_publisher`
 
 func scanUser(row interface{ Scan(...any) error }) (tenant.User, error) {
 	var u tenant.User
 	var created, updated int64
-	err := row.Scan(&u.ID, &u.TenantID, &u.Email, &u.Name, &u.Role, &u.Presence, &u.Disabled, &u.PasswordHash, &created, &updated)
+	err := row.Scan(&u.ID, &u.TenantID, &u.Email, &u.Name, &u.Role, &u.Presence, &u.Disabled, &u.PasswordHash, &created, &updated, &u.KnowledgePublisher)
 	u.CreatedAt, u.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return u, err
 }
 
 // CreateUser inserts a user; an email taken in the tenant is ErrConflict.
 func (s *Store) CreateUser(ctx context.Context, u tenant.User) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO users (`+userColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		u.ID, u.TenantID, u.Email, u.Name, u.Role, u.Presence, u.Disabled, u.PasswordHash, micros(u.CreatedAt), micros(u.UpdatedAt))
+	_, err := s.w.ExecContext(ctx, `INSERT INTO users (`+userColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		u.ID, u.TenantID, u.Email, u.Name, u.Role, u.Presence, u.Disabled, u.PasswordHash, micros(u.CreatedAt), micros(u.UpdatedAt), u.KnowledgePublisher)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("create user: %w", ErrConflict)
 	}
@@ -58,10 +58,12 @@ func (s *Store) Users(ctx context.Context, tenantID string, page Page) ([]tenant
 	return collect(rows, scanUser)
 }
 
-// UpdateUser writes a user's name, role, presence, disabled flag and password hash.
+// UpdateUser writes a user's name, role, presence, disabled flag, password
+// hash and knowledge publisher flag.
 func (s *Store) UpdateUser(ctx context.Context, u tenant.User) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE users SET name = $3, role = $4, presence = $5, disabled = $6, password_hash = $7, updated_at = $8
+	res, err := s.w.ExecContext(ctx, `UPDATE users SET name = $3, role = $4, presence = $5, disabled = $6, password_hash = $7, updated_at = $8,
+		knowledge_publisher = $9
 		WHERE tenant_id = $1 AND id = $2`,
-		u.TenantID, u.ID, u.Name, u.Role, u.Presence, u.Disabled, u.PasswordHash, micros(u.UpdatedAt))
+		u.TenantID, u.ID, u.Name, u.Role, u.Presence, u.Disabled, u.PasswordHash, micros(u.UpdatedAt), u.KnowledgePublisher)
 	return affectedOne("update user "+u.ID, res, err)
 }

@@ -59,16 +59,19 @@ func (p Presence) Valid() bool {
 
 // User is a person who signs in to a tenant: an agent, supervisor, expert or admin.
 type User struct {
-	ID           string    `json:"id"`
-	TenantID     string    `json:"tenant_id"`
-	Email        string    `json:"email"`
-	Name         string    `json:"name"`
-	Role         Role      `json:"role"`
-	Presence     Presence  `json:"presence"`
-	Disabled     bool      `json:"disabled"`
-	PasswordHash string    `json:"-"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID       string   `json:"id"`
+	TenantID string   `json:"tenant_id"`
+	Email    string   `json:"email"`
+	Name     string   `json:"name"`
+	Role     Role     `json:"role"`
+	Presence Presence `json:"presence"`
+	Disabled bool     `json:"disabled"`
+	// KnowledgePublisher lets a user of any role validate and publish
+	// knowledge articles (a KCS coach); admins and supervisors always may.
+	KnowledgePublisher bool      `json:"knowledge_publisher"`
+	PasswordHash       string    `json:"-"`
+	CreatedAt          time.Time `json:"created_at"`
+	UpdatedAt          time.Time `json:"updated_at"`
 }
 
 // Session is a signed-in browser. The token itself is never stored, only its hash.

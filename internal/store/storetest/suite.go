@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Usage", testUsage},
 		{"Sandbox", testSandbox},
 		{"Join", testJoin},
+		{"Knowledge", testKnowledge},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
