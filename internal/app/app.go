@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -37,6 +38,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/articles"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
 	"github.com/switchboard-cx/switchboard/internal/mailcatch"
 	"github.com/switchboard-cx/switchboard/internal/mailer"
 	"github.com/switchboard-cx/switchboard/internal/netguard"
@@ -74,6 +76,9 @@ type App struct {
 	Operator   *operator.Service // the role above tenants: state, limits, usage
 	// Knowledge runs the knowledge articles (KCS).
 	Knowledge *articles.Service
+	// Knowledge is this node's knowledge search index (under the data
+	// directory), kept level with SQL by the article change events.
+	KnowledgeIndex *kbindex.Index
 	// Catcher is the demo's mail catcher, which the relay points at when the
 	// demo runs without one; nil otherwise.
 	Catcher *mailcatch.Catcher
@@ -213,10 +218,23 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 
 	a.TenantData = tenantdata.New(db, clk, log, tenantdata.Config{Grace: cfg.DeletionGrace})
 	a.Knowledge = articles.New(db, out, clk, log)
+	// A command run beside a serving node (tenant create…) finds the index
+	// locked; it searches nothing, so an empty one in memory does.
+	a.KnowledgeIndex, err = kbindex.Open(KnowledgeIndexDir(cfg))
+	if errors.Is(err, kbindex.ErrInUse) {
+		log.Warn("knowledge search index in use by a node serving from this data directory; this process has none")
+		a.KnowledgeIndex, err = kbindex.OpenInMemory()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("knowledge search index: %w", err)
+	}
+	a.closers = append(a.closers, func() { a.KnowledgeIndex.Close() })
 	api := httpapi.New(httpapi.Deps{
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 		MailCatcher: catcherAPI(a.Catcher), TenantData: a.TenantData,
 		Operator: a.Operator,
+
+		KnowledgeSearch: a.KnowledgeIndex,
 
 		Sandbox: sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
 
@@ -229,6 +247,12 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	a.metrics = api.MetricsHandler()
 	ok = true
 	return a, nil
+}
+
+// KnowledgeIndexDir is where a node keeps its knowledge search index: in its
+// data directory, on every node of a cluster too (the index is per node).
+func KnowledgeIndexDir(cfg *config.Config) string {
+	return filepath.Join(cfg.DataDir, "knowledge-index")
 }
 
 // catcherAPI is the catcher for the API: a nil interface when there is none,

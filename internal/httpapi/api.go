@@ -87,6 +87,8 @@ type Deps struct {
 	Sandbox *sandbox.Service
 	// Knowledge runs the knowledge articles: versions, states, flags, imports.
 	Knowledge *articles.Service
+	// KnowledgeSearch is the node's knowledge search index.
+	KnowledgeSearch KnowledgeSearcher
 }
 
 // API serves HTTP.

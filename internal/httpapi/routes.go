@@ -245,5 +245,6 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/knowledge/flags", perm: permRead, handler: a.listFlags},
 		{method: "POST", pattern: "/api/v1/knowledge/flags/{flagID}/resolve", perm: permConverse, handler: a.resolveFlag},
 		{method: "POST", pattern: articleImportPath, perm: permPublishKnowledge, handler: a.importArticles},
+		{method: "GET", pattern: "/api/v1/knowledge/search", perm: permRead, handler: a.searchKnowledge},
 	}
 }

@@ -1,0 +1,117 @@
+package kbindex
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/event"
+)
+
+// ArticleChanged is the event the articles store emits with every change to
+// an article (its data is the article's JSON; the id is what the index reads).
+const ArticleChanged = "knowledge.article_changed"
+
+// Events is the bus as the index hears it: every tenant's events.
+type Events interface {
+	SubscribeEvents(handler func(event.Event)) (unsubscribe func() error, err error)
+}
+
+// FollowOptions tune Follow.
+type FollowOptions struct {
+	// Reconcile is how often the index compares itself with SQL and catches
+	// up on what the bus did not bring (at most once delivery, a node that
+	// was down). Zero means a minute.
+	Reconcile time.Duration
+	Logger    *slog.Logger
+}
+
+// queueSize is how many changed articles may wait to be indexed; past it,
+// the next reconcile catches up from SQL instead.
+const queueSize = 4096
+
+// Follow keeps the index level with src until ctx ends: it brings the index
+// up to date at once (rebuilding it if it was never filled), then indexes
+// every article a knowledge.article_changed event names, as SQL has it, and
+// reconciles with SQL every opts.Reconcile. It returns when ctx ends.
+func (x *Index) Follow(ctx context.Context, events Events, src Source, opts FollowOptions) error {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	log = log.With("component", "kbindex")
+	every := opts.Reconcile
+	if every <= 0 {
+		every = time.Minute
+	}
+	changed := make(chan key, queueSize)
+	missed := make(chan struct{}, 1)
+	unsub, err := events.SubscribeEvents(func(ev event.Event) {
+		if ev.Type != ArticleChanged {
+			return
+		}
+		var a struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal(ev.Data, &a); err != nil || a.ID == "" {
+			log.Warn("article change without an article id", "tenant_id", ev.TenantID, "event_id", ev.ID)
+			return
+		}
+		select { // the subject's tenant, never the body's, names whose article it is
+		case changed <- key{ev.TenantID, a.ID}:
+		default:
+			select {
+			case missed <- struct{}{}:
+			default:
+			}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	defer unsub()
+
+	sync := func() {
+		start := time.Now()
+		did, err := x.Sync(ctx, src)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("knowledge index: bring up to date from SQL", "err", err)
+		case did:
+			n, _ := x.DocCount()
+			log.Info("knowledge index brought up to date from SQL", "articles", n, "took", time.Since(start).Round(time.Millisecond))
+		}
+	}
+	sync()
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+			sync()
+		case <-missed:
+			sync()
+		case k := <-changed:
+			keys := map[key]struct{}{k: {}}
+		drain:
+			for len(keys) < rebuildBatch {
+				select {
+				case k := <-changed:
+					keys[k] = struct{}{}
+				default:
+					break drain
+				}
+			}
+			list := make([]key, 0, len(keys))
+			for k := range keys {
+				list = append(list, k)
+			}
+			if err := x.refresh(ctx, src, list); err != nil && ctx.Err() == nil {
+				log.Warn("knowledge index: apply article changes; the next reconcile catches up", "articles", len(list), "err", err)
+			}
+		}
+	}
+}

@@ -1,0 +1,289 @@
+package kbindex
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	htmlformat "github.com/blevesearch/bleve/v2/search/highlight/format/html"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/switchboard-cx/switchboard/internal/knowledge"
+)
+
+// Limits of one search.
+const (
+	DefaultLimit = 20
+	MaxLimit     = 100
+	// MaxQueryBytes bounds the text searched for: longer text is cut, as
+	// every word adds clauses.
+	MaxQueryBytes = 512
+	// snippetRunes is how long a snippet quoted without a match may be.
+	snippetRunes = 200
+)
+
+// ErrNoTenant is returned for a query without a tenant: every search is
+// one tenant's.
+var ErrNoTenant = errors.New("kbindex: a search needs a tenant")
+
+// Query is one search of one tenant's articles.
+type Query struct {
+	TenantID string
+	// Text is what was typed; empty lists the filtered articles, newest first.
+	Text string
+	// States the hits may have; empty means every state but archived.
+	States    []knowledge.State
+	Audiences []knowledge.Audience
+	// Locale keeps articles in this locale only ("es" keeps "es-ES" too,
+	// "es-ES" that alone), and analyses Text with its stemmer; empty searches
+	// every locale, each with its own stemmer.
+	Locale   string
+	Category string
+	// Tags the hits must all carry.
+	Tags []string
+	// Customers keeps what customers may read: published, with an audience
+	// that includes them (the help center and the widget ask this).
+	Customers bool
+	Limit     int
+}
+
+// Hit is one article found.
+type Hit struct {
+	ArticleID string
+	Slug      string
+	Title     string
+	// SnippetHTML is a passage of the article as escaped text, with <mark>
+	// around the words that matched and no other markup.
+	SnippetHTML string
+	State       knowledge.State
+	Audience    knowledge.Audience
+	Locale      string
+	Tags        []string
+	Category    string
+	Score       float64
+}
+
+// Result is a page of hits, best first, and how many matched in all.
+type Result struct {
+	Hits  []Hit
+	Total int
+}
+
+// Search finds q's articles. It never returns another tenant's: the tenant
+// is a required keyword of every query.
+func (x *Index) Search(ctx context.Context, q Query) (Result, error) {
+	if q.TenantID == "" {
+		return Result{}, ErrNoTenant
+	}
+	req, snippetFields := request(q)
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.closed {
+		return Result{}, ErrClosed
+	}
+	res, err := x.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return Result{}, fmt.Errorf("kbindex: search: %w", err)
+	}
+	out := Result{Total: int(res.Total), Hits: make([]Hit, 0, len(res.Hits))}
+	for _, h := range res.Hits {
+		hit := Hit{
+			ArticleID: str(h.Fields[fArticle]), Slug: str(h.Fields[fSlug]), Title: str(h.Fields[fTitle]),
+			State: knowledge.State(str(h.Fields[fState])), Audience: knowledge.Audience(str(h.Fields[fAudience])),
+			Locale: str(h.Fields[fLocale]), Category: str(h.Fields[fCategory]), Tags: strs(h.Fields[fTags]),
+			Score: h.Score,
+		}
+		hit.SnippetHTML = snippet(h.Fragments, h.Fields, snippetFields)
+		out.Hits = append(out.Hits, hit)
+	}
+	return out, nil
+}
+
+// request is q as a bleve search: the tenant and the filters as required
+// keywords, the text as a disjunction over every field of every analyzer
+// searched (with typo tolerance), highlighted in the snippet fields.
+func request(q Query) (*bleve.SearchRequest, []string) {
+	must := []query.Query{term(fTenant, q.TenantID)}
+	states := q.States
+	if q.Customers {
+		states = []knowledge.State{knowledge.Published}
+	}
+	if len(states) > 0 {
+		var vs []string
+		for _, s := range states {
+			vs = append(vs, string(s))
+		}
+		must = append(must, anyOf(fState, vs))
+	}
+	audiences := q.Audiences
+	if q.Customers {
+		audiences = customerAudiences(audiences)
+	}
+	if len(audiences) > 0 || q.Customers {
+		var vs []string
+		for _, a := range audiences {
+			vs = append(vs, string(a))
+		}
+		if len(vs) == 0 {
+			vs = []string{"\x00none"} // asked for customers' articles in an audience that has none
+		}
+		must = append(must, anyOf(fAudience, vs))
+	}
+	switch {
+	case strings.ContainsAny(q.Locale, "-_"):
+		must = append(must, term(fLocale, q.Locale))
+	case q.Locale != "":
+		must = append(must, term(fLang, language(q.Locale)))
+	}
+	if q.Category != "" {
+		must = append(must, term(fCategory, q.Category))
+	}
+	for _, t := range q.Tags {
+		must = append(must, term(fTags, t))
+	}
+	var notArchived query.Query
+	if len(states) == 0 {
+		notArchived = term(fState, string(knowledge.Archived))
+	}
+
+	analyzersSearched := analyzers
+	if q.Locale != "" {
+		analyzersSearched = []string{analyzerFor(q.Locale)}
+	}
+	var snippetFields []string
+	for _, a := range analyzersSearched {
+		for _, tf := range textFields {
+			if tf.snippet {
+				snippetFields = append(snippetFields, field(a, tf.name))
+			}
+		}
+	}
+	text := strings.TrimSpace(q.Text)
+	if len(text) > MaxQueryBytes {
+		text = text[:MaxQueryBytes]
+		for !utf8.ValidString(text) {
+			text = text[:len(text)-1]
+		}
+	}
+	bq := query.NewBooleanQuery(must, nil, nil)
+	if notArchived != nil {
+		bq.AddMustNot(notArchived)
+	}
+	var should []query.Query
+	if text != "" {
+		for _, a := range analyzersSearched {
+			for _, tf := range textFields {
+				m := query.NewMatchQuery(text)
+				m.SetField(field(a, tf.name))
+				m.Analyzer = a
+				m.SetBoost(tf.boost)
+				m.SetAutoFuzziness(true)
+				should = append(should, m)
+			}
+		}
+		bq.AddShould(should...)
+		bq.SetMinShould(1)
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	limit = min(limit, MaxLimit)
+	req := bleve.NewSearchRequestOptions(bq, limit, 0, false)
+	req.Fields = []string{fArticle, fSlug, fTitle, fState, fAudience, fLocale, fCategory, fTags}
+	if text == "" {
+		req.SortBy([]string{"-" + fUpdated, fArticle})
+		req.Fields = append(req.Fields, snippetFields...)
+	} else {
+		req.Highlight = bleve.NewHighlightWithStyle(htmlformat.Name)
+		req.Highlight.Fields = snippetFields
+		req.Fields = append(req.Fields, snippetFields...)
+	}
+	return req, snippetFields
+}
+
+// customerAudiences narrows audiences to those customers read; none asked
+// means both of them.
+func customerAudiences(asked []knowledge.Audience) []knowledge.Audience {
+	if len(asked) == 0 {
+		return []knowledge.Audience{knowledge.Customers, knowledge.Everyone}
+	}
+	var out []knowledge.Audience
+	for _, a := range asked {
+		if a.ForCustomers() {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// term is a filter: a keyword that must match. It adds nothing to the score,
+// so scores compare within a tenant's articles and say nothing of others.
+func term(f, v string) query.Query {
+	t := query.NewTermQuery(v)
+	t.SetField(f)
+	t.SetBoost(0)
+	return t
+}
+
+func anyOf(f string, vs []string) query.Query {
+	qs := make([]query.Query, len(vs))
+	for i, v := range vs {
+		qs[i] = term(f, v)
+	}
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// snippet is the best highlighted fragment, from the first snippet field
+// that has one; without a match in them (a title match) it is the start of
+// the first non-empty field, escaped.
+func snippet(fragments map[string][]string, fields map[string]any, order []string) string {
+	for _, f := range order {
+		if fs := fragments[f]; len(fs) > 0 && strings.Contains(fs[0], "<mark>") {
+			return strings.TrimSpace(fs[0])
+		}
+	}
+	for _, f := range order {
+		if s := str(fields[f]); s != "" {
+			if utf8.RuneCountInString(s) > snippetRunes {
+				r := []rune(s)[:snippetRunes]
+				return html.EscapeString(string(r)) + "…"
+			}
+			return html.EscapeString(s)
+		}
+	}
+	return ""
+}
+
+func str(v any) string {
+	switch s := v.(type) {
+	case string:
+		return s
+	case []any:
+		if len(s) > 0 {
+			return str(s[0])
+		}
+	}
+	return ""
+}
+
+func strs(v any) []string {
+	switch s := v.(type) {
+	case string:
+		return []string{s}
+	case []any:
+		out := make([]string, 0, len(s))
+		for _, e := range s {
+			out = append(out, str(e))
+		}
+		return out
+	}
+	return []string{}
+}
