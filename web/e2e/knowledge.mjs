@@ -315,6 +315,15 @@ async function main() {
       throw new Error('the state filter still shows other states');
     }
     await lp.locator(`[data-testid="kb-row"][data-article-id="${created.id}"][data-state="published"]`).waitFor();
+    await lp.getByTestId('kb-filter-flagged').check(); // the demo's transfer-fees article has an open flag
+    try {
+      await lp.locator(`[data-testid="kb-row"][data-article-id="${created.id}"]`).waitFor({ state: 'detached', timeout: 5000 });
+      await lp.locator('[data-testid="kb-row"]:not(:has(.badge-failed))').first().waitFor({ state: 'detached', timeout: 5000 });
+    } catch {
+      throw new Error('"Only with open flags" still lists articles without one');
+    }
+    await lp.locator('[data-testid="kb-row"]').first().waitFor();
+    await lp.getByTestId('kb-filter-flagged').uncheck();
     await lp.getByTestId('kb-q').fill('declined Spain');
     await lp.getByTestId('kb-q').press('Enter');
     await lp.locator(`[data-testid="kb-row"][data-article-id="${created.id}"]`).waitFor();

@@ -15,12 +15,15 @@ export function PublisherToggle({ user, onError }: { user: User; onError: (e: st
   const [on, setOn] = useState(always || user.knowledge_publisher === true);
   const [busy, setBusy] = useState(false);
   const change = async (want: boolean) => {
+    // The box shows the new value at once and goes back if the server refuses.
+    setOn(want);
     setBusy(true);
     onError('');
     try {
       const saved = (await knowledgeApi.setPublisher(user.id, want)) as Partial<User> | undefined;
       setOn(saved?.knowledge_publisher ?? want);
     } catch (err) {
+      setOn(!want);
       onError(errorMessage(err));
     } finally {
       setBusy(false);
