@@ -9,6 +9,7 @@
 //	switchboard signup-code create [--note N] [--expires D]  a code that lets one business sign up
 //	switchboard backup --out DIR  copy the embedded store, live, into DIR
 //	switchboard restore --from DIR  bring a backup back into an empty data directory
+//	switchboard reindex           rebuild the knowledge search index from SQL
 //	switchboard version           print the version
 package main
 
@@ -62,6 +63,7 @@ Usage:
   switchboard backup --out DIR  copy the embedded store (SQLite), live, into a new directory
   switchboard restore --from DIR [--force]
                                 bring a backup back into an empty data directory
+  switchboard reindex           rebuild this node's knowledge search index from SQL (with --nats: every node's)
   switchboard version           print the version
 
 Run "switchboard serve -h" for the flags; each has a SWITCHBOARD_* environment variable.
@@ -82,6 +84,7 @@ func run(args []string) error {
 		usage()
 		return nil
 	case "serve", "migrate", "demo", "backup", "restore":
+	case "reindex":
 	case "tenant":
 		if len(args) == 0 || (args[0] != "create" && args[0] != "export") {
 			usage()
@@ -151,6 +154,8 @@ func run(args []string) error {
 	}
 
 	switch cmd {
+	case "reindex":
+		return runReindex(ctx, os.Stdout, cfg, log)
 	case "backup":
 		return runBackup(ctx, cfg, out)
 	case "restore":

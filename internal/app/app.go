@@ -76,7 +76,7 @@ type App struct {
 	Operator   *operator.Service // the role above tenants: state, limits, usage
 	// Knowledge runs the knowledge articles (KCS).
 	Knowledge *articles.Service
-	// Knowledge is this node's knowledge search index (under the data
+	// KnowledgeIndex is this node's knowledge search index (under the data
 	// directory), kept level with SQL by the article change events.
 	KnowledgeIndex *kbindex.Index
 	// Catcher is the demo's mail catcher, which the relay points at when the
@@ -351,6 +351,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 			a.log.Error("notification sender stopped", "err", err)
 		}
 	})
+	background.Go(func() { a.followKnowledge(ctx) })
 	go func() { errc <- srv.Serve(ln) }()
 	a.log.Info("serving", "addr", ln.Addr().String(), "engine", a.DB.Engine())
 	metrics, err := a.serveMetrics(errc)

@@ -249,6 +249,13 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { kb.Close() })
+	following, stopFollowing := context.WithCancel(ctx) // the index follows the articles' events, as on a node
+	followed := make(chan struct{})
+	go func() {
+		defer close(followed)
+		kb.Follow(following, b, kbindex.FromStore(db), kbindex.FollowOptions{Logger: log})
+	}()
+	t.Cleanup(func() { stopFollowing(); <-followed })
 	api := New(Deps{KnowledgeSearch: kb, Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
 		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher, TenantData: tenantdata.New(db, clk, log, tenantdata.Config{}),
 		Sandbox:   sandbox.New(sandbox.Deps{DB: db, Inbox: conversations, Routing: routes, Resolver: sandbox.NewResolver(""), Clock: clk, Log: log}),

@@ -115,7 +115,9 @@ func (s *Store) ArticleByExternalID(ctx context.Context, tenantID, externalID st
 	if externalID == "" {
 		return knowledge.Article{}, fmt.Errorf("article without external id: %w", ErrNotFound)
 	}
-	a, err := scanArticle(s.r.QueryRowContext(ctx, articleSelect+` WHERE a.tenant_id = $1 AND a.external_id = $2`, tenantID, externalID))
+	// "<> ''" repeats the partial index's condition, so SQLite's planner
+	// uses it (it cannot infer it from a parameter).
+	a, err := scanArticle(s.r.QueryRowContext(ctx, articleSelect+` WHERE a.tenant_id = $1 AND a.external_id = $2 AND a.external_id <> ''`, tenantID, externalID))
 	if err != nil {
 		return a, notFound("article "+externalID, err)
 	}

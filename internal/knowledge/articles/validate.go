@@ -2,6 +2,7 @@ package articles
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -147,6 +148,13 @@ func Slugify(title string) string {
 // freeSlug is the title's slug, with -2, -3… when the tenant uses it already.
 func freeSlug(ctx context.Context, s *store.Store, tenantID, title string) (string, error) {
 	base := Slugify(title)
+	// Most titles are new: one indexed lookup says so. Only a taken one pays
+	// for listing its numbered siblings.
+	if _, err := s.ArticleBySlug(ctx, tenantID, base); errors.Is(err, store.ErrNotFound) {
+		return base, nil
+	} else if err != nil {
+		return "", err
+	}
 	taken, err := s.ArticleSlugs(ctx, tenantID, base)
 	if err != nil {
 		return "", err

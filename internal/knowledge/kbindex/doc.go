@@ -25,13 +25,22 @@ func document(a knowledge.Article) map[string]any {
 		fTags: a.Tags, fUpdated: a.UpdatedAt.UTC().Format(time.RFC3339Nano),
 	}
 	an := analyzerFor(locale)
+	d[fTenantLang] = a.TenantID + "|" + an
 	d[field(an, "title")] = a.Title
-	d[field(an, "tags")] = strings.Join(a.Tags, " ")
-	d[field(an, "issue")] = plainText(a.Issue)
-	d[field(an, "environment")] = plainText(a.Environment)
-	d[field(an, "cause")] = plainText(a.Cause)
-	d[field(an, "resolution")] = plainText(a.Resolution)
+	d[field(an, "issue")] = joinText(plainText(a.Issue), strings.Join(a.Tags, ", "))
+	d[field(an, "body")] = joinText(plainText(a.Environment), plainText(a.Cause), plainText(a.Resolution))
 	return d
+}
+
+// joinText joins the non-empty parts as paragraphs.
+func joinText(parts ...string) string {
+	var keep []string
+	for _, p := range parts {
+		if p != "" {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, "\n")
 }
 
 var (

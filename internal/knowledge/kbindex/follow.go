@@ -11,11 +11,17 @@ import (
 
 // ArticleChanged is the event the articles store emits with every change to
 // an article (its data is the article's JSON; the id is what the index reads).
-const ArticleChanged = "knowledge.article_changed"
+const ArticleChanged = event.KnowledgeArticleChanged
 
-// Events is the bus as the index hears it: every tenant's events.
+// RebuildSubject is where `switchboard reindex` asks every node to rebuild
+// its index from SQL.
+const RebuildSubject = "switchboard.kbindex.rebuild"
+
+// Events is the bus as the index hears it: every tenant's events, and the
+// requests to rebuild.
 type Events interface {
 	SubscribeEvents(handler func(event.Event)) (unsubscribe func() error, err error)
+	Subscribe(subject string, handler func(subject string, data []byte)) (unsubscribe func() error, err error)
 }
 
 // FollowOptions tune Follow.
@@ -71,6 +77,17 @@ func (x *Index) Follow(ctx context.Context, events Events, src Source, opts Foll
 		return err
 	}
 	defer unsub()
+	rebuild := make(chan struct{}, 1)
+	unsubRebuild, err := events.Subscribe(RebuildSubject, func(string, []byte) {
+		select {
+		case rebuild <- struct{}{}:
+		default:
+		}
+	})
+	if err != nil {
+		return err
+	}
+	defer unsubRebuild()
 
 	sync := func() {
 		start := time.Now()
@@ -94,6 +111,14 @@ func (x *Index) Follow(ctx context.Context, events Events, src Source, opts Foll
 			sync()
 		case <-missed:
 			sync()
+		case <-rebuild:
+			start := time.Now()
+			n, err := x.Rebuild(ctx, src)
+			if err != nil && ctx.Err() == nil {
+				log.Error("knowledge index: rebuild on request", "err", err)
+			} else if err == nil {
+				log.Info("knowledge index rebuilt on request", "articles", n, "took", time.Since(start).Round(time.Millisecond))
+			}
 		case k := <-changed:
 			keys := map[key]struct{}{k: {}}
 		drain:

@@ -17,7 +17,7 @@ import (
 
 // schema numbers the mapping below; an index on disk with another number is
 // rebuilt from SQL at start, so changing the mapping means raising it.
-const schema = 1
+const schema = 2
 
 // plain is the analyzer for locales without a stemmer of their own: words
 // lower-cased, nothing removed, so any language is found by its exact words.
@@ -55,15 +55,13 @@ type textField struct {
 }
 
 // textFields weigh a match in the title above one in the issue (the
-// customer's words, what people type), above the resolution and cause, above
-// the environment. Tags are matched as words too.
+// customer's words, what people type) or the tags, above one in the rest
+// (environment, cause, resolution). Three fields, not one per part: every
+// field is a clause of every query, once per language searched.
 var textFields = []textField{
 	{name: "title", boost: 4},
-	{name: "tags", boost: 2},
-	{name: "issue", boost: 2, snippet: true},
-	{name: "resolution", boost: 1.2, snippet: true},
-	{name: "cause", boost: 1, snippet: true},
-	{name: "environment", boost: 0.6, snippet: true},
+	{name: "issue", boost: 2, snippet: true}, // the issue and the tags
+	{name: "body", boost: 1, snippet: true},  // the environment, cause and resolution
 }
 
 // field is the index field holding a text field analysed with analyzer.
@@ -90,6 +88,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	}
 	keyword(fTenant, false)
 	keyword(fLang, false)
+	keyword(fTenantLang, false)
 	for _, name := range []string{fArticle, fState, fAudience, fLocale, fCategory, fTags} {
 		keyword(name, true)
 	}
@@ -128,7 +127,10 @@ const (
 	fAudience = "audience"
 	fLocale   = "locale"
 	fLang     = "lang" // the locale's language: a filter by "es" finds "es-ES"
-	fCategory = "category"
-	fTags     = "tag"
-	fUpdated  = "updated_at"
+	// fTenantLang is "tenant|analyzer": a search without a locale analyses
+	// its words only for the languages the tenant has articles in.
+	fTenantLang = "tenant_lang"
+	fCategory   = "category"
+	fTags       = "tag"
+	fUpdated    = "updated_at"
 )

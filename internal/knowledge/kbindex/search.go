@@ -79,11 +79,14 @@ func (x *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if q.TenantID == "" {
 		return Result{}, ErrNoTenant
 	}
-	req, snippetFields := request(q)
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if x.closed {
 		return Result{}, ErrClosed
+	}
+	req, snippetFields, err := x.request(ctx, q)
+	if err != nil {
+		return Result{}, fmt.Errorf("kbindex: search: %w", err)
 	}
 	res, err := x.idx.SearchInContext(ctx, req)
 	if err != nil {
@@ -106,7 +109,7 @@ func (x *Index) Search(ctx context.Context, q Query) (Result, error) {
 // request is q as a bleve search: the tenant and the filters as required
 // keywords, the text as a disjunction over every field of every analyzer
 // searched (with typo tolerance), highlighted in the snippet fields.
-func request(q Query) (*bleve.SearchRequest, []string) {
+func (x *Index) request(ctx context.Context, q Query) (*bleve.SearchRequest, []string, error) {
 	must := []query.Query{term(fTenant, q.TenantID)}
 	states := q.States
 	if q.Customers {
@@ -150,18 +153,6 @@ func request(q Query) (*bleve.SearchRequest, []string) {
 		notArchived = term(fState, string(knowledge.Archived))
 	}
 
-	analyzersSearched := analyzers
-	if q.Locale != "" {
-		analyzersSearched = []string{analyzerFor(q.Locale)}
-	}
-	var snippetFields []string
-	for _, a := range analyzersSearched {
-		for _, tf := range textFields {
-			if tf.snippet {
-				snippetFields = append(snippetFields, field(a, tf.name))
-			}
-		}
-	}
 	text := strings.TrimSpace(q.Text)
 	if len(text) > MaxQueryBytes {
 		text = text[:MaxQueryBytes]
@@ -173,20 +164,32 @@ func request(q Query) (*bleve.SearchRequest, []string) {
 	if notArchived != nil {
 		bq.AddMustNot(notArchived)
 	}
-	var should []query.Query
+	var snippetFields []string
 	if text != "" {
-		for _, a := range analyzersSearched {
-			for _, tf := range textFields {
-				m := query.NewMatchQuery(text)
-				m.SetField(field(a, tf.name))
-				m.Analyzer = a
-				m.SetBoost(tf.boost)
-				m.SetAutoFuzziness(true)
-				should = append(should, m)
-			}
+		should, langs, err := x.words(ctx, q.TenantID, q.Locale, text)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(should) == 0 {
+			should = []query.Query{query.NewMatchNoneQuery()}
 		}
 		bq.AddShould(should...)
 		bq.SetMinShould(1)
+		for _, a := range langs {
+			for _, tf := range textFields {
+				if tf.snippet {
+					snippetFields = append(snippetFields, field(a, tf.name))
+				}
+			}
+		}
+	} else {
+		for _, a := range analyzers {
+			for _, tf := range textFields {
+				if tf.snippet {
+					snippetFields = append(snippetFields, field(a, tf.name))
+				}
+			}
+		}
 	}
 	limit := q.Limit
 	if limit <= 0 {
@@ -203,7 +206,95 @@ func request(q Query) (*bleve.SearchRequest, []string) {
 		req.Highlight.Fields = snippetFields
 		req.Fields = append(req.Fields, snippetFields...)
 	}
-	return req, snippetFields
+	return req, snippetFields, nil
+}
+
+// minFuzzyRunes is the shortest word matched fuzzily: shorter ones have
+// too many neighbours one letter away to guess which was meant.
+const minFuzzyRunes = 5
+
+// fuzziness is how many letters a mistyped word may be off by: one, two
+// for long words. The first letter is taken as typed (few typos are there,
+// and it keeps the dictionary walk short).
+func fuzziness(runes int) int {
+	if runes >= 8 {
+		return 2
+	}
+	return 1
+}
+
+// words is the text as clauses: each word, analysed for each language
+// searched, in each text field with its boost. A word the index does not
+// know in any of that language's fields is taken as mistyped and matched
+// fuzzily (see fuzziness); a known word exactly, so
+// typo tolerance costs nothing for words spelt right. Without a locale, the
+// languages are those the tenant has articles in.
+func (x *Index) words(ctx context.Context, tenantID, locale, text string) ([]query.Query, []string, error) {
+	adv, err := x.idx.Advanced()
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer r.Close()
+	df := func(term, field string) uint64 {
+		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+		if err != nil {
+			return 0
+		}
+		defer tfr.Close()
+		return tfr.Count()
+	}
+	langs := []string{analyzerFor(locale)}
+	if locale == "" {
+		langs = nil
+		for _, a := range analyzers {
+			if df(tenantID+"|"+a, fTenantLang) > 0 {
+				langs = append(langs, a)
+			}
+		}
+	}
+	var clauses []query.Query
+	for _, a := range langs {
+		an := x.idx.Mapping().AnalyzerNamed(a)
+		if an == nil {
+			return nil, nil, fmt.Errorf("no analyzer %s", a)
+		}
+		seen := map[string]bool{}
+		for _, tok := range an.Analyze([]byte(text)) {
+			w := string(tok.Term)
+			if seen[w] {
+				continue
+			}
+			seen[w] = true
+			n := utf8.RuneCountInString(w)
+			known := n < minFuzzyRunes
+			for _, tf := range textFields {
+				if known {
+					break
+				}
+				known = df(w, field(a, tf.name)) > 0
+			}
+			for _, tf := range textFields {
+				if known {
+					t := query.NewTermQuery(w)
+					t.SetField(field(a, tf.name))
+					t.SetBoost(tf.boost)
+					clauses = append(clauses, t)
+				} else {
+					f := query.NewFuzzyQuery(w)
+					f.SetField(field(a, tf.name))
+					f.SetFuzziness(fuzziness(n))
+					f.SetPrefix(1)
+					f.SetBoost(tf.boost)
+					clauses = append(clauses, f)
+				}
+			}
+		}
+	}
+	return clauses, langs, nil
 }
 
 // customerAudiences narrows audiences to those customers read; none asked

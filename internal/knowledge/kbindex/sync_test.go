@@ -229,6 +229,13 @@ func TestFollowOnTwoNodes(t *testing.T) {
 	for _, x := range nodes {
 		wantIDs(t, x, Query{TenantID: "t0", Text: "kettle", States: []knowledge.State{knowledge.Archived}}, "a0003")
 	}
+	// Written to SQL with no event (as a restore does): a rebuild asked over
+	// the bus (switchboard reindex) brings every node level.
+	src.put(article("t2", "quiet", "Teapot whistle", "x", func(a *knowledge.Article) { a.UpdatedAt = t0.Add(3 * time.Hour) }))
+	if err := b.Publish(ctx, RebuildSubject, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the rebuild", func(x *Index) bool { r, _ := x.Search(ctx, Query{TenantID: "t2", Text: "teapot"}); return r.Total == 1 })
 }
 
 // TestOpenRefusesAnIndexInUse: a second opener of the same directory (the

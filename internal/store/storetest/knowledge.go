@@ -2,7 +2,9 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -169,6 +171,32 @@ func testKnowledge(t *testing.T, db *store.DB) {
 	must(t, "page 2", err)
 	if len(page) != 2 || len(rest) != 1 {
 		t.Fatalf("pages of %d and %d, want 2 and 1", len(page), len(rest))
+	}
+
+	// Two editors saving from the same version at once: exactly one wins.
+	race := NewArticle(ta.ID, "race", knowledge.WorkInProgress)
+	must(t, "create race", db.CreateArticle(ctx, race))
+	errs := make(chan error, 2)
+	for i := range 2 {
+		go func() {
+			e := race
+			e.Title, e.Version = fmt.Sprintf("editor %d", i), 2
+			errs <- db.InTx(ctx, func(s *store.Store, _ *sql.Tx) error { return s.UpdateArticle(ctx, e, 1) })
+		}()
+	}
+	won, lost := 0, 0
+	for range 2 {
+		switch err := <-errs; {
+		case err == nil:
+			won++
+		case errors.Is(err, store.ErrConflict):
+			lost++
+		default:
+			t.Fatalf("concurrent update: %v", err)
+		}
+	}
+	if won != 1 || lost != 1 {
+		t.Fatalf("concurrent updates from version 1: %d won, %d refused; want 1 and 1", won, lost)
 	}
 
 	// The publisher flag on users.

@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Sandbox", testSandbox},
 		{"Join", testJoin},
 		{"Knowledge", testKnowledge},
+		{"KnowledgeIndexReads", testKnowledgeIndexReads},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
