@@ -204,20 +204,22 @@ export function KnowledgePanel({ conversationId }: { conversationId: string }) {
               )}
               <div class="kb-item-actions">
                 <button type="button" class="button button-small" disabled={busy === s.article_id || s.linked}
-                  aria-keyshortcuts={i === focused ? 'l' : undefined} data-testid="kb-suggestion-link"
-                  aria-label={`${t('kb.panel.link')}: ${s.title}`} onClick={() => void link(s, false)}>
-                  {t('kb.panel.link')}{i === focused && <kbd class="kb-key" aria-hidden="true">l</kbd>}
+                  aria-keyshortcuts={i === focused ? 'l' : undefined} data-testid="kb-suggestion-link" onClick={() => void link(s, false)}>
+                  {t('kb.panel.link')}<span class="visually-hidden">: {s.title}</span>
                 </button>
                 <button type="button" class="button button-small" disabled={busy === s.article_id}
-                  aria-keyshortcuts={i === focused ? 'i' : undefined} data-testid="kb-suggestion-insert"
-                  aria-label={`${t('kb.panel.insert')}: ${s.title}`} onClick={() => void link(s, true)}>
-                  {t('kb.panel.insert')}{i === focused && <kbd class="kb-key" aria-hidden="true">i</kbd>}
+                  aria-keyshortcuts={i === focused ? 'i' : undefined} data-testid="kb-suggestion-insert" onClick={() => void link(s, true)}>
+                  {t('kb.panel.insert')}<span class="visually-hidden">: {s.title}</span>
                 </button>
-                <button type="button" class="button button-small button-quiet" data-testid="kb-suggestion-dismiss"
-                  aria-label={`${t('kb.panel.dismiss')}: ${s.title}`} onClick={() => void dismiss(s)}>
-                  {t('kb.panel.dismiss')}
+                <button type="button" class="button button-small button-quiet" data-testid="kb-suggestion-dismiss" onClick={() => void dismiss(s)}>
+                  {t('kb.panel.dismiss')}<span class="visually-hidden">: {s.title}</span>
                 </button>
               </div>
+              {i === focused && (
+                <p class="kb-keys muted small" aria-hidden="true">
+                  <kbd class="kb-key">l</kbd> {t('kb.panel.keyLink')} · <kbd class="kb-key">i</kbd> {t('kb.panel.keyInsert')}
+                </p>
+              )}
             </li>
           ))}
         </ol>
@@ -244,9 +246,9 @@ export function KnowledgePanel({ conversationId }: { conversationId: string }) {
                   <p class="kb-snippet" dangerouslySetInnerHTML={{ __html: h.snippet_html }} />
                   <div class="kb-item-actions">
                     <button type="button" class="button button-small" disabled={busy === h.article_id} data-testid="kb-hit-link"
-                      aria-label={`${t('kb.panel.link')}: ${h.title}`} onClick={() => void link(h, false)}>{t('kb.panel.link')}</button>
+                      onClick={() => void link(h, false)}>{t('kb.panel.link')}<span class="visually-hidden">: {h.title}</span></button>
                     <button type="button" class="button button-small" disabled={busy === h.article_id} data-testid="kb-hit-insert"
-                      aria-label={`${t('kb.panel.insert')}: ${h.title}`} onClick={() => void link(h, true)}>{t('kb.panel.insert')}</button>
+                      onClick={() => void link(h, true)}>{t('kb.panel.insert')}<span class="visually-hidden">: {h.title}</span></button>
                   </div>
                 </li>
               ))}
@@ -263,9 +265,8 @@ export function KnowledgePanel({ conversationId }: { conversationId: string }) {
               <li key={l.article_id} data-testid="kb-link" data-kind={l.kind} data-article-id={l.article_id}>
                 <Link href={`/knowledge/a/${encodeURIComponent(l.article_id)}`}>{l.title}</Link>{' '}
                 <span class="muted small">{l.kind === 'created' ? t('kb.panel.created') : t('kb.panel.linkedKind')}</span>{' '}
-                <button type="button" class="button button-small button-quiet" data-testid="kb-unlink"
-                  aria-label={`${t('kb.panel.unlink')}: ${l.title}`} onClick={() => void unlink(l.article_id)}>
-                  {t('kb.panel.unlink')}
+                <button type="button" class="button button-small button-quiet" data-testid="kb-unlink" onClick={() => void unlink(l.article_id)}>
+                  {t('kb.panel.unlink')}<span class="visually-hidden">: {l.title}</span>
                 </button>
               </li>
             ))}

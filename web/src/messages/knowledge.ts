@@ -152,6 +152,8 @@ export const knowledge = {
   'kb.panel.link': 'Link',
   'kb.panel.insert': 'Insert resolution',
   'kb.panel.dismiss': 'Dismiss',
+  'kb.panel.keyLink': 'link',
+  'kb.panel.keyInsert': 'insert resolution',
   'kb.panel.linked': 'Linked “{title}” to this conversation.',
   'kb.panel.inserted': 'Linked “{title}” and inserted its resolution into your reply.',
   'kb.panel.dismissed': '“{title}” will not be suggested here again.',
