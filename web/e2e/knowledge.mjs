@@ -84,10 +84,11 @@ async function main() {
       cause: 'Cards are blocked outside the home country until travel use is switched on.',
       resolution: CARD_RESOLUTION,
     });
+    // Not a word in common with the customer's first message, so it is suggested only after the second.
     pin = await publish({
-      title: `Change the PIN of your card ${nonce}`,
-      issue: 'I forgot my PIN or want to change the PIN code of my card.',
-      resolution: 'In the app, open Cards, choose the card, then Change PIN. Enter the new PIN twice.',
+      title: `Change your PIN ${nonce}`, tags: ['security'], category: 'Security',
+      issue: 'I forgot my PIN, or want a new PIN code.',
+      resolution: 'In the app, open Security, then Change PIN. Enter the new PIN twice.',
     });
     if (card.state !== 'published' || pin.state !== 'published') throw new Error(`the seeded articles are ${card.state} and ${pin.state}`);
   });
@@ -115,6 +116,7 @@ async function main() {
       const shown = await panel.innerText();
       throw new Error(`the panel does not suggest "${card.title}":\n${shown}`);
     }
+    if (await suggestion(pin.id).count()) throw new Error(`"${pin.title}" is suggested before anyone spoke of a PIN`);
     await noAxe(desk, 'the desktop with the knowledge panel');
   });
 
@@ -140,7 +142,7 @@ async function main() {
 
   await steps.run('the customer asks about the PIN; the PIN article joins the suggestions without a reload', async () => {
     await asAdmin('POST', '/api/v1/channels/api/messages', {
-      from: customer, body: 'Thanks! And I also forgot the PIN of my card, how can I change the PIN?', external_id: `kb-${nonce}-2`,
+      from: customer, body: 'Thanks! And I also forgot my PIN code, how can I get a new PIN?', external_id: `kb-${nonce}-2`,
     }, 201);
     try {
       await suggestion(pin.id).waitFor({ timeout: 8000 });
