@@ -34,6 +34,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/config"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/helpcenter"
 	"github.com/switchboard-cx/switchboard/internal/httpapi"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
@@ -229,12 +230,20 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, fmt.Errorf("knowledge search index: %w", err)
 	}
 	a.closers = append(a.closers, func() { a.KnowledgeIndex.Close() })
+	// The public help center reads what the knowledge store publishes and
+	// the index finds; its inbound hook carries a visitor's trail into the
+	// conversation they start (after the notices' hook).
+	helpPages, err := a.openHelpCenter(cfg, channelRoutes, clk)
+	if err != nil {
+		return nil, err
+	}
 	api := httpapi.New(httpapi.Deps{
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 		MailCatcher: catcherAPI(a.Catcher), TenantData: a.TenantData,
 		Operator: a.Operator,
 
 		KnowledgeSearch: a.KnowledgeIndex,
+		Help:            helpPages,
 
 		Sandbox: sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
 
@@ -243,7 +252,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,
 	})
-	a.handler = api.Handler()
+	a.handler = helpPages.Domains(api.Handler()) // businesses' own help-center hosts first
 	a.metrics = api.MetricsHandler()
 	ok = true
 	return a, nil
@@ -432,7 +441,7 @@ func (f webhookFanout) FanoutTx(ctx context.Context, s *store.Store, tx *sql.Tx,
 const housekeepingEvery = 30 * time.Second
 
 // housekeeping reopens conversations whose snooze ended and deletes expired
-// portal codes and sessions, until ctx ends. Every node does it; both are
+// portal codes and sessions and idle help-center sessions, until ctx ends. Every node does it; both are
 // idempotent, so nodes racing do no harm.
 func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(housekeepingEvery)
@@ -452,6 +461,9 @@ func (a *App) housekeeping(ctx context.Context) {
 			}
 			if _, err := a.TenantData.EraseDue(ctx); err != nil {
 				a.log.Error("erase workspaces after their grace period", "err", err)
+			}
+			if _, err := a.DB.DeleteIdleHelpSessions(ctx, time.Now().Add(-helpcenter.IdleSessionTTL)); err != nil {
+				a.log.Warn("delete idle help-center sessions", "err", err)
 			}
 		}
 	}

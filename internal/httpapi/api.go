@@ -85,6 +85,9 @@ type Deps struct {
 	Operator *operator.Service
 	// Sandbox is the sandbox's outbox, simulations, go-live and copies.
 	Sandbox *sandbox.Service
+	// Help serves the tenants' public help centers under /help/ (server-
+	// rendered pages, not the API); nil serves none.
+	Help http.Handler
 	// Knowledge runs the knowledge articles: versions, states, flags, imports.
 	Knowledge *articles.Service
 	// KnowledgeSearch is the node's knowledge search index.
@@ -132,6 +135,9 @@ func (a *API) Handler() http.Handler {
 	}
 	a.mountOps(mux)
 	a.mountOperator(mux)
+	if a.Help != nil {
+		mux.Handle("/help/", a.Help)
+	}
 	mux.Handle("/", a.webApp())
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

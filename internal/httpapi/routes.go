@@ -155,6 +155,7 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/escalate", perm: permConverse, handler: a.escalateConversation},
 		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/routing", perm: permRead, handler: a.conversationRouting},
 		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/sla", perm: permRead, handler: a.conversationSLA},
+		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/trail", perm: permRead, handler: a.conversationTrail},
 		{method: "GET", pattern: "/api/v1/callbacks", perm: permRead, handler: a.listCallbacks},
 		{method: "POST", pattern: "/api/v1/callbacks", perm: permConverse, handler: a.requestCallback},
 		{method: "GET", pattern: "/api/v1/callbacks/{callbackID}", perm: permRead, handler: a.getCallback},

@@ -11,6 +11,7 @@ import { delivery } from './messages/delivery';
 import { supervisor } from './messages/supervisor';
 import { workspace } from './messages/workspace';
 import { customers } from './messages/customers';
+import { helpcenter } from './messages/helpcenter';
 import { knowledge } from './messages/knowledge';
 
 const base = {
@@ -189,7 +190,7 @@ const base = {
   ...join,
 } as const;
 
-const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox, ...workspace, ...delivery,
+const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox, ...workspace, ...delivery, ...helpcenter,
   ...knowledge } as const;
 
 /** MessageKey names one string in the catalogue. */

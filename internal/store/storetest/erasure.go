@@ -86,6 +86,7 @@ func SeedCustomer(t *testing.T, db *store.DB, tenantID, tag string) Customer {
 	must(t, "portal session", db.CreatePortalSession(ctx, store.PortalSession{TokenHash: "h-" + p.ID, TenantID: tenantID,
 		PersonaID: p.ID, ExpiresAt: t0.Add(time.Hour), CreatedAt: t0}))
 	appendConsent(t, db, tenantID, p.ID, "channel:sms", false, "asked by phone from "+c.Phone, t0)
+	SeedHelpTrail(t, db, tenantID, conv.ID, c.Marker) // what they searched and said in the help center
 
 	// The copies: what the realtime feed, webhooks, idempotent replays and
 	// the audit log kept of this customer.

@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Usage", testUsage},
 		{"Sandbox", testSandbox},
 		{"Join", testJoin},
+		{"HelpCenter", testHelpCenter},
 		{"Knowledge", testKnowledge},
 		{"KnowledgeIndexReads", testKnowledgeIndexReads},
 	}
