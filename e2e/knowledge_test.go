@@ -14,7 +14,8 @@ import (
 // it, and is asked once at resolve how knowledge helped; a supervisor
 // validates and publishes it while the agent sees no publish button; a flag is
 // raised and resolved; versions are diffed and restored; the admin makes an
-// agent a publisher; the list finds the article; axe passes on every new page.
+// agent a publisher; the list finds the article; the help center's search
+// finds it and the widget suggests it; axe passes on every new page.
 // On SQLite and on PostgreSQL.
 func TestBrowserKnowledge(t *testing.T) {
 	chromium := needBrowser(t)
@@ -25,7 +26,7 @@ func TestBrowserKnowledge(t *testing.T) {
 				db = postgresURL(t)
 			}
 			n := startNode(t, nodeOptions{Demo: true, DB: db})
-			out := runScript(t, chromium, "knowledge.mjs", "--base", n.URL, "--tenant", demo.Slug, "--password", demoPassword)
+			out := runScript(t, chromium, "knowledge.mjs", "--base", n.URL, "--tenant", demo.Slug, "--password", demoPassword, "--widget-key", demo.WidgetKey)
 			if !strings.Contains(out, "PASS knowledge") {
 				t.Errorf("script output does not end with PASS knowledge")
 			}

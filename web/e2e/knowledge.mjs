@@ -16,17 +16,18 @@
 // resolves it. Sam changes the resolution (version 2), reads the word diff
 // and restores version 1 (version 3). The admin makes Ben a knowledge
 // publisher on the people page, and Ben then sees Publish. The knowledge list
-// finds the article by its words and by its state. Every knowledge page
+// finds the article by its words and by its state; the help center's search
+// finds it and the widget suggests it to a visitor. Every knowledge page
 // passes axe.
 //
 //   node web/e2e/knowledge.mjs --base URL [--tenant northwind] [--password switchboard-demo] \
-//     [--timeout 15000] [--headed]
+//     [--widget-key wk_northwind_demo] [--timeout 15000] [--headed]
 //
 // It uses an installed Chromium (CHROMIUM_PATH, default /usr/bin/chromium) and
 // exits non-zero with a message naming the failed step; it ends with "PASS knowledge".
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { api, axe, launch, signedIn, Steps, Watcher } from './lib.mjs';
+import { api, axe, businessSite, launch, signedIn, Steps, Watcher } from './lib.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -34,6 +35,7 @@ const { values: opts } = parseArgs({
     tenant: { type: 'string', default: 'northwind' },
     password: { type: 'string', default: 'switchboard-demo' },
     timeout: { type: 'string', default: '15000' },
+    'widget-key': { type: 'string', default: 'wk_northwind_demo' },
     headed: { type: 'boolean', default: false },
   },
   strict: true,
@@ -331,6 +333,25 @@ async function main() {
     await lp.locator(`[data-testid="kb-row"][data-article-id="${created.id}"]`).waitFor();
     await lp.locator('[data-testid="kb-row"] mark').first().waitFor();
     await noAxe(lp, 'the knowledge list');
+  });
+
+  await steps.run('published for customers, the article is found by the help center’s search and suggested in the widget', async () => {
+    const res = await admin.ctx.request.get(`${base}/help/${opts.tenant}/search.json?q=${encodeURIComponent('card declined Spain')}`);
+    const found = await res.json();
+    if (!found.items?.some((h) => h.slug === created.slug)) throw new Error(`the help center's search does not find it: ${JSON.stringify(found)}`);
+    const site = await businessSite(base, opts['widget-key']);
+    const ctx = await browser.newContext({ viewport: { width: 1200, height: 860 } });
+    ctx.setDefaultTimeout(timeout);
+    try {
+      const p = watcher.watch(await ctx.newPage(), 'visitor');
+      await p.goto(`${site.url}/`, { waitUntil: 'domcontentloaded' });
+      await p.getByTestId('launcher').click();
+      await p.getByTestId('input').pressSequentially('card declined in Spain', { delay: 20 });
+      await p.getByTestId('hit').filter({ hasText: created.title }).waitFor();
+    } finally {
+      await ctx.close();
+      site.close();
+    }
   });
 
   if (watcher.serverErrors.length) throw new Error(`server errors:\n  ${watcher.serverErrors.join('\n  ')}`);
