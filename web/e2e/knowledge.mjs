@@ -200,6 +200,9 @@ async function main() {
     const prompt = desk.getByTestId('kb-outcome');
     await prompt.waitFor();
     await noAxe(desk, 'the resolve prompt');
+    // It does not take the keyboard: the agent's keys still reach the desktop.
+    if (await prompt.evaluate((el) => el.contains(document.activeElement))) throw new Error('the prompt took the focus');
+    await prompt.getByTestId('kb-outcome-created').and(desk.locator('.button-primary')).waitFor();
     await prompt.getByTestId('kb-outcome-created').click();
     await prompt.waitFor({ state: 'hidden' });
     const k = await asAna('GET', `/api/v1/conversations/${conversationId}/knowledge`, undefined, 200);

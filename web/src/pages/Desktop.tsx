@@ -73,6 +73,7 @@ export function DesktopPage({ conversationId = '' }: { conversationId?: string }
         )}
       </section>
       <aside class="desk-customer" aria-label={t('desktop.context')} data-testid="desk-customer">
+        <OutcomePrompt />
         {conversationId ? (
           <>
             <KnowledgePanel key={`kb-${conversationId}`} conversationId={conversationId} />
@@ -84,7 +85,6 @@ export function DesktopPage({ conversationId = '' }: { conversationId?: string }
           </p>
         )}
       </aside>
-      <OutcomePrompt />
     </div>
   );
 }
