@@ -26,7 +26,7 @@ func TestBrowserKnowledge(t *testing.T) {
 				db = postgresURL(t)
 			}
 			n := startNode(t, nodeOptions{Demo: true, DB: db})
-			out := runScript(t, chromium, "knowledge.mjs", "--base", n.URL, "--tenant", demo.Slug, "--password", demoPassword, "--widget-key", demo.WidgetKey)
+			out := runScript(t, chromium, "knowledge.mjs", "--base", n.URL, "--tenant", demo.Slug, "--password", demoPassword, "--widget-key", demo.WidgetKey, "--screenshots", screenshotsDir())
 			if !strings.Contains(out, "PASS knowledge") {
 				t.Errorf("script output does not end with PASS knowledge")
 			}

@@ -21,11 +21,17 @@
 // passes axe.
 //
 //   node web/e2e/knowledge.mjs --base URL [--tenant northwind] [--password switchboard-demo] \
-//     [--widget-key wk_northwind_demo] [--timeout 15000] [--headed]
+//     [--widget-key wk_northwind_demo] [--screenshots DIR] [--timeout 15000] [--headed]
+//
+// With --screenshots it saves knowledge-desktop.png (the panel beside a
+// conversation), knowledge-article.png (an article with a diff) and
+// knowledge-list.png.
 //
 // It uses an installed Chromium (CHROMIUM_PATH, default /usr/bin/chromium) and
 // exits non-zero with a message naming the failed step; it ends with "PASS knowledge".
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { api, axe, businessSite, launch, signedIn, Steps, Watcher } from './lib.mjs';
 
@@ -36,6 +42,7 @@ const { values: opts } = parseArgs({
     password: { type: 'string', default: 'switchboard-demo' },
     timeout: { type: 'string', default: '15000' },
     'widget-key': { type: 'string', default: 'wk_northwind_demo' },
+    screenshots: { type: 'string', default: '' },
     headed: { type: 'boolean', default: false },
   },
   strict: true,
@@ -52,6 +59,14 @@ const as = (email) => ({ base, tenant: opts.tenant, email, password: opts.passwo
 const nonce = randomUUID().slice(0, 8);
 
 let browser;
+
+/** screenshot saves the page as DIR/name.png when --screenshots is given. */
+async function screenshot(p, name, fullPage = false) {
+  if (!opts.screenshots) return;
+  mkdirSync(opts.screenshots, { recursive: true });
+  await p.screenshot({ path: join(opts.screenshots, `${name}.png`), fullPage });
+  steps.log(`  screenshot ${join(opts.screenshots, `${name}.png`)}`);
+}
 
 /** noAxe fails with the page's serious and critical accessibility violations. */
 async function noAxe(page, what) {
@@ -151,6 +166,7 @@ async function main() {
     } catch {
       throw new Error(`after the customer's PIN question the panel does not suggest "${pin.title}":\n${await panel.innerText()}`);
     }
+    await screenshot(desk, 'knowledge-desktop');
   });
 
   await steps.run('Ana searches "PIN" in the panel; the search is recorded with the conversation', async () => {
@@ -280,6 +296,8 @@ async function main() {
     await res.getByTestId('kb-diff-delete').filter({ hasText: 'abroad' }).first().waitFor();
     if (await diff.locator('[data-testid="kb-diff-field"][data-field="title"]').count()) throw new Error('the diff shows the unchanged title as changed');
     await noAxe(sp, 'the article page with a diff');
+    await diff.scrollIntoViewIfNeeded();
+    await screenshot(sp, 'knowledge-article');
     await sp.locator(`[data-testid="kb-version-row"][data-version="${v1}"]`).getByTestId('kb-version-restore').click();
     await sp.getByTestId('confirm-dialog').getByTestId('confirm-ok').click();
     await sp.locator(`[data-testid="kb-article-page"][data-version="${v1 + 2}"]`).waitFor();
@@ -336,6 +354,7 @@ async function main() {
     await lp.locator(`[data-testid="kb-row"][data-article-id="${created.id}"]`).waitFor();
     await lp.locator('[data-testid="kb-row"] mark').first().waitFor();
     await noAxe(lp, 'the knowledge list');
+    await screenshot(lp, 'knowledge-list');
   });
 
   await steps.run('published for customers, the article is found by the help center’s search and suggested in the widget', async () => {
