@@ -219,12 +219,14 @@ func TestKnowledgeSuggestTune(t *testing.T) {
 		t.Skip("set SWITCHBOARD_KB_TUNE=1 to search the suggestion's weights on the validation split")
 	}
 	val := readKB[kbQuestion](t, "validation.jsonl.gz")
-	for _, every := range []int{100, 20, 5} {
+	for _, every := range []int{100, 20, 5, 1} {
 		kb := newKBBenchSome(t, 1, every)
 		run := kb.search(t, val)
-		for _, text := range []float64{0.1, 0.3, 1} {
-			bm25, ours := kb.evaluate(run, suggest.Weights{Text: text, Cases: 1, Neighbours: 50, Sharpness: 4})
-			t.Logf("one case in %d (%d): text %.1f: BM25 recall@10 %.4f MRR %.4f, ours %.4f MRR %.4f", every, kb.cases.Len(), text, bm25.Recall10, bm25.MRR, ours.Recall10, ours.MRR)
+		for _, conf := range []bool{false, true} {
+			for _, text := range []float64{0.1, 0.3, 1} {
+				bm25, ours := kb.evaluate(run, suggest.Weights{Text: text, Cases: 1, Neighbours: 50, Sharpness: 4, Confidence: conf})
+				t.Logf("one case in %d (%d): confidence %v text %.1f: BM25 recall@10 %.4f MRR %.4f, ours %.4f MRR %.4f", every, kb.cases.Len(), conf, text, bm25.Recall10, bm25.MRR, ours.Recall10, ours.MRR)
+			}
 		}
 	}
 	if os.Getenv("SWITCHBOARD_KB_TUNE") == "few" {

@@ -241,7 +241,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, err
 	}
 	// Knowledge beside conversations; resolved conversations become past cases.
-	a.KnowledgeReuse = reuse.New(reuse.Deps{DB: db, Articles: db, Search: reuse.IndexSearch{Index: a.KnowledgeIndex}, Clock: clk, Log: log})
+	a.KnowledgeReuse = reuse.New(reuse.Deps{DB: db, Articles: db, Feedback: db, Search: reuse.IndexSearch{Index: a.KnowledgeIndex}, Clock: clk, Log: log})
 	stopCases, err := a.KnowledgeReuse.Follow(b)
 	if err != nil {
 		return nil, fmt.Errorf("knowledge reuse: %w", err)

@@ -257,7 +257,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		kb.Follow(following, b, kbindex.FromStore(db), kbindex.FollowOptions{Logger: log})
 	}()
 	t.Cleanup(func() { stopFollowing(); <-followed })
-	kbReuse := reuse.New(reuse.Deps{DB: db, Articles: db, Search: reuse.IndexSearch{Index: kb}, Clock: clk, Log: log})
+	kbReuse := reuse.New(reuse.Deps{DB: db, Articles: db, Feedback: db, Search: reuse.IndexSearch{Index: kb}, Clock: clk, Log: log})
 	stopCases, err := kbReuse.Follow(b)
 	if err != nil {
 		t.Fatal(err)

@@ -6,8 +6,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
+	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
@@ -105,6 +108,17 @@ func TestConversationKnowledge(t *testing.T) {
 			}
 			if v.Outcome != "" || len(v.Links) != 0 || len(v.Searches) != 0 {
 				t.Fatalf("a new conversation's knowledge: %+v", v)
+			}
+
+			// Help-center readers found the card article helpful: it says so.
+			for range 3 {
+				if err := w.db.InsertHelpFeedback(ctx, store.HelpFeedback{TenantID: w.A.Tenant.ID, ID: ids.New(), ArticleID: card, Helpful: true, CreatedAt: time.Now()}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			anaC.do("GET", base, nil).want(http.StatusOK).decode(&v)
+			if why, _, _ := v.suggested(card); !slices.Equal(why, []string{"text", "feedback"}) {
+				t.Errorf("why of an article readers found helpful: %v, want text and feedback", why)
 			}
 
 			// Searching is capturing.

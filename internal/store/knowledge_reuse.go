@@ -249,3 +249,26 @@ func caseArticleIDs(ss []string) []string {
 	}
 	return ss
 }
+
+// ArticleVotes are the help center's "was this helpful?" answers on one article.
+type ArticleVotes struct{ Helpful, NotHelpful int }
+
+// ArticleVotes counts the help center's answers by article, for the tenant.
+func (s *Store) ArticleVotes(ctx context.Context, tenantID string) (map[string]ArticleVotes, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT article_id, SUM(CASE WHEN helpful THEN 1 ELSE 0 END), SUM(CASE WHEN helpful THEN 0 ELSE 1 END)
+		FROM help_feedback WHERE tenant_id = $1 GROUP BY article_id`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("article votes: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]ArticleVotes{}
+	for rows.Next() {
+		var id string
+		var v ArticleVotes
+		if err := rows.Scan(&id, &v.Helpful, &v.NotHelpful); err != nil {
+			return nil, fmt.Errorf("article votes: %w", err)
+		}
+		out[id] = v
+	}
+	return out, rows.Err()
+}

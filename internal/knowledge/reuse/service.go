@@ -56,13 +56,10 @@ type Hit struct {
 	Score       float64            `json:"score"`
 }
 
-// Votes are the help center's "was this helpful?" answers for one article.
-type Votes struct{ Helpful, NotHelpful int }
-
-// Feedback counts the help center's answers by article; nil when the help
-// center is not there.
+// Feedback counts the help center's "was this helpful?" answers by article
+// (the store); nil leaves them out.
 type Feedback interface {
-	ArticleVotes(ctx context.Context, tenantID string) (map[string]Votes, error)
+	ArticleVotes(ctx context.Context, tenantID string) (map[string]store.ArticleVotes, error)
 }
 
 // Deps are what the service works with.

@@ -72,9 +72,17 @@ type Match struct {
 
 // Similar returns the k cases most like text, best first.
 func (c *Cases) Similar(text string, k int) []Match {
+	m, _ := c.similar(text, k)
+	return m
+}
+
+// similar is Similar, with the score a case of average length holding every
+// word of text once would get: how well the best case could match at all.
+func (c *Cases) similar(text string, k int) ([]Match, float64) {
 	if c == nil || len(c.cases) == 0 || k <= 0 {
-		return nil
+		return nil, 0
 	}
+	full := 0.0
 	scores := map[int]float64{}
 	n := float64(len(c.cases))
 	seen := map[string]bool{}
@@ -84,11 +92,12 @@ func (c *Cases) Similar(text string, k int) []Match {
 		}
 		seen[t] = true
 		ps := c.postings[t]
+		df := float64(len(ps))
+		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
+		full += idf
 		if len(ps) == 0 {
 			continue
 		}
-		df := float64(len(ps))
-		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
 		for _, p := range ps {
 			tf := float64(p.tf)
 			norm := bm25K1 * (1 - bm25B + bm25B*c.lengths[p.doc]/c.avgLen)
@@ -111,7 +120,7 @@ func (c *Cases) Similar(text string, k int) []Match {
 	if len(out) > k {
 		out = out[:k]
 	}
-	return out
+	return out, full
 }
 
 func compareStrings(a, b string) int {

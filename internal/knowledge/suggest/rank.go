@@ -57,10 +57,15 @@ type Weights struct {
 	// Sharpness raises each case's similarity (relative to the closest
 	// case) to this power before it votes, so close cases count more.
 	Sharpness float64
+	// Confidence scales the cases' votes by how well the closest case
+	// matches the conversation's words (its score against that of a case
+	// holding them all), so that one case sharing a single word with the
+	// conversation does not outvote the text match in a young tenant.
+	Confidence bool
 }
 
 // DefaultWeights are the weights the service uses.
-var DefaultWeights = Weights{Text: 0.1, Cases: 1, Feedback: 0.2, Neighbours: 50, Sharpness: 4}
+var DefaultWeights = Weights{Text: 0.1, Cases: 1, Feedback: 0.2, Neighbours: 50, Sharpness: 4, Confidence: true}
 
 // Suggestion is one ranked article and why it is there.
 type Suggestion struct {
@@ -93,8 +98,13 @@ func Rank(in Input, w Weights) []Suggestion {
 			s.Text = math.Max(s.Text, h.Score/best)
 		}
 	}
-	for id, share := range votes(in.Cases.Similar(in.Text, w.Neighbours), w.Sharpness) {
-		get(id).Cases = share
+	matches, full := in.Cases.similar(in.Text, w.Neighbours)
+	confidence := 1.0
+	if w.Confidence && len(matches) > 0 && full > 0 {
+		confidence = math.Min(1, matches[0].Score/full)
+	}
+	for id, share := range votes(matches, w.Sharpness) {
+		get(id).Cases = share * confidence
 	}
 	out := make([]Suggestion, 0, len(byID))
 	for id, s := range byID {

@@ -99,3 +99,24 @@ func TestRank(t *testing.T) {
 		})
 	}
 }
+
+// In a young tenant, one past case sharing a single word with the
+// conversation does not outvote a clear text match; a case that says the
+// same thing does.
+func TestRankConfidence(t *testing.T) {
+	hits := []Hit{{ArticleID: "blocked", Score: 5}, {ArticleID: "dispute", Score: 1}}
+	text := "my card was declined twice in Lisbon today, can you check"
+	weak := NewCases([]Case{{ID: "1", Text: "a charge from a shop in Lisbon, never been there", ArticleIDs: []string{"dispute"}}})
+	strong := NewCases([]Case{{ID: "1", Text: "card declined twice today, can you check", ArticleIDs: []string{"dispute"}}})
+	if got := ids(Rank(Input{Text: text, Hits: hits, Cases: weak}, DefaultWeights)); got[0] != "blocked" {
+		t.Errorf("one weak case: order %v, want the text match first", got)
+	}
+	noConfidence := DefaultWeights
+	noConfidence.Confidence = false
+	if got := ids(Rank(Input{Text: text, Hits: hits, Cases: weak}, noConfidence)); got[0] != "dispute" {
+		t.Errorf("without confidence the weak case wins (the test's premise): %v", got)
+	}
+	if got := ids(Rank(Input{Text: text, Hits: hits, Cases: strong}, DefaultWeights)); got[0] != "dispute" {
+		t.Errorf("one close case: order %v, want its article first", got)
+	}
+}

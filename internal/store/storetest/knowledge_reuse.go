@@ -64,6 +64,19 @@ func testKnowledgeReuse(t *testing.T, db *store.DB) {
 		t.Fatalf("uses: %+v", uses)
 	}
 
+	// The help center's votes, counted by article for the suggestions.
+	for _, v := range []struct {
+		tenant, article string
+		helpful         bool
+	}{{a.ID, "art1", true}, {a.ID, "art1", true}, {a.ID, "art1", false}, {a.ID, "art3", false}, {b.ID, "art1", false}} {
+		must(t, "feedback", db.InsertHelpFeedback(ctx, store.HelpFeedback{TenantID: v.tenant, ID: ids.New(), ArticleID: v.article, Helpful: v.helpful, CreatedAt: t0}))
+	}
+	votes, err := db.ArticleVotes(ctx, a.ID)
+	must(t, "votes", err)
+	if len(votes) != 2 || votes["art1"] != (store.ArticleVotes{Helpful: 2, NotHelpful: 1}) || votes["art3"] != (store.ArticleVotes{NotHelpful: 1}) {
+		t.Fatalf("votes: %+v", votes)
+	}
+
 	o, err := db.KnowledgeOutcome(ctx, a.ID, c.ID)
 	must(t, "no outcome", err)
 	if o != knowledge.OutcomeNone {
