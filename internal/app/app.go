@@ -40,6 +40,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/jobs"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/articles"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
 	"github.com/switchboard-cx/switchboard/internal/mailcatch"
 	"github.com/switchboard-cx/switchboard/internal/mailer"
 	"github.com/switchboard-cx/switchboard/internal/netguard"
@@ -80,6 +81,8 @@ type App struct {
 	// KnowledgeIndex is this node's knowledge search index (under the data
 	// directory), kept level with SQL by the article change events.
 	KnowledgeIndex *kbindex.Index
+	// KnowledgeReuse suggests articles beside conversations and keeps past cases.
+	KnowledgeReuse *reuse.Service
 	// Catcher is the demo's mail catcher, which the relay points at when the
 	// demo runs without one; nil otherwise.
 	Catcher *mailcatch.Catcher
@@ -237,6 +240,13 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	if err != nil {
 		return nil, err
 	}
+	// Knowledge beside conversations; resolved conversations become past cases.
+	a.KnowledgeReuse = reuse.New(reuse.Deps{DB: db, Articles: db, Feedback: db, Search: reuse.IndexSearch{Index: a.KnowledgeIndex}, Clock: clk, Log: log})
+	stopCases, err := a.KnowledgeReuse.Follow(b)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge reuse: %w", err)
+	}
+	a.closers = append(a.closers, func() { stopCases() })
 	api := httpapi.New(httpapi.Deps{
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 		MailCatcher: catcherAPI(a.Catcher), TenantData: a.TenantData,
@@ -244,6 +254,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 
 		KnowledgeSearch: a.KnowledgeIndex,
 		Help:            helpPages,
+
+		KnowledgeReuse: a.KnowledgeReuse,
 
 		Sandbox: sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
 
