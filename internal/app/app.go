@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -32,6 +33,8 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/channel/webpush"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/config"
+	"github.com/switchboard-cx/switchboard/internal/contextsrc/connectors"
+	"github.com/switchboard-cx/switchboard/internal/demo"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/httpapi"
@@ -79,6 +82,8 @@ type App struct {
 	// KnowledgeIndex is this node's knowledge search index (under the data
 	// directory), kept level with SQL by the article change events.
 	KnowledgeIndex *kbindex.Index
+	// ContextConnectors runs the tenants' connectors to their business systems.
+	ContextConnectors *connectors.Service
 	// Catcher is the demo's mail catcher, which the relay points at when the
 	// demo runs without one; nil otherwise.
 	Catcher *mailcatch.Catcher
@@ -87,6 +92,7 @@ type App struct {
 	guard   *netguard.Guard  // the one way out for calls a tenant can aim
 	runners []channel.Runner // channels with listeners of their own
 	closers []func()
+	listen  atomic.Value // the address Serve listens on (string), for the demo's own connector
 }
 
 // Open connects to the database (migrating it) and the bus, and builds the services.
@@ -229,6 +235,17 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, fmt.Errorf("knowledge search index: %w", err)
 	}
 	a.closers = append(a.closers, func() { a.KnowledgeIndex.Close() })
+	// Context connectors: every call through the guard; on a demo node, the
+	// demo tenant's may also reach this node's own server (ADR 0026).
+	egress := &connectors.Egress{Guard: a.guard}
+	if cfg.Demo {
+		if egress.Self, err = connectors.NewSelf(cfg.BaseURL, demoTenant(db), a.listenAddr); err != nil {
+			return nil, err
+		}
+	}
+	if a.ContextConnectors, err = connectors.New(connectors.Deps{DB: db, Egress: egress, Clock: clk, Log: log, ServerKey: secret}); err != nil {
+		return nil, err
+	}
 	api := httpapi.New(httpapi.Deps{
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 		MailCatcher: catcherAPI(a.Catcher), TenantData: a.TenantData,
@@ -239,11 +256,19 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		Sandbox: sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
 
 		Knowledge: a.Knowledge,
+
+		ContextConnectors: a.ContextConnectors,
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,
 	})
 	a.handler = api.Handler()
+	if cfg.Demo { // Northwind's core banking system, served by the node itself
+		mux := http.NewServeMux()
+		mux.Handle("POST "+demo.ConnectorPath, demo.Connector(db, a.ContextConnectors, clk, log))
+		mux.Handle("/", a.handler)
+		a.handler = mux
+	}
 	a.metrics = api.MetricsHandler()
 	ok = true
 	return a, nil
@@ -352,6 +377,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		}
 	})
 	background.Go(func() { a.followKnowledge(ctx) })
+	a.listen.Store(dialable(ln.Addr()))
 	go func() { errc <- srv.Serve(ln) }()
 	a.log.Info("serving", "addr", ln.Addr().String(), "engine", a.DB.Engine())
 	metrics, err := a.serveMetrics(errc)
