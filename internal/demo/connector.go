@@ -109,7 +109,7 @@ func bankItems(p contextsrc.Persona, now time.Time) []contextsrc.Item {
 	}
 	card := contextsrc.Item{Type: "card", Title: "Visa Classic •••• " + last4, Status: "active",
 		Fields: []contextsrc.Field{{Label: "Limit", Value: "3,000.00 EUR"}, {Label: "Expires", Value: "09/28"}},
-		Link: "https://core.northwind.example/cards/" + last4, Importance: "normal"}
+		Link:   "https://core.northwind.example/cards/" + last4, Importance: "normal"}
 	abroad := false
 	for _, id := range p.Identifiers {
 		abroad = abroad || id.Value == Customer
