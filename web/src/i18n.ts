@@ -11,6 +11,7 @@ import { delivery } from './messages/delivery';
 import { supervisor } from './messages/supervisor';
 import { workspace } from './messages/workspace';
 import { customers } from './messages/customers';
+import { context } from './messages/context';
 
 const base = {
   'app.name': 'Switchboard',
@@ -188,7 +189,7 @@ const base = {
   ...join,
 } as const;
 
-const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox, ...workspace, ...delivery } as const;
+const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox, ...workspace, ...delivery, ...context } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;
