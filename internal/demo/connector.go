@@ -45,7 +45,7 @@ func SeedConnector(ctx context.Context, db *store.DB, svc *connectors.Service, b
 			return nil
 		}
 	}
-	if _, _, err := svc.Create(ctx, t.ID, connectors.Input{Name: ConnectorName, URL: strings.TrimRight(baseURL, "/") + ConnectorPath}); err != nil {
+	if _, _, err := svc.Create(ctx, t.ID, connectors.Input{Name: ConnectorName, URL: strings.TrimRight(connectors.SelfURL(baseURL), "/") + ConnectorPath}); err != nil {
 		return fmt.Errorf("demo connector: %w", err)
 	}
 	return nil

@@ -52,3 +52,21 @@ func TestSealer(t *testing.T) {
 		t.Error("two seals of one secret are equal: the nonce is not fresh")
 	}
 }
+
+func TestNewSelfHost(t *testing.T) {
+	for base, want := range map[string]string{
+		"http://127.0.0.1:8080":       "127.0.0.1:8080",
+		"http://:8080":                "127.0.0.1:8080",
+		"https://demo.example":        "demo.example:443",
+		"http://LocalHost:8080/":      "localhost:8080",
+		"http://demo.example/prefix/": "demo.example:80",
+	} {
+		s, err := NewSelf(base, nil, nil)
+		if err != nil || s.Host != want {
+			t.Errorf("%s: %v %v, want %s", base, s, err, want)
+		}
+	}
+	if _, err := NewSelf("not a url", nil, nil); err == nil {
+		t.Error("a base URL without a host accepted")
+	}
+}

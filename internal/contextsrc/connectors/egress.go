@@ -39,7 +39,7 @@ type Self struct {
 
 // NewSelf describes the node whose public base URL is baseURL.
 func NewSelf(baseURL string, tenantID func(context.Context) string, listener func() string) (*Self, error) {
-	u, err := url.Parse(baseURL)
+	u, err := url.Parse(SelfURL(baseURL))
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("demo connector: base URL %q has no host", baseURL)
 	}
@@ -52,6 +52,17 @@ func NewSelf(baseURL string, tenantID func(context.Context) string, listener fun
 		host = net.JoinHostPort(u.Hostname(), port)
 	}
 	return &Self{Tenant: tenantID, Host: strings.ToLower(host), Listener: listener}, nil
+}
+
+// SelfURL is a base URL a client can call: "http://:8080" (from --addr
+// :8080) names no host, and is read as loopback.
+func SelfURL(baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Hostname() != "" || u.Port() == "" {
+		return baseURL
+	}
+	u.Host = net.JoinHostPort("127.0.0.1", u.Port())
+	return u.String()
 }
 
 func (e *Egress) isSelf(ctx context.Context, tenantID string) bool {
