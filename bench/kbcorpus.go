@@ -156,3 +156,46 @@ func Closed(queries []KBQuery, workers int, search func(KBQuery) error) (Latenci
 	}
 	return summarize(samples, time.Since(start)), nil
 }
+
+// Paced runs queries at rate per second on a schedule, over workers
+// goroutines; each latency runs from the search's scheduled start, so time
+// spent waiting for a free worker counts in full.
+func Paced(queries []KBQuery, rate float64, workers int, search func(KBQuery) error) (Latencies, error) {
+	type job struct {
+		i  int
+		at time.Time
+	}
+	jobs := make(chan job, len(queries))
+	samples := make([]time.Duration, len(queries))
+	errs := make(chan error, workers)
+	for range workers {
+		go func() {
+			var first error
+			for j := range jobs {
+				if err := search(queries[j.i]); err != nil && first == nil {
+					first = err
+				}
+				samples[j.i] = time.Since(j.at)
+			}
+			errs <- first
+		}()
+	}
+	start := time.Now()
+	every := time.Duration(float64(time.Second) / rate)
+	for i := range queries {
+		at := start.Add(time.Duration(i) * every)
+		time.Sleep(time.Until(at))
+		jobs <- job{i, at}
+	}
+	close(jobs)
+	var first error
+	for range workers {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	if first != nil {
+		return Latencies{}, first
+	}
+	return summarize(samples, time.Since(start)), nil
+}

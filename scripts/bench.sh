@@ -4,6 +4,8 @@
 # The API benchmark repeats a request; the scenario benchmarks (ingest, routing,
 # rebuild, desktop, CEBP) are fixed scenarios that run once each. CEBP seeds a
 # million personas (SWITCHBOARD_BENCH_PERSONAS and SWITCHBOARD_BENCH_SINK size it).
+# Knowledge search fills 100,000 articles in 1,000 tenants and compares bleve,
+# SQLite FTS5 and PostgreSQL on them (-args -kb.articles=N -kb.tenants=N scale it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/out
@@ -13,5 +15,7 @@ go test -run '^$' -bench 'BenchmarkAPIGet$|BenchmarkAPIKeyVerify$' -benchtime 30
 go test -run '^$' -bench 'BenchmarkIngest$|BenchmarkRouting$|BenchmarkDispatchRebuild$|BenchmarkDesktop$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkContextFetch$' -benchtime 1x -count 1 ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkCEBP$' -benchtime 1x -count 1 -timeout 60m ./bench/ | tee -a "$out"
+go test -run '^$' -bench 'BenchmarkKnowledgeSuggest$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
+go test -run '^$' -bench 'BenchmarkKnowledgeSearch$|BenchmarkKnowledgeEditVisible$|BenchmarkKnowledgeSearchQuality$' -benchtime 1x -count 1 -timeout 60m ./bench/ | tee -a "$out"
 echo
 grep '^BENCH ' "$out" | sed 's/^.*\(BENCH \)/\1/'

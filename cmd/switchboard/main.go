@@ -245,6 +245,9 @@ func seedDemo(ctx context.Context, a *app.App, cfg *config.Config) error {
 	if err := demo.SeedKnowledge(ctx, a.DB, a.Knowledge, a.Dispatch); err != nil {
 		return err
 	}
+	if err := demo.SeedPastCases(ctx, a.DB, time.Now()); err != nil {
+		return err
+	}
 	if err := demo.LimitWidgetOrigins(ctx, a.DB, a.Inbox, cfg.BaseURL); err != nil {
 		return err
 	}

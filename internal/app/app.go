@@ -37,11 +37,13 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/demo"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/helpcenter"
 	"github.com/switchboard-cx/switchboard/internal/httpapi"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/articles"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
 	"github.com/switchboard-cx/switchboard/internal/mailcatch"
 	"github.com/switchboard-cx/switchboard/internal/mailer"
 	"github.com/switchboard-cx/switchboard/internal/netguard"
@@ -84,6 +86,8 @@ type App struct {
 	KnowledgeIndex *kbindex.Index
 	// ContextConnectors runs the tenants' connectors to their business systems.
 	ContextConnectors *connectors.Service
+	// KnowledgeReuse suggests articles beside conversations and keeps past cases.
+	KnowledgeReuse *reuse.Service
 	// Catcher is the demo's mail catcher, which the relay points at when the
 	// demo runs without one; nil otherwise.
 	Catcher *mailcatch.Catcher
@@ -246,12 +250,29 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	if a.ContextConnectors, err = connectors.New(connectors.Deps{DB: db, Egress: egress, Clock: clk, Log: log, ServerKey: secret}); err != nil {
 		return nil, err
 	}
+	// The public help center reads what the knowledge store publishes and
+	// the index finds; its inbound hook carries a visitor's trail into the
+	// conversation they start (after the notices' hook).
+	helpPages, err := a.openHelpCenter(cfg, channelRoutes, clk)
+	if err != nil {
+		return nil, err
+	}
+	// Knowledge beside conversations; resolved conversations become past cases.
+	a.KnowledgeReuse = reuse.New(reuse.Deps{DB: db, Articles: db, Feedback: db, Search: reuse.IndexSearch{Index: a.KnowledgeIndex}, Clock: clk, Log: log})
+	stopCases, err := a.KnowledgeReuse.Follow(b)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge reuse: %w", err)
+	}
+	a.closers = append(a.closers, func() { stopCases() })
 	api := httpapi.New(httpapi.Deps{
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 		MailCatcher: catcherAPI(a.Catcher), TenantData: a.TenantData,
 		Operator: a.Operator,
 
 		KnowledgeSearch: a.KnowledgeIndex,
+		Help:            helpPages,
+
+		KnowledgeReuse: a.KnowledgeReuse,
 
 		Sandbox: sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
 
@@ -262,7 +283,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,
 	})
-	a.handler = api.Handler()
+	a.handler = helpPages.Domains(api.Handler()) // businesses' own help-center hosts first
 	if cfg.Demo { // Northwind's core banking system, served by the node itself
 		mux := http.NewServeMux()
 		mux.Handle("POST "+demo.ConnectorPath, demo.Connector(db, a.ContextConnectors, clk, log))
@@ -458,7 +479,7 @@ func (f webhookFanout) FanoutTx(ctx context.Context, s *store.Store, tx *sql.Tx,
 const housekeepingEvery = 30 * time.Second
 
 // housekeeping reopens conversations whose snooze ended and deletes expired
-// portal codes and sessions, until ctx ends. Every node does it; both are
+// portal codes and sessions and idle help-center sessions, until ctx ends. Every node does it; both are
 // idempotent, so nodes racing do no harm.
 func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(housekeepingEvery)
@@ -478,6 +499,9 @@ func (a *App) housekeeping(ctx context.Context) {
 			}
 			if _, err := a.TenantData.EraseDue(ctx); err != nil {
 				a.log.Error("erase workspaces after their grace period", "err", err)
+			}
+			if _, err := a.DB.DeleteIdleHelpSessions(ctx, time.Now().Add(-helpcenter.IdleSessionTTL)); err != nil {
+				a.log.Warn("delete idle help-center sessions", "err", err)
 			}
 		}
 	}

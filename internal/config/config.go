@@ -79,6 +79,9 @@ type Config struct {
 	// DNSServer is the DNS server ("host:port") the go-live checklist asks
 	// for sending domains' SPF and DKIM records; empty: the system's resolver.
 	DNSServer string
+	// HelpDomains maps businesses' own host names to their workspaces'
+	// help centers: "help.acme.example=acme,…" (helpcenter.ParseDomains).
+	HelpDomains string
 }
 
 // Flag registers every setting on fs, with defaults taken from the environment.
@@ -131,6 +134,7 @@ func Flag(fs *flag.FlagSet) *Config {
 	str(fs, &c.OutboundAllow, "outbound-allow", "", "non-public CIDR ranges and host names webhooks, MMS media and Web Push may reach, comma-separated (e.g. 10.1.2.0/24,crm.corp.example); empty: public addresses only")
 	duration(fs, &c.DeletionGrace, "deletion-grace", 7*24*time.Hour, "how long a workspace whose deletion an admin asked for waits, cancelable, before it is erased")
 	str(fs, &c.DNSServer, "dns-server", "", "DNS server (host:port) the go-live checklist asks for SPF and DKIM records; empty: the system's resolver")
+	str(fs, &c.HelpDomains, "help-domains", "", "businesses' own host names for their help centers, host=workspace comma-separated (e.g. help.acme.example=acme); empty: /help/{workspace} only")
 	return c
 }
 

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/app"
 	"github.com/switchboard-cx/switchboard/internal/config"
@@ -34,6 +35,9 @@ func TestSeedKnowledge(t *testing.T) {
 	}
 	for range 2 {
 		if err := demo.SeedKnowledge(ctx, a.DB, a.Knowledge, a.Dispatch); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.SeedPastCases(ctx, a.DB, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -67,5 +71,22 @@ func TestSeedKnowledge(t *testing.T) {
 		byState[knowledge.Validated] != 1 || flagged != 1 || queued == 0 {
 		t.Errorf("demo articles: %d for customers, %d published for agents only, by state %v, %d open flags, %d in a queue",
 			forCustomers, agentsOnly, byState, flagged, queued)
+	}
+	// Past cases, imported once, each linked to one of the demo's articles.
+	cases, err := a.DB.KnowledgeCases(ctx, tn.ID, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, art := range all {
+		ids[art.ID] = true
+	}
+	for _, c := range cases {
+		if len(c.ArticleIDs) != 1 || !ids[c.ArticleIDs[0]] {
+			t.Errorf("demo case %s links %v, not one of the demo's articles", c.ExternalID, c.ArticleIDs)
+		}
+	}
+	if len(cases) != 8 {
+		t.Errorf("%d demo past cases after seeding twice, want 8", len(cases))
 	}
 }

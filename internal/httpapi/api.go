@@ -14,6 +14,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/articles"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/operator"
 	"github.com/switchboard-cx/switchboard/internal/portal"
@@ -85,6 +86,12 @@ type Deps struct {
 	Operator *operator.Service
 	// Sandbox is the sandbox's outbox, simulations, go-live and copies.
 	Sandbox *sandbox.Service
+	// KnowledgeReuse is knowledge beside a conversation: suggestions,
+	// searches, links, dismissals, outcomes, drafts, past cases.
+	KnowledgeReuse *reuse.Service
+	// Help serves the tenants' public help centers under /help/ (server-
+	// rendered pages, not the API); nil serves none.
+	Help http.Handler
 	// Knowledge runs the knowledge articles: versions, states, flags, imports.
 	Knowledge *articles.Service
 	// KnowledgeSearch is the node's knowledge search index.
@@ -135,6 +142,9 @@ func (a *API) Handler() http.Handler {
 	}
 	a.mountOps(mux)
 	a.mountOperator(mux)
+	if a.Help != nil {
+		mux.Handle("/help/", a.Help)
+	}
 	mux.Handle("/", a.webApp())
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -20,6 +20,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/jobs"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/articles"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
 	"github.com/switchboard-cx/switchboard/internal/mailcatch"
 	"github.com/switchboard-cx/switchboard/internal/mailer"
 	"github.com/switchboard-cx/switchboard/internal/netguard"
@@ -261,7 +262,13 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := New(Deps{ContextConnectors: ctxConnectors, KnowledgeSearch: kb, Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
+	kbReuse := reuse.New(reuse.Deps{DB: db, Articles: db, Feedback: db, Search: reuse.IndexSearch{Index: kb}, Clock: clk, Log: log})
+	stopCases, err := kbReuse.Follow(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stopCases() })
+	api := New(Deps{ContextConnectors: ctxConnectors, KnowledgeReuse: kbReuse, KnowledgeSearch: kb, Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
 		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher, TenantData: tenantdata.New(db, clk, log, tenantdata.Config{}),
 		Sandbox:   sandbox.New(sandbox.Deps{DB: db, Inbox: conversations, Routing: routes, Resolver: sandbox.NewResolver(""), Clock: clk, Log: log}),
 		Knowledge: articles.New(db, out, clk, log)}, o.cfg)

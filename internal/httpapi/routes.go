@@ -105,6 +105,14 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/transfer", perm: permConverse, handler: a.transferConversation},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/join", perm: permSupervise, handler: a.joinConversation},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/read", perm: permConverse, handler: a.markRead},
+		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/knowledge", perm: permConverse, handler: a.conversationKnowledge},
+		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/knowledge/searches", perm: permConverse, handler: a.searchConversationKnowledge},
+		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/knowledge/links", perm: permConverse, handler: a.linkConversationArticle},
+		{method: "DELETE", pattern: "/api/v1/conversations/{conversationID}/knowledge/links/{articleID}", perm: permConverse, handler: a.unlinkConversationArticle},
+		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/knowledge/dismissals", perm: permConverse, handler: a.dismissConversationArticle},
+		{method: "PUT", pattern: "/api/v1/conversations/{conversationID}/knowledge/outcome", perm: permConverse, handler: a.putConversationOutcome},
+		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/knowledge/draft", perm: permConverse, handler: a.conversationDraft},
+		{method: "POST", pattern: "/api/v1/knowledge/imports/cases", perm: permConverse, handler: a.importCases},
 		{method: "GET", pattern: "/api/v1/canned-responses", perm: permConverse, handler: a.listCannedResponses},
 		{method: "POST", pattern: "/api/v1/canned-responses", perm: permConverse, handler: a.createCannedResponse},
 		{method: "GET", pattern: "/api/v1/canned-responses/{cannedID}", perm: permConverse, handler: a.getCannedResponse},
@@ -167,6 +175,7 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/escalate", perm: permConverse, handler: a.escalateConversation},
 		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/routing", perm: permRead, handler: a.conversationRouting},
 		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/sla", perm: permRead, handler: a.conversationSLA},
+		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/trail", perm: permRead, handler: a.conversationTrail},
 		{method: "GET", pattern: "/api/v1/callbacks", perm: permRead, handler: a.listCallbacks},
 		{method: "POST", pattern: "/api/v1/callbacks", perm: permConverse, handler: a.requestCallback},
 		{method: "GET", pattern: "/api/v1/callbacks/{callbackID}", perm: permRead, handler: a.getCallback},
@@ -258,5 +267,7 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/knowledge/flags/{flagID}/resolve", perm: permConverse, handler: a.resolveFlag},
 		{method: "POST", pattern: articleImportPath, perm: permPublishKnowledge, handler: a.importArticles},
 		{method: "GET", pattern: "/api/v1/knowledge/search", perm: permRead, handler: a.searchKnowledge},
+		// Knowledge measures (KCS Evolve loop), per period, JSON or CSV.
+		{method: "GET", pattern: "/api/v1/knowledge/measures", perm: permSupervise, handler: a.knowledgeMeasures},
 	}
 }

@@ -36,6 +36,10 @@ const (
 	// surfaceDownload is a stored file served back (the desk's and the
 	// widget's attachments).
 	surfaceDownload surface = "download"
+	// surfaceHelp is a tenant's public help center (/help/{workspace}/…,
+	// or a domain of its own): server-rendered pages, their script file,
+	// and the business's chat widget loaded into them on "Chat with us".
+	surfaceHelp surface = "help"
 )
 
 // emailFrameStyle is the only inline style of the app: the one the desk puts
@@ -97,6 +101,16 @@ var securityHeaders = map[surface]map[string]string{
 		"Referrer-Policy":    "strict-origin-when-cross-origin",
 		"Permissions-Policy": permissionsSelf,
 	},
+	// The help center's pages: script from files only; inline style for
+	// the tenant's colour (one custom property) and for the chat widget,
+	// which draws its styles into its shadow root; the tenant's logo may be
+	// any https: image.
+	surfaceHelp: {
+		"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:" +
+			"; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+		"Referrer-Policy":    "strict-origin-when-cross-origin",
+		"Permissions-Policy": permissionsSelf,
+	},
 	surfaceDownload: {
 		"Content-Security-Policy": download.Policy,
 		"Referrer-Policy":         "no-referrer",
@@ -133,6 +147,7 @@ var surfaces = newSurfaceMux(map[string]surface{
 	"/n/":                          surfaceSigned,
 	"/widget/widget.js":            surfaceWidget,
 	"/widget/demo.html":            surfaceWidget,
+	"/help/":                       surfaceHelp,
 	"GET /api/v1/attachments/{id}": surfaceDownload,
 	"GET /channels/webchat/{key}/attachments/{id}": surfaceDownload,
 })

@@ -13,6 +13,15 @@ const personaConversations = `SELECT id FROM conversations WHERE tenant_id = $1 
 // eraseStatements delete what is kept about a persona ($1 tenant, $2
 // persona), in an order the foreign keys accept.
 var eraseStatements = []string{
+	// The help-center trails its conversations were started from, and the
+	// feedback given in those sessions (its words are the customer's).
+	`DELETE FROM help_events WHERE tenant_id = $1 AND session_id IN (SELECT session_id FROM help_links
+		WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `))`,
+	`DELETE FROM help_feedback WHERE tenant_id = $1 AND session_id <> '' AND session_id IN (SELECT session_id FROM help_links
+		WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `))`,
+	`DELETE FROM help_sessions WHERE tenant_id = $1 AND id IN (SELECT session_id FROM help_links
+		WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `))`,
+	`DELETE FROM help_links WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `)`,
 	// Its conversations and everything hanging off them.
 	`DELETE FROM routing_offers WHERE tenant_id = $1 AND work_id IN (SELECT id FROM routing_work
 		WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `))`,
@@ -44,7 +53,8 @@ var eraseStatements = []string{
 // conversations with their messages, files and routing records, callbacks,
 // preferences, deliveries with their steps, the events raised for it alone
 // and its own data in the others (RecipientDataKey), response hours, push
-// subscriptions, portal sessions limited to it, merge records, and the
+// subscriptions, portal sessions limited to it, the help-center trails its conversations
+// were started from (with their feedback), merge records, and the
 // copies of its data elsewhere (realtime events, webhook deliveries and
 // attempts, stored idempotent responses, audit details: eraseTraces). Personas
 // merged into it are the same customer and are erased with it. The consent

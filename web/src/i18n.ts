@@ -12,6 +12,8 @@ import { supervisor } from './messages/supervisor';
 import { workspace } from './messages/workspace';
 import { customers } from './messages/customers';
 import { context } from './messages/context';
+import { helpcenter } from './messages/helpcenter';
+import { knowledgeMeasures } from './messages/knowledgeMeasures';
 
 const base = {
   'app.name': 'Switchboard',
@@ -189,7 +191,7 @@ const base = {
   ...join,
 } as const;
 
-const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox, ...workspace, ...delivery, ...context } as const;
+const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox, ...workspace, ...delivery, ...helpcenter, ...knowledgeMeasures, ...context } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

@@ -3,7 +3,7 @@
 // resumes after the last message it saw, so a dropped connection loses nothing.
 import {
   backoffDelay, endpoint, socketURL,
-  type ClientFrame, type Identity, type Message, type PageContext, type ServerFrame, type Session,
+  type ArticleHit, type ArticleView, type ClientFrame, type Identity, type Message, type PageContext, type ServerFrame, type Session,
 } from './protocol';
 
 /** HTTPError is a refused request, with the problem's detail fit to show. */
@@ -70,6 +70,18 @@ export class API {
   /** offline leaves a message to be answered by email. */
   offline(msg: { email: string; name: string; body: string; context: PageContext; visitor_token?: string }): Promise<void> {
     return postJSON(endpoint(this.base, this.key, 'offline'), msg);
+  }
+
+  /** articles searches the business's published articles (deflection), in the visitor's help session. */
+  async articles(q: string, session: string): Promise<{ items: ArticleHit[]; session: string }> {
+    const res = await check(await fetch(endpoint(this.base, this.key, 'articles', { q, session })));
+    return res.json();
+  }
+
+  /** article opens one article inline, recording it in the help session. */
+  async article(slug: string, session: string): Promise<ArticleView> {
+    const res = await check(await fetch(endpoint(this.base, this.key, 'articles/' + encodeURIComponent(slug), { session })));
+    return res.json();
   }
 
   /** attachmentURL makes a file link the visitor's browser can open (it carries the token). */

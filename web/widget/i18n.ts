@@ -39,6 +39,9 @@ const en = {
   network: 'the network is unreachable',
   ended: 'This chat has ended.',
   newChat: 'Start a new chat',
+  suggested: 'These articles may answer it:',
+  back: 'Back to the chat',
+  fullArticle: 'Open in the help center',
 };
 
 /** Key names one string. */

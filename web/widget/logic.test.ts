@@ -1,7 +1,7 @@
 // Tests of the widget's pure logic, run by test.mjs under node:test.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { backoffDelay, baseFromScript, pageContext, socketURL, uploadProblem, type Message } from './protocol';
+import { backoffDelay, baseFromScript, deflectable, pageContext, socketURL, uploadProblem, type Message } from './protocol';
 import { Timeline } from './timeline';
 
 test('backoff doubles from half a second, is capped, and is jittered downwards', () => {
@@ -33,6 +33,17 @@ test('page context takes the search from q, s or search', () => {
     const c = pageContext(href, 'T', 'https://ref.example/');
     assert.deepEqual(c, { url: href, title: 'T', search: want, referrer: 'https://ref.example/' });
   }
+});
+
+test('page context carries the help session only when there is one', () => {
+  assert.equal(pageContext('https://x.example/', 'T', '', 'abc').help_session, 'abc');
+  assert.equal('help_session' in pageContext('https://x.example/', 'T', ''), false);
+});
+
+test('articles are searched for a draft of a few letters, and only before a chat starts', () => {
+  assert.equal(deflectable('pas', false), false);
+  assert.equal(deflectable(' password ', false), true);
+  assert.equal(deflectable('password', true), false);
 });
 
 test('uploads are checked for size and type before they are sent', () => {

@@ -44,7 +44,7 @@ function start(script: HTMLScriptElement): void {
   const mount = () => {
     const host = document.createElement('switchboard-widget');
     document.body.append(host);
-    widget = new Widget(host, baseFromScript(script.src), key, identity);
+    widget = new Widget(host, baseFromScript(script.src), key, identity, d.helpSession);
     for (const fn of queued.splice(0)) fn(widget);
   };
   if (document.body) mount();

@@ -34,6 +34,8 @@ export interface Config {
   accept: string[] | null;
   /** end_message is what the visitor reads when an agent resolves the chat. */
   end_message?: string;
+  /** brand_color is the business's colour (#rrggbb), the widget's accent. */
+  brand_color?: string;
 }
 
 /** Session is the answer to POST …/session. */
@@ -58,6 +60,24 @@ export interface PageContext {
   title: string;
   search: string;
   referrer: string;
+  /** help_session carries the visitor's help-center trail into the conversation. */
+  help_session?: string;
+}
+
+/** ArticleHit is an article the deflection search found. */
+export interface ArticleHit {
+  slug: string;
+  title: string;
+  snippet_html: string;
+}
+
+/** ArticleView is an article opened inline: its body is HTML the center sanitised. */
+export interface ArticleView {
+  slug: string;
+  title: string;
+  html: string;
+  url: string;
+  session: string;
 }
 
 /** ServerFrame is every frame the socket receives. */
@@ -112,9 +132,16 @@ export function socketURL(base: string, key: string, token: string, after?: stri
 }
 
 /** pageContext describes the page: the ?q=, ?s= or ?search= parameter becomes "search". */
-export function pageContext(href: string, title: string, referrer: string): PageContext {
+export function pageContext(href: string, title: string, referrer: string, helpSession?: string): PageContext {
   const q = new URL(href).searchParams;
-  return { url: href, title, search: q.get('q') ?? q.get('s') ?? q.get('search') ?? '', referrer };
+  const c: PageContext = { url: href, title, search: q.get('q') ?? q.get('s') ?? q.get('search') ?? '', referrer };
+  if (helpSession) c.help_session = helpSession;
+  return c;
+}
+
+/** deflectable says whether a draft is worth searching articles for: a few words, before any chat. */
+export function deflectable(draft: string, chatting: boolean): boolean {
+  return !chatting && draft.trim().length >= 4;
 }
 
 /**

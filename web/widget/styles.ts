@@ -43,4 +43,14 @@ form.card textarea{min-height:90px}
 .primary:disabled{opacity:.6}
 .ended{margin:8px 4px;padding:12px;border:1px solid var(--sb-border,#dde1e7);border-radius:10px;text-align:center;display:flex;flex-direction:column;gap:8px;font-size:14px}
 @media (max-width:520px){:host{right:12px;bottom:12px}.panel{position:fixed;inset:0;width:100%;height:100%;border-radius:0}.open .launcher{display:none}}
+.deflect{padding:6px 14px;border-top:1px solid var(--sb-line);display:flex;flex-direction:column;gap:4px}
+.deflect .note{text-align:left;padding:0}
+.hit{text-align:left;color:var(--sb-accent);padding:4px 0;text-decoration:underline}
+.article{flex:1;overflow-y:auto;padding:14px}
+.article h2{font-size:16px;font-weight:600;margin:8px 0}
+.article .back{color:var(--sb-accent)}
+.article img{max-width:100%}
+.article a{color:var(--sb-accent)}
+.article strong,.article b{font-weight:700}
+.article em,.article i{font-style:italic}
 `;

@@ -4,8 +4,8 @@
 import { API, HTTPError, Socket, type SocketState } from './client';
 import { fieldLabel, t } from './i18n';
 import {
-  DEFAULT_ACCEPT, formatBytes, newClientID, pageContext, uploadProblem,
-  type Config, type Identity, type ServerFrame, type Session,
+  DEFAULT_ACCEPT, deflectable, formatBytes, newClientID, pageContext, uploadProblem,
+  type ArticleHit, type Config, type Identity, type ServerFrame, type Session,
 } from './protocol';
 import { css } from './styles';
 import { Timeline, type Pending } from './timeline';
@@ -19,12 +19,14 @@ interface Saved {
   user?: string; // the verified user the token belongs to
   seen?: string; // the newest business message the visitor has seen
   outbox?: Pending[];
+  help?: string; // the help session the article searches and reads go into
 }
 
 const TYPING_IDLE_MS = 3_000;
 const AGENT_TYPING_MS = 15_000;
 const HISTORY_PAGE = 50;
 const OFFLINE_AFTER_FAILURES = 3;
+const DEFLECT_DELAY_MS = 350;
 
 export class Widget {
   private readonly api: API;
@@ -56,6 +58,10 @@ export class Widget {
    */
   private left = '';
   private endedAt = '';
+  /** reading is the article open in the panel (deflection), if any. */
+  private reading?: HTMLElement;
+  private deflectTimer?: ReturnType<typeof setTimeout>;
+  private deflectSeq = 0;
 
   private readonly el = {
     wrap: h('div'),
@@ -70,11 +76,14 @@ export class Widget {
     input: h('textarea'),
     file: h('input'),
     errorBox: h('div', { class: 'error', role: 'alert', hidden: true }),
+    deflect: h('div', { class: 'deflect', 'data-testid': 'deflect', hidden: true }),
   };
 
-  constructor(host: HTMLElement, base: string, readonly key: string, private identity: Identity) {
+  constructor(host: HTMLElement, base: string, readonly key: string, private identity: Identity, private helpSession = '') {
     this.api = new API(base, key);
     this.storeKey = `switchboard:${key}`;
+    if (helpSession) this.save({ help: helpSession });
+    else this.helpSession = this.saved().help ?? '';
     this.root = host.attachShadow({ mode: 'open' });
     this.timeline.pending = this.saved().outbox ?? [];
     this.socket = new Socket(this.api, () => this.session?.visitor_token ?? '', () => this.timeline.lastID(),
@@ -200,6 +209,7 @@ export class Widget {
     this.session = s;
     this.save({ token: s.visitor_token, user: this.identity.userId });
     this.el.title.textContent = s.config.title || t('title');
+    if (/^#[0-9a-f]{6}$/i.test(s.config.brand_color ?? '')) this.el.wrap.style.setProperty('--sb-accent', s.config.brand_color!);
     this.render();
   }
 
@@ -323,13 +333,74 @@ export class Widget {
   private context() {
     if (this.contextSent) return undefined;
     this.contextSent = true;
-    return pageContext(location.href, document.title, document.referrer);
+    return pageContext(location.href, document.title, document.referrer, this.helpSession);
+  }
+
+  // --- deflection: articles that may answer the draft, before a chat starts ---
+
+  private chatting(): boolean {
+    return !!this.session?.conversation_id || this.timeline.messages.length > 0 || this.timeline.pending.length > 0;
+  }
+
+  private scheduleDeflect(): void {
+    clearTimeout(this.deflectTimer);
+    const draft = this.el.input.value;
+    if (!deflectable(draft, this.chatting())) return this.showHits([]);
+    this.deflectTimer = setTimeout(() => void this.deflect(draft.trim()), DEFLECT_DELAY_MS);
+  }
+
+  private async deflect(q: string): Promise<void> {
+    const mine = ++this.deflectSeq;
+    try {
+      const res = await this.api.articles(q, this.helpSession);
+      if (res.session && res.session !== this.helpSession) {
+        this.helpSession = res.session;
+        this.save({ help: res.session });
+      }
+      if (mine === this.deflectSeq && !this.chatting()) this.showHits(res.items ?? []);
+    } catch {
+      // deflection is a courtesy: the chat works without it
+    }
+  }
+
+  private showHits(items: ArticleHit[]): void {
+    const box = this.el.deflect;
+    box.hidden = items.length === 0;
+    box.replaceChildren(...(items.length ? [h('p', { class: 'note' }, t('suggested'))] : []),
+      ...items.map((a) => h('button', { type: 'button', class: 'hit', 'data-testid': 'hit', onclick: () => void this.openArticle(a.slug) }, a.title)));
+  }
+
+  private async openArticle(slug: string): Promise<void> {
+    try {
+      const a = await this.api.article(slug, this.helpSession);
+      if (a.session && a.session !== this.helpSession) {
+        this.helpSession = a.session;
+        this.save({ help: a.session });
+      }
+      const text = h('div', { class: 'body' });
+      text.innerHTML = a.html; // sanitised by the center (its one HTML policy)
+      this.reading = h('div', { class: 'article', 'data-testid': 'article' },
+        h('button', { type: 'button', class: 'back', 'data-testid': 'back', onclick: () => this.closeArticle() }, '← ' + t('back')),
+        h('h2', {}, a.title), text,
+        ...(a.url ? [h('a', { href: a.url, target: '_blank', rel: 'noopener' }, t('fullArticle'))] : []));
+      this.render();
+    } catch (err) {
+      this.showError(err);
+    }
+  }
+
+  private closeArticle(): void {
+    this.reading = undefined;
+    this.render();
+    this.el.input.focus();
   }
 
   private sendText(body: string): void {
     body = body.trim();
     if (!body) return;
     this.setTyping(false);
+    this.showHits([]);
+    this.reading = undefined;
     this.timeline.pending.push({ client_id: newClientID(), body, context: this.context(), fresh: this.left !== '' || undefined });
     this.saveOutbox();
     this.renderLog(true);
@@ -444,7 +515,10 @@ export class Widget {
     input.placeholder = t('placeholder');
     input.setAttribute('aria-label', t('message'));
     input.dataset.testid = 'input';
-    input.addEventListener('input', () => this.setTyping(!!input.value));
+    input.addEventListener('input', () => {
+      this.setTyping(!!input.value);
+      this.scheduleDeflect();
+    });
     input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
@@ -474,10 +548,12 @@ export class Widget {
     status.textContent = this.mode !== 'chat' ? ''
       : this.socketState === 'connecting' ? t('connecting')
       : this.socketState === 'retrying' ? t('reconnecting') : '';
-    if (body.dataset.mode !== this.mode) {
-      body.dataset.mode = this.mode;
+    const shown = this.mode + (this.mode === 'chat' && this.reading ? ':read' : '');
+    if (body.dataset.mode !== shown || (this.reading && !body.contains(this.reading))) {
+      body.dataset.mode = shown;
       body.replaceChildren(...(
-        this.mode === 'chat' ? [log, typing, errorBox, this.composer()]
+        this.mode === 'chat' && this.reading ? [this.reading, errorBox, this.el.deflect, this.composer()]
+        : this.mode === 'chat' ? [log, typing, errorBox, this.el.deflect, this.composer()]
         : this.mode === 'prechat' ? [this.prechatForm(), errorBox]
         : this.mode === 'offline' ? [this.offlineForm(), errorBox]
         : this.mode === 'thanks' ? [h('p', { class: 'note', 'data-testid': 'thanks' }, t('thanks'))]
@@ -588,7 +664,7 @@ export class Widget {
       submit.disabled = true;
       try {
         await this.api.offline({ email: email.value.trim(), name: name.value.trim(), body: text.value.trim(),
-          context: pageContext(location.href, document.title, document.referrer), visitor_token: this.session?.visitor_token });
+          context: pageContext(location.href, document.title, document.referrer, this.helpSession), visitor_token: this.session?.visitor_token });
         this.mode = 'thanks';
         this.render();
       } catch (err) {

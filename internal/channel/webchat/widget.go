@@ -20,6 +20,9 @@ const (
 	SettingAccept         = "accept"         // comma-separated MIME types; "image/*" allowed
 	SettingMaxUpload      = "max_upload_bytes"
 	SettingEndMessage     = "end_message" // shown to the visitor when an agent resolves the chat
+	// The business's look, shared by the widget and the help center.
+	SettingBrandColor = "brand_color" // #rrggbb, the accent colour
+	SettingLogoURL    = "logo_url"    // an https: address or a path on the center (the help center's header)
 )
 
 // DefaultEndMessage is what the visitor reads when a chat is resolved, unless
@@ -52,13 +55,25 @@ type WidgetConfig struct {
 	MaxUploadBytes int64    `json:"max_upload_bytes"`
 	Accept         []string `json:"accept"`
 	EndMessage     string   `json:"end_message"`
+	BrandColor     string   `json:"brand_color"` // "" for the widget's own
 }
 
 // Config is the widget's display configuration; ceiling caps its upload limit.
 func (w Widget) Config(ceiling int64) WidgetConfig {
 	off, _ := strconv.ParseBool(w.Settings[SettingOffline])
 	return WidgetConfig{Title: w.Settings[SettingTitle], Greeting: w.Settings[SettingGreeting], Offline: off,
-		PrechatFields: nonNil(splitList(w.Settings[SettingPrechatFields])), MaxUploadBytes: w.MaxUpload(ceiling), Accept: w.Accept(), EndMessage: w.EndMessage()}
+		PrechatFields: nonNil(splitList(w.Settings[SettingPrechatFields])), MaxUploadBytes: w.MaxUpload(ceiling), Accept: w.Accept(), EndMessage: w.EndMessage(),
+		BrandColor: w.BrandColor()}
+}
+
+// BrandColor is the business's colour as #rrggbb in lower case, or "" when
+// it set none that holds.
+func (w Widget) BrandColor() string {
+	c := strings.ToLower(strings.TrimSpace(w.Settings[SettingBrandColor]))
+	if len(c) != 7 || c[0] != '#' || strings.Trim(c[1:], "0123456789abcdef") != "" {
+		return ""
+	}
+	return c
 }
 
 // MaxUpload is the largest file a visitor may send: the widget's own limit when

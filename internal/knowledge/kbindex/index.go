@@ -253,7 +253,7 @@ func (x *Index) newGeneration() (bleve.Index, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("kbindex: mapping: %w", err)
 	}
-	gen := filepath.Join(x.root, "gen-"+strconv.FormatInt(time.Now().UnixNano(), 36))
+	gen := x.generationPath()
 	idx, err := bleve.New(gen, m)
 	if err != nil {
 		return nil, "", fmt.Errorf("kbindex: create %s: %w", gen, err)
@@ -264,6 +264,11 @@ func (x *Index) newGeneration() (bleve.Index, string, error) {
 		return nil, "", err
 	}
 	return idx, gen, nil
+}
+
+// generationPath names a new generation's directory.
+func (x *Index) generationPath() string {
+	return filepath.Join(x.root, "gen-"+strconv.FormatInt(time.Now().UnixNano(), 36))
 }
 
 // point makes gen the generation a restart opens (written aside, then renamed).
@@ -282,7 +287,7 @@ func (x *Index) point(gen string) error {
 func (x *Index) removeOthers(keep string) {
 	entries, _ := os.ReadDir(x.root)
 	for _, e := range entries {
-		if e.IsDir() && strings.HasPrefix(e.Name(), "gen-") && e.Name() != filepath.Base(keep) {
+		if e.IsDir() && (strings.HasPrefix(e.Name(), "gen-") || strings.HasPrefix(e.Name(), "scorch-offline-build")) && e.Name() != filepath.Base(keep) {
 			os.RemoveAll(filepath.Join(x.root, e.Name()))
 		}
 	}

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	htmlformat "github.com/blevesearch/bleve/v2/search/highlight/format/html"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/switchboard-cx/switchboard/internal/knowledge"
 )
@@ -209,7 +211,55 @@ func (x *Index) request(ctx context.Context, q Query) (*bleve.SearchRequest, []s
 	return req, snippetFields, nil
 }
 
-// minFuzzyRunes is the shortest word matched fuzzily: shorter ones have
+// maxCorrections is how many known words an unknown one may stand for: the
+// nearest, the commonest first. Few, so a typo costs a few term lookups
+// rather than one for every word a letter or two away.
+const maxCorrections = 3
+
+// corrections are the words of analyzer a's fields nearest to the unknown
+// word w (n runes long): at most maxCorrections, by edit distance then by
+// how many articles hold them, the first letter as typed.
+func corrections(r index.IndexReader, a, w string, n int) []index.DictEntry {
+	fr, ok := r.(index.IndexReaderFuzzy)
+	if !ok {
+		return nil
+	}
+	var found []index.DictEntry
+	seen := map[string]int{}
+	prefix := string([]rune(w)[:1])
+	for _, tf := range textFields {
+		d, auto, err := fr.FieldDictFuzzyAutomaton(field(a, tf.name), w, fuzziness(n), prefix)
+		if err != nil {
+			continue
+		}
+		for e, err := d.Next(); err == nil && e != nil; e, err = d.Next() {
+			if i, ok := seen[e.Term]; ok {
+				found[i].Count += e.Count
+				continue
+			}
+			_, dist := auto.MatchAndDistance(e.Term)
+			seen[e.Term] = len(found)
+			found = append(found, index.DictEntry{Term: e.Term, Count: e.Count, EditDistance: dist})
+		}
+		d.Close()
+	}
+	sort.Slice(found, func(i, j int) bool {
+		if found[i].EditDistance != found[j].EditDistance {
+			return found[i].EditDistance < found[j].EditDistance
+		}
+		return found[i].Count > found[j].Count
+	})
+	return found[:min(len(found), maxCorrections)]
+}
+
+func termIn(w, f string, boost float64) query.Query {
+	t := query.NewTermQuery(w)
+	t.SetField(f)
+	t.SetBoost(boost)
+	return t
+}
+
+// minFuzzyRunes is the shortest word corrected when unknown: shorter ones have
 // too many neighbours one letter away to guess which was meant.
 const minFuzzyRunes = 5
 
@@ -226,7 +276,7 @@ func fuzziness(runes int) int {
 // words is the text as clauses: each word, analysed for each language
 // searched, in each text field with its boost. A word the index does not
 // know in any of that language's fields is taken as mistyped and matched
-// fuzzily (see fuzziness); a known word exactly, so
+// as standing for its nearest known words (corrections); a known word exactly, so
 // typo tolerance costs nothing for words spelt right. Without a locale, the
 // languages are those the tenant has articles in.
 func (x *Index) words(ctx context.Context, tenantID, locale, text string) ([]query.Query, []string, error) {
@@ -277,19 +327,15 @@ func (x *Index) words(ctx context.Context, tenantID, locale, text string) ([]que
 				}
 				known = df(w, field(a, tf.name)) > 0
 			}
-			for _, tf := range textFields {
-				if known {
-					t := query.NewTermQuery(w)
-					t.SetField(field(a, tf.name))
-					t.SetBoost(tf.boost)
-					clauses = append(clauses, t)
-				} else {
-					f := query.NewFuzzyQuery(w)
-					f.SetField(field(a, tf.name))
-					f.SetFuzziness(fuzziness(n))
-					f.SetPrefix(1)
-					f.SetBoost(tf.boost)
-					clauses = append(clauses, f)
+			if known {
+				for _, tf := range textFields {
+					clauses = append(clauses, termIn(w, field(a, tf.name), tf.boost))
+				}
+				continue
+			}
+			for _, c := range corrections(r, a, w, n) {
+				for _, tf := range textFields {
+					clauses = append(clauses, termIn(c.Term, field(a, tf.name), tf.boost/float64(1+int(c.EditDistance))))
 				}
 			}
 		}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"github.com/switchboard-cx/switchboard/internal/knowledge"
 )
 
@@ -23,7 +25,7 @@ type Source interface {
 }
 
 // rebuildBatch is how many articles one batch of a rebuild or catch-up writes.
-const rebuildBatch = 500
+const rebuildBatch = 2000
 
 // skew is how far before the index's newest change a catch-up starts, for
 // changes committed by nodes whose clocks run behind.
@@ -44,39 +46,8 @@ func (x *Index) Rebuild(ctx context.Context, src Source) (int, error) {
 		x.pendingMu.Unlock()
 	}()
 
-	idx, gen, err := x.newGeneration()
+	idx, gen, m, n, err := x.build(ctx, src)
 	if err != nil {
-		return 0, err
-	}
-	m := meta{Schema: schema}
-	n := 0
-	batch := make([]knowledge.Article, 0, rebuildBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		var err error
-		m, err = x.write(idx, m, batch, nil)
-		n += len(batch)
-		batch = batch[:0]
-		return err
-	}
-	err = src.EachArticle(ctx, time.Time{}, func(a knowledge.Article) error {
-		batch = append(batch, a)
-		if len(batch) == rebuildBatch {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = flush()
-	}
-	if err == nil {
-		m.Complete = true
-		m, err = x.write(idx, m, nil, nil)
-	}
-	if err != nil {
-		idx.Close()
 		x.removeOthers(x.currentDir())
 		return 0, fmt.Errorf("kbindex: rebuild: %w", err)
 	}
@@ -109,6 +80,66 @@ func (x *Index) Rebuild(ctx context.Context, src Source) (int, error) {
 		return n, err
 	}
 	return n, nil
+}
+
+// build writes every article of src into a new generation with bleve's
+// offline builder (segments written whole, merged once: several times
+// faster than batches into a live index), then opens it.
+func (x *Index) build(ctx context.Context, src Source) (bleve.Index, string, meta, int, error) {
+	m := meta{Schema: schema}
+	mapping, err := newMapping()
+	if err != nil {
+		return nil, "", m, 0, err
+	}
+	gen := x.generationPath()
+	var b bleve.Builder // made at the first article: the builder cannot close empty
+	n := 0
+	err = src.EachArticle(ctx, time.Time{}, func(a knowledge.Article) error {
+		if a.TenantID == "" || a.ID == "" {
+			return fmt.Errorf("an article without tenant or id (%q, %q)", a.TenantID, a.ID)
+		}
+		if b == nil {
+			var err error
+			if b, err = bleve.NewBuilder(gen, mapping, map[string]any{"buildPathPrefix": x.root, "batchSize": rebuildBatch}); err != nil {
+				return err
+			}
+		}
+		if a.UpdatedAt.After(m.Latest) {
+			m.Latest = a.UpdatedAt
+		}
+		n++
+		return b.Index(docID(a.TenantID, a.ID), document(a))
+	})
+	if b != nil {
+		if cerr := b.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return nil, "", m, 0, err
+	}
+	if b == nil { // no articles at all: an empty index
+		idx, gen, err := x.newGeneration()
+		if err != nil {
+			return nil, "", m, 0, err
+		}
+		m.Complete = true
+		if m, err = x.write(idx, m, nil, nil); err != nil {
+			idx.Close()
+			return nil, "", m, 0, err
+		}
+		return idx, gen, m, 0, nil
+	}
+	idx, err := bleve.OpenUsing(gen, map[string]any{"bolt_timeout": openTimeout})
+	if err != nil {
+		return nil, "", m, 0, err
+	}
+	m.Complete = true
+	if m, err = x.write(idx, m, nil, nil); err != nil {
+		idx.Close()
+		return nil, "", m, 0, err
+	}
+	return idx, gen, m, n, nil
 }
 
 func (x *Index) currentDir() string {

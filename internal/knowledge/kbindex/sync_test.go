@@ -283,3 +283,19 @@ func TestSyncRebuildsAnIndexAheadOfSQL(t *testing.T) {
 	wantIDs(t, x, Query{TenantID: "t0", Text: "backup"}, "a0000")
 	wantIDs(t, x, Query{TenantID: "t0", Text: "after"})
 }
+
+// TestRebuildOfNothing: a center without articles yet (every new node) gets
+// an empty, complete index; the first article is then found.
+func TestRebuildOfNothing(t *testing.T) {
+	ctx := context.Background()
+	x := openIndex(t)
+	src := newArticles()
+	if did, err := x.Sync(ctx, src); err != nil || !did || x.NeedsRebuild() {
+		t.Fatalf("sync of nothing: %v %v, needs rebuild %v", did, err, x.NeedsRebuild())
+	}
+	src.put(article("t0", "first", "First article", "x"))
+	if err := x.Refresh(ctx, src, "t0", "first"); err != nil {
+		t.Fatal(err)
+	}
+	wantIDs(t, x, Query{TenantID: "t0", Text: "first"}, "first")
+}

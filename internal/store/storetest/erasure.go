@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/knowledge"
 	"github.com/switchboard-cx/switchboard/internal/notice"
 	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/prefs"
@@ -86,6 +87,13 @@ func SeedCustomer(t *testing.T, db *store.DB, tenantID, tag string) Customer {
 	must(t, "portal session", db.CreatePortalSession(ctx, store.PortalSession{TokenHash: "h-" + p.ID, TenantID: tenantID,
 		PersonaID: p.ID, ExpiresAt: t0.Add(time.Hour), CreatedAt: t0}))
 	appendConsent(t, db, tenantID, p.ID, "channel:sms", false, "asked by phone from "+c.Phone, t0)
+	// Knowledge reuse: the conversation's past case keeps the customer's
+	// words, and an agent searched with them.
+	must(t, "knowledge case", db.PutKnowledgeCase(ctx, knowledge.Case{ID: ids.New(), TenantID: tenantID, ConversationID: conv.ID,
+		CustomerText: "my card is lost " + c.Marker, ArticleIDs: []string{"art"}, ResolvedAt: t0, CreatedAt: t0, UpdatedAt: t0}))
+	must(t, "knowledge search", db.AddKnowledgeSearch(ctx, knowledge.Search{ID: ids.New(), TenantID: tenantID, ConversationID: conv.ID,
+		Query: "card of " + c.Email, At: t0}))
+	SeedHelpTrail(t, db, tenantID, conv.ID, c.Marker) // what they searched and said in the help center
 
 	// The copies: what the realtime feed, webhooks, idempotent replays and
 	// the audit log kept of this customer.

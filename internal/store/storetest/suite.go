@@ -47,7 +47,10 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Usage", testUsage},
 		{"Sandbox", testSandbox},
 		{"Join", testJoin},
+		{"KnowledgeReuse", testKnowledgeReuse},
+		{"HelpCenter", testHelpCenter},
 		{"Knowledge", testKnowledge},
+		{"KnowledgeMeasures", testKnowledgeMeasures},
 		{"KnowledgeIndexReads", testKnowledgeIndexReads},
 		{"ContextConnectors", testContextConnectors},
 	}

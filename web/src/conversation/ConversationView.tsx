@@ -27,6 +27,7 @@ import { Composer } from './Composer';
 import { ConversationHeader } from './ConversationHeader';
 import { PERSONA_EVENT, latestInbound, upsertMessage } from './logic';
 import { Timeline } from './Timeline';
+import { TrailPanel } from './TrailPanel';
 import '../styles/conversation.css';
 
 /** TypingState is who is typing on the customer's side, if anyone. */
@@ -222,6 +223,7 @@ export function ConversationView(props: { id: string; onClose?: () => void }) {
         onClose={props.onClose}
       />
       {error && <p class="cv-error" role="alert" data-testid="conversation-error">{error}</p>}
+      <TrailPanel id={conversation.id} />
       <Timeline key={conversation.id} messages={messages} users={users} persona={persona} typing={typing?.name ?? null} />
       <Composer
         conversation={conversation}

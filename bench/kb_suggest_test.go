@@ -1,0 +1,250 @@
+package bench
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/knowledge"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/suggest"
+)
+
+// The knowledge-suggestion quality benchmark (issue 13): real customer
+// questions with known right answers (Banking77, see
+// testdata/kb/README.md), ranked by BM25 text match alone and by our
+// suggestion (text match blended with the votes of similar past cases), in
+// the same run, on the test split that tuning never looked at.
+
+type kbArticle struct {
+	ExternalID string   `json:"external_id"`
+	Title      string   `json:"title"`
+	Questions  []string `json:"questions"`
+}
+
+type kbQuestion struct {
+	Text    string `json:"text"`
+	Article string `json:"article"`
+}
+
+func readKB[T any](tb testing.TB, name string) []T {
+	tb.Helper()
+	f, err := os.Open(filepath.Join("testdata", "kb", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []T
+	sc := bufio.NewScanner(zr)
+	for sc.Scan() {
+		var v T
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, v)
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// kbBench holds the articles' text index and the past cases.
+type kbBench struct {
+	text  *kbindex.Index
+	cases *suggest.Cases
+}
+
+// kbTenant is the one tenant of the benchmark.
+const kbTenant = "bench"
+
+// newKBBench indexes the articles, each with the first `questions` of its
+// customer questions as its issue, and the past cases.
+func newKBBench(tb testing.TB, questions int) *kbBench { return newKBBenchSome(tb, questions, 1) }
+
+// newKBBenchSome is newKBBench keeping one past case in every: a young
+// tenant with few resolved conversations. The text match is the center's
+// own search index (internal/knowledge/kbindex: bleve, BM25, English
+// stemming), in memory.
+func newKBBenchSome(tb testing.TB, questions, every int) *kbBench {
+	tb.Helper()
+	idx, err := kbindex.OpenInMemory()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { idx.Close() })
+	var arts []knowledge.Article
+	for _, a := range readKB[kbArticle](tb, "articles.jsonl.gz") {
+		arts = append(arts, knowledge.Article{ID: a.ExternalID, TenantID: kbTenant, Slug: a.ExternalID, Title: a.Title,
+			Issue: strings.Join(a.Questions[:questions], "\n"), Audience: knowledge.Everyone, Locale: "en", State: knowledge.Published})
+	}
+	if err := idx.Upsert(context.Background(), arts...); err != nil {
+		tb.Fatal(err)
+	}
+	var cases []suggest.Case
+	for i, q := range readKB[kbQuestion](tb, "cases.jsonl.gz") {
+		if i%every != 0 {
+			continue
+		}
+		cases = append(cases, suggest.Case{ID: fmt.Sprint(i), Text: q.Text, ArticleIDs: []string{q.Article}})
+	}
+	return &kbBench{text: idx, cases: suggest.NewCases(cases)}
+}
+
+// hits is the BM25 text match for a question.
+func (b *kbBench) hits(tb testing.TB, text string, n int) []suggest.Hit {
+	res, err := b.text.Search(context.Background(), kbindex.Query{TenantID: kbTenant, Text: text, Limit: n})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := make([]suggest.Hit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		out = append(out, suggest.Hit{ArticleID: h.ArticleID, Score: h.Score})
+	}
+	return out
+}
+
+// kbScores are recall@10, recall@3 (what a desktop panel shows without
+// scrolling) and mean reciprocal rank over a split.
+type kbScores struct{ Recall10, Recall3, MRR float64 }
+
+func (s *kbScores) add(ranked []string, want string) {
+	if i := slices.Index(ranked, want); i >= 0 {
+		s.MRR += 1 / float64(i+1)
+		if i < 10 {
+			s.Recall10++
+		}
+		if i < 3 {
+			s.Recall3++
+		}
+	}
+}
+
+func (s kbScores) mean(n int) kbScores {
+	return kbScores{Recall10: s.Recall10 / float64(n), Recall3: s.Recall3 / float64(n), MRR: s.MRR / float64(n)}
+}
+
+// kbRun is a split with each question's text match, searched once.
+type kbRun struct {
+	qs   []kbQuestion
+	hits [][]suggest.Hit
+}
+
+func (b *kbBench) search(tb testing.TB, qs []kbQuestion) kbRun {
+	r := kbRun{qs: qs}
+	for _, q := range qs {
+		r.hits = append(r.hits, b.hits(tb, q.Text, 30))
+	}
+	return r
+}
+
+// evaluate scores BM25 alone and the suggestion with w on a split.
+func (b *kbBench) evaluate(run kbRun, w suggest.Weights) (bm25, ours kbScores) {
+	qs := run.qs
+	for i, q := range qs {
+		hits := run.hits[i]
+		var text []string
+		for _, h := range hits {
+			text = append(text, h.ArticleID)
+		}
+		bm25.add(text, q.Article)
+		var ranked []string
+		for _, s := range suggest.Rank(suggest.Input{Text: q.Text, Hits: hits, Cases: b.cases}, w) {
+			ranked = append(ranked, s.ArticleID)
+		}
+		ours.add(ranked, q.Article)
+	}
+	return bm25.mean(len(qs)), ours.mean(len(qs))
+}
+
+// BenchmarkKnowledgeSuggest prints the quality figures on the test split.
+func BenchmarkKnowledgeSuggest(b *testing.B) {
+	test := readKB[kbQuestion](b, "test.jsonl.gz")
+	kb, rich, titles, young := newKBBench(b, 1), newKBBench(b, 3), newKBBench(b, 0), newKBBenchSome(b, 1, 20)
+	var bm25, ours, richBM25, richOurs, titleBM25, titleOurs, youngOurs kbScores
+	var searchTime, rankTime time.Duration
+	for b.Loop() {
+		start := time.Now()
+		run := kb.search(b, test)
+		searchTime = time.Since(start)
+		start = time.Now()
+		for i, q := range run.qs {
+			suggest.Rank(suggest.Input{Text: q.Text, Hits: run.hits[i], Cases: kb.cases}, suggest.DefaultWeights)
+		}
+		rankTime = time.Since(start)
+		_, youngOurs = young.evaluate(young.search(b, test), suggest.DefaultWeights)
+		bm25, ours = kb.evaluate(kb.search(b, test), suggest.DefaultWeights)
+		richBM25, richOurs = rich.evaluate(rich.search(b, test), suggest.DefaultWeights)
+		titleBM25, titleOurs = titles.evaluate(titles.search(b, test), suggest.DefaultWeights)
+	}
+	Report("kb_bm25_recall_at_10", bm25.Recall10, "ratio")
+	Report("kb_bm25_mrr", bm25.MRR, "ratio")
+	Report("kb_suggest_recall_at_10", ours.Recall10, "ratio")
+	Report("kb_suggest_mrr", ours.MRR, "ratio")
+	Report("kb_suggest_recall_vs_bm25", ours.Recall10/bm25.Recall10, "x")
+	Report("kb_bm25_recall_at_3", bm25.Recall3, "ratio")
+	Report("kb_suggest_recall_at_3", ours.Recall3, "ratio")
+	Report("kb_suggest_recall_at_3_vs_bm25", ours.Recall3/bm25.Recall3, "x")
+	Report("kb_rich_bm25_recall_at_10", richBM25.Recall10, "ratio")
+	Report("kb_rich_bm25_mrr", richBM25.MRR, "ratio")
+	Report("kb_rich_suggest_recall_at_10", richOurs.Recall10, "ratio")
+	Report("kb_rich_suggest_mrr", richOurs.MRR, "ratio")
+	Report("kb_titles_bm25_recall_at_10", titleBM25.Recall10, "ratio")
+	Report("kb_titles_suggest_recall_at_10", titleOurs.Recall10, "ratio")
+	Report("kb_young_cases", float64(young.cases.Len()), "cases")
+	Report("kb_young_suggest_recall_at_10", youngOurs.Recall10, "ratio")
+	Report("kb_young_suggest_mrr", youngOurs.MRR, "ratio")
+	Report("kb_search_us_per_question", float64(searchTime.Microseconds())/float64(len(test)), "us")
+	Report("kb_rank_us_per_question", float64(rankTime.Microseconds())/float64(len(test)), "us")
+	Report("kb_test_questions", float64(len(test)), "questions")
+}
+
+// TestKnowledgeSuggestTune searches the weights on the validation split
+// (never the test split) when SWITCHBOARD_KB_TUNE is set; it is how
+// suggest.DefaultWeights were chosen.
+func TestKnowledgeSuggestTune(t *testing.T) {
+	if os.Getenv("SWITCHBOARD_KB_TUNE") == "" {
+		t.Skip("set SWITCHBOARD_KB_TUNE=1 to search the suggestion's weights on the validation split")
+	}
+	val := readKB[kbQuestion](t, "validation.jsonl.gz")
+	for _, every := range []int{100, 20, 5, 1} {
+		kb := newKBBenchSome(t, 1, every)
+		run := kb.search(t, val)
+		for _, conf := range []bool{false, true} {
+			for _, text := range []float64{0.1, 0.3, 1} {
+				bm25, ours := kb.evaluate(run, suggest.Weights{Text: text, Cases: 1, Neighbours: 50, Sharpness: 4, Confidence: conf})
+				t.Logf("one case in %d (%d): confidence %v text %.1f: BM25 recall@10 %.4f MRR %.4f, ours %.4f MRR %.4f", every, kb.cases.Len(), conf, text, bm25.Recall10, bm25.MRR, ours.Recall10, ours.MRR)
+			}
+		}
+	}
+	if os.Getenv("SWITCHBOARD_KB_TUNE") == "few" {
+		return
+	}
+	for _, questions := range []int{1, 3} {
+		kb := newKBBench(t, questions)
+		run := kb.search(t, val)
+		bm25, _ := kb.evaluate(run, suggest.DefaultWeights)
+		t.Logf("articles with %d question(s): validation BM25 alone: recall@10 %.4f MRR %.4f", questions, bm25.Recall10, bm25.MRR)
+		for _, text := range []float64{0, 0.1, 0.2, 0.3, 0.5, 1} {
+			for _, k := range []int{10, 20, 30, 50} {
+				for _, sharp := range []float64{1, 2, 4} {
+					w := suggest.Weights{Text: text, Cases: 1, Neighbours: k, Sharpness: sharp}
+					_, ours := kb.evaluate(run, w)
+					t.Logf("text %.1f neighbours %d sharpness %.0f: recall@10 %.4f MRR %.4f", text, k, sharp, ours.Recall10, ours.MRR)
+				}
+			}
+		}
+	}
+}

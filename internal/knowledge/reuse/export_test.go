@@ -1,0 +1,4 @@
+package reuse
+
+// LastWords is lastWords, for the tests.
+var LastWords = lastWords

@@ -1,0 +1,134 @@
+package suggest
+
+import (
+	"math"
+	"slices"
+)
+
+// Case is a resolved conversation the tenant solved with one or more
+// articles: what the customer and the agent wrote, and the articles linked
+// to it. Imported cases from a previous help desk are cases like any other.
+type Case struct {
+	ID         string
+	Text       string
+	ArticleIDs []string
+}
+
+// Cases is an index of past cases for finding the ones most like a new
+// conversation, by BM25 over their words. Build it once per set of cases
+// (it holds no I/O and is safe for concurrent reads).
+type Cases struct {
+	cases    []Case
+	postings map[string][]posting
+	lengths  []float64
+	avgLen   float64
+}
+
+type posting struct {
+	doc, tf int
+}
+
+// BM25 constants, the usual ones.
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+)
+
+// NewCases indexes cs; cases without an article teach nothing and are left out.
+func NewCases(cs []Case) *Cases {
+	idx := &Cases{postings: map[string][]posting{}}
+	total := 0.0
+	for _, c := range cs {
+		if len(c.ArticleIDs) == 0 {
+			continue
+		}
+		doc := len(idx.cases)
+		idx.cases = append(idx.cases, c)
+		tf := map[string]int{}
+		terms := Terms(c.Text)
+		for _, t := range terms {
+			tf[t]++
+		}
+		for t, n := range tf {
+			idx.postings[t] = append(idx.postings[t], posting{doc, n})
+		}
+		idx.lengths = append(idx.lengths, float64(len(terms)))
+		total += float64(len(terms))
+	}
+	if len(idx.cases) > 0 {
+		idx.avgLen = total / float64(len(idx.cases))
+	}
+	return idx
+}
+
+// Len is the number of cases indexed.
+func (c *Cases) Len() int { return len(c.cases) }
+
+// Match is a past case and how alike it is to the text asked about.
+type Match struct {
+	Case  Case
+	Score float64
+}
+
+// Similar returns the k cases most like text, best first.
+func (c *Cases) Similar(text string, k int) []Match {
+	m, _ := c.similar(text, k)
+	return m
+}
+
+// similar is Similar, with the score a case of average length holding every
+// word of text once would get: how well the best case could match at all.
+func (c *Cases) similar(text string, k int) ([]Match, float64) {
+	if c == nil || len(c.cases) == 0 || k <= 0 {
+		return nil, 0
+	}
+	full := 0.0
+	scores := map[int]float64{}
+	n := float64(len(c.cases))
+	seen := map[string]bool{}
+	for _, t := range Terms(text) {
+		if seen[t] { // a word said twice by the customer counts once
+			continue
+		}
+		seen[t] = true
+		ps := c.postings[t]
+		df := float64(len(ps))
+		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
+		full += idf
+		if len(ps) == 0 {
+			continue
+		}
+		for _, p := range ps {
+			tf := float64(p.tf)
+			norm := bm25K1 * (1 - bm25B + bm25B*c.lengths[p.doc]/c.avgLen)
+			scores[p.doc] += idf * tf * (bm25K1 + 1) / (tf + norm)
+		}
+	}
+	out := make([]Match, 0, len(scores))
+	for doc, s := range scores {
+		out = append(out, Match{Case: c.cases[doc], Score: s})
+	}
+	slices.SortFunc(out, func(a, b Match) int {
+		if a.Score != b.Score {
+			if a.Score > b.Score {
+				return -1
+			}
+			return 1
+		}
+		return compareStrings(a.Case.ID, b.Case.ID)
+	})
+	if len(out) > k {
+		out = out[:k]
+	}
+	return out, full
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

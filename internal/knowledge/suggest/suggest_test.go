@@ -1,0 +1,122 @@
+package suggest
+
+import (
+	"slices"
+	"testing"
+)
+
+func ids(ss []Suggestion) []string {
+	var out []string
+	for _, s := range ss {
+		out = append(out, s.ArticleID)
+	}
+	return out
+}
+
+func TestTerms(t *testing.T) {
+	got := Terms("Hi, my CARDS haven't arrived yet! I'm still waiting… (stopped)")
+	want := []string{"card", "haven", "arriv", "yet", "still", "wait", "stop"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Terms = %q, want %q", got, want)
+	}
+}
+
+func TestSimilarCases(t *testing.T) {
+	cs := NewCases([]Case{
+		{ID: "1", Text: "my card has not arrived", ArticleIDs: []string{"delivery"}},
+		{ID: "2", Text: "how do I top up by bank transfer", ArticleIDs: []string{"topup"}},
+		{ID: "3", Text: "nothing linked to this one", ArticleIDs: nil},
+	})
+	if cs.Len() != 2 {
+		t.Fatalf("indexed %d cases, want the 2 with articles", cs.Len())
+	}
+	m := cs.Similar("still waiting for my card to arrive", 5)
+	if len(m) != 1 || m[0].Case.ID != "1" {
+		t.Fatalf("Similar = %+v, want case 1 alone", m)
+	}
+	if got := (*Cases)(nil).Similar("card", 5); got != nil {
+		t.Fatalf("no cases: %+v", got)
+	}
+}
+
+func TestRank(t *testing.T) {
+	cases := NewCases([]Case{
+		{ID: "1", Text: "the app says my transfer is pending for days", ArticleIDs: []string{"pending-transfer"}},
+		{ID: "2", Text: "why is my transfer still pending", ArticleIDs: []string{"pending-transfer"}},
+		{ID: "3", Text: "transfer pending and the money has not arrived", ArticleIDs: []string{"pending-transfer", "arrival"}},
+	})
+	hits := []Hit{{ArticleID: "fees", Score: 8}, {ArticleID: "arrival", Score: 4}}
+	tests := []struct {
+		name    string
+		in      Input
+		want    []string
+		wantWhy map[string][]string
+	}{
+		{
+			name:    "text alone keeps the search order",
+			in:      Input{Text: "transfer fees", Hits: hits},
+			want:    []string{"fees", "arrival"},
+			wantWhy: map[string][]string{"fees": {WhyText}},
+		},
+		{
+			name: "similar resolved cases lift the article they were solved with",
+			in:   Input{Text: "my transfer is pending", Hits: hits, Cases: cases},
+			want: []string{"pending-transfer", "arrival", "fees"},
+			wantWhy: map[string][]string{"pending-transfer": {WhyCases}, "arrival": {WhyText, WhyCases},
+				"fees": {WhyText}},
+		},
+		{
+			name: "a dismissed article is not suggested again",
+			in:   Input{Text: "my transfer is pending", Hits: hits, Cases: cases, Dismissed: map[string]bool{"pending-transfer": true}},
+			want: []string{"arrival", "fees"},
+		},
+		{
+			name: "helpful votes lift an article, and say so",
+			in: Input{Text: "x", Hits: []Hit{{ArticleID: "a", Score: 1}, {ArticleID: "b", Score: 1}},
+				Signals: map[string]Signals{"b": {Helpful: 9}}},
+			want:    []string{"b", "a"},
+			wantWhy: map[string][]string{"b": {WhyText, WhyFeedback}, "a": {WhyText}},
+		},
+		{
+			name: "unhelpful votes and dismissals elsewhere push one down",
+			in: Input{Text: "x", Hits: []Hit{{ArticleID: "a", Score: 1}, {ArticleID: "b", Score: 1}},
+				Signals: map[string]Signals{"a": {NotHelpful: 3, Dismissed: 4}}},
+			want:    []string{"b", "a"},
+			wantWhy: map[string][]string{"a": {WhyText}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Rank(tc.in, DefaultWeights)
+			if !slices.Equal(ids(got), tc.want) {
+				t.Fatalf("order %v, want %v (%+v)", ids(got), tc.want, got)
+			}
+			for _, s := range got {
+				if want, ok := tc.wantWhy[s.ArticleID]; ok && !slices.Equal(s.Why, want) {
+					t.Errorf("%s: why %v, want %v", s.ArticleID, s.Why, want)
+				}
+			}
+		})
+	}
+}
+
+// In a young tenant, one past case sharing a single word with the
+// conversation does not outvote a clear text match; a case that says the
+// same thing does.
+func TestRankConfidence(t *testing.T) {
+	hits := []Hit{{ArticleID: "blocked", Score: 5}, {ArticleID: "dispute", Score: 1}}
+	text := "my card was declined twice in Lisbon today, can you check"
+	weak := NewCases([]Case{{ID: "1", Text: "a charge from a shop in Lisbon, never been there", ArticleIDs: []string{"dispute"}}})
+	strong := NewCases([]Case{{ID: "1", Text: "card declined twice today, can you check", ArticleIDs: []string{"dispute"}}})
+	if got := ids(Rank(Input{Text: text, Hits: hits, Cases: weak}, DefaultWeights)); got[0] != "blocked" {
+		t.Errorf("one weak case: order %v, want the text match first", got)
+	}
+	noConfidence := DefaultWeights
+	noConfidence.Confidence = false
+	if got := ids(Rank(Input{Text: text, Hits: hits, Cases: weak}, noConfidence)); got[0] != "dispute" {
+		t.Errorf("without confidence the weak case wins (the test's premise): %v", got)
+	}
+	if got := ids(Rank(Input{Text: text, Hits: hits, Cases: strong}, DefaultWeights)); got[0] != "dispute" {
+		t.Errorf("one close case: order %v, want its article first", got)
+	}
+}

@@ -1,0 +1,72 @@
+// The knowledge measures page's strings of the English catalogue (web/src/i18n.ts merges every area).
+export const knowledgeMeasures = {
+  'admin.nav.knowledgeMeasures': 'Knowledge measures',
+  'kbm.title': 'Knowledge measures',
+  'kbm.intro':
+    'How knowledge is used and kept up: how often agents link an article when they resolve a conversation, which articles are reused, how many visitors help themselves, and how fast flagged articles are fixed.',
+  'kbm.from': 'From',
+  'kbm.to': 'To (included)',
+  'kbm.show': 'Show',
+  'kbm.period': 'From {from} to {to} (UTC)',
+  'kbm.badPeriod': 'Choose a start day on or before the end day.',
+  'kbm.downloadAll': 'Download all as CSV',
+  'kbm.download': 'Download CSV',
+  'kbm.downloadOf': 'Download {what} as CSV',
+  'kbm.showTable': 'Show the numbers as a table',
+  'kbm.none': 'Nothing in this period.',
+
+  'kbm.linkRate': 'Link rate',
+  'kbm.linkRateHelp': 'Resolved conversations with at least one article linked, out of all resolved.',
+  'kbm.linkRateValue': '{linked} of {resolved} resolved',
+  'kbm.byDay': 'Link rate by day',
+  'kbm.byDaySummary': 'From {first} to {last}: lowest {min}, highest {max}.',
+  'kbm.day': 'Day',
+  'kbm.resolved': 'Resolved',
+  'kbm.linked': 'With a link',
+  'kbm.rate': 'Link rate',
+
+  'kbm.agents': 'Link rate per agent',
+  'kbm.agentsHelp': 'Per agent who resolved the conversations (their assignee).',
+  'kbm.agent': 'Agent',
+  'kbm.unassigned': 'Unassigned',
+  'kbm.teams': 'Link rate per team',
+  'kbm.teamsHelp': 'Per the conversation’s team.',
+  'kbm.team': 'Team',
+  'kbm.noTeam': 'No team',
+
+  'kbm.reuse': 'Reuse per article',
+  'kbm.reuseHelp': 'Times each article was linked to a conversation in the period.',
+  'kbm.article': 'Article',
+  'kbm.links': 'Links',
+  'kbm.created': 'Of which written from that conversation',
+  'kbm.untitled': '(article removed)',
+
+  'kbm.newVsKnown': 'New vs known',
+  'kbm.newVsKnownHelp':
+    'Resolved conversations answered with an existing article (known), with an article written for them (new), or with none.',
+  'kbm.known': 'Known',
+  'kbm.new': 'New',
+  'kbm.noArticle': 'No article',
+  'kbm.count': 'Conversations',
+
+  'kbm.selfService': 'Self-service success',
+  'kbm.selfServiceHelp':
+    'Help-center sessions that led to no conversation within 24 hours of their last step, out of the sessions of the period that are over 24 hours old.',
+  'kbm.selfServiceValue': '{served} of {sessions} sessions',
+  'kbm.tooRecent': '{n} sessions are less than 24 hours old and not counted yet.',
+
+  'kbm.feedback': 'Article feedback',
+  'kbm.feedbackHelp': 'Answers to “Did this help?” in the help center.',
+  'kbm.yes': 'Helped',
+  'kbm.no': 'Did not help',
+  'kbm.reasons': 'Reasons',
+
+  'kbm.flags': 'Flagged articles',
+  'kbm.flagsHelp': 'Flags raised and fixed in the period, and the time from raised to fixed over those fixed.',
+  'kbm.flagsOpened': 'Raised',
+  'kbm.flagsFixed': 'Fixed',
+  'kbm.flagsOpenAtEnd': 'Open at the end',
+  'kbm.flagsMedian': 'Median time to fix',
+  'kbm.flagsP90': '90th percentile',
+  'kbm.hours': '{n} h',
+};
