@@ -6,9 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/app"
@@ -54,6 +56,7 @@ func TestDemoConnector(t *testing.T) {
 	served := make(chan struct{})
 	go func() { defer close(served); a.Serve(sctx, ln) }()
 	t.Cleanup(func() { cancel(); <-served; a.Close() })
+	waitServing(t, "http://"+ln.Addr().String())
 
 	nw, err := a.DB.TenantBySlug(ctx, demo.Slug)
 	if err != nil {
@@ -91,5 +94,24 @@ func TestDemoConnector(t *testing.T) {
 	}
 	if _, _, err := a.ContextConnectors.Create(ctx, nw.ID, connectors.Input{Name: "db", URL: "http://" + ln.Addr().String() + "/x"}); !errors.As(err, &fe) || !strings.Contains(err.Error(), "public address") {
 		t.Errorf("the demo tenant aiming at the listener's own address directly: %v", err)
+	}
+}
+
+// waitServing returns once the node answers /healthz (Serve has started).
+func waitServing(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		res, err := http.Get(base + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the node did not start serving at %s: %v", base, err)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
