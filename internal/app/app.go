@@ -284,7 +284,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,
 	})
 	a.handler = helpPages.Domains(api.Handler()) // businesses' own help-center hosts first
-	if cfg.Demo { // Northwind's core banking system, served by the node itself
+	// Northwind's core banking system, served by the demo node itself.
+	if cfg.Demo {
 		mux := http.NewServeMux()
 		mux.Handle("POST "+demo.ConnectorPath, demo.Connector(db, a.ContextConnectors, clk, log))
 		mux.Handle("/", a.handler)
