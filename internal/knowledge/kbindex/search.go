@@ -247,7 +247,10 @@ func corrections(r index.IndexReader, a, w string, n int) []index.DictEntry {
 		if found[i].EditDistance != found[j].EditDistance {
 			return found[i].EditDistance < found[j].EditDistance
 		}
-		return found[i].Count > found[j].Count
+		if found[i].Count != found[j].Count {
+			return found[i].Count > found[j].Count
+		}
+		return found[i].Term < found[j].Term
 	})
 	return found[:min(len(found), maxCorrections)]
 }
