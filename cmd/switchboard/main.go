@@ -251,6 +251,9 @@ func seedDemo(ctx context.Context, a *app.App, cfg *config.Config) error {
 	if err := demo.LimitWidgetOrigins(ctx, a.DB, a.Inbox, cfg.BaseURL); err != nil {
 		return err
 	}
+	if err := demo.SeedConnector(ctx, a.DB, a.ContextConnectors, cfg.BaseURL); err != nil {
+		return err
+	}
 	link, err := demo.PortalLink(ctx, a.DB, a.Links)
 	if err != nil {
 		return fmt.Errorf("demo portal link: %w", err)

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -32,6 +33,8 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/channel/webpush"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/config"
+	"github.com/switchboard-cx/switchboard/internal/contextsrc/connectors"
+	"github.com/switchboard-cx/switchboard/internal/demo"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/helpcenter"
@@ -81,6 +84,8 @@ type App struct {
 	// KnowledgeIndex is this node's knowledge search index (under the data
 	// directory), kept level with SQL by the article change events.
 	KnowledgeIndex *kbindex.Index
+	// ContextConnectors runs the tenants' connectors to their business systems.
+	ContextConnectors *connectors.Service
 	// KnowledgeReuse suggests articles beside conversations and keeps past cases.
 	KnowledgeReuse *reuse.Service
 	// Catcher is the demo's mail catcher, which the relay points at when the
@@ -91,6 +96,7 @@ type App struct {
 	guard   *netguard.Guard  // the one way out for calls a tenant can aim
 	runners []channel.Runner // channels with listeners of their own
 	closers []func()
+	listen  atomic.Value // the address Serve listens on (string), for the demo's own connector
 }
 
 // Open connects to the database (migrating it) and the bus, and builds the services.
@@ -233,6 +239,17 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, fmt.Errorf("knowledge search index: %w", err)
 	}
 	a.closers = append(a.closers, func() { a.KnowledgeIndex.Close() })
+	// Context connectors: every call through the guard; on a demo node, the
+	// demo tenant's may also reach this node's own server (ADR 0026).
+	egress := &connectors.Egress{Guard: a.guard}
+	if cfg.Demo {
+		if egress.Self, err = connectors.NewSelf(cfg.BaseURL, demoTenant(db), a.listenAddr); err != nil {
+			return nil, err
+		}
+	}
+	if a.ContextConnectors, err = connectors.New(connectors.Deps{DB: db, Egress: egress, Clock: clk, Log: log, ServerKey: secret}); err != nil {
+		return nil, err
+	}
 	// The public help center reads what the knowledge store publishes and
 	// the index finds; its inbound hook carries a visitor's trail into the
 	// conversation they start (after the notices' hook).
@@ -260,11 +277,20 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		Sandbox: sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
 
 		Knowledge: a.Knowledge,
+
+		ContextConnectors: a.ContextConnectors,
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,
 	})
 	a.handler = helpPages.Domains(api.Handler()) // businesses' own help-center hosts first
+	// Northwind's core banking system, served by the demo node itself.
+	if cfg.Demo {
+		mux := http.NewServeMux()
+		mux.Handle("POST "+demo.ConnectorPath, demo.Connector(db, a.ContextConnectors, clk, log))
+		mux.Handle("/", a.handler)
+		a.handler = mux
+	}
 	a.metrics = api.MetricsHandler()
 	ok = true
 	return a, nil
@@ -373,6 +399,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		}
 	})
 	background.Go(func() { a.followKnowledge(ctx) })
+	a.listen.Store(dialable(ln.Addr()))
 	go func() { errc <- srv.Serve(ln) }()
 	a.log.Info("serving", "addr", ln.Addr().String(), "engine", a.DB.Engine())
 	metrics, err := a.serveMetrics(errc)

@@ -96,6 +96,9 @@ type Deps struct {
 	Knowledge *articles.Service
 	// KnowledgeSearch is the node's knowledge search index.
 	KnowledgeSearch KnowledgeSearcher
+
+	// ContextConnectors runs the tenants' connectors to their business systems.
+	ContextConnectors ContextConnectors
 }
 
 // API serves HTTP.

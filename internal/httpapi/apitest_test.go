@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/channel/apichannel"
+	"github.com/switchboard-cx/switchboard/internal/contextsrc/connectors"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
@@ -257,13 +258,17 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		kb.Follow(following, b, kbindex.FromStore(db), kbindex.FollowOptions{Logger: log})
 	}()
 	t.Cleanup(func() { stopFollowing(); <-followed })
+	ctxConnectors, err := connectors.New(connectors.Deps{DB: db, Egress: &connectors.Egress{Guard: guard}, Clock: clk, Log: log, ServerKey: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
 	kbReuse := reuse.New(reuse.Deps{DB: db, Articles: db, Feedback: db, Search: reuse.IndexSearch{Index: kb}, Clock: clk, Log: log})
 	stopCases, err := kbReuse.Follow(b)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { stopCases() })
-	api := New(Deps{KnowledgeReuse: kbReuse, KnowledgeSearch: kb, Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
+	api := New(Deps{ContextConnectors: ctxConnectors, KnowledgeReuse: kbReuse, KnowledgeSearch: kb, Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
 		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher, TenantData: tenantdata.New(db, clk, log, tenantdata.Config{}),
 		Sandbox:   sandbox.New(sandbox.Deps{DB: db, Inbox: conversations, Routing: routes, Resolver: sandbox.NewResolver(""), Clock: clk, Log: log}),
 		Knowledge: articles.New(db, out, clk, log)}, o.cfg)

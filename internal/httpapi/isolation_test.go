@@ -36,6 +36,13 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 		}).want(http.StatusCreated).decode(&e)
 		return e.ID
 	},
+	"connectorID": func(f *fixtures) string {
+		id := createdID(f.t, f.tf.admin, "/api/v1/context/connectors", map[string]any{"name": "fixture", "url": f.w.receiver(f.t) + "/ctx-" + f.tf.Tenant.Slug})
+		// Switched off: B reading its customer's context would call it, and
+		// change B's own figures between the snapshots (its test still calls).
+		f.tf.admin.in(f.t).do("PATCH", "/api/v1/context/connectors/"+id, map[string]any{"active": false}).want(http.StatusOK)
+		return id
+	},
 	"conversationID": func(f *fixtures) string { return f.contact().Conversation.ID },
 	"personaID":      func(f *fixtures) string { return f.contact().Persona.ID },
 	"attachmentID":   func(f *fixtures) string { return f.contact().Message.Attachments[0].ID },
@@ -103,7 +110,7 @@ var notIDs = map[string]bool{"version": true}
 
 // volatileFields change by themselves (a delivery being attempted in the
 // background), so they are left out when comparing tenant B's records.
-var volatileFields = []string{"status", "attempts", "last_status_code", "last_error", "next_attempt_at", "updated_at", "last_used_at"}
+var volatileFields = []string{"status", "attempts", "last_status_code", "last_error", "next_attempt_at", "updated_at", "last_used_at", "took_ms"}
 
 // TestTenantIsolation calls every route with path parameters as tenant A's admin,
 // by session and by admin-scoped API key, with tenant B's ids, and requires 404:

@@ -79,6 +79,18 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/webhook-deliveries/{deliveryID}", perm: permManageWebhooks, handler: a.getDelivery},
 		{method: "POST", pattern: "/api/v1/webhook-deliveries/{deliveryID}/replay", perm: permManageWebhooks, handler: a.replayDelivery},
 
+		// Context connectors: admins set them up (ManageChannels: a connector
+		// is the tenant's line to one of its systems, set up like a channel);
+		// agents read what they answer about the customer they serve.
+		{method: "GET", pattern: "/api/v1/context/connectors", perm: permManageChannels, handler: a.listContextConnectors},
+		{method: "POST", pattern: "/api/v1/context/connectors", perm: permManageChannels, handler: a.createContextConnector},
+		{method: "GET", pattern: "/api/v1/context/connectors/{connectorID}", perm: permManageChannels, handler: a.getContextConnector},
+		{method: "PATCH", pattern: "/api/v1/context/connectors/{connectorID}", perm: permManageChannels, handler: a.updateContextConnector},
+		{method: "DELETE", pattern: "/api/v1/context/connectors/{connectorID}", perm: permManageChannels, handler: a.deleteContextConnector},
+		{method: "POST", pattern: "/api/v1/context/connectors/{connectorID}/test", perm: permManageChannels, handler: a.testContextConnector},
+		{method: "GET", pattern: "/api/v1/context/connectors/{connectorID}/stats", perm: permManageChannels, handler: a.contextConnectorStats},
+		{method: "GET", pattern: "/api/v1/personas/{personaID}/context", perm: permConverse, handler: a.personaContext},
+
 		{method: "POST", pattern: "/api/v1/realtime/token", perm: permSelf, handler: a.realtimeToken},
 		{method: "GET", pattern: "/api/v1/realtime", public: true, ownAuth: true, handler: a.realtimeConnect},
 

@@ -97,6 +97,12 @@ func seed(t *testing.T, db *store.DB, q *jobs.Queue, slug string) seeded {
 	// A provider's credentials in a channel account's settings.
 	must(t, db.CreateChannelAccount(ctx, channel.Account{ID: ids.New(), TenantID: tn.ID, Channel: "sms", Address: "+1555" + slug,
 		Settings: map[string]string{"provider": "twilio", "auth_token": "tok-" + slug + "-secret"}}, t0))
+	// A context connector with its sealed secret, and a call to it.
+	cc := store.ContextConnector{ID: ids.New(), TenantID: tn.ID, Name: slug + "-billing", URL: "https://billing.example/" + slug,
+		SealedSecret: "sealed-" + slug + "-secret", Budget: time.Second, Active: true, CreatedAt: t0, UpdatedAt: t0}
+	must(t, db.CreateContextConnector(ctx, cc))
+	must(t, db.RecordContextCalls(ctx, tn.ID, []store.ContextCall{{ID: ids.New(), ConnectorID: cc.ID, At: t0, Status: "ok"}}))
+	s.marks = append(s.marks, cc.ID)
 	return s
 }
 
@@ -246,7 +252,7 @@ func checkExport(t *testing.T, db *store.DB, tenantID string, data []byte, forei
 	if files == 0 || int64(files) != m.Files {
 		t.Errorf("%d attachments exported, manifest says %d", files, m.Files)
 	}
-	for _, want := range []string{"users.password_hash", "channel_accounts.settings.auth_token"} {
+	for _, want := range []string{"users.password_hash", "channel_accounts.settings.auth_token", "context_connectors.sealed_secret"} {
 		if !strings.Contains(strings.Join(m.Redacted, ","), want) {
 			t.Errorf("manifest's redacted columns %v lack %s", m.Redacted, want)
 		}

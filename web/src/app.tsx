@@ -23,6 +23,7 @@ import { InvitationPage } from './join/Invitation';
 import { SignupPage, SignupVerifyPage } from './join/Signup';
 import { RealtimeClient } from './realtime';
 import { supervisorRoute } from './routes/supervisor';
+import { knowledgeRoute } from './routes/knowledge';
 import { currentPath, match, navigate, useLocation } from './router';
 import { isAdmin, rememberTenant, SessionContext, type SessionContextValue } from './session';
 import type { Presence, RealtimeEvent, Session, User } from './types';
@@ -218,6 +219,8 @@ function Route({ path, user }: { path: string; user: User }) {
   if (open) return <DesktopPage conversationId={open.id!} />;
   const page = supervisorRoute(path, user);
   if (page) return page;
+  const kb = knowledgeRoute(path, new URLSearchParams(location.search));
+  if (kb) return kb;
   const admin = path.startsWith('/admin/');
   if (admin && !isAdmin(user)) return <ProblemPage message="error.forbidden" />;
   if (path === '/admin/webhooks') return <WebhooksPage />;

@@ -14,6 +14,8 @@ export interface User {
   role: string;
   presence: Presence;
   disabled: boolean;
+  /** knowledge_publisher: may validate and publish articles (in /me: the effective value, true for admins and supervisors). */
+  knowledge_publisher?: boolean;
   created_at: string;
   updated_at: string;
 }

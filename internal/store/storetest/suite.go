@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Knowledge", testKnowledge},
 		{"KnowledgeMeasures", testKnowledgeMeasures},
 		{"KnowledgeIndexReads", testKnowledgeIndexReads},
+		{"ContextConnectors", testContextConnectors},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })

@@ -28,6 +28,7 @@ const ADMIN_PAGES: { href: string; label: MessageKey; testId: string; supervisor
   { href: '/admin/canned', label: 'nav.canned', testId: 'nav-admin-canned', supervisorToo: true },
   { href: '/admin/notifications', label: 'nav.notifications', testId: 'nav-admin-notifications', supervisorToo: true },
   { href: '/admin/outbox', label: 'nav.outbox', testId: 'nav-admin-outbox', supervisorToo: false },
+  { href: '/admin/context-connectors', label: 'nav.contextConnectors', testId: 'nav-admin-context', supervisorToo: false },
   { href: '/admin/webhooks', label: 'nav.webhooks', testId: 'nav-webhooks', supervisorToo: false },
   { href: '/admin/api-keys', label: 'nav.apiKeys', testId: 'nav-api-keys', supervisorToo: false },
   { href: '/admin/workspace', label: 'nav.workspace', testId: 'nav-admin-workspace', supervisorToo: false },
@@ -126,6 +127,7 @@ export function TopBar() {
       <nav class="topbar-nav" aria-label={t('nav.label')}>
         <NavLink href="/desktop" label={t('nav.desktop')} testId="nav-desktop" />
         <NavLink href="/customers" label={t('nav.customers')} testId="nav-customers" />
+        <NavLink href="/knowledge" label={t('nav.knowledge')} testId="nav-knowledge" />
         {isSupervisor(user) && <NavLink href="/wall" label={t('nav.wall')} testId="nav-wall" />}
         {isSupervisor(user) && <AdminMenu user={user} />}
       </nav>

@@ -11,6 +11,7 @@ import {
   type Persona, type UploadedFile,
 } from '../api/conversation';
 import { t } from '../i18n';
+import { COMPOSE_INSERT_EVENT, type ComposeInsertDetail } from '../knowledge/events';
 import type { User } from '../types';
 import {
   PENDING, defaultReplyChannel, draftKey, replaceTrigger, replyChannels, triggerAt, unresolvedVariables, type Trigger,
@@ -77,6 +78,19 @@ export function Composer(props: Props) {
     setFiles([]);
     setError('');
     setTrigger(null);
+  }, [c.id]);
+
+  // The knowledge panel inserts an article's resolution into this conversation's reply.
+  useEffect(() => {
+    const onInsert = (e: Event) => {
+      const d = (e as CustomEvent<ComposeInsertDetail>).detail;
+      if (d?.conversationId !== c.id || !d.text) return;
+      setNote(false);
+      setText((cur) => (cur.trim() ? `${cur.replace(/\s+$/, '')}\n\n${d.text}` : d.text));
+      input.current?.focus();
+    };
+    window.addEventListener(COMPOSE_INSERT_EVENT, onInsert);
+    return () => window.removeEventListener(COMPOSE_INSERT_EVENT, onInsert);
   }, [c.id]);
 
   useEffect(() => {

@@ -21,6 +21,7 @@ import {
 } from '../api/conversation';
 import { onShortcut } from '../desktop/shortcuts';
 import { t } from '../i18n';
+import { announceResolved } from '../knowledge/events';
 import { useSession } from '../session';
 import type { User } from '../types';
 import { Composer } from './Composer';
@@ -51,6 +52,8 @@ export function ConversationView(props: { id: string; onClose?: () => void }) {
   const [loading, setLoading] = useState(true);
   const [typing, setTyping] = useState<TypingState | null>(null);
   const lastRead = useRef('');
+  const statusRef = useRef('');
+  statusRef.current = conversation?.status ?? '';
 
   // Load the conversation, its timeline and clocks; lists the header needs load once.
   useEffect(() => {
@@ -183,7 +186,10 @@ export function ConversationView(props: { id: string; onClose?: () => void }) {
 
   const update = useCallback(async (run: () => Promise<Conversation>) => {
     try {
-      setConversation(await run());
+      const was = statusRef.current;
+      const saved = await run();
+      setConversation(saved);
+      if (saved.status === 'resolved' && was !== 'resolved') announceResolved(saved.id);
       setError('');
       conversationApi.sla(id).then((s) => setClocks(s.items ?? []), () => undefined);
     } catch (err) {

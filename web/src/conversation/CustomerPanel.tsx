@@ -24,6 +24,7 @@ import { navigate } from '../router';
 import { formatDateTime, locale, t, tMaybe } from '../i18n';
 import { PERSONA_EVENT, identifierProof, localTime } from './logic';
 import '../styles/conversation.css';
+import { ContextItems } from './ContextItems';
 
 const IDENTIFIER_KINDS = ['email', 'phone', 'external', 'widget'] as const;
 const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
@@ -89,6 +90,7 @@ export function CustomerPanel(props: { conversationId: string }) {
           </ul>
         )}
       </section>
+      {persona && <ContextItems key={`ctx-${persona.id}`} personaId={persona.id} />}
       {persona && <Notifications key={persona.id} personaId={persona.id} />}
       <section class="cp-section" aria-labelledby="cp-routing">
         <h3 id="cp-routing">{t('cust.routing')}</h3>

@@ -14,6 +14,8 @@ const KEYS: [string[], MessageKey][] = [
   [['a'], 'shortcuts.accept'],
   [['d'], 'shortcuts.decline'],
   [['e'], 'shortcuts.resolve'],
+  [['l'], 'kb.shortcut.link'],
+  [['i'], 'kb.shortcut.insert'],
   [['?'], 'shortcuts.help'],
   [['Esc'], 'shortcuts.close'],
 ];

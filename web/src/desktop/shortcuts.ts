@@ -4,18 +4,22 @@
 //
 //   window 'switchboard:shortcut', detail {action}, cancelable
 //     action: next | prev | open | search | inbox | accept | decline | resolve | help
+//             | kb-link | kb-insert
 //
 // A handler that acts calls preventDefault(), so emitShortcut can tell whether
 // anyone took the key; 'g i' falls back to opening the inbox. Who answers what:
 // the inbox next/prev/open/search/inbox, the offer cards accept/decline (Enter
 // accepts while a card shows), the conversation view resolve, the help overlay
-// help. Keys typed into a field, or with Ctrl, Alt or Meta, are never shortcuts:
-// the composer keeps its own keys.
+// help, the knowledge panel kb-link (l: link the focused suggestion) and
+// kb-insert (i: link it and insert its resolution into the reply). Keys typed
+// into a field, or with Ctrl, Alt or Meta, are never shortcuts: the composer
+// keeps its own keys.
 import { navigate } from '../router';
 
 /** ShortcutAction is what a key asks for. */
 export type ShortcutAction =
-  | 'next' | 'prev' | 'open' | 'search' | 'inbox' | 'accept' | 'decline' | 'resolve' | 'help';
+  | 'next' | 'prev' | 'open' | 'search' | 'inbox' | 'accept' | 'decline' | 'resolve' | 'help'
+  | 'kb-link' | 'kb-insert';
 
 /** SHORTCUT_EVENT is the name of the CustomEvent every shortcut is announced with. */
 export const SHORTCUT_EVENT = 'switchboard:shortcut';
@@ -61,6 +65,10 @@ export function actionFor(key: string, pendingG: boolean, hasOffers: boolean): S
       return 'resolve';
     case '?':
       return 'help';
+    case 'l':
+      return 'kb-link';
+    case 'i':
+      return 'kb-insert';
     default:
       return null;
   }

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../api';
 import { desktopApi, type ConversationChange, type InboxConversation, type InboxCounts } from '../api/desktop';
 import { t } from '../i18n';
+import { announceResolved } from '../knowledge/events';
 import type { RealtimeClient } from '../realtime';
 import type { RealtimeEvent } from '../types';
 import { appendPage, listParams, patch, upsert, type Filters, type ListState, type ViewId } from './inbox';
@@ -187,6 +188,7 @@ export function useInbox(realtime: RealtimeClient, userId: string, view: ViewId,
     setNotice('');
     try {
       const saved = await desktopApi.updateConversation(id, c);
+      if (c.status === 'resolved' && before?.status !== 'resolved') announceResolved(id);
       const { view: v, filters: f, userId: me } = ctx.current;
       setList((s) => upsert(s, saved, v, f, me));
       loadCounts();

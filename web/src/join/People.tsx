@@ -8,6 +8,7 @@ import { formatDateTime, t, tMaybe } from '../i18n';
 import { AdminPage } from '../supervisor/AdminNav';
 import { supervisorApi } from '../api/supervisor';
 import type { User } from '../types';
+import { PublisherToggle } from '../knowledge/PublisherToggle';
 
 const ROLES: Role[] = ['agent', 'supervisor', 'expert', 'admin'];
 
@@ -171,6 +172,7 @@ function Team({ onError }: { onError: (e: string) => void }) {
             <th scope="col">{t('people.name')}</th>
             <th scope="col">{t('people.email')}</th>
             <th scope="col">{t('people.role')}</th>
+            <th scope="col">{t('kb.publisher')}</th>
             <th scope="col"><span class="visually-hidden">{t('account.actions')}</span></th>
           </tr>
         </thead>
@@ -180,6 +182,7 @@ function Team({ onError }: { onError: (e: string) => void }) {
               <td>{u.name}</td>
               <td>{u.email}</td>
               <td>{tMaybe(`role.${u.role}`, u.role)}</td>
+              <td><PublisherToggle user={u} onError={onError} /></td>
               <td>
                 <button type="button" class="button"
                   onClick={() => void act(() => joinApi.revokeSessions(u.id), t('people.signedOut', { name: u.name }))}>

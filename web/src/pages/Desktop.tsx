@@ -15,7 +15,9 @@
 import { useState } from 'preact/hooks';
 import { CustomerPanel } from '../conversation/CustomerPanel';
 import { ConversationView } from '../conversation/ConversationView';
+import { KnowledgePanel } from '../conversation/KnowledgePanel';
 import { InboxPanel } from '../desktop/InboxPanel';
+import { OutcomePrompt } from '../knowledge/OutcomePrompt';
 import { usePageTitle } from '../hooks';
 import { t } from '../i18n';
 import { navigate } from '../router';
@@ -71,8 +73,12 @@ export function DesktopPage({ conversationId = '' }: { conversationId?: string }
         )}
       </section>
       <aside class="desk-customer" aria-label={t('desktop.context')} data-testid="desk-customer">
+        <OutcomePrompt />
         {conversationId ? (
-          <CustomerPanel key={conversationId} conversationId={conversationId} />
+          <>
+            <KnowledgePanel key={`kb-${conversationId}`} conversationId={conversationId} />
+            <CustomerPanel key={conversationId} conversationId={conversationId} />
+          </>
         ) : (
           <p class="muted" data-testid="customer-context-empty">
             {t('desktop.contextEmpty')}

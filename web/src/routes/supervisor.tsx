@@ -36,6 +36,7 @@ const PAGES: Record<string, PageDef> = {
   '/setup': { audience: 'admin', load: () => import('../join/Setup').then((m) => m.SetupPage) },
   '/admin/notification-settings': { audience: 'admin', load: () => import('../supervisor/NotificationSettings').then((m) => m.NotificationSettingsPage) },
   '/admin/workspace': { audience: 'admin', load: () => import('../supervisor/Workspace').then((m) => m.WorkspacePage) },
+  '/admin/context-connectors': { audience: 'admin', load: () => import('../pages/ContextConnectors').then((m) => m.ContextConnectorsPage) },
   '/admin/knowledge-measures': { audience: 'staff', load: () => import('../supervisor/KnowledgeMeasures').then((m) => m.KnowledgeMeasuresPage) },
   '/customers': { audience: 'everyone', load: () => import('../pages/Customers').then((m) => m.CustomersPage) },
 };
