@@ -1,0 +1,215 @@
+package swarm
+
+import (
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Evidence is what one resolved conversation like the room's says about
+// people: who resolved it, who wrote its internal notes, who linked the
+// articles that resolved it. Similarity is how alike it is to the room's
+// conversation (the knowledge suggestions' BM25 over past cases).
+type Evidence struct {
+	ConversationID string
+	Similarity     float64
+	ResolvedAt     time.Time
+	ResolverID     string
+	NoteAuthors    []string
+	Linkers        []string
+}
+
+// Candidate is a person who may be invited, with what stands against
+// asking them now.
+type Candidate struct {
+	UserID   string
+	Presence string // available, busy, away, offline, or a tenant's own state
+	Load     int    // conversations assigned to them and not resolved
+}
+
+// How much each sort of evidence counts, before similarity. Resolving a
+// case like this is the strongest sign; linking the article that resolved
+// it shows they knew where the answer was; a note shows they took part.
+const (
+	weightResolved = 1.0
+	weightLinked   = 0.7
+	weightNote     = 0.5
+)
+
+// presenceFactor: an available expert answers now; an away one maybe by
+// mail or push; an offline one later. Unknown tenant states count as busy.
+func presenceFactor(p string) float64 {
+	switch p {
+	case "available":
+		return 1
+	case "busy":
+		return 0.7
+	case "away":
+		return 0.5
+	case "offline":
+		return 0.3
+	}
+	return 0.7
+}
+
+// loadFactor lowers a busy person's rank without hiding them: 1 with no
+// open conversations, 1/2 with five, 1/3 with ten.
+func loadFactor(load int) float64 { return 1 / (1 + float64(max(load, 0))/5) }
+
+// Reason is one line of why an expert is suggested: a code for the
+// interface to translate, its count and latest date, and the English line.
+type Reason struct {
+	Code  string // resolved, linked, noted, presence, load
+	Count int
+	Last  time.Time
+	Text  string
+}
+
+// The reason codes.
+const (
+	WhyResolved = "resolved"
+	WhyLinked   = "linked"
+	WhyNoted    = "noted"
+	WhyPresence = "presence"
+	WhyLoad     = "load"
+)
+
+// Expert is a suggested person and why.
+type Expert struct {
+	UserID   string
+	Score    float64
+	Resolved int
+	Linked   int
+	Noted    int
+	Presence string
+	Load     int
+	Why      []Reason
+}
+
+type tally struct {
+	score                               float64
+	resolved, linked, noted             int
+	lastResolved, lastLinked, lastNoted time.Time
+}
+
+// RankExperts orders the candidates that the evidence speaks for, best
+// first, at most k. Each piece of evidence counts by its similarity
+// relative to the closest case (so the order does not depend on BM25's
+// scale), once per person and case and sort. People in exclude (the
+// room's members) and people who are not candidates (deactivated, other
+// tenants) are left out. Ties go to the user id, so the order is stable.
+func RankExperts(evidence []Evidence, candidates []Candidate, exclude map[string]bool, k int) []Expert {
+	best := 0.0
+	for _, e := range evidence {
+		best = max(best, e.Similarity)
+	}
+	if best <= 0 || k <= 0 {
+		return nil
+	}
+	cand := map[string]Candidate{}
+	for _, c := range candidates {
+		cand[c.UserID] = c
+	}
+	tallies := map[string]*tally{}
+	get := func(u string) *tally {
+		if _, ok := cand[u]; !ok || exclude[u] || u == "" {
+			return nil
+		}
+		if tallies[u] == nil {
+			tallies[u] = &tally{}
+		}
+		return tallies[u]
+	}
+	for _, e := range evidence {
+		sim := e.Similarity / best
+		if sim <= 0 {
+			continue
+		}
+		if t := get(e.ResolverID); t != nil {
+			t.score += weightResolved * sim
+			t.resolved++
+			t.lastResolved = later(t.lastResolved, e.ResolvedAt)
+		}
+		for _, u := range unique(e.Linkers) {
+			if t := get(u); t != nil {
+				t.score += weightLinked * sim
+				t.linked++
+				t.lastLinked = later(t.lastLinked, e.ResolvedAt)
+			}
+		}
+		for _, u := range unique(e.NoteAuthors) {
+			if t := get(u); t != nil {
+				t.score += weightNote * sim
+				t.noted++
+				t.lastNoted = later(t.lastNoted, e.ResolvedAt)
+			}
+		}
+	}
+	out := make([]Expert, 0, len(tallies))
+	for u, t := range tallies {
+		c := cand[u]
+		x := Expert{UserID: u, Score: t.score * presenceFactor(c.Presence) * loadFactor(c.Load),
+			Resolved: t.resolved, Linked: t.linked, Noted: t.noted, Presence: c.Presence, Load: c.Load}
+		if t.resolved > 0 {
+			x.Why = append(x.Why, Reason{WhyResolved, t.resolved, t.lastResolved,
+				fmt.Sprintf("resolved %s, last on %s", cases(t.resolved), day(t.lastResolved))})
+		}
+		if t.linked > 0 {
+			x.Why = append(x.Why, Reason{WhyLinked, t.linked, t.lastLinked,
+				fmt.Sprintf("linked the article that resolved %s", cases(t.linked))})
+		}
+		if t.noted > 0 {
+			x.Why = append(x.Why, Reason{WhyNoted, t.noted, t.lastNoted,
+				fmt.Sprintf("wrote notes on %s", cases(t.noted))})
+		}
+		x.Why = append(x.Why, Reason{Code: WhyPresence, Text: c.Presence})
+		if c.Load > 0 {
+			x.Why = append(x.Why, Reason{Code: WhyLoad, Count: c.Load, Text: fmt.Sprintf("%d open conversations", c.Load)})
+		}
+		out = append(out, x)
+	}
+	slices.SortFunc(out, func(a, b Expert) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		case a.UserID < b.UserID:
+			return -1
+		case a.UserID > b.UserID:
+			return 1
+		}
+		return 0
+	})
+	if len(out) > k {
+		out = out[:k]
+	}
+	return out
+}
+
+func cases(n int) string {
+	if n == 1 {
+		return "1 similar case"
+	}
+	return fmt.Sprintf("%d similar cases", n)
+}
+
+// day writes a date the way the example does: "2 Dec".
+func day(t time.Time) string { return t.UTC().Format("2 Jan") }
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+func unique(ss []string) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,118 @@
+package swarm
+
+import (
+	"fmt"
+	"time"
+)
+
+// MemberStatus is whether a person was asked or has come.
+type MemberStatus string
+
+// The member statuses: invited people see the room's question and may
+// join; joined people read and write in it.
+const (
+	Invited MemberStatus = "invited"
+	Joined  MemberStatus = "joined"
+)
+
+// Member is a person in a room, or asked to be. Experts see a conversation
+// only through the rooms they are members of.
+type Member struct {
+	TenantID  string
+	RoomID    string
+	UserID    string
+	Status    MemberStatus
+	InvitedBy string // "" for the one who opened the room
+	InvitedAt time.Time
+	JoinedAt  time.Time // zero until joined
+}
+
+// Opener is the member the room's opener is: joined from the start.
+func Opener(r Room) Member {
+	return Member{TenantID: r.TenantID, RoomID: r.ID, UserID: r.OpenedBy, Status: Joined, InvitedAt: r.CreatedAt, JoinedAt: r.CreatedAt}
+}
+
+// Invite asks userID into the room. Only a joined member invites, and only
+// while the room is open; a person is invited once.
+func Invite(r Room, members []Member, by, userID string, now time.Time) (Member, error) {
+	if r.State != StateOpen {
+		return Member{}, ErrClosed
+	}
+	if m, ok := find(members, by); !ok || m.Status != Joined {
+		return Member{}, ErrNotMember
+	}
+	if userID == "" {
+		return Member{}, invalid("user_id", "is required")
+	}
+	if _, ok := find(members, userID); ok {
+		return Member{}, ErrAlreadyMember
+	}
+	return Member{TenantID: r.TenantID, RoomID: r.ID, UserID: userID, Status: Invited, InvitedBy: by, InvitedAt: now}, nil
+}
+
+// Join brings an invited person into the open room. Joining again is no
+// change (ok false), so a double click records one join.
+func Join(r Room, members []Member, userID string, now time.Time) (m Member, changed bool, err error) {
+	m, found := find(members, userID)
+	switch {
+	case !found:
+		return Member{}, false, ErrNotInvited
+	case m.Status == Joined:
+		return m, false, nil
+	case r.State != StateOpen:
+		return m, false, ErrClosed
+	}
+	m.Status, m.JoinedAt = Joined, now
+	return m, true, nil
+}
+
+// Message is one thing said in a room, with the members it mentions.
+type Message struct {
+	ID        string
+	TenantID  string
+	RoomID    string
+	AuthorID  string
+	Body      string
+	Mentions  []string
+	CreatedAt time.Time
+}
+
+// Say checks a message a joined member writes into an open room: the body
+// is there and not too long, and every mention is a member (invited or
+// joined), each once.
+func Say(r Room, members []Member, id, authorID, body string, mentions []string, now time.Time) (Message, error) {
+	if r.State != StateOpen {
+		return Message{}, ErrClosed
+	}
+	if m, ok := find(members, authorID); !ok || m.Status != Joined {
+		return Message{}, ErrNotMember
+	}
+	b, err := text("body", body, MaxMessage)
+	if err != nil {
+		return Message{}, err
+	}
+	if len(mentions) > MaxMentions {
+		return Message{}, invalid("mentions", fmt.Sprintf("has %d people, at most %d", len(mentions), MaxMentions))
+	}
+	seen := map[string]bool{}
+	out := []string{}
+	for _, u := range mentions {
+		if _, ok := find(members, u); !ok {
+			return Message{}, invalid("mentions", fmt.Sprintf("%q is not a member of the room", u))
+		}
+		if !seen[u] {
+			seen[u] = true
+			out = append(out, u)
+		}
+	}
+	return Message{ID: id, TenantID: r.TenantID, RoomID: r.ID, AuthorID: authorID, Body: b, Mentions: out, CreatedAt: now}, nil
+}
+
+func find(members []Member, userID string) (Member, bool) {
+	for _, m := range members {
+		if m.UserID == userID {
+			return m, true
+		}
+	}
+	return Member{}, false
+}
