@@ -17,6 +17,9 @@ type Evidence struct {
 	ResolverID     string
 	NoteAuthors    []string
 	Linkers        []string
+	// Helpers are the people who wrote in a swarm room on it: the
+	// contribution record feeding expert finding back.
+	Helpers []string
 }
 
 // Candidate is a person who may be invited, with what stands against
@@ -34,6 +37,7 @@ const (
 	weightResolved = 1.0
 	weightLinked   = 0.7
 	weightNote     = 0.5
+	weightHelped   = 0.6
 )
 
 // presenceFactor: an available expert answers now; an away one maybe by
@@ -70,6 +74,7 @@ const (
 	WhyResolved = "resolved"
 	WhyLinked   = "linked"
 	WhyNoted    = "noted"
+	WhyHelped   = "helped"
 	WhyPresence = "presence"
 	WhyLoad     = "load"
 )
@@ -81,15 +86,16 @@ type Expert struct {
 	Resolved int
 	Linked   int
 	Noted    int
+	Helped   int
 	Presence string
 	Load     int
 	Why      []Reason
 }
 
 type tally struct {
-	score                               float64
-	resolved, linked, noted             int
-	lastResolved, lastLinked, lastNoted time.Time
+	score                                           float64
+	resolved, linked, noted, helped                 int
+	lastResolved, lastLinked, lastNoted, lastHelped time.Time
 }
 
 // RankExperts orders the candidates that the evidence speaks for, best
@@ -144,12 +150,19 @@ func RankExperts(evidence []Evidence, candidates []Candidate, exclude map[string
 				t.lastNoted = later(t.lastNoted, e.ResolvedAt)
 			}
 		}
+		for _, u := range unique(e.Helpers) {
+			if t := get(u); t != nil {
+				t.score += weightHelped * sim
+				t.helped++
+				t.lastHelped = later(t.lastHelped, e.ResolvedAt)
+			}
+		}
 	}
 	out := make([]Expert, 0, len(tallies))
 	for u, t := range tallies {
 		c := cand[u]
 		x := Expert{UserID: u, Score: t.score * presenceFactor(c.Presence) * loadFactor(c.Load),
-			Resolved: t.resolved, Linked: t.linked, Noted: t.noted, Presence: c.Presence, Load: c.Load}
+			Resolved: t.resolved, Linked: t.linked, Noted: t.noted, Helped: t.helped, Presence: c.Presence, Load: c.Load}
 		if t.resolved > 0 {
 			x.Why = append(x.Why, Reason{WhyResolved, t.resolved, t.lastResolved,
 				fmt.Sprintf("resolved %s, last on %s", cases(t.resolved), day(t.lastResolved))})
@@ -161,6 +174,10 @@ func RankExperts(evidence []Evidence, candidates []Candidate, exclude map[string
 		if t.noted > 0 {
 			x.Why = append(x.Why, Reason{WhyNoted, t.noted, t.lastNoted,
 				fmt.Sprintf("wrote notes on %s", cases(t.noted))})
+		}
+		if t.helped > 0 {
+			x.Why = append(x.Why, Reason{WhyHelped, t.helped, t.lastHelped,
+				fmt.Sprintf("helped in swarm rooms on %s", cases(t.helped))})
 		}
 		x.Why = append(x.Why, Reason{Code: WhyPresence, Text: c.Presence})
 		if c.Load > 0 {

@@ -21,7 +21,7 @@ func TestRankExperts(t *testing.T) {
 	ev := []swarm.Evidence{
 		{ConversationID: "c1", Similarity: 8, ResolvedAt: dec(1), ResolverID: "ann", NoteAuthors: []string{"ben", "ben"}, Linkers: []string{"ann"}},
 		{ConversationID: "c2", Similarity: 6, ResolvedAt: dec(2), ResolverID: "ann", Linkers: []string{"cat"}},
-		{ConversationID: "c3", Similarity: 2, ResolvedAt: dec(3), ResolverID: "ben"},
+		{ConversationID: "c3", Similarity: 2, ResolvedAt: dec(3), ResolverID: "ben", Helpers: []string{"dan"}},
 		{ConversationID: "c4", Similarity: 4, ResolvedAt: dec(4), ResolverID: "gone"},
 		{ConversationID: "c5", Similarity: 4, ResolvedAt: dec(5), ResolverID: "me"},
 	}
@@ -52,6 +52,9 @@ func TestRankExperts(t *testing.T) {
 	}
 	if ben.Noted != 1 || ben.Resolved != 1 || ben.Why[1].Text != "wrote notes on 1 similar case" || ben.Why[len(ben.Why)-1].Code != swarm.WhyLoad || ben.Presence != "away" {
 		t.Fatalf("ben (a note written twice counts once): %+v", ben)
+	}
+	if got := swarm.RankExperts(ev, []swarm.Candidate{avail("dan")}, nil, 5); len(got) != 1 || got[0].Helped != 1 || got[0].Why[0].Code != swarm.WhyHelped {
+		t.Fatalf("a room helper: %+v", got)
 	}
 	if swarm.RankExperts(nil, []swarm.Candidate{avail("ann")}, nil, 5) != nil {
 		t.Fatal("no evidence, no experts")

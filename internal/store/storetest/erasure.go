@@ -94,6 +94,7 @@ func SeedCustomer(t *testing.T, db *store.DB, tenantID, tag string) Customer {
 	must(t, "knowledge search", db.AddKnowledgeSearch(ctx, knowledge.Search{ID: ids.New(), TenantID: tenantID, ConversationID: conv.ID,
 		Query: "card of " + c.Email, At: t0}))
 	SeedHelpTrail(t, db, tenantID, conv.ID, c.Marker) // what they searched and said in the help center
+	SeedSwarmRoom(t, db, tenantID, conv.ID, c.Marker) // a swarm room about them: its question and messages
 
 	// The copies: what the realtime feed, webhooks, idempotent replays and
 	// the audit log kept of this customer.
