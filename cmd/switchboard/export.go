@@ -57,7 +57,7 @@ func runTenantExport(ctx context.Context, db *store.DB, log *slog.Logger, slug, 
 		if p.RowsTotal == 0 {
 			return
 		}
-		if pct := int(p.RowsDone * 100 / p.RowsTotal); pct >= shown+progressStep {
+		if pct := int(p.RowsDone * 100 / p.RowsTotal); pct >= shown+progressStep || (p.Done && pct > shown) { // the end is always shown
 			shown = pct
 			fmt.Fprintf(progress, "export %s: %d%% (%d of %d rows and files, %d bytes)\n", slug, pct, p.RowsDone, p.RowsTotal, p.Bytes)
 		}
