@@ -41,6 +41,14 @@ var eventPerms = map[string]Perm{
 	// Knowledge: what GET of articles and flags shows.
 	event.KnowledgeArticleChanged: Read,
 	event.KnowledgeFlagChanged:    Read,
+
+	// Swarming: ids only (no words of the room); the realtime feed also
+	// holds each to the room's members (httpapi's feedFilter).
+	event.SwarmRoomOpened: Read,
+	event.SwarmInvited:    Read,
+	event.SwarmJoined:     Read,
+	event.SwarmMessage:    Read,
+	event.SwarmClosed:     Read,
 }
 
 // EventPerm is the permission reading events of type t takes; false means the

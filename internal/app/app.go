@@ -55,6 +55,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/realtime"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/swarm/rooms"
 	"github.com/switchboard-cx/switchboard/internal/tenantdata"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 )
@@ -279,6 +280,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		Knowledge: a.Knowledge,
 
 		ContextConnectors: a.ContextConnectors,
+
+		Swarm: rooms.New(rooms.Deps{DB: db, Out: out, Clock: clk, Log: log}),
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,

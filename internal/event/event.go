@@ -60,6 +60,16 @@ const (
 	KnowledgeArticleChanged = "knowledge.article_changed"
 	KnowledgeFlagChanged    = "knowledge.flag_changed"
 
+	// Swarming: a room opened on a conversation, a person invited to it or
+	// joined it, a message said in it, the room closed. Data: ids only
+	// (rooms.Notice), never what was said; the realtime feed passes them to
+	// the room's members alone.
+	SwarmRoomOpened = "swarm.room_opened"
+	SwarmInvited    = "swarm.invited"
+	SwarmJoined     = "swarm.joined"
+	SwarmMessage    = "swarm.message"
+	SwarmClosed     = "swarm.room_closed"
+
 	// AuthChanged is ephemeral and internal: a user's access changed (signed out,
 	// disabled, role changed, password reset), so every node's realtime hub
 	// closes that user's sockets. It is never sent to a client nor a webhook.
@@ -86,6 +96,7 @@ var Types = []string{
 	SLAWarning, SLABreached, SLAEscalated, CallbackUpdated, ConversationJoined,
 	PlanLimitWarning,
 	KnowledgeArticleChanged, KnowledgeFlagChanged,
+	SwarmRoomOpened, SwarmInvited, SwarmJoined, SwarmMessage, SwarmClosed,
 }
 
 // Subject is the bus subject a tenant's events travel on.

@@ -20,6 +20,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/swarm/rooms"
 	"github.com/switchboard-cx/switchboard/internal/tenantdata"
 )
 
@@ -99,6 +100,9 @@ type Deps struct {
 
 	// ContextConnectors runs the tenants' connectors to their business systems.
 	ContextConnectors ContextConnectors
+
+	// Swarm runs swarm rooms, expert finding and the contribution record.
+	Swarm *rooms.Service
 }
 
 // API serves HTTP.

@@ -57,6 +57,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/smtpsink"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
+	"github.com/switchboard-cx/switchboard/internal/swarm/rooms"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 	"github.com/switchboard-cx/switchboard/internal/tenantdata"
 )
@@ -271,7 +272,8 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	api := New(Deps{ContextConnectors: ctxConnectors, KnowledgeReuse: kbReuse, KnowledgeSearch: kb, Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
 		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher, TenantData: tenantdata.New(db, clk, log, tenantdata.Config{}),
 		Sandbox:   sandbox.New(sandbox.Deps{DB: db, Inbox: conversations, Routing: routes, Resolver: sandbox.NewResolver(""), Clock: clk, Log: log}),
-		Knowledge: articles.New(db, out, clk, log)}, o.cfg)
+		Knowledge: articles.New(db, out, clk, log),
+		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Clock: clk, Log: log})}, o.cfg)
 	handler = api.Handler()
 	return &node{knowledge: kb, operator: ops, api: api, db: db, bus: b, accounts: acc, inbox: conversations, notify: notices, links: links, mail: mail, catcher: catcher, srv: srv, accountMail: accSink}
 }

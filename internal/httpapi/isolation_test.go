@@ -99,6 +99,12 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 			"resolution": "Do this."})
 	},
 	"version": func(f *fixtures) string { f.id("articleID", ""); return "1" }, // a number, not an id: see all
+	"roomID": func(f *fixtures) string {
+		var v struct{ Room struct{ ID string } }
+		f.tf.admin.in(f.t).do("POST", "/api/v1/conversations/"+f.id("conversationID", "")+"/swarm", map[string]any{"question": "fixture"}).
+			want(http.StatusCreated).decode(&v)
+		return v.Room.ID
+	},
 	"flagID": func(f *fixtures) string {
 		return createdID(f.t, f.tf.admin, "/api/v1/knowledge/articles/"+f.id("articleID", "")+"/flags", map[string]any{"reason": "fixture"})
 	},

@@ -55,6 +55,9 @@ func toProblem(err error) *Problem {
 	if kp := knowledgeProblem(err); kp != nil {
 		return kp
 	}
+	if sp := swarmProblem(err); sp != nil {
+		return sp
+	}
 	switch {
 	case errors.As(err, &p):
 		return p

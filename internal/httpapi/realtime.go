@@ -91,14 +91,15 @@ func (a *API) realtimeConnect(w http.ResponseWriter, r *http.Request) {
 	}
 	a.Realtime.Serve(w, r, realtime.Client{
 		TenantID: claims.TenantID, UserID: claims.UserID, SessionID: claims.SessionID, Since: since,
-		Filter:  feedFilter(access.ForUser(u)),
+		Filter:  feedFilter(access.ForUser(u), u.ID),
 		Recheck: a.realtimeRecheck(claims, u.Role),
 	})
 }
 
-// feedFilter passes the events g may read, as the REST API would let it.
-func feedFilter(g access.Grant) func(event.Event) bool {
-	return func(ev event.Event) bool { return g.CanRead(ev.Type) }
+// feedFilter passes the events g may read, as the REST API would let it,
+// and a swarm room's events only to its members (userID among them).
+func feedFilter(g access.Grant, userID string) func(event.Event) bool {
+	return func(ev event.Event) bool { return g.CanRead(ev.Type) && swarmMemberOf(ev, userID) }
 }
 
 // realtimeRecheck is a socket's standing check: its session stands, its user is

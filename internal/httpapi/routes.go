@@ -113,6 +113,17 @@ func (a *API) routes() []route {
 		{method: "PUT", pattern: "/api/v1/conversations/{conversationID}/knowledge/outcome", perm: permConverse, handler: a.putConversationOutcome},
 		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/knowledge/draft", perm: permConverse, handler: a.conversationDraft},
 		{method: "POST", pattern: "/api/v1/knowledge/imports/cases", perm: permConverse, handler: a.importCases},
+
+		// Swarming: rooms on a conversation; a room is seen by its members only.
+		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/swarm", perm: permConverse, handler: a.openSwarmRoom},
+		{method: "GET", pattern: "/api/v1/swarm/rooms", perm: permConverse, handler: a.listMySwarmRooms},
+		{method: "GET", pattern: "/api/v1/swarm/rooms/{roomID}", perm: permConverse, handler: a.getSwarmRoom},
+		{method: "GET", pattern: "/api/v1/swarm/rooms/{roomID}/experts", perm: permConverse, handler: a.swarmExperts},
+		{method: "POST", pattern: "/api/v1/swarm/rooms/{roomID}/invitations", perm: permConverse, handler: a.inviteToSwarmRoom},
+		{method: "POST", pattern: "/api/v1/swarm/rooms/{roomID}/join", perm: permConverse, handler: a.joinSwarmRoom},
+		{method: "POST", pattern: "/api/v1/swarm/rooms/{roomID}/messages", perm: permConverse, handler: a.sayInSwarmRoom},
+		{method: "POST", pattern: "/api/v1/swarm/rooms/{roomID}/close", perm: permConverse, handler: a.closeSwarmRoom},
+		{method: "GET", pattern: "/api/v1/users/{userID}/contributions", perm: permRead, handler: a.userContributions},
 		{method: "GET", pattern: "/api/v1/canned-responses", perm: permConverse, handler: a.listCannedResponses},
 		{method: "POST", pattern: "/api/v1/canned-responses", perm: permConverse, handler: a.createCannedResponse},
 		{method: "GET", pattern: "/api/v1/canned-responses/{cannedID}", perm: permConverse, handler: a.getCannedResponse},

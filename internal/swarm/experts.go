@@ -63,9 +63,9 @@ func loadFactor(load int) float64 { return 1 / (1 + float64(max(load, 0))/5) }
 // Reason is one line of why an expert is suggested: a code for the
 // interface to translate, its count and latest date, and the English line.
 type Reason struct {
-	Code  string // resolved, linked, noted, presence, load
-	Count int
-	Last  time.Time
+	Code  string    `json:"code"` // resolved, linked, noted, presence, load
+	Count int       `json:"count"`
+	Last  time.Time `json:"last,omitzero"`
 	Text  string
 }
 
@@ -81,14 +81,14 @@ const (
 
 // Expert is a suggested person and why.
 type Expert struct {
-	UserID   string
-	Score    float64
-	Resolved int
-	Linked   int
-	Noted    int
-	Helped   int
-	Presence string
-	Load     int
+	UserID   string  `json:"user_id"`
+	Score    float64 `json:"score"`
+	Resolved int     `json:"resolved"`
+	Linked   int     `json:"linked"`
+	Noted    int     `json:"noted"`
+	Helped   int     `json:"helped"`
+	Presence string  `json:"presence"`
+	Load     int     `json:"load"`
 	Why      []Reason
 }
 

@@ -18,27 +18,46 @@ const (
 // Member is a person in a room, or asked to be. Experts see a conversation
 // only through the rooms they are members of.
 type Member struct {
-	TenantID  string
-	RoomID    string
-	UserID    string
-	Status    MemberStatus
-	InvitedBy string // "" for the one who opened the room
-	InvitedAt time.Time
-	JoinedAt  time.Time // zero until joined
+	TenantID  string       `json:"-"`
+	RoomID    string       `json:"room_id"`
+	UserID    string       `json:"user_id"`
+	Status    MemberStatus `json:"status"`
+	InvitedBy string       `json:"invited_by"` // "" for the one who opened the room
+	InvitedAt time.Time    `json:"invited_at"`
+	JoinedAt  time.Time    `json:"joined_at,omitzero"` // zero until joined
 }
 
-// Opener is the member the room's opener is: joined from the start.
-func Opener(r Room) Member {
-	return Member{TenantID: r.TenantID, RoomID: r.ID, UserID: r.OpenedBy, Status: Joined, InvitedAt: r.CreatedAt, JoinedAt: r.CreatedAt}
+// Opener is the member the room's opener is: joined from the start. A room
+// an integration opened has no opener (ok false).
+func Opener(r Room) (m Member, ok bool) {
+	if r.OpenedBy == Integration {
+		return Member{}, false
+	}
+	return Member{TenantID: r.TenantID, RoomID: r.ID, UserID: r.OpenedBy, Status: Joined, InvitedAt: r.CreatedAt, JoinedAt: r.CreatedAt}, true
 }
 
-// Invite asks userID into the room. Only a joined member invites, and only
-// while the room is open; a person is invited once.
+// Integration is the id an API key of the workspace acts under: an
+// integration (a bot asking for help on a conversation) acts on every room
+// of its tenant as a joined member would, but is no member and never joins.
+const Integration = ""
+
+// mayAct reports whether by may act in the room as a joined member.
+func mayAct(members []Member, by string) bool {
+	if by == Integration {
+		return true
+	}
+	m, ok := find(members, by)
+	return ok && m.Status == Joined
+}
+
+// Invite asks userID into the room. Only a joined member (or an
+// integration) invites, and only while the room is open; a person is
+// invited once.
 func Invite(r Room, members []Member, by, userID string, now time.Time) (Member, error) {
 	if r.State != StateOpen {
 		return Member{}, ErrClosed
 	}
-	if m, ok := find(members, by); !ok || m.Status != Joined {
+	if !mayAct(members, by) {
 		return Member{}, ErrNotMember
 	}
 	if userID == "" {
@@ -68,23 +87,24 @@ func Join(r Room, members []Member, userID string, now time.Time) (m Member, cha
 
 // Message is one thing said in a room, with the members it mentions.
 type Message struct {
-	ID        string
-	TenantID  string
-	RoomID    string
-	AuthorID  string
-	Body      string
-	Mentions  []string
-	CreatedAt time.Time
+	ID        string    `json:"id"`
+	TenantID  string    `json:"-"`
+	RoomID    string    `json:"room_id"`
+	AuthorID  string    `json:"author_id"`
+	Body      string    `json:"body"`
+	Mentions  []string  `json:"mentions"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
-// Say checks a message a joined member writes into an open room: the body
+// Say checks a message a joined member (or an integration) writes into an
+// open room: the body
 // is there and not too long, and every mention is a member (invited or
 // joined), each once.
 func Say(r Room, members []Member, id, authorID, body string, mentions []string, now time.Time) (Message, error) {
 	if r.State != StateOpen {
 		return Message{}, ErrClosed
 	}
-	if m, ok := find(members, authorID); !ok || m.Status != Joined {
+	if !mayAct(members, authorID) {
 		return Message{}, ErrNotMember
 	}
 	b, err := text("body", body, MaxMessage)

@@ -44,16 +44,16 @@ func invalid(field, reason string) error { return &InvalidError{Field: field, Re
 // context the experts need; its outcome is what the swarm found, and can
 // become a knowledge article.
 type Room struct {
-	ID             string
-	TenantID       string
-	ConversationID string
-	Question       string
-	OpenedBy       string
-	State          State
-	Outcome        string
-	ClosedBy       string
-	CreatedAt      time.Time
-	ClosedAt       time.Time // zero while open
+	ID             string    `json:"id"`
+	TenantID       string    `json:"-"`
+	ConversationID string    `json:"conversation_id"`
+	Question       string    `json:"question"`
+	OpenedBy       string    `json:"opened_by"`
+	State          State     `json:"state"`
+	Outcome        string    `json:"outcome"`
+	ClosedBy       string    `json:"closed_by"`
+	CreatedAt      time.Time `json:"created_at"`
+	ClosedAt       time.Time `json:"closed_at,omitzero"` // zero while open
 }
 
 // Open makes a new room; the one who opens it is its first member (see

@@ -17,7 +17,7 @@ func openRoom(t *testing.T) (swarm.Room, []swarm.Member) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r, []swarm.Member{swarm.Opener(r)}
+	return r, []swarm.Member{opener(r)}
 }
 
 func TestOpenAndClose(t *testing.T) {
@@ -142,5 +142,33 @@ func TestContribute(t *testing.T) {
 	c := swarm.Contribute("x", r, "bob", swarm.KindMessage, "m1", t0)
 	if c.TenantID != "t1" || c.RoomID != "r1" || c.ConversationID != "c1" || c.UserID != "bob" || c.Kind != swarm.KindMessage || c.Ref != "m1" {
 		t.Fatalf("%+v", c)
+	}
+}
+
+func opener(r swarm.Room) swarm.Member {
+	m, _ := swarm.Opener(r)
+	return m
+}
+
+// TestIntegration: an API key (the workspace's integration) opens a room
+// with no opener, invites and writes as a joined member would, but never
+// joins.
+func TestIntegration(t *testing.T) {
+	r, err := swarm.Open("r1", "t1", "c1", swarm.Integration, "bot asks", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := swarm.Opener(r); ok {
+		t.Fatal("an integration's room has an opener")
+	}
+	m, err := swarm.Invite(r, nil, swarm.Integration, "bob", t0)
+	if err != nil || m.InvitedBy != "" {
+		t.Fatalf("integration invites: %+v %v", m, err)
+	}
+	if _, err := swarm.Say(r, []swarm.Member{m}, "m1", swarm.Integration, "context", []string{"bob"}, t0); err != nil {
+		t.Fatalf("integration writes: %v", err)
+	}
+	if _, _, err := swarm.Join(r, []swarm.Member{m}, swarm.Integration, t0); !errors.Is(err, swarm.ErrNotInvited) {
+		t.Fatalf("integration joins: %v", err)
 	}
 }
