@@ -19,15 +19,15 @@ const (
 // Contribution is one thing a person gave a room; supervisors read them
 // by person and by conversation, and expert finding counts them.
 type Contribution struct {
-	ID             string `json:"id"`
-	TenantID       string `json:"-"`
-	RoomID         string `json:"room_id"`
-	ConversationID string `json:"conversation_id"`
-	UserID         string `json:"user_id"`
-	Kind           Kind   `json:"kind"`
-	Minutes        int    `json:"minutes"` // for KindMinutes
-	Ref            string `json:"ref"`     // the message or article the contribution is about
-	At             time.Time
+	ID             string    `json:"id"`
+	TenantID       string    `json:"-"`
+	RoomID         string    `json:"room_id"`
+	ConversationID string    `json:"conversation_id"`
+	UserID         string    `json:"user_id"`
+	Kind           Kind      `json:"kind"`
+	Minutes        int       `json:"minutes"` // for KindMinutes
+	Ref            string    `json:"ref"`     // the message or article the contribution is about
+	At             time.Time `json:"at"`
 }
 
 // Contribute is a contribution of kind by userID to room r.

@@ -66,7 +66,7 @@ type Reason struct {
 	Code  string    `json:"code"` // resolved, linked, noted, presence, load
 	Count int       `json:"count"`
 	Last  time.Time `json:"last,omitzero"`
-	Text  string
+	Text  string    `json:"text"`
 }
 
 // The reason codes.
@@ -81,15 +81,15 @@ const (
 
 // Expert is a suggested person and why.
 type Expert struct {
-	UserID   string  `json:"user_id"`
-	Score    float64 `json:"score"`
-	Resolved int     `json:"resolved"`
-	Linked   int     `json:"linked"`
-	Noted    int     `json:"noted"`
-	Helped   int     `json:"helped"`
-	Presence string  `json:"presence"`
-	Load     int     `json:"load"`
-	Why      []Reason
+	UserID   string   `json:"user_id"`
+	Score    float64  `json:"score"`
+	Resolved int      `json:"resolved"`
+	Linked   int      `json:"linked"`
+	Noted    int      `json:"noted"`
+	Helped   int      `json:"helped"`
+	Presence string   `json:"presence"`
+	Load     int      `json:"load"`
+	Why      []Reason `json:"why"`
 }
 
 type tally struct {
