@@ -120,6 +120,8 @@ func TestSwarmRooms(t *testing.T) {
 				t.Fatalf("a message event carries the words: %s", got[len(got)-1].Data)
 			}
 
+			// An article ben links while in the room is his contribution.
+			benC.in(t).do("POST", "/api/v1/conversations/"+conv+"/knowledge/links", map[string]any{"article_id": flag}).want(http.StatusCreated)
 			var closed struct{ State, Outcome string }
 			benC.in(t).do("POST", room+"/close", map[string]any{"outcome": "Region plus travel flag."}).want(http.StatusOK).decode(&closed)
 			if closed.State != "closed" || closed.Outcome != "Region plus travel flag." {
@@ -144,7 +146,7 @@ func TestSwarmRooms(t *testing.T) {
 				kinds = append(kinds, c.Kind)
 			}
 			slices.Sort(kinds)
-			if !slices.Equal(kinds, []string{"join", "message", "minutes"}) || contrib.Items[0].Kind != "minutes" || contrib.Items[0].Minutes < 1 {
+			if !slices.Equal(kinds, []string{"join", "link", "message", "minutes"}) || contrib.Items[0].Kind != "minutes" || contrib.Items[0].Minutes < 1 {
 				t.Fatalf("ben's contributions %+v", contrib.Items)
 			}
 			bC.in(t).do("GET", "/api/v1/users/"+ben.ID+"/contributions", nil).wantProblem(http.StatusNotFound, "not-found")

@@ -61,3 +61,25 @@ func MinutesSpent(members []Member, lastSaid map[string]time.Time, closedAt time
 	}
 	return out
 }
+
+// LinkMade is an article someone linked to the room's conversation.
+type LinkMade struct {
+	UserID    string
+	ArticleID string
+	At        time.Time
+}
+
+// LinksDuring picks, from the conversation's links, those a joined member
+// made while the room was open and after joining: the articles the swarm
+// found. They become link contributions when the room closes.
+func LinksDuring(r Room, members []Member, links []LinkMade, closedAt time.Time) []LinkMade {
+	var out []LinkMade
+	for _, l := range links {
+		m, ok := find(members, l.UserID)
+		if !ok || m.Status != Joined || l.At.Before(m.JoinedAt) || l.At.Before(r.CreatedAt) || l.At.After(closedAt) {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}

@@ -172,3 +172,28 @@ func TestIntegration(t *testing.T) {
 		t.Fatalf("integration joins: %v", err)
 	}
 }
+
+func TestLinksDuring(t *testing.T) {
+	r, _ := openRoom(t)
+	ms := []swarm.Member{
+		{UserID: "alice", Status: swarm.Joined, JoinedAt: t0},
+		{UserID: "bob", Status: swarm.Joined, JoinedAt: t0.Add(10 * time.Minute)},
+		{UserID: "carol", Status: swarm.Invited},
+	}
+	links := []swarm.LinkMade{
+		{UserID: "alice", ArticleID: "before-room", At: t0.Add(-time.Minute)},
+		{UserID: "alice", ArticleID: "a1", At: t0.Add(5 * time.Minute)},
+		{UserID: "bob", ArticleID: "before-join", At: t0.Add(5 * time.Minute)},
+		{UserID: "bob", ArticleID: "b1", At: t0.Add(20 * time.Minute)},
+		{UserID: "carol", ArticleID: "not-joined", At: t0.Add(20 * time.Minute)},
+		{UserID: "dave", ArticleID: "stranger", At: t0.Add(20 * time.Minute)},
+		{UserID: "alice", ArticleID: "after-close", At: t0.Add(2 * time.Hour)},
+	}
+	var got []string
+	for _, l := range swarm.LinksDuring(r, ms, links, t0.Add(time.Hour)) {
+		got = append(got, l.ArticleID)
+	}
+	if strings.Join(got, ",") != "a1,b1" {
+		t.Fatalf("links during the room: %v, want a1,b1", got)
+	}
+}

@@ -7,7 +7,7 @@
 // similar case"); one click invites him. Erik, on the same conversation,
 // sees the room live, joins and answers with a mention; Ana sees his message
 // without a reload and closes the room with the outcome, which Erik sees
-// live. Erik's contribution record keeps the join, the message and the
+// live, and turns it into an article in one step. Erik's contribution record keeps the join, the message and the
 // minutes. The panel passes axe.
 //
 //   node web/e2e/swarm.mjs --base URL [--tenant northwind] [--password switchboard-demo] [--timeout 15000] [--headed]
@@ -110,6 +110,16 @@ async function main() {
     await panel.getByTestId('swarm-outcome').fill('Region plus travel flag.');
     await panel.getByTestId('swarm-close').click();
     await erikPanel.getByTestId('swarm-closed').filter({ hasText: 'Region plus travel flag.' }).waitFor();
+  });
+
+  await steps.run('Ana turns the room into an article in one step', async () => {
+    await panel.getByTestId('swarm-article').click();
+    await desk.waitForURL(/\/knowledge\/a\//);
+    const id = decodeURIComponent(new URL(desk.url()).pathname.split('/').pop());
+    const a = await asAdmin('GET', `/api/v1/knowledge/articles/${id}`, undefined, 200);
+    if (a.state !== 'wip' || a.source_conversation_id !== conversationId || !a.resolution.includes('Region plus travel flag.')) {
+      throw new Error(`the article from the room: ${JSON.stringify({ state: a.state, source: a.source_conversation_id, resolution: a.resolution })}`);
+    }
   });
 
   await steps.run('Erik’s contribution record keeps the join, the message and the minutes', async () => {

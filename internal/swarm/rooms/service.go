@@ -284,7 +284,8 @@ func (s *Service) Say(ctx context.Context, a Actor, roomID, body string, mention
 }
 
 // Close ends the open room with its outcome, and records the minutes each
-// joined member spent in it.
+// joined member spent in it and the articles they linked to the
+// conversation while in it.
 func (s *Service) Close(ctx context.Context, a Actor, roomID, outcome string) (swarm.Room, error) {
 	var closed swarm.Room
 	err := s.Out.Do(ctx, func(tx *outbox.Tx) error {
@@ -319,6 +320,17 @@ func (s *Service) Close(ctx context.Context, a Actor, roomID, outcome string) (s
 				c.Minutes = n
 				cs = append(cs, c)
 			}
+		}
+		links, err := tx.KnowledgeLinks(ctx, a.TenantID, r.ConversationID)
+		if err != nil {
+			return err
+		}
+		made := make([]swarm.LinkMade, 0, len(links))
+		for _, l := range links {
+			made = append(made, swarm.LinkMade{UserID: l.AgentID, ArticleID: l.ArticleID, At: l.CreatedAt})
+		}
+		for _, l := range swarm.LinksDuring(closed, ms, made, now) {
+			cs = append(cs, swarm.Contribute(ids.New(), closed, l.UserID, swarm.KindLink, l.ArticleID, l.At))
 		}
 		if err := tx.AddSwarmContributions(ctx, cs...); err != nil {
 			return err

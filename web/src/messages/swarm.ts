@@ -18,6 +18,7 @@ export const swarm = {
   'swarm.outcome': 'What did you find?',
   'swarm.close': 'Close the room',
   'swarm.closed': 'Closed: {outcome}',
+  'swarm.toArticle': 'Turn into an article',
   'swarm.why.resolved': 'resolved {n} similar cases',
   'swarm.why.linked': 'linked the article of {n} similar cases',
   'swarm.why.noted': 'wrote notes on {n} similar cases',

@@ -7,10 +7,11 @@
 // Test ids: swarm-panel, swarm-ask, swarm-question, swarm-open, swarm-room,
 // swarm-member (data-status), swarm-expert (data-user), swarm-why,
 // swarm-invite, swarm-join, swarm-message-input, swarm-send, swarm-message,
-// swarm-outcome, swarm-close, swarm-closed.
+// swarm-outcome, swarm-close, swarm-closed, swarm-article.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../api';
 import { t } from '../i18n';
+import { navigate } from '../router';
 import { useSession } from '../session';
 import type { User } from '../types';
 import { swarmApi, type Expert, type Reason, type RoomView } from './api';
@@ -192,6 +193,12 @@ export function SwarmPanel(props: { id: string; users: User[] }) {
           </>
         )}
         {!open && <p data-testid="swarm-closed">{t('swarm.closed', { outcome: room.outcome })}</p>}
+        {!open && joined && (
+          <button type="button" data-testid="swarm-article"
+            onClick={() => void act(async () => navigate(`/knowledge/a/${encodeURIComponent((await swarmApi.toArticle(room)).id)}`))}>
+            {t('swarm.toArticle')}
+          </button>
+        )}
       </div>
       {error && <p role="alert" class="swarm-error">{error}</p>}
     </section>

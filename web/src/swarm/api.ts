@@ -66,4 +66,11 @@ export const swarmApi = {
   say: (id: string, body: string, mentions: string[]) =>
     request<RoomMessage>('POST', `${room(id)}/messages`, { body: { body, mentions } }),
   close: (id: string, outcome: string) => request<Room>('POST', `${room(id)}/close`, { body: { outcome } }),
+  /** toArticle turns a closed room into a draft article (work in progress, the caller's): its
+   * question is the issue, its outcome the resolution, its conversation the source. */
+  toArticle: (r: Room) =>
+    request<{ id: string }>('POST', '/api/v1/knowledge/articles', {
+      body: { title: r.question.slice(0, 200), issue: r.question, resolution: r.outcome, audience: 'agents', locale: 'en',
+        source_conversation_id: r.conversation_id },
+    }),
 };
