@@ -127,3 +127,14 @@ func (s *Store) SaveContextModel(ctx context.Context, m ContextModel) error {
 	}
 	return nil
 }
+
+// MarkContextFeedbackLearnedUntil marks every event of the tenant up to
+// until as learned: what a reset does, so feedback given before it is not
+// learned after it.
+func (s *Store) MarkContextFeedbackLearnedUntil(ctx context.Context, tenantID string, until time.Time) error {
+	if _, err := s.w.ExecContext(ctx, `UPDATE context_feedback SET learned = TRUE WHERE tenant_id = $1 AND NOT learned AND at <= $2`,
+		tenantID, micros(until)); err != nil {
+		return fmt.Errorf("mark context feedback learned: %w", err)
+	}
+	return nil
+}
