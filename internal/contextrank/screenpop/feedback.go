@@ -35,17 +35,17 @@ func impression(tenantID, userID, conversationID string, r contextrank.Ranked, n
 
 // Feedback records what the user did with an item shown on the
 // conversation: open, use or dismiss. An item never shown there is a
-// FieldError on key (so is another tenant's conversation: it has shown nothing).
+// FieldError on key; another tenant's conversation is store.ErrNotFound.
 func (s *Service) Feedback(ctx context.Context, tenantID, userID, conversationID, key, kind string) error {
+	if _, err := s.DB.Conversation(ctx, tenantID, conversationID); err != nil {
+		return err
+	}
 	k := contextrank.EventKind(kind)
 	if k != contextrank.Open && k != contextrank.Use && k != contextrank.Dismiss {
 		return &tenant.FieldError{Field: "kind", Reason: "must be one of open, use, dismiss"}
 	}
 	if key == "" {
 		return &tenant.FieldError{Field: "key", Reason: "required"}
-	}
-	if _, err := s.DB.Conversation(ctx, tenantID, conversationID); err != nil {
-		return err
 	}
 	events, err := s.DB.ContextFeedbackOf(ctx, tenantID, conversationID)
 	if err != nil {

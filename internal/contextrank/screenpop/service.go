@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/contextrank"
@@ -53,12 +52,18 @@ type Service struct {
 	weights map[string]cachedWeights // by tenant
 }
 
-// cachedWeights are a tenant's weights as solved from the model stored at
-// updatedAt: solving is a small linear system, worth doing once per model
-// rather than once per ranking.
+// cachedWeights are a tenant's weights as solved from the stored model that
+// version names: solving is a small linear system, worth doing once per
+// model rather than once per ranking.
 type cachedWeights struct {
-	updatedAt time.Time
-	weights   contextrank.Weights
+	version string
+	weights contextrank.Weights
+}
+
+// modelVersion tells stored models apart: a learning moves the update time
+// and the counts, a reset the reset time (both may fall in one clock tick).
+func modelVersion(m *contextrank.Model) string {
+	return fmt.Sprint(m.UpdatedAt.UnixNano(), m.ResetAt.UnixNano(), m.Contacts, m.Feedback)
 }
 
 // New returns the service.
@@ -131,12 +136,12 @@ func (s *Service) Weights(ctx context.Context, tenantID string) (contextrank.Wei
 	s.mu.Lock()
 	c, ok := s.weights[tenantID]
 	s.mu.Unlock()
-	if ok && c.updatedAt.Equal(m.UpdatedAt) {
+	if ok && c.version == modelVersion(m) {
 		return c.weights, nil
 	}
 	w := m.Weights()
 	s.mu.Lock()
-	s.weights[tenantID] = cachedWeights{updatedAt: m.UpdatedAt, weights: w}
+	s.weights[tenantID] = cachedWeights{version: modelVersion(m), weights: w}
 	s.mu.Unlock()
 	return w, nil
 }
