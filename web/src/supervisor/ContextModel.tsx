@@ -61,7 +61,7 @@ export function ContextModelPage() {
             </tbody>
           </table>
           <p>
-            <button type="button" class="button" data-testid="cm-reset" onClick={reset}>
+            <button type="button" class="button button-danger" data-testid="cm-reset" onClick={reset}>
               {t('cm.reset')}
             </button>
           </p>
