@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/contextrank/screenpop"
@@ -60,7 +61,18 @@ func (a *API) conversationContext(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
-	s, err := a.ScreenPop.For(r.Context(), caller(r).Tenant.ID, userID(r), id)
+	limit := screenpop.MaxItems
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > screenpop.MaxItems {
+			p := problem(http.StatusBadRequest, "bad-parameter", "limit must be a whole number from 1 to 10")
+			p.Errors = []FieldIssue{{Field: "limit", Reason: "must be 1–10"}}
+			a.writeError(w, r, p)
+			return
+		}
+		limit = n
+	}
+	s, err := a.ScreenPop.For(r.Context(), caller(r).Tenant.ID, userID(r), id, limit)
 	if err != nil {
 		a.writeError(w, r, err)
 		return

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -79,6 +80,18 @@ func TestConversationContext(t *testing.T) {
 			if status["cards"] != "ok" || status["billing"] != "timeout" || status["conversation"] != "ok" {
 				t.Errorf("sources: %+v", got.Sources)
 			}
+
+			// A card asking for fewer gets the best of them; only those are recorded as shown.
+			var card screenOutJSON
+			agent.in(t).do("GET", path+"?limit=1", nil).want(http.StatusOK).decode(&card)
+			if len(card.Items) != 1 || card.Items[0].Key != top.Key {
+				t.Errorf("offer card's items: %+v", card.Items)
+			}
+			shown, err := w.db.ContextFeedbackOf(context.Background(), w.A.Tenant.ID, customer.Conversation.ID)
+			if err != nil || len(shown) != len(got.Items)+1 {
+				t.Errorf("impressions recorded: %d (%v), want %d", len(shown), err, len(got.Items)+1)
+			}
+			agent.in(t).do("GET", path+"?limit=11", nil).wantProblem(http.StatusBadRequest, "bad-parameter")
 
 			fb := path + "/feedback"
 			agent.in(t).do("POST", fb, map[string]any{"key": top.Key, "kind": "use"}).want(http.StatusNoContent)

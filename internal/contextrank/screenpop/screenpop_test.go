@@ -34,7 +34,7 @@ func TestScreenPopLearnsFromUse(t *testing.T) {
 			clk := clock.NewFake(t0.Add(10 * time.Minute))
 			svc := screenpop.New(screenpop.Deps{DB: db, Clock: clk})
 
-			s, err := svc.For(ctx, a.ID, "agent-1", cust.ConversationID)
+			s, err := svc.For(ctx, a.ID, "agent-1", cust.ConversationID, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,7 +59,7 @@ func TestScreenPopLearnsFromUse(t *testing.T) {
 				t.Fatalf("impressions: %+v (%v)", shown, err)
 			}
 
-			if _, err := svc.For(ctx, b.ID, "agent-1", cust.ConversationID); !errors.Is(err, store.ErrNotFound) {
+			if _, err := svc.For(ctx, b.ID, "agent-1", cust.ConversationID, 0); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("another tenant's screen-pop: %v, want not found", err)
 			}
 			last := s.Items[len(s.Items)-1]

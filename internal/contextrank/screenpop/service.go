@@ -97,10 +97,22 @@ type Screen struct {
 	Sources []SourceStatus `json:"sources"`
 }
 
-// For builds the screen-pop of the tenant's conversation for the user, and
-// records the impressions so that the agent's opens, uses and dismissals can
-// be learned from. A conversation of another tenant is store.ErrNotFound.
-func (s *Service) For(ctx context.Context, tenantID, userID, conversationID string) (Screen, error) {
+// MaxItems is how many items a screen-pop shows at most; OfferItems how
+// many the offer card shows.
+const (
+	MaxItems   = 10
+	OfferItems = 3
+)
+
+// For builds the screen-pop of the tenant's conversation for the user, at
+// most limit items (MaxItems when limit is 0 or more), and records the
+// impressions of exactly those shown so that the agent's opens, uses and
+// dismissals can be learned from with their true positions. A conversation
+// of another tenant is store.ErrNotFound.
+func (s *Service) For(ctx context.Context, tenantID, userID, conversationID string, limit int) (Screen, error) {
+	if limit <= 0 || limit > MaxItems {
+		limit = MaxItems
+	}
 	g, err := s.gather(ctx, tenantID, userID, conversationID)
 	if err != nil {
 		return Screen{}, err
@@ -110,6 +122,9 @@ func (s *Service) For(ctx context.Context, tenantID, userID, conversationID stri
 		return Screen{}, err
 	}
 	ranked := s.ranker.Rank(w, contextrank.Contact{ID: conversationID, TenantID: tenantID, Words: g.words}, g.items)
+	if len(ranked) > limit {
+		ranked = ranked[:limit]
+	}
 	now := s.Clock.Now()
 	out := Screen{Items: make([]Shown, len(ranked)), Sources: g.sources}
 	events := make([]store.ContextFeedback, len(ranked))
