@@ -4,7 +4,9 @@
 // Ana, an agent, opens Zoë's conversation: beside it, at most ten items from
 // every source, each with a why line, Core banking's among them. She opens one
 // and its fields show in place; she inserts one into her reply; she marks one
-// not relevant and it goes. Each act reaches the server as feedback. Sam, a
+// not relevant and it goes. Each act reaches the server as feedback. When she
+// goes available, the offer card shows the top three for the offered
+// contact. Sam, a
 // supervisor, opens the screen-pop ranking page, reads what it learned and
 // resets it.
 //
@@ -96,6 +98,17 @@ async function main() {
     while (feedback.length < 3 && Date.now() < deadline) await desk.waitForTimeout(50);
     const got = feedback.join(',');
     if (got !== 'open:204,use:204,dismiss:204') throw new Error(`feedback sent: ${got}`);
+  });
+
+  await steps.run('Ana goes available: the offer card shows the top three for the contact, with why', async () => {
+    await asAna('PUT', '/api/v1/me/presence', { presence: 'available' }, 200);
+    const card = desk.getByTestId('offer').first().getByTestId('offer-context');
+    await card.waitFor();
+    const items = card.getByTestId('offer-context-item');
+    const n = await items.count();
+    if (n < 1 || n > 3) throw new Error(`${n} items on the offer card`);
+    if ((await items.first().getAttribute('data-position')) !== '1') throw new Error('the card does not start at position 1');
+    steps.log(`  the card shows: ${(await items.first().innerText()).trim()}`);
   });
 
   await steps.run('the screen-pop has no serious accessibility violations', async () => {

@@ -53,7 +53,8 @@ export interface Learned {
 }
 
 export const screenPopApi = {
-  forConversation: (id: string) => request<Screen>('GET', `/api/v1/conversations/${enc(id)}/context`),
+  forConversation: (id: string, limit?: number) =>
+    request<Screen>('GET', `/api/v1/conversations/${enc(id)}/context${limit ? `?limit=${limit}` : ''}`),
   feedback: (id: string, key: string, kind: FeedbackKind) =>
     request<void>('POST', `/api/v1/conversations/${enc(id)}/context/feedback`, { body: { key, kind } }),
   model: () => request<Learned>('GET', '/api/v1/context/model'),

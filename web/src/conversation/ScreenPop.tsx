@@ -4,7 +4,8 @@
 // contact, each with one line saying why. Opening an item shows its fields
 // here (and tells the ranking "open"); "Insert" adds it to the reply ("use");
 // "Not relevant" hides it ("dismiss"). A source that did not answer is named
-// beside the list, never waited for.
+// beside the list, never waited for. It ranks again after each customer
+// message (the realtime feed's message.created).
 //
 // Test ids: screen-pop, screen-pop-item (data-key, data-source, data-position),
 // screen-pop-why, screen-pop-open, screen-pop-fields, screen-pop-insert,
@@ -14,12 +15,17 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../api';
 import { screenPopApi, type FeedbackKind, type Screen, type ScreenItem } from '../api/screenpop';
 import { insertIntoReply } from '../knowledge/events';
+import { useSession } from '../session';
 import { t, tMaybe, formatDateTime } from '../i18n';
 import '../styles/context.css';
 import '../styles/screenpop.css';
 
+// REFRESH_MS gathers a burst of customer messages into one new ranking.
+const REFRESH_MS = 400;
+
 /** ScreenPop loads and shows the conversation's ranked items. */
 export function ScreenPop({ conversationId }: { conversationId: string }) {
+  const { realtime } = useSession();
   const [screen, setScreen] = useState<Screen | null>(null);
   const [error, setError] = useState('');
   const [open, setOpen] = useState<string | null>(null);
@@ -37,6 +43,22 @@ export function ScreenPop({ conversationId }: { conversationId: string }) {
       live = false;
     };
   }, [conversationId, tick]);
+
+  // Each new customer message may change the reason of the contact: rank again.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = realtime.subscribe((ev) => {
+      if (ev.type !== 'message.created') return;
+      const m = (ev.data as { message?: { conversation_id?: string; direction?: string } } | undefined)?.message;
+      if (m?.conversation_id !== conversationId || m.direction !== 'in') return;
+      clearTimeout(timer);
+      timer = setTimeout(() => setTick((n) => n + 1), REFRESH_MS);
+    });
+    return () => {
+      clearTimeout(timer);
+      stop();
+    };
+  }, [realtime, conversationId]);
 
   const tell = (key: string, kind: FeedbackKind) =>
     screenPopApi.feedback(conversationId, key, kind).catch((err) => setError(errorMessage(err)));

@@ -2,6 +2,7 @@
 export const screenpop = {
   'sp.title': 'For this contact',
   'sp.refresh': 'Refresh',
+  'sp.offerTitle': 'Likely about',
   'sp.empty': 'Nothing to show for this contact yet.',
   'sp.insert': 'Insert',
   'sp.dismiss': 'Not relevant',
