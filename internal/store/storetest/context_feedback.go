@@ -71,6 +71,17 @@ func testContextFeedback(t *testing.T, db *store.DB) {
 	}
 	_, err = db.ContextModelOf(ctx, b.ID)
 	wantErr(t, "another tenant's model", err, store.ErrNotFound)
+
+	// Erasing a customer deletes the feedback on their conversations.
+	cust := SeedCustomer(t, db, a.ID, "cfb")
+	must(t, "record on the customer's conversation", db.RecordContextFeedback(ctx, a.ID, []store.ContextFeedback{ev(cust.ConversationID, "notice:1", "impression", 1, t0)}))
+	must(t, "erase persona", db.ErasePersona(ctx, a.ID, cust.PersonaID))
+	if left, err := db.ContextFeedbackOf(ctx, a.ID, cust.ConversationID); err != nil || len(left) != 0 {
+		t.Fatalf("after erasing the customer: %d events (%v)", len(left), err)
+	}
+	if kept, _ := db.ContextFeedbackOf(ctx, a.ID, quiet); len(kept) != 3 {
+		t.Fatalf("erasing one customer took other conversations' feedback: %d left", len(kept))
+	}
 }
 
 func contains(ss []string, s string) bool {
