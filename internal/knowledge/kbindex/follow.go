@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/event"
@@ -89,18 +91,42 @@ func (x *Index) Follow(ctx context.Context, events Events, src Source, opts Foll
 	}
 	defer unsubRebuild()
 
-	sync := func() {
+	// A rebuild runs beside the loop, so changes keep being applied (to
+	// the serving index, and again to the new one once it is swapped in).
+	var rebuilding sync.WaitGroup
+	var busy atomic.Bool
+	defer rebuilding.Wait()
+	rebuildNow := func(why string) {
+		if !busy.CompareAndSwap(false, true) {
+			return
+		}
+		rebuilding.Go(func() {
+			defer busy.Store(false)
+			start := time.Now()
+			n, err := x.Rebuild(ctx, src)
+			if err != nil && ctx.Err() == nil {
+				log.Error("knowledge index: rebuild from SQL", "why", why, "err", err)
+			} else if err == nil {
+				log.Info("knowledge index rebuilt from SQL", "why", why, "articles", n, "took", time.Since(start).Round(time.Millisecond))
+			}
+		})
+	}
+	level := func() {
+		if busy.Load() {
+			return // a rebuild brings it level
+		}
 		start := time.Now()
-		did, err := x.Sync(ctx, src)
+		rebuild, did, err := x.level(ctx, src)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("knowledge index: bring up to date from SQL", "err", err)
+		case rebuild:
+			rebuildNow("new, or not level with SQL")
 		case did:
-			n, _ := x.DocCount()
-			log.Info("knowledge index brought up to date from SQL", "articles", n, "took", time.Since(start).Round(time.Millisecond))
+			log.Info("knowledge index caught up with SQL", "took", time.Since(start).Round(time.Millisecond))
 		}
 	}
-	sync()
+	level()
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
@@ -108,17 +134,11 @@ func (x *Index) Follow(ctx context.Context, events Events, src Source, opts Foll
 		case <-ctx.Done():
 			return nil
 		case <-tick.C:
-			sync()
+			level()
 		case <-missed:
-			sync()
+			level()
 		case <-rebuild:
-			start := time.Now()
-			n, err := x.Rebuild(ctx, src)
-			if err != nil && ctx.Err() == nil {
-				log.Error("knowledge index: rebuild on request", "err", err)
-			} else if err == nil {
-				log.Info("knowledge index rebuilt on request", "articles", n, "took", time.Since(start).Round(time.Millisecond))
-			}
+			rebuildNow("asked over the bus")
 		case k := <-changed:
 			keys := map[key]struct{}{k: {}}
 		drain:

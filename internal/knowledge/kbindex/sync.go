@@ -185,40 +185,45 @@ func (x *Index) refresh(ctx context.Context, src Source, keys []key) error {
 // and a full rebuild if the counts still differ after that (articles deleted
 // meanwhile). It reports whether it changed anything.
 func (x *Index) Sync(ctx context.Context, src Source) (bool, error) {
+	rebuild, did, err := x.level(ctx, src)
+	if err != nil || !rebuild {
+		return did, err
+	}
+	_, err = x.Rebuild(ctx, src)
+	return true, err
+}
+
+// level is Sync but for the rebuild, which it reports as needed instead
+// of running (Follow runs it beside the events it keeps applying).
+func (x *Index) level(ctx context.Context, src Source) (rebuild, did bool, err error) {
 	if x.NeedsRebuild() {
-		_, err := x.Rebuild(ctx, src)
-		return true, err
+		return true, false, nil
 	}
 	count, latest, err := src.ArticleStats(ctx)
 	if err != nil {
-		return false, fmt.Errorf("kbindex: article stats: %w", err)
+		return false, false, fmt.Errorf("kbindex: article stats: %w", err)
 	}
 	have, err := x.DocCount()
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	x.mu.RLock()
 	mine := x.meta.Latest
 	x.mu.RUnlock()
 	switch {
 	case have == count && latest.Equal(mine):
-		return false, nil
+		return false, false, nil
 	case latest.Before(mine): // SQL went back in time (a restored backup)
-		_, err := x.Rebuild(ctx, src)
-		return true, err
+		return true, false, nil
 	case latest.After(mine):
 		if err := x.CatchUp(ctx, src, mine.Add(-skew)); err != nil {
-			return true, err
+			return false, true, err
 		}
 		if have, err = x.DocCount(); err != nil {
-			return true, err
+			return false, true, err
 		}
 	}
-	if have != count {
-		_, err := x.Rebuild(ctx, src)
-		return true, err
-	}
-	return true, nil
+	return have != count, true, nil
 }
 
 // CatchUp indexes every article changed at or after since.

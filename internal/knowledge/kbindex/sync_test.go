@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -298,4 +299,51 @@ func TestRebuildOfNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantIDs(t, x, Query{TenantID: "t0", Text: "first"}, "first")
+}
+
+// TestFollowAppliesChangesDuringARebuild: while a node rebuilds its index
+// (a long one, held here in the middle of its scan), the changes it hears
+// are searchable at once, and still are in the rebuilt index.
+func TestFollowAppliesChangesDuringARebuild(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	b, err := bus.Open(ctx, bus.Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	src := newArticles()
+	corpus(src, 20)
+	scanning, release := make(chan struct{}), make(chan struct{})
+	h := &hooked{articles: src, during: func() { close(scanning); <-release }}
+	x := openIndex(t)
+	done := make(chan struct{})
+	go func() { defer close(done); x.Follow(ctx, b, h, FollowOptions{Reconcile: time.Hour}) }()
+	defer func() { cancel(); <-done }()
+	var once sync.Once
+	unblock := func() { once.Do(func() { close(release) }) }
+	defer unblock() // runs first: a failed test never leaves the rebuild waiting
+	<-scanning      // the first rebuild is under way, and stays so
+
+	src.put(article("t1", "urgent", "Outage banner", "x", func(a *knowledge.Article) { a.UpdatedAt = t0.Add(time.Hour) }))
+	data, _ := json.Marshal(map[string]string{"id": "urgent"})
+	if err := b.PublishEvent(ctx, event.Event{ID: "ev-urgent", TenantID: "t1", Type: ArticleChanged, Data: data, At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for total(t, x, "t1", "outage") != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("a change heard during a rebuild was not searchable within 10s")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	unblock()
+	for n, _ := x.DocCount(); n != 21 || x.NeedsRebuild(); n, _ = x.DocCount() {
+		if time.Now().After(deadline) {
+			t.Fatalf("the rebuild did not end with 21 articles (has %d)", n)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	if got := total(t, x, "t1", "outage"); got != 1 {
+		t.Errorf("after the rebuild the change made during it is found %d times, want 1", got)
+	}
 }
