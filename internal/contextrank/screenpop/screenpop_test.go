@@ -10,6 +10,10 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/contextrank"
 	"github.com/switchboard-cx/switchboard/internal/contextrank/screenpop"
+	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/knowledge"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
@@ -20,7 +24,7 @@ var t0 = time.Date(2026, 11, 24, 9, 30, 0, 123456000, time.UTC)
 
 // TestScreenPopLearnsFromUse builds a customer's screen-pop from the
 // internal sources (a notice sent ten minutes ago, a callback waiting, the
-// help-center trail), records the impressions, takes an agent's use of the
+// help-center trail, a similar resolved case), records the impressions, takes an agent's use of the
 // lowest item, learns from it only once the conversation is quiet (and only
 // once), and forgets it on reset. On both engines.
 func TestScreenPopLearnsFromUse(t *testing.T) {
@@ -31,8 +35,20 @@ func TestScreenPopLearnsFromUse(t *testing.T) {
 			a := storetest.NewTenant(t, db, "pop-a")
 			b := storetest.NewTenant(t, db, "pop-b")
 			cust := storetest.SeedCustomer(t, db, a.ID, "pop")
+			// A case imported from the former help desk, about the same thing.
+			if err := db.PutKnowledgeCase(ctx, knowledge.Case{ID: ids.New(), TenantID: a.ID, ExternalID: "hd-1",
+				Subject: "Call me back about the statement", CustomerText: "please call me back about my statement", ArticleIDs: []string{"art-1"}, ResolvedAt: t0.Add(-time.Hour),
+				CreatedAt: t0, UpdatedAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+			kb, err := kbindex.OpenInMemory()
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { kb.Close() })
 			clk := clock.NewFake(t0.Add(10 * time.Minute))
-			svc := screenpop.New(screenpop.Deps{DB: db, Clock: clk})
+			kbReuse := reuse.New(reuse.Deps{DB: db, Articles: db, Feedback: db, Search: reuse.IndexSearch{Index: kb}, Clock: clk})
+			svc := screenpop.New(screenpop.Deps{DB: db, Knowledge: kbReuse, Clock: clk})
 
 			s, err := svc.For(ctx, a.ID, "agent-1", cust.ConversationID, 0)
 			if err != nil {
@@ -42,8 +58,8 @@ func TestScreenPopLearnsFromUse(t *testing.T) {
 			for _, it := range s.Items {
 				sources[it.Source] = true
 			}
-			if len(s.Items) < 3 || !sources["notice"] || !sources["callback"] || !sources["trail"] {
-				t.Fatalf("items: %+v", s.Items)
+			if len(s.Items) < 4 || !sources["notice"] || !sources["callback"] || !sources["trail"] || !sources["similar"] {
+				t.Fatalf("items: %+v; sources: %+v", s.Items, s.Sources)
 			}
 			top := s.Items[0]
 			if top.Source != "notice" || top.Position != 1 || !strings.HasPrefix(top.Why, "sent 10 min ago") {

@@ -18,6 +18,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/contextrank"
 	"github.com/switchboard-cx/switchboard/internal/contextsrc"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/suggest"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -27,9 +28,11 @@ type Connectors interface {
 	ForPersona(ctx context.Context, tenantID, personaID string) ([]contextsrc.Result, error)
 }
 
-// Knowledge suggests articles for a conversation (reuse.Service).
+// Knowledge suggests articles for a conversation and finds similar past
+// cases (reuse.Service).
 type Knowledge interface {
 	Knowledge(ctx context.Context, a reuse.Actor, conversationID string) (reuse.View, error)
+	SimilarCases(ctx context.Context, tenantID, text string, k int) ([]suggest.Match, error)
 }
 
 // Deps are the service's dependencies. Connectors and Knowledge may be nil:

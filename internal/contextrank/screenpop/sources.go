@@ -80,6 +80,8 @@ func (s *Service) gather(ctx context.Context, tenantID, userID, conversationID s
 	if s.Knowledge != nil {
 		items, err := s.articles(ctx, tenantID, userID, c.ID)
 		add(contextrank.SourceArticle, items, err)
+		items, err = s.similar(ctx, c, g.words)
+		add(contextrank.SourceSimilar, items, err)
 	}
 	return g, nil
 }
@@ -117,7 +119,7 @@ func (s *Service) conversations(ctx context.Context, c conversation.Conversation
 			title = "Conversation on " + o.Channel
 		}
 		out = append(out, contextrank.Item{ID: "conversation:" + o.ID, Source: contextrank.SourceConversation, Type: o.Channel,
-			Title: title, Status: string(o.Status), At: at, Link: "/conversations/" + o.ID,
+			Title: title, Status: string(o.Status), At: at, Link: "/desktop/c/" + o.ID,
 			Fields: map[string]string{"Channel": strings.Join(o.Modalities, ", "), "Status": string(o.Status)}})
 	}
 	return out, nil
@@ -183,7 +185,14 @@ func (s *Service) trail(ctx context.Context, c conversation.Conversation) ([]con
 		case helpcenter.KindSearch:
 			title = fmt.Sprintf("Searched “%s” (%d results)", e.Query, e.Results)
 		case helpcenter.KindFeedback:
-			title = fmt.Sprintf("Said “%s” helped: %s", e.Title, e.Helpful)
+			what := "an article"
+			if e.Title != "" {
+				what = "“" + e.Title + "”"
+			}
+			title = "Said " + what + " helped"
+			if e.Helpful == "no" {
+				title = "Said " + what + " did not help"
+			}
 		}
 		if title == "" {
 			continue
@@ -208,4 +217,55 @@ func (s *Service) articles(ctx context.Context, tenantID, userID, conversationID
 			Link: "/knowledge/" + sg.ArticleID, Fields: map[string]string{"State": string(sg.State)}})
 	}
 	return out, nil
+}
+
+// similarCases is how many similar past cases are proposed.
+const similarCases = 5
+
+// similar are resolved conversations (and imported cases) most like the
+// customer's words, other than this conversation's own case. They come from
+// the suggestions' index of past cases, which holds the cases that linked
+// an article.
+func (s *Service) similar(ctx context.Context, c conversation.Conversation, words string) ([]contextrank.Item, error) {
+	if strings.TrimSpace(words) == "" {
+		return nil, nil
+	}
+	ms, err := s.Knowledge.SimilarCases(ctx, c.TenantID, words, similarCases+1)
+	if err != nil {
+		return nil, err
+	}
+	var out []contextrank.Item
+	for _, m := range ms {
+		k, err := s.DB.KnowledgeCase(ctx, c.TenantID, m.Case.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // deleted since the index was built
+		}
+		if err != nil {
+			return nil, err
+		}
+		if k.ConversationID == c.ID || len(out) == similarCases {
+			continue
+		}
+		title := k.Subject
+		if title == "" {
+			title = clip(k.CustomerText, 80)
+		}
+		it := contextrank.Item{ID: "similar:" + k.ID, Source: contextrank.SourceSimilar, Type: "case", Title: title,
+			Status: "resolved", At: k.ResolvedAt, Text: k.CustomerText + " " + k.AgentText,
+			Fields: map[string]string{"Customer": clip(k.CustomerText, 200), "Answer": clip(k.AgentText, 200), "Articles linked": fmt.Sprint(len(k.ArticleIDs))}}
+		if k.ConversationID != "" {
+			it.Link = "/desktop/c/" + k.ConversationID
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
+
+// clip shortens s to at most n runes, on one line.
+func clip(s string, n int) string {
+	r := []rune(strings.Join(strings.Fields(s), " "))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n-1]) + "…"
 }
