@@ -138,3 +138,13 @@ func (s *Store) MarkContextFeedbackLearnedUntil(ctx context.Context, tenantID st
 	}
 	return nil
 }
+
+// DeleteLearnedContextFeedback deletes the tenant's events learned from and
+// older than before: the model keeps what they taught.
+func (s *Store) DeleteLearnedContextFeedback(ctx context.Context, tenantID string, before time.Time) (int64, error) {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM context_feedback WHERE tenant_id = $1 AND learned AND at < $2`, tenantID, micros(before))
+	if err != nil {
+		return 0, fmt.Errorf("delete learned context feedback: %w", err)
+	}
+	return res.RowsAffected()
+}

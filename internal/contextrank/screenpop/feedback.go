@@ -22,6 +22,10 @@ const (
 	Quiet = 30 * time.Minute
 	// learnBatch bounds the conversations folded in one transaction.
 	learnBatch = 500
+	// Kept is how long events are kept once learned from: the model holds
+	// what they taught; they stay a while for the workspace's export and
+	// for relearning should the model's meaning change.
+	Kept = 90 * 24 * time.Hour
 )
 
 func impression(tenantID, userID, conversationID string, r contextrank.Ranked, now time.Time) (store.ContextFeedback, error) {
@@ -150,7 +154,11 @@ func (s *Service) Learn(ctx context.Context, tenantID string) (int, error) {
 			return err
 		}
 		folded = len(rows)
-		return st.MarkContextFeedbackLearned(ctx, tenantID, idList)
+		if err := st.MarkContextFeedbackLearned(ctx, tenantID, idList); err != nil {
+			return err
+		}
+		_, err = st.DeleteLearnedContextFeedback(ctx, tenantID, now.Add(-Kept))
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("learn context ranking of %s: %w", tenantID, err)

@@ -60,6 +60,16 @@ func testContextFeedback(t *testing.T, db *store.DB) {
 		t.Fatalf("after marking: %+v", again)
 	}
 
+	// Learned events past their keeping go; unlearned ones stay whatever their age.
+	n, err := db.DeleteLearnedContextFeedback(ctx, a.ID, t0.Add(30*time.Second))
+	must(t, "delete learned", err)
+	if left, _ := db.ContextFeedbackOf(ctx, a.ID, quiet); n != 2 || len(left) != 1 || left[0].Kind != "use" {
+		t.Fatalf("after deleting learned events before t0+30s: deleted %d, left %+v", n, left)
+	}
+	if left, _ := db.ContextFeedbackOf(ctx, a.ID, busy); len(left) != 2 {
+		t.Fatalf("unlearned events deleted: %d left", len(left))
+	}
+
 	_, err = db.ContextModelOf(ctx, a.ID)
 	wantErr(t, "no model yet", err, store.ErrNotFound)
 	must(t, "save", db.SaveContextModel(ctx, store.ContextModel{TenantID: a.ID, Model: []byte(`{"version":1}`), Version: 1, UpdatedAt: t0}))
@@ -79,7 +89,7 @@ func testContextFeedback(t *testing.T, db *store.DB) {
 	if left, err := db.ContextFeedbackOf(ctx, a.ID, cust.ConversationID); err != nil || len(left) != 0 {
 		t.Fatalf("after erasing the customer: %d events (%v)", len(left), err)
 	}
-	if kept, _ := db.ContextFeedbackOf(ctx, a.ID, quiet); len(kept) != 3 {
+	if kept, _ := db.ContextFeedbackOf(ctx, a.ID, quiet); len(kept) != 1 {
 		t.Fatalf("erasing one customer took other conversations' feedback: %d left", len(kept))
 	}
 }

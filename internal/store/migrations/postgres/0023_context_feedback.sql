@@ -2,7 +2,8 @@
 -- the item's position and the features it was scored on) and what the agent
 -- did with it (open, use, dismiss). Items are named by key and source, not
 -- copied: the features are numbers, the key is the source's id. Learning
--- folds a conversation's events into the tenant's model once and marks them.
+-- folds a conversation's events into the tenant's model once and marks them;
+-- learned events are kept 90 days (the model holds what they taught).
 CREATE TABLE context_feedback (
     id              TEXT PRIMARY KEY,
     tenant_id       TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
@@ -17,7 +18,8 @@ CREATE TABLE context_feedback (
     learned         BOOLEAN NOT NULL DEFAULT FALSE
 );
 CREATE INDEX context_feedback_conversation ON context_feedback (tenant_id, conversation_id, at);
-CREATE INDEX context_feedback_unlearned ON context_feedback (tenant_id, learned, at);
+-- Only the events still to learn from: what the scheduled learning scans.
+CREATE INDEX context_feedback_unlearned ON context_feedback (tenant_id, conversation_id, at) WHERE NOT learned;
 
 -- One learned ranking model per tenant (contextrank.Model as JSON). No row
 -- means the defaults.
