@@ -148,3 +148,16 @@ func (s *Store) DeleteLearnedContextFeedback(ctx context.Context, tenantID strin
 	}
 	return res.RowsAffected()
 }
+
+// LatestContextImpression is the last impression of the item with key on
+// the tenant's conversation: what feedback on it refers to. ErrNotFound
+// when the item was never shown there.
+func (s *Store) LatestContextImpression(ctx context.Context, tenantID, conversationID, key string) (ContextFeedback, error) {
+	f, err := scanContextFeedback(s.r.QueryRowContext(ctx, `SELECT `+contextFeedbackColumns+` FROM context_feedback
+		WHERE tenant_id = $1 AND conversation_id = $2 AND item_key = $3 AND kind = 'impression' ORDER BY at DESC, id DESC LIMIT 1`,
+		tenantID, conversationID, key))
+	if err != nil {
+		return f, notFound("impression of "+key, err)
+	}
+	return f, nil
+}

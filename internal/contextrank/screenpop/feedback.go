@@ -51,18 +51,12 @@ func (s *Service) Feedback(ctx context.Context, tenantID, userID, conversationID
 	if key == "" {
 		return &tenant.FieldError{Field: "key", Reason: "required"}
 	}
-	events, err := s.DB.ContextFeedbackOf(ctx, tenantID, conversationID)
+	shown, err := s.DB.LatestContextImpression(ctx, tenantID, conversationID, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return &tenant.FieldError{Field: "key", Reason: "no item with this key was shown on this conversation"}
+	}
 	if err != nil {
 		return err
-	}
-	var shown *store.ContextFeedback
-	for i := range events {
-		if events[i].ItemKey == key && events[i].Kind == string(contextrank.Impression) {
-			shown = &events[i]
-		}
-	}
-	if shown == nil {
-		return &tenant.FieldError{Field: "key", Reason: "no item with this key was shown on this conversation"}
 	}
 	return s.DB.RecordContextFeedback(ctx, tenantID, []store.ContextFeedback{{ID: ids.New(), ConversationID: conversationID,
 		ItemKey: key, Source: shown.Source, Kind: kind, UserID: userID, At: s.Clock.Now()}})

@@ -37,6 +37,16 @@ func testContextFeedback(t *testing.T, db *store.DB) {
 		t.Fatalf("tenant b sees %+v", other)
 	}
 
+	last, err := db.LatestContextImpression(ctx, a.ID, quiet, "billing:2")
+	must(t, "latest impression", err)
+	if last.Position != 2 || last.Kind != "impression" {
+		t.Fatalf("latest impression: %+v", last)
+	}
+	_, err = db.LatestContextImpression(ctx, b.ID, quiet, "billing:2")
+	wantErr(t, "impression through another tenant", err, store.ErrNotFound)
+	_, err = db.LatestContextImpression(ctx, a.ID, quiet, "billing:9")
+	wantErr(t, "impression never shown", err, store.ErrNotFound)
+
 	ten, err := db.TenantsWithUnlearnedContextFeedback(ctx)
 	must(t, "tenants with unlearned", err)
 	if !contains(ten, a.ID) || !contains(ten, b.ID) {
