@@ -133,6 +133,20 @@ func TestScreenPopLearnsFromUse(t *testing.T) {
 			if l.Contacts != 0 || w[feature] != contextrank.DefaultWeights()[feature] {
 				t.Errorf("after reset: %+v, %s %.3f", l, feature, w[feature])
 			}
+
+			// The scheduled learning (every node's housekeeping) finds the tenant's new feedback.
+			again, err := svc.For(ctx, a.ID, "agent-2", cust.ConversationID, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := svc.Feedback(ctx, a.ID, "agent-2", cust.ConversationID, again.Items[0].ID, "open"); err != nil {
+				t.Fatal(err)
+			}
+			clk.Advance(screenpop.Quiet + time.Minute)
+			svc.LearnAll(ctx)
+			if l, _ = svc.Learned(ctx, a.ID); l.Contacts != 1 || l.Feedback != 1 {
+				t.Errorf("after the scheduled learning: %+v", l)
+			}
 		})
 	}
 }
