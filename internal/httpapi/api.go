@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/clock"
+	"github.com/switchboard-cx/switchboard/internal/contextrank/screenpop"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/articles"
@@ -99,6 +100,10 @@ type Deps struct {
 
 	// ContextConnectors runs the tenants' connectors to their business systems.
 	ContextConnectors ContextConnectors
+
+	// ScreenPop ranks the items beside a conversation and learns from the
+	// agents' feedback.
+	ScreenPop *screenpop.Service
 }
 
 // API serves HTTP.

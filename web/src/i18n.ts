@@ -15,6 +15,7 @@ import { context } from './messages/context';
 import { helpcenter } from './messages/helpcenter';
 import { knowledgeMeasures } from './messages/knowledgeMeasures';
 import { knowledge } from './messages/knowledge';
+import { screenpop } from './messages/screenpop';
 
 const base = {
   'app.name': 'Switchboard',
@@ -193,7 +194,8 @@ const base = {
 } as const;
 
 const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox, ...workspace, ...delivery, ...helpcenter, ...knowledgeMeasures,
-  ...knowledge, ...context } as const;
+  ...knowledge, ...context,
+  ...screenpop } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

@@ -53,6 +53,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"KnowledgeMeasures", testKnowledgeMeasures},
 		{"KnowledgeIndexReads", testKnowledgeIndexReads},
 		{"ContextConnectors", testContextConnectors},
+		{"ContextFeedback", testContextFeedback},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
