@@ -33,6 +33,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/channel/webpush"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/config"
+	"github.com/switchboard-cx/switchboard/internal/contextrank/screenpop"
 	"github.com/switchboard-cx/switchboard/internal/contextsrc/connectors"
 	"github.com/switchboard-cx/switchboard/internal/demo"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
@@ -87,6 +88,8 @@ type App struct {
 	KnowledgeIndex *kbindex.Index
 	// ContextConnectors runs the tenants' connectors to their business systems.
 	ContextConnectors *connectors.Service
+	// ScreenPop ranks the items beside conversations and learns from feedback.
+	ScreenPop *screenpop.Service
 	// KnowledgeReuse suggests articles beside conversations and keeps past cases.
 	KnowledgeReuse *reuse.Service
 	// Catcher is the demo's mail catcher, which the relay points at when the
@@ -265,6 +268,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, fmt.Errorf("knowledge reuse: %w", err)
 	}
 	a.closers = append(a.closers, func() { stopCases() })
+	// The screen-pop: connectors and internal sources ranked per tenant.
+	a.ScreenPop = screenpop.New(screenpop.Deps{DB: db, Connectors: a.ContextConnectors, Knowledge: a.KnowledgeReuse, Clock: clk, Log: log})
 	api := httpapi.New(httpapi.Deps{
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 		MailCatcher: catcherAPI(a.Catcher), TenantData: a.TenantData,
@@ -281,7 +286,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 
 		ContextConnectors: a.ContextConnectors,
 
-		Swarm: rooms.New(rooms.Deps{DB: db, Out: out, Clock: clk, Log: log}),
+		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Clock: clk, Log: log}),
+		ScreenPop: a.ScreenPop,
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,
@@ -507,6 +513,7 @@ func (a *App) housekeeping(ctx context.Context) {
 			if _, err := a.DB.DeleteIdleHelpSessions(ctx, time.Now().Add(-helpcenter.IdleSessionTTL)); err != nil {
 				a.log.Warn("delete idle help-center sessions", "err", err)
 			}
+			a.ScreenPop.LearnAll(ctx) // the screen-pop's feedback of quiet conversations
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/clock"
+	"github.com/switchboard-cx/switchboard/internal/contextrank/screenpop"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/articles"
@@ -103,6 +104,9 @@ type Deps struct {
 
 	// Swarm runs swarm rooms, expert finding and the contribution record.
 	Swarm *rooms.Service
+	// ScreenPop ranks the items beside a conversation and learns from the
+	// agents' feedback.
+	ScreenPop *screenpop.Service
 }
 
 // API serves HTTP.

@@ -44,6 +44,13 @@ func (a *API) authenticate(r *http.Request) (*principal, error) {
 // rate-limit per caller, and honour Idempotency-Key on POST.
 func (a *API) guard(rt route) http.Handler {
 	h := http.Handler(rt.handler)
+	if rt.public && rt.ownAuth {
+		// The handler authenticates: it limits a caller it knows per caller,
+		// and spends the address's sign-in budget only on a failed attempt
+		// (realtimeConnect). Agents behind one office address reconnecting
+		// after a restart are not one anonymous guesser.
+		return h
+	}
 	if rt.public {
 		return a.limitByIP(h)
 	}

@@ -64,6 +64,20 @@ func (a *API) allow(w http.ResponseWriter, key string) bool {
 	return ok
 }
 
+// refuseUnauthenticated answers a failed authentication of a handler that
+// authenticates itself: 401 with reason, or 429 once the address has spent
+// its sign-in budget on such failures — guessing tokens costs what guessing
+// passwords does.
+func (a *API) refuseUnauthenticated(w http.ResponseWriter, r *http.Request, reason string) {
+	if ok, wait := a.anonymous.reserve(clientIP(r), time.Now()); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		writeProblem(w, r, problem(http.StatusTooManyRequests, "rate-limited", "too many attempts; retry after the time in Retry-After"))
+		return
+	}
+	w.Header().Set("WWW-Authenticate", `Bearer realm="switchboard"`)
+	writeProblem(w, r, problem(http.StatusUnauthorized, "unauthenticated", reason))
+}
+
 // limitByIP slows down unauthenticated endpoints (sign-in, password reset) per
 // client address, to blunt password guessing.
 func (a *API) limitByIP(next http.Handler) http.Handler {

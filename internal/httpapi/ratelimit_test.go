@@ -52,3 +52,44 @@ func TestRateLimitSignIn(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimitRealtimeReconnects checks the realtime feed spends the
+// address's sign-in budget only on failed attempts: a floor of agents behind
+// one office address reconnecting after a restart are people already signed
+// in, not a guesser (the sign-in form then answered 429 to the next one who
+// signed in). Bad tokens still run into the limit.
+func TestRateLimitRealtimeReconnects(t *testing.T) {
+	w := newWorld(t)
+	for i := 1; i <= 15; i++ {
+		ws, res, err := w.dialToken(t, realtimeToken(t, w.A.admin), 0)
+		if err != nil {
+			status := 0
+			if res != nil {
+				status = res.StatusCode
+			}
+			t.Fatalf("connection %d of a signed-in user from one address refused (HTTP %d): %v", i, status, err)
+		}
+		_ = ws.CloseNow()
+	}
+	w.anonymous(t, "next agent").do("POST", "/api/v1/auth/login", rawBody{"application/json", []byte("{")}, outsideSpec).
+		wantProblem(http.StatusBadRequest, "bad-json")
+
+	for i := 1; ; i++ {
+		_, res, err := w.dialToken(t, "not-a-token", 0)
+		if err == nil || res == nil {
+			t.Fatalf("attempt %d with a bad token: connected, or no answer (%v)", i, err)
+		}
+		if res.StatusCode == http.StatusTooManyRequests {
+			if i <= 9 { // the sign-in above spent one of the burst of 10
+				t.Errorf("bad tokens refused with 429 after %d attempts, want 9", i-1)
+			}
+			return
+		}
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("attempt %d with a bad token: HTTP %d, want 401", i, res.StatusCode)
+		}
+		if i > 20 {
+			t.Fatalf("%d attempts with bad tokens in a row were all answered 401", i)
+		}
+	}
+}

@@ -65,16 +65,14 @@ func (a *API) realtimeConnect(w http.ResponseWriter, r *http.Request) {
 	if tok := r.URL.Query().Get("token"); tok != "" {
 		c, err := a.Tokens.Verify(tok)
 		if err != nil {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="switchboard"`)
-			writeProblem(w, r, problem(http.StatusUnauthorized, "unauthenticated", "the realtime token is invalid or expired; ask for a new one"))
+			a.refuseUnauthenticated(w, r, "the realtime token is invalid or expired; ask for a new one")
 			return
 		}
 		claims = c
 	} else {
 		p, err := a.authenticate(r)
 		if err != nil || p.User == nil {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="switchboard"`)
-			writeProblem(w, r, problem(http.StatusUnauthorized, "unauthenticated", "sign in, or connect with ?token= from POST /api/v1/realtime/token"))
+			a.refuseUnauthenticated(w, r, "sign in, or connect with ?token= from POST /api/v1/realtime/token")
 			return
 		}
 		claims = realtime.TokenClaims{TenantID: p.Tenant.ID, UserID: p.User.ID, SessionID: accounts.SessionID(p.session)}
@@ -82,11 +80,14 @@ func (a *API) realtimeConnect(w http.ResponseWriter, r *http.Request) {
 	u, err := a.accounts.ActiveSession(r.Context(), claims.TenantID, claims.UserID, claims.SessionID)
 	if err != nil {
 		if errors.Is(err, accounts.ErrUnauthenticated) {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="switchboard"`)
-			writeProblem(w, r, problem(http.StatusUnauthorized, "unauthenticated", "the session this connection was for has ended or its user is disabled; sign in again"))
+			a.refuseUnauthenticated(w, r, "the session this connection was for has ended or its user is disabled; sign in again")
 			return
 		}
 		a.writeError(w, r, err)
+		return
+	}
+	if !a.allow(w, "user:"+claims.UserID) {
+		writeProblem(w, r, problem(http.StatusTooManyRequests, "rate-limited", "too many requests; retry after the time in Retry-After"))
 		return
 	}
 	a.Realtime.Serve(w, r, realtime.Client{

@@ -90,6 +90,10 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/context/connectors/{connectorID}/test", perm: permManageChannels, handler: a.testContextConnector},
 		{method: "GET", pattern: "/api/v1/context/connectors/{connectorID}/stats", perm: permManageChannels, handler: a.contextConnectorStats},
 		{method: "GET", pattern: "/api/v1/personas/{personaID}/context", perm: permConverse, handler: a.personaContext},
+		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/context", perm: permConverse, handler: a.conversationContext},
+		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/context/feedback", perm: permConverse, handler: a.conversationContextFeedback},
+		{method: "GET", pattern: "/api/v1/context/model", perm: permSupervise, handler: a.contextModel},
+		{method: "POST", pattern: "/api/v1/context/model/reset", perm: permSupervise, handler: a.resetContextModel},
 
 		{method: "POST", pattern: "/api/v1/realtime/token", perm: permSelf, handler: a.realtimeToken},
 		{method: "GET", pattern: "/api/v1/realtime", public: true, ownAuth: true, handler: a.realtimeConnect},

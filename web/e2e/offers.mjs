@@ -274,7 +274,12 @@ async function findingFive(desk, call, benCall) {
   });
 
   await steps.run('finding 5: transferred anyway, the chat waits for Ben, then goes back to the queue, where it is offered', async () => {
+    // The transfer's answer, not its timeline line, says it is done: the line
+    // is announced while the chat is still being handed from Ana to the queue.
+    const answered = desk.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/conversations/${chat}/transfer`));
     await desk.getByTestId('transfer-submit').click();
+    const res = await answered;
+    if (!res.ok()) throw new Error(`the transfer was answered ${res.status()}`);
     await desk.locator('[data-testid="timeline-item"][data-kind="system"]', { hasText: 'goes to the Support queue' }).waitFor();
     const c = await call('GET', `/api/v1/conversations/${chat}`, undefined, 200);
     if (c.assignee_id) throw new Error(`the chat was assigned to ${c.assignee_id} while Ben is away`);

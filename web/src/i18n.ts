@@ -16,6 +16,7 @@ import { helpcenter } from './messages/helpcenter';
 import { knowledgeMeasures } from './messages/knowledgeMeasures';
 import { knowledge } from './messages/knowledge';
 import { swarm } from './messages/swarm';
+import { screenpop } from './messages/screenpop';
 
 const base = {
   'app.name': 'Switchboard',
@@ -195,7 +196,8 @@ const base = {
 
 const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox, ...workspace, ...delivery, ...helpcenter, ...knowledgeMeasures,
   ...knowledge, ...context,
-  ...swarm } as const;
+  ...swarm,
+  ...screenpop } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

@@ -25,6 +25,7 @@ import { formatDateTime, locale, t, tMaybe } from '../i18n';
 import { PERSONA_EVENT, identifierProof, localTime } from './logic';
 import '../styles/conversation.css';
 import { ContextItems } from './ContextItems';
+import { ScreenPop } from './ScreenPop';
 
 const IDENTIFIER_KINDS = ['email', 'phone', 'external', 'widget'] as const;
 const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
@@ -90,6 +91,7 @@ export function CustomerPanel(props: { conversationId: string }) {
           </ul>
         )}
       </section>
+      <ScreenPop key={`sp-${id}`} conversationId={id} />
       {persona && <ContextItems key={`ctx-${persona.id}`} personaId={persona.id} />}
       {persona && <Notifications key={persona.id} personaId={persona.id} />}
       <section class="cp-section" aria-labelledby="cp-routing">

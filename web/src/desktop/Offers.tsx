@@ -10,6 +10,7 @@ import { t } from '../i18n';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import type { RealtimeEvent } from '../types';
+import { OfferContext } from './OfferContext';
 import { onShortcut } from './shortcuts';
 import { chime, isMuted, setMuted } from './sound';
 import { useNow } from './time';
@@ -157,6 +158,7 @@ export function Offers() {
                   </>
                 )}
               </dl>
+              {o.conversation_id && <OfferContext conversationId={o.conversation_id} />}
               <p class={`offer-countdown${left <= 10 ? ' is-urgent' : ''}`} data-testid="offer-countdown">
                 {left > 0 ? t('offers.expiresIn', { s: left }) : t('offers.expired')}
               </p>

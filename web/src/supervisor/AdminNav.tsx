@@ -21,6 +21,7 @@ const ITEMS: Item[] = [
   { href: '/admin/canned', label: 'admin.nav.canned', adminOnly: false },
   { href: '/admin/notifications', label: 'admin.nav.notifications', adminOnly: false },
   { href: '/admin/knowledge-measures', label: 'admin.nav.knowledgeMeasures', adminOnly: false },
+  { href: '/admin/context-model', label: 'admin.nav.contextModel', adminOnly: false },
   { href: '/admin/outbox', label: 'admin.nav.outbox', adminOnly: true },
   { href: '/admin/sandbox', label: 'admin.nav.sandbox', adminOnly: true },
   { href: '/admin/webhooks', label: 'nav.webhooks', adminOnly: true },
