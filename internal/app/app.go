@@ -274,20 +274,12 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 		MailCatcher: catcherAPI(a.Catcher), TenantData: a.TenantData,
 		Operator: a.Operator,
-
-		KnowledgeSearch: a.KnowledgeIndex,
-		Help:            helpPages,
-
-		KnowledgeReuse: a.KnowledgeReuse,
-
-		Sandbox: sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
-
-		Knowledge: a.Knowledge,
-
-		ContextConnectors: a.ContextConnectors,
-
-		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Clock: clk, Log: log}),
-		ScreenPop: a.ScreenPop,
+		Sandbox:  sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
+		// Knowledge (issue 13): articles, search, the help center, knowledge beside conversations.
+		Knowledge: a.Knowledge, KnowledgeSearch: a.KnowledgeIndex, Help: helpPages, KnowledgeReuse: a.KnowledgeReuse,
+		// Context and swarming (issue 14).
+		ContextConnectors: a.ContextConnectors, ScreenPop: a.ScreenPop,
+		Swarm: rooms.New(rooms.Deps{DB: db, Out: out, Clock: clk, Log: log}),
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,
@@ -488,9 +480,10 @@ func (f webhookFanout) FanoutTx(ctx context.Context, s *store.Store, tx *sql.Tx,
 // and expired portal sign-ins deleted.
 const housekeepingEvery = 30 * time.Second
 
-// housekeeping reopens conversations whose snooze ended and deletes expired
-// portal codes and sessions and idle help-center sessions, until ctx ends. Every node does it; both are
-// idempotent, so nodes racing do no harm.
+// housekeeping reopens conversations whose snooze ended, deletes expired
+// portal codes and sessions and idle help-center sessions, erases workspaces
+// past their grace, and lets the screen-pop learn, until ctx ends. Every node
+// does it; each step is idempotent, so nodes racing do no harm.
 func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(housekeepingEvery)
 	defer t.Stop()
