@@ -1,12 +1,10 @@
 package dispatch_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
-	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/routing"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
@@ -69,9 +67,7 @@ func TestCallbackWindowAttemptsAndExpiry(t *testing.T) {
 
 	// A window given in the customer's local time, while nobody can take it:
 	// it expires when the window closes.
-	if _, err := f.n.acc.SetPresence(ctx, f.tenant, ana, tenant.PresenceBusy); err != nil {
-		t.Fatal(err)
-	}
+	f.presence(t, ana, tenant.PresenceBusy)
 	lisbon, _ := time.LoadLocation("Europe/Lisbon")
 	local := f.clock.Now().In(lisbon)
 	cb2, err := f.n.svc.RequestCallback(ctx, f.admin, dispatch.CallbackRequest{ConversationID: c.ID, Phone: "+442079460958",
@@ -114,34 +110,7 @@ func TestEscalationPrefersTheConversationsAgent(t *testing.T) {
 	}
 	// A video call while Ana's one call slot... her video capacity (1) is
 	// free but voice blocks nothing of video; make her unable: she goes busy.
-	// Routing hears of it on the bus, apart from its commands: wait until the
-	// change is on the bus and a command has gone through the leader after
-	// it, or the escalation can reach the leader first and offer Ana the call
-	// (a loaded CI run did).
-	busy := make(chan struct{}, 1)
-	unsub, err := f.n.bus.SubscribeEvents(func(ev event.Event) {
-		if ev.Type == event.AgentPresenceChanged && strings.Contains(string(ev.Data), ana) && strings.Contains(string(ev.Data), string(tenant.PresenceBusy)) {
-			select {
-			case busy <- struct{}{}:
-			default:
-			}
-		}
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = unsub() }()
-	if _, err := f.n.acc.SetPresence(ctx, f.tenant, ana, tenant.PresenceBusy); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-busy:
-	case <-time.After(15 * time.Second):
-		t.Fatal("Ana's busy presence never reached the bus")
-	}
-	if _, err := f.n.svc.LiveAgents(ctx, f.tenant); err != nil {
-		t.Fatal(err)
-	}
+	f.presence(t, ana, tenant.PresenceBusy)
 	if err := f.n.svc.Escalate(ctx, asAna, c.ID, routing.Video); err != nil {
 		t.Fatal(err)
 	}

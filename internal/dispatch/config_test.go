@@ -124,9 +124,7 @@ func TestTenantPresenceStates(t *testing.T) {
 	if err := f.n.svc.SavePresenceState(ctx, f.admin, "backoffice", true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.n.acc.SetPresence(ctx, f.tenant, ana, "lunch"); err != nil {
-		t.Fatal(err)
-	}
+	f.presence(t, ana, tenant.Presence("lunch"))
 	c := f.chat(t, "v1", "hello")
 	st, err := f.n.svc.Stats(ctx, f.tenant)
 	if err != nil {
@@ -137,9 +135,7 @@ func TestTenantPresenceStates(t *testing.T) {
 		return err == nil && len(st) == 1 && st[0].Agents["lunch"] == 1 && st[0].Waiting == 1
 	})
 	// A routable state of the tenant's gets work.
-	if _, err := f.n.acc.SetPresence(ctx, f.tenant, ana, "backoffice"); err != nil {
-		t.Fatal(err)
-	}
+	f.presence(t, ana, tenant.Presence("backoffice"))
 	if o := f.offerFor(t, f.n, ana); o.ConversationID != c.ID {
 		t.Fatalf("offer for %s", o.ConversationID)
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -145,10 +146,44 @@ func eventually(t *testing.T, what string, cond func() bool) {
 func (f *fixture) agent(t *testing.T, email string, role tenant.Role) string {
 	t.Helper()
 	u := storetest.NewUser(t, f.db, f.tenant, email, role)
-	if _, err := f.n.acc.SetPresence(t.Context(), f.tenant, u.ID, tenant.PresenceAvailable); err != nil {
+	f.presence(t, u.ID, tenant.PresenceAvailable)
+	return u.ID
+}
+
+// presence sets an agent's presence and waits until routing has heard of it.
+// Routing learns presence on the bus, apart from its commands, so a command
+// sent at once could reach the leader first (a loaded CI run offered a call
+// to an agent just set busy): the change on the bus, then a command through
+// the leader after it, settles the order.
+func (f *fixture) presence(t *testing.T, userID string, p tenant.Presence) {
+	t.Helper()
+	seen := make(chan struct{}, 1)
+	unsub, err := f.n.bus.SubscribeEvents(func(ev event.Event) {
+		d := string(ev.Data)
+		if ev.Type == event.AgentPresenceChanged && strings.Contains(d, userID) && strings.Contains(d, `"`+string(p)+`"`) {
+			select {
+			case seen <- struct{}{}:
+			default:
+			}
+		}
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	return u.ID
+	defer func() { _ = unsub() }()
+	if _, err := f.n.acc.SetPresence(t.Context(), f.tenant, userID, p); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-seen:
+	case <-time.After(15 * time.Second):
+		t.Fatalf("%s's presence %s never reached the bus", userID, p)
+	}
+	if f.n.svc.Leading() {
+		if _, err := f.n.svc.LiveAgents(t.Context(), f.tenant); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func (f *fixture) chat(t *testing.T, visitor, body string) conversation.Conversation {

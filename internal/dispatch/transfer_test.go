@@ -23,9 +23,7 @@ func TestTransferToAgentIsOfferedThenFallsBackToTheQueue(t *testing.T) {
 			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
 			ben := f.agent(t, "ben@bank.test", tenant.RoleAgent)
 			ctx := t.Context()
-			if _, err := f.n.acc.SetPresence(ctx, f.tenant, ben, tenant.PresenceAway); err != nil {
-				t.Fatal(err)
-			}
+			f.presence(t, ben, tenant.PresenceAway)
 			// No wrap-up for Ana, so only the wait for Ben holds the chat back.
 			if _, err := f.n.svc.SaveAgentProfile(ctx, f.admin, ana, dispatch.AgentProfile{Queues: []string{"*"},
 				Capacity: map[string]int{"chat": 3}}); err != nil {
@@ -64,9 +62,7 @@ func TestTransferToAgentIsOfferedThenFallsBackToTheQueue(t *testing.T) {
 			}
 
 			// To Ben, now available: he is offered it first and takes it.
-			if _, err := f.n.acc.SetPresence(ctx, f.tenant, ben, tenant.PresenceAvailable); err != nil {
-				t.Fatal(err)
-			}
+			f.presence(t, ben, tenant.PresenceAvailable)
 			if err := f.n.svc.TransferToAgent(ctx, asAna, c.ID, ben); err != nil {
 				t.Fatal(err)
 			}
