@@ -279,7 +279,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		Knowledge: a.Knowledge, KnowledgeSearch: a.KnowledgeIndex, Help: helpPages, KnowledgeReuse: a.KnowledgeReuse,
 		// Context and swarming (issue 14).
 		ContextConnectors: a.ContextConnectors, ScreenPop: a.ScreenPop,
-		Swarm: rooms.New(rooms.Deps{DB: db, Out: out, Clock: clk, Log: log}),
+		Swarm: rooms.New(rooms.Deps{DB: db, Out: out, Similar: a.KnowledgeReuse, Clock: clk, Log: log}),
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,

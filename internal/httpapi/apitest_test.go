@@ -274,7 +274,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher, TenantData: tenantdata.New(db, clk, log, tenantdata.Config{}),
 		Sandbox:   sandbox.New(sandbox.Deps{DB: db, Inbox: conversations, Routing: routes, Resolver: sandbox.NewResolver(""), Clock: clk, Log: log}),
 		Knowledge: articles.New(db, out, clk, log),
-		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Clock: clk, Log: log}),
+		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Similar: kbReuse, Clock: clk, Log: log}),
 		ScreenPop: screenpop.New(screenpop.Deps{DB: db, Connectors: ctxConnectors, Knowledge: kbReuse, Clock: clk, Log: log})}, o.cfg)
 	handler = api.Handler()
 	return &node{knowledge: kb, operator: ops, api: api, db: db, bus: b, accounts: acc, inbox: conversations, notify: notices, links: links, mail: mail, catcher: catcher, srv: srv, accountMail: accSink}

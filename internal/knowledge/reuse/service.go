@@ -148,7 +148,7 @@ func (s *Service) cases(ctx context.Context, tenantID string) (*suggest.Cases, e
 	}
 	cs := make([]suggest.Case, 0, len(rows))
 	for _, c := range rows {
-		cs = append(cs, suggest.Case{ID: c.ID, Text: c.Text(), ArticleIDs: c.ArticleIDs})
+		cs = append(cs, suggest.Case{ID: c.ID, Text: c.Text(), ConversationID: c.ConversationID, ArticleIDs: c.ArticleIDs})
 	}
 	idx = casesIndex{version: version, cases: suggest.NewCases(cs)}
 	s.mu.Lock()

@@ -9,9 +9,12 @@ import (
 // articles: what the customer and the agent wrote, and the articles linked
 // to it. Imported cases from a previous help desk are cases like any other.
 type Case struct {
-	ID         string
-	Text       string
-	ArticleIDs []string
+	ID   string
+	Text string
+	// ConversationID is the resolved conversation the case came from; ""
+	// for a case imported from another help desk.
+	ConversationID string
+	ArticleIDs     []string
 }
 
 // Cases is an index of past cases for finding the ones most like a new

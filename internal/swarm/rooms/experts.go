@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/switchboard-cx/switchboard/internal/knowledge/suggest"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/swarm"
 )
@@ -24,18 +23,23 @@ func (s *Service) Experts(ctx context.Context, a Actor, roomID string) ([]swarm.
 	if err != nil {
 		return nil, err
 	}
-	idx, err := s.cases(ctx, a.TenantID)
+	// The suggestions' own index of past cases; an imported case names
+	// nobody here, so a few more are asked for than give evidence.
+	matches, err := s.Similar.SimilarCases(ctx, a.TenantID, text, 2*neighbours)
 	if err != nil {
 		return nil, err
 	}
 	var convIDs []string
 	sim := map[string]float64{}
-	for _, m := range idx.Similar(text, neighbours) {
-		if m.Case.ID == r.ConversationID {
-			continue // the room's own conversation, resolved and reopened
+	for _, m := range matches {
+		id := m.Case.ConversationID
+		if id == "" || id == r.ConversationID || len(convIDs) == neighbours {
+			continue // imported, or the room's own conversation (resolved and reopened)
 		}
-		convIDs = append(convIDs, m.Case.ID)
-		sim[m.Case.ID] = m.Score
+		if _, seen := sim[id]; !seen {
+			convIDs = append(convIDs, id)
+			sim[id] = m.Score
+		}
 	}
 	ev, err := s.DB.SwarmEvidence(ctx, a.TenantID, convIDs)
 	if err != nil {
@@ -75,35 +79,4 @@ func (s *Service) roomText(ctx context.Context, r swarm.Room) (string, error) {
 		parts = append(parts, m.Body)
 	}
 	return strings.Join(parts, "\n"), nil
-}
-
-// cases is the tenant's past cases indexed by their conversation (imported
-// cases, with no conversation here, name nobody and are left out), rebuilt
-// when the cases change.
-func (s *Service) cases(ctx context.Context, tenantID string) (*suggest.Cases, error) {
-	version, err := s.DB.KnowledgeCasesVersion(ctx, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	idx, ok := s.indexes[tenantID]
-	s.mu.Unlock()
-	if ok && idx.version == version {
-		return idx.cases, nil
-	}
-	rows, err := s.DB.KnowledgeCases(ctx, tenantID, MaxCases)
-	if err != nil {
-		return nil, err
-	}
-	cs := make([]suggest.Case, 0, len(rows))
-	for _, c := range rows {
-		if c.ConversationID != "" {
-			cs = append(cs, suggest.Case{ID: c.ConversationID, Text: c.Text(), ArticleIDs: c.ArticleIDs})
-		}
-	}
-	idx = casesIndex{version: version, cases: suggest.NewCases(cs)}
-	s.mu.Lock()
-	s.indexes[tenantID] = idx
-	s.mu.Unlock()
-	return idx.cases, nil
 }

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/clock"
@@ -24,26 +23,28 @@ import (
 
 // Deps are what the service works with.
 type Deps struct {
-	DB    *store.DB
-	Out   *outbox.Outbox
-	Clock clock.Clock
-	Log   *slog.Logger
+	DB  *store.DB
+	Out *outbox.Outbox
+	// Similar finds the past cases most like a room's question: the knowledge
+	// suggestions' index (reuse.Service), so expert finding and suggestions
+	// read one similarity and each node keeps one copy of the cases.
+	Similar SimilarCases
+	Clock   clock.Clock
+	Log     *slog.Logger
+}
+
+// SimilarCases finds a tenant's past cases most like text, best first.
+type SimilarCases interface {
+	SimilarCases(ctx context.Context, tenantID, text string, k int) ([]suggest.Match, error)
 }
 
 // Service runs every tenant's swarm rooms.
 type Service struct {
 	Deps
-	mu      sync.Mutex
-	indexes map[string]casesIndex // by tenant
-}
-
-type casesIndex struct {
-	version string
-	cases   *suggest.Cases
 }
 
 // New returns the service.
-func New(d Deps) *Service { return &Service{Deps: d, indexes: map[string]casesIndex{}} }
+func New(d Deps) *Service { return &Service{Deps: d} }
 
 // Actor is who acts: a user, or an API key of the tenant (UserID "",
 // swarm.Integration), which acts on every room of its tenant as a joined
@@ -58,9 +59,6 @@ var ErrNeedsUser = errors.New("only a person joins a swarm room: call as a signe
 
 // Limits.
 const (
-	// MaxCases is how many of the tenant's most recent past cases expert
-	// finding compares with (as many as the suggestions learn from).
-	MaxCases = 20000
 	// neighbours is how many similar cases give evidence.
 	neighbours = 50
 	// expertCount is how many experts are suggested.
