@@ -193,8 +193,9 @@ func seedChannels(ctx context.Context, conversations *inbox.Service, tenantID st
 }
 
 // PrintLogin tells a newcomer how to sign in, to the desktop and, as the demo
-// customer, to the consumer portal (portalLink; empty leaves it out), and
-// where the mail goes when the demo catches it (catching).
+// customer, to the consumer portal (portalLink; empty leaves it out), where
+// the public help center is, and where the mail goes when the demo catches
+// it (catching).
 func PrintLogin(w io.Writer, baseURL, portalLink string, catching bool) {
 	fmt.Fprintf(w, "\n  Switchboard demo is ready: open %s\n", baseURL)
 	fmt.Fprintf(w, "  Workspace: %s   Password (every demo user): %s\n", Slug, Password)
@@ -204,6 +205,7 @@ func PrintLogin(w io.Writer, baseURL, portalLink string, catching bool) {
 	if portalLink != "" {
 		fmt.Fprintf(w, "  Customer portal, as %s at Northwind Bank (a signed link, as in every notice):\n    %s\n", Customer, portalLink)
 	}
+	fmt.Fprintf(w, "  Help center (public, what customers find before they ask): %s/help/%s/\n", baseURL, Slug)
 	if catching {
 		fmt.Fprintf(w, "  Mail: no --smtp-relay, so every mail the center sends (replies, notices, sign-in codes) is caught\n"+
 			"    and shown to the admin under Admin → Outbox: %s/admin/outbox\n", baseURL)
