@@ -57,3 +57,15 @@ func (e Exposure) Status() int {
 	}
 	return 200
 }
+
+// UnavailableError refuses something a workspace's exposure does not allow
+// (a customer writing to a suspended business, joining a suspended
+// workspace); the HTTP layer answers it with the exposure's Status.
+type UnavailableError struct{ Exposure Exposure }
+
+func (e *UnavailableError) Error() string {
+	if e.Exposure == ExposeGone {
+		return "this workspace is being deleted"
+	}
+	return "this workspace is not available"
+}
