@@ -55,6 +55,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
+	"github.com/switchboard-cx/switchboard/internal/secretbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/swarm/rooms"
 	"github.com/switchboard-cx/switchboard/internal/tenantdata"
@@ -162,7 +163,11 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	// tenant's are kept in its sandbox outbox instead of sent, a suspended
 	// one's held. Suspensions are the operator's: nil until there are any.
 	gate := sandbox.NewGate(db, clk, log, operator.NewGate(db)) // suspended tenants are held
-	whCfg := webhook.Config{Timeout: cfg.WebhookTimeout, Guard: a.guard, Gate: gate}
+	whSecrets, err := secretbox.New(secret, "webhook-secret")
+	if err != nil {
+		return nil, err
+	}
+	whCfg := webhook.Config{Timeout: cfg.WebhookTimeout, Guard: a.guard, Gate: gate, Secrets: whSecrets}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, whCfg))
 	// Outbound messages: the registry holds the channels this node runs.
@@ -178,6 +183,11 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	}
 	a.Jobs = q
 	a.Webhooks = webhook.New(db, q, clk, log, whCfg)
+	// Signing secrets stored before they were sealed (migration 0026) are
+	// sealed now, before this node serves or delivers.
+	if _, err := a.Webhooks.SealStored(ctx); err != nil {
+		return nil, err
+	}
 	a.Inbox = inbox.New(db, out, q, a.Channels, clk, log, inbox.DefaultLimits)
 	// Notifications: the service decides and enqueues, the sender delivers;
 	// replies to a notice come home through the inbox's hook.

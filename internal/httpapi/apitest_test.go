@@ -29,6 +29,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
+	"github.com/switchboard-cx/switchboard/internal/secretbox"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 	"io"
 	"log/slog"
@@ -161,6 +162,10 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 
 	secret := make([]byte, 32)
 	rand.Read(secret)
+	whSecrets, err := secretbox.New(secret, "webhook-secret")
+	if err != nil {
+		t.Fatal(err)
+	}
 	clk := clock.System{}
 	if err := jobs.Migrate(ctx, db); err != nil {
 		t.Fatalf("migrate jobs: %v", err)
@@ -175,7 +180,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	}
 	guard := netguard.New(netguard.Options{Allow: allow})
 	gate := sandbox.NewGate(db, clk, log, operator.NewGate(db)) // as on a node: a sandbox tenant's sends are kept
-	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, webhook.Config{Timeout: 5 * time.Second, Guard: guard, Gate: gate}))
+	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, webhook.Config{Timeout: 5 * time.Second, Guard: guard, Gate: gate, Secrets: whSecrets}))
 	channels, err := channel.NewGatedRegistry(gate, append(testChannels(), o.channels...)...)
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +199,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		t.Fatalf("start jobs: %v", err)
 	}
 	t.Cleanup(func() { queue.Stop(context.Background()) })
-	hooks = webhook.New(db, queue, clk, log, webhook.Config{Guard: guard})
+	hooks = webhook.New(db, queue, clk, log, webhook.Config{Guard: guard, Secrets: whSecrets})
 	conversations := inbox.New(db, out, queue, channels, clk, log, inbox.DefaultLimits)
 	var accMail accounts.Mailer
 	var accSink *smtpsink.Sink
