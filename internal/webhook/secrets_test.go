@@ -1,13 +1,16 @@
 package webhook_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/store"
@@ -98,6 +101,43 @@ func TestSecretsAreSealedAtRest(t *testing.T) {
 		}
 		if reqs := old.requests(); len(reqs) != 2 {
 			t.Errorf("a moved secret signed a request: %d requests", len(reqs))
+		}
+	})
+}
+
+// What the service logs while it makes, rotates and seals secrets holds
+// none of them.
+func TestSecretsAreNeverLogged(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, open func(testing.TB) *store.DB) {
+		e := newEnv(t, open, webhook.Config{})
+		ctx := context.Background()
+		var buf bytes.Buffer
+		log := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		svc := webhook.New(e.db, e.queue, clock.System{}, log, webhook.Config{Guard: loopbackAllowed(t), Secrets: testBox(t)})
+		ep, err := svc.Create(ctx, e.a, adminGrant, webhook.EndpointInput{URL: "https://hooks.example.com/in", EventTypes: []string{"*"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rot, err := svc.Update(ctx, e.a, ep.ID, adminGrant, webhook.EndpointPatch{RotateSecret: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := webhook.NewSecret()
+		if err := e.db.CreateWebhookEndpoint(ctx, e.a, store.WebhookEndpoint{ID: ids.New(), TenantID: e.a, URL: "https://hooks.example.com/old",
+			SealedSecret: plain, EventTypes: []string{"*"}, Active: true, CreatedAt: time.Now(), UpdatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := svc.SealStored(ctx); err != nil || n != 1 {
+			t.Fatalf("seal stored: %d %v", n, err)
+		}
+		logged := buf.String()
+		if !strings.Contains(logged, "sealed") {
+			t.Fatalf("nothing logged: %q", logged)
+		}
+		for _, s := range []string{ep.Secret, rot.Secret, plain, webhook.SecretPrefix} {
+			if strings.Contains(logged, s) {
+				t.Errorf("the log holds a secret: %s", logged)
+			}
 		}
 	})
 }
