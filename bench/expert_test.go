@@ -120,11 +120,9 @@ func (t *expertTenant) build() {
 	queueCounts := map[string]map[string]int{}
 	counts := map[string]int{}
 	for _, c := range t.history {
-		// Every resolved case is a past case here, as if each had an
-		// article linked: the real index keeps only those (ADR 0029's
-		// known gap), and the data set has no articles. The article id is
-		// never read by the similarity.
-		cs = append(cs, suggest.Case{ID: c.Key, Text: c.Text, ConversationID: c.Key, ArticleIDs: []string{"resolved"}})
+		// Every resolved conversation is a past case, with or without an
+		// article (the data set has none), as reuse records them.
+		cs = append(cs, suggest.Case{ID: c.Key, Text: c.Text, ConversationID: c.Key, ResolverID: c.Resolver})
 		if queueCounts[c.Queue] == nil {
 			queueCounts[c.Queue] = map[string]int{}
 		}
