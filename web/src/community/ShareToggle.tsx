@@ -14,22 +14,27 @@ export function ShareToggle({ article }: { article: Article }) {
   const [share, setShare] = useState<Share | null>(null);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [on, setOn] = useState(false);
   const shareable = article.state === 'published' && article.audience !== 'agents';
   useEffect(() => {
-    if (shareable) communityApi.shareOf(article.id).then(setShare, (err) => setError(errorMessage(err)));
+    if (!shareable) return;
+    communityApi.shareOf(article.id).then((s) => { setShare(s); setOn(s.shared); }, (err) => setError(errorMessage(err)));
   }, [article.id, article.version, shareable]);
   if (!shareable) return null;
 
-  const change = async (on: boolean) => {
+  // The box shows the new value at once and goes back if the server refuses.
+  const change = async (want: boolean) => {
+    setOn(want);
     setBusy(true);
     setError('');
     try {
-      if (on) setShare(await communityApi.share(article.id));
+      if (want) setShare(await communityApi.share(article.id));
       else {
         await communityApi.unshare(article.id);
         setShare(await communityApi.shareOf(article.id));
       }
     } catch (err) {
+      setOn(!want);
       setError(errorMessage(err));
     } finally {
       setBusy(false);
@@ -39,7 +44,7 @@ export function ShareToggle({ article }: { article: Article }) {
   return (
     <div class="kb-share">
       <label class="checkbox">
-        <input type="checkbox" checked={share?.shared ?? false} disabled={busy || !share} data-testid="community-share-toggle"
+        <input type="checkbox" checked={on} disabled={busy || !share} data-testid="community-share-toggle"
           data-shared={share?.shared ? 'true' : 'false'} onChange={(e) => void change(e.currentTarget.checked)} />
         {' '}{t('community.shareToggle')}
       </label>
