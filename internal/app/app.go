@@ -43,6 +43,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/articles"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/community/practices"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
 	"github.com/switchboard-cx/switchboard/internal/mailcatch"
@@ -289,7 +290,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		Knowledge: a.Knowledge, KnowledgeSearch: a.KnowledgeIndex, Help: helpPages, KnowledgeReuse: a.KnowledgeReuse,
 		// Context and swarming (issue 14).
 		ContextConnectors: a.ContextConnectors, ScreenPop: a.ScreenPop,
-		Swarm: rooms.New(rooms.Deps{DB: db, Out: out, Similar: a.KnowledgeReuse, Clock: clk, Log: log}),
+		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Similar: a.KnowledgeReuse, Clock: clk, Log: log}),
+		Community: practices.New(db, out, a.Knowledge, clk, log),
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,

@@ -20,6 +20,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/articles"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/community/practices"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
 	"github.com/switchboard-cx/switchboard/internal/mailcatch"
@@ -280,7 +281,8 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		Sandbox:   sandbox.New(sandbox.Deps{DB: db, Inbox: conversations, Routing: routes, Resolver: sandbox.NewResolver(""), Clock: clk, Log: log}),
 		Knowledge: articles.New(db, out, clk, log),
 		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Similar: kbReuse, Clock: clk, Log: log}),
-		ScreenPop: screenpop.New(screenpop.Deps{DB: db, Connectors: ctxConnectors, Knowledge: kbReuse, Clock: clk, Log: log})}, o.cfg)
+		ScreenPop: screenpop.New(screenpop.Deps{DB: db, Connectors: ctxConnectors, Knowledge: kbReuse, Clock: clk, Log: log}),
+		Community: practices.New(db, out, articles.New(db, out, clk, log), clk, log)}, o.cfg)
 	handler = api.Handler()
 	return &node{knowledge: kb, operator: ops, api: api, db: db, bus: b, accounts: acc, inbox: conversations, notify: notices, links: links, mail: mail, catcher: catcher, srv: srv, accountMail: accSink}
 }
