@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-cx/switchboard/internal/access"
+	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
@@ -22,14 +24,15 @@ var expertWant = map[string][2]int{
 	"PUT /api/v1/me/presence":                            {200, 200},
 	"GET /api/v1/me/totp":                                {200, 200},
 	"POST /api/v1/me/totp":                               {201, 201},
-	"POST /api/v1/me/totp/confirm":                       {422, 422},
-	"POST /api/v1/me/totp/remove":                        {422, 422},
+	"POST /api/v1/me/totp/confirm":                       {401, 401}, // a wrong code
+	"POST /api/v1/me/totp/remove":                        {204, 204}, // none to remove
 	"GET /api/v1/me/routing":                             {200, 200},
 	"GET /api/v1/me/offers":                              {200, 200},
 	"POST /api/v1/realtime/token":                        {201, 201},
 	"GET /api/v1/workspace/deletion":                     {200, 200},
 	"GET /api/v1/users":                                  {200, 200}, // colleagues' names, to mention and invite them
 	"GET /api/v1/users/{userID}":                         {200, 200},
+	"GET /api/v1/presence-states":                        {200, 200}, // the presence picker's states
 	"GET /api/v1/users/{userID}/sessions":                {403, 403},
 	"DELETE /api/v1/users/{userID}/sessions/{sessionID}": {403, 403},
 	"DELETE /api/v1/users/{userID}/sessions":             {403, 403},
@@ -47,7 +50,7 @@ var expertWant = map[string][2]int{
 	"GET /api/v1/swarm/rooms":                       {200, 200},
 	"GET /api/v1/swarm/rooms/{roomID}":              {404, 200},
 	"GET /api/v1/swarm/rooms/{roomID}/experts":      {404, 200},
-	"POST /api/v1/swarm/rooms/{roomID}/invitations": {404, 403},
+	"POST /api/v1/swarm/rooms/{roomID}/invitations": {404, 422}, // the example names no user
 	"POST /api/v1/swarm/rooms/{roomID}/join":        {404, 200},
 	"POST /api/v1/swarm/rooms/{roomID}/messages":    {404, 201},
 	"POST /api/v1/swarm/rooms/{roomID}/close":       {404, 200},
@@ -62,7 +65,7 @@ func TestExpertRoutes(t *testing.T) {
 	for _, e := range bothEngines {
 		t.Run(e.name, func(t *testing.T) {
 			t.Parallel()
-			w := newWorld(t, withEngine(e), leaderless)
+			w := newWorld(t, withEngine(e)) // with a dispatcher: the offer fixture needs one
 			testExpertRoutes(t, w)
 		})
 	}
@@ -118,7 +121,9 @@ func testExpertRoutes(t *testing.T, w *world) {
 			if !ok {
 				want = [2]int{http.StatusForbidden, http.StatusForbidden}
 			}
-			r := ex.in(t).do(strings.Fields(c.key)[0], c.path, c.body)
+			// The documents' example bodies are sent as they are: only
+			// the answers are held to the document.
+			r := ex.in(t).do(strings.Fields(c.key)[0], c.path, c.body, outsideSpec)
 			if r.StatusCode != want[phase] {
 				got = append(got, fmt.Sprintf("%s: %d, want %d; body: %.200s", c.key, r.StatusCode, want[phase], r.body))
 			}
@@ -142,5 +147,79 @@ func testExpertRoutes(t *testing.T, w *world) {
 		"/api/v1/swarm/rooms/" + fb.id("roomID", ""),
 	} {
 		ex.in(t).do("GET", p, nil).wantProblem(http.StatusNotFound, "not-found")
+	}
+}
+
+// TestExpertFeed: an expert's realtime feed carries a conversation's events
+// only while they are in an open room on it — from the invitation, not
+// before; not another conversation's; not after the close — and a new
+// connection starts from the rooms open then. Notes pass, as the timeline
+// shows them.
+func TestExpertFeed(t *testing.T) {
+	for _, e := range bothEngines {
+		t.Run(e.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, withEngine(e), leaderless)
+			erik := w.seedUser(t, w.A.Tenant, "erik@tenant-a.example", tenant.RoleExpert)
+			ana := w.seedUser(t, w.A.Tenant, "ana@tenant-a.example", tenant.RoleAgent)
+			erikC, anaC := w.sessionClient(t, erik), w.sessionClient(t, ana)
+			aid := w.A.Tenant.ID
+
+			feed := w.feed(t, erikC, 0)
+			one := w.ingest(t, aid, "c1", "first words").Conversation.ID
+			var v struct{ Room struct{ ID string } }
+			anaC.in(t).do("POST", "/api/v1/conversations/"+one+"/swarm", map[string]any{"question": "help?"}).want(http.StatusCreated).decode(&v)
+			room := "/api/v1/swarm/rooms/" + v.Room.ID
+			anaC.in(t).do("POST", room+"/invitations", map[string]any{"user_id": erik.ID}).want(http.StatusCreated)
+			got := readUntil(t, feed, func(ev event.Event) bool { return ev.Type == event.SwarmInvited })
+			wantConversations(t, "before the invitation", got)
+
+			w.ingest(t, aid, "c1", "second words")
+			two := w.ingest(t, aid, "c2", "elsewhere").Conversation.ID
+			anaC.in(t).do("POST", "/api/v1/conversations/"+one+"/notes", map[string]any{"body": "colleagues' talk"}).want(http.StatusCreated)
+			anaC.in(t).do("POST", room+"/messages", map[string]any{"body": "over to you"}).want(http.StatusCreated)
+			got = readUntil(t, feed, func(ev event.Event) bool { return ev.Type == event.SwarmMessage })
+			wantConversations(t, "in the room", got, one, one) // the customer's message and the note
+
+			anaC.in(t).do("POST", room+"/close", map[string]any{"outcome": "done"}).want(http.StatusOK)
+			w.ingest(t, aid, "c1", "after the close")
+			var v2 struct{ Room struct{ ID string } }
+			anaC.in(t).do("POST", "/api/v1/conversations/"+two+"/swarm", map[string]any{"question": "and this?"}).want(http.StatusCreated).decode(&v2)
+			anaC.in(t).do("POST", "/api/v1/swarm/rooms/"+v2.Room.ID+"/invitations", map[string]any{"user_id": erik.ID}).want(http.StatusCreated)
+			got = readUntil(t, feed, func(ev event.Event) bool { return ev.Type == event.SwarmInvited })
+			wantConversations(t, "after the close", got)
+
+			// A new connection follows the room open now (on two), not the closed one.
+			again := w.feed(t, erikC, 0)
+			w.ingest(t, aid, "c1", "one more on one")
+			w.ingest(t, aid, "c2", "one more on two")
+			anaC.in(t).do("POST", "/api/v1/swarm/rooms/"+v2.Room.ID+"/messages", map[string]any{"body": "see?"}).want(http.StatusCreated)
+			got = readUntil(t, again, func(ev event.Event) bool { return ev.Type == event.SwarmMessage })
+			wantConversations(t, "on a new connection", got, two)
+		})
+	}
+}
+
+// wantConversations holds the conversation events among got to exactly
+// these conversations' message.created events, in order; other
+// conversation events (conversation.updated) may pass only for them.
+func wantConversations(t *testing.T, when string, got []event.Event, want ...string) {
+	t.Helper()
+	var msgs []string
+	for _, ev := range got {
+		id, ok := access.ConversationOf(ev)
+		if !ok && (strings.HasPrefix(ev.Type, "conversation.") || strings.HasPrefix(ev.Type, "message.") || strings.HasPrefix(ev.Type, "routing.")) {
+			t.Errorf("%s: the expert got %s: %s", when, ev.Type, ev.Data)
+			continue
+		}
+		if ok && !slices.Contains(want, id) {
+			t.Errorf("%s: the expert got %s of conversation %s", when, ev.Type, id)
+		}
+		if ev.Type == event.MessageCreated {
+			msgs = append(msgs, id)
+		}
+	}
+	if !slices.Equal(msgs, want) && !(len(msgs) == 0 && len(want) == 0) {
+		t.Errorf("%s: message.created of %v, want %v", when, msgs, want)
 	}
 }
