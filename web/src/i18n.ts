@@ -18,6 +18,7 @@ import { knowledge } from './messages/knowledge';
 import { swarm } from './messages/swarm';
 import { screenpop } from './messages/screenpop';
 import { community } from './messages/community';
+import { rooms } from './messages/rooms';
 
 const base = {
   'app.name': 'Switchboard',
@@ -199,7 +200,7 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...knowledge, ...context,
   ...swarm,
   ...screenpop,
-  ...community } as const;
+  ...community, ...rooms } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;
