@@ -2,6 +2,7 @@ package swarm
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -93,21 +94,30 @@ type Message struct {
 	AuthorID  string    `json:"author_id"`
 	Body      string    `json:"body"`
 	Mentions  []string  `json:"mentions"`
-	CreatedAt time.Time `json:"created_at"`
+	// Attachments are the files the message carries, uploaded to the room
+	// first; only the room's members download them.
+	Attachments []Attachment `json:"attachments"`
+	CreatedAt   time.Time    `json:"created_at"`
 }
 
 // Say checks a message a joined member (or an integration) writes into an
-// open room: the body
-// is there and not too long, and every mention is a member (invited or
-// joined), each once.
-func Say(r Room, members []Member, id, authorID, body string, mentions []string, now time.Time) (Message, error) {
+// open room: the body is there and not too long (it may be empty when the
+// message carries files), at most MaxAttachments files, and every mention
+// is a member (invited or joined), each once.
+func Say(r Room, members []Member, id, authorID, body string, mentions []string, files []Attachment, now time.Time) (Message, error) {
 	if r.State != StateOpen {
 		return Message{}, ErrClosed
 	}
 	if !mayAct(members, authorID) {
 		return Message{}, ErrNotMember
 	}
+	if len(files) > MaxAttachments {
+		return Message{}, invalid("attachment_ids", fmt.Sprintf("has %d files, at most %d", len(files), MaxAttachments))
+	}
 	b, err := text("body", body, MaxMessage)
+	if err != nil && len(files) > 0 && strings.TrimSpace(body) == "" {
+		b, err = "", nil // a file alone says enough
+	}
 	if err != nil {
 		return Message{}, err
 	}
@@ -125,7 +135,10 @@ func Say(r Room, members []Member, id, authorID, body string, mentions []string,
 			out = append(out, u)
 		}
 	}
-	return Message{ID: id, TenantID: r.TenantID, RoomID: r.ID, AuthorID: authorID, Body: b, Mentions: out, CreatedAt: now}, nil
+	if files == nil {
+		files = []Attachment{}
+	}
+	return Message{ID: id, TenantID: r.TenantID, RoomID: r.ID, AuthorID: authorID, Body: b, Mentions: out, Attachments: files, CreatedAt: now}, nil
 }
 
 func find(members []Member, userID string) (Member, bool) {
