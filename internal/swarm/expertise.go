@@ -25,7 +25,9 @@ type AreaRef struct {
 	Name string   `json:"name"`
 }
 
-func (a AreaRef) key() string { return string(a.Kind) + "\x00" + strings.ToLower(strings.TrimSpace(a.Name)) }
+func (a AreaRef) key() string {
+	return string(a.Kind) + "\x00" + strings.ToLower(strings.TrimSpace(a.Name))
+}
 
 // Signal is one piece of work a person did on a conversation, with the
 // areas the conversation was about: they resolved it, linked an article to

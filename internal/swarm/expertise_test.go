@@ -20,7 +20,7 @@ func TestLearnExpertise(t *testing.T) {
 		{UserID: "ann", ConversationID: "c1", Kind: swarm.WhyResolved, Areas: []swarm.AreaRef{cards, queue}, At: ago(1)},
 		{UserID: "ann", ConversationID: "c2", Kind: swarm.WhyResolved, Areas: []swarm.AreaRef{{Kind: swarm.AreaTag, Name: " Cards "}}, At: ago(10)},
 		{UserID: "ann", ConversationID: "c3", Kind: swarm.WhyHelped, Areas: []swarm.AreaRef{cards}, At: ago(2)},
-		{UserID: "ann", ConversationID: "c3", Kind: swarm.WhyHelped, Areas: []swarm.AreaRef{cards}, At: ago(2)}, // ten messages, one help
+		{UserID: "ann", ConversationID: "c3", Kind: swarm.WhyHelped, Areas: []swarm.AreaRef{cards}, At: ago(2)},     // ten messages, one help
 		{UserID: "ann", ConversationID: "c9", Kind: swarm.WhyResolved, Areas: []swarm.AreaRef{loans}, At: ago(900)}, // too old to count
 		{UserID: "ben", ConversationID: "c4", Kind: swarm.WhyResolved, Areas: []swarm.AreaRef{loans}, At: ago(90)},
 		{UserID: "ben", ConversationID: "c5", Kind: swarm.WhyLinked, Areas: []swarm.AreaRef{loans, {Kind: swarm.AreaCategory, Name: ""}}, At: ago(0)},

@@ -88,12 +88,12 @@ func Join(r Room, members []Member, userID string, now time.Time) (m Member, cha
 
 // Message is one thing said in a room, with the members it mentions.
 type Message struct {
-	ID        string    `json:"id"`
-	TenantID  string    `json:"-"`
-	RoomID    string    `json:"room_id"`
-	AuthorID  string    `json:"author_id"`
-	Body      string    `json:"body"`
-	Mentions  []string  `json:"mentions"`
+	ID       string   `json:"id"`
+	TenantID string   `json:"-"`
+	RoomID   string   `json:"room_id"`
+	AuthorID string   `json:"author_id"`
+	Body     string   `json:"body"`
+	Mentions []string `json:"mentions"`
 	// Attachments are the files the message carries, uploaded to the room
 	// first; only the room's members download them.
 	Attachments []Attachment `json:"attachments"`
