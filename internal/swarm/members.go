@@ -26,6 +26,8 @@ type Member struct {
 	InvitedBy string       `json:"invited_by"` // "" for the one who opened the room
 	InvitedAt time.Time    `json:"invited_at"`
 	JoinedAt  time.Time    `json:"joined_at,omitzero"` // zero until joined
+	// ToldAt is when an invitee who was away was told by mail; zero if not.
+	ToldAt time.Time `json:"told_at,omitzero"`
 }
 
 // Opener is the member the room's opener is: joined from the start. A room
