@@ -71,6 +71,7 @@ func TestSwarmFilesExpertiseWork(t *testing.T) {
 				t.Fatalf("uploaded %+v", f)
 			}
 			danC.in(t).do("POST", room+"/files", multipartFile(t, "file", "x.txt", []byte("x"))).wantProblem(http.StatusNotFound, "not-found")
+			bC.in(t).do("POST", room+"/files", multipartFile(t, "file", "x.txt", []byte("x"))).wantProblem(http.StatusNotFound, "not-found")
 			anaC.in(t).do("POST", room+"/files", multipartFile(t, "file", "empty.txt", nil)).wantProblem(http.StatusUnprocessableEntity, "validation")
 			benC.in(t).do("POST", room+"/join", nil).want(http.StatusOK)
 			if p := benC.in(t).do("POST", room+"/messages", map[string]any{"body": "mine?", "attachment_ids": []string{f.ID}}).
