@@ -94,14 +94,34 @@ async function main() {
     if (!why.startsWith('resolved 1 similar case')) throw new Error(`Erik's why: ${why}`);
     const violations = await axe(desk);
     if (violations.length) throw new Error(`the swarm panel has accessibility violations:\n  ${violations.join('\n  ')}`);
+    await asErik('PUT', '/api/v1/me/presence', { presence: 'away' }, 200); // away: the invitation also goes by mail
     await expert.getByTestId('swarm-invite').click();
     await panel.locator('[data-testid="swarm-member"][data-status="invited"]').waitFor();
+  });
+
+  let roomLink;
+  await steps.run('Erik, away, is told by mail with a link to the room (Admin → Outbox)', async () => {
+    for (let i = 0; !roomLink; i++) {
+      if (i > 100) throw new Error('no invitation mail to Erik in the outbox');
+      const list = await asAdmin('GET', '/api/v1/outbox/mails', undefined, 200);
+      const mail = (list.items ?? []).find((m) => m.to.includes(erikUser.email) && m.subject.includes('asks for your help'));
+      if (mail) {
+        const d = JSON.stringify(await asAdmin('GET', `/api/v1/outbox/mails/${mail.id}`, undefined, 200));
+        const m = d.match(/\/desktop\/c\/[^\s"\\]+/);
+        if (!m || !m[0].startsWith(`/desktop/c/${conversationId}?room=`)) throw new Error(`the mail's link: ${d.slice(0, 400)}`);
+        roomLink = m[0];
+      } else {
+        await desk.waitForTimeout(200);
+      }
+    }
+    const again = (await asAdmin('GET', '/api/v1/outbox/mails', undefined, 200)).items.filter((m) => m.to.includes(erikUser.email) && m.subject.includes('asks for your help'));
+    if (again.length !== 1) throw new Error(`Erik got ${again.length} invitation mails`);
   });
 
   const side = erik.page;
   const erikPanel = side.getByTestId('swarm-panel');
   await steps.run('Erik sees the room, joins and answers with a mention; Ana sees it live', async () => {
-    await side.goto(`${base}/desktop/c/${conversationId}`, { waitUntil: 'domcontentloaded' });
+    await side.goto(`${base}${roomLink}`, { waitUntil: 'domcontentloaded' });
     await erikPanel.getByTestId('swarm-join').click();
     await erikPanel.getByTestId('swarm-message-input').fill('@Ana Agent set the card region too.');
     await erikPanel.getByTestId('swarm-send').click();
