@@ -35,7 +35,7 @@ func TestSwarmFilesExpertiseWork(t *testing.T) {
 			benC.in(t).do("PATCH", "/api/v1/conversations/"+past, map[string]any{"status": "resolved"}).want(http.StatusOK)
 			var areas struct {
 				Items []struct {
-					Kind, Name     string
+					Kind, Name      string
 					Cases, Resolved int
 				}
 			}
