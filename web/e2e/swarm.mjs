@@ -134,7 +134,11 @@ async function main() {
     await erikPanel.getByTestId('swarm-message-input').fill('The ledger, attached.');
     await erikPanel.getByTestId('swarm-send').click();
     const link = panel.getByTestId('swarm-file').filter({ hasText: 'ledger.txt' });
-    await link.waitFor();
+    try {
+      await link.waitFor();
+    } catch (err) {
+      throw new Error(`${err.message}\nErik's panel:\n${await erikPanel.innerText()}\nAna's panel:\n${await panel.innerText()}`);
+    }
     const href = await link.getAttribute('href');
     roomId = decodeURIComponent(href.split('/')[5]);
     const res = await ana.ctx.request.get(`${base}${href}`);
@@ -184,7 +188,7 @@ async function main() {
 
   await steps.run('the supervisors’ "who worked on what" lists the room with Erik', async () => {
     const p = admin.page;
-    await p.goto(`${base}/swarm/work`, { waitUntil: 'domcontentloaded' });
+    await p.goto(`${base}/admin/swarm-work`, { waitUntil: 'domcontentloaded' });
     const row = p.locator(`[data-testid="work-person"][data-room="${roomId}"][data-user="${erikUser.id}"]`);
     await row.waitFor();
     const cells = await row.locator('td.num').allInnerTexts();

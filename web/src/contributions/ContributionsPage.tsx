@@ -64,7 +64,7 @@ export function ContributionsPage({ id }: { id: string }) {
               <ul class="contrib-areas">
                 {data.areas.map((a) => (
                   <li key={a.kind + a.name} data-testid="contrib-area" data-kind={a.kind} data-name={a.name}>
-                    <strong>{t('contrib.area', { name: a.name, cases: a.cases })}</strong>{' '}
+                    <strong>{a.cases === 1 ? t('contrib.areaOne', { name: a.name }) : t('contrib.area', { name: a.name, cases: a.cases })}</strong>{' '}
                     <span class="muted">({t(`contrib.area.${a.kind}` as MessageKey)})</span>
                   </li>
                 ))}

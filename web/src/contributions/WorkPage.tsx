@@ -1,4 +1,4 @@
-// /swarm/work: who worked on what, for supervisors — the swarm rooms opened
+// /admin/swarm-work: who worked on what, for supervisors — the swarm rooms opened
 // in a period, each with its members and their messages, links and minutes,
 // and the same as CSV.
 //
@@ -8,19 +8,17 @@ import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../api';
 import { conversationApi } from '../api/conversation';
 import { Notice } from '../components/Notice';
-import { PageHeading } from '../components/PageHeading';
-import { usePageTitle } from '../hooks';
 import { formatDateTime, t } from '../i18n';
 import { Link } from '../router';
+import { AdminPage } from '../supervisor/AdminNav';
 import { swarmApi, workCSV, type RoomWork } from '../swarm/api';
 import type { User } from '../types';
 
 const DAY = 24 * 60 * 60 * 1000;
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
-/** WorkPage is /swarm/work. */
+/** WorkPage is /admin/swarm-work. */
 export function WorkPage() {
-  usePageTitle('work.title');
   const today = isoDay(new Date());
   const [from, setFrom] = useState(isoDay(new Date(Date.now() - 29 * DAY)));
   const [to, setTo] = useState(today);
@@ -50,11 +48,7 @@ export function WorkPage() {
   const name = (id: string) => users.find((u) => u.id === id)?.name ?? id;
 
   return (
-    <div class="page" data-testid="work-page">
-      <header class="page-header">
-        <PageHeading>{t('work.title')}</PageHeading>
-        <p class="muted">{t('work.hint')}</p>
-      </header>
+    <AdminPage title="work.title" intro="work.hint" testId="work-page">
       <form
         class="kbm-period"
         onSubmit={(e) => {
@@ -122,6 +116,6 @@ export function WorkPage() {
           </table>
         </div>
       )}
-    </div>
+    </AdminPage>
   );
 }

@@ -35,7 +35,7 @@ function Loaded({ render }: { render: (m: Pages) => JSX.Element }) {
 export function contributionsRoute(path: string, user: User): JSX.Element | null {
   const person = match('/people/:id/contributions', path);
   if (person) return <Loaded render={(m) => <m.ContributionsPage key={person.id} id={person.id!} />} />;
-  if (path === '/swarm/work') {
+  if (path === '/admin/swarm-work') {
     if (user.role !== 'admin' && user.role !== 'supervisor') return <ProblemPage message="error.forbidden" />;
     return <Loaded render={(m) => <m.WorkPage />} />;
   }

@@ -33,6 +33,7 @@ export const swarm = {
   'contrib.expertiseHint': 'Learned from the conversations they resolved, the articles they linked and the rooms they helped in; recent work counts more.',
   'contrib.noExpertise': 'Nothing learned yet.',
   'contrib.area': '{name} — {cases} cases',
+  'contrib.areaOne': '{name} — 1 case',
   'contrib.area.tag': 'tag',
   'contrib.area.queue': 'queue',
   'contrib.area.category': 'category',
@@ -51,6 +52,7 @@ export const swarm = {
   'contrib.kind.minutes': '{n} minutes in a room',
   'contrib.openConversation': 'open the conversation',
   // Who worked on what (supervisors).
+  'admin.nav.swarmWork': 'Who worked on what',
   'work.title': 'Who worked on what',
   'work.hint': 'Swarm rooms opened in the period, with each member’s messages, links and minutes.',
   'work.from': 'From',
