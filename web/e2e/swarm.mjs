@@ -130,6 +130,8 @@ async function main() {
 
   let roomId;
   await steps.run('Erik attaches a file; Ana downloads it, the admin (no member) cannot', async () => {
+    // Erik's last send is done (its text cleared, the file input renewed) before he picks a file.
+    await side.waitForFunction(() => document.querySelector('[data-testid="swarm-message-input"]')?.value === '');
     await erikPanel.getByTestId('swarm-file-input').setInputFiles({ name: 'ledger.txt', mimeType: 'text/plain', buffer: Buffer.from(`ledger ${nonce}`) });
     await erikPanel.getByTestId('swarm-message-input').fill('The ledger, attached.');
     await erikPanel.getByTestId('swarm-send').click();
