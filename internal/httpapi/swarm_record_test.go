@@ -57,7 +57,17 @@ func TestSwarmFilesExpertiseWork(t *testing.T) {
 				}
 			}
 			anaC.in(t).do("GET", room+"/experts", nil).want(http.StatusOK).decode(&experts)
-			if len(experts.Items) != 1 || experts.Items[0].UserID != ben.ID || experts.Items[0].Why[0].Code != "expert_in" || experts.Items[0].Why[0].Text != "expert in cards — 1 case" {
+			// (Every resolved conversation is a past case too, so ben may
+			// also be suggested for a similar one; the area is its own line.)
+			expertIn := func() bool {
+				for _, y := range experts.Items[0].Why {
+					if y.Code == "expert_in" && y.Text == "expert in cards — 1 case" {
+						return true
+					}
+				}
+				return false
+			}
+			if len(experts.Items) != 1 || experts.Items[0].UserID != ben.ID || !expertIn() {
 				t.Fatalf("experts by learned area %+v", experts.Items)
 			}
 
