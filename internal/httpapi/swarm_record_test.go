@@ -83,6 +83,10 @@ func TestSwarmFilesExpertiseWork(t *testing.T) {
 			danC.in(t).do("POST", room+"/files", multipartFile(t, "file", "x.txt", []byte("x"))).wantProblem(http.StatusNotFound, "not-found")
 			bC.in(t).do("POST", room+"/files", multipartFile(t, "file", "x.txt", []byte("x"))).wantProblem(http.StatusNotFound, "not-found")
 			anaC.in(t).do("POST", room+"/files", multipartFile(t, "file", "empty.txt", nil)).wantProblem(http.StatusUnprocessableEntity, "validation")
+			// The attachments' limit, not the API's body limit.
+			anaC.in(t).do("POST", room+"/files", multipartFile(t, "file", "scan.bin", bytes.Repeat([]byte{1}, 2<<20))).want(http.StatusCreated)
+			anaC.in(t).do("POST", room+"/files", multipartFile(t, "file", "huge.bin", bytes.Repeat([]byte{1}, int(w.inbox.MaxAttachmentBytes())+1))).
+				wantProblem(http.StatusRequestEntityTooLarge, "too-large")
 			benC.in(t).do("POST", room+"/join", nil).want(http.StatusOK)
 			if p := benC.in(t).do("POST", room+"/messages", map[string]any{"body": "mine?", "attachment_ids": []string{f.ID}}).
 				wantProblem(http.StatusUnprocessableEntity, "validation"); p.Errors[0].Field != "attachment_ids" {
