@@ -177,6 +177,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	}
 	out := outbox.New(db, b, clk, log, webhookFanout{&a.Webhooks})
 	river.AddWorker(workers, inbox.NewDeliverer(db, out, a.Channels, clk, log))
+	river.AddWorker(workers, rooms.NewTeller(db, swarmMail(cfg, clk), clk, log, cfg.BaseURL)) // swarm invitees who are away hear by mail
 	q, err := jobs.New(db, jobs.Config{Workers: workers, Logger: log, Retry: retry, MaxWorkers: cfg.JobWorkers,
 		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.JobRescueAfter})
 	if err != nil {
@@ -290,7 +291,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		Knowledge: a.Knowledge, KnowledgeSearch: a.KnowledgeIndex, Help: helpPages, KnowledgeReuse: a.KnowledgeReuse,
 		// Context and swarming (issue 14).
 		ContextConnectors: a.ContextConnectors, ScreenPop: a.ScreenPop,
-		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Similar: a.KnowledgeReuse, Clock: clk, Log: log}),
+		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Similar: a.KnowledgeReuse, Clock: clk, Log: log, Jobs: q, MaxFileBytes: a.Inbox.MaxAttachmentBytes()}),
 		Community: practices.New(db, out, a.Knowledge, clk, log),
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
@@ -313,6 +314,15 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 // data directory, on every node of a cluster too (the index is per node).
 func KnowledgeIndexDir(cfg *config.Config) string {
 	return filepath.Join(cfg.DataDir, "knowledge-index")
+}
+
+// swarmMail is the relay that tells swarm invitees who are away; nil
+// (nothing sent) without one.
+func swarmMail(cfg *config.Config, clk clock.Clock) rooms.Mailer {
+	if cfg.SMTPRelay == "" {
+		return nil
+	}
+	return mailer.New(cfg.SMTPRelay, cfg.SMTPFrom, cfg.SMTPUser, cfg.SMTPPassword, clk)
 }
 
 // catcherAPI is the catcher for the API: a nil interface when there is none,

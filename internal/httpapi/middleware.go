@@ -97,7 +97,7 @@ func (a *API) observe(next http.Handler) http.Handler {
 func (a *API) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := a.cfg.MaxBodyBytes
-		if r.Method == http.MethodPost && r.URL.Path == uploadPath {
+		if r.Method == http.MethodPost && r.URL.Path == uploadPath || isSwarmUpload(r) {
 			limit = max(limit, a.uploadBodyLimit())
 		}
 		if r.Method == http.MethodPost && r.URL.Path == articleImportPath {

@@ -137,6 +137,10 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/swarm/rooms/{roomID}/messages", perm: permSwarm, handler: a.sayInSwarmRoom},
 		{method: "POST", pattern: "/api/v1/swarm/rooms/{roomID}/close", perm: permSwarm, handler: a.closeSwarmRoom},
 		{method: "GET", pattern: "/api/v1/users/{userID}/contributions", perm: permRead, handler: a.userContributions},
+		{method: "POST", pattern: "/api/v1/swarm/rooms/{roomID}/files", perm: permSwarm, handler: a.uploadSwarmFile},
+		{method: "GET", pattern: "/api/v1/swarm/rooms/{roomID}/files/{fileID}", perm: permSwarm, handler: a.getSwarmFile},
+		{method: "GET", pattern: "/api/v1/users/{userID}/expertise", perm: permRead, handler: a.userExpertise},
+		{method: "GET", pattern: "/api/v1/swarm/work", perm: permSupervise, handler: a.swarmWork},
 
 		// The knowledge community (opt-in): membership, shares, the catalogue, adoptions.
 		{method: "GET", pattern: "/api/v1/community", perm: permRead, handler: a.getCommunity},

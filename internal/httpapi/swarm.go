@@ -158,14 +158,15 @@ func (a *API) sayInSwarmRoom(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in struct {
-		Body     string   `json:"body"`
-		Mentions []string `json:"mentions"`
+		Body          string   `json:"body"`
+		Mentions      []string `json:"mentions"`
+		AttachmentIDs []string `json:"attachment_ids"`
 	}
 	if err := decode(r, &in); err != nil {
 		a.writeError(w, r, err)
 		return
 	}
-	m, err := a.Swarm.Say(r.Context(), caller(r).swarmActor(), id, in.Body, in.Mentions)
+	m, err := a.Swarm.Say(r.Context(), caller(r).swarmActor(), id, in.Body, in.Mentions, in.AttachmentIDs)
 	if err != nil {
 		a.writeError(w, r, err)
 		return
@@ -200,10 +201,20 @@ func (a *API) userContributions(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	loc, err := zoneParam(r)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
 	cs, err := a.Swarm.Contributions(r.Context(), caller(r).Tenant.ID, id)
 	if err != nil {
 		a.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": cs})
+	months, err := a.Swarm.Record(r.Context(), caller(r).Tenant.ID, id, loc)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": cs, "months": months})
 }

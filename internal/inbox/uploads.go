@@ -21,6 +21,21 @@ func (s *Service) MaxAttachmentBytes() int64 { return s.limits.MaxAttachmentByte
 // ReplyInput's attachment_ids). Its type is sniffed from its bytes, never taken
 // from the client; until a reply uses it, it belongs to no message.
 func (s *Service) Upload(ctx context.Context, a Actor, name string, data []byte) (conversation.Attachment, error) {
+	att, err := NewUpload(name, data, s.limits.MaxAttachmentBytes)
+	if err != nil {
+		return conversation.Attachment{}, err
+	}
+	if err := s.db.InsertAttachment(ctx, a.TenantID, att, data, s.clock.Now()); err != nil {
+		return conversation.Attachment{}, err
+	}
+	return att, nil
+}
+
+// NewUpload checks a file someone uploads (its name cleaned, not empty,
+// at most limit bytes) and describes it with a new id and the type sniffed
+// from its bytes, never taken from the client. Swarm rooms' files pass the
+// same checks.
+func NewUpload(name string, data []byte, limit int64) (conversation.Attachment, error) {
 	name = strings.TrimSpace(path.Base(strings.ReplaceAll(name, `\`, "/")))
 	if name == "" || name == "." || name == "/" {
 		name = "file"
@@ -34,12 +49,8 @@ func (s *Service) Upload(ctx context.Context, a Actor, name string, data []byte)
 	if len(data) == 0 {
 		return conversation.Attachment{}, &tenant.FieldError{Field: "file", Reason: "the file is empty"}
 	}
-	if int64(len(data)) > s.limits.MaxAttachmentBytes {
-		return conversation.Attachment{}, &tenant.FieldError{Field: "file", Reason: fmt.Sprintf("the file is larger than %d bytes", s.limits.MaxAttachmentBytes)}
+	if int64(len(data)) > limit {
+		return conversation.Attachment{}, &tenant.FieldError{Field: "file", Reason: fmt.Sprintf("the file is larger than %d bytes", limit)}
 	}
-	att := conversation.Attachment{ID: ids.New(), Name: name, ContentType: http.DetectContentType(data), Size: int64(len(data))}
-	if err := s.db.InsertAttachment(ctx, a.TenantID, att, data, s.clock.Now()); err != nil {
-		return conversation.Attachment{}, err
-	}
-	return att, nil
+	return conversation.Attachment{ID: ids.New(), Name: name, ContentType: http.DetectContentType(data), Size: int64(len(data))}, nil
 }

@@ -18,11 +18,14 @@ func (s *Store) InsertAttachment(ctx context.Context, tenantID string, a convers
 	return nil
 }
 
-// Attachment returns a file of the tenant, with its bytes.
+// Attachment returns a file of the tenant, with its bytes. A file of a
+// swarm room is not among them: only the room's members read it
+// (SwarmAttachment).
 func (s *Store) Attachment(ctx context.Context, tenantID, id string) (conversation.Attachment, []byte, error) {
 	var a conversation.Attachment
 	var data []byte
-	err := s.r.QueryRowContext(ctx, `SELECT id, name, content_type, size, content_id, data FROM attachments WHERE tenant_id = $1 AND id = $2`,
+	err := s.r.QueryRowContext(ctx, `SELECT id, name, content_type, size, content_id, data FROM attachments WHERE tenant_id = $1 AND id = $2
+		AND NOT EXISTS (SELECT 1 FROM swarm_attachments f WHERE f.attachment_id = attachments.id)`,
 		tenantID, id).Scan(&a.ID, &a.Name, &a.ContentType, &a.Size, &a.ContentID, &data)
 	if err != nil {
 		return a, nil, notFound("attachment "+id, err)

@@ -177,6 +177,12 @@ func (s *Store) eraseEventData(ctx context.Context, tenantID, personaID string) 
 // originals they were read from; messages name them in a JSON list and in
 // their meta ("original_id"), so they cannot go by a foreign key.
 func (s *Store) eraseAttachments(ctx context.Context, tenantID, personaID string) error {
+	// Files in swarm rooms on the persona's conversations: the rooms cascade
+	// with the conversations, their files' bytes must go too.
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM attachments WHERE tenant_id = $1 AND id IN (SELECT f.attachment_id FROM swarm_attachments f
+		JOIN swarm_rooms r ON r.id = f.room_id WHERE f.tenant_id = $1 AND r.conversation_id IN (`+personaConversations+`))`, tenantID, personaID); err != nil {
+		return fmt.Errorf("erase swarm room files: %w", err)
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT attachments, meta FROM messages WHERE tenant_id = $1
 		AND conversation_id IN (`+personaConversations+`) AND (attachments <> '[]' OR meta LIKE '%"original_id"%')`, tenantID, personaID)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/swarm"
 )
@@ -91,19 +92,35 @@ func (s *Store) PutSwarmMember(ctx context.Context, m swarm.Member) error {
 
 // SwarmMembers lists a room's members in the order they were invited.
 func (s *Store) SwarmMembers(ctx context.Context, tenantID, roomID string) ([]swarm.Member, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT tenant_id, room_id, user_id, status, invited_by, invited_at, joined_at FROM swarm_members
+	rows, err := s.r.QueryContext(ctx, `SELECT `+swarmMemberColumns+` FROM swarm_members
 		WHERE tenant_id = $1 AND room_id = $2 ORDER BY invited_at, user_id`, tenantID, roomID)
 	if err != nil {
 		return nil, fmt.Errorf("swarm members: %w", err)
 	}
-	return collect(rows, func(row interface{ Scan(...any) error }) (swarm.Member, error) {
-		var m swarm.Member
-		var status string
-		var invited, joined int64
-		err := row.Scan(&m.TenantID, &m.RoomID, &m.UserID, &status, &m.InvitedBy, &invited, &joined)
-		m.Status, m.InvitedAt, m.JoinedAt = swarm.MemberStatus(status), fromMicros(invited), fromMicros(joined)
-		return m, err
-	})
+	return collect(rows, scanSwarmMember)
+}
+
+const swarmMemberColumns = `tenant_id, room_id, user_id, status, invited_by, invited_at, joined_at, told_at`
+
+func scanSwarmMember(row interface{ Scan(...any) error }) (swarm.Member, error) {
+	var m swarm.Member
+	var status string
+	var invited, joined, told int64
+	err := row.Scan(&m.TenantID, &m.RoomID, &m.UserID, &status, &m.InvitedBy, &invited, &joined, &told)
+	m.Status, m.InvitedAt, m.JoinedAt, m.ToldAt = swarm.MemberStatus(status), fromMicros(invited), fromMicros(joined), fromMicros(told)
+	return m, err
+}
+
+// MarkSwarmMemberTold records that an invitee was told by mail at at; false
+// when they had been told already (a job run twice tells once).
+func (s *Store) MarkSwarmMemberTold(ctx context.Context, tenantID, roomID, userID string, at time.Time) (bool, error) {
+	res, err := s.w.ExecContext(ctx, `UPDATE swarm_members SET told_at = $4 WHERE tenant_id = $1 AND room_id = $2 AND user_id = $3 AND told_at = 0`,
+		tenantID, roomID, userID, micros(at))
+	if err != nil {
+		return false, fmt.Errorf("mark swarm member told: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // AddSwarmMessage stores a message said in a room.
@@ -127,7 +144,7 @@ func (s *Store) SwarmMessages(ctx context.Context, tenantID, roomID string) ([]s
 	if err != nil {
 		return nil, fmt.Errorf("swarm messages: %w", err)
 	}
-	return collect(rows, func(row interface{ Scan(...any) error }) (swarm.Message, error) {
+	msgs, err := collect(rows, func(row interface{ Scan(...any) error }) (swarm.Message, error) {
 		var m swarm.Message
 		var mentions string
 		var at int64
@@ -137,6 +154,10 @@ func (s *Store) SwarmMessages(ctx context.Context, tenantID, roomID string) ([]s
 		m.CreatedAt = fromMicros(at)
 		return m, json.Unmarshal([]byte(mentions), &m.Mentions)
 	})
+	if err != nil {
+		return nil, fmt.Errorf("swarm messages: %w", err)
+	}
+	return msgs, s.swarmMessageFiles(ctx, tenantID, roomID, msgs)
 }
 
 // AddSwarmContributions records contributions.

@@ -29,6 +29,9 @@ type Candidate struct {
 	UserID   string
 	Presence string // available, busy, away, offline, or a tenant's own state
 	Load     int    // conversations assigned to them and not resolved
+	// Areas are their learned areas of expertise that the room's
+	// conversation is about (see Matching): one more line of evidence.
+	Areas []Area
 }
 
 // How much each sort of evidence counts, before similarity. Resolving a
@@ -96,6 +99,7 @@ const (
 	WhyHelped   = "helped"
 	WhyPresence = "presence"
 	WhyLoad     = "load"
+	WhyExpertIn = "expert_in"
 )
 
 // Expert is a suggested person and why.
@@ -131,12 +135,14 @@ func RankExperts(evidence []Evidence, candidates []Candidate, exclude map[string
 		best = max(best, e.Similarity)
 		newest = later(newest, e.ResolvedAt)
 	}
-	if best <= 0 || k <= 0 {
-		return nil
-	}
 	cand := map[string]Candidate{}
+	areas := false
 	for _, c := range candidates {
 		cand[c.UserID] = c
+		areas = areas || len(c.Areas) > 0
+	}
+	if (best <= 0 && !areas) || k <= 0 {
+		return nil
 	}
 	tallies := map[string]*tally{}
 	get := func(u string) *tally {
@@ -149,6 +155,9 @@ func RankExperts(evidence []Evidence, candidates []Candidate, exclude map[string
 		return tallies[u]
 	}
 	for _, e := range evidence {
+		if best <= 0 {
+			break // no similar case: only learned areas speak
+		}
 		sim := e.Similarity / best
 		if sim <= 0 {
 			continue
@@ -181,6 +190,13 @@ func RankExperts(evidence []Evidence, candidates []Candidate, exclude map[string
 			}
 		}
 	}
+	for _, c := range candidates {
+		if len(c.Areas) > 0 {
+			if t := get(c.UserID); t != nil {
+				t.score += areaScore(c.Areas)
+			}
+		}
+	}
 	out := make([]Expert, 0, len(tallies))
 	for u, t := range tallies {
 		c := cand[u]
@@ -201,6 +217,9 @@ func RankExperts(evidence []Evidence, candidates []Candidate, exclude map[string
 		if t.helped > 0 {
 			x.Why = append(x.Why, Reason{WhyHelped, t.helped, t.lastHelped,
 				fmt.Sprintf("helped in swarm rooms on %s", cases(t.helped))})
+		}
+		for _, a := range c.Areas {
+			x.Why = append(x.Why, areaReason(a))
 		}
 		x.Why = append(x.Why, Reason{Code: WhyPresence, Text: c.Presence})
 		if c.Load > 0 {

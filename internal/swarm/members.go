@@ -2,6 +2,7 @@ package swarm
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -25,6 +26,8 @@ type Member struct {
 	InvitedBy string       `json:"invited_by"` // "" for the one who opened the room
 	InvitedAt time.Time    `json:"invited_at"`
 	JoinedAt  time.Time    `json:"joined_at,omitzero"` // zero until joined
+	// ToldAt is when an invitee who was away was told by mail; zero if not.
+	ToldAt time.Time `json:"told_at,omitzero"`
 }
 
 // Opener is the member the room's opener is: joined from the start. A room
@@ -87,27 +90,36 @@ func Join(r Room, members []Member, userID string, now time.Time) (m Member, cha
 
 // Message is one thing said in a room, with the members it mentions.
 type Message struct {
-	ID        string    `json:"id"`
-	TenantID  string    `json:"-"`
-	RoomID    string    `json:"room_id"`
-	AuthorID  string    `json:"author_id"`
-	Body      string    `json:"body"`
-	Mentions  []string  `json:"mentions"`
-	CreatedAt time.Time `json:"created_at"`
+	ID       string   `json:"id"`
+	TenantID string   `json:"-"`
+	RoomID   string   `json:"room_id"`
+	AuthorID string   `json:"author_id"`
+	Body     string   `json:"body"`
+	Mentions []string `json:"mentions"`
+	// Attachments are the files the message carries, uploaded to the room
+	// first; only the room's members download them.
+	Attachments []Attachment `json:"attachments"`
+	CreatedAt   time.Time    `json:"created_at"`
 }
 
 // Say checks a message a joined member (or an integration) writes into an
-// open room: the body
-// is there and not too long, and every mention is a member (invited or
-// joined), each once.
-func Say(r Room, members []Member, id, authorID, body string, mentions []string, now time.Time) (Message, error) {
+// open room: the body is there and not too long (it may be empty when the
+// message carries files), at most MaxAttachments files, and every mention
+// is a member (invited or joined), each once.
+func Say(r Room, members []Member, id, authorID, body string, mentions []string, files []Attachment, now time.Time) (Message, error) {
 	if r.State != StateOpen {
 		return Message{}, ErrClosed
 	}
 	if !mayAct(members, authorID) {
 		return Message{}, ErrNotMember
 	}
+	if len(files) > MaxAttachments {
+		return Message{}, invalid("attachment_ids", fmt.Sprintf("has %d files, at most %d", len(files), MaxAttachments))
+	}
 	b, err := text("body", body, MaxMessage)
+	if err != nil && len(files) > 0 && strings.TrimSpace(body) == "" {
+		b, err = "", nil // a file alone says enough
+	}
 	if err != nil {
 		return Message{}, err
 	}
@@ -125,7 +137,10 @@ func Say(r Room, members []Member, id, authorID, body string, mentions []string,
 			out = append(out, u)
 		}
 	}
-	return Message{ID: id, TenantID: r.TenantID, RoomID: r.ID, AuthorID: authorID, Body: b, Mentions: out, CreatedAt: now}, nil
+	if files == nil {
+		files = []Attachment{}
+	}
+	return Message{ID: id, TenantID: r.TenantID, RoomID: r.ID, AuthorID: authorID, Body: b, Mentions: out, Attachments: files, CreatedAt: now}, nil
 }
 
 func find(members []Member, userID string) (Member, bool) {

@@ -95,21 +95,21 @@ func TestSay(t *testing.T) {
 	bob, _ := swarm.Invite(r, ms, "alice", "bob", t0)
 	ms = append(ms, bob)
 	var inv *swarm.InvalidError
-	m, err := swarm.Say(r, ms, "m1", "alice", " look ", []string{"bob", "bob"}, t0)
+	m, err := swarm.Say(r, ms, "m1", "alice", " look ", []string{"bob", "bob"}, nil, t0)
 	if err != nil || m.Body != "look" || len(m.Mentions) != 1 || m.Mentions[0] != "bob" {
 		t.Fatalf("say: %+v %v", m, err)
 	}
-	if _, err := swarm.Say(r, ms, "m2", "bob", "hi", nil, t0); !errors.Is(err, swarm.ErrNotMember) {
+	if _, err := swarm.Say(r, ms, "m2", "bob", "hi", nil, nil, t0); !errors.Is(err, swarm.ErrNotMember) {
 		t.Fatalf("an invited person writes before joining: %v", err)
 	}
-	if _, err := swarm.Say(r, ms, "m2", "alice", "hi", []string{"carol"}, t0); !errors.As(err, &inv) || inv.Field != "mentions" {
+	if _, err := swarm.Say(r, ms, "m2", "alice", "hi", []string{"carol"}, nil, t0); !errors.As(err, &inv) || inv.Field != "mentions" {
 		t.Fatalf("mention a stranger: %v", err)
 	}
-	if _, err := swarm.Say(r, ms, "m2", "alice", "", nil, t0); !errors.As(err, &inv) || inv.Field != "body" {
+	if _, err := swarm.Say(r, ms, "m2", "alice", "", nil, nil, t0); !errors.As(err, &inv) || inv.Field != "body" {
 		t.Fatalf("empty body: %v", err)
 	}
 	closed, _ := r.Close("alice", "done", t0)
-	if _, err := swarm.Say(closed, ms, "m2", "alice", "hi", nil, t0); !errors.Is(err, swarm.ErrClosed) {
+	if _, err := swarm.Say(closed, ms, "m2", "alice", "hi", nil, nil, t0); !errors.Is(err, swarm.ErrClosed) {
 		t.Fatalf("say in a closed room: %v", err)
 	}
 }
@@ -165,7 +165,7 @@ func TestIntegration(t *testing.T) {
 	if err != nil || m.InvitedBy != "" {
 		t.Fatalf("integration invites: %+v %v", m, err)
 	}
-	if _, err := swarm.Say(r, []swarm.Member{m}, "m1", swarm.Integration, "context", []string{"bob"}, t0); err != nil {
+	if _, err := swarm.Say(r, []swarm.Member{m}, "m1", swarm.Integration, "context", []string{"bob"}, nil, t0); err != nil {
 		t.Fatalf("integration writes: %v", err)
 	}
 	if _, _, err := swarm.Join(r, []swarm.Member{m}, swarm.Integration, t0); !errors.Is(err, swarm.ErrNotInvited) {

@@ -8,7 +8,9 @@
 // sees the room live, joins and answers with a mention; Ana sees his message
 // without a reload and closes the room with the outcome, which Erik sees
 // live, and turns it into an article in one step. Erik's contribution record keeps the join, the message and the
-// minutes. The panel passes axe.
+// minutes. Erik attaches a file to a room message; Ana downloads it, the admin (no member) cannot. Erik's
+// contribution page shows his months and that he is expert in cards (learned from the case he resolved); the
+// supervisors' "who worked on what" lists the room with him. The panel and the pages pass axe.
 //
 //   node web/e2e/swarm.mjs --base URL [--tenant northwind] [--password switchboard-demo] [--timeout 15000] [--headed]
 //
@@ -62,7 +64,7 @@ async function main() {
     // An expert acts on no conversation (ADR 0032): the case was assigned
     // to Erik, and the admin links its article and records it resolved.
     await asAdmin('POST', `/api/v1/conversations/${id}/knowledge/links`, { article_id: a.id }, 201);
-    await asAdmin('PATCH', `/api/v1/conversations/${id}`, { assignee_id: erikUser.id }, 200);
+    await asAdmin('PATCH', `/api/v1/conversations/${id}`, { assignee_id: erikUser.id, tags: ['cards'] }, 200);
     await asAdmin('PATCH', `/api/v1/conversations/${id}`, { status: 'resolved' }, 200);
   });
 
@@ -94,18 +96,62 @@ async function main() {
     if (!why.startsWith('resolved 1 similar case')) throw new Error(`Erik's why: ${why}`);
     const violations = await axe(desk);
     if (violations.length) throw new Error(`the swarm panel has accessibility violations:\n  ${violations.join('\n  ')}`);
+    await asErik('PUT', '/api/v1/me/presence', { presence: 'away' }, 200); // away: the invitation also goes by mail
     await expert.getByTestId('swarm-invite').click();
     await panel.locator('[data-testid="swarm-member"][data-status="invited"]').waitFor();
+  });
+
+  let roomLink;
+  await steps.run('Erik, away, is told by mail with a link to the room (Admin → Outbox)', async () => {
+    for (let i = 0; !roomLink; i++) {
+      if (i > 100) throw new Error('no invitation mail to Erik in the outbox');
+      const list = await asAdmin('GET', '/api/v1/outbox/mails', undefined, 200);
+      const mail = (list.items ?? []).find((m) => m.to.includes(erikUser.email) && m.subject.includes('asks for your help'));
+      if (mail) {
+        const d = JSON.stringify(await asAdmin('GET', `/api/v1/outbox/mails/${mail.id}`, undefined, 200));
+        const m = d.match(/\/desktop\/c\/[^\s"\\]+/);
+        if (!m || !m[0].startsWith(`/desktop/c/${conversationId}?room=`)) throw new Error(`the mail's link: ${d.slice(0, 400)}`);
+        roomLink = m[0];
+      } else {
+        await desk.waitForTimeout(200);
+      }
+    }
+    const again = (await asAdmin('GET', '/api/v1/outbox/mails', undefined, 200)).items.filter((m) => m.to.includes(erikUser.email) && m.subject.includes('asks for your help'));
+    if (again.length !== 1) throw new Error(`Erik got ${again.length} invitation mails`);
   });
 
   const side = erik.page;
   const erikPanel = side.getByTestId('swarm-panel');
   await steps.run('Erik sees the room, joins and answers with a mention; Ana sees it live', async () => {
-    await side.goto(`${base}/desktop/c/${conversationId}`, { waitUntil: 'domcontentloaded' });
+    await side.goto(`${base}${roomLink}`, { waitUntil: 'domcontentloaded' });
     await erikPanel.getByTestId('swarm-join').click();
     await erikPanel.getByTestId('swarm-message-input').fill('@Ana Agent set the card region too.');
     await erikPanel.getByTestId('swarm-send').click();
     await panel.getByTestId('swarm-message').filter({ hasText: 'set the card region too' }).waitFor();
+  });
+
+  let roomId;
+  await steps.run('Erik attaches a file; Ana downloads it, the admin (no member) cannot', async () => {
+    // Erik's last send is done (its text cleared, the file input renewed) before he picks a file.
+    await side.waitForFunction(() => document.querySelector('[data-testid="swarm-message-input"]')?.value === '');
+    await erikPanel.getByTestId('swarm-file-input').setInputFiles({ name: 'ledger.txt', mimeType: 'text/plain', buffer: Buffer.from(`ledger ${nonce}`) });
+    await erikPanel.getByTestId('swarm-message-input').fill('The ledger, attached.');
+    await erikPanel.getByTestId('swarm-send').click();
+    const link = panel.getByTestId('swarm-file').filter({ hasText: 'ledger.txt' });
+    try {
+      await link.waitFor();
+    } catch (err) {
+      throw new Error(`${err.message}\nErik's panel:\n${await erikPanel.innerText()}\nAna's panel:\n${await panel.innerText()}`);
+    }
+    const href = await link.getAttribute('href');
+    roomId = decodeURIComponent(href.split('/')[5]);
+    const res = await ana.ctx.request.get(`${base}${href}`);
+    const body = await res.text();
+    if (res.status() !== 200 || body !== `ledger ${nonce}` || !(res.headers()['content-disposition'] ?? '').startsWith('attachment')) {
+      throw new Error(`Ana's download: ${res.status()} ${body} ${JSON.stringify(res.headers())}`);
+    }
+    const denied = await admin.ctx.request.get(`${base}${href}`);
+    if (denied.status() !== 404) throw new Error(`the admin, no member, downloads the room's file: ${denied.status()}`);
   });
 
   await steps.run('Ana closes the room with the outcome; Erik sees it closed live', async () => {
@@ -126,8 +172,35 @@ async function main() {
 
   await steps.run('Erik’s contribution record keeps the join, the message and the minutes', async () => {
     const c = await asAdmin('GET', `/api/v1/users/${erikUser.id}/contributions`, undefined, 200);
-    const kinds = c.items.map((x) => x.kind).sort().join(',');
+    const kinds = [...new Set(c.items.map((x) => x.kind))].sort().join(',');
     if (kinds !== 'join,message,minutes') throw new Error(`Erik's contributions: ${kinds}`);
+  });
+
+  await steps.run('Erik’s contribution page: his months, and expert in cards', async () => {
+    await desk.goto(`${base}/desktop/c/${conversationId}`, { waitUntil: 'domcontentloaded' });
+    await panel.locator('[data-testid="swarm-record"]').filter({ hasText: erikUser.name }).click();
+    await desk.waitForURL(new RegExp(`/people/${erikUser.id}/contributions`));
+    const page = desk.getByTestId('contrib-page');
+    await page.locator('[data-testid="contrib-area"][data-kind="tag"][data-name="cards"]').waitFor();
+    const month = page.getByTestId('contrib-month').first();
+    await month.waitFor();
+    const cells = await month.locator('td').allInnerTexts();
+    if (Number(cells[0]) < 1 || Number(cells[2]) < 2 || Number(cells[4]) < 1) throw new Error(`Erik's month: ${cells.join(' | ')}`);
+    const violations = await axe(desk);
+    if (violations.length) throw new Error(`the contribution page has accessibility violations:\n  ${violations.join('\n  ')}`);
+  });
+
+  await steps.run('the supervisors’ "who worked on what" lists the room with Erik', async () => {
+    const p = admin.page;
+    await p.goto(`${base}/admin/swarm-work`, { waitUntil: 'domcontentloaded' });
+    const row = p.locator(`[data-testid="work-person"][data-room="${roomId}"][data-user="${erikUser.id}"]`);
+    await row.waitFor();
+    const cells = await row.locator('td.num').allInnerTexts();
+    if (Number(cells[0]) !== 2 || Number(cells[2]) < 1) throw new Error(`Erik's work in the room: ${cells.join(' | ')}`);
+    const csv = await admin.ctx.request.get(`${base}${await p.getByTestId('work-csv').getAttribute('href')}`);
+    if (!(await csv.text()).includes(`${roomId},${conversationId}`)) throw new Error('the CSV lacks the room');
+    const violations = await axe(p);
+    if (violations.length) throw new Error(`the work page has accessibility violations:\n  ${violations.join('\n  ')}`);
   });
 
   if (watcher.serverErrors.length) throw new Error(`server errors:\n  ${watcher.serverErrors.join('\n  ')}`);

@@ -25,6 +25,7 @@ import { RealtimeClient } from './realtime';
 import { MyRoomsPage } from './swarm/MyRooms';
 import { supervisorRoute } from './routes/supervisor';
 import { knowledgeRoute } from './routes/knowledge';
+import { contributionsRoute } from './contributions/route';
 import { currentPath, match, navigate, useLocation } from './router';
 import { isAdmin, rememberTenant, SessionContext, type SessionContextValue } from './session';
 import type { Presence, RealtimeEvent, Session, User } from './types';
@@ -227,6 +228,8 @@ function Route({ path, user }: { path: string; user: User }) {
   if (page) return page;
   const kb = knowledgeRoute(path, new URLSearchParams(location.search));
   if (kb) return kb;
+  const contrib = contributionsRoute(path, user);
+  if (contrib) return contrib;
   const admin = path.startsWith('/admin/');
   if (admin && !isAdmin(user)) return <ProblemPage message="error.forbidden" />;
   if (path === '/admin/webhooks') return <WebhooksPage />;

@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"KnowledgeIndexReads", testKnowledgeIndexReads},
 		{"ContextConnectors", testContextConnectors},
 		{"Swarm", testSwarm},
+		{"SwarmRecord", testSwarmRecord},
 		{"ContextFeedback", testContextFeedback},
 		{"Community", testCommunity},
 		{"SwarmReads", testSwarmReads},

@@ -57,7 +57,7 @@ func testSwarm(t *testing.T, db *store.DB) {
 		t.Fatalf("tenant b sees tenant a's members: %+v", none)
 	}
 
-	msg, err := swarm.Say(r, ms, ids.New(), ben.ID, "travel flag", []string{ann.ID}, t0.Add(3*time.Minute))
+	msg, err := swarm.Say(r, ms, ids.New(), ben.ID, "travel flag", []string{ann.ID}, nil, t0.Add(3*time.Minute))
 	must(t, "say", err)
 	must(t, "add message", db.AddSwarmMessage(ctx, msg))
 	said, err := db.SwarmMessages(ctx, a.ID, r.ID)
@@ -154,7 +154,7 @@ func SeedSwarmRoom(t *testing.T, db *store.DB, tenantID, conversationID, marker 
 	must(t, "open room", err)
 	must(t, "room", db.CreateSwarmRoom(ctx, r))
 	must(t, "room member", db.PutSwarmMember(ctx, openerOf(r)))
-	msg, err := swarm.Say(r, []swarm.Member{openerOf(r)}, ids.New(), "u1", "seen "+marker+" before", nil, t0)
+	msg, err := swarm.Say(r, []swarm.Member{openerOf(r)}, ids.New(), "u1", "seen "+marker+" before", nil, nil, t0)
 	must(t, "say", err)
 	must(t, "room message", db.AddSwarmMessage(ctx, msg))
 	must(t, "room contribution", db.AddSwarmContributions(ctx, swarm.Contribute(ids.New(), r, "u1", swarm.KindMessage, msg.ID, t0)))

@@ -52,6 +52,15 @@ func (s *Service) Experts(ctx context.Context, a Actor, roomID string) ([]swarm.
 	if err != nil {
 		return nil, err
 	}
+	// What the candidates are expert in, where the room's conversation is
+	// about it: one more line of evidence.
+	learned, err := s.learnedAreas(ctx, a.TenantID, r.ConversationID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range cands {
+		cands[i].Areas = learned[cands[i].UserID]
+	}
 	exclude := map[string]bool{}
 	for _, m := range ms {
 		exclude[m.UserID] = true

@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/ids"
@@ -31,6 +33,12 @@ type Deps struct {
 	Similar SimilarCases
 	Clock   clock.Clock
 	Log     *slog.Logger
+	// Jobs, when set, carries the mail to invitees who are away (a
+	// TellArgs job per invitation, run by a Teller); nil sends none.
+	Jobs Queue
+	// MaxFileBytes is the largest file a room takes: the conversations'
+	// attachment limit (inbox.Service.MaxAttachmentBytes).
+	MaxFileBytes int64
 }
 
 // SimilarCases finds a tenant's past cases most like text, best first.
@@ -208,6 +216,7 @@ func (s *Service) Invite(ctx context.Context, a Actor, roomID, userID string) (s
 		if err != nil {
 			return err
 		}
+		presence := ""
 		if userID != "" {
 			u, err := tx.User(ctx, a.TenantID, userID)
 			if errors.Is(err, store.ErrNotFound) || (err == nil && u.Disabled) {
@@ -216,6 +225,7 @@ func (s *Service) Invite(ctx context.Context, a Actor, roomID, userID string) (s
 			if err != nil {
 				return err
 			}
+			presence = string(u.Presence)
 		}
 		m, err = swarm.Invite(r, ms, a.UserID, userID, s.Clock.Now())
 		if err != nil {
@@ -223,6 +233,13 @@ func (s *Service) Invite(ctx context.Context, a Actor, roomID, userID string) (s
 		}
 		if err := tx.PutSwarmMember(ctx, m); err != nil {
 			return err
+		}
+		// Away or offline: the desktop may not reach them, a mail will.
+		if s.Jobs != nil && swarm.TellAway(presence) {
+			args := TellArgs{TenantID: a.TenantID, RoomID: roomID, UserID: userID}
+			if err := s.Jobs.InsertTx(ctx, tx.SQL, args, &river.InsertOpts{MaxAttempts: tellAttempts}); err != nil {
+				return fmt.Errorf("tell invitee: %w", err)
+			}
 		}
 		return emit(ctx, tx, event.SwarmInvited, r, append(ms, m), userID, "")
 	})
@@ -257,20 +274,32 @@ func (s *Service) Join(ctx context.Context, a Actor, roomID string) (swarm.Membe
 	return m, err
 }
 
-// Say adds a joined member's message to the open room.
-func (s *Service) Say(ctx context.Context, a Actor, roomID, body string, mentions []string) (swarm.Message, error) {
+// Say adds a joined member's message to the open room, with the files
+// they uploaded to it (Upload) named by attachmentIDs.
+func (s *Service) Say(ctx context.Context, a Actor, roomID, body string, mentions, attachmentIDs []string) (swarm.Message, error) {
 	var msg swarm.Message
 	err := s.Out.Do(ctx, func(tx *outbox.Tx) error {
 		r, ms, err := member(ctx, tx.Store, a, roomID)
 		if err != nil {
 			return err
 		}
+		uploads, err := tx.SwarmUploads(ctx, a.TenantID, roomID, attachmentIDs)
+		if err != nil {
+			return err
+		}
+		files, err := swarm.Attachable(roomID, a.UserID, attachmentIDs, uploads)
+		if err != nil {
+			return err
+		}
 		now := s.Clock.Now()
-		msg, err = swarm.Say(r, ms, ids.New(), a.UserID, body, mentions, now)
+		msg, err = swarm.Say(r, ms, ids.New(), a.UserID, body, mentions, files, now)
 		if err != nil {
 			return err
 		}
 		if err := tx.AddSwarmMessage(ctx, msg); err != nil {
+			return err
+		}
+		if err := tx.AttachSwarmUploads(ctx, a.TenantID, roomID, msg.ID, attachmentIDs); err != nil {
 			return err
 		}
 		if err := contribute(ctx, tx, r, a, swarm.KindMessage, msg.ID, now); err != nil {

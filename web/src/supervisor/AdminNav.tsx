@@ -22,6 +22,7 @@ const ITEMS: Item[] = [
   { href: '/admin/notifications', label: 'admin.nav.notifications', adminOnly: false },
   { href: '/admin/knowledge-measures', label: 'admin.nav.knowledgeMeasures', adminOnly: false },
   { href: '/admin/context-model', label: 'admin.nav.contextModel', adminOnly: false },
+  { href: '/admin/swarm-work', label: 'admin.nav.swarmWork', adminOnly: false },
   { href: '/admin/outbox', label: 'admin.nav.outbox', adminOnly: true },
   { href: '/admin/sandbox', label: 'admin.nav.sandbox', adminOnly: true },
   { href: '/admin/webhooks', label: 'nav.webhooks', adminOnly: true },

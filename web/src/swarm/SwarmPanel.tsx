@@ -7,14 +7,18 @@
 // Test ids: swarm-panel, swarm-ask, swarm-question, swarm-open, swarm-room,
 // swarm-member (data-status), swarm-expert (data-user), swarm-why,
 // swarm-invite, swarm-join, swarm-message-input, swarm-send, swarm-message,
-// swarm-outcome, swarm-close, swarm-closed, swarm-article.
+// swarm-outcome, swarm-close, swarm-closed, swarm-article, swarm-file-input,
+// swarm-file (a download link), swarm-record (a member's contribution page).
+//
+// ?room=<id> in the address (the invitation mail's deep link) shows that
+// room when the conversation has several.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../api';
 import { t } from '../i18n';
-import { navigate } from '../router';
+import { Link, navigate } from '../router';
 import { useSession } from '../session';
 import type { User } from '../types';
-import { swarmApi, type Expert, type Reason, type RoomView } from './api';
+import { fileURL, swarmApi, type Expert, type Reason, type RoomView } from './api';
 import '../styles/swarm.css';
 
 function why(r: Reason): string {
@@ -26,6 +30,8 @@ function why(r: Reason): string {
       return r.text; // English from the server; counts and dates in it
     case 'load':
       return t('swarm.why.load', { n: r.count });
+    case 'expert_in':
+      return r.text; // "expert in cards — 14 cases"
     default:
       return t(`presence.${r.text}` as 'presence.available');
   }
@@ -41,6 +47,8 @@ export function SwarmPanel(props: { id: string; users: User[] }) {
   const [question, setQuestion] = useState('');
   const [text, setText] = useState('');
   const [outcome, setOutcome] = useState('');
+  const [files, setFiles] = useState<File[]>([]);
+  const [fileKey, setFileKey] = useState(0);
   const [error, setError] = useState('');
   const name = (id: string) => props.users.find((u) => u.id === id)?.name ?? id;
 
@@ -49,7 +57,9 @@ export function SwarmPanel(props: { id: string; users: User[] }) {
       let id = roomId;
       if (!id) {
         const mine = await swarmApi.mine();
-        id = mine.items.find((r) => r.conversation_id === props.id)?.id;
+        const wanted = new URLSearchParams(location.search).get('room');
+        const here = mine.items.filter((r) => r.conversation_id === props.id);
+        id = (here.find((r) => r.id === wanted) ?? here[0])?.id;
       }
       if (!id) {
         setView(null);
@@ -137,7 +147,8 @@ export function SwarmPanel(props: { id: string; users: User[] }) {
         <ul class="swarm-members">
           {members.map((m) => (
             <li key={m.user_id} data-testid="swarm-member" data-status={m.status}>
-              {name(m.user_id)}{m.status === 'invited' && <span class="swarm-muted"> · {t('swarm.invited')}</span>}
+              <Link href={`/people/${encodeURIComponent(m.user_id)}/contributions`} data-testid="swarm-record">{name(m.user_id)}</Link>
+              {m.status === 'invited' && <span class="swarm-muted"> · {t('swarm.invited')}</span>}
             </li>
           ))}
         </ul>
@@ -166,7 +177,14 @@ export function SwarmPanel(props: { id: string; users: User[] }) {
         )}
         <ol class="swarm-messages">
           {messages.map((m) => (
-            <li key={m.id} data-testid="swarm-message"><strong>{name(m.author_id)}</strong>: {m.body}</li>
+            <li key={m.id} data-testid="swarm-message">
+              <strong>{name(m.author_id)}</strong>: {m.body}
+              {(m.attachments ?? []).map((f) => (
+                <a key={f.id} class="swarm-file" data-testid="swarm-file" href={fileURL(room.id, f.id)} download={f.name}>
+                  {t('swarm.file', { name: f.name, size: Math.max(1, Math.round(f.size / 1024)) })}
+                </a>
+              ))}
+            </li>
           ))}
         </ol>
         {open && joined && (
@@ -174,11 +192,22 @@ export function SwarmPanel(props: { id: string; users: User[] }) {
             <form onSubmit={(e) => {
               e.preventDefault();
               const mentions = members.filter((m) => m.user_id !== me && text.includes('@' + name(m.user_id))).map((m) => m.user_id);
-              void act(async () => { await swarmApi.say(room.id, text, mentions); setText(''); await load(room.id); });
+              void act(async () => {
+                const ids: string[] = [];
+                for (const f of files) ids.push((await swarmApi.upload(room.id, f)).id);
+                await swarmApi.say(room.id, text, mentions, ids);
+                setText('');
+                setFiles([]);
+                setFileKey((k) => k + 1);
+                await load(room.id);
+              });
             }}>
               <label for="swarm-message-input">{t('swarm.message')}</label>
-              <textarea id="swarm-message-input" data-testid="swarm-message-input" value={text} required
+              <textarea id="swarm-message-input" data-testid="swarm-message-input" value={text} required={files.length === 0}
                 onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+              <label for="swarm-file-input">{t('swarm.attach')}</label>
+              <input key={fileKey} id="swarm-file-input" data-testid="swarm-file-input" type="file" multiple
+                onChange={(e) => setFiles(Array.from((e.target as HTMLInputElement).files ?? []))} />
               <button type="submit" data-testid="swarm-send">{t('swarm.send')}</button>
             </form>
             <form onSubmit={(e) => {

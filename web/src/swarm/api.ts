@@ -1,5 +1,5 @@
 // The swarm rooms' API (docs/swarm.md).
-import { request } from '../api';
+import { ApiError, newIdempotencyKey, query, request } from '../api';
 
 export interface Room {
   id: string;
@@ -28,7 +28,16 @@ export interface RoomMessage {
   author_id: string;
   body: string;
   mentions: string[];
+  attachments: RoomFile[];
   created_at: string;
+}
+
+/** RoomFile is a file attached to a room message; only the room's members download it. */
+export interface RoomFile {
+  id: string;
+  name: string;
+  content_type: string;
+  size: number;
 }
 
 export interface RoomView {
@@ -38,7 +47,7 @@ export interface RoomView {
 }
 
 export interface Reason {
-  code: 'resolved' | 'linked' | 'noted' | 'helped' | 'presence' | 'load';
+  code: 'resolved' | 'linked' | 'noted' | 'helped' | 'presence' | 'load' | 'expert_in';
   count: number;
   last?: string;
   text: string;
@@ -63,8 +72,13 @@ export const swarmApi = {
   experts: (id: string) => request<{ items: Expert[] }>('GET', `${room(id)}/experts`),
   invite: (id: string, userId: string) => request<Member>('POST', `${room(id)}/invitations`, { body: { user_id: userId } }),
   join: (id: string) => request<Member>('POST', `${room(id)}/join`),
-  say: (id: string, body: string, mentions: string[]) =>
-    request<RoomMessage>('POST', `${room(id)}/messages`, { body: { body, mentions } }),
+  say: (id: string, body: string, mentions: string[], attachmentIds: string[] = []) =>
+    request<RoomMessage>('POST', `${room(id)}/messages`, { body: { body, mentions, attachment_ids: attachmentIds } }),
+  upload: (id: string, file: File) => uploadRoomFile(id, file),
+  contributions: (userId: string) =>
+    request<{ items: Contribution[]; months: Month[] }>('GET', `/api/v1/users/${enc(userId)}/contributions${query({ tz: zone() })}`),
+  expertise: (userId: string) => request<{ items: ExpertArea[] }>('GET', `/api/v1/users/${enc(userId)}/expertise`),
+  work: (from: string, to: string) => request<{ items: RoomWork[] }>('GET', `/api/v1/swarm/work${query({ from, to })}`),
   close: (id: string, outcome: string) => request<Room>('POST', `${room(id)}/close`, { body: { outcome } }),
   /** toArticle turns a closed room into a draft article (work in progress, the caller's): its
    * question is the issue, its outcome the resolution, its conversation the source. */
@@ -74,3 +88,86 @@ export const swarmApi = {
         source_conversation_id: r.conversation_id },
     }),
 };
+
+/** fileURL is where a room's file is downloaded (members only). */
+export function fileURL(roomId: string, fileId: string): string {
+  return `${room(roomId)}/files/${enc(fileId)}`;
+}
+
+/** workCSV is the "who worked on what" report of a period as CSV. */
+export function workCSV(from: string, to: string): string {
+  return `/api/v1/swarm/work${query({ from, to, format: 'csv' })}`;
+}
+
+function zone(): string | undefined {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// uploadRoomFile posts one file as multipart/form-data; request() only speaks JSON.
+async function uploadRoomFile(roomId: string, file: File): Promise<RoomFile> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  const res = await fetch(`${room(roomId)}/files`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json, application/problem+json', 'Idempotency-Key': newIdempotencyKey() },
+    body: form,
+  });
+  if (res.ok) return (await res.json()) as RoomFile;
+  let body: { title?: string; detail?: string } = {};
+  try {
+    body = await res.json();
+  } catch {
+    // Not JSON: the status line says enough.
+  }
+  const title = body.title || res.statusText || `HTTP ${res.status}`;
+  throw new ApiError(res.status, title, body.detail || title);
+}
+
+export interface Contribution {
+  id: string;
+  room_id: string;
+  conversation_id: string;
+  user_id: string;
+  kind: 'join' | 'message' | 'link' | 'minutes';
+  minutes: number;
+  ref: string;
+  at: string;
+}
+
+export interface Month {
+  month: string;
+  rooms: number;
+  joins: number;
+  messages: number;
+  links: number;
+  minutes: number;
+}
+
+export interface ExpertArea {
+  kind: 'tag' | 'queue' | 'category';
+  name: string;
+  score: number;
+  cases: number;
+  resolved: number;
+  linked: number;
+  helped: number;
+  last: string;
+}
+
+export interface PersonWork {
+  user_id: string;
+  status: string;
+  messages: number;
+  links: number;
+  minutes: number;
+}
+
+export interface RoomWork {
+  room: Room;
+  people: PersonWork[];
+}
