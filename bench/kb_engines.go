@@ -4,11 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 
 	"github.com/switchboard-cx/switchboard/internal/knowledge"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
 )
 
 // The engines the knowledge search was chosen among (docs/adr/0021): the
@@ -191,4 +194,51 @@ func LoadPostgres(ctx context.Context, dsn string, arts []knowledge.Article) (*K
 		}
 		return countRows(rows)
 	}}, nil
+}
+
+// kbSharedTenant is the one pseudo-tenant of kbShared.
+const kbSharedTenant = "every-tenant"
+
+// kbShared is the corpus as the former layout held it, for the baseline of
+// BenchmarkKnowledgeSearch: every article in one index (that of one
+// pseudo-tenant), its tenant a "tenant:<id>" tag each search requires.
+type kbShared []knowledge.Article
+
+func (s kbShared) shared(a knowledge.Article) knowledge.Article {
+	a.Tags = append(slices.Clone(a.Tags), "tenant:"+a.TenantID)
+	a.ID, a.TenantID = a.TenantID+"/"+a.ID, kbSharedTenant
+	return a
+}
+
+func (s kbShared) Article(ctx context.Context, tenantID, id string) (knowledge.Article, error) {
+	return knowledge.Article{}, knowledge.ErrNotFound
+}
+
+func (s kbShared) EachTenantArticle(ctx context.Context, tenantID string, since time.Time, fn func(knowledge.Article) error) error {
+	if tenantID != kbSharedTenant {
+		return nil
+	}
+	for _, a := range s {
+		if !a.UpdatedAt.Before(since) {
+			if err := fn(s.shared(a)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s kbShared) ArticleStats(ctx context.Context) (int, time.Time, error) {
+	var latest time.Time
+	for _, a := range s {
+		if a.UpdatedAt.After(latest) {
+			latest = a.UpdatedAt
+		}
+	}
+	return len(s), latest, nil
+}
+
+func (s kbShared) ArticleStatsByTenant(ctx context.Context) ([]kbindex.TenantStats, error) {
+	n, latest, _ := s.ArticleStats(ctx)
+	return []kbindex.TenantStats{{TenantID: kbSharedTenant, Count: n, Latest: latest}}, nil
 }

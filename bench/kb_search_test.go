@@ -26,6 +26,8 @@ var (
 	kbSearches = flag.Int("kb.searches", 20_000, "knowledge benchmarks: searches timed per engine")
 	kbWorkers  = flag.Int("kb.workers", 50, "knowledge benchmarks: concurrent searchers")
 	kbEngines  = flag.String("kb.engines", "bleve,fts5,postgres", "BenchmarkKnowledgeSearch: the engines compared")
+	kbMaxOpen  = flag.Int("kb.maxopen", kbindex.DefaultMaxOpen, "BenchmarkKnowledgeSearch: tenants' indexes open at once")
+	kbBaseline = flag.Bool("kb.baseline", true, "BenchmarkKnowledgeSearch: also time the former layout (every tenant in one index) in the same run")
 )
 
 // BenchmarkKnowledgeSearch is issue 13's search benchmark. It fills SQLite
@@ -51,7 +53,8 @@ func BenchmarkKnowledgeSearch(b *testing.B) {
 		fillKnowledge(b, db, corpus)
 		fmt.Printf("filled SQLite in %s\n", time.Since(start).Round(time.Millisecond))
 		dir := b.TempDir()
-		x, err := kbindex.Open(dir)
+		fds0, goroutines0 := openFiles(), runtime.NumGoroutine()
+		x, err := kbindex.OpenWith(dir, kbindex.Options{MaxOpen: *kbMaxOpen})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -64,11 +67,34 @@ func BenchmarkKnowledgeSearch(b *testing.B) {
 		Report("kb_reindex_cpu_s", (cpuTime() - cpu).Seconds(), "s") // this process's CPU: the figure a shared machine moves least
 		Report("kb_index_mb", float64(dirSize(dir))/(1<<20), "MiB")
 		Report("kb_reindex_articles_per_s", float64(n)/time.Since(start).Seconds(), "articles/s")
-		runEngine(b, "", queries, func(q KBQuery) (int, error) {
+		heap0 := heapInUse()
+		search := func(q KBQuery) (int, error) {
 			res, err := x.Search(ctx, kbindex.Query{TenantID: q.TenantID, Text: q.Text, Limit: 10})
 			return len(res.Hits), err
-		})
+		}
+		runEngine(b, "", queries, search)
+		// What the tenants' indexes left open cost: file handles, goroutines, heap.
+		open := x.OpenCount()
+		Report("kb_open_indexes", float64(open), "indexes")
+		if open > 0 {
+			Report("kb_open_files_per_index", float64(openFiles()-fds0)/float64(open), "files")
+			Report("kb_goroutines_per_index", float64(runtime.NumGoroutine()-goroutines0)/float64(open), "goroutines")
+			Report("kb_heap_mb_open_indexes", float64(heapInUse()-heap0)/(1<<20), "MiB")
+		}
+		// Queueing against work: the same searches from two searchers (one
+		// per core: little waiting), and the wait fifty must queue for at
+		// the CPU one search costs.
+		few, err := Closed(queries[:min(len(queries), 2000)], 2, func(q KBQuery) error { _, err := search(q); return err })
+		if err != nil {
+			b.Fatal(err)
+		}
+		Report("kb_search_p50_ms_2_searchers", ms(few.P50), "ms")
+		Report("kb_search_p99_ms_2_searchers", ms(few.P99), "ms")
+		Report("kb_search_per_s_2_searchers", few.PerSecond(), "searches/s")
 		x.Close()
+		if *kbBaseline {
+			searchShared(b, corpus, queries)
+		}
 	}
 	if strings.Contains(*kbEngines, "fts5") {
 		start := time.Now()
@@ -134,6 +160,44 @@ func postgresSpent(before, after map[string]time.Duration) time.Duration {
 		}
 	}
 	return d
+}
+
+// searchShared times the former layout (ADR 0021), the baseline of ADR
+// 0030: every tenant's articles in one bleve index, the tenant a required
+// keyword of each search. It is built with kbindex itself, all articles as
+// one pseudo-tenant's with their tenant as a tag that each search requires
+// (the same query shape: a keyword conjunction beside the words).
+func searchShared(b *testing.B, corpus *KBCorpus, queries []KBQuery) {
+	b.Helper()
+	ctx := context.Background()
+	x, err := kbindex.Open(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	start := time.Now()
+	if _, err := x.Rebuild(ctx, kbShared(corpus.Articles)); err != nil {
+		b.Fatal(err)
+	}
+	fmt.Printf("former layout (one index for every tenant) built in %s\n", time.Since(start).Round(time.Millisecond))
+	runEngine(b, "_shared", queries, func(q KBQuery) (int, error) {
+		res, err := x.Search(ctx, kbindex.Query{TenantID: kbSharedTenant, Text: q.Text, Limit: 10, Tags: []string{"tenant:" + q.TenantID}})
+		return len(res.Hits), err
+	})
+}
+
+// openFiles is how many files this process has open.
+func openFiles() int {
+	entries, _ := os.ReadDir("/proc/self/fd")
+	return len(entries)
+}
+
+// heapInUse is the Go heap in use after a collection.
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse
 }
 
 // dirSize is the bytes of the files under dir.

@@ -63,7 +63,8 @@ Usage:
   switchboard backup --out DIR  copy the embedded store (SQLite), live, into a new directory
   switchboard restore --from DIR [--force]
                                 bring a backup back into an empty data directory
-  switchboard reindex           rebuild this node's knowledge search index from SQL (with --nats: every node's)
+  switchboard reindex [--tenant SLUG]
+                                rebuild this node's knowledge search index from SQL (with --nats: every node's)
   switchboard version           print the version
 
 Run "switchboard serve -h" for the flags; each has a SWITCHBOARD_* environment variable.
@@ -132,6 +133,8 @@ func run(args []string) error {
 	case "signup-code create":
 		fs.StringVar(&codeNote, "note", "", "who the code is for, kept with it")
 		fs.DurationVar(&codeTTL, "expires", 30*24*time.Hour, "how long the code works")
+	case "reindex":
+		fs.StringVar(&ws.Slug, "tenant", "", "rebuild this workspace's index alone (its address, as at sign-in); default: every workspace's")
 	case "backup":
 		fs.StringVar(&out, "out", "", "directory to write the backup into; must be new or empty")
 	case "restore":
@@ -155,7 +158,7 @@ func run(args []string) error {
 
 	switch cmd {
 	case "reindex":
-		return runReindex(ctx, os.Stdout, cfg, log)
+		return runReindex(ctx, os.Stdout, cfg, ws.Slug, log)
 	case "backup":
 		return runBackup(ctx, cfg, out)
 	case "restore":

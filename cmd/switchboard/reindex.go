@@ -15,27 +15,36 @@ import (
 )
 
 // runReindex rebuilds the knowledge search index of this data directory
-// from SQL. With --nats (a cluster), it also asks every node to rebuild its
-// own. A node serving from this data directory holds its index: then the
-// command says so — that node rebuilds at start when its index is missing
-// or behind, or on request over an external NATS.
-func runReindex(ctx context.Context, w io.Writer, cfg *config.Config, log *slog.Logger) error {
+// from SQL: every workspace's, or with slug that workspace's alone. With
+// --nats (a cluster), it also asks every node to rebuild its own. A node
+// serving from this data directory holds its index: then the command says
+// so — that node rebuilds at start when its index is missing or behind, or
+// on request over an external NATS.
+func runReindex(ctx context.Context, w io.Writer, cfg *config.Config, slug string, log *slog.Logger) error {
 	db, err := app.Migrate(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	tenantID, what := "", "every workspace's"
+	if slug != "" {
+		tn, err := db.TenantBySlug(ctx, slug)
+		if err != nil {
+			return fmt.Errorf("reindex: workspace %q: %w", slug, err)
+		}
+		tenantID, what = tn.ID, "workspace "+slug+"'s"
+	}
 	if cfg.NATS != "" {
 		b, err := bus.Open(ctx, bus.Options{URL: cfg.NATS, Logger: log})
 		if err != nil {
 			return fmt.Errorf("reindex: %w", err)
 		}
-		err = b.Publish(ctx, kbindex.RebuildSubject, nil)
+		err = b.Publish(ctx, kbindex.RebuildSubject, []byte(tenantID))
 		b.Close()
 		if err != nil {
 			return fmt.Errorf("reindex: ask the nodes: %w", err)
 		}
-		fmt.Fprintln(w, "Asked every node on the bus to rebuild its knowledge search index from SQL.")
+		fmt.Fprintf(w, "Asked every node on the bus to rebuild %s knowledge search index from SQL.\n", what)
 	}
 	x, err := kbindex.Open(app.KnowledgeIndexDir(cfg))
 	if errors.Is(err, kbindex.ErrInUse) {
@@ -49,10 +58,15 @@ func runReindex(ctx context.Context, w io.Writer, cfg *config.Config, log *slog.
 	}
 	defer x.Close()
 	start := time.Now()
-	n, err := x.Rebuild(ctx, kbindex.FromStore(db))
+	var n int
+	if tenantID != "" {
+		n, err = x.RebuildTenant(ctx, kbindex.FromStore(db), tenantID)
+	} else {
+		n, err = x.Rebuild(ctx, kbindex.FromStore(db))
+	}
 	if err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
-	fmt.Fprintf(w, "Rebuilt the knowledge search index in %s from SQL: %d articles (%s).\n", app.KnowledgeIndexDir(cfg), n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(w, "Rebuilt %s knowledge search index in %s from SQL: %d articles (%s).\n", what, app.KnowledgeIndexDir(cfg), n, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -41,13 +41,27 @@ func TestReindex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer x.Close()
 	res, err := x.Search(ctx, kbindex.Query{TenantID: tn.ID, Text: "luggage"})
 	if err != nil || res.Total != 3 || x.NeedsRebuild() {
 		t.Fatalf("after reindex the index finds %+v (%v), needs rebuild %v", res, err, x.NeedsRebuild())
 	}
+	x.Close()
+	// One workspace's alone (by its address); an unknown one is refused.
+	if err := run([]string{"reindex", "--data", data, "--log-level", "error", "--tenant", tn.Slug}); err != nil {
+		t.Fatalf("reindex --tenant: %v", err)
+	}
+	if err := run([]string{"reindex", "--data", data, "--log-level", "error", "--tenant", "no-such-workspace"}); err == nil {
+		t.Error("reindex of a workspace that does not exist must fail")
+	}
+	if x, err = kbindex.Open(app.KnowledgeIndexDir(cfg)); err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if res, err := x.Search(ctx, kbindex.Query{TenantID: tn.ID, Text: "luggage"}); err != nil || res.Total != 3 {
+		t.Fatalf("after reindex --tenant the index finds %+v (%v)", res, err)
+	}
 	// x holds the index now, as a serving node would.
-	err = runReindex(ctx, io.Discard, &config.Config{DataDir: data, DB: ""}, slog.New(slog.DiscardHandler))
+	err = runReindex(ctx, io.Discard, &config.Config{DataDir: data, DB: ""}, "", slog.New(slog.DiscardHandler))
 	if err == nil || !strings.Contains(err.Error(), "a node is serving") {
 		t.Errorf("reindex beside a holder: %v", err)
 	}

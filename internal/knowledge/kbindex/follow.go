@@ -16,7 +16,8 @@ import (
 const ArticleChanged = event.KnowledgeArticleChanged
 
 // RebuildSubject is where `switchboard reindex` asks every node to rebuild
-// its index from SQL.
+// its index from SQL: every tenant's for an empty message, the one tenant
+// whose id the message holds otherwise.
 const RebuildSubject = "switchboard.kbindex.rebuild"
 
 // Events is the bus as the index hears it: every tenant's events, and the
@@ -80,7 +81,16 @@ func (x *Index) Follow(ctx context.Context, events Events, src Source, opts Foll
 	}
 	defer unsub()
 	rebuild := make(chan struct{}, 1)
-	unsubRebuild, err := events.Subscribe(RebuildSubject, func(string, []byte) {
+	rebuildTenant := make(chan string, 64)
+	unsubRebuild, err := events.Subscribe(RebuildSubject, func(_ string, data []byte) {
+		if len(data) > 0 {
+			select {
+			case rebuildTenant <- string(data):
+			default:
+				log.Warn("knowledge index: too many tenant rebuilds asked at once; one dropped", "tenant_id", string(data))
+			}
+			return
+		}
 		select {
 		case rebuild <- struct{}{}:
 		default:
@@ -135,6 +145,15 @@ func (x *Index) Follow(ctx context.Context, events Events, src Source, opts Foll
 			return nil
 		case <-tick.C:
 			level()
+			x.closeIdle()
+		case t := <-rebuildTenant:
+			start := time.Now()
+			n, err := x.RebuildTenant(ctx, src, t)
+			if err != nil && ctx.Err() == nil {
+				log.Error("knowledge index: rebuild a tenant's from SQL", "tenant_id", t, "err", err)
+			} else if err == nil {
+				log.Info("knowledge index of a tenant rebuilt from SQL", "tenant_id", t, "articles", n, "took", time.Since(start).Round(time.Millisecond))
+			}
 		case <-missed:
 			level()
 		case <-rebuild:

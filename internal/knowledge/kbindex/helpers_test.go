@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -43,11 +44,11 @@ func (s *articles) Article(_ context.Context, tenantID, id string) (knowledge.Ar
 	return a, nil
 }
 
-func (s *articles) EachArticle(_ context.Context, since time.Time, fn func(knowledge.Article) error) error {
+func (s *articles) EachTenantArticle(_ context.Context, tenantID string, since time.Time, fn func(knowledge.Article) error) error {
 	s.mu.Lock()
 	all := make([]knowledge.Article, 0, len(s.m))
 	for _, a := range s.m {
-		if !a.UpdatedAt.Before(since) {
+		if a.TenantID == tenantID && !a.UpdatedAt.Before(since) {
 			all = append(all, a)
 		}
 	}
@@ -58,6 +59,27 @@ func (s *articles) EachArticle(_ context.Context, since time.Time, fn func(knowl
 		}
 	}
 	return nil
+}
+
+func (s *articles) ArticleStatsByTenant(context.Context) ([]TenantStats, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	by := map[string]TenantStats{}
+	for _, a := range s.m {
+		st := by[a.TenantID]
+		st.TenantID = a.TenantID
+		st.Count++
+		if a.UpdatedAt.After(st.Latest) {
+			st.Latest = a.UpdatedAt
+		}
+		by[a.TenantID] = st
+	}
+	out := make([]TenantStats, 0, len(by))
+	for _, st := range by {
+		out = append(out, st)
+	}
+	slices.SortFunc(out, func(a, b TenantStats) int { return strings.Compare(a.TenantID, b.TenantID) })
+	return out, nil
 }
 
 func (s *articles) ArticleStats(context.Context) (int, time.Time, error) {

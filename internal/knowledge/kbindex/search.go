@@ -75,22 +75,34 @@ type Result struct {
 	Total int
 }
 
-// Search finds q's articles. It never returns another tenant's: the tenant
-// is a required keyword of every query.
+// Search finds q's articles. It never returns another tenant's: it reads
+// the tenant's own index alone, and the tenant is a required keyword of
+// every query in it besides.
 func (x *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if q.TenantID == "" {
 		return Result{}, ErrNoTenant
 	}
-	x.mu.RLock()
-	defer x.mu.RUnlock()
-	if x.closed {
+	if x.closed.Load() {
 		return Result{}, ErrClosed
 	}
-	req, snippetFields, err := x.request(ctx, q)
+	empty := Result{Hits: []Hit{}}
+	s := x.shard(q.TenantID, false)
+	if s == nil {
+		return empty, nil // no article of the tenant's was ever indexed here
+	}
+	ok, err := x.acquire(s, false)
 	if err != nil {
 		return Result{}, fmt.Errorf("kbindex: search: %w", err)
 	}
-	res, err := x.idx.SearchInContext(ctx, req)
+	if !ok {
+		return empty, nil
+	}
+	defer s.mu.RUnlock()
+	req, snippetFields, err := request(ctx, s.idx, q)
+	if err != nil {
+		return Result{}, fmt.Errorf("kbindex: search: %w", err)
+	}
+	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return Result{}, fmt.Errorf("kbindex: search: %w", err)
 	}
@@ -111,7 +123,7 @@ func (x *Index) Search(ctx context.Context, q Query) (Result, error) {
 // request is q as a bleve search: the tenant and the filters as required
 // keywords, the text as a disjunction over every field of every analyzer
 // searched (with typo tolerance), highlighted in the snippet fields.
-func (x *Index) request(ctx context.Context, q Query) (*bleve.SearchRequest, []string, error) {
+func request(ctx context.Context, idx bleve.Index, q Query) (*bleve.SearchRequest, []string, error) {
 	must := []query.Query{term(fTenant, q.TenantID)}
 	states := q.States
 	if q.Customers {
@@ -168,7 +180,7 @@ func (x *Index) request(ctx context.Context, q Query) (*bleve.SearchRequest, []s
 	}
 	var snippetFields []string
 	if text != "" {
-		should, langs, err := x.words(ctx, q.TenantID, q.Locale, text)
+		should, langs, err := words(ctx, idx, q.TenantID, q.Locale, text)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -282,8 +294,8 @@ func fuzziness(runes int) int {
 // as standing for its nearest known words (corrections); a known word exactly, so
 // typo tolerance costs nothing for words spelt right. Without a locale, the
 // languages are those the tenant has articles in.
-func (x *Index) words(ctx context.Context, tenantID, locale, text string) ([]query.Query, []string, error) {
-	adv, err := x.idx.Advanced()
+func words(ctx context.Context, idx bleve.Index, tenantID, locale, text string) ([]query.Query, []string, error) {
+	adv, err := idx.Advanced()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -311,7 +323,7 @@ func (x *Index) words(ctx context.Context, tenantID, locale, text string) ([]que
 	}
 	var clauses []query.Query
 	for _, a := range langs {
-		an := x.idx.Mapping().AnalyzerNamed(a)
+		an := idx.Mapping().AnalyzerNamed(a)
 		if an == nil {
 			return nil, nil, fmt.Errorf("no analyzer %s", a)
 		}

@@ -24,10 +24,19 @@ func (s storeSource) Article(ctx context.Context, tenantID, id string) (knowledg
 	return a, err
 }
 
-func (s storeSource) EachArticle(ctx context.Context, since time.Time, fn func(knowledge.Article) error) error {
-	return s.db.EachArticle(ctx, since, fn)
+func (s storeSource) EachTenantArticle(ctx context.Context, tenantID string, since time.Time, fn func(knowledge.Article) error) error {
+	return s.db.EachTenantArticle(ctx, tenantID, since, fn)
 }
 
 func (s storeSource) ArticleStats(ctx context.Context) (int, time.Time, error) {
 	return s.db.ArticleStats(ctx)
+}
+
+func (s storeSource) ArticleStatsByTenant(ctx context.Context) ([]TenantStats, error) {
+	rows, err := s.db.ArticleStatsByTenant(ctx)
+	out := make([]TenantStats, len(rows))
+	for i, r := range rows {
+		out[i] = TenantStats{TenantID: r.TenantID, Count: r.Count, Latest: r.Latest}
+	}
+	return out, err
 }

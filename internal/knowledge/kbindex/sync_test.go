@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -71,11 +73,11 @@ func TestRebuildAndRestart(t *testing.T) {
 	if x.NeedsRebuild() {
 		t.Fatal("a filled index reopened must serve without a rebuild")
 	}
-	gen := x.currentDir()
+	gens := []string{generation(t, x, "t0"), generation(t, x, "t1")}
 	if did, err := x.Sync(ctx, src); err != nil || !did {
 		t.Fatalf("catch-up: %v %v", did, err)
 	}
-	if x.currentDir() != gen {
+	if generation(t, x, "t0") != gens[0] || generation(t, x, "t1") != gens[1] {
 		t.Error("an index behind by changes only must catch up, not rebuild")
 	}
 	wantIDs(t, x, Query{TenantID: "t1", Text: "gizmo"}, "a0001")
@@ -96,16 +98,26 @@ func TestRebuildAndRestart(t *testing.T) {
 	}
 }
 
+// generation is the generation of the tenant's index a restart opens.
+func generation(t *testing.T, x *Index, tenantID string) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(x.tenantsDir(), tenantDir(tenantID), "current"))
+	if err != nil {
+		t.Fatalf("tenant %s's index: %v", tenantID, err)
+	}
+	return string(raw)
+}
+
 // hooked calls during once, in the middle of a full scan.
 type hooked struct {
 	*articles
 	during func()
+	n      int
 }
 
-func (h *hooked) EachArticle(ctx context.Context, since time.Time, fn func(knowledge.Article) error) error {
-	n := 0
-	return h.articles.EachArticle(ctx, since, func(a knowledge.Article) error {
-		if n++; n == 2 && h.during != nil {
+func (h *hooked) EachTenantArticle(ctx context.Context, tenantID string, since time.Time, fn func(knowledge.Article) error) error {
+	return h.articles.EachTenantArticle(ctx, tenantID, since, func(a knowledge.Article) error {
+		if h.n++; h.n == 2 && h.during != nil {
 			h.during()
 			h.during = nil
 		}

@@ -49,6 +49,32 @@ func testKnowledgeIndexReads(t *testing.T, db *store.DB) {
 	if len(since) != 2 {
 		t.Errorf("changed since the third: %v, want the last two", since)
 	}
+	byTenant, err := db.ArticleStatsByTenant(ctx)
+	must(t, "stats by tenant", err)
+	want := []store.TenantArticleStats{{TenantID: ta.ID, Count: 2, Latest: t0.Add(2 * time.Minute)}, {TenantID: tb.ID, Count: 2, Latest: t0.Add(3 * time.Minute)}}
+	if ta.ID > tb.ID {
+		want[0], want[1] = want[1], want[0]
+	}
+	if len(byTenant) != 2 || byTenant[0].TenantID != want[0].TenantID || byTenant[0].Count != want[0].Count || !byTenant[0].Latest.Equal(want[0].Latest) ||
+		byTenant[1].TenantID != want[1].TenantID || byTenant[1].Count != want[1].Count || !byTenant[1].Latest.Equal(want[1].Latest) {
+		t.Errorf("stats by tenant %+v, want %+v", byTenant, want)
+	}
+	var ofA []string
+	must(t, "each article of a tenant", db.EachTenantArticle(ctx, ta.ID, time.Time{}, func(a knowledge.Article) error {
+		if a.TenantID != ta.ID {
+			t.Errorf("tenant A's walk gave %s's article %s", a.TenantID, a.ID)
+		}
+		ofA = append(ofA, a.ID)
+		return nil
+	}))
+	if len(ofA) != 2 {
+		t.Errorf("tenant A's articles: %v, want 2", ofA)
+	}
+	ofA = nil
+	must(t, "each article of a tenant since", db.EachTenantArticle(ctx, ta.ID, t0.Add(time.Minute), func(a knowledge.Article) error { ofA = append(ofA, a.ID); return nil }))
+	if len(ofA) != 1 {
+		t.Errorf("tenant A's articles changed since the second: %v, want 1", ofA)
+	}
 	stop := errors.New("stop")
 	n := 0
 	if err := db.EachArticle(ctx, time.Time{}, func(knowledge.Article) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
