@@ -75,7 +75,7 @@ func (a *API) conversationContext(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	if strings.Contains(r.Header.Get("Accept"), ndjson) {
+	if strings.Contains(r.Header.Get("Accept"), screenStream) {
 		a.streamScreenPop(w, r, id, limit)
 		return
 	}
@@ -87,7 +87,7 @@ func (a *API) conversationContext(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, screenOut(s))
 }
 
-const ndjson = "application/x-ndjson"
+const screenStream = "application/x-ndjson"
 
 // streamScreenPop answers a desk that asked for application/x-ndjson: one
 // screen a line, the first as soon as it is ranked, a final second one when
@@ -101,7 +101,7 @@ func (a *API) streamScreenPop(w http.ResponseWriter, r *http.Request, id string,
 			return err
 		}
 		if !shown {
-			w.Header().Set("Content-Type", ndjson)
+			w.Header().Set("Content-Type", screenStream)
 			w.Header().Set("Cache-Control", "no-store")
 			w.WriteHeader(http.StatusOK)
 			shown = true
