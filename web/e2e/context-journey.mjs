@@ -83,11 +83,20 @@ async function main() {
 
   await steps.run('the bank\'s CRM knows Lena, and raises "card blocked" for her', async () => {
     const first = await asAdmin('POST', '/api/v1/channels/api/messages', { from: { kind: 'external', value: customer.id },
-      name: customer.name, body: 'Please send my statements by post from now on.', external_id: `cj-${nonce}-0` }, 201);
+      name: customer.name, identifiers: [{ kind: 'email', value: `lena.${nonce}@example.com` }],
+      body: 'Please send my statements by post from now on.', external_id: `cj-${nonce}-0` }, 201);
     await asAdmin('PATCH', `/api/v1/conversations/${first.conversation.id}`, { status: 'resolved' }, 200);
     const raised = await asAdmin('POST', '/api/v1/notifications/events', { type: 'card.blocked', to: { external_id: customer.id },
       data: { name: 'Lena', last4: '4411', amount: '42.10 EUR', merchant: 'Pingo Doce Lisboa', link: 'https://northwind.example/cards' } }, 202);
     steps.log(`  notice raised: ${JSON.stringify(raised).slice(0, 200)}`);
+  });
+
+  await steps.run('the demo\'s waiting conversations go to Chloé, so the next contact is Lena\'s', async () => {
+    const chloe = (await asAdmin('GET', '/api/v1/users?limit=100', undefined, 200)).items.find((u) => u.email === 'chloe@northwind.example');
+    const open = await asAdmin('GET', '/api/v1/conversations?status=open&limit=100', undefined, 200);
+    for (const c of open.items.filter((c) => !c.assignee_id)) {
+      await asAdmin('PATCH', `/api/v1/conversations/${c.id}`, { assignee_id: chloe.id }, 200);
+    }
   });
 
   await steps.run('Ana is available at her desk; Ben has his open too', async () => {
@@ -114,13 +123,20 @@ async function main() {
 
   await steps.run('the offer card already shows the notice and Core banking\'s items, with why', async () => {
     const card = offer.getByTestId('offer-context');
-    await card.waitFor();
+    await card.waitFor().catch(async (err) => {
+      const offers = await desk.getByTestId('offer').allInnerTexts();
+      const chats = await asAdmin('GET', '/api/v1/conversations?channel=webchat&limit=3', undefined, 200);
+      const routes = chats.items[0] ? await asAdmin('GET', `/api/v1/conversations/${chats.items[0].id}/routing`, undefined, 200) : {};
+      throw new Error(`${err.message}\noffers on Ana's desk: ${JSON.stringify(offers)}\nlatest chat: ${JSON.stringify(chats.items[0] ?? {}).slice(0, 400)}\nits routing: ${JSON.stringify(routes).slice(0, 600)}`);
+    });
     const keys = async () => card.getByTestId('offer-context-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
     // The card shows the first screen at once and may be refined when a slow system answers: wait for both kinds.
     await desk.waitForFunction(() => {
       const ks = [...document.querySelectorAll('[data-testid="offer-context-item"]')].map((e) => e.getAttribute('data-key') || '');
       return ks.some((k) => k.startsWith('notice:')) && ks.some((k) => k.startsWith('Core banking:'));
-    }, undefined, { timeout });
+    }, undefined, { timeout }).catch(async (err) => {
+      throw new Error(`${err.message}: the card shows ${await keys()}: ${(await card.innerText()).replace(/\s+/g, ' ')}`);
+    });
     const got = await keys();
     if (got.length < 2 || got.length > 3) throw new Error(`${got.length} items on the offer card: ${got}`);
     steps.log(`  the card shows: ${(await card.innerText()).replace(/\s+/g, ' ').trim()}`);
