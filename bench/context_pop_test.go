@@ -46,7 +46,9 @@ const slowestGood = 100 * time.Millisecond
 // breaker): "all" reads the answer as the plain JSON GET gives it, once every
 // system has answered or run out of budget (the design before the stream);
 // "pop" reads the first screen of the application/x-ndjson stream, and the
-// final one. Each phase's breaker opens on its silent system after five
+// final one. BENCH context_pop_p99_ms is the latter's first screen;
+// context_pop_waitall_* the former; *_to_fastest divides by the slowest good
+// system's latency, the soonest all the good systems' items can be shown. Each phase's breaker opens on its silent system after five
 // timeouts, as in production.
 func BenchmarkContextPop(b *testing.B) {
 	ctx := context.Background()
@@ -146,17 +148,20 @@ func BenchmarkContextPop(b *testing.B) {
 		close(jobs)
 		wg.Wait()
 		f, l := percentiles(first), percentiles(final)
-		Report("context_pop_"+name+"_p50_ms", ms(f.P50), "ms")
-		Report("context_pop_"+name+"_p99_ms", ms(f.P99), "ms")
-		Report("context_pop_"+name+"_p99_to_fastest", float64(f.P99)/float64(slowestGood), "x")
+		prefix := "context_pop_" // the shipped design: the stream's first screen
+		if !stream {
+			prefix = "context_pop_waitall_"
+		}
+		Report(prefix+"p50_ms", ms(f.P50), "ms")
+		Report(prefix+"p99_ms", ms(f.P99), "ms")
+		Report(prefix+"p99_to_fastest", float64(f.P99)/float64(slowestGood), "x")
 		if stream {
-			Report("context_pop_"+name+"_final_p99_ms", ms(l.P99), "ms")
+			Report(prefix+"final_p99_ms", ms(l.P99), "ms")
 		}
 		fmt.Printf("context pop %s: %d contacts, %d at once; the silent system's statuses on the screens: %v\n", name, f.N, *popWorkers, statuses)
 	}
 	phase("all", false)
 	phase("pop", true)
-	// The headline: the shipped design (the stream's first screen).
 	for b.Loop() {
 	}
 }

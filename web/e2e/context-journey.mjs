@@ -81,14 +81,35 @@ async function main() {
   const desk = ana.page;
   const side = ben.page;
 
-  await steps.run('the bank\'s CRM knows Lena, and raises "card blocked" for her', async () => {
-    const first = await asAdmin('POST', '/api/v1/channels/api/messages', { from: { kind: 'external', value: customer.id },
-      name: customer.name, identifiers: [{ kind: 'email', value: `lena.${nonce}@example.com` }],
-      body: 'Please send my statements by post from now on.', external_id: `cj-${nonce}-0` }, 201);
-    await asAdmin('PATCH', `/api/v1/conversations/${first.conversation.id}`, { status: 'resolved' }, 200);
+  // Lena visits the bank's site signed in and writes in the widget: each visit a browser of her own.
+  const visit = async (text) => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    ctx.setDefaultTimeout(timeout);
+    const p = watcher.watch(await ctx.newPage(), 'lena');
+    await p.goto(site.url, { waitUntil: 'domcontentloaded' });
+    await openWidget(p, { name: customer.name, email: `lena.${nonce}@example.com` }, timeout);
+    await p.getByTestId('input').fill(text);
+    await p.getByTestId('input').press('Enter');
+    await p.locator('[data-testid="message"][data-direction="in"][data-id]', { hasText: text.slice(0, 20) }).waitFor();
+    return ctx;
+  };
+
+  await steps.run('Lena is a customer: she chatted once before, signed in, and the bank has her email', async () => {
+    site = await bankSite();
+    await allowOrigin(base, opts['widget-key'], site.url, { tenant: opts.tenant, password: opts.password });
+    await (await visit('Please send my statements by post from now on.')).close();
+    const found = await asAdmin('GET', `/api/v1/personas?q=${encodeURIComponent(customer.name)}&limit=5`, undefined, 200);
+    const lena = found.items.find((p) => p.name === customer.name);
+    if (!lena) throw new Error(`no persona named ${customer.name}`);
+    await asAdmin('POST', `/api/v1/personas/${lena.id}/identifiers`, { kind: 'email', value: `lena.${nonce}@example.com` }, 200);
+    const convs = await asAdmin('GET', `/api/v1/conversations?persona_id=${lena.id}&limit=5`, undefined, 200);
+    for (const c of convs.items) await asAdmin('PATCH', `/api/v1/conversations/${c.id}`, { status: 'resolved' }, 200);
+  });
+
+  await steps.run('the bank\'s core system raises "card blocked" for her through the API', async () => {
     const raised = await asAdmin('POST', '/api/v1/notifications/events', { type: 'card.blocked', to: { external_id: customer.id },
       data: { name: 'Lena', last4: '4411', amount: '42.10 EUR', merchant: 'Pingo Doce Lisboa', link: 'https://northwind.example/cards' } }, 202);
-    steps.log(`  notice raised: ${JSON.stringify(raised).slice(0, 200)}`);
+    steps.log(`  notice raised: ${JSON.stringify(raised).slice(0, 300)}`);
   });
 
   await steps.run('the demo\'s waiting conversations go to Chloé, so the next contact is Lena\'s', async () => {
@@ -108,17 +129,7 @@ async function main() {
   let conversationId;
   const offer = desk.getByTestId('offer').filter({ has: desk.getByTestId('offer-customer').filter({ hasText: customer.name }) });
   await steps.run('Lena, signed in to the bank\'s site, starts a chat in the widget', async () => {
-    site = await bankSite();
-    await allowOrigin(base, opts['widget-key'], site.url, { tenant: opts.tenant, password: opts.password });
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    ctx.setDefaultTimeout(timeout);
-    const p = watcher.watch(await ctx.newPage(), 'lena');
-    await p.goto(site.url, { waitUntil: 'domcontentloaded' });
-    await openWidget(p, { name: customer.name, email: `lena.${nonce}@example.com` }, timeout);
-    const text = 'Hello, my Visa card was blocked after a payment at Pingo Doce was declined. Can you unblock it?';
-    await p.getByTestId('input').fill(text);
-    await p.getByTestId('input').press('Enter');
-    await p.locator('[data-testid="message"][data-direction="in"][data-id]', { hasText: 'Pingo Doce' }).waitFor();
+    await visit('Hello, my Visa card was blocked after a payment at Pingo Doce was declined. Can you unblock it?');
   });
 
   await steps.run('the offer card already shows the notice and Core banking\'s items, with why', async () => {
@@ -135,7 +146,14 @@ async function main() {
       const ks = [...document.querySelectorAll('[data-testid="offer-context-item"]')].map((e) => e.getAttribute('data-key') || '');
       return ks.some((k) => k.startsWith('notice:')) && ks.some((k) => k.startsWith('Core banking:'));
     }, undefined, { timeout }).catch(async (err) => {
-      throw new Error(`${err.message}: the card shows ${await keys()}: ${(await card.innerText()).replace(/\s+/g, ' ')}`);
+      const chats = await asAdmin('GET', '/api/v1/conversations?channel=webchat&limit=1', undefined, 200);
+      const c = chats.items[0];
+      const ten = await asAdmin('GET', `/api/v1/conversations/${c.id}/context`, undefined, 200);
+      const sent = await asAdmin('GET', `/api/v1/notifications/deliveries?persona_id=${c.persona_id}`, undefined, 200);
+      throw new Error(`${err.message}: the card shows ${await keys()}: ${(await card.innerText()).replace(/\s+/g, ' ')}
+all ten: ${ten.items.map((i) => `${i.position} ${i.key} ${i.title} — ${i.why}`).join('\n  ')}
+sources: ${JSON.stringify(ten.sources)}
+notices: ${JSON.stringify(sent).slice(0, 600)}`);
     });
     const got = await keys();
     if (got.length < 2 || got.length > 3) throw new Error(`${got.length} items on the offer card: ${got}`);
