@@ -50,6 +50,13 @@ const customer = { id: `crm-${nonce}`, name: `Lena Journey ${nonce}` };
 let browser;
 let site;
 
+/** last4 is the card number's end the demo's core banking gives a customer (internal/demo/connector.go: FNV-1a of the persona id). */
+function last4(personaId) {
+  let h = 0x811c9dc5;
+  for (const b of Buffer.from(personaId, 'utf8')) h = Math.imul(h ^ b, 0x01000193) >>> 0;
+  return String(h % 10000).padStart(4, '0');
+}
+
 /** bankSite serves the bank's page of a signed-in customer, whose widget tag carries her signed id. */
 async function bankSite() {
   const hash = createHmac('sha256', opts['identity-secret']).update(customer.id).digest('hex');
@@ -101,6 +108,7 @@ async function main() {
     const found = await asAdmin('GET', `/api/v1/personas?q=${encodeURIComponent(customer.name)}&limit=5`, undefined, 200);
     const lena = found.items.find((p) => p.name === customer.name);
     if (!lena) throw new Error(`no persona named ${customer.name}`);
+    customer.card = last4(lena.id);
     await asAdmin('POST', `/api/v1/personas/${lena.id}/identifiers`, { kind: 'email', value: `lena.${nonce}@example.com` }, 200);
     const convs = await asAdmin('GET', `/api/v1/conversations?persona_id=${lena.id}&limit=5`, undefined, 200);
     for (const c of convs.items) await asAdmin('PATCH', `/api/v1/conversations/${c.id}`, { status: 'resolved' }, 200);
@@ -108,7 +116,7 @@ async function main() {
 
   await steps.run('the bank\'s core system raises "card blocked" for her through the API', async () => {
     const raised = await asAdmin('POST', '/api/v1/notifications/events', { type: 'card.blocked', to: { external_id: customer.id },
-      data: { name: 'Lena', last4: '4411', amount: '42.10 EUR', merchant: 'Pingo Doce Lisboa', link: 'https://northwind.example/cards' } }, 202);
+      data: { name: 'Lena', last4: customer.card, amount: '42.10 EUR', merchant: 'Pingo Doce Lisboa', link: 'https://northwind.example/cards' } }, 202);
     steps.log(`  notice raised: ${JSON.stringify(raised).slice(0, 300)}`);
   });
 
@@ -129,7 +137,7 @@ async function main() {
   let conversationId;
   const offer = desk.getByTestId('offer').filter({ has: desk.getByTestId('offer-customer').filter({ hasText: customer.name }) });
   await steps.run('Lena, signed in to the bank\'s site, starts a chat in the widget', async () => {
-    await visit('Hello, my Visa card was blocked after a payment at Pingo Doce was declined. Can you unblock it?');
+    await visit(`Hello, my Visa Classic ending ${customer.card} was blocked after the Pingo Doce Lisboa payment. Can you unblock it?`);
   });
 
   await steps.run('the offer card already shows the notice and Core banking\'s items, with why', async () => {
