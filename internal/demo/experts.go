@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
@@ -29,9 +28,8 @@ const expert = "ben@northwind.example"
 
 // SeedSolvedCases gives the demo tenant solvedCases, once: each a chat of
 // the API channel answered, noted and resolved by Ben with the article "My
-// card is blocked" linked, recorded as a past case with him as resolver,
-// resolved two and four days before now.
-func SeedSolvedCases(ctx context.Context, db *store.DB, conversations *inbox.Service, kb *reuse.Service, now time.Time) error {
+// card is blocked" linked, recorded as a past case with him as resolver.
+func SeedSolvedCases(ctx context.Context, db *store.DB, conversations *inbox.Service, kb *reuse.Service) error {
 	t, err := db.TenantBySlug(ctx, Slug)
 	if err != nil {
 		return fmt.Errorf("demo solved cases: %w", err)
@@ -84,17 +82,6 @@ func SeedSolvedCases(ctx context.Context, db *store.DB, conversations *inbox.Ser
 		// Recorded here rather than left to the resolution's event: a demo
 		// node shows it the moment it is up.
 		if err := kb.RecordCase(ctx, t.ID, id); err != nil {
-			return fmt.Errorf("demo solved case %d: %w", i, err)
-		}
-		// Resolved days ago, as the help desk's imported cases were: a case
-		// solved "just now" would outrank what the next customer's own bank
-		// says in the screen-pop.
-		k, err := db.KnowledgeCaseByConversation(ctx, t.ID, id)
-		if err != nil {
-			return fmt.Errorf("demo solved case %d: %w", i, err)
-		}
-		k.ResolvedAt = now.Add(-time.Duration(len(solvedCases)-i) * 48 * time.Hour)
-		if err := db.PutKnowledgeCase(ctx, k); err != nil {
 			return fmt.Errorf("demo solved case %d: %w", i, err)
 		}
 	}

@@ -140,32 +140,29 @@ async function main() {
     await visit(`Hello, my Visa Classic ending ${customer.card} was blocked after the Pingo Doce Lisboa payment. Can you unblock it?`);
   });
 
-  await steps.run('the offer card already shows the notice and Core banking\'s items, with why', async () => {
+  await steps.run('the offer card already shows the notice first, with why; Core banking has answered', async () => {
     const card = offer.getByTestId('offer-context');
     await card.waitFor().catch(async (err) => {
       const offers = await desk.getByTestId('offer').allInnerTexts();
-      const chats = await asAdmin('GET', '/api/v1/conversations?channel=webchat&limit=3', undefined, 200);
-      const routes = chats.items[0] ? await asAdmin('GET', `/api/v1/conversations/${chats.items[0].id}/routing`, undefined, 200) : {};
-      throw new Error(`${err.message}\noffers on Ana's desk: ${JSON.stringify(offers)}\nlatest chat: ${JSON.stringify(chats.items[0] ?? {}).slice(0, 400)}\nits routing: ${JSON.stringify(routes).slice(0, 600)}`);
+      throw new Error(`${err.message}\noffers on Ana's desk: ${JSON.stringify(offers)}`);
     });
-    const keys = async () => card.getByTestId('offer-context-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
-    // The card shows the first screen at once and may be refined when a slow system answers: wait for both kinds.
-    await desk.waitForFunction(() => {
-      const ks = [...document.querySelectorAll('[data-testid="offer-context-item"]')].map((e) => e.getAttribute('data-key') || '');
-      return ks.some((k) => k.startsWith('notice:')) && ks.some((k) => k.startsWith('Core banking:'));
-    }, undefined, { timeout }).catch(async (err) => {
-      const chats = await asAdmin('GET', '/api/v1/conversations?channel=webchat&limit=1', undefined, 200);
-      const c = chats.items[0];
-      const ten = await asAdmin('GET', `/api/v1/conversations/${c.id}/context`, undefined, 200);
-      const sent = await asAdmin('GET', `/api/v1/notifications/deliveries?persona_id=${c.persona_id}`, undefined, 200);
-      throw new Error(`${err.message}: the card shows ${await keys()}: ${(await card.innerText()).replace(/\s+/g, ' ')}
-all ten: ${ten.items.map((i) => `${i.position} ${i.key} ${i.title} — ${i.why}`).join('\n  ')}
-sources: ${JSON.stringify(ten.sources)}
-notices: ${JSON.stringify(sent).slice(0, 600)}`);
+    const first = card.getByTestId('offer-context-item').first();
+    await card.locator('[data-testid="offer-context-item"][data-position="1"][data-key^="notice:"]').waitFor().catch(async (err) => {
+      throw new Error(`${err.message}: the card shows ${(await card.innerText()).replace(/\s+/g, ' ')}`);
     });
-    const got = await keys();
-    if (got.length < 2 || got.length > 3) throw new Error(`${got.length} items on the offer card: ${got}`);
+    const keys = await card.getByTestId('offer-context-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-key')));
+    if (keys.length < 2 || keys.length > 3) throw new Error(`${keys.length} items on the offer card: ${keys}`);
+    // Core banking answered for this contact: its items are ranked among the ten (on the card
+    // when they rank in the top three; the demo's similar cases, resolved at its start, often do).
+    const chats = await asAdmin('GET', '/api/v1/conversations?channel=webchat&limit=1', undefined, 200);
+    const ten = await asAdmin('GET', `/api/v1/conversations/${chats.items[0].id}/context?limit=10`, undefined, 200);
+    const bank = ten.items.filter((i) => i.source === 'Core banking');
+    if (!bank.length || !ten.sources.some((s) => s.name === 'Core banking' && (s.status === 'ok' || s.status === 'cached'))) {
+      throw new Error(`no Core banking item among the ten: ${JSON.stringify(ten.sources)}`);
+    }
     steps.log(`  the card shows: ${(await card.innerText()).replace(/\s+/g, ' ').trim()}`);
+    steps.log(`  Core banking's best is at ${bank[0].position}: ${bank[0].title} — ${bank[0].why}${keys.some((k) => k.startsWith('Core banking:')) ? ' (on the card)' : ''}`);
+    if (!(await first.innerText()).includes('card')) throw new Error('the notice on the card does not name the card');
   });
 
   let pop;
