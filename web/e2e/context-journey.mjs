@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Issue 14's whole journey, against a running demo center.
 //
-// The bank's CRM knows Lena (a customer of the API channel) and raises a
-// "card blocked" notice for her. Ana, an agent, is available. Lena, signed in
-// to the bank's site, starts a chat in the widget: the offer card on Ana's
-// desk already shows the notice and Core banking's items before she accepts.
+// Lena chatted once before, signed in to the bank's site, and the bank has her
+// email; its core system raises a "card blocked" notice for her through the
+// API. Ana, an agent, is available. Lena starts a chat in the widget quoting
+// her card's last digits: the offer card on Ana's desk already shows the
+// notice first, with why, before she accepts, and Core banking's items are
+// ranked among the ten (4th and 5th on the demo: its similar cases, resolved
+// when the demo started, rank above them, so they are not on the card).
 // She accepts; opens one item (its fields show in place, without leaving the
 // desk), inserts one into her reply ("use") and dismisses another. She asks
 // for help: Ben — an agent who resolved the demo's similar cases — is
