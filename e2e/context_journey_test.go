@@ -10,9 +10,9 @@ import (
 
 // Issue 14's whole journey in Chromium against the demo, on SQLite and on
 // PostgreSQL (web/e2e/context-journey.mjs): a notice raised through the API,
-// the customer's chat in the widget, the offer card showing the notice first
-// before the agent accepts and Core banking's items among the ten, a Core
-// banking item opened in place,
+// the customer's chat in the widget, the offer card showing the notice and
+// Core banking's items before the agent accepts, a Core banking item opened
+// in place,
 // one used in the reply and one dismissed, help asked for, the suggested
 // colleague (an agent with the demo's similar resolved cases) invited live
 // in a second browser, joining and writing, the room closed and turned into
