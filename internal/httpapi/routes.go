@@ -21,8 +21,11 @@ type route struct {
 	streams bool
 	// enrol routes stay open to a user whose tenant requires a second factor
 	// they have not set up yet: enough to see who they are and set it up.
-	enrol   bool
-	handler http.HandlerFunc
+	enrol bool
+	// community routes read other member workspaces' shared practices by
+	// design; TestCommunity proves what crosses and that non-members see none.
+	community bool
+	handler   http.HandlerFunc
 }
 
 func (a *API) routes() []route {
@@ -128,6 +131,19 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/swarm/rooms/{roomID}/messages", perm: permConverse, handler: a.sayInSwarmRoom},
 		{method: "POST", pattern: "/api/v1/swarm/rooms/{roomID}/close", perm: permConverse, handler: a.closeSwarmRoom},
 		{method: "GET", pattern: "/api/v1/users/{userID}/contributions", perm: permRead, handler: a.userContributions},
+
+		// The knowledge community (opt-in): membership, shares, the catalogue, adoptions.
+		{method: "GET", pattern: "/api/v1/community", perm: permRead, handler: a.getCommunity},
+		{method: "PUT", pattern: "/api/v1/community", perm: permManageWorkspace, handler: a.joinCommunity},
+		{method: "DELETE", pattern: "/api/v1/community", perm: permManageWorkspace, handler: a.leaveCommunity},
+		{method: "GET", pattern: "/api/v1/community/shared", perm: permRead, handler: a.listCommunityShares},
+		{method: "GET", pattern: "/api/v1/community/shared/{articleID}", perm: permRead, handler: a.getCommunityShare},
+		{method: "PUT", pattern: "/api/v1/community/shared/{articleID}", perm: permPublishKnowledge, handler: a.shareArticle},
+		{method: "DELETE", pattern: "/api/v1/community/shared/{articleID}", perm: permPublishKnowledge, handler: a.unshareArticle},
+		{method: "GET", pattern: "/api/v1/community/adoptions", perm: permRead, handler: a.listCommunityAdoptions},
+		{method: "GET", pattern: "/api/v1/community/practices", perm: permRead, community: true, handler: a.communityCatalog},
+		{method: "GET", pattern: "/api/v1/community/practices/{practiceID}", perm: permRead, community: true, handler: a.getCommunityPractice},
+		{method: "POST", pattern: "/api/v1/community/practices/{practiceID}/adopt", perm: permConverse, community: true, handler: a.adoptCommunityPractice},
 		{method: "GET", pattern: "/api/v1/canned-responses", perm: permConverse, handler: a.listCannedResponses},
 		{method: "POST", pattern: "/api/v1/canned-responses", perm: permConverse, handler: a.createCannedResponse},
 		{method: "GET", pattern: "/api/v1/canned-responses/{cannedID}", perm: permConverse, handler: a.getCannedResponse},

@@ -17,6 +17,7 @@ import { knowledgeMeasures } from './messages/knowledgeMeasures';
 import { knowledge } from './messages/knowledge';
 import { swarm } from './messages/swarm';
 import { screenpop } from './messages/screenpop';
+import { community } from './messages/community';
 
 const base = {
   'app.name': 'Switchboard',
@@ -197,7 +198,8 @@ const base = {
 const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox, ...workspace, ...delivery, ...helpcenter, ...knowledgeMeasures,
   ...knowledge, ...context,
   ...swarm,
-  ...screenpop } as const;
+  ...screenpop,
+  ...community } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;
