@@ -10,7 +10,7 @@ import (
 // Issue 14, context connectors, in Chromium against the demo: the admin
 // finds Core banking (served by the demo node itself), adds an unreachable
 // billing system, tests Core banking for Zoë and reads its figures; Ana opens
-// Zoë's conversation and the customer panel shows Core banking's items,
+// Zoë's conversation and the screen-pop shows Core banking's items,
 // the blocked card first, and "billing is not answering". On SQLite and on
 // PostgreSQL.
 func TestBrowserContext(t *testing.T) {

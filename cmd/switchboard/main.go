@@ -251,6 +251,9 @@ func seedDemo(ctx context.Context, a *app.App, cfg *config.Config) error {
 	if err := demo.SeedPastCases(ctx, a.DB, time.Now()); err != nil {
 		return err
 	}
+	if err := demo.SeedSolvedCases(ctx, a.DB, a.Inbox, a.KnowledgeReuse); err != nil {
+		return err
+	}
 	if err := demo.LimitWidgetOrigins(ctx, a.DB, a.Inbox, cfg.BaseURL); err != nil {
 		return err
 	}

@@ -103,6 +103,7 @@ type Fetcher struct {
 
 	mu       sync.Mutex
 	breakers map[cacheKey]*Breaker // personaID left empty
+	late     map[cacheKey]bool     // connectors that missed a split fetch's wait (FetchEarly)
 	cache    *Cache
 }
 
@@ -130,7 +131,7 @@ func NewFetcher(o FetcherOptions) *Fetcher {
 		o.Clock = clock.System{}
 	}
 	return &Fetcher{client: o.Client, clock: o.Clock, policy: o.Breaker,
-		breakers: map[cacheKey]*Breaker{}, cache: NewCache(o.CacheEntries)}
+		breakers: map[cacheKey]*Breaker{}, late: map[cacheKey]bool{}, cache: NewCache(o.CacheEntries)}
 }
 
 // Fetch asks every connector about p at once and returns their results in
@@ -147,13 +148,14 @@ func (f *Fetcher) Fetch(ctx context.Context, p Persona, cs []Connector) []Result
 			continue
 		}
 		if !f.allow(c) {
-			out[i] = Result{ConnectorID: c.ID, Name: c.Name, Status: StatusOpenCircuit,
-				Error: fmt.Sprintf("not called: it failed %d times in a row; tried again after %s", f.policy.Failures, f.policy.Cooldown)}
+			out[i] = openCircuit(c, f.policy)
 			continue
 		}
 		wg.Go(func() {
 			r := f.Call(ctx, p, c)
-			f.done(c, p.ID, r)
+			if ctx.Err() == nil || r.Status == StatusOK { // a caller gone away is no failure of the system's
+				f.done(c, p.ID, r)
+			}
 			out[i] = r
 		})
 	}
@@ -273,5 +275,6 @@ func (f *Fetcher) Forget(tenantID, connectorID string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	delete(f.breakers, cacheKey{tenantID: tenantID, connectorID: connectorID})
+	delete(f.late, cacheKey{tenantID: tenantID, connectorID: connectorID})
 	f.cache.Forget(tenantID, connectorID)
 }

@@ -1,8 +1,10 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/contextrank/screenpop"
@@ -44,7 +46,8 @@ func screenOut(s screenpop.Screen) any {
 	return struct {
 		Items   []screenItemJSON         `json:"items"`
 		Sources []screenpop.SourceStatus `json:"sources"`
-	}{items, s.Sources}
+		Final   bool                     `json:"final"`
+	}{items, s.Sources, s.Final}
 }
 
 // userID is the signed-in user's id, empty for an API key.
@@ -72,12 +75,49 @@ func (a *API) conversationContext(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
+	if strings.Contains(r.Header.Get("Accept"), screenStream) {
+		a.streamScreenPop(w, r, id, limit)
+		return
+	}
 	s, err := a.ScreenPop.For(r.Context(), caller(r).Tenant.ID, userID(r), id, limit)
 	if err != nil {
 		a.writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, screenOut(s))
+}
+
+const screenStream = "application/x-ndjson"
+
+// streamScreenPop answers a desk that asked for application/x-ndjson: one
+// screen a line, the first as soon as it is ranked, a final second one when
+// business systems still out have answered or run out of budget.
+func (a *API) streamScreenPop(w http.ResponseWriter, r *http.Request, id string, limit int) {
+	rc := http.NewResponseController(w)
+	shown := false
+	err := a.ScreenPop.Pop(r.Context(), caller(r).Tenant.ID, userID(r), id, limit, func(s screenpop.Screen) error {
+		line, err := json.Marshal(screenOut(s))
+		if err != nil {
+			return err
+		}
+		if !shown {
+			w.Header().Set("Content-Type", screenStream)
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(http.StatusOK)
+			shown = true
+		}
+		if _, err := w.Write(append(line, '\n')); err != nil {
+			return err
+		}
+		return rc.Flush()
+	})
+	switch {
+	case err == nil:
+	case !shown:
+		a.writeError(w, r, err)
+	case r.Context().Err() == nil:
+		a.Log.WarnContext(r.Context(), "screen-pop's second screen", "tenant_id", caller(r).Tenant.ID, "conversation_id", id, "err", err)
+	}
 }
 
 func (a *API) conversationContextFeedback(w http.ResponseWriter, r *http.Request) {

@@ -5,8 +5,9 @@
 // itself), adds a "billing" system that cannot be reached, tests Core banking
 // for Zoë and sees her cards, transactions, loan and appointment come back
 // signed, and reads its figures. Ana, an agent, opens Zoë's conversation: the
-// customer panel shows Core banking's items — the blocked card first — and
-// the line "billing is not answering", without waiting for it.
+// screen-pop beside it ranks Core banking's items — the blocked card among
+// them, the blocked card or the declined payment first of them — and names
+// "billing is not answering".
 //
 //   node web/e2e/context.mjs --base URL [--tenant northwind] [--password switchboard-demo] \
 //     [--timeout 15000] [--headed]
@@ -88,7 +89,7 @@ async function main() {
 
   const ana = await signedIn(browser, as('ana@northwind.example'));
   const desk = watcher.watch(ana.page, 'ana');
-  await steps.run('Ana opens Zoë\'s conversation: Core banking\'s items, and "billing is not answering"', async () => {
+  await steps.run('Ana opens Zoë\'s conversation: Core banking\'s items in the screen-pop, and "billing is not answering"', async () => {
     const people = await asAdmin('GET', '/api/v1/personas?q=Zo%C3%AB%20M%C3%BCller&limit=5', undefined, 200);
     const zoe = people.items.find((p) => p.name === 'Zoë Müller');
     if (!zoe) throw new Error('no Zoë Müller among the customers');
@@ -96,13 +97,16 @@ async function main() {
     if (!convs.items.length) throw new Error('Zoë has no conversation');
     const started = Date.now();
     await desk.goto(`${base}/desktop/c/${convs.items[0].id}`, { waitUntil: 'domcontentloaded' });
-    const items = desk.getByTestId('context-items');
-    const source = items.locator('[data-testid="context-source"][data-name="Core banking"]');
-    await source.waitFor();
-    const first = source.getByTestId('context-item').first();
-    const firstText = await first.innerText();
-    if (!/blocked/.test(firstText)) throw new Error(`the first item is not the blocked card: ${firstText}`);
-    const down = items.getByTestId('context-down');
+    const pop = desk.getByTestId('screen-pop');
+    const card = pop.locator('[data-testid="screen-pop-item"][data-source="Core banking"][data-key*="/cards/"]').first();
+    await card.waitFor();
+    const cardText = await card.innerText();
+    if (!/blocked/.test(cardText)) throw new Error(`Core banking's card is not the blocked one: ${cardText}`);
+    // Among Core banking's items, what it marked important for her words ranks first: the
+    // blocked card or the declined payment, not the loan or the appointment.
+    const firstOfBank = await pop.locator('[data-testid="screen-pop-item"][data-source="Core banking"]').first().innerText();
+    if (!/blocked|declined/.test(firstOfBank)) throw new Error(`Core banking's first item: ${firstOfBank}`);
+    const down = pop.locator('[data-testid="screen-pop-down"][data-name="billing"]');
     await down.waitFor();
     const line = await down.innerText();
     if (line.trim() !== 'billing is not answering') throw new Error(`billing's line: ${line}`);

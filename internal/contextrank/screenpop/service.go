@@ -12,7 +12,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/contextrank"
@@ -23,9 +25,11 @@ import (
 )
 
 // Connectors fetch a persona's items from the tenant's business systems,
-// each within its budget (connectors.Service).
+// each within its budget (connectors.Service): the results by wait at the
+// latest, connectors still out "pending", and — when some were — every
+// connector's final result on rest once the last call ended.
 type Connectors interface {
-	ForPersona(ctx context.Context, tenantID, personaID string) ([]contextsrc.Result, error)
+	ForPersonaEarly(ctx context.Context, tenantID, personaID string, wait time.Duration) (first []contextsrc.Result, rest <-chan []contextsrc.Result, err error)
 }
 
 // Knowledge suggests articles for a conversation and finds similar past
@@ -43,7 +47,16 @@ type Deps struct {
 	Knowledge  Knowledge
 	Clock      clock.Clock
 	Log        *slog.Logger
+	// FirstWait is how long the first screen waits for the business
+	// systems (zero: DefaultFirstWait); the others fill in a second one.
+	FirstWait time.Duration
 }
+
+// DefaultFirstWait is how long a screen-pop's first screen waits for the
+// business systems. Systems answering later — or not at all, within their
+// budgets — fill in (or are named) in a second screen; a system that missed
+// it is not waited for next time (contextsrc.Fetcher.FetchEarly).
+const DefaultFirstWait = 200 * time.Millisecond
 
 // Service builds screen-pops and learns from their feedback.
 type Service struct {
@@ -77,6 +90,9 @@ func New(d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
+	if d.FirstWait <= 0 {
+		d.FirstWait = DefaultFirstWait
+	}
 	return &Service{Deps: d, ranker: contextrank.NewRanker(d.Clock), weights: map[string]cachedWeights{}}
 }
 
@@ -94,10 +110,13 @@ type Shown struct {
 	Why      string `json:"why"`
 }
 
-// Screen is a conversation's screen-pop.
+// Screen is a conversation's screen-pop. Final is false for a first screen
+// sent while some business systems are still being waited for (their
+// status "pending"): a second, final screen follows.
 type Screen struct {
 	Items   []Shown        `json:"items"`
 	Sources []SourceStatus `json:"sources"`
+	Final   bool           `json:"final"`
 }
 
 // MaxItems is how many items a screen-pop shows at most; OfferItems how
@@ -108,38 +127,99 @@ const (
 )
 
 // For builds the screen-pop of the tenant's conversation for the user, at
-// most limit items (MaxItems when limit is 0 or more), and records the
-// impressions of exactly those shown so that the agent's opens, uses and
-// dismissals can be learned from with their true positions. A conversation
-// of another tenant is store.ErrNotFound.
+// most limit items (MaxItems when limit is 0 or more), waiting for every
+// business system (each at most its budget), and records the impressions of
+// exactly those shown so that the agent's opens, uses and dismissals can be
+// learned from with their true positions. A conversation of another tenant
+// is store.ErrNotFound.
 func (s *Service) For(ctx context.Context, tenantID, userID, conversationID string, limit int) (Screen, error) {
-	if limit <= 0 || limit > MaxItems {
-		limit = MaxItems
-	}
 	g, err := s.gather(ctx, tenantID, userID, conversationID)
 	if err != nil {
 		return Screen{}, err
 	}
-	w, err := s.Weights(ctx, tenantID)
+	conn := g.first
+	if g.rest != nil {
+		select {
+		case all, ok := <-g.rest:
+			if !ok {
+				return Screen{}, ctx.Err()
+			}
+			conn = all
+		case <-ctx.Done():
+			return Screen{}, ctx.Err()
+		}
+	}
+	return s.screen(ctx, g, conn, userID, limit)
+}
+
+// Pop builds the screen-pop like For, but shows it as soon as it can: the
+// first screen once every internal source and every business system
+// keeping time has answered (at most FirstWait); if some system was still
+// out, a second, final screen when the last of them has answered or run out
+// of budget. Each screen shown records its impressions (the learner keeps
+// an item's latest). An error from show ends it.
+func (s *Service) Pop(ctx context.Context, tenantID, userID, conversationID string, limit int, show func(Screen) error) error {
+	g, err := s.gather(ctx, tenantID, userID, conversationID)
+	if err != nil {
+		return err
+	}
+	first, err := s.screen(ctx, g, g.first, userID, limit)
+	if err != nil {
+		return err
+	}
+	if err := show(first); err != nil || g.rest == nil {
+		return err
+	}
+	select {
+	case all, ok := <-g.rest:
+		if !ok {
+			return ctx.Err()
+		}
+		final, err := s.screen(ctx, g, all, userID, limit)
+		if err != nil {
+			return err
+		}
+		return show(final)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// screen ranks what the sources proposed with the connectors' results conn
+// and records the impressions of the items shown.
+func (s *Service) screen(ctx context.Context, g gathered, conn []contextsrc.Result, userID string, limit int) (Screen, error) {
+	if limit <= 0 || limit > MaxItems {
+		limit = MaxItems
+	}
+	w, err := s.Weights(ctx, g.tenantID)
 	if err != nil {
 		return Screen{}, err
 	}
-	ranked := s.ranker.Rank(w, contextrank.Contact{ID: conversationID, TenantID: tenantID, Words: g.words}, g.items)
+	now := s.Clock.Now()
+	items := slices.Clone(g.items)
+	sources := make([]SourceStatus, 0, len(conn)+len(g.sources))
+	final := true
+	for _, r := range conn {
+		sources = append(sources, SourceStatus{Name: r.Name, Status: string(r.Status)})
+		items = append(items, connectorItems(r, now)...)
+		final = final && r.Status != contextsrc.StatusPending
+	}
+	sources = append(sources, g.sources...)
+	ranked := s.ranker.Rank(w, contextrank.Contact{ID: g.conversationID, TenantID: g.tenantID, Words: g.words}, items)
 	if len(ranked) > limit {
 		ranked = ranked[:limit]
 	}
-	now := s.Clock.Now()
-	out := Screen{Items: make([]Shown, len(ranked)), Sources: g.sources}
+	out := Screen{Items: make([]Shown, len(ranked)), Sources: sources, Final: final}
 	events := make([]store.ContextFeedback, len(ranked))
 	for i, r := range ranked {
 		out.Items[i] = Shown{Item: r.Item, Position: r.Position, Why: r.Why}
-		events[i], err = impression(tenantID, userID, conversationID, r, now)
+		events[i], err = impression(g.tenantID, userID, g.conversationID, r, now)
 		if err != nil {
 			return Screen{}, err
 		}
 	}
-	if err := s.DB.RecordContextFeedback(ctx, tenantID, events); err != nil {
-		return Screen{}, fmt.Errorf("screen-pop of %s: %w", conversationID, err)
+	if err := s.DB.RecordContextFeedback(ctx, g.tenantID, events); err != nil {
+		return Screen{}, fmt.Errorf("screen-pop of %s: %w", g.conversationID, err)
 	}
 	return out, nil
 }

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/contextrank"
+	"github.com/switchboard-cx/switchboard/internal/contextsrc"
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/helpcenter"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
@@ -27,26 +29,46 @@ const (
 	perSource     = 20
 )
 
-// gathered is what the sources proposed for one conversation.
+// gathered is what the sources proposed for one conversation: the internal
+// sources' items and statuses, and the business systems' results as far as
+// they came within the first wait (rest, when not nil, brings them all).
 type gathered struct {
-	words   string
-	items   []contextrank.Item
-	sources []SourceStatus
+	tenantID, conversationID string
+	words                    string
+	items                    []contextrank.Item
+	sources                  []SourceStatus
+	first                    []contextsrc.Result
+	rest                     <-chan []contextsrc.Result
 }
 
-// gather asks every source about the conversation. Connectors are bounded
-// by their budgets; a failing internal source is reported beside the items
-// rather than failing the screen-pop.
+// gather asks every source about the conversation, the business systems
+// while the internal sources are read. Connectors are bounded by their
+// budgets; a failing internal source is reported beside the items rather
+// than failing the screen-pop.
 func (s *Service) gather(ctx context.Context, tenantID, userID, conversationID string) (gathered, error) {
 	c, err := s.DB.Conversation(ctx, tenantID, conversationID)
 	if err != nil {
 		return gathered{}, err
 	}
+	var systems sync.WaitGroup
+	var first []contextsrc.Result
+	var rest <-chan []contextsrc.Result
+	if s.Connectors != nil && c.PersonaID != "" {
+		systems.Go(func() {
+			var err error
+			first, rest, err = s.Connectors.ForPersonaEarly(ctx, tenantID, c.PersonaID, s.FirstWait)
+			if err != nil {
+				s.Log.WarnContext(ctx, "screen-pop connectors failed", "tenant_id", tenantID, "err", err)
+			}
+		})
+	}
+	defer systems.Wait() // on every return: first and rest are read only after it
 	msgs, err := s.DB.Messages(ctx, tenantID, conversationID, store.Page{Limit: store.MaxPageSize})
 	if err != nil {
 		return gathered{}, fmt.Errorf("screen-pop of %s: %w", conversationID, err)
 	}
-	g := gathered{words: customerWords(c, msgs), items: []contextrank.Item{}, sources: []SourceStatus{}}
+	g := gathered{tenantID: tenantID, conversationID: conversationID, words: customerWords(c, msgs),
+		items: []contextrank.Item{}, sources: []SourceStatus{}}
 	add := func(name string, items []contextrank.Item, err error) {
 		if err != nil {
 			s.Log.WarnContext(ctx, "screen-pop source failed", "tenant_id", tenantID, "source", name, "err", err)
@@ -57,16 +79,6 @@ func (s *Service) gather(ctx context.Context, tenantID, userID, conversationID s
 		g.items = append(g.items, items...)
 	}
 	now := s.Clock.Now()
-	if s.Connectors != nil && c.PersonaID != "" {
-		rs, err := s.Connectors.ForPersona(ctx, tenantID, c.PersonaID)
-		if err != nil {
-			s.Log.WarnContext(ctx, "screen-pop connectors failed", "tenant_id", tenantID, "err", err)
-		}
-		for _, r := range rs {
-			g.sources = append(g.sources, SourceStatus{Name: r.Name, Status: string(r.Status)})
-			g.items = append(g.items, connectorItems(r, now)...)
-		}
-	}
 	if c.PersonaID != "" {
 		items, err := s.conversations(ctx, c, now)
 		add(contextrank.SourceConversation, items, err)
@@ -83,6 +95,8 @@ func (s *Service) gather(ctx context.Context, tenantID, userID, conversationID s
 		items, err = s.similar(ctx, c, g.words)
 		add(contextrank.SourceSimilar, items, err)
 	}
+	systems.Wait()
+	g.first, g.rest = first, rest
 	return g, nil
 }
 

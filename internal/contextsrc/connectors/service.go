@@ -234,6 +234,50 @@ func (s *Service) ForPersona(ctx context.Context, tenantID, personaID string) ([
 	return rs, nil
 }
 
+// ForPersonaEarly is ForPersona in two parts (contextsrc.Fetcher.FetchEarly):
+// first by wait at the latest, with connectors still out "pending"; rest,
+// when not nil, every connector's final result once the last call ended.
+func (s *Service) ForPersonaEarly(ctx context.Context, tenantID, personaID string, wait time.Duration) ([]contextsrc.Result, <-chan []contextsrc.Result, error) {
+	p, err := s.persona(ctx, tenantID, personaID)
+	if err != nil {
+		return nil, nil, err
+	}
+	stored, err := s.db.ContextConnectors(ctx, tenantID, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	cs := make([]contextsrc.Connector, 0, len(stored))
+	for _, c := range stored {
+		fc, err := s.connector(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		cs = append(cs, fc)
+	}
+	first, rest := s.fetch.FetchEarly(ctx, p, cs, wait)
+	s.record(ctx, tenantID, first)
+	if rest == nil {
+		return first, nil, nil
+	}
+	out := make(chan []contextsrc.Result, 1)
+	go func() {
+		defer close(out)
+		all, ok := <-rest
+		if !ok {
+			return
+		}
+		var late []contextsrc.Result
+		for i, r := range all {
+			if first[i].Status == contextsrc.StatusPending {
+				late = append(late, r)
+			}
+		}
+		s.record(ctx, tenantID, late)
+		out <- all
+	}()
+	return first, out, nil
+}
+
 // Test calls one connector about a persona, whatever its breaker and cache
 // say and even if inactive, and records the call: what the admin's test
 // button shows.

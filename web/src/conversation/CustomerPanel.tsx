@@ -1,7 +1,8 @@
 // CustomerPanel shows who the customer of a conversation is: name, identifiers,
 // local time, language, attributes (editable), past conversations, the notices
 // sent to them and their consent ledger (with consent recorded on their word),
-// how this one was routed, and the slot where ranked context items will go.
+// how this one was routed, and the screen-pop: the ten items ranked for this
+// contact from every source, the business systems' among them.
 //
 // Each identifier carries a badge of how it was proven ("verified · signed widget
 // id"); claims typed into a form are listed too, "claimed · not verified".
@@ -10,7 +11,7 @@
 //   data-proof: verified, claimed or unverified), identifier-proof,
 //   customer-local-time, customer-language, customer-attribute (data-key), attribute-key,
 //   attribute-value, attribute-add, identifier-kind, identifier-value, identifier-add,
-//   customer-edit, customer-save, customer-error, past-conversation, routing-step, context-slot,
+//   customer-edit, customer-save, customer-error, past-conversation, routing-step,
 //   customer-notifications, notice-item (data-status), notice-open, consent-state (data-scope,
 //   data-granted), consent-ledger, consent-record, consent-form, consent-kind, consent-name,
 //   consent-decision, consent-note, consent-save, consent-error, consent-export.
@@ -24,7 +25,6 @@ import { navigate } from '../router';
 import { formatDateTime, locale, t, tMaybe } from '../i18n';
 import { PERSONA_EVENT, identifierProof, localTime } from './logic';
 import '../styles/conversation.css';
-import { ContextItems } from './ContextItems';
 import { ScreenPop } from './ScreenPop';
 
 const IDENTIFIER_KINDS = ['email', 'phone', 'external', 'widget'] as const;
@@ -92,7 +92,6 @@ export function CustomerPanel(props: { conversationId: string }) {
         )}
       </section>
       <ScreenPop key={`sp-${id}`} conversationId={id} />
-      {persona && <ContextItems key={`ctx-${persona.id}`} personaId={persona.id} />}
       {persona && <Notifications key={persona.id} personaId={persona.id} />}
       <section class="cp-section" aria-labelledby="cp-routing">
         <h3 id="cp-routing">{t('cust.routing')}</h3>
@@ -106,10 +105,6 @@ export function CustomerPanel(props: { conversationId: string }) {
             ))}
           </ol>
         )}
-      </section>
-      <section class="cp-section" aria-labelledby="cp-context" data-testid="context-slot">
-        <h3 id="cp-context">{t('cust.context')}</h3>
-        <p class="cv-muted">{t('cust.contextEmpty')}</p>
       </section>
     </aside>
   );

@@ -3,13 +3,16 @@
 // callbacks, the self-service trail, suggested articles — ranked for this
 // contact, each with one line saying why. Opening an item shows its fields
 // here (and tells the ranking "open"); "Insert" adds it to the reply ("use");
-// "Not relevant" hides it ("dismiss"). A source that did not answer is named
-// beside the list, never waited for. It ranks again after each customer
-// message (the realtime feed's message.created).
+// "Not relevant" hides it ("dismiss"). The list comes as soon as it is
+// ranked: a business system that has not answered yet is named "waiting for"
+// and fills in a moment later (a second screen, when it answers or runs out
+// of its budget); one that did not answer is named beside the list. It ranks
+// again after each customer message (the realtime feed's message.created).
 //
 // Test ids: screen-pop, screen-pop-item (data-key, data-source, data-position),
 // screen-pop-why, screen-pop-open, screen-pop-fields, screen-pop-insert,
-// screen-pop-dismiss, screen-pop-down (data-name).
+// screen-pop-dismiss, screen-pop-down (data-name, data-status), screen-pop-pending (data-name);
+// data-final on screen-pop once the last screen has come.
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../api';
@@ -33,15 +36,12 @@ export function ScreenPop({ conversationId }: { conversationId: string }) {
   const [tick, setTick] = useState(0);
 
   useEffect(() => {
-    let live = true;
+    const stop = new AbortController();
     setError('');
-    screenPopApi.forConversation(conversationId).then(
-      (s) => live && setScreen(s),
-      (err) => live && setError(errorMessage(err)),
+    screenPopApi.pop(conversationId, undefined, (s) => setScreen(s), stop.signal).catch(
+      (err) => !stop.signal.aborted && setError(errorMessage(err)),
     );
-    return () => {
-      live = false;
-    };
+    return () => stop.abort();
   }, [conversationId, tick]);
 
   // Each new customer message may change the reason of the contact: rank again.
@@ -81,9 +81,11 @@ export function ScreenPop({ conversationId }: { conversationId: string }) {
   };
 
   const items = screen?.items.filter((it) => !dismissed.has(it.key)) ?? [];
-  const down = screen?.sources.filter((s) => s.status !== 'ok' && s.status !== 'cached') ?? [];
+  const down = screen?.sources.filter((s) => s.status !== 'ok' && s.status !== 'cached' && s.status !== 'pending') ?? [];
+  const pending = screen?.sources.filter((s) => s.status === 'pending') ?? [];
   return (
-    <section class="cp-section sp" aria-labelledby="sp-title" data-testid="screen-pop" aria-busy={screen === null && !error}>
+    <section class="cp-section sp" aria-labelledby="sp-title" data-testid="screen-pop"
+      aria-busy={screen === null && !error} data-final={screen?.final ? 'true' : 'false'}>
       <div class="ctx-head">
         <h3 id="sp-title">{t('sp.title')}</h3>
         <button type="button" class="button button-small button-quiet" onClick={() => setTick((n) => n + 1)}>
@@ -119,7 +121,12 @@ export function ScreenPop({ conversationId }: { conversationId: string }) {
       </ol>
       {down.map((s) => (
         <p key={s.name} class="ctx-down" data-testid="screen-pop-down" data-name={s.name} data-status={s.status}>
-          {t('sp.notAnswering', { name: s.name })}
+          {s.status === 'bad_signature' ? t('sp.badSignature', { name: s.name }) : t('sp.notAnswering', { name: s.name })}
+        </p>
+      ))}
+      {pending.map((s) => (
+        <p key={s.name} class="cv-muted" data-testid="screen-pop-pending" data-name={s.name}>
+          {t('sp.pending', { name: s.name })}
         </p>
       ))}
     </section>

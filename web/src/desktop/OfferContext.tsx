@@ -1,7 +1,8 @@
 // The offer card's top three: before the agent accepts, the three items the
 // screen-pop ranks first for this contact, each with its why line, so the
 // agent knows what the contact is likely about. Only these three are
-// recorded as shown (GET …/context?limit=3).
+// recorded as shown (GET …/context?limit=3). They come as soon as they are
+// ranked; a business system still answering may change them a moment later.
 //
 // Test ids: offer-context, offer-context-item (data-key, data-position).
 import { useEffect, useState } from 'preact/hooks';
@@ -14,14 +15,11 @@ export function OfferContext({ conversationId }: { conversationId: string }) {
   const [items, setItems] = useState<ScreenItem[] | null>(null);
 
   useEffect(() => {
-    let live = true;
-    screenPopApi.forConversation(conversationId, 3).then(
-      (s) => live && setItems(s.items),
-      () => live && setItems([]), // the card stands without them
+    const stop = new AbortController();
+    screenPopApi.pop(conversationId, 3, (s) => setItems(s.items), stop.signal).catch(
+      () => !stop.signal.aborted && setItems((had) => had ?? []), // the card stands without them
     );
-    return () => {
-      live = false;
-    };
+    return () => stop.abort();
   }, [conversationId]);
 
   if (!items || items.length === 0) return null;

@@ -51,13 +51,7 @@ export const context = {
   'ctx.status.error': 'failed',
   'ctx.status.bad_signature': 'bad signature',
   'ctx.status.open_circuit': 'not called (failing lately)',
-  // The customer panel.
-  'ctx.panelTitle': 'From your systems',
-  'ctx.notAnswering': '{name} is not answering',
-  'ctx.badSignature': '{name} sent an answer that is not signed with its secret',
-  'ctx.nothing': 'Nothing on file.',
-  'ctx.noConnectors': 'No business systems connected.',
-  'ctx.refresh': 'Refresh',
+  // A connector's items as answered (the test panel).
   'ctx.open': 'Open',
   'ctx.date': 'Date',
   'ctx.type.account': 'Account',

@@ -120,6 +120,4 @@ export const conversation = {
   'cust.noPast': 'No other conversations.',
   'cust.routing': 'Routing',
   'cust.noRouting': 'Not routed yet.',
-  'cust.context': 'Context',
-  'cust.contextEmpty': 'Related context will appear here.',
 } as const;

@@ -7,6 +7,8 @@ export const screenpop = {
   'sp.insert': 'Insert',
   'sp.dismiss': 'Not relevant',
   'sp.notAnswering': '{name} is not answering',
+  'sp.badSignature': '{name} sent an answer that is not signed with its secret',
+  'sp.pending': 'Waiting for {name}…',
   'sp.at': 'When',
   'sp.due': 'Due',
   'sp.link': 'Link',
