@@ -87,6 +87,9 @@ func testExpertRoutes(t *testing.T, w *world) {
 		if rt.public || rt.portal || rt.signed || key == "POST /api/v1/auth/logout" {
 			continue // not the tenant API, or signs the expert out (TestLogout)
 		}
+		if rt.community && pathParam.MatchString(rt.pattern) {
+			continue // another member's practice: the catalogue's list below stands for them (TestCommunity)
+		}
 		path, ok := rt.pattern, true
 		if pathParam.MatchString(rt.pattern) {
 			path, ok = fa.path(rt)
