@@ -80,7 +80,7 @@ func BenchmarkKnowledgeSearch(b *testing.B) {
 		if open > 0 {
 			Report("kb_open_files_per_index", float64(openFiles()-fds0)/float64(open), "files")
 			Report("kb_goroutines_per_index", float64(runtime.NumGoroutine()-goroutines0)/float64(open), "goroutines")
-			Report("kb_heap_mb_open_indexes", float64(heapInUse()-heap0)/(1<<20), "MiB")
+			Report("kb_heap_mb_open_indexes", float64(int64(heapInUse())-int64(heap0))/(1<<20), "MiB")
 		}
 		// Queueing against work: the same searches from two searchers (one
 		// per core: little waiting), and the wait fifty must queue for at
