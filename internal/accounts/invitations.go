@@ -213,6 +213,13 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, name, password, u
 		if err != nil {
 			return err
 		}
+		// Nobody joins a suspended workspace (its people cannot sign in):
+		// the invitation stays unspent for when it is resumed.
+		if exp, err := tx.Exposure(ctx, inv.TenantID); err != nil {
+			return err
+		} else if exp == tenant.ExposeClosed {
+			return &tenant.UnavailableError{Exposure: exp}
+		}
 		if strings.TrimSpace(name) == "" {
 			name = inv.Name
 		}

@@ -298,6 +298,17 @@ func TestInvitations(t *testing.T) {
 			}
 			_, err = r.acc.AcceptInvitation(ctx, second, "Sam Vimes", "short", "test")
 			fieldErr(t, err, "password", "")
+			// Nobody joins a suspended workspace; the invitation waits for its resumption.
+			if err := r.db.Suspend(ctx, ta.ID, tenant.Suspension{Reason: "unpaid", By: "op", Since: time.Now()}); err != nil {
+				t.Fatal(err)
+			}
+			var unavailable *tenant.UnavailableError
+			if _, err := r.acc.AcceptInvitation(ctx, second, "Sam Vimes", password, "test"); !errors.As(err, &unavailable) {
+				t.Fatalf("accept in a suspended workspace: %v", err)
+			}
+			if _, err := r.db.Resume(ctx, ta.ID); err != nil {
+				t.Fatal(err)
+			}
 			in, err := r.acc.AcceptInvitation(ctx, second, "Sam Vimes", password, "test")
 			if err != nil || in.User.Role != tenant.RoleSupervisor || in.User.TenantID != ta.ID || in.Token == "" {
 				t.Fatalf("accept: %+v %v", in.User, err)

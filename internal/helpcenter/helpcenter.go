@@ -99,6 +99,9 @@ type Site struct {
 	// when it has none (then only "Email us" is offered).
 	WidgetKey string
 	Brand     Brand
+	// Exposure is how the workspace's standing lets its pages answer:
+	// served, served but not indexed (sandbox), or not at all.
+	Exposure tenant.Exposure
 }
 
 // Brand is the tenant's look: its logo and colour, from its chat widget's
@@ -135,7 +138,14 @@ func (s *Service) SiteOf(ctx context.Context, workspace string) (Site, error) {
 	if err != nil {
 		return Site{}, err
 	}
-	site := Site{Tenant: t, Brand: BrandOf(t.Name, nil)}
+	exp, err := s.d.DB.Exposure(ctx, t.ID)
+	if err != nil {
+		return Site{}, err
+	}
+	site := Site{Tenant: t, Brand: BrandOf(t.Name, nil), Exposure: exp}
+	if !exp.Serves() {
+		return site, nil // nothing more of it is shown
+	}
 	widgets, err := s.d.DB.ChannelAccounts(ctx, t.ID, "webchat")
 	if err != nil {
 		return Site{}, err

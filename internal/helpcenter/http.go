@@ -117,6 +117,10 @@ func (h *Handler) begin(w http.ResponseWriter, r *http.Request) (*request, bool)
 		return nil, false
 	}
 	q := &request{site: site, lang: language(r.URL.Query().Get("lang")), prefix: "/help/" + ws, origin: h.cfg.BaseURL}
+	if !site.Exposure.Serves() {
+		unavailable(w, q.lang, site.Exposure)
+		return nil, false
+	}
 	if host, ok := r.Context().Value(prefixKey{}).(string); ok {
 		q.prefix, q.origin = "", h.scheme(r)+"://"+host
 	}
@@ -192,7 +196,7 @@ type category struct {
 
 func (h *Handler) view(q *request, title, description string) view {
 	v := view{Site: q.site, Lang: q.lang, Prefix: q.prefix, Session: q.session, Title: title, Description: description,
-		Languages: Languages}
+		Languages: Languages, NoIndex: !q.site.Exposure.Indexed()}
 	if q.lang != DefaultLanguage {
 		v.LangQuery = "?lang=" + url.QueryEscape(q.lang)
 	}
@@ -211,6 +215,9 @@ func (h *Handler) render(w http.ResponseWriter, q *request, status int, page str
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "private, no-cache")
+	if !q.site.Exposure.Indexed() {
+		w.Header().Set("X-Robots-Tag", "noindex")
+	}
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
@@ -272,4 +279,22 @@ func (h *Handler) asset(w http.ResponseWriter, r *http.Request) {
 // withPrefix marks a request as reached on a tenant's own host.
 func withPrefix(ctx context.Context, host string) context.Context {
 	return context.WithValue(ctx, prefixKey{}, host)
+}
+
+// unavailable answers for a help center whose workspace is suspended (404)
+// or being deleted (410): a plain page naming nothing of the workspace, kept
+// out of caches and search engines, so what it published stops being served
+// at once (tenant.ExposureOf).
+func unavailable(w http.ResponseWriter, lang string, e tenant.Exposure) {
+	key := "unavailable"
+	if e == tenant.ExposeGone {
+		key = "gone"
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Robots-Tag", "noindex")
+	w.WriteHeader(e.Status())
+	text := template.HTMLEscapeString(words[lang][key])
+	fmt.Fprintf(w, "<!doctype html>\n<html lang=%q><head><meta charset=\"utf-8\"><meta name=\"robots\" content=\"noindex\"><title>%s</title></head><body><p>%s</p></body></html>\n",
+		lang, text, text)
 }

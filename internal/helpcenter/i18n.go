@@ -21,6 +21,7 @@ func language(lang string) string {
 // (TestEveryLanguageHasEveryWord).
 var words = map[string]map[string]string{
 	"en": {
+		"unavailable": "This help center is not available.", "gone": "This help center no longer exists.",
 		"help": "Help center", "search": "Search", "searchLabel": "Search the help center", "searchPlaceholder": "Describe your question",
 		"results": "Results for “%s”", "noResults": "No article matches “%s”. Try other words, or ask us.", "resultCount": "%d articles found",
 		"categories": "Topics", "general": "General", "noArticles": "No articles yet.",
@@ -35,6 +36,7 @@ var words = map[string]map[string]string{
 		"stillNeedHelp": "Still need help?",
 	},
 	"de": {
+		"unavailable": "Dieses Hilfe-Center ist nicht verfügbar.", "gone": "Dieses Hilfe-Center gibt es nicht mehr.",
 		"help": "Hilfe-Center", "search": "Suchen", "searchLabel": "Im Hilfe-Center suchen", "searchPlaceholder": "Beschreiben Sie Ihre Frage",
 		"results": "Ergebnisse für „%s“", "noResults": "Kein Artikel passt zu „%s“. Versuchen Sie andere Wörter oder fragen Sie uns.", "resultCount": "%d Artikel gefunden",
 		"categories": "Themen", "general": "Allgemein", "noArticles": "Noch keine Artikel.",
@@ -49,6 +51,7 @@ var words = map[string]map[string]string{
 		"stillNeedHelp": "Brauchen Sie noch Hilfe?",
 	},
 	"fr": {
+		"unavailable": "Ce centre d’aide n’est pas disponible.", "gone": "Ce centre d’aide n’existe plus.",
 		"help": "Centre d’aide", "search": "Rechercher", "searchLabel": "Rechercher dans le centre d’aide", "searchPlaceholder": "Décrivez votre question",
 		"results": "Résultats pour « %s »", "noResults": "Aucun article ne correspond à « %s ». Essayez d’autres mots ou contactez-nous.", "resultCount": "%d articles trouvés",
 		"categories": "Sujets", "general": "Général", "noArticles": "Pas encore d’articles.",
@@ -63,6 +66,7 @@ var words = map[string]map[string]string{
 		"stillNeedHelp": "Besoin d’aide ?",
 	},
 	"es": {
+		"unavailable": "Este centro de ayuda no está disponible.", "gone": "Este centro de ayuda ya no existe.",
 		"help": "Centro de ayuda", "search": "Buscar", "searchLabel": "Buscar en el centro de ayuda", "searchPlaceholder": "Describa su pregunta",
 		"results": "Resultados para «%s»", "noResults": "Ningún artículo coincide con «%s». Pruebe otras palabras o pregúntenos.", "resultCount": "%d artículos encontrados",
 		"categories": "Temas", "general": "General", "noArticles": "Todavía no hay artículos.",

@@ -269,6 +269,10 @@ func (h *Handler) sitemap(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if !q.site.Exposure.Indexed() { // a sandbox lists nothing for crawlers
+		http.NotFound(w, r)
+		return
+	}
 	list, err := h.s.Articles(r.Context(), q.site.Tenant.ID, "")
 	if err != nil {
 		h.fail(w, r, q, err)

@@ -30,6 +30,15 @@ func (h *Handler) widgetSite(w http.ResponseWriter, r *http.Request) (webchat.Wi
 		return webchat.Widget{}, nil, false
 	}
 	wd := webchat.Widget{Account: acc}
+	exp, err := h.s.d.DB.Exposure(r.Context(), acc.TenantID)
+	if err != nil || !exp.Serves() { // a suspended or departing workspace's widget finds nothing
+		status := exp.Status()
+		if err != nil {
+			status = http.StatusNotFound
+		}
+		http.Error(w, `{"title":"no such widget"}`, status)
+		return wd, nil, false
+	}
 	origin := r.Header.Get("Origin")
 	if !wd.AllowsOrigin(origin) {
 		http.Error(w, `{"title":"this widget is not enabled on this site"}`, http.StatusForbidden)

@@ -47,6 +47,7 @@ func toProblem(err error) *Problem {
 	var fe *tenant.FieldError
 	var tooBig *http.MaxBytesError
 	var suspended *operator.SuspendedError
+	var unavailable *tenant.UnavailableError
 	var overLimit *plan.LimitError
 	var badLimit *plan.FieldError
 	if sp := sandboxProblem(err); sp != nil {
@@ -63,6 +64,8 @@ func toProblem(err error) *Problem {
 		return p
 	case errors.As(err, &suspended):
 		return problem(http.StatusForbidden, "workspace-suspended", suspended.Error())
+	case errors.As(err, &unavailable):
+		return problem(unavailable.Exposure.Status(), "workspace-unavailable", unavailable.Error())
 	case errors.As(err, &overLimit):
 		pr := problem(http.StatusPaymentRequired, "plan-limit", overLimit.Error())
 		pr.Errors = []FieldIssue{{Field: overLimit.Limit, Reason: overLimit.Error()}}

@@ -70,9 +70,10 @@ func (o Outcome) Valid() bool {
 	return o == OutcomeLinked || o == OutcomeCreated || o == OutcomeNotNeeded
 }
 
-// Case is a past case: a resolved conversation's words and the articles it
-// was resolved with. Conversations resolved here become cases on resolution;
-// a tenant moving from another help desk imports its history as cases.
+// Case is a past case: a resolved conversation's words, the articles it
+// was resolved with (none when no article was needed) and who resolved it.
+// Every conversation resolved here becomes a case on resolution; a tenant
+// moving from another help desk imports its history as cases.
 type Case struct {
 	ID             string
 	TenantID       string
@@ -82,6 +83,7 @@ type Case struct {
 	CustomerText   string
 	AgentText      string
 	ArticleIDs     []string
+	ResolverID     string // the user it was assigned to when resolved; "" if imported or unassigned
 	ResolvedAt     time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time

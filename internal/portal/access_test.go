@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/consent"
@@ -105,6 +106,26 @@ func TestContactLandsInTheRightTenant(t *testing.T) {
 		}
 		if _, err := db.Conversation(ctx, f.shop.ID, convID); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("the conversation is visible at the shop: %v", err)
+		}
+		// A suspended business, or one being deleted, takes no message.
+		if err := db.Suspend(ctx, f.bank.ID, tenant.Suspension{Reason: "unpaid", By: "op", Since: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+		var unavailable *tenant.UnavailableError
+		if _, err := f.portal.Contact(ctx, s, f.bank.ID, "Anyone there?", ""); !errors.As(err, &unavailable) || unavailable.Exposure.Status() != 404 {
+			t.Fatalf("contact a suspended business: %v", err)
+		}
+		if _, err := db.Resume(ctx, f.bank.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RequestTenantDeletion(ctx, store.TenantDeletion{TenantID: f.bank.ID, RequestedBy: "admin", RequestedAt: time.Now(), DueAt: time.Now().Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.portal.Contact(ctx, s, f.bank.ID, "Anyone there?", ""); !errors.As(err, &unavailable) || unavailable.Exposure.Status() != 410 {
+			t.Fatalf("contact a business being deleted: %v", err)
+		}
+		if err := db.CancelTenantDeletion(ctx, f.bank.ID); err != nil {
+			t.Fatal(err)
 		}
 		list, err := f.portal.Conversations(ctx, s, f.bank.ID, store.Page{})
 		if err != nil || len(list) != 1 || list[0].ID != convID {

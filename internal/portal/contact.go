@@ -11,6 +11,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
 // Contact writes to the business. The message lands in the customer's
@@ -21,6 +22,13 @@ func (p *Portal) Contact(ctx context.Context, s Session, tenantID, body, deliver
 	ps, err := p.persona(ctx, s, tenantID)
 	if err != nil {
 		return "", err
+	}
+	// A suspended business takes no messages nobody may answer; one being
+	// deleted is gone (tenant.ExposureOf).
+	if exp, err := p.d.DB.Exposure(ctx, tenantID); err != nil {
+		return "", err
+	} else if !exp.Serves() {
+		return "", &tenant.UnavailableError{Exposure: exp}
 	}
 	// Write as the persona's own address, so Ingest resolves this persona and
 	// no other: the session's identifier (which found it), or for a limited

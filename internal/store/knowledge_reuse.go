@@ -161,14 +161,14 @@ func (s *Store) KnowledgeOutcome(ctx context.Context, tenantID, conversationID s
 	return knowledge.Outcome(o), nil
 }
 
-const caseColumns = `id, tenant_id, conversation_id, external_id, subject, customer_text, agent_text, article_ids, resolved_at, created_at, updated_at`
+const caseColumns = `id, tenant_id, conversation_id, external_id, subject, customer_text, agent_text, article_ids, resolved_at, created_at, updated_at, resolver_id`
 
 func scanCase(row interface{ Scan(...any) error }) (knowledge.Case, error) {
 	var c knowledge.Case
 	var conv sql.NullString
 	var articles string
 	var resolved, created, updated int64
-	if err := row.Scan(&c.ID, &c.TenantID, &conv, &c.ExternalID, &c.Subject, &c.CustomerText, &c.AgentText, &articles, &resolved, &created, &updated); err != nil {
+	if err := row.Scan(&c.ID, &c.TenantID, &conv, &c.ExternalID, &c.Subject, &c.CustomerText, &c.AgentText, &articles, &resolved, &created, &updated, &c.ResolverID); err != nil {
 		return c, err
 	}
 	c.ConversationID = conv.String
@@ -187,11 +187,11 @@ func (s *Store) PutKnowledgeCase(ctx context.Context, c knowledge.Case) error {
 		return err
 	}
 	conv := sql.NullString{String: c.ConversationID, Valid: c.ConversationID != ""}
-	_, err = s.w.ExecContext(ctx, `INSERT INTO knowledge_cases (`+caseColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+	_, err = s.w.ExecContext(ctx, `INSERT INTO knowledge_cases (`+caseColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, customer_text = excluded.customer_text, agent_text = excluded.agent_text,
-		article_ids = excluded.article_ids, resolved_at = excluded.resolved_at, updated_at = excluded.updated_at`,
+		article_ids = excluded.article_ids, resolved_at = excluded.resolved_at, updated_at = excluded.updated_at, resolver_id = excluded.resolver_id`,
 		c.ID, c.TenantID, conv, c.ExternalID, c.Subject, c.CustomerText, c.AgentText, string(articles),
-		micros(c.ResolvedAt), micros(c.CreatedAt), micros(c.UpdatedAt))
+		micros(c.ResolvedAt), micros(c.CreatedAt), micros(c.UpdatedAt), c.ResolverID)
 	if isUniqueViolation(err) {
 		return fmt.Errorf("case %s: %w", c.ID, ErrConflict)
 	}

@@ -52,6 +52,17 @@ func (c *Channel) widget(w http.ResponseWriter, r *http.Request) (Widget, bool) 
 		return Widget{}, false
 	}
 	wd := Widget{Account: acc}
+	// A suspended workspace's widget takes no chats nobody may answer; one
+	// whose deletion is pending is gone (tenant.ExposureOf).
+	exp, err := c.db.Exposure(r.Context(), acc.TenantID)
+	if err != nil {
+		c.fail(w, r, err)
+		return Widget{}, false
+	}
+	if !exp.Serves() {
+		writeProblem(w, r, problem(exp.Status(), "unavailable", "this chat is not available"))
+		return Widget{}, false
+	}
 	origin := r.Header.Get("Origin")
 	if !wd.AllowsOrigin(origin) {
 		writeProblem(w, r, problem(http.StatusForbidden, "origin", "this widget is not enabled on "+origin))

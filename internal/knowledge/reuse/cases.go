@@ -38,7 +38,9 @@ func (s *Service) Follow(events Events) (stop func() error, err error) {
 }
 
 // RecordCase makes (or brings up to date) the past case of a resolved
-// conversation: its words and the articles linked to it. A conversation
+// conversation: its words, the articles linked to it (none when it was
+// resolved without one: it is still a similar case, and its resolver
+// evidence of who knows the subject) and who resolved it. A conversation
 // that is not resolved (reopened meanwhile) is left alone.
 func (s *Service) RecordCase(ctx context.Context, tenantID, conversationID string) error {
 	c, err := s.DB.Conversation(ctx, tenantID, conversationID)
@@ -59,9 +61,6 @@ func (s *Service) RecordCase(ctx context.Context, tenantID, conversationID strin
 	prev, err := s.DB.KnowledgeCaseByConversation(ctx, tenantID, conversationID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		if len(articles) == 0 {
-			return nil // nothing to learn, and no reason to keep a copy of the words
-		}
 		prev = knowledge.Case{ID: ids.New(), TenantID: tenantID, ConversationID: conversationID, CreatedAt: s.Clock.Now()}
 	case err != nil:
 		return err
@@ -73,9 +72,9 @@ func (s *Service) RecordCase(ctx context.Context, tenantID, conversationID strin
 	customer, agent := split(msgs)
 	next := prev
 	next.Subject, next.CustomerText, next.AgentText = c.Subject, clip(customer, caseTextLimit), clip(agent, caseTextLimit)
-	next.ArticleIDs, next.ResolvedAt = articles, c.UpdatedAt
+	next.ArticleIDs, next.ResolvedAt, next.ResolverID = articles, c.UpdatedAt, c.AssigneeID
 	if next.Subject == prev.Subject && next.CustomerText == prev.CustomerText && next.AgentText == prev.AgentText &&
-		slices.Equal(next.ArticleIDs, prev.ArticleIDs) && next.ResolvedAt.Equal(prev.ResolvedAt) {
+		slices.Equal(next.ArticleIDs, prev.ArticleIDs) && next.ResolvedAt.Equal(prev.ResolvedAt) && next.ResolverID == prev.ResolverID {
 		return nil
 	}
 	next.UpdatedAt = s.Clock.Now()

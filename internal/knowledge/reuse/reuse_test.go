@@ -48,9 +48,9 @@ func seedConversation(t *testing.T, db *store.DB, tenantID string, st conversati
 	return c
 }
 
-// A resolved conversation with links becomes a past case (the customer's
-// words apart from the agents'); without links or unresolved, none; the
-// case follows later link changes.
+// A resolved conversation becomes a past case (the customer's words apart
+// from the agents', who resolved it), with its links or without any; an
+// unresolved one does not; the case follows later link changes.
 func TestRecordCase(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.OpenSQLite(t)
@@ -59,6 +59,10 @@ func TestRecordCase(t *testing.T) {
 	open := seedConversation(t, db, tn.ID, conversation.StatusOpen)
 	resolved := seedConversation(t, db, tn.ID, conversation.StatusResolved)
 	unlinked := seedConversation(t, db, tn.ID, conversation.StatusResolved)
+	unlinked.AssigneeID = "user-bo"
+	if err := db.UpdateConversation(ctx, unlinked); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []conversation.Conversation{open, resolved} {
 		if _, err := db.AddKnowledgeLink(ctx, knowledge.Link{TenantID: tn.ID, ConversationID: c.ID, ArticleID: "art1", Kind: knowledge.LinkReused, CreatedAt: t0}); err != nil {
 			t.Fatal(err)
@@ -77,16 +81,38 @@ func TestRecordCase(t *testing.T) {
 		!slices.Equal(pc.ArticleIDs, []string{"art1"}) {
 		t.Fatalf("case: %+v", pc)
 	}
-	for _, c := range []conversation.Conversation{open, unlinked} {
-		if _, err := db.KnowledgeCaseByConversation(ctx, tn.ID, c.ID); err == nil {
-			t.Errorf("conversation %s (open or without links) became a case", c.ID)
+	if _, err := db.KnowledgeCaseByConversation(ctx, tn.ID, open.ID); err == nil {
+		t.Errorf("an open conversation became a case")
+	}
+	nc, err := db.KnowledgeCaseByConversation(ctx, tn.ID, unlinked.ID)
+	if err != nil {
+		t.Fatalf("a conversation resolved without an article left no case: %v", err)
+	}
+	if len(nc.ArticleIDs) != 0 || nc.ResolverID != "user-bo" || nc.CustomerText != "My card has not arrived" {
+		t.Fatalf("case without an article: %+v", nc)
+	}
+	for _, c := range []conversation.Conversation{resolved, unlinked} {
+		if err := svc.RecordCase(ctx, tn.ID, c.ID); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if err := svc.RecordCase(ctx, tn.ID, resolved.ID); err != nil {
+	if cases, _ := db.KnowledgeCases(ctx, tn.ID, 10); len(cases) != 2 {
+		t.Fatalf("recording twice made %d cases, want 2", len(cases))
+	}
+	// It is found as a similar case, naming its resolver, but votes for no
+	// article.
+	similar, err := svc.SimilarCases(ctx, tn.ID, "my card has not arrived yet", 5)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if cases, _ := db.KnowledgeCases(ctx, tn.ID, 10); len(cases) != 1 {
-		t.Fatalf("recording twice made %d cases", len(cases))
+	var found bool
+	for _, m := range similar {
+		if m.Case.ConversationID == unlinked.ID {
+			found = m.Case.ResolverID == "user-bo" && len(m.Case.ArticleIDs) == 0
+		}
+	}
+	if len(similar) != 2 || !found {
+		t.Fatalf("similar cases: %+v, want both, the one without an article naming user-bo", similar)
 	}
 	if err := db.DeleteKnowledgeLink(ctx, tn.ID, resolved.ID, "art1"); err != nil {
 		t.Fatal(err)

@@ -148,7 +148,8 @@ func (s *Service) cases(ctx context.Context, tenantID string) (*suggest.Cases, e
 	}
 	cs := make([]suggest.Case, 0, len(rows))
 	for _, c := range rows {
-		cs = append(cs, suggest.Case{ID: c.ID, Text: c.Text(), ConversationID: c.ConversationID, ArticleIDs: c.ArticleIDs})
+		cs = append(cs, suggest.Case{ID: c.ID, Text: c.Text(), ConversationID: c.ConversationID, ArticleIDs: c.ArticleIDs,
+			ResolverID: c.ResolverID})
 	}
 	idx = casesIndex{version: version, cases: suggest.NewCases(cs)}
 	s.mu.Lock()

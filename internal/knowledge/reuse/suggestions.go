@@ -116,8 +116,14 @@ func (s *Service) suggest(ctx context.Context, tenantID, conversationID, text st
 	}
 	in := suggest.Input{Text: text, Cases: cases, Dismissed: map[string]bool{}, Signals: signals}
 	byID := map[string]Hit{}
+	arts := map[string]knowledge.Article{}
 	for _, h := range hits {
-		in.Hits = append(in.Hits, suggest.Hit{ArticleID: h.ArticleID, Score: h.Score})
+		art, err := s.Articles.Article(ctx, tenantID, h.ArticleID)
+		if err != nil { // deleted since it was indexed
+			continue
+		}
+		arts[art.ID] = art
+		in.Hits = append(in.Hits, suggest.Hit{ArticleID: h.ArticleID, Score: h.Score, Text: articleWords(art)})
 		byID[h.ArticleID] = h
 	}
 	for _, id := range dismissed {
@@ -127,8 +133,13 @@ func (s *Service) suggest(ctx context.Context, tenantID, conversationID, text st
 		if len(out) == suggestionCount {
 			break
 		}
-		art, err := s.Articles.Article(ctx, tenantID, r.ArticleID)
-		if err != nil || !art.ForAgents() { // deleted, or not for reuse (yet)
+		art, ok := arts[r.ArticleID]
+		if !ok {
+			if art, err = s.Articles.Article(ctx, tenantID, r.ArticleID); err != nil {
+				continue // deleted
+			}
+		}
+		if !art.ForAgents() { // not for reuse (yet)
 			continue
 		}
 		snippet := byID[r.ArticleID].SnippetHTML
@@ -139,6 +150,13 @@ func (s *Service) suggest(ctx context.Context, tenantID, conversationID, text st
 			Score: r.Score, Why: r.Why, Linked: linked[art.ID]})
 	}
 	return out, nil
+}
+
+// articleWords are the words of an article the search index matches on
+// (title, issue, tags, environment, cause, resolution), for the share of a
+// conversation's words it holds.
+func articleWords(a knowledge.Article) string {
+	return strings.Join([]string{a.Title, a.Issue, strings.Join(a.Tags, " "), a.Environment, a.Cause, a.Resolution}, "\n")
 }
 
 // signals are the tenant's links, dismissals and help-center votes by article.

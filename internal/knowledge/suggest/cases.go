@@ -5,9 +5,10 @@ import (
 	"slices"
 )
 
-// Case is a resolved conversation the tenant solved with one or more
-// articles: what the customer and the agent wrote, and the articles linked
-// to it. Imported cases from a previous help desk are cases like any other.
+// Case is a resolved conversation: what the customer and the agent wrote,
+// the articles linked to it (none when it was resolved without one) and who
+// resolved it. Imported cases from a previous help desk are cases like any
+// other.
 type Case struct {
 	ID   string
 	Text string
@@ -15,6 +16,9 @@ type Case struct {
 	// for a case imported from another help desk.
 	ConversationID string
 	ArticleIDs     []string
+	// ResolverID is the user the conversation was assigned to when it was
+	// resolved; "" for an imported case or one resolved unassigned.
+	ResolverID string
 }
 
 // Cases is an index of past cases for finding the ones most like a new
@@ -37,14 +41,13 @@ const (
 	bm25B  = 0.75
 )
 
-// NewCases indexes cs; cases without an article teach nothing and are left out.
+// NewCases indexes cs. Every case is found as a similar case (its resolver
+// is evidence of who knows the subject); only cases with articles vote for
+// an article.
 func NewCases(cs []Case) *Cases {
 	idx := &Cases{postings: map[string][]posting{}}
 	total := 0.0
 	for _, c := range cs {
-		if len(c.ArticleIDs) == 0 {
-			continue
-		}
 		doc := len(idx.cases)
 		idx.cases = append(idx.cases, c)
 		tf := map[string]int{}
@@ -73,15 +76,17 @@ type Match struct {
 	Score float64
 }
 
-// Similar returns the k cases most like text, best first.
+// Similar returns the k cases most like text, best first, whether or not
+// they were resolved with an article.
 func (c *Cases) Similar(text string, k int) []Match {
-	m, _ := c.similar(text, k)
+	m, _ := c.similar(text, k, false)
 	return m
 }
 
-// similar is Similar, with the score a case of average length holding every
-// word of text once would get: how well the best case could match at all.
-func (c *Cases) similar(text string, k int) ([]Match, float64) {
+// similar is Similar, only cases resolved with an article if voters, with
+// the score a case of average length holding every word of text once would
+// get: how well the best case could match at all.
+func (c *Cases) similar(text string, k int, voters bool) ([]Match, float64) {
 	if c == nil || len(c.cases) == 0 || k <= 0 {
 		return nil, 0
 	}
@@ -109,6 +114,9 @@ func (c *Cases) similar(text string, k int) ([]Match, float64) {
 	}
 	out := make([]Match, 0, len(scores))
 	for doc, s := range scores {
+		if voters && len(c.cases[doc].ArticleIDs) == 0 {
+			continue
+		}
 		out = append(out, Match{Case: c.cases[doc], Score: s})
 	}
 	slices.SortFunc(out, func(a, b Match) int {

@@ -26,6 +26,10 @@ const (
 type Hit struct {
 	ArticleID string
 	Score     float64 // the search engine's score; only its ratio to the best hit's matters
+	// Text is the article's words (title, issue, ...), for the share of the
+	// conversation's words it holds; "" when the caller does not know
+	// them, and the hit is then taken as fully covering.
+	Text string
 }
 
 // Signals are the tenant-wide votes on one article.
@@ -62,10 +66,19 @@ type Weights struct {
 	// holding them all), so that one case sharing a single word with the
 	// conversation does not outvote the text match in a young tenant.
 	Confidence bool
+	// MinEvidence is the least evidence (Suggestion.Evidence) the best
+	// suggestion for a conversation needs: below it nothing is suggested
+	// (nothing rather than noise).
+	MinEvidence float64
+	// MinArticleEvidence is the least evidence any one suggestion needs;
+	// above zero, an article that matched only on words every conversation
+	// uses, with no similar case for it, is left out.
+	MinArticleEvidence float64
 }
 
 // DefaultWeights are the weights the service uses.
-var DefaultWeights = Weights{Text: 0.1, Cases: 1, Feedback: 0.2, Neighbours: 50, Sharpness: 4, Confidence: true}
+var DefaultWeights = Weights{Text: 0.1, Cases: 1, Feedback: 0.2, Neighbours: 50, Sharpness: 4, Confidence: true,
+	MinEvidence: 0.1, MinArticleEvidence: 0.001}
 
 // Suggestion is one ranked article and why it is there.
 type Suggestion struct {
@@ -73,7 +86,13 @@ type Suggestion struct {
 	Score     float64
 	Text      float64 // the scaled text score, 0..1
 	Cases     float64 // the share of similar cases' votes, 0..1
-	Why       []string
+	// Coverage is the share of the conversation's words the article holds
+	// (1 for a hit whose text the caller did not give), 0..1.
+	Coverage float64
+	// Evidence is the stronger of Coverage and Cases: what MinEvidence is
+	// held against.
+	Evidence float64
+	Why      []string
 }
 
 // Rank orders every article that the text match found or a similar case
@@ -92,13 +111,19 @@ func Rank(in Input, w Weights) []Suggestion {
 	for _, h := range in.Hits {
 		best = math.Max(best, h.Score)
 	}
+	question := questionTerms(in.Text)
 	for _, h := range in.Hits {
 		if best > 0 && h.Score > 0 {
 			s := get(h.ArticleID)
 			s.Text = math.Max(s.Text, h.Score/best)
+			cov := 1.0
+			if h.Text != "" {
+				cov = coverage(question, h.Text)
+			}
+			s.Coverage = math.Max(s.Coverage, cov)
 		}
 	}
-	matches, full := in.Cases.similar(in.Text, w.Neighbours)
+	matches, full := in.Cases.similar(in.Text, w.Neighbours, true)
 	confidence := 1.0
 	if w.Confidence && len(matches) > 0 && full > 0 {
 		confidence = math.Min(1, matches[0].Score/full)
@@ -108,6 +133,7 @@ func Rank(in Input, w Weights) []Suggestion {
 	}
 	out := make([]Suggestion, 0, len(byID))
 	for id, s := range byID {
+		s.Evidence = evidence(s.Coverage, s.Cases)
 		if in.Dismissed[id] {
 			continue
 		}
@@ -135,6 +161,26 @@ func Rank(in Input, w Weights) []Suggestion {
 		}
 		return compareStrings(a.ArticleID, b.ArticleID)
 	})
+	return Keep(out, w)
+}
+
+// Keep applies the weights' minimum evidence to a ranking: nothing when
+// the best evidence falls short of MinEvidence, else the suggestions with
+// at least MinArticleEvidence, in their order.
+func Keep(ranked []Suggestion, w Weights) []Suggestion {
+	best := 0.0
+	for _, s := range ranked {
+		best = math.Max(best, s.Evidence)
+	}
+	if len(ranked) == 0 || best < w.MinEvidence {
+		return nil
+	}
+	out := ranked[:0:0]
+	for _, s := range ranked {
+		if s.Evidence >= w.MinArticleEvidence {
+			out = append(out, s)
+		}
+	}
 	return out
 }
 

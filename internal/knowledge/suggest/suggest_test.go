@@ -25,14 +25,14 @@ func TestSimilarCases(t *testing.T) {
 	cs := NewCases([]Case{
 		{ID: "1", Text: "my card has not arrived", ArticleIDs: []string{"delivery"}},
 		{ID: "2", Text: "how do I top up by bank transfer", ArticleIDs: []string{"topup"}},
-		{ID: "3", Text: "nothing linked to this one", ArticleIDs: nil},
+		{ID: "3", Text: "my new card never arrived, solved on the phone", ArticleIDs: nil, ResolverID: "bo"},
 	})
-	if cs.Len() != 2 {
-		t.Fatalf("indexed %d cases, want the 2 with articles", cs.Len())
+	if cs.Len() != 3 {
+		t.Fatalf("indexed %d cases, want all 3", cs.Len())
 	}
 	m := cs.Similar("still waiting for my card to arrive", 5)
-	if len(m) != 1 || m[0].Case.ID != "1" {
-		t.Fatalf("Similar = %+v, want case 1 alone", m)
+	if len(m) != 2 || m[0].Case.ID != "1" || m[1].Case.ID != "3" || m[1].Case.ResolverID != "bo" {
+		t.Fatalf("Similar = %+v, want case 1, then case 3 (no article) naming bo", m)
 	}
 	if got := (*Cases)(nil).Similar("card", 5); got != nil {
 		t.Fatalf("no cases: %+v", got)
@@ -97,6 +97,47 @@ func TestRank(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A match on words any conversation uses ("the customer asks") carries no
+// suggestion; a question whose best evidence is weak gets none at all; a
+// match on what the question is about is kept.
+func TestRankMinimumEvidence(t *testing.T) {
+	hits := []Hit{
+		{ArticleID: "fraud-block", Score: 3, Text: "Lift a fraud block on a card. A customer calls; ask them to confirm the payment."},
+		{ArticleID: "mortgage", Score: 1, Text: "Mortgage valuation: when it is booked and who books it"},
+	}
+	got := Rank(Input{Text: "Mortgage application 1042: the customer asks when the valuation is booked.", Hits: hits}, DefaultWeights)
+	if !slices.Equal(ids(got), []string{"mortgage"}) {
+		t.Fatalf("order %v (%+v), want the mortgage article alone", ids(got), got)
+	}
+	if got[0].Coverage < 0.5 || got[0].Evidence != got[0].Coverage {
+		t.Errorf("mortgage coverage %.2f evidence %.2f", got[0].Coverage, got[0].Evidence)
+	}
+	weak := Rank(Input{Text: "my pension, my mortgage, my savings, my shares, my car loan, my insurance, my overdraft, my tax return and my card", Hits: hits[:1]}, DefaultWeights)
+	if len(weak) != 0 {
+		t.Errorf("one word in eleven (%+v): want nothing", weak)
+	}
+	noText := Rank(Input{Text: "the customer asks", Hits: []Hit{{ArticleID: "a", Score: 1}}}, DefaultWeights)
+	if len(noText) != 1 || noText[0].Coverage != 1 {
+		t.Errorf("a hit without its text is taken as covering: %+v", noText)
+	}
+}
+
+// A case resolved without an article is found as a similar case but votes
+// for nothing: the closest case with an article decides, and its confidence
+// is its own.
+func TestRankCaseWithoutArticle(t *testing.T) {
+	text := "my card never arrived in the post"
+	with := []Case{{ID: "1", Text: "card not arrived after two weeks", ArticleIDs: []string{"delivery"}}}
+	without := append([]Case{{ID: "2", Text: "my card never arrived in the post", ResolverID: "bo"}}, with...)
+	w := DefaultWeights
+	w.Confidence, w.MinEvidence = false, 0 // the corpus' word statistics include every case
+	a := Rank(Input{Text: text, Cases: NewCases(with)}, w)
+	b := Rank(Input{Text: text, Cases: NewCases(without)}, w)
+	if len(a) != 1 || len(b) != 1 || a[0].ArticleID != "delivery" || b[0].ArticleID != "delivery" || a[0].Cases != 1 || b[0].Cases != 1 {
+		t.Fatalf("without the article-less case %+v, with it %+v: want all the vote for delivery", a, b)
 	}
 }
 

@@ -95,7 +95,7 @@ func testKnowledgeReuse(t *testing.T, db *store.DB) {
 	v0, err := db.KnowledgeCasesVersion(ctx, a.ID)
 	must(t, "version", err)
 	conv := knowledge.Case{ID: ids.New(), TenantID: a.ID, ConversationID: c.ID, Subject: "card", CustomerText: "my card has not arrived",
-		AgentText: "it ships in 5 days", ArticleIDs: []string{"art1"}, ResolvedAt: t0, CreatedAt: t0, UpdatedAt: t0}
+		AgentText: "it ships in 5 days", ResolverID: "u1", ResolvedAt: t0, CreatedAt: t0, UpdatedAt: t0}
 	must(t, "case", db.PutKnowledgeCase(ctx, conv))
 	imp := knowledge.Case{ID: ids.New(), TenantID: a.ID, ExternalID: "zd-1", CustomerText: "lost my card", ArticleIDs: []string{"art2", "art1"},
 		ResolvedAt: t0.Add(-time.Hour), CreatedAt: t0, UpdatedAt: t0}
@@ -114,14 +114,16 @@ func testKnowledgeReuse(t *testing.T, db *store.DB) {
 	wantErr(t, "case through another tenant", err, store.ErrNotFound)
 	got, err = db.KnowledgeCaseByConversation(ctx, a.ID, c.ID)
 	must(t, "by conversation", err)
-	if got.CustomerText != conv.CustomerText || !got.ResolvedAt.Equal(t0) {
+	// A case resolved without an article keeps no article and names its resolver.
+	if got.CustomerText != conv.CustomerText || !got.ResolvedAt.Equal(t0) || got.ResolverID != "u1" || got.ArticleIDs == nil || len(got.ArticleIDs) != 0 {
 		t.Fatalf("conversation's case: %+v", got)
 	}
-	got.ArticleIDs, got.UpdatedAt = []string{"art1", "art4"}, t0.Add(time.Minute)
+	got.ArticleIDs, got.UpdatedAt, got.ResolverID = []string{"art1", "art4"}, t0.Add(time.Minute), "u2"
 	must(t, "update case", db.PutKnowledgeCase(ctx, got))
 	cases, err := db.KnowledgeCases(ctx, a.ID, 10)
 	must(t, "cases", err)
-	if len(cases) != 2 || cases[0].ID != conv.ID || !slices.Equal(cases[0].ArticleIDs, []string{"art1", "art4"}) {
+	if len(cases) != 2 || cases[0].ID != conv.ID || !slices.Equal(cases[0].ArticleIDs, []string{"art1", "art4"}) || cases[0].ResolverID != "u2" ||
+		cases[1].ResolverID != "" {
 		t.Fatalf("cases, newest first: %+v", cases)
 	}
 	if none, _ := db.KnowledgeCases(ctx, b.ID, 10); len(none) != 0 {
