@@ -18,5 +18,6 @@ go test -run '^$' -bench 'BenchmarkCEBP$' -benchtime 1x -count 1 -timeout 60m ./
 go test -run '^$' -bench 'BenchmarkKnowledgeSuggest$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkKnowledgeSearch$|BenchmarkKnowledgeEditVisible$|BenchmarkKnowledgeSearchQuality$' -benchtime 1x -count 1 -timeout 60m ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkContextRank$' -benchtime 1x -count 1 ./bench/ | tee -a "$out"
+go test -run '^$' -bench 'BenchmarkExpertFinding$' -benchtime 1x -count 1 ./bench/ | tee -a "$out"
 echo
 grep '^BENCH ' "$out" | sed 's/^.*\(BENCH \)/\1/'

@@ -60,3 +60,22 @@ func TestRankExperts(t *testing.T) {
 		t.Fatal("no evidence, no experts")
 	}
 }
+
+func TestRankExpertsAgesEvidence(t *testing.T) {
+	avail := func(u string) swarm.Candidate { return swarm.Candidate{UserID: u, Presence: "available"} }
+	cands := []swarm.Candidate{avail("amy"), avail("zoe")}
+	year := func(y int) time.Time { return time.Date(y, 12, 1, 9, 0, 0, 0, time.UTC) }
+	// Amy resolved a slightly closer case two years before Zoe resolved hers:
+	// two half-lives make Amy's count a quarter.
+	ev := []swarm.Evidence{
+		{ConversationID: "c1", Similarity: 6, ResolvedAt: year(2024), ResolverID: "amy"},
+		{ConversationID: "c2", Similarity: 5, ResolvedAt: year(2026), ResolverID: "zoe"},
+	}
+	if got := ids(swarm.RankExperts(ev, cands, nil, 2)); !slices.Equal(got, []string{"zoe", "amy"}) {
+		t.Fatalf("recent evidence first: got %v", got)
+	}
+	ev[0].ResolvedAt, ev[1].ResolvedAt = time.Time{}, time.Time{}
+	if got := ids(swarm.RankExperts(ev, cands, nil, 2)); !slices.Equal(got, []string{"amy", "zoe"}) {
+		t.Fatalf("undated evidence is not aged: got %v", got)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/app"
 	"github.com/switchboard-cx/switchboard/internal/config"
 	"github.com/switchboard-cx/switchboard/internal/demo"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
@@ -41,7 +42,7 @@ func TestDemoSuggestionsNoNoise(t *testing.T) {
 	if err := demo.SeedPastCases(ctx, a.DB, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.KnowledgeIndex.Rebuild(ctx, a.DB); err != nil { // every article searchable now, not when the feed catches up
+	if _, err := a.KnowledgeIndex.Rebuild(ctx, kbindex.FromStore(a.DB)); err != nil { // every article searchable now, not when the feed catches up
 		t.Fatal(err)
 	}
 	tn, err := a.DB.TenantBySlug(ctx, demo.Slug)

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -155,5 +156,56 @@ func TestLastWords(t *testing.T) {
 	}
 	if reuse.LastWords("short", 40) != "short" {
 		t.Fatal("a short text is cut")
+	}
+}
+
+// Two nodes hear the same resolutions at once (every node follows the
+// events): each conversation, linked or not, ends up one case, on both
+// engines.
+func TestRecordCaseAnyNode(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			ctx := context.Background()
+			db := e.Open(t)
+			tn := storetest.NewTenant(t, db, "acme")
+			var convs []conversation.Conversation
+			for range 6 {
+				convs = append(convs, seedConversation(t, db, tn.ID, conversation.StatusResolved))
+			}
+			if _, err := db.AddKnowledgeLink(ctx, knowledge.Link{TenantID: tn.ID, ConversationID: convs[0].ID, ArticleID: "art1",
+				Kind: knowledge.LinkReused, CreatedAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+			nodes := []*reuse.Service{
+				reuse.New(reuse.Deps{DB: db, Clock: clock.NewFake(t0), Log: slog.New(slog.DiscardHandler)}),
+				reuse.New(reuse.Deps{DB: db, Clock: clock.NewFake(t0), Log: slog.New(slog.DiscardHandler)}),
+			}
+			errs := make(chan error, len(nodes)*len(convs))
+			var wg sync.WaitGroup
+			for _, n := range nodes {
+				for _, c := range convs {
+					wg.Add(1)
+					go func() { defer wg.Done(); errs <- n.RecordCase(ctx, tn.ID, c.ID) }()
+				}
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			cases, err := db.KnowledgeCases(ctx, tn.ID, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			linked := 0
+			for _, c := range cases {
+				linked += len(c.ArticleIDs)
+			}
+			if len(cases) != len(convs) || linked != 1 {
+				t.Fatalf("%d cases with %d links, want %d cases and 1 link", len(cases), linked, len(convs))
+			}
+		})
 	}
 }
