@@ -36,21 +36,36 @@ const (
 	// supervisors hold it; another user when their knowledge_publisher flag
 	// is set.
 	PublishKnowledge Perm = "knowledge:publish"
+	// ReadStaff lists the workspace's users (names, roles, presence): what
+	// anyone needs to mention or invite a colleague. Experts hold it
+	// without Read.
+	ReadStaff Perm = "staff:read"
+	// Swarm takes part in swarm rooms: list one's rooms, read a room one is
+	// a member of, join, write, invite and close (the rooms service holds
+	// each to the room's members).
+	Swarm Perm = "swarm"
+	// ReadInRooms reads a conversation (its timeline, customer, context,
+	// suggestions, trail, events) only while a member of a swarm room on it
+	// (see RoomReadGrace): the expert's narrow read, instead of Read.
+	ReadInRooms Perm = "rooms:read"
 )
 
 // rolePerms says what each role may do.
 var rolePerms = map[tenant.Role][]Perm{
-	tenant.RoleAdmin:      {Self, Read, ManageUsers, ManageKeys, ManageWebhooks, ManageChannels, ReadAudit, Converse, ManageRouting, Supervise, ManageNotify, RaiseEvents, ManageWorkspace, PublishKnowledge},
-	tenant.RoleSupervisor: {Self, Read, ReadAudit, Converse, ManageRouting, Supervise, RaiseEvents, PublishKnowledge},
-	tenant.RoleAgent:      {Self, Read, Converse},
-	tenant.RoleExpert:     {Self, Read, Converse},
+	tenant.RoleAdmin:      {Self, Read, ManageUsers, ManageKeys, ManageWebhooks, ManageChannels, ReadAudit, Converse, ManageRouting, Supervise, ManageNotify, RaiseEvents, ManageWorkspace, PublishKnowledge, ReadStaff, Swarm},
+	tenant.RoleSupervisor: {Self, Read, ReadAudit, Converse, ManageRouting, Supervise, RaiseEvents, PublishKnowledge, ReadStaff, Swarm},
+	tenant.RoleAgent:      {Self, Read, Converse, ReadStaff, Swarm},
+	// An expert sees a conversation only through the swarm rooms they are
+	// in (ADR 0032): no tenant-wide Read, and no Converse — they write in
+	// the room, never to the customer.
+	tenant.RoleExpert: {Self, ReadStaff, Swarm, ReadInRooms},
 }
 
 // scopePerms says what each API-key scope allows.
 var scopePerms = map[tenant.Scope][]Perm{
-	tenant.ScopeAdmin:          {Read, ManageUsers, ManageKeys, ManageWebhooks, ManageChannels, ReadAudit, Converse, ManageRouting, Supervise, ManageNotify, RaiseEvents, ManageWorkspace, PublishKnowledge},
-	tenant.ScopeConversations:  {Read, Converse},
-	tenant.ScopeRead:           {Read, ReadAudit},
+	tenant.ScopeAdmin:          {Read, ManageUsers, ManageKeys, ManageWebhooks, ManageChannels, ReadAudit, Converse, ManageRouting, Supervise, ManageNotify, RaiseEvents, ManageWorkspace, PublishKnowledge, ReadStaff, Swarm},
+	tenant.ScopeConversations:  {Read, Converse, ReadStaff, Swarm},
+	tenant.ScopeRead:           {Read, ReadAudit, ReadStaff},
 	tenant.ScopeWebhooksManage: {ManageWebhooks},
 	tenant.ScopeEventsWrite:    {RaiseEvents},
 }

@@ -44,11 +44,11 @@ var eventPerms = map[string]Perm{
 
 	// Swarming: ids only (no words of the room); the realtime feed also
 	// holds each to the room's members (httpapi's feedFilter).
-	event.SwarmRoomOpened: Read,
-	event.SwarmInvited:    Read,
-	event.SwarmJoined:     Read,
-	event.SwarmMessage:    Read,
-	event.SwarmClosed:     Read,
+	event.SwarmRoomOpened: Swarm,
+	event.SwarmInvited:    Swarm,
+	event.SwarmJoined:     Swarm,
+	event.SwarmMessage:    Swarm,
+	event.SwarmClosed:     Swarm,
 }
 
 // EventPerm is the permission reading events of type t takes; false means the

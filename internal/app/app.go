@@ -43,6 +43,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/articles"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/community/practices"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
 	"github.com/switchboard-cx/switchboard/internal/mailcatch"
@@ -55,6 +56,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
+	"github.com/switchboard-cx/switchboard/internal/secretbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/swarm/rooms"
 	"github.com/switchboard-cx/switchboard/internal/tenantdata"
@@ -162,7 +164,11 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	// tenant's are kept in its sandbox outbox instead of sent, a suspended
 	// one's held. Suspensions are the operator's: nil until there are any.
 	gate := sandbox.NewGate(db, clk, log, operator.NewGate(db)) // suspended tenants are held
-	whCfg := webhook.Config{Timeout: cfg.WebhookTimeout, Guard: a.guard, Gate: gate}
+	whSecrets, err := secretbox.New(secret, "webhook-secret")
+	if err != nil {
+		return nil, err
+	}
+	whCfg := webhook.Config{Timeout: cfg.WebhookTimeout, Guard: a.guard, Gate: gate, Secrets: whSecrets}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, whCfg))
 	// Outbound messages: the registry holds the channels this node runs.
@@ -178,6 +184,11 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	}
 	a.Jobs = q
 	a.Webhooks = webhook.New(db, q, clk, log, whCfg)
+	// Signing secrets stored before they were sealed (migration 0026) are
+	// sealed now, before this node serves or delivers.
+	if _, err := a.Webhooks.SealStored(ctx); err != nil {
+		return nil, err
+	}
 	a.Inbox = inbox.New(db, out, q, a.Channels, clk, log, inbox.DefaultLimits)
 	// Notifications: the service decides and enqueues, the sender delivers;
 	// replies to a notice come home through the inbox's hook.
@@ -279,7 +290,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		Knowledge: a.Knowledge, KnowledgeSearch: a.KnowledgeIndex, Help: helpPages, KnowledgeReuse: a.KnowledgeReuse,
 		// Context and swarming (issue 14).
 		ContextConnectors: a.ContextConnectors, ScreenPop: a.ScreenPop,
-		Swarm: rooms.New(rooms.Deps{DB: db, Out: out, Similar: a.KnowledgeReuse, Clock: clk, Log: log}),
+		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Similar: a.KnowledgeReuse, Clock: clk, Log: log}),
+		Community: practices.New(db, out, a.Knowledge, clk, log),
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,

@@ -54,6 +54,10 @@ type Conversation struct {
 	LastMessageAt time.Time `json:"last_message_at,omitzero"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
+	// ResolvedAt is when it was last resolved, zero while it is not; the
+	// store keeps it as the status changes (store.UpdateConversation), so a
+	// copy read before a change does not show the change's.
+	ResolvedAt time.Time `json:"-"`
 }
 
 // Kind is the sort of timeline item.

@@ -20,13 +20,13 @@ import (
 var builtinPresence = []string{"available", "busy", "away", "offline"}
 
 // defaultProfile is how a user without a saved profile is routed: agents
-// and experts serve every queue of the tenant with usual contact-center
-// capacities; admins and supervisors serve no queue (they take work by hand
-// or are given a profile).
+// serve every queue of the tenant with usual contact-center capacities;
+// admins and supervisors serve no queue (they take work by hand or are given
+// a profile), nor do experts, who act on no conversation (ADR 0032).
 func defaultProfile(userID string, role string) AgentProfile {
 	p := AgentProfile{UserID: userID, Skills: map[string]int{}, Queues: nil, Capacity: map[string]int{},
 		Blocks: map[string][]string{}, Default: true}
-	if role == string(tenant.RoleAgent) || role == string(tenant.RoleExpert) {
+	if role == string(tenant.RoleAgent) {
 		p.Capacity = map[string]int{"chat": 3, "email": 5, "message": 5, "voice": 1, "video": 1}
 		p.Blocks = map[string][]string{"voice": {"chat"}, "video": {"chat"}}
 		p.WrapUpSeconds = 30

@@ -122,7 +122,7 @@ func (l *leader) agentRouting(ctx context.Context, tenantID, userID string) (sto
 		return a, false, err
 	}
 	a.Name, a.Role, a.Presence = u.Name, string(u.Role), string(u.Presence)
-	routed := a.Config != nil || u.Role == tenant.RoleAgent || u.Role == tenant.RoleSupervisor || u.Role == tenant.RoleExpert
+	routed := a.Config != nil || u.Role == tenant.RoleAgent || u.Role == tenant.RoleSupervisor
 	return a, routed && !u.Disabled, nil
 }
 

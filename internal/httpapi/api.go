@@ -15,6 +15,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/articles"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/community/practices"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/operator"
@@ -107,6 +108,8 @@ type Deps struct {
 	// ScreenPop ranks the items beside a conversation and learns from the
 	// agents' feedback.
 	ScreenPop *screenpop.Service
+	// Community is the knowledge community across workspaces (opt-in).
+	Community *practices.Service
 }
 
 // API serves HTTP.

@@ -20,6 +20,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/articles"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/community/practices"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
 	"github.com/switchboard-cx/switchboard/internal/mailcatch"
@@ -29,6 +30,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
+	"github.com/switchboard-cx/switchboard/internal/secretbox"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 	"io"
 	"log/slog"
@@ -161,6 +163,10 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 
 	secret := make([]byte, 32)
 	rand.Read(secret)
+	whSecrets, err := secretbox.New(secret, "webhook-secret")
+	if err != nil {
+		t.Fatal(err)
+	}
 	clk := clock.System{}
 	if err := jobs.Migrate(ctx, db); err != nil {
 		t.Fatalf("migrate jobs: %v", err)
@@ -175,7 +181,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	}
 	guard := netguard.New(netguard.Options{Allow: allow})
 	gate := sandbox.NewGate(db, clk, log, operator.NewGate(db)) // as on a node: a sandbox tenant's sends are kept
-	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, webhook.Config{Timeout: 5 * time.Second, Guard: guard, Gate: gate}))
+	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, log, webhook.Config{Timeout: 5 * time.Second, Guard: guard, Gate: gate, Secrets: whSecrets}))
 	channels, err := channel.NewGatedRegistry(gate, append(testChannels(), o.channels...)...)
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +200,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		t.Fatalf("start jobs: %v", err)
 	}
 	t.Cleanup(func() { queue.Stop(context.Background()) })
-	hooks = webhook.New(db, queue, clk, log, webhook.Config{Guard: guard})
+	hooks = webhook.New(db, queue, clk, log, webhook.Config{Guard: guard, Secrets: whSecrets})
 	conversations := inbox.New(db, out, queue, channels, clk, log, inbox.DefaultLimits)
 	var accMail accounts.Mailer
 	var accSink *smtpsink.Sink
@@ -275,7 +281,8 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		Sandbox:   sandbox.New(sandbox.Deps{DB: db, Inbox: conversations, Routing: routes, Resolver: sandbox.NewResolver(""), Clock: clk, Log: log}),
 		Knowledge: articles.New(db, out, clk, log),
 		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Similar: kbReuse, Clock: clk, Log: log}),
-		ScreenPop: screenpop.New(screenpop.Deps{DB: db, Connectors: ctxConnectors, Knowledge: kbReuse, Clock: clk, Log: log})}, o.cfg)
+		ScreenPop: screenpop.New(screenpop.Deps{DB: db, Connectors: ctxConnectors, Knowledge: kbReuse, Clock: clk, Log: log}),
+		Community: practices.New(db, out, articles.New(db, out, clk, log), clk, log)}, o.cfg)
 	handler = api.Handler()
 	return &node{knowledge: kb, operator: ops, api: api, db: db, bus: b, accounts: acc, inbox: conversations, notify: notices, links: links, mail: mail, catcher: catcher, srv: srv, accountMail: accSink}
 }

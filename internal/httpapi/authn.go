@@ -79,8 +79,10 @@ func (a *API) guard(rt route) http.Handler {
 			return
 		}
 		if !p.can(rt.perm) {
-			writeProblem(w, r, problem(http.StatusForbidden, "forbidden", "your role or API key scope does not allow this"))
-			return
+			if err := a.readsThroughRoom(r, p, rt); err != nil {
+				a.writeError(w, r, err)
+				return
+			}
 		}
 		if !a.allow(w, p.ID()) {
 			writeProblem(w, r, problem(http.StatusTooManyRequests, "rate-limited", "too many requests; retry after the time in Retry-After"))

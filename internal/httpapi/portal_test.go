@@ -17,6 +17,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
 var signInCode = regexp.MustCompile(`code is (\d{6})`)
@@ -185,6 +186,23 @@ func testPortal(t *testing.T, w *world) {
 	if written != 1 {
 		t.Errorf("the message is there %d times: %+v", written, msgs.Items)
 	}
+	// A suspended business takes no message (404), one being deleted is gone (410).
+	ctx := context.Background()
+	if err := w.db.Suspend(ctx, w.A.Tenant.ID, tenant.Suspension{Reason: "unpaid", By: "op", Since: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	c.do("POST", a+"/contact", map[string]string{"body": "Anyone?"}, header("Idempotency-Key", "contact-suspended")).wantProblem(http.StatusNotFound, "workspace-unavailable")
+	if _, err := w.db.Resume(ctx, w.A.Tenant.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.RequestTenantDeletion(ctx, store.TenantDeletion{TenantID: w.A.Tenant.ID, RequestedBy: "admin", RequestedAt: time.Now(), DueAt: time.Now().Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	c.do("POST", a+"/contact", map[string]string{"body": "Anyone?"}, header("Idempotency-Key", "contact-deleted")).wantProblem(http.StatusGone, "workspace-unavailable")
+	if err := w.db.CancelTenantDeletion(ctx, w.A.Tenant.ID); err != nil {
+		t.Fatal(err)
+	}
+
 	var convs struct{ Items []portal.Conversation }
 	c.do("GET", a+"/conversations", nil).want(http.StatusOK).decode(&convs)
 	if len(convs.Items) == 0 {

@@ -58,6 +58,8 @@ const (
 	permSupervise      = access.Supervise
 	permManageNotify   = access.ManageNotify
 	permRaiseEvents    = access.RaiseEvents
+	permReadStaff      = access.ReadStaff
+	permSwarm          = access.Swarm
 )
 
 // grant is what the caller holds right now.

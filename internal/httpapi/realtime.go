@@ -12,6 +12,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
+	"github.com/switchboard-cx/switchboard/internal/swarm"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
@@ -90,18 +91,61 @@ func (a *API) realtimeConnect(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, problem(http.StatusTooManyRequests, "rate-limited", "too many requests; retry after the time in Retry-After"))
 		return
 	}
+	g := access.ForUser(u)
+	rooms, err := a.roomFeed(r.Context(), g, claims.TenantID, u.ID)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
 	a.Realtime.Serve(w, r, realtime.Client{
 		TenantID: claims.TenantID, UserID: claims.UserID, SessionID: claims.SessionID, Since: since,
-		Filter:  feedFilter(access.ForUser(u), u.ID),
+		Filter:  feedFilter(g, u.ID, rooms),
 		Recheck: a.realtimeRecheck(claims, u.Role),
 	})
 }
 
 // feedFilter passes the events g may read, as the REST API would let it,
-// and a swarm room's events only to its members (userID among them).
-func feedFilter(g access.Grant, userID string) func(event.Event) bool {
-	return func(ev event.Event) bool { return g.CanRead(ev.Type) && swarmMemberOf(ev, userID) }
+// and a swarm room's events only to its members (userID among them). A
+// reader in rooms (an expert, rooms not nil) also gets the events of the
+// conversations of their open rooms, as rooms learns from the swarm events.
+func feedFilter(g access.Grant, userID string, rooms *access.RoomFeed) func(event.Event) bool {
+	return func(ev event.Event) bool {
+		if rooms != nil {
+			rooms.Note(ev)
+		}
+		if g.CanRead(ev.Type) {
+			return swarmMemberOf(ev, userID)
+		}
+		if rooms == nil || !g.CanReadInRooms(ev.Type) {
+			return false
+		}
+		id, ok := access.ConversationOf(ev)
+		return ok && rooms.Reads(id)
+	}
 }
+
+// roomFeed starts the rooms an expert's feed follows: their open rooms now;
+// nil for anyone who reads the tenant's conversations anyway.
+func (a *API) roomFeed(ctx context.Context, g access.Grant, tenantID, userID string) (*access.RoomFeed, error) {
+	if g.Can(access.Read) || !g.Can(access.ReadInRooms) {
+		return nil, nil
+	}
+	rs, err := a.db.SwarmRoomsOf(ctx, tenantID, userID, roomsFollowed)
+	if err != nil {
+		return nil, err
+	}
+	open := map[string]string{}
+	for _, rm := range rs {
+		if rm.State == swarm.StateOpen {
+			open[rm.ID] = rm.ConversationID
+		}
+	}
+	return access.NewRoomFeed(userID, open), nil
+}
+
+// roomsFollowed is how many of an expert's rooms (open first) their feed
+// starts from.
+const roomsFollowed = 500
 
 // realtimeRecheck is a socket's standing check: its session stands, its user is
 // enabled and still has the role the socket's filter was built for.

@@ -21,7 +21,15 @@ type route struct {
 	streams bool
 	// enrol routes stay open to a user whose tenant requires a second factor
 	// they have not set up yet: enough to see who they are and set it up.
-	enrol   bool
+	enrol bool
+	// community routes read other member workspaces' shared practices by
+	// design; TestCommunity proves what crosses and that non-members see none.
+	community bool
+	// rooms routes read one conversation (or its customer), named in the
+	// path: a caller without the route's permission who reads in rooms (an
+	// expert) may still call them while a member of a swarm room on it, and
+	// gets 404 otherwise (expert_reads.go, ADR 0032).
+	rooms   bool
 	handler http.HandlerFunc
 }
 
@@ -35,9 +43,9 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/me", enrol: true, handler: a.me},
 		{method: "PUT", pattern: "/api/v1/me/presence", perm: permSelf, handler: a.setPresence},
 
-		{method: "GET", pattern: "/api/v1/users", perm: permRead, handler: a.listUsers},
+		{method: "GET", pattern: "/api/v1/users", perm: permReadStaff, handler: a.listUsers},
 		{method: "POST", pattern: "/api/v1/users", perm: permManageUsers, handler: a.createUser},
-		{method: "GET", pattern: "/api/v1/users/{userID}", perm: permRead, handler: a.getUser},
+		{method: "GET", pattern: "/api/v1/users/{userID}", perm: permReadStaff, handler: a.getUser},
 		{method: "PATCH", pattern: "/api/v1/users/{userID}", perm: permManageUsers, handler: a.updateUser},
 		{method: "POST", pattern: "/api/v1/users/{userID}/password-reset-link", perm: permManageUsers, handler: a.userResetLink},
 
@@ -90,7 +98,7 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/context/connectors/{connectorID}/test", perm: permManageChannels, handler: a.testContextConnector},
 		{method: "GET", pattern: "/api/v1/context/connectors/{connectorID}/stats", perm: permManageChannels, handler: a.contextConnectorStats},
 		{method: "GET", pattern: "/api/v1/personas/{personaID}/context", perm: permConverse, handler: a.personaContext},
-		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/context", perm: permConverse, handler: a.conversationContext},
+		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/context", perm: permConverse, rooms: true, handler: a.conversationContext},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/context/feedback", perm: permConverse, handler: a.conversationContextFeedback},
 		{method: "GET", pattern: "/api/v1/context/model", perm: permSupervise, handler: a.contextModel},
 		{method: "POST", pattern: "/api/v1/context/model/reset", perm: permSupervise, handler: a.resetContextModel},
@@ -100,16 +108,16 @@ func (a *API) routes() []route {
 
 		{method: "GET", pattern: "/api/v1/conversations", perm: permRead, handler: a.listConversations},
 		{method: "GET", pattern: "/api/v1/inbox/counts", perm: permRead, handler: a.inboxCounts},
-		{method: "GET", pattern: "/api/v1/conversations/{conversationID}", perm: permRead, handler: a.getConversation},
+		{method: "GET", pattern: "/api/v1/conversations/{conversationID}", perm: permRead, rooms: true, handler: a.getConversation},
 		{method: "PATCH", pattern: "/api/v1/conversations/{conversationID}", perm: permConverse, handler: a.updateConversation},
-		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/messages", perm: permRead, handler: a.listMessages},
+		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/messages", perm: permRead, rooms: true, handler: a.listMessages},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/messages", perm: permConverse, handler: a.replyToConversation},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/notes", perm: permConverse, handler: a.addNote},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/typing", perm: permConverse, handler: a.setTyping},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/transfer", perm: permConverse, handler: a.transferConversation},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/join", perm: permSupervise, handler: a.joinConversation},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/read", perm: permConverse, handler: a.markRead},
-		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/knowledge", perm: permConverse, handler: a.conversationKnowledge},
+		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/knowledge", perm: permConverse, rooms: true, handler: a.conversationKnowledge},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/knowledge/searches", perm: permConverse, handler: a.searchConversationKnowledge},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/knowledge/links", perm: permConverse, handler: a.linkConversationArticle},
 		{method: "DELETE", pattern: "/api/v1/conversations/{conversationID}/knowledge/links/{articleID}", perm: permConverse, handler: a.unlinkConversationArticle},
@@ -118,16 +126,30 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/knowledge/draft", perm: permConverse, handler: a.conversationDraft},
 		{method: "POST", pattern: "/api/v1/knowledge/imports/cases", perm: permConverse, handler: a.importCases},
 
-		// Swarming: rooms on a conversation; a room is seen by its members only.
+		// Swarming: rooms on a conversation; a room is seen by its members
+		// only. Agents open rooms; experts (Swarm without Converse) take part.
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/swarm", perm: permConverse, handler: a.openSwarmRoom},
-		{method: "GET", pattern: "/api/v1/swarm/rooms", perm: permConverse, handler: a.listMySwarmRooms},
-		{method: "GET", pattern: "/api/v1/swarm/rooms/{roomID}", perm: permConverse, handler: a.getSwarmRoom},
-		{method: "GET", pattern: "/api/v1/swarm/rooms/{roomID}/experts", perm: permConverse, handler: a.swarmExperts},
-		{method: "POST", pattern: "/api/v1/swarm/rooms/{roomID}/invitations", perm: permConverse, handler: a.inviteToSwarmRoom},
-		{method: "POST", pattern: "/api/v1/swarm/rooms/{roomID}/join", perm: permConverse, handler: a.joinSwarmRoom},
-		{method: "POST", pattern: "/api/v1/swarm/rooms/{roomID}/messages", perm: permConverse, handler: a.sayInSwarmRoom},
-		{method: "POST", pattern: "/api/v1/swarm/rooms/{roomID}/close", perm: permConverse, handler: a.closeSwarmRoom},
+		{method: "GET", pattern: "/api/v1/swarm/rooms", perm: permSwarm, handler: a.listMySwarmRooms},
+		{method: "GET", pattern: "/api/v1/swarm/rooms/{roomID}", perm: permSwarm, handler: a.getSwarmRoom},
+		{method: "GET", pattern: "/api/v1/swarm/rooms/{roomID}/experts", perm: permSwarm, handler: a.swarmExperts},
+		{method: "POST", pattern: "/api/v1/swarm/rooms/{roomID}/invitations", perm: permSwarm, handler: a.inviteToSwarmRoom},
+		{method: "POST", pattern: "/api/v1/swarm/rooms/{roomID}/join", perm: permSwarm, handler: a.joinSwarmRoom},
+		{method: "POST", pattern: "/api/v1/swarm/rooms/{roomID}/messages", perm: permSwarm, handler: a.sayInSwarmRoom},
+		{method: "POST", pattern: "/api/v1/swarm/rooms/{roomID}/close", perm: permSwarm, handler: a.closeSwarmRoom},
 		{method: "GET", pattern: "/api/v1/users/{userID}/contributions", perm: permRead, handler: a.userContributions},
+
+		// The knowledge community (opt-in): membership, shares, the catalogue, adoptions.
+		{method: "GET", pattern: "/api/v1/community", perm: permRead, handler: a.getCommunity},
+		{method: "PUT", pattern: "/api/v1/community", perm: permManageWorkspace, handler: a.joinCommunity},
+		{method: "DELETE", pattern: "/api/v1/community", perm: permManageWorkspace, handler: a.leaveCommunity},
+		{method: "GET", pattern: "/api/v1/community/shared", perm: permRead, handler: a.listCommunityShares},
+		{method: "GET", pattern: "/api/v1/community/shared/{articleID}", perm: permRead, handler: a.getCommunityShare},
+		{method: "PUT", pattern: "/api/v1/community/shared/{articleID}", perm: permPublishKnowledge, handler: a.shareArticle},
+		{method: "DELETE", pattern: "/api/v1/community/shared/{articleID}", perm: permPublishKnowledge, handler: a.unshareArticle},
+		{method: "GET", pattern: "/api/v1/community/adoptions", perm: permRead, handler: a.listCommunityAdoptions},
+		{method: "GET", pattern: "/api/v1/community/practices", perm: permRead, community: true, handler: a.communityCatalog},
+		{method: "GET", pattern: "/api/v1/community/practices/{practiceID}", perm: permRead, community: true, handler: a.getCommunityPractice},
+		{method: "POST", pattern: "/api/v1/community/practices/{practiceID}/adopt", perm: permConverse, community: true, handler: a.adoptCommunityPractice},
 		{method: "GET", pattern: "/api/v1/canned-responses", perm: permConverse, handler: a.listCannedResponses},
 		{method: "POST", pattern: "/api/v1/canned-responses", perm: permConverse, handler: a.createCannedResponse},
 		{method: "GET", pattern: "/api/v1/canned-responses/{cannedID}", perm: permConverse, handler: a.getCannedResponse},
@@ -156,7 +178,7 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/messages/{messageID}/original", perm: permRead, handler: a.getMessageOriginal},
 
 		{method: "GET", pattern: "/api/v1/personas", perm: permRead, handler: a.listPersonas},
-		{method: "GET", pattern: "/api/v1/personas/{personaID}", perm: permRead, handler: a.getPersona},
+		{method: "GET", pattern: "/api/v1/personas/{personaID}", perm: permRead, rooms: true, handler: a.getPersona},
 		{method: "PATCH", pattern: "/api/v1/personas/{personaID}", perm: permConverse, handler: a.updatePersona},
 		{method: "POST", pattern: "/api/v1/personas/{personaID}/identifiers", perm: permConverse, handler: a.addIdentifier},
 		{method: "POST", pattern: "/api/v1/personas/{personaID}/merge", perm: permConverse, handler: a.mergePersona},
@@ -181,7 +203,7 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/users/{userID}/routing", perm: permRead, handler: a.getRoutingProfile},
 		{method: "PUT", pattern: "/api/v1/users/{userID}/routing", perm: permManageRouting, handler: a.setRoutingProfile},
 		{method: "GET", pattern: "/api/v1/me/routing", perm: permSelf, handler: a.getMyRoutingProfile},
-		{method: "GET", pattern: "/api/v1/presence-states", perm: permRead, handler: a.listPresenceStates},
+		{method: "GET", pattern: "/api/v1/presence-states", perm: permReadStaff, handler: a.listPresenceStates},
 		{method: "POST", pattern: "/api/v1/presence-states", perm: permManageRouting, handler: a.createPresenceState},
 		{method: "DELETE", pattern: "/api/v1/presence-states/{presenceState}", perm: permManageRouting, handler: a.deletePresenceState},
 		{method: "GET", pattern: "/api/v1/me/offers", perm: permSelf, handler: a.listMyOffers},
@@ -189,8 +211,8 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/offers/{offerID}/decline", perm: permConverse, handler: a.declineOffer},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/escalate", perm: permConverse, handler: a.escalateConversation},
 		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/routing", perm: permRead, handler: a.conversationRouting},
-		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/sla", perm: permRead, handler: a.conversationSLA},
-		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/trail", perm: permRead, handler: a.conversationTrail},
+		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/sla", perm: permRead, rooms: true, handler: a.conversationSLA},
+		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/trail", perm: permRead, rooms: true, handler: a.conversationTrail},
 		{method: "GET", pattern: "/api/v1/callbacks", perm: permRead, handler: a.listCallbacks},
 		{method: "POST", pattern: "/api/v1/callbacks", perm: permConverse, handler: a.requestCallback},
 		{method: "GET", pattern: "/api/v1/callbacks/{callbackID}", perm: permRead, handler: a.getCallback},

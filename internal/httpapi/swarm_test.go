@@ -37,7 +37,9 @@ func TestSwarmRooms(t *testing.T) {
 			w := newWorld(t, withEngine(e), leaderless)
 			ctx := context.Background()
 			ana := w.seedUser(t, w.A.Tenant, "ana@tenant-a.example", tenant.RoleAgent)
-			ben := w.seedUser(t, w.A.Tenant, "ben@tenant-a.example", tenant.RoleExpert)
+			// ben is an agent: he resolves and links, which an expert does
+			// not (ADR 0032; TestExpertRoutes holds the expert's reach).
+			ben := w.seedUser(t, w.A.Tenant, "ben@tenant-a.example", tenant.RoleAgent)
 			cam := w.seedUser(t, w.A.Tenant, "cam@tenant-a.example", tenant.RoleAgent)
 			dan := w.seedUser(t, w.A.Tenant, "dan@tenant-a.example", tenant.RoleAgent)
 			anaC, benC, camC, danC := w.sessionClient(t, ana), w.sessionClient(t, ben), w.sessionClient(t, cam), w.sessionClient(t, dan)

@@ -163,7 +163,7 @@ func (c *center) sendAll(t *testing.T, round string) {
 	_, err := ch.Send(ctx, channel.Outbound{TenantID: c.tenant.ID, MessageID: "notice-" + round, To: string(sub), Subject: "Your parcel", Body: "It ships today"})
 	must(t, err)
 
-	e := store.WebhookEndpoint{ID: ids.New(), TenantID: c.tenant.ID, URL: c.hookURL, Secret: "s3cret", EventTypes: []string{"*"}, Active: true, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+	e := store.WebhookEndpoint{ID: ids.New(), TenantID: c.tenant.ID, URL: c.hookURL, SealedSecret: "s3cret", EventTypes: []string{"*"}, Active: true, CreatedAt: time.Now(), UpdatedAt: time.Now()}
 	must(t, c.db.CreateWebhookEndpoint(ctx, c.tenant.ID, e))
 	d := store.WebhookDelivery{ID: ids.New(), TenantID: c.tenant.ID, EndpointID: e.ID, EventID: ids.New(), EventType: "message.created",
 		Payload: json.RawMessage(`{"round":"` + round + `"}`), Status: webhook.StatusPending, CreatedAt: time.Now(), UpdatedAt: time.Now()}
@@ -314,7 +314,7 @@ func TestSuspendedTenantIsHeld(t *testing.T) {
 				if !errors.Is(err, channel.ErrHeld) || errors.Is(err, channel.ErrPermanent) {
 					t.Fatalf("live=%v: a suspended tenant's mail: %v, want ErrHeld, not permanent", live, err)
 				}
-				e := store.WebhookEndpoint{ID: ids.New(), TenantID: c.tenant.ID, URL: c.hookURL, Secret: "s3cret", EventTypes: []string{"*"}, Active: true, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+				e := store.WebhookEndpoint{ID: ids.New(), TenantID: c.tenant.ID, URL: c.hookURL, SealedSecret: "s3cret", EventTypes: []string{"*"}, Active: true, CreatedAt: time.Now(), UpdatedAt: time.Now()}
 				must(t, c.db.CreateWebhookEndpoint(ctx, c.tenant.ID, e))
 				d := store.WebhookDelivery{ID: ids.New(), TenantID: c.tenant.ID, EndpointID: e.ID, EventID: ids.New(), EventType: "webhook.ping",
 					Payload: json.RawMessage(`{}`), Status: webhook.StatusPending, CreatedAt: time.Now(), UpdatedAt: time.Now()}

@@ -11,15 +11,16 @@ import (
 )
 
 const conversationColumns = `id, tenant_id, persona_id, subject, status, priority, assignee_id, team, channel, modalities,
-	snoozed_until, last_message_at, created_at, updated_at`
+	snoozed_until, last_message_at, created_at, updated_at, resolved_at`
 
 func scanConversation(row interface{ Scan(...any) error }) (conversation.Conversation, error) {
 	var c conversation.Conversation
 	var modalities string
 	var snoozed, last sql.NullInt64
-	var created, updated int64
+	var created, updated, resolved int64
 	err := row.Scan(&c.ID, &c.TenantID, &c.PersonaID, &c.Subject, &c.Status, &c.Priority, &c.AssigneeID, &c.Team, &c.Channel,
-		&modalities, &snoozed, &last, &created, &updated)
+		&modalities, &snoozed, &last, &created, &updated, &resolved)
+	c.ResolvedAt = fromMicros(resolved)
 	c.Modalities = strings.Fields(modalities)
 	c.SnoozedUntil, c.LastMessageAt = fromMicros(snoozed.Int64), fromMicros(last.Int64)
 	c.CreatedAt, c.UpdatedAt = fromMicros(created), fromMicros(updated)
@@ -30,9 +31,10 @@ func scanConversation(row interface{ Scan(...any) error }) (conversation.Convers
 // CreateConversation inserts a conversation (tags are set with SetTags).
 func (s *Store) CreateConversation(ctx context.Context, c conversation.Conversation) error {
 	_, err := s.w.ExecContext(ctx, `INSERT INTO conversations (`+conversationColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		c.ID, c.TenantID, c.PersonaID, c.Subject, c.Status, c.Priority, c.AssigneeID, c.Team, c.Channel,
-		strings.Join(c.Modalities, " "), nullMicros(c.SnoozedUntil), nullMicros(c.LastMessageAt), micros(c.CreatedAt), micros(c.UpdatedAt))
+		strings.Join(c.Modalities, " "), nullMicros(c.SnoozedUntil), nullMicros(c.LastMessageAt), micros(c.CreatedAt), micros(c.UpdatedAt),
+		createdResolvedAt(c))
 	if err != nil {
 		return fmt.Errorf("create conversation: %w", err)
 	}
@@ -64,10 +66,28 @@ func (s *Store) tags(ctx context.Context, tenantID, conversationID string) ([]st
 	return tags, err
 }
 
-// UpdateConversation writes every field of a conversation but its tags.
+// createdResolvedAt is when a conversation stored as resolved was resolved
+// (an import's, or else its last update); 0 for one that is not.
+func createdResolvedAt(c conversation.Conversation) int64 {
+	switch {
+	case c.Status != conversation.StatusResolved:
+		return 0
+	case !c.ResolvedAt.IsZero():
+		return micros(c.ResolvedAt)
+	}
+	return micros(c.UpdatedAt)
+}
+
+// UpdateConversation writes every field of a conversation but its tags and
+// resolved_at, which it derives here, at the one place every status change
+// passes: set to the update's time when the status becomes resolved, kept
+// while it stays resolved, cleared when it leaves resolved (a reopen, a new
+// customer message). c.ResolvedAt is not read.
 func (s *Store) UpdateConversation(ctx context.Context, c conversation.Conversation) error {
 	res, err := s.w.ExecContext(ctx, `UPDATE conversations SET persona_id = $3, subject = $4, status = $5, priority = $6, assignee_id = $7,
-		team = $8, modalities = $9, snoozed_until = $10, last_message_at = $11, updated_at = $12 WHERE tenant_id = $1 AND id = $2`,
+		team = $8, modalities = $9, snoozed_until = $10, last_message_at = $11, updated_at = $12,
+		resolved_at = CASE WHEN $5 <> 'resolved' THEN 0 WHEN status = 'resolved' AND resolved_at <> 0 THEN resolved_at ELSE $12 END
+		WHERE tenant_id = $1 AND id = $2`,
 		c.TenantID, c.ID, c.PersonaID, c.Subject, c.Status, c.Priority, c.AssigneeID, c.Team, strings.Join(c.Modalities, " "),
 		nullMicros(c.SnoozedUntil), nullMicros(c.LastMessageAt), micros(c.UpdatedAt))
 	return affectedOne("update conversation "+c.ID, res, err)

@@ -8,13 +8,6 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/knowledge/measures"
 )
 
-// resolvedAt is when a resolved conversation was last resolved: the newest
-// "Status: resolved" item of its timeline (written by inbox.SetStatus), or,
-// for one resolved without a timeline item (imported, seeded), its last
-// update. Either is no later than updated_at, which the query filters on.
-const resolvedAt = `COALESCE((SELECT MAX(m.created_at) FROM messages m WHERE m.tenant_id = c.tenant_id AND m.conversation_id = c.id
-	AND m.kind = 'system' AND m.body = 'Status: resolved'), c.updated_at)`
-
 // KnowledgeMeasureRows loads the rows the knowledge measures of [from, to)
 // are computed from (package measures): the tenant's conversations resolved
 // in the period with their assignee, team and kinds of links; the links,
@@ -42,11 +35,11 @@ func (s *Store) KnowledgeMeasureRows(ctx context.Context, tenantID string, from,
 type scanner = interface{ Scan(...any) error }
 
 func (s *Store) measureResolved(ctx context.Context, tenantID string, from, to time.Time) ([]measures.Resolved, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.assignee_id, COALESCE(u.name, ''), c.team, `+resolvedAt+`,
+	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.assignee_id, COALESCE(u.name, ''), c.team, c.resolved_at,
 		EXISTS (SELECT 1 FROM knowledge_links l WHERE l.tenant_id = c.tenant_id AND l.conversation_id = c.id AND l.kind = 'linked'),
 		EXISTS (SELECT 1 FROM knowledge_links l WHERE l.tenant_id = c.tenant_id AND l.conversation_id = c.id AND l.kind = 'created')
 		FROM conversations c LEFT JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.assignee_id
-		WHERE c.tenant_id = $1 AND c.status = 'resolved' AND c.updated_at >= $2 AND c.created_at < $3
+		WHERE c.tenant_id = $1 AND c.status = 'resolved' AND c.resolved_at >= $2 AND c.resolved_at < $3
 		ORDER BY c.id`, tenantID, micros(from), micros(to))
 	if err != nil {
 		return nil, fmt.Errorf("measures: resolved conversations: %w", err)

@@ -21,12 +21,15 @@ type WebhookEndpoint struct {
 	TenantID    string
 	URL         string
 	Description string
-	Secret      string
-	EventTypes  []string
-	Active      bool
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	CreatedBy   string // "user:<id>" or "key:<id>"; empty for endpoints older than the column
+	// SealedSecret is the signing secret as package webhook sealed it
+	// ("sealed:…"); a row from before migration 0026 holds it in the clear
+	// until a node seals it at start (UnsealedWebhookSecrets).
+	SealedSecret string
+	EventTypes   []string
+	Active       bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	CreatedBy    string // "user:<id>" or "key:<id>"; empty for endpoints older than the column
 }
 
 // WebhookDelivery is one event on its way to one endpoint.
@@ -62,7 +65,7 @@ func scanWebhookEndpoint(row interface{ Scan(...any) error }) (WebhookEndpoint, 
 	var e WebhookEndpoint
 	var types string
 	var created, updated int64
-	err := row.Scan(&e.ID, &e.TenantID, &e.URL, &e.Description, &e.Secret, &types, &e.Active, &created, &updated, &e.CreatedBy)
+	err := row.Scan(&e.ID, &e.TenantID, &e.URL, &e.Description, &e.SealedSecret, &types, &e.Active, &created, &updated, &e.CreatedBy)
 	e.EventTypes = strings.Fields(types)
 	e.CreatedAt, e.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return e, err
@@ -72,7 +75,7 @@ func scanWebhookEndpoint(row interface{ Scan(...any) error }) (WebhookEndpoint, 
 func (s *Store) CreateWebhookEndpoint(ctx context.Context, tenantID string, e WebhookEndpoint) error {
 	_, err := s.w.ExecContext(ctx, `INSERT INTO webhook_endpoints (`+webhookEndpointColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		e.ID, tenantID, e.URL, e.Description, e.Secret, strings.Join(e.EventTypes, " "), e.Active,
+		e.ID, tenantID, e.URL, e.Description, e.SealedSecret, strings.Join(e.EventTypes, " "), e.Active,
 		micros(e.CreatedAt), micros(e.UpdatedAt), e.CreatedBy)
 	if err != nil {
 		return fmt.Errorf("create webhook endpoint: %w", err)
@@ -117,7 +120,7 @@ func (s *Store) UpdateWebhookEndpoint(ctx context.Context, tenantID string, e We
 	res, err := s.w.ExecContext(ctx, `UPDATE webhook_endpoints
 		SET url = $3, description = $4, secret = $5, event_types = $6, active = $7, updated_at = $8, created_by = $9
 		WHERE tenant_id = $1 AND id = $2`,
-		tenantID, e.ID, e.URL, e.Description, e.Secret, strings.Join(e.EventTypes, " "), e.Active, micros(e.UpdatedAt), e.CreatedBy)
+		tenantID, e.ID, e.URL, e.Description, e.SealedSecret, strings.Join(e.EventTypes, " "), e.Active, micros(e.UpdatedAt), e.CreatedBy)
 	return affectedOne("update webhook endpoint "+e.ID, res, err)
 }
 
@@ -246,4 +249,31 @@ func (s *Store) WebhookEndpointsBy(ctx context.Context, tenantID, creator string
 		return nil, fmt.Errorf("webhook endpoints by %s: %w", creator, err)
 	}
 	return es, nil
+}
+
+// WebhookSealedPrefix starts every sealed signing secret; a stored secret
+// without it is one from before sealing, still in the clear.
+const WebhookSealedPrefix = "sealed:"
+
+// UnsealedWebhookSecrets lists every tenant's endpoints whose secret is still
+// stored in the clear (rows older than migration 0026), for sealing.
+func (s *Store) UnsealedWebhookSecrets(ctx context.Context) ([]WebhookEndpoint, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+webhookEndpointColumns+` FROM webhook_endpoints
+		WHERE secret NOT LIKE 'sealed:%' ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("unsealed webhook secrets: %w", err)
+	}
+	return collect(rows, scanWebhookEndpoint)
+}
+
+// SealWebhookSecret replaces an endpoint's secret in the clear by its sealed
+// form, unless it changed meanwhile (a rotation); false then.
+func (s *Store) SealWebhookSecret(ctx context.Context, tenantID, id, plain, sealed string) (bool, error) {
+	res, err := s.w.ExecContext(ctx, `UPDATE webhook_endpoints SET secret = $4 WHERE tenant_id = $1 AND id = $2 AND secret = $3`,
+		tenantID, id, plain, sealed)
+	if err != nil {
+		return false, fmt.Errorf("seal webhook secret of %s: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }

@@ -32,7 +32,7 @@ func TestWebhookStore(t *testing.T) {
 func newEndpoint(t *testing.T, db *store.DB, tenantID string, active bool, types ...string) store.WebhookEndpoint {
 	t.Helper()
 	e := store.WebhookEndpoint{ID: ids.New(), TenantID: tenantID, URL: "https://hooks.example.com/" + tenantID,
-		Description: "d", Secret: "whsec_x", EventTypes: types, Active: active, CreatedAt: wt0, UpdatedAt: wt0}
+		Description: "d", SealedSecret: "whsec_x", EventTypes: types, Active: active, CreatedAt: wt0, UpdatedAt: wt0}
 	if err := db.CreateWebhookEndpoint(context.Background(), tenantID, e); err != nil {
 		t.Fatalf("create endpoint: %v", err)
 	}
@@ -49,7 +49,7 @@ func testWebhookEndpoints(t *testing.T, db *store.DB, a, b string) {
 	if err != nil {
 		t.Fatalf("get: %v", err)
 	}
-	if got.URL != e1.URL || got.Secret != e1.Secret || !slices.Equal(got.EventTypes, e1.EventTypes) ||
+	if got.URL != e1.URL || got.SealedSecret != e1.SealedSecret || !slices.Equal(got.EventTypes, e1.EventTypes) ||
 		!got.Active || !got.CreatedAt.Equal(wt0) || got.TenantID != a {
 		t.Fatalf("get = %+v, want %+v", got, e1)
 	}

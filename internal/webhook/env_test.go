@@ -23,6 +23,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
 	"github.com/switchboard-cx/switchboard/internal/netguard"
+	"github.com/switchboard-cx/switchboard/internal/secretbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
@@ -68,6 +69,9 @@ func newEnv(t *testing.T, open func(testing.TB) *store.DB, cfg webhook.Config) *
 		// The receivers are httptest servers on loopback: allowed the way an
 		// operator allows an on-premises receiver.
 		cfg.Guard = loopbackAllowed(t)
+	}
+	if cfg.Secrets == nil {
+		cfg.Secrets = testBox(t)
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, webhook.NewWorker(db, retry, clk, logger, cfg))
@@ -238,4 +242,14 @@ func checkSigned(t *testing.T, reqs []request) {
 			t.Errorf("request %d: Content-Type %q, User-Agent %q", i+1, q.contentType, q.userAgent)
 		}
 	}
+}
+
+// testBox seals signing secrets as a node does, under a test server key.
+func testBox(t testing.TB) *secretbox.Box {
+	t.Helper()
+	b, err := secretbox.New([]byte("0123456789abcdef0123456789abcdef"), "webhook-secret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

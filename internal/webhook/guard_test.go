@@ -32,7 +32,7 @@ func TestDeliveryToLoopbackIsRefused(t *testing.T) {
 		for _, u := range []string{r.srv.URL + "/hook", "http://localhost:" + port + "/hook", "http://[::ffff:127.0.0.1]:" + port + "/hook"} {
 			id := ids.New()
 			now := time.Now().UTC()
-			err := e.db.CreateWebhookEndpoint(ctx, e.a, store.WebhookEndpoint{ID: id, TenantID: e.a, URL: u, Secret: webhook.NewSecret(),
+			err := e.db.CreateWebhookEndpoint(ctx, e.a, store.WebhookEndpoint{ID: id, TenantID: e.a, URL: u, SealedSecret: webhook.NewSecret(),
 				EventTypes: []string{event.UserCreated}, Active: true, CreatedAt: now, UpdatedAt: now})
 			if err != nil {
 				t.Fatalf("store endpoint %s: %v", u, err)

@@ -23,6 +23,8 @@ type Store interface {
 	WebhookEndpoints(ctx context.Context, tenantID string, page store.Page) ([]store.WebhookEndpoint, error)
 	WebhookEndpointsBy(ctx context.Context, tenantID, creator string) ([]store.WebhookEndpoint, error)
 	UpdateWebhookEndpoint(ctx context.Context, tenantID string, e store.WebhookEndpoint) error
+	UnsealedWebhookSecrets(ctx context.Context) ([]store.WebhookEndpoint, error)
+	SealWebhookSecret(ctx context.Context, tenantID, id, plain, sealed string) (bool, error)
 	DeleteWebhookEndpoint(ctx context.Context, tenantID, id string) error
 	WebhookDelivery(ctx context.Context, tenantID, id string) (store.WebhookDelivery, error)
 	WebhookDeliveries(ctx context.Context, tenantID, endpointID string, page store.Page) ([]store.WebhookDelivery, error)
@@ -92,9 +94,12 @@ func (s *Service) Create(ctx context.Context, tenantID string, by access.Grant, 
 		return Endpoint{}, err
 	}
 	now := s.now()
-	e := Endpoint{ID: ids.New(), TenantID: tenantID, URL: u, Description: desc, Secret: NewSecret(),
+	e := Endpoint{ID: ids.New(), TenantID: tenantID, URL: u, Description: desc,
 		EventTypes: types, Active: true, CreatedAt: now, UpdatedAt: now, CreatedBy: in.By}
-	if err := s.store.CreateWebhookEndpoint(ctx, tenantID, store.WebhookEndpoint(e)); err != nil {
+	if err := s.setSecret(&e); err != nil {
+		return Endpoint{}, err
+	}
+	if err := s.store.CreateWebhookEndpoint(ctx, tenantID, e.record()); err != nil {
 		return Endpoint{}, err
 	}
 	s.log.InfoContext(ctx, "webhook endpoint created", "tenant_id", tenantID, "endpoint_id", e.ID)
@@ -104,7 +109,7 @@ func (s *Service) Create(ctx context.Context, tenantID string, by access.Grant, 
 // Get returns the tenant's endpoint; another tenant's is store.ErrNotFound.
 func (s *Service) Get(ctx context.Context, tenantID, id string) (Endpoint, error) {
 	e, err := s.store.WebhookEndpoint(ctx, tenantID, id)
-	return Endpoint(e), err
+	return endpointOf(e), err
 }
 
 // List returns a page of the tenant's endpoints, oldest first; pass the last id
@@ -113,7 +118,7 @@ func (s *Service) List(ctx context.Context, tenantID string, page store.Page) ([
 	rows, err := s.store.WebhookEndpoints(ctx, tenantID, page)
 	out := make([]Endpoint, len(rows))
 	for i, r := range rows {
-		out[i] = Endpoint(r)
+		out[i] = endpointOf(r)
 	}
 	return out, err
 }
@@ -127,7 +132,7 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, by access.Gra
 	if err != nil {
 		return Endpoint{}, err
 	}
-	e := Endpoint(rec)
+	e := endpointOf(rec)
 	if err := CheckReadable(e.EventTypes, by); err != nil {
 		return Endpoint{}, err
 	}
@@ -150,13 +155,15 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, by access.Gra
 		e.Active = *p.Active
 	}
 	if p.RotateSecret {
-		e.Secret = NewSecret()
+		if err := s.setSecret(&e); err != nil {
+			return Endpoint{}, err
+		}
 	}
 	e.UpdatedAt = s.now()
 	if p.By != "" {
 		e.CreatedBy = p.By
 	}
-	if err := s.store.UpdateWebhookEndpoint(ctx, tenantID, store.WebhookEndpoint(e)); err != nil {
+	if err := s.store.UpdateWebhookEndpoint(ctx, tenantID, e.record()); err != nil {
 		return Endpoint{}, err
 	}
 	s.log.InfoContext(ctx, "webhook endpoint updated", "tenant_id", tenantID, "endpoint_id", id,
@@ -177,12 +184,12 @@ func (s *Service) CreatorChanged(ctx context.Context, tenantID, creator string, 
 	}
 	var off []string
 	for _, rec := range es {
-		e := Endpoint(rec)
+		e := endpointOf(rec)
 		if !e.Active || (now != nil && CheckReadable(e.EventTypes, *now) == nil) {
 			continue
 		}
 		e.Active, e.UpdatedAt = false, s.now()
-		if err := s.store.UpdateWebhookEndpoint(ctx, tenantID, store.WebhookEndpoint(e)); err != nil {
+		if err := s.store.UpdateWebhookEndpoint(ctx, tenantID, e.record()); err != nil {
 			return off, fmt.Errorf("switch off endpoint %s: %w", e.ID, err)
 		}
 		off = append(off, e.ID)

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/netguard"
+	"github.com/switchboard-cx/switchboard/internal/secretbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -49,8 +50,10 @@ type Endpoint struct {
 	URL         string `json:"url"`
 	Description string `json:"description"`
 	// Secret signs every delivery. It is never encoded nor logged: an API shows
-	// it once, from Create's result.
+	// it once, from Create's (or a rotation's) result, the only times it is
+	// set; it is stored sealed (secrets.go).
 	Secret string `json:"-"`
+	sealed string // as stored
 	// EventTypes are the subscribed types (see event.Types); "*" means all.
 	EventTypes []string  `json:"event_types"`
 	Active     bool      `json:"active"`
@@ -124,6 +127,9 @@ type Config struct {
 	// a sandbox tenant's deliveries are kept in its sandbox outbox instead.
 	// Nil sends everything.
 	Gate Gate
+	// Secrets seals endpoints' signing secrets at rest (secretbox.New with
+	// the server key and "webhook-secret"). Required to make or rotate one.
+	Secrets *secretbox.Box
 }
 
 // Gate decides whether a delivery leaves: "" to send it, the id it was kept

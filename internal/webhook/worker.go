@@ -95,7 +95,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[DeliverArgs]) error {
 		return river.JobCancel(fmt.Errorf("deliver %s: %w", id, ErrEndpointDisabled))
 	}
 
-	a, err := w.send(ctx, job, Endpoint(e), Delivery(d))
+	a, err := w.send(ctx, job, endpointOf(e), Delivery(d))
 	if errors.Is(err, channel.ErrHeld) {
 		// The tenant is suspended: nothing was sent and no attempt is
 		// spent; the job waits and asks again, so the delivery leaves once
@@ -185,6 +185,11 @@ func (w *Worker) post(ctx context.Context, e Endpoint, d Delivery) (a Attempt) {
 	defer cancel()
 	defer func() { a.Duration = time.Since(begin) }()
 
+	secret, err := w.cfg.open(e.record())
+	if err != nil {
+		a.Error = "signing secret: " + err.Error()
+		return a
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.URL, bytes.NewReader(d.Payload))
 	if err != nil {
 		a.Error = "build request: " + err.Error()
@@ -194,7 +199,7 @@ func (w *Worker) post(ctx context.Context, e Endpoint, d Delivery) (a Attempt) {
 	req.Header.Set("User-Agent", UserAgent)
 	req.Header.Set(HeaderDelivery, d.ID)
 	req.Header.Set(HeaderEvent, d.EventType)
-	req.Header.Set(HeaderSignature, Sign(e.Secret, a.StartedAt, d.Payload))
+	req.Header.Set(HeaderSignature, Sign(secret, a.StartedAt, d.Payload))
 	resp, err := w.client.Do(req)
 	if err != nil {
 		a.Error = w.describe(ctx, err)

@@ -22,6 +22,7 @@ import { AccountPage } from './join/Account';
 import { InvitationPage } from './join/Invitation';
 import { SignupPage, SignupVerifyPage } from './join/Signup';
 import { RealtimeClient } from './realtime';
+import { MyRoomsPage } from './swarm/MyRooms';
 import { supervisorRoute } from './routes/supervisor';
 import { knowledgeRoute } from './routes/knowledge';
 import { currentPath, match, navigate, useLocation } from './router';
@@ -196,7 +197,7 @@ function SignedIn({ session, path, onUser, onSignedOut }: SignedInProps) {
       <div class="shell">
         <TopBar />
         <DeletionBanner />
-        {isDesktop(path) && <ChannelHealthBanner />}
+        {isDesktop(path) && session.user.role !== 'expert' && <ChannelHealthBanner />}
         <main id="main" class={isDesktop(path) ? 'main main-desk' : 'main'} tabIndex={-1}>
           {isAdmin(session.user) && path.startsWith('/admin/') && <PlanWarnings />}
           <Route path={path} user={session.user} />
@@ -214,9 +215,14 @@ function isDesktop(path: string): boolean {
 }
 
 function Route({ path, user }: { path: string; user: User }) {
-  if (path === '/desktop' || path === '/' || path === '/login') return <DesktopPage />;
+  // An expert has no inbox: their desktop is their rooms (docs/swarm.md).
+  const expert = user.role === 'expert';
+  if (path === '/desktop' || path === '/' || path === '/login') return expert ? <MyRoomsPage /> : <DesktopPage />;
   const open = match('/desktop/c/:id', path);
-  if (open) return <DesktopPage conversationId={open.id!} />;
+  if (open) return expert ? <MyRoomsPage conversationId={open.id!} /> : <DesktopPage conversationId={open.id!} />;
+  if (path === '/desktop/rooms') return <MyRoomsPage />;
+  const room = match('/desktop/rooms/:id', path);
+  if (room) return <MyRoomsPage roomId={room.id!} />;
   const page = supervisorRoute(path, user);
   if (page) return page;
   const kb = knowledgeRoute(path, new URLSearchParams(location.search));

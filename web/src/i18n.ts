@@ -17,6 +17,8 @@ import { knowledgeMeasures } from './messages/knowledgeMeasures';
 import { knowledge } from './messages/knowledge';
 import { swarm } from './messages/swarm';
 import { screenpop } from './messages/screenpop';
+import { community } from './messages/community';
+import { rooms } from './messages/rooms';
 
 const base = {
   'app.name': 'Switchboard',
@@ -197,7 +199,8 @@ const base = {
 const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notifications, ...outbox, ...customers, ...sandbox, ...workspace, ...delivery, ...helpcenter, ...knowledgeMeasures,
   ...knowledge, ...context,
   ...swarm,
-  ...screenpop } as const;
+  ...screenpop,
+  ...community, ...rooms } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

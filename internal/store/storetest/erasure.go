@@ -102,7 +102,7 @@ func SeedCustomer(t *testing.T, db *store.DB, tenantID, tag string) Customer {
 		"identifiers": []string{c.Email, c.Phone}}, "body": msg.Body})
 	_, err := db.InsertEvent(ctx, event.Event{ID: ids.New(), TenantID: tenantID, Type: "message.created", Data: payload, At: t0})
 	must(t, "event", err)
-	hook := store.WebhookEndpoint{ID: ids.New(), TenantID: tenantID, URL: "https://hooks.example.org/" + tag, Secret: "s",
+	hook := store.WebhookEndpoint{ID: ids.New(), TenantID: tenantID, URL: "https://hooks.example.org/" + tag, SealedSecret: "s",
 		EventTypes: []string{"message.created"}, Active: true, CreatedAt: t0, UpdatedAt: t0}
 	must(t, "webhook", db.CreateWebhookEndpoint(ctx, tenantID, hook))
 	wd := store.WebhookDelivery{ID: ids.New(), TenantID: tenantID, EndpointID: hook.ID, EventID: ids.New(), EventType: "message.created",

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,6 +41,10 @@ func testKnowledgeMeasures(t *testing.T, db *store.DB) {
 				Priority: conversation.PriorityNormal, AssigneeID: ana.ID, Team: team, Channel: "email", Modalities: []string{"email"},
 				LastMessageAt: from.Add(-time.Hour), CreatedAt: from.Add(-time.Hour), UpdatedAt: updated}
 			must(t, "conversation", db.CreateConversation(ctx, c))
+			// As stored before migration 0026: no resolved_at yet; the
+			// migration's backfill below finds it from the timeline.
+			_, err := db.SQL().ExecContext(ctx, `UPDATE conversations SET resolved_at = 0 WHERE id = $1`, c.ID)
+			must(t, "unresolve", err)
 			for _, when := range timeline {
 				must(t, "resolved item", db.InsertMessage(ctx, conversation.Message{ID: ids.New(), TenantID: tn.ID, ConversationID: c.ID,
 					Kind: conversation.KindSystem, AuthorType: "user", AuthorID: ana.ID, Body: "Status: resolved",
@@ -65,6 +70,28 @@ func testKnowledgeMeasures(t *testing.T, db *store.DB) {
 		open := conversation.Conversation{ID: ids.New(), TenantID: tn.ID, PersonaID: p.ID, Status: conversation.StatusOpen, Priority: conversation.PriorityNormal,
 			AssigneeID: ana.ID, Channel: "email", Modalities: []string{"email"}, LastMessageAt: at(1), CreatedAt: at(1), UpdatedAt: at(1)}
 		must(t, "open conversation", db.CreateConversation(ctx, open))
+		// Resolved through the store at 5 h, then changed after the period
+		// while still resolved: resolved at 5 h. Another resolved at 5 h and
+		// reopened at 6 h: not resolved.
+		update := func(c *conversation.Conversation, st conversation.Status, when time.Time) {
+			c.Status, c.UpdatedAt = st, when
+			must(t, "update conversation", db.UpdateConversation(ctx, *c))
+		}
+		kept, reopened := open, open
+		kept.ID, reopened.ID = ids.New(), ids.New()
+		must(t, "conversation", db.CreateConversation(ctx, kept))
+		must(t, "conversation", db.CreateConversation(ctx, reopened))
+		update(&kept, conversation.StatusResolved, at(5))
+		kept.Team = "later"
+		update(&kept, conversation.StatusResolved, to.Add(2*time.Hour))
+		update(&reopened, conversation.StatusResolved, at(5))
+		update(&reopened, conversation.StatusOpen, at(6))
+		if got, err := db.Conversation(ctx, tn.ID, kept.ID); err != nil || !got.ResolvedAt.Equal(at(5)) {
+			t.Errorf("resolved_at of a conversation resolved at 5 h and changed since: %v, %v", got.ResolvedAt, err)
+		}
+		if got, err := db.Conversation(ctx, tn.ID, reopened.ID); err != nil || !got.ResolvedAt.IsZero() {
+			t.Errorf("resolved_at of a reopened conversation: %v, %v", got.ResolvedAt, err)
+		}
 
 		// Help sessions: one served itself, one carried into a conversation,
 		// one too recent to judge at "now".
@@ -101,6 +128,7 @@ func testKnowledgeMeasures(t *testing.T, db *store.DB) {
 	a, b := NewTenant(t, db, "alpha"), NewTenant(t, db, "bravo")
 	seed(a)
 	seed(b)
+	backfillResolvedAt(t, db)
 	// Tenant B has one more of everything, so a query that forgot the tenant shows.
 	pb := newPersona(t, db, b.ID)
 	extra := conversation.Conversation{ID: ids.New(), TenantID: b.ID, PersonaID: pb.ID, Status: conversation.StatusResolved, Priority: conversation.PriorityNormal,
@@ -113,19 +141,19 @@ func testKnowledgeMeasures(t *testing.T, db *store.DB) {
 	in, err := db.KnowledgeMeasureRows(ctx, a.ID, from, to)
 	must(t, "measure rows", err)
 	r := measures.Compute(in, measures.Period{From: from, To: to}, to.Add(time.Hour))
-	if r.LinkRate.Resolved != 3 || r.LinkRate.Linked != 2 {
-		t.Errorf("link rate %+v, want 2 of 3 resolved", r.LinkRate)
+	if r.LinkRate.Resolved != 4 || r.LinkRate.Linked != 2 {
+		t.Errorf("link rate %+v, want 2 of 4 resolved", r.LinkRate)
 	}
-	if len(r.Agents) != 1 || r.Agents[0].Name != "Ana alpha" || r.Agents[0].Resolved != 3 {
+	if len(r.Agents) != 1 || r.Agents[0].Name != "Ana alpha" || r.Agents[0].Resolved != 4 {
 		t.Errorf("agents %+v", r.Agents)
 	}
-	if len(r.Teams) != 2 || r.Teams[0].Key != "cards" || r.Teams[0].Resolved != 2 || r.Teams[0].Linked != 2 || r.Teams[1].Key != "" {
+	if len(r.Teams) != 3 || r.Teams[0].Key != "cards" || r.Teams[0].Resolved != 2 || r.Teams[0].Linked != 2 {
 		t.Errorf("teams %+v", r.Teams)
 	}
 	if len(r.Reuse) != 2 || r.Reuse[0].Title != "Card blocked alpha" || r.Reuse[0].Links != 2 || r.Reuse[1].Created != 1 {
 		t.Errorf("reuse %+v", r.Reuse)
 	}
-	if r.NewVsKnown != (measures.NewVsKnown{Resolved: 3, Known: 1, New: 1, None: 1}) {
+	if r.NewVsKnown != (measures.NewVsKnown{Resolved: 4, Known: 1, New: 1, None: 2}) {
 		t.Errorf("new vs known %+v", r.NewVsKnown)
 	}
 	if r.SelfService != (measures.SelfService{Sessions: 2, SelfServed: 1, Carried: 1, Rate: 0.5, TooRecent: 1}) {
@@ -137,4 +165,25 @@ func testKnowledgeMeasures(t *testing.T, db *store.DB) {
 	if r.Flags != (measures.Flags{Opened: 3, Fixed: 2, OpenAtEnd: 1, MedianHours: 2, P90Hours: 30}) {
 		t.Errorf("flags %+v", r.Flags)
 	}
+}
+
+// backfillResolvedAt runs migration 0026's backfill again, as it ran on the
+// conversations resolved before it.
+func backfillResolvedAt(t *testing.T, db *store.DB) {
+	t.Helper()
+	all, err := store.Migrations(db.Engine())
+	must(t, "migrations", err)
+	for _, m := range all {
+		if m.Version != 26 {
+			continue
+		}
+		for _, stmt := range strings.Split(m.SQL, ";") {
+			if strings.Contains(stmt, "UPDATE conversations SET resolved_at") {
+				_, err := db.SQL().ExecContext(context.Background(), stmt)
+				must(t, "backfill", err)
+				return
+			}
+		}
+	}
+	t.Fatal("migration 0026 has no backfill of resolved_at")
 }

@@ -55,6 +55,8 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"ContextConnectors", testContextConnectors},
 		{"Swarm", testSwarm},
 		{"ContextFeedback", testContextFeedback},
+		{"Community", testCommunity},
+		{"SwarmReads", testSwarmReads},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })

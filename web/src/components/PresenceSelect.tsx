@@ -20,7 +20,7 @@ export function PresenceSelect() {
   const [open, setOpen] = useState(false);
   const menu = useRef<HTMLDivElement>(null);
   const current: string = session.user.presence;
-  const { profile, load, wrapUpUntil } = useMyLoad(realtime, session.user.id);
+  const { profile, load, wrapUpUntil } = useMyLoad(realtime, session.user.id, session.user.role !== 'expert');
   const now = useNow(1000, wrapUpUntil > Date.now());
   const wrapLeft = Math.max(0, Math.ceil((wrapUpUntil - now) / 1000));
 

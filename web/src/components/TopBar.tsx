@@ -33,6 +33,7 @@ const ADMIN_PAGES: { href: string; label: MessageKey; testId: string; supervisor
   { href: '/admin/api-keys', label: 'nav.apiKeys', testId: 'nav-api-keys', supervisorToo: false },
   { href: '/admin/workspace', label: 'nav.workspace', testId: 'nav-admin-workspace', supervisorToo: false },
   { href: '/admin/people', label: 'admin.nav.people', testId: 'nav-admin-people', supervisorToo: false },
+  { href: '/admin/community', label: 'nav.communityAdmin', testId: 'nav-admin-community', supervisorToo: false },
   { href: '/setup', label: 'setup.title', testId: 'nav-setup', supervisorToo: false },
 ];
 
@@ -125,9 +126,11 @@ export function TopBar() {
         </span>
       </div>
       <nav class="topbar-nav" aria-label={t('nav.label')}>
-        <NavLink href="/desktop" label={t('nav.desktop')} testId="nav-desktop" />
-        <NavLink href="/customers" label={t('nav.customers')} testId="nav-customers" />
-        <NavLink href="/knowledge" label={t('nav.knowledge')} testId="nav-knowledge" />
+        {user.role !== 'expert' && <NavLink href="/desktop" label={t('nav.desktop')} testId="nav-desktop" />}
+        <NavLink href="/desktop/rooms" label={t('nav.rooms')} testId="nav-rooms" />
+        {user.role !== 'expert' && <NavLink href="/customers" label={t('nav.customers')} testId="nav-customers" />}
+        {user.role !== 'expert' && <NavLink href="/knowledge" label={t('nav.knowledge')} testId="nav-knowledge" />}
+        {user.role !== 'expert' && <NavLink href="/community" label={t('nav.community')} testId="nav-community" />}
         {isSupervisor(user) && <NavLink href="/wall" label={t('nav.wall')} testId="nav-wall" />}
         {isSupervisor(user) && <AdminMenu user={user} />}
       </nav>

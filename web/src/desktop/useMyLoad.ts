@@ -25,8 +25,9 @@ export function mineAfter(m: Map<string, InboxConversation>, c: InboxConversatio
   return next;
 }
 
-/** useMyLoad follows the signed-in agent's capacity in use. */
-export function useMyLoad(realtime: RealtimeClient, userId: string): MyLoad {
+/** useMyLoad follows the signed-in agent's capacity in use; an expert (holds false) is routed
+ * nothing and lists no conversations, so only their routing profile loads. */
+export function useMyLoad(realtime: RealtimeClient, userId: string, holds = true): MyLoad {
   const [profile, setProfile] = useState<RoutingProfile | null>(null);
   const [mine, setMine] = useState<Map<string, InboxConversation>>(new Map());
   const [wrapUpUntil, setWrapUpUntil] = useState(0);
@@ -37,6 +38,7 @@ export function useMyLoad(realtime: RealtimeClient, userId: string): MyLoad {
 
   useEffect(() => {
     desktopApi.myRouting().then(setProfile, () => setProfile(null));
+    if (!holds) return undefined;
     let prev = '';
     return realtime.watchState((s) => {
       if (s === 'connected' && prev !== 'connected') {
@@ -52,7 +54,7 @@ export function useMyLoad(realtime: RealtimeClient, userId: string): MyLoad {
       }
       prev = s;
     });
-  }, [realtime, userId]);
+  }, [realtime, userId, holds]);
 
   useEffect(
     () =>

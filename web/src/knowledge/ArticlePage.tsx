@@ -13,6 +13,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../api';
 import { knowledgeApi, type Article, type ArticleContent, type ArticleState } from '../api/knowledge';
+import { ShareToggle } from '../community/ShareToggle';
 import { Notice } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
 import { useIdempotencyKey, usePageTitle } from '../hooks';
@@ -193,6 +194,7 @@ export function ArticlePage({ id, created }: { id: string; created: boolean }) {
         ))}
         {dirty && moves.length > 0 && <span class="muted small">{t('kb.saveFirst')}</span>}
       </div>
+      {publisher && <ShareToggle article={article} />}
       {conflict && (
         <Notice kind="error" testId="kb-conflict">
           {t('kb.conflict')}{' '}

@@ -38,6 +38,8 @@ const PAGES: Record<string, PageDef> = {
   '/admin/workspace': { audience: 'admin', load: () => import('../supervisor/Workspace').then((m) => m.WorkspacePage) },
   '/admin/context-connectors': { audience: 'admin', load: () => import('../pages/ContextConnectors').then((m) => m.ContextConnectorsPage) },
   '/admin/knowledge-measures': { audience: 'staff', load: () => import('../supervisor/KnowledgeMeasures').then((m) => m.KnowledgeMeasuresPage) },
+  '/admin/community': { audience: 'admin', load: () => import('../community/CommunityAdmin').then((m) => m.CommunityAdminPage) },
+  '/community': { audience: 'everyone', load: () => import('../community/CatalogPage').then((m) => m.CatalogPage) },
   '/admin/context-model': { audience: 'staff', load: () => import('../supervisor/ContextModel').then((m) => m.ContextModelPage) },
   '/customers': { audience: 'everyone', load: () => import('../pages/Customers').then((m) => m.CustomersPage) },
 };

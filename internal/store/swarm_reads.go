@@ -1,0 +1,43 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// The reads an expert has through swarm rooms (ADR 0032): a member (invited
+// or joined) of a room reads the room's conversation, and its customer,
+// while the room is open or closed at or after closedSince.
+
+const swarmReadRooms = `FROM swarm_rooms r JOIN swarm_members m ON m.tenant_id = r.tenant_id AND m.room_id = r.id
+	WHERE r.tenant_id = $1 AND m.user_id = $2 AND (r.state = 'open' OR r.closed_at >= $3)`
+
+// SwarmReadsConversation reports whether userID reads the tenant's
+// conversation through a room on it.
+func (s *Store) SwarmReadsConversation(ctx context.Context, tenantID, userID, conversationID string, closedSince time.Time) (bool, error) {
+	return s.swarmReads(ctx, `SELECT 1 `+swarmReadRooms+` AND r.conversation_id = $4 LIMIT 1`,
+		tenantID, userID, micros(closedSince), conversationID)
+}
+
+// SwarmReadsPersona reports whether userID reads the tenant's persona as
+// the customer of a conversation they read through a room.
+func (s *Store) SwarmReadsPersona(ctx context.Context, tenantID, userID, personaID string, closedSince time.Time) (bool, error) {
+	return s.swarmReads(ctx, `SELECT 1 `+swarmReadRooms+` AND r.conversation_id IN
+		(SELECT c.id FROM conversations c WHERE c.tenant_id = $1 AND c.persona_id = $4) LIMIT 1`,
+		tenantID, userID, micros(closedSince), personaID)
+}
+
+func (s *Store) swarmReads(ctx context.Context, q string, args ...any) (bool, error) {
+	var one int
+	err := s.r.QueryRowContext(ctx, q, args...).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("swarm reads: %w", err)
+	}
+	return true, nil
+}
