@@ -16,7 +16,7 @@ go test -run '^$' -bench 'BenchmarkIngest$|BenchmarkRouting$|BenchmarkDispatchRe
 go test -run '^$' -bench 'BenchmarkContextFetch$' -benchtime 1x -count 1 ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkCEBP$' -benchtime 1x -count 1 -timeout 60m ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkKnowledgeSuggest$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
-go test -run '^$' -bench 'BenchmarkKnowledgeSearch$|BenchmarkKnowledgeEditVisible$|BenchmarkKnowledgeSearchQuality$' -benchtime 1x -count 1 -timeout 60m ./bench/ | tee -a "$out"
+go test -run '^$' -bench 'BenchmarkKnowledgeSearch$|BenchmarkKnowledgeEditVisible$|BenchmarkKnowledgeTenantOpen$|BenchmarkKnowledgeSearchQuality$' -benchtime 1x -count 1 -timeout 60m ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkContextRank$' -benchtime 1x -count 1 ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkExpertFinding$' -benchtime 1x -count 1 ./bench/ | tee -a "$out"
 echo

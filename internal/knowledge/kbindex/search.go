@@ -290,7 +290,7 @@ func fuzziness(runes int) int {
 
 // words is the text as clauses: each word, analysed for each language
 // searched, in each text field with its boost. A word the index does not
-// know in any of that language's fields is taken as mistyped and matched
+// know in any of the languages' fields is taken as mistyped and matched
 // as standing for its nearest known words (corrections); a known word exactly, so
 // typo tolerance costs nothing for words spelt right. Without a locale, the
 // languages are those the tenant has articles in.
@@ -321,7 +321,17 @@ func words(ctx context.Context, idx bleve.Index, tenantID, locale, text string) 
 			}
 		}
 	}
-	var clauses []query.Query
+	// Each word as each language analyses it, and whether that language's
+	// fields know it; a word is taken as mistyped only when none of the
+	// languages searched knows it (a tenant's English word is not a German
+	// typo), so correctly spelt words cost no dictionary walks.
+	type word struct {
+		lang, term string
+		pos, runes int
+		known      bool
+	}
+	var found []word
+	knownAt := map[int]bool{}
 	for _, a := range langs {
 		an := idx.Mapping().AnalyzerNamed(a)
 		if an == nil {
@@ -343,14 +353,23 @@ func words(ctx context.Context, idx bleve.Index, tenantID, locale, text string) 
 				known = df(w, field(a, tf.name)) > 0
 			}
 			if known {
-				for _, tf := range textFields {
-					clauses = append(clauses, termIn(w, field(a, tf.name), tf.boost))
-				}
-				continue
+				knownAt[tok.Position] = true
 			}
-			for _, c := range corrections(r, a, w, n) {
+			found = append(found, word{lang: a, term: w, pos: tok.Position, runes: n, known: known})
+		}
+	}
+	var clauses []query.Query
+	for _, w := range found {
+		switch {
+		case w.known:
+			for _, tf := range textFields {
+				clauses = append(clauses, termIn(w.term, field(w.lang, tf.name), tf.boost))
+			}
+		case knownAt[w.pos]: // spelt right for another language searched
+		default:
+			for _, c := range corrections(r, w.lang, w.term, w.runes) {
 				for _, tf := range textFields {
-					clauses = append(clauses, termIn(c.Term, field(a, tf.name), tf.boost/float64(1+int(c.EditDistance))))
+					clauses = append(clauses, termIn(c.Term, field(w.lang, tf.name), tf.boost/float64(1+int(c.EditDistance))))
 				}
 			}
 		}
