@@ -28,7 +28,8 @@ var (
 	kbWorkers  = flag.Int("kb.workers", 50, "knowledge benchmarks: concurrent searchers")
 	kbEngines  = flag.String("kb.engines", "bleve,shared,fts5,postgres", "BenchmarkKnowledgeSearch: the engines compared (shared: bleve in the former layout, every tenant in one index)")
 	kbMaxOpen  = flag.Int("kb.maxopen", kbindex.DefaultMaxOpen, "BenchmarkKnowledgeSearch: tenants' indexes open at once")
-	kbReuse    = flag.String("kb.reuse", "", "BenchmarkKnowledgeSearch: search the per-tenant index already built in this directory (of the same corpus) instead of filling SQL and rebuilding")
+	kbDump     = flag.String("kb.dump", "", "BenchmarkKnowledgeSearch: write the answers to the first 2,000 searches (ids, scores, snippets) to this file, to compare two builds' results")
+	kbReuse    = flag.String("kb.reuse", "", "BenchmarkKnowledgeSearch: search the per-tenant index already built in this directory (of the same corpus) instead of filling SQL and rebuilding; an empty or missing directory is built into and kept")
 )
 
 // BenchmarkKnowledgeSearch is issue 13's search benchmark. It fills SQLite
@@ -50,12 +51,14 @@ func BenchmarkKnowledgeSearch(b *testing.B) {
 
 	if strings.Contains(*kbEngines, "bleve") {
 		dir := *kbReuse
-		if dir == "" {
+		if dir == "" || isEmptyDir(dir) {
 			db := storetest.OpenSQLite(b)
 			start := time.Now()
 			fillKnowledge(b, db, corpus)
 			fmt.Printf("filled SQLite in %s\n", time.Since(start).Round(time.Millisecond))
-			dir = b.TempDir()
+			if dir == "" {
+				dir = b.TempDir()
+			}
 			x, err := kbindex.Open(dir)
 			if err != nil {
 				b.Fatal(err)
@@ -82,6 +85,9 @@ func BenchmarkKnowledgeSearch(b *testing.B) {
 		search := func(q KBQuery) (int, error) {
 			res, err := x.Search(ctx, kbindex.Query{TenantID: q.TenantID, Text: q.Text, Limit: 10})
 			return len(res.Hits), err
+		}
+		if *kbDump != "" {
+			dumpAnswers(b, x, queries[:min(len(queries), 2000)], *kbDump)
 		}
 		runEngine(b, "", queries, search)
 		// What the tenants' indexes left open cost: file handles, goroutines, heap.
@@ -195,6 +201,32 @@ func searchShared(b *testing.B, corpus *KBCorpus, queries []KBQuery) {
 		res, err := x.Search(ctx, kbindex.Query{TenantID: kbSharedTenant, Text: q.Text, Limit: 10, Tags: []string{"tenant:" + q.TenantID}})
 		return len(res.Hits), err
 	})
+}
+
+// dumpAnswers writes x's whole answer to each query to path, one line a
+// hit, so two builds of the search can be shown to answer alike.
+func dumpAnswers(b *testing.B, x *kbindex.Index, queries []KBQuery, path string) {
+	b.Helper()
+	var sb strings.Builder
+	for _, q := range queries {
+		res, err := x.Search(context.Background(), kbindex.Query{TenantID: q.TenantID, Text: q.Text, Limit: 10})
+		if err != nil {
+			b.Fatal(err)
+		}
+		fmt.Fprintf(&sb, "%s %q total %d\n", q.TenantID, q.Text, res.Total)
+		for _, h := range res.Hits {
+			fmt.Fprintf(&sb, "  %s %v %q %q %s %s %s %q %q %q\n", h.ArticleID, h.Score, h.Slug, h.Title, h.State, h.Audience, h.Locale, h.Category, h.Tags, h.SnippetHTML)
+		}
+	}
+	if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// isEmptyDir is whether dir is missing or holds nothing.
+func isEmptyDir(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return err != nil || len(entries) == 0
 }
 
 // openFiles is how many files this process has open.

@@ -7,10 +7,13 @@ import (
 	"html"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	htmlformat "github.com/blevesearch/bleve/v2/search/highlight/format/html"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/highlight"
+	htmlhighlighter "github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
 
@@ -98,7 +101,18 @@ func (x *Index) Search(ctx context.Context, q Query) (Result, error) {
 		return empty, nil
 	}
 	defer s.mu.RUnlock()
-	req, snippetFields, err := request(ctx, s.idx, q)
+	adv, err := s.idx.Advanced()
+	if err != nil {
+		return Result{}, fmt.Errorf("kbindex: search: %w", err)
+	}
+	// One snapshot reads the words' statistics before the search and the
+	// hits' stored fields after it.
+	r, err := adv.Reader()
+	if err != nil {
+		return Result{}, fmt.Errorf("kbindex: search: %w", err)
+	}
+	defer r.Close()
+	req, snippetFields, err := request(ctx, s.idx, r, q)
 	if err != nil {
 		return Result{}, fmt.Errorf("kbindex: search: %w", err)
 	}
@@ -108,22 +122,80 @@ func (x *Index) Search(ctx context.Context, q Query) (Result, error) {
 	}
 	out := Result{Total: int(res.Total), Hits: make([]Hit, 0, len(res.Hits))}
 	for _, h := range res.Hits {
-		hit := Hit{
-			ArticleID: str(h.Fields[fArticle]), Slug: str(h.Fields[fSlug]), Title: str(h.Fields[fTitle]),
-			State: knowledge.State(str(h.Fields[fState])), Audience: knowledge.Audience(str(h.Fields[fAudience])),
-			Locale: str(h.Fields[fLocale]), Category: str(h.Fields[fCategory]), Tags: strs(h.Fields[fTags]),
-			Score: h.Score,
+		hit, ok, err := load(r, h, snippetFields)
+		if err != nil {
+			return Result{}, fmt.Errorf("kbindex: search: %w", err)
 		}
-		hit.SnippetHTML = snippet(h.Fragments, h.Fields, snippetFields)
-		out.Hits = append(out.Hits, hit)
+		if ok {
+			out.Hits = append(out.Hits, hit)
+		}
 	}
 	return out, nil
 }
 
+// load is a hit as the answer shows it: its stored keywords read in one
+// pass over the document, and its snippet highlighted from the first
+// snippet field the words matched in — only that field, and only for the
+// hits on the page (bleve's own loading visits every stored field once per
+// field asked for, and highlights every snippet field). A document gone
+// from the snapshot (removed while the search ran) is no hit.
+func load(r index.IndexReader, h *search.DocumentMatch, snippetFields []string) (Hit, bool, error) {
+	doc, err := r.Document(h.ID)
+	if err != nil {
+		return Hit{}, false, err
+	}
+	if doc == nil {
+		return Hit{}, false, nil
+	}
+	hit := Hit{Tags: []string{}, Score: h.Score}
+	var seen uint16 // the single-valued fields already read: the first value counts
+	doc.VisitFields(func(f index.Field) {
+		tf, ok := f.(index.TextField)
+		if !ok {
+			return
+		}
+		var dst *string
+		var bit uint16
+		switch f.Name() {
+		case fTags:
+			hit.Tags = append(hit.Tags, tf.Text())
+			return
+		case fArticle:
+			dst, bit = &hit.ArticleID, 1
+		case fSlug:
+			dst, bit = &hit.Slug, 2
+		case fTitle:
+			dst, bit = &hit.Title, 4
+		case fState:
+			dst, bit = (*string)(&hit.State), 8
+		case fAudience:
+			dst, bit = (*string)(&hit.Audience), 16
+		case fLocale:
+			dst, bit = &hit.Locale, 32
+		case fCategory:
+			dst, bit = &hit.Category, 64
+		default:
+			return
+		}
+		if seen&bit == 0 {
+			seen |= bit
+			*dst = tf.Text()
+		}
+	})
+	hit.SnippetHTML = snippet(h, doc, snippetFields)
+	return hit, true, nil
+}
+
+// snippetHighlighter cuts the snippets: bleve's html style, <mark> around
+// the matched words.
+var snippetHighlighter = sync.OnceValues(func() (highlight.Highlighter, error) {
+	return bleve.Config.Cache.HighlighterNamed(htmlhighlighter.Name)
+})
+
 // request is q as a bleve search: the tenant and the filters as required
 // keywords, the text as a disjunction over every field of every analyzer
 // searched (with typo tolerance), highlighted in the snippet fields.
-func request(ctx context.Context, idx bleve.Index, q Query) (*bleve.SearchRequest, []string, error) {
+func request(ctx context.Context, idx bleve.Index, r index.IndexReader, q Query) (*bleve.SearchRequest, []string, error) {
 	must := []query.Query{term(fTenant, q.TenantID)}
 	states := q.States
 	if q.Customers {
@@ -180,7 +252,7 @@ func request(ctx context.Context, idx bleve.Index, q Query) (*bleve.SearchReques
 	}
 	var snippetFields []string
 	if text != "" {
-		should, langs, err := words(ctx, idx, q.TenantID, q.Locale, text)
+		should, langs, err := words(ctx, idx, r, q.TenantID, q.Locale, text)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -211,14 +283,12 @@ func request(ctx context.Context, idx bleve.Index, q Query) (*bleve.SearchReques
 	}
 	limit = min(limit, MaxLimit)
 	req := bleve.NewSearchRequestOptions(bq, limit, 0, false)
-	req.Fields = []string{fArticle, fSlug, fTitle, fState, fAudience, fLocale, fCategory, fTags}
+	// The hits' fields are loaded and their snippets cut after the search
+	// (load), from the matched words' locations.
 	if text == "" {
 		req.SortBy([]string{"-" + fUpdated, fArticle})
-		req.Fields = append(req.Fields, snippetFields...)
 	} else {
-		req.Highlight = bleve.NewHighlightWithStyle(htmlformat.Name)
-		req.Highlight.Fields = snippetFields
-		req.Fields = append(req.Fields, snippetFields...)
+		req.IncludeLocations = true
 	}
 	return req, snippetFields, nil
 }
@@ -294,16 +364,7 @@ func fuzziness(runes int) int {
 // as standing for its nearest known words (corrections); a known word exactly, so
 // typo tolerance costs nothing for words spelt right. Without a locale, the
 // languages are those the tenant has articles in.
-func words(ctx context.Context, idx bleve.Index, tenantID, locale, text string) ([]query.Query, []string, error) {
-	adv, err := idx.Advanced()
-	if err != nil {
-		return nil, nil, err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return nil, nil, err
-	}
-	defer r.Close()
+func words(ctx context.Context, idx bleve.Index, r index.IndexReader, tenantID, locale, text string) ([]query.Query, []string, error) {
 	df := func(term, field string) uint64 {
 		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
 		if err != nil {
@@ -413,16 +474,22 @@ func anyOf(f string, vs []string) query.Query {
 }
 
 // snippet is the best highlighted fragment, from the first snippet field
-// that has one; without a match in them (a title match) it is the start of
-// the first non-empty field, escaped.
-func snippet(fragments map[string][]string, fields map[string]any, order []string) string {
-	for _, f := range order {
-		if fs := fragments[f]; len(fs) > 0 && strings.Contains(fs[0], "<mark>") {
-			return strings.TrimSpace(fs[0])
+// the words matched in; without a match in them (a title match) it is the
+// start of the first non-empty one, escaped. A field without a matched
+// word's location is not highlighted: its fragment would have no mark.
+func snippet(h *search.DocumentMatch, doc index.Document, order []string) string {
+	if hl, err := snippetHighlighter(); err == nil {
+		for _, f := range order {
+			if len(h.Locations[f]) == 0 {
+				continue
+			}
+			if fs := hl.BestFragmentsInField(h, doc, f, 1); len(fs) > 0 && strings.Contains(fs[0], "<mark>") {
+				return strings.TrimSpace(fs[0])
+			}
 		}
 	}
 	for _, f := range order {
-		if s := str(fields[f]); s != "" {
+		if s := storedText(doc, f); s != "" {
 			if utf8.RuneCountInString(s) > snippetRunes {
 				r := []rune(s)[:snippetRunes]
 				return html.EscapeString(string(r)) + "…"
@@ -433,28 +500,16 @@ func snippet(fragments map[string][]string, fields map[string]any, order []strin
 	return ""
 }
 
-func str(v any) string {
-	switch s := v.(type) {
-	case string:
-		return s
-	case []any:
-		if len(s) > 0 {
-			return str(s[0])
+// storedText is the first value of doc's text field f ("" without one).
+func storedText(doc index.Document, f string) string {
+	var s string
+	found := false
+	doc.VisitFields(func(fl index.Field) {
+		if !found && fl.Name() == f {
+			if tf, ok := fl.(index.TextField); ok {
+				s, found = tf.Text(), true
+			}
 		}
-	}
-	return ""
-}
-
-func strs(v any) []string {
-	switch s := v.(type) {
-	case string:
-		return []string{s}
-	case []any:
-		out := make([]string, 0, len(s))
-		for _, e := range s {
-			out = append(out, str(e))
-		}
-		return out
-	}
-	return []string{}
+	})
+	return s
 }
