@@ -182,3 +182,52 @@ func TestSearchTenantIsolation(t *testing.T) {
 	wantIDs(t, x, Query{TenantID: tA, Text: "refund"}, "same")
 	wantIDs(t, x, Query{TenantID: tB, Text: "refund"}, "b2")
 }
+
+// TestSearchHitFieldsAndSnippetField: a hit carries every field the answer
+// shows, read from the index (tags in their order, none as an empty list);
+// its snippet is cut from the issue when the words matched there, from the
+// body when they matched only there, and is the start of the issue (or of
+// the body without one) when only the title matched.
+func TestSearchHitFieldsAndSnippetField(t *testing.T) {
+	x := openIndex(t)
+	upsert(t, x,
+		article(tA, "a1", "Router keeps rebooting", "Replace the power adapter of the router", func(a *knowledge.Article) {
+			a.Slug, a.Category, a.Locale = "router-reboots", "network", "en-GB"
+			a.State, a.Audience = knowledge.WorkInProgress, knowledge.AgentsOnly
+			a.Tags = []string{"wifi", "hardware", "adapter"}
+			a.Issue = "The router restarts every hour"
+		}),
+		article(tA, "a2", "Invoice missing", "", func(a *knowledge.Article) {
+			a.Issue = "No invoice arrived this month"
+		}),
+		article(tA, "a3", "Parcel lost", "Open a claim with the carrier"),
+	)
+	res, err := x.Search(context.Background(), Query{TenantID: tA, Text: "hour", States: []knowledge.State{knowledge.WorkInProgress}})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("search: %v %+v", err, res)
+	}
+	h := res.Hits[0]
+	if h.ArticleID != "a1" || h.Slug != "router-reboots" || h.Title != "Router keeps rebooting" || h.State != knowledge.WorkInProgress ||
+		h.Audience != knowledge.AgentsOnly || h.Locale != "en-GB" || h.Category != "network" ||
+		strings.Join(h.Tags, ",") != "wifi,hardware,adapter" || h.Score <= 0 {
+		t.Errorf("hit %+v does not carry the article's fields", h)
+	}
+	snippet := func(text, want string) {
+		t.Helper()
+		res, err := x.Search(context.Background(), Query{TenantID: tA, Text: text, States: []knowledge.State{knowledge.WorkInProgress, knowledge.Published}})
+		if err != nil || len(res.Hits) == 0 {
+			t.Fatalf("search %q: %v %+v", text, err, res)
+		}
+		if res.Hits[0].Tags == nil {
+			t.Errorf("search %q: tags nil, want an empty list", text)
+		}
+		if got := res.Hits[0].SnippetHTML; got != want {
+			t.Errorf("search %q: snippet %q, want %q", text, got, want)
+		}
+	}
+	snippet("restarts", "The router <mark>restarts</mark> every hour\nwifi, hardware, adapter")
+	snippet("power", "Replace the <mark>power</mark> adapter of the router")
+	snippet("adapter", "The router restarts every hour\nwifi, hardware, <mark>adapter</mark>")
+	snippet("missing", "No invoice arrived this month")
+	snippet("parcel", "Open a claim with the carrier")
+}
