@@ -246,7 +246,21 @@ func request(ctx context.Context, idx bleve.Index, r index.IndexReader, q Query)
 			text = text[:len(text)-1]
 		}
 	}
+	// With words, the keywords are a filter: the hits are the words'
+	// matches that carry them, found by walking the matches and checking
+	// the keywords, not by walking every article of the tenant (which the
+	// tenant keyword matches in its own index) and looking each up among
+	// the matches. They scored nothing as required clauses (boost 0), so
+	// the scores are the same.
 	bq := query.NewBooleanQuery(must, nil, nil)
+	if text != "" {
+		bq = query.NewBooleanQuery(nil, nil, nil)
+		if len(must) == 1 {
+			bq.AddFilter(must[0])
+		} else {
+			bq.AddFilter(query.NewConjunctionQuery(must))
+		}
+	}
 	if notArchived != nil {
 		bq.AddMustNot(notArchived)
 	}
