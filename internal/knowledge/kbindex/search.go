@@ -16,6 +16,7 @@ import (
 	htmlhighlighter "github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+	"github.com/blevesearch/vellum/levenshtein"
 
 	"github.com/switchboard-cx/switchboard/internal/knowledge"
 )
@@ -313,29 +314,43 @@ func request(ctx context.Context, idx bleve.Index, r index.IndexReader, q Query)
 const maxCorrections = 3
 
 // corrections are the words of analyzer a's fields nearest to the unknown
-// word w (n runes long): at most maxCorrections, by edit distance then by
-// how many articles hold them, the first letter as typed.
+// word w (n runes long): at most maxCorrections, by edit distance then
+// alphabetically, the first letter as typed. (The dictionary walk reads no
+// article counts — bleve's fuzzy walk did not either — so "commonest first"
+// would need a term lookup per candidate.)
+//
+// One Levenshtein automaton serves the three fields: bleve's fuzzy walk
+// builds it anew for each field, and building it is most of what a typo
+// costs. The walk is over the field's words with the first letter, as
+// bleve's walk was; each is run through the automaton here instead.
 func corrections(r index.IndexReader, a, w string, n int) []index.DictEntry {
-	fr, ok := r.(index.IndexReaderFuzzy)
-	if !ok {
+	lbs, err := levBuilders()
+	if err != nil {
+		return nil
+	}
+	k := fuzziness(n)
+	dfa, err := lbs[k-1].BuildDfa(w, uint8(k))
+	if err != nil {
 		return nil
 	}
 	var found []index.DictEntry
-	seen := map[string]int{}
-	prefix := string([]rune(w)[:1])
+	seen := map[string]bool{}
+	prefix := []byte(string([]rune(w)[:1]))
 	for _, tf := range textFields {
-		d, auto, err := fr.FieldDictFuzzyAutomaton(field(a, tf.name), w, fuzziness(n), prefix)
+		d, err := r.FieldDictPrefix(field(a, tf.name), prefix)
 		if err != nil {
 			continue
 		}
 		for e, err := d.Next(); err == nil && e != nil; e, err = d.Next() {
-			if i, ok := seen[e.Term]; ok {
-				found[i].Count += e.Count
+			if seen[e.Term] {
 				continue
 			}
-			_, dist := auto.MatchAndDistance(e.Term)
-			seen[e.Term] = len(found)
-			found = append(found, index.DictEntry{Term: e.Term, Count: e.Count, EditDistance: dist})
+			match, dist := dfa.MatchAndDistance(e.Term)
+			if !match {
+				continue
+			}
+			seen[e.Term] = true
+			found = append(found, index.DictEntry{Term: e.Term, EditDistance: dist})
 		}
 		d.Close()
 	}
@@ -343,13 +358,25 @@ func corrections(r index.IndexReader, a, w string, n int) []index.DictEntry {
 		if found[i].EditDistance != found[j].EditDistance {
 			return found[i].EditDistance < found[j].EditDistance
 		}
-		if found[i].Count != found[j].Count {
-			return found[i].Count > found[j].Count
-		}
 		return found[i].Term < found[j].Term
 	})
 	return found[:min(len(found), maxCorrections)]
 }
+
+// levBuilders make the Levenshtein automata of distance one and two, with
+// a transposition counted as one edit, as bleve's fuzzy walk does. Making
+// a builder takes milliseconds: once per process.
+var levBuilders = sync.OnceValues(func() ([2]*levenshtein.LevenshteinAutomatonBuilder, error) {
+	var lbs [2]*levenshtein.LevenshteinAutomatonBuilder
+	for i := range lbs {
+		lb, err := levenshtein.NewLevenshteinAutomatonBuilder(uint8(i+1), true)
+		if err != nil {
+			return lbs, err
+		}
+		lbs[i] = lb
+	}
+	return lbs, nil
+})
 
 func termIn(w, f string, boost float64) query.Query {
 	t := query.NewTermQuery(w)
