@@ -327,7 +327,7 @@ func evaluateExperts(tenants []*expertTenant) expertRun {
 			ours.add(t.experts(c), c.Resolver)
 			base.add(t.baseline(c), c.Resolver)
 			aged.add(t.agedBaseline(c), c.Resolver)
-			unaged.add(t.variant(c, expertVariant{neighbours: rooms.Neighbours, sharpness: 1}), c.Resolver)
+			unaged.add(t.variant(c, expertVariant{neighbours: 50, sharpness: 1}), c.Resolver)
 		}
 		r.ours.add2(ours)
 		r.base.add2(base)

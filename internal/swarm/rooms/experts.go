@@ -13,8 +13,9 @@ import (
 // Expert finding's numbers.
 const (
 	// Neighbours is how many of the resolved cases most like the room's
-	// give evidence.
-	Neighbours = 50
+	// give evidence. 100 rather than 50: on the expert-finding
+	// benchmark's validation split, 0.282 against 0.276 at three.
+	Neighbours = 100
 	// SimilarAsked is how many similar cases are asked of the index: an
 	// imported case names nobody here, so more are asked for than give
 	// evidence.
