@@ -238,8 +238,8 @@ const similarCases = 5
 
 // similar are resolved conversations (and imported cases) most like the
 // customer's words, other than this conversation's own case. They come from
-// the suggestions' index of past cases, which holds the cases that linked
-// an article.
+// the suggestions' index of past cases, which holds every resolved
+// conversation, with or without a linked article.
 func (s *Service) similar(ctx context.Context, c conversation.Conversation, words string) ([]contextrank.Item, error) {
 	if strings.TrimSpace(words) == "" {
 		return nil, nil
