@@ -20,8 +20,9 @@ import (
 // resolved them and the queue they came through (Apache JIRA bug reports,
 // see testdata/experts/README.md). For each held-out case, the people our
 // expert finding suggests — the resolvers of the most similar past cases,
-// by the knowledge suggestions' similarity (suggest.Cases) and
-// swarm.RankExperts, as the swarm rooms service calls them — against the
+// by the knowledge suggestions' similarity (suggest.Cases), and what each
+// candidate is learned to be expert in, decided by the swarm rooms
+// service's own code (rooms.NearestCases, rooms.Finding.Rank) — against the
 // queue's most active resolvers, in the same run. A hit is the person who
 // actually resolved the case.
 
