@@ -312,7 +312,11 @@ func (c *popClient) feed(ctx context.Context) (*popFeed, error) {
 			}
 			var ev struct {
 				Type string
-				Data struct{ Message struct{ ExternalID string `json:"external_id"` } }
+				Data struct {
+					Message struct {
+						ExternalID string `json:"external_id"`
+					}
+				}
 			}
 			if json.Unmarshal(data, &ev) != nil || ev.Type != "message.created" {
 				continue

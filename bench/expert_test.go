@@ -13,14 +13,16 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/knowledge/suggest"
 	"github.com/switchboard-cx/switchboard/internal/swarm"
+	"github.com/switchboard-cx/switchboard/internal/swarm/rooms"
 )
 
 // The expert-finding benchmark (issue 14): real resolved cases with who
 // resolved them and the queue they came through (Apache JIRA bug reports,
 // see testdata/experts/README.md). For each held-out case, the people our
 // expert finding suggests — the resolvers of the most similar past cases,
-// by the knowledge suggestions' similarity (suggest.Cases) and
-// swarm.RankExperts, as the swarm rooms service calls them — against the
+// by the knowledge suggestions' similarity (suggest.Cases), and what each
+// candidate is learned to be expert in, decided by the swarm rooms
+// service's own code (rooms.NearestCases, rooms.Finding.Rank) — against the
 // queue's most active resolvers, in the same run. A hit is the person who
 // actually resolved the case.
 
@@ -35,14 +37,6 @@ type expertCase struct {
 	Resolved time.Time `json:"resolved"`
 	Text     string    `json:"text"` // summary and the description's first lines
 }
-
-// The swarm rooms service's own numbers (internal/swarm/rooms: neighbours
-// and expertCount): the 50 most similar resolved cases give evidence, out
-// of twice as many asked for; ten experts are suggested.
-const (
-	expertNeighbours  = 50
-	expertSuggestions = 10
-)
 
 func readExpertCases(tb testing.TB) []expertCase {
 	tb.Helper()
@@ -79,6 +73,10 @@ type expertTenant struct {
 	history    map[string]expertCase
 	index      *suggest.Cases
 	candidates []swarm.Candidate
+	// signals is the work the history records, oldest first: each case
+	// resolved by its resolver, about its queue, as the store's
+	// SwarmSignals reads it for learned expertise.
+	signals []swarm.Signal
 	// byQueue and overall are the history's resolvers, most active first:
 	// the baseline.
 	byQueue map[string][]string
@@ -143,6 +141,26 @@ func (t *expertTenant) build() {
 		t.candidates = append(t.candidates, swarm.Candidate{UserID: u, Presence: "available"})
 	}
 	slices.SortFunc(t.candidates, func(a, b swarm.Candidate) int { return compareKeys(a.UserID, b.UserID) })
+	for _, c := range t.history {
+		t.signals = append(t.signals, swarm.Signal{UserID: c.Resolver, ConversationID: c.Key, Kind: swarm.WhyResolved,
+			Areas: queueAreas(c.Queue), At: c.Resolved})
+	}
+	slices.SortFunc(t.signals, func(a, b swarm.Signal) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return compareKeys(a.ConversationID, b.ConversationID)
+	})
+}
+
+// queueAreas is what a case is about for learned expertise: the queue it
+// came through. A report with no component went through no queue — the
+// baseline's "(none)" inbox is not an area the product would know.
+func queueAreas(queue string) []swarm.AreaRef {
+	if queue == "" || queue == "(none)" {
+		return nil
+	}
+	return []swarm.AreaRef{{Kind: swarm.AreaQueue, Name: queue}}
 }
 
 func compareKeys(a, b string) int {
@@ -171,24 +189,32 @@ func mostActive(counts map[string]int) []string {
 	return out
 }
 
-// experts is what the swarm rooms service suggests for a case: the past
-// cases most like its text, each resolver's evidence weighted by the
-// case's similarity, ranked by swarm.RankExperts.
+// experts is what the swarm rooms service suggests for a case, by its own
+// code: the past cases most like the case's text (suggest.Cases, asked for
+// rooms.SimilarAsked), the nearest picked by rooms.NearestCases, their
+// evidence, the work of the last rooms.LearnFrom to learn each candidate's
+// areas from, and rooms.Finding.Rank. The room is opened when everything
+// in the history is known: when the case was created, or after the newest
+// case of the history if that is later (so no work is from the future).
 func (t *expertTenant) experts(c expertCase) []string {
-	matches := t.index.Similar(c.Text, 2*expertNeighbours)
-	var ev []swarm.Evidence
-	seen := map[string]bool{}
-	for _, m := range matches {
-		id := m.Case.ConversationID
-		if id == "" || id == c.Key || seen[id] || len(ev) == expertNeighbours {
-			continue
-		}
-		seen[id] = true
+	now := c.Created
+	if n := len(t.signals); n > 0 && t.signals[n-1].At.After(now) {
+		now = t.signals[n-1].At
+	}
+	ids, sim := rooms.NearestCases(t.index.Similar(c.Text, rooms.SimilarAsked), c.Key)
+	f := rooms.Finding{Similarity: sim, RoomAreas: queueAreas(c.Queue), Candidates: t.candidates, Now: now}
+	for _, id := range ids {
 		h := t.history[id]
-		ev = append(ev, swarm.Evidence{ConversationID: id, Similarity: m.Score, ResolvedAt: h.Resolved, ResolverID: h.Resolver})
+		f.Evidence = append(f.Evidence, swarm.Evidence{ConversationID: id, ResolvedAt: h.Resolved, ResolverID: h.Resolver})
+	}
+	if len(f.RoomAreas) > 0 {
+		// The store reads signals since now-LearnFrom, as SwarmSignals does.
+		from := now.Add(-rooms.LearnFrom)
+		i, _ := slices.BinarySearchFunc(t.signals, from, func(s swarm.Signal, at time.Time) int { return s.At.Compare(at) })
+		f.Signals = t.signals[i:]
 	}
 	var out []string
-	for _, x := range swarm.RankExperts(ev, t.candidates, nil, expertSuggestions) {
+	for _, x := range f.Rank() {
 		out = append(out, x.UserID)
 	}
 	return out
@@ -203,7 +229,7 @@ func (t *expertTenant) baseline(c expertCase) []string {
 			out = append(out, u)
 		}
 	}
-	return out[:min(len(out), expertSuggestions)]
+	return out[:min(len(out), rooms.ExpertCount)]
 }
 
 // agedBaseline is the baseline with the ageing expert finding uses: the
@@ -225,7 +251,7 @@ func (t *expertTenant) agedBaseline(c expertCase) []string {
 			out = append(out, u)
 		}
 	}
-	return out[:min(len(out), expertSuggestions)]
+	return out[:min(len(out), rooms.ExpertCount)]
 }
 
 func byWeight(w map[string]float64) []string {
@@ -302,7 +328,7 @@ func evaluateExperts(tenants []*expertTenant) expertRun {
 			ours.add(t.experts(c), c.Resolver)
 			base.add(t.baseline(c), c.Resolver)
 			aged.add(t.agedBaseline(c), c.Resolver)
-			unaged.add(t.variant(c, expertVariant{neighbours: expertNeighbours, sharpness: 1}), c.Resolver)
+			unaged.add(t.variant(c, expertVariant{neighbours: 50, sharpness: 1}), c.Resolver)
 		}
 		r.ours.add2(ours)
 		r.base.add2(base)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/swarm/rooms"
 )
 
 // expertVariant is a way of scoring experts tried on the validation split
@@ -73,7 +75,7 @@ func (t *expertTenant) variant(c expertCase, v expertVariant) []string {
 		}
 		return compareKeys(a, b)
 	})
-	return out[:min(len(out), expertSuggestions)]
+	return out[:min(len(out), rooms.ExpertCount)]
 }
 
 // BenchmarkExpertFindingTune tries scoring variants on the validation split

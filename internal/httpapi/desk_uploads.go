@@ -21,50 +21,53 @@ func (a *API) uploadBodyLimit() int64 { return a.Inbox.MaxAttachmentBytes() + mu
 
 // uploadAttachment stores one file from a multipart form, for a reply to carry.
 func (a *API) uploadAttachment(w http.ResponseWriter, r *http.Request) {
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		a.writeError(w, r, problem(http.StatusUnsupportedMediaType, "unsupported-media-type", "send the file as multipart/form-data in a part named file"))
+	name, data, err := a.readUpload(r, a.Inbox.MaxAttachmentBytes())
+	if err != nil {
+		a.writeError(w, r, err)
 		return
+	}
+	att, err := a.Inbox.Upload(r.Context(), caller(r).inboxActor(), name, data)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	a.warnPlan(r)
+	writeJSON(w, http.StatusCreated, att)
+}
+
+// readUpload reads the one part named file of a multipart form, at most
+// limit bytes, and checks the workspace's storage allowance for it: what
+// every upload route (a reply's attachment, a room's file) takes.
+func (a *API) readUpload(r *http.Request, limit int64) (name string, data []byte, err error) {
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return "", nil, problem(http.StatusUnsupportedMediaType, "unsupported-media-type", "send the file as multipart/form-data in a part named file")
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		a.writeError(w, r, badParam("file", "the multipart body cannot be read"))
-		return
+		return "", nil, badParam("file", "the multipart body cannot be read")
 	}
-	limit := a.Inbox.MaxAttachmentBytes()
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			a.writeError(w, r, badParam("file", "is missing: send one part named file"))
-			return
+			return "", nil, badParam("file", "is missing: send one part named file")
 		}
 		if err != nil {
-			a.writeError(w, r, uploadReadError(err))
-			return
+			return "", nil, uploadReadError(err)
 		}
 		if part.FormName() != "file" {
 			continue
 		}
 		data, err := io.ReadAll(io.LimitReader(part, limit+1))
 		if err != nil {
-			a.writeError(w, r, uploadReadError(err))
-			return
+			return "", nil, uploadReadError(err)
 		}
 		if int64(len(data)) > limit {
-			a.writeError(w, r, problem(http.StatusRequestEntityTooLarge, "too-large", fmt.Sprintf("the file is larger than %d bytes", limit)))
-			return
+			return "", nil, problem(http.StatusRequestEntityTooLarge, "too-large", fmt.Sprintf("the file is larger than %d bytes", limit))
 		}
 		if err := a.Operator.Check(r.Context(), caller(r).Tenant.ID, plan.StorageBytes, int64(len(data))); err != nil {
-			a.writeError(w, r, err)
-			return
+			return "", nil, err
 		}
-		att, err := a.Inbox.Upload(r.Context(), caller(r).inboxActor(), part.FileName(), data)
-		if err != nil {
-			a.writeError(w, r, err)
-			return
-		}
-		a.warnPlan(r)
-		writeJSON(w, http.StatusCreated, att)
-		return
+		return part.FileName(), data, nil
 	}
 }
 

@@ -47,13 +47,14 @@ var expertWant = map[string][2]int{
 	"GET /api/v1/personas/{personaID}":                     {404, 200},
 
 	// Their rooms.
-	"GET /api/v1/swarm/rooms":                       {200, 200},
-	"GET /api/v1/swarm/rooms/{roomID}":              {404, 200},
-	"GET /api/v1/swarm/rooms/{roomID}/experts":      {404, 200},
-	"POST /api/v1/swarm/rooms/{roomID}/invitations": {404, 422}, // the example names no user
-	"POST /api/v1/swarm/rooms/{roomID}/join":        {404, 200},
-	"POST /api/v1/swarm/rooms/{roomID}/messages":    {404, 201},
-	"POST /api/v1/swarm/rooms/{roomID}/close":       {404, 200},
+	"GET /api/v1/swarm/rooms":                         {200, 200},
+	"GET /api/v1/swarm/rooms/{roomID}":                {404, 200},
+	"GET /api/v1/swarm/rooms/{roomID}/experts":        {404, 200},
+	"POST /api/v1/swarm/rooms/{roomID}/invitations":   {404, 422}, // the example names no user
+	"POST /api/v1/swarm/rooms/{roomID}/join":          {404, 200},
+	"POST /api/v1/swarm/rooms/{roomID}/messages":      {404, 201},
+	"POST /api/v1/swarm/rooms/{roomID}/close":         {404, 200},
+	"GET /api/v1/swarm/rooms/{roomID}/files/{fileID}": {404, 200}, // a room's file reads like the room
 }
 
 // TestExpertRoutes calls every route of the API as an expert, first in no

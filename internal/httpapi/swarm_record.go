@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"encoding/csv"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -11,7 +9,6 @@ import (
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/download"
-	"github.com/switchboard-cx/switchboard/internal/plan"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/swarm"
 )
@@ -33,51 +30,18 @@ func (a *API) uploadSwarmFile(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
-	if !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		a.writeError(w, r, problem(http.StatusUnsupportedMediaType, "unsupported-media-type", "send the file as multipart/form-data in a part named file"))
-		return
-	}
-	mr, err := r.MultipartReader()
+	name, data, err := a.readUpload(r, a.Swarm.MaxFile())
 	if err != nil {
-		a.writeError(w, r, badParam("file", "the multipart body cannot be read"))
+		a.writeError(w, r, err)
 		return
 	}
-	limit := a.Swarm.MaxFile()
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			a.writeError(w, r, badParam("file", "is missing: send one part named file"))
-			return
-		}
-		if err != nil {
-			a.writeError(w, r, uploadReadError(err))
-			return
-		}
-		if part.FormName() != "file" {
-			continue
-		}
-		data, err := io.ReadAll(io.LimitReader(part, limit+1))
-		if err != nil {
-			a.writeError(w, r, uploadReadError(err))
-			return
-		}
-		if int64(len(data)) > limit {
-			a.writeError(w, r, problem(http.StatusRequestEntityTooLarge, "too-large", fmt.Sprintf("the file is larger than %d bytes", limit)))
-			return
-		}
-		if err := a.Operator.Check(r.Context(), caller(r).Tenant.ID, plan.StorageBytes, int64(len(data))); err != nil {
-			a.writeError(w, r, err)
-			return
-		}
-		f, err := a.Swarm.Upload(r.Context(), caller(r).swarmActor(), id, part.FileName(), data)
-		if err != nil {
-			a.writeError(w, r, err)
-			return
-		}
-		a.warnPlan(r)
-		writeJSON(w, http.StatusCreated, f)
+	f, err := a.Swarm.Upload(r.Context(), caller(r).swarmActor(), id, name, data)
+	if err != nil {
+		a.writeError(w, r, err)
 		return
 	}
+	a.warnPlan(r)
+	writeJSON(w, http.StatusCreated, f)
 }
 
 // getSwarmFile sends a room's file to a member, with the headers every

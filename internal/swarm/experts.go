@@ -125,7 +125,9 @@ type tally struct {
 // first, at most k. Each piece of evidence counts by its similarity
 // relative to the closest case (so the order does not depend on BM25's
 // scale), halved for each year it is older than the newest evidence, once
-// per person and case and sort. People in exclude (the
+// per person and case and sort. A candidate's learned areas (the room's
+// ones) add their share of the most any candidate has in them, at most
+// weightArea. People in exclude (the
 // room's members) and people who are not candidates (deactivated, other
 // tenants) are left out. Ties go to the user id, so the order is stable.
 func RankExperts(evidence []Evidence, candidates []Candidate, exclude map[string]bool, k int) []Expert {
@@ -137,9 +139,13 @@ func RankExperts(evidence []Evidence, candidates []Candidate, exclude map[string
 	}
 	cand := map[string]Candidate{}
 	areas := false
+	bestArea := 0.0
 	for _, c := range candidates {
 		cand[c.UserID] = c
 		areas = areas || len(c.Areas) > 0
+		if !exclude[c.UserID] {
+			bestArea = max(bestArea, areaSum(c.Areas))
+		}
 	}
 	if (best <= 0 && !areas) || k <= 0 {
 		return nil
@@ -193,7 +199,7 @@ func RankExperts(evidence []Evidence, candidates []Candidate, exclude map[string
 	for _, c := range candidates {
 		if len(c.Areas) > 0 {
 			if t := get(c.UserID); t != nil {
-				t.score += areaScore(c.Areas)
+				t.score += areaScore(c.Areas, bestArea)
 			}
 		}
 	}

@@ -79,3 +79,60 @@ func TestRankExpertsAgesEvidence(t *testing.T) {
 		t.Fatalf("undated evidence is not aged: got %v", got)
 	}
 }
+
+// TestRankExpertsAreaShare: learned expertise in the room's areas counts
+// as a share of the most any candidate has there, at most two closest
+// cases' worth, and its why names the area with its cases.
+func TestRankExpertsAreaShare(t *testing.T) {
+	last := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	area := func(name string, score float64, n int) swarm.Area {
+		return swarm.Area{AreaRef: swarm.AreaRef{Kind: swarm.AreaQueue, Name: name}, Score: score, Cases: n, Resolved: n, Last: last}
+	}
+	cands := []swarm.Candidate{
+		{UserID: "ann", Presence: "available", Areas: []swarm.Area{area("Cards", 4, 5)}},
+		{UserID: "ben", Presence: "available", Areas: []swarm.Area{area("Cards", 2, 2)}},
+		{UserID: "cat", Presence: "available"},
+	}
+	got := swarm.RankExperts(nil, cands, nil, 5)
+	if !slices.Equal(ids(got), []string{"ann", "ben"}) || got[0].Score != 2 || got[1].Score != 1 {
+		t.Fatalf("the most expert gains 2, the others their share: %+v", got)
+	}
+	w := got[0].Why[0]
+	if w.Code != swarm.WhyExpertIn || w.Text != "expert in Cards — 5 cases" || w.Count != 5 || !w.Last.Equal(last) {
+		t.Fatalf("why: %+v", w)
+	}
+	for _, x := range got {
+		for _, r := range x.Why {
+			if r.Code == swarm.WhyResolved {
+				t.Fatalf("no similar case, no resolved line: %+v", x)
+			}
+		}
+	}
+
+	// Many matching areas still add at most the share: Dan's two areas
+	// are the most, so they count 2, and Eve's one half of it.
+	many := []swarm.Candidate{
+		{UserID: "dan", Presence: "available", Areas: []swarm.Area{area("Cards", 3, 3), area("Loans", 3, 3)}},
+		{UserID: "eve", Presence: "available", Areas: []swarm.Area{area("Cards", 3, 3)}},
+	}
+	if got := swarm.RankExperts(nil, many, nil, 5); got[0].UserID != "dan" || got[0].Score != 2 || got[1].Score != 1 || len(got[0].Why) != 3 {
+		t.Fatalf("bounded over areas: %+v", got)
+	}
+
+	// A member of the room does not set the bar for the others.
+	if got := swarm.RankExperts(nil, cands, map[string]bool{"ann": true}, 5); len(got) != 1 || got[0].UserID != "ben" || got[0].Score != 2 {
+		t.Fatalf("member excluded from the share: %+v", got)
+	}
+
+	// Resolving the three closest cases outweighs the queue's most
+	// expert with no similar case.
+	ev := []swarm.Evidence{
+		{ConversationID: "c1", Similarity: 5, ResolvedAt: last, ResolverID: "cat"},
+		{ConversationID: "c2", Similarity: 5, ResolvedAt: last, ResolverID: "cat"},
+		{ConversationID: "c3", Similarity: 5, ResolvedAt: last, ResolverID: "cat"},
+	}
+	got = swarm.RankExperts(ev, cands, nil, 5)
+	if !slices.Equal(ids(got), []string{"cat", "ann", "ben"}) || got[0].Why[0].Text != "resolved 3 similar cases, last on 20 Nov" {
+		t.Fatalf("similar cases first: %+v", got)
+	}
+}

@@ -8,10 +8,6 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/swarm"
 )
 
-// learnFrom is how far back learned expertise reads: eight half-lives, after
-// which a case weighs under half a percent of a fresh one.
-const learnFrom = 8 * swarm.ExpertiseHalfLife
-
 // Expertise is what a user of the tenant is expert in, learned from what
 // they resolved, linked and helped with (swarm.LearnExpertise).
 func (s *Service) Expertise(ctx context.Context, tenantID, userID string) ([]swarm.Area, error) {
@@ -19,35 +15,13 @@ func (s *Service) Expertise(ctx context.Context, tenantID, userID string) ([]swa
 		return nil, fmt.Errorf("user %s: %w", userID, err)
 	}
 	now := s.Clock.Now()
-	sig, err := s.DB.SwarmSignals(ctx, tenantID, userID, now.Add(-learnFrom))
+	sig, err := s.DB.SwarmSignals(ctx, tenantID, userID, now.Add(-LearnFrom))
 	if err != nil {
 		return nil, err
 	}
 	out := swarm.LearnExpertise(sig, now)[userID]
 	if out == nil {
 		out = []swarm.Area{}
-	}
-	return out, nil
-}
-
-// learnedAreas is every person's learned expertise that a conversation is
-// about, for expert finding; nil when the conversation is about nothing
-// known (no tags, queue or linked article).
-func (s *Service) learnedAreas(ctx context.Context, tenantID, conversationID string) (map[string][]swarm.Area, error) {
-	areas, err := s.DB.SwarmConversationAreas(ctx, tenantID, []string{conversationID})
-	if err != nil || len(areas[conversationID]) == 0 {
-		return nil, err
-	}
-	now := s.Clock.Now()
-	sig, err := s.DB.SwarmSignals(ctx, tenantID, "", now.Add(-learnFrom))
-	if err != nil {
-		return nil, err
-	}
-	out := map[string][]swarm.Area{}
-	for u, learned := range swarm.LearnExpertise(sig, now) {
-		if m := swarm.Matching(learned, areas[conversationID]); len(m) > 0 {
-			out[u] = m
-		}
 	}
 	return out, nil
 }

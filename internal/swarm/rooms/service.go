@@ -67,10 +67,6 @@ var ErrNeedsUser = errors.New("only a person joins a swarm room: call as a signe
 
 // Limits.
 const (
-	// neighbours is how many similar cases give evidence.
-	neighbours = 50
-	// expertCount is how many experts are suggested.
-	expertCount = 10
 	// roomsListed is how many of a person's rooms are listed.
 	roomsListed = 200
 	// contributionsListed is how many of a person's contributions are listed.
