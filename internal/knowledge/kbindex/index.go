@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -63,6 +64,14 @@ type Options struct {
 	// IdleClose closes a tenant's index unused this long (checked at each
 	// reconcile). Zero means DefaultIdleClose.
 	IdleClose time.Duration
+	// MaxSearching is how many searches run at once; the others wait their
+	// turn, first come first served. Zero means one per core
+	// (GOMAXPROCS): a search is CPU work, and more at once than cores
+	// only time-slices them — the Go scheduler lets each run 10 ms before
+	// the next, so with 50 searches on 2 cores one cut off mid-way waits
+	// some 250 ms, where in turn it waits for the 49 before it
+	// (docs/adr/0030-one-index-per-tenant.md, amendment).
+	MaxSearching int
 }
 
 // Defaults of Options: an open tenant index costs a few file handles, four
@@ -85,6 +94,9 @@ type Index struct {
 	open   map[*shard]struct{} // the shards on disk with an open index
 	state  nodeState
 
+	// searching holds a token per search running (Options.MaxSearching).
+	searching chan struct{}
+
 	rebuildAll sync.Mutex // one whole-node rebuild at a time
 	unlock     func()     // releases the directory's lock
 }
@@ -106,7 +118,7 @@ func OpenWith(dir string, opts Options) (*Index, error) {
 	if opts.IdleClose <= 0 {
 		opts.IdleClose = DefaultIdleClose
 	}
-	x := &Index{root: dir, opts: opts, shards: map[string]*shard{}, open: map[*shard]struct{}{}}
+	x := &Index{root: dir, opts: opts, shards: map[string]*shard{}, open: map[*shard]struct{}{}, searching: searchSlots(opts)}
 	if err := os.MkdirAll(x.tenantsDir(), 0o700); err != nil {
 		return nil, fmt.Errorf("kbindex: %w", err)
 	}
@@ -146,7 +158,16 @@ func OpenWith(dir string, opts Options) (*Index, error) {
 // must not take the node's index (a command run beside it) and for tests.
 func OpenInMemory() (*Index, error) {
 	return &Index{opts: Options{MaxOpen: DefaultMaxOpen, IdleClose: DefaultIdleClose}, shards: map[string]*shard{},
-		open: map[*shard]struct{}{}, state: nodeState{Schema: schema}}, nil
+		open: map[*shard]struct{}{}, state: nodeState{Schema: schema}, searching: searchSlots(Options{})}, nil
+}
+
+// searchSlots is the channel whose tokens are the searches running.
+func searchSlots(opts Options) chan struct{} {
+	n := opts.MaxSearching
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	return make(chan struct{}, n)
 }
 
 func (x *Index) tenantsDir() string { return filepath.Join(x.root, "tenants") }

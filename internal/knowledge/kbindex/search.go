@@ -89,6 +89,15 @@ func (x *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if x.closed.Load() {
 		return Result{}, ErrClosed
 	}
+	// Wait for a turn (Options.MaxSearching) before taking the tenant's
+	// index, so a waiting search holds no lock a write would wait for.
+	// Waiters are served in the order they came (a channel's).
+	select {
+	case x.searching <- struct{}{}:
+	case <-ctx.Done():
+		return Result{}, fmt.Errorf("kbindex: search: %w", ctx.Err())
+	}
+	defer func() { <-x.searching }()
 	empty := Result{Hits: []Hit{}}
 	s := x.shard(q.TenantID, false)
 	if s == nil {

@@ -3,8 +3,10 @@ package kbindex
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/knowledge"
 )
@@ -230,4 +232,49 @@ func TestSearchHitFieldsAndSnippetField(t *testing.T) {
 	snippet("adapter", "The router restarts every hour\nwifi, hardware, <mark>adapter</mark>")
 	snippet("missing", "No invoice arrived this month")
 	snippet("parcel", "Open a claim with the carrier")
+}
+
+// TestSearchesTakeTurns: no more searches run at once than MaxSearching;
+// one waiting for its turn gives up when its context ends, and runs once a
+// turn is free.
+func TestSearchesTakeTurns(t *testing.T) {
+	x, err := OpenWith(t.TempDir(), Options{MaxSearching: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	upsert(t, x, article(tA, "a1", "Card blocked abroad", "Unblock it in the app"))
+	if cap(x.searching) != 1 {
+		t.Fatalf("%d turns, want 1", cap(x.searching))
+	}
+	x.searching <- struct{}{} // a search running
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := x.Search(ctx, Query{TenantID: tA, Text: "card"}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("search without a turn: %v, want it to wait and give up", err)
+	}
+	done := make(chan []string)
+	go func() {
+		res, _ := x.Search(context.Background(), Query{TenantID: tA, Text: "card"})
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.ArticleID)
+		}
+		done <- got
+	}()
+	select {
+	case got := <-done:
+		t.Fatalf("search ran while the only turn was taken: %v", got)
+	case <-time.After(50 * time.Millisecond):
+	}
+	<-x.searching // that search ends
+	if got := <-done; len(got) != 1 || got[0] != "a1" {
+		t.Errorf("search after its turn came: %v", got)
+	}
+	if len(x.searching) != 0 {
+		t.Errorf("%d turns still taken after the searches", len(x.searching))
+	}
+	if y, _ := OpenInMemory(); cap(y.searching) != runtime.GOMAXPROCS(0) {
+		t.Errorf("in memory: %d turns, want one per core", cap(y.searching))
+	}
 }
