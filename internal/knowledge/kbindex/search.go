@@ -203,8 +203,9 @@ var snippetHighlighter = sync.OnceValues(func() (highlight.Highlighter, error) {
 })
 
 // request is q as a bleve search: the tenant and the filters as required
-// keywords, the text as a disjunction over every field of every analyzer
-// searched (with typo tolerance), highlighted in the snippet fields.
+// keywords (a filter on the words' matches), the text as a disjunction over
+// every field of every analyzer searched (with typo tolerance), with the
+// matches' locations for the snippets; and the snippet fields in order.
 func request(ctx context.Context, idx bleve.Index, r index.IndexReader, q Query) (*bleve.SearchRequest, []string, error) {
 	must := []query.Query{term(fTenant, q.TenantID)}
 	states := q.States
