@@ -19,7 +19,10 @@
 // screen-pop recorded.
 //
 //   node web/e2e/context-journey.mjs --base URL --identity-secret S [--tenant northwind] \
-//     [--password switchboard-demo] [--widget-key wk_northwind_demo] [--timeout 15000] [--headed]
+//     [--password switchboard-demo] [--widget-key wk_northwind_demo] [--screenshots DIR] [--timeout 15000] [--headed]
+//
+// With --screenshots it saves offer-context.png (the offer card with its top three) and
+// screenpop-swarm.png (the conversation with its ten and the swarm room) into DIR — the README's.
 //
 // It exits non-zero with a message naming the failed step; it ends with "PASS context-journey".
 import { createHmac, randomUUID } from 'node:crypto';
@@ -34,6 +37,7 @@ const { values: opts } = parseArgs({
     tenant: { type: 'string', default: 'northwind' },
     password: { type: 'string', default: 'switchboard-demo' },
     'widget-key': { type: 'string', default: 'wk_northwind_demo' },
+    screenshots: { type: 'string', default: '' },
     timeout: { type: 'string', default: '15000' },
     headed: { type: 'boolean', default: false },
   },
@@ -52,6 +56,11 @@ const nonce = randomUUID().slice(0, 8);
 const customer = { id: `crm-${nonce}`, name: `Lena Journey ${nonce}` };
 let browser;
 let site;
+
+/** screenshot saves page as DIR/name.png when --screenshots is given. */
+async function screenshot(page, name) {
+  if (opts.screenshots) await page.screenshot({ path: `${opts.screenshots.replace(/\/+$/, '')}/${name}.png` });
+}
 
 /** last4 is the card number's end the demo's core banking gives a customer (internal/demo/connector.go: FNV-1a of the persona id). */
 function last4(personaId) {
@@ -132,9 +141,20 @@ async function main() {
   });
 
   await steps.run('Ana is available at her desk; Ben has his open too', async () => {
+    // Her page's feed is held until she has set her presence elsewhere (the
+    // API, as another tab would): the page read her as offline, and the
+    // change happens before its feed connects.
+    let release;
+    const held = new Promise((ok) => { release = ok; });
+    await desk.routeWebSocket(/\/api\/v1\/realtime/, (ws) => { held.then(() => ws.connectToServer()); });
     await desk.goto(`${base}/desktop`, { waitUntil: 'domcontentloaded' });
+    await desk.getByTestId('presence-select').waitFor();
     await asAna('PUT', '/api/v1/me/presence', { presence: 'available' }, 200);
+    release();
     await side.goto(`${base}/desktop`, { waitUntil: 'domcontentloaded' });
+    // Her top bar must say so once the feed connects, not "Offline" while offers arrive.
+    await desk.waitForFunction(() => document.querySelector('[data-testid="presence-select"]')?.value === 'available', undefined, { timeout })
+      .catch((err) => { throw new Error(`${err.message}: Ana's top bar does not show the presence she set while her page connected`); });
   });
 
   let conversationId;
@@ -160,6 +180,7 @@ async function main() {
     if (n < 2 || n > 3) throw new Error(`${n} items on the offer card`);
     for (const why of await card.locator('.offer-context-why').allInnerTexts()) if (!why.trim()) throw new Error('an item on the card has no why');
     steps.log(`  the card shows: ${(await card.innerText()).replace(/\s+/g, ' ').trim()}`);
+    await screenshot(desk, 'offer-context');
   });
 
   let pop;
@@ -230,6 +251,7 @@ async function main() {
     await benPanel.getByTestId('swarm-message-input').fill('@Ana Agent unblock it for use abroad and set the travel flag.');
     await benPanel.getByTestId('swarm-send').click();
     await panel.getByTestId('swarm-message').filter({ hasText: 'set the travel flag' }).waitFor();
+    await screenshot(desk, 'screenpop-swarm');
   });
 
   const outcome = `Unblocked for use abroad with the travel flag set (${nonce}).`;

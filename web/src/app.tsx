@@ -167,15 +167,34 @@ function SignedIn({ session, path, onUser, onSignedOut }: SignedInProps) {
   useEffect(
     () =>
       realtime.subscribe((ev: RealtimeEvent) => {
-        if (ev.type !== 'agent.presence_changed') return;
-        const data = ev.data as { user_id?: string; presence?: Presence } | undefined;
-        const presence = data?.presence;
-        if (!presence || !PRESENCE_NAME.test(presence)) return;
+        const change = presenceChange(ev);
+        if (!change) return;
         // Another tab (or a supervisor) changed this user's presence.
-        onUser((u) => (u.id === data.user_id && u.presence !== presence ? { ...u, presence } : u));
+        onUser((u) => (u.id === change.userId && u.presence !== change.presence ? { ...u, presence: change.presence } : u));
       }),
     [realtime, onUser],
   );
+
+  // The session's user was read before the feed first connected: a presence
+  // set in between (another tab, a supervisor, the API) reached no listener,
+  // and the top bar would say "Offline" while offers arrive. Read it again
+  // once connected, with the changes that arrive while that answer is out on
+  // top. Reconnects resume from the last event seen, so the first is enough.
+  useEffect(() => {
+    let first = true;
+    return realtime.watchState((state) => {
+      if (state !== 'connected' || !first) return;
+      first = false;
+      realtime.snapshot(() => api.me()).then(({ value, since }) => {
+        let presence = value.user.presence;
+        for (const ev of since) {
+          const change = presenceChange(ev);
+          if (change && change.userId === value.user.id) presence = change.presence;
+        }
+        onUser((u) => (u.id === value.user.id && u.presence !== presence ? { ...u, presence } : u));
+      }, () => undefined);
+    });
+  }, [realtime, onUser]);
 
   const signOut = useCallback(async () => {
     realtime.stop();
@@ -262,4 +281,12 @@ function Splash({ error, onRetry }: { error?: string; onRetry?: () => void }) {
       </div>
     </main>
   );
+}
+
+/** presenceChange reads an agent.presence_changed event: whose presence, and what it is now. */
+function presenceChange(ev: RealtimeEvent): { userId: string; presence: Presence } | undefined {
+  if (ev.type !== 'agent.presence_changed') return undefined;
+  const data = ev.data as { user_id?: string; presence?: Presence } | undefined;
+  if (!data?.user_id || !data.presence || !PRESENCE_NAME.test(data.presence)) return undefined;
+  return { userId: data.user_id, presence: data.presence };
 }

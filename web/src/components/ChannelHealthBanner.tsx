@@ -9,6 +9,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { deliveryApi, type ChannelHealth } from '../api/delivery';
 import { formatDateTime, t, tMaybe } from '../i18n';
+import { newest } from '../newest';
 import { useSession } from '../session';
 
 /** useChannelHealth loads the tenant's channel health and follows delivery updates. */
@@ -18,7 +19,11 @@ export function useChannelHealth(): ChannelHealth[] {
   useEffect(() => {
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = () => deliveryApi.health().then((r) => live && setItems(r.items ?? []), () => undefined);
+    const ticket = newest(); // a reload on receipts may overtake the one before it
+    const load = () => {
+      const current = ticket();
+      return deliveryApi.health().then((r) => live && current() && setItems(r.items ?? []), () => undefined);
+    };
     void load();
     const unsub = realtime.subscribe((ev) => {
       if (ev.type !== 'message.updated') return;

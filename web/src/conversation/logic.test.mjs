@@ -20,10 +20,26 @@ await build({
     ssr: true,
     target: 'node20',
     minify: false,
-    rollupOptions: { input: join(import.meta.dirname, 'logic.ts'), output: { format: 'es', entryFileNames: 'logic.mjs' } },
+    rollupOptions: {
+      input: { logic: join(import.meta.dirname, 'logic.ts'), newest: join(import.meta.dirname, '..', 'newest.ts') },
+      output: { format: 'es', entryFileNames: '[name].mjs' },
+    },
   },
 });
 const L = await import(pathToFileURL(join(out, 'logic.mjs')).href);
+const N = await import(pathToFileURL(join(out, 'newest.mjs')).href);
+
+test('of two fetches out at once, only the newest answer is applied, whichever lands last', () => {
+  const ticket = N.newest();
+  const first = ticket();
+  const second = ticket();
+  assert.equal(second(), true);
+  assert.equal(first(), false); // the older answer, landing after, is dropped
+  const third = ticket();
+  assert.equal(second(), false);
+  assert.equal(third(), true);
+  assert.equal(N.newest()()(), true); // each view counts its own
+});
 
 const T0 = Date.parse('2026-11-25T12:00:00Z');
 const at = (min) => new Date(T0 + min * 60_000).toISOString();

@@ -30,6 +30,7 @@ import { Notice } from '../components/Notice';
 import { PageHeading } from '../components/PageHeading';
 import { usePageTitle } from '../hooks';
 import { t, tMaybe } from '../i18n';
+import { newest } from '../newest';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import type { RealtimeEvent, User } from '../types';
@@ -75,44 +76,59 @@ export function WallPage() {
   const [queues, setQueues] = useState<Queue[]>([]);
   const [error, setError] = useState('');
 
+  // Each part is fetched again when events say it moved; two fetches of a
+  // part may be out at once, and only the newer answer is shown.
+  const tickets = useMemo(() => ({ stats: newest(), today: newest(), agents: newest(), risk: newest() }), []);
+
   const loadStats = useCallback(async () => {
+    const current = tickets.stats();
     try {
       const items = await supervisorApi.queueStats();
+      if (!current()) return;
       const at = Date.now();
       setStats(items.map((s) => ({ ...s, at })));
     } catch (err) {
-      setError(errorMessage(err));
+      if (current()) setError(errorMessage(err));
     }
-  }, []);
+  }, [tickets]);
 
   const loadToday = useCallback(async () => {
+    const current = tickets.today();
     try {
-      setToday(await supervisorApi.today(tz));
+      const today = await supervisorApi.today(tz);
+      if (!current()) return;
+      setToday(today);
       setTodayError('');
     } catch (err) {
-      setTodayError(errorMessage(err));
+      if (current()) setTodayError(errorMessage(err));
     }
-  }, [tz]);
+  }, [tz, tickets]);
 
   const loadAgents = useCallback(async () => {
+    const current = tickets.agents();
     try {
-      setAgents(await supervisorApi.liveAgents());
+      const live = await supervisorApi.liveAgents();
+      if (!current()) return;
+      setAgents(live);
       setAgentsLive(true);
     } catch {
       // Without the live endpoint, fall back to the users' presence: no load, no time in state.
-      setAgentsLive(false);
+      if (current()) setAgentsLive(false);
     }
-  }, []);
+  }, [tickets]);
 
   const loadRisk = useCallback(async () => {
+    const current = tickets.risk();
     try {
       // At risk: a clock past its warning point or its due time (the server decides, by its clock).
-      setRisk((await supervisorApi.atRisk()).filter((c) => c.sla_due_at));
+      const risk = (await supervisorApi.atRisk()).filter((c) => c.sla_due_at);
+      if (!current()) return;
+      setRisk(risk);
       setRiskError('');
     } catch (err) {
-      setRiskError(errorMessage(err));
+      if (current()) setRiskError(errorMessage(err));
     }
-  }, []);
+  }, [tickets]);
 
   useEffect(() => {
     void loadStats();

@@ -11,13 +11,14 @@
 // room-conversation-subject, room-conversation-status, room-customer,
 // room-readonly, room-conversation-error; inside, the Timeline's and the
 // SwarmPanel's own ids.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { errorMessage } from '../api';
 import { conversationApi, type Conversation, type Message, type Persona } from '../api/conversation';
 import { upsertMessage } from '../conversation/logic';
 import { Timeline } from '../conversation/Timeline';
 import { usePageTitle } from '../hooks';
 import { formatDateTime, t } from '../i18n';
+import { newest } from '../newest';
 import { Link } from '../router';
 import { useSession } from '../session';
 import type { User } from '../types';
@@ -46,7 +47,10 @@ export function MyRoomsPage(props: { roomId?: string; conversationId?: string })
   const [users, setUsers] = useState<User[]>([]);
   const [error, setError] = useState('');
 
+  // Fetched again on every swarm event: only the newest answer is shown.
+  const ticket = useMemo(newest, []);
   const load = useCallback(async () => {
+    const current = ticket();
     try {
       const mine = (await swarmApi.mine()).items;
       const listed = await Promise.all(
@@ -55,12 +59,13 @@ export function MyRoomsPage(props: { roomId?: string; conversationId?: string })
           return { room, status: v?.members.find((m) => m.user_id === me)?.status ?? '' };
         }),
       );
+      if (!current()) return;
       setRooms(listed.sort((a, b) => rank(a) - rank(b)));
       setError('');
     } catch (err) {
-      setError(errorMessage(err));
+      if (current()) setError(errorMessage(err));
     }
-  }, [me]);
+  }, [me, ticket]);
 
   useEffect(() => {
     void load();

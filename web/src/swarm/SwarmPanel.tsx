@@ -12,8 +12,9 @@
 //
 // ?room=<id> in the address (the invitation mail's deep link) shows that
 // room when the conversation has several.
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { errorMessage } from '../api';
+import { newest } from '../newest';
 import { t } from '../i18n';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
@@ -52,11 +53,16 @@ export function SwarmPanel(props: { id: string; users: User[] }) {
   const [error, setError] = useState('');
   const name = (id: string) => props.users.find((u) => u.id === id)?.name ?? id;
 
+  // A room is fetched again on every swarm event and when the conversation
+  // changes: only the newest fetch's answer is shown (src/newest.ts).
+  const ticket = useMemo(newest, []);
   const load = useCallback(async (roomId?: string) => {
+    const current = ticket();
     try {
       let id = roomId;
       if (!id) {
         const mine = await swarmApi.mine();
+        if (!current()) return;
         const wanted = new URLSearchParams(location.search).get('room');
         const here = mine.items.filter((r) => r.conversation_id === props.id);
         id = (here.find((r) => r.id === wanted) ?? here[0])?.id;
@@ -66,14 +72,15 @@ export function SwarmPanel(props: { id: string; users: User[] }) {
         return;
       }
       const v = await swarmApi.room(id);
+      if (!current()) return;
       setView(v);
       const joined = v.members.some((m) => m.user_id === me && m.status === 'joined');
-      if (joined && v.room.state === 'open') setExperts((await swarmApi.experts(id)).items);
-      else setExperts([]);
+      const suggested = joined && v.room.state === 'open' ? (await swarmApi.experts(id)).items : [];
+      if (current()) setExperts(suggested);
     } catch (err) {
-      setError(errorMessage(err));
+      if (current()) setError(errorMessage(err));
     }
-  }, [props.id, me]);
+  }, [props.id, me, ticket]);
 
   useEffect(() => {
     setView(null);
