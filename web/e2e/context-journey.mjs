@@ -141,16 +141,26 @@ async function main() {
   });
 
   await steps.run('Ana is available at her desk; Ben has his open too', async () => {
-    // Her page's feed is held until she has set her presence elsewhere (the
-    // API, as another tab would): the page read her as offline, and the
-    // change happens before its feed connects.
+    // Her page reads who she is (offline) and, before that answer reaches it,
+    // she sets her presence elsewhere (the API, as another tab would): the
+    // change happens before the page's feed exists, so no event can tell it.
+    let fetched;
+    const read = new Promise((ok) => { fetched = ok; });
     let release;
     const held = new Promise((ok) => { release = ok; });
-    await desk.routeWebSocket(/\/api\/v1\/realtime/, (ws) => { held.then(() => ws.connectToServer()); });
+    const holdMe = async (route) => {
+      const res = await route.fetch();
+      fetched();
+      await held;
+      await route.fulfill({ response: res }).catch(() => undefined);
+    };
+    await desk.route('**/api/v1/me', holdMe);
     await desk.goto(`${base}/desktop`, { waitUntil: 'domcontentloaded' });
-    await desk.getByTestId('presence-select').waitFor();
+    await read;
     await asAna('PUT', '/api/v1/me/presence', { presence: 'available' }, 200);
     release();
+    await desk.getByTestId('presence-select').waitFor();
+    await desk.unroute('**/api/v1/me', holdMe);
     await side.goto(`${base}/desktop`, { waitUntil: 'domcontentloaded' });
     // Her top bar must say so once the feed connects, not "Offline" while offers arrive.
     await desk.waitForFunction(() => document.querySelector('[data-testid="presence-select"]')?.value === 'available', undefined, { timeout })
