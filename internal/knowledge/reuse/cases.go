@@ -72,7 +72,11 @@ func (s *Service) RecordCase(ctx context.Context, tenantID, conversationID strin
 	customer, agent := split(msgs)
 	next := prev
 	next.Subject, next.CustomerText, next.AgentText = c.Subject, clip(customer, caseTextLimit), clip(agent, caseTextLimit)
-	next.ArticleIDs, next.ResolvedAt, next.ResolverID = articles, c.UpdatedAt, c.AssigneeID
+	resolvedAt := c.ResolvedAt // not UpdatedAt: a tag added a week later is not when it was resolved
+	if resolvedAt.IsZero() {
+		resolvedAt = c.UpdatedAt // resolved before the column existed and not backfilled
+	}
+	next.ArticleIDs, next.ResolvedAt, next.ResolverID = articles, resolvedAt, c.AssigneeID
 	if next.Subject == prev.Subject && next.CustomerText == prev.CustomerText && next.AgentText == prev.AgentText &&
 		slices.Equal(next.ArticleIDs, prev.ArticleIDs) && next.ResolvedAt.Equal(prev.ResolvedAt) && next.ResolverID == prev.ResolverID {
 		return nil

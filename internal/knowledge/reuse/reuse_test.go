@@ -100,6 +100,22 @@ func TestRecordCase(t *testing.T) {
 	if cases, _ := db.KnowledgeCases(ctx, tn.ID, 10); len(cases) != 2 {
 		t.Fatalf("recording twice made %d cases, want 2", len(cases))
 	}
+	// A change a week later (a tag) is not when it was resolved: recorded
+	// again, the case keeps the resolution's time.
+	later, err := db.Conversation(ctx, tn.ID, unlinked.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later.Tags, later.UpdatedAt = []string{"cards"}, t0.Add(7*24*time.Hour)
+	if err := db.UpdateConversation(ctx, later); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.RecordCase(ctx, tn.ID, unlinked.ID); err != nil {
+		t.Fatal(err)
+	}
+	if nc, err := db.KnowledgeCaseByConversation(ctx, tn.ID, unlinked.ID); err != nil || !nc.ResolvedAt.Equal(t0) {
+		t.Fatalf("after a later change the case says resolved at %v (%v), want %v", nc.ResolvedAt, err, t0)
+	}
 	// It is found as a similar case, naming its resolver, but votes for no
 	// article.
 	similar, err := svc.SimilarCases(ctx, tn.ID, "my card has not arrived yet", 5)
