@@ -120,6 +120,13 @@ async function main() {
     if (msgs.items.some((m) => m.body.includes('back office'))) throw new Error('the refused reply reached the timeline');
   });
 
+  await steps.run('Ana closes the room; Erik sees the outcome and is offered no article to write', async () => {
+    await asAna('POST', `/api/v1/swarm/rooms/${roomId}/close`, { outcome: `IBAN and BIC asked for (${nonce}).` }, 200);
+    const panel = page.getByTestId('swarm-panel');
+    await panel.getByTestId('swarm-closed').filter({ hasText: nonce }).waitFor();
+    if (await panel.getByTestId('swarm-article').count()) throw new Error('Erik is offered "Turn into an article", which the API refuses him');
+  });
+
   if (watcher.serverErrors.length) throw new Error(`server errors:\n  ${watcher.serverErrors.join('\n  ')}`);
   if (watcher.consoleErrors.length) throw new Error(`console errors and refused requests:\n  ${watcher.consoleErrors.join('\n  ')}`);
 }

@@ -229,7 +229,8 @@ export function SwarmPanel(props: { id: string; users: User[] }) {
           </>
         )}
         {!open && <p data-testid="swarm-closed">{t('swarm.closed', { outcome: room.outcome })}</p>}
-        {!open && joined && (
+        {/* An expert writes no articles (ADR 0032): the agent who asked turns the outcome into one. */}
+        {!open && joined && session.user.role !== 'expert' && (
           <button type="button" data-testid="swarm-article"
             onClick={() => void act(async () => navigate(`/knowledge/a/${encodeURIComponent((await swarmApi.toArticle(room)).id)}`))}>
             {t('swarm.toArticle')}
