@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/switchboard-cx/switchboard/internal/access"
 	"github.com/switchboard-cx/switchboard/internal/routing"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
@@ -36,7 +37,9 @@ func defaultProfile(userID string, role string) AgentProfile {
 }
 
 func profileOf(r store.AgentRouting) (AgentProfile, error) {
-	if r.Config == nil {
+	// A role that takes no conversations (an expert) is routed nothing,
+	// whatever profile was saved before its role changed (ADR 0032).
+	if r.Config == nil || !access.ForRole(tenant.Role(r.Role)).Can(access.Converse) {
 		return defaultProfile(r.UserID, r.Role), nil
 	}
 	var p AgentProfile

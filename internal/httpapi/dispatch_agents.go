@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/switchboard-cx/switchboard/internal/access"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
@@ -56,8 +57,15 @@ func (a *API) setRoutingProfile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := caller(r)
-	if _, err := a.accounts.User(r.Context(), p.Tenant.ID, id); err != nil {
+	u, err := a.accounts.User(r.Context(), p.Tenant.ID, id)
+	if err != nil {
 		a.writeError(w, r, err)
+		return
+	}
+	if !access.ForRole(u.Role).Can(access.Converse) {
+		// Routing would offer them conversations they may not take (an
+		// expert helps through swarm rooms, ADR 0032).
+		a.writeError(w, r, fieldProblem("user", "is "+string(u.Role)+": that role takes no conversations, so it has no routing profile"))
 		return
 	}
 	saved, err := a.Dispatch.SaveAgentProfile(r.Context(), p.routingActor(), id, dispatch.AgentProfile{UserID: id,

@@ -170,6 +170,7 @@ func TestRoutingValidation(t *testing.T) {
 	admin := w.A.admin.in(t)
 	queue := createdID(t, admin, "/api/v1/queues", map[string]any{"name": "General"})
 	agent := w.seedUser(t, w.A.Tenant, "ann@tenant-a.example", tenant.RoleAgent)
+	expert := w.seedUser(t, w.A.Tenant, "erik@tenant-a.example", tenant.RoleExpert)
 	future := time.Now().Add(48 * time.Hour).UTC()
 	for _, tc := range []struct {
 		name, method, path string
@@ -193,6 +194,7 @@ func TestRoutingValidation(t *testing.T) {
 			"widening": []map[string]int{{"after_seconds": 60, "min_level": 2}, {"after_seconds": 0, "min_level": 4}}}, "widening"},
 		{"overflow to an unknown queue", "POST", "/api/v1/queues", map[string]any{"name": "O",
 			"overflow": []map[string]any{{"after_seconds": 60, "to": "01930000-0000-7000-8000-000000000000"}}}, "overflow"},
+		{"profile for an expert, who takes no conversations", "PUT", "/api/v1/users/" + expert.ID + "/routing", map[string]any{"queues": []string{queue}}, "user"},
 		{"profile serving an unknown queue", "PUT", "/api/v1/users/" + agent.ID + "/routing", map[string]any{"queues": []string{"01930000-0000-7000-8000-000000000000"}}, "queues"},
 		{"built-in presence state", "POST", "/api/v1/presence-states", map[string]any{"name": "away", "routable": true}, "name"},
 		{"callback window in the past", "POST", "/api/v1/callbacks", map[string]any{"conversation_id": w.ingest(t, w.A.Tenant.ID, "cb", "call me").Conversation.ID,
