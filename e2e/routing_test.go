@@ -103,8 +103,11 @@ func TestRoutingChatToAcceptedOffer(t *testing.T) {
 	}
 	ana.do("GET", "/api/v1/me", nil, 200, &who)
 	me := who.User
-	ana.do("PUT", "/api/v1/me/presence", map[string]string{"presence": "available"}, 200, nil)
+	// The feed opens first, as the desktop's does: the demo has waiting work,
+	// offered to Ana the moment routing hears she is available — an offer
+	// made before a feed opened would never reach it.
 	feed := openFeed(t, ana, n.URL)
+	ana.do("PUT", "/api/v1/me/presence", map[string]string{"presence": "available"}, 200, nil)
 
 	visitor := newClient(t, n.URL)
 	visitorSays(t, visitor, n.URL, "Olga", "My card was swallowed by the ATM")
