@@ -170,8 +170,9 @@ func TestRestoreRefusesOpenDatabase(t *testing.T) {
 	src := takeBackup(t, 3)
 	data := t.TempDir()
 	oldStore(t, data, 2)
-	holder := exec.Command(os.Args[0], "-test.run=^TestHelperHoldDatabase$")
+	holder := exec.Command(os.Args[0]) // TestMain holds the database instead of running the tests
 	holder.Env = append(os.Environ(), "BACKUP_TEST_HOLD="+data)
+	holder.Stderr = os.Stderr // why the holder failed, if it did
 	stdout, _ := holder.StdoutPipe()
 	in, _ := holder.StdinPipe()
 	if err := holder.Start(); err != nil {
@@ -192,26 +193,34 @@ func TestRestoreRefusesOpenDatabase(t *testing.T) {
 	}
 }
 
-// TestHelperHoldDatabase is not a test: TestRestoreRefusesOpenDatabase runs the
-// test binary as a second process that opens a store, as a node does, and holds
-// it until its stdin closes.
-func TestHelperHoldDatabase(t *testing.T) {
-	dir := os.Getenv("BACKUP_TEST_HOLD")
-	if dir == "" {
-		// Right to skip: this is not a test but the second process that
-		// TestRestoreRefusesOpenDatabase starts (os/exec's helper-process
-		// idiom) to hold the database open; run on its own it has nothing to do.
-		t.Skip("runs only as TestRestoreRefusesOpenDatabase's helper process")
+// TestMain lets TestRestoreRefusesOpenDatabase run this test binary as a
+// second process that opens a store, as a node does, and holds it until its
+// stdin closes (BACKUP_TEST_HOLD names the data directory); otherwise the
+// tests run.
+func TestMain(m *testing.M) {
+	if dir := os.Getenv("BACKUP_TEST_HOLD"); dir != "" {
+		if err := holdDatabase(dir); err != nil {
+			os.Stderr.WriteString("hold database: " + err.Error() + "\n")
+			os.Exit(1)
+		}
+		os.Exit(0)
 	}
+	os.Exit(m.Run())
+}
+
+// holdDatabase opens the store in dir, reads from it, says "holding" and
+// keeps it open until stdin closes.
+func holdDatabase(dir string) error {
 	db, err := store.Open(context.Background(), "", dir)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	defer db.Close()
 	var n int
 	if err := db.SQL().QueryRow(`SELECT count(*) FROM load_a`).Scan(&n); err != nil {
-		t.Fatal(err)
+		return err
 	}
 	os.Stdout.WriteString("holding\n")
 	bufio.NewReader(os.Stdin).ReadString('\n')
+	return nil
 }

@@ -74,12 +74,6 @@ func runDoomedWorker(dsn string) int {
 // table, and once RescueStuckJobsAfter has passed the next process's rescuer puts
 // it back and it runs to completion.
 func TestJobOfKilledProcessIsRescued(t *testing.T) {
-	if testing.Short() {
-		// Right to skip: -short is a developer's explicit request for a quick run,
-		// and this test needs no service — it waits ~15 s for the dead process's
-		// leadership to expire. `make test` (and CI) never pass -short, so it runs there.
-		t.Skip("waits for the dead process's leadership to expire (about 15 s); runs without -short")
-	}
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			t.Parallel()
