@@ -338,18 +338,22 @@ func (l *leader) activity(ctx context.Context, ts *tenantState, c conversation.C
 		return
 	}
 	customer := m.Direction == conversation.Inbound
+	now := l.s.clock.Now()
 	for _, it := range ts.byConv[c.ID] {
 		if it.Kind != routing.Conversation || it.state != stateAssigned || !it.Live {
 			continue
 		}
-		it.QuietSince = time.Time{}
-		if !customer {
-			it.QuietSince = l.s.clock.Now()
-		}
-		l.persist(ctx, ts, it)
-		if err := l.handle(ctx, ts, routing.WorkActive{WorkID: it.ID, Customer: customer}); err != nil {
+		// One moment for the stored idle clock and the engine's deadline: read
+		// twice, a clock moving in between put the deadline later than what
+		// was stored (a released chat came late, or never in a test's fake time).
+		if err := l.handle(ctx, ts, routing.WorkActive{WorkID: it.ID, Customer: customer, At: now}); err != nil {
 			l.s.log.Warn("conversation activity", "tenant_id", ts.id, "work_id", it.ID, "err", err)
 		}
+		it.QuietSince = time.Time{}
+		if !customer {
+			it.QuietSince = now
+		}
+		l.persist(ctx, ts, it)
 	}
 }
 

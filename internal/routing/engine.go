@@ -184,6 +184,9 @@ func (e *Engine) active(now time.Time, ev WorkActive) error {
 	it.QuietSince = time.Time{}
 	if !ev.Customer {
 		it.QuietSince = now
+		if !ev.At.IsZero() {
+			it.QuietSince = ev.At
+		}
 		heap.Push(&e.due, deadline{at: it.idleAt(), item: it, gen: it.gen})
 	}
 	return nil

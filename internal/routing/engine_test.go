@@ -131,6 +131,15 @@ func TestRules(t *testing.T) {
 			{10*time.Minute + 16*time.Second, routing.Tick{}, nil, nil}, // decided once
 			{10*time.Minute + 16*time.Second, routing.WorkFinished{WorkID: "w1"}, []string{"offer w2 ana q1: Ana: longest idle (0s)"}, nil},
 		}},
+		{"the idle clock starts when the agent wrote, however late the engine hears of it", routing.Options{}, []step{
+			{0, routing.QueueChanged{Queue: with2(q, func(q *routing.Queue) { q.IdleTimeout = 5 * time.Minute })}, nil, nil},
+			{0, routing.AgentChanged{Agent: agent("ana", "Ana", "q1")}, nil, nil},
+			{0, routing.WorkArrived{Work: withWork(chat("w1", "q1", 0), func(w *routing.Work) { w.Live = true })}, []string{"offer w1 ana q1: Ana: longest idle (0s)"}, nil},
+			{time.Second, routing.OfferAccepted{OfferID: "offer-1"}, []string{"assign w1 ana q1: Ana: accepted"}, nil},
+			// Ana wrote at 0:10; the event is handled a minute later.
+			{70 * time.Second, routing.WorkActive{WorkID: "w1", At: t0.Add(10 * time.Second)}, nil, nil},
+			{5*time.Minute + 10*time.Second, routing.Tick{}, []string{"idle w1 ana q1: no message from the customer for 5m0s since Ana's last"}, nil},
+		}},
 		{"an expired or declined item cools down, then may be offered again", routing.Options{}, []step{
 			{0, routing.QueueChanged{Queue: with2(q, func(q *routing.Queue) { q.Cooldown = time.Minute })}, nil, nil},
 			{0, routing.AgentChanged{Agent: agent("ana", "Ana", "q1")}, nil, nil},

@@ -199,6 +199,10 @@ type WorkFinished struct{ WorkID string }
 type WorkActive struct {
 	WorkID   string
 	Customer bool
+	// At is when the message was written; zero means when the event is
+	// handled. The caller who also stores the idle clock passes the moment it
+	// stored, so a clock that moves between the two cannot shift the deadline.
+	At time.Time
 }
 
 // WorkWithdrawn removes a waiting or offered item (an agent took it by hand,
