@@ -26,13 +26,21 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	touch $@
 
-# test-deps installs what a fresh machine lacks for the browser tests: Debian's
-# Chromium (Playwright drives it; it never downloads a browser of its own).
+# test-deps installs what a fresh machine lacks for the browser and voice tests,
+# all from Debian: Chromium (Playwright drives it; it never downloads a browser
+# of its own), baresip as the phone network, sox to check audio, espeak-ng for
+# speech.
+
 test-deps: web-deps
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	  || { echo "could not install chromium: run 'apt-get install chromium' as root"; exit 1; }; }
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v baresip >/dev/null 2>&1 || missing="$$missing baresip-core"; \
+	command -v sox >/dev/null 2>&1 || missing="$$missing sox"; \
+	command -v espeak-ng >/dev/null 2>&1 || missing="$$missing espeak-ng"; \
+	[ -z "$$missing" ] || { \
+	  echo "installing Debian's$$missing for the browser and voice tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null) \
+	  || { echo "could not install$$missing: run 'apt-get install$$missing' as root"; exit 1; }; }
 
 test: test-deps web
 	./scripts/check-services.sh
