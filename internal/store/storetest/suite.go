@@ -58,6 +58,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"ContextFeedback", testContextFeedback},
 		{"Community", testCommunity},
 		{"SwarmReads", testSwarmReads},
+		{"Calls", testCalls},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
