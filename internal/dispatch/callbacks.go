@@ -323,32 +323,40 @@ func chooseQueue(qs []QueueConfig, c conversation.Conversation) (QueueConfig, bo
 }
 
 func (s *Service) escalate(ctx context.Context, a Actor, conversationID string, m routing.Modality) error {
+	_, err := s.escalateWork(ctx, a, conversationID, m, "", "")
+	return err
+}
+
+// escalateWork stores and routes a voice or video item for the conversation:
+// in queueID when given (else the conversation's), preferring agentID when
+// given (else the conversation's assignee). It returns the item's id.
+func (s *Service) escalateWork(ctx context.Context, a Actor, conversationID string, m routing.Modality, agentID, queueID string) (string, error) {
 	if m != routing.Voice && m != routing.Video {
-		return field("modality", "must be voice or video")
+		return "", field("modality", "must be voice or video")
 	}
 	c, err := s.db.Conversation(ctx, a.TenantID, conversationID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if c.Status != conversation.StatusOpen {
-		return field("conversation_id", "the conversation is "+string(c.Status)+"; reopen it first")
+		return "", field("conversation_id", "the conversation is "+string(c.Status)+"; reopen it first")
 	}
 	active, err := s.db.ActiveWorkFor(ctx, a.TenantID, c.ID)
 	if err != nil {
-		return err
+		return "", err
 	}
-	queueID := ""
+	given := queueID
 	for _, w := range active {
 		if w.Kind == string(routing.Escalation) && w.Modality == string(m) {
-			return fmt.Errorf("a %s session is already being routed for this conversation: %w", m, store.ErrConflict)
+			return "", fmt.Errorf("a %s session is already being routed for this conversation: %w", m, store.ErrConflict)
 		}
-		if w.Kind == string(routing.Conversation) {
+		if w.Kind == string(routing.Conversation) && queueID == "" {
 			queueID = w.QueueID
 		}
 	}
 	qs, err := s.queues(ctx, a.TenantID)
 	if err != nil {
-		return err
+		return "", err
 	}
 	var q QueueConfig
 	for _, x := range qs {
@@ -356,15 +364,21 @@ func (s *Service) escalate(ctx context.Context, a Actor, conversationID string, 
 			q = x
 		}
 	}
+	if q.ID == "" && given != "" {
+		return "", field("queue_id", "no such queue")
+	}
 	if q.ID == "" {
 		var ok bool
 		if q, ok = chooseQueue(qs, c); !ok {
-			return field("conversation_id", "no queue routes this conversation")
+			return "", field("conversation_id", "no queue routes this conversation")
 		}
 	}
 	now := s.clock.Now()
 	it := &item{Work: routing.Work{ID: ids.New(), ConversationID: c.ID, Kind: routing.Escalation, QueueID: q.ID, Modality: m,
 		Priority: int(c.Priority), Arrived: now, Preferred: c.AssigneeID, PreferredFor: q.lastAgent()}, state: stateWaiting}
+	if agentID != "" {
+		it.Preferred = agentID
+	}
 	err = s.out.Do(ctx, func(tx *outbox.Tx) error {
 		if err := insertWork(ctx, tx, a.TenantID, it, now); err != nil {
 			return err
@@ -372,10 +386,10 @@ func (s *Service) escalate(ctx context.Context, a Actor, conversationID string, 
 		return s.inbox.Record(ctx, tx, a, c.ID, fmt.Sprintf("Escalation to %s requested", m))
 	})
 	if err != nil {
-		return err
+		return "", err
 	}
 	s.pickUp(ctx, a.TenantID, it.ID)
-	return nil
+	return it.ID, nil
 }
 
 // pickUpWork (the leader) reads an item from SQL: a new one is routed, a

@@ -166,6 +166,8 @@ func (l *leader) command(ctx context.Context, m *nats.Msg) {
 		err = l.transfer(ctx, c)
 	case cmdAgents:
 		r.Agents = l.agentLoads(l.tenant(c.TenantID))
+	case cmdEnd:
+		err = l.endWork(ctx, c)
 	default:
 		err = fmt.Errorf("unknown command %q", c.Kind)
 	}

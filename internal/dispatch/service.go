@@ -23,8 +23,9 @@
 //     queue's last-agent time.
 //   - A conversation taken by hand ends its routed work; the agent who took
 //     it holds a new assigned item, so their capacity counts it.
-//   - A voice or video escalation holds the agent's capacity until the
-//     conversation leaves open (there is no "call ended" signal yet).
+//   - A voice or video escalation holds the agent's capacity until its call
+//     ends (internal/voice/calls calls EndWork) or the conversation leaves
+//     open, whichever comes first.
 //   - Users without a routing profile are routed with the defaults: agents
 //     and experts serve every queue; admins and supervisors serve none.
 package dispatch

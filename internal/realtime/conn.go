@@ -20,6 +20,7 @@ import (
 type outgoing struct {
 	ev    event.Event
 	frame []byte
+	raw   bool // a frame for this client alone (SendToUser), not an event
 }
 
 // conn is one client's connection. Its writer goroutine alone writes frames and
@@ -31,6 +32,7 @@ type conn struct {
 	sessionID string
 	filter    func(event.Event) bool
 	recheck   func(context.Context) error
+	frames    func(context.Context, []byte) error
 	log       *slog.Logger
 
 	queue  chan outgoing
@@ -88,6 +90,7 @@ func newConn(h *Hub, cl Client, log *slog.Logger) *conn {
 		sessionID: cl.SessionID,
 		filter:    cl.Filter,
 		recheck:   cl.Recheck,
+		frames:    cl.Frames,
 		log:       log,
 		revoked:   make(chan struct{}),
 		queue:     make(chan outgoing, h.sendBuffer),
@@ -138,7 +141,12 @@ func (c *conn) run(ws *websocket.Conn) {
 	defer cancel()
 	// gone ends when the peer closes or the connection fails; reading is also
 	// what answers the peer's pings and collects the pongs to ours.
-	gone := ws.CloseRead(ctx)
+	var gone context.Context
+	if c.frames != nil {
+		gone = c.readFrames(ctx, ws)
+	} else {
+		gone = ws.CloseRead(ctx)
+	}
 	go c.keepAlive(ctx, ws)
 
 	end := c.pump(gone, ws)
@@ -171,6 +179,12 @@ func (c *conn) pump(gone context.Context, ws *websocket.Conn) ending {
 		}
 		select {
 		case o := <-c.queue:
+			if o.raw {
+				if err := c.sendRaw(gone, ws, o.frame); err != nil {
+					return ending{reason: err.Error()}
+				}
+				continue
+			}
 			if err := c.send(gone, ws, o.ev, o.frame); err != nil {
 				return ending{reason: err.Error()}
 			}

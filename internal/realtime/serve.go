@@ -29,6 +29,13 @@ type Client struct {
 	// for an auth.changed event lost on the bus (delivery there is at most once):
 	// an error closes the connection (1008) within one ping interval.
 	Recheck func(ctx context.Context) error
+	// Frames, when set, receives the client's text frames (a browser call's
+	// signalling, internal/voice/calls) on the connection's reader goroutine;
+	// an error closes the connection (1008) with its text. Without it a frame
+	// from the client closes the connection, as the feed takes none.
+	Frames func(ctx context.Context, data []byte) error
+	// Closed, when set, is called once when the connection has ended.
+	Closed func()
 }
 
 // Serve upgrades the request to a WebSocket and streams the client's tenant
@@ -71,5 +78,8 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, cl Client) {
 		return
 	}
 	log.Debug("realtime client connected", "since", cl.Since)
+	if cl.Closed != nil {
+		defer cl.Closed()
+	}
 	c.run(ws)
 }

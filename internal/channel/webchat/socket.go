@@ -122,6 +122,7 @@ func (s *socket) replay(ctx context.Context, after string) error {
 	if conv == "" {
 		return nil
 	}
+	s.callState(ctx, conv)
 	err := s.ch.eachMessage(ctx, s.visitor, conv, after, func(m conversation.Message) error {
 		return s.writeMessage(ctx, m, s.ch.authorName(ctx, m))
 	})
@@ -225,6 +226,8 @@ func (s *socket) read(ctx context.Context) {
 			s.markRead(ctx, f.MessageID)
 		case "ping":
 			s.reply(ctx, map[string]string{"type": "pong"})
+		default:
+			s.callFrame(ctx, f.Type, data)
 		}
 	}
 }
@@ -240,7 +243,7 @@ func decodeFrame(typ websocket.MessageType, data []byte) (clientFrame, *errorFra
 	if typ != websocket.MessageText || json.Unmarshal(data, &f) != nil {
 		return f, &errorFrame{Type: "error", Code: "bad_frame", Detail: "frames are JSON text objects with a type"}
 	}
-	if !frameTypes[f.Type] {
+	if !frameTypes[f.Type] && !callFrameTypes[f.Type] {
 		return f, &errorFrame{Type: "error", Code: "unknown_type", Detail: "unknown frame type " + truncate(f.Type, 40)}
 	}
 	if f.Type == "message" && (f.ClientID == "" || len(f.ClientID) > 100) {

@@ -46,6 +46,9 @@ type Deps struct {
 	Key   []byte
 	Clock clock.Clock
 	Log   *slog.Logger
+	// Calls, when set, takes the visitor's call.* frames (browser calls,
+	// internal/voice/calls); without it they are refused as unknown.
+	Calls CallSignals
 }
 
 // Config tunes the channel; zero values mean the defaults.
@@ -118,6 +121,7 @@ type Channel struct {
 	hub      *hub
 	receipts *receipts
 	callers  *callers
+	calls    CallSignals
 	started  chan struct{}
 	start    sync.Once
 }
@@ -143,7 +147,7 @@ func New(d Deps, c Config) (*Channel, error) {
 		d.Log = slog.Default()
 	}
 	ch := &Channel{db: d.DB, inbox: d.Inbox, bus: d.Bus, key: append([]byte(nil), d.Key...), clock: d.Clock,
-		log: d.Log.With("channel", Name), cfg: c.withDefaults(), hub: newHub(), started: make(chan struct{})}
+		log: d.Log.With("channel", Name), cfg: c.withDefaults(), hub: newHub(), calls: d.Calls, started: make(chan struct{})}
 	ch.receipts = newReceipts(ch)
 	ch.callers = newCallers(ch.cfg.CallRate, ch.cfg.CallBurst)
 	return ch, nil
@@ -186,6 +190,11 @@ func (c *Channel) Run(ctx context.Context) error {
 		return fmt.Errorf("webchat: %w", err)
 	}
 	defer unsubChat()
+	unsubCalls, err := c.bus.Subscribe(callSubjectAll, c.onCallFrame)
+	if err != nil {
+		return fmt.Errorf("webchat: %w", err)
+	}
+	defer unsubCalls()
 	unsubEvents, err := c.bus.SubscribeEvents(c.onEvent)
 	if err != nil {
 		return fmt.Errorf("webchat: %w", err)
