@@ -24,6 +24,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/swarm/rooms"
 	"github.com/switchboard-cx/switchboard/internal/tenantdata"
+	"github.com/switchboard-cx/switchboard/internal/voice/calls"
 )
 
 // Config tunes the HTTP layer.
@@ -58,6 +59,9 @@ type Deps struct {
 	Inbox    *inbox.Service
 	// Dispatch routes work to agents: queues, offers, SLAs, callbacks.
 	Dispatch *dispatch.Service
+	// Calls runs browser calls in conversations (internal/voice/calls);
+	// nil answers its routes 503 and the feed takes no call frames.
+	Calls    *calls.Service
 	Realtime Realtime
 	Tokens   Tokens
 	Bus      Checker

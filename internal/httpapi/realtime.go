@@ -11,9 +11,11 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/access"
 	"github.com/switchboard-cx/switchboard/internal/accounts"
 	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
 	"github.com/switchboard-cx/switchboard/internal/swarm"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
+	"github.com/switchboard-cx/switchboard/internal/voice/calls"
 )
 
 // Realtime is the WebSocket hub the API hands connections to.
@@ -97,11 +99,19 @@ func (a *API) realtimeConnect(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
-	a.Realtime.Serve(w, r, realtime.Client{
+	cl := realtime.Client{
 		TenantID: claims.TenantID, UserID: claims.UserID, SessionID: claims.SessionID, Since: since,
 		Filter:  feedFilter(g, u.ID, rooms),
 		Recheck: a.realtimeRecheck(claims, u.Role),
-	})
+	}
+	if a.Calls != nil && g.Can(permConverse) {
+		// The feed carries the agent's call signalling (docs/voice.md); the
+		// socket that carried her call's leg closing ends the call.
+		peer := calls.AgentPeer{TenantID: claims.TenantID, UserID: claims.UserID, SocketID: ids.New()}
+		cl.Frames = func(ctx context.Context, data []byte) error { return a.Calls.AgentFrame(ctx, peer, data) }
+		cl.Closed = func() { a.Calls.AgentClosed(peer.TenantID, peer.UserID, peer.SocketID) }
+	}
+	a.Realtime.Serve(w, r, cl)
 }
 
 // feedFilter passes the events g may read, as the REST API would let it,

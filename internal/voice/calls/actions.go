@@ -175,19 +175,19 @@ func (s *Service) Hangup(ctx context.Context, a Actor, id string) (View, error) 
 // as on hold, and routing finds the call its next agent.
 func (s *Service) Transfer(ctx context.Context, a Actor, id, agentID, queueID string) (View, error) {
 	if (agentID == "") == (queueID == "") {
-		return View{}, fmt.Errorf("%w: agent_id or queue_id: give one of them", errInvalid)
+		return View{}, fmt.Errorf("%w: agent_id or queue_id: give one of them", ErrInvalid)
 	}
 	target := "queue " + queueID
 	if agentID != "" {
 		u, err := s.db.User(ctx, a.TenantID, agentID)
 		if errors.Is(err, store.ErrNotFound) || err == nil && u.Disabled {
-			return View{}, fmt.Errorf("%w: agent_id: no such user in this workspace", errInvalid)
+			return View{}, fmt.Errorf("%w: agent_id: no such user in this workspace", ErrInvalid)
 		}
 		if err != nil {
 			return View{}, err
 		}
 		if agentID == a.UserID {
-			return View{}, fmt.Errorf("%w: agent_id: the call is yours already", errInvalid)
+			return View{}, fmt.Errorf("%w: agent_id: the call is yours already", ErrInvalid)
 		}
 		target = u.Name
 	}

@@ -24,7 +24,9 @@ import (
 const ReasonUnroutable = "unroutable"
 
 var (
-	errInvalid  = errors.New("invalid")
+	// ErrInvalid means a field of the request or frame is wrong; the
+	// error's text names it.
+	ErrInvalid  = errors.New("invalid")
 	errConflict = store.ErrConflict
 )
 
@@ -39,7 +41,7 @@ func frameError(callID string, err error) []byte {
 	switch {
 	case errors.Is(err, errBadFrame):
 		return callError(callID, "bad_frame", err.Error())
-	case errors.Is(err, errInvalid), isField(err):
+	case errors.Is(err, ErrInvalid), isField(err):
 		return callError(callID, "invalid", err.Error())
 	case errors.Is(err, store.ErrNotFound):
 		return callError(callID, "not_found", "no such call")
@@ -62,14 +64,14 @@ func modalityOf(m call.Media) routing.Modality {
 // (preferring agentID when given).
 func (s *Service) start(ctx context.Context, a Actor, conversationID string, m call.Media) (*live, error) {
 	if !m.Valid() {
-		return nil, fmt.Errorf("%w: media: must be audio or video", errInvalid)
+		return nil, fmt.Errorf("%w: media: must be audio or video", ErrInvalid)
 	}
 	conv, err := s.db.Conversation(ctx, a.TenantID, conversationID)
 	if err != nil {
 		return nil, err
 	}
 	if conv.Status != conversation.StatusOpen {
-		return nil, fmt.Errorf("%w: conversation: it is %s; reopen it first", errInvalid, conv.Status)
+		return nil, fmt.Errorf("%w: conversation: it is %s; reopen it first", ErrInvalid, conv.Status)
 	}
 	if s.media == nil {
 		return nil, fmt.Errorf("%w: this node has no media server", ErrUnavailable)
@@ -89,7 +91,7 @@ func (s *Service) start(ctx context.Context, a Actor, conversationID string, m c
 	now := s.clock.Now()
 	c, evs, err := call.New(ids.New(), a.TenantID, conversationID, m, by, now)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errInvalid, err)
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	l := &live{rec: store.CallRecord{Call: *c, Node: s.node, UpdatedAt: now}, grace: map[call.Party]*time.Timer{}}
 	if err := s.out.Do(ctx, func(tx *outbox.Tx) error {

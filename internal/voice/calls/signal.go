@@ -163,7 +163,7 @@ func (s *Service) customerOffer(ctx context.Context, l *live, sdp string) error 
 	if l.cust != nil {
 		answer, err := l.cust.Renegotiate(sdp)
 		if err != nil {
-			return fmt.Errorf("%w: sdp: %v", errInvalid, err)
+			return fmt.Errorf("%w: sdp: %v", ErrInvalid, err)
 		}
 		s.toCustomer(c.TenantID, c.ConversationID, mustJSON(sdpFrame{Type: "call.answer", CallID: c.ID, SDP: answer}))
 		return nil
@@ -173,7 +173,7 @@ func (s *Service) customerOffer(ctx context.Context, l *live, sdp string) error 
 	})
 	leg, answer, err := s.media.AcceptBrowser(ctx, c.ID+".customer", sdp, t.add)
 	if err != nil {
-		return fmt.Errorf("%w: sdp: %v", errInvalid, err)
+		return fmt.Errorf("%w: sdp: %v", ErrInvalid, err)
 	}
 	l.cust = leg
 	s.roomOf(l).Add(leg)
@@ -204,7 +204,7 @@ func (s *Service) agentOffer(ctx context.Context, l *live, from AgentPeer, sdp s
 		}
 		answer, err := l.agent.Renegotiate(sdp)
 		if err != nil {
-			return fmt.Errorf("%w: sdp: %v", errInvalid, err)
+			return fmt.Errorf("%w: sdp: %v", ErrInvalid, err)
 		}
 		s.toAgent(c.TenantID, from.UserID, mustJSON(sdpFrame{Type: "call.answer", CallID: c.ID, SDP: answer}))
 		return nil
@@ -215,7 +215,7 @@ func (s *Service) agentOffer(ctx context.Context, l *live, from AgentPeer, sdp s
 	l.agentLegs++
 	leg, answer, err := s.media.AcceptBrowser(ctx, fmt.Sprintf("%s.agent.%d", c.ID, l.agentLegs), sdp, t.add)
 	if err != nil {
-		return fmt.Errorf("%w: sdp: %v", errInvalid, err)
+		return fmt.Errorf("%w: sdp: %v", ErrInvalid, err)
 	}
 	l.agent, l.agentSocket = leg, from.SocketID
 	s.roomOf(l).Add(leg)
@@ -232,7 +232,7 @@ func (s *Service) candidate(l *live, who call.Party, socketID string, raw json.R
 		Candidate string `json:"candidate"`
 	}
 	if len(raw) == 0 || json.Unmarshal(raw, &c) != nil {
-		return fmt.Errorf("%w: candidate: an RTCIceCandidateInit object", errInvalid)
+		return fmt.Errorf("%w: candidate: an RTCIceCandidateInit object", ErrInvalid)
 	}
 	if c.Candidate == "" {
 		return nil // the end of candidates
@@ -247,10 +247,10 @@ func (s *Service) candidate(l *live, who call.Party, socketID string, raw json.R
 		}
 	}
 	if leg == nil {
-		return fmt.Errorf("%w: candidate: send call.offer first", errInvalid)
+		return fmt.Errorf("%w: candidate: send call.offer first", ErrInvalid)
 	}
 	if err := leg.AddCandidate(string(raw)); err != nil {
-		return fmt.Errorf("%w: candidate: %v", errInvalid, err)
+		return fmt.Errorf("%w: candidate: %v", ErrInvalid, err)
 	}
 	return nil
 }
@@ -258,9 +258,9 @@ func (s *Service) candidate(l *live, who call.Party, socketID string, raw json.R
 func checkSDP(sdp string) error {
 	switch {
 	case strings.TrimSpace(sdp) == "":
-		return fmt.Errorf("%w: sdp: the offer is empty", errInvalid)
+		return fmt.Errorf("%w: sdp: the offer is empty", ErrInvalid)
 	case len(sdp) > maxSDP:
-		return fmt.Errorf("%w: sdp: longer than %d bytes", errInvalid, maxSDP)
+		return fmt.Errorf("%w: sdp: longer than %d bytes", ErrInvalid, maxSDP)
 	}
 	return nil
 }
