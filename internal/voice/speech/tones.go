@@ -46,10 +46,10 @@ func RingbackNA() PCM { return append(Tone(ms(2000), 0.15, 440, 480), Silence(ms
 // as frequencies in Hz; the bass note first. Everything sits between 300 and
 // 3400 Hz, the band a phone line carries, except the bass, whose overtones do.
 var holdChords = [][]float64{
-	{130.81, 523.25, 659.25, 783.99},  // C3 | C5 E5 G5
-	{110.00, 440.00, 523.25, 659.25},  // A2 | A4 C5 E5
-	{87.31, 440.00, 523.25, 698.46},   // F2 | A4 C5 F5
-	{98.00, 493.88, 587.33, 783.99},   // G2 | B4 D5 G5
+	{130.81, 523.25, 659.25, 783.99}, // C3 | C5 E5 G5
+	{110.00, 440.00, 523.25, 659.25}, // A2 | A4 C5 E5
+	{87.31, 440.00, 523.25, 698.46},  // F2 | A4 C5 F5
+	{98.00, 493.88, 587.33, 783.99},  // G2 | B4 D5 G5
 }
 
 // HoldMusic is an 8 s loop of four soft chords, two seconds each: every
