@@ -10,6 +10,8 @@ import (
 
 var t0 = time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
 
+const time1h = time.Hour
+
 // event is one thing that happens to a dialogue in a test script.
 type event struct {
 	kind   byte // 'p' prompts played, 'k' key, 'w' wait until the machine's deadline, 'h' hang up, 'a' audio for dur
