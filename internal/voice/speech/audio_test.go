@@ -31,23 +31,25 @@ func sine(n, rate int, freq, level float64) []int16 {
 }
 
 func TestResample(t *testing.T) {
-	in := sine(22050, 22050, 1000, 0.5)
-	out := speech.Resample(in, 22050, speech.Rate)
-	if len(out) != speech.Rate {
-		t.Fatalf("one second became %d samples", len(out))
-	}
-	body := out[200 : len(out)-200]
-	if p := power(body, speech.Rate, 1000); p < 0.05 {
-		t.Errorf("1 kHz lost in resampling: power %.4f", p)
-	}
-	if r := rms(body); math.Abs(r-0.5/math.Sqrt2) > 0.02 {
-		t.Errorf("1 kHz level changed: RMS %.3f, want %.3f", r, 0.5/math.Sqrt2)
-	}
-	// 6 kHz cannot be carried at 8 kHz; without a filter it would fold to
-	// 2 kHz at full strength.
-	alias := speech.Resample(sine(22050, 22050, 6000, 0.5), 22050, speech.Rate)
-	if r := rms(alias[200 : len(alias)-200]); r > 0.005 {
-		t.Errorf("6 kHz leaked through as an alias: RMS %.4f", r)
+	for _, rate := range []int{22050, 44100, 16000, 11025} {
+		in := sine(rate, rate, 1000, 0.5)
+		out := speech.Resample(in, rate, speech.Rate)
+		if len(out) != speech.Rate {
+			t.Fatalf("%d Hz: one second became %d samples", rate, len(out))
+		}
+		body := out[200 : len(out)-200]
+		if p := power(body, speech.Rate, 1000); p < 0.05 {
+			t.Errorf("%d Hz: 1 kHz lost in resampling: power %.4f", rate, p)
+		}
+		if r := rms(body); math.Abs(r-0.5/math.Sqrt2) > 0.02 {
+			t.Errorf("%d Hz: 1 kHz level changed: RMS %.3f, want %.3f", rate, r, 0.5/math.Sqrt2)
+		}
+		// 5 kHz cannot be carried at 8 kHz; without a filter it would fold
+		// to 3 kHz at full strength.
+		alias := speech.Resample(sine(rate, rate, 5000, 0.5), rate, speech.Rate)
+		if r := rms(alias[200 : len(alias)-200]); r > 0.005 {
+			t.Errorf("%d Hz: 5 kHz leaked through as an alias: RMS %.4f", rate, r)
+		}
 	}
 }
 
