@@ -303,7 +303,7 @@ func outboundIP() string {
 
 // portPool hands out UDP ports for phone legs within the configured range.
 type portPool struct {
-	mu            sync.Mutex
+	mu             sync.Mutex
 	min, max, next uint16
 }
 

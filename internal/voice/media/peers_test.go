@@ -457,4 +457,3 @@ func (p *rtpPeer) close() {
 	p.conn.Close()
 	p.wg.Wait()
 }
-

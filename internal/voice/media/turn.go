@@ -21,15 +21,15 @@ import (
 // coturn with use-auth-secret and static-auth-secret = Secret). Both use the TURN REST API
 // credentials: username "expiry:user", password base64(HMAC-SHA1(Secret, username)).
 type TURNConfig struct {
-	Listen        string        // UDP address of the embedded service, e.g. ":3478"; empty = none
-	RelayIP       string        // address relayed media uses; default PublicIPs[0] or the listen IP
-	RelayPortMin  uint16        // relay ports; 0,0 = ephemeral
-	RelayPortMax  uint16
-	Realm         string        // default "switchboard"
-	Secret        string        // shared secret for credentials (required for TURN)
-	TTL           time.Duration // credential lifetime; default 12 h
-	URLs          []string      // URLs given to browsers for the embedded service; default derived from Listen
-	External      []string      // URLs of an external TURN/STUN service using Secret
+	Listen       string // UDP address of the embedded service, e.g. ":3478"; empty = none
+	RelayIP      string // address relayed media uses; default PublicIPs[0] or the listen IP
+	RelayPortMin uint16 // relay ports; 0,0 = ephemeral
+	RelayPortMax uint16
+	Realm        string        // default "switchboard"
+	Secret       string        // shared secret for credentials (required for TURN)
+	TTL          time.Duration // credential lifetime; default 12 h
+	URLs         []string      // URLs given to browsers for the embedded service; default derived from Listen
+	External     []string      // URLs of an external TURN/STUN service using Secret
 }
 
 // ICEServer is one entry of RTCConfiguration.iceServers.
