@@ -63,6 +63,8 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/swarm/rooms"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 	"github.com/switchboard-cx/switchboard/internal/tenantdata"
+	"github.com/switchboard-cx/switchboard/internal/voice/calls"
+	"github.com/switchboard-cx/switchboard/internal/voice/media"
 )
 
 // testPassword is every seeded user's password.
@@ -276,7 +278,24 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { stopCases() })
-	api := New(Deps{ContextConnectors: ctxConnectors, KnowledgeReuse: kbReuse, KnowledgeSearch: kb, Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
+	mediaSrv, err := media.New(media.Config{Bind: []string{"127.0.0.1"}, Clock: clk, Log: log})
+	if err != nil {
+		t.Fatalf("media server: %v", err)
+	}
+	t.Cleanup(func() { mediaSrv.Close() })
+	callSvc, err := calls.New(calls.Deps{DB: db, Out: out, Bus: b, Inbox: conversations, Routing: routes, Agents: hub,
+		Media: calls.MediaServer(mediaSrv), Node: ids.New(), Clock: clk, Log: log}, calls.Config{HoldMusic: calls.HoldMusic})
+	if err != nil {
+		t.Fatalf("calls: %v", err)
+	}
+	calling, stopCalling := context.WithCancel(ctx)
+	called := make(chan struct{})
+	go func() {
+		defer close(called)
+		callSvc.Run(calling)
+	}()
+	t.Cleanup(func() { stopCalling(); <-called })
+	api := New(Deps{Calls: callSvc, ContextConnectors: ctxConnectors, KnowledgeReuse: kbReuse, KnowledgeSearch: kb, Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
 		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher, TenantData: tenantdata.New(db, clk, log, tenantdata.Config{}),
 		Sandbox:   sandbox.New(sandbox.Deps{DB: db, Inbox: conversations, Routing: routes, Resolver: sandbox.NewResolver(""), Clock: clk, Log: log}),
 		Knowledge: articles.New(db, out, clk, log),

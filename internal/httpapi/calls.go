@@ -68,12 +68,7 @@ func (a *API) startCall(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
-	p := caller(r)
-	if p.User == nil {
-		writeProblem(w, r, problem(http.StatusForbidden, "forbidden", "a call is started by a signed-in agent, not an API key"))
-		return
-	}
-	v, err := a.Calls.Start(r.Context(), p.callActor(), id, in.Media)
+	v, err := a.Calls.Start(r.Context(), caller(r).callActor(), id, in.Media)
 	if err != nil {
 		a.writeCallError(w, r, err)
 		return

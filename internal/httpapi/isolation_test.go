@@ -74,6 +74,7 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 	"queueID":       queueFixture,
 	"offerID":       offerFixture,
 	"callbackID":    callbackFixture,
+	"callID":        callFixture,
 	"presenceState": presenceStateFixture,
 	"typeKey":       notificationTypeFixture,
 	"eventID":       func(f *fixtures) string { return f.raised().Event.ID },

@@ -11,11 +11,13 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/voice/call"
 )
 
-// Actor is who acts on a call: the customer (no UserID) or a user of the
-// tenant; Supervisor lets a user act on calls that are not hers.
+// Actor is who acts on a call: the customer, or the business — a user of
+// the tenant or an API key (no UserID). Supervisor lets it act on calls
+// that are not its own.
 type Actor struct {
 	TenantID   string
 	UserID     string
+	Customer   bool
 	Supervisor bool
 }
 
@@ -58,8 +60,8 @@ func (s *Service) view(rec store.CallRecord, evs []call.Event) View {
 		RingSeconds: d.Ring.Seconds(), TalkSeconds: d.Talk.Seconds(), HoldSeconds: d.Hold.Seconds(), Events: evs}
 }
 
-// Start starts a call in the conversation: the customer's (a.UserID empty)
-// or an agent's, who is then offered it first.
+// Start starts a call in the conversation: the customer's, or the
+// business's (an agent's, who is then offered it first).
 func (s *Service) Start(ctx context.Context, a Actor, conversationID string, m call.Media) (View, error) {
 	l, err := s.start(ctx, a, conversationID, m)
 	if err != nil {
@@ -106,32 +108,46 @@ func (s *Service) Calls(ctx context.Context, tenantID, conversationID string) ([
 	return out, nil
 }
 
+// errEnded means the call has ended: nothing more can be done to it.
+var errEnded = fmt.Errorf("%w: the call has ended", call.ErrState)
+
 // mine finds a live call the actor may act on: hers, or any for a
-// supervisor; anyone else is told it does not exist.
-func (s *Service) mine(a Actor, id string) (*live, error) {
-	l, err := s.callFor(a.TenantID, id)
+// supervisor; anyone else is told it does not exist. An ended call the
+// actor may see is errEnded.
+func (s *Service) mine(ctx context.Context, a Actor, id string) (*live, error) {
+	may := func(agentID string) bool { return a.Supervisor || (a.UserID != "" && agentID == a.UserID) }
+	if l := s.local(a.TenantID, id); l != nil {
+		l.mu.Lock()
+		ok := may(l.rec.AgentID)
+		l.mu.Unlock()
+		if !ok {
+			return nil, fmt.Errorf("call %s: %w", id, store.ErrNotFound)
+		}
+		return l, nil
+	}
+	rec, err := s.db.Call(ctx, a.TenantID, id)
 	if err != nil {
 		return nil, err
 	}
-	l.mu.Lock()
-	ok := a.Supervisor || (a.UserID != "" && l.rec.AgentID == a.UserID)
-	l.mu.Unlock()
-	if !ok {
+	if !may(rec.AgentID) {
 		return nil, fmt.Errorf("call %s: %w", id, store.ErrNotFound)
 	}
-	return l, nil
+	if rec.State == call.Ended {
+		return nil, errEnded
+	}
+	return nil, fmt.Errorf("%w: the call is on another node", ErrUnavailable)
 }
 
 // act runs one of the agent's steps on her call, then sets the room to match.
 func (s *Service) act(ctx context.Context, a Actor, id string, step func(c *call.Call, now time.Time) ([]call.Event, error)) (View, error) {
-	l, err := s.mine(a, id)
+	l, err := s.mine(ctx, a, id)
 	if err != nil {
 		return View{}, err
 	}
 	l.mu.Lock()
 	if l.done {
 		l.mu.Unlock()
-		return View{}, fmt.Errorf("call %s has ended: %w", id, store.ErrNotFound)
+		return View{}, errEnded
 	}
 	err = s.change(ctx, l, step)
 	if err == nil {
@@ -160,9 +176,13 @@ func (s *Service) Mute(ctx context.Context, a Actor, id string, on bool) (View, 
 	return s.act(ctx, a, id, func(c *call.Call, now time.Time) ([]call.Event, error) { return c.Mute(on, now) })
 }
 
-// Hangup ends the call as its agent (or a supervisor) hanging up.
+// Hangup ends the call as its agent (or a supervisor) hanging up; an
+// ended call is answered as it is.
 func (s *Service) Hangup(ctx context.Context, a Actor, id string) (View, error) {
-	l, err := s.mine(a, id)
+	l, err := s.mine(ctx, a, id)
+	if errors.Is(err, errEnded) {
+		return s.Call(ctx, a.TenantID, id)
+	}
 	if err != nil {
 		return View{}, err
 	}
@@ -174,6 +194,10 @@ func (s *Service) Hangup(ctx context.Context, a Actor, id string) (View, error) 
 // queue (queueID): the agent's leg leaves, the customer's stays and waits
 // as on hold, and routing finds the call its next agent.
 func (s *Service) Transfer(ctx context.Context, a Actor, id, agentID, queueID string) (View, error) {
+	l, err := s.mine(ctx, a, id)
+	if err != nil {
+		return View{}, err
+	}
 	if (agentID == "") == (queueID == "") {
 		return View{}, fmt.Errorf("%w: agent_id or queue_id: give one of them", ErrInvalid)
 	}
@@ -186,19 +210,16 @@ func (s *Service) Transfer(ctx context.Context, a Actor, id, agentID, queueID st
 		if err != nil {
 			return View{}, err
 		}
-		if agentID == a.UserID {
-			return View{}, fmt.Errorf("%w: agent_id: the call is yours already", ErrInvalid)
-		}
 		target = u.Name
-	}
-	l, err := s.mine(a, id)
-	if err != nil {
-		return View{}, err
 	}
 	l.mu.Lock()
 	if l.done {
 		l.mu.Unlock()
-		return View{}, fmt.Errorf("call %s has ended: %w", id, store.ErrNotFound)
+		return View{}, errEnded
+	}
+	if agentID != "" && agentID == l.rec.AgentID {
+		l.mu.Unlock()
+		return View{}, fmt.Errorf("%w: agent_id: the call is with that agent already", ErrInvalid)
 	}
 	from, oldWork := l.rec.AgentID, l.rec.WorkID
 	if err := s.change(ctx, l, func(c *call.Call, now time.Time) ([]call.Event, error) { return c.Transfer(target, now) }); err != nil {

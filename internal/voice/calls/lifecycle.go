@@ -84,9 +84,9 @@ func (s *Service) start(ctx context.Context, a Actor, conversationID string, m c
 	} else if len(prev) > 0 && prev[0].State != call.Ended {
 		return nil, ErrLive
 	}
-	by := call.Customer
-	if a.UserID != "" {
-		by = call.Agent
+	by := call.Agent
+	if a.Customer {
+		by = call.Customer
 	}
 	now := s.clock.Now()
 	c, evs, err := call.New(ids.New(), a.TenantID, conversationID, m, by, now)
@@ -111,6 +111,9 @@ func (s *Service) start(ctx context.Context, a Actor, conversationID string, m c
 	if err != nil {
 		s.log.Warn("route call", "tenant_id", a.TenantID, "call_id", c.ID, "err", err)
 		s.end(ctx, l, ReasonUnroutable, call.System)
+		if isField(err) {
+			return nil, err // no queue routes the conversation: the caller can act on that
+		}
 		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
 	s.routed(ctx, l, workID)

@@ -30,7 +30,7 @@ func (s *Service) CustomerFrame(ctx context.Context, from webchat.CallCustomer, 
 			reply(callError("", "invalid", "conversation: write a message before starting a call"))
 			return
 		}
-		if _, err := s.Start(ctx, Actor{TenantID: from.TenantID}, from.ConversationID, call.Media(f.Media)); err != nil {
+		if _, err := s.Start(ctx, Actor{TenantID: from.TenantID, Customer: true}, from.ConversationID, call.Media(f.Media)); err != nil {
 			reply(frameError("", err))
 		}
 		return
