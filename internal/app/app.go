@@ -60,6 +60,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/swarm/rooms"
 	"github.com/switchboard-cx/switchboard/internal/tenantdata"
+	"github.com/switchboard-cx/switchboard/internal/voice/calls"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 )
 
@@ -94,6 +95,9 @@ type App struct {
 	ScreenPop *screenpop.Service
 	// KnowledgeReuse suggests articles beside conversations and keeps past cases.
 	KnowledgeReuse *reuse.Service
+	// Calls runs browser calls over this node's media server (calls.go).
+	Calls       *calls.Service
+	callSignals calls.Late // the widget's call frames, to Calls once built
 	// Catcher is the demo's mail catcher, which the relay points at when the
 	// demo runs without one; nil otherwise.
 	Catcher *mailcatch.Catcher
@@ -241,6 +245,9 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	if a.Dispatch, err = dispatch.New(dispatch.Deps{DB: db, Out: out, Bus: b, Inbox: a.Inbox, Accounts: a.Accounts, Clock: clk, Log: log}, dispatch.Config{}); err != nil {
 		return nil, fmt.Errorf("routing: %w", err)
 	}
+	if err := a.openCalls(secret, b, out, clk); err != nil {
+		return nil, err
+	}
 
 	a.TenantData = tenantdata.New(db, clk, log, tenantdata.Config{Grace: cfg.DeletionGrace})
 	a.Knowledge = articles.New(db, out, clk, log)
@@ -283,7 +290,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	// The screen-pop: connectors and internal sources ranked per tenant.
 	a.ScreenPop = screenpop.New(screenpop.Deps{DB: db, Connectors: a.ContextConnectors, Knowledge: a.KnowledgeReuse, Clock: clk, Log: log})
 	api := httpapi.New(httpapi.Deps{
-		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
+		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Calls: a.Calls, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 		MailCatcher: catcherAPI(a.Catcher), TenantData: a.TenantData,
 		Operator: a.Operator,
 		Sandbox:  sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
@@ -422,6 +429,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		}
 	})
 	background.Go(func() { a.followKnowledge(ctx) })
+	background.Go(func() {
+		if err := a.Calls.Run(ctx); err != nil {
+			a.log.Error("calls stopped", "err", err)
+		}
+	})
 	a.listen.Store(dialable(ln.Addr()))
 	go func() { errc <- srv.Serve(ln) }()
 	a.log.Info("serving", "addr", ln.Addr().String(), "engine", a.DB.Engine())
@@ -538,7 +550,7 @@ func (a *App) housekeeping(ctx context.Context) {
 // while the node serves.
 func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk clock.Clock) (vapidPublic string, err error) {
 	cfg, log := a.cfg, a.log
-	wc, err := webchat.New(webchat.Deps{DB: a.DB, Inbox: a.Inbox, Bus: b, Key: secret, Clock: clk, Log: log},
+	wc, err := webchat.New(webchat.Deps{DB: a.DB, Inbox: a.Inbox, Bus: b, Key: secret, Clock: clk, Log: log, Calls: &a.callSignals},
 		webchat.Config{MaxUploadBytes: cfg.WidgetMaxUpload, CallRate: cfg.WidgetCallRate, CallBurst: cfg.WidgetCallBurst})
 	if err != nil {
 		return "", fmt.Errorf("web chat: %w", err)

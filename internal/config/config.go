@@ -82,6 +82,16 @@ type Config struct {
 	// HelpDomains maps businesses' own host names to their workspaces'
 	// help centers: "help.acme.example=acme,…" (helpcenter.ParseDomains).
 	HelpDomains string
+
+	// Browser calls' media server (internal/voice/media, docs/voice.md).
+	MediaPorts     string // UDP port range "min-max" for ICE and RTP; empty: ephemeral
+	MediaPublicIPs string // addresses announced in candidates, comma-separated; empty: the local ones
+	MediaBind      string // local IPs media uses, comma-separated; empty: all (loopback alone when addr is on loopback)
+	TURNListen     string // UDP address of the embedded TURN/STUN service; empty: none
+	TURNSecret     string // TURN REST credentials' shared secret; empty: derived from the server's secret
+	TURNExternal   string // URLs of an external TURN/STUN service (coturn) using TURNSecret, comma-separated
+	// MediaPortMin and MediaPortMax are MediaPorts, read by Finish.
+	MediaPortMin, MediaPortMax uint16
 }
 
 // Flag registers every setting on fs, with defaults taken from the environment.
@@ -135,6 +145,12 @@ func Flag(fs *flag.FlagSet) *Config {
 	duration(fs, &c.DeletionGrace, "deletion-grace", 7*24*time.Hour, "how long a workspace whose deletion an admin asked for waits, cancelable, before it is erased")
 	str(fs, &c.DNSServer, "dns-server", "", "DNS server (host:port) the go-live checklist asks for SPF and DKIM records; empty: the system's resolver")
 	str(fs, &c.HelpDomains, "help-domains", "", "businesses' own host names for their help centers, host=workspace comma-separated (e.g. help.acme.example=acme); empty: /help/{workspace} only")
+	str(fs, &c.MediaPorts, "media-ports", "", "UDP port range min-max for calls' ICE and RTP (e.g. 40000-40999); empty: ephemeral ports")
+	str(fs, &c.MediaPublicIPs, "media-public-ips", "", "public addresses the media server announces to browsers, comma-separated; empty: its local addresses")
+	str(fs, &c.MediaBind, "media-bind", "", "local IPs the media server uses, comma-separated; empty: every interface, or loopback alone when --addr is on loopback")
+	str(fs, &c.TURNListen, "turn-listen", "", "UDP address of the embedded TURN/STUN service for browsers behind NAT (e.g. :3478); empty: none")
+	str(fs, &c.TURNSecret, "turn-secret", "", "shared secret of the TURN REST credentials (prefer "+envName("turn-secret")+"); empty: derived from the server's secret")
+	str(fs, &c.TURNExternal, "turn-external", "", "URLs of an external TURN/STUN service (coturn with use-auth-secret) sharing --turn-secret, comma-separated")
 	return c
 }
 
@@ -182,6 +198,15 @@ func (c *Config) Finish() error {
 	}
 	if c.Signup != "off" && c.SMTPRelay == "" && !c.Demo {
 		return fmt.Errorf("signup %s mails a link to each new workspace's admin: set --smtp-relay too", c.Signup)
+	}
+	if c.MediaPorts != "" {
+		lo, hi, ok := strings.Cut(c.MediaPorts, "-")
+		a, err1 := strconv.ParseUint(strings.TrimSpace(lo), 10, 16)
+		b, err2 := strconv.ParseUint(strings.TrimSpace(hi), 10, 16)
+		if !ok || err1 != nil || err2 != nil || a == 0 || a > b {
+			return fmt.Errorf("media-ports %q must be a range min-max of UDP ports, min <= max", c.MediaPorts)
+		}
+		c.MediaPortMin, c.MediaPortMax = uint16(a), uint16(b)
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -295,3 +295,42 @@ func (t *trickle) open() {
 	}
 	t.pending = nil
 }
+
+// Late hands the widget's call frames to a service built after the web chat
+// channel that carries them (a node builds its channels first, then the
+// routing and the feeds calls need). Until Set, frames are refused as
+// unavailable.
+type Late struct {
+	mu sync.Mutex
+	s  *Service
+}
+
+// Set names the service frames go to.
+func (l *Late) Set(s *Service) {
+	l.mu.Lock()
+	l.s = s
+	l.mu.Unlock()
+}
+
+func (l *Late) get() *Service {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.s
+}
+
+// CustomerFrame implements webchat.CallSignals.
+func (l *Late) CustomerFrame(ctx context.Context, from webchat.CallCustomer, data []byte, reply func([]byte)) {
+	if s := l.get(); s != nil {
+		s.CustomerFrame(ctx, from, data, reply)
+		return
+	}
+	reply(callError("", "unavailable", "calls are starting; try again"))
+}
+
+// CustomerFrames implements webchat.CallSignals.
+func (l *Late) CustomerFrames(ctx context.Context, tenantID, conversationID string) [][]byte {
+	if s := l.get(); s != nil {
+		return s.CustomerFrames(ctx, tenantID, conversationID)
+	}
+	return nil
+}
