@@ -592,3 +592,84 @@ func firstRung(t *testing.T, callID string, agents ...*agent) (*agent, map[strin
 	t.Fatalf("no agent was rung within %s", wait)
 	return nil, nil
 }
+
+// TestAgentBrowserClosingEndsTheCall: the agent's feed socket that carried
+// her leg closes (her browser closed): the call ends with that reason for
+// the customer, and routing holds nothing for it. Bad frames get call.error
+// and change nothing.
+func TestAgentBrowserClosingEndsTheCall(t *testing.T) {
+	c := newCenter(t)
+	cust, conv := c.customer(t)
+	cust.send(map[string]any{"type": "call.start", "media": "hologram"})
+	if f := cust.errorFrame(); f["code"] != "invalid" {
+		t.Fatalf("a call of holograms: %v", f)
+	}
+	cust.send(map[string]any{"type": "call.offer", "call_id": ids.New(), "sdp": "v=0"})
+	if f := cust.errorFrame(); f["code"] != "not_found" {
+		t.Fatalf("an offer for no call: %v", f)
+	}
+	cust.send(map[string]any{"type": "call.start", "media": "audio"})
+	callID := cust.state("queued", "ringing")["call_id"].(string)
+	cust.send(map[string]any{"type": "call.start", "media": "video"})
+	if f := cust.errorFrame(); f["code"] != "conflict" {
+		t.Fatalf("a second call in the conversation: %v", f)
+	}
+	customer := dial(t, cust, callID, 440)
+	agent, ring := firstRung(t, callID, c.ana, c.ben)
+	agent.do("POST", "/api/v1/offers/"+ring["offer_id"].(string)+"/accept", nil, nil, 204)
+	agent.sig.state("connecting")
+	desk := dial(t, agent.sig, callID, 1000)
+	cust.state("active")
+	customer.hears(t, "customer", 1000)
+	desk.hears(t, agent.user.Name, 440)
+
+	agent.sig.ws.CloseNow()
+	end := cust.state("ended")
+	if end["reason"] != "agent_disconnected" || end["hung_up_by"] != "system" {
+		t.Fatalf("customer told %v", end)
+	}
+	var v map[string]any
+	c.admin.do("GET", "/api/v1/calls/"+callID, nil, &v, 200)
+	if v["state"] != "ended" || v["ended_reason"] != "agent_disconnected" {
+		t.Fatalf("the call as the API has it: %v", v)
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		active, err := c.n.app.DB.ActiveWorkFor(context.Background(), agent.user.TenantID, conv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		left := 0
+		for _, w := range active {
+			if w.Kind == "escalation" {
+				left++
+			}
+		}
+		if left == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the call's work is still in routing %s after it ended", wait)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// errorFrame waits for the next call.error.
+func (s *signal) errorFrame() map[string]any {
+	s.t.Helper()
+	timeout := time.After(wait)
+	for {
+		select {
+		case f, ok := <-s.frames:
+			if !ok {
+				s.t.Fatalf("%s: socket closed waiting for call.error", s.who)
+			}
+			if f["type"] == "call.error" {
+				return f
+			}
+		case <-timeout:
+			s.t.Fatalf("%s: no call.error within %s", s.who, wait)
+		}
+	}
+}
