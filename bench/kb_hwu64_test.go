@@ -23,10 +23,12 @@ func BenchmarkKnowledgeSuggestHWU64(b *testing.B) {
 	val := readKB[kbQuestion](b, kbHWU, "validation.jsonl.gz")
 	kb, rich, young := newKBBench(b, kbHWU, 1), newKBBench(b, kbHWU, 3), newKBBenchSome(b, kbHWU, 1, 20)
 	var bm25, ours, noMin, richBM25, richOurs, youngOurs, valBM25, valOurs kbScores
+	var padded, oursPadded float64
 	for b.Loop() {
 		run := kb.search(b, test)
 		bm25, ours = kb.evaluate(run, suggest.DefaultWeights)
 		_, noMin = kb.evaluate(run, kbNoMinimum)
+		padded, oursPadded = kb.paddedRecall10(run, nil), kb.paddedRecall10(run, &suggest.DefaultWeights)
 		richBM25, richOurs = rich.evaluate(rich.search(b, test), suggest.DefaultWeights)
 		_, youngOurs = young.evaluate(young.search(b, test), suggest.DefaultWeights)
 		valBM25, valOurs = kb.evaluate(kb.search(b, val), suggest.DefaultWeights)
@@ -38,6 +40,9 @@ func BenchmarkKnowledgeSuggestHWU64(b *testing.B) {
 	Report(p+"suggest_mrr", ours.MRR, "ratio")
 	Report(p+"suggest_recall_vs_bm25", ours.Recall10/bm25.Recall10, "x")
 	Report(p+"ceiling_vs_bm25", 1/bm25.Recall10, "x")
+	Report(p+"bm25_padded_recall_at_10", padded, "ratio")
+	Report(p+"suggest_padded_recall_at_10", oursPadded, "ratio")
+	Report(p+"suggest_recall_vs_bm25_padded", oursPadded/padded, "x")
 	Report(p+"bm25_recall_at_3", bm25.Recall3, "ratio")
 	Report(p+"suggest_recall_at_3", ours.Recall3, "ratio")
 	Report(p+"suggest_recall_at_3_vs_bm25", ours.Recall3/bm25.Recall3, "x")
