@@ -11,8 +11,8 @@ import (
 // HINT3 (testdata/hint3/README.md): three companies' customer-service bots
 // (Curekart, an online health store; Powerplay11, a fantasy-sports app;
 // SOFMattress, a mattress maker), each its own tenant: the articles and
-// past cases are the training sentences its designers wrote, the test
-// queries are what real users wrote to the live bot.
+// past cases are the bot's training sentences, the test queries are what
+// real users wrote to the live bot.
 var kbHINT3Bots = []string{"curekart", "powerplay11", "sofmattress"}
 
 // BenchmarkKnowledgeSuggestHINT3 prints, on each bot's test queries and on
