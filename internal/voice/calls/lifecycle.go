@@ -397,19 +397,25 @@ func (s *Service) end(ctx context.Context, l *live, reason string, by call.Party
 	}
 }
 
-// endWork ends a call's routing work, trying again while no routing leader
-// answers, so no call's work is left holding an agent.
+// endWork ends a call's routing work — at once, so a next call in the
+// conversation finds it gone — and tries again in the background while no
+// routing leader answers, so no call's work is left holding an agent.
 func (s *Service) endWork(tenantID, workID string) {
+	err := s.route.EndWork(context.Background(), tenantID, workID)
+	if err == nil {
+		return
+	}
+	s.log.Warn("end call's routing work; trying again", "tenant_id", tenantID, "work_id", workID, "err", err)
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		for try := 0; try < 10; try++ {
+		for try := 1; try < 10; try++ {
+			time.Sleep(time.Duration(try) * time.Second)
 			err := s.route.EndWork(context.Background(), tenantID, workID)
 			if err == nil {
 				return
 			}
 			s.log.Warn("end call's routing work", "tenant_id", tenantID, "work_id", workID, "err", err)
-			time.Sleep(time.Duration(try+1) * time.Second)
 		}
 	}()
 }

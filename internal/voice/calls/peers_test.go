@@ -3,6 +3,7 @@ package calls_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"math"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -42,7 +44,7 @@ type node struct {
 	url string
 }
 
-func startNode(t *testing.T) *node {
+func startNode(t testing.TB) *node {
 	t.Helper()
 	cfg := config.Defaults()
 	cfg.DataDir, cfg.SMTPListen, cfg.Addr = t.TempDir(), "", "127.0.0.1:0"
@@ -67,14 +69,14 @@ func startNode(t *testing.T) *node {
 
 // agent is a signed-in user with her desktop feed open.
 type agent struct {
-	t    *testing.T
+	t    testing.TB
 	n    *node
 	user tenant.User
 	http *http.Client
 	sig  *signal
 }
 
-func (n *node) agent(t *testing.T, slug, email, password string, u tenant.User) *agent {
+func (n *node) agent(t testing.TB, slug, email, password string, u tenant.User) *agent {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
 	a := &agent{t: t, n: n, user: u, http: &http.Client{Jar: jar}}
@@ -129,7 +131,7 @@ func (a *agent) feed() {
 // signal is one socket's call frames: answers and candidates go to the
 // peer connection; the rest to the test.
 type signal struct {
-	t      *testing.T
+	t      testing.TB
 	who    string
 	ws     *websocket.Conn
 	frames chan map[string]any
@@ -137,7 +139,7 @@ type signal struct {
 	pc     *webrtc.PeerConnection
 }
 
-func newSignal(t *testing.T, ws *websocket.Conn, who string) *signal {
+func newSignal(t testing.TB, ws *websocket.Conn, who string) *signal {
 	s := &signal{t: t, who: who, ws: ws, frames: make(chan map[string]any, 256)}
 	t.Cleanup(func() { ws.CloseNow() })
 	go func() {
@@ -225,7 +227,7 @@ type peer struct {
 	stop  chan struct{}
 }
 
-func clientAPI(t *testing.T) *webrtc.API {
+func clientAPI(t testing.TB) *webrtc.API {
 	t.Helper()
 	me := &webrtc.MediaEngine{}
 	for _, c := range []webrtc.RTPCodecParameters{
@@ -245,7 +247,7 @@ func clientAPI(t *testing.T) *webrtc.API {
 }
 
 // dial makes the peer, sends its offer on s for the call, and plays freq.
-func dial(t *testing.T, s *signal, callID string, freq float64) *peer {
+func dial(t testing.TB, s *signal, callID string, freq float64) *peer {
 	t.Helper()
 	pc, err := clientAPI(t).NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
@@ -324,7 +326,7 @@ func int16Bytes(pcm []int16) []byte {
 
 // hears waits until the last half second the peer heard is a tone near
 // freq; a freq of 0 waits for silence instead.
-func (p *peer) hears(t *testing.T, who string, freq float64) {
+func (p *peer) hears(t testing.TB, who string, freq float64) {
 	t.Helper()
 	deadline := time.Now().Add(wait)
 	var f, rms float64
@@ -345,7 +347,7 @@ func (p *peer) hears(t *testing.T, who string, freq float64) {
 
 // quiet waits until what the peer gets is nothing, or silence: the media
 // towards it stopped.
-func (p *peer) quiet(t *testing.T, who string) {
+func (p *peer) quiet(t testing.TB, who string) {
 	t.Helper()
 	deadline := time.Now().Add(wait)
 	var rms float64
@@ -397,7 +399,7 @@ type center struct {
 	queue    string
 }
 
-func newCenter(t *testing.T) *center {
+func newCenter(t testing.TB) *center {
 	t.Helper()
 	n := startNode(t)
 	ctx := context.Background()
@@ -438,7 +440,7 @@ func newCenter(t *testing.T) *center {
 }
 
 // customer opens the widget, writes, and returns her socket.
-func (c *center) customer(t *testing.T) (*signal, string) {
+func (c *center) customer(t testing.TB) (*signal, string) {
 	t.Helper()
 	resp, err := http.Post(c.n.url+"/channels/webchat/"+c.widget+"/session", "application/json", strings.NewReader(`{"name":"Carla"}`))
 	if err != nil {
@@ -572,7 +574,7 @@ func TestBrowserCallEndToEnd(t *testing.T) {
 }
 
 // firstRung waits until one of the agents' feeds rings for the call.
-func firstRung(t *testing.T, callID string, agents ...*agent) (*agent, map[string]any) {
+func firstRung(t testing.TB, callID string, agents ...*agent) (*agent, map[string]any) {
 	t.Helper()
 	deadline := time.Now().Add(wait)
 	for time.Now().Before(deadline) {
@@ -589,7 +591,9 @@ func firstRung(t *testing.T, callID string, agents ...*agent) (*agent, map[strin
 			}
 		}
 	}
-	t.Fatalf("no agent was rung within %s", wait)
+	var v any
+	agents[0].do("GET", "/api/v1/calls/"+callID, nil, &v, 200)
+	t.Fatalf("no agent was rung within %s; the call: %v", wait, v)
 	return nil, nil
 }
 
@@ -672,4 +676,48 @@ func (s *signal) errorFrame() map[string]any {
 			s.t.Fatalf("%s: no call.error within %s", s.who, wait)
 		}
 	}
+}
+
+// BenchmarkCallSetup measures the customer's click to media flowing both
+// ways, browser to browser through the server, over 20 calls on one node:
+// call.start, the ring, the agent's accept (at once), both offers answered,
+// and the first audio bytes at each end. It prints BENCH call_setup_p99_ms.
+func BenchmarkCallSetup(b *testing.B) {
+	c := newCenter(b)
+	cust, _ := c.customer(b)
+	const calls = 20
+	var took []time.Duration
+	for i := range calls {
+		start := time.Now()
+		cust.send(map[string]any{"type": "call.start", "media": "audio"})
+		callID := cust.state("queued", "ringing")["call_id"].(string)
+		customer := dial(b, cust, callID, 440)
+		agent, ring := firstRung(b, callID, c.ana, c.ben)
+		agent.do("POST", "/api/v1/offers/"+ring["offer_id"].(string)+"/accept", nil, nil, 204)
+		agent.sig.state("connecting")
+		desk := dial(b, agent.sig, callID, 1000)
+		deadline := time.Now().Add(wait)
+		for customer.received() == 0 || desk.received() == 0 {
+			if time.Now().After(deadline) {
+				var v any
+				agent.do("GET", "/api/v1/calls/"+callID, nil, &v, 200)
+				b.Fatalf("call %d: no media both ways within %s: customer got %d bytes, %s %d; the call: %v", i, wait,
+					customer.received(), agent.user.Name, desk.received(), v)
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		took = append(took, time.Since(start))
+		cust.send(map[string]any{"type": "call.hangup", "call_id": callID})
+		cust.state("ended")
+		agent.sig.state("ended")
+		customer.pc.Close()
+		desk.pc.Close()
+		// The widget socket takes 10 frames a second: a customer calls
+		// again no faster than a person would.
+		time.Sleep(time.Second)
+	}
+	slices.Sort(took)
+	p99 := took[int(math.Ceil(0.99*calls))-1]
+	b.ReportMetric(float64(p99.Milliseconds()), "p99_ms")
+	fmt.Printf("BENCH call_setup_p99_ms %d ms\nBENCH call_setup_p50_ms %d ms\n", p99.Milliseconds(), took[calls/2].Milliseconds())
 }
