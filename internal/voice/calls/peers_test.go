@@ -371,6 +371,13 @@ func (p *peer) quiet(t testing.TB, who string) {
 	t.Fatalf("%s: still hearing sound after %s: %d samples at RMS %.0f in the last 600 ms", who, wait, got, rms)
 }
 
+// forget drops what the peer heard so far: what it hears next is new.
+func (p *peer) forget() {
+	p.mu.Lock()
+	p.heard = nil
+	p.mu.Unlock()
+}
+
 func (p *peer) received() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -627,6 +634,26 @@ func TestAgentBrowserClosingEndsTheCall(t *testing.T) {
 	customer.hears(t, "customer", 1000)
 	desk.hears(t, agent.user.Name, 440)
 
+	// An ICE restart (the customer's network changed): a new offer is
+	// answered on the same leg, and the call goes on.
+	restart, err := customer.pc.CreateOffer(&webrtc.OfferOptions{ICERestart: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gathered := webrtc.GatheringCompletePromise(customer.pc)
+	cust.mu.Lock()
+	err = customer.pc.SetLocalDescription(restart)
+	cust.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	<-gathered
+	cust.send(map[string]any{"type": "call.offer", "call_id": callID, "sdp": customer.pc.LocalDescription().SDP})
+	customer.forget()
+	desk.forget()
+	customer.hears(t, "customer after an ICE restart", 1000)
+	desk.hears(t, agent.user.Name+" after the customer's ICE restart", 440)
+
 	agent.sig.ws.CloseNow()
 	end := cust.state("ended")
 	if end["reason"] != "agent_disconnected" || end["hung_up_by"] != "system" {
@@ -656,6 +683,20 @@ func TestAgentBrowserClosingEndsTheCall(t *testing.T) {
 			t.Fatalf("the call's work is still in routing %s after it ended", wait)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+
+	// The next call ends when the conversation is resolved.
+	cust.send(map[string]any{"type": "call.start", "media": "audio"})
+	next := cust.state("queued", "ringing")["call_id"].(string)
+	c.admin.do("PATCH", "/api/v1/conversations/"+conv, map[string]string{"status": "resolved"}, nil, 200)
+	for {
+		end := cust.state("ended")
+		if end["call_id"] == next {
+			if end["reason"] != "conversation_closed" {
+				t.Fatalf("resolving the conversation ended the call with %v", end)
+			}
+			break
+		}
 	}
 }
 
