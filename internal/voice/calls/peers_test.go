@@ -20,6 +20,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/pion/ice/v4"
+	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 	pmedia "github.com/pion/webrtc/v4/pkg/media"
 	"github.com/zaf/g711"
@@ -220,11 +221,12 @@ func (s *signal) state(states ...string) map[string]any {
 
 // peer is a Pion PeerConnection playing a tone and decoding what it hears.
 type peer struct {
-	pc    *webrtc.PeerConnection
-	mu    sync.Mutex
-	heard []int16
-	bytes int
-	stop  chan struct{}
+	pc     *webrtc.PeerConnection
+	mu     sync.Mutex
+	heard  []int16
+	bytes  int
+	frames int // video packets received
+	stop   chan struct{}
 }
 
 func clientAPI(t testing.TB) *webrtc.API {
@@ -238,6 +240,10 @@ func clientAPI(t testing.TB) *webrtc.API {
 			t.Fatal(err)
 		}
 	}
+	if err := me.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8,
+		ClockRate: 90000, RTCPFeedback: []webrtc.RTCPFeedback{{Type: "nack", Parameter: "pli"}}}, PayloadType: 96}, webrtc.RTPCodecTypeVideo); err != nil {
+		t.Fatal(err)
+	}
 	se := webrtc.SettingEngine{}
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	se.SetIncludeLoopbackCandidate(true)
@@ -248,6 +254,11 @@ func clientAPI(t testing.TB) *webrtc.API {
 
 // dial makes the peer, sends its offer on s for the call, and plays freq.
 func dial(t testing.TB, s *signal, callID string, freq float64) *peer {
+	return dialMedia(t, s, callID, freq, false)
+}
+
+// dialMedia is dial, sending VP8 packets too when withVideo.
+func dialMedia(t testing.TB, s *signal, callID string, freq float64, withVideo bool) *peer {
 	t.Helper()
 	pc, err := clientAPI(t).NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
@@ -259,11 +270,24 @@ func dial(t testing.TB, s *signal, callID string, freq float64) *peer {
 	if _, err := pc.AddTrack(track); err != nil {
 		t.Fatal(err)
 	}
+	var video *webrtc.TrackLocalStaticRTP
+	if withVideo {
+		video, _ = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "v", s.who)
+		if _, err := pc.AddTrack(video); err != nil {
+			t.Fatal(err)
+		}
+	}
 	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		for {
 			pkt, _, err := tr.ReadRTP()
 			if err != nil {
 				return
+			}
+			if tr.Kind() == webrtc.RTPCodecTypeVideo {
+				p.mu.Lock()
+				p.frames++
+				p.mu.Unlock()
+				continue
 			}
 			p.mu.Lock()
 			p.bytes += len(pkt.Payload)
@@ -303,6 +327,10 @@ func dial(t testing.TB, s *signal, callID string, freq float64) *peer {
 				n++
 			}
 			track.WriteSample(pmedia.Sample{Data: g711.EncodeUlaw(int16Bytes(pcm)), Duration: 20 * time.Millisecond})
+			if video != nil && n%(160*2) == 0 { // a (fake) VP8 packet every 40 ms
+				video.WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 96, SequenceNumber: uint16(n / 320),
+					Timestamp: uint32(n / 8 * 90), Marker: true}, Payload: []byte{0x10, 0x00, 0x00, 0x9d, 0x01, 0x2a, 1, 2, 3, 4}})
+			}
 		}
 	}()
 	return p
@@ -376,6 +404,22 @@ func (p *peer) forget() {
 	p.mu.Lock()
 	p.heard = nil
 	p.mu.Unlock()
+}
+
+// sees waits until the peer received video packets.
+func (p *peer) sees(t testing.TB, who string) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for time.Now().Before(deadline) {
+		p.mu.Lock()
+		n := p.frames
+		p.mu.Unlock()
+		if n > 0 {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s: no video within %s", who, wait)
 }
 
 func (p *peer) received() int {
@@ -488,7 +532,7 @@ func (c *center) customer(t testing.TB) (*signal, string) {
 	return newSignal(t, ws, "customer"), conv
 }
 
-// TestBrowserCallEndToEnd: a chat becomes a voice call; the offer rings the
+// TestBrowserCallEndToEnd: a chat becomes a video call; the offer rings the
 // agents' feeds; Ana takes it, both sides hear each other's tone through the
 // server; hold silences the customer for Ana; Ana transfers to Ben, who
 // takes it and hears the customer; Ben hangs up; the timeline shows the
@@ -496,13 +540,13 @@ func (c *center) customer(t testing.TB) (*signal, string) {
 func TestBrowserCallEndToEnd(t *testing.T) {
 	c := newCenter(t)
 	cust, conv := c.customer(t)
-	cust.send(map[string]any{"type": "call.start", "media": "audio"})
+	cust.send(map[string]any{"type": "call.start", "media": "video"})
 	queued := cust.state("queued", "ringing")
 	callID := queued["call_id"].(string)
 	if queued["conversation_id"] != conv {
 		t.Fatalf("call in conversation %v, want %s", queued["conversation_id"], conv)
 	}
-	customer := dial(t, cust, callID, 440)
+	customer := dialMedia(t, cust, callID, 440, true)
 
 	// Whoever is rung takes it.
 	first, ring := firstRung(t, callID, c.ana, c.ben)
@@ -512,11 +556,13 @@ func TestBrowserCallEndToEnd(t *testing.T) {
 	}
 	first.do("POST", "/api/v1/offers/"+ring["offer_id"].(string)+"/accept", nil, nil, 204)
 	first.sig.state("connecting")
-	desk := dial(t, first.sig, callID, 1000)
+	desk := dialMedia(t, first.sig, callID, 1000, true)
 	first.sig.state("active")
 	cust.state("active")
 	desk.hears(t, first.user.Name, 440)
 	customer.hears(t, "customer", 1000)
+	desk.sees(t, first.user.Name)
+	customer.sees(t, "customer")
 	if desk.received() == 0 || customer.received() == 0 {
 		t.Fatalf("bytes: agent %d, customer %d", desk.received(), customer.received())
 	}
@@ -539,10 +585,11 @@ func TestBrowserCallEndToEnd(t *testing.T) {
 	_, ring = firstRung(t, callID, second)
 	second.do("POST", "/api/v1/offers/"+ring["offer_id"].(string)+"/accept", nil, nil, 204)
 	second.sig.state("connecting")
-	desk2 := dial(t, second.sig, callID, 1500)
+	desk2 := dialMedia(t, second.sig, callID, 1500, true)
 	second.sig.state("active")
 	desk2.hears(t, second.user.Name, 440)
 	customer.hears(t, "customer after transfer", 1500)
+	desk2.sees(t, second.user.Name)
 
 	// The second agent hangs up over her feed.
 	second.sig.send(map[string]any{"type": "call.hangup", "call_id": callID})
@@ -563,8 +610,8 @@ func TestBrowserCallEndToEnd(t *testing.T) {
 		timeline = append(timeline, m.Body)
 	}
 	all := strings.Join(timeline, "\n")
-	for _, want := range []string{"Voice call requested by the customer", "Voice call put on hold by", "Voice call transferred by",
-		"Voice call ended: the agent hung up — ring"} {
+	for _, want := range []string{"Video call requested by the customer", "Video call put on hold by", "Video call transferred by",
+		"Video call ended: the agent hung up — ring", "Video call taken by"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the timeline lacks %q:\n%s", want, all)
 		}
