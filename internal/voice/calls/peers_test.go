@@ -529,7 +529,34 @@ func (c *center) customer(t testing.TB) (*signal, string) {
 			conv = f.Message.ConversationID
 		}
 	}
+	c.takeChat(t, conv)
 	return newSignal(t, ws, "customer"), conv
+}
+
+// takeChat has the agent the chat is offered to accept it, as an agent
+// would: she is its assignee (the call prefers her), with no offer open.
+func (c *center) takeChat(t testing.TB, conv string) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for time.Now().Before(deadline) {
+		for _, a := range []*agent{c.ana, c.ben} {
+			var offers struct {
+				Items []struct {
+					ID             string `json:"id"`
+					ConversationID string `json:"conversation_id"`
+				}
+			}
+			a.do("GET", "/api/v1/me/offers", nil, &offers, 200)
+			for _, o := range offers.Items {
+				if o.ConversationID == conv {
+					a.do("POST", "/api/v1/offers/"+o.ID+"/accept", nil, nil, 204)
+					return
+				}
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("the chat was offered to nobody within %s", wait)
 }
 
 // TestBrowserCallEndToEnd: a chat becomes a video call; the offer rings the
@@ -556,6 +583,8 @@ func TestBrowserCallEndToEnd(t *testing.T) {
 	}
 	first.do("POST", "/api/v1/offers/"+ring["offer_id"].(string)+"/accept", nil, nil, 204)
 	first.sig.state("connecting")
+	first.do("POST", "/api/v1/calls/"+callID+"/hold", nil, nil, 409)  // nobody hears anybody yet
+	second.do("POST", "/api/v1/calls/"+callID+"/hold", nil, nil, 404) // not hers
 	desk := dialMedia(t, first.sig, callID, 1000, true)
 	first.sig.state("active")
 	cust.state("active")
@@ -616,14 +645,31 @@ func TestBrowserCallEndToEnd(t *testing.T) {
 			t.Errorf("the timeline lacks %q:\n%s", want, all)
 		}
 	}
-	active, err := c.n.app.DB.ActiveWorkFor(context.Background(), second.user.TenantID, conv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, w := range active {
-		if w.Kind == "escalation" {
-			t.Errorf("the ended call's work is still in routing: %+v", w)
+	noCallWork(t, c, conv)
+}
+
+// noCallWork waits until routing holds no work of the conversation's calls.
+func noCallWork(t *testing.T, c *center, conv string) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for {
+		active, err := c.n.app.DB.ActiveWorkFor(context.Background(), c.ana.user.TenantID, conv)
+		if err != nil {
+			t.Fatal(err)
 		}
+		left := 0
+		for _, w := range active {
+			if w.Kind == "escalation" {
+				left++
+			}
+		}
+		if left == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the call's work is still in routing %s after it ended", wait)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
@@ -711,26 +757,7 @@ func TestAgentBrowserClosingEndsTheCall(t *testing.T) {
 	if v["state"] != "ended" || v["ended_reason"] != "agent_disconnected" {
 		t.Fatalf("the call as the API has it: %v", v)
 	}
-	deadline := time.Now().Add(wait)
-	for {
-		active, err := c.n.app.DB.ActiveWorkFor(context.Background(), agent.user.TenantID, conv)
-		if err != nil {
-			t.Fatal(err)
-		}
-		left := 0
-		for _, w := range active {
-			if w.Kind == "escalation" {
-				left++
-			}
-		}
-		if left == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the call's work is still in routing %s after it ended", wait)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	noCallWork(t, c, conv)
 
 	// The next call ends when the conversation is resolved.
 	cust.send(map[string]any{"type": "call.start", "media": "audio"})
