@@ -14,6 +14,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
@@ -106,6 +107,18 @@ func New(cfg Config, trunks func(number string) (Trunk, bool), h Handler) (*Serv
 			return nil, err
 		}
 		s.serve(func() error { return srv.ServeUDP(pc) }, pc.Close)
+		// Requests leave through the listening socket once sipgo has taken it
+		// into its pool; until then a Dial would try to bind the port again.
+		for i := 0; ; i++ {
+			if _, err := ua.TransportLayer().GetConnection("udp", pc.LocalAddr().String()); err == nil {
+				break
+			}
+			if i == 500 {
+				s.Close()
+				return nil, errors.New("sip: the UDP listener did not start")
+			}
+			time.Sleep(time.Millisecond)
+		}
 	}
 	if cfg.ListenTCP != "" {
 		l, err := net.Listen("tcp", cfg.ListenTCP)
