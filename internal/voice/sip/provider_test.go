@@ -175,5 +175,3 @@ func (p *provider) answerWith(t *testing.T, auth bool, code int, sdp string) {
 		}
 	}
 }
-
-
