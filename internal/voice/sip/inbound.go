@@ -334,28 +334,33 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	}
 }
 
-// lookup finds the trunk of the dialled number: the Request-URI's user part
-// (the To header's when it has none), tried as written and, when it is bare
-// digits, with a leading "+" (providers differ in how they send E.164).
+// lookup finds the trunk of the dialled number (see dialledNumbers).
 func (s *Server) lookup(req *sip.Request) (string, Trunk, bool) {
+	for _, n := range dialledNumbers(req) {
+		if t, ok := s.trunks(n); ok {
+			return n, t, true
+		}
+	}
+	return "", Trunk{}, false
+}
+
+// dialledNumbers are the numbers an INVITE may be for: the Request-URI's
+// user part (the To header's when it has none) as written and, when it is
+// bare digits, with a leading "+" (providers differ in how they send E.164).
+func dialledNumbers(req *sip.Request) []string {
 	user := req.Recipient.User
 	if user == "" && req.To() != nil {
 		user = req.To().Address.User
 	}
 	user, _, _ = strings.Cut(user, ";") // ;phone-context=…
 	if user == "" {
-		return "", Trunk{}, false
+		return nil
 	}
 	candidates := []string{user}
 	if !strings.HasPrefix(user, "+") && isAllDigits(user) {
 		candidates = append(candidates, "+"+user)
 	}
-	for _, n := range candidates {
-		if t, ok := s.trunks(n); ok {
-			return n, t, true
-		}
-	}
-	return "", Trunk{}, false
+	return candidates
 }
 
 // admitted applies the trunk's inbound rule: an INVITE from an AcceptFrom
