@@ -44,6 +44,7 @@ type Inbound struct {
 	stop context.CancelFunc
 	ring *time.Timer
 
+	respMu    sync.Mutex // sipgo's dialog is not safe for concurrent responses
 	mu        sync.Mutex
 	state     callState
 	final     chan struct{} // closed once the INVITE has its final response (or died)
@@ -59,7 +60,7 @@ func (c *Inbound) Ringing() error {
 	if c.state != stateRinging {
 		return c.stateErr()
 	}
-	if err := c.dlg.Respond(180, "Ringing", nil); err != nil {
+	if err := c.respond(180, "Ringing"); err != nil {
 		return fmt.Errorf("sip: 180 for %s: %w", c.CallID, err)
 	}
 	return nil
@@ -76,10 +77,14 @@ func (c *Inbound) Answer(answerSDP string) error {
 	}
 	c.state = stateAnswering
 	c.mu.Unlock()
-	c.ring.Stop()
+	c.stopRing()
 
 	done := make(chan error, 1)
-	go func() { done <- c.dlg.RespondSDP([]byte(answerSDP)) }()
+	go func() {
+		c.respMu.Lock()
+		defer c.respMu.Unlock()
+		done <- c.dlg.RespondSDP([]byte(answerSDP))
+	}()
 	timer := time.NewTimer(c.srv.cfg.AckTimeout)
 	defer timer.Stop()
 	var err error
@@ -128,8 +133,8 @@ func (c *Inbound) reject(code int, reason, endReason string) error {
 	}
 	c.state = stateEnded
 	c.mu.Unlock()
-	c.ring.Stop()
-	err := c.dlg.Respond(code, reason, nil)
+	c.stopRing()
+	err := c.respond(code, reason)
 	c.end(endReason)
 	c.finish()
 	if err != nil {
@@ -172,6 +177,20 @@ func (c *Inbound) stateErr() error {
 	}
 }
 
+func (c *Inbound) respond(code int, reason string) error {
+	c.respMu.Lock()
+	defer c.respMu.Unlock()
+	return c.dlg.Respond(code, reason, nil)
+}
+
+func (c *Inbound) stopRing() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ring != nil {
+		c.ring.Stop()
+	}
+}
+
 func (c *Inbound) finish() { c.finalOnce.Do(func() { close(c.final) }) }
 
 func (c *Inbound) bye(reason string) error {
@@ -210,7 +229,7 @@ func (c *Inbound) end(reason string) {
 		c.mu.Lock()
 		c.state = stateEnded
 		c.mu.Unlock()
-		c.ring.Stop()
+		c.stopRing()
 		c.stop()
 		c.srv.forget(c.dlg.ID)
 		c.srv.log.Info("sip call ended", "direction", "inbound", "call_id", c.CallID,
@@ -307,13 +326,15 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	c := &Inbound{CallID: req.CallID().Value(), From: req.From().Address.User, To: number, Trunk: trunk,
 		Offer: offer, srv: s, dlg: dlg, tx: tx, ctx: ctx, stop: stop,
 		final: make(chan struct{}), ended: make(chan string, 1)}
+	_ = c.respond(100, "Trying")
+	c.mu.Lock()
 	c.ring = time.AfterFunc(s.cfg.RingTimeout, func() {
 		_ = c.reject(480, "Temporarily Unavailable", ReasonNoAnswer)
 	})
+	c.mu.Unlock()
 	s.mu.Lock()
 	s.inbound[dlg.ID] = c
 	s.mu.Unlock()
-	_ = dlg.Respond(100, "Trying", nil)
 	log.Info("sip call offered", "direction", "inbound")
 	go s.h.Incoming(ctx, c)
 

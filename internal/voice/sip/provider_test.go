@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/emiago/sipgo"
 	sipmsg "github.com/emiago/sipgo/sip"
@@ -56,8 +57,11 @@ func newProvider(t *testing.T, user, pass string) *provider {
 	p.dialogs = sipgo.NewDialogServerCache(client, sipmsg.ContactHeader{Address: sipmsg.Uri{Scheme: "sip", User: "provider", Host: host, Port: port}})
 	srv.OnRegister(p.register)
 	srv.OnInvite(func(req *sipmsg.Request, tx sipmsg.ServerTransaction) {
-		if p.onInvite != nil {
-			p.onInvite(req, tx)
+		p.mu.Lock()
+		h := p.onInvite
+		p.mu.Unlock()
+		if h != nil {
+			h(req, tx)
 		}
 	})
 	srv.OnAck(func(req *sipmsg.Request, tx sipmsg.ServerTransaction) { _ = p.dialogs.ReadAck(req, tx) })
@@ -152,8 +156,12 @@ func (p *provider) snapshot() (registers []int, refused, byes int) {
 }
 
 // answerWith makes the provider answer INVITEs: challenge with 407 first
-// when auth, then ring, then respond code (200 with sdp).
-func (p *provider) answerWith(t *testing.T, auth bool, code int, sdp string) {
+// when auth, then ring, then respond code (200 with sdp) — once heard is
+// closed, when it is not nil: sipgo handles each response in its own
+// goroutine, so a 200 hard on the heels of a 180 may overtake it.
+func (p *provider) answerWith(t *testing.T, auth bool, code int, sdp string, heard ...chan struct{}) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.onInvite = func(req *sipmsg.Request, tx sipmsg.ServerTransaction) {
 		if auth && !p.authorised(req, "Proxy-Authorization") {
 			p.challenge(req, tx, 407, "Proxy-Authenticate")
@@ -165,6 +173,13 @@ func (p *provider) answerWith(t *testing.T, auth bool, code int, sdp string) {
 			return
 		}
 		_ = dlg.Respond(180, "Ringing", nil)
+		for _, h := range heard {
+			select {
+			case <-h:
+			case <-time.After(wait):
+				t.Errorf("provider: our 180 was not heard")
+			}
+		}
 		switch code {
 		case 200:
 			_ = dlg.RespondSDP([]byte(sdp))

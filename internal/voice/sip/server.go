@@ -95,9 +95,12 @@ func New(cfg Config, trunks func(number string) (Trunk, bool), h Handler) (*Serv
 	srv.OnOptions(s.onOptions)
 	srv.OnNoRoute(s.onNoRoute)
 
+	// Both legs exist before either listener serves: sipgo's goroutines
+	// read s.legs without a lock.
+	var pc net.PacketConn
+	var l net.Listener
 	if cfg.ListenUDP != "" {
-		pc, err := net.ListenPacket("udp", cfg.ListenUDP)
-		if err != nil {
+		if pc, err = net.ListenPacket("udp", cfg.ListenUDP); err != nil {
 			s.Close()
 			return nil, fmt.Errorf("sip: listen udp %s: %w", cfg.ListenUDP, err)
 		}
@@ -106,6 +109,28 @@ func New(cfg Config, trunks func(number string) (Trunk, bool), h Handler) (*Serv
 			s.Close()
 			return nil, err
 		}
+	}
+	if cfg.ListenTCP != "" {
+		if l, err = net.Listen("tcp", cfg.ListenTCP); err != nil {
+			if pc != nil {
+				pc.Close()
+			}
+			s.Close()
+			return nil, fmt.Errorf("sip: listen tcp %s: %w", cfg.ListenTCP, err)
+		}
+		if err := s.addLeg("tcp", l.Addr().String()); err != nil {
+			l.Close()
+			if pc != nil {
+				pc.Close()
+			}
+			s.Close()
+			return nil, err
+		}
+	}
+	if l != nil {
+		s.serve(func() error { return srv.ServeTCP(l) }, l.Close)
+	}
+	if pc != nil {
 		s.serve(func() error { return srv.ServeUDP(pc) }, pc.Close)
 		// Requests leave through the listening socket once sipgo has taken it
 		// into its pool; until then a Dial would try to bind the port again.
@@ -113,25 +138,12 @@ func New(cfg Config, trunks func(number string) (Trunk, bool), h Handler) (*Serv
 			if _, err := ua.TransportLayer().GetConnection("udp", pc.LocalAddr().String()); err == nil {
 				break
 			}
-			if i == 500 {
+			if i == 5000 {
 				s.Close()
 				return nil, errors.New("sip: the UDP listener did not start")
 			}
 			time.Sleep(time.Millisecond)
 		}
-	}
-	if cfg.ListenTCP != "" {
-		l, err := net.Listen("tcp", cfg.ListenTCP)
-		if err != nil {
-			s.Close()
-			return nil, fmt.Errorf("sip: listen tcp %s: %w", cfg.ListenTCP, err)
-		}
-		if err := s.addLeg("tcp", l.Addr().String()); err != nil {
-			l.Close()
-			s.Close()
-			return nil, err
-		}
-		s.serve(func() error { return srv.ServeTCP(l) }, l.Close)
 	}
 	return s, nil
 }

@@ -50,14 +50,19 @@ func TestDialProvider(t *testing.T) {
 	srv := newServer(t, sip.Config{RingTimeout: 2 * time.Second}, trunkTable(), handlerFunc(func(context.Context, *sip.Inbound) {}))
 	trunk := sip.Trunk{ID: "tr", TenantID: "ten", Numbers: []string{"+15550100"}, Provider: p.addr, Username: "acct77", Password: "s3cret"}
 
-	p.answerWith(t, true, 200, answer)
+	heard := make(chan struct{})
+	p.answerWith(t, true, 200, answer, heard)
 	rang := 0
-	out, got, err := srv.Dial(context.Background(), trunk, "+15550199", media.sdp(), func() { rang++ })
+	out, got, err := srv.Dial(context.Background(), trunk, "+15550199", media.sdp(), func() {
+		if rang++; rang == 1 {
+			close(heard)
+		}
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got != answer || rang == 0 {
-		t.Fatalf("answer %q (want the provider's), rang %d times", got, rang)
+		t.Fatalf("answer %q (want the provider's %q; our offer %q), rang %d times", got, answer, media.sdp(), rang)
 	}
 	if err := out.Hangup(); err != nil {
 		t.Fatal(err)
