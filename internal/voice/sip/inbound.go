@@ -302,6 +302,13 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	if !s.admitted(req, tx, trunk, log) {
 		return
 	}
+	// Our BYE and keepalives go to the caller's Contact: an address the
+	// guard refuses (a private one, unless allowed) is not one we send to.
+	if err := s.cfg.Guard.CheckHost(req.Contact().Address.Host); err != nil {
+		log.Info("sip invite refused: contact address", "why", err.Error())
+		s.respond(req, tx, 403, "Forbidden (Contact address refused)")
+		return
+	}
 	offer := string(req.Body())
 	if ct := req.ContentType(); ct == nil || !strings.EqualFold(strings.TrimSpace(strings.Split(ct.Value(), ";")[0]), "application/sdp") || len(offer) == 0 {
 		// A late offer (INVITE without SDP) is not supported; see ADR 0039.

@@ -149,6 +149,14 @@ func (s *Server) Dial(ctx context.Context, t Trunk, to, offerSDP string, ringing
 	s.mu.Lock()
 	s.outbound[dlg.ID] = c
 	s.mu.Unlock()
+	if ct := dlg.InviteResponse.Contact(); ct != nil {
+		if err := s.cfg.Guard.CheckHost(ct.Address.Host); err != nil {
+			// In-dialog requests would go there: hang up through the
+			// provider's address instead of following the Contact.
+			c.byeAsync(ReasonHangup)
+			return nil, "", fmt.Errorf("sip: the answer from %s has a Contact this center does not call: %w", to, err)
+		}
+	}
 	if err := dlg.Ack(ctx); err != nil {
 		c.bye(ReasonHangup)
 		return nil, "", fmt.Errorf("sip: ACK to %s: %w", to, err)

@@ -110,3 +110,20 @@ func TestDialRefusesPrivateProvider(t *testing.T) {
 }
 
 var netguardRefused = netguard.ErrRefused
+
+// TestInviteContactGuarded: our BYE and keepalives go to the caller's
+// Contact, so a Contact the guard refuses is refused (loopback here, with
+// the default guard), even from an accepted source.
+func TestInviteContactGuarded(t *testing.T) {
+	trunk := sip.Trunk{ID: "tr", Numbers: []string{"+15550100"}, AcceptFrom: loopback()}
+	in := make(calls, 1)
+	srv, err := sip.New(sip.Config{ListenUDP: "127.0.0.1:0", Log: testLog(t)}, trunkTable(trunk), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	msg := invite("udp", srv.UDPAddr(), "+15550100", newRTPPeer(t).sdp(), "Contact: <sip:caller@127.0.0.1:9>")
+	if got := exchange(t, "udp", srv.UDPAddr(), msg); got != 403 {
+		t.Fatalf("INVITE with a loopback Contact: %d, want 403", got)
+	}
+}
