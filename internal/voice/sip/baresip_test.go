@@ -202,6 +202,36 @@ func TestBaresipCallEndings(t *testing.T) {
 	})
 }
 
+// TestDialedFarEndDies: a call we placed ends "session lost" when baresip
+// dies without a BYE, and Close ends the calls still up "server closed".
+func TestDialedFarEndDies(t *testing.T) {
+	phone := baresiptest.Start(t, baresiptest.Options{})
+	srv := newServer(t, sip.Config{KeepAlive: time.Second}, trunkTable(), make(calls))
+	trunk := sip.Trunk{ID: "tr", Provider: phone.Addr}
+	out, _, err := srv.Dial(context.Background(), trunk, "baresip", newRTPPeer(t).sdp(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	phone.WaitEvent("CALL_ESTABLISHED")
+	phone.Kill()
+	if r := waitEnded(t, out.Ended()); r != sip.ReasonSessionLost {
+		t.Fatalf("ended %q, want %q", r, sip.ReasonSessionLost)
+	}
+
+	other := baresiptest.Start(t, baresiptest.Options{})
+	trunk.Provider = other.Addr
+	out, _, err = srv.Dial(context.Background(), trunk, "baresip", newRTPPeer(t).sdp(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.WaitEvent("CALL_ESTABLISHED")
+	srv.Close()
+	if r := waitEnded(t, out.Ended()); r != sip.ReasonShutdown {
+		t.Fatalf("ended %q, want %q", r, sip.ReasonShutdown)
+	}
+	other.WaitEvent("CALL_CLOSED")
+}
+
 // TestBaresipDigest: a trunk without AcceptFrom challenges baresip's
 // INVITE; baresip answers with the trunk's credentials (an independent
 // digest implementation) and gets through; with a wrong password it does not.

@@ -45,6 +45,9 @@ type Server struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
+	closeOnce sync.Once
+	closeErr  error
+
 	mu       sync.Mutex
 	inbound  map[string]*Inbound  // by dialog id
 	outbound map[string]*Outbound // by dialog id
@@ -201,6 +204,11 @@ func (s *Server) legAddr(network string) string {
 // Close ends every call (BYE where one was established), stops listening
 // and releases the user agent.
 func (s *Server) Close() error {
+	s.closeOnce.Do(func() { s.closeErr = s.close() })
+	return s.closeErr
+}
+
+func (s *Server) close() error {
 	s.mu.Lock()
 	var ins []*Inbound
 	for _, c := range s.inbound {
