@@ -54,6 +54,9 @@ func TestBaresipCallsUs(t *testing.T) {
 				n, rms, _ := media.stats()
 				return n >= 50 && rms > 0.05
 			})
+			if f := media.freq(); math.Abs(f-440) > 30 {
+				t.Fatalf("we heard %.0f Hz from baresip; want its 440 Hz sine", f)
+			}
 			if err := phone.SendDTMF('1'); err != nil {
 				t.Fatal(err)
 			}
@@ -104,6 +107,9 @@ func TestDialBaresip(t *testing.T) {
 				n, rms, _ := media.stats()
 				return n >= 50 && rms > 0.05
 			})
+			if f := media.freq(); math.Abs(f-600) > 30 {
+				t.Fatalf("we heard %.0f Hz from baresip; want its 600 Hz sine", f)
+			}
 			time.Sleep(time.Second) // a second of our tone for baresip's recording
 			if err := phone.Hangup(); err != nil {
 				t.Fatal(err)

@@ -115,6 +115,9 @@ type rtpPeer struct {
 	rms  float64      // energy of the PCMU received so far (running mean square)
 	dtmf map[byte]int // telephone-event packets by event
 	from *net.UDPAddr
+	// zero crossings and samples of the PCMU received, for its frequency
+	crossings, samples int
+	last               int16
 }
 
 func newRTPPeer(t *testing.T) *rtpPeer {
@@ -162,7 +165,17 @@ func (p *rtpPeer) read() {
 			p.pcmu++
 			var sum float64
 			for _, b := range payload {
-				v := float64(g711.DecodeUlawFrame(b)) / 32768
+				x := g711.DecodeUlawFrame(b)
+				// A crossing is counted between samples clear of zero, so
+				// near-silence does not count as a high frequency.
+				if x > 200 || x < -200 {
+					if p.last != 0 && (x > 0) != (p.last > 0) {
+						p.crossings++
+					}
+					p.last = x
+				}
+				p.samples++
+				v := float64(x) / 32768
 				sum += v * v
 			}
 			if len(payload) > 0 {
@@ -183,6 +196,16 @@ func (p *rtpPeer) stats() (pcmu int, rms float64, dtmf map[byte]int) {
 		d[k] = v
 	}
 	return p.pcmu, math.Sqrt(p.rms), d
+}
+
+// freq estimates the frequency of the PCMU received from zero crossings.
+func (p *rtpPeer) freq() float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.samples == 0 {
+		return 0
+	}
+	return float64(p.crossings) / 2 / (float64(p.samples) / 8000)
 }
 
 // sendTone sends a hz tone as PCMU in 20 ms packets to the audio address of
