@@ -2,6 +2,7 @@ package sip_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/switchboard-cx/switchboard/internal/voice/sip"
@@ -64,4 +65,26 @@ func FuzzParseSDP(f *testing.F) {
 			t.Fatalf("codecs %v but check %v", s.AudioCodecs(), check)
 		}
 	})
+}
+
+func TestTrunkValidate(t *testing.T) {
+	good := sip.Trunk{ID: "t", Numbers: []string{"+4930123456"}, Provider: "sip.example.net:5060", Transport: "tcp",
+		Username: "u", Password: "p", Register: true}
+	if err := good.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for name, change := range map[string]func(*sip.Trunk){
+		"transport": func(t *sip.Trunk) { t.Transport = "tls" },
+		"numbers":   func(t *sip.Trunk) { t.Numbers = []string{"030123456"} },
+		"provider":  func(t *sip.Trunk) { t.Provider = "sip.example.net" },
+		"register":  func(t *sip.Trunk) { t.Password, t.Username = "", "" },
+		"password":  func(t *sip.Trunk) { t.Password, t.Register = "", false },
+	} {
+		tr := good
+		change(&tr)
+		err := tr.Validate()
+		if err == nil || !strings.HasPrefix(err.Error(), name+":") {
+			t.Errorf("%s: %v, want an error naming %s", name, err, name)
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -156,6 +157,8 @@ func (s *Server) addLeg(network, addr string) error {
 	port, _ := strconv.Atoi(portText)
 	if s.cfg.Host != "" {
 		host = s.cfg.Host
+	} else if ip, err := netip.ParseAddr(host); err != nil || ip.IsUnspecified() {
+		return fmt.Errorf("sip: listening on %s, Config.Host must name the address providers reach us at (it goes in Contact and Via)", addr)
 	}
 	opts := []sipgo.ClientOption{sipgo.WithClientHostname(host), sipgo.WithClientLogger(s.log)}
 	if network == "udp" {

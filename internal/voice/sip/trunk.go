@@ -1,9 +1,12 @@
 package sip
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,6 +30,38 @@ type Trunk struct {
 	// AcceptFrom are the provider's addresses whose INVITEs are taken
 	// without a challenge.
 	AcceptFrom []netip.Prefix
+}
+
+// Validate says what is wrong with a trunk a tenant configured, naming the
+// field. It does not judge the provider's address: the guard does that
+// when the center sends to it.
+func (t Trunk) Validate() error {
+	if _, err := t.transport(); err != nil {
+		return fmt.Errorf("transport: %q is not udp or tcp", t.Transport)
+	}
+	for _, n := range t.Numbers {
+		if !isE164(n) {
+			return fmt.Errorf("numbers: %q is not an E.164 number (+ and 8 to 15 digits)", n)
+		}
+	}
+	if t.Provider != "" {
+		host, port, err := net.SplitHostPort(t.Provider)
+		if p, perr := strconv.Atoi(port); err != nil || perr != nil || p <= 0 || p > 65535 || host == "" {
+			return fmt.Errorf("provider: %q is not host:port", t.Provider)
+		}
+	}
+	if t.Register && (t.Provider == "" || t.Username == "" || t.Password == "") {
+		return errors.New("register: registering needs provider, username and password")
+	}
+	if (t.Username == "") != (t.Password == "") {
+		return errors.New("password: username and password go together")
+	}
+	return nil
+}
+
+func isE164(n string) bool {
+	digits, ok := strings.CutPrefix(n, "+")
+	return ok && len(digits) >= 8 && len(digits) <= 15 && isAllDigits(digits) && digits[0] != '0'
 }
 
 // transport is the trunk's transport in sipgo's spelling.

@@ -3,6 +3,7 @@ package sip_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,4 +127,17 @@ func TestInviteContactGuarded(t *testing.T) {
 	if got := exchange(t, "udp", srv.UDPAddr(), msg); got != 403 {
 		t.Fatalf("INVITE with a loopback Contact: %d, want 403", got)
 	}
+}
+
+// TestNewNeedsHostOnWildcard: a Contact of 0.0.0.0 reaches nobody.
+func TestNewNeedsHostOnWildcard(t *testing.T) {
+	_, err := sip.New(sip.Config{ListenUDP: "0.0.0.0:0", Log: testLog(t)}, trunkTable(), make(calls))
+	if err == nil || !strings.Contains(err.Error(), "Config.Host") {
+		t.Fatalf("listening on 0.0.0.0 without Host: %v", err)
+	}
+	srv, err := sip.New(sip.Config{ListenUDP: "0.0.0.0:0", Host: "192.0.2.10", Log: testLog(t)}, trunkTable(), make(calls))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Close()
 }
