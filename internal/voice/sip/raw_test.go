@@ -113,6 +113,7 @@ func TestInviteRefusals(t *testing.T) {
 			{"no offer", invite(network, addr, "+15550100", "", contact), 488},
 			{"malformed SDP", invite(network, addr, "+15550100", "hello\r\n", contact), 400},
 			{"no Contact", invite(network, addr, "+15550100", peer.sdp()), 400},
+			{"no CSeq", strings.Replace(invite(network, addr, "+15550100", peer.sdp(), contact), "CSeq: 1 INVITE\r\n", "", 1), 400},
 			{"source not accepted", invite(network, addr, "+15550200", peer.sdp(), contact), 403},
 			{"no credentials", invite(network, addr, "+15550300", peer.sdp(), contact), 401},
 			{"forged credentials", invite(network, addr, "+15550300", peer.sdp(), contact,

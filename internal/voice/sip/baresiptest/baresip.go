@@ -6,6 +6,20 @@
 // answers our calls automatically, sends RFC 4733 DTMF and records what it
 // received to a WAV file (the sndfile module) so a test can check with sox
 // that the audio we sent arrived.
+//
+// A test that needs a phone:
+//
+//	phone := baresiptest.Start(t, baresiptest.Options{})      // auto-answers, sends a 440 Hz sine
+//	phone.Dial("sip:+15550100@" + server.UDPAddr())            // baresip calls us
+//	phone.WaitEvent("CALL_ESTABLISHED")
+//	phone.SendDTMF('1')                                        // RFC 4733, payload type 101
+//	phone.Hangup()
+//	phone.WaitEvent("CALL_CLOSED")
+//	st := baresiptest.Stats(t, phone.Recording())              // what baresip heard: st.RMS, st.Freq
+//
+// or is called at phone.Addr (sip:baresip@127.0.0.1:port, UDP and TCP).
+// Each Phone uses its own SIP, control and RTP ports, so tests may run
+// phones side by side. A missing baresip fails the test with how to install it.
 package baresiptest
 
 import (
