@@ -23,14 +23,14 @@ import (
 // wait is how long a test waits for a condition on a loaded machine.
 const wait = 30 * time.Second
 
-func testLog(t *testing.T) *slog.Logger {
+func testLog(t testing.TB) *slog.Logger {
 	if testing.Verbose() {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-func loopbackGuard(t *testing.T) *netguard.Guard {
+func loopbackGuard(t testing.TB) *netguard.Guard {
 	t.Helper()
 	allow, err := netguard.ParseAllow("127.0.0.0/8")
 	if err != nil {

@@ -32,7 +32,9 @@ type provider struct {
 	unauthenticateds int
 }
 
-func newProvider(t *testing.T, user, pass string) *provider {
+func newProvider(t *testing.T, user, pass string) *provider { return newProviderTB(t, user, pass) }
+
+func newProviderTB(t testing.TB, user, pass string) *provider {
 	t.Helper()
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent("test-provider"))
 	if err != nil {
@@ -159,7 +161,7 @@ func (p *provider) snapshot() (registers []int, refused, byes int) {
 // when auth, then ring, then respond code (200 with sdp) — once heard is
 // closed, when it is not nil: sipgo handles each response in its own
 // goroutine, so a 200 hard on the heels of a 180 may overtake it.
-func (p *provider) answerWith(t *testing.T, auth bool, code int, sdp string, heard ...chan struct{}) {
+func (p *provider) answerWith(t testing.TB, auth bool, code int, sdp string, heard ...chan struct{}) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.onInvite = func(req *sipmsg.Request, tx sipmsg.ServerTransaction) {
