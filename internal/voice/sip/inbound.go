@@ -117,7 +117,8 @@ func (c *Inbound) Answer(answerSDP string) error {
 }
 
 // Reject refuses the ringing call with a final status (e.g. 486 Busy Here,
-// 603 Decline); the call ends "rejected: CODE REASON".
+// 603 Decline; 488 Not Acceptable Here when media finds no common codec in
+// the offer); the call ends "rejected: CODE REASON".
 func (c *Inbound) Reject(code int, reason string) error {
 	if code < 300 || code > 699 {
 		return fmt.Errorf("sip: reject with %d: a rejection is a status from 300 to 699", code)
@@ -278,6 +279,10 @@ func (c *Inbound) shutdown() {
 func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 	if to := req.To(); to != nil {
 		if _, ok := to.Params.Get("tag"); ok {
+			if !s.inDialog(req) {
+				s.respond(req, tx, 481, "Call/Transaction Does Not Exist")
+				return
+			}
 			// A re-INVITE (hold, session refresh, codec change) is refused and
 			// the session stays as it was (RFC 3261 §14.2); see ADR 0039.
 			s.respond(req, tx, 488, "Not Acceptable Here", sip.NewHeader("Warning", `399 switchboard "re-INVITE is not supported"`))
@@ -360,6 +365,19 @@ func (s *Server) onInvite(req *sip.Request, tx sip.ServerTransaction) {
 		}
 		<-c.final
 	}
+}
+
+// inDialog reports whether req belongs to a call of ours.
+func (s *Server) inDialog(req *sip.Request) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if id, err := sip.DialogIDFromRequestUAS(req); err == nil && s.inbound[id] != nil {
+		return true
+	}
+	if id, err := sip.DialogIDFromRequestUAC(req); err == nil && s.outbound[id] != nil {
+		return true
+	}
+	return false
 }
 
 // lookup finds the trunk of the dialled number (see dialledNumbers).

@@ -118,7 +118,7 @@ func TestInviteRefusals(t *testing.T) {
 			{"no credentials", invite(network, addr, "+15550300", peer.sdp(), contact), 401},
 			{"forged credentials", invite(network, addr, "+15550300", peer.sdp(), contact,
 				`Authorization: Digest username="u", realm="switchboard", nonce="AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", uri="sip:x", response="00000000000000000000000000000000"`), 401},
-			{"re-INVITE", strings.Replace(invite(network, addr, "+15550100", peer.sdp(), contact), "\r\nCall-ID", ";tag=theirs\r\nCall-ID", 1), 488},
+			{"re-INVITE outside any call", strings.Replace(invite(network, addr, "+15550100", peer.sdp(), contact), "\r\nCall-ID", ";tag=theirs\r\nCall-ID", 1), 481},
 		} {
 			if got := exchange(t, network, addr, tc.msg); got != tc.want {
 				t.Errorf("%s %s: %d, want %d", network, tc.name, got, tc.want)
@@ -173,4 +173,80 @@ func TestNoAck(t *testing.T) {
 		t.Fatalf("ended %q, want %q", r, sip.ReasonNoAck)
 	}
 	_ = context.Background
+}
+
+// TestReInviteRefused: a re-INVITE within a call gets 488 and the call
+// goes on (RFC 3261 §14.2) until we hang up.
+func TestReInviteRefused(t *testing.T) {
+	in := make(calls, 1)
+	trunk := sip.Trunk{ID: "tr", Numbers: []string{"+15550100"}, AcceptFrom: loopback()}
+	srv := newServer(t, sip.Config{}, trunkTable(trunk), in)
+	peer := newRTPPeer(t)
+	caller, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer caller.Close()
+	caller.SetDeadline(time.Now().Add(wait))
+	to, _ := net.ResolveUDPAddr("udp", srv.UDPAddr())
+	me := caller.LocalAddr().String()
+	msg := strings.Replace(invite("udp", srv.UDPAddr(), "+15550100", peer.sdp(), "Contact: <sip:caller@"+me+">"), "127.0.0.1:9", me, 1)
+	callID := strings.SplitN(strings.SplitN(msg, "Call-ID: ", 2)[1], "\r\n", 2)[0]
+	caller.WriteTo([]byte(msg), to)
+	c := in.next(t)
+	answered := make(chan error, 1)
+	go func() { answered <- c.Answer(peer.sdp()) }()
+
+	// read until a final response; return its To header
+	final := func() (int, string) {
+		buf := make([]byte, 65535)
+		for {
+			n, _, err := caller.ReadFrom(buf)
+			if err != nil {
+				t.Fatalf("no final response: %v", err)
+			}
+			var code int
+			fmt.Sscanf(string(buf[:n]), "SIP/2.0 %d", &code)
+			if code < 200 {
+				continue
+			}
+			for _, l := range strings.Split(string(buf[:n]), "\r\n") {
+				if strings.HasPrefix(l, "To:") {
+					return code, l
+				}
+			}
+			return code, ""
+		}
+	}
+	code, toHeader := final()
+	if code != 200 || !strings.Contains(toHeader, "tag=") {
+		t.Fatalf("answer %d %q", code, toHeader)
+	}
+	request := func(method string, cseq int, body string) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s sip:switchboard@%s SIP/2.0\r\nVia: SIP/2.0/UDP %s;rport;branch=z9hG4bK%d\r\nMax-Forwards: 70\r\n", method, srv.UDPAddr(), me, time.Now().UnixNano())
+		fmt.Fprintf(&b, "From: <sip:caller@127.0.0.1>;tag=abc\r\n%s\r\nCall-ID: %s\r\nCSeq: %d %s\r\nContact: <sip:caller@%s>\r\n", toHeader, callID, cseq, method, me)
+		if body != "" {
+			b.WriteString("Content-Type: application/sdp\r\n")
+		}
+		fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n%s", len(body), body)
+		return b.String()
+	}
+	caller.WriteTo([]byte(request("ACK", 1, "")), to)
+	if err := <-answered; err != nil {
+		t.Fatal(err)
+	}
+	caller.WriteTo([]byte(request("INVITE", 2, peer.sdp())), to)
+	if code, _ := final(); code != 488 {
+		t.Fatalf("re-INVITE: %d, want 488", code)
+	}
+	select {
+	case r := <-c.Ended():
+		t.Fatalf("the call ended (%q) on a re-INVITE", r)
+	default:
+	}
+	caller.WriteTo([]byte(request("BYE", 3, "")), to)
+	if r := waitEnded(t, c.Ended()); r != sip.ReasonRemoteHangup {
+		t.Fatalf("ended %q", r)
+	}
 }
