@@ -454,8 +454,8 @@ func isAllDigits(s string) bool {
 }
 
 // keepAlive asks the far end of an established call, every KeepAlive,
-// whether the session still exists; when it does not answer (or says 481
-// or 408) lost is called. It stops when ctx ends.
+// whether the session still exists; when it does not answer within
+// KeepAlive (5 s at least), or says 481 or 408, lost is called. It stops when ctx ends.
 func (s *Server) keepAlive(ctx context.Context, ping func(context.Context) (int, error), lost func()) {
 	t := time.NewTicker(s.cfg.KeepAlive)
 	defer t.Stop()
@@ -465,7 +465,8 @@ func (s *Server) keepAlive(ctx context.Context, ping func(context.Context) (int,
 			return
 		case <-t.C:
 		}
-		pctx, cancel := context.WithTimeout(ctx, s.cfg.KeepAlive)
+		// The answer may take a while on a loaded machine: at least 5 s.
+		pctx, cancel := context.WithTimeout(ctx, max(s.cfg.KeepAlive, 5*time.Second))
 		code, err := ping(pctx)
 		cancel()
 		if ctx.Err() != nil {

@@ -98,7 +98,8 @@ type Config struct {
 	AckTimeout time.Duration
 	// KeepAlive is how often an established call's far end is asked
 	// (in-dialog OPTIONS) whether the session still exists; a call whose
-	// far end does not answer within KeepAlive ends "session lost".
+	// far end does not answer within KeepAlive (5 s at least) ends
+	// "session lost".
 	// Zero is 30 s.
 	KeepAlive time.Duration
 	// RegisterExpiry is the registration lifetime asked of a provider.

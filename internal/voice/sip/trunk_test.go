@@ -48,7 +48,7 @@ func TestDialProvider(t *testing.T) {
 	p := newProvider(t, "acct77", "s3cret")
 	media := newRTPPeer(t)
 	answer := newRTPPeer(t).sdp()
-	srv := newServer(t, sip.Config{RingTimeout: 2 * time.Second}, trunkTable(), handlerFunc(func(context.Context, *sip.Inbound) {}))
+	srv := newServer(t, sip.Config{RingTimeout: 5 * time.Second}, trunkTable(), handlerFunc(func(context.Context, *sip.Inbound) {}))
 	trunk := sip.Trunk{ID: "tr", TenantID: "ten", Numbers: []string{"+15550100"}, Provider: p.addr, Username: "acct77", Password: "s3cret"}
 
 	heard := make(chan struct{})
