@@ -65,7 +65,7 @@ func (s *Server) AcceptBrowser(ctx context.Context, id, offerSDP string, onCandi
 			b.onCandidate(string(j))
 		}
 	})
-	pc.OnICEConnectionStateChange(b.iceState)
+	pc.OnConnectionStateChange(b.connState)
 	pc.OnTrack(b.onTrack)
 	answer, err := b.negotiate(ctx, offerSDP)
 	if err != nil {
@@ -375,11 +375,13 @@ func (b *Browser) hasVideoIn() bool {
 	return b.videoIn != nil
 }
 
-func (b *Browser) iceState(s webrtc.ICEConnectionState) {
+// connState turns the peer connection's state (ICE and DTLS together) into events: Connected
+// once media can flow, Disconnected when ICE loses the browser, Recovered when it is back.
+func (b *Browser) connState(s webrtc.PeerConnectionState) {
 	b.mu.Lock()
 	var ev EventType
 	switch s {
-	case webrtc.ICEConnectionStateConnected, webrtc.ICEConnectionStateCompleted:
+	case webrtc.PeerConnectionStateConnected:
 		if !b.connected {
 			b.connected = true
 			ev = Connected
@@ -387,7 +389,7 @@ func (b *Browser) iceState(s webrtc.ICEConnectionState) {
 			ev = Recovered
 		}
 		b.down = false
-	case webrtc.ICEConnectionStateDisconnected, webrtc.ICEConnectionStateFailed:
+	case webrtc.PeerConnectionStateDisconnected, webrtc.PeerConnectionStateFailed:
 		if b.connected && !b.down {
 			b.down = true
 			ev = Disconnected

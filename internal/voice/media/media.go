@@ -93,8 +93,11 @@ type Config struct {
 	Bind             []string // local IPs to use (empty = all); a loopback IP enables loopback candidates
 	TURN             TURNConfig
 	PhoneSilence     time.Duration // no RTP for this long marks a phone leg Disconnected; default 5 s
-	Clock            clock.Clock
-	Log              *slog.Logger
+	// ICEDisconnected is how long a browser's ICE may hear nothing before the leg is
+	// Disconnected (default Pion's 5 s); ICE fails after ICEFailed more (default 25 s).
+	ICEDisconnected, ICEFailed time.Duration
+	Clock                      clock.Clock
+	Log                        *slog.Logger
 }
 
 // Server makes legs and rooms. It owns the WebRTC API, the UDP ports and the TURN service.
@@ -205,6 +208,17 @@ func newAPI(cfg Config, bind []net.IP) (*webrtc.API, error) {
 			}
 			return false
 		})
+	}
+	if cfg.ICEDisconnected > 0 || cfg.ICEFailed > 0 {
+		d, f := cfg.ICEDisconnected, cfg.ICEFailed
+		if d <= 0 {
+			d = 5 * time.Second
+		}
+		if f <= 0 {
+			f = 25 * time.Second
+		}
+		keepalive := min(2*time.Second, d/3)
+		se.SetICETimeouts(d, f, keepalive)
 	}
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6})
 	return webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(se)), nil
