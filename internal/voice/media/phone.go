@@ -23,6 +23,7 @@ type Phone struct {
 	remote   *net.UDPAddr
 	answered bool
 	dtmfOut  uint8 // telephone-event payload type the far end takes; 0 = none
+	wbuf     []byte // marshalling buffer; writeRTP runs under legBase.outMu
 
 	done chan struct{}
 }
@@ -136,11 +137,14 @@ func (p *Phone) writeRTP(pkt *rtp.Packet) error {
 	if to == nil || to.Port == 0 || to.IP.IsUnspecified() {
 		return nil // on hold or not answered yet
 	}
-	buf, err := pkt.Marshal()
+	if p.wbuf == nil {
+		p.wbuf = make([]byte, 1500)
+	}
+	n, err := pkt.MarshalTo(p.wbuf)
 	if err != nil {
 		return err
 	}
-	_, err = p.conn.WriteToUDP(buf, to)
+	_, err = p.conn.WriteToUDP(p.wbuf[:n], to)
 	return err
 }
 
