@@ -17,6 +17,7 @@ import (
 
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
 )
 
 // goertzel gives the amplitude of frequency f in s (a full-scale sine of amplitude A gives ~A/2).
@@ -347,8 +348,8 @@ func TestVideoForwardingAndPLI(t *testing.T) {
 	deadline := time.After(waitLong)
 	for {
 		select {
-		case p := <-b.vids:
-			if strings.Contains(string(p.Payload), "frame-") {
+		case v := <-b.vids:
+			if strings.Contains(string(v.p.Payload), "frame-") {
 				b.heard.waitTone(t, "b hears a too", 440)
 				return
 			}
@@ -429,5 +430,88 @@ func TestCloseCleansUp(t *testing.T) {
 			t.Fatalf("%d goroutines before, %d after closing everything:\n%s", before, runtime.NumGoroutine(), buf[:n])
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func sendVideo(track *webrtc.TrackLocalStaticRTP, label string, stop chan struct{}) {
+	tk := time.NewTicker(33 * time.Millisecond)
+	defer tk.Stop()
+	for i := 0; ; i++ {
+		select {
+		case <-stop:
+			return
+		case <-tk.C:
+		}
+		payload := append([]byte{0x10, 0x00}, []byte(label+"-"+strconv.Itoa(i))...)
+		_ = track.WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, Marker: true, SequenceNumber: uint16(i), Timestamp: uint32(i * 3000)}, Payload: payload})
+	}
+}
+
+// A screen share is a second video slot: camera goes to the viewer's first video track, the
+// screen to its second. When the viewer switches to another browser's video, the stream's
+// sequence numbers run on without a jump.
+func TestScreenShareSlotsAndSourceSwitch(t *testing.T) {
+	s := newTestServer(t, nil)
+	a := dialBrowser(t, s, "a", &tone{freq: 440}, peerOpts{video: true, screen: true})
+	b := dialBrowser(t, s, "b", &tone{freq: 1000}, peerOpts{video: true, screenRecv: true})
+	c := dialBrowser(t, s, "c", &tone{freq: 700}, peerOpts{video: true})
+	for _, p := range []*webPeer{a, b, c} {
+		waitEvent(t, p.leg, Connected)
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go sendVideo(a.video, "cam", stop)
+	go sendVideo(a.screen, "scr", stop)
+	go sendVideo(c.video, "ccam", stop)
+	r := s.Room("share")
+	connectBoth(r, a.leg, b.leg)
+	r.Add(c.leg)
+	tracks := map[string]string{} // label -> track id at b
+	var lastSeq uint16
+	deadline := time.After(waitLong)
+	for len(tracks) < 2 {
+		select {
+		case v := <-b.vids:
+			label, _, _ := strings.Cut(string(v.p.Payload[2:]), "-")
+			if label == "ccam" {
+				t.Fatal("b sees c before hearing it")
+			}
+			if prev, ok := tracks[label]; ok && prev != v.track {
+				t.Fatalf("%s arrived on two tracks", label)
+			}
+			tracks[label] = v.track
+			if label == "cam" {
+				lastSeq = v.p.SequenceNumber
+			}
+		case <-deadline:
+			t.Fatalf("b saw only %v", tracks)
+		}
+	}
+	if tracks["cam"] == tracks["scr"] {
+		t.Fatalf("camera and screen share arrived on one track %q", tracks["cam"])
+	}
+	// b starts hearing c: c's camera replaces a's in b's first slot.
+	r.Connect(c.leg, b.leg, true)
+	for {
+		select {
+		case v := <-b.vids:
+			label, _, _ := strings.Cut(string(v.p.Payload[2:]), "-")
+			if label == "cam" {
+				lastSeq = v.p.SequenceNumber
+				continue
+			}
+			if label != "ccam" {
+				continue
+			}
+			if v.track != tracks["cam"] {
+				t.Fatalf("c's camera came on track %q, want b's camera slot %q", v.track, tracks["cam"])
+			}
+			if d := v.p.SequenceNumber - lastSeq; d == 0 || d > 10 {
+				t.Fatalf("sequence jumped from %d to %d at the switch", lastSeq, v.p.SequenceNumber)
+			}
+			return
+		case <-deadline:
+			t.Fatal("b never saw c's camera")
+		}
 	}
 }

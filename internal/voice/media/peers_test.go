@@ -130,14 +130,15 @@ func analyse(s []int16) (freq, rms float64) {
 // ---- WebRTC client ----
 
 type webPeer struct {
-	pc    *webrtc.PeerConnection
-	leg   *Browser
-	audio *rawTrack
-	video *webrtc.TrackLocalStaticRTP
-	heard heard
-	vids  chan *rtp.Packet
-	stop  chan struct{}
-	wg    sync.WaitGroup
+	pc     *webrtc.PeerConnection
+	leg    *Browser
+	audio  *rawTrack
+	video  *webrtc.TrackLocalStaticRTP
+	heard  heard
+	vids   chan videoPkt
+	screen *webrtc.TrackLocalStaticRTP
+	stop   chan struct{}
+	wg     sync.WaitGroup
 }
 
 func clientAPI(t *testing.T, paused *atomic.Bool) *webrtc.API {
@@ -177,12 +178,19 @@ func clientAPI(t *testing.T, paused *atomic.Bool) *webrtc.API {
 	return webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(se))
 }
 
+type videoPkt struct {
+	track string
+	p     *rtp.Packet
+}
+
 type peerOpts struct {
-	paused   *atomic.Bool // when set, the client's UDP goes silent while it is true
-	video    bool
-	relay    []ICEServer
-	trickle  bool // send candidates one by one instead of inside the offer
-	onCandCh chan string
+	screen     bool         // send a second video track (a screen share)
+	screenRecv bool         // offer a second, receive-only video transceiver
+	paused     *atomic.Bool // when set, the client's UDP goes silent while it is true
+	video      bool
+	relay      []ICEServer
+	trickle    bool // send candidates one by one instead of inside the offer
+	onCandCh   chan string
 }
 
 // dialBrowser connects a Pion client to the server as a browser would, playing src.
@@ -199,7 +207,7 @@ func dialBrowser(t *testing.T, s *Server, id string, src AudioSource, o peerOpts
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &webPeer{pc: pc, vids: make(chan *rtp.Packet, 100), stop: make(chan struct{})}
+	p := &webPeer{pc: pc, vids: make(chan videoPkt, 100), stop: make(chan struct{})}
 	p.heard.pts = map[uint8]int{}
 	p.audio = &rawTrack{id: "a", stream: id, ssrc: 4242}
 	if _, err := pc.AddTrack(p.audio); err != nil {
@@ -211,6 +219,17 @@ func dialBrowser(t *testing.T, s *Server, id string, src AudioSource, o peerOpts
 			t.Fatal(err)
 		}
 	}
+	if o.screen {
+		p.screen, _ = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "s", id)
+		if _, err := pc.AddTrack(p.screen); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if o.screenRecv {
+		if _, err := pc.AddTransceiverFromKind(webrtc.RTPCodecTypeVideo, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		for {
 			pkt, _, err := tr.ReadRTP()
@@ -219,7 +238,7 @@ func dialBrowser(t *testing.T, s *Server, id string, src AudioSource, o peerOpts
 			}
 			if tr.Kind() == webrtc.RTPCodecTypeVideo {
 				select {
-				case p.vids <- pkt:
+				case p.vids <- videoPkt{track: tr.ID(), p: pkt}:
 				default:
 				}
 				continue

@@ -22,7 +22,7 @@ type Phone struct {
 	mu       sync.Mutex
 	remote   *net.UDPAddr
 	answered bool
-	dtmfOut  uint8 // telephone-event payload type the far end takes; 0 = none
+	dtmfOut  uint8  // telephone-event payload type the far end takes; 0 = none
 	wbuf     []byte // marshalling buffer; writeRTP runs under legBase.outMu
 
 	done chan struct{}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
 )
 
 // Room is where a call's legs meet. Who hears whom is the room's matrix, set with Connect.
@@ -367,7 +368,7 @@ func (r *Room) mixLoop(stop, done chan struct{}) {
 }
 
 // videoFrom forwards a browser's video packet to the browsers that see it.
-func (r *Room) videoFrom(b *Browser, p *rtp.Packet) {
+func (r *Room) videoFrom(b *Browser, src *webrtc.TrackRemote, slot int, p *rtp.Packet) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	m := r.members[b]
@@ -376,7 +377,7 @@ func (r *Room) videoFrom(b *Browser, p *rtp.Packet) {
 	}
 	for _, v := range m.viewers {
 		if vb, ok := v.leg.(*Browser); ok {
-			vb.sendVideo(p)
+			vb.sendVideo(src, slot, p)
 		}
 	}
 }
