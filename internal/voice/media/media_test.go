@@ -233,3 +233,48 @@ func TestRoomMatrixOneWay(t *testing.T) {
 	r.Connect(lb, la, true)
 	pa.heard.waitTone(t, "a hears b once connected", 300)
 }
+
+// A re-INVITE puts the phone on hold (a=sendonly: the server stops sending to it and answers
+// recvonly) and takes it off again.
+func TestPhoneReanswerHold(t *testing.T) {
+	s := newTestServer(t, nil)
+	la, pa, lb, pb := phonePair(t, s, 440, 1000)
+	connectBoth(s.Room("reinvite"), la, lb)
+	pa.heard.waitTone(t, "a hears b", 1000)
+
+	ans, err := la.Reanswer(strings.Replace(pa.offer("0 101", "a=rtpmap:101 telephone-event/8000\r\n"), "a=sendrecv", "a=sendonly", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ans, "a=recvonly") || !strings.Contains(ans, "o=switchboard ") {
+		t.Fatalf("hold answer:\n%s", ans)
+	}
+	waitSamples := func(h *heard, n int) {
+		t.Helper()
+		start := len(h.snapshot())
+		deadline := time.Now().Add(waitLong)
+		for len(h.snapshot()) < start+n {
+			if time.Now().After(deadline) {
+				t.Fatal("b stopped hearing a during a's hold")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitSamples(&pb.heard, 4000) // whatever was in flight to a has arrived
+	pa.heard.reset()
+	waitSamples(&pb.heard, 8000) // a second of b hearing a, meanwhile a hears nothing
+	if n := len(pa.heard.snapshot()); n != 0 {
+		t.Fatalf("a on hold got %d samples", n)
+	}
+	ans, err = la.Reanswer(pa.offer("0 101", "a=rtpmap:101 telephone-event/8000\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ans, "a=sendrecv") {
+		t.Fatalf("resume answer:\n%s", ans)
+	}
+	pa.heard.waitTone(t, "a hears b after resume", 1000)
+	if _, err := la.Reanswer("v=0\r\n"); err == nil {
+		t.Fatal("bad re-offer accepted")
+	}
+}

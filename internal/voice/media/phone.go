@@ -22,6 +22,8 @@ type Phone struct {
 	mu       sync.Mutex
 	remote   *net.UDPAddr
 	answered bool
+	held     bool   // the far end takes no audio (sendonly/inactive or 0.0.0.0)
+	version  uint64 // SDP o= version
 	dtmfOut  uint8  // telephone-event payload type the far end takes; 0 = none
 	wbuf     []byte // marshalling buffer; writeRTP runs under legBase.outMu
 
@@ -47,9 +49,34 @@ func (s *Server) AnswerPhone(ctx context.Context, id, offerSDP string) (*Phone, 
 	if off.hasDTMF {
 		dtmf = off.dtmfPT
 	}
-	answer := buildPhoneSDP(p.sessID, p.localIP(), p.localPort(), []codec{off.codec}, dtmf)
+	answer := buildPhoneSDP(p.sessID, p.nextVersion(), p.localIP(), p.localPort(), []codec{off.codec}, dtmf, off.answerDir())
 	p.start()
 	return p, answer, nil
+}
+
+// Reanswer answers a new offer on an established phone leg (a SIP re-INVITE: hold with
+// a=sendonly or c=0.0.0.0, resume, a new address or codec). The leg keeps its port.
+func (p *Phone) Reanswer(offerSDP string) (string, error) {
+	if p.isClosed() {
+		return "", ErrClosed
+	}
+	off, err := parsePhoneSDP(offerSDP)
+	if err != nil {
+		return "", fmt.Errorf("phone %s re-offer: %w", p.id, err)
+	}
+	p.apply(off)
+	var dtmf uint8
+	if off.hasDTMF {
+		dtmf = off.dtmfPT
+	}
+	return buildPhoneSDP(p.sessID, p.nextVersion(), p.localIP(), p.localPort(), []codec{off.codec}, dtmf, off.answerDir()), nil
+}
+
+func (p *Phone) nextVersion() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.version++
+	return p.version
 }
 
 // OfferPhone makes an SDP offer for an outgoing call (PCMU, PCMA, telephone-event 101); give
@@ -64,8 +91,8 @@ func (s *Server) OfferPhone(ctx context.Context, id string) (*Phone, string, err
 	}
 	// Until the answer says otherwise, take PCMU on 0 and events on 101.
 	p.in, p.dtmfPT = codec{ulaw: true, pt: 0}, 101
-	offer := buildPhoneSDP(p.sessID, p.localIP(), p.localPort(),
-		[]codec{{ulaw: true, pt: 0}, {ulaw: false, pt: 8}}, 101)
+	offer := buildPhoneSDP(p.sessID, p.nextVersion(), p.localIP(), p.localPort(),
+		[]codec{{ulaw: true, pt: 0}, {ulaw: false, pt: 8}}, 101, "sendrecv")
 	p.start()
 	return p, offer, nil
 }
@@ -113,6 +140,7 @@ func (p *Phone) apply(d phoneSDP) {
 	p.mu.Lock()
 	p.remote = d.addr
 	p.answered = true
+	p.held = !d.farReceives()
 	if d.hasDTMF {
 		p.dtmfOut = d.dtmfPT
 	} else {
@@ -132,9 +160,9 @@ func (p *Phone) apply(d phoneSDP) {
 
 func (p *Phone) writeRTP(pkt *rtp.Packet) error {
 	p.mu.Lock()
-	to := p.remote
+	to, held := p.remote, p.held
 	p.mu.Unlock()
-	if to == nil || to.Port == 0 || to.IP.IsUnspecified() {
+	if held || to == nil || to.Port == 0 || to.IP.IsUnspecified() {
 		return nil // on hold or not answered yet
 	}
 	if p.wbuf == nil {
@@ -186,7 +214,7 @@ func (p *Phone) readLoop() {
 			p.emit(Recovered, 0, "")
 		}
 		p.mu.Lock()
-		if p.remote == nil || !p.remote.IP.Equal(from.IP) || p.remote.Port != from.Port {
+		if !p.held && (p.remote == nil || !p.remote.IP.Equal(from.IP) || p.remote.Port != from.Port) {
 			p.remote = from // symmetric RTP: answer where the phone really is
 		}
 		p.mu.Unlock()
