@@ -23,6 +23,7 @@ type Phone struct {
 	remote   *net.UDPAddr
 	answered bool
 	held     bool   // the far end takes no audio (sendonly/inactive or 0.0.0.0)
+	quiet    bool   // the far end said it sends none (recvonly/inactive): silence is no fault
 	version  uint64 // SDP o= version
 	dtmfOut  uint8  // telephone-event payload type the far end takes; 0 = none
 	wbuf     []byte // marshalling buffer; writeRTP runs under legBase.outMu
@@ -141,6 +142,7 @@ func (p *Phone) apply(d phoneSDP) {
 	p.remote = d.addr
 	p.answered = true
 	p.held = !d.farReceives()
+	p.quiet = d.dir == "recvonly" || d.dir == "inactive"
 	if d.hasDTMF {
 		p.dtmfOut = d.dtmfPT
 	} else {
@@ -193,7 +195,10 @@ func (p *Phone) readLoop() {
 		if err != nil {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
-				if connected && !down && time.Since(lastRx) > p.srv.cfg.PhoneSilence {
+				p.mu.Lock()
+				quiet := p.quiet
+				p.mu.Unlock()
+				if connected && !down && !quiet && time.Since(lastRx) > p.srv.cfg.PhoneSilence {
 					down = true
 					p.emit(Disconnected, 0, "no RTP")
 				}
