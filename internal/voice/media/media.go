@@ -99,6 +99,10 @@ type Config struct {
 	Bind             []string // local IPs to use (empty = all); a loopback IP enables loopback candidates
 	TURN             TURNConfig
 	PhoneSilence     time.Duration // no RTP for this long marks a phone leg Disconnected; default 5 s
+	// CheckRTPAddr judges where a phone leg's RTP may go (an SDP's address, or where its packets
+	// came from): give it netguard.Guard.CheckHost, so a trunk a tenant aims cannot make the
+	// server send UDP to internal addresses. Nil allows every address (tests, trusted trunks).
+	CheckRTPAddr func(host string) error
 	// ICEDisconnected is how long a browser's ICE may hear nothing before the leg is
 	// Disconnected (default Pion's 5 s); ICE fails after ICEFailed more (default 25 s).
 	ICEDisconnected, ICEFailed time.Duration

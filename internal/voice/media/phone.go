@@ -22,7 +22,9 @@ type Phone struct {
 	mu       sync.Mutex
 	remote   *net.UDPAddr
 	answered bool
-	held     bool   // the far end takes no audio (sendonly/inactive or 0.0.0.0)
+	held     bool // the far end takes no audio (sendonly/inactive or 0.0.0.0)
+	latched  bool // src was taken from the first packet since the last SDP
+	src      *net.UDPAddr
 	quiet    bool   // the far end said it sends none (recvonly/inactive): silence is no fault
 	version  uint64 // SDP o= version
 	dtmfOut  uint8  // telephone-event payload type the far end takes; 0 = none
@@ -38,6 +40,9 @@ func (s *Server) AnswerPhone(ctx context.Context, id, offerSDP string) (*Phone, 
 		return nil, "", err
 	}
 	off, err := parsePhoneSDP(offerSDP)
+	if err == nil {
+		err = s.checkRTPAddr(off)
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("answer phone %s: %w", id, err)
 	}
@@ -62,6 +67,9 @@ func (p *Phone) Reanswer(offerSDP string) (string, error) {
 		return "", ErrClosed
 	}
 	off, err := parsePhoneSDP(offerSDP)
+	if err == nil {
+		err = p.srv.checkRTPAddr(off)
+	}
 	if err != nil {
 		return "", fmt.Errorf("phone %s re-offer: %w", p.id, err)
 	}
@@ -101,6 +109,9 @@ func (s *Server) OfferPhone(ctx context.Context, id string) (*Phone, string, err
 // SetAnswer applies the far end's SDP answer to an OfferPhone leg.
 func (p *Phone) SetAnswer(answerSDP string) error {
 	ans, err := parsePhoneSDP(answerSDP)
+	if err == nil {
+		err = p.srv.checkRTPAddr(ans)
+	}
 	if err != nil {
 		return fmt.Errorf("phone %s answer: %w", p.id, err)
 	}
@@ -108,6 +119,18 @@ func (p *Phone) SetAnswer(answerSDP string) error {
 		return fmt.Errorf("phone %s answer: payload type %d was not offered: %w", p.id, ans.codec.pt, ErrNoCommonCodec)
 	}
 	p.apply(ans)
+	return nil
+}
+
+// checkRTPAddr applies Config.CheckRTPAddr to an SDP's address (a hold's 0.0.0.0 passes: no
+// packet goes there).
+func (s *Server) checkRTPAddr(d phoneSDP) error {
+	if s.cfg.CheckRTPAddr == nil || d.addr.IP.IsUnspecified() {
+		return nil
+	}
+	if err := s.cfg.CheckRTPAddr(d.addr.IP.String()); err != nil {
+		return fmt.Errorf("media: RTP address refused: %w", err)
+	}
 	return nil
 }
 
@@ -141,6 +164,7 @@ func (p *Phone) apply(d phoneSDP) {
 	p.mu.Lock()
 	p.remote = d.addr
 	p.answered = true
+	p.latched = false
 	p.held = !d.farReceives()
 	p.quiet = d.dir == "recvonly" || d.dir == "inactive"
 	if d.hasDTMF {
@@ -210,6 +234,25 @@ func (p *Phone) readLoop() {
 		if pkt.Unmarshal(buf[:n]) != nil || pkt.Version != 2 {
 			continue
 		}
+		// Symmetric RTP: the first packet after each SDP says where the phone really is (behind
+		// NAT, its SDP may name a private address); after that, packets from elsewhere are not
+		// the phone's and are dropped, so nobody can take the stream over by sending to the port.
+		p.mu.Lock()
+		if p.latched && !(p.src.IP.Equal(from.IP) && p.src.Port == from.Port) {
+			p.mu.Unlock()
+			continue
+		}
+		if !p.latched {
+			if p.srv.cfg.CheckRTPAddr != nil && p.srv.cfg.CheckRTPAddr(from.IP.String()) != nil {
+				p.mu.Unlock()
+				continue
+			}
+			p.latched, p.src = true, from
+			if !p.held {
+				p.remote = from
+			}
+		}
+		p.mu.Unlock()
 		lastRx = time.Now()
 		if !connected {
 			connected = true
@@ -218,11 +261,6 @@ func (p *Phone) readLoop() {
 			down = false
 			p.emit(Recovered, 0, "")
 		}
-		p.mu.Lock()
-		if !p.held && (p.remote == nil || !p.remote.IP.Equal(from.IP) || p.remote.Port != from.Port) {
-			p.remote = from // symmetric RTP: answer where the phone really is
-		}
-		p.mu.Unlock()
 		p.outMu.Lock()
 		in, dtmfPT := p.in, p.dtmfPT
 		p.outMu.Unlock()
