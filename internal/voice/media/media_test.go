@@ -278,3 +278,25 @@ func TestPhoneReanswerHold(t *testing.T) {
 		t.Fatal("bad re-offer accepted")
 	}
 }
+
+// A browser offering no G.711 (Opus only) is refused with ErrNoCommonCodec, and the leg is gone.
+func TestAcceptBrowserNoCommonCodec(t *testing.T) {
+	s := newTestServer(t, nil)
+	offer := "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n" +
+		"m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=rtpmap:111 opus/48000/2\r\n" +
+		"a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n" +
+		"a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF\r\n" +
+		"a=setup:actpass\r\na=sendrecv\r\n"
+	if _, _, err := s.AcceptBrowser(context.Background(), "opus-only", offer, nil); !errors.Is(err, ErrNoCommonCodec) {
+		t.Fatalf("err = %v, want ErrNoCommonCodec", err)
+	}
+	s.mu.Lock()
+	n := len(s.legs)
+	s.mu.Unlock()
+	if n != 0 {
+		t.Fatalf("%d legs left after a refused offer", n)
+	}
+	if _, _, err := s.AcceptBrowser(context.Background(), "junk", "not sdp", nil); err == nil {
+		t.Fatal("junk offer accepted")
+	}
+}
