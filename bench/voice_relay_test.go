@@ -171,6 +171,13 @@ func pct(d []time.Duration, p float64) time.Duration {
 
 // runRelay sets up n calls, lets them run for warm then measures for dur.
 func runRelay(tb testing.TB, n int, warm, dur time.Duration) relayResult {
+	return runFlows(tb, n, rawFlowsFor(n), warm, dur)
+}
+
+func rawFlowsFor(n int) int { return max(4, n/10) }
+
+// runFlows runs n relayed calls next to rawFlows raw loopback flows.
+func runFlows(tb testing.TB, n, rawFlows int, warm, dur time.Duration) relayResult {
 	s, err := media.New(media.Config{Bind: []string{"127.0.0.1"}})
 	if err != nil {
 		tb.Fatal(err)
@@ -210,7 +217,6 @@ func runRelay(tb testing.TB, n int, warm, dur time.Duration) relayResult {
 		go sendLoop(b.conn, b.remote, off+10*time.Millisecond, stop, st, false, &senders)
 	}
 	// the floor: raw loopback flows in the same process, at the same time
-	rawFlows := max(4, n/10)
 	for i := range rawFlows {
 		tx, rx := newBenchPhone(tb), newBenchPhone(tb)
 		conns = append(conns, tx.conn, rx.conn)
@@ -289,9 +295,19 @@ func BenchmarkVoiceRelay(b *testing.B) {
 	if ref.calls == 0 {
 		ref = last
 	}
+	// The same traffic without the relay (each call's two streams as raw flows): what the
+	// phones themselves cost, to take out of the relayed run's CPU.
+	phones := runFlows(b, 0, 2*ref.calls+rawFlowsFor(ref.calls), time.Second, dur)
+	relayShare := ref.cpuShare - phones.cpuShare
+	fmt.Printf("voice relay: phones alone at %d calls: process CPU %.0f%% of a core; the relay's own share %.0f%%\n",
+		ref.calls, 100*phones.cpuShare, 100*relayShare)
 	fmt.Printf("BENCH calls_relayed_per_core %d calls (GOMAXPROCS=1, phone↔phone PCMU 20 ms both ways, added p99 < 20 ms and loss < 1%%; phones in the same process)\n", best.calls)
 	fmt.Printf("BENCH call_relay_added_latency_p99_ms %.2f ms (at %d calls: relayed send→arrival p99 %.2f ms minus raw loopback UDP p99 %.2f ms measured in the same run)\n",
 		relayMS(best.added()), best.calls, relayMS(best.p99), relayMS(best.rawP99))
 	fmt.Printf("BENCH calls_relayed_per_core_by_cpu %.0f calls (process CPU per call at %d calls, phones included; independent of the machine's other load, which was %s)\n",
 		ref.callsPerCoreByCPU(), ref.calls, loadAvg())
+	if relayShare > 0 {
+		fmt.Printf("BENCH calls_relayed_per_core_by_cpu_relay_only %.0f calls (at %d calls: the relayed run's CPU minus the same phones' traffic sent directly, measured right after)\n",
+			float64(ref.calls)/relayShare, ref.calls)
+	}
 }
