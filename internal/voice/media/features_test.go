@@ -364,11 +364,13 @@ func TestVideoForwardingAndPLI(t *testing.T) {
 func TestCloseCleansUp(t *testing.T) {
 	before := runtime.NumGoroutine()
 	func() {
-		s, err := New(Config{Bind: []string{"127.0.0.1"}})
+		s, err := New(Config{Bind: []string{"127.0.0.1"}, TURN: TURNConfig{Listen: "127.0.0.1:0", Secret: "x"}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		la, pa, lb, pb := phonePair(t, s, 440, 1000)
+		relayed := dialBrowser(t, s, "relayed", &tone{freq: 500}, peerOpts{relay: s.ICEServers("u")})
+		waitEvent(t, relayed.leg, Connected)
 		br := dialBrowser(t, s, "br", &tone{freq: 800}, peerOpts{video: true})
 		waitEvent(t, br.leg, Connected)
 		r := s.Room("x")
@@ -413,6 +415,7 @@ func TestCloseCleansUp(t *testing.T) {
 		for range frames {
 		}
 		br.close()
+		relayed.close()
 		pa.close()
 		pb.close()
 		if err := s.Close(); err != nil {
@@ -514,4 +517,64 @@ func TestScreenShareSlotsAndSourceSwitch(t *testing.T) {
 			t.Fatal("b never saw c's camera")
 		}
 	}
+}
+
+// Camera on mid-call: a browser that started with audio only renegotiates with a video track;
+// its video reaches the other browser and the other's video reaches it.
+func TestRenegotiateCameraOn(t *testing.T) {
+	s := newTestServer(t, nil)
+	a := dialBrowser(t, s, "a", &tone{freq: 440}, peerOpts{})
+	b := dialBrowser(t, s, "b", &tone{freq: 1000}, peerOpts{video: true})
+	waitEvent(t, a.leg, Connected)
+	waitEvent(t, b.leg, Connected)
+	connectBoth(s.Room("cam"), a.leg, b.leg)
+	b.heard.waitTone(t, "b hears a", 440)
+
+	cam, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "v", "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.pc.AddTrack(cam); err != nil {
+		t.Fatal(err)
+	}
+	offer, err := a.pc.CreateOffer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.pc.SetLocalDescription(offer); err != nil {
+		t.Fatal(err)
+	}
+	answer, err := a.leg.Renegotiate(a.pc.LocalDescription().SDP)
+	if err != nil {
+		t.Fatalf("Renegotiate: %v", err)
+	}
+	if !strings.Contains(answer, "m=video") || !strings.Contains(answer, "VP8/90000") {
+		t.Fatalf("answer has no VP8 video:\n%s", answer)
+	}
+	if err := a.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: answer}); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go sendVideo(cam, "acam", stop)
+	go sendVideo(b.video, "bcam", stop)
+	for _, w := range []struct {
+		p     *webPeer
+		label string
+	}{{b, "acam"}, {a, "bcam"}} {
+		deadline := time.After(waitLong)
+	wait:
+		for {
+			select {
+			case v := <-w.p.vids:
+				if strings.HasPrefix(string(v.p.Payload[2:]), w.label+"-") {
+					break wait
+				}
+			case <-deadline:
+				t.Fatalf("no %s video arrived", w.label)
+			}
+		}
+	}
+	a.heard.reset()
+	a.heard.waitTone(t, "a still hears b", 1000)
 }
