@@ -10,6 +10,11 @@
 // order: camera, then screen share); slot i of the browser seen fills slot i of the viewer, so a
 // browser that wants to see a screen share offers a second (receive-only) video transceiver.
 //
+// Beyond the shared API (additions only; no signature changed): Config.Bind, PhoneSilence,
+// ICEDisconnected/ICEFailed and CheckRTPAddr; TURNConfig's fields; ICEServer; TURNCredentials;
+// Phone.Reanswer for re-INVITEs (hold/resume); Room.ID; FrameSamples, FrameDuration, ErrClosed,
+// KindBrowser/KindPhone.
+//
 // Choices made where the shared API was silent:
 //   - Config.Bind restricts the local addresses used for ICE host candidates and phone RTP
 //     (tests bind 127.0.0.1; empty means every interface, with the first non-loopback address
