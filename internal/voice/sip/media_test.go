@@ -1,8 +1,3 @@
-//go:build voicemedia
-
-// This file needs internal/voice/media (branch voice-media). Once that package is on main,
-// delete the build line above: the tests then run with the others.
-
 package sip_test
 
 import (
