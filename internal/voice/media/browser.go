@@ -27,8 +27,9 @@ type Browser struct {
 
 	mu         sync.Mutex
 	audioTrack *webrtc.TrackLocalStaticRTP
-	videoTrack *webrtc.TrackLocalStaticRTP
-	videoIn    *webrtc.TrackRemote // the browser's camera (or screen)
+	videoMime  string
+	videoOut   []*videoOut           // what the browser sees, by video slot (m-line order)
+	videoIn    []*webrtc.TrackRemote // what the browser sends, by video slot
 	connected  bool
 	down       bool
 	renegMu    sync.Mutex
@@ -65,7 +66,7 @@ func (s *Server) AcceptBrowser(ctx context.Context, id, offerSDP string, onCandi
 			b.onCandidate(string(j))
 		}
 	})
-	pc.OnICEConnectionStateChange(b.iceState)
+	pc.OnConnectionStateChange(b.connState)
 	pc.OnTrack(b.onTrack)
 	answer, err := b.negotiate(ctx, offerSDP)
 	if err != nil {
@@ -127,21 +128,12 @@ func (b *Browser) negotiate(ctx context.Context, offerSDP string) (string, error
 		b.audioTrack = t
 		b.in = *audio
 	}
-	if b.videoTrack == nil && video != "" {
-		t, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: video, ClockRate: 90000}, "video", "switchboard-"+b.id)
-		if err == nil {
-			var sender *webrtc.RTPSender
-			sender, err = b.pc.AddTrack(t)
-			if err == nil {
-				b.wg.Add(1)
-				go b.readSenderRTCP(sender)
-			}
-		}
-		if err != nil {
-			b.mu.Unlock()
-			return "", fmt.Errorf("video track: %w", err)
-		}
-		b.videoTrack = t
+	if video != "" && b.videoMime == "" {
+		b.videoMime = video
+	}
+	if err := b.addVideoSlotsLocked(); err != nil {
+		b.mu.Unlock()
+		return "", err
 	}
 	b.mu.Unlock()
 	answer, err := b.pc.CreateAnswer(nil)
@@ -259,26 +251,7 @@ func (b *Browser) onTrack(t *webrtc.TrackRemote, r *webrtc.RTPReceiver) {
 		b.readAudio(t, r)
 		return
 	}
-	b.mu.Lock()
-	b.videoIn = t
-	b.mu.Unlock()
-	if room := b.currentRoom(); room != nil {
-		room.videoStarted(b)
-	}
-	buf := make([]byte, 1500)
-	for {
-		n, _, err := t.Read(buf)
-		if err != nil {
-			return
-		}
-		var p rtp.Packet
-		if p.Unmarshal(buf[:n]) != nil {
-			continue
-		}
-		if room := b.currentRoom(); room != nil {
-			room.videoFrom(b, &p)
-		}
-	}
+	b.readVideo(t, r)
 }
 
 func (b *Browser) readAudio(t *webrtc.TrackRemote, r *webrtc.RTPReceiver) {
@@ -343,43 +316,19 @@ func (b *Browser) readSenderRTCP(s *webrtc.RTPSender) {
 				if room := b.currentRoom(); room != nil {
 					room.keyframeWanted(b)
 				}
+				// (every slot's source is asked: a picture loss is rare and keyframes are cheap)
 			}
 		}
 	}
 }
 
-// requestKeyframe asks this browser for a keyframe of the video it sends.
-func (b *Browser) requestKeyframe() {
-	b.mu.Lock()
-	t := b.videoIn
-	b.mu.Unlock()
-	if t == nil {
-		return
-	}
-	_ = b.pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: uint32(t.SSRC())}})
-}
-
-// sendVideo forwards a video packet from another browser to this one.
-func (b *Browser) sendVideo(p *rtp.Packet) {
-	b.mu.Lock()
-	t := b.videoTrack
-	b.mu.Unlock()
-	if t != nil {
-		_ = t.WriteRTP(p)
-	}
-}
-
-func (b *Browser) hasVideoIn() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.videoIn != nil
-}
-
-func (b *Browser) iceState(s webrtc.ICEConnectionState) {
+// connState turns the peer connection's state (ICE and DTLS together) into events: Connected
+// once media can flow, Disconnected when ICE loses the browser, Recovered when it is back.
+func (b *Browser) connState(s webrtc.PeerConnectionState) {
 	b.mu.Lock()
 	var ev EventType
 	switch s {
-	case webrtc.ICEConnectionStateConnected, webrtc.ICEConnectionStateCompleted:
+	case webrtc.PeerConnectionStateConnected:
 		if !b.connected {
 			b.connected = true
 			ev = Connected
@@ -387,7 +336,7 @@ func (b *Browser) iceState(s webrtc.ICEConnectionState) {
 			ev = Recovered
 		}
 		b.down = false
-	case webrtc.ICEConnectionStateDisconnected, webrtc.ICEConnectionStateFailed:
+	case webrtc.PeerConnectionStateDisconnected, webrtc.PeerConnectionStateFailed:
 		if b.connected && !b.down {
 			b.down = true
 			ev = Disconnected

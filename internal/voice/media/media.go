@@ -6,7 +6,14 @@
 // browser's packets can be forwarded to a phone without transcoding. Internally audio is handled
 // as 20 ms frames of 8 kHz mono int16 PCM (160 samples). Video (VP8, H.264 second) is forwarded
 // as RTP packets between browser legs; a picture loss indication asks the sender for a keyframe
-// when a viewer joins or loses a picture.
+// when a viewer joins or loses a picture. Video travels by slot (a browser's video m-lines in
+// order: camera, then screen share); slot i of the browser seen fills slot i of the viewer, so a
+// browser that wants to see a screen share offers a second (receive-only) video transceiver.
+//
+// Beyond the shared API (additions only; no signature changed): Config.Bind, PhoneSilence,
+// ICEDisconnected/ICEFailed and CheckRTPAddr; TURNConfig's fields; ICEServer; TURNCredentials;
+// Phone.Reanswer for re-INVITEs (hold/resume); Room.ID; FrameSamples, FrameDuration, ErrClosed,
+// KindBrowser/KindPhone.
 //
 // Choices made where the shared API was silent:
 //   - Config.Bind restricts the local addresses used for ICE host candidates and phone RTP
@@ -14,6 +21,10 @@
 //     announced in phone SDP unless PublicIPs says otherwise).
 //   - A phone leg latches onto the address its RTP actually arrives from (symmetric RTP), so a
 //     phone behind NAT is reached even when its SDP names a private address.
+//   - AcceptBrowser and Renegotiate wait (up to 2 s) for the server's host candidates, so the
+//     answer carries them and no candidate reaches the browser before its answer; later ones
+//     trickle through onCandidate. Pion's logs go to Config.Log (debug; errors as warnings).
+//   - Events never block media: unread events beyond a buffer of 64 are dropped (never Ended).
 //   - Connected is sent for a browser when its peer connection connects and for a phone when its
 //     first RTP packet arrives; Disconnected/Recovered follow ICE for browsers and an RTP silence
 //     of Config.PhoneSilence (default 5 s) for phones.
@@ -93,8 +104,15 @@ type Config struct {
 	Bind             []string // local IPs to use (empty = all); a loopback IP enables loopback candidates
 	TURN             TURNConfig
 	PhoneSilence     time.Duration // no RTP for this long marks a phone leg Disconnected; default 5 s
-	Clock            clock.Clock
-	Log              *slog.Logger
+	// CheckRTPAddr judges where a phone leg's RTP may go (an SDP's address, or where its packets
+	// came from): give it netguard.Guard.CheckHost, so a trunk a tenant aims cannot make the
+	// server send UDP to internal addresses. Nil allows every address (tests, trusted trunks).
+	CheckRTPAddr func(host string) error
+	// ICEDisconnected is how long a browser's ICE may hear nothing before the leg is
+	// Disconnected (default Pion's 5 s); ICE fails after ICEFailed more (default 25 s).
+	ICEDisconnected, ICEFailed time.Duration
+	Clock                      clock.Clock
+	Log                        *slog.Logger
 }
 
 // Server makes legs and rooms. It owns the WebRTC API, the UDP ports and the TURN service.
@@ -181,7 +199,7 @@ func newAPI(cfg Config, bind []net.IP) (*webrtc.API, error) {
 	if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
 		return nil, fmt.Errorf("media: interceptors: %w", err)
 	}
-	se := webrtc.SettingEngine{}
+	se := webrtc.SettingEngine{LoggerFactory: pionLogs{log: cfg.Log}}
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	if cfg.PortMin != 0 {
 		if err := se.SetEphemeralUDPPortRange(cfg.PortMin, cfg.PortMax); err != nil {
@@ -205,6 +223,17 @@ func newAPI(cfg Config, bind []net.IP) (*webrtc.API, error) {
 			}
 			return false
 		})
+	}
+	if cfg.ICEDisconnected > 0 || cfg.ICEFailed > 0 {
+		d, f := cfg.ICEDisconnected, cfg.ICEFailed
+		if d <= 0 {
+			d = 5 * time.Second
+		}
+		if f <= 0 {
+			f = 25 * time.Second
+		}
+		keepalive := min(2*time.Second, d/3)
+		se.SetICETimeouts(d, f, keepalive)
 	}
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6})
 	return webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(se)), nil

@@ -233,3 +233,70 @@ func TestRoomMatrixOneWay(t *testing.T) {
 	r.Connect(lb, la, true)
 	pa.heard.waitTone(t, "a hears b once connected", 300)
 }
+
+// A re-INVITE puts the phone on hold (a=sendonly: the server stops sending to it and answers
+// recvonly) and takes it off again.
+func TestPhoneReanswerHold(t *testing.T) {
+	s := newTestServer(t, nil)
+	la, pa, lb, pb := phonePair(t, s, 440, 1000)
+	connectBoth(s.Room("reinvite"), la, lb)
+	pa.heard.waitTone(t, "a hears b", 1000)
+
+	ans, err := la.Reanswer(strings.Replace(pa.offer("0 101", "a=rtpmap:101 telephone-event/8000\r\n"), "a=sendrecv", "a=sendonly", 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ans, "a=recvonly") || !strings.Contains(ans, "o=switchboard ") {
+		t.Fatalf("hold answer:\n%s", ans)
+	}
+	waitSamples := func(h *heard, n int) {
+		t.Helper()
+		start := len(h.snapshot())
+		deadline := time.Now().Add(waitLong)
+		for len(h.snapshot()) < start+n {
+			if time.Now().After(deadline) {
+				t.Fatal("b stopped hearing a during a's hold")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitSamples(&pb.heard, 4000) // whatever was in flight to a has arrived
+	pa.heard.reset()
+	waitSamples(&pb.heard, 8000) // a second of b hearing a, meanwhile a hears nothing
+	if n := len(pa.heard.snapshot()); n != 0 {
+		t.Fatalf("a on hold got %d samples", n)
+	}
+	ans, err = la.Reanswer(pa.offer("0 101", "a=rtpmap:101 telephone-event/8000\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ans, "a=sendrecv") {
+		t.Fatalf("resume answer:\n%s", ans)
+	}
+	pa.heard.waitTone(t, "a hears b after resume", 1000)
+	if _, err := la.Reanswer("v=0\r\n"); err == nil {
+		t.Fatal("bad re-offer accepted")
+	}
+}
+
+// A browser offering no G.711 (Opus only) is refused with ErrNoCommonCodec, and the leg is gone.
+func TestAcceptBrowserNoCommonCodec(t *testing.T) {
+	s := newTestServer(t, nil)
+	offer := "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n" +
+		"m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\na=rtpmap:111 opus/48000/2\r\n" +
+		"a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuvwx\r\n" +
+		"a=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF\r\n" +
+		"a=setup:actpass\r\na=sendrecv\r\n"
+	if _, _, err := s.AcceptBrowser(context.Background(), "opus-only", offer, nil); !errors.Is(err, ErrNoCommonCodec) {
+		t.Fatalf("err = %v, want ErrNoCommonCodec", err)
+	}
+	s.mu.Lock()
+	n := len(s.legs)
+	s.mu.Unlock()
+	if n != 0 {
+		t.Fatalf("%d legs left after a refused offer", n)
+	}
+	if _, _, err := s.AcceptBrowser(context.Background(), "junk", "not sdp", nil); err == nil {
+		t.Fatal("junk offer accepted")
+	}
+}

@@ -5,19 +5,23 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"net"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
 	"github.com/pion/rtp"
+	"github.com/pion/transport/v5"
+	"github.com/pion/transport/v5/stdnet"
 	"github.com/pion/webrtc/v4"
-	pmedia "github.com/pion/webrtc/v4/pkg/media"
 )
 
 // Real peers for the tests: Pion WebRTC clients standing in for browsers, and plain UDP RTP
@@ -127,17 +131,18 @@ func analyse(s []int16) (freq, rms float64) {
 // ---- WebRTC client ----
 
 type webPeer struct {
-	pc    *webrtc.PeerConnection
-	leg   *Browser
-	audio *webrtc.TrackLocalStaticSample
-	video *webrtc.TrackLocalStaticRTP
-	heard heard
-	vids  chan *rtp.Packet
-	stop  chan struct{}
-	wg    sync.WaitGroup
+	pc     *webrtc.PeerConnection
+	leg    *Browser
+	audio  *rawTrack
+	video  *webrtc.TrackLocalStaticRTP
+	heard  heard
+	vids   chan videoPkt
+	screen *webrtc.TrackLocalStaticRTP
+	stop   chan struct{}
+	wg     sync.WaitGroup
 }
 
-func clientAPI(t *testing.T) *webrtc.API {
+func clientAPI(t *testing.T, paused *atomic.Bool) *webrtc.API {
 	t.Helper()
 	me := &webrtc.MediaEngine{}
 	// A browser offers Opus first; the server must still pick PCMU.
@@ -159,19 +164,34 @@ func clientAPI(t *testing.T) *webrtc.API {
 	if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
 		t.Fatal(err)
 	}
-	se := webrtc.SettingEngine{}
+	se := webrtc.SettingEngine{LoggerFactory: pionLogs{log: slog.New(slog.DiscardHandler)}}
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	se.SetIncludeLoopbackCandidate(true)
 	se.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() })
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	if paused != nil {
+		n, err := stdnet.NewNet()
+		if err != nil {
+			t.Fatal(err)
+		}
+		se.SetNet(pausableNet{Net: n, paused: paused})
+	}
 	return webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(se))
 }
 
+type videoPkt struct {
+	track string
+	p     *rtp.Packet
+}
+
 type peerOpts struct {
-	video    bool
-	relay    []ICEServer
-	trickle  bool // send candidates one by one instead of inside the offer
-	onCandCh chan string
+	screen     bool         // send a second video track (a screen share)
+	screenRecv bool         // offer a second, receive-only video transceiver
+	paused     *atomic.Bool // when set, the client's UDP goes silent while it is true
+	video      bool
+	relay      []ICEServer
+	trickle    bool // send candidates one by one instead of inside the offer
+	onCandCh   chan string
 }
 
 // dialBrowser connects a Pion client to the server as a browser would, playing src.
@@ -184,19 +204,30 @@ func dialBrowser(t *testing.T, s *Server, id string, src AudioSource, o peerOpts
 		}
 		cfg.ICETransportPolicy = webrtc.ICETransportPolicyRelay
 	}
-	pc, err := clientAPI(t).NewPeerConnection(cfg)
+	pc, err := clientAPI(t, o.paused).NewPeerConnection(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &webPeer{pc: pc, vids: make(chan *rtp.Packet, 100), stop: make(chan struct{})}
+	p := &webPeer{pc: pc, vids: make(chan videoPkt, 100), stop: make(chan struct{})}
 	p.heard.pts = map[uint8]int{}
-	p.audio, _ = webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypePCMU, ClockRate: 8000, Channels: 1}, "a", id)
+	p.audio = &rawTrack{id: "a", stream: id, ssrc: 4242}
 	if _, err := pc.AddTrack(p.audio); err != nil {
 		t.Fatal(err)
 	}
 	if o.video {
 		p.video, _ = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "v", id)
 		if _, err := pc.AddTrack(p.video); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if o.screen {
+		p.screen, _ = webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}, "s", id)
+		if _, err := pc.AddTrack(p.screen); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if o.screenRecv {
+		if _, err := pc.AddTransceiverFromKind(webrtc.RTPCodecTypeVideo, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -208,7 +239,7 @@ func dialBrowser(t *testing.T, s *Server, id string, src AudioSource, o peerOpts
 			}
 			if tr.Kind() == webrtc.RTPCodecTypeVideo {
 				select {
-				case p.vids <- pkt:
+				case p.vids <- videoPkt{track: tr.ID(), p: pkt}:
 				default:
 				}
 				continue
@@ -301,7 +332,7 @@ func dialBrowser(t *testing.T, s *Server, id string, src AudioSource, o peerOpts
 			if src.ReadFrame(frame) != nil {
 				continue
 			}
-			_ = p.audio.WriteSample(pmedia.Sample{Data: codec{ulaw: true}.encode(nil, frame), Duration: FrameDuration})
+			p.audio.sendAudio(codec{ulaw: true}.encode(nil, frame))
 		}
 	}()
 	t.Cleanup(p.close)
@@ -456,4 +487,143 @@ func (p *rtpPeer) close() {
 	close(p.stop)
 	p.conn.Close()
 	p.wg.Wait()
+}
+
+// rawTrack is an audio track that sends PCMU and, on the same SSRC, RFC 4733 telephone-events
+// with the negotiated payload types — what a browser's RTCDTMFSender does.
+type rawTrack struct {
+	id, stream string
+	ssrc       uint32
+	mu         sync.Mutex
+	w          webrtc.TrackLocalWriter
+	dtmfPT     uint8
+	seq        uint16
+	ts         uint32
+}
+
+func (r *rawTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParameters, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var pcmu *webrtc.RTPCodecParameters
+	for _, c := range ctx.CodecParameters() {
+		if strings.EqualFold(c.MimeType, webrtc.MimeTypePCMU) && pcmu == nil {
+			c := c
+			pcmu = &c
+		}
+		if strings.EqualFold(c.MimeType, mimeTelephoneEvent) {
+			r.dtmfPT = uint8(c.PayloadType)
+		}
+	}
+	if pcmu == nil {
+		return webrtc.RTPCodecParameters{}, webrtc.ErrUnsupportedCodec
+	}
+	r.w = ctx.WriteStream()
+	r.ssrc = uint32(ctx.SSRC())
+	return *pcmu, nil
+}
+
+func (r *rawTrack) Unbind(webrtc.TrackLocalContext) error {
+	r.mu.Lock()
+	r.w = nil
+	r.mu.Unlock()
+	return nil
+}
+func (r *rawTrack) ID() string                { return r.id }
+func (r *rawTrack) RID() string               { return "" }
+func (r *rawTrack) StreamID() string          { return r.stream }
+func (r *rawTrack) Kind() webrtc.RTPCodecType { return webrtc.RTPCodecTypeAudio }
+
+func (r *rawTrack) write(pt uint8, marker bool, ts uint32, payload []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.w == nil {
+		return
+	}
+	h := rtp.Header{Version: 2, PayloadType: pt, Marker: marker, SequenceNumber: r.seq, Timestamp: ts, SSRC: r.ssrc}
+	r.seq++
+	_, _ = r.w.WriteRTP(&h, payload)
+}
+
+func (r *rawTrack) sendAudio(payload []byte) {
+	r.mu.Lock()
+	ts := r.ts
+	r.ts += uint32(len(payload))
+	r.mu.Unlock()
+	r.write(0, false, ts, payload)
+}
+
+// pressKey sends one key the way a browser's RTCDTMFSender does.
+func (r *rawTrack) pressKey(ev byte) bool {
+	deadline := time.Now().Add(waitLong)
+	for {
+		r.mu.Lock()
+		bound := r.w != nil
+		r.mu.Unlock()
+		if bound || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	r.mu.Lock()
+	pt, ts := r.dtmfPT, r.ts
+	r.mu.Unlock()
+	if pt == 0 {
+		return false
+	}
+	for i, pl := range dtmfPackets(ev) {
+		r.write(pt, i == 0, ts, pl)
+		time.Sleep(5 * time.Millisecond)
+	}
+	return true
+}
+
+// pausableNet lets a test cut a client's network (to see Disconnected and Recovered).
+type pausableNet struct {
+	*stdnet.Net
+	paused *atomic.Bool
+}
+
+func (n pausableNet) ListenUDP(network string, laddr *net.UDPAddr) (transport.UDPConn, error) {
+	c, err := n.Net.ListenUDP(network, laddr)
+	if err != nil {
+		return nil, err
+	}
+	return &pausableConn{UDPConn: c, paused: n.paused}, nil
+}
+
+type pausableConn struct {
+	transport.UDPConn
+	paused *atomic.Bool
+}
+
+func (c *pausableConn) WriteTo(b []byte, a net.Addr) (int, error) {
+	if c.paused.Load() {
+		return len(b), nil
+	}
+	return c.UDPConn.WriteTo(b, a)
+}
+
+func (c *pausableConn) WriteToUDP(b []byte, a *net.UDPAddr) (int, error) {
+	if c.paused.Load() {
+		return len(b), nil
+	}
+	return c.UDPConn.WriteToUDP(b, a)
+}
+
+func (c *pausableConn) ReadFrom(b []byte) (int, net.Addr, error) {
+	for {
+		n, a, err := c.UDPConn.ReadFrom(b)
+		if err != nil || !c.paused.Load() {
+			return n, a, err
+		}
+	}
+}
+
+func (c *pausableConn) ReadFromUDP(b []byte) (int, *net.UDPAddr, error) {
+	for {
+		n, a, err := c.UDPConn.ReadFromUDP(b)
+		if err != nil || !c.paused.Load() {
+			return n, a, err
+		}
+	}
 }

@@ -22,7 +22,13 @@ type Phone struct {
 	mu       sync.Mutex
 	remote   *net.UDPAddr
 	answered bool
-	dtmfOut  uint8 // telephone-event payload type the far end takes; 0 = none
+	held     bool // the far end takes no audio (sendonly/inactive or 0.0.0.0)
+	latched  bool // src was taken from the first packet since the last SDP
+	src      *net.UDPAddr
+	quiet    bool   // the far end said it sends none (recvonly/inactive): silence is no fault
+	version  uint64 // SDP o= version
+	dtmfOut  uint8  // telephone-event payload type the far end takes; 0 = none
+	wbuf     []byte // marshalling buffer; writeRTP runs under legBase.outMu
 
 	done chan struct{}
 }
@@ -34,6 +40,9 @@ func (s *Server) AnswerPhone(ctx context.Context, id, offerSDP string) (*Phone, 
 		return nil, "", err
 	}
 	off, err := parsePhoneSDP(offerSDP)
+	if err == nil {
+		err = s.checkRTPAddr(off)
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("answer phone %s: %w", id, err)
 	}
@@ -46,9 +55,37 @@ func (s *Server) AnswerPhone(ctx context.Context, id, offerSDP string) (*Phone, 
 	if off.hasDTMF {
 		dtmf = off.dtmfPT
 	}
-	answer := buildPhoneSDP(p.sessID, p.localIP(), p.localPort(), []codec{off.codec}, dtmf)
+	answer := buildPhoneSDP(p.sessID, p.nextVersion(), p.localIP(), p.localPort(), []codec{off.codec}, dtmf, off.answerDir())
 	p.start()
 	return p, answer, nil
+}
+
+// Reanswer answers a new offer on an established phone leg (a SIP re-INVITE: hold with
+// a=sendonly or c=0.0.0.0, resume, a new address or codec). The leg keeps its port.
+func (p *Phone) Reanswer(offerSDP string) (string, error) {
+	if p.isClosed() {
+		return "", ErrClosed
+	}
+	off, err := parsePhoneSDP(offerSDP)
+	if err == nil {
+		err = p.srv.checkRTPAddr(off)
+	}
+	if err != nil {
+		return "", fmt.Errorf("phone %s re-offer: %w", p.id, err)
+	}
+	p.apply(off)
+	var dtmf uint8
+	if off.hasDTMF {
+		dtmf = off.dtmfPT
+	}
+	return buildPhoneSDP(p.sessID, p.nextVersion(), p.localIP(), p.localPort(), []codec{off.codec}, dtmf, off.answerDir()), nil
+}
+
+func (p *Phone) nextVersion() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.version++
+	return p.version
 }
 
 // OfferPhone makes an SDP offer for an outgoing call (PCMU, PCMA, telephone-event 101); give
@@ -63,8 +100,8 @@ func (s *Server) OfferPhone(ctx context.Context, id string) (*Phone, string, err
 	}
 	// Until the answer says otherwise, take PCMU on 0 and events on 101.
 	p.in, p.dtmfPT = codec{ulaw: true, pt: 0}, 101
-	offer := buildPhoneSDP(p.sessID, p.localIP(), p.localPort(),
-		[]codec{{ulaw: true, pt: 0}, {ulaw: false, pt: 8}}, 101)
+	offer := buildPhoneSDP(p.sessID, p.nextVersion(), p.localIP(), p.localPort(),
+		[]codec{{ulaw: true, pt: 0}, {ulaw: false, pt: 8}}, 101, "sendrecv")
 	p.start()
 	return p, offer, nil
 }
@@ -72,6 +109,9 @@ func (s *Server) OfferPhone(ctx context.Context, id string) (*Phone, string, err
 // SetAnswer applies the far end's SDP answer to an OfferPhone leg.
 func (p *Phone) SetAnswer(answerSDP string) error {
 	ans, err := parsePhoneSDP(answerSDP)
+	if err == nil {
+		err = p.srv.checkRTPAddr(ans)
+	}
 	if err != nil {
 		return fmt.Errorf("phone %s answer: %w", p.id, err)
 	}
@@ -79,6 +119,18 @@ func (p *Phone) SetAnswer(answerSDP string) error {
 		return fmt.Errorf("phone %s answer: payload type %d was not offered: %w", p.id, ans.codec.pt, ErrNoCommonCodec)
 	}
 	p.apply(ans)
+	return nil
+}
+
+// checkRTPAddr applies Config.CheckRTPAddr to an SDP's address (a hold's 0.0.0.0 passes: no
+// packet goes there).
+func (s *Server) checkRTPAddr(d phoneSDP) error {
+	if s.cfg.CheckRTPAddr == nil || d.addr.IP.IsUnspecified() {
+		return nil
+	}
+	if err := s.cfg.CheckRTPAddr(d.addr.IP.String()); err != nil {
+		return fmt.Errorf("media: RTP address refused: %w", err)
+	}
 	return nil
 }
 
@@ -112,6 +164,9 @@ func (p *Phone) apply(d phoneSDP) {
 	p.mu.Lock()
 	p.remote = d.addr
 	p.answered = true
+	p.latched = false
+	p.held = !d.farReceives()
+	p.quiet = d.dir == "recvonly" || d.dir == "inactive"
 	if d.hasDTMF {
 		p.dtmfOut = d.dtmfPT
 	} else {
@@ -131,16 +186,19 @@ func (p *Phone) apply(d phoneSDP) {
 
 func (p *Phone) writeRTP(pkt *rtp.Packet) error {
 	p.mu.Lock()
-	to := p.remote
+	to, held := p.remote, p.held
 	p.mu.Unlock()
-	if to == nil || to.Port == 0 || to.IP.IsUnspecified() {
+	if held || to == nil || to.Port == 0 || to.IP.IsUnspecified() {
 		return nil // on hold or not answered yet
 	}
-	buf, err := pkt.Marshal()
+	if p.wbuf == nil {
+		p.wbuf = make([]byte, 1500)
+	}
+	n, err := pkt.MarshalTo(p.wbuf)
 	if err != nil {
 		return err
 	}
-	_, err = p.conn.WriteToUDP(buf, to)
+	_, err = p.conn.WriteToUDP(p.wbuf[:n], to)
 	return err
 }
 
@@ -161,7 +219,10 @@ func (p *Phone) readLoop() {
 		if err != nil {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
-				if connected && !down && time.Since(lastRx) > p.srv.cfg.PhoneSilence {
+				p.mu.Lock()
+				quiet := p.quiet
+				p.mu.Unlock()
+				if connected && !down && !quiet && time.Since(lastRx) > p.srv.cfg.PhoneSilence {
 					down = true
 					p.emit(Disconnected, 0, "no RTP")
 				}
@@ -173,6 +234,25 @@ func (p *Phone) readLoop() {
 		if pkt.Unmarshal(buf[:n]) != nil || pkt.Version != 2 {
 			continue
 		}
+		// Symmetric RTP: the first packet after each SDP says where the phone really is (behind
+		// NAT, its SDP may name a private address); after that, packets from elsewhere are not
+		// the phone's and are dropped, so nobody can take the stream over by sending to the port.
+		p.mu.Lock()
+		if p.latched && !(p.src.IP.Equal(from.IP) && p.src.Port == from.Port) {
+			p.mu.Unlock()
+			continue
+		}
+		if !p.latched {
+			if p.srv.cfg.CheckRTPAddr != nil && p.srv.cfg.CheckRTPAddr(from.IP.String()) != nil {
+				p.mu.Unlock()
+				continue
+			}
+			p.latched, p.src = true, from
+			if !p.held {
+				p.remote = from
+			}
+		}
+		p.mu.Unlock()
 		lastRx = time.Now()
 		if !connected {
 			connected = true
@@ -181,11 +261,6 @@ func (p *Phone) readLoop() {
 			down = false
 			p.emit(Recovered, 0, "")
 		}
-		p.mu.Lock()
-		if p.remote == nil || !p.remote.IP.Equal(from.IP) || p.remote.Port != from.Port {
-			p.remote = from // symmetric RTP: answer where the phone really is
-		}
-		p.mu.Unlock()
 		p.outMu.Lock()
 		in, dtmfPT := p.in, p.dtmfPT
 		p.outMu.Unlock()

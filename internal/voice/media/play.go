@@ -5,7 +5,8 @@ import (
 )
 
 // AudioSource gives 20 ms frames of 8 kHz mono PCM (160 samples) for Play. ReadFrame returns
-// io.EOF when the source is done; any other error ends the playback too.
+// io.EOF when the source is done; any other error ends the playback too. It is called from the
+// room's 20 ms mixer and must not block (render speech ahead, then hand out frames).
 type AudioSource interface {
 	ReadFrame(frame []int16) error
 }

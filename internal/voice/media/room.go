@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
 )
 
 // Room is where a call's legs meet. Who hears whom is the room's matrix, set with Connect.
@@ -37,8 +38,9 @@ type member struct {
 	seenBy  *member   // whose video this member sees
 	taps    []*tap
 
-	bufMu sync.Mutex
-	buf   []int16 // decoded audio waiting for the mixer
+	bufMu  sync.Mutex
+	buf    []int16 // decoded audio waiting for the mixer
+	primed bool    // enough is buffered to ride out arrival jitter
 }
 
 func newRoom(s *Server, id string) *Room {
@@ -230,9 +232,13 @@ func (r *Room) waitTicker() {
 	}
 }
 
-// maxBuffered bounds the audio kept for the mixer per leg (60 ms): a leg that sends faster than
-// real time loses its oldest audio rather than falling ever further behind.
-const maxBuffered = 3 * FrameSamples
+// The mixer's jitter buffer per leg: it starts taking a leg's audio once two frames wait (the
+// packets' arrival is not in phase with the mixer's clock), and keeps at most four (80 ms): a
+// leg that sends faster than real time loses its oldest audio rather than falling behind.
+const (
+	primeBuffered = 2 * FrameSamples
+	maxBuffered   = 4 * FrameSamples
+)
 
 // audioFrom takes one packet's audio from leg l: forwarded at once to direct listeners,
 // decoded for the mixer, taps and recordings when they need it.
@@ -267,7 +273,14 @@ func (r *Room) audioFrom(l legImpl, c codec, payload []byte) {
 func (m *member) popFrame(dst []int16) []int16 {
 	m.bufMu.Lock()
 	defer m.bufMu.Unlock()
+	if !m.primed && len(m.buf) >= primeBuffered {
+		m.primed = true
+	}
+	if !m.primed {
+		return nil
+	}
 	if len(m.buf) < FrameSamples {
+		m.primed = false // underrun: wait for the buffer to refill
 		return nil
 	}
 	dst = append(dst[:0], m.buf[:FrameSamples]...)
@@ -355,7 +368,7 @@ func (r *Room) mixLoop(stop, done chan struct{}) {
 }
 
 // videoFrom forwards a browser's video packet to the browsers that see it.
-func (r *Room) videoFrom(b *Browser, p *rtp.Packet) {
+func (r *Room) videoFrom(b *Browser, src *webrtc.TrackRemote, slot int, p *rtp.Packet) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	m := r.members[b]
@@ -364,7 +377,7 @@ func (r *Room) videoFrom(b *Browser, p *rtp.Packet) {
 	}
 	for _, v := range m.viewers {
 		if vb, ok := v.leg.(*Browser); ok {
-			vb.sendVideo(p)
+			vb.sendVideo(src, slot, p)
 		}
 	}
 }

@@ -15,6 +15,26 @@ type phoneSDP struct {
 	codec   codec
 	dtmfPT  uint8 // 0 when absent
 	hasDTMF bool
+	dir     string // sendrecv, sendonly, recvonly or inactive, as the far end says
+}
+
+// farSends and farReceives read the direction the far end gave (RFC 3264; a connection address
+// of 0.0.0.0 is the old way of saying hold).
+func (d phoneSDP) farReceives() bool {
+	return d.dir != "sendonly" && d.dir != "inactive" && !d.addr.IP.IsUnspecified()
+}
+
+// answerDir is the direction to answer with.
+func (d phoneSDP) answerDir() string {
+	switch d.dir {
+	case "sendonly":
+		return "recvonly"
+	case "recvonly":
+		return "sendonly"
+	case "inactive":
+		return "inactive"
+	}
+	return "sendrecv"
 }
 
 // parsePhoneSDP reads the first audio section of an offer or answer and chooses G.711:
@@ -47,7 +67,13 @@ func parsePhoneSDP(text string) (phoneSDP, error) {
 			}
 			ip = ips[0]
 		}
-		out := phoneSDP{addr: &net.UDPAddr{IP: ip, Port: md.MediaName.Port.Value}}
+		out := phoneSDP{addr: &net.UDPAddr{IP: ip, Port: md.MediaName.Port.Value}, dir: "sendrecv"}
+		for _, a := range append(append([]sdp.Attribute(nil), sd.Attributes...), md.Attributes...) {
+			switch a.Key {
+			case "sendrecv", "sendonly", "recvonly", "inactive":
+				out.dir = a.Key
+			}
+		}
 		names := map[uint8]string{0: "PCMU", 8: "PCMA"}
 		for _, a := range md.Attributes {
 			if a.Key != "rtpmap" {
@@ -104,14 +130,14 @@ func parsePhoneSDP(text string) (phoneSDP, error) {
 }
 
 // buildPhoneSDP writes an audio description: the codecs in order, telephone-event if dtmfPT != 0.
-func buildPhoneSDP(sessID uint64, ip string, port int, codecs []codec, dtmfPT uint8) string {
+func buildPhoneSDP(sessID, version uint64, ip string, port int, codecs []codec, dtmfPT uint8, dir string) string {
 	family := "IP4"
 	if p := net.ParseIP(ip); p != nil && p.To4() == nil {
 		family = "IP6"
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "v=0\r\no=switchboard %d %d IN %s %s\r\ns=switchboard\r\nc=IN %s %s\r\nt=0 0\r\n",
-		sessID, sessID, family, ip, family, ip)
+		sessID, version, family, ip, family, ip)
 	fmt.Fprintf(&b, "m=audio %d RTP/AVP", port)
 	for _, c := range codecs {
 		fmt.Fprintf(&b, " %d", c.pt)
@@ -126,6 +152,6 @@ func buildPhoneSDP(sessID uint64, ip string, port int, codecs []codec, dtmfPT ui
 	if dtmfPT != 0 {
 		fmt.Fprintf(&b, "a=rtpmap:%d telephone-event/8000\r\na=fmtp:%d 0-16\r\n", dtmfPT, dtmfPT)
 	}
-	b.WriteString("a=ptime:20\r\na=sendrecv\r\n")
+	fmt.Fprintf(&b, "a=ptime:20\r\na=%s\r\n", dir)
 	return b.String()
 }

@@ -139,6 +139,7 @@ func startTURN(cfg TURNConfig, clk clock.Clock, log *slog.Logger) (*turnService,
 	}
 	ts, err := turn.NewServer(turn.ServerConfig{
 		Realm:             realm,
+		LoggerFactory:     pionLogs{log: log},
 		AuthHandler:       auth,
 		PacketConnConfigs: []turn.PacketConnConfig{{PacketConn: pc, RelayAddressGenerator: gen}},
 	})
