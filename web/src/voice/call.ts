@@ -152,7 +152,7 @@ export class Call {
         if (!this.pc && (!this.o.mediaFrom || this.o.mediaFrom.has(f.state))) void this.open();
         break;
       case 'call.answer':
-        void this.answer(f.sdp);
+        void this.onAnswer(f.sdp);
         return;
       case 'call.candidate':
         if (this.pc?.remoteDescription) this.pc.addIceCandidate(f.candidate).catch(() => undefined);
@@ -170,6 +170,11 @@ export class Call {
     if (this.view.state === 'ended') return;
     this.o.send({ type: 'call.hangup', call_id: this.view.id });
     this.end('hangup');
+  }
+
+  /** accept takes a call placed to this browser: it opens the media and offers. */
+  accept(): void {
+    void this.open();
   }
 
   /** leave ends the call here only: the server was told another way (the agent's HTTP hang-up). */
@@ -337,7 +342,7 @@ export class Call {
     }
   }
 
-  private async answer(sdp: string): Promise<void> {
+  private async onAnswer(sdp: string): Promise<void> {
     const pc = this.pc;
     if (!pc || pc.signalingState !== 'have-local-offer') return;
     try {

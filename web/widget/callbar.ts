@@ -1,0 +1,92 @@
+// CallBar is the visitor's calls in the chat: "Call" and "Video call" buttons,
+// and during a call its state line, the agent's video, and mute, camera and
+// hang-up buttons. The call itself (WebRTC, signalling) is the shared client
+// of web/src/voice/call.ts; its frames go over the widget's socket.
+import { elapsed, isCallFrame, Call, type CallFrame, type Media, type OutFrame } from '../src/voice/call';
+import { t } from './i18n';
+import { h } from './view';
+
+export class CallBar {
+  readonly el = h('div', { class: 'call', 'data-testid': 'call' });
+  private call?: Call;
+  private asked?: Media; // the visitor clicked, no call id yet
+  private timer?: ReturnType<typeof setInterval>;
+  private readonly sound = h('audio', { autoplay: true });
+  private readonly video = h('video', { autoplay: true, playsinline: true, muted: true, 'aria-label': t('agentVideo'), 'data-testid': 'call-video' });
+  private readonly self = h('video', { autoplay: true, playsinline: true, muted: true, class: 'self', 'aria-label': t('selfVideo') });
+
+  constructor(private readonly send: (f: OutFrame) => boolean) {
+    this.render();
+  }
+
+  /** frame takes one server frame; it reports whether it was a call's. */
+  frame(f: { type: string }): boolean {
+    if (!isCallFrame(f)) return false;
+    const c = f as CallFrame;
+    if (c.type === 'call.state' && c.call_id !== this.call?.view.id && c.state !== 'ended') {
+      if (this.call && this.call.view.state !== 'ended') this.call.leave('replaced');
+      // A call the visitor asked for opens its media at once (the center may
+      // play prompts while it rings); one an agent places waits for "Answer".
+      const ours = !!this.asked;
+      this.call = new Call(c.call_id, c.media ?? this.asked ?? 'audio', { send: this.send, onChange: () => this.render(), mediaFrom: ours ? undefined : new Set() });
+      this.asked = undefined;
+    }
+    if (c.type === 'call.error' && this.asked) {
+      this.asked = undefined;
+      this.render(c.detail || c.code);
+      return true;
+    }
+    this.call?.handle(c);
+    return true;
+  }
+
+  private start(media: Media): void {
+    if (this.send({ type: 'call.start', media })) this.asked = media;
+    this.render();
+  }
+
+  private render(problem = ''): void {
+    const v = this.call?.view;
+    clearInterval(this.timer);
+    const b = (label: string, testid: string, onclick: () => void, cls = '') => h('button', { type: 'button', class: `cb ${cls}`, 'data-testid': testid, onclick }, label);
+    if (!v || (v.state === 'ended' && !this.asked && !v.reason)) {
+      this.el.replaceChildren(...(this.asked ? [h('span', { class: 'line', role: 'status' }, t('ringing'))] : [
+        b(t('call'), 'call-audio', () => this.start('audio')),
+        b(t('videoCall'), 'call-video-start', () => this.start('video')),
+      ]), ...(problem ? [h('span', { class: 'line', role: 'alert' }, problem)] : []));
+      return;
+    }
+    const call = this.call!;
+    const line = h('span', { class: 'line', role: 'status', 'data-testid': 'call-state', 'data-state': v.state });
+    const tick = () => {
+      const time = elapsed(v.activeSince ? Date.now() - v.activeSince : 0);
+      line.textContent = v.state === 'queued' ? t('queued', { n: v.position || '…' })
+        : v.state === 'connecting' ? t('connecting2')
+        : v.state === 'reconnecting' ? t('reconnecting2')
+        : v.state === 'ended' ? (v.reason ? t('callEndedWhy', { reason: v.reason }) : t('callEnded'))
+        : v.state === 'active' || v.state === 'held' ? t(v.state, { time })
+        : call.pc ? t('ringing') : t('incoming');
+    };
+    tick();
+    if (v.state === 'active' || v.state === 'held') this.timer = setInterval(tick, 1000);
+    if (v.state === 'ended') {
+      this.el.replaceChildren(line, b(t('call'), 'call-audio', () => this.start('audio')), b(t('videoCall'), 'call-video-start', () => this.start('video')));
+      return;
+    }
+    const remote = v.remote[0];
+    if (remote && this.sound.srcObject !== remote) this.sound.srcObject = remote;
+    const vid = v.remote.find((s) => s.getVideoTracks().length);
+    if (vid && this.video.srcObject !== vid) this.video.srcObject = vid;
+    if (v.local && this.self.srcObject !== v.local) this.self.srcObject = v.local;
+    this.video.hidden = !vid;
+    this.self.hidden = !v.camera;
+    this.el.replaceChildren(line, this.sound, h('div', { class: 'tiles' }, this.video, this.self),
+      ...(call.pc ? [
+        b(v.muted ? t('unmute') : t('mute'), 'call-mute', () => call.mute(!v.muted)),
+        b(v.camera ? t('cameraOff') : t('cameraOn'), 'call-camera', () => void call.setCamera(!v.camera)),
+      ] : [b(t('answer'), 'call-answer', () => call.accept(), 'ok')]),
+      b(t('hangup'), 'call-hangup', () => call.hangup(), 'end'),
+      ...(problem || v.error ? [h('span', { class: 'line', role: 'alert' }, problem || v.error)] : []));
+    for (const [el, on] of [[this.el.querySelector('[data-testid=call-mute]'), v.muted], [this.el.querySelector('[data-testid=call-camera]'), v.camera]] as const) el?.setAttribute('aria-pressed', String(on));
+  }
+}
