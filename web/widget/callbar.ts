@@ -6,6 +6,11 @@ import { elapsed, isCallFrame, Call, type CallFrame, type Media, type OutFrame }
 import { t } from './i18n';
 import { h } from './view';
 
+/** reason words why a call ended, for the visitor. */
+function reason(r: string, by: string): string {
+  return r === 'hangup' ? t(by === 'customer' ? 'byYou' : 'byAgent') : r === 'agent_disconnected' || r === 'network_lost' || r === 'media_ended' ? t('lost') : r.replace(/_/g, ' ');
+}
+
 export class CallBar {
   readonly el = h('div', { class: 'call', 'data-testid': 'call' });
   private call?: Call;
@@ -27,7 +32,7 @@ export class CallBar {
       if (this.call && this.call.view.state !== 'ended') this.call.leave('replaced');
       // A call the visitor asked for opens its media at once (the center may
       // play prompts while it rings); one an agent places waits for "Answer".
-      const ours = !!this.asked;
+      const ours = c.initiator !== 'agent';
       this.call = new Call(c.call_id, c.media ?? this.asked ?? 'audio', { send: this.send, onChange: () => this.render(), mediaFrom: ours ? undefined : new Set() });
       this.asked = undefined;
     }
@@ -57,13 +62,13 @@ export class CallBar {
       return;
     }
     const call = this.call!;
-    const line = h('span', { class: 'line', role: 'status', 'data-testid': 'call-state', 'data-state': v.state });
+    const line = h('span', { class: 'line', role: 'status', 'data-testid': 'call-state', 'data-state': v.state, 'data-reason': v.reason });
     const tick = () => {
       const time = elapsed(v.activeSince ? Date.now() - v.activeSince : 0);
       line.textContent = v.state === 'queued' ? t('queued', { n: v.position || '…' })
-        : v.state === 'connecting' ? t('connecting2')
+        : v.state === 'connecting' || v.state === 'transferring' ? t('connecting2')
         : v.state === 'reconnecting' ? t('reconnecting2')
-        : v.state === 'ended' ? (v.reason ? t('callEndedWhy', { reason: v.reason }) : t('callEnded'))
+        : v.state === 'ended' ? (v.reason ? t('callEndedWhy', { reason: reason(v.reason, v.hungUpBy) }) : t('callEnded'))
         : v.state === 'active' || v.state === 'held' ? t(v.state, { time })
         : call.pc ? t('ringing') : t('incoming');
     };

@@ -61,6 +61,9 @@ const en = {
   hangup: 'Hang up',
   agentVideo: 'Agent video',
   selfVideo: 'Your camera',
+  byYou: 'you hung up',
+  byAgent: 'the agent hung up',
+  lost: 'the connection was lost',
 };
 
 /** Key names one string. */

@@ -584,6 +584,7 @@ export class Widget {
 
   private renderLog(toBottom = false): void {
     const log = this.el.log;
+    this.calls.el.hidden = !this.session?.conversation_id; // a call lives in a conversation: write first
     const atBottom = toBottom || log.scrollHeight - log.scrollTop - log.clientHeight < 60;
     const fileURL = (url: string) => this.api.attachmentURL(url, this.session?.visitor_token ?? '');
     const greeting = this.session?.config.greeting || t('greeting');

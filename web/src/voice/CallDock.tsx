@@ -6,6 +6,7 @@ import { useNow } from '../desktop/time';
 import { t } from '../i18n';
 import { navigate, useLocation } from '../router';
 import { stateLine, useDesk } from './CallPanel';
+import { callApi } from './desk';
 
 function Sound(props: { stream: MediaStream }) {
   const ref = useRef<HTMLAudioElement>(null);
@@ -29,8 +30,12 @@ export function CallDock() {
       {away.map((c) => (
         <div class="call-dock" role="region" aria-label={t('voice.onCall')} data-testid="call-dock" key={c.view.id}>
           <span role="status">{stateLine(c.view, now)}</span>
-          <button type="button" class="button button-primary" onClick={() => navigate(`/desktop/c/${encodeURIComponent(c.view.conversationID)}`)}>
-            {t('voice.back')}
+          <button type="button" class="button button-primary" data-testid={c.view.offerID ? 'call-dock-accept' : 'call-dock-back'} onClick={() => {
+            const go = () => navigate(`/desktop/c/${encodeURIComponent(c.view.conversationID)}`);
+            if (c.view.offerID) callApi.accept(c.view.offerID).then(go, () => go());
+            else go();
+          }}>
+            {c.view.offerID ? t('voice.accept') : t('voice.back')}
           </button>
         </div>
       ))}

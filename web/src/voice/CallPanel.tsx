@@ -12,7 +12,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorMessage } from '../api';
 import type { Queue } from '../api/conversation';
 import { useNow } from '../desktop/time';
-import { t } from '../i18n';
+import { t, tMaybe } from '../i18n';
 import { useSession } from '../session';
 import type { User } from '../types';
 import { elapsed, type Call, type Media, type View } from './call';
@@ -28,6 +28,11 @@ export function useDesk(): DeskCalls {
   return desk;
 }
 
+/** reasonText words why a call ended (docs/voice.md's reasons; an unknown one as it came). */
+export function reasonText(v: View): string {
+  return tMaybe(`voice.reason.${v.reason}${v.hungUpBy ? `.${v.hungUpBy}` : ''}`, '') || tMaybe(`voice.reason.${v.reason}`, v.reason);
+}
+
 /** stateLine words a call's state for the agent. */
 export function stateLine(v: View, now: number): string {
   const time = elapsed(v.activeSince ? now - v.activeSince : 0);
@@ -39,7 +44,9 @@ export function stateLine(v: View, now: number): string {
     case 'held':
       return t('voice.state.held', { time });
     case 'ended':
-      return v.reason ? t('voice.state.endedReason', { reason: v.reason }) : t('voice.state.ended');
+      return v.reason ? t('voice.state.endedReason', { reason: reasonText(v) }) : t('voice.state.ended');
+    case 'ringing':
+      return v.offerID ? t(`voice.incoming.${v.media}`) : t('voice.state.ringing');
     default:
       return t(`voice.state.${v.state}`);
   }
@@ -179,13 +186,17 @@ export function CallPanel(props: { id: string; users: User[]; queues: Queue[]; c
         {stateLine(v, now)}
         {v.activeSince > 0 && !ended && <span class="visually-hidden" data-testid="call-timer">{elapsed(now - v.activeSince)}</span>}
       </p>
+      {v.state === 'ringing' && v.offerID && (
+        <button type="button" class="button button-primary" data-testid="call-accept" disabled={busy}
+          onClick={() => void run(() => callApi.accept(v.offerID))}>{t('voice.accept')}</button>
+      )}
       {!ended && (remote.length > 0 || v.camera) && (
         <div class="call-tiles" data-testid="call-tiles">
           {remote.map((s, i) => <Tile key={s.id} stream={s} label={i === 0 ? t('voice.remoteTile') : t('voice.screenTile')} testid="call-tile-remote" />)}
           {v.local && v.camera && <Tile stream={v.local} label={t('voice.selfTile')} testid="call-tile-self" mirror />}
         </div>
       )}
-      {!ended && (
+      {!ended && !v.offerID && (
         <div class="call-controls" role="toolbar" aria-label={t('voice.title')}>
           <button type="button" class="button" data-testid="call-mute" aria-pressed={v.muted}
             onClick={() => { const on = !v.muted; call.mute(on); void run(() => callApi.act(v.id, on ? 'mute' : 'unmute')); }}>
@@ -218,7 +229,7 @@ export function CallPanel(props: { id: string; users: User[]; queues: Queue[]; c
         <Transfer call={call} users={props.users} queues={props.queues} self={session.user.id}
           onError={setError} onDone={() => setTransferring(false)} />
       )}
-      {!ended && <Devices call={call} />}
+      {!ended && !v.offerID && <Devices call={call} />}
       {ended && (
         <button type="button" class="button button-quiet" data-testid="call-dismiss" onClick={() => desk.forget(v.id)}>{t('voice.dismiss')}</button>
       )}

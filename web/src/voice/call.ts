@@ -7,7 +7,7 @@
 // the answer.
 
 /** CallState is what a call is doing, as the server says it, plus "reconnecting" (the media path broke here). */
-export type CallState = 'ringing' | 'queued' | 'connecting' | 'active' | 'held' | 'reconnecting' | 'ended';
+export type CallState = 'ringing' | 'queued' | 'connecting' | 'active' | 'held' | 'transferring' | 'reconnecting' | 'ended';
 
 /** Media is what a call carries. */
 export type Media = 'audio' | 'video';
@@ -29,6 +29,13 @@ export interface StateFrame {
   reason?: string;
   ice_servers?: ICEServer[];
   position?: number;
+  /** initiator is who placed the call: an agent's call waits for the customer's "accept" (their offer). */
+  initiator?: 'customer' | 'agent';
+  hung_up_by?: string;
+  /** offer_id is the routing offer the ringing agent accepts. */
+  offer_id?: string;
+  agent_name?: string;
+  muted?: boolean;
 }
 
 /** CallFrame is every call frame the server sends. */
@@ -58,6 +65,11 @@ export interface View {
   state: CallState;
   media: Media;
   reason: string;
+  /** hungUpBy is who ended it (customer, agent, system), when reason is hangup. */
+  hungUpBy: string;
+  initiator: string;
+  offerID: string;
+  agentName: string;
   position: number;
   /** activeSince is when the call became active here (ms since the epoch), 0 before. */
   activeSince: number;
@@ -129,7 +141,7 @@ export class Call {
   private readonly gum: (c: MediaStreamConstraints) => Promise<MediaStream>;
 
   constructor(id: string, media: Media, private readonly o: Options) {
-    this.view = { id, conversationID: '', state: 'ringing', media, reason: '', position: 0, activeSince: 0, muted: false, camera: media === 'video', sharing: false, error: '', remote: [] };
+    this.view = { id, conversationID: '', state: 'ringing', media, reason: '', hungUpBy: '', initiator: '', offerID: '', agentName: '', position: 0, activeSince: 0, muted: false, camera: media === 'video', sharing: false, error: '', remote: [] };
     this.gum = o.getUserMedia ?? ((c) => navigator.mediaDevices.getUserMedia(c));
   }
 
@@ -145,6 +157,10 @@ export class Call {
         if (f.media) v.media = f.media;
         v.position = f.position ?? 0;
         v.reason = f.reason ?? '';
+        v.hungUpBy = f.hung_up_by ?? '';
+        v.initiator = f.initiator ?? v.initiator;
+        v.offerID = f.offer_id ?? '';
+        v.agentName = f.agent_name || v.agentName;
         this.serverState = f.state;
         if (f.state === 'ended') return this.end(f.reason ?? '');
         if (f.state === 'active' && !v.activeSince) v.activeSince = Date.now();

@@ -12,6 +12,7 @@ const enc = encodeURIComponent;
 export const callApi = {
   start: (conversationID: string, media: Media) =>
     request<{ id?: string; call_id?: string }>('POST', `/api/v1/conversations/${enc(conversationID)}/calls`, { body: { media } }),
+  accept: (offerID: string) => request<unknown>('POST', `/api/v1/offers/${enc(offerID)}/accept`),
   act: (id: string, action: 'hold' | 'resume' | 'mute' | 'unmute' | 'hangup') => request<unknown>('POST', `/api/v1/calls/${enc(id)}/${action}`),
   transfer: (id: string, to: { agent_id: string } | { queue_id: string }) => request<unknown>('POST', `/api/v1/calls/${enc(id)}/transfer`, { body: to }),
 };
@@ -37,7 +38,13 @@ export class DeskCalls {
   constructor(private readonly realtime: RealtimeClient) {
     realtime.subscribe((ev) => {
       const f = frameOf(ev);
-      if (f) this.handle(f);
+      if (f) return this.handle(f);
+      // A call rung to this agent whose routing offer went elsewhere or lapsed is not hers.
+      const offer = (ev.data as { offer_id?: string } | undefined)?.offer_id;
+      if (offer && (ev.type === 'routing.offer_expired' || ev.type === 'routing.offer_withdrawn')) {
+        for (const c of this.calls.values()) if (c.view.state === 'ringing' && c.view.offerID === offer) this.calls.delete(c.view.id);
+        this.changed();
+      }
     });
   }
 
