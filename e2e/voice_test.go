@@ -51,3 +51,16 @@ func TestBrowserVoiceCallSetup(t *testing.T) {
 		t.Errorf("the bench printed %d BENCH lines, want 2 (p50, p99)", lines)
 	}
 }
+
+// The browser's call client alone (web/src/voice/call.ts) in Chromium with fake
+// devices, against a real WebRTC answerer in the page standing for the
+// center's side of docs/voice.md: G.711 offered first, trickle ICE, media both
+// ways, camera and screen-share renegotiation, mute, a microphone switch, an
+// ICE restart when the path is lost, hang-up.
+func TestBrowserVoiceClient(t *testing.T) {
+	chromium := needBrowser(t)
+	out := runScript(t, chromium, "voice-client.mjs")
+	if !strings.Contains(out, "hang-up held") {
+		t.Errorf("the script did not reach its end")
+	}
+}

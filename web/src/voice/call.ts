@@ -136,6 +136,7 @@ export class Call {
   private early: RTCIceCandidateInit[] = [];
   private camTrack?: MediaStreamTrack;
   private screen?: RTCRtpSender;
+  private readonly screens = new Set<RTCRtpSender>(); // every sender that ever carried the screen
   private dropTimer?: ReturnType<typeof setTimeout>;
   private serverState: CallState = 'ringing';
   private readonly gum: (c: MediaStreamConstraints) => Promise<MediaStream>;
@@ -243,6 +244,7 @@ export class Call {
         if (!track) return;
         track.addEventListener('ended', () => void this.share(false)); // the browser's own "Stop sharing"
         this.screen = pc.addTransceiver(track, { direction: 'sendonly' }).sender;
+        this.screens.add(this.screen);
         this.view.sharing = true;
       } else if (!on && this.screen) {
         const sender = this.screen;
@@ -336,7 +338,7 @@ export class Call {
 
   /** cameraSender is the sender of our camera: the first video sender that is not the screen. */
   private cameraSender(): RTCRtpSender | undefined {
-    return this.pc?.getTransceivers().find((t) => t.sender !== this.screen && t.receiver.track.kind === 'video' && t.direction !== 'stopped' && t.direction !== 'sendonly')?.sender;
+    return this.pc?.getTransceivers().find((t) => !this.screens.has(t.sender) && t.receiver.track.kind === 'video' && t.direction !== 'stopped')?.sender;
   }
 
   private async offer(restart = false): Promise<void> {
@@ -421,9 +423,11 @@ export class Call {
     const pc = this.pc;
     if (!pc || this.view.state === 'ended') return;
     this.view.state = 'reconnecting';
-    pc.restartIce();
-    this.offering = false; // an offer lost with the path is not waited for
-    void this.offer(true);
+    pc.restartIce(); // in a stable state this fires negotiationneeded: the new offer
+    if (pc.signalingState !== 'stable') {
+      this.offering = false; // an offer lost with the path is not waited for
+      void this.offer(true);
+    }
     this.changed();
   }
 
