@@ -111,6 +111,11 @@ async function growing(p, keys) {
   return p.evaluate(() => bytes());
 }
 
+/** videoDirections lists the direction of each video section of an SDP. */
+function videoDirections(sdp) {
+  return sdp.split(/^(?=m=)/m).filter((m) => m.startsWith('m=video')).map((m) => m.match(/^a=(sendrecv|sendonly|recvonly|inactive)/m)?.[1] ?? '?');
+}
+
 const offers = (p) => p.evaluate(() => frames.filter((f) => f.type === 'call.offer').map((f) => f.sdp));
 
 try {
@@ -125,11 +130,13 @@ try {
     const [sdp] = await offers(p);
     const audio = sdp.match(/^m=audio \S+ \S+ (.*)$/m)?.[1].split(' ') ?? [];
     if (audio[0] !== '0' || audio[1] !== '8') throw new Error(`the offer's audio payload types are ${audio.join(' ')}, want 0 (PCMU) then 8 (PCMA) first`);
-    if (/^m=video/m.test(sdp)) throw new Error('an audio call offered video');
+    // Two video sections that only receive: the other side's camera and screen may come later.
+    const dirs = videoDirections(sdp);
+    if (dirs.join(' ') !== 'recvonly recvonly') throw new Error(`an audio call's video sections are ${dirs.join(' ')}, want recvonly recvonly`);
     const cands = await p.evaluate(() => frames.filter((f) => f.type === 'call.candidate' && f.call_id === 'c1' && f.candidate.candidate).length);
     if (cands === 0) throw new Error('no candidate was trickled');
     const b = await growing(p, ['audioIn', 'audioOut']);
-    if (b.codecs.some((c) => !/PCMU|PCMA/.test(c))) throw new Error(`codecs in use ${b.codecs.join(', ')}`);
+    if (b.codecs.some((c) => /^audio/.test(c) && !/PCMU|PCMA/.test(c))) throw new Error(`codecs in use ${b.codecs.join(', ')}`);
   });
 
   await steps.run('the camera turned on renegotiates: a new offer with video, video flows both ways', async () => {
@@ -139,17 +146,18 @@ try {
     const video = sdp.match(/^m=video \S+ \S+ (.*)$/m)?.[1].split(' ') ?? [];
     const vp8 = sdp.match(/^a=rtpmap:(\d+) VP8\/90000/m)?.[1];
     if (!vp8 || video[0] !== vp8) throw new Error(`the video offer leads with ${video[0]}, want VP8 (${vp8})`);
+    if (videoDirections(sdp).join(' ') !== 'sendrecv recvonly') throw new Error(`with the camera on the video sections are ${videoDirections(sdp).join(' ')}`);
     await growing(p, ['videoIn', 'videoOut', 'audioIn']);
     if (!(await p.evaluate(() => call.view.camera && call.view.remote.some((s) => s.getVideoTracks().length > 0)))) throw new Error('no remote video in the view');
   });
 
-  await steps.run('screen sharing adds a second video track (a new offer) and stopping it re-offers', async () => {
+  await steps.run('screen sharing sends in the screen's video section (a new offer); stopping re-offers', async () => {
     const count = (await offers(p)).length;
     await p.evaluate(() => call.share(true));
     if (!(await p.evaluate(() => call.view.sharing))) throw new Error(`not sharing: ${await p.evaluate(() => call.view.error)}`);
     await waitUntil('a share offer', async () => (await offers(p)).length > count || (await offers(p)).length);
     const sdp = (await offers(p)).at(-1);
-    if ((sdp.match(/^m=video/gm) ?? []).length !== 2) throw new Error('the share offer does not carry two video sections');
+    if (videoDirections(sdp).join(' ') !== 'sendrecv sendrecv') throw new Error(`sharing, the video sections are ${videoDirections(sdp).join(' ')}`);
     await waitUntil('the screen sent', () => p.evaluate(async () => {
       const st = await call.pc.getStats();
       let n = 0;
@@ -160,6 +168,7 @@ try {
     await p.evaluate(() => call.share(false));
     await waitUntil('a stop-share offer', async () => (await offers(p)).length > shared || (await offers(p)).length);
     if (await p.evaluate(() => call.view.sharing)) throw new Error('still sharing');
+    if (videoDirections((await offers(p)).at(-1)).join(' ') !== 'sendrecv recvonly') throw new Error('the screen section still sends after the share stopped');
   });
 
   await steps.run('mute keeps the track but silences it; a microphone switch needs no new offer', async () => {

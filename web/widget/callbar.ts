@@ -2,7 +2,7 @@
 // and during a call its state line, the agent's video, and mute, camera and
 // hang-up buttons. The call itself (WebRTC, signalling) is the shared client
 // of web/src/voice/call.ts; its frames go over the widget's socket.
-import { elapsed, isCallFrame, Call, type CallFrame, type Media, type OutFrame } from '../src/voice/call';
+import { elapsed, isCallFrame, showing, Call, type CallFrame, type Media, type OutFrame } from '../src/voice/call';
 import { t } from './i18n';
 import { h } from './view';
 
@@ -80,7 +80,7 @@ export class CallBar {
     }
     const remote = v.remote[0];
     if (remote && this.sound.srcObject !== remote) this.sound.srcObject = remote;
-    const vid = v.remote.find((s) => s.getVideoTracks().length);
+    const vid = showing(v.remote)[0];
     if (vid && this.video.srcObject !== vid) this.video.srcObject = vid;
     if (v.local && this.self.srcObject !== v.local) this.self.srcObject = v.local;
     this.video.hidden = !vid;

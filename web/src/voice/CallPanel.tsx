@@ -15,7 +15,7 @@ import { useNow } from '../desktop/time';
 import { t, tMaybe } from '../i18n';
 import { useSession } from '../session';
 import type { User } from '../types';
-import { elapsed, type Call, type Media, type View } from './call';
+import { elapsed, showing, type Call, type Media, type View } from './call';
 import { callApi, deskCalls, type DeskCalls } from './desk';
 import '../styles/voice.css';
 
@@ -178,7 +178,7 @@ export function CallPanel(props: { id: string; users: User[]; queues: Queue[]; c
   }
 
   const ended = v.state === 'ended';
-  const remote = v.remote.filter((s) => s.getVideoTracks().length > 0);
+  const remote = showing(v.remote);
   const problem = error || (v.error ? t('voice.mediaError', { detail: v.error }) : '');
   return (
     <section class={`call-panel call-${v.state}`} data-testid="call-panel" aria-label={t('voice.title')}>

@@ -113,6 +113,11 @@ export function preferCodecs<T extends { mimeType: string }>(codecs: T[], wanted
   return [...codecs].sort((a, b) => rank(a) - rank(b));
 }
 
+/** showing is the remote streams with a picture now (a muted track receives nothing). */
+export function showing(remote: MediaStream[]): MediaStream[] {
+  return remote.filter((s) => s.getVideoTracks().some((t) => !t.muted));
+}
+
 /** elapsed formats a call's running time as m:ss or h:mm:ss. */
 export function elapsed(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -135,8 +140,8 @@ export class Call {
   private again = false;
   private early: RTCIceCandidateInit[] = [];
   private camTrack?: MediaStreamTrack;
-  private screen?: RTCRtpSender;
-  private readonly screens = new Set<RTCRtpSender>(); // every sender that ever carried the screen
+  private camTr?: RTCRtpTransceiver;
+  private screenTr?: RTCRtpTransceiver;
   private dropTimer?: ReturnType<typeof setTimeout>;
   private serverState: CallState = 'ringing';
   private readonly gum: (c: MediaStreamConstraints) => Promise<MediaStream>;
@@ -215,7 +220,7 @@ export class Call {
         this.camTrack?.stop();
         this.camTrack && this.view.local?.removeTrack(this.camTrack);
         this.camTrack = undefined;
-        await this.cameraSender()?.replaceTrack(null);
+        await this.camTr?.sender.replaceTrack(null);
       } else {
         const track = (await this.gum({ video: deviceId ? { deviceId: { exact: deviceId } } : true })).getVideoTracks()[0];
         if (!track) return;
@@ -223,9 +228,10 @@ export class Call {
         if (this.camTrack) this.view.local?.removeTrack(this.camTrack);
         this.camTrack = track;
         this.view.local?.addTrack(track);
-        const sender = this.cameraSender();
-        if (sender) await sender.replaceTrack(track);
-        else this.addVideo(pc, track); // negotiationneeded re-offers
+        const tr = this.camTr;
+        await tr?.sender.replaceTrack(track);
+        // A section that only received (an audio call) must now send: a new offer.
+        if (tr && tr.direction !== 'sendrecv') tr.direction = 'sendrecv';
       }
       this.view.camera = on;
     } catch (err) {
@@ -234,25 +240,23 @@ export class Call {
     this.changed();
   }
 
-  /** share starts or stops sending the screen (getDisplayMedia) as a second video track. */
+  /** share starts or stops sending the screen (getDisplayMedia) in the screen's video section: a new offer. */
   async share(on: boolean): Promise<void> {
-    const pc = this.pc;
-    if (!pc) return;
+    const tr = this.screenTr;
+    if (!tr || on === this.view.sharing) return;
     try {
-      if (on && !this.screen) {
+      if (on) {
         const track = (await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false })).getVideoTracks()[0];
         if (!track) return;
         track.addEventListener('ended', () => void this.share(false)); // the browser's own "Stop sharing"
-        this.screen = pc.addTransceiver(track, { direction: 'sendonly' }).sender;
-        this.screens.add(this.screen);
-        this.view.sharing = true;
-      } else if (!on && this.screen) {
-        const sender = this.screen;
-        this.screen = undefined;
-        sender.track?.stop();
-        pc.removeTrack(sender); // direction becomes recvonly/inactive: a new offer
-        this.view.sharing = false;
+        await tr.sender.replaceTrack(track);
+        tr.direction = 'sendrecv'; // negotiationneeded: the new offer
+      } else {
+        tr.sender.track?.stop();
+        await tr.sender.replaceTrack(null);
+        tr.direction = 'recvonly';
       }
+      this.view.sharing = on;
     } catch (err) {
       this.view.error = String((err as Error).message ?? err);
     }
@@ -310,20 +314,20 @@ export class Call {
       // G.711 end to end (no transcoding towards SIP): PCMU, then PCMA.
       this.prefer(audio, 'audio', ['audio/pcmu', 'audio/pcma']);
       this.camTrack = local.getVideoTracks()[0];
-      if (this.camTrack) this.addVideo(pc, this.camTrack);
     } catch (err) {
       this.view.error = String((err as Error).message ?? err);
       // The call goes on without our media: we still hear and see the other side.
       pc.addTransceiver('audio', { direction: 'recvonly' });
-      if (this.view.media === 'video') pc.addTransceiver('video', { direction: 'recvonly' });
     }
+    // Every offer carries two video sections, even in an audio call: the
+    // camera's and the screen's, each receiving at least, because only the
+    // browser offers — the center can forward the other side's camera or
+    // screen only into a section this side already opened.
+    const streams = this.view.local ? [this.view.local] : [];
+    this.camTr = pc.addTransceiver(this.camTrack ?? 'video', { direction: this.camTrack ? 'sendrecv' : 'recvonly', streams });
+    this.screenTr = pc.addTransceiver('video', { direction: 'recvonly' });
+    for (const tr of [this.camTr, this.screenTr]) this.prefer(tr, 'video', ['video/vp8', 'video/h264']);
     this.changed();
-  }
-
-  private addVideo(pc: RTCPeerConnection, track: MediaStreamTrack): void {
-    const local = this.view.local;
-    const tr = pc.addTransceiver(track, { direction: 'sendrecv', streams: local ? [local] : [] });
-    this.prefer(tr, 'video', ['video/vp8', 'video/h264']);
   }
 
   private prefer(tr: RTCRtpTransceiver, kind: 'audio' | 'video', wanted: string[]): void {
@@ -334,11 +338,6 @@ export class Call {
     } catch {
       // an engine without these codecs offers its own; the server says no if it must
     }
-  }
-
-  /** cameraSender is the sender of our camera: the first video sender that is not the screen. */
-  private cameraSender(): RTCRtpSender | undefined {
-    return this.pc?.getTransceivers().find((t) => !this.screens.has(t.sender) && t.receiver.track.kind === 'video' && t.direction !== 'stopped')?.sender;
   }
 
   private async offer(restart = false): Promise<void> {
@@ -392,6 +391,9 @@ export class Call {
         holder.removeTrack(track);
         this.changed();
       });
+      // A section may stay silent (the other side's camera off): show it only while media comes.
+      track.addEventListener('mute', () => this.changed());
+      track.addEventListener('unmute', () => this.changed());
     }
     void stream;
     this.changed();
@@ -437,7 +439,7 @@ export class Call {
     v.state = 'ended';
     v.reason = reason;
     for (const t of v.local?.getTracks() ?? []) t.stop();
-    this.screen?.track?.stop();
+    this.screenTr?.sender.track?.stop();
     this.pc?.close();
     this.changed();
   }
