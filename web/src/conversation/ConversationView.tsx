@@ -232,7 +232,7 @@ export function ConversationView(props: { id: string; onClose?: () => void }) {
       />
       {error && <p class="cv-error" role="alert" data-testid="conversation-error">{error}</p>}
       <TrailPanel id={conversation.id} />
-      <CallPanel id={conversation.id} users={users} queues={queues} closed={conversation.status === 'resolved'} />
+      <CallPanel id={conversation.id} users={users} queues={queues} closed={conversation.status === 'resolved' || conversation.channel !== 'webchat'} />
       <SwarmPanel id={conversation.id} users={users} />
       <Timeline key={conversation.id} messages={messages} users={users} persona={persona} typing={typing?.name ?? null} />
       <Composer

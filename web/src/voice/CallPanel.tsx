@@ -142,7 +142,10 @@ function Transfer(props: { call: Call; users: User[]; queues: Queue[]; self: str
   );
 }
 
-/** CallPanel shows the call of conversation id, or the buttons to start one. */
+/**
+ * CallPanel shows the call of conversation id, or the buttons to start one
+ * unless closed (a resolved conversation, or one whose customer has no widget to answer in).
+ */
 export function CallPanel(props: { id: string; users: User[]; queues: Queue[]; closed?: boolean }) {
   const { session } = useSession();
   const desk = useDesk();
