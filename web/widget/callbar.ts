@@ -15,6 +15,7 @@ export class CallBar {
   readonly el = h('div', { class: 'call', 'data-testid': 'call' });
   private call?: Call;
   private asked?: Media; // the visitor clicked, no call id yet
+  private dropped = false; // …and cancelled before the id came: that call is hung up when it does
   private timer?: ReturnType<typeof setInterval>;
   private readonly sound = h('audio', { autoplay: true });
   private readonly video = h('video', { autoplay: true, playsinline: true, muted: true, 'aria-label': t('agentVideo'), 'data-testid': 'call-video' });
@@ -29,6 +30,11 @@ export class CallBar {
     if (!isCallFrame(f)) return false;
     const c = f as CallFrame;
     if (c.type === 'call.state' && c.call_id !== this.call?.view.id && c.state !== 'ended') {
+      if (this.dropped && c.initiator !== 'agent') {
+        this.dropped = false;
+        this.send({ type: 'call.hangup', call_id: c.call_id });
+        return true;
+      }
       if (this.call && this.call.view.state !== 'ended') this.call.leave('replaced');
       // A call the visitor asked for opens its media at once (the center may
       // play prompts while it rings); one an agent places waits for "Answer".
@@ -46,7 +52,10 @@ export class CallBar {
   }
 
   private start(media: Media): void {
-    if (this.send({ type: 'call.start', media })) this.asked = media;
+    if (this.send({ type: 'call.start', media })) {
+      this.asked = media;
+      this.dropped = false;
+    }
     this.render();
   }
 
@@ -55,7 +64,11 @@ export class CallBar {
     clearInterval(this.timer);
     const b = (label: string, testid: string, onclick: () => void, cls = '') => h('button', { type: 'button', class: `cb ${cls}`, 'data-testid': testid, onclick }, label);
     if (!v || (v.state === 'ended' && !this.asked && !v.reason)) {
-      this.el.replaceChildren(...(this.asked ? [h('span', { class: 'line', role: 'status' }, t('ringing'))] : [
+      this.el.replaceChildren(...(this.asked ? [h('span', { class: 'line', role: 'status' }, t('ringing')), b(t('hangup'), 'call-hangup', () => {
+        this.asked = undefined;
+        this.dropped = true;
+        this.render();
+      }, 'end')] : [
         b(t('call'), 'call-audio', () => this.start('audio')),
         b(t('videoCall'), 'call-video-start', () => this.start('video')),
       ]), ...(problem ? [h('span', { class: 'line', role: 'alert' }, problem)] : []));
