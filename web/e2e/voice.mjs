@@ -304,9 +304,12 @@ async function bench(customer, ana, conv) {
       const t0 = Date.now();
       await customer.getByTestId('call-audio').click();
       await acceptCall(ana.page);
+      // The customer's leg may hear the center (silence, hold music) while the
+      // call waits, so her side counts once the center says "active" (both
+      // legs connected and joined); the agent's first inbound bytes are the customer's.
       await waitUntil('first inbound audio on both sides', async () => {
-        const [c, a] = await Promise.all([stats(customer), stats(ana.page)]);
-        return c.audioIn > 0 && a.audioIn > 0;
+        const [c, a, state] = await Promise.all([stats(customer), stats(ana.page), widgetState(customer).getAttribute('data-state', { timeout: 1000 }).catch(() => '')]);
+        return state === 'active' && c.audioIn > 0 && a.audioIn > 0;
       }, timeout * 2, 10);
       times.push(Date.now() - t0);
       await ana.page.getByTestId('call-hangup').click();
