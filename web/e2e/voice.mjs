@@ -270,6 +270,8 @@ async function main() {
       await waitUntil('a call note on Ben\'s timeline', async () => (await ben.page.locator('[data-testid="timeline-item"][data-kind="system"]').filter({ hasText: /call/i }).count()) > 0);
       await shot(ben.page, 'ben-timeline');
     });
+    // Ben leaves (offline first, so the next call is not offered to a closed desktop).
+    await ben.call('PUT', '/api/v1/me/presence', { presence: 'offline' }, 200);
     await ben.ctx.close();
 
     await steps.run('a second call: Ana\'s browser closes mid-call; the customer is told why it ended', async () => {
