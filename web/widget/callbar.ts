@@ -22,6 +22,7 @@ export class CallBar {
   private readonly self = h('video', { autoplay: true, playsinline: true, muted: true, class: 'self', 'aria-label': t('selfVideo') });
 
   constructor(private readonly send: (f: OutFrame) => boolean) {
+    this.video.muted = this.self.muted = true; // the attribute alone does not mute a made element; sound plays in this.sound
     this.render();
   }
 
