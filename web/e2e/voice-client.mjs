@@ -151,7 +151,7 @@ try {
     if (!(await p.evaluate(() => call.view.camera && call.view.remote.some((s) => s.getVideoTracks().length > 0)))) throw new Error('no remote video in the view');
   });
 
-  await steps.run('screen sharing sends in the screen's video section (a new offer); stopping re-offers', async () => {
+  await steps.run("screen sharing sends in the screen's video section (a new offer); stopping re-offers", async () => {
     const count = (await offers(p)).length;
     await p.evaluate(() => call.share(true));
     if (!(await p.evaluate(() => call.view.sharing))) throw new Error(`not sharing: ${await p.evaluate(() => call.view.error)}`);
