@@ -107,6 +107,8 @@ export function Offers() {
     setBusy(o.id);
     setError('');
     try {
+      const call = desk.list().find((c) => c.view.offerID === o.id);
+      if (accept && call) await desk.own(call.view.id); // this tab runs the call's media
       if (accept) await desktopApi.acceptOffer(o.id);
       else await desktopApi.declineOffer(o.id);
       remove((x) => x.id === o.id);
@@ -118,7 +120,7 @@ export function Offers() {
     } finally {
       setBusy('');
     }
-  }, [remove]);
+  }, [remove, desk]);
 
   useEffect(
     () =>

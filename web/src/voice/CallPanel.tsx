@@ -191,7 +191,7 @@ export function CallPanel(props: { id: string; users: User[]; queues: Queue[]; c
       </p>
       {v.state === 'ringing' && v.offerID && (
         <button type="button" class="button button-primary" data-testid="call-accept" disabled={busy}
-          onClick={() => void run(() => callApi.accept(v.offerID))}>{t('voice.accept')}</button>
+          onClick={() => void run(async () => { await desk.own(v.id); await callApi.accept(v.offerID); })}>{t('voice.accept')}</button>
       )}
       {!ended && (remote.length > 0 || v.camera) && (
         <div class="call-tiles" data-testid="call-tiles">

@@ -34,6 +34,8 @@ type Listener = () => void;
 export class DeskCalls {
   private readonly calls = new Map<string, Call>();
   private readonly listeners = new Set<Listener>();
+  /** held are the calls whose media this tab runs, with the release of their lock. */
+  private readonly held = new Map<string, () => void>();
 
   constructor(private readonly realtime: RealtimeClient) {
     realtime.subscribe((ev) => {
@@ -52,14 +54,40 @@ export class DeskCalls {
   handle(f: CallFrame): void {
     let call = f.call_id ? this.calls.get(f.call_id) : undefined;
     if (!call && f.type === 'call.state' && f.state !== 'ended') {
-      call = new Call(f.call_id, f.media ?? 'audio', {
+      const id = f.call_id;
+      call = new Call(id, f.media ?? 'audio', {
         send: (out) => this.realtime.send(out),
-        onChange: () => this.changed(),
-        mediaFrom: AgentMedia,
+        onChange: (v) => {
+          if (v.state === 'ended') this.held.get(id)?.();
+          this.changed();
+        },
+        mediaFrom: new Set(), // opened below, by one tab only
       });
-      this.calls.set(f.call_id, call);
+      this.calls.set(id, call);
     }
-    call?.handle(f);
+    if (!call) return;
+    call.handle(f);
+    const c = call;
+    if (f.type === 'call.state' && AgentMedia.has(f.state) && !c.pc) void this.own(c.view.id).then((mine) => mine && c.accept());
+  }
+
+  /**
+   * own takes the call's media for this tab. Every tab of the agent hears the
+   * call's frames, but one browser leg answers for her: the tab that accepted
+   * (it calls own first), else the first to hear "connecting". A Web Lock
+   * (navigator.locks) decides between tabs; the browser frees it with the tab.
+   */
+  own(id: string): Promise<boolean> {
+    if (this.held.has(id)) return Promise.resolve(true);
+    const locks = navigator.locks;
+    if (!locks) return Promise.resolve(true);
+    return new Promise((ok) => {
+      void locks.request(`switchboard-call-${id}`, { ifAvailable: true }, (lock) => {
+        if (!lock) return ok(false);
+        ok(true);
+        return new Promise<void>((release) => this.held.set(id, release));
+      });
+    });
   }
 
   /** list is every call this tab knows, ended ones included (their reason stays on screen). */
