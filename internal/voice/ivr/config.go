@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +16,8 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 	"github.com/switchboard-cx/switchboard/internal/voice/speech"
 )
+
+var fieldName = regexp.MustCompile(`^[a-z0-9_]{1,40}$`)
 
 // MaxDepth is how deep menus nest: the main menu and three levels below it.
 // Callers lose their way in deeper trees.
@@ -73,12 +76,25 @@ type MenuConfig struct {
 	Menu    Node            `json:"menu"`
 }
 
-// Node is one menu, or a final action: a key leads to a Node with a Prompt
-// and Options (a submenu) or to one with an Action.
+// Node is one menu, a number to collect, or a final action: a key leads to
+// a Node with a Prompt and Options (a submenu), with a Prompt, Collect and
+// Next (digits to enter, then Next), or with an Action.
 type Node struct {
 	Prompt  Text             `json:"prompt,omitempty"`
 	Options map[string]*Node `json:"options,omitempty"`
+	Collect *Collect         `json:"collect,omitempty"`
+	Next    *Node            `json:"next,omitempty"`
 	Action  *Action          `json:"action,omitempty"`
+}
+
+// Collect asks for a number of Min to Max digits ("your customer number,
+// then the pound key"), ended by #, by reaching Max, or by a pause of the
+// menu's timeout once Min are in; * starts it over. The digits travel with
+// the call as End.Collected[Field]; they are not part of End.Digits.
+type Collect struct {
+	Field string `json:"field"`
+	Min   int    `json:"min"`
+	Max   int    `json:"max"`
 }
 
 // Defaults for a menu.
@@ -151,8 +167,8 @@ func checkNode(path string, n *Node, depth int, lang string) error {
 		return &tenant.FieldError{Field: path, Reason: "empty; give a submenu (prompt and options) or an action"}
 	}
 	if n.Action != nil {
-		if n.Prompt != nil || n.Options != nil {
-			return &tenant.FieldError{Field: path, Reason: "an action cannot have a prompt or options"}
+		if n.Prompt != nil || n.Options != nil || n.Collect != nil || n.Next != nil {
+			return &tenant.FieldError{Field: path, Reason: "an action cannot have a prompt, options, collect or next"}
 		}
 		return checkAction(path+".action", *n.Action, true)
 	}
@@ -161,6 +177,28 @@ func checkNode(path string, n *Node, depth int, lang string) error {
 	}
 	if err := checkText(path+".prompt", n.Prompt, lang); err != nil {
 		return err
+	}
+	if n.Collect != nil {
+		if n.Options != nil {
+			return &tenant.FieldError{Field: path, Reason: "give options (a menu) or collect (a number), not both"}
+		}
+		c := n.Collect
+		if !fieldName.MatchString(c.Field) {
+			return &tenant.FieldError{Field: path + ".collect.field", Reason: "a name of 1-40 lower-case letters, digits and _"}
+		}
+		if c.Min < 1 || c.Max < c.Min || c.Max > 20 {
+			return &tenant.FieldError{Field: path + ".collect", Reason: "needs 1 <= min <= max <= 20"}
+		}
+		if n.Next == nil {
+			return &tenant.FieldError{Field: path + ".next", Reason: "say where the call goes once the number is in"}
+		}
+		if n.Next.Action != nil && (n.Next.Action.Type == ActionRepeat || n.Next.Action.Type == ActionBack) {
+			return &tenant.FieldError{Field: path + ".next.action.type", Reason: n.Next.Action.Type + " is a menu choice; after collect give a menu or a final action"}
+		}
+		return checkNode(path+".next", n.Next, depth+1, lang)
+	}
+	if n.Next != nil {
+		return &tenant.FieldError{Field: path + ".next", Reason: "only a collect node has next"}
 	}
 	if len(n.Options) == 0 {
 		return &tenant.FieldError{Field: path + ".options", Reason: "a menu needs at least one option"}

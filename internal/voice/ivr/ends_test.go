@@ -20,6 +20,15 @@ func genNode(t *rapid.T, depth, maxDepth int, label string) *ivr.Node {
 		}
 		return &ivr.Node{Action: &a}
 	}
+	if depth < maxDepth && rapid.IntRange(0, 3).Draw(t, label+".collect") == 0 {
+		lo := rapid.IntRange(1, 4).Draw(t, label+".min")
+		next := genNode(t, depth+1, maxDepth, label+"n")
+		for next.Action != nil && (next.Action.Type == ivr.ActionRepeat || next.Action.Type == ivr.ActionBack) {
+			next = genNode(t, depth+1, maxDepth, label+"n")
+		}
+		return &ivr.Node{Prompt: ivr.Text{"en": "Number " + label}, Next: next,
+			Collect: &ivr.Collect{Field: "f", Min: lo, Max: lo + rapid.IntRange(0, 4).Draw(t, label+".max")}}
+	}
 	n := &ivr.Node{Prompt: ivr.Text{"en": "Menu " + label}, Options: map[string]*ivr.Node{}}
 	keys := rapid.SliceOfNDistinct(rapid.SampledFrom([]string{"0", "1", "2", "3", "9", "*", "#"}), 1, 4, rapid.ID[string]).Draw(t, label+".keys")
 	for _, k := range keys {

@@ -79,6 +79,9 @@ type End struct {
 	Action Action `json:"action"`
 	// Digits are the keys that led here ("12" for option 2 of submenu 1).
 	Digits string `json:"digits,omitempty"`
+	// Collected are the numbers entered at the menu's collect nodes, by
+	// field.
+	Collected map[string]string `json:"collected,omitempty"`
 	// Response is the notice's response option the caller chose.
 	Response string `json:"response,omitempty"`
 	// Context travels with the call into a queue: the notice it came from

@@ -19,9 +19,11 @@ type Menu struct {
 	retries int
 	onFail  Action
 
-	stack  []*Node // the menus walked into; the last is the current one
-	digits []rune
-	misses int // no-input or wrong keys at the current menu
+	stack     []*Node // the menus walked into; the last is the current one
+	digits    []rune
+	misses    int    // no-input or wrong keys at the current menu
+	entry     []rune // digits entered so far at a collect node
+	collected map[string]string
 	waiting
 }
 
@@ -98,7 +100,46 @@ func (m *Menu) Tick(now time.Time) Step {
 	if m.playing {
 		return m.PlayDone(now)
 	}
+	if c := m.current().Collect; c != nil && len(m.entry) > 0 {
+		if len(m.entry) >= c.Min {
+			return m.entered(now)
+		}
+		return m.miss(now, false, ReasonInvalid, m.cfg.Invalid, m.ph.invalid)
+	}
 	return m.miss(now, false, ReasonNoInput, m.cfg.NoInput, m.ph.noInput)
+}
+
+// collect takes a key at a collect node.
+func (m *Menu) collect(now time.Time, d rune) Step {
+	c := m.current().Collect
+	switch {
+	case d == '*':
+		m.entry = m.entry[:0]
+	case d == '#':
+		if len(m.entry) < c.Min {
+			return m.miss(now, true, ReasonInvalid, m.cfg.Invalid, m.ph.invalid)
+		}
+		return m.entered(now)
+	default:
+		m.entry = append(m.entry, d)
+		if len(m.entry) == c.Max {
+			return m.entered(now)
+		}
+	}
+	m.playing = false
+	m.until = now.Add(m.timeout)
+	return Step{Interrupt: true, Until: m.until}
+}
+
+// entered keeps the number entered and goes on to the node's Next.
+func (m *Menu) entered(now time.Time) Step {
+	n := m.current()
+	if m.collected == nil {
+		m.collected = map[string]string{}
+	}
+	m.collected[n.Collect.Field] = string(m.entry)
+	m.entry = nil
+	return m.enter(now, n.Next)
 }
 
 // Digit follows the key's option in the current menu.
@@ -106,12 +147,20 @@ func (m *Menu) Digit(now time.Time, d rune) Step {
 	if m.ended != nil || !digitOK(d) {
 		return m.idle()
 	}
+	if m.current().Collect != nil {
+		return m.collect(now, d)
+	}
 	next, ok := m.current().Options[string(d)]
 	if !ok {
 		return m.miss(now, true, ReasonInvalid, m.cfg.Invalid, m.ph.invalid)
 	}
 	m.digits = append(m.digits, d)
-	if next.Action == nil { // a submenu
+	return m.enter(now, next)
+}
+
+// enter goes to next: a menu or a collect node is said, an action taken.
+func (m *Menu) enter(now time.Time, next *Node) Step {
+	if next.Action == nil { // a submenu or a number to collect
 		m.stack = append(m.stack, next)
 		m.misses = 0
 		return m.say(now, true, m.text(next.Prompt))
@@ -141,6 +190,7 @@ func (m *Menu) Hangup(now time.Time) Step {
 // miss counts a wrong key or a silence: the menu again, or the end.
 func (m *Menu) miss(now time.Time, interrupt bool, reason string, custom Text, builtin string) Step {
 	m.misses++
+	m.entry = m.entry[:0]
 	if m.misses > m.retries {
 		return m.end(interrupt, m.handOver(m.onFail), End{Reason: reason, Action: m.onFail})
 	}
@@ -164,6 +214,7 @@ func (m *Menu) handOver(a Action) []Sound {
 
 func (m *Menu) end(interrupt bool, play []Sound, e End) Step {
 	e.Digits = string(m.digits)
+	e.Collected = m.collected
 	return m.finish(Step{Interrupt: interrupt, Play: play}, e)
 }
 

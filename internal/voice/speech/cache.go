@@ -3,6 +3,7 @@ package speech
 import (
 	"container/list"
 	"context"
+	"errors"
 	"sync"
 )
 
@@ -70,6 +71,9 @@ func (c *Cache) Speak(ctx context.Context, text, lang string) (PCM, error) {
 		c.mu.Unlock()
 		select {
 		case <-r.done:
+			if r.err != nil && (errors.Is(r.err, context.Canceled) || errors.Is(r.err, context.DeadlineExceeded)) && ctx.Err() == nil {
+				return c.Speak(ctx, text, lang) // the other caller gave up, not us
+			}
 			return r.pcm, r.err
 		case <-ctx.Done():
 			return nil, ctx.Err()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,6 +22,10 @@ type EspeakConfig struct {
 	WordsPerMinute int
 	// Voices maps a language to an espeak-ng voice; nil uses DefaultVoices.
 	Voices map[string]string
+	// Parallel is how many espeak-ng processes may run at once (0 is the
+	// number of CPUs): a burst of spoken notices queues rather than
+	// starving the media server of CPU.
+	Parallel int
 }
 
 // DefaultVoices are the espeak-ng voices for the supported languages.
@@ -33,6 +38,7 @@ type Espeak struct {
 	path   string
 	wpm    int
 	voices map[string]string
+	slots  chan struct{}
 }
 
 // NewEspeak finds espeak-ng. Without it, it fails with an error that names
@@ -56,6 +62,11 @@ func NewEspeak(cfg EspeakConfig) (*Espeak, error) {
 	if e.voices == nil {
 		e.voices = DefaultVoices
 	}
+	n := cfg.Parallel
+	if n <= 0 {
+		n = runtime.NumCPU()
+	}
+	e.slots = make(chan struct{}, n)
 	return e, nil
 }
 
@@ -79,6 +90,12 @@ func (e *Espeak) Speak(ctx context.Context, text, lang string) (PCM, error) {
 	voice, ok := e.voices[BaseLanguage(lang)]
 	if !ok {
 		return nil, languageError(lang, slices.Collect(maps.Keys(e.voices)))
+	}
+	select {
+	case e.slots <- struct{}{}:
+		defer func() { <-e.slots }()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("espeak-ng: waiting for a free slot: %w", ctx.Err())
 	}
 	cmd := exec.CommandContext(ctx, e.path, "--stdout", "--stdin", "-v", voice, "-s", strconv.Itoa(e.wpm))
 	cmd.Stdin = strings.NewReader(text)

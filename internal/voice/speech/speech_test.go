@@ -207,3 +207,26 @@ func TestCacheRendersConcurrentRequestsOnce(t *testing.T) {
 		t.Errorf("stats %+v; want one render", s)
 	}
 }
+
+// With one slot, concurrent prompts still all render (one after another).
+func TestEspeakParallelLimit(t *testing.T) {
+	e, err := speech.NewEspeak(speech.EspeakConfig{Parallel: 1})
+	if err != nil {
+		t.Fatalf("%v — apt-get install espeak-ng (make test-deps does)", err)
+	}
+	var wg sync.WaitGroup
+	for _, lang := range speech.Languages {
+		wg.Go(func() {
+			if pcm, err := e.Speak(context.Background(), "un dos tres", lang); err != nil || len(pcm) == 0 {
+				t.Errorf("%s: %v", lang, err)
+			}
+		})
+	}
+	wg.Wait()
+	// A caller that gives up while waiting for the slot is told so.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := e.Speak(ctx, "hello", "en"); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+}
