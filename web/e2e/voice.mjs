@@ -166,10 +166,14 @@ async function main() {
     const adm = (method, path, body, want) => api(admin.ctx.request, base, method, path, body, want);
     const adminID = (await adm('GET', '/api/v1/me', undefined, 200)).user.id;
 
-    await steps.run('setup: agents offline, the demo backlog taken by the admin', async () => {
+    await steps.run('setup: agents offline and without wrap-up, the demo backlog taken by the admin', async () => {
       for (const email of ['ana@northwind.example', 'ben@northwind.example']) {
         const a = await signedIn(agentBrowser, { base, tenant: opts.tenant, email, password: opts.password, timeout });
         await api(a.ctx.request, base, 'PUT', '/api/v1/me/presence', { presence: 'offline' }, 200);
+        // Calls follow one another here: routing's wrap-up after each would only add waiting.
+        const id = (await api(a.ctx.request, base, 'GET', '/api/v1/me', undefined, 200)).user.id;
+        const { user_id, default: _, ...profile } = await adm('GET', `/api/v1/users/${id}/routing`, undefined, 200);
+        await adm('PUT', `/api/v1/users/${id}/routing`, { ...profile, wrap_up_seconds: 0 }, 200);
         await a.ctx.close();
       }
       const open = await adm('GET', '/api/v1/conversations?status=open&limit=100', undefined, 200);
