@@ -18,7 +18,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { api, businessSite, chromium, CHROMIUM_ARGS, openWidget, percentile, signedIn, Steps, Watcher } from './lib.mjs';
+import { api, axe, businessSite, chromium, CHROMIUM_ARGS, openWidget, percentile, signedIn, Steps, Watcher } from './lib.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -144,8 +144,8 @@ async function shot(page, name) {
   if (shots) await page.screenshot({ path: join(shots, `voice-${name}.png`) });
 }
 
-async function agent(browser, email, conv) {
-  const a = await signedIn(browser, { base, tenant: opts.tenant, email, password: opts.password, timeout });
+async function agent(browser, email, conv, colorScheme = 'light') {
+  const a = await signedIn(browser, { base, tenant: opts.tenant, email, password: opts.password, timeout, colorScheme });
   await trackPeers(a.ctx);
   watcher.watch(a.page, email.split('@')[0]);
   const call = (method, path, body, want) => api(a.ctx.request, base, method, path, body, want);
@@ -233,6 +233,8 @@ async function main() {
       if (!playing) throw new Error('Ana\'s tile shows no picture of the customer');
       await shot(customer, 'customer-active');
       await shot(ana.page, 'ana-active');
+      const problems = [...await axe(ana.page), ...await axe(customer)];
+      if (problems.length) throw new Error(`accessibility during the call:\n  ${problems.join('\n  ')}`);
     });
 
     await steps.run('Ana mutes and unmutes; holds and resumes', async () => {
@@ -245,7 +247,7 @@ async function main() {
       await waitState('customer', widgetState(customer), 'active');
     });
 
-    const ben = await agent(agentBrowser, 'ben@northwind.example');
+    const ben = await agent(agentBrowser, 'ben@northwind.example', '', 'dark'); // and the dark theme
     await steps.run('Ana transfers the call to Ben; Ben accepts; media flows with him', async () => {
       await ben.page.getByTestId('presence-select').selectOption('available');
       await ana.page.getByTestId('call-transfer').click();
