@@ -237,6 +237,17 @@ async function main() {
       if (problems.length) throw new Error(`accessibility during the call:\n  ${problems.join('\n  ')}`);
     });
 
+    await steps.run('a second tab of the customer shows the call without running its media', async () => {
+      const tab = watcher.watch(await cctx.newPage(), 'customer tab 2');
+      await tab.goto(site.url);
+      await openWidget(tab, { name: 'Carla Caller', email: 'carla@example.com' }, timeout);
+      await waitState('customer tab 2', widgetState(tab), 'active');
+      const pcs = await tab.evaluate(() => window.__pcs.length);
+      if (pcs !== 0) throw new Error(`the second tab opened ${pcs} peer connection(s)`);
+      await tab.close();
+      await flowing('customer', customer, ['audioIn', 'audioOut', 'videoIn', 'videoOut']);
+    });
+
     await steps.run('Ana mutes and unmutes; holds and resumes', async () => {
       await ana.page.getByTestId('call-mute').click();
       await waitUntil('mute pressed', async () => (await ana.page.getByTestId('call-mute').getAttribute('aria-pressed')) === 'true');

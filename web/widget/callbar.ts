@@ -21,7 +21,10 @@ export class CallBar {
   private readonly video = h('video', { autoplay: true, playsinline: true, muted: true, 'aria-label': t('agentVideo'), 'data-testid': 'call-video' });
   private readonly self = h('video', { autoplay: true, playsinline: true, muted: true, class: 'self', 'aria-label': t('selfVideo') });
 
-  constructor(private readonly send: (f: OutFrame) => boolean) {
+  private release?: () => void;
+
+  /** conv is the visitor's conversation: its calls' media runs in one tab (a Web Lock on it). */
+  constructor(private readonly send: (f: OutFrame) => boolean, private readonly conv: () => string) {
     this.video.muted = this.self.muted = true; // the attribute alone does not mute a made element; sound plays in this.sound
     this.render();
   }
@@ -39,8 +42,11 @@ export class CallBar {
       if (this.call && this.call.view.state !== 'ended') this.call.leave('replaced');
       // A call the visitor asked for opens its media at once (the center may
       // play prompts while it rings); one an agent places waits for "Answer".
-      const ours = c.initiator !== 'agent';
-      this.call = new Call(c.call_id, c.media ?? this.asked ?? 'audio', { send: this.send, onChange: () => this.render(), mediaFrom: ours ? undefined : new Set() });
+      const call = new Call(c.call_id, c.media ?? this.asked ?? 'audio', { send: this.send, onChange: () => this.render(), mediaFrom: new Set() });
+      this.call = call;
+      // The visitor's own call opens its media at once, in the tab that asked
+      // (or, after a reload, the first to hear it); an agent's waits for Answer.
+      if (c.initiator !== 'agent') void this.own().then((mine) => mine && call.accept());
       this.asked = undefined;
     }
     if (c.type === 'call.error' && this.asked) {
@@ -52,7 +58,8 @@ export class CallBar {
     return true;
   }
 
-  private start(media: Media): void {
+  private async start(media: Media): Promise<void> {
+    await this.own();
     if (this.send({ type: 'call.start', media })) {
       this.asked = media;
       this.dropped = false;
@@ -60,8 +67,22 @@ export class CallBar {
     this.render();
   }
 
+  /** own takes the conversation's call lock for this tab; other tabs show the call but do not send media. */
+  private own(): Promise<boolean> {
+    const locks = navigator.locks;
+    if (this.release || !locks) return Promise.resolve(true);
+    return new Promise((ok) => void locks.request('switchboard-call-' + this.conv(), { ifAvailable: true }, (l) => l ? new Promise<void>((r) => {
+      this.release = r;
+      ok(true);
+    }) : ok(false)));
+  }
+
   private render(problem = ''): void {
     const v = this.call?.view;
+    if ((!v || v.state === 'ended') && !this.asked) {
+      this.release?.(); // the call is over here: another tab may run the next
+      this.release = undefined;
+    }
     clearInterval(this.timer);
     const b = (label: string, testid: string, onclick: () => void, cls = '') => h('button', { type: 'button', class: `cb ${cls}`, 'data-testid': testid, onclick }, label);
     if (!v || (v.state === 'ended' && !this.asked && !v.reason)) {
@@ -70,8 +91,8 @@ export class CallBar {
         this.dropped = true;
         this.render();
       }, 'end')] : [
-        b(t('call'), 'call-audio', () => this.start('audio')),
-        b(t('videoCall'), 'call-video-start', () => this.start('video')),
+        b(t('call'), 'call-audio', () => void this.start('audio')),
+        b(t('videoCall'), 'call-video-start', () => void this.start('video')),
       ]), ...(problem ? [h('span', { class: 'line', role: 'alert' }, problem)] : []));
       return;
     }
@@ -84,12 +105,12 @@ export class CallBar {
         : v.state === 'reconnecting' ? t('reconnecting2')
         : v.state === 'ended' ? (v.reason ? t('callEndedWhy', { reason: reason(v.reason, v.hungUpBy) }) : t('callEnded'))
         : v.state === 'active' || v.state === 'held' ? t(v.state, { time })
-        : call.pc ? t('ringing') : t('incoming');
+        : call.pc || v.initiator !== 'agent' ? t('ringing') : t('incoming');
     };
     tick();
     if (v.state === 'active' || v.state === 'held') this.timer = setInterval(tick, 1000);
     if (v.state === 'ended') {
-      this.el.replaceChildren(line, b(t('call'), 'call-audio', () => this.start('audio')), b(t('videoCall'), 'call-video-start', () => this.start('video')));
+      this.el.replaceChildren(line, b(t('call'), 'call-audio', () => void this.start('audio')), b(t('videoCall'), 'call-video-start', () => void this.start('video')));
       return;
     }
     const remote = v.remote[0];
@@ -103,7 +124,7 @@ export class CallBar {
       ...(call.pc ? [
         b(v.muted ? t('unmute') : t('mute'), 'call-mute', () => call.mute(!v.muted)),
         b(v.camera ? t('cameraOff') : t('cameraOn'), 'call-camera', () => void call.setCamera(!v.camera)),
-      ] : [b(t('answer'), 'call-answer', () => call.accept(), 'ok')]),
+      ] : v.initiator === 'agent' ? [b(t('answer'), 'call-answer', () => void this.own().then((mine) => mine && call.accept()), 'ok')] : []),
       b(t('hangup'), 'call-hangup', () => call.hangup(), 'end'),
       ...(problem || v.error ? [h('span', { class: 'line', role: 'alert' }, problem || v.error)] : []));
     for (const [el, on] of [[this.el.querySelector('[data-testid=call-mute]'), v.muted], [this.el.querySelector('[data-testid=call-camera]'), v.camera]] as const) el?.setAttribute('aria-pressed', String(on));

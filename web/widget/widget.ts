@@ -91,7 +91,7 @@ export class Widget {
     this.timeline.pending = this.saved().outbox ?? [];
     this.socket = new Socket(this.api, () => this.session?.visitor_token ?? '', () => this.timeline.lastID(),
       (f) => this.onFrame(f), (s, failures) => this.onSocketState(s, failures));
-    this.calls = new CallBar((f) => this.socket.send(f));
+    this.calls = new CallBar((f) => this.socket.send(f), () => this.session?.conversation_id ?? '');
     this.build();
     // A returning visitor with a conversation gets replies (and the unread
     // badge) without opening the panel; a new one costs the center nothing
