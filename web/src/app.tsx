@@ -7,6 +7,7 @@ import { PlanWarnings } from './components/PlanWarnings';
 import { TopBar } from './components/TopBar';
 import { ChannelHealthBanner } from './components/ChannelHealthBanner';
 import { Offers } from './desktop/Offers';
+import { CallDock } from './voice/CallDock';
 import { ShortcutHelp } from './desktop/ShortcutHelp';
 import { applyTheme, storedTheme } from './desktop/theme';
 import { t } from './i18n';
@@ -224,6 +225,7 @@ function SignedIn({ session, path, onUser, onSignedOut }: SignedInProps) {
         </main>
       </div>
       <Offers />
+      <CallDock />
       <ShortcutHelp />
     </SessionContext.Provider>
   );

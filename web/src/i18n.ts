@@ -19,6 +19,7 @@ import { swarm } from './messages/swarm';
 import { screenpop } from './messages/screenpop';
 import { community } from './messages/community';
 import { rooms } from './messages/rooms';
+import { voice } from './messages/voice';
 
 const base = {
   'app.name': 'Switchboard',
@@ -200,7 +201,8 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...knowledge, ...context,
   ...swarm,
   ...screenpop,
-  ...community, ...rooms } as const;
+  ...community, ...rooms,
+  ...voice } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

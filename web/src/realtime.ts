@@ -63,6 +63,13 @@ export class RealtimeClient {
     this.setState('offline');
   }
 
+  /** send writes a frame to the server (calls' signalling); false when the feed is down. */
+  send(frame: object): boolean {
+    if (this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
+  }
+
   /** subscribe calls fn for every event frame; it returns the unsubscribe function. */
   subscribe(fn: Listener): () => void {
     this.listeners.add(fn);

@@ -1,6 +1,7 @@
 // The web chat wire protocol as the widget speaks it (the server side is
 // internal/channel/webchat), and the pure helpers around it: no DOM, no I/O, so
 // each can be reasoned about — and tested — alone.
+import type { CallFrame, OutFrame } from '../src/voice/call';
 
 /** Attachment is a file on a message, served to the visitor by url. */
 export interface Attachment {
@@ -89,14 +90,16 @@ export type ServerFrame =
   | { type: 'read'; message_id: string }
   | { type: 'ended'; conversation_id: string; text: string }
   | { type: 'error'; code: string; detail: string; client_id?: string }
-  | { type: 'pong' };
+  | { type: 'pong' }
+  | CallFrame;
 
 /** ClientFrame is every frame the widget sends. */
 export type ClientFrame =
   | { type: 'message'; client_id: string; body: string; context?: PageContext; new_conversation?: boolean }
   | { type: 'typing'; on: boolean }
   | { type: 'read'; message_id: string }
-  | { type: 'ping' };
+  | { type: 'ping' }
+  | OutFrame;
 
 const MIN_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;

@@ -53,4 +53,12 @@ form.card textarea{min-height:90px}
 .article a{color:var(--sb-accent)}
 .article strong,.article b{font-weight:700}
 .article em,.article i{font-style:italic}
+
+.call{display:flex;flex-wrap:wrap;gap:6px;align-items:center;padding:8px 12px;border-bottom:1px solid var(--sb-line)}
+.call .line{flex:1 1 100%;font-size:13px;color:var(--sb-muted)}
+.cb{border:1px solid var(--sb-line);border-radius:8px;padding:5px 10px;font-size:13px}
+.cb.ok{background:#1e8e3e;color:#fff}.cb.end{background:#d93025;color:#fff}
+.tiles{flex:1 1 100%;position:relative}
+.tiles video{width:100%;border-radius:8px;background:#000;max-height:200px}
+.tiles .self{position:absolute;right:6px;bottom:6px;width:30%}
 `;

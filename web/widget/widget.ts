@@ -7,6 +7,7 @@ import {
   DEFAULT_ACCEPT, deflectable, formatBytes, newClientID, pageContext, uploadProblem,
   type ArticleHit, type Config, type Identity, type ServerFrame, type Session,
 } from './protocol';
+import { CallBar } from './callbar';
 import { css } from './styles';
 import { Timeline, type Pending } from './timeline';
 import { h, icon, messageView, pendingView } from './view';
@@ -63,6 +64,8 @@ export class Widget {
   private deflectTimer?: ReturnType<typeof setTimeout>;
   private deflectSeq = 0;
 
+  private readonly calls: CallBar;
+
   private readonly el = {
     wrap: h('div'),
     launcher: h('button'),
@@ -88,6 +91,7 @@ export class Widget {
     this.timeline.pending = this.saved().outbox ?? [];
     this.socket = new Socket(this.api, () => this.session?.visitor_token ?? '', () => this.timeline.lastID(),
       (f) => this.onFrame(f), (s, failures) => this.onSocketState(s, failures));
+    this.calls = new CallBar((f) => this.socket.send(f), () => this.session?.conversation_id ?? '');
     this.build();
     // A returning visitor with a conversation gets replies (and the unread
     // badge) without opening the panel; a new one costs the center nothing
@@ -259,6 +263,7 @@ export class Widget {
   }
 
   private onFrame(f: ServerFrame): void {
+    if (this.calls.frame(f)) return;
     switch (f.type) {
       case 'ready':
         if (this.session && f.conversation_id && f.conversation_id !== this.left) this.session.conversation_id = f.conversation_id;
@@ -553,7 +558,7 @@ export class Widget {
       body.dataset.mode = shown;
       body.replaceChildren(...(
         this.mode === 'chat' && this.reading ? [this.reading, errorBox, this.el.deflect, this.composer()]
-        : this.mode === 'chat' ? [log, typing, errorBox, this.el.deflect, this.composer()]
+        : this.mode === 'chat' ? [this.calls.el, log, typing, errorBox, this.el.deflect, this.composer()]
         : this.mode === 'prechat' ? [this.prechatForm(), errorBox]
         : this.mode === 'offline' ? [this.offlineForm(), errorBox]
         : this.mode === 'thanks' ? [h('p', { class: 'note', 'data-testid': 'thanks' }, t('thanks'))]
@@ -579,6 +584,7 @@ export class Widget {
 
   private renderLog(toBottom = false): void {
     const log = this.el.log;
+    this.calls.el.hidden = !this.session?.conversation_id; // a call lives in a conversation: write first
     const atBottom = toBottom || log.scrollHeight - log.scrollTop - log.clientHeight < 60;
     const fileURL = (url: string) => this.api.attachmentURL(url, this.session?.visitor_token ?? '');
     const greeting = this.session?.config.greeting || t('greeting');

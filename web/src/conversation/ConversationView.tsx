@@ -30,6 +30,7 @@ import { PERSONA_EVENT, latestInbound, upsertMessage } from './logic';
 import { Timeline } from './Timeline';
 import { TrailPanel } from './TrailPanel';
 import { SwarmPanel } from '../swarm/SwarmPanel';
+import { CallPanel } from '../voice/CallPanel';
 import '../styles/conversation.css';
 
 /** TypingState is who is typing on the customer's side, if anyone. */
@@ -231,6 +232,7 @@ export function ConversationView(props: { id: string; onClose?: () => void }) {
       />
       {error && <p class="cv-error" role="alert" data-testid="conversation-error">{error}</p>}
       <TrailPanel id={conversation.id} />
+      <CallPanel id={conversation.id} users={users} queues={queues} closed={conversation.status === 'resolved' || conversation.channel !== 'webchat'} />
       <SwarmPanel id={conversation.id} users={users} />
       <Timeline key={conversation.id} messages={messages} users={users} persona={persona} typing={typing?.name ?? null} />
       <Composer

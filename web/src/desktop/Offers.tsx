@@ -14,6 +14,7 @@ import { OfferContext } from './OfferContext';
 import { onShortcut } from './shortcuts';
 import { chime, isMuted, setMuted } from './sound';
 import { useNow } from './time';
+import { useDesk } from '../voice/CallPanel';
 
 /** offerFromEvent reads a routing.offered event meant for agentId. */
 export function offerFromEvent(ev: RealtimeEvent, agentId: string): Offer | null {
@@ -52,6 +53,7 @@ export function Offers() {
   const [muted, setMutedState] = useState(isMuted);
   const [busy, setBusy] = useState('');
   const now = useNow(1000, offers.length > 0);
+  const desk = useDesk(); // a call's offer says so
   const live = offers.filter((o) => !o.expires_at || Date.parse(o.expires_at) > now - 1000);
   const liveRef = useRef(live);
   liveRef.current = live;
@@ -105,6 +107,8 @@ export function Offers() {
     setBusy(o.id);
     setError('');
     try {
+      const call = desk.list().find((c) => c.view.offerID === o.id);
+      if (accept && call) await desk.own(call.view.id); // this tab runs the call's media
       if (accept) await desktopApi.acceptOffer(o.id);
       else await desktopApi.declineOffer(o.id);
       remove((x) => x.id === o.id);
@@ -116,7 +120,7 @@ export function Offers() {
     } finally {
       setBusy('');
     }
-  }, [remove]);
+  }, [remove, desk]);
 
   useEffect(
     () =>
@@ -144,7 +148,7 @@ export function Offers() {
           return (
             <article class="offer-card" key={o.id} data-testid="offer" data-offer-id={o.id} aria-labelledby={`offer-${o.id}`}>
               <h2 id={`offer-${o.id}`} class="offer-title">
-                {t('offers.title', { channel: o.channel })}
+                {((c) => (c ? t(`voice.incoming.${c.view.media}`) : t('offers.title', { channel: o.channel })))(desk.list().find((c) => c.view.offerID === o.id))}
               </h2>
               <dl class="offer-facts">
                 <dt>{t('offers.customer')}</dt>
