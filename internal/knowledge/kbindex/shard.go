@@ -34,6 +34,9 @@ type shard struct {
 	mu  sync.RWMutex // guards idx and gen: read-locked while in use, write-locked to open, swap or close
 	idx bleve.Index  // nil while closed (or none on disk)
 	gen string
+	// langs caches the languages the tenant has articles in, for the
+	// snapshot of idx it was read from.
+	langs atomic.Pointer[tenantLangs]
 
 	statMu sync.Mutex // guards what follows
 	loaded bool       // meta and count are known (the shard was opened or built since the node started)
@@ -161,6 +164,7 @@ func (s *shard) closeIndex() error {
 	}
 	err := s.idx.Close()
 	s.idx = nil
+	s.langs.Store(nil)
 	return err
 }
 

@@ -1,0 +1,464 @@
+package kbindex
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	bdoc "github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/collector"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// searchWords is a search with words, run on the snapshot is with bleve's
+// searchers and collector driven here rather than through a bleve request
+// (ADR 0030, second amendment). It finds what request's query finds, in the
+// same order, with the same snippets; its scores are the former ones times
+// a factor of the query alone (see words), so they rank alike. What it saves:
+//
+//   - a word's term searchers are the lookups of the word: no lookups
+//     before to tell a known word from a mistyped one, and a field that
+//     does not hold the word has no clause;
+//   - the tenant's languages are read once per snapshot of its index;
+//   - the matches' locations are not read while matching (every match's
+//     location of every word, for the ten hits a page shows): a hit's
+//     snippet field is analysed again instead, which gives the same
+//     locations (the same analyzer over the same stored text);
+//   - the hits are read by their number in the snapshot, not looked up by
+//     their id.
+func searchWords(ctx context.Context, s *shard, is *scorch.IndexSnapshot, q Query, text string) (Result, error) {
+	m := s.idx.Mapping()
+	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey,
+		search.GetScoringModelCallbackFn(func() string { return index.BM25Scoring }))
+	langs, err := s.languages(ctx, is, q.Locale)
+	if err != nil {
+		return Result{}, err
+	}
+	p, err := plan(ctx, m, is, langs, text)
+	if err != nil {
+		return Result{}, err
+	}
+	defer p.close()
+	empty := Result{Hits: []Hit{}}
+	if len(p.should) == 0 {
+		return empty, nil
+	}
+	must, notArchived := filters(q)
+	opts := search.SearcherOptions{}
+	should, err := searcher.NewDisjunctionSearcher(ctx, is, p.should, 1, opts)
+	if err != nil {
+		return Result{}, err
+	}
+	p.should = nil // the disjunction closes them
+	var sr search.Searcher = should
+	defer func() { sr.Close() }()
+	var mustNot search.Searcher
+	if notArchived != nil {
+		if mustNot, err = notArchived.Searcher(ctx, is, m, opts); err != nil {
+			return Result{}, err
+		}
+	}
+	bs, err := searcher.NewBooleanSearcher(ctx, is, nil, should, mustNot, opts)
+	if err != nil {
+		if mustNot != nil {
+			mustNot.Close()
+		}
+		return Result{}, err
+	}
+	sr = bs
+	filter, err := filterQuery(must).Searcher(ctx, is, m, search.SearcherOptions{Score: "none"})
+	if err != nil {
+		return Result{}, err
+	}
+	defer filter.Close()
+	sr = searcher.NewFilteringSearcher(ctx, bs, keep(filter))
+
+	limit := q.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	limit = min(limit, MaxLimit)
+	coll := collector.NewTopNCollector(limit, 0, search.SortOrder{&search.SortScore{Desc: true}})
+	if err := coll.Collect(ctx, sr, noExternalIDs{is}); err != nil {
+		return Result{}, err
+	}
+	var snippetFields []string
+	for _, a := range langs {
+		for _, tf := range textFields {
+			if tf.snippet {
+				snippetFields = append(snippetFields, field(a, tf.name))
+			}
+		}
+	}
+	docs := newDocReader(is)
+	found := coll.Results()
+	hits := make([]Hit, len(found))
+	texts := make([]map[string]string, len(found))
+	for i, h := range found {
+		if hits[i], texts[i], err = docs.load(h.IndexInternalID); err != nil {
+			return Result{}, err
+		}
+		hits[i].Score = h.Score
+	}
+	locs, err := p.locations(ctx, is, found, texts, snippetFields)
+	if err != nil {
+		return Result{}, err
+	}
+	for i := range hits {
+		hits[i].SnippetHTML = snippetOf(locs[i], texts[i], snippetFields)
+	}
+	return Result{Total: int(coll.Total()), Hits: hits}, nil
+}
+
+// keep is the filter of bleve's boolean query: whether a match is among
+// the keyword searcher's documents, walking both in order.
+func keep(filter search.Searcher) searcher.FilterFunc {
+	var init bool
+	var ref *search.DocumentMatch
+	return func(sctx *search.SearchContext, d *search.DocumentMatch) bool {
+		var err error
+		if !init {
+			if ref, err = filter.Next(sctx); err != nil {
+				return false
+			}
+			init = true
+		}
+		if ref == nil {
+			return false
+		}
+		cmp := ref.IndexInternalID.Compare(d.IndexInternalID)
+		if cmp < 0 {
+			sctx.DocumentMatchPool.Put(ref)
+			if ref, err = filter.Advance(sctx, d.IndexInternalID); err != nil || ref == nil {
+				return false
+			}
+			cmp = ref.IndexInternalID.Compare(d.IndexInternalID)
+		}
+		return cmp == 0
+	}
+}
+
+// noExternalIDs is the snapshot as the collector reads it: the hits' ids
+// are not looked up (each would read the hit's stored id), as the hits are
+// read by number after.
+type noExternalIDs struct{ *scorch.IndexSnapshot }
+
+func (noExternalIDs) ExternalID(index.IndexInternalID) (string, error) { return "", nil }
+
+// tenantLangs is the languages a tenant has articles in, as one snapshot of
+// its index holds them.
+type tenantLangs struct {
+	snap  *scorch.IndexSnapshot
+	langs []string
+}
+
+// languages are the analyzers a search in locale uses: its own, or without
+// one those the tenant has articles in, read once per snapshot of the index
+// (a write makes a new one).
+func (s *shard) languages(ctx context.Context, is *scorch.IndexSnapshot, locale string) ([]string, error) {
+	if locale != "" {
+		return []string{analyzerFor(locale)}, nil
+	}
+	if c := s.langs.Load(); c != nil && c.snap == is {
+		return c.langs, nil
+	}
+	var langs []string
+	for _, a := range analyzers {
+		tfr, err := is.TermFieldReader(ctx, []byte(s.tenantID+"|"+a), fTenantLang, false, false, false)
+		if err != nil {
+			return nil, err
+		}
+		n := tfr.Count()
+		tfr.Close()
+		if n > 0 {
+			langs = append(langs, a)
+		}
+	}
+	s.langs.Store(&tenantLangs{snap: is, langs: langs})
+	return langs, nil
+}
+
+// wordPlan is the text's clauses: their term searchers, and the terms each
+// field was searched for (a snippet marks those).
+type wordPlan struct {
+	should []search.Searcher
+	terms  map[string]map[string]bool // field → terms
+}
+
+func (p *wordPlan) close() {
+	for _, s := range p.should {
+		s.Close()
+	}
+}
+
+// plan is the text as term searchers: each word, analysed for each language
+// searched, in each text field with its boost, as words does; a field that
+// does not hold the word has no searcher. A word no field of a language
+// holds is mistyped there, unless another language searched knows it at
+// the same position, and stands for its corrections.
+//
+// Scores: a clause without matches changed no hit's score but two factors
+// every hit's score has, the query norm (one over the root of the clauses'
+// squared weights) and the coordination (the clauses matched over all of
+// them); without it both change by the same ratio for every hit.
+func plan(ctx context.Context, m mapping.IndexMapping, is *scorch.IndexSnapshot, langs []string, text string) (*wordPlan, error) {
+	p := &wordPlan{terms: map[string]map[string]bool{}}
+	opts := search.SearcherOptions{}
+	// add makes the searchers of w in the text fields of a, their boosts
+	// divided by div; it reports whether any field holds w.
+	add := func(dst []search.Searcher, a, w string, div float64) ([]search.Searcher, bool, error) {
+		found := false
+		for _, tf := range textFields {
+			f := field(a, tf.name)
+			ts, err := searcher.NewTermSearcher(ctx, is, w, f, tf.boost/div, opts)
+			if err != nil {
+				return dst, found, err
+			}
+			if ts.Count() == 0 {
+				ts.Close()
+				continue
+			}
+			found = true
+			dst = append(dst, ts)
+			if p.terms[f] == nil {
+				p.terms[f] = map[string]bool{}
+			}
+			p.terms[f][w] = true
+		}
+		return dst, found, nil
+	}
+	type word struct {
+		lang, term string
+		pos, runes int
+		known      bool
+		searchers  []search.Searcher
+	}
+	var found []word
+	knownAt := map[int]bool{}
+	fail := func(err error) (*wordPlan, error) {
+		for _, w := range found {
+			for _, s := range w.searchers {
+				s.Close()
+			}
+		}
+		p.close()
+		return nil, err
+	}
+	for _, a := range langs {
+		an := m.AnalyzerNamed(a)
+		if an == nil {
+			return fail(fmt.Errorf("no analyzer %s", a))
+		}
+		seen := map[string]bool{}
+		for _, tok := range an.Analyze([]byte(text)) {
+			w := string(tok.Term)
+			if seen[w] {
+				continue
+			}
+			seen[w] = true
+			n := utf8.RuneCountInString(w)
+			ss, ok, err := add(nil, a, w, 1)
+			if err != nil {
+				found = append(found, word{searchers: ss})
+				return fail(err)
+			}
+			known := ok || n < minFuzzyRunes
+			if known {
+				knownAt[tok.Position] = true
+			}
+			found = append(found, word{lang: a, term: w, pos: tok.Position, runes: n, known: known, searchers: ss})
+		}
+	}
+	for i, w := range found {
+		switch {
+		case w.known:
+			p.should = append(p.should, w.searchers...)
+		case knownAt[w.pos]: // spelt right for another language searched
+		default:
+			for _, c := range corrections(is, w.lang, w.term, w.runes) {
+				var err error
+				if p.should, _, err = add(p.should, w.lang, c.Term, float64(1+int(c.EditDistance))); err != nil {
+					return fail(err)
+				}
+			}
+		}
+		found[i].searchers = nil
+	}
+	return p, nil
+}
+
+// locations are the hits' matched words' locations in the snippet fields,
+// read from the index's term vectors for the hits alone (the search read
+// none): for each field in order, the hits that have text there and no
+// location in a field before it. The hits are in score order; the terms'
+// postings are walked in document order.
+func (p *wordPlan) locations(ctx context.Context, is *scorch.IndexSnapshot, found search.DocumentMatchCollection,
+	texts []map[string]string, order []string) ([]search.FieldTermLocationMap, error) {
+	locs := make([]search.FieldTermLocationMap, len(found))
+	byDoc := make([]int, len(found))
+	for i := range byDoc {
+		byDoc[i] = i
+	}
+	sort.Slice(byDoc, func(a, b int) bool {
+		return found[byDoc[a]].IndexInternalID.Compare(found[byDoc[b]].IndexInternalID) < 0
+	})
+	need := make([]int, 0, len(found))
+	tfd := &index.TermFieldDoc{}
+	for _, f := range order {
+		terms := p.terms[f]
+		if len(terms) == 0 {
+			continue
+		}
+		need = need[:0]
+		for _, i := range byDoc {
+			if locs[i] == nil && texts[i][f] != "" {
+				need = append(need, i)
+			}
+		}
+		if len(need) == 0 {
+			continue
+		}
+		for t := range terms {
+			tfr, err := is.TermFieldReader(ctx, []byte(t), f, false, false, true)
+			if err != nil {
+				return nil, err
+			}
+			var at index.IndexInternalID // where the reader is: past every hit before it
+			for _, i := range need {
+				id := found[i].IndexInternalID
+				if at == nil || at.Compare(id) < 0 {
+					next, err := tfr.Advance(id, tfd)
+					if err != nil {
+						tfr.Close()
+						return nil, err
+					}
+					if next == nil {
+						break
+					}
+					at = append(at[:0], next.ID...)
+				}
+				if !at.Equals(id) {
+					continue
+				}
+				tlm := locs[i][f]
+				if tlm == nil {
+					tlm = search.TermLocationMap{}
+					if locs[i] == nil {
+						locs[i] = search.FieldTermLocationMap{}
+					}
+					locs[i][f] = tlm
+				}
+				for _, v := range tfd.Vectors {
+					l := &search.Location{Pos: v.Pos, Start: v.Start, End: v.End}
+					if len(v.ArrayPositions) > 0 {
+						l.ArrayPositions = append(search.ArrayPositions(nil), v.ArrayPositions...)
+					}
+					tlm[t] = append(tlm[t], l)
+				}
+			}
+			tfr.Close()
+		}
+		// A hit found here has its snippet field; the others look further.
+	}
+	return locs, nil
+}
+
+// snippetOf is a hit's snippet as snippet cuts it, from its locations and
+// stored texts.
+func snippetOf(locs search.FieldTermLocationMap, texts map[string]string, order []string) string {
+	if hl, err := snippetHighlighter(); err == nil {
+		for _, f := range order {
+			if len(locs[f]) == 0 {
+				continue
+			}
+			doc := bdoc.NewDocument("")
+			doc.AddField(bdoc.NewTextField(f, nil, []byte(texts[f])))
+			dm := &search.DocumentMatch{Locations: search.FieldTermLocationMap{f: locs[f]}}
+			if fs := hl.BestFragmentsInField(dm, doc, f, 1); len(fs) > 0 && strings.Contains(fs[0], "<mark>") {
+				return strings.TrimSpace(fs[0])
+			}
+		}
+	}
+	for _, f := range order {
+		if s := texts[f]; s != "" {
+			return quoteStart(s)
+		}
+	}
+	return ""
+}
+
+// docReader reads hits by their number in a snapshot.
+type docReader struct {
+	segs    []*scorch.SegmentSnapshot
+	offsets []uint64
+}
+
+func newDocReader(is *scorch.IndexSnapshot) docReader {
+	segs := is.Segments()
+	offsets := make([]uint64, len(segs))
+	var running uint64
+	for i, s := range segs {
+		offsets[i] = running
+		running += s.Segment().Count()
+	}
+	return docReader{segs: segs, offsets: offsets}
+}
+
+// load is a hit's stored keywords and text fields, read in one pass over
+// its stored document.
+func (d docReader) load(id index.IndexInternalID) (Hit, map[string]string, error) {
+	num := id.Value()
+	i := len(d.offsets) - 1
+	for i > 0 && d.offsets[i] > num {
+		i--
+	}
+	hit := Hit{Tags: []string{}}
+	var seen uint16
+	texts := map[string]string{}
+	err := d.segs[i].VisitDocument(num-d.offsets[i], func(name string, typ byte, val []byte, _ []uint64) bool {
+		if typ != 't' {
+			return true
+		}
+		var dst *string
+		var bit uint16
+		switch name {
+		case fTags:
+			hit.Tags = append(hit.Tags, string(val))
+			return true
+		case fArticle:
+			dst, bit = &hit.ArticleID, 1
+		case fSlug:
+			dst, bit = &hit.Slug, 2
+		case fTitle:
+			dst, bit = &hit.Title, 4
+		case fState:
+			dst, bit = (*string)(&hit.State), 8
+		case fAudience:
+			dst, bit = (*string)(&hit.Audience), 16
+		case fLocale:
+			dst, bit = &hit.Locale, 32
+		case fCategory:
+			dst, bit = &hit.Category, 64
+		default:
+			if _, ok := texts[name]; !ok && name != "_id" {
+				texts[name] = string(val)
+			}
+			return true
+		}
+		if seen&bit == 0 {
+			seen |= bit
+			*dst = string(val)
+		}
+		return true
+	})
+	if err != nil {
+		return Hit{}, nil, err
+	}
+	return hit, texts, nil
+}
