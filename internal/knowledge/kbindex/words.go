@@ -281,7 +281,7 @@ func plan(ctx context.Context, m mapping.IndexMapping, is *scorch.IndexSnapshot,
 			p.should = append(p.should, w.searchers...)
 		case knownAt[w.pos]: // spelt right for another language searched
 		default:
-			for _, c := range corrections(is, w.lang, w.term, w.runes) {
+			for _, c := range nearWords(is, w.lang, w.term, w.runes) {
 				var err error
 				if p.should, _, err = add(p.should, w.lang, c.Term, float64(1+int(c.EditDistance))); err != nil {
 					return fail(err)
@@ -461,4 +461,94 @@ func (d docReader) load(id index.IndexInternalID) (Hit, map[string]string, error
 		return Hit{}, nil, err
 	}
 	return hit, texts, nil
+}
+
+// nearWords are corrections' words without an automaton: the words of
+// analyzer a's fields with w's first letter whose edit distance to w is
+// within its fuzziness, counted as vellum's Levenshtein automaton counts it
+// (insertions, deletions, substitutions and a swap of two neighbouring
+// letters, each one edit, on runes): the same words in the same order.
+// Building the automaton was most of a mistyped word's cost; the distance
+// of a tenant's few candidates is cheaper, and most are ruled out by their
+// length alone.
+func nearWords(r index.IndexReader, a, w string, n int) []index.DictEntry {
+	k := fuzziness(n)
+	rw := []rune(w)
+	var found []index.DictEntry
+	seen := map[string]bool{}
+	prefix := []byte(string(rw[:1]))
+	var buf []rune
+	var rows [3][]int
+	for _, tf := range textFields {
+		d, err := r.FieldDictPrefix(field(a, tf.name), prefix)
+		if err != nil {
+			continue
+		}
+		for e, err := d.Next(); err == nil && e != nil; e, err = d.Next() {
+			if seen[e.Term] {
+				continue
+			}
+			m := utf8.RuneCountInString(e.Term)
+			if m > n+k || m < n-k {
+				continue
+			}
+			buf = append(buf[:0], []rune(e.Term)...)
+			dist := editDistance(rw, buf, k, &rows)
+			if dist > k {
+				continue
+			}
+			seen[e.Term] = true
+			found = append(found, index.DictEntry{Term: e.Term, EditDistance: uint8(dist)})
+		}
+		d.Close()
+	}
+	sort.Slice(found, func(i, j int) bool {
+		if found[i].EditDistance != found[j].EditDistance {
+			return found[i].EditDistance < found[j].EditDistance
+		}
+		return found[i].Term < found[j].Term
+	})
+	return found[:min(len(found), maxCorrections)]
+}
+
+// editDistance is the optimal string alignment distance of a and b (a swap
+// of neighbours one edit), or k+1 when it is more than k. rows is scratch.
+func editDistance(a, b []rune, k int, rows *[3][]int) int {
+	if d := len(a) - len(b); d > k || -d > k {
+		return k + 1
+	}
+	for i := range rows {
+		if cap(rows[i]) < len(b)+1 {
+			rows[i] = make([]int, len(b)+1)
+		}
+		rows[i] = rows[i][:len(b)+1]
+	}
+	prev2, prev, cur := rows[0], rows[1], rows[2]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			best = min(best, v)
+		}
+		if best > k {
+			return k + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	if prev[len(b)] > k {
+		return k + 1
+	}
+	return prev[len(b)]
 }
