@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/collector"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // searchWords is a search with words, run on the snapshot is with bleve's
@@ -99,9 +100,10 @@ func searchWords(ctx context.Context, s *shard, is *scorch.IndexSnapshot, q Quer
 	docs := newDocReader(is)
 	found := coll.Results()
 	hits := make([]Hit, len(found))
-	texts := make([]map[string]string, len(found))
+	texts := make([]map[string][]byte, len(found))
+	var arena []byte // the hits' stored texts, in one allocation or a few
 	for i, h := range found {
-		if hits[i], texts[i], err = docs.load(h.IndexInternalID); err != nil {
+		if hits[i], texts[i], arena, err = docs.load(h.IndexInternalID, arena); err != nil {
 			return Result{}, err
 		}
 		hits[i].Score = h.Score
@@ -212,10 +214,16 @@ func plan(ctx context.Context, m mapping.IndexMapping, is *scorch.IndexSnapshot,
 	opts := search.SearcherOptions{}
 	// add makes the searchers of w in the text fields of a, their boosts
 	// divided by div; it reports whether any field holds w.
+	dicts := fieldDicts{is: is}
 	add := func(dst []search.Searcher, a, w string, div float64) ([]search.Searcher, bool, error) {
 		found := false
 		for _, tf := range textFields {
 			f := field(a, tf.name)
+			if has, err := dicts.has(f, w); err != nil {
+				return dst, found, err
+			} else if !has {
+				continue // no searcher: it would find nothing
+			}
 			ts, err := searcher.NewTermSearcher(ctx, is, w, f, tf.boost/div, opts)
 			if err != nil {
 				return dst, found, err
@@ -281,7 +289,7 @@ func plan(ctx context.Context, m mapping.IndexMapping, is *scorch.IndexSnapshot,
 			p.should = append(p.should, w.searchers...)
 		case knownAt[w.pos]: // spelt right for another language searched
 		default:
-			for _, c := range nearWords(is, w.lang, w.term, w.runes) {
+			for _, c := range nearWords(&dicts, w.lang, w.term, w.runes) {
 				var err error
 				if p.should, _, err = add(p.should, w.lang, c.Term, float64(1+int(c.EditDistance))); err != nil {
 					return fail(err)
@@ -299,7 +307,7 @@ func plan(ctx context.Context, m mapping.IndexMapping, is *scorch.IndexSnapshot,
 // location in a field before it. The hits are in score order; the terms'
 // postings are walked in document order.
 func (p *wordPlan) locations(ctx context.Context, is *scorch.IndexSnapshot, found search.DocumentMatchCollection,
-	texts []map[string]string, order []string) ([]search.FieldTermLocationMap, error) {
+	texts []map[string][]byte, order []string) ([]search.FieldTermLocationMap, error) {
 	locs := make([]search.FieldTermLocationMap, len(found))
 	byDoc := make([]int, len(found))
 	for i := range byDoc {
@@ -317,7 +325,7 @@ func (p *wordPlan) locations(ctx context.Context, is *scorch.IndexSnapshot, foun
 		}
 		need = need[:0]
 		for _, i := range byDoc {
-			if locs[i] == nil && texts[i][f] != "" {
+			if locs[i] == nil && len(texts[i][f]) > 0 {
 				need = append(need, i)
 			}
 		}
@@ -371,14 +379,14 @@ func (p *wordPlan) locations(ctx context.Context, is *scorch.IndexSnapshot, foun
 
 // snippetOf is a hit's snippet as snippet cuts it, from its locations and
 // stored texts.
-func snippetOf(locs search.FieldTermLocationMap, texts map[string]string, order []string) string {
+func snippetOf(locs search.FieldTermLocationMap, texts map[string][]byte, order []string) string {
 	if hl, err := snippetHighlighter(); err == nil {
 		for _, f := range order {
 			if len(locs[f]) == 0 {
 				continue
 			}
 			doc := bdoc.NewDocument("")
-			doc.AddField(bdoc.NewTextField(f, nil, []byte(texts[f])))
+			doc.AddField(bdoc.NewTextField(f, nil, texts[f]))
 			dm := &search.DocumentMatch{Locations: search.FieldTermLocationMap{f: locs[f]}}
 			if fs := hl.BestFragmentsInField(dm, doc, f, 1); len(fs) > 0 && strings.Contains(fs[0], "<mark>") {
 				return strings.TrimSpace(fs[0])
@@ -386,8 +394,8 @@ func snippetOf(locs search.FieldTermLocationMap, texts map[string]string, order 
 		}
 	}
 	for _, f := range order {
-		if s := texts[f]; s != "" {
-			return quoteStart(s)
+		if s := texts[f]; len(s) > 0 {
+			return quoteStart(string(s))
 		}
 	}
 	return ""
@@ -411,8 +419,8 @@ func newDocReader(is *scorch.IndexSnapshot) docReader {
 }
 
 // load is a hit's stored keywords and text fields, read in one pass over
-// its stored document.
-func (d docReader) load(id index.IndexInternalID) (Hit, map[string]string, error) {
+// its stored document; the texts are appended to arena.
+func (d docReader) load(id index.IndexInternalID, arena []byte) (Hit, map[string][]byte, []byte, error) {
 	num := id.Value()
 	i := len(d.offsets) - 1
 	for i > 0 && d.offsets[i] > num {
@@ -420,7 +428,7 @@ func (d docReader) load(id index.IndexInternalID) (Hit, map[string]string, error
 	}
 	hit := Hit{Tags: []string{}}
 	var seen uint16
-	texts := map[string]string{}
+	texts := map[string][]byte{}
 	err := d.segs[i].VisitDocument(num-d.offsets[i], func(name string, typ byte, val []byte, _ []uint64) bool {
 		if typ != 't' {
 			return true
@@ -447,7 +455,9 @@ func (d docReader) load(id index.IndexInternalID) (Hit, map[string]string, error
 			dst, bit = &hit.Category, 64
 		default:
 			if _, ok := texts[name]; !ok && name != "_id" {
-				texts[name] = string(val)
+				start := len(arena)
+				arena = append(arena, val...)
+				texts[name] = arena[start:len(arena):len(arena)]
 			}
 			return true
 		}
@@ -458,9 +468,9 @@ func (d docReader) load(id index.IndexInternalID) (Hit, map[string]string, error
 		return true
 	})
 	if err != nil {
-		return Hit{}, nil, err
+		return Hit{}, nil, arena, err
 	}
-	return hit, texts, nil
+	return hit, texts, arena, nil
 }
 
 // nearWords are corrections' words without an automaton: the words of
@@ -471,7 +481,7 @@ func (d docReader) load(id index.IndexInternalID) (Hit, map[string]string, error
 // Building the automaton was most of a mistyped word's cost; the distance
 // of a tenant's few candidates is cheaper, and most are ruled out by their
 // length alone.
-func nearWords(r index.IndexReader, a, w string, n int) []index.DictEntry {
+func nearWords(dicts *fieldDicts, a, w string, n int) []index.DictEntry {
 	k := fuzziness(n)
 	rw := []rune(w)
 	var found []index.DictEntry
@@ -479,28 +489,22 @@ func nearWords(r index.IndexReader, a, w string, n int) []index.DictEntry {
 	prefix := []byte(string(rw[:1]))
 	var buf []rune
 	var rows [3][]int
+	end := append([]byte(nil), prefix...)
+	end[len(end)-1]++ // a first letter's last byte is never 0xff
 	for _, tf := range textFields {
-		d, err := r.FieldDictPrefix(field(a, tf.name), prefix)
+		ds, err := dicts.get(field(a, tf.name))
 		if err != nil {
 			continue
 		}
-		for e, err := d.Next(); err == nil && e != nil; e, err = d.Next() {
-			if seen[e.Term] {
-				continue
+		for _, d := range ds {
+			var it segment.DictionaryIterator
+			if oc, ok := d.(omitCounter); ok {
+				it = oc.AutomatonIteratorOmitCount(nil, prefix, end) // the words alone, not their postings
+			} else {
+				it = d.AutomatonIterator(nil, prefix, end)
 			}
-			m := utf8.RuneCountInString(e.Term)
-			if m > n+k || m < n-k {
-				continue
-			}
-			buf = append(buf[:0], []rune(e.Term)...)
-			dist := editDistance(rw, buf, k, &rows)
-			if dist > k {
-				continue
-			}
-			seen[e.Term] = true
-			found = append(found, index.DictEntry{Term: e.Term, EditDistance: uint8(dist)})
+			nearIn(it, rw, n, k, seen, &found, &buf, &rows)
 		}
-		d.Close()
 	}
 	sort.Slice(found, func(i, j int) bool {
 		if found[i].EditDistance != found[j].EditDistance {
@@ -509,6 +513,76 @@ func nearWords(r index.IndexReader, a, w string, n int) []index.DictEntry {
 		return found[i].Term < found[j].Term
 	})
 	return found[:min(len(found), maxCorrections)]
+}
+
+// omitCounter is a dictionary that walks its words without reading their
+// postings (zap's).
+type omitCounter interface {
+	AutomatonIteratorOmitCount(a segment.Automaton, startKeyInclusive, endKeyExclusive []byte) segment.DictionaryIterator
+}
+
+// nearIn adds the words of it within k edits of w (n runes) to found.
+func nearIn(it segment.DictionaryIterator, rw []rune, n, k int, seen map[string]bool, found *[]index.DictEntry, buf *[]rune, rows *[3][]int) {
+	for e, err := it.Next(); err == nil && e != nil; e, err = it.Next() {
+		if seen[e.Term] {
+			continue
+		}
+		m := utf8.RuneCountInString(e.Term)
+		if m > n+k || m < n-k {
+			continue
+		}
+		*buf = append((*buf)[:0], []rune(e.Term)...)
+		dist := editDistance(rw, *buf, k, rows)
+		if dist > k {
+			continue
+		}
+		seen[e.Term] = true
+		*found = append(*found, index.DictEntry{Term: e.Term, EditDistance: uint8(dist)})
+	}
+}
+
+// fieldDicts are the term dictionaries of a snapshot's segments, by field,
+// each opened once per search (scorch's own field dictionaries start a
+// goroutine per segment each time).
+type fieldDicts struct {
+	is *scorch.IndexSnapshot
+	m  map[string][]segment.TermDictionary
+}
+
+func (fd *fieldDicts) get(f string) ([]segment.TermDictionary, error) {
+	if ds, ok := fd.m[f]; ok {
+		return ds, nil
+	}
+	var ds []segment.TermDictionary
+	for _, s := range fd.is.Segments() {
+		d, err := s.Segment().Dictionary(f)
+		if err != nil {
+			return nil, err
+		}
+		if d != nil {
+			ds = append(ds, d)
+		}
+	}
+	if fd.m == nil {
+		fd.m = map[string][]segment.TermDictionary{}
+	}
+	fd.m[f] = ds
+	return ds, nil
+}
+
+// has is whether a segment's dictionary of f holds term: false means no
+// article has it there (true may still find none: its articles deleted).
+func (fd *fieldDicts) has(f, term string) (bool, error) {
+	ds, err := fd.get(f)
+	if err != nil {
+		return false, err
+	}
+	for _, d := range ds {
+		if ok, err := d.Contains([]byte(term)); err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
 }
 
 // editDistance is the optimal string alignment distance of a and b (a swap
