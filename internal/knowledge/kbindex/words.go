@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	bdoc "github.com/blevesearch/bleve/v2/document"
@@ -41,7 +42,7 @@ func searchWords(ctx context.Context, s *shard, is *scorch.IndexSnapshot, q Quer
 	if err != nil {
 		return Result{}, err
 	}
-	p, err := plan(ctx, m, is, langs, text)
+	p, err := plan(ctx, m, is, s.cache(is), langs, text)
 	if err != nil {
 		return Result{}, err
 	}
@@ -153,11 +154,28 @@ type noExternalIDs struct{ *scorch.IndexSnapshot }
 
 func (noExternalIDs) ExternalID(index.IndexInternalID) (string, error) { return "", nil }
 
-// tenantLangs is the languages a tenant has articles in, as one snapshot of
-// its index holds them.
-type tenantLangs struct {
+// snapCache is what searches of one snapshot of a tenant's index share:
+// the languages the tenant has articles in, and the fields' term
+// dictionaries (read-only: their lookups and walks are safe at once).
+type snapCache struct {
 	snap  *scorch.IndexSnapshot
-	langs []string
+	langs []string // nil until read
+	mu    sync.Mutex
+	dicts map[string][]segment.TermDictionary
+}
+
+// cache is the shard's snapCache for is (a new one when is is newer).
+func (s *shard) cache(is *scorch.IndexSnapshot) *snapCache {
+	for {
+		c := s.snapCache.Load()
+		if c != nil && c.snap == is {
+			return c
+		}
+		n := &snapCache{snap: is}
+		if s.snapCache.CompareAndSwap(c, n) {
+			return n
+		}
+	}
 }
 
 // languages are the analyzers a search in locale uses: its own, or without
@@ -167,10 +185,14 @@ func (s *shard) languages(ctx context.Context, is *scorch.IndexSnapshot, locale 
 	if locale != "" {
 		return []string{analyzerFor(locale)}, nil
 	}
-	if c := s.langs.Load(); c != nil && c.snap == is {
-		return c.langs, nil
+	c := s.cache(is)
+	c.mu.Lock()
+	langs := c.langs
+	c.mu.Unlock()
+	if langs != nil {
+		return langs, nil
 	}
-	var langs []string
+	langs = []string{}
 	for _, a := range analyzers {
 		tfr, err := is.TermFieldReader(ctx, []byte(s.tenantID+"|"+a), fTenantLang, false, false, false)
 		if err != nil {
@@ -182,7 +204,9 @@ func (s *shard) languages(ctx context.Context, is *scorch.IndexSnapshot, locale 
 			langs = append(langs, a)
 		}
 	}
-	s.langs.Store(&tenantLangs{snap: is, langs: langs})
+	c.mu.Lock()
+	c.langs = langs
+	c.mu.Unlock()
 	return langs, nil
 }
 
@@ -209,12 +233,12 @@ func (p *wordPlan) close() {
 // every hit's score has, the query norm (one over the root of the clauses'
 // squared weights) and the coordination (the clauses matched over all of
 // them); without it both change by the same ratio for every hit.
-func plan(ctx context.Context, m mapping.IndexMapping, is *scorch.IndexSnapshot, langs []string, text string) (*wordPlan, error) {
+func plan(ctx context.Context, m mapping.IndexMapping, is *scorch.IndexSnapshot, shared *snapCache, langs []string, text string) (*wordPlan, error) {
 	p := &wordPlan{terms: map[string]map[string]bool{}}
 	opts := search.SearcherOptions{}
 	// add makes the searchers of w in the text fields of a, their boosts
 	// divided by div; it reports whether any field holds w.
-	dicts := fieldDicts{is: is}
+	dicts := fieldDicts{is: is, shared: shared}
 	add := func(dst []search.Searcher, a, w string, div float64) ([]search.Searcher, bool, error) {
 		found := false
 		for _, tf := range textFields {
@@ -542,18 +566,21 @@ func nearIn(it segment.DictionaryIterator, rw []rune, n, k int, seen map[string]
 }
 
 // fieldDicts are the term dictionaries of a snapshot's segments, by field,
-// each opened once per search (scorch's own field dictionaries start a
+// each opened once per snapshot (scorch's own field dictionaries start a
 // goroutine per segment each time).
 type fieldDicts struct {
-	is *scorch.IndexSnapshot
-	m  map[string][]segment.TermDictionary
+	is     *scorch.IndexSnapshot
+	shared *snapCache
 }
 
 func (fd *fieldDicts) get(f string) ([]segment.TermDictionary, error) {
-	if ds, ok := fd.m[f]; ok {
+	c := fd.shared
+	c.mu.Lock()
+	ds, ok := c.dicts[f]
+	c.mu.Unlock()
+	if ok {
 		return ds, nil
 	}
-	var ds []segment.TermDictionary
 	for _, s := range fd.is.Segments() {
 		d, err := s.Segment().Dictionary(f)
 		if err != nil {
@@ -563,10 +590,12 @@ func (fd *fieldDicts) get(f string) ([]segment.TermDictionary, error) {
 			ds = append(ds, d)
 		}
 	}
-	if fd.m == nil {
-		fd.m = map[string][]segment.TermDictionary{}
+	c.mu.Lock()
+	if c.dicts == nil {
+		c.dicts = map[string][]segment.TermDictionary{}
 	}
-	fd.m[f] = ds
+	c.dicts[f] = ds
+	c.mu.Unlock()
 	return ds, nil
 }
 
