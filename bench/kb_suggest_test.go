@@ -279,7 +279,7 @@ func kbClincReport(b *testing.B) {
 var kbTuneFew = flag.Bool("kb.tune-few", false, "BenchmarkKnowledgeSuggestTune: only the runs with few past cases")
 
 // kbTuneSet is the data set BenchmarkKnowledgeSuggestTune tunes on.
-var kbTuneSet = flag.String("kb.tune-set", kbBanking, "BenchmarkKnowledgeSuggestTune: the data set (a folder of testdata: kb or clinc150)")
+var kbTuneSet = flag.String("kb.tune-set", kbBanking, "BenchmarkKnowledgeSuggestTune: the data set (a folder of testdata: kb, clinc150, hwu64, hint3/BOT)")
 
 // BenchmarkKnowledgeSuggestTune searches the suggestion's weights on the
 // validation split (never the test split) and logs each setting's recall@10

@@ -43,19 +43,28 @@ func TestTwoNodeFanout(t *testing.T) {
 		if err != nil {
 			t.Fatalf("node 2 never pushed Ben's presence change from node 1: %v", err)
 		}
+		// Other events arrive on the feed too (queue.stats, whose data is a
+		// list): only the presence change's data is read.
 		var ev struct {
 			Seq  int64
 			Type string
-			Data struct {
-				UserID   string `json:"user_id"`
-				Presence string
-			}
+			Data json.RawMessage
 		}
 		if err := json.Unmarshal(msg, &ev); err != nil {
 			t.Fatalf("frame %s: %v", msg, err)
 		}
-		if ev.Type == "agent.presence_changed" && ev.Data.UserID == me.User.ID {
-			if ev.Data.Presence != "available" || ev.Seq == 0 {
+		if ev.Type != "agent.presence_changed" {
+			continue
+		}
+		var p struct {
+			UserID   string `json:"user_id"`
+			Presence string
+		}
+		if err := json.Unmarshal(ev.Data, &p); err != nil {
+			t.Fatalf("presence frame %s: %v", msg, err)
+		}
+		if p.UserID == me.User.ID {
+			if p.Presence != "available" || ev.Seq == 0 {
 				t.Fatalf("event %s", msg)
 			}
 			return

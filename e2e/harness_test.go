@@ -79,20 +79,37 @@ func startNode(t *testing.T, o nodeOptions) *node {
 	if o.DataDir == "" {
 		o.DataDir = t.TempDir()
 	}
-	n := &node{t: t, addr: freeAddr(t), SMTP: freeAddr(t)}
-	n.URL = "http://" + n.addr
-	n.args = []string{"serve", "--addr", n.addr, "--data", o.DataDir, "--log-level", "info", "--smtp-listen", n.SMTP}
-	if o.DB != "" {
-		n.args = append(n.args, "--db", o.DB)
+	n := &node{t: t}
+	// The ports are picked free and released before the node binds them, so
+	// another process (a parallel test package, the node's own outbound
+	// connections) can take one in between: a node that lost that race is
+	// started again on other ports, up to three times.
+	for try := 1; ; try++ {
+		n.addr, n.SMTP = freeAddr(t), freeAddr(t)
+		n.URL = "http://" + n.addr
+		n.args = []string{"serve", "--addr", n.addr, "--data", o.DataDir, "--log-level", "info", "--smtp-listen", n.SMTP}
+		if o.DB != "" {
+			n.args = append(n.args, "--db", o.DB)
+		}
+		if o.NATS != "" {
+			n.args = append(n.args, "--nats", o.NATS)
+		}
+		if o.Demo {
+			n.args = append(n.args, "--demo")
+		}
+		n.env = append(os.Environ(), o.Env...)
+		err := n.run()
+		if err == nil {
+			break
+		}
+		if try == 3 || !strings.Contains(n.Output(), "address already in use") {
+			t.Fatal(err)
+		}
+		t.Logf("node lost its port to another process; starting it on others: %v", err)
+		n.mu.Lock()
+		n.output.Reset()
+		n.mu.Unlock()
 	}
-	if o.NATS != "" {
-		n.args = append(n.args, "--nats", o.NATS)
-	}
-	if o.Demo {
-		n.args = append(n.args, "--demo")
-	}
-	n.env = append(os.Environ(), o.Env...)
-	n.start()
 	t.Cleanup(func() {
 		n.Stop()
 		if t.Failed() {
@@ -104,37 +121,43 @@ func startNode(t *testing.T, o nodeOptions) *node {
 
 func (n *node) start() {
 	n.t.Helper()
+	if err := n.run(); err != nil {
+		n.t.Fatal(err)
+	}
+}
+
+// run starts the node's process and waits until it is ready.
+func (n *node) run() error {
 	n.cmd = exec.Command(binary, n.args...)
 	n.cmd.Env = n.env
 	n.cmd.Stdout = &lockedWriter{mu: &n.mu, w: &n.output}
 	n.cmd.Stderr = n.cmd.Stdout
 	if err := n.cmd.Start(); err != nil {
-		n.t.Fatalf("start node: %v", err)
+		return fmt.Errorf("start node: %w", err)
 	}
 	n.exited = make(chan struct{})
 	go func() { n.cmd.Wait(); close(n.exited) }()
-	n.waitReady()
+	return n.waitReady()
 }
 
-func (n *node) waitReady() {
-	n.t.Helper()
+func (n *node) waitReady() error {
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
 		case <-n.exited:
-			n.t.Fatalf("node exited before it was ready:\n%s", n.Output())
+			return fmt.Errorf("node exited before it was ready:\n%s", n.Output())
 		default:
 		}
 		resp, err := http.Get(n.URL + "/readyz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return
+				return nil
 			}
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	n.t.Fatalf("node not ready after 60 s:\n%s", n.Output())
+	return fmt.Errorf("node not ready after 60 s:\n%s", n.Output())
 }
 
 // Kill ends the process with SIGKILL: no cleanup, as in a crash.

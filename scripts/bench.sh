@@ -15,7 +15,7 @@ go test -run '^$' -bench 'BenchmarkAPIGet$|BenchmarkAPIKeyVerify$' -benchtime 30
 go test -run '^$' -bench 'BenchmarkIngest$|BenchmarkRouting$|BenchmarkDispatchRebuild$|BenchmarkDesktop$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkContextFetch$|BenchmarkContextPop$' -benchtime 1x -count 1 ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkCEBP$' -benchtime 1x -count 1 -timeout 60m ./bench/ | tee -a "$out"
-go test -run '^$' -bench 'BenchmarkKnowledgeSuggest$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
+go test -run '^$' -bench 'BenchmarkKnowledgeSuggest$|BenchmarkKnowledgeSuggestHWU64$|BenchmarkKnowledgeSuggestHINT3$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkKnowledgeSearch$|BenchmarkKnowledgeEditVisible$|BenchmarkKnowledgeTenantOpen$|BenchmarkKnowledgeSearchQuality$' -benchtime 1x -count 1 -timeout 60m ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkContextRank$' -benchtime 1x -count 1 ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkExpertFinding$' -benchtime 1x -count 1 ./bench/ | tee -a "$out"
