@@ -74,12 +74,17 @@ func searchWords(ctx context.Context, s *shard, is *scorch.IndexSnapshot, q Quer
 		return Result{}, err
 	}
 	sr = bs
-	filter, err := filterQuery(must).Searcher(ctx, is, m, search.SearcherOptions{Score: "none"})
-	if err != nil {
-		return Result{}, err
+	// The keywords filter the matches; the tenant's alone filters nothing
+	// when every article of the snapshot carries it, as writes make sure
+	// (checked once per snapshot: defence in depth at no cost per search).
+	if len(must) > 1 || !s.cache(is).allTenant(ctx, is, q.TenantID) {
+		filter, err := filterQuery(must).Searcher(ctx, is, m, search.SearcherOptions{Score: "none"})
+		if err != nil {
+			return Result{}, err
+		}
+		defer filter.Close()
+		sr = searcher.NewFilteringSearcher(ctx, bs, keep(filter))
 	}
-	defer filter.Close()
-	sr = searcher.NewFilteringSearcher(ctx, bs, keep(filter))
 
 	limit := q.Limit
 	if limit <= 0 {
@@ -162,6 +167,31 @@ type snapCache struct {
 	langs []string // nil until read
 	mu    sync.Mutex
 	dicts map[string][]segment.TermDictionary
+	// tenant is 1 when every article carries the tenant's keyword, 2 when
+	// not, 0 until checked.
+	tenant int
+}
+
+// allTenant is whether every article in the snapshot carries tenantID's
+// keyword (a failed check counts as not).
+func (c *snapCache) allTenant(ctx context.Context, is *scorch.IndexSnapshot, tenantID string) bool {
+	c.mu.Lock()
+	v := c.tenant
+	c.mu.Unlock()
+	if v != 0 {
+		return v == 1
+	}
+	v = 2
+	if tfr, err := is.TermFieldReader(ctx, []byte(tenantID), fTenant, false, false, false); err == nil {
+		if n, err := is.DocCount(); err == nil && tfr.Count() == n {
+			v = 1
+		}
+		tfr.Close()
+	}
+	c.mu.Lock()
+	c.tenant = v
+	c.mu.Unlock()
+	return v == 1
 }
 
 // cache is the shard's snapCache for is (a new one when is is newer).
