@@ -16,6 +16,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+
+	"github.com/switchboard-cx/switchboard/internal/knowledge"
 )
 
 // searchWords is a search with words, run on the snapshot is with bleve's
@@ -60,20 +62,23 @@ func searchWords(ctx context.Context, s *shard, is *scorch.IndexSnapshot, q Quer
 	p.should = nil // the disjunction closes them
 	var sr search.Searcher = should
 	defer func() { sr.Close() }()
-	var mustNot search.Searcher
+	// Archived articles are left out by their numbers in the snapshot,
+	// read once per snapshot, rather than by a searcher of the archived
+	// state walked beside the matches (bleve's boolean searcher, whose
+	// score of a match with words alone is the words' score).
 	if notArchived != nil {
-		if mustNot, err = notArchived.Searcher(ctx, is, m, opts); err != nil {
+		archived, err := s.cache(is).archivedDocs(ctx, is)
+		if err != nil {
 			return Result{}, err
 		}
-	}
-	bs, err := searcher.NewBooleanSearcher(ctx, is, nil, should, mustNot, opts)
-	if err != nil {
-		if mustNot != nil {
-			mustNot.Close()
+		if len(archived) > 0 {
+			sr = searcher.NewFilteringSearcher(ctx, sr, func(_ *search.SearchContext, d *search.DocumentMatch) bool {
+				_, gone := archived[d.IndexInternalID.Value()]
+				return !gone
+			})
 		}
-		return Result{}, err
 	}
-	sr = bs
+	inner := sr
 	// The keywords filter the matches; the tenant's alone filters nothing
 	// when every article of the snapshot carries it, as writes make sure
 	// (checked once per snapshot: defence in depth at no cost per search).
@@ -83,7 +88,7 @@ func searchWords(ctx context.Context, s *shard, is *scorch.IndexSnapshot, q Quer
 			return Result{}, err
 		}
 		defer filter.Close()
-		sr = searcher.NewFilteringSearcher(ctx, bs, keep(filter))
+		sr = searcher.NewFilteringSearcher(ctx, inner, keep(filter))
 	}
 
 	limit := q.Limit
@@ -163,13 +168,44 @@ func (noExternalIDs) ExternalID(index.IndexInternalID) (string, error) { return 
 // the languages the tenant has articles in, and the fields' term
 // dictionaries (read-only: their lookups and walks are safe at once).
 type snapCache struct {
-	snap  *scorch.IndexSnapshot
-	langs []string // nil until read
-	mu    sync.Mutex
-	dicts map[string][]segment.TermDictionary
+	snap     *scorch.IndexSnapshot
+	langs    []string // nil until read
+	mu       sync.Mutex
+	dicts    map[string][]segment.TermDictionary
+	archived map[uint64]struct{} // nil until read
 	// tenant is 1 when every article carries the tenant's keyword, 2 when
 	// not, 0 until checked.
 	tenant int
+}
+
+// archivedDocs are the numbers of the snapshot's archived articles.
+func (c *snapCache) archivedDocs(ctx context.Context, is *scorch.IndexSnapshot) (map[uint64]struct{}, error) {
+	c.mu.Lock()
+	a := c.archived
+	c.mu.Unlock()
+	if a != nil {
+		return a, nil
+	}
+	a = map[uint64]struct{}{}
+	tfr, err := is.TermFieldReader(ctx, []byte(knowledge.Archived), fState, false, false, false)
+	if err != nil {
+		return nil, err
+	}
+	defer tfr.Close()
+	for {
+		d, err := tfr.Next(nil)
+		if err != nil {
+			return nil, err
+		}
+		if d == nil {
+			break
+		}
+		a[d.ID.Value()] = struct{}{}
+	}
+	c.mu.Lock()
+	c.archived = a
+	c.mu.Unlock()
+	return a, nil
 }
 
 // allTenant is whether every article in the snapshot carries tenantID's
