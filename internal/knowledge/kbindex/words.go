@@ -35,7 +35,9 @@ import (
 //     snippet field is analysed again instead, which gives the same
 //     locations (the same analyzer over the same stored text);
 //   - the hits are read by their number in the snapshot, not looked up by
-//     their id.
+//     their id;
+//   - the archived articles are a set of numbers per snapshot, and the
+//     tenant's keyword is checked once per snapshot rather than per match.
 func searchWords(ctx context.Context, s *shard, is *scorch.IndexSnapshot, q Query, text string) (Result, error) {
 	m := s.idx.Mapping()
 	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey,
