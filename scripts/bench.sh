@@ -6,6 +6,8 @@
 # million personas (SWITCHBOARD_BENCH_PERSONAS and SWITCHBOARD_BENCH_SINK size it).
 # Knowledge search fills 100,000 articles in 1,000 tenants and compares bleve,
 # SQLite FTS5 and PostgreSQL on them (-args -kb.articles=N -kb.tenants=N scale it).
+# The voice relay steps up phone-to-phone calls through the media server on one core
+# (SWITCHBOARD_BENCH_VOICE_DURATION sets each step's measured time, default 5s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/out
@@ -19,5 +21,6 @@ go test -run '^$' -bench 'BenchmarkKnowledgeSuggest$|BenchmarkKnowledgeSuggestHW
 go test -run '^$' -bench 'BenchmarkKnowledgeSearch$|BenchmarkKnowledgeEditVisible$|BenchmarkKnowledgeTenantOpen$|BenchmarkKnowledgeSearchQuality$' -benchtime 1x -count 1 -timeout 60m ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkContextRank$' -benchtime 1x -count 1 ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkExpertFinding$' -benchtime 1x -count 1 ./bench/ | tee -a "$out"
+go test -run '^$' -bench 'BenchmarkVoiceRelay$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
 echo
 grep '^BENCH ' "$out" | sed 's/^.*\(BENCH \)/\1/'
