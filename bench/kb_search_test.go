@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -121,6 +122,7 @@ func BenchmarkKnowledgeSearch(b *testing.B) {
 		Report("kb_search_p99_ms_2_searchers", ms(few.P99), "ms")
 		Report("kb_search_per_s_2_searchers", few.PerSecond(), "searches/s")
 		x.Close()
+		compareFormerSearch(b, dir, queries)
 	}
 	if strings.Contains(*kbEngines, "shared") {
 		searchShared(b, corpus, queries)
@@ -435,4 +437,110 @@ func (s kbCorpusSource) ArticleStatsByTenant(context.Context) ([]kbindex.TenantS
 		}
 	}
 	return out, nil
+}
+
+// compareFormerSearch measures the search as ADR 0030's second amendment
+// left it against the former one (kbindex.Options.FormerSearch) in the same
+// run, on the same index: each answers the same queries first (the share of
+// identical answers: ids, order, fields, snippets, totals, and scores in
+// one ratio per query), then times them, alternated twice, each time with
+// every tenant's index opened first, from the benchmark's searchers in a
+// closed loop. The CPU per search of each is the lower of its two rounds.
+func compareFormerSearch(b *testing.B, dir string, queries []KBQuery) {
+	b.Helper()
+	ctx := context.Background()
+	open := func(former bool) *kbindex.Index {
+		x, err := kbindex.OpenWith(dir, kbindex.Options{MaxOpen: *kbMaxOpen, FormerSearch: former})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return x
+	}
+	sample := queries[:min(len(queries), 2000)]
+	answers := func(former bool) []kbindex.Result {
+		x := open(former)
+		defer x.Close()
+		out := make([]kbindex.Result, len(sample))
+		for i, q := range sample {
+			res, err := x.Search(ctx, kbindex.Query{TenantID: q.TenantID, Text: q.Text, Limit: 10})
+			if err != nil {
+				b.Fatal(err)
+			}
+			out[i] = res
+		}
+		return out
+	}
+	before, after := answers(true), answers(false)
+	same := 0
+	for i := range sample {
+		if sameAnswer(before[i], after[i]) {
+			same++
+		}
+	}
+	Report("kb_search_same_answers_as_former", float64(same)/float64(len(sample)), "of searches")
+	// One search per tenant opens every tenant's index before the timing.
+	firsts := map[string]KBQuery{}
+	for _, q := range queries {
+		if _, ok := firsts[q.TenantID]; !ok {
+			firsts[q.TenantID] = q
+		}
+	}
+	best := map[bool]float64{}
+	p99 := map[bool]time.Duration{}
+	for range 2 {
+		for _, former := range []bool{true, false} {
+			x := open(former)
+			for _, q := range firsts {
+				if _, err := x.Search(ctx, kbindex.Query{TenantID: q.TenantID, Text: q.Text, Limit: 10}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu := cpuTime()
+			lat, err := Closed(queries, *kbWorkers, func(q KBQuery) error {
+				_, err := x.Search(ctx, kbindex.Query{TenantID: q.TenantID, Text: q.Text, Limit: 10})
+				return err
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			c := ms(cpuTime()-cpu) / float64(len(queries))
+			if v, ok := best[former]; !ok || c < v {
+				best[former], p99[former] = c, lat.P99
+			}
+			x.Close()
+		}
+	}
+	Report("kb_search_cpu_ms_per_search_former_warm", best[true], "ms")
+	Report("kb_search_cpu_ms_per_search_new_warm", best[false], "ms")
+	Report("kb_search_cpu_former_over_new", best[true]/best[false], "x")
+	Report("kb_search_p99_ms_former_warm", ms(p99[true]), "ms")
+	Report("kb_search_p99_ms_new_warm", ms(p99[false]), "ms")
+}
+
+// sameAnswer is whether two answers hold the same hits in the same order
+// with the same fields and snippets, the same total, and scores that are
+// one multiple of the other's.
+func sameAnswer(a, b kbindex.Result) bool {
+	if a.Total != b.Total || len(a.Hits) != len(b.Hits) {
+		return false
+	}
+	ratio := 0.0
+	for i := range a.Hits {
+		x, y := a.Hits[i], b.Hits[i]
+		if x.ArticleID != y.ArticleID || x.Slug != y.Slug || x.Title != y.Title || x.SnippetHTML != y.SnippetHTML ||
+			x.State != y.State || x.Audience != y.Audience || x.Locale != y.Locale || x.Category != y.Category ||
+			strings.Join(x.Tags, "\x00") != strings.Join(y.Tags, "\x00") {
+			return false
+		}
+		if x.Score <= 0 || y.Score <= 0 {
+			return false
+		}
+		r := x.Score / y.Score
+		if i == 0 {
+			ratio = r
+		} else if math.Abs(r-ratio) > 1e-9*ratio {
+			return false
+		}
+	}
+	return true
 }

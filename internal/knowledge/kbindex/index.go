@@ -72,6 +72,10 @@ type Options struct {
 	// some 250 ms, where in turn it waits for the 49 before it
 	// (docs/adr/0030-one-index-per-tenant.md, amendment).
 	MaxSearching int
+	// FormerSearch runs a search with words as before ADR 0030's second
+	// amendment (bleve's query, its loading and the matches' locations read
+	// for every match): the benchmark measures both in one run.
+	FormerSearch bool
 }
 
 // Defaults of Options: an open tenant index costs a few file handles, four

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight"
 	htmlhighlighter "github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
@@ -122,6 +123,15 @@ func (x *Index) Search(ctx context.Context, q Query) (Result, error) {
 		return Result{}, fmt.Errorf("kbindex: search: %w", err)
 	}
 	defer r.Close()
+	if text := queryText(q.Text); text != "" && !x.opts.FormerSearch {
+		if is, ok := r.(*scorch.IndexSnapshot); ok {
+			res, err := searchWords(ctx, s, is, q, text)
+			if err != nil {
+				return Result{}, fmt.Errorf("kbindex: search: %w", err)
+			}
+			return res, nil
+		}
+	}
 	req, snippetFields, err := request(ctx, s.idx, r, q)
 	if err != nil {
 		return Result{}, fmt.Errorf("kbindex: search: %w", err)
@@ -207,56 +217,8 @@ var snippetHighlighter = sync.OnceValues(func() (highlight.Highlighter, error) {
 // every field of every analyzer searched (with typo tolerance), with the
 // matches' locations for the snippets; and the snippet fields in order.
 func request(ctx context.Context, idx bleve.Index, r index.IndexReader, q Query) (*bleve.SearchRequest, []string, error) {
-	must := []query.Query{term(fTenant, q.TenantID)}
-	states := q.States
-	if q.Customers {
-		states = []knowledge.State{knowledge.Published}
-	}
-	if len(states) > 0 {
-		var vs []string
-		for _, s := range states {
-			vs = append(vs, string(s))
-		}
-		must = append(must, anyOf(fState, vs))
-	}
-	audiences := q.Audiences
-	if q.Customers {
-		audiences = customerAudiences(audiences)
-	}
-	if len(audiences) > 0 || q.Customers {
-		var vs []string
-		for _, a := range audiences {
-			vs = append(vs, string(a))
-		}
-		if len(vs) == 0 {
-			vs = []string{"\x00none"} // asked for customers' articles in an audience that has none
-		}
-		must = append(must, anyOf(fAudience, vs))
-	}
-	switch {
-	case strings.ContainsAny(q.Locale, "-_"):
-		must = append(must, term(fLocale, q.Locale))
-	case q.Locale != "":
-		must = append(must, term(fLang, language(q.Locale)))
-	}
-	if q.Category != "" {
-		must = append(must, term(fCategory, q.Category))
-	}
-	for _, t := range q.Tags {
-		must = append(must, term(fTags, t))
-	}
-	var notArchived query.Query
-	if len(states) == 0 {
-		notArchived = term(fState, string(knowledge.Archived))
-	}
-
-	text := strings.TrimSpace(q.Text)
-	if len(text) > MaxQueryBytes {
-		text = text[:MaxQueryBytes]
-		for !utf8.ValidString(text) {
-			text = text[:len(text)-1]
-		}
-	}
+	must, notArchived := filters(q)
+	text := queryText(q.Text)
 	// With words, the keywords are a filter: the hits are the words'
 	// matches that carry them, found by walking the matches and checking
 	// the keywords, not by walking every article of the tenant (which the
@@ -266,11 +228,7 @@ func request(ctx context.Context, idx bleve.Index, r index.IndexReader, q Query)
 	bq := query.NewBooleanQuery(must, nil, nil)
 	if text != "" {
 		bq = query.NewBooleanQuery(nil, nil, nil)
-		if len(must) == 1 {
-			bq.AddFilter(must[0])
-		} else {
-			bq.AddFilter(query.NewConjunctionQuery(must))
-		}
+		bq.AddFilter(filterQuery(must))
 	}
 	if notArchived != nil {
 		bq.AddMustNot(notArchived)
@@ -316,6 +274,75 @@ func request(ctx context.Context, idx bleve.Index, r index.IndexReader, q Query)
 		req.IncludeLocations = true
 	}
 	return req, snippetFields, nil
+}
+
+// filters are q's keywords (the tenant first) and, without states asked
+// for, the archived state the hits must not have.
+func filters(q Query) ([]query.Query, query.Query) {
+	must := []query.Query{term(fTenant, q.TenantID)}
+	states := q.States
+	if q.Customers {
+		states = []knowledge.State{knowledge.Published}
+	}
+	if len(states) > 0 {
+		var vs []string
+		for _, s := range states {
+			vs = append(vs, string(s))
+		}
+		must = append(must, anyOf(fState, vs))
+	}
+	audiences := q.Audiences
+	if q.Customers {
+		audiences = customerAudiences(audiences)
+	}
+	if len(audiences) > 0 || q.Customers {
+		var vs []string
+		for _, a := range audiences {
+			vs = append(vs, string(a))
+		}
+		if len(vs) == 0 {
+			vs = []string{"\x00none"} // asked for customers' articles in an audience that has none
+		}
+		must = append(must, anyOf(fAudience, vs))
+	}
+	switch {
+	case strings.ContainsAny(q.Locale, "-_"):
+		must = append(must, term(fLocale, q.Locale))
+	case q.Locale != "":
+		must = append(must, term(fLang, language(q.Locale)))
+	}
+	if q.Category != "" {
+		must = append(must, term(fCategory, q.Category))
+	}
+	for _, t := range q.Tags {
+		must = append(must, term(fTags, t))
+	}
+	var notArchived query.Query
+	if len(states) == 0 {
+		notArchived = term(fState, string(knowledge.Archived))
+	}
+	return must, notArchived
+}
+
+// filterQuery is the keywords as one query.
+func filterQuery(must []query.Query) query.Query {
+	if len(must) == 1 {
+		return must[0]
+	}
+	return query.NewConjunctionQuery(must)
+}
+
+// queryText is the text searched for: trimmed, and cut to MaxQueryBytes
+// (whole characters).
+func queryText(raw string) string {
+	text := strings.TrimSpace(raw)
+	if len(text) > MaxQueryBytes {
+		text = text[:MaxQueryBytes]
+		for !utf8.ValidString(text) {
+			text = text[:len(text)-1]
+		}
+	}
+	return text
 }
 
 // maxCorrections is how many known words an unknown one may stand for: the
@@ -541,14 +568,19 @@ func snippet(h *search.DocumentMatch, doc index.Document, order []string) string
 	}
 	for _, f := range order {
 		if s := storedText(doc, f); s != "" {
-			if utf8.RuneCountInString(s) > snippetRunes {
-				r := []rune(s)[:snippetRunes]
-				return html.EscapeString(string(r)) + "…"
-			}
-			return html.EscapeString(s)
+			return quoteStart(s)
 		}
 	}
 	return ""
+}
+
+// quoteStart is the snippet of a text without a match: its start, escaped.
+func quoteStart(s string) string {
+	if utf8.RuneCountInString(s) > snippetRunes {
+		r := []rune(s)[:snippetRunes]
+		return html.EscapeString(string(r)) + "…"
+	}
+	return html.EscapeString(s)
 }
 
 // storedText is the first value of doc's text field f ("" without one).

@@ -34,6 +34,8 @@ type shard struct {
 	mu  sync.RWMutex // guards idx and gen: read-locked while in use, write-locked to open, swap or close
 	idx bleve.Index  // nil while closed (or none on disk)
 	gen string
+	// snapCache is what searches of the current snapshot of idx share.
+	snapCache atomic.Pointer[snapCache]
 
 	statMu sync.Mutex // guards what follows
 	loaded bool       // meta and count are known (the shard was opened or built since the node started)
@@ -161,6 +163,7 @@ func (s *shard) closeIndex() error {
 	}
 	err := s.idx.Close()
 	s.idx = nil
+	s.snapCache.Store(nil)
 	return err
 }
 

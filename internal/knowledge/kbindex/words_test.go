@@ -1,0 +1,154 @@
+package kbindex
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/switchboard-cx/switchboard/internal/knowledge"
+)
+
+// TestEditDistanceAsAutomaton: the distance the corrections use agrees with
+// vellum's Levenshtein automaton (the former way) on every pair of many
+// random words, including swaps, doubled letters and multi-byte letters.
+func TestEditDistanceAsAutomaton(t *testing.T) {
+	lbs, err := levBuilders()
+	if err != nil {
+		t.Fatal(err)
+	}
+	letters := []rune("abcdé")
+	r := rand.New(rand.NewPCG(1, 2))
+	word := func() []rune {
+		w := make([]rune, 1+r.IntN(9))
+		for i := range w {
+			w[i] = letters[r.IntN(len(letters))]
+		}
+		return w
+	}
+	var rows [3][]int
+	checked := 0
+	for range 3000 {
+		a := word()
+		b := word()
+		if r.IntN(2) == 0 { // a near neighbour of a: one or two edits
+			b = append([]rune(nil), a...)
+			for range 1 + r.IntN(2) {
+				if len(b) == 0 {
+					break
+				}
+				switch i := r.IntN(len(b)); r.IntN(4) {
+				case 0:
+					if i+1 < len(b) {
+						b[i], b[i+1] = b[i+1], b[i]
+					}
+				case 1:
+					b[i] = letters[r.IntN(len(letters))]
+				case 2:
+					b = append(b[:i], b[i+1:]...)
+				default:
+					b = append(b[:i], append([]rune{letters[r.IntN(len(letters))]}, b[i:]...)...)
+				}
+			}
+			if len(b) == 0 {
+				continue
+			}
+		}
+		for k := 1; k <= 2; k++ {
+			dfa, err := lbs[k-1].BuildDfa(string(a), uint8(k))
+			if err != nil {
+				t.Fatal(err)
+			}
+			match, dist := dfa.MatchAndDistance(string(b))
+			got := editDistance(a, b, k, &rows)
+			if match != (got <= k) || (match && int(dist) != got) {
+				t.Fatalf("%q → %q within %d: automaton %v %d, editDistance %d", string(a), string(b), k, match, dist, got)
+			}
+			checked++
+		}
+	}
+	if checked < 4000 {
+		t.Fatalf("only %d pairs checked", checked)
+	}
+}
+
+// TestSearchAnswersAsFormer: the search answers as the former path
+// (Options.FormerSearch) did — the same hits in the same order, with the
+// same fields, snippets and totals, and scores one multiple of the former
+// ones — over articles in four languages written in several batches (so
+// several segments, one article replaced and one deleted), for words in
+// titles, issues and bodies, mistyped words, and every filter.
+func TestSearchAnswersAsFormer(t *testing.T) {
+	x := openIndex(t)
+	in := func(locale string) func(*knowledge.Article) { return func(a *knowledge.Article) { a.Locale = locale } }
+	upsert(t, x,
+		article(tA, "en1", "Card blocked abroad", "Unblock the card in the app settings", func(a *knowledge.Article) {
+			a.Issue = "My card stopped working in Lisbon while travelling"
+			a.Tags = []string{"travel", "cards"}
+			a.Category = "cards"
+		}),
+		article(tA, "en2", "Resetting passwords", "Open the settings and choose a new password", in("en")),
+		article(tA, "de1", "Rechnung herunterladen", "Die Rechnungen finden Sie im Kundenkonto", in("de")),
+	)
+	upsert(t, x,
+		article(tA, "fr1", "Imprimer une facture", "Les factures sont dans votre espace client", in("fr")),
+		article(tA, "es1", "Cambiar la contraseña", "Las contraseñas se cambian en los ajustes", in("es-ES")),
+		article(tA, "en3", "Payment declined", "A declined card payment is retried after a day", func(a *knowledge.Article) {
+			a.Issue = "The shop says my card payment was declined"
+			a.Audience = knowledge.AgentsOnly
+			a.Tags = []string{"cards"}
+		}),
+	)
+	upsert(t, x,
+		article(tA, "en2", "Resetting passwords and PINs", "Open the settings, choose a new password or PIN", in("en")),
+		article(tA, "en4", "Archived card notes", "Old notes about card limits", func(a *knowledge.Article) { a.State = knowledge.Archived }),
+	)
+	if err := x.Delete(context.Background(), tA, "de1"); err != nil {
+		t.Fatal(err)
+	}
+	upsert(t, x, article(tA, "de2", "Rechnungen drucken", "Drucken Sie die Rechnung im Kundenkonto", in("de-AT")))
+	queries := []Query{
+		{Text: "card"}, {Text: "card payment declined"}, {Text: "cards travel"}, {Text: "passwords settings"},
+		{Text: "Rechnungen"}, {Text: "factures client"}, {Text: "contraseñas ajustes"}, {Text: "Lisbon"},
+		{Text: "setings"}, {Text: "pasword reset"}, {Text: "Rechnugnen"}, {Text: "declnied payment"}, {Text: "mortgage"},
+		{Text: "card", Customers: true}, {Text: "card", Locale: "en"}, {Text: "Rechnung", Locale: "de"},
+		{Text: "Rechnung", Locale: "de-AT"}, {Text: "card", Tags: []string{"cards"}}, {Text: "card", Category: "cards"},
+		{Text: "card", States: []knowledge.State{knowledge.Archived, knowledge.Published}},
+		{Text: "card", Audiences: []knowledge.Audience{knowledge.AgentsOnly}}, {Text: "card notes limits", Limit: 2},
+	}
+	found := 0
+	for _, q := range queries {
+		q.TenantID = tA
+		x.opts.FormerSearch = true
+		before, err := x.Search(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x.opts.FormerSearch = false
+		after, err := x.Search(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(after.Hits) > 0 {
+			found++
+		}
+		if before.Total != after.Total || len(before.Hits) != len(after.Hits) {
+			t.Fatalf("%+v: former %d hits of %d, now %d of %d", q, len(before.Hits), before.Total, len(after.Hits), after.Total)
+		}
+		for i := range before.Hits {
+			b, a := before.Hits[i], after.Hits[i]
+			ratio := before.Hits[0].Score / after.Hits[0].Score
+			if r := b.Score / a.Score; math.Abs(r-ratio) > 1e-9*ratio {
+				t.Errorf("%+v: hit %d's score ratio %v, the first's %v", q, i, r, ratio)
+			}
+			b.Score, a.Score = 0, 0
+			if !reflect.DeepEqual(a, b) {
+				t.Errorf("%+v: hit %d\nformer %+v\nnow    %+v", q, i, b, a)
+			}
+		}
+	}
+	if found < len(queries)-3 {
+		t.Fatalf("only %d of %d searches found anything", found, len(queries))
+	}
+}
