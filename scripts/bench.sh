@@ -22,6 +22,9 @@ go test -run '^$' -bench 'BenchmarkKnowledgeSearch$|BenchmarkKnowledgeEditVisibl
 go test -run '^$' -bench 'BenchmarkContextRank$' -benchtime 1x -count 1 ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkExpertFinding$' -benchtime 1x -count 1 ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkVoiceRelay$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
+go test -run '^$' -bench 'BenchmarkCallSetup$' -benchtime 1x -count 1 -timeout 10m ./internal/voice/calls/ | tee -a "$out"
+go test -run '^$' -bench 'BenchmarkDialHangup$' -benchtime 2000x -count 1 ./internal/voice/sip/ | tee -a "$out"
+go test -run '^$' -bench 'BenchmarkPrompt$|BenchmarkDTMFDetector$' -count 1 ./internal/voice/speech/ | tee -a "$out"
 # Voice: 20 browser calls, widget to desktop, through the media server (needs Chromium and a built web app).
 go test -run '^TestBrowserVoiceCallSetup$' -count 1 -v -timeout 30m ./e2e/ -args -voice.calls=20 | tee -a "$out"
 echo

@@ -796,7 +796,7 @@ func (s *signal) errorFrame() map[string]any {
 // BenchmarkCallSetup measures the customer's click to media flowing both
 // ways, browser to browser through the server, over 20 calls on one node:
 // call.start, the ring, the agent's accept (at once), both offers answered,
-// and the first audio bytes at each end. It prints BENCH call_setup_p99_ms.
+// and the first audio bytes at each end. It prints BENCH call_setup_pion_p99_ms (Go WebRTC peers; the browser figure is e2e TestBrowserVoiceCallSetup).
 func BenchmarkCallSetup(b *testing.B) {
 	c := newCenter(b)
 	cust, _ := c.customer(b)
@@ -834,5 +834,5 @@ func BenchmarkCallSetup(b *testing.B) {
 	slices.Sort(took)
 	p99 := took[int(math.Ceil(0.99*calls))-1]
 	b.ReportMetric(float64(p99.Milliseconds()), "p99_ms")
-	fmt.Printf("BENCH call_setup_p99_ms %d ms\nBENCH call_setup_p50_ms %d ms\n", p99.Milliseconds(), took[calls/2].Milliseconds())
+	fmt.Printf("BENCH call_setup_pion_p99_ms %d ms\nBENCH call_setup_pion_p50_ms %d ms\n", p99.Milliseconds(), took[calls/2].Milliseconds())
 }
