@@ -36,7 +36,8 @@ func (a *App) openCalls(secret []byte, b *bus.Bus, out *outbox.Outbox, clk clock
 	}
 	srv, err := media.New(media.Config{PortMin: cfg.MediaPortMin, PortMax: cfg.MediaPortMax, PublicIPs: list(cfg.MediaPublicIPs),
 		Bind: bind, TURN: media.TURNConfig{Listen: cfg.TURNListen, Secret: turnSecret, External: list(cfg.TURNExternal)},
-		Clock: clk, Log: a.log})
+		// A phone leg's RTP goes where a tenant's trunk says: through the one guard.
+		CheckRTPAddr: a.guard.CheckHost, Clock: clk, Log: a.log})
 	if err != nil {
 		return fmt.Errorf("media server: %w", err)
 	}
