@@ -24,6 +24,21 @@ func (p *principal) callActor() calls.Actor {
 	return a
 }
 
+// callPath is the id in the path of a calls route, after answering 503 on a
+// node built without the calls service or 400 for a malformed id; false when
+// it answered.
+func (a *API) callPath(w http.ResponseWriter, r *http.Request, param string) (string, bool) {
+	if !a.callsReady(w, r) {
+		return "", false
+	}
+	id, err := pathID(r, param)
+	if err != nil {
+		a.writeError(w, r, err)
+		return "", false
+	}
+	return id, true
+}
+
 // callsReady answers 503 on a node built without the calls service.
 func (a *API) callsReady(w http.ResponseWriter, r *http.Request) bool {
 	if a.Calls == nil {
@@ -53,12 +68,8 @@ func (a *API) writeCallError(w http.ResponseWriter, r *http.Request, err error) 
 }
 
 func (a *API) startCall(w http.ResponseWriter, r *http.Request) {
-	if !a.callsReady(w, r) {
-		return
-	}
-	id, err := pathID(r, "conversationID")
-	if err != nil {
-		a.writeError(w, r, err)
+	id, ok := a.callPath(w, r, "conversationID")
+	if !ok {
 		return
 	}
 	var in struct {
@@ -77,12 +88,8 @@ func (a *API) startCall(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) listCalls(w http.ResponseWriter, r *http.Request) {
-	if !a.callsReady(w, r) {
-		return
-	}
-	id, err := pathID(r, "conversationID")
-	if err != nil {
-		a.writeError(w, r, err)
+	id, ok := a.callPath(w, r, "conversationID")
+	if !ok {
 		return
 	}
 	vs, err := a.Calls.Calls(r.Context(), caller(r).Tenant.ID, id)
@@ -94,12 +101,8 @@ func (a *API) listCalls(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) getCall(w http.ResponseWriter, r *http.Request) {
-	if !a.callsReady(w, r) {
-		return
-	}
-	id, err := pathID(r, "callID")
-	if err != nil {
-		a.writeError(w, r, err)
+	id, ok := a.callPath(w, r, "callID")
+	if !ok {
 		return
 	}
 	v, err := a.Calls.Call(r.Context(), caller(r).Tenant.ID, id)
@@ -112,16 +115,13 @@ func (a *API) getCall(w http.ResponseWriter, r *http.Request) {
 
 // callAction is hold, resume, mute, unmute or hangup.
 func (a *API) callAction(w http.ResponseWriter, r *http.Request) {
-	if !a.callsReady(w, r) {
-		return
-	}
-	id, err := pathID(r, "callID")
-	if err != nil {
-		a.writeError(w, r, err)
+	id, ok := a.callPath(w, r, "callID")
+	if !ok {
 		return
 	}
 	ctx, act := r.Context(), caller(r).callActor()
 	var v calls.View
+	var err error
 	switch path.Base(r.URL.Path) {
 	case "hold":
 		v, err = a.Calls.Hold(ctx, act, id)
@@ -144,12 +144,8 @@ func (a *API) callAction(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) transferCall(w http.ResponseWriter, r *http.Request) {
-	if !a.callsReady(w, r) {
-		return
-	}
-	id, err := pathID(r, "callID")
-	if err != nil {
-		a.writeError(w, r, err)
+	id, ok := a.callPath(w, r, "callID")
+	if !ok {
 		return
 	}
 	var in struct {
