@@ -100,7 +100,7 @@ export class CallBar {
     const line = h('span', { class: 'line', role: 'status', 'data-testid': 'call-state', 'data-state': v.state, 'data-reason': v.reason });
     const tick = () => {
       const time = elapsed(v.activeSince ? Date.now() - v.activeSince : 0);
-      line.textContent = v.state === 'queued' ? t('queued', { n: v.position || '…' })
+      line.textContent = v.state === 'queued' ? (v.position ? t('queued', { n: v.position }) : t('waiting'))
         : v.state === 'connecting' || v.state === 'transferring' ? t('connecting2')
         : v.state === 'reconnecting' ? t('reconnecting2')
         : v.state === 'ended' ? (v.reason ? t('callEndedWhy', { reason: reason(v.reason, v.hungUpBy) }) : t('callEnded'))

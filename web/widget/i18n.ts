@@ -48,6 +48,7 @@ const en = {
   answer: 'Answer',
   ringing: 'Calling…',
   queued: 'Waiting for an agent (number {n} in line)',
+  waiting: 'Waiting for an agent…',
   connecting2: 'Connecting the call…',
   active: 'In call · {time}',
   held: 'On hold · {time}',
