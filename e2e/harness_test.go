@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -185,6 +186,25 @@ func (n *node) Stop() {
 func (n *node) Restart() {
 	n.t.Helper()
 	n.start()
+}
+
+// WaitOutput waits until the node has printed something matching pattern and
+// returns the match. The node is ready (/readyz answers) before its printed
+// lines have necessarily crossed the pipe into Output, so a test that reads
+// what the node printed waits for it rather than reading at once.
+func (n *node) WaitOutput(pattern string) string {
+	n.t.Helper()
+	re := regexp.MustCompile(pattern)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m := re.FindString(n.Output()); m != "" {
+			return m
+		}
+		if time.Now().After(deadline) {
+			n.t.Fatalf("the node printed nothing matching %q in 10 s:\n%s", pattern, n.Output())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // Output is what the node printed so far.

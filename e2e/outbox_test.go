@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -27,13 +26,8 @@ func TestBrowserDemoOutbox(t *testing.T) {
 
 func outboxJourney(t *testing.T, chromium, db string) {
 	n := startNode(t, nodeOptions{Demo: true, DB: db}) // no relay: the demo catches its mail
-	prefsLink := regexp.MustCompile(`http://\S+/portal/p/\S+`).FindString(n.Output())
-	if prefsLink == "" {
-		t.Fatalf("the demo printed no portal link:\n%s", n.Output())
-	}
-	if !strings.Contains(n.Output(), "/admin/outbox") {
-		t.Errorf("the demo does not say where its mail goes:\n%s", n.Output())
-	}
+	prefsLink := n.WaitOutput(`http://\S+/portal/p/\S+`)
+	n.WaitOutput(`Admin → Outbox: \S+/admin/outbox`) // the demo says where its mail goes
 	admin := newClient(t, n.URL)
 	admin.login("admin@northwind.example")
 

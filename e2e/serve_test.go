@@ -10,6 +10,7 @@ import (
 // to sign in, and the printed credentials work.
 func TestServeDemoOnEmbeddedDefaults(t *testing.T) {
 	n := startNode(t, nodeOptions{Demo: true})
+	n.WaitOutput(`admin@northwind\.example`) // the banner's lines cross a pipe after the node is ready
 	out := n.Output()
 	for _, want := range []string{"Workspace: northwind", demoPassword, "admin@northwind.example", "engine=sqlite", "embedded nats"} {
 		if !strings.Contains(out, want) {
