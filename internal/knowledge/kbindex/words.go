@@ -3,12 +3,11 @@ package kbindex
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"unicode/utf8"
 
-	bdoc "github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -110,23 +109,20 @@ func searchWords(ctx context.Context, s *shard, is *scorch.IndexSnapshot, q Quer
 			}
 		}
 	}
-	docs := newDocReader(is)
 	found := coll.Results()
-	hits := make([]Hit, len(found))
-	texts := make([]map[string][]byte, len(found))
-	var arena []byte // the hits' stored texts, in one allocation or a few
-	for i, h := range found {
-		if hits[i], texts[i], arena, err = docs.load(h.IndexInternalID, arena); err != nil {
-			return Result{}, err
-		}
-		hits[i].Score = h.Score
-	}
-	locs, err := p.locations(ctx, is, found, texts, snippetFields)
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	spans, err := p.locations(ctx, is, found, snippetFields, sc)
 	if err != nil {
 		return Result{}, err
 	}
-	for i := range hits {
-		hits[i].SnippetHTML = snippetOf(locs[i], texts[i], snippetFields)
+	docs := newDocReader(is)
+	hits := make([]Hit, len(found))
+	for i, h := range found {
+		if hits[i], err = docs.load(h.IndexInternalID, snippetFields, &spans[i], p.nterms, sc); err != nil {
+			return Result{}, err
+		}
+		hits[i].Score = h.Score
 	}
 	return Result{Total: int(coll.Total()), Hits: hits}, nil
 }
@@ -282,7 +278,8 @@ func (s *shard) languages(ctx context.Context, is *scorch.IndexSnapshot, locale 
 // field was searched for (a snippet marks those).
 type wordPlan struct {
 	should []search.Searcher
-	terms  map[string]map[string]bool // field → terms
+	terms  map[string]map[string]int // field → terms, each numbered
+	nterms int                       // the most terms of one field
 }
 
 func (p *wordPlan) close() {
@@ -302,7 +299,7 @@ func (p *wordPlan) close() {
 // squared weights) and the coordination (the clauses matched over all of
 // them); without it both change by the same ratio for every hit.
 func plan(ctx context.Context, m mapping.IndexMapping, is *scorch.IndexSnapshot, shared *snapCache, langs []string, text string) (*wordPlan, error) {
-	p := &wordPlan{terms: map[string]map[string]bool{}}
+	p := &wordPlan{terms: map[string]map[string]int{}}
 	opts := search.SearcherOptions{}
 	// add makes the searchers of w in the text fields of a, their boosts
 	// divided by div; it reports whether any field holds w.
@@ -327,9 +324,12 @@ func plan(ctx context.Context, m mapping.IndexMapping, is *scorch.IndexSnapshot,
 			found = true
 			dst = append(dst, ts)
 			if p.terms[f] == nil {
-				p.terms[f] = map[string]bool{}
+				p.terms[f] = map[string]int{}
 			}
-			p.terms[f][w] = true
+			if _, ok := p.terms[f][w]; !ok {
+				p.terms[f][w] = len(p.terms[f])
+				p.nterms = max(p.nterms, len(p.terms[f]))
+			}
 		}
 		return dst, found, nil
 	}
@@ -393,46 +393,48 @@ func plan(ctx context.Context, m mapping.IndexMapping, is *scorch.IndexSnapshot,
 	return p, nil
 }
 
-// locations are the hits' matched words' locations in the snippet fields,
+// locations are the hits' matched words' places in the snippet fields,
 // read from the index's term vectors for the hits alone (the search read
-// none): for each field in order, the hits that have text there and no
-// location in a field before it. The hits are in score order; the terms'
-// postings are walked in document order.
+// none): for each field in order, the hits without a place in a field
+// before it. The hits are in score order; the terms' postings are walked
+// in document order. A hit without text in a field has no place there.
 func (p *wordPlan) locations(ctx context.Context, is *scorch.IndexSnapshot, found search.DocumentMatchCollection,
-	texts []map[string][]byte, order []string) ([]search.FieldTermLocationMap, error) {
-	locs := make([]search.FieldTermLocationMap, len(found))
-	byDoc := make([]int, len(found))
-	for i := range byDoc {
-		byDoc[i] = i
+	order []string, sc *scratch) ([]hitSpans, error) {
+	hs := sc.hitsFor(len(found))
+	byDoc := sc.byDoc[:0]
+	for i := range found {
+		byDoc = append(byDoc, i)
 	}
 	sort.Slice(byDoc, func(a, b int) bool {
 		return found[byDoc[a]].IndexInternalID.Compare(found[byDoc[b]].IndexInternalID) < 0
 	})
-	need := make([]int, 0, len(found))
+	sc.byDoc = byDoc
 	tfd := &index.TermFieldDoc{}
-	for _, f := range order {
+	var at index.IndexInternalID // where a reader is: past every hit before it
+	for fi, f := range order {
 		terms := p.terms[f]
 		if len(terms) == 0 {
 			continue
 		}
-		need = need[:0]
+		need := sc.need[:0]
 		for _, i := range byDoc {
-			if locs[i] == nil && len(texts[i][f]) > 0 {
+			if hs[i].field < 0 {
 				need = append(need, i)
 			}
 		}
+		sc.need = need
 		if len(need) == 0 {
 			continue
 		}
-		for t := range terms {
+		for t, k := range terms {
 			tfr, err := is.TermFieldReader(ctx, []byte(t), f, false, false, true)
 			if err != nil {
 				return nil, err
 			}
-			var at index.IndexInternalID // where the reader is: past every hit before it
+			at = at[:0]
 			for _, i := range need {
 				id := found[i].IndexInternalID
-				if at == nil || at.Compare(id) < 0 {
+				if len(at) == 0 || at.Compare(id) < 0 {
 					next, err := tfr.Advance(id, tfd)
 					if err != nil {
 						tfr.Close()
@@ -446,51 +448,15 @@ func (p *wordPlan) locations(ctx context.Context, is *scorch.IndexSnapshot, foun
 				if !at.Equals(id) {
 					continue
 				}
-				tlm := locs[i][f]
-				if tlm == nil {
-					tlm = search.TermLocationMap{}
-					if locs[i] == nil {
-						locs[i] = search.FieldTermLocationMap{}
-					}
-					locs[i][f] = tlm
-				}
+				hs[i].field = fi
 				for _, v := range tfd.Vectors {
-					l := &search.Location{Pos: v.Pos, Start: v.Start, End: v.End}
-					if len(v.ArrayPositions) > 0 {
-						l.ArrayPositions = append(search.ArrayPositions(nil), v.ArrayPositions...)
-					}
-					tlm[t] = append(tlm[t], l)
+					hs[i].spans = append(hs[i].spans, span{term: k, start: int(v.Start), end: int(v.End)})
 				}
 			}
 			tfr.Close()
 		}
-		// A hit found here has its snippet field; the others look further.
 	}
-	return locs, nil
-}
-
-// snippetOf is a hit's snippet as snippet cuts it, from its locations and
-// stored texts.
-func snippetOf(locs search.FieldTermLocationMap, texts map[string][]byte, order []string) string {
-	if hl, err := snippetHighlighter(); err == nil {
-		for _, f := range order {
-			if len(locs[f]) == 0 {
-				continue
-			}
-			doc := bdoc.NewDocument("")
-			doc.AddField(bdoc.NewTextField(f, nil, texts[f]))
-			dm := &search.DocumentMatch{Locations: search.FieldTermLocationMap{f: locs[f]}}
-			if fs := hl.BestFragmentsInField(dm, doc, f, 1); len(fs) > 0 && strings.Contains(fs[0], "<mark>") {
-				return strings.TrimSpace(fs[0])
-			}
-		}
-	}
-	for _, f := range order {
-		if s := texts[f]; len(s) > 0 {
-			return quoteStart(string(s))
-		}
-	}
-	return ""
+	return hs, nil
 }
 
 // docReader reads hits by their number in a snapshot.
@@ -510,9 +476,12 @@ func newDocReader(is *scorch.IndexSnapshot) docReader {
 	return docReader{segs: segs, offsets: offsets}
 }
 
-// load is a hit's stored keywords and text fields, read in one pass over
-// its stored document; the texts are appended to arena.
-func (d docReader) load(id index.IndexInternalID, arena []byte) (Hit, map[string][]byte, []byte, error) {
+// load is a hit with its stored keywords and its snippet, read in one
+// pass over its stored document: the snippet cut from the field of its
+// matched words (hs) as it is read, or, without a marked passage there (a
+// match in the title alone), the start of the first snippet field in order
+// that has text.
+func (d docReader) load(id index.IndexInternalID, order []string, hs *hitSpans, nterms int, sc *scratch) (Hit, error) {
 	num := id.Value()
 	i := len(d.offsets) - 1
 	for i > 0 && d.offsets[i] > num {
@@ -520,7 +489,9 @@ func (d docReader) load(id index.IndexInternalID, arena []byte) (Hit, map[string
 	}
 	hit := Hit{Tags: []string{}}
 	var seen uint16
-	texts := map[string][]byte{}
+	var seenText uint32 // the snippet fields already read: the first value counts
+	marked := false
+	first := len(order) // the first snippet field in order with text, kept in sc.spare
 	err := d.segs[i].VisitDocument(num-d.offsets[i], func(name string, typ byte, val []byte, _ []uint64) bool {
 		if typ != 't' {
 			return true
@@ -546,10 +517,17 @@ func (d docReader) load(id index.IndexInternalID, arena []byte) (Hit, map[string
 		case fCategory:
 			dst, bit = &hit.Category, 64
 		default:
-			if _, ok := texts[name]; !ok && name != "_id" {
-				start := len(arena)
-				arena = append(arena, val...)
-				texts[name] = arena[start:len(arena):len(arena)]
+			f := slices.Index(order, name)
+			if f < 0 || f >= 32 || seenText&(1<<f) != 0 {
+				return true
+			}
+			seenText |= 1 << f
+			if f == hs.field && len(hs.spans) > 0 {
+				hit.SnippetHTML, marked = sc.highlight(val, hs.spans, nterms)
+			}
+			if len(val) > 0 && f < first {
+				first = f
+				sc.spare = append(sc.spare[:0], val...)
 			}
 			return true
 		}
@@ -560,9 +538,12 @@ func (d docReader) load(id index.IndexInternalID, arena []byte) (Hit, map[string
 		return true
 	})
 	if err != nil {
-		return Hit{}, nil, arena, err
+		return Hit{}, err
 	}
-	return hit, texts, arena, nil
+	if !marked && first < len(order) {
+		hit.SnippetHTML = quoteStart(string(sc.spare))
+	}
+	return hit, nil
 }
 
 // nearWords are corrections' words without an automaton: the words of
