@@ -5,6 +5,8 @@ import (
 	"sort"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search"
 )
 
 // A hit's snippet is cut here as bleve's html highlighter cuts it (the
@@ -48,14 +50,17 @@ type fragment struct {
 
 // scratch is what one search's snippets reuse, kept between searches.
 type scratch struct {
-	hits    []hitSpans
-	byDoc   []int
-	need    []int
-	frags   []fragment
-	seen    []bool
-	out     []byte
-	spare   []byte
-	termBuf []byte
+	hits  []hitSpans
+	byDoc []int
+	need  []int
+	frags []fragment
+	seen  []bool
+	out   []byte
+	spare []byte
+	// The matches of a search (collect): made once, reused after.
+	matches []*search.DocumentMatch
+	used    int
+	top     []*search.DocumentMatch
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}

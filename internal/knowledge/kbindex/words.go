@@ -11,7 +11,6 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/collector"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
@@ -45,7 +44,9 @@ func searchWords(ctx context.Context, s *shard, is *scorch.IndexSnapshot, q Quer
 	if err != nil {
 		return Result{}, err
 	}
-	p, err := plan(ctx, m, is, s.cache(is), langs, text)
+	ds := s.cache(is).lendDicts(is)
+	defer s.cache(is).putDicts(ds)
+	p, err := plan(ctx, m, is, s.cache(is), ds, langs, text)
 	if err != nil {
 		return Result{}, err
 	}
@@ -97,8 +98,10 @@ func searchWords(ctx context.Context, s *shard, is *scorch.IndexSnapshot, q Quer
 		limit = DefaultLimit
 	}
 	limit = min(limit, MaxLimit)
-	coll := collector.NewTopNCollector(limit, 0, search.SortOrder{&search.SortScore{Desc: true}})
-	if err := coll.Collect(ctx, sr, noExternalIDs{is}); err != nil {
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	found, total, err := sc.collect(ctx, sr, is, limit)
+	if err != nil {
 		return Result{}, err
 	}
 	var snippetFields []string
@@ -109,10 +112,7 @@ func searchWords(ctx context.Context, s *shard, is *scorch.IndexSnapshot, q Quer
 			}
 		}
 	}
-	found := coll.Results()
-	sc := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(sc)
-	spans, err := p.locations(ctx, is, found, snippetFields, sc)
+	spans, err := p.locations(ds, found, snippetFields, sc)
 	if err != nil {
 		return Result{}, err
 	}
@@ -124,7 +124,7 @@ func searchWords(ctx context.Context, s *shard, is *scorch.IndexSnapshot, q Quer
 		}
 		hits[i].Score = h.Score
 	}
-	return Result{Total: int(coll.Total()), Hits: hits}, nil
+	return Result{Total: total, Hits: hits}, nil
 }
 
 // keep is the filter of bleve's boolean query: whether a match is among
@@ -155,13 +155,6 @@ func keep(filter search.Searcher) searcher.FilterFunc {
 	}
 }
 
-// noExternalIDs is the snapshot as the collector reads it: the hits' ids
-// are not looked up (each would read the hit's stored id), as the hits are
-// read by number after.
-type noExternalIDs struct{ *scorch.IndexSnapshot }
-
-func (noExternalIDs) ExternalID(index.IndexInternalID) (string, error) { return "", nil }
-
 // snapCache is what searches of one snapshot of a tenant's index share:
 // the languages the tenant has articles in, and the fields' term
 // dictionaries (read-only: their lookups and walks are safe at once).
@@ -171,6 +164,8 @@ type snapCache struct {
 	mu       sync.Mutex
 	dicts    map[string][]segment.TermDictionary
 	archived map[uint64]struct{} // nil until read
+	// freeDicts are dictionary sets a search gave back (lendDicts).
+	freeDicts []*dictSet
 	// tenant is 1 when every article carries the tenant's keyword, 2 when
 	// not, 0 until checked.
 	tenant int
@@ -298,28 +293,33 @@ func (p *wordPlan) close() {
 // every hit's score has, the query norm (one over the root of the clauses'
 // squared weights) and the coordination (the clauses matched over all of
 // them); without it both change by the same ratio for every hit.
-func plan(ctx context.Context, m mapping.IndexMapping, is *scorch.IndexSnapshot, shared *snapCache, langs []string, text string) (*wordPlan, error) {
+func plan(ctx context.Context, m mapping.IndexMapping, is *scorch.IndexSnapshot, shared *snapCache, ds *dictSet, langs []string, text string) (*wordPlan, error) {
 	p := &wordPlan{terms: map[string]map[string]int{}}
 	opts := search.SearcherOptions{}
 	// add makes the searchers of w in the text fields of a, their boosts
 	// divided by div; it reports whether any field holds w.
 	dicts := fieldDicts{is: is, shared: shared}
+	ti := &termIndex{IndexSnapshot: is}
 	add := func(dst []search.Searcher, a, w string, div float64) ([]search.Searcher, bool, error) {
 		found := false
+		term := []byte(w)
 		for _, tf := range textFields {
 			f := field(a, tf.name)
-			if has, err := dicts.has(f, w); err != nil {
-				return dst, found, err
-			} else if !has {
-				continue // no searcher: it would find nothing
-			}
-			ts, err := searcher.NewTermSearcher(ctx, is, w, f, tf.boost/div, opts)
+			tr, err := ds.term(f, term, true, false)
 			if err != nil {
 				return dst, found, err
 			}
-			if ts.Count() == 0 {
-				ts.Close()
-				continue
+			if tr.Count() == 0 {
+				tr.Close()
+				continue // no searcher: it would find nothing
+			}
+			ti.next = tr
+			ts, err := searcher.NewTermSearcherBytes(ctx, ti, term, f, tf.boost/div, opts)
+			if err != nil {
+				if ti.next != nil {
+					tr.Close()
+				}
+				return dst, found, err
 			}
 			found = true
 			dst = append(dst, ts)
@@ -398,8 +398,7 @@ func plan(ctx context.Context, m mapping.IndexMapping, is *scorch.IndexSnapshot,
 // none): for each field in order, the hits without a place in a field
 // before it. The hits are in score order; the terms' postings are walked
 // in document order. A hit without text in a field has no place there.
-func (p *wordPlan) locations(ctx context.Context, is *scorch.IndexSnapshot, found search.DocumentMatchCollection,
-	order []string, sc *scratch) ([]hitSpans, error) {
+func (p *wordPlan) locations(ds *dictSet, found []*search.DocumentMatch, order []string, sc *scratch) ([]hitSpans, error) {
 	hs := sc.hitsFor(len(found))
 	byDoc := sc.byDoc[:0]
 	for i := range found {
@@ -427,7 +426,7 @@ func (p *wordPlan) locations(ctx context.Context, is *scorch.IndexSnapshot, foun
 			continue
 		}
 		for t, k := range terms {
-			tfr, err := is.TermFieldReader(ctx, []byte(t), f, false, false, true)
+			tfr, err := ds.term(f, []byte(t), false, true)
 			if err != nil {
 				return nil, err
 			}
@@ -449,8 +448,8 @@ func (p *wordPlan) locations(ctx context.Context, is *scorch.IndexSnapshot, foun
 					continue
 				}
 				hs[i].field = fi
-				for _, v := range tfd.Vectors {
-					hs[i].spans = append(hs[i].spans, span{term: k, start: int(v.Start), end: int(v.End)})
+				for _, l := range tfr.places() {
+					hs[i].spans = append(hs[i].spans, span{term: k, start: int(l.Start()), end: int(l.End())})
 				}
 			}
 			tfr.Close()

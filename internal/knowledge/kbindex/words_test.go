@@ -2,9 +2,11 @@ package kbindex
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/switchboard-cx/switchboard/internal/knowledge"
@@ -150,5 +152,60 @@ func TestSearchAnswersAsFormer(t *testing.T) {
 	}
 	if found < len(queries)-3 {
 		t.Fatalf("only %d of %d searches found anything", found, len(queries))
+	}
+}
+
+// TestSearchPagesAsFormer: with more matches than a page holds, the search
+// keeps the same best ones as the former path (bleve's collector) in the
+// same order — many articles with the same text, so many ties, written in
+// several batches (several segments), pages of one to twenty hits.
+func TestSearchPagesAsFormer(t *testing.T) {
+	x := openIndex(t)
+	r := rand.New(rand.NewPCG(5, 6))
+	vocab := []string{"card", "blocked", "payment", "declined", "travel", "password", "reset", "invoice", "refund", "account"}
+	text := func(n int) string {
+		ws := make([]string, n)
+		for i := range ws {
+			ws[i] = vocab[r.IntN(len(vocab))]
+		}
+		return strings.Join(ws, " ")
+	}
+	same := [2]string{text(4), text(12)} // one text many articles share: tied scores
+	for batch := range 3 {
+		var as []knowledge.Article
+		for i := range 40 {
+			title, body := text(1+r.IntN(5)), text(3+r.IntN(30))
+			if i%4 == 0 {
+				title, body = same[0], same[1]
+			}
+			as = append(as, article(tA, fmt.Sprintf("a%d-%02d", batch, i), title, body))
+		}
+		upsert(t, x, as...)
+	}
+	for _, text := range []string{"card", "card payment", "declined travel refund", "pasword", "account blocked card", same[0]} {
+		for _, limit := range []int{1, 3, 10, 20} {
+			q := Query{TenantID: tA, Text: text, Limit: limit}
+			x.opts.FormerSearch = true
+			before, err := x.Search(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x.opts.FormerSearch = false
+			after, err := x.Search(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if before.Total <= limit {
+				t.Fatalf("%q: %d matches, not more than a page of %d", text, before.Total, limit)
+			}
+			if before.Total != after.Total || len(before.Hits) != len(after.Hits) {
+				t.Fatalf("%q limit %d: former %d hits of %d, now %d of %d", text, limit, len(before.Hits), before.Total, len(after.Hits), after.Total)
+			}
+			for i := range before.Hits {
+				if b, a := before.Hits[i], after.Hits[i]; b.ArticleID != a.ArticleID || b.SnippetHTML != a.SnippetHTML {
+					t.Fatalf("%q limit %d: hit %d former %s %q, now %s %q", text, limit, i, b.ArticleID, b.SnippetHTML, a.ArticleID, a.SnippetHTML)
+				}
+			}
+		}
 	}
 }
