@@ -259,8 +259,8 @@ func twilioPermanent(status, code int) bool {
 	switch code {
 	case 21211, // invalid 'To' number
 		twilioUnsubscribed, // the recipient replied STOP
-		21612, // the 'To' number is not reachable from this sender
-		21614: // 'To' is not a mobile number
+		21612,              // the 'To' number is not reachable from this sender
+		21614:              // 'To' is not a mobile number
 		return true
 	}
 	return status == http.StatusBadRequest || status == http.StatusNotFound
