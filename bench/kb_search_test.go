@@ -123,6 +123,7 @@ func BenchmarkKnowledgeSearch(b *testing.B) {
 		Report("kb_search_per_s_2_searchers", few.PerSecond(), "searches/s")
 		x.Close()
 		compareFormerSearch(b, dir, queries)
+		compareGC(b, dir, queries)
 	}
 	if strings.Contains(*kbEngines, "shared") {
 		searchShared(b, corpus, queries)

@@ -4,8 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"math"
 	"runtime"
+	"runtime/debug"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -154,5 +157,86 @@ func BenchmarkKnowledgeSearchShapes(b *testing.B) {
 		fmt.Printf("  %.3f ms  %s %q (%d words) total %d\n", ms(c.cpu), c.q.TenantID, c.q.Text, len(strings.Fields(c.q.Text)), c.total)
 	}
 	for b.Loop() {
+	}
+}
+
+var kbGC = flag.String("kb.gc", "", "BenchmarkKnowledgeSearch: garbage collector settings to time the search under, alternately, in the same run: GOGC percentages, or off:MiB for none until a memory limit (e.g. 100,400,off:2048)")
+
+// compareGC times the search's closed loop of 50 searchers under each
+// garbage collector setting of -kb.gc, alternately, twice, in the same run
+// on the same open indexes (every tenant's opened first): what GOGC or a
+// memory limit, which an operator sets in the environment, does to the
+// tail. Each setting's figures are the round with the lower CPU.
+func compareGC(b *testing.B, dir string, queries []KBQuery) {
+	b.Helper()
+	if *kbGC == "" {
+		return
+	}
+	ctx := context.Background()
+	x, err := kbindex.OpenWith(dir, kbindex.Options{MaxOpen: *kbMaxOpen})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.Close()
+	search := func(q KBQuery) error {
+		_, err := x.Search(ctx, kbindex.Query{TenantID: q.TenantID, Text: q.Text, Limit: 10})
+		return err
+	}
+	seen := map[string]bool{}
+	for _, q := range queries {
+		if !seen[q.TenantID] {
+			seen[q.TenantID] = true
+			if err := search(q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	settings := strings.Split(*kbGC, ",")
+	type figures struct {
+		cpu, p50, p99 float64
+		gcs           uint32
+	}
+	best := map[string]figures{}
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	for range 2 {
+		for _, s := range settings {
+			if mib, ok := strings.CutPrefix(s, "off:"); ok {
+				n, err := strconv.Atoi(mib)
+				if err != nil {
+					b.Fatalf("-kb.gc %q: %v", s, err)
+				}
+				debug.SetMemoryLimit(int64(n) << 20)
+				debug.SetGCPercent(-1)
+			} else {
+				n, err := strconv.Atoi(s)
+				if err != nil {
+					b.Fatalf("-kb.gc %q: %v", s, err)
+				}
+				debug.SetMemoryLimit(math.MaxInt64)
+				debug.SetGCPercent(n)
+			}
+			runtime.GC()
+			var m0, m1 runtime.MemStats
+			runtime.ReadMemStats(&m0)
+			cpu := cpuTime()
+			lat, err := Closed(queries, *kbWorkers, search)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c := ms(cpuTime()-cpu) / float64(len(queries))
+			runtime.ReadMemStats(&m1)
+			if f, ok := best[s]; !ok || c < f.cpu {
+				best[s] = figures{c, ms(lat.P50), ms(lat.P99), m1.NumGC - m0.NumGC}
+			}
+		}
+	}
+	for _, s := range settings {
+		name := "gogc_" + strings.ReplaceAll(s, ":", "_limit_")
+		f := best[s]
+		Report("kb_search_cpu_ms_per_search_"+name, f.cpu, "ms")
+		Report("kb_search_p50_ms_"+name, f.p50, "ms")
+		Report("kb_search_p99_ms_"+name, f.p99, "ms")
+		Report("kb_search_gc_cycles_"+name, float64(f.gcs), "cycles")
 	}
 }
