@@ -488,6 +488,7 @@ func compareFormerSearch(b *testing.B, dir string, queries []KBQuery) {
 	}
 	best := map[bool]float64{}
 	p99 := map[bool]time.Duration{}
+	use := map[bool]heapUse{}
 	for range 2 {
 		for _, former := range []bool{true, false} {
 			x := open(former)
@@ -496,7 +497,7 @@ func compareFormerSearch(b *testing.B, dir string, queries []KBQuery) {
 					b.Fatal(err)
 				}
 			}
-			cpu := cpuTime()
+			cpu, heap0 := cpuTime(), readHeapUse()
 			lat, err := Closed(queries, *kbWorkers, func(q KBQuery) error {
 				_, err := x.Search(ctx, kbindex.Query{TenantID: q.TenantID, Text: q.Text, Limit: 10})
 				return err
@@ -506,7 +507,7 @@ func compareFormerSearch(b *testing.B, dir string, queries []KBQuery) {
 			}
 			c := ms(cpuTime()-cpu) / float64(len(queries))
 			if v, ok := best[former]; !ok || c < v {
-				best[former], p99[former] = c, lat.P99
+				best[former], p99[former], use[former] = c, lat.P99, readHeapUse().since(heap0)
 			}
 			x.Close()
 		}
@@ -516,6 +517,13 @@ func compareFormerSearch(b *testing.B, dir string, queries []KBQuery) {
 	Report("kb_search_cpu_former_over_new", best[true]/best[false], "x")
 	Report("kb_search_p99_ms_former_warm", ms(p99[true]), "ms")
 	Report("kb_search_p99_ms_new_warm", ms(p99[false]), "ms")
+	for _, former := range []bool{true, false} {
+		name := map[bool]string{true: "former", false: "new"}[former]
+		u, n := use[former], float64(len(queries))
+		Report("kb_search_alloc_kib_per_search_"+name, u.bytes/1024/n, "KiB")
+		Report("kb_search_allocs_per_search_"+name, u.objects/n, "allocations")
+		Report("kb_search_gc_cycles_per_1000_searches_"+name, u.cycles*1000/n, "cycles")
+	}
 }
 
 // sameAnswer is whether two answers hold the same hits in the same order

@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
@@ -239,4 +240,18 @@ func compareGC(b *testing.B, dir string, queries []KBQuery) {
 		Report("kb_search_p99_ms_"+name, f.p99, "ms")
 		Report("kb_search_gc_cycles_"+name, float64(f.gcs), "cycles")
 	}
+}
+
+// heapUse is what the Go heap has seen: bytes and objects allocated, and
+// garbage collection cycles.
+type heapUse struct{ bytes, objects, cycles float64 }
+
+func readHeapUse() heapUse {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}, {Name: "/gc/heap/allocs:objects"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	return heapUse{float64(s[0].Value.Uint64()), float64(s[1].Value.Uint64()), float64(s[2].Value.Uint64())}
+}
+
+func (u heapUse) since(before heapUse) heapUse {
+	return heapUse{u.bytes - before.bytes, u.objects - before.objects, u.cycles - before.cycles}
 }
