@@ -29,13 +29,17 @@ import (
 //     does not hold the word has no clause;
 //   - the tenant's languages are read once per snapshot of its index;
 //   - the matches' locations are not read while matching (every match's
-//     location of every word, for the ten hits a page shows): a hit's
-//     snippet field is analysed again instead, which gives the same
-//     locations (the same analyzer over the same stored text);
+//     location of every word): the places of the matched words are read
+//     after, for the hits a page shows alone;
 //   - the hits are read by their number in the snapshot, not looked up by
 //     their id;
 //   - the archived articles are a set of numbers per snapshot, and the
-//     tenant's keyword is checked once per snapshot rather than per match.
+//     tenant's keyword is checked once per snapshot rather than per match;
+//   - and, for the tail of many searchers (ADR 0047), little garbage: the
+//     words' postings are read through dictionaries the search borrows
+//     from its snapshot and term readers kept between searches (terms.go),
+//     the best matches are collected and the snippets cut in scratch kept
+//     between searches (collect.go, snippet.go).
 func searchWords(ctx context.Context, s *shard, is *scorch.IndexSnapshot, q Query, text string) (Result, error) {
 	m := s.idx.Mapping()
 	ctx = context.WithValue(ctx, search.GetScoringModelCallbackKey,
