@@ -11,7 +11,7 @@ import (
 // TestMyPushSubscriptions: a member of staff subscribes their browser to Web
 // Push (ADR 0048) and sees it with the center's VAPID key; a colleague and
 // another workspace see none of it; a bad endpoint or bad keys are refused
-// by field; an API key is no person (409); removing it twice is 404.
+// by field; an API key, no person, is refused (403); removing it twice is 404.
 func TestMyPushSubscriptions(t *testing.T) {
 	w := newWorld(t, leaderless)
 	erik := w.sessionClient(t, w.seedUser(t, w.A.Tenant, "erik@tenant-a.example", tenant.RoleExpert))
@@ -29,8 +29,12 @@ func TestMyPushSubscriptions(t *testing.T) {
 		PublicKey string `json:"public_key"`
 		Items     []struct{ ID string }
 	}
+	var vapid struct {
+		PublicKey string `json:"public_key"`
+	}
+	w.A.admin.in(t).do("GET", "/api/v1/notifications/vapid-key", nil).want(http.StatusOK).decode(&vapid)
 	erik.in(t).do("GET", "/api/v1/me/push-subscriptions", nil).want(http.StatusOK).decode(&list)
-	if list.PublicKey == "" || len(list.Items) != 1 || list.Items[0].ID != first.ID {
+	if list.PublicKey != vapid.PublicKey || len(list.Items) != 1 || list.Items[0].ID != first.ID {
 		t.Fatalf("erik's list: %+v", list)
 	}
 	for _, c := range []*client{ana, w.B.admin} {
@@ -50,7 +54,7 @@ func TestMyPushSubscriptions(t *testing.T) {
 			t.Fatalf("bad %s: %+v", field, p.Errors)
 		}
 	}
-	keyClient(t, w.A.admin, "admin").in(t).do("POST", "/api/v1/me/push-subscriptions", body).wantProblem(http.StatusConflict, "needs-user")
+	keyClient(t, w.A.admin, "admin").in(t).do("POST", "/api/v1/me/push-subscriptions", body).wantProblem(http.StatusForbidden, "forbidden")
 
 	erik.in(t).do("POST", "/api/v1/me/push-subscriptions/remove", map[string]any{"endpoint": sub.Endpoint}).want(http.StatusNoContent)
 	erik.in(t).do("POST", "/api/v1/me/push-subscriptions/remove", map[string]any{"endpoint": sub.Endpoint}).wantProblem(http.StatusNotFound, "not-found")
