@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/channel/webpush"
 	"github.com/switchboard-cx/switchboard/internal/channel/webpush/webpushtest"
+	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
@@ -35,6 +37,7 @@ type pushService struct {
 	mu       sync.Mutex
 	browsers map[string]webpushtest.Browser
 	got      map[string][]string // browser → plaintexts
+	busy     bool                // answer 503 to everything, as a service in trouble
 }
 
 func newPushService(t *testing.T, vapidKey string) *pushService {
@@ -60,6 +63,10 @@ func (p *pushService) subscribe(name string, known bool) webpush.Subscription {
 func (p *pushService) push(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.busy {
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+		return
+	}
 	b, ok := p.browsers[strings.TrimPrefix(r.URL.Path, "/push/")]
 	if !ok {
 		http.Error(w, "push subscription has unsubscribed or expired", http.StatusGone)
@@ -195,5 +202,88 @@ func TestTellAwayInviteesByPush(t *testing.T) {
 				t.Fatalf("told again: %d pushes", n)
 			}
 		})
+	}
+}
+
+// TestTellByPushAlone: a center with no SMTP relay tells an invitee by push
+// alone and marks them told; when every push fails for a while the job
+// fails, to be retried, and marks nothing.
+func TestTellByPushAlone(t *testing.T) {
+	pub, priv, err := webpush.GenerateKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := newPushService(t, pub)
+	push, err := webpush.New(webpush.Config{PublicKey: pub, PrivateKey: priv, Subscriber: "mailto:ops@center.example", HTTP: ps.srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg, err := channel.NewRegistry(push)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.Engines()[0].Open(t)
+	c := newCenter(t, db, nil) // its own teller has no channels; the one below has no relay
+	ctx := context.Background()
+	tn := storetest.NewTenant(t, db, "push-alone")
+	ann := c.user(t, tn, "ann@alone.example", tenant.PresenceAvailable)
+	// Available when invited: no job is enqueued, the test runs the teller itself.
+	ben := c.user(t, tn, "ben@alone.example", tenant.PresenceAvailable)
+	cat := c.user(t, tn, "cat@alone.example", tenant.PresenceAvailable)
+	for u, sub := range map[tenant.User]webpush.Subscription{ben: ps.subscribe("ben", true), cat: ps.subscribe("cat", false)} {
+		if _, err := db.AddUserPushSubscription(ctx, store.UserPushSubscription{TenantID: tn.ID, ID: ids.New(), UserID: u.ID,
+			Endpoint: sub.Endpoint, P256dh: sub.Keys.P256dh, Auth: sub.Keys.Auth, CreatedAt: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	me := rooms.Actor{TenantID: tn.ID, UserID: ann.ID}
+	v, err := c.svc.Open(ctx, me, c.conversation(t, tn), "Why was the card declined?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []tenant.User{ben, cat} {
+		if _, err := c.svc.Invite(ctx, me, v.Room.ID, u.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	teller := rooms.NewTeller(db, nil, reg, clock.System{}, slog.New(slog.NewTextHandler(io.Discard, nil)), base)
+	work := func(u tenant.User) error {
+		return teller.Work(ctx, &river.Job[rooms.TellArgs]{Args: rooms.TellArgs{TenantID: tn.ID, RoomID: v.Room.ID, UserID: u.ID}})
+	}
+	told := func(u tenant.User) bool {
+		t.Helper()
+		ms, err := db.SwarmMembers(ctx, tn.ID, v.Room.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(ms, func(m swarm.Member) bool { return m.UserID == u.ID })
+		return i >= 0 && !ms[i].ToldAt.IsZero()
+	}
+	if err := work(ben); err != nil || !told(ben) || len(ps.received("ben")) != 1 {
+		t.Fatalf("ben by push alone: %v, told %v, pushes %d", err, told(ben), len(ps.received("ben")))
+	}
+	// Cat's browser is gone (410): dropped, and nobody told — not an error
+	// to retry, there is nothing left to try.
+	if err := work(cat); err != nil || told(cat) {
+		t.Fatalf("cat with a gone browser: %v, told %v", err, told(cat))
+	}
+	if subs, _ := db.UserPushSubscriptions(ctx, tn.ID, cat.ID); len(subs) != 0 {
+		t.Fatalf("cat's gone browser kept: %+v", subs)
+	}
+	// A push service failing for a while: the job fails, to be retried.
+	ps.mu.Lock()
+	ps.busy = true
+	ps.mu.Unlock()
+	dan := c.user(t, tn, "dan@alone.example", tenant.PresenceAvailable)
+	sub := ps.subscribe("dan", true)
+	if _, err := db.AddUserPushSubscription(ctx, store.UserPushSubscription{TenantID: tn.ID, ID: ids.New(), UserID: dan.ID,
+		Endpoint: sub.Endpoint, P256dh: sub.Keys.P256dh, Auth: sub.Keys.Auth, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.svc.Invite(ctx, me, v.Room.ID, dan.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := work(dan); err == nil || told(dan) {
+		t.Fatalf("every push failing: %v, told %v", err, told(dan))
 	}
 }
