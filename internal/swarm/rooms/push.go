@@ -38,7 +38,7 @@ const maxPushSubscriptions = 20
 // the Web Push channel will use them. A browser subscribing again keeps its
 // id. Only a person subscribes.
 func (s *Service) SubscribePush(ctx context.Context, a Actor, sub webpush.Subscription, userAgent string) (PushSubscription, error) {
-	if a.UserID == "" || a.UserID == swarm.Integration {
+	if a.UserID == swarm.Integration {
 		return PushSubscription{}, ErrNeedsUser
 	}
 	if u, err := url.Parse(sub.Endpoint); err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || len(sub.Endpoint) > 2048 {
@@ -48,7 +48,7 @@ func (s *Service) SubscribePush(ctx context.Context, a Actor, sub webpush.Subscr
 		return PushSubscription{}, &swarm.InvalidError{Field: "keys", Reason: strings.TrimPrefix(err.Error(), "push subscription ")}
 	}
 	if len(userAgent) > 300 {
-		userAgent = userAgent[:300]
+		userAgent = strings.ToValidUTF8(userAgent[:300], "")
 	}
 	row, err := s.DB.AddUserPushSubscription(ctx, store.UserPushSubscription{TenantID: a.TenantID, ID: ids.New(), UserID: a.UserID,
 		Endpoint: sub.Endpoint, P256dh: sub.Keys.P256dh, Auth: sub.Keys.Auth, UserAgent: userAgent, CreatedAt: s.Clock.Now()})
@@ -75,7 +75,7 @@ func (s *Service) SubscribePush(ctx context.Context, a Actor, sub webpush.Subscr
 // PushSubscriptions lists the caller's subscribed browsers, oldest first.
 func (s *Service) PushSubscriptions(ctx context.Context, a Actor) ([]PushSubscription, error) {
 	out := []PushSubscription{}
-	if a.UserID == "" || a.UserID == swarm.Integration {
+	if a.UserID == swarm.Integration {
 		return out, nil
 	}
 	all, err := s.DB.UserPushSubscriptions(ctx, a.TenantID, a.UserID)
@@ -88,7 +88,7 @@ func (s *Service) PushSubscriptions(ctx context.Context, a Actor) ([]PushSubscri
 // UnsubscribePush forgets the caller's browser at endpoint; not found when
 // they have none there.
 func (s *Service) UnsubscribePush(ctx context.Context, a Actor, endpoint string) error {
-	if a.UserID == "" || a.UserID == swarm.Integration {
+	if a.UserID == swarm.Integration {
 		return ErrNeedsUser
 	}
 	return s.DB.DeleteUserPushSubscription(ctx, a.TenantID, a.UserID, endpoint)
