@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"net/netip"
 	"sync"
 	"time"
 
 	"github.com/pion/rtp"
 )
+
+// silenceTick is how often a quiet phone leg's read wakes to check for RTP silence.
+const silenceTick = 500 * time.Millisecond
 
 // Phone is a plain RTP leg (G.711 with RFC 4733 telephone-events) for a SIP call. The SDP it
 // makes and reads travels through the SIP layer.
@@ -20,11 +24,11 @@ type Phone struct {
 	sessID uint64
 
 	mu       sync.Mutex
-	remote   *net.UDPAddr
+	remote   netip.AddrPort // where our RTP goes; invalid until the far end's SDP says
 	answered bool
 	held     bool // the far end takes no audio (sendonly/inactive or 0.0.0.0)
 	latched  bool // src was taken from the first packet since the last SDP
-	src      *net.UDPAddr
+	src      netip.AddrPort
 	quiet    bool   // the far end said it sends none (recvonly/inactive): silence is no fault
 	version  uint64 // SDP o= version
 	dtmfOut  uint8  // telephone-event payload type the far end takes; 0 = none
@@ -162,7 +166,7 @@ func (p *Phone) localPort() int { return p.conn.LocalAddr().(*net.UDPAddr).Port 
 // G.711 variant with the payload types of the description it answered or was answered with.
 func (p *Phone) apply(d phoneSDP) {
 	p.mu.Lock()
-	p.remote = d.addr
+	p.remote = addrPort(d.addr)
 	p.answered = true
 	p.latched = false
 	p.held = !d.farReceives()
@@ -188,7 +192,7 @@ func (p *Phone) writeRTP(pkt *rtp.Packet) error {
 	p.mu.Lock()
 	to, held := p.remote, p.held
 	p.mu.Unlock()
-	if held || to == nil || to.Port == 0 || to.IP.IsUnspecified() {
+	if held || !to.IsValid() || to.Port() == 0 || to.Addr().IsUnspecified() {
 		return nil // on hold or not answered yet
 	}
 	if p.wbuf == nil {
@@ -198,27 +202,46 @@ func (p *Phone) writeRTP(pkt *rtp.Packet) error {
 	if err != nil {
 		return err
 	}
-	_, err = p.conn.WriteToUDP(p.wbuf[:n], to)
+	_, err = p.conn.WriteToUDPAddrPort(p.wbuf[:n], to)
 	return err
+}
+
+// addrPort is a UDP address as a value (IPv4 unmapped), so sending and comparing allocate nothing.
+func addrPort(a *net.UDPAddr) netip.AddrPort {
+	if a == nil {
+		return netip.AddrPort{}
+	}
+	ip, _ := netip.AddrFromSlice(a.IP)
+	return netip.AddrPortFrom(ip.Unmap(), uint16(a.Port))
 }
 
 func (p *Phone) start() { go p.readLoop() }
 
 // readLoop receives RTP, latches onto the sender's address, and watches for silence.
+//
+// Per packet it allocates nothing and moves the read deadline only every quarter second (the
+// deadline only wakes the loop to check for silence), so a relayed packet costs its read, the
+// room's forwarding and the far leg's write.
 func (p *Phone) readLoop() {
 	defer close(p.done)
 	buf := make([]byte, 1500)
 	var (
 		lastRx    time.Time
+		deadline  time.Time
 		connected bool
 		down      bool
+		pkt       rtp.Packet
 	)
 	for {
-		_ = p.conn.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
-		n, from, err := p.conn.ReadFromUDP(buf)
+		if now := time.Now(); deadline.Sub(now) < silenceTick/2 {
+			deadline = now.Add(silenceTick)
+			_ = p.conn.SetReadDeadline(deadline)
+		}
+		n, from, err := p.conn.ReadFromUDPAddrPort(buf)
 		if err != nil {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
+				deadline = time.Time{}
 				p.mu.Lock()
 				quiet := p.quiet
 				p.mu.Unlock()
@@ -230,20 +253,20 @@ func (p *Phone) readLoop() {
 			}
 			return // closed
 		}
-		var pkt rtp.Packet
 		if pkt.Unmarshal(buf[:n]) != nil || pkt.Version != 2 {
 			continue
 		}
+		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
 		// Symmetric RTP: the first packet after each SDP says where the phone really is (behind
 		// NAT, its SDP may name a private address); after that, packets from elsewhere are not
 		// the phone's and are dropped, so nobody can take the stream over by sending to the port.
 		p.mu.Lock()
-		if p.latched && !(p.src.IP.Equal(from.IP) && p.src.Port == from.Port) {
+		if p.latched && p.src != from {
 			p.mu.Unlock()
 			continue
 		}
 		if !p.latched {
-			if p.srv.cfg.CheckRTPAddr != nil && p.srv.cfg.CheckRTPAddr(from.IP.String()) != nil {
+			if p.srv.cfg.CheckRTPAddr != nil && p.srv.cfg.CheckRTPAddr(from.Addr().String()) != nil {
 				p.mu.Unlock()
 				continue
 			}
