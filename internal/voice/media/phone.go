@@ -32,6 +32,8 @@ type Phone struct {
 	quiet    bool   // the far end said it sends none (recvonly/inactive): silence is no fault
 	version  uint64 // SDP o= version
 	dtmfOut  uint8  // telephone-event payload type the far end takes; 0 = none
+	rxCodec  codec  // what arrives (legBase.in, read here under mu: outMu is held across sends into this leg)
+	rxDTMF   uint8
 	wbuf     []byte // marshalling buffer; writeRTP runs under legBase.outMu
 
 	done chan struct{}
@@ -104,6 +106,7 @@ func (s *Server) OfferPhone(ctx context.Context, id string) (*Phone, string, err
 	}
 	// Until the answer says otherwise, take PCMU on 0 and events on 101.
 	p.in, p.dtmfPT = codec{ulaw: true, pt: 0}, 101
+	p.rxCodec, p.rxDTMF = p.in, p.dtmfPT
 	offer := buildPhoneSDP(p.sessID, p.nextVersion(), p.localIP(), p.localPort(),
 		[]codec{{ulaw: true, pt: 0}, {ulaw: false, pt: 8}}, 101, "sendrecv")
 	p.start()
@@ -176,6 +179,7 @@ func (p *Phone) apply(d phoneSDP) {
 	} else {
 		p.dtmfOut = 0
 	}
+	p.rxCodec, p.rxDTMF = d.codec, p.dtmfOut
 	p.mu.Unlock()
 	p.outMu.Lock()
 	p.in = d.codec
@@ -275,6 +279,7 @@ func (p *Phone) readLoop() {
 				p.remote = from
 			}
 		}
+		in, dtmfPT := p.rxCodec, p.rxDTMF
 		p.mu.Unlock()
 		lastRx = time.Now()
 		if !connected {
@@ -284,9 +289,6 @@ func (p *Phone) readLoop() {
 			down = false
 			p.emit(Recovered, 0, "")
 		}
-		p.outMu.Lock()
-		in, dtmfPT := p.in, p.dtmfPT
-		p.outMu.Unlock()
 		if dtmfPT != 0 && pkt.PayloadType == dtmfPT {
 			if d, ok := p.dtmf.packet(pkt.Timestamp, pkt.Payload); ok {
 				p.emit(DTMF, d, "")
