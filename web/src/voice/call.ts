@@ -151,6 +151,8 @@ export class Call {
   private holding = false;
   private unsent?: string;
   private ownCandidates: RTCIceCandidateInit[] = [];
+  /** ahead is the devices asked for while the call rang (warm); open() takes them. */
+  private ahead?: Promise<MediaStream>;
   private camTrack?: MediaStreamTrack;
   private camTr?: RTCRtpTransceiver;
   private screenTr?: RTCRtpTransceiver;
@@ -317,7 +319,9 @@ export class Call {
     pc.onconnectionstatechange = () => this.onConnection();
     pc.onnegotiationneeded = () => void this.offer();
     try {
-      const local = await this.gum({ audio: true, video: this.view.media === 'video' });
+      const ahead = this.ahead;
+      this.ahead = undefined;
+      const local = await (ahead ?? this.gum({ audio: true, video: this.view.media === 'video' }));
       if (this.ended()) {
         for (const t of local.getTracks()) t.stop();
         return;
@@ -389,8 +393,26 @@ export class Call {
     for (const c of this.ownCandidates.splice(0)) this.o.send({ type: 'call.candidate', call_id: this.view.id, candidate: c });
   }
 
+  /**
+   * warm asks for the devices while the call rings, so that accepting it
+   * does not wait for them (a browser's first getUserMedia takes hundreds of
+   * milliseconds): the microphone is open, not sent, until accept or release.
+   */
+  warm(): void {
+    if (this.ahead || this.pc || this.ended()) return;
+    this.ahead = this.gum({ audio: true, video: this.view.media === 'video' });
+    this.ahead.catch(() => undefined);
+  }
+
+  /** dropAhead stops devices asked for ahead and not taken. */
+  private dropAhead(): void {
+    this.ahead?.then((s) => s.getTracks().forEach((t) => t.stop()), () => undefined);
+    this.ahead = undefined;
+  }
+
   /** release drops media opened ahead of the server's word (an accept that failed, an offer that lapsed); the call's state stays. */
   release(): void {
+    this.dropAhead();
     for (const t of this.view.local?.getTracks() ?? []) t.stop();
     this.pc?.close();
     this.pc = undefined;
@@ -481,6 +503,7 @@ export class Call {
     clearTimeout(this.dropTimer);
     v.state = 'ended';
     v.reason = reason;
+    this.dropAhead();
     for (const t of v.local?.getTracks() ?? []) t.stop();
     this.screenTr?.sender.track?.stop();
     this.pc?.close();

@@ -80,7 +80,14 @@ export class DeskCalls {
     if (!call) return;
     call.handle(f);
     const c = call;
-    if (f.type === 'call.state' && AgentMedia.has(f.state) && !c.pc) void this.own(c.view.id).then((mine) => mine && c.accept());
+    if (f.type !== 'call.state') return;
+    if (AgentMedia.has(f.state)) {
+      if (!c.pc) void this.own(c.view.id).then((mine) => (mine ? c.accept() : c.release()));
+    } else if (f.state === 'ringing' && f.offer_id && document.visibilityState === 'visible') {
+      c.warm(); // rung to her, in the tab she looks at: the devices are ready when she accepts
+    } else if (!c.pc) {
+      c.release(); // rung no more (the offer went elsewhere or lapsed): devices asked for ahead are let go
+    }
   }
 
   /**
