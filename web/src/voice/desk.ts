@@ -2,6 +2,7 @@
 // for the whole tab (the app shell owns it) so that the media outlives a walk
 // to another page. The conversation view's panel and the shell's dock draw it.
 import { request } from '../api';
+import { warmChime } from '../desktop/sound';
 import type { RealtimeClient } from '../realtime';
 import type { RealtimeEvent } from '../types';
 import { AgentMedia, Call, isCallFrame, type CallFrame, type Media, type View } from './call';
@@ -38,6 +39,7 @@ export class DeskCalls {
   private readonly held = new Map<string, () => void>();
 
   constructor(private readonly realtime: RealtimeClient) {
+    warmChime(); // the offer chime's audio context, made now rather than on the first ring
     // Call frames are not replayed: after the feed was down (the node
     // restarted, the network dropped) each call still on screen is read again.
     let was = '';
