@@ -198,7 +198,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	// Notifications: the service decides and enqueues, the sender delivers;
 	// replies to a notice come home through the inbox's hook.
 	a.Links = notify.NewLinks(secret, cfg.BaseURL, clk)
-	a.Notify = notify.New(notify.Deps{DB: db, Out: out, Inbox: a.Inbox, Links: a.Links, Clock: clk, Log: log})
+	a.Notify = notify.New(notify.Deps{DB: db, Out: out, Inbox: a.Inbox, Links: a.Links, Clock: clk, Log: log,
+		Running: a.notifyChannels})
 	a.Inbox.OnInbound(a.Notify.InboundHook)
 	a.Sender = send.New(send.Deps{DB: db, Notify: a.Notify, Links: a.Links, Channels: a.Channels, Clock: clk, Log: log},
 		send.Config{Concurrency: cfg.NotifyConcurrency})

@@ -1,0 +1,147 @@
+package outcall
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/switchboard-cx/switchboard/internal/dispatch"
+	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/notice"
+	"github.com/switchboard-cx/switchboard/internal/routing"
+	"github.com/switchboard-cx/switchboard/internal/voice/ivr"
+	"github.com/switchboard-cx/switchboard/internal/voice/speech"
+)
+
+// NoticeCall is a notice to read out on the phone.
+type NoticeCall struct {
+	TenantID, DeliveryID string
+	To                   string // the customer's number, E.164
+	Language             string
+	Text                 string // the notice as rendered for the customer
+	Keypad               []notice.KeypadChoice
+	// Queue is where "talk to someone" goes; empty is the conversation's
+	// queue as routing picks it.
+	Queue string
+}
+
+// Notice calls n.To through the tenant's trunk and, once answered, reads
+// the notice out and waits for a key; that dialogue runs on after Notice
+// returns the SIP call's id. A call not answered within RingTimeout (or
+// before ctx ends) is a *DialError saying why. The notice is rendered to
+// speech before the number is dialled, so the customer hears it as soon as
+// they pick up.
+func (c *Caller) Notice(ctx context.Context, n NoticeCall) (string, error) {
+	choices := make([]ivr.NoticeChoice, len(n.Keypad))
+	for i, k := range n.Keypad {
+		choices[i] = ivr.NoticeChoice{Key: k.Key, Label: k.Label, Response: k.Response, Talk: k.Talk}
+	}
+	dlg, err := ivr.NewNoticeDialogue(ivr.SpokenNotice{DeliveryID: n.DeliveryID, Language: n.Language, Text: n.Text,
+		Choices: choices, Queue: n.Queue})
+	if err != nil {
+		return "", fmt.Errorf("outcall: notice %s: %w", n.DeliveryID, err)
+	}
+	first := dlg.Start(c.d.Clock.Now())
+	pcm, err := ivr.Render(ctx, c.d.Speech, first.Play)
+	if err != nil {
+		return "", fmt.Errorf("outcall: notice %s: %w", n.DeliveryID, err)
+	}
+	l, err := c.dial(ctx, n.TenantID, n.To)
+	if err != nil {
+		return "", err
+	}
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		c.runNotice(n, l, dlg, first, pcm)
+	}()
+	return l.out.CallID, nil
+}
+
+// dial places a call to the number through the tenant's trunk and joins
+// its answered leg to a room of its own.
+func (c *Caller) dial(ctx context.Context, tenantID, to string) (line, error) {
+	trunk, err := c.d.Trunks.OutboundTrunk(ctx, tenantID)
+	if err != nil {
+		return line{}, &DialError{Failure: Classify(ErrNoTrunk), Err: fmt.Errorf("%w: %v", ErrNoTrunk, err)}
+	}
+	id := ids.New()
+	leg, offer, err := c.d.Media.OfferPhone(ctx, id)
+	if err != nil {
+		return line{}, fmt.Errorf("outcall: media leg: %w", err)
+	}
+	rctx, cancel := context.WithTimeout(ctx, c.cfg.RingTimeout)
+	defer cancel()
+	out, answer, err := c.d.Dialer.Dial(rctx, trunk, to, offer, nil)
+	if err != nil {
+		f := Classify(err)
+		_ = leg.Close(f.Reason)
+		return line{}, &DialError{Failure: f, Err: err}
+	}
+	if err := leg.SetAnswer(answer); err != nil {
+		_ = out.Hangup()
+		_ = leg.Close("bad answer")
+		return line{}, &DialError{Failure: Failure{Reason: ReasonNoCodec, Final: true}, Err: err}
+	}
+	room := c.d.Media.Room(id)
+	room.Add(leg)
+	return line{room: room, leg: leg, out: out}, nil
+}
+
+// runNotice holds the dialogue, records the key pressed as the notice's
+// reply, queues a "talk to someone" call, and hangs up.
+func (c *Caller) runNotice(n NoticeCall, l line, dlg *ivr.NoticeDialogue, first ivr.Step, pcm speech.PCM) {
+	ctx := c.ctx
+	defer func() {
+		_ = l.out.Hangup()
+		_ = l.leg.Close("hangup")
+		l.room.Close()
+	}()
+	end := converse(ctx, l, dlg, first, pcm, c.d.Speech, c.d.Clock, c.d.Log)
+	f := Finished{TenantID: n.TenantID, DeliveryID: n.DeliveryID, CallID: l.out.CallID, Reason: end.Reason, Key: end.Digits,
+		Response: end.Response}
+	if end.Reason != ivr.ReasonChosen {
+		c.report(f)
+		return
+	}
+	var k notice.KeypadChoice
+	for _, x := range n.Keypad {
+		if x.Key == end.Digits {
+			k = x
+		}
+	}
+	// The reply is recorded even if the caller hangs up meanwhile.
+	rctx := context.WithoutCancel(ctx)
+	f.ConversationID, f.Err = c.d.Replies.KeypadReply(rctx, n.TenantID, n.DeliveryID, k)
+	if f.Err != nil || !k.Talk {
+		c.report(f)
+		return
+	}
+	queue := ""
+	if end.Action.Type == ivr.ActionQueue {
+		queue = end.Action.Queue
+	}
+	f.WorkID, f.Err = c.d.Routing.EscalateCall(rctx, dispatch.Actor{TenantID: n.TenantID}, f.ConversationID, routing.Voice, "", queue)
+	if f.Err != nil {
+		c.report(f)
+		return
+	}
+	c.report(f)
+	c.hold(ctx, l)
+	if err := c.d.Routing.EndWork(rctx, n.TenantID, f.WorkID); err != nil && !errors.Is(err, context.Canceled) {
+		c.d.Log.Warn("withdraw a voice notice's queued call", "tenant_id", n.TenantID, "work_id", f.WorkID, "err", err)
+	}
+}
+
+// hold plays hold music until the caller hangs up, the wait runs out or
+// the Caller closes.
+func (c *Caller) hold(ctx context.Context, l line) {
+	stop := l.room.Play(l.leg, speech.Loop(speech.HoldMusic()))
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.MaxWait)
+	defer cancel()
+	select {
+	case <-l.hungUp():
+	case <-ctx.Done():
+	}
+}

@@ -1,0 +1,252 @@
+package outcall_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/netip"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/accounts"
+	"github.com/switchboard-cx/switchboard/internal/app"
+	"github.com/switchboard-cx/switchboard/internal/config"
+	"github.com/switchboard-cx/switchboard/internal/dispatch"
+	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/netguard"
+	"github.com/switchboard-cx/switchboard/internal/notice"
+	"github.com/switchboard-cx/switchboard/internal/notify"
+	"github.com/switchboard-cx/switchboard/internal/persona"
+	"github.com/switchboard-cx/switchboard/internal/prefs"
+	"github.com/switchboard-cx/switchboard/internal/voice/media"
+	"github.com/switchboard-cx/switchboard/internal/voice/outcall"
+	"github.com/switchboard-cx/switchboard/internal/voice/sip"
+	"github.com/switchboard-cx/switchboard/internal/voice/sip/baresiptest"
+	"github.com/switchboard-cx/switchboard/internal/voice/speech"
+)
+
+// Real peers: one node (app.Open: SQLite, the embedded bus, the notice
+// sender, routing) with the voice channel registered over a real SIP
+// server, media server and espeak-ng; baresip is the customer's phone.
+
+const wait = 45 * time.Second // generous: the machine is shared and loaded
+
+func testLog(t testing.TB) *slog.Logger {
+	if testing.Verbose() {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// refuse is the SIP server's handler: these tests take no inbound calls
+// (the server refuses every number before a handler would see one).
+type refuse struct{}
+
+func (refuse) Incoming(_ context.Context, c *sip.Inbound) { _ = c.Reject(404, "Not Found") }
+
+// center is a node that sends notices by voice through a trunk whose
+// provider is the test's baresip.
+type center struct {
+	app      *app.App
+	caller   *outcall.Caller
+	tenant   string
+	queue    string
+	provider string // host:port of the trunk's provider; set per test
+	finished chan outcall.Finished
+}
+
+func newCenter(t *testing.T) *center {
+	t.Helper()
+	cfg := config.Defaults()
+	cfg.DataDir, cfg.SMTPListen, cfg.Addr = t.TempDir(), "", "127.0.0.1:0"
+	if err := cfg.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.Open(ctx, cfg, testLog(t), fstest.MapFS{})
+	if err != nil {
+		cancel()
+		t.Fatalf("open node: %v", err)
+	}
+	c := &center{app: a, finished: make(chan outcall.Finished, 4)}
+
+	allow, err := netguard.ParseAllow("127.0.0.0/8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sip.New(sip.Config{ListenUDP: "127.0.0.1:0", Guard: netguard.New(netguard.Options{Allow: allow}), Log: testLog(t)},
+		func(string) (sip.Trunk, bool) { return sip.Trunk{}, false }, refuse{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := media.New(media.Config{Bind: []string{"127.0.0.1"}, Log: testLog(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	espeak, err := speech.NewEspeak(speech.EspeakConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trunks := outcall.TrunksFunc(func(_ context.Context, tenantID string) (sip.Trunk, error) {
+		return sip.Trunk{ID: "tr-" + tenantID, TenantID: tenantID, Provider: c.provider,
+			AcceptFrom: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}, nil
+	})
+	c.caller, err = outcall.New(outcall.Deps{Dialer: srv, Trunks: trunks, Media: ms, Speech: speech.NewCache(espeak, 0),
+		Replies: a.Notify, Routing: a.Dispatch, Log: testLog(t)}, outcall.Config{RingTimeout: 8 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.caller.OnFinished(func(f outcall.Finished) { c.finished <- f })
+	if err := a.Channels.Register(outcall.NewChannel(c.caller)); err != nil {
+		t.Fatal(err)
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan struct{})
+	go func() { defer close(served); a.Serve(ctx, ln) }()
+	t.Cleanup(func() {
+		c.caller.Close()
+		cancel()
+		<-served
+		srv.Close()
+		ms.Close()
+		a.Close()
+	})
+
+	tn, _, err := a.Accounts.CreateTenant(ctx, "northwind", "Northwind", false,
+		accounts.NewUser{Email: "admin@northwind.example", Name: "Admin", Password: "outcall-test-password-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.tenant = tn.ID
+	deadline := time.Now().Add(wait)
+	for !a.Dispatch.Leading() {
+		if time.Now().After(deadline) {
+			t.Fatal("routing did not start")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	q, err := a.Dispatch.SaveQueue(ctx, dispatch.Actor{TenantID: tn.ID}, dispatch.QueueConfig{Name: "Front", Strategy: "longest_idle", Default: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.queue = q.ID
+	typ := notice.Type{Key: "payment.due", Name: "Payment due", Category: prefs.Transactional, Channels: []string{"voice", "sms"},
+		ReplyExpected: true, DefaultLanguage: "en", Templates: map[string]map[string]notice.Template{"en": {
+			"voice": {Body: "Hello {{.name}}. A payment of {{.amount}} is due on Friday.", Keypad: []notice.KeypadChoice{
+				{Key: "1", Label: "to confirm the payment", Response: "confirm"},
+				{Key: "2", Label: "to talk to someone", Response: "talk", Talk: true}}},
+			"sms": {Short: "A payment of {{.amount}} is due on Friday. Reply YES to confirm."},
+		}}}
+	if _, err := a.Notify.PutType(ctx, tn.ID, typ); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// driving makes a customer with the number who is driving: voice only.
+func (c *center) driving(t *testing.T, number string) string {
+	t.Helper()
+	ctx, now := context.Background(), time.Now()
+	p := persona.Persona{ID: ids.New(), TenantID: c.tenant, Name: "Carla", CreatedAt: now, UpdatedAt: now,
+		Identifiers: []persona.Identifier{{Kind: persona.KindPhone, Value: number}}}
+	if err := c.app.DB.CreatePersona(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.app.Notify.SetMomentary(ctx, c.tenant, p.ID, &prefs.Momentary{State: "driving",
+		AllowChannels: []string{"voice"}, Until: now.Add(time.Hour)}, notify.Who{Source: "test", Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	return p.ID
+}
+
+// raise raises a payment.due notice for the persona and returns its delivery.
+func (c *center) raise(t *testing.T, personaID string) string {
+	t.Helper()
+	r, err := c.app.Notify.Raise(context.Background(), c.tenant, notify.RaiseInput{Type: "payment.due",
+		To: &notice.Target{PersonaID: personaID}, Data: map[string]any{"amount": "42 euros"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Results) != 1 || r.Results[0].DeliveryID == "" {
+		t.Fatalf("raised %+v", r)
+	}
+	return r.Results[0].DeliveryID
+}
+
+// delivery waits until the delivery reaches status.
+func (c *center) delivery(t *testing.T, id, status string) notify.DeliveryView {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for {
+		d, err := c.app.Notify.Delivery(context.Background(), c.tenant, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Status == status {
+			return d
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("delivery %s is %s on %s, want %s; steps %+v", id, d.Status, d.Channel, status, d.Steps)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func (c *center) waitFinished(t *testing.T) outcall.Finished {
+	t.Helper()
+	select {
+	case f := <-c.finished:
+		return f
+	case <-time.After(wait):
+		t.Fatal("the notice call did not end")
+		return outcall.Finished{}
+	}
+}
+
+// TestSpokenNoticeAnsweredByKeypad: a customer driving (voice only) gets a
+// payment notice; the center calls baresip, reads it out (baresip records
+// speech), baresip presses 1 (RFC 4733) and the notice is replied "confirm"
+// in the customer's conversation, as a typed reply would be.
+func TestSpokenNoticeAnsweredByKeypad(t *testing.T) {
+	c := newCenter(t)
+	const number = "+15550123"
+	phone := baresiptest.Start(t, baresiptest.Options{User: number})
+	c.provider = phone.Addr
+	pid := c.driving(t, number)
+	id := c.raise(t, pid)
+
+	phone.WaitEvent("CALL_ESTABLISHED")
+	d := c.delivery(t, id, notice.StatusDelivered)
+	if d.Channel != "voice" {
+		t.Fatalf("delivered on %s", d.Channel)
+	}
+	time.Sleep(2 * time.Second) // two seconds of the notice for baresip's recording
+	if err := phone.SendDTMF('1'); err != nil {
+		t.Fatal(err)
+	}
+	f := c.waitFinished(t)
+	if f.Err != nil || f.Key != "1" || f.Response != "confirm" || f.ConversationID == "" || f.WorkID != "" {
+		t.Fatalf("finished %+v", f)
+	}
+	phone.WaitEvent("CALL_CLOSED")
+	d = c.delivery(t, id, notice.StatusReplied)
+	if d.ConversationID != f.ConversationID {
+		t.Fatalf("replied in %s, the keypad's conversation is %s", d.ConversationID, f.ConversationID)
+	}
+	last := d.Steps[len(d.Steps)-1]
+	if last.Channel != "voice" || !strings.Contains(last.Detail, `reply "confirm" (key 1)`) {
+		t.Fatalf("last step %+v", last)
+	}
+	st := baresiptest.Stats(t, phone.Recording())
+	if st.RMS < 0.02 {
+		t.Fatalf("baresip heard rms %.3f: no notice was spoken", st.RMS)
+	}
+}
