@@ -22,6 +22,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/prefs"
+	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/voice/media"
 	"github.com/switchboard-cx/switchboard/internal/voice/outcall"
 	"github.com/switchboard-cx/switchboard/internal/voice/sip"
@@ -248,5 +249,112 @@ func TestSpokenNoticeAnsweredByKeypad(t *testing.T) {
 	st := baresiptest.Stats(t, phone.Recording())
 	if st.RMS < 0.02 {
 		t.Fatalf("baresip heard rms %.3f: no notice was spoken", st.RMS)
+	}
+}
+
+// waiting waits until the queue holds n items.
+func (c *center) waiting(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for {
+		stats, err := c.app.Dispatch.Stats(context.Background(), c.tenant)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := -1
+		for _, s := range stats {
+			if s.QueueID == c.queue {
+				got = s.Waiting + s.Offered
+			}
+		}
+		if got == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the queue holds %d, want %d", got, n)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestSpokenNoticeTalkToSomeone: pressing 2 records the reply "talk" and
+// queues the call as voice work in the conversation that holds the notice
+// (the agent's context); the caller hears hold music; hanging up withdraws
+// the call's work.
+func TestSpokenNoticeTalkToSomeone(t *testing.T) {
+	c := newCenter(t)
+	const number = "+15550124"
+	phone := baresiptest.Start(t, baresiptest.Options{User: number})
+	c.provider = phone.Addr
+	id := c.raise(t, c.driving(t, number))
+	phone.WaitEvent("CALL_ESTABLISHED")
+	c.delivery(t, id, notice.StatusDelivered)
+	if err := phone.SendDTMF('2'); err != nil {
+		t.Fatal(err)
+	}
+	f := c.waitFinished(t)
+	if f.Err != nil || f.Key != "2" || f.Response != "talk" || f.WorkID == "" {
+		t.Fatalf("finished %+v", f)
+	}
+	d := c.delivery(t, id, notice.StatusReplied)
+	if d.ConversationID != f.ConversationID {
+		t.Fatalf("replied in %s, queued %s", d.ConversationID, f.ConversationID)
+	}
+	// The reply's conversation is routed as any reply is, and the call
+	// waits in it as voice work.
+	c.waiting(t, 2)
+	msgs, err := c.app.DB.Messages(context.Background(), c.tenant, f.ConversationID, store.Page{Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var context []string
+	for _, m := range msgs {
+		context = append(context, m.Body)
+	}
+	all := strings.Join(context, "\n")
+	if !strings.Contains(all, "Pressed 2 on the phone: to talk to someone") || !strings.Contains(all, "Reply to notification Payment due") {
+		t.Fatalf("the conversation does not show the notice:\n%s", all)
+	}
+	time.Sleep(time.Second) // hold music for baresip's recording
+	if err := phone.Hangup(); err != nil {
+		t.Fatal(err)
+	}
+	phone.WaitEvent("CALL_CLOSED")
+	c.waiting(t, 1) // the call's work withdrawn; the conversation stays for an agent
+}
+
+// TestSpokenNoticeNotAnsweredFallsBack: the phone rings and nobody answers;
+// the delivery's voice attempt fails "no answer" and the notice moves on to
+// the next channel in the customer's order.
+func TestSpokenNoticeNotAnsweredFallsBack(t *testing.T) {
+	c := newCenter(t)
+	const number = "+15550125"
+	phone := baresiptest.Start(t, baresiptest.Options{User: number, Manual: true})
+	c.provider = phone.Addr
+	ctx, now := context.Background(), time.Now()
+	p := persona.Persona{ID: ids.New(), TenantID: c.tenant, Name: "Dora", CreatedAt: now, UpdatedAt: now,
+		Identifiers: []persona.Identifier{{Kind: persona.KindPhone, Value: number}}}
+	if err := c.app.DB.CreatePersona(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	id := c.raise(t, p.ID)
+	phone.WaitEvent("CALL_INCOMING")
+	deadline := time.Now().Add(wait)
+	for {
+		d, err := c.app.Notify.Delivery(ctx, c.tenant, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var failed bool
+		for _, s := range d.Steps {
+			failed = failed || s.Channel == "voice" && strings.Contains(s.Detail, "no answer")
+		}
+		if failed && d.Channel == "sms" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("delivery on %s (%s), steps %+v; want voice's no answer, then sms", d.Channel, d.Status, d.Steps)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
