@@ -35,7 +35,9 @@ type Deps struct {
 	Speech  speech.Speaker
 	Replies Replies
 	Routing Routing
-	Clock   clock.Clock
+	// Callbacks is routing's record of callbacks; nil refuses to dial them.
+	Callbacks CallbackRouting
+	Clock     clock.Clock
 	Log     *slog.Logger
 }
 
@@ -44,6 +46,9 @@ type Config struct {
 	// RingTimeout is how long a notice call rings before it counts as not
 	// answered (default 25 s: the sender's send timeout is 30 s).
 	RingTimeout time.Duration
+	// CallbackRing is how long a callback rings the customer before it
+	// counts as not answered (default 45 s).
+	CallbackRing time.Duration
 	// MaxWait bounds how long a "talk to someone" call waits in a queue
 	// (default 15 minutes); then it is hung up and its work withdrawn.
 	MaxWait time.Duration
@@ -59,8 +64,9 @@ type Caller struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	mu       sync.Mutex
-	finished func(Finished) // tests and logs: each answered notice call's end
+	mu        sync.Mutex
+	finished  func(Finished)           // tests and logs: each answered notice call's end
+	callbacks map[string]*callbackCall // live callback calls by callback id
 }
 
 // Finished is how an answered notice call ended.
@@ -92,11 +98,14 @@ func New(d Deps, c Config) (*Caller, error) {
 	if c.RingTimeout <= 0 {
 		c.RingTimeout = 25 * time.Second
 	}
+	if c.CallbackRing <= 0 {
+		c.CallbackRing = 45 * time.Second
+	}
 	if c.MaxWait <= 0 {
 		c.MaxWait = 15 * time.Minute
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Caller{d: d, cfg: c, ctx: ctx, cancel: cancel}, nil
+	return &Caller{d: d, cfg: c, ctx: ctx, cancel: cancel, callbacks: map[string]*callbackCall{}}, nil
 }
 
 // OnFinished sets a function told how each answered notice call ended.

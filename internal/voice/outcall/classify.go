@@ -57,3 +57,19 @@ func Classify(err error) Failure {
 
 // ErrNoTrunk is a tenant with no trunk that calls out.
 var ErrNoTrunk = errors.New("the tenant has no SIP trunk for outbound calls")
+
+// Outcome is the callback attempt's outcome (dispatch.Outcomes) for a call
+// that was not answered; "" when the attempt never reached the customer's
+// line (no trunk, the provider refused us, no codec in common, a network
+// failure), which is ours to fix and no attempt of the customer's.
+func (f Failure) Outcome() string {
+	switch f.Reason {
+	case ReasonNoAnswer, ReasonDeclined:
+		return "no_answer"
+	case ReasonBusy:
+		return "busy"
+	case ReasonNotFound:
+		return "wrong_number"
+	}
+	return ""
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/ids"
@@ -46,7 +47,7 @@ func (c *Caller) Notice(ctx context.Context, n NoticeCall) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("outcall: notice %s: %w", n.DeliveryID, err)
 	}
-	l, err := c.dial(ctx, n.TenantID, n.To)
+	l, err := c.dial(ctx, n.TenantID, n.To, ids.New(), c.cfg.RingTimeout, nil)
 	if err != nil {
 		return "", err
 	}
@@ -59,20 +60,19 @@ func (c *Caller) Notice(ctx context.Context, n NoticeCall) (string, error) {
 }
 
 // dial places a call to the number through the tenant's trunk and joins
-// its answered leg to a room of its own.
-func (c *Caller) dial(ctx context.Context, tenantID, to string) (line, error) {
+// its answered leg to the room id; ringing is told of each 180/183.
+func (c *Caller) dial(ctx context.Context, tenantID, to, id string, ring time.Duration, ringing func()) (line, error) {
 	trunk, err := c.d.Trunks.OutboundTrunk(ctx, tenantID)
 	if err != nil {
 		return line{}, &DialError{Failure: Classify(ErrNoTrunk), Err: fmt.Errorf("%w: %v", ErrNoTrunk, err)}
 	}
-	id := ids.New()
-	leg, offer, err := c.d.Media.OfferPhone(ctx, id)
+	leg, offer, err := c.d.Media.OfferPhone(ctx, id+"-phone")
 	if err != nil {
 		return line{}, fmt.Errorf("outcall: media leg: %w", err)
 	}
-	rctx, cancel := context.WithTimeout(ctx, c.cfg.RingTimeout)
+	rctx, cancel := context.WithTimeout(ctx, ring)
 	defer cancel()
-	out, answer, err := c.d.Dialer.Dial(rctx, trunk, to, offer, nil)
+	out, answer, err := c.d.Dialer.Dial(rctx, trunk, to, offer, ringing)
 	if err != nil {
 		f := Classify(err)
 		_ = leg.Close(f.Reason)

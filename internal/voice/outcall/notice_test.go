@@ -97,7 +97,8 @@ func newCenter(t *testing.T) *center {
 			AcceptFrom: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}, nil
 	})
 	c.caller, err = outcall.New(outcall.Deps{Dialer: srv, Trunks: trunks, Media: ms, Speech: speech.NewCache(espeak, 0),
-		Replies: a.Notify, Routing: a.Dispatch, Log: testLog(t)}, outcall.Config{RingTimeout: 8 * time.Second})
+		Replies: a.Notify, Routing: a.Dispatch, Callbacks: a.Dispatch, Log: testLog(t)},
+		outcall.Config{RingTimeout: 8 * time.Second, CallbackRing: 8 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

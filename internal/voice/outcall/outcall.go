@@ -41,8 +41,9 @@ func (f TrunksFunc) OutboundTrunk(ctx context.Context, tenantID string) (sip.Tru
 	return f(ctx, tenantID)
 }
 
-// Media makes the phone leg and the room of a call: *media.Server.
+// Media makes the legs and the room of a call: *media.Server.
 type Media interface {
 	OfferPhone(ctx context.Context, id string) (*media.Phone, string, error)
+	AcceptBrowser(ctx context.Context, id, offerSDP string, onCandidate func(string)) (*media.Browser, string, error)
 	Room(id string) *media.Room
 }
