@@ -38,7 +38,7 @@ type Deps struct {
 	// Callbacks is routing's record of callbacks; nil refuses to dial them.
 	Callbacks CallbackRouting
 	Clock     clock.Clock
-	Log     *slog.Logger
+	Log       *slog.Logger
 }
 
 // Config tunes a Caller; zero values are the defaults.
