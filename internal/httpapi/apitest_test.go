@@ -64,8 +64,8 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 	"github.com/switchboard-cx/switchboard/internal/tenantdata"
 	"github.com/switchboard-cx/switchboard/internal/voice/calls"
-	"github.com/switchboard-cx/switchboard/internal/voice/phone"
 	"github.com/switchboard-cx/switchboard/internal/voice/media"
+	"github.com/switchboard-cx/switchboard/internal/voice/phone"
 )
 
 // testPassword is every seeded user's password.
