@@ -61,6 +61,9 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/swarm/rooms"
 	"github.com/switchboard-cx/switchboard/internal/tenantdata"
 	"github.com/switchboard-cx/switchboard/internal/voice/calls"
+	"github.com/switchboard-cx/switchboard/internal/voice/media"
+	"github.com/switchboard-cx/switchboard/internal/voice/phone"
+	"github.com/switchboard-cx/switchboard/internal/voice/sip"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 )
 
@@ -97,7 +100,14 @@ type App struct {
 	KnowledgeReuse *reuse.Service
 	// Calls runs browser calls over this node's media server (calls.go).
 	Calls       *calls.Service
-	callSignals calls.Late // the widget's call frames, to Calls once built
+	callSignals calls.Late    // the widget's call frames, to Calls once built
+	media       *media.Server // this node's media server (calls.go)
+	// Phone keeps tenants' trunks and numbers and takes their calls (phone.go).
+	Phone *phone.Service
+	// SIP is the node's SIP server (nil unless --sip-listen or
+	// --sip-listen-tcp is given): inbound calls to tenants' numbers, and
+	// outbound calls through their trunks (sip.Server.Dial with Phone.TrunkFor).
+	SIP *sip.Server
 	// Catcher is the demo's mail catcher, which the relay points at when the
 	// demo runs without one; nil otherwise.
 	Catcher *mailcatch.Catcher
@@ -249,6 +259,9 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	if err := a.openCalls(secret, b, out, clk); err != nil {
 		return nil, err
 	}
+	if err := a.openPhone(secret, clk); err != nil {
+		return nil, err
+	}
 
 	a.TenantData = tenantdata.New(db, clk, log, tenantdata.Config{Grace: cfg.DeletionGrace})
 	a.Knowledge = articles.New(db, out, clk, log)
@@ -299,6 +312,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		Knowledge: a.Knowledge, KnowledgeSearch: a.KnowledgeIndex, Help: helpPages, KnowledgeReuse: a.KnowledgeReuse,
 		// Context and swarming (issue 14).
 		ContextConnectors: a.ContextConnectors, ScreenPop: a.ScreenPop,
+		Phone:     a.Phone,
 		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Similar: a.KnowledgeReuse, Clock: clk, Log: log, Jobs: q, MaxFileBytes: a.Inbox.MaxAttachmentBytes()}),
 		Community: practices.New(db, out, a.Knowledge, clk, log),
 	}, httpapi.Config{

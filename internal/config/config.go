@@ -90,6 +90,11 @@ type Config struct {
 	TURNListen     string // UDP address of the embedded TURN/STUN service; empty: none
 	TURNSecret     string // TURN REST credentials' shared secret; empty: derived from the server's secret
 	TURNExternal   string // URLs of an external TURN/STUN service (coturn) using TURNSecret, comma-separated
+	// The node's SIP server for tenants' phone numbers (internal/voice/phone,
+	// docs/voice.md "Phone numbers"); off unless a listen address is given.
+	SIPListen    string // UDP address, e.g. 0.0.0.0:5060; empty: no SIP over UDP
+	SIPListenTCP string // TCP address; empty: no SIP over TCP
+	SIPHost      string // the address providers reach the node at (Contact, Via); empty: the listen host
 	// MediaPortMin and MediaPortMax are MediaPorts, read by Finish.
 	MediaPortMin, MediaPortMax uint16
 }
@@ -151,6 +156,9 @@ func Flag(fs *flag.FlagSet) *Config {
 	str(fs, &c.TURNListen, "turn-listen", "", "UDP address of the embedded TURN/STUN service for browsers behind NAT (e.g. :3478); empty: none")
 	str(fs, &c.TURNSecret, "turn-secret", "", "shared secret of the TURN REST credentials (prefer "+envName("turn-secret")+"); empty: derived from the server's secret")
 	str(fs, &c.TURNExternal, "turn-external", "", "URLs of an external TURN/STUN service (coturn with use-auth-secret) sharing --turn-secret, comma-separated")
+	str(fs, &c.SIPListen, "sip-listen", "", "UDP address of the SIP server taking calls to tenants' phone numbers (e.g. 0.0.0.0:5060); empty: no SIP over UDP")
+	str(fs, &c.SIPListenTCP, "sip-listen-tcp", "", "TCP address of the SIP server (e.g. 0.0.0.0:5060); empty: no SIP over TCP")
+	str(fs, &c.SIPHost, "sip-host", "", "the address SIP providers reach this node at, put in Contact and Via (required when listening on 0.0.0.0); empty: the listen host")
 	return c
 }
 

@@ -87,6 +87,13 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/webhook-deliveries/{deliveryID}", perm: permManageWebhooks, handler: a.getDelivery},
 		{method: "POST", pattern: "/api/v1/webhook-deliveries/{deliveryID}/replay", perm: permManageWebhooks, handler: a.replayDelivery},
 
+		// Phone trunks and numbers (internal/voice/phone): admins set them up.
+		{method: "GET", pattern: "/api/v1/phone/trunks", perm: permManageChannels, handler: a.listPhoneTrunks},
+		{method: "POST", pattern: "/api/v1/phone/trunks", perm: permManageChannels, handler: a.createPhoneTrunk},
+		{method: "GET", pattern: "/api/v1/phone/trunks/{trunkID}", perm: permManageChannels, handler: a.getPhoneTrunk},
+		{method: "PUT", pattern: "/api/v1/phone/trunks/{trunkID}", perm: permManageChannels, handler: a.updatePhoneTrunk},
+		{method: "DELETE", pattern: "/api/v1/phone/trunks/{trunkID}", perm: permManageChannels, handler: a.deletePhoneTrunk},
+
 		// Context connectors: admins set them up (ManageChannels: a connector
 		// is the tenant's line to one of its systems, set up like a channel);
 		// agents read what they answer about the customer they serve.

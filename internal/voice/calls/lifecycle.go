@@ -340,6 +340,10 @@ func (s *Service) legEvent(l *live, who call.Party, leg Leg, ev LegEvent) bool {
 		}
 	case LegEnded:
 		l.mu.Unlock()
+		if ev.Reason == ReasonCallerHungUp { // a phone caller hung up (calls/phone.go)
+			s.end(ctx, l, call.ReasonHangup, call.Customer)
+			return false
+		}
 		s.end(ctx, l, call.ReasonMediaEnded, call.System)
 		return false
 	}
