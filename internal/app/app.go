@@ -62,6 +62,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/tenantdata"
 	"github.com/switchboard-cx/switchboard/internal/voice/calls"
 	"github.com/switchboard-cx/switchboard/internal/voice/media"
+	"github.com/switchboard-cx/switchboard/internal/voice/outcall"
 	"github.com/switchboard-cx/switchboard/internal/voice/phone"
 	"github.com/switchboard-cx/switchboard/internal/voice/sip"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
@@ -108,6 +109,9 @@ type App struct {
 	// --sip-listen-tcp is given): inbound calls to tenants' numbers, and
 	// outbound calls through their trunks (sip.Server.Dial with Phone.TrunkFor).
 	SIP *sip.Server
+	// Outcall places outbound calls: spoken notices and callbacks
+	// (outcall.go); nil without a SIP server.
+	Outcall *outcall.Caller
 	// Catcher is the demo's mail catcher, which the relay points at when the
 	// demo runs without one; nil otherwise.
 	Catcher *mailcatch.Catcher
@@ -260,6 +264,9 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, err
 	}
 	if err := a.openPhone(secret, clk); err != nil {
+		return nil, err
+	}
+	if err := a.openOutcall(clk); err != nil {
 		return nil, err
 	}
 

@@ -74,7 +74,7 @@ func TestCallbackDialsAgentFirst(t *testing.T) {
 	c := newCenter(t)
 	const number = "+15550126"
 	phone := baresiptest.Start(t, baresiptest.Options{User: number, Manual: true, SineHz: 700})
-	c.provider = phone.Addr
+	c.trunk(t, phone)
 	agent, cbID := c.takeCallback(t, number)
 
 	// Someone else of the tenant may not dial it.
@@ -130,7 +130,7 @@ func TestCallbackNotAnsweredGoesBack(t *testing.T) {
 	c := newCenter(t)
 	const number = "+15550127"
 	phone := baresiptest.Start(t, baresiptest.Options{User: number, Manual: true})
-	c.provider = phone.Addr
+	c.trunk(t, phone)
 	agent, cbID := c.takeCallback(t, number)
 	peer, offer := newAgentPeer(t, 1000)
 	_, answer, err := c.caller.DialCallback(context.Background(), agent, cbID, offer)

@@ -9,9 +9,8 @@ import (
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/clock"
-	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/notice"
-	"github.com/switchboard-cx/switchboard/internal/routing"
+	"github.com/switchboard-cx/switchboard/internal/voice/calls"
 	"github.com/switchboard-cx/switchboard/internal/voice/speech"
 )
 
@@ -21,10 +20,10 @@ type Replies interface {
 	KeypadReply(ctx context.Context, tenantID, deliveryID string, k notice.KeypadChoice) (string, error)
 }
 
-// Routing queues a call for an agent and withdraws it: *dispatch.Service.
-type Routing interface {
-	EscalateCall(ctx context.Context, a dispatch.Actor, conversationID string, m routing.Modality, agentID, queueID string) (string, error)
-	EndWork(ctx context.Context, tenantID, workID string) error
+// Calls takes a caller's phone leg into a call that routing offers and an
+// agent answers in her browser: *calls.Service.
+type Calls interface {
+	AcceptPhone(ctx context.Context, p calls.PhoneCall) (string, error)
 }
 
 // Deps are what a Caller works with; all but Clock and Log are required.
@@ -34,7 +33,7 @@ type Deps struct {
 	Media   Media
 	Speech  speech.Speaker
 	Replies Replies
-	Routing Routing
+	Calls   Calls
 	// Callbacks is routing's record of callbacks; nil refuses to dial them.
 	Callbacks CallbackRouting
 	Clock     clock.Clock
@@ -49,9 +48,6 @@ type Config struct {
 	// CallbackRing is how long a callback rings the customer before it
 	// counts as not answered (default 45 s).
 	CallbackRing time.Duration
-	// MaxWait bounds how long a "talk to someone" call waits in a queue
-	// (default 15 minutes); then it is hung up and its work withdrawn.
-	MaxWait time.Duration
 }
 
 // Caller places spoken notices. Calls answered run in the background until
@@ -76,17 +72,18 @@ type Finished struct {
 	Reason string
 	// Key and Response are the choice pressed, if any.
 	Key, Response string
-	// ConversationID is where the reply landed; WorkID the routing work a
-	// "talk to someone" choice queued.
-	ConversationID, WorkID string
+	// ConversationID is where the reply landed; TalkCallID the call a
+	// "talk to someone" choice became (internal/voice/calls), waiting for
+	// an agent.
+	ConversationID, TalkCallID string
 	// Err is what went wrong recording the reply or queueing the call.
 	Err error
 }
 
 // New returns a Caller.
 func New(d Deps, c Config) (*Caller, error) {
-	if d.Dialer == nil || d.Trunks == nil || d.Media == nil || d.Speech == nil || d.Replies == nil || d.Routing == nil {
-		return nil, errors.New("outcall: Dialer, Trunks, Media, Speech, Replies and Routing are required")
+	if d.Dialer == nil || d.Trunks == nil || d.Media == nil || d.Speech == nil || d.Replies == nil || d.Calls == nil {
+		return nil, errors.New("outcall: Dialer, Trunks, Media, Speech, Replies and Calls are required")
 	}
 	if d.Clock == nil {
 		d.Clock = clock.System{}
@@ -100,9 +97,6 @@ func New(d Deps, c Config) (*Caller, error) {
 	}
 	if c.CallbackRing <= 0 {
 		c.CallbackRing = 45 * time.Second
-	}
-	if c.MaxWait <= 0 {
-		c.MaxWait = 15 * time.Minute
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Caller{d: d, cfg: c, ctx: ctx, cancel: cancel, callbacks: map[string]*callbackCall{}}, nil
@@ -124,7 +118,7 @@ func (c *Caller) report(f Finished) {
 		lvl = slog.LevelWarn
 	}
 	c.d.Log.Log(context.Background(), lvl, "voice notice call ended", "tenant_id", f.TenantID, "delivery_id", f.DeliveryID,
-		"call_id", f.CallID, "reason", f.Reason, "key", f.Key, "work_id", f.WorkID, "err", f.Err)
+		"call_id", f.CallID, "reason", f.Reason, "key", f.Key, "talk_call_id", f.TalkCallID, "err", f.Err)
 	if fn != nil {
 		fn(f)
 	}

@@ -2,14 +2,12 @@ package outcall
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/notice"
-	"github.com/switchboard-cx/switchboard/internal/routing"
+	"github.com/switchboard-cx/switchboard/internal/voice/calls"
 	"github.com/switchboard-cx/switchboard/internal/voice/ivr"
 	"github.com/switchboard-cx/switchboard/internal/voice/speech"
 )
@@ -89,19 +87,24 @@ func (c *Caller) dial(ctx context.Context, tenantID, to, id string, ring time.Du
 }
 
 // runNotice holds the dialogue, records the key pressed as the notice's
-// reply, queues a "talk to someone" call, and hangs up.
+// reply, and hangs up — or, for "talk to someone", hands the caller's leg
+// and line to the calls service, which queues the call for an agent and
+// owns it from then on.
 func (c *Caller) runNotice(n NoticeCall, l line, dlg *ivr.NoticeDialogue, first ivr.Step, pcm speech.PCM) {
 	ctx := c.ctx
+	handed := false
 	defer func() {
-		_ = l.out.Hangup()
-		_ = l.leg.Close("hangup")
+		if !handed {
+			_ = l.out.Hangup()
+			_ = l.leg.Close("hangup")
+		}
 		l.room.Close()
 	}()
 	end := converse(ctx, l, dlg, first, pcm, c.d.Speech, c.d.Clock, c.d.Log)
 	f := Finished{TenantID: n.TenantID, DeliveryID: n.DeliveryID, CallID: l.out.CallID, Reason: end.Reason, Key: end.Digits,
 		Response: end.Response}
+	defer func() { c.report(f) }()
 	if end.Reason != ivr.ReasonChosen {
-		c.report(f)
 		return
 	}
 	var k notice.KeypadChoice
@@ -114,34 +117,15 @@ func (c *Caller) runNotice(n NoticeCall, l line, dlg *ivr.NoticeDialogue, first 
 	rctx := context.WithoutCancel(ctx)
 	f.ConversationID, f.Err = c.d.Replies.KeypadReply(rctx, n.TenantID, n.DeliveryID, k)
 	if f.Err != nil || !k.Talk {
-		c.report(f)
 		return
 	}
 	queue := ""
 	if end.Action.Type == ivr.ActionQueue {
 		queue = end.Action.Queue
 	}
-	f.WorkID, f.Err = c.d.Routing.EscalateCall(rctx, dispatch.Actor{TenantID: n.TenantID}, f.ConversationID, routing.Voice, "", queue)
-	if f.Err != nil {
-		c.report(f)
-		return
-	}
-	c.report(f)
-	c.hold(ctx, l)
-	if err := c.d.Routing.EndWork(rctx, n.TenantID, f.WorkID); err != nil && !errors.Is(err, context.Canceled) {
-		c.d.Log.Warn("withdraw a voice notice's queued call", "tenant_id", n.TenantID, "work_id", f.WorkID, "err", err)
-	}
-}
-
-// hold plays hold music until the caller hangs up, the wait runs out or
-// the Caller closes.
-func (c *Caller) hold(ctx context.Context, l line) {
-	stop := l.room.Play(l.leg, speech.Loop(speech.HoldMusic()))
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.MaxWait)
-	defer cancel()
-	select {
-	case <-l.hungUp():
-	case <-ctx.Done():
-	}
+	// AcceptPhone takes the leg and the line whatever it answers: on an
+	// error it has hung up and closed them itself.
+	handed = true
+	f.TalkCallID, f.Err = c.d.Calls.AcceptPhone(rctx, calls.PhoneCall{TenantID: n.TenantID, ConversationID: f.ConversationID,
+		QueueID: queue, Leg: l.leg, Line: l.out})
 }

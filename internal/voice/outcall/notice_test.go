@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/netip"
 	"os"
 	"strings"
 	"testing"
@@ -17,17 +16,14 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/config"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/ids"
-	"github.com/switchboard-cx/switchboard/internal/netguard"
 	"github.com/switchboard-cx/switchboard/internal/notice"
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/prefs"
 	"github.com/switchboard-cx/switchboard/internal/store"
-	"github.com/switchboard-cx/switchboard/internal/voice/media"
 	"github.com/switchboard-cx/switchboard/internal/voice/outcall"
-	"github.com/switchboard-cx/switchboard/internal/voice/sip"
+	vphone "github.com/switchboard-cx/switchboard/internal/voice/phone"
 	"github.com/switchboard-cx/switchboard/internal/voice/sip/baresiptest"
-	"github.com/switchboard-cx/switchboard/internal/voice/speech"
 )
 
 // Real peers: one node (app.Open: SQLite, the embedded bus, the notice
@@ -43,20 +39,13 @@ func testLog(t testing.TB) *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-// refuse is the SIP server's handler: these tests take no inbound calls
-// (the server refuses every number before a handler would see one).
-type refuse struct{}
-
-func (refuse) Incoming(_ context.Context, c *sip.Inbound) { _ = c.Reject(404, "Not Found") }
-
-// center is a node that sends notices by voice through a trunk whose
-// provider is the test's baresip.
+// center is a node that sends notices by voice and dials callbacks through
+// the tenant's trunk (trunk), whose provider is the test's baresip.
 type center struct {
 	app      *app.App
 	caller   *outcall.Caller
 	tenant   string
 	queue    string
-	provider string // host:port of the trunk's provider; set per test
 	finished chan outcall.Finished
 }
 
@@ -64,6 +53,11 @@ func newCenter(t *testing.T) *center {
 	t.Helper()
 	cfg := config.Defaults()
 	cfg.DataDir, cfg.SMTPListen, cfg.Addr = t.TempDir(), "", "127.0.0.1:0"
+	// The node's SIP server, and the loopback the test's phone is on let
+	// through the one guard, as an operator would for a provider on a
+	// private network.
+	cfg.SIPListen, cfg.OutboundAllow = "127.0.0.1:0", "127.0.0.0/8"
+	cfg.NoticeRing, cfg.CallbackRing = 8*time.Second, 8*time.Second // the no-answer tests wait this long
 	if err := cfg.Finish(); err != nil {
 		t.Fatal(err)
 	}
@@ -73,39 +67,13 @@ func newCenter(t *testing.T) *center {
 		cancel()
 		t.Fatalf("open node: %v", err)
 	}
-	c := &center{app: a, finished: make(chan outcall.Finished, 4)}
-
-	allow, err := netguard.ParseAllow("127.0.0.0/8")
-	if err != nil {
-		t.Fatal(err)
+	if a.Outcall == nil {
+		cancel()
+		a.Close()
+		t.Fatal("the node with a SIP server places no outbound calls")
 	}
-	srv, err := sip.New(sip.Config{ListenUDP: "127.0.0.1:0", Guard: netguard.New(netguard.Options{Allow: allow}), Log: testLog(t)},
-		func(string) (sip.Trunk, bool) { return sip.Trunk{}, false }, refuse{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := media.New(media.Config{Bind: []string{"127.0.0.1"}, Log: testLog(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	espeak, err := speech.NewEspeak(speech.EspeakConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	trunks := outcall.TrunksFunc(func(_ context.Context, tenantID string) (sip.Trunk, error) {
-		return sip.Trunk{ID: "tr-" + tenantID, TenantID: tenantID, Provider: c.provider,
-			AcceptFrom: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}, nil
-	})
-	c.caller, err = outcall.New(outcall.Deps{Dialer: srv, Trunks: trunks, Media: ms, Speech: speech.NewCache(espeak, 0),
-		Replies: a.Notify, Routing: a.Dispatch, Callbacks: a.Dispatch, Log: testLog(t)},
-		outcall.Config{RingTimeout: 8 * time.Second, CallbackRing: 8 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := &center{app: a, caller: a.Outcall, finished: make(chan outcall.Finished, 4)}
 	c.caller.OnFinished(func(f outcall.Finished) { c.finished <- f })
-	if err := a.Channels.Register(outcall.NewChannel(c.caller)); err != nil {
-		t.Fatal(err)
-	}
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -114,11 +82,8 @@ func newCenter(t *testing.T) *center {
 	served := make(chan struct{})
 	go func() { defer close(served); a.Serve(ctx, ln) }()
 	t.Cleanup(func() {
-		c.caller.Close()
 		cancel()
 		<-served
-		srv.Close()
-		ms.Close()
 		a.Close()
 	})
 
@@ -151,6 +116,15 @@ func newCenter(t *testing.T) *center {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// trunk gives the tenant a trunk whose provider is the phone.
+func (c *center) trunk(t *testing.T, phone *baresiptest.Phone) {
+	t.Helper()
+	if _, err := c.app.Phone.CreateTrunk(context.Background(), c.tenant, vphone.TrunkInput{Name: "Main", Provider: phone.Addr,
+		AcceptFrom: []string{"127.0.0.1/32"}, Numbers: []vphone.Number{{Number: "+15557000100", QueueID: c.queue}}}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // driving makes a customer with the number who is driving: voice only.
@@ -221,7 +195,7 @@ func TestSpokenNoticeAnsweredByKeypad(t *testing.T) {
 	c := newCenter(t)
 	const number = "+15550123"
 	phone := baresiptest.Start(t, baresiptest.Options{User: number})
-	c.provider = phone.Addr
+	c.trunk(t, phone)
 	pid := c.driving(t, number)
 	id := c.raise(t, pid)
 
@@ -235,7 +209,7 @@ func TestSpokenNoticeAnsweredByKeypad(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := c.waitFinished(t)
-	if f.Err != nil || f.Key != "1" || f.Response != "confirm" || f.ConversationID == "" || f.WorkID != "" {
+	if f.Err != nil || f.Key != "1" || f.Response != "confirm" || f.ConversationID == "" || f.TalkCallID != "" {
 		t.Fatalf("finished %+v", f)
 	}
 	phone.WaitEvent("CALL_CLOSED")
@@ -279,14 +253,14 @@ func (c *center) waiting(t *testing.T, n int) {
 }
 
 // TestSpokenNoticeTalkToSomeone: pressing 2 records the reply "talk" and
-// queues the call as voice work in the conversation that holds the notice
-// (the agent's context); the caller hears hold music; hanging up withdraws
-// the call's work.
+// hands the caller to the calls service: a queued call in the conversation
+// that holds the notice (the agent's context); hanging up ends the call and
+// withdraws its work.
 func TestSpokenNoticeTalkToSomeone(t *testing.T) {
 	c := newCenter(t)
 	const number = "+15550124"
 	phone := baresiptest.Start(t, baresiptest.Options{User: number})
-	c.provider = phone.Addr
+	c.trunk(t, phone)
 	id := c.raise(t, c.driving(t, number))
 	phone.WaitEvent("CALL_ESTABLISHED")
 	c.delivery(t, id, notice.StatusDelivered)
@@ -294,7 +268,7 @@ func TestSpokenNoticeTalkToSomeone(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := c.waitFinished(t)
-	if f.Err != nil || f.Key != "2" || f.Response != "talk" || f.WorkID == "" {
+	if f.Err != nil || f.Key != "2" || f.Response != "talk" || f.TalkCallID == "" {
 		t.Fatalf("finished %+v", f)
 	}
 	d := c.delivery(t, id, notice.StatusReplied)
@@ -302,17 +276,21 @@ func TestSpokenNoticeTalkToSomeone(t *testing.T) {
 		t.Fatalf("replied in %s, queued %s", d.ConversationID, f.ConversationID)
 	}
 	// The reply's conversation is routed as any reply is, and the call
-	// waits in it as voice work.
+	// waits in it as voice work (internal/voice/calls owns it now).
 	c.waiting(t, 2)
+	call, err := c.app.Calls.Call(context.Background(), c.tenant, f.TalkCallID)
+	if err != nil || call.ConversationID != f.ConversationID || call.State != "queued" {
+		t.Fatalf("the talk call %+v: %v", call, err)
+	}
 	msgs, err := c.app.DB.Messages(context.Background(), c.tenant, f.ConversationID, store.Page{Limit: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var context []string
+	var texts []string
 	for _, m := range msgs {
-		context = append(context, m.Body)
+		texts = append(texts, m.Body)
 	}
-	all := strings.Join(context, "\n")
+	all := strings.Join(texts, "\n")
 	if !strings.Contains(all, "Pressed 2 on the phone: to talk to someone") || !strings.Contains(all, "Reply to notification Payment due") {
 		t.Fatalf("the conversation does not show the notice:\n%s", all)
 	}
@@ -322,6 +300,20 @@ func TestSpokenNoticeTalkToSomeone(t *testing.T) {
 	}
 	phone.WaitEvent("CALL_CLOSED")
 	c.waiting(t, 1) // the call's work withdrawn; the conversation stays for an agent
+	deadline := time.Now().Add(wait)
+	for {
+		call, err := c.app.Calls.Call(context.Background(), c.tenant, f.TalkCallID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if call.State == "ended" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the talk call is %s after the caller hung up", call.State)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // TestSpokenNoticeNotAnsweredFallsBack: the phone rings and nobody answers;
@@ -331,7 +323,7 @@ func TestSpokenNoticeNotAnsweredFallsBack(t *testing.T) {
 	c := newCenter(t)
 	const number = "+15550125"
 	phone := baresiptest.Start(t, baresiptest.Options{User: number, Manual: true})
-	c.provider = phone.Addr
+	c.trunk(t, phone)
 	ctx, now := context.Background(), time.Now()
 	p := persona.Persona{ID: ids.New(), TenantID: c.tenant, Name: "Dora", CreatedAt: now, UpdatedAt: now,
 		Identifiers: []persona.Identifier{{Kind: persona.KindPhone, Value: number}}}
