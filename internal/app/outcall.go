@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/switchboard-cx/switchboard/internal/clock"
+	"github.com/switchboard-cx/switchboard/internal/httpapi"
 	"github.com/switchboard-cx/switchboard/internal/notice"
 	"github.com/switchboard-cx/switchboard/internal/voice/outcall"
 	"github.com/switchboard-cx/switchboard/internal/voice/speech"
@@ -40,4 +41,13 @@ func (a *App) notifyChannels() []string {
 		out = append(out, notice.Voice)
 	}
 	return out
+}
+
+// outcallAPI is the callback dialer the API uses: none (a nil interface,
+// not a nil pointer in one) without outbound calls.
+func (a *App) outcallAPI() httpapi.CallbackDialer {
+	if a.Outcall == nil {
+		return nil
+	}
+	return a.Outcall
 }

@@ -109,6 +109,9 @@ type Deps struct {
 	// Phone keeps tenants' SIP trunks and numbers (internal/voice/phone);
 	// nil answers its routes 503.
 	Phone Phone
+	// Outcall dials callbacks agent first (internal/voice/outcall); nil
+	// answers its routes 503.
+	Outcall CallbackDialer
 
 	// Swarm runs swarm rooms, expert finding and the contribution record.
 	Swarm *rooms.Service

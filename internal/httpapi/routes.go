@@ -238,6 +238,8 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/callbacks", perm: permConverse, handler: a.requestCallback},
 		{method: "GET", pattern: "/api/v1/callbacks/{callbackID}", perm: permRead, handler: a.getCallback},
 		{method: "POST", pattern: "/api/v1/callbacks/{callbackID}/attempts", perm: permConverse, handler: a.recordCallbackAttempt},
+		{method: "POST", pattern: "/api/v1/callbacks/{callbackID}/call", perm: permConverse, handler: a.dialCallback},
+		{method: "POST", pattern: "/api/v1/callbacks/{callbackID}/call/hangup", perm: permConverse, handler: a.hangupCallback},
 
 		{method: "GET", pattern: "/api/v1/agents/live", perm: permSupervise, handler: a.liveAgents},
 		{method: "GET", pattern: "/api/v1/agents/availability", perm: permConverse, handler: a.agentAvailability},

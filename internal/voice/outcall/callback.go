@@ -41,6 +41,10 @@ const (
 // ErrCallbackLive is a callback that has a call going already.
 var ErrCallbackLive = errors.New("outcall: this callback has a call going already")
 
+// ErrBadOffer is an agent browser's SDP offer the media server cannot
+// answer.
+var ErrBadOffer = errors.New("outcall: the browser's offer cannot be answered")
+
 // ErrNoCallbacks is a Caller built without CallbackRouting.
 var ErrNoCallbacks = errors.New("outcall: callbacks are not dialled on this node")
 
@@ -120,7 +124,7 @@ func (c *Caller) DialCallback(ctx context.Context, a dispatch.Actor, callbackID,
 	browser, answer, err := c.d.Media.AcceptBrowser(ctx, cc.view.ID+"-agent", offerSDP, nil)
 	if err != nil {
 		c.forget(cc)
-		return CallbackCall{}, "", fmt.Errorf("outcall: the agent's leg: %w", err)
+		return CallbackCall{}, "", fmt.Errorf("%w: %v", ErrBadOffer, err)
 	}
 	room := c.d.Media.Room(cc.view.ID)
 	room.Add(browser)

@@ -2,7 +2,12 @@ package outcall_test
 
 import (
 	"context"
+	"encoding/json"
+	"io"
 	"math"
+	"net/http"
+	"net/http/cookiejar"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +17,42 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/voice/outcall"
 	"github.com/switchboard-cx/switchboard/internal/voice/sip/baresiptest"
 )
+
+// session is a signed-in user's HTTP client.
+type session struct {
+	t    *testing.T
+	url  string
+	http *http.Client
+}
+
+func (c *center) signIn(t *testing.T, email string) *session {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	s := &session{t: t, url: c.url, http: &http.Client{Jar: jar}}
+	s.do("POST", "/api/v1/auth/login", map[string]string{"tenant": "northwind", "email": email, "password": "outcall-test-password-1"}, nil, 200)
+	return s
+}
+
+func (s *session) do(method, path string, body, out any, want int) {
+	s.t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(method, s.url+path, strings.NewReader(string(b)))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := s.http.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != want {
+		s.t.Fatalf("%s %s: %d, want %d: %s", method, path, resp.StatusCode, want, raw)
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+}
 
 // takeCallback makes an available agent who takes voice in the queue,
 // requests a callback to number, and has her accept its offer; it returns
@@ -65,8 +106,9 @@ func (c *center) takeCallback(t *testing.T, number string) (dispatch.Actor, stri
 	}
 }
 
-// TestCallbackDialsAgentFirst: an agent takes a callback; her browser (a
-// Pion peer sending 1 kHz) joins first and hears ring-back while baresip
+// TestCallbackDialsAgentFirst: an agent takes a callback and dials it over
+// the API (the admin, who does not hold it, may not); her browser (a Pion
+// peer sending 1 kHz) joins first and hears ring-back while baresip
 // rings; baresip answers and sends 700 Hz: the agent hears it and baresip
 // records her 1 kHz; the attempt is answered and the callback done;
 // baresip hangs up and the call ends "the customer hung up".
@@ -77,14 +119,20 @@ func TestCallbackDialsAgentFirst(t *testing.T) {
 	c.trunk(t, phone)
 	agent, cbID := c.takeCallback(t, number)
 
-	// Someone else of the tenant may not dial it.
-	if _, _, err := c.caller.DialCallback(context.Background(), dispatch.Actor{TenantID: c.tenant, UserID: "someone-else"}, cbID, "v=0"); err == nil {
-		t.Fatal("another user dialled the agent's callback")
-	}
+	// The admin does not hold it: she may not dial it.
 	peer, offer := newAgentPeer(t, 1000)
-	call, answer, err := c.caller.DialCallback(context.Background(), agent, cbID, offer)
-	if err != nil {
-		t.Fatal(err)
+	path := "/api/v1/callbacks/" + cbID + "/call"
+	c.signIn(t, "admin@northwind.example").do("POST", path, map[string]string{"sdp": offer}, nil, http.StatusConflict)
+	// Ana dials it over the API, as her desktop would.
+	ana := c.signIn(t, "ana@northwind.example")
+	var dialled struct {
+		Call outcall.CallbackCall `json:"call"`
+		SDP  string               `json:"sdp"`
+	}
+	ana.do("POST", path, map[string]string{"sdp": offer}, &dialled, http.StatusCreated)
+	call, answer := dialled.Call, dialled.SDP
+	if agent.UserID == "" || call.State != outcall.CallbackConnecting {
+		t.Fatalf("dialled %+v", call)
 	}
 	peer.answer(t, answer)
 	phone.WaitEvent("CALL_INCOMING")
@@ -122,6 +170,7 @@ func TestCallbackDialsAgentFirst(t *testing.T) {
 	if st.RMS < 0.05 || math.Abs(st.Freq-1000) > 50 {
 		t.Fatalf("baresip heard rms %.3f at %.0f Hz; want the agent's 1000 Hz", st.RMS, st.Freq)
 	}
+	ana.do("POST", path+"/hangup", nil, nil, http.StatusConflict) // no call going any more
 }
 
 // TestCallbackNotAnsweredGoesBack: nobody answers; the attempt is recorded

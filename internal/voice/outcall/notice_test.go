@@ -44,6 +44,7 @@ func testLog(t testing.TB) *slog.Logger {
 type center struct {
 	app      *app.App
 	caller   *outcall.Caller
+	url      string // the node's HTTP address
 	tenant   string
 	queue    string
 	finished chan outcall.Finished
@@ -79,6 +80,7 @@ func newCenter(t *testing.T) *center {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.url = "http://" + ln.Addr().String()
 	served := make(chan struct{})
 	go func() { defer close(served); a.Serve(ctx, ln) }()
 	t.Cleanup(func() {
