@@ -88,8 +88,19 @@ async function main() {
       const queues = await adm('GET', '/api/v1/queues', undefined, 200);
       const queue = (queues.items ?? queues).find((q) => q.default) ?? (queues.items ?? queues)[0];
       if (!queue) throw new Error('the demo has no queue');
-      await adm('POST', '/api/v1/phone/trunks', { name: 'Main line', accept_from: ['127.0.0.1'],
-        numbers: [{ number: opts.number, queue_id: queue.id }] }, 201);
+      // On the admin page "Phone numbers": a number without its country code is refused, naming the field.
+      const page = admin.page;
+      await page.goto(`${base}/admin/phone-numbers`);
+      await page.getByTestId('trunk-new').click();
+      await page.getByTestId('trunk-name').fill('Main line');
+      await page.getByTestId('trunk-accept').fill('127.0.0.1');
+      await page.getByTestId('number-value').fill(opts.number.replace('+', ''));
+      await page.getByTestId('number-queue').selectOption(queue.id);
+      await page.getByTestId('trunk-save').click();
+      await page.getByTestId('trunk-error').filter({ hasText: 'E.164' }).waitFor();
+      await page.getByTestId('number-value').fill(opts.number);
+      await page.getByTestId('trunk-save').click();
+      await page.locator('[data-testid="trunk-row"][data-name="Main line"]').filter({ hasText: opts.number }).waitFor();
       const trunks = await adm('GET', '/api/v1/phone/trunks', undefined, 200);
       if (trunks.items?.[0]?.numbers?.[0]?.number !== opts.number) throw new Error(`trunks: ${JSON.stringify(trunks)}`);
     });
