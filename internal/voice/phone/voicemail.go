@@ -43,6 +43,7 @@ func (s *Service) voicemail(ctx context.Context, log interface {
 	rec := &recorder{audio: vm.Audio, start: func(room *media.Room, leg *media.Phone) {
 		if stop == nil {
 			stop = room.Record(f, leg)
+			log.Info("voicemail recording")
 		}
 	}}
 	end, gone := s.run(ctx, c, leg, vm, rec)
