@@ -73,9 +73,11 @@ func (p *playback) ReadFrame(frame []int16) error {
 // converse drives a dialogue on the line until it ends (its last words
 // played) or the far end hangs up, and returns how it ended. first is the
 // dialogue's Start step with its sounds already rendered (pre), so that the
-// caller hears the notice the moment the call is answered.
+// caller hears the notice the moment the call is answered. decided, if
+// set, is told the end as soon as the dialogue decides it, while its last
+// words ("thank you") still play.
 func converse(ctx context.Context, l line, d ivr.Dialogue, first ivr.Step, pre speech.PCM,
-	sp speech.Speaker, clk clock.Clock, log *slog.Logger) ivr.End {
+	sp speech.Speaker, clk clock.Clock, log *slog.Logger, decided func(ivr.End)) ivr.End {
 	var (
 		cur    *playback
 		stop   = func() {}
@@ -117,8 +119,11 @@ func converse(ctx context.Context, l line, d ivr.Dialogue, first ivr.Step, pre s
 		if !st.Until.IsZero() {
 			timer = time.NewTimer(max(st.Until.Sub(clk.Now()), 0))
 		}
-		if st.End != nil {
+		if st.End != nil && ending == nil {
 			ending = st.End
+			if decided != nil {
+				decided(*ending)
+			}
 		}
 		startNext()
 	}

@@ -100,22 +100,38 @@ func (c *Caller) runNotice(n NoticeCall, l line, dlg *ivr.NoticeDialogue, first 
 		}
 		l.room.Close()
 	}()
-	end := converse(ctx, l, dlg, first, pcm, c.d.Speech, c.d.Clock, c.d.Log)
+	// The reply is recorded the moment the key is pressed, while the
+	// thank-you plays, and even if the caller hangs up meanwhile.
+	rctx := context.WithoutCancel(ctx)
+	type reply struct {
+		conv string
+		err  error
+	}
+	replied := make(chan reply, 1)
+	var k notice.KeypadChoice
+	decided := func(e ivr.End) {
+		if e.Reason != ivr.ReasonChosen {
+			return
+		}
+		for _, x := range n.Keypad {
+			if x.Key == e.Digits {
+				k = x
+			}
+		}
+		go func() {
+			conv, err := c.d.Replies.KeypadReply(rctx, n.TenantID, n.DeliveryID, k)
+			replied <- reply{conv, err}
+		}()
+	}
+	end := converse(ctx, l, dlg, first, pcm, c.d.Speech, c.d.Clock, c.d.Log, decided)
 	f := Finished{TenantID: n.TenantID, DeliveryID: n.DeliveryID, CallID: l.out.CallID, Reason: end.Reason, Key: end.Digits,
 		Response: end.Response}
 	defer func() { c.report(f) }()
 	if end.Reason != ivr.ReasonChosen {
 		return
 	}
-	var k notice.KeypadChoice
-	for _, x := range n.Keypad {
-		if x.Key == end.Digits {
-			k = x
-		}
-	}
-	// The reply is recorded even if the caller hangs up meanwhile.
-	rctx := context.WithoutCancel(ctx)
-	f.ConversationID, f.Err = c.d.Replies.KeypadReply(rctx, n.TenantID, n.DeliveryID, k)
+	r := <-replied
+	f.ConversationID, f.Err = r.conv, r.err
 	if f.Err != nil || !k.Talk {
 		return
 	}

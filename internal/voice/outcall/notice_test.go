@@ -199,17 +199,24 @@ func TestSpokenNoticeAnsweredByKeypad(t *testing.T) {
 	phone := baresiptest.Start(t, baresiptest.Options{User: number})
 	c.trunk(t, phone)
 	pid := c.driving(t, number)
+	raised := time.Now()
 	id := c.raise(t, pid)
 
 	phone.WaitEvent("CALL_ESTABLISHED")
+	t.Logf("BENCH voice_notice_raise_to_answer_ms %d (raise → sender → speech rendered → INVITE → baresip auto-answer)",
+		time.Since(raised).Milliseconds())
 	d := c.delivery(t, id, notice.StatusDelivered)
 	if d.Channel != "voice" {
 		t.Fatalf("delivered on %s", d.Channel)
 	}
 	time.Sleep(2 * time.Second) // two seconds of the notice for baresip's recording
+	pressed := time.Now()
 	if err := phone.SendDTMF('1'); err != nil {
 		t.Fatal(err)
 	}
+	c.delivery(t, id, notice.StatusReplied)
+	t.Logf("BENCH voice_notice_key_to_reply_ms %d (RFC 4733 '1' sent by baresip → delivery replied, polled every 100 ms)",
+		time.Since(pressed).Milliseconds())
 	f := c.waitFinished(t)
 	if f.Err != nil || f.Key != "1" || f.Response != "confirm" || f.ConversationID == "" || f.TalkCallID != "" {
 		t.Fatalf("finished %+v", f)
