@@ -97,6 +97,9 @@ func (c *Caller) DialCallback(ctx context.Context, a dispatch.Actor, callbackID,
 	if c.d.Callbacks == nil {
 		return CallbackCall{}, "", ErrNoCallbacks
 	}
+	if c.ctx.Err() != nil {
+		return CallbackCall{}, "", ErrClosed
+	}
 	holder, err := c.d.Callbacks.CallbackHolder(ctx, a.TenantID, callbackID)
 	if err != nil {
 		return CallbackCall{}, "", fmt.Errorf("outcall: callback %s: %w", callbackID, err)

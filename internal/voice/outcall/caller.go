@@ -130,6 +130,9 @@ func (c *Caller) Close() {
 	c.wg.Wait()
 }
 
+// ErrClosed is a call asked of a Caller that is closing.
+var ErrClosed = errors.New("outcall: closing")
+
 // DialError is a call that was placed and not answered.
 type DialError struct {
 	Failure

@@ -45,6 +45,9 @@ func (c *Caller) Notice(ctx context.Context, n NoticeCall) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("outcall: notice %s: %w", n.DeliveryID, err)
 	}
+	if c.ctx.Err() != nil {
+		return "", fmt.Errorf("outcall: notice %s: %w", n.DeliveryID, ErrClosed)
+	}
 	l, err := c.dial(ctx, n.TenantID, n.To, ids.New(), c.cfg.RingTimeout, nil)
 	if err != nil {
 		return "", err
