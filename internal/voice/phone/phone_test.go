@@ -78,7 +78,7 @@ type center struct {
 	number   string
 }
 
-func newCenter(t *testing.T) *center {
+func newCenter(t testing.TB) *center {
 	t.Helper()
 	cfg := config.Defaults()
 	cfg.DataDir, cfg.SMTPListen, cfg.Addr = t.TempDir(), "", "127.0.0.1:0"
@@ -123,7 +123,7 @@ func newCenter(t *testing.T) *center {
 	return c
 }
 
-func (c *center) do(t *testing.T, method, path string, body, out any, want int) []byte {
+func (c *center) do(t testing.TB, method, path string, body, out any, want int) []byte {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
