@@ -166,3 +166,15 @@ func (s *Store) PhoneNumber(ctx context.Context, number string) (PhoneNumber, er
 	}
 	return n, nil
 }
+
+// QueueWaiting lists the tenant's items waiting in a queue (waiting or
+// offered, not yet taken), by arrival: what a caller's place in line is
+// counted among.
+func (s *Store) QueueWaiting(ctx context.Context, tenantID, queueID string) ([]WorkRecord, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+workColumns+` FROM routing_work
+		WHERE tenant_id = $1 AND queue_id = $2 AND state IN ('waiting', 'offered') ORDER BY arrived_at, id`, tenantID, queueID)
+	if err != nil {
+		return nil, fmt.Errorf("waiting work of queue %s: %w", queueID, err)
+	}
+	return collect(rows, scanWork)
+}

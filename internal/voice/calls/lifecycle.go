@@ -294,7 +294,7 @@ func (s *Service) bridge(l *live) {
 	waiting := st == call.Queued || st == call.Ringing || st == call.Held || st == call.Transferring
 	switch {
 	case waiting && l.stopMusic == nil && s.cfg.HoldMusic != nil:
-		l.stopMusic = l.room.Play(l.cust, s.cfg.HoldMusic())
+		l.stopMusic = l.room.Play(l.cust, s.holdSource(l))
 	case !waiting && l.stopMusic != nil:
 		l.stopMusic()
 		l.stopMusic = nil

@@ -14,6 +14,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/voice/call"
 	"github.com/switchboard-cx/switchboard/internal/voice/media"
+	"github.com/switchboard-cx/switchboard/internal/voice/speech"
 )
 
 // ReasonCallerHungUp is a phone leg's end when the caller hung up (SIP
@@ -70,7 +71,8 @@ func (s *Service) AcceptPhone(ctx context.Context, p PhoneCall) (string, error) 
 	if err != nil {
 		return fail(err)
 	}
-	l := &live{rec: store.CallRecord{Call: *c, Node: s.node, UpdatedAt: now}, grace: map[call.Party]*time.Timer{}}
+	l := &live{rec: store.CallRecord{Call: *c, Node: s.node, UpdatedAt: now}, grace: map[call.Party]*time.Timer{},
+		hold: speech.NewHoldLine(speech.HoldMusic())}
 	if err := s.out.Do(ctx, func(tx *outbox.Tx) error {
 		if err := tx.InsertCall(ctx, l.rec, evs); err != nil {
 			return err
@@ -163,4 +165,29 @@ func (l *phoneLeg) Renegotiate(string) (string, error) {
 func (l *phoneLeg) Close(reason string) error {
 	err := l.line.Hangup()
 	return errors.Join(err, l.p.Close(reason))
+}
+
+// holdSource is what a waiting customer hears: a phone caller's hold line
+// (music, and the announcements Announce queues), else the configured music.
+func (s *Service) holdSource(l *live) AudioSource {
+	if l.hold != nil {
+		return l.hold
+	}
+	return s.cfg.HoldMusic()
+}
+
+// Announce speaks pcm to a waiting phone caller over the hold music (a
+// queue-position announcement); it reports whether the call still waits.
+func (s *Service) Announce(tenantID, callID string, pcm speech.PCM) bool {
+	l := s.local(tenantID, callID)
+	if l == nil {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	waiting := !l.done && (l.rec.State == call.Queued || l.rec.State == call.Ringing)
+	if waiting && l.hold != nil {
+		l.hold.Say(pcm)
+	}
+	return waiting
 }

@@ -5,15 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/voice/call"
 	"github.com/switchboard-cx/switchboard/internal/voice/calls"
 	"github.com/switchboard-cx/switchboard/internal/voice/ivr"
 	"github.com/switchboard-cx/switchboard/internal/voice/media"
 	"github.com/switchboard-cx/switchboard/internal/voice/sip"
+	"github.com/switchboard-cx/switchboard/internal/voice/speech"
 )
 
 var _ sip.Handler = (*Service)(nil)
@@ -153,6 +156,65 @@ func (s *Service) answered(ctx context.Context, log interface {
 		return // AcceptPhone hung up and closed the leg
 	}
 	log.Info("phone call queued", "call_id", id, "queue_id", queue)
+	if s.speaker != nil {
+		s.announce(ctx, log, num.TenantID, id, lang)
+	}
+}
+
+// announceEvery is how often a waiting caller's place is looked at; the
+// announcer (ivr.QueueAnnouncer) decides when it is said.
+const announceEvery = 2 * time.Second
+
+// announce tells a waiting caller their place in line, on joining and then
+// as ivr.QueueAnnouncer says, until the call is answered or ends.
+func (s *Service) announce(ctx context.Context, log interface {
+	Info(string, ...any)
+	Warn(string, ...any)
+}, tenantID, callID, lang string) {
+	var ann ivr.QueueAnnouncer
+	tick := time.NewTicker(announceEvery)
+	defer tick.Stop()
+	for {
+		rec, err := s.db.Call(ctx, tenantID, callID)
+		if err != nil || rec.State == call.Ended || !rec.AnsweredAt.IsZero() {
+			return
+		}
+		if pos := s.position(ctx, tenantID, rec.WorkID); pos > 0 && ann.Due(s.clock.Now(), pos, 0) {
+			text, err := ivr.Announcement(lang, pos, 0)
+			var pcm speech.PCM
+			if err == nil {
+				pcm, err = s.speaker.Speak(ctx, text, lang)
+			}
+			if err != nil {
+				log.Warn("queue position announcement", "err", err)
+			} else if !s.calls.Announce(tenantID, callID, pcm) {
+				return
+			} else {
+				log.Info("queue position announced", "call_id", callID, "position", pos)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// position is the call's work item's place in its queue (0: not waiting).
+func (s *Service) position(ctx context.Context, tenantID, workID string) int {
+	if workID == "" {
+		return 0
+	}
+	w, err := s.db.Work(ctx, tenantID, workID)
+	if err != nil {
+		return 0
+	}
+	waiting, err := s.db.QueueWaiting(ctx, tenantID, w.QueueID)
+	if err != nil {
+		return 0
+	}
+	return Position(waiting, workID)
 }
 
 // open says whether the number is within its business hours now.

@@ -46,21 +46,25 @@ func (l *logLines) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (l *logLines) waitFor(t *testing.T, text string) {
+func (l *logLines) waitFor(t *testing.T, texts ...string) {
 	t.Helper()
 	deadline := time.Now().Add(wait)
 	for time.Now().Before(deadline) {
 		l.mu.Lock()
+	lines:
 		for _, s := range l.lines {
-			if strings.Contains(s, text) {
-				l.mu.Unlock()
-				return
+			for _, text := range texts {
+				if !strings.Contains(s, text) {
+					continue lines
+				}
 			}
+			l.mu.Unlock()
+			return
 		}
 		l.mu.Unlock()
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("the node never logged %q", text)
+	t.Fatalf("the node never logged a line with %q", texts)
 }
 
 type center struct {
@@ -74,7 +78,7 @@ type center struct {
 	number   string
 }
 
-func newCenter(t *testing.T) *center {
+func newCenter(t testing.TB) *center {
 	t.Helper()
 	cfg := config.Defaults()
 	cfg.DataDir, cfg.SMTPListen, cfg.Addr = t.TempDir(), "", "127.0.0.1:0"
@@ -119,7 +123,7 @@ func newCenter(t *testing.T) *center {
 	return c
 }
 
-func (c *center) do(t *testing.T, method, path string, body, out any, want int) []byte {
+func (c *center) do(t testing.TB, method, path string, body, out any, want int) []byte {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -222,7 +226,7 @@ func (c *center) menuTrunk(t *testing.T) {
 // TestPhoneCallMenuToQueue: baresip calls the tenant's number, presses 1
 // during the menu, and the call waits in the Cards queue as voice work of a
 // new conversation on the phone channel, with the caller's number as the
-// persona's identifier. The caller hangs up: the call ends cancelled by the
+// persona's identifier; the caller hears their place in line. The caller hangs up: the call ends cancelled by the
 // customer and routing holds nothing for it.
 func TestPhoneCallMenuToQueue(t *testing.T) {
 	c := newCenter(t)
@@ -261,6 +265,9 @@ func TestPhoneCallMenuToQueue(t *testing.T) {
 	if len(work) != 1 || work[0].QueueID != c.cards || work[0].Modality != "voice" {
 		t.Fatalf("the call's routing work: %+v; want one voice item in Cards (%s)", work, c.cards)
 	}
+
+	// The caller, alone in Cards, is told so over the hold music.
+	c.logs.waitFor(t, "queue position announced", "call_id="+call.ID, "position=1")
 
 	if err := phone.Hangup(); err != nil {
 		t.Fatal(err)

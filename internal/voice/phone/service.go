@@ -42,6 +42,9 @@ type Inbox interface {
 // Calls takes a caller who chose a queue: *calls.Service.
 type Calls interface {
 	AcceptPhone(ctx context.Context, p calls.PhoneCall) (string, error)
+	// Announce speaks to a waiting caller over the hold music; false once
+	// the call no longer waits.
+	Announce(tenantID, callID string, pcm speech.PCM) bool
 }
 
 // Deps are what the service works with. Media, Calls and Speaker may be nil
