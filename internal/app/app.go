@@ -61,6 +61,10 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/swarm/rooms"
 	"github.com/switchboard-cx/switchboard/internal/tenantdata"
 	"github.com/switchboard-cx/switchboard/internal/voice/calls"
+	"github.com/switchboard-cx/switchboard/internal/voice/media"
+	"github.com/switchboard-cx/switchboard/internal/voice/outcall"
+	"github.com/switchboard-cx/switchboard/internal/voice/phone"
+	"github.com/switchboard-cx/switchboard/internal/voice/sip"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 )
 
@@ -97,7 +101,17 @@ type App struct {
 	KnowledgeReuse *reuse.Service
 	// Calls runs browser calls over this node's media server (calls.go).
 	Calls       *calls.Service
-	callSignals calls.Late // the widget's call frames, to Calls once built
+	callSignals calls.Late    // the widget's call frames, to Calls once built
+	media       *media.Server // this node's media server (calls.go)
+	// Phone keeps tenants' trunks and numbers and takes their calls (phone.go).
+	Phone *phone.Service
+	// SIP is the node's SIP server (nil unless --sip-listen or
+	// --sip-listen-tcp is given): inbound calls to tenants' numbers, and
+	// outbound calls through their trunks (sip.Server.Dial with Phone.TrunkFor).
+	SIP *sip.Server
+	// Outcall places outbound calls: spoken notices and callbacks
+	// (outcall.go); nil without a SIP server.
+	Outcall *outcall.Caller
 	// Catcher is the demo's mail catcher, which the relay points at when the
 	// demo runs without one; nil otherwise.
 	Catcher *mailcatch.Catcher
@@ -198,7 +212,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	// Notifications: the service decides and enqueues, the sender delivers;
 	// replies to a notice come home through the inbox's hook.
 	a.Links = notify.NewLinks(secret, cfg.BaseURL, clk)
-	a.Notify = notify.New(notify.Deps{DB: db, Out: out, Inbox: a.Inbox, Links: a.Links, Clock: clk, Log: log})
+	a.Notify = notify.New(notify.Deps{DB: db, Out: out, Inbox: a.Inbox, Links: a.Links, Clock: clk, Log: log,
+		Running: a.notifyChannels})
 	a.Inbox.OnInbound(a.Notify.InboundHook)
 	a.Sender = send.New(send.Deps{DB: db, Notify: a.Notify, Links: a.Links, Channels: a.Channels, Clock: clk, Log: log},
 		send.Config{Concurrency: cfg.NotifyConcurrency})
@@ -246,6 +261,12 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, fmt.Errorf("routing: %w", err)
 	}
 	if err := a.openCalls(secret, b, out, clk); err != nil {
+		return nil, err
+	}
+	if err := a.openPhone(secret, clk); err != nil {
+		return nil, err
+	}
+	if err := a.openOutcall(clk); err != nil {
 		return nil, err
 	}
 
@@ -298,6 +319,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		Knowledge: a.Knowledge, KnowledgeSearch: a.KnowledgeIndex, Help: helpPages, KnowledgeReuse: a.KnowledgeReuse,
 		// Context and swarming (issue 14).
 		ContextConnectors: a.ContextConnectors, ScreenPop: a.ScreenPop,
+		Phone:     a.Phone,
+		Outcall:   a.outcallAPI(),
 		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Similar: a.KnowledgeReuse, Clock: clk, Log: log, Jobs: q, MaxFileBytes: a.Inbox.MaxAttachmentBytes()}),
 		Community: practices.New(db, out, a.Knowledge, clk, log),
 	}, httpapi.Config{

@@ -42,6 +42,7 @@ func (a *App) openCalls(secret []byte, b *bus.Bus, out *outbox.Outbox, clk clock
 		return fmt.Errorf("media server: %w", err)
 	}
 	a.closers = append(a.closers, func() { srv.Close() })
+	a.media = srv
 	// A node is known by its host and address across restarts, so a new run
 	// ends the calls the last one left live.
 	host, _ := os.Hostname()

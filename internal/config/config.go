@@ -90,6 +90,14 @@ type Config struct {
 	TURNListen     string // UDP address of the embedded TURN/STUN service; empty: none
 	TURNSecret     string // TURN REST credentials' shared secret; empty: derived from the server's secret
 	TURNExternal   string // URLs of an external TURN/STUN service (coturn) using TURNSecret, comma-separated
+	// The node's SIP server for tenants' phone numbers (internal/voice/phone,
+	// docs/voice.md "Phone numbers"); off unless a listen address is given.
+	SIPListen    string // UDP address, e.g. 0.0.0.0:5060; empty: no SIP over UDP
+	SIPListenTCP string // TCP address; empty: no SIP over TCP
+	SIPHost      string // the address providers reach the node at (Contact, Via); empty: the listen host
+	// NoticeRing and CallbackRing are how long the center's outbound calls
+	// ring (internal/voice/outcall): a spoken notice, a callback's customer.
+	NoticeRing, CallbackRing time.Duration
 	// MediaPortMin and MediaPortMax are MediaPorts, read by Finish.
 	MediaPortMin, MediaPortMax uint16
 }
@@ -151,6 +159,11 @@ func Flag(fs *flag.FlagSet) *Config {
 	str(fs, &c.TURNListen, "turn-listen", "", "UDP address of the embedded TURN/STUN service for browsers behind NAT (e.g. :3478); empty: none")
 	str(fs, &c.TURNSecret, "turn-secret", "", "shared secret of the TURN REST credentials (prefer "+envName("turn-secret")+"); empty: derived from the server's secret")
 	str(fs, &c.TURNExternal, "turn-external", "", "URLs of an external TURN/STUN service (coturn with use-auth-secret) sharing --turn-secret, comma-separated")
+	str(fs, &c.SIPListen, "sip-listen", "", "UDP address of the SIP server taking calls to tenants' phone numbers (e.g. 0.0.0.0:5060); empty: no SIP over UDP")
+	str(fs, &c.SIPListenTCP, "sip-listen-tcp", "", "TCP address of the SIP server (e.g. 0.0.0.0:5060); empty: no SIP over TCP")
+	str(fs, &c.SIPHost, "sip-host", "", "the address SIP providers reach this node at, put in Contact and Via (required when listening on 0.0.0.0); empty: the listen host")
+	duration(fs, &c.NoticeRing, "notice-ring", 25*time.Second, "how long a spoken notice's call rings before the notice moves to the customer's next channel")
+	duration(fs, &c.CallbackRing, "callback-ring", 45*time.Second, "how long a callback rings the customer before the attempt counts as not answered")
 	return c
 }
 
@@ -181,6 +194,13 @@ func (c *Config) Finish() error {
 	}
 	if !strings.HasPrefix(c.WebPushSubject, "mailto:") && !strings.HasPrefix(c.WebPushSubject, "https://") {
 		return fmt.Errorf("webpush-subject %q must start with mailto: or https://", c.WebPushSubject)
+	}
+	if c.NoticeRing < 5*time.Second || c.NoticeRing > 28*time.Second {
+		// A notice's send has 30 s: the call is answered or refused within it.
+		return fmt.Errorf("notice-ring must be between 5s and 28s, not %s", c.NoticeRing)
+	}
+	if c.CallbackRing < 5*time.Second || c.CallbackRing > 3*time.Minute {
+		return fmt.Errorf("callback-ring must be between 5s and 3m, not %s", c.CallbackRing)
 	}
 	if c.NotifyConcurrency < 1 {
 		return fmt.Errorf("notify-concurrency must be at least 1, not %d", c.NotifyConcurrency)

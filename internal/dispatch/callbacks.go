@@ -410,3 +410,21 @@ func (l *leader) pickUpWork(ctx context.Context, c command) error {
 	l.restore(ctx, w, map[string]store.OfferRecord{})
 	return nil
 }
+
+// CallbackHolder returns the agent who holds a callback's current attempt
+// (its work item assigned to her), or ErrNotFound when nobody does: the
+// agent who may dial it.
+func (s *Service) CallbackHolder(ctx context.Context, tenantID, id string) (string, error) {
+	r, err := s.db.Callback(ctx, tenantID, id)
+	if err != nil {
+		return "", err
+	}
+	w, err := s.db.Work(ctx, tenantID, callbackWork(r.ID, len(viewOf(r).Attempts)+1))
+	if err != nil {
+		return "", err
+	}
+	if w.State != stateAssigned || w.AgentID == "" {
+		return "", fmt.Errorf("callback %s is not held by an agent: %w", id, store.ErrNotFound)
+	}
+	return w.AgentID, nil
+}

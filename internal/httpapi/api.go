@@ -106,6 +106,12 @@ type Deps struct {
 
 	// ContextConnectors runs the tenants' connectors to their business systems.
 	ContextConnectors ContextConnectors
+	// Phone keeps tenants' SIP trunks and numbers (internal/voice/phone);
+	// nil answers its routes 503.
+	Phone Phone
+	// Outcall dials callbacks agent first (internal/voice/outcall); nil
+	// answers its routes 503.
+	Outcall CallbackDialer
 
 	// Swarm runs swarm rooms, expert finding and the contribution record.
 	Swarm *rooms.Service

@@ -5,12 +5,14 @@ import (
 
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/switchboard-cx/switchboard/internal/tenant"
@@ -42,6 +44,10 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 		// change B's own figures between the snapshots (its test still calls).
 		f.tf.admin.in(f.t).do("PATCH", "/api/v1/context/connectors/"+id, map[string]any{"active": false}).want(http.StatusOK)
 		return id
+	},
+	"trunkID": func(f *fixtures) string {
+		return createdID(f.t, f.tf.admin, "/api/v1/phone/trunks", map[string]any{"name": "fixture", "accept_from": []string{"203.0.113.7"},
+			"numbers": []map[string]any{{"number": fixtureNumber(), "queue_id": f.id("queueID", "")}}})
 	},
 	"conversationID": func(f *fixtures) string { return f.contact().Conversation.ID },
 	"personaID":      func(f *fixtures) string { return f.contact().Persona.ID },
@@ -383,3 +389,9 @@ func normalized(t *testing.T, body []byte) string {
 	out, _ := json.Marshal(v)
 	return strings.TrimSpace(string(out))
 }
+
+var fixtureNumbers atomic.Int64
+
+// fixtureNumber is a phone number no other fixture has (numbers are unique
+// across tenants).
+func fixtureNumber() string { return fmt.Sprintf("+1555%07d", 100+fixtureNumbers.Add(1)) }

@@ -91,6 +91,13 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/webhook-deliveries/{deliveryID}", perm: permManageWebhooks, handler: a.getDelivery},
 		{method: "POST", pattern: "/api/v1/webhook-deliveries/{deliveryID}/replay", perm: permManageWebhooks, handler: a.replayDelivery},
 
+		// Phone trunks and numbers (internal/voice/phone): admins set them up.
+		{method: "GET", pattern: "/api/v1/phone/trunks", perm: permManageChannels, handler: a.listPhoneTrunks},
+		{method: "POST", pattern: "/api/v1/phone/trunks", perm: permManageChannels, handler: a.createPhoneTrunk},
+		{method: "GET", pattern: "/api/v1/phone/trunks/{trunkID}", perm: permManageChannels, handler: a.getPhoneTrunk},
+		{method: "PUT", pattern: "/api/v1/phone/trunks/{trunkID}", perm: permManageChannels, handler: a.updatePhoneTrunk},
+		{method: "DELETE", pattern: "/api/v1/phone/trunks/{trunkID}", perm: permManageChannels, handler: a.deletePhoneTrunk},
+
 		// Context connectors: admins set them up (ManageChannels: a connector
 		// is the tenant's line to one of its systems, set up like a channel);
 		// agents read what they answer about the customer they serve.
@@ -235,6 +242,8 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/callbacks", perm: permConverse, handler: a.requestCallback},
 		{method: "GET", pattern: "/api/v1/callbacks/{callbackID}", perm: permRead, handler: a.getCallback},
 		{method: "POST", pattern: "/api/v1/callbacks/{callbackID}/attempts", perm: permConverse, handler: a.recordCallbackAttempt},
+		{method: "POST", pattern: "/api/v1/callbacks/{callbackID}/call", perm: permConverse, handler: a.dialCallback},
+		{method: "POST", pattern: "/api/v1/callbacks/{callbackID}/call/hangup", perm: permConverse, handler: a.hangupCallback},
 
 		{method: "GET", pattern: "/api/v1/agents/live", perm: permSupervise, handler: a.liveAgents},
 		{method: "GET", pattern: "/api/v1/agents/availability", perm: permConverse, handler: a.agentAvailability},

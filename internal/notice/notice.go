@@ -51,6 +51,9 @@ type Template struct {
 	Subject string `json:"subject,omitempty"` // email subject, push title
 	Body    string `json:"body,omitempty"`    // the full text (email, web page, push body)
 	Short   string `json:"short,omitempty"`   // SMS text; falls back to Body
+	// Keypad are a voice template's answers by key; without them a spoken
+	// notice offers DefaultKeypad.
+	Keypad []KeypadChoice `json:"keypad,omitempty"`
 }
 
 // Duration is a time.Duration that reads and writes as "15m", "2h".

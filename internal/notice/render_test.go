@@ -123,3 +123,44 @@ func TestLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateKeypad(t *testing.T) {
+	voice := func(k ...notice.KeypadChoice) notice.Type {
+		return notice.Type{Key: "payment.due", Category: prefs.Transactional, DefaultLanguage: "en",
+			Templates: map[string]map[string]notice.Template{"en": {"voice": {Body: "A payment of {{.amount}} is due.", Keypad: k}}}}
+	}
+	confirm := notice.KeypadChoice{Key: "1", Label: "to confirm the payment", Response: "confirm"}
+	for _, c := range []struct {
+		name  string
+		typ   notice.Type
+		field string
+	}{
+		{"good", voice(confirm, notice.KeypadChoice{Key: "2", Label: "to talk to someone", Response: "talk", Talk: true}), ""},
+		{"not a key", voice(notice.KeypadChoice{Key: "12", Label: "x", Response: "y"}), "templates.en.voice.keypad[0].key"},
+		{"key twice", voice(confirm, confirm), "templates.en.voice.keypad[1].key"},
+		{"no label", voice(notice.KeypadChoice{Key: "1", Response: "y"}), "templates.en.voice.keypad[0].label"},
+		{"no response", voice(notice.KeypadChoice{Key: "1", Label: "to confirm"}), "templates.en.voice.keypad[0].response"},
+		{"keypad on sms", notice.Type{Key: "a", Category: prefs.Transactional, DefaultLanguage: "en",
+			Templates: map[string]map[string]notice.Template{"en": {"sms": {Body: "x", Keypad: []notice.KeypadChoice{confirm}}}}}, "templates.en.sms.keypad"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.typ.Validate()
+			var fe *tenant.FieldError
+			switch {
+			case c.field == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case c.field != "" && (!errors.As(err, &fe) || fe.Field != c.field):
+				t.Fatalf("error %v, want one naming %s", err, c.field)
+			}
+		})
+	}
+	typ := voice(confirm)
+	if k := typ.Keypad("en"); len(k) != 1 || k[0] != confirm {
+		t.Fatalf("the type's keypad: %+v", k)
+	}
+	typ.ReplyExpected = true
+	typ.Templates["en"]["voice"] = notice.Template{Body: "x"}
+	if k := typ.Keypad("de"); len(k) != 2 || k[0].Response != "confirm" || !k[1].Talk || k[1].Label != "um mit jemandem zu sprechen" {
+		t.Fatalf("the default keypad in German: %+v", k)
+	}
+}

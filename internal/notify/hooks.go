@@ -52,10 +52,14 @@ func (s *Service) InboundHook(ctx context.Context, tx *outbox.Tx, in inbox.Inbou
 			break
 		}
 	}
+	detail := "reply in conversation " + res.Conversation.ID
+	if r, _ := in.Meta[MetaResponse].(string); r != "" && d.ID == named {
+		key, _ := in.Meta[MetaKeypad].(string)
+		detail = fmt.Sprintf("reply %q (key %s) in conversation %s", r, key, res.Conversation.ID)
+	}
 	up := store.DeliveryUpdate{TenantID: d.TenantID, ID: d.ID, Status: notice.StatusReplied, Channel: d.Channel,
 		ChannelIndex: d.Attempt, Tries: d.Tries, ConversationID: res.Conversation.ID, At: now,
-		Steps: []notice.Step{{At: now, Status: notice.StatusReplied, Channel: in.Channel,
-			Detail: "reply in conversation " + res.Conversation.ID}}}
+		Steps: []notice.Step{{At: now, Status: notice.StatusReplied, Channel: in.Channel, Detail: detail}}}
 	if err := tx.UpdateDeliveries(ctx, []store.DeliveryUpdate{up}); err != nil {
 		return err
 	}

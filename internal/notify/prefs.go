@@ -272,8 +272,8 @@ func reachMask(p store.NotifyPersona) int {
 func channelSet(running []string) [8][]string {
 	var sets [8][]string
 	for m := range sets {
-		for i, ch := range reachable {
-			if m&(1<<i) != 0 && slices.Contains(running, ch) {
+		for _, ch := range reachable {
+			if m&needs[ch] != 0 && slices.Contains(running, ch) {
 				sets[m] = append(sets[m], ch)
 			}
 		}

@@ -62,8 +62,16 @@ var ErrUnknownType = fmt.Errorf("no such notification type: %w", store.ErrNotFou
 var ErrUnknownPersona = errors.New("no persona matches the target")
 
 // reachable are the channels a notice can be pushed on, each needing an
-// address of the persona's.
-var reachable = []string{"email", "sms", "webpush"}
+// address of the persona's (reachMask's bit: email 1, phone 2, push 4).
+var reachable = []string{"email", "sms", "webpush", "voice"}
+
+// needs is the reachMask bit each reachable channel needs: voice calls the
+// number SMS texts.
+var needs = map[string]int{"email": 1, "sms": 2, "webpush": 4, "voice": 2}
+
+// byDefault are the channels a node without a list of its running channels
+// sends on: voice needs a media server and a trunk, so it is never assumed.
+var byDefault = []string{"email", "sms", "webpush"}
 
 // Links returns the service's link builder.
 func (s *Service) Links() *Links { return s.links }
@@ -71,7 +79,7 @@ func (s *Service) Links() *Links { return s.links }
 // runningChannels is the set of channels this node sends on.
 func (s *Service) runningChannels() []string {
 	if s.running == nil {
-		return reachable
+		return byDefault
 	}
 	var out []string
 	for _, ch := range s.running() {

@@ -88,7 +88,7 @@ func (s *Sender) outbound(j job, ch channel.Channel) (channel.Outbound, error) {
 	}
 	out := channel.Outbound{TenantID: d.TenantID, MessageID: fmt.Sprintf("%s.%d", d.ID, d.Attempt), ToName: p.Name,
 		Subject: r.Subject, Body: r.Body, Account: j.tenant.accounts[d.Channel]}
-	if d.Channel == "sms" {
+	if d.Channel == "sms" || d.Channel == notice.Voice {
 		out.Body = r.Short // Render falls back to the body
 	}
 	switch kind := ch.Capabilities().Identifier; kind {
@@ -112,6 +112,10 @@ func (s *Sender) outbound(j job, ch channel.Channel) (channel.Outbound, error) {
 			"List-Unsubscribe":      "<" + unsubscribe + ">",
 			"List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
 		}
+	case d.Channel == notice.Voice:
+		keypad, _ := json.Marshal(j.t.Keypad(d.Language))
+		out.Headers = map[string]string{notice.HeaderDelivery: d.ID, notice.HeaderLanguage: d.Language,
+			notice.HeaderKeypad: string(keypad)}
 	case d.Channel == webpush.Name:
 		out.Headers = map[string]string{webpush.LinkHeader: read}
 		if j.t.Category == prefs.Critical {

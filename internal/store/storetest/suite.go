@@ -61,6 +61,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"SwarmReadsFiles", testSwarmReadsFiles},
 		{"UserPush", testUserPush},
 		{"Calls", testCalls},
+		{"PhoneTrunks", testPhoneTrunks},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })

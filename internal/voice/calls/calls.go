@@ -31,6 +31,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/routing"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/voice/call"
+	"github.com/switchboard-cx/switchboard/internal/voice/speech"
 )
 
 // Routing is how calls find agents: *dispatch.Service.
@@ -199,6 +200,7 @@ type live struct {
 	agentLegs   int
 	room        Room
 	stopMusic   func()
+	hold        *speech.HoldLine // a phone caller's hold music with announcements (phone.go)
 	grace       map[call.Party]*time.Timer
 	setup       *time.Timer
 	done        bool

@@ -294,7 +294,7 @@ func (s *Service) bridge(l *live) {
 	waiting := st == call.Queued || st == call.Ringing || st == call.Held || st == call.Transferring
 	switch {
 	case waiting && l.stopMusic == nil && s.cfg.HoldMusic != nil:
-		l.stopMusic = l.room.Play(l.cust, s.cfg.HoldMusic())
+		l.stopMusic = l.room.Play(l.cust, s.holdSource(l))
 	case !waiting && l.stopMusic != nil:
 		l.stopMusic()
 		l.stopMusic = nil
@@ -340,6 +340,10 @@ func (s *Service) legEvent(l *live, who call.Party, leg Leg, ev LegEvent) bool {
 		}
 	case LegEnded:
 		l.mu.Unlock()
+		if ev.Reason == ReasonCallerHungUp { // a phone caller hung up (calls/phone.go)
+			s.end(ctx, l, call.ReasonHangup, call.Customer)
+			return false
+		}
 		s.end(ctx, l, call.ReasonMediaEnded, call.System)
 		return false
 	}

@@ -74,8 +74,11 @@ func (l *browserLeg) Close(reason string) error              { return l.b.Close(
 type room struct{ r *media.Room }
 
 func legOf(l Leg) media.Leg {
-	if b, ok := l.(*browserLeg); ok {
-		return b.b
+	switch x := l.(type) {
+	case *browserLeg:
+		return x.b
+	case *phoneLeg:
+		return x.p
 	}
 	return nil
 }

@@ -120,6 +120,9 @@ function Item(props: { m: Message; author: string }) {
                   <img src={attachmentURL(a.id)} alt={a.name} loading="lazy" decoding="async" class="cv-thumb" data-testid="message-image" />
                 </a>
               )}
+              {isPlayable(a.content_type) && (
+                <audio controls preload="none" src={attachmentURL(a.id)} class="cv-audio" aria-label={a.name} data-testid="message-audio" />
+              )}
               <a href={attachmentURL(a.id)} target="_blank" rel="noopener" data-testid="message-attachment">{a.name}</a>
               <span class="cv-muted"> ({formatSize(a.size)})</span>
             </li>
@@ -210,6 +213,11 @@ function formatSize(n: number): string {
  * from our own attachment endpoint, sandboxed and never sniffed. SVG is a
  * document that can carry script, so it stays a link.
  */
+/** isPlayable says whether an attachment is sound the browser plays in place (a voicemail). */
+export function isPlayable(contentType: string): boolean {
+  return /^audio\/(wav|x-wav|wave|mpeg|ogg|webm)\s*(;|$)/i.test(contentType ?? '');
+}
+
 export function isPreviewable(contentType: string): boolean {
   return /^image\/(png|jpeg|gif|webp)\s*(;|$)/i.test(contentType ?? '');
 }
