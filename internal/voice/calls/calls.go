@@ -54,6 +54,8 @@ type Deps struct {
 	Routing Routing
 	Agents  AgentSockets
 	Media   Media
+	// Recorder records calls under their tenant's policy; nil records none.
+	Recorder Recorder
 	// Node names this node; a call records the node its legs are on.
 	Node  string
 	Clock clock.Clock
@@ -71,6 +73,9 @@ type Config struct {
 	// HoldMusic, when set, makes what the customer hears on hold and while
 	// transferred (internal/voice/ivr's hold music); nil means silence.
 	HoldMusic func() AudioSource
+	// Speak renders a prompt the customer hears (the recording
+	// announcement); nil plays none.
+	Speak func(ctx context.Context, text string) (AudioSource, error)
 }
 
 func (c Config) withDefaults() Config {
@@ -106,6 +111,8 @@ type Service struct {
 	log    *slog.Logger
 	cfg    Config
 
+	recorder Recorder // recording.go
+
 	mu     sync.Mutex
 	calls  map[string]*live // by call id
 	byWork map[string]*live // by routing work id
@@ -124,7 +131,7 @@ func New(d Deps, c Config) (*Service, error) {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{db: d.DB, out: d.Out, bus: d.Bus, inbox: d.Inbox, route: d.Routing, agents: d.Agents, media: d.Media,
+	return &Service{db: d.DB, out: d.Out, bus: d.Bus, inbox: d.Inbox, route: d.Routing, agents: d.Agents, media: d.Media, recorder: d.Recorder,
 		node: d.Node, clock: d.Clock, log: d.Log.With("component", "calls"), cfg: c.withDefaults(),
 		calls: map[string]*live{}, byWork: map[string]*live{}, byConv: map[string]*live{}}, nil
 }
@@ -188,6 +195,7 @@ type live struct {
 	stopMusic   func()
 	grace       map[call.Party]*time.Timer
 	setup       *time.Timer
+	recording   *recState // nil until the call first goes active
 	done        bool
 }
 
