@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Community", testCommunity},
 		{"SwarmReads", testSwarmReads},
 		{"Calls", testCalls},
+		{"CallRecordings", testCallRecordings},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
