@@ -65,6 +65,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/tenantdata"
 	"github.com/switchboard-cx/switchboard/internal/voice/calls"
 	"github.com/switchboard-cx/switchboard/internal/voice/media"
+	"github.com/switchboard-cx/switchboard/internal/voice/recording"
 )
 
 // testPassword is every seeded user's password.
@@ -295,7 +296,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		callSvc.Run(calling)
 	}()
 	t.Cleanup(func() { stopCalling(); <-called })
-	api := New(Deps{Calls: callSvc, ContextConnectors: ctxConnectors, KnowledgeReuse: kbReuse, KnowledgeSearch: kb, Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
+	api := New(Deps{Calls: callSvc, Recording: recording.New(db, out, clk, log), ContextConnectors: ctxConnectors, KnowledgeReuse: kbReuse, KnowledgeSearch: kb, Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
 		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher, TenantData: tenantdata.New(db, clk, log, tenantdata.Config{}),
 		Sandbox:   sandbox.New(sandbox.Deps{DB: db, Inbox: conversations, Routing: routes, Resolver: sandbox.NewResolver(""), Clock: clk, Log: log}),
 		Knowledge: articles.New(db, out, clk, log),

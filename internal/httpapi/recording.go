@@ -51,7 +51,7 @@ func (a *API) putRecordingPolicy(w http.ResponseWriter, r *http.Request) {
 }
 
 // getCallRecording serves a call's recording (audio/wav) to those allowed to
-// hear it (recording.MayHear); anyone else, an API key included, gets 404.
+// hear it (recording.MayHear); anyone else gets 404.
 func (a *API) getCallRecording(w http.ResponseWriter, r *http.Request) {
 	if !a.recordingReady(w, r) {
 		return
@@ -62,9 +62,9 @@ func (a *API) getCallRecording(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := caller(r)
-	l := recording.Listener{TenantID: p.Tenant.ID}
+	l := recording.Listener{TenantID: p.Tenant.ID, Supervisor: p.can(permSupervise)}
 	if p.User != nil {
-		l.UserID, l.Role = p.User.ID, p.User.Role
+		l.UserID = p.User.ID
 	}
 	att, data, err := a.Recording.Audio(r.Context(), l, id)
 	if err != nil {

@@ -15,7 +15,6 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
-	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
 // ErrNotAsked means the customer answered about a recording nobody asked
@@ -176,23 +175,19 @@ func (s *Service) StoreRefused(ctx context.Context, c Call) error {
 	return nil
 }
 
-// Listener is who asks to hear a recording.
+// Listener is who asks to hear a recording: a user (UserID) or an API
+// key; Supervisor when the caller may supervise (admins, supervisors, an
+// API key with the admin scope).
 type Listener struct {
 	TenantID, UserID string
-	Role             tenant.Role
+	Supervisor       bool
 }
 
-// MayHear says who hears a call's recording: the tenant's admins and
-// supervisors, and the agent who had the call. Experts and other agents do
-// not (ADR 0043).
+// MayHear says who hears a call's recording: whoever supervises the tenant
+// (admins, supervisors, an admin API key archiving recordings) and the agent
+// who had the call last. Other agents and experts do not (ADR 0043).
 func MayHear(l Listener, agentID string) bool {
-	switch l.Role {
-	case tenant.RoleAdmin, tenant.RoleSupervisor:
-		return true
-	case tenant.RoleAgent:
-		return l.UserID != "" && l.UserID == agentID
-	}
-	return false
+	return l.Supervisor || l.UserID != "" && l.UserID == agentID
 }
 
 // Audio returns a call's recording for a listener allowed to hear it;
