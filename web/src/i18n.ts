@@ -20,6 +20,7 @@ import { screenpop } from './messages/screenpop';
 import { community } from './messages/community';
 import { rooms } from './messages/rooms';
 import { voice } from './messages/voice';
+import { recording } from './messages/recording';
 
 const base = {
   'app.name': 'Switchboard',
@@ -202,7 +203,7 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...swarm,
   ...screenpop,
   ...community, ...rooms,
-  ...voice } as const;
+  ...voice, ...recording } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

@@ -22,6 +22,7 @@ export class CallBar {
   private readonly self = h('video', { autoplay: true, playsinline: true, muted: true, class: 'self', 'aria-label': t('selfVideo') });
 
   private release?: () => void;
+  private rec?: string; // the call's recording consent, from call.state
 
   /** conv is the visitor's conversation: its calls' media runs in one tab (a Web Lock on it). */
   constructor(private readonly send: (f: OutFrame) => boolean, private readonly conv: () => string) {
@@ -33,6 +34,7 @@ export class CallBar {
   frame(f: { type: string }): boolean {
     if (!isCallFrame(f)) return false;
     const c = f as CallFrame;
+    if (c.type === 'call.state') this.rec = c.recording;
     if (c.type === 'call.state' && c.call_id !== this.call?.view.id && c.state !== 'ended') {
       if (this.dropped && c.initiator !== 'agent') {
         this.dropped = false;
@@ -75,6 +77,15 @@ export class CallBar {
       this.release = r;
       ok(true);
     }) : ok(false)));
+  }
+
+  /** consent is the recording's line: asked (agree or refuse), recorded (refuse), or not. */
+  private consent(id: string, b: (label: string, testid: string, onclick: () => void, cls?: string) => HTMLElement): HTMLElement[] {
+    const r = this.rec;
+    if (!r) return [];
+    const answer = (yes: boolean) => () => this.send({ type: 'call.recording', call_id: id, consent: yes });
+    const line = h('span', { class: 'line', 'data-testid': 'call-recording', 'data-recording': r }, t(r === 'asked' ? 'recAsk' : r === 'refused' ? 'recOff' : 'recOn'));
+    return r === 'refused' ? [line] : [line, ...(r === 'asked' ? [b(t('recAgree'), 'call-record-agree', answer(true), 'ok')] : []), b(t('recRefuse'), 'call-record-refuse', answer(false))];
   }
 
   private render(problem = ''): void {
@@ -126,6 +137,7 @@ export class CallBar {
         b(v.camera ? t('cameraOff') : t('cameraOn'), 'call-camera', () => void call.setCamera(!v.camera)),
       ] : v.initiator === 'agent' ? [b(t('answer'), 'call-answer', () => void this.own().then((mine) => mine && call.accept()), 'ok')] : []),
       b(t('hangup'), 'call-hangup', () => call.hangup(), 'end'),
+      ...this.consent(v.id, b),
       ...(problem || v.error ? [h('span', { class: 'line', role: 'alert' }, problem || v.error)] : []));
     for (const [el, on] of [[this.el.querySelector('[data-testid=call-mute]'), v.muted], [this.el.querySelector('[data-testid=call-camera]'), v.camera]] as const) el?.setAttribute('aria-pressed', String(on));
   }

@@ -65,6 +65,11 @@ const en = {
   byYou: 'you hung up',
   byAgent: 'the agent hung up',
   lost: 'the connection was lost',
+  recAsk: 'May we record this call?',
+  recAgree: 'Yes, record',
+  recRefuse: 'Do not record',
+  recOn: 'This call is recorded',
+  recOff: 'This call is not recorded',
 };
 
 /** Key names one string. */

@@ -7,6 +7,7 @@ import { FailedDelivery } from './FailedDelivery';
 import { locale, t, type MessageKey } from '../i18n';
 import type { User } from '../types';
 import { damageNotes, originalURL, quotedText } from './logic';
+import { RecordingPlayer } from './RecordingPlayer';
 
 interface Props {
   messages: Message[];
@@ -92,6 +93,7 @@ function Item(props: { m: Message; author: string }) {
     return (
       <li class="cv-item cv-item-system" data-testid="timeline-item" data-kind="system" data-id={m.id}>
         <span data-testid="message-body">{m.body}</span> <time dateTime={m.created_at}>{when}</time>
+        <RecordingPlayer m={m} />
       </li>
     );
   }

@@ -36,6 +36,8 @@ export interface StateFrame {
   offer_id?: string;
   agent_name?: string;
   muted?: boolean;
+  /** recording is the call's recording consent (ADR 0043): asked, announced, granted, refused. */
+  recording?: 'asked' | 'announced' | 'granted' | 'refused';
 }
 
 /** CallFrame is every call frame the server sends. */
@@ -48,6 +50,7 @@ export type CallFrame =
 /** OutFrame is every call frame a browser sends. */
 export type OutFrame =
   | { type: 'call.start'; media: Media }
+  | { type: 'call.recording'; call_id: string; consent: boolean }
   | { type: 'call.offer'; call_id: string; sdp: string }
   | { type: 'call.candidate'; call_id: string; candidate: RTCIceCandidateInit }
   | { type: 'call.hangup'; call_id: string };
