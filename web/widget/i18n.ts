@@ -70,6 +70,12 @@ const en = {
   recRefuse: 'Do not record',
   recOn: 'This call is recorded',
   recOff: 'This call is not recorded',
+  recVideo: 'Record a video message',
+  recStarting: 'Starting the camera…',
+  recRunning: 'Recording · {time}',
+  recSend: 'Send',
+  recCancel: 'Cancel',
+  recRefused: 'The camera or microphone is not available ({why}).',
 };
 
 /** Key names one string. */

@@ -117,6 +117,9 @@ function Item(props: { m: Message; author: string }) {
         <ul class="cv-attachments">
           {m.attachments.filter((a) => !a.content_id).map((a) => (
             <li key={a.id}>
+              {isPlayable(a.content_type) && (
+                <video controls preload="metadata" src={attachmentURL(a.id)} class="cv-media" aria-label={a.name} data-testid="message-video" />
+              )}
               {isPreviewable(a.content_type) && (
                 <a href={attachmentURL(a.id)} target="_blank" rel="noopener" class="cv-thumb-link" data-testid="message-image-link">
                   <img src={attachmentURL(a.id)} alt={a.name} loading="lazy" decoding="async" class="cv-thumb" data-testid="message-image" />
@@ -214,4 +217,12 @@ function formatSize(n: number): string {
  */
 export function isPreviewable(contentType: string): boolean {
   return /^image\/(png|jpeg|gif|webp)\s*(;|$)/i.test(contentType ?? '');
+}
+
+/**
+ * isPlayable tells whether an attachment plays in place: the customer's
+ * video (or audio) messages from the widget, recorded as WebM.
+ */
+export function isPlayable(contentType: string): boolean {
+  return /^(video|audio)\/webm\s*(;|$)/i.test(contentType ?? '');
 }
