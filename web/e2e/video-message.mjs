@@ -127,6 +127,8 @@ async function main() {
       await accept.click();
       await waitUntil('the customer told the call is recorded', async () =>
         (await customer.getByTestId('call-recording').getAttribute('data-recording', { timeout: 1000 }).catch(() => null)) === 'announced');
+      const badge = await admin.page.getByTestId('call-recording').getAttribute('data-recording');
+      if (badge !== 'announced') throw new Error(`the admin's call panel says recording ${badge}`);
       callID = (await adm('GET', `/api/v1/conversations/${conv}/calls`, undefined, 200)).items[0].id;
       await new Promise((ok) => setTimeout(ok, 2500)); // something to record
       await adm('POST', `/api/v1/calls/${callID}/hangup`, undefined, 200);

@@ -22,7 +22,6 @@ export class CallBar {
   private readonly self = h('video', { autoplay: true, playsinline: true, muted: true, class: 'self', 'aria-label': t('selfVideo') });
 
   private release?: () => void;
-  private rec?: string; // the call's recording consent, from call.state
 
   /** conv is the visitor's conversation: its calls' media runs in one tab (a Web Lock on it). */
   constructor(private readonly send: (f: OutFrame) => boolean, private readonly conv: () => string) {
@@ -34,7 +33,6 @@ export class CallBar {
   frame(f: { type: string }): boolean {
     if (!isCallFrame(f)) return false;
     const c = f as CallFrame;
-    if (c.type === 'call.state') this.rec = c.recording;
     if (c.type === 'call.state' && c.call_id !== this.call?.view.id && c.state !== 'ended') {
       if (this.dropped && c.initiator !== 'agent') {
         this.dropped = false;
@@ -80,8 +78,7 @@ export class CallBar {
   }
 
   /** consent is the recording's line: asked (agree or refuse), recorded (refuse), or not. */
-  private consent(id: string, b: (label: string, testid: string, onclick: () => void, cls?: string) => HTMLElement): HTMLElement[] {
-    const r = this.rec;
+  private consent(id: string, r: string, b: (label: string, testid: string, onclick: () => void, cls?: string) => HTMLElement): HTMLElement[] {
     if (!r) return [];
     const answer = (yes: boolean) => () => this.send({ type: 'call.recording', call_id: id, consent: yes });
     const line = h('span', { class: 'line', 'data-testid': 'call-recording', 'data-recording': r }, t(r === 'asked' ? 'recAsk' : r === 'refused' ? 'recOff' : 'recOn'));
@@ -137,7 +134,7 @@ export class CallBar {
         b(v.camera ? t('cameraOff') : t('cameraOn'), 'call-camera', () => void call.setCamera(!v.camera)),
       ] : v.initiator === 'agent' ? [b(t('answer'), 'call-answer', () => void this.own().then((mine) => mine && call.accept()), 'ok')] : []),
       b(t('hangup'), 'call-hangup', () => call.hangup(), 'end'),
-      ...this.consent(v.id, b),
+      ...this.consent(v.id, v.recording, b),
       ...(problem || v.error ? [h('span', { class: 'line', role: 'alert' }, problem || v.error)] : []));
     for (const [el, on] of [[this.el.querySelector('[data-testid=call-mute]'), v.muted], [this.el.querySelector('[data-testid=call-camera]'), v.camera]] as const) el?.setAttribute('aria-pressed', String(on));
   }

@@ -17,4 +17,8 @@ export const recording = {
   'recording.player': 'Call recording',
   'recording.download': 'Download the recording',
   'recording.gone': 'The recording is no longer available.',
+  'recording.state.asked': 'Asking to record',
+  'recording.state.announced': 'Recorded',
+  'recording.state.granted': 'Recorded (agreed)',
+  'recording.state.refused': 'Not recorded (refused)',
 } as const;
