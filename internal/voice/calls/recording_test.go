@@ -4,12 +4,16 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"io"
 	"math"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
@@ -110,8 +114,25 @@ func TestCallRecording(t *testing.T) {
 		t.Fatal("the audio is still stored")
 	}
 	timelineHas(t, c, conv, "Call recording deleted after 30 days")
-	if n, err := purger.Purge(ctx); err != nil || n != 0 {
-		t.Fatalf("purge again: %d, %v", n, err)
+	// The job's run: nothing left to delete, and it comes back in an hour.
+	var snooze *rivertype.JobSnoozeError
+	if err := purger.Work(ctx, &river.Job[recording.PurgeArgs]{JobRow: &rivertype.JobRow{}}); !errors.As(err, &snooze) || snooze.Duration != recording.PurgeEvery {
+		t.Fatalf("the retention job's run: %v, want a snooze of %s", err, recording.PurgeEvery)
+	}
+	// The node scheduled the one retention job when it started serving.
+	deadline := time.Now().Add(wait)
+	for {
+		var n int
+		if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM river_job WHERE kind = 'call_recording_purge'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d retention jobs scheduled, want 1", n)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	noCallWork(t, c, conv)
 
