@@ -17,7 +17,8 @@ import (
 func testCallRecordings(t *testing.T, db *store.DB) {
 	ctx := context.Background()
 	a, b := NewTenant(t, db, "rec-a"), NewTenant(t, db, "rec-b")
-	conv := newConversation(t, db, a.ID, newPersona(t, db, a.ID).ID, "webchat", conversation.StatusOpen)
+	persona := newPersona(t, db, a.ID)
+	conv := newConversation(t, db, a.ID, persona.ID, "webchat", conversation.StatusOpen)
 
 	_, err := db.RecordingPolicy(ctx, a.ID)
 	wantErr(t, "no policy yet", err, store.ErrNotFound)
@@ -77,5 +78,21 @@ func testCallRecordings(t *testing.T, db *store.DB) {
 	}
 	if kept, _ := db.KeptRecordings(ctx, t0.Add(time.Hour), 10); len(kept) != 0 {
 		t.Fatalf("kept after deletion: %+v", kept)
+	}
+
+	// Erasing the customer takes their calls' recordings, audio first.
+	last := store.CallRecording{CallID: ids.New(), TenantID: a.ID, ConversationID: conv.ID, Consent: "granted", AttachmentID: ids.New(),
+		Size: 4, CreatedAt: t0}
+	must(t, "insert another", db.InsertCallRecording(ctx, last, "call.wav", "audio/wav", []byte("RIFF")))
+	must(t, "erase persona", db.ErasePersona(ctx, a.ID, persona.ID))
+	for _, id := range []string{callID, refused.CallID, last.CallID} {
+		_, err := db.CallRecording(ctx, a.ID, id)
+		wantErr(t, "recording after erasure", err, store.ErrNotFound)
+	}
+	var left int
+	must(t, "count audio", db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM attachments WHERE tenant_id = $1 AND id = $2`,
+		a.ID, last.AttachmentID).Scan(&left))
+	if left != 0 {
+		t.Fatal("the recording's audio outlived the erasure")
 	}
 }
