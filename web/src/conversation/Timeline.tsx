@@ -7,7 +7,7 @@ import { FailedDelivery } from './FailedDelivery';
 import { locale, t, type MessageKey } from '../i18n';
 import type { User } from '../types';
 import { damageNotes, originalURL, quotedText } from './logic';
-import { RecordingPlayer } from './RecordingPlayer';
+import { deletedRecordings, RecordingPlayer } from './RecordingPlayer';
 
 interface Props {
   messages: Message[];
@@ -58,6 +58,9 @@ export function Timeline(props: Props) {
     if (el.scrollTop < 40 && hidden > 0 && keepFromBottom.current === null) showEarlier();
   };
 
+  // Calls whose recording retention deleted: their players give way to the note that says so.
+  const gone = deletedRecordings(props.messages);
+
   const author = (m: Message): string => {
     if (m.author_type === 'persona') return props.persona?.name || t('conv.customer');
     if (m.author_type === 'user') return props.users.find((u) => u.id === m.author_id)?.name ?? t('conv.agent');
@@ -76,7 +79,7 @@ export function Timeline(props: Props) {
             </button>
           </li>
         )}
-        {visible.map((m) => <Item key={m.id} m={m} author={author(m)} />)}
+        {visible.map((m) => <Item key={m.id} m={m} author={author(m)} gone={gone} />)}
       </ol>
       <p class="cv-typing" aria-live="polite" data-testid="typing-indicator">
         {props.typing !== null ? t('conv.typing', { name: props.typing || props.persona?.name || t('conv.customer') }) : ''}
@@ -85,7 +88,7 @@ export function Timeline(props: Props) {
   );
 }
 
-function Item(props: { m: Message; author: string }) {
+function Item(props: { m: Message; author: string; gone: Set<string> }) {
   const { m } = props;
   const side = m.kind === 'message' ? (m.direction === 'in' ? 'in' : 'out') : m.kind;
   const when = timeFormat.format(new Date(m.created_at));
@@ -93,7 +96,7 @@ function Item(props: { m: Message; author: string }) {
     return (
       <li class="cv-item cv-item-system" data-testid="timeline-item" data-kind="system" data-id={m.id}>
         <span data-testid="message-body">{m.body}</span> <time dateTime={m.created_at}>{when}</time>
-        <RecordingPlayer m={m} />
+        <RecordingPlayer m={m} gone={props.gone} />
       </li>
     );
   }
