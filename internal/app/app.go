@@ -184,8 +184,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	}
 	out := outbox.New(db, b, clk, log, webhookFanout{&a.Webhooks})
 	river.AddWorker(workers, inbox.NewDeliverer(db, out, a.Channels, clk, log))
-	river.AddWorker(workers, rooms.NewTeller(db, swarmMail(cfg, clk), clk, log, cfg.BaseURL)) // swarm invitees who are away hear by mail
-	river.AddWorker(workers, recording.NewPurger(db, out, clk, log))                          // call recordings past their retention
+	river.AddWorker(workers, rooms.NewTeller(db, swarmMail(cfg, clk), a.Channels, clk, log, cfg.BaseURL)) // swarm invitees who are away hear by mail and Web Push
+	river.AddWorker(workers, recording.NewPurger(db, out, clk, log))                                      // call recordings past their retention
 	q, err := jobs.New(db, jobs.Config{Workers: workers, Logger: log, Retry: retry, MaxWorkers: cfg.JobWorkers,
 		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.JobRescueAfter})
 	if err != nil {

@@ -16,9 +16,10 @@ func errForbidden() error {
 
 // readsThroughRoom lets a caller who lacks a route's permission through when
 // the route is a rooms route and the caller reads in rooms (an expert) and is
-// a member of a swarm room on the path's conversation, or on a conversation
-// of the path's customer: open, or closed within access.RoomReadGrace (ADR
-// 0032). Such a caller gets 404 for any other conversation, as for another
+// a member of a swarm room on the path's conversation, on a conversation
+// of the path's customer, or on the conversation of the path's message or
+// of a message carrying the path's attachment (ADR 0048): open, or closed
+// within access.RoomReadGrace (ADR 0032). Such a caller gets 404 for any other conversation, as for another
 // tenant's, so conversations cannot be probed; every other refusal is 403.
 func (a *API) readsThroughRoom(r *http.Request, p *principal, rt route) error {
 	if !rt.rooms || p.User == nil || !p.can(access.ReadInRooms) {
@@ -38,6 +39,20 @@ func (a *API) readsThroughRoom(r *http.Request, p *principal, rt route) error {
 			return err
 		}
 		return fmt.Errorf("persona %s: %w", id, store.ErrNotFound)
+	}
+	if id := r.PathValue("attachmentID"); id != "" {
+		ok, err := a.db.SwarmReadsAttachment(r.Context(), p.Tenant.ID, p.User.ID, id, since)
+		if err != nil || ok {
+			return err
+		}
+		return fmt.Errorf("attachment %s: %w", id, store.ErrNotFound)
+	}
+	if id := r.PathValue("messageID"); id != "" {
+		ok, err := a.db.SwarmReadsMessage(r.Context(), p.Tenant.ID, p.User.ID, id, since)
+		if err != nil || ok {
+			return err
+		}
+		return fmt.Errorf("message %s: %w", id, store.ErrNotFound)
 	}
 	return errForbidden()
 }

@@ -34,6 +34,9 @@ var expertWant = map[string][2]int{
 	"GET /api/v1/users":                                  {200, 200}, // colleagues' names, to mention and invite them
 	"GET /api/v1/users/{userID}":                         {200, 200},
 	"GET /api/v1/presence-states":                        {200, 200}, // the presence picker's states
+	"GET /api/v1/me/push-subscriptions":                  {200, 200}, // invitations by Web Push while away (ADR 0048)
+	"POST /api/v1/me/push-subscriptions":                 {201, 201},
+	"POST /api/v1/me/push-subscriptions/remove":          {204, 204},
 	"GET /api/v1/users/{userID}/sessions":                {403, 403},
 	"DELETE /api/v1/users/{userID}/sessions/{sessionID}": {403, 403},
 	"DELETE /api/v1/users/{userID}/sessions":             {403, 403},
@@ -46,6 +49,11 @@ var expertWant = map[string][2]int{
 	"GET /api/v1/conversations/{conversationID}/sla":       {404, 200},
 	"GET /api/v1/conversations/{conversationID}/trail":     {404, 200},
 	"GET /api/v1/personas/{personaID}":                     {404, 200},
+	// A message's attachment and original through the room (ADR 0048): the
+	// fixture's attachment is the room's conversation's; its original is
+	// another conversation's.
+	"GET /api/v1/attachments/{attachmentID}":    {404, 200},
+	"GET /api/v1/messages/{messageID}/original": {404, 404},
 
 	// Their rooms.
 	"GET /api/v1/swarm/rooms":                         {200, 200},

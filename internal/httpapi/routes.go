@@ -63,6 +63,10 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/me/totp", perm: permSelf, enrol: true, handler: a.startTOTP},
 		{method: "POST", pattern: "/api/v1/me/totp/confirm", perm: permSelf, enrol: true, handler: a.confirmTOTP},
 		{method: "POST", pattern: "/api/v1/me/totp/remove", perm: permSelf, handler: a.removeMyTOTP},
+		// The desktop's browsers subscribed to Web Push (ADR 0048).
+		{method: "GET", pattern: "/api/v1/me/push-subscriptions", perm: permSelf, handler: a.listMyPushSubscriptions},
+		{method: "POST", pattern: "/api/v1/me/push-subscriptions", perm: permSelf, handler: a.subscribeMyPush},
+		{method: "POST", pattern: "/api/v1/me/push-subscriptions/remove", perm: permSelf, handler: a.unsubscribeMyPush},
 		{method: "DELETE", pattern: "/api/v1/users/{userID}/totp", perm: permManageUsers, handler: a.removeUserTOTP},
 		{method: "GET", pattern: "/api/v1/auth-policy", perm: permManageUsers, handler: a.getAuthPolicy},
 		{method: "PUT", pattern: "/api/v1/auth-policy", perm: permManageUsers, handler: a.putAuthPolicy},
@@ -179,8 +183,8 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/channels/api/messages", perm: permConverse, handler: a.postAPIMessage},
 		{method: "POST", pattern: "/api/v1/channels/api/receipts", perm: permConverse, handler: a.postAPIReceipt},
 		{method: "POST", pattern: uploadPath, perm: permConverse, handler: a.uploadAttachment},
-		{method: "GET", pattern: "/api/v1/attachments/{attachmentID}", perm: permRead, handler: a.getAttachment},
-		{method: "GET", pattern: "/api/v1/messages/{messageID}/original", perm: permRead, handler: a.getMessageOriginal},
+		{method: "GET", pattern: "/api/v1/attachments/{attachmentID}", perm: permRead, rooms: true, handler: a.getAttachment},
+		{method: "GET", pattern: "/api/v1/messages/{messageID}/original", perm: permRead, rooms: true, handler: a.getMessageOriginal},
 
 		{method: "GET", pattern: "/api/v1/personas", perm: permRead, handler: a.listPersonas},
 		{method: "GET", pattern: "/api/v1/personas/{personaID}", perm: permRead, rooms: true, handler: a.getPersona},

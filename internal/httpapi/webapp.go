@@ -32,7 +32,7 @@ func (a *API) webApp() http.Handler {
 					w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 				case strings.HasPrefix(name, "widget/"): // embedded on other sites under a fixed name
 					w.Header().Set("Cache-Control", "public, max-age=300")
-				case name == "portal-sw.js": // a service worker under a fixed name: always check for a new one
+				case name == "portal-sw.js" || name == "desk-sw.js": // service workers under fixed names: always check for a new one
 					w.Header().Set("Cache-Control", "no-cache")
 				}
 				files.ServeHTTP(w, r)

@@ -6,7 +6,7 @@
 // conversation (404). Ana asks for help and invites him: the room shows in
 // his list live, opening it shows the conversation read-only with the swarm
 // panel and no composer; a new customer message arrives on his screen over
-// the feed. He joins and writes in the room, which Ana sees; replying to the
+// the feed, and its screenshot opens for him (ADR 0048). He joins and writes in the room, which Ana sees; replying to the
 // customer or adding a note is refused by the API (403). No page of his asks
 // the API for anything it refuses. The page passes axe.
 //
@@ -38,6 +38,8 @@ const steps = new Steps(timeout);
 const watcher = new Watcher();
 const as = (email) => ({ base, tenant: opts.tenant, email, password: opts.password, timeout });
 const nonce = randomUUID().slice(0, 8);
+// A 1×1 PNG: the customer's screenshot.
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 let browser;
 
 async function main() {
@@ -96,10 +98,21 @@ async function main() {
     if (violations.length) throw new Error(`My rooms has accessibility violations:\n  ${violations.join('\n  ')}`);
   });
 
-  await steps.run('a new customer message reaches Erik over the feed', async () => {
+  await steps.run('a new customer message, with a screenshot, reaches Erik over the feed', async () => {
     await asAdmin('POST', '/api/v1/channels/api/messages', { from: { kind: 'external', value: `ex-${nonce}` },
-      name: 'Olga Overseas', body: `It bounced a third time ${nonce}`, external_id: `ex-${nonce}-2` }, 201);
+      name: 'Olga Overseas', body: `It bounced a third time ${nonce}`, external_id: `ex-${nonce}-2`,
+      attachments: [{ name: 'bounce.png', content_type: 'image/png', data: PNG }] }, 201);
     await page.getByTestId('timeline-item').filter({ hasText: `It bounced a third time ${nonce}` }).waitFor();
+  });
+
+  await steps.run('Erik opens the customer’s file through the room (ADR 0048)', async () => {
+    const item = page.getByTestId('timeline-item').filter({ hasText: `It bounced a third time ${nonce}` });
+    const img = item.getByTestId('message-image');
+    await img.waitFor();
+    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle(), { timeout });
+    const href = await item.getByTestId('message-image-link').getAttribute('href');
+    const res = await erik.ctx.request.get(`${base}${href}`);
+    if (res.status() !== 200 || res.headers()['content-type'] !== 'image/png') throw new Error(`the file answered ${res.status()} ${res.headers()['content-type']}`);
   });
 
   await steps.run('Erik joins and writes in the room; Ana reads it', async () => {

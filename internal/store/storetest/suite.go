@@ -58,6 +58,8 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"ContextFeedback", testContextFeedback},
 		{"Community", testCommunity},
 		{"SwarmReads", testSwarmReads},
+		{"SwarmReadsFiles", testSwarmReadsFiles},
+		{"UserPush", testUserPush},
 		{"Calls", testCalls},
 		{"CallRecordings", testCallRecordings},
 	}

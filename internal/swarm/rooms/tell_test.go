@@ -37,7 +37,7 @@ type center struct {
 
 const base = "https://center.example"
 
-func newCenter(t *testing.T, db *store.DB) *center {
+func newCenter(t *testing.T, db *store.DB, channels rooms.Channels) *center {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -51,7 +51,7 @@ func newCenter(t *testing.T, db *store.DB) *center {
 		t.Fatal(err)
 	}
 	sink := smtpsink.Start(t)
-	teller := rooms.NewTeller(db, mailer.New(sink.Addr, "center@switchboard.test", "", "", clk), clk, log, base+"/")
+	teller := rooms.NewTeller(db, mailer.New(sink.Addr, "center@switchboard.test", "", "", clk), channels, clk, log, base+"/")
 	workers := river.NewWorkers()
 	river.AddWorker(workers, teller)
 	q, err := jobs.New(db, jobs.Config{Workers: workers, PollInterval: 50 * time.Millisecond})
@@ -99,7 +99,7 @@ func (c *center) conversation(t *testing.T, tn tenant.Tenant) string {
 func TestTellAwayInvitees(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			c := newCenter(t, e.Open(t))
+			c := newCenter(t, e.Open(t), nil)
 			ctx := context.Background()
 			tn := storetest.NewTenant(t, c.db, "tell-"+e.Name)
 			ann := c.user(t, tn, "ann@tell.example", tenant.PresenceAvailable)

@@ -10,6 +10,7 @@ import { PageHeading } from '../components/PageHeading';
 import { usePageTitle } from '../hooks';
 import { formatDateTime, t } from '../i18n';
 import { useSession } from '../session';
+import { DeskPush } from '../swarm/DeskPush';
 
 /** AccountPage is /account; forced shows it as the only page, until a second factor is set up. */
 export function AccountPage({ forced = false, onEnrolled }: { forced?: boolean; onEnrolled?: () => void }) {
@@ -22,6 +23,7 @@ export function AccountPage({ forced = false, onEnrolled }: { forced?: boolean; 
       </header>
       <SecondFactor onEnrolled={onEnrolled} />
       {!forced && <Sessions />}
+      {!forced && <DeskPush />}
     </div>
   );
 }

@@ -8,4 +8,13 @@ export const rooms = {
   'rooms.pick': 'Pick a room to see its conversation.',
   'rooms.readOnly': 'You see this conversation through the room: read-only. Write to your colleagues in the room; the customer never sees it.',
   'nav.rooms': 'My rooms',
+  'deskPush.title': 'Invitations on this device',
+  'deskPush.intro': 'When you are away or offline and a colleague asks you into a swarm room, this browser shows a notification (beside the mail).',
+  'deskPush.enable': 'Notify me on this device',
+  'deskPush.enabling': 'Turning on…',
+  'deskPush.on': 'This device is told of invitations while you are away.',
+  'deskPush.off': 'Stop notifying this device',
+  'deskPush.denied': 'Notifications are blocked for this site in your browser settings.',
+  'deskPush.failed': 'Could not turn on notifications: {detail}',
+  'deskPush.others': 'Other devices told: {count}',
 };

@@ -80,6 +80,11 @@ export const swarmApi = {
   expertise: (userId: string) => request<{ items: ExpertArea[] }>('GET', `/api/v1/users/${enc(userId)}/expertise`),
   work: (from: string, to: string) => request<{ items: RoomWork[] }>('GET', `/api/v1/swarm/work${query({ from, to })}`),
   close: (id: string, outcome: string) => request<Room>('POST', `${room(id)}/close`, { body: { outcome } }),
+  /** pushSubscriptions are the caller's browsers told of invitations by Web Push while away, and
+   * the center's VAPID key to subscribe with (empty: the center sends no Web Push). */
+  pushSubscriptions: () => request<{ public_key: string; items: DeskPushSubscription[] }>('GET', '/api/v1/me/push-subscriptions'),
+  subscribePush: (sub: PushSubscriptionJSON) => request<DeskPushSubscription>('POST', '/api/v1/me/push-subscriptions', { body: sub }),
+  unsubscribePush: (endpoint: string) => request<void>('POST', '/api/v1/me/push-subscriptions/remove', { body: { endpoint } }),
   /** toArticle turns a closed room into a draft article (work in progress, the caller's): its
    * question is the issue, its outcome the resolution, its conversation the source. */
   toArticle: (r: Room) =>
@@ -165,6 +170,14 @@ export interface PersonWork {
   messages: number;
   links: number;
   minutes: number;
+}
+
+/** DeskPushSubscription is one of the caller's browsers subscribed to Web Push. */
+export interface DeskPushSubscription {
+  id: string;
+  endpoint: string;
+  user_agent: string;
+  created_at: string;
 }
 
 export interface RoomWork {
