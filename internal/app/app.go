@@ -64,6 +64,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/voice/media"
 	"github.com/switchboard-cx/switchboard/internal/voice/outcall"
 	"github.com/switchboard-cx/switchboard/internal/voice/phone"
+	"github.com/switchboard-cx/switchboard/internal/voice/recording"
 	"github.com/switchboard-cx/switchboard/internal/voice/sip"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 )
@@ -112,6 +113,8 @@ type App struct {
 	// Outcall places outbound calls: spoken notices and callbacks
 	// (outcall.go); nil without a SIP server.
 	Outcall *outcall.Caller
+	// Recording keeps the tenants' call recording policies and recordings.
+	Recording *recording.Service
 	// Catcher is the demo's mail catcher, which the relay points at when the
 	// demo runs without one; nil otherwise.
 	Catcher *mailcatch.Catcher
@@ -196,6 +199,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	out := outbox.New(db, b, clk, log, webhookFanout{&a.Webhooks})
 	river.AddWorker(workers, inbox.NewDeliverer(db, out, a.Channels, clk, log))
 	river.AddWorker(workers, rooms.NewTeller(db, swarmMail(cfg, clk), a.Channels, clk, log, cfg.BaseURL)) // swarm invitees who are away hear by mail and Web Push
+	river.AddWorker(workers, recording.NewPurger(db, out, clk, log))                                      // call recordings past their retention
 	q, err := jobs.New(db, jobs.Config{Workers: workers, Logger: log, Retry: retry, MaxWorkers: cfg.JobWorkers,
 		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.JobRescueAfter})
 	if err != nil {
@@ -311,7 +315,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	// The screen-pop: connectors and internal sources ranked per tenant.
 	a.ScreenPop = screenpop.New(screenpop.Deps{DB: db, Connectors: a.ContextConnectors, Knowledge: a.KnowledgeReuse, Clock: clk, Log: log})
 	api := httpapi.New(httpapi.Deps{
-		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Calls: a.Calls, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
+		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Calls: a.Calls, Recording: a.Recording, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 		MailCatcher: catcherAPI(a.Catcher), TenantData: a.TenantData,
 		Operator: a.Operator,
 		Sandbox:  sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
@@ -426,6 +430,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	// while shutdown below lets running jobs finish.
 	if err := a.Jobs.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("start jobs: %w", err)
+	}
+	if err := recording.SchedulePurge(ctx, a.Jobs); err != nil {
+		a.log.Warn("schedule the call recordings' retention job", "err", err)
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()

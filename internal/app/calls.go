@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -14,6 +15,8 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/voice/calls"
 	"github.com/switchboard-cx/switchboard/internal/voice/media"
+	"github.com/switchboard-cx/switchboard/internal/voice/recording"
+	"github.com/switchboard-cx/switchboard/internal/voice/speech"
 )
 
 // openCalls starts the media server with the node and builds the browser
@@ -46,8 +49,18 @@ func (a *App) openCalls(secret []byte, b *bus.Bus, out *outbox.Outbox, clk clock
 	// A node is known by its host and address across restarts, so a new run
 	// ends the calls the last one left live.
 	host, _ := os.Hostname()
+	a.Recording = recording.New(a.DB, out, clk, a.log)
+	callCfg := calls.Config{HoldMusic: calls.HoldMusic}
+	// The recording announcement is spoken by espeak-ng when the machine has
+	// it; without it the customer hears a beep (and the widget says it).
+	if tts, err := speech.NewEspeak(speech.EspeakConfig{}); err == nil {
+		callCfg.Speak = calls.Speech(speech.NewCache(tts, 0))
+	} else {
+		a.log.Warn("recording announcements are a beep", "err", err)
+		callCfg.Speak = func(context.Context, string) (calls.AudioSource, error) { return speech.Beep().Source(), nil }
+	}
 	a.Calls, err = calls.New(calls.Deps{DB: a.DB, Out: out, Bus: b, Inbox: a.Inbox, Routing: a.Dispatch, Agents: a.Hub,
-		Media: calls.MediaServer(srv), Node: host + "/" + cfg.Addr, Clock: clk, Log: a.log}, calls.Config{HoldMusic: calls.HoldMusic})
+		Media: calls.MediaServer(srv), Recorder: a.Recording, Node: host + "/" + cfg.Addr, Clock: clk, Log: a.log}, callCfg)
 	if err != nil {
 		return fmt.Errorf("calls: %w", err)
 	}

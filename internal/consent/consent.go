@@ -61,7 +61,10 @@ const (
 	SourceUnsubscribe = "unsubscribe"  // a one-click unsubscribe link or header
 	SourceAPI         = "api"          // a tenant's system, through the API
 	SourceImport      = "import"       // a bulk import of consent held elsewhere
-	SourceErasure     = "erasure"      // the persona was erased; only Tombstone writes it
+	// SourceAnnouncement: the customer was told ("this call is recorded")
+	// and went on; written by call recording (internal/voice/recording).
+	SourceAnnouncement = "announcement"
+	SourceErasure      = "erasure" // the persona was erased; only Tombstone writes it
 )
 
 // ScopeAll covers every message on every channel.
@@ -106,7 +109,7 @@ func scopeRank(scope string) int {
 	return rank(kind)
 }
 
-var sources = []string{SourceCustomer, SourceAgent, SourceStopKeyword, SourceUnsubscribe, SourceAPI, SourceImport}
+var sources = []string{SourceCustomer, SourceAgent, SourceStopKeyword, SourceUnsubscribe, SourceAPI, SourceImport, SourceAnnouncement}
 
 // Append returns next completed as the record to store after chain, a
 // persona's records in order (empty for the first): Seq, PrevHash, Previous

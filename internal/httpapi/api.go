@@ -25,6 +25,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/swarm/rooms"
 	"github.com/switchboard-cx/switchboard/internal/tenantdata"
 	"github.com/switchboard-cx/switchboard/internal/voice/calls"
+	"github.com/switchboard-cx/switchboard/internal/voice/recording"
 )
 
 // Config tunes the HTTP layer.
@@ -70,6 +71,11 @@ type Deps struct {
 	Metrics  prometheus.Registerer
 	Gatherer prometheus.Gatherer
 	Web      fs.FS // the built browser app
+
+	// Recording keeps call recording policies and recordings; nil answers
+	// its routes 503.
+	Recording *recording.Service
+
 	// Channels serves the channels' own endpoints under /channels/ (provider
 	// webhooks, the chat widget). They authenticate by their own means
 	// (signatures, widget tokens) and are called from other origins, so the

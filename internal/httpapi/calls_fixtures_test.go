@@ -24,5 +24,11 @@ func callFixture(f *fixtures) string {
 	if err := f.w.db.InsertCall(context.Background(), store.CallRecord{Call: *c, UpdatedAt: at.Add(time.Minute)}, evs); err != nil {
 		f.t.Fatalf("call fixture: %v", err)
 	}
+	// Recorded, so its recording's route has something to serve.
+	if err := f.w.db.InsertCallRecording(context.Background(), store.CallRecording{CallID: c.ID, TenantID: c.TenantID,
+		ConversationID: c.ConversationID, AgentID: c.AgentID, Consent: "announced", AttachmentID: ids.New(), Size: 4,
+		RetentionDays: 30, CreatedAt: at.Add(time.Minute)}, "call.wav", "audio/wav", []byte("RIFF")); err != nil {
+		f.t.Fatalf("call recording fixture: %v", err)
+	}
 	return c.ID
 }

@@ -146,6 +146,7 @@ var surfaces = newSurfaceMux(map[string]surface{
 	"/u/":                          surfaceSigned,
 	"/n/":                          surfaceSigned,
 	"/widget/widget.js":            surfaceWidget,
+	"/widget/recorder.js":          surfaceWidget, // loaded by the widget when a visitor records a message
 	"/widget/demo.html":            surfaceWidget,
 	"/help/":                       surfaceHelp,
 	"GET /api/v1/attachments/{id}": surfaceDownload,

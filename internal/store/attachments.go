@@ -25,7 +25,8 @@ func (s *Store) Attachment(ctx context.Context, tenantID, id string) (conversati
 	var a conversation.Attachment
 	var data []byte
 	err := s.r.QueryRowContext(ctx, `SELECT id, name, content_type, size, content_id, data FROM attachments WHERE tenant_id = $1 AND id = $2
-		AND NOT EXISTS (SELECT 1 FROM swarm_attachments f WHERE f.attachment_id = attachments.id)`,
+		AND NOT EXISTS (SELECT 1 FROM swarm_attachments f WHERE f.attachment_id = attachments.id)
+		AND NOT EXISTS (SELECT 1 FROM call_recordings c WHERE c.attachment_id = attachments.id)`,
 		tenantID, id).Scan(&a.ID, &a.Name, &a.ContentType, &a.Size, &a.ContentID, &data)
 	if err != nil {
 		return a, nil, notFound("attachment "+id, err)

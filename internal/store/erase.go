@@ -29,6 +29,10 @@ var eraseStatements = []string{
 	`DELETE FROM routing_decisions WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `)`,
 	`DELETE FROM sla_clocks WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `)`,
 	`DELETE FROM callbacks WHERE tenant_id = $1 AND (persona_id = $2 OR conversation_id IN (` + personaConversations + `))`,
+	// Call recordings: the audio, then the rows (ADR 0043).
+	`DELETE FROM attachments WHERE tenant_id = $1 AND id IN (SELECT attachment_id FROM call_recordings
+		WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `))`,
+	`DELETE FROM call_recordings WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `)`,
 	`DELETE FROM call_events WHERE tenant_id = $1 AND call_id IN (SELECT id FROM calls
 		WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `))`,
 	`DELETE FROM calls WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `)`,

@@ -21,6 +21,7 @@ import { community } from './messages/community';
 import { rooms } from './messages/rooms';
 import { voice } from './messages/voice';
 import { phone } from './messages/phone';
+import { recording } from './messages/recording';
 
 const base = {
   'app.name': 'Switchboard',
@@ -204,7 +205,8 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...screenpop,
   ...community, ...rooms,
   ...voice,
-  ...phone } as const;
+  ...phone,
+  ...recording } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

@@ -77,6 +77,14 @@ export class CallBar {
     }) : ok(false)));
   }
 
+  /** consent is the recording's line: asked (agree or refuse), recorded (refuse), or not. */
+  private consent(id: string, r: string, b: (label: string, testid: string, onclick: () => void, cls?: string) => HTMLElement): HTMLElement[] {
+    if (!r) return [];
+    const answer = (yes: boolean) => () => this.send({ type: 'call.recording', call_id: id, consent: yes });
+    const line = h('span', { class: 'line', 'data-testid': 'call-recording', 'data-recording': r }, t(r === 'asked' ? 'recAsk' : r === 'refused' ? 'recOff' : 'recOn'));
+    return r === 'refused' ? [line] : [line, ...(r === 'asked' ? [b(t('recAgree'), 'call-record-agree', answer(true), 'ok')] : []), b(t('recRefuse'), 'call-record-refuse', answer(false))];
+  }
+
   private render(problem = ''): void {
     const v = this.call?.view;
     if ((!v || v.state === 'ended') && !this.asked) {
@@ -126,6 +134,7 @@ export class CallBar {
         b(v.camera ? t('cameraOff') : t('cameraOn'), 'call-camera', () => void call.setCamera(!v.camera)),
       ] : v.initiator === 'agent' ? [b(t('answer'), 'call-answer', () => void this.own().then((mine) => mine && call.accept()), 'ok')] : []),
       b(t('hangup'), 'call-hangup', () => call.hangup(), 'end'),
+      ...this.consent(v.id, v.recording, b),
       ...(problem || v.error ? [h('span', { class: 'line', role: 'alert' }, problem || v.error)] : []));
     for (const [el, on] of [[this.el.querySelector('[data-testid=call-mute]'), v.muted], [this.el.querySelector('[data-testid=call-camera]'), v.camera]] as const) el?.setAttribute('aria-pressed', String(on));
   }

@@ -65,6 +65,17 @@ const en = {
   byYou: 'you hung up',
   byAgent: 'the agent hung up',
   lost: 'the connection was lost',
+  recAsk: 'May we record this call?',
+  recAgree: 'Yes, record',
+  recRefuse: 'Do not record',
+  recOn: 'This call is recorded',
+  recOff: 'This call is not recorded',
+  recVideo: 'Record a video message',
+  recStarting: 'Starting the camera…',
+  recRunning: 'Recording · {time}',
+  recSend: 'Send',
+  recCancel: 'Cancel',
+  recRefused: 'The camera or microphone is not available ({why}).',
 };
 
 /** Key names one string. */

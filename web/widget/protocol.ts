@@ -151,7 +151,7 @@ export function deflectable(draft: string, chatting: boolean): boolean {
  * DEFAULT_ACCEPT is what uploads allow when the session names nothing (the
  * server's default; SVG is left out, as it can carry script).
  */
-export const DEFAULT_ACCEPT = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain'];
+export const DEFAULT_ACCEPT = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain', 'video/webm'];
 
 /**
  * uploadProblem says why a file may not be sent ("size" or "type"), or returns

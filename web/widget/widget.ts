@@ -82,7 +82,7 @@ export class Widget {
     deflect: h('div', { class: 'deflect', 'data-testid': 'deflect', hidden: true }),
   };
 
-  constructor(host: HTMLElement, base: string, readonly key: string, private identity: Identity, private helpSession = '') {
+  constructor(host: HTMLElement, private readonly base: string, readonly key: string, private identity: Identity, private helpSession = '') {
     this.api = new API(base, key);
     this.storeKey = `switchboard:${key}`;
     if (helpSession) this.save({ help: helpSession });
@@ -427,6 +427,18 @@ export class Widget {
     this.socket.send({ type: 'typing', on });
   }
 
+  /** record loads the recorder (its own script) and puts it above the composer; what it records is uploaded. */
+  private async record(): Promise<void> {
+    const w = window as unknown as { SwitchboardRecorder?: { open(video: boolean, done: (f: File | null, problem?: string) => void): HTMLElement } };
+    if (this.el.body.querySelector('[data-testid=recorder]')) return;
+    try {
+      if (!w.SwitchboardRecorder) await new Promise((ok, fail) => document.head.append(h('script', { src: `${this.base}/widget/recorder.js`, onload: ok, onerror: fail })));
+    } catch {
+      return this.showError(t('recRefused', { why: 'script' }));
+    }
+    this.el.body.querySelector('form.composer')?.before(w.SwitchboardRecorder!.open(true, (f, problem) => f ? void this.upload(f) : problem && this.showError(problem)));
+  }
+
   private async upload(file: File): Promise<void> {
     const s = this.session;
     if (!s) return;
@@ -578,6 +590,7 @@ export class Widget {
       input.focus();
     } },
     h('button', { type: 'button', class: 'icon', 'aria-label': t('attach'), 'data-testid': 'attach', onclick: () => file.click() }, icon('clip')),
+    ...(accept.includes('video/webm') && window.MediaRecorder ? [h('button', { type: 'button', class: 'icon', 'aria-label': t('recVideo'), 'data-testid': 'record-video', onclick: () => void this.record() }, icon('cam'))] : []),
     file, input,
     h('button', { type: 'submit', class: 'icon send', 'aria-label': t('send'), 'data-testid': 'send' }, icon('send')));
   }

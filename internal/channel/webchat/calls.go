@@ -26,7 +26,7 @@ type CallCustomer struct {
 }
 
 // callFrameTypes are the call frames a visitor may send (docs/voice.md).
-var callFrameTypes = map[string]bool{"call.start": true, "call.offer": true, "call.candidate": true, "call.hangup": true}
+var callFrameTypes = map[string]bool{"call.start": true, "call.offer": true, "call.candidate": true, "call.hangup": true, "call.recording": true}
 
 // callSubjectAll matches every conversation's call frames on the bus.
 const callSubjectAll = "webchat.call.*.*"

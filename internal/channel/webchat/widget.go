@@ -39,7 +39,7 @@ func (w Widget) EndMessage() string {
 
 // DefaultAccept is what visitors may upload unless the widget says otherwise.
 // SVG is left out on purpose: it is a document that can carry script.
-var DefaultAccept = []string{"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"}
+var DefaultAccept = []string{"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain", "video/webm"}
 
 // Widget is a channel account read as a chat widget's configuration.
 type Widget struct {

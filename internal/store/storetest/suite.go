@@ -62,6 +62,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"UserPush", testUserPush},
 		{"Calls", testCalls},
 		{"PhoneTrunks", testPhoneTrunks},
+		{"CallRecordings", testCallRecordings},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })

@@ -55,6 +55,8 @@ type Deps struct {
 	Routing Routing
 	Agents  AgentSockets
 	Media   Media
+	// Recorder records calls under their tenant's policy; nil records none.
+	Recorder Recorder
 	// Node names this node; a call records the node its legs are on.
 	Node  string
 	Clock clock.Clock
@@ -72,6 +74,9 @@ type Config struct {
 	// HoldMusic, when set, makes what the customer hears on hold and while
 	// transferred (internal/voice/ivr's hold music); nil means silence.
 	HoldMusic func() AudioSource
+	// Speak renders a prompt the customer hears (the recording
+	// announcement); nil plays none.
+	Speak func(ctx context.Context, text string) (AudioSource, error)
 }
 
 func (c Config) withDefaults() Config {
@@ -107,6 +112,8 @@ type Service struct {
 	log    *slog.Logger
 	cfg    Config
 
+	recorder Recorder // recording.go
+
 	// settled is closed once the calls an earlier run of this node left
 	// live are ended: until then a reconnecting browser would read them as live.
 	settled chan struct{}
@@ -129,7 +136,7 @@ func New(d Deps, c Config) (*Service, error) {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{db: d.DB, out: d.Out, bus: d.Bus, inbox: d.Inbox, route: d.Routing, agents: d.Agents, media: d.Media,
+	return &Service{db: d.DB, out: d.Out, bus: d.Bus, inbox: d.Inbox, route: d.Routing, agents: d.Agents, media: d.Media, recorder: d.Recorder,
 		node: d.Node, clock: d.Clock, log: d.Log.With("component", "calls"), cfg: c.withDefaults(),
 		calls: map[string]*live{}, byWork: map[string]*live{}, byConv: map[string]*live{}, settled: make(chan struct{})}, nil
 }
@@ -203,6 +210,7 @@ type live struct {
 	hold        *speech.HoldLine // a phone caller's hold music with announcements (phone.go)
 	grace       map[call.Party]*time.Timer
 	setup       *time.Timer
+	recording   *recState // nil until the call first goes active
 	done        bool
 }
 

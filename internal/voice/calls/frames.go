@@ -16,6 +16,7 @@ type inFrame struct {
 	Media     string          `json:"media"`
 	SDP       string          `json:"sdp"`
 	Candidate json.RawMessage `json:"candidate"`
+	Consent   *bool           `json:"consent"` // call.recording
 }
 
 // StateFrame is call.state: where the call stands, for one participant.
@@ -34,6 +35,9 @@ type StateFrame struct {
 	Muted          bool        `json:"muted"`
 	ICEServers     []ICEServer `json:"ice_servers,omitempty"`
 	Position       int         `json:"position,omitempty"`
+	// Recording is the call's recording consent (ADR 0043): "asked",
+	// "announced", "granted", "refused"; absent when not recorded.
+	Recording string `json:"recording,omitempty"`
 }
 
 type sdpFrame struct {
@@ -95,7 +99,7 @@ func (s *Service) toCustomer(tenantID, conversationID string, frame []byte) {
 func (s *Service) stateFor(l *live, who call.Party, userID string) StateFrame {
 	c := l.rec.Call
 	f := StateFrame{Type: "call.state", CallID: c.ID, ConversationID: c.ConversationID, State: c.State, Media: c.Media,
-		Initiator: c.Initiator, AgentID: c.AgentID, Muted: c.Muted}
+		Initiator: c.Initiator, AgentID: c.AgentID, Muted: c.Muted, Recording: recordingOf(l)}
 	if c.State == call.Ended {
 		f.Reason, f.HungUpBy = c.EndedReason, c.HungUpBy
 	} else if s.media != nil {

@@ -168,6 +168,7 @@ func (s *Service) change(ctx context.Context, l *live, step func(c *call.Call, n
 		return err
 	}
 	s.broadcast(l)
+	s.recordOnChange(ctx, l)
 	return nil
 }
 
@@ -381,6 +382,7 @@ func (s *Service) end(ctx context.Context, l *live, reason string, by call.Party
 	if ringing != "" && ringing != l.rec.AgentID {
 		s.toAgent(l.rec.TenantID, ringing, mustJSON(s.stateFor(l, call.Agent, ringing)))
 	}
+	s.finishRecording(l)
 	legs, room := []Leg{l.cust, l.agent}, l.room
 	l.cust, l.agent = nil, nil
 	workID, tenantID := l.rec.WorkID, l.rec.TenantID

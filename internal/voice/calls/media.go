@@ -2,6 +2,7 @@ package calls
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -36,6 +37,9 @@ type Room interface {
 	Connect(from, to Leg, on bool)
 	// Play plays src to a leg (hold music) until it ends or stop is called.
 	Play(to Leg, src AudioSource) (stop func())
+	// Record writes the legs into w as a WAV file, one channel per leg,
+	// until stop is called.
+	Record(w io.WriteSeeker, legs ...Leg) (stop func() error)
 	Close()
 }
 

@@ -2,6 +2,8 @@ package calls
 
 import (
 	"context"
+	"fmt"
+	"io"
 
 	"github.com/switchboard-cx/switchboard/internal/voice/media"
 	"github.com/switchboard-cx/switchboard/internal/voice/speech"
@@ -107,6 +109,30 @@ func (r room) Play(to Leg, src AudioSource) func() {
 		return r.r.Play(m, src)
 	}
 	return func() {}
+}
+
+func (r room) Record(w io.WriteSeeker, legs ...Leg) func() error {
+	var ms []media.Leg
+	for _, l := range legs {
+		m := legOf(l)
+		if m == nil {
+			return func() error { return fmt.Errorf("calls: record: leg %s is not a media leg", l.ID()) }
+		}
+		ms = append(ms, m)
+	}
+	return r.r.Record(w, ms...)
+}
+
+// Speech makes Config.Speak from a text-to-speech engine (speech.Espeak,
+// behind a speech.Cache), in English.
+func Speech(sp speech.Speaker) func(ctx context.Context, text string) (AudioSource, error) {
+	return func(ctx context.Context, text string) (AudioSource, error) {
+		pcm, err := sp.Speak(ctx, text, "en")
+		if err != nil {
+			return nil, err
+		}
+		return pcm.Source(), nil
+	}
 }
 
 func (r room) Close() { r.r.Close() }

@@ -11,6 +11,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/channel/webchat"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/voice/call"
+	"github.com/switchboard-cx/switchboard/internal/voice/recording"
 )
 
 // maxSDP bounds an offer's size; browsers' offers are a few kilobytes.
@@ -50,6 +51,8 @@ func (s *Service) CustomerFrame(ctx context.Context, from webchat.CallCustomer, 
 		err = s.candidate(l, call.Customer, "", f.Candidate)
 	case "call.hangup":
 		s.end(ctx, l, call.ReasonHangup, call.Customer)
+	case "call.recording":
+		err = s.recordingAnswer(ctx, l, f.Consent, recording.ViaWidget)
 	default:
 		err = fmt.Errorf("%w: unknown frame type", errBadFrame)
 	}

@@ -7,6 +7,7 @@ import { FailedDelivery } from './FailedDelivery';
 import { locale, t, type MessageKey } from '../i18n';
 import type { User } from '../types';
 import { damageNotes, originalURL, quotedText } from './logic';
+import { deletedRecordings, RecordingPlayer } from './RecordingPlayer';
 
 interface Props {
   messages: Message[];
@@ -57,6 +58,9 @@ export function Timeline(props: Props) {
     if (el.scrollTop < 40 && hidden > 0 && keepFromBottom.current === null) showEarlier();
   };
 
+  // Calls whose recording retention deleted: their players give way to the note that says so.
+  const gone = deletedRecordings(props.messages);
+
   const author = (m: Message): string => {
     if (m.author_type === 'persona') return props.persona?.name || t('conv.customer');
     if (m.author_type === 'user') return props.users.find((u) => u.id === m.author_id)?.name ?? t('conv.agent');
@@ -75,7 +79,7 @@ export function Timeline(props: Props) {
             </button>
           </li>
         )}
-        {visible.map((m) => <Item key={m.id} m={m} author={author(m)} />)}
+        {visible.map((m) => <Item key={m.id} m={m} author={author(m)} gone={gone} />)}
       </ol>
       <p class="cv-typing" aria-live="polite" data-testid="typing-indicator">
         {props.typing !== null ? t('conv.typing', { name: props.typing || props.persona?.name || t('conv.customer') }) : ''}
@@ -84,7 +88,7 @@ export function Timeline(props: Props) {
   );
 }
 
-function Item(props: { m: Message; author: string }) {
+function Item(props: { m: Message; author: string; gone: Set<string> }) {
   const { m } = props;
   const side = m.kind === 'message' ? (m.direction === 'in' ? 'in' : 'out') : m.kind;
   const when = timeFormat.format(new Date(m.created_at));
@@ -92,6 +96,7 @@ function Item(props: { m: Message; author: string }) {
     return (
       <li class="cv-item cv-item-system" data-testid="timeline-item" data-kind="system" data-id={m.id}>
         <span data-testid="message-body">{m.body}</span> <time dateTime={m.created_at}>{when}</time>
+        <RecordingPlayer m={m} gone={props.gone} />
       </li>
     );
   }
@@ -115,12 +120,15 @@ function Item(props: { m: Message; author: string }) {
         <ul class="cv-attachments">
           {m.attachments.filter((a) => !a.content_id).map((a) => (
             <li key={a.id}>
+              {isVideo(a.content_type) && (
+                <video controls preload="metadata" src={attachmentURL(a.id)} class="cv-media" aria-label={a.name} data-testid="message-video" />
+              )}
               {isPreviewable(a.content_type) && (
                 <a href={attachmentURL(a.id)} target="_blank" rel="noopener" class="cv-thumb-link" data-testid="message-image-link">
                   <img src={attachmentURL(a.id)} alt={a.name} loading="lazy" decoding="async" class="cv-thumb" data-testid="message-image" />
                 </a>
               )}
-              {isPlayable(a.content_type) && (
+              {isAudio(a.content_type) && (
                 <audio controls preload="none" src={attachmentURL(a.id)} class="cv-audio" aria-label={a.name} data-testid="message-audio" />
               )}
               <a href={attachmentURL(a.id)} target="_blank" rel="noopener" data-testid="message-attachment">{a.name}</a>
@@ -213,11 +221,16 @@ function formatSize(n: number): string {
  * from our own attachment endpoint, sandboxed and never sniffed. SVG is a
  * document that can carry script, so it stays a link.
  */
-/** isPlayable says whether an attachment is sound the browser plays in place (a voicemail). */
-export function isPlayable(contentType: string): boolean {
-  return /^audio\/(wav|x-wav|wave|mpeg|ogg|webm)\s*(;|$)/i.test(contentType ?? '');
-}
-
 export function isPreviewable(contentType: string): boolean {
   return /^image\/(png|jpeg|gif|webp)\s*(;|$)/i.test(contentType ?? '');
+}
+
+/** isVideo tells whether an attachment is a video played in place: the customer's video messages from the widget (WebM). */
+export function isVideo(contentType: string): boolean {
+  return /^video\/webm\s*(;|$)/i.test(contentType ?? '');
+}
+
+/** isAudio tells whether an attachment is sound played in place: a voicemail, an audio message. */
+export function isAudio(contentType: string): boolean {
+  return /^audio\/(wav|x-wav|wave|mpeg|ogg|webm)\s*(;|$)/i.test(contentType ?? '');
 }

@@ -13,6 +13,7 @@ import { Notice } from '../components/Notice';
 import { formatDateTime, t } from '../i18n';
 import { useSession } from '../session';
 import { AdminPage } from './AdminNav';
+import { RecordingSettings } from './RecordingSettings';
 
 /** POLL_MS is how often a running export's progress is read. */
 const POLL_MS = 300;
@@ -29,6 +30,7 @@ export function WorkspacePage() {
   return (
     <AdminPage title="workspace.title" intro="workspace.intro" testId="workspace-page">
       <ExportPanel />
+      <RecordingSettings />
       <DeletionPanel />
     </AdminPage>
   );

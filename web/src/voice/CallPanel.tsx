@@ -188,6 +188,9 @@ export function CallPanel(props: { id: string; users: User[]; queues: Queue[]; c
       <p class="call-state" role="status" aria-live="polite" data-testid="call-state" data-state={v.state} data-reason={v.reason}>
         {stateLine(v, now)}
         {v.activeSince > 0 && !ended && <span class="visually-hidden" data-testid="call-timer">{elapsed(now - v.activeSince)}</span>}
+        {v.recording && !ended && (
+          <span class="cv-badge" data-testid="call-recording" data-recording={v.recording}>{tMaybe(`recording.state.${v.recording}`, v.recording)}</span>
+        )}
       </p>
       {v.state === 'ringing' && v.offerID && (
         <button type="button" class="button button-primary" data-testid="call-accept" disabled={busy}

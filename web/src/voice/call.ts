@@ -36,6 +36,8 @@ export interface StateFrame {
   offer_id?: string;
   agent_name?: string;
   muted?: boolean;
+  /** recording is the call's recording consent (ADR 0043): asked, announced, granted, refused. */
+  recording?: 'asked' | 'announced' | 'granted' | 'refused';
 }
 
 /** CallFrame is every call frame the server sends. */
@@ -48,6 +50,7 @@ export type CallFrame =
 /** OutFrame is every call frame a browser sends. */
 export type OutFrame =
   | { type: 'call.start'; media: Media }
+  | { type: 'call.recording'; call_id: string; consent: boolean }
   | { type: 'call.offer'; call_id: string; sdp: string }
   | { type: 'call.candidate'; call_id: string; candidate: RTCIceCandidateInit }
   | { type: 'call.hangup'; call_id: string };
@@ -74,6 +77,8 @@ export interface View {
   /** activeSince is when the call became active here (ms since the epoch), 0 before. */
   activeSince: number;
   muted: boolean;
+  /** recording is the call's recording consent from the server ('' when not recorded; ADR 0043). */
+  recording: string;
   camera: boolean;
   sharing: boolean;
   error: string;
@@ -161,7 +166,7 @@ export class Call {
   private readonly gum: (c: MediaStreamConstraints) => Promise<MediaStream>;
 
   constructor(id: string, media: Media, private readonly o: Options) {
-    this.view = { id, conversationID: '', state: 'ringing', media, reason: '', hungUpBy: '', initiator: '', offerID: '', agentName: '', position: 0, activeSince: 0, muted: false, camera: media === 'video', sharing: false, error: '', remote: [] };
+    this.view = { id, conversationID: '', state: 'ringing', media, reason: '', hungUpBy: '', initiator: '', offerID: '', agentName: '', position: 0, activeSince: 0, muted: false, recording: '', camera: media === 'video', sharing: false, error: '', remote: [] };
     this.gum = o.getUserMedia ?? ((c) => navigator.mediaDevices.getUserMedia(c));
   }
 
@@ -181,6 +186,7 @@ export class Call {
         v.initiator = f.initiator ?? v.initiator;
         v.offerID = f.offer_id ?? '';
         v.agentName = f.agent_name || v.agentName;
+        v.recording = f.recording ?? '';
         this.serverState = f.state;
         if (f.state === 'ended') return this.end(f.reason ?? '');
         if (f.state === 'active' && !v.activeSince) v.activeSince = Date.now();

@@ -59,6 +59,16 @@ test('the state follows the server: queued with its position, then connecting, a
   assert.equal(call.pc, undefined, 'no media was due');
 });
 
+test('the recording consent follows the server (ADR 0043): none, asked, refused', () => {
+  const { call } = newCall();
+  call.handle({ type: 'call.state', call_id: 'c1', state: 'active' });
+  assert.equal(call.view.recording, '');
+  call.handle({ type: 'call.state', call_id: 'c1', state: 'active', recording: 'asked' });
+  assert.equal(call.view.recording, 'asked');
+  call.handle({ type: 'call.state', call_id: 'c1', state: 'active', recording: 'refused' });
+  assert.equal(call.view.recording, 'refused');
+});
+
 test('ended keeps its reason and who hung up, and nothing moves it again', () => {
   const { call, sent } = newCall();
   call.handle({ type: 'call.state', call_id: 'c1', state: 'active' });
