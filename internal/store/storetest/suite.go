@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"PeopleSearch", testPeopleSearch},
 		{"SMSOptOuts", testSMSOptOuts},
 		{"Routing", testRouting},
+		{"WaitingPosition", testWaitingPosition},
 		{"InboxList", testInboxList},
 		{"SLAAtRisk", testSLAAtRisk},
 		{"QueueVisits", testQueueVisits},

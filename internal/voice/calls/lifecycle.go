@@ -146,6 +146,8 @@ func (s *Service) routed(ctx context.Context, l *live, workID string) {
 		}
 	case "assigned":
 		s.assigned(ctx, l, w.AgentID)
+	case "waiting":
+		s.updatePosition(ctx, l)
 	}
 }
 
@@ -207,6 +209,8 @@ func (s *Service) onEvent(ev event.Event) {
 		default:
 			s.lapsed(ctx, l, p.OfferID)
 		}
+	case event.QueueStats:
+		s.positions(ctx, ev.TenantID)
 	case event.ConversationUpdated:
 		var c conversation.Conversation
 		if json.Unmarshal(ev.Data, &c) != nil || c.TenantID != ev.TenantID || c.Status == conversation.StatusOpen {
@@ -256,6 +260,7 @@ func (s *Service) assigned(ctx context.Context, l *live, agentID string) {
 		s.log.Debug("call assigned", "call_id", l.rec.ID, "err", err)
 		return
 	}
+	s.handOver(ctx, l, agentID)
 	s.bridge(l)
 	if l.setup != nil {
 		l.setup.Stop()
@@ -282,6 +287,7 @@ func (s *Service) roomOf(l *live) Room {
 // while the call is connecting or active (the agent's audio not while she is
 // muted), and the customer hears hold music while waiting. l.mu is held.
 func (s *Service) bridge(l *live) {
+	defer s.bridgeMonitors(l)
 	if l.room == nil || l.cust == nil {
 		return
 	}
@@ -377,7 +383,7 @@ func (s *Service) end(ctx context.Context, l *live, reason string, by call.Party
 	if ringing != "" && ringing != l.rec.AgentID {
 		s.toAgent(l.rec.TenantID, ringing, mustJSON(s.stateFor(l, call.Agent, ringing)))
 	}
-	legs, room := []Leg{l.cust, l.agent}, l.room
+	legs, room := append([]Leg{l.cust, l.agent}, s.takeMonitors(l, "call_ended")...), l.room
 	l.cust, l.agent = nil, nil
 	workID, tenantID := l.rec.WorkID, l.rec.TenantID
 	l.mu.Unlock()
