@@ -41,3 +41,15 @@ func (a *API) unmonitorCall(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+func (a *API) liveCalls(w http.ResponseWriter, r *http.Request) {
+	if !a.callsReady(w, r) {
+		return
+	}
+	vs, err := a.Calls.LiveCalls(r.Context(), caller(r).callActor())
+	if err != nil {
+		a.writeCallError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": vs})
+}

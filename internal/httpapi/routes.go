@@ -225,6 +225,7 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/calls/{callID}/transfer", perm: permConverse, handler: a.transferCall},
 		{method: "POST", pattern: "/api/v1/calls/{callID}/monitor", perm: permSupervise, handler: a.monitorCall},
 		{method: "DELETE", pattern: "/api/v1/calls/{callID}/monitor", perm: permSupervise, handler: a.unmonitorCall},
+		{method: "GET", pattern: "/api/v1/calls", perm: permSupervise, handler: a.liveCalls},
 		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/routing", perm: permRead, handler: a.conversationRouting},
 		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/sla", perm: permRead, rooms: true, handler: a.conversationSLA},
 		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/trail", perm: permRead, rooms: true, handler: a.conversationTrail},

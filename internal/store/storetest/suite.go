@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"SMSOptOuts", testSMSOptOuts},
 		{"Routing", testRouting},
 		{"WaitingPosition", testWaitingPosition},
+		{"TenantLiveCalls", testTenantLiveCalls},
 		{"InboxList", testInboxList},
 		{"SLAAtRisk", testSLAAtRisk},
 		{"QueueVisits", testQueueVisits},

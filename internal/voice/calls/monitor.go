@@ -414,3 +414,40 @@ func (s *Service) rehear(l *live, from, to Leg) {
 	l.room.Connect(from, to, false)
 	l.room.Connect(from, to, true)
 }
+
+// LiveView is a live call on the wall: the call, whose agent has it, and
+// how the asking supervisor monitors it ("" when she does not).
+type LiveView struct {
+	View
+	AgentName string      `json:"agent_name"`
+	Monitor   MonitorMode `json:"monitor"`
+}
+
+// LiveCalls lists the tenant's live calls, on every node, for a
+// supervisor's wall; anyone else is refused as if there were none to see.
+func (s *Service) LiveCalls(ctx context.Context, a Actor) ([]LiveView, error) {
+	if !a.Supervisor {
+		return nil, fmt.Errorf("live calls: %w", store.ErrNotFound)
+	}
+	recs, err := s.db.TenantLiveCalls(ctx, a.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]LiveView, 0, len(recs))
+	for _, rec := range recs {
+		v := LiveView{View: s.view(rec, nil)}
+		if l := s.local(a.TenantID, rec.ID); l != nil {
+			l.mu.Lock()
+			v.View = s.view(l.rec, nil)
+			if m := l.mons[a.UserID]; m != nil {
+				v.Monitor = m.mode
+			}
+			l.mu.Unlock()
+		}
+		if v.AgentID != "" {
+			v.AgentName = s.userName(a.TenantID, v.AgentID)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}

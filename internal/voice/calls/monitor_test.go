@@ -103,6 +103,18 @@ func TestSupervisorMonitorsACall(t *testing.T) {
 	desk.hearsTones(t, agent.user.Name+" while listened to", []float64{440}, []float64{2000})
 	customer.hearsTones(t, "customer while listened to", []float64{1000}, []float64{2000})
 
+	// The wall lists the live call with her mode; an agent may not list.
+	var wall struct {
+		Items []struct {
+			ID, Monitor string
+		}
+	}
+	c.admin.do("GET", "/api/v1/calls", nil, &wall, 200)
+	if len(wall.Items) != 1 || wall.Items[0].ID != callID || wall.Items[0].Monitor != "listen" {
+		t.Fatalf("the wall's live calls: %+v", wall.Items)
+	}
+	other.do("GET", "/api/v1/calls", nil, nil, 403)
+
 	c.admin.do("POST", "/api/v1/calls/"+callID+"/monitor", map[string]string{"mode": "whisper"}, &mv, 200)
 	desk.hearsTones(t, agent.user.Name+" whispered to", []float64{440, 2000}, nil)
 	customer.forget()
