@@ -159,8 +159,10 @@ async function main() {
       await row().getByTestId('wall-call-listen').click();
       await row().getByTestId('wall-call-monitoring').waitFor();
       await waitUntil('her leg connected', async () => {
-        const c = await wall.evaluate(() => (window.__pcs ?? []).at(-1)?.connectionState ?? 'none');
-        return c === 'connected' ? true : { ok: false, seen: c };
+        const c = await wall.evaluate(() => `${(window.__pcs ?? []).at(-1)?.connectionState ?? 'none'} of ${window.__pcs?.length}`);
+        const err = await wall.getByTestId('wall-calls-error').innerText({ timeout: 200 }).catch(() => '');
+        const live = await adm('GET', '/api/v1/calls', undefined, 200);
+        return c.startsWith('connected') ? true : { ok: false, seen: `${c} ${err} ${JSON.stringify(live.items.map((x) => [x.id, x.monitor]))}` };
       });
       await growing('admin listening', wall, 'in');
       await growing('Ana', ana.page, 'in');

@@ -145,8 +145,12 @@ func (s *Service) monitored(ctx context.Context, a Actor, id string) (*live, err
 }
 
 func (s *Service) monitorView(l *live, m *monitor) MonitorView {
+	ice := s.media.ICEServers("supervisor:" + m.userID)
+	if ice == nil {
+		ice = []ICEServer{} // none configured: host candidates only
+	}
 	return MonitorView{CallID: l.rec.ID, ConversationID: l.rec.ConversationID, SupervisorID: m.userID, Mode: m.mode,
-		AgentID: l.rec.AgentID, Connected: m.leg != nil, ICEServers: s.media.ICEServers("supervisor:" + m.userID)}
+		AgentID: l.rec.AgentID, Connected: m.leg != nil, ICEServers: ice}
 }
 
 // monitorFrame is call.monitor for a supervisor; l.mu is held.

@@ -32,7 +32,6 @@ export function WallCalls({ realtime, now }: { realtime: RealtimeClient; now: nu
     try {
       const r = await request<{ items: LiveCall[] }>('GET', '/api/v1/calls');
       setCalls(r.items);
-      setError('');
     } catch (err) {
       setError(String((err as Error).message ?? err));
     }

@@ -60,7 +60,7 @@ export class Monitor {
   /** start asks to monitor and opens the leg. */
   async start(): Promise<void> {
     const v = await monitorApi.set(this.callID, this.mode);
-    const pc = new RTCPeerConnection({ iceServers: v.ice_servers as RTCIceServer[] });
+    const pc = new RTCPeerConnection({ iceServers: (v.ice_servers ?? []) as RTCIceServer[] });
     this.pc = pc;
     pc.onicecandidate = (e) => {
       if (e.candidate) this.realtime.send({ type: 'call.candidate', call_id: this.callID, candidate: e.candidate.toJSON() });
