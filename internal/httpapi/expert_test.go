@@ -29,6 +29,7 @@ var expertWant = map[string][2]int{
 	"GET /api/v1/me/routing":                             {200, 200},
 	"GET /api/v1/me/offers":                              {200, 200},
 	"POST /api/v1/realtime/token":                        {201, 201},
+	"GET /api/v1/realtime/cursor":                        {200, 200},
 	"GET /api/v1/workspace/deletion":                     {200, 200},
 	"GET /api/v1/users":                                  {200, 200}, // colleagues' names, to mention and invite them
 	"GET /api/v1/users/{userID}":                         {200, 200},

@@ -47,6 +47,19 @@ func (a *API) realtimeToken(w http.ResponseWriter, r *http.Request) {
 	}{a.Tokens.Issue(claims, realtimeTokenTTL), expires})
 }
 
+// realtimeCursor tells a client where its tenant's feed stands: read it before
+// loading lists, then connect with since=seq, and nothing in between is missed.
+func (a *API) realtimeCursor(w http.ResponseWriter, r *http.Request) {
+	seq, err := a.db.LatestEventSeq(r.Context(), caller(r).Tenant.ID)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Seq int64 `json:"seq"`
+	}{seq})
+}
+
 // realtimeConnect authenticates by session cookie or ?token= and hands the
 // connection to the hub, resuming after ?since= when given. Either way the
 // session must still stand and its user be enabled now; the feed carries only

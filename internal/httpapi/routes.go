@@ -104,6 +104,7 @@ func (a *API) routes() []route {
 		{method: "POST", pattern: "/api/v1/context/model/reset", perm: permSupervise, handler: a.resetContextModel},
 
 		{method: "POST", pattern: "/api/v1/realtime/token", perm: permSelf, handler: a.realtimeToken},
+		{method: "GET", pattern: "/api/v1/realtime/cursor", perm: permSelf, handler: a.realtimeCursor},
 		{method: "GET", pattern: "/api/v1/realtime", public: true, ownAuth: true, handler: a.realtimeConnect},
 
 		{method: "GET", pattern: "/api/v1/conversations", perm: permRead, handler: a.listConversations},

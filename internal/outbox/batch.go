@@ -185,25 +185,49 @@ func (b *Batcher) commitLoop() {
 // a failure the next batches go straight to savepoints for a while, so that a
 // client sending bad messages cannot make every batch run twice.
 func (b *Batcher) commit(batch []*call) {
+	for {
+		retry, err := b.commitOnce(batch)
+		if !errors.Is(err, errEventRefused) || len(batch) == 1 {
+			if len(retry) > 0 {
+				// A deadlock with another committer: run it again in a later batch,
+				// after this one's locks are gone.
+				b.mu.Lock()
+				b.queue = append(retry, b.queue...)
+				b.mu.Unlock()
+			}
+			b.answer(batch, retry, err)
+			return
+		}
+		// The database refused a call's events (their tenant is gone), which
+		// it can only say once the batch's events are written, after every
+		// call ran: nothing of the batch was written. That call and any that
+		// failed by themselves have their answers; the rest run again.
+		var done, rest []*call
+		for _, c := range batch {
+			if c.err != nil {
+				done = append(done, c)
+			} else {
+				rest = append(rest, c)
+			}
+		}
+		b.answer(done, nil, nil)
+		batch = rest
+	}
+}
+
+// commitOnce runs the batch: first without savepoints when it can (see
+// commit), then with them.
+func (b *Batcher) commitOnce(batch []*call) (retry []*call, err error) {
 	if len(batch) > 1 && b.careful.Load() == 0 {
 		_, err := b.run(batch, false)
 		if !errors.Is(err, errCallFailed) {
-			b.answer(batch, nil, err)
-			return
+			return nil, err
 		}
 		b.careful.Store(carefulBatches)
 	} else if b.careful.Load() > 0 {
 		b.careful.Add(-1)
 	}
-	retry, err := b.run(batch, true)
-	if len(retry) > 0 {
-		// A deadlock with another committer: run it again in a later batch,
-		// after this one's locks are gone.
-		b.mu.Lock()
-		b.queue = append(retry, b.queue...)
-		b.mu.Unlock()
-	}
-	b.answer(batch, retry, err)
+	return b.run(batch, true)
 }
 
 // carefulBatches is how many batches run with savepoints from the start after
@@ -256,7 +280,7 @@ func (b *Batcher) run(batch []*call, savepoints bool) (retry []*call, err error)
 				return fmt.Errorf("release savepoint: %w", err)
 			}
 		}
-		return nil
+		return insertBatchEvents(ctx, s, batch)
 	})
 	return retry, err
 }
@@ -283,6 +307,48 @@ func (b *Batcher) answer(batch, retry []*call, err error) {
 		close(c.done)
 	}
 }
+
+// insertBatchEvents writes the events of the batch's calls that stand, last,
+// holding their tenants' event order as insertEvents does. A call whose events
+// the database refuses gets the error, and the batch rolls back with
+// errEventRefused for commit to run the others again.
+func insertBatchEvents(ctx context.Context, s *store.Store, batch []*call) error {
+	var tenants []string
+	for _, c := range batch {
+		if c.err == nil {
+			for _, ev := range c.emitted {
+				tenants = append(tenants, ev.TenantID)
+			}
+		}
+	}
+	if len(tenants) == 0 {
+		return nil
+	}
+	if err := s.LockEventOrder(ctx, tenants...); err != nil {
+		return err
+	}
+	for _, c := range batch {
+		if c.err != nil {
+			continue
+		}
+		for i := range c.emitted {
+			ev, err := s.InsertEvent(ctx, c.emitted[i])
+			if err != nil {
+				if !store.IsConstraint(err) {
+					return err
+				}
+				c.err, c.emitted = err, nil
+				return errEventRefused
+			}
+			c.emitted[i] = ev
+		}
+	}
+	return nil
+}
+
+// errEventRefused rolls back a batch in which the database refused a call's
+// events; that call keeps the error and commit runs the others again.
+var errEventRefused = errors.New("a call's events were refused")
 
 // errCallFailed rolls back a batch run without savepoints in which a call
 // failed; the batch runs again with them.

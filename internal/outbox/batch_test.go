@@ -178,7 +178,9 @@ func TestBatchIsolatesAFailingCall(t *testing.T) {
 				case i != bad:
 					want = append(want, fmt.Sprintf("test.%d", i))
 				}
-				if txs[i] != txs[0] {
+				// The bad call's events are refused when the batch's events are
+				// written, after every call ran; the others then run again together.
+				if i != bad && txs[i] != txs[0] {
 					t.Fatalf("call %d ran in another transaction: the queued calls were not one batch", i)
 				}
 			}

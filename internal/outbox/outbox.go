@@ -51,16 +51,15 @@ type Tx struct {
 	emitted []event.Event
 }
 
-// Emit records an event of the tenant in this transaction; data is marshalled as JSON.
+// Emit records an event of the tenant in this transaction; data is marshalled
+// as JSON. The event is written to the events table, and takes its seq, at the
+// end of the transaction (see insertEvents): the returned event has no seq yet.
 func (tx *Tx) Emit(ctx context.Context, tenantID, typ string, data any) (event.Event, error) {
 	raw, err := json.Marshal(data)
 	if err != nil {
 		return event.Event{}, fmt.Errorf("emit %s: %w", typ, err)
 	}
-	ev, err := tx.InsertEvent(ctx, event.Event{ID: ids.New(), TenantID: tenantID, Type: typ, Data: raw, At: tx.o.clock.Now()})
-	if err != nil {
-		return ev, err
-	}
+	ev := event.Event{ID: ids.New(), TenantID: tenantID, Type: typ, Data: raw, At: tx.o.clock.Now()}
 	for _, f := range tx.o.fanouts {
 		if err := f.FanoutTx(ctx, tx.Store, tx.SQL, ev); err != nil {
 			return ev, fmt.Errorf("emit %s: %w", typ, err)
@@ -78,6 +77,9 @@ func (o *Outbox) Do(ctx context.Context, fn func(tx *Tx) error) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
+		if err := insertEvents(ctx, s, tx.emitted); err != nil {
+			return err
+		}
 		done = tx
 		return nil
 	})
@@ -89,6 +91,34 @@ func (o *Outbox) Do(ctx context.Context, fn func(tx *Tx) error) error {
 			// Committed already: clients resuming from the events table will see it.
 			o.log.Warn("publish event", "tenant_id", ev.TenantID, "type", ev.Type, "seq", ev.Seq, "err", err)
 		}
+	}
+	return nil
+}
+
+// insertEvents writes a transaction's events, in the order they were emitted,
+// as its last statements before the commit, holding their tenants' event
+// order (store.LockEventOrder): a tenant's events then commit in the order of
+// their seq, so a client resuming after the seq it last saw misses none. The
+// lock is held from here to the commit only — after the transaction's other
+// work, so it neither waits for nor blocks anything but another transaction's
+// events of the same tenant. Each event gets its seq in place.
+func insertEvents(ctx context.Context, s *store.Store, evs []event.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	tenants := make([]string, len(evs))
+	for i, ev := range evs {
+		tenants[i] = ev.TenantID
+	}
+	if err := s.LockEventOrder(ctx, tenants...); err != nil {
+		return err
+	}
+	for i := range evs {
+		ev, err := s.InsertEvent(ctx, evs[i])
+		if err != nil {
+			return err
+		}
+		evs[i] = ev
 	}
 	return nil
 }

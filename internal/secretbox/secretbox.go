@@ -1,8 +1,10 @@
 // Package secretbox seals the secrets the center must read back — the signing
 // secrets of webhooks and context connectors, second factors' seeds, a
 // channel's provider credentials — so that the rows holding them (a copied
-// table, a backup, an export, a log of a query) yield nothing to sign or sign
-// in with. A Box is AES-256-GCM under a key derived from the server's secret
+// table, an export, a log of a query) yield nothing to sign or sign in with.
+// It does not protect a whole-database backup or dump: the server's secret key
+// is kept in the same database (the settings table), so whoever has all of it
+// has the key too; keep backups as secret as the database. A Box is AES-256-GCM under a key derived from the server's secret
 // key and the Box's purpose; the id of the row it belongs to is the
 // additional data, so a sealed value moved to another row does not open.
 package secretbox

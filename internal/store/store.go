@@ -225,6 +225,18 @@ func isUniqueViolation(err error) bool {
 		strings.Contains(msg, "SQLSTATE 23505") // PostgreSQL unique_violation
 }
 
+// IsConstraint reports whether err is the database refusing a row for a
+// constraint (a missing referenced row, a duplicate, a check) on either engine:
+// the statement's fault, not the connection's.
+func IsConstraint(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "constraint failed") || // SQLite: FOREIGN KEY, UNIQUE, CHECK, NOT NULL
+		strings.Contains(msg, "(SQLSTATE 23") // PostgreSQL: class 23, integrity constraint violation
+}
+
 // notFound maps sql.ErrNoRows to ErrNotFound and wraps anything else.
 func notFound(what string, err error) error {
 	if errors.Is(err, sql.ErrNoRows) {

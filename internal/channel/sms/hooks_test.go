@@ -156,6 +156,33 @@ func TestHooks(t *testing.T) {
 				t.Fatalf("forged report answered %d", code)
 			}
 			expect("forged report")
+
+			// Twilio refuses a message because the customer opted out of the
+			// sender at the carrier (error 21610): recorded as their STOP.
+			f.clock.Advance(time.Minute)
+			refused := statusForm(sent.ExternalID, f.a.sid, f.a.address, customer, "undelivered")
+			refused.Set("ErrorCode", "21610")
+			if code, _, _ := f.post(t, u.RequestURI(), refused, f.a.token); code != 204 {
+				t.Fatalf("refusal 21610 answered %d", code)
+			}
+			expect("error 21610", "receipt "+f.a.tenantID+" sms "+sent.ExternalID+" failed",
+				"keyword "+f.a.tenantID+" "+customer+" true error 21610")
+			if o, _ := f.db.SMSOptOutState(ctx, f.a.tenantID, f.a.address, customer); !o.OptedOut || o.Keyword != "error 21610" {
+				t.Fatalf("after error 21610: %+v, want opted out", o)
+			}
+			// Another failure (not an opt-out) records nothing; START opts in again.
+			other := statusForm(sent.ExternalID, f.a.sid, f.a.address, customer, "undelivered")
+			other.Set("ErrorCode", "30003") // unreachable handset
+			f.clock.Advance(time.Minute)
+			inbound(f.a, "SM1006", "START", 200)
+			if code, _, _ := f.post(t, u.RequestURI(), other, f.a.token); code != 204 {
+				t.Fatalf("refusal 30003 answered %d", code)
+			}
+			expect("START, then error 30003", "keyword "+f.a.tenantID+" "+customer+" false START",
+				"receipt "+f.a.tenantID+" sms "+sent.ExternalID+" failed")
+			if o, _ := f.db.SMSOptOutState(ctx, f.a.tenantID, f.a.address, customer); o.OptedOut {
+				t.Fatalf("error 30003 opted the customer out: %+v", o)
+			}
 		})
 	}
 }

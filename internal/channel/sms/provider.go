@@ -76,6 +76,10 @@ type StatusReport struct {
 	// "failed"), or "" for states the inbox does not track (queued).
 	Status    string
 	ErrorCode string
+	// OptedOut says the provider refused the message because the recipient
+	// has opted out of this sender (Twilio's error 21610: they replied STOP
+	// to the carrier or to a number of the same Messaging Service).
+	OptedOut bool
 }
 
 // OutboundSMS is one message to hand to a provider.

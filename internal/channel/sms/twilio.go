@@ -124,8 +124,9 @@ func (*Twilio) ParseStatus(w Webhook) (StatusReport, error) {
 	if err := required(form, "MessageSid", "MessageStatus", "From"); err != nil {
 		return StatusReport{}, err
 	}
+	code := form.Get("ErrorCode")
 	return StatusReport{MessageID: form.Get("MessageSid"), From: form.Get("From"), To: form.Get("To"),
-		Status: twilioStatuses[strings.ToLower(form.Get("MessageStatus"))], ErrorCode: form.Get("ErrorCode")}, nil
+		Status: twilioStatuses[strings.ToLower(form.Get("MessageStatus"))], ErrorCode: code, OptedOut: code == strconv.Itoa(twilioUnsubscribed)}, nil
 }
 
 // Verify checks X-Twilio-Signature with the account's auth token.
@@ -245,6 +246,11 @@ func (t *Twilio) Send(ctx context.Context, acct channel.Account, msg OutboundSMS
 	return "", err
 }
 
+// twilioUnsubscribed is Twilio's error for a message to a recipient who has
+// opted out of the sender (replied STOP); in a status callback it is recorded
+// as the customer's opt-out.
+const twilioUnsubscribed = 21610
+
 // twilioPermanent reports whether a refused send would be refused again: a
 // request Twilio judged wrong (400, 404: an invalid or unsubscribed number, an
 // unknown sender) is; rate limits, outages and credentials, which an
@@ -252,9 +258,9 @@ func (t *Twilio) Send(ctx context.Context, acct channel.Account, msg OutboundSMS
 func twilioPermanent(status, code int) bool {
 	switch code {
 	case 21211, // invalid 'To' number
-		21610, // the recipient replied STOP
-		21612, // the 'To' number is not reachable from this sender
-		21614: // 'To' is not a mobile number
+		twilioUnsubscribed, // the recipient replied STOP
+		21612,              // the 'To' number is not reachable from this sender
+		21614:              // 'To' is not a mobile number
 		return true
 	}
 	return status == http.StatusBadRequest || status == http.StatusNotFound

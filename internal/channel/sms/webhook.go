@@ -183,6 +183,34 @@ func (c *Channel) receive(ctx context.Context, p Provider, acct channel.Account,
 	return "", nil
 }
 
+// providerOptOut records what a provider's refusal says: the customer opted
+// out of this number (they replied STOP to the carrier, or to another number
+// of the provider's pool), as a STOP from them would. It is stamped with the
+// refused message's time, so it cannot undo a START the customer sent after
+// it; the consent hook hears it as the keyword "error <code>".
+func (c *Channel) providerOptOut(ctx context.Context, acct channel.Account, rep StatusReport) error {
+	to, err := persona.Normalize(persona.KindPhone, rep.To)
+	if err != nil {
+		return refuse(http.StatusUnprocessableEntity, "validation", fmt.Errorf("To %q: %w", rep.To, err))
+	}
+	at := c.clock.Now()
+	if m, err := c.db.MessageByExternalID(ctx, acct.TenantID, Name, rep.MessageID); err == nil {
+		at = m.CreatedAt
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	word := "error " + rep.ErrorCode
+	if err := c.db.SetSMSOptOut(ctx, store.SMSOptOut{TenantID: acct.TenantID, BusinessNumber: acct.Address, CustomerNumber: to.Value,
+		OptedOut: true, Keyword: word, ChangedAt: at}); err != nil {
+		return err
+	}
+	c.log.Info("sms recipient opted out, says the provider", "tenant_id", acct.TenantID, "error_code", rep.ErrorCode)
+	if c.keywords == nil {
+		return nil
+	}
+	return c.tellKeyword(ctx, acct, to.Value, true, word, at)
+}
+
 // tellKeyword passes a keyword on to the hook while it is the customer's
 // latest at that number: a provider's late retry of an older STOP must not
 // reach the consent ledger after a newer START.
@@ -260,6 +288,9 @@ func (c *Channel) handleStatus(w http.ResponseWriter, r *http.Request) {
 	// "sent" is what Send already said; the hook hears what comes after.
 	if err == nil && c.receipts != nil && rep.Status != "" && rep.Status != "sent" {
 		err = c.receipts.Receipt(r.Context(), acct.TenantID, Name, rep.MessageID, rep.Status)
+	}
+	if err == nil && rep.OptedOut {
+		err = c.providerOptOut(r.Context(), acct, rep)
 	}
 	if err != nil {
 		c.writeError(w, r, err)
