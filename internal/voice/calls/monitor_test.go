@@ -1,11 +1,14 @@
 package calls_test
 
 import (
+	"context"
 	"math"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/accounts"
 )
 
 // tone is the amplitude of freq in the last half second the peer heard
@@ -114,6 +117,22 @@ func TestSupervisorMonitorsACall(t *testing.T) {
 		t.Fatalf("the wall's live calls: %+v", wall.Items)
 	}
 	other.do("GET", "/api/v1/calls", nil, nil, 403)
+
+	// Another tenant's admin: the call does not exist for her.
+	const pw = "calls-test-password-2"
+	_, foreign, err := c.n.app.Accounts.CreateTenant(context.Background(), "calls-other", "Other", false,
+		accounts.NewUser{Email: "admin@other.example", Name: "Olga", Password: pw})
+	if err != nil {
+		t.Fatal(err)
+	}
+	olga := c.n.agent(t, "calls-other", "admin@other.example", pw, foreign)
+	olga.do("POST", "/api/v1/calls/"+callID+"/monitor", map[string]string{"mode": "listen"}, nil, 404)
+	olga.do("DELETE", "/api/v1/calls/"+callID+"/monitor", nil, nil, 404)
+	var theirs struct{ Items []any }
+	olga.do("GET", "/api/v1/calls", nil, &theirs, 200)
+	if len(theirs.Items) != 0 {
+		t.Fatalf("another tenant's wall lists %d calls", len(theirs.Items))
+	}
 
 	c.admin.do("POST", "/api/v1/calls/"+callID+"/monitor", map[string]string{"mode": "whisper"}, &mv, 200)
 	desk.hearsTones(t, agent.user.Name+" whispered to", []float64{440, 2000}, nil)
