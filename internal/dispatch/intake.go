@@ -209,10 +209,7 @@ func (l *leader) route(ctx context.Context, ts *tenantState, c conversation.Conv
 		l.s.log.Debug("no queue for conversation; left for manual assignment", "tenant_id", ts.id, "conversation_id", c.ID)
 		return false
 	}
-	ch := c.Channel
-	if n := len(c.Modalities); n > 0 {
-		ch = c.Modalities[n-1]
-	}
+	ch := c.RouteChannel() // not a call held in it (conversation.CallModalities)
 	it := &item{Work: routing.Work{ID: ids.New(), ConversationID: c.ID, Kind: routing.Conversation, QueueID: q.ID,
 		Modality: routing.ModalityOf(ch), Priority: int(c.Priority), Arrived: l.s.clock.Now(),
 		Preferred: preferred, PreferredFor: preferredFor, Live: l.s.inbox.Realtime(ch)},
@@ -324,10 +321,7 @@ func (l *leader) writerHolds(ctx context.Context, ts *tenantState, c conversatio
 	if !ok {
 		return
 	}
-	ch := c.Channel
-	if n := len(c.Modalities); n > 0 {
-		ch = c.Modalities[n-1]
-	}
+	ch := c.RouteChannel() // not a call held in it (conversation.CallModalities)
 	it := &item{Work: routing.Work{ID: ids.New(), ConversationID: c.ID, Kind: routing.Conversation, QueueID: q.ID,
 		Modality: routing.ModalityOf(ch), Priority: int(c.Priority), Arrived: l.s.clock.Now(), Live: l.s.inbox.Realtime(ch)},
 		Assignee: c.AssigneeID, Channel: ch}

@@ -136,10 +136,7 @@ func (l *leader) transfer(ctx context.Context, c command) error {
 		}
 	}
 	note := fmt.Sprintf("Transferred to %s by %s", q.Name, by)
-	ch := conv.Channel
-	if n := len(conv.Modalities); n > 0 {
-		ch = conv.Modalities[n-1]
-	}
+	ch := conv.RouteChannel() // not a call held in it (conversation.CallModalities)
 	it := &item{Work: routing.Work{ID: ids.New(), ConversationID: conv.ID, Kind: routing.Conversation, QueueID: q.ID,
 		Modality: routing.ModalityOf(ch), Priority: int(conv.Priority), Arrived: l.s.clock.Now(), Live: l.s.inbox.Realtime(ch)},
 		// The assignee it leaves: an announcement of the conversation still

@@ -38,6 +38,8 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"PeopleSearch", testPeopleSearch},
 		{"SMSOptOuts", testSMSOptOuts},
 		{"Routing", testRouting},
+		{"WaitingPosition", testWaitingPosition},
+		{"TenantLiveCalls", testTenantLiveCalls},
 		{"InboxList", testInboxList},
 		{"SLAAtRisk", testSLAAtRisk},
 		{"QueueVisits", testQueueVisits},

@@ -203,6 +203,8 @@ type live struct {
 	rec         store.CallRecord
 	offerID     string // the open routing offer while ringing
 	cust, agent Leg
+	custSocket  string // the widget socket that carried the customer's leg
+	position    int    // the place in the queue while queued; 0 unknown (position.go)
 	agentSocket string // the feed socket that carried the agent's leg
 	agentLegs   int
 	room        Room
@@ -212,6 +214,7 @@ type live struct {
 	setup       *time.Timer
 	recording   *recState // nil until the call first goes active
 	done        bool
+	mons        map[string]*monitor // supervisors monitoring, by user id (monitor.go)
 }
 
 func convKey(tenantID, conversationID string) string { return tenantID + "/" + conversationID }

@@ -112,6 +112,9 @@ func (s *Service) stateFor(l *live, who call.Party, userID string) StateFrame {
 	if c.AgentID != "" {
 		f.AgentName = s.userName(c.TenantID, c.AgentID)
 	}
+	if c.State == call.Queued {
+		f.Position = l.position
+	}
 	return f
 }
 

@@ -146,6 +146,8 @@ func (s *Service) routed(ctx context.Context, l *live, workID string) {
 		}
 	case "assigned":
 		s.assigned(ctx, l, w.AgentID)
+	case "waiting":
+		s.updatePosition(ctx, l)
 	}
 }
 
@@ -208,6 +210,8 @@ func (s *Service) onEvent(ev event.Event) {
 		default:
 			s.lapsed(ctx, l, p.OfferID)
 		}
+	case event.QueueStats:
+		s.positions(ctx, ev.TenantID)
 	case event.ConversationUpdated:
 		var c conversation.Conversation
 		if json.Unmarshal(ev.Data, &c) != nil || c.TenantID != ev.TenantID || c.Status == conversation.StatusOpen {
@@ -257,6 +261,7 @@ func (s *Service) assigned(ctx context.Context, l *live, agentID string) {
 		s.log.Debug("call assigned", "call_id", l.rec.ID, "err", err)
 		return
 	}
+	s.handOver(ctx, l, agentID)
 	s.bridge(l)
 	if l.setup != nil {
 		l.setup.Stop()
@@ -283,6 +288,7 @@ func (s *Service) roomOf(l *live) Room {
 // while the call is connecting or active (the agent's audio not while she is
 // muted), and the customer hears hold music while waiting. l.mu is held.
 func (s *Service) bridge(l *live) {
+	defer s.bridgeMonitors(l)
 	if l.room == nil || l.cust == nil {
 		return
 	}
@@ -383,7 +389,7 @@ func (s *Service) end(ctx context.Context, l *live, reason string, by call.Party
 		s.toAgent(l.rec.TenantID, ringing, mustJSON(s.stateFor(l, call.Agent, ringing)))
 	}
 	s.finishRecording(l)
-	legs, room := []Leg{l.cust, l.agent}, l.room
+	legs, room := append([]Leg{l.cust, l.agent}, s.takeMonitors(l, "call_ended")...), l.room
 	l.cust, l.agent = nil, nil
 	workID, tenantID := l.rec.WorkID, l.rec.TenantID
 	l.mu.Unlock()

@@ -14,6 +14,9 @@ import (
 // durations). The answer has its note from routing already ("Voice call
 // taken by Ana"); connecting and muting are in the call's events only.
 func (s *Service) notes(ctx context.Context, tx *outbox.Tx, l *live, evs []call.Event) error {
+	if err := s.recordModality(ctx, tx, l, evs); err != nil {
+		return err
+	}
 	for _, e := range evs {
 		text := s.note(ctx, l, e)
 		if text == "" {

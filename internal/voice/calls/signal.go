@@ -46,7 +46,7 @@ func (s *Service) CustomerFrame(ctx context.Context, from webchat.CallCustomer, 
 	}
 	switch f.Type {
 	case "call.offer":
-		err = s.customerOffer(ctx, l, f.SDP)
+		err = s.customerOffer(ctx, l, from.SocketID, f.SDP)
 	case "call.candidate":
 		err = s.candidate(l, call.Customer, "", f.Candidate)
 	case "call.hangup":
@@ -100,7 +100,9 @@ func (s *Service) AgentFrame(ctx context.Context, from AgentPeer, data []byte) e
 		return errors.New("the feed takes only call.* frames")
 	}
 	l, err := s.callFor(from.TenantID, f.CallID)
-	if err == nil {
+	if err == nil && s.isMonitor(l, from.UserID) {
+		err = s.monitorSignal(ctx, l, from, f)
+	} else if err == nil {
 		switch f.Type {
 		case "call.offer":
 			err = s.agentOffer(ctx, l, from, f.SDP)
@@ -133,6 +135,7 @@ func (s *Service) AgentClosed(tenantID, userID, socketID string) {
 		l.mu.Lock()
 		carried := l.agentSocket == socketID && l.rec.AgentID == userID
 		l.mu.Unlock()
+		s.monitorSocketClosed(l, userID, socketID)
 		if carried {
 			s.end(context.Background(), l, call.ReasonAgentDisconnected, call.System)
 		}
@@ -159,8 +162,10 @@ func (s *Service) callFor(tenantID, id string) (*live, error) {
 }
 
 // customerOffer answers the customer's offer: the first makes the leg, a
-// later one renegotiates it.
-func (s *Service) customerOffer(ctx context.Context, l *live, sdp string) error {
+// later one from the same socket renegotiates it, and the first from
+// another socket — the widget reloaded mid-call — makes a new leg that
+// replaces the old one (replaceCustomerLeg).
+func (s *Service) customerOffer(ctx context.Context, l *live, socketID, sdp string) error {
 	if err := checkSDP(sdp); err != nil {
 		return err
 	}
@@ -170,6 +175,11 @@ func (s *Service) customerOffer(ctx context.Context, l *live, sdp string) error 
 		return fmt.Errorf("call %s has ended: %w", l.rec.ID, store.ErrNotFound)
 	}
 	c := l.rec.Call
+	legID := c.ID + ".customer"
+	if l.cust != nil && l.custSocket != socketID {
+		s.replaceCustomerLeg(l)
+		legID += "." + socketID // the old leg may not be gone yet
+	}
 	if l.cust != nil {
 		answer, err := l.cust.Renegotiate(sdp)
 		if err != nil {
@@ -181,11 +191,11 @@ func (s *Service) customerOffer(ctx context.Context, l *live, sdp string) error 
 	t := newTrickle(func(cand []byte) {
 		s.toCustomer(c.TenantID, c.ConversationID, mustJSON(candidateFrame{Type: "call.candidate", CallID: c.ID, Candidate: cand}))
 	})
-	leg, answer, err := s.media.AcceptBrowser(ctx, c.ID+".customer", sdp, t.add)
+	leg, answer, err := s.media.AcceptBrowser(ctx, legID, sdp, t.add)
 	if err != nil {
 		return fmt.Errorf("%w: sdp: %v", ErrInvalid, err)
 	}
-	l.cust = leg
+	l.cust, l.custSocket = leg, socketID
 	s.roomOf(l).Add(leg)
 	s.toCustomer(c.TenantID, c.ConversationID, mustJSON(sdpFrame{Type: "call.answer", CallID: c.ID, SDP: answer}))
 	t.open()

@@ -36,6 +36,7 @@ import { useSession } from '../session';
 import type { RealtimeEvent, User } from '../types';
 import '../styles/supervisor.css';
 import { ChannelChart, HourChart } from './Charts';
+import { WallCalls } from './WallCalls';
 import { formatSeconds, localTimeZone, secondsSince, useNow, useThrottled } from './live';
 
 const REFRESH_FLOOR_MS = 10_000;
@@ -279,6 +280,8 @@ export function WallPage() {
           )}
         </section>
       </div>
+
+      <WallCalls realtime={realtime} now={now} />
 
       <section aria-labelledby="wall-today-title" class="wall-section panel">
         <h2 id="wall-today-title">{t('wall.today')}</h2>
