@@ -256,6 +256,7 @@ func (s *Service) assigned(ctx context.Context, l *live, agentID string) {
 		s.log.Debug("call assigned", "call_id", l.rec.ID, "err", err)
 		return
 	}
+	s.phoneTaken(ctx, l, agentID)
 	s.bridge(l)
 	if l.setup != nil {
 		l.setup.Stop()
