@@ -147,11 +147,15 @@ func (l *leader) conversationChanged(ctx context.Context, ts *tenantState, c con
 		for _, it := range append(items, sessions...) {
 			l.end(ctx, ts, it)
 		}
-		if c.Status == conversation.StatusResolved {
+		switch c.Status {
+		case conversation.StatusResolved:
 			l.slaResolved(ctx, ts, c)
+		case conversation.StatusPending:
+			l.slaPending(ctx, ts, c)
 		}
 		return
 	}
+	l.slaResumed(ctx, ts, c) // back from waiting on the customer, if it was
 	if len(items) == 0 {
 		if tr := ts.trackers[c.ID]; tr != nil && tr.t.Closed {
 			l.slaReopened(ctx, ts, c)

@@ -192,7 +192,7 @@ func (l *leader) restoreClocks(clocks []store.SLAClock) {
 			ts.trackers[c.ConversationID] = tr
 		}
 		tr.t.Clocks = append(tr.t.Clocks, sla.Clock{Target: sla.Target(c.Target), State: sla.State(c.State),
-			Started: c.Started, WarnAt: c.WarnAt, Due: c.Due, Done: c.Done, Breached: c.Breached})
+			Started: c.Started, WarnAt: c.WarnAt, Due: c.Due, Done: c.Done, Breached: c.Breached, PausedAt: c.PausedAt})
 		l.slaDue(tr)
 		if c.Target != string(sla.Resolution) {
 			tr.t.Waiting = true

@@ -81,6 +81,20 @@ func (l *leader) slaResolved(ctx context.Context, ts *tenantState, c conversatio
 	}
 }
 
+// slaPending pauses the conversation's clocks while it waits on the
+// customer, when its policy says so; slaResumed starts them again.
+func (l *leader) slaPending(ctx context.Context, ts *tenantState, c conversation.Conversation) {
+	if tr := ts.trackers[c.ID]; tr != nil && !tr.t.Closed && !tr.t.Paused() {
+		l.slaSignals(ctx, ts, c.ID, tr, tr.t.Pending(l.s.clock.Now()))
+	}
+}
+
+func (l *leader) slaResumed(ctx context.Context, ts *tenantState, c conversation.Conversation) {
+	if tr := ts.trackers[c.ID]; tr != nil && tr.t.Paused() {
+		l.slaSignals(ctx, ts, c.ID, tr, tr.t.Resumed(l.s.clock.Now()))
+	}
+}
+
 func (l *leader) slaReopened(ctx context.Context, ts *tenantState, c conversation.Conversation) {
 	if tr := ts.trackers[c.ID]; tr != nil {
 		l.slaSignals(ctx, ts, c.ID, tr, tr.t.Reopened(l.s.clock.Now()))
@@ -98,7 +112,7 @@ func (l *leader) slaSignals(ctx context.Context, ts *tenantState, convID string,
 	for _, c := range latest {
 		if err := l.s.db.PutSLAClock(ctx, store.SLAClock{TenantID: ts.id, ConversationID: convID, Target: string(c.Target),
 			PolicyID: tr.policyID, State: string(c.State), Breached: c.Breached, Started: c.Started, WarnAt: c.WarnAt,
-			Due: c.Due, Done: c.Done}); err != nil {
+			Due: c.Due, Done: c.Done, PausedAt: c.PausedAt}); err != nil {
 			l.s.log.Error("store SLA clock", "tenant_id", ts.id, "conversation_id", convID, "err", err)
 		}
 	}

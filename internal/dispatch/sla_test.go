@@ -9,6 +9,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/sla"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
@@ -71,6 +72,58 @@ func TestSLAWarningBreachAndEscalation(t *testing.T) {
 			if err != nil || len(cs) != 1 || !cs[0].Breached || cs[0].Target != "first_response" {
 				t.Fatalf("clocks: %+v %v", cs, err)
 			}
+		})
+	}
+}
+
+// A policy that pauses while pending: the clock stops while the conversation
+// waits on the customer — no warning or breach however long they take — and
+// runs again when it is open, its due time moved by the time paused.
+func TestSLAPausesWhilePending(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			f.start(t, embeddedBus(t), true)
+			p, err := f.n.svc.SaveSLAPolicy(t.Context(), f.admin, dispatch.PolicyConfig{Name: "Patient", Policy: sla.Policy{
+				Resolution: time.Hour, WarnAt: 0.5, PauseWhilePending: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true, SLAPolicyID: p.ID})
+			c := f.chat(t, "v1", "help")
+			clock := func() store.SLAClock {
+				cs, err := f.n.svc.SLA(t.Context(), f.tenant, c.ID)
+				if err != nil || len(cs) != 1 {
+					t.Fatalf("clocks %+v %v", cs, err)
+				}
+				return cs[0]
+			}
+			eventually(t, "the clock starts", func() bool {
+				cs, err := f.n.svc.SLA(t.Context(), f.tenant, c.ID)
+				return err == nil && len(cs) == 1
+			})
+			started := clock()
+
+			f.clock.Advance(10 * time.Minute)
+			if _, err := f.n.inbox.SetStatus(t.Context(), inbox.Actor{TenantID: f.tenant}, c.ID, conversation.StatusPending); err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "the clock pauses", func() bool { return clock().State == string(sla.StatePaused) })
+			f.clock.Advance(3 * time.Hour)
+			time.Sleep(300 * time.Millisecond) // room for a wrong signal to show; it cannot make the test pass wrongly
+			if f.hasEvent(t, event.SLAWarning) || f.hasEvent(t, event.SLABreached) {
+				t.Fatal("a paused clock warned or breached")
+			}
+
+			if _, err := f.n.inbox.SetStatus(t.Context(), inbox.Actor{TenantID: f.tenant}, c.ID, conversation.StatusOpen); err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "the clock runs again", func() bool { return clock().State == string(sla.StateRunning) })
+			if got, want := clock().Due, started.Due.Add(3*time.Hour); !got.Equal(want) {
+				t.Fatalf("resumed due %v, want %v (moved by the three hours paused)", got, want)
+			}
+			f.clock.Advance(20 * time.Minute) // 30 of the 60 minutes used: the warning
+			eventually(t, "a warning after resuming", func() bool { return f.hasEvent(t, event.SLAWarning) })
 		})
 	}
 }

@@ -146,6 +146,7 @@ type clockView struct {
 	WarnAt    time.Time `json:"warn_at,omitzero"`
 	DueAt     time.Time `json:"due_at,omitzero"`
 	DoneAt    time.Time `json:"done_at,omitzero"`
+	PausedAt  time.Time `json:"paused_at,omitzero"`
 }
 
 func (a *API) conversationSLA(w http.ResponseWriter, r *http.Request) {
@@ -167,7 +168,7 @@ func (a *API) conversationSLA(w http.ResponseWriter, r *http.Request) {
 	out := make([]clockView, len(clocks))
 	for i, c := range clocks {
 		out[i] = clockView{Target: c.Target, PolicyID: c.PolicyID, State: c.State, Breached: c.Breached,
-			StartedAt: c.Started, WarnAt: c.WarnAt, DueAt: c.Due, DoneAt: c.Done}
+			StartedAt: c.Started, WarnAt: c.WarnAt, DueAt: c.Due, DoneAt: c.Done, PausedAt: c.PausedAt}
 	}
 	writeJSON(w, http.StatusOK, list[clockView]{Items: out})
 }

@@ -43,6 +43,9 @@ type Policy struct {
 	// DefaultWarnAt.
 	WarnAt      float64      `json:"warn_at"`
 	Escalations []Escalation `json:"escalations"`
+	// PauseWhilePending stops the clocks while the conversation waits on the
+	// customer (pending), so a customer's silence is not the center's delay.
+	PauseWhilePending bool `json:"pause_while_pending"`
 }
 
 // Escalation is what to do when a target is warned about or breached.
@@ -125,16 +128,17 @@ func known(t Target) bool {
 // policyJSON is Policy as written: durations as Go duration strings. A
 // "calendar" stored by versions before ADR 0014 is ignored when read.
 type policyJSON struct {
-	FirstResponse duration     `json:"first_response"`
-	NextResponse  duration     `json:"next_response"`
-	Resolution    duration     `json:"resolution"`
-	WarnAt        float64      `json:"warn_at"`
-	Escalations   []Escalation `json:"escalations"`
+	FirstResponse     duration     `json:"first_response"`
+	NextResponse      duration     `json:"next_response"`
+	Resolution        duration     `json:"resolution"`
+	WarnAt            float64      `json:"warn_at"`
+	Escalations       []Escalation `json:"escalations"`
+	PauseWhilePending bool         `json:"pause_while_pending"`
 }
 
 // MarshalJSON writes durations as Go duration strings ("4h0m0s").
 func (p Policy) MarshalJSON() ([]byte, error) {
-	return json.Marshal(policyJSON{duration(p.FirstResponse), duration(p.NextResponse), duration(p.Resolution), p.WarnAt, p.Escalations})
+	return json.Marshal(policyJSON{duration(p.FirstResponse), duration(p.NextResponse), duration(p.Resolution), p.WarnAt, p.Escalations, p.PauseWhilePending})
 }
 
 // UnmarshalJSON reads durations written either as Go duration strings
@@ -144,7 +148,7 @@ func (p *Policy) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*p = Policy{time.Duration(j.FirstResponse), time.Duration(j.NextResponse), time.Duration(j.Resolution), j.WarnAt, j.Escalations}
+	*p = Policy{time.Duration(j.FirstResponse), time.Duration(j.NextResponse), time.Duration(j.Resolution), j.WarnAt, j.Escalations, j.PauseWhilePending}
 	return nil
 }
 

@@ -19,6 +19,11 @@ const (
 	// StateStopped ends a response clock without a verdict, when the
 	// conversation is resolved before anyone replied.
 	StateStopped State = "stopped"
+	// StatePaused holds a clock still waiting for a verdict while the
+	// conversation waits on the customer (pending), when the policy says so:
+	// it neither warns nor breaches, and on resuming its deadlines move by
+	// the business time it was paused.
+	StatePaused State = "paused"
 )
 
 // The kinds of Signal.
@@ -39,11 +44,13 @@ type Clock struct {
 	Due      time.Time `json:"due"`
 	Done     time.Time `json:"done,omitzero"` // when met or stopped
 	Breached bool      `json:"breached"`
+	// PausedAt is when a paused clock was paused (StatePaused only).
+	PausedAt time.Time `json:"paused_at,omitzero"`
 }
 
 // active tells whether the clock still waits for a verdict.
 func (c *Clock) active() bool {
-	return c.State == StateRunning || c.State == StateWarned || c.State == StateBreached
+	return c.State == StateRunning || c.State == StateWarned || c.State == StateBreached || c.State == StatePaused
 }
 
 // Signal is something that happened to a clock, for the caller to act on:
@@ -81,9 +88,13 @@ type Signal struct {
 //   - Clocks count business time in the tracker's Calendar: the calendar of
 //     the queue the conversation waits in, nil (24/7) for a queue without
 //     one. A clock keeps the due time it started with; SetCalendar (a
-//     transfer to another queue) changes only clocks started after it. There
-//     is no pausing (for example while a conversation waits on the customer)
-//     in this version: a clock runs from its start to its verdict.
+//     transfer to another queue) changes only clocks started after it.
+//   - With the policy's PauseWhilePending, Pending pauses the clocks waiting
+//     for a verdict while the conversation waits on the customer, and
+//     Resumed (or the customer's next message) starts them again with their
+//     warning and due times moved by the business time they were paused, in
+//     the tracker's calendar. Without it, pending changes nothing: a clock
+//     runs from its start to its verdict.
 //
 // Untracked targets (a zero limit in the policy) get no clock. The policy is
 // copied in when the tracker is made, so later edits to a policy do not move
@@ -143,9 +154,67 @@ func (t *Tracker) Hours() *Hours {
 	return t.hours
 }
 
-// CustomerMessage records a customer message at at.
-func (t *Tracker) CustomerMessage(at time.Time) []Signal {
+// Pending records the conversation set to wait on the customer at at: with
+// the policy's PauseWhilePending, its clocks still waiting for a verdict
+// pause. It does nothing otherwise, or to a resolved conversation.
+func (t *Tracker) Pending(at time.Time) []Signal {
 	sigs := t.Tick(at)
+	if !t.Policy.PauseWhilePending || t.Closed {
+		return sigs
+	}
+	for i := range t.Clocks {
+		if c := &t.Clocks[i]; c.active() && c.State != StatePaused {
+			c.State, c.PausedAt = StatePaused, at
+		}
+	}
+	return sigs
+}
+
+// Resumed records the conversation back from waiting on the customer at at:
+// paused clocks run again, their warning and due times later by the
+// business time they were paused. A clock paused after its warning (or its
+// breach) comes back warned (or breached) and keeps that time.
+func (t *Tracker) Resumed(at time.Time) []Signal {
+	h := t.Hours()
+	for i := range t.Clocks {
+		c := &t.Clocks[i]
+		if c.State != StatePaused {
+			continue
+		}
+		if at.Before(c.PausedAt) {
+			at = c.PausedAt // a clock never runs backwards
+		}
+		switch {
+		case c.Breached:
+			c.State = StateBreached
+		case c.WarnAt.After(c.PausedAt):
+			c.State = StateRunning
+			c.WarnAt = h.Add(at, h.Between(c.PausedAt, c.WarnAt))
+		default:
+			c.State = StateWarned
+		}
+		if c.Due.After(c.PausedAt) {
+			c.Due = h.Add(at, h.Between(c.PausedAt, c.Due))
+		}
+		c.PausedAt = time.Time{}
+	}
+	return t.Tick(at)
+}
+
+// Paused tells whether the tracker's clocks are paused.
+func (t *Tracker) Paused() bool {
+	for _, c := range t.Clocks {
+		if c.State == StatePaused {
+			return true
+		}
+	}
+	return false
+}
+
+// CustomerMessage records a customer message at at. A customer who writes
+// ends the wait on them: paused clocks resume first.
+func (t *Tracker) CustomerMessage(at time.Time) []Signal {
+	sigs := t.Resumed(at)
 	switch {
 	case t.Closed || t.Waiting:
 	case !t.Begun:
@@ -281,7 +350,7 @@ func (t *Tracker) active(target Target) *Clock {
 }
 
 func (t *Tracker) finish(c *Clock, s State, at time.Time) Signal {
-	c.State, c.Done = s, at
+	c.State, c.Done, c.PausedAt = s, at, time.Time{}
 	kind := KindMet
 	if s == StateStopped {
 		kind = KindStopped

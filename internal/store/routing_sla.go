@@ -13,31 +13,32 @@ type SLAClock struct {
 	TenantID, ConversationID string
 	Target                   string // first_response, next_response, resolution
 	PolicyID                 string
-	State                    string // running, warned, breached, met, stopped (internal/sla's states)
+	State                    string // running, warned, breached, paused, met, stopped (internal/sla's states)
 	Breached                 bool
 	Started, WarnAt, Due     time.Time
 	Done                     time.Time
+	PausedAt                 time.Time // when a paused clock was paused
 }
 
-const slaClockColumns = `tenant_id, conversation_id, target, policy_id, state, breached, started_at, warn_at, due_at, done_at`
+const slaClockColumns = `tenant_id, conversation_id, target, policy_id, state, breached, started_at, warn_at, due_at, done_at, paused_at`
 
 func scanSLAClock(row interface{ Scan(...any) error }) (SLAClock, error) {
 	var c SLAClock
-	var started, warn, due, done int64
-	err := row.Scan(&c.TenantID, &c.ConversationID, &c.Target, &c.PolicyID, &c.State, &c.Breached, &started, &warn, &due, &done)
-	c.Started, c.WarnAt, c.Due, c.Done = fromMicros(started), fromMicros(warn), fromMicros(due), fromMicros(done)
+	var started, warn, due, done, paused int64
+	err := row.Scan(&c.TenantID, &c.ConversationID, &c.Target, &c.PolicyID, &c.State, &c.Breached, &started, &warn, &due, &done, &paused)
+	c.Started, c.WarnAt, c.Due, c.Done, c.PausedAt = fromMicros(started), fromMicros(warn), fromMicros(due), fromMicros(done), fromMicros(paused)
 	return c, err
 }
 
 // PutSLAClock writes the clock of the conversation's target, replacing the one
 // it had.
 func (s *Store) PutSLAClock(ctx context.Context, c SLAClock) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO sla_clocks (`+slaClockColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+	_, err := s.w.ExecContext(ctx, `INSERT INTO sla_clocks (`+slaClockColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		ON CONFLICT (tenant_id, conversation_id, target) DO UPDATE SET policy_id = excluded.policy_id, state = excluded.state,
 		breached = excluded.breached, started_at = excluded.started_at, warn_at = excluded.warn_at, due_at = excluded.due_at,
-		done_at = excluded.done_at`,
+		done_at = excluded.done_at, paused_at = excluded.paused_at`,
 		c.TenantID, c.ConversationID, c.Target, c.PolicyID, c.State, c.Breached,
-		micros(c.Started), micros(c.WarnAt), micros(c.Due), micros(c.Done))
+		micros(c.Started), micros(c.WarnAt), micros(c.Due), micros(c.Done), micros(c.PausedAt))
 	if err != nil {
 		return fmt.Errorf("put sla clock %s %s: %w", c.ConversationID, c.Target, err)
 	}
@@ -77,12 +78,13 @@ func (s *Store) DueSLAClocks(ctx context.Context, now time.Time, limit int) ([]S
 }
 
 // RunningSLAClocks lists every tenant's clocks that still wait for a verdict —
-// running, warned, and breached (a breached clock can still be met, late) —
+// running, warned, breached (a breached clock can still be met, late) and
+// paused —
 // by tenant and conversation: the rebuild reads them at start. It is not
 // tenant-scoped.
 func (s *Store) RunningSLAClocks(ctx context.Context) ([]SLAClock, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+slaClockColumns+` FROM sla_clocks
-		WHERE state IN ('running', 'warned', 'breached') ORDER BY tenant_id, conversation_id, target`)
+		WHERE state IN ('running', 'warned', 'breached', 'paused') ORDER BY tenant_id, conversation_id, target`)
 	if err != nil {
 		return nil, fmt.Errorf("running sla clocks: %w", err)
 	}

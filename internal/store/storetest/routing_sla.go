@@ -44,6 +44,13 @@ func testSLAClocks(t *testing.T, db *store.DB) {
 		Started: t0, Due: t0.Add(time.Minute)}))
 	must(t, "put stopped", db.PutSLAClock(ctx, store.SLAClock{TenantID: a.ID, ConversationID: "c4", Target: "first_response", State: "stopped",
 		Started: t0, Done: t0.Add(time.Minute)}))
+	// A paused clock (its conversation waits on the customer) keeps when it paused and is restored at start.
+	paused := store.SLAClock{TenantID: a.ID, ConversationID: "c5", Target: "resolution", PolicyID: "p1", State: "paused",
+		Started: t0, WarnAt: t0.Add(time.Hour), Due: t0.Add(2 * time.Hour), PausedAt: t0.Add(30 * time.Minute)}
+	must(t, "put paused", db.PutSLAClock(ctx, paused))
+	if got, err := db.SLAClocks(ctx, a.ID, "c5"); err != nil || len(got) != 1 || got[0] != paused {
+		t.Fatalf("paused clock read back as %+v (%v), want %+v", got, err, paused)
+	}
 	running, err := db.RunningSLAClocks(ctx)
 	must(t, "running", err)
 	running = ofTenants(running, func(c store.SLAClock) string { return c.TenantID }, a.ID, b.ID)
@@ -52,9 +59,9 @@ func testSLAClocks(t *testing.T, db *store.DB) {
 		live = append(live, c.ConversationID+"/"+c.Target+"/"+c.State)
 	}
 	slices.Sort(live)
-	want := []string{"c1/first_response/running", "c1/resolution/running", "c2/next_response/breached", "c3/next_response/warned"}
+	want := []string{"c1/first_response/running", "c1/resolution/running", "c2/next_response/breached", "c3/next_response/warned", "c5/resolution/paused"}
 	if !slices.Equal(live, want) {
-		t.Fatalf("RunningSLAClocks = %v, want %v (A's resolution, breached and warned; B's first response)", live, want)
+		t.Fatalf("RunningSLAClocks = %v, want %v (A's resolution, breached, warned and paused; B's first response)", live, want)
 	}
 }
 

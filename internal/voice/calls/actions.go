@@ -72,6 +72,7 @@ func (s *Service) Start(ctx context.Context, a Actor, conversationID string, m c
 
 // Call is one call with its events.
 func (s *Service) Call(ctx context.Context, tenantID, id string) (View, error) {
+	s.waitSettled(ctx) // a call the last run left live reads as ended, not live
 	rec, err := s.db.Call(ctx, tenantID, id)
 	if err != nil {
 		return View{}, err

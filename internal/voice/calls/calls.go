@@ -107,6 +107,10 @@ type Service struct {
 	log    *slog.Logger
 	cfg    Config
 
+	// settled is closed once the calls an earlier run of this node left
+	// live are ended: until then a reconnecting browser would read them as live.
+	settled chan struct{}
+
 	mu     sync.Mutex
 	calls  map[string]*live // by call id
 	byWork map[string]*live // by routing work id
@@ -127,7 +131,15 @@ func New(d Deps, c Config) (*Service, error) {
 	}
 	return &Service{db: d.DB, out: d.Out, bus: d.Bus, inbox: d.Inbox, route: d.Routing, agents: d.Agents, media: d.Media,
 		node: d.Node, clock: d.Clock, log: d.Log.With("component", "calls"), cfg: c.withDefaults(),
-		calls: map[string]*live{}, byWork: map[string]*live{}, byConv: map[string]*live{}}, nil
+		calls: map[string]*live{}, byWork: map[string]*live{}, byConv: map[string]*live{}, settled: make(chan struct{})}, nil
+}
+
+// waitSettled waits (within ctx) until the calls the last run left live are ended.
+func (s *Service) waitSettled(ctx context.Context) {
+	select {
+	case <-s.settled:
+	case <-ctx.Done():
+	}
 }
 
 // Run ends the calls an earlier run of this node left live (their legs died
@@ -136,6 +148,7 @@ func New(d Deps, c Config) (*Service, error) {
 // calls (server_shutdown).
 func (s *Service) Run(ctx context.Context) error {
 	s.endLeftovers(ctx)
+	close(s.settled)
 	unsubEvents, err := s.bus.SubscribeEvents(s.onEvent)
 	if err != nil {
 		return fmt.Errorf("calls: %w", err)

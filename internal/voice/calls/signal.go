@@ -59,11 +59,18 @@ func (s *Service) CustomerFrame(ctx context.Context, from webchat.CallCustomer, 
 }
 
 // CustomerFrames is the live call's state for a widget socket that opens on
-// the conversation.
+// the conversation. With none live, it is the newest call's end: a widget
+// whose socket dropped with the node (a restart mid-call) learns how its
+// call ended when it reconnects.
 func (s *Service) CustomerFrames(ctx context.Context, tenantID, conversationID string) [][]byte {
+	s.waitSettled(ctx)
 	l := s.ofConversation(tenantID, conversationID)
 	if l == nil {
-		return nil
+		prev, err := s.db.CallsOf(ctx, tenantID, conversationID)
+		if err != nil || len(prev) == 0 || prev[0].State != call.Ended {
+			return nil
+		}
+		return [][]byte{mustJSON(s.stateFor(&live{rec: prev[0]}, call.Customer, ""))}
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -38,6 +38,7 @@ type legBase struct {
 	ssrc     uint32
 	lastSend time.Time
 	scratch  []byte
+	pkt      rtp.Packet
 	write    func(p *rtp.Packet) error
 
 	// incoming audio
@@ -178,12 +179,14 @@ func (b *legBase) sendLocked(payload []byte, samples int) {
 	} else {
 		marker = true
 	}
-	p := &rtp.Packet{Header: rtp.Header{Version: 2, Marker: marker, PayloadType: b.out.pt,
+	// One packet per leg, reused under outMu: the writers (a phone's marshal, Pion's WriteRTP)
+	// copy what they send before returning, so nothing is allocated per packet.
+	b.pkt = rtp.Packet{Header: rtp.Header{Version: 2, Marker: marker, PayloadType: b.out.pt,
 		SequenceNumber: b.seq, Timestamp: b.ts, SSRC: b.ssrc}, Payload: payload}
 	b.seq++
 	b.ts += uint32(samples)
 	b.lastSend = now
-	if err := b.write(p); err != nil {
+	if err := b.write(&b.pkt); err != nil {
 		b.srv.log.Debug("media: send audio", "leg", b.id, "err", err)
 	}
 }

@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"net/netip"
 	"sync"
 	"time"
 
 	"github.com/pion/rtp"
 )
+
+// silenceTick is how often a quiet phone leg's read wakes to check for RTP silence.
+const silenceTick = 500 * time.Millisecond
 
 // Phone is a plain RTP leg (G.711 with RFC 4733 telephone-events) for a SIP call. The SDP it
 // makes and reads travels through the SIP layer.
@@ -20,14 +24,16 @@ type Phone struct {
 	sessID uint64
 
 	mu       sync.Mutex
-	remote   *net.UDPAddr
+	remote   netip.AddrPort // where our RTP goes; invalid until the far end's SDP says
 	answered bool
 	held     bool // the far end takes no audio (sendonly/inactive or 0.0.0.0)
 	latched  bool // src was taken from the first packet since the last SDP
-	src      *net.UDPAddr
+	src      netip.AddrPort
 	quiet    bool   // the far end said it sends none (recvonly/inactive): silence is no fault
 	version  uint64 // SDP o= version
 	dtmfOut  uint8  // telephone-event payload type the far end takes; 0 = none
+	rxCodec  codec  // what arrives (legBase.in, read here under mu: outMu is held across sends into this leg)
+	rxDTMF   uint8
 	wbuf     []byte // marshalling buffer; writeRTP runs under legBase.outMu
 
 	done chan struct{}
@@ -100,6 +106,7 @@ func (s *Server) OfferPhone(ctx context.Context, id string) (*Phone, string, err
 	}
 	// Until the answer says otherwise, take PCMU on 0 and events on 101.
 	p.in, p.dtmfPT = codec{ulaw: true, pt: 0}, 101
+	p.rxCodec, p.rxDTMF = p.in, p.dtmfPT
 	offer := buildPhoneSDP(p.sessID, p.nextVersion(), p.localIP(), p.localPort(),
 		[]codec{{ulaw: true, pt: 0}, {ulaw: false, pt: 8}}, 101, "sendrecv")
 	p.start()
@@ -162,7 +169,7 @@ func (p *Phone) localPort() int { return p.conn.LocalAddr().(*net.UDPAddr).Port 
 // G.711 variant with the payload types of the description it answered or was answered with.
 func (p *Phone) apply(d phoneSDP) {
 	p.mu.Lock()
-	p.remote = d.addr
+	p.remote = addrPort(d.addr)
 	p.answered = true
 	p.latched = false
 	p.held = !d.farReceives()
@@ -172,6 +179,7 @@ func (p *Phone) apply(d phoneSDP) {
 	} else {
 		p.dtmfOut = 0
 	}
+	p.rxCodec, p.rxDTMF = d.codec, p.dtmfOut
 	p.mu.Unlock()
 	p.outMu.Lock()
 	p.in = d.codec
@@ -188,7 +196,7 @@ func (p *Phone) writeRTP(pkt *rtp.Packet) error {
 	p.mu.Lock()
 	to, held := p.remote, p.held
 	p.mu.Unlock()
-	if held || to == nil || to.Port == 0 || to.IP.IsUnspecified() {
+	if held || !to.IsValid() || to.Port() == 0 || to.Addr().IsUnspecified() {
 		return nil // on hold or not answered yet
 	}
 	if p.wbuf == nil {
@@ -198,27 +206,46 @@ func (p *Phone) writeRTP(pkt *rtp.Packet) error {
 	if err != nil {
 		return err
 	}
-	_, err = p.conn.WriteToUDP(p.wbuf[:n], to)
+	_, err = p.conn.WriteToUDPAddrPort(p.wbuf[:n], to)
 	return err
+}
+
+// addrPort is a UDP address as a value (IPv4 unmapped), so sending and comparing allocate nothing.
+func addrPort(a *net.UDPAddr) netip.AddrPort {
+	if a == nil {
+		return netip.AddrPort{}
+	}
+	ip, _ := netip.AddrFromSlice(a.IP)
+	return netip.AddrPortFrom(ip.Unmap(), uint16(a.Port))
 }
 
 func (p *Phone) start() { go p.readLoop() }
 
 // readLoop receives RTP, latches onto the sender's address, and watches for silence.
+//
+// Per packet it allocates nothing and moves the read deadline only every quarter second (the
+// deadline only wakes the loop to check for silence), so a relayed packet costs its read, the
+// room's forwarding and the far leg's write.
 func (p *Phone) readLoop() {
 	defer close(p.done)
 	buf := make([]byte, 1500)
 	var (
 		lastRx    time.Time
+		deadline  time.Time
 		connected bool
 		down      bool
+		pkt       rtp.Packet
 	)
 	for {
-		_ = p.conn.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
-		n, from, err := p.conn.ReadFromUDP(buf)
+		if now := time.Now(); deadline.Sub(now) < silenceTick/2 {
+			deadline = now.Add(silenceTick)
+			_ = p.conn.SetReadDeadline(deadline)
+		}
+		n, from, err := p.conn.ReadFromUDPAddrPort(buf)
 		if err != nil {
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
+				deadline = time.Time{}
 				p.mu.Lock()
 				quiet := p.quiet
 				p.mu.Unlock()
@@ -230,20 +257,20 @@ func (p *Phone) readLoop() {
 			}
 			return // closed
 		}
-		var pkt rtp.Packet
 		if pkt.Unmarshal(buf[:n]) != nil || pkt.Version != 2 {
 			continue
 		}
+		from = netip.AddrPortFrom(from.Addr().Unmap(), from.Port())
 		// Symmetric RTP: the first packet after each SDP says where the phone really is (behind
 		// NAT, its SDP may name a private address); after that, packets from elsewhere are not
 		// the phone's and are dropped, so nobody can take the stream over by sending to the port.
 		p.mu.Lock()
-		if p.latched && !(p.src.IP.Equal(from.IP) && p.src.Port == from.Port) {
+		if p.latched && p.src != from {
 			p.mu.Unlock()
 			continue
 		}
 		if !p.latched {
-			if p.srv.cfg.CheckRTPAddr != nil && p.srv.cfg.CheckRTPAddr(from.IP.String()) != nil {
+			if p.srv.cfg.CheckRTPAddr != nil && p.srv.cfg.CheckRTPAddr(from.Addr().String()) != nil {
 				p.mu.Unlock()
 				continue
 			}
@@ -252,6 +279,7 @@ func (p *Phone) readLoop() {
 				p.remote = from
 			}
 		}
+		in, dtmfPT := p.rxCodec, p.rxDTMF
 		p.mu.Unlock()
 		lastRx = time.Now()
 		if !connected {
@@ -261,9 +289,6 @@ func (p *Phone) readLoop() {
 			down = false
 			p.emit(Recovered, 0, "")
 		}
-		p.outMu.Lock()
-		in, dtmfPT := p.in, p.dtmfPT
-		p.outMu.Unlock()
 		if dtmfPT != 0 && pkt.PayloadType == dtmfPT {
 			if d, ok := p.dtmf.packet(pkt.Timestamp, pkt.Payload); ok {
 				p.emit(DTMF, d, "")

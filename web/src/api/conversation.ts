@@ -76,12 +76,13 @@ export type PersonaPatch = Partial<Pick<Persona, 'name' | 'time_zone' | 'languag
 export interface SLAClock {
   target: 'first_response' | 'next_response' | 'resolution';
   policy_id: string;
-  state: 'running' | 'warned' | 'met' | 'breached' | 'stopped';
+  state: 'running' | 'warned' | 'met' | 'breached' | 'stopped' | 'paused';
   breached: boolean;
   started_at: string;
   warn_at?: string;
   due_at?: string;
   done_at?: string;
+  paused_at?: string; // the conversation waits on the customer and its policy pauses meanwhile
 }
 
 /** RoutingDecision is one step of the routing trail. */

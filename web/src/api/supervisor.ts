@@ -106,6 +106,7 @@ export interface SLAPolicyInput {
   resolution: string;
   warn_at: number;
   escalations: SLAEscalation[];
+  pause_while_pending: boolean;
 }
 
 export interface SLAPolicy extends SLAPolicyInput {

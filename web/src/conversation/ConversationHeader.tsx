@@ -160,7 +160,15 @@ function SlaClock(props: { clocks: SLAClock[] }) {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, [view !== null]);
-  if (!view) return null;
+  if (!view) {
+    // Waiting on the customer under a policy that pauses meanwhile: say so, not nothing.
+    if (!props.clocks.some((c) => c.state === 'paused')) return null;
+    return (
+      <span class="cv-badge cv-sla" data-testid="sla-clock" data-level="paused">
+        {t('conv.slaPaused')}
+      </span>
+    );
+  }
   return (
     <span class={`cv-badge cv-sla cv-sla-${view.level}`} data-testid="sla-clock" data-level={view.level}
       title={t(`conv.sla.${view.clock.target}` as MessageKey)}>

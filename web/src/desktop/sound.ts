@@ -47,3 +47,21 @@ export function chime(): void {
     // No audio here (no device, or a policy): the card still shows.
   }
 }
+
+/**
+ * warmChime makes the audio context ahead, when the page is idle: a browser's
+ * first AudioContext holds the page for hundreds of milliseconds (seen in
+ * headless Chromium), and made on the first offer it held the call frames
+ * behind it — the first call of a session rang late.
+ */
+export function warmChime(): void {
+  const make = () => {
+    try {
+      ctx ??= new AudioContext();
+    } catch {
+      // no audio here: chime stays silent
+    }
+  };
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(make, { timeout: 2000 });
+  else setTimeout(make, 0);
+}

@@ -50,6 +50,7 @@ export const conversation = {
   'conv.sla.first_response': 'First response',
   'conv.sla.next_response': 'Next response',
   'conv.sla.resolution': 'Resolution',
+  'conv.slaPaused': 'SLA paused while waiting on the customer',
   'conv.slaDue': '{target} due in {time}',
   'conv.timeline': 'Conversation timeline',
   'conv.noMessages': 'No messages yet.',

@@ -282,6 +282,12 @@ export const supervisor = {
   'admin.sla.queueHours': 'Each queue’s business hours',
   'admin.sla.hoursNote':
     'Targets count the business hours of the queue a conversation waits in (its calendar, or around the clock for an always-open queue). A conversation moved to another queue keeps its running clocks; new ones count in the new queue’s hours.',
+  'admin.sla.pending': 'While pending',
+  'admin.sla.pendingPauses': 'Clocks pause',
+  'admin.sla.pendingRuns': 'Clocks run',
+  'admin.sla.pauseWhilePending': 'Pause the clocks while the conversation waits on the customer (pending)',
+  'admin.sla.pauseWhilePendingHint':
+    'A customer’s silence is then not counted against the team: when the conversation is open again, or the customer writes, the clocks go on with the time they had left.',
   'admin.sla.escalations': 'Escalations',
   'admin.sla.escalationsHint': 'What happens when a target is warned about or breached.',
   'admin.sla.when': 'When',

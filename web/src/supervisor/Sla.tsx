@@ -72,6 +72,8 @@ export function SlaPage() {
                 <dd>{`${Math.round((p.warn_at || 0.8) * 100)}%`}</dd>
                 <dt>{t('admin.sla.hours')}</dt>
                 <dd>{t('admin.sla.queueHours')}</dd>
+                <dt>{t('admin.sla.pending')}</dt>
+                <dd>{p.pause_while_pending ? t('admin.sla.pendingPauses') : t('admin.sla.pendingRuns')}</dd>
                 <dt>{t('admin.sla.escalations')}</dt>
                 <dd>{p.escalations.length ? p.escalations.map((e) => describeEscalation(e, queues.items)).join(' · ') : dash}</dd>
               </dl>
@@ -122,6 +124,7 @@ function PolicyForm({ policy, queues, onCancel, onSaved }: FormProps) {
     resolution: shortDuration(policy?.resolution),
     warn_at: policy?.warn_at ?? 0.8,
     escalations: policy?.escalations ?? [],
+    pause_while_pending: policy?.pause_while_pending ?? false,
   }));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -187,6 +190,20 @@ function PolicyForm({ policy, queues, onCancel, onSaved }: FormProps) {
       </div>
 
       <p class="hint" data-testid="sla-hours-note">{t('admin.sla.hoursNote')}</p>
+
+      <label class="checkbox">
+        <input
+          type="checkbox"
+          checked={v.pause_while_pending}
+          onChange={(e) => set({ pause_while_pending: e.currentTarget.checked })}
+          aria-describedby="sla-pause-hint"
+          data-testid="sla-pause"
+        />
+        <span>{t('admin.sla.pauseWhilePending')}</span>
+      </label>
+      <p class="hint" id="sla-pause-hint">
+        {t('admin.sla.pauseWhilePendingHint')}
+      </p>
 
       <fieldset class="field">
         <legend>{t('admin.sla.escalations')}</legend>

@@ -6,7 +6,6 @@ import { useNow } from '../desktop/time';
 import { t } from '../i18n';
 import { navigate, useLocation } from '../router';
 import { stateLine, useDesk } from './CallPanel';
-import { callApi } from './desk';
 
 function Sound(props: { stream: MediaStream }) {
   const ref = useRef<HTMLAudioElement>(null);
@@ -32,7 +31,7 @@ export function CallDock() {
           <span role="status">{stateLine(c.view, now)}</span>
           <button type="button" class="button button-primary" data-testid={c.view.offerID ? 'call-dock-accept' : 'call-dock-back'} onClick={() => {
             const go = () => navigate(`/desktop/c/${encodeURIComponent(c.view.conversationID)}`);
-            if (c.view.offerID) desk.own(c.view.id).then(() => callApi.accept(c.view.offerID)).then(go, () => go());
+            if (c.view.offerID) desk.take(c.view.id, c.view.offerID).then(go, () => go());
             else go();
           }}>
             {c.view.offerID ? t('voice.accept') : t('voice.back')}

@@ -185,13 +185,13 @@ export function CallPanel(props: { id: string; users: User[]; queues: Queue[]; c
   const problem = error || (v.error ? t('voice.mediaError', { detail: v.error }) : '');
   return (
     <section class={`call-panel call-${v.state}`} data-testid="call-panel" aria-label={t('voice.title')}>
-      <p class="call-state" role="status" aria-live="polite" data-testid="call-state" data-state={v.state}>
+      <p class="call-state" role="status" aria-live="polite" data-testid="call-state" data-state={v.state} data-reason={v.reason}>
         {stateLine(v, now)}
         {v.activeSince > 0 && !ended && <span class="visually-hidden" data-testid="call-timer">{elapsed(now - v.activeSince)}</span>}
       </p>
       {v.state === 'ringing' && v.offerID && (
         <button type="button" class="button button-primary" data-testid="call-accept" disabled={busy}
-          onClick={() => void run(async () => { await desk.own(v.id); await callApi.accept(v.offerID); })}>{t('voice.accept')}</button>
+          onClick={() => void run(() => desk.take(v.id, v.offerID))}>{t('voice.accept')}</button>
       )}
       {!ended && (remote.length > 0 || v.camera) && (
         <div class="call-tiles" data-testid="call-tiles">

@@ -94,6 +94,14 @@ export interface Options {
    * agent only once they took the call.
    */
   mediaFrom?: ReadonlySet<string>;
+  /**
+   * offerFrom says in which server states the offer may be sent (the agent's
+   * once she has the call). Media opened earlier — an agent's Accept opens
+   * hers while the accept is on its way — makes its offer and gathers its
+   * candidates at once and sends them when the state allows: the leg's set-up
+   * overlaps the accept. Unset: at once.
+   */
+  offerFrom?: ReadonlySet<string>;
   /** getUserMedia is the browser's, replaceable for tests. */
   getUserMedia?: (c: MediaStreamConstraints) => Promise<MediaStream>;
 }
@@ -139,6 +147,12 @@ export class Call {
   private offering = false;
   private again = false;
   private early: RTCIceCandidateInit[] = [];
+  /** holding: our candidates wait for the offer, which waits for offerFrom. */
+  private holding = false;
+  private unsent?: string;
+  private ownCandidates: RTCIceCandidateInit[] = [];
+  /** ahead is the devices asked for while the call rang (warm); open() takes them. */
+  private ahead?: Promise<MediaStream>;
   private camTrack?: MediaStreamTrack;
   private camTr?: RTCRtpTransceiver;
   private screenTr?: RTCRtpTransceiver;
@@ -172,6 +186,7 @@ export class Call {
         if (f.state === 'active' && !v.activeSince) v.activeSince = Date.now();
         if (v.state !== 'reconnecting') v.state = f.state;
         if (!this.pc && (!this.o.mediaFrom || this.o.mediaFrom.has(f.state))) void this.open();
+        if (this.unsent !== undefined && this.mayOffer()) this.sendOffer(this.unsent);
         break;
       case 'call.answer':
         void this.onAnswer(f.sdp);
@@ -296,13 +311,17 @@ export class Call {
     const pc = new RTCPeerConnection({ iceServers: this.iceServers as RTCIceServer[] });
     this.pc = pc;
     pc.onicecandidate = (e) => {
-      if (e.candidate) this.o.send({ type: 'call.candidate', call_id: this.view.id, candidate: e.candidate.toJSON() });
+      if (!e.candidate) return;
+      if (this.holding) this.ownCandidates.push(e.candidate.toJSON());
+      else this.o.send({ type: 'call.candidate', call_id: this.view.id, candidate: e.candidate.toJSON() });
     };
     pc.ontrack = (e) => this.addRemote(e.track, e.streams[0]);
     pc.onconnectionstatechange = () => this.onConnection();
     pc.onnegotiationneeded = () => void this.offer();
     try {
-      const local = await this.gum({ audio: true, video: this.view.media === 'video' });
+      const ahead = this.ahead;
+      this.ahead = undefined;
+      const local = await (ahead ?? this.gum({ audio: true, video: this.view.media === 'video' }));
       if (this.ended()) {
         for (const t of local.getTracks()) t.stop();
         return;
@@ -349,14 +368,60 @@ export class Call {
     }
     this.offering = true;
     try {
+      this.holding = this.holding || !this.mayOffer();
       const offer = await pc.createOffer({ iceRestart: restart });
       await pc.setLocalDescription(offer);
-      this.o.send({ type: 'call.offer', call_id: this.view.id, sdp: pc.localDescription?.sdp ?? offer.sdp ?? '' });
+      const sdp = pc.localDescription?.sdp ?? offer.sdp ?? '';
+      if (this.mayOffer()) this.sendOffer(sdp);
+      else this.unsent = sdp; // sent by handle() once the state allows
     } catch (err) {
       this.offering = false;
       this.view.error = String((err as Error).message ?? err);
       this.changed();
     }
+  }
+
+  private mayOffer(): boolean {
+    return !this.o.offerFrom || this.o.offerFrom.has(this.serverState);
+  }
+
+  /** sendOffer sends the offer, then the candidates gathered while it waited. */
+  private sendOffer(sdp: string): void {
+    this.unsent = undefined;
+    this.holding = false;
+    this.o.send({ type: 'call.offer', call_id: this.view.id, sdp });
+    for (const c of this.ownCandidates.splice(0)) this.o.send({ type: 'call.candidate', call_id: this.view.id, candidate: c });
+  }
+
+  /**
+   * warm asks for the devices while the call rings, so that accepting it
+   * does not wait for them (a browser's first getUserMedia takes hundreds of
+   * milliseconds): the microphone is open, not sent, until accept or release.
+   */
+  warm(): void {
+    if (this.ahead || this.pc || this.ended()) return;
+    this.ahead = this.gum({ audio: true, video: this.view.media === 'video' });
+    this.ahead.catch(() => undefined);
+  }
+
+  /** dropAhead stops devices asked for ahead and not taken. */
+  private dropAhead(): void {
+    this.ahead?.then((s) => s.getTracks().forEach((t) => t.stop()), () => undefined);
+    this.ahead = undefined;
+  }
+
+  /** release drops media opened ahead of the server's word (an accept that failed, an offer that lapsed); the call's state stays. */
+  release(): void {
+    this.dropAhead();
+    for (const t of this.view.local?.getTracks() ?? []) t.stop();
+    this.pc?.close();
+    this.pc = undefined;
+    this.view.local = undefined;
+    this.offering = this.again = this.holding = false;
+    this.unsent = undefined;
+    this.ownCandidates = [];
+    this.early = [];
+    this.changed();
   }
 
   private async onAnswer(sdp: string): Promise<void> {
@@ -438,6 +503,7 @@ export class Call {
     clearTimeout(this.dropTimer);
     v.state = 'ended';
     v.reason = reason;
+    this.dropAhead();
     for (const t of v.local?.getTracks() ?? []) t.stop();
     this.screenTr?.sender.track?.stop();
     this.pc?.close();

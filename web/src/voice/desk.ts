@@ -2,6 +2,7 @@
 // for the whole tab (the app shell owns it) so that the media outlives a walk
 // to another page. The conversation view's panel and the shell's dock draw it.
 import { request } from '../api';
+import { warmChime } from '../desktop/sound';
 import type { RealtimeClient } from '../realtime';
 import type { RealtimeEvent } from '../types';
 import { AgentMedia, Call, isCallFrame, type CallFrame, type Media, type View } from './call';
@@ -38,13 +39,25 @@ export class DeskCalls {
   private readonly held = new Map<string, () => void>();
 
   constructor(private readonly realtime: RealtimeClient) {
+    warmChime(); // the offer chime's audio context, made now rather than on the first ring
+    // Call frames are not replayed: after the feed was down (the node
+    // restarted, the network dropped) each call still on screen is read again.
+    let was = '';
+    realtime.watchState((s) => {
+      if (s === 'connected' && was && was !== 'connected' && was !== 'connecting') void this.resync();
+      was = s;
+    });
     realtime.subscribe((ev) => {
       const f = frameOf(ev);
       if (f) return this.handle(f);
       // A call rung to this agent whose routing offer went elsewhere or lapsed is not hers.
       const offer = (ev.data as { offer_id?: string } | undefined)?.offer_id;
       if (offer && (ev.type === 'routing.offer_expired' || ev.type === 'routing.offer_withdrawn')) {
-        for (const c of this.calls.values()) if (c.view.state === 'ringing' && c.view.offerID === offer) this.calls.delete(c.view.id);
+        for (const c of this.calls.values()) {
+          if (c.view.state !== 'ringing' || c.view.offerID !== offer) continue;
+          c.release(); // media an Accept opened ahead
+          this.calls.delete(c.view.id);
+        }
         this.changed();
       }
     });
@@ -61,14 +74,53 @@ export class DeskCalls {
           if (v.state === 'ended') this.held.get(id)?.();
           this.changed();
         },
-        mediaFrom: new Set(), // opened below, by one tab only
+        mediaFrom: new Set(), // opened below, by one tab only (or ahead, by take)
+        offerFrom: AgentMedia,
       });
       this.calls.set(id, call);
     }
     if (!call) return;
     call.handle(f);
     const c = call;
-    if (f.type === 'call.state' && AgentMedia.has(f.state) && !c.pc) void this.own(c.view.id).then((mine) => mine && c.accept());
+    if (f.type !== 'call.state') return;
+    if (AgentMedia.has(f.state)) {
+      if (!c.pc) void this.own(c.view.id).then((mine) => (mine ? c.accept() : c.release()));
+    } else if (f.state === 'ringing' && f.offer_id && document.visibilityState === 'visible') {
+      c.warm(); // rung to her, in the tab she looks at: the devices are ready when she accepts
+    } else if (!c.pc) {
+      c.release(); // rung no more (the offer went elsewhere or lapsed): devices asked for ahead are let go
+    }
+  }
+
+  /**
+   * take accepts a rung call in this tab: it owns the call's media, opens it
+   * (microphone, peer connection, offer and candidates ready, not sent) while
+   * the accept travels, so the leg is up moments after the center says
+   * "connecting". An accept that fails releases the media.
+   */
+  async take(id: string, offerID: string): Promise<void> {
+    const mine = await this.own(id);
+    const call = this.calls.get(id);
+    if (mine) call?.accept();
+    try {
+      await callApi.accept(offerID);
+    } catch (err) {
+      if (call && call.view.state === 'ringing') call.release();
+      throw err;
+    }
+  }
+
+  /** resync reads again every call still on screen: one that ended while the feed was down ends here. */
+  private async resync(): Promise<void> {
+    for (const c of [...this.calls.values()]) {
+      if (c.view.state === 'ended') continue;
+      try {
+        const v = await request<{ state: string; ended_reason?: string; hung_up_by?: string }>('GET', `/api/v1/calls/${enc(c.view.id)}`);
+        if (v.state === 'ended') c.handle({ type: 'call.state', call_id: c.view.id, state: 'ended', reason: v.ended_reason ?? '', hung_up_by: v.hung_up_by ?? '' });
+      } catch {
+        // not hers any more (404) or the center is still away: the next reconnect reads it again
+      }
+    }
   }
 
   /**
