@@ -201,9 +201,18 @@ func (l *leader) queueFor(ts *tenantState, c conversation.Conversation) (QueueCo
 	return chooseQueue(qs, c)
 }
 
+// phoneChannel is internal/voice/phone's channel (phone.Channel).
+const phoneChannel = "phone"
+
 // route makes a conversation new work in its queue; false if the tenant has
 // no queue for it.
 func (l *leader) route(ctx context.Context, ts *tenantState, c conversation.Conversation, preferred string, preferredFor time.Duration) bool {
+	if c.Channel == phoneChannel {
+		// A phone conversation's work is its call (internal/voice/phone): routing
+		// it as a message as well would offer the caller twice, the offer
+		// blocking the agent the call needs.
+		return false
+	}
 	q, ok := l.queueFor(ts, c)
 	if !ok {
 		l.s.log.Debug("no queue for conversation; left for manual assignment", "tenant_id", ts.id, "conversation_id", c.ID)

@@ -155,6 +155,7 @@ async function main() {
       if (call?.state !== 'ended' || call.ended_reason !== 'hangup' || call.hung_up_by !== 'agent') {
         throw new Error(`the call is ${JSON.stringify(call)}, want ended by the agent's hang-up`);
       }
+      if (conv.assignee_id !== anaID) throw new Error(`the phone conversation is assigned to ${conv.assignee_id}, want Ana (${anaID}), who took the call`);
       const msgs = await adm('GET', `/api/v1/conversations/${conv.id}/messages?limit=100`, undefined, 200);
       const bodies = msgs.items.map((m) => m.body).join('\n');
       if (!bodies.includes(`Phone call from ${opts.caller} to ${opts.number}`)) throw new Error(`the timeline lacks the call:\n${bodies}`);

@@ -261,7 +261,8 @@ func (s *Service) assigned(ctx context.Context, l *live, agentID string) {
 		s.log.Debug("call assigned", "call_id", l.rec.ID, "err", err)
 		return
 	}
-	s.handOver(ctx, l, agentID)
+	s.phoneTaken(ctx, l, agentID) // a phone call's conversation goes to the agent who takes it
+	s.handOver(ctx, l, agentID)   // and a transferred call's to the agent who answers it
 	s.bridge(l)
 	if l.setup != nil {
 		l.setup.Stop()

@@ -191,3 +191,16 @@ func (s *Service) Announce(tenantID, callID string, pcm speech.PCM) bool {
 	}
 	return waiting
 }
+
+// phoneTaken gives a phone call's conversation to the agent who took the
+// call: routing does not route phone conversations as messages (the call
+// is their work), so this is what makes it hers to note, follow up and
+// resolve. l.mu is held.
+func (s *Service) phoneTaken(ctx context.Context, l *live, agentID string) {
+	if l.hold == nil {
+		return // not a phone call
+	}
+	if _, err := s.inbox.Assign(ctx, system(l.rec.TenantID), l.rec.ConversationID, agentID); err != nil {
+		s.log.Warn("assign the phone call's conversation", "tenant_id", l.rec.TenantID, "call_id", l.rec.ID, "err", err)
+	}
+}

@@ -255,6 +255,8 @@ func TestPhoneCallMenuToQueue(t *testing.T) {
 		for _, w := range ws {
 			if w.Kind == "escalation" {
 				work = append(work, w)
+			} else {
+				t.Fatalf("the phone conversation is routed as %s work too: %+v", w.Kind, w)
 			}
 		}
 		if len(work) == 1 {
