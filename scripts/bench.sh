@@ -25,6 +25,9 @@ go test -run '^$' -bench 'BenchmarkVoiceRelay$' -benchtime 1x -count 1 -timeout 
 go test -run '^$' -bench 'BenchmarkCallSetup$' -benchtime 1x -count 1 -timeout 10m ./internal/voice/calls/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkDialHangup$' -benchtime 2000x -count 1 ./internal/voice/sip/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkPrompt$|BenchmarkDTMFDetector$' -count 1 ./internal/voice/speech/ | tee -a "$out"
+# A phone call answered (baresip dialling a tenant's number) and a spoken notice answered by keypad (needs baresip, espeak-ng).
+go test -run '^$' -bench 'BenchmarkPhoneCallAnswer$' -benchtime 30x -count 1 -timeout 10m ./internal/voice/phone/ | tee -a "$out"
+go test -run '^TestSpokenNoticeAnsweredByKeypad$' -count 1 -v -timeout 10m ./internal/voice/outcall/ | tee -a "$out"
 # Voice: 20 browser calls, widget to desktop, through the media server (needs Chromium and a built web app).
 go test -run '^TestBrowserVoiceCallSetup$' -count 1 -v -timeout 30m ./e2e/ -args -voice.calls=20 | tee -a "$out"
 echo
