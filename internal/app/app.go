@@ -464,6 +464,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 			a.log.Error("calls stopped", "err", err)
 		}
 	})
+	if a.SIP != nil {
+		// Trunks that register at their provider stay registered while the node serves.
+		registrar := phone.NewRegistrar(a.Phone, a.SIP, 0, a.log)
+		background.Go(func() { registrar.Run(ctx) })
+	}
 	a.listen.Store(dialable(ln.Addr()))
 	go func() { errc <- srv.Serve(ln) }()
 	a.log.Info("serving", "addr", ln.Addr().String(), "engine", a.DB.Engine())

@@ -133,6 +133,21 @@ func (s *Store) PhoneTrunks(ctx context.Context, tenantID string) ([]PhoneTrunk,
 	return ts, nil
 }
 
+// RegisteringPhoneTrunks lists every tenant's trunks that register at their
+// provider (register set), by tenant and id, without their numbers: what a
+// node keeps registered. It is not tenant-scoped.
+func (s *Store) RegisteringPhoneTrunks(ctx context.Context) ([]PhoneTrunk, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+phoneTrunkColumns+` FROM phone_trunks WHERE register = TRUE ORDER BY tenant_id, id`)
+	if err != nil {
+		return nil, fmt.Errorf("registering phone trunks: %w", err)
+	}
+	ts, err := collect(rows, scanPhoneTrunk)
+	if err != nil {
+		return nil, fmt.Errorf("registering phone trunks: %w", err)
+	}
+	return ts, nil
+}
+
 func (s *Store) phoneNumbersOf(ctx context.Context, tenantID, trunkID string) ([]PhoneNumber, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+phoneNumberColumns+` FROM phone_numbers WHERE tenant_id = $1 AND trunk_id = $2
 		ORDER BY position`, tenantID, trunkID)

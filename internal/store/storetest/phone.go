@@ -30,6 +30,19 @@ func testPhoneTrunks(t *testing.T, db *store.DB) {
 	}
 	_, err = db.PhoneTrunk(ctx, b.ID, "tr1")
 	wantErr(t, "another tenant's trunk", err, store.ErrNotFound)
+	registering := func() []string {
+		t.Helper()
+		ts, err := db.RegisteringPhoneTrunks(ctx)
+		must(t, "registering trunks", err)
+		var ids []string
+		for _, x := range ofTenants(ts, func(x store.PhoneTrunk) string { return x.TenantID }, a.ID, b.ID) {
+			ids = append(ids, x.ID)
+		}
+		return ids
+	}
+	if ids := registering(); !reflect.DeepEqual(ids, []string{"tr1"}) {
+		t.Fatalf("registering trunks %v, want [tr1]", ids)
+	}
 
 	n, err := db.PhoneNumber(ctx, "+15550100")
 	must(t, "number lookup", err)
@@ -54,6 +67,9 @@ func testPhoneTrunks(t *testing.T, db *store.DB) {
 	tr.Name, tr.Register, tr.PasswordSealed, tr.UpdatedAt = "Renamed", false, "", t0.Add(time.Minute)
 	tr.Numbers = []store.PhoneNumber{{Number: "+15550102", QueueID: "q2"}}
 	must(t, "update trunk", db.UpdatePhoneTrunk(ctx, tr))
+	if ids := registering(); len(ids) != 0 {
+		t.Fatalf("registering trunks after register was turned off: %v", ids)
+	}
 	got, err = db.PhoneTrunk(ctx, a.ID, "tr1")
 	must(t, "read updated trunk", err)
 	if got.Name != "Renamed" || got.Register || got.PasswordSealed != "" || len(got.Numbers) != 1 ||
