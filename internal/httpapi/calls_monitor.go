@@ -10,7 +10,20 @@ import (
 // ADR 0045): listen, whisper to the agent, or barge in; her leg is
 // signalled on her desktop feed.
 
+// monitorsInBrowser answers 403 to an API key: monitoring is a supervisor's
+// browser leg, signalled on her desktop feed; no key has one.
+func monitorsInBrowser(w http.ResponseWriter, r *http.Request) bool {
+	if caller(r).User == nil {
+		writeProblem(w, r, problem(http.StatusForbidden, "forbidden", "monitoring a call needs a signed-in supervisor's browser; an API key cannot"))
+		return false
+	}
+	return true
+}
+
 func (a *API) monitorCall(w http.ResponseWriter, r *http.Request) {
+	if !monitorsInBrowser(w, r) {
+		return
+	}
 	id, ok := a.callPath(w, r, "callID")
 	if !ok {
 		return
@@ -31,6 +44,9 @@ func (a *API) monitorCall(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) unmonitorCall(w http.ResponseWriter, r *http.Request) {
+	if !monitorsInBrowser(w, r) {
+		return
+	}
 	id, ok := a.callPath(w, r, "callID")
 	if !ok {
 		return

@@ -199,6 +199,9 @@ func testTenantIsolation(t *testing.T, w *world) {
 			continue
 		}
 		for _, cl := range callers {
+			if browserOnly[c.rt.method+" "+c.rt.pattern] && cl.bearer != "" {
+				continue // 403 whatever the id (TestMonitorNeedsABrowser): it tells nothing of B
+			}
 			cl.in(t).do(c.rt.method, c.foreign, c.body).wantProblem(http.StatusNotFound, "not-found")
 		}
 	}
@@ -213,8 +216,8 @@ func testTenantIsolation(t *testing.T, w *world) {
 			if c.rt.method == "DELETE" && i > 0 {
 				break // deleted already
 			}
-			if c.rt.perm == permSelf && cl.bearer != "" {
-				continue // a user's own (their offers, their profile): no API key has them
+			if (c.rt.perm == permSelf || browserOnly[c.rt.method+" "+c.rt.pattern]) && cl.bearer != "" {
+				continue // a user's own (their offers, their profile), or a browser's: no API key has them
 			}
 			// Found and allowed: anything but 401, 403, 404 or a failure. (A
 			// replay of a delivery still in flight is a 409, say.)
@@ -395,3 +398,21 @@ var fixtureNumbers atomic.Int64
 // fixtureNumber is a phone number no other fixture has (numbers are unique
 // across tenants).
 func fixtureNumber() string { return fmt.Sprintf("+1555%07d", 100+fixtureNumbers.Add(1)) }
+
+// browserOnly are the routes only a signed-in user's browser can use (an API
+// key gets 403, TestMonitorNeedsABrowser): monitoring a call is a leg of her
+// browser, signalled on her desktop feed.
+var browserOnly = map[string]bool{
+	"POST /api/v1/calls/{callID}/monitor":   true,
+	"DELETE /api/v1/calls/{callID}/monitor": true,
+}
+
+// An admin API key may list the live calls but not monitor one: 403, naming why.
+func TestMonitorNeedsABrowser(t *testing.T) {
+	w := newWorld(t)
+	key := keyClient(t, w.A.admin, "admin")
+	key.do("GET", "/api/v1/calls", nil).want(http.StatusOK)
+	const someCall = "01a24d9e-f3a4-770e-ae50-da1989d50773"
+	key.do("POST", "/api/v1/calls/"+someCall+"/monitor", map[string]string{"mode": "listen"}).wantProblem(http.StatusForbidden, "forbidden")
+	key.do("DELETE", "/api/v1/calls/"+someCall+"/monitor", nil).wantProblem(http.StatusForbidden, "forbidden")
+}
