@@ -55,6 +55,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
+	"github.com/switchboard-cx/switchboard/internal/retention"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/secretbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
@@ -198,8 +199,9 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	}
 	out := outbox.New(db, b, clk, log, webhookFanout{&a.Webhooks})
 	river.AddWorker(workers, inbox.NewDeliverer(db, out, a.Channels, clk, log))
-	river.AddWorker(workers, rooms.NewTeller(db, swarmMail(cfg, clk), a.Channels, clk, log, cfg.BaseURL)) // swarm invitees who are away hear by mail and Web Push
-	river.AddWorker(workers, recording.NewPurger(db, out, clk, log))                                      // call recordings past their retention
+	river.AddWorker(workers, rooms.NewTeller(db, swarmMail(cfg, clk), a.Channels, clk, log, cfg.BaseURL))                                                   // swarm invitees who are away hear by mail and Web Push
+	river.AddWorker(workers, recording.NewPurger(db, out, clk, log))                                                                                        // call recordings past their retention
+	river.AddWorker(workers, retention.NewPruner(db, retention.Config{Events: cfg.RetainEvents, WebhookDeliveries: cfg.RetainWebhookDeliveries}, clk, log)) // old events and webhook deliveries
 	q, err := jobs.New(db, jobs.Config{Workers: workers, Logger: log, Retry: retry, MaxWorkers: cfg.JobWorkers,
 		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.JobRescueAfter})
 	if err != nil {
@@ -433,6 +435,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	if err := recording.SchedulePurge(ctx, a.Jobs); err != nil {
 		a.log.Warn("schedule the call recordings' retention job", "err", err)
+	}
+	if err := retention.Schedule(ctx, a.Jobs); err != nil {
+		a.log.Warn("schedule the retention job", "err", err)
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()

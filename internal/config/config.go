@@ -76,6 +76,9 @@ type Config struct {
 	// DeletionGrace is how long a workspace waits, its deletion cancelable,
 	// between an admin's request and its erasure.
 	DeletionGrace time.Duration
+	// RetainEvents and RetainWebhookDeliveries are how long the retention
+	// job keeps events and finished webhook deliveries; 0 keeps them.
+	RetainEvents, RetainWebhookDeliveries time.Duration
 	// DNSServer is the DNS server ("host:port") the go-live checklist asks
 	// for sending domains' SPF and DKIM records; empty: the system's resolver.
 	DNSServer string
@@ -150,6 +153,8 @@ func Flag(fs *flag.FlagSet) *Config {
 	duration(fs, &c.WebhookTimeout, "webhook-timeout", 10*time.Second, "how long a webhook receiver may take to answer")
 	duration(fs, &c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long shutdown waits for requests and jobs to finish")
 	str(fs, &c.OutboundAllow, "outbound-allow", "", "non-public CIDR ranges and host names webhooks, MMS media and Web Push may reach, comma-separated (e.g. 10.1.2.0/24,crm.corp.example); empty: public addresses only")
+	duration(fs, &c.RetainEvents, "retain-events", 30*24*time.Hour, "how long events are kept for realtime clients to resume from (a client away longer reloads); 0 keeps them")
+	duration(fs, &c.RetainWebhookDeliveries, "retain-webhook-deliveries", 30*24*time.Hour, "how long finished webhook deliveries and their attempts are kept; 0 keeps them")
 	duration(fs, &c.DeletionGrace, "deletion-grace", 7*24*time.Hour, "how long a workspace whose deletion an admin asked for waits, cancelable, before it is erased")
 	str(fs, &c.DNSServer, "dns-server", "", "DNS server (host:port) the go-live checklist asks for SPF and DKIM records; empty: the system's resolver")
 	str(fs, &c.HelpDomains, "help-domains", "", "businesses' own host names for their help centers, host=workspace comma-separated (e.g. help.acme.example=acme); empty: /help/{workspace} only")

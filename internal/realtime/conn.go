@@ -225,12 +225,29 @@ func (c *conn) resumeHint(why string) string {
 	return fmt.Sprintf("%s: reconnect with since=%d", why, c.lastSeq)
 }
 
+// StatusPruned closes a socket that asked to resume from before the events
+// the retention job pruned: the client must reload its state, then resume
+// from GET /api/v1/realtime/cursor.
+const StatusPruned websocket.StatusCode = 4410
+
 // catchUp replays stored events after lastSeq, page by page. Live events keep
 // queueing meanwhile; those the replay already covered are skipped by seq.
 func (c *conn) catchUp(gone context.Context, ws *websocket.Conn) (ending, bool) {
 	if c.hub.replay == nil {
 		c.log.Error("client asked for replay but the hub has no replayer", "since", c.lastSeq)
 		return ending{websocket.StatusInternalError, "replay unavailable"}, true
+	}
+	horizon, err := c.hub.replay.EventHorizon(gone, c.tenantID)
+	if err != nil {
+		if gone.Err() != nil {
+			return ending{reason: "peer closed"}, true
+		}
+		c.log.Error("replay failed", "since", c.lastSeq, "err", err)
+		return ending{websocket.StatusInternalError, c.resumeHint("replay failed")}, true
+	}
+	if c.lastSeq < horizon {
+		// What it missed was pruned (retention): a replay would be a gap.
+		return ending{StatusPruned, fmt.Sprintf("events up to seq %d were pruned; reload and resume from the cursor", horizon)}, true
 	}
 	for {
 		if end, stop := c.interrupted(gone); stop {

@@ -37,6 +37,8 @@ type feed struct {
 	// onReplay, when set, runs inside EventsSince: before reading the log
 	// (events it publishes are both replayed and live) and after (live only).
 	onReplay func(afterSeq int64, before bool)
+	// horizon is the highest seq "pruned" (EventHorizon), every tenant's.
+	horizon int64
 }
 
 func newFeed() *feed { return &feed{handlers: map[int]func(event.Event){}} }
@@ -72,6 +74,12 @@ func (f *feed) publish(tenant string, data any) event.Event {
 		h(ev)
 	}
 	return ev
+}
+
+func (f *feed) EventHorizon(context.Context, string) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.horizon, nil
 }
 
 func (f *feed) EventsSince(ctx context.Context, tenant string, after int64, limit int) ([]event.Event, error) {

@@ -39,6 +39,10 @@ type EventSource interface {
 // reconnecting client catches up on what it missed.
 type Replayer interface {
 	EventsSince(ctx context.Context, tenantID string, afterSeq int64, limit int) ([]event.Event, error)
+	// EventHorizon is the highest seq of the tenant's events the retention
+	// job deleted (0: none): a client resuming from before it cannot be
+	// replayed what it missed.
+	EventHorizon(ctx context.Context, tenantID string) (int64, error)
 }
 
 // Options configures a Hub. Only Events is required.

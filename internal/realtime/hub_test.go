@@ -68,6 +68,8 @@ func TestTenantIsolation(t *testing.T) {
 // leakyReplayer ignores the tenant, as a buggy query would.
 type leakyReplayer struct{ f *feed }
 
+func (leakyReplayer) EventHorizon(context.Context, string) (int64, error) { return 0, nil }
+
 func (l leakyReplayer) EventsSince(ctx context.Context, _ string, after int64, limit int) ([]event.Event, error) {
 	l.f.mu.Lock()
 	defer l.f.mu.Unlock()
@@ -236,4 +238,21 @@ func TestOutOfOrderCommitsAreDelivered(t *testing.T) {
 		deliver(seq)
 	}
 	expectSeqs(t, c, 1, 3, 2, 4)
+}
+
+// A client resuming from before the events the retention job pruned is
+// closed with 4410 (reload, then resume from the cursor) rather than handed a
+// gap; one resuming from the horizon on is replayed as usual.
+func TestResumeBeforePrunedEventsCloses(t *testing.T) {
+	f := newFeed()
+	for i := range 4 {
+		f.publish("tA", map[string]int{"i": i})
+	}
+	f.mu.Lock()
+	f.horizon = 2 // seqs 1 and 2 pruned
+	f.mu.Unlock()
+	th := startHub(t, realtime.Options{Events: f, Replay: f}, nil)
+
+	wantClosed(t, th.dial(t, "tA", 1), realtime.StatusPruned)
+	expectSeqs(t, th.dial(t, "tA", 2), 3, 4)
 }

@@ -8,6 +8,8 @@ export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'off
 const MIN_DELAY_MS = 500;
 const MAX_DELAY_MS = 15_000;
 const STABLE_MS = 5_000;
+/** PRUNED closes a feed resumed from before the events the center has pruned (internal/realtime.StatusPruned). */
+const PRUNED = 4410;
 
 /**
  * backoffDelay is how long to wait before reconnect attempt n (0-based): 0.5 s doubling
@@ -117,9 +119,16 @@ export class RealtimeClient {
     socket.onmessage = (msg) => {
       if (this.socket === socket) this.handle(msg.data);
     };
-    socket.onclose = () => {
+    socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = undefined;
+      if (ev.code === PRUNED) {
+        // Away longer than the center keeps events: what was missed cannot be
+        // replayed, so the page loads its state afresh (and the feed from now).
+        this.lastSeq = undefined;
+        location.reload();
+        return;
+      }
       // Only a connection that held for a while resets the backoff; one the server
       // accepts and drops at once must not turn into a tight reconnect loop.
       if (openedAt && Date.now() - openedAt > STABLE_MS) this.attempt = 0;
