@@ -145,6 +145,14 @@ export function CallbackPanel() {
       if (pcRef.current !== pc) return;
       await pc.setRemoteDescription({ type: 'answer', sdp: res.sdp });
       move({ type: 'answered' });
+      // The center ending the call closes DTLS (close_notify) at once; the
+      // peer connection's own state would only notice the silence seconds later.
+      const dtls = pc.getSenders()[0]?.transport;
+      if (dtls) {
+        dtls.onstatechange = () => {
+          if (pcRef.current === pc && (dtls.state === 'closed' || dtls.state === 'failed')) move({ type: 'pc', state: 'closed' });
+        };
+      }
     } catch (e) {
       move({ type: 'failed', detail: errorMessage(e) });
     }
