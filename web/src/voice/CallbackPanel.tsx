@@ -21,7 +21,7 @@ const storeKey = 'switchboard.callbacks.held';
 
 function loadHeld(me: string): Held[] {
   try {
-    const v = JSON.parse(sessionStorage.getItem(`${storeKey}.${me}`) ?? '[]') as unknown;
+    const v = JSON.parse(localStorage.getItem(`${storeKey}.${me}`) ?? '[]') as unknown;
     return Array.isArray(v) ? (v as Held[]) : [];
   } catch {
     return [];
@@ -76,7 +76,7 @@ export function CallbackPanel() {
   const move = (in_: DialInput) => setDial((s) => dialNext(s, in_));
 
   useEffect(() => {
-    sessionStorage.setItem(`${storeKey}.${me}`, JSON.stringify(held));
+    localStorage.setItem(`${storeKey}.${me}`, JSON.stringify(held));
   }, [held, me]);
 
   useEffect(
