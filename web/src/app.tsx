@@ -8,6 +8,7 @@ import { TopBar } from './components/TopBar';
 import { ChannelHealthBanner } from './components/ChannelHealthBanner';
 import { Offers } from './desktop/Offers';
 import { CallDock } from './voice/CallDock';
+import { CallbackPanel } from './voice/CallbackPanel';
 import { ShortcutHelp } from './desktop/ShortcutHelp';
 import { applyTheme, storedTheme } from './desktop/theme';
 import { t } from './i18n';
@@ -226,6 +227,7 @@ function SignedIn({ session, path, onUser, onSignedOut }: SignedInProps) {
       </div>
       <Offers />
       <CallDock />
+      {session.user.role !== 'expert' && <CallbackPanel />}
       <ShortcutHelp />
     </SessionContext.Provider>
   );

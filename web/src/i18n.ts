@@ -22,6 +22,7 @@ import { rooms } from './messages/rooms';
 import { voice } from './messages/voice';
 import { phone } from './messages/phone';
 import { recording } from './messages/recording';
+import { callback } from './messages/callback';
 
 const base = {
   'app.name': 'Switchboard',
@@ -206,7 +207,8 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...community, ...rooms,
   ...voice,
   ...phone,
-  ...recording } as const;
+  ...recording,
+  ...callback } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;
