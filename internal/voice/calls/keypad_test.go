@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/binary"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +22,9 @@ import (
 // answer (5) changes nothing; 1 agrees — the call is recorded (the caller
 // on channel 1, the agent on channel 2) and the ledger says granted via
 // the keypad; on a second call 2 refuses — nothing is recorded and the
-// ledger says refused.
+// ledger says refused. A third caller's phone sends no RFC 4733 events: it
+// plays the tones of key 2 once a second (in-band), ignored until the
+// question is asked and then heard as the refusal.
 func TestPhoneCallerAnswersRecordingOnKeypad(t *testing.T) {
 	c := newCenter(t, func(cfg *config.Config) {
 		cfg.SIPListen = "127.0.0.1:0"
@@ -40,12 +44,18 @@ func TestPhoneCallerAnswersRecordingOnKeypad(t *testing.T) {
 	for _, tc := range []struct {
 		caller string
 		keys   []rune
+		inBand bool // key 2's tones in the caller's audio, once a second
 		want   string
 	}{
-		{"+15550121", []rune{'5', '1'}, "granted"},
-		{"+15550122", []rune{'2'}, "refused"},
+		{"+15550121", []rune{'5', '1'}, false, "granted"},
+		{"+15550122", []rune{'2'}, false, "refused"},
+		{"+15550123", nil, true, "refused"},
 	} {
-		phone := baresiptest.Start(t, baresiptest.Options{User: tc.caller})
+		o := baresiptest.Options{User: tc.caller}
+		if tc.inBand {
+			o.AudioFile = keyTones(t, 697, 1336)
+		}
+		phone := baresiptest.Start(t, o)
 		if err := phone.Dial("sip:" + number + "@" + c.n.app.SIP.UDPAddr()); err != nil {
 			t.Fatal(err)
 		}
@@ -57,7 +67,9 @@ func TestPhoneCallerAnswersRecordingOnKeypad(t *testing.T) {
 		desk := dial(t, who.sig, callID, 1000)
 		for f := who.sig.state("active"); f["recording"] != "asked"; f = who.sig.state("active") {
 		}
-		desk.hears(t, who.user.Name, 440) // the caller, through the server
+		if !tc.inBand {
+			desk.hears(t, who.user.Name, 440) // the caller, through the server
+		}
 
 		for _, k := range tc.keys {
 			if err := phone.SendDTMF(k); err != nil {
@@ -149,4 +161,39 @@ func rungForAny(t testing.TB, agents ...*agent) (*agent, map[string]any) {
 	}
 	t.Fatalf("no agent was rung within %s", wait)
 	return nil, nil
+}
+
+// keyTones writes a WAV (8 kHz, 16-bit mono) of a key's tone pair (row and
+// column Hz) for 120 ms once a second, for 90 seconds: a phone pressing
+// the key in-band, over and over.
+func keyTones(t testing.TB, row, col float64) string {
+	t.Helper()
+	const rate, secs = 8000, 90
+	pcm := make([]byte, 0, rate*secs*2)
+	for i := 0; i < rate*secs; i++ {
+		var v float64
+		if i%rate < rate*120/1000 {
+			x := float64(i) / rate
+			v = 0.3*math.Sin(2*math.Pi*row*x) + 0.3*math.Sin(2*math.Pi*col*x)
+		}
+		pcm = binary.LittleEndian.AppendUint16(pcm, uint16(int16(v*math.MaxInt16)))
+	}
+	h := make([]byte, 44)
+	copy(h, "RIFF")
+	binary.LittleEndian.PutUint32(h[4:], uint32(36+len(pcm)))
+	copy(h[8:], "WAVEfmt ")
+	binary.LittleEndian.PutUint32(h[16:], 16)
+	binary.LittleEndian.PutUint16(h[20:], 1) // PCM
+	binary.LittleEndian.PutUint16(h[22:], 1) // mono
+	binary.LittleEndian.PutUint32(h[24:], rate)
+	binary.LittleEndian.PutUint32(h[28:], rate*2)
+	binary.LittleEndian.PutUint16(h[32:], 2)
+	binary.LittleEndian.PutUint16(h[34:], 16)
+	copy(h[36:], "data")
+	binary.LittleEndian.PutUint32(h[40:], uint32(len(pcm)))
+	path := filepath.Join(t.TempDir(), "key.wav")
+	if err := os.WriteFile(path, append(h, pcm...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
