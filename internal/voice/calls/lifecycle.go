@@ -346,6 +346,12 @@ func (s *Service) legEvent(l *live, who call.Party, leg Leg, ev LegEvent) bool {
 		if l.grace[who] == nil {
 			l.grace[who] = time.AfterFunc(s.cfg.Grace, func() { s.end(context.Background(), l, call.ReasonNetworkLost, call.System) })
 		}
+	case LegKey:
+		l.mu.Unlock()
+		if who == call.Customer {
+			s.recordingKey(ctx, l, ev.Key, "rfc4733")
+		}
+		return true
 	case LegEnded:
 		l.mu.Unlock()
 		if ev.Reason == ReasonCallerHungUp { // a phone caller hung up (calls/phone.go)

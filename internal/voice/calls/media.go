@@ -57,12 +57,16 @@ const (
 	LegDisconnected LegEventType = "disconnected"
 	LegRecovered    LegEventType = "recovered"
 	LegEnded        LegEventType = "ended"
+	// LegKey is a key the leg's caller pressed (a phone leg's RFC 4733
+	// event): Key says which.
+	LegKey LegEventType = "key"
 )
 
 // LegEvent is one change of a leg's connection.
 type LegEvent struct {
 	Type   LegEventType
 	Reason string
+	Key    rune
 	At     time.Time
 }
 

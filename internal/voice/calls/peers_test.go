@@ -45,10 +45,13 @@ type node struct {
 	url string
 }
 
-func startNode(t testing.TB) *node {
+func startNode(t testing.TB, opts ...func(*config.Config)) *node {
 	t.Helper()
 	cfg := config.Defaults()
 	cfg.DataDir, cfg.SMTPListen, cfg.Addr = t.TempDir(), "", "127.0.0.1:0"
+	for _, o := range opts {
+		o(cfg)
+	}
 	if err := cfg.Finish(); err != nil {
 		t.Fatal(err)
 	}
@@ -450,9 +453,9 @@ type center struct {
 	queue    string
 }
 
-func newCenter(t testing.TB) *center {
+func newCenter(t testing.TB, opts ...func(*config.Config)) *center {
 	t.Helper()
-	n := startNode(t)
+	n := startNode(t, opts...)
 	ctx := context.Background()
 	const pw = "calls-test-password-1"
 	tn, admin, err := n.app.Accounts.CreateTenant(ctx, "calls", "Calls", false,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/conversation"
@@ -108,6 +109,8 @@ type phoneLeg struct {
 	p      *media.Phone
 	line   PhoneLine
 	events chan LegEvent
+	// rfc4733 is set once the phone sent a key as an RFC 4733 event.
+	rfc4733 atomic.Bool
 }
 
 func newPhoneLeg(p *media.Phone, line PhoneLine) *phoneLeg {
@@ -142,10 +145,13 @@ func newPhoneLeg(p *media.Phone, line PhoneLine) *phoneLeg {
 					if len(ev.Reason) >= len(ReasonCallerHungUp) && ev.Reason[:len(ReasonCallerHungUp)] == ReasonCallerHungUp {
 						ev.Reason = ReasonCallerHungUp
 					}
+				case media.DTMF:
+					t = LegKey
+					l.rfc4733.Store(true) // the in-band detector stands down (keypad.go)
 				default:
 					continue
 				}
-				l.events <- LegEvent{Type: t, Reason: ev.Reason, At: ev.At}
+				l.events <- LegEvent{Type: t, Reason: ev.Reason, Key: ev.Digit, At: ev.At}
 			}
 		}
 	}()

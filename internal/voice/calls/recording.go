@@ -57,6 +57,8 @@ func (s *Service) recordOnChange(ctx context.Context, l *live) {
 			return
 		}
 		s.recordStep(ctx, l, recording.OnActive(p), recording.ViaPrompt)
+		// A phone caller answers on the keypad (keypad.go).
+		s.keypadInBand(l)
 		s.broadcast(l) // the customer learns she is asked, or told
 		return
 	}
