@@ -87,13 +87,22 @@ func (a *API) dialCallback(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// hangupCallback ends the agent's callback call.
+// hangupCallback ends the agent's callback call. It asks only that she is
+// the call's agent, not that she still holds the callback: an answered
+// attempt ends her hold while the call goes on.
 func (a *API) hangupCallback(w http.ResponseWriter, r *http.Request) {
-	id, actor, ok := a.heldCallback(w, r)
-	if !ok {
+	id, err := pathID(r, "callbackID")
+	if err != nil {
+		a.writeError(w, r, err)
 		return
 	}
-	if err := a.Outcall.HangupCallback(actor, id); err != nil {
+	p := caller(r)
+	if _, err := a.Dispatch.Callback(r.Context(), p.Tenant.ID, id); err != nil {
+		a.writeDispatchError(w, r, err) // another tenant's: 404
+		return
+	}
+	// A node that places no calls (no SIP server) has none of this callback going either.
+	if a.Outcall == nil || a.Outcall.HangupCallback(p.routingActor(), id) != nil {
 		writeProblem(w, r, problem(http.StatusConflict, "call-state", "no call of this callback is going on this node"))
 		return
 	}

@@ -325,6 +325,9 @@ func (b *Browser) readSenderRTCP(s *webrtc.RTPSender) {
 // connState turns the peer connection's state (ICE and DTLS together) into events: Connected
 // once media can flow, Disconnected when ICE loses the browser, Recovered when it is back.
 func (b *Browser) connState(s webrtc.PeerConnectionState) {
+	if s == webrtc.PeerConnectionStateClosed && b.isClosed() {
+		return // our own Close: it reports Ended
+	}
 	b.mu.Lock()
 	var ev EventType
 	switch s {
@@ -336,7 +339,9 @@ func (b *Browser) connState(s webrtc.PeerConnectionState) {
 			ev = Recovered
 		}
 		b.down = false
-	case webrtc.PeerConnectionStateDisconnected, webrtc.PeerConnectionStateFailed:
+	case webrtc.PeerConnectionStateDisconnected, webrtc.PeerConnectionStateFailed, webrtc.PeerConnectionStateClosed:
+		// Closed here is the browser's doing (its DTLS close_notify; our own
+		// Close marks the leg closed first and reports Ended): lost, as for ICE.
 		if b.connected && !b.down {
 			b.down = true
 			ev = Disconnected

@@ -159,6 +159,11 @@ func (c *Caller) HangupCallback(a dispatch.Actor, callbackID string) error {
 	if cc == nil || cc.tenantID != a.TenantID || cc.agentID != a.UserID {
 		return fmt.Errorf("outcall: no call of callback %s: %w", callbackID, store.ErrNotFound)
 	}
+	select {
+	case <-cc.ended: // the last call, kept readable: nothing to hang up
+		return fmt.Errorf("outcall: the call of callback %s has ended: %w", callbackID, store.ErrNotFound)
+	default:
+	}
 	cc.once.Do(func() { close(cc.hangup) })
 	return nil
 }
@@ -190,6 +195,13 @@ func (c *Caller) forget(cc *callbackCall) {
 // agentSetup bounds how long the agent's browser may take to connect.
 const agentSetup = 30 * time.Second
 
+// agentGrace is how long the agent's leg may stay lost (ICE disconnected or
+// failed: her tab closed, her network gone) before the call ends as hers
+// gone, after the media server's own 5 s to notice: shorter than a browser
+// call's network_lost (20 s), since a customer on the phone is left
+// listening to nobody meanwhile.
+const agentGrace = 10 * time.Second
+
 // runCallback waits for the agent's leg, dials the customer with ring-back
 // to the agent, bridges the two, and ends the call with a reason.
 func (c *Caller) runCallback(cc *callbackCall, browser *media.Browser, room *media.Room) {
@@ -202,20 +214,36 @@ func (c *Caller) runCallback(cc *callbackCall, browser *media.Browser, room *med
 		c.d.Log.Info("callback call ended", "tenant_id", cc.tenantID, "callback_id", cc.view.CallbackID, "reason", reason)
 		// The last call stays readable until the callback is dialled again.
 	}()
-	// One reader of the agent's leg: connected, then gone.
+	// One reader of the agent's leg: connected, then gone — ended, or lost
+	// for longer than agentGrace (a browser leg never ends by itself: a
+	// closed tab is ICE losing it, which it may recover from).
 	connected, gone := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(gone)
 		up := false
-		for ev := range browser.Events() {
-			if ev.Type == media.Connected && !up {
-				up = true
-				close(connected)
-			}
-			if ev.Type == media.Ended {
-				break
+		var lost <-chan time.Time
+		events := browser.Events()
+		for {
+			select {
+			case ev, ok := <-events:
+				if !ok || ev.Type == media.Ended {
+					return
+				}
+				switch ev.Type {
+				case media.Connected:
+					if !up {
+						up = true
+						close(connected)
+					}
+				case media.Disconnected:
+					lost = time.After(agentGrace)
+				case media.Recovered:
+					lost = nil
+				}
+			case <-lost:
+				return
 			}
 		}
-		close(gone)
 	}()
 	select {
 	case <-connected:

@@ -173,6 +173,50 @@ func TestCallbackDialsAgentFirst(t *testing.T) {
 	ana.do("POST", path+"/hangup", nil, nil, http.StatusConflict) // no call going any more
 }
 
+// TestCallbackAgentEndsAnsweredCall: once the customer answered, the
+// agent's hold on the callback is over (the attempt is recorded), yet she is
+// still the call's agent: her Hang up ends it for baresip too. And her
+// browser going away (its peer connection closed) ends the call as hers
+// gone, within the grace, rather than leaving it up.
+func TestCallbackAgentEndsAnsweredCall(t *testing.T) {
+	for i, end := range []string{"hang up", "browser gone"} {
+		t.Run(end, func(t *testing.T) {
+			c := newCenter(t)
+			number := "+1555012" + string(rune('7'+i))
+			phone := baresiptest.Start(t, baresiptest.Options{User: number, SineHz: 700}) // answers by itself
+			c.trunk(t, phone)
+			_, cbID := c.takeCallback(t, number)
+			ana := c.signIn(t, "ana@northwind.example")
+			peer, offer := newAgentPeer(t, 1000)
+			path := "/api/v1/callbacks/" + cbID + "/call"
+			var dialled struct {
+				SDP string `json:"sdp"`
+			}
+			ana.do("POST", path, map[string]string{"sdp": offer}, &dialled, http.StatusCreated)
+			peer.answer(t, dialled.SDP)
+			phone.WaitEvent("CALL_ESTABLISHED")
+			peer.hears(t, 700)
+			want := outcall.ReasonAgentHungUp
+			if end == "hang up" {
+				ana.do("POST", path+"/hangup", nil, nil, http.StatusNoContent)
+			} else {
+				want = outcall.ReasonAgentGone
+				peer.close()
+			}
+			phone.WaitEvent("CALL_CLOSED")
+			ctx, cancel := context.WithTimeout(context.Background(), 2*wait)
+			defer cancel()
+			ended, err := c.caller.WaitCallback(ctx, c.tenant, cbID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ended.Reason != want || ended.Outcome != "answered" {
+				t.Fatalf("ended %+v, want reason %q", ended, want)
+			}
+		})
+	}
+}
+
 // TestCallbackNotAnsweredGoesBack: nobody answers; the attempt is recorded
 // no_answer and the callback waits in its queue for the next attempt.
 func TestCallbackNotAnsweredGoesBack(t *testing.T) {
