@@ -1,10 +1,6 @@
 package e2e
 
 import (
-	"bufio"
-	"math"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -31,30 +27,7 @@ func TestBrowserCallbackCallNow(t *testing.T) {
 	const number = "+15557000111"
 	phone := baresiptest.Start(t, baresiptest.Options{User: number, Manual: true, SineHz: 440})
 
-	cmd := exec.Command("node", "../web/e2e/callback-call.mjs", "--base", n.URL, "--password", demoPassword,
-		"--provider", phone.Addr, "--phone", number, "--fake-audio", agentTone)
-	cmd.Env = append(os.Environ(), "CHROMIUM_PATH="+chromium)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var lines, errLines []string
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			errLines = append(errLines, "stderr: "+sc.Text())
-		}
-	}()
-	sc := bufio.NewScanner(out)
-	for sc.Scan() {
-		l := sc.Text()
-		lines = append(lines, l)
+	out := runScriptTalking(t, chromium, "callback-call.mjs", func(l string) {
 		switch l {
 		case "callback: answer now":
 			phone.WaitEvent("CALL_INCOMING")
@@ -66,24 +39,12 @@ func TestBrowserCallbackCallNow(t *testing.T) {
 				t.Error(err)
 			}
 		}
-	}
-	<-done
-	err = cmd.Wait()
-	lines = append(lines, errLines...)
-	t.Logf("callback-call.mjs:\n%s", strings.Join(lines, "\n"))
-	if err != nil {
-		t.Fatalf("browser script callback-call.mjs failed: %v", err)
-	}
-	if !strings.Contains(strings.Join(lines, "\n"), "a held callback called back from the desktop") {
+	}, "--base", n.URL, "--password", demoPassword, "--provider", phone.Addr, "--phone", number, "--fake-audio", agentTone)
+	if !strings.Contains(out, "a held callback called back from the desktop") {
 		t.Fatal("the script did not reach its end")
 	}
 	phone.WaitEvent("CALL_CLOSED")
 
 	// What baresip heard in the call's last seconds is Ana's tone.
-	tail := filepath.Join(dir, "tail.wav")
-	sox(t, phone.Recording(), tail, "trim", "-2.5", "-0.5")
-	st := baresiptest.Stats(t, tail)
-	if st.RMS < 0.02 || math.Abs(st.Freq-1000) > 60 {
-		t.Fatalf("baresip heard rms %.3f at %.0f Hz at the end of the call; want Ana's 1000 Hz tone", st.RMS, st.Freq)
-	}
+	wantAgentToneAtEnd(t, phone, dir, "-2.5")
 }

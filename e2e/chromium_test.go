@@ -1,9 +1,12 @@
 package e2e
 
 import (
+	"bufio"
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -38,6 +41,38 @@ func screenshotsDir() string {
 	}
 	d, _ := filepath.Abs("screenshots")
 	return d
+}
+
+// runScriptTalking runs a Playwright script of web/e2e as runScript does, but
+// hands each line it prints to onLine as it comes, so the test can act when the
+// script asks (dial now, answer the phone, restart the node). It returns what
+// the script printed, its standard error last.
+func runScriptTalking(t *testing.T, chromium, script string, onLine func(string), args ...string) string {
+	t.Helper()
+	cmd := exec.Command("node", append([]string{"../web/e2e/" + script}, args...)...)
+	cmd.Env = append(os.Environ(), "CHROMIUM_PATH="+chromium)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		onLine(sc.Text())
+	}
+	err = cmd.Wait()
+	all := strings.Join(lines, "\n") + "\n" + stderr.String()
+	t.Logf("%s:\n%s", script, all)
+	if err != nil {
+		t.Fatalf("browser script %s failed: %v", script, err)
+	}
+	return all
 }
 
 // runScript runs a Playwright script of web/e2e with Chromium and returns its

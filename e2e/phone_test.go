@@ -1,10 +1,8 @@
 package e2e
 
 import (
-	"bufio"
 	"math"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -33,54 +31,31 @@ func TestBrowserPhoneCall(t *testing.T) {
 	sox(t, "-n", "-r", "8000", "-c", "1", "-b", "16", callerTone, "synth", "120", "sine", "440", "vol", "0.5")
 	phone := baresiptest.Start(t, baresiptest.Options{User: "+15550111", AudioFile: callerTone})
 
-	cmd := exec.Command("node", "../web/e2e/phone.mjs", "--base", n.URL, "--password", demoPassword,
-		"--number", "+15550100", "--caller", "+15550111", "--fake-audio", agentTone)
-	cmd.Env = append(os.Environ(), "CHROMIUM_PATH="+chromium)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var lines, errLines []string
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			errLines = append(errLines, "stderr: "+sc.Text())
-		}
-	}()
-	sc := bufio.NewScanner(out)
 	dialled := false
-	for sc.Scan() {
-		l := sc.Text()
-		lines = append(lines, l)
+	out := runScriptTalking(t, chromium, "phone.mjs", func(l string) {
 		if l == "phone: dial now" && !dialled {
 			dialled = true
 			if err := phone.Dial("sip:+15550100@" + sipAddr); err != nil {
 				t.Error(err)
 			}
 		}
-	}
-	<-done
-	err = cmd.Wait()
-	lines = append(lines, errLines...)
-	t.Logf("phone.mjs:\n%s", strings.Join(lines, "\n"))
-	if err != nil {
-		t.Fatalf("browser script phone.mjs failed: %v", err)
-	}
-	if !strings.Contains(strings.Join(lines, "\n"), "phone call answered in the browser held") {
+	}, "--base", n.URL, "--password", demoPassword, "--number", "+15550100", "--caller", "+15550111", "--fake-audio", agentTone)
+	if !strings.Contains(out, "phone call answered in the browser held") {
 		t.Fatal("the script did not reach its end")
 	}
 	phone.WaitEvent("CALL_CLOSED")
 
 	// What baresip heard in the call's last seconds is Ana's tone (before
 	// that: ring and hold music while the call waited).
+	wantAgentToneAtEnd(t, phone, dir, "-3.5")
+}
+
+// wantAgentToneAtEnd checks that what baresip recorded from `from` seconds
+// before the end (to half a second before it) is the agent's 1 kHz tone.
+func wantAgentToneAtEnd(t *testing.T, phone *baresiptest.Phone, dir, from string) {
+	t.Helper()
 	tail := filepath.Join(dir, "tail.wav")
-	sox(t, phone.Recording(), tail, "trim", "-3.5", "-0.5")
+	sox(t, phone.Recording(), tail, "trim", from, "-0.5")
 	st := baresiptest.Stats(t, tail)
 	if st.RMS < 0.02 || math.Abs(st.Freq-1000) > 60 {
 		t.Fatalf("baresip heard rms %.3f at %.0f Hz at the end of the call; want Ana's 1000 Hz tone", st.RMS, st.Freq)
