@@ -9,7 +9,7 @@ import { Notice } from '../components/Notice';
 import { useIdempotencyKey } from '../hooks';
 import { t } from '../i18n';
 import { AdminPage } from './AdminNav';
-import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from './form';
+import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus, RowActions } from './form';
 import { describeHours, HoursEditor } from './HoursEditor';
 
 /** HoursPage is /admin/hours. */
@@ -53,20 +53,17 @@ export function HoursPage() {
                 {t('admin.hours.holidays')}: {c.holidays.map((h) => `${h.date} ${h.name}`).join(' · ')}
               </p>
             )}
-            <div class="cell-actions">
-              <button type="button" class="button button-small" onClick={() => setEditing(c)} aria-label={`${t('admin.edit')}: ${c.name}`} data-testid="calendar-edit">
-                {t('admin.edit')}
-              </button>
-              <DeleteButton
-                del={del}
-                id={c.id}
-                name={c.name}
-                testId="calendar-delete"
-                question={t('admin.hours.deleteConfirm', { name: c.name })}
-                remove={() => supervisorApi.deleteCalendar(c.id)}
-                after={() => calendars.setItems((items) => items.filter((x) => x.id !== c.id))}
-              />
-            </div>
+            <RowActions
+              onEdit={() => setEditing(c)}
+              editTestId="calendar-edit"
+              del={del}
+              id={c.id}
+              name={c.name}
+              testId="calendar-delete"
+              question={t('admin.hours.deleteConfirm', { name: c.name })}
+              remove={() => supervisorApi.deleteCalendar(c.id)}
+              after={() => calendars.setItems((items) => items.filter((x) => x.id !== c.id))}
+            />
           </article>
         ))}
       </section>

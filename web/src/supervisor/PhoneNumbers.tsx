@@ -14,7 +14,7 @@ import { Notice } from '../components/Notice';
 import { useIdempotencyKey } from '../hooks';
 import { t } from '../i18n';
 import { AdminPage } from './AdminNav';
-import { DeleteButton, Field, fieldError, Problem, useDelete, useFocusOnOpen, useLoaded, useReturnFocus } from './form';
+import { RowActions, Field, fieldError, Problem, useDelete, useFocusOnOpen, useLoaded, useReturnFocus } from './form';
 
 /** PhoneNumbersPage is /admin/phone-numbers. */
 export function PhoneNumbersPage() {
@@ -65,20 +65,17 @@ export function PhoneNumbersPage() {
                 </li>
               ))}
             </ul>
-            <div class="cell-actions">
-              <button type="button" class="button button-small" onClick={() => setEditing(tr)} aria-label={`${t('admin.edit')}: ${tr.name}`} data-testid="trunk-edit">
-                {t('admin.edit')}
-              </button>
-              <DeleteButton
-                del={del}
-                id={tr.id}
-                name={tr.name}
-                testId="trunk-delete"
-                question={t('phone.deleteConfirm', { name: tr.name })}
-                remove={() => phoneApi.deleteTrunk(tr.id)}
-                after={() => trunks.setItems((items) => items.filter((x) => x.id !== tr.id))}
-              />
-            </div>
+            <RowActions
+              onEdit={() => setEditing(tr)}
+              editTestId="trunk-edit"
+              del={del}
+              id={tr.id}
+              name={tr.name}
+              testId="trunk-delete"
+              question={t('phone.deleteConfirm', { name: tr.name })}
+              remove={() => phoneApi.deleteTrunk(tr.id)}
+              after={() => trunks.setItems((items) => items.filter((x) => x.id !== tr.id))}
+            />
           </article>
         ))}
       </section>

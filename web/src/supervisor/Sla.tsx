@@ -16,7 +16,7 @@ import { Notice } from '../components/Notice';
 import { useIdempotencyKey } from '../hooks';
 import { t, tMaybe } from '../i18n';
 import { AdminPage } from './AdminNav';
-import { Field, fieldError, useFocusOnOpen, num, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from './form';
+import { Field, fieldError, useFocusOnOpen, num, Problem, useDelete, useLoaded, useReturnFocus, RowActions } from './form';
 
 /** shortDuration turns the API's "1h0m0s" into "1h", and "0s" into "". */
 export function shortDuration(d: string | undefined): string {
@@ -77,20 +77,17 @@ export function SlaPage() {
                 <dt>{t('admin.sla.escalations')}</dt>
                 <dd>{p.escalations.length ? p.escalations.map((e) => describeEscalation(e, queues.items)).join(' · ') : dash}</dd>
               </dl>
-              <div class="cell-actions">
-                <button type="button" class="button button-small" onClick={() => setEditing(p)} aria-label={`${t('admin.edit')}: ${p.name}`} data-testid="sla-edit">
-                  {t('admin.edit')}
-                </button>
-                <DeleteButton
-                  del={del}
-                  id={p.id}
-                  name={p.name}
-                  testId="sla-delete"
-                  question={t('admin.sla.deleteConfirm', { name: p.name })}
-                  remove={() => supervisorApi.deleteSLAPolicy(p.id)}
-                  after={() => policies.setItems((items) => items.filter((x) => x.id !== p.id))}
-                />
-              </div>
+              <RowActions
+                onEdit={() => setEditing(p)}
+                editTestId="sla-edit"
+                del={del}
+                id={p.id}
+                name={p.name}
+                testId="sla-delete"
+                question={t('admin.sla.deleteConfirm', { name: p.name })}
+                remove={() => supervisorApi.deleteSLAPolicy(p.id)}
+                after={() => policies.setItems((items) => items.filter((x) => x.id !== p.id))}
+              />
             </article>
           );
         })}
