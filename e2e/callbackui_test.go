@@ -13,8 +13,9 @@ import (
 // until told to answer and then sends 440 Hz, and asks for a callback; Ana
 // accepts its offer in Chromium (fake microphone: 1 kHz), clicks Call now and
 // sees Ringing while baresip rings; the test answers the phone; she sees
-// Connected with audio both ways (getStats), hangs up and sees Ended; the
-// callback's attempt is "answered"; sox finds her tone in what baresip heard.
+// Connected with audio both ways (getStats), clicks Hang up and sees Ended
+// while baresip gets the BYE; the callback's attempt is "answered"; sox
+// finds her tone in what baresip heard.
 func TestBrowserCallbackCallNow(t *testing.T) {
 	chromium := needBrowser(t)
 	n := startNode(t, nodeOptions{Demo: true, Env: []string{
@@ -28,14 +29,9 @@ func TestBrowserCallbackCallNow(t *testing.T) {
 	phone := baresiptest.Start(t, baresiptest.Options{User: number, Manual: true, SineHz: 440})
 
 	out := runScriptTalking(t, chromium, "callback-call.mjs", func(l string) {
-		switch l {
-		case "callback: answer now":
+		if l == "callback: answer now" {
 			phone.WaitEvent("CALL_INCOMING")
 			if err := phone.Accept(); err != nil {
-				t.Error(err)
-			}
-		case "callback: hang up the phone":
-			if err := phone.Hangup(); err != nil {
 				t.Error(err)
 			}
 		}

@@ -133,8 +133,8 @@ async function main() {
       await new Promise((ok) => setTimeout(ok, 3000)); // the phone records Ana's tone
     });
 
-    console.log('callback: hang up the phone');
-    await steps.run('the customer hangs up: Ended; the attempt is recorded answered; Close empties the panel', async () => {
+    await steps.run('Ana hangs up: Ended (the phone gets BYE); the attempt is recorded answered; Close empties the panel', async () => {
+      await ana.page.getByTestId('callback-hangup').click();
       await waitUntil('Ana: ended', async () => ((await phase(ana.page)) === 'ended' ? true : { ok: false, seen: await phase(ana.page) }), timeout * 2);
       const text = await ana.page.getByTestId('callback-state').textContent();
       if (!text.startsWith('Call ended')) throw new Error(`the state line says "${text}"`);
