@@ -283,7 +283,15 @@ async function main() {
       g711('customer', c);
       g711('Ana', a);
       await ana.page.getByTestId('call-tile-remote').first().waitFor();
-      const playing = await ana.page.getByTestId('call-tile-remote').first().locator('video').evaluate((v) => v.videoWidth > 0);
+      // Bytes arriving are not yet a decoded frame (the first keyframe): wait for the picture, up to 10 s.
+      const playing = await ana.page.getByTestId('call-tile-remote').first().locator('video').evaluate(
+        (v) =>
+          new Promise((ok) => {
+            const deadline = Date.now() + 10_000;
+            const look = () => (v.videoWidth > 0 ? ok(true) : Date.now() > deadline ? ok(false) : setTimeout(look, 100));
+            look();
+          }),
+      );
       if (!playing) throw new Error('Ana\'s tile shows no picture of the customer');
       await shot(customer, 'customer-active');
       await shot(ana.page, 'ana-active');
