@@ -50,6 +50,10 @@ type Outbound struct {
 	// Account is the tenant's account on this channel (its email address, its
 	// SMS number, …) and its settings.
 	Account Account
+	// QuickReplies are answers the customer can give with one tap; channels
+	// with buttons (Telegram's inline keyboard) show them, where a tap comes
+	// back as the customer's message. Others send the body alone.
+	QuickReplies []string
 	// Headers are extra protocol headers, such as a notification's
 	// List-Unsubscribe; channels without headers of their own ignore them.
 	Headers map[string]string
@@ -182,4 +186,14 @@ func (a Account) Redacted() Account {
 		out.Settings[k] = v
 	}
 	return out
+}
+
+// Provisioner is a channel whose accounts are set up with the provider when
+// an admin adds or edits one (Telegram registers the bot's webhook): it checks
+// the settings with the provider, completes them (the address, a webhook
+// secret) and seals its secrets before they are stored. previous is the
+// account as stored before an edit, nil for a new one. Errors a person can fix
+// are *tenant.FieldError values naming the setting.
+type Provisioner interface {
+	Provision(ctx context.Context, acc Account, previous *Account) (Account, error)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -24,6 +25,9 @@ type Deliverer struct {
 	river.WorkerDefaults[DeliverArgs]
 	core
 	health sendHealth
+	// waits holds, by job id, the wait a provider asked for in the send
+	// that just failed (channel.RetryAfter), until NextRetry takes it.
+	waits sync.Map
 }
 
 // NewDeliverer returns the delivery worker. It is registered with the job
@@ -76,7 +80,21 @@ func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error
 		}
 		return river.JobCancel(err)
 	}
+	if after, ok := channel.RetryAfter(err); ok {
+		d.waits.Store(job.ID, after)
+	}
 	return err
+}
+
+// NextRetry schedules the next try of a send the provider refused for now
+// no sooner than it asked (429 with Retry-After, Telegram's retry_after);
+// any other failure is spaced out by the queue's backoff. River schedules
+// on the wall clock, so this does too.
+func (d *Deliverer) NextRetry(job *river.Job[DeliverArgs]) time.Time {
+	if v, ok := d.waits.LoadAndDelete(job.ID); ok {
+		return time.Now().Add(v.(time.Duration))
+	}
+	return time.Time{}
 }
 
 // outbound assembles what the channel needs to send m.
@@ -99,9 +117,15 @@ func (s *core) outbound(ctx context.Context, m conversation.Message) (channel.Ou
 	}
 	out := channel.Outbound{TenantID: m.TenantID, MessageID: m.ID, ConversationID: c.ID, To: to.Value, ToName: p.Name,
 		Subject: c.Subject, Body: m.Body, BodyHTML: m.BodyHTML}
-	var meta struct{ Subject string }
-	if len(m.Meta) > 0 && json.Unmarshal(m.Meta, &meta) == nil && meta.Subject != "" {
-		out.Subject = meta.Subject
+	var meta struct {
+		Subject      string
+		QuickReplies []string `json:"quick_replies"`
+	}
+	if len(m.Meta) > 0 && json.Unmarshal(m.Meta, &meta) == nil {
+		if meta.Subject != "" {
+			out.Subject = meta.Subject
+		}
+		out.QuickReplies = meta.QuickReplies
 	}
 	accs, err := s.db.ChannelAccounts(ctx, m.TenantID, m.Channel)
 	if err != nil {

@@ -40,7 +40,17 @@ type ReplyInput struct {
 	BodyHTML string   `json:"body_html"`
 	Subject  string   `json:"subject"`
 	Files    []string `json:"attachment_ids"`
+	// QuickReplies are answers the customer can pick with one tap, on
+	// channels with buttons (Telegram); kept in the message's meta.
+	QuickReplies []string `json:"quick_replies,omitempty"`
 }
+
+// MetaQuickReplies is the outbound message's meta key holding its quick
+// replies, which the delivery passes to the channel.
+const MetaQuickReplies = "quick_replies"
+
+// maxQuickReplies bounds a reply's buttons; each is one short line.
+const maxQuickReplies = 10
 
 // Reply appends an outbound message and enqueues its delivery in the same
 // transaction: once Reply returns, the message will be sent, crash or not.
@@ -120,8 +130,15 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 		m = conversation.Message{ID: ids.New(), TenantID: a.TenantID, ConversationID: c.ID, Kind: conversation.KindMessage,
 			Direction: conversation.Outbound, Channel: ch, AuthorType: typ, AuthorID: id, Body: in.Body, BodyHTML: in.BodyHTML,
 			Attachments: atts, Status: conversation.DeliveryQueued, CreatedAt: now, UpdatedAt: now}
+		meta := map[string]any{}
 		if in.Subject != "" {
-			m.Meta = mustJSON(map[string]string{"subject": in.Subject})
+			meta["subject"] = in.Subject
+		}
+		if len(in.QuickReplies) > 0 {
+			meta[MetaQuickReplies] = in.QuickReplies
+		}
+		if len(meta) > 0 {
+			m.Meta = mustJSON(meta)
 		}
 		if err := tx.InsertMessage(ctx, m); err != nil {
 			return err
@@ -177,6 +194,17 @@ func (in ReplyInput) validate(l Limits) error {
 		textfield.Line("channel", in.Channel, textfield.MaxName),
 	} {
 		if err != nil {
+			return err
+		}
+	}
+	if len(in.QuickReplies) > maxQuickReplies {
+		return &tenant.FieldError{Field: "quick_replies", Reason: fmt.Sprintf("at most %d", maxQuickReplies)}
+	}
+	for i, q := range in.QuickReplies {
+		if strings.TrimSpace(q) == "" || utf8.RuneCountInString(q) > 40 {
+			return &tenant.FieldError{Field: fmt.Sprintf("quick_replies[%d]", i), Reason: "1–40 characters"}
+		}
+		if err := textfield.Line(fmt.Sprintf("quick_replies[%d]", i), q, 40*4); err != nil {
 			return err
 		}
 	}
