@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
-	"github.com/switchboard-cx/switchboard/internal/netguard"
 )
 
 // DefaultAPIBase is Telegram's Bot API.
@@ -185,9 +184,6 @@ func (b *botAPI) download(ctx context.Context, token, path string, maxBytes int6
 	}
 	return data, resp.Header.Get("Content-Type"), nil
 }
-
-// isRefused tells whether err is the SSRF guard refusing the API's address.
-func isRefused(err error) bool { return errors.Is(err, netguard.ErrRefused) }
 
 // oneLine is a provider's text fit for an error message.
 func oneLine(s string) string {

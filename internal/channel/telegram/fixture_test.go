@@ -195,3 +195,27 @@ func (f *fixture) post(t *testing.T, path, body, secret string) int {
 	resp.Body.Close()
 	return resp.StatusCode
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func storePage() store.Page { return store.Page{} }
+
+func countInbound(tl []conversation.Message) int {
+	n := 0
+	for _, m := range tl {
+		if m.Direction == conversation.Inbound {
+			n++
+		}
+	}
+	return n
+}
+
+// upload stores a file an agent attaches to a reply and returns its id.
+func (f *fixture) upload(t *testing.T, a inbox.Actor, name, _ string, data []byte) string {
+	t.Helper()
+	att, err := f.svc.Upload(context.Background(), a, name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return att.ID
+}

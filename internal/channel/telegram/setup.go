@@ -50,6 +50,10 @@ func (c *Channel) Provision(ctx context.Context, acc channel.Account, prev *chan
 	}
 	var me user
 	if err := c.api.call(ctx, token, "getMe", struct{}{}, &me); err != nil {
+		var ae *apiError
+		if !errors.As(err, &ae) {
+			return acc, &tenant.FieldError{Field: "settings." + SettingBotToken, Reason: "Telegram could not be reached: " + err.Error()}
+		}
 		return acc, &tenant.FieldError{Field: "settings." + SettingBotToken, Reason: "Telegram did not accept the token: " + reason(err)}
 	}
 	bot := strconv.FormatInt(me.ID, 10)

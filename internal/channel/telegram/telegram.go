@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"log/slog"
 	"mime"
-	"net/http"
 	"net/textproto"
 	"strings"
 	"time"
@@ -246,5 +245,4 @@ const sealedPrefix = "sealed:"
 var (
 	_ channel.Mounter     = (*Channel)(nil)
 	_ channel.Provisioner = (*Channel)(nil)
-	_ http.Handler        = http.HandlerFunc(nil)
 )
