@@ -29,6 +29,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/channel/apichannel"
 	"github.com/switchboard-cx/switchboard/internal/channel/email"
 	"github.com/switchboard-cx/switchboard/internal/channel/sms"
+	"github.com/switchboard-cx/switchboard/internal/channel/telegram"
 	"github.com/switchboard-cx/switchboard/internal/channel/webchat"
 	"github.com/switchboard-cx/switchboard/internal/channel/webpush"
 	"github.com/switchboard-cx/switchboard/internal/clock"
@@ -586,7 +587,7 @@ func (a *App) housekeeping(ctx context.Context) {
 }
 
 // openChannels builds the channels this node runs and registers them: web chat,
-// email, SMS and the API channel. Channels with listeners of their own run
+// email, SMS, Web Push, Telegram and the API channel. Channels with listeners of their own run
 // while the node serves.
 func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk clock.Clock) (vapidPublic string, err error) {
 	cfg, log := a.cfg, a.log
@@ -625,7 +626,14 @@ func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk cl
 	if err != nil {
 		return "", fmt.Errorf("web push: %w", err)
 	}
-	for _, c := range []channel.Channel{wc, mail, text, push, apichannel.New(out)} {
+	// Telegram: every Bot API call goes through the guard, since the bots'
+	// file paths and the operator's API base are both followed.
+	tg, err := telegram.New(telegram.Deps{DB: a.DB, Inbox: a.Inbox, Clock: clk, Log: log, Guard: a.guard, ServerKey: secret},
+		telegram.Config{APIBase: cfg.TelegramAPIBase, PublicBaseURL: cfg.BaseURL})
+	if err != nil {
+		return "", fmt.Errorf("telegram: %w", err)
+	}
+	for _, c := range []channel.Channel{wc, mail, text, push, tg, apichannel.New(out)} {
 		if err := a.Channels.Register(c); err != nil {
 			return "", err
 		}

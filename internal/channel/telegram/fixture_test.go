@@ -47,6 +47,8 @@ type fixture struct {
 	bot      *fakeBotAPI
 	center   *httptest.Server
 	finished <-chan *river.Event
+	core     *inboxtest.Core
+	clock    *clock.Fake
 	a, b     tenantBot
 }
 
@@ -73,7 +75,7 @@ func newGuardedFixture(t *testing.T, open func(testing.TB) *store.DB, guard *net
 	db := open(t)
 	clk := clock.NewFake(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
 	core := inboxtest.Start(t, db, inboxtest.Options{Clock: clk})
-	f := &fixture{db: db, svc: core.Inbox, finished: core.Finished}
+	f := &fixture{db: db, svc: core.Inbox, finished: core.Finished, core: core, clock: clk}
 	f.bot = newFakeBotAPI(t, map[string]botUser{
 		tokenA: {ID: 111111111, IsBot: true, Name: "Acme Bank", Username: "acme_bank_bot"},
 		tokenB: {ID: 222222222, IsBot: true, Name: "Other Shop", Username: "other_shop_bot"},

@@ -99,6 +99,8 @@ func (s *Sender) outbound(j job, ch channel.Channel) (channel.Outbound, error) {
 		out.To = p.Email
 	case "phone":
 		out.To = p.Phone
+	case "telegram":
+		out.To = p.Telegram
 	case "":
 		out.To = d.PersonaID // the channel addresses the persona itself
 	case webpush.Name:
