@@ -3,7 +3,9 @@ package telegram_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
+	"sync"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -49,6 +51,7 @@ type fixture struct {
 	finished <-chan *river.Event
 	core     *inboxtest.Core
 	clock    *clock.Fake
+	logs     *syncBuffer // what the channel logged, at debug level
 	a, b     tenantBot
 }
 
@@ -84,7 +87,9 @@ func newGuardedFixture(t *testing.T, open func(testing.TB) *store.DB, guard *net
 	f.center = httptest.NewServer(mux)
 	t.Cleanup(f.center.Close)
 	var err error
-	f.ch, err = telegram.New(telegram.Deps{DB: db, Inbox: core.Inbox, Clock: clk, Log: core.Log, Guard: guard, ServerKey: serverKey},
+	f.logs = &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	f.ch, err = telegram.New(telegram.Deps{DB: db, Inbox: core.Inbox, Clock: clk, Log: log, Guard: guard, ServerKey: serverKey},
 		telegram.Config{APIBase: f.bot.srv.URL, PublicBaseURL: f.center.URL})
 	if err != nil {
 		t.Fatal(err)
@@ -220,4 +225,37 @@ func (f *fixture) upload(t *testing.T, a inbox.Actor, name, _ string, data []byt
 		t.Fatal(err)
 	}
 	return att.ID
+}
+
+// syncBuffer is a log destination tests read back.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// noSecretsLogged fails the test if the channel's log holds a bot token or
+// a webhook secret.
+func (f *fixture) noSecretsLogged(t *testing.T) {
+	t.Helper()
+	logs := f.logs.String()
+	for _, s := range []string{"AAHdqTcv", "AAFbbbb", "AAHnew", "AAHnobody", f.bot.hook(tokenA).Secret, f.bot.hook(tokenB).Secret} {
+		if s != "" && strings.Contains(logs, s) {
+			t.Fatalf("the log holds a secret (%.8s…):\n%s", s, logs)
+		}
+	}
+	if !strings.Contains(logs, "telegram") {
+		t.Fatal("nothing was logged: the check proves nothing")
+	}
 }

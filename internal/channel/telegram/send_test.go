@@ -170,6 +170,7 @@ func TestRetryAfter(t *testing.T) {
 	if n := f.bot.callCount("sendMessage") - calls; n != 1 {
 		t.Fatalf("Telegram was asked %d times for a chat that blocked the bot, want 1", n)
 	}
+	f.noSecretsLogged(t)
 }
 
 // TestOutage: Telegram answering 502 is retried and shows as the channel's

@@ -108,6 +108,7 @@ func TestSetUpBot(t *testing.T) {
 			if f.bot.callCount("getMe") != calls {
 				t.Fatal("a rename called Telegram")
 			}
+			f.noSecretsLogged(t)
 		})
 	}
 }
@@ -215,6 +216,7 @@ func TestInbound(t *testing.T) {
 			if status, _ := f.bot.deliver(t, tokenA, group, ""); status != 200 {
 				t.Fatalf("group update answered %d, want 200 (else Telegram redelivers it)", status)
 			}
+			f.noSecretsLogged(t)
 		})
 	}
 }
