@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -25,15 +24,28 @@ type Deliverer struct {
 	river.WorkerDefaults[DeliverArgs]
 	core
 	health sendHealth
-	// waits holds, by job id, the wait a provider asked for in the send
-	// that just failed (channel.RetryAfter), until NextRetry takes it.
-	waits sync.Map
 }
 
 // NewDeliverer returns the delivery worker. It is registered with the job
 // queue before the service (which needs the queue) exists.
 func NewDeliverer(db *store.DB, out *outbox.Outbox, channels *channel.Registry, clk clock.Clock, log *slog.Logger) *Deliverer {
 	return &Deliverer{core: core{db: db, out: out, channels: channels, clock: clk, log: log}}
+}
+
+// ThrottledFor is how long after a message was written a provider's "retry
+// after" is still obeyed without using up a try; past it, throttled sends count
+// as failures, so a provider that throttles for ever cannot hold a message for
+// ever.
+const ThrottledFor = 24 * time.Hour
+
+// throttledWait is the wait a send's provider asked for (channel.RetryAfter),
+// while the message is younger than ThrottledFor.
+func throttledWait(err error, written, now time.Time) (time.Duration, bool) {
+	wait, ok := channel.RetryAfter(err)
+	if !ok || errors.Is(err, channel.ErrPermanent) || now.Sub(written) >= ThrottledFor {
+		return 0, false
+	}
+	return wait, true
 }
 
 // HeldRetry is how long a message held back (its tenant is suspended) waits
@@ -71,6 +83,11 @@ func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error
 		s.log.Info("message delivery held", "tenant_id", m.TenantID, "message_id", m.ID, "channel", m.Channel, "retry_in", HeldRetry)
 		return river.JobSnooze(HeldRetry)
 	}
+	if wait, ok := throttledWait(err, m.CreatedAt, s.clock.Now()); ok {
+		s.log.Info("message delivery throttled by the provider", "tenant_id", m.TenantID, "message_id", m.ID,
+			"channel", m.Channel, "retry_in", wait, "err", err)
+		return river.JobSnooze(wait)
+	}
 	final := errors.Is(err, channel.ErrPermanent) || job.Attempt >= job.MaxAttempts
 	s.log.Warn("message delivery failed", "tenant_id", m.TenantID, "message_id", m.ID, "channel", m.Channel,
 		"attempt", job.Attempt, "final", final, "err", err)
@@ -80,21 +97,7 @@ func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error
 		}
 		return river.JobCancel(err)
 	}
-	if after, ok := channel.RetryAfter(err); ok {
-		d.waits.Store(job.ID, after)
-	}
 	return err
-}
-
-// NextRetry schedules the next try of a send the provider refused for now
-// no sooner than it asked (429 with Retry-After, Telegram's retry_after);
-// any other failure is spaced out by the queue's backoff. River schedules
-// on the wall clock, so this does too.
-func (d *Deliverer) NextRetry(job *river.Job[DeliverArgs]) time.Time {
-	if v, ok := d.waits.LoadAndDelete(job.ID); ok {
-		return time.Now().Add(v.(time.Duration))
-	}
-	return time.Time{}
 }
 
 // outbound assembles what the channel needs to send m.

@@ -10,7 +10,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -131,8 +130,8 @@ func (b *botAPI) do(ctx context.Context, token, method, contentType string, body
 // (the token was revoked) is retried, since an admin may replace it.
 func retryable(resp *http.Response, e *apiError) error {
 	if e.RetryAfter == 0 {
-		if s, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get("Retry-After"))); err == nil && s > 0 {
-			e.RetryAfter = time.Duration(s) * time.Second
+		if d, ok := channel.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			e.RetryAfter = d
 		}
 	}
 	switch {

@@ -70,7 +70,7 @@ const (
 	blockedChat = "403403"
 )
 
-func newFakeBotAPI(t *testing.T, bots map[string]botUser) *fakeBotAPI {
+func newFakeBotAPI(t testing.TB, bots map[string]botUser) *fakeBotAPI {
 	t.Helper()
 	f := &fakeBotAPI{bots: bots, webhooks: map[string]webhook{}, files: map[string]fakeFile{}, nextID: 100, calls: map[string]int{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))

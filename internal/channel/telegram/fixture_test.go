@@ -18,11 +18,12 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/channel/telegram"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/conversation"
+	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/inbox/inboxtest"
 	"github.com/switchboard-cx/switchboard/internal/netguard"
 	"github.com/switchboard-cx/switchboard/internal/store"
-	"github.com/switchboard-cx/switchboard/internal/store/storetest"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
 // Bots the fake Bot API knows, by token.
@@ -57,7 +58,7 @@ type fixture struct {
 
 // loopbackAllowed is the outbound guard of an operator who allowed
 // 127.0.0.0/8, where the fake Bot API listens.
-func loopbackAllowed(t *testing.T) *netguard.Guard {
+func loopbackAllowed(t testing.TB) *netguard.Guard {
 	t.Helper()
 	allow, err := netguard.ParseAllow("127.0.0.0/8")
 	if err != nil {
@@ -66,14 +67,14 @@ func loopbackAllowed(t *testing.T) *netguard.Guard {
 	return netguard.New(netguard.Options{Allow: allow})
 }
 
-func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
+func newFixture(t testing.TB, open func(testing.TB) *store.DB) *fixture {
 	t.Helper()
 	return newGuardedFixture(t, open, loopbackAllowed(t), true)
 }
 
 // newGuardedFixture is a center reaching the Bot API through guard; with
 // setUp, tenants A and B each add their bot.
-func newGuardedFixture(t *testing.T, open func(testing.TB) *store.DB, guard *netguard.Guard, setUp bool) *fixture {
+func newGuardedFixture(t testing.TB, open func(testing.TB) *store.DB, guard *netguard.Guard, setUp bool) *fixture {
 	t.Helper()
 	db := open(t)
 	clk := clock.NewFake(time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC))
@@ -98,8 +99,8 @@ func newGuardedFixture(t *testing.T, open func(testing.TB) *store.DB, guard *net
 	if err := core.Channels.Register(f.ch); err != nil {
 		t.Fatal(err)
 	}
-	f.a.tenantID = storetest.NewTenant(t, db, "acme-bank").ID
-	f.b.tenantID = storetest.NewTenant(t, db, "other-shop").ID
+	f.a.tenantID = newTenant(t, db, "acme-bank")
+	f.b.tenantID = newTenant(t, db, "other-shop")
 	f.a.token, f.b.token = tokenA, tokenB
 	if setUp {
 		f.a.acct = f.addBot(t, f.a.tenantID, tokenA)
@@ -109,7 +110,7 @@ func newGuardedFixture(t *testing.T, open func(testing.TB) *store.DB, guard *net
 }
 
 // addBot adds a bot as an admin does: the channel account API with the token.
-func (f *fixture) addBot(t *testing.T, tenantID, token string) channel.Account {
+func (f *fixture) addBot(t testing.TB, tenantID, token string) channel.Account {
 	t.Helper()
 	acct, err := f.svc.CreateAccount(context.Background(), inbox.Actor{TenantID: tenantID},
 		channel.Account{Channel: telegram.Name, Settings: map[string]string{telegram.SettingBotToken: token}})
@@ -258,4 +259,14 @@ func (f *fixture) noSecretsLogged(t *testing.T) {
 	if !strings.Contains(logs, "telegram") {
 		t.Fatal("nothing was logged: the check proves nothing")
 	}
+}
+
+// newTenant creates a tenant and returns its id.
+func newTenant(t testing.TB, db *store.DB, slug string) string {
+	t.Helper()
+	tn := tenant.Tenant{ID: ids.New(), Slug: slug, Name: "Tenant " + slug, CreatedAt: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
+	if err := db.CreateTenant(context.Background(), tn); err != nil {
+		t.Fatal(err)
+	}
+	return tn.ID
 }
