@@ -14,7 +14,8 @@ import { t } from '../i18n';
 import { COMPOSE_INSERT_EVENT, type ComposeInsertDetail } from '../knowledge/events';
 import type { User } from '../types';
 import {
-  PENDING, defaultReplyChannel, draftKey, replaceTrigger, replyChannels, triggerAt, unresolvedVariables, type Trigger,
+  BUTTON_CHANNELS, PENDING, defaultReplyChannel, draftKey, quickRepliesOf, replaceTrigger, replyChannels, triggerAt, unresolvedVariables,
+  type Trigger,
 } from './logic';
 
 interface Props {
@@ -55,6 +56,7 @@ export function Composer(props: Props) {
   const [note, setNote] = useState(saved?.note ?? false);
   const [channel, setChannel] = useState(saved?.channel ?? '');
   const [files, setFiles] = useState<UploadedFile[]>([]);
+  const [quick, setQuick] = useState('');
   const [uploading, setUploading] = useState(false);
   const [error, setError] = useState('');
   const [sending, setSending] = useState(false);
@@ -213,7 +215,8 @@ export function Composer(props: Props) {
       }
     }
     // The same text sent again after a failure reuses its key: the server stores one message.
-    const fingerprint = JSON.stringify([note, current, body, files.map((f) => f.id)]);
+    const quickReplies = !note && BUTTON_CHANNELS.includes(current) ? quickRepliesOf(quick) : [];
+    const fingerprint = JSON.stringify([note, current, body, files.map((f) => f.id), quickReplies]);
     if (sendKey.current.body !== fingerprint) sendKey.current = { body: fingerprint, key: newIdempotencyKey() };
     const pendingID = `${PENDING}${sendKey.current.key}`;
     const now = new Date().toISOString();
@@ -226,10 +229,12 @@ export function Composer(props: Props) {
     try {
       const m = note
         ? await conversationApi.note(c.id, body, sendKey.current.key)
-        : await conversationApi.reply(c.id, { channel: current, body, attachment_ids: files.map((f) => f.id) }, sendKey.current.key);
+        : await conversationApi.reply(c.id, { channel: current, body, attachment_ids: files.map((f) => f.id),
+            ...(quickReplies.length > 0 ? { quick_replies: quickReplies } : {}) }, sendKey.current.key);
       props.onMessage(m, pendingID);
       setText('');
       setFiles([]);
+      setQuick('');
       sendKey.current = { body: '', key: '' };
     } catch (err) {
       props.onDrop(pendingID);
@@ -334,6 +339,13 @@ export function Composer(props: Props) {
           </ul>
         )}
       </div>
+      {!note && BUTTON_CHANNELS.includes(current) && (
+        <label class="cv-inline cv-quick">
+          <span>{t('compose.quickReplies')}</span>
+          <input type="text" value={quick} maxLength={500} placeholder={t('compose.quickRepliesHint')}
+            onInput={(e) => setQuick((e.target as HTMLInputElement).value)} data-testid="composer-quick-replies" />
+        </label>
+      )}
       {files.length > 0 && (
         <ul class="cv-files">
           {files.map((f) => (

@@ -160,3 +160,9 @@ test('unresolvedVariables names each variable once where it first sits, skipping
   ]);
   assert.deepEqual(L.unresolvedVariables('plain {{ not closed'), []);
 });
+
+test('quickRepliesOf splits on |, trims, drops empties and duplicates, keeps ten', () => {
+  assert.deepEqual(L.quickRepliesOf(' Yes, tomorrow | No |  | Yes, tomorrow | Call me '), ['Yes, tomorrow', 'No', 'Call me']);
+  assert.deepEqual(L.quickRepliesOf(''), []);
+  assert.equal(L.quickRepliesOf(Array.from({ length: 12 }, (_, i) => `c${i}`).join('|')).length, 10);
+});

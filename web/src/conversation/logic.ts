@@ -199,3 +199,20 @@ export function unresolvedVariables(text: string): VariableSpot[] {
   }
   return out;
 }
+
+/** BUTTON_CHANNELS are the channels that show a reply's quick replies as buttons. */
+export const BUTTON_CHANNELS = ['telegram'];
+
+/**
+ * quickRepliesOf reads the quick replies an agent typed, separated by "|":
+ * trimmed, empty ones dropped, the first of duplicates kept, at most ten
+ * (the server refuses more, and choices over 40 characters).
+ */
+export function quickRepliesOf(text: string): string[] {
+  const out: string[] = [];
+  for (const part of text.split('|')) {
+    const q = part.trim();
+    if (q && !out.includes(q)) out.push(q);
+  }
+  return out.slice(0, 10);
+}

@@ -74,6 +74,8 @@ export const conversation = {
   'compose.reply': 'Reply',
   'compose.note': 'Note',
   'compose.channel': 'Channel',
+  'compose.quickReplies': 'Quick replies',
+  'compose.quickRepliesHint': 'Buttons the customer can tap, separated by |, e.g. Yes | No',
   'compose.replyLabel': 'Reply to the customer',
   'compose.noteLabel': 'Internal note',
   'compose.replyPlaceholder': 'Write a reply… Type / for canned responses.',
