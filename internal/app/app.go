@@ -54,6 +54,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/operator"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/portal"
+	"github.com/switchboard-cx/switchboard/internal/ratelimit"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
 	"github.com/switchboard-cx/switchboard/internal/retention"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
@@ -98,6 +99,8 @@ type App struct {
 	// knowledgeStarting holds /readyz back while the index opens its
 	// tenants' indexes after a start (followKnowledge).
 	knowledgeStarting starting
+	// sharing shares the node's rate limits with the cluster's other nodes.
+	sharing *ratelimit.Sharing
 	// ContextConnectors runs the tenants' connectors to their business systems.
 	ContextConnectors *connectors.Service
 	// ScreenPop ranks the items beside conversations and learns from feedback.
@@ -338,6 +341,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,
 	})
 	a.handler = helpPages.Domains(api.Handler()) // businesses' own help-center hosts first
+	a.sharing = a.shareRateLimits(b, clk, api, helpPages, a.Sender, a.Accounts)
 	// Northwind's core banking system, served by the demo node itself.
 	if cfg.Demo {
 		mux := http.NewServeMux()
@@ -465,6 +469,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	background.Go(func() {
 		if err := a.Sender.Run(ctx); err != nil {
 			a.log.Error("notification sender stopped", "err", err)
+		}
+	})
+	background.Go(func() {
+		if err := a.sharing.Run(ctx); err != nil {
+			a.log.Error("rate limits stopped being shared; each node keeps them alone", "err", err)
 		}
 	})
 	a.knowledgeStarting.begin("opening the tenants' knowledge indexes")
