@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Capabilities tell the core and the agent's screen what a channel can do.
@@ -53,6 +54,12 @@ type Outbound struct {
 	// Headers are extra protocol headers, such as a notification's
 	// List-Unsubscribe; channels without headers of their own ignore them.
 	Headers map[string]string
+	// Resend is set when an earlier try of this message may have reached
+	// the provider: its answer was lost, or the node died before recording
+	// it. A channel whose provider takes no idempotency key looks for the
+	// message it may have created since Written before sending again.
+	Resend  bool
+	Written time.Time
 }
 
 // File is an attachment's bytes. ID is the stored attachment's id on outbound
