@@ -192,7 +192,8 @@ func mostActive(counts map[string]int) []string {
 // experts is what the swarm rooms service suggests for a case, by its own
 // code: the past cases most like the case's text (suggest.Cases, asked for
 // rooms.SimilarAsked), the nearest picked by rooms.NearestCases, their
-// evidence, the work of the last rooms.LearnFrom to learn each candidate's
+// evidence, the resolvers whose cases together are most like it
+// (suggest.Cases.Profiles, rooms.ProfilesAsked), the work of the last rooms.LearnFrom to learn each candidate's
 // areas from, and rooms.Finding.Rank. The room is opened when everything
 // in the history is known: when the case was created, or after the newest
 // case of the history if that is later (so no work is from the future).
@@ -202,7 +203,8 @@ func (t *expertTenant) experts(c expertCase) []string {
 		now = t.signals[n-1].At
 	}
 	ids, sim := rooms.NearestCases(t.index.Similar(c.Text, rooms.SimilarAsked), c.Key)
-	f := rooms.Finding{Similarity: sim, RoomAreas: queueAreas(c.Queue), Candidates: t.candidates, Now: now}
+	f := rooms.Finding{Similarity: sim, Profiles: t.index.Profiles(c.Text, rooms.ProfilesAsked),
+		RoomAreas: queueAreas(c.Queue), Candidates: t.candidates, Now: now}
 	for _, id := range ids {
 		h := t.history[id]
 		f.Evidence = append(f.Evidence, swarm.Evidence{ConversationID: id, ResolvedAt: h.Resolved, ResolverID: h.Resolver})

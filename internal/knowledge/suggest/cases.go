@@ -29,6 +29,19 @@ type Cases struct {
 	postings map[string][]posting
 	lengths  []float64
 	avgLen   float64
+	profiles profiles
+}
+
+// profiles is the candidate-centred side of the index (Balog et al.'s
+// "candidate model" of expert finding): every resolver's cases as one
+// document, their words counted together, for BM25 over people rather
+// than over cases.
+type profiles struct {
+	resolvers []string
+	cases     []int // how many cases each resolver's profile holds
+	postings  map[string][]posting
+	lengths   []float64
+	avgLen    float64
 }
 
 type posting struct {
@@ -64,7 +77,99 @@ func NewCases(cs []Case) *Cases {
 	if len(idx.cases) > 0 {
 		idx.avgLen = total / float64(len(idx.cases))
 	}
+	idx.profiles = newProfiles(cs)
 	return idx
+}
+
+// newProfiles adds up each resolver's cases' words, in the order the
+// resolvers first appear (imported cases and unassigned ones name nobody).
+func newProfiles(cs []Case) profiles {
+	p := profiles{postings: map[string][]posting{}}
+	doc := map[string]int{}
+	var tfs []map[string]int
+	for _, c := range cs {
+		if c.ResolverID == "" {
+			continue
+		}
+		d, ok := doc[c.ResolverID]
+		if !ok {
+			d = len(p.resolvers)
+			doc[c.ResolverID] = d
+			p.resolvers = append(p.resolvers, c.ResolverID)
+			p.cases = append(p.cases, 0)
+			p.lengths = append(p.lengths, 0)
+			tfs = append(tfs, map[string]int{})
+		}
+		p.cases[d]++
+		for _, t := range Terms(c.Text) {
+			tfs[d][t]++
+			p.lengths[d]++
+		}
+	}
+	total := 0.0
+	for d, tf := range tfs {
+		for t, n := range tf {
+			p.postings[t] = append(p.postings[t], posting{d, n})
+		}
+		total += p.lengths[d]
+	}
+	if len(p.resolvers) > 0 {
+		p.avgLen = total / float64(len(p.resolvers))
+	}
+	return p
+}
+
+// Profile is a resolver whose resolved cases, taken together, are like the
+// text asked about: Score is BM25 of the text against all their cases'
+// words as one document; Cases how many cases that is.
+type Profile struct {
+	ResolverID string
+	Score      float64
+	Cases      int
+}
+
+// Profiles returns the k resolvers whose cases together are most like
+// text, best first (ties by id): the candidate-centred evidence of expert
+// finding, beside the case-centred Similar.
+func (c *Cases) Profiles(text string, k int) []Profile {
+	if c == nil || len(c.profiles.resolvers) == 0 || k <= 0 {
+		return nil
+	}
+	p := &c.profiles
+	n := float64(len(p.resolvers))
+	scores := map[int]float64{}
+	seen := map[string]bool{}
+	for _, t := range Terms(text) {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		ps := p.postings[t]
+		df := float64(len(ps))
+		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
+		for _, x := range ps {
+			tf := float64(x.tf)
+			norm := bm25K1 * (1 - bm25B + bm25B*p.lengths[x.doc]/p.avgLen)
+			scores[x.doc] += idf * tf * (bm25K1 + 1) / (tf + norm)
+		}
+	}
+	out := make([]Profile, 0, len(scores))
+	for d, s := range scores {
+		out = append(out, Profile{ResolverID: p.resolvers[d], Score: s, Cases: p.cases[d]})
+	}
+	slices.SortFunc(out, func(a, b Profile) int {
+		if a.Score != b.Score {
+			if a.Score > b.Score {
+				return -1
+			}
+			return 1
+		}
+		return compareStrings(a.ResolverID, b.ResolverID)
+	})
+	if len(out) > k {
+		out = out[:k]
+	}
+	return out
 }
 
 // Len is the number of cases indexed.
