@@ -60,6 +60,7 @@ const (
 func NewCases(cs []Case) *Cases {
 	idx := &Cases{postings: map[string][]posting{}}
 	total := 0.0
+	prof := newProfileBuilder()
 	for _, c := range cs {
 		doc := len(idx.cases)
 		idx.cases = append(idx.cases, c)
@@ -73,41 +74,52 @@ func NewCases(cs []Case) *Cases {
 		}
 		idx.lengths = append(idx.lengths, float64(len(terms)))
 		total += float64(len(terms))
+		prof.add(c.ResolverID, tf, len(terms))
 	}
 	if len(idx.cases) > 0 {
 		idx.avgLen = total / float64(len(idx.cases))
 	}
-	idx.profiles = newProfiles(cs)
+	idx.profiles = prof.done()
 	return idx
 }
 
-// newProfiles adds up each resolver's cases' words, in the order the
-// resolvers first appear (imported cases and unassigned ones name nobody).
-func newProfiles(cs []Case) profiles {
-	p := profiles{postings: map[string][]posting{}}
-	doc := map[string]int{}
-	var tfs []map[string]int
-	for _, c := range cs {
-		if c.ResolverID == "" {
-			continue
-		}
-		d, ok := doc[c.ResolverID]
-		if !ok {
-			d = len(p.resolvers)
-			doc[c.ResolverID] = d
-			p.resolvers = append(p.resolvers, c.ResolverID)
-			p.cases = append(p.cases, 0)
-			p.lengths = append(p.lengths, 0)
-			tfs = append(tfs, map[string]int{})
-		}
-		p.cases[d]++
-		for _, t := range Terms(c.Text) {
-			tfs[d][t]++
-			p.lengths[d]++
-		}
+// profileBuilder adds up each resolver's cases' words, in the order the
+// resolvers first appear (imported cases and unassigned ones name nobody),
+// from the words NewCases has already counted.
+type profileBuilder struct {
+	p   profiles
+	doc map[string]int
+	tfs []map[string]int
+}
+
+func newProfileBuilder() *profileBuilder {
+	return &profileBuilder{p: profiles{postings: map[string][]posting{}}, doc: map[string]int{}}
+}
+
+func (b *profileBuilder) add(resolver string, tf map[string]int, length int) {
+	if resolver == "" {
+		return
 	}
+	d, ok := b.doc[resolver]
+	if !ok {
+		d = len(b.p.resolvers)
+		b.doc[resolver] = d
+		b.p.resolvers = append(b.p.resolvers, resolver)
+		b.p.cases = append(b.p.cases, 0)
+		b.p.lengths = append(b.p.lengths, 0)
+		b.tfs = append(b.tfs, map[string]int{})
+	}
+	b.p.cases[d]++
+	b.p.lengths[d] += float64(length)
+	for t, n := range tf {
+		b.tfs[d][t] += n
+	}
+}
+
+func (b *profileBuilder) done() profiles {
+	p := b.p
 	total := 0.0
-	for d, tf := range tfs {
+	for d, tf := range b.tfs {
 		for t, n := range tf {
 			p.postings[t] = append(p.postings[t], posting{d, n})
 		}
