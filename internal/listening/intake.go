@@ -82,8 +82,8 @@ func (in *Intake) Take(ctx context.Context, acct channel.Account, p Post) (Outco
 	}
 	o.Match.Sentiment = Sentiment(p.Text)
 	ib := inbox.Inbound{TenantID: acct.TenantID, Channel: ch, ExternalID: p.ID, Body: p.Text, FromName: p.Author.Name,
-		From:       persona.Identifier{Kind: persona.Kind("social:" + p.Network), Value: p.Author.Handle, Verified: true, VerifiedBy: persona.MethodSocialPost, VerifiedAt: p.CreatedAt},
-		ThreadKey:  p.ID,
+		From:        persona.Identifier{Kind: persona.Kind("social:" + p.Network), Value: p.Author.Handle, Verified: true, VerifiedBy: persona.MethodSocialPost, VerifiedAt: p.CreatedAt},
+		ThreadKey:   p.ID,
 		Unrefusable: true,
 		Meta: map[string]any{inbox.MetaAccount: acct.ID, "visibility": p.Visibility, "post_url": p.URL,
 			"author_followers": p.Author.Followers, "author_url": p.Author.URL, "sentiment": o.Match.Sentiment,

@@ -60,9 +60,15 @@ func TestRuleMatches(t *testing.T) {
 }
 
 func TestDecidePicksHighestPriority(t *testing.T) {
-	low := rule(func(r *listening.Rule) { r.ID, r.Name, r.Keywords, r.Priority, r.Queue = "a", "brand", []string{"acme"}, conversation.PriorityLow, "Brand" })
-	urgent := rule(func(r *listening.Rule) { r.ID, r.Name, r.Keywords, r.Priority, r.Queue = "b", "outage", []string{"down"}, conversation.PriorityUrgent, "Ops" })
-	high := rule(func(r *listening.Rule) { r.ID, r.Name, r.Keywords, r.Priority = "c", "also urgent", []string{"acme"}, conversation.PriorityUrgent })
+	low := rule(func(r *listening.Rule) {
+		r.ID, r.Name, r.Keywords, r.Priority, r.Queue = "a", "brand", []string{"acme"}, conversation.PriorityLow, "Brand"
+	})
+	urgent := rule(func(r *listening.Rule) {
+		r.ID, r.Name, r.Keywords, r.Priority, r.Queue = "b", "outage", []string{"down"}, conversation.PriorityUrgent, "Ops"
+	})
+	high := rule(func(r *listening.Rule) {
+		r.ID, r.Name, r.Keywords, r.Priority = "c", "also urgent", []string{"acme"}, conversation.PriorityUrgent
+	})
 	p := listening.Post{Text: "Is Acme down for everyone?"}
 	m, ok := listening.Decide([]listening.Rule{low, urgent, high}, p)
 	if !ok || m.RuleID != "b" || m.Priority != conversation.PriorityUrgent || m.Queue != "Ops" {
