@@ -5,6 +5,7 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/listening"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
 func f(v float64) *float64 { return &v }
@@ -95,7 +96,7 @@ func TestNormalizeRefuses(t *testing.T) {
 	}
 	for _, c := range cases {
 		_, err := listening.Normalize(c.r)
-		fe, ok := err.(*listening.FieldError)
+		fe, ok := err.(*tenant.FieldError)
 		if !ok || fe.Field != c.field {
 			t.Errorf("%s: err = %v, want a FieldError on %s", c.name, err, c.field)
 		}

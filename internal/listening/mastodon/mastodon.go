@@ -21,7 +21,9 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/listening"
 	"github.com/switchboard-cx/switchboard/internal/netguard"
 	"github.com/switchboard-cx/switchboard/internal/persona"
+	"github.com/switchboard-cx/switchboard/internal/secretbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
 // Name is the network's key and its public channel's name.
@@ -39,6 +41,9 @@ type Deps struct {
 	Intake *listening.Intake
 	Rules  listening.Rules
 	Guard  *netguard.Guard // every call: the instance URL is the tenant's
+	// Secrets seals the accounts' access tokens (purpose
+	// "mastodon-access-token", the account's id as additional data).
+	Secrets *secretbox.Box
 	Clock  clock.Clock
 	Log    *slog.Logger
 	// Wait waits between retries and reconnects; nil is Sleep.
@@ -61,6 +66,7 @@ type Network struct {
 	intake  *listening.Intake
 	rules   listening.Rules
 	guard   *netguard.Guard
+	secrets *secretbox.Box
 	clock   clock.Clock
 	log     *slog.Logger
 	wait    Waiter
@@ -71,8 +77,8 @@ type Network struct {
 
 // New returns the network.
 func New(d Deps, cfg Config) (*Network, error) {
-	if d.DB == nil || d.Intake == nil || d.Rules == nil || d.Guard == nil || d.Clock == nil || d.Log == nil {
-		return nil, errors.New("mastodon: DB, Intake, Rules, Guard, Clock and Log are required")
+	if d.DB == nil || d.Intake == nil || d.Rules == nil || d.Guard == nil || d.Secrets == nil || d.Clock == nil || d.Log == nil {
+		return nil, errors.New("mastodon: DB, Intake, Rules, Guard, Secrets, Clock and Log are required")
 	}
 	if d.Wait == nil {
 		d.Wait = Sleep
@@ -83,7 +89,7 @@ func New(d Deps, cfg Config) (*Network, error) {
 	if cfg.Refresh <= 0 {
 		cfg.Refresh = 15 * time.Second
 	}
-	return &Network{db: d.DB, intake: d.Intake, rules: d.Rules, guard: d.Guard, clock: d.Clock, log: d.Log, wait: d.Wait, cfg: cfg,
+	return &Network{db: d.DB, intake: d.Intake, rules: d.Rules, guard: d.Guard, secrets: d.Secrets, clock: d.Clock, log: d.Log, wait: d.Wait, cfg: cfg,
 		rest: d.Guard.Client(30 * time.Second), streams: d.Guard.Client(0)}, nil
 }
 
@@ -176,23 +182,68 @@ func (n *Network) client(acct channel.Account) (*client, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	if acct.Settings[SettingToken] == "" {
-		return nil, "", fmt.Errorf("mastodon account %s has no %s", acct.Address, SettingToken)
+	token, err := n.token(acct)
+	if err != nil {
+		return nil, "", err
 	}
-	return &client{base: base, token: acct.Settings[SettingToken], http: n.rest, stream: n.streams, wait: n.wait, clock: n.clock,
+	return &client{base: base, token: token, http: n.rest, stream: n.streams, wait: n.wait, clock: n.clock,
 		maxAttempts: n.cfg.Attempts}, base.Hostname(), nil
 }
 
-// CheckAccount checks an account's settings as an admin saves them.
-func CheckAccount(acct channel.Account) error {
-	if _, err := instanceURL(acct.Settings[SettingInstance]); err != nil {
-		return err
+// sealedPrefix marks a sealed access token in an account's settings.
+const sealedPrefix = "sealed:"
+
+// token opens the account's access token.
+func (n *Network) token(acct channel.Account) (string, error) {
+	v := acct.Settings[SettingToken]
+	if v == "" {
+		return "", fmt.Errorf("mastodon account %s has no %s", acct.Address, SettingToken)
 	}
-	if acct.Settings[SettingToken] == "" {
-		return fmt.Errorf("%s is required", SettingToken)
+	if !strings.HasPrefix(v, sealedPrefix) {
+		return v, nil // stored before sealing, or by a test
 	}
-	if v := acct.Settings[SettingReplyVisibility]; v != "" && v != listening.VisibilityPublic && v != listening.VisibilityUnlisted {
-		return fmt.Errorf("%s must be public or unlisted", SettingReplyVisibility)
+	t, err := n.secrets.Open(acct.ID, strings.TrimPrefix(v, sealedPrefix))
+	if err != nil {
+		return "", fmt.Errorf("mastodon account %s: open the access token: %w", acct.Address, err)
+	}
+	return t, nil
+}
+
+// CheckAccount checks a Mastodon account as an admin saves it — the address
+// is the account's handle (support@social.example), the instance URL one the
+// guard lets through, the token present — and seals the token.
+func (n *Network) CheckAccount(acc *channel.Account) error {
+	id, err := persona.Normalize(Kind, acc.Address)
+	if err != nil || !strings.Contains(id.Value, "@") {
+		return &tenant.FieldError{Field: "address", Reason: "the account's handle, user@instance (support@social.example)"}
+	}
+	acc.Address = id.Value
+	if acc.Settings == nil {
+		acc.Settings = map[string]string{}
+	}
+	base, err := instanceURL(acc.Settings[SettingInstance])
+	if err != nil {
+		return &tenant.FieldError{Field: "settings." + SettingInstance, Reason: err.Error()}
+	}
+	if err := n.guard.CheckHost(base.Hostname()); err != nil {
+		return &tenant.FieldError{Field: "settings." + SettingInstance, Reason: err.Error()}
+	}
+	acc.Settings[SettingInstance] = base.String()
+	tok := strings.TrimSpace(acc.Settings[SettingToken])
+	if tok == "" {
+		return &tenant.FieldError{Field: "settings." + SettingToken, Reason: "required: the account's access token (scopes read and write:statuses)"}
+	}
+	if v := acc.Settings[SettingReplyVisibility]; v != "" && v != listening.VisibilityPublic && v != listening.VisibilityUnlisted {
+		return &tenant.FieldError{Field: "settings." + SettingReplyVisibility, Reason: "public or unlisted"}
+	}
+	if !strings.HasPrefix(tok, sealedPrefix) {
+		acc.Settings[SettingToken] = sealedPrefix + n.secrets.Seal(acc.ID, tok)
 	}
 	return nil
+}
+
+// CheckAccount refuses accounts on the direct channel: a tenant's Mastodon
+// account is made on "mastodon" and serves both.
+func (*Direct) CheckAccount(*channel.Account) error {
+	return &tenant.FieldError{Field: "channel", Reason: "add the account on mastodon; it sends the direct messages too"}
 }

@@ -12,15 +12,16 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/conversation"
-	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/inbox/inboxtest"
 	"github.com/switchboard-cx/switchboard/internal/listening"
 	"github.com/switchboard-cx/switchboard/internal/listening/mastodon"
 	"github.com/switchboard-cx/switchboard/internal/listening/mastodon/mastodontest"
 	"github.com/switchboard-cx/switchboard/internal/netguard"
+	"github.com/switchboard-cx/switchboard/internal/secretbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
 const token = "tok-0123456789-secret"
@@ -98,7 +99,11 @@ func newFixture(t *testing.T, open func(testing.TB) *store.DB, guard *netguard.G
 	f.rules = listening.NewRulebook(db, core.Clock)
 	intake := listening.NewIntake(f.rules, db, core.Inbox, log)
 	var err error
-	f.net, err = mastodon.New(mastodon.Deps{DB: db, Intake: intake, Rules: f.rules, Guard: guard, Clock: core.Clock, Log: log, Wait: f.waits.wait},
+	box, err := secretbox.New([]byte("server key of the test"), "mastodon-access-token")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.net, err = mastodon.New(mastodon.Deps{DB: db, Intake: intake, Rules: f.rules, Guard: guard, Secrets: box, Clock: core.Clock, Log: log, Wait: f.waits.wait},
 		mastodon.Config{Refresh: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -109,10 +114,26 @@ func newFixture(t *testing.T, open func(testing.TB) *store.DB, guard *netguard.G
 		}
 	}
 	f.tenantID = storetest.NewTenant(t, db, "acme").ID
-	f.acct = channel.Account{ID: ids.New(), TenantID: f.tenantID, Channel: mastodon.Name, Address: f.masto.Owner(),
-		Settings: map[string]string{mastodon.SettingInstance: f.masto.URL, mastodon.SettingToken: token}}
-	if err := db.CreateChannelAccount(context.Background(), f.acct, time.Now()); err != nil {
-		t.Fatal(err)
+	// The account is made as an admin makes it: checked, its token sealed.
+	f.acct, err = core.Inbox.CreateAccount(context.Background(), inbox.Actor{TenantID: f.tenantID}, channel.Account{Channel: mastodon.Name,
+		Address: "@" + strings.ToUpper(f.masto.Owner()), Settings: map[string]string{mastodon.SettingInstance: f.masto.URL + "/", mastodon.SettingToken: token}})
+	var fe *tenant.FieldError
+	if errors.As(err, &fe) && fe.Field == "settings.instance_url" && strings.Contains(err.Error(), "loopback") {
+		// A guard without the operator's allowance refuses the instance as
+		// the admin saves it; the account stands as if saved before the
+		// operator narrowed --outbound-allow, for the sends to be refused.
+		f.acct = channel.Account{ID: "acct-1", TenantID: f.tenantID, Channel: mastodon.Name, Address: f.masto.Owner(),
+			Settings: map[string]string{mastodon.SettingInstance: f.masto.URL, mastodon.SettingToken: token}}
+		if err := db.CreateChannelAccount(context.Background(), f.acct, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	if err != nil {
+		t.Fatalf("create the account: %v", err)
+	}
+	if f.acct.Address != f.masto.Owner() || strings.Contains(f.acct.Settings[mastodon.SettingToken], token) {
+		t.Fatalf("account stored as %s with token %q; want the handle, and the token sealed", f.acct.Address, f.acct.Settings[mastodon.SettingToken])
 	}
 	return f
 }
