@@ -5,10 +5,12 @@ package listening
 // ÷ (positive + negative). A negation ("not", "never", "don't") just before
 // a word turns it round. It is deliberately plain — an admin can predict it
 // from the words — and good enough to tell a complaint from praise.
-func Sentiment(text string) float64 {
+func Sentiment(text string) float64 { return sentimentOf(Words(text)) }
+
+func sentimentOf(words []string) float64 {
 	var pos, neg float64
 	negated := false
-	for _, w := range Words(text) {
+	for _, w := range words {
 		if negations[w] {
 			negated = true
 			continue

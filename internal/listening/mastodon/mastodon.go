@@ -44,8 +44,8 @@ type Deps struct {
 	// Secrets seals the accounts' access tokens (purpose
 	// "mastodon-access-token", the account's id as additional data).
 	Secrets *secretbox.Box
-	Clock  clock.Clock
-	Log    *slog.Logger
+	Clock   clock.Clock
+	Log     *slog.Logger
 	// Wait waits between retries and reconnects; nil is Sleep.
 	Wait Waiter
 }
