@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -354,5 +356,40 @@ func TestSendRefusesWhatCannotSucceed(t *testing.T) {
 	}
 	if n := len(f.masto.Requests()); n != 6 { // 1 refused + 5 attempts
 		t.Fatalf("%d requests, want 6", n)
+	}
+}
+
+// TestOutageDelaysOnlyItsAccount: one workspace's instance answers 503 to
+// everything; another workspace's posts are taken all the same, and the
+// failing instance's Retry-After is what the listener waits.
+func TestOutageDelaysOnlyItsAccount(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite, loopback(t))
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(down.Close)
+	other := storetest.NewTenant(t, f.db, "globex").ID
+	if _, err := f.core.Inbox.CreateAccount(context.Background(), inbox.Actor{TenantID: other}, channel.Account{Channel: mastodon.Name,
+		Address: "help@down.example", Settings: map[string]string{mastodon.SettingInstance: down.URL, mastodon.SettingToken: "other-token"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tid := range []string{f.tenantID, other} {
+		if _, err := f.rules.Create(context.Background(), tid, listening.Rule{Name: "brand", Hashtags: []string{"acme"}, Enabled: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.run(t)
+	if !f.masto.Connected("tag:acme", 5*time.Second) {
+		t.Fatal("the healthy instance's stream never connected")
+	}
+	post := f.masto.Publish(f.masto.Author("ann", "Ann", 1), "hello", mastodontest.Opts{Tags: []string{"acme"}})
+	f.message(t, mastodon.Name, post.ID)
+	deadline := time.Now().Add(5 * time.Second)
+	for !f.waits.saw(30*time.Second) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !f.waits.saw(30 * time.Second) {
+		t.Fatal("the failing instance's Retry-After of 30 s was not honoured")
 	}
 }
