@@ -81,9 +81,10 @@ func instanceURL(raw string) (*url.URL, error) {
 
 // do calls the API, retrying a 429 or 5xx after the instance's Retry-After
 // (or X-RateLimit-Reset, Mastodon's own header), else after a growing
-// backoff, up to maxAttempts. A POST carries an Idempotency-Key, which
-// Mastodon honours, so a retry never posts twice.
-func (c *client) do(ctx context.Context, method, path string, q url.Values, body any, idem string, out any) (http.Header, error) {
+// backoff, up to attempts. A POST carries an Idempotency-Key, which
+// Mastodon honours, so a retry never posts twice. The last refusal's wait
+// travels with the error (channel.RetryLater), for a durable job to snooze.
+func (c *client) do(ctx context.Context, attempts int, method, path string, q url.Values, body any, idem string, out any) (http.Header, error) {
 	var payload []byte
 	if body != nil {
 		var err error
@@ -134,8 +135,8 @@ func (c *client) do(ctx context.Context, method, path string, q url.Values, body
 			}
 			wait = retryAfter(resp.Header, c.clock.Now(), backoff)
 		}
-		if attempt >= c.maxAttempts {
-			return nil, fmt.Errorf("%s %s after %d attempts: %w", method, path, attempt, err)
+		if attempt >= attempts {
+			return nil, channel.RetryLater(wait, fmt.Errorf("%s %s after %d attempts: %w", method, path, attempt, err))
 		}
 		if err := c.wait(ctx, wait); err != nil {
 			return nil, err
@@ -149,12 +150,8 @@ func (c *client) do(ctx context.Context, method, path string, q url.Values, body
 // it), else fallback; never more than maxWait.
 func retryAfter(h http.Header, now time.Time, fallback time.Duration) time.Duration {
 	d := fallback
-	if v := h.Get("Retry-After"); v != "" {
-		if s, err := strconv.Atoi(v); err == nil {
-			d = time.Duration(s) * time.Second
-		} else if t, err := http.ParseTime(v); err == nil {
-			d = t.Sub(now)
-		}
+	if ra, ok := channel.ParseRetryAfter(h.Get("Retry-After"), now); ok {
+		d = ra
 	} else if v := h.Get("X-RateLimit-Reset"); v != "" {
 		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
 			d = t.Sub(now)
@@ -180,9 +177,12 @@ type PostStatus struct {
 	Visibility  string `json:"visibility"`
 }
 
+// post posts a status once: a refusal worth retrying goes back to the
+// delivery job with the instance's wait (channel.RetryAfter), which keeps
+// it durably instead of holding a worker here.
 func (c *client) post(ctx context.Context, s PostStatus, idem string) (Status, error) {
 	var out Status
-	_, err := c.do(ctx, http.MethodPost, "/api/v1/statuses", nil, s, idem, &out)
+	_, err := c.do(ctx, 1, http.MethodPost, "/api/v1/statuses", nil, s, idem, &out)
 	return out, err
 }
 
@@ -198,7 +198,7 @@ func (c *client) page(ctx context.Context, st stream, minID string) ([]item, err
 	if st.kind == streamNotifications {
 		q["types[]"] = []string{"mention"}
 		var ns []Notification
-		if _, err := c.do(ctx, http.MethodGet, "/api/v1/notifications", q, nil, "", &ns); err != nil {
+		if _, err := c.do(ctx, c.maxAttempts, http.MethodGet, "/api/v1/notifications", q, nil, "", &ns); err != nil {
 			return nil, err
 		}
 		for _, n := range ns {
@@ -209,7 +209,7 @@ func (c *client) page(ctx context.Context, st stream, minID string) ([]item, err
 			q.Set("local", "false")
 		}
 		var ss []Status
-		if _, err := c.do(ctx, http.MethodGet, st.restPath(), q, nil, "", &ss); err != nil {
+		if _, err := c.do(ctx, c.maxAttempts, http.MethodGet, st.restPath(), q, nil, "", &ss); err != nil {
 			return nil, err
 		}
 		for i := range ss {
