@@ -208,8 +208,14 @@ type follower struct {
 func (f *follower) catchUp(ctx context.Context) error {
 	if f.cursor == "" {
 		items, err := f.c.page(ctx, f.st, "")
-		if err != nil || len(items) == 0 {
+		if err != nil {
 			return err
+		}
+		if len(items) == 0 {
+			// Nothing yet: everything from here on is new, so the cursor is
+			// the lowest id, and a reconnect before the first post still
+			// catches up from it.
+			return f.advance(ctx, "0")
 		}
 		return f.advance(ctx, items[len(items)-1].id)
 	}

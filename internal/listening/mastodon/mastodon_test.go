@@ -159,7 +159,7 @@ func (f *fixture) run(t *testing.T) {
 // message waits for the message stored for a post.
 func (f *fixture) message(t *testing.T, ch, postID string) conversation.Message {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		m, err := f.db.MessageByExternalID(context.Background(), f.tenantID, ch, postID)
 		if err == nil {
@@ -196,7 +196,7 @@ func testRulesThreadsAndDirect(t *testing.T, f *fixture) {
 		Priority: conversation.PriorityUrgent, Queue: "Social care"})
 	f.run(t)
 	for _, kind := range []string{"notification", "tag:acme"} {
-		if !f.masto.Connected(kind, 5*time.Second) {
+		if !f.masto.Connected(kind, 20*time.Second) {
 			t.Fatalf("the %s stream never connected", kind)
 		}
 	}
@@ -271,7 +271,7 @@ func testRulesThreadsAndDirect(t *testing.T, f *fixture) {
 
 func waitPosted(t *testing.T, s *mastodontest.Server, n int) []mastodontest.Posted {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for {
 		if p := s.Posted(); len(p) >= n {
 			return p
@@ -287,7 +287,7 @@ func testReconnect(t *testing.T, f *fixture) {
 	ctx := context.Background()
 	f.rule(t, listening.Rule{Name: "Brand", Hashtags: []string{"acme"}, Priority: conversation.PriorityHigh})
 	f.run(t)
-	if !f.masto.Connected("tag:acme", 5*time.Second) {
+	if !f.masto.Connected("tag:acme", 20*time.Second) {
 		t.Fatal("the hashtag stream never connected")
 	}
 	ann := f.masto.Author("ann", "Ann", 10)
@@ -305,13 +305,13 @@ func testReconnect(t *testing.T, f *fixture) {
 		f.message(t, mastodon.Name, p.ID)
 	}
 	f.masto.StreamsDown(false)
-	if !f.masto.Connected("tag:acme", 5*time.Second) {
+	if !f.masto.Connected("tag:acme", 20*time.Second) {
 		t.Fatal("the hashtag stream never reconnected")
 	}
 	posts = append(posts, f.masto.Publish(ann, "fifth", mastodontest.Opts{Tags: []string{"acme"}}))
 	last := f.message(t, mastodon.Name, posts[4].ID)
 	f.masto.DropStreams() // and once more, with nothing new: nothing is handed twice
-	if !f.masto.Connected("tag:acme", 5*time.Second) {
+	if !f.masto.Connected("tag:acme", 20*time.Second) {
 		t.Fatal("the hashtag stream never reconnected")
 	}
 	msgs, err := f.db.Messages(ctx, f.tenantID, last.ConversationID, store.Page{Limit: 100})
@@ -381,12 +381,12 @@ func TestOutageDelaysOnlyItsAccount(t *testing.T) {
 		}
 	}
 	f.run(t)
-	if !f.masto.Connected("tag:acme", 5*time.Second) {
+	if !f.masto.Connected("tag:acme", 20*time.Second) {
 		t.Fatal("the healthy instance's stream never connected")
 	}
 	post := f.masto.Publish(f.masto.Author("ann", "Ann", 1), "hello", mastodontest.Opts{Tags: []string{"acme"}})
 	f.message(t, mastodon.Name, post.ID)
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for !f.waits.saw(30*time.Second) && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
