@@ -164,6 +164,16 @@ func (n *Network) follow(ctx context.Context, c *client, acct channel.Account, o
 			}
 			continue
 		}
+		if f.cursor == "" {
+			if err := f.start(ctx); err != nil {
+				n.log.Warn("mastodon: start listening", "tenant_id", acct.TenantID, "account_id", acct.ID, "stream", st.key(), "err", err)
+				if n.wait(ctx, backoff) != nil {
+					return
+				}
+				backoff = min(2*backoff, time.Minute)
+				continue
+			}
+		}
 		started := n.clock.Now()
 		body, wait, serr := c.openStream(ctx, st)
 		// Catch up whether or not the stream opened: an instance whose
@@ -202,23 +212,24 @@ type follower struct {
 	cursor    string
 }
 
-// catchUp reads what the stream missed, page by page, oldest first. With
-// no cursor yet (an account's first connection) listening starts now: the
-// newest id becomes the cursor and nothing older is taken.
-func (f *follower) catchUp(ctx context.Context) error {
-	if f.cursor == "" {
-		items, err := f.c.page(ctx, f.st, "")
-		if err != nil {
-			return err
-		}
-		if len(items) == 0 {
-			// Nothing yet: everything from here on is new, so the cursor is
-			// the lowest id, and a reconnect before the first post still
-			// catches up from it.
-			return f.advance(ctx, "0")
-		}
-		return f.advance(ctx, items[len(items)-1].id)
+// start sets an account's first cursor: listening starts now, so the newest
+// id becomes the cursor and nothing older is taken; with nothing yet, the
+// cursor is 0 and everything after is new. It runs before the stream opens,
+// so what is published meanwhile comes by the catch-up.
+func (f *follower) start(ctx context.Context) error {
+	items, err := f.c.page(ctx, f.st, "")
+	if err != nil {
+		return err
 	}
+	if len(items) == 0 {
+		return f.advance(ctx, "0")
+	}
+	return f.advance(ctx, items[len(items)-1].id)
+}
+
+// catchUp reads what the stream missed since the cursor, page by page,
+// oldest first.
+func (f *follower) catchUp(ctx context.Context) error {
 	for {
 		items, err := f.c.page(ctx, f.st, f.cursor)
 		if err != nil {
