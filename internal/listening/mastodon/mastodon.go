@@ -9,6 +9,7 @@ package mastodon
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -135,17 +136,44 @@ func (n *Network) Send(ctx context.Context, out channel.Outbound) (channel.Sent,
 // Send posts a direct message: only the customer it mentions sees it.
 func (d *Direct) Send(ctx context.Context, out channel.Outbound) (channel.Sent, error) {
 	acct := out.Account
-	if acct.ID == "" { // the account is the public channel's
-		accs, err := d.n.db.ChannelAccounts(ctx, out.TenantID, Name)
-		if err != nil {
+	if acct.ID == "" { // the accounts are the public channel's
+		var err error
+		if acct, err = d.account(ctx, out); err != nil {
 			return channel.Sent{}, err
 		}
-		if len(accs) == 0 {
-			return channel.Sent{}, fmt.Errorf("tenant has no mastodon account: %w", channel.ErrPermanent)
-		}
-		acct = accs[0]
 	}
 	return d.n.send(ctx, out, acct, PostStatus{Status: addressed(out.To, out.Body), Visibility: listening.VisibilityDirect})
+}
+
+// account is the tenant's Mastodon account a private message goes from: the
+// one the customer last wrote to in the conversation (either channel), else
+// the first.
+func (d *Direct) account(ctx context.Context, out channel.Outbound) (channel.Account, error) {
+	accs, err := d.n.db.ChannelAccounts(ctx, out.TenantID, Name)
+	if err != nil {
+		return channel.Account{}, err
+	}
+	if len(accs) == 0 {
+		return channel.Account{}, fmt.Errorf("tenant has no mastodon account: %w", channel.ErrPermanent)
+	}
+	for _, ch := range []string{DirectName, Name} {
+		raw, err := d.n.db.LastInboundMetaOn(ctx, out.TenantID, out.ConversationID, ch)
+		if err != nil {
+			return channel.Account{}, err
+		}
+		var meta struct {
+			Account string `json:"account_id"` // inbox.MetaAccount
+		}
+		if len(raw) == 0 || json.Unmarshal(raw, &meta) != nil || meta.Account == "" {
+			continue
+		}
+		for _, a := range accs {
+			if a.ID == meta.Account {
+				return a, nil
+			}
+		}
+	}
+	return accs[0], nil
 }
 
 func (n *Network) send(ctx context.Context, out channel.Outbound, acct channel.Account, s PostStatus) (channel.Sent, error) {
