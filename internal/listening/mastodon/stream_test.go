@@ -4,9 +4,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"time"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestReadEvents reads a stream as Mastodon writes it: heartbeats, events
