@@ -46,6 +46,8 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/knowledge/community/practices"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
+	"github.com/switchboard-cx/switchboard/internal/listening"
+	"github.com/switchboard-cx/switchboard/internal/listening/mastodon"
 	"github.com/switchboard-cx/switchboard/internal/mailcatch"
 	"github.com/switchboard-cx/switchboard/internal/mailer"
 	"github.com/switchboard-cx/switchboard/internal/netguard"
@@ -122,6 +124,9 @@ type App struct {
 	Outcall *outcall.Caller
 	// Recording keeps the tenants' call recording policies and recordings.
 	Recording *recording.Service
+	// Listening keeps the tenants' listening rules; the networks listened
+	// to (Mastodon) are channels with runners (openChannels).
+	Listening *listening.Rulebook
 	// Catcher is the demo's mail catcher, which the relay points at when the
 	// demo runs without one; nil otherwise.
 	Catcher *mailcatch.Catcher
@@ -333,6 +338,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		// Context and swarming (issue 14).
 		ContextConnectors: a.ContextConnectors, ScreenPop: a.ScreenPop,
 		Phone:     a.Phone,
+		Listening: a.Listening,
 		Outcall:   a.outcallAPI(),
 		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Similar: a.KnowledgeReuse, Clock: clk, Log: log, Jobs: q, MaxFileBytes: a.Inbox.MaxAttachmentBytes()}),
 		Community: practices.New(db, out, a.Knowledge, clk, log),
@@ -639,7 +645,19 @@ func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk cl
 	if err != nil {
 		return "", fmt.Errorf("web push: %w", err)
 	}
-	for _, c := range []channel.Channel{wc, mail, text, push, apichannel.New(out)} {
+	// Social listening: Mastodon's streams for the tenants' rules; public
+	// replies and direct messages go out as its two channels (ADR 0050).
+	a.Listening = listening.NewRulebook(a.DB, clk)
+	tokens, err := secretbox.New(secret, "mastodon-access-token")
+	if err != nil {
+		return "", err
+	}
+	masto, err := mastodon.New(mastodon.Deps{DB: a.DB, Intake: listening.NewIntake(a.Listening, a.DB, a.Inbox, log), Rules: a.Listening,
+		Guard: a.guard, Secrets: tokens, Clock: clk, Log: log}, mastodon.Config{})
+	if err != nil {
+		return "", fmt.Errorf("mastodon: %w", err)
+	}
+	for _, c := range []channel.Channel{wc, mail, text, push, apichannel.New(out), masto, masto.Direct()} {
 		if err := a.Channels.Register(c); err != nil {
 			return "", err
 		}

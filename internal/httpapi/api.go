@@ -120,6 +120,9 @@ type Deps struct {
 	// Phone keeps tenants' SIP trunks and numbers (internal/voice/phone);
 	// nil answers its routes 503.
 	Phone Phone
+	// Listening keeps tenants' listening rules (internal/listening); nil
+	// answers its routes 503.
+	Listening Listening
 	// Outcall dials callbacks agent first (internal/voice/outcall); nil
 	// answers its routes 503.
 	Outcall CallbackDialer
