@@ -103,6 +103,7 @@ export const conversation = {
   'cust.proof.mail_from_mailbox': 'verified · mail from the address',
   'cust.proof.sms_from_number': 'verified · text from the number',
   'cust.proof.telegram_chat': 'verified · message from the Telegram chat',
+  'cust.proof.social_post': 'verified · posted from the account',
   'cust.proof.portal_signin': 'verified · portal sign-in',
   'cust.proof.agent_entered': 'verified · entered by an agent',
   'cust.proof.claimed': 'claimed · not verified',
