@@ -205,17 +205,3 @@ type Provisioner interface {
 	Provision(ctx context.Context, acc Account, previous *Account) (Account, error)
 }
 
-// AccountChecker is a channel that checks (and may normalise) an account as
-// an admin creates or edits it: a handle written its canonical way, an
-// instance URL the guard would refuse, a token to seal before it is stored.
-type AccountChecker interface {
-	CheckAccount(acc *Account) error
-}
-
-// Checker returns the named channel's AccountChecker, if it has one.
-func (r *Registry) Checker(name string) (AccountChecker, bool) {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	c, ok := r.channels[name].(AccountChecker)
-	return c, ok
-}

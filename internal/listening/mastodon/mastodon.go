@@ -237,10 +237,15 @@ func (n *Network) token(acct channel.Account) (string, error) {
 	return t, nil
 }
 
-// CheckAccount checks a Mastodon account as an admin saves it — the address
-// is the account's handle (support@social.example), the instance URL one the
-// guard lets through, the token present — and seals the token.
-func (n *Network) CheckAccount(acc *channel.Account) error {
+// Provision implements channel.Provisioner: it checks a Mastodon account as
+// an admin saves it — the address is the account's handle
+// (support@social.example), the instance URL one the guard lets through, the
+// token present — and seals the token.
+func (n *Network) Provision(_ context.Context, acc channel.Account, _ *channel.Account) (channel.Account, error) {
+	return acc, n.checkAccount(&acc)
+}
+
+func (n *Network) checkAccount(acc *channel.Account) error {
 	id, err := persona.Normalize(Kind, acc.Address)
 	if err != nil || !strings.Contains(id.Value, "@") {
 		return &tenant.FieldError{Field: "address", Reason: "the account's handle, user@instance (support@social.example)"}
@@ -270,8 +275,8 @@ func (n *Network) CheckAccount(acc *channel.Account) error {
 	return nil
 }
 
-// CheckAccount refuses accounts on the direct channel: a tenant's Mastodon
+// Provision refuses accounts on the direct channel: a tenant's Mastodon
 // account is made on "mastodon" and serves both.
-func (*Direct) CheckAccount(*channel.Account) error {
-	return &tenant.FieldError{Field: "channel", Reason: "add the account on mastodon; it sends the direct messages too"}
+func (*Direct) Provision(_ context.Context, acc channel.Account, _ *channel.Account) (channel.Account, error) {
+	return acc, &tenant.FieldError{Field: "channel", Reason: "add the account on mastodon; it sends the direct messages too"}
 }

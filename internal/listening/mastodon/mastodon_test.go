@@ -134,6 +134,14 @@ func newFixture(t *testing.T, open func(testing.TB) *store.DB, guard *netguard.G
 	if err != nil {
 		t.Fatalf("create the account: %v", err)
 	}
+	if strings.Contains(f.acct.Settings[mastodon.SettingToken], token) {
+		t.Fatalf("the admin's answer shows the token: %q", f.acct.Settings[mastodon.SettingToken])
+	}
+	// Sends get the account as stored (its token sealed), not the admin's
+	// answer (its secrets masked).
+	if f.acct, err = db.ChannelAccount(context.Background(), f.tenantID, f.acct.ID); err != nil {
+		t.Fatal(err)
+	}
 	if f.acct.Address != f.masto.Owner() || strings.Contains(f.acct.Settings[mastodon.SettingToken], token) {
 		t.Fatalf("account stored as %s with token %q; want the handle, and the token sealed", f.acct.Address, f.acct.Settings[mastodon.SettingToken])
 	}
