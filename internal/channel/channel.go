@@ -204,4 +204,3 @@ func (a Account) Redacted() Account {
 type Provisioner interface {
 	Provision(ctx context.Context, acc Account, previous *Account) (Account, error)
 }
-

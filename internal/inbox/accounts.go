@@ -198,4 +198,3 @@ func (s *Service) UpdateAccount(ctx context.Context, a Actor, id string, ch Acco
 	}
 	return acc.Redacted(), nil
 }
-
