@@ -24,7 +24,11 @@ type Criteria struct {
 // the order given among those who can take it at that moment.
 type CriteriaStep struct {
 	Skills map[string]int `json:"skills,omitempty"`
-	Agents []string       `json:"agents,omitempty"`
+	// AnyOf, when set, also requires one of its groups in full: an OR of
+	// ANDs of skills at levels, as Amazon Connect's OrExpression of
+	// AndExpressions ("billing ≥ 4 and fr ≥ 2, or billing 5").
+	AnyOf  []map[string]int `json:"any_of,omitempty"`
+	Agents []string         `json:"agents,omitempty"`
 	// Expiry is how long the step applies; zero means it never expires
 	// (only sensible on the last step).
 	Expiry time.Duration `json:"expiry,omitempty"`
@@ -151,6 +155,23 @@ func (a *agent) meets(req map[string]int) bool {
 	return true
 }
 
+// fits tells whether the agent holds a step's skills: all of Skills, and
+// one group of AnyOf when it has any.
+func (a *agent) fits(s *CriteriaStep) bool {
+	if !a.meets(s.Skills) {
+		return false
+	}
+	if len(s.AnyOf) == 0 {
+		return true
+	}
+	for _, g := range s.AnyOf {
+		if a.meets(g) {
+			return true
+		}
+	}
+	return false
+}
+
 // matches tells whether the agent may take the item under its step at now:
 // one of the step's agents, or a member of the item's queue, holding the
 // step's skills. Once every step has expired any member may.
@@ -160,9 +181,9 @@ func (it *item) matches(a *agent, now time.Time) bool {
 		return it.queue.members[a.ID] == a
 	}
 	if len(s.Agents) > 0 {
-		return slices.Contains(s.Agents, a.ID) && a.meets(s.Skills)
+		return slices.Contains(s.Agents, a.ID) && a.fits(s)
 	}
-	return it.queue.members[a.ID] == a && a.meets(s.Skills)
+	return it.queue.members[a.ID] == a && a.fits(s)
 }
 
 // stepReason describes the item's step for an offer's reason, when the
@@ -188,18 +209,32 @@ func describeStep(s CriteriaStep) string {
 	if len(s.Agents) > 0 {
 		parts = append(parts, "agents "+strings.Join(s.Agents, ", "))
 	}
-	names := make([]string, 0, len(s.Skills))
-	for n := range s.Skills {
-		names = append(names, n)
+	if r := describeSkills(s.Skills); r != "" {
+		parts = append(parts, r)
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		parts = append(parts, fmt.Sprintf("%s ≥ %d", n, s.Skills[n]))
+	if len(s.AnyOf) > 0 {
+		var alts []string
+		for _, g := range s.AnyOf {
+			alts = append(alts, describeSkills(g))
+		}
+		parts = append(parts, "("+strings.Join(alts, " or ")+")")
 	}
 	if len(parts) == 0 {
 		return "any queue member"
 	}
 	return strings.Join(parts, ", ")
+}
+
+func describeSkills(m map[string]int) string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for i, n := range names {
+		names[i] = fmt.Sprintf("%s ≥ %d", n, m[n])
+	}
+	return strings.Join(names, ", ")
 }
 
 // setCriteria replaces an item's criteria, their steps starting at now.

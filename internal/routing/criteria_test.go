@@ -77,6 +77,14 @@ func TestCriteria(t *testing.T) {
 			{time.Minute, routing.OfferAccepted{OfferID: "offer-1"}, []string{"assign p1 dan q1: Dan: accepted"}, nil},
 			{5 * time.Minute, routing.Tick{}, []string{"offer p2 ana q1: Ana: criteria expired: any queue member; idle 5m0s"}, nil},
 		}},
+		{"a step's any-of is an OR of skill groups", []step{
+			{0, routing.QueueChanged{Queue: q}, nil, nil},
+			{0, routing.AgentChanged{Agent: skilled("ana", "Ana", map[string]int{"billing": 4, "fr": 1}, "q1")}, nil, nil},
+			{0, routing.AgentChanged{Agent: skilled("ben", "Ben", map[string]int{"billing": 2, "fr": 3}, "q1")}, nil, nil},
+			{0, routing.WorkArrived{Work: withWork(chat("w1", "q1", 0), func(w *routing.Work) {
+				w.Criteria = criteria(routing.CriteriaStep{Skills: billing(2), AnyOf: []map[string]int{{"billing": 5}, {"fr": 3}}})
+			})}, []string{"offer w1 ben q1: Ben: step 1 of 1: billing ≥ 2, (billing ≥ 5 or fr ≥ 3); idle 0s"}, nil},
+		}},
 		{"a step can name agents and require skills of them", []step{
 			{0, routing.QueueChanged{Queue: q}, nil, nil},
 			{0, routing.AgentChanged{Agent: skilled("dan", "Dan", billing(2))}, nil, nil},

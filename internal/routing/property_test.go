@@ -149,6 +149,9 @@ func genCriteria(t *rapid.T) *routing.Criteria {
 		if rapid.Bool().Draw(t, "stepSkill") {
 			s.Skills = map[string]int{rapid.SampledFrom(skills).Draw(t, "stepSkillName"): rapid.IntRange(1, 5).Draw(t, "stepLevel")}
 		}
+		if rapid.IntRange(0, 3).Draw(t, "stepAny") == 0 {
+			s.AnyOf = []map[string]int{{"billing": rapid.IntRange(1, 5).Draw(t, "anyB")}, {"french": rapid.IntRange(1, 5).Draw(t, "anyF")}}
+		}
 		if rapid.IntRange(0, 2).Draw(t, "stepNamed") == 0 {
 			s.Agents = rapid.SliceOfNDistinct(rapid.SampledFrom(agentIDs), 1, 3, rapid.ID[string]).Draw(t, "stepAgents")
 		}

@@ -141,7 +141,7 @@ func (e *Engine) offerItem(now time.Time, it *item) {
 	if step != nil && len(step.Agents) > 0 {
 		for n, id := range step.Agents {
 			a := e.agents[id]
-			if a == nil || it.cooling(id, now) || !a.canTake(it.Modality, now) || !a.meets(step.Skills) {
+			if a == nil || it.cooling(id, now) || !a.canTake(it.Modality, now) || !a.fits(step) {
 				continue
 			}
 			e.give(now, it, a, fmt.Sprintf("%s: named agent %d of %d (%s)", a.nameOrID(), n+1, len(step.Agents), it.stepReason(now)))
@@ -151,7 +151,7 @@ func (e *Engine) offerItem(now time.Time, it *item) {
 	}
 	var best *agent
 	for _, a := range q.ready {
-		if it.cooling(a.ID, now) || !a.canTake(it.Modality, now) || (step != nil && !a.meets(step.Skills)) {
+		if it.cooling(a.ID, now) || !a.canTake(it.Modality, now) || (step != nil && !a.fits(step)) {
 			continue
 		}
 		if best == nil || e.better(q, it.Modality, a, best) {
