@@ -78,6 +78,7 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 	"calendarID":    calendarFixture,
 	"policyID":      policyFixture,
 	"queueID":       queueFixture,
+	"ruleID":        ruleFixture,
 	"offerID":       offerFixture,
 	"callbackID":    callbackFixture,
 	"callID":        callFixture,
