@@ -199,12 +199,12 @@ func (it *item) stepReason(now time.Time) string {
 	if s == nil {
 		return "criteria expired: any queue member"
 	}
-	return fmt.Sprintf("step %d of %d: %s", i+1, len(steps), describeStep(*s))
+	return fmt.Sprintf("step %d of %d: %s", i+1, len(steps), s.String())
 }
 
-// describeStep is a step for people: "billing ≥ 4, fr ≥ 2" or "Ana's
-// personal queue" style "agents a1, a2".
-func describeStep(s CriteriaStep) string {
+// String is a step for people: "billing ≥ 4, fr ≥ 2", "agents a1, a2",
+// "any queue member".
+func (s CriteriaStep) String() string {
 	var parts []string
 	if len(s.Agents) > 0 {
 		parts = append(parts, "agents "+strings.Join(s.Agents, ", "))

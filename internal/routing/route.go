@@ -295,9 +295,25 @@ func (e *Engine) fill(now time.Time, a *agent) {
 				best, bestKey, from = s.it, s.key, s
 			}
 		}
+		// An agent may be named by many waiting items: whether they can take
+		// a modality at all is asked once per modality, before the item's step.
+		var can [5]int8 // by modalityIndex: 0 not asked, 1 yes, 2 no
+		takes := func(m Modality) bool {
+			i := modalityIndex(m)
+			if i < 0 {
+				return a.canTake(m, now)
+			}
+			if can[i] == 0 {
+				can[i] = 2
+				if a.canTake(m, now) {
+					can[i] = 1
+				}
+			}
+			return can[i] == 1
+		}
 		for it := range e.preferred[a.ID] {
 			k := it.rank.Add(-time.Duration(it.queue.Priority) * e.opts.AgeStep)
-			if ahead(it, k) && it.queue.isOpen(now) && e.mayTake(now, a, it) && a.canTake(it.Modality, now) {
+			if ahead(it, k) && takes(it.Modality) && it.queue.isOpen(now) && e.mayTake(now, a, it) {
 				best, bestKey, from = it, k, nil
 			}
 		}

@@ -27,6 +27,24 @@ const (
 // Modalities lists every modality.
 var Modalities = []Modality{Chat, Email, Message, Voice, Video}
 
+// modalityIndex numbers the modalities 0–4 for small per-modality arrays;
+// -1 for one not listed.
+func modalityIndex(m Modality) int {
+	switch m {
+	case Chat:
+		return 0
+	case Email:
+		return 1
+	case Message:
+		return 2
+	case Voice:
+		return 3
+	case Video:
+		return 4
+	}
+	return -1
+}
+
 // ModalityOf is the modality of a channel's work.
 func ModalityOf(channel string) Modality {
 	switch channel {
