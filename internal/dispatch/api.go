@@ -249,7 +249,7 @@ func (s *Service) SetCriteria(ctx context.Context, a Actor, conversationID strin
 }
 
 // Criteria tells where a conversation's waiting work stands in its routing
-// criteria; not found when no work of it waits for an agent.
+// criteria (state "none" when no work of it waits for an agent).
 func (s *Service) Criteria(ctx context.Context, tenantID, conversationID string) (CriteriaView, error) {
 	r, err := s.request(ctx, command{Kind: cmdStep, TenantID: tenantID, ConversationID: conversationID})
 	if err != nil {

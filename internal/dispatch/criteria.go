@@ -377,6 +377,10 @@ func (s *Service) deleteRule(ctx context.Context, a Actor, id string) error {
 // rule or the API).
 const decisionCriteria = "criteria"
 
+// criteriaNone is a CriteriaView's state when nothing of the conversation
+// waits for an agent.
+const criteriaNone = "none"
+
 // describeCriteria is criteria for the trail: "2 steps: billing ≥ 4 for
 // 30 s, then agents …".
 func describeCriteria(c *routing.Criteria) string {
@@ -396,7 +400,8 @@ func describeCriteria(c *routing.Criteria) string {
 // CriteriaView is where a conversation's waiting work stands in its
 // routing criteria: every step, the current one (Step, 0-based; -1 once all
 // have expired and any member of the queue may take it), and when the
-// current one began and ends (zero: never).
+// current one began and ends (nil: never). State is "none", with no steps,
+// when no work of the conversation waits for an agent.
 type CriteriaView struct {
 	ConversationID string               `json:"conversation_id"`
 	WorkID         string               `json:"work_id"`
@@ -406,7 +411,7 @@ type CriteriaView struct {
 	Step           int                  `json:"step"`
 	Steps          []CriteriaStepConfig `json:"steps"`
 	Descriptions   []string             `json:"descriptions"`
-	StepStartedAt  time.Time            `json:"step_started_at"`
+	StepStartedAt  *time.Time           `json:"step_started_at"`
 	StepExpiresAt  *time.Time           `json:"step_expires_at"`
 }
 
@@ -423,16 +428,17 @@ func openWork(ts *tenantState, conversationID string) *item {
 
 // criteriaView reads where the conversation's open work stands.
 func (l *leader) criteriaView(ts *tenantState, conversationID string) (*CriteriaView, error) {
+	none := &CriteriaView{ConversationID: conversationID, State: criteriaNone, Step: -1}
 	it := openWork(ts, conversationID)
 	if it == nil {
-		return nil, fmt.Errorf("conversation %s has no work waiting for an agent: %w", conversationID, store.ErrNotFound)
+		return none, nil
 	}
 	st, ok := ts.eng.Step(it.ID, l.s.clock.Now())
 	if !ok {
-		return nil, fmt.Errorf("work %s: %w", it.ID, store.ErrNotFound)
+		return none, nil
 	}
 	v := &CriteriaView{ConversationID: conversationID, WorkID: it.ID, QueueID: it.QueueID, State: it.state,
-		FromQueue: st.FromQueue, Step: st.Index, Steps: stepConfigs(st.Steps), StepStartedAt: st.Started}
+		FromQueue: st.FromQueue, Step: st.Index, Steps: stepConfigs(st.Steps), StepStartedAt: &st.Started}
 	for _, s := range st.Steps {
 		v.Descriptions = append(v.Descriptions, s.String())
 	}
