@@ -22,7 +22,7 @@ func (a *API) listRoutingRules(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) getRoutingRule(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "ruleID")
+	id, err := pathID(r, "routingRuleID")
 	if err != nil {
 		a.writeError(w, r, err)
 		return
@@ -38,7 +38,7 @@ func (a *API) getRoutingRule(w http.ResponseWriter, r *http.Request) {
 func (a *API) createRoutingRule(w http.ResponseWriter, r *http.Request) { a.saveRoutingRule(w, r, "") }
 
 func (a *API) replaceRoutingRule(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "ruleID")
+	id, err := pathID(r, "routingRuleID")
 	if err != nil {
 		a.writeError(w, r, err)
 		return
@@ -71,7 +71,7 @@ func (a *API) saveRoutingRule(w http.ResponseWriter, r *http.Request, id string)
 }
 
 func (a *API) deleteRoutingRule(w http.ResponseWriter, r *http.Request) {
-	a.deleteConfig(w, r, "ruleID", "routing_rule", a.Dispatch.DeleteRoutingRule)
+	a.deleteConfig(w, r, "routingRuleID", "routing_rule", a.Dispatch.DeleteRoutingRule)
 }
 
 func ruleOut(r dispatch.RuleConfig) dispatch.RuleConfig {

@@ -87,7 +87,9 @@ func TestRoutingCriteriaAPI(t *testing.T) {
 			if !strings.Contains(o.Reason, "named agent") {
 				t.Fatalf("ana's offer: %+v", o)
 			}
-			var trail struct{ Items []struct{ Kind, Reason string } }
+			var trail struct {
+				Items []struct{ Kind, Reason string }
+			}
 			admin.do("GET", "/api/v1/conversations/"+conv+"/routing", nil).want(http.StatusOK).decode(&trail)
 			var criteria []string
 			for _, d := range trail.Items {
