@@ -85,7 +85,9 @@ func TestRoutingCriteriaStepsOverWebSocket(t *testing.T) {
 		admin.do("GET", "/api/v1/conversations/"+convID, nil, 200, &conv)
 		time.Sleep(50 * time.Millisecond)
 	}
-	var trail struct{ Items []struct{ Kind, Reason string } }
+	var trail struct {
+		Items []struct{ Kind, Reason string }
+	}
 	admin.do("GET", "/api/v1/conversations/"+convID+"/routing", nil, 200, &trail)
 	last := trail.Items[len(trail.Items)-1]
 	if last.Kind != "criteria" || !strings.HasPrefix(last.Reason, "rule VIP chats: 3 steps") {

@@ -11,7 +11,9 @@ func skilled(id, name string, skills map[string]int, queues ...string) routing.A
 	return with(agent(id, name, queues...), func(a *routing.Agent) { a.Skills = skills })
 }
 
-func criteria(steps ...routing.CriteriaStep) *routing.Criteria { return &routing.Criteria{Steps: steps} }
+func criteria(steps ...routing.CriteriaStep) *routing.Criteria {
+	return &routing.Criteria{Steps: steps}
+}
 
 func TestCriteria(t *testing.T) {
 	q := queue("q1", "Cards", routing.LongestIdle)
