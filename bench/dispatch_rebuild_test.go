@@ -26,13 +26,12 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
-// The rebuild scenario: one tenant's routing state as a large center has it.
-const (
-	rebuildAgents        = 10_000
-	rebuildQueues        = 500
-	rebuildWaiting       = 100_000
-	rebuildQueuesPerUser = 10 // each agent serves 10 queues: 200 agents a queue
-)
+// rebuildScenario is one tenant's routing state as a center has it.
+type rebuildScenario struct {
+	agents, queues, waiting int
+	queuesPerUser           int  // queues each agent serves
+	criteria                bool // a quarter of the work brings its own routing criteria
+}
 
 // BenchmarkDispatchRebuild times how long a node that takes the routing lead
 // needs to rebuild its engines from SQL before it routes: SQLite filled with
@@ -40,12 +39,25 @@ const (
 // in large transactions). The agents are offline, so the time is the rebuild
 // alone, not the routing of what it restored.
 func BenchmarkDispatchRebuild(b *testing.B) {
+	// each agent serves 10 queues: 200 agents a queue
+	dispatchRebuild(b, rebuildScenario{agents: 10_000, queues: 500, waiting: 100_000, queuesPerUser: 10}, "")
+}
+
+// BenchmarkDispatchRebuild500k is the rebuild at the published limits:
+// 15,000 agents, 5,000 queues (each agent serving 10: 30 a queue) and
+// 500,000 waiting items, a quarter of them with routing criteria of their
+// own (three steps, or a personal queue) stored in the item.
+func BenchmarkDispatchRebuild500k(b *testing.B) {
+	dispatchRebuild(b, rebuildScenario{agents: 15_000, queues: 5_000, waiting: 500_000, queuesPerUser: 10, criteria: true}, "_500k")
+}
+
+func dispatchRebuild(b *testing.B, sc rebuildScenario, suffix string) {
 	ctx := context.Background()
 	db := storetest.OpenSQLite(b)
 	if err := jobs.Migrate(ctx, db); err != nil {
 		b.Fatal(err)
 	}
-	tn := fillRouting(b, db)
+	tn := fillRouting(b, db, sc)
 	log := slog.New(slog.DiscardHandler)
 	nats, err := bus.Open(ctx, bus.Options{DataDir: b.TempDir(), Logger: log})
 	if err != nil {
@@ -91,17 +103,17 @@ func BenchmarkDispatchRebuild(b *testing.B) {
 		}
 		cancel()
 		<-done
-		if waiting != rebuildWaiting || len(st) != rebuildQueues {
-			b.Fatalf("rebuilt %d queues with %d waiting, want %d with %d", len(st), waiting, rebuildQueues, rebuildWaiting)
+		if waiting != sc.waiting || len(st) != sc.queues {
+			b.Fatalf("rebuilt %d queues with %d waiting, want %d with %d", len(st), waiting, sc.queues, sc.waiting)
 		}
 	}
 	secs := total.Seconds() / float64(b.N)
 	b.ReportMetric(secs, "s/rebuild")
-	Report("routing_rebuild_s", secs, "s")
+	Report("routing_rebuild_s"+suffix, secs, "s")
 }
 
 // fillRouting writes the scenario into db and returns the tenant's id.
-func fillRouting(b *testing.B, db *store.DB) string {
+func fillRouting(b *testing.B, db *store.DB, sc rebuildScenario) string {
 	b.Helper()
 	ctx := context.Background()
 	now := time.Now().UTC()
@@ -109,7 +121,8 @@ func fillRouting(b *testing.B, db *store.DB) string {
 	if err := db.CreateTenant(ctx, tn); err != nil {
 		b.Fatal(err)
 	}
-	queueIDs := make([]string, rebuildQueues)
+	queueIDs := make([]string, sc.queues)
+	userIDs := make([]string, sc.agents)
 	err := db.InTx(ctx, func(s *store.Store, _ *sql.Tx) error {
 		for i := range queueIDs {
 			queueIDs[i] = ids.New()
@@ -119,16 +132,17 @@ func fillRouting(b *testing.B, db *store.DB) string {
 				return err
 			}
 		}
-		for i := range rebuildAgents {
-			u := tenant.User{ID: ids.New(), TenantID: tn.ID, Email: fmt.Sprintf("agent%05d@bench.test", i), Name: fmt.Sprintf("Agent %d", i),
+		for i := range sc.agents {
+			userIDs[i] = ids.New()
+			u := tenant.User{ID: userIDs[i], TenantID: tn.ID, Email: fmt.Sprintf("agent%05d@bench.test", i), Name: fmt.Sprintf("Agent %d", i),
 				Role: tenant.RoleAgent, Presence: tenant.PresenceOffline, CreatedAt: now, UpdatedAt: now}
 			if err := s.CreateUser(ctx, u); err != nil {
 				return err
 			}
 			p := dispatch.AgentProfile{Skills: map[string]int{fmt.Sprintf("skill%d", i%20): 3},
 				Capacity: map[string]int{"chat": 3, "email": 5}}
-			for k := range rebuildQueuesPerUser {
-				p.Queues = append(p.Queues, queueIDs[(i*rebuildQueuesPerUser+k)%rebuildQueues])
+			for k := range sc.queuesPerUser {
+				p.Queues = append(p.Queues, queueIDs[(i*sc.queuesPerUser+k)%sc.queues])
 			}
 			cfg, _ := json.Marshal(p)
 			if err := s.PutAgentRouting(ctx, tn.ID, u.ID, cfg, now); err != nil {
@@ -141,12 +155,23 @@ func fillRouting(b *testing.B, db *store.DB) string {
 		b.Fatal(err)
 	}
 	const batch = 10_000
-	for from := 0; from < rebuildWaiting; from += batch {
+	for from := 0; from < sc.waiting; from += batch {
 		err := db.InTx(ctx, func(s *store.Store, _ *sql.Tx) error {
 			for i := from; i < from+batch; i++ {
 				w := routing.Work{ID: ids.New(), ConversationID: ids.New(), Kind: routing.Conversation,
-					QueueID: queueIDs[i%rebuildQueues], Modality: routing.Chat, Priority: i % 4,
-					Arrived: now.Add(-time.Duration(rebuildWaiting-i) * time.Millisecond)}
+					QueueID: queueIDs[i%sc.queues], Modality: routing.Chat, Priority: i % 4,
+					Arrived: now.Add(-time.Duration(sc.waiting-i) * time.Millisecond)}
+				if sc.criteria {
+					switch i % 20 {
+					case 0, 1, 2, 3:
+						w.Criteria = &routing.Criteria{Steps: []routing.CriteriaStep{
+							{Skills: map[string]int{fmt.Sprintf("skill%d", i%20): 4}, Expiry: 20 * time.Second},
+							{Agents: []string{userIDs[i%sc.agents], userIDs[(i*7)%sc.agents]}, Expiry: 30 * time.Second},
+							{Skills: map[string]int{fmt.Sprintf("skill%d", i%20): 1}}}}
+					case 4:
+						w.Criteria = &routing.Criteria{Steps: []routing.CriteriaStep{{Agents: []string{userIDs[i%sc.agents]}, Expiry: time.Hour}}}
+					}
+				}
 				data, _ := json.Marshal(w)
 				if err := s.InsertWork(ctx, store.WorkRecord{ID: w.ID, TenantID: tn.ID, ConversationID: w.ConversationID,
 					Kind: string(w.Kind), QueueID: w.QueueID, Modality: string(w.Modality), Priority: w.Priority,

@@ -3,6 +3,7 @@ package dispatch
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/inbox"
@@ -56,9 +57,13 @@ type QueueConfig struct {
 	Channels []string `json:"channels"`
 	// Default takes every conversation no other queue claims; at most one
 	// queue of a tenant is the default.
-	Default   bool      `json:"default"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Default bool `json:"default"`
+	// Criteria are the queue's default routing steps, for conversations no
+	// rule or API call gave their own; when empty, Skills and the strategy
+	// (Widening) make them.
+	Criteria  []CriteriaStepConfig `json:"criteria,omitempty"`
+	CreatedAt time.Time            `json:"created_at"`
+	UpdatedAt time.Time            `json:"updated_at"`
 }
 
 // WideningConfig is one widening step of a skills-based queue: from
@@ -207,6 +212,53 @@ func (s *Service) SaveQueue(ctx context.Context, a Actor, q QueueConfig) (QueueC
 // DeleteQueue removes a queue; its waiting items stay until moved.
 func (s *Service) DeleteQueue(ctx context.Context, a Actor, id string) error {
 	return s.deleteQueue(ctx, a, id)
+}
+
+// RoutingRules lists a tenant's routing rules in the order they are tried.
+func (s *Service) RoutingRules(ctx context.Context, tenantID string) ([]RuleConfig, error) {
+	return s.rules(ctx, tenantID)
+}
+
+// RoutingRule returns one routing rule.
+func (s *Service) RoutingRule(ctx context.Context, tenantID, id string) (RuleConfig, error) {
+	return s.rule(ctx, tenantID, id)
+}
+
+// SaveRoutingRule creates (ID "") or replaces a routing rule and tells the leader.
+func (s *Service) SaveRoutingRule(ctx context.Context, a Actor, r RuleConfig) (RuleConfig, error) {
+	return s.saveRule(ctx, a, r)
+}
+
+// DeleteRoutingRule removes a routing rule; work it gave criteria keeps them.
+func (s *Service) DeleteRoutingRule(ctx context.Context, a Actor, id string) error {
+	return s.deleteRule(ctx, a, id)
+}
+
+// SetCriteria gives a conversation's waiting (or offered) work routing
+// criteria, their first step starting now; no steps go back to the queue's.
+// It is a conflict when no work of the conversation waits for an agent.
+func (s *Service) SetCriteria(ctx context.Context, a Actor, conversationID string, steps []CriteriaStepConfig) (CriteriaView, error) {
+	if err := s.checkSteps(ctx, a.TenantID, "steps", steps); err != nil {
+		return CriteriaView{}, err
+	}
+	if _, err := s.request(ctx, command{Kind: cmdCriteria, TenantID: a.TenantID, ConversationID: conversationID,
+		UserID: a.UserID, Steps: steps}); err != nil {
+		return CriteriaView{}, err
+	}
+	return s.Criteria(ctx, a.TenantID, conversationID)
+}
+
+// Criteria tells where a conversation's waiting work stands in its routing
+// criteria (state "none" when no work of it waits for an agent).
+func (s *Service) Criteria(ctx context.Context, tenantID, conversationID string) (CriteriaView, error) {
+	r, err := s.request(ctx, command{Kind: cmdStep, TenantID: tenantID, ConversationID: conversationID})
+	if err != nil {
+		return CriteriaView{}, err
+	}
+	if r.Criteria == nil {
+		return CriteriaView{}, fmt.Errorf("conversation %s: %w", conversationID, store.ErrNotFound)
+	}
+	return *r.Criteria, nil
 }
 
 // Calendars lists a tenant's business-hours calendars.

@@ -28,29 +28,33 @@ const (
 	cmdStats    = "stats"
 	cmdTransfer = "transfer" // a conversation moves to another queue
 	cmdAgents   = "agents"   // the agents' live load and capacity
+	cmdCriteria = "criteria" // set a conversation's routing criteria
+	cmdStep     = "step"     // where a conversation's work stands in its criteria
 )
 
 // command is one request to the leader.
 type command struct {
-	Kind           string           `json:"kind"`
-	TenantID       string           `json:"tenant_id"`
-	UserID         string           `json:"user_id,omitempty"`
-	OfferID        string           `json:"offer_id,omitempty"`
-	ConversationID string           `json:"conversation_id,omitempty"`
-	Modality       routing.Modality `json:"modality,omitempty"`
-	WorkID         string           `json:"work_id,omitempty"`
-	QueueID        string           `json:"queue_id,omitempty"`
-	KeyID          string           `json:"key_id,omitempty"`
-	AgentID        string           `json:"agent_id,omitempty"` // a transfer to a person
+	Kind           string               `json:"kind"`
+	TenantID       string               `json:"tenant_id"`
+	UserID         string               `json:"user_id,omitempty"`
+	OfferID        string               `json:"offer_id,omitempty"`
+	ConversationID string               `json:"conversation_id,omitempty"`
+	Modality       routing.Modality     `json:"modality,omitempty"`
+	WorkID         string               `json:"work_id,omitempty"`
+	QueueID        string               `json:"queue_id,omitempty"`
+	KeyID          string               `json:"key_id,omitempty"`
+	AgentID        string               `json:"agent_id,omitempty"` // a transfer to a person
+	Steps          []CriteriaStepConfig `json:"steps,omitempty"`
 }
 
 // reply is the leader's answer; Code names a sentinel error.
 type reply struct {
-	Code   string           `json:"code,omitempty"`
-	Field  string           `json:"field,omitempty"`
-	Err    string           `json:"err,omitempty"`
-	Stats  []QueueStatsView `json:"stats,omitempty"`
-	Agents []AgentLoad      `json:"agents,omitempty"`
+	Code     string           `json:"code,omitempty"`
+	Field    string           `json:"field,omitempty"`
+	Err      string           `json:"err,omitempty"`
+	Stats    []QueueStatsView `json:"stats,omitempty"`
+	Agents   []AgentLoad      `json:"agents,omitempty"`
+	Criteria *CriteriaView    `json:"criteria,omitempty"`
 }
 
 const (
@@ -168,6 +172,10 @@ func (l *leader) command(ctx context.Context, m *nats.Msg) {
 		r.Agents = l.agentLoads(l.tenant(c.TenantID))
 	case cmdEnd:
 		err = l.endWork(ctx, c)
+	case cmdCriteria:
+		err = l.setCriteria(ctx, c)
+	case cmdStep:
+		r.Criteria, err = l.criteriaView(l.tenant(c.TenantID), c.ConversationID)
 	default:
 		err = fmt.Errorf("unknown command %q", c.Kind)
 	}

@@ -45,6 +45,7 @@ func (q QueueConfig) routingQueue(cals map[string]sla.Calendar) routing.Queue {
 	for _, o := range q.Overflow {
 		rq.Overflow = append(rq.Overflow, routing.Overflow{After: time.Duration(o.AfterSeconds) * time.Second, To: o.To})
 	}
+	rq.Criteria = criteriaOf(q.Criteria)
 	if c, ok := cals[q.CalendarID]; ok && q.CalendarID != "" {
 		if h, err := c.Compile(); err == nil && h != nil {
 			rq.Hours = h
@@ -160,6 +161,9 @@ func (s *Service) validateQueue(ctx context.Context, tenantID string, q *QueueCo
 		if o.To == q.ID || !slices.ContainsFunc(others, func(x QueueConfig) bool { return x.ID == o.To }) {
 			return field(f+".to", "must be another queue of this workspace")
 		}
+	}
+	if err := s.checkSteps(ctx, tenantID, "criteria", q.Criteria); err != nil {
+		return err
 	}
 	for i, ch := range q.Channels {
 		if ch == "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -223,7 +224,18 @@ func (l *leader) route(ctx context.Context, ts *tenantState, c conversation.Conv
 		Modality: routing.ModalityOf(ch), Priority: int(c.Priority), Arrived: l.s.clock.Now(),
 		Preferred: preferred, PreferredFor: preferredFor, Live: l.s.inbox.Realtime(ch)},
 		Assignee: c.AssigneeID, Channel: ch, state: stateWaiting}
-	if err := l.insert(ctx, ts, it, nil); err != nil {
+	var more func(tx *outbox.Tx) error
+	if cr, rule := l.criteriaFor(ctx, ts, q.ID, c); cr != nil {
+		// The rule's steps travel with the item (its stored data), so a
+		// rebuilt engine routes it by them, from where they had got to.
+		it.Criteria = cr
+		more = func(tx *outbox.Tx) error {
+			return tx.InsertDecision(ctx, store.DecisionRecord{ID: ids.New(), TenantID: ts.id, WorkID: it.ID,
+				ConversationID: c.ID, Kind: decisionCriteria, QueueID: q.ID,
+				Reason: fmt.Sprintf("rule %s: %s", rule, describeCriteria(cr)), At: l.s.clock.Now()})
+		}
+	}
+	if err := l.insert(ctx, ts, it, more); err != nil {
 		l.s.log.Error("store new work", "tenant_id", ts.id, "conversation_id", c.ID, "err", err)
 		return false
 	}

@@ -41,6 +41,7 @@ type tenantState struct {
 	queues    map[string]QueueConfig
 	calendars map[string]sla.Calendar
 	policies  map[string]sla.Policy
+	rules     []RuleConfig    // routing rules, in the order they are tried
 	states    map[string]bool // the tenant's own presence states: routable?
 	agents    map[string]bool // routed users
 	work      map[string]*item

@@ -81,6 +81,7 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 	"calendarID":    calendarFixture,
 	"policyID":      policyFixture,
 	"queueID":       queueFixture,
+	"routingRuleID": ruleFixture,
 	"offerID":       offerFixture,
 	"callbackID":    callbackFixture,
 	"callID":        callFixture,

@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
 	"strconv"
 	"time"
@@ -56,7 +57,7 @@ type Engine struct {
 	queues    map[string]*queue
 	items     map[string]*item
 	offers    map[string]*item
-	preferred map[string]map[*item]struct{} // agent id → waiting items preferring them
+	preferred map[string]map[*item]struct{} // agent id → waiting items preferring or naming them
 	hours     map[*queue]struct{}           // queues with business hours, checked on ticks
 	due       deadlines
 	out       []Decision
@@ -98,6 +99,8 @@ func (e *Engine) Handle(now time.Time, ev Event) ([]Decision, error) {
 		err = e.withdraw(now, ev.WorkID)
 	case WorkActive:
 		err = e.active(now, ev)
+	case WorkCriteria:
+		err = e.setCriteria(now, ev)
 	case AgentChanged:
 		e.agentChanged(now, ev.Agent)
 	case AgentRemoved:
@@ -308,6 +311,9 @@ func (e *Engine) agentRemoved(now time.Time, id string) {
 func (e *Engine) queueChanged(now time.Time, in Queue) {
 	q := e.queue(in.ID)
 	q.Queue, q.known = in, true
+	steps := in.Steps()
+	restep := !reflect.DeepEqual(steps, q.steps)
+	q.steps = steps
 	for _, h := range q.waiting {
 		h.ageStep = e.opts.AgeStep
 	}
@@ -317,7 +323,28 @@ func (e *Engine) queueChanged(now time.Time, in Queue) {
 	} else {
 		delete(e.hours, q)
 	}
+	if restep {
+		e.restep(now, q)
+	}
 	e.opened(now, q)
+}
+
+// restep settles again the queue's waiting items that follow its steps,
+// after the steps changed: their next step's deadline moves.
+func (e *Engine) restep(now time.Time, q *queue) {
+	var again []*item
+	for _, h := range q.waiting {
+		for _, it := range h.items {
+			if it.Criteria == nil {
+				again = append(again, it)
+			}
+		}
+	}
+	sort.Slice(again, func(i, j int) bool { return again[i].ID < again[j].ID })
+	for _, it := range again {
+		e.unwait(it)
+		e.settle(now, it)
+	}
 }
 
 // opened offers a queue's waiting work to its members after the queue

@@ -129,11 +129,38 @@ func genQueue(t *rapid.T, id string) routing.Queue {
 	if rapid.Bool().Draw(t, "skilled") {
 		q.Skills = []string{rapid.SampledFrom(skills).Draw(t, "skill")}
 	}
+	if rapid.IntRange(0, 3).Draw(t, "qcriteria") == 0 {
+		q.Criteria = genCriteria(t)
+	}
 	if rapid.Bool().Draw(t, "overflow") {
 		q.Overflow = []routing.Overflow{{After: time.Duration(rapid.IntRange(0, 6).Draw(t, "after")) * 10 * time.Second,
 			To: rapid.SampledFrom(queueIDs).Draw(t, "to")}}
 	}
 	return q
+}
+
+// genCriteria makes one to three steps of skills at levels and named
+// agents, the last one sometimes never expiring.
+func genCriteria(t *rapid.T) *routing.Criteria {
+	c := &routing.Criteria{}
+	n := rapid.IntRange(1, 3).Draw(t, "nsteps")
+	for i := range n {
+		var s routing.CriteriaStep
+		if rapid.Bool().Draw(t, "stepSkill") {
+			s.Skills = map[string]int{rapid.SampledFrom(skills).Draw(t, "stepSkillName"): rapid.IntRange(1, 5).Draw(t, "stepLevel")}
+		}
+		if rapid.IntRange(0, 3).Draw(t, "stepAny") == 0 {
+			s.AnyOf = []map[string]int{{"billing": rapid.IntRange(1, 5).Draw(t, "anyB")}, {"french": rapid.IntRange(1, 5).Draw(t, "anyF")}}
+		}
+		if rapid.IntRange(0, 2).Draw(t, "stepNamed") == 0 {
+			s.Agents = rapid.SliceOfNDistinct(rapid.SampledFrom(agentIDs), 1, 3, rapid.ID[string]).Draw(t, "stepAgents")
+		}
+		if i < n-1 || rapid.Bool().Draw(t, "lastExpires") {
+			s.Expiry = time.Duration(rapid.IntRange(1, 60).Draw(t, "expiry")) * time.Second
+		}
+		c.Steps = append(c.Steps, s)
+	}
+	return c
 }
 
 func genWork(t *rapid.T, now time.Time) routing.Work {
@@ -146,6 +173,9 @@ func genWork(t *rapid.T, now time.Time) routing.Work {
 	if rapid.Bool().Draw(t, "preferred") {
 		w.Preferred = rapid.SampledFrom(agentIDs).Draw(t, "pref")
 		w.PreferredFor = time.Duration(rapid.IntRange(0, 60).Draw(t, "prefFor")) * time.Second
+	}
+	if rapid.IntRange(0, 2).Draw(t, "criteria") == 0 {
+		w.Criteria = genCriteria(t)
 	}
 	if w.Kind == routing.Callback {
 		w.NotBefore = now.Add(time.Duration(rapid.IntRange(-60, 120).Draw(t, "nb")) * time.Second)
@@ -189,7 +219,7 @@ func TestEngineProperties(t *testing.T) {
 		}
 		for range rapid.IntRange(1, 80).Draw(t, "steps") {
 			now = now.Add(time.Duration(rapid.IntRange(0, 40).Draw(t, "advance")) * time.Second)
-			switch rapid.IntRange(0, 11).Draw(t, "event") {
+			switch rapid.IntRange(0, 12).Draw(t, "event") {
 			case 0, 1:
 				handle(routing.WorkArrived{Work: genWork(t, now)})
 			case 2:
@@ -249,6 +279,13 @@ func TestEngineProperties(t *testing.T) {
 				}
 			case 11:
 				handle(routing.Tick{})
+			case 12:
+				w := fmt.Sprintf("w%d", rapid.IntRange(0, 11).Draw(t, "work"))
+				var c *routing.Criteria
+				if rapid.Bool().Draw(t, "setCriteria") {
+					c = genCriteria(t)
+				}
+				handle(routing.WorkCriteria{WorkID: w, Criteria: c})
 			}
 		}
 

@@ -3,6 +3,7 @@ package routing
 import (
 	"container/heap"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -47,11 +48,12 @@ func (e *Engine) settle(now time.Time, it *item) {
 	it.state = waiting
 	it.queue.heap(it.Modality).ageStep = e.opts.AgeStep
 	it.queue.heap(it.Modality).add(it)
-	if it.Preferred != "" {
-		set := e.preferred[it.Preferred]
+	it.indexed = it.named()
+	for _, id := range it.indexed {
+		set := e.preferred[id]
 		if set == nil {
 			set = map[*item]struct{}{}
-			e.preferred[it.Preferred] = set
+			e.preferred[id] = set
 		}
 		set[it] = struct{}{}
 	}
@@ -62,7 +64,8 @@ func (e *Engine) settle(now time.Time, it *item) {
 	q := it.queue
 	e.schedule(now, it, it.NotAfter)
 	e.schedule(now, it, it.preferredUntil())
-	e.schedule(now, it, q.nextStep(it.Arrived, now))
+	_, _, _, stepEnds := it.stepAt(now)
+	e.schedule(now, it, stepEnds)
 	for _, until := range it.refused { // a cool-down's end may make someone eligible again
 		e.schedule(now, it, until)
 	}
@@ -105,17 +108,21 @@ func (e *Engine) unwait(it *item) {
 	if it.heapIndex >= 0 {
 		it.queue.heap(it.Modality).remove(it)
 	}
-	if set := e.preferred[it.Preferred]; set != nil {
-		delete(set, it)
-		if len(set) == 0 {
-			delete(e.preferred, it.Preferred)
+	for _, id := range it.indexed {
+		if set := e.preferred[id]; set != nil {
+			delete(set, it)
+			if len(set) == 0 {
+				delete(e.preferred, id)
+			}
 		}
 	}
+	it.indexed = nil
 }
 
 // offerItem looks for an agent for a waiting item: its preferred agent
-// first, else — once the item no longer waits for them — the queue's best
-// eligible member.
+// first, else — once the item no longer waits for them — by its current
+// criteria step: the first of the step's named agents who can take it, or
+// the queue's best member holding the step's skills.
 func (e *Engine) offerItem(now time.Time, it *item) {
 	q := it.queue
 	if !q.isOpen(now) {
@@ -130,10 +137,21 @@ func (e *Engine) offerItem(now time.Time, it *item) {
 			return
 		}
 	}
-	level := q.minLevel(now.Sub(it.Arrived))
+	_, step, _, _ := it.stepAt(now)
+	if step != nil && len(step.Agents) > 0 {
+		for n, id := range step.Agents {
+			a := e.agents[id]
+			if a == nil || it.cooling(id, now) || !a.canTake(it.Modality, now) || !a.fits(step) {
+				continue
+			}
+			e.give(now, it, a, fmt.Sprintf("%s: named agent %d of %d (%s)", a.nameOrID(), n+1, len(step.Agents), it.stepReason(now)))
+			return
+		}
+		return
+	}
 	var best *agent
 	for _, a := range q.ready {
-		if it.cooling(a.ID, now) || !a.canTake(it.Modality, now) || !a.qualifies(q.Skills, level) {
+		if it.cooling(a.ID, now) || !a.canTake(it.Modality, now) || (step != nil && !a.fits(step)) {
 			continue
 		}
 		if best == nil || e.better(q, it.Modality, a, best) {
@@ -183,6 +201,12 @@ func (e *Engine) reason(now time.Time, it *item, a *agent) string {
 		return a.Name + ": overflow from " + it.from
 	}
 	idle := now.Sub(a.idleSince[it.Modality]).Round(time.Second)
+	if r := it.stepReason(now); r != "" {
+		if _, s, _, _ := it.stepAt(now); s != nil && slices.Contains(s.Agents, a.ID) {
+			return a.nameOrID() + ": named agent (" + r + ")"
+		}
+		return a.nameOrID() + ": " + r + "; idle " + idle.String()
+	}
 	q := it.queue
 	switch q.Strategy {
 	case LeastOccupied:
@@ -271,9 +295,25 @@ func (e *Engine) fill(now time.Time, a *agent) {
 				best, bestKey, from = s.it, s.key, s
 			}
 		}
+		// An agent may be named by many waiting items: whether they can take
+		// a modality at all is asked once per modality, before the item's step.
+		var can [5]int8 // by modalityIndex: 0 not asked, 1 yes, 2 no
+		takes := func(m Modality) bool {
+			i := modalityIndex(m)
+			if i < 0 {
+				return a.canTake(m, now)
+			}
+			if can[i] == 0 {
+				can[i] = 2
+				if a.canTake(m, now) {
+					can[i] = 1
+				}
+			}
+			return can[i] == 1
+		}
 		for it := range e.preferred[a.ID] {
 			k := it.rank.Add(-time.Duration(it.queue.Priority) * e.opts.AgeStep)
-			if ahead(it, k) && it.queue.isOpen(now) && !it.cooling(a.ID, now) && a.canTake(it.Modality, now) {
+			if ahead(it, k) && takes(it.Modality) && it.queue.isOpen(now) && e.mayTake(now, a, it) {
 				best, bestKey, from = it, k, nil
 			}
 		}
@@ -289,7 +329,9 @@ func (e *Engine) fill(now time.Time, a *agent) {
 	}
 }
 
-// mayTake tells whether a member of a waiting item's queue may be offered it.
+// mayTake tells whether the agent may be offered a waiting item now: its
+// preferred agent, or — once it no longer waits for them — an agent its
+// current criteria step matches.
 func (e *Engine) mayTake(now time.Time, a *agent, it *item) bool {
 	if it.cooling(a.ID, now) {
 		return false
@@ -300,7 +342,7 @@ func (e *Engine) mayTake(now time.Time, a *agent, it *item) bool {
 	if it.Preferred != "" && now.Before(it.preferredUntil()) {
 		return false
 	}
-	return a.qualifies(it.queue.Skills, it.queue.minLevel(now.Sub(it.Arrived)))
+	return it.matches(a, now)
 }
 
 // takeBack ends an item's open offer and frees the agent's capacity.

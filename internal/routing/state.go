@@ -27,6 +27,7 @@ type item struct {
 	gen       int                  // bumped on every re-evaluation: older deadlines are stale
 	heapIndex int
 	rank      time.Time // key, kept while waiting
+	indexed   []string  // agents whose Engine.preferred set holds it (while waiting)
 }
 
 // key orders waiting items inside a queue: earlier first. The queue's own
@@ -76,7 +77,8 @@ type queue struct {
 	members map[string]*agent // everyone who serves the queue
 	ready   map[string]*agent // the members who are routable: the only ones offers go to
 	offered int
-	open    bool // as of the last tick, for queues with hours
+	open    bool           // as of the last tick, for queues with hours
+	steps   []CriteriaStep // Queue.Steps(), kept from the last QueueChanged
 }
 
 func (q *queue) isOpen(now time.Time) bool {
@@ -129,46 +131,6 @@ func (q *queue) idleTimeout() time.Duration {
 	return DefaultIdleTimeout
 }
 
-// minLevel is the level an agent needs in each of the queue's skills for an
-// item that has waited wait. LongestIdle and LeastOccupied queues ask for the
-// skill at any level (1); skills-based queues follow their widening steps,
-// where 0 means any member.
-func (q *queue) minLevel(wait time.Duration) int {
-	if len(q.Skills) == 0 {
-		return 0
-	}
-	if q.Strategy != SkillsBased {
-		return 1
-	}
-	level := 0
-	for i, s := range q.widening() {
-		if i == 0 || wait >= s.After {
-			level = s.MinLevel
-		}
-	}
-	return level
-}
-
-// nextStep is when the item's required level next drops, or zero.
-func (q *queue) nextStep(arrived, now time.Time) time.Time {
-	if q.Strategy != SkillsBased || len(q.Skills) == 0 {
-		return time.Time{}
-	}
-	for _, s := range q.widening() {
-		if t := arrived.Add(s.After); t.After(now) {
-			return t
-		}
-	}
-	return time.Time{}
-}
-
-func (q *queue) widening() []Step {
-	if len(q.Widening) > 0 {
-		return q.Widening
-	}
-	return DefaultWidening
-}
-
 // agent is an agent's profile with what they hold.
 type agent struct {
 	Agent
@@ -210,19 +172,6 @@ func (a *agent) canTake(m Modality, now time.Time) bool {
 			if b == m {
 				return false
 			}
-		}
-	}
-	return true
-}
-
-// qualifies tells whether the agent has every one of skills at level or above.
-func (a *agent) qualifies(skills []string, level int) bool {
-	if level <= 0 {
-		return true
-	}
-	for _, s := range skills {
-		if a.Skills[s] < level {
-			return false
 		}
 	}
 	return true

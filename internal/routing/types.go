@@ -27,6 +27,24 @@ const (
 // Modalities lists every modality.
 var Modalities = []Modality{Chat, Email, Message, Voice, Video}
 
+// modalityIndex numbers the modalities 0–4 for small per-modality arrays;
+// -1 for one not listed.
+func modalityIndex(m Modality) int {
+	switch m {
+	case Chat:
+		return 0
+	case Email:
+		return 1
+	case Message:
+		return 2
+	case Voice:
+		return 3
+	case Video:
+		return 4
+	}
+	return -1
+}
+
 // ModalityOf is the modality of a channel's work.
 func ModalityOf(channel string) Modality {
 	switch channel {
@@ -106,6 +124,10 @@ type Queue struct {
 	Overflow   []Overflow `json:"overflow"`
 	// Hours closed means nothing is offered; items wait (and may overflow).
 	Hours Hours `json:"-"`
+	// Criteria are the queue's default routing steps for items that bring
+	// none; when nil they come from Skills and the strategy (Widening for
+	// SkillsBased, see Queue.Steps).
+	Criteria *Criteria `json:"criteria,omitempty"`
 }
 
 // Presence is an agent's state. Only routable states receive work: the
@@ -172,6 +194,11 @@ type Work struct {
 	// QuietSince is when a live item began waiting on the customer (its
 	// agent wrote last); zero while the customer is owed an answer.
 	QuietSince time.Time `json:"quiet_since,omitzero"`
+	// Criteria, when set, replace the queue's steps for this item (set by a
+	// rule on the conversation, by the API, or a personal queue); their
+	// clock runs from CriteriaSince, or Arrived when that is zero.
+	Criteria      *Criteria `json:"criteria,omitempty"`
+	CriteriaSince time.Time `json:"criteria_since,omitzero"`
 }
 
 // Event is something the engine is told. Every event comes with the time it
@@ -187,6 +214,14 @@ type WorkChanged struct {
 	WorkID   string
 	Priority *int
 	QueueID  string
+}
+
+// WorkCriteria replaces a waiting or offered item's routing criteria (nil
+// goes back to the queue's); their steps start at the event's time. An open
+// offer stands.
+type WorkCriteria struct {
+	WorkID   string
+	Criteria *Criteria
 }
 
 // WorkFinished releases an assigned item (resolved, transferred away, the
@@ -246,6 +281,7 @@ type Restored struct {
 func (WorkArrived) event()   {}
 func (WorkChanged) event()   {}
 func (WorkFinished) event()  {}
+func (WorkCriteria) event()  {}
 func (WorkWithdrawn) event() {}
 func (WorkActive) event()    {}
 func (AgentChanged) event()  {}

@@ -19,6 +19,9 @@ const (
 	ConfigQueues      ConfigKind = "routing_queues"
 	ConfigCalendars   ConfigKind = "calendars"
 	ConfigSLAPolicies ConfigKind = "sla_policies"
+	// ConfigRoutingRules are the rules that give conversations routing
+	// criteria from their attributes.
+	ConfigRoutingRules ConfigKind = "routing_rules"
 )
 
 // ErrConfigKind is returned for a ConfigKind that is none of the constants.
@@ -27,7 +30,7 @@ var ErrConfigKind = errors.New("unknown config kind")
 // table returns the kind's table, or ErrConfigKind.
 func (k ConfigKind) table() (string, error) {
 	switch k {
-	case ConfigQueues, ConfigCalendars, ConfigSLAPolicies:
+	case ConfigQueues, ConfigCalendars, ConfigSLAPolicies, ConfigRoutingRules:
 		return string(k), nil
 	}
 	return "", fmt.Errorf("%w %q", ErrConfigKind, string(k))

@@ -28,6 +28,7 @@ var configTables = []copiedTable{
 	{name: "calendars", idColumn: "id"},
 	{name: "sla_policies", idColumn: "id"},
 	{name: "routing_queues", idColumn: "id"},
+	{name: "routing_rules", idColumn: "id"},
 	{name: "routing_agents"},
 	{name: "presence_states"},
 	{name: "canned_responses", idColumn: "id"},

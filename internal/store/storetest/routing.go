@@ -57,7 +57,7 @@ func ofTenants[T any](items []T, tenantOf func(T) string, ids ...string) []T {
 func testRoutingConfig(t *testing.T, db *store.DB) {
 	ctx := context.Background()
 	a, b := NewTenant(t, db, "cfg-a"), NewTenant(t, db, "cfg-b")
-	for _, kind := range []store.ConfigKind{store.ConfigQueues, store.ConfigCalendars, store.ConfigSLAPolicies} {
+	for _, kind := range []store.ConfigKind{store.ConfigQueues, store.ConfigCalendars, store.ConfigSLAPolicies, store.ConfigRoutingRules} {
 		t.Run(string(kind), func(t *testing.T) {
 			sales := store.ConfigRecord{ID: ids.New(), TenantID: a.ID, Name: "sales", Config: json.RawMessage(`{"n":1}`), CreatedAt: t0, UpdatedAt: t0}
 			support := store.ConfigRecord{ID: ids.New(), TenantID: a.ID, Name: "support", Config: json.RawMessage(`{"n":2}`), CreatedAt: t0, UpdatedAt: t0}

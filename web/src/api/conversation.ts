@@ -98,6 +98,28 @@ export interface RoutingDecision {
   at: string;
 }
 
+/** CriteriaStep is one routing step: skills at minimum levels, or named agents, for a time. */
+export interface CriteriaStep {
+  skills?: Record<string, number>;
+  any_of?: Record<string, number>[];
+  agents?: string[];
+  expiry_seconds?: number;
+}
+
+/** RoutingCriteria is where a conversation's waiting work stands in its routing steps. */
+export interface RoutingCriteria {
+  conversation_id: string;
+  work_id: string;
+  queue_id: string;
+  state: 'none' | 'waiting' | 'offered';
+  from_queue: boolean;
+  step: number;
+  steps: CriteriaStep[];
+  descriptions: string[];
+  step_started_at: string | null;
+  step_expires_at: string | null;
+}
+
 /** Queue is a routing queue, as far as the transfer menu needs it. */
 export interface Queue {
   id: string;
@@ -141,6 +163,7 @@ export const conversationApi = {
   typing: (id: string, on: boolean) => request<void>('POST', `${conv(id)}/typing`, { body: { on } }),
   markRead: (id: string, messageID: string) => request<void>('POST', `${conv(id)}/read`, { body: { message_id: messageID } }),
   routing: (id: string) => request<Page<RoutingDecision>>('GET', `${conv(id)}/routing`),
+  routingCriteria: (id: string) => request<RoutingCriteria>('GET', `${conv(id)}/routing-criteria`),
   sla: (id: string) => request<Page<SLAClock>>('GET', `${conv(id)}/sla`),
   transfer: (id: string, body: Transfer) => request<Conversation>('POST', `${conv(id)}/transfer`, { body }),
   availability: () => request<Page<Availability>>('GET', '/api/v1/agents/availability'),

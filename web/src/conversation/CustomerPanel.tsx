@@ -12,13 +12,14 @@
 //   customer-local-time, customer-language, customer-attribute (data-key), attribute-key,
 //   attribute-value, attribute-add, identifier-kind, identifier-value, identifier-add,
 //   customer-edit, customer-save, customer-error, past-conversation, routing-step,
+//   routing-criteria (data-step: the current criteria step from 1, 0 once all expired),
 //   customer-notifications, notice-item (data-status), notice-open, consent-state (data-scope,
 //   data-granted), consent-ledger, consent-record, consent-form, consent-kind, consent-name,
 //   consent-decision, consent-note, consent-save, consent-error, consent-export.
 import { Fragment } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorMessage, newIdempotencyKey } from '../api';
-import { conversationApi, type Conversation, type Persona, type RoutingDecision } from '../api/conversation';
+import { conversationApi, type Conversation, type Persona, type RoutingCriteria, type RoutingDecision } from '../api/conversation';
 import { consentExportURL, consentState, NOTIFY_CATEGORIES, NOTIFY_CHANNELS, notificationsApi, type ConsentRecord, type NotifyDelivery } from '../api/notifications';
 import { DeliveryTimeline, NotifyStatusBadge } from '../supervisor/NotificationTimeline';
 import { navigate } from '../router';
@@ -36,6 +37,7 @@ export function CustomerPanel(props: { conversationId: string }) {
   const [persona, setPersona] = useState<Persona | null>(null);
   const [past, setPast] = useState<Conversation[]>([]);
   const [trail, setTrail] = useState<RoutingDecision[]>([]);
+  const [criteria, setCriteria] = useState<RoutingCriteria | null>(null);
   const [error, setError] = useState('');
   const [now, setNow] = useState(new Date());
 
@@ -44,6 +46,7 @@ export function CustomerPanel(props: { conversationId: string }) {
     setPersona(null);
     setPast([]);
     setTrail([]);
+    setCriteria(null);
     setError('');
     (async () => {
       try {
@@ -57,6 +60,7 @@ export function CustomerPanel(props: { conversationId: string }) {
         if (live) setError(errorMessage(err));
       }
       conversationApi.routing(id).then((r) => live && setTrail(r.items ?? []), () => undefined);
+      conversationApi.routingCriteria(id).then((r) => live && setCriteria(r), () => undefined);
     })();
     return () => {
       live = false;
@@ -95,6 +99,7 @@ export function CustomerPanel(props: { conversationId: string }) {
       {persona && <Notifications key={persona.id} personaId={persona.id} />}
       <section class="cp-section" aria-labelledby="cp-routing">
         <h3 id="cp-routing">{t('cust.routing')}</h3>
+        {criteria && <CriteriaStep criteria={criteria} />}
         {trail.length === 0 ? <p class="cv-muted">{t('cust.noRouting')}</p> : (
           <ol class="cp-list">
             {trail.map((d) => (
@@ -107,6 +112,21 @@ export function CustomerPanel(props: { conversationId: string }) {
         )}
       </section>
     </aside>
+  );
+}
+
+/** CriteriaStep shows where waiting work stands in its routing steps. */
+function CriteriaStep(props: { criteria: RoutingCriteria }) {
+  const c = props.criteria;
+  if (c.state === 'none' || c.steps.length === 0) return null;
+  const until = c.step_expires_at ? ` · ${t('cust.criteriaUntil', { time: dateFormat.format(new Date(c.step_expires_at)) })}` : '';
+  const text = c.step < 0
+    ? t('cust.criteriaAny')
+    : t('cust.criteriaStep', { n: c.step + 1, of: c.steps.length, step: c.descriptions[c.step] ?? '' }) + until;
+  return (
+    <p data-testid="routing-criteria" data-step={c.step + 1}>
+      {text} <span class="cv-muted">({c.from_queue ? t('cust.criteriaQueue') : t('cust.criteriaOwn')})</span>
+    </p>
   );
 }
 

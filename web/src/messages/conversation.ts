@@ -125,4 +125,9 @@ export const conversation = {
   'cust.noPast': 'No other conversations.',
   'cust.routing': 'Routing',
   'cust.noRouting': 'Not routed yet.',
+  'cust.criteriaStep': 'Step {n} of {of}: {step}',
+  'cust.criteriaAny': 'Every step expired: any member of the queue',
+  'cust.criteriaUntil': 'until {time}',
+  'cust.criteriaQueue': "the queue's steps",
+  'cust.criteriaOwn': 'its own steps',
 } as const;
