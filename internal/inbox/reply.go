@@ -40,6 +40,10 @@ type ReplyInput struct {
 	BodyHTML string   `json:"body_html"`
 	Subject  string   `json:"subject"`
 	Files    []string `json:"attachment_ids"`
+	// KeepStatus sends without touching the conversation's status: a
+	// satisfaction survey after the resolution (internal/csat/survey) is no
+	// reopening. Never set from a request body.
+	KeepStatus bool `json:"-"`
 }
 
 // Reply appends an outbound message and enqueues its delivery in the same
@@ -108,7 +112,7 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 				return err
 			}
 		}
-		reopened := c.Status == conversation.StatusResolved
+		reopened := c.Status == conversation.StatusResolved && !in.KeepStatus
 		if reopened {
 			// Writing to the customer again is taking the matter up again; the
 			// timeline says so, not a conversation that looks closed.
@@ -132,6 +136,7 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 			}
 		}
 		switch {
+		case in.KeepStatus:
 		case caps.Realtime && c.Status == conversation.StatusResolved:
 			// A live chat the agent writes in again is theirs again, open.
 			c.Status = conversation.StatusOpen

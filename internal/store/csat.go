@@ -3,8 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -190,4 +190,15 @@ func surveyErr(what string, err error) error {
 		return nil
 	}
 	return notFound(what, err)
+}
+
+// Reschedule moves a scheduled survey's due time (the customer's quiet
+// hours hold it).
+func (s *Store) Reschedule(ctx context.Context, v csat.Survey) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE csat_surveys SET due_at = $3, updated_at = $4 WHERE tenant_id = $1 AND id = $2 AND state = $5`,
+		v.TenantID, v.ID, micros(v.DueAt), micros(v.UpdatedAt), csat.Scheduled)
+	if err != nil {
+		return fmt.Errorf("reschedule survey %s: %w", v.ID, err)
+	}
+	return nil
 }

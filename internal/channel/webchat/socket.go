@@ -135,7 +135,11 @@ func (s *socket) replay(ctx context.Context, after string) error {
 	if err != nil || c.Status != conversation.StatusResolved {
 		return err
 	}
-	return s.send(ctx, s.endedFrame(conv))
+	if err := s.send(ctx, s.endedFrame(conv)); err != nil {
+		return err
+	}
+	s.surveyState(ctx, conv) // after the end: the widget shows it in the ended panel
+	return nil
 }
 
 // endedFrame tells the widget the conversation was resolved: it shows the
@@ -226,6 +230,8 @@ func (s *socket) read(ctx context.Context) {
 			s.markRead(ctx, f.MessageID)
 		case "ping":
 			s.reply(ctx, map[string]string{"type": "pong"})
+		case "csat":
+			s.surveyFrame(ctx, data)
 		default:
 			s.callFrame(ctx, f.Type, data)
 		}
@@ -233,7 +239,7 @@ func (s *socket) read(ctx context.Context) {
 }
 
 // frameTypes are the frames a visitor may send.
-var frameTypes = map[string]bool{"message": true, "typing": true, "read": true, "ping": true}
+var frameTypes = map[string]bool{"message": true, "typing": true, "read": true, "ping": true, "csat": true}
 
 // decodeFrame reads one frame from a visitor: a JSON text object of a known
 // type, and for a message a client_id the ack can name. Anything else is

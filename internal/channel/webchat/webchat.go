@@ -49,6 +49,9 @@ type Deps struct {
 	// Calls, when set, takes the visitor's call.* frames (browser calls,
 	// internal/voice/calls); without it they are refused as unknown.
 	Calls CallSignals
+	// Surveys, when set, runs the satisfaction survey after a chat ends
+	// (internal/csat/survey); without it "csat" frames are refused.
+	Surveys Surveys
 }
 
 // Config tunes the channel; zero values mean the defaults.
@@ -122,6 +125,7 @@ type Channel struct {
 	receipts *receipts
 	callers  *callers
 	calls    CallSignals
+	surveys  Surveys
 	started  chan struct{}
 	start    sync.Once
 }
@@ -147,7 +151,7 @@ func New(d Deps, c Config) (*Channel, error) {
 		d.Log = slog.Default()
 	}
 	ch := &Channel{db: d.DB, inbox: d.Inbox, bus: d.Bus, key: append([]byte(nil), d.Key...), clock: d.Clock,
-		log: d.Log.With("channel", Name), cfg: c.withDefaults(), hub: newHub(), calls: d.Calls, started: make(chan struct{})}
+		log: d.Log.With("channel", Name), cfg: c.withDefaults(), hub: newHub(), calls: d.Calls, surveys: d.Surveys, started: make(chan struct{})}
 	ch.receipts = newReceipts(ch)
 	ch.callers = newCallers(ch.cfg.CallRate, ch.cfg.CallBurst)
 	return ch, nil
