@@ -49,7 +49,7 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 		return createdID(f.t, f.tf.admin, "/api/v1/phone/trunks", map[string]any{"name": "fixture", "accept_from": []string{"203.0.113.7"},
 			"numbers": []map[string]any{{"number": fixtureNumber(), "queue_id": f.id("queueID", "")}}})
 	},
-	"conversationID": func(f *fixtures) string { return f.contact().Conversation.ID },
+	"conversationID": conversationFixture,
 	"personaID":      func(f *fixtures) string { return f.contact().Persona.ID },
 	"attachmentID":   func(f *fixtures) string { return f.contact().Message.Attachments[0].ID },
 	"messageID":      originalFixture,

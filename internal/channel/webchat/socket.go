@@ -37,8 +37,9 @@ type socket struct {
 	widget  Widget
 	token   string
 
-	mu   sync.Mutex
-	conv string
+	mu       sync.Mutex
+	conv     string
+	lastWait string // the last wait frame queued (wait.go)
 
 	queue   chan item
 	overrun chan struct{}
@@ -123,6 +124,7 @@ func (s *socket) replay(ctx context.Context, after string) error {
 		return nil
 	}
 	s.callState(ctx, conv)
+	s.waitState(ctx, conv)
 	err := s.ch.eachMessage(ctx, s.visitor, conv, after, func(m conversation.Message) error {
 		return s.writeMessage(ctx, m, s.ch.authorName(ctx, m))
 	})
@@ -276,6 +278,7 @@ func (s *socket) message(ctx context.Context, f clientFrame) {
 	if res.Conversation.ID != s.conversation() {
 		s.ch.hub.move(s, res.Conversation.ID)
 	}
+	defer s.waitState(ctx, res.Conversation.ID) // after the ack
 	v := view(res.Message, "", s.widget.Address, s.token)
 	s.reply(ctx, messageFrame{Type: "ack", ClientID: f.ClientID, Message: &v})
 }

@@ -52,6 +52,9 @@ type Deps struct {
 	// Surveys, when set, runs the satisfaction survey after a chat ends
 	// (internal/csat/survey); without it "csat" frames are refused.
 	Surveys Surveys
+	// Waits, when set, tells a visitor waiting for an agent their place and
+	// the estimated wait (internal/waittime).
+	Waits Waits
 }
 
 // Config tunes the channel; zero values mean the defaults.
@@ -126,8 +129,14 @@ type Channel struct {
 	callers  *callers
 	calls    CallSignals
 	surveys  Surveys
-	started  chan struct{}
-	start    sync.Once
+	waits    Waits
+	// The wait frames' refresh (wait.go): tenants asked for, and whether
+	// a goroutine works through them.
+	waitMu      sync.Mutex
+	waitPending map[string]bool
+	waitRunning bool
+	started     chan struct{}
+	start       sync.Once
 }
 
 var (
@@ -151,7 +160,7 @@ func New(d Deps, c Config) (*Channel, error) {
 		d.Log = slog.Default()
 	}
 	ch := &Channel{db: d.DB, inbox: d.Inbox, bus: d.Bus, key: append([]byte(nil), d.Key...), clock: d.Clock,
-		log: d.Log.With("channel", Name), cfg: c.withDefaults(), hub: newHub(), calls: d.Calls, surveys: d.Surveys, started: make(chan struct{})}
+		log: d.Log.With("channel", Name), cfg: c.withDefaults(), hub: newHub(), calls: d.Calls, surveys: d.Surveys, waits: d.Waits, waitPending: map[string]bool{}, started: make(chan struct{})}
 	ch.receipts = newReceipts(ch)
 	ch.callers = newCallers(ch.cfg.CallRate, ch.cfg.CallBurst)
 	return ch, nil

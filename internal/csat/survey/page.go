@@ -19,8 +19,8 @@ const PagePath = "/csat/"
 // rating a mail's link chose, if any), POST records the answer. The link's
 // token is the only credential; no sign-in.
 func (s *Service) Mount(mux *http.ServeMux) {
-	mux.HandleFunc("GET "+PagePath+"{token}", s.page)
-	mux.HandleFunc("POST "+PagePath+"{token}", s.answerPage)
+	mux.HandleFunc("GET "+PagePath+"{token}", s.Page)
+	mux.HandleFunc("POST "+PagePath+"{token}", s.AnswerPage)
 }
 
 type pageData struct {
@@ -66,7 +66,8 @@ func (s *Service) pageSurvey(ctx context.Context, token string) (csat.Survey, cs
 	return v, st, err
 }
 
-func (s *Service) page(w http.ResponseWriter, r *http.Request) {
+// Page shows the survey of the path's {token}.
+func (s *Service) Page(w http.ResponseWriter, r *http.Request) {
 	v, st, err := s.pageSurvey(r.Context(), r.PathValue("token"))
 	if err != nil {
 		s.pageError(w, err)
@@ -86,7 +87,8 @@ func (s *Service) page(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, d)
 }
 
-func (s *Service) answerPage(w http.ResponseWriter, r *http.Request) {
+// AnswerPage records the answer posted from the survey page of {token}.
+func (s *Service) AnswerPage(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	v, st, err := s.pageSurvey(r.Context(), r.PathValue("token"))
 	if err != nil {
