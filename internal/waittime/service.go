@@ -203,6 +203,8 @@ type waitFrame struct {
 	Type           string `json:"type"` // "wait"
 	ConversationID string `json:"conversation_id"`
 	Wait
+	// Text says it to the visitor (Phrase); empty when not waiting.
+	Text string `json:"text,omitempty"`
 }
 
 // WaitFrame is the conversation's "wait" frame for the widget
@@ -212,6 +214,14 @@ func (s *Service) WaitFrame(ctx context.Context, tenantID, conversationID string
 	if err != nil {
 		return nil
 	}
-	b, _ := json.Marshal(waitFrame{Type: "wait", ConversationID: conversationID, Wait: w})
+	f := waitFrame{Type: "wait", ConversationID: conversationID, Wait: w}
+	if w.Waiting {
+		secs := 0
+		if w.EstimatedWaitSeconds != nil {
+			secs = *w.EstimatedWaitSeconds
+		}
+		f.Text = Phrase(w.Position, time.Duration(secs)*time.Second, w.EstimatedWaitSeconds != nil)
+	}
+	b, _ := json.Marshal(f)
 	return b
 }
