@@ -30,6 +30,8 @@ type Service struct {
 	mu       sync.Mutex
 	queues   map[string]*Estimator // tenant id + "/" + queue id
 	routable map[string]routable   // tenant id → its routable presence names
+	watchers map[int]func(tenantID string)
+	nextID   int
 }
 
 type routable struct {
@@ -45,7 +47,7 @@ func NewService(db *store.DB, clk clock.Clock, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{db: db, clock: clk, log: log, queues: map[string]*Estimator{}, routable: map[string]routable{}}
+	return &Service{db: db, clock: clk, log: log, queues: map[string]*Estimator{}, routable: map[string]routable{}, watchers: map[int]func(string){}}
 }
 
 // Wait is what a waiting customer is told.
@@ -69,8 +71,35 @@ func (s *Service) Follow(b *bus.Bus) (stop func() error, err error) {
 			s.onStats(ev)
 		case event.RoutingAssigned:
 			s.onAssigned(ev)
+		default:
+			return
+		}
+		s.mu.Lock()
+		fns := make([]func(string), 0, len(s.watchers))
+		for _, fn := range s.watchers {
+			fns = append(fns, fn)
+		}
+		s.mu.Unlock()
+		for _, fn := range fns {
+			fn(ev.TenantID)
 		}
 	})
+}
+
+// WatchWaits calls fn with a tenant's id each time its queues' figures
+// were learnt from (after the estimators took them in, so a wait read then
+// is the new one), until stop is called.
+func (s *Service) WatchWaits(fn func(tenantID string)) (stop func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := s.nextID
+	s.nextID++
+	s.watchers[id] = fn
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		delete(s.watchers, id)
+	}
 }
 
 func (s *Service) estimator(tenantID, queueID string) *Estimator {

@@ -162,8 +162,6 @@ func (c *Channel) onBusMessage(subj string, data []byte) {
 // their replies as soon as they are stored, typing, and read receipts.
 func (c *Channel) onEvent(ev event.Event) {
 	switch ev.Type {
-	case event.QueueStats, event.RoutingAssigned:
-		c.refreshWaits(ev.TenantID) // places in the queue moved
 	case event.Typing:
 		var sig inbox.TypingSignal
 		if json.Unmarshal(ev.Data, &sig) != nil || sig.AuthorType == "persona" {

@@ -7,12 +7,15 @@ import (
 
 // Waits tells a visitor waiting for an agent their place in the queue and
 // the estimated wait (internal/waittime): a "wait" frame, sent when a
-// socket opens and again whenever routing's queue figures move, if it
+// socket opens and again whenever a tenant's queue figures move, if it
 // changed for that socket.
 type Waits interface {
 	// WaitFrame is the conversation's "wait" frame now; nil when there is
-	// nothing to say (the conversation never queued).
+	// nothing to say.
 	WaitFrame(ctx context.Context, tenantID, conversationID string) []byte
+	// WatchWaits calls fn with a tenant whose waits may have moved, until
+	// stop is called.
+	WatchWaits(fn func(tenantID string)) (stop func())
 }
 
 // waitState sends the conversation's wait frame to one socket, if it

@@ -213,6 +213,9 @@ func (c *Channel) Run(ctx context.Context) error {
 		return fmt.Errorf("webchat: %w", err)
 	}
 	defer unsubEvents()
+	if c.waits != nil {
+		defer c.waits.WatchWaits(c.refreshWaits)()
+	}
 	c.start.Do(func() { close(c.started) })
 	c.receipts.run(ctx)
 	for _, s := range c.hub.all() {
