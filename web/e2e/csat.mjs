@@ -89,9 +89,26 @@ async function main() {
     return (await call('GET', '/api/v1/me', undefined, 200)).user.id;
   })();
 
-  await steps.run('setup: the survey question; one agent staffed (Ana) but with no chat free; the demo backlog taken', async () => {
+  await steps.run('the admin words the survey question on Admin → Notification settings', async () => {
+    const p = watcher.watch(admin.page, 'admin');
+    await p.goto(`${base}/admin/notification-settings`, { waitUntil: 'domcontentloaded' });
+    const form = p.getByTestId('csat-settings');
+    await form.getByTestId('csat-question').fill('');
+    await form.getByTestId('csat-save').click();
+    // An empty question is refused (the browser's required field, else the server's 422).
+    if ((await form.getByTestId('csat-saved').count()) && (await form.getByTestId('csat-saved').innerText()).trim()) {
+      throw new Error('an empty question was saved');
+    }
+    await form.getByTestId('csat-question').fill(question);
+    await form.getByTestId('csat-delay').fill('30');
+    await form.getByTestId('csat-save').click();
+    await form.getByTestId('csat-saved').filter({ hasText: /saved/ }).waitFor();
     const st = await adm('GET', '/api/v1/csat/settings', undefined, 200);
-    await adm('PUT', '/api/v1/csat/settings', { ...st, enabled: true, question, updated_at: undefined }, 200);
+    if (st.question !== question || st.delay_seconds !== 1800 || !st.enabled) throw new Error(`stored ${JSON.stringify(st)}`);
+    await screenshot('csat-admin', p);
+  });
+
+  await steps.run('setup: one agent staffed (Ana) but with no chat free; the demo backlog taken', async () => {
     const users = await adm('GET', '/api/v1/users?limit=100', undefined, 200);
     for (const u of users.items) {
       if (u.id === anaID || u.role === 'admin') continue;
