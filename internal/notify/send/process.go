@@ -45,6 +45,9 @@ func (s *Sender) process(ctx context.Context, j job) store.DeliveryUpdate {
 	}
 	if o.Err != nil {
 		o.Backoff = s.cfg.Backoff(d.Tries + 1)
+		if wait, ok := channel.RetryAfter(o.Err); ok && wait > o.Backoff { // the provider said when
+			o.Backoff = wait
+		}
 		s.log.Warn("notification send failed", "tenant_id", d.TenantID, "delivery_id", d.ID, "channel", d.Channel,
 			"try", d.Tries+1, "err", o.Err)
 	}
