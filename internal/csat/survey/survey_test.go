@@ -2,6 +2,7 @@ package survey_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -223,7 +224,17 @@ func TestSMSSurvey(t *testing.T) {
 			if v := f.surveyOf(t, conv, csat.Answered); v.Rating != 4 {
 				t.Fatalf("rating %d, want 4", v.Rating)
 			}
-			_ = ctx
+			// Erasing the customer erases their answers (the comment is theirs).
+			pid, err := f.db.PersonaIDByIdentifier(ctx, f.tenant, persona.Identifier{Kind: persona.KindPhone, Value: customer})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.db.ErasePersona(ctx, f.tenant, pid); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.db.SurveyOf(ctx, f.tenant, conv); !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("the survey outlived the erased customer: %v", err)
+			}
 		})
 	}
 }
