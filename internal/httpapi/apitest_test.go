@@ -24,6 +24,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/knowledge/community/practices"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
+	"github.com/switchboard-cx/switchboard/internal/listening"
 	"github.com/switchboard-cx/switchboard/internal/mailcatch"
 	"github.com/switchboard-cx/switchboard/internal/mailer"
 	"github.com/switchboard-cx/switchboard/internal/netguard"
@@ -305,7 +306,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	}
 	surveys := survey.New(survey.Deps{DB: db, Out: out, Inbox: conversations, Bus: b, Clock: clk, Log: log, BaseURL: srv.URL})
 	waits := waittime.NewService(db, clk, log)
-	api := New(Deps{Surveys: surveys, Waits: waits, Phone: phones, Calls: callSvc, Recording: recording.New(db, out, clk, log), ContextConnectors: ctxConnectors, KnowledgeReuse: kbReuse, KnowledgeSearch: kb, Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
+	api := New(Deps{Surveys: surveys, Waits: waits, Phone: phones, Listening: listening.NewRulebook(db, clk), Calls: callSvc, Recording: recording.New(db, out, clk, log), ContextConnectors: ctxConnectors, KnowledgeReuse: kbReuse, KnowledgeSearch: kb, Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
 		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher, TenantData: tenantdata.New(db, clk, log, tenantdata.Config{}),
 		Sandbox:   sandbox.New(sandbox.Deps{DB: db, Inbox: conversations, Routing: routes, Resolver: sandbox.NewResolver(""), Clock: clk, Log: log}),
 		Knowledge: articles.New(db, out, clk, log),

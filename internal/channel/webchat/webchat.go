@@ -126,7 +126,7 @@ type Channel struct {
 	cfg      Config
 	hub      *hub
 	receipts *receipts
-	callers  *callers
+	callers  callers
 	calls    CallSignals
 	surveys  Surveys
 	waits    Waits
