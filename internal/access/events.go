@@ -37,6 +37,7 @@ var eventPerms = map[string]Perm{
 	event.CallbackUpdated:       Read,
 	event.QueueStats:            Read,
 	event.PlanLimitWarning:      ManageUsers, // the admins, who can ask the operator for more
+	event.CSATAnswered:          Read,        // a survey's answer, as GET of the conversation's survey shows it
 
 	// Knowledge: what GET of articles and flags shows.
 	event.KnowledgeArticleChanged: Read,

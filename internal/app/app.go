@@ -36,6 +36,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/config"
 	"github.com/switchboard-cx/switchboard/internal/contextrank/screenpop"
 	"github.com/switchboard-cx/switchboard/internal/contextsrc/connectors"
+	"github.com/switchboard-cx/switchboard/internal/csat/survey"
 	"github.com/switchboard-cx/switchboard/internal/demo"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/event"
@@ -71,6 +72,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/voice/phone"
 	"github.com/switchboard-cx/switchboard/internal/voice/recording"
 	"github.com/switchboard-cx/switchboard/internal/voice/sip"
+	"github.com/switchboard-cx/switchboard/internal/waittime"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 )
 
@@ -123,6 +125,10 @@ type App struct {
 	// Outcall places outbound calls: spoken notices and callbacks
 	// (outcall.go); nil without a SIP server.
 	Outcall *outcall.Caller
+	// Surveys asks customers how it went after a resolution (internal/csat).
+	Surveys *survey.Service
+	// Waits estimates a waiting customer's wait (internal/waittime).
+	Waits *waittime.Service
 	// Recording keeps the tenants' call recording policies and recordings.
 	Recording *recording.Service
 	// Listening keeps the tenants' listening rules; the networks listened
@@ -235,6 +241,17 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	a.Inbox.OnInbound(a.Notify.InboundHook)
 	a.Sender = send.New(send.Deps{DB: db, Notify: a.Notify, Links: a.Links, Channels: a.Channels, Clock: clk, Log: log},
 		send.Config{Concurrency: cfg.NotifyConcurrency})
+	// Satisfaction surveys and the waiting customer's estimate (issue 16):
+	// both follow the bus from the start, before any channel takes traffic.
+	a.Surveys = survey.New(survey.Deps{DB: db, Out: out, Inbox: a.Inbox, Bus: b, Clock: clk, Log: log, BaseURL: cfg.BaseURL})
+	a.Waits = waittime.NewService(db, clk, log)
+	for _, follow := range []func(*bus.Bus) (func() error, error){a.Surveys.Follow, a.Waits.Follow} {
+		stop, err := follow(b)
+		if err != nil {
+			return nil, err
+		}
+		a.closers = append(a.closers, func() { stop() })
+	}
 	vapidPublic, err := a.openChannels(b, out, secret, clk)
 	if err != nil {
 		return nil, err
@@ -343,6 +360,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		Outcall:   a.outcallAPI(),
 		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Similar: a.KnowledgeReuse, Clock: clk, Log: log, Jobs: q, MaxFileBytes: a.Inbox.MaxAttachmentBytes()}),
 		Community: practices.New(db, out, a.Knowledge, clk, log),
+		Surveys:   a.Surveys,
+		Waits:     a.Waits,
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,
@@ -486,6 +505,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	a.knowledgeStarting.begin("opening the tenants' knowledge indexes")
 	background.Go(func() { a.followKnowledge(ctx) })
 	background.Go(func() {
+		if err := a.Surveys.Run(ctx); err != nil {
+			a.log.Error("surveys stopped", "err", err)
+		}
+	})
+	background.Go(func() {
 		if err := a.Calls.Run(ctx); err != nil {
 			a.log.Error("calls stopped", "err", err)
 		}
@@ -611,7 +635,8 @@ func (a *App) housekeeping(ctx context.Context) {
 // while the node serves.
 func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk clock.Clock) (vapidPublic string, err error) {
 	cfg, log := a.cfg, a.log
-	wc, err := webchat.New(webchat.Deps{DB: a.DB, Inbox: a.Inbox, Bus: b, Key: secret, Clock: clk, Log: log, Calls: &a.callSignals},
+	wc, err := webchat.New(webchat.Deps{DB: a.DB, Inbox: a.Inbox, Bus: b, Key: secret, Clock: clk, Log: log, Calls: &a.callSignals,
+		Surveys: a.Surveys, Waits: a.Waits},
 		webchat.Config{MaxUploadBytes: cfg.WidgetMaxUpload, CallRate: cfg.WidgetCallRate, CallBurst: cfg.WidgetCallBurst})
 	if err != nil {
 		return "", fmt.Errorf("web chat: %w", err)
@@ -630,7 +655,7 @@ func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk cl
 	// its client is a plain one; media URLs are the webhook signer's, so they
 	// go through the guard.
 	text, err := sms.New(sms.Deps{DB: a.DB, Inbox: a.Inbox, Clock: clk, Log: log, HTTP: &http.Client{Timeout: 30 * time.Second},
-		Guard: a.guard, Keywords: a.Notify, Receipts: a.Sender},
+		Guard: a.guard, Keywords: a.Notify, Receipts: a.Sender, Surveys: a.Surveys},
 		sms.Config{PublicBaseURL: cfg.BaseURL, TwilioAPIBase: cfg.TwilioAPIBase})
 	if err != nil {
 		return "", fmt.Errorf("sms: %w", err)

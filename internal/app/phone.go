@@ -22,7 +22,7 @@ func (a *App) openPhone(secret []byte, clk clock.Clock) error {
 	}
 	var err error
 	a.Phone, err = phone.New(phone.Deps{DB: a.DB, Routing: a.Dispatch, Inbox: a.Inbox, Calls: a.Calls, Media: a.media,
-		Speaker: speaker, ServerKey: secret, Clock: clk, Log: a.log})
+		Speaker: speaker, ServerKey: secret, Waits: a.Waits, Clock: clk, Log: a.log})
 	if err != nil {
 		return err
 	}

@@ -54,6 +54,11 @@ const (
 	PlanLimitWarning      = "plan.limit_warning"      // the tenant used 80 % of a plan limit this month
 	QueueStats            = "queue.stats"             // ephemeral: the queues' live state, every few seconds
 
+	// CSATAnswered: a customer answered a satisfaction survey. Data:
+	// conversation_id, rating (1–5), comment, channel, queue_id, agent_id
+	// (internal/csat/survey.Answered).
+	CSATAnswered = "csat.answered"
+
 	// Knowledge: an article was created, edited, moved, restored or
 	// imported (data: the article without its rendered HTML), and a flag
 	// raised or resolved (data: the flag).
@@ -97,6 +102,7 @@ var Types = []string{
 	PlanLimitWarning,
 	KnowledgeArticleChanged, KnowledgeFlagChanged,
 	SwarmRoomOpened, SwarmInvited, SwarmJoined, SwarmMessage, SwarmClosed,
+	CSATAnswered,
 }
 
 // Subject is the bus subject a tenant's events travel on.

@@ -134,6 +134,12 @@ type Deps struct {
 	ScreenPop *screenpop.Service
 	// Community is the knowledge community across workspaces (opt-in).
 	Community *practices.Service
+	// Surveys runs the satisfaction surveys (internal/csat/survey); nil
+	// answers their routes 503.
+	Surveys Surveys
+	// Waits estimates a waiting conversation's wait (internal/waittime);
+	// nil answers its route 503.
+	Waits Waits
 }
 
 // API serves HTTP.

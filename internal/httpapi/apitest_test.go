@@ -16,6 +16,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/channel/apichannel"
 	"github.com/switchboard-cx/switchboard/internal/contextrank/screenpop"
 	"github.com/switchboard-cx/switchboard/internal/contextsrc/connectors"
+	"github.com/switchboard-cx/switchboard/internal/csat/survey"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/jobs"
@@ -32,6 +33,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/realtime"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/secretbox"
+	"github.com/switchboard-cx/switchboard/internal/waittime"
 	"github.com/switchboard-cx/switchboard/internal/webhook"
 	"io"
 	"log/slog"
@@ -302,7 +304,9 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	if err != nil {
 		t.Fatalf("phone: %v", err)
 	}
-	api := New(Deps{Phone: phones, Listening: listening.NewRulebook(db, clk), Calls: callSvc, Recording: recording.New(db, out, clk, log), ContextConnectors: ctxConnectors, KnowledgeReuse: kbReuse, KnowledgeSearch: kb, Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
+	surveys := survey.New(survey.Deps{DB: db, Out: out, Inbox: conversations, Bus: b, Clock: clk, Log: log, BaseURL: srv.URL})
+	waits := waittime.NewService(db, clk, log)
+	api := New(Deps{Surveys: surveys, Waits: waits, Phone: phones, Listening: listening.NewRulebook(db, clk), Calls: callSvc, Recording: recording.New(db, out, clk, log), ContextConnectors: ctxConnectors, KnowledgeReuse: kbReuse, KnowledgeSearch: kb, Operator: ops, DB: db, Accounts: acc, Webhooks: hooks, Inbox: conversations, Dispatch: routes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log,
 		Metrics: reg, Gatherer: reg, Web: fstest.MapFS{}, SecretKey: secret, Notify: notices, Portal: customers, Links: links, MailCatcher: catcher, TenantData: tenantdata.New(db, clk, log, tenantdata.Config{}),
 		Sandbox:   sandbox.New(sandbox.Deps{DB: db, Inbox: conversations, Routing: routes, Resolver: sandbox.NewResolver(""), Clock: clk, Log: log}),
 		Knowledge: articles.New(db, out, clk, log),

@@ -52,7 +52,7 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 	"ruleID": func(f *fixtures) string {
 		return createdID(f.t, f.tf.admin, "/api/v1/listening/rules", map[string]any{"name": "fixture", "hashtags": []string{"fixture"}})
 	},
-	"conversationID": func(f *fixtures) string { return f.contact().Conversation.ID },
+	"conversationID": conversationFixture,
 	"personaID":      func(f *fixtures) string { return f.contact().Persona.ID },
 	"attachmentID":   func(f *fixtures) string { return f.contact().Message.Attachments[0].ID },
 	"messageID":      originalFixture,

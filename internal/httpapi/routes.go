@@ -128,6 +128,11 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/inbox/counts", perm: permRead, handler: a.inboxCounts},
 		{method: "GET", pattern: "/api/v1/conversations/{conversationID}", perm: permRead, rooms: true, handler: a.getConversation},
 		{method: "PATCH", pattern: "/api/v1/conversations/{conversationID}", perm: permConverse, handler: a.updateConversation},
+		// Satisfaction surveys and the waiting customer's place (issue 16).
+		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/csat", perm: permRead, handler: a.getConversationCSAT},
+		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/wait", perm: permRead, handler: a.getConversationWait},
+		{method: "GET", pattern: "/api/v1/csat/settings", perm: permManageNotify, handler: a.getCSATSettings},
+		{method: "PUT", pattern: "/api/v1/csat/settings", perm: permManageNotify, handler: a.putCSATSettings},
 		{method: "GET", pattern: "/api/v1/conversations/{conversationID}/messages", perm: permRead, rooms: true, handler: a.listMessages},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/messages", perm: permConverse, handler: a.replyToConversation},
 		{method: "POST", pattern: "/api/v1/conversations/{conversationID}/notes", perm: permConverse, handler: a.addNote},
@@ -291,6 +296,9 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/u/{token}", public: true, signed: true, handler: a.unsubscribePage},
 		{method: "POST", pattern: "/u/{token}", public: true, signed: true, handler: a.unsubscribe},
 		{method: "GET", pattern: "/n/{token}", public: true, signed: true, handler: a.openNotice},
+		// The survey page of a mailed link: the token is the credential.
+		{method: "GET", pattern: "/csat/{token}", public: true, signed: true, handler: a.surveyPage},
+		{method: "POST", pattern: "/csat/{token}", public: true, signed: true, handler: a.surveyAnswer},
 
 		{method: "POST", pattern: "/portal/api/sign-in", public: true, portal: true, handler: a.portalSignIn},
 		{method: "POST", pattern: "/portal/api/verify", public: true, portal: true, handler: a.portalVerify},

@@ -43,6 +43,10 @@ type ReplyInput struct {
 	// QuickReplies are answers the customer can pick with one tap, on
 	// channels with buttons (Telegram); kept in the message's meta.
 	QuickReplies []string `json:"quick_replies,omitempty"`
+	// KeepStatus sends without touching the conversation's status: a
+	// satisfaction survey after the resolution (internal/csat/survey) is no
+	// reopening. Never set from a request body.
+	KeepStatus bool `json:"-"`
 }
 
 // MetaQuickReplies is the outbound message's meta key holding its quick
@@ -118,7 +122,7 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 				return err
 			}
 		}
-		reopened := c.Status == conversation.StatusResolved
+		reopened := c.Status == conversation.StatusResolved && !in.KeepStatus
 		if reopened {
 			// Writing to the customer again is taking the matter up again; the
 			// timeline says so, not a conversation that looks closed.
@@ -149,6 +153,7 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 			}
 		}
 		switch {
+		case in.KeepStatus:
 		case caps.Realtime && c.Status == conversation.StatusResolved:
 			// A live chat the agent writes in again is theirs again, open.
 			c.Status = conversation.StatusOpen

@@ -36,6 +36,7 @@ var eraseStatements = []string{
 	`DELETE FROM call_events WHERE tenant_id = $1 AND call_id IN (SELECT id FROM calls
 		WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `))`,
 	`DELETE FROM calls WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `)`,
+	`DELETE FROM csat_surveys WHERE tenant_id = $1 AND (persona_id = $2 OR conversation_id IN (` + personaConversations + `))`,
 	`DELETE FROM conversation_mentions WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `)`,
 	`DELETE FROM conversation_tags WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `)`,
 	`DELETE FROM conversation_threads WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `)`,

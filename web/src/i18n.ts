@@ -24,6 +24,7 @@ import { phone } from './messages/phone';
 import { listening } from './messages/listening';
 import { recording } from './messages/recording';
 import { callback } from './messages/callback';
+import { csat } from './messages/csat';
 
 const base = {
   'app.name': 'Switchboard',
@@ -210,7 +211,8 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...phone,
   ...listening,
   ...recording,
-  ...callback } as const;
+  ...callback,
+  ...csat } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

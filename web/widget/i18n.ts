@@ -39,6 +39,7 @@ const en = {
   network: 'the network is unreachable',
   ended: 'This chat has ended.',
   newChat: 'Start a new chat',
+  rate: 'Rate {n} of 5',
   suggested: 'These articles may answer it:',
   back: 'Back to the chat',
   fullArticle: 'Open in the help center',

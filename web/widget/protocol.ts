@@ -81,6 +81,26 @@ export interface ArticleView {
   session: string;
 }
 
+/** Survey is the satisfaction survey after a chat ends ("survey" frame). */
+export interface Survey {
+  conversation_id: string;
+  state: 'sent' | 'answered';
+  question?: string;
+  comment_prompt?: string;
+  thanks?: string;
+  rating?: number;
+}
+
+/** Wait is the visitor's place in the queue and the estimated wait ("wait" frame). */
+export interface Wait {
+  conversation_id: string;
+  waiting: boolean;
+  position?: number;
+  estimated_wait_seconds?: number | null;
+  /** text says it to the visitor: "You are number 3 in line, about 2 minutes." */
+  text?: string;
+}
+
 /** ServerFrame is every frame the socket receives. */
 export type ServerFrame =
   | { type: 'ready'; conversation_id: string }
@@ -91,6 +111,8 @@ export type ServerFrame =
   | { type: 'ended'; conversation_id: string; text: string }
   | { type: 'error'; code: string; detail: string; client_id?: string }
   | { type: 'pong' }
+  | ({ type: 'survey' } & Survey)
+  | ({ type: 'wait' } & Wait)
   | CallFrame;
 
 /** ClientFrame is every frame the widget sends. */
@@ -99,6 +121,7 @@ export type ClientFrame =
   | { type: 'typing'; on: boolean }
   | { type: 'read'; message_id: string }
   | { type: 'ping' }
+  | { type: 'csat'; rating: number; comment: string }
   | OutFrame;
 
 const MIN_DELAY_MS = 500;

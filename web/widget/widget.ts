@@ -5,7 +5,7 @@ import { API, HTTPError, Socket, type SocketState } from './client';
 import { fieldLabel, t } from './i18n';
 import {
   DEFAULT_ACCEPT, deflectable, formatBytes, newClientID, pageContext, uploadProblem,
-  type ArticleHit, type Config, type Identity, type ServerFrame, type Session,
+  type ArticleHit, type Config, type Identity, type ServerFrame, type Session, type Survey, type Wait,
 } from './protocol';
 import { CallBar } from './callbar';
 import { css } from './styles';
@@ -59,6 +59,10 @@ export class Widget {
    */
   private left = '';
   private endedAt = '';
+  /** survey is the ended chat's satisfaction survey. */
+  private survey?: Survey;
+  /** wait is the visitor's place in the queue while no agent has the chat. */
+  private wait?: Wait;
   /** reading is the article open in the panel (deflection), if any. */
   private reading?: HTMLElement;
   private deflectTimer?: ReturnType<typeof setTimeout>;
@@ -291,6 +295,13 @@ export class Widget {
       case 'typing':
         this.setAgentTyping(f.on ? f.name || t('someone') : '');
         return;
+      case 'survey':
+        if (f.conversation_id === this.left) return;
+        this.survey = f;
+        break;
+      case 'wait':
+        this.wait = f.waiting && f.conversation_id === this.session?.conversation_id ? f : undefined;
+        break;
       case 'read':
         this.timeline.readUpTo = f.message_id;
         break;
@@ -606,6 +617,7 @@ export class Widget {
       ...(this.moreHistory && this.timeline.messages.length >= HISTORY_PAGE ? [] : [h('div', { class: 'msg out', 'data-testid': 'greeting' }, h('div', { class: 'bubble' }, greeting))]),
       ...this.timeline.messages.map((m) => messageView(m, m.direction === 'in' && this.timeline.isRead(m), fileURL)),
       ...this.timeline.pending.map((p) => pendingView(p, () => this.retry(p))),
+      ...(this.wait?.text && !this.ended ? [h('p', { class: 'note', role: 'status', 'data-testid': 'wait' }, this.wait.text)] : []),
       ...(this.ended ? [this.endedView(this.ended.text)] : []),
     );
     if (atBottom) log.scrollTop = log.scrollHeight;
@@ -614,9 +626,20 @@ export class Widget {
 
   /** endedView says the chat has ended, in the widget's words, with a way to start a new one. */
   private endedView(text: string): HTMLElement {
+    const sv = this.survey?.conversation_id === this.ended?.conversation_id ? this.survey : undefined;
     return h('div', { class: 'ended', role: 'status', 'data-testid': 'ended' },
       h('p', { 'data-testid': 'ended-text' }, text),
+      ...(sv ? [this.surveyView(sv)] : []),
       h('button', { type: 'button', class: 'primary', 'data-testid': 'new-chat', onclick: () => this.startNew() }, t('newChat')));
+  }
+
+  /** surveyView asks the survey's question: a rating sends it, with the comment written so far; once answered, thanks. */
+  private surveyView(sv: Survey): HTMLElement {
+    if (sv.state === 'answered') return h('p', { 'data-testid': 'survey-thanks' }, sv.thanks ?? '');
+    const comment = h('textarea', { 'aria-label': sv.comment_prompt, placeholder: sv.comment_prompt });
+    return h('div', { 'data-testid': 'survey' }, sv.question ?? '', comment, h('div', {}, ...[1, 2, 3, 4, 5].map((n) => h('button', {
+      type: 'button', class: 'cb', 'aria-label': t('rate', { n }), 'data-testid': `rate-${n}`,
+      onclick: () => this.socket.send({ type: 'csat', rating: n, comment: comment.value }) }, String(n)))));
   }
 
   /**

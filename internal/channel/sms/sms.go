@@ -21,6 +21,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/netguard"
+	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -55,6 +56,17 @@ type Deps struct {
 	// Receipts, if set, hears each delivered, failed or read report besides
 	// the conversation's messages (notification deliveries).
 	Receipts ReceiptHook
+	// Surveys, if set, is offered each text message before the inbox: a
+	// reply to a pending satisfaction survey ("5") is its answer, not a new
+	// conversation (internal/csat/survey).
+	Surveys SurveyHook
+}
+
+// SurveyHook takes an SMS reply that answers a survey still open for the
+// customer. taken false sends the message to the inbox as usual; ref is the
+// provider's message id, so a retried webhook is not a second answer.
+type SurveyHook interface {
+	SMSReply(ctx context.Context, tenantID string, from persona.Identifier, body, ref string) (taken bool, err error)
 }
 
 // KeywordHook is told of a customer's STOP (optedOut) or START to a tenant's
@@ -90,6 +102,7 @@ type Channel struct {
 	publicURL string
 	providers map[string]Provider
 	keywords  KeywordHook
+	surveys   SurveyHook
 	receipts  ReceiptHook
 }
 
@@ -108,7 +121,7 @@ func New(d Deps, c Config) (*Channel, error) {
 		d.Guard = netguard.New(netguard.Options{})
 	}
 	ch := &Channel{db: d.DB, inbox: d.Inbox, clock: d.Clock, log: d.Log, http: d.HTTP,
-		publicURL: strings.TrimRight(c.PublicBaseURL, "/"), providers: map[string]Provider{}, keywords: d.Keywords, receipts: d.Receipts}
+		publicURL: strings.TrimRight(c.PublicBaseURL, "/"), providers: map[string]Provider{}, keywords: d.Keywords, receipts: d.Receipts, surveys: d.Surveys}
 	ch.providers["twilio"] = NewTwilio(c.TwilioAPIBase, d.HTTP, d.Guard.Client(mediaTimeout))
 	return ch, nil
 }

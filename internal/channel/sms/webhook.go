@@ -152,6 +152,16 @@ func (c *Channel) receive(ctx context.Context, p Provider, acct channel.Account,
 		return "", refuse(http.StatusUnprocessableEntity, "validation", fmt.Errorf("From %q: %w", in.From, err))
 	}
 	kw, word := ParseKeyword(in.Body)
+	if c.surveys != nil && kw == KeywordNone && len(in.Media) == 0 {
+		taken, err := c.surveys.SMSReply(ctx, acct.TenantID, from, in.Body, in.MessageID)
+		if err != nil {
+			return "", err
+		}
+		if taken {
+			c.log.Info("sms answered a survey", "tenant_id", acct.TenantID)
+			return "", nil
+		}
+	}
 	// A provider's retry of a message already stored is answered again without
 	// fetching its media again.
 	m, err := c.db.MessageByExternalID(ctx, acct.TenantID, Name, in.MessageID)

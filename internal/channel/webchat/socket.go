@@ -37,8 +37,9 @@ type socket struct {
 	widget  Widget
 	token   string
 
-	mu   sync.Mutex
-	conv string
+	mu       sync.Mutex
+	conv     string
+	lastWait string // the last wait frame queued (wait.go)
 
 	queue   chan item
 	overrun chan struct{}
@@ -123,6 +124,7 @@ func (s *socket) replay(ctx context.Context, after string) error {
 		return nil
 	}
 	s.callState(ctx, conv)
+	s.waitState(ctx, conv)
 	err := s.ch.eachMessage(ctx, s.visitor, conv, after, func(m conversation.Message) error {
 		return s.writeMessage(ctx, m, s.ch.authorName(ctx, m))
 	})
@@ -135,7 +137,11 @@ func (s *socket) replay(ctx context.Context, after string) error {
 	if err != nil || c.Status != conversation.StatusResolved {
 		return err
 	}
-	return s.send(ctx, s.endedFrame(conv))
+	if err := s.send(ctx, s.endedFrame(conv)); err != nil {
+		return err
+	}
+	s.surveyState(ctx, conv) // after the end: the widget shows it in the ended panel
+	return nil
 }
 
 // endedFrame tells the widget the conversation was resolved: it shows the
@@ -226,6 +232,8 @@ func (s *socket) read(ctx context.Context) {
 			s.markRead(ctx, f.MessageID)
 		case "ping":
 			s.reply(ctx, map[string]string{"type": "pong"})
+		case "csat":
+			s.surveyFrame(ctx, data)
 		default:
 			s.callFrame(ctx, f.Type, data)
 		}
@@ -233,7 +241,7 @@ func (s *socket) read(ctx context.Context) {
 }
 
 // frameTypes are the frames a visitor may send.
-var frameTypes = map[string]bool{"message": true, "typing": true, "read": true, "ping": true}
+var frameTypes = map[string]bool{"message": true, "typing": true, "read": true, "ping": true, "csat": true}
 
 // decodeFrame reads one frame from a visitor: a JSON text object of a known
 // type, and for a message a client_id the ack can name. Anything else is
@@ -270,6 +278,7 @@ func (s *socket) message(ctx context.Context, f clientFrame) {
 	if res.Conversation.ID != s.conversation() {
 		s.ch.hub.move(s, res.Conversation.ID)
 	}
+	defer s.waitState(ctx, res.Conversation.ID) // after the ack
 	v := view(res.Message, "", s.widget.Address, s.token)
 	s.reply(ctx, messageFrame{Type: "ack", ClientID: f.ClientID, Message: &v})
 }

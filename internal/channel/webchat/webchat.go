@@ -49,6 +49,12 @@ type Deps struct {
 	// Calls, when set, takes the visitor's call.* frames (browser calls,
 	// internal/voice/calls); without it they are refused as unknown.
 	Calls CallSignals
+	// Surveys, when set, runs the satisfaction survey after a chat ends
+	// (internal/csat/survey); without it "csat" frames are refused.
+	Surveys Surveys
+	// Waits, when set, tells a visitor waiting for an agent their place and
+	// the estimated wait (internal/waittime).
+	Waits Waits
 }
 
 // Config tunes the channel; zero values mean the defaults.
@@ -122,8 +128,15 @@ type Channel struct {
 	receipts *receipts
 	callers  callers
 	calls    CallSignals
-	started  chan struct{}
-	start    sync.Once
+	surveys  Surveys
+	waits    Waits
+	// The wait frames' refresh (wait.go): tenants asked for, and whether
+	// a goroutine works through them.
+	waitMu      sync.Mutex
+	waitPending map[string]bool
+	waitRunning bool
+	started     chan struct{}
+	start       sync.Once
 }
 
 var (
@@ -147,7 +160,7 @@ func New(d Deps, c Config) (*Channel, error) {
 		d.Log = slog.Default()
 	}
 	ch := &Channel{db: d.DB, inbox: d.Inbox, bus: d.Bus, key: append([]byte(nil), d.Key...), clock: d.Clock,
-		log: d.Log.With("channel", Name), cfg: c.withDefaults(), hub: newHub(), calls: d.Calls, started: make(chan struct{})}
+		log: d.Log.With("channel", Name), cfg: c.withDefaults(), hub: newHub(), calls: d.Calls, surveys: d.Surveys, waits: d.Waits, waitPending: map[string]bool{}, started: make(chan struct{})}
 	ch.receipts = newReceipts(ch)
 	ch.callers = newCallers(ch.cfg.CallRate, ch.cfg.CallBurst)
 	return ch, nil
@@ -200,6 +213,9 @@ func (c *Channel) Run(ctx context.Context) error {
 		return fmt.Errorf("webchat: %w", err)
 	}
 	defer unsubEvents()
+	if c.waits != nil {
+		defer c.waits.WatchWaits(c.refreshWaits)()
+	}
 	c.start.Do(func() { close(c.started) })
 	c.receipts.run(ctx)
 	for _, s := range c.hub.all() {

@@ -65,6 +65,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Calls", testCalls},
 		{"PhoneTrunks", testPhoneTrunks},
 		{"CallRecordings", testCallRecordings},
+		{"CSAT", testCSAT},
 		{"Listening", testListening},
 	}
 	for _, tc := range tests {

@@ -179,8 +179,8 @@ func (s *Service) announce(ctx context.Context, log interface {
 		if err != nil || rec.State == call.Ended || !rec.AnsweredAt.IsZero() {
 			return
 		}
-		if pos := s.position(ctx, tenantID, rec.WorkID); pos > 0 && ann.Due(s.clock.Now(), pos, 0) {
-			text, err := ivr.Announcement(lang, pos, 0)
+		if pos, wait := s.position(ctx, tenantID, rec.WorkID); pos > 0 && ann.Due(s.clock.Now(), pos, wait) {
+			text, err := ivr.Announcement(lang, pos, wait)
 			var pcm speech.PCM
 			if err == nil {
 				pcm, err = s.speaker.Speak(ctx, text, lang)
@@ -190,7 +190,7 @@ func (s *Service) announce(ctx context.Context, log interface {
 			} else if !s.calls.Announce(tenantID, callID, pcm) {
 				return
 			} else {
-				log.Info("queue position announced", "call_id", callID, "position", pos)
+				log.Info("queue position announced", "call_id", callID, "position", pos, "estimated_wait", wait)
 			}
 		}
 		select {
@@ -201,20 +201,29 @@ func (s *Service) announce(ctx context.Context, log interface {
 	}
 }
 
-// position is the call's work item's place in its queue (0: not waiting).
-func (s *Service) position(ctx context.Context, tenantID, workID string) int {
+// position is the call's work item's place in its queue (0: not waiting)
+// and the estimated wait there (0: not known, not said).
+func (s *Service) position(ctx context.Context, tenantID, workID string) (int, time.Duration) {
 	if workID == "" {
-		return 0
+		return 0, 0
 	}
 	w, err := s.db.Work(ctx, tenantID, workID)
 	if err != nil {
-		return 0
+		return 0, 0
 	}
 	waiting, err := s.db.QueueWaiting(ctx, tenantID, w.QueueID)
 	if err != nil {
-		return 0
+		return 0, 0
 	}
-	return Position(waiting, workID)
+	pos := Position(waiting, workID)
+	if pos == 0 || s.waits == nil {
+		return pos, 0
+	}
+	secs, ok := s.waits.Estimate(tenantID, w.QueueID, pos)
+	if !ok {
+		return pos, 0
+	}
+	return pos, time.Duration(secs) * time.Second
 }
 
 // open says whether the number is within its business hours now.

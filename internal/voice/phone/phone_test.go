@@ -363,3 +363,35 @@ func TestPhoneVoicemail(t *testing.T) {
 	}
 	t.Fatalf("no voicemail message in the conversation within %s", wait)
 }
+
+// TestPhoneAnnouncesEstimate: with an agent staffed on Cards but no voice
+// line free, a caller who waits there is told their place and the
+// estimated wait (internal/waittime: the prior of 4 minutes for the one
+// staffed agent, before any departure teaches it more).
+func TestPhoneAnnouncesEstimate(t *testing.T) {
+	c := newCenter(t)
+	c.menuTrunk(t)
+	var me struct {
+		User struct{ ID string } `json:"user"`
+	}
+	c.do(t, "GET", "/api/v1/me", nil, &me, 200)
+	c.do(t, "PUT", "/api/v1/users/"+me.User.ID+"/routing", map[string]any{"skills": map[string]int{}, "queues": []string{c.cards},
+		"capacity": map[string]int{"voice": 0, "chat": 1}, "blocks": map[string][]string{}, "wrap_up_seconds": 0}, nil, 200)
+	c.do(t, "PUT", "/api/v1/me/presence", map[string]string{"presence": "available"}, nil, 200)
+
+	phone := baresiptest.Start(t, baresiptest.Options{User: "+15550112"})
+	if err := phone.Dial("sip:" + c.number + "@" + c.app.SIP.UDPAddr()); err != nil {
+		t.Fatal(err)
+	}
+	phone.WaitEvent("CALL_ESTABLISHED")
+	if err := phone.SendDTMF('1'); err != nil {
+		t.Fatal(err)
+	}
+	conv := c.conversationOf(t, "+15550112")
+	call := c.callIn(t, conv.ID, "queued", "ringing")
+	c.logs.waitFor(t, "queue position announced", "call_id="+call.ID, "position=1", "estimated_wait=4m")
+	if err := phone.Hangup(); err != nil {
+		t.Fatal(err)
+	}
+	phone.WaitEvent("CALL_CLOSED")
+}

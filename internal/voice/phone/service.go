@@ -60,8 +60,17 @@ type Deps struct {
 	Speaker speech.Speaker
 	// ServerKey seals the trunks' passwords (internal/secretbox).
 	ServerKey []byte
-	Clock     clock.Clock
-	Log       *slog.Logger
+	// Waits, if set, estimates a queued caller's wait, said after their
+	// place in line (internal/waittime); without it only the place is said.
+	Waits Waits
+	Clock clock.Clock
+	Log   *slog.Logger
+}
+
+// Waits estimates the wait, in seconds, at a position of a queue; false
+// when it does not know.
+type Waits interface {
+	Estimate(tenantID, queueID string, position int) (seconds int, ok bool)
 }
 
 // Service keeps the tenants' trunks and takes their calls.
@@ -72,6 +81,7 @@ type Service struct {
 	calls   Calls
 	media   *media.Server
 	speaker speech.Speaker
+	waits   Waits
 	box     *secretbox.Box
 	clock   clock.Clock
 	log     *slog.Logger
@@ -92,6 +102,6 @@ func New(d Deps) (*Service, error) {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{db: d.DB, routing: d.Routing, inbox: d.Inbox, calls: d.Calls, media: d.Media, speaker: d.Speaker,
+	return &Service{db: d.DB, routing: d.Routing, inbox: d.Inbox, calls: d.Calls, media: d.Media, speaker: d.Speaker, waits: d.Waits,
 		box: box, clock: d.Clock, log: d.Log.With("component", "phone")}, nil
 }

@@ -8,6 +8,7 @@
 // nset-quiet-from, nset-quiet-to, nset-day-<day>, nset-tz, nset-category-<c>,
 // nset-cap-max-<c>, nset-cap-window-<c>, nset-rate-<channel>, nset-attempts,
 // nset-save, nset-error, nset-saved.
+import { CSATSettings } from './CSATSettings';
 import { useEffect, useState } from 'preact/hooks';
 import { errorMessage } from '../api';
 import { NOTIFY_CATEGORIES, NOTIFY_CHANNELS, notificationsApi, type NotifyCategory, type NotifySettings } from '../api/notifications';
@@ -129,6 +130,7 @@ export function NotificationSettingsPage() {
       <Notice kind="success" testId="nset-saved">{saved}</Notice>
       {!f && !loadError && <p class="muted">{t('app.loading')}</p>}
       {f && <SettingsForm f={f} setF={setF} error={error} busy={busy} onSubmit={submit} />}
+      <CSATSettings />
     </AdminPage>
   );
 }
