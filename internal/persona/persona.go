@@ -44,6 +44,13 @@ const (
 	KindWidget   Kind = "widget"   // a web-chat visitor, by the business's user id or a visitor id
 	KindExternal Kind = "external" // the business's own customer id
 	KindAPI      Kind = "api"      // an id in a business system posting through the API channel
+	// KindPSID is a person's page-scoped id on Facebook Messenger: Meta gives
+	// each person a different one for each Page, so it names the customer only
+	// towards the Page whose webhook carried it.
+	KindPSID Kind = "psid"
+	// KindIGSID is a person's Instagram-scoped id, likewise one per
+	// Instagram professional account.
+	KindIGSID Kind = "igsid"
 )
 
 // Identifier is one way to reach or recognise a persona. Verified says the
@@ -76,6 +83,10 @@ func Normalize(kind Kind, raw string) (Identifier, error) {
 			return Identifier{}, err
 		}
 		v = p
+	case kind == KindPSID, kind == KindIGSID:
+		if v == "" || len(v) > 64 || strings.Trim(v, "0123456789") != "" {
+			return Identifier{}, fmt.Errorf("%s must be Meta's numeric id (1–64 digits)", kind)
+		}
 	case kind == KindWidget, kind == KindExternal, kind == KindAPI:
 		if v == "" || len(v) > 200 {
 			return Identifier{}, fmt.Errorf("%s id must be 1–200 characters", kind)
