@@ -53,6 +53,15 @@ func (s *Service) CreateAccount(ctx context.Context, a Actor, acc channel.Accoun
 			return acc, &tenant.FieldError{Field: "address", Reason: err.Error()}
 		}
 		acc.Address = id.Value
+	case "messenger", "instagram":
+		// The Page's (Instagram account's) id, as Meta's webhooks name it.
+		acc.Address = strings.TrimSpace(acc.Address)
+		if acc.Address == "" || len(acc.Address) > 64 || strings.Trim(acc.Address, "0123456789") != "" {
+			return acc, &tenant.FieldError{Field: "address", Reason: "the Page's or Instagram account's numeric id"}
+		}
+		if acc.Settings["verify_token"] == "" { // what Meta's webhook set-up must name
+			acc.Settings["verify_token"] = randomToken(20)
+		}
 	case "webchat":
 		if acc.Address == "" {
 			acc.Address = "wk_" + randomToken(12)

@@ -38,3 +38,28 @@ func (s *Store) MessengerWindow(ctx context.Context, tenantID, accountID, userID
 	}
 	return fromMicros(at), nil
 }
+
+// SentBefore lists the external ids of the messages sent to a persona on a
+// channel, written at or before at, whose delivery is still "sent" or
+// "delivered" (at most limit, oldest first): what a provider's watermark
+// ("everything before this moment was read") moves forward.
+func (s *Store) SentBefore(ctx context.Context, tenantID, personaID, channel string, at time.Time, limit int) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT m.external_id FROM messages m
+		JOIN conversations c ON c.tenant_id = m.tenant_id AND c.id = m.conversation_id
+		WHERE m.tenant_id = $1 AND c.persona_id = $2 AND m.channel = $3 AND m.direction = 'out' AND m.external_id <> ''
+		AND m.status IN ('sent', 'delivered') AND m.created_at <= $4
+		ORDER BY m.created_at LIMIT $5`, tenantID, personaID, channel, micros(at), limit)
+	if err != nil {
+		return nil, fmt.Errorf("messages sent before: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("messages sent before: %w", err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
