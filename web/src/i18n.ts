@@ -23,6 +23,7 @@ import { voice } from './messages/voice';
 import { phone } from './messages/phone';
 import { recording } from './messages/recording';
 import { callback } from './messages/callback';
+import { social } from './messages/social';
 
 const base = {
   'app.name': 'Switchboard',
@@ -208,7 +209,7 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...voice,
   ...phone,
   ...recording,
-  ...callback } as const;
+  ...callback, ...social } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;
