@@ -100,7 +100,7 @@ func (c *Channel) receive(ctx context.Context, acct channel.Account, ev event) e
 // fetched, and what Instagram stories it mentions or answers, shown as such.
 func (c *Channel) inbound(ctx context.Context, acct channel.Account, m *message) inbox.Inbound {
 	md := map[string]any{inbox.MetaAccount: acct.ID, c.Name() + "_account": acct.Address}
-	in := inbox.Inbound{TenantID: acct.TenantID, Channel: c.Name(), ExternalID: m.Mid, Meta: md, Unrefusable: true}
+	in := inbox.Inbound{TenantID: acct.TenantID, Channel: c.Name(), ExternalID: m.Mid, ThreadKey: m.Mid, Meta: md, Unrefusable: true}
 	var lines []string
 	if t := strings.TrimSpace(m.Text); t != "" {
 		lines = append(lines, m.Text)

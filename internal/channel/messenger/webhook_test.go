@@ -2,6 +2,7 @@ package messenger_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/channel/messenger"
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
@@ -314,4 +316,28 @@ func newStrictChannel(t *testing.T, f *fixture) *fixture {
 	}
 	ch.Mount(mux)
 	return &g
+}
+
+func TestCreateAccount(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite)
+	ctx := context.Background()
+	actor := inbox.Actor{TenantID: f.b.tenantID}
+	acc, err := f.svc.CreateAccount(ctx, actor, channel.Account{Channel: "instagram", Address: " 17841400000000001 ",
+		Settings: map[string]string{messenger.SettingPageToken: "EAAx", messenger.SettingAppSecret: "s3cret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acc.Address != "17841400000000001" || len(acc.Settings[messenger.SettingVerifyToken]) < 20 {
+		t.Fatalf("created %+v, want the trimmed id and a fresh verify token", acc)
+	}
+	if red := acc.Redacted(); strings.Contains(red.Settings[messenger.SettingPageToken]+red.Settings[messenger.SettingAppSecret]+red.Settings[messenger.SettingVerifyToken], "s3cret") {
+		t.Fatalf("a listed account shows its secrets: %v", red.Settings)
+	}
+	for _, bad := range []string{"", "my-page", "@acme"} {
+		_, err := f.svc.CreateAccount(ctx, actor, channel.Account{Channel: "messenger", Address: bad})
+		var fe *tenant.FieldError
+		if !errors.As(err, &fe) || fe.Field != "address" {
+			t.Errorf("address %q: %v, want a field error on address", bad, err)
+		}
+	}
 }
