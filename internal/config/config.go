@@ -47,13 +47,14 @@ type Config struct {
 	IMAPAccount     string // the tenant's email address the mailbox belongs to
 	IMAPInterval    time.Duration
 	TwilioAPIBase   string // the SMS provider's REST base URL
+	WidgetMaxUpload int64  // largest file a chat visitor may upload
+	WidgetCallRate  float64
+	WidgetCallBurst int
+
 	// MessengerGraphBase and MessengerGraphVersion are where Messenger and
 	// Instagram replies go: Meta's Graph API and the version spoken.
 	MessengerGraphBase    string
 	MessengerGraphVersion string
-	WidgetMaxUpload int64  // largest file a chat visitor may upload
-	WidgetCallRate  float64
-	WidgetCallBurst int
 	// WebPushSubject is the contact push services see on our Web Push
 	// requests (mailto: or https:).
 	WebPushSubject    string
