@@ -631,7 +631,7 @@ func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk cl
 	// guard: attachment URLs are whatever a tenant's signed webhook names.
 	chans := []channel.Channel{wc, mail, text, push, apichannel.New(out)}
 	for _, p := range []messenger.Platform{messenger.Messenger, messenger.Instagram} {
-		ch, err := messenger.New(p, messenger.Deps{DB: a.DB, Inbox: a.Inbox, Clock: clk, Log: log, Guard: a.guard, Receipts: a.Sender},
+		ch, err := messenger.New(p, messenger.Deps{DB: a.DB, Inbox: a.Inbox, Clock: clk, Log: log, Guard: a.guard, Receipts: a.Sender, ServerKey: secret},
 			messenger.Config{GraphBase: cfg.MessengerGraphBase, GraphVersion: cfg.MessengerGraphVersion})
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", p, err)

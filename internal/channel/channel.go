@@ -183,3 +183,13 @@ func (a Account) Redacted() Account {
 	}
 	return out
 }
+
+// Provisioner is a channel whose accounts are set up with the provider when
+// an admin adds or edits one (Telegram registers the bot's webhook): it checks
+// the settings with the provider, completes them (the address, a webhook
+// secret) and seals its secrets before they are stored. previous is the
+// account as stored before an edit, nil for a new one. Errors a person can fix
+// are *tenant.FieldError values naming the setting.
+type Provisioner interface {
+	Provision(ctx context.Context, acc Account, previous *Account) (Account, error)
+}

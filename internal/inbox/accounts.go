@@ -6,6 +6,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
@@ -59,15 +60,21 @@ func (s *Service) CreateAccount(ctx context.Context, a Actor, acc channel.Accoun
 		if acc.Address == "" || len(acc.Address) > 64 || strings.Trim(acc.Address, "0123456789") != "" {
 			return acc, &tenant.FieldError{Field: "address", Reason: "the Page's or Instagram account's numeric id"}
 		}
-		if acc.Settings["verify_token"] == "" { // what Meta's webhook set-up must name
-			acc.Settings["verify_token"] = randomToken(20)
-		}
 	case "webchat":
 		if acc.Address == "" {
 			acc.Address = "wk_" + randomToken(12)
 		}
 		if acc.Settings["identity_secret"] == "" {
 			acc.Settings["identity_secret"] = randomToken(32)
+		}
+	}
+	prov, provisioned := s.provisioner(acc.Channel)
+	if provisioned {
+		// The provider is asked before anything is stored: a token it
+		// refuses is the admin's to correct now, not a dead account.
+		var err error
+		if acc, err = prov.Provision(ctx, acc, nil); err != nil {
+			return acc.Redacted(), err
 		}
 	}
 	acc.Address = strings.TrimSpace(acc.Address)
@@ -80,7 +87,23 @@ func (s *Service) CreateAccount(ctx context.Context, a Actor, acc channel.Accoun
 		}
 		return acc, err
 	}
+	if provisioned { // its secrets are sealed: nothing to show but their masks
+		return acc.Redacted(), nil
+	}
 	return acc, nil
+}
+
+// provisioner is the channel called name if it sets its accounts up with
+// its provider (channel.Provisioner). The registry's bare channel is asked,
+// since a gated one hides what else it implements.
+func (s *Service) provisioner(name string) (channel.Provisioner, bool) {
+	for _, c := range s.channels.All() {
+		if c.Name() == name {
+			p, ok := c.(channel.Provisioner)
+			return p, ok
+		}
+	}
+	return nil, false
 }
 
 // Accounts lists the tenant's channel accounts, on one channel or all.
@@ -148,6 +171,8 @@ func (s *Service) UpdateAccount(ctx context.Context, a Actor, id string, ch Acco
 	if err != nil {
 		return acc, err
 	}
+	before := acc
+	before.Settings = maps.Clone(acc.Settings)
 	if ch.Name != nil {
 		acc.Name = strings.TrimSpace(*ch.Name)
 	}
@@ -168,6 +193,11 @@ func (s *Service) UpdateAccount(ctx context.Context, a Actor, id string, ch Acco
 	}
 	if err := checkAccountFields(acc); err != nil {
 		return acc, err
+	}
+	if prov, ok := s.provisioner(acc.Channel); ok {
+		if acc, err = prov.Provision(ctx, acc, &before); err != nil {
+			return acc.Redacted(), err
+		}
 	}
 	if err := s.db.UpdateChannelAccount(ctx, acc); err != nil {
 		return acc, err

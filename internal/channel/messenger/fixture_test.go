@@ -58,6 +58,7 @@ type fakeGraph struct {
 	srv      *httptest.Server
 	tokens   map[string]string // token → the Page or Instagram account it belongs to
 	profiles map[string]map[string]string
+	accounts map[string]map[string]string // Pages and Instagram accounts, by id
 	media    map[string][]byte
 
 	mu       sync.Mutex
@@ -69,7 +70,7 @@ type fakeGraph struct {
 
 func newFakeGraph(t *testing.T) *fakeGraph {
 	t.Helper()
-	g := &fakeGraph{tokens: map[string]string{}, throttle: map[string]bool{},
+	g := &fakeGraph{tokens: map[string]string{}, throttle: map[string]bool{}, accounts: map[string]map[string]string{},
 		profiles: map[string]map[string]string{
 			"6254010714638117": {"first_name": "Ana", "last_name": "Lima", "id": "6254010714638117"},
 			"1784140530921184": {"name": "Rui Costa", "username": "rui.costa", "id": "1784140530921184"},
@@ -169,8 +170,17 @@ func (g *fakeGraph) send(w http.ResponseWriter, r *http.Request) {
 }
 
 func (g *fakeGraph) profile(w http.ResponseWriter, r *http.Request) {
-	if g.owner(r) == "" {
-		graphErr(w, http.StatusBadRequest, 190, 0, "OAuthException", "Invalid OAuth access token")
+	owner := g.owner(r)
+	if owner == "" {
+		graphErr(w, http.StatusBadRequest, 190, 0, "OAuthException", "Invalid OAuth access token - Cannot parse access token")
+		return
+	}
+	if acct, ok := g.accounts[r.PathValue("user")]; ok { // a Page or Instagram account reads itself
+		if owner != r.PathValue("user") {
+			graphErr(w, http.StatusBadRequest, 100, 33, "GraphMethodException", "Unsupported get request. Object with ID '"+r.PathValue("user")+"' does not exist, cannot be loaded due to missing permissions")
+			return
+		}
+		json.NewEncoder(w).Encode(acct)
 		return
 	}
 	g.mu.Lock()
@@ -231,6 +241,7 @@ type fixture struct {
 	svc       *inbox.Service
 	clock     *clock.Fake
 	log       *slog.Logger
+	logs      *lockedBuffer // what the channels logged
 	graph     *fakeGraph
 	center    *httptest.Server
 	finished  <-chan *river.Event
@@ -240,12 +251,50 @@ type fixture struct {
 
 const appID = "1517776481860111"
 
+var serverKey = []byte("the server key of the test center")
+
+// lockedBuffer is a log sink the channels' goroutines share.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// noSecretsLogged fails the test if a token, an app secret or a verify token
+// of any account reached the channels' log.
+func (f *fixture) noSecretsLogged(t *testing.T) {
+	logs := f.logs.String()
+	for _, p := range []page{f.a, f.b, f.ins} {
+		for _, s := range []string{p.token, p.secret, p.verify} {
+			if s != "" && strings.Contains(logs, s) {
+				t.Errorf("the log holds a secret of %s: %q", p.id, s)
+			}
+		}
+	}
+	for tok := range f.graph.tokens {
+		if strings.Contains(logs, tok) {
+			t.Errorf("the log holds the token %q", tok)
+		}
+	}
+}
+
 func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
 	t.Helper()
 	db := open(t)
 	clk := clock.NewFake(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 	core := inboxtest.Start(t, db, inboxtest.Options{Clock: clk})
-	f := &fixture{db: db, svc: core.Inbox, clock: clk, finished: core.Finished, graph: newFakeGraph(t), log: core.Log}
+	f := &fixture{db: db, svc: core.Inbox, clock: clk, finished: core.Finished, graph: newFakeGraph(t)}
 	allow, err := netguard.ParseAllow("127.0.0.0/8")
 	if err != nil {
 		t.Fatal(err)
@@ -254,7 +303,10 @@ func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
 	mux := http.NewServeMux()
 	f.center = httptest.NewServer(mux)
 	t.Cleanup(f.center.Close)
-	deps := messenger.Deps{DB: db, Inbox: core.Inbox, Clock: clk, Log: core.Log, Guard: guard}
+	f.logs = &lockedBuffer{}
+	f.log = slog.New(slog.NewTextHandler(f.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	t.Cleanup(func() { f.noSecretsLogged(t) })
+	deps := messenger.Deps{DB: db, Inbox: core.Inbox, Clock: clk, Log: f.log, Guard: guard, ServerKey: serverKey}
 	cfg := messenger.Config{GraphBase: f.graph.srv.URL, GraphVersion: version}
 	for _, p := range []struct {
 		ch **messenger.Channel
@@ -289,6 +341,7 @@ func (f *fixture) addPage(t *testing.T, tenantID, ch, id, token, secret string, 
 		t.Fatal(err)
 	}
 	f.graph.tokens[token] = id
+	f.graph.accounts[id] = map[string]string{"id": id, "name": "Page " + id}
 	return page{tenantID: tenantID, id: id, token: token, secret: secret, verify: "verify-" + id, acct: acct}
 }
 

@@ -31,6 +31,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/netguard"
 	"github.com/switchboard-cx/switchboard/internal/persona"
+	"github.com/switchboard-cx/switchboard/internal/secretbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -108,6 +109,8 @@ type Deps struct {
 	// Receipts, if set, hears each delivered or read report besides the
 	// conversation's messages (notification deliveries).
 	Receipts ReceiptHook
+	// ServerKey seals the accounts' tokens and secrets (internal/secretbox).
+	ServerKey []byte
 }
 
 // ReceiptHook is told of a delivery report on a message the center sent:
@@ -137,6 +140,7 @@ type Channel struct {
 	http     *http.Client
 	graph    string // base and version: https://graph.facebook.com/v21.0
 	receipts ReceiptHook
+	box      *secretbox.Box
 }
 
 // New returns the channel of platform.
@@ -164,8 +168,12 @@ func New(p Platform, d Deps, c Config) (*Channel, error) {
 	if c.Timeout <= 0 {
 		c.Timeout = 30 * time.Second
 	}
+	box, err := secretbox.New(d.ServerKey, "messenger-account")
+	if err != nil {
+		return nil, fmt.Errorf("messenger: %w", err)
+	}
 	return &Channel{platform: p, db: d.DB, inbox: d.Inbox, clock: d.Clock, log: d.Log.With("channel", string(p)),
-		http: d.Guard.Client(c.Timeout), graph: base + "/" + version, receipts: d.Receipts}, nil
+		http: d.Guard.Client(c.Timeout), graph: base + "/" + version, receipts: d.Receipts, box: box}, nil
 }
 
 // Name is "messenger" or "instagram".

@@ -35,9 +35,9 @@ func (c *Channel) Send(ctx context.Context, out channel.Outbound) (channel.Sent,
 	if acct.ID == "" || acct.TenantID != out.TenantID || acct.Channel != c.Name() {
 		return channel.Sent{}, fmt.Errorf("tenant has no %s account: %w", c.Name(), channel.ErrPermanent)
 	}
-	token := acct.Settings[SettingPageToken]
-	if token == "" {
-		return channel.Sent{}, fmt.Errorf("the %s account %s has no %s: %w", c.Name(), acct.Address, SettingPageToken, channel.ErrPermanent)
+	token, err := c.secret(acct, SettingPageToken)
+	if err != nil || token == "" {
+		return channel.Sent{}, fmt.Errorf("the %s account %s has no usable %s (%v): %w", c.Name(), acct.Address, SettingPageToken, err, channel.ErrPermanent)
 	}
 	if len(out.Attachments) > 0 && c.platform == Instagram {
 		return channel.Sent{}, fmt.Errorf("instagram takes files only from public URLs, which the center does not publish; send text: %w", channel.ErrPermanent)
@@ -52,7 +52,7 @@ func (c *Channel) Send(ctx context.Context, out channel.Outbound) (channel.Sent,
 	}
 	var mid string
 	for _, f := range out.Attachments {
-		if mid, err = c.sendFile(ctx, acct, out, h, f); err != nil {
+		if mid, err = c.sendFile(ctx, acct, token, out, h, f); err != nil {
 			return channel.Sent{}, err
 		}
 	}
@@ -62,7 +62,7 @@ func (c *Channel) Send(ctx context.Context, out channel.Outbound) (channel.Sent,
 			msg["metadata"] = metadataPrefix + out.MessageID
 		}
 		body, _ := json.Marshal(sendRequest(out.To, h, msg))
-		if mid, err = c.post(ctx, acct, "application/json", body); err != nil {
+		if mid, err = c.post(ctx, acct, token, "application/json", body); err != nil {
 			return channel.Sent{}, err
 		}
 	}
@@ -85,7 +85,7 @@ func sendRequest(to string, h how, msg map[string]any) map[string]any {
 // sendFile uploads and sends one file in one request, as the Send API takes
 // it: a multipart form with recipient, message (an attachment whose payload
 // is not reusable) and the bytes as filedata.
-func (c *Channel) sendFile(ctx context.Context, acct channel.Account, out channel.Outbound, h how, f channel.File) (string, error) {
+func (c *Channel) sendFile(ctx context.Context, acct channel.Account, token string, out channel.Outbound, h how, f channel.File) (string, error) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	req := sendRequest(out.To, h, map[string]any{
@@ -114,7 +114,7 @@ func (c *Channel) sendFile(ctx context.Context, acct channel.Account, out channe
 	part, _ := w.CreatePart(hdr)
 	part.Write(f.Data)
 	w.Close()
-	return c.post(ctx, acct, w.FormDataContentType(), buf.Bytes())
+	return c.post(ctx, acct, token, w.FormDataContentType(), buf.Bytes())
 }
 
 // attachmentType is the Send API's attachment type for a content type.
@@ -156,13 +156,13 @@ func (c *Channel) messagesPath(acct channel.Account) string {
 // post calls the Send API and returns the message id Meta gave. Errors are
 // meta.Classify's: throttled sends wait for Retry-After, server errors are
 // retried, other refusals are permanent.
-func (c *Channel) post(ctx context.Context, acct channel.Account, contentType string, body []byte) (string, error) {
+func (c *Channel) post(ctx context.Context, acct channel.Account, token, contentType string, body []byte) (string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.messagesPath(acct), bytes.NewReader(body))
 	if err != nil {
 		return "", fmt.Errorf("send api: %w", err)
 	}
 	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("Authorization", "Bearer "+acct.Settings[SettingPageToken])
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return "", fmt.Errorf("send api: %w", err) // the token is in a header, never in the error's URL
@@ -195,7 +195,12 @@ func (c *Channel) profileName(ctx context.Context, acct channel.Account, user st
 	if err != nil {
 		return ""
 	}
-	req.Header.Set("Authorization", "Bearer "+acct.Settings[SettingPageToken])
+	token, err := c.secret(acct, SettingPageToken)
+	if err != nil {
+		c.log.Warn("profile not fetched", "tenant_id", acct.TenantID, "err", err)
+		return ""
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := c.http.Do(req)
 	if err != nil {
 		c.log.Info("profile not fetched", "tenant_id", acct.TenantID, "err", err)

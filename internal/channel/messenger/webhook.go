@@ -58,7 +58,11 @@ func (c *Channel) handleChallenge(w http.ResponseWriter, r *http.Request) {
 		c.writeError(w, r, err)
 		return
 	}
-	want := acct.Settings[SettingVerifyToken]
+	want, err := c.secret(acct, SettingVerifyToken)
+	if err != nil {
+		c.writeError(w, r, err)
+		return
+	}
 	challenge, err := meta.Challenge(r.URL.Query(), func(token string) bool {
 		return want != "" && subtle.ConstantTimeCompare([]byte(token), []byte(want)) == 1
 	})
@@ -93,7 +97,7 @@ func (c *Channel) handleEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sig := r.Header.Get(meta.SignatureHeader)
-	if err := meta.Verify(acct.Settings[SettingAppSecret], body, sig); err != nil {
+	if err := c.verify(acct, body, sig); err != nil {
 		c.log.Warn("webhook refused", "tenant_id", acct.TenantID, "err", err)
 		c.writeError(w, r, refuse(http.StatusForbidden, "bad-signature", err))
 		return
@@ -112,7 +116,7 @@ func (c *Channel) handleEvents(w http.ResponseWriter, r *http.Request) {
 		ea := acct
 		if e.ID != acct.Address {
 			ea, err = c.account(r, e.ID)
-			if err == nil && meta.Verify(ea.Settings[SettingAppSecret], body, sig) != nil {
+			if err == nil && c.verify(ea, body, sig) != nil {
 				err = refuse(http.StatusForbidden, "bad-signature", errors.New("its app secret does not verify this batch"))
 			}
 			if err != nil {
@@ -134,6 +138,16 @@ func (c *Channel) handleEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	io.WriteString(w, "EVENT_RECEIVED")
+}
+
+// verify checks the signature with the account's app secret.
+func (c *Channel) verify(acct channel.Account, body []byte, sig string) error {
+	secret, err := c.secret(acct, SettingAppSecret)
+	if err != nil {
+		c.log.Error("app secret cannot be unsealed", "tenant_id", acct.TenantID, "err", err)
+		return meta.ErrBadSignature
+	}
+	return meta.Verify(secret, body, sig)
 }
 
 // writeError answers a refused webhook with an RFC 9457 problem. Store errors

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/channel/messenger"
 	"github.com/switchboard-cx/switchboard/internal/conversation"
@@ -310,7 +312,7 @@ func newStrictChannel(t *testing.T, f *fixture) *fixture {
 	g.center = httptest.NewServer(mux)
 	t.Cleanup(g.center.Close)
 	ch, err := messenger.New(messenger.Messenger, messenger.Deps{DB: f.db, Inbox: f.svc, Clock: f.clock, Log: f.log,
-		Guard: netguard.New(netguard.Options{})}, messenger.Config{GraphBase: f.graph.srv.URL, GraphVersion: version})
+		Guard: netguard.New(netguard.Options{}), ServerKey: serverKey}, messenger.Config{GraphBase: f.graph.srv.URL, GraphVersion: version})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,25 +321,84 @@ func newStrictChannel(t *testing.T, f *fixture) *fixture {
 }
 
 func TestCreateAccount(t *testing.T) {
-	f := newFixture(t, storetest.OpenSQLite)
-	ctx := context.Background()
-	actor := inbox.Actor{TenantID: f.b.tenantID}
-	acc, err := f.svc.CreateAccount(ctx, actor, channel.Account{Channel: "instagram", Address: " 17841400000000001 ",
-		Settings: map[string]string{messenger.SettingPageToken: "EAAx", messenger.SettingAppSecret: "s3cret"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if acc.Address != "17841400000000001" || len(acc.Settings[messenger.SettingVerifyToken]) < 20 {
-		t.Fatalf("created %+v, want the trimmed id and a fresh verify token", acc)
-	}
-	if red := acc.Redacted(); strings.Contains(red.Settings[messenger.SettingPageToken]+red.Settings[messenger.SettingAppSecret]+red.Settings[messenger.SettingVerifyToken], "s3cret") {
-		t.Fatalf("a listed account shows its secrets: %v", red.Settings)
-	}
-	for _, bad := range []string{"", "my-page", "@acme"} {
-		_, err := f.svc.CreateAccount(ctx, actor, channel.Account{Channel: "messenger", Address: bad})
-		var fe *tenant.FieldError
-		if !errors.As(err, &fe) || fe.Field != "address" {
-			t.Errorf("address %q: %v, want a field error on address", bad, err)
-		}
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			ctx := context.Background()
+			actor := inbox.Actor{TenantID: f.b.tenantID}
+			const igID = "17841400000000001"
+			f.graph.tokens["EAAnewIG"] = igID
+			f.graph.accounts[igID] = map[string]string{"id": igID, "username": "acme.shop"}
+			settings := func(token string) map[string]string {
+				return map[string]string{messenger.SettingPageToken: token, messenger.SettingAppSecret: "s3cret-of-the-app",
+					messenger.SettingVerifyToken: "a phrase of ours", messenger.SettingAppID: appID}
+			}
+
+			// A token Meta refuses for the account: the admin is told, nothing is stored.
+			_, err := f.svc.CreateAccount(ctx, actor, channel.Account{Channel: "instagram", Address: igID, Settings: settings("EAAtokenB")})
+			var fe *tenant.FieldError
+			if !errors.As(err, &fe) || fe.Field != "settings.page_access_token" {
+				t.Fatalf("a token for another account: %v, want a field error on the token", err)
+			}
+			_, err = f.svc.CreateAccount(ctx, actor, channel.Account{Channel: "instagram", Address: igID,
+				Settings: map[string]string{messenger.SettingPageToken: "EAAnewIG", messenger.SettingAppSecret: "x"}})
+			if !errors.As(err, &fe) || fe.Field != "settings.verify_token" {
+				t.Fatalf("no verify token: %v, want a field error on it", err)
+			}
+			for _, bad := range []string{"", "my-page", "@acme"} {
+				_, err := f.svc.CreateAccount(ctx, actor, channel.Account{Channel: "messenger", Address: bad, Settings: settings("EAAtokenB")})
+				if !errors.As(err, &fe) || fe.Field != "address" {
+					t.Errorf("address %q: %v, want a field error on the address", bad, err)
+				}
+			}
+
+			acc, err := f.svc.CreateAccount(ctx, actor, channel.Account{Channel: "instagram", Address: " " + igID + " ", Settings: settings("EAAnewIG")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if acc.Address != igID || acc.Name != "acme.shop" {
+				t.Fatalf("created %+v, want the trimmed id, named after the account", acc)
+			}
+			stored, err := f.db.ChannelAccount(ctx, f.b.tenantID, acc.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range []string{messenger.SettingPageToken, messenger.SettingAppSecret, messenger.SettingVerifyToken} {
+				if v := stored.Settings[k]; !strings.HasPrefix(v, "sealed:") || strings.Contains(v, "s3cret") || strings.Contains(v, "EAAnewIG") {
+					t.Errorf("%s is stored as %q, want it sealed", k, v)
+				}
+				if v := acc.Settings[k]; !strings.HasPrefix(v, "••••") {
+					t.Errorf("the answer shows %s as %q, want it masked", k, v)
+				}
+			}
+			// Sealed, they still work: the handshake, a signed webhook, a send.
+			resp, err := http.Get(f.center.URL + "/channels/instagram/webhook/" + igID + "?" +
+				url.Values{"hub.mode": {"subscribe"}, "hub.verify_token": {"a phrase of ours"}, "hub.challenge": {"42"}}.Encode())
+			if err != nil || resp.StatusCode != 200 {
+				t.Fatalf("handshake with the sealed verify token: %v %v", resp, err)
+			}
+			resp.Body.Close()
+			p := page{tenantID: f.b.tenantID, id: igID, secret: "s3cret-of-the-app"}
+			f.deliver(t, "instagram", p, envelope("instagram", igID, textEvent("1784140530921184", igID, "aWdfZAG1new", "hi", f.clock.Now())))
+			reply(t, f, f.b.tenantID, f.message(t, f.b.tenantID, "instagram", "aWdfZAG1new").ConversationID, "hello")
+			if ev := f.waitJob(t); ev.Kind != river.EventKindJobCompleted {
+				t.Fatalf("a send with the sealed token: job %s", ev.Kind)
+			}
+			// An edit that sends the masks back keeps the secrets; a new app secret is sealed too.
+			edited, err := f.svc.UpdateAccount(ctx, actor, acc.ID, inbox.AccountChange{Settings: map[string]string{
+				messenger.SettingPageToken: acc.Settings[messenger.SettingPageToken], messenger.SettingAppSecret: "the-new-secret"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored, _ = f.db.ChannelAccount(ctx, f.b.tenantID, acc.ID)
+			if !strings.HasPrefix(stored.Settings[messenger.SettingAppSecret], "sealed:") || !strings.HasPrefix(edited.Settings[messenger.SettingAppSecret], "••••") {
+				t.Fatalf("after the edit: stored %q, shown %q", stored.Settings[messenger.SettingAppSecret], edited.Settings[messenger.SettingAppSecret])
+			}
+			p.secret = "the-new-secret"
+			f.deliver(t, "instagram", p, envelope("instagram", igID, textEvent("1784140530921184", igID, "aWdfZAG1new2", "again", f.clock.Now())))
+			if logs := f.logs.String(); strings.Contains(logs, "s3cret-of-the-app") || strings.Contains(logs, "EAAnewIG") || strings.Contains(logs, "the-new-secret") {
+				t.Fatal("the log holds the new account's secrets")
+			}
+		})
 	}
 }

@@ -7,7 +7,7 @@
 // widget-snippet, widget-snippet-copy, sms-inbound-url, sms-status-url,
 // channel-delete, channel-form, channel-kind, channel-name, channel-address,
 // channel-save, channel-error, widget-secret (the identity secret, once),
-// meta-webhook-url, meta-verify-token (once).
+// meta-webhook-url.
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { supervisorApi, type ChannelAccount, type ChannelAccountInput } from '../api/supervisor';
@@ -94,15 +94,6 @@ export function ChannelsPage() {
             />
             <UserHashHelp />
           </>
-        )}
-        {(created?.channel === 'messenger' || created?.channel === 'instagram') && created.settings.verify_token && (
-          <SecretBox
-            title={t('admin.channels.verifyTokenTitle')}
-            intro={t('admin.channels.verifyTokenIntro')}
-            value={created.settings.verify_token}
-            testId="meta-verify-token"
-            onDone={() => setCreated(null)}
-          />
         )}
         {adding && (
           <ChannelForm
