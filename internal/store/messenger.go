@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -10,12 +12,20 @@ import (
 // a tenant's Page or Instagram account at at, and reports whether this is the
 // first message the center has seen from them there. The time only moves
 // forward: a late redelivery of an older message leaves a newer one standing.
-func (s *Store) TouchMessengerWindow(ctx context.Context, tenantID, accountID, userID string, at time.Time) (first bool, err error) {
-	var n int64
-	err = s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM messenger_windows WHERE tenant_id = $1 AND account_id = $2 AND user_id = $3`,
-		tenantID, accountID, userID).Scan(&n)
-	if err != nil {
+// A time less than step after the one stored is not written — a customer
+// writing several messages in a row costs one write — so the stored time may
+// lag the truth by up to step, which only ever shortens the window.
+func (s *Store) TouchMessengerWindow(ctx context.Context, tenantID, accountID, userID string, at time.Time, step time.Duration) (first bool, err error) {
+	var prev int64
+	err = s.r.QueryRowContext(ctx, `SELECT last_inbound_at FROM messenger_windows WHERE tenant_id = $1 AND account_id = $2 AND user_id = $3`,
+		tenantID, accountID, userID).Scan(&prev)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		first = true
+	case err != nil:
 		return false, fmt.Errorf("messenger window: %w", err)
+	case micros(at)-prev < step.Microseconds():
+		return false, nil
 	}
 	_, err = s.w.ExecContext(ctx, `INSERT INTO messenger_windows (tenant_id, account_id, user_id, last_inbound_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (tenant_id, account_id, user_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at
@@ -24,7 +34,7 @@ func (s *Store) TouchMessengerWindow(ctx context.Context, tenantID, accountID, u
 	if err != nil {
 		return false, fmt.Errorf("touch messenger window: %w", err)
 	}
-	return n == 0, nil
+	return first, nil
 }
 
 // MessengerWindow is when the customer last wrote to the tenant's Page or

@@ -15,6 +15,11 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
+// windowStep is how far behind the stored window may lag: a customer's
+// messages within a minute of the last one stored cost no write, and the
+// window is at most a minute shorter than Meta's.
+const windowStep = time.Minute
+
 // maxWatermarkMessages bounds how many messages one delivery or read
 // watermark moves forward.
 const maxWatermarkMessages = 200
@@ -70,7 +75,7 @@ func (c *Channel) receive(ctx context.Context, acct channel.Account, ev event) e
 	if err != nil {
 		return err
 	}
-	first, err := c.db.TouchMessengerWindow(ctx, acct.TenantID, acct.ID, from.Value, c.sentAt(ev.Timestamp))
+	first, err := c.db.TouchMessengerWindow(ctx, acct.TenantID, acct.ID, from.Value, c.sentAt(ev.Timestamp), windowStep)
 	if err != nil {
 		return err
 	}
@@ -195,7 +200,7 @@ func (c *Channel) postback(ctx context.Context, acct channel.Account, ev event) 
 	if err != nil {
 		return err
 	}
-	if _, err := c.db.TouchMessengerWindow(ctx, acct.TenantID, acct.ID, from.Value, c.sentAt(ev.Timestamp)); err != nil {
+	if _, err := c.db.TouchMessengerWindow(ctx, acct.TenantID, acct.ID, from.Value, c.sentAt(ev.Timestamp), windowStep); err != nil {
 		return err
 	}
 	pb := ev.Postback
