@@ -130,7 +130,17 @@ func (c *Channel) handleEvents(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		for _, ev := range e.Messaging {
-			if err := c.handle(r.Context(), ea, ev); err != nil {
+			err := c.handle(r.Context(), ea, ev)
+			var we *webhookError
+			var fe *tenant.FieldError
+			if errors.As(err, &we) || errors.As(err, &fe) {
+				// One event Meta sent wrong must not hold back the batch:
+				// Meta redelivers whatever is not answered 200, this one for
+				// ever. It is logged and the rest is stored.
+				c.log.Warn("webhook event skipped", "tenant_id", ea.TenantID, "err", err)
+				continue
+			}
+			if err != nil {
 				c.writeError(w, r, err)
 				return
 			}
