@@ -66,6 +66,7 @@ func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error
 		return nil // sent already: a retry after the send succeeded but the job did not complete
 	}
 	out, ch, err := s.outbound(ctx, m)
+	out.Resend, out.Written = job.Attempt > 1, m.CreatedAt // a try before may have reached the provider
 	if err == nil {
 		var sent channel.Sent
 		sent, err = ch.Send(ctx, out)

@@ -23,6 +23,9 @@ const (
 	// MethodMetaSender: a message from the id, in a Messenger or Instagram
 	// webhook whose X-Hub-Signature-256 verified with the app's secret.
 	MethodMetaSender Method = "meta_sender"
+	// MethodSocialPost: a post read from a social network's API under the
+	// tenant's own access token; the network authenticated its author.
+	MethodSocialPost Method = "social_post"
 	// MethodPortalSignin: the customer signed in to the portal with a code or
 	// link sent to the address.
 	MethodPortalSignin Method = "portal_signin"
@@ -37,7 +40,7 @@ const (
 // Proven reports whether the method proves the identifier.
 func (m Method) Proven() bool {
 	switch m {
-	case MethodSignedWidgetUser, MethodMailFromMailbox, MethodSMSFromNumber, MethodMetaSender, MethodPortalSignin, MethodAgentEntered:
+	case MethodSignedWidgetUser, MethodMailFromMailbox, MethodSMSFromNumber, MethodMetaSender, MethodPortalSignin, MethodAgentEntered, MethodSocialPost:
 		return true
 	}
 	return false

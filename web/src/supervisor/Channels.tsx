@@ -48,9 +48,14 @@ export const SETTINGS: Record<string, { key: string; label: MessageKey; hint?: M
   ],
   messenger: META_SETTINGS,
   instagram: [...META_SETTINGS, { key: 'page_id', label: 'admin.channels.s.pageId', hint: 'admin.channels.s.pageIdHint' }],
+  mastodon: [
+    { key: 'instance_url', label: 'admin.channels.s.instanceUrl', hint: 'admin.channels.s.instanceUrlHint' },
+    { key: 'access_token', label: 'admin.channels.s.accessToken', secret: true },
+    { key: 'reply_visibility', label: 'admin.channels.s.replyVisibility', hint: 'admin.channels.s.replyVisibilityHint' },
+  ],
 };
 
-const ORDER = ['webchat', 'email', 'sms', 'messenger', 'instagram'];
+const ORDER = ['webchat', 'email', 'sms', 'messenger', 'instagram', 'mastodon'];
 
 /** widgetSnippet is the script tag a business pastes into its site. */
 export function widgetSnippet(origin: string, key: string): string {
