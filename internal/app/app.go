@@ -28,6 +28,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/channel/apichannel"
 	"github.com/switchboard-cx/switchboard/internal/channel/email"
+	"github.com/switchboard-cx/switchboard/internal/channel/messenger"
 	"github.com/switchboard-cx/switchboard/internal/channel/sms"
 	"github.com/switchboard-cx/switchboard/internal/channel/telegram"
 	"github.com/switchboard-cx/switchboard/internal/channel/webchat"
@@ -690,7 +691,19 @@ func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk cl
 	if err != nil {
 		return "", fmt.Errorf("mastodon: %w", err)
 	}
-	for _, c := range []channel.Channel{wc, mail, text, push, tg, apichannel.New(out), masto, masto.Direct()} {
+	// Messenger and Instagram: one package, two channels (their customers'
+	// ids differ). Every Graph API call and attachment fetch goes through the
+	// guard: attachment URLs are whatever a tenant's signed webhook names.
+	chans := []channel.Channel{wc, mail, text, push, tg, apichannel.New(out), masto, masto.Direct()}
+	for _, p := range []messenger.Platform{messenger.Messenger, messenger.Instagram} {
+		ch, err := messenger.New(p, messenger.Deps{DB: a.DB, Inbox: a.Inbox, Clock: clk, Log: log, Guard: a.guard, Receipts: a.Sender, ServerKey: secret},
+			messenger.Config{GraphBase: cfg.MessengerGraphBase, GraphVersion: cfg.MessengerGraphVersion})
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", p, err)
+		}
+		chans = append(chans, ch)
+	}
+	for _, c := range chans {
 		if err := a.Channels.Register(c); err != nil {
 			return "", err
 		}

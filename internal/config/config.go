@@ -51,6 +51,11 @@ type Config struct {
 	WidgetMaxUpload int64  // largest file a chat visitor may upload
 	WidgetCallRate  float64
 	WidgetCallBurst int
+
+	// MessengerGraphBase and MessengerGraphVersion are where Messenger and
+	// Instagram replies go: Meta's Graph API and the version spoken.
+	MessengerGraphBase    string
+	MessengerGraphVersion string
 	// WebPushSubject is the contact push services see on our Web Push
 	// requests (mailto: or https:).
 	WebPushSubject    string
@@ -137,6 +142,8 @@ func Flag(fs *flag.FlagSet) *Config {
 	duration(fs, &c.IMAPInterval, "imap-interval", time.Minute, "how often the IMAP mailbox is polled")
 	str(fs, &c.TwilioAPIBase, "twilio-api-base", "https://api.twilio.com", "base URL of the Twilio-compatible SMS REST API")
 	str(fs, &c.TelegramAPIBase, "telegram-api-base", "https://api.telegram.org", "base URL of Telegram's Bot API (or a local telegram-bot-api server); called through the outbound guard")
+	str(fs, &c.MessengerGraphBase, "messenger-graph-base", "https://graph.facebook.com", "base URL of Meta's Graph API that Messenger and Instagram replies go through")
+	str(fs, &c.MessengerGraphVersion, "messenger-graph-version", "v21.0", "the Graph API version Messenger and Instagram calls name")
 	integer64(fs, &c.WidgetMaxUpload, "widget-max-upload", 10<<20, "largest file a web chat visitor may upload (a widget's own setting may lower it)")
 	float(fs, &c.WidgetCallRate, "widget-call-rate", 2, "calls per second one address may make to a chat widget's session, message, upload and offline endpoints")
 	integer(fs, &c.WidgetCallBurst, "widget-call-burst", 60, "calls one address may make to a chat widget at once before widget-call-rate applies")

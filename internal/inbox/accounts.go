@@ -54,6 +54,12 @@ func (s *Service) CreateAccount(ctx context.Context, a Actor, acc channel.Accoun
 			return acc, &tenant.FieldError{Field: "address", Reason: err.Error()}
 		}
 		acc.Address = id.Value
+	case "messenger", "instagram":
+		// The Page's (Instagram account's) id, as Meta's webhooks name it.
+		acc.Address = strings.TrimSpace(acc.Address)
+		if acc.Address == "" || len(acc.Address) > 64 || strings.Trim(acc.Address, "0123456789") != "" {
+			return acc, &tenant.FieldError{Field: "address", Reason: "the Page's or Instagram account's numeric id"}
+		}
 	case "webchat":
 		if acc.Address == "" {
 			acc.Address = "wk_" + randomToken(12)
@@ -187,6 +193,11 @@ func (s *Service) UpdateAccount(ctx context.Context, a Actor, id string, ch Acco
 	}
 	if err := checkAccountFields(acc); err != nil {
 		return acc, err
+	}
+	if prov, ok := s.provisioner(acc.Channel); ok {
+		if acc, err = prov.Provision(ctx, acc, &before); err != nil {
+			return acc.Redacted(), err
+		}
 	}
 	if prov, ok := s.provisioner(acc.Channel); ok {
 		if acc, err = prov.Provision(ctx, acc, &before); err != nil {

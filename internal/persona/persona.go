@@ -46,6 +46,13 @@ const (
 	KindExternal Kind = "external" // the business's own customer id
 	KindAPI      Kind = "api"      // an id in a business system posting through the API channel
 	KindTelegram Kind = "telegram" // a Telegram private chat with a tenant's bot, by its chat id
+	// KindPSID is a person's page-scoped id on Facebook Messenger: Meta gives
+	// each person a different one for each Page, so it names the customer only
+	// towards the Page whose webhook carried it.
+	KindPSID Kind = "psid"
+	// KindIGSID is a person's Instagram-scoped id, likewise one per
+	// Instagram professional account.
+	KindIGSID Kind = "igsid"
 )
 
 // Identifier is one way to reach or recognise a persona. Verified says the
@@ -86,6 +93,10 @@ func Normalize(kind Kind, raw string) (Identifier, error) {
 		// chat's is the user's id, positive.
 		if !telegramChatID.MatchString(v) {
 			return Identifier{}, fmt.Errorf("telegram chat id %q: a positive integer of up to 16 digits", raw)
+		}
+	case kind == KindPSID, kind == KindIGSID:
+		if v == "" || len(v) > 64 || strings.Trim(v, "0123456789") != "" {
+			return Identifier{}, fmt.Errorf("%s must be Meta's numeric id (1–64 digits)", kind)
 		}
 	case kind == KindWidget, kind == KindExternal, kind == KindAPI:
 		if v == "" || len(v) > 200 {

@@ -23,6 +23,9 @@ const (
 	// MethodTelegramChat: a message from the chat, in a webhook that carried
 	// the secret token the center gave Telegram for the bot (setWebhook).
 	MethodTelegramChat Method = "telegram_chat"
+	// MethodMetaSender: a message from the id, in a Messenger or Instagram
+	// webhook whose X-Hub-Signature-256 verified with the app's secret.
+	MethodMetaSender Method = "meta_sender"
 	// MethodSocialPost: a post read from a social network's API under the
 	// tenant's own access token; the network authenticated its author.
 	MethodSocialPost Method = "social_post"
@@ -40,7 +43,7 @@ const (
 // Proven reports whether the method proves the identifier.
 func (m Method) Proven() bool {
 	switch m {
-	case MethodSignedWidgetUser, MethodMailFromMailbox, MethodSMSFromNumber, MethodTelegramChat, MethodPortalSignin, MethodAgentEntered, MethodSocialPost:
+	case MethodSignedWidgetUser, MethodMailFromMailbox, MethodSMSFromNumber, MethodTelegramChat, MethodMetaSender, MethodPortalSignin, MethodAgentEntered, MethodSocialPost:
 		return true
 	}
 	return false

@@ -25,6 +25,7 @@ import { listening } from './messages/listening';
 import { recording } from './messages/recording';
 import { callback } from './messages/callback';
 import { csat } from './messages/csat';
+import { social } from './messages/social';
 
 const base = {
   'app.name': 'Switchboard',
@@ -212,7 +213,8 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...listening,
   ...recording,
   ...callback,
-  ...csat } as const;
+  ...csat,
+  ...social } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

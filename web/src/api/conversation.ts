@@ -32,7 +32,7 @@ export interface Message {
   kind: 'message' | 'note' | 'system';
   direction?: 'in' | 'out';
   channel: string;
-  author_type: 'persona' | 'user' | 'api_key' | 'system';
+  author_type: 'persona' | 'user' | 'api_key' | 'business' | 'system';
   author_id: string;
   body: string;
   body_html?: string;

@@ -6,7 +6,7 @@ import { attachmentURL, type Message, type Persona } from '../api/conversation';
 import { FailedDelivery } from './FailedDelivery';
 import { locale, t, type MessageKey } from '../i18n';
 import type { User } from '../types';
-import { damageNotes, originalURL, quotedText } from './logic';
+import { damageNotes, originalURL, quotedText, storyLink } from './logic';
 import { deletedRecordings, RecordingPlayer } from './RecordingPlayer';
 import { networkOf, visibilityOf } from './social';
 
@@ -66,6 +66,7 @@ export function Timeline(props: Props) {
     if (m.author_type === 'persona') return props.persona?.name || t('conv.customer');
     if (m.author_type === 'user') return props.users.find((u) => u.id === m.author_id)?.name ?? t('conv.agent');
     if (m.author_type === 'api_key') return t('conv.api');
+    if (m.author_type === 'business') return t('conv.business');
     return t('conv.system');
   };
 
@@ -116,6 +117,7 @@ function Item(props: { m: Message; author: string; gone: Set<string> }) {
         {m.kind === 'message' && m.direction === 'out' && <StatusTicks status={m.status} />}
       </div>
       <Body m={m} />
+      <Story m={m} />
       <Original m={m} />
       {m.kind === 'message' && m.direction === 'out' && m.status === 'failed' && <FailedDelivery m={m} />}
       {m.attachments?.length > 0 && (
@@ -161,6 +163,23 @@ function Original(props: { m: Message }) {
       )}
       {url && <a href={url} download data-testid="message-original">{t('conv.downloadOriginal')}</a>}
     </div>
+  );
+}
+
+/**
+ * Story links an Instagram story the customer mentioned the business in or
+ * answered. Meta forbids keeping a story's media, so the agent's browser opens
+ * it from Meta's CDN, while Instagram still has it.
+ */
+function Story(props: { m: Message }) {
+  const s = storyLink(props.m);
+  if (!s) return null;
+  return (
+    <p class="cv-story small" data-testid="message-story" data-story={s.kind}>
+      <strong>{t(s.kind === 'mention' ? 'conv.storyMention' : 'conv.storyReply')}</strong>{' '}
+      <a href={s.url} target="_blank" rel="noopener noreferrer" referrerpolicy="no-referrer">{t('conv.openStory')}</a>{' '}
+      <span class="cv-muted">{t('conv.storyGone')}</span>
+    </p>
   );
 }
 

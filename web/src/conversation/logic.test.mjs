@@ -141,6 +141,15 @@ test('damageNotes and originalURL read the marker and the download from meta, no
   assert.equal(L.originalURL(msg('m3', {})), '');
 });
 
+test('storyLink reads an Instagram story mention or reply from meta, and only web links', () => {
+  assert.deepEqual(L.storyLink(msg('s1', { meta: { story_mention: { url: 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1' } } })),
+    { kind: 'mention', url: 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1' });
+  assert.deepEqual(L.storyLink(msg('s2', { meta: { story_reply: { id: '179', url: 'https://cdn.example/s.mp4' } } })), { kind: 'reply', url: 'https://cdn.example/s.mp4' });
+  assert.equal(L.storyLink(msg('s3', { meta: { story_mention: { url: 'javascript:alert(1)' } } })), null);
+  assert.equal(L.storyLink(msg('s4', { meta: { story_mention: 'https://x.example' } })), null);
+  assert.equal(L.storyLink(msg('s5')), null);
+});
+
 test('quotedText and localTime read what they can and nothing else', () => {
   assert.equal(L.quotedText(msg('q', { meta: { quoted: '> earlier' } })), '> earlier');
   assert.equal(L.quotedText(msg('q', { meta: { quoted: 3 } })), '');

@@ -117,6 +117,24 @@ export function damageNotes(m: Message): string[] {
   return Array.isArray(d) ? d.filter((x): x is string => typeof x === 'string' && x !== '') : [];
 }
 
+/** StoryLink is an Instagram story a message mentions or answers: its URL on Meta's CDN, never stored by us. */
+export interface StoryLink {
+  kind: 'mention' | 'reply';
+  url: string;
+}
+
+/** storyLink is the story a message mentions (meta.story_mention) or replies to (meta.story_reply), if any. */
+export function storyLink(m: Message): StoryLink | null {
+  for (const [key, kind] of [['story_mention', 'mention'], ['story_reply', 'reply']] as const) {
+    const v = m.meta?.[key];
+    if (v && typeof v === 'object' && typeof (v as Record<string, unknown>)['url'] === 'string') {
+      const url = (v as Record<string, string>)['url']!;
+      if (url.startsWith('https://') || url.startsWith('http://')) return { kind, url };
+    }
+  }
+  return null;
+}
+
 /** originalURL is where the message as received (a mail's .eml) downloads, or "" when none was kept. */
 export function originalURL(m: Message): string {
   const id = m.meta?.['original_id'];
@@ -161,7 +179,7 @@ export interface IdentifierProof {
   key: string;
 }
 
-const PROVEN_BY = new Set(['widget_signed_user', 'mail_from_mailbox', 'sms_from_number', 'telegram_chat', 'social_post', 'portal_signin', 'agent_entered']);
+const PROVEN_BY = new Set(['widget_signed_user', 'mail_from_mailbox', 'sms_from_number', 'telegram_chat', 'meta_sender', 'social_post', 'portal_signin', 'agent_entered']);
 
 /**
  * identifierProof tells the agent how far to trust an identifier: verified and

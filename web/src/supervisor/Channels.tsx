@@ -1,12 +1,14 @@
 // /admin/channels: the tenant's addresses on channels — chat widgets with the
 // snippet to embed, support mailboxes, SMS numbers with the webhook addresses
-// to paste into the provider's console.
+// to paste into the provider's console, Facebook Pages and Instagram accounts
+// with the callback URL and verify token for the Meta app's webhook.
 //
 // Test ids: channels-page, channel-account (data-channel, data-address),
 // widget-snippet, widget-snippet-copy, sms-inbound-url, sms-status-url,
 // telegram-webhook-url,
 // channel-delete, channel-form, channel-kind, channel-name, channel-address,
-// channel-save, channel-error, widget-secret (the identity secret, once).
+// channel-save, channel-error, widget-secret (the identity secret, once),
+// meta-webhook-url.
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { supervisorApi, type ChannelAccount, type ChannelAccountInput } from '../api/supervisor';
@@ -18,6 +20,15 @@ import { AdminPage } from './AdminNav';
 import { ChannelEditForm } from './ChannelEdit';
 import { ChannelHealthList } from '../components/ChannelHealthBanner';
 import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from './form';
+
+/** The settings of a Facebook Page or an Instagram account: the Meta app's credentials. */
+const META_SETTINGS: { key: string; label: MessageKey; hint?: MessageKey; secret?: boolean; bool?: boolean }[] = [
+  { key: 'page_access_token', label: 'admin.channels.s.pageToken', secret: true },
+  { key: 'app_secret', label: 'admin.channels.s.appSecret', hint: 'admin.channels.s.appSecretHint', secret: true },
+  { key: 'app_id', label: 'admin.channels.s.appId', hint: 'admin.channels.s.appIdHint' },
+  { key: 'verify_token', label: 'admin.channels.s.verifyToken', hint: 'admin.channels.s.verifyTokenHint', secret: true },
+  { key: 'human_agent', label: 'admin.channels.s.humanAgent', bool: true },
+];
 
 /** Settings a form offers per channel; the API keeps any others as they are. */
 export const SETTINGS: Record<string, { key: string; label: MessageKey; hint?: MessageKey; secret?: boolean; bool?: boolean }[]> = {
@@ -36,6 +47,8 @@ export const SETTINGS: Record<string, { key: string; label: MessageKey; hint?: M
     { key: 'messaging_service_sid', label: 'admin.channels.s.messagingService', hint: 'admin.channels.s.messagingServiceHint' },
     { key: 'help_text', label: 'admin.channels.s.helpText', hint: 'admin.channels.s.helpTextHint' },
   ],
+  messenger: META_SETTINGS,
+  instagram: [...META_SETTINGS, { key: 'page_id', label: 'admin.channels.s.pageId', hint: 'admin.channels.s.pageIdHint' }],
   mastodon: [
     { key: 'instance_url', label: 'admin.channels.s.instanceUrl', hint: 'admin.channels.s.instanceUrlHint' },
     { key: 'access_token', label: 'admin.channels.s.accessToken', secret: true },
@@ -47,7 +60,7 @@ export const SETTINGS: Record<string, { key: string; label: MessageKey; hint?: M
 /** NO_ADDRESS are channels whose address the center finds itself (a Telegram bot's id, from its token). */
 const NO_ADDRESS = ['telegram'];
 
-const ORDER = ['webchat', 'email', 'sms', 'telegram', 'mastodon'];
+const ORDER = ['webchat', 'email', 'sms', 'telegram', 'messenger', 'instagram', 'mastodon'];
 
 /** widgetSnippet is the script tag a business pastes into its site. */
 export function widgetSnippet(origin: string, key: string): string {
@@ -235,6 +248,23 @@ function AccountDetail({ account: a }: { account: ChannelAccount }) {
             <code class="url" data-testid="telegram-webhook-url">
               {hook}
             </code>
+          </dd>
+        </dl>
+        <Settings channel={a.channel} settings={settings} />
+      </>
+    );
+  }
+  if (a.channel === 'messenger' || a.channel === 'instagram') {
+    const callback = `${origin}/channels/${a.channel}/webhook/${encodeURIComponent(a.address)}`;
+    return (
+      <>
+        <dl class="admin-facts">
+          <dt>{t('admin.channels.metaWebhook')}</dt>
+          <dd>
+            <code class="url" data-testid="meta-webhook-url">
+              {callback}
+            </code>{' '}
+            <Copy value={callback} testId="meta-webhook-copy" label={t('admin.channels.metaWebhook')} />
           </dd>
         </dl>
         <Settings channel={a.channel} settings={settings} />

@@ -1,0 +1,30 @@
+// Strings of the Messenger and Instagram channels: the admin set-up of a Page
+// or an Instagram account, and how their messages read in the timeline.
+export const social = {
+  'conv.business': 'Business (outside Switchboard)',
+  'conv.storyMention': 'Story mention',
+  'conv.storyReply': 'Reply to a story',
+  'conv.openStory': 'Open the story',
+  'conv.storyGone': 'Instagram keeps a story for 24 hours; after that it no longer opens.',
+  'cust.proof.meta_sender': 'verified · message from the account',
+
+  'admin.channels.kind.messenger': 'Facebook Pages (Messenger)',
+  'admin.channels.kind.instagram': 'Instagram accounts',
+  'admin.channels.addressLabel.messenger': 'Page ID',
+  'admin.channels.addressLabel.instagram': 'Instagram account ID',
+  'admin.channels.addressHint.messenger': 'The Page’s numeric id, from its About section or Meta Business Suite.',
+  'admin.channels.addressHint.instagram': 'The Instagram professional account’s numeric id (not its @username).',
+  'admin.channels.about.messenger': 'In your Meta app’s Messenger webhooks, set the callback URL and verify token shown, and subscribe to messages, message_echoes, message_deliveries, message_reads and messaging_postbacks.',
+  'admin.channels.about.instagram': 'In your Meta app’s Instagram webhooks, set the callback URL and verify token shown, and subscribe to messages, messaging_seen and messaging_postbacks.',
+  'admin.channels.metaWebhook': 'Callback URL',
+  'admin.channels.s.pageToken': 'Page access token',
+  'admin.channels.s.appSecret': 'App secret',
+  'admin.channels.s.appSecretHint': 'Signs every webhook (X-Hub-Signature-256): from the app’s Settings → Basic. Stored sealed, like the token.',
+  'admin.channels.s.appId': 'App ID',
+  'admin.channels.s.appIdHint': 'Your app’s id: messages it sends are not recorded twice from their echoes.',
+  'admin.channels.s.verifyToken': 'Verify token',
+  'admin.channels.s.verifyTokenHint': 'A phrase you choose: type the same into the verify token field of the app’s webhook set-up.',
+  'admin.channels.s.humanAgent': 'Meta granted the Human Agent permission: agents may answer for 7 days (HUMAN_AGENT tag)',
+  'admin.channels.s.pageId': 'Linked Page ID',
+  'admin.channels.s.pageIdHint': 'Optional: the Facebook Page linked to the account, whose token sends.',
+} as const;
