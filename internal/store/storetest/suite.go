@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Search", testSearch},
 		{"PeopleSearch", testPeopleSearch},
 		{"SMSOptOuts", testSMSOptOuts},
+		{"WhatsApp", testWhatsApp},
 		{"Routing", testRouting},
 		{"WaitingPosition", testWaitingPosition},
 		{"TenantLiveCalls", testTenantLiveCalls},
