@@ -20,6 +20,9 @@ const (
 	// MethodSMSFromNumber: a text from the number, in a provider webhook whose
 	// signature verified.
 	MethodSMSFromNumber Method = "sms_from_number"
+	// MethodWhatsAppFromNumber: a WhatsApp message from the number (its
+	// wa_id), in a Cloud API webhook whose X-Hub-Signature-256 verified.
+	MethodWhatsAppFromNumber Method = "whatsapp_from_number"
 	// MethodPortalSignin: the customer signed in to the portal with a code or
 	// link sent to the address.
 	MethodPortalSignin Method = "portal_signin"
@@ -34,7 +37,7 @@ const (
 // Proven reports whether the method proves the identifier.
 func (m Method) Proven() bool {
 	switch m {
-	case MethodSignedWidgetUser, MethodMailFromMailbox, MethodSMSFromNumber, MethodPortalSignin, MethodAgentEntered:
+	case MethodSignedWidgetUser, MethodMailFromMailbox, MethodSMSFromNumber, MethodWhatsAppFromNumber, MethodPortalSignin, MethodAgentEntered:
 		return true
 	}
 	return false
