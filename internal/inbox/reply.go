@@ -2,10 +2,10 @@ package inbox
 
 import (
 	"context"
-	"errors"
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
