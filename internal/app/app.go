@@ -29,6 +29,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/channel/apichannel"
 	"github.com/switchboard-cx/switchboard/internal/channel/email"
 	"github.com/switchboard-cx/switchboard/internal/channel/sms"
+	"github.com/switchboard-cx/switchboard/internal/channel/whatsapp"
 	"github.com/switchboard-cx/switchboard/internal/channel/webchat"
 	"github.com/switchboard-cx/switchboard/internal/channel/webpush"
 	"github.com/switchboard-cx/switchboard/internal/clock"
@@ -586,7 +587,7 @@ func (a *App) housekeeping(ctx context.Context) {
 }
 
 // openChannels builds the channels this node runs and registers them: web chat,
-// email, SMS and the API channel. Channels with listeners of their own run
+// email, SMS, WhatsApp and the API channel. Channels with listeners of their own run
 // while the node serves.
 func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk clock.Clock) (vapidPublic string, err error) {
 	cfg, log := a.cfg, a.log
@@ -614,6 +615,13 @@ func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk cl
 	if err != nil {
 		return "", fmt.Errorf("sms: %w", err)
 	}
+	// WhatsApp (Cloud API): every call, to the Graph API and to the media
+	// URLs it names, goes through the guard.
+	wa, err := whatsapp.New(whatsapp.Deps{DB: a.DB, Inbox: a.Inbox, Clock: clk, Log: log, Guard: a.guard, Receipts: a.Sender},
+		whatsapp.Config{APIBase: cfg.WhatsAppAPIBase})
+	if err != nil {
+		return "", fmt.Errorf("whatsapp: %w", err)
+	}
 	// Web Push: one VAPID key pair for the center, made once and shared by
 	// every node through the database.
 	vapidPublic, vapidPrivate, err := vapidKeys(a.DB)
@@ -625,7 +633,7 @@ func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk cl
 	if err != nil {
 		return "", fmt.Errorf("web push: %w", err)
 	}
-	for _, c := range []channel.Channel{wc, mail, text, push, apichannel.New(out)} {
+	for _, c := range []channel.Channel{wc, mail, text, wa, push, apichannel.New(out)} {
 		if err := a.Channels.Register(c); err != nil {
 			return "", err
 		}

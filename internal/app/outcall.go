@@ -32,11 +32,11 @@ func (a *App) openOutcall(clk clock.Clock) error {
 	return a.Channels.Register(outcall.NewChannel(a.Outcall))
 }
 
-// notifyChannels are the channels this node sends notices on: email, SMS
-// and Web Push always (their failures are the sender's to report), and
-// voice once the voice channel is registered (openOutcall).
+// notifyChannels are the channels this node sends notices on: email, SMS,
+// WhatsApp and Web Push always (their failures are the sender's to report),
+// and voice once the voice channel is registered (openOutcall).
 func (a *App) notifyChannels() []string {
-	out := []string{"email", "sms", "webpush"}
+	out := []string{"email", "sms", "webpush", "whatsapp"}
 	if _, ok := a.Channels.Get(notice.Voice); ok {
 		out = append(out, notice.Voice)
 	}

@@ -47,6 +47,7 @@ type Config struct {
 	IMAPAccount     string // the tenant's email address the mailbox belongs to
 	IMAPInterval    time.Duration
 	TwilioAPIBase   string // the SMS provider's REST base URL
+	WhatsAppAPIBase string // Meta's Graph API base URL (WhatsApp Cloud API)
 	WidgetMaxUpload int64  // largest file a chat visitor may upload
 	WidgetCallRate  float64
 	WidgetCallBurst int
@@ -135,6 +136,7 @@ func Flag(fs *flag.FlagSet) *Config {
 	str(fs, &c.IMAPAccount, "imap-account", "", "the tenant's email address (an email channel account) the polled mailbox belongs to")
 	duration(fs, &c.IMAPInterval, "imap-interval", time.Minute, "how often the IMAP mailbox is polled")
 	str(fs, &c.TwilioAPIBase, "twilio-api-base", "https://api.twilio.com", "base URL of the Twilio-compatible SMS REST API")
+	str(fs, &c.WhatsAppAPIBase, "whatsapp-api-base", "https://graph.facebook.com", "base URL of Meta's Graph API for the WhatsApp Cloud API (calls go through the outbound guard)")
 	integer64(fs, &c.WidgetMaxUpload, "widget-max-upload", 10<<20, "largest file a web chat visitor may upload (a widget's own setting may lower it)")
 	float(fs, &c.WidgetCallRate, "widget-call-rate", 2, "calls per second one address may make to a chat widget's session, message, upload and offline endpoints")
 	integer(fs, &c.WidgetCallBurst, "widget-call-burst", 60, "calls one address may make to a chat widget at once before widget-call-rate applies")

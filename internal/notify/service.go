@@ -63,11 +63,11 @@ var ErrUnknownPersona = errors.New("no persona matches the target")
 
 // reachable are the channels a notice can be pushed on, each needing an
 // address of the persona's (reachMask's bit: email 1, phone 2, push 4).
-var reachable = []string{"email", "sms", "webpush", "voice"}
+var reachable = []string{"email", "sms", "webpush", "voice", "whatsapp"}
 
 // needs is the reachMask bit each reachable channel needs: voice calls the
-// number SMS texts.
-var needs = map[string]int{"email": 1, "sms": 2, "webpush": 4, "voice": 2}
+// number SMS texts, and WhatsApp writes to it (a wa_id is a phone number).
+var needs = map[string]int{"email": 1, "sms": 2, "webpush": 4, "voice": 2, "whatsapp": 2}
 
 // byDefault are the channels a node without a list of its running channels
 // sends on: voice needs a media server and a trunk, so it is never assumed.

@@ -213,16 +213,27 @@ type fixture struct {
 // Graph API lives.
 func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
 	t.Helper()
+	return newFixtureWith(t, open, nil)
+}
+
+// newFixtureWith is a fixture whose channel tells receipts (made once the
+// core runs) of delivery reports.
+func newFixtureWith(t *testing.T, open func(testing.TB) *store.DB, receipts func(*fixture, *inboxtest.Core) whatsapp.ReceiptHook) *fixture {
+	t.Helper()
 	db := open(t)
 	clk := clock.NewFake(time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 	core := inboxtest.Start(t, db, inboxtest.Options{Clock: clk})
 	f := &fixture{db: db, svc: core.Inbox, clock: clk, finished: core.Finished}
+	var hook whatsapp.ReceiptHook
+	if receipts != nil {
+		hook = receipts(f, core)
+	}
 	f.graph = newFakeGraph(t, map[string]string{"106540352242922": "EAAa-token-of-a", "106540352242999": "EAAb-token-of-b"})
 	allow, err := netguard.ParseAllow("127.0.0.0/8")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.ch, err = whatsapp.New(whatsapp.Deps{DB: db, Inbox: core.Inbox, Clock: clk, Log: core.Log, Guard: netguard.New(netguard.Options{Allow: allow})},
+	f.ch, err = whatsapp.New(whatsapp.Deps{DB: db, Inbox: core.Inbox, Clock: clk, Log: core.Log, Guard: netguard.New(netguard.Options{Allow: allow}), Receipts: hook},
 		whatsapp.Config{APIBase: f.graph.srv.URL})
 	if err != nil {
 		t.Fatal(err)
