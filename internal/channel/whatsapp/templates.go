@@ -169,7 +169,11 @@ func NewTemplates(db *store.DB, clk clock.Clock) *Templates { return &Templates{
 
 // List returns the tenant's templates by name and language.
 func (s *Templates) List(ctx context.Context, tenantID string) ([]Template, error) {
-	return s.db.WhatsAppTemplates(ctx, tenantID)
+	ts, err := s.db.WhatsAppTemplates(ctx, tenantID)
+	if ts == nil && err == nil {
+		ts = []Template{} // an empty list, not null
+	}
+	return ts, err
 }
 
 // Get returns one of the tenant's templates; another tenant's is store.ErrNotFound.
