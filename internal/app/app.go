@@ -617,7 +617,7 @@ func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk cl
 	}
 	// WhatsApp (Cloud API): every call, to the Graph API and to the media
 	// URLs it names, goes through the guard.
-	wa, err := whatsapp.New(whatsapp.Deps{DB: a.DB, Inbox: a.Inbox, Clock: clk, Log: log, Guard: a.guard, Receipts: a.Sender},
+	wa, err := whatsapp.New(whatsapp.Deps{DB: a.DB, Inbox: a.Inbox, Clock: clk, Log: log, Guard: a.guard, Receipts: a.Sender, SecretKey: secret},
 		whatsapp.Config{APIBase: cfg.WhatsAppAPIBase})
 	if err != nil {
 		return "", fmt.Errorf("whatsapp: %w", err)

@@ -143,6 +143,14 @@ type Templater interface {
 	RenderTemplate(ctx context.Context, tenantID string, t Template) (string, error)
 }
 
+// SettingsSealer is a channel that keeps its accounts' secret settings
+// (IsSecretSetting) sealed at rest: the inbox asks it to seal an account's
+// settings before they are stored, and the channel opens them itself when it
+// reads the account. Values it sealed already are left as they are.
+type SettingsSealer interface {
+	SealSettings(accountID string, settings map[string]string) (map[string]string, error)
+}
+
 // As returns c as a T, looking through the registry's gate: Get returns
 // gated channels, which have only the Channel methods.
 func As[T any](c Channel) (T, bool) {

@@ -53,6 +53,13 @@ func (s *Service) CreateAccount(ctx context.Context, a Actor, acc channel.Accoun
 			return acc, &tenant.FieldError{Field: "address", Reason: err.Error()}
 		}
 		acc.Address = id.Value
+	case "whatsapp":
+		// The Cloud API's phone number id (WhatsApp Manager, API setup): the
+		// webhook's URL and every send name it.
+		acc.Address = strings.TrimSpace(acc.Address)
+		if acc.Address == "" || strings.Trim(acc.Address, "0123456789") != "" {
+			return acc, &tenant.FieldError{Field: "address", Reason: "the number's phone_number_id from WhatsApp Manager: digits only"}
+		}
 	case "webchat":
 		if acc.Address == "" {
 			acc.Address = "wk_" + randomToken(12)
@@ -65,13 +72,37 @@ func (s *Service) CreateAccount(ctx context.Context, a Actor, acc channel.Accoun
 	if acc.Address == "" || len(acc.Address) > 320 {
 		return acc, &tenant.FieldError{Field: "address", Reason: "required, at most 320 characters"}
 	}
-	if err := s.db.CreateChannelAccount(ctx, acc, s.clock.Now()); err != nil {
+	stored, err := s.sealed(acc)
+	if err != nil {
+		return acc, err
+	}
+	if err := s.db.CreateChannelAccount(ctx, stored, s.clock.Now()); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return acc, &tenant.FieldError{Field: "address", Reason: "already in use on " + acc.Channel}
 		}
 		return acc, err
 	}
 	return acc, nil
+}
+
+// sealed is the account as it is stored: its secrets sealed by a channel
+// that seals them (channel.SettingsSealer), else as they are.
+func (s *Service) sealed(acc channel.Account) (channel.Account, error) {
+	impl, ok := s.channels.Get(acc.Channel)
+	if !ok {
+		return acc, nil
+	}
+	sealer, ok := channel.As[channel.SettingsSealer](impl)
+	if !ok {
+		return acc, nil
+	}
+	settings, err := sealer.SealSettings(acc.ID, acc.Settings)
+	if err != nil {
+		return acc, fmt.Errorf("seal %s account settings: %w", acc.Channel, err)
+	}
+	out := acc
+	out.Settings = settings
+	return out, nil
 }
 
 // Accounts lists the tenant's channel accounts, on one channel or all.
@@ -158,6 +189,9 @@ func (s *Service) UpdateAccount(ctx context.Context, a Actor, id string, ch Acco
 		}
 	}
 	if err := checkAccountFields(acc); err != nil {
+		return acc, err
+	}
+	if acc, err = s.sealed(acc); err != nil {
 		return acc, err
 	}
 	if err := s.db.UpdateChannelAccount(ctx, acc); err != nil {

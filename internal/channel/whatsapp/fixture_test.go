@@ -228,12 +228,13 @@ func newFixtureWith(t *testing.T, open func(testing.TB) *store.DB, receipts func
 	if receipts != nil {
 		hook = receipts(f, core)
 	}
-	f.graph = newFakeGraph(t, map[string]string{"106540352242922": "EAAa-token-of-a", "106540352242999": "EAAb-token-of-b"})
+	f.graph = newFakeGraph(t, map[string]string{"106540352242922": "EAAa-token-of-a", "106540352242999": "EAAb-token-of-b", "106540352242933": "EAAc-token-of-c"})
 	allow, err := netguard.ParseAllow("127.0.0.0/8")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.ch, err = whatsapp.New(whatsapp.Deps{DB: db, Inbox: core.Inbox, Clock: clk, Log: core.Log, Guard: netguard.New(netguard.Options{Allow: allow}), Receipts: hook},
+	f.ch, err = whatsapp.New(whatsapp.Deps{DB: db, Inbox: core.Inbox, Clock: clk, Log: core.Log, Guard: netguard.New(netguard.Options{Allow: allow}), Receipts: hook,
+		SecretKey: []byte("the server's key of thirty-two b")},
 		whatsapp.Config{APIBase: f.graph.srv.URL})
 	if err != nil {
 		t.Fatal(err)

@@ -55,7 +55,10 @@ func (c *Channel) account(ctx context.Context, number string) (channel.Account, 
 	if errors.Is(err, store.ErrNotFound) {
 		return acct, refuse(http.StatusNotFound, "not-found", fmt.Errorf("no workspace has the WhatsApp number %q", number))
 	}
-	return acct, err
+	if err != nil {
+		return acct, err
+	}
+	return c.opened(acct)
 }
 
 func (c *Channel) handleChallenge(w http.ResponseWriter, r *http.Request) {

@@ -24,6 +24,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/netguard"
+	"github.com/switchboard-cx/switchboard/internal/secretbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -66,6 +67,9 @@ type Deps struct {
 	// Receipts, if set, hears each delivered, failed or read status besides
 	// the conversation's messages (notification deliveries).
 	Receipts ReceiptHook
+	// SecretKey is the server's key, which seals the accounts' tokens and
+	// secrets at rest (internal/secretbox); nil stores them as given.
+	SecretKey []byte
 }
 
 // ReceiptHook is told of a status Meta reports on a message the channel
@@ -90,6 +94,7 @@ type Channel struct {
 	log      *slog.Logger
 	graph    *graph
 	receipts ReceiptHook
+	box      *secretbox.Box // nil: settings are not sealed
 }
 
 // callTimeout bounds one Graph API call; mediaTimeout one media download.
@@ -116,7 +121,11 @@ func New(d Deps, c Config) (*Channel, error) {
 	if d.Guard == nil {
 		d.Guard = netguard.New(netguard.Options{})
 	}
-	ch := &Channel{db: d.DB, inbox: d.Inbox, clock: d.Clock, log: d.Log, receipts: d.Receipts,
+	box, err := newBox(d.SecretKey)
+	if err != nil {
+		return nil, fmt.Errorf("whatsapp: %w", err)
+	}
+	ch := &Channel{db: d.DB, inbox: d.Inbox, clock: d.Clock, log: d.Log, receipts: d.Receipts, box: box,
 		graph: &graph{base: strings.TrimRight(c.APIBase, "/") + "/" + c.APIVersion, http: d.Guard.Client(callTimeout),
 			media: d.Guard.Client(mediaTimeout), clock: d.Clock}}
 	d.Inbox.OnInbound(ch.openWindow)
@@ -158,7 +167,10 @@ func (c *Channel) WindowClosed(ctx context.Context, tenantID string, acct channe
 // a notice, when the window closed), else the text and each attachment, which
 // only go within the customer's window.
 func (c *Channel) Send(ctx context.Context, out channel.Outbound) (channel.Sent, error) {
-	acct := out.Account
+	acct, err := c.opened(out.Account)
+	if err != nil {
+		return channel.Sent{}, fmt.Errorf("%w: %w", err, channel.ErrPermanent)
+	}
 	if acct.ID == "" || acct.TenantID != out.TenantID || acct.Channel != Name {
 		return channel.Sent{}, fmt.Errorf("the workspace has no WhatsApp number: %w", channel.ErrPermanent)
 	}

@@ -400,3 +400,47 @@ func TestSendErrors(t *testing.T) {
 		t.Fatalf("graph got %v, want the uploaded document", sent[len(sent)-1])
 	}
 }
+
+// TestSecretsSealed: an account made through the inbox (as the API makes it)
+// is stored with its token and secrets sealed, and still verifies webhooks
+// and sends.
+func TestSecretsSealed(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite)
+	ctx := context.Background()
+	tn := storetest.NewTenant(t, f.db, "sealed-shop")
+	acct, err := f.svc.CreateAccount(ctx, inbox.Actor{TenantID: tn.ID}, channel.Account{Channel: whatsapp.Name, Address: "106540352242933",
+		Settings: map[string]string{whatsapp.SettingAccessToken: "EAAc-token-of-c", whatsapp.SettingAppSecret: "app-secret-of-c", whatsapp.SettingVerifyToken: "verify-c"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.CreateAccount(ctx, inbox.Actor{TenantID: tn.ID}, channel.Account{Channel: whatsapp.Name, Address: "+1 555 0100"}); err == nil {
+		t.Fatal("an address that is no phone_number_id was accepted")
+	}
+	stored, err := f.db.ChannelAccount(ctx, tn.ID, acct.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, plain := range map[string]string{whatsapp.SettingAccessToken: "EAAc-token-of-c", whatsapp.SettingAppSecret: "app-secret-of-c", whatsapp.SettingVerifyToken: "verify-c"} {
+		if v := stored.Settings[k]; v == plain || !strings.HasPrefix(v, "sealed:") {
+			t.Fatalf("%s stored as %q, want it sealed", k, v)
+		}
+	}
+	c := number{tenantID: tn.ID, id: "106540352242933", secret: "app-secret-of-c", acct: stored}
+	resp, err := http.Get(f.center.URL + "/channels/whatsapp/106540352242933/webhook?hub.mode=subscribe&hub.verify_token=verify-c&hub.challenge=42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("handshake with a sealed verify token answered %d", resp.StatusCode)
+	}
+	if status, body := f.post(t, c.id, notification(c, "Kim", customer, []map[string]any{textMsg("wamid.sealed", customer, "hi", f.clock.Now())}, nil), c.secret); status != 200 {
+		t.Fatalf("a webhook signed with the sealed app secret answered %d %s", status, body)
+	}
+	if _, err := f.reply(t, c, "wamid.sealed", inbox.ReplyInput{Body: "Hello Kim"}); err != nil {
+		t.Fatal(err)
+	}
+	if ev := f.waitJob(t); ev.Job.State != "completed" {
+		t.Fatalf("the reply's delivery ended %s, want completed with the sealed token", ev.Job.State)
+	}
+}
