@@ -156,3 +156,20 @@ func TestWhatsApp(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestBrowserWhatsAppTemplates: an admin keeps the WhatsApp templates in a
+// real browser (web/e2e/whatsapp.mjs), and the API sees what the page saved.
+func TestBrowserWhatsAppTemplates(t *testing.T) {
+	chromium := needBrowser(t)
+	n := startNode(t, nodeOptions{Demo: true})
+	runScript(t, chromium, "whatsapp.mjs", "--base", n.URL)
+	admin := newClient(t, n.URL)
+	admin.login("admin@northwind.example")
+	var list struct {
+		Items []struct{ Name, Status string }
+	}
+	admin.do("GET", "/api/v1/whatsapp/templates", nil, 200, &list)
+	if len(list.Items) != 1 || list.Items[0].Name != "order_ready" || list.Items[0].Status != "approved" {
+		t.Fatalf("templates after the browser: %+v, want order_ready approved", list.Items)
+	}
+}
