@@ -158,18 +158,73 @@ func TestWhatsApp(t *testing.T) {
 }
 
 // TestBrowserWhatsAppTemplates: an admin keeps the WhatsApp templates in a
-// real browser (web/e2e/whatsapp.mjs), and the API sees what the page saved.
+// real browser (web/e2e/whatsapp.mjs) and sends the approved one from a
+// WhatsApp conversation's composer; the Graph API served here receives it as
+// a template with its values.
 func TestBrowserWhatsAppTemplates(t *testing.T) {
 	chromium := needBrowser(t)
-	n := startNode(t, nodeOptions{Demo: true})
-	runScript(t, chromium, "whatsapp.mjs", "--base", n.URL)
+	const numberID, token, appSecret = "106540352242922", "EAAe2e-token", "e2e-app-secret"
+	got := make(chan map[string]any, 10)
+	graph := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var msg map[string]any
+		json.NewDecoder(r.Body).Decode(&msg)
+		got <- msg
+		json.NewEncoder(w).Encode(map[string]any{"messaging_product": "whatsapp", "messages": []any{map[string]any{"id": "wamid.browser1"}}})
+	}))
+	defer graph.Close()
+	n := startNode(t, nodeOptions{Demo: true, Env: []string{"SWITCHBOARD_OUTBOUND_ALLOW=127.0.0.0/8", "SWITCHBOARD_WHATSAPP_API_BASE=" + graph.URL}})
 	admin := newClient(t, n.URL)
 	admin.login("admin@northwind.example")
+	admin.do("POST", "/api/v1/channel-accounts", map[string]any{"channel": "whatsapp", "address": numberID,
+		"settings": map[string]string{"access_token": token, "app_secret": appSecret, "verify_token": "v"}}, 201, nil)
+	body, _ := json.Marshal(map[string]any{"object": "whatsapp_business_account", "entry": []any{map[string]any{"id": "1",
+		"changes": []any{map[string]any{"field": "messages", "value": map[string]any{"messaging_product": "whatsapp",
+			"metadata": map[string]any{"display_phone_number": "15550783881", "phone_number_id": numberID},
+			"contacts": []any{map[string]any{"profile": map[string]any{"name": "Sheena Nelson"}, "wa_id": "16505551234"}},
+			"messages": []any{map[string]any{"from": "16505551234", "id": "wamid.browser-in", "timestamp": fmt.Sprint(time.Now().Unix()),
+				"type": "text", "text": map[string]any{"body": "Is my order ready?"}}}}}}}}})
+	req, _ := http.NewRequest("POST", n.URL+"/channels/whatsapp/"+numberID+"/webhook", bytes.NewReader(body))
+	mac := hmac.New(sha256.New, []byte(appSecret))
+	mac.Write(body)
+	req.Header.Set("X-Hub-Signature-256", "sha256="+hex.EncodeToString(mac.Sum(nil)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("webhook: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	var convs struct {
+		Items []struct{ ID, Channel string }
+	}
+	admin.do("GET", "/api/v1/conversations?limit=100", nil, 200, &convs)
+	conv := ""
+	for _, c := range convs.Items {
+		if c.Channel == "whatsapp" {
+			conv = c.ID
+		}
+	}
+	if conv == "" {
+		t.Fatal("no whatsapp conversation")
+	}
+
+	runScript(t, chromium, "whatsapp.mjs", "--base", n.URL, "--conversation", conv)
 	var list struct {
 		Items []struct{ Name, Status string }
 	}
 	admin.do("GET", "/api/v1/whatsapp/templates", nil, 200, &list)
 	if len(list.Items) != 1 || list.Items[0].Name != "order_ready" || list.Items[0].Status != "approved" {
 		t.Fatalf("templates after the browser: %+v, want order_ready approved", list.Items)
+	}
+	select {
+	case msg := <-got:
+		tpl, _ := msg["template"].(map[string]any)
+		if msg["type"] != "template" || tpl["name"] != "order_ready" {
+			t.Fatalf("the Graph API got %v, want the order_ready template", msg)
+		}
+		params := tpl["components"].([]any)[0].(map[string]any)["parameters"].([]any)
+		if params[0].(map[string]any)["text"] != "Sheena" || params[1].(map[string]any)["text"] != "A-1001" {
+			t.Fatalf("template values %v", params)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the template sent in the browser never reached the Graph API")
 	}
 }

@@ -2,8 +2,10 @@
 // Drives Admin → WhatsApp templates as an admin does after submitting a
 // template in WhatsApp Manager: records it (a gap in its variables is refused
 // with the field named), marks it approved once Meta has, and deletes another.
+// Then, in the WhatsApp conversation --conversation, the agent sends the
+// template from the composer with its two values, and sees it on the timeline.
 //
-//   node web/e2e/whatsapp.mjs --base URL [--tenant northwind] [--password switchboard-demo] [--timeout 20000] [--headed]
+//   node web/e2e/whatsapp.mjs --base URL --conversation ID [--tenant northwind] [--password switchboard-demo] [--timeout 20000] [--headed]
 //
 // It uses an installed Chromium (CHROMIUM_PATH, default /usr/bin/chromium) and
 // exits non-zero with a message naming the failed step.
@@ -13,6 +15,7 @@ import { axe, launch, signedIn, Steps, Watcher } from './lib.mjs';
 const { values: opts } = parseArgs({
   options: {
     base: { type: 'string' },
+    conversation: { type: 'string' },
     tenant: { type: 'string', default: 'northwind' },
     password: { type: 'string', default: 'switchboard-demo' },
     timeout: { type: 'string', default: '20000' },
@@ -20,8 +23,8 @@ const { values: opts } = parseArgs({
   },
   strict: true,
 });
-if (!opts.base) {
-  console.error('whatsapp: --base is required');
+if (!opts.base || !opts.conversation) {
+  console.error('whatsapp: --base and --conversation are required');
   process.exit(2);
 }
 const base = opts.base.replace(/\/+$/, '');
@@ -84,6 +87,19 @@ try {
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     await row.waitFor({ state: 'detached' });
     await page.locator('[data-testid=wa-row][data-name=order_ready]').waitFor();
+  });
+
+  await steps.run('send the template from the composer', async () => {
+    await page.goto(`${base}/desktop/c/${opts.conversation}`, { waitUntil: 'domcontentloaded' });
+    const composer = page.getByTestId('composer');
+    await composer.getByTestId('composer-channel').selectOption('whatsapp');
+    await composer.getByTestId('composer-templates').click();
+    await composer.getByTestId('template-option').filter({ hasText: 'order_ready' }).click();
+    const vars = composer.getByTestId('template-var');
+    await vars.nth(0).fill('Sheena');
+    await vars.nth(1).fill('A-1001');
+    await composer.getByTestId('template-send').click();
+    await page.getByText('Hello Sheena, your order A-1001 is ready for pickup.').first().waitFor();
   });
 
   const thrown = watcher.consoleErrors.filter((l) => l.includes('page error:'));
