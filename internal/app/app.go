@@ -96,6 +96,9 @@ type App struct {
 	// KnowledgeIndex is this node's knowledge search index (under the data
 	// directory), kept level with SQL by the article change events.
 	KnowledgeIndex *kbindex.Index
+	// knowledgeStarting holds /readyz back while the index opens its
+	// tenants' indexes after a start (followKnowledge).
+	knowledgeStarting starting
 	// ContextConnectors runs the tenants' connectors to their business systems.
 	ContextConnectors *connectors.Service
 	// ScreenPop ranks the items beside conversations and learns from feedback.
@@ -324,6 +327,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		Sandbox:  sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
 		// Knowledge (issue 13): articles, search, the help center, knowledge beside conversations.
 		Knowledge: a.Knowledge, KnowledgeSearch: a.KnowledgeIndex, Help: helpPages, KnowledgeReuse: a.KnowledgeReuse,
+		Checks: map[string]httpapi.Checker{"knowledge_index": &a.knowledgeStarting},
 		// Context and swarming (issue 14).
 		ContextConnectors: a.ContextConnectors, ScreenPop: a.ScreenPop,
 		Phone:     a.Phone,
@@ -464,6 +468,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 			a.log.Error("notification sender stopped", "err", err)
 		}
 	})
+	a.knowledgeStarting.begin("opening the tenants' knowledge indexes")
 	background.Go(func() { a.followKnowledge(ctx) })
 	background.Go(func() {
 		if err := a.Calls.Run(ctx); err != nil {

@@ -66,6 +66,10 @@ type Deps struct {
 	Realtime Realtime
 	Tokens   Tokens
 	Bus      Checker
+	// Checks are /readyz's other checks, by name: parts of the node that
+	// must finish starting before it takes traffic (the knowledge index
+	// opening its tenants' indexes).
+	Checks map[string]Checker
 	Clock    clock.Clock
 	Log      *slog.Logger
 	Metrics  prometheus.Registerer
