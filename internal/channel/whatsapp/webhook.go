@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"context"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -69,7 +70,7 @@ func (c *Channel) handleChallenge(w http.ResponseWriter, r *http.Request) {
 	}
 	challenge, err := meta.Challenge(r.URL.Query(), func(token string) bool {
 		want := acct.Settings[SettingVerifyToken]
-		return want != "" && token == want
+		return want != "" && subtle.ConstantTimeCompare([]byte(token), []byte(want)) == 1
 	})
 	if err != nil {
 		c.log.Warn("whatsapp webhook handshake refused", "tenant_id", acct.TenantID, "account_id", acct.ID, "err", err)
