@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Capabilities tell the core and the agent's screen what a channel can do.
@@ -50,9 +51,19 @@ type Outbound struct {
 	// Account is the tenant's account on this channel (its email address, its
 	// SMS number, …) and its settings.
 	Account Account
+	// QuickReplies are answers the customer can give with one tap; channels
+	// with buttons (Telegram's inline keyboard) show them, where a tap comes
+	// back as the customer's message. Others send the body alone.
+	QuickReplies []string
 	// Headers are extra protocol headers, such as a notification's
 	// List-Unsubscribe; channels without headers of their own ignore them.
 	Headers map[string]string
+	// Resend is set when an earlier try of this message may have reached
+	// the provider: its answer was lost, or the node died before recording
+	// it. A channel whose provider takes no idempotency key looks for the
+	// message it may have created since Written before sending again.
+	Resend  bool
+	Written time.Time
 	// Template, if set, is a provider-approved template to send instead of
 	// the free-form Body (WhatsApp's templates); Body is its rendered text.
 	Template *Template
@@ -238,4 +249,29 @@ func (a Account) Redacted() Account {
 		out.Settings[k] = v
 	}
 	return out
+}
+
+// Provisioner is a channel whose accounts are set up with the provider when
+// an admin adds or edits one (Telegram registers the bot's webhook): it checks
+// the settings with the provider, completes them (the address, a webhook
+// secret) and seals its secrets before they are stored. previous is the
+// account as stored before an edit, nil for a new one. Errors a person can fix
+// are *tenant.FieldError values naming the setting.
+type Provisioner interface {
+	Provision(ctx context.Context, acc Account, previous *Account) (Account, error)
+}
+
+// AccountChecker is a channel that checks (and may normalise) an account as
+// an admin creates or edits it: a handle written its canonical way, an
+// instance URL the guard would refuse, a token to seal before it is stored.
+type AccountChecker interface {
+	CheckAccount(acc *Account) error
+}
+
+// Checker returns the named channel's AccountChecker, if it has one.
+func (r *Registry) Checker(name string) (AccountChecker, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	c, ok := r.channels[name].(AccountChecker)
+	return c, ok
 }

@@ -47,6 +47,7 @@ type Config struct {
 	IMAPAccount     string // the tenant's email address the mailbox belongs to
 	IMAPInterval    time.Duration
 	TwilioAPIBase   string // the SMS provider's REST base URL
+	TelegramAPIBase string // Telegram's Bot API base URL
 	WhatsAppAPIBase string // Meta's Graph API base URL (WhatsApp Cloud API)
 	WidgetMaxUpload int64  // largest file a chat visitor may upload
 	WidgetCallRate  float64
@@ -136,6 +137,7 @@ func Flag(fs *flag.FlagSet) *Config {
 	str(fs, &c.IMAPAccount, "imap-account", "", "the tenant's email address (an email channel account) the polled mailbox belongs to")
 	duration(fs, &c.IMAPInterval, "imap-interval", time.Minute, "how often the IMAP mailbox is polled")
 	str(fs, &c.TwilioAPIBase, "twilio-api-base", "https://api.twilio.com", "base URL of the Twilio-compatible SMS REST API")
+	str(fs, &c.TelegramAPIBase, "telegram-api-base", "https://api.telegram.org", "base URL of Telegram's Bot API (or a local telegram-bot-api server); called through the outbound guard")
 	str(fs, &c.WhatsAppAPIBase, "whatsapp-api-base", "https://graph.facebook.com", "base URL of Meta's Graph API for the WhatsApp Cloud API (calls go through the outbound guard)")
 	integer64(fs, &c.WidgetMaxUpload, "widget-max-upload", 10<<20, "largest file a web chat visitor may upload (a widget's own setting may lower it)")
 	float(fs, &c.WidgetCallRate, "widget-call-rate", 2, "calls per second one address may make to a chat widget's session, message, upload and offline endpoints")

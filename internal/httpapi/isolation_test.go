@@ -53,6 +53,9 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 		return createdID(f.t, f.tf.admin, "/api/v1/whatsapp/templates", map[string]any{"name": "order_ready", "language": "en_US",
 			"category": "utility", "body": "Hello {{1}}, order {{2}} is ready.", "status": "approved"})
 	},
+	"ruleID": func(f *fixtures) string {
+		return createdID(f.t, f.tf.admin, "/api/v1/listening/rules", map[string]any{"name": "fixture", "hashtags": []string{"fixture"}})
+	},
 	"conversationID": func(f *fixtures) string { return f.contact().Conversation.ID },
 	"personaID":      func(f *fixtures) string { return f.contact().Persona.ID },
 	"attachmentID":   func(f *fixtures) string { return f.contact().Message.Attachments[0].ID },

@@ -6,6 +6,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
@@ -68,9 +69,21 @@ func (s *Service) CreateAccount(ctx context.Context, a Actor, acc channel.Accoun
 			acc.Settings["identity_secret"] = randomToken(32)
 		}
 	}
+	prov, provisioned := s.provisioner(acc.Channel)
+	if provisioned {
+		// The provider is asked before anything is stored: a token it
+		// refuses is the admin's to correct now, not a dead account.
+		var err error
+		if acc, err = prov.Provision(ctx, acc, nil); err != nil {
+			return acc.Redacted(), err
+		}
+	}
 	acc.Address = strings.TrimSpace(acc.Address)
 	if acc.Address == "" || len(acc.Address) > 320 {
 		return acc, &tenant.FieldError{Field: "address", Reason: "required, at most 320 characters"}
+	}
+	if err := s.checkWithChannel(&acc); err != nil {
+		return acc, err
 	}
 	stored, err := s.sealed(acc)
 	if err != nil {
@@ -81,6 +94,9 @@ func (s *Service) CreateAccount(ctx context.Context, a Actor, acc channel.Accoun
 			return acc, &tenant.FieldError{Field: "address", Reason: "already in use on " + acc.Channel}
 		}
 		return acc, err
+	}
+	if provisioned { // its secrets are sealed: nothing to show but their masks
+		return acc.Redacted(), nil
 	}
 	return acc, nil
 }
@@ -103,6 +119,19 @@ func (s *Service) sealed(acc channel.Account) (channel.Account, error) {
 	out := acc
 	out.Settings = settings
 	return out, nil
+}
+
+// provisioner is the channel called name if it sets its accounts up with
+// its provider (channel.Provisioner). The registry's bare channel is asked,
+// since a gated one hides what else it implements.
+func (s *Service) provisioner(name string) (channel.Provisioner, bool) {
+	for _, c := range s.channels.All() {
+		if c.Name() == name {
+			p, ok := c.(channel.Provisioner)
+			return p, ok
+		}
+	}
+	return nil, false
 }
 
 // Accounts lists the tenant's channel accounts, on one channel or all.
@@ -170,6 +199,8 @@ func (s *Service) UpdateAccount(ctx context.Context, a Actor, id string, ch Acco
 	if err != nil {
 		return acc, err
 	}
+	before := acc
+	before.Settings = maps.Clone(acc.Settings)
 	if ch.Name != nil {
 		acc.Name = strings.TrimSpace(*ch.Name)
 	}
@@ -191,6 +222,14 @@ func (s *Service) UpdateAccount(ctx context.Context, a Actor, id string, ch Acco
 	if err := checkAccountFields(acc); err != nil {
 		return acc, err
 	}
+	if err := s.checkWithChannel(&acc); err != nil {
+		return acc, err
+	}
+	if prov, ok := s.provisioner(acc.Channel); ok {
+		if acc, err = prov.Provision(ctx, acc, &before); err != nil {
+			return acc.Redacted(), err
+		}
+	}
 	if acc, err = s.sealed(acc); err != nil {
 		return acc, err
 	}
@@ -198,4 +237,21 @@ func (s *Service) UpdateAccount(ctx context.Context, a Actor, id string, ch Acco
 		return acc, err
 	}
 	return acc.Redacted(), nil
+}
+
+// checkWithChannel lets a channel that checks its accounts (channel.AccountChecker)
+// check and normalise this one; its refusal is the settings' field error.
+func (s *Service) checkWithChannel(acc *channel.Account) error {
+	c, ok := s.channels.Checker(acc.Channel)
+	if !ok {
+		return nil
+	}
+	if err := c.CheckAccount(acc); err != nil {
+		var fe *tenant.FieldError
+		if errors.As(err, &fe) {
+			return err
+		}
+		return &tenant.FieldError{Field: "settings", Reason: err.Error()}
+	}
+	return nil
 }

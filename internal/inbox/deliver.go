@@ -66,6 +66,7 @@ func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error
 		return nil // sent already: a retry after the send succeeded but the job did not complete
 	}
 	out, ch, err := s.outbound(ctx, m)
+	out.Resend, out.Written = job.Attempt > 1, m.CreatedAt // a try before may have reached the provider
 	if err == nil {
 		var sent channel.Sent
 		sent, err = ch.Send(ctx, out)
@@ -126,6 +127,7 @@ func (s *core) outbound(ctx context.Context, m conversation.Message) (channel.Ou
 			out.Subject = meta.Subject
 		}
 		out.Template = meta.Template
+		out.QuickReplies = meta.QuickReplies
 	}
 	accs, err := s.db.ChannelAccounts(ctx, m.TenantID, m.Channel)
 	if err != nil {

@@ -46,7 +46,17 @@ type ReplyInput struct {
 	// WhatsApp customer outside their 24-hour window); Body is then its
 	// rendered text.
 	Template *channel.Template `json:"template,omitempty"`
+	// QuickReplies are answers the customer can pick with one tap, on
+	// channels with buttons (Telegram); kept in the message's meta.
+	QuickReplies []string `json:"quick_replies,omitempty"`
 }
+
+// MetaQuickReplies is the outbound message's meta key holding its quick
+// replies, which the delivery passes to the channel.
+const MetaQuickReplies = "quick_replies"
+
+// maxQuickReplies bounds a reply's buttons; each is one short line.
+const maxQuickReplies = 10
 
 // Reply appends an outbound message and enqueues its delivery in the same
 // transaction: once Reply returns, the message will be sent, crash or not.
@@ -129,8 +139,18 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 		m = conversation.Message{ID: ids.New(), TenantID: a.TenantID, ConversationID: c.ID, Kind: conversation.KindMessage,
 			Direction: conversation.Outbound, Channel: ch, AuthorType: typ, AuthorID: id, Body: in.Body, BodyHTML: in.BodyHTML,
 			Attachments: atts, Status: conversation.DeliveryQueued, CreatedAt: now, UpdatedAt: now}
-		if in.Subject != "" || in.Template != nil {
-			m.Meta = mustJSON(replyMeta{Subject: in.Subject, Template: in.Template})
+		meta := map[string]any{}
+		if in.Subject != "" {
+			meta["subject"] = in.Subject
+		}
+		if len(in.QuickReplies) > 0 {
+			meta[MetaQuickReplies] = in.QuickReplies
+		}
+		if in.Template != nil {
+			meta["template"] = in.Template
+		}
+		if len(meta) > 0 {
+			m.Meta = mustJSON(meta)
 		}
 		if err := tx.InsertMessage(ctx, m); err != nil {
 			return err
@@ -175,8 +195,9 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 
 // replyMeta is what an outbound message's meta keeps for its delivery.
 type replyMeta struct {
-	Subject  string            `json:"subject,omitempty"`
-	Template *channel.Template `json:"template,omitempty"`
+	Subject      string            `json:"subject,omitempty"`
+	QuickReplies []string          `json:"quick_replies,omitempty"`
+	Template     *channel.Template `json:"template,omitempty"`
 }
 
 // checkWindow applies a windowed channel's rule (WhatsApp's 24 hours): a
@@ -239,6 +260,17 @@ func (in ReplyInput) validate(l Limits) error {
 		textfield.Line("channel", in.Channel, textfield.MaxName),
 	} {
 		if err != nil {
+			return err
+		}
+	}
+	if len(in.QuickReplies) > maxQuickReplies {
+		return &tenant.FieldError{Field: "quick_replies", Reason: fmt.Sprintf("at most %d", maxQuickReplies)}
+	}
+	for i, q := range in.QuickReplies {
+		if strings.TrimSpace(q) == "" || utf8.RuneCountInString(q) > 40 {
+			return &tenant.FieldError{Field: fmt.Sprintf("quick_replies[%d]", i), Reason: "1–40 characters"}
+		}
+		if err := textfield.Line(fmt.Sprintf("quick_replies[%d]", i), q, 40*4); err != nil {
 			return err
 		}
 	}

@@ -17,7 +17,7 @@ import (
 
 // Channels lists the channels a type may name: the ones notices are pushed
 // on, and the conversation channels a tenant may use for them.
-var Channels = []string{"email", "sms", "webpush", "voice", "whatsapp", "webchat", "api"}
+var Channels = []string{"email", "sms", "webpush", "voice", "telegram", "whatsapp", "webchat", "api"}
 
 var keyRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,99}$`)
 

@@ -24,7 +24,7 @@ type decider struct {
 	from     time.Time // the earliest send time: now, or the event's send-at
 	// sets are the channels per reach mask (see channelSet), limited to the
 	// type's channels when it names any.
-	sets [8][]string
+	sets [reachMasks][]string
 	// noRecords answers consent, per channel, for a persona with an empty
 	// ledger: the tenant's defaults, the same for everyone.
 	noRecords func(channel string) (bool, string)

@@ -263,14 +263,17 @@ func reachMask(p store.NotifyPersona) int {
 	if p.HasPush {
 		m |= 4
 	}
+	if p.Telegram != "" {
+		m |= 8
+	}
 	return m
 }
 
 // channelSet lists, for every mask, the reachable channels it names that run
 // on this node: shared slices, so deciding a million personas does not make
 // a million of them.
-func channelSet(running []string) [8][]string {
-	var sets [8][]string
+func channelSet(running []string) [reachMasks][]string {
+	var sets [reachMasks][]string
 	for m := range sets {
 		for _, ch := range reachable {
 			if m&needs[ch] != 0 && slices.Contains(running, ch) {

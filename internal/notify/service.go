@@ -62,12 +62,16 @@ var ErrUnknownType = fmt.Errorf("no such notification type: %w", store.ErrNotFou
 var ErrUnknownPersona = errors.New("no persona matches the target")
 
 // reachable are the channels a notice can be pushed on, each needing an
-// address of the persona's (reachMask's bit: email 1, phone 2, push 4).
-var reachable = []string{"email", "sms", "webpush", "voice", "whatsapp"}
+// address of the persona's (reachMask's bit: email 1, phone 2, push 4,
+// Telegram chat 8).
+var reachable = []string{"email", "sms", "webpush", "voice", "telegram", "whatsapp"}
 
 // needs is the reachMask bit each reachable channel needs: voice calls the
 // number SMS texts, and WhatsApp writes to it (a wa_id is a phone number).
-var needs = map[string]int{"email": 1, "sms": 2, "webpush": 4, "voice": 2, "whatsapp": 2}
+var needs = map[string]int{"email": 1, "sms": 2, "webpush": 4, "voice": 2, "telegram": 8, "whatsapp": 2}
+
+// reachMasks is how many reach masks there are: one bit per kind of address.
+const reachMasks = 16
 
 // byDefault are the channels a node without a list of its running channels
 // sends on: voice needs a media server and a trunk, so it is never assumed.

@@ -8,6 +8,7 @@ package persona
 import (
 	"fmt"
 	"net/mail"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -44,6 +45,7 @@ const (
 	KindWidget   Kind = "widget"   // a web-chat visitor, by the business's user id or a visitor id
 	KindExternal Kind = "external" // the business's own customer id
 	KindAPI      Kind = "api"      // an id in a business system posting through the API channel
+	KindTelegram Kind = "telegram" // a Telegram private chat with a tenant's bot, by its chat id
 )
 
 // Identifier is one way to reach or recognise a persona. Verified says the
@@ -58,6 +60,9 @@ type Identifier struct {
 }
 
 func (i Identifier) String() string { return string(i.Kind) + ":" + i.Value }
+
+// telegramChatID is a private chat's id as Telegram sends it.
+var telegramChatID = regexp.MustCompile(`^[1-9][0-9]{0,15}$`)
 
 // Normalize checks an identifier and puts it in canonical form, so that the same
 // address written two ways finds the same persona.
@@ -76,6 +81,12 @@ func Normalize(kind Kind, raw string) (Identifier, error) {
 			return Identifier{}, err
 		}
 		v = p
+	case kind == KindTelegram:
+		// Telegram's chat ids are integers of up to 52 bits; a private
+		// chat's is the user's id, positive.
+		if !telegramChatID.MatchString(v) {
+			return Identifier{}, fmt.Errorf("telegram chat id %q: a positive integer of up to 16 digits", raw)
+		}
 	case kind == KindWidget, kind == KindExternal, kind == KindAPI:
 		if v == "" || len(v) > 200 {
 			return Identifier{}, fmt.Errorf("%s id must be 1–200 characters", kind)

@@ -23,6 +23,12 @@ const (
 	// MethodWhatsAppFromNumber: a WhatsApp message from the number (its
 	// wa_id), in a Cloud API webhook whose X-Hub-Signature-256 verified.
 	MethodWhatsAppFromNumber Method = "whatsapp_from_number"
+	// MethodTelegramChat: a message from the chat, in a webhook that carried
+	// the secret token the center gave Telegram for the bot (setWebhook).
+	MethodTelegramChat Method = "telegram_chat"
+	// MethodSocialPost: a post read from a social network's API under the
+	// tenant's own access token; the network authenticated its author.
+	MethodSocialPost Method = "social_post"
 	// MethodPortalSignin: the customer signed in to the portal with a code or
 	// link sent to the address.
 	MethodPortalSignin Method = "portal_signin"
@@ -37,7 +43,7 @@ const (
 // Proven reports whether the method proves the identifier.
 func (m Method) Proven() bool {
 	switch m {
-	case MethodSignedWidgetUser, MethodMailFromMailbox, MethodSMSFromNumber, MethodWhatsAppFromNumber, MethodPortalSignin, MethodAgentEntered:
+	case MethodSignedWidgetUser, MethodMailFromMailbox, MethodSMSFromNumber, MethodWhatsAppFromNumber, MethodTelegramChat, MethodPortalSignin, MethodAgentEntered, MethodSocialPost:
 		return true
 	}
 	return false

@@ -9,25 +9,28 @@ import (
 // it, in which zone and language.
 type NotifyPersona struct {
 	ID, Name, TimeZone, Language string
-	// Email and Phone are its first identifiers of the kind (verified first,
-	// then the oldest); empty if it has none.
-	Email, Phone string
-	HasPush      bool
+	// Email, Phone and Telegram (a chat id) are its first identifiers of the
+	// kind (verified first, then the oldest); empty if it has none.
+	Email, Phone, Telegram string
+	HasPush                bool
 }
 
-// notifyPersonaSelect reads a persona with its first email and phone and
+// notifyPersonaSelect reads a persona with its first email, phone and
+// Telegram chat and
 // whether it has a push subscription, one row per persona.
 const notifyPersonaSelect = `SELECT p.id, p.name, p.time_zone, p.language,
 	COALESCE((SELECT i.value FROM persona_identifiers i WHERE i.tenant_id = p.tenant_id AND i.persona_id = p.id
 		AND i.kind = 'email' ORDER BY i.verified DESC, i.created_at, i.value LIMIT 1), ''),
 	COALESCE((SELECT i.value FROM persona_identifiers i WHERE i.tenant_id = p.tenant_id AND i.persona_id = p.id
 		AND i.kind = 'phone' ORDER BY i.verified DESC, i.created_at, i.value LIMIT 1), ''),
+	COALESCE((SELECT i.value FROM persona_identifiers i WHERE i.tenant_id = p.tenant_id AND i.persona_id = p.id
+		AND i.kind = 'telegram' ORDER BY i.verified DESC, i.created_at, i.value LIMIT 1), ''),
 	EXISTS (SELECT 1 FROM push_subscriptions s WHERE s.tenant_id = p.tenant_id AND s.persona_id = p.id)
 	FROM personas p`
 
 func scanNotifyPersona(r interface{ Scan(...any) error }) (NotifyPersona, error) {
 	var p NotifyPersona
-	err := r.Scan(&p.ID, &p.Name, &p.TimeZone, &p.Language, &p.Email, &p.Phone, &p.HasPush)
+	err := r.Scan(&p.ID, &p.Name, &p.TimeZone, &p.Language, &p.Email, &p.Phone, &p.Telegram, &p.HasPush)
 	return p, err
 }
 

@@ -22,6 +22,7 @@ import { rooms } from './messages/rooms';
 import { voice } from './messages/voice';
 import { phone } from './messages/phone';
 import { whatsapp } from './messages/whatsapp';
+import { listening } from './messages/listening';
 import { recording } from './messages/recording';
 import { callback } from './messages/callback';
 
@@ -209,6 +210,7 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...voice,
   ...phone,
   ...whatsapp,
+  ...listening,
   ...recording,
   ...callback } as const;
 

@@ -191,7 +191,7 @@ export type NotifyCategory = 'critical' | 'transactional' | 'marketing';
 export const NOTIFY_CATEGORIES: readonly NotifyCategory[] = ['critical', 'transactional', 'marketing'];
 
 /** NOTIFY_CHANNELS are the channels notices go out on, in a sensible default order. */
-export const NOTIFY_CHANNELS = ['email', 'sms', 'webpush', 'webchat', 'api'] as const;
+export const NOTIFY_CHANNELS = ['email', 'sms', 'webpush', 'telegram', 'webchat', 'api'] as const;
 
 /** NotificationTemplate is what one channel says in one language; Short is the SMS text. */
 export interface NotificationTemplate {

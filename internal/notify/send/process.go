@@ -90,7 +90,10 @@ func (s *Sender) outbound(j job, ch channel.Channel) (channel.Outbound, error) {
 		return channel.Outbound{}, fmt.Errorf("render: %v: %w", err, channel.ErrPermanent)
 	}
 	out := channel.Outbound{TenantID: d.TenantID, MessageID: fmt.Sprintf("%s.%d", d.ID, d.Attempt), ToName: p.Name,
-		Subject: r.Subject, Body: r.Body, Account: j.tenant.accounts[d.Channel]}
+		Subject: r.Subject, Body: r.Body, Account: j.tenant.accounts[d.Channel],
+		// A failed try on this channel may have reached the provider (its
+		// answer lost): the channel looks for it before sending again.
+		Resend: d.Tries > 0, Written: d.CreatedAt}
 	if d.Channel == "sms" || d.Channel == notice.Voice || d.Channel == notice.WhatsApp {
 		out.Body = r.Short // Render falls back to the body
 	}
@@ -110,6 +113,8 @@ func (s *Sender) outbound(j job, ch channel.Channel) (channel.Outbound, error) {
 		out.To = p.Email
 	case "phone":
 		out.To = p.Phone
+	case "telegram":
+		out.To = p.Telegram
 	case "":
 		out.To = d.PersonaID // the channel addresses the persona itself
 	case webpush.Name:

@@ -150,7 +150,7 @@ export const conversationApi = {
   updateConversation: (id: string, body: ConversationPatch) => request<Conversation>('PATCH', conv(id), { body }),
   messages: (id: string, cursor?: string) =>
     request<Page<Message>>('GET', `${conv(id)}/messages${query({ limit: 100, cursor })}`),
-  reply: (id: string, body: { channel?: string; body: string; subject?: string; attachment_ids?: string[]; template?: TemplateRef }, idempotencyKey?: string) =>
+  reply: (id: string, body: { channel?: string; body: string; subject?: string; attachment_ids?: string[]; quick_replies?: string[]; template?: TemplateRef }, idempotencyKey?: string) =>
     request<Message>('POST', `${conv(id)}/messages`, { body, idempotencyKey }),
   note: (id: string, body: string, idempotencyKey?: string) =>
     request<Message>('POST', `${conv(id)}/notes`, { body: { body }, idempotencyKey }),

@@ -11,11 +11,14 @@ import {
   conversationApi, type CannedResponse, type ChannelInfo, type Conversation, type Macro, type Message,
   type Persona, type UploadedFile,
 } from '../api/conversation';
+import { useConfirm } from '../components/ConfirmDialog';
 import { t } from '../i18n';
 import { COMPOSE_INSERT_EVENT, type ComposeInsertDetail } from '../knowledge/events';
 import type { User } from '../types';
+import { networkOf, visibilityOf } from './social';
 import {
-  PENDING, defaultReplyChannel, draftKey, replaceTrigger, replyChannels, triggerAt, unresolvedVariables, type Trigger,
+  BUTTON_CHANNELS, PENDING, defaultReplyChannel, draftKey, quickRepliesOf, replaceTrigger, replyChannels, triggerAt, unresolvedVariables,
+  type Trigger,
 } from './logic';
 
 interface Props {
@@ -56,6 +59,7 @@ export function Composer(props: Props) {
   const [note, setNote] = useState(saved?.note ?? false);
   const [channel, setChannel] = useState(saved?.channel ?? '');
   const [files, setFiles] = useState<UploadedFile[]>([]);
+  const [quick, setQuick] = useState('');
   const [uploading, setUploading] = useState(false);
   const [error, setError] = useState('');
   const [sending, setSending] = useState(false);
@@ -107,6 +111,8 @@ export function Composer(props: Props) {
   const fallback = defaultReplyChannel(props.messages, c.channel);
   const current = channel && options.some((o) => o.name === channel) ? channel : fallback;
   const info = props.channels.find((ch) => ch.name === current);
+  const visibility = visibilityOf(current);
+  const confirm = useConfirm();
   const maxLength = note ? 0 : info?.capabilities.max_length ?? 0;
   const tooLong = maxLength > 0 && text.length > maxLength;
   const unresolved = note ? [] : unresolvedVariables(text);
@@ -191,6 +197,9 @@ export function Composer(props: Props) {
   const send = async () => {
     let body = text.trim();
     if ((!body && files.length === 0) || sending || tooLong || uploading) return;
+    // A public reply cannot be taken back into private: the agent says so first.
+    if (!note && visibility === 'public' &&
+      !(await confirm.ask(t('social.confirmPublic', { network: networkOf(current) }), t('social.confirmPost')))) return;
     setSending(true);
     setError('');
     signalTyping(false);
@@ -214,7 +223,8 @@ export function Composer(props: Props) {
       }
     }
     // The same text sent again after a failure reuses its key: the server stores one message.
-    const fingerprint = JSON.stringify([note, current, body, files.map((f) => f.id)]);
+    const quickReplies = !note && BUTTON_CHANNELS.includes(current) ? quickRepliesOf(quick) : [];
+    const fingerprint = JSON.stringify([note, current, body, files.map((f) => f.id), quickReplies]);
     if (sendKey.current.body !== fingerprint) sendKey.current = { body: fingerprint, key: newIdempotencyKey() };
     const pendingID = `${PENDING}${sendKey.current.key}`;
     const now = new Date().toISOString();
@@ -227,10 +237,12 @@ export function Composer(props: Props) {
     try {
       const m = note
         ? await conversationApi.note(c.id, body, sendKey.current.key)
-        : await conversationApi.reply(c.id, { channel: current, body, attachment_ids: files.map((f) => f.id) }, sendKey.current.key);
+        : await conversationApi.reply(c.id, { channel: current, body, attachment_ids: files.map((f) => f.id),
+            ...(quickReplies.length > 0 ? { quick_replies: quickReplies } : {}) }, sendKey.current.key);
       props.onMessage(m, pendingID);
       setText('');
       setFiles([]);
+      setQuick('');
       sendKey.current = { body: '', key: '' };
     } catch (err) {
       props.onDrop(pendingID);
@@ -304,6 +316,11 @@ export function Composer(props: Props) {
             </select>
           </label>
         )}
+        {!note && visibility && (
+          <span class={`cv-badge cv-visibility cv-visibility-${visibility}`} role="status" data-testid="composer-visibility" data-visibility={visibility}>
+            {visibility === 'public' ? t('social.composePublic', { network: networkOf(current) }) : t('social.composePrivate')}
+          </span>
+        )}
         {!note && current === 'whatsapp' && (
           <TemplatePicker conversationID={c.id} channel={current} onSent={(m) => { setError(''); props.onMessage(m); }} onError={setError} />
         )}
@@ -338,6 +355,13 @@ export function Composer(props: Props) {
           </ul>
         )}
       </div>
+      {!note && BUTTON_CHANNELS.includes(current) && (
+        <label class="cv-inline cv-quick">
+          <span>{t('compose.quickReplies')}</span>
+          <input type="text" value={quick} maxLength={500} placeholder={t('compose.quickRepliesHint')}
+            onInput={(e) => setQuick((e.target as HTMLInputElement).value)} data-testid="composer-quick-replies" />
+        </label>
+      )}
       {files.length > 0 && (
         <ul class="cv-files">
           {files.map((f) => (
@@ -384,6 +408,7 @@ export function Composer(props: Props) {
           {note ? t('compose.addNote') : t('compose.send')}
         </button>
       </div>
+      {confirm.element}
     </div>
   );
 }

@@ -161,7 +161,7 @@ export interface IdentifierProof {
   key: string;
 }
 
-const PROVEN_BY = new Set(['widget_signed_user', 'mail_from_mailbox', 'sms_from_number', 'whatsapp_from_number', 'portal_signin', 'agent_entered']);
+const PROVEN_BY = new Set(['widget_signed_user', 'mail_from_mailbox', 'sms_from_number', 'whatsapp_from_number', 'telegram_chat', 'social_post', 'portal_signin', 'agent_entered']);
 
 /**
  * identifierProof tells the agent how far to trust an identifier: verified and
@@ -198,4 +198,21 @@ export function unresolvedVariables(text: string): VariableSpot[] {
     out.push({ name, start: m.index!, end: m.index! + m[0].length });
   }
   return out;
+}
+
+/** BUTTON_CHANNELS are the channels that show a reply's quick replies as buttons. */
+export const BUTTON_CHANNELS = ['telegram'];
+
+/**
+ * quickRepliesOf reads the quick replies an agent typed, separated by "|":
+ * trimmed, empty ones dropped, the first of duplicates kept, at most ten
+ * (the server refuses more, and choices over 40 characters).
+ */
+export function quickRepliesOf(text: string): string[] {
+  const out: string[] = [];
+  for (const part of text.split('|')) {
+    const q = part.trim();
+    if (q && !out.includes(q)) out.push(q);
+  }
+  return out.slice(0, 10);
 }

@@ -9,6 +9,7 @@ export const notifications = {
   'notify.channel.email': 'Email',
   'notify.channel.sms': 'SMS',
   'notify.channel.webpush': 'Web push',
+  'notify.channel.telegram': 'Telegram',
   'notify.channel.webchat': 'Web chat',
   'notify.channel.api': 'API',
   'notify.channel.web': 'Web page',

@@ -109,6 +109,7 @@ export const portal = {
   'channel.webpush': 'Browser notifications',
   'channel.voice': 'Phone call',
   'channel.whatsapp': 'WhatsApp',
+  'channel.telegram': 'Telegram',
   'channel.webchat': 'Chat',
   'channel.api': 'The business’s app',
   'channel.web': 'This website',

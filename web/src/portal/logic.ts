@@ -55,7 +55,7 @@ export function businessPath(tenant: string, tab: Tab = 'preferences', notice?: 
 }
 
 /** NOTIFYING are the channels a business can push a notice on, in a sensible default order. */
-export const NOTIFYING = ['sms', 'email', 'webpush', 'voice', 'whatsapp'];
+export const NOTIFYING = ['sms', 'email', 'webpush', 'voice', 'whatsapp', 'telegram'];
 
 /** WEB is the portal page as a place to read or answer (prefs.Web on the server). */
 export const WEB = 'web';
@@ -150,7 +150,7 @@ export function validTime(s: string): boolean {
 export type Preset = 'driving' | 'meeting' | 'dnd';
 
 /** TEXT_CHANNELS are the channels "text only" allows. */
-export const TEXT_CHANNELS = ['sms', 'email', 'webpush'];
+export const TEXT_CHANNELS = ['sms', 'email', 'webpush', 'telegram'];
 
 /**
  * preset builds a quick momentary state at now: driving allows phone calls

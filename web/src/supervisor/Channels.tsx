@@ -4,6 +4,7 @@
 //
 // Test ids: channels-page, channel-account (data-channel, data-address),
 // widget-snippet, widget-snippet-copy, sms-inbound-url, sms-status-url,
+// telegram-webhook-url,
 // channel-delete, channel-form, channel-kind, channel-name, channel-address,
 // channel-save, channel-error, widget-secret (the identity secret, once).
 import { Fragment } from 'preact';
@@ -35,9 +36,18 @@ export const SETTINGS: Record<string, { key: string; label: MessageKey; hint?: M
     { key: 'messaging_service_sid', label: 'admin.channels.s.messagingService', hint: 'admin.channels.s.messagingServiceHint' },
     { key: 'help_text', label: 'admin.channels.s.helpText', hint: 'admin.channels.s.helpTextHint' },
   ],
+  mastodon: [
+    { key: 'instance_url', label: 'admin.channels.s.instanceUrl', hint: 'admin.channels.s.instanceUrlHint' },
+    { key: 'access_token', label: 'admin.channels.s.accessToken', secret: true },
+    { key: 'reply_visibility', label: 'admin.channels.s.replyVisibility', hint: 'admin.channels.s.replyVisibilityHint' },
+  ],
+  telegram: [{ key: 'bot_token', label: 'admin.channels.s.botToken', hint: 'admin.channels.s.botTokenHint', secret: true }],
 };
 
-const ORDER = ['webchat', 'email', 'sms'];
+/** NO_ADDRESS are channels whose address the center finds itself (a Telegram bot's id, from its token). */
+const NO_ADDRESS = ['telegram'];
+
+const ORDER = ['webchat', 'email', 'sms', 'telegram', 'mastodon'];
 
 /** widgetSnippet is the script tag a business pastes into its site. */
 export function widgetSnippet(origin: string, key: string): string {
@@ -214,6 +224,23 @@ function AccountDetail({ account: a }: { account: ChannelAccount }) {
       </>
     );
   }
+  if (a.channel === 'telegram') {
+    const hook = `${origin}/channels/telegram/${a.address}/updates`;
+    return (
+      <>
+        <p class="small">{t('admin.channels.telegramWebhook')}</p>
+        <dl class="admin-facts">
+          <dt>{t('admin.channels.inboundUrl')}</dt>
+          <dd>
+            <code class="url" data-testid="telegram-webhook-url">
+              {hook}
+            </code>
+          </dd>
+        </dl>
+        <Settings channel={a.channel} settings={settings} />
+      </>
+    );
+  }
   if (a.channel === 'email') {
     const [local, domain] = a.address.split('@');
     return (
@@ -311,6 +338,7 @@ function ChannelForm({ channels, onCancel, onCreated }: { channels: string[]; on
         <Field id="channel-name" label={t('admin.name')} hint={t('admin.channels.nameHint')} error={fe('name')}>
           <input id="channel-name" value={name} onInput={(e) => setName(e.currentTarget.value)} aria-describedby="channel-name-hint" data-testid="channel-name" />
         </Field>
+        {!NO_ADDRESS.includes(kind) && (
         <Field
           id="channel-address"
           label={tMaybe(`admin.channels.addressLabel.${kind}`, t('admin.channels.address'))}
@@ -327,6 +355,7 @@ function ChannelForm({ channels, onCancel, onCreated }: { channels: string[]; on
             data-testid="channel-address"
           />
         </Field>
+        )}
         {fields.map((f) =>
           f.bool ? (
             <div class="field" key={f.key}>
