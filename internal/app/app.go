@@ -33,6 +33,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/channel/telegram"
 	"github.com/switchboard-cx/switchboard/internal/channel/webchat"
 	"github.com/switchboard-cx/switchboard/internal/channel/webpush"
+	"github.com/switchboard-cx/switchboard/internal/channel/whatsapp"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/config"
 	"github.com/switchboard-cx/switchboard/internal/contextrank/screenpop"
@@ -632,7 +633,7 @@ func (a *App) housekeeping(ctx context.Context) {
 }
 
 // openChannels builds the channels this node runs and registers them: web chat,
-// email, SMS, Web Push, Telegram and the API channel. Channels with listeners of their own run
+// email, SMS, Web Push, Telegram, WhatsApp and the API channel. Channels with listeners of their own run
 // while the node serves.
 func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk clock.Clock) (vapidPublic string, err error) {
 	cfg, log := a.cfg, a.log
@@ -660,6 +661,13 @@ func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk cl
 		sms.Config{PublicBaseURL: cfg.BaseURL, TwilioAPIBase: cfg.TwilioAPIBase})
 	if err != nil {
 		return "", fmt.Errorf("sms: %w", err)
+	}
+	// WhatsApp (Cloud API): every call, to the Graph API and to the media
+	// URLs it names, goes through the guard.
+	wa, err := whatsapp.New(whatsapp.Deps{DB: a.DB, Inbox: a.Inbox, Clock: clk, Log: log, Guard: a.guard, Receipts: a.Sender, SecretKey: secret},
+		whatsapp.Config{APIBase: cfg.WhatsAppAPIBase})
+	if err != nil {
+		return "", fmt.Errorf("whatsapp: %w", err)
 	}
 	// Web Push: one VAPID key pair for the center, made once and shared by
 	// every node through the database.
@@ -694,7 +702,7 @@ func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk cl
 	// Messenger and Instagram: one package, two channels (their customers'
 	// ids differ). Every Graph API call and attachment fetch goes through the
 	// guard: attachment URLs are whatever a tenant's signed webhook names.
-	chans := []channel.Channel{wc, mail, text, push, tg, apichannel.New(out), masto, masto.Direct()}
+	chans := []channel.Channel{wc, mail, text, push, tg, wa, apichannel.New(out), masto, masto.Direct()}
 	for _, p := range []messenger.Platform{messenger.Messenger, messenger.Instagram} {
 		ch, err := messenger.New(p, messenger.Deps{DB: a.DB, Inbox: a.Inbox, Clock: clk, Log: log, Guard: a.guard, Receipts: a.Sender, ServerKey: secret},
 			messenger.Config{GraphBase: cfg.MessengerGraphBase, GraphVersion: cfg.MessengerGraphVersion})

@@ -33,10 +33,10 @@ func (a *App) openOutcall(clk clock.Clock) error {
 }
 
 // notifyChannels are the channels this node sends notices on: email, SMS,
-// Web Push and Telegram always (their failures are the sender's to report), and
+// Web Push, Telegram and WhatsApp always (their failures are the sender's to report), and
 // voice once the voice channel is registered (openOutcall).
 func (a *App) notifyChannels() []string {
-	out := []string{"email", "sms", "webpush", "telegram"}
+	out := []string{"email", "sms", "webpush", "telegram", "whatsapp"}
 	if _, ok := a.Channels.Get(notice.Voice); ok {
 		out = append(out, notice.Voice)
 	}

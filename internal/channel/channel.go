@@ -64,6 +64,22 @@ type Outbound struct {
 	// message it may have created since Written before sending again.
 	Resend  bool
 	Written time.Time
+	// Template, if set, is a provider-approved template to send instead of
+	// the free-form Body (WhatsApp's templates); Body is its rendered text.
+	Template *Template
+}
+
+// Template names a provider-approved message template and its variables
+// ({{1}}, {{2}}… in order). Channels without templates refuse it.
+type Template struct {
+	Name      string   `json:"name"`
+	Language  string   `json:"language"`
+	Variables []string `json:"variables,omitempty"`
+	// OutsideWindowOnly sends the template only when free-form text may not
+	// go (a notice: its text while the customer's window is open, the
+	// template once it closed); otherwise the template is always sent (an
+	// agent chose it).
+	OutsideWindowOnly bool `json:"outside_window_only,omitempty"`
 }
 
 // File is an attachment's bytes. ID is the stored attachment's id on outbound
@@ -114,6 +130,38 @@ type Mounter interface {
 // until ctx ends.
 type Runner interface {
 	Run(ctx context.Context) error
+}
+
+// ErrWindowClosed is free-form text to a customer outside the channel's
+// window (Windowed); only a template may go.
+var ErrWindowClosed = errors.New("outside the channel's customer-service window")
+
+// Windowed is a channel that may send free-form text only for a while after
+// the customer last wrote (WhatsApp's 24-hour customer-service window);
+// outside it only approved templates go.
+type Windowed interface {
+	// WindowClosed returns nil while free-form text may be sent to `to` from
+	// the tenant's account, and otherwise an error saying why, in words an
+	// agent can act on.
+	WindowClosed(ctx context.Context, tenantID string, acct Account, to string) error
+}
+
+// Templater is a channel that sends provider-approved templates.
+type Templater interface {
+	// RenderTemplate checks that the tenant may send t (it exists, is
+	// approved, gets as many variables as it has) and returns its text with
+	// the variables filled in, as the timeline shows it.
+	RenderTemplate(ctx context.Context, tenantID string, t Template) (string, error)
+}
+
+// As returns c as a T, looking through the registry's gate: Get returns
+// gated channels, which have only the Channel methods.
+func As[T any](c Channel) (T, bool) {
+	if g, ok := c.(gated); ok {
+		c = g.Channel
+	}
+	t, ok := c.(T)
+	return t, ok
 }
 
 // Registry holds the channels a node runs.

@@ -48,6 +48,7 @@ type Config struct {
 	IMAPInterval    time.Duration
 	TwilioAPIBase   string // the SMS provider's REST base URL
 	TelegramAPIBase string // Telegram's Bot API base URL
+	WhatsAppAPIBase string // Meta's Graph API base URL (WhatsApp Cloud API)
 	WidgetMaxUpload int64  // largest file a chat visitor may upload
 	WidgetCallRate  float64
 	WidgetCallBurst int
@@ -144,6 +145,7 @@ func Flag(fs *flag.FlagSet) *Config {
 	str(fs, &c.TelegramAPIBase, "telegram-api-base", "https://api.telegram.org", "base URL of Telegram's Bot API (or a local telegram-bot-api server); called through the outbound guard")
 	str(fs, &c.MessengerGraphBase, "messenger-graph-base", "https://graph.facebook.com", "base URL of Meta's Graph API that Messenger and Instagram replies go through")
 	str(fs, &c.MessengerGraphVersion, "messenger-graph-version", "v21.0", "the Graph API version Messenger and Instagram calls name")
+	str(fs, &c.WhatsAppAPIBase, "whatsapp-api-base", "https://graph.facebook.com", "base URL of Meta's Graph API for the WhatsApp Cloud API (calls go through the outbound guard)")
 	integer64(fs, &c.WidgetMaxUpload, "widget-max-upload", 10<<20, "largest file a web chat visitor may upload (a widget's own setting may lower it)")
 	float(fs, &c.WidgetCallRate, "widget-call-rate", 2, "calls per second one address may make to a chat widget's session, message, upload and offline endpoints")
 	integer(fs, &c.WidgetCallBurst, "widget-call-burst", 60, "calls one address may make to a chat widget at once before widget-call-rate applies")

@@ -49,6 +49,10 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 		return createdID(f.t, f.tf.admin, "/api/v1/phone/trunks", map[string]any{"name": "fixture", "accept_from": []string{"203.0.113.7"},
 			"numbers": []map[string]any{{"number": fixtureNumber(), "queue_id": f.id("queueID", "")}}})
 	},
+	"templateID": func(f *fixtures) string {
+		return createdID(f.t, f.tf.admin, "/api/v1/whatsapp/templates", map[string]any{"name": "order_ready", "language": "en_US",
+			"category": "utility", "body": "Hello {{1}}, order {{2}} is ready.", "status": "approved"})
+	},
 	"ruleID": func(f *fixtures) string {
 		return createdID(f.t, f.tf.admin, "/api/v1/listening/rules", map[string]any{"name": "fixture", "hashtags": []string{"fixture"}})
 	},

@@ -197,6 +197,12 @@ func (a *API) routes() []route {
 		{method: "DELETE", pattern: "/api/v1/channel-accounts/{channelAccountID}", perm: permManageChannels, handler: a.deleteChannelAccount},
 		{method: "PATCH", pattern: "/api/v1/channel-accounts/{channelAccountID}", perm: permManageChannels, handler: a.updateChannelAccount},
 		{method: "GET", pattern: "/api/v1/channels/health", perm: permRead, handler: a.listChannelHealth},
+		// WhatsApp templates: agents read them to send one, admins keep them.
+		{method: "GET", pattern: "/api/v1/whatsapp/templates", perm: permConverse, handler: a.listWhatsAppTemplates},
+		{method: "POST", pattern: "/api/v1/whatsapp/templates", perm: permManageChannels, handler: a.createWhatsAppTemplate},
+		{method: "GET", pattern: "/api/v1/whatsapp/templates/{templateID}", perm: permConverse, handler: a.getWhatsAppTemplate},
+		{method: "PUT", pattern: "/api/v1/whatsapp/templates/{templateID}", perm: permManageChannels, handler: a.replaceWhatsAppTemplate},
+		{method: "DELETE", pattern: "/api/v1/whatsapp/templates/{templateID}", perm: permManageChannels, handler: a.deleteWhatsAppTemplate},
 		{method: "POST", pattern: "/api/v1/messages/{messageID}/retry", perm: permConverse, handler: a.retryMessage},
 		{method: "POST", pattern: "/api/v1/channels/api/messages", perm: permConverse, handler: a.postAPIMessage},
 		{method: "POST", pattern: "/api/v1/channels/api/receipts", perm: permConverse, handler: a.postAPIReceipt},

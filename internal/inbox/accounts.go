@@ -60,6 +60,13 @@ func (s *Service) CreateAccount(ctx context.Context, a Actor, acc channel.Accoun
 		if acc.Address == "" || len(acc.Address) > 64 || strings.Trim(acc.Address, "0123456789") != "" {
 			return acc, &tenant.FieldError{Field: "address", Reason: "the Page's or Instagram account's numeric id"}
 		}
+	case "whatsapp":
+		// The Cloud API's phone number id (WhatsApp Manager, API setup): the
+		// webhook's URL and every send name it.
+		acc.Address = strings.TrimSpace(acc.Address)
+		if acc.Address == "" || strings.Trim(acc.Address, "0123456789") != "" {
+			return acc, &tenant.FieldError{Field: "address", Reason: "the number's phone_number_id from WhatsApp Manager: digits only"}
+		}
 	case "webchat":
 		if acc.Address == "" {
 			acc.Address = "wk_" + randomToken(12)
@@ -94,16 +101,13 @@ func (s *Service) CreateAccount(ctx context.Context, a Actor, acc channel.Accoun
 }
 
 // provisioner is the channel called name if it sets its accounts up with
-// its provider (channel.Provisioner). The registry's bare channel is asked,
-// since a gated one hides what else it implements.
+// its provider (channel.Provisioner), looked up through the registry's gate.
 func (s *Service) provisioner(name string) (channel.Provisioner, bool) {
-	for _, c := range s.channels.All() {
-		if c.Name() == name {
-			p, ok := c.(channel.Provisioner)
-			return p, ok
-		}
+	c, ok := s.channels.Get(name)
+	if !ok {
+		return nil, false
 	}
-	return nil, false
+	return channel.As[channel.Provisioner](c)
 }
 
 // Accounts lists the tenant's channel accounts, on one channel or all.
@@ -193,11 +197,6 @@ func (s *Service) UpdateAccount(ctx context.Context, a Actor, id string, ch Acco
 	}
 	if err := checkAccountFields(acc); err != nil {
 		return acc, err
-	}
-	if prov, ok := s.provisioner(acc.Channel); ok {
-		if acc, err = prov.Provision(ctx, acc, &before); err != nil {
-			return acc.Redacted(), err
-		}
 	}
 	if prov, ok := s.provisioner(acc.Channel); ok {
 		if acc, err = prov.Provision(ctx, acc, &before); err != nil {

@@ -121,14 +121,12 @@ func (s *core) outbound(ctx context.Context, m conversation.Message) (channel.Ou
 	}
 	out := channel.Outbound{TenantID: m.TenantID, MessageID: m.ID, ConversationID: c.ID, To: to.Value, ToName: p.Name,
 		Subject: c.Subject, Body: m.Body, BodyHTML: m.BodyHTML}
-	var meta struct {
-		Subject      string
-		QuickReplies []string `json:"quick_replies"`
-	}
+	var meta replyMeta
 	if len(m.Meta) > 0 && json.Unmarshal(m.Meta, &meta) == nil {
 		if meta.Subject != "" {
 			out.Subject = meta.Subject
 		}
+		out.Template = meta.Template
 		out.QuickReplies = meta.QuickReplies
 	}
 	accs, err := s.db.ChannelAccounts(ctx, m.TenantID, m.Channel)

@@ -268,8 +268,10 @@ func (s *Service) ingest(ctx context.Context, in Inbound) (Ingested, error) {
 		if _, err = tx.Emit(ctx, in.TenantID, event.MessageCreated, messageEvent{Message: m, Conversation: c}); err != nil {
 			return err
 		}
-		if s.onInbound != nil {
-			return s.onInbound(ctx, tx, in, res)
+		for _, hook := range s.onInbound {
+			if err := hook(ctx, tx, in, res); err != nil {
+				return err
+			}
 		}
 		return nil
 	})

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base32"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/htmlsafe"
@@ -40,6 +42,10 @@ type ReplyInput struct {
 	BodyHTML string   `json:"body_html"`
 	Subject  string   `json:"subject"`
 	Files    []string `json:"attachment_ids"`
+	// Template sends a provider-approved template instead of free text (a
+	// WhatsApp customer outside their 24-hour window); Body is then its
+	// rendered text.
+	Template *channel.Template `json:"template,omitempty"`
 	// QuickReplies are answers the customer can pick with one tap, on
 	// channels with buttons (Telegram); kept in the message's meta.
 	QuickReplies []string `json:"quick_replies,omitempty"`
@@ -61,7 +67,7 @@ const maxQuickReplies = 10
 // Answering on a channel the conversation has not used yet switches modality
 // and keeps the one timeline.
 func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in ReplyInput) (conversation.Message, error) {
-	if strings.TrimSpace(in.Body) == "" && len(in.Files) == 0 {
+	if strings.TrimSpace(in.Body) == "" && len(in.Files) == 0 && in.Template == nil {
 		return conversation.Message{}, &tenant.FieldError{Field: "body", Reason: "a reply needs text or an attachment"}
 	}
 	if err := in.validate(s.limits); err != nil {
@@ -100,6 +106,9 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 		}
 		if _, ok := addressOn(p, caps.Identifier); !ok {
 			return &tenant.FieldError{Field: "channel", Reason: fmt.Sprintf("the customer has no %s address for %s", caps.Identifier, ch)}
+		}
+		if err := s.checkWindow(ctx, a, c, impl, ch, &in); err != nil {
+			return err
 		}
 		if caps.MaxLength > 0 && utf8.RuneCountInString(in.Body) > caps.MaxLength {
 			return &tenant.FieldError{Field: "body", Reason: fmt.Sprintf("%s takes at most %d characters", ch, caps.MaxLength)}
@@ -140,6 +149,9 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 		}
 		if len(in.QuickReplies) > 0 {
 			meta[MetaQuickReplies] = in.QuickReplies
+		}
+		if in.Template != nil {
+			meta["template"] = in.Template
 		}
 		if len(meta) > 0 {
 			m.Meta = mustJSON(meta)
@@ -184,6 +196,60 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 		return nil
 	})
 	return m, err
+}
+
+// replyMeta is what an outbound message's meta keeps for its delivery.
+type replyMeta struct {
+	Subject      string            `json:"subject,omitempty"`
+	QuickReplies []string          `json:"quick_replies,omitempty"`
+	Template     *channel.Template `json:"template,omitempty"`
+}
+
+// checkWindow applies a windowed channel's rule (WhatsApp's 24 hours): a
+// template is rendered into the reply's body, and free text outside the
+// customer's window is refused with the channel's reason, which the agent
+// reads where they wrote.
+func (s *Service) checkWindow(ctx context.Context, a Actor, c conversation.Conversation, impl channel.Channel, ch string, in *ReplyInput) error {
+	if in.Template != nil {
+		tp, ok := channel.As[channel.Templater](impl)
+		if !ok {
+			return &tenant.FieldError{Field: "template", Reason: ch + " has no templates"}
+		}
+		if len(in.Files) > 0 {
+			return &tenant.FieldError{Field: "attachment_ids", Reason: "a template carries no attachments"}
+		}
+		in.Template.OutsideWindowOnly = false // the agent chose it
+		body, err := tp.RenderTemplate(ctx, a.TenantID, *in.Template)
+		if err != nil {
+			return err
+		}
+		in.Body, in.BodyHTML = body, ""
+		return nil
+	}
+	w, ok := channel.As[channel.Windowed](impl)
+	if !ok {
+		return nil
+	}
+	p, err := s.db.Persona(ctx, a.TenantID, c.PersonaID)
+	if err != nil {
+		return err
+	}
+	to, _ := addressOn(p, impl.Capabilities().Identifier)
+	accs, err := s.db.ChannelAccounts(ctx, a.TenantID, ch)
+	if err != nil {
+		return err
+	}
+	acct, err := s.replyAccount(ctx, conversation.Message{TenantID: a.TenantID, ConversationID: c.ID, Channel: ch}, accs)
+	if err != nil {
+		return err
+	}
+	if err := w.WindowClosed(ctx, a.TenantID, acct, to.Value); err != nil {
+		if errors.Is(err, channel.ErrWindowClosed) {
+			return &tenant.FieldError{Field: "body", Reason: err.Error()}
+		}
+		return err
+	}
+	return nil
 }
 
 // validate checks the reply's text fields; the channel's own limits are

@@ -49,8 +49,8 @@ type Service struct {
 	limits Limits
 	// batch group-commits inbound messages (see Ingest).
 	batch *outbox.Batcher
-	// onInbound runs in each inbound message's transaction (see OnInbound).
-	onInbound InboundHook
+	// onInbound run in each inbound message's transaction (see OnInbound).
+	onInbound []InboundHook
 }
 
 // InboundHook runs inside the transaction that stores a new inbound message,
@@ -58,9 +58,11 @@ type Service struct {
 // notification's context on a reply) commits with the message or not at all.
 type InboundHook func(ctx context.Context, tx *outbox.Tx, in Inbound, res Ingested) error
 
-// OnInbound sets the hook run for every new inbound message. Call it while
-// wiring the node, before the service takes traffic.
-func (s *Service) OnInbound(h InboundHook) { s.onInbound = h }
+// OnInbound adds a hook run for every new inbound message, after those added
+// before it (notification replies, a channel's own bookkeeping such as
+// WhatsApp's customer-service window). Call it while wiring the node, before
+// the service takes traffic.
+func (s *Service) OnInbound(h InboundHook) { s.onInbound = append(s.onInbound, h) }
 
 // Option adjusts a Service at construction.
 type Option func(*Service)

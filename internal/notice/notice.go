@@ -54,6 +54,9 @@ type Template struct {
 	// Keypad are a voice template's answers by key; without them a spoken
 	// notice offers DefaultKeypad.
 	Keypad []KeypadChoice `json:"keypad,omitempty"`
+	// WhatsApp is a whatsapp template's approved WhatsApp template: what the
+	// notice goes as once the customer's 24-hour window has closed.
+	WhatsApp *WhatsAppTemplate `json:"whatsapp,omitempty"`
 }
 
 // Duration is a time.Duration that reads and writes as "15m", "2h".

@@ -17,7 +17,7 @@ import (
 
 // Channels lists the channels a type may name: the ones notices are pushed
 // on, and the conversation channels a tenant may use for them.
-var Channels = []string{"email", "sms", "webpush", "voice", "telegram", "webchat", "api"}
+var Channels = []string{"email", "sms", "webpush", "voice", "telegram", "whatsapp", "webchat", "api"}
 
 var keyRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,99}$`)
 
@@ -87,6 +87,9 @@ func (t *Type) Validate() error {
 				}
 			}
 			if err := checkKeypad(field, ch, tpl.Keypad); err != nil {
+				return err
+			}
+			if err := checkWhatsApp(field, ch, tpl.WhatsApp); err != nil {
 				return err
 			}
 			for _, part := range tpl.parts() {

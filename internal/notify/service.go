@@ -64,11 +64,11 @@ var ErrUnknownPersona = errors.New("no persona matches the target")
 // reachable are the channels a notice can be pushed on, each needing an
 // address of the persona's (reachMask's bit: email 1, phone 2, push 4,
 // Telegram chat 8).
-var reachable = []string{"email", "sms", "webpush", "voice", "telegram"}
+var reachable = []string{"email", "sms", "webpush", "voice", "telegram", "whatsapp"}
 
 // needs is the reachMask bit each reachable channel needs: voice calls the
-// number SMS texts.
-var needs = map[string]int{"email": 1, "sms": 2, "webpush": 4, "voice": 2, "telegram": 8}
+// number SMS texts, and WhatsApp writes to it (a wa_id is a phone number).
+var needs = map[string]int{"email": 1, "sms": 2, "webpush": 4, "voice": 2, "telegram": 8, "whatsapp": 2}
 
 // reachMasks is how many reach masks there are: one bit per kind of address.
 const reachMasks = 16

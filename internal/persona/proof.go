@@ -20,6 +20,9 @@ const (
 	// MethodSMSFromNumber: a text from the number, in a provider webhook whose
 	// signature verified.
 	MethodSMSFromNumber Method = "sms_from_number"
+	// MethodWhatsAppFromNumber: a WhatsApp message from the number (its
+	// wa_id), in a Cloud API webhook whose X-Hub-Signature-256 verified.
+	MethodWhatsAppFromNumber Method = "whatsapp_from_number"
 	// MethodTelegramChat: a message from the chat, in a webhook that carried
 	// the secret token the center gave Telegram for the bot (setWebhook).
 	MethodTelegramChat Method = "telegram_chat"
@@ -43,7 +46,7 @@ const (
 // Proven reports whether the method proves the identifier.
 func (m Method) Proven() bool {
 	switch m {
-	case MethodSignedWidgetUser, MethodMailFromMailbox, MethodSMSFromNumber, MethodTelegramChat, MethodMetaSender, MethodPortalSignin, MethodAgentEntered, MethodSocialPost:
+	case MethodSignedWidgetUser, MethodMailFromMailbox, MethodSMSFromNumber, MethodWhatsAppFromNumber, MethodTelegramChat, MethodMetaSender, MethodPortalSignin, MethodAgentEntered, MethodSocialPost:
 		return true
 	}
 	return false

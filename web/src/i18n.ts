@@ -21,6 +21,7 @@ import { community } from './messages/community';
 import { rooms } from './messages/rooms';
 import { voice } from './messages/voice';
 import { phone } from './messages/phone';
+import { whatsapp } from './messages/whatsapp';
 import { listening } from './messages/listening';
 import { recording } from './messages/recording';
 import { callback } from './messages/callback';
@@ -210,6 +211,7 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...community, ...rooms,
   ...voice,
   ...phone,
+  ...whatsapp,
   ...listening,
   ...recording,
   ...callback,

@@ -94,8 +94,19 @@ func (s *Sender) outbound(j job, ch channel.Channel) (channel.Outbound, error) {
 		// A failed try on this channel may have reached the provider (its
 		// answer lost): the channel looks for it before sending again.
 		Resend: d.Tries > 0, Written: d.CreatedAt}
-	if d.Channel == "sms" || d.Channel == notice.Voice {
+	if d.Channel == "sms" || d.Channel == notice.Voice || d.Channel == notice.WhatsApp {
 		out.Body = r.Short // Render falls back to the body
+	}
+	if d.Channel == notice.WhatsApp {
+		// Outside the customer's 24-hour window only an approved template
+		// may go: the type's, in the delivery's language.
+		name, values, ok, err := j.t.WhatsAppFallback(d.Language, vars)
+		if err != nil {
+			return out, fmt.Errorf("render: %v: %w", err, channel.ErrPermanent)
+		}
+		if ok {
+			out.Template = &channel.Template{Name: name, Language: d.Language, Variables: values, OutsideWindowOnly: true}
+		}
 	}
 	switch kind := ch.Capabilities().Identifier; kind {
 	case "email":

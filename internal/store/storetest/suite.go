@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"PeopleSearch", testPeopleSearch},
 		{"SMSOptOuts", testSMSOptOuts},
 		{"MessengerWindows", testMessengerWindows},
+		{"WhatsApp", testWhatsApp},
 		{"Routing", testRouting},
 		{"WaitingPosition", testWaitingPosition},
 		{"TenantLiveCalls", testTenantLiveCalls},

@@ -148,6 +148,22 @@ export interface UploadedFile {
 /** Transfer names where a conversation goes: an agent or a queue. */
 export type Transfer = { agent_id: string; note?: string } | { queue_id: string; note?: string };
 
+/** TemplateRef sends a provider-approved template instead of free text (a reply's "template"). */
+export interface TemplateRef {
+  name: string;
+  language: string;
+  variables: string[];
+}
+
+/** ChannelTemplate is a WhatsApp template as agents see it. */
+export interface ChannelTemplate {
+  id: string;
+  name: string;
+  language: string;
+  body: string;
+  status: string;
+}
+
 const conv = (id: string) => `/api/v1/conversations/${enc(id)}`;
 
 /** conversationApi lists every call of the conversation view, one line each. */
@@ -156,7 +172,7 @@ export const conversationApi = {
   updateConversation: (id: string, body: ConversationPatch) => request<Conversation>('PATCH', conv(id), { body }),
   messages: (id: string, cursor?: string) =>
     request<Page<Message>>('GET', `${conv(id)}/messages${query({ limit: 100, cursor })}`),
-  reply: (id: string, body: { channel?: string; body: string; subject?: string; attachment_ids?: string[]; quick_replies?: string[] }, idempotencyKey?: string) =>
+  reply: (id: string, body: { channel?: string; body: string; subject?: string; attachment_ids?: string[]; quick_replies?: string[]; template?: TemplateRef }, idempotencyKey?: string) =>
     request<Message>('POST', `${conv(id)}/messages`, { body, idempotencyKey }),
   note: (id: string, body: string, idempotencyKey?: string) =>
     request<Message>('POST', `${conv(id)}/notes`, { body: { body }, idempotencyKey }),
@@ -186,6 +202,7 @@ export const conversationApi = {
   queues: () => allPages<Queue>((cursor) => `/api/v1/queues${query({ limit: 100, cursor })}`),
   cannedResponses: () => request<{ items: CannedResponse[] }>('GET', '/api/v1/canned-responses'),
   macros: () => request<{ items: Macro[] }>('GET', '/api/v1/macros'),
+  whatsAppTemplates: () => request<{ items: ChannelTemplate[] }>('GET', '/api/v1/whatsapp/templates'),
   upload: (file: File) => uploadFile(file),
 };
 

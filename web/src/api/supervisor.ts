@@ -217,6 +217,32 @@ export interface WallConversation {
   updated_at: string;
 }
 
+/** WhatsAppTemplate is one of the workspace's WhatsApp message templates (GET /api/v1/whatsapp/templates). */
+export interface WhatsAppTemplate {
+  id: string;
+  name: string;
+  language: string;
+  category: WhatsAppCategory;
+  body: string;
+  status: WhatsAppStatus;
+  created_at: string;
+  updated_at: string;
+}
+
+export const WHATSAPP_CATEGORIES = ['utility', 'marketing', 'authentication'] as const;
+export type WhatsAppCategory = (typeof WHATSAPP_CATEGORIES)[number];
+export const WHATSAPP_STATUSES = ['approved', 'pending', 'rejected', 'paused', 'disabled'] as const;
+export type WhatsAppStatus = (typeof WHATSAPP_STATUSES)[number];
+
+/** WhatsAppTemplateInput is what POST and PUT take. */
+export interface WhatsAppTemplateInput {
+  name: string;
+  language: string;
+  category: WhatsAppCategory;
+  body: string;
+  status: WhatsAppStatus;
+}
+
 const enc = encodeURIComponent;
 
 /** items reads a list answer that is either {items} or a bare array. */
@@ -257,6 +283,12 @@ export const supervisorApi = {
     request<Calendar>('POST', '/api/v1/calendars', { body, idempotencyKey }),
   updateCalendar: (id: string, body: CalendarInput) => request<Calendar>('PUT', `/api/v1/calendars/${enc(id)}`, { body }),
   deleteCalendar: (id: string) => request<void>('DELETE', `/api/v1/calendars/${enc(id)}`),
+
+  whatsAppTemplates: () => list<WhatsAppTemplate>('/api/v1/whatsapp/templates'),
+  createWhatsAppTemplate: (body: WhatsAppTemplateInput, idempotencyKey: string) =>
+    request<WhatsAppTemplate>('POST', '/api/v1/whatsapp/templates', { body, idempotencyKey }),
+  updateWhatsAppTemplate: (id: string, body: WhatsAppTemplateInput) => request<WhatsAppTemplate>('PUT', `/api/v1/whatsapp/templates/${enc(id)}`, { body }),
+  deleteWhatsAppTemplate: (id: string) => request<void>('DELETE', `/api/v1/whatsapp/templates/${enc(id)}`),
 
   slaPolicies: () => list<SLAPolicy>('/api/v1/sla-policies'),
   createSLAPolicy: (body: SLAPolicyInput, idempotencyKey: string) =>

@@ -6,6 +6,7 @@
 // one without a value is named here and a reply is not sent until it is filled in.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { errorMessage, newIdempotencyKey } from '../api';
+import { TemplatePicker } from './TemplatePicker';
 import {
   conversationApi, type CannedResponse, type ChannelInfo, type Conversation, type Macro, type Message,
   type Persona, type UploadedFile,
@@ -319,6 +320,9 @@ export function Composer(props: Props) {
           <span class={`cv-badge cv-visibility cv-visibility-${visibility}`} role="status" data-testid="composer-visibility" data-visibility={visibility}>
             {visibility === 'public' ? t('social.composePublic', { network: networkOf(current) }) : t('social.composePrivate')}
           </span>
+        )}
+        {!note && current === 'whatsapp' && (
+          <TemplatePicker conversationID={c.id} channel={current} onSent={(m) => { setError(''); props.onMessage(m); }} onError={setError} />
         )}
         <div class="cv-macro">
           <button type="button" class="button button-small" aria-expanded={macroOpen} aria-haspopup="menu" onClick={openMacros} data-testid="macro-menu">{t('compose.macros')}</button>

@@ -179,7 +179,7 @@ export interface IdentifierProof {
   key: string;
 }
 
-const PROVEN_BY = new Set(['widget_signed_user', 'mail_from_mailbox', 'sms_from_number', 'telegram_chat', 'meta_sender', 'social_post', 'portal_signin', 'agent_entered']);
+const PROVEN_BY = new Set(['widget_signed_user', 'mail_from_mailbox', 'sms_from_number', 'whatsapp_from_number', 'telegram_chat', 'meta_sender', 'social_post', 'portal_signin', 'agent_entered']);
 
 /**
  * identifierProof tells the agent how far to trust an identifier: verified and

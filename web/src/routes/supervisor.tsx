@@ -29,6 +29,7 @@ const PAGES: Record<string, PageDef> = {
   '/admin/hours': { audience: 'staff', load: () => import('../supervisor/Hours').then((m) => m.HoursPage) },
   '/admin/listening': { audience: 'admin', load: () => import('../supervisor/Listening').then((m) => m.ListeningPage) },
   '/admin/phone-numbers': { audience: 'admin', load: () => import('../supervisor/PhoneNumbers').then((m) => m.PhoneNumbersPage) },
+  '/admin/whatsapp-templates': { audience: 'admin', load: () => import('../supervisor/WhatsAppTemplates').then((m) => m.WhatsAppTemplatesPage) },
   '/admin/canned': { audience: 'staff', load: () => import('../supervisor/Canned').then((m) => m.CannedPage) },
   '/admin/notifications': { audience: 'staff', load: () => import('../supervisor/Notifications').then((m) => m.NotificationsPage) },
   '/admin/notification-types': { audience: 'admin', load: () => import('../supervisor/NotificationTypes').then((m) => m.NotificationTypesPage) },
