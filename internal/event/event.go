@@ -70,6 +70,10 @@ const (
 	SwarmMessage    = "swarm.message"
 	SwarmClosed     = "swarm.room_closed"
 
+	// CSATAnswered: a customer answered a satisfaction survey (data:
+	// conversation_id, rating 1–5, comment, channel, queue_id, agent_id).
+	CSATAnswered = "csat.answered"
+
 	// AuthChanged is ephemeral and internal: a user's access changed (signed out,
 	// disabled, role changed, password reset), so every node's realtime hub
 	// closes that user's sockets. It is never sent to a client nor a webhook.
