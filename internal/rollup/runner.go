@@ -32,6 +32,8 @@ type Events interface {
 
 // Runner keeps the rollups in step with the events table.
 type Runner struct {
+	// Batch is how many events one transaction folds (BatchSize unless set).
+	Batch int
 	db    *store.DB
 	clock clock.Clock
 	log   *slog.Logger
@@ -39,7 +41,7 @@ type Runner struct {
 
 // NewRunner returns a runner over db.
 func NewRunner(db *store.DB, clk clock.Clock, log *slog.Logger) *Runner {
-	return &Runner{db: db, clock: clk, log: log}
+	return &Runner{Batch: BatchSize, db: db, clock: clk, log: log}
 }
 
 // Run folds every tenant's new events as they are published, until ctx ends.
@@ -119,19 +121,19 @@ func (r *Runner) CatchUp(ctx context.Context, tenantID string, progress Progress
 		if progress != nil && n > 0 {
 			progress(upTo, max(total, upTo))
 		}
-		if n < BatchSize {
+		if n < r.Batch {
 			return folded, nil
 		}
 	}
 }
 
-// batch folds up to BatchSize events after the cursor in one transaction.
+// batch folds up to r.Batch events after the cursor in one transaction.
 func (r *Runner) batch(ctx context.Context, tenantID string) (int, int64, error) {
 	cursor, err := r.db.RollupCursor(ctx, tenantID)
 	if err != nil {
 		return 0, 0, err
 	}
-	evs, err := r.db.EventsSince(ctx, tenantID, cursor, BatchSize)
+	evs, err := r.db.EventsSince(ctx, tenantID, cursor, r.Batch)
 	if err != nil || len(evs) == 0 {
 		return 0, cursor, err
 	}

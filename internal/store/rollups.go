@@ -294,3 +294,29 @@ func (s *Store) RollupCountersByVal(ctx context.Context, tenantID, dim, metric s
 		return c, r.Scan(&c.Val, &c.Sub, &c.N, &c.Total)
 	})
 }
+
+// AllRollupCounters lists every counter cell of the tenant whose n or total
+// is not zero, for comparing rollups with a recomputation.
+func (s *Store) AllRollupCounters(ctx context.Context, tenantID string) ([]RollupCounter, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT hour, dim, val, metric, sub, n, total FROM rollup_counters
+		WHERE tenant_id = $1 AND (n <> 0 OR total <> 0)`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("all rollup counters: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (RollupCounter, error) {
+		var c RollupCounter
+		return c, r.Scan(&c.Hour, &c.Dim, &c.Val, &c.Metric, &c.Sub, &c.N, &c.Total)
+	})
+}
+
+// AllRollupHists lists every histogram cell of the tenant.
+func (s *Store) AllRollupHists(ctx context.Context, tenantID string) ([]RollupHist, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT hour, dim, val, metric, buckets FROM rollup_hists WHERE tenant_id = $1`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("all rollup histograms: %w", err)
+	}
+	return collect(rows, func(r interface{ Scan(...any) error }) (RollupHist, error) {
+		var h RollupHist
+		return h, r.Scan(&h.Hour, &h.Dim, &h.Val, &h.Metric, &h.Buckets)
+	})
+}
