@@ -20,6 +20,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/operator"
 	"github.com/switchboard-cx/switchboard/internal/portal"
+	"github.com/switchboard-cx/switchboard/internal/reports"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/swarm/rooms"
@@ -126,6 +127,8 @@ type Deps struct {
 	ScreenPop *screenpop.Service
 	// Community is the knowledge community across workspaces (opt-in).
 	Community *practices.Service
+	// Reports answers reports over time from the rollups.
+	Reports *reports.Service
 }
 
 // API serves HTTP.

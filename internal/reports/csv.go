@@ -72,7 +72,7 @@ func (r Report) Table(name string) ([][]string, error) {
 		}
 		return rows, nil
 	}
-	return nil, fmt.Errorf("%w: table: must be one of %s", ErrBadQuery, strings.Join(Tables, ", "))
+	return nil, bad("table", fmt.Sprintf("must be one of %s", strings.Join(Tables, ", ")))
 }
 
 // WriteCSV writes rows as RFC 4180 CSV for spreadsheets: UTF-8 with a byte

@@ -74,10 +74,10 @@ func (s *Service) Drill(ctx context.Context, tenantID string, q DrillQuery) (Dri
 		q.Metric = "conversations"
 	}
 	if !slices.Contains(drillMetrics, q.Metric) {
-		return Drill{}, fmt.Errorf("%w: metric: must be one of %v", ErrBadQuery, drillMetrics)
+		return Drill{}, bad("metric", fmt.Sprintf("must be one of %v", drillMetrics))
 	}
 	if q.Hour < -1 || q.Hour > 23 {
-		return Drill{}, fmt.Errorf("%w: hour: must be 0 to 23", ErrBadQuery)
+		return Drill{}, bad("hour", "must be 0 to 23")
 	}
 	f := store.RollupConvFilter{From: q.start(), To: q.end(), Channel: q.Filter.Channel, QueueID: q.Filter.QueueID,
 		AgentID: q.Filter.AgentID, Team: q.Filter.Team, Tag: q.Filter.Tag}

@@ -30,8 +30,16 @@ type Service struct{ db DB }
 // New returns a report service over db.
 func New(db DB) *Service { return &Service{db: db} }
 
-// ErrBadQuery wraps what is wrong with a query; its message names the field.
+// ErrBadQuery is what every QueryError is.
 var ErrBadQuery = errors.New("bad report query")
+
+// QueryError says which field of a query is wrong and why.
+type QueryError struct{ Field, Reason string }
+
+func (e *QueryError) Error() string        { return e.Field + ": " + e.Reason }
+func (e *QueryError) Is(target error) bool { return target == ErrBadQuery }
+
+func bad(field, reason string) error { return &QueryError{Field: field, Reason: reason} }
 
 // MaxDays is the longest range a report covers.
 const MaxDays = 366
@@ -61,7 +69,7 @@ func (f Filter) dim() (dim, val string, err error) {
 		}
 	}
 	if set > 1 {
-		return "", "", fmt.Errorf("%w: filter: give at most one of channel, queue, agent, team and tag", ErrBadQuery)
+		return "", "", bad("filter", "give at most one of channel, queue, agent, team and tag")
 	}
 	return dim, val, nil
 }
@@ -84,30 +92,30 @@ func ParseQuery(from, to, tz string, sl int, f Filter) (Query, error) {
 	}
 	loc, err := time.LoadLocation(tz)
 	if err != nil || tz == "Local" {
-		return Query{}, fmt.Errorf("%w: tz: must be an IANA time zone such as Europe/Lisbon", ErrBadQuery)
+		return Query{}, bad("tz", "must be an IANA time zone such as Europe/Lisbon")
 	}
 	q := Query{Loc: loc, Filter: f, ServiceLevel: sl}
 	if q.From, err = time.ParseInLocation(time.DateOnly, from, loc); err != nil {
-		return Query{}, fmt.Errorf("%w: from: must be a date such as 2026-11-01", ErrBadQuery)
+		return Query{}, bad("from", "must be a date such as 2026-11-01")
 	}
 	if q.To, err = time.ParseInLocation(time.DateOnly, to, loc); err != nil {
-		return Query{}, fmt.Errorf("%w: to: must be a date such as 2026-11-30", ErrBadQuery)
+		return Query{}, bad("to", "must be a date such as 2026-11-30")
 	}
 	return q, q.check()
 }
 
 func (q Query) check() error {
 	if q.Loc == nil {
-		return fmt.Errorf("%w: tz: missing", ErrBadQuery)
+		return bad("tz", "missing")
 	}
 	if q.To.Before(q.From) {
-		return fmt.Errorf("%w: to: must not be before from", ErrBadQuery)
+		return bad("to", "must not be before from")
 	}
 	if days := q.days(); days > MaxDays {
-		return fmt.Errorf("%w: to: a report covers at most %d days, this one %d", ErrBadQuery, MaxDays, days)
+		return bad("to", fmt.Sprintf("a report covers at most %d days, this one %d", MaxDays, days))
 	}
 	if q.ServiceLevel < 0 || q.ServiceLevel > 86400 {
-		return fmt.Errorf("%w: sl: must be 1 to 86400 seconds", ErrBadQuery)
+		return bad("sl", "must be 1 to 86400 seconds")
 	}
 	_, _, err := q.Filter.dim()
 	return err

@@ -96,21 +96,27 @@ func (r *Runner) Run(ctx context.Context, events Events) error {
 	}
 }
 
-// Progress is told, after each batch, the seq folded up to and the last seq
-// there was to fold when the work began.
+// Progress is told, after each batch, how many events were folded so far
+// and how many there were to fold when the work began (more may arrive).
 type Progress func(done, total int64)
 
 // CatchUp folds the tenant's events after its cursor, a batch per
 // transaction, until none is left, and returns how many it folded. A batch
-// another node folded first is not folded again.
+// another node folded first is not folded again. progress may be nil.
 func (r *Runner) CatchUp(ctx context.Context, tenantID string, progress Progress) (int, error) {
-	total, err := r.db.LatestEventSeq(ctx, tenantID)
-	if err != nil {
-		return 0, err
+	var total int64
+	if progress != nil {
+		cursor, err := r.db.RollupCursor(ctx, tenantID)
+		if err != nil {
+			return 0, err
+		}
+		if total, err = r.db.CountEventsAfter(ctx, tenantID, cursor); err != nil {
+			return 0, err
+		}
 	}
 	folded := 0
 	for {
-		n, upTo, err := r.batch(ctx, tenantID)
+		n, err := r.batch(ctx, tenantID)
 		if errors.Is(err, store.ErrConflict) {
 			continue // another node moved the cursor: carry on from where it is
 		}
@@ -119,7 +125,7 @@ func (r *Runner) CatchUp(ctx context.Context, tenantID string, progress Progress
 		}
 		folded += n
 		if progress != nil && n > 0 {
-			progress(upTo, max(total, upTo))
+			progress(int64(folded), max(total, int64(folded)))
 		}
 		if n < r.Batch {
 			return folded, nil
@@ -128,14 +134,14 @@ func (r *Runner) CatchUp(ctx context.Context, tenantID string, progress Progress
 }
 
 // batch folds up to r.Batch events after the cursor in one transaction.
-func (r *Runner) batch(ctx context.Context, tenantID string) (int, int64, error) {
+func (r *Runner) batch(ctx context.Context, tenantID string) (int, error) {
 	cursor, err := r.db.RollupCursor(ctx, tenantID)
 	if err != nil {
-		return 0, 0, err
+		return 0, err
 	}
 	evs, err := r.db.EventsSince(ctx, tenantID, cursor, r.Batch)
 	if err != nil || len(evs) == 0 {
-		return 0, cursor, err
+		return 0, err
 	}
 	last := evs[len(evs)-1].Seq
 	err = r.db.InTx(ctx, func(s *store.Store, _ *sql.Tx) error {
@@ -145,9 +151,9 @@ func (r *Runner) batch(ctx context.Context, tenantID string) (int, int64, error)
 		return Fold(ctx, s, tenantID, evs)
 	})
 	if err != nil {
-		return 0, cursor, fmt.Errorf("fold events %d–%d: %w", cursor+1, last, err)
+		return 0, fmt.Errorf("fold events %d–%d: %w", cursor+1, last, err)
 	}
-	return len(evs), last, nil
+	return len(evs), nil
 }
 
 // Fold applies events to the tenant's rollups through s (a transaction):

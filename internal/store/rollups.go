@@ -320,3 +320,13 @@ func (s *Store) AllRollupHists(ctx context.Context, tenantID string) ([]RollupHi
 		return h, r.Scan(&h.Hour, &h.Dim, &h.Val, &h.Metric, &h.Buckets)
 	})
 }
+
+// CountEventsAfter counts the tenant's events after seq: the work a rollup
+// rebuild has ahead, for its progress bar.
+func (s *Store) CountEventsAfter(ctx context.Context, tenantID string, seq int64) (int64, error) {
+	var n int64
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM events WHERE tenant_id = $1 AND seq > $2`, tenantID, seq).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count events: %w", err)
+	}
+	return n, nil
+}
