@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,7 +14,7 @@ import (
 // CSV tables, and the conversations behind a number.
 
 // reportQuery reads the query every report route shares.
-func reportQuery(r *http.Request) (reports.Query, error) {
+func (a *API) reportQuery(r *http.Request) (reports.Query, error) {
 	v := r.URL.Query()
 	sl := 0
 	if s := v.Get("sl"); s != "" {
@@ -24,7 +25,7 @@ func reportQuery(r *http.Request) (reports.Query, error) {
 		sl = n
 	}
 	q, err := reports.ParseQuery(v.Get("from"), v.Get("to"), v.Get("tz"), sl, reports.Filter{Channel: v.Get("channel"),
-		QueueID: v.Get("queue"), AgentID: v.Get("agent"), Team: v.Get("team"), Tag: v.Get("tag")})
+		QueueID: v.Get("queue"), AgentID: v.Get("agent"), Team: v.Get("team"), Tag: v.Get("tag")}, a.Clock.Now())
 	return q, reportError(err)
 }
 
@@ -38,7 +39,7 @@ func reportError(err error) error {
 }
 
 func (a *API) report(w http.ResponseWriter, r *http.Request) {
-	q, err := reportQuery(r)
+	q, err := a.reportQuery(r)
 	if err != nil {
 		a.writeError(w, r, err)
 		return
@@ -52,12 +53,12 @@ func (a *API) report(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) reportCSV(w http.ResponseWriter, r *http.Request) {
-	q, err := reportQuery(r)
+	q, err := a.reportQuery(r)
 	if err != nil {
 		a.writeError(w, r, err)
 		return
 	}
-	table := r.URL.Query().Get("table")
+	table := cmp.Or(r.URL.Query().Get("table"), "summary")
 	rep, err := a.Reports.Run(r.Context(), caller(r).Tenant.ID, q)
 	if err != nil {
 		a.writeError(w, r, reportError(err))
@@ -74,7 +75,7 @@ func (a *API) reportCSV(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) reportDrill(w http.ResponseWriter, r *http.Request) {
-	q, err := reportQuery(r)
+	q, err := a.reportQuery(r)
 	if err != nil {
 		a.writeError(w, r, err)
 		return

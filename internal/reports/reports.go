@@ -85,8 +85,9 @@ type Query struct {
 }
 
 // ParseQuery reads a query from its text form: dates as YYYY-MM-DD, an
-// IANA zone ("" is UTC), a threshold ("" is the default).
-func ParseQuery(from, to, tz string, sl int, f Filter) (Query, error) {
+// IANA zone ("" is UTC), a threshold (0 is the default). An empty to is
+// today (at now, in the zone); an empty from, six days before to.
+func ParseQuery(from, to, tz string, sl int, f Filter, now time.Time) (Query, error) {
 	if tz == "" {
 		tz = "UTC"
 	}
@@ -95,11 +96,15 @@ func ParseQuery(from, to, tz string, sl int, f Filter) (Query, error) {
 		return Query{}, bad("tz", "must be an IANA time zone such as Europe/Lisbon")
 	}
 	q := Query{Loc: loc, Filter: f, ServiceLevel: sl}
-	if q.From, err = time.ParseInLocation(time.DateOnly, from, loc); err != nil {
-		return Query{}, bad("from", "must be a date such as 2026-11-01")
-	}
-	if q.To, err = time.ParseInLocation(time.DateOnly, to, loc); err != nil {
+	if to == "" {
+		q.To = date(now.In(loc), loc)
+	} else if q.To, err = time.ParseInLocation(time.DateOnly, to, loc); err != nil {
 		return Query{}, bad("to", "must be a date such as 2026-11-30")
+	}
+	if from == "" {
+		q.From = q.To.AddDate(0, 0, -6)
+	} else if q.From, err = time.ParseInLocation(time.DateOnly, from, loc); err != nil {
+		return Query{}, bad("from", "must be a date such as 2026-11-01")
 	}
 	return q, q.check()
 }

@@ -106,7 +106,7 @@ func TestHandComputed(t *testing.T) {
 				t.Fatal(err)
 			}
 			svc := reports.New(db)
-			q, err := reports.ParseQuery("2026-11-10", "2026-11-10", "America/New_York", 30, reports.Filter{})
+			q, err := reports.ParseQuery("2026-11-10", "2026-11-10", "America/New_York", 30, reports.Filter{}, time.Time{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -265,12 +265,12 @@ func TestBadQueries(t *testing.T) {
 		{"2026-11-10", "2026-11-10", "Mars/Olympus", "tz"},
 		{"2025-01-01", "2026-11-10", "UTC", "to"},
 	} {
-		_, err := reports.ParseQuery(c.from, c.to, c.tz, 20, reports.Filter{})
+		_, err := reports.ParseQuery(c.from, c.to, c.tz, 20, reports.Filter{}, time.Time{})
 		if !errors.Is(err, reports.ErrBadQuery) || !strings.Contains(err.Error(), c.field+":") {
 			t.Errorf("%+v: %v", c, err)
 		}
 	}
-	if _, err := reports.ParseQuery("2026-11-10", "2026-11-10", "UTC", 20, reports.Filter{Channel: "chat", Tag: "x"}); !errors.Is(err, reports.ErrBadQuery) {
+	if _, err := reports.ParseQuery("2026-11-10", "2026-11-10", "UTC", 20, reports.Filter{Channel: "chat", Tag: "x"}, time.Time{}); !errors.Is(err, reports.ErrBadQuery) {
 		t.Errorf("two filters: %v", err)
 	}
 }

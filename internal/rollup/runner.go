@@ -197,11 +197,12 @@ func Fold(ctx context.Context, s *store.Store, tenantID string, evs []event.Even
 	for _, ev := range evs {
 		f.Apply(ev)
 	}
-	return write(ctx, s, tenantID, f)
+	return Write(ctx, s, tenantID, f)
 }
 
-// write persists a folder's deltas and changed state.
-func write(ctx context.Context, s *store.Store, tenantID string, f *Folder) error {
+// Write persists a folder's deltas and changed state through s (a
+// transaction): the counters added, the histograms merged, the states put.
+func Write(ctx context.Context, s *store.Store, tenantID string, f *Folder) error {
 	counters := make([]store.RollupCounter, 0, len(f.Counters))
 	for _, k := range slices.SortedFunc(maps.Keys(f.Counters), compareKeys) {
 		v := f.Counters[k]
