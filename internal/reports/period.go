@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/rollup"
+	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
 // Report is one range's figures with the previous range's beside them.
@@ -140,14 +141,30 @@ func (s *Service) Run(ctx context.Context, tenantID string, q Query) (Report, er
 func (s *Service) period(ctx context.Context, tenantID string, q Query) (Period, error) {
 	dim, val, _ := q.Filter.dim()
 	from, to := q.hours()
-	counters, err := s.db.RollupCounters(ctx, tenantID, dim, val, from, to)
-	if err != nil {
-		return Period{}, err
+	var counters []store.RollupCounter
+	var hists []store.RollupHist
+	for _, sp := range spans(from, to) {
+		cs, err := s.db.RollupCounters(ctx, tenantID, dim, val, sp.grain, sp.from, sp.to, "")
+		if err != nil {
+			return Period{}, err
+		}
+		if sp.grain == rollup.Daily {
+			// Volume is shown by local hour and date: read it by the hour.
+			cs = slices.DeleteFunc(cs, func(c store.RollupCounter) bool { return c.Metric == rollup.Conversations })
+			hourly, err := s.db.RollupCounters(ctx, tenantID, dim, val, rollup.Hourly, sp.from, sp.to, rollup.Conversations)
+			if err != nil {
+				return Period{}, err
+			}
+			cs = append(cs, hourly...)
+		}
+		counters = append(counters, cs...)
+		hs, err := s.db.RollupHists(ctx, tenantID, dim, val, sp.grain, sp.from, sp.to)
+		if err != nil {
+			return Period{}, err
+		}
+		hists = append(hists, hs...)
 	}
-	hists, err := s.db.RollupHists(ctx, tenantID, dim, val, from, to)
-	if err != nil {
-		return Period{}, err
-	}
+	var err error
 	p := Period{From: q.From.Format(time.DateOnly), To: q.To.Format(time.DateOnly), ByChannel: []ChannelCount{},
 		ByHour: []HourCount{}, ByDay: []DayCount{}, Agents: []AgentFigure{}}
 	merged := map[string]rollup.Hist{}
@@ -242,9 +259,13 @@ func (s *Service) agents(ctx context.Context, tenantID string, from, to int64, a
 		return a
 	}
 	for _, metric := range []string{rollup.Presence, rollup.Wait, rollup.Handle} {
-		cs, err := s.db.RollupCountersByVal(ctx, tenantID, rollup.DimAgent, metric, from, to)
-		if err != nil {
-			return nil, err
+		var cs []store.RollupCounter
+		for _, sp := range spans(from, to) {
+			part, err := s.db.RollupCountersByVal(ctx, tenantID, rollup.DimAgent, metric, sp.grain, sp.from, sp.to)
+			if err != nil {
+				return nil, err
+			}
+			cs = append(cs, part...)
 		}
 		for _, c := range cs {
 			if agentID != "" && c.Val != agentID {

@@ -18,9 +18,9 @@ import (
 
 // DB is what reports read.
 type DB interface {
-	RollupCounters(ctx context.Context, tenantID, dim, val string, from, to int64) ([]store.RollupCounter, error)
-	RollupHists(ctx context.Context, tenantID, dim, val string, from, to int64) ([]store.RollupHist, error)
-	RollupCountersByVal(ctx context.Context, tenantID, dim, metric string, from, to int64) ([]store.RollupCounter, error)
+	RollupCounters(ctx context.Context, tenantID, dim, val, grain string, from, to int64, metric string) ([]store.RollupCounter, error)
+	RollupHists(ctx context.Context, tenantID, dim, val, grain string, from, to int64) ([]store.RollupHist, error)
+	RollupCountersByVal(ctx context.Context, tenantID, dim, metric, grain string, from, to int64) ([]store.RollupCounter, error)
 	RollupConvs(ctx context.Context, tenantID string, f store.RollupConvFilter, limit int) ([]store.RollupConv, error)
 }
 
@@ -152,4 +152,31 @@ func date(t time.Time, loc *time.Location) time.Time {
 // offset is not a whole hour see their day's edges rounded to the hour.
 func (q Query) hours() (from, to int64) {
 	return q.start().UTC().Truncate(time.Hour).Unix(), q.end().UTC().Truncate(time.Hour).Unix()
+}
+
+// span is a run of cells of one grain, [from, to) in Unix seconds.
+type span struct {
+	grain    string
+	from, to int64
+}
+
+// spans covers the hours [from, to) with as few cells as can be: whole UTC
+// days from day cells, the hours before the first and after the last from
+// hour cells.
+func spans(from, to int64) []span {
+	const day = 24 * 3600
+	d1 := (from + day - 1) / day * day
+	d2 := to / day * day
+	if d1 >= d2 {
+		return []span{{rollup.Hourly, from, to}}
+	}
+	var out []span
+	if from < d1 {
+		out = append(out, span{rollup.Hourly, from, d1})
+	}
+	out = append(out, span{rollup.Daily, d1, d2})
+	if d2 < to {
+		out = append(out, span{rollup.Hourly, d2, to})
+	}
+	return out
 }

@@ -168,6 +168,18 @@ func TestHandComputed(t *testing.T) {
 				t.Errorf("previous: %s conversations %d answered %d", p.From, p.Conversations, p.Answered)
 			}
 
+			// Two days read whole UTC days from day cells and the edges from
+			// hour cells, and add up to the same figures.
+			q2, _ := reports.ParseQuery("2026-11-09", "2026-11-10", "America/New_York", 30, reports.Filter{}, time.Time{})
+			two, err := svc.Run(ctx, tn.ID, q2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := two.Current; c.Conversations != 6 || c.Answered != 5 || c.Resolved != 5 || c.FCR != 4 || c.CSAT.Responses != 3 ||
+				*c.Times[1].Median != 20 || *c.Times[1].P90 != 90 || len(c.ByDay) != 2 || c.ByDay[0].Conversations != 1 || len(c.Presence) != 2 {
+				t.Errorf("two days: %+v", c)
+			}
+
 			// Filters read one dimension.
 			for _, f := range []struct {
 				filter          reports.Filter

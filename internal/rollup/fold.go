@@ -46,15 +46,24 @@ const (
 	DimTag     = "tag"
 )
 
-// Key names one aggregate cell: one metric in one UTC hour for one value of
-// one dimension.
+// Key names one aggregate cell: one metric in one UTC hour or day for one
+// value of one dimension. Every figure is counted in both grains: reports
+// read whole days from day cells and the edges of a range (a time zone's
+// midnight) from hour cells.
 type Key struct {
-	Hour   int64 // Unix seconds of the UTC hour's start
+	Grain  string // Hourly or Daily
+	Hour   int64  // Unix seconds the cell begins
 	Dim    string
 	Val    string
 	Metric string
 	Sub    string
 }
+
+// The grains.
+const (
+	Hourly = "h"
+	Daily  = "d"
+)
 
 // Sum is a counter cell: how many, and their total.
 type Sum struct{ N, Total int64 }
@@ -390,30 +399,42 @@ func (f *Folder) dims(c *Conv, queueID, agentID string) []DimVal {
 	return d
 }
 
-func hourOf(t time.Time) int64 { return t.UTC().Truncate(time.Hour).Unix() }
+// cells are the starts of the hour and the UTC day at holds.
+func cells(at time.Time) [2]struct {
+	grain string
+	start int64
+} {
+	t := at.UTC()
+	return [2]struct {
+		grain string
+		start int64
+	}{{Hourly, t.Truncate(time.Hour).Unix()}, {Daily, t.Truncate(24 * time.Hour).Unix()}}
+}
 
 func (f *Folder) count(at time.Time, dims []DimVal, metric, sub string, n, total int64) {
-	h := hourOf(at)
-	for _, d := range dims {
-		k := Key{Hour: h, Dim: d.Dim, Val: d.Val, Metric: metric, Sub: sub}
-		s := f.Counters[k]
-		s.N += n
-		s.Total += total
-		f.Counters[k] = s
+	for _, c := range cells(at) {
+		for _, d := range dims {
+			k := Key{Grain: c.grain, Hour: c.start, Dim: d.Dim, Val: d.Val, Metric: metric, Sub: sub}
+			s := f.Counters[k]
+			s.N += n
+			s.Total += total
+			f.Counters[k] = s
+		}
 	}
 }
 
 func (f *Folder) observe(at time.Time, dims []DimVal, metric string, d time.Duration) {
 	d = max(d, 0)
 	f.count(at, dims, metric, "", 1, d.Milliseconds())
-	h := hourOf(at)
-	for _, dv := range dims {
-		k := Key{Hour: h, Dim: dv.Dim, Val: dv.Val, Metric: metric}
-		hist := f.Hists[k]
-		if hist == nil {
-			hist = Hist{}
-			f.Hists[k] = hist
+	for _, c := range cells(at) {
+		for _, dv := range dims {
+			k := Key{Grain: c.grain, Hour: c.start, Dim: dv.Dim, Val: dv.Val, Metric: metric}
+			hist := f.Hists[k]
+			if hist == nil {
+				hist = Hist{}
+				f.Hists[k] = hist
+			}
+			hist.Add(d.Seconds())
 		}
-		hist.Add(d.Seconds())
 	}
 }

@@ -107,7 +107,7 @@ func stored(t *testing.T, db *store.DB, tenantID string) (map[rollup.Key]rollup.
 	}
 	counters := map[rollup.Key]rollup.Sum{}
 	for _, c := range cs {
-		counters[rollup.Key{Hour: c.Hour, Dim: c.Dim, Val: c.Val, Metric: c.Metric, Sub: c.Sub}] = rollup.Sum{N: c.N, Total: c.Total}
+		counters[rollup.Key{Grain: c.Grain, Hour: c.Hour, Dim: c.Dim, Val: c.Val, Metric: c.Metric, Sub: c.Sub}] = rollup.Sum{N: c.N, Total: c.Total}
 	}
 	hs, err := db.AllRollupHists(ctx, tenantID)
 	if err != nil {
@@ -115,7 +115,7 @@ func stored(t *testing.T, db *store.DB, tenantID string) (map[rollup.Key]rollup.
 	}
 	hists := map[rollup.Key]string{}
 	for _, h := range hs {
-		hists[rollup.Key{Hour: h.Hour, Dim: h.Dim, Val: h.Val, Metric: h.Metric}] = h.Buckets
+		hists[rollup.Key{Grain: h.Grain, Hour: h.Hour, Dim: h.Dim, Val: h.Val, Metric: h.Metric}] = h.Buckets
 	}
 	return counters, hists
 }

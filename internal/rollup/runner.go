@@ -247,12 +247,12 @@ func Write(ctx context.Context, s *store.Store, tenantID string, f *Folder) erro
 }
 
 func cell(k Key) store.RollupCell {
-	return store.RollupCell{Hour: k.Hour, Dim: k.Dim, Val: k.Val, Metric: k.Metric, Sub: k.Sub}
+	return store.RollupCell{Grain: k.Grain, Hour: k.Hour, Dim: k.Dim, Val: k.Val, Metric: k.Metric, Sub: k.Sub}
 }
 
 // compareKeys orders cells so that concurrent writers lock rows in one order.
 func compareKeys(a, b Key) int {
-	return cmp.Or(cmp.Compare(a.Dim, b.Dim), cmp.Compare(a.Val, b.Val), cmp.Compare(a.Hour, b.Hour),
+	return cmp.Or(cmp.Compare(a.Dim, b.Dim), cmp.Compare(a.Val, b.Val), cmp.Compare(a.Grain, b.Grain), cmp.Compare(a.Hour, b.Hour),
 		cmp.Compare(a.Metric, b.Metric), cmp.Compare(a.Sub, b.Sub))
 }
 

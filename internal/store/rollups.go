@@ -16,7 +16,8 @@ import (
 // RollupCell names one aggregate cell: a metric in one UTC hour (Unix
 // seconds) for one value of one dimension.
 type RollupCell struct {
-	Hour   int64
+	Grain  string // "h" (an hour) or "d" (a UTC day)
+	Hour   int64  // Unix seconds the cell begins
 	Dim    string
 	Val    string
 	Metric string
@@ -101,10 +102,10 @@ func (s *Store) RollupTenantsBehind(ctx context.Context) ([]string, error) {
 // AddRollupCounters adds each counter's N and Total to its cell.
 func (s *Store) AddRollupCounters(ctx context.Context, tenantID string, cs []RollupCounter) error {
 	for _, c := range cs {
-		if _, err := s.w.ExecContext(ctx, `INSERT INTO rollup_counters (tenant_id, hour, dim, val, metric, sub, n, total)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tenant_id, dim, val, hour, metric, sub)
+		if _, err := s.w.ExecContext(ctx, `INSERT INTO rollup_counters (tenant_id, grain, hour, dim, val, metric, sub, n, total)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, dim, val, grain, hour, metric, sub)
 			DO UPDATE SET n = rollup_counters.n + excluded.n, total = rollup_counters.total + excluded.total`,
-			tenantID, c.Hour, c.Dim, c.Val, c.Metric, c.Sub, c.N, c.Total); err != nil {
+			tenantID, c.Grain, c.Hour, c.Dim, c.Val, c.Metric, c.Sub, c.N, c.Total); err != nil {
 			return fmt.Errorf("add rollup counter %s: %w", c.Metric, err)
 		}
 	}
@@ -116,8 +117,8 @@ func (s *Store) AddRollupCounters(ctx context.Context, tenantID string, cs []Rol
 func (s *Store) MergeRollupHists(ctx context.Context, tenantID string, hs []RollupHist, merge func(old, add string) (string, error)) error {
 	for _, h := range hs {
 		var old string
-		err := s.w.QueryRowContext(ctx, `SELECT buckets FROM rollup_hists WHERE tenant_id = $1 AND dim = $2 AND val = $3 AND hour = $4 AND metric = $5`,
-			tenantID, h.Dim, h.Val, h.Hour, h.Metric).Scan(&old)
+		err := s.w.QueryRowContext(ctx, `SELECT buckets FROM rollup_hists WHERE tenant_id = $1 AND dim = $2 AND val = $3 AND grain = $4 AND hour = $5 AND metric = $6`,
+			tenantID, h.Dim, h.Val, h.Grain, h.Hour, h.Metric).Scan(&old)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("read rollup histogram %s: %w", h.Metric, err)
 		}
@@ -125,9 +126,9 @@ func (s *Store) MergeRollupHists(ctx context.Context, tenantID string, hs []Roll
 		if err != nil {
 			return fmt.Errorf("merge rollup histogram %s: %w", h.Metric, err)
 		}
-		if _, err := s.w.ExecContext(ctx, `INSERT INTO rollup_hists (tenant_id, hour, dim, val, metric, buckets) VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (tenant_id, dim, val, hour, metric) DO UPDATE SET buckets = excluded.buckets`,
-			tenantID, h.Hour, h.Dim, h.Val, h.Metric, merged); err != nil {
+		if _, err := s.w.ExecContext(ctx, `INSERT INTO rollup_hists (tenant_id, grain, hour, dim, val, metric, buckets) VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (tenant_id, dim, val, grain, hour, metric) DO UPDATE SET buckets = excluded.buckets`,
+			tenantID, h.Grain, h.Hour, h.Dim, h.Val, h.Metric, merged); err != nil {
 			return fmt.Errorf("write rollup histogram %s: %w", h.Metric, err)
 		}
 	}
@@ -207,29 +208,30 @@ func (s *Store) ResetRollups(ctx context.Context, tenantID string) error {
 }
 
 // RollupCounters reads the counters of one dimension value ("all" with "")
-// in the hours [from, to), Unix seconds.
-func (s *Store) RollupCounters(ctx context.Context, tenantID, dim, val string, from, to int64) ([]RollupCounter, error) {
+// of one grain beginning in [from, to), Unix seconds; metric "" reads all.
+func (s *Store) RollupCounters(ctx context.Context, tenantID, dim, val, grain string, from, to int64, metric string) ([]RollupCounter, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT hour, metric, sub, n, total FROM rollup_counters
-		WHERE tenant_id = $1 AND dim = $2 AND val = $3 AND hour >= $4 AND hour < $5`, tenantID, dim, val, from, to)
+		WHERE tenant_id = $1 AND dim = $2 AND val = $3 AND grain = $4 AND hour >= $5 AND hour < $6 AND ($7 = '' OR metric = $7)`,
+		tenantID, dim, val, grain, from, to, metric)
 	if err != nil {
 		return nil, fmt.Errorf("rollup counters: %w", err)
 	}
 	return collect(rows, func(r interface{ Scan(...any) error }) (RollupCounter, error) {
-		c := RollupCounter{RollupCell: RollupCell{Dim: dim, Val: val}}
+		c := RollupCounter{RollupCell: RollupCell{Grain: grain, Dim: dim, Val: val}}
 		return c, r.Scan(&c.Hour, &c.Metric, &c.Sub, &c.N, &c.Total)
 	})
 }
 
-// RollupHists reads the histograms of one dimension value in the hours
-// [from, to).
-func (s *Store) RollupHists(ctx context.Context, tenantID, dim, val string, from, to int64) ([]RollupHist, error) {
+// RollupHists reads the histograms of one dimension value of one grain
+// beginning in [from, to).
+func (s *Store) RollupHists(ctx context.Context, tenantID, dim, val, grain string, from, to int64) ([]RollupHist, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT hour, metric, buckets FROM rollup_hists
-		WHERE tenant_id = $1 AND dim = $2 AND val = $3 AND hour >= $4 AND hour < $5`, tenantID, dim, val, from, to)
+		WHERE tenant_id = $1 AND dim = $2 AND val = $3 AND grain = $4 AND hour >= $5 AND hour < $6`, tenantID, dim, val, grain, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("rollup histograms: %w", err)
 	}
 	return collect(rows, func(r interface{ Scan(...any) error }) (RollupHist, error) {
-		h := RollupHist{RollupCell: RollupCell{Dim: dim, Val: val}}
+		h := RollupHist{RollupCell: RollupCell{Grain: grain, Dim: dim, Val: val}}
 		return h, r.Scan(&h.Hour, &h.Metric, &h.Buckets)
 	})
 }
@@ -281,16 +283,17 @@ func escapeLike(s string) string {
 }
 
 // RollupCountersByVal sums one metric's counters per value of a dimension
-// (every agent, every queue) and sub, in the hours [from, to).
-func (s *Store) RollupCountersByVal(ctx context.Context, tenantID, dim, metric string, from, to int64) ([]RollupCounter, error) {
+// (every agent, every queue) and sub, over the cells of one grain beginning
+// in [from, to).
+func (s *Store) RollupCountersByVal(ctx context.Context, tenantID, dim, metric, grain string, from, to int64) ([]RollupCounter, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT val, sub, SUM(n), SUM(total) FROM rollup_counters
-		WHERE tenant_id = $1 AND dim = $2 AND metric = $3 AND hour >= $4 AND hour < $5 GROUP BY val, sub ORDER BY val, sub`,
-		tenantID, dim, metric, from, to)
+		WHERE tenant_id = $1 AND dim = $2 AND metric = $3 AND grain = $4 AND hour >= $5 AND hour < $6 GROUP BY val, sub ORDER BY val, sub`,
+		tenantID, dim, metric, grain, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("rollup counters by %s: %w", dim, err)
 	}
 	return collect(rows, func(r interface{ Scan(...any) error }) (RollupCounter, error) {
-		c := RollupCounter{RollupCell: RollupCell{Dim: dim, Metric: metric}}
+		c := RollupCounter{RollupCell: RollupCell{Grain: grain, Dim: dim, Metric: metric}}
 		return c, r.Scan(&c.Val, &c.Sub, &c.N, &c.Total)
 	})
 }
@@ -298,26 +301,26 @@ func (s *Store) RollupCountersByVal(ctx context.Context, tenantID, dim, metric s
 // AllRollupCounters lists every counter cell of the tenant whose n or total
 // is not zero, for comparing rollups with a recomputation.
 func (s *Store) AllRollupCounters(ctx context.Context, tenantID string) ([]RollupCounter, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT hour, dim, val, metric, sub, n, total FROM rollup_counters
+	rows, err := s.r.QueryContext(ctx, `SELECT grain, hour, dim, val, metric, sub, n, total FROM rollup_counters
 		WHERE tenant_id = $1 AND (n <> 0 OR total <> 0)`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("all rollup counters: %w", err)
 	}
 	return collect(rows, func(r interface{ Scan(...any) error }) (RollupCounter, error) {
 		var c RollupCounter
-		return c, r.Scan(&c.Hour, &c.Dim, &c.Val, &c.Metric, &c.Sub, &c.N, &c.Total)
+		return c, r.Scan(&c.Grain, &c.Hour, &c.Dim, &c.Val, &c.Metric, &c.Sub, &c.N, &c.Total)
 	})
 }
 
 // AllRollupHists lists every histogram cell of the tenant.
 func (s *Store) AllRollupHists(ctx context.Context, tenantID string) ([]RollupHist, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT hour, dim, val, metric, buckets FROM rollup_hists WHERE tenant_id = $1`, tenantID)
+	rows, err := s.r.QueryContext(ctx, `SELECT grain, hour, dim, val, metric, buckets FROM rollup_hists WHERE tenant_id = $1`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("all rollup histograms: %w", err)
 	}
 	return collect(rows, func(r interface{ Scan(...any) error }) (RollupHist, error) {
 		var h RollupHist
-		return h, r.Scan(&h.Hour, &h.Dim, &h.Val, &h.Metric, &h.Buckets)
+		return h, r.Scan(&h.Grain, &h.Hour, &h.Dim, &h.Val, &h.Metric, &h.Buckets)
 	})
 }
 

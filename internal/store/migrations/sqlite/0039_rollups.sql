@@ -7,11 +7,14 @@ CREATE TABLE rollup_cursors (
     last_seq   BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
--- Counters per UTC hour (Unix seconds) and per dimension value (dim 'all'
--- with val '', or channel, queue, agent, team, tag); total is milliseconds
--- for durations, the rating for CSAT.
+-- Counters per UTC hour and per UTC day (grain 'h' or 'd'; hour is the
+-- Unix seconds the cell begins) and per dimension value (dim 'all' with val
+-- '', or channel, queue, agent, team, tag); total is milliseconds for
+-- durations, the rating for CSAT. A report reads whole days from day cells
+-- and its edges from hour cells.
 CREATE TABLE rollup_counters (
     tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    grain     TEXT NOT NULL,
     hour      BIGINT NOT NULL,
     dim       TEXT NOT NULL,
     val       TEXT NOT NULL,
@@ -19,20 +22,21 @@ CREATE TABLE rollup_counters (
     sub       TEXT NOT NULL,
     n         BIGINT NOT NULL,
     total     BIGINT NOT NULL,
-    PRIMARY KEY (tenant_id, dim, val, hour, metric, sub)
+    PRIMARY KEY (tenant_id, dim, val, grain, hour, metric, sub)
 );
 -- Per-agent and per-queue tables sum one metric over every value.
-CREATE INDEX rollup_counters_metric ON rollup_counters (tenant_id, dim, metric, hour);
+CREATE INDEX rollup_counters_metric ON rollup_counters (tenant_id, dim, metric, grain, hour);
 -- Duration histograms (rollup.Hist as JSON: bucket → count), mergeable by
 -- adding counts.
 CREATE TABLE rollup_hists (
     tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    grain     TEXT NOT NULL,
     hour      BIGINT NOT NULL,
     dim       TEXT NOT NULL,
     val       TEXT NOT NULL,
     metric    TEXT NOT NULL,
     buckets   TEXT NOT NULL,
-    PRIMARY KEY (tenant_id, dim, val, hour, metric)
+    PRIMARY KEY (tenant_id, dim, val, grain, hour, metric)
 );
 -- One fact row per conversation: the fold's memory of it, and what
 -- drill-down lists.
