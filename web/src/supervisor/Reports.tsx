@@ -273,9 +273,9 @@ function HourChart({ p, open }: { p: Period; open: Open }) {
   const what = (h: number) => `${t('rep.byHour')}, ${String(h).padStart(2, '0')}:00`;
   return (
     <figure class="wall-chart" data-testid="rep-hour-chart">
-      <svg viewBox={`0 0 ${W} ${H + 18}`} role="img" aria-labelledby="rep-hour-title rep-hour-desc">
-        <title id="rep-hour-title">{t('rep.byHour')}</title>
-        <desc id="rep-hour-desc">{summary}</desc>
+      <svg viewBox={`0 0 ${W} ${H + 18}`} role="img" aria-labelledby="rep-chart-hour-title rep-chart-hour-desc">
+        <title id="rep-chart-hour-title">{t('rep.byHour')}</title>
+        <desc id="rep-chart-hour-desc">{summary}</desc>
         <line x1="0" x2={W} y1={H} y2={H} class="wall-axis" />
         {byHour.map((ds, h) => {
           let y = H;
@@ -358,9 +358,9 @@ function DayChart({ p, open }: { p: Period; open: Open }) {
   const summary = total ? t('rep.byDaySummary', { total, days: days.length, day: busiest.date, count: busiest.conversations }) : t('rep.noVolume');
   return (
     <figure class="wall-chart">
-      <svg viewBox={`0 0 ${W} ${H + 4}`} role="img" aria-labelledby="rep-day-title rep-day-desc">
-        <title id="rep-day-title">{t('rep.byDay')}</title>
-        <desc id="rep-day-desc">{summary}</desc>
+      <svg viewBox={`0 0 ${W} ${H + 4}`} role="img" aria-labelledby="rep-chart-day-title rep-chart-day-desc">
+        <title id="rep-chart-day-title">{t('rep.byDay')}</title>
+        <desc id="rep-chart-day-desc">{summary}</desc>
         <line x1="0" x2={W} y1={H} y2={H} class="wall-axis" />
         {days.map((d, i) => {
           const hgt = (d.conversations / max) * (H - 8);
@@ -402,9 +402,9 @@ function TimesChart({ c, p, open }: { c: Period; p: Period; open: Open }) {
   const left = 120;
   return (
     <figure class="wall-chart">
-      <svg viewBox={`0 0 ${W} ${row * c.times.length + 4}`} role="img" aria-labelledby="rep-times-title rep-times-desc">
-        <title id="rep-times-title">{t('rep.times')}</title>
-        <desc id="rep-times-desc">
+      <svg viewBox={`0 0 ${W} ${row * c.times.length + 4}`} role="img" aria-labelledby="rep-chart-times-title rep-chart-times-desc">
+        <title id="rep-chart-times-title">{t('rep.times')}</title>
+        <desc id="rep-chart-times-desc">
           {c.times.map((x) => `${t(`rep.metric.${x.metric}`)}: ${t('rep.median')} ${secs(x.median_secs)}, ${t('rep.p90')} ${secs(x.p90_secs)}`).join('; ')}
         </desc>
         {c.times.map((x, i) => {
@@ -464,9 +464,9 @@ function CSATChart({ c }: { c: Period }) {
   const H = 100;
   return (
     <figure class="wall-chart">
-      <svg viewBox={`0 0 ${W} ${H + 18}`} role="img" aria-labelledby="rep-csat-title rep-csat-desc">
-        <title id="rep-csat-title">{t('rep.csatTitle')}</title>
-        <desc id="rep-csat-desc">{t('rep.csatSummary', { n: c.csat.responses, avg: num(c.csat.average) })}</desc>
+      <svg viewBox={`0 0 ${W} ${H + 18}`} role="img" aria-labelledby="rep-chart-csat-title rep-chart-csat-desc">
+        <title id="rep-chart-csat-title">{t('rep.csatTitle')}</title>
+        <desc id="rep-chart-csat-desc">{t('rep.csatSummary', { n: c.csat.responses, avg: num(c.csat.average) })}</desc>
         {r.map((n, i) => {
           const hgt = (n / max) * (H - 8);
           const bw = W / 5;
