@@ -24,8 +24,9 @@ CREATE TABLE rollup_counters (
     total     BIGINT NOT NULL,
     PRIMARY KEY (tenant_id, dim, val, grain, hour, metric, sub)
 );
--- Per-agent and per-queue tables sum one metric over every value.
-CREATE INDEX rollup_counters_metric ON rollup_counters (tenant_id, dim, metric, grain, hour);
+-- Per-agent and per-queue tables sum one metric over every value, from the
+-- index alone.
+CREATE INDEX rollup_counters_metric ON rollup_counters (tenant_id, dim, metric, grain, hour) INCLUDE (val, sub, n, total);
 -- Duration histograms (rollup.Hist as JSON: bucket → count), mergeable by
 -- adding counts.
 CREATE TABLE rollup_hists (
