@@ -99,14 +99,40 @@ func (s *Store) RollupTenantsBehind(ctx context.Context) ([]string, error) {
 	})
 }
 
-// AddRollupCounters adds each counter's N and Total to its cell.
+// rollupRows is how many rows one multi-row statement writes: a batch's
+// thousands of cells go in tens of statements, not thousands, so the
+// transaction (and on SQLite the one writer) is held briefly.
+const rollupRows = 100
+
+// tenantRows returns "($1, $first, …), ($1, …)" for rows of the tenant ($1)
+// and cols more parameters each.
+func tenantRows(first, rows, cols int) string {
+	var b strings.Builder
+	for r := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("($1, " + placeholders(first+r*cols, cols) + ")")
+	}
+	return b.String()
+}
+
+// AddRollupCounters adds each counter's N and Total to its cell. The cells
+// must be distinct.
 func (s *Store) AddRollupCounters(ctx context.Context, tenantID string, cs []RollupCounter) error {
-	for _, c := range cs {
-		if _, err := s.w.ExecContext(ctx, `INSERT INTO rollup_counters (tenant_id, grain, hour, dim, val, metric, sub, n, total)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, dim, val, grain, hour, metric, sub)
-			DO UPDATE SET n = rollup_counters.n + excluded.n, total = rollup_counters.total + excluded.total`,
-			tenantID, c.Grain, c.Hour, c.Dim, c.Val, c.Metric, c.Sub, c.N, c.Total); err != nil {
-			return fmt.Errorf("add rollup counter %s: %w", c.Metric, err)
+	for len(cs) > 0 {
+		chunk := cs[:min(len(cs), rollupRows)]
+		cs = cs[len(chunk):]
+		args := make([]any, 0, 1+8*len(chunk))
+		args = append(args, tenantID)
+		for _, c := range chunk {
+			args = append(args, c.Grain, c.Hour, c.Dim, c.Val, c.Metric, c.Sub, c.N, c.Total)
+		}
+		q := `INSERT INTO rollup_counters (tenant_id, grain, hour, dim, val, metric, sub, n, total) VALUES ` +
+			tenantRows(2, len(chunk), 8) + ` ON CONFLICT (tenant_id, dim, val, grain, hour, metric, sub)
+			DO UPDATE SET n = rollup_counters.n + excluded.n, total = rollup_counters.total + excluded.total`
+		if _, err := s.w.ExecContext(ctx, q, args...); err != nil {
+			return fmt.Errorf("add rollup counters: %w", err)
 		}
 	}
 	return nil
@@ -114,22 +140,53 @@ func (s *Store) AddRollupCounters(ctx context.Context, tenantID string, cs []Rol
 
 // MergeRollupHists merges each histogram into its cell: merge gets the
 // cell's buckets ("" when new) and the added ones and returns the result.
+// The cells must be distinct.
 func (s *Store) MergeRollupHists(ctx context.Context, tenantID string, hs []RollupHist, merge func(old, add string) (string, error)) error {
-	for _, h := range hs {
-		var old string
-		err := s.w.QueryRowContext(ctx, `SELECT buckets FROM rollup_hists WHERE tenant_id = $1 AND dim = $2 AND val = $3 AND grain = $4 AND hour = $5 AND metric = $6`,
-			tenantID, h.Dim, h.Val, h.Grain, h.Hour, h.Metric).Scan(&old)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("read rollup histogram %s: %w", h.Metric, err)
+	for len(hs) > 0 {
+		chunk := hs[:min(len(hs), rollupRows)]
+		hs = hs[len(chunk):]
+		type key struct {
+			grain, dim, val, metric string
+			hour                    int64
 		}
-		merged, err := merge(old, h.Buckets)
+		args := []any{tenantID}
+		var or []string
+		for _, h := range chunk {
+			n := len(args)
+			or = append(or, fmt.Sprintf("(dim = $%d AND val = $%d AND grain = $%d AND hour = $%d AND metric = $%d)", n+1, n+2, n+3, n+4, n+5))
+			args = append(args, h.Dim, h.Val, h.Grain, h.Hour, h.Metric)
+		}
+		rows, err := s.w.QueryContext(ctx, `SELECT dim, val, grain, hour, metric, buckets FROM rollup_hists WHERE tenant_id = $1 AND (`+
+			strings.Join(or, " OR ")+`)`, args...)
 		if err != nil {
-			return fmt.Errorf("merge rollup histogram %s: %w", h.Metric, err)
+			return fmt.Errorf("read rollup histograms: %w", err)
 		}
-		if _, err := s.w.ExecContext(ctx, `INSERT INTO rollup_hists (tenant_id, grain, hour, dim, val, metric, buckets) VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (tenant_id, dim, val, grain, hour, metric) DO UPDATE SET buckets = excluded.buckets`,
-			tenantID, h.Grain, h.Hour, h.Dim, h.Val, h.Metric, merged); err != nil {
-			return fmt.Errorf("write rollup histogram %s: %w", h.Metric, err)
+		old := map[key]string{}
+		for rows.Next() {
+			var k key
+			var b string
+			if err := rows.Scan(&k.dim, &k.val, &k.grain, &k.hour, &k.metric, &b); err != nil {
+				rows.Close()
+				return fmt.Errorf("read rollup histograms: %w", err)
+			}
+			old[k] = b
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("read rollup histograms: %w", err)
+		}
+		args = []any{tenantID}
+		for _, h := range chunk {
+			merged, err := merge(old[key{h.Grain, h.Dim, h.Val, h.Metric, h.Hour}], h.Buckets)
+			if err != nil {
+				return fmt.Errorf("merge rollup histogram %s: %w", h.Metric, err)
+			}
+			args = append(args, h.Grain, h.Hour, h.Dim, h.Val, h.Metric, merged)
+		}
+		if _, err := s.w.ExecContext(ctx, `INSERT INTO rollup_hists (tenant_id, grain, hour, dim, val, metric, buckets) VALUES `+
+			tenantRows(2, len(chunk), 6)+` ON CONFLICT (tenant_id, dim, val, grain, hour, metric) DO UPDATE SET buckets = excluded.buckets`,
+			args...); err != nil {
+			return fmt.Errorf("write rollup histograms: %w", err)
 		}
 	}
 	return nil
@@ -170,18 +227,24 @@ func (s *Store) rollupStates(ctx context.Context, query, tenantID string, ids []
 	return out, nil
 }
 
-// PutRollupConvs writes conversations' fact rows.
+// PutRollupConvs writes conversations' fact rows (distinct conversations).
 func (s *Store) PutRollupConvs(ctx context.Context, tenantID string, cs []RollupConv) error {
-	for _, c := range cs {
-		tags := ""
-		if len(c.Tags) > 0 {
-			tags = "," + strings.Join(c.Tags, ",") + ","
+	for len(cs) > 0 {
+		chunk := cs[:min(len(cs), rollupRows)]
+		cs = cs[len(chunk):]
+		args := []any{tenantID}
+		for _, c := range chunk {
+			tags := ""
+			if len(c.Tags) > 0 {
+				tags = "," + strings.Join(c.Tags, ",") + ","
+			}
+			args = append(args, c.ConversationID, micros(c.CreatedAt), c.Channel, c.QueueID, c.AgentID, c.Team, tags, c.State)
 		}
 		if _, err := s.w.ExecContext(ctx, `INSERT INTO rollup_conversations (tenant_id, conversation_id, created_at, channel, queue_id, agent_id, team, tags, state)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET created_at = excluded.created_at,
+			VALUES `+tenantRows(2, len(chunk), 8)+` ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET created_at = excluded.created_at,
 			channel = excluded.channel, queue_id = excluded.queue_id, agent_id = excluded.agent_id, team = excluded.team, tags = excluded.tags, state = excluded.state`,
-			tenantID, c.ConversationID, micros(c.CreatedAt), c.Channel, c.QueueID, c.AgentID, c.Team, tags, c.State); err != nil {
-			return fmt.Errorf("put rollup conversation %s: %w", c.ConversationID, err)
+			args...); err != nil {
+			return fmt.Errorf("put rollup conversations: %w", err)
 		}
 	}
 	return nil
