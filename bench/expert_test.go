@@ -192,7 +192,8 @@ func mostActive(counts map[string]int) []string {
 // experts is what the swarm rooms service suggests for a case, by its own
 // code: the past cases most like the case's text (suggest.Cases, asked for
 // rooms.SimilarAsked), the nearest picked by rooms.NearestCases, their
-// evidence, the work of the last rooms.LearnFrom to learn each candidate's
+// evidence, the resolvers whose cases together are most like it
+// (suggest.Cases.Profiles, rooms.ProfilesAsked), the work of the last rooms.LearnFrom to learn each candidate's
 // areas from, and rooms.Finding.Rank. The room is opened when everything
 // in the history is known: when the case was created, or after the newest
 // case of the history if that is later (so no work is from the future).
@@ -202,7 +203,8 @@ func (t *expertTenant) experts(c expertCase) []string {
 		now = t.signals[n-1].At
 	}
 	ids, sim := rooms.NearestCases(t.index.Similar(c.Text, rooms.SimilarAsked), c.Key)
-	f := rooms.Finding{Similarity: sim, RoomAreas: queueAreas(c.Queue), Candidates: t.candidates, Now: now}
+	f := rooms.Finding{Similarity: sim, Profiles: t.index.Profiles(c.Text, rooms.ProfilesAsked),
+		RoomAreas: queueAreas(c.Queue), Candidates: t.candidates, Now: now}
 	for _, id := range ids {
 		h := t.history[id]
 		f.Evidence = append(f.Evidence, swarm.Evidence{ConversationID: id, ResolvedAt: h.Resolved, ResolverID: h.Resolver})
@@ -372,6 +374,35 @@ func BenchmarkExpertFinding(b *testing.B) {
 	Report("expert_ceiling", float64(run.findable)/float64(run.ours.n), "ratio")
 	Report("expert_p_at_3_unaged", run.unaged.P3, "ratio")
 	Report("expert_p_at_3_baseline_aged", run.aged.P3, "ratio")
+	// What the candidate-centred evidence costs at a room's opening: the
+	// profiles asked of the index beside the similar cases, per room, and
+	// building the largest tenant's index (its cases and the profiles).
+	var sims, profs []time.Duration
+	var largest *expertTenant
+	for _, t := range tenants {
+		if largest == nil || len(t.history) > len(largest.history) {
+			largest = t
+		}
+		for _, c := range t.eval {
+			start := time.Now()
+			t.index.Similar(c.Text, rooms.SimilarAsked)
+			mid := time.Now()
+			t.index.Profiles(c.Text, rooms.ProfilesAsked)
+			sims, profs = append(sims, mid.Sub(start)), append(profs, time.Since(mid))
+		}
+	}
+	var cs []suggest.Case
+	for _, h := range largest.history {
+		cs = append(cs, suggest.Case{ID: h.Key, Text: h.Text, ConversationID: h.Key, ResolverID: h.Resolver})
+	}
+	start := time.Now()
+	suggest.NewCases(cs)
+	build := time.Since(start)
+	Report("expert_similar_p50_us", float64(quantile(sims, 0.5).Microseconds()), "us")
+	Report("expert_similar_p99_us", float64(quantile(sims, 0.99).Microseconds()), "us")
+	Report("expert_profiles_p50_us", float64(quantile(profs, 0.5).Microseconds()), "us")
+	Report("expert_profiles_p99_us", float64(quantile(profs, 0.99).Microseconds()), "us")
+	Report("expert_index_build_ms", float64(build.Microseconds())/1000, "ms")
 	Report("expert_test_cases", float64(run.ours.n), "cases")
 	Report("expert_candidates", float64(run.candidates), "people")
 	Report("expert_tenants", float64(len(tenants)), "tenants")
@@ -397,4 +428,13 @@ func BenchmarkExpertFindingValidation(b *testing.B) {
 	b.Logf("validation: p@3 ours %.4f baseline %.4f (%.3fx); p@1 %.4f / %.4f; MRR %.4f / %.4f; ceiling %.4f; %d cases; p@3 unaged %.4f, aged baseline %.4f",
 		run.ours.P3, run.base.P3, run.ours.P3/run.base.P3, run.ours.P1, run.base.P1, run.ours.MRR, run.base.MRR,
 		float64(run.findable)/float64(run.ours.n), run.ours.n, run.unaged.P3, run.aged.P3)
+}
+
+func quantile(ds []time.Duration, q float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(q*float64(len(s))))]
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/ratelimit"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 	"github.com/switchboard-cx/switchboard/internal/textfield"
@@ -59,8 +60,8 @@ type Service struct {
 	keysMu sync.Mutex
 	keys   map[string]cachedKey // API keys by id, for the fast verify path
 
-	signup       SignupMode
-	signupLimits *hourlyLimits
+	signup SignupMode
+	limits *ratelimit.Keyed // sign-ups per address and email, wrong codes per user
 }
 
 // Config is what the service needs besides its collaborators.
@@ -78,7 +79,7 @@ func New(db *store.DB, out *outbox.Outbox, clk clock.Clock, mailer Mailer, log *
 	return &Service{
 		db: db, out: out, clock: clk, mailer: mailer, log: log, baseURL: cfg.BaseURL,
 		signer: auth.NewSigner(cfg.SecretKey), pepper: cfg.SecretKey, keys: map[string]cachedKey{},
-		signup: cfg.Signup, signupLimits: newHourlyLimits(),
+		signup: cfg.Signup, limits: ratelimit.New("accounts", ratelimit.Limit{}),
 	}
 }
 

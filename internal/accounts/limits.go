@@ -1,59 +1,18 @@
 package accounts
 
 import (
-	"sync"
 	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/ratelimit"
 )
 
-// hourlyLimits counts what each key did in the last hour, on this node: a
-// center of n nodes lets n times as much through, which is documented.
-type hourlyLimits struct {
-	mu    sync.Mutex
-	seen  map[string][]time.Time
-	swept time.Time
+// perHour is a limit of max uses at once and max an hour after: a token
+// bucket refilled over the hour.
+func perHour(max int) ratelimit.Limit {
+	return ratelimit.Limit{PerSecond: float64(max) / time.Hour.Seconds(), Burst: max}
 }
 
-func newHourlyLimits() *hourlyLimits { return &hourlyLimits{seen: map[string][]time.Time{}} }
-
-// allow records one use by key at now and reports whether it is within max
-// uses in the hour up to now. A refused use is not recorded.
-func (l *hourlyLimits) allow(key string, max int, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	since := now.Add(-time.Hour)
-	if now.Sub(l.swept) > 10*time.Minute { // forget quiet keys, so memory stays bounded
-		for k, ts := range l.seen {
-			if len(ts) == 0 || !ts[len(ts)-1].After(since) {
-				delete(l.seen, k)
-			}
-		}
-		l.swept = now
-	}
-	ts := l.seen[key]
-	i := 0
-	for i < len(ts) && !ts[i].After(since) {
-		i++
-	}
-	ts = ts[i:]
-	if len(ts) >= max {
-		l.seen[key] = ts
-		return false
-	}
-	l.seen[key] = append(ts, now)
-	return true
-}
-
-// spent reports whether key already used max uses in the hour up to now,
-// recording nothing.
-func (l *hourlyLimits) spent(key string, max int, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	since := now.Add(-time.Hour)
-	n := 0
-	for _, t := range l.seen[key] {
-		if t.After(since) {
-			n++
-		}
-	}
-	return n >= max
-}
+// RateLimits are the sign-up and second-factor limits, for the node to share
+// with the cluster's other nodes: behind n nodes a guesser of codes or a
+// sender of sign-up mail gets the one budget, not n of them.
+func (s *Service) RateLimits() []*ratelimit.Keyed { return []*ratelimit.Keyed{s.limits} }

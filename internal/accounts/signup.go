@@ -38,8 +38,8 @@ func ParseSignupMode(s string) (SignupMode, error) {
 // SignupVerifyTTL is how long the link that confirms a sign-up's email works.
 const SignupVerifyTTL = 24 * time.Hour
 
-// How many sign-ups one address, and one email, may ask for per hour on a
-// node. Each sends a mail to an address the asker typed, so the limits are
+// How many sign-ups one address, and one email, may ask for an hour, across
+// the cluster's nodes (Service.RateLimits). Each sends a mail to an address the asker typed, so the limits are
 // what keeps the center from being used to flood someone's inbox.
 const (
 	signupsPerHourPerIP    = 20
@@ -90,14 +90,14 @@ func (s *Service) RequestSignup(ctx context.Context, in SignupRequest) error {
 	}
 	// Counted before the checks, so probing addresses costs as much as asking.
 	now := s.clock.Now()
-	if !s.signupLimits.allow("ip:"+in.RemoteAddr, signupsPerHourPerIP, now) {
+	if ok, _ := s.limits.TakeUnder("ip:"+in.RemoteAddr, perHour(signupsPerHourPerIP), now); !ok {
 		return ErrSignupLimited
 	}
 	p, err := s.checkSignup(ctx, in)
 	if err != nil {
 		return err
 	}
-	if !s.signupLimits.allow("email:"+p.AdminEmail, signupsPerHourPerEmail, now) {
+	if ok, _ := s.limits.TakeUnder("email:"+p.AdminEmail, perHour(signupsPerHourPerEmail), now); !ok {
 		return ErrSignupLimited
 	}
 	p.Expires = now.Add(SignupVerifyTTL)

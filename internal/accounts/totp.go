@@ -240,12 +240,12 @@ func (s *Service) checkSecondFactor(ctx context.Context, u tenant.User, code str
 	}
 	now := s.clock.Now()
 	key := "wrong-code:" + u.ID
-	if s.signupLimits.spent(key, wrongCodesPerHour, now) {
+	if s.limits.Empty(key, perHour(wrongCodesPerHour), now) {
 		return ErrTooManyCodes
 	}
 	err = s.checkCode(ctx, u, cur, code, now)
 	if errors.Is(err, ErrBadCode) {
-		s.signupLimits.allow(key, wrongCodesPerHour, now)
+		s.limits.TakeUnder(key, perHour(wrongCodesPerHour), now)
 	}
 	return err
 }

@@ -46,6 +46,8 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/knowledge/community/practices"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/kbindex"
 	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
+	"github.com/switchboard-cx/switchboard/internal/listening"
+	"github.com/switchboard-cx/switchboard/internal/listening/mastodon"
 	"github.com/switchboard-cx/switchboard/internal/mailcatch"
 	"github.com/switchboard-cx/switchboard/internal/mailer"
 	"github.com/switchboard-cx/switchboard/internal/netguard"
@@ -54,6 +56,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/operator"
 	"github.com/switchboard-cx/switchboard/internal/outbox"
 	"github.com/switchboard-cx/switchboard/internal/portal"
+	"github.com/switchboard-cx/switchboard/internal/ratelimit"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
 	"github.com/switchboard-cx/switchboard/internal/reports"
 	"github.com/switchboard-cx/switchboard/internal/retention"
@@ -99,6 +102,11 @@ type App struct {
 	// KnowledgeIndex is this node's knowledge search index (under the data
 	// directory), kept level with SQL by the article change events.
 	KnowledgeIndex *kbindex.Index
+	// knowledgeStarting holds /readyz back while the index opens its
+	// tenants' indexes after a start (followKnowledge).
+	knowledgeStarting starting
+	// sharing shares the node's rate limits with the cluster's other nodes.
+	sharing *ratelimit.Sharing
 	// ContextConnectors runs the tenants' connectors to their business systems.
 	ContextConnectors *connectors.Service
 	// ScreenPop ranks the items beside conversations and learns from feedback.
@@ -120,6 +128,9 @@ type App struct {
 	Outcall *outcall.Caller
 	// Recording keeps the tenants' call recording policies and recordings.
 	Recording *recording.Service
+	// Listening keeps the tenants' listening rules; the networks listened
+	// to (Mastodon) are channels with runners (openChannels).
+	Listening *listening.Rulebook
 	// Catcher is the demo's mail catcher, which the relay points at when the
 	// demo runs without one; nil otherwise.
 	Catcher *mailcatch.Catcher
@@ -328,9 +339,11 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		Sandbox:  sandbox.New(sandbox.Deps{DB: db, Inbox: a.Inbox, Routing: a.Dispatch, Resolver: sandbox.NewResolver(cfg.DNSServer), Clock: clk, Log: log}),
 		// Knowledge (issue 13): articles, search, the help center, knowledge beside conversations.
 		Knowledge: a.Knowledge, KnowledgeSearch: a.KnowledgeIndex, Help: helpPages, KnowledgeReuse: a.KnowledgeReuse,
+		Checks: map[string]httpapi.Checker{"knowledge_index": &a.knowledgeStarting},
 		// Context and swarming (issue 14).
 		ContextConnectors: a.ContextConnectors, ScreenPop: a.ScreenPop,
 		Phone:     a.Phone,
+		Listening: a.Listening,
 		Outcall:   a.outcallAPI(),
 		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Similar: a.KnowledgeReuse, Clock: clk, Log: log, Jobs: q, MaxFileBytes: a.Inbox.MaxAttachmentBytes()}),
 		Community: practices.New(db, out, a.Knowledge, clk, log),
@@ -340,6 +353,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,
 	})
 	a.handler = helpPages.Domains(api.Handler()) // businesses' own help-center hosts first
+	a.sharing = a.shareRateLimits(b, clk, api, helpPages, a.Sender, a.Accounts)
 	// Northwind's core banking system, served by the demo node itself.
 	if cfg.Demo {
 		mux := http.NewServeMux()
@@ -469,6 +483,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 			a.log.Error("notification sender stopped", "err", err)
 		}
 	})
+	background.Go(func() {
+		if err := a.sharing.Run(ctx); err != nil {
+			a.log.Error("rate limits stopped being shared; each node keeps them alone", "err", err)
+		}
+	})
+	a.knowledgeStarting.begin("opening the tenants' knowledge indexes")
 	background.Go(func() { a.followKnowledge(ctx) })
 	background.Go(func() {
 		if err := a.Rollups.Run(ctx, a.Bus); err != nil {
@@ -636,7 +656,19 @@ func (a *App) openChannels(b *bus.Bus, out *outbox.Outbox, secret []byte, clk cl
 	if err != nil {
 		return "", fmt.Errorf("web push: %w", err)
 	}
-	for _, c := range []channel.Channel{wc, mail, text, push, apichannel.New(out)} {
+	// Social listening: Mastodon's streams for the tenants' rules; public
+	// replies and direct messages go out as its two channels (ADR 0050).
+	a.Listening = listening.NewRulebook(a.DB, clk)
+	tokens, err := secretbox.New(secret, "mastodon-access-token")
+	if err != nil {
+		return "", err
+	}
+	masto, err := mastodon.New(mastodon.Deps{DB: a.DB, Intake: listening.NewIntake(a.Listening, a.DB, a.Inbox, log), Rules: a.Listening,
+		Guard: a.guard, Secrets: tokens, Clock: clk, Log: log}, mastodon.Config{})
+	if err != nil {
+		return "", fmt.Errorf("mastodon: %w", err)
+	}
+	for _, c := range []channel.Channel{wc, mail, text, push, apichannel.New(out), masto, masto.Direct()} {
 		if err := a.Channels.Register(c); err != nil {
 			return "", err
 		}

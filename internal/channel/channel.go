@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Capabilities tell the core and the agent's screen what a channel can do.
@@ -53,6 +54,12 @@ type Outbound struct {
 	// Headers are extra protocol headers, such as a notification's
 	// List-Unsubscribe; channels without headers of their own ignore them.
 	Headers map[string]string
+	// Resend is set when an earlier try of this message may have reached
+	// the provider: its answer was lost, or the node died before recording
+	// it. A channel whose provider takes no idempotency key looks for the
+	// message it may have created since Written before sending again.
+	Resend  bool
+	Written time.Time
 }
 
 // File is an attachment's bytes. ID is the stored attachment's id on outbound
@@ -182,4 +189,19 @@ func (a Account) Redacted() Account {
 		out.Settings[k] = v
 	}
 	return out
+}
+
+// AccountChecker is a channel that checks (and may normalise) an account as
+// an admin creates or edits it: a handle written its canonical way, an
+// instance URL the guard would refuse, a token to seal before it is stored.
+type AccountChecker interface {
+	CheckAccount(acc *Account) error
+}
+
+// Checker returns the named channel's AccountChecker, if it has one.
+func (r *Registry) Checker(name string) (AccountChecker, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	c, ok := r.channels[name].(AccountChecker)
+	return c, ok
 }

@@ -41,7 +41,7 @@ type Handler struct {
 	cfg   Config
 	pages map[string]map[string]*template.Template // language → page → template
 	mux   *http.ServeMux
-	lim   *limiter
+	lim   limiter
 }
 
 // cookieName holds the visitor's help session id.

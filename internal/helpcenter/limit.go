@@ -3,16 +3,15 @@ package helpcenter
 import (
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/switchboard-cx/switchboard/internal/ratelimit"
 )
 
 // Limits are how fast one address may use the help center (pages, search as
 // you type, the widget's article search): public and unauthenticated like
 // sign-in, but a reader types faster than a password guesser, so the budget
-// is its own. Per node, as the API's limits are.
+// is its own. Shared across the cluster's nodes, as the API's limits are.
 type Limits struct {
 	PerSecond float64
 	Burst     int
@@ -22,47 +21,24 @@ type Limits struct {
 // at once.
 var DefaultLimits = Limits{PerSecond: 5, Burst: 40}
 
-type limiter struct {
-	mu      sync.Mutex
-	l       Limits
-	buckets map[string]*bucket
-	sweep   time.Time
-}
+// limiter is the help center's per-address limit; the node shares it with
+// the cluster's other nodes (Handler.RateLimits).
+type limiter struct{ *ratelimit.Keyed }
 
-type bucket struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-func newLimiter(l Limits) *limiter {
+func newLimiter(l Limits) limiter {
 	if l.PerSecond <= 0 || l.Burst <= 0 {
 		l = DefaultLimits
 	}
-	return &limiter{l: l, buckets: map[string]*bucket{}}
+	return limiter{ratelimit.New("help-center", ratelimit.Limit{PerSecond: l.PerSecond, Burst: l.Burst})}
 }
 
-func (l *limiter) allow(key string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if now.Sub(l.sweep) > time.Minute { // forget idle addresses so memory stays bounded
-		for k, b := range l.buckets {
-			if now.Sub(b.seen) > 10*time.Minute {
-				delete(l.buckets, k)
-			}
-		}
-		l.sweep = now
-	}
-	b, ok := l.buckets[key]
-	if !ok {
-		b = &bucket{lim: rate.NewLimiter(rate.Limit(l.l.PerSecond), l.l.Burst)}
-		l.buckets[key] = b
-	}
-	b.seen = now
-	return b.lim.AllowN(now, 1)
+func (l limiter) allow(key string, now time.Time) bool {
+	ok, _ := l.Take(key, now)
+	return ok
 }
 
 // limit answers 429 to an address over its budget.
-func (l *limiter) limit(next http.Handler) http.Handler {
+func (l limiter) limit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		host, _, err := net.SplitHostPort(r.RemoteAddr)
 		if err != nil {
@@ -76,3 +52,7 @@ func (l *limiter) limit(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// RateLimits are the help center's per-address limit, for the node to share
+// with the cluster's other nodes.
+func (h *Handler) RateLimits() []*ratelimit.Keyed { return []*ratelimit.Keyed{h.lim.Keyed} }

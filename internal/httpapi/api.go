@@ -20,6 +20,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/operator"
 	"github.com/switchboard-cx/switchboard/internal/portal"
+	"github.com/switchboard-cx/switchboard/internal/ratelimit"
 	"github.com/switchboard-cx/switchboard/internal/reports"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
@@ -67,6 +68,10 @@ type Deps struct {
 	Realtime Realtime
 	Tokens   Tokens
 	Bus      Checker
+	// Checks are /readyz's other checks, by name: parts of the node that
+	// must finish starting before it takes traffic (the knowledge index
+	// opening its tenants' indexes).
+	Checks   map[string]Checker
 	Clock    clock.Clock
 	Log      *slog.Logger
 	Metrics  prometheus.Registerer
@@ -116,6 +121,9 @@ type Deps struct {
 	// Phone keeps tenants' SIP trunks and numbers (internal/voice/phone);
 	// nil answers its routes 503.
 	Phone Phone
+	// Listening keeps tenants' listening rules (internal/listening); nil
+	// answers its routes 503.
+	Listening Listening
 	// Outcall dials callbacks agent first (internal/voice/outcall); nil
 	// answers its routes 503.
 	Outcall CallbackDialer
@@ -139,8 +147,8 @@ type API struct {
 	clock     clock.Clock
 	log       *slog.Logger
 	cfg       Config
-	callers   *limiters
-	anonymous *limiters
+	callers   *ratelimit.Keyed // per user, API key or customer
+	anonymous *ratelimit.Keyed // per address, for sign-in and failed authentication
 	metrics   metrics
 	sealer    sealer
 }
@@ -149,8 +157,8 @@ type API struct {
 func New(d Deps, cfg Config) *API {
 	a := &API{
 		Deps: d, db: d.DB, accounts: d.Accounts, clock: d.Clock, log: d.Log, cfg: cfg,
-		callers:   newLimiters(cfg.RatePerSecond, cfg.RateBurst),
-		anonymous: newLimiters(1, 10),
+		callers:   ratelimit.New("api", ratelimit.Limit{PerSecond: cfg.RatePerSecond, Burst: cfg.RateBurst}),
+		anonymous: ratelimit.New("sign-in", ratelimit.Limit{PerSecond: 1, Burst: 10}),
 		metrics:   newMetrics(d.Metrics),
 		sealer:    newSealer(d.SecretKey),
 	}

@@ -49,6 +49,9 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 		return createdID(f.t, f.tf.admin, "/api/v1/phone/trunks", map[string]any{"name": "fixture", "accept_from": []string{"203.0.113.7"},
 			"numbers": []map[string]any{{"number": fixtureNumber(), "queue_id": f.id("queueID", "")}}})
 	},
+	"ruleID": func(f *fixtures) string {
+		return createdID(f.t, f.tf.admin, "/api/v1/listening/rules", map[string]any{"name": "fixture", "hashtags": []string{"fixture"}})
+	},
 	"conversationID": func(f *fixtures) string { return f.contact().Conversation.ID },
 	"personaID":      func(f *fixtures) string { return f.contact().Persona.ID },
 	"attachmentID":   func(f *fixtures) string { return f.contact().Message.Attachments[0].ID },

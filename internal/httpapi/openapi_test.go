@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -273,5 +274,33 @@ func TestHealthAndReadiness(t *testing.T) {
 	c.do("GET", "/readyz", nil).want(http.StatusServiceUnavailable).decode(&ready)
 	if ready["database"] != "ok" || ready["bus"] != "failing" {
 		t.Errorf("/readyz with the bus down = %v, want database ok and bus failing (the cause is the log's, not the public's)", ready)
+	}
+}
+
+// failing is a readiness check that fails.
+type failing struct{ err error }
+
+func (f failing) Healthy() error { return f.err }
+
+// TestReadinessWaitsForStartingParts: a part of the node still starting
+// (Deps.Checks: the knowledge index opening its tenants' indexes) keeps
+// /readyz at 503, naming the part but not the cause.
+func TestReadinessWaitsForStartingParts(t *testing.T) {
+	n := newNode(t)
+	c := n.anonymous(t, "anonymous")
+	n.api.Checks = map[string]Checker{"knowledge_index": failing{errors.New("opening /secret/path")}}
+	var ready map[string]string
+	rec := c.do("GET", "/readyz", nil).want(http.StatusServiceUnavailable)
+	if bytes.Contains(rec.body, []byte("secret")) {
+		t.Errorf("/readyz tells the public the cause: %s", rec.body)
+	}
+	rec.decode(&ready)
+	if ready["knowledge_index"] != "failing" || ready["database"] != "ok" {
+		t.Errorf("/readyz while the index opens = %v", ready)
+	}
+	n.api.Checks = map[string]Checker{"knowledge_index": failing{}}
+	c.do("GET", "/readyz", nil).want(http.StatusOK).decode(&ready)
+	if ready["knowledge_index"] != "ok" {
+		t.Errorf("/readyz once open = %v", ready)
 	}
 }

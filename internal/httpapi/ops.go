@@ -46,7 +46,8 @@ func (a *API) mountOps(mux *http.ServeMux) {
 	})
 }
 
-// readyz says whether this node can serve: the database and the bus answer.
+// readyz says whether this node can serve: the database and the bus answer,
+// and what the node does at a start is done (Deps.Checks).
 // The path is public (load balancers probe it), so a failing check says only
 // "failing"; its cause — which can name hosts, users or a DSN — goes to the log.
 func (a *API) readyz(w http.ResponseWriter, r *http.Request) {
@@ -64,6 +65,12 @@ func (a *API) readyz(w http.ResponseWriter, r *http.Request) {
 	if a.Bus != nil {
 		if err := a.Bus.Healthy(); err != nil {
 			fail("bus", err)
+		}
+	}
+	for name, c := range a.Checks {
+		checks[name] = "ok"
+		if err := c.Healthy(); err != nil {
+			fail(name, err)
 		}
 	}
 	writeJSON(w, status, checks)

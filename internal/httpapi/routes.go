@@ -91,6 +91,12 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/webhook-deliveries/{deliveryID}", perm: permManageWebhooks, handler: a.getDelivery},
 		{method: "POST", pattern: "/api/v1/webhook-deliveries/{deliveryID}/replay", perm: permManageWebhooks, handler: a.replayDelivery},
 
+		// Listening rules (internal/listening): which public posts become conversations.
+		{method: "GET", pattern: "/api/v1/listening/rules", perm: permManageChannels, handler: a.listListeningRules},
+		{method: "POST", pattern: "/api/v1/listening/rules", perm: permManageChannels, handler: a.createListeningRule},
+		{method: "GET", pattern: "/api/v1/listening/rules/{ruleID}", perm: permManageChannels, handler: a.getListeningRule},
+		{method: "PUT", pattern: "/api/v1/listening/rules/{ruleID}", perm: permManageChannels, handler: a.updateListeningRule},
+		{method: "DELETE", pattern: "/api/v1/listening/rules/{ruleID}", perm: permManageChannels, handler: a.deleteListeningRule},
 		// Phone trunks and numbers (internal/voice/phone): admins set them up.
 		{method: "GET", pattern: "/api/v1/phone/trunks", perm: permManageChannels, handler: a.listPhoneTrunks},
 		{method: "POST", pattern: "/api/v1/phone/trunks", perm: permManageChannels, handler: a.createPhoneTrunk},

@@ -65,6 +65,9 @@ func (s *Service) CreateAccount(ctx context.Context, a Actor, acc channel.Accoun
 	if acc.Address == "" || len(acc.Address) > 320 {
 		return acc, &tenant.FieldError{Field: "address", Reason: "required, at most 320 characters"}
 	}
+	if err := s.checkWithChannel(&acc); err != nil {
+		return acc, err
+	}
 	if err := s.db.CreateChannelAccount(ctx, acc, s.clock.Now()); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return acc, &tenant.FieldError{Field: "address", Reason: "already in use on " + acc.Channel}
@@ -160,8 +163,28 @@ func (s *Service) UpdateAccount(ctx context.Context, a Actor, id string, ch Acco
 	if err := checkAccountFields(acc); err != nil {
 		return acc, err
 	}
+	if err := s.checkWithChannel(&acc); err != nil {
+		return acc, err
+	}
 	if err := s.db.UpdateChannelAccount(ctx, acc); err != nil {
 		return acc, err
 	}
 	return acc.Redacted(), nil
+}
+
+// checkWithChannel lets a channel that checks its accounts (channel.AccountChecker)
+// check and normalise this one; its refusal is the settings' field error.
+func (s *Service) checkWithChannel(acc *channel.Account) error {
+	c, ok := s.channels.Checker(acc.Channel)
+	if !ok {
+		return nil
+	}
+	if err := c.CheckAccount(acc); err != nil {
+		var fe *tenant.FieldError
+		if errors.As(err, &fe) {
+			return err
+		}
+		return &tenant.FieldError{Field: "settings", Reason: err.Error()}
+	}
+	return nil
 }

@@ -32,6 +32,22 @@ func NewDeliverer(db *store.DB, out *outbox.Outbox, channels *channel.Registry, 
 	return &Deliverer{core: core{db: db, out: out, channels: channels, clock: clk, log: log}}
 }
 
+// ThrottledFor is how long after a message was written a provider's "retry
+// after" is still obeyed without using up a try; past it, throttled sends count
+// as failures, so a provider that throttles for ever cannot hold a message for
+// ever.
+const ThrottledFor = 24 * time.Hour
+
+// throttledWait is the wait a send's provider asked for (channel.RetryAfter),
+// while the message is younger than ThrottledFor.
+func throttledWait(err error, written, now time.Time) (time.Duration, bool) {
+	wait, ok := channel.RetryAfter(err)
+	if !ok || errors.Is(err, channel.ErrPermanent) || now.Sub(written) >= ThrottledFor {
+		return 0, false
+	}
+	return wait, true
+}
+
 // HeldRetry is how long a message held back (its tenant is suspended) waits
 // before it asks again: what was held leaves this soon after a resume.
 const HeldRetry = 10 * time.Second
@@ -50,6 +66,7 @@ func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error
 		return nil // sent already: a retry after the send succeeded but the job did not complete
 	}
 	out, ch, err := s.outbound(ctx, m)
+	out.Resend, out.Written = job.Attempt > 1, m.CreatedAt // a try before may have reached the provider
 	if err == nil {
 		var sent channel.Sent
 		sent, err = ch.Send(ctx, out)
@@ -66,6 +83,11 @@ func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error
 	if errors.Is(err, channel.ErrHeld) { // the tenant is suspended: keep it, without using up a try
 		s.log.Info("message delivery held", "tenant_id", m.TenantID, "message_id", m.ID, "channel", m.Channel, "retry_in", HeldRetry)
 		return river.JobSnooze(HeldRetry)
+	}
+	if wait, ok := throttledWait(err, m.CreatedAt, s.clock.Now()); ok {
+		s.log.Info("message delivery throttled by the provider", "tenant_id", m.TenantID, "message_id", m.ID,
+			"channel", m.Channel, "retry_in", wait, "err", err)
+		return river.JobSnooze(wait)
 	}
 	final := errors.Is(err, channel.ErrPermanent) || job.Attempt >= job.MaxAttempts
 	s.log.Warn("message delivery failed", "tenant_id", m.TenantID, "message_id", m.ID, "channel", m.Channel,

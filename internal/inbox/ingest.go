@@ -60,6 +60,11 @@ type Inbound struct {
 	// 4xx. Control characters, invalid UTF-8 and an over-long subject or name
 	// are then taken out and noted in meta.damaged instead of refused.
 	Unrefusable bool
+	// Priority and Team, if set, file a conversation this message creates
+	// (a listening rule's priority and queue); a higher Priority also raises
+	// the conversation the message joins.
+	Priority *conversation.Priority
+	Team     string
 }
 
 // OriginalMetaKey is the key in a message's meta under which the id of its
@@ -190,6 +195,12 @@ func (s *Service) ingest(ctx context.Context, in Inbound) (Ingested, error) {
 			return err
 		}
 		res.NewConversation = created
+		if created && in.Team != "" {
+			c.Team = in.Team
+		}
+		if in.Priority != nil && (created || *in.Priority > c.Priority) {
+			c.Priority = *in.Priority
+		}
 		if created {
 			c.Subject, c.LastMessageAt = subjectOf(in), now
 			if err := tx.CreateConversation(ctx, c); err != nil {

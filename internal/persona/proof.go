@@ -20,6 +20,9 @@ const (
 	// MethodSMSFromNumber: a text from the number, in a provider webhook whose
 	// signature verified.
 	MethodSMSFromNumber Method = "sms_from_number"
+	// MethodSocialPost: a post read from a social network's API under the
+	// tenant's own access token; the network authenticated its author.
+	MethodSocialPost Method = "social_post"
 	// MethodPortalSignin: the customer signed in to the portal with a code or
 	// link sent to the address.
 	MethodPortalSignin Method = "portal_signin"
@@ -34,7 +37,7 @@ const (
 // Proven reports whether the method proves the identifier.
 func (m Method) Proven() bool {
 	switch m {
-	case MethodSignedWidgetUser, MethodMailFromMailbox, MethodSMSFromNumber, MethodPortalSignin, MethodAgentEntered:
+	case MethodSignedWidgetUser, MethodMailFromMailbox, MethodSMSFromNumber, MethodPortalSignin, MethodAgentEntered, MethodSocialPost:
 		return true
 	}
 	return false

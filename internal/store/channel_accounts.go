@@ -78,3 +78,13 @@ func (s *Store) UpdateChannelAccount(ctx context.Context, a channel.Account) err
 		a.TenantID, a.ID, a.Name, attrsJSON(a.Settings))
 	return affectedOne("update channel account "+a.ID, res, err)
 }
+
+// ChannelAccountsOn lists every tenant's accounts on a channel, for the
+// node that listens on them (a social network's streams).
+func (s *Store) ChannelAccountsOn(ctx context.Context, ch string) ([]channel.Account, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+channelAccountColumns+` FROM channel_accounts WHERE channel = $1 ORDER BY tenant_id, id`, ch)
+	if err != nil {
+		return nil, fmt.Errorf("list %s accounts: %w", ch, err)
+	}
+	return collect(rows, scanChannelAccount)
+}

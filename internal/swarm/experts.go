@@ -32,6 +32,12 @@ type Candidate struct {
 	// Areas are their learned areas of expertise that the room's
 	// conversation is about (see Matching): one more line of evidence.
 	Areas []Area
+	// Profile is how alike all the cases they resolved, taken together,
+	// are to the room's conversation (the knowledge suggestions' BM25 over
+	// resolvers' profiles, suggest.Cases.Profiles); ProfileCases how many
+	// cases that is. Zero when their cases share none of its words.
+	Profile      float64
+	ProfileCases int
 }
 
 // How much each sort of evidence counts, before similarity. Resolving a
@@ -43,6 +49,12 @@ const (
 	weightNote     = 0.5
 	weightHelped   = 0.6
 )
+
+// weightProfile is what the best-matching profile adds (the others in
+// proportion to their profile's similarity): the candidate-centred model of
+// expert finding beside the case-centred evidence. Chosen on the
+// expert-finding benchmark's validation split (ADR 0037, second amendment).
+const weightProfile = 0.25
 
 // evidenceHalfLife is how fast evidence ages: a case resolved a year before
 // the newest of the evidence counts half as much. People change teams and
@@ -100,6 +112,7 @@ const (
 	WhyPresence = "presence"
 	WhyLoad     = "load"
 	WhyExpertIn = "expert_in"
+	WhyProfile  = "profile"
 )
 
 // Expert is a suggested person and why.
@@ -139,15 +152,16 @@ func RankExperts(evidence []Evidence, candidates []Candidate, exclude map[string
 	}
 	cand := map[string]Candidate{}
 	areas := false
-	bestArea := 0.0
+	bestArea, bestProfile := 0.0, 0.0
 	for _, c := range candidates {
 		cand[c.UserID] = c
 		areas = areas || len(c.Areas) > 0
 		if !exclude[c.UserID] {
 			bestArea = max(bestArea, areaSum(c.Areas))
+			bestProfile = max(bestProfile, c.Profile)
 		}
 	}
-	if (best <= 0 && !areas) || k <= 0 {
+	if (best <= 0 && !areas && bestProfile <= 0) || k <= 0 {
 		return nil
 	}
 	tallies := map[string]*tally{}
@@ -202,6 +216,11 @@ func RankExperts(evidence []Evidence, candidates []Candidate, exclude map[string
 				t.score += areaScore(c.Areas, bestArea)
 			}
 		}
+		if c.Profile > 0 && bestProfile > 0 {
+			if t := get(c.UserID); t != nil {
+				t.score += weightProfile * c.Profile / bestProfile
+			}
+		}
 	}
 	out := make([]Expert, 0, len(tallies))
 	for u, t := range tallies {
@@ -226,6 +245,10 @@ func RankExperts(evidence []Evidence, candidates []Candidate, exclude map[string
 		}
 		for _, a := range c.Areas {
 			x.Why = append(x.Why, areaReason(a))
+		}
+		if c.Profile > 0 && bestProfile > 0 && c.ProfileCases > 0 {
+			x.Why = append(x.Why, Reason{Code: WhyProfile, Count: c.ProfileCases,
+				Text: fmt.Sprintf("the %s they resolved share this conversation's words", plural(c.ProfileCases, "case"))})
 		}
 		x.Why = append(x.Why, Reason{Code: WhyPresence, Text: c.Presence})
 		if c.Load > 0 {

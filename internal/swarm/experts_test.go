@@ -136,3 +136,58 @@ func TestRankExpertsAreaShare(t *testing.T) {
 		t.Fatalf("similar cases first: %+v", got)
 	}
 }
+
+// TestRankExpertsProfile: a candidate's profile (all their resolved cases
+// as one document) adds its share of the best profile's similarity, at
+// most a quarter of the closest case's worth, with a why that counts
+// their cases; a member does not set the bar; a profile alone is enough
+// to be suggested.
+func TestRankExpertsProfile(t *testing.T) {
+	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	ev := []swarm.Evidence{
+		{ConversationID: "c1", Similarity: 4, ResolvedAt: at, ResolverID: "ann"},
+		{ConversationID: "c2", Similarity: 4, ResolvedAt: at, ResolverID: "ben"},
+	}
+	cands := []swarm.Candidate{
+		{UserID: "ann", Presence: "available", Profile: 2, ProfileCases: 3},
+		{UserID: "ben", Presence: "available", Profile: 8, ProfileCases: 40},
+		{UserID: "cat", Presence: "available", Profile: 4, ProfileCases: 1},
+		{UserID: "dan", Presence: "available"},
+	}
+	got := swarm.RankExperts(ev, cands, nil, 5)
+	if !slices.Equal(ids(got), []string{"ben", "ann", "cat"}) {
+		t.Fatalf("order: %v", ids(got))
+	}
+	if got[0].Score != 1.25 || got[1].Score != 1.0625 || got[2].Score != 0.125 {
+		t.Fatalf("shares of the best profile, at most 0.25: %+v", got)
+	}
+	why := func(x swarm.Expert, code string) (swarm.Reason, bool) {
+		for _, r := range x.Why {
+			if r.Code == code {
+				return r, true
+			}
+		}
+		return swarm.Reason{}, false
+	}
+	if r, ok := why(got[0], swarm.WhyProfile); !ok || r.Count != 40 || r.Text != "the 40 cases they resolved share this conversation's words" {
+		t.Fatalf("ben's why: %+v", got[0].Why)
+	}
+	if r, ok := why(got[2], swarm.WhyProfile); !ok || r.Text != "the 1 case they resolved share this conversation's words" {
+		t.Fatalf("cat's why: %+v", got[2].Why)
+	}
+	if _, ok := why(got[2], swarm.WhyResolved); ok {
+		t.Fatalf("cat resolved none of the similar cases: %+v", got[2].Why)
+	}
+
+	// Ben in the room: Cat's profile is the best of the others.
+	got = swarm.RankExperts(ev, cands, map[string]bool{"ben": true}, 5)
+	if !slices.Equal(ids(got), []string{"ann", "cat"}) || got[0].Score != 1.125 || got[1].Score != 0.25 {
+		t.Fatalf("member excluded from the share: %+v", got)
+	}
+
+	// No similar case and no learned area: the profiles alone speak.
+	got = swarm.RankExperts(nil, cands, nil, 5)
+	if !slices.Equal(ids(got), []string{"ben", "cat", "ann"}) {
+		t.Fatalf("profiles alone: %+v", got)
+	}
+}

@@ -22,6 +22,7 @@ import { community } from './messages/community';
 import { rooms } from './messages/rooms';
 import { voice } from './messages/voice';
 import { phone } from './messages/phone';
+import { listening } from './messages/listening';
 import { recording } from './messages/recording';
 import { callback } from './messages/callback';
 
@@ -208,6 +209,7 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...community, ...rooms,
   ...voice,
   ...phone,
+  ...listening,
   ...recording,
   ...callback,
   ...reports } as const;

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -35,6 +36,7 @@ const (
 	invalidNumber      = "+15005550001" // 21211: not a valid phone number
 	unsubscribedNumber = "+15005550004" // 21610: the recipient replied STOP at Twilio
 	busyNumber         = "+15005550011" // 429: too many requests
+	lostAnswerNumber   = "+15005550012" // the message is created, then the connection drops before the answer
 )
 
 // fakeTwilio behaves like Twilio's REST API for what the channel uses: message
@@ -47,8 +49,10 @@ type fakeTwilio struct {
 
 	mu      sync.Mutex
 	sent    []url.Values
+	created []time.Time // when each of sent was created
 	calls   int
 	fetches int
+	lists   int
 }
 
 func newFakeTwilio(t *testing.T, accounts map[string]string) *fakeTwilio {
@@ -56,6 +60,7 @@ func newFakeTwilio(t *testing.T, accounts map[string]string) *fakeTwilio {
 	f := &fakeTwilio{accounts: accounts, media: map[string][]byte{"ME1": []byte("\xff\xd8\xff\xe0 a tiny jpeg")}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /2010-04-01/Accounts/{sid}/Messages.json", f.create)
+	mux.HandleFunc("GET /2010-04-01/Accounts/{sid}/Messages.json", f.list)
 	mux.HandleFunc("GET /2010-04-01/Accounts/{sid}/Messages/{msg}/Media/{media}", f.getMedia)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(f.srv.Close)
@@ -103,11 +108,55 @@ func (f *fakeTwilio) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.sent = append(f.sent, r.PostForm)
+	f.created = append(f.created, time.Now())
 	sid := fmt.Sprintf("SM%032d", len(f.sent))
+	if r.PostForm.Get("To") == lostAnswerNumber {
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			conn.Close() // created, but the answer never arrives
+		}
+		return
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
 	json.NewEncoder(w).Encode(map[string]any{"sid": sid, "account_sid": r.PathValue("sid"), "to": r.PostForm.Get("To"),
 		"from": r.PostForm.Get("From"), "body": r.PostForm.Get("Body"), "status": "queued", "num_segments": "1"})
+}
+
+// list answers GET …/Messages.json as Twilio does: the account's messages,
+// newest first, filtered by To and From, a page of PageSize with the next
+// page's URI.
+func (f *fakeTwilio) list(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.lists++
+	if !f.authorised(w, r) {
+		return
+	}
+	q := r.URL.Query()
+	size, _ := strconv.Atoi(q.Get("PageSize"))
+	if size <= 0 {
+		size = 50
+	}
+	page, _ := strconv.Atoi(q.Get("Page"))
+	var all []map[string]any
+	for i := len(f.sent) - 1; i >= 0; i-- {
+		m := f.sent[i]
+		if (q.Has("To") && m.Get("To") != q.Get("To")) || (q.Has("From") && m.Get("From") != q.Get("From")) {
+			continue
+		}
+		all = append(all, map[string]any{"sid": fmt.Sprintf("SM%032d", i+1), "to": m.Get("To"), "from": m.Get("From"),
+			"body": m.Get("Body"), "direction": "outbound-api", "status": "sent",
+			"date_created": f.created[i].UTC().Format(time.RFC1123Z), "messaging_service_sid": m.Get("MessagingServiceSid")})
+	}
+	from, to := min(page*size, len(all)), min((page+1)*size, len(all))
+	next := any(nil)
+	if to < len(all) {
+		q.Set("Page", strconv.Itoa(page+1))
+		next = r.URL.Path + "?" + q.Encode()
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"messages": all[from:to], "page": page, "page_size": size, "next_page_uri": next})
 }
 
 func (f *fakeTwilio) getMedia(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
 )
@@ -92,6 +93,10 @@ type OutboundSMS struct {
 	// IdempotencyKey is stable across retries of the same message, for
 	// providers that dedupe by a key.
 	IdempotencyKey string
+	// Resend says an earlier try may have reached the provider (see
+	// channel.Outbound.Resend); Since is when the message was written.
+	Resend bool
+	Since  time.Time
 }
 
 // Webhook errors a provider returns; the channel maps them to HTTP answers.

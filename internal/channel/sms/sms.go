@@ -156,7 +156,7 @@ func (c *Channel) Send(ctx context.Context, out channel.Outbound) (channel.Sent,
 	if err != nil {
 		return channel.Sent{}, fmt.Errorf("%w: %w", err, channel.ErrPermanent)
 	}
-	msg := OutboundSMS{To: out.To, Body: out.Body, IdempotencyKey: out.MessageID}
+	msg := OutboundSMS{To: out.To, Body: out.Body, IdempotencyKey: out.MessageID, Resend: out.Resend, Since: out.Written}
 	if c.publicURL != "" {
 		msg.StatusCallback = c.publicURL + "/channels/sms/" + p.Name() + "/status?" +
 			url.Values{"tenant": {acct.TenantID}, "account": {acct.ID}}.Encode()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -393,5 +394,54 @@ func TestTwilioErrors(t *testing.T) {
 	}
 	if got := f.twilio.sentForms(); len(got) != 1 || got[0].Get("MessagingServiceSid") != "MG123" || got[0].Has("From") {
 		t.Fatalf("Twilio got %v", got)
+	}
+}
+
+// TestResendAfterALostAnswer: Twilio created the message but its answer was
+// lost (the connection dropped). The delivery job's next try is a resend: the
+// channel finds the message Twilio made and records its sid, and the
+// customer gets the text once. A first try never looks, and a resend of a
+// message Twilio never got sends it.
+func TestResendAfterALostAnswer(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite)
+	ctx := context.Background()
+	written := time.Now()
+	out := channel.Outbound{TenantID: f.a.tenantID, MessageID: "m-lost", To: lostAnswerNumber, Body: "Your card is on its way", Account: f.a.acct, Written: written}
+	if _, err := f.ch.Send(ctx, out); err == nil || errors.Is(err, channel.ErrPermanent) {
+		t.Fatalf("a lost answer: %v, want an error to retry", err)
+	}
+	out.Resend = true
+	sent, err := f.ch.Send(ctx, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forms := f.twilio.sentForms()
+	if len(forms) != 1 {
+		t.Fatalf("Twilio was asked to send %d messages, want the one", len(forms))
+	}
+	if sent.ExternalID != fmt.Sprintf("SM%032d", 1) {
+		t.Errorf("the resend recorded %q, want the sid of the message the first try created", sent.ExternalID)
+	}
+	// Another message to the same customer with other words is sent.
+	other := out
+	other.MessageID, other.Body = "m-other", "A different text"
+	other.To = customer
+	if _, err := f.ch.Send(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.twilio.sentForms()); n != 2 {
+		t.Errorf("a resend of a message Twilio never got: %d sent, want 2", n)
+	}
+	f.twilio.mu.Lock()
+	lists := f.twilio.lists
+	f.twilio.mu.Unlock()
+	first := channel.Outbound{TenantID: f.a.tenantID, MessageID: "m-first", To: customer, Body: "First try", Account: f.a.acct, Written: written}
+	if _, err := f.ch.Send(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	f.twilio.mu.Lock()
+	defer f.twilio.mu.Unlock()
+	if f.twilio.lists != lists {
+		t.Error("a first try looked for an earlier one: a list request per send")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
 )
@@ -195,12 +196,23 @@ type twilioError struct {
 }
 
 // Send creates a message with POST /2010-04-01/Accounts/{sid}/Messages.json.
-// Twilio's API takes no idempotency key, so a retry after a lost answer can
-// send twice; the delivery job keeps that window small.
+// Twilio's API takes no idempotency key, so a resend (an earlier try may
+// have created the message: its answer was lost, or the node died before
+// recording it) first looks for that message and adopts it instead of
+// sending the customer the text twice.
 func (t *Twilio) Send(ctx context.Context, acct channel.Account, msg OutboundSMS) (string, error) {
 	sid, token := acct.Settings[SettingAccountSID], acct.Settings[SettingAuthToken]
 	if sid == "" || token == "" {
 		return "", fmt.Errorf("sms account %s has no %s or %s: %w", acct.Address, SettingAccountSID, SettingAuthToken, channel.ErrPermanent)
+	}
+	if msg.Resend {
+		found, err := t.sentBefore(ctx, acct, msg)
+		if err != nil {
+			return "", fmt.Errorf("twilio send: look for an earlier try before sending again: %w", err)
+		}
+		if found != "" {
+			return found, nil
+		}
 	}
 	form := url.Values{"To": {msg.To}, "Body": {msg.Body}}
 	if mg := acct.Settings[SettingMessagingServiceSID]; mg != "" {
@@ -237,13 +249,92 @@ func (t *Twilio) Send(ctx context.Context, acct channel.Account, msg OutboundSMS
 		}
 		return created.SID, nil
 	}
+	return "", twilioFailure("twilio send", resp, body)
+}
+
+// twilioFailure is the error of an answer that is not 2xx: permanent where
+// Twilio would refuse the same request again, waiting as long as a 429's
+// Retry-After asks.
+func twilioFailure(what string, resp *http.Response, body []byte) error {
 	var te twilioError
 	_ = json.Unmarshal(body, &te)
-	err = fmt.Errorf("twilio send: %s, error %d: %s", resp.Status, te.Code, te.Message)
+	err := fmt.Errorf("%s: %s, error %d: %s", what, resp.Status, te.Code, te.Message)
 	if twilioPermanent(resp.StatusCode, te.Code) {
-		err = fmt.Errorf("%w: %w", err, channel.ErrPermanent)
+		return fmt.Errorf("%w: %w", err, channel.ErrPermanent)
 	}
-	return "", err
+	return channel.Throttled(resp, time.Now(), err)
+}
+
+// resendLookback is how far before a message was written a resend looks
+// for an earlier try's message at Twilio (clocks differ), and lookPages how
+// many pages of the recipient's messages, newest first, it reads.
+const (
+	resendLookback = 2 * time.Minute
+	lookPages      = 5
+)
+
+// sentBefore finds the message an earlier try of msg created, if any: the
+// recipient's messages (GET …/Messages.json?To=, newest first) created since
+// msg was written, from the same sender, with the same body. It returns
+// the message's sid, or "" when there is none.
+func (t *Twilio) sentBefore(ctx context.Context, acct channel.Account, msg OutboundSMS) (string, error) {
+	sid, token := acct.Settings[SettingAccountSID], acct.Settings[SettingAuthToken]
+	from := acct.Address
+	if acct.Settings[SettingMessagingServiceSID] != "" {
+		from = "" // the service picks the sender: any of its numbers
+	}
+	since := msg.Since.Add(-resendLookback)
+	next := "/2010-04-01/Accounts/" + url.PathEscape(sid) + "/Messages.json?" + url.Values{"To": {msg.To}, "PageSize": {"50"}}.Encode()
+	for range lookPages {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, t.apiBase+next, nil)
+		if err != nil {
+			return "", err
+		}
+		req.Header.Set("Accept", "application/json")
+		req.SetBasicAuth(sid, token)
+		resp, err := t.http.Do(req)
+		if err != nil {
+			return "", err
+		}
+		body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+		resp.Body.Close()
+		if err != nil {
+			return "", err
+		}
+		if resp.StatusCode/100 != 2 {
+			return "", twilioFailure("twilio list messages", resp, body)
+		}
+		var page struct {
+			Messages []struct {
+				SID         string `json:"sid"`
+				From        string `json:"from"`
+				Body        string `json:"body"`
+				Direction   string `json:"direction"`
+				DateCreated string `json:"date_created"`
+			} `json:"messages"`
+			NextPageURI string `json:"next_page_uri"`
+		}
+		if err := json.Unmarshal(body, &page); err != nil {
+			return "", fmt.Errorf("twilio list messages: %w", err)
+		}
+		for _, m := range page.Messages {
+			created, err := time.Parse(time.RFC1123Z, m.DateCreated)
+			if err != nil {
+				continue
+			}
+			if created.Before(since) {
+				return "", nil // newest first: nothing older can be ours
+			}
+			if strings.HasPrefix(m.Direction, "outbound") && m.Body == msg.Body && (from == "" || m.From == from) {
+				return m.SID, nil
+			}
+		}
+		if page.NextPageURI == "" {
+			return "", nil
+		}
+		next = page.NextPageURI
+	}
+	return "", nil
 }
 
 // twilioUnsubscribed is Twilio's error for a message to a recipient who has

@@ -120,7 +120,7 @@ type Channel struct {
 	cfg      Config
 	hub      *hub
 	receipts *receipts
-	callers  *callers
+	callers  callers
 	calls    CallSignals
 	started  chan struct{}
 	start    sync.Once

@@ -34,6 +34,11 @@ type FollowOptions struct {
 	// was down). Zero means a minute.
 	Reconcile time.Duration
 	Logger    *slog.Logger
+	// Started, if set, is called once the first pass is over: the index is
+	// level with SQL and every tenant's index is open (or a rebuild from SQL
+	// runs, which can take minutes and serves meanwhile). A node is ready
+	// for searches then (/readyz).
+	Started func()
 }
 
 // queueSize is how many changed articles may wait to be indexed; past it,
@@ -136,7 +141,12 @@ func (x *Index) Follow(ctx context.Context, events Events, src Source, opts Foll
 			log.Info("knowledge index caught up with SQL", "took", time.Since(start).Round(time.Millisecond))
 		}
 	}
-	level()
+	start := time.Now()
+	level() // at a start this opens every tenant's index (to learn what it holds)
+	if opts.Started != nil {
+		opts.Started()
+	}
+	log.Info("knowledge index open", "tenants_open", x.OpenCount(), "took", time.Since(start).Round(time.Millisecond))
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {

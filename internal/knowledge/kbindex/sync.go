@@ -272,6 +272,17 @@ func (x *Index) Sync(ctx context.Context, src Source) (bool, error) {
 // instead of running (Follow runs it beside the events it keeps applying).
 // A level index costs one SQL count; one that is not, a count per tenant
 // and the work on the tenants that differ.
+// Level brings the index level with src once, as Follow does when a node
+// starts: a tenant whose index was never filled or differs from SQL is
+// rebuilt, and — since a node that just started knows nothing of what its
+// tenants' indexes hold — every tenant's index with articles is opened on the
+// way, up to MaxOpen. It reports whether the whole node's index needs a
+// rebuild (Rebuild), which Level does not start.
+func (x *Index) Level(ctx context.Context, src Source) (rebuild bool, err error) {
+	rebuild, _, err = x.level(ctx, src)
+	return rebuild, err
+}
+
 func (x *Index) level(ctx context.Context, src Source) (rebuild, did bool, err error) {
 	if x.NeedsRebuild() {
 		return true, false, nil

@@ -359,3 +359,61 @@ func TestFollowAppliesChangesDuringARebuild(t *testing.T) {
 		t.Errorf("after the rebuild the change made during it is found %d times, want 1", got)
 	}
 }
+
+// TestFollowStartsWithTheTenantsOpen: a node restarted on its index says it
+// has started (FollowOptions.Started, which holds /readyz back) only once
+// every tenant's index is open, so its first searches do not queue behind
+// the opening of others'; Level alone does the same for the benchmark.
+func TestFollowStartsWithTheTenantsOpen(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b, err := bus.Open(ctx, bus.Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	src := newArticles()
+	corpus(src, 30)
+	dir := t.TempDir()
+	x, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.Rebuild(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	x.Close()
+
+	x, err = Open(dir) // the restart: nothing open
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if n := x.OpenCount(); n != 0 {
+		t.Fatalf("%d tenants' indexes open before the start", n)
+	}
+	started := make(chan int, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		x.Follow(ctx, b, src, FollowOptions{Reconcile: time.Hour, Started: func() { started <- x.OpenCount() }})
+	}()
+	defer func() { cancel(); <-done }()
+	select {
+	case n := <-started:
+		if n != 3 {
+			t.Errorf("Started with %d of the 3 tenants' indexes open", n)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Follow never said it started")
+	}
+
+	y, err := Open(t.TempDir()) // Level on an index never filled asks for the rebuild
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer y.Close()
+	if rebuild, err := y.Level(ctx, src); err != nil || !rebuild {
+		t.Errorf("Level of an empty index: rebuild %v, %v", rebuild, err)
+	}
+}

@@ -131,6 +131,21 @@ func TestRecordCase(t *testing.T) {
 	if len(similar) != 2 || !found {
 		t.Fatalf("similar cases: %+v, want both, the one without an article naming user-bo", similar)
 	}
+	// The same index gives the resolvers' profiles for expert finding.
+	profiles, err := svc.ResolverProfiles(ctx, tn.ID, "my card has not arrived yet", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bo bool
+	for _, p := range profiles {
+		bo = bo || (p.ResolverID == "user-bo" && p.Cases >= 1 && p.Score > 0)
+	}
+	if !bo {
+		t.Fatalf("profiles: %+v, want user-bo's", profiles)
+	}
+	if other, err := svc.ResolverProfiles(ctx, "no-such-tenant", "my card has not arrived yet", 5); err != nil || len(other) != 0 {
+		t.Fatalf("another tenant sees no profile: %+v %v", other, err)
+	}
 	if err := db.DeleteKnowledgeLink(ctx, tn.ID, resolved.ID, "art1"); err != nil {
 		t.Fatal(err)
 	}

@@ -16,3 +16,14 @@ func (s *Service) SimilarCases(ctx context.Context, tenantID, text string, k int
 	}
 	return idx.Similar(text, k), nil
 }
+
+// ResolverProfiles are the resolvers whose past cases, taken together, are
+// most like text, best first, at most k, from the same index: expert
+// finding's candidate-centred evidence (suggest.Cases.Profiles).
+func (s *Service) ResolverProfiles(ctx context.Context, tenantID, text string, k int) ([]suggest.Profile, error) {
+	idx, err := s.cases(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	return idx.Profiles(text, k), nil
+}

@@ -29,6 +29,19 @@ type Cases struct {
 	postings map[string][]posting
 	lengths  []float64
 	avgLen   float64
+	profiles profiles
+}
+
+// profiles is the candidate-centred side of the index (Balog et al.'s
+// "candidate model" of expert finding): every resolver's cases as one
+// document, their words counted together, for BM25 over people rather
+// than over cases.
+type profiles struct {
+	resolvers []string
+	cases     []int // how many cases each resolver's profile holds
+	postings  map[string][]posting
+	lengths   []float64
+	avgLen    float64
 }
 
 type posting struct {
@@ -47,6 +60,7 @@ const (
 func NewCases(cs []Case) *Cases {
 	idx := &Cases{postings: map[string][]posting{}}
 	total := 0.0
+	prof := newProfileBuilder()
 	for _, c := range cs {
 		doc := len(idx.cases)
 		idx.cases = append(idx.cases, c)
@@ -60,11 +74,114 @@ func NewCases(cs []Case) *Cases {
 		}
 		idx.lengths = append(idx.lengths, float64(len(terms)))
 		total += float64(len(terms))
+		prof.add(c.ResolverID, tf, len(terms))
 	}
 	if len(idx.cases) > 0 {
 		idx.avgLen = total / float64(len(idx.cases))
 	}
+	idx.profiles = prof.done()
 	return idx
+}
+
+// profileBuilder adds up each resolver's cases' words, in the order the
+// resolvers first appear (imported cases and unassigned ones name nobody),
+// from the words NewCases has already counted.
+type profileBuilder struct {
+	p   profiles
+	doc map[string]int
+	tfs []map[string]int
+}
+
+func newProfileBuilder() *profileBuilder {
+	return &profileBuilder{p: profiles{postings: map[string][]posting{}}, doc: map[string]int{}}
+}
+
+func (b *profileBuilder) add(resolver string, tf map[string]int, length int) {
+	if resolver == "" {
+		return
+	}
+	d, ok := b.doc[resolver]
+	if !ok {
+		d = len(b.p.resolvers)
+		b.doc[resolver] = d
+		b.p.resolvers = append(b.p.resolvers, resolver)
+		b.p.cases = append(b.p.cases, 0)
+		b.p.lengths = append(b.p.lengths, 0)
+		b.tfs = append(b.tfs, map[string]int{})
+	}
+	b.p.cases[d]++
+	b.p.lengths[d] += float64(length)
+	for t, n := range tf {
+		b.tfs[d][t] += n
+	}
+}
+
+func (b *profileBuilder) done() profiles {
+	p := b.p
+	total := 0.0
+	for d, tf := range b.tfs {
+		for t, n := range tf {
+			p.postings[t] = append(p.postings[t], posting{d, n})
+		}
+		total += p.lengths[d]
+	}
+	if len(p.resolvers) > 0 {
+		p.avgLen = total / float64(len(p.resolvers))
+	}
+	return p
+}
+
+// Profile is a resolver whose resolved cases, taken together, are like the
+// text asked about: Score is BM25 of the text against all their cases'
+// words as one document; Cases how many cases that is.
+type Profile struct {
+	ResolverID string
+	Score      float64
+	Cases      int
+}
+
+// Profiles returns the k resolvers whose cases together are most like
+// text, best first (ties by id): the candidate-centred evidence of expert
+// finding, beside the case-centred Similar.
+func (c *Cases) Profiles(text string, k int) []Profile {
+	if c == nil || len(c.profiles.resolvers) == 0 || k <= 0 {
+		return nil
+	}
+	p := &c.profiles
+	n := float64(len(p.resolvers))
+	scores := map[int]float64{}
+	seen := map[string]bool{}
+	for _, t := range Terms(text) {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		ps := p.postings[t]
+		df := float64(len(ps))
+		idf := math.Log(1 + (n-df+0.5)/(df+0.5))
+		for _, x := range ps {
+			tf := float64(x.tf)
+			norm := bm25K1 * (1 - bm25B + bm25B*p.lengths[x.doc]/p.avgLen)
+			scores[x.doc] += idf * tf * (bm25K1 + 1) / (tf + norm)
+		}
+	}
+	out := make([]Profile, 0, len(scores))
+	for d, s := range scores {
+		out = append(out, Profile{ResolverID: p.resolvers[d], Score: s, Cases: p.cases[d]})
+	}
+	slices.SortFunc(out, func(a, b Profile) int {
+		if a.Score != b.Score {
+			if a.Score > b.Score {
+				return -1
+			}
+			return 1
+		}
+		return compareStrings(a.ResolverID, b.ResolverID)
+	})
+	if len(out) > k {
+		out = out[:k]
+	}
+	return out
 }
 
 // Len is the number of cases indexed.

@@ -39,6 +39,35 @@ func TestSimilarCases(t *testing.T) {
 	}
 }
 
+// TestProfiles: each resolver's cases count as one document; an imported
+// or unassigned case names nobody; the best profile comes first.
+func TestProfiles(t *testing.T) {
+	cs := NewCases([]Case{
+		{ID: "1", Text: "card not arrived", ResolverID: "bo"},
+		{ID: "2", Text: "card blocked after three wrong pins", ResolverID: "bo"},
+		{ID: "3", Text: "top up by bank transfer failed", ResolverID: "al"},
+		{ID: "4", Text: "card arrived damaged", ResolverID: "al"},
+		{ID: "5", Text: "card arrived late, card pin lost", ResolverID: ""}, // imported
+		{ID: "6", Text: "refund of a duplicate payment", ResolverID: "cy"},
+	})
+	got := cs.Profiles("my card has not arrived and the pin is blocked", 5)
+	if len(got) != 2 || got[0].ResolverID != "bo" || got[0].Cases != 2 || got[1].ResolverID != "al" || got[1].Cases != 2 {
+		t.Fatalf("Profiles = %+v, want bo (card, arrived, pin, blocked) then al (card, arrived), none for cy or the imported case", got)
+	}
+	if !(got[0].Score > got[1].Score && got[1].Score > 0) {
+		t.Fatalf("scores: %+v", got)
+	}
+	if one := cs.Profiles("card", 1); len(one) != 1 {
+		t.Fatalf("k=1: %+v", one)
+	}
+	if none := cs.Profiles("weather forecast", 5); len(none) != 0 {
+		t.Fatalf("no shared word, no profile: %+v", none)
+	}
+	if got := (*Cases)(nil).Profiles("card", 5); got != nil {
+		t.Fatalf("no cases: %+v", got)
+	}
+}
+
 func TestRank(t *testing.T) {
 	cases := NewCases([]Case{
 		{ID: "1", Text: "the app says my transfer is pending for days", ArticleIDs: []string{"pending-transfer"}},

@@ -329,6 +329,7 @@ func newTwilio(t testing.TB) *twilio {
 	tw := &twilio{}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /2010-04-01/Accounts/{sid}/Messages.json", tw.create)
+	mux.HandleFunc("GET /2010-04-01/Accounts/{sid}/Messages.json", tw.list)
 	tw.srv = httptest.NewServer(mux)
 	t.Cleanup(tw.srv.Close)
 	return tw
@@ -364,6 +365,22 @@ func (tw *twilio) create(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusCreated)
 	json.NewEncoder(w).Encode(map[string]any{"sid": fmt.Sprintf("SM%032d", len(tw.sent)), "to": r.PostForm.Get("To"),
 		"body": r.PostForm.Get("Body"), "status": "queued"})
+}
+
+// list answers Twilio's message list, newest first, filtered by To: a resend
+// looks there for what an earlier try created.
+func (tw *twilio) list(w http.ResponseWriter, r *http.Request) {
+	tw.mu.Lock()
+	defer tw.mu.Unlock()
+	var out []map[string]any
+	for i := len(tw.sent) - 1; i >= 0; i-- {
+		if m := tw.sent[i]; m.Get("To") == r.URL.Query().Get("To") {
+			out = append(out, map[string]any{"sid": fmt.Sprintf("SM%032d", i+1), "to": m.Get("To"), "from": m.Get("From"),
+				"body": m.Get("Body"), "direction": "outbound-api", "date_created": time.Now().UTC().Format(time.RFC1123Z)})
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"messages": out, "next_page_uri": nil})
 }
 
 // await returns a channel closed when n texts were taken in all.

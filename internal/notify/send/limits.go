@@ -5,12 +5,13 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/switchboard-cx/switchboard/internal/ratelimit"
 )
 
 // limits holds a token bucket per (tenant, channel), fed from the tenant's
-// Settings.RateLimits (sends per second). The buckets are this node's: with
-// several nodes sending, each keeps to the limit on its own.
+// Settings.RateLimits (sends per second). The node shares them with the
+// cluster's other nodes (Sender.RateLimits), so a tenant's limit holds for
+// all the nodes sending together.
 //
 // A send over the limit is not waited for on the spot (that would tie up a
 // worker and the injected clock does not sleep): its token is reserved, the
@@ -19,19 +20,17 @@ import (
 // second token. Reserving keeps held deliveries spread over time instead of
 // all coming back at once.
 type limits struct {
+	buckets *ratelimit.Keyed
 	mu      sync.Mutex
-	buckets map[bucketKey]*rate.Limiter
 	paid    map[string]time.Time // delivery id → when its reserved token is due
 }
-
-type bucketKey struct{ tenant, channel string }
 
 // maxPaid bounds the reservations remembered; beyond it the stale ones are
 // dropped (a delivery another node took over pays again, which only slows).
 const maxPaid = 100_000
 
 func newLimits() *limits {
-	return &limits{buckets: map[bucketKey]*rate.Limiter{}, paid: map[string]time.Time{}}
+	return &limits{buckets: ratelimit.New("notices", ratelimit.Limit{}), paid: map[string]time.Time{}}
 }
 
 // hold returns how long delivery id must wait before going out on ch at
@@ -49,19 +48,8 @@ func (l *limits) hold(tenantID, ch, id string, perSecond float64, now time.Time)
 		delete(l.paid, id)
 		return 0
 	}
-	burst := max(1, int(math.Ceil(perSecond)))
-	k := bucketKey{tenantID, ch}
-	b, ok := l.buckets[k]
-	switch {
-	case !ok:
-		b = rate.NewLimiter(rate.Limit(perSecond), burst)
-		l.buckets[k] = b
-	case b.Limit() != rate.Limit(perSecond):
-		b.SetLimitAt(now, rate.Limit(perSecond))
-		b.SetBurstAt(now, burst)
-	}
-	r := b.ReserveN(now, 1)
-	d := r.DelayFrom(now)
+	lim := ratelimit.Limit{PerSecond: perSecond, Burst: max(1, int(math.Ceil(perSecond)))}
+	d := l.buckets.Reserve(tenantID+"/"+ch, lim, now)
 	if d > 0 {
 		if len(l.paid) >= maxPaid {
 			l.prune(now)
@@ -86,3 +74,7 @@ func (l *limits) forget(id string) {
 	delete(l.paid, id)
 	l.mu.Unlock()
 }
+
+// RateLimits are the tenants' notice limits, for the node to share with the
+// cluster's other nodes.
+func (s *Sender) RateLimits() []*ratelimit.Keyed { return []*ratelimit.Keyed{s.limits.buckets} }

@@ -45,6 +45,9 @@ func (s *Sender) process(ctx context.Context, j job) store.DeliveryUpdate {
 	}
 	if o.Err != nil {
 		o.Backoff = s.cfg.Backoff(d.Tries + 1)
+		if wait, ok := channel.RetryAfter(o.Err); ok && wait > o.Backoff { // the provider said when
+			o.Backoff = wait
+		}
 		s.log.Warn("notification send failed", "tenant_id", d.TenantID, "delivery_id", d.ID, "channel", d.Channel,
 			"try", d.Tries+1, "err", o.Err)
 	}
@@ -87,7 +90,10 @@ func (s *Sender) outbound(j job, ch channel.Channel) (channel.Outbound, error) {
 		return channel.Outbound{}, fmt.Errorf("render: %v: %w", err, channel.ErrPermanent)
 	}
 	out := channel.Outbound{TenantID: d.TenantID, MessageID: fmt.Sprintf("%s.%d", d.ID, d.Attempt), ToName: p.Name,
-		Subject: r.Subject, Body: r.Body, Account: j.tenant.accounts[d.Channel]}
+		Subject: r.Subject, Body: r.Body, Account: j.tenant.accounts[d.Channel],
+		// A failed try on this channel may have reached the provider (its
+		// answer lost): the channel looks for it before sending again.
+		Resend: d.Tries > 0, Written: d.CreatedAt}
 	if d.Channel == "sms" || d.Channel == notice.Voice {
 		out.Body = r.Short // Render falls back to the body
 	}

@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Calls", testCalls},
 		{"PhoneTrunks", testPhoneTrunks},
 		{"CallRecordings", testCallRecordings},
+		{"Listening", testListening},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })

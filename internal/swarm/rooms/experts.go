@@ -22,6 +22,10 @@ const (
 	SimilarAsked = 2 * Neighbours
 	// ExpertCount is how many experts are suggested.
 	ExpertCount = 10
+	// ProfilesAsked is how many resolvers' profiles are asked of the index:
+	// far more than are shown, so that the share of the best one is known
+	// for everyone the similar cases or learned areas bring up.
+	ProfilesAsked = 200
 	// LearnFrom is how far back learned expertise reads: eight half-lives,
 	// after which a case weighs under half a percent of a fresh one.
 	LearnFrom = 8 * swarm.ExpertiseHalfLife
@@ -31,7 +35,8 @@ const (
 // the resolved conversations most like the room's (its question, the
 // conversation's subject and what was said in it) by the knowledge
 // suggestions' similarity over past cases, and who resolved them, wrote
-// their notes, linked their articles or helped in their rooms; what the
+// their notes, linked their articles or helped in their rooms; whose
+// resolved cases, taken together, are most like it (their profiles); what the
 // candidates are expert in, where the room's conversation is about it;
 // weighted by presence and load. The room's members are left out. The
 // reading is here; the deciding is Finding.Rank, which the expert-finding
@@ -50,6 +55,9 @@ func (s *Service) Experts(ctx context.Context, a Actor, roomID string) ([]swarm.
 		return nil, err
 	}
 	f := Finding{Now: s.Clock.Now(), Members: map[string]bool{}}
+	if f.Profiles, err = s.Similar.ResolverProfiles(ctx, a.TenantID, text, ProfilesAsked); err != nil {
+		return nil, err
+	}
 	var convIDs []string
 	convIDs, f.Similarity = NearestCases(matches, r.ConversationID)
 	if f.Evidence, err = s.DB.SwarmEvidence(ctx, a.TenantID, convIDs); err != nil {
@@ -105,6 +113,9 @@ type Finding struct {
 	// SwarmEvidence); Similarity is each one's, by conversation id.
 	Evidence   []swarm.Evidence
 	Similarity map[string]float64
+	// Profiles are the resolvers whose resolved cases, taken together,
+	// are most like the room's conversation (suggest.Cases.Profiles).
+	Profiles []suggest.Profile
 	// RoomAreas are what the room's conversation is about; Signals the
 	// work people did since Now-LearnFrom, to learn their areas from.
 	RoomAreas []swarm.AreaRef
@@ -116,7 +127,8 @@ type Finding struct {
 }
 
 // Rank decides: each candidate's learned areas that the room is about
-// (swarm.LearnExpertise at Now, then swarm.Matching), and the evidence
+// (swarm.LearnExpertise at Now, then swarm.Matching), their profile's
+// similarity, and the evidence
 // weighted by similarity, ranked by swarm.RankExperts, at most
 // ExpertCount. It changes neither the evidence nor the candidates given.
 func (f Finding) Rank() []swarm.Expert {
@@ -127,6 +139,16 @@ func (f Finding) Rank() []swarm.Expert {
 	}
 	cands := make([]swarm.Candidate, len(f.Candidates))
 	copy(cands, f.Candidates)
+	if len(f.Profiles) > 0 {
+		byUser := make(map[string]suggest.Profile, len(f.Profiles))
+		for _, p := range f.Profiles {
+			byUser[p.ResolverID] = p
+		}
+		for i := range cands {
+			p := byUser[cands[i].UserID]
+			cands[i].Profile, cands[i].ProfileCases = p.Score, p.Cases
+		}
+	}
 	if len(f.RoomAreas) > 0 && len(f.Signals) > 0 {
 		learned := swarm.LearnExpertise(f.Signals, f.Now)
 		for i := range cands {

@@ -81,3 +81,41 @@ func TestFindingRank(t *testing.T) {
 		t.Fatalf("a room about nothing known learns no areas: %+v", got)
 	}
 }
+
+// TestFindingRankProfiles: the resolvers' profiles the index found reach
+// the candidates they name (not others, not people who are no
+// candidates), and only the candidates' copies.
+func TestFindingRankProfiles(t *testing.T) {
+	now := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	avail := func(u string) swarm.Candidate { return swarm.Candidate{UserID: u, Presence: "available"} }
+	f := rooms.Finding{
+		Evidence:   []swarm.Evidence{{ConversationID: "c1", ResolvedAt: now.AddDate(0, 0, -3), ResolverID: "ann"}},
+		Similarity: map[string]float64{"c1": 3},
+		Profiles: []suggest.Profile{
+			{ResolverID: "gone", Score: 9, Cases: 50}, // deactivated: no candidate
+			{ResolverID: "ben", Score: 6, Cases: 12},
+			{ResolverID: "ann", Score: 3, Cases: 2},
+		},
+		Candidates: []swarm.Candidate{avail("ann"), avail("ben"), avail("cat")},
+		Now:        now,
+	}
+	got := f.Rank()
+	if len(got) != 2 || got[0].UserID != "ann" || got[1].UserID != "ben" {
+		t.Fatalf("got %+v, want ann (the similar case and half the best profile) then ben (the best profile)", got)
+	}
+	if got[0].Score != 1.125 || got[1].Score != 0.25 {
+		t.Fatalf("scores: ann %v ben %v; the best profile among candidates is ben's, not gone's", got[0].Score, got[1].Score)
+	}
+	var why string
+	for _, r := range got[1].Why {
+		if r.Code == swarm.WhyProfile {
+			why = r.Text
+		}
+	}
+	if why != "the 12 cases they resolved share this conversation's words" {
+		t.Fatalf("ben's why: %+v", got[1].Why)
+	}
+	if f.Candidates[1].Profile != 0 {
+		t.Fatal("Rank changed the candidates it was given")
+	}
+}

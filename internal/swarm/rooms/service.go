@@ -41,9 +41,12 @@ type Deps struct {
 	MaxFileBytes int64
 }
 
-// SimilarCases finds a tenant's past cases most like text, best first.
+// SimilarCases finds a tenant's past cases most like text, best first, and
+// the resolvers whose cases taken together are (their profiles), from the
+// same index.
 type SimilarCases interface {
 	SimilarCases(ctx context.Context, tenantID, text string, k int) ([]suggest.Match, error)
+	ResolverProfiles(ctx context.Context, tenantID, text string, k int) ([]suggest.Profile, error)
 }
 
 // Service runs every tenant's swarm rooms.

@@ -10,9 +10,11 @@ import {
   conversationApi, type CannedResponse, type ChannelInfo, type Conversation, type Macro, type Message,
   type Persona, type UploadedFile,
 } from '../api/conversation';
+import { useConfirm } from '../components/ConfirmDialog';
 import { t } from '../i18n';
 import { COMPOSE_INSERT_EVENT, type ComposeInsertDetail } from '../knowledge/events';
 import type { User } from '../types';
+import { networkOf, visibilityOf } from './social';
 import {
   PENDING, defaultReplyChannel, draftKey, replaceTrigger, replyChannels, triggerAt, unresolvedVariables, type Trigger,
 } from './logic';
@@ -106,6 +108,8 @@ export function Composer(props: Props) {
   const fallback = defaultReplyChannel(props.messages, c.channel);
   const current = channel && options.some((o) => o.name === channel) ? channel : fallback;
   const info = props.channels.find((ch) => ch.name === current);
+  const visibility = visibilityOf(current);
+  const confirm = useConfirm();
   const maxLength = note ? 0 : info?.capabilities.max_length ?? 0;
   const tooLong = maxLength > 0 && text.length > maxLength;
   const unresolved = note ? [] : unresolvedVariables(text);
@@ -190,6 +194,9 @@ export function Composer(props: Props) {
   const send = async () => {
     let body = text.trim();
     if ((!body && files.length === 0) || sending || tooLong || uploading) return;
+    // A public reply cannot be taken back into private: the agent says so first.
+    if (!note && visibility === 'public' &&
+      !(await confirm.ask(t('social.confirmPublic', { network: networkOf(current) }), t('social.confirmPost')))) return;
     setSending(true);
     setError('');
     signalTyping(false);
@@ -303,6 +310,11 @@ export function Composer(props: Props) {
             </select>
           </label>
         )}
+        {!note && visibility && (
+          <span class={`cv-badge cv-visibility cv-visibility-${visibility}`} role="status" data-testid="composer-visibility" data-visibility={visibility}>
+            {visibility === 'public' ? t('social.composePublic', { network: networkOf(current) }) : t('social.composePrivate')}
+          </span>
+        )}
         <div class="cv-macro">
           <button type="button" class="button button-small" aria-expanded={macroOpen} aria-haspopup="menu" onClick={openMacros} data-testid="macro-menu">{t('compose.macros')}</button>
           {macroOpen && (
@@ -380,6 +392,7 @@ export function Composer(props: Props) {
           {note ? t('compose.addNote') : t('compose.send')}
         </button>
       </div>
+      {confirm.element}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { locale, t, type MessageKey } from '../i18n';
 import type { User } from '../types';
 import { damageNotes, originalURL, quotedText } from './logic';
 import { deletedRecordings, RecordingPlayer } from './RecordingPlayer';
+import { networkOf, visibilityOf } from './social';
 
 interface Props {
   messages: Message[];
@@ -110,6 +111,7 @@ function Item(props: { m: Message; author: string; gone: Set<string> }) {
         ) : (
           <span class="cv-badge cv-channel" title={t('conv.viaChannel', { channel: m.channel })}>{m.channel}</span>
         )}
+        {m.kind === 'message' && <VisibilityBadge channel={m.channel} />}
         <time dateTime={m.created_at}>{when}</time>
         {m.kind === 'message' && m.direction === 'out' && <StatusTicks status={m.status} />}
       </div>
@@ -233,4 +235,17 @@ export function isVideo(contentType: string): boolean {
 /** isAudio tells whether an attachment is sound played in place: a voicemail, an audio message. */
 export function isAudio(contentType: string): boolean {
   return /^audio\/(wav|x-wav|wave|mpeg|ogg|webm)\s*(;|$)/i.test(contentType ?? '');
+}
+
+/** VisibilityBadge says whether a social network's message was public or private. */
+function VisibilityBadge({ channel }: { channel: string }) {
+  const v = visibilityOf(channel);
+  if (!v) return null;
+  const network = networkOf(channel);
+  return (
+    <span class={`cv-badge cv-visibility cv-visibility-${v}`} data-testid="message-visibility" data-visibility={v}
+      title={v === 'public' ? t('social.publicTitle', { network }) : t('social.privateTitle', { network })}>
+      {v === 'public' ? t('social.public') : t('social.private')}
+    </span>
+  );
 }

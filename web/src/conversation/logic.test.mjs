@@ -21,13 +21,23 @@ await build({
     target: 'node20',
     minify: false,
     rollupOptions: {
-      input: { logic: join(import.meta.dirname, 'logic.ts'), newest: join(import.meta.dirname, '..', 'newest.ts') },
+      input: { logic: join(import.meta.dirname, 'logic.ts'), newest: join(import.meta.dirname, '..', 'newest.ts'), social: join(import.meta.dirname, 'social.ts') },
       output: { format: 'es', entryFileNames: '[name].mjs' },
     },
   },
 });
 const L = await import(pathToFileURL(join(out, 'logic.mjs')).href);
 const N = await import(pathToFileURL(join(out, 'newest.mjs')).href);
+const S = await import(pathToFileURL(join(out, 'social.mjs')).href);
+
+test('a social network\'s channel says whether a message is public or private; others say neither', () => {
+  assert.equal(S.visibilityOf('mastodon'), 'public');
+  assert.equal(S.visibilityOf('mastodon_direct'), 'private');
+  assert.equal(S.visibilityOf('sms'), null);
+  assert.equal(S.visibilityOf('webchat'), null);
+  assert.equal(S.visibilityOf('whatsapp_direct'), null); // not a public network: no "private" to contrast
+  assert.equal(S.networkOf('mastodon_direct'), 'Mastodon');
+});
 
 test('of two fetches out at once, only the newest answer is applied, whichever lands last', () => {
   const ticket = N.newest();

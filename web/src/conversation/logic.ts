@@ -161,7 +161,7 @@ export interface IdentifierProof {
   key: string;
 }
 
-const PROVEN_BY = new Set(['widget_signed_user', 'mail_from_mailbox', 'sms_from_number', 'portal_signin', 'agent_entered']);
+const PROVEN_BY = new Set(['widget_signed_user', 'mail_from_mailbox', 'sms_from_number', 'social_post', 'portal_signin', 'agent_entered']);
 
 /**
  * identifierProof tells the agent how far to trust an identifier: verified and

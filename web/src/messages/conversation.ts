@@ -100,6 +100,7 @@ export const conversation = {
   'cust.proof.widget_signed_user': 'verified · signed widget id',
   'cust.proof.mail_from_mailbox': 'verified · mail from the address',
   'cust.proof.sms_from_number': 'verified · text from the number',
+  'cust.proof.social_post': 'verified · posted from the account',
   'cust.proof.portal_signin': 'verified · portal sign-in',
   'cust.proof.agent_entered': 'verified · entered by an agent',
   'cust.proof.claimed': 'claimed · not verified',

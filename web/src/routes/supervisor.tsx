@@ -27,6 +27,7 @@ const PAGES: Record<string, PageDef> = {
   '/admin/agents': { audience: 'staff', load: () => import('../supervisor/Agents').then((m) => m.AgentsPage) },
   '/admin/sla': { audience: 'staff', load: () => import('../supervisor/Sla').then((m) => m.SlaPage) },
   '/admin/hours': { audience: 'staff', load: () => import('../supervisor/Hours').then((m) => m.HoursPage) },
+  '/admin/listening': { audience: 'admin', load: () => import('../supervisor/Listening').then((m) => m.ListeningPage) },
   '/admin/phone-numbers': { audience: 'admin', load: () => import('../supervisor/PhoneNumbers').then((m) => m.PhoneNumbersPage) },
   '/admin/canned': { audience: 'staff', load: () => import('../supervisor/Canned').then((m) => m.CannedPage) },
   '/admin/notifications': { audience: 'staff', load: () => import('../supervisor/Notifications').then((m) => m.NotificationsPage) },

@@ -15,6 +15,7 @@ interface Item {
 const ITEMS: Item[] = [
   { href: '/admin/channels', label: 'admin.nav.channels', adminOnly: true },
   { href: '/admin/phone-numbers', label: 'admin.nav.phone', adminOnly: true },
+  { href: '/admin/listening', label: 'admin.nav.listening', adminOnly: true },
   { href: '/admin/queues', label: 'admin.nav.queues', adminOnly: false },
   { href: '/admin/agents', label: 'admin.nav.agents', adminOnly: false },
   { href: '/admin/sla', label: 'admin.nav.sla', adminOnly: false },

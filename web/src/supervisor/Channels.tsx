@@ -35,9 +35,14 @@ export const SETTINGS: Record<string, { key: string; label: MessageKey; hint?: M
     { key: 'messaging_service_sid', label: 'admin.channels.s.messagingService', hint: 'admin.channels.s.messagingServiceHint' },
     { key: 'help_text', label: 'admin.channels.s.helpText', hint: 'admin.channels.s.helpTextHint' },
   ],
+  mastodon: [
+    { key: 'instance_url', label: 'admin.channels.s.instanceUrl', hint: 'admin.channels.s.instanceUrlHint' },
+    { key: 'access_token', label: 'admin.channels.s.accessToken', secret: true },
+    { key: 'reply_visibility', label: 'admin.channels.s.replyVisibility', hint: 'admin.channels.s.replyVisibilityHint' },
+  ],
 };
 
-const ORDER = ['webchat', 'email', 'sms'];
+const ORDER = ['webchat', 'email', 'sms', 'mastodon'];
 
 /** widgetSnippet is the script tag a business pastes into its site. */
 export function widgetSnippet(origin: string, key: string): string {

@@ -33,6 +33,8 @@ function why(r: Reason): string {
       return t('swarm.why.load', { n: r.count });
     case 'expert_in':
       return r.text; // "expert in cards — 14 cases"
+    case 'profile':
+      return r.text; // "the 40 cases they resolved share this conversation's words"
     default:
       return t(`presence.${r.text}` as 'presence.available');
   }

@@ -47,7 +47,7 @@ export interface RoomView {
 }
 
 export interface Reason {
-  code: 'resolved' | 'linked' | 'noted' | 'helped' | 'presence' | 'load' | 'expert_in';
+  code: 'resolved' | 'linked' | 'noted' | 'helped' | 'presence' | 'load' | 'expert_in' | 'profile';
   count: number;
   last?: string;
   text: string;

@@ -1,0 +1,53 @@
+package app_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/app"
+	"github.com/switchboard-cx/switchboard/internal/store/storetest"
+)
+
+// TestRateLimitsHoldAcrossNodes: two nodes on one PostgreSQL and one NATS.
+// An address spends its sign-in budget (10 attempts at once, then 1 a
+// second) on the first node; the second node then refuses it too, instead of
+// granting a second budget — behind N nodes a guesser got N times the
+// attempts while each node kept its limits alone.
+func TestRateLimitsHoldAcrossNodes(t *testing.T) {
+	dsn := storetest.PostgresDSN(t)
+	one, two := startNode(t, dsn), startNode(t, dsn)
+	time.Sleep(300 * time.Millisecond) // both nodes listening to the other's shares
+	attempt := func(a *app.App) int {
+		r := httptest.NewRequest("POST", "/api/v1/auth/login", strings.NewReader(`{"tenant":"nobody","email":"x@example.com","password":"wrong"}`))
+		r.RemoteAddr = "203.0.113.7:40000"
+		r.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		a.Handler().ServeHTTP(w, r)
+		return w.Code
+	}
+	allowed := func(a *app.App, n int) int {
+		ok := 0
+		for range n {
+			if attempt(a) != http.StatusTooManyRequests {
+				ok++
+			}
+		}
+		return ok
+	}
+	start := time.Now()
+	first := allowed(one, 12)
+	if first < 10 {
+		t.Fatalf("the first node allowed %d of 12 attempts at once, want at least the burst of 10", first)
+	}
+	time.Sleep(500 * time.Millisecond) // five shares' time: the second node has heard
+	second := allowed(two, 10)
+	// The budget of both together: the burst, and one more a second since.
+	budget := 10 + int(time.Since(start).Seconds()) + 1
+	t.Logf("allowed %d on the first node, %d on the second, in %s (budget %d)", first, second, time.Since(start).Round(time.Millisecond), budget)
+	if first+second > budget {
+		t.Errorf("the two nodes allowed %d attempts together, over the one budget of %d: each node kept its own", first+second, budget)
+	}
+}

@@ -1,0 +1,113 @@
+package ratelimit
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/clock"
+)
+
+// Bus is what sharing needs of the node's bus (internal/bus).
+type Bus interface {
+	Publish(ctx context.Context, subject string, data []byte) error
+	Subscribe(subject string, handler func(subject string, data []byte)) (unsubscribe func() error, err error)
+}
+
+// Subject is where nodes share what they took from their limits.
+const Subject = "switchboard.ratelimit"
+
+// ShareEvery is how often a node tells the others what it took: the cluster
+// keeps to a limit at most this late.
+const ShareEvery = 100 * time.Millisecond
+
+// message is one node's takes since its last message, by limit and key.
+type message struct {
+	Node   string                      `json:"node"`
+	Limits map[string]map[string]spend `json:"limits"`
+}
+
+// Sharing shares a node's limits with the other nodes on the bus.
+type Sharing struct {
+	node   string
+	bus    Bus
+	clock  clock.Clock
+	log    *slog.Logger
+	limits map[string]*Keyed
+}
+
+// NewSharing shares limits among the nodes on bus; node names this node
+// (its own messages come back to it and are skipped by it). Limits must
+// have names unique on the node.
+func NewSharing(node string, bus Bus, clk clock.Clock, log *slog.Logger, limits ...*Keyed) *Sharing {
+	s := &Sharing{node: node, bus: bus, clock: clk, log: log, limits: map[string]*Keyed{}}
+	for _, k := range limits {
+		k.share()
+		s.limits[k.name] = k
+	}
+	return s
+}
+
+// Run shares until ctx ends: every ShareEvery it sends this node's takes
+// and applies the others' as they arrive.
+func (s *Sharing) Run(ctx context.Context) error {
+	unsub, err := s.bus.Subscribe(Subject, func(_ string, data []byte) { s.apply(data) })
+	if err != nil {
+		return err
+	}
+	defer unsub()
+	tick := time.NewTicker(ShareEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+			if err := s.Flush(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("rate limits: could not share this node's use; other nodes allow more meanwhile", "err", err)
+			}
+		}
+	}
+}
+
+// Flush sends this node's takes since the last flush now (Run calls it
+// every ShareEvery).
+func (s *Sharing) Flush(ctx context.Context) error {
+	m := message{Node: s.node, Limits: map[string]map[string]spend{}}
+	for name, k := range s.limits {
+		if taken := k.drain(); len(taken) > 0 {
+			m.Limits[name] = taken
+		}
+	}
+	if len(m.Limits) == 0 {
+		return nil
+	}
+	data, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return s.bus.Publish(ctx, Subject, data)
+}
+
+// apply takes another node's takes from this node's buckets.
+func (s *Sharing) apply(data []byte) {
+	var m message
+	if err := json.Unmarshal(data, &m); err != nil {
+		s.log.Warn("rate limits: unreadable share from another node", "err", err)
+		return
+	}
+	if m.Node == s.node {
+		return
+	}
+	now := s.clock.Now()
+	for name, taken := range m.Limits {
+		k := s.limits[name]
+		if k == nil {
+			continue // a limit this node does not run (another version)
+		}
+		for key, sp := range taken {
+			k.Spent(key, Limit{PerSecond: sp.PerSecond, Burst: sp.Burst}, sp.N, now)
+		}
+	}
+}
