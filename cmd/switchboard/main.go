@@ -10,6 +10,7 @@
 //	switchboard backup --out DIR  copy the embedded store, live, into DIR
 //	switchboard restore --from DIR  bring a backup back into an empty data directory
 //	switchboard reindex           rebuild the knowledge search index from SQL
+//	switchboard rollups rebuild   recompute the report rollups from the events
 //	switchboard version           print the version
 package main
 
@@ -65,6 +66,8 @@ Usage:
                                 bring a backup back into an empty data directory
   switchboard reindex [--tenant SLUG]
                                 rebuild this node's knowledge search index from SQL (with --nats: every node's)
+  switchboard rollups rebuild [--tenant SLUG]
+                                recompute the report rollups from the events kept, with a progress bar
   switchboard version           print the version
 
 Run "switchboard serve -h" for the flags; each has a SWITCHBOARD_* environment variable.
@@ -98,6 +101,12 @@ func run(args []string) error {
 			return errors.New(`operator: the subcommands are "create" and "revoke"`)
 		}
 		cmd, args = "operator "+args[0], args[1:]
+	case "rollups":
+		if len(args) == 0 || args[0] != "rebuild" {
+			usage()
+			return errors.New(`rollups: the one subcommand is "rebuild"`)
+		}
+		cmd, args = "rollups rebuild", args[1:]
 	case "signup-code":
 		if len(args) == 0 || args[0] != "create" {
 			usage()
@@ -135,6 +144,8 @@ func run(args []string) error {
 		fs.DurationVar(&codeTTL, "expires", 30*24*time.Hour, "how long the code works")
 	case "reindex":
 		fs.StringVar(&ws.Slug, "tenant", "", "rebuild this workspace's index alone (its address, as at sign-in); default: every workspace's")
+	case "rollups rebuild":
+		fs.StringVar(&ws.Slug, "tenant", "", "rebuild this workspace's rollups alone (its address, as at sign-in); default: every workspace's")
 	case "backup":
 		fs.StringVar(&out, "out", "", "directory to write the backup into; must be new or empty")
 	case "restore":
@@ -159,6 +170,8 @@ func run(args []string) error {
 	switch cmd {
 	case "reindex":
 		return runReindex(ctx, os.Stdout, cfg, ws.Slug, log)
+	case "rollups rebuild":
+		return runRollupsRebuild(ctx, os.Stdout, cfg, ws.Slug, log)
 	case "backup":
 		return runBackup(ctx, cfg, out)
 	case "restore":

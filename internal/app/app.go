@@ -62,7 +62,9 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/ratelimit"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
+	"github.com/switchboard-cx/switchboard/internal/reports"
 	"github.com/switchboard-cx/switchboard/internal/retention"
+	"github.com/switchboard-cx/switchboard/internal/rollup"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/secretbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
@@ -91,10 +93,12 @@ type App struct {
 	Jobs     *jobs.Queue
 	Hub      *realtime.Hub
 	Dispatch *dispatch.Service
-	Notify   *notify.Service
-	Sender   *send.Sender
-	Portal   *portal.Portal
-	Links    *notify.Links
+	// Rollups keeps the report aggregates in step with the events (every node).
+	Rollups *rollup.Runner
+	Notify  *notify.Service
+	Sender  *send.Sender
+	Portal  *portal.Portal
+	Links   *notify.Links
 	// TenantData exports workspaces and erases them after their grace period.
 	TenantData *tenantdata.Service
 	Operator   *operator.Service // the role above tenants: state, limits, usage
@@ -347,6 +351,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	a.closers = append(a.closers, func() { stopCases() })
 	// The screen-pop: connectors and internal sources ranked per tenant.
 	a.ScreenPop = screenpop.New(screenpop.Deps{DB: db, Connectors: a.ContextConnectors, Knowledge: a.KnowledgeReuse, Clock: clk, Log: log})
+	a.Rollups = rollup.NewRunner(db, clk, log)
 	api := httpapi.New(httpapi.Deps{
 		DB: db, Accounts: a.Accounts, Webhooks: a.Webhooks, Inbox: a.Inbox, Dispatch: a.Dispatch, Calls: a.Calls, Recording: a.Recording, Notify: a.Notify, Portal: a.Portal, Links: a.Links, Channels: channelRoutes, Realtime: hub, Tokens: tokens, Bus: b, Clock: clk, Log: log, Metrics: reg, Gatherer: reg, Web: web, SecretKey: secret,
 		MailCatcher: catcherAPI(a.Catcher), TenantData: a.TenantData,
@@ -364,6 +369,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		Community: practices.New(db, out, a.Knowledge, clk, log),
 		Surveys:   a.Surveys,
 		Waits:     a.Waits,
+		Reports:   reports.New(db),
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,
@@ -509,6 +515,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	background.Go(func() {
 		if err := a.Surveys.Run(ctx); err != nil {
 			a.log.Error("surveys stopped", "err", err)
+		}
+	})
+	background.Go(func() {
+		if err := a.Rollups.Run(ctx, a.Bus); err != nil {
+			a.log.Error("report rollups stopped", "err", err)
 		}
 	})
 	background.Go(func() {

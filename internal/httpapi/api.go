@@ -21,6 +21,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/operator"
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/ratelimit"
+	"github.com/switchboard-cx/switchboard/internal/reports"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/swarm/rooms"
@@ -140,6 +141,8 @@ type Deps struct {
 	// Waits estimates a waiting conversation's wait (internal/waittime);
 	// nil answers its route 503.
 	Waits Waits
+	// Reports answers reports over time from the rollups.
+	Reports *reports.Service
 }
 
 // API serves HTTP.

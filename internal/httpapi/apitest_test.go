@@ -31,6 +31,8 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
+	"github.com/switchboard-cx/switchboard/internal/reports"
+	"github.com/switchboard-cx/switchboard/internal/rollup"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/secretbox"
 	"github.com/switchboard-cx/switchboard/internal/waittime"
@@ -300,6 +302,13 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		callSvc.Run(calling)
 	}()
 	t.Cleanup(func() { stopCalling(); <-called })
+	rolling, stopRolling := context.WithCancel(ctx)
+	rolled := make(chan struct{})
+	go func() {
+		defer close(rolled)
+		rollup.NewRunner(db, clk, log).Run(rolling, b)
+	}()
+	t.Cleanup(func() { stopRolling(); <-rolled })
 	phones, err := phone.New(phone.Deps{DB: db, Routing: routes, ServerKey: secret, Clock: clk, Log: log})
 	if err != nil {
 		t.Fatalf("phone: %v", err)
@@ -312,7 +321,8 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		Knowledge: articles.New(db, out, clk, log),
 		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Similar: kbReuse, Clock: clk, Log: log}),
 		ScreenPop: screenpop.New(screenpop.Deps{DB: db, Connectors: ctxConnectors, Knowledge: kbReuse, Clock: clk, Log: log}),
-		Community: practices.New(db, out, articles.New(db, out, clk, log), clk, log)}, o.cfg)
+		Community: practices.New(db, out, articles.New(db, out, clk, log), clk, log),
+		Reports:   reports.New(db)}, o.cfg)
 	handler = api.Handler()
 	return &node{knowledge: kb, operator: ops, api: api, db: db, bus: b, accounts: acc, inbox: conversations, notify: notices, links: links, mail: mail, catcher: catcher, srv: srv, accountMail: accSink}
 }

@@ -278,6 +278,9 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/agents/live", perm: permSupervise, handler: a.liveAgents},
 		{method: "GET", pattern: "/api/v1/agents/availability", perm: permConverse, handler: a.agentAvailability},
 		{method: "GET", pattern: "/api/v1/reports/today", perm: permSupervise, handler: a.reportToday},
+		{method: "GET", pattern: "/api/v1/reports", perm: permSupervise, handler: a.report},
+		{method: "GET", pattern: "/api/v1/reports/csv", perm: permSupervise, handler: a.reportCSV},
+		{method: "GET", pattern: "/api/v1/reports/drilldown", perm: permSupervise, handler: a.reportDrill},
 
 		{method: "GET", pattern: "/api/v1/notifications/types", perm: permRead, handler: a.listNotificationTypes},
 		{method: "POST", pattern: "/api/v1/notifications/types", perm: permManageNotify, handler: a.createNotificationType},

@@ -43,6 +43,8 @@ var eraseStatements = []string{
 	`DELETE FROM messages WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `)`,
 	// What the screen-pop showed on its conversations and what agents did with it.
 	`DELETE FROM context_feedback WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `)`,
+	// The report rollups' fact rows (the aggregates keep no one's identity).
+	`DELETE FROM rollup_conversations WHERE tenant_id = $1 AND conversation_id IN (` + personaConversations + `)`,
 	`DELETE FROM conversations WHERE tenant_id = $1 AND persona_id = $2`,
 	// Its notifications.
 	`DELETE FROM notify_steps WHERE tenant_id = $1 AND delivery_id IN (SELECT id FROM notify_deliveries

@@ -14,6 +14,7 @@ import { customers } from './messages/customers';
 import { context } from './messages/context';
 import { helpcenter } from './messages/helpcenter';
 import { knowledgeMeasures } from './messages/knowledgeMeasures';
+import { reports } from './messages/reports';
 import { knowledge } from './messages/knowledge';
 import { swarm } from './messages/swarm';
 import { screenpop } from './messages/screenpop';
@@ -216,7 +217,8 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...recording,
   ...callback,
   ...csat,
-  ...social } as const;
+  ...social,
+  ...reports } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

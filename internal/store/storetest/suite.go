@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"InboxList", testInboxList},
 		{"SLAAtRisk", testSLAAtRisk},
 		{"QueueVisits", testQueueVisits},
+		{"RollupCursor", testRollupCursor},
 		{"DeskContent", testDeskContent},
 		{"EraseTraces", testEraseTraces},
 		{"EraseTenant", testEraseTenant},

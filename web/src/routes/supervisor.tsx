@@ -40,6 +40,7 @@ const PAGES: Record<string, PageDef> = {
   '/admin/notification-settings': { audience: 'admin', load: () => import('../supervisor/NotificationSettings').then((m) => m.NotificationSettingsPage) },
   '/admin/workspace': { audience: 'admin', load: () => import('../supervisor/Workspace').then((m) => m.WorkspacePage) },
   '/admin/context-connectors': { audience: 'admin', load: () => import('../pages/ContextConnectors').then((m) => m.ContextConnectorsPage) },
+  '/admin/reports': { audience: 'staff', load: () => import('../supervisor/Reports').then((m) => m.ReportsPage) },
   '/admin/knowledge-measures': { audience: 'staff', load: () => import('../supervisor/KnowledgeMeasures').then((m) => m.KnowledgeMeasuresPage) },
   '/admin/community': { audience: 'admin', load: () => import('../community/CommunityAdmin').then((m) => m.CommunityAdminPage) },
   '/community': { audience: 'everyone', load: () => import('../community/CatalogPage').then((m) => m.CatalogPage) },

@@ -23,6 +23,7 @@ const ITEMS: Item[] = [
   { href: '/admin/hours', label: 'admin.nav.hours', adminOnly: false },
   { href: '/admin/canned', label: 'admin.nav.canned', adminOnly: false },
   { href: '/admin/notifications', label: 'admin.nav.notifications', adminOnly: false },
+  { href: '/admin/reports', label: 'admin.nav.reports', adminOnly: false },
   { href: '/admin/knowledge-measures', label: 'admin.nav.knowledgeMeasures', adminOnly: false },
   { href: '/admin/context-model', label: 'admin.nav.contextModel', adminOnly: false },
   { href: '/admin/swarm-work', label: 'admin.nav.swarmWork', adminOnly: false },
