@@ -222,7 +222,9 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		return nil, err
 	}
 	out := outbox.New(db, b, clk, log, webhookFanout{&a.Webhooks})
-	river.AddWorker(workers, inbox.NewDeliverer(db, out, a.Channels, clk, log))
+	deliverer := inbox.NewDeliverer(db, out, a.Channels, clk, log)
+	deliverer.ShareWorkers(max(1, cfg.JobWorkers/2)) // a hanging provider holds half the workers at most
+	river.AddWorker(workers, deliverer)
 	river.AddWorker(workers, rooms.NewTeller(db, swarmMail(cfg, clk), a.Channels, clk, log, cfg.BaseURL))                                                   // swarm invitees who are away hear by mail and Web Push
 	river.AddWorker(workers, recording.NewPurger(db, out, clk, log))                                                                                        // call recordings past their retention
 	river.AddWorker(workers, retention.NewPruner(db, retention.Config{Events: cfg.RetainEvents, WebhookDeliveries: cfg.RetainWebhookDeliveries}, clk, log)) // old events and webhook deliveries

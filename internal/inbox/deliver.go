@@ -23,8 +23,19 @@ import (
 type Deliverer struct {
 	river.WorkerDefaults[DeliverArgs]
 	core
-	health sendHealth
+	health   sendHealth
+	bulkhead *channel.Bulkhead // nil: no share per channel
 }
+
+// ShareWorkers bounds each channel's sends in flight on this node to
+// perChannel (the app gives half its job workers): a provider that hangs
+// holds at most that many workers, and the other channels' messages and the
+// node's other jobs keep going. Call it before the queue starts.
+func (d *Deliverer) ShareWorkers(perChannel int) { d.bulkhead = channel.NewBulkhead(perChannel) }
+
+// BusyRetry is how long a message waits when its channel has its share of
+// the workers in flight; it uses up no try.
+const BusyRetry = 2 * time.Second
 
 // NewDeliverer returns the delivery worker. It is registered with the job
 // queue before the service (which needs the queue) exists.
@@ -65,6 +76,10 @@ func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error
 	if m.Status != conversation.DeliveryQueued && m.Status != conversation.DeliveryFailed {
 		return nil // sent already: a retry after the send succeeded but the job did not complete
 	}
+	if !d.bulkhead.Enter(m.Channel, s.clock.Now()) {
+		return river.JobSnooze(BusyRetry) // the channel has its share in flight: leave the workers to the others
+	}
+	defer func() { d.bulkhead.Leave(m.Channel, s.clock.Now()) }()
 	out, ch, err := s.outbound(ctx, m)
 	out.Resend, out.Written = job.Attempt > 1, m.CreatedAt // a try before may have reached the provider
 	if err == nil {

@@ -32,6 +32,9 @@ type Options struct {
 	// Gate, if set, is asked before every send (channel.NewGatedRegistry),
 	// as on a node, where it is the sandbox's.
 	Gate channel.Gate
+	// MaxWorkers is the job queue's (0: its default); WorkersPerChannel,
+	// if set, bounds each channel's sends in flight (Deliverer.ShareWorkers).
+	MaxWorkers, WorkersPerChannel int
 }
 
 // Core is one node's conversation core.
@@ -77,8 +80,13 @@ func Start(t testing.TB, db *store.DB, o Options) *Core {
 	}
 	out := outbox.New(db, b, o.Clock, log)
 	workers := river.NewWorkers()
-	river.AddWorker(workers, inbox.NewDeliverer(db, out, reg, o.Clock, log))
-	q, err := jobs.New(db, jobs.Config{Workers: workers, Logger: log, Retry: jobs.RetryPolicy{Base: time.Millisecond, Max: 10 * time.Millisecond}})
+	deliverer := inbox.NewDeliverer(db, out, reg, o.Clock, log)
+	if o.WorkersPerChannel > 0 {
+		deliverer.ShareWorkers(o.WorkersPerChannel)
+	}
+	river.AddWorker(workers, deliverer)
+	q, err := jobs.New(db, jobs.Config{Workers: workers, Logger: log, MaxWorkers: o.MaxWorkers,
+		Retry: jobs.RetryPolicy{Base: time.Millisecond, Max: 10 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}

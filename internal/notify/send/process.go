@@ -19,6 +19,17 @@ import (
 // before it is tried again.
 const HeldRetry = 10 * time.Second
 
+// BusyRetry is how long a notice waits when its channel is slow (none of its
+// sends finished for SlowAfter) and has its share of the sends in flight
+// (half of Concurrency): a provider that hangs holds no more, and notices on
+// the other channels keep going. A healthy channel may use the whole pool.
+// The wait uses up no try.
+const BusyRetry = 2 * time.Second
+
+// SlowAfter is how long a channel goes without a send finishing before it
+// counts as slow.
+const SlowAfter = 5 * time.Second
+
 // process handles one claimed delivery and returns the update recording
 // what happened. Once ctx is done, a delivery not yet started goes back to
 // the queue untouched; one already sending finishes.
@@ -39,7 +50,11 @@ func (s *Sender) process(ctx context.Context, j job) store.DeliveryUpdate {
 	if held := s.limits.hold(d.TenantID, d.Channel, d.ID, j.tenant.settings.RateLimits[d.Channel], now); held > 0 {
 		return Next(d, Outcome{Held: held}, j.t, j.tenant.settings, now)
 	}
+	if !s.bulkhead.Enter(d.Channel, now) { // the channel is slow or down: leave the pool to the others
+		return Next(d, Outcome{Held: BusyRetry, HeldWhy: "held: " + d.Channel + " has its share of the sends in flight"}, j.t, j.tenant.settings, now)
+	}
 	o := s.send(context.WithoutCancel(ctx), j)
+	s.bulkhead.Leave(d.Channel, s.clock.Now())
 	if errors.Is(o.Err, channel.ErrHeld) { // the tenant is suspended: no try is counted
 		return Next(d, Outcome{Held: HeldRetry, HeldWhy: "held: the workspace is suspended"}, j.t, j.tenant.settings, s.clock.Now())
 	}

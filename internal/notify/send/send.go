@@ -79,6 +79,7 @@ type Sender struct {
 	cfg      Config
 	tenants  *tenants
 	limits   *limits
+	bulkhead *channel.Bulkhead // each channel's share of Concurrency
 }
 
 // New returns a Sender. DB, Links and Channels are required; a nil Clock is
@@ -110,7 +111,7 @@ func New(d Deps, c Config) *Sender {
 	}
 	return &Sender{db: d.DB, notify: d.Notify, links: d.Links, channels: d.Channels, clock: d.Clock,
 		log: d.Log.With("component", "notify.send"), cfg: c,
-		tenants: newTenants(d.DB, d.Channels), limits: newLimits()}
+		tenants: newTenants(d.DB, d.Channels), limits: newLimits(), bulkhead: channel.NewSlowBulkhead(c.Concurrency/2, SlowAfter)}
 }
 
 // DefaultBackoff waits 30s after the first failed try and doubles each time,
