@@ -48,7 +48,7 @@ func TestEWTAccuracy(t *testing.T) {
 
 type dayResult struct {
 	estErr, naiveErr, perAgentErr, waited float64
-	customers                int
+	customers                             int
 }
 
 const meanHandle = 4 * time.Minute
@@ -131,9 +131,9 @@ func simulateDay(rng *rand.Rand) dayResult {
 	}
 
 	type customer struct {
-		arrived       time.Time
+		arrived                 time.Time
 		told, naiveIs, perAgent time.Duration
-		measured      bool
+		measured                bool
 	}
 	var e waittime.Estimator
 	e.Quick = -1 // the simulation's offers are taken at once
