@@ -109,7 +109,7 @@ async function findingOne(desk, customer, call, chat, ana, question) {
   const input = composer.getByTestId('composer-input');
   await steps.run('finding 1: Ana inserts /bye; the composer shows it filled in and flags {{customer.first_name}}', async () => {
     await desk.goto(`${base}/desktop/c/${chat}`, { waitUntil: 'domcontentloaded' });
-    await desk.getByTestId('timeline').getByText(question).waitFor();
+    await desk.getByTestId('timeline').getByText(question, { exact: true }).waitFor();
     await input.click();
     await input.pressSequentially('/bye');
     await desk.getByTestId('canned-option').first().waitFor();
@@ -198,7 +198,7 @@ async function findingThree(desk, customer, call, find, chat) {
     } catch {
       throw new Error(`after Take the desktop still shows ${desk.url()}, want the taken conversation ${other}`);
     }
-    await desk.getByTestId('timeline').getByText(second).waitFor();
+    await desk.getByTestId('timeline').getByText(second, { exact: true }).waitFor();
     await desk.locator(`#composer-${other}`).waitFor();
   });
 

@@ -271,7 +271,7 @@ async function main() {
     await desk.keyboard.press('a');
     await desk.waitForURL(`**/desktop/c/${conversationID}`);
     await desk.getByTestId('conversation-view').waitFor();
-    await desk.getByTestId('timeline').getByText(question).waitFor();
+    await desk.getByTestId('timeline').getByText(question, { exact: true }).waitFor();
     if (await desk.getByTestId('offer').count()) throw new Error('the offer card is still there after accepting');
     await desk.getByTestId('inbox-view-mine').click();
   });

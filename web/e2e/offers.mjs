@@ -148,7 +148,7 @@ async function findingTwo(desk, call, adm, anaID) {
     zoe = await visitor('Zoë', first);
     chat = await conversationWith(call, first);
     await acceptOfferFor(desk, call, chat);
-    await desk.getByTestId('timeline').getByText(first).waitFor();
+    await desk.getByTestId('timeline').getByText(first, { exact: true }).waitFor();
   });
 
   const answer = `Let me look into that for you (${nonce})`;
@@ -172,7 +172,7 @@ async function findingTwo(desk, call, adm, anaID) {
   const next = `It is the blue debit card (${nonce})`;
   await steps.run("finding 2: the visitor's next line shows in Ana's timeline and pops up no offer", async () => {
     await say(zoe, next);
-    await desk.getByTestId('timeline').getByText(next).waitFor();
+    await desk.getByTestId('timeline').getByText(next, { exact: true }).waitFor();
     await sleep(2000); // an offer would be on screen by now
     const cards = await desk.getByTestId('offer').count();
     if (cards) throw new Error(`${cards} offer card(s) popped up for the chat Ana has open`);
