@@ -223,7 +223,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	}
 	out := outbox.New(db, b, clk, log, webhookFanout{&a.Webhooks})
 	deliverer := inbox.NewDeliverer(db, out, a.Channels, clk, log)
-	deliverer.ShareWorkers(max(1, cfg.JobWorkers/2)) // a hanging provider holds half the workers at most
+	deliverer.ShareWorkers(cfg.JobWorkers) // a hanging provider holds no more than its share of them
 	river.AddWorker(workers, deliverer)
 	river.AddWorker(workers, rooms.NewTeller(db, swarmMail(cfg, clk), a.Channels, clk, log, cfg.BaseURL))                                                   // swarm invitees who are away hear by mail and Web Push
 	river.AddWorker(workers, recording.NewPurger(db, out, clk, log))                                                                                        // call recordings past their retention

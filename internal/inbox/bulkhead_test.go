@@ -36,17 +36,17 @@ func (h *hanging) Send(ctx context.Context, out channel.Outbound) (channel.Sent,
 	}
 }
 
-// TestOutageDelaysOnlyItsChannel: a provider that hangs holds at most its
-// channel's share of the node's workers; a message on another channel is
-// sent while more than the whole pool's worth of the hanging channel's wait.
-// Without the share, four hanging sends took the four workers and the SMS
-// waited for the outage to end.
+// TestOutageDelaysOnlyItsChannel: a provider that hangs never holds the
+// node's last workers (a quarter is the reserve); a message on another
+// channel is sent while more than the whole pool's worth of the hanging
+// channel's wait. Without the bound, four hanging sends took the four
+// workers and the SMS waited for the outage to end.
 func TestOutageDelaysOnlyItsChannel(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	sms := &recorder{name: "sms", kind: "phone", done: make(chan string, 10)}
 	down := &hanging{release: make(chan struct{}), entered: make(chan string, 20)}
 	core := inboxtest.Start(t, db, inboxtest.Options{Clock: clock.System{}, Channels: []channel.Channel{sms, down},
-		MaxWorkers: 4, WorkersPerChannel: 2})
+		MaxWorkers: 4, ShareWorkers: true})
 	defer close(down.release)
 	tn := storetest.NewTenant(t, db, "bank")
 	ctx := context.Background()
@@ -61,7 +61,7 @@ func TestOutageDelaysOnlyItsChannel(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for range 2 { // the hanging channel's share is taken
+	for range 3 { // the hanging channel's bound is taken: all but the reserve of one
 		select {
 		case <-down.entered:
 		case <-time.After(20 * time.Second):
@@ -82,7 +82,7 @@ func TestOutageDelaysOnlyItsChannel(t *testing.T) {
 	}
 	select {
 	case id := <-down.entered:
-		t.Fatalf("a third send (%s) entered the hanging channel beyond its share of 2", id)
+		t.Fatalf("a fourth send (%s) entered the hanging channel beyond its bound of 3", id)
 	default:
 	}
 }

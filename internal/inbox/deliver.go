@@ -27,14 +27,26 @@ type Deliverer struct {
 	bulkhead *channel.Bulkhead // nil: no share per channel
 }
 
-// ShareWorkers bounds each channel's sends in flight on this node to
-// perChannel (the app gives half its job workers): a provider that hangs
-// holds at most that many workers, and the other channels' messages and the
-// node's other jobs keep going. Call it before the queue starts.
-func (d *Deliverer) ShareWorkers(perChannel int) { d.bulkhead = channel.NewBulkhead(perChannel) }
+// ShareWorkers bounds each channel's sends in flight on this node, given
+// the node's job workers: never more than all but a quarter of them (the
+// reserve no channel takes), and half once the channel is slow (none of its
+// sends finished for SlowAfter). A provider that hangs holds at most that
+// many workers, and the other channels' messages and the node's other jobs
+// keep going; a healthy channel's burst of replies may use the rest. Call it
+// before the queue starts.
+func (d *Deliverer) ShareWorkers(workers int) {
+	if workers <= 0 {
+		return // the queue's default, unknown here: no bound
+	}
+	d.bulkhead = channel.NewBulkhead(workers-max(1, workers/4), workers/2, SlowAfter)
+}
 
-// BusyRetry is how long a message waits when its channel has its share of
-// the workers in flight; it uses up no try.
+// SlowAfter is how long a channel goes without a send finishing before it
+// counts as slow.
+const SlowAfter = 5 * time.Second
+
+// BusyRetry is how long a message waits when its channel has reached its
+// bound (ShareWorkers); it uses up no try.
 const BusyRetry = 2 * time.Second
 
 // NewDeliverer returns the delivery worker. It is registered with the job

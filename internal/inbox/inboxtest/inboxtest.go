@@ -32,9 +32,10 @@ type Options struct {
 	// Gate, if set, is asked before every send (channel.NewGatedRegistry),
 	// as on a node, where it is the sandbox's.
 	Gate channel.Gate
-	// MaxWorkers is the job queue's (0: its default); WorkersPerChannel,
-	// if set, bounds each channel's sends in flight (Deliverer.ShareWorkers).
-	MaxWorkers, WorkersPerChannel int
+	// MaxWorkers is the job queue's (0: its default); ShareWorkers bounds
+	// each channel's sends in flight as a node does (Deliverer.ShareWorkers).
+	MaxWorkers   int
+	ShareWorkers bool
 }
 
 // Core is one node's conversation core.
@@ -81,8 +82,8 @@ func Start(t testing.TB, db *store.DB, o Options) *Core {
 	out := outbox.New(db, b, o.Clock, log)
 	workers := river.NewWorkers()
 	deliverer := inbox.NewDeliverer(db, out, reg, o.Clock, log)
-	if o.WorkersPerChannel > 0 {
-		deliverer.ShareWorkers(o.WorkersPerChannel)
+	if o.ShareWorkers {
+		deliverer.ShareWorkers(o.MaxWorkers)
 	}
 	river.AddWorker(workers, deliverer)
 	q, err := jobs.New(db, jobs.Config{Workers: workers, Logger: log, MaxWorkers: o.MaxWorkers,

@@ -111,7 +111,7 @@ func New(d Deps, c Config) *Sender {
 	}
 	return &Sender{db: d.DB, notify: d.Notify, links: d.Links, channels: d.Channels, clock: d.Clock,
 		log: d.Log.With("component", "notify.send"), cfg: c,
-		tenants: newTenants(d.DB, d.Channels), limits: newLimits(), bulkhead: channel.NewSlowBulkhead(c.Concurrency/2, SlowAfter)}
+		tenants: newTenants(d.DB, d.Channels), limits: newLimits(), bulkhead: channel.NewBulkhead(c.Concurrency, c.Concurrency/2, SlowAfter)}
 }
 
 // DefaultBackoff waits 30s after the first failed try and doubles each time,
