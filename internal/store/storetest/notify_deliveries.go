@@ -124,7 +124,6 @@ func testDeliveriesClaim(t *testing.T, db *store.DB) {
 	}
 }
 
-
 // testDeliveriesStaleWorker: a worker whose lease ran out and whose delivery
 // another worker claimed cannot overwrite that worker's outcome; the current
 // claim's can be written, once.
