@@ -24,7 +24,7 @@ import { useIdempotencyKey } from '../hooks';
 import { t, tMaybe } from '../i18n';
 import type { User } from '../types';
 import { AdminPage } from './AdminNav';
-import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from './form';
+import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from '../components/admin/form';
 
 const VARIABLES = ['customer.name', 'customer.first_name', 'agent.name', 'agent.first_name', 'conversation.subject', 'tenant.name'];
 

@@ -9,7 +9,7 @@ import { Notice } from '../components/Notice';
 import { useIdempotencyKey } from '../hooks';
 import { t } from '../i18n';
 import { AdminPage } from './AdminNav';
-import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus, RowActions } from './form';
+import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus, RowActions } from '../components/admin/form';
 import { describeHours, HoursEditor } from './HoursEditor';
 
 /** HoursPage is /admin/hours. */

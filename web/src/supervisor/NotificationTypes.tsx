@@ -22,7 +22,7 @@ import { useIdempotencyKey } from '../hooks';
 import { t, tMaybe } from '../i18n';
 import { useSession } from '../session';
 import { AdminPage } from './AdminNav';
-import { DeleteButton, Field, fieldError, Problem, useDelete, useFocusOnOpen, useLoaded, useReturnFocus } from './form';
+import { DeleteButton, Field, fieldError, Problem, useDelete, useFocusOnOpen, useLoaded, useReturnFocus } from '../components/admin/form';
 import { ChannelOrder, channelLabel, durationProblem, NotifyTabs, shortDuration } from './NotificationFields';
 import { cleanTemplates, TemplatesEditor, type Templates } from './NotificationTemplates';
 

@@ -18,7 +18,7 @@ import { Notice } from '../components/Notice';
 import { useIdempotencyKey } from '../hooks';
 import { t, tMaybe } from '../i18n';
 import { AdminPage } from './AdminNav';
-import { Field, fieldError, useFocusOnOpen, num, Problem, splitList, useDelete, useLoaded, useReturnFocus, DeleteButton } from './form';
+import { Field, fieldError, useFocusOnOpen, num, Problem, splitList, useDelete, useLoaded, useReturnFocus, DeleteButton } from '../components/admin/form';
 
 const BLANK: QueueInput = {
   name: '',

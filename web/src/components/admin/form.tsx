@@ -3,10 +3,10 @@
 // a list page's load/save/delete bookkeeping.
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, errorMessage } from '../api';
-import { useConfirm } from '../components/ConfirmDialog';
-import { Notice } from '../components/Notice';
-import { t } from '../i18n';
+import { ApiError, errorMessage } from '../../api';
+import { useConfirm } from '../ConfirmDialog';
+import { Notice } from '../Notice';
+import { t } from '../../i18n';
 
 /** fieldError is the API's reason for refusing field (or one of its parts, e.g. "hours.mon"). */
 export function fieldError(err: unknown, field: string): string | undefined {
