@@ -19,6 +19,8 @@ export interface Column<T> {
   narrow?: boolean;
   /** main marks the column that names the row. */
   main?: boolean;
+  /** clip cuts a long value to one line. */
+  clip?: boolean;
 }
 
 /** FormSlot is what the list hands the page's editor. */
@@ -139,7 +141,7 @@ export function AdminList<T extends { id: string }>(p: Props<T>) {
               {list.items.map((item, i) => (
                 <tr key={item.id} data-testid={`${prefix}-row`} {...rowProps(item)}>
                   {p.columns!.map((c) => (
-                    <td key={c.label} class={[c.main && 'cell-main', c.narrow && 'hide-narrow'].filter(Boolean).join(' ') || undefined}>
+                    <td key={c.label} class={[c.main && 'cell-main', c.narrow && 'hide-narrow', c.clip && 'clip'].filter(Boolean).join(' ') || undefined}>
                       {c.cell(item)}
                     </td>
                   ))}
