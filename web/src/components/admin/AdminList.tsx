@@ -31,7 +31,9 @@ export interface FormSlot<T> {
   onCancel: () => void;
 }
 
-interface Props<T extends { id: string }> {
+interface Props<T extends object> {
+  /** idOf is a record's key (default: its id). */
+  idOf?: (item: T) => string;
   prefix: string;
   title: string;
   newLabel: string;
@@ -60,8 +62,9 @@ interface Props<T extends { id: string }> {
 }
 
 /** AdminList is one admin list with its editor; see the file comment. */
-export function AdminList<T extends { id: string }>(p: Props<T>) {
+export function AdminList<T extends object>(p: Props<T>) {
   const { prefix, list } = p;
+  const idOf = p.idOf ?? ((item: T) => (item as unknown as { id: string }).id);
   const del = useDelete();
   const [editing, setEditing] = useState<T | 'new' | null>(null);
   // After the editor closes the keyboard goes to the saved (or edited) row's
@@ -81,13 +84,13 @@ export function AdminList<T extends { id: string }>(p: Props<T>) {
   };
   const onSaved = (saved: T) => {
     list.setItems((items) => {
-      const next = p.merge ? p.merge(items, saved) : [...items.filter((x) => x.id !== saved.id), saved];
+      const next = p.merge ? p.merge(items, saved) : [...items.filter((x) => idOf(x) !== idOf(saved)), saved];
       return p.order ? [...next].sort(p.order) : next;
     });
-    close(saved.id);
+    close(idOf(saved));
     del.setNotice(t('admin.saved'));
   };
-  const rowProps = (item: T) => ({ 'data-id': item.id, ...(p.rowAttrs ? p.rowAttrs(item) : { 'data-name': p.name(item) }) });
+  const rowProps = (item: T) => ({ 'data-id': idOf(item), ...(p.rowAttrs ? p.rowAttrs(item) : { 'data-name': p.name(item) }) });
   const actions = (item: T, i: number) => (
     <>
       {p.actions?.(item, i)}
@@ -96,12 +99,12 @@ export function AdminList<T extends { id: string }>(p: Props<T>) {
       </button>
       <DeleteButton
         del={del}
-        id={item.id}
+        id={idOf(item)}
         name={p.name(item)}
         testId={`${prefix}-delete`}
         question={p.deleteQuestion(item)}
         remove={() => p.remove(item)}
-        after={() => list.setItems((items) => items.filter((x) => x.id !== item.id))}
+        after={() => list.setItems((items) => items.filter((x) => idOf(x) !== idOf(item)))}
       />
     </>
   );
@@ -119,7 +122,7 @@ export function AdminList<T extends { id: string }>(p: Props<T>) {
       {p.intro && <p class="muted">{p.intro}</p>}
       <Notice kind="success">{del.notice}</Notice>
       <Notice kind="error">{del.error || list.error}</Notice>
-      {editing && p.form({ item: editing === 'new' ? null : editing, onSaved, onCancel: () => close(editing === 'new' ? '' : editing.id) })}
+      {editing && p.form({ item: editing === 'new' ? null : editing, onSaved, onCancel: () => close(editing === 'new' ? '' : idOf(editing)) })}
       {list.loading && list.items.length === 0 && <p class="muted">{t('app.loading')}</p>}
       {!list.loading && !list.error && list.items.length === 0 && <p class="muted">{p.empty}</p>}
       {list.items.length > 0 && p.columns && (
@@ -139,7 +142,7 @@ export function AdminList<T extends { id: string }>(p: Props<T>) {
             </thead>
             <tbody>
               {list.items.map((item, i) => (
-                <tr key={item.id} data-testid={`${prefix}-row`} {...rowProps(item)}>
+                <tr key={idOf(item)} data-testid={`${prefix}-row`} {...rowProps(item)}>
                   {p.columns!.map((c) => (
                     <td key={c.label} class={[c.main && 'cell-main', c.narrow && 'hide-narrow', c.clip && 'clip'].filter(Boolean).join(' ') || undefined}>
                       {c.cell(item)}
@@ -154,7 +157,7 @@ export function AdminList<T extends { id: string }>(p: Props<T>) {
       )}
       {!p.columns &&
         list.items.map((item, i) => (
-          <article key={item.id} class="admin-card" data-testid={`${prefix}-row`} {...rowProps(item)}>
+          <article key={idOf(item)} class="admin-card" data-testid={`${prefix}-row`} {...rowProps(item)}>
             {p.card?.(item)}
             <div class="cell-actions">{actions(item, i)}</div>
           </article>

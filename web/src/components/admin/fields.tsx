@@ -30,6 +30,7 @@ interface InputAttrs {
   autocomplete?: string;
   class?: string;
   disabled?: boolean;
+  readOnly?: boolean;
 }
 
 /** TextField is a labelled text input (type text, password, number…). */

@@ -187,15 +187,3 @@ export function DeleteButton({ del, id, name, testId, question, remove, after }:
     </button>
   );
 }
-
-/** RowActions is a list card's Edit and Delete, the pair every admin list shows. */
-export function RowActions({ onEdit, editTestId, ...remove }: DeleteButtonProps & { onEdit: () => void; editTestId: string }) {
-  return (
-    <div class="cell-actions">
-      <button type="button" class="button button-small" onClick={onEdit} aria-label={`${t('admin.edit')}: ${remove.name}`} data-testid={editTestId}>
-        {t('admin.edit')}
-      </button>
-      <DeleteButton {...remove} />
-    </div>
-  );
-}
