@@ -16,7 +16,7 @@ import {
 } from '../api/supervisor';
 import { AdminForm, useSave } from '../components/admin/AdminForm';
 import { AdminList, type FormSlot } from '../components/admin/AdminList';
-import { NumberField, SelectField, TextField } from '../components/admin/fields';
+import { NumberField, RowsField, SelectField, TextField } from '../components/admin/fields';
 import { num, splitList, useLoaded } from '../components/admin/form';
 import { t, tMaybe } from '../i18n';
 import type { User } from '../types';
@@ -211,103 +211,67 @@ function QueueForm({ item: queue, queues, calendars, policies, channels, users, 
       </fieldset>
 
       {v.strategy === 'skills' && (
-        <fieldset class="field">
-          <legend>{t('admin.queues.widening')}</legend>
-          <p class="hint">{t('admin.queues.wideningHint')}</p>
-          <div class="admin-rows">
-            {v.widening.map((w, i) => (
-              <div class="admin-row" key={i}>
-                <label class="admin-inline-label" for={`widen-after-${i}`}>
-                  {t('admin.queues.afterSeconds')}
-                </label>
-                <input
-                  id={`widen-after-${i}`}
-                  type="number"
-                  min={0}
-                  value={w.after_seconds}
-                  onInput={(e) => set({ widening: v.widening.map((x, j) => (j === i ? { ...x, after_seconds: num(e.currentTarget.value) } : x)) })}
-                />
-                <label class="admin-inline-label" for={`widen-level-${i}`}>
-                  {t('admin.queues.minLevel')}
-                </label>
-                <select
-                  id={`widen-level-${i}`}
-                  value={String(w.min_level)}
-                  onChange={(e) => set({ widening: v.widening.map((x, j) => (j === i ? { ...x, min_level: num(e.currentTarget.value) } : x)) })}
-                >
-                  {[0, 1, 2, 3, 4, 5].map((l) => (
-                    <option key={l} value={l}>
-                      {l === 0 ? t('admin.queues.anyMember') : l}
-                    </option>
-                  ))}
-                </select>
-                <button type="button" class="button button-small button-quiet" onClick={() => set({ widening: v.widening.filter((_, j) => j !== i) })}>
-                  {t('admin.remove')}
-                </button>
-              </div>
-            ))}
-          </div>
-          <button
-            type="button"
-            class="button button-small"
-            onClick={() => {
-              const last = v.widening[v.widening.length - 1];
-              set({ widening: [...v.widening, { after_seconds: last ? last.after_seconds + 30 : 0, min_level: last ? Math.max(0, last.min_level - 2) : 4 }] });
-            }}
-          >
-            {t('admin.queues.addStep')}
-          </button>
-          {fe('widening') && <p class="field-error">{fe('widening')}</p>}
-        </fieldset>
-      )}
-
-      <fieldset class="field">
-        <legend>{t('admin.queues.overflow')}</legend>
-        <p class="hint">{t('admin.queues.overflowHint')}</p>
-        <div class="admin-rows">
-          {v.overflow.map((o, i) => (
-            <div class="admin-row" key={i}>
-              <label class="admin-inline-label" for={`overflow-after-${i}`}>
+        <RowsField
+          legend={t('admin.queues.widening')}
+          hint={t('admin.queues.wideningHint')}
+          rows={v.widening}
+          onRows={(widening) => set({ widening })}
+          addLabel={t('admin.queues.addStep')}
+          blank={(rows) => {
+            const last = rows[rows.length - 1];
+            return { after_seconds: last ? last.after_seconds + 30 : 0, min_level: last ? Math.max(0, last.min_level - 2) : 4 };
+          }}
+          error={fe('widening')}
+          row={(w, i, patch) => (
+            <>
+              <label class="admin-inline-label" for={`widen-after-${i}`}>
                 {t('admin.queues.afterSeconds')}
               </label>
-              <input
-                id={`overflow-after-${i}`}
-                type="number"
-                min={1}
-                value={o.after_seconds}
-                onInput={(e) => set({ overflow: v.overflow.map((x, j) => (j === i ? { ...x, after_seconds: num(e.currentTarget.value) } : x)) })}
-              />
-              <label class="admin-inline-label" for={`overflow-to-${i}`}>
-                {t('admin.queues.moveTo')}
+              <input id={`widen-after-${i}`} type="number" min={0} value={w.after_seconds} onInput={(e) => patch({ after_seconds: num(e.currentTarget.value) })} />
+              <label class="admin-inline-label" for={`widen-level-${i}`}>
+                {t('admin.queues.minLevel')}
               </label>
-              <select
-                id={`overflow-to-${i}`}
-                value={o.to}
-                onChange={(e) => set({ overflow: v.overflow.map((x, j) => (j === i ? { ...x, to: e.currentTarget.value } : x)) })}
-              >
-                <option value="">{t('wall.pickQueue')}</option>
-                {others.map((q) => (
-                  <option key={q.id} value={q.id}>
-                    {q.name}
+              <select id={`widen-level-${i}`} value={String(w.min_level)} onChange={(e) => patch({ min_level: num(e.currentTarget.value) })}>
+                {[0, 1, 2, 3, 4, 5].map((l) => (
+                  <option key={l} value={l}>
+                    {l === 0 ? t('admin.queues.anyMember') : l}
                   </option>
                 ))}
               </select>
-              <button type="button" class="button button-small button-quiet" onClick={() => set({ overflow: v.overflow.filter((_, j) => j !== i) })}>
-                {t('admin.remove')}
-              </button>
-            </div>
-          ))}
-        </div>
-        <button
-          type="button"
-          class="button button-small"
-          disabled={others.length === 0}
-          onClick={() => set({ overflow: [...v.overflow, { after_seconds: 120, to: others[0]?.id ?? '' }] })}
-        >
-          {t('admin.queues.addOverflow')}
-        </button>
-        {fe('overflow') && <p class="field-error">{fe('overflow')}</p>}
-      </fieldset>
+            </>
+          )}
+        />
+      )}
+
+      <RowsField
+        legend={t('admin.queues.overflow')}
+        hint={t('admin.queues.overflowHint')}
+        rows={v.overflow}
+        onRows={(overflow) => set({ overflow })}
+        addLabel={t('admin.queues.addOverflow')}
+        addDisabled={others.length === 0}
+        blank={() => ({ after_seconds: 120, to: others[0]?.id ?? '' })}
+        error={fe('overflow')}
+        row={(o, i, patch) => (
+          <>
+            <label class="admin-inline-label" for={`overflow-after-${i}`}>
+              {t('admin.queues.afterSeconds')}
+            </label>
+            <input id={`overflow-after-${i}`} type="number" min={1} value={o.after_seconds} onInput={(e) => patch({ after_seconds: num(e.currentTarget.value) })} />
+            <label class="admin-inline-label" for={`overflow-to-${i}`}>
+              {t('admin.queues.moveTo')}
+            </label>
+            <select id={`overflow-to-${i}`} value={o.to} onChange={(e) => patch({ to: e.currentTarget.value })}>
+              <option value="">{t('wall.pickQueue')}</option>
+              {others.map((q) => (
+                <option key={q.id} value={q.id}>
+                  {q.name}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
+      />
 
       <fieldset class="field" data-testid="queue-criteria">
         <legend>{t('steps.queueTitle')}</legend>

@@ -14,7 +14,7 @@ import {
 } from '../api/supervisor';
 import { AdminForm, useSave } from '../components/admin/AdminForm';
 import { AdminList, type FormSlot } from '../components/admin/AdminList';
-import { NumberField, TextField } from '../components/admin/fields';
+import { NumberField, RowsField, TextField } from '../components/admin/fields';
 import { num, useLoaded } from '../components/admin/form';
 import { t, tMaybe } from '../i18n';
 import { AdminPage } from './AdminNav';
@@ -90,7 +90,6 @@ function PolicyForm({ item: policy, queues, onCancel, onSaved }: FormSlot<SLAPol
   const save = useSave(onSaved);
   const fe = save.fe;
   const set = (patch: Partial<SLAPolicyInput>) => setV((old) => ({ ...old, ...patch }));
-  const setEsc = (i: number, patch: Partial<SLAEscalation>) => set({ escalations: v.escalations.map((e, j) => (j === i ? { ...e, ...patch } : e)) });
 
   const submit = () => {
     const body: SLAPolicyInput = {
@@ -148,71 +147,63 @@ function PolicyForm({ item: policy, queues, onCancel, onSaved }: FormSlot<SLAPol
         {t('admin.sla.pauseWhilePendingHint')}
       </p>
 
-      <fieldset class="field">
-        <legend>{t('admin.sla.escalations')}</legend>
-        <p class="hint">{t('admin.sla.escalationsHint')}</p>
-        <div class="admin-rows">
-          {v.escalations.map((e, i) => (
-            <div class="admin-row" key={i}>
-              <label class="visually-hidden" for={`esc-on-${i}`}>
-                {t('admin.sla.when')}
-              </label>
-              <select id={`esc-on-${i}`} value={e.on} onChange={(ev) => setEsc(i, { on: ev.currentTarget.value as SLAEscalation['on'] })}>
-                <option value="warning">{t('admin.sla.on.warning')}</option>
-                <option value="breach">{t('admin.sla.on.breach')}</option>
-              </select>
-              <label class="visually-hidden" for={`esc-target-${i}`}>
-                {t('admin.sla.target')}
-              </label>
-              <select id={`esc-target-${i}`} value={e.target} onChange={(ev) => setEsc(i, { target: ev.currentTarget.value as SLAEscalation['target'] })}>
-                <option value="any">{t('admin.sla.any')}</option>
-                {SLA_TARGETS.map((x) => (
-                  <option key={x} value={x}>
-                    {t(`admin.sla.${x}`)}
-                  </option>
-                ))}
-              </select>
-              <label class="admin-inline-label" for={`esc-raise-${i}`}>
-                {t('admin.sla.raiseTo')}
-              </label>
-              <select id={`esc-raise-${i}`} value={String(e.raise_priority ?? 0)} onChange={(ev) => setEsc(i, { raise_priority: num(ev.currentTarget.value) })}>
-                <option value="0">{t('admin.sla.leave')}</option>
-                {[1, 2, 3].map((p) => (
-                  <option key={p} value={p}>
-                    {tMaybe(`admin.priority.${p}`, String(p))}
-                  </option>
-                ))}
-              </select>
-              <label class="admin-inline-label" for={`esc-move-${i}`}>
-                {t('admin.sla.moveTo')}
-              </label>
-              <select id={`esc-move-${i}`} value={e.move_to_queue ?? ''} onChange={(ev) => setEsc(i, { move_to_queue: ev.currentTarget.value })}>
-                <option value="">{t('admin.sla.stay')}</option>
-                {queues.map((q) => (
-                  <option key={q.id} value={q.id}>
-                    {q.name}
-                  </option>
-                ))}
-              </select>
-              <label class="checkbox">
-                <input type="checkbox" checked={!!e.notify_supervisor} onChange={(ev) => setEsc(i, { notify_supervisor: ev.currentTarget.checked })} />
-                <span>{t('admin.sla.notify')}</span>
-              </label>
-              <button type="button" class="button button-small button-quiet" onClick={() => set({ escalations: v.escalations.filter((_, j) => j !== i) })}>
-                {t('admin.remove')}
-              </button>
-            </div>
-          ))}
-        </div>
-        <button
-          type="button"
-          class="button button-small"
-          onClick={() => set({ escalations: [...v.escalations, { on: 'breach', target: 'first_response', raise_priority: 2, move_to_queue: '', notify_supervisor: true }] })}
-        >
-          {t('admin.sla.addEscalation')}
-        </button>
-        {fe('escalations') && <p class="field-error">{fe('escalations')}</p>}
-      </fieldset>
+      <RowsField
+        legend={t('admin.sla.escalations')}
+        hint={t('admin.sla.escalationsHint')}
+        rows={v.escalations}
+        onRows={(escalations) => set({ escalations })}
+        addLabel={t('admin.sla.addEscalation')}
+        blank={(): SLAEscalation => ({ on: 'breach', target: 'first_response', raise_priority: 2, move_to_queue: '', notify_supervisor: true })}
+        error={fe('escalations')}
+        row={(e, i, patch) => (
+          <>
+            <label class="visually-hidden" for={`esc-on-${i}`}>
+              {t('admin.sla.when')}
+            </label>
+            <select id={`esc-on-${i}`} value={e.on} onChange={(ev) => patch({ on: ev.currentTarget.value as SLAEscalation['on'] })}>
+              <option value="warning">{t('admin.sla.on.warning')}</option>
+              <option value="breach">{t('admin.sla.on.breach')}</option>
+            </select>
+            <label class="visually-hidden" for={`esc-target-${i}`}>
+              {t('admin.sla.target')}
+            </label>
+            <select id={`esc-target-${i}`} value={e.target} onChange={(ev) => patch({ target: ev.currentTarget.value as SLAEscalation['target'] })}>
+              <option value="any">{t('admin.sla.any')}</option>
+              {SLA_TARGETS.map((x) => (
+                <option key={x} value={x}>
+                  {t(`admin.sla.${x}`)}
+                </option>
+              ))}
+            </select>
+            <label class="admin-inline-label" for={`esc-raise-${i}`}>
+              {t('admin.sla.raiseTo')}
+            </label>
+            <select id={`esc-raise-${i}`} value={String(e.raise_priority ?? 0)} onChange={(ev) => patch({ raise_priority: num(ev.currentTarget.value) })}>
+              <option value="0">{t('admin.sla.leave')}</option>
+              {[1, 2, 3].map((p) => (
+                <option key={p} value={p}>
+                  {tMaybe(`admin.priority.${p}`, String(p))}
+                </option>
+              ))}
+            </select>
+            <label class="admin-inline-label" for={`esc-move-${i}`}>
+              {t('admin.sla.moveTo')}
+            </label>
+            <select id={`esc-move-${i}`} value={e.move_to_queue ?? ''} onChange={(ev) => patch({ move_to_queue: ev.currentTarget.value })}>
+              <option value="">{t('admin.sla.stay')}</option>
+              {queues.map((q) => (
+                <option key={q.id} value={q.id}>
+                  {q.name}
+                </option>
+              ))}
+            </select>
+            <label class="checkbox">
+              <input type="checkbox" checked={!!e.notify_supervisor} onChange={(ev) => patch({ notify_supervisor: ev.currentTarget.checked })} />
+              <span>{t('admin.sla.notify')}</span>
+            </label>
+          </>
+        )}
+      />
 
     </AdminForm>
   );

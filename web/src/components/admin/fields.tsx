@@ -2,6 +2,7 @@
 // it (the API's reason when the value was refused, else the hint), wired for
 // screen readers (aria-describedby, aria-invalid) in one place.
 import type { ComponentChildren } from 'preact';
+import { t } from '../../i18n';
 import { Field } from './form';
 
 interface Base {
@@ -108,5 +109,44 @@ export function Checkbox({ label, checked, onValue, testId, describedBy }: { lab
       <input type="checkbox" checked={checked} onChange={(e) => onValue(e.currentTarget.checked)} aria-describedby={describedBy} data-testid={testId} />
       <span>{label}</span>
     </label>
+  );
+}
+
+interface RowsProps<R> {
+  legend: string;
+  hint?: string;
+  rows: R[];
+  onRows: (rows: R[]) => void;
+  /** row renders one row's controls; patch changes that row. */
+  row: (r: R, i: number, patch: (p: Partial<R>) => void) => ComponentChildren;
+  /** blank is the row Add appends, given the rows so far. */
+  blank: (rows: R[]) => R;
+  addLabel: string;
+  addDisabled?: boolean;
+  addTestId?: string;
+  error?: string;
+}
+
+/** RowsField is a fieldset of like rows (widening steps, overflows, escalations), each with Remove, and Add. */
+export function RowsField<R>({ legend, hint, rows, onRows, row, blank, addLabel, addDisabled, addTestId, error }: RowsProps<R>) {
+  return (
+    <fieldset class="field">
+      <legend>{legend}</legend>
+      {hint && <p class="hint">{hint}</p>}
+      <div class="admin-rows">
+        {rows.map((r, i) => (
+          <div class="admin-row" key={i}>
+            {row(r, i, (p) => onRows(rows.map((x, j) => (j === i ? { ...x, ...p } : x))))}
+            <button type="button" class="button button-small button-quiet" onClick={() => onRows(rows.filter((_, j) => j !== i))}>
+              {t('admin.remove')}
+            </button>
+          </div>
+        ))}
+      </div>
+      <button type="button" class="button button-small" disabled={addDisabled} onClick={() => onRows([...rows, blank(rows)])} data-testid={addTestId}>
+        {addLabel}
+      </button>
+      {error && <p class="field-error">{error}</p>}
+    </fieldset>
   );
 }
