@@ -6,6 +6,7 @@
 // once every step ended) with wall-step-expires.
 import type { WaitingStep } from '../api/supervisor';
 import { t } from '../i18n';
+import { Link } from '../router';
 import type { User } from '../types';
 import { formatSeconds } from './live';
 
@@ -25,9 +26,9 @@ export function WallSteps({ steps, users, now }: { steps?: WaitingStep[]; users:
           const left = s.expires_at ? (Date.parse(s.expires_at) - now) / 1000 : null;
           return (
             <li key={s.conversation_id} data-testid="wall-step" data-conversation={s.conversation_id} data-step={s.step + 1}>
-              <a href={`/conversations/${encodeURIComponent(s.conversation_id)}`}>
+              <Link href={`/desktop/c/${encodeURIComponent(s.conversation_id)}`}>
                 {s.step < 0 ? t('wall.stepsExpired') : t('wall.stepOf', { n: s.step + 1, of: s.of, step: stepText(s, users) })}
-              </a>
+              </Link>
               {s.step >= 0 && (
                 <span class="muted" data-testid="wall-step-expires">
                   {' · '}
