@@ -57,8 +57,6 @@ interface Props<T extends object> {
   /** actions are extra buttons of a row, before Edit and Delete. */
   actions?: (item: T, index: number) => ComponentChildren;
   form: (slot: FormSlot<T>) => ComponentChildren;
-  /** canCreate hides New when false (e.g. nothing to create it in yet). */
-  canCreate?: boolean;
 }
 
 /** AdminList is one admin list with its editor; see the file comment. */
@@ -113,11 +111,9 @@ export function AdminList<T extends object>(p: Props<T>) {
     <section class="panel" aria-labelledby={`${prefix}-list-title`} aria-busy={list.loading || undefined}>
       <div class="panel-header">
         <h2 id={`${prefix}-list-title`}>{p.title}</h2>
-        {p.canCreate !== false && (
-          <button type="button" class="button button-primary" onClick={() => setEditing('new')} data-testid={`${prefix}-new`}>
-            {p.newLabel}
-          </button>
-        )}
+        <button type="button" class="button button-primary" onClick={() => setEditing('new')} data-testid={`${prefix}-new`}>
+          {p.newLabel}
+        </button>
       </div>
       {p.intro && <p class="muted">{p.intro}</p>}
       <Notice kind="success">{del.notice}</Notice>
