@@ -1,0 +1,262 @@
+package bench
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/swarm"
+	"github.com/switchboard-cx/switchboard/internal/swarm/rooms"
+)
+
+// learnedAt is when a training case is scored: "created" ranks it against
+// the work resolved before it came in (what a room opened on it would
+// have seen); "resolved" against the work resolved before its own
+// resolution.
+type learnedProtocol struct {
+	at       string
+	minPast  int // cases resolved before it, at least, for a case to teach
+	maxCases int // the newest this many cases teach (0: all)
+}
+
+// trainingExamples scores each history case as it stood at its moment,
+// from the history before it only (the index holds every history case; the
+// similar cases resolved at or after the moment are dropped before the
+// nearest are picked).
+func (t *expertTenant) trainingExamples(h *swarm.History, p learnedProtocol) []swarm.Example {
+	hist := make([]expertCase, 0, len(t.history))
+	for _, c := range t.history {
+		hist = append(hist, c)
+	}
+	slices.SortFunc(hist, func(a, b expertCase) int {
+		if c := a.Resolved.Compare(b.Resolved); c != 0 {
+			return c
+		}
+		return compareKeys(a.Key, b.Key)
+	})
+	if p.maxCases > 0 && len(hist) > p.maxCases {
+		hist = hist[len(hist)-p.maxCases:]
+	}
+	resolvedTimes := make([]time.Time, 0, len(t.signals))
+	for _, s := range t.signals {
+		resolvedTimes = append(resolvedTimes, s.At)
+	}
+	var out []swarm.Example
+	block := max(len(hist)/7, 1)
+	for i, c := range hist {
+		now := c.Created
+		switch p.at {
+		case "resolved":
+			now = c.Resolved
+		case "block":
+			// As the benchmark's splits stand to their history: the
+			// cases of each seventh of the history ranked against the
+			// work resolved before that seventh began.
+			now = hist[i/block*block].Resolved
+		}
+		if n, _ := slices.BinarySearchFunc(resolvedTimes, now, time.Time.Compare); n < p.minPast {
+			continue
+		}
+		q := swarm.Query{Now: now, Areas: queueAreas(c.Queue)}
+		for _, m := range t.index.Similar(c.Text, 4*rooms.SimilarAsked) {
+			id := m.Case.ConversationID
+			h := t.history[id]
+			if id == c.Key || !h.Resolved.Before(now) {
+				continue
+			}
+			q.Evidence = append(q.Evidence, swarm.Evidence{ConversationID: id, Similarity: m.Score, ResolvedAt: h.Resolved, ResolverID: h.Resolver})
+			if len(q.Evidence) == rooms.Neighbours {
+				break
+			}
+		}
+		users, xs := h.Features(q, nil)
+		out = append(out, swarm.Example{Users: users, X: xs, Resolver: slices.Index(users, c.Resolver)})
+	}
+	return out
+}
+
+// learnedRank ranks the case's candidates by the model.
+func (t *expertTenant) learnedRank(h *swarm.History, m *swarm.Model, c expertCase, restrict int) []string {
+	now := t.known()
+	ids, sim := rooms.NearestCases(t.index.Similar(c.Text, rooms.SimilarAsked), c.Key)
+	q := swarm.Query{Now: now, Areas: queueAreas(c.Queue)}
+	for _, id := range ids {
+		hc := t.history[id]
+		q.Evidence = append(q.Evidence, swarm.Evidence{ConversationID: id, Similarity: sim[id], ResolvedAt: hc.Resolved, ResolverID: hc.Resolver})
+	}
+	users, xs := h.Features(q, nil)
+	if restrict > 0 {
+		e := restrictExamples([]swarm.Example{{Users: users, X: xs}}, restrict)[0]
+		users, xs = e.Users, e.X
+	}
+	score := map[string]float64{}
+	for i, u := range users {
+		score[u] = m.Score(xs[i])
+	}
+	slices.SortFunc(users, func(a, b string) int {
+		if score[a] != score[b] {
+			if score[a] > score[b] {
+				return -1
+			}
+			return 1
+		}
+		return compareKeys(a, b)
+	})
+	return users[:min(len(users), rooms.ExpertCount)]
+}
+
+// known is the moment the history is known up to: just after its newest
+// resolution. The benchmark's history stops at the split's start while the
+// evaluated cases come in over the year after it; a product would have
+// seen that year's work too, so figures that count recent work are taken
+// at the moment the history knows, not at the case's creation (when they
+// would see an empty last month).
+func (t *expertTenant) known() time.Time {
+	if n := len(t.signals); n > 0 {
+		return t.signals[n-1].At.Add(time.Second)
+	}
+	return time.Time{}
+}
+
+// roster is who resolved something in the d before now (nil: everyone):
+// a causal proxy of who still works there.
+func (t *expertTenant) roster(now time.Time, d time.Duration) map[string]bool {
+	if d <= 0 {
+		return nil
+	}
+	out := map[string]bool{}
+	for _, s := range t.signals {
+		if !s.At.Before(now.Add(-d)) && s.At.Before(now) {
+			out[s.UserID] = true
+		}
+	}
+	return out
+}
+
+func filterRoster(ranked []string, roster map[string]bool) []string {
+	if roster == nil {
+		return ranked
+	}
+	var out []string
+	for _, u := range ranked {
+		if roster[u] {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// BenchmarkExpertFindingLearnedTune tries the learned ranker on the
+// validation split only (trained on the past split, each case scored
+// against the history before it):
+//
+//	go test -run '^$' -bench 'BenchmarkExpertFindingLearnedTune$' -benchtime 1x -v ./bench/
+func BenchmarkExpertFindingLearnedTune(b *testing.B) {
+	cases := readExpertCases(b)
+	tenants := expertTenants(cases, "validation")
+	type variant struct {
+		restrict int
+		pooled   bool
+	}
+	variants := []variant{{0, true}, {10, true}, {20, true}, {10, false}, {20, false}}
+	p := learnedProtocol{at: "block", minPast: 50}
+	for b.Loop() {
+		hs := map[string]*swarm.History{}
+		exs := map[string][]swarm.Example{}
+		for _, t := range tenants {
+			hs[t.name] = swarm.NewHistory(t.signals)
+			exs[t.name] = t.trainingExamples(hs[t.name], p)
+		}
+		for _, v := range variants {
+			models := map[string]*swarm.Model{}
+			var all []swarm.Example
+			for _, t := range tenants {
+				ex := exs[t.name]
+				ex = restrictExamples(ex, v.restrict)
+				all = append(all, ex...)
+				if !v.pooled {
+					m, err := swarm.Train(ex)
+					if err != nil {
+						b.Fatalf("%s: %v", t.name, err)
+					}
+					models[t.name] = m
+				}
+			}
+			if v.pooled {
+				m, err := swarm.Train(all)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, t := range tenants {
+					models[t.name] = m
+				}
+				b.Logf("pooled weights %v", fmtWeights(m))
+			}
+			var ours, hand, base expertScores
+			for _, t := range tenants {
+				for _, c := range t.eval {
+					ours.add(t.learnedRank(hs[t.name], models[t.name], c, v.restrict), c.Resolver)
+					hand.add(t.experts(c), c.Resolver)
+					base.add(t.baseline(c), c.Resolver)
+				}
+			}
+			ours, hand, base = ours.mean(), hand.mean(), base.mean()
+			b.Logf("protocol %s top %d pooled %v  learned p@3 %.4f p@1 %.4f MRR %.4f | hand p@3 %.4f | baseline p@3 %.4f  (learned %.3fx)",
+				p.at, v.restrict, v.pooled, ours.P3, ours.P1, ours.MRR, hand.P3, base.P3, ours.P3/base.P3)
+		}
+	}
+}
+
+var (
+	fiHandRank = slices.Index(swarm.FeatureNames[:], "hand_rank")
+)
+
+// restrictExamples keeps, in each example, the people the hand weights
+// put in their first k (0: keep everyone).
+func restrictExamples(ex []swarm.Example, k int) []swarm.Example {
+	if k == 0 {
+		return ex
+	}
+	out := make([]swarm.Example, 0, len(ex))
+	for _, e := range ex {
+		r := swarm.Example{Resolver: -1}
+		for i, x := range e.X {
+			if x[fiHandRank] >= 1/float64(k) {
+				if i == e.Resolver {
+					r.Resolver = len(r.Users)
+				}
+				r.Users, r.X = append(r.Users, e.Users[i]), append(r.X, x)
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// rosterBaseline is the baseline (the queue's most active, then the
+// tenant's) over the people on the roster only.
+func (t *expertTenant) rosterBaseline(c expertCase, roster map[string]bool) []string {
+	if roster == nil {
+		return t.baseline(c)
+	}
+	var out []string
+	for _, u := range t.byQueue[c.Queue] {
+		if roster[u] {
+			out = append(out, u)
+		}
+	}
+	for _, u := range t.overall {
+		if roster[u] && !slices.Contains(out, u) {
+			out = append(out, u)
+		}
+	}
+	return out[:min(len(out), rooms.ExpertCount)]
+}
+
+func fmtWeights(m *swarm.Model) map[string]float64 {
+	out := map[string]float64{}
+	for i, n := range swarm.FeatureNames {
+		out[n] = float64(int(m.Weights[i]*100)) / 100
+	}
+	return out
+}
