@@ -233,6 +233,30 @@ func restrictExamples(ex []swarm.Example, k int) []swarm.Example {
 	return out
 }
 
+// BenchmarkExpertFindingRosterTune is the roster on the validation split:
+// expert finding as it is and the baseline, both over the people who
+// resolved something in the d before the history's end only:
+//
+//	go test -run '^$' -bench 'BenchmarkExpertFindingRosterTune$' -benchtime 1x -v ./bench/
+func BenchmarkExpertFindingRosterTune(b *testing.B) {
+	cases := readExpertCases(b)
+	tenants := expertTenants(cases, "validation")
+	for b.Loop() {
+		for _, d := range []int{0, 30, 90, 180, 365} {
+			var hand, base expertScores
+			for _, t := range tenants {
+				ros := t.roster(t.known(), time.Duration(d)*24*time.Hour)
+				for _, c := range t.eval {
+					hand.add(filterRoster(t.experts(c), ros), c.Resolver)
+					base.add(t.rosterBaseline(c, ros), c.Resolver)
+				}
+			}
+			hand, base = hand.mean(), base.mean()
+			b.Logf("roster %3dd  p@3 %.4f p@1 %.4f MRR %.4f | baseline p@3 %.4f  (%.3fx)", d, hand.P3, hand.P1, hand.MRR, base.P3, hand.P3/base.P3)
+		}
+	}
+}
+
 // rosterBaseline is the baseline (the queue's most active, then the
 // tenant's) over the people on the roster only.
 func (t *expertTenant) rosterBaseline(c expertCase, roster map[string]bool) []string {
@@ -259,4 +283,46 @@ func fmtWeights(m *swarm.Model) map[string]float64 {
 		out[n] = float64(int(m.Weights[i]*100)) / 100
 	}
 	return out
+}
+
+// BenchmarkExpertFindingLearned prints, on the test split and once, the
+// learned ranker as it did best on validation for one tenant's own data
+// (trained per tenant on its history, each seventh of it ranked against
+// the work before that seventh; re-ranking the hand weights' first ten)
+// beside the product's ranking and the baseline, and both with a roster (who
+// resolved something in the 180 days before the history's end):
+//
+//	go test -run '^$' -bench 'BenchmarkExpertFindingLearned$' -benchtime 1x -v ./bench/
+func BenchmarkExpertFindingLearned(b *testing.B) {
+	cases := readExpertCases(b)
+	tenants := expertTenants(cases, "test")
+	p := learnedProtocol{at: "block", minPast: 50}
+	const top = 10
+	for b.Loop() {
+		var learned, hand, base, handRoster, baseRoster expertScores
+		for _, t := range tenants {
+			h := swarm.NewHistory(t.signals)
+			m, err := swarm.Train(restrictExamples(t.trainingExamples(h, p), top))
+			if err != nil {
+				b.Fatalf("%s: %v", t.name, err)
+			}
+			ros := t.roster(t.known(), 180*24*time.Hour)
+			for _, c := range t.eval {
+				learned.add(t.learnedRank(h, m, c, top), c.Resolver)
+				ours := t.experts(c)
+				hand.add(ours, c.Resolver)
+				handRoster.add(filterRoster(ours, ros), c.Resolver)
+				base.add(t.baseline(c), c.Resolver)
+				baseRoster.add(t.rosterBaseline(c, ros), c.Resolver)
+			}
+		}
+		learned, hand, base, handRoster, baseRoster = learned.mean(), hand.mean(), base.mean(), handRoster.mean(), baseRoster.mean()
+		Report("expert_learned_p_at_3", learned.P3, "ratio")
+		Report("expert_learned_p_at_1", learned.P1, "ratio")
+		Report("expert_learned_mrr", learned.MRR, "ratio")
+		Report("expert_p_at_3", hand.P3, "ratio")
+		Report("expert_p_at_3_baseline", base.P3, "ratio")
+		Report("expert_p_at_3_roster180", handRoster.P3, "ratio")
+		Report("expert_p_at_3_baseline_roster180", baseRoster.P3, "ratio")
+	}
 }
