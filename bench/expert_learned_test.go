@@ -326,3 +326,96 @@ func BenchmarkExpertFindingLearned(b *testing.B) {
 		Report("expert_p_at_3_baseline_roster180", baseRoster.P3, "ratio")
 	}
 }
+
+// BenchmarkExpertFindingRolling measures on the validation and test splits
+// as a product would meet its cases: each one against everything resolved
+// before it came in (the past split and the validation cases resolved
+// earlier), the baseline likewise (the queue's most active before it).
+// Not the protocol (its history stops at the split's start); for
+// the record. The resolvers' profiles are left out: the index's profiles
+// hold every case, later ones too.
+//
+//	go test -run '^$' -bench 'BenchmarkExpertFindingRolling$' -benchtime 1x -v ./bench/
+func BenchmarkExpertFindingRolling(b *testing.B) {
+	cases := readExpertCases(b)
+	split := map[string]string{}
+	every := make([]expertCase, len(cases))
+	for i, c := range cases {
+		split[c.Tenant+"\x00"+c.Key] = c.Split
+		c.Split = "past" // every case is history: each is ranked against those before it
+		every[i] = c
+	}
+	tenants := expertTenants(every, "validation")
+	for b.Loop() {
+		for _, want := range []string{"validation", "test"} {
+			var ours, base, frozen expertScores
+			for _, t := range tenants {
+				hist := make([]expertCase, 0, len(t.history))
+				for _, h := range t.history {
+					hist = append(hist, h)
+				}
+				slices.SortFunc(hist, func(a, b expertCase) int { return a.Resolved.Compare(b.Resolved) })
+				for _, c := range hist {
+					if split[t.name+"\x00"+c.Key] != want {
+						continue
+					}
+					now := c.Created
+					f := rooms.Finding{Similarity: map[string]float64{}, RoomAreas: queueAreas(c.Queue), Candidates: t.candidates, Now: now}
+					for _, m := range t.index.Similar(c.Text, 4*rooms.SimilarAsked) {
+						h := t.history[m.Case.ConversationID]
+						if h.Key == c.Key || !h.Resolved.Before(now) {
+							continue
+						}
+						f.Similarity[h.Key] = m.Score
+						f.Evidence = append(f.Evidence, swarm.Evidence{ConversationID: h.Key, ResolvedAt: h.Resolved, ResolverID: h.Resolver})
+						if len(f.Evidence) == rooms.Neighbours {
+							break
+						}
+					}
+					for _, s := range t.signals {
+						if !s.At.Before(now.Add(-rooms.LearnFrom)) && s.At.Before(now) {
+							f.Signals = append(f.Signals, s)
+						}
+					}
+					var ranked []string
+					for _, x := range f.Rank() {
+						ranked = append(ranked, x.UserID)
+					}
+					ours.add(ranked, c.Resolver)
+					queue, all := map[string]int{}, map[string]int{}
+					for _, h := range hist {
+						if !h.Resolved.Before(now) {
+							break
+						}
+						all[h.Resolver]++
+						if h.Queue == c.Queue {
+							queue[h.Resolver]++
+						}
+					}
+					out := mostActive(queue)
+					for _, u := range mostActive(all) {
+						if !slices.Contains(out, u) {
+							out = append(out, u)
+						}
+					}
+					base.add(out[:min(len(out), rooms.ExpertCount)], c.Resolver)
+				}
+			}
+			for _, t := range expertTenants(cases, want) {
+				for _, c := range t.eval {
+					frozen.add(t.experts(c), c.Resolver)
+				}
+			}
+			ours, base, frozen = ours.mean(), base.mean(), frozen.mean()
+			b.Logf("rolling %s (%d cases): p@3 %.4f p@1 %.4f MRR %.4f | baseline p@3 %.4f p@1 %.4f MRR %.4f (%.3fx) | frozen history p@3 %.4f",
+				want, ours.n, ours.P3, ours.P1, ours.MRR, base.P3, base.P1, base.MRR, ours.P3/base.P3, frozen.P3)
+			if want == "test" {
+				Report("expert_rolling_p_at_3", ours.P3, "ratio")
+				Report("expert_rolling_p_at_3_baseline", base.P3, "ratio")
+				Report("expert_rolling_p_at_3_vs_baseline", ours.P3/base.P3, "x")
+				Report("expert_rolling_p_at_1", ours.P1, "ratio")
+				Report("expert_rolling_mrr", ours.MRR, "ratio")
+			}
+		}
+	}
+}
