@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/switchboard-cx/switchboard/internal/channel/sms/twiliotest"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
 )
 
@@ -14,7 +15,7 @@ func TestInboundControlCharactersKept(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
 			f := newFixture(t, e.Open)
-			form := inboundForm("SM0042", f.a.sid, customer, f.a.address, "Card\x1b[31m blocked\a, call me\x00")
+			form := twiliotest.InboundForm("SM0042", f.a.sid, customer, f.a.address, "Card\x1b[31m blocked\a, call me\x00")
 			if status, _, body := f.post(t, inboundPath, form, f.a.token); status != 200 || !strings.Contains(body, "<Response/>") {
 				t.Fatalf("inbound answered %d %q, want 200", status, body)
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/channel/sms"
+	"github.com/switchboard-cx/switchboard/internal/channel/sms/twiliotest"
 )
 
 const formType = "application/x-www-form-urlencoded"
@@ -25,8 +26,8 @@ func webhookOf(rawURL, contentType string, body []byte, sig string) sms.Webhook 
 // what it accepts has the parameters the channel relies on and only media it
 // could fetch over http(s) — never more than Twilio attaches.
 func FuzzTwilioInbound(f *testing.F) {
-	f.Add([]byte(inboundForm("SM1", "ACaaaa", "+15551230001", "+15005550006", "hello").Encode()), formType)
-	mms := inboundForm("MM1", "ACaaaa", "+15551230001", "+15005550006", "")
+	f.Add([]byte(twiliotest.InboundForm("SM1", "ACaaaa", "+15551230001", "+15005550006", "hello").Encode()), formType)
+	mms := twiliotest.InboundForm("MM1", "ACaaaa", "+15551230001", "+15005550006", "")
 	mms.Set("NumMedia", "2")
 	mms.Set("MediaUrl0", "https://api.twilio.com/2010-04-01/Accounts/ACaaaa/Messages/MM1/Media/ME1")
 	mms.Set("MediaContentType0", "image/jpeg")
@@ -74,7 +75,7 @@ func FuzzTwilioInbound(f *testing.F) {
 // the same one signed with another token or changed after signing does not,
 // and nothing panics, whatever the URL, body and header.
 func FuzzTwilioSignature(f *testing.F) {
-	form := inboundForm("SM1", "ACaaaa", "+15551230001", "+15005550006", "hello")
+	form := twiliotest.InboundForm("SM1", "ACaaaa", "+15551230001", "+15005550006", "hello")
 	f.Add("token-of-a", "https://center.example/channels/sms/twilio/inbound", []byte(form.Encode()), "")
 	f.Add("token-of-a", "https://center.example:443/channels/sms/twilio/inbound?tenant=t&account=a", []byte(form.Encode()), "bogus")
 	f.Add("t", "http://[::1]:80/x", []byte("a=1&a=0&b="), "AAAA")

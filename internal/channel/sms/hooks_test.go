@@ -16,6 +16,7 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/channel/sms"
+	"github.com/switchboard-cx/switchboard/internal/channel/sms/twiliotest"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
 )
 
@@ -67,8 +68,8 @@ func withHooks(t *testing.T, f *fixture, hooks *hookLog) {
 	f.center = httptest.NewServer(mux)
 	t.Cleanup(f.center.Close)
 	ch, err := sms.New(sms.Deps{DB: f.db, Inbox: f.svc, Clock: f.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		HTTP: f.twilio.srv.Client(), Guard: loopbackAllowed(t), Keywords: hooks, Receipts: hooks},
-		sms.Config{PublicBaseURL: f.center.URL, TwilioAPIBase: f.twilio.srv.URL})
+		HTTP: f.twilio.Client(), Guard: loopbackAllowed(t), Keywords: hooks, Receipts: hooks},
+		sms.Config{PublicBaseURL: f.center.URL, TwilioAPIBase: f.twilio.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +86,7 @@ func TestHooks(t *testing.T) {
 			ctx := context.Background()
 			inbound := func(n number, sid, body string, want int) {
 				t.Helper()
-				if status, _, out := f.post(t, inboundPath, inboundForm(sid, n.sid, customer, n.address, body), n.token); status != want {
+				if status, _, out := f.post(t, inboundPath, twiliotest.InboundForm(sid, n.sid, customer, n.address, body), n.token); status != want {
 					t.Fatalf("%q answered %d, want %d: %s", body, status, want, out)
 				}
 			}
@@ -128,7 +129,7 @@ func TestHooks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			forms := f.twilio.sentForms()
+			forms := f.twilio.Texts()
 			callback := forms[len(forms)-1].Get("StatusCallback")
 			u, err := url.Parse(callback)
 			if err != nil || u.Query().Get("tenant") != f.a.tenantID {
@@ -136,7 +137,7 @@ func TestHooks(t *testing.T) {
 			}
 			report := func(status string, want int) {
 				t.Helper()
-				if code, _, _ := f.post(t, u.RequestURI(), statusForm(sent.ExternalID, f.a.sid, f.a.address, customer, status), f.a.token); code != want {
+				if code, _, _ := f.post(t, u.RequestURI(), twiliotest.StatusForm(sent.ExternalID, f.a.sid, f.a.address, customer, status), f.a.token); code != want {
 					t.Fatalf("status %s answered %d, want %d", status, code, want)
 				}
 			}
@@ -151,7 +152,7 @@ func TestHooks(t *testing.T) {
 			report("undelivered", 204)
 			expect("undelivered, retried", "receipt "+f.a.tenantID+" sms "+sent.ExternalID+" failed")
 			// A forged report is refused before any hook hears it.
-			forged := statusForm(sent.ExternalID, f.a.sid, f.a.address, customer, "read")
+			forged := twiliotest.StatusForm(sent.ExternalID, f.a.sid, f.a.address, customer, "read")
 			if code, _, _ := f.post(t, u.RequestURI(), forged, f.b.token); code != 403 {
 				t.Fatalf("forged report answered %d", code)
 			}
@@ -160,7 +161,7 @@ func TestHooks(t *testing.T) {
 			// Twilio refuses a message because the customer opted out of the
 			// sender at the carrier (error 21610): recorded as their STOP.
 			f.clock.Advance(time.Minute)
-			refused := statusForm(sent.ExternalID, f.a.sid, f.a.address, customer, "undelivered")
+			refused := twiliotest.StatusForm(sent.ExternalID, f.a.sid, f.a.address, customer, "undelivered")
 			refused.Set("ErrorCode", "21610")
 			if code, _, _ := f.post(t, u.RequestURI(), refused, f.a.token); code != 204 {
 				t.Fatalf("refusal 21610 answered %d", code)
@@ -171,7 +172,7 @@ func TestHooks(t *testing.T) {
 				t.Fatalf("after error 21610: %+v, want opted out", o)
 			}
 			// Another failure (not an opt-out) records nothing; START opts in again.
-			other := statusForm(sent.ExternalID, f.a.sid, f.a.address, customer, "undelivered")
+			other := twiliotest.StatusForm(sent.ExternalID, f.a.sid, f.a.address, customer, "undelivered")
 			other.Set("ErrorCode", "30003") // unreachable handset
 			f.clock.Advance(time.Minute)
 			inbound(f.a, "SM1006", "START", 200)

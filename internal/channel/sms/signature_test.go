@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/switchboard-cx/switchboard/internal/channel/sms"
+	"github.com/switchboard-cx/switchboard/internal/channel/sms/twiliotest"
 )
 
 // The published vector of Twilio's Go helper library, twilio/twilio-go,
@@ -37,8 +38,8 @@ func TestTwilioSignatureVector(t *testing.T) {
 			t.Errorf("TwilioSignature(%s) = %s, want %s", tc.url, got, tc.want)
 		}
 		// The tests' own signer, which signs their webhooks, agrees with the vector too.
-		if got := signTwilio(vectorToken, tc.url, vectorParams); got != tc.want {
-			t.Errorf("signTwilio(%s) = %s, want %s", tc.url, got, tc.want)
+		if got := twiliotest.Sign(vectorToken, tc.url, vectorParams); got != tc.want {
+			t.Errorf("twiliotest.Sign(%s) = %s, want %s", tc.url, got, tc.want)
 		}
 	}
 }

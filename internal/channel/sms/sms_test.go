@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
+	"github.com/switchboard-cx/switchboard/internal/channel/sms/twiliotest"
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/persona"
@@ -55,7 +56,7 @@ func TestInbound(t *testing.T) {
 			f := newFixture(t, e.Open)
 			ctx := context.Background()
 
-			form := inboundForm("SM0001", f.a.sid, customer, f.a.address, "Hello, my card is blocked")
+			form := twiliotest.InboundForm("SM0001", f.a.sid, customer, f.a.address, "Hello, my card is blocked")
 			status, ct, body := f.post(t, inboundPath, form, f.a.token)
 			if status != 200 || !strings.HasPrefix(ct, "text/xml") || !strings.Contains(body, "<Response/>") {
 				t.Fatalf("inbound answered %d %s %q, want 200 and an empty TwiML response", status, ct, body)
@@ -100,18 +101,18 @@ func TestInbound(t *testing.T) {
 				token  string
 				status int
 			}{
-				{"signed with a wrong token", inboundPath, inboundForm("SM0002", f.a.sid, customer, f.a.address, "forged"), "not-the-token", 403},
-				{"unsigned", inboundPath, inboundForm("SM0003", f.a.sid, customer, f.a.address, "forged"), "", 403},
+				{"signed with a wrong token", inboundPath, twiliotest.InboundForm("SM0002", f.a.sid, customer, f.a.address, "forged"), "not-the-token", 403},
+				{"unsigned", inboundPath, twiliotest.InboundForm("SM0003", f.a.sid, customer, f.a.address, "forged"), "", 403},
 				// Tenant B signs with its own valid token, but the number is A's.
-				{"another tenant's token", inboundPath, inboundForm("SM0004", f.b.sid, customer, f.a.address, "cross-tenant"), f.b.token, 403},
-				{"an unknown number", inboundPath, inboundForm("SM0005", f.a.sid, customer, "+15005550099", "hi"), f.a.token, 404},
+				{"another tenant's token", inboundPath, twiliotest.InboundForm("SM0004", f.b.sid, customer, f.a.address, "cross-tenant"), f.b.token, 403},
+				{"an unknown number", inboundPath, twiliotest.InboundForm("SM0005", f.a.sid, customer, "+15005550099", "hi"), f.a.token, 404},
 				{"no MessageSid", inboundPath, url.Values{"From": {customer}, "To": {f.a.address}, "Body": {"x"}}, f.a.token, 400},
 				{"a bad NumMedia", inboundPath, func() url.Values {
-					v := inboundForm("SM0006", f.a.sid, customer, f.a.address, "x")
+					v := twiliotest.InboundForm("SM0006", f.a.sid, customer, f.a.address, "x")
 					v.Set("NumMedia", "many")
 					return v
 				}(), f.a.token, 400},
-				{"an unknown provider", "/channels/sms/nobody/inbound", inboundForm("SM0007", f.a.sid, customer, f.a.address, "x"), f.a.token, 404},
+				{"an unknown provider", "/channels/sms/nobody/inbound", twiliotest.InboundForm("SM0007", f.a.sid, customer, f.a.address, "x"), f.a.token, 404},
 			} {
 				status, ct, body := f.post(t, tc.path, tc.form, tc.token)
 				if status != tc.status || ct != "application/problem+json" || !strings.Contains(body, `"detail"`) {
@@ -146,7 +147,7 @@ func TestReplyAndStatus(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			f := newFixture(t, e.Open)
 			ctx := context.Background()
-			if status, _, _ := f.post(t, inboundPath, inboundForm("SM0001", f.a.sid, customer, f.a.address, "hi"), f.a.token); status != 200 {
+			if status, _, _ := f.post(t, inboundPath, twiliotest.InboundForm("SM0001", f.a.sid, customer, f.a.address, "hi"), f.a.token); status != 200 {
 				t.Fatalf("inbound: %d", status)
 			}
 			in := f.message(t, f.a.tenantID, "SM0001")
@@ -167,7 +168,7 @@ func TestReplyAndStatus(t *testing.T) {
 			if ev := f.waitJob(t); ev.Kind != river.EventKindJobCompleted {
 				t.Fatalf("delivery job %s", ev.Kind)
 			}
-			sent := f.twilio.sentForms()
+			sent := f.twilio.Texts()
 			if len(sent) != 1 {
 				t.Fatalf("Twilio got %d messages, want 1", len(sent))
 			}
@@ -192,7 +193,7 @@ func TestReplyAndStatus(t *testing.T) {
 			// account of ours: the URL names the account.
 			report := func(status, token string) int {
 				t.Helper()
-				code, _, _ := f.post(t, callback, statusForm(got.ExternalID, f.a.sid, "+15005550123", customer, status), token)
+				code, _, _ := f.post(t, callback, twiliotest.StatusForm(got.ExternalID, f.a.sid, "+15005550123", customer, status), token)
 				return code
 			}
 			for _, step := range []struct {
@@ -217,12 +218,12 @@ func TestReplyAndStatus(t *testing.T) {
 			}
 			// The URL naming tenant B's account, signed with A's token, is refused.
 			forged := statusPath + "?" + url.Values{"tenant": {f.b.tenantID}, "account": {f.b.acct.ID}}.Encode()
-			if code, _, _ := f.post(t, forged, statusForm(got.ExternalID, f.a.sid, f.a.address, customer, "read"), f.a.token); code != 403 {
+			if code, _, _ := f.post(t, forged, twiliotest.StatusForm(got.ExternalID, f.a.sid, f.a.address, customer, "read"), f.a.token); code != 403 {
 				t.Fatalf("status callback for B's account signed by A answered %d", code)
 			}
 			// Without an account in the URL, the From number names it.
 			// A report on a message nobody here sent is acknowledged and ignored.
-			if code, _, _ := f.post(t, statusPath, statusForm("SMunknown", f.a.sid, f.a.address, customer, "delivered"), f.a.token); code != 204 {
+			if code, _, _ := f.post(t, statusPath, twiliotest.StatusForm("SMunknown", f.a.sid, f.a.address, customer, "delivered"), f.a.token); code != 204 {
 				t.Fatalf("unknown message's status answered %d", code)
 			}
 		})
@@ -236,7 +237,7 @@ func TestKeywords(t *testing.T) {
 			ctx := context.Background()
 			inbound := func(n number, sid, body string) string {
 				t.Helper()
-				status, ct, out := f.post(t, inboundPath, inboundForm(sid, n.sid, customer, n.address, body), n.token)
+				status, ct, out := f.post(t, inboundPath, twiliotest.InboundForm(sid, n.sid, customer, n.address, body), n.token)
 				if status != 200 || !strings.HasPrefix(ct, "text/xml") {
 					t.Fatalf("%q answered %d %s %q", body, status, ct, out)
 				}
@@ -272,7 +273,7 @@ func TestKeywords(t *testing.T) {
 				t.Fatalf("tenant B's consent changed: %v", err)
 			}
 
-			calls := f.twilio.callCount()
+			calls := f.twilio.Calls()
 			_, err = f.ch.Send(ctx, outbound)
 			if !errors.Is(err, channel.ErrPermanent) || !strings.Contains(err.Error(), "customer opted out by STOP on 2026-11-25") {
 				t.Fatalf("send after STOP: %v", err)
@@ -289,7 +290,7 @@ func TestKeywords(t *testing.T) {
 			if got, _ := f.db.Message(ctx, f.a.tenantID, m.ID); got.Status != conversation.DeliveryFailed {
 				t.Fatalf("reply after STOP is %s", got.Status)
 			}
-			if f.twilio.callCount() != calls {
+			if f.twilio.Calls() != calls {
 				t.Fatal("Twilio was called for an opted-out customer")
 			}
 
@@ -304,7 +305,7 @@ func TestKeywords(t *testing.T) {
 			if err != nil || sent.ExternalID == "" {
 				t.Fatalf("send after START: %+v %v", sent, err)
 			}
-			if got := f.twilio.sentForms(); len(got) != 1 || got[0].Get("To") != customer {
+			if got := f.twilio.Texts(); len(got) != 1 || got[0].Get("To") != customer {
 				t.Fatalf("Twilio got %v", got)
 			}
 		})
@@ -314,11 +315,11 @@ func TestKeywords(t *testing.T) {
 func TestInboundMedia(t *testing.T) {
 	f := newFixture(t, storetest.OpenSQLite)
 	ctx := context.Background()
-	form := inboundForm("MM0001", f.a.sid, customer, f.a.address, "photo of the receipt")
+	form := twiliotest.InboundForm("MM0001", f.a.sid, customer, f.a.address, "photo of the receipt")
 	form.Set("NumMedia", "2")
-	form.Set("MediaUrl0", f.twilio.mediaURL(f.a.sid, "ME1"))
+	form.Set("MediaUrl0", f.twilio.MediaURL(f.a.sid, "ME1"))
 	form.Set("MediaContentType0", "image/jpeg")
-	form.Set("MediaUrl1", f.twilio.mediaURL(f.a.sid, "MEgone"))
+	form.Set("MediaUrl1", f.twilio.MediaURL(f.a.sid, "MEgone"))
 	form.Set("MediaContentType1", "image/png")
 	if status, _, body := f.post(t, inboundPath, form, f.a.token); status != 200 {
 		t.Fatalf("MMS answered %d %s", status, body)
@@ -328,7 +329,7 @@ func TestInboundMedia(t *testing.T) {
 		t.Fatalf("attachments %+v, want the one jpeg that could be fetched", m.Attachments)
 	}
 	_, data, err := f.db.Attachment(ctx, f.a.tenantID, m.Attachments[0].ID)
-	if err != nil || string(data) != string(f.twilio.media["ME1"]) {
+	if err != nil || string(data) != string(tinyJPEG) {
 		t.Fatalf("attachment bytes %q %v", data, err)
 	}
 	missed, _ := meta(t, m)["media_not_fetched"].([]any)
@@ -337,15 +338,15 @@ func TestInboundMedia(t *testing.T) {
 	}
 
 	// Twilio retries the MMS: answered again without fetching its media again.
-	fetches := f.twilio.fetchCount()
-	if status, _, _ := f.post(t, inboundPath, form, f.a.token); status != 200 || f.twilio.fetchCount() != fetches {
-		t.Fatalf("retried MMS answered %d after %d more media fetches", status, f.twilio.fetchCount()-fetches)
+	fetches := f.twilio.Fetches()
+	if status, _, _ := f.post(t, inboundPath, form, f.a.token); status != 200 || f.twilio.Fetches() != fetches {
+		t.Fatalf("retried MMS answered %d after %d more media fetches", status, f.twilio.Fetches()-fetches)
 	}
 
 	// Only media, none of it fetchable: the message is kept with a note.
-	form = inboundForm("MM0002", f.a.sid, customer, f.a.address, "")
+	form = twiliotest.InboundForm("MM0002", f.a.sid, customer, f.a.address, "")
 	form.Set("NumMedia", "1")
-	form.Set("MediaUrl0", f.twilio.mediaURL(f.a.sid, "MEgone"))
+	form.Set("MediaUrl0", f.twilio.MediaURL(f.a.sid, "MEgone"))
 	if status, _, body := f.post(t, inboundPath, form, f.a.token); status != 200 {
 		t.Fatalf("MMS without fetchable media answered %d %s", status, body)
 	}
@@ -392,7 +393,7 @@ func TestTwilioErrors(t *testing.T) {
 	if err := send(mg, customer); err != nil {
 		t.Fatal(err)
 	}
-	if got := f.twilio.sentForms(); len(got) != 1 || got[0].Get("MessagingServiceSid") != "MG123" || got[0].Has("From") {
+	if got := f.twilio.Texts(); len(got) != 1 || got[0].Get("MessagingServiceSid") != "MG123" || got[0].Has("From") {
 		t.Fatalf("Twilio got %v", got)
 	}
 }
@@ -415,7 +416,7 @@ func TestResendAfterALostAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	forms := f.twilio.sentForms()
+	forms := f.twilio.Texts()
 	if len(forms) != 1 {
 		t.Fatalf("Twilio was asked to send %d messages, want the one", len(forms))
 	}
@@ -429,19 +430,15 @@ func TestResendAfterALostAnswer(t *testing.T) {
 	if _, err := f.ch.Send(ctx, other); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(f.twilio.sentForms()); n != 2 {
+	if n := len(f.twilio.Texts()); n != 2 {
 		t.Errorf("a resend of a message Twilio never got: %d sent, want 2", n)
 	}
-	f.twilio.mu.Lock()
-	lists := f.twilio.lists
-	f.twilio.mu.Unlock()
+	lists := f.twilio.Lists()
 	first := channel.Outbound{TenantID: f.a.tenantID, MessageID: "m-first", To: customer, Body: "First try", Account: f.a.acct, Written: written}
 	if _, err := f.ch.Send(ctx, first); err != nil {
 		t.Fatal(err)
 	}
-	f.twilio.mu.Lock()
-	defer f.twilio.mu.Unlock()
-	if f.twilio.lists != lists {
+	if f.twilio.Lists() != lists {
 		t.Error("a first try looked for an earlier one: a list request per send")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/switchboard-cx/switchboard/internal/channel/sms/twiliotest"
 	"github.com/switchboard-cx/switchboard/internal/netguard"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
 )
@@ -38,7 +39,7 @@ func TestMediaURLsCannotReachInside(t *testing.T) {
 		"http://169.254.169.254/latest/meta-data/iam/security-credentials/"}
 
 	f := newGuardedFixture(t, storetest.OpenSQLite, netguard.New(netguard.Options{}))
-	form := inboundForm("MM0100", f.a.sid, customer, f.a.address, "see attached")
+	form := twiliotest.InboundForm("MM0100", f.a.sid, customer, f.a.address, "see attached")
 	form.Set("NumMedia", "4")
 	for i, u := range urls {
 		form.Set("MediaUrl"+string(rune('0'+i)), u)
@@ -58,7 +59,7 @@ func TestMediaURLsCannotReachInside(t *testing.T) {
 	}
 
 	allowed := newGuardedFixture(t, storetest.OpenSQLite, loopbackAllowed(t))
-	form = inboundForm("MM0101", allowed.a.sid, customer, allowed.a.address, "on-premises media")
+	form = twiliotest.InboundForm("MM0101", allowed.a.sid, customer, allowed.a.address, "on-premises media")
 	form.Set("NumMedia", "1")
 	form.Set("MediaUrl0", inside.URL+"/metrics")
 	if status, _, body := allowed.post(t, inboundPath, form, allowed.a.token); status != 200 {
@@ -94,7 +95,7 @@ func TestMediaRedirectInsideIsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := newGuardedFixture(t, storetest.OpenSQLite, netguard.New(netguard.Options{Allow: allow}))
-	form := inboundForm("MM0102", f.a.sid, customer, f.a.address, "")
+	form := twiliotest.InboundForm("MM0102", f.a.sid, customer, f.a.address, "")
 	form.Set("NumMedia", "1")
 	form.Set("MediaUrl0", bouncer.URL+"/media.jpg")
 	if status, _, body := f.post(t, inboundPath, form, f.a.token); status != 200 {
