@@ -41,7 +41,7 @@ func BenchmarkSend(b *testing.B) {
 				b.Fatal(err)
 			}
 			f.raise(b, shipped, order, []string{"sms"}, personas...)
-			all := f.twilio.await(b.N)
+			all := f.twilio.Await(b.N)
 
 			b.ResetTimer()
 			start := time.Now()

@@ -3,25 +3,16 @@ package send_test
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
-	"encoding/json"
-	"fmt"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/mail"
-	"net/url"
-	"slices"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/channel/email"
 	"github.com/switchboard-cx/switchboard/internal/channel/sms"
+	"github.com/switchboard-cx/switchboard/internal/channel/sms/twiliotest"
 	"github.com/switchboard-cx/switchboard/internal/channel/webpush"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/ids"
@@ -50,7 +41,7 @@ type fixture struct {
 	db     *store.DB
 	clock  *clock.Fake
 	relay  *smtpsink.Sink
-	twilio *twilio
+	twilio *twiliotest.Server
 	push   *pushService
 	center *httptest.Server // the center's channel routes
 	links  *notify.Links
@@ -64,7 +55,7 @@ func newFixture(t testing.TB, open func(testing.TB) *store.DB, cfg send.Config) 
 	db := open(t)
 	clk := clock.NewFake(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC))
 	core := inboxtest.Start(t, db, inboxtest.Options{Clock: clk})
-	f := &fixture{db: db, clock: clk, relay: smtpsink.Start(t), twilio: newTwilio(t)}
+	f := &fixture{db: db, clock: clk, relay: smtpsink.Start(t), twilio: twiliotest.New(t, map[string]string{"ACnorthwind": "token-of-northwind"})}
 
 	f.links = notify.NewLinks([]byte("a secret key of thirty-two bytes"), baseURL, clk)
 	f.notify = notify.New(notify.Deps{DB: db, Out: core.Out, Inbox: core.Inbox, Links: f.links, Clock: clk, Log: core.Log})
@@ -79,8 +70,8 @@ func newFixture(t testing.TB, open func(testing.TB) *store.DB, cfg send.Config) 
 	mux := http.NewServeMux()
 	f.center = httptest.NewServer(mux)
 	t.Cleanup(f.center.Close)
-	texter, err := sms.New(sms.Deps{DB: db, Inbox: core.Inbox, Clock: clk, Log: core.Log, HTTP: f.twilio.srv.Client(), Receipts: f.sender},
-		sms.Config{TwilioAPIBase: f.twilio.srv.URL, PublicBaseURL: f.center.URL})
+	texter, err := sms.New(sms.Deps{DB: db, Inbox: core.Inbox, Clock: clk, Log: core.Log, HTTP: f.twilio.Client(), Receipts: f.sender},
+		sms.Config{TwilioAPIBase: f.twilio.URL, PublicBaseURL: f.center.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,158 +267,4 @@ func (f *fixture) noMail(t testing.TB) {
 		t.Fatalf("unexpected mail to %v:\n%s", m.To, m.Data)
 	default:
 	}
-}
-
-// twilioStatus posts a status callback about a text as Twilio does: to the
-// callback URL the text was sent with, signed with the account's token.
-func (f *fixture) twilioStatus(t testing.TB, text url.Values, sid, status string) {
-	t.Helper()
-	form := url.Values{"MessageSid": {sid}, "SmsSid": {sid}, "MessageStatus": {status}, "SmsStatus": {status},
-		"To": {text.Get("To")}, "From": {text.Get("From")}, "AccountSid": {"ACnorthwind"}, "ApiVersion": {"2010-04-01"}}
-	callback := text.Get("StatusCallback")
-	names := slices.Sorted(maps.Keys(form))
-	signed := callback
-	for _, k := range names {
-		signed += k + form.Get(k)
-	}
-	mac := hmac.New(sha1.New, []byte("token-of-northwind"))
-	mac.Write([]byte(signed))
-	req, err := http.NewRequest(http.MethodPost, callback, strings.NewReader(form.Encode()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Twilio-Signature", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		t.Fatalf("status callback answered %s", resp.Status)
-	}
-}
-
-// twilio answers Twilio's message-creation API, or fails with status while
-// failWith is set.
-type twilio struct {
-	srv *httptest.Server
-
-	mu       sync.Mutex
-	failWith int
-	sent     []url.Values
-	calls    int
-	// reached is closed when target texts were taken, if set.
-	target  int
-	reached chan struct{}
-	// With gate set, each request says so on entered, then waits for gate.
-	gate, entered chan struct{}
-	// With hold set, the next text is taken and its answer then withheld
-	// until hold closes (took says it was taken): the sender's node dies or
-	// stalls after Twilio created the message, before it learnt of it.
-	hold, took chan struct{}
-}
-
-func newTwilio(t testing.TB) *twilio {
-	t.Helper()
-	tw := &twilio{}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /2010-04-01/Accounts/{sid}/Messages.json", tw.create)
-	mux.HandleFunc("GET /2010-04-01/Accounts/{sid}/Messages.json", tw.list)
-	tw.srv = httptest.NewServer(mux)
-	t.Cleanup(tw.srv.Close)
-	return tw
-}
-
-func (tw *twilio) create(w http.ResponseWriter, r *http.Request) {
-	tw.mu.Lock()
-	gate, entered := tw.gate, tw.entered
-	tw.mu.Unlock()
-	if gate != nil {
-		entered <- struct{}{}
-		<-gate
-	}
-	tw.mu.Lock()
-	defer tw.mu.Unlock()
-	tw.calls++
-	w.Header().Set("Content-Type", "application/json")
-	if user, pass, ok := r.BasicAuth(); !ok || user != r.PathValue("sid") || pass != "token-of-northwind" {
-		w.WriteHeader(http.StatusUnauthorized)
-		json.NewEncoder(w).Encode(map[string]any{"code": 20003, "message": "Authenticate", "status": 401})
-		return
-	}
-	if tw.failWith != 0 {
-		w.WriteHeader(tw.failWith)
-		json.NewEncoder(w).Encode(map[string]any{"code": 20500, "message": "Internal Server Error", "status": tw.failWith})
-		return
-	}
-	r.ParseForm()
-	tw.sent = append(tw.sent, r.PostForm)
-	if tw.reached != nil && len(tw.sent) == tw.target {
-		close(tw.reached)
-	}
-	if hold, took := tw.hold, tw.took; hold != nil {
-		tw.hold = nil
-		tw.mu.Unlock()
-		close(took)
-		<-hold
-		tw.mu.Lock()
-	}
-	w.WriteHeader(http.StatusCreated)
-	json.NewEncoder(w).Encode(map[string]any{"sid": fmt.Sprintf("SM%032d", len(tw.sent)), "to": r.PostForm.Get("To"),
-		"body": r.PostForm.Get("Body"), "status": "queued"})
-}
-
-// list answers Twilio's message list, newest first, filtered by To: a resend
-// looks there for what an earlier try created.
-func (tw *twilio) list(w http.ResponseWriter, r *http.Request) {
-	tw.mu.Lock()
-	defer tw.mu.Unlock()
-	var out []map[string]any
-	for i := len(tw.sent) - 1; i >= 0; i-- {
-		if m := tw.sent[i]; m.Get("To") == r.URL.Query().Get("To") {
-			out = append(out, map[string]any{"sid": fmt.Sprintf("SM%032d", i+1), "to": m.Get("To"), "from": m.Get("From"),
-				"body": m.Get("Body"), "direction": "outbound-api", "date_created": time.Now().UTC().Format(time.RFC1123Z)})
-		}
-	}
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(map[string]any{"messages": out, "next_page_uri": nil})
-}
-
-// await returns a channel closed when n texts were taken in all.
-func (tw *twilio) await(n int) <-chan struct{} {
-	tw.mu.Lock()
-	defer tw.mu.Unlock()
-	tw.target, tw.reached = n, make(chan struct{})
-	return tw.reached
-}
-
-// stall makes requests wait until the returned func is called.
-func (tw *twilio) stall() (entered <-chan struct{}, release func()) {
-	tw.mu.Lock()
-	defer tw.mu.Unlock()
-	tw.gate, tw.entered = make(chan struct{}), make(chan struct{}, 100)
-	return tw.entered, sync.OnceFunc(func() { close(tw.gate) })
-}
-
-// holdNext makes the next text be taken but its answer withheld until the
-// returned func is called; took is closed once it was taken.
-func (tw *twilio) holdNext() (took <-chan struct{}, release func()) {
-	tw.mu.Lock()
-	defer tw.mu.Unlock()
-	hold := make(chan struct{})
-	tw.hold, tw.took = hold, make(chan struct{})
-	return tw.took, sync.OnceFunc(func() { close(hold) })
-}
-
-func (tw *twilio) fail(status int) {
-	tw.mu.Lock()
-	tw.failWith = status
-	tw.mu.Unlock()
-}
-
-func (tw *twilio) texts() ([]url.Values, int) {
-	tw.mu.Lock()
-	defer tw.mu.Unlock()
-	return append([]url.Values(nil), tw.sent...), tw.calls
 }

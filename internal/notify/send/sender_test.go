@@ -148,7 +148,7 @@ func TestFallsBackWhenSMSProviderFails(t *testing.T) {
 		f.setSettings(t, notice.Settings{MaxAttempts: 2})
 		ana := f.persona(t, "Ana", "ana@example.com", "+15005550010")
 		id := f.raise(t, shipped, order, []string{"sms", "email"}, ana)[0]
-		f.twilio.fail(500)
+		f.twilio.Fail(500)
 
 		f.once(t)
 		d := f.wantStatus(t, id, notice.StatusPending, "sms")
@@ -163,7 +163,7 @@ func TestFallsBackWhenSMSProviderFails(t *testing.T) {
 		f.wantStatus(t, id, notice.StatusPending, "email")
 		f.once(t)
 		f.wantStatus(t, id, notice.StatusSent, "email")
-		if _, calls := f.twilio.texts(); calls != 2 {
+		if calls := f.twilio.Calls(); calls != 2 {
 			t.Errorf("Twilio called %d times, want 2", calls)
 		}
 		if m := f.mail(t); m.Header.Get("Message-Id") != "<"+id+".1@"+hostname+">" {
@@ -204,7 +204,7 @@ func TestConfirmationDeadline(t *testing.T) {
 				t.Fatalf("confirmation deadline %s", d.DueAt)
 			}
 		}
-		texts, _ := f.twilio.texts()
+		texts := f.twilio.Texts()
 		if len(texts) != 2 || !strings.HasPrefix(texts[0].Get("Body"), "Order A-1001 shipped: "+baseURL+"/n/") {
 			t.Fatalf("texts %v", texts)
 		}
@@ -300,7 +300,7 @@ func TestTwilioStatusCallbacks(t *testing.T) {
 		ids := f.raise(t, typ, order, []string{"sms", "email"},
 			f.persona(t, "Ana", "ana@example.com", "+15005550010"), f.persona(t, "Bo", "bo@example.com", "+15005550011"))
 		f.once(t)
-		texts, _ := f.twilio.texts()
+		texts := f.twilio.Texts()
 		if len(texts) != 2 || !strings.HasPrefix(texts[0].Get("StatusCallback"), f.center.URL+"/channels/sms/twilio/status?") {
 			t.Fatalf("texts %v", texts)
 		}
@@ -310,7 +310,7 @@ func TestTwilioStatusCallbacks(t *testing.T) {
 			if text.Get("To") != "+15005550010" {
 				d, status = f.delivery(t, ids[1]), "undelivered"
 			}
-			f.twilioStatus(t, text, d.ExternalID, status)
+			f.twilio.PostStatus(t, text, d.ExternalID, status)
 		}
 		f.wantStatus(t, ids[0], notice.StatusDelivered, "sms") // Ana's: no deadline any more
 		f.wantStatus(t, ids[1], notice.StatusPending, "email")
@@ -341,7 +341,7 @@ func TestConsentCheckedBeforeTheSend(t *testing.T) {
 			t.Errorf("mail to %v", to)
 		}
 		f.noMail(t)
-		if _, calls := f.twilio.texts(); calls != 0 {
+		if calls := f.twilio.Calls(); calls != 0 {
 			t.Errorf("Twilio called %d times", calls)
 		}
 		steps := f.steps(t, ids[0])
@@ -481,7 +481,7 @@ func TestStalledWorkersTextIsSentOnce(t *testing.T) {
 		f := newFixture(t, open, send.Config{Lease: time.Minute})
 		f.setType(t, shipped)
 		id := f.raise(t, shipped, order, []string{"sms"}, f.persona(t, "Ana", "", "+15005550010"))[0]
-		took, release := f.twilio.holdNext()
+		took, release := f.twilio.HoldNext()
 		defer release()
 		stalled := make(chan int)
 		go func() {
@@ -493,7 +493,7 @@ func TestStalledWorkersTextIsSentOnce(t *testing.T) {
 		if n := f.once(t); n != 1 {
 			t.Fatalf("the other node took over %d notices, want 1", n)
 		}
-		texts, _ := f.twilio.texts()
+		texts := f.twilio.Texts()
 		if len(texts) != 1 {
 			t.Fatalf("Twilio took %d texts for one notice, want 1 (the second node sent it again): %v", len(texts), texts)
 		}
@@ -512,7 +512,7 @@ func TestStalledWorkersTextIsSentOnce(t *testing.T) {
 		}
 		f.clock.Advance(time.Hour)
 		f.once(t)
-		if texts, _ := f.twilio.texts(); len(texts) != 1 {
+		if texts := f.twilio.Texts(); len(texts) != 1 {
 			t.Fatalf("%d texts in the end, want 1", len(texts))
 		}
 	})
@@ -608,7 +608,7 @@ func TestStoppingHandsBackWhatItHasNotStarted(t *testing.T) {
 			personas = append(personas, f.persona(t, "P", "", fmt.Sprintf("+1500555002%d", i)))
 		}
 		ids := f.raise(t, shipped, order, []string{"sms"}, personas...)
-		entered, release := f.twilio.stall()
+		entered, release := f.twilio.Stall()
 		defer release()
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
