@@ -3,15 +3,10 @@ package survey_test
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +17,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/channel/email"
 	"github.com/switchboard-cx/switchboard/internal/channel/sms"
+	"github.com/switchboard-cx/switchboard/internal/channel/sms/twiliotest"
 	"github.com/switchboard-cx/switchboard/internal/channel/webchat"
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/csat"
@@ -58,7 +54,7 @@ type fixture struct {
 	srv    *httptest.Server // the center: channels and the survey page
 	relay  *smtpsink.Sink
 	smtp   string // the email channel's listener
-	twilio *fakeTwilio
+	twilio *twiliotest.Server
 	tenant string
 	widget channel.Account
 	events chan event.Event
@@ -91,11 +87,11 @@ func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.twilio = newFakeTwilio(t)
+	f.twilio = twiliotest.New(t, map[string]string{twilioSID: twilioToken})
 	allow, _ := netguard.ParseAllow("127.0.0.0/8")
-	text, err := sms.New(sms.Deps{DB: db, Inbox: core.Inbox, Clock: clk, Log: core.Log, HTTP: f.twilio.srv.Client(),
+	text, err := sms.New(sms.Deps{DB: db, Inbox: core.Inbox, Clock: clk, Log: core.Log, HTTP: f.twilio.Client(),
 		Guard: netguard.New(netguard.Options{Allow: allow}), Surveys: f.svc},
-		sms.Config{PublicBaseURL: f.srv.URL, TwilioAPIBase: f.twilio.srv.URL})
+		sms.Config{PublicBaseURL: f.srv.URL, TwilioAPIBase: f.twilio.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,75 +205,13 @@ func (f *fixture) sendDue(t *testing.T) int {
 	return n
 }
 
-// fakeTwilio is Twilio's message API as far as the SMS channel uses it.
-type fakeTwilio struct {
-	srv  *httptest.Server
-	mu   sync.Mutex
-	sent []url.Values
-	got  chan url.Values
-}
-
-func newFakeTwilio(t *testing.T) *fakeTwilio {
-	t.Helper()
-	f := &fakeTwilio{got: make(chan url.Values, 16)}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /2010-04-01/Accounts/{sid}/Messages.json", func(w http.ResponseWriter, r *http.Request) {
-		user, pass, ok := r.BasicAuth()
-		if !ok || user != twilioSID || pass != twilioToken || r.PathValue("sid") != twilioSID {
-			w.WriteHeader(http.StatusUnauthorized)
-			json.NewEncoder(w).Encode(map[string]any{"code": 20003, "message": "Authenticate", "status": 401})
-			return
-		}
-		r.ParseForm()
-		f.mu.Lock()
-		f.sent = append(f.sent, r.PostForm)
-		n := len(f.sent)
-		f.mu.Unlock()
-		f.got <- r.PostForm
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusCreated)
-		json.NewEncoder(w).Encode(map[string]any{"sid": "SM" + strings.Repeat("0", 30) + string(rune('a'+n%26)) + "x", "status": "queued",
-			"to": r.PostForm.Get("To"), "from": r.PostForm.Get("From"), "body": r.PostForm.Get("Body")})
-	})
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-// signTwilio signs as Twilio documents it: the URL, then each parameter's
-// name and value sorted by name, HMAC-SHA1 with the auth token, base64.
-func signTwilio(token, fullURL string, form url.Values) string {
-	names := make([]string, 0, len(form))
-	for k := range form {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	s := fullURL
-	for _, k := range names {
-		s += k + form.Get(k)
-	}
-	mac := hmac.New(sha1.New, []byte(token))
-	mac.Write([]byte(s))
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
-}
-
 // textIn posts an incoming SMS to the center as Twilio does, signed.
 func (f *fixture) textIn(t *testing.T, sid, from, body string) {
 	t.Helper()
 	form := url.Values{"SmsMessageSid": {sid}, "NumMedia": {"0"}, "SmsSid": {sid}, "SmsStatus": {"received"}, "Body": {body},
 		"To": {bizNumber}, "NumSegments": {"1"}, "MessageSid": {sid}, "AccountSid": {twilioSID}, "From": {from}, "ApiVersion": {"2010-04-01"}}
-	u := f.srv.URL + "/channels/sms/twilio/inbound"
-	req, _ := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Twilio-Signature", signTwilio(twilioToken, u, form))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("inbound sms: %s %s", resp.Status, b)
+	if status, _, b := twiliotest.PostSigned(t, f.srv.URL+"/channels/sms/twilio/inbound", twilioToken, form); status != http.StatusOK {
+		t.Fatalf("inbound sms: %d %s", status, b)
 	}
 }
 

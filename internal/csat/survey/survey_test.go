@@ -193,7 +193,7 @@ func TestSMSSurvey(t *testing.T) {
 				t.Fatalf("sent %d surveys, want 1", n)
 			}
 			select {
-			case form := <-f.twilio.got:
+			case form := <-f.twilio.Taken():
 				if form.Get("To") != customer || !strings.Contains(form.Get("Body"), "How did Northwind do?") || !strings.Contains(form.Get("Body"), "1 to 5") {
 					t.Fatalf("survey sms %v", form)
 				}
@@ -266,7 +266,7 @@ func TestSurveyHonoursPreferences(t *testing.T) {
 		t.Fatalf("reason %q", v.Reason)
 	}
 	select {
-	case form := <-f.twilio.got:
+	case form := <-f.twilio.Taken():
 		t.Fatalf("Twilio got %v", form)
 	default:
 	}

@@ -40,6 +40,7 @@ type Server struct {
 	dropTo   map[string]bool
 	failWith int
 	sent     []text
+	taken    chan url.Values
 	calls    int
 	lists    int
 	fetches  int
@@ -73,7 +74,7 @@ type Failure struct {
 // it stops when the test ends.
 func New(t testing.TB, accounts map[string]string) *Server {
 	t.Helper()
-	s := &Server{accounts: accounts, media: map[string][]byte{}, failTo: map[string]Failure{}, dropTo: map[string]bool{}}
+	s := &Server{accounts: accounts, taken: make(chan url.Values, takenBuffer), media: map[string][]byte{}, failTo: map[string]Failure{}, dropTo: map[string]bool{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /"+APIVersion+"/Accounts/{sid}/Messages.json", s.create)
 	mux.HandleFunc("GET /"+APIVersion+"/Accounts/{sid}/Messages.json", s.list)
@@ -141,6 +142,10 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sent = append(s.sent, text{form: r.PostForm, account: r.PathValue("sid"), created: time.Now()})
 	n := len(s.sent)
+	select {
+	case s.taken <- r.PostForm:
+	default: // a test that reads Taken reads long before this many
+	}
 	if s.reached != nil && n == s.target {
 		close(s.reached)
 	}
@@ -279,6 +284,13 @@ func (s *Server) HoldNext() (took <-chan struct{}, release func()) {
 	s.hold, s.took = hold, make(chan struct{})
 	return s.took, sync.OnceFunc(func() { close(hold) })
 }
+
+// takenBuffer is how many texts Taken holds unread.
+const takenBuffer = 1024
+
+// Taken delivers the form of each text as it is taken, in order (up to
+// takenBuffer unread), for a test that waits for the next one.
+func (s *Server) Taken() <-chan url.Values { return s.taken }
 
 // Texts are the forms of the texts taken, in order.
 func (s *Server) Texts() []url.Values {
