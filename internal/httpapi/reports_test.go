@@ -88,7 +88,9 @@ func TestReportsOverTime(t *testing.T) {
 						} `json:"top_articles"`
 					}
 					Notices struct {
-						Total     struct{ OptOuts int64 `json:"opt_outs"` }
+						Total struct {
+							OptOuts int64 `json:"opt_outs"`
+						}
 						ByChannel []struct {
 							Channel string
 							OptOuts int64 `json:"opt_outs"`

@@ -148,7 +148,9 @@ func checkNoticesAndKnowledge(t *testing.T, ctx context.Context, svc *reports.Se
 	if c.Notices == nil {
 		t.Fatal("no notice figures")
 	}
-	row := func(r reports.NoticeRow) [6]int64 { return [6]int64{r.Sent, r.Delivered, r.Read, r.Responded, r.Failed, r.OptOuts} }
+	row := func(r reports.NoticeRow) [6]int64 {
+		return [6]int64{r.Sent, r.Delivered, r.Read, r.Responded, r.Failed, r.OptOuts}
+	}
 	tot := c.Notices.Total
 	if row(tot) != [6]int64{6, 3, 3, 2, 1, 3} || !near(tot.DeliveryPct, 50, 1e-9) || !near(tot.ReadPct, 50, 1e-9) ||
 		!near(tot.ResponsePct, 100.0/3, 1e-9) || !near(tot.OptOutPct, 50, 1e-9) {
