@@ -63,8 +63,8 @@ type config struct {
 // Run is one sending of a schedule: the period it covered, whether it was a
 // "send now", and how it went.
 type Run struct {
-	ID     string `json:"id"`
-	Period        // the local dates covered
+	ID     string    `json:"id"`
+	Period           // the local dates covered
 	DueAt  time.Time `json:"due_at"`
 	Manual bool      `json:"manual"`
 	// Status is pending (not yet sent, or retrying), sent or failed (the
