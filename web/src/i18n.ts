@@ -28,6 +28,7 @@ import { recording } from './messages/recording';
 import { callback } from './messages/callback';
 import { csat } from './messages/csat';
 import { social } from './messages/social';
+import { reportSchedules } from './messages/reportSchedules';
 
 const base = {
   'app.name': 'Switchboard',
@@ -218,7 +219,8 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...callback,
   ...csat,
   ...social,
-  ...reports } as const;
+  ...reports,
+  ...reportSchedules } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net"
+	"net/textproto"
 	"slices"
 	"time"
 
@@ -101,7 +103,7 @@ func (s *Service) Deliver(ctx context.Context, tenantID, runID string) error {
 		return nil
 	}
 	fail := func(err error) error {
-		run.Status, run.LastError, run.Finished = StatusFailed, short(err.Error()), s.clock.Now()
+		run.Status, run.LastError, run.Finished = StatusFailed, describe(err), s.clock.Now()
 		if uerr := s.db.UpdateReportRun(ctx, run); uerr != nil {
 			return errors.Join(err, uerr)
 		}
@@ -190,10 +192,23 @@ func (s *Service) addresses(ctx context.Context, tenantID string, cfg config) ([
 	return out, nil
 }
 
-// short keeps an error for the run's record readable.
-func short(s string) string {
+// describe says what went wrong for the run's record, which the tenant
+// reads: the relay's own answer (such as "451 4.2.1 mailbox busy"), not
+// the operator's relay address.
+func describe(err error) string {
+	var reply *textproto.Error
+	var netErr net.Error
+	var s string
+	switch {
+	case errors.As(err, &reply):
+		s = "the mail relay answered: " + reply.Error()
+	case errors.As(err, &netErr):
+		s = "the mail relay could not be reached"
+	default:
+		s = err.Error()
+	}
 	if len(s) > 500 {
-		return s[:500] + "…"
+		s = s[:500] + "…"
 	}
 	return s
 }
