@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/switchboard-cx/switchboard/internal/reports/schedule"
 )
@@ -34,6 +35,7 @@ func (a *API) scheduleError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, schedule.ErrNoMail):
 		writeProblem(w, r, problem(http.StatusServiceUnavailable, "no-mail", err.Error()))
 	case errors.Is(err, schedule.ErrTooSoon):
+		w.Header().Set("Retry-After", strconv.Itoa(int(schedule.SendNowEvery.Seconds())))
 		writeProblem(w, r, problem(http.StatusTooManyRequests, "rate-limited", err.Error()))
 	case errors.Is(err, schedule.ErrNoRecipients):
 		writeProblem(w, r, problem(http.StatusConflict, "no-recipients", err.Error()))

@@ -98,7 +98,17 @@ func TestReportSchedules(t *testing.T) {
 			}
 			body["enabled"] = false
 			body["frequency"] = "daily"
-			supC.do("PUT", "/api/v1/report-schedules/"+sc.ID, body).want(http.StatusOK).decode(&sc)
+			id := sc.ID
+			sc = struct {
+				ID          string
+				Name        string
+				Frequency   string
+				Recipients  []string
+				ExtraEmails []string `json:"extra_emails"`
+				NextRunAt   string   `json:"next_run_at"`
+				Enabled     bool
+			}{}
+			supC.do("PUT", "/api/v1/report-schedules/"+id, body).want(http.StatusOK).decode(&sc)
 			if sc.Enabled || sc.NextRunAt != "" || sc.Frequency != "daily" {
 				t.Fatalf("disabled: %+v", sc)
 			}
