@@ -28,6 +28,7 @@ import { recording } from './messages/recording';
 import { callback } from './messages/callback';
 import { csat } from './messages/csat';
 import { social } from './messages/social';
+import { routing } from './messages/routing';
 import { reportSchedules } from './messages/reportSchedules';
 
 const base = {
@@ -219,6 +220,7 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...callback,
   ...csat,
   ...social,
+  ...routing,
   ...reports,
   ...reportSchedules } as const;
 
