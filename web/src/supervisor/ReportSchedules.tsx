@@ -15,7 +15,7 @@ import { supervisorApi } from '../api/supervisor';
 import { Notice } from '../components/Notice';
 import { t, type MessageKey } from '../i18n';
 import type { User } from '../types';
-import { Field, fieldError, Problem, RowActions, splitList, useDelete, useLoaded } from './form';
+import { DeleteButton, Field, fieldError, Problem, splitList, useDelete, useLoaded } from './form';
 
 type Dim = 'channel' | 'queue' | 'agent' | 'team' | 'tag';
 const dims: Dim[] = ['channel', 'queue', 'agent', 'team', 'tag'];
@@ -100,9 +100,10 @@ export function ReportSchedules() {
             <button type="button" class="button button-small" disabled={sending === s.id} onClick={() => void sendNow(s)} data-testid="rsched-send">
               {sending === s.id ? t('common.working') : t('rsched.sendNow')}
             </button>
-            <RowActions
-              onEdit={() => setEditing(s)}
-              editTestId="rsched-edit"
+            <button type="button" class="button button-small" onClick={() => setEditing(s)} aria-label={`${t('admin.edit')}: ${s.name}`} data-testid="rsched-edit">
+              {t('admin.edit')}
+            </button>
+            <DeleteButton
               del={del}
               id={s.id}
               name={s.name}
