@@ -17,7 +17,18 @@ import (
 // is not a plain integer, malformed input) is handed whole to json.Unmarshal,
 // so the result, and the error, are always the standard library's.
 func decodeItem(data []byte, it *item) error {
-	if fastDecodeItem(data, it) {
+	if fastDecodeItem(data, it, false) {
+		return nil
+	}
+	*it = item{}
+	return json.Unmarshal(data, it)
+}
+
+// decodeStoredItem is decodeItem for a row whose id and queue_id columns
+// the caller sets afterwards (they win over the data): the data's copies are
+// checked but not kept, which saves two strings an item.
+func decodeStoredItem(data []byte, it *item) error {
+	if fastDecodeItem(data, it, true) {
 		return nil
 	}
 	*it = item{}
@@ -25,9 +36,10 @@ func decodeItem(data []byte, it *item) error {
 }
 
 // fastDecodeItem decodes data into it and reports whether it could; when it
-// could not, it may have filled it in part.
-func fastDecodeItem(data []byte, it *item) bool {
-	d := itemScanner{b: data}
+// could not, it may have filled it in part. With fromColumns the id and
+// queue id are left out.
+func fastDecodeItem(data []byte, it *item, fromColumns bool) bool {
+	d := itemScanner{b: data, fromColumns: fromColumns}
 	if !d.byte('{') {
 		return false
 	}
@@ -52,8 +64,9 @@ func fastDecodeItem(data []byte, it *item) bool {
 
 // itemScanner reads one flat JSON object of an item's data.
 type itemScanner struct {
-	b []byte
-	i int
+	b           []byte
+	i           int
+	fromColumns bool // id and queue_id come from the row's columns
 }
 
 func (d *itemScanner) space() {
@@ -223,12 +236,18 @@ func (d *itemScanner) nested(v any) bool {
 func (d *itemScanner) field(key string, it *item) bool {
 	var ok bool
 	switch key {
-	case "id":
-		it.ID, ok = d.plainString()
+	case "id", "queue_id":
+		if d.fromColumns {
+			_, ok = d.plainSpan()
+			break
+		}
+		p := &it.ID
+		if key == "queue_id" {
+			p = &it.QueueID
+		}
+		*p, ok = d.plainString()
 	case "conversation_id":
 		it.ConversationID, ok = d.plainString()
-	case "queue_id":
-		it.QueueID, ok = d.plainString()
 	case "preferred":
 		it.Preferred, ok = d.plainString()
 	case "callback_id":

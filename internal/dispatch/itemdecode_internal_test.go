@@ -89,6 +89,19 @@ b"}`, "{\"id\":\"a\tb\"}",
 		if wantErr == nil && !reflect.DeepEqual(got, want) {
 			t.Fatalf("decodeItem(%s) =\n%+v\nencoding/json =\n%+v", in, got, want)
 		}
+		// Read from a row, the id and queue id are the columns' business.
+		var stored item
+		storedErr := decodeStoredItem([]byte(in), &stored)
+		if (storedErr == nil) != (wantErr == nil) {
+			t.Fatalf("decodeStoredItem(%s): error %v, encoding/json's %v", in, storedErr, wantErr)
+		}
+		if stored.ID != "" && stored.ID != want.ID || stored.QueueID != "" && stored.QueueID != want.QueueID {
+			t.Fatalf("decodeStoredItem(%s) kept id %q, queue %q; want them left out or as encoding/json", in, stored.ID, stored.QueueID)
+		}
+		stored.ID, stored.QueueID = want.ID, want.QueueID
+		if wantErr == nil && !reflect.DeepEqual(stored, want) {
+			t.Fatalf("decodeStoredItem(%s) =\n%+v\nencoding/json =\n%+v", in, stored, want)
+		}
 	}
 }
 
@@ -102,8 +115,8 @@ func TestDecodeItemFastPath(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var it item
-		if !fastDecodeItem(data, &it) {
+		var it, stored item
+		if !fastDecodeItem(data, &it, false) || !fastDecodeItem(data, &stored, true) {
 			t.Fatalf("fast path refused %s", data)
 		}
 	}

@@ -96,6 +96,7 @@ func (l *leader) restoreWork(ctx context.Context, open map[string]store.OfferRec
 		ts := l.tenant(id)
 		if len(ts.work) < n/2 {
 			ts.work, ts.byConv = grown(ts.work, n), grown(ts.byConv, n)
+			ts.eng.Grow(n - len(ts.work))
 		}
 	}
 	for _, r := range waiting {
@@ -118,7 +119,7 @@ func grown[V any](m map[string]V, n int) map[string]V {
 // data) winning.
 func decodeWork(w store.WorkRecord) restored {
 	it := &item{}
-	if err := decodeItem(w.Data, it); err != nil {
+	if err := decodeStoredItem(w.Data, it); err != nil {
 		return restored{tenantID: w.TenantID, workID: w.ID, err: err}
 	}
 	it.ID, it.QueueID, it.Priority, it.state, it.agent = w.ID, w.QueueID, w.Priority, w.State, w.AgentID
