@@ -61,9 +61,9 @@ func TestDecodeItemMatchesEncodingJSON(t *testing.T) {
 	}
 	inputs = append(inputs,
 		`{}`, ` { } `, `{"id":"a"}`, `{"id":"a","id":"b"}`,
-		`{"id":"a\"b","queue_id":"q"}`,             // an escape
-		`{"id":"caf\u00e9"}`, `{"id":"café"}`,      // beyond ASCII
-		"{\"id\":\"a\xffb\"}",                     // invalid UTF-8: replaced by encoding/json
+		`{"id":"a\"b","queue_id":"q"}`,        // an escape
+		`{"id":"caf\u00e9"}`, `{"id":"café"}`, // beyond ASCII
+		"{\"id\":\"a\xffb\"}",                      // invalid UTF-8: replaced by encoding/json
 		`{"ID":"upper","Queue_ID":"q"}`,            // keys match without case in encoding/json
 		`{"id":"a","extra":{"x":[1,2,{"y":"}"}]}}`, // a key not ours
 		`{"id":null,"criteria":null,"arrived":null}`,

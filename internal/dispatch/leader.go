@@ -45,8 +45,8 @@ type tenantState struct {
 	states    map[string]bool // the tenant's own presence states: routable?
 	agents    map[string]bool // routed users
 	work      map[string]*item
-	byConv    map[string][]*item // conversation → its active items (a list replaced on change, never edited in place)
-	trackers  map[string]*tracker         // conversation → SLA clocks
+	byConv    map[string][]*item  // conversation → its active items (a list replaced on change, never edited in place)
+	trackers  map[string]*tracker // conversation → SLA clocks
 	lastStats string
 	ticked    time.Time // last Tick
 }
