@@ -113,7 +113,7 @@ func newRoutingState(agents, queues, waiting int, criteria bool) *routingState {
 		return n
 	}
 	for total() < waiting {
-		for range min(1000, waiting) {
+		for range min(1000, waiting-total()) {
 			s.handle(routing.WorkArrived{Work: s.work(time.Duration(s.rng.IntN(3600)) * time.Second)})
 		}
 		for len(s.offers) > 0 {
