@@ -45,8 +45,8 @@ type tenantState struct {
 	states    map[string]bool // the tenant's own presence states: routable?
 	agents    map[string]bool // routed users
 	work      map[string]*item
-	byConv    map[string]map[string]*item // conversation → its active items
-	trackers  map[string]*tracker         // conversation → SLA clocks
+	byConv    map[string][]*item  // conversation → its active items (a list replaced on change, never edited in place)
+	trackers  map[string]*tracker // conversation → SLA clocks
 	lastStats string
 	ticked    time.Time // last Tick
 }
@@ -95,7 +95,7 @@ func (l *leader) tenant(id string) *tenantState {
 		ts = &tenantState{id: id, eng: routing.New(routing.Options{NewID: ids.New}),
 			queues: map[string]QueueConfig{}, calendars: map[string]sla.Calendar{}, policies: map[string]sla.Policy{},
 			states: map[string]bool{}, agents: map[string]bool{}, work: map[string]*item{},
-			byConv: map[string]map[string]*item{}, trackers: map[string]*tracker{}}
+			byConv: map[string][]*item{}, trackers: map[string]*tracker{}}
 		l.tenants[id] = ts
 	}
 	return ts
