@@ -152,7 +152,9 @@ func TestAPIInboundCommitsPerMessage(t *testing.T) {
 
 			// The clocks are in SQL, and move: a reply meets the first response.
 			clocks := func(conv string) map[string]string {
-				var out struct{ Items []struct{ Target, State string } }
+				var out struct {
+					Items []struct{ Target, State string }
+				}
 				do("GET", "/api/v1/conversations/"+conv+"/sla", nil, &out, http.StatusOK)
 				m := map[string]string{}
 				for _, c := range out.Items {

@@ -32,7 +32,7 @@ type leader struct {
 	cmds    chan *nats.Msg
 
 	statsAt time.Time
-	slaNext time.Time // the earliest SLA deadline of every tracker, zero if none
+	slaNext time.Time  // the earliest SLA deadline of every tracker, zero if none
 	clocks  clockQueue // SLA clocks changed and not yet written (clockwrites.go)
 }
 
