@@ -51,6 +51,23 @@ func (q *clockQueue) take() []store.SLAClock {
 	return out
 }
 
+// takeConversation takes the queued clocks of one conversation out of the
+// queue, to be written with its work (leader.insert).
+func (q *clockQueue) takeConversation(tenantID, convID string) []store.SLAClock {
+	var out []store.SLAClock
+	keep := q.order[:0]
+	for _, k := range q.order {
+		if k.tenant == tenantID && k.conv == convID {
+			out = append(out, q.last[k])
+			delete(q.last, k)
+			continue
+		}
+		keep = append(keep, k)
+	}
+	q.order = keep
+	return out
+}
+
 // storedClock is an SLA clock of the tracker as SQL stores it.
 func storedClock(tenantID, convID, policyID string, c sla.Clock) store.SLAClock {
 	return store.SLAClock{TenantID: tenantID, ConversationID: convID, Target: string(c.Target), PolicyID: policyID,
