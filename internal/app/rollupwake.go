@@ -30,7 +30,7 @@ type pacedEvents struct {
 func (p pacedEvents) SubscribeEvents(handler func(event.Event)) (func() error, error) {
 	var mu sync.Mutex
 	held := map[string]event.Event{} // a tenant's latest event, held until its interval ends
-	pacing := map[string]bool{} // tenants within an interval since their last event went
+	pacing := map[string]bool{}      // tenants within an interval since their last event went
 	var release func(tenantID string)
 	release = func(tenantID string) {
 		mu.Lock()
