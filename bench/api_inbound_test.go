@@ -176,7 +176,8 @@ func (n *inboundNode) call(b *testing.B, method, path string, body, into any) {
 // inboundPhase is what one phase measured.
 type inboundPhase struct {
 	lat                 Latencies
-	commits, statements float64 // per message
+	commits, statements float64       // per message
+	cpu                 time.Duration // the process's CPU time per message, the clients' included
 	convs               []string
 }
 
@@ -193,6 +194,7 @@ func (n *inboundNode) post(clients, count int, msg func(i int) map[string]any) (
 	samples := make([]time.Duration, count)
 	convs := make([]string, count)
 	c0, s0 := n.counts()
+	cpu0 := cpuTime()
 	var mu sync.Mutex
 	var next int
 	var firstErr error
@@ -243,7 +245,7 @@ func (n *inboundNode) post(clients, count int, msg func(i int) map[string]any) (
 	}
 	c1, s1 := n.quiet()
 	ph := inboundPhase{lat: summarize(samples, elapsed), convs: convs,
-		commits: float64(c1-c0) / float64(count), statements: -1}
+		commits: float64(c1-c0) / float64(count), statements: -1, cpu: (cpuTime() - cpu0) / time.Duration(count)}
 	if s0 >= 0 {
 		ph.statements = float64(s1-s0) / float64(count)
 	}
@@ -291,8 +293,8 @@ func apiInboundRun(b *testing.B, engine string) {
 		b.Fatal(err)
 	}
 	report := func(phase string, ph inboundPhase) {
-		progress("%s: %.0f msgs/s, p50 %.2f ms, p99 %.2f ms, %.2f commits and %.1f statements per message",
-			phase, ph.lat.PerSecond(), ms(ph.lat.P50), ms(ph.lat.P99), ph.commits, ph.statements)
+		progress("%s: %.0f msgs/s, p50 %.2f ms, p99 %.2f ms, %.2f commits and %.1f statements per message, %.0f µs CPU per message",
+			phase, ph.lat.PerSecond(), ms(ph.lat.P50), ms(ph.lat.P99), ph.commits, ph.statements, float64(ph.cpu)/float64(time.Microsecond))
 	}
 	report("new customers, 8 clients", news)
 	into := func(tag string) func(i int) map[string]any {
@@ -317,6 +319,10 @@ func apiInboundRun(b *testing.B, engine string) {
 	Report("api_inbound_p50_ms_c8"+suffix, ms(c8.lat.P50), "ms")
 	Report("api_inbound_p99_ms_c8"+suffix, ms(c8.lat.P99), "ms")
 	Report("api_inbound_tx_per_msg"+suffix, c8.commits, "tx/msg")
+	// CPU per message holds up better than a rate on a loaded machine: the
+	// node and its clients, until the node is quiet again.
+	Report("api_inbound_cpu_us_per_msg_c8"+suffix, float64(c8.cpu)/float64(time.Microsecond), "µs/msg")
+	Report("api_inbound_cpu_us_per_msg_c1"+suffix, float64(c1.cpu)/float64(time.Microsecond), "µs/msg")
 	Report("api_inbound_msgs_per_s_c1"+suffix, c1.lat.PerSecond(), "msgs/s")
 	Report("api_inbound_p50_ms_c1"+suffix, ms(c1.lat.P50), "ms")
 	Report("api_inbound_tx_per_msg_c1"+suffix, c1.commits, "tx/msg")
