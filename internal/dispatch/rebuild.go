@@ -184,6 +184,10 @@ func (l *leader) restoreClocks(clocks []store.SLAClock) {
 		}
 		tr.t.Clocks = append(tr.t.Clocks, sla.Clock{Target: sla.Target(c.Target), State: sla.State(c.State),
 			Started: c.Started, WarnAt: c.WarnAt, Due: c.Due, Done: c.Done, Breached: c.Breached, PausedAt: c.PausedAt})
+		if tr.stored == nil {
+			tr.stored = map[sla.Target]store.SLAClock{}
+		}
+		tr.stored[sla.Target(c.Target)] = c // as SQL has it: not written again until it moves
 		l.slaDue(tr)
 		if c.Target != string(sla.Resolution) {
 			tr.t.Waiting = true
