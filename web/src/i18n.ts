@@ -30,6 +30,7 @@ import { callback } from './messages/callback';
 import { csat } from './messages/csat';
 import { social } from './messages/social';
 import { routing } from './messages/routing';
+import { reportSchedules } from './messages/reportSchedules';
 
 const base = {
   'app.name': 'Switchboard',
@@ -222,7 +223,8 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...social,
   ...routing,
   ...reports,
-  ...reportsEngagement } as const;
+  ...reportsEngagement,
+  ...reportSchedules } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;
