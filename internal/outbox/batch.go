@@ -67,9 +67,9 @@ type Batcher struct {
 
 // call is one Do waiting for its batch.
 type call struct {
-	ctx     context.Context // the caller's values, never its cancellation
-	fn      func(ctx context.Context, tx *Tx) error
-	keys    []string // what it touches that another call might (DoKeyed)
+	ctx  context.Context // the caller's values, never its cancellation
+	fn   func(ctx context.Context, tx *Tx) error
+	keys []string // what it touches that another call might (DoKeyed)
 	// alone is set on a call that failed in a pipelined run: it runs again
 	// in a transaction of its own, after the others.
 	alone   bool
@@ -356,7 +356,7 @@ func (b *Batcher) runTogether(ctx context.Context, s *store.Store, sqlTx *sql.Tx
 				continue
 			}
 			failed = true
-			if pg && !abortedBefore(err) {
+			if pg && !store.AbortedBefore(err) {
 				wave[i].alone = true
 			}
 		}
@@ -412,12 +412,6 @@ func waves(batch []*call) [][]*call {
 		}
 	}
 	return out
-}
-
-// abortedBefore reports whether err is PostgreSQL refusing a statement because
-// an earlier one, not necessarily the same caller's, aborted the transaction.
-func abortedBefore(err error) bool {
-	return strings.Contains(err.Error(), "SQLSTATE 25P02")
 }
 
 // answer tells each caller of a finished batch how it went, publishing the

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -27,8 +28,8 @@ import (
 // as goroutines do: the caller must give them rows that no other of them
 // writes (the group committer keys its calls for that). A statement that
 // fails aborts a PostgreSQL transaction, and the statements after it in its
-// round fail too ("current transaction is aborted"): the function that got
-// the first error is the one at fault, and the caller must roll back.
+// round, and all after, fail too (AbortedBefore): the function that got
+// another error is the one at fault, and the caller must roll back.
 // A function may also use the *sql.Tx directly (a job library's
 // transactional insert); no round is sent while it does.
 //
@@ -70,7 +71,7 @@ type pipeline struct {
 	conn *sql.Conn
 
 	mu      sync.Mutex
-	running int           // functions neither finished nor waiting on a statement
+	running int          // functions neither finished nor waiting on a statement
 	waiting []*pipedStmt // the next round
 }
 
@@ -146,7 +147,12 @@ func (p *pipeline) send(round []*pipedStmt) {
 			b.Queue(st.query, st.args...)
 		}
 		br := dc.Conn().SendBatch(p.ctx, b)
-		for _, st := range round {
+		for i, st := range round {
+			if i > 0 && round[i-1].err != nil {
+				// The server skipped it; pgx would repeat the failure before it.
+				st.err = errNotRun
+				continue
+			}
 			if st.exec {
 				st.tag, st.err = br.Exec()
 				continue
@@ -176,7 +182,13 @@ func (p *pipeline) send(round []*pipedStmt) {
 			rs.Close()
 			st.err = rs.Err()
 		}
-		return br.Close()
+		// Close repeats a statement's failure, which that statement has
+		// already; anything else (the connection broke) fails the round.
+		err := br.Close()
+		if slices.ContainsFunc(round, func(st *pipedStmt) bool { return st.err != nil }) {
+			return nil
+		}
+		return err
 	})
 	if err != nil {
 		for _, st := range round {
@@ -185,6 +197,21 @@ func (p *pipeline) send(round []*pipedStmt) {
 			}
 		}
 	}
+}
+
+// ErrAborted is the error of a statement that did not run because another
+// statement of its transaction, perhaps another pipelined function's, had
+// failed before it (see Pipeline and AbortedBefore).
+var ErrAborted = errors.New("not run: an earlier statement of the transaction failed")
+
+var errNotRun = fmt.Errorf("pipeline: %w", ErrAborted)
+
+// AbortedBefore reports whether err is a statement refused only because an
+// earlier one had aborted the transaction: ErrAborted, or PostgreSQL's
+// "current transaction is aborted" (SQLSTATE 25P02). The function whose
+// statement failed first is the one at fault, not the ones that got this.
+func AbortedBefore(err error) bool {
+	return errors.Is(err, ErrAborted) || (err != nil && strings.Contains(err.Error(), "SQLSTATE 25P02"))
 }
 
 // pipeQuerier is one Pipeline function's way to the database.
