@@ -121,16 +121,35 @@ func (b expertBlock) guard() {
 	}
 }
 
+// blockRun is a split's block-rolling figures: expert finding, the
+// issue's baseline, and for the record the aged baseline (agedBaseline over
+// the same history) and the cases whose resolver the block's history had
+// seen resolving (the ceiling).
+type blockRun struct {
+	ours, base, aged expertScores
+	findable         int
+}
+
 // evaluateBlocks ranks every block's cases against its own index, with the
-// frozen benchmark's code (experts, baseline).
-func evaluateBlocks(blocks []expertBlock) (ours, base expertScores) {
+// frozen benchmark's code (experts, baseline, agedBaseline).
+func evaluateBlocks(blocks []expertBlock) blockRun {
+	var r blockRun
 	for _, b := range blocks {
+		known := map[string]bool{}
+		for _, c := range b.candidates {
+			known[c.UserID] = true
+		}
 		for _, c := range b.eval {
-			ours.add(b.experts(c), c.Resolver)
-			base.add(b.baseline(c), c.Resolver)
+			if known[c.Resolver] {
+				r.findable++
+			}
+			r.ours.add(b.experts(c), c.Resolver)
+			r.base.add(b.baseline(c), c.Resolver)
+			r.aged.add(b.agedBaseline(c), c.Resolver)
 		}
 	}
-	return ours.mean(), base.mean()
+	r.ours, r.base, r.aged = r.ours.mean(), r.base.mean(), r.aged.mean()
+	return r
 }
 
 // TestExpertBlockIndexHoldsNothingLater checks, on the data set's
@@ -230,7 +249,8 @@ func blockRolling(b *testing.B, split string, periods []int) {
 	for b.Loop() {
 		for _, months := range periods {
 			blocks, building := expertBlocks(cases, split, months)
-			ours, base := evaluateBlocks(blocks)
+			r := evaluateBlocks(blocks)
+			ours, base := r.ours, r.base
 			name := map[int]string{0: "weekly", 1: "monthly", 3: "quarterly"}[months]
 			b.Logf("block rolling %s, %s blocks (%d, %d cases): p@3 %.4f p@1 %.4f MRR %.4f | baseline p@3 %.4f p@1 %.4f MRR %.4f (%.3fx); index builds %.1f s",
 				split, name, len(blocks), ours.n, ours.P3, ours.P1, ours.MRR, base.P3, base.P1, base.MRR, ours.P3/base.P3, building.Seconds())
@@ -248,6 +268,8 @@ func blockRolling(b *testing.B, split string, periods []int) {
 			Report("expert_p_at_1_baseline"+suffix, base.P1, "ratio")
 			Report("expert_mrr"+suffix, ours.MRR, "ratio")
 			Report("expert_mrr_baseline"+suffix, base.MRR, "ratio")
+			Report("expert_ceiling"+suffix, float64(r.findable)/float64(ours.n), "ratio")
+			Report("expert_p_at_3_baseline_aged"+suffix, r.aged.P3, "ratio")
 			Report("expert_blocks"+suffix, float64(len(blocks)), "blocks")
 			Report("expert_cases"+suffix, float64(ours.n), "cases")
 			Report("expert_index_builds_s"+suffix, building.Seconds(), "s")
