@@ -29,6 +29,7 @@ import { callback } from './messages/callback';
 import { csat } from './messages/csat';
 import { social } from './messages/social';
 import { routing } from './messages/routing';
+import { reportSchedules } from './messages/reportSchedules';
 
 const base = {
   'app.name': 'Switchboard',
@@ -220,7 +221,8 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...csat,
   ...social,
   ...routing,
-  ...reports } as const;
+  ...reports,
+  ...reportSchedules } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;
