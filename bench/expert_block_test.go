@@ -30,12 +30,21 @@ type expertBlock struct {
 	start, end time.Time
 }
 
-// blockStart is the start of the calendar block of t, in UTC: its month
-// (months=1), its quarter (months=3), or (months=0) its week, from Monday.
+// Block lengths: a calendar month or quarter (months > 0), a week from
+// Monday (weekly), a day (daily); all in UTC.
+const (
+	weekly = 0
+	daily  = -1
+)
+
+// blockStart is the start of the block of t.
 func blockStart(t time.Time, months int) time.Time {
 	t = t.UTC()
-	if months == 0 {
-		d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	switch {
+	case months == daily:
+		return d
+	case months == weekly:
 		return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
 	}
 	m := (int(t.Month())-1)/months*months + 1
@@ -44,7 +53,10 @@ func blockStart(t time.Time, months int) time.Time {
 
 // blockEnd is where the block starting at start ends.
 func blockEnd(start time.Time, months int) time.Time {
-	if months == 0 {
+	switch {
+	case months == daily:
+		return start.AddDate(0, 0, 1)
+	case months == weekly:
 		return start.AddDate(0, 0, 7)
 	}
 	return start.AddDate(0, months, 0)
@@ -221,8 +233,11 @@ func TestBlockStart(t *testing.T) {
 		t.Fatalf("quarter: %v", got)
 	}
 	// 2017-08-17 is a Thursday; its week began on Monday the 14th.
-	if got := blockStart(at, 0); !got.Equal(time.Date(2017, 8, 14, 0, 0, 0, 0, time.UTC)) {
+	if got := blockStart(at, weekly); !got.Equal(time.Date(2017, 8, 14, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("week: %v", got)
+	}
+	if got := blockStart(at, daily); !got.Equal(time.Date(2017, 8, 17, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("day: %v", got)
 	}
 }
 
@@ -233,7 +248,17 @@ func TestBlockStart(t *testing.T) {
 //
 //	go test -run '^$' -bench 'BenchmarkExpertFindingBlockRollingValidation$' -benchtime 1x -v ./bench/
 func BenchmarkExpertFindingBlockRollingValidation(b *testing.B) {
-	blockRolling(b, "validation", []int{1, 3, 0})
+	blockRolling(b, "validation", []int{1, 3, weekly})
+}
+
+// BenchmarkExpertFindingBlockRollingDaily is the validation split with a
+// block a day: the product's freshness (its index follows every
+// resolution) within a day, leak-free; for the sensitivity, slow (an index
+// per tenant and day with a case created):
+//
+//	go test -run '^$' -bench 'BenchmarkExpertFindingBlockRollingDaily$' -benchtime 1x -v ./bench/
+func BenchmarkExpertFindingBlockRollingDaily(b *testing.B) {
+	blockRolling(b, "validation", []int{daily})
 }
 
 // BenchmarkExpertFindingBlockRolling prints the block-rolling figures on the
@@ -251,7 +276,7 @@ func blockRolling(b *testing.B, split string, periods []int) {
 			blocks, building := expertBlocks(cases, split, months)
 			r := evaluateBlocks(blocks)
 			ours, base := r.ours, r.base
-			name := map[int]string{0: "weekly", 1: "monthly", 3: "quarterly"}[months]
+			name := map[int]string{daily: "daily", weekly: "weekly", 1: "monthly", 3: "quarterly"}[months]
 			b.Logf("block rolling %s, %s blocks (%d, %d cases): p@3 %.4f p@1 %.4f MRR %.4f | baseline p@3 %.4f p@1 %.4f MRR %.4f (%.3fx); index builds %.1f s",
 				split, name, len(blocks), ours.n, ours.P3, ours.P1, ours.MRR, base.P3, base.P1, base.MRR, ours.P3/base.P3, building.Seconds())
 			suffix := "_rolling"
