@@ -544,7 +544,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		}
 	})
 	background.Go(func() {
-		if err := a.Rollups.Run(ctx, a.Bus); err != nil {
+		if err := a.Rollups.Run(ctx, pacedEvents{events: a.Bus, every: rollupPace}); err != nil {
 			a.log.Error("report rollups stopped", "err", err)
 		}
 	})

@@ -57,6 +57,14 @@ type Period struct {
 	Presence []StateTime   `json:"presence"`
 	CSAT     CSATStat      `json:"csat"`
 	Agents   []AgentFigure `json:"agents"`
+
+	// Knowledge is read under any filter (its reuse without one only).
+	Knowledge KnowledgeFigures `json:"knowledge"`
+	// Notices are read without a filter or with a channel filter, the best
+	// hours without one; nil otherwise (they are not kept by queue, agent,
+	// team or tag).
+	Notices   *NoticeFigures `json:"notices"`
+	BestHours *BestHours     `json:"best_hours"`
 }
 
 // ChannelCount is a channel's conversations.
@@ -129,16 +137,18 @@ func (s *Service) Run(ctx context.Context, tenantID string, q Query) (Report, er
 	rep := Report{TZ: q.Loc.String(), From: q.From.Format(time.DateOnly), To: q.To.Format(time.DateOnly), Filter: q.Filter,
 		ServiceLevel: q.ServiceLevel}
 	var err error
-	if rep.Current, err = s.period(ctx, tenantID, q); err != nil {
+	if rep.Current, err = s.period(ctx, tenantID, q, true); err != nil {
 		return Report{}, err
 	}
-	if rep.Previous, err = s.period(ctx, tenantID, q.Previous()); err != nil {
+	if rep.Previous, err = s.period(ctx, tenantID, q.Previous(), false); err != nil {
 		return Report{}, err
 	}
 	return rep, nil
 }
 
-func (s *Service) period(ctx context.Context, tenantID string, q Query) (Period, error) {
+// period reads one range's figures; titles says to name the top articles
+// (the current range's: the previous one's are not shown).
+func (s *Service) period(ctx context.Context, tenantID string, q Query, titles bool) (Period, error) {
 	dim, val, _ := q.Filter.dim()
 	from, to := q.hours()
 	var counters []store.RollupCounter
@@ -239,6 +249,21 @@ func (s *Service) period(ctx context.Context, tenantID string, q Query) (Period,
 	}
 	if dim == rollup.DimAll || dim == rollup.DimAgent {
 		if p.Agents, err = s.agents(ctx, tenantID, from, to, val); err != nil {
+			return Period{}, err
+		}
+	}
+	p.Knowledge = KnowledgeFigures{Resolved: p.Resolved, Linked: sums[rollup.KBLinked].N}
+	p.Knowledge.LinkRatePct = pct(p.Knowledge.Linked, p.Resolved)
+	if dim == rollup.DimAll {
+		if err := s.knowledgeReuse(ctx, tenantID, from, to, &p.Knowledge, titles); err != nil {
+			return Period{}, err
+		}
+		if p.BestHours, err = s.bestHours(ctx, tenantID, from, to); err != nil {
+			return Period{}, err
+		}
+	}
+	if dim == rollup.DimAll || dim == rollup.DimChannel {
+		if p.Notices, err = s.notices(ctx, tenantID, from, to, val); err != nil {
 			return Period{}, err
 		}
 	}

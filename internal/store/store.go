@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -58,6 +59,8 @@ type DB struct {
 	read *sql.DB
 	// Prepared statements, per pool.
 	writeStmts, readStmts *stmtCache
+	// commits counts SQLite's committed write transactions (see Commits).
+	commits *atomic.Int64
 	Store
 }
 
@@ -123,7 +126,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		read.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	return newDB(SQLite, write, read), nil
+	db := newDB(SQLite, write, read)
+	db.commits = conn.commits
+	return db, nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {

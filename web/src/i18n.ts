@@ -15,6 +15,7 @@ import { context } from './messages/context';
 import { helpcenter } from './messages/helpcenter';
 import { knowledgeMeasures } from './messages/knowledgeMeasures';
 import { reports } from './messages/reports';
+import { reportsEngagement } from './messages/reportsEngagement';
 import { knowledge } from './messages/knowledge';
 import { swarm } from './messages/swarm';
 import { screenpop } from './messages/screenpop';
@@ -222,6 +223,7 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...social,
   ...routing,
   ...reports,
+  ...reportsEngagement,
   ...reportSchedules } as const;
 
 /** MessageKey names one string in the catalogue. */

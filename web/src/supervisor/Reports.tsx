@@ -3,7 +3,8 @@
 // p90), satisfaction and agents, drawn in hand-made SVG as the wall's charts
 // are: each chart has a title, a description and its numbers as a table one
 // click away, and a bar (or a table row's button) opens the conversations
-// behind it. Every table downloads as CSV.
+// behind it. Every table downloads as CSV. Notices, knowledge and the best
+// hours are ReportsEngagement.tsx's.
 //
 // Test ids: rep-page, rep-from, rep-to, rep-tz, rep-show, rep-fig-<name> (data-prev), rep-hour-chart,
 // rep-hour-bar (data-hour), rep-day-bar (data-date), rep-times-row (data-metric), rep-csat-bar,
@@ -16,6 +17,7 @@ import { Notice } from '../components/Notice';
 import { t, tMaybe, type MessageKey } from '../i18n';
 import { Link } from '../router';
 import { AdminPage } from './AdminNav';
+import { EngagementSections } from './ReportsEngagement';
 import { linkedQuery, ReportSchedules } from './ReportSchedules';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -223,6 +225,7 @@ function Figures({ r, q, open }: { r: Report; q: ReportQuery; open: Open }) {
           </tbody>
         </table>
       </Section>
+      <EngagementSections c={c} p={p} q={q} open={open} Section={Section} />
     </div>
   );
 }
