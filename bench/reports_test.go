@@ -377,16 +377,24 @@ func BenchmarkRollupThroughput(b *testing.B) {
 				total += n
 				select {
 				case <-stop:
-					n, _ := r.CatchUp(ctx, tn.ID, nil)
-					folded <- total + n
+					folded <- total // while the writers wrote
 					return
 				case <-time.After(50 * time.Millisecond):
 				}
 			}
 		}()
+		t0 = time.Now()
 		beside := write(evs[half:])
+		writing := time.Since(t0)
 		close(stop)
-		<-folded
+		keptUp := <-folded
+		t0 = time.Now()
+		rest, err := r.CatchUp(ctx, tn.ID, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fmt.Printf("# %s: beside the writers the runner folded %d of their %d events (%.0f events/s), the other %d in %s after\n",
+			engine, keptUp, len(evs)-half, float64(keptUp)/writing.Seconds(), rest, time.Since(t0).Round(time.Millisecond))
 		fmt.Printf("BENCH rollup_events_per_s%s %.0f events/s\n", suffix, folding)
 		fmt.Printf("BENCH rollup_to_ingest_ratio%s %.2f x\n", suffix, folding/alone)
 		fmt.Printf("BENCH rollup_ingest_slowdown_pct%s %.1f %%\n", suffix, (alone-beside)*100/alone)

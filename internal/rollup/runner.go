@@ -27,11 +27,11 @@ const BatchSize = 500
 const MaxBatchSize = 4000
 
 // WriterShare is the largest share of the writer's time the runner takes
-// while it is behind: after a batch held the writer for d, the next waits
-// until d×(1−share)/share has passed since. On SQLite every inbound message
-// commits through the same one writer, and ingest comes first; the runner
-// folds the next batch meanwhile, so the wait costs it nothing while its own
-// reading and folding take longer than the writes (ADR 0051, 2026-12-07).
+// while others wait for it: after a batch held the writer for d and someone
+// waited meanwhile, the next batch waits until d×(1−share)/share has passed.
+// On SQLite every inbound message commits through the same one writer, and
+// ingest comes first; the runner reads and folds its next batch meanwhile
+// (ADR 0051, 2026-12-07). On PostgreSQL the pool rarely makes anyone wait.
 const WriterShare = 0.1
 
 // sweepEvery is how often the runner looks for tenants behind, in case it
@@ -177,14 +177,17 @@ func (r *Runner) batch(ctx context.Context, tenantID string, size int) (int, err
 		return 0, err
 	}
 	var began time.Time
+	var waits int64
 	err = r.db.InTx(ctx, func(s *store.Store, _ *sql.Tx) error {
-		began = time.Now()
+		began, waits = time.Now(), r.db.WriterWaits()
 		if err := s.AdvanceRollupCursor(ctx, tenantID, cursor, last, r.clock.Now()); err != nil {
 			return err
 		}
 		return ch.Write(ctx, s, tenantID)
 	})
-	if !began.IsZero() {
+	if !began.IsZero() && r.db.WriterWaits() > waits {
+		// Someone waited for the writer while this batch held it: let the
+		// next batch wait its turn (alone, the runner goes at full speed).
 		r.pace.held(time.Since(began), r.Share)
 	}
 	if err != nil {
