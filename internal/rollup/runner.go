@@ -26,12 +26,14 @@ const BatchSize = 500
 // and a rebuild commits less often.
 const MaxBatchSize = 4000
 
-// WriterShare is the largest share of the writer's time the runner takes
-// while others wait for it: after a batch held the writer for d and someone
-// waited meanwhile, the next batch waits until d×(1−share)/share has passed.
-// On SQLite every inbound message commits through the same one writer, and
-// ingest comes first; the runner reads and folds its next batch meanwhile
-// (ADR 0051, 2026-12-07). On PostgreSQL the pool rarely makes anyone wait.
+// WriterShare is the largest share of the time the runner takes while
+// ingest is busy (someone waited for the writer, or the tenant's events grew
+// during a batch): after such a batch took d, the next waits until
+// d×(1−share)/share has passed. On SQLite every inbound message commits
+// through the one writer, and on a small machine the fold's reading and
+// folding compete with ingest for the processor as much as for the writer;
+// ingest comes first, and the rollups catch up after a burst (ADR 0051,
+// 2026-12-07).
 const WriterShare = 0.1
 
 // sweepEvery is how often the runner looks for tenants behind, in case it
@@ -49,8 +51,8 @@ type Runner struct {
 	// set); while every batch comes back full the next one doubles, up to
 	// MaxBatch (MaxBatchSize unless set; never below Batch).
 	Batch, MaxBatch int
-	// Share is the largest share of the writer's time it takes
-	// (WriterShare unless set; 0 or 1: no limit).
+	// Share is the largest share of the time it takes while ingest is
+	// busy (WriterShare unless set; 0 or 1: no limit).
 	Share float64
 	db    *store.DB
 	clock clock.Clock
@@ -160,6 +162,28 @@ func (r *Runner) CatchUp(ctx context.Context, tenantID string, progress Progress
 // and writes what changed. So the writer — on SQLite the only one, shared
 // with every inbound message — is held for the writes alone.
 func (r *Runner) batch(ctx context.Context, tenantID string, size int) (int, error) {
+	if err := r.pace.wait(ctx); err != nil {
+		return 0, err
+	}
+	began, waits := time.Now(), r.db.WriterWaits()
+	latest, err := r.db.LatestEventSeq(ctx, tenantID)
+	if err != nil {
+		return 0, err
+	}
+	n, err := r.fold(ctx, tenantID, size)
+	if n > 0 {
+		// Ingest is busy if someone waited for the writer meanwhile (any
+		// tenant) or this tenant's events grew: then the next batch waits
+		// its turn. Alone, the runner goes at full speed.
+		now, _ := r.db.LatestEventSeq(ctx, tenantID)
+		if r.db.WriterWaits() > waits || now > latest {
+			r.pace.held(time.Since(began), r.Share)
+		}
+	}
+	return n, err
+}
+
+func (r *Runner) fold(ctx context.Context, tenantID string, size int) (int, error) {
 	cursor, err := r.db.RollupCursor(ctx, tenantID)
 	if err != nil {
 		return 0, err
@@ -173,38 +197,27 @@ func (r *Runner) batch(ctx context.Context, tenantID string, size int) (int, err
 	if err != nil {
 		return 0, fmt.Errorf("fold events %d–%d: %w", cursor+1, last, err)
 	}
-	if err := r.pace.wait(ctx); err != nil {
-		return 0, err
-	}
-	var began time.Time
-	var waits int64
 	err = r.db.InTx(ctx, func(s *store.Store, _ *sql.Tx) error {
-		began, waits = time.Now(), r.db.WriterWaits()
 		if err := s.AdvanceRollupCursor(ctx, tenantID, cursor, last, r.clock.Now()); err != nil {
 			return err
 		}
 		return ch.Write(ctx, s, tenantID)
 	})
-	if !began.IsZero() && r.db.WriterWaits() > waits {
-		// Someone waited for the writer while this batch held it: let the
-		// next batch wait its turn (alone, the runner goes at full speed).
-		r.pace.held(time.Since(began), r.Share)
-	}
 	if err != nil {
 		return 0, fmt.Errorf("fold events %d–%d: %w", cursor+1, last, err)
 	}
 	return len(evs), nil
 }
 
-// pacer keeps the runner's transactions to its share of the writer. It
-// measures real time, not the injected clock: it meters a resource, the
-// writer, and decides no figure.
+// pacer keeps the runner to its share of the time while ingest is busy. It
+// measures real time, not the injected clock: it meters resources (the
+// writer, the processor) and decides no figure.
 type pacer struct {
 	mu   sync.Mutex
 	next time.Time
 }
 
-// held notes a transaction that held the writer for d.
+// held notes a batch that took d while ingest was busy.
 func (p *pacer) held(d time.Duration, share float64) {
 	if share <= 0 || share >= 1 {
 		return
@@ -214,7 +227,7 @@ func (p *pacer) held(d time.Duration, share float64) {
 	p.mu.Unlock()
 }
 
-// wait returns when the next transaction may take the writer.
+// wait returns when the next batch may begin.
 func (p *pacer) wait(ctx context.Context) error {
 	p.mu.Lock()
 	d := time.Until(p.next)
