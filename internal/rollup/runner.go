@@ -27,13 +27,12 @@ const BatchSize = 500
 const MaxBatchSize = 4000
 
 // WriterShare is the largest share of the time the runner takes while
-// ingest is busy (someone waited for the writer, or the tenant's events grew
-// during a batch): after such a batch took d, the next waits until
-// d×(1−share)/share has passed. On SQLite every inbound message commits
-// through the one writer, and on a small machine the fold's reading and
-// folding compete with ingest for the processor as much as for the writer;
-// ingest comes first, and the rollups catch up after a burst (ADR 0051,
-// 2026-12-07).
+// ingest is busy (events were written during a batch): after such a batch
+// took d, the next waits until d×(1−share)/share has passed. On SQLite every
+// inbound message commits through the one writer, and on a small machine the
+// fold's reading and folding compete with ingest for the processor as much
+// as for the writer; ingest comes first, and the rollups catch up after a
+// burst (ADR 0051, 2026-12-07).
 const WriterShare = 0.1
 
 // sweepEvery is how often the runner looks for tenants behind, in case it
@@ -165,18 +164,17 @@ func (r *Runner) batch(ctx context.Context, tenantID string, size int) (int, err
 	if err := r.pace.wait(ctx); err != nil {
 		return 0, err
 	}
-	began, waits := time.Now(), r.db.WriterWaits()
-	latest, err := r.db.LatestEventSeq(ctx, tenantID)
+	began := time.Now()
+	written, err := r.db.EventsWritten(ctx)
 	if err != nil {
 		return 0, err
 	}
 	n, err := r.fold(ctx, tenantID, size)
 	if n > 0 {
-		// Ingest is busy if someone waited for the writer meanwhile (any
-		// tenant) or this tenant's events grew: then the next batch waits
-		// its turn. Alone, the runner goes at full speed.
-		now, _ := r.db.LatestEventSeq(ctx, tenantID)
-		if r.db.WriterWaits() > waits || now > latest {
+		// Ingest is busy if events were written meanwhile (by any tenant):
+		// then the next batch waits its turn. Alone, the runner goes at
+		// full speed.
+		if now, _ := r.db.EventsWritten(ctx); now > written {
 			r.pace.held(time.Since(began), r.Share)
 		}
 	}

@@ -99,6 +99,17 @@ func (s *Store) RollupTenantsBehind(ctx context.Context) ([]string, error) {
 	})
 }
 
+// EventsWritten is the seq of the last event any tenant wrote: the rollup
+// runner compares it before and after a batch to tell whether ingest is busy.
+// It is not tenant-scoped and reveals nothing to a tenant.
+func (s *Store) EventsWritten(ctx context.Context) (int64, error) {
+	var seq int64
+	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events`).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("events written: %w", err)
+	}
+	return seq, nil
+}
+
 // rollupChunks are the sizes of the multi-row statements rollups are
 // written in: a batch's thousands of cells go in tens of statements, not
 // thousands, so the transaction (and on SQLite the one writer) is held

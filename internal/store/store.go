@@ -149,12 +149,6 @@ func newDB(engine Engine, write, read *sql.DB) *DB {
 // Engine reports which SQL engine this is.
 func (db *DB) Engine() Engine { return db.engine }
 
-// WriterWaits is how many times, since it opened, a caller had to wait for
-// a connection of the pool that takes writes — on SQLite, for the one
-// writer. A background job that sees it grow during its transaction knows it
-// held someone up, and can step back (the rollup runner does).
-func (db *DB) WriterWaits() int64 { return db.write.Stats().WaitCount }
-
 // SQL returns the pool that takes writes, for libraries (the job queue) that need
 // a *sql.DB of their own.
 func (db *DB) SQL() *sql.DB { return db.write }
