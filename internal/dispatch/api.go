@@ -188,6 +188,21 @@ type QueueStatsView struct {
 	LongestWaitSeconds float64        `json:"longest_wait_seconds"`
 	Agents             map[string]int `json:"agents"`
 	SLAAtRisk          int            `json:"sla_at_risk"`
+	// Steps is where the longest-waiting conversations with routing criteria
+	// of their own or of the queue stand in them (at most wallSteps, oldest
+	// first); absent when none waits by criteria.
+	Steps []WaitingStep `json:"steps,omitempty"`
+}
+
+// WaitingStep is a waiting conversation's current routing-criteria step as
+// the wall shows it: Step of Of (0-based; -1 once all expired),
+// Description of the current step, and when it ends (absent: never).
+type WaitingStep struct {
+	ConversationID string     `json:"conversation_id"`
+	Step           int        `json:"step"`
+	Of             int        `json:"of"`
+	Description    string     `json:"description"`
+	ExpiresAt      *time.Time `json:"expires_at,omitempty"`
 }
 
 // The methods below are the API the HTTP handlers call, gathered here; their

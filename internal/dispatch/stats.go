@@ -3,10 +3,12 @@ package dispatch
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/routing"
 	"github.com/switchboard-cx/switchboard/internal/sla"
 )
 
@@ -35,10 +37,65 @@ func (l *leader) stats(now time.Time, ts *tenantState) []QueueStatsView {
 			break
 		}
 	}
+	steps := l.waitingSteps(now, ts)
 	out := []QueueStatsView{}
 	for _, st := range ts.eng.Stats(now) {
 		out = append(out, QueueStatsView{QueueID: st.QueueID, Name: ts.queues[st.QueueID].Name, Waiting: st.Waiting,
-			Offered: st.Offered, LongestWaitSeconds: st.LongestWait.Seconds(), Agents: st.Agents, SLAAtRisk: atRisk[st.QueueID]})
+			Offered: st.Offered, LongestWaitSeconds: st.LongestWait.Seconds(), Agents: st.Agents, SLAAtRisk: atRisk[st.QueueID],
+			Steps: steps[st.QueueID]})
+	}
+	return out
+}
+
+// wallSteps is how many waiting conversations a queue's tile shows by step.
+const wallSteps = 5
+
+// waitingSteps is, by queue, where the longest-waiting conversations with
+// criteria stand in them: criteria of their own (a rule's, the API's) or
+// the queue's configured ones — not the steps a queue derives from its
+// widening, which every item has and the tile already tells by its strategy.
+func (l *leader) waitingSteps(now time.Time, ts *tenantState) map[string][]WaitingStep {
+	// The oldest wallSteps of each queue, kept in order as the items pass:
+	// a scan without sorting every waiting item on every tick.
+	older := func(a, b *item) bool {
+		return a.Arrived.Before(b.Arrived) || (a.Arrived.Equal(b.Arrived) && a.ID < b.ID)
+	}
+	byQueue := map[string][]*item{}
+	for _, it := range ts.work {
+		if it.state != stateWaiting || it.Kind != routing.Conversation {
+			continue
+		}
+		if it.Criteria == nil && len(ts.queues[it.QueueID].Criteria) == 0 {
+			continue
+		}
+		top := byQueue[it.QueueID]
+		if len(top) == wallSteps && !older(it, top[wallSteps-1]) {
+			continue
+		}
+		i := len(top)
+		for i > 0 && older(it, top[i-1]) {
+			i--
+		}
+		top = slices.Insert(top, i, it)
+		byQueue[it.QueueID] = top[:min(len(top), wallSteps)]
+	}
+	out := make(map[string][]WaitingStep, len(byQueue))
+	for q, items := range byQueue {
+		for _, it := range items {
+			st, ok := ts.eng.Step(it.ID, now)
+			if !ok {
+				continue
+			}
+			ws := WaitingStep{ConversationID: it.ConversationID, Step: st.Index, Of: len(st.Steps)}
+			if st.Index >= 0 && st.Index < len(st.Steps) {
+				ws.Description = st.Steps[st.Index].String()
+			}
+			if !st.Expires.IsZero() {
+				exp := st.Expires
+				ws.ExpiresAt = &exp
+			}
+			out[q] = append(out[q], ws)
+		}
 	}
 	return out
 }

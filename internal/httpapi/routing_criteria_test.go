@@ -68,6 +68,39 @@ func TestRoutingCriteriaAPI(t *testing.T) {
 			if v.FromQueue || v.Step != 0 || len(v.Steps) != 2 || v.Steps[0].Agents[0] != s.ben.ID || !strings.HasPrefix(v.Descriptions[1], "billing ≥ 4") {
 				t.Fatalf("criteria from the rule: %+v", v)
 			}
+			// The wall's queue figures say where it stands (checked against the
+			// OpenAPI document like every answer); another tenant's do not.
+			var stats struct {
+				Items []struct {
+					QueueID string `json:"queue_id"`
+					Steps   []struct {
+						ConversationID string  `json:"conversation_id"`
+						Step           int     `json:"step"`
+						Of             int     `json:"of"`
+						Description    string  `json:"description"`
+						ExpiresAt      *string `json:"expires_at"`
+					} `json:"steps"`
+				} `json:"items"`
+			}
+			admin.do("GET", "/api/v1/queues/stats", nil).want(http.StatusOK).decode(&stats)
+			found := false
+			for _, q := range stats.Items {
+				for _, st := range q.Steps {
+					if st.ConversationID == conv {
+						found = q.QueueID == s.queue && st.Step == 0 && st.Of == 2 && st.ExpiresAt != nil && strings.HasPrefix(st.Description, "agents ")
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("the wall's figures do not show the conversation in step 1 of 2: %+v", stats.Items)
+			}
+			stats.Items = nil
+			w.B.admin.in(t).do("GET", "/api/v1/queues/stats", nil).want(http.StatusOK).decode(&stats)
+			for _, q := range stats.Items {
+				if len(q.Steps) > 0 {
+					t.Fatalf("tenant B's wall shows steps: %+v", q.Steps)
+				}
+			}
 			w.B.admin.in(t).do("GET", path, nil).wantProblem(http.StatusNotFound, "not-found")
 			w.B.admin.in(t).do("PUT", path, map[string]any{"steps": []map[string]any{}}).wantProblem(http.StatusNotFound, "not-found")
 			s.anaC.in(t).do("PUT", path, map[string]any{"steps": []map[string]any{}}).wantProblem(http.StatusForbidden, "forbidden")

@@ -167,6 +167,10 @@ type Delivery struct {
 	DueAt     time.Time `json:"due_at,omitzero"`
 	ExpiresAt time.Time `json:"expires_at,omitzero"`
 	Tries     int       `json:"tries"` // sends tried on the current channel
+	// Claim is the number of the sender's claim that holds the delivery
+	// (store.ClaimDeliveries): its outcome is written only while that claim
+	// is the latest. Zero when not claimed.
+	Claim int64 `json:"-"`
 	// Reasons say why channels were chosen, held or refused.
 	Reasons         []string  `json:"reasons"`
 	BrokeQuietHours bool      `json:"broke_quiet_hours"`

@@ -95,10 +95,11 @@ func (s *Service) deliveryView(ctx context.Context, d notice.Delivery, c content
 func (s *Service) Vars(d notice.Delivery, data map[string]any, name string) map[string]any {
 	var read, prefsLink, unsub string
 	if s.links != nil {
-		read = s.links.Read(d.TenantID, d.ID)
-		prefsLink = s.links.Preferences(d.TenantID, d.PersonaID)
+		links := s.links.At(d.CreatedAt) // as the sender renders them
+		read = links.Read(d.TenantID, d.ID)
+		prefsLink = links.Preferences(d.TenantID, d.PersonaID)
 		if d.Category != prefs.Critical {
-			unsub = s.links.Unsubscribe(d.TenantID, d.PersonaID, "type:"+d.Type, d.ID)
+			unsub = links.Unsubscribe(d.TenantID, d.PersonaID, "type:"+d.Type, d.ID)
 		}
 	}
 	return notice.Vars(data, read, prefsLink, unsub, name)

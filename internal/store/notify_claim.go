@@ -12,7 +12,12 @@ import (
 // sent ones whose confirmation deadline passed, and sending ones whose
 // worker's lease ran out (it crashed). claimed_from keeps the status a row
 // was first claimed in, so a re-claimed confirmation timeout is still one.
-const claimSet = `status = 'sending', lease_until = $2,
+// Each claim takes the next number (claims), the token the sender's outcome
+// must carry to be written (UpdateDeliveries). Re-claiming a row whose worker
+// died mid-send counts that send as a try: it may have reached the provider,
+// so the next one looks for it before sending again (channel.Outbound.Resend).
+const claimSet = `status = 'sending', lease_until = $2, claims = claims + 1,
+	tries = CASE WHEN status = 'sending' AND claimed_from <> 'sent' THEN tries + 1 ELSE tries END,
 	claimed_from = CASE WHEN status = 'sending' THEN claimed_from ELSE status END`
 
 // SQLite has one writer, so one UPDATE over a chosen set of rows is enough.
@@ -22,22 +27,23 @@ var claimSQLite = `UPDATE notify_deliveries SET ` + claimSet + `
 		UNION ALL
 		SELECT rowid FROM notify_deliveries WHERE status = 'sending' AND lease_until < $1
 		LIMIT $3)
-	RETURNING ` + deliveryColumns + `, claimed_from`
+	RETURNING ` + deliveryColumns + `, claimed_from, claims`
 
 // PostgreSQL has many: SKIP LOCKED lets each take rows no other is taking.
-var claimPostgres = `UPDATE notify_deliveries d SET status = 'sending', lease_until = $2,
+var claimPostgres = `UPDATE notify_deliveries d SET status = 'sending', lease_until = $2, claims = d.claims + 1,
+	tries = CASE WHEN d.status = 'sending' AND d.claimed_from <> 'sent' THEN d.tries + 1 ELSE d.tries END,
 	claimed_from = CASE WHEN d.status = 'sending' THEN d.claimed_from ELSE d.status END
 	FROM (SELECT tenant_id, id FROM notify_deliveries
 		WHERE (status IN ('pending', 'sent') AND due_at <= $1) OR (status = 'sending' AND lease_until < $1)
 		LIMIT $3 FOR UPDATE SKIP LOCKED) c
 	WHERE d.tenant_id = c.tenant_id AND d.id = c.id
-	RETURNING ` + deliveryColumnsOf("d") + `, d.claimed_from`
+	RETURNING ` + deliveryColumnsOf("d") + `, d.claimed_from, d.claims`
 
 // ClaimDeliveries takes up to limit due deliveries of any tenant for a worker
 // until leaseUntil, setting them sending. Each is returned as it was, but
 // with Status StatusSending, or StatusSent for one whose confirmation
-// deadline passed (the sender moves it to the next channel). Nodes claiming
-// at once never get the same row.
+// deadline passed (the sender moves it to the next channel), and the claim's
+// number in Claim. Nodes claiming at once never get the same row.
 func (s *Store) ClaimDeliveries(ctx context.Context, now, leaseUntil time.Time, limit int) ([]notice.Delivery, error) {
 	q := claimSQLite
 	if s.engine == Postgres {
@@ -49,7 +55,9 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now, leaseUntil time.Time, 
 	}
 	return collect(rows, func(r interface{ Scan(...any) error }) (notice.Delivery, error) {
 		var from string
-		d, err := scanDelivery(r, &from)
+		var claim int64
+		d, err := scanDelivery(r, &from, &claim)
+		d.Claim = claim
 		d.Status = notice.StatusSending
 		if from == notice.StatusSent {
 			d.Status = notice.StatusSent

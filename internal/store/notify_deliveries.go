@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -200,8 +201,12 @@ func (s *Store) DeliverySteps(ctx context.Context, tenantID, id string) ([]notic
 // DeliveryUpdate is a change to one delivery. Status, ChannelIndex, Tries and
 // DueAt are always written (DueAt as for InsertDeliveries); Channel,
 // ExternalID, Subject, Body and ConversationID only when not empty. The lease
-// is released. Steps are appended to the timeline.
+// is released. Steps are appended to the timeline. Claim, when set, is the
+// claim the outcome comes from (notice.Delivery.Claim): the update is written
+// only while that claim is the delivery's latest, and is ErrLeaseLost when
+// another worker has claimed it since.
 type DeliveryUpdate struct {
+	Claim                                     int64
 	TenantID, ID                              string
 	Status, Channel                           string
 	ChannelIndex, Tries                       int
@@ -228,10 +233,15 @@ func (s *Store) UpdateDeliveries(ctx context.Context, ups []DeliveryUpdate) erro
 			body = CASE WHEN $10 = '' THEN body ELSE $10 END,
 			conversation_id = CASE WHEN $11 = '' THEN conversation_id ELSE $11 END,
 			updated_at = $12
-			WHERE tenant_id = $1 AND id = $2`,
+			WHERE tenant_id = $1 AND id = $2 AND (CAST($13 AS BIGINT) = 0 OR claims = $13)`,
 			u.TenantID, u.ID, u.Status, u.Channel, u.ChannelIndex, u.Tries, dueAt(u.Status, u.DueAt),
-			u.ExternalID, u.Subject, u.Body, u.ConversationID, micros(u.At))
+			u.ExternalID, u.Subject, u.Body, u.ConversationID, micros(u.At), u.Claim)
 		if err := affectedOne("update delivery "+u.ID, res, err); err != nil {
+			if u.Claim != 0 && errors.Is(err, ErrNotFound) {
+				if _, gone := s.Delivery(ctx, u.TenantID, u.ID); gone == nil {
+					return fmt.Errorf("delivery %s, claim %d: %w", u.ID, u.Claim, ErrLeaseLost)
+				}
+			}
 			return err
 		}
 		if err := s.appendSteps(ctx, u.TenantID, u.ID, u.Steps); err != nil {

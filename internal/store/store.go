@@ -36,6 +36,11 @@ var ErrNotFound = errors.New("not found")
 // ErrConflict is returned when a write would break a uniqueness rule.
 var ErrConflict = errors.New("conflict")
 
+// ErrLeaseLost is returned when a worker writes the outcome of a claim that
+// is no longer the row's latest: its lease ran out and another worker took
+// the row over, whose outcome counts.
+var ErrLeaseLost = errors.New("lease lost to a later claim")
+
 // querier is what both *sql.DB and *sql.Tx offer; Store methods run on either.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)

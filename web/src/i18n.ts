@@ -28,6 +28,7 @@ import { recording } from './messages/recording';
 import { callback } from './messages/callback';
 import { csat } from './messages/csat';
 import { social } from './messages/social';
+import { routing } from './messages/routing';
 
 const base = {
   'app.name': 'Switchboard',
@@ -218,6 +219,7 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...callback,
   ...csat,
   ...social,
+  ...routing,
   ...reports } as const;
 
 /** MessageKey names one string in the catalogue. */

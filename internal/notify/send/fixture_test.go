@@ -322,6 +322,10 @@ type twilio struct {
 	reached chan struct{}
 	// With gate set, each request says so on entered, then waits for gate.
 	gate, entered chan struct{}
+	// With hold set, the next text is taken and its answer then withheld
+	// until hold closes (took says it was taken): the sender's node dies or
+	// stalls after Twilio created the message, before it learnt of it.
+	hold, took chan struct{}
 }
 
 func newTwilio(t testing.TB) *twilio {
@@ -362,6 +366,13 @@ func (tw *twilio) create(w http.ResponseWriter, r *http.Request) {
 	if tw.reached != nil && len(tw.sent) == tw.target {
 		close(tw.reached)
 	}
+	if hold, took := tw.hold, tw.took; hold != nil {
+		tw.hold = nil
+		tw.mu.Unlock()
+		close(took)
+		<-hold
+		tw.mu.Lock()
+	}
 	w.WriteHeader(http.StatusCreated)
 	json.NewEncoder(w).Encode(map[string]any{"sid": fmt.Sprintf("SM%032d", len(tw.sent)), "to": r.PostForm.Get("To"),
 		"body": r.PostForm.Get("Body"), "status": "queued"})
@@ -397,6 +408,16 @@ func (tw *twilio) stall() (entered <-chan struct{}, release func()) {
 	defer tw.mu.Unlock()
 	tw.gate, tw.entered = make(chan struct{}), make(chan struct{}, 100)
 	return tw.entered, sync.OnceFunc(func() { close(tw.gate) })
+}
+
+// holdNext makes the next text be taken but its answer withheld until the
+// returned func is called; took is closed once it was taken.
+func (tw *twilio) holdNext() (took <-chan struct{}, release func()) {
+	tw.mu.Lock()
+	defer tw.mu.Unlock()
+	hold := make(chan struct{})
+	tw.hold, tw.took = hold, make(chan struct{})
+	return tw.took, sync.OnceFunc(func() { close(hold) })
 }
 
 func (tw *twilio) fail(status int) {

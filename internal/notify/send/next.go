@@ -121,7 +121,7 @@ type update store.DeliveryUpdate
 // base is an update that changes nothing yet: the delivery's channel, tries
 // and ids as they are.
 func base(d notice.Delivery, now time.Time) update {
-	return update{TenantID: d.TenantID, ID: d.ID, Status: d.Status, Channel: d.Channel, ChannelIndex: d.Attempt,
+	return update{Claim: d.Claim, TenantID: d.TenantID, ID: d.ID, Status: d.Status, Channel: d.Channel, ChannelIndex: d.Attempt,
 		Tries: d.Tries, ExternalID: d.ExternalID, ConversationID: d.ConversationID, At: now}
 }
 

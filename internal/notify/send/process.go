@@ -97,9 +97,10 @@ func (s *Sender) send(ctx context.Context, j job) Outcome {
 // carries List-Unsubscribe for one-click unsubscribing (RFC 8058).
 func (s *Sender) outbound(j job, ch channel.Channel) (channel.Outbound, error) {
 	d, p := j.d, j.persona
-	unsubscribe := s.links.Unsubscribe(d.TenantID, d.PersonaID, "type:"+d.Type, d.ID)
-	read := s.links.Read(d.TenantID, d.ID)
-	vars := notice.Vars(j.data, read, s.links.Preferences(d.TenantID, d.PersonaID), unsubscribe, p.Name)
+	links := s.links.At(d.CreatedAt) // the same text on every try: a resend finds the earlier one by it
+	unsubscribe := links.Unsubscribe(d.TenantID, d.PersonaID, "type:"+d.Type, d.ID)
+	read := links.Read(d.TenantID, d.ID)
+	vars := notice.Vars(j.data, read, links.Preferences(d.TenantID, d.PersonaID), unsubscribe, p.Name)
 	r, err := notice.Render(j.t, d.Language, d.Channel, vars)
 	if err != nil {
 		return channel.Outbound{}, fmt.Errorf("render: %v: %w", err, channel.ErrPermanent)

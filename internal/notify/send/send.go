@@ -215,15 +215,22 @@ func (s *Sender) Once(ctx context.Context) (int, error) {
 }
 
 // record writes a batch of updates in one transaction. A delivery deleted
-// meanwhile (its persona erased) would fail the whole batch, so then each is
-// written alone and the missing ones are skipped.
+// meanwhile (its persona erased), or taken over by another worker after this
+// one's lease ran out, would fail the whole batch, so then each is written
+// alone: the missing ones are skipped, and so are those another worker now
+// holds (its outcome counts, not this stale one's).
 func (s *Sender) record(ctx context.Context, ups []store.DeliveryUpdate) error {
 	err := s.db.UpdateDeliveries(ctx, ups)
-	if !errors.Is(err, store.ErrNotFound) {
+	if !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrLeaseLost) {
 		return err
 	}
 	for _, u := range ups {
-		if err := s.db.UpdateDeliveries(ctx, []store.DeliveryUpdate{u}); err != nil && !errors.Is(err, store.ErrNotFound) {
+		err := s.db.UpdateDeliveries(ctx, []store.DeliveryUpdate{u})
+		switch {
+		case errors.Is(err, store.ErrLeaseLost):
+			s.log.Warn("a notification's lease ran out before its outcome was recorded; the worker that took it over records its own",
+				"tenant_id", u.TenantID, "delivery_id", u.ID, "status", u.Status)
+		case err != nil && !errors.Is(err, store.ErrNotFound):
 			return err
 		}
 	}

@@ -471,6 +471,53 @@ func TestCrashedWorkersDeliveryIsSentOnce(t *testing.T) {
 	})
 }
 
+// TestStalledWorkersTextIsSentOnce: a node hands a text to Twilio and stalls
+// (or dies) before it hears back; past its lease another node takes the
+// notice over. That node looks for the text the first one may have created,
+// finds it and adopts it instead of texting the customer again; the first
+// node's outcome, when it finally comes, is not written over the second's.
+func TestStalledWorkersTextIsSentOnce(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB) *store.DB) {
+		f := newFixture(t, open, send.Config{Lease: time.Minute})
+		f.setType(t, shipped)
+		id := f.raise(t, shipped, order, []string{"sms"}, f.persona(t, "Ana", "", "+15005550010"))[0]
+		took, release := f.twilio.holdNext()
+		defer release()
+		stalled := make(chan int)
+		go func() {
+			n, _ := f.sender.Once(context.Background())
+			stalled <- n
+		}()
+		<-took
+		f.clock.Advance(time.Minute + time.Millisecond) // the stalled node's lease runs out
+		if n := f.once(t); n != 1 {
+			t.Fatalf("the other node took over %d notices, want 1", n)
+		}
+		texts, _ := f.twilio.texts()
+		if len(texts) != 1 {
+			t.Fatalf("Twilio took %d texts for one notice, want 1 (the second node sent it again): %v", len(texts), texts)
+		}
+		d := f.wantStatus(t, id, notice.StatusSent, "sms")
+		if d.ExternalID != fmt.Sprintf("SM%032d", 1) {
+			t.Errorf("adopted %q, want the first try's SM…1", d.ExternalID)
+		}
+		steps := f.steps(t, id)
+		release()
+		if n := <-stalled; n != 1 {
+			t.Fatalf("the stalled node handled %d", n)
+		}
+		after := f.wantStatus(t, id, notice.StatusSent, "sms")
+		if after.Tries != d.Tries || len(f.steps(t, id)) != len(steps) {
+			t.Errorf("the stalled node's late outcome was written: %+v, steps %+v", after, f.steps(t, id))
+		}
+		f.clock.Advance(time.Hour)
+		f.once(t)
+		if texts, _ := f.twilio.texts(); len(texts) != 1 {
+			t.Fatalf("%d texts in the end, want 1", len(texts))
+		}
+	})
+}
+
 func TestWebPushToEverySubscription(t *testing.T) {
 	engines(t, func(t *testing.T, open func(testing.TB) *store.DB) {
 		f := newFixture(t, open, send.Config{})

@@ -29,6 +29,7 @@ func testNotify(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"Events", testNotifyEvents},
 		{"DeliveriesClaim", testDeliveriesClaim},
 		{"ClaimRace", testDeliveriesClaimRace},
+		{"DeliveriesStaleWorker", testDeliveriesStaleWorker},
 		{"DeliveriesUpdate", testDeliveriesUpdate},
 		{"DeliveriesQueries", testDeliveriesQueries},
 		{"PersonasForNotify", testPersonasForNotify},

@@ -74,12 +74,30 @@ func testDeliveriesClaim(t *testing.T, db *store.DB) {
 
 	// The worker crashed: past the lease the rows are claimed again, and the
 	// later one has come due too. The limit holds.
+	first, err := db.Delivery(ctx, a.ID, now.ID)
+	must(t, "get claimed", err)
+	if first.Tries != 0 {
+		t.Fatalf("a first claim counted a try: %d", first.Tries)
+	}
 	if n := len(claimIDs(t, db, t0.Add(11*time.Minute), 2)); n != 2 {
 		t.Fatalf("limited claim took %d rows, want 2", n)
 	}
-	rest := claimIDs(t, db, t0.Add(11*time.Minute), 10)
+	rest, err := db.ClaimDeliveries(ctx, t0.Add(11*time.Minute), t0.Add(12*time.Minute), 10)
+	must(t, "claim the rest", err)
 	if len(rest) != 1 {
 		t.Fatalf("rest of the claim: %v, want 1 row", rest)
+	}
+	// A row re-claimed from a dead worker counts the send it may have made
+	// as a try (so the next looks for it first); a fresh one does not.
+	for _, c := range []struct {
+		d     notice.Delivery
+		tries int
+	}{{now, 1}, {other, 1}, {later, 0}} {
+		d, err := db.Delivery(ctx, c.d.TenantID, c.d.ID)
+		must(t, "get re-claimed", err)
+		if d.Tries != c.tries {
+			t.Fatalf("delivery %s after the claims: tries %d, want %d", c.d.ID, d.Tries, c.tries)
+		}
 	}
 
 	// Sent with a confirmation deadline: claimed when it passes, marked sent.
@@ -95,12 +113,62 @@ func testDeliveriesClaim(t *testing.T, db *store.DB) {
 	if c := claimIDs(t, db, t0.Add(40*time.Minute), 10); c[now.ID] != notice.StatusSent {
 		t.Fatalf("re-claimed confirmation timeout: %v", c)
 	}
+	if d, _ := db.Delivery(ctx, a.ID, now.ID); d.Tries != 1 {
+		t.Fatalf("a re-claimed confirmation timeout counted a send: tries %d, want 1", d.Tries)
+	}
 	// Sent without a deadline waits for receipts only.
 	must(t, "sent, no deadline", db.UpdateDeliveries(ctx, []store.DeliveryUpdate{{TenantID: a.ID, ID: now.ID, Status: notice.StatusSent,
 		Tries: 1, At: t0.Add(41 * time.Minute)}}))
 	if c := claimIDs(t, db, t0.Add(50*time.Hour), 10); c[now.ID] != "" {
 		t.Fatalf("sent row without a deadline claimed: %v", c)
 	}
+}
+
+// testDeliveriesStaleWorker: a worker whose lease ran out and whose delivery
+// another worker claimed cannot overwrite that worker's outcome; the current
+// claim's can be written, once.
+func testDeliveriesStaleWorker(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	a := NewTenant(t, db, "alpha")
+	d := newDelivery(a.ID, ids.New(), "p1")
+	must(t, "insert", db.InsertDeliveries(ctx, []notice.Delivery{d}))
+	claim := func(at time.Time) notice.Delivery {
+		got, err := db.ClaimDeliveries(ctx, at, at.Add(time.Minute), 10)
+		must(t, "claim", err)
+		if len(got) != 1 {
+			t.Fatalf("claimed %d at %s, want 1", len(got), at)
+		}
+		return got[0]
+	}
+	stale := claim(t0)
+	fresh := claim(t0.Add(2 * time.Minute)) // the first worker stalled past its lease
+	if stale.Claim == 0 || fresh.Claim <= stale.Claim {
+		t.Fatalf("claims %d then %d, want increasing from 1", stale.Claim, fresh.Claim)
+	}
+	sent := func(c notice.Delivery, sid string, at time.Time) store.DeliveryUpdate {
+		return store.DeliveryUpdate{Claim: c.Claim, TenantID: a.ID, ID: d.ID, Status: notice.StatusSent, Channel: "sms",
+			Tries: c.Tries + 1, ExternalID: sid, At: at,
+			Steps: []notice.Step{{At: at, Status: notice.StatusSent, Channel: "sms", Detail: sid}}}
+	}
+	must(t, "the current claim's outcome", db.UpdateDeliveries(ctx, []store.DeliveryUpdate{sent(fresh, "SM2", t0.Add(3*time.Minute))}))
+	err := db.UpdateDeliveries(ctx, []store.DeliveryUpdate{sent(stale, "SM1", t0.Add(4*time.Minute))})
+	wantErr(t, "the stale worker's outcome", err, store.ErrLeaseLost)
+	got, err := db.Delivery(ctx, a.ID, d.ID)
+	must(t, "get", err)
+	if got.ExternalID != "SM2" || got.Status != notice.StatusSent || got.Tries != 2 {
+		t.Fatalf("after the stale write: %+v, want the fresh claim's SM2, 2 tries", got)
+	}
+	steps, err := db.DeliverySteps(ctx, a.ID, d.ID)
+	must(t, "steps", err)
+	if len(steps) != 1 || steps[0].Detail != "SM2" {
+		t.Fatalf("steps %+v, want only the fresh claim's", steps)
+	}
+	// Unclaimed writers (receipts) are not fenced; a missing row is still
+	// not found, with or without a claim.
+	must(t, "receipt", db.UpdateDeliveries(ctx, []store.DeliveryUpdate{{TenantID: a.ID, ID: d.ID, Status: notice.StatusDelivered,
+		Tries: 2, At: t0.Add(5 * time.Minute)}}))
+	err = db.UpdateDeliveries(ctx, []store.DeliveryUpdate{{Claim: 9, TenantID: a.ID, ID: "missing", Status: notice.StatusSent, At: t0}})
+	wantErr(t, "a missing delivery", err, store.ErrNotFound)
 }
 
 // testDeliveriesClaimRace claims from several goroutines at once: no row is

@@ -2,6 +2,7 @@
 // (queues, calendars, SLA policies, profiles, presence states), channel
 // accounts, canned responses and macros, and the wall's live figures.
 import { query, request } from '../api';
+import type { CriteriaStep } from './conversation';
 import type { CannedResponse, ChannelInfo, Macro, MacroAction, Page, PresenceState, User } from '../types';
 
 export { MACRO_ACTIONS } from '../types';
@@ -43,6 +44,8 @@ export interface QueueInput {
   sla_policy_id: string;
   channels: string[];
   default: boolean;
+  /** criteria are the queue's default routing steps (ADR 0053); none: derived from skills and widening. */
+  criteria?: CriteriaStep[];
 }
 
 export interface Queue extends QueueInput {
@@ -61,6 +64,17 @@ export interface QueueStats {
   longest_wait_seconds: number;
   agents: Record<string, number>;
   sla_at_risk: number;
+  /** steps: where the longest-waiting conversations with routing steps stand in them (at most five, oldest first). */
+  steps?: WaitingStep[];
+}
+
+/** WaitingStep is a waiting conversation's current routing step (step from 0; -1 once all ended). */
+export interface WaitingStep {
+  conversation_id: string;
+  step: number;
+  of: number;
+  description: string;
+  expires_at?: string;
 }
 
 /** Weekday keys of a calendar's hours. */

@@ -6,7 +6,7 @@
 //   kb-save, kb-form-error.
 import { useState } from 'preact/hooks';
 import { AUDIENCES, LOCALES, type ArticleContent } from '../api/knowledge';
-import { Field, fieldError, splitList } from '../supervisor/form';
+import { Field, fieldError, splitList } from '../components/admin/form';
 import { t, tMaybe, type MessageKey } from '../i18n';
 import { useQueues } from './users';
 

@@ -20,7 +20,7 @@ import { useIdempotencyKey, usePageTitle } from '../hooks';
 import { formatDateTime, t, type MessageKey } from '../i18n';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
-import { Problem } from '../supervisor/form';
+import { Problem } from '../components/admin/form';
 import '../styles/knowledge.css';
 import { ArticleForm } from './ArticleForm';
 import { StateBadge } from './KnowledgeList';

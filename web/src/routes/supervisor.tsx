@@ -24,6 +24,7 @@ const PAGES: Record<string, PageDef> = {
   '/wall': { audience: 'staff', load: () => import('../supervisor/Wall').then((m) => m.WallPage) },
   '/admin/channels': { audience: 'admin', load: () => import('../supervisor/Channels').then((m) => m.ChannelsPage) },
   '/admin/queues': { audience: 'staff', load: () => import('../supervisor/Queues').then((m) => m.QueuesPage) },
+  '/admin/routing-rules': { audience: 'staff', load: () => import('../supervisor/RoutingRules').then((m) => m.RoutingRulesPage) },
   '/admin/agents': { audience: 'staff', load: () => import('../supervisor/Agents').then((m) => m.AgentsPage) },
   '/admin/sla': { audience: 'staff', load: () => import('../supervisor/Sla').then((m) => m.SlaPage) },
   '/admin/hours': { audience: 'staff', load: () => import('../supervisor/Hours').then((m) => m.HoursPage) },

@@ -18,6 +18,7 @@ const ITEMS: Item[] = [
   { href: '/admin/whatsapp-templates', label: 'admin.nav.whatsapp', adminOnly: true },
   { href: '/admin/listening', label: 'admin.nav.listening', adminOnly: true },
   { href: '/admin/queues', label: 'admin.nav.queues', adminOnly: false },
+  { href: '/admin/routing-rules', label: 'admin.nav.routingRules', adminOnly: false },
   { href: '/admin/agents', label: 'admin.nav.agents', adminOnly: false },
   { href: '/admin/sla', label: 'admin.nav.sla', adminOnly: false },
   { href: '/admin/hours', label: 'admin.nav.hours', adminOnly: false },

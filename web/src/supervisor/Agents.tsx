@@ -21,7 +21,7 @@ import { useIdempotencyKey } from '../hooks';
 import { t, tMaybe } from '../i18n';
 import type { User } from '../types';
 import { AdminPage } from './AdminNav';
-import { Field, fieldError, useFocusOnOpen, num, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from './form';
+import { Field, fieldError, useFocusOnOpen, num, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from '../components/admin/form';
 
 /** AgentsPage is /admin/agents. */
 export function AgentsPage() {

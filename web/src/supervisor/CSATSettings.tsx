@@ -11,7 +11,7 @@ import { CSAT_CHANNELS, csatApi, type CSATSettings as Settings } from '../api/cs
 import { Notice } from '../components/Notice';
 import { t } from '../i18n';
 import { useSession } from '../session';
-import { Field, fieldError, num, Problem } from './form';
+import { Field, fieldError, num, Problem } from '../components/admin/form';
 
 /** CSATSettings is the survey's form. */
 export function CSATSettings() {

@@ -19,12 +19,13 @@ import {
   type MacroInput,
   type Scope,
 } from '../api/supervisor';
-import { Notice } from '../components/Notice';
-import { useIdempotencyKey } from '../hooks';
+import { AdminForm, useSave } from '../components/admin/AdminForm';
+import { AdminList, type FormSlot } from '../components/admin/AdminList';
+import { TextField } from '../components/admin/fields';
+import { Field, useLoaded } from '../components/admin/form';
 import { t, tMaybe } from '../i18n';
 import type { User } from '../types';
 import { AdminPage } from './AdminNav';
-import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from './form';
 
 const VARIABLES = ['customer.name', 'customer.first_name', 'agent.name', 'agent.first_name', 'conversation.subject', 'tenant.name'];
 
@@ -58,90 +59,35 @@ function ScopeField({ id, value, onChange, disabled }: { id: string; value: Scop
 
 function CannedSection() {
   const list = useLoaded(supervisorApi.cannedResponses);
-  const del = useDelete();
-  const [editing, setEditing] = useState<CannedResponse | 'new' | null>(null);
-  useReturnFocus(editing !== null, '[data-testid=canned-new]');
   return (
-    <section class="panel" aria-labelledby="canned-title">
-      <div class="panel-header">
-        <h2 id="canned-title">{t('admin.canned.list')}</h2>
-        <button type="button" class="button button-primary" onClick={() => setEditing('new')} data-testid="canned-new">
-          {t('admin.canned.new')}
-        </button>
-      </div>
-      <Notice kind="success">{del.notice}</Notice>
-      <Notice kind="error">{del.error || list.error}</Notice>
-      {editing && (
-        <CannedForm
-          item={editing === 'new' ? null : editing}
-          onCancel={() => setEditing(null)}
-          onSaved={(c) => {
-            list.setItems((items) => [...items.filter((x) => x.id !== c.id), c].sort((a, b) => a.shortcut.localeCompare(b.shortcut)));
-            setEditing(null);
-            del.setNotice(t('admin.saved'));
-          }}
-        />
-      )}
-      {!list.loading && !list.error && list.items.length === 0 && <p class="muted">{t('admin.canned.empty')}</p>}
-      {list.items.length > 0 && (
-        <div class="table-wrap">
-          <table class="table" data-testid="canned-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.canned.shortcut')}</th>
-                <th scope="col">{t('admin.canned.titleLabel')}</th>
-                <th scope="col" class="hide-narrow">{t('admin.canned.body')}</th>
-                <th scope="col">{t('admin.canned.scope')}</th>
-                <th scope="col">
-                  <span class="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.items.map((c) => (
-                <tr key={c.id} data-testid="canned-row" data-shortcut={c.shortcut}>
-                  <td class="cell-main">
-                    <code>/{c.shortcut}</code>
-                  </td>
-                  <td>{c.title}</td>
-                  <td class="hide-narrow clip">{c.body}</td>
-                  <td>
-                    <ScopeBadge ownerID={c.owner_id} />
-                  </td>
-                  <td class="cell-actions">
-                    <button type="button" class="button button-small" onClick={() => setEditing(c)} aria-label={`${t('admin.edit')}: ${c.shortcut}`} data-testid="canned-edit">
-                      {t('admin.edit')}
-                    </button>
-                    <DeleteButton
-                      del={del}
-                      id={c.id}
-                      name={c.shortcut}
-                      testId="canned-delete"
-                      question={t('admin.canned.deleteConfirm', { name: c.shortcut })}
-                      remove={() => supervisorApi.deleteCanned(c.id)}
-                      after={() => list.setItems((items) => items.filter((x) => x.id !== c.id))}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {del.element}
-    </section>
+    <AdminList
+      prefix="canned"
+      title={t('admin.canned.list')}
+      newLabel={t('admin.canned.new')}
+      empty={t('admin.canned.empty')}
+      list={list}
+      order={(a, b) => a.shortcut.localeCompare(b.shortcut)}
+      name={(c) => c.shortcut}
+      rowAttrs={(c) => ({ 'data-shortcut': c.shortcut })}
+      deleteQuestion={(c) => t('admin.canned.deleteConfirm', { name: c.shortcut })}
+      remove={(c) => supervisorApi.deleteCanned(c.id)}
+      columns={[
+        { label: t('admin.canned.shortcut'), main: true, cell: (c) => <code>/{c.shortcut}</code> },
+        { label: t('admin.canned.titleLabel'), cell: (c) => c.title },
+        { label: t('admin.canned.body'), narrow: true, clip: true, cell: (c) => c.body },
+        { label: t('admin.canned.scope'), cell: (c) => <ScopeBadge ownerID={c.owner_id} /> },
+      ]}
+      form={(slot) => <CannedForm {...slot} />}
+    />
   );
 }
 
-function CannedForm({ item, onCancel, onSaved }: { item: CannedResponse | null; onCancel: () => void; onSaved: (c: CannedResponse) => void }) {
-  const idem = useIdempotencyKey();
+function CannedForm({ item, onCancel, onSaved }: FormSlot<CannedResponse>) {
   const [v, setV] = useState<CannedInput>(() => ({ shortcut: item?.shortcut ?? '', title: item?.title ?? '', body: item?.body ?? '', scope: item?.owner_id ? 'personal' : 'tenant' }));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const save = useSave(onSaved);
   const body = useRef<HTMLTextAreaElement>(null);
-  const taken = error instanceof ApiError && error.status === 409 ? t('admin.canned.shortcutTaken') : undefined;
-  const fe = (f: string) => fieldError(error, f) ?? (f === 'shortcut' ? taken : undefined);
-  useFocusOnOpen('canned-shortcut');
+  const taken = save.error instanceof ApiError && save.error.status === 409 ? t('admin.canned.shortcutTaken') : undefined;
+  const fe = (f: string) => save.fe(f) ?? (f === 'shortcut' ? taken : undefined);
 
   const insert = (name: string) => {
     const el = body.current;
@@ -157,43 +103,26 @@ function CannedForm({ item, onCancel, onSaved }: { item: CannedResponse | null; 
     });
   };
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
+  const submit = () => {
     const input: CannedInput = { shortcut: v.shortcut.trim().replace(/^\//, ''), title: v.title.trim(), body: v.body };
-    try {
-      const saved = item
-        ? await supervisorApi.updateCanned(item.id, input)
-        : await supervisorApi.createCanned({ ...input, scope: v.scope }, idem.keyFor({ ...input, scope: v.scope }));
-      idem.done();
-      onSaved(saved);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const sent = item ? input : { ...input, scope: v.scope };
+    void save.run(sent, (key) => (item ? supervisorApi.updateCanned(item.id, input) : supervisorApi.createCanned(sent, key)));
   };
 
   return (
-    <form class="admin-editor" onSubmit={submit} data-testid="canned-form" aria-labelledby="canned-form-title">
-      <h3 id="canned-form-title">{item ? t('admin.canned.editTitle', { name: item.shortcut }) : t('admin.canned.new')}</h3>
+    <AdminForm prefix="canned" first="canned-shortcut" title={item ? t('admin.canned.editTitle', { name: item.shortcut }) : t('admin.canned.new')} saver={save} onSubmit={submit} onCancel={onCancel}>
       <div class="admin-grid">
-        <Field id="canned-shortcut" label={t('admin.canned.shortcut')} hint={t('admin.canned.shortcutHint')} error={fe('shortcut')}>
-          <input
-            id="canned-shortcut"
-            required
-            value={v.shortcut}
-            onInput={(e) => setV({ ...v, shortcut: e.currentTarget.value })}
-            aria-invalid={fe('shortcut') ? true : undefined}
-            aria-describedby="canned-shortcut-hint"
-            data-testid="canned-shortcut"
-          />
-        </Field>
-        <Field id="canned-title" label={t('admin.canned.titleLabel')} error={fe('title')}>
-          <input id="canned-title" required value={v.title} onInput={(e) => setV({ ...v, title: e.currentTarget.value })} aria-describedby="canned-title-hint" data-testid="canned-title" />
-        </Field>
+        <TextField
+          id="canned-shortcut"
+          testId="canned-shortcut"
+          required
+          label={t('admin.canned.shortcut')}
+          hint={t('admin.canned.shortcutHint')}
+          error={fe('shortcut')}
+          value={v.shortcut}
+          onValue={(shortcut) => setV({ ...v, shortcut })}
+        />
+        <TextField id="canned-title" testId="canned-title" required label={t('admin.canned.titleLabel')} error={fe('title')} value={v.title} onValue={(title) => setV({ ...v, title })} />
       </div>
       <Field id="canned-body" label={t('admin.canned.body')} hint={t('admin.canned.bodyHint')} error={fe('body')}>
         <textarea
@@ -216,51 +145,27 @@ function CannedForm({ item, onCancel, onSaved }: { item: CannedResponse | null; 
         ))}
       </div>
       <ScopeField id="canned-scope" value={v.scope ?? 'tenant'} disabled={!!item} onChange={(scope) => setV({ ...v, scope })} />
-      <Problem error={error} testId="canned-error" />
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={busy} data-testid="canned-save">
-          {busy ? t('common.working') : t('common.save')}
-        </button>
-        <button type="button" class="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </form>
+    </AdminForm>
   );
 }
 
 function MacroSection() {
   const list = useLoaded(supervisorApi.macros);
   const users = useLoaded(supervisorApi.users).items.filter((u) => !u.disabled);
-  const del = useDelete();
-  const [editing, setEditing] = useState<Macro | 'new' | null>(null);
-  useReturnFocus(editing !== null, '[data-testid=macro-new]');
   return (
-    <section class="panel" aria-labelledby="macros-title">
-      <div class="panel-header">
-        <h2 id="macros-title">{t('admin.macros.list')}</h2>
-        <button type="button" class="button button-primary" onClick={() => setEditing('new')} data-testid="macro-new">
-          {t('admin.macros.new')}
-        </button>
-      </div>
-      <p class="muted">{t('admin.macros.intro')}</p>
-      <Notice kind="success">{del.notice}</Notice>
-      <Notice kind="error">{del.error || list.error}</Notice>
-      {editing && (
-        <MacroForm
-          item={editing === 'new' ? null : editing}
-          users={users}
-          onCancel={() => setEditing(null)}
-          onSaved={(m) => {
-            list.setItems((items) => [...items.filter((x) => x.id !== m.id), m].sort((a, b) => a.name.localeCompare(b.name)));
-            setEditing(null);
-            del.setNotice(t('admin.saved'));
-          }}
-        />
-      )}
-      {!list.loading && !list.error && list.items.length === 0 && <p class="muted">{t('admin.macros.empty')}</p>}
-      {list.items.map((m) => (
-        <article key={m.id} class="admin-card" data-testid="macro-row" data-name={m.name}>
+    <AdminList
+      prefix="macro"
+      title={t('admin.macros.list')}
+      intro={t('admin.macros.intro')}
+      newLabel={t('admin.macros.new')}
+      empty={t('admin.macros.empty')}
+      list={list}
+      order={(a, b) => a.name.localeCompare(b.name)}
+      name={(m) => m.name}
+      deleteQuestion={(m) => t('admin.canned.deleteConfirm', { name: m.name })}
+      remove={(m) => supervisorApi.deleteMacro(m.id)}
+      card={(m) => (
+        <>
           <h3>
             {m.name} <ScopeBadge ownerID={m.owner_id} />
           </h3>
@@ -271,61 +176,30 @@ function MacroSection() {
               </li>
             ))}
           </ol>
-          <div class="cell-actions">
-            <button type="button" class="button button-small" onClick={() => setEditing(m)} aria-label={`${t('admin.edit')}: ${m.name}`} data-testid="macro-edit">
-              {t('admin.edit')}
-            </button>
-            <DeleteButton
-              del={del}
-              id={m.id}
-              name={m.name}
-              testId="macro-delete"
-              question={t('admin.canned.deleteConfirm', { name: m.name })}
-              remove={() => supervisorApi.deleteMacro(m.id)}
-              after={() => list.setItems((items) => items.filter((x) => x.id !== m.id))}
-            />
-          </div>
-        </article>
-      ))}
-      {del.element}
-    </section>
+        </>
+      )}
+      form={(slot) => <MacroForm {...slot} users={users} />}
+    />
   );
 }
 
-function MacroForm({ item, users, onCancel, onSaved }: { item: Macro | null; users: User[]; onCancel: () => void; onSaved: (m: Macro) => void }) {
-  const idem = useIdempotencyKey();
+function MacroForm({ item, users, onCancel, onSaved }: FormSlot<Macro> & { users: User[] }) {
   const [name, setName] = useState(item?.name ?? '');
   const [actions, setActions] = useState<MacroAction[]>(item?.actions ?? [{ type: 'reply', value: '' }]);
   const [scope, setScope] = useState<Scope>(item?.owner_id ? 'personal' : 'tenant');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const fe = (f: string) => fieldError(error, f);
-  useFocusOnOpen('macro-name');
+  const save = useSave(onSaved);
+  const fe = save.fe;
   const setAction = (i: number, patch: Partial<MacroAction>) => setActions(actions.map((a, j) => (j === i ? { ...a, ...patch } : a)));
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
+  const submit = () => {
     const input: MacroInput = { name: name.trim(), actions: actions.map((a) => ({ ...a, value: a.value.trim() })) };
-    try {
-      const saved = item ? await supervisorApi.updateMacro(item.id, input) : await supervisorApi.createMacro({ ...input, scope }, idem.keyFor({ ...input, scope }));
-      idem.done();
-      onSaved(saved);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const sent = item ? input : { ...input, scope };
+    void save.run(sent, (key) => (item ? supervisorApi.updateMacro(item.id, input) : supervisorApi.createMacro(sent, key)));
   };
 
   return (
-    <form class="admin-editor" onSubmit={submit} data-testid="macro-form" aria-labelledby="macro-form-title">
-      <h3 id="macro-form-title">{item ? t('admin.macros.editTitle', { name: item.name }) : t('admin.macros.new')}</h3>
-      <Field id="macro-name" label={t('admin.name')} error={fe('name')}>
-        <input id="macro-name" required value={name} onInput={(e) => setName(e.currentTarget.value)} aria-describedby="macro-name-hint" data-testid="macro-name" />
-      </Field>
+    <AdminForm prefix="macro" first="macro-name" title={item ? t('admin.macros.editTitle', { name: item.name }) : t('admin.macros.new')} saver={save} onSubmit={submit} onCancel={onCancel}>
+      <TextField id="macro-name" testId="macro-name" required label={t('admin.name')} error={fe('name')} value={name} onValue={setName} />
       <fieldset class="field">
         <legend>{t('admin.macros.actions')}</legend>
         <p class="hint">{t('admin.macros.actionsHint')}</p>
@@ -363,16 +237,7 @@ function MacroForm({ item, users, onCancel, onSaved }: { item: Macro | null; use
         </button>
       </fieldset>
       <ScopeField id="macro-scope" value={scope} disabled={!!item} onChange={setScope} />
-      <Problem error={error} testId="macro-error" />
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={busy} data-testid="macro-save">
-          {busy ? t('common.working') : t('common.save')}
-        </button>
-        <button type="button" class="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </form>
+    </AdminForm>
   );
 }
 

@@ -11,7 +11,7 @@ import { supervisorApi, type ChannelAccount } from '../api/supervisor';
 import { useIdempotencyKey } from '../hooks';
 import { t } from '../i18n';
 import { SETTINGS } from './Channels';
-import { Field, fieldError, Problem, useFocusOnOpen } from './form';
+import { Field, fieldError, Problem, useFocusOnOpen } from '../components/admin/form';
 
 interface Props {
   account: ChannelAccount;

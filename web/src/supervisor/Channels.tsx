@@ -19,7 +19,7 @@ import { t, tMaybe, type MessageKey } from '../i18n';
 import { AdminPage } from './AdminNav';
 import { ChannelEditForm } from './ChannelEdit';
 import { ChannelHealthList } from '../components/ChannelHealthBanner';
-import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from './form';
+import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus, DeleteButton } from '../components/admin/form';
 
 /** The settings of a Facebook Page or an Instagram account: the Meta app's credentials. */
 const META_SETTINGS: { key: string; label: MessageKey; hint?: MessageKey; secret?: boolean; bool?: boolean }[] = [

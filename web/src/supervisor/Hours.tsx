@@ -5,45 +5,31 @@
 // calendar-delete, calendar-form, calendar-name, calendar-tz, calendar-save, calendar-error.
 import { useState } from 'preact/hooks';
 import { supervisorApi, type Calendar, type CalendarInput } from '../api/supervisor';
-import { Notice } from '../components/Notice';
-import { useIdempotencyKey } from '../hooks';
+import { AdminForm, useSave } from '../components/admin/AdminForm';
+import { AdminList, type FormSlot } from '../components/admin/AdminList';
+import { TextField } from '../components/admin/fields';
+import { useLoaded } from '../components/admin/form';
 import { t } from '../i18n';
 import { AdminPage } from './AdminNav';
-import { Field, fieldError, useFocusOnOpen, Problem, useDelete, useLoaded, useReturnFocus, RowActions } from './form';
 import { describeHours, HoursEditor } from './HoursEditor';
 
 /** HoursPage is /admin/hours. */
 export function HoursPage() {
   const calendars = useLoaded(supervisorApi.calendars);
-  const del = useDelete();
-  const [editing, setEditing] = useState<Calendar | 'new' | null>(null);
-  useReturnFocus(editing !== null, '[data-testid=calendar-new]');
-
   return (
     <AdminPage title="admin.hours.title" intro="admin.hours.intro" testId="hours-page">
-      <section class="panel" aria-labelledby="calendars-title">
-        <div class="panel-header">
-          <h2 id="calendars-title">{t('admin.hours.list')}</h2>
-          <button type="button" class="button button-primary" onClick={() => setEditing('new')} data-testid="calendar-new">
-            {t('admin.hours.new')}
-          </button>
-        </div>
-        <Notice kind="success">{del.notice}</Notice>
-        <Notice kind="error">{del.error || calendars.error}</Notice>
-        {editing && (
-          <CalendarForm
-            calendar={editing === 'new' ? null : editing}
-            onCancel={() => setEditing(null)}
-            onSaved={(c) => {
-              calendars.setItems((items) => [...items.filter((x) => x.id !== c.id), c].sort((a, b) => a.name.localeCompare(b.name)));
-              setEditing(null);
-              del.setNotice(t('admin.saved'));
-            }}
-          />
-        )}
-        {!calendars.loading && calendars.items.length === 0 && <p class="muted">{t('admin.hours.empty')}</p>}
-        {calendars.items.map((c) => (
-          <article key={c.id} class="admin-card" data-testid="calendar-row" data-name={c.name}>
+      <AdminList
+        prefix="calendar"
+        title={t('admin.hours.list')}
+        newLabel={t('admin.hours.new')}
+        empty={t('admin.hours.empty')}
+        list={calendars}
+        order={(a, b) => a.name.localeCompare(b.name)}
+        name={(c) => c.name}
+        deleteQuestion={(c) => t('admin.hours.deleteConfirm', { name: c.name })}
+        remove={(c) => supervisorApi.deleteCalendar(c.id)}
+        card={(c) => (
+          <>
             <h3>
               {c.name} <span class="badge badge-muted">{c.time_zone || 'UTC'}</span>
             </h3>
@@ -53,27 +39,15 @@ export function HoursPage() {
                 {t('admin.hours.holidays')}: {c.holidays.map((h) => `${h.date} ${h.name}`).join(' · ')}
               </p>
             )}
-            <RowActions
-              onEdit={() => setEditing(c)}
-              editTestId="calendar-edit"
-              del={del}
-              id={c.id}
-              name={c.name}
-              testId="calendar-delete"
-              question={t('admin.hours.deleteConfirm', { name: c.name })}
-              remove={() => supervisorApi.deleteCalendar(c.id)}
-              after={() => calendars.setItems((items) => items.filter((x) => x.id !== c.id))}
-            />
-          </article>
-        ))}
-      </section>
-      {del.element}
+          </>
+        )}
+        form={(slot) => <CalendarForm {...slot} />}
+      />
     </AdminPage>
   );
 }
 
-function CalendarForm({ calendar, onCancel, onSaved }: { calendar: Calendar | null; onCancel: () => void; onSaved: (c: Calendar) => void }) {
-  const idem = useIdempotencyKey();
+function CalendarForm({ item: calendar, onCancel, onSaved }: FormSlot<Calendar>) {
   const [v, setV] = useState<CalendarInput>(() =>
     calendar
       ? { name: calendar.name, time_zone: calendar.time_zone, hours: calendar.hours ?? {}, holidays: calendar.holidays ?? [] }
@@ -84,52 +58,16 @@ function CalendarForm({ calendar, onCancel, onSaved }: { calendar: Calendar | nu
           holidays: [],
         },
   );
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const fe = (f: string) => fieldError(error, f);
-  useFocusOnOpen('calendar-name');
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
+  const save = useSave(onSaved);
+  const submit = () => {
     const body: CalendarInput = { ...v, name: v.name.trim(), time_zone: v.time_zone.trim(), holidays: v.holidays.filter((h) => h.date) };
-    try {
-      const saved = calendar ? await supervisorApi.updateCalendar(calendar.id, body) : await supervisorApi.createCalendar(body, idem.keyFor(body));
-      idem.done();
-      onSaved(saved);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    void save.run(body, (key) => (calendar ? supervisorApi.updateCalendar(calendar.id, body) : supervisorApi.createCalendar(body, key)));
   };
 
   return (
-    <form class="admin-editor" onSubmit={submit} data-testid="calendar-form" aria-labelledby="calendar-form-title">
-      <h3 id="calendar-form-title">{calendar ? t('admin.hours.editTitle', { name: calendar.name }) : t('admin.hours.new')}</h3>
-      <Field id="calendar-name" label={t('admin.name')} error={fe('name')}>
-        <input
-          id="calendar-name"
-          required
-          value={v.name}
-          onInput={(e) => setV({ ...v, name: e.currentTarget.value })}
-          aria-invalid={fe('name') ? true : undefined}
-          aria-describedby="calendar-name-hint"
-          data-testid="calendar-name"
-        />
-      </Field>
-      <HoursEditor idPrefix="calendar" value={v} onChange={(h) => setV({ ...v, ...h })} error={fe} />
-      <Problem error={error} testId="calendar-error" />
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={busy} data-testid="calendar-save">
-          {busy ? t('common.working') : t('common.save')}
-        </button>
-        <button type="button" class="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </form>
+    <AdminForm prefix="calendar" first="calendar-name" title={calendar ? t('admin.hours.editTitle', { name: calendar.name }) : t('admin.hours.new')} saver={save} onSubmit={submit} onCancel={onCancel}>
+      <TextField id="calendar-name" testId="calendar-name" required label={t('admin.name')} error={save.fe('name')} value={v.name} onValue={(name) => setV({ ...v, name })} />
+      <HoursEditor idPrefix="calendar" value={v} onChange={(h) => setV({ ...v, ...h })} error={save.fe} />
+    </AdminForm>
   );
 }

@@ -17,7 +17,7 @@ import { Notice } from '../components/Notice';
 import { t, tMaybe } from '../i18n';
 import { useSession } from '../session';
 import { AdminPage } from './AdminNav';
-import { Field, fieldError, num, Problem } from './form';
+import { Field, fieldError, num, Problem } from '../components/admin/form';
 import { ChannelOrder, channelLabel, durationProblem, NotifyTabs, shortDuration } from './NotificationFields';
 
 /** Form is the page's editable copy: numbers as typed, so that a field may be left blank. */

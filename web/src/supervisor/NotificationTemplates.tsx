@@ -12,7 +12,7 @@ import type { NotificationTemplate } from '../api/notifications';
 import { t } from '../i18n';
 import { channelLabel } from './NotificationFields';
 import { BUILTIN_VARIABLES, renderParts, templateVariables } from './NotificationPreview';
-import { Field } from './form';
+import { Field } from '../components/admin/form';
 
 /** Templates are a type's templates by language, then by channel. */
 export type Templates = Record<string, Record<string, NotificationTemplate>>;

@@ -17,99 +17,56 @@ import {
   type NotificationTypeInput,
   type NotifyCategory,
 } from '../api/notifications';
-import { Notice } from '../components/Notice';
-import { useIdempotencyKey } from '../hooks';
+import { AdminForm, useSave } from '../components/admin/AdminForm';
+import { AdminList, type FormSlot } from '../components/admin/AdminList';
+import { SelectField, TextField } from '../components/admin/fields';
+import { useLoaded } from '../components/admin/form';
 import { t, tMaybe } from '../i18n';
 import { useSession } from '../session';
 import { AdminPage } from './AdminNav';
-import { DeleteButton, Field, fieldError, Problem, useDelete, useFocusOnOpen, useLoaded, useReturnFocus } from './form';
 import { ChannelOrder, channelLabel, durationProblem, NotifyTabs, shortDuration } from './NotificationFields';
 import { cleanTemplates, TemplatesEditor, type Templates } from './NotificationTemplates';
 
 /** NotificationTypesPage is /admin/notification-types. */
 export function NotificationTypesPage() {
   const list = useLoaded(notificationsApi.types);
-  const del = useDelete();
-  const [editing, setEditing] = useState<NotificationType | 'new' | null>(null);
-  useReturnFocus(editing !== null, '[data-testid=ntype-new]');
   const admin = useSession().session.user.role === 'admin';
   return (
     <AdminPage title="notify.types.title" intro="notify.types.intro" testId="notification-types-page">
       <NotifyTabs admin={admin} />
-      <section class="panel" aria-labelledby="ntype-list-title">
-        <div class="panel-header">
-          <h2 id="ntype-list-title">{t('notify.types.list')}</h2>
-          <button type="button" class="button button-primary" onClick={() => setEditing('new')} data-testid="ntype-new">
-            {t('notify.types.new')}
-          </button>
-        </div>
-        <Notice kind="success">{del.notice}</Notice>
-        <Notice kind="error">{del.error || list.error}</Notice>
-        {editing && (
-          <TypeForm
-            item={editing === 'new' ? null : editing}
-            onCancel={() => setEditing(null)}
-            onSaved={(x) => {
-              list.setItems((items) => [...items.filter((y) => y.key !== x.key), x].sort((a, b) => a.key.localeCompare(b.key)));
-              setEditing(null);
-              del.setNotice(t('admin.saved'));
-            }}
-          />
-        )}
-        {!list.loading && !list.error && list.items.length === 0 && <p class="muted">{t('notify.types.empty')}</p>}
-        {list.items.length > 0 && (
-          <div class="table-wrap">
-            <table class="table" data-testid="ntype-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('notify.types.key')}</th>
-                  <th scope="col">{t('admin.name')}</th>
-                  <th scope="col">{t('notify.types.category')}</th>
-                  <th scope="col" class="hide-narrow">{t('notify.types.channels')}</th>
-                  <th scope="col" class="hide-narrow">{t('notify.types.languages')}</th>
-                  <th scope="col">
-                    <span class="visually-hidden">{t('common.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.items.map((x) => (
-                  <tr key={x.key} data-testid="ntype-row" data-key={x.key}>
-                    <td class="cell-main">
-                      <code>{x.key}</code>
-                    </td>
-                    <td>
-                      {x.name}
-                      {x.reply_expected && <span class="muted small"> · {t('notify.types.replyShort')}</span>}
-                      {x.send_time === 'best' && <span class="muted small"> · {t('notify.types.bestShort')}</span>}
-                    </td>
-                    <td>
-                      <span class={x.category === 'critical' ? 'badge badge-failed' : 'badge'}>{tMaybe(`notify.category.${x.category}`, x.category)}</span>
-                    </td>
-                    <td class="hide-narrow">{(x.channels ?? []).map(channelLabel).join(' → ') || t('notify.types.anyChannel')}</td>
-                    <td class="hide-narrow">{Object.keys(x.templates ?? {}).join(', ') || t('common.none')}</td>
-                    <td class="cell-actions">
-                      <button type="button" class="button button-small" onClick={() => setEditing(x)} aria-label={`${t('admin.edit')}: ${x.key}`} data-testid="ntype-edit">
-                        {t('admin.edit')}
-                      </button>
-                      <DeleteButton
-                        del={del}
-                        id={x.key}
-                        name={x.key}
-                        testId="ntype-delete"
-                        question={t('notify.types.deleteConfirm', { name: x.key })}
-                        remove={() => notificationsApi.deleteType(x.key)}
-                        after={() => list.setItems((items) => items.filter((y) => y.key !== x.key))}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-        {del.element}
-      </section>
+      <AdminList
+        prefix="ntype"
+        title={t('notify.types.list')}
+        newLabel={t('notify.types.new')}
+        empty={t('notify.types.empty')}
+        list={list}
+        idOf={(x) => x.key}
+        order={(a, b) => a.key.localeCompare(b.key)}
+        name={(x) => x.key}
+        rowAttrs={(x) => ({ 'data-key': x.key })}
+        deleteQuestion={(x) => t('notify.types.deleteConfirm', { name: x.key })}
+        remove={(x) => notificationsApi.deleteType(x.key)}
+        columns={[
+          { label: t('notify.types.key'), main: true, cell: (x) => <code>{x.key}</code> },
+          {
+            label: t('admin.name'),
+            cell: (x) => (
+              <>
+                {x.name}
+                {x.reply_expected && <span class="muted small"> · {t('notify.types.replyShort')}</span>}
+                {x.send_time === 'best' && <span class="muted small"> · {t('notify.types.bestShort')}</span>}
+              </>
+            ),
+          },
+          {
+            label: t('notify.types.category'),
+            cell: (x) => <span class={x.category === 'critical' ? 'badge badge-failed' : 'badge'}>{tMaybe(`notify.category.${x.category}`, x.category)}</span>,
+          },
+          { label: t('notify.types.channels'), narrow: true, cell: (x) => (x.channels ?? []).map(channelLabel).join(' → ') || t('notify.types.anyChannel') },
+          { label: t('notify.types.languages'), narrow: true, cell: (x) => Object.keys(x.templates ?? {}).join(', ') || t('common.none') },
+        ]}
+        form={(slot) => <TypeForm {...slot} />}
+      />
     </AdminPage>
   );
 }
@@ -128,30 +85,18 @@ function initial(item: NotificationType | null): NotificationTypeInput {
   };
 }
 
-interface FormProps {
-  item: NotificationType | null;
-  onCancel: () => void;
-  onSaved: (x: NotificationType) => void;
-}
-
-function TypeForm({ item, onCancel, onSaved }: FormProps) {
-  const idem = useIdempotencyKey();
+function TypeForm({ item, onCancel, onSaved }: FormSlot<NotificationType>) {
   const [v, setV] = useState<NotificationTypeInput>(() => initial(item));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const save = useSave(onSaved);
+  const error = save.error;
   const taken = error instanceof ApiError && error.status === 409 ? t('notify.types.keyTaken') : undefined;
   const confirmProblem = durationProblem(v.confirm_within);
-  const fe = (f: string) => (f === 'confirm_within' ? confirmProblem : undefined) ?? fieldError(error, f) ?? (f === 'key' ? taken : undefined);
+  const fe = (f: string) => (f === 'confirm_within' ? confirmProblem : undefined) ?? save.fe(f) ?? (f === 'key' ? taken : undefined);
   const set = (patch: Partial<NotificationTypeInput>) => setV((old) => ({ ...old, ...patch }));
-  useFocusOnOpen(item ? 'ntype-name' : 'ntype-key');
   const languages = [...new Set([v.default_language, ...Object.keys(v.templates)].filter(Boolean))];
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
+  const submit = () => {
     if (confirmProblem) return document.getElementById('ntype-confirm')?.focus();
-    setBusy(true);
-    setError(null);
     const body: NotificationTypeInput = {
       ...v,
       key: v.key.trim(),
@@ -160,56 +105,51 @@ function TypeForm({ item, onCancel, onSaved }: FormProps) {
       default_language: v.default_language.trim(),
       templates: cleanTemplates(v.templates),
     };
-    try {
-      const saved = item ? await notificationsApi.updateType(item.key, body) : await notificationsApi.createType(body, idem.keyFor(body));
-      idem.done();
-      onSaved(saved);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    void save.run(body, (key) => (item ? notificationsApi.updateType(item.key, body) : notificationsApi.createType(body, key)));
   };
 
   return (
-    <form class="admin-editor" onSubmit={submit} data-testid="ntype-form" aria-labelledby="ntype-form-title">
-      <h3 id="ntype-form-title">{item ? t('notify.types.editTitle', { name: item.key }) : t('notify.types.new')}</h3>
+    <AdminForm
+      prefix="ntype"
+      first={item ? 'ntype-name' : 'ntype-key'}
+      title={item ? t('notify.types.editTitle', { name: item.key }) : t('notify.types.new')}
+      saver={save}
+      onSubmit={submit}
+      onCancel={onCancel}
+    >
       <div class="admin-grid">
-        <Field id="ntype-key" label={t('notify.types.key')} hint={t(item ? 'notify.types.keyFixed' : 'notify.types.keyHint')} error={fe('key')}>
-          <input
-            id="ntype-key"
-            required
-            readOnly={!!item}
-            value={v.key}
-            onInput={(e) => set({ key: e.currentTarget.value })}
-            aria-invalid={fe('key') ? true : undefined}
-            aria-describedby="ntype-key-hint"
-            data-testid="ntype-key"
-          />
-        </Field>
-        <Field id="ntype-name" label={t('admin.name')} hint={t('notify.types.nameHint')} error={fe('name')}>
-          <input id="ntype-name" required value={v.name} onInput={(e) => set({ name: e.currentTarget.value })} aria-describedby="ntype-name-hint" data-testid="ntype-name" />
-        </Field>
-        <Field id="ntype-category" label={t('notify.types.category')} hint={t(`notify.category.${v.category}Hint`)} error={fe('category')}>
-          <select id="ntype-category" value={v.category} onChange={(e) => set({ category: e.currentTarget.value as NotifyCategory })} aria-describedby="ntype-category-hint" data-testid="ntype-category">
-            {NOTIFY_CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {t(`notify.category.${c}`)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="ntype-confirm" label={t('notify.types.confirmWithin')} hint={t('notify.types.confirmHint')} error={fe('confirm_within')}>
-          <input
-            id="ntype-confirm"
-            value={v.confirm_within}
-            placeholder="15m"
-            onInput={(e) => set({ confirm_within: e.currentTarget.value })}
-            aria-invalid={fe('confirm_within') ? true : undefined}
-            aria-describedby="ntype-confirm-hint"
-            data-testid="ntype-confirm"
-          />
-        </Field>
+        <TextField
+          id="ntype-key"
+          testId="ntype-key"
+          required
+          readOnly={!!item}
+          label={t('notify.types.key')}
+          hint={t(item ? 'notify.types.keyFixed' : 'notify.types.keyHint')}
+          error={fe('key')}
+          value={v.key}
+          onValue={(key) => set({ key })}
+        />
+        <TextField id="ntype-name" testId="ntype-name" required label={t('admin.name')} hint={t('notify.types.nameHint')} error={fe('name')} value={v.name} onValue={(name) => set({ name })} />
+        <SelectField
+          id="ntype-category"
+          testId="ntype-category"
+          label={t('notify.types.category')}
+          hint={t(`notify.category.${v.category}Hint`)}
+          error={fe('category')}
+          value={v.category}
+          onValue={(c) => set({ category: c as NotifyCategory })}
+          options={NOTIFY_CATEGORIES.map((c) => [c, t(`notify.category.${c}`)] as const)}
+        />
+        <TextField
+          id="ntype-confirm"
+          testId="ntype-confirm"
+          placeholder="15m"
+          label={t('notify.types.confirmWithin')}
+          hint={t('notify.types.confirmHint')}
+          error={fe('confirm_within')}
+          value={v.confirm_within}
+          onValue={(confirm_within) => set({ confirm_within })}
+        />
       </div>
       <ChannelOrder id="ntype-channels" label={t('notify.types.channels')} hint={t('notify.types.channelsHint')} value={v.channels} onChange={(channels) => set({ channels })} error={fe('channels')} />
       <div class="admin-grid">
@@ -231,15 +171,16 @@ function TypeForm({ item, onCancel, onSaved }: FormProps) {
           </label>
         </fieldset>
       </div>
-      <Field id="ntype-default-language" label={t('notify.types.defaultLanguage')} hint={t('notify.types.defaultLanguageHint')} error={fe('default_language')}>
-        <select id="ntype-default-language" value={v.default_language} onChange={(e) => set({ default_language: e.currentTarget.value })} aria-describedby="ntype-default-language-hint" data-testid="ntype-default-language">
-          {languages.map((l) => (
-            <option key={l} value={l}>
-              {l}
-            </option>
-          ))}
-        </select>
-      </Field>
+      <SelectField
+        id="ntype-default-language"
+        testId="ntype-default-language"
+        label={t('notify.types.defaultLanguage')}
+        hint={t('notify.types.defaultLanguageHint')}
+        error={fe('default_language')}
+        value={v.default_language}
+        onValue={(default_language) => set({ default_language })}
+        options={languages.map((l) => [l, l] as const)}
+      />
       <TemplatesEditor
         templates={v.templates as Templates}
         onChange={(templates) => set({ templates })}
@@ -248,15 +189,6 @@ function TypeForm({ item, onCancel, onSaved }: FormProps) {
         error={(f) => (error instanceof ApiError ? error.fieldError(f) : undefined)}
         refused={error instanceof ApiError ? error.fieldErrors.find((x) => x.field.startsWith('templates.'))?.field : undefined}
       />
-      <Problem error={error} testId="ntype-error" />
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={busy} data-testid="ntype-save">
-          {busy ? t('common.working') : t('common.save')}
-        </button>
-        <button type="button" class="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </form>
+    </AdminForm>
   );
 }

@@ -10,49 +10,33 @@
 import { useState } from 'preact/hooks';
 import { phoneApi, type PhoneNumber, type PhoneTrunk, type PhoneTrunkInput } from '../api/phone';
 import { supervisorApi } from '../api/supervisor';
+import { AdminForm, useSave } from '../components/admin/AdminForm';
+import { AdminList, type FormSlot } from '../components/admin/AdminList';
+import { CheckField, SelectField, TextAreaField, TextField } from '../components/admin/fields';
+import { useLoaded } from '../components/admin/form';
 import { Notice } from '../components/Notice';
-import { useIdempotencyKey } from '../hooks';
 import { t } from '../i18n';
 import { AdminPage } from './AdminNav';
-import { RowActions, Field, fieldError, Problem, useDelete, useFocusOnOpen, useLoaded, useReturnFocus } from './form';
 
 /** PhoneNumbersPage is /admin/phone-numbers. */
 export function PhoneNumbersPage() {
   const trunks = useLoaded(phoneApi.trunks);
   const queues = useLoaded(supervisorApi.queues);
   const calendars = useLoaded(supervisorApi.calendars);
-  const del = useDelete();
-  const [editing, setEditing] = useState<PhoneTrunk | 'new' | null>(null);
-  useReturnFocus(editing !== null, '[data-testid=trunk-new]');
   const queueName = (id: string) => queues.items.find((q) => q.id === id)?.name ?? id;
-
   return (
     <AdminPage title="phone.title" intro="phone.intro" testId="phone-page">
-      <section class="panel" aria-labelledby="trunks-title">
-        <div class="panel-header">
-          <h2 id="trunks-title">{t('phone.list')}</h2>
-          <button type="button" class="button button-primary" onClick={() => setEditing('new')} data-testid="trunk-new">
-            {t('phone.new')}
-          </button>
-        </div>
-        <Notice kind="success">{del.notice}</Notice>
-        <Notice kind="error">{del.error || trunks.error}</Notice>
-        {editing && (
-          <TrunkForm
-            trunk={editing === 'new' ? null : editing}
-            queues={queues.items}
-            calendars={calendars.items}
-            onCancel={() => setEditing(null)}
-            onSaved={(tr) => {
-              trunks.setItems((items) => [...items.filter((x) => x.id !== tr.id), tr]);
-              setEditing(null);
-              del.setNotice(t('admin.saved'));
-            }}
-          />
-        )}
-        {!trunks.loading && trunks.items.length === 0 && <p class="muted">{t('phone.empty')}</p>}
-        {trunks.items.map((tr) => (
-          <article key={tr.id} class="admin-card" data-testid="trunk-row" data-name={tr.name}>
+      <AdminList
+        prefix="trunk"
+        title={t('phone.list')}
+        newLabel={t('phone.new')}
+        empty={t('phone.empty')}
+        list={trunks}
+        name={(tr) => tr.name}
+        deleteQuestion={(tr) => t('phone.deleteConfirm', { name: tr.name })}
+        remove={(tr) => phoneApi.deleteTrunk(tr.id)}
+        card={(tr) => (
+          <>
             <h3>
               {tr.name} <span class="badge badge-muted">{tr.transport}</span>
             </h3>
@@ -65,21 +49,10 @@ export function PhoneNumbersPage() {
                 </li>
               ))}
             </ul>
-            <RowActions
-              onEdit={() => setEditing(tr)}
-              editTestId="trunk-edit"
-              del={del}
-              id={tr.id}
-              name={tr.name}
-              testId="trunk-delete"
-              question={t('phone.deleteConfirm', { name: tr.name })}
-              remove={() => phoneApi.deleteTrunk(tr.id)}
-              after={() => trunks.setItems((items) => items.filter((x) => x.id !== tr.id))}
-            />
-          </article>
-        ))}
-      </section>
-      {del.element}
+          </>
+        )}
+        form={(slot) => <TrunkForm {...slot} queues={queues.items} calendars={calendars.items} />}
+      />
     </AdminPage>
   );
 }
@@ -95,16 +68,9 @@ function draftOf(n: PhoneNumber): NumberDraft {
   return { number: n.number, queue_id: n.queue_id, calendar_id: n.calendar_id ?? '', menu: n.menu ? JSON.stringify(n.menu, null, 2) : '' };
 }
 
-interface TrunkFormProps {
-  trunk: PhoneTrunk | null;
-  queues: { id: string; name: string }[];
-  calendars: { id: string; name: string }[];
-  onCancel: () => void;
-  onSaved: (t: PhoneTrunk) => void;
-}
+type Named = { id: string; name: string };
 
-function TrunkForm({ trunk, queues, calendars, onCancel, onSaved }: TrunkFormProps) {
-  const idem = useIdempotencyKey();
+function TrunkForm({ item: trunk, queues, calendars, onCancel, onSaved }: FormSlot<PhoneTrunk> & { queues: Named[]; calendars: Named[] }) {
   const [name, setName] = useState(trunk?.name ?? '');
   const [provider, setProvider] = useState(trunk?.provider ?? '');
   const [transport, setTransport] = useState(trunk?.transport ?? 'udp');
@@ -115,16 +81,12 @@ function TrunkForm({ trunk, queues, calendars, onCancel, onSaved }: TrunkFormPro
   const [numbers, setNumbers] = useState<NumberDraft[]>(() =>
     trunk?.numbers.length ? trunk.numbers.map(draftOf) : [{ number: '', queue_id: queues[0]?.id ?? '', calendar_id: '', menu: '' }],
   );
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const save = useSave(onSaved);
   const [menuError, setMenuError] = useState('');
-  const fe = (f: string) => fieldError(error, f);
-  useFocusOnOpen('trunk-name');
+  const fe = save.fe;
   const setNumber = (i: number, patch: Partial<NumberDraft>) => setNumbers(numbers.map((n, j) => (j === i ? { ...n, ...patch } : n)));
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
+  const submit = () => {
     setMenuError('');
     const out: PhoneNumber[] = [];
     for (const n of numbers) {
@@ -149,75 +111,84 @@ function TrunkForm({ trunk, queues, calendars, onCancel, onSaved }: TrunkFormPro
       numbers: out,
       ...(password || !trunk ? { password } : {}),
     };
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = trunk ? await phoneApi.updateTrunk(trunk.id, body) : await phoneApi.createTrunk(body, idem.keyFor(body));
-      idem.done();
-      onSaved(saved);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    void save.run(body, (key) => (trunk ? phoneApi.updateTrunk(trunk.id, body) : phoneApi.createTrunk(body, key)));
   };
 
   return (
-    <form class="admin-editor" onSubmit={submit} data-testid="trunk-form" aria-labelledby="trunk-form-title">
-      <h3 id="trunk-form-title">{trunk ? t('phone.editTitle', { name: trunk.name }) : t('phone.new')}</h3>
-      <Field id="trunk-name" label={t('admin.name')} error={fe('name')}>
-        <input id="trunk-name" required value={name} onInput={(e) => setName(e.currentTarget.value)} aria-invalid={fe('name') ? true : undefined} aria-describedby="trunk-name-hint" data-testid="trunk-name" />
-      </Field>
-      <Field id="trunk-provider" label={t('phone.provider')} hint={t('phone.providerHint')} error={fe('provider')}>
-        <input id="trunk-provider" value={provider} onInput={(e) => setProvider(e.currentTarget.value)} aria-invalid={fe('provider') ? true : undefined} aria-describedby="trunk-provider-hint" data-testid="trunk-provider" />
-      </Field>
-      <Field id="trunk-transport" label={t('phone.transport')} error={fe('transport')}>
-        <select id="trunk-transport" value={transport} onChange={(e) => setTransport(e.currentTarget.value)} aria-describedby="trunk-transport-hint" data-testid="trunk-transport">
-          <option value="udp">UDP</option>
-          <option value="tcp">TCP</option>
-        </select>
-      </Field>
-      <Field id="trunk-username" label={t('phone.username')} error={fe('username')}>
-        <input id="trunk-username" autocomplete="off" value={username} onInput={(e) => setUsername(e.currentTarget.value)} aria-describedby="trunk-username-hint" data-testid="trunk-username" />
-      </Field>
-      <Field id="trunk-password" label={t('phone.password')} hint={trunk?.password_set ? t('phone.passwordKept') : t('phone.passwordHint')} error={fe('password')}>
-        <input id="trunk-password" type="password" autocomplete="new-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} aria-describedby="trunk-password-hint" data-testid="trunk-password" />
-      </Field>
-      <Field id="trunk-register" label={t('phone.register')} error={fe('register')}>
-        <input id="trunk-register" type="checkbox" checked={register} onChange={(e) => setRegister(e.currentTarget.checked)} aria-describedby="trunk-register-hint" data-testid="trunk-register" />
-      </Field>
-      <Field id="trunk-accept" label={t('phone.acceptFrom')} hint={t('phone.acceptFromHint')} error={fe('accept_from')}>
-        <input id="trunk-accept" value={accept} onInput={(e) => setAccept(e.currentTarget.value)} aria-invalid={fe('accept_from') ? true : undefined} aria-describedby="trunk-accept-hint" data-testid="trunk-accept" />
-      </Field>
+    <AdminForm prefix="trunk" first="trunk-name" title={trunk ? t('phone.editTitle', { name: trunk.name }) : t('phone.new')} saver={save} onSubmit={submit} onCancel={onCancel}>
+      <TextField id="trunk-name" testId="trunk-name" required label={t('admin.name')} error={fe('name')} value={name} onValue={setName} />
+      <TextField id="trunk-provider" testId="trunk-provider" label={t('phone.provider')} hint={t('phone.providerHint')} error={fe('provider')} value={provider} onValue={setProvider} />
+      <SelectField
+        id="trunk-transport"
+        testId="trunk-transport"
+        label={t('phone.transport')}
+        error={fe('transport')}
+        value={transport}
+        onValue={setTransport}
+        options={[
+          ['udp', 'UDP'],
+          ['tcp', 'TCP'],
+        ]}
+      />
+      <TextField id="trunk-username" testId="trunk-username" autocomplete="off" label={t('phone.username')} error={fe('username')} value={username} onValue={setUsername} />
+      <TextField
+        id="trunk-password"
+        testId="trunk-password"
+        type="password"
+        autocomplete="new-password"
+        label={t('phone.password')}
+        hint={trunk?.password_set ? t('phone.passwordKept') : t('phone.passwordHint')}
+        error={fe('password')}
+        value={password}
+        onValue={setPassword}
+      />
+      <CheckField id="trunk-register" testId="trunk-register" label={t('phone.register')} error={fe('register')} checked={register} onValue={setRegister} />
+      <TextField id="trunk-accept" testId="trunk-accept" label={t('phone.acceptFrom')} hint={t('phone.acceptFromHint')} error={fe('accept_from')} value={accept} onValue={setAccept} />
       <fieldset>
         <legend>{t('phone.numbers')}</legend>
         {numbers.map((n, i) => (
           <div key={i} class="admin-card" data-testid="number-row">
-            <Field id={`number-${i}`} label={t('phone.number')} error={fe(`numbers.${i}.number`) ?? (i === 0 ? fe('numbers') : undefined)}>
-              <input id={`number-${i}`} required value={n.number} placeholder="+15550100" onInput={(e) => setNumber(i, { number: e.currentTarget.value })} aria-describedby={`number-${i}-hint`} data-testid="number-value" />
-            </Field>
-            <Field id={`number-${i}-queue`} label={t('phone.queue')} error={fe(`numbers.${i}.queue_id`)}>
-              <select id={`number-${i}-queue`} value={n.queue_id} onChange={(e) => setNumber(i, { queue_id: e.currentTarget.value })} aria-describedby={`number-${i}-queue-hint`} data-testid="number-queue">
-                {queues.map((q) => (
-                  <option key={q.id} value={q.id}>
-                    {q.name}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field id={`number-${i}-calendar`} label={t('phone.calendar')} error={fe(`numbers.${i}.calendar_id`)}>
-              <select id={`number-${i}-calendar`} value={n.calendar_id} onChange={(e) => setNumber(i, { calendar_id: e.currentTarget.value })} aria-describedby={`number-${i}-calendar-hint`} data-testid="number-calendar">
-                <option value="">{t('phone.alwaysOpen')}</option>
-                {calendars.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field id={`number-${i}-menu`} label={t('phone.menu')} hint={t('phone.menuHint')} error={fe(`numbers.${i}.menu`)}>
-              <textarea id={`number-${i}-menu`} rows={6} class="mono" value={n.menu} onInput={(e) => setNumber(i, { menu: e.currentTarget.value })} aria-describedby={`number-${i}-menu-hint`} data-testid="number-menu" />
-            </Field>
+            <TextField
+              id={`number-${i}`}
+              testId="number-value"
+              required
+              placeholder="+15550100"
+              label={t('phone.number')}
+              error={fe(`numbers.${i}.number`) ?? (i === 0 ? fe('numbers') : undefined)}
+              value={n.number}
+              onValue={(number) => setNumber(i, { number })}
+            />
+            <SelectField
+              id={`number-${i}-queue`}
+              testId="number-queue"
+              label={t('phone.queue')}
+              error={fe(`numbers.${i}.queue_id`)}
+              value={n.queue_id}
+              onValue={(queue_id) => setNumber(i, { queue_id })}
+              options={queues.map((q) => [q.id, q.name] as const)}
+            />
+            <SelectField
+              id={`number-${i}-calendar`}
+              testId="number-calendar"
+              label={t('phone.calendar')}
+              error={fe(`numbers.${i}.calendar_id`)}
+              value={n.calendar_id}
+              onValue={(calendar_id) => setNumber(i, { calendar_id })}
+              options={calendars.map((c) => [c.id, c.name] as const)}
+            >
+              <option value="">{t('phone.alwaysOpen')}</option>
+            </SelectField>
+            <TextAreaField
+              id={`number-${i}-menu`}
+              testId="number-menu"
+              rows={6}
+              class="mono"
+              label={t('phone.menu')}
+              hint={t('phone.menuHint')}
+              error={fe(`numbers.${i}.menu`)}
+              value={n.menu}
+              onValue={(menu) => setNumber(i, { menu })}
+            />
             {numbers.length > 1 && (
               <button type="button" class="button button-small" onClick={() => setNumbers(numbers.filter((_, j) => j !== i))} data-testid="number-remove">
                 {t('phone.removeNumber', { number: n.number || String(i + 1) })}
@@ -230,15 +201,6 @@ function TrunkForm({ trunk, queues, calendars, onCancel, onSaved }: TrunkFormPro
         </button>
       </fieldset>
       <Notice kind="error">{menuError}</Notice>
-      <Problem error={error} testId="trunk-error" />
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={busy} data-testid="trunk-save">
-          {busy ? t('common.working') : t('common.save')}
-        </button>
-        <button type="button" class="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
-      </div>
-    </form>
+    </AdminForm>
   );
 }

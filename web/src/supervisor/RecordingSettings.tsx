@@ -10,7 +10,7 @@ import { recordingApi, type RecordingMode } from '../api/recording';
 import { Notice } from '../components/Notice';
 import { t } from '../i18n';
 import { useSession } from '../session';
-import { Field, fieldError, num, Problem } from './form';
+import { Field, fieldError, num, Problem } from '../components/admin/form';
 
 const MODES: RecordingMode[] = ['off', 'announce', 'ask'];
 

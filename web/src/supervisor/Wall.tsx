@@ -13,7 +13,7 @@
 // each with <id>-tip for its tooltip, wall-agents-by-state; wall-agent (data-user=<email or id>) with
 // wall-agent-state, wall-agent-time, wall-agent-load; wall-risk (data-id=<conversation id>)
 // with wall-risk-due, wall-reassign-select, wall-reassign, wall-transfer-select,
-// wall-transfer, wall-join; wall-hour-chart, wall-channel-chart; wall-error.
+// wall-transfer, wall-join; wall-steps and wall-step (WallSteps.tsx); wall-hour-chart, wall-channel-chart; wall-error.
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { errorMessage } from '../api';
 import {
@@ -37,6 +37,7 @@ import type { RealtimeEvent, User } from '../types';
 import '../styles/supervisor.css';
 import { ChannelChart, HourChart } from './Charts';
 import { WallCalls } from './WallCalls';
+import { WallSteps } from './WallSteps';
 import { formatSeconds, localTimeZone, secondsSince, useNow, useThrottled } from './live';
 
 const REFRESH_FLOOR_MS = 10_000;
@@ -230,7 +231,7 @@ export function WallPage() {
         {shownStats.length === 0 && <p class="muted">{t('wall.noQueues')}</p>}
         <div class="wall-queues">
           {shownStats.map((s) => (
-            <QueueTile key={s.queue_id} stats={s} today={todayByQueue.get(s.queue_id)} now={now} />
+            <QueueTile key={s.queue_id} stats={s} today={todayByQueue.get(s.queue_id)} now={now} users={users} />
           ))}
         </div>
       </section>
@@ -332,7 +333,7 @@ function Figure({ label, value, testId, help, queueID, big }: FigureProps) {
   );
 }
 
-function QueueTile({ stats, today, now }: { stats: LiveStats; today?: QueueToday; now: number }) {
+function QueueTile({ stats, today, now, users }: { stats: LiveStats; today?: QueueToday; now: number; users: User[] }) {
   const longest = stats.waiting > 0 ? stats.longest_wait_seconds + Math.max(0, now - stats.at) / 1000 : 0;
   const dash = t('common.none');
   const states = Object.entries(stats.agents ?? {}).filter(([, n]) => n > 0);
@@ -400,6 +401,7 @@ function QueueTile({ stats, today, now }: { stats: LiveStats; today?: QueueToday
               </span>
             ))}
       </p>
+      <WallSteps steps={stats.steps} users={users} now={now} />
     </article>
   );
 }

@@ -11,11 +11,12 @@ import {
   type WhatsAppTemplate,
   type WhatsAppTemplateInput,
 } from '../api/supervisor';
-import { Notice } from '../components/Notice';
-import { useIdempotencyKey } from '../hooks';
+import { AdminForm, useSave } from '../components/admin/AdminForm';
+import { AdminList, type FormSlot } from '../components/admin/AdminList';
+import { SelectField, TextAreaField, TextField } from '../components/admin/fields';
+import { useLoaded } from '../components/admin/form';
 import { t, tMaybe } from '../i18n';
 import { AdminPage } from './AdminNav';
-import { Field, fieldError, Problem, RowActions, useDelete, useFocusOnOpen, useLoaded, useReturnFocus } from './form';
 
 /** variableCount is the highest {{n}} in a body: how many values a send needs. */
 export function variableCount(body: string): number {
@@ -29,35 +30,21 @@ const byNameLanguage = (a: WhatsAppTemplate, b: WhatsAppTemplate) => a.name.loca
 /** WhatsAppTemplatesPage is /admin/whatsapp-templates. */
 export function WhatsAppTemplatesPage() {
   const templates = useLoaded(supervisorApi.whatsAppTemplates);
-  const del = useDelete();
-  const [editing, setEditing] = useState<WhatsAppTemplate | 'new' | null>(null);
-  useReturnFocus(editing !== null, '[data-testid=wa-new]');
-
   return (
     <AdminPage title="whatsapp.title" intro="whatsapp.intro" testId="wa-page">
-      <section class="panel" aria-labelledby="wa-list-title">
-        <div class="panel-header">
-          <h2 id="wa-list-title">{t('whatsapp.list')}</h2>
-          <button type="button" class="button button-primary" onClick={() => setEditing('new')} data-testid="wa-new">
-            {t('whatsapp.new')}
-          </button>
-        </div>
-        <Notice kind="success">{del.notice}</Notice>
-        <Notice kind="error">{del.error || templates.error}</Notice>
-        {editing && (
-          <TemplateForm
-            template={editing === 'new' ? null : editing}
-            onCancel={() => setEditing(null)}
-            onSaved={(tpl) => {
-              templates.setItems((items) => [...items.filter((x) => x.id !== tpl.id), tpl].sort(byNameLanguage));
-              setEditing(null);
-              del.setNotice(t('admin.saved'));
-            }}
-          />
-        )}
-        {!templates.loading && templates.items.length === 0 && <p class="muted">{t('whatsapp.empty')}</p>}
-        {templates.items.map((tpl) => (
-          <article key={tpl.id} class="admin-card" data-testid="wa-row" data-name={tpl.name}>
+      <AdminList
+        prefix="wa"
+        title={t('whatsapp.list')}
+        newLabel={t('whatsapp.new')}
+        empty={t('whatsapp.empty')}
+        list={templates}
+        order={byNameLanguage}
+        name={(tpl) => `${tpl.name} (${tpl.language})`}
+        rowAttrs={(tpl) => ({ 'data-name': tpl.name })}
+        deleteQuestion={(tpl) => t('whatsapp.deleteConfirm', { name: tpl.name })}
+        remove={(tpl) => supervisorApi.deleteWhatsAppTemplate(tpl.id)}
+        card={(tpl) => (
+          <>
             <h3>
               {tpl.name} <span class="muted small">{tpl.language}</span>
             </h3>
@@ -71,131 +58,64 @@ export function WhatsAppTemplatesPage() {
                 {tpl.body} <span class="muted">({t('whatsapp.variables', { count: String(variableCount(tpl.body)) })})</span>
               </dd>
             </dl>
-            <RowActions
-              onEdit={() => setEditing(tpl)}
-              editTestId="wa-edit"
-              del={del}
-              id={tpl.id}
-              name={`${tpl.name} (${tpl.language})`}
-              testId="wa-delete"
-              question={t('whatsapp.deleteConfirm', { name: tpl.name })}
-              remove={() => supervisorApi.deleteWhatsAppTemplate(tpl.id)}
-              after={() => templates.setItems((items) => items.filter((x) => x.id !== tpl.id))}
-            />
-          </article>
-        ))}
-      </section>
-      {del.element}
+          </>
+        )}
+        form={(slot) => <TemplateForm {...slot} />}
+      />
     </AdminPage>
   );
 }
 
-interface FormProps {
-  template: WhatsAppTemplate | null;
-  onCancel: () => void;
-  onSaved: (t: WhatsAppTemplate) => void;
-}
-
-function TemplateForm({ template, onCancel, onSaved }: FormProps) {
-  const idem = useIdempotencyKey();
+function TemplateForm({ item, onCancel, onSaved }: FormSlot<WhatsAppTemplate>) {
   const [v, setV] = useState<WhatsAppTemplateInput>(() => ({
-    name: template?.name ?? '',
-    language: template?.language ?? 'en_US',
-    category: template?.category ?? 'utility',
-    body: template?.body ?? '',
-    status: template?.status ?? 'pending',
+    name: item?.name ?? '',
+    language: item?.language ?? 'en_US',
+    category: item?.category ?? 'utility',
+    body: item?.body ?? '',
+    status: item?.status ?? 'pending',
   }));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const fe = (f: string) => fieldError(error, f);
-  useFocusOnOpen('wa-name');
+  const save = useSave(onSaved);
   const set = (patch: Partial<WhatsAppTemplateInput>) => setV((old) => ({ ...old, ...patch }));
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
+  const submit = () => {
     const body: WhatsAppTemplateInput = { ...v, name: v.name.trim(), language: v.language.trim() };
-    try {
-      const saved = template
-        ? await supervisorApi.updateWhatsAppTemplate(template.id, body)
-        : await supervisorApi.createWhatsAppTemplate(body, idem.keyFor(body));
-      idem.done();
-      onSaved(saved);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    void save.run(body, (key) => (item ? supervisorApi.updateWhatsAppTemplate(item.id, body) : supervisorApi.createWhatsAppTemplate(body, key)));
   };
 
   return (
-    <form class="admin-editor" onSubmit={submit} data-testid="wa-form" aria-labelledby="wa-form-title">
-      <h3 id="wa-form-title">{template ? t('whatsapp.editTitle', { name: template.name }) : t('whatsapp.new')}</h3>
+    <AdminForm prefix="wa" first="wa-name" title={item ? t('whatsapp.editTitle', { name: item.name }) : t('whatsapp.new')} saver={save} onSubmit={submit} onCancel={onCancel}>
       <div class="admin-grid">
-        <Field id="wa-name" label={t('whatsapp.name')} hint={t('whatsapp.nameHint')} error={fe('name')}>
-          <input
-            id="wa-name"
-            required
-            value={v.name}
-            onInput={(e) => set({ name: e.currentTarget.value })}
-            aria-invalid={fe('name') ? true : undefined}
-            aria-describedby="wa-name-hint"
-            data-testid="wa-name"
-          />
-        </Field>
-        <Field id="wa-language" label={t('whatsapp.language')} hint={t('whatsapp.languageHint')} error={fe('language')}>
-          <input
-            id="wa-language"
-            required
-            value={v.language}
-            onInput={(e) => set({ language: e.currentTarget.value })}
-            aria-invalid={fe('language') ? true : undefined}
-            aria-describedby="wa-language-hint"
-            data-testid="wa-language"
-          />
-        </Field>
-        <Field id="wa-category" label={t('whatsapp.category')} error={fe('category')}>
-          <select id="wa-category" value={v.category} onChange={(e) => set({ category: e.currentTarget.value as WhatsAppTemplateInput['category'] })} aria-describedby="wa-category-hint" data-testid="wa-category">
-            {WHATSAPP_CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {t(`whatsapp.category.${c}`)}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="wa-status" label={t('whatsapp.status')} hint={t('whatsapp.statusHint')} error={fe('status')}>
-          <select id="wa-status" value={v.status} onChange={(e) => set({ status: e.currentTarget.value as WhatsAppTemplateInput['status'] })} aria-describedby="wa-status-hint" data-testid="wa-status">
-            {WHATSAPP_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {t(`whatsapp.status.${s}`)}
-              </option>
-            ))}
-          </select>
-        </Field>
-      </div>
-      <Field id="wa-body" label={t('whatsapp.body')} hint={t('whatsapp.bodyHint')} error={fe('body')}>
-        <textarea
-          id="wa-body"
+        <TextField id="wa-name" testId="wa-name" required label={t('whatsapp.name')} hint={t('whatsapp.nameHint')} error={save.fe('name')} value={v.name} onValue={(name) => set({ name })} />
+        <TextField
+          id="wa-language"
+          testId="wa-language"
           required
-          rows={4}
-          value={v.body}
-          onInput={(e) => set({ body: e.currentTarget.value })}
-          aria-invalid={fe('body') ? true : undefined}
-          aria-describedby="wa-body-hint"
-          data-testid="wa-body"
+          label={t('whatsapp.language')}
+          hint={t('whatsapp.languageHint')}
+          error={save.fe('language')}
+          value={v.language}
+          onValue={(language) => set({ language })}
         />
-      </Field>
-      <Problem error={error} testId="wa-error" />
-      <div class="form-actions">
-        <button type="submit" class="button button-primary" disabled={busy} data-testid="wa-save">
-          {busy ? t('common.working') : t('common.save')}
-        </button>
-        <button type="button" class="button" onClick={onCancel}>
-          {t('common.cancel')}
-        </button>
+        <SelectField
+          id="wa-category"
+          testId="wa-category"
+          label={t('whatsapp.category')}
+          error={save.fe('category')}
+          value={v.category}
+          onValue={(c) => set({ category: c as WhatsAppTemplateInput['category'] })}
+          options={WHATSAPP_CATEGORIES.map((c) => [c, t(`whatsapp.category.${c}`)] as const)}
+        />
+        <SelectField
+          id="wa-status"
+          testId="wa-status"
+          label={t('whatsapp.status')}
+          hint={t('whatsapp.statusHint')}
+          error={save.fe('status')}
+          value={v.status}
+          onValue={(s) => set({ status: s as WhatsAppTemplateInput['status'] })}
+          options={WHATSAPP_STATUSES.map((s) => [s, t(`whatsapp.status.${s}`)] as const)}
+        />
       </div>
-    </form>
+      <TextAreaField id="wa-body" testId="wa-body" required rows={4} label={t('whatsapp.body')} hint={t('whatsapp.bodyHint')} error={save.fe('body')} value={v.body} onValue={(body) => set({ body })} />
+    </AdminForm>
   );
 }
