@@ -32,17 +32,29 @@ func startCenter(b *testing.B) (url, key string, a *app.App) {
 		b.Fatal(err)
 	}
 	b.Cleanup(a.Close)
-	t, u, err := a.Accounts.CreateTenant(ctx, "bench", "Bench Bank", true, accounts.NewUser{Email: "admin@bench.example", Name: "Admin", Password: "bench-password-1"})
+	t, u, err := a.Accounts.CreateTenant(ctx, "bench", "Bench Bank", true, benchAdmin())
 	if err != nil {
 		b.Fatal(err)
 	}
-	_, key, err = a.Accounts.CreateAPIKey(ctx, accounts.Actor{TenantID: t.ID, Type: "user", ID: u.ID}, "bench", []string{"admin"})
-	if err != nil {
-		b.Fatal(err)
-	}
+	key = apiKey(b, a, t.ID, u.ID)
 	srv := httptest.NewServer(a.Handler())
 	b.Cleanup(srv.Close)
 	return srv.URL, key, a
+}
+
+// benchAdmin is the first user of a benchmark's tenant.
+func benchAdmin() accounts.NewUser {
+	return accounts.NewUser{Email: "admin@bench.example", Name: "Admin", Password: "bench-password-1"}
+}
+
+// apiKey makes an admin API key for the tenant's user.
+func apiKey(b *testing.B, a *app.App, tenantID, userID string) string {
+	b.Helper()
+	_, key, err := a.Accounts.CreateAPIKey(context.Background(), accounts.Actor{TenantID: tenantID, Type: "user", ID: userID}, "bench", []string{"admin"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return key
 }
 
 // BenchmarkAPIGet measures an authenticated GET (API key, tenant-scoped read of

@@ -123,6 +123,17 @@ async function main() {
     await accessible(p, 'wall with steps');
   });
 
+  await steps.run('steps that name an agent show the agent by name, not by id', async () => {
+    const me = await call('GET', '/api/v1/me', undefined, 200);
+    const user = me.user ?? me;
+    await call('PUT', `/api/v1/conversations/${id}/routing-criteria`, { steps: [{ agents: [user.id], expiry_seconds: 600 }, {}] }, 200);
+    await p.goto(`${base}/desktop/c/${id}`, { waitUntil: 'domcontentloaded' });
+    const c = p.getByTestId('routing-criteria');
+    await c.getByText(`agents ${user.name}`).waitFor();
+    const text = await c.textContent();
+    if (text.includes(user.id)) throw new Error(`customer panel names the agent by id: "${text}"`);
+  });
+
   await steps.run('a second rule moves above the first with Up, and is deleted', async () => {
     await call('POST', '/api/v1/routing-rules', { name: 'Urgent first', position: 1000, match: [[{ attribute: 'priority', op: 'at_least', value: '3' }]], steps: [{}] }, 201);
     await p.goto(`${base}/admin/routing-rules`, { waitUntil: 'domcontentloaded' });

@@ -24,7 +24,8 @@ import { consentExportURL, consentState, NOTIFY_CATEGORIES, NOTIFY_CHANNELS, not
 import { DeliveryTimeline, NotifyStatusBadge } from '../supervisor/NotificationTimeline';
 import { navigate } from '../router';
 import { formatDateTime, locale, t, tMaybe } from '../i18n';
-import { PERSONA_EVENT, identifierProof, localTime } from './logic';
+import { PERSONA_EVENT, agentNames, identifierProof, localTime } from './logic';
+import type { User } from '../types';
 import '../styles/conversation.css';
 import { ScreenPop } from './ScreenPop';
 
@@ -38,8 +39,17 @@ export function CustomerPanel(props: { conversationId: string }) {
   const [past, setPast] = useState<Conversation[]>([]);
   const [trail, setTrail] = useState<RoutingDecision[]>([]);
   const [criteria, setCriteria] = useState<RoutingCriteria | null>(null);
+  const [users, setUsers] = useState<User[]>([]);
   const [error, setError] = useState('');
   const [now, setNow] = useState(new Date());
+
+  // Steps that name agents are described by their ids: read the names once
+  // one such step shows.
+  const namesAgents = criteria?.steps.some((s) => (s.agents ?? []).length > 0) ?? false;
+  useEffect(() => {
+    if (!namesAgents || users.length > 0) return;
+    conversationApi.users().then((p) => setUsers(p.items ?? []), () => undefined);
+  }, [namesAgents]);
 
   useEffect(() => {
     let live = true;
@@ -99,7 +109,7 @@ export function CustomerPanel(props: { conversationId: string }) {
       {persona && <Notifications key={persona.id} personaId={persona.id} />}
       <section class="cp-section" aria-labelledby="cp-routing">
         <h3 id="cp-routing">{t('cust.routing')}</h3>
-        {criteria && <CriteriaStep criteria={criteria} />}
+        {criteria && <CriteriaStep criteria={criteria} users={users} />}
         {trail.length === 0 ? <p class="cv-muted">{t('cust.noRouting')}</p> : (
           <ol class="cp-list">
             {trail.map((d) => (
@@ -116,13 +126,13 @@ export function CustomerPanel(props: { conversationId: string }) {
 }
 
 /** CriteriaStep shows where waiting work stands in its routing steps. */
-function CriteriaStep(props: { criteria: RoutingCriteria }) {
+function CriteriaStep(props: { criteria: RoutingCriteria; users: User[] }) {
   const c = props.criteria;
   if (c.state === 'none' || c.steps.length === 0) return null;
   const until = c.step_expires_at ? ` · ${t('cust.criteriaUntil', { time: dateFormat.format(new Date(c.step_expires_at)) })}` : '';
   const text = c.step < 0
     ? t('cust.criteriaAny')
-    : t('cust.criteriaStep', { n: c.step + 1, of: c.steps.length, step: c.descriptions[c.step] ?? '' }) + until;
+    : t('cust.criteriaStep', { n: c.step + 1, of: c.steps.length, step: agentNames(c.descriptions[c.step] ?? '', props.users) }) + until;
   return (
     <p data-testid="routing-criteria" data-step={c.step + 1}>
       {text} <span class="cv-muted">({c.from_queue ? t('cust.criteriaQueue') : t('cust.criteriaOwn')})</span>

@@ -2,6 +2,7 @@
 // reply may go out on, how the timeline merges live events, what the composer's
 // "@" and "/" triggers are asking for. No I/O and no clock: time comes in.
 import type { ChannelInfo, Identifier, Message, Persona, SLAClock } from '../api/conversation';
+import type { User } from '../types';
 
 /** SlaView is the clock the header shows: the soonest due of the live ones. */
 export interface SlaView {
@@ -233,4 +234,9 @@ export function quickRepliesOf(text: string): string[] {
     if (q && !out.includes(q)) out.push(q);
   }
   return out.slice(0, 10);
+}
+
+/** agentNames names the agents a routing step's description lists by id (the server describes steps by user id). */
+export function agentNames(description: string, users: User[]): string {
+  return users.reduce((d, u) => d.replaceAll(u.id, u.name), description);
 }

@@ -5,15 +5,11 @@
 // Test ids: wall-steps; wall-step (data-conversation, data-step from 1, 0
 // once every step ended) with wall-step-expires.
 import type { WaitingStep } from '../api/supervisor';
+import { agentNames } from '../conversation/logic';
 import { t } from '../i18n';
 import { Link } from '../router';
 import type { User } from '../types';
 import { formatSeconds } from './live';
-
-/** stepText names the agents a step's description lists by id. */
-function stepText(s: WaitingStep, users: User[]): string {
-  return users.reduce((d, u) => d.replaceAll(u.id, u.name), s.description);
-}
 
 /** WallSteps lists the queue's waiting conversations by step; nothing when none waits by steps. */
 export function WallSteps({ steps, users, now }: { steps?: WaitingStep[]; users: User[]; now: number }) {
@@ -27,7 +23,7 @@ export function WallSteps({ steps, users, now }: { steps?: WaitingStep[]; users:
           return (
             <li key={s.conversation_id} data-testid="wall-step" data-conversation={s.conversation_id} data-step={s.step + 1}>
               <Link href={`/desktop/c/${encodeURIComponent(s.conversation_id)}`}>
-                {s.step < 0 ? t('wall.stepsExpired') : t('wall.stepOf', { n: s.step + 1, of: s.of, step: stepText(s, users) })}
+                {s.step < 0 ? t('wall.stepsExpired') : t('wall.stepOf', { n: s.step + 1, of: s.of, step: agentNames(s.description, users) })}
               </Link>
               {s.step >= 0 && (
                 <span class="muted" data-testid="wall-step-expires">
