@@ -333,7 +333,9 @@ func BenchmarkExpertFindingLearned(b *testing.B) {
 // earlier), the baseline likewise (the queue's most active before it).
 // Not the protocol (its history stops at the split's start); for
 // the record. The resolvers' profiles are left out: the index's profiles
-// hold every case, later ones too.
+// hold every case, later ones too; and the BM25 statistics are over every
+// case. Superseded by BenchmarkExpertFindingBlockRolling (expert_block_test.go),
+// which has neither flaw.
 //
 //	go test -run '^$' -bench 'BenchmarkExpertFindingRolling$' -benchtime 1x -v ./bench/
 func BenchmarkExpertFindingRolling(b *testing.B) {

@@ -113,7 +113,7 @@ func newRoutingState(agents, queues, waiting int, criteria bool) *routingState {
 		return n
 	}
 	for total() < waiting {
-		for range 1000 {
+		for range min(1000, waiting-total()) {
 			s.handle(routing.WorkArrived{Work: s.work(time.Duration(s.rng.IntN(3600)) * time.Second)})
 		}
 		for len(s.offers) > 0 {
@@ -133,8 +133,8 @@ func newRoutingState(agents, queues, waiting int, criteria bool) *routingState {
 // Handle call that decided anything, whose tail is the calls that decide
 // many things at once.
 func BenchmarkRouting(b *testing.B) {
-	runtime.GOMAXPROCS(1)
-	routingMix(b, newRoutingState(10_000, 500, 100_000, false), "")
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	routingMix(b, []*routingState{newRoutingState(10_000, 500, 100_000, false)}, "")
 }
 
 // BenchmarkRouting500k is the same mix at the published limits of the large
@@ -144,15 +144,33 @@ func BenchmarkRouting(b *testing.B) {
 // any level — and a twentieth a personal queue falling back after a
 // minute). Its figures carry the suffix _500k.
 func BenchmarkRouting500k(b *testing.B) {
-	runtime.GOMAXPROCS(1)
-	routingMix(b, newRoutingState(15_000, 5_000, 500_000, true), "_500k")
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	routingMix(b, []*routingState{newRoutingState(15_000, 5_000, 500_000, true)}, "_500k")
 }
 
-func routingMix(b *testing.B, s *routingState, suffix string) {
-	waiting := 0
-	for _, q := range s.queues {
-		waiting += s.e.Waiting(q)
+// BenchmarkRoutingTenants is many tenants on one node: the same mix over
+// 1,000 tenants of 15 agents, 5 queues and about 500 waiting items each (the
+// agents, queues and items of BenchmarkRouting500k, spread out), each event
+// for a tenant drawn at random. Its figures carry the suffix _1000t.
+func BenchmarkRoutingTenants(b *testing.B) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	states := make([]*routingState, 1_000)
+	for i := range states {
+		states[i] = newRoutingState(15, 5, 500, true)
 	}
+	routingMix(b, states, "_1000t")
+}
+
+func routingMix(b *testing.B, states []*routingState, suffix string) {
+	waiting := 0
+	for _, s := range states {
+		for _, q := range s.queues {
+			waiting += s.e.Waiting(q)
+		}
+	}
+	s := states[0]
+	pick := rand.New(rand.NewPCG(3, 4)) // the tenant of each event, when there are several
+	now := s.now
 	const events = 200_000
 	var deciding, decisions int
 	var spent, decidingSpent time.Duration
@@ -166,7 +184,11 @@ func routingMix(b *testing.B, s *routingState, suffix string) {
 	b.ResetTimer()
 	for range b.N {
 		for range events {
-			s.now = s.now.Add(10 * time.Millisecond)
+			if len(states) > 1 {
+				s = states[pick.IntN(len(states))]
+			}
+			now = now.Add(10 * time.Millisecond)
+			s.now = now
 			var ev routing.Event
 			switch r := s.rng.IntN(100); {
 			case r < 30:

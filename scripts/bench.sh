@@ -17,6 +17,7 @@ go test -run '^$' -bench 'BenchmarkAPIGet$|BenchmarkAPIKeyVerify$' -benchtime 30
 go test -run '^$' -bench 'BenchmarkIngest$|BenchmarkRouting$|BenchmarkDispatchRebuild$|BenchmarkDesktop$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkContextFetch$|BenchmarkContextPop$' -benchtime 1x -count 1 ./bench/ | tee -a "$out"
 # Memory: 10,000 open conversations in a node and in a node restarted on them.
+go test -run '^$' -bench 'BenchmarkAPIInbound$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkOpenConversationsMemory$' -benchtime 1x -count 1 -timeout 20m ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkCEBP$' -benchtime 1x -count 1 -timeout 60m ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkKnowledgeSuggest$|BenchmarkKnowledgeSuggestHWU64$|BenchmarkKnowledgeSuggestHINT3$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"

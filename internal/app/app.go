@@ -63,6 +63,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/ratelimit"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
 	"github.com/switchboard-cx/switchboard/internal/reports"
+	"github.com/switchboard-cx/switchboard/internal/reports/schedule"
 	"github.com/switchboard-cx/switchboard/internal/retention"
 	"github.com/switchboard-cx/switchboard/internal/rollup"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
@@ -99,6 +100,10 @@ type App struct {
 	Sender  *send.Sender
 	Portal  *portal.Portal
 	Links   *notify.Links
+
+	// ReportSchedules mails reports to supervisors on their schedules.
+	ReportSchedules *schedule.Service
+
 	// TenantData exports workspaces and erases them after their grace period.
 	TenantData *tenantdata.Service
 	Operator   *operator.Service // the role above tenants: state, limits, usage
@@ -228,6 +233,10 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	river.AddWorker(workers, rooms.NewTeller(db, swarmMail(cfg, clk), a.Channels, clk, log, cfg.BaseURL))                                                   // swarm invitees who are away hear by mail and Web Push
 	river.AddWorker(workers, recording.NewPurger(db, out, clk, log))                                                                                        // call recordings past their retention
 	river.AddWorker(workers, retention.NewPruner(db, retention.Config{Events: cfg.RetainEvents, WebhookDeliveries: cfg.RetainWebhookDeliveries}, clk, log)) // old events and webhook deliveries
+	// Scheduled reports (issue 16): a tick job claims due runs, a send job mails each.
+	a.ReportSchedules = schedule.New(schedule.Deps{DB: db, Reports: reports.New(db), Mail: reportMail(cfg, clk), Clock: clk, Log: log, BaseURL: cfg.BaseURL})
+	river.AddWorker(workers, schedule.NewTicker(a.ReportSchedules))
+	river.AddWorker(workers, schedule.NewSender(a.ReportSchedules))
 	q, err := jobs.New(db, jobs.Config{Workers: workers, Logger: log, Retry: retry, MaxWorkers: cfg.JobWorkers,
 		JobTimeout: cfg.JobTimeout, RescueStuckJobsAfter: cfg.JobRescueAfter})
 	if err != nil {
@@ -372,6 +381,9 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		Surveys:   a.Surveys,
 		Waits:     a.Waits,
 		Reports:   reports.New(db),
+
+		// Scheduled reports (issue 16).
+		ReportSchedules: a.ReportSchedules,
 	}, httpapi.Config{
 		MaxBodyBytes: cfg.MaxBodyBytes, RatePerSecond: cfg.RatePerSecond, RateBurst: cfg.RateBurst, SecureCookies: cfg.SecureCookies,
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,
@@ -399,6 +411,15 @@ func KnowledgeIndexDir(cfg *config.Config) string {
 // swarmMail is the relay that tells swarm invitees who are away; nil
 // (nothing sent) without one.
 func swarmMail(cfg *config.Config, clk clock.Clock) rooms.Mailer {
+	if cfg.SMTPRelay == "" {
+		return nil
+	}
+	return mailer.New(cfg.SMTPRelay, cfg.SMTPFrom, cfg.SMTPUser, cfg.SMTPPassword, clk)
+}
+
+// reportMail is the relay scheduled reports go through; nil (sends fail
+// with schedule.ErrNoMail) without one.
+func reportMail(cfg *config.Config, clk clock.Clock) schedule.Mailer {
 	if cfg.SMTPRelay == "" {
 		return nil
 	}
@@ -483,6 +504,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err := retention.Schedule(ctx, a.Jobs); err != nil {
 		a.log.Warn("schedule the retention job", "err", err)
 	}
+	if err := schedule.ScheduleTick(ctx, a.Jobs); err != nil {
+		a.log.Warn("schedule the report schedules' tick job", "err", err)
+	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	go a.housekeeping(ctx)
@@ -520,7 +544,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		}
 	})
 	background.Go(func() {
-		if err := a.Rollups.Run(ctx, a.Bus); err != nil {
+		if err := a.Rollups.Run(ctx, pacedEvents{events: a.Bus, every: rollupPace}); err != nil {
 			a.log.Error("report rollups stopped", "err", err)
 		}
 	})

@@ -235,23 +235,34 @@ func (l *leader) route(ctx context.Context, ts *tenantState, c conversation.Conv
 				Reason: fmt.Sprintf("rule %s: %s", rule, describeCriteria(cr)), At: l.s.clock.Now()})
 		}
 	}
+	// The clocks start first, so that they are written with the work (insert
+	// takes the queued clocks into its transaction); if it fails, they are
+	// written at the end of the pass, and the tracker times the conversation
+	// when it is routed again.
+	l.slaStart(ctx, ts, c, q)
 	if err := l.insert(ctx, ts, it, more); err != nil {
 		l.s.log.Error("store new work", "tenant_id", ts.id, "conversation_id", c.ID, "err", err)
 		return false
 	}
-	l.slaStart(ctx, ts, c, q)
 	l.handle(ctx, ts, routing.WorkArrived{Work: it.Work})
 	return true
 }
 
-// insert stores a new item (with more in the same transaction) and tracks it.
+// insert stores a new item (with more, and its conversation's queued SLA
+// clocks, in the same transaction) and tracks it.
 func (l *leader) insert(ctx context.Context, ts *tenantState, it *item, more func(tx *outbox.Tx) error) error {
 	data, err := json.Marshal(it)
 	if err != nil {
 		return err
 	}
 	now := l.s.clock.Now()
+	// The conversation's queued SLA clocks ride along (clockwrites.go); only
+	// its own, so that no other conversation's clock can fail this insert.
+	clocks := l.clocks.takeConversation(ts.id, it.ConversationID)
 	err = l.s.out.Do(ctx, func(tx *outbox.Tx) error {
+		if err := writeClocks(ctx, tx, clocks); err != nil {
+			return err
+		}
 		if err := tx.InsertWork(ctx, store.WorkRecord{ID: it.ID, TenantID: ts.id, ConversationID: it.ConversationID,
 			Kind: string(it.Kind), QueueID: it.QueueID, Modality: string(it.Modality), Priority: it.Priority,
 			State: it.state, AgentID: it.agent, Data: data, ArrivedAt: it.Arrived, UpdatedAt: now}); err != nil {
@@ -263,6 +274,9 @@ func (l *leader) insert(ctx context.Context, ts *tenantState, it *item, more fun
 		return nil
 	})
 	if err != nil {
+		for _, c := range clocks { // the end of the pass writes them on their own
+			l.clocks.put(c)
+		}
 		return err
 	}
 	ts.track(it)

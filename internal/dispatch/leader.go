@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/routing"
 	"github.com/switchboard-cx/switchboard/internal/sla"
+	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
 // errLostLead ends the leader's loop when its database lock is gone.
@@ -31,7 +32,8 @@ type leader struct {
 	cmds    chan *nats.Msg
 
 	statsAt time.Time
-	slaNext time.Time // the earliest SLA deadline of every tracker, zero if none
+	slaNext time.Time  // the earliest SLA deadline of every tracker, zero if none
+	clocks  clockQueue // SLA clocks changed and not yet written (clockwrites.go)
 }
 
 // tenantState is one tenant's routing on the leader.
@@ -45,8 +47,8 @@ type tenantState struct {
 	states    map[string]bool // the tenant's own presence states: routable?
 	agents    map[string]bool // routed users
 	work      map[string]*item
-	byConv    map[string]map[string]*item // conversation → its active items
-	trackers  map[string]*tracker         // conversation → SLA clocks
+	byConv    map[string][]*item  // conversation → its active items (a list replaced on change, never edited in place)
+	trackers  map[string]*tracker // conversation → SLA clocks
 	lastStats string
 	ticked    time.Time // last Tick
 }
@@ -70,6 +72,9 @@ type item struct {
 type tracker struct {
 	policyID string
 	t        *sla.Tracker
+	// stored is each clock as last written (or queued to be) or read: a
+	// clock that still says the same is not written again.
+	stored map[sla.Target]store.SLAClock
 }
 
 // Work states as stored.
@@ -95,7 +100,7 @@ func (l *leader) tenant(id string) *tenantState {
 		ts = &tenantState{id: id, eng: routing.New(routing.Options{NewID: ids.New}),
 			queues: map[string]QueueConfig{}, calendars: map[string]sla.Calendar{}, policies: map[string]sla.Policy{},
 			states: map[string]bool{}, agents: map[string]bool{}, work: map[string]*item{},
-			byConv: map[string]map[string]*item{}, trackers: map[string]*tracker{}}
+			byConv: map[string][]*item{}, trackers: map[string]*tracker{}}
 		l.tenants[id] = ts
 	}
 	return ts
@@ -157,11 +162,13 @@ func (l *leader) loop(ctx context.Context, held func() bool) error {
 	defer timer.Stop()
 	for {
 		if !held() {
+			l.flushClocksOnExit(ctx) // as they were moved, before the lead went
 			return errLostLead
 		}
 		l.drain(ctx)
 		now := l.s.clock.Now()
 		next := l.tick(ctx, now)
+		l.flushClocks(ctx) // what this pass changed, in one transaction
 		if time.Since(l.statsAt) >= l.s.cfg.StatsEvery {
 			l.statsAt = time.Now()
 			l.publishStats(ctx, now)
@@ -173,6 +180,7 @@ func (l *leader) loop(ctx context.Context, held func() bool) error {
 		timer.Reset(sleep)
 		select {
 		case <-ctx.Done():
+			l.flushClocksOnExit(ctx)
 			return nil
 		case <-l.wake:
 		case m := <-l.cmds:

@@ -2,7 +2,8 @@ package dispatch
 
 import (
 	"context"
-	"encoding/json"
+	"slices"
+
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 
 	"github.com/switchboard-cx/switchboard/internal/routing"
@@ -76,32 +77,8 @@ func (l *leader) rebuild(ctx context.Context) error {
 	for _, o := range offers {
 		open[o.WorkID] = o
 	}
-	work, err := db.ActiveWork(ctx)
-	if err != nil {
+	if err := l.restoreWork(ctx, open); err != nil {
 		return err
-	}
-	// Each tenant's indexes sized at once for its items: growing them a
-	// rehash at a time was a tenth of a 500,000-item rebuild.
-	counts := map[string]int{}
-	for _, w := range work {
-		counts[w.TenantID]++
-	}
-	for id, n := range counts {
-		if ts := l.tenant(id); len(ts.work) == 0 {
-			ts.work, ts.byConv = make(map[string]*item, n), make(map[string]map[string]*item, n)
-		}
-	}
-	// Held items first, so every agent's load is known before waiting items
-	// are offered.
-	for _, w := range work {
-		if w.State != stateWaiting {
-			l.restore(ctx, w, open)
-		}
-	}
-	for _, w := range work {
-		if w.State == stateWaiting {
-			l.restore(ctx, w, open)
-		}
 	}
 
 	clocks, err := db.RunningSLAClocks(ctx)
@@ -132,35 +109,36 @@ func (l *leader) rebuild(ctx context.Context) error {
 
 // restore gives the engine back one active item from SQL.
 func (l *leader) restore(ctx context.Context, w store.WorkRecord, open map[string]store.OfferRecord) {
-	ts := l.tenants[w.TenantID]
+	r := decodeWork(w)
+	if r.err != nil {
+		l.s.log.Error("undecodable work item; skipped", "tenant_id", w.TenantID, "work_id", w.ID, "err", r.err)
+		return
+	}
+	l.restoreItem(ctx, r.tenantID, r.it, open)
+}
+
+// restoreItem gives the engine back one active item decoded by decodeWork.
+func (l *leader) restoreItem(ctx context.Context, tenantID string, it *item, open map[string]store.OfferRecord) {
+	ts := l.tenants[tenantID]
 	if ts == nil {
-		ts = l.tenant(w.TenantID)
+		ts = l.tenant(tenantID)
 	}
-	if _, ok := ts.work[w.ID]; ok {
+	if _, ok := ts.work[it.ID]; ok {
 		return
 	}
-	it := &item{}
-	if err := json.Unmarshal(w.Data, it); err != nil {
-		l.s.log.Error("undecodable work item; skipped", "tenant_id", w.TenantID, "work_id", w.ID, "err", err)
-		return
-	}
-	it.ID, it.QueueID, it.Priority, it.state, it.agent = w.ID, w.QueueID, w.Priority, w.State, w.AgentID
-	if it.ConversationID == "" {
-		it.ConversationID = w.ConversationID
-	}
-	switch w.State {
+	switch it.state {
 	case stateWaiting, stateOffered, stateAssigned:
 		ts.track(it)
 	default:
 		return
 	}
-	switch w.State {
+	switch it.state {
 	case stateWaiting:
 		l.handle(ctx, ts, routing.WorkArrived{Work: it.Work})
 	case stateAssigned:
-		l.handle(ctx, ts, routing.Restored{Work: it.Work, AgentID: w.AgentID})
+		l.handle(ctx, ts, routing.Restored{Work: it.Work, AgentID: it.agent})
 	case stateOffered:
-		o, ok := open[w.ID]
+		o, ok := open[it.ID]
 		if !ok {
 			// The offer was decided but the item not moved (a crash between two
 			// transactions cannot cause this, but a hand edit can): route it again.
@@ -169,7 +147,7 @@ func (l *leader) restore(ctx context.Context, w store.WorkRecord, open map[strin
 			return
 		}
 		it.offer = o.ID
-		l.handle(ctx, ts, routing.Restored{Work: it.Work, AgentID: w.AgentID, Offer: o.ID, Expires: o.ExpiresAt})
+		l.handle(ctx, ts, routing.Restored{Work: it.Work, AgentID: it.agent, Offer: o.ID, Expires: o.ExpiresAt})
 	}
 	if it.state == stateAssigned && it.Kind == routing.Conversation {
 		l.ensureAssigned(ctx, ts, it)
@@ -206,6 +184,10 @@ func (l *leader) restoreClocks(clocks []store.SLAClock) {
 		}
 		tr.t.Clocks = append(tr.t.Clocks, sla.Clock{Target: sla.Target(c.Target), State: sla.State(c.State),
 			Started: c.Started, WarnAt: c.WarnAt, Due: c.Due, Done: c.Done, Breached: c.Breached, PausedAt: c.PausedAt})
+		if tr.stored == nil {
+			tr.stored = map[sla.Target]store.SLAClock{}
+		}
+		tr.stored[sla.Target(c.Target)] = c // as SQL has it: not written again until it moves
 		l.slaDue(tr)
 		if c.Target != string(sla.Resolution) {
 			tr.t.Waiting = true
@@ -321,20 +303,28 @@ func (l *leader) tenantAgents(ctx context.Context, tenantID string) ([]store.Age
 func (ts *tenantState) track(it *item) {
 	ts.work[it.ID] = it
 	if it.ConversationID != "" {
-		if ts.byConv[it.ConversationID] == nil {
-			ts.byConv[it.ConversationID] = map[string]*item{}
-		}
-		ts.byConv[it.ConversationID][it.ID] = it
+		ts.byConv[it.ConversationID] = append(ts.byConv[it.ConversationID], it)
 	}
 }
 
-// untrack forgets an item that is no longer active.
+// untrack forgets an item that is no longer active. The conversation's list
+// is replaced, not changed in place, so a loop over it that untracks as it
+// goes still sees every item it started with.
 func (ts *tenantState) untrack(it *item) {
 	delete(ts.work, it.ID)
-	if m := ts.byConv[it.ConversationID]; m != nil {
-		delete(m, it.ID)
-		if len(m) == 0 {
-			delete(ts.byConv, it.ConversationID)
+	list := ts.byConv[it.ConversationID]
+	if !slices.Contains(list, it) {
+		return
+	}
+	rest := make([]*item, 0, len(list)-1)
+	for _, x := range list {
+		if x != it {
+			rest = append(rest, x)
 		}
 	}
+	if len(rest) == 0 {
+		delete(ts.byConv, it.ConversationID)
+		return
+	}
+	ts.byConv[it.ConversationID] = rest
 }

@@ -101,21 +101,12 @@ func (l *leader) slaReopened(ctx context.Context, ts *tenantState, c conversatio
 	}
 }
 
-// slaSignals persists the clocks and acts on what they signal: warnings and
-// breaches become events and timeline notes, and the policy's escalations
-// are carried out.
+// slaSignals queues the clocks that changed (written at the end of the
+// loop's pass, see clockwrites.go) and acts on what they signal: warnings
+// and breaches become events and timeline notes, written with the clocks,
+// and the policy's escalations are carried out.
 func (l *leader) slaSignals(ctx context.Context, ts *tenantState, convID string, tr *tracker, sigs []sla.Signal) {
-	latest := map[sla.Target]sla.Clock{}
-	for _, c := range tr.t.Clocks {
-		latest[c.Target] = c
-	}
-	for _, c := range latest {
-		if err := l.s.db.PutSLAClock(ctx, store.SLAClock{TenantID: ts.id, ConversationID: convID, Target: string(c.Target),
-			PolicyID: tr.policyID, State: string(c.State), Breached: c.Breached, Started: c.Started, WarnAt: c.WarnAt,
-			Due: c.Due, Done: c.Done, PausedAt: c.PausedAt}); err != nil {
-			l.s.log.Error("store SLA clock", "tenant_id", ts.id, "conversation_id", convID, "err", err)
-		}
-	}
+	l.queueClocks(ts, convID, tr)
 	for _, sig := range sigs {
 		if sig.Kind != sla.KindWarning && sig.Kind != sla.KindBreach {
 			continue
@@ -135,7 +126,11 @@ func (l *leader) slaAlarm(ctx context.Context, ts *tenantState, convID string, s
 	}
 	target := map[sla.Target]string{sla.FirstResponse: "First response", sla.NextResponse: "Next response",
 		sla.Resolution: "Resolution"}[sig.Target]
+	clocks := l.clocks.take() // the alarm's clock among them: written with it
 	err := l.s.out.Do(ctx, func(tx *outbox.Tx) error {
+		if err := writeClocks(ctx, tx, clocks); err != nil {
+			return err
+		}
 		if _, err := tx.Emit(ctx, ts.id, typ, map[string]any{"conversation_id": convID, "target": sig.Target,
 			"due_at": sig.Clock.Due, "warn_at": sig.Clock.WarnAt, "started_at": sig.Clock.Started, "at": sig.At}); err != nil {
 			return err
@@ -144,6 +139,9 @@ func (l *leader) slaAlarm(ctx context.Context, ts *tenantState, convID string, s
 			fmt.Sprintf("%s SLA %s (due %s)", target, verb, sig.Clock.Due.Format(time.RFC3339)))
 	})
 	if err != nil {
+		for _, c := range clocks { // the end of the pass tries them again
+			l.clocks.put(c)
+		}
 		l.s.log.Error("record SLA signal", "tenant_id", ts.id, "conversation_id", convID, "err", err)
 		return
 	}

@@ -65,6 +65,28 @@ const (
 	KnowledgeArticleChanged = "knowledge.article_changed"
 	KnowledgeFlagChanged    = "knowledge.flag_changed"
 
+	// KnowledgeLinked and KnowledgeUnlinked: an agent linked an article to a
+	// conversation (a reuse, or its creation from it) or took the link away.
+	// Data: conversation_id, article_id, kind (reused, created), agent_id
+	// (knowledge/reuse). Reports fold them into link rate and reuse.
+	KnowledgeLinked   = "knowledge.linked"
+	KnowledgeUnlinked = "knowledge.unlinked"
+
+	// Notices, for reports (ADR 0051, amendment): NoticeStatus is a delivery
+	// reaching sent (on a channel), delivered, read, replied or failed —
+	// data: delivery_id, type, channel, status; NoticeResponded is the
+	// customer reading or answering one, with the local hour of the
+	// customer's time zone it happened in and their segment — data:
+	// delivery_id, type, channel, how (read, replied), segment, local_hour;
+	// NoticeOptedOut is a revocation in the consent ledger — data: scope,
+	// type and channel (when the scope names one), source. No persona id,
+	// no content: they are counted, not read. These five are written to the
+	// events table for the rollups only (store.EmitEvent), not offered to
+	// webhooks nor the realtime feed (they are not in Types).
+	NoticeStatus    = "notice.status"
+	NoticeResponded = "notice.responded"
+	NoticeOptedOut  = "notice.opted_out"
+
 	// Swarming: a room opened on a conversation, a person invited to it or
 	// joined it, a message said in it, the room closed. Data: ids only
 	// (rooms.Notice), never what was said; the realtime feed passes them to

@@ -143,6 +143,10 @@ type Deps struct {
 	Waits Waits
 	// Reports answers reports over time from the rollups.
 	Reports *reports.Service
+
+	// ReportSchedules mails reports on schedules (internal/reports/schedule);
+	// nil answers its routes 503.
+	ReportSchedules ReportSchedules
 }
 
 // API serves HTTP.

@@ -32,6 +32,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/portal"
 	"github.com/switchboard-cx/switchboard/internal/realtime"
 	"github.com/switchboard-cx/switchboard/internal/reports"
+	"github.com/switchboard-cx/switchboard/internal/reports/schedule"
 	"github.com/switchboard-cx/switchboard/internal/rollup"
 	"github.com/switchboard-cx/switchboard/internal/sandbox"
 	"github.com/switchboard-cx/switchboard/internal/secretbox"
@@ -322,7 +323,9 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 		Swarm:     rooms.New(rooms.Deps{DB: db, Out: out, Similar: kbReuse, Clock: clk, Log: log}),
 		ScreenPop: screenpop.New(screenpop.Deps{DB: db, Connectors: ctxConnectors, Knowledge: kbReuse, Clock: clk, Log: log}),
 		Community: practices.New(db, out, articles.New(db, out, clk, log), clk, log),
-		Reports:   reports.New(db)}, o.cfg)
+		Reports:   reports.New(db),
+		ReportSchedules: schedule.New(schedule.Deps{DB: db, Reports: reports.New(db), Mail: mailer.New(mail.Addr, "reports@switchboard.test", "", "", clk),
+			Clock: clk, Log: log, BaseURL: srv.URL})}, o.cfg)
 	handler = api.Handler()
 	return &node{knowledge: kb, operator: ops, api: api, db: db, bus: b, accounts: acc, inbox: conversations, notify: notices, links: links, mail: mail, catcher: catcher, srv: srv, accountMail: accSink}
 }

@@ -53,6 +53,10 @@ var isolationFixtures = map[string]func(f *fixtures) string{
 		return createdID(f.t, f.tf.admin, "/api/v1/whatsapp/templates", map[string]any{"name": "order_ready", "language": "en_US",
 			"category": "utility", "body": "Hello {{1}}, order {{2}} is ready.", "status": "approved"})
 	},
+	"scheduleID": func(f *fixtures) string {
+		return createdID(f.t, f.tf.admin, "/api/v1/report-schedules", map[string]any{"name": "fixture", "frequency": "daily", "at": "08:00",
+			"tz": "UTC", "recipients": []string{f.tf.Admin.ID}})
+	},
 	"ruleID": func(f *fixtures) string {
 		return createdID(f.t, f.tf.admin, "/api/v1/listening/rules", map[string]any{"name": "fixture", "hashtags": []string{"fixture"}})
 	},

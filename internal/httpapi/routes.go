@@ -281,6 +281,14 @@ func (a *API) routes() []route {
 		{method: "GET", pattern: "/api/v1/reports", perm: permSupervise, handler: a.report},
 		{method: "GET", pattern: "/api/v1/reports/csv", perm: permSupervise, handler: a.reportCSV},
 		{method: "GET", pattern: "/api/v1/reports/drilldown", perm: permSupervise, handler: a.reportDrill},
+		// Scheduled reports mailed to supervisors (internal/reports/schedule).
+		{method: "GET", pattern: "/api/v1/report-schedules", perm: permSupervise, handler: a.listReportSchedules},
+		{method: "POST", pattern: "/api/v1/report-schedules", perm: permSupervise, handler: a.createReportSchedule},
+		{method: "GET", pattern: "/api/v1/report-schedules/{scheduleID}", perm: permSupervise, handler: a.getReportSchedule},
+		{method: "PUT", pattern: "/api/v1/report-schedules/{scheduleID}", perm: permSupervise, handler: a.updateReportSchedule},
+		{method: "DELETE", pattern: "/api/v1/report-schedules/{scheduleID}", perm: permSupervise, handler: a.deleteReportSchedule},
+		{method: "GET", pattern: "/api/v1/report-schedules/{scheduleID}/runs", perm: permSupervise, handler: a.listReportScheduleRuns},
+		{method: "POST", pattern: "/api/v1/report-schedules/{scheduleID}/send", perm: permSupervise, handler: a.sendReportSchedule},
 
 		{method: "GET", pattern: "/api/v1/notifications/types", perm: permRead, handler: a.listNotificationTypes},
 		{method: "POST", pattern: "/api/v1/notifications/types", perm: permManageNotify, handler: a.createNotificationType},

@@ -66,7 +66,7 @@ func (s *Service) RecordEcho(ctx context.Context, e Echo) (Ingested, error) {
 
 func (s *Service) recordEcho(ctx context.Context, in Inbound, sender string) (Ingested, error) {
 	var res Ingested
-	err := s.batch.Do(ctx, func(ctx context.Context, tx *outbox.Tx) error {
+	err := s.batch.DoKeyed(ctx, batchKeys(in), func(ctx context.Context, tx *outbox.Tx) error {
 		res = Ingested{}
 		now := s.clock.Now()
 		prev, err := tx.MessageByExternalID(ctx, in.TenantID, in.Channel, in.ExternalID)

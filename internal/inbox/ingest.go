@@ -171,7 +171,7 @@ const conflictRetries = 3
 // together share one commit, each in a savepoint of its own.
 func (s *Service) ingest(ctx context.Context, in Inbound) (Ingested, error) {
 	var res Ingested
-	err := s.batch.Do(ctx, func(ctx context.Context, tx *outbox.Tx) error {
+	err := s.batch.DoKeyed(ctx, batchKeys(in), func(ctx context.Context, tx *outbox.Tx) error {
 		res = Ingested{}
 		now := s.clock.Now()
 		p, err := s.resolvePersona(ctx, tx, in)
@@ -276,6 +276,30 @@ func (s *Service) ingest(ctx context.Context, in Inbound) (Ingested, error) {
 		return nil
 	})
 	return res, err
+}
+
+// batchKeys names what storing in touches that another message of its batch
+// might: the sender's identifiers (their persona, its open conversation), the
+// conversation and threads it names, and its external id. Messages sharing
+// none are stored side by side (outbox.Batcher.DoKeyed); two of one customer,
+// one after the other.
+func batchKeys(in Inbound) []string {
+	keys := []string{"id:" + in.TenantID + ":" + string(in.From.Kind) + ":" + in.From.Value}
+	for _, a := range in.Also {
+		keys = append(keys, "id:"+in.TenantID+":"+string(a.Kind)+":"+a.Value)
+	}
+	if in.ConversationID != "" {
+		keys = append(keys, "conversation:"+in.TenantID+":"+in.ConversationID)
+	}
+	for _, k := range append(in.ThreadKeys, in.ThreadKey) {
+		if k != "" {
+			keys = append(keys, "thread:"+in.TenantID+":"+in.Channel+":"+k)
+		}
+	}
+	if in.ExternalID != "" {
+		keys = append(keys, "external:"+in.TenantID+":"+in.Channel+":"+in.ExternalID)
+	}
+	return keys
 }
 
 // messageEvent is the data of message.created and message.updated: the message

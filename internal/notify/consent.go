@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/consent"
+	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/textfield"
 )
@@ -62,7 +64,33 @@ func appendConsent(ctx context.Context, tx *store.Store, chain []consent.Record,
 	if err != nil {
 		return r, err
 	}
-	return r, tx.AppendConsent(ctx, r)
+	if err := tx.AppendConsent(ctx, r); err != nil {
+		return r, err
+	}
+	if r.Granted || r.Source == consent.SourceErasure { // an erasure is not a customer's choice
+		return r, nil
+	}
+	return r, tx.EmitEvent(ctx, r.TenantID, event.NoticeOptedOut, OptOutOf(r.Scope, r.Source), r.At)
+}
+
+// OptedOut is the data of an event.NoticeOptedOut: a revocation, with the
+// notification type or channel its scope names, if any.
+type OptedOut struct {
+	Scope   string `json:"scope"`
+	Type    string `json:"type,omitempty"`
+	Channel string `json:"channel,omitempty"`
+	Source  string `json:"source"`
+}
+
+// OptOutOf is the opt-out a revocation of scope is.
+func OptOutOf(scope, source string) OptedOut {
+	o := OptedOut{Scope: scope, Source: source}
+	if t, ok := strings.CutPrefix(scope, "type:"); ok {
+		o.Type = t
+	} else if ch, ok := strings.CutPrefix(scope, "channel:"); ok {
+		o.Channel = ch
+	}
+	return o
 }
 
 // inTx runs fn in a transaction, again when it lost a race for a consent

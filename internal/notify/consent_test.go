@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/auth"
 	"github.com/switchboard-cx/switchboard/internal/consent"
+	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/notice"
 	"github.com/switchboard-cx/switchboard/internal/notify"
 	"github.com/switchboard-cx/switchboard/internal/prefs"
@@ -303,6 +305,26 @@ func TestUnsubscribeAndKeywords(t *testing.T) {
 			"channel:sms=yes by stop_keyword sms:+351912000001"}
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("ledger:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		// The two revocations are opt-outs for the reports; the grant is not.
+		evs, err := db.EventsSince(ctx, e.tenant, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var outs []notify.OptedOut
+		for _, ev := range evs {
+			if ev.Type == event.NoticeOptedOut {
+				var o notify.OptedOut
+				if err := json.Unmarshal(ev.Data, &o); err != nil {
+					t.Fatal(err)
+				}
+				outs = append(outs, o)
+			}
+		}
+		wantOuts := []notify.OptedOut{{Scope: "type:digest", Type: "digest", Source: "unsubscribe"},
+			{Scope: "channel:sms", Channel: "sms", Source: "stop_keyword"}}
+		if !slices.Equal(outs, wantOuts) {
+			t.Errorf("opt-out events %+v, want %+v", outs, wantOuts)
 		}
 	})
 }

@@ -63,7 +63,7 @@ func (s *Service) InboundHook(ctx context.Context, tx *outbox.Tx, in inbox.Inbou
 	if err := tx.UpdateDeliveries(ctx, []store.DeliveryUpdate{up}); err != nil {
 		return err
 	}
-	if err := s.addResponse(ctx, tx.Store, d, now); err != nil {
+	if err := s.addResponse(ctx, tx.Store, d, notice.StatusReplied, now); err != nil {
 		return err
 	}
 	what := d.Type

@@ -3,8 +3,10 @@ package notify
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/notice"
 	"github.com/switchboard-cx/switchboard/internal/prefs"
 	"github.com/switchboard-cx/switchboard/internal/store"
@@ -163,7 +165,7 @@ func (s *Service) MarkRead(ctx context.Context, tenantID, deliveryID string) (De
 			if err := tx.UpdateDeliveries(ctx, []store.DeliveryUpdate{readUpdate(cur, now)}); err != nil {
 				return err
 			}
-			return s.addResponse(ctx, tx, cur, now)
+			return s.addResponse(ctx, tx, cur, notice.StatusRead, now)
 		})
 		if err != nil {
 			return DeliveryView{}, err
@@ -185,7 +187,7 @@ func readUpdate(d notice.Delivery, now time.Time) store.DeliveryUpdate {
 
 // addResponse counts a response (a read, a reply) of d's persona in the
 // hour of the week it came in, in the persona's zone, for best time.
-func (s *Service) addResponse(ctx context.Context, tx *store.Store, d notice.Delivery, now time.Time) error {
+func (s *Service) addResponse(ctx context.Context, tx *store.Store, d notice.Delivery, how string, now time.Time) error {
 	own, err := tx.PersonaPrefs(ctx, d.TenantID, d.PersonaID)
 	if err != nil {
 		return err
@@ -209,5 +211,33 @@ func (s *Service) addResponse(ctx context.Context, tx *store.Store, d notice.Del
 	if err != nil || zone == "Local" {
 		loc = time.UTC
 	}
-	return tx.AddResponseHour(ctx, d.TenantID, d.PersonaID, notice.HourOfWeek(now, loc))
+	if err := tx.AddResponseHour(ctx, d.TenantID, d.PersonaID, notice.HourOfWeek(now, loc)); err != nil {
+		return err
+	}
+	p, err := tx.Persona(ctx, d.TenantID, d.PersonaID)
+	if err != nil {
+		return err
+	}
+	return tx.EmitEvent(ctx, d.TenantID, event.NoticeResponded, Responded{DeliveryID: d.ID, Type: d.Type, Channel: d.Channel,
+		How: how, Segment: Segment(p.Attributes), LocalHour: now.In(loc).Hour()}, now)
+}
+
+// SegmentAttribute is the persona attribute that names a customer's
+// segment for reports ("retail", "business", "premium"): set by the
+// business's systems through the API like any attribute.
+const SegmentAttribute = "segment"
+
+// Segment is the report segment of a persona with these attributes; "" when
+// it has none.
+func Segment(attrs map[string]string) string { return strings.TrimSpace(attrs[SegmentAttribute]) }
+
+// Responded is the data of an event.NoticeResponded: a customer read or
+// answered a notice, in this local hour of their time zone.
+type Responded struct {
+	DeliveryID string `json:"delivery_id"`
+	Type       string `json:"type"`
+	Channel    string `json:"channel"`
+	How        string `json:"how"` // read or replied
+	Segment    string `json:"segment"`
+	LocalHour  int    `json:"local_hour"`
 }

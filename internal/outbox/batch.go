@@ -67,8 +67,12 @@ type Batcher struct {
 
 // call is one Do waiting for its batch.
 type call struct {
-	ctx     context.Context // the caller's values, never its cancellation
-	fn      func(ctx context.Context, tx *Tx) error
+	ctx  context.Context // the caller's values, never its cancellation
+	fn   func(ctx context.Context, tx *Tx) error
+	keys []string // what it touches that another call might (DoKeyed)
+	// alone is set on a call that failed in a pipelined run: it runs again
+	// in a transaction of its own, after the others.
+	alone   bool
 	taken   bool // in a batch (under Batcher.mu): it will run whatever the caller does
 	retried bool
 	err     error
@@ -116,10 +120,22 @@ func NewBatcher(o *Outbox, cfg BatchConfig) *Batcher {
 // caller cannot tell which — as with any write whose answer is lost, it may retry
 // with the same idempotency key (for messages, the channel's external id).
 func (b *Batcher) Do(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+	return b.DoKeyed(ctx, nil, fn)
+}
+
+// DoKeyed is Do for a call that names what it reads and writes that another
+// call might too: a customer's identifier, a conversation, an external id.
+// On PostgreSQL the calls of a batch that share no key run side by side, their
+// statements pipelined (store.Pipeline), so a batch of n calls pays the round
+// trips of one; calls sharing a key run one after the other, in the order they
+// came, each seeing what the one before wrote. A call with no keys (Do) runs
+// after every call before it and before every call after it. SQLite runs every
+// batch's calls one after another whatever their keys.
+func (b *Batcher) DoKeyed(ctx context.Context, keys []string, fn func(ctx context.Context, tx *Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	c := &call{ctx: context.WithoutCancel(ctx), fn: fn, done: make(chan struct{})}
+	c := &call{ctx: context.WithoutCancel(ctx), fn: fn, keys: keys, done: make(chan struct{})}
 	b.mu.Lock()
 	b.queue = append(b.queue, c)
 	start := b.running < b.committers
@@ -187,6 +203,28 @@ func (b *Batcher) commitLoop() {
 func (b *Batcher) commit(batch []*call) {
 	for {
 		retry, err := b.commitOnce(batch)
+		if errors.Is(err, errIsolate) {
+			// A pipelined run in which some calls failed: nothing of it was
+			// written. The others commit without them; then each runs in a
+			// transaction of its own, after them, where its failure (or a
+			// conflict with the company it kept) is its own.
+			var alone, rest []*call
+			for _, c := range batch {
+				if c.alone {
+					c.alone = false
+					alone = append(alone, c)
+				} else {
+					rest = append(rest, c)
+				}
+			}
+			if len(rest) > 0 {
+				b.commit(rest)
+			}
+			for _, c := range alone {
+				b.commit([]*call{c})
+			}
+			return
+		}
 		if !errors.Is(err, errEventRefused) || len(batch) == 1 {
 			if len(retry) > 0 {
 				// A deadlock with another committer: run it again in a later batch,
@@ -221,7 +259,7 @@ func (b *Batcher) commitOnce(batch []*call) (retry []*call, err error) {
 	if len(batch) > 1 && b.careful.Load() == 0 {
 		_, err := b.run(batch, false)
 		if !errors.Is(err, errCallFailed) {
-			return nil, err
+			return nil, err // errIsolate included: commit runs the failed calls alone
 		}
 		b.careful.Store(carefulBatches)
 	} else if b.careful.Load() > 0 {
@@ -244,8 +282,11 @@ func (b *Batcher) run(batch []*call, savepoints bool) (retry []*call, err error)
 		// A call alone in its batch needs no savepoint: if it fails, the whole
 		// transaction rolls back, which is all of it.
 		alone := len(batch) == 1
+		if !savepoints && !alone {
+			return b.runTogether(ctx, s, sqlTx, batch)
+		}
 		exec := func(stmt string) error {
-			if alone || !savepoints {
+			if alone {
 				return nil
 			}
 			_, err := sqlTx.ExecContext(ctx, stmt)
@@ -258,9 +299,6 @@ func (b *Batcher) run(batch []*call, savepoints bool) (retry []*call, err error)
 			}
 			tx := &Tx{Store: s, SQL: sqlTx, o: b.o}
 			if err := c.run(tx); err != nil {
-				if !savepoints && !alone {
-					return errCallFailed
-				}
 				c.err = err
 				if transient(err) && !c.retried {
 					c.retried, c.err = true, nil
@@ -283,6 +321,97 @@ func (b *Batcher) run(batch []*call, savepoints bool) (retry []*call, err error)
 		return insertBatchEvents(ctx, s, batch)
 	})
 	return retry, err
+}
+
+// runTogether runs a batch without savepoints: each wave of calls (waves) side
+// by side, their statements pipelined on PostgreSQL (one after another on
+// SQLite), then the batch's events in one insert. If a call fails, nothing of
+// the batch stands: on PostgreSQL the calls that failed by themselves are
+// marked to run alone and runTogether returns errIsolate (a call whose
+// statement failed only because another's had aborted the transaction is
+// innocent); on SQLite, errCallFailed, and the batch runs again with
+// savepoints.
+func (b *Batcher) runTogether(ctx context.Context, s *store.Store, sqlTx *sql.Tx, batch []*call) error {
+	grouped := [][]*call{batch}
+	pg := s.Engine() == store.Postgres
+	if pg {
+		grouped = waves(batch)
+	}
+	for _, c := range batch {
+		c.err, c.emitted, c.panicked, c.alone = nil, nil, nil, false
+	}
+	for _, wave := range grouped {
+		errs := s.Pipeline(ctx, len(wave), func(i int, ps *store.Store) error {
+			c := wave[i]
+			tx := &Tx{Store: ps, SQL: sqlTx, o: b.o}
+			if err := c.run(tx); err != nil {
+				return err
+			}
+			c.emitted = tx.emitted
+			return nil
+		})
+		failed := false
+		for i, err := range errs {
+			if err == nil {
+				continue
+			}
+			failed = true
+			if pg && !store.AbortedBefore(err) {
+				wave[i].alone = true
+			}
+		}
+		if failed {
+			if pg && slices.ContainsFunc(batch, func(c *call) bool { return c.alone }) {
+				return errIsolate
+			}
+			return errCallFailed
+		}
+	}
+	var evs []event.Event
+	for _, c := range batch {
+		evs = append(evs, c.emitted...)
+	}
+	if err := s.AppendEvents(ctx, evs); err != nil {
+		if store.IsConstraint(err) {
+			return errCallFailed // whose events were refused, the run with savepoints finds out
+		}
+		return err
+	}
+	for _, c := range batch {
+		n := copy(c.emitted, evs)
+		evs = evs[n:]
+	}
+	return nil
+}
+
+// waves orders a batch's calls into groups that may run side by side: a call
+// goes into the first wave after every earlier call it shares a key with, and
+// a call without keys into a wave of its own between the calls before it and
+// those after.
+func waves(batch []*call) [][]*call {
+	var out [][]*call
+	last := map[string]int{} // key → the wave of the latest call holding it
+	floor := 0               // no call goes before the latest keyless one
+	for _, c := range batch {
+		w := floor
+		if len(c.keys) == 0 {
+			w = len(out)
+			floor = w + 1
+		}
+		for _, k := range c.keys {
+			if l, ok := last[k]; ok && l+1 > w {
+				w = l + 1
+			}
+		}
+		if w == len(out) {
+			out = append(out, nil)
+		}
+		out[w] = append(out[w], c)
+		for _, k := range c.keys {
+			last[k] = w
+		}
+	}
+	return out
 }
 
 // answer tells each caller of a finished batch how it went, publishing the
@@ -349,6 +478,10 @@ func insertBatchEvents(ctx context.Context, s *store.Store, batch []*call) error
 // errEventRefused rolls back a batch in which the database refused a call's
 // events; that call keeps the error and commit runs the others again.
 var errEventRefused = errors.New("a call's events were refused")
+
+// errIsolate rolls back a pipelined batch in which calls failed; commit runs
+// them alone.
+var errIsolate = errors.New("calls failed in a pipelined batch")
 
 // errCallFailed rolls back a batch run without savepoints in which a call
 // failed; the batch runs again with them.

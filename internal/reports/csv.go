@@ -1,15 +1,18 @@
 package reports
 
 import (
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // Tables names the report's tables, each exportable as CSV.
-var Tables = []string{"summary", "volume_by_day", "volume_by_hour", "times", "agents", "csat"}
+var Tables = []string{"summary", "volume_by_day", "volume_by_hour", "times", "agents", "csat", "notices_by_type",
+	"notices_by_channel", "knowledge_articles", "best_hours"}
 
 // Table returns one of the report's tables as rows, the header first.
 func (r Report) Table(name string) ([][]string, error) {
@@ -31,6 +34,77 @@ func (r Report) Table(name string) ([][]string, error) {
 		add("CSAT responses", func(p Period) string { return itoa(p.CSAT.Responses) })
 		add("CSAT average (1-5)", func(p Period) string { return num(p.CSAT.Average) })
 		add("CSAT satisfied % (4-5)", func(p Period) string { return num(p.CSAT.SatisfiedPct) })
+		add("resolved with an article linked", func(p Period) string { return itoa(p.Knowledge.Linked) })
+		add("knowledge link rate %", func(p Period) string { return num(p.Knowledge.LinkRatePct) })
+		add("article links", func(p Period) string { return optInt(p.Knowledge.Links) })
+		add("links per article", func(p Period) string { return num(p.Knowledge.LinksPerArticle) })
+		notice := func(f func(NoticeRow) string) func(Period) string {
+			return func(p Period) string {
+				if p.Notices == nil {
+					return ""
+				}
+				return f(p.Notices.Total)
+			}
+		}
+		add("notices sent", notice(func(r NoticeRow) string { return itoa(r.Sent) }))
+		add("notice delivery %", notice(func(r NoticeRow) string { return num(r.DeliveryPct) }))
+		add("notice read %", notice(func(r NoticeRow) string { return num(r.ReadPct) }))
+		add("notice response %", notice(func(r NoticeRow) string { return num(r.ResponsePct) }))
+		add("notices failed", notice(func(r NoticeRow) string { return itoa(r.Failed) }))
+		add("opt-outs", notice(func(r NoticeRow) string { return itoa(r.OptOuts) }))
+		add("opt-out %", notice(func(r NoticeRow) string { return num(r.OptOutPct) }))
+		return rows, nil
+	case "notices_by_type", "notices_by_channel":
+		key := "type"
+		if name == "notices_by_channel" {
+			key = "channel"
+		}
+		rows := [][]string{{key, "sent", "delivered", "read", "responded", "failed", "opt-outs", "delivery %", "read %",
+			"response %", "opt-out %"}}
+		if c.Notices == nil {
+			return rows, nil
+		}
+		list := c.Notices.ByType
+		if key == "channel" {
+			list = c.Notices.ByChannel
+		}
+		total := c.Notices.Total
+		total.Type, total.Channel = "(all)", ""
+		for _, n := range append(slices.Clone(list), total) {
+			label := n.Type + n.Channel // one of them is set
+			rows = append(rows, []string{label, itoa(n.Sent), itoa(n.Delivered), itoa(n.Read), itoa(n.Responded), itoa(n.Failed),
+				itoa(n.OptOuts), num(n.DeliveryPct), num(n.ReadPct), num(n.ResponsePct), num(n.OptOutPct)})
+		}
+		return rows, nil
+	case "knowledge_articles":
+		rows := [][]string{{"article_id", "title", "conversations", "reused", "created"}}
+		for _, a := range c.Knowledge.Top {
+			rows = append(rows, []string{a.ArticleID, a.Title, itoa(a.Conversations), itoa(a.Reused), itoa(a.Created)})
+		}
+		return rows, nil
+	case "best_hours":
+		head := []string{"segment", "responses", "best hour"}
+		for h := range 24 {
+			head = append(head, fmt.Sprintf("%02d", h))
+		}
+		rows := [][]string{head}
+		if c.BestHours == nil {
+			return rows, nil
+		}
+		line := func(label string, sh SegmentHours) {
+			row := []string{label, itoa(sh.Responses), ""}
+			if sh.BestHour != nil {
+				row[2] = fmt.Sprintf("%02d:00", *sh.BestHour)
+			}
+			for _, n := range sh.Hours {
+				row = append(row, itoa(n))
+			}
+			rows = append(rows, row)
+		}
+		line("(all)", c.BestHours.All)
+		for _, sh := range c.BestHours.Segments {
+			line(cmp.Or(sh.Segment, "(no segment)"), sh)
+		}
 		return rows, nil
 	case "volume_by_day":
 		rows := [][]string{{"date", "conversations"}}
@@ -109,6 +183,13 @@ func defuse(cell string) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func optInt(n *int64) string {
+	if n == nil {
+		return ""
+	}
+	return itoa(*n)
+}
 
 // num prints a figure with two decimals, empty when there is none.
 func num(f *float64) string {

@@ -20,7 +20,9 @@ import (
 type DrillQuery struct {
 	Query
 	// Metric is conversations, answered, abandoned, resolved, fcr, breached,
-	// csat, or a duration (first_response, wait, handle, resolution).
+	// csat, kb_linked (resolved with an article linked), kb_not_linked
+	// (resolved without), or a duration (first_response, wait, handle,
+	// resolution).
 	Metric  string
 	Hour    int    // local hour of creation, -1 for any
 	Date    string // local date of creation, "" for any
@@ -47,6 +49,7 @@ type DrillRow struct {
 	Abandoned         bool      `json:"abandoned"`
 	Breached          bool      `json:"breached"`
 	CSAT              int       `json:"csat"`
+	KBLinked          bool      `json:"kb_linked"` // resolved with an article linked
 }
 
 // Drill is a drill-down's answer. Truncated says MaxExamine conversations of
@@ -63,7 +66,7 @@ const (
 )
 
 var drillMetrics = []string{"conversations", "answered", rollup.Abandoned, rollup.Resolved, rollup.FCR, "breached", rollup.CSAT,
-	rollup.FirstResponse, rollup.Wait, rollup.Handle, rollup.Resolution}
+	rollup.KBLinked, "kb_not_linked", rollup.FirstResponse, rollup.Wait, rollup.Handle, rollup.Resolution}
 
 // Drill lists the conversations behind one number of a report.
 func (s *Service) Drill(ctx context.Context, tenantID string, q DrillQuery) (Drill, error) {
@@ -109,7 +112,7 @@ func (s *Service) Drill(ctx context.Context, tenantID string, q DrillQuery) (Dri
 func drillRow(fact store.RollupConv, c rollup.Conv) DrillRow {
 	r := DrillRow{ConversationID: fact.ConversationID, CreatedAt: fact.CreatedAt, Channel: fact.Channel, QueueID: fact.QueueID,
 		AgentID: fact.AgentID, Team: fact.Team, Tags: fact.Tags, Resolved: !c.Resolved.IsZero(), Abandoned: c.Abandoned,
-		Breached: c.Breached, CSAT: c.CSAT}
+		Breached: c.Breached, CSAT: c.CSAT, KBLinked: c.LinkCounted}
 	if r.Tags == nil {
 		r.Tags = []string{}
 	}
@@ -145,6 +148,10 @@ func (q DrillQuery) counts(r DrillRow) bool {
 		return r.Breached
 	case rollup.CSAT:
 		return r.CSAT > 0
+	case rollup.KBLinked:
+		return r.KBLinked
+	case "kb_not_linked":
+		return r.Resolved && !r.KBLinked
 	case rollup.FirstResponse:
 		v = r.FirstResponseSecs
 	case rollup.Wait:

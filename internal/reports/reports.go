@@ -1,6 +1,7 @@
 // Package reports answers questions over time from the rollups
 // (internal/rollup): volume, response and handle times, resolution, SLA,
-// abandonment, service level, presence and CSAT, for a date range in a time
+// abandonment, service level, presence, CSAT, notice rates, knowledge link
+// rate and reuse, and the best hour to contact, for a date range in a time
 // zone with the previous period beside it. It reads aggregates only — never
 // the conversations or messages — so a month of a large tenant costs the
 // same as a day of a small one.
@@ -22,6 +23,8 @@ type DB interface {
 	RollupHists(ctx context.Context, tenantID, dim, val, grain string, from, to int64) ([]store.RollupHist, error)
 	RollupCountersByVal(ctx context.Context, tenantID, dim, metric, grain string, from, to int64) ([]store.RollupCounter, error)
 	RollupConvs(ctx context.Context, tenantID string, f store.RollupConvFilter, limit int) ([]store.RollupConv, error)
+	RollupCountersOf(ctx context.Context, tenantID, dim, grain string, from, to int64, metrics []string) ([]store.RollupCounter, error)
+	Articles
 }
 
 // Service runs reports.

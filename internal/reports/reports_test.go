@@ -76,7 +76,161 @@ func scenario(tenantID string) *rolluptest.Script {
 
 	t7 := at(11, 0, 30, 0) // the day after: outside the report
 	s.Created("c7", "sms", t7, "")
+
+	// Knowledge: c1, c2 (twice) and c3 link kb1, c3 also creates kb2 — c3
+	// after its resolution; c5 links kb2 and takes it back; c6, the day
+	// before, links kb3.
+	s.Linked("c1", "kb1", "reused", sec(t1, 300))
+	s.Linked("c2", "kb1", "reused", sec(t2, 100))
+	s.Linked("c2", "kb1", "reused", sec(t2, 110))
+	s.Linked("c3", "kb1", "reused", sec(t3, 1900))
+	s.Linked("c3", "kb2", "created", sec(t3, 1950))
+	s.Linked("c5", "kb2", "created", sec(t5, 100))
+	s.Unlinked("c5", "kb2", sec(t5, 200))
+	s.Linked("c6", "kb3", "reused", sec(t6, 50))
+
+	// Notices: payment_due d1 (sms: delivered, replied), d2 (sms, then
+	// email: read), d3 (email: failed); shipped d4 (email: delivered, read,
+	// replied), d5 (sms: delivered, read). Customers answer in their own
+	// local hours: retail at 10, 15, 15; business at 12, 12.
+	n := func(id, typ, ch, st string, h, m int) { s.NoticeStatus(id, typ, ch, st, at(10, h, m, 0)) }
+	n("d1", "payment_due", "sms", "sent", 10, 0)
+	n("d1", "payment_due", "sms", "delivered", 10, 1)
+	n("d1", "payment_due", "sms", "replied", 10, 30)
+	s.NoticeResponded("d1", "payment_due", "sms", "replied", "retail", 10, at(10, 10, 30, 0))
+	n("d2", "payment_due", "sms", "sent", 10, 0)
+	n("d2", "payment_due", "email", "sent", 10, 5)
+	n("d2", "payment_due", "email", "read", 10, 20)
+	s.NoticeResponded("d2", "payment_due", "email", "read", "retail", 15, at(10, 10, 20, 0))
+	n("d3", "payment_due", "email", "sent", 11, 0)
+	n("d3", "payment_due", "email", "failed", 11, 1)
+	n("d4", "shipped", "email", "sent", 12, 0)
+	n("d4", "shipped", "email", "delivered", 12, 1)
+	n("d4", "shipped", "email", "read", 12, 30)
+	s.NoticeResponded("d4", "shipped", "email", "read", "business", 12, at(10, 12, 30, 0))
+	n("d4", "shipped", "email", "replied", 12, 40)
+	s.NoticeResponded("d4", "shipped", "email", "replied", "business", 12, at(10, 12, 40, 0))
+	n("d5", "shipped", "sms", "sent", 15, 0)
+	n("d5", "shipped", "sms", "delivered", 15, 1)
+	n("d5", "shipped", "sms", "read", 15, 30)
+	s.NoticeResponded("d5", "shipped", "sms", "read", "retail", 15, at(10, 15, 30, 0))
+	s.OptedOut("type:shipped", "preference_page", at(10, 16, 0, 0))
+	s.OptedOut("channel:sms", "stop_keyword", at(10, 17, 0, 0))
+	s.OptedOut("all", "unsubscribe", at(10, 18, 0, 0))
+	s.NoticeStatus("d0", "shipped", "email", "sent", at(9, 10, 0, 0))
 	return s
+}
+
+// checkNoticesAndKnowledge holds the notice, knowledge and best-hour
+// figures of the scenario's 10th to the hand-computed ones.
+func checkNoticesAndKnowledge(t *testing.T, ctx context.Context, svc *reports.Service, tenantID string, q reports.Query) {
+	t.Helper()
+	rep, err := svc.Run(ctx, tenantID, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := rep.Current
+	// Link rate: c1, c2, c3 of the four resolved (c5's link was taken back).
+	k := c.Knowledge
+	if k.Resolved != 4 || k.Linked != 3 || !near(k.LinkRatePct, 75, 1e-9) || k.Links == nil || *k.Links != 4 || *k.Articles != 2 ||
+		!near(k.LinksPerArticle, 2, 1e-9) {
+		t.Errorf("knowledge: %+v", k)
+	}
+	wantTop := []reports.ArticleReuse{{ArticleID: "kb1", Conversations: 3, Reused: 3}, {ArticleID: "kb2", Conversations: 1, Created: 1}}
+	if !slices.Equal(k.Top, wantTop) {
+		t.Errorf("top articles %+v, want %+v", k.Top, wantTop)
+	}
+	if p := rep.Previous.Knowledge; p.Linked != 1 || !near(p.LinkRatePct, 100, 1e-9) || *p.Links != 1 {
+		t.Errorf("previous knowledge: %+v", p)
+	}
+	// Notices: sent 6 (d2 twice), delivered 3, read 3, replied 2, failed 1,
+	// opt-outs 3 (one of a type, one of a channel, one of everything).
+	if c.Notices == nil {
+		t.Fatal("no notice figures")
+	}
+	row := func(r reports.NoticeRow) [6]int64 {
+		return [6]int64{r.Sent, r.Delivered, r.Read, r.Responded, r.Failed, r.OptOuts}
+	}
+	tot := c.Notices.Total
+	if row(tot) != [6]int64{6, 3, 3, 2, 1, 3} || !near(tot.DeliveryPct, 50, 1e-9) || !near(tot.ReadPct, 50, 1e-9) ||
+		!near(tot.ResponsePct, 100.0/3, 1e-9) || !near(tot.OptOutPct, 50, 1e-9) {
+		t.Errorf("notices in all: %+v", tot)
+	}
+	want := map[string][6]int64{"payment_due": {4, 1, 1, 1, 1, 0}, "shipped": {2, 2, 2, 1, 0, 1}, "email": {3, 1, 2, 1, 1, 0},
+		"sms": {3, 2, 1, 1, 0, 1}}
+	if len(c.Notices.ByType) != 2 || len(c.Notices.ByChannel) != 2 {
+		t.Errorf("notices by type %+v, by channel %+v", c.Notices.ByType, c.Notices.ByChannel)
+	}
+	for _, r := range append(slices.Clone(c.Notices.ByType), c.Notices.ByChannel...) {
+		if w := want[r.Type+r.Channel]; row(r) != w {
+			t.Errorf("notices of %s%s: %v, want %v", r.Type, r.Channel, row(r), w)
+		}
+	}
+	if st := c.Notices.ByType[1]; st.Type != "shipped" || !near(st.OptOutPct, 50, 1e-9) || !near(st.DeliveryPct, 100, 1e-9) {
+		t.Errorf("shipped: %+v", st)
+	}
+	if p := rep.Previous.Notices; p == nil || p.Total.Sent != 1 {
+		t.Errorf("previous notices: %+v", p)
+	}
+	// Best hours in the customers' own time: retail 10, 15, 15 → 15;
+	// business 12, 12 → 12; everyone: 12 and 15 tie at two → 12.
+	b := c.BestHours
+	if b == nil || b.All.Responses != 5 || *b.All.BestHour != 12 || len(b.Segments) != 2 {
+		t.Fatalf("best hours: %+v", b)
+	}
+	if r := b.Segments[0]; r.Segment != "retail" || r.Responses != 3 || *r.BestHour != 15 || r.Hours[10] != 1 || r.Hours[15] != 2 {
+		t.Errorf("retail: %+v", r)
+	}
+	if r := b.Segments[1]; r.Segment != "business" || r.Responses != 2 || *r.BestHour != 12 {
+		t.Errorf("business: %+v", r)
+	}
+
+	// A channel filter keeps that channel's notices; a team filter keeps
+	// the link rate of its resolutions and leaves out what is not kept by team.
+	q.Filter = reports.Filter{Channel: "sms"}
+	sms, err := svc.Run(ctx, tenantID, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := sms.Current.Notices; n == nil || row(n.Total) != [6]int64{3, 2, 1, 1, 0, 1} || len(n.ByType) != 2 || row(n.ByType[0]) != [6]int64{2, 1, 0, 1, 0, 0} {
+		t.Errorf("sms notices: %+v", n)
+	}
+	q.Filter = reports.Filter{Team: "support"}
+	support, err := svc.Run(ctx, tenantID, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := support.Current.Knowledge; k.Resolved != 1 || k.Linked != 1 || k.Links != nil || support.Current.Notices != nil || support.Current.BestHours != nil {
+		t.Errorf("support: knowledge %+v, notices %+v, best hours %+v", k, support.Current.Notices, support.Current.BestHours)
+	}
+	q.Filter = reports.Filter{}
+
+	// Drill-down: the resolutions with and without an article.
+	for metric, ids := range map[string][]string{rollup.KBLinked: {"c1", "c2", "c3"}, "kb_not_linked": {"c5"}} {
+		got, err := svc.Drill(ctx, tenantID, reports.DrillQuery{Query: q, Metric: metric, Hour: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var have []string
+		for _, it := range got.Items {
+			have = append(have, it.ConversationID)
+		}
+		if !slices.Equal(have, ids) {
+			t.Errorf("drill %s: %v, want %v", metric, have, ids)
+		}
+	}
+	// CSV of the new tables, with known cells.
+	for name, cells := range map[string][]string{"notices_by_type": {"shipped", "2", "2", "2", "1", "0", "1", "100.00", "100.00", "50.00", "50.00"},
+		"knowledge_articles": {"kb1", "", "3", "3", "0"},
+		"best_hours":         {"retail", "3", "15:00"}} {
+		rows, err := rep.Table(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) < 3 || !slices.Equal(rows[2][:len(cells)], cells) && !slices.Equal(rows[1][:len(cells)], cells) {
+			t.Errorf("%s: %q, want a row beginning %q", name, rows, cells)
+		}
+	}
 }
 
 func load(t *testing.T, db *store.DB, tenantID string, evs []event.Event) {
@@ -227,6 +381,8 @@ func TestHandComputed(t *testing.T) {
 					t.Errorf("drill %s hour %d: %v, want %v", d.q.Metric, d.q.Hour, ids, d.want)
 				}
 			}
+
+			checkNoticesAndKnowledge(t, ctx, svc, tn.ID, q)
 
 			// The other tenant's events are its own.
 			if _, err := r.CatchUp(ctx, other.ID, nil); err != nil {

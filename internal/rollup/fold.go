@@ -34,6 +34,24 @@ const (
 	Abandoned     = "abandoned"         // ended or expired before any agent took or answered it
 	Presence      = "presence"          // Sub: presence state; Total: milliseconds in it
 	CSAT          = "csat"              // Sub: rating 1–5; Total: the rating
+
+	// Notices (dims all and notice type; Sub: the channel). Sent counts each
+	// channel a notice went out on; the others each notice once.
+	NoticeSent      = "notice_sent"
+	NoticeDelivered = "notice_delivered"
+	NoticeRead      = "notice_read"
+	NoticeReplied   = "notice_replied"
+	NoticeFailed    = "notice_failed"
+	NoticeOptOut    = "notice_opt_out" // a revocation; Sub: the channel it names, if any
+	// ResponseHour counts notices read or answered (dims all and segment;
+	// Sub: the customer's local hour, "00"–"23").
+	ResponseHour = "notice_response_hour"
+
+	// Knowledge. KBLinked counts first resolutions of conversations with an
+	// article linked (in the resolution's cells, as FCR); KBLinks counts
+	// links of articles to conversations (dims all and article; Sub: kind).
+	KBLinked = "kb_linked"
+	KBLinks  = "kb_links"
 )
 
 // The dimensions every aggregate is kept by; DimAll has the empty value.
@@ -44,6 +62,10 @@ const (
 	DimAgent   = "agent"
 	DimTeam    = "team"
 	DimTag     = "tag"
+	// Dimensions of notices and knowledge only.
+	DimNoticeType = "notice_type"
+	DimSegment    = "segment"
+	DimArticle    = "article"
 )
 
 // Key names one aggregate cell: one metric in one UTC hour or day for one
@@ -90,6 +112,16 @@ type Conv struct {
 	Abandoned     bool      `json:"abandoned,omitempty"`
 	CSAT          int       `json:"csat,omitempty"`
 	Counted       bool      `json:"counted,omitempty"` // its creation was counted
+	// Links are the articles linked to it now; LinkCounted says its first
+	// resolution counts in KBLinked.
+	Links       map[string]Link `json:"links,omitempty"`
+	LinkCounted bool            `json:"link_counted,omitempty"`
+}
+
+// Link is an article's link to a conversation: its kind and when it counted.
+type Link struct {
+	Kind string    `json:"kind"`
+	At   time.Time `json:"at"`
 }
 
 // Agent is what the fold remembers of one agent: the presence since when.
@@ -177,6 +209,14 @@ type payload struct {
 	// agent.presence_changed
 	UserID   string `json:"user_id"`
 	Presence string `json:"presence"`
+	// notice.status, notice.responded, notice.opted_out
+	Type      string `json:"type"`
+	How       string `json:"how"`
+	Segment   string `json:"segment"`
+	LocalHour *int   `json:"local_hour"`
+	// knowledge.linked, knowledge.unlinked
+	ArticleID string `json:"article_id"`
+	Kind      string `json:"kind"`
 }
 
 // Apply folds one event. Events it does not count, and malformed ones, are
@@ -265,6 +305,12 @@ func (f *Folder) Apply(ev event.Event) {
 		}
 		f.count(at, dims, CSAT, string(rune('0'+p.Rating)), 1, int64(p.Rating))
 		f.DirtyConvs[c.ID] = true
+	case event.NoticeStatus, event.NoticeResponded, event.NoticeOptedOut:
+		f.notice(ev.Type, p, at)
+	case event.KnowledgeLinked:
+		f.link(f.conv(p.ConversationID), p.ArticleID, p.Kind, at)
+	case event.KnowledgeUnlinked:
+		f.unlink(f.conv(p.ConversationID), p.ArticleID)
 	}
 }
 
@@ -335,6 +381,10 @@ func (f *Folder) status(c *Conv, status string, at time.Time) {
 		c.ResolvedDims = dims
 		f.count(at, dims, Resolved, "", 1, 0)
 		f.count(at, dims, FCR, "", 1, 0)
+		if len(c.Links) > 0 {
+			c.LinkCounted = true
+			f.count(at, dims, KBLinked, "", 1, 0)
+		}
 		if c.Breached {
 			f.count(at, dims, SLABreached, "", 1, 0)
 		}

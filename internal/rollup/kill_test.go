@@ -41,7 +41,7 @@ func killChild(dsn, tenantID string) {
 		os.Exit(1)
 	}
 	r := rollup.NewRunner(db, clock.System{}, slog.Default())
-	r.Batch = 50
+	r.Batch, r.MaxBatch = 50, 50
 	if _, err := r.CatchUp(ctx, tenantID, func(done, total int64) { fmt.Printf("folded %d of %d\n", done, total) }); err != nil {
 		fmt.Println("fold:", err)
 		os.Exit(1)

@@ -19,9 +19,10 @@ import (
 )
 
 // randomScript writes a random day: conversations that are routed, offered,
-// answered, breached, resolved, reopened, rated and abandoned in random
-// orders (some events repeat, some name conversations never created), and
-// agents changing presence.
+// answered, breached, resolved, reopened, rated, abandoned, linked to
+// articles and unlinked in random orders (some events repeat, some name
+// conversations never created), agents changing presence, and notices sent,
+// delivered, read, answered, failed and opted out of.
 func randomScript(rng *rand.Rand, tenantID string, convs int) *rolluptest.Script {
 	type step struct {
 		at time.Time
@@ -43,7 +44,13 @@ func randomScript(rng *rand.Rand, tenantID string, convs int) *rolluptest.Script
 		for range rng.IntN(8) {
 			at := created.Add(time.Duration(1+rng.IntN(4*3600)) * time.Second)
 			q, a := queues[rng.IntN(len(queues))], agents[rng.IntN(len(agents))]
-			switch rng.IntN(9) {
+			art := []string{"kb1", "kb2", "kb3"}[rng.IntN(3)]
+			switch rng.IntN(11) {
+			case 9:
+				kind := []string{"reused", "created"}[rng.IntN(2)]
+				add(at, func(s *rolluptest.Script, at time.Time) { s.Linked(id, art, kind, at) })
+			case 10:
+				add(at, func(s *rolluptest.Script, at time.Time) { s.Unlinked(id, art, at) })
 			case 0:
 				add(at, func(s *rolluptest.Script, at time.Time) { s.Routed(event.RoutingOffered, id, q, a, at) })
 			case 1:
@@ -69,6 +76,25 @@ func randomScript(rng *rand.Rand, tenantID string, convs int) *rolluptest.Script
 		at := base.Add(time.Duration(rng.IntN(40*3600)) * time.Second)
 		a, p := agents[rng.IntN(len(agents))], []string{"available", "away", "busy", "offline"}[rng.IntN(4)]
 		add(at, func(s *rolluptest.Script, at time.Time) { s.Presence(a, p, at) })
+	}
+	// Notices: statuses (some repeated), responses by local hour and
+	// segment, opt-outs of a type, a channel or everything.
+	types := []string{"shipped", "payment_due", ""}
+	for i := range convs {
+		d, typ, ch := fmt.Sprintf("d%d", i), types[rng.IntN(len(types))], channels[rng.IntN(len(channels))]
+		at := base.Add(time.Duration(rng.IntN(36*3600)) * time.Second)
+		for _, st := range []string{"sent", "delivered", "read", "replied", "failed", "sent", "bogus"}[:1+rng.IntN(7)] {
+			add(at, func(s *rolluptest.Script, at time.Time) { s.NoticeStatus(d, typ, ch, st, at) })
+			at = at.Add(time.Duration(rng.IntN(3600)) * time.Second)
+		}
+		if rng.IntN(2) == 0 {
+			how, seg, h := []string{"read", "replied"}[rng.IntN(2)], []string{"", "retail", "business"}[rng.IntN(3)], rng.IntN(26)-1
+			add(at, func(s *rolluptest.Script, at time.Time) { s.NoticeResponded(d, typ, ch, how, seg, h, at) })
+		}
+		if rng.IntN(5) == 0 {
+			scope := []string{"all", "channel:" + ch, "type:" + typ, "category:marketing"}[rng.IntN(4)]
+			add(at, func(s *rolluptest.Script, at time.Time) { s.OptedOut(scope, "preference_page", at) })
+		}
 	}
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].at.Before(steps[j].at) })
 	s := rolluptest.New(tenantID)
@@ -156,6 +182,15 @@ func TestRollupsEqualRecomputation(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
 			db := e.Open(t)
+			seen := map[string]bool{} // the metrics the trials counted in
+			defer func() {
+				for _, m := range []string{rollup.KBLinks, rollup.KBLinked, rollup.NoticeSent, rollup.NoticeReplied,
+					rollup.NoticeOptOut, rollup.ResponseHour, rollup.FCR, rollup.CSAT} {
+					if !seen[m] && !t.Failed() {
+						t.Errorf("no trial counted %s: the test proves nothing of it", m)
+					}
+				}
+			}()
 			for trial := range 4 {
 				seed := uint64(time.Now().UnixNano()) + uint64(trial)
 				rng := rand.New(rand.NewPCG(seed, 7))
@@ -184,6 +219,10 @@ func TestRollupsEqualRecomputation(t *testing.T) {
 					wg.Wait()
 				}
 				t.Logf("seed %d: %d events", seed, len(script.Events))
+				counters, _ := recompute(script.Events)
+				for k := range counters {
+					seen[k.Metric] = true
+				}
 				same(t, db, tn.ID, script.Events)
 				r := rollup.NewRunner(db, clock.System{}, slog.Default())
 				var last int64

@@ -21,6 +21,20 @@ import (
 // BatchSize is how many events one transaction folds.
 const BatchSize = 500
 
+// MaxBatchSize is how many a transaction folds when the runner is behind: a
+// batch's figures land in fewer cells per event the more events it holds,
+// and a rebuild commits less often.
+const MaxBatchSize = 4000
+
+// WriterShare is the largest share of the time the runner takes while
+// ingest is busy (events were written during a batch): after such a batch
+// took d, the next waits until d×(1−share)/share has passed. On SQLite every
+// inbound message commits through the one writer, and on a small machine the
+// fold's reading and folding compete with ingest for the processor as much
+// as for the writer; ingest comes first, and the rollups catch up after a
+// burst (ADR 0051, 2026-12-07).
+const WriterShare = 0.1
+
 // sweepEvery is how often the runner looks for tenants behind, in case it
 // missed a bus message (every node folds; the cursor keeps them apart).
 const sweepEvery = 10 * time.Second
@@ -32,16 +46,22 @@ type Events interface {
 
 // Runner keeps the rollups in step with the events table.
 type Runner struct {
-	// Batch is how many events one transaction folds (BatchSize unless set).
-	Batch int
+	// Batch is how many events one transaction folds (BatchSize unless
+	// set); while every batch comes back full the next one doubles, up to
+	// MaxBatch (MaxBatchSize unless set; never below Batch).
+	Batch, MaxBatch int
+	// Share is the largest share of the time it takes while ingest is
+	// busy (WriterShare unless set; 0 or 1: no limit).
+	Share float64
 	db    *store.DB
 	clock clock.Clock
 	log   *slog.Logger
+	pace  pacer
 }
 
 // NewRunner returns a runner over db.
 func NewRunner(db *store.DB, clk clock.Clock, log *slog.Logger) *Runner {
-	return &Runner{Batch: BatchSize, db: db, clock: clk, log: log}
+	return &Runner{Batch: BatchSize, MaxBatch: MaxBatchSize, Share: WriterShare, db: db, clock: clk, log: log}
 }
 
 // Run folds every tenant's new events as they are published, until ctx ends.
@@ -114,9 +134,9 @@ func (r *Runner) CatchUp(ctx context.Context, tenantID string, progress Progress
 			return 0, err
 		}
 	}
-	folded := 0
+	folded, size := 0, r.Batch
 	for {
-		n, err := r.batch(ctx, tenantID)
+		n, err := r.batch(ctx, tenantID, size)
 		if errors.Is(err, store.ErrConflict) {
 			continue // another node moved the cursor: carry on from where it is
 		}
@@ -127,28 +147,59 @@ func (r *Runner) CatchUp(ctx context.Context, tenantID string, progress Progress
 		if progress != nil && n > 0 {
 			progress(int64(folded), max(total, int64(folded)))
 		}
-		if n < r.Batch {
+		if n < size {
 			return folded, nil
 		}
+		size = max(r.Batch, min(2*size, r.MaxBatch))
 	}
 }
 
-// batch folds up to r.Batch events after the cursor in one transaction.
-func (r *Runner) batch(ctx context.Context, tenantID string) (int, error) {
+// batch folds up to size events after the cursor in one transaction. The
+// fold runs before the transaction, on the state read at the cursor; the
+// transaction only moves the cursor from there (a compare-and-set: if
+// another node folded first, that is ErrConflict and nothing is written)
+// and writes what changed. So the writer — on SQLite the only one, shared
+// with every inbound message — is held for the writes alone.
+func (r *Runner) batch(ctx context.Context, tenantID string, size int) (int, error) {
+	if err := r.pace.wait(ctx); err != nil {
+		return 0, err
+	}
+	began := time.Now()
+	written, err := r.db.EventsWritten(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n, err := r.fold(ctx, tenantID, size)
+	if n > 0 {
+		// Ingest is busy if events were written meanwhile (by any tenant):
+		// then the next batch waits its turn. Alone, the runner goes at
+		// full speed.
+		if now, _ := r.db.EventsWritten(ctx); now > written {
+			r.pace.held(time.Since(began), r.Share)
+		}
+	}
+	return n, err
+}
+
+func (r *Runner) fold(ctx context.Context, tenantID string, size int) (int, error) {
 	cursor, err := r.db.RollupCursor(ctx, tenantID)
 	if err != nil {
 		return 0, err
 	}
-	evs, err := r.db.EventsSince(ctx, tenantID, cursor, r.Batch)
+	evs, err := r.db.EventsSince(ctx, tenantID, cursor, size)
 	if err != nil || len(evs) == 0 {
 		return 0, err
 	}
 	last := evs[len(evs)-1].Seq
+	ch, err := Fold(ctx, &r.db.Store, tenantID, evs)
+	if err != nil {
+		return 0, fmt.Errorf("fold events %d–%d: %w", cursor+1, last, err)
+	}
 	err = r.db.InTx(ctx, func(s *store.Store, _ *sql.Tx) error {
 		if err := s.AdvanceRollupCursor(ctx, tenantID, cursor, last, r.clock.Now()); err != nil {
 			return err
 		}
-		return Fold(ctx, s, tenantID, evs)
+		return ch.Write(ctx, s, tenantID)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("fold events %d–%d: %w", cursor+1, last, err)
@@ -156,9 +207,64 @@ func (r *Runner) batch(ctx context.Context, tenantID string) (int, error) {
 	return len(evs), nil
 }
 
-// Fold applies events to the tenant's rollups through s (a transaction):
-// it loads the state they touch, folds them and writes what changed.
-func Fold(ctx context.Context, s *store.Store, tenantID string, evs []event.Event) error {
+// pacer keeps the runner to its share of the time while ingest is busy. It
+// measures real time, not the injected clock: it meters resources (the
+// writer, the processor) and decides no figure.
+type pacer struct {
+	mu   sync.Mutex
+	next time.Time
+}
+
+// held notes a batch that took d while ingest was busy.
+func (p *pacer) held(d time.Duration, share float64) {
+	if share <= 0 || share >= 1 {
+		return
+	}
+	p.mu.Lock()
+	p.next = time.Now().Add(time.Duration(float64(d) * (1 - share) / share))
+	p.mu.Unlock()
+}
+
+// wait returns when the next batch may begin.
+func (p *pacer) wait(ctx context.Context) error {
+	p.mu.Lock()
+	d := time.Until(p.next)
+	p.mu.Unlock()
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// State is where a fold reads the rollups it adds to: the states of the
+// conversations and agents its events name, and the histograms they touch.
+// *store.Store is one; the runner reads through the pool, before its
+// transaction.
+type State interface {
+	RollupConvStates(ctx context.Context, tenantID string, ids []string) (map[string]string, error)
+	RollupAgentStates(ctx context.Context, tenantID string, ids []string) (map[string]string, error)
+	RollupHistCells(ctx context.Context, tenantID string, cells []store.RollupCell) (map[store.RollupCell]string, error)
+}
+
+// Changes is a folded batch ready to write: the counters to add, the
+// histograms already merged with the stored ones, and the states to put.
+type Changes struct {
+	Counters []store.RollupCounter
+	Hists    []store.RollupHist
+	Convs    []store.RollupConv
+	Agents   []store.RollupAgent
+}
+
+// Fold applies events to the tenant's rollups as st holds them: it loads
+// the state they touch, folds them and returns what changed.
+func Fold(ctx context.Context, st State, tenantID string, evs []event.Event) (*Changes, error) {
 	f := NewFolder()
 	var convIDs, agentIDs []string
 	for _, ev := range evs {
@@ -172,78 +278,98 @@ func Fold(ctx context.Context, s *store.Store, tenantID string, evs []event.Even
 	}
 	convIDs = slices.Compact(slices.Sorted(slices.Values(convIDs)))
 	agentIDs = slices.Compact(slices.Sorted(slices.Values(agentIDs)))
-	convs, err := s.RollupConvStates(ctx, tenantID, convIDs)
+	convs, err := st.RollupConvStates(ctx, tenantID, convIDs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for id, st := range convs {
 		var c Conv
 		if err := json.Unmarshal([]byte(st), &c); err != nil {
-			return fmt.Errorf("rollup state of conversation %s: %w", id, err)
+			return nil, fmt.Errorf("rollup state of conversation %s: %w", id, err)
 		}
 		f.Convs[id] = &c
 	}
-	agents, err := s.RollupAgentStates(ctx, tenantID, agentIDs)
+	agents, err := st.RollupAgentStates(ctx, tenantID, agentIDs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for id, st := range agents {
 		var a Agent
 		if err := json.Unmarshal([]byte(st), &a); err != nil {
-			return fmt.Errorf("rollup state of agent %s: %w", id, err)
+			return nil, fmt.Errorf("rollup state of agent %s: %w", id, err)
 		}
 		f.Agents[id] = &a
 	}
 	for _, ev := range evs {
 		f.Apply(ev)
 	}
-	return Write(ctx, s, tenantID, f)
+	return Diff(ctx, st, tenantID, f)
 }
 
-// Write persists a folder's deltas and changed state through s (a
-// transaction): the counters added, the histograms merged, the states put.
-func Write(ctx context.Context, s *store.Store, tenantID string, f *Folder) error {
-	counters := make([]store.RollupCounter, 0, len(f.Counters))
+// Diff turns a folder's deltas and changed state into Changes, merging its
+// histograms with those st holds.
+func Diff(ctx context.Context, st State, tenantID string, f *Folder) (*Changes, error) {
+	ch := &Changes{Counters: make([]store.RollupCounter, 0, len(f.Counters))}
 	for _, k := range slices.SortedFunc(maps.Keys(f.Counters), compareKeys) {
 		v := f.Counters[k]
 		if v.N == 0 && v.Total == 0 {
 			continue
 		}
-		counters = append(counters, store.RollupCounter{RollupCell: cell(k), N: v.N, Total: v.Total})
+		ch.Counters = append(ch.Counters, store.RollupCounter{RollupCell: cell(k), N: v.N, Total: v.Total})
 	}
-	if err := s.AddRollupCounters(ctx, tenantID, counters); err != nil {
-		return err
+	keys := slices.SortedFunc(maps.Keys(f.Hists), compareKeys)
+	cells := make([]store.RollupCell, len(keys))
+	for i, k := range keys {
+		cells[i] = cell(k)
 	}
-	hists := make([]store.RollupHist, 0, len(f.Hists))
-	for _, k := range slices.SortedFunc(maps.Keys(f.Hists), compareKeys) {
-		hists = append(hists, store.RollupHist{RollupCell: cell(k), Buckets: f.Hists[k].String()})
+	old, err := st.RollupHistCells(ctx, tenantID, cells)
+	if err != nil {
+		return nil, err
 	}
-	if err := s.MergeRollupHists(ctx, tenantID, hists, MergeText); err != nil {
-		return err
+	ch.Hists = make([]store.RollupHist, len(keys))
+	for i, k := range keys {
+		h := f.Hists[k]
+		if b, ok := old[cells[i]]; ok {
+			h = Hist{}
+			if err := ParseHist(b, h); err != nil {
+				return nil, fmt.Errorf("rollup histogram %s: %w", k.Metric, err)
+			}
+			h.Merge(f.Hists[k])
+		}
+		ch.Hists[i] = store.RollupHist{RollupCell: cells[i], Buckets: h.String()}
 	}
-	convs := make([]store.RollupConv, 0, len(f.DirtyConvs))
 	for _, id := range slices.Sorted(maps.Keys(f.DirtyConvs)) {
 		c := f.Convs[id]
 		st, err := json.Marshal(c)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		convs = append(convs, store.RollupConv{ConversationID: id, CreatedAt: c.Created, Channel: c.Channel, QueueID: c.QueueID,
+		ch.Convs = append(ch.Convs, store.RollupConv{ConversationID: id, CreatedAt: c.Created, Channel: c.Channel, QueueID: c.QueueID,
 			AgentID: c.AgentID, Team: c.Team, Tags: c.Tags, State: string(st)})
-	}
-	if err := s.PutRollupConvs(ctx, tenantID, convs); err != nil {
-		return err
 	}
 	for _, id := range slices.Sorted(maps.Keys(f.DirtyAgents)) {
 		st, err := json.Marshal(f.Agents[id])
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := s.PutRollupAgent(ctx, tenantID, id, string(st)); err != nil {
-			return err
-		}
+		ch.Agents = append(ch.Agents, store.RollupAgent{UserID: id, State: string(st)})
 	}
-	return nil
+	return ch, nil
+}
+
+// Write persists the changes through s (a transaction whose cursor
+// compare-and-set vouches that the state they were folded from is current).
+func (ch *Changes) Write(ctx context.Context, s *store.Store, tenantID string) error {
+	if err := s.AddRollupCounters(ctx, tenantID, ch.Counters); err != nil {
+		return err
+	}
+	if err := s.PutRollupHists(ctx, tenantID, ch.Hists); err != nil {
+		return err
+	}
+	if err := s.PutRollupConvs(ctx, tenantID, ch.Convs); err != nil {
+		return err
+	}
+	return s.PutRollupAgents(ctx, tenantID, ch.Agents)
 }
 
 func cell(k Key) store.RollupCell {

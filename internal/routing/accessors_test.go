@@ -63,3 +63,22 @@ func TestRestoredStatsAndDeadlines(t *testing.T) {
 		t.Fatalf("load after finish %v", got)
 	}
 }
+
+// TestGrowKeepsItems checks that making room for more items (the rebuild
+// does, before restoring them) keeps those already known, held or waiting.
+func TestGrowKeepsItems(t *testing.T) {
+	e := routing.New(routing.Options{})
+	e.Handle(t0, routing.Restored{Work: chat("w1", "q1", 0), AgentID: "ana"})
+	e.Handle(t0, routing.WorkArrived{Work: chat("w2", "q1", 0)})
+	e.Grow(1000)
+	e.Grow(0)
+	if got := e.AgentLoad("ana"); got[routing.Chat] != 1 {
+		t.Fatalf("load after Grow %v", got)
+	}
+	if _, err := e.Handle(t0, routing.WorkFinished{WorkID: "w1"}); err != nil {
+		t.Fatalf("finish an item restored before Grow: %v", err)
+	}
+	if _, err := e.Handle(t0, routing.WorkWithdrawn{WorkID: "w2"}); err != nil || e.Waiting("q1") != 0 {
+		t.Fatalf("withdraw an item waiting before Grow: %v, %d waiting", err, e.Waiting("q1"))
+	}
+}

@@ -474,6 +474,19 @@ func (e *Engine) AgentLoad(agentID string) map[Modality]int {
 	return out
 }
 
+// Grow makes room for n more items, so a rebuild that knows how many it
+// will restore does not grow the engine's index a rehash at a time.
+func (e *Engine) Grow(n int) {
+	if n <= 0 {
+		return
+	}
+	items := make(map[string]*item, len(e.items)+n)
+	for id, it := range e.items {
+		items[id] = it
+	}
+	e.items = items
+}
+
 // Waiting is how many items wait in the queue (not offered, not scheduled
 // for later).
 func (e *Engine) Waiting(queueID string) int {

@@ -5,6 +5,7 @@ package smtpsink
 import (
 	"io"
 	"net"
+	"sync"
 	"testing"
 
 	"github.com/emersion/go-smtp"
@@ -21,6 +22,31 @@ type Message struct {
 type Sink struct {
 	Addr     string
 	Messages chan Message
+
+	mu     sync.Mutex
+	reject map[string]int // recipient → RCPTs still to refuse
+}
+
+// RejectRcpt makes the sink refuse the next times RCPT TO:<to> with a
+// temporary failure (451), as a relay does when a mailbox is briefly
+// unavailable, so tests can see the sender retry.
+func (s *Sink) RejectRcpt(to string, times int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.reject == nil {
+		s.reject = map[string]int{}
+	}
+	s.reject[to] = times
+}
+
+func (s *Sink) refuse(to string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.reject[to] > 0 {
+		s.reject[to]--
+		return true
+	}
+	return false
 }
 
 // Start runs a sink until the test ends.
@@ -54,6 +80,9 @@ func (s *session) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if s.sink.refuse(to) {
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 2, 1}, Message: "mailbox busy, try again later"}
+	}
 	s.msg.To = append(s.msg.To, to)
 	return nil
 }

@@ -21,6 +21,73 @@ func (s *Store) InsertEvent(ctx context.Context, ev event.Event) (event.Event, e
 	return ev, nil
 }
 
+// AppendEvents writes events of any tenants in the order given and sets each
+// one's seq, holding their tenants' event order (LockEventOrder) to the end
+// of the transaction: a group commit's events, last before its commit. On
+// PostgreSQL the locks and one multi-row insert travel in one round trip, so
+// the lock is held for the insert and the commit alone. A row the database
+// refuses (a tenant deleted meanwhile) fails the whole call without saying
+// which: the caller that needs to know inserts one by one (InsertEvent).
+func (s *Store) AppendEvents(ctx context.Context, evs []event.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	if s.engine != Postgres || s.conn == nil || s.piped {
+		tenants := make([]string, len(evs))
+		for i, ev := range evs {
+			tenants[i] = ev.TenantID
+		}
+		if err := s.LockEventOrder(ctx, tenants...); err != nil {
+			return err
+		}
+		for i := range evs {
+			ev, err := s.InsertEvent(ctx, evs[i])
+			if err != nil {
+				return err
+			}
+			evs[i] = ev
+		}
+		return nil
+	}
+	n := len(evs)
+	ids, tenants, types, payloads, ats := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]int64, n)
+	for i, ev := range evs {
+		ids[i], tenants[i], types[i], payloads[i], ats[i] = ev.ID, ev.TenantID, ev.Type, string(ev.Data), micros(ev.At)
+	}
+	var round []*pipedStmt
+	for _, k := range eventOrderKeys(tenants) {
+		round = append(round, &pipedStmt{query: `SELECT pg_advisory_xact_lock($1, $2)`, args: []any{eventOrderLocks, k}, exec: true})
+	}
+	insert := &pipedStmt{query: `INSERT INTO events (id, tenant_id, type, payload, created_at)
+		SELECT id, tenant_id, type, payload, created_at
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS e (id, tenant_id, type, payload, created_at, n)
+		ORDER BY n RETURNING id, seq`, args: []any{ids, tenants, types, payloads, ats}}
+	round = append(round, insert)
+	(&pipeline{ctx: ctx, conn: s.conn}).send(round)
+	for _, st := range round {
+		if st.err != nil {
+			return fmt.Errorf("append events: %w", st.err)
+		}
+	}
+	seqs := make(map[string]int64, n)
+	for i := range insert.rows {
+		var id string
+		var seq int64
+		if err := scanPiped(insert, i, []any{&id, &seq}); err != nil {
+			return fmt.Errorf("append events: %w", err)
+		}
+		seqs[id] = seq
+	}
+	for i := range evs {
+		seq, ok := seqs[evs[i].ID]
+		if !ok {
+			return fmt.Errorf("append events: no seq came back for event %s", evs[i].ID)
+		}
+		evs[i].Seq = seq
+	}
+	return nil
+}
+
 // EventsSince returns up to limit of the tenant's events after seq, in order; the
 // realtime feed replays them to a client that reconnects.
 func (s *Store) EventsSince(ctx context.Context, tenantID string, afterSeq int64, limit int) ([]event.Event, error) {
@@ -70,6 +137,17 @@ func (s *Store) LockEventOrder(ctx context.Context, tenantIDs ...string) error {
 	if s.engine != Postgres || len(tenantIDs) == 0 {
 		return nil
 	}
+	for _, k := range eventOrderKeys(tenantIDs) {
+		if _, err := s.w.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, eventOrderLocks, k); err != nil {
+			return fmt.Errorf("lock event order: %w", err)
+		}
+	}
+	return nil
+}
+
+// eventOrderKeys are the second keys of the tenants' event-order locks, each
+// once, in the one order every transaction takes them.
+func eventOrderKeys(tenantIDs []string) []int32 {
 	keys := make([]int32, 0, len(tenantIDs))
 	for _, id := range tenantIDs {
 		h := fnv.New32a()
@@ -77,10 +155,5 @@ func (s *Store) LockEventOrder(ctx context.Context, tenantIDs ...string) error {
 		keys = append(keys, int32(h.Sum32()))
 	}
 	slices.Sort(keys)
-	for _, k := range slices.Compact(keys) {
-		if _, err := s.w.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, eventOrderLocks, k); err != nil {
-			return fmt.Errorf("lock event order: %w", err)
-		}
-	}
-	return nil
+	return slices.Compact(keys)
 }

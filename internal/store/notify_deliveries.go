@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/notice"
 )
 
@@ -224,8 +225,10 @@ func (db *DB) UpdateDeliveries(ctx context.Context, ups []DeliveryUpdate) error 
 // UpdateDeliveries writes a batch of changes on this store (inside the
 // caller's transaction); a delivery that does not exist is ErrNotFound.
 func (s *Store) UpdateDeliveries(ctx context.Context, ups []DeliveryUpdate) error {
+	var evs []pendingEvent
 	for _, u := range ups {
-		res, err := s.w.ExecContext(ctx, `UPDATE notify_deliveries SET status = $3,
+		var typeKey string
+		err := s.w.QueryRowContext(ctx, `UPDATE notify_deliveries SET status = $3,
 			channel = CASE WHEN $4 = '' THEN channel ELSE $4 END, channel_index = $5, tries = $6, due_at = $7,
 			lease_until = NULL, claimed_from = '',
 			external_id = CASE WHEN $8 = '' THEN external_id ELSE $8 END,
@@ -233,10 +236,11 @@ func (s *Store) UpdateDeliveries(ctx context.Context, ups []DeliveryUpdate) erro
 			body = CASE WHEN $10 = '' THEN body ELSE $10 END,
 			conversation_id = CASE WHEN $11 = '' THEN conversation_id ELSE $11 END,
 			updated_at = $12
-			WHERE tenant_id = $1 AND id = $2 AND (CAST($13 AS BIGINT) = 0 OR claims = $13)`,
+			WHERE tenant_id = $1 AND id = $2 AND (CAST($13 AS BIGINT) = 0 OR claims = $13) RETURNING type_key, channel`,
 			u.TenantID, u.ID, u.Status, u.Channel, u.ChannelIndex, u.Tries, dueAt(u.Status, u.DueAt),
-			u.ExternalID, u.Subject, u.Body, u.ConversationID, micros(u.At), u.Claim)
-		if err := affectedOne("update delivery "+u.ID, res, err); err != nil {
+			u.ExternalID, u.Subject, u.Body, u.ConversationID, micros(u.At), u.Claim).Scan(&typeKey, &u.Channel)
+		if err != nil {
+			err = notFound("update delivery "+u.ID, err)
 			if u.Claim != 0 && errors.Is(err, ErrNotFound) {
 				if _, gone := s.Delivery(ctx, u.TenantID, u.ID); gone == nil {
 					return fmt.Errorf("delivery %s, claim %d: %w", u.ID, u.Claim, ErrLeaseLost)
@@ -247,8 +251,32 @@ func (s *Store) UpdateDeliveries(ctx context.Context, ups []DeliveryUpdate) erro
 		if err := s.appendSteps(ctx, u.TenantID, u.ID, u.Steps); err != nil {
 			return err
 		}
+		if at := u.At; countedStatus(u.Status) {
+			if at.IsZero() && len(u.Steps) > 0 {
+				at = u.Steps[0].At
+			}
+			evs = append(evs, pendingEvent{u.TenantID, event.NoticeStatus, noticeStatus{DeliveryID: u.ID, Type: typeKey,
+				Channel: u.Channel, Status: u.Status}, at})
+		}
 	}
-	return nil
+	return s.emitEvents(ctx, evs)
+}
+
+// noticeStatus is the data of an event.NoticeStatus.
+type noticeStatus struct {
+	DeliveryID string `json:"delivery_id"`
+	Type       string `json:"type"`
+	Channel    string `json:"channel"`
+	Status     string `json:"status"`
+}
+
+// countedStatus tells the statuses reports count (event.NoticeStatus).
+func countedStatus(status string) bool {
+	switch status {
+	case notice.StatusSent, notice.StatusDelivered, notice.StatusRead, notice.StatusReplied, notice.StatusFailed:
+		return true
+	}
+	return false
 }
 
 // appendSteps adds steps after a delivery's last one.

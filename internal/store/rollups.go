@@ -99,10 +99,41 @@ func (s *Store) RollupTenantsBehind(ctx context.Context) ([]string, error) {
 	})
 }
 
-// rollupRows is how many rows one multi-row statement writes: a batch's
-// thousands of cells go in tens of statements, not thousands, so the
-// transaction (and on SQLite the one writer) is held briefly.
-const rollupRows = 100
+// EventsWritten is the seq of the last event any tenant wrote: the rollup
+// runner compares it before and after a batch to tell whether ingest is busy.
+// It is not tenant-scoped and reveals nothing to a tenant.
+func (s *Store) EventsWritten(ctx context.Context) (int64, error) {
+	var seq int64
+	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events`).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("events written: %w", err)
+	}
+	return seq, nil
+}
+
+// rollupChunks are the sizes of the multi-row statements rollups are
+// written in: a batch's thousands of cells go in tens of statements, not
+// thousands, so the transaction (and on SQLite the one writer) is held
+// briefly; and only these few sizes, so each is prepared once and reused
+// (237 rows go as 100, 100, 25, 5, 5, 1 and 1).
+var rollupChunks = []int{100, 25, 5, 1}
+
+// eachRollupChunk calls fn with successive chunks of n rows, [from, to).
+func eachRollupChunk(n int, fn func(from, to int) error) error {
+	for from := 0; from < n; {
+		size := 1
+		for _, c := range rollupChunks {
+			if n-from >= c {
+				size = c
+				break
+			}
+		}
+		if err := fn(from, from+size); err != nil {
+			return err
+		}
+		from += size
+	}
+	return nil
+}
 
 // tenantRows returns "($1, $first, …), ($1, …)" for rows of the tenant ($1)
 // and cols more parameters each.
@@ -120,76 +151,80 @@ func tenantRows(first, rows, cols int) string {
 // AddRollupCounters adds each counter's N and Total to its cell. The cells
 // must be distinct.
 func (s *Store) AddRollupCounters(ctx context.Context, tenantID string, cs []RollupCounter) error {
-	for len(cs) > 0 {
-		chunk := cs[:min(len(cs), rollupRows)]
-		cs = cs[len(chunk):]
-		args := make([]any, 0, 1+8*len(chunk))
+	return eachRollupChunk(len(cs), func(from, to int) error {
+		args := make([]any, 0, 1+8*(to-from))
 		args = append(args, tenantID)
-		for _, c := range chunk {
+		for _, c := range cs[from:to] {
 			args = append(args, c.Grain, c.Hour, c.Dim, c.Val, c.Metric, c.Sub, c.N, c.Total)
 		}
 		q := `INSERT INTO rollup_counters (tenant_id, grain, hour, dim, val, metric, sub, n, total) VALUES ` +
-			tenantRows(2, len(chunk), 8) + ` ON CONFLICT (tenant_id, dim, val, grain, hour, metric, sub)
+			tenantRows(2, to-from, 8) + ` ON CONFLICT (tenant_id, dim, val, grain, hour, metric, sub)
 			DO UPDATE SET n = rollup_counters.n + excluded.n, total = rollup_counters.total + excluded.total`
 		if _, err := s.w.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("add rollup counters: %w", err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
-// MergeRollupHists merges each histogram into its cell: merge gets the
-// cell's buckets ("" when new) and the added ones and returns the result.
-// The cells must be distinct.
-func (s *Store) MergeRollupHists(ctx context.Context, tenantID string, hs []RollupHist, merge func(old, add string) (string, error)) error {
-	for len(hs) > 0 {
-		chunk := hs[:min(len(hs), rollupRows)]
-		hs = hs[len(chunk):]
-		type key struct {
-			grain, dim, val, metric string
-			hour                    int64
-		}
+// RollupHistCells reads the stored buckets of the histogram cells named
+// that exist. It reads outside any transaction: the rollup runner merges a
+// batch's histograms before it takes the writer, and its cursor's
+// compare-and-set tells whether they changed since.
+func (s *Store) RollupHistCells(ctx context.Context, tenantID string, cells []RollupCell) (map[RollupCell]string, error) {
+	out := make(map[RollupCell]string, len(cells))
+	err := eachRollupChunk(len(cells), func(from, to int) error {
 		args := []any{tenantID}
-		var or []string
-		for _, h := range chunk {
+		var or strings.Builder
+		for i, c := range cells[from:to] {
+			if i > 0 {
+				or.WriteString(" OR ")
+			}
 			n := len(args)
-			or = append(or, fmt.Sprintf("(dim = $%d AND val = $%d AND grain = $%d AND hour = $%d AND metric = $%d)", n+1, n+2, n+3, n+4, n+5))
-			args = append(args, h.Dim, h.Val, h.Grain, h.Hour, h.Metric)
+			// Each term names the whole key, tenant included, so that it is a
+			// lookup of the primary key (SQLite plans an OR of such terms as
+			// a union of lookups; without the tenant in them, as a scan of
+			// all the tenant's histograms).
+			fmt.Fprintf(&or, "(tenant_id = $1 AND dim = $%d AND val = $%d AND grain = $%d AND hour = $%d AND metric = $%d)", n+1, n+2, n+3, n+4, n+5)
+			args = append(args, c.Dim, c.Val, c.Grain, c.Hour, c.Metric)
 		}
-		rows, err := s.w.QueryContext(ctx, `SELECT dim, val, grain, hour, metric, buckets FROM rollup_hists WHERE tenant_id = $1 AND (`+
-			strings.Join(or, " OR ")+`)`, args...)
+		rows, err := s.r.QueryContext(ctx, `SELECT dim, val, grain, hour, metric, buckets FROM rollup_hists WHERE `+or.String(), args...)
 		if err != nil {
-			return fmt.Errorf("read rollup histograms: %w", err)
+			return err
 		}
-		old := map[key]string{}
+		defer rows.Close()
 		for rows.Next() {
-			var k key
+			var c RollupCell
 			var b string
-			if err := rows.Scan(&k.dim, &k.val, &k.grain, &k.hour, &k.metric, &b); err != nil {
-				rows.Close()
-				return fmt.Errorf("read rollup histograms: %w", err)
+			if err := rows.Scan(&c.Dim, &c.Val, &c.Grain, &c.Hour, &c.Metric, &b); err != nil {
+				return err
 			}
-			old[k] = b
+			out[c] = b
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("read rollup histograms: %w", err)
-		}
-		args = []any{tenantID}
-		for _, h := range chunk {
-			merged, err := merge(old[key{h.Grain, h.Dim, h.Val, h.Metric, h.Hour}], h.Buckets)
-			if err != nil {
-				return fmt.Errorf("merge rollup histogram %s: %w", h.Metric, err)
-			}
-			args = append(args, h.Grain, h.Hour, h.Dim, h.Val, h.Metric, merged)
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read rollup histograms: %w", err)
+	}
+	return out, nil
+}
+
+// PutRollupHists writes histogram cells (distinct), replacing what they held:
+// the caller has merged them with RollupHistCells' buckets.
+func (s *Store) PutRollupHists(ctx context.Context, tenantID string, hs []RollupHist) error {
+	return eachRollupChunk(len(hs), func(from, to int) error {
+		args := make([]any, 0, 1+6*(to-from))
+		args = append(args, tenantID)
+		for _, h := range hs[from:to] {
+			args = append(args, h.Grain, h.Hour, h.Dim, h.Val, h.Metric, h.Buckets)
 		}
 		if _, err := s.w.ExecContext(ctx, `INSERT INTO rollup_hists (tenant_id, grain, hour, dim, val, metric, buckets) VALUES `+
-			tenantRows(2, len(chunk), 6)+` ON CONFLICT (tenant_id, dim, val, grain, hour, metric) DO UPDATE SET buckets = excluded.buckets`,
+			tenantRows(2, to-from, 6)+` ON CONFLICT (tenant_id, dim, val, grain, hour, metric) DO UPDATE SET buckets = excluded.buckets`,
 			args...); err != nil {
 			return fmt.Errorf("write rollup histograms: %w", err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // RollupConvStates returns the fold's state of each of the tenant's
@@ -207,7 +242,7 @@ func (s *Store) RollupAgentStates(ctx context.Context, tenantID string, ids []st
 func (s *Store) rollupStates(ctx context.Context, query, tenantID string, ids []string) (map[string]string, error) {
 	out := make(map[string]string, len(ids))
 	err := eachIDChunk(ids, func(chunk []string) error {
-		rows, err := s.w.QueryContext(ctx, query+placeholders(2, len(chunk))+`)`, idArgs(tenantID, chunk)...)
+		rows, err := s.r.QueryContext(ctx, query+placeholders(2, len(chunk))+`)`, idArgs(tenantID, chunk)...)
 		if err != nil {
 			return err
 		}
@@ -229,11 +264,10 @@ func (s *Store) rollupStates(ctx context.Context, query, tenantID string, ids []
 
 // PutRollupConvs writes conversations' fact rows (distinct conversations).
 func (s *Store) PutRollupConvs(ctx context.Context, tenantID string, cs []RollupConv) error {
-	for len(cs) > 0 {
-		chunk := cs[:min(len(cs), rollupRows)]
-		cs = cs[len(chunk):]
-		args := []any{tenantID}
-		for _, c := range chunk {
+	return eachRollupChunk(len(cs), func(from, to int) error {
+		args := make([]any, 0, 1+8*(to-from))
+		args = append(args, tenantID)
+		for _, c := range cs[from:to] {
 			tags := ""
 			if len(c.Tags) > 0 {
 				tags = "," + strings.Join(c.Tags, ",") + ","
@@ -241,22 +275,32 @@ func (s *Store) PutRollupConvs(ctx context.Context, tenantID string, cs []Rollup
 			args = append(args, c.ConversationID, micros(c.CreatedAt), c.Channel, c.QueueID, c.AgentID, c.Team, tags, c.State)
 		}
 		if _, err := s.w.ExecContext(ctx, `INSERT INTO rollup_conversations (tenant_id, conversation_id, created_at, channel, queue_id, agent_id, team, tags, state)
-			VALUES `+tenantRows(2, len(chunk), 8)+` ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET created_at = excluded.created_at,
+			VALUES `+tenantRows(2, to-from, 8)+` ON CONFLICT (tenant_id, conversation_id) DO UPDATE SET created_at = excluded.created_at,
 			channel = excluded.channel, queue_id = excluded.queue_id, agent_id = excluded.agent_id, team = excluded.team, tags = excluded.tags, state = excluded.state`,
 			args...); err != nil {
 			return fmt.Errorf("put rollup conversations: %w", err)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
-// PutRollupAgent writes an agent's fold state.
-func (s *Store) PutRollupAgent(ctx context.Context, tenantID, userID, state string) error {
-	if _, err := s.w.ExecContext(ctx, `INSERT INTO rollup_agents (tenant_id, user_id, state) VALUES ($1, $2, $3)
-		ON CONFLICT (tenant_id, user_id) DO UPDATE SET state = excluded.state`, tenantID, userID, state); err != nil {
-		return fmt.Errorf("put rollup agent %s: %w", userID, err)
-	}
-	return nil
+// RollupAgent is one agent's fold state.
+type RollupAgent struct{ UserID, State string }
+
+// PutRollupAgents writes agents' fold states (distinct agents).
+func (s *Store) PutRollupAgents(ctx context.Context, tenantID string, as []RollupAgent) error {
+	return eachRollupChunk(len(as), func(from, to int) error {
+		args := make([]any, 0, 1+2*(to-from))
+		args = append(args, tenantID)
+		for _, a := range as[from:to] {
+			args = append(args, a.UserID, a.State)
+		}
+		if _, err := s.w.ExecContext(ctx, `INSERT INTO rollup_agents (tenant_id, user_id, state) VALUES `+tenantRows(2, to-from, 2)+`
+			ON CONFLICT (tenant_id, user_id) DO UPDATE SET state = excluded.state`, args...); err != nil {
+			return fmt.Errorf("put rollup agents: %w", err)
+		}
+		return nil
+	})
 }
 
 // ResetRollups deletes the tenant's rollups and cursor, for a rebuild from
@@ -273,9 +317,14 @@ func (s *Store) ResetRollups(ctx context.Context, tenantID string) error {
 // RollupCounters reads the counters of one dimension value ("all" with "")
 // of one grain beginning in [from, to), Unix seconds; metric "" reads all.
 func (s *Store) RollupCounters(ctx context.Context, tenantID, dim, val, grain string, from, to int64, metric string) ([]RollupCounter, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT hour, metric, sub, n, total FROM rollup_counters
-		WHERE tenant_id = $1 AND dim = $2 AND val = $3 AND grain = $4 AND hour >= $5 AND hour < $6 AND ($7 = '' OR metric = $7)`,
-		tenantID, dim, val, grain, from, to, metric)
+	// Two statements, not one with "($7 = '' OR metric = $7)": that would
+	// keep the planner from the index by metric for one metric's hours.
+	q, args := `SELECT hour, metric, sub, n, total FROM rollup_counters
+		WHERE tenant_id = $1 AND dim = $2 AND val = $3 AND grain = $4 AND hour >= $5 AND hour < $6`, []any{tenantID, dim, val, grain, from, to}
+	if metric != "" {
+		q, args = q+` AND metric = $7`, append(args, metric)
+	}
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("rollup counters: %w", err)
 	}

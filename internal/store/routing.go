@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -135,12 +137,74 @@ func (s *Store) Work(ctx context.Context, tenantID, id string) (WorkRecord, erro
 // assigned, by tenant and arrival, in one query over the partial index: the
 // routing rebuild reads it at start. It is not tenant-scoped.
 func (s *Store) ActiveWork(ctx context.Context) ([]WorkRecord, error) {
+	var out []WorkRecord
+	err := s.EachActiveWork(ctx, 1024, func(batch []WorkRecord) error {
+		out = append(out, batch...)
+		return nil
+	})
+	return out, err
+}
+
+// EachActiveWork streams what ActiveWork lists, in the same order, to fn in
+// batches of up to size items, so a caller that turns rows into something
+// else (the routing rebuild) neither holds every row at once nor waits for
+// the last row before it starts. Each batch is a new slice that fn may keep
+// or hand to another goroutine. An error from fn stops the stream and is
+// returned.
+func (s *Store) EachActiveWork(ctx context.Context, size int, fn func([]WorkRecord) error) error {
+	if size <= 0 {
+		size = 1024
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT `+workColumns+` FROM routing_work
 		WHERE state IN `+activeWorkStates+` ORDER BY tenant_id, arrived_at, id`)
 	if err != nil {
-		return nil, fmt.Errorf("active work: %w", err)
+		return fmt.Errorf("active work: %w", err)
 	}
-	return collect(rows, scanWork)
+	defer rows.Close()
+	batch := make([]WorkRecord, 0, size)
+	var data, tenant, kind, queue, modality, state, agent sql.RawBytes
+	var arrived, updated int64
+	// Columns that repeat from row to row (a tenant, a queue, a state) share
+	// one string each instead of one per row: fewer allocations to make and
+	// to collect, and less memory for the rebuilt engine that keeps them.
+	shared := map[string]string{}
+	share := func(b []byte) string {
+		if s, ok := shared[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		if len(shared) < 1<<16 {
+			shared[s] = s
+		}
+		return s
+	}
+	for rows.Next() {
+		var w WorkRecord
+		if err := rows.Scan(&w.ID, &tenant, &w.ConversationID, &kind, &queue, &modality, &w.Priority, &state,
+			&agent, &data, &arrived, &updated); err != nil {
+			return fmt.Errorf("active work: scan: %w", err)
+		}
+		w.TenantID, w.Kind, w.QueueID, w.Modality, w.State, w.AgentID =
+			share(tenant), share(kind), share(queue), share(modality), share(state), share(agent)
+		// The item's data is copied once into its own bytes (scanned as a
+		// string it was two copies).
+		w.Data = json.RawMessage(bytes.Clone(data))
+		w.ArrivedAt, w.UpdatedAt = fromMicros(arrived), fromMicros(updated)
+		batch = append(batch, w)
+		if len(batch) == size {
+			if err := fn(batch); err != nil {
+				return err
+			}
+			batch = make([]WorkRecord, 0, size)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("active work: rows: %w", err)
+	}
+	if len(batch) > 0 {
+		return fn(batch)
+	}
+	return nil
 }
 
 // ActiveWorkFor lists the tenant's waiting, offered or assigned items of one

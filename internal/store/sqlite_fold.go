@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql/driver"
+	"sync/atomic"
 
 	"modernc.org/sqlite"
 
@@ -14,8 +15,9 @@ import (
 // with (persona.Fold; PostgreSQL spells the same in SQL). A private driver
 // keeps the function off every other SQLite connection in the process.
 type sqliteConnector struct {
-	dsn string
-	d   *sqlite.Driver
+	dsn     string
+	d       *sqlite.Driver
+	commits *atomic.Int64
 }
 
 func newSQLiteConnector(dsn string) (*sqliteConnector, error) {
@@ -35,7 +37,9 @@ func newSQLiteConnector(dsn string) (*sqliteConnector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sqliteConnector{dsn: dsn, d: d}, nil
+	c := &sqliteConnector{dsn: dsn, d: d, commits: new(atomic.Int64)}
+	countCommits(d, c.commits)
+	return c, nil
 }
 
 func (c *sqliteConnector) Connect(context.Context) (driver.Conn, error) { return c.d.Open(c.dsn) }

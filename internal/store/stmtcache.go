@@ -90,17 +90,17 @@ func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) 
 }
 
 // QueryContext runs a cached statement on the pool.
-func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (c *stmtCache) QueryContext(ctx context.Context, query string, args ...any) (rows, error) {
 	st, err := c.get(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	return st.QueryContext(ctx, args...)
+	return nilRows(st.QueryContext(ctx, args...))
 }
 
 // QueryRowContext runs a cached statement on the pool. A failure to prepare is
 // reported by Scan, as database/sql does.
-func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+func (c *stmtCache) QueryRowContext(ctx context.Context, query string, args ...any) row {
 	st, err := c.get(ctx, query)
 	if err != nil {
 		return c.db.QueryRowContext(ctx, query, args...) // fails the same way, through Row
@@ -134,18 +134,41 @@ func (q txQuerier) ExecContext(ctx context.Context, query string, args ...any) (
 	return st.ExecContext(ctx, args...)
 }
 
-func (q txQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (q txQuerier) QueryContext(ctx context.Context, query string, args ...any) (rows, error) {
 	st, err := q.stmt(ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	return st.QueryContext(ctx, args...)
+	return nilRows(st.QueryContext(ctx, args...))
 }
 
-func (q txQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+func (q txQuerier) QueryRowContext(ctx context.Context, query string, args ...any) row {
 	st, err := q.stmt(ctx, query)
 	if err != nil {
 		return q.tx.QueryRowContext(ctx, query, args...)
 	}
 	return st.QueryRowContext(ctx, args...)
+}
+
+// nilRows keeps a failed query's rows a nil interface, not a nil *sql.Rows in one.
+func nilRows(r *sql.Rows, err error) (rows, error) {
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// plainTx runs statements on a transaction without preparing them.
+type plainTx struct{ tx *sql.Tx }
+
+func (q plainTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return q.tx.ExecContext(ctx, query, args...)
+}
+
+func (q plainTx) QueryContext(ctx context.Context, query string, args ...any) (rows, error) {
+	return nilRows(q.tx.QueryContext(ctx, query, args...))
+}
+
+func (q plainTx) QueryRowContext(ctx context.Context, query string, args ...any) row {
+	return q.tx.QueryRowContext(ctx, query, args...)
 }

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -41,11 +42,27 @@ var ErrConflict = errors.New("conflict")
 // the row over, whose outcome counts.
 var ErrLeaseLost = errors.New("lease lost to a later claim")
 
-// querier is what both *sql.DB and *sql.Tx offer; Store methods run on either.
+// querier is what both *sql.DB and *sql.Tx offer; Store methods run on either,
+// and on a pipelined transaction (Pipeline).
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) row
+}
+
+// rows is what Store methods use of *sql.Rows.
+type rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Columns() ([]string, error)
+	Err() error
+	Close() error
+}
+
+// row is what Store methods use of *sql.Row.
+type row interface {
+	Scan(dest ...any) error
+	Err() error
 }
 
 // DB is an open database: the pools and the engine they speak.
@@ -58,6 +75,8 @@ type DB struct {
 	read *sql.DB
 	// Prepared statements, per pool.
 	writeStmts, readStmts *stmtCache
+	// commits counts SQLite's committed write transactions (see Commits).
+	commits *atomic.Int64
 	Store
 }
 
@@ -66,6 +85,11 @@ type Store struct {
 	engine Engine
 	w, r   querier
 	tx     *sql.Tx
+	// conn holds tx's connection on PostgreSQL, for Pipeline; nil on SQLite
+	// and outside transactions.
+	conn *sql.Conn
+	// piped is set on the Stores Pipeline hands its functions.
+	piped bool
 }
 
 // Open connects to the database named by dsn: a postgres:// URL, or a path (or
@@ -123,7 +147,9 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		read.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	return newDB(SQLite, write, read), nil
+	db := newDB(SQLite, write, read)
+	db.commits = conn.commits
+	return db, nil
 }
 
 func openPostgres(ctx context.Context, dsn string) (*DB, error) {
@@ -174,13 +200,26 @@ func (db *DB) Close() error {
 
 // InTx runs fn inside one transaction: everything fn writes through s, and through
 // tx (for the job queue's transactional enqueue), commits or rolls back together.
+//
+// On PostgreSQL the transaction runs on a connection of its own (sql.Conn), so
+// that Pipeline can reach the driver beneath it.
 func (db *DB) InTx(ctx context.Context, fn func(s *Store, tx *sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	var conn *sql.Conn
+	begin := db.write.BeginTx
+	if db.engine == Postgres {
+		var err error
+		if conn, err = db.write.Conn(ctx); err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		defer conn.Close()
+		begin = conn.BeginTx
+	}
+	tx, err := begin(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
 	q := txQuerier{tx: tx, cache: db.writeStmts}
-	s := &Store{engine: db.engine, w: q, r: q, tx: tx}
+	s := &Store{engine: db.engine, w: q, r: q, tx: tx, conn: conn}
 	if err := fn(s, tx); err != nil {
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))

@@ -20,7 +20,7 @@ func (db *DB) Snapshot(ctx context.Context, fn func(s *Store) error) error {
 		return fmt.Errorf("begin snapshot: %w", err)
 	}
 	defer tx.Rollback()
-	return fn(&Store{engine: db.engine, w: tx, r: tx, tx: tx})
+	return fn(&Store{engine: db.engine, w: plainTx{tx}, r: plainTx{tx}, tx: tx})
 }
 
 // CountTenantRows counts the tenant's rows in table (a name from

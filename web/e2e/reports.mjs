@@ -7,7 +7,11 @@
 // its charts have titles, descriptions and tables, axe finds nothing
 // serious, a bar of the hour chart opens exactly the conversations created
 // in that hour (ours among them) and a row opens the conversation in the
-// desktop; the summary CSV downloads with a BOM and the same figures.
+// desktop; the summary CSV downloads with a BOM and the same figures. The
+// second customer opts out of statements and Ana links a new article to the
+// first before resolving it: the notice, knowledge and best-hour sections
+// show the API's figures, the link rate opens the linked resolution, and the
+// knowledge CSV lists the article.
 //
 //   node web/e2e/reports.mjs --base URL [--tenant northwind] [--password switchboard-demo] [--timeout 15000] [--headed]
 //
@@ -73,21 +77,35 @@ async function main() {
   });
 
   const ours = [];
-  await steps.run('two customers write; Ana is given one and resolves it', async () => {
+  let article;
+  await steps.run('two customers write; the second opts out of statements; Ana links an article to the first and resolves it', async () => {
+    const personas = [];
     for (const who of ['one', 'two']) {
       const r = await adm('POST', '/api/v1/channels/api/messages', { from: { kind: 'external', value: `rep-${who}-${nonce}` }, name: `Customer ${who}`, body: `Report question ${who}` }, 201);
       ours.push(r.conversation.id);
+      personas.push(r.conversation.persona_id);
     }
+    await adm('POST', `/api/v1/personas/${personas[1]}/consent`, { scope: 'type:statement.ready', granted: false, note: 'no statements' }, 201);
+    article = (await ana('POST', '/api/v1/knowledge/articles', { title: `Report answer ${nonce}`, issue: `Report question ${nonce}`,
+      resolution: 'Answered from the report.', audience: 'both', locale: 'en', tags: [], category: 'Your account' }, 201)).id;
     await adm('PATCH', `/api/v1/conversations/${ours[0]}`, { assignee_id: me.id }, 200);
+    await ana('POST', `/api/v1/conversations/${ours[0]}/knowledge/links`, { article_id: article }, 201);
     await ana('PATCH', `/api/v1/conversations/${ours[0]}`, { status: 'resolved' }, 200);
   });
 
   let after;
   await steps.run('the rollups fold them: the report counts exactly that', async () => {
-    after = await until('the report counts both conversations and the resolution', async () => {
+    after = await until('the report counts both conversations, the resolution with its article and the opt-out', async () => {
       const r = await supAPI('GET', PATH, undefined, 200);
-      return r.current.conversations - before.current.conversations === 2 && r.current.resolved - before.current.resolved === 1 ? r : null;
+      return r.current.conversations - before.current.conversations === 2 && r.current.resolved - before.current.resolved === 1 &&
+        r.current.knowledge.linked - before.current.knowledge.linked === 1 && r.current.notices.total.opt_outs - before.current.notices.total.opt_outs === 1 ? r : null;
     });
+    const top = after.current.knowledge.top_articles.find((a) => a.article_id === article);
+    if (!top || top.conversations !== 1 || top.title !== `Report answer ${nonce}`) throw new Error(`the article's reuse: ${JSON.stringify(top)}`);
+    const st = after.current.notices.by_type.find((r) => r.type === 'statement.ready');
+    if (!st || st.opt_outs - (before.current.notices.by_type.find((r) => r.type === 'statement.ready')?.opt_outs ?? 0) !== 1) {
+      throw new Error(`statement.ready's opt-outs: ${JSON.stringify(st)}`);
+    }
     if (after.current.answered - before.current.answered < 1) throw new Error(`answered moved by ${after.current.answered - before.current.answered}`);
     const api = after.current.by_channel.find((c) => c.channel === 'api');
     const was = before.current.by_channel.find((c) => c.channel === 'api')?.conversations ?? 0;
@@ -105,6 +123,18 @@ async function main() {
       if (got !== w) throw new Error(`${id} shows "${got}", want "${w}"`);
     }
     if ((await page.getByTestId('rep-times-row').count()) !== 4) throw new Error('the times table lacks rows');
+    const pct = (n) => (n === null ? null : `${Math.round(n * 10) / 10} %`);
+    const more = { 'rep-fig-kb-link-rate': pct(r.current.knowledge.link_rate_pct), 'rep-fig-kb-links': String(r.current.knowledge.links),
+      'rep-fig-notice-sent': String(r.current.notices.total.sent), 'rep-fig-notice-opt-outs': String(r.current.notices.total.opt_outs) };
+    for (const [id, w] of Object.entries(more)) {
+      const got = await text(id);
+      if (w !== null && got !== w) throw new Error(`${id} shows "${got}", want "${w}"`);
+    }
+    await page.locator(`[data-testid="rep-kb-article"][data-id="${article}"]`).waitFor();
+    await page.locator('[data-testid="rep-notice-row"][data-key="type:statement.ready"]').waitFor();
+    const segments = r.current.best_hours.segments.length;
+    const heat = await page.getByTestId('rep-besthour-row').count();
+    if (r.current.best_hours.all.responses > 0 ? heat !== segments + 1 : heat !== 0) throw new Error(`${heat} heat-map rows for ${segments} segments`);
   });
 
   await steps.run('every chart has a title, a description and a table; axe finds nothing serious', async () => {
@@ -140,6 +170,19 @@ async function main() {
     });
   });
 
+  await steps.run('the knowledge link rate opens the resolutions with an article linked, ours among them', async () => {
+    const drill = await supAPI('GET', `/api/v1/reports/drilldown?metric=kb_linked&from=${today}&to=${today}&tz=${encodeURIComponent(tz)}`, undefined, 200);
+    if (!drill.items.some((i) => i.conversation_id === ours[0]) || drill.items.some((i) => i.conversation_id === ours[1])) {
+      throw new Error(`kb_linked drill-down: ${drill.items.map((i) => i.conversation_id)}`);
+    }
+    await page.getByTestId('rep-kb-drill-linked').click();
+    await until('the drill-down lists the linked resolution', async () =>
+      (await page.locator(`[data-testid="rep-drill-row"][data-id="${ours[0]}"]`).count()) === 1 &&
+      (await page.locator(`[data-testid="rep-drill-row"][data-id="${ours[1]}"]`).count()) === 0);
+    await page.locator(`[data-testid="rep-hour-bar"] rect`).first().click(); // back to the hour's, for the next step
+    await until('the hour drill-down is back', async () => (await page.locator(`[data-testid="rep-drill-row"][data-id="${ours[1]}"]`).count()) === 1);
+  });
+
   await steps.run('a row opens its conversation in the desktop', async () => {
     await page.locator(`[data-testid="rep-drill-row"][data-id="${ours[1]}"] a`).click();
     await page.waitForURL(`**/desktop/c/${ours[1]}`);
@@ -153,6 +196,11 @@ async function main() {
     const r = await supAPI('GET', PATH.replace(`from=${today}`, `from=${await page.getByTestId('rep-from').inputValue()}`), undefined, 200);
     if (!body.startsWith('\uFEFFfigure,') || !body.includes(`\r\nconversations,${r.current.conversations},${r.previous.conversations}\r\n`)) {
       throw new Error(`summary CSV ${dl.suggestedFilename()}: ${JSON.stringify(body.slice(0, 200))}`);
+    }
+    const [kb] = await Promise.all([page.waitForEvent('download'), page.getByTestId('rep-csv-knowledge_articles').click()]);
+    const kbBody = readFileSync(await kb.path(), 'utf8');
+    if (!kbBody.startsWith('\uFEFFarticle_id,title,conversations,reused,created\r\n') || !kbBody.includes(`${article},Report answer ${nonce},1,`)) {
+      throw new Error(`knowledge CSV: ${JSON.stringify(kbBody.slice(0, 300))}`);
     }
   });
 

@@ -15,6 +15,7 @@ import { context } from './messages/context';
 import { helpcenter } from './messages/helpcenter';
 import { knowledgeMeasures } from './messages/knowledgeMeasures';
 import { reports } from './messages/reports';
+import { reportsEngagement } from './messages/reportsEngagement';
 import { knowledge } from './messages/knowledge';
 import { swarm } from './messages/swarm';
 import { screenpop } from './messages/screenpop';
@@ -29,6 +30,7 @@ import { callback } from './messages/callback';
 import { csat } from './messages/csat';
 import { social } from './messages/social';
 import { routing } from './messages/routing';
+import { reportSchedules } from './messages/reportSchedules';
 
 const base = {
   'app.name': 'Switchboard',
@@ -220,7 +222,9 @@ const en = { ...base, ...desktop, ...conversation, ...supervisor, ...notificatio
   ...csat,
   ...social,
   ...routing,
-  ...reports } as const;
+  ...reports,
+  ...reportsEngagement,
+  ...reportSchedules } as const;
 
 /** MessageKey names one string in the catalogue. */
 export type MessageKey = keyof typeof en;

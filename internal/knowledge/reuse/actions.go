@@ -2,10 +2,12 @@ package reuse
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/knowledge"
 	"github.com/switchboard-cx/switchboard/internal/store"
@@ -58,8 +60,17 @@ func (s *Service) Link(ctx context.Context, a Actor, conversationID, articleID s
 	if art.SourceConversationID == conversationID {
 		kind = knowledge.LinkCreated
 	}
-	l, err := s.DB.AddKnowledgeLink(ctx, knowledge.Link{TenantID: a.TenantID, ConversationID: conversationID, ArticleID: art.ID,
-		Kind: kind, AgentID: a.UserID, CreatedAt: s.Clock.Now()})
+	var l knowledge.Link
+	err = s.DB.InTx(ctx, func(tx *store.Store, _ *sql.Tx) error {
+		var err error
+		l, err = tx.AddKnowledgeLink(ctx, knowledge.Link{TenantID: a.TenantID, ConversationID: conversationID, ArticleID: art.ID,
+			Kind: kind, AgentID: a.UserID, CreatedAt: s.Clock.Now()})
+		if err != nil {
+			return err
+		}
+		return tx.EmitEvent(ctx, a.TenantID, event.KnowledgeLinked, LinkEvent{ConversationID: conversationID, ArticleID: l.ArticleID,
+			Kind: string(l.Kind), AgentID: l.AgentID}, s.Clock.Now())
+	})
 	if err != nil {
 		return LinkView{}, err
 	}
@@ -78,11 +89,25 @@ func (s *Service) Unlink(ctx context.Context, a Actor, conversationID, articleID
 	if _, err := s.article(ctx, a.TenantID, articleID); err != nil {
 		return err
 	}
-	err := s.DB.DeleteKnowledgeLink(ctx, a.TenantID, conversationID, articleID)
+	err := s.DB.InTx(ctx, func(tx *store.Store, _ *sql.Tx) error {
+		if err := tx.DeleteKnowledgeLink(ctx, a.TenantID, conversationID, articleID); err != nil {
+			return err
+		}
+		return tx.EmitEvent(ctx, a.TenantID, event.KnowledgeUnlinked, LinkEvent{ConversationID: conversationID, ArticleID: articleID,
+			AgentID: a.UserID}, s.Clock.Now())
+	})
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
 	return s.refreshCase(ctx, a.TenantID, conversationID)
+}
+
+// LinkEvent is the data of event.KnowledgeLinked and KnowledgeUnlinked.
+type LinkEvent struct {
+	ConversationID string `json:"conversation_id"`
+	ArticleID      string `json:"article_id"`
+	Kind           string `json:"kind,omitempty"` // reused or created
+	AgentID        string `json:"agent_id,omitempty"`
 }
 
 // bodyArticle is the tenant's article named in a request's body: one that

@@ -1,6 +1,7 @@
 // Package rolluptest writes event streams for rollup and report tests and
 // benchmarks: the events a running center emits, in the shapes it emits
-// them (conversation, message, routing, SLA, presence and CSAT payloads).
+// them (conversation, message, routing, SLA, presence, CSAT, notice and
+// knowledge link payloads).
 package rolluptest
 
 import (
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/knowledge/reuse"
+	"github.com/switchboard-cx/switchboard/internal/notify"
 )
 
 // Script accumulates a tenant's events in the order they are written.
@@ -101,4 +104,31 @@ func (s *Script) CSAT(id string, rating int, queueID, agentID string, at time.Ti
 	c := s.convs[id]
 	s.emit(event.CSATAnswered, at, map[string]any{"conversation_id": id, "rating": rating, "comment": "", "channel": c.Channel,
 		"queue_id": queueID, "agent_id": agentID})
+}
+
+// NoticeStatus is a notice delivery reaching a status (sent, delivered,
+// read, replied, failed) on a channel, as the store writes it.
+func (s *Script) NoticeStatus(deliveryID, typ, channel, status string, at time.Time) {
+	s.emit(event.NoticeStatus, at, map[string]any{"delivery_id": deliveryID, "type": typ, "channel": channel, "status": status})
+}
+
+// NoticeResponded is a customer reading or answering a notice in a local hour.
+func (s *Script) NoticeResponded(deliveryID, typ, channel, how, segment string, localHour int, at time.Time) {
+	s.emit(event.NoticeResponded, at, notify.Responded{DeliveryID: deliveryID, Type: typ, Channel: channel, How: how,
+		Segment: segment, LocalHour: localHour})
+}
+
+// OptedOut is a revocation of scope in a consent ledger.
+func (s *Script) OptedOut(scope, source string, at time.Time) {
+	s.emit(event.NoticeOptedOut, at, notify.OptOutOf(scope, source))
+}
+
+// Linked is an agent linking an article to a conversation (kind reused or created).
+func (s *Script) Linked(convID, articleID, kind string, at time.Time) {
+	s.emit(event.KnowledgeLinked, at, reuse.LinkEvent{ConversationID: convID, ArticleID: articleID, Kind: kind, AgentID: "ana"})
+}
+
+// Unlinked is an agent taking an article's link away.
+func (s *Script) Unlinked(convID, articleID string, at time.Time) {
+	s.emit(event.KnowledgeUnlinked, at, reuse.LinkEvent{ConversationID: convID, ArticleID: articleID, AgentID: "ana"})
 }

@@ -329,6 +329,38 @@ func testRoutingWork(t *testing.T, db *store.DB) {
 	if len(all) != 4 {
 		t.Fatalf("ActiveWork lists %d items of the two tenants, want 4", len(all))
 	}
+
+	// Streamed in batches of two: the same items in the same order, each
+	// batch its own slice.
+	full, err := db.ActiveWork(ctx)
+	must(t, "active", err)
+	var streamed []store.WorkRecord
+	var batches [][]store.WorkRecord
+	must(t, "each active", db.EachActiveWork(ctx, 2, func(batch []store.WorkRecord) error {
+		if len(batch) == 0 || len(batch) > 2 {
+			t.Errorf("EachActiveWork gave a batch of %d, want 1–2", len(batch))
+		}
+		batches = append(batches, batch)
+		streamed = append(streamed, batch...)
+		return nil
+	}))
+	if !slices.Equal(workIDs(streamed), workIDs(full)) {
+		t.Fatalf("EachActiveWork streamed %v, ActiveWork lists %v", workIDs(streamed), workIDs(full))
+	}
+	var kept []store.WorkRecord
+	for _, b := range batches {
+		kept = append(kept, b...)
+	}
+	for i := range kept {
+		if kept[i].ID != full[i].ID || string(kept[i].Data) != string(full[i].Data) || !kept[i].ArrivedAt.Equal(full[i].ArrivedAt) {
+			t.Fatalf("batch kept after the stream moved on changed at %d: %s %s, want %s %s",
+				i, kept[i].ID, kept[i].Data, full[i].ID, full[i].Data)
+		}
+	}
+	stop := errors.New("stop")
+	if err := db.EachActiveWork(ctx, 1, func([]store.WorkRecord) error { return stop }); !errors.Is(err, stop) {
+		t.Fatalf("EachActiveWork returned %v, want the callback's error", err)
+	}
 }
 
 func workIDs(ws []store.WorkRecord) []string {

@@ -70,6 +70,7 @@ func Run(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"CallRecordings", testCallRecordings},
 		{"CSAT", testCSAT},
 		{"Listening", testListening},
+		{"ReportSchedules", testReportSchedules},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })

@@ -38,6 +38,45 @@ export interface Period {
   presence: StateTime[];
   csat: { responses: number; average: number | null; satisfied_pct: number | null; ratings: number[] };
   agents: { agent_id: string; presence: StateTime[]; answered: number; handled: number; handle_secs: number; occupancy_pct: number | null }[];
+  knowledge: KnowledgeFigures;
+  /** notices is null under a queue, agent, team or tag filter; best_hours under any filter. */
+  notices: { total: NoticeRow; by_type: NoticeRow[]; by_channel: NoticeRow[] } | null;
+  best_hours: { all: SegmentHours; segments: SegmentHours[] } | null;
+}
+
+/** NoticeRow is one notification type's or channel's notices; rates are over sent. */
+export interface NoticeRow {
+  type?: string;
+  channel?: string;
+  sent: number;
+  delivered: number;
+  read: number;
+  responded: number;
+  failed: number;
+  opt_outs: number;
+  delivery_pct: number | null;
+  read_pct: number | null;
+  response_pct: number | null;
+  opt_out_pct: number | null;
+}
+
+/** KnowledgeFigures: link rate over resolutions; links and top articles without a filter only. */
+export interface KnowledgeFigures {
+  resolved: number;
+  linked: number;
+  link_rate_pct: number | null;
+  links: number | null;
+  articles: number | null;
+  links_per_article: number | null;
+  top_articles: { article_id: string; title: string; conversations: number; reused: number; created: number }[] | null;
+}
+
+/** SegmentHours counts responses to notices by the customers' own local hour. */
+export interface SegmentHours {
+  segment: string;
+  responses: number;
+  hours: number[];
+  best_hour: number | null;
 }
 
 export interface Report {
@@ -61,6 +100,7 @@ export interface DrillRow {
   resolved: boolean;
   abandoned: boolean;
   csat: number;
+  kb_linked: boolean;
 }
 
 /** ReportQuery is what every report call shares; filter is one dimension at most. */
@@ -72,7 +112,17 @@ export interface ReportQuery {
   filter?: { dim: 'channel' | 'queue' | 'agent' | 'team' | 'tag'; value: string };
 }
 
-export type Table = 'summary' | 'volume_by_day' | 'volume_by_hour' | 'times' | 'agents' | 'csat';
+export type Table =
+  | 'summary'
+  | 'volume_by_day'
+  | 'volume_by_hour'
+  | 'times'
+  | 'agents'
+  | 'csat'
+  | 'notices_by_type'
+  | 'notices_by_channel'
+  | 'knowledge_articles'
+  | 'best_hours';
 
 function params(q: ReportQuery): Record<string, string | undefined> {
   const p: Record<string, string | undefined> = { from: q.from, to: q.to, tz: q.tz, sl: q.sl ? String(q.sl) : undefined };

@@ -3,7 +3,8 @@
 // p90), satisfaction and agents, drawn in hand-made SVG as the wall's charts
 // are: each chart has a title, a description and its numbers as a table one
 // click away, and a bar (or a table row's button) opens the conversations
-// behind it. Every table downloads as CSV.
+// behind it. Every table downloads as CSV. Notices, knowledge and the best
+// hours are ReportsEngagement.tsx's.
 //
 // Test ids: rep-page, rep-from, rep-to, rep-tz, rep-show, rep-fig-<name> (data-prev), rep-hour-chart,
 // rep-hour-bar (data-hour), rep-day-bar (data-date), rep-times-row (data-metric), rep-csat-bar,
@@ -16,6 +17,8 @@ import { Notice } from '../components/Notice';
 import { t, tMaybe, type MessageKey } from '../i18n';
 import { Link } from '../router';
 import { AdminPage } from './AdminNav';
+import { EngagementSections } from './ReportsEngagement';
+import { linkedQuery, ReportSchedules } from './ReportSchedules';
 
 const DAY = 24 * 60 * 60 * 1000;
 type Dim = 'channel' | 'queue' | 'agent' | 'team' | 'tag';
@@ -37,13 +40,14 @@ function secs(s: number | null): string {
 
 /** ReportsPage is /admin/reports. */
 export function ReportsPage() {
-  const [from, setFrom] = useState(localDay(new Date(Date.now() - 6 * DAY)));
-  const [to, setTo] = useState(localDay(new Date()));
-  const [tz, setTz] = useState(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+  const [linked] = useState(linkedQuery); // a report mail's link: its range, zone and filter
+  const [from, setFrom] = useState(linked.from ?? localDay(new Date(Date.now() - 6 * DAY)));
+  const [to, setTo] = useState(linked.to ?? localDay(new Date()));
+  const [tz, setTz] = useState(linked.tz ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'));
   const [sl, setSl] = useState('20');
-  const [dim, setDim] = useState<Dim | ''>('');
-  const [value, setValue] = useState('');
-  const [shown, setShown] = useState<ReportQuery>({ from, to, tz, sl: 20 });
+  const [dim, setDim] = useState<Dim | ''>(linked.dim ?? '');
+  const [value, setValue] = useState(linked.value ?? '');
+  const [shown, setShown] = useState<ReportQuery>({ from, to, tz, sl: 20, filter: dim && value ? { dim, value } : undefined });
   const [data, setData] = useState<Report | null>(null);
   const [error, setError] = useState('');
   const [loading, setLoading] = useState(true);
@@ -127,6 +131,7 @@ export function ReportsPage() {
       </p>
       {data && <Figures r={data} q={shown} open={open} />}
       {drill && <Drill {...drill} />}
+      <ReportSchedules />
     </AdminPage>
   );
 }
@@ -220,6 +225,7 @@ function Figures({ r, q, open }: { r: Report; q: ReportQuery; open: Open }) {
           </tbody>
         </table>
       </Section>
+      <EngagementSections c={c} p={p} q={q} open={open} Section={Section} />
     </div>
   );
 }
