@@ -488,7 +488,11 @@ func TestStalledWorkersTextIsSentOnce(t *testing.T) {
 			n, _ := f.sender.Once(context.Background())
 			stalled <- n
 		}()
-		<-took
+		select {
+		case <-took:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the first node's text never reached Twilio")
+		}
 		f.clock.Advance(time.Minute + time.Millisecond) // the stalled node's lease runs out
 		if n := f.once(t); n != 1 {
 			t.Fatalf("the other node took over %d notices, want 1", n)
