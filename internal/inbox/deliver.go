@@ -182,6 +182,19 @@ func (s *core) outbound(ctx context.Context, m conversation.Message) (channel.Ou
 // recordDelivery stores a message's delivery state and tells the desktops.
 func (s *core) recordDelivery(ctx context.Context, m conversation.Message, status, externalID, failure string) error {
 	return s.out.Do(ctx, func(tx *outbox.Tx) error {
+		if externalID != "" {
+			// Receipts that arrived before this answer (UpdateDelivery kept
+			// them): the furthest one is where the message stands.
+			early, err := tx.TakeEarlyReceipts(ctx, m.TenantID, m.Channel, externalID)
+			if err != nil {
+				return err
+			}
+			for _, st := range early {
+				if conversation.DeliveryRank(st) > conversation.DeliveryRank(status) {
+					status = st
+				}
+			}
+		}
 		if err := tx.SetMessageDelivery(ctx, m.TenantID, m.ID, status, externalID, s.clock.Now()); err != nil {
 			return err
 		}
@@ -216,13 +229,29 @@ func (s *core) recordDelivery(ctx context.Context, m conversation.Message, statu
 }
 
 // UpdateDelivery records a delivery receipt a channel got later (a provider's
-// status callback): delivered, read or failed. Unknown ids are ignored, since
-// providers also report messages sent by other systems.
+// status callback): delivered, read or failed. A receipt for an id no message
+// has yet is kept for a day: the send that created it may not have recorded
+// the provider's answer yet (the send applies it then), or another system sent
+// it (the retention job forgets it).
 func (s *Service) UpdateDelivery(ctx context.Context, tenantID, ch, externalID, status string) error {
 	m, err := s.db.MessageByExternalID(ctx, tenantID, ch, externalID)
 	if errors.Is(err, store.ErrNotFound) {
-		s.log.Debug("delivery receipt for an unknown message", slog.String("tenant_id", tenantID), slog.String("channel", ch))
-		return nil
+		// The receipt may have beaten the send's answer (the send records the
+		// provider's id after it hears back): kept for the send to apply.
+		// Looked for again after keeping it, in case the send recorded the id
+		// in between and took the kept receipts before this one was kept.
+		if err := s.db.KeepEarlyReceipt(ctx, tenantID, ch, externalID, status, s.clock.Now()); err != nil {
+			return err
+		}
+		if m, err = s.db.MessageByExternalID(ctx, tenantID, ch, externalID); errors.Is(err, store.ErrNotFound) {
+			s.log.Debug("delivery receipt for a message not known yet: kept", slog.String("tenant_id", tenantID), slog.String("channel", ch))
+			return nil
+		}
+		if err == nil {
+			if _, err = s.db.TakeEarlyReceipts(ctx, tenantID, ch, externalID); err != nil {
+				return err
+			}
+		}
 	}
 	if err != nil {
 		return err

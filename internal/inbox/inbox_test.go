@@ -31,6 +31,9 @@ type recorder struct {
 	sent       []channel.Outbound
 	fail       error
 	done       chan string
+	// beforeAnswer, if set, runs with the provider's id before Send returns:
+	// the provider's status webhook racing its answer to the send.
+	beforeAnswer func(externalID string)
 }
 
 func (r *recorder) Name() string { return r.name }
@@ -45,6 +48,9 @@ func (r *recorder) Send(_ context.Context, out channel.Outbound) (channel.Sent, 
 		return channel.Sent{}, r.fail
 	}
 	r.sent = append(r.sent, out)
+	if r.beforeAnswer != nil {
+		r.beforeAnswer("ext-" + out.MessageID)
+	}
 	return channel.Sent{ExternalID: "ext-" + out.MessageID}, nil
 }
 
@@ -203,6 +209,45 @@ func TestReplyIsDeliveredAndSwitchesModality(t *testing.T) {
 	other := f.ingest(t, inbox.Inbound{Channel: "sms", From: phone("+15550001234"), Body: "hi"})
 	if _, err := f.svc.Reply(ctx, actor, other.Conversation.ID, inbox.ReplyInput{Channel: "mail", Body: "x"}); !isField(err, "channel") {
 		t.Fatalf("reply by mail to a phone-only customer: %v", err)
+	}
+}
+
+// TestReceiptBeforeTheSendsAnswer: the provider reports the message read
+// before the send has heard back and recorded the provider's id. The receipt
+// is kept and applied when the send records the id, not dropped as a receipt
+// about a message nobody knows.
+func TestReceiptBeforeTheSendsAnswer(t *testing.T) {
+	for name, open := range map[string]func(testing.TB) *store.DB{"sqlite": storetest.OpenSQLite, "postgres": storetest.OpenPostgres} {
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, open)
+			ctx := context.Background()
+			in := f.ingest(t, inbox.Inbound{Channel: "sms", From: phone("+442079460958"), Body: "hello"})
+			receipt := make(chan error, 1)
+			f.sms.beforeAnswer = func(ext string) {
+				receipt <- f.svc.UpdateDelivery(ctx, f.tenant, "sms", ext, conversation.DeliveryRead)
+			}
+			m, err := f.svc.Reply(ctx, inbox.Actor{TenantID: f.tenant}, in.Conversation.ID, inbox.ReplyInput{Body: "Your card is on its way."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			waitSent(t, f.sms, m.ID)
+			if err := <-receipt; err != nil {
+				t.Fatalf("the early receipt: %v", err)
+			}
+			waitJob(t, f)
+			got, _ := f.db.Message(ctx, f.tenant, m.ID)
+			if got.Status != conversation.DeliveryRead || got.ExternalID != "ext-"+m.ID {
+				t.Fatalf("after the send: %s %q, want read (the receipt that came first)", got.Status, got.ExternalID)
+			}
+			if left, _ := f.db.TakeEarlyReceipts(ctx, f.tenant, "sms", "ext-"+m.ID); len(left) != 0 {
+				t.Fatalf("early receipts left after the send took them: %v", left)
+			}
+			// A receipt about a message no send of ours made is kept, not an
+			// error, and changes nothing.
+			if err := f.svc.UpdateDelivery(ctx, f.tenant, "sms", "SM-someone-else", conversation.DeliveryDelivered); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
 

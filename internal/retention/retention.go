@@ -64,9 +64,14 @@ func (p *Pruner) Work(ctx context.Context, _ *river.Job[Args]) error {
 	return river.JobSnooze(Every)
 }
 
+// EarlyReceipts is how long a provider's receipt about a message no send has
+// recorded is kept (inbox.UpdateDelivery): a send records its answer within
+// seconds, so a day is plenty; the rest were about other systems' messages.
+const EarlyReceipts = 24 * time.Hour
+
 // Pruned counts what one run deleted.
 type Pruned struct {
-	Events, WebhookDeliveries int
+	Events, WebhookDeliveries, EarlyReceipts int
 }
 
 // Prune deletes everything past its retention at the clock's now, batch by
@@ -87,7 +92,14 @@ func (p *Pruner) Prune(ctx context.Context) (Pruned, error) {
 		out.WebhookDeliveries, err = p.drain(ctx, "webhook deliveries", before, func(n int) (int, error) {
 			return p.db.PruneWebhookDeliveries(ctx, before, n)
 		})
+		if err != nil {
+			return out, err
+		}
 	}
+	before := now.Add(-EarlyReceipts)
+	out.EarlyReceipts, err = p.drain(ctx, "early receipts", before, func(n int) (int, error) {
+		return p.db.PruneEarlyReceipts(ctx, before, n)
+	})
 	return out, err
 }
 

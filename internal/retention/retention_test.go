@@ -58,12 +58,22 @@ func TestPrune(t *testing.T) {
 
 			p := retention.NewPruner(db, retention.Config{Events: 30 * 24 * time.Hour, WebhookDeliveries: 30 * 24 * time.Hour},
 				clock.NewFake(now), nil)
+			// Receipts no send claimed: one two days old, one from now.
+			if err := db.KeepEarlyReceipt(ctx, a, "sms", "SM-old", "delivered", now.Add(-48*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.KeepEarlyReceipt(ctx, a, "sms", "SM-new", "delivered", now); err != nil {
+				t.Fatal(err)
+			}
 			got, err := p.Prune(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Events != 3 || got.WebhookDeliveries != 2 {
-				t.Fatalf("pruned %+v, want 3 events and 2 deliveries", got)
+			if got.Events != 3 || got.WebhookDeliveries != 2 || got.EarlyReceipts != 1 {
+				t.Fatalf("pruned %+v, want 3 events, 2 deliveries and 1 early receipt", got)
+			}
+			if kept, _ := db.TakeEarlyReceipts(ctx, a, "sms", "SM-new"); len(kept) != 1 {
+				t.Fatalf("the fresh early receipt: %v, want kept", kept)
 			}
 			left, _ := db.EventsSince(ctx, a, 0, 100)
 			if len(left) != 1 || left[0].Seq != newA.Seq {
