@@ -23,7 +23,15 @@ go test -run '^$' -bench 'BenchmarkCEBP$' -benchtime 1x -count 1 -timeout 60m ./
 go test -run '^$' -bench 'BenchmarkKnowledgeSuggest$|BenchmarkKnowledgeSuggestHWU64$|BenchmarkKnowledgeSuggestHINT3$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkKnowledgeSearch$|BenchmarkKnowledgeEditVisible$|BenchmarkKnowledgeTenantOpen$|BenchmarkKnowledgeSearchQuality$' -benchtime 1x -count 1 -timeout 60m ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkContextRank$' -benchtime 1x -count 1 ./bench/ | tee -a "$out"
-go test -run '^$' -bench 'BenchmarkExpertFinding$' -benchtime 1x -count 1 ./bench/ | tee -a "$out"
+go test -run '^$' -bench 'BenchmarkExpertFinding$|BenchmarkExpertFindingBlockRolling$|BenchmarkExpertFindingLearned$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
+# Routing at the cloud anchors' sizes (500,000 waiting items) and 1,000 tenants on one node.
+go test -run '^$' -bench 'BenchmarkRouting500k$|BenchmarkDispatchRebuild500k$|BenchmarkRoutingTenants$|BenchmarkDispatchRebuildTenants$' -benchtime 1x -count 1 -timeout 60m ./bench/ | tee -a "$out"
+# Reports: the rollups beside ingest, the month at 1,000,000 conversations (the first run folds
+# and caches it in bench/out/, about 40 minutes), scheduled reports' claims.
+go test -run '^$' -bench 'BenchmarkRollupThroughput$|BenchmarkReportScheduleTick$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
+go test -run '^$' -bench 'BenchmarkReportMonth$' -benchtime 1x -count 1 -timeout 0 ./bench/ | tee -a "$out"
+# Social channels' webhooks against the API channel.
+go test -run '^$' -bench 'BenchmarkWhatsAppWebhook$|BenchmarkMessengerWebhook$|BenchmarkTelegramWebhook$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkVoiceRelay$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkCallSetup$' -benchtime 1x -count 1 -timeout 10m ./internal/voice/calls/ | tee -a "$out"
 go test -run '^$' -bench 'BenchmarkDialHangup$' -benchtime 2000x -count 1 ./internal/voice/sip/ | tee -a "$out"
