@@ -8,6 +8,8 @@
 # SQLite FTS5 and PostgreSQL on them (-args -kb.articles=N -kb.tenants=N scale it).
 # The voice relay steps up phone-to-phone calls through the media server on one core
 # (SWITCHBOARD_BENCH_VOICE_DURATION sets each step's measured time, default 5s).
+# Not run here: the *Tune, *Validation and *Daily benchmarks (the tuning records, on
+# validation splits only) and BenchmarkExpertFindingRolling (superseded); run them by name.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/out
