@@ -47,6 +47,8 @@ type Bus struct {
 	closed chan struct{} // closed by nats when the connection is finally closed
 	// closing quiets the disconnect log when the disconnect is our own Close.
 	closing atomic.Bool
+	// decoded spares the event subscriptions decoding one event each.
+	decoded decodedEvents
 }
 
 // Open starts or connects to NATS as opts says. The embedded server listens on no

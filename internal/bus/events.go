@@ -30,8 +30,8 @@ func (b *Bus) PublishEvent(ctx context.Context, ev event.Event) error {
 func (b *Bus) SubscribeEvents(handler func(event.Event)) (unsubscribe func() error, err error) {
 	prefix := strings.TrimSuffix(event.SubjectAll, "*")
 	return b.Subscribe(event.SubjectAll, func(subject string, data []byte) {
-		var ev event.Event
-		if err := json.Unmarshal(data, &ev); err != nil {
+		ev, err := b.decoded.decode(data)
+		if err != nil {
 			b.log.Warn("dropping undecodable event", "subject", subject, "err", err)
 			return
 		}
