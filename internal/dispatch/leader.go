@@ -281,4 +281,3 @@ func (l *leader) handle(ctx context.Context, ts *tenantState, ev routing.Event) 
 	}
 	return err
 }
-
