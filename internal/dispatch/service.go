@@ -129,8 +129,9 @@ type Service struct {
 
 	rebuilds chan struct{} // bounds the shard rebuilds that run at once
 
-	mu     sync.Mutex
-	shards map[int]*shardRun // the shards this node holds
+	mu      sync.Mutex
+	shards  map[int]*shardRun // the shards this node holds
+	settled bool              // the last look at the leases changed nothing
 }
 
 // New returns a dispatcher; Run starts it.

@@ -159,10 +159,16 @@ func (s *Service) look(ctx context.Context, leases *store.Leases, from int) *sto
 		}
 		s.stopShards(s.ledShards())
 		leases.Close()
+		s.mu.Lock()
+		s.settled = false
+		s.mu.Unlock()
 		return nil
 	}
 	mine := s.ledShards()
 	p := balance(s.cfg.Shards, sv.Members, mine, func(i int) bool { return sv.Taken[shardKey(s.cfg.LeaderKey, i)] }, from)
+	s.mu.Lock()
+	s.settled = len(p.take) == 0 && len(p.release) == 0
+	s.mu.Unlock()
 	if len(p.release) > 0 {
 		s.log.Info("handing routing shards over", "shards", p.release, "members", sv.Members)
 		s.stopShards(p.release)
@@ -266,13 +272,14 @@ func (s *Service) Shards() []int {
 	return out
 }
 
-// Leading tells whether this node routes right now: it holds at least one
-// shard and has rebuilt every shard it holds. A single node (SQLite, or
-// the only node on PostgreSQL) holds them all.
+// Leading tells whether this node routes its share right now: it holds at
+// least one shard, has rebuilt every shard it holds, and its last look at
+// the leases found nothing to take or hand over. A single node (SQLite, or
+// the only node on PostgreSQL) leads once it routes every shard.
 func (s *Service) Leading() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.shards) == 0 {
+	if len(s.shards) == 0 || !s.settled {
 		return false
 	}
 	for _, r := range s.shards {

@@ -256,10 +256,16 @@ func (l *Leases) Alive() bool {
 }
 
 // Close ends the session, which frees every lease it holds and leaves the
-// group.
+// group. Both are given up before the connection closes, so the others see
+// them free at once rather than when the server notices the disconnect.
 func (l *Leases) Close() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.conn != nil && !l.dead {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		_, _ = l.conn.ExecContext(ctx, `SELECT pg_advisory_unlock_all()`)
+	}
 	l.fail()
 }
 
