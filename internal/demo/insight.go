@@ -13,7 +13,8 @@ import (
 // SeedInsight gives the demo tenant what the routing-rules page and the
 // Reports page's schedules show, unless it has some already (so a demo
 // database made before them gets them too):
-//   - a routing rule: a conversation whose subject mentions a card is offered
+//   - a routing rule: a conversation whose subject mentions a card (a mail's
+//     subject; widget chats have none) is offered
 //     to Ana first for a minute, then to anyone with the cards skill at 4 or
 //     more for two minutes, then to anyone with the skill at all;
 //   - a weekly report mailed to Sam Supervisor on Monday morning, Lisbon
