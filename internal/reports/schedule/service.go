@@ -41,7 +41,7 @@ type Deps struct {
 	Reports Reporter
 	// Mail is the center's relay; nil (no relay configured) keeps schedules
 	// but fails their sends with ErrNoMail.
-	Mail    Mailer
+	Mail Mailer
 	// Gate rules on mail to the schedule's other addresses (not the
 	// workspace's own people): a workspace in the sandbox keeps it in its
 	// sandbox outbox, a suspended one holds it (sandbox.Gate). Nil sends.
