@@ -75,7 +75,7 @@ func (s *Service) request(ctx context.Context, c command) (reply, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.CommandTimeout)
 	defer cancel()
-	m, err := s.bus.Conn().RequestWithContext(ctx, commandSubjectPrefix+c.TenantID, data)
+	answer, err := requestParts(ctx, s.bus.Conn(), commandSubjectPrefix+c.TenantID, data)
 	if errors.Is(err, nats.ErrNoResponders) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) {
 		return reply{}, ErrNoLeader
 	}
@@ -83,7 +83,7 @@ func (s *Service) request(ctx context.Context, c command) (reply, error) {
 		return reply{}, fmt.Errorf("dispatch %s: %w", c.Kind, err)
 	}
 	var r reply
-	if err := json.Unmarshal(m.Data, &r); err != nil {
+	if err := json.Unmarshal(answer, &r); err != nil {
 		return reply{}, fmt.Errorf("dispatch %s: bad reply: %w", c.Kind, err)
 	}
 	return r, r.err()
@@ -132,7 +132,7 @@ func replyOf(err error) reply {
 
 func respond(m *nats.Msg, r reply) {
 	data, _ := json.Marshal(r)
-	m.Respond(data)
+	respondParts(m, data)
 }
 
 // command runs one command on the leader and answers it.
