@@ -56,6 +56,9 @@ func startNATSCluster(t *testing.T) *natsCluster {
 		s := &natsServer{name: fmt.Sprintf("nats-%d", i+1), client: clients[i], args: []string{
 			"-a", host, "-p", port, "-n", fmt.Sprintf("chaos-nats-%d", i+1),
 			"--cluster_name", "chaos", "--cluster", "nats://" + routes[i], "--routes", strings.Join(peers, ","),
+			// Clients know only the servers they were given: a node given
+			// one server stays off the bus while that server is down.
+			"--no_advertise=true",
 		}}
 		c.servers = append(c.servers, s)
 	}
