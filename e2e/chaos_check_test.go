@@ -86,7 +86,7 @@ func signInAgents(t *testing.T, admin *client, f *fleet) []*chaosAgent {
 func drainChaos(t *testing.T, db *sql.DB, tenantID string, l *load, agents []*chaosAgent, limit time.Duration) time.Duration {
 	t.Helper()
 	began := time.Now()
-	for {
+	for tick := 1; ; tick++ {
 		var unrouted, work, notices int
 		db.QueryRow(`SELECT count(*) FROM conversations WHERE tenant_id = $1 AND status = 'open' AND assignee_id = ''`, tenantID).Scan(&unrouted)
 		db.QueryRow(`SELECT count(*) FROM routing_work WHERE tenant_id = $1 AND state IN ('waiting', 'offered')`, tenantID).Scan(&work)
@@ -95,6 +95,11 @@ func drainChaos(t *testing.T, db *sql.DB, tenantID string, l *load, agents []*ch
 		unseen := len(unseenMarkers(l, agents))
 		if unrouted == 0 && work == 0 && notices == 0 && unseen == 0 {
 			return time.Since(began)
+		}
+		if tick%60 == 0 { // every 30 s, so a slow drain says what it waits for
+			t.Logf("chaos: drain at %s: %d open conversations without an agent, %d routing items waiting or offered, "+
+				"%d deliveries pending or sending, %d acknowledged messages on no agent's feed yet", time.Since(began).Round(time.Second),
+				unrouted, work, notices, unseen)
 		}
 		if time.Since(began) > limit {
 			t.Logf("chaos: after %s of drain still %d open conversations without an agent, %d routing items waiting or offered, "+
