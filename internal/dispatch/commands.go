@@ -98,10 +98,10 @@ func (s *Service) request(ctx context.Context, c command) (reply, error) {
 	subject := s.commandSubject(c.TenantID)
 	retry := c.Kind != cmdReload && c.Kind != cmdWork
 	for wait := 20 * time.Millisecond; ; wait = min(2*wait, 250*time.Millisecond) {
-		m, err := s.bus.Conn().RequestWithContext(ctx, subject, data)
+		answer, err := requestParts(ctx, s.bus.Conn(), subject, data)
 		var r reply
 		if err == nil {
-			if err := json.Unmarshal(m.Data, &r); err != nil {
+			if err := json.Unmarshal(answer, &r); err != nil {
 				return reply{}, fmt.Errorf("dispatch %s: bad reply: %w", c.Kind, err)
 			}
 		}
@@ -168,7 +168,7 @@ func replyOf(err error) reply {
 
 func respond(m *nats.Msg, r reply) {
 	data, _ := json.Marshal(r)
-	m.Respond(data)
+	respondParts(m, data)
 }
 
 // command runs one command on the leader and answers it.
