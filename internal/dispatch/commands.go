@@ -60,6 +60,23 @@ type command struct {
 	KeyID          string               `json:"key_id,omitempty"`
 	AgentID        string               `json:"agent_id,omitempty"` // a transfer to a person
 	Steps          []CriteriaStepConfig `json:"steps,omitempty"`
+	// Until is when the sender stops waiting to have the command started
+	// (Unix microseconds; 0: no limit): a leader that comes to it later
+	// leaves it undone, so that a sender told "no leader" (503) can rely on
+	// nothing having happened. A command started in time is still awaited
+	// for commandGrace past it.
+	Until int64 `json:"until,omitempty"`
+}
+
+// commandGrace is how long past a command's Until its sender still waits
+// for the answer of a leader that started it in time.
+const commandGrace = 3 * time.Second
+
+// late tells whether the command came to the leader after its sender
+// stopped waiting to have it started. The senders' clocks are the nodes'
+// wall clocks, as the contexts' deadlines are.
+func (c command) late(now time.Time) bool {
+	return c.Until != 0 && now.UnixMicro() > c.Until
 }
 
 // reply is the leader's answer; Code names a sentinel error.
@@ -85,18 +102,26 @@ const (
 // request sends a command to the leader of the tenant's shard and waits
 // for its reply. While no node leads the shard (a hand-over, a node that
 // died) it tries again until CommandTimeout: a command that no leader
-// received, or that one refused as busy, did nothing. Only the commands
+// received, or that one refused as busy or late, did nothing. A leader
+// starts a command only until CommandTimeout has passed (command.Until),
+// and its answer is awaited commandGrace longer: ErrNoLeader is a command
+// not done, unless a leader took longer than commandGrace over it. Only the commands
 // about what is stored already (a reload, work to pick up) are not
 // repeated: the next leader reads them from SQL when it rebuilds.
 func (s *Service) request(ctx context.Context, c command) (reply, error) {
+	retry := c.Kind != cmdReload && c.Kind != cmdWork
+	if retry {
+		// A reload or work to pick up is read from SQL whenever it comes:
+		// done late, it is still right.
+		c.Until = time.Now().Add(s.cfg.CommandTimeout).UnixMicro()
+	}
 	data, err := json.Marshal(c)
 	if err != nil {
 		return reply{}, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.CommandTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.CommandTimeout+commandGrace)
 	defer cancel()
 	subject := s.commandSubject(c.TenantID)
-	retry := c.Kind != cmdReload && c.Kind != cmdWork
 	for wait := 20 * time.Millisecond; ; wait = min(2*wait, 250*time.Millisecond) {
 		// A reply may come in parts (replyparts.go): the Stats of thousands of
 		// queues is larger than NATS carries in one message.
@@ -109,8 +134,8 @@ func (s *Service) request(ctx context.Context, c command) (reply, error) {
 		}
 		switch {
 		case errors.Is(err, nats.ErrNoResponders), err == nil && r.Code == codeBusy:
-			if !retry {
-				return reply{}, ErrNoLeader
+			if !retry || c.late(time.Now().Add(wait)) {
+				return reply{}, ErrNoLeader // tried again, it would come too late
 			}
 			select {
 			case <-ctx.Done():
@@ -178,6 +203,13 @@ func (l *leader) command(ctx context.Context, m *nats.Msg) {
 	var c command
 	if err := json.Unmarshal(m.Data, &c); err != nil {
 		respond(m, reply{Code: codeInternal, Err: "undecodable command"})
+		return
+	}
+	if c.late(time.Now()) {
+		// Its sender has answered "no leader" or is about to: done now, it
+		// would be done behind the caller's back (an accept answered 503,
+		// then performed).
+		respond(m, reply{Code: codeBusy, Err: "routing command came too late"})
 		return
 	}
 	if c.TenantID == "" || c.TenantID != tenantOf(m.Subject) {

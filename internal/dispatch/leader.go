@@ -211,7 +211,10 @@ func (l *leader) loop(ctx context.Context) error {
 	}
 }
 
-// drain applies the buffered events in order.
+// drain applies the buffered events in order. Commands waiting meanwhile
+// are answered between events: a flood of events (thousands of inbound
+// messages under load) must not hold an agent's accept past its sender's
+// deadline, which would answer it 503 on a node that leads.
 func (l *leader) drain(ctx context.Context) {
 	for {
 		l.mu.Lock()
@@ -226,6 +229,20 @@ func (l *leader) drain(ctx context.Context) {
 				return
 			}
 			l.onEvent(ctx, ev)
+			l.commandsWaiting(ctx)
+		}
+	}
+}
+
+// commandsWaiting runs the commands already received, without waiting for
+// more.
+func (l *leader) commandsWaiting(ctx context.Context) {
+	for {
+		select {
+		case m := <-l.cmds:
+			l.command(ctx, m)
+		default:
+			return
 		}
 	}
 }

@@ -16,7 +16,8 @@ import (
 // kept open for as long as the lead is held: the lock lasts exactly as long
 // as that connection, so a node that dies (or whose database connection
 // breaks) lets another take over. held reports false once the connection
-// has failed (it pings at most once a second); release gives the lead up.
+// has failed (it pings at most once a second, and waits for a slow server:
+// see pingPatience); release gives the lead up.
 // On SQLite, which one node alone opens, the lead is always granted.
 //
 // The lock is scoped to the database and to the schema in use (the low 32
@@ -69,7 +70,11 @@ func (l *lease) held() bool {
 	if time.Since(l.checked) < time.Second {
 		return true
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	// A slow answer is not a lost lock: under load a ping may take
+	// seconds, and a ping given up mid-flight breaks its connection — the
+	// lock with it. Only a connection that fails (or a server silent for
+	// pingPatience) ends the lead.
+	ctx, cancel := context.WithTimeout(context.Background(), pingPatience)
 	defer cancel()
 	if err := l.conn.PingContext(ctx); err != nil {
 		l.ok = false
@@ -79,6 +84,9 @@ func (l *lease) held() bool {
 	l.checked = time.Now()
 	return true
 }
+
+// pingPatience is how long held waits for the lock's connection to answer.
+const pingPatience = 30 * time.Second
 
 // release unlocks and returns the connection; closing it alone would also
 // free the lock, but the pool would keep the session.
