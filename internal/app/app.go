@@ -310,7 +310,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	}
 	a.Accounts = accounts.New(db, out, clk, mail, log, accounts.Config{SecretKey: secret, BaseURL: cfg.BaseURL, Signup: signup})
 	a.Operator = operator.New(db, out, a.Accounts, clk, log, secret)
-	if a.Dispatch, err = dispatch.New(dispatch.Deps{DB: db, Out: out, Bus: b, Inbox: a.Inbox, Accounts: a.Accounts, Clock: clk, Log: log}, dispatch.Config{}); err != nil {
+	if a.Dispatch, err = dispatch.New(dispatch.Deps{DB: db, Out: out, Bus: b, Inbox: a.Inbox, Accounts: a.Accounts, Clock: clk, Log: log},
+		dispatch.Config{Shards: cfg.RoutingShards}); err != nil {
 		return nil, fmt.Errorf("routing: %w", err)
 	}
 	if err := a.openCalls(secret, b, out, clk); err != nil {

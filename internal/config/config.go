@@ -67,6 +67,10 @@ type Config struct {
 	MetricsAddr  string
 	MetricsToken string
 
+	// RoutingShards is how many shards routing spreads the tenants over
+	// (ADR 0063); every node of a center must use the same number.
+	RoutingShards int
+
 	SecureCookies  bool
 	MaxBodyBytes   int64
 	RatePerSecond  float64
@@ -159,6 +163,7 @@ func Flag(fs *flag.FlagSet) *Config {
 	float(fs, &c.RatePerSecond, "rate-limit", 50, "sustained API requests per second per user or API key")
 	integer(fs, &c.RateBurst, "rate-burst", 100, "API requests a caller may send in a burst")
 	integer(fs, &c.JobWorkers, "job-workers", 20, "background jobs run at once on this node")
+	integer(fs, &c.RoutingShards, "routing-shards", 32, "routing shards the tenants are spread over, each led by one node at a time; every node of a center must use the same number")
 	duration(fs, &c.JobTimeout, "job-timeout", time.Minute, "longest a background job may run")
 	duration(fs, &c.JobRescueAfter, "job-rescue-after", 2*time.Minute, "when a job left running by a crashed node is run again (must exceed job-timeout)")
 	duration(fs, &c.WebhookTimeout, "webhook-timeout", 10*time.Second, "how long a webhook receiver may take to answer")
@@ -220,6 +225,9 @@ func (c *Config) Finish() error {
 	}
 	if c.NotifyConcurrency < 1 {
 		return fmt.Errorf("notify-concurrency must be at least 1, not %d", c.NotifyConcurrency)
+	}
+	if c.RoutingShards < 0 || c.RoutingShards > 1024 { // 0: the default
+		return fmt.Errorf("routing-shards must be between 1 and 1024, not %d", c.RoutingShards)
 	}
 	if c.JobRescueAfter <= c.JobTimeout {
 		return fmt.Errorf("job-rescue-after (%s) must be longer than job-timeout (%s)", c.JobRescueAfter, c.JobTimeout)

@@ -29,6 +29,8 @@ func TestFinishRefusesBadSettings(t *testing.T) {
 		{"--log-level", "loud"},
 		{"--outbound-allow", "10.0.0.0/33"},
 		{"--outbound-allow", "127.1"},
+		{"--routing-shards", "-1"},
+		{"--routing-shards", "5000"},
 	} {
 		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 		c := Flag(fs)
