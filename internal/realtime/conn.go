@@ -204,8 +204,10 @@ func (c *conn) finish(end ending) {
 		c.ended = true
 		c.pending = nil
 		c.mu.Unlock()
-		c.cancel()
 		c.stopPing()
+		// The context goes last: ending it drops the connection at once, with
+		// no close frame.
+		defer c.cancel()
 		defer c.hub.unregister(c)
 		if c.closed != nil {
 			defer c.closed()

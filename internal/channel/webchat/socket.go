@@ -125,12 +125,12 @@ func (s *socket) finish(end ending) {
 		s.ended = true
 		s.pending = nil
 		s.mu.Unlock()
-		s.cancel()
 		if s.stopPing != nil {
 			s.stopPing()
 		}
 		s.ch.hub.remove(s)
 		s.ws.Close(end.code, end.reason)
+		s.cancel() // after the close frame: ending the context drops the connection at once
 	})
 }
 
