@@ -27,8 +27,8 @@ import (
 var (
 	sockWidgets = flag.Int("sockets.widgets", 10000, "idle widget sockets BenchmarkSockets opens")
 	sockAgents  = flag.Int("sockets.agents", 1000, "agent realtime sockets BenchmarkSockets opens")
-	sockEvents  = flag.Int("sockets.events", 200, "messages whose fan-out BenchmarkSockets times")
-	sockRate    = flag.Int("sockets.rate", 20, "messages a second during the fan-out")
+	sockEvents  = flag.Int("sockets.events", 100, "messages whose fan-out BenchmarkSockets times")
+	sockRate    = flag.Int("sockets.rate", 5, "messages a second during the fan-out")
 )
 
 // BenchmarkSockets measures what live WebSockets cost a node (issue 18: one

@@ -124,9 +124,10 @@ func (s *socket) finish(end ending) {
 		s.mu.Lock()
 		s.ended = true
 		s.pending = nil
+		stopPing := s.stopPing
 		s.mu.Unlock()
-		if s.stopPing != nil {
-			s.stopPing()
+		if stopPing != nil {
+			stopPing()
 		}
 		s.ch.hub.remove(s)
 		s.ws.Close(end.code, end.reason)
@@ -165,11 +166,18 @@ func (c *Channel) serveSocket(w http.ResponseWriter, r *http.Request, wd Widget,
 		s.finish(ending{websocket.StatusInternalError, "could not load the conversation"})
 		return
 	}
-	s.stopPing = c.keepalive.Add(ws, func(err error) {
+	stopPing := c.keepalive.Add(ws, func(err error) {
 		if err != nil {
 			s.finish(ending{websocket.StatusGoingAway, "no answer to ping"})
 		}
 	})
+	s.mu.Lock()
+	s.stopPing = stopPing
+	ended := s.ended // it fell behind during the replay
+	s.mu.Unlock()
+	if ended {
+		stopPing()
+	}
 	go func() {
 		s.read(ctx)
 		s.finish(ending{websocket.StatusNormalClosure, ""})
