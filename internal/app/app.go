@@ -234,7 +234,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	river.AddWorker(workers, recording.NewPurger(db, out, clk, log))                                                                                        // call recordings past their retention
 	river.AddWorker(workers, retention.NewPruner(db, retention.Config{Events: cfg.RetainEvents, WebhookDeliveries: cfg.RetainWebhookDeliveries}, clk, log)) // old events and webhook deliveries
 	// Scheduled reports (issue 16): a tick job claims due runs, a send job mails each.
-	a.ReportSchedules = schedule.New(schedule.Deps{DB: db, Reports: reports.New(db), Mail: reportMail(cfg, clk), Clock: clk, Log: log, BaseURL: cfg.BaseURL})
+	a.ReportSchedules = schedule.New(schedule.Deps{DB: db, Reports: reports.New(db), Mail: reportMail(cfg, clk), Gate: gate, Clock: clk, Log: log, BaseURL: cfg.BaseURL})
 	river.AddWorker(workers, schedule.NewTicker(a.ReportSchedules))
 	river.AddWorker(workers, schedule.NewSender(a.ReportSchedules))
 	q, err := jobs.New(db, jobs.Config{Workers: workers, Logger: log, Retry: retry, MaxWorkers: cfg.JobWorkers,

@@ -48,6 +48,7 @@ func (e *Engine) settle(now time.Time, it *item) {
 	it.state = waiting
 	it.queue.heap(it.Modality).ageStep = e.opts.AgeStep
 	it.queue.heap(it.Modality).add(it)
+	it.queue.arrived(it)
 	it.indexed = it.named()
 	for _, id := range it.indexed {
 		set := e.preferred[id]
@@ -108,6 +109,7 @@ func (e *Engine) unwait(it *item) {
 	if it.heapIndex >= 0 {
 		it.queue.heap(it.Modality).remove(it)
 	}
+	it.queue.left(it)
 	for _, id := range it.indexed {
 		if set := e.preferred[id]; set != nil {
 			delete(set, it)

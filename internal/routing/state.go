@@ -26,7 +26,9 @@ type item struct {
 	idled     bool                 // released for waiting on the customer: nothing to wrap up
 	gen       int                  // bumped on every re-evaluation: older deadlines are stale
 	heapIndex int
-	rank      time.Time // key, kept while waiting
+	arrIndex  int          // position in its queue's arrival heap while waiting, else -1
+	arrClass  arrivalClass // which of them
+	rank      time.Time    // key, kept while waiting
 	indexed   []string  // agents whose Engine.preferred set holds it (while waiting)
 }
 
@@ -74,6 +76,9 @@ type queue struct {
 	Queue
 	known   bool // a QueueChanged has described it (and no QueueRemoved since)
 	waiting map[Modality]*itemHeap
+	// arrivals holds the same waiting items by arrival, split by what the
+	// wall shows of them (arrivals.go).
+	arrivals [arrivalClasses]arrivalHeap
 	members map[string]*agent // everyone who serves the queue
 	ready   map[string]*agent // the members who are routable: the only ones offers go to
 	offered int
@@ -96,8 +101,8 @@ func (q *queue) heap(m Modality) *itemHeap {
 
 func (q *queue) waitingCount() int {
 	n := 0
-	for _, h := range q.waiting {
-		n += len(h.items)
+	for _, h := range q.arrivals {
+		n += len(h)
 	}
 	return n
 }

@@ -221,6 +221,10 @@ func (s *Sender) Once(ctx context.Context) (int, error) {
 // holds (its outcome counts, not this stale one's).
 func (s *Sender) record(ctx context.Context, ups []store.DeliveryUpdate) error {
 	err := s.db.UpdateDeliveries(ctx, ups)
+	if err == nil {
+		s.takeEarly(ctx, ups)
+		return nil
+	}
 	if !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrLeaseLost) {
 		return err
 	}
@@ -232,6 +236,8 @@ func (s *Sender) record(ctx context.Context, ups []store.DeliveryUpdate) error {
 				"tenant_id", u.TenantID, "delivery_id", u.ID, "status", u.Status)
 		case err != nil && !errors.Is(err, store.ErrNotFound):
 			return err
+		case err == nil:
+			s.takeEarly(ctx, []store.DeliveryUpdate{u})
 		}
 	}
 	return nil
