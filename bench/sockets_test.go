@@ -115,8 +115,8 @@ func socketsRun(b *testing.B) {
 
 	var fo fanoutResult
 	cl.do(b, &fo, "fanout %s %s %d %d", url, demo.WidgetKey, *sockEvents, *sockRate)
-	fmt.Printf("# fan-out: %d messages in %.1f s to %d agent sockets: %d arrivals, %d missing; p50 %.1f ms, p99 %.1f ms, max %.1f ms; per message, its slowest socket: p99 %.1f ms\n",
-		fo.Events, fo.SendSeconds, fo.Sockets, fo.Arrivals, fo.Missing, fo.P50Ms, fo.P99Ms, fo.MaxMs, fo.LastP99Ms)
+	fmt.Printf("# fan-out: %d messages in %.1f s to %d agent sockets: %d arrivals, %d missing; p50 %.1f ms, p99 %.1f ms, max %.1f ms; per message, its slowest socket: p99 %.1f ms; frames of %d bytes\n",
+		fo.Events, fo.SendSeconds, fo.Sockets, fo.Arrivals, fo.Missing, fo.P50Ms, fo.P99Ms, fo.MaxMs, fo.LastP99Ms, fo.FrameBytes)
 	if fo.Arrivals == 0 {
 		b.Fatal("no message.created reached any agent socket")
 	}
@@ -180,6 +180,7 @@ type fanoutResult struct {
 	MaxMs       float64 `json:"max_ms"`
 	LastP99Ms   float64 `json:"last_socket_p99_ms"`
 	SendSeconds float64 `json:"send_seconds"`
+	FrameBytes  int     `json:"frame_bytes"`
 }
 
 // sockClient drives the bench/sockclient process.

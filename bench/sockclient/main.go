@@ -184,8 +184,9 @@ func (c *client) widgets(base, key string, n int) (any, error) {
 // feed is one agent socket: the message.created events it received, by
 // message id, with their latency from the event's time.
 type feed struct {
-	mu  sync.Mutex
-	got map[string]time.Duration
+	mu    sync.Mutex
+	got   map[string]time.Duration
+	bytes int // of the message.created frames counted in got
 }
 
 func (c *client) agents(base string, n int, emails []string) (any, error) {
@@ -250,6 +251,7 @@ func (f *feed) read(conn *websocket.Conn) {
 		ev := struct{ body string }{string(body)}
 		f.mu.Lock()
 		f.got[ev.body] = arrived.Sub(at)
+		f.bytes += len(data)
 		f.mu.Unlock()
 	}
 }
@@ -264,6 +266,7 @@ type fanoutResult struct {
 	MaxMs       float64 `json:"max_ms"`
 	LastP99Ms   float64 `json:"last_socket_p99_ms"` // per event, its slowest socket
 	SendSeconds float64 `json:"send_seconds"`
+	FrameBytes  int     `json:"frame_bytes"` // mean size of a message.created frame
 }
 
 // fanout has one visitor send m messages at rate a second and waits (up to a
@@ -308,8 +311,11 @@ func (c *client) fanout(base, key string, m, rate int) (any, error) {
 	}
 	var all []time.Duration
 	last := map[string]time.Duration{}
+	bytes := 0
 	for _, f := range feeds {
 		f.mu.Lock()
+		bytes += f.bytes
+		f.bytes = 0
 		for body, d := range f.got {
 			all = append(all, d)
 			last[body] = max(last[body], d)
@@ -321,6 +327,7 @@ func (c *client) fanout(base, key string, m, rate int) (any, error) {
 	if len(all) == 0 {
 		return res, fmt.Errorf("no message.created reached any agent socket")
 	}
+	res.FrameBytes = bytes / len(all)
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	slices.Sort(all)
 	q := func(s []time.Duration, p float64) time.Duration { return s[int(p*float64(len(s)-1))] }

@@ -16,15 +16,21 @@ import (
 	"github.com/coder/websocket"
 )
 
-// BufferSize is the size of each of a socket's read and write buffers. The
-// library reads frame headers a byte at a time and whole payloads into
-// their own slices, so a small read buffer costs a system call per frame
-// more, not per byte; net/http would hand it 4 KiB each, which is most of
-// what an idle socket holds.
-const BufferSize = 1024
+// ReadBufferSize and WriteBufferSize size a socket's buffers, kept for its
+// life; net/http would hand it 4 KiB each, most of what an idle socket
+// holds. Reading: the library reads frame headers a byte at a time and
+// payloads into their own slices, so a small buffer costs at most a system
+// call per frame more, and clients send little. Writing: a frame that does
+// not fit the buffer (header and payload) goes out in two writes instead
+// of one, and fan-out is what a node writes most — an event frame for the
+// desktop is about 1.1 KB — so the write buffer holds one whole.
+const (
+	ReadBufferSize  = 512
+	WriteBufferSize = 2048
+)
 
 // Accept upgrades the request as websocket.Accept does, but hands the
-// connection buffers of BufferSize instead of net/http's 4 KiB ones. Bytes
+// connection buffers of ReadBufferSize and WriteBufferSize instead of net/http's 4 KiB ones. Bytes
 // the client sent right behind its handshake are kept. The caller may return
 // from its handler once Accept succeeds: the connection outlives it.
 func Accept(w http.ResponseWriter, r *http.Request, opts *websocket.AcceptOptions) (*websocket.Conn, error) {
@@ -50,14 +56,14 @@ func (l leanWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	// sent frames right behind its handshake) and replaces its source, so
 	// those bytes must be in the new reader's buffer, not its source.
 	ahead, _ := brw.Reader.Peek(brw.Reader.Buffered())
-	br := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(ahead)), conn), max(BufferSize, len(ahead)))
+	br := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(ahead)), conn), max(ReadBufferSize, len(ahead)))
 	if len(ahead) > 0 {
 		if _, err := br.Peek(len(ahead)); err != nil {
 			conn.Close()
 			return nil, nil, fmt.Errorf("keep bytes read ahead: %w", err)
 		}
 	}
-	return conn, bufio.NewReadWriter(br, bufio.NewWriterSize(conn, BufferSize)), nil
+	return conn, bufio.NewReadWriter(br, bufio.NewWriterSize(conn, WriteBufferSize)), nil
 }
 
 // Unwrap lets http.ResponseController reach the real writer.

@@ -97,7 +97,7 @@ func TestLeanSocketCarriesLargeFrames(t *testing.T) {
 	}
 	defer c.CloseNow()
 	c.SetReadLimit(1 << 20)
-	for _, n := range []int{1, wsock.BufferSize - 1, wsock.BufferSize + 1, 300 << 10} {
+	for _, n := range []int{1, wsock.ReadBufferSize + 1, wsock.WriteBufferSize - 1, wsock.WriteBufferSize + 1, 300 << 10} {
 		msg := strings.Repeat("x", n-1) + "!"
 		if err := c.Write(ctx, websocket.MessageText, []byte(msg)); err != nil {
 			t.Fatal(err)
