@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -42,8 +43,10 @@ type conn struct {
 	mu         sync.Mutex
 	pending    []outgoing // at most hub.sendBuffer
 	writing    bool       // a goroutine is in flush (or the replay is running)
-	slow       bool       // pending overflowed: nothing more is queued
-	revokedWhy string     // set once: the client's access ended or changed
+	lingering  bool       // the writer waits on wake for more
+	wake       chan struct{}
+	slow       bool   // pending overflowed: nothing more is queued
+	revokedWhy string // set once: the client's access ended or changed
 	ended      bool
 
 	endOnce  sync.Once
@@ -127,10 +130,18 @@ func (c *conn) offer(o outgoing) {
 	c.kickLocked()
 }
 
-// kickLocked starts a writer unless one runs; it unlocks c.mu.
+// kickLocked starts a writer unless one runs, or wakes the one lingering;
+// it unlocks c.mu.
 func (c *conn) kickLocked() {
 	start := !c.writing && !c.ended
 	c.writing = c.writing || start
+	if c.lingering {
+		c.lingering = false
+		select {
+		case c.wake <- struct{}{}:
+		default:
+		}
+	}
 	c.mu.Unlock()
 	if start {
 		go c.flush()
@@ -229,11 +240,18 @@ func (c *conn) finish(end ending) {
 	})
 }
 
-// flush writes what is queued until nothing is, or until something ends
-// the connection, then lets its goroutine go. Whether to stop is decided
-// under the same lock as what sets a reason to (offer, revoke, kick), so a
-// reason set while the writer leaves starts another.
+// writerLinger is how long a writer with nothing left waits for more
+// before its goroutine goes: a client receiving a stream of events keeps
+// one writer instead of starting one per event; an idle one keeps none.
+const writerLinger = 5 * time.Second
+
+// flush writes what is queued until nothing is (and nothing came for
+// writerLinger), or until something ends the connection, then lets its
+// goroutine go. Whether to stop is decided under the same lock as what sets
+// a reason to (offer, revoke, kick), so a reason set while the writer
+// leaves starts another.
 func (c *conn) flush() {
+	lingered := false
 	for {
 		c.mu.Lock()
 		if end, stop := c.interruptedLocked(); stop {
@@ -242,10 +260,31 @@ func (c *conn) flush() {
 			return
 		}
 		if len(c.pending) == 0 {
-			c.writing = false
+			if lingered {
+				c.writing = false
+				c.mu.Unlock()
+				return
+			}
+			if c.wake == nil {
+				c.wake = make(chan struct{}, 1)
+			}
+			c.lingering = true
 			c.mu.Unlock()
-			return
+			t := time.NewTimer(writerLinger)
+			select {
+			case <-c.wake:
+			case <-t.C:
+				lingered = true
+			case <-c.ctx.Done():
+				lingered = true
+			}
+			t.Stop()
+			c.mu.Lock()
+			c.lingering = false
+			c.mu.Unlock()
+			continue
 		}
+		lingered = false
 		o := c.pending[0]
 		c.pending[0] = outgoing{}
 		c.pending = c.pending[1:]

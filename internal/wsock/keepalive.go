@@ -63,9 +63,10 @@ func (k *Keepalive) Len() int {
 }
 
 // step is how often the loop looks for sockets due: a tenth of the
-// interval, at most a second, so a ping is at most that late.
+// interval, at most 100 ms, so a ping is at most that late and sockets
+// opened in a burst are pinged in small batches, not one a second.
 func (k *Keepalive) step() time.Duration {
-	return min(k.interval/10, time.Second)
+	return min(k.interval/10, 100*time.Millisecond)
 }
 
 func (k *Keepalive) run() {
