@@ -144,7 +144,7 @@ func (c *conn) kickLocked() {
 	}
 	c.mu.Unlock()
 	if start {
-		go c.flush()
+		go c.flush(true)
 	}
 }
 
@@ -187,7 +187,7 @@ func (c *conn) run(ws *websocket.Conn) {
 			return
 		}
 	}
-	c.flush()
+	c.flush(false)
 }
 
 // pinged runs after each ping: an unanswered one drops the connection; an
@@ -250,8 +250,11 @@ const writerLinger = 5 * time.Second
 // goroutine go. Whether to stop is decided under the same lock as what sets
 // a reason to (offer, revoke, kick), so a reason set while the writer
 // leaves starts another.
-func (c *conn) flush() {
-	lingered := false
+//
+// The replay's flush (linger false) runs on the HTTP handler's goroutine,
+// which must go at once: it is the one with the big stack.
+func (c *conn) flush(linger bool) {
+	lingered := !linger
 	for {
 		c.mu.Lock()
 		if end, stop := c.interruptedLocked(); stop {
@@ -284,7 +287,7 @@ func (c *conn) flush() {
 			c.mu.Unlock()
 			continue
 		}
-		lingered = false
+		lingered = !linger
 		o := c.pending[0]
 		c.pending[0] = outgoing{}
 		c.pending = c.pending[1:]
