@@ -74,12 +74,7 @@ func (n *procNode) Output() string {
 // free loopback port plus the given flags, and waits until /readyz answers.
 func startProcNode(b *testing.B, flags ...string) *procNode {
 	b.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeLoopback(b)
 	n := &procNode{URL: "http://" + addr, exited: make(chan struct{})}
 	args := append([]string{"serve", "--addr", addr, "--data", b.TempDir(), "--smtp-listen=", "--log-level", "warn"}, flags...)
 	n.cmd = exec.Command(switchboardBinary(b), args...)
@@ -112,6 +107,17 @@ func startProcNode(b *testing.B, flags ...string) *procNode {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// freeLoopback is a loopback address with a port free a moment ago.
+func freeLoopback(b *testing.B) string {
+	b.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 // Stop ends the node with SIGTERM, and SIGKILL if it has not exited in 30 s.

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -604,7 +605,17 @@ func (a *App) serveMetrics(errc chan<- error) (*http.Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("metrics listener: %w", err)
 	}
-	srv := &http.Server{Handler: a.metrics, ReadHeaderTimeout: 10 * time.Second,
+	// The runtime's profiles sit beside the metrics, on the operator's
+	// private address only: a node that burns CPU can be profiled where it
+	// runs. The command line (which may hold a database password) is not
+	// served.
+	mux := http.NewServeMux()
+	mux.Handle("/", a.metrics)
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
 	go func() {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {

@@ -9,9 +9,9 @@ package routing
 type arrivalClass int8
 
 const (
-	ownCriteria  arrivalClass = iota // conversations bringing criteria of their own
-	queueSteps                       // conversations following the queue's steps
-	otherKinds                       // callbacks and escalations
+	ownCriteria arrivalClass = iota // conversations bringing criteria of their own
+	queueSteps                      // conversations following the queue's steps
+	otherKinds                      // callbacks and escalations
 	arrivalClasses
 )
 

@@ -134,6 +134,13 @@ func (e *Engine) Handle(now time.Time, ev Event) ([]Decision, error) {
 
 func (e *Engine) decide(d Decision) { e.out = append(e.out, d) }
 
+// forget drops an item that has left the engine; deadlines still naming it
+// see gone and pass it by without a look-up in the index.
+func (e *Engine) forget(it *item) {
+	delete(e.items, it.ID)
+	it.gone = true
+}
+
 func (e *Engine) queue(id string) *queue {
 	q := e.queues[id]
 	if q == nil {
@@ -233,7 +240,7 @@ func (e *Engine) finish(now time.Time, id string) error {
 	if it == nil || it.state != assigned {
 		return fmt.Errorf("finish %s: %w", id, ErrUnknownWork)
 	}
-	delete(e.items, id)
+	e.forget(it)
 	a := it.agent
 	a.load[it.Modality]--
 	free := now.Add(a.WrapUp)
@@ -254,7 +261,7 @@ func (e *Engine) withdraw(now time.Time, id string) error {
 	if it == nil || it.state == assigned {
 		return fmt.Errorf("withdraw %s: %w", id, ErrUnknownWork)
 	}
-	delete(e.items, id)
+	e.forget(it)
 	switch it.state {
 	case waiting:
 		e.unwait(it)

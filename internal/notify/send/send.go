@@ -182,6 +182,11 @@ func (s *Sender) next(ctx context.Context) ([]job, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.SendTimeout)
 	defer cancel()
 	now := s.clock.Now()
+	// A claim is a write even when it takes nothing: asked first, so a
+	// node with nothing due commits nothing (an idle node polls with a read).
+	if at, ok, err := s.db.NextDeliveryDue(ctx); err != nil || !ok || at.After(now) {
+		return nil, err
+	}
 	ds, err := s.db.ClaimDeliveries(ctx, now, now.Add(s.cfg.Lease), s.cfg.Batch)
 	if err != nil || len(ds) == 0 {
 		return nil, err
