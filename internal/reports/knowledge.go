@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"github.com/switchboard-cx/switchboard/internal/knowledge"
-	"github.com/switchboard-cx/switchboard/internal/rollup"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -48,11 +47,8 @@ type Articles interface {
 	Article(ctx context.Context, tenantID, id string) (knowledge.Article, error)
 }
 
-func (s *Service) knowledgeReuse(ctx context.Context, tenantID string, from, to int64, k *KnowledgeFigures, titles bool) error {
-	cs, err := s.byDim(ctx, tenantID, rollup.DimArticle, from, to, []string{rollup.KBLinks})
-	if err != nil {
-		return err
-	}
+// knowledgeReuse gathers reuse from the links per article, cs.
+func (s *Service) knowledgeReuse(ctx context.Context, tenantID string, cs []store.RollupCounter, k *KnowledgeFigures, titles bool) error {
 	byID := map[string]*ArticleReuse{}
 	var links int64
 	for _, c := range cs {
