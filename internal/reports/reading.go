@@ -33,13 +33,18 @@ type reading struct {
 // [from, to) reads.
 func newReading(dim, val string, from, to int64) *reading {
 	rd := &reading{}
+	// Under all the value is always "": saying so would steer PostgreSQL's
+	// planner to the primary key (dim, val, grain, hour, metric …), which
+	// reads every metric's hour cells, rather than to the metric index
+	// (dim, metric, grain, hour …), which reads the one metric's alone.
+	anyVal := dim == rollup.DimAll
 	for _, sp := range spans(from, to) {
 		add := func(kind int, p store.RollupPart) {
 			p.Grain, p.From, p.To = sp.grain, sp.from, sp.to
 			rd.parts, rd.kinds = append(rd.parts, p), append(rd.kinds, kind)
 		}
 		add(partCounters, store.RollupPart{Dim: dim, Val: val, Except: rollup.Conversations})
-		add(partVolume, store.RollupPart{Dim: dim, Val: val, Metrics: []string{rollup.Conversations}, ByHour: true})
+		add(partVolume, store.RollupPart{Dim: dim, Val: val, AnyVal: anyVal, Metrics: []string{rollup.Conversations}, ByHour: true})
 		rd.parts[len(rd.parts)-1].Grain = rollup.Hourly // volume is always read by the hour
 		add(partHists, store.RollupPart{Dim: dim, Val: val, Hists: true})
 		if dim == rollup.DimAll || dim == rollup.DimAgent {
@@ -51,7 +56,7 @@ func newReading(dim, val string, from, to int64) *reading {
 			add(partSegments, store.RollupPart{Dim: rollup.DimSegment, AnyVal: true, Metrics: []string{rollup.ResponseHour}})
 		}
 		if dim == rollup.DimAll || dim == rollup.DimChannel {
-			add(partNoticesAll, store.RollupPart{Dim: rollup.DimAll, Metrics: noticeMetrics})
+			add(partNoticesAll, store.RollupPart{Dim: rollup.DimAll, AnyVal: true, Metrics: noticeMetrics})
 			add(partNoticeTypes, store.RollupPart{Dim: rollup.DimNoticeType, AnyVal: true, Metrics: noticeMetrics})
 		}
 	}
