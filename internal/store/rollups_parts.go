@@ -46,9 +46,29 @@ func (s *Store) RollupParts(ctx context.Context, tenantID string, parts []Rollup
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	var q strings.Builder
+	// A part of several metrics is read one metric per SELECT: with an IN
+	// list SQLite plans a scan of the dimension's every cell by the primary
+	// key, with one metric a range of the metric index.
+	type one struct {
+		i int
+		RollupPart
+	}
+	var each []one
 	for i, p := range parts {
-		if i > 0 {
+		if len(p.Metrics) < 2 {
+			each = append(each, one{i, p})
+			continue
+		}
+		for _, m := range p.Metrics {
+			p1 := p
+			p1.Metrics = []string{m}
+			each = append(each, one{i, p1})
+		}
+	}
+	var q strings.Builder
+	for k, e := range each {
+		i, p := e.i, e.RollupPart
+		if k > 0 {
 			q.WriteString("\nUNION ALL\n")
 		}
 		var where strings.Builder
@@ -56,19 +76,8 @@ func (s *Store) RollupParts(ctx context.Context, tenantID string, parts []Rollup
 		if !p.AnyVal {
 			fmt.Fprintf(&where, " AND val = %s", arg(p.Val))
 		}
-		switch len(p.Metrics) {
-		case 0:
-		case 1:
+		if len(p.Metrics) == 1 {
 			fmt.Fprintf(&where, " AND metric = %s", arg(p.Metrics[0]))
-		default:
-			where.WriteString(" AND metric IN (")
-			for j, m := range p.Metrics {
-				if j > 0 {
-					where.WriteString(", ")
-				}
-				where.WriteString(arg(m))
-			}
-			where.WriteString(")")
 		}
 		if p.Except != "" {
 			fmt.Fprintf(&where, " AND metric <> %s", arg(p.Except))
