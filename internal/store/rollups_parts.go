@@ -41,6 +41,30 @@ func (s *Store) RollupParts(ctx context.Context, tenantID string, parts []Rollup
 	if len(parts) == 0 {
 		return nil, nil
 	}
+	query, args := RollupPartsSQL(tenantID, parts)
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("rollup parts: %w", err)
+	}
+	out, err := collect(rows, func(r interface{ Scan(...any) error }) (RollupPartRow, error) {
+		var row RollupPartRow
+		err := r.Scan(&row.Part, &row.Val, &row.Metric, &row.Sub, &row.Hour, &row.N, &row.Total, &row.Buckets)
+		return row, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rollup parts: %w", err)
+	}
+	for i := range out {
+		if p := out[i].Part; p >= 0 && p < len(parts) {
+			out[i].Grain, out[i].Dim = parts[p].Grain, parts[p].Dim
+		}
+	}
+	return out, nil
+}
+
+// RollupPartsSQL is the statement RollupParts runs and its arguments (for
+// tests of its plan).
+func RollupPartsSQL(tenantID string, parts []RollupPart) (string, []any) {
 	args := []any{tenantID}
 	arg := func(v any) string {
 		args = append(args, v)
@@ -95,22 +119,5 @@ func (s *Store) RollupParts(ctx context.Context, tenantID string, parts []Rollup
 				i, where.String())
 		}
 	}
-	rows, err := s.r.QueryContext(ctx, q.String(), args...)
-	if err != nil {
-		return nil, fmt.Errorf("rollup parts: %w", err)
-	}
-	out, err := collect(rows, func(r interface{ Scan(...any) error }) (RollupPartRow, error) {
-		var row RollupPartRow
-		err := r.Scan(&row.Part, &row.Val, &row.Metric, &row.Sub, &row.Hour, &row.N, &row.Total, &row.Buckets)
-		return row, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("rollup parts: %w", err)
-	}
-	for i := range out {
-		if p := out[i].Part; p >= 0 && p < len(parts) {
-			out[i].Grain, out[i].Dim = parts[p].Grain, parts[p].Dim
-		}
-	}
-	return out, nil
+	return q.String(), args
 }
