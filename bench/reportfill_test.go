@@ -167,7 +167,7 @@ func fillRows(ctx context.Context, db *store.DB, table string, cols []string, ro
 // a file in bench/out, on PostgreSQL as a schema of the test database named
 // for the size (bench_report_<conversations>_<messages>), each marked done
 // only once complete. It returns the database and the tenant.
-func monthDB(b *testing.B, engine string, folded *rollup.Folder) (*store.DB, string) {
+func monthDB(b *testing.B, engine string, month func() *rollup.Folder) (*store.DB, string) {
 	ctx := context.Background()
 	if !*reportFill {
 		var db *store.DB
@@ -181,7 +181,7 @@ func monthDB(b *testing.B, engine string, folded *rollup.Folder) (*store.DB, str
 		}
 		tn := benchTenant(b, db)
 		start := time.Now()
-		if err := writeFolded(ctx, db, tn.ID, folded, 0); err != nil {
+		if err := writeFolded(ctx, db, tn.ID, month(), 0); err != nil {
 			b.Fatal(err)
 		}
 		fmt.Printf("# %s: rollups written in %s\n", engine, time.Since(start).Round(time.Millisecond))
@@ -258,8 +258,9 @@ func monthDB(b *testing.B, engine string, folded *rollup.Folder) (*store.DB, str
 	}
 	tn := benchTenant(b, db)
 	start := time.Now()
-	const month = 30 * 24 * 3600
-	if err := errors.Join(writeFolded(ctx, db, tn.ID, folded, 0), writeFolded(ctx, db, tn.ID, folded, -month)); err != nil {
+	const monthSecs = 30 * 24 * 3600
+	folded := month()
+	if err := errors.Join(writeFolded(ctx, db, tn.ID, folded, 0), writeFolded(ctx, db, tn.ID, folded, -monthSecs)); err != nil {
 		b.Fatal(err)
 	}
 	fmt.Printf("# %s: both months' rollups written in %s\n", engine, time.Since(start).Round(time.Millisecond))
