@@ -43,6 +43,20 @@ func screenshotsDir() string {
 	return d
 }
 
+// readmeScreenshotsDir is where the README's screenshots go: docs/screenshots
+// when SWITCHBOARD_DOCS_SCREENSHOTS is set (so a test run leaves the tree as
+// it was otherwise), else screenshotsDir.
+func readmeScreenshotsDir(t *testing.T) string {
+	if os.Getenv("SWITCHBOARD_DOCS_SCREENSHOTS") == "" {
+		return screenshotsDir()
+	}
+	d, err := filepath.Abs("../docs/screenshots")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 // runScriptTalking runs a Playwright script of web/e2e as runScript does, but
 // hands each line it prints to onLine as it comes, so the test can act when the
 // script asks (dial now, answer the phone, restart the node). It returns what

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -24,15 +23,7 @@ func TestBrowserDesktop(t *testing.T) {
 	if _, err := os.Stat("../web/node_modules/axe-core/axe.min.js"); err != nil {
 		t.Fatal("axe-core is not installed: run `make test-deps` (npm ci in web/)")
 	}
-	// The README's screenshots are refreshed only when asked
-	// (SWITCHBOARD_DOCS_SCREENSHOTS=1), so a test run leaves the tree as it was.
-	docs := screenshotsDir()
-	if os.Getenv("SWITCHBOARD_DOCS_SCREENSHOTS") != "" {
-		var err error
-		if docs, err = filepath.Abs("../docs/screenshots"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	docs := readmeScreenshotsDir(t)
 	n := startNode(t, nodeOptions{Demo: true})
 	out := runScript(t, chromium, "desktop.mjs", "--base", n.URL, "--tenant", demo.Slug, "--password", demoPassword,
 		"--widget-key", demo.WidgetKey, "--screenshots", screenshotsDir(), "--docs-screenshots", docs)

@@ -11,7 +11,8 @@ import (
 // PostgreSQL: contacts made over the API are folded into the rollups, the
 // Reports page shows the API's figures in accessible charts (light and
 // dark), a bar of the hour chart opens the conversations behind it and a row
-// opens the conversation, and the CSV downloads with the same figures.
+// opens the conversation, and the CSV downloads with the same figures. With
+// SWITCHBOARD_DOCS_SCREENSHOTS=1 its SQLite run takes the README's reports.png.
 func TestBrowserReports(t *testing.T) {
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
@@ -21,7 +22,11 @@ func TestBrowserReports(t *testing.T) {
 				db = postgresURL(t)
 			}
 			n := startNode(t, nodeOptions{Demo: true, DB: db})
-			out := runScript(t, chromium, "reports.mjs", "--base", n.URL, "--tenant", demo.Slug, "--password", demoPassword)
+			args := []string{"--base", n.URL, "--tenant", demo.Slug, "--password", demoPassword}
+			if engine.db == "" {
+				args = append(args, "--screenshots", readmeScreenshotsDir(t))
+			}
+			out := runScript(t, chromium, "reports.mjs", args...)
 			if !strings.Contains(out, "PASS reports") {
 				t.Errorf("script output does not end with PASS reports")
 			}

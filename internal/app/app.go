@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -234,7 +235,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 	river.AddWorker(workers, recording.NewPurger(db, out, clk, log))                                                                                        // call recordings past their retention
 	river.AddWorker(workers, retention.NewPruner(db, retention.Config{Events: cfg.RetainEvents, WebhookDeliveries: cfg.RetainWebhookDeliveries}, clk, log)) // old events and webhook deliveries
 	// Scheduled reports (issue 16): a tick job claims due runs, a send job mails each.
-	a.ReportSchedules = schedule.New(schedule.Deps{DB: db, Reports: reports.New(db), Mail: reportMail(cfg, clk), Clock: clk, Log: log, BaseURL: cfg.BaseURL})
+	a.ReportSchedules = schedule.New(schedule.Deps{DB: db, Reports: reports.New(db), Mail: reportMail(cfg, clk), Gate: gate, Clock: clk, Log: log, BaseURL: cfg.BaseURL})
 	river.AddWorker(workers, schedule.NewTicker(a.ReportSchedules))
 	river.AddWorker(workers, schedule.NewSender(a.ReportSchedules))
 	q, err := jobs.New(db, jobs.Config{Workers: workers, Logger: log, Retry: retry, MaxWorkers: cfg.JobWorkers,
@@ -604,7 +605,17 @@ func (a *App) serveMetrics(errc chan<- error) (*http.Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("metrics listener: %w", err)
 	}
-	srv := &http.Server{Handler: a.metrics, ReadHeaderTimeout: 10 * time.Second,
+	// The runtime's profiles sit beside the metrics, on the operator's
+	// private address only: a node that burns CPU can be profiled where it
+	// runs. The command line (which may hold a database password) is not
+	// served.
+	mux := http.NewServeMux()
+	mux.Handle("/", a.metrics)
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(a.log.Handler(), slog.LevelWarn)}
 	go func() {
 		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {

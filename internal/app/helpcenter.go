@@ -1,16 +1,13 @@
 package app
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 
 	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/config"
 	"github.com/switchboard-cx/switchboard/internal/helpcenter"
-	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/knowledge"
-	"github.com/switchboard-cx/switchboard/internal/outbox"
 )
 
 // openHelpCenter builds the tenants' public help centers on the knowledge
@@ -32,12 +29,9 @@ func (a *App) openHelpCenter(cfg *config.Config, channelRoutes *http.ServeMux, c
 		return nil, err
 	}
 	pages.MountWidget(channelRoutes)
-	notices := a.Notify.InboundHook
-	a.Inbox.OnInbound(func(ctx context.Context, tx *outbox.Tx, in inbox.Inbound, res inbox.Ingested) error {
-		if err := notices(ctx, tx, in, res); err != nil {
-			return err
-		}
-		return svc.InboundHook(ctx, tx, in, res)
-	})
+	// The notices' hook is registered already (Open) and runs first: hooks run
+	// in the order they were added. Wrapping it here too ran it twice, so one
+	// reply answered two notices.
+	a.Inbox.OnInbound(svc.InboundHook)
 	return pages, nil
 }

@@ -47,6 +47,9 @@ type Bus struct {
 	closed chan struct{} // closed by nats when the connection is finally closed
 	// closing quiets the disconnect log when the disconnect is our own Close.
 	closing atomic.Bool
+	// events is the node's one subscription to the events, shared by every
+	// SubscribeEvents handler.
+	events eventFanout
 }
 
 // Open starts or connects to NATS as opts says. The embedded server listens on no

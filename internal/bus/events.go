@@ -23,27 +23,6 @@ func (b *Bus) PublishEvent(ctx context.Context, ev event.Event) error {
 	return b.Publish(ctx, event.Subject(ev.TenantID), data)
 }
 
-// SubscribeEvents calls handler with every tenant's events, in the order this
-// node receives them. A message whose body names a different tenant than its
-// subject is dropped: the subject is what routing trusts, and a mismatch would let
-// one tenant's event reach another's clients.
-func (b *Bus) SubscribeEvents(handler func(event.Event)) (unsubscribe func() error, err error) {
-	prefix := strings.TrimSuffix(event.SubjectAll, "*")
-	return b.Subscribe(event.SubjectAll, func(subject string, data []byte) {
-		var ev event.Event
-		if err := json.Unmarshal(data, &ev); err != nil {
-			b.log.Warn("dropping undecodable event", "subject", subject, "err", err)
-			return
-		}
-		if tenant := strings.TrimPrefix(subject, prefix); tenant != ev.TenantID {
-			b.log.Error("dropping event whose tenant does not match its subject",
-				"tenant_id", tenant, "event_id", ev.ID)
-			return
-		}
-		handler(ev)
-	})
-}
-
 // validTenantToken refuses tenant ids that would change the subject's shape
 // ("a.b" would be two tokens, "*" and ">" are wildcards).
 func validTenantToken(id string) error {

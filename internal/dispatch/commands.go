@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/nats-io/nats.go"
 
@@ -13,11 +16,23 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
-// Commands travel from any node to the leader on the tenant's subject.
-const (
-	commandSubjectPrefix = "switchboard.dispatch."
-	commandSubjectAll    = commandSubjectPrefix + "*"
-)
+// Commands travel from any node to the leader of the tenant's shard on
+// switchboard.dispatch.<shard>.<tenant>: only that shard's leader
+// subscribes to it.
+const commandSubjectPrefix = "switchboard.dispatch."
+
+// commandSubject is the subject of a command about the tenant.
+func (s *Service) commandSubject(tenantID string) string {
+	return commandSubjectPrefix + strconv.Itoa(ShardOf(tenantID, s.cfg.Shards)) + "." + tenantID
+}
+
+// shardSubjectAll is what shard i's leader subscribes to.
+func shardSubjectAll(i int) string { return commandSubjectPrefix + strconv.Itoa(i) + ".*" }
+
+// tenantOf is the tenant token of a command's subject.
+func tenantOf(subject string) string {
+	return subject[strings.LastIndexByte(subject, '.')+1:]
+}
 
 // The commands.
 const (
@@ -67,7 +82,12 @@ const (
 	codeInternal  = "internal"
 )
 
-// request sends a command to the leader and waits for its reply.
+// request sends a command to the leader of the tenant's shard and waits
+// for its reply. While no node leads the shard (a hand-over, a node that
+// died) it tries again until CommandTimeout: a command that no leader
+// received, or that one refused as busy, did nothing. Only the commands
+// about what is stored already (a reload, work to pick up) are not
+// repeated: the next leader reads them from SQL when it rebuilds.
 func (s *Service) request(ctx context.Context, c command) (reply, error) {
 	data, err := json.Marshal(c)
 	if err != nil {
@@ -75,18 +95,36 @@ func (s *Service) request(ctx context.Context, c command) (reply, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.CommandTimeout)
 	defer cancel()
-	m, err := s.bus.Conn().RequestWithContext(ctx, commandSubjectPrefix+c.TenantID, data)
-	if errors.Is(err, nats.ErrNoResponders) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, nats.ErrTimeout) {
-		return reply{}, ErrNoLeader
+	subject := s.commandSubject(c.TenantID)
+	retry := c.Kind != cmdReload && c.Kind != cmdWork
+	for wait := 20 * time.Millisecond; ; wait = min(2*wait, 250*time.Millisecond) {
+		// A reply may come in parts (replyparts.go): the Stats of thousands of
+		// queues is larger than NATS carries in one message.
+		answer, err := requestParts(ctx, s.bus.Conn(), subject, data)
+		var r reply
+		if err == nil {
+			if err := json.Unmarshal(answer, &r); err != nil {
+				return reply{}, fmt.Errorf("dispatch %s: bad reply: %w", c.Kind, err)
+			}
+		}
+		switch {
+		case errors.Is(err, nats.ErrNoResponders), err == nil && r.Code == codeBusy:
+			if !retry {
+				return reply{}, ErrNoLeader
+			}
+			select {
+			case <-ctx.Done():
+				return reply{}, ErrNoLeader
+			case <-time.After(wait):
+				continue
+			}
+		case errors.Is(err, context.DeadlineExceeded), errors.Is(err, nats.ErrTimeout):
+			return reply{}, ErrNoLeader
+		case err != nil:
+			return reply{}, fmt.Errorf("dispatch %s: %w", c.Kind, err)
+		}
+		return r, r.err()
 	}
-	if err != nil {
-		return reply{}, fmt.Errorf("dispatch %s: %w", c.Kind, err)
-	}
-	var r reply
-	if err := json.Unmarshal(m.Data, &r); err != nil {
-		return reply{}, fmt.Errorf("dispatch %s: bad reply: %w", c.Kind, err)
-	}
-	return r, r.err()
 }
 
 // err turns a reply back into the error the leader had.
@@ -132,7 +170,7 @@ func replyOf(err error) reply {
 
 func respond(m *nats.Msg, r reply) {
 	data, _ := json.Marshal(r)
-	m.Respond(data)
+	respondParts(m, data)
 }
 
 // command runs one command on the leader and answers it.
@@ -144,6 +182,12 @@ func (l *leader) command(ctx context.Context, m *nats.Msg) {
 	}
 	if c.TenantID == "" || c.TenantID != tenantOf(m.Subject) {
 		respond(m, reply{Code: codeInternal, Err: "command for another tenant than its subject"})
+		return
+	}
+	if ShardOf(c.TenantID, l.s.cfg.Shards) != l.shard {
+		l.s.log.Error("routing command for a tenant of another shard: do the nodes count the same shards?",
+			"tenant_id", c.TenantID, "shard", l.shard)
+		respond(m, reply{Code: codeInternal, Err: "command sent to the wrong routing shard (nodes differ in their number of shards)"})
 		return
 	}
 	if l.tenants[c.TenantID] == nil {

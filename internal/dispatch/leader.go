@@ -3,7 +3,7 @@ package dispatch
 import (
 	"context"
 	"errors"
-	"strings"
+	"fmt"
 	"sync"
 	"time"
 
@@ -19,12 +19,17 @@ import (
 // errLostLead ends the leader's loop when its database lock is gone.
 var errLostLead = errors.New("routing lead lost")
 
-// leader is the state of the node that routes: one engine per tenant and
-// what is needed to carry out its decisions. Only the loop's goroutine
-// touches it, except the inboxes (pending events, commands) the bus fills.
+// leader is the state of one shard's leader: one engine per tenant of the
+// shard and what is needed to carry out its decisions. Only the loop's
+// goroutine touches it, except the inboxes (pending events, commands) the
+// bus fills.
 type leader struct {
 	s       *Service
+	shard   int
 	tenants map[string]*tenantState
+	mine    []string        // the shard's tenants when it was rebuilt
+	held    func() bool     // whether the shard's lease still stands
+	quit    <-chan struct{} // closed when the shard is handed over
 
 	mu      sync.Mutex
 	pending []event.Event
@@ -90,8 +95,9 @@ const (
 	stateTransferred = "transferred"
 )
 
-func newLeader(s *Service) *leader {
-	return &leader{s: s, tenants: map[string]*tenantState{}, wake: make(chan struct{}, 1), cmds: make(chan *nats.Msg, 1024)}
+func newLeader(s *Service, shard int) *leader {
+	return &leader{s: s, shard: shard, tenants: map[string]*tenantState{}, held: func() bool { return true },
+		wake: make(chan struct{}, 1), cmds: make(chan *nats.Msg, 1024)}
 }
 
 func (l *leader) tenant(id string) *tenantState {
@@ -114,25 +120,23 @@ func (l *leader) workCount() int {
 	return n
 }
 
-// subscribe starts buffering events and commands before the rebuild reads
-// SQL, so nothing that happens meanwhile is missed.
-func (l *leader) subscribe() (stop func(), err error) {
-	unsubEvents, err := l.s.bus.SubscribeEvents(func(ev event.Event) {
-		if !relevant(ev.Type) {
-			return
-		}
-		l.mu.Lock()
-		l.pending = append(l.pending, ev)
-		l.mu.Unlock()
-		select {
-		case l.wake <- struct{}{}:
-		default:
-		}
-	})
-	if err != nil {
-		return nil, err
+// push buffers an event of the shard's tenants for the loop.
+func (l *leader) push(ev event.Event) {
+	l.mu.Lock()
+	l.pending = append(l.pending, ev)
+	l.mu.Unlock()
+	select {
+	case l.wake <- struct{}{}:
+	default:
 	}
-	sub, err := l.s.bus.Conn().Subscribe(commandSubjectAll, func(m *nats.Msg) {
+}
+
+// subscribe starts buffering the shard's commands before the rebuild reads
+// SQL (its events are buffered from when the shard was taken, by
+// Service.route). stop ends the subscription and answers the commands
+// still waiting "busy", which their senders retry with the next leader.
+func (l *leader) subscribe() (stop func(), err error) {
+	sub, err := l.s.bus.Conn().Subscribe(shardSubjectAll(l.shard), func(m *nats.Msg) {
 		select {
 		case l.cmds <- m:
 		default:
@@ -140,10 +144,19 @@ func (l *leader) subscribe() (stop func(), err error) {
 		}
 	})
 	if err != nil {
-		unsubEvents()
-		return nil, err
+		return nil, fmt.Errorf("subscribe to shard %d's commands: %w", l.shard, err)
 	}
-	return func() { sub.Unsubscribe(); unsubEvents() }, nil
+	return func() {
+		_ = sub.Unsubscribe()
+		for {
+			select {
+			case m := <-l.cmds:
+				respond(m, reply{Code: codeBusy, Err: "routing shard handed over"})
+			default:
+				return
+			}
+		}
+	}, nil
 }
 
 // relevant tells the event types routing acts on.
@@ -156,12 +169,14 @@ func relevant(typ string) bool {
 	return false
 }
 
-// loop is the leader's one goroutine: events, commands and the clock.
-func (l *leader) loop(ctx context.Context, held func() bool) error {
+// loop is the leader's one goroutine: events, commands and the clock. It
+// ends when the shard is handed over (nil), its lease is lost (errLostLead)
+// or ctx ends (nil), after writing the SLA clocks it moved.
+func (l *leader) loop(ctx context.Context) error {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
-		if !held() {
+		if !l.held() {
 			l.flushClocksOnExit(ctx) // as they were moved, before the lead went
 			return errLostLead
 		}
@@ -174,12 +189,18 @@ func (l *leader) loop(ctx context.Context, held func() bool) error {
 			l.publishStats(ctx, now)
 		}
 		sleep := l.s.cfg.MaxSleep
+		if len(l.tenants) == 0 {
+			sleep = max(sleep, time.Second) // nothing to tick: only the lease to watch
+		}
 		if !next.IsZero() {
 			sleep = min(sleep, max(next.Sub(now), time.Millisecond))
 		}
 		timer.Reset(sleep)
 		select {
 		case <-ctx.Done():
+			l.flushClocksOnExit(ctx)
+			return nil
+		case <-l.quit:
 			l.flushClocksOnExit(ctx)
 			return nil
 		case <-l.wake:
@@ -259,9 +280,4 @@ func (l *leader) handle(ctx context.Context, ts *tenantState, ev routing.Event) 
 		l.carryOut(ctx, ts, d)
 	}
 	return err
-}
-
-// tenantOf is the tenant token of a dispatch subject.
-func tenantOf(subject string) string {
-	return strings.TrimPrefix(subject, commandSubjectPrefix)
 }

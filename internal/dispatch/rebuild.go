@@ -18,12 +18,16 @@ type tenantConfig struct {
 	states                             []store.PresenceState
 }
 
-// rebuild builds every tenant's engine from SQL: configuration, agents,
-// active work and open offers, unrouted conversations, running SLA clocks.
-// Events that arrive meanwhile wait in l.pending and are applied after it;
-// they find the items they describe already known and change nothing twice.
+// rebuild builds the engine of every tenant of the shard from SQL, reading
+// only their rows: configuration, agents, active work and open offers,
+// unrouted conversations, running SLA clocks. Events that arrive meanwhile
+// wait in l.pending and are applied after it; they find the items they
+// describe already known and change nothing twice.
 func (l *leader) rebuild(ctx context.Context) error {
 	db := l.s.db
+	if err := l.listTenants(ctx); err != nil {
+		return err
+	}
 	cfgs := map[string]*tenantConfig{}
 	cfg := func(id string) *tenantConfig {
 		if cfgs[id] == nil {
@@ -32,7 +36,7 @@ func (l *leader) rebuild(ctx context.Context) error {
 		return cfgs[id]
 	}
 	for _, k := range []store.ConfigKind{store.ConfigCalendars, store.ConfigSLAPolicies, store.ConfigRoutingRules, store.ConfigQueues} {
-		recs, err := db.AllConfigs(ctx, k)
+		recs, err := db.ConfigsAmong(ctx, k, l.mine)
 		if err != nil {
 			return err
 		}
@@ -50,7 +54,7 @@ func (l *leader) rebuild(ctx context.Context) error {
 			}
 		}
 	}
-	agents, err := db.AllAgentRouting(ctx)
+	agents, err := db.AgentRoutingAmong(ctx, l.mine)
 	if err != nil {
 		return err
 	}
@@ -69,7 +73,7 @@ func (l *leader) rebuild(ctx context.Context) error {
 		l.applyConfig(ctx, l.tenant(id), c)
 	}
 
-	offers, err := db.OpenOffers(ctx)
+	offers, err := db.OpenOffersAmong(ctx, l.mine)
 	if err != nil {
 		return err
 	}
@@ -81,7 +85,7 @@ func (l *leader) rebuild(ctx context.Context) error {
 		return err
 	}
 
-	clocks, err := db.RunningSLAClocks(ctx)
+	clocks, err := db.RunningSLAClocksAmong(ctx, l.mine)
 	if err != nil {
 		return err
 	}
@@ -91,7 +95,7 @@ func (l *leader) rebuild(ctx context.Context) error {
 	// without queues leave theirs for people to assign).
 	var after *conversation.Conversation
 	for {
-		convs, err := db.UnroutedConversations(ctx, after, 1000)
+		convs, err := db.UnroutedConversationsAmong(ctx, l.mine, after, 1000)
 		if err != nil {
 			return err
 		}
@@ -286,17 +290,23 @@ func (l *leader) reload(ctx context.Context, tenantID string) error {
 
 // tenantAgents lists a tenant's routable users.
 func (l *leader) tenantAgents(ctx context.Context, tenantID string) ([]store.AgentRouting, error) {
-	all, err := l.s.db.AllAgentRouting(ctx)
+	return l.s.db.AgentRoutingAmong(ctx, []string{tenantID})
+}
+
+// listTenants finds the shard's tenants, whose rows the rebuild reads.
+// Tenants made later are the shard's as their events and commands come.
+func (l *leader) listTenants(ctx context.Context) error {
+	all, err := l.s.db.TenantIDs(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out []store.AgentRouting
-	for _, a := range all {
-		if a.TenantID == tenantID {
-			out = append(out, a)
+	l.mine = l.mine[:0]
+	for _, id := range all {
+		if ShardOf(id, l.s.cfg.Shards) == l.shard {
+			l.mine = append(l.mine, id)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // track records an active item in the tenant's indexes.

@@ -127,45 +127,6 @@ func externalBus(t *testing.T) *bus.Bus {
 	return b
 }
 
-func TestTwoNodesOneLeaderAndHandOver(t *testing.T) {
-	f := newFixture(t, storetest.OpenPostgres)
-	a := f.start(t, externalBus(t), true)
-	b := f.start(t, externalBus(t), false)
-	if b.svc.Leading() {
-		t.Fatal("both nodes lead")
-	}
-	ctx := t.Context()
-	// Commands from the follower reach the leader.
-	if _, err := b.svc.SaveQueue(ctx, f.admin, dispatch.QueueConfig{Name: "Support", Default: true}); err != nil {
-		t.Fatal(err)
-	}
-	ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
-	c1 := f.chat(t, "v1", "one")
-	o := f.offerFor(t, b, ana)
-	if err := b.svc.Accept(ctx, dispatch.Actor{TenantID: f.tenant, UserID: ana}, o.ID); err != nil {
-		t.Fatal(err)
-	}
-	if got := f.conversation(t, c1.ID).AssigneeID; got != ana {
-		t.Fatalf("assignee %q", got)
-	}
-	if st, err := b.svc.Stats(ctx, f.tenant); err != nil || len(st) != 1 {
-		t.Fatalf("stats through the follower: %+v %v", st, err)
-	}
-
-	// The leader stops: the other takes over and routes.
-	a.kill()
-	eventually(t, "the follower takes over", b.svc.Leading)
-	f.n = b
-	c2 := f.chat(t, "v2", "two")
-	o2 := f.offerFor(t, b, ana)
-	if o2.ConversationID != c2.ID {
-		t.Fatalf("offer after hand-over is for %s", o2.ConversationID)
-	}
-	if err := b.svc.Accept(ctx, dispatch.Actor{TenantID: f.tenant, UserID: ana}, o2.ID); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestNoLeader(t *testing.T) {
 	f := newFixture(t, storetest.OpenSQLite)
 	n := f.start(t, embeddedBus(t), true)

@@ -43,7 +43,7 @@ func (l *leader) restoreWork(ctx context.Context, open map[string]store.OfferRec
 	go func() {
 		defer close(ordered)
 		defer close(toDecode)
-		readErr <- l.s.db.EachActiveWork(ctx, rebuildBatch, func(rows []store.WorkRecord) error {
+		readErr <- l.s.db.EachActiveWorkAmong(ctx, l.mine, rebuildBatch, func(rows []store.WorkRecord) error {
 			b := &workBatch{rows: rows, done: make(chan struct{})}
 			for _, ch := range []chan *workBatch{toDecode, ordered} {
 				select {

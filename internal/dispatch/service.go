@@ -1,11 +1,12 @@
 // Package dispatch runs routing: it feeds the pure routing engine
 // (internal/routing) from the bus and the database, persists and carries out
 // every decision it takes, keeps each conversation's SLA clocks
-// (internal/sla), and schedules callbacks. One node at a time leads (a
-// database lock); it rebuilds every tenant's engine from SQL when it takes
-// the lead, so a crash or a hand-over loses nothing and assigns nothing
-// twice. The other nodes reach the leader with commands over NATS
-// request/reply.
+// (internal/sla), and schedules callbacks. Tenants are split into shards
+// (shards.go), each led by one node at a time (a lease: a database lock);
+// a shard's leader rebuilds its tenants' engines from SQL when it takes the
+// shard, so a crash or a hand-over loses nothing and assigns nothing twice.
+// Any node reaches a shard's leader with commands over NATS request/reply,
+// on a subject that names the shard.
 //
 // What it promises, and how:
 //   - Every decision is persisted with what it changes, in one transaction,
@@ -61,17 +62,25 @@ type Deps struct {
 type Config struct {
 	// StatsEvery is how often the leader publishes queue.stats (default 2 s).
 	StatsEvery time.Duration
-	// CommandTimeout is how long a command waits for the leader (default 5 s).
+	// CommandTimeout is how long a command waits for the leader (default 5 s),
+	// a hand-over of its shard included.
 	CommandTimeout time.Duration
-	// LeadEvery is how often a follower tries to take the lead (default 3 s).
+	// LeadEvery is how often a node looks at the shards' leases: takes free
+	// shards up to its share, hands extras over (default 1 s). A node that
+	// dies loses its shards to the others within about this much plus the
+	// shards' rebuild.
 	LeadEvery time.Duration
+	// Shards is how many routing shards the tenants are spread over (default
+	// 32). Every node of a center must use the same number.
+	Shards int
 	// MaxSleep bounds how long the leader waits between looking at the clock
 	// (default 1 s); tests with a fake clock make it short.
 	MaxSleep time.Duration
-	// LeaderKey is the PostgreSQL advisory lock the nodes of one center
-	// compete for (default 0x726f7574, "rout"; 32 bits are used). The lock is
-	// per database and schema already; two centers in one schema would
-	// need different keys.
+	// LeaderKey names the PostgreSQL advisory locks of routing (default
+	// 0x726f7574, "rout"; 32 bits are used): the nodes hold it shared as
+	// members of the lease group, and shard i's lease is LeaderKey+1+i. The
+	// locks are per database and schema already; two centers in one schema
+	// would need keys Shards+1 apart.
 	LeaderKey int64
 }
 
@@ -83,7 +92,10 @@ func (c Config) withDefaults() Config {
 		c.CommandTimeout = 5 * time.Second
 	}
 	if c.LeadEvery <= 0 {
-		c.LeadEvery = 3 * time.Second
+		c.LeadEvery = time.Second
+	}
+	if c.Shards <= 0 {
+		c.Shards = defaultShards
 	}
 	if c.MaxSleep <= 0 {
 		c.MaxSleep = time.Second
@@ -94,11 +106,17 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// leaderKey is the advisory lock every node competes for ("rout" in ASCII).
+// leaderKey is the lease group of routing ("rout" in ASCII); it was the one
+// lock a single leader held before shards.
 const leaderKey int64 = 0x726f7574
 
+// defaultShards is how many shards routing is split into by default: a
+// few per node for clusters of up to about ten nodes, each shard's
+// rebuild small.
+const defaultShards = 32
+
 // Service is the dispatcher of one node: the API every node serves, and the
-// leader's loop while this node leads.
+// leaders of the shards this node holds.
 type Service struct {
 	db    *store.DB
 	out   *outbox.Outbox
@@ -109,8 +127,11 @@ type Service struct {
 	log   *slog.Logger
 	cfg   Config
 
+	rebuilds chan struct{} // bounds the shard rebuilds that run at once
+
 	mu      sync.Mutex
-	leading bool
+	shards  map[int]*shardRun // the shards this node holds
+	settled bool              // the last look at the leases changed nothing
 }
 
 // New returns a dispatcher; Run starts it.
@@ -126,66 +147,39 @@ func New(d Deps, c Config) (*Service, error) {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{db: d.DB, out: d.Out, bus: d.Bus, inbox: d.Inbox, acc: d.Accounts, clock: d.Clock,
-		log: d.Log.With("component", "dispatch"), cfg: c.withDefaults()}, nil
+		log: d.Log.With("component", "dispatch"), cfg: c.withDefaults(), rebuilds: make(chan struct{}, rebuildsAtOnce),
+		shards: map[int]*shardRun{}}, nil
 }
 
-// Leading tells whether this node routes right now: it holds the lead and
-// has rebuilt its engines.
-func (s *Service) Leading() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.leading
-}
+// rebuildsAtOnce is how many shards a node rebuilds at the same time when
+// it takes several: the reads overlap, the machine is not swamped.
+const rebuildsAtOnce = 4
 
-func (s *Service) setLeading(v bool) {
-	s.mu.Lock()
-	s.leading = v
-	s.mu.Unlock()
-}
-
-// Run competes for the lead until ctx ends; while this node leads it
-// rebuilds the engines from SQL and routes. It returns nil when ctx ends.
-func (s *Service) Run(ctx context.Context) error {
-	t := time.NewTicker(s.cfg.LeadEvery)
-	defer t.Stop()
-	for {
-		held, release, ok, err := s.db.TryLead(ctx, s.cfg.LeaderKey)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			s.log.Warn("try to lead routing", "err", err)
-		case ok:
-			err := s.lead(ctx, held)
-			s.setLeading(false)
-			release()
-			if err != nil && ctx.Err() == nil {
-				s.log.Error("routing leader stopped", "err", err)
-			} else if ctx.Err() == nil {
-				s.log.Warn("lost the routing lead")
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-t.C:
-		}
-	}
-}
-
-// lead runs the leader's loop until ctx ends, the lock is lost, or a fatal
-// error; the engines it built are dropped with it.
-func (s *Service) lead(ctx context.Context, held func() bool) error {
-	l := newLeader(s)
+// lead runs shard r's leader until the shard is handed over, its lease is
+// lost, ctx ends, or a fatal error; the engines it built are dropped with
+// it.
+func (s *Service) lead(ctx context.Context, r *shardRun) error {
+	l := r.l
 	stop, err := l.subscribe()
 	if err != nil {
 		return err
 	}
 	defer stop()
-	start := time.Now()
-	if err := l.rebuild(ctx); err != nil {
-		return fmt.Errorf("rebuild routing: %w", err)
+	select {
+	case s.rebuilds <- struct{}{}:
+	case <-r.quit:
+		return nil
+	case <-ctx.Done():
+		return nil
 	}
-	s.log.Info("routing rebuilt from SQL; leading", "tenants", len(l.tenants), "work", l.workCount(),
+	start := time.Now()
+	err = l.rebuild(ctx)
+	<-s.rebuilds
+	if err != nil {
+		return fmt.Errorf("rebuild routing shard %d: %w", l.shard, err)
+	}
+	s.log.Debug("routing shard rebuilt from SQL; leading", "shard", l.shard, "tenants", len(l.tenants), "work", l.workCount(),
 		"seconds", time.Since(start).Seconds())
-	s.setLeading(true)
-	return l.loop(ctx, held)
+	s.setReady(r)
+	return l.loop(ctx)
 }

@@ -3,12 +3,10 @@ package dispatch
 import (
 	"context"
 	"encoding/json"
-	"slices"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/ids"
-	"github.com/switchboard-cx/switchboard/internal/routing"
 	"github.com/switchboard-cx/switchboard/internal/sla"
 )
 
@@ -54,36 +52,15 @@ const wallSteps = 5
 // criteria stand in them: criteria of their own (a rule's, the API's) or
 // the queue's configured ones — not the steps a queue derives from its
 // widening, which every item has and the tile already tells by its strategy.
+// The engine keeps its waiting items by arrival, so this looks at no more
+// than wallSteps items a queue, however many wait.
 func (l *leader) waitingSteps(now time.Time, ts *tenantState) map[string][]WaitingStep {
-	// The oldest wallSteps of each queue, kept in order as the items pass:
-	// a scan without sorting every waiting item on every tick.
-	older := func(a, b *item) bool {
-		return a.Arrived.Before(b.Arrived) || (a.Arrived.Equal(b.Arrived) && a.ID < b.ID)
-	}
-	byQueue := map[string][]*item{}
-	for _, it := range ts.work {
-		if it.state != stateWaiting || it.Kind != routing.Conversation {
-			continue
-		}
-		if it.Criteria == nil && len(ts.queues[it.QueueID].Criteria) == 0 {
-			continue
-		}
-		top := byQueue[it.QueueID]
-		if len(top) == wallSteps && !older(it, top[wallSteps-1]) {
-			continue
-		}
-		i := len(top)
-		for i > 0 && older(it, top[i-1]) {
-			i--
-		}
-		top = slices.Insert(top, i, it)
-		byQueue[it.QueueID] = top[:min(len(top), wallSteps)]
-	}
-	out := make(map[string][]WaitingStep, len(byQueue))
-	for q, items := range byQueue {
-		for _, it := range items {
-			st, ok := ts.eng.Step(it.ID, now)
-			if !ok {
+	out := map[string][]WaitingStep{}
+	for q := range ts.queues {
+		for _, id := range ts.eng.WaitingByCriteria(q, wallSteps) {
+			it := ts.work[id]
+			st, ok := ts.eng.Step(id, now)
+			if it == nil || !ok {
 				continue
 			}
 			ws := WaitingStep{ConversationID: it.ConversationID, Step: st.Index, Of: len(st.Steps)}

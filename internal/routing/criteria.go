@@ -128,14 +128,18 @@ func (it *item) stepAt(now time.Time) (int, *CriteriaStep, time.Time, time.Time)
 	return -1, nil, start, time.Time{}
 }
 
-// named is every agent the item's steps name, with its preferred agent.
-func (it *item) named() []string {
+// named is the agents who may find the item in their own index rather than
+// in their queues' heaps: its preferred agent (asked first whenever they are
+// free, even after their turn) and the agents the step current at now names.
+// The agents of other steps are not filed: an agent named by a step that has
+// not begun or has ended may not take the item then, and the tick that
+// begins the next step settles the item again, filing that step's agents.
+func (it *item) named(now time.Time) []string {
 	var out []string
 	if it.Preferred != "" {
 		out = append(out, it.Preferred)
 	}
-	steps, _ := it.steps()
-	for _, s := range steps {
+	if _, s, _, _ := it.stepAt(now); s != nil {
 		for _, id := range s.Agents {
 			if !slices.Contains(out, id) {
 				out = append(out, id)
@@ -175,15 +179,16 @@ func (a *agent) fits(s *CriteriaStep) bool {
 // matches tells whether the agent may take the item under its step at now:
 // one of the step's agents, or a member of the item's queue, holding the
 // step's skills. Once every step has expired any member may.
-func (it *item) matches(a *agent, now time.Time) bool {
+// member says whether the agent serves the item's queue.
+func (it *item) matches(a *agent, now time.Time, member bool) bool {
 	_, s, _, _ := it.stepAt(now)
 	if s == nil {
-		return it.queue.members[a.ID] == a
+		return member
 	}
 	if len(s.Agents) > 0 {
 		return slices.Contains(s.Agents, a.ID) && a.fits(s)
 	}
-	return it.queue.members[a.ID] == a && a.fits(s)
+	return member && a.fits(s)
 }
 
 // stepReason describes the item's step for an offer's reason, when the

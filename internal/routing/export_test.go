@@ -1,6 +1,10 @@
 package routing
 
-import "fmt"
+import (
+	"fmt"
+	"sort"
+	"time"
+)
 
 // CheckInvariants verifies the engine's internal bookkeeping: every item is in
 // exactly the places its state says, and every agent's load is the count of
@@ -17,6 +21,16 @@ func (e *Engine) CheckInvariants() error {
 			if h == nil || it.heapIndex >= len(h.items) || h.items[it.heapIndex] != it {
 				return fmt.Errorf("item %s: bad heap index", id)
 			}
+		}
+		inArrivals := it.arrIndex >= 0
+		if inArrivals {
+			h := it.queue.arrivals[it.arrClass]
+			if it.arrIndex >= len(h) || h[it.arrIndex] != it || it.arrClass != it.class() {
+				return fmt.Errorf("item %s: bad arrival index", id)
+			}
+		}
+		if inArrivals != inHeap {
+			return fmt.Errorf("item %s: in its heap %v, among arrivals %v", id, inHeap, inArrivals)
 		}
 		switch it.state {
 		case waiting:
@@ -63,6 +77,16 @@ func (e *Engine) CheckInvariants() error {
 				return fmt.Errorf("queue %s: ready agent %s is no member", q.ID, id)
 			}
 		}
+		for _, h := range q.arrivals {
+			for i, it := range h {
+				if it.arrIndex != i || e.items[it.ID] != it || it.state != waiting || it.queue != q {
+					return fmt.Errorf("queue %s arrivals hold stale item %s", q.ID, it.ID)
+				}
+				if i > 0 && arrivedBefore(it, h[(i-1)/2]) {
+					return fmt.Errorf("queue %s arrivals out of order at %s", q.ID, it.ID)
+				}
+			}
+		}
 		for _, h := range q.waiting {
 			for i, it := range h.items {
 				if it.heapIndex != i || e.items[it.ID] != it || it.state != waiting {
@@ -73,3 +97,44 @@ func (e *Engine) CheckInvariants() error {
 	}
 	return nil
 }
+
+// CheckViews compares the supervisor's views, which read the queues' arrival
+// heaps, with the same figures computed from every item: each queue's
+// longest wait and its oldest conversations by criteria.
+func (e *Engine) CheckViews(now time.Time) error {
+	longest := map[string]time.Duration{}
+	var byCriteria = map[string][]*item{}
+	for _, it := range e.items {
+		if it.state != waiting {
+			continue
+		}
+		longest[it.queue.ID] = max(longest[it.queue.ID], now.Sub(it.Arrived))
+		if it.Kind == Conversation && (it.Criteria != nil || it.queue.Criteria != nil) {
+			byCriteria[it.queue.ID] = append(byCriteria[it.queue.ID], it)
+		}
+	}
+	for _, st := range e.Stats(now) {
+		if st.LongestWait != longest[st.QueueID] {
+			return fmt.Errorf("queue %s: longest wait %s, items say %s", st.QueueID, st.LongestWait, longest[st.QueueID])
+		}
+	}
+	for id := range e.queues {
+		want := byCriteria[id]
+		sort.Slice(want, func(i, j int) bool { return arrivedBefore(want[i], want[j]) })
+		for _, n := range []int{1, 3, 100} {
+			got := e.WaitingByCriteria(id, n)
+			if len(got) != min(n, len(want)) {
+				return fmt.Errorf("queue %s: %d oldest by criteria, want %d", id, len(got), min(n, len(want)))
+			}
+			for i, w := range got {
+				if w != want[i].ID {
+					return fmt.Errorf("queue %s: oldest by criteria #%d is %s, want %s", id, i, w, want[i].ID)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Visits is how many waiting items the supervisor's views have looked at.
+func (e *Engine) Visits() int { return e.visits }

@@ -206,6 +206,9 @@ func TestEngineProperties(t *testing.T) {
 			if err := e.CheckInvariants(); err != nil {
 				t.Fatalf("after %T %+v: %v", ev, ev, err)
 			}
+			if err := e.CheckViews(now); err != nil {
+				t.Fatalf("after %T %+v: %v", ev, ev, err)
+			}
 			return err
 		}
 		openOffer := func() string {

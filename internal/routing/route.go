@@ -22,7 +22,7 @@ func (e *Engine) settle(now time.Time, it *item) {
 	it.agent = nil
 	for hops := 0; ; hops++ {
 		if !it.NotAfter.IsZero() && !now.Before(it.NotAfter) {
-			delete(e.items, it.ID)
+			e.forget(it)
 			e.decide(Decision{Kind: Expired, WorkID: it.ID, QueueID: it.queue.ID,
 				Reason: "window closed at " + it.NotAfter.UTC().Format(time.RFC3339) + " before anyone took it"})
 			return
@@ -48,7 +48,8 @@ func (e *Engine) settle(now time.Time, it *item) {
 	it.state = waiting
 	it.queue.heap(it.Modality).ageStep = e.opts.AgeStep
 	it.queue.heap(it.Modality).add(it)
-	it.indexed = it.named()
+	it.queue.arrived(it)
+	it.indexed = it.named(now)
 	for _, id := range it.indexed {
 		set := e.preferred[id]
 		if set == nil {
@@ -61,19 +62,28 @@ func (e *Engine) settle(now time.Time, it *item) {
 	if it.state != waiting {
 		return
 	}
+	// One deadline, the earliest of the moments that may change the item's
+	// fate: the tick then settles it again, which schedules the next.
 	q := it.queue
-	e.schedule(now, it, it.NotAfter)
-	e.schedule(now, it, it.preferredUntil())
+	var next time.Time
+	consider := func(at time.Time) {
+		if at.After(now) && (next.IsZero() || at.Before(next)) {
+			next = at
+		}
+	}
+	consider(it.NotAfter)
+	consider(it.preferredUntil())
 	_, _, _, stepEnds := it.stepAt(now)
-	e.schedule(now, it, stepEnds)
+	consider(stepEnds)
 	for _, until := range it.refused { // a cool-down's end may make someone eligible again
-		e.schedule(now, it, until)
+		consider(until)
 	}
 	for _, o := range q.Overflow {
 		if t := e.queues[o.To]; t != nil && t.known && q.known {
-			e.schedule(now, it, it.since.Add(o.After))
+			consider(it.since.Add(o.After))
 		}
 	}
+	e.schedule(now, it, next)
 }
 
 // overflowDue is the overflow rule that applies to a waiting item now, if any.
@@ -108,6 +118,7 @@ func (e *Engine) unwait(it *item) {
 	if it.heapIndex >= 0 {
 		it.queue.heap(it.Modality).remove(it)
 	}
+	it.queue.left(it)
 	for _, id := range it.indexed {
 		if set := e.preferred[id]; set != nil {
 			delete(set, it)
@@ -261,7 +272,7 @@ func (e *Engine) fill(now time.Time, a *agent) {
 	find := func(s *slot) {
 		s.it = nil
 		s.h.walk(func(it *item) bool {
-			if e.mayTake(now, a, it) {
+			if e.mayTake(now, a, it, true) {
 				s.it, s.key = it, it.rank.Add(-s.shift)
 				return false
 			}
@@ -313,7 +324,7 @@ func (e *Engine) fill(now time.Time, a *agent) {
 		}
 		for it := range e.preferred[a.ID] {
 			k := it.rank.Add(-time.Duration(it.queue.Priority) * e.opts.AgeStep)
-			if ahead(it, k) && takes(it.Modality) && it.queue.isOpen(now) && e.mayTake(now, a, it) {
+			if ahead(it, k) && takes(it.Modality) && it.queue.isOpen(now) && e.mayTake(now, a, it, false) {
 				best, bestKey, from = it, k, nil
 			}
 		}
@@ -331,8 +342,9 @@ func (e *Engine) fill(now time.Time, a *agent) {
 
 // mayTake tells whether the agent may be offered a waiting item now: its
 // preferred agent, or — once it no longer waits for them — an agent its
-// current criteria step matches.
-func (e *Engine) mayTake(now time.Time, a *agent, it *item) bool {
+// current criteria step matches. member says the caller knows the agent
+// serves the item's queue (it found the item in one of the agent's queues).
+func (e *Engine) mayTake(now time.Time, a *agent, it *item, member bool) bool {
 	if it.cooling(a.ID, now) {
 		return false
 	}
@@ -342,7 +354,7 @@ func (e *Engine) mayTake(now time.Time, a *agent, it *item) bool {
 	if it.Preferred != "" && now.Before(it.preferredUntil()) {
 		return false
 	}
-	return it.matches(a, now)
+	return it.matches(a, now, member || it.queue.members[a.ID] == a)
 }
 
 // takeBack ends an item's open offer and frees the agent's capacity.
@@ -421,7 +433,7 @@ func (e *Engine) tick(now time.Time) {
 			continue
 		}
 		it := d.item
-		if it.gen != d.gen || e.items[it.ID] != it {
+		if it.gen != d.gen || it.gone {
 			continue
 		}
 		switch it.state {
@@ -452,7 +464,7 @@ func (e *Engine) tick(now time.Time) {
 func (e *Engine) NextDeadline() time.Time {
 	for len(e.due) > 0 {
 		d := e.due[0]
-		if d.item == nil || (d.item.gen == d.gen && e.items[d.item.ID] == d.item) {
+		if d.item == nil || (d.item.gen == d.gen && !d.item.gone) {
 			return d.at
 		}
 		heap.Pop(&e.due)

@@ -24,10 +24,13 @@ type item struct {
 	expires   time.Time
 	refused   map[string]time.Time // agents who declined it or let it expire → end of their cool-down
 	idled     bool                 // released for waiting on the customer: nothing to wrap up
+	gone      bool                 // no longer in Engine.items (finished, withdrawn, expired)
 	gen       int                  // bumped on every re-evaluation: older deadlines are stale
 	heapIndex int
-	rank      time.Time // key, kept while waiting
-	indexed   []string  // agents whose Engine.preferred set holds it (while waiting)
+	arrIndex  int          // position in its queue's arrival heap while waiting, else -1
+	arrClass  arrivalClass // which of them
+	rank      time.Time    // key, kept while waiting
+	indexed   []string     // agents whose Engine.preferred set holds it (while waiting): see named
 }
 
 // key orders waiting items inside a queue: earlier first. The queue's own
@@ -74,11 +77,14 @@ type queue struct {
 	Queue
 	known   bool // a QueueChanged has described it (and no QueueRemoved since)
 	waiting map[Modality]*itemHeap
-	members map[string]*agent // everyone who serves the queue
-	ready   map[string]*agent // the members who are routable: the only ones offers go to
-	offered int
-	open    bool           // as of the last tick, for queues with hours
-	steps   []CriteriaStep // Queue.Steps(), kept from the last QueueChanged
+	// arrivals holds the same waiting items by arrival, split by what the
+	// wall shows of them (arrivals.go).
+	arrivals [arrivalClasses]arrivalHeap
+	members  map[string]*agent // everyone who serves the queue
+	ready    map[string]*agent // the members who are routable: the only ones offers go to
+	offered  int
+	open     bool           // as of the last tick, for queues with hours
+	steps    []CriteriaStep // Queue.Steps(), kept from the last QueueChanged
 }
 
 func (q *queue) isOpen(now time.Time) bool {
@@ -96,8 +102,8 @@ func (q *queue) heap(m Modality) *itemHeap {
 
 func (q *queue) waitingCount() int {
 	n := 0
-	for _, h := range q.waiting {
-		n += len(h.items)
+	for _, h := range q.arrivals {
+		n += len(h)
 	}
 	return n
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -44,3 +45,54 @@ func (s *Store) PruneEarlyReceipts(ctx context.Context, before time.Time, limit 
 	n, err := res.RowsAffected()
 	return int(n), err
 }
+
+// EarlyReceiptKey names the message kept receipts are about.
+type EarlyReceiptKey struct {
+	TenantID, Channel, ExternalID string
+}
+
+// TakeEarlyReceiptsFor returns and deletes the receipts kept for any of
+// keys, by key, in one statement per earlyReceiptChunk keys: a sender
+// recording a batch of provider ids claims what arrived before them at once.
+func (s *Store) TakeEarlyReceiptsFor(ctx context.Context, keys []EarlyReceiptKey) (map[EarlyReceiptKey][]string, error) {
+	out := map[EarlyReceiptKey][]string{}
+	for len(keys) > 0 {
+		chunk := keys[:min(len(keys), earlyReceiptChunk)]
+		keys = keys[len(chunk):]
+		var q strings.Builder
+		q.WriteString(`DELETE FROM early_receipts WHERE (tenant_id, channel, external_id) IN (VALUES `)
+		args := make([]any, 0, 3*len(chunk))
+		for i, k := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			fmt.Fprintf(&q, "($%d, $%d, $%d)", 3*i+1, 3*i+2, 3*i+3)
+			args = append(args, k.TenantID, k.Channel, k.ExternalID)
+		}
+		q.WriteString(`) RETURNING tenant_id, channel, external_id, status`)
+		rows, err := s.w.QueryContext(ctx, q.String(), args...)
+		if err != nil {
+			return nil, fmt.Errorf("take early receipts: %w", err)
+		}
+		for rows.Next() {
+			var k EarlyReceiptKey
+			var st string
+			if err := rows.Scan(&k.TenantID, &k.Channel, &k.ExternalID, &st); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("take early receipts: %w", err)
+			}
+			out[k] = append(out[k], st)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("take early receipts: %w", err)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("take early receipts: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// earlyReceiptChunk bounds the keys of one TakeEarlyReceiptsFor statement
+// (three parameters each).
+const earlyReceiptChunk = 300

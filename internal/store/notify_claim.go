@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -64,4 +65,26 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now, leaseUntil time.Time, 
 		}
 		return d, err
 	})
+}
+
+// NextDeliveryDue is when a claim would next find something: the earliest
+// due time of a pending or sent delivery, or the earliest lease of a sending
+// one; ok is false when there is none. It is a read, on the partial indexes
+// the claim uses: a sender that finds nothing due asks this instead of
+// claiming, so an idle node commits no empty claim every poll.
+func (s *Store) NextDeliveryDue(ctx context.Context) (at time.Time, ok bool, err error) {
+	var due, lease sql.NullInt64
+	err = s.r.QueryRowContext(ctx, `SELECT
+		(SELECT MIN(due_at) FROM notify_deliveries WHERE status IN ('pending', 'sent')),
+		(SELECT MIN(lease_until) FROM notify_deliveries WHERE status = 'sending')`).Scan(&due, &lease)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("next delivery due: %w", err)
+	}
+	switch {
+	case due.Valid && (!lease.Valid || due.Int64 <= lease.Int64):
+		return fromMicros(due.Int64), true, nil
+	case lease.Valid:
+		return fromMicros(lease.Int64), true, nil
+	}
+	return time.Time{}, false, nil
 }

@@ -152,11 +152,20 @@ func (s *Store) ActiveWork(ctx context.Context) ([]WorkRecord, error) {
 // or hand to another goroutine. An error from fn stops the stream and is
 // returned.
 func (s *Store) EachActiveWork(ctx context.Context, size int, fn func([]WorkRecord) error) error {
+	return s.eachActiveWork(ctx, "", nil, size, fn)
+}
+
+// eachActiveWork is EachActiveWork over the rows that also meet and (with
+// its arguments from $1), if it is not empty.
+func (s *Store) eachActiveWork(ctx context.Context, and string, args []any, size int, fn func([]WorkRecord) error) error {
 	if size <= 0 {
 		size = 1024
 	}
+	if and != "" {
+		and = " AND " + and
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT `+workColumns+` FROM routing_work
-		WHERE state IN `+activeWorkStates+` ORDER BY tenant_id, arrived_at, id`)
+		WHERE state IN `+activeWorkStates+and+` ORDER BY tenant_id, arrived_at, id`, args...)
 	if err != nil {
 		return fmt.Errorf("active work: %w", err)
 	}
@@ -223,6 +232,15 @@ func (s *Store) ActiveWorkFor(ctx context.Context, tenantID, conversationID stri
 // what arrived while no node was leading routing, which the new leader must
 // route. A limit of 0 or less means MaxPageSize. It is not tenant-scoped.
 func (s *Store) UnroutedConversations(ctx context.Context, after *conversation.Conversation, limit int) ([]conversation.Conversation, error) {
+	return s.unroutedConversations(ctx, "", nil, after, limit)
+}
+
+// unroutedConversations is UnroutedConversations over the conversations
+// that also meet and (with its arguments from $4), if it is not empty.
+func (s *Store) unroutedConversations(ctx context.Context, and string, args []any, after *conversation.Conversation, limit int) ([]conversation.Conversation, error) {
+	if and != "" {
+		and = " AND " + and
+	}
 	if limit <= 0 {
 		limit = MaxPageSize
 	}
@@ -235,8 +253,8 @@ func (s *Store) UnroutedConversations(ctx context.Context, after *conversation.C
 		WHERE c.status = 'open' AND c.assignee_id = ''
 		AND (c.created_at > $1 OR (c.created_at = $1 AND c.id > $2))
 		AND NOT EXISTS (SELECT 1 FROM routing_work w WHERE w.tenant_id = c.tenant_id AND w.conversation_id = c.id
-			AND w.state IN `+activeWorkStates+`)
-		ORDER BY c.created_at, c.id LIMIT $3`, afterAt, afterID, limit)
+			AND w.state IN `+activeWorkStates+`)`+and+`
+		ORDER BY c.created_at, c.id LIMIT $3`, append([]any{afterAt, afterID, limit}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("unrouted conversations: %w", err)
 	}

@@ -13,10 +13,13 @@
 // show the API's figures, the link rate opens the linked resolution, and the
 // knowledge CSV lists the article.
 //
-//   node web/e2e/reports.mjs --base URL [--tenant northwind] [--password switchboard-demo] [--timeout 15000] [--headed]
+//   node web/e2e/reports.mjs --base URL [--tenant northwind] [--password switchboard-demo] [--screenshots DIR] [--timeout 15000] [--headed]
+//
+// With --screenshots it saves reports.png (the page with the figures, light theme).
 //
 // It ends with "PASS reports".
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { api, axe, launch, signedIn, Steps, Watcher } from './lib.mjs';
 
@@ -25,6 +28,7 @@ const { values: opts } = parseArgs({
     base: { type: 'string' },
     tenant: { type: 'string', default: 'northwind' },
     password: { type: 'string', default: 'switchboard-demo' },
+    screenshots: { type: 'string', default: '' },
     timeout: { type: 'string', default: '15000' },
     headed: { type: 'boolean', default: false },
   },
@@ -135,6 +139,11 @@ async function main() {
     const segments = r.current.best_hours.segments.length;
     const heat = await page.getByTestId('rep-besthour-row').count();
     if (r.current.best_hours.all.responses > 0 ? heat !== segments + 1 : heat !== 0) throw new Error(`${heat} heat-map rows for ${segments} segments`);
+    if (opts.screenshots) {
+      mkdirSync(opts.screenshots, { recursive: true });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.screenshot({ path: join(opts.screenshots, 'reports.png') });
+    }
   });
 
   await steps.run('every chart has a title, a description and a table; axe finds nothing serious', async () => {

@@ -182,6 +182,11 @@ func (s *Sender) next(ctx context.Context) ([]job, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.SendTimeout)
 	defer cancel()
 	now := s.clock.Now()
+	// A claim is a write even when it takes nothing: asked first, so a
+	// node with nothing due commits nothing (an idle node polls with a read).
+	if at, ok, err := s.db.NextDeliveryDue(ctx); err != nil || !ok || at.After(now) {
+		return nil, err
+	}
 	ds, err := s.db.ClaimDeliveries(ctx, now, now.Add(s.cfg.Lease), s.cfg.Batch)
 	if err != nil || len(ds) == 0 {
 		return nil, err
@@ -221,6 +226,10 @@ func (s *Sender) Once(ctx context.Context) (int, error) {
 // holds (its outcome counts, not this stale one's).
 func (s *Sender) record(ctx context.Context, ups []store.DeliveryUpdate) error {
 	err := s.db.UpdateDeliveries(ctx, ups)
+	if err == nil {
+		s.takeEarly(ctx, ups)
+		return nil
+	}
 	if !errors.Is(err, store.ErrNotFound) && !errors.Is(err, store.ErrLeaseLost) {
 		return err
 	}
@@ -232,6 +241,8 @@ func (s *Sender) record(ctx context.Context, ups []store.DeliveryUpdate) error {
 				"tenant_id", u.TenantID, "delivery_id", u.ID, "status", u.Status)
 		case err != nil && !errors.Is(err, store.ErrNotFound):
 			return err
+		case err == nil:
+			s.takeEarly(ctx, []store.DeliveryUpdate{u})
 		}
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/mailer"
 	"github.com/switchboard-cx/switchboard/internal/reports"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
@@ -143,7 +144,8 @@ func (s *Service) Deliver(ctx context.Context, tenantID, runID string) error {
 		return fail(err)
 	}
 	letter := Letter{Workspace: ws.Name, Schedule: r.Name, When: cfg.When, Report: rep, BaseURL: s.baseURL, Manual: run.Manual}
-	for _, addr := range to {
+	for _, rc := range to {
+		addr := rc.addr
 		if slices.Contains(run.SentTo, addr) {
 			continue
 		}
@@ -151,8 +153,14 @@ func (s *Service) Deliver(ctx context.Context, tenantID, runID string) error {
 		if err != nil {
 			return fail(err)
 		}
-		if err := s.mail.SendMail(ctx, m); err != nil {
+		kept, err := s.pass(ctx, tenantID, run.ID, rc, m)
+		if err != nil {
 			return fail(err)
+		}
+		if kept == "" {
+			if err := s.mail.SendMail(ctx, m); err != nil {
+				return fail(err)
+			}
 		}
 		run.SentTo = append(run.SentTo, addr)
 		if err := s.db.UpdateReportRun(ctx, run); err != nil {
@@ -168,10 +176,21 @@ func (s *Service) Deliver(ctx context.Context, tenantID, runID string) error {
 	return nil
 }
 
+// recipient is one address a run goes to; staff marks the workspace's own
+// supervisors and admins, whose report mail is staff mail (sent from the
+// sandbox too, as password resets are), unlike the other addresses.
+type recipient struct {
+	addr  string
+	staff bool
+}
+
 // addresses are the run's recipients now: the chosen users who still may
 // receive reports, then the extra addresses, without repeats.
-func (s *Service) addresses(ctx context.Context, tenantID string, cfg config) ([]string, error) {
-	var out []string
+func (s *Service) addresses(ctx context.Context, tenantID string, cfg config) ([]recipient, error) {
+	var out []recipient
+	has := func(addr string) bool {
+		return slices.ContainsFunc(out, func(r recipient) bool { return r.addr == addr })
+	}
 	for _, id := range cfg.Recipients {
 		u, err := s.db.User(ctx, tenantID, id)
 		if errors.Is(err, store.ErrNotFound) {
@@ -180,16 +199,31 @@ func (s *Service) addresses(ctx context.Context, tenantID string, cfg config) ([
 		if err != nil {
 			return nil, err
 		}
-		if mayReceive(u) && !slices.Contains(out, u.Email) {
-			out = append(out, u.Email)
+		if mayReceive(u) && !has(u.Email) {
+			out = append(out, recipient{addr: u.Email, staff: true})
 		}
 	}
 	for _, e := range cfg.ExtraEmails {
-		if !slices.Contains(out, e) {
-			out = append(out, e)
+		if !has(e) {
+			out = append(out, recipient{addr: e})
 		}
 	}
 	return out, nil
+}
+
+// pass asks the gate about mail to an address outside the workspace's own
+// people: "" sends it, an id says it was kept in the sandbox outbox instead
+// (and counts as sent), an error holds the run for a retry.
+func (s *Service) pass(ctx context.Context, tenantID, runID string, rc recipient, m mailer.Mail) (string, error) {
+	if rc.staff || s.gate == nil {
+		return "", nil
+	}
+	files := make([]string, 0, len(m.Attachments))
+	for _, a := range m.Attachments {
+		files = append(files, a.Name)
+	}
+	return s.gate.Pass(ctx, store.SandboxMessage{TenantID: tenantID, Kind: "email", To: rc.addr, Subject: m.Subject,
+		Body: m.Text, BodyHTML: m.HTML, Detail: map[string]any{"report_run": runID, "attachments": files}, Ref: runID})
 }
 
 // describe says what went wrong for the run's record, which the tenant

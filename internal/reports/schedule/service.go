@@ -41,10 +41,20 @@ type Deps struct {
 	Reports Reporter
 	// Mail is the center's relay; nil (no relay configured) keeps schedules
 	// but fails their sends with ErrNoMail.
-	Mail    Mailer
+	Mail Mailer
+	// Gate rules on mail to the schedule's other addresses (not the
+	// workspace's own people): a workspace in the sandbox keeps it in its
+	// sandbox outbox, a suspended one holds it (sandbox.Gate). Nil sends.
+	Gate    Gate
 	Clock   clock.Clock
 	Log     *slog.Logger
 	BaseURL string // for the link to the Reports page
+}
+
+// Gate decides about mail that would leave the workspace: it returns "" when
+// it may be sent, the id it was kept under instead, or an error (held).
+type Gate interface {
+	Pass(ctx context.Context, m store.SandboxMessage) (kept string, err error)
 }
 
 // Service keeps report schedules and sends their runs.
@@ -52,6 +62,7 @@ type Service struct {
 	db      *store.DB
 	reports Reporter
 	mail    Mailer
+	gate    Gate
 	clock   clock.Clock
 	log     *slog.Logger
 	baseURL string
@@ -63,7 +74,7 @@ func New(d Deps) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{db: d.DB, reports: d.Reports, mail: d.Mail, clock: d.Clock, log: log.With("component", "report_schedules"), baseURL: d.BaseURL}
+	return &Service{db: d.DB, reports: d.Reports, mail: d.Mail, gate: d.Gate, clock: d.Clock, log: log.With("component", "report_schedules"), baseURL: d.BaseURL}
 }
 
 var (

@@ -38,6 +38,7 @@ func testRouting(t *testing.T, db *store.DB) {
 		{"DueSLAClocks", testDueSLAClocks},
 		{"Callbacks", testCallbacks},
 		{"ActiveWorkLarge", testActiveWorkLarge},
+		{"Among", testRoutingAmong},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, db) })
 	}

@@ -52,7 +52,7 @@ const enc = encodeURIComponent;
 
 export const reportSchedulesApi = {
   list: async () => (await request<{ items: ReportSchedule[] }>('GET', '/api/v1/report-schedules')).items,
-  create: (body: ReportScheduleInput) => request<ReportSchedule>('POST', '/api/v1/report-schedules', { body }),
+  create: (body: ReportScheduleInput, idempotencyKey: string) => request<ReportSchedule>('POST', '/api/v1/report-schedules', { body, idempotencyKey }),
   update: (id: string, body: ReportScheduleInput) => request<ReportSchedule>('PUT', `/api/v1/report-schedules/${enc(id)}`, { body }),
   remove: (id: string) => request<void>('DELETE', `/api/v1/report-schedules/${enc(id)}`),
   sendNow: (id: string) => request<ReportRun>('POST', `/api/v1/report-schedules/${enc(id)}/send`),

@@ -19,6 +19,9 @@ import { Link } from '../router';
 import { AdminPage } from './AdminNav';
 import { EngagementSections } from './ReportsEngagement';
 import { linkedQuery, ReportSchedules } from './ReportSchedules';
+// The period form and the figures share the knowledge measures' layout; without its
+// sheet (loaded with that page only) the form's fields stacked full width.
+import '../styles/knowledge-measures.css';
 
 const DAY = 24 * 60 * 60 * 1000;
 type Dim = 'channel' | 'queue' | 'agent' | 'team' | 'tag';

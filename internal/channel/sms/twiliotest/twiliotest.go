@@ -109,6 +109,10 @@ func (s *Server) authorised(w http.ResponseWriter, r *http.Request) bool {
 
 func sid(i int) string { return fmt.Sprintf("SM%032d", i+1) }
 
+// SID is the message sid the server gives the i-th text it takes (from 0):
+// what a test posts a status callback about before the sender has heard it.
+func SID(i int) string { return sid(i) }
+
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	gate, entered := s.gate, s.entered

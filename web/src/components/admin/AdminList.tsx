@@ -4,7 +4,8 @@
 // cards — each with Edit and Delete (asked first with ConfirmDialog).
 //
 // Test ids, from the prefix p: p-new, p-row (data-name, or the row's own
-// attributes), p-edit, p-delete, p-list-title, and the form's (AdminForm).
+// attributes), p-edit, p-delete, p-list-title, p-notice (the last outcome), and
+// the form's (AdminForm).
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../../i18n';
@@ -21,6 +22,12 @@ export interface Column<T> {
   main?: boolean;
   /** clip cuts a long value to one line. */
   clip?: boolean;
+}
+
+/** Outcome lets a row's own action report in the list's notice, as a save or delete does. */
+export interface Outcome {
+  setNotice: (s: string) => void;
+  setError: (s: string) => void;
 }
 
 /** FormSlot is what the list hands the page's editor. */
@@ -54,8 +61,8 @@ interface Props<T extends object> {
   columns?: Column<T>[];
   /** card renders a row as a card when there are no columns: its heading and facts. */
   card?: (item: T) => ComponentChildren;
-  /** actions are extra buttons of a row, before Edit and Delete. */
-  actions?: (item: T, index: number) => ComponentChildren;
+  /** actions are extra buttons of a row, before Edit and Delete; they report through outcome. */
+  actions?: (item: T, index: number, outcome: Outcome) => ComponentChildren;
   form: (slot: FormSlot<T>) => ComponentChildren;
 }
 
@@ -91,7 +98,7 @@ export function AdminList<T extends object>(p: Props<T>) {
   const rowProps = (item: T) => ({ 'data-id': idOf(item), ...(p.rowAttrs ? p.rowAttrs(item) : { 'data-name': p.name(item) }) });
   const actions = (item: T, i: number) => (
     <>
-      {p.actions?.(item, i)}
+      {p.actions?.(item, i, del)}
       <button type="button" class="button button-small" onClick={() => setEditing(item)} aria-label={`${t('admin.edit')}: ${p.name(item)}`} data-testid={`${prefix}-edit`}>
         {t('admin.edit')}
       </button>
@@ -116,7 +123,9 @@ export function AdminList<T extends object>(p: Props<T>) {
         </button>
       </div>
       {p.intro && <p class="muted">{p.intro}</p>}
-      <Notice kind="success">{del.notice}</Notice>
+      <Notice kind="success" testId={`${prefix}-notice`}>
+        {del.notice}
+      </Notice>
       <Notice kind="error">{del.error || list.error}</Notice>
       {editing && p.form({ item: editing === 'new' ? null : editing, onSaved, onCancel: () => close(editing === 'new' ? '' : idOf(editing)) })}
       {list.loading && list.items.length === 0 && <p class="muted">{t('app.loading')}</p>}

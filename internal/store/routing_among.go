@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/switchboard-cx/switchboard/internal/conversation"
+)
+
+// The reads below are the routing rebuild's cross-tenant reads limited to
+// some tenants: a routing shard's leader (internal/dispatch) rebuilds from
+// its own tenants' rows only. An empty list reads nothing.
+
+// TenantIDs lists the id of every tenant, in order: a routing shard's
+// leader picks its own out of them. It is not tenant-scoped.
+func (s *Store) TenantIDs(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM tenants ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("list tenant ids: %w", err)
+	}
+	return collect(rows, func(row interface{ Scan(...any) error }) (string, error) {
+		var id string
+		err := row.Scan(&id)
+		return id, err
+	})
+}
+
+// tenantIn is "column is one of the tenants in parameter $n", the list
+// passed as one JSON array, so that a shard of thousands of tenants is
+// still one parameter on either engine.
+func (s *Store) tenantIn(column string, n int) string {
+	if s.engine == Postgres {
+		return fmt.Sprintf("%s = ANY (ARRAY(SELECT jsonb_array_elements_text(CAST($%d AS jsonb))))", column, n)
+	}
+	return fmt.Sprintf("%s IN (SELECT value FROM json_each($%d))", column, n)
+}
+
+// tenantList is the JSON parameter of tenantIn.
+func tenantList(tenants []string) (string, error) {
+	b, err := json.Marshal(tenants)
+	if err != nil {
+		return "", fmt.Errorf("tenant list: %w", err)
+	}
+	return string(b), nil
+}
+
+// ConfigsAmong is AllConfigs limited to the tenants.
+func (s *Store) ConfigsAmong(ctx context.Context, kind ConfigKind, tenants []string) ([]ConfigRecord, error) {
+	table, err := kind.table()
+	if err != nil || len(tenants) == 0 {
+		return nil, err
+	}
+	list, err := tenantList(tenants)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+configColumns+` FROM `+table+` WHERE `+s.tenantIn("tenant_id", 1)+
+		` ORDER BY tenant_id, name`, list)
+	if err != nil {
+		return nil, fmt.Errorf("list %s of %d tenants: %w", table, len(tenants), err)
+	}
+	return collect(rows, scanConfig)
+}
+
+// AgentRoutingAmong is AllAgentRouting limited to the tenants.
+func (s *Store) AgentRoutingAmong(ctx context.Context, tenants []string) ([]AgentRouting, error) {
+	if len(tenants) == 0 {
+		return nil, nil
+	}
+	list, err := tenantList(tenants)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT u.tenant_id, u.id, u.name, u.role, u.presence, a.config, a.updated_at
+		FROM users u LEFT JOIN routing_agents a ON a.tenant_id = u.tenant_id AND a.user_id = u.id
+		WHERE `+s.tenantIn("u.tenant_id", 1)+` AND u.disabled = FALSE AND (u.role IN ('agent', 'supervisor', 'expert') OR a.user_id IS NOT NULL)
+		ORDER BY u.tenant_id, u.id`, list)
+	if err != nil {
+		return nil, fmt.Errorf("list agent routing of %d tenants: %w", len(tenants), err)
+	}
+	return collect(rows, scanAgentRouting)
+}
+
+// OpenOffersAmong is OpenOffers limited to the tenants.
+func (s *Store) OpenOffersAmong(ctx context.Context, tenants []string) ([]OfferRecord, error) {
+	if len(tenants) == 0 {
+		return nil, nil
+	}
+	list, err := tenantList(tenants)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+offerColumns+` FROM routing_offers WHERE state = 'open' AND `+
+		s.tenantIn("tenant_id", 1)+` ORDER BY tenant_id, created_at, id`, list)
+	if err != nil {
+		return nil, fmt.Errorf("open offers of %d tenants: %w", len(tenants), err)
+	}
+	return collect(rows, scanOffer)
+}
+
+// RunningSLAClocksAmong is RunningSLAClocks limited to the tenants.
+func (s *Store) RunningSLAClocksAmong(ctx context.Context, tenants []string) ([]SLAClock, error) {
+	if len(tenants) == 0 {
+		return nil, nil
+	}
+	list, err := tenantList(tenants)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+slaClockColumns+` FROM sla_clocks
+		WHERE state IN ('running', 'warned', 'breached', 'paused') AND `+s.tenantIn("tenant_id", 1)+`
+		ORDER BY tenant_id, conversation_id, target`, list)
+	if err != nil {
+		return nil, fmt.Errorf("running sla clocks of %d tenants: %w", len(tenants), err)
+	}
+	return collect(rows, scanSLAClock)
+}
+
+// EachActiveWorkAmong is EachActiveWork limited to the tenants.
+func (s *Store) EachActiveWorkAmong(ctx context.Context, tenants []string, size int, fn func([]WorkRecord) error) error {
+	if len(tenants) == 0 {
+		return nil
+	}
+	list, err := tenantList(tenants)
+	if err != nil {
+		return err
+	}
+	return s.eachActiveWork(ctx, s.tenantIn("tenant_id", 1), []any{list}, size, fn)
+}
+
+// UnroutedConversationsAmong is UnroutedConversations limited to the
+// tenants.
+func (s *Store) UnroutedConversationsAmong(ctx context.Context, tenants []string, after *conversation.Conversation, limit int) ([]conversation.Conversation, error) {
+	if len(tenants) == 0 {
+		return nil, nil
+	}
+	list, err := tenantList(tenants)
+	if err != nil {
+		return nil, err
+	}
+	return s.unroutedConversations(ctx, s.tenantIn("c.tenant_id", 4), []any{list}, after, limit)
+}

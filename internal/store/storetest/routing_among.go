@@ -1,0 +1,88 @@
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/switchboard-cx/switchboard/internal/conversation"
+	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// testRoutingAmong checks the rebuild's reads limited to some tenants (a
+// routing shard's): each lists the rows of the tenants named and of no
+// other, and an empty list reads nothing.
+func testRoutingAmong(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	a, b, c := NewTenant(t, db, "among-a"), NewTenant(t, db, "among-b"), NewTenant(t, db, "among-c")
+	for _, tn := range []tenant.Tenant{a, b} {
+		must(t, "queue", db.PutConfig(ctx, store.ConfigQueues, store.ConfigRecord{ID: ids.New(), TenantID: tn.ID, Name: "Support",
+			Config: json.RawMessage(`{}`), CreatedAt: t0, UpdatedAt: t0}))
+		NewUser(t, db, tn.ID, "agent@"+tn.Slug+".test", tenant.RoleAgent)
+		p := newPersona(t, db, tn.ID)
+		newConversation(t, db, tn.ID, p.ID, "webchat", conversation.StatusOpen) // unrouted
+		routed := newConversation(t, db, tn.ID, p.ID, "webchat", conversation.StatusOpen)
+		w := newWork(tn.ID, routed.ID, "offered", t0)
+		must(t, "work", db.InsertWork(ctx, w))
+		must(t, "offer", db.InsertOffer(ctx, store.OfferRecord{ID: ids.New(), TenantID: tn.ID, WorkID: w.ID, AgentID: "ana",
+			State: "open", CreatedAt: t0, ExpiresAt: t0.Add(30e9)}))
+		must(t, "clock", db.PutSLAClock(ctx, store.SLAClock{TenantID: tn.ID, ConversationID: routed.ID, Target: "first_response",
+			PolicyID: "p1", State: "running", Started: t0, Due: t0.Add(60e9)}))
+	}
+	tenantsOf := func(what string, got []string, want ...string) {
+		t.Helper()
+		slices.Sort(got)
+		got = slices.Compact(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s lists rows of %v, want %v", what, got, want)
+		}
+	}
+	for _, among := range [][]string{{a.ID}, {a.ID, b.ID}, {c.ID}, {}} {
+		want := slices.DeleteFunc(slices.Clone(among), func(id string) bool { return id == c.ID })
+		cfgs, err := db.ConfigsAmong(ctx, store.ConfigQueues, among)
+		must(t, "configs", err)
+		tenantsOf("ConfigsAmong", mapOf(cfgs, func(r store.ConfigRecord) string { return r.TenantID }), want...)
+		agents, err := db.AgentRoutingAmong(ctx, among)
+		must(t, "agents", err)
+		tenantsOf("AgentRoutingAmong", mapOf(agents, func(r store.AgentRouting) string { return r.TenantID }), want...)
+		offers, err := db.OpenOffersAmong(ctx, among)
+		must(t, "offers", err)
+		tenantsOf("OpenOffersAmong", mapOf(offers, func(r store.OfferRecord) string { return r.TenantID }), want...)
+		clocks, err := db.RunningSLAClocksAmong(ctx, among)
+		must(t, "clocks", err)
+		tenantsOf("RunningSLAClocksAmong", mapOf(clocks, func(r store.SLAClock) string { return r.TenantID }), want...)
+		var work []string
+		must(t, "work", db.EachActiveWorkAmong(ctx, among, 1, func(ws []store.WorkRecord) error {
+			for _, w := range ws {
+				work = append(work, w.TenantID)
+			}
+			return nil
+		}))
+		tenantsOf("EachActiveWorkAmong", work, want...)
+		convs, err := db.UnroutedConversationsAmong(ctx, among, nil, 100)
+		must(t, "unrouted", err)
+		tenantsOf("UnroutedConversationsAmong", mapOf(convs, func(c conversation.Conversation) string { return c.TenantID }), want...)
+		if len(convs) != len(want) {
+			t.Errorf("UnroutedConversationsAmong lists %d conversations of %d tenants, want one each", len(convs), len(want))
+		}
+	}
+	all, err := db.TenantIDs(ctx)
+	must(t, "tenant ids", err)
+	for _, id := range []string{a.ID, b.ID, c.ID} {
+		if !slices.Contains(all, id) {
+			t.Errorf("TenantIDs misses %s", id)
+		}
+	}
+}
+
+func mapOf[T any](items []T, f func(T) string) []string {
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		out = append(out, f(it))
+	}
+	return out
+}
