@@ -161,9 +161,11 @@ func foldMonth(tenantID string, convs, messages, workers int) (*rollup.Folder, i
 // payloads a node emits: created, messages, routing, SLA, status, CSAT) is
 // generated and folded by the real fold (rollup.Folder) in memory, and its
 // deltas written through the real store path (rollup.Diff, Changes.Write) — the same rows
-// the runner would have written. The per-conversation fact rows that only
-// drill-down reads are not written. The dashboard then reads those rollups
-// exactly as the API does.
+// the runner would have written. With -report.fill (the default) the same
+// month is written again 30 days earlier (the month before), and both
+// months' conversations, messages and fact rows around them
+// (-report.fillconvs of them, if fewer); see monthDB. The dashboard then
+// reads those rollups exactly as the API does.
 func BenchmarkReportMonth(b *testing.B) {
 	ctx := context.Background()
 	// The folded month is loaded only to write a database not kept from an
