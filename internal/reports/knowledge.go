@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/switchboard-cx/switchboard/internal/knowledge"
+	"github.com/switchboard-cx/switchboard/internal/rollup"
 	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
@@ -47,8 +48,11 @@ type Articles interface {
 	Article(ctx context.Context, tenantID, id string) (knowledge.Article, error)
 }
 
-// knowledgeReuse gathers reuse from the links per article, cs.
-func (s *Service) knowledgeReuse(ctx context.Context, tenantID string, cs []store.RollupCounter, k *KnowledgeFigures, titles bool) error {
+func (s *Service) knowledgeReuse(ctx context.Context, tenantID string, from, to int64, k *KnowledgeFigures, titles bool) error {
+	cs, err := s.byDim(ctx, tenantID, rollup.DimArticle, from, to, []string{rollup.KBLinks})
+	if err != nil {
+		return err
+	}
 	byID := map[string]*ArticleReuse{}
 	var links int64
 	for _, c := range cs {

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"cmp"
+	"context"
 	"maps"
 	"slices"
 	"strconv"
@@ -62,10 +63,30 @@ func (r *NoticeRow) rates() {
 	r.ResponsePct, r.OptOutPct = pct(r.Responded, r.Sent), pct(r.OptOuts, r.Sent)
 }
 
-// notices gathers the period's notice figures from the counters under all
-// and per type; channel, when set, keeps
+// byDim reads the metrics of one dimension over the hours [from, to).
+func (s *Service) byDim(ctx context.Context, tenantID, dim string, from, to int64, metrics []string) ([]store.RollupCounter, error) {
+	var out []store.RollupCounter
+	for _, sp := range spans(from, to) {
+		cs, err := s.db.RollupCountersOf(ctx, tenantID, dim, sp.grain, sp.from, sp.to, metrics)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cs...)
+	}
+	return out, nil
+}
+
+// notices gathers the period's notice figures; channel, when set, keeps
 // that channel's alone.
-func notices(all, types []store.RollupCounter, channel string) *NoticeFigures {
+func (s *Service) notices(ctx context.Context, tenantID string, from, to int64, channel string) (*NoticeFigures, error) {
+	all, err := s.byDim(ctx, tenantID, rollup.DimAll, from, to, noticeMetrics)
+	if err != nil {
+		return nil, err
+	}
+	types, err := s.byDim(ctx, tenantID, rollup.DimNoticeType, from, to, noticeMetrics)
+	if err != nil {
+		return nil, err
+	}
 	f := &NoticeFigures{ByType: []NoticeRow{}, ByChannel: []NoticeRow{}}
 	byChannel, byType := map[string]*NoticeRow{}, map[string]*NoticeRow{}
 	for _, c := range all {
@@ -103,7 +124,7 @@ func notices(all, types []store.RollupCounter, channel string) *NoticeFigures {
 		byChannel[k].rates()
 		f.ByChannel = append(f.ByChannel, *byChannel[k])
 	}
-	return f
+	return f, nil
 }
 
 // BestHours are the customers' responses to notices (reads and replies) by
@@ -131,7 +152,11 @@ func (h *SegmentHours) best() {
 	}
 }
 
-func bestHours(cs []store.RollupCounter) *BestHours {
+func (s *Service) bestHours(ctx context.Context, tenantID string, from, to int64) (*BestHours, error) {
+	cs, err := s.byDim(ctx, tenantID, rollup.DimSegment, from, to, []string{rollup.ResponseHour})
+	if err != nil {
+		return nil, err
+	}
 	b := &BestHours{Segments: []SegmentHours{}}
 	bySeg := map[string]*SegmentHours{}
 	for _, c := range cs {
@@ -158,5 +183,5 @@ func bestHours(cs []store.RollupCounter) *BestHours {
 	slices.SortFunc(b.Segments, func(x, y SegmentHours) int {
 		return cmp.Or(cmp.Compare(y.Responses, x.Responses), cmp.Compare(x.Segment, y.Segment))
 	})
-	return b
+	return b, nil
 }

@@ -19,8 +19,11 @@ import (
 
 // DB is what reports read.
 type DB interface {
-	RollupParts(ctx context.Context, tenantID string, parts []store.RollupPart) ([]store.RollupPartRow, error)
+	RollupCounters(ctx context.Context, tenantID, dim, val, grain string, from, to int64, metric string) ([]store.RollupCounter, error)
+	RollupHists(ctx context.Context, tenantID, dim, val, grain string, from, to int64) ([]store.RollupHist, error)
+	RollupCountersByVal(ctx context.Context, tenantID, dim, metric, grain string, from, to int64) ([]store.RollupCounter, error)
 	RollupConvs(ctx context.Context, tenantID string, f store.RollupConvFilter, limit int) ([]store.RollupConv, error)
+	RollupCountersOf(ctx context.Context, tenantID, dim, grain string, from, to int64, metrics []string) ([]store.RollupCounter, error)
 	Articles
 }
 
