@@ -85,6 +85,7 @@ type Hub struct {
 
 	mu          sync.RWMutex
 	tenants     map[string]map[*conn]struct{}
+	orders      map[string]*tenantOrder // per tenant with clients, when there is a Replayer (order.go)
 	closed      bool
 	unsubscribe func() error
 
@@ -112,6 +113,7 @@ func New(opts Options) (*Hub, error) {
 		accept:       websocket.AcceptOptions{OriginPatterns: opts.OriginPatterns},
 		metrics:      m,
 		tenants:      make(map[string]map[*conn]struct{}),
+		orders:       make(map[string]*tenantOrder),
 		closing:      make(chan struct{}),
 	}
 	if h.log == nil {
@@ -175,13 +177,29 @@ func (h *Hub) Close() {
 
 // dispatch offers ev to its tenant's connections. It runs on the event source's
 // goroutine, so it never blocks: a full queue marks that client slow instead.
+// A stored event goes through its tenant's ordering (order.go), which hands
+// on the tenant's events from the table in seq order, gaps filled.
 func (h *Hub) dispatch(ev event.Event) {
 	if ev.Type == event.AuthChanged {
 		h.revoke(ev)
 		return
 	}
 	h.mu.RLock()
+	if o := h.orders[ev.TenantID]; o != nil {
+		h.mu.RUnlock()
+		if ev.Seq > 0 {
+			h.heard(o, ev)
+		} else {
+			h.heardEphemeral(o, ev)
+		}
+		return
+	}
 	defer h.mu.RUnlock()
+	h.offerLocked(ev)
+}
+
+// offerLocked offers ev to its tenant's connections; h.mu is held.
+func (h *Hub) offerLocked(ev event.Event) {
 	conns := h.tenants[ev.TenantID]
 	if len(conns) == 0 {
 		return
@@ -208,6 +226,9 @@ func (h *Hub) register(c *conn) bool {
 	if set == nil {
 		set = make(map[*conn]struct{})
 		h.tenants[c.tenantID] = set
+		if h.replay != nil {
+			h.orders[c.tenantID] = &tenantOrder{tenantID: c.tenantID, heard: map[int64]event.Event{}}
+		}
 	}
 	set[c] = struct{}{}
 	h.wg.Add(1)
@@ -221,6 +242,12 @@ func (h *Hub) unregister(c *conn) {
 	delete(set, c)
 	if len(set) == 0 {
 		delete(h.tenants, c.tenantID)
+		if o := h.orders[c.tenantID]; o != nil {
+			o.mu.Lock()
+			o.gone = true
+			o.mu.Unlock()
+			delete(h.orders, c.tenantID)
+		}
 	}
 	h.mu.Unlock()
 	h.metrics.clients.Dec()
