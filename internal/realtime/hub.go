@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/wsock"
 )
 
 // Defaults for the zero values of Options.
@@ -82,6 +83,7 @@ type Hub struct {
 	writeTimeout time.Duration
 	accept       websocket.AcceptOptions
 	metrics      *metrics
+	keepalive    *wsock.Keepalive // pings every connection
 
 	mu          sync.RWMutex
 	tenants     map[string]map[*conn]struct{}
@@ -112,6 +114,7 @@ func New(opts Options) (*Hub, error) {
 		writeTimeout: orDefault(opts.WriteTimeout, DefaultWriteTimeout),
 		accept:       websocket.AcceptOptions{OriginPatterns: opts.OriginPatterns},
 		metrics:      m,
+		keepalive:    wsock.NewKeepalive(orDefault(opts.PingInterval, DefaultPingInterval), orDefault(opts.WriteTimeout, DefaultWriteTimeout)),
 		tenants:      make(map[string]map[*conn]struct{}),
 		orders:       make(map[string]*tenantOrder),
 		closing:      make(chan struct{}),
@@ -166,6 +169,11 @@ func (h *Hub) Close() {
 	h.closed = true
 	close(h.closing)
 	unsub := h.unsubscribe
+	for _, conns := range h.tenants {
+		for c := range conns {
+			c.kick() // its writer sees closing and says goodbye
+		}
+	}
 	h.mu.Unlock()
 	if unsub != nil {
 		if err := unsub(); err != nil {
