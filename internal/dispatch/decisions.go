@@ -160,6 +160,7 @@ func (l *leader) assign(ctx context.Context, ts *tenantState, it *item, d routin
 	it.state, it.agent, it.offer = stateAssigned, d.AgentID, ""
 	if it.Kind == routing.Conversation {
 		if _, err := l.s.inbox.Assign(ctx, system(ts.id), it.ConversationID, d.AgentID); err != nil {
+			it.unwritten = true // written at the conversation's next change (conversationChanged)
 			return fmt.Errorf("assign conversation %s: %w", it.ConversationID, err)
 		}
 	}

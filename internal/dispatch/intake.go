@@ -179,6 +179,15 @@ func (l *leader) conversationChanged(ctx context.Context, ts *tenantState, c con
 			// it, so their capacity counts it.
 			l.end(ctx, ts, it)
 			l.holdByHand(ctx, ts, c, it)
+		case c.AssigneeID == "" && it.state == stateAssigned && it.unwritten:
+			// Its agent's assignment never reached the conversation (it
+			// failed after the work moved): write it now. Routing it again
+			// would give a second agent a conversation its first accepted.
+			if _, err := l.s.inbox.Assign(ctx, system(ts.id), c.ID, it.agent); err != nil {
+				l.s.log.Error("assign conversation", "tenant_id", ts.id, "conversation_id", c.ID, "err", err)
+			} else {
+				it.unwritten = false
+			}
 		case c.AssigneeID == "" && it.state == stateAssigned:
 			// Unassigned by hand: route it again.
 			l.end(ctx, ts, it)

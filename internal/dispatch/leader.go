@@ -71,6 +71,10 @@ type item struct {
 	state   string
 	agent   string
 	offer   string
+	// unwritten is set on assigned work whose conversation is not yet
+	// written as the agent's (inbox.Assign failed after the work moved): an
+	// unassigned conversation then is that, not an unassignment by hand.
+	unwritten bool
 }
 
 // tracker is a conversation's SLA clocks under a policy.
