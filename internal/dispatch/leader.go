@@ -215,11 +215,15 @@ func (l *leader) loop(ctx context.Context) error {
 	}
 }
 
-// drain applies the buffered events in order. Commands waiting meanwhile
-// are answered between events: a flood of events (thousands of inbound
-// messages under load) must not hold an agent's accept past its sender's
+// drain applies the buffered events in order. Normally the commands wait
+// until the events buffered before them are applied (a command sent after
+// its sender saw an event finds it applied: the tests' presence helper
+// relies on it). A drain that runs longer than drainBeforeCommands (a
+// flood of inbound messages under load) answers the waiting commands
+// between events, so as not to hold an agent's accept past its sender's
 // deadline, which would answer it 503 on a node that leads.
 func (l *leader) drain(ctx context.Context) {
+	start := time.Now()
 	for {
 		l.mu.Lock()
 		evs := l.pending
@@ -233,10 +237,16 @@ func (l *leader) drain(ctx context.Context) {
 				return
 			}
 			l.onEvent(ctx, ev)
-			l.commandsWaiting(ctx)
+			if time.Since(start) >= drainBeforeCommands {
+				l.commandsWaiting(ctx)
+			}
 		}
 	}
 }
+
+// drainBeforeCommands is how long a drain of events goes on before the
+// commands waiting are answered between its events.
+const drainBeforeCommands = time.Second
 
 // commandsWaiting runs the commands already received, without waiting for
 // more.
