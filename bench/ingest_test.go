@@ -97,7 +97,8 @@ func startIngestNode(b *testing.B, dsn string) *ingestNode {
 		b.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)), fstest.MapFS{})
+	// Errors only: a message the node failed to store says why.
+	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})), fstest.MapFS{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -160,10 +161,14 @@ func ingestRun(b *testing.B, engine, dsn, suffix string) {
 
 	settle(ctx, b, node, engine)
 	progress("phase A: closed loop, %d visitors × %d messages", ingestVisitors, ingestPerVisit)
+	cpu0 := cpuTime()
 	peak, err := closedLoop(ctx, tr, visitors, "a", ingestPerVisit)
 	if err != nil {
 		b.Fatal(err)
 	}
+	// The process's CPU per message (node and clients): on a loaded machine
+	// the rates measure the CPU share the run got, this what a message costs.
+	cpuPerMsg := (cpuTime() - cpu0) / time.Duration(len(visitors)*ingestPerVisit)
 	progress("phase A: %.0f messages/s heard by the agent", peak)
 
 	rate := peak / 2
@@ -219,6 +224,7 @@ func ingestRun(b *testing.B, engine, dsn, suffix string) {
 	Report("ingest_ratio_vs_raw_insert"+suffix, peak/withFTS, "x")
 	Report("ingest_raw_insert_no_fts_per_s"+suffix, raw, "rows/s")
 	Report("ingest_ratio_vs_raw_insert_no_fts"+suffix, peak/raw, "x")
+	Report("ingest_cpu_us_per_msg"+suffix, float64(cpuPerMsg)/float64(time.Microsecond), "us")
 	Report("ingest_half_load_msgs_per_s"+suffix, achieved, "msgs/s")
 	Report("ingest_p50_ms_half_load"+suffix, ms(lat.P50), "ms")
 	Report("ingest_p95_ms_half_load"+suffix, ms(lat.P95), "ms")
@@ -380,7 +386,10 @@ func (v *visitor) read(ctx context.Context) {
 			return
 		}
 		var f struct {
-			Type, ClientID, Code, Detail string
+			Type     string
+			ClientID string `json:"client_id"`
+			Code     string
+			Detail   string
 		}
 		if json.Unmarshal(data, &f) != nil {
 			continue
@@ -394,6 +403,8 @@ func (v *visitor) read(ctx context.Context) {
 		case "error":
 			if v.errors.Add(1) == 1 {
 				v.firstErr.Store(f.Code + ": " + f.Detail)
+				// Said at once: the closed loop waits for an ack that will not come.
+				fmt.Fprintf(os.Stderr, "ingest: visitor %s got an error frame for %s: %s: %s\n", v.id, f.ClientID, f.Code, f.Detail)
 			}
 		}
 	}

@@ -98,6 +98,8 @@ func (s *Service) request(ctx context.Context, c command) (reply, error) {
 	subject := s.commandSubject(c.TenantID)
 	retry := c.Kind != cmdReload && c.Kind != cmdWork
 	for wait := 20 * time.Millisecond; ; wait = min(2*wait, 250*time.Millisecond) {
+		// A reply may come in parts (replyparts.go): the Stats of thousands of
+		// queues is larger than NATS carries in one message.
 		answer, err := requestParts(ctx, s.bus.Conn(), subject, data)
 		var r reply
 		if err == nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -14,12 +15,17 @@ const conversationColumns = `id, tenant_id, persona_id, subject, status, priorit
 	snoozed_until, last_message_at, created_at, updated_at, resolved_at`
 
 func scanConversation(row interface{ Scan(...any) error }) (conversation.Conversation, error) {
+	return scanConversationAnd(row)
+}
+
+// scanConversationAnd scans a conversation's columns, then extra.
+func scanConversationAnd(row interface{ Scan(...any) error }, extra ...any) (conversation.Conversation, error) {
 	var c conversation.Conversation
 	var modalities string
 	var snoozed, last sql.NullInt64
 	var created, updated, resolved int64
-	err := row.Scan(&c.ID, &c.TenantID, &c.PersonaID, &c.Subject, &c.Status, &c.Priority, &c.AssigneeID, &c.Team, &c.Channel,
-		&modalities, &snoozed, &last, &created, &updated, &resolved)
+	err := row.Scan(append([]any{&c.ID, &c.TenantID, &c.PersonaID, &c.Subject, &c.Status, &c.Priority, &c.AssigneeID, &c.Team, &c.Channel,
+		&modalities, &snoozed, &last, &created, &updated, &resolved}, extra...)...)
 	c.ResolvedAt = fromMicros(resolved)
 	c.Modalities = strings.Fields(modalities)
 	c.SnoozedUntil, c.LastMessageAt = fromMicros(snoozed.Int64), fromMicros(last.Int64)
@@ -41,14 +47,34 @@ func (s *Store) CreateConversation(ctx context.Context, c conversation.Conversat
 	return nil
 }
 
-// Conversation returns the tenant's conversation with its tags.
+// Conversation returns the tenant's conversation with its tags, in one
+// statement (it is read for every inbound message).
 func (s *Store) Conversation(ctx context.Context, tenantID, id string) (conversation.Conversation, error) {
-	c, err := scanConversation(s.r.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations WHERE tenant_id = $1 AND id = $2`, tenantID, id))
+	var tags string
+	c, err := scanConversationAnd(s.r.QueryRowContext(ctx, `SELECT `+conversationColumns+`, `+tagsOf[s.engine]+`
+		FROM conversations WHERE tenant_id = $1 AND id = $2`, tenantID, id), &tags)
 	if err != nil {
 		return c, notFound("conversation "+id, err)
 	}
-	c.Tags, err = s.tags(ctx, tenantID, id)
-	return c, err
+	return c, decodeTags(tags, &c)
+}
+
+// tagsOf is, per engine, the expression that reads the tags of the
+// conversations row at hand as a JSON array of strings, in order.
+var tagsOf = map[Engine]string{
+	Postgres: `COALESCE((SELECT json_agg(t.tag ORDER BY t.tag) FROM conversation_tags t
+		WHERE t.tenant_id = conversations.tenant_id AND t.conversation_id = conversations.id)::text, '[]')`,
+	SQLite: `(SELECT json_group_array(t.tag ORDER BY t.tag) FROM conversation_tags t
+		WHERE t.tenant_id = conversations.tenant_id AND t.conversation_id = conversations.id)`,
+}
+
+// decodeTags sets c.Tags from tagsOf's JSON.
+func decodeTags(raw string, c *conversation.Conversation) error {
+	c.Tags = []string{}
+	if err := json.Unmarshal([]byte(raw), &c.Tags); err != nil {
+		return fmt.Errorf("conversation %s tags: %w", c.ID, err)
+	}
+	return nil
 }
 
 func (s *Store) tags(ctx context.Context, tenantID, conversationID string) ([]string, error) {
@@ -110,13 +136,13 @@ func (s *Store) SetTags(ctx context.Context, tenantID, conversationID string, ta
 // LatestUnresolvedConversation returns the persona's most recent conversation
 // that is not resolved, where a new contact continues.
 func (s *Store) LatestUnresolvedConversation(ctx context.Context, tenantID, personaID string) (conversation.Conversation, error) {
-	c, err := scanConversation(s.r.QueryRowContext(ctx, `SELECT `+conversationColumns+` FROM conversations
-		WHERE tenant_id = $1 AND persona_id = $2 AND status <> 'resolved' ORDER BY id DESC LIMIT 1`, tenantID, personaID))
+	var tags string
+	c, err := scanConversationAnd(s.r.QueryRowContext(ctx, `SELECT `+conversationColumns+`, `+tagsOf[s.engine]+` FROM conversations
+		WHERE tenant_id = $1 AND persona_id = $2 AND status <> 'resolved' ORDER BY id DESC LIMIT 1`, tenantID, personaID), &tags)
 	if err != nil {
 		return c, notFound("open conversation", err)
 	}
-	c.Tags, err = s.tags(ctx, tenantID, c.ID)
-	return c, err
+	return c, decodeTags(tags, &c)
 }
 
 // ConversationWrittenUnder returns the persona's conversation in which

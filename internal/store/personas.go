@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -15,10 +16,15 @@ import (
 const personaColumns = `id, tenant_id, name, time_zone, language, attributes, COALESCE(merged_into, ''), created_at, updated_at`
 
 func scanPersona(row interface{ Scan(...any) error }) (persona.Persona, error) {
+	return scanPersonaAnd(row)
+}
+
+// scanPersonaAnd scans a persona's columns, then extra.
+func scanPersonaAnd(row interface{ Scan(...any) error }, extra ...any) (persona.Persona, error) {
 	var p persona.Persona
 	var attrs string
 	var created, updated int64
-	err := row.Scan(&p.ID, &p.TenantID, &p.Name, &p.TimeZone, &p.Language, &attrs, &p.MergedInto, &created, &updated)
+	err := row.Scan(append([]any{&p.ID, &p.TenantID, &p.Name, &p.TimeZone, &p.Language, &attrs, &p.MergedInto, &created, &updated}, extra...)...)
 	if err == nil {
 		err = json.Unmarshal([]byte(attrs), &p.Attributes)
 	}
@@ -66,16 +72,85 @@ func (s *Store) AddIdentifier(ctx context.Context, tenantID, personaID string, i
 }
 
 // Persona returns the tenant's persona with its identifiers.
+//
+// The persona, its identifiers and its claims come in one statement: it is
+// read for every inbound message.
 func (s *Store) Persona(ctx context.Context, tenantID, id string) (persona.Persona, error) {
-	p, err := scanPersona(s.r.QueryRowContext(ctx, `SELECT `+personaColumns+` FROM personas WHERE tenant_id = $1 AND id = $2`, tenantID, id))
+	var ids, claims string
+	p, err := scanPersonaAnd(s.r.QueryRowContext(ctx, `SELECT `+personaColumns+`, `+personaHoldings[s.engine]+`
+		FROM personas WHERE tenant_id = $1 AND id = $2`, tenantID, id), &ids, &claims)
 	if err != nil {
 		return p, notFound("persona "+id, err)
 	}
-	if p.Identifiers, err = s.Identifiers(ctx, tenantID, id); err != nil {
-		return p, err
+	if p.Identifiers, err = decodeHoldings(ids, true); err != nil {
+		return p, fmt.Errorf("persona %s identifiers: %w", id, err)
 	}
-	p.Claims, err = s.Claims(ctx, tenantID, id)
-	return p, err
+	if p.Claims, err = decodeHoldings(claims, false); err != nil {
+		return p, fmt.Errorf("persona %s claims: %w", id, err)
+	}
+	return p, nil
+}
+
+// personaHoldings is, per engine, the two expressions that read the
+// identifiers and the claims of the personas row at hand as JSON arrays of
+// arrays: [kind, value, verified, verified_by, verified_at] and
+// [kind, value, method].
+var personaHoldings = map[Engine]string{
+	Postgres: `COALESCE((SELECT json_agg(json_build_array(i.kind, i.value, i.verified, i.verified_by, i.verified_at)) FROM persona_identifiers i
+			WHERE i.tenant_id = personas.tenant_id AND i.persona_id = personas.id)::text, '[]'),
+		COALESCE((SELECT json_agg(json_build_array(c.kind, c.value, c.method)) FROM persona_claims c
+			WHERE c.tenant_id = personas.tenant_id AND c.persona_id = personas.id)::text, '[]')`,
+	SQLite: `(SELECT json_group_array(json_array(i.kind, i.value, i.verified, i.verified_by, i.verified_at)) FROM persona_identifiers i
+			WHERE i.tenant_id = personas.tenant_id AND i.persona_id = personas.id),
+		(SELECT json_group_array(json_array(c.kind, c.value, c.method)) FROM persona_claims c
+			WHERE c.tenant_id = personas.tenant_id AND c.persona_id = personas.id)`,
+}
+
+// decodeHoldings reads personaHoldings' JSON into identifiers (or, for
+// claims, identifiers whose VerifiedBy is the claim's method), sorted by
+// kind and value as Identifiers and Claims return them.
+func decodeHoldings(raw string, identifiers bool) ([]persona.Identifier, error) {
+	var rows [][]json.RawMessage
+	if err := json.Unmarshal([]byte(raw), &rows); err != nil {
+		return nil, err
+	}
+	out := make([]persona.Identifier, 0, len(rows))
+	for _, r := range rows {
+		var i persona.Identifier
+		if identifiers {
+			if len(r) != 5 {
+				return nil, fmt.Errorf("identifier of %d fields", len(r))
+			}
+			var at *int64
+			if err := errors.Join(json.Unmarshal(r[0], &i.Kind), json.Unmarshal(r[1], &i.Value), json.Unmarshal(r[3], &i.VerifiedBy),
+				json.Unmarshal(r[4], &at)); err != nil {
+				return nil, err
+			}
+			// PostgreSQL says true or false, SQLite 1 or 0.
+			switch string(r[2]) {
+			case "true", "1":
+				i.Verified = true
+			case "false", "0":
+			default:
+				return nil, fmt.Errorf("verified is %s", r[2])
+			}
+			if at != nil {
+				i.VerifiedAt = fromMicros(*at)
+			}
+		} else {
+			if len(r) != 3 {
+				return nil, fmt.Errorf("claim of %d fields", len(r))
+			}
+			if err := errors.Join(json.Unmarshal(r[0], &i.Kind), json.Unmarshal(r[1], &i.Value), json.Unmarshal(r[2], &i.VerifiedBy)); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, i)
+	}
+	slices.SortFunc(out, func(a, b persona.Identifier) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Value, b.Value))
+	})
+	return out, nil
 }
 
 // Identifiers lists a persona's identifiers.

@@ -62,8 +62,9 @@ func (s *Store) Pipeline(ctx context.Context, n int, fn func(i int, s *Store) er
 	return errs
 }
 
-// pipelineRounds counts the rounds Pipeline sent, for tests.
-var pipelineRounds atomic.Int64
+// pipelineRounds and pipelineStatements count the rounds Pipeline sent
+// and the statements in them, for tests.
+var pipelineRounds, pipelineStatements atomic.Int64
 
 // pipeline gathers the statements of the functions of one Pipeline call.
 type pipeline struct {
@@ -81,6 +82,10 @@ type pipedStmt struct {
 	query string
 	args  []any
 	exec  bool
+	// share: another function's identical query of the same round takes
+	// this one's answer (sharedReads); sharers counts those that did.
+	share   bool
+	sharers int
 
 	tag    pgconn.CommandTag
 	fields []pgconn.FieldDescription
@@ -91,10 +96,15 @@ type pipedStmt struct {
 
 // run queues a statement and returns once its round has been answered. The
 // last running function to queue one sends the round itself.
-func (p *pipeline) run(fn int, query string, args []any, exec bool) *pipedStmt {
-	st := &pipedStmt{fn: fn, query: query, args: args, exec: exec, done: make(chan struct{})}
+func (p *pipeline) run(fn int, query string, args []any, exec, share bool) *pipedStmt {
+	st := &pipedStmt{fn: fn, query: query, args: args, exec: exec, share: share, done: make(chan struct{})}
 	p.mu.Lock()
-	p.waiting = append(p.waiting, st)
+	if twin := p.twin(st); twin != nil {
+		twin.sharers++
+		st = twin
+	} else {
+		p.waiting = append(p.waiting, st)
+	}
 	p.running--
 	if p.running > 0 {
 		p.mu.Unlock()
@@ -124,10 +134,13 @@ func (p *pipeline) flushLocked() {
 	p.waiting = nil
 	p.mu.Unlock()
 	pipelineRounds.Add(1)
+	pipelineStatements.Add(int64(len(round)))
 	slices.SortFunc(round, func(a, b *pipedStmt) int { return cmp.Compare(a.fn, b.fn) })
 	p.send(round)
 	p.mu.Lock()
-	p.running += len(round)
+	for _, st := range round {
+		p.running += 1 + st.sharers
+	}
 	p.mu.Unlock()
 	for _, st := range round {
 		close(st.done)
@@ -199,6 +212,39 @@ func (p *pipeline) send(round []*pipedStmt) {
 	}
 }
 
+// twin is the statement of the waiting round that st may take the answer
+// of: a shared read with the same text and arguments. With p.mu held.
+func (p *pipeline) twin(st *pipedStmt) *pipedStmt {
+	if !st.share {
+		return nil
+	}
+	for _, w := range p.waiting {
+		if w.share && w.query == st.query && sameArgs(w.args, st.args) {
+			return w
+		}
+	}
+	return nil
+}
+
+// sameArgs reports whether two statements' arguments are equal values of
+// comparable types (the strings and numbers shared reads take).
+func sameArgs(a, b []any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		switch a[i].(type) {
+		case string, int, int32, int64, bool:
+			if a[i] != b[i] {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // ErrAborted is the error of a statement that did not run because another
 // statement of its transaction, perhaps another pipelined function's, had
 // failed before it (see Pipeline and AbortedBefore).
@@ -218,10 +264,25 @@ func AbortedBefore(err error) bool {
 type pipeQuerier struct {
 	p  *pipeline
 	fn int
+	// share lets its queries take the answer of the same query of another
+	// function in the same round (sharedReads).
+	share bool
+}
+
+// sharedReads is how a Store method runs a read whose answer every function
+// of a pipeline may share: reads of what a pipelined batch never writes
+// (a tenant's webhook endpoints). Functions of one round asking it with the
+// same arguments send it once. Outside a pipeline it is s.r.
+func (s *Store) sharedReads() querier {
+	if q, ok := s.r.(pipeQuerier); ok {
+		q.share = true
+		return q
+	}
+	return s.r
 }
 
 func (q pipeQuerier) ExecContext(_ context.Context, query string, args ...any) (sql.Result, error) {
-	st := q.p.run(q.fn, query, args, true)
+	st := q.p.run(q.fn, query, args, true, false)
 	if st.err != nil {
 		return nil, st.err
 	}
@@ -229,7 +290,7 @@ func (q pipeQuerier) ExecContext(_ context.Context, query string, args ...any) (
 }
 
 func (q pipeQuerier) QueryContext(_ context.Context, query string, args ...any) (rows, error) {
-	st := q.p.run(q.fn, query, args, false)
+	st := q.p.run(q.fn, query, args, false, q.share)
 	if st.err != nil {
 		return nil, st.err
 	}
@@ -237,7 +298,7 @@ func (q pipeQuerier) QueryContext(_ context.Context, query string, args ...any) 
 }
 
 func (q pipeQuerier) QueryRowContext(_ context.Context, query string, args ...any) row {
-	return pipedRow{q.p.run(q.fn, query, args, false)}
+	return pipedRow{q.p.run(q.fn, query, args, false, q.share)}
 }
 
 // pipedResult is an exec's result: the rows it touched.

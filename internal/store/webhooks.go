@@ -106,7 +106,8 @@ func (s *Store) WebhookEndpoints(ctx context.Context, tenantID string, page Page
 // ActiveWebhookEndpoints returns every active endpoint of the tenant, for fan-out.
 // Tenants have a handful, so subscriptions are matched by the caller.
 func (s *Store) ActiveWebhookEndpoints(ctx context.Context, tenantID string) ([]WebhookEndpoint, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+webhookEndpointColumns+` FROM webhook_endpoints
+	// Every event of an inbound batch asks it: the batch's calls share one.
+	rows, err := s.sharedReads().QueryContext(ctx, `SELECT `+webhookEndpointColumns+` FROM webhook_endpoints
 		WHERE tenant_id = $1 AND active ORDER BY id`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("active webhook endpoints: %w", err)

@@ -277,8 +277,12 @@ func (s *socket) message(ctx context.Context, f clientFrame) {
 	}
 	if res.Conversation.ID != s.conversation() {
 		s.ch.hub.move(s, res.Conversation.ID)
+		// The socket's wait frame is for another conversation now. A further
+		// message in the same one moves nobody in the queue: queue movements
+		// refresh the frame (refreshWaits), and reading the wait after every
+		// message cost as much as storing it.
+		defer s.waitState(ctx, res.Conversation.ID) // after the ack
 	}
-	defer s.waitState(ctx, res.Conversation.ID) // after the ack
 	v := view(res.Message, "", s.widget.Address, s.token)
 	s.reply(ctx, messageFrame{Type: "ack", ClientID: f.ClientID, Message: &v})
 }
