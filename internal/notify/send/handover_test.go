@@ -102,3 +102,52 @@ func TestMarkedThenRefusedIsRetried(t *testing.T) {
 		f.noMail(t)
 	})
 }
+
+// TestHandOverMarkIsFenced: a worker whose lease was taken over cannot mark
+// the delivery (its send then stops before the data), and the mark of the
+// worker that holds it is what a later takeover finds.
+func TestHandOverMarkIsFenced(t *testing.T) {
+	engines(t, func(t *testing.T, open func(testing.TB) *store.DB) {
+		f := newFixture(t, open, send.Config{Lease: time.Minute})
+		f.setType(t, shipped)
+		id := f.raise(t, shipped, order, []string{"email"}, f.persona(t, "Ana", "ana@example.com", ""))[0]
+		ctx := context.Background()
+		claim := func() notice.Delivery {
+			t.Helper()
+			now := f.clock.Now()
+			c, err := f.db.ClaimDeliveries(ctx, now, now.Add(time.Minute), 10)
+			if err != nil || len(c) != 1 {
+				t.Fatalf("claim %d, %v", len(c), err)
+			}
+			return c[0]
+		}
+		mark := func(d notice.Delivery) bool {
+			t.Helper()
+			ok, err := f.db.MarkHandedOver(ctx, []store.HandOverMark{{TenantID: d.TenantID, ID: d.ID, Claim: d.Claim}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok[0]
+		}
+		stale := claim()
+		f.clock.Advance(time.Minute + time.Millisecond)
+		taker := claim()
+		if taker.HandedOver {
+			t.Fatal("a takeover of an unmarked delivery is handed over")
+		}
+		if mark(stale) {
+			t.Fatal("the stale worker marked a delivery another holds")
+		}
+		if !mark(taker) {
+			t.Fatal("the holder could not mark its delivery")
+		}
+		f.clock.Advance(time.Minute + time.Millisecond)
+		if !claim().HandedOver {
+			t.Fatal("the next takeover does not see the holder's mark")
+		}
+		f.clock.Advance(time.Minute + time.Millisecond)
+		f.once(t)
+		f.noMail(t)
+		f.wantStatus(t, id, notice.StatusSent, "email")
+	})
+}
