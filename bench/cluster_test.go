@@ -608,7 +608,13 @@ func (ag *clusterAgent) acceptAll(ctx context.Context, into *assignments) error 
 			continue
 		}
 		if err := into.accepted(d.ConversationID, ag.id); err != nil {
-			return err
+			// The conversation's routing trail says how it came to be
+			// offered again.
+			var trail json.RawMessage
+			if terr := ag.c.call("GET", "/api/v1/conversations/"+d.ConversationID+"/routing", nil, &trail); terr != nil {
+				return fmt.Errorf("%w (trail: %v)", err, terr)
+			}
+			return fmt.Errorf("%w; its routing trail: %s", err, trail)
 		}
 	}
 }

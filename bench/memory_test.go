@@ -148,8 +148,8 @@ func BenchmarkOpenConversationsMemory(b *testing.B) {
 }
 
 type memReading struct {
-	rssMB, heapMB float64
-	goroutines    int
+	rssMB, heapMB, stackMB float64
+	goroutines             int
 }
 
 // memSettle forces the garbage collector and hands freed memory back to the
@@ -161,7 +161,7 @@ func memSettle() memReading {
 	debug.FreeOSMemory()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	return memReading{rssMB: residentMB(), heapMB: float64(ms.HeapInuse) / (1 << 20), goroutines: runtime.NumGoroutine()}
+	return memReading{rssMB: residentMB(), heapMB: float64(ms.HeapInuse) / (1 << 20), stackMB: float64(ms.StackInuse) / (1 << 20), goroutines: runtime.NumGoroutine()}
 }
 
 // residentMB reads VmRSS from /proc/self/status.

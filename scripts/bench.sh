@@ -43,5 +43,13 @@ go test -run '^$' -bench 'BenchmarkPhoneCallAnswer$' -benchtime 30x -count 1 -ti
 go test -run '^TestSpokenNoticeAnsweredByKeypad$' -count 1 -v -timeout 10m ./internal/voice/outcall/ | tee -a "$out"
 # Voice: 20 browser calls, widget to desktop, through the media server (needs Chromium and a built web app).
 go test -run '^TestBrowserVoiceCallSetup$' -count 1 -v -timeout 30m ./e2e/ -args -voice.calls=20 | tee -a "$out"
+# Scale (issue 18): routing failover when a shard's leader is SIGKILLed, three nodes' CPU per message
+# against one, an idle node's commits and CPU, 10,000 widget and 1,000 agent sockets.
+go test -run '^$' -bench 'BenchmarkRoutingFailover$' -benchtime 1x -count 1 -timeout 20m ./bench/ | tee -a "$out"
+go test -run '^$' -bench 'BenchmarkCluster$|BenchmarkIdleNode$' -benchtime 1x -count 1 -timeout 40m ./bench/ | tee -a "$out"
+go test -run '^$' -bench 'BenchmarkSockets$' -benchtime 1x -count 1 -timeout 20m ./bench/ | tee -a "$out"
+# Chaos (issue 18): three nodes, a three-server NATS cluster and PostgreSQL under mixed load, a node
+# SIGKILLed every few seconds for four minutes, notices cut from a million-row audience (the short run is in make test).
+SWITCHBOARD_CHAOS_LONG=1 go test -run '^TestChaos$' -count 1 -v -timeout 40m ./e2e/ | tee -a "$out"
 echo
 grep '^BENCH ' "$out" | sed 's/^.*\(BENCH \)/\1/'

@@ -175,6 +175,9 @@ func (s *Service) look(ctx context.Context, leases *store.Leases, from int) *sto
 	}
 	var took []int
 	for _, i := range p.take {
+		if s.holds(i) {
+			continue // still handing it over to itself: taken again next look
+		}
 		ok, err := leases.TryTake(ctx, shardKey(s.cfg.LeaderKey, i))
 		if err != nil {
 			if ctx.Err() == nil {
@@ -243,6 +246,13 @@ func (s *Service) stopShards(shards []int) {
 	for _, r := range runs {
 		<-r.done
 	}
+}
+
+// holds tells whether shard i is registered here (leading or stopping).
+func (s *Service) holds(i int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.shards[i] != nil
 }
 
 // ledShards lists the shards this node holds, rebuilt or not, in order.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -23,8 +22,10 @@ type outgoing struct {
 	raw   bool // a frame for this client alone (SendToUser), not an event
 }
 
-// conn is one client's connection. Its writer goroutine alone writes frames and
-// owns lastSeq; the hub only offers events into queue.
+// conn is one client's connection. An idle conn has one goroutine, its
+// reader; the hub offers events into pending, and a goroutine that runs only
+// while there is something to write (flush) writes them and alone owns
+// lastSeq, floor and sent. Pings come from the hub's Keepalive.
 type conn struct {
 	hub       *Hub
 	tenantID  string
@@ -33,16 +34,23 @@ type conn struct {
 	filter    func(event.Event) bool
 	recheck   func(context.Context) error
 	frames    func(context.Context, []byte) error
+	closed    func()
 	log       *slog.Logger
+	ws        *websocket.Conn
+	ctx       context.Context // ends when the connection does
+	cancel    context.CancelFunc
 
-	queue  chan outgoing
-	slow   atomic.Bool
-	slowCh chan struct{} // closed when queue overflows
-	dead   chan struct{} // closed when a ping goes unanswered
+	mu         sync.Mutex
+	pending    []outgoing // at most hub.sendBuffer
+	writing    bool       // a goroutine is in flush (or the replay is running)
+	lingering  bool       // the writer waits on wake for more
+	wake       chan struct{}
+	slow       bool   // pending overflowed: nothing more is queued
+	revokedWhy string // set once: the client's access ended or changed
+	ended      bool
 
-	revokeOnce sync.Once
-	revoked    chan struct{} // closed when the client's access ended or changed
-	revokedWhy string        // written before revoked is closed
+	endOnce  sync.Once
+	stopPing func()
 
 	// lastSeq is the highest seq sent or deliberately skipped: where a resume
 	// starts. floor is at or below it: the client has everything up to floor.
@@ -83,6 +91,7 @@ func (c *conn) mark(seq int64) {
 }
 
 func newConn(h *Hub, cl Client, log *slog.Logger) *conn {
+	ctx, cancel := context.WithCancel(context.Background())
 	return &conn{
 		hub:       h,
 		tenantID:  cl.TenantID,
@@ -91,11 +100,11 @@ func newConn(h *Hub, cl Client, log *slog.Logger) *conn {
 		filter:    cl.Filter,
 		recheck:   cl.Recheck,
 		frames:    cl.Frames,
+		closed:    cl.Closed,
 		log:       log,
-		revoked:   make(chan struct{}),
-		queue:     make(chan outgoing, h.sendBuffer),
-		slowCh:    make(chan struct{}),
-		dead:      make(chan struct{}),
+		ctx:       ctx,
+		cancel:    cancel,
+		writing:   true, // until the connection is up and caught up
 		lastSeq:   max(cl.Since, 0),
 		floor:     max(cl.Since, 0),
 		sent:      map[int64]struct{}{},
@@ -106,27 +115,56 @@ func newConn(h *Hub, cl Client, log *slog.Logger) *conn {
 // marked slow and gets nothing more: it will be disconnected and must resume
 // from the store, which is cheaper than holding events for it here.
 func (c *conn) offer(o outgoing) {
-	if c.slow.Load() {
+	c.mu.Lock()
+	if c.slow || c.ended {
+		c.mu.Unlock()
 		return
 	}
-	select {
-	case c.queue <- o:
-	default:
-		if c.slow.CompareAndSwap(false, true) {
-			c.hub.metrics.slow.Inc()
-			close(c.slowCh)
+	if len(c.pending) >= c.hub.sendBuffer {
+		c.slow = true
+		c.pending = nil
+		c.hub.metrics.slow.Inc()
+	} else {
+		c.pending = append(c.pending, o)
+	}
+	c.kickLocked()
+}
+
+// kickLocked starts a writer unless one runs, or wakes the one lingering;
+// it unlocks c.mu.
+func (c *conn) kickLocked() {
+	start := !c.writing && !c.ended
+	c.writing = c.writing || start
+	if c.lingering {
+		c.lingering = false
+		select {
+		case c.wake <- struct{}{}:
+		default:
 		}
+	}
+	c.mu.Unlock()
+	if start {
+		go c.flush(true)
 	}
 }
 
 // revoke ends the connection because the client's access ended or changed; it
 // never blocks, so the hub may call it while dispatching.
 func (c *conn) revoke(why string) {
-	c.revokeOnce.Do(func() {
-		c.revokedWhy = why
-		close(c.revoked)
-		c.hub.metrics.revoked.Inc()
-	})
+	c.mu.Lock()
+	if c.revokedWhy != "" || c.ended {
+		c.mu.Unlock()
+		return
+	}
+	c.revokedWhy = why
+	c.hub.metrics.revoked.Inc()
+	c.kickLocked()
+}
+
+// kick makes the writer look at the connection's state (the hub closing).
+func (c *conn) kick() {
+	c.mu.Lock()
+	c.kickLocked()
 }
 
 // ending is how a connection finishes: with a close frame, or (code 0) by
@@ -136,82 +174,159 @@ type ending struct {
 	reason string
 }
 
+// run starts the connection's reader and pings, replays what the client
+// missed, writes what queued meanwhile and returns, leaving the connection
+// to its reader and to writers started as events come.
 func (c *conn) run(ws *websocket.Conn) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	// gone ends when the peer closes or the connection fails; reading is also
-	// what answers the peer's pings and collects the pongs to ours.
-	var gone context.Context
-	if c.frames != nil {
-		gone = c.readFrames(ctx, ws)
-	} else {
-		gone = ws.CloseRead(ctx)
+	c.ws = ws
+	c.stopPing = c.hub.keepalive.Add(ws, c.pinged)
+	go c.read()
+	if c.lastSeq > 0 {
+		if end, stop := c.catchUp(); stop {
+			c.finish(end)
+			return
+		}
 	}
-	go c.keepAlive(ctx, ws)
+	c.flush(false)
+}
 
-	end := c.pump(gone, ws)
-	if end.code == 0 {
-		_ = ws.CloseNow()
-		c.log.Debug("realtime client gone", "last_seq", c.lastSeq, "reason", end.reason)
+// pinged runs after each ping: an unanswered one drops the connection; an
+// answered one is when the client's access is checked again.
+func (c *conn) pinged(err error) {
+	if err != nil {
+		if c.ctx.Err() == nil && !errors.Is(err, context.Canceled) {
+			c.finish(ending{reason: "ping unanswered"})
+		}
 		return
 	}
-	switch end.code {
-	case websocket.StatusTryAgainLater:
-		c.log.Warn("realtime client too slow; disconnected", "last_seq", c.lastSeq)
-	case websocket.StatusPolicyViolation:
-		c.log.Info("realtime client disconnected: access changed", "reason", end.reason)
+	if c.recheck == nil {
+		return
 	}
-	if err := ws.Close(end.code, end.reason); err != nil {
-		c.log.Debug("realtime close handshake failed", "err", err)
+	if err := c.recheck(c.ctx); err != nil && c.ctx.Err() == nil {
+		c.log.Info("realtime client no longer authorised", "err", err)
+		c.revoke("access changed")
 	}
 }
 
-// pump sends the replay, then live events, until something ends the connection.
-func (c *conn) pump(gone context.Context, ws *websocket.Conn) ending {
-	if c.lastSeq > 0 {
-		if end, stop := c.catchUp(gone, ws); stop {
-			return end
+// finish ends the connection once, however it ends, and lets the hub go of it.
+func (c *conn) finish(end ending) {
+	c.endOnce.Do(func() {
+		c.mu.Lock()
+		c.ended = true
+		c.pending = nil
+		c.mu.Unlock()
+		c.stopPing()
+		// The context goes last: ending it drops the connection at once, with
+		// no close frame.
+		defer c.cancel()
+		defer c.hub.unregister(c)
+		if c.closed != nil {
+			defer c.closed()
 		}
-	}
+		if end.code == 0 {
+			_ = c.ws.CloseNow()
+			c.log.Debug("realtime client gone", "reason", end.reason)
+			return
+		}
+		switch end.code {
+		case websocket.StatusTryAgainLater:
+			c.log.Warn("realtime client too slow; disconnected", "reason", end.reason)
+		case websocket.StatusPolicyViolation:
+			c.log.Info("realtime client disconnected: access changed", "reason", end.reason)
+		}
+		if err := c.ws.Close(end.code, end.reason); err != nil {
+			c.log.Debug("realtime close handshake failed", "err", err)
+		}
+	})
+}
+
+// writerLinger is how long a writer with nothing left waits for more
+// before its goroutine goes: a client receiving a stream of events keeps
+// one writer instead of starting one per event; an idle one keeps none.
+const writerLinger = 5 * time.Second
+
+// flush writes what is queued until nothing is (and nothing came for
+// writerLinger), or until something ends the connection, then lets its
+// goroutine go. Whether to stop is decided under the same lock as what sets
+// a reason to (offer, revoke, kick), so a reason set while the writer
+// leaves starts another.
+//
+// The replay's flush (linger false) runs on the HTTP handler's goroutine,
+// which must go at once: it is the one with the big stack.
+func (c *conn) flush(linger bool) {
+	lingered := !linger
 	for {
-		if end, stop := c.interrupted(gone); stop {
-			return end
+		c.mu.Lock()
+		if end, stop := c.interruptedLocked(); stop {
+			c.mu.Unlock()
+			c.finish(end)
+			return
 		}
-		select {
-		case o := <-c.queue:
-			if o.raw {
-				if err := c.sendRaw(gone, ws, o.frame); err != nil {
-					return ending{reason: err.Error()}
-				}
-				continue
+		if len(c.pending) == 0 {
+			if lingered {
+				c.writing = false
+				c.mu.Unlock()
+				return
 			}
-			if err := c.send(gone, ws, o.ev, o.frame); err != nil {
-				return ending{reason: err.Error()}
+			if c.wake == nil {
+				c.wake = make(chan struct{}, 1)
 			}
-		case <-gone.Done():
-		case <-c.dead:
-		case <-c.slowCh:
-		case <-c.revoked:
-		case <-c.hub.closing:
+			c.lingering = true
+			c.mu.Unlock()
+			t := time.NewTimer(writerLinger)
+			select {
+			case <-c.wake:
+			case <-t.C:
+				lingered = true
+			case <-c.ctx.Done():
+				lingered = true
+			}
+			t.Stop()
+			c.mu.Lock()
+			c.lingering = false
+			c.mu.Unlock()
+			continue
+		}
+		lingered = !linger
+		o := c.pending[0]
+		c.pending[0] = outgoing{}
+		c.pending = c.pending[1:]
+		if len(c.pending) == 0 {
+			c.pending = nil // let the backing array go
+		}
+		c.mu.Unlock()
+		var err error
+		if o.raw {
+			err = c.sendRaw(c.ctx, c.ws, o.frame)
+		} else {
+			err = c.send(c.ctx, c.ws, o.ev, o.frame)
+		}
+		if err != nil {
+			c.finish(ending{reason: err.Error()})
+			return
 		}
 	}
 }
 
 // interrupted checks, without waiting, whether the connection must end now.
-func (c *conn) interrupted(gone context.Context) (ending, bool) {
-	select {
-	case <-gone.Done():
+// It runs on the writer, which owns lastSeq.
+func (c *conn) interrupted() (ending, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.interruptedLocked()
+}
+
+func (c *conn) interruptedLocked() (ending, bool) {
+	switch {
+	case c.ended:
 		return ending{reason: "peer closed"}, true
-	case <-c.dead:
-		return ending{reason: "ping unanswered"}, true
-	case <-c.revoked:
+	case c.revokedWhy != "":
 		// Before anything else is sent: not one more event after access ended.
 		return ending{websocket.StatusPolicyViolation, c.revokedWhy + "; reconnect to sign in again"}, true
-	default:
+	case c.slow:
+		return ending{websocket.StatusTryAgainLater, c.resumeHint("slow consumer")}, true
 	}
 	select {
-	case <-c.slowCh:
-		return ending{websocket.StatusTryAgainLater, c.resumeHint("slow consumer")}, true
 	case <-c.hub.closing:
 		return ending{websocket.StatusGoingAway, "server shutting down"}, true
 	default:
@@ -232,7 +347,8 @@ const StatusPruned websocket.StatusCode = 4410
 
 // catchUp replays stored events after lastSeq, page by page. Live events keep
 // queueing meanwhile; those the replay already covered are skipped by seq.
-func (c *conn) catchUp(gone context.Context, ws *websocket.Conn) (ending, bool) {
+func (c *conn) catchUp() (ending, bool) {
+	gone, ws := c.ctx, c.ws
 	if c.hub.replay == nil {
 		c.log.Error("client asked for replay but the hub has no replayer", "since", c.lastSeq)
 		return ending{websocket.StatusInternalError, "replay unavailable"}, true
@@ -250,7 +366,7 @@ func (c *conn) catchUp(gone context.Context, ws *websocket.Conn) (ending, bool) 
 		return ending{StatusPruned, fmt.Sprintf("events up to seq %d were pruned; reload and resume from the cursor", horizon)}, true
 	}
 	for {
-		if end, stop := c.interrupted(gone); stop {
+		if end, stop := c.interrupted(); stop {
 			return end, true
 		}
 		from := c.lastSeq
@@ -263,7 +379,7 @@ func (c *conn) catchUp(gone context.Context, ws *websocket.Conn) (ending, bool) 
 			return ending{websocket.StatusInternalError, c.resumeHint("replay failed")}, true
 		}
 		for _, ev := range page {
-			if end, stop := c.interrupted(gone); stop {
+			if end, stop := c.interrupted(); stop {
 				return end, true
 			}
 			if err := c.send(gone, ws, ev, nil); err != nil {
@@ -315,36 +431,4 @@ func (c *conn) send(ctx context.Context, ws *websocket.Conn, ev event.Event, fra
 	}
 	c.hub.metrics.sent.Inc()
 	return nil
-}
-
-// keepAlive pings the client so connections whose peer vanished without a FIN
-// (laptop lid closed, NAT timeout) are noticed and freed.
-func (c *conn) keepAlive(ctx context.Context, ws *websocket.Conn) {
-	t := time.NewTicker(c.hub.pingInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		pctx, cancel := context.WithTimeout(ctx, c.hub.writeTimeout)
-		err := ws.Ping(pctx)
-		cancel()
-		if err != nil {
-			if ctx.Err() == nil && !errors.Is(err, context.Canceled) {
-				close(c.dead)
-			}
-			return
-		}
-		if c.recheck != nil {
-			if err := c.recheck(ctx); err != nil {
-				if ctx.Err() == nil {
-					c.log.Info("realtime client no longer authorised", "err", err)
-					c.revoke("access changed")
-				}
-				return
-			}
-		}
-	}
 }

@@ -7,34 +7,34 @@ import (
 	"github.com/coder/websocket"
 )
 
-// readFrames reads the client's frames for Client.Frames until the
-// connection ends; the context it returns ends then, as CloseRead's does. A
-// binary frame, or an error from Frames, closes the connection with 1008.
-func (c *conn) readFrames(ctx context.Context, ws *websocket.Conn) context.Context {
-	gone, cancel := context.WithCancel(ctx)
-	go func() {
-		defer cancel()
-		for {
-			typ, data, err := ws.Read(gone)
-			if err != nil {
-				return
-			}
-			if typ != websocket.MessageText {
-				err = fmt.Errorf("frames are JSON text")
-			} else {
-				err = c.frames(gone, data)
-			}
-			if err != nil {
-				reason := err.Error()
-				if len(reason) > 120 {
-					reason = reason[:120]
-				}
-				_ = ws.Close(websocket.StatusPolicyViolation, reason)
-				return
-			}
+// read reads the client's frames until the connection ends, which also
+// answers the client's pings and collects the pongs to the hub's. Without
+// Client.Frames any message closes the connection with 1008, as does a
+// binary frame or an error from Frames.
+func (c *conn) read() {
+	for {
+		typ, data, err := c.ws.Read(c.ctx)
+		if err != nil {
+			c.finish(ending{reason: "peer closed"})
+			return
 		}
-	}()
-	return gone
+		switch {
+		case c.frames == nil:
+			err = fmt.Errorf("unexpected data message")
+		case typ != websocket.MessageText:
+			err = fmt.Errorf("frames are JSON text")
+		default:
+			err = c.frames(c.ctx, data)
+		}
+		if err != nil {
+			reason := err.Error()
+			if len(reason) > 120 {
+				reason = reason[:120]
+			}
+			c.finish(ending{websocket.StatusPolicyViolation, reason})
+			return
+		}
+	}
 }
 
 // sendRaw writes a frame meant for this client alone.

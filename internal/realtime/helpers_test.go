@@ -76,6 +76,27 @@ func (f *feed) publish(tenant string, data any) event.Event {
 	return ev
 }
 
+// store puts ev in the log without delivering it: committed, not (yet)
+// published.
+func (f *feed) store(ev event.Event) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.log = append(f.log, ev)
+}
+
+// deliver hands ev to the subscribers as the bus would, without storing it.
+func (f *feed) deliver(ev event.Event) {
+	f.mu.Lock()
+	hs := make([]func(event.Event), 0, len(f.handlers))
+	for _, h := range f.handlers {
+		hs = append(hs, h)
+	}
+	f.mu.Unlock()
+	for _, h := range hs {
+		h(ev)
+	}
+}
+
 func (f *feed) EventHorizon(context.Context, string) (int64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

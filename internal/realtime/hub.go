@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/wsock"
 )
 
 // Defaults for the zero values of Options.
@@ -82,9 +83,11 @@ type Hub struct {
 	writeTimeout time.Duration
 	accept       websocket.AcceptOptions
 	metrics      *metrics
+	keepalive    *wsock.Keepalive // pings every connection
 
 	mu          sync.RWMutex
 	tenants     map[string]map[*conn]struct{}
+	orders      map[string]*tenantOrder // per tenant with clients, when there is a Replayer (order.go)
 	closed      bool
 	unsubscribe func() error
 
@@ -111,7 +114,9 @@ func New(opts Options) (*Hub, error) {
 		writeTimeout: orDefault(opts.WriteTimeout, DefaultWriteTimeout),
 		accept:       websocket.AcceptOptions{OriginPatterns: opts.OriginPatterns},
 		metrics:      m,
+		keepalive:    wsock.NewKeepalive(orDefault(opts.PingInterval, DefaultPingInterval), orDefault(opts.WriteTimeout, DefaultWriteTimeout)),
 		tenants:      make(map[string]map[*conn]struct{}),
+		orders:       make(map[string]*tenantOrder),
 		closing:      make(chan struct{}),
 	}
 	if h.log == nil {
@@ -164,6 +169,11 @@ func (h *Hub) Close() {
 	h.closed = true
 	close(h.closing)
 	unsub := h.unsubscribe
+	for _, conns := range h.tenants {
+		for c := range conns {
+			c.kick() // its writer sees closing and says goodbye
+		}
+	}
 	h.mu.Unlock()
 	if unsub != nil {
 		if err := unsub(); err != nil {
@@ -175,13 +185,29 @@ func (h *Hub) Close() {
 
 // dispatch offers ev to its tenant's connections. It runs on the event source's
 // goroutine, so it never blocks: a full queue marks that client slow instead.
+// A stored event goes through its tenant's ordering (order.go), which hands
+// on the tenant's events from the table in seq order, gaps filled.
 func (h *Hub) dispatch(ev event.Event) {
 	if ev.Type == event.AuthChanged {
 		h.revoke(ev)
 		return
 	}
 	h.mu.RLock()
+	if o := h.orders[ev.TenantID]; o != nil {
+		h.mu.RUnlock()
+		if ev.Seq > 0 {
+			h.heard(o, ev)
+		} else {
+			h.heardEphemeral(o, ev)
+		}
+		return
+	}
 	defer h.mu.RUnlock()
+	h.offerLocked(ev)
+}
+
+// offerLocked offers ev to its tenant's connections; h.mu is held.
+func (h *Hub) offerLocked(ev event.Event) {
 	conns := h.tenants[ev.TenantID]
 	if len(conns) == 0 {
 		return
@@ -208,6 +234,9 @@ func (h *Hub) register(c *conn) bool {
 	if set == nil {
 		set = make(map[*conn]struct{})
 		h.tenants[c.tenantID] = set
+		if h.replay != nil {
+			h.orders[c.tenantID] = &tenantOrder{tenantID: c.tenantID, heard: map[int64]event.Event{}}
+		}
 	}
 	set[c] = struct{}{}
 	h.wg.Add(1)
@@ -221,6 +250,12 @@ func (h *Hub) unregister(c *conn) {
 	delete(set, c)
 	if len(set) == 0 {
 		delete(h.tenants, c.tenantID)
+		if o := h.orders[c.tenantID]; o != nil {
+			o.mu.Lock()
+			o.gone = true
+			o.mu.Unlock()
+			delete(h.orders, c.tenantID)
+		}
 	}
 	h.mu.Unlock()
 	h.metrics.clients.Dec()

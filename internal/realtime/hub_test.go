@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/coder/websocket"
@@ -101,8 +102,13 @@ func TestResume(t *testing.T) {
 	f.publish("t1", nil)    // 4: missed while away
 	f.publish("other", nil) // 5: another tenant's
 	f.publish("t1", nil)    // 6: missed while away
+	// The hub's own ordering reads the table too (order.go), from another
+	// goroutine: the count is guarded.
+	var mu sync.Mutex
 	calls := 0
 	f.setOnReplay(func(after int64, before bool) {
+		mu.Lock()
+		defer mu.Unlock()
 		// Pages (size 2): [4 6], then [7], short, which ends the replay.
 		switch {
 		case before && calls == 0:
@@ -221,23 +227,39 @@ func TestNewNeedsEventSource(t *testing.T) {
 
 // On PostgreSQL events commit out of seq order: a client that got seq 3 must
 // still get seq 2 when it commits later — once, however often it is offered.
-func TestOutOfOrderCommitsAreDelivered(t *testing.T) {
+// The bus brings events out of seq order (committers publish as they
+// finish) and twice: the client gets each once, in seq order, as the
+// table has them.
+func TestOutOfOrderPublishesAreDeliveredInOrder(t *testing.T) {
 	f := newFeed()
 	th := startHub(t, realtime.Options{Events: f, Replay: f}, nil)
 	c := th.dial(t, "t1", 0)
-	deliver := func(seq int64) {
-		ev := event.Event{Seq: seq, ID: fmt.Sprintf("ev_%d", seq), TenantID: "t1", Type: event.UserUpdated, Data: json.RawMessage(`{}`)}
-		f.mu.Lock()
-		hs := f.handlers
-		f.mu.Unlock()
-		for _, h := range hs {
-			h(ev)
-		}
+	for seq := range int64(4) {
+		f.store(event.Event{Seq: seq + 1, ID: fmt.Sprintf("ev_%d", seq+1), TenantID: "t1", Type: event.UserUpdated, Data: json.RawMessage(`{}`)})
 	}
 	for _, seq := range []int64{1, 3, 2, 3, 2, 4} {
-		deliver(seq)
+		f.deliver(f.log[seq-1])
 	}
-	expectSeqs(t, c, 1, 3, 2, 4)
+	expectSeqs(t, c, 1, 2, 3, 4)
+}
+
+// An event the bus dropped — its node died between commit and publish, or
+// this node was off NATS for a moment — reaches the client before the next
+// one heard, read from the table: a client that resumes after that one
+// has no gap (issue 18's chaos test, TestFeedKeepsAnEventTheBusDropped).
+func TestEventTheBusDroppedIsDeliveredBeforeTheNext(t *testing.T) {
+	f := newFeed()
+	th := startHub(t, realtime.Options{Events: f, Replay: f}, nil)
+	c := th.dial(t, "t1", 0)
+	f.publish("t1", nil) // seq 1, heard
+	expectSeqs(t, c, 1)
+	dropped := event.Event{Seq: 2, ID: "ev_2", TenantID: "t1", Type: event.UserUpdated, Data: json.RawMessage(`{}`)}
+	f.store(dropped) // committed, never published
+	f.mu.Lock()
+	f.seq = 2
+	f.mu.Unlock()
+	f.publish("t1", nil) // seq 3, heard
+	expectSeqs(t, c, 2, 3)
 }
 
 // A client resuming from before the events the retention job pruned is

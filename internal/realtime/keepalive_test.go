@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"testing"
 	"time"
 
@@ -48,4 +49,47 @@ func TestDeadConnectionIsDropped(t *testing.T) {
 	if _, err := io.Copy(io.Discard, br); err != nil {
 		t.Fatalf("connection not closed by the hub: %v", err)
 	}
+}
+
+// TestIdleConnectionKeepsOneGoroutine: an idle client is held by one
+// goroutine, its reader — no handler, writer or pinger waits for it
+// (ADR 0065). The test's clients read only when asked, so they hold none.
+func TestIdleConnectionKeepsOneGoroutine(t *testing.T) {
+	f := newFeed()
+	th := startHub(t, realtime.Options{Events: f}, nil)
+	first := th.dial(t, "t1", 0)
+	ev := f.publish("t1", nil)
+	expectSeqs(t, first, ev.Seq)
+	base := settled(t, -1)
+	const n = 20
+	for range n {
+		th.dial(t, "t1", 0)
+	}
+	if got := settled(t, base+n); got > base+n {
+		t.Fatalf("%d idle connections hold %d goroutines; want at most %d (one each)", n, got-base, n)
+	}
+}
+
+// settled waits (up to waitTimeout) for the goroutines to number at most
+// want and returns the count; with want < 0 it waits for the count to hold.
+func settled(t *testing.T, want int) int {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	last, same := runtime.NumGoroutine(), 0
+	for time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		n := runtime.NumGoroutine()
+		if want >= 0 && n <= want {
+			return n
+		}
+		if n == last {
+			same++
+		} else {
+			last, same = n, 0
+		}
+		if want < 0 && same >= 10 {
+			return n
+		}
+	}
+	return runtime.NumGoroutine()
 }

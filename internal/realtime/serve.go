@@ -4,9 +4,8 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/coder/websocket"
-
 	"github.com/switchboard-cx/switchboard/internal/event"
+	"github.com/switchboard-cx/switchboard/internal/wsock"
 )
 
 // Client is who is connecting and from where in the feed, as established by the
@@ -40,7 +39,10 @@ type Client struct {
 
 // Serve upgrades the request to a WebSocket and streams the client's tenant
 // events as JSON text frames, one event.Event per frame, until the client leaves,
-// falls too far behind, or the hub closes. It returns when the connection ends.
+// falls too far behind, or the hub closes. It returns once the connection is
+// up and has been replayed what it missed (or has ended): the connection
+// outlives the handler, held by its reader goroutine alone while idle
+// (ADR 0065), and Hub.Close waits for it.
 //
 // The client is subscribed before the upgrade completes, so an event committed
 // after the client's dial returns is delivered even with Since zero. Messages
@@ -59,12 +61,12 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, cl Client) {
 		http.Error(w, "server shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	defer h.unregister(c)
 	// Checked again now that c hears auth changes: one committed between the
 	// caller's check and register was published after its commit, so either it
 	// reaches c from now on or this check sees it.
 	if cl.Recheck != nil {
 		if err := cl.Recheck(r.Context()); err != nil {
+			h.unregister(c)
 			log.Info("realtime client refused: access changed while connecting", "err", err)
 			http.Error(w, "access changed; sign in again", http.StatusUnauthorized)
 			return
@@ -72,14 +74,12 @@ func (h *Hub) Serve(w http.ResponseWriter, r *http.Request, cl Client) {
 	}
 
 	opts := h.accept
-	ws, err := websocket.Accept(w, r, &opts)
+	ws, err := wsock.Accept(w, r, &opts)
 	if err != nil {
+		h.unregister(c)
 		log.Debug("websocket upgrade refused", "err", err)
 		return
 	}
 	log.Debug("realtime client connected", "since", cl.Since)
-	if cl.Closed != nil {
-		defer cl.Closed()
-	}
 	c.run(ws)
 }

@@ -199,6 +199,9 @@ func (r *Runner) fold(ctx context.Context, tenantID string, size int) (int, erro
 		if err := s.AdvanceRollupCursor(ctx, tenantID, cursor, last, r.clock.Now()); err != nil {
 			return err
 		}
+		if err := s.RollupCommitLazily(ctx); err != nil {
+			return err
+		}
 		return ch.Write(ctx, s, tenantID)
 	})
 	if err != nil {

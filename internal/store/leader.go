@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -118,7 +119,7 @@ type Leases struct {
 	mu   sync.Mutex
 	conn *sql.Conn      // nil on SQLite
 	held map[int64]bool // the keys taken (besides group)
-	dead bool
+	dead atomic.Bool    // read without mu: leaders ask on every pass of their loops
 }
 
 // LeaseSurvey is what Survey saw: how many nodes are members of the group
@@ -157,7 +158,7 @@ func (db *DB) OpenLeases(ctx context.Context, group int64) (l *Leases, ok bool, 
 func (l *Leases) Survey(ctx context.Context) (LeaseSurvey, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.dead {
+	if l.dead.Load() {
 		return LeaseSurvey{}, errLeasesClosed
 	}
 	if l.conn == nil {
@@ -208,7 +209,7 @@ func (l *Leases) Survey(ctx context.Context) (LeaseSurvey, error) {
 func (l *Leases) TryTake(ctx context.Context, key int64) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.dead {
+	if l.dead.Load() {
 		return false, errLeasesClosed
 	}
 	if l.held[key] {
@@ -233,7 +234,7 @@ func (l *Leases) TryTake(ctx context.Context, key int64) (bool, error) {
 func (l *Leases) Release(ctx context.Context, key int64) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.dead || !l.held[key] {
+	if l.dead.Load() || !l.held[key] {
 		return nil
 	}
 	delete(l.held, key)
@@ -250,9 +251,7 @@ func (l *Leases) Release(ctx context.Context, key int64) error {
 
 // Alive reports whether the session stands, as its last use found it.
 func (l *Leases) Alive() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return !l.dead
+	return !l.dead.Load()
 }
 
 // Close ends the session, which frees every lease it holds and leaves the
@@ -261,7 +260,7 @@ func (l *Leases) Alive() bool {
 func (l *Leases) Close() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.conn != nil && !l.dead {
+	if l.conn != nil && !l.dead.Load() {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 		defer cancel()
 		_, _ = l.conn.ExecContext(ctx, `SELECT pg_advisory_unlock_all()`)
@@ -272,7 +271,7 @@ func (l *Leases) Close() {
 // fail marks the session gone and closes its connection so the pool never
 // reuses a session that may still hold locks. l.mu is held.
 func (l *Leases) fail() {
-	l.dead = true
+	l.dead.Store(true)
 	l.held = map[int64]bool{}
 	if l.conn != nil {
 		l.conn.Raw(func(any) error { return driver.ErrBadConn })

@@ -67,13 +67,14 @@ func externalNATS() string {
 	return "nats://127.0.0.1:4222"
 }
 
-func newFixtureOn(t *testing.T, db *store.DB, busOpts bus.Options) *fixture {
+// newFixtureOn starts a node on db; cfg, when given, configures its channel.
+func newFixtureOn(t *testing.T, db *store.DB, busOpts bus.Options, cfg ...webchat.Config) *fixture {
 	t.Helper()
 	clk := clock.NewFake(time.Now())
 	core := inboxtest.Start(t, db, inboxtest.Options{Bus: busOpts, Clock: clk})
 	b, q := core.Bus, core.Queue
 	f := &fixture{db: db, clock: clk, jobs: core.Finished, events: make(chan event.Event, 256), svc: core.Inbox, bus: core.Bus, reg: core.Channels}
-	f.ch, f.srv = startChannel(t, db, b, core.Channels, f.svc, clk, core.Log)
+	f.ch, f.srv = startChannel(t, db, b, core.Channels, f.svc, clk, core.Log, cfg...)
 	unsub, err := b.SubscribeEvents(func(ev event.Event) {
 		select {
 		case f.events <- ev:
@@ -93,10 +94,13 @@ func newFixtureOn(t *testing.T, db *store.DB, busOpts bus.Options) *fixture {
 }
 
 // startChannel runs the web chat channel of one node on its inbox, served over HTTP.
-func startChannel(t *testing.T, db *store.DB, b *bus.Bus, reg *channel.Registry, svc *inbox.Service, clk clock.Clock, log *slog.Logger) (*webchat.Channel, *httptest.Server) {
+func startChannel(t *testing.T, db *store.DB, b *bus.Bus, reg *channel.Registry, svc *inbox.Service, clk clock.Clock, log *slog.Logger, cfg ...webchat.Config) (*webchat.Channel, *httptest.Server) {
 	t.Helper()
-	ch, err := webchat.New(webchat.Deps{DB: db, Inbox: svc, Bus: b, Key: bytes.Repeat([]byte("k"), 32), Clock: clk, Log: log},
-		webchat.Config{MaxUploadBytes: 1 << 20})
+	c := webchat.Config{MaxUploadBytes: 1 << 20}
+	if len(cfg) > 0 {
+		c = cfg[0]
+	}
+	ch, err := webchat.New(webchat.Deps{DB: db, Inbox: svc, Bus: b, Key: bytes.Repeat([]byte("k"), 32), Clock: clk, Log: log}, c)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"sync"
-	"time"
 
 	"github.com/coder/websocket"
 	"golang.org/x/time/rate"
@@ -16,6 +15,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
+	"github.com/switchboard-cx/switchboard/internal/wsock"
 )
 
 // item is one thing for a socket to write: a message (rendered for this
@@ -26,9 +26,11 @@ type item struct {
 	frame  []byte
 }
 
-// socket is one visitor's WebSocket. Its writer goroutine alone writes queued
-// items and owns sent; the reader writes acks, errors and pongs directly (the
-// library serialises writes).
+// socket is one visitor's WebSocket. An idle socket has one goroutine, its
+// reader; items queued for it are written by a goroutine that runs only
+// while there are some (flush), which alone owns sent; the reader writes
+// acks, errors and pongs directly (the library serialises writes). Pings
+// come from the channel's Keepalive.
 type socket struct {
 	id      string
 	ch      *Channel
@@ -36,16 +38,19 @@ type socket struct {
 	visitor Visitor
 	widget  Widget
 	token   string
+	cancel  context.CancelFunc
 
 	mu       sync.Mutex
 	conv     string
 	lastWait string // the last wait frame queued (wait.go)
+	pending  []item // queued for flush, at most SendBuffer
+	writing  bool   // a goroutine is in flush (or the replay is running)
+	ended    bool
 
-	queue   chan item
-	overrun chan struct{}
-	once    sync.Once
-	sent    map[string]bool // message ids written to this socket
-	limiter *rate.Limiter
+	endOnce  sync.Once
+	stopPing func()
+	sent     map[string]bool // message ids written to this socket
+	limiter  *rate.Limiter
 }
 
 func (s *socket) conversation() string {
@@ -63,14 +68,76 @@ func (s *socket) setConversation(c string) {
 // offer queues an item without blocking. A socket that cannot keep up is
 // closed: the widget reconnects with after= and loses nothing.
 func (s *socket) offer(it item) {
-	select {
-	case s.queue <- it:
-	default:
-		s.once.Do(func() { close(s.overrun) })
+	s.mu.Lock()
+	if s.ended {
+		s.mu.Unlock()
+		return
+	}
+	if len(s.pending) >= s.ch.cfg.SendBuffer {
+		s.ended = true
+		s.pending = nil
+		s.mu.Unlock()
+		go s.finish(ending{websocket.StatusTryAgainLater, "too far behind; reconnect with after="})
+		return
+	}
+	s.pending = append(s.pending, it)
+	start := !s.writing
+	s.writing = true
+	s.mu.Unlock()
+	if start {
+		go s.flush()
 	}
 }
 
-// serveSocket runs one visitor's chat connection until either side leaves.
+// flush writes what is queued until nothing is, then lets the goroutine go.
+func (s *socket) flush() {
+	ctx := context.Background()
+	for {
+		s.mu.Lock()
+		batch := s.pending
+		s.pending = nil
+		if len(batch) == 0 || s.ended {
+			s.writing = false
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Unlock()
+		for _, it := range batch {
+			var err error
+			if it.msg != nil {
+				err = s.writeMessage(ctx, *it.msg, it.author)
+			} else {
+				err = s.send(ctx, it.frame)
+			}
+			if err != nil {
+				s.finish(ending{websocket.StatusGoingAway, ""})
+				return
+			}
+		}
+	}
+}
+
+// finish ends the socket once, however it ends: the peer left (the reader
+// saw it), a write failed, a ping went unanswered, or it fell behind.
+func (s *socket) finish(end ending) {
+	s.endOnce.Do(func() {
+		s.mu.Lock()
+		s.ended = true
+		s.pending = nil
+		stopPing := s.stopPing
+		s.mu.Unlock()
+		if stopPing != nil {
+			stopPing()
+		}
+		s.ch.hub.remove(s)
+		s.ws.Close(end.code, end.reason)
+		s.cancel() // after the close frame: ending the context drops the connection at once
+	})
+}
+
+// serveSocket upgrades a visitor's chat connection, replays what the visitor
+// missed and hands the socket to its reader; the handler returns then, so
+// its goroutine, stack and request do not stay with an idle socket.
 func (c *Channel) serveSocket(w http.ResponseWriter, r *http.Request, wd Widget, v Visitor, token string) {
 	after := r.URL.Query().Get("after")
 	if after != "" && !ids.Valid(after) {
@@ -82,31 +149,40 @@ func (c *Channel) serveSocket(w http.ResponseWriter, r *http.Request, wd Widget,
 		c.fail(w, r, err)
 		return
 	}
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true}) // the origin was checked against the widget's list
+	ws, err := wsock.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true}) // the origin was checked against the widget's list
 	if err != nil {
 		c.log.Debug("webchat upgrade refused", "err", err)
 		return
 	}
 	ws.SetReadLimit(c.cfg.MaxFrameBytes)
-	s := &socket{id: ids.New(), ch: c, ws: ws, visitor: v, widget: wd, token: token, conv: conv,
-		queue: make(chan item, c.cfg.SendBuffer), overrun: make(chan struct{}), sent: map[string]bool{},
-		limiter: rate.NewLimiter(rate.Limit(c.cfg.FrameRate), c.cfg.FrameBurst)}
+	// Not the request's context: that ends when this handler returns.
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &socket{id: ids.New(), ch: c, ws: ws, visitor: v, widget: wd, token: token, conv: conv, cancel: cancel,
+		writing: true, // the replay writes first; what arrives meanwhile waits for it
+		sent:    map[string]bool{}, limiter: rate.NewLimiter(rate.Limit(c.cfg.FrameRate), c.cfg.FrameBurst)}
 	c.hub.add(s) // before the replay, so nothing stored meanwhile is missed
-	defer c.hub.remove(s)
-
-	ctx, cancel := context.WithCancel(r.Context())
-	defer cancel()
 	if err := s.replay(ctx, after); err != nil {
 		c.log.Warn("webchat replay failed", "tenant_id", v.TenantID, "err", err)
-		ws.Close(websocket.StatusInternalError, "could not load the conversation")
+		s.finish(ending{websocket.StatusInternalError, "could not load the conversation"})
 		return
 	}
+	stopPing := c.keepalive.Add(ws, func(err error) {
+		if err != nil {
+			s.finish(ending{websocket.StatusGoingAway, "no answer to ping"})
+		}
+	})
+	s.mu.Lock()
+	s.stopPing = stopPing
+	ended := s.ended // it fell behind during the replay
+	s.mu.Unlock()
+	if ended {
+		stopPing()
+	}
 	go func() {
-		defer cancel()
 		s.read(ctx)
+		s.finish(ending{websocket.StatusNormalClosure, ""})
 	}()
-	end := s.write(ctx)
-	ws.Close(end.code, end.reason)
+	s.flush() // what queued during the replay; then this goroutine leaves
 }
 
 type ending struct {
@@ -148,38 +224,6 @@ func (s *socket) replay(ctx context.Context, after string) error {
 // widget's end-of-chat message and a way to start a new conversation.
 func (s *socket) endedFrame(conv string) []byte {
 	return mustJSON(endedFrame{Type: "ended", ConversationID: conv, Text: s.widget.EndMessage()})
-}
-
-// write sends queued items until the socket ends, pinging to notice a peer
-// that went away without closing.
-func (s *socket) write(ctx context.Context) ending {
-	ping := time.NewTicker(s.ch.cfg.PingInterval)
-	defer ping.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return ending{websocket.StatusNormalClosure, ""}
-		case <-s.overrun:
-			return ending{websocket.StatusTryAgainLater, "too far behind; reconnect with after="}
-		case <-ping.C:
-			pctx, cancel := context.WithTimeout(ctx, s.ch.cfg.PingInterval)
-			err := s.ws.Ping(pctx)
-			cancel()
-			if err != nil {
-				return ending{websocket.StatusGoingAway, "no answer to ping"}
-			}
-		case it := <-s.queue:
-			var err error
-			if it.msg != nil {
-				err = s.writeMessage(ctx, *it.msg, it.author)
-			} else {
-				err = s.send(ctx, it.frame)
-			}
-			if err != nil {
-				return ending{websocket.StatusGoingAway, ""}
-			}
-		}
-	}
 }
 
 // writeMessage sends m once per socket; an agent's message written to the

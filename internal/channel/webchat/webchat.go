@@ -31,6 +31,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/store"
+	"github.com/switchboard-cx/switchboard/internal/wsock"
 )
 
 // Name is the channel's key.
@@ -117,19 +118,21 @@ func (c Config) withDefaults() Config {
 // Channel is the web chat channel. It implements channel.Channel,
 // channel.Mounter and channel.Runner.
 type Channel struct {
-	db       *store.DB
-	inbox    *inbox.Service
-	bus      *bus.Bus
-	key      []byte
-	clock    clock.Clock
-	log      *slog.Logger
-	cfg      Config
-	hub      *hub
-	receipts *receipts
-	callers  callers
-	calls    CallSignals
-	surveys  Surveys
-	waits    Waits
+	db    *store.DB
+	inbox *inbox.Service
+	bus   *bus.Bus
+	key   []byte
+	clock clock.Clock
+	log   *slog.Logger
+	cfg   Config
+	hub   *hub
+	// keepalive pings every visitor socket of this node (socket.go).
+	keepalive *wsock.Keepalive
+	receipts  *receipts
+	callers   callers
+	calls     CallSignals
+	surveys   Surveys
+	waits     Waits
 	// The wait frames' refresh (wait.go): tenants asked for, and whether
 	// a goroutine works through them.
 	waitMu      sync.Mutex
@@ -162,6 +165,7 @@ func New(d Deps, c Config) (*Channel, error) {
 	ch := &Channel{db: d.DB, inbox: d.Inbox, bus: d.Bus, key: append([]byte(nil), d.Key...), clock: d.Clock,
 		log: d.Log.With("channel", Name), cfg: c.withDefaults(), hub: newHub(), calls: d.Calls, surveys: d.Surveys, waits: d.Waits, waitPending: map[string]bool{}, started: make(chan struct{})}
 	ch.receipts = newReceipts(ch)
+	ch.keepalive = wsock.NewKeepalive(ch.cfg.PingInterval, ch.cfg.PingInterval)
 	ch.callers = newCallers(ch.cfg.CallRate, ch.cfg.CallBurst)
 	return ch, nil
 }
