@@ -64,6 +64,14 @@ type Outbound struct {
 	// message it may have created since Written before sending again.
 	Resend  bool
 	Written time.Time
+	// HandOver, when set, is called by a channel whose provider takes no
+	// idempotency key and has no lookup (email over SMTP) at the last moment
+	// before the message becomes irreversible: after the relay accepted the
+	// recipient, before the data. The caller records there, durably, that
+	// this try may have reached the customer, so a node that takes the
+	// message over after this one died does not send it again. An error
+	// stops the send before the data; the send fails with it and is retried.
+	HandOver func(ctx context.Context) error
 	// Template, if set, is a provider-approved template to send instead of
 	// the free-form Body (WhatsApp's templates); Body is its rendered text.
 	Template *Template

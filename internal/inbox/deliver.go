@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -92,11 +94,39 @@ func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error
 		return river.JobSnooze(BusyRetry) // the channel has its share in flight: leave the workers to the others
 	}
 	defer func() { d.bulkhead.Leave(m.Channel, s.clock.Now()) }()
+	if job.Attempt > 1 {
+		// An earlier try of this job that began handing the message to a
+		// channel without idempotency (email) and never recorded how it
+		// went (its node died mid-send; the job was rescued): it may have
+		// gone, and cannot be asked. Sent, not sent again.
+		try, err := s.db.MessageHandedOver(ctx, m.TenantID, m.ID)
+		if err != nil {
+			return err
+		}
+		if earlierTry(try, job.ID, job.Attempt) {
+			s.log.Warn("message delivery taken over after its try began handing it over: recorded as sent, unconfirmed, not sent again",
+				"tenant_id", m.TenantID, "message_id", m.ID, "channel", m.Channel, "attempt", job.Attempt, "try", try)
+			return s.recordDelivery(ctx, m, conversation.DeliverySent, "", "")
+		}
+	}
 	out, ch, err := s.outbound(ctx, m)
 	out.Resend, out.Written = job.Attempt > 1, m.CreatedAt // a try before may have reached the provider
+	marked := false
+	out.HandOver = func(ctx context.Context) error {
+		marked = true
+		return s.db.MarkMessageHandedOver(ctx, m.TenantID, m.ID, handOverTry(job.ID, job.Attempt))
+	}
 	if err == nil {
 		var sent channel.Sent
 		sent, err = ch.Send(ctx, out)
+		if err != nil && marked {
+			// The channel answered: the try failed after the mark, and the
+			// next one sends again as before. The mark is cleared, or the
+			// next try would take this failure for a send.
+			if cerr := s.db.MarkMessageHandedOver(context.WithoutCancel(ctx), m.TenantID, m.ID, ""); cerr != nil && !errors.Is(cerr, store.ErrNotFound) {
+				return fmt.Errorf("%w (and clearing its hand-over mark: %w)", err, cerr)
+			}
+		}
 		if !errors.Is(err, channel.ErrHeld) { // a held send never reached the channel: no news of its health
 			d.health.record(ctx, s.db, s.log, m.TenantID, m.Channel, err, s.clock.Now())
 		}
@@ -126,6 +156,23 @@ func (d *Deliverer) Work(ctx context.Context, job *river.Job[DeliverArgs]) error
 		return river.JobCancel(err)
 	}
 	return err
+}
+
+// handOverTry names a delivery job's try in a message's hand-over mark.
+func handOverTry(jobID int64, attempt int) string {
+	return strconv.FormatInt(jobID, 10) + "." + strconv.Itoa(attempt)
+}
+
+// earlierTry reports whether the mark try was made by an earlier attempt of
+// the same job than attempt; a mark of another job (an agent's Retry after
+// a failure) is not.
+func earlierTry(try string, jobID int64, attempt int) bool {
+	id, n, ok := strings.Cut(try, ".")
+	if !ok || id != strconv.FormatInt(jobID, 10) {
+		return false
+	}
+	a, err := strconv.Atoi(n)
+	return err == nil && a < attempt
 }
 
 // outbound assembles what the channel needs to send m.

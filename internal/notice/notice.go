@@ -171,6 +171,10 @@ type Delivery struct {
 	// (store.ClaimDeliveries): its outcome is written only while that claim
 	// is the latest. Zero when not claimed.
 	Claim int64 `json:"-"`
+	// HandedOver is set on a claim that takes over a delivery whose earlier
+	// claim had begun handing the message to a channel without idempotency
+	// (store.MarkHandedOver) when its worker stopped: it may have been sent.
+	HandedOver bool `json:"-"`
 	// Reasons say why channels were chosen, held or refused.
 	Reasons         []string  `json:"reasons"`
 	BrokeQuietHours bool      `json:"broke_quiet_hours"`

@@ -25,6 +25,27 @@ type Sink struct {
 
 	mu     sync.Mutex
 	reject map[string]int // recipient → RCPTs still to refuse
+	hold   *hold          // the next DATA's answer is held
+	// rejectData is how many DATAs still to refuse
+	rejectData int
+}
+
+type hold struct {
+	took    chan struct{}
+	release chan struct{}
+}
+
+// HoldNext makes the sink take the next message's data and keep it (it is on
+// Messages) but not answer until release is called: the relay has the mail
+// while the sender has not heard so, as when the sender's node dies just
+// then. took is closed once the data is in.
+func (s *Sink) HoldNext() (took <-chan struct{}, release func()) {
+	h := &hold{took: make(chan struct{}), release: make(chan struct{})}
+	s.mu.Lock()
+	s.hold = h
+	s.mu.Unlock()
+	var once sync.Once
+	return h.took, func() { once.Do(func() { close(h.release) }) }
 }
 
 // RejectRcpt makes the sink refuse the next times RCPT TO:<to> with a
@@ -37,6 +58,24 @@ func (s *Sink) RejectRcpt(to string, times int) {
 		s.reject = map[string]int{}
 	}
 	s.reject[to] = times
+}
+
+// RejectData makes the sink refuse the next times messages' data with a
+// temporary failure (451) after taking the recipient.
+func (s *Sink) RejectData(times int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rejectData = times
+}
+
+func (s *Sink) refuseData() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.rejectData > 0 {
+		s.rejectData--
+		return true
+	}
+	return false
 }
 
 func (s *Sink) refuse(to string) bool {
@@ -88,7 +127,18 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 func (s *session) Data(r io.Reader) error {
 	b, err := io.ReadAll(r)
+	if err == nil && s.sink.refuseData() {
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+	}
 	s.msg.Data = b
 	s.sink.Messages <- s.msg
+	s.sink.mu.Lock()
+	h := s.sink.hold
+	s.sink.hold = nil
+	s.sink.mu.Unlock()
+	if h != nil {
+		close(h.took)
+		<-h.release
+	}
 	return err
 }

@@ -17,8 +17,12 @@ import (
 // must carry to be written (UpdateDeliveries). Re-claiming a row whose worker
 // died mid-send counts that send as a try: it may have reached the provider,
 // so the next one looks for it before sending again (channel.Outbound.Resend).
+//
+// A fresh claim clears the hand-over mark (MarkHandedOver); a takeover keeps
+// it, so the taker knows the try it takes over may have reached the customer.
 const claimSet = `status = 'sending', lease_until = $2, claims = claims + 1,
 	tries = CASE WHEN status = 'sending' AND claimed_from <> 'sent' THEN tries + 1 ELSE tries END,
+	handed_over = CASE WHEN status = 'sending' THEN handed_over ELSE 0 END,
 	claimed_from = CASE WHEN status = 'sending' THEN claimed_from ELSE status END`
 
 // SQLite has one writer, so one UPDATE over a chosen set of rows is enough.
@@ -28,23 +32,26 @@ var claimSQLite = `UPDATE notify_deliveries SET ` + claimSet + `
 		UNION ALL
 		SELECT rowid FROM notify_deliveries WHERE status = 'sending' AND lease_until < $1
 		LIMIT $3)
-	RETURNING ` + deliveryColumns + `, claimed_from, claims`
+	RETURNING ` + deliveryColumns + `, claimed_from, claims, handed_over`
 
 // PostgreSQL has many: SKIP LOCKED lets each take rows no other is taking.
 var claimPostgres = `UPDATE notify_deliveries d SET status = 'sending', lease_until = $2, claims = d.claims + 1,
 	tries = CASE WHEN d.status = 'sending' AND d.claimed_from <> 'sent' THEN d.tries + 1 ELSE d.tries END,
+	handed_over = CASE WHEN d.status = 'sending' THEN d.handed_over ELSE 0 END,
 	claimed_from = CASE WHEN d.status = 'sending' THEN d.claimed_from ELSE d.status END
 	FROM (SELECT tenant_id, id FROM notify_deliveries
 		WHERE (status IN ('pending', 'sent') AND due_at <= $1) OR (status = 'sending' AND lease_until < $1)
 		LIMIT $3 FOR UPDATE SKIP LOCKED) c
 	WHERE d.tenant_id = c.tenant_id AND d.id = c.id
-	RETURNING ` + deliveryColumnsOf("d") + `, d.claimed_from, d.claims`
+	RETURNING ` + deliveryColumnsOf("d") + `, d.claimed_from, d.claims, d.handed_over`
 
 // ClaimDeliveries takes up to limit due deliveries of any tenant for a worker
 // until leaseUntil, setting them sending. Each is returned as it was, but
 // with Status StatusSending, or StatusSent for one whose confirmation
 // deadline passed (the sender moves it to the next channel), and the claim's
-// number in Claim. Nodes claiming at once never get the same row.
+// number in Claim. HandedOver is set on a takeover of a delivery whose
+// earlier claim marked its try handed over (MarkHandedOver) before its
+// worker stopped. Nodes claiming at once never get the same row.
 func (s *Store) ClaimDeliveries(ctx context.Context, now, leaseUntil time.Time, limit int) ([]notice.Delivery, error) {
 	q := claimSQLite
 	if s.engine == Postgres {
@@ -56,9 +63,10 @@ func (s *Store) ClaimDeliveries(ctx context.Context, now, leaseUntil time.Time, 
 	}
 	return collect(rows, func(r interface{ Scan(...any) error }) (notice.Delivery, error) {
 		var from string
-		var claim int64
-		d, err := scanDelivery(r, &from, &claim)
+		var claim, handedOver int64
+		d, err := scanDelivery(r, &from, &claim, &handedOver)
 		d.Claim = claim
+		d.HandedOver = handedOver != 0
 		d.Status = notice.StatusSending
 		if from == notice.StatusSent {
 			d.Status = notice.StatusSent

@@ -29,7 +29,7 @@ func (c *Channel) Send(ctx context.Context, out channel.Outbound) (channel.Sent,
 		// reason on the message and a Retry for after the fix.
 		return channel.Sent{}, fmt.Errorf("send mail: no SMTP relay configured (--smtp-relay): %w", channel.ErrPermanent)
 	}
-	if err := c.relay(ctx, out.Account.Address, out.To, msg); err != nil {
+	if err := c.relay(ctx, out.Account.Address, out.To, msg, out.HandOver); err != nil {
 		return channel.Sent{}, err
 	}
 	return channel.Sent{ExternalID: id, Status: conversation.DeliverySent}, nil
@@ -45,8 +45,12 @@ func (c *Channel) Configured() (bool, string) {
 
 // relay hands one message to the relay: STARTTLS whenever offered, PLAIN
 // login when configured (net/smtp refuses it over plain text to anything but
-// loopback), and ctx bounding the whole exchange.
-func (c *Channel) relay(ctx context.Context, from, to string, msg []byte) error {
+// loopback), and ctx bounding the whole exchange. handOver, when set, is
+// called once the relay accepted the recipient, before DATA: from then on
+// the relay may take the message even if this node dies before it hears
+// so, and SMTP has no way to ask later. If it fails, the message is not
+// sent (the connection is reset) and the error is returned.
+func (c *Channel) relay(ctx context.Context, from, to string, msg []byte, handOver func(context.Context) error) error {
 	host, _, err := net.SplitHostPort(c.cfg.Relay)
 	if err != nil {
 		return fmt.Errorf("send mail: relay address %q: %w", c.cfg.Relay, err)
@@ -87,6 +91,12 @@ func (c *Channel) relay(ctx context.Context, from, to string, msg []byte) error 
 	}
 	if err := cl.Rcpt(to); err != nil {
 		return refusal("recipient", err)
+	}
+	if handOver != nil {
+		if err := handOver(ctx); err != nil {
+			cl.Reset() // polite; the deferred Close drops the connection anyway
+			return fmt.Errorf("send mail: before handing the message over: %w", err)
+		}
 	}
 	w, err := cl.Data()
 	if err != nil {

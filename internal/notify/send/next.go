@@ -31,6 +31,11 @@ type Outcome struct {
 	Backoff time.Duration
 	// Subject and Body are what was sent, as rendered.
 	Subject, Body string
+	// Unconfirmed is set, with a nil Err, when the send was taken over from
+	// a node that stopped while handing the message to a channel that
+	// cannot tell whether it went (email): it counts as sent, and is not
+	// sent again.
+	Unconfirmed bool
 }
 
 // Check decides about a claimed delivery before anything is sent. A delivery
@@ -89,6 +94,10 @@ func Next(d notice.Delivery, o Outcome, t notice.Type, s notice.Settings, now ti
 		}
 		u.Status = notice.StatusSent
 		detail := "sent on " + d.Channel
+		if o.Unconfirmed {
+			detail += ", unconfirmed: the node sending it stopped while handing it over, and " + d.Channel +
+				" cannot tell whether it went; not sent again"
+		}
 		if w := time.Duration(t.ConfirmWithin); w > 0 && d.Attempt+1 < len(d.Channels) {
 			u.DueAt = now.Add(w)
 			detail += fmt.Sprintf("; %s next unless confirmed within %s", d.Channels[d.Attempt+1], short(w))

@@ -131,6 +131,11 @@ func TestNext(t *testing.T) {
 			want: want{status: "sent", channel: "sms", tries: 1, external: "SM9", step: notice.Step{Status: "sent", Channel: "sms", Detail: "sent on sms"}}},
 		{name: "sent on the last channel: nothing to confirm for", d: delivery(onEmail), typ: typ, o: send.Outcome{Sent: channel.Sent{ExternalID: "m1@x"}},
 			want: want{status: "sent", channel: "email", index: 1, tries: 1, external: "m1@x", step: notice.Step{Status: "sent", Channel: "email", Detail: "sent on email"}}},
+		{name: "taken over after the hand-over: sent, unconfirmed, confirmation as after a send", d: delivery(), typ: typ,
+			o: send.Outcome{Unconfirmed: true, Sent: channel.Sent{Status: "sent"}},
+			want: want{status: "sent", channel: "sms", tries: 1, due: now.Add(15 * time.Minute),
+				step: notice.Step{Status: "sent", Channel: "sms", Detail: "sent on sms, unconfirmed: the node sending it stopped while handing it over, " +
+					"and sms cannot tell whether it went; not sent again; email next unless confirmed within 15m"}}},
 		{name: "delivered on handing over", d: delivery(), typ: typ, o: send.Outcome{Sent: channel.Sent{ExternalID: "a1", Status: "delivered"}},
 			want: want{status: "delivered", channel: "sms", tries: 1, external: "a1", step: notice.Step{Status: "delivered", Channel: "sms", Detail: "delivered on sms"}}},
 		{name: "retryable error: retry with backoff", d: delivery(), typ: typ, set: settings, o: send.Outcome{Err: timeout, Backoff: 30 * time.Second},

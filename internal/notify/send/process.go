@@ -43,6 +43,12 @@ func (s *Sender) process(ctx context.Context, j job) store.DeliveryUpdate {
 		u.Status = notice.StatusFailed
 		return u.step(notice.StatusFailed, d.Channel, j.problem)
 	}
+	if d.HandedOver && d.Status == notice.StatusSending {
+		// The node that held it died or stalled while handing it to a
+		// channel that cannot say whether it went: not sent again.
+		s.limits.forget(d.ID)
+		return Next(d, Outcome{Unconfirmed: true, Sent: channel.Sent{Status: notice.StatusSent}}, j.t, j.tenant.settings, now)
+	}
 	if u, done := Check(d, j.t, j.refused, now); done {
 		s.limits.forget(d.ID)
 		return u
@@ -81,6 +87,8 @@ func (s *Sender) send(ctx context.Context, j job) Outcome {
 		return Outcome{Err: err}
 	}
 	o := Outcome{Subject: out.Subject, Body: out.Body}
+	mark := store.HandOverMark{TenantID: d.TenantID, ID: d.ID, Claim: d.Claim}
+	out.HandOver = func(ctx context.Context) error { return s.marks.mark(ctx, mark) }
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.SendTimeout)
 	defer cancel()
 	if d.Channel == webpush.Name {

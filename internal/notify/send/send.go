@@ -6,7 +6,9 @@
 // tenant's rate limit, failed, expired or cancelled — each change a step on
 // the delivery's timeline. A node that dies mid-send leaves its rows leased;
 // when the lease runs out another node claims them and sends again under the
-// same message id, so providers and receivers can tell the repeat.
+// same message id, so providers and receivers can tell the repeat — unless
+// the try was marked handed over to a channel that cannot tell (email, see
+// handover.go): that one is recorded as sent, unconfirmed.
 //
 // What to do with a delivery given what happened is decided by the pure
 // functions Check and Next; the Sender does the I/O around them.
@@ -80,6 +82,7 @@ type Sender struct {
 	tenants  *tenants
 	limits   *limits
 	bulkhead *channel.Bulkhead // each channel's share of Concurrency
+	marks    *marker           // hand-over marks (handover.go)
 }
 
 // New returns a Sender. DB, Links and Channels are required; a nil Clock is
@@ -111,7 +114,8 @@ func New(d Deps, c Config) *Sender {
 	}
 	return &Sender{db: d.DB, notify: d.Notify, links: d.Links, channels: d.Channels, clock: d.Clock,
 		log: d.Log.With("component", "notify.send"), cfg: c,
-		tenants: newTenants(d.DB, d.Channels), limits: newLimits(), bulkhead: channel.NewBulkhead(c.Concurrency, c.Concurrency/2, SlowAfter)}
+		tenants: newTenants(d.DB, d.Channels), limits: newLimits(), bulkhead: channel.NewBulkhead(c.Concurrency, c.Concurrency/2, SlowAfter),
+		marks: &marker{db: d.DB}}
 }
 
 // DefaultBackoff waits 30s after the first failed try and doubles each time,
