@@ -193,16 +193,18 @@ func TestOffersOneAtATimeThenAway(t *testing.T) {
 		u, err := f.db.User(t.Context(), f.tenant, ana)
 		return err == nil && u.Presence == tenant.PresenceAway
 	})
+	// The presence is written first, the event after it in a transaction
+	// of its own.
 	var why string
-	for _, ev := range f.events(t) {
-		if ev.Type == event.RoutingSetAway {
-			var d struct{ AgentID, Reason string }
-			d.AgentID, d.Reason = jsonField(ev.Data, "agent_id"), jsonField(ev.Data, "reason")
-			if d.AgentID == ana {
-				why = d.Reason
+	eventually(t, "the set-away event is written", func() bool {
+		for _, ev := range f.events(t) {
+			if ev.Type == event.RoutingSetAway && jsonField(ev.Data, "agent_id") == ana {
+				why = jsonField(ev.Data, "reason")
+				return true
 			}
 		}
-	}
+		return false
+	})
 	if !strings.Contains(why, "3 offers missed") {
 		t.Fatalf("set-away event reason %q", why)
 	}
