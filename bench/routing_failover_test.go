@@ -12,7 +12,6 @@ import (
 	"net/http/cookiejar"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -45,7 +44,7 @@ func BenchmarkRoutingFailover(b *testing.B) {
 	rounds := envInt(b, "FAILOVER_ROUNDS", 3)
 	dsn := storetest.PostgresDSN(b)
 	nats := failoverNATS(b)
-	bin := failoverBinary(b)
+	bin := switchboardBinary(b)
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		b.Fatal(err)
@@ -413,33 +412,6 @@ func (n *failoverNode) stop() {
 	case <-time.After(30 * time.Second):
 		n.kill()
 	}
-}
-
-var (
-	failoverOnce sync.Once
-	failoverBin  string
-	failoverErr  error
-)
-
-// failoverBinary builds the switchboard binary once.
-func failoverBinary(b *testing.B) string {
-	b.Helper()
-	failoverOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "switchboard-failover")
-		if err != nil {
-			failoverErr = err
-			return
-		}
-		failoverBin = filepath.Join(dir, "switchboard")
-		out, err := exec.Command("go", "build", "-o", failoverBin, "../cmd/switchboard").CombinedOutput()
-		if err != nil {
-			failoverErr = fmt.Errorf("build switchboard: %w\n%s", err, out)
-		}
-	})
-	if failoverErr != nil {
-		b.Fatal(failoverErr)
-	}
-	return failoverBin
 }
 
 // failoverNATS is the machine's NATS server, failing clearly when it is
