@@ -261,9 +261,6 @@ func seedDemo(ctx context.Context, a *app.App, cfg *config.Config) error {
 	if err := demo.SeedKnowledge(ctx, a.DB, a.Knowledge, a.Dispatch); err != nil {
 		return err
 	}
-	if err := demo.SeedInsight(ctx, a.DB, a.Dispatch, a.ReportSchedules); err != nil {
-		return err
-	}
 	if err := demo.SeedPastCases(ctx, a.DB, time.Now()); err != nil {
 		return err
 	}
