@@ -48,31 +48,15 @@ func (s *Store) CreateConversation(ctx context.Context, c conversation.Conversat
 }
 
 // Conversation returns the tenant's conversation with its tags, in one
-// statement (it is read for every inbound message). Read in a transaction
-// on PostgreSQL it locks the row until the commit (forUpdate).
+// statement (it is read for every inbound message).
 func (s *Store) Conversation(ctx context.Context, tenantID, id string) (conversation.Conversation, error) {
 	var tags string
 	c, err := scanConversationAnd(s.r.QueryRowContext(ctx, `SELECT `+conversationColumns+`, `+tagsOf[s.engine]+`
-		FROM conversations WHERE tenant_id = $1 AND id = $2`+s.forUpdate(), tenantID, id), &tags)
+		FROM conversations WHERE tenant_id = $1 AND id = $2`, tenantID, id), &tags)
 	if err != nil {
 		return c, notFound("conversation "+id, err)
 	}
 	return c, decodeTags(tags, &c)
-}
-
-// forUpdate locks the conversation a transaction reads on PostgreSQL.
-// Writers of a conversation read it, change some fields and write every
-// field back (UpdateConversation): under READ COMMITTED two of them at once
-// would lose the first one's change — an inbound message written over the
-// dispatcher's assignment left the conversation unassigned with its work
-// assigned, which routing took for an unassignment by hand and offered to
-// a second agent. The lock makes the second writer read after the first
-// commits. SQLite has one writer at a time already.
-func (s *Store) forUpdate() string {
-	if !s.writing || s.engine != Postgres {
-		return ""
-	}
-	return ` FOR UPDATE OF conversations`
 }
 
 // tagsOf is, per engine, the expression that reads the tags of the
@@ -150,12 +134,11 @@ func (s *Store) SetTags(ctx context.Context, tenantID, conversationID string, ta
 }
 
 // LatestUnresolvedConversation returns the persona's most recent conversation
-// that is not resolved, where a new contact continues; locked as
-// Conversation's in a transaction.
+// that is not resolved, where a new contact continues.
 func (s *Store) LatestUnresolvedConversation(ctx context.Context, tenantID, personaID string) (conversation.Conversation, error) {
 	var tags string
 	c, err := scanConversationAnd(s.r.QueryRowContext(ctx, `SELECT `+conversationColumns+`, `+tagsOf[s.engine]+` FROM conversations
-		WHERE tenant_id = $1 AND persona_id = $2 AND status <> 'resolved' ORDER BY id DESC LIMIT 1`+s.forUpdate(), tenantID, personaID), &tags)
+		WHERE tenant_id = $1 AND persona_id = $2 AND status <> 'resolved' ORDER BY id DESC LIMIT 1`, tenantID, personaID), &tags)
 	if err != nil {
 		return c, notFound("open conversation", err)
 	}

@@ -47,7 +47,7 @@ func (s *Store) Pipeline(ctx context.Context, n int, fn func(i int, s *Store) er
 	var wg sync.WaitGroup
 	for i := range n {
 		q := pipeQuerier{p: p, fn: i}
-		ps := &Store{engine: s.engine, w: q, r: q, tx: s.tx, conn: s.conn, piped: true, writing: s.writing}
+		ps := &Store{engine: s.engine, w: q, r: q, tx: s.tx, conn: s.conn, piped: true}
 		wg.Go(func() {
 			defer p.finished()
 			defer func() {

@@ -90,9 +90,6 @@ type Store struct {
 	conn *sql.Conn
 	// piped is set on the Stores Pipeline hands its functions.
 	piped bool
-	// writing is set inside InTx's write transactions (not a read-only
-	// Snapshot): their conversation reads lock the row (forUpdate).
-	writing bool
 }
 
 // Open connects to the database named by dsn: a postgres:// URL, or a path (or
@@ -222,7 +219,7 @@ func (db *DB) InTx(ctx context.Context, fn func(s *Store, tx *sql.Tx) error) err
 		return fmt.Errorf("begin: %w", err)
 	}
 	q := txQuerier{tx: tx, cache: db.writeStmts}
-	s := &Store{engine: db.engine, w: q, r: q, tx: tx, conn: conn, writing: true}
+	s := &Store{engine: db.engine, w: q, r: q, tx: tx, conn: conn}
 	if err := fn(s, tx); err != nil {
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
