@@ -50,7 +50,10 @@ func TestChaos(t *testing.T) {
 	// a full `make test` (every package at once on two cores) some API
 	// conversations stay waiting with idle agents and drain four per offer
 	// timeout; alone it passes. SWITCHBOARD_CHAOS=1 runs the short run,
-	// SWITCHBOARD_CHAOS_LONG=1 (make bench) the long one.
+	// SWITCHBOARD_CHAOS_LONG=1 (make bench) the long one. This is not a
+	// missing service (those fail, as postgresURL does): it is a check that
+	// fails on an open defect, kept whole and runnable; remove this skip with
+	// the fix (closing note of 2026-12-07, issue 18).
 	if os.Getenv("SWITCHBOARD_CHAOS") == "" && os.Getenv("SWITCHBOARD_CHAOS_LONG") == "" {
 		t.Skip("the chaos test runs with SWITCHBOARD_CHAOS=1 (short) or SWITCHBOARD_CHAOS_LONG=1 (long): held out of make test while conversations left waiting under full-suite load are investigated")
 	}
