@@ -397,7 +397,7 @@ func (s *Service) escalateWork(ctx context.Context, a Actor, conversationID stri
 func (l *leader) pickUpWork(ctx context.Context, c command) error {
 	ts := l.tenants[c.TenantID]
 	if ts == nil {
-		return nil // a tenant without queues does not route
+		return nil // not this database's tenant (command() has read every other)
 	}
 	if it := ts.work[c.WorkID]; it != nil {
 		l.resync(ctx, ts, it)

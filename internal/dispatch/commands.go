@@ -109,10 +109,13 @@ const (
 // about what is stored already (a reload, work to pick up) are not
 // repeated: the next leader reads them from SQL when it rebuilds.
 func (s *Service) request(ctx context.Context, c command) (reply, error) {
-	retry := c.Kind != cmdReload && c.Kind != cmdWork
-	if retry {
-		// A reload or work to pick up is read from SQL whenever it comes:
-		// done late, it is still right.
+	// A reload or work to pick up is read from SQL whenever it comes: done
+	// late, it is still right, so it carries no Until. While no node leads
+	// it is not sent again (the next leader's rebuild reads it), but a
+	// leader too busy to take it now is asked again: it would otherwise
+	// route by what it read before.
+	fromSQL := c.Kind == cmdReload || c.Kind == cmdWork
+	if !fromSQL {
 		c.Until = time.Now().Add(s.cfg.CommandTimeout).UnixMicro()
 	}
 	data, err := json.Marshal(c)
@@ -134,7 +137,7 @@ func (s *Service) request(ctx context.Context, c command) (reply, error) {
 		}
 		switch {
 		case errors.Is(err, nats.ErrNoResponders), err == nil && r.Code == codeBusy:
-			if !retry || c.late(time.Now().Add(wait)) {
+			if (fromSQL && err != nil) || c.late(time.Now().Add(wait)) {
 				return reply{}, ErrNoLeader // tried again, it would come too late
 			}
 			select {
@@ -222,12 +225,12 @@ func (l *leader) command(ctx context.Context, m *nats.Msg) {
 		respond(m, reply{Code: codeInternal, Err: "command sent to the wrong routing shard (nodes differ in their number of shards)"})
 		return
 	}
-	if l.tenants[c.TenantID] == nil {
+	_, loaded, ok := l.known(ctx, c.TenantID)
+	if !ok {
 		// Centers may share a NATS cluster: the leader of another database
-		// stays silent about tenants it does not have.
-		if _, err := l.s.db.Tenant(ctx, c.TenantID); err != nil {
-			return
-		}
+		// stays silent about tenants it does not have (and, unable to read
+		// SQL, lets the sender time out rather than answer wrongly).
+		return
 	}
 	var r reply
 	var err error
@@ -239,7 +242,9 @@ func (l *leader) command(ctx context.Context, m *nats.Msg) {
 	case cmdWork:
 		err = l.pickUpWork(ctx, c)
 	case cmdReload:
-		err = l.reload(ctx, c.TenantID)
+		if !loaded { // known() has just read it
+			err = l.reload(ctx, c.TenantID)
+		}
 	case cmdStats:
 		r.Stats = l.stats(l.s.clock.Now(), l.tenant(c.TenantID))
 	case cmdTransfer:

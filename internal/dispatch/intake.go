@@ -30,7 +30,10 @@ func (l *leader) onEvent(ctx context.Context, ev event.Event) {
 		if err := json.Unmarshal(ev.Data, &c); err != nil {
 			return
 		}
-		if ts := l.tenants[ev.TenantID]; ts != nil && c.TenantID == ev.TenantID {
+		if c.TenantID != ev.TenantID {
+			return
+		}
+		if ts, _, ok := l.known(ctx, ev.TenantID); ok {
 			l.conversationChanged(ctx, ts, l.current(ctx, ts, c))
 		}
 	case event.MessageCreated:
@@ -41,7 +44,7 @@ func (l *leader) onEvent(ctx context.Context, ev event.Event) {
 		if err := json.Unmarshal(ev.Data, &m); err != nil || m.Conversation.TenantID != ev.TenantID {
 			return
 		}
-		if ts := l.tenants[ev.TenantID]; ts != nil {
+		if ts, _, ok := l.known(ctx, ev.TenantID); ok {
 			c := l.current(ctx, ts, m.Conversation)
 			l.writerHolds(ctx, ts, c, m.Message)
 			l.conversationChanged(ctx, ts, c)
@@ -49,12 +52,38 @@ func (l *leader) onEvent(ctx context.Context, ev event.Event) {
 			l.slaMessage(ctx, ts, m.Conversation, m.Message)
 		}
 	case event.AgentPresenceChanged, event.UserCreated, event.UserUpdated:
-		if ts := l.tenants[ev.TenantID]; ts != nil {
+		if ts, _, ok := l.known(ctx, ev.TenantID); ok {
 			if err := l.reloadAgent(ctx, ts, ev); err != nil {
 				l.s.log.Warn("reload agent", "tenant_id", ev.TenantID, "err", err)
 			}
 		}
 	}
+}
+
+// known is the leader's state of one of its shard's tenants. A tenant the
+// rebuild did not read — made since, or without queues then — is read from
+// SQL the first time an event or a command names it, and its conversations
+// left unrouted are routed (as reload does). Its events were once dropped
+// until an admin's reload came, and a reload that came behind them (the
+// leader drains events before commands) left the conversations they
+// announced unrouted for good. loaded tells that it was read just now; ok
+// is false for a tenant this database does not have (centers may share a
+// NATS cluster) or when SQL cannot be read (the next event tries again).
+func (l *leader) known(ctx context.Context, tenantID string) (ts *tenantState, loaded, ok bool) {
+	if ts := l.tenants[tenantID]; ts != nil {
+		return ts, false, true
+	}
+	if _, err := l.s.db.Tenant(ctx, tenantID); err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			l.s.log.Warn("read a tenant new to routing", "tenant_id", tenantID, "err", err)
+		}
+		return nil, false, false
+	}
+	if err := l.reload(ctx, tenantID); err != nil {
+		l.s.log.Error("read a tenant's routing configuration", "tenant_id", tenantID, "err", err)
+		return nil, false, false
+	}
+	return l.tenants[tenantID], true, true
 }
 
 // current is the conversation as SQL has it now. An event's snapshot may

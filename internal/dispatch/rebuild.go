@@ -91,17 +91,24 @@ func (l *leader) rebuild(ctx context.Context) error {
 	}
 	l.restoreClocks(clocks)
 
-	// Conversations that arrived while no node led, page by page (tenants
-	// without queues leave theirs for people to assign).
+	// Conversations that arrived while no node led.
+	return l.routeUnrouted(ctx, l.mine)
+}
+
+// routeUnrouted routes the open conversations of the tenants that have no
+// agent and no active work — they arrived while no node led, or while their
+// tenant had no queue for them — page by page. Tenants without queues
+// leave theirs for people to assign.
+func (l *leader) routeUnrouted(ctx context.Context, tenants []string) error {
 	var after *conversation.Conversation
 	for {
-		convs, err := db.UnroutedConversationsAmong(ctx, l.mine, after, 1000)
+		convs, err := l.s.db.UnroutedConversationsAmong(ctx, tenants, after, 1000)
 		if err != nil {
 			return err
 		}
 		for _, c := range convs {
-			if l.tenants[c.TenantID] != nil {
-				l.route(ctx, l.tenants[c.TenantID], c, "", 0)
+			if ts := l.tenants[c.TenantID]; ts != nil && len(ts.queues) > 0 {
+				l.route(ctx, ts, c, "", 0)
 			}
 		}
 		if len(convs) < 1000 {
@@ -261,7 +268,8 @@ func (l *leader) applyConfig(ctx context.Context, ts *tenantState, c *tenantConf
 }
 
 // reload re-reads one tenant's configuration (a command after an admin
-// change).
+// change) and routes the conversations it left unrouted: a new queue takes
+// those waiting for one, as a rebuild would.
 func (l *leader) reload(ctx context.Context, tenantID string) error {
 	db := l.s.db
 	c := &tenantConfig{}
@@ -285,7 +293,7 @@ func (l *leader) reload(ctx context.Context, tenantID string) error {
 		return err
 	}
 	l.applyConfig(ctx, l.tenant(tenantID), c)
-	return nil
+	return l.routeUnrouted(ctx, []string{tenantID})
 }
 
 // tenantAgents lists a tenant's routable users.
