@@ -58,6 +58,9 @@ type Conversation struct {
 	// store keeps it as the status changes (store.UpdateConversation), so a
 	// copy read before a change does not show the change's.
 	ResolvedAt time.Time `json:"-"`
+	// Version counts the stored row's writes; an update writes only over the
+	// version it was read at (store.UpdateConversation).
+	Version int64 `json:"-"`
 }
 
 // Kind is the sort of timeline item.

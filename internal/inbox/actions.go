@@ -55,7 +55,7 @@ func (s *Service) change(ctx context.Context, a Actor, id string, fn func(tx *ou
 			return err
 		}
 		c.UpdatedAt = s.clock.Now()
-		if err := tx.UpdateConversation(ctx, c); err != nil {
+		if err := tx.UpdateConversation(ctx, &c); err != nil {
 			return err
 		}
 		if err := s.systemItem(ctx, tx, a, c, what); err != nil {

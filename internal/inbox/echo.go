@@ -118,7 +118,7 @@ func (s *Service) recordEcho(ctx context.Context, in Inbound, sender string) (In
 		if !slices.Contains(c.Modalities, in.Channel) {
 			c.Modalities = append(c.Modalities, in.Channel)
 		}
-		if err := tx.UpdateConversation(ctx, c); err != nil {
+		if err := tx.UpdateConversation(ctx, &c); err != nil {
 			return err
 		}
 		res.Conversation = c

@@ -249,7 +249,7 @@ func (s *Service) ingest(ctx context.Context, in Inbound) (Ingested, error) {
 		if c.Subject == "" {
 			c.Subject = subjectOf(in)
 		}
-		if err := tx.UpdateConversation(ctx, c); err != nil {
+		if err := tx.UpdateConversation(ctx, &c); err != nil {
 			return err
 		}
 		res.Conversation = c

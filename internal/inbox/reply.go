@@ -177,7 +177,7 @@ func (s *Service) Reply(ctx context.Context, a Actor, conversationID string, in 
 			c.Status = conversation.StatusPending // now waiting on the customer
 		}
 		c.LastMessageAt, c.UpdatedAt = now, now
-		if err := tx.UpdateConversation(ctx, c); err != nil {
+		if err := tx.UpdateConversation(ctx, &c); err != nil {
 			return err
 		}
 		if err := s.queue.InsertTx(ctx, tx.SQL, DeliverArgs{TenantID: a.TenantID, MessageID: m.ID}, &river.InsertOpts{MaxAttempts: 10}); err != nil {

@@ -9,6 +9,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -69,8 +70,23 @@ func (tx *Tx) Emit(ctx context.Context, tenantID, typ string, data any) (event.E
 	return ev, nil
 }
 
-// Do runs fn in a transaction and, after it commits, publishes what it emitted.
+// Do runs fn in a transaction and, after it commits, publishes what it
+// emitted. A transaction that wrote back a row someone else wrote since fn
+// read it (store.ErrChanged) wrote nothing: fn runs again, in a new
+// transaction, on the row as it now is — up to changedRetries times.
 func (o *Outbox) Do(ctx context.Context, fn func(tx *Tx) error) error {
+	err := o.do(ctx, fn)
+	for retry := 0; errors.Is(err, store.ErrChanged) && retry < changedRetries; retry++ {
+		err = o.do(ctx, fn)
+	}
+	return err
+}
+
+// changedRetries bounds how often Do runs a transaction again after it lost
+// a race for a row.
+const changedRetries = 5
+
+func (o *Outbox) do(ctx context.Context, fn func(tx *Tx) error) error {
 	var done *Tx
 	err := o.db.InTx(ctx, func(s *store.Store, sqlTx *sql.Tx) error {
 		tx := &Tx{Store: s, SQL: sqlTx, o: o}

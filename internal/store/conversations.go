@@ -12,7 +12,7 @@ import (
 )
 
 const conversationColumns = `id, tenant_id, persona_id, subject, status, priority, assignee_id, team, channel, modalities,
-	snoozed_until, last_message_at, created_at, updated_at, resolved_at`
+	snoozed_until, last_message_at, created_at, updated_at, resolved_at, version`
 
 func scanConversation(row interface{ Scan(...any) error }) (conversation.Conversation, error) {
 	return scanConversationAnd(row)
@@ -25,7 +25,7 @@ func scanConversationAnd(row interface{ Scan(...any) error }, extra ...any) (con
 	var snoozed, last sql.NullInt64
 	var created, updated, resolved int64
 	err := row.Scan(append([]any{&c.ID, &c.TenantID, &c.PersonaID, &c.Subject, &c.Status, &c.Priority, &c.AssigneeID, &c.Team, &c.Channel,
-		&modalities, &snoozed, &last, &created, &updated, &resolved}, extra...)...)
+		&modalities, &snoozed, &last, &created, &updated, &resolved, &c.Version}, extra...)...)
 	c.ResolvedAt = fromMicros(resolved)
 	c.Modalities = strings.Fields(modalities)
 	c.SnoozedUntil, c.LastMessageAt = fromMicros(snoozed.Int64), fromMicros(last.Int64)
@@ -37,10 +37,10 @@ func scanConversationAnd(row interface{ Scan(...any) error }, extra ...any) (con
 // CreateConversation inserts a conversation (tags are set with SetTags).
 func (s *Store) CreateConversation(ctx context.Context, c conversation.Conversation) error {
 	_, err := s.w.ExecContext(ctx, `INSERT INTO conversations (`+conversationColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 		c.ID, c.TenantID, c.PersonaID, c.Subject, c.Status, c.Priority, c.AssigneeID, c.Team, c.Channel,
 		strings.Join(c.Modalities, " "), nullMicros(c.SnoozedUntil), nullMicros(c.LastMessageAt), micros(c.CreatedAt), micros(c.UpdatedAt),
-		createdResolvedAt(c))
+		createdResolvedAt(c), c.Version)
 	if err != nil {
 		return fmt.Errorf("create conversation: %w", err)
 	}
@@ -108,15 +108,33 @@ func createdResolvedAt(c conversation.Conversation) int64 {
 // resolved_at, which it derives here, at the one place every status change
 // passes: set to the update's time when the status becomes resolved, kept
 // while it stays resolved, cleared when it leaves resolved (a reopen, a new
-// customer message). c.ResolvedAt is not read.
-func (s *Store) UpdateConversation(ctx context.Context, c conversation.Conversation) error {
+// customer message). c.ResolvedAt is not read. It writes only over the
+// version c was read at, and moves c.Version on: a row another transaction
+// wrote since is ErrChanged, and nothing is written — writing it back whole
+// would undo that transaction's change (an assignment, say).
+func (s *Store) UpdateConversation(ctx context.Context, c *conversation.Conversation) error {
 	res, err := s.w.ExecContext(ctx, `UPDATE conversations SET persona_id = $3, subject = $4, status = $5, priority = $6, assignee_id = $7,
 		team = $8, modalities = $9, snoozed_until = $10, last_message_at = $11, updated_at = $12,
-		resolved_at = CASE WHEN $5 <> 'resolved' THEN 0 WHEN status = 'resolved' AND resolved_at <> 0 THEN resolved_at ELSE $12 END
-		WHERE tenant_id = $1 AND id = $2`,
+		resolved_at = CASE WHEN $5 <> 'resolved' THEN 0 WHEN status = 'resolved' AND resolved_at <> 0 THEN resolved_at ELSE $12 END,
+		version = version + 1
+		WHERE tenant_id = $1 AND id = $2 AND version = $13`,
 		c.TenantID, c.ID, c.PersonaID, c.Subject, c.Status, c.Priority, c.AssigneeID, c.Team, strings.Join(c.Modalities, " "),
-		nullMicros(c.SnoozedUntil), nullMicros(c.LastMessageAt), micros(c.UpdatedAt))
-	return affectedOne("update conversation "+c.ID, res, err)
+		nullMicros(c.SnoozedUntil), nullMicros(c.LastMessageAt), micros(c.UpdatedAt), c.Version)
+	what := "update conversation " + c.ID
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	} else if n == 1 {
+		c.Version++
+		return nil
+	}
+	var one int
+	if err := s.w.QueryRowContext(ctx, `SELECT 1 FROM conversations WHERE tenant_id = $1 AND id = $2`, c.TenantID, c.ID).Scan(&one); err != nil {
+		return notFound(what, err)
+	}
+	return fmt.Errorf("%s: %w", what, ErrChanged)
 }
 
 // SetTags replaces a conversation's tags.

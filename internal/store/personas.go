@@ -269,7 +269,7 @@ func (s *Store) MergePersonas(ctx context.Context, m PersonaMerge) (PersonaMerge
 	}
 	for _, q := range []string{
 		`UPDATE persona_identifiers SET persona_id = $3 WHERE tenant_id = $1 AND persona_id = $2`,
-		`UPDATE conversations SET persona_id = $3 WHERE tenant_id = $1 AND persona_id = $2`,
+		`UPDATE conversations SET persona_id = $3, version = version + 1 WHERE tenant_id = $1 AND persona_id = $2`,
 		`UPDATE personas SET merged_into = $3 WHERE tenant_id = $1 AND id = $2`,
 	} {
 		if _, err := s.w.ExecContext(ctx, q, m.TenantID, m.MergedID, m.SurvivorID); err != nil {
@@ -350,7 +350,7 @@ func (s *Store) UnmergePersonas(ctx context.Context, m PersonaMerge, at time.Tim
 		}
 	}
 	for _, c := range m.Conversations {
-		if _, err := s.w.ExecContext(ctx, `UPDATE conversations SET persona_id = $3 WHERE tenant_id = $1 AND id = $2`, m.TenantID, c, m.MergedID); err != nil {
+		if _, err := s.w.ExecContext(ctx, `UPDATE conversations SET persona_id = $3, version = version + 1 WHERE tenant_id = $1 AND id = $2`, m.TenantID, c, m.MergedID); err != nil {
 			return fmt.Errorf("unmerge: %w", err)
 		}
 	}

@@ -37,6 +37,12 @@ var ErrNotFound = errors.New("not found")
 // ErrConflict is returned when a write would break a uniqueness rule.
 var ErrConflict = errors.New("conflict")
 
+// ErrChanged is returned when a row a transaction read and is writing back
+// was written by another transaction in between (a conversation's version
+// moved): nothing is written, and the writer runs again on the row as it now
+// is — outbox.Do does so itself. It is a conflict (errors.Is ErrConflict).
+var ErrChanged = fmt.Errorf("changed since it was read: %w", ErrConflict)
+
 // ErrLeaseLost is returned when a worker writes the outcome of a claim that
 // is no longer the row's latest: its lease ran out and another worker took
 // the row over, whose outcome counts.

@@ -61,7 +61,7 @@ func TestRecordCase(t *testing.T) {
 	resolved := seedConversation(t, db, tn.ID, conversation.StatusResolved)
 	unlinked := seedConversation(t, db, tn.ID, conversation.StatusResolved)
 	unlinked.AssigneeID = "user-bo"
-	if err := db.UpdateConversation(ctx, unlinked); err != nil {
+	if err := db.UpdateConversation(ctx, &unlinked); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []conversation.Conversation{open, resolved} {
@@ -107,7 +107,7 @@ func TestRecordCase(t *testing.T) {
 		t.Fatal(err)
 	}
 	later.Tags, later.UpdatedAt = []string{"cards"}, t0.Add(7*24*time.Hour)
-	if err := db.UpdateConversation(ctx, later); err != nil {
+	if err := db.UpdateConversation(ctx, &later); err != nil {
 		t.Fatal(err)
 	}
 	if err := svc.RecordCase(ctx, tn.ID, unlinked.ID); err != nil {

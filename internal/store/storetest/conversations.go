@@ -88,8 +88,29 @@ func testConversations(t *testing.T, db *store.DB) {
 	old := newConversation(t, db, a.ID, p.ID, "email", conversation.StatusResolved)
 	open := newConversation(t, db, a.ID, p.ID, "webchat", conversation.StatusOpen)
 	open.Modalities, open.AssigneeID = []string{"webchat", "email"}, "agent-1"
-	must(t, "update", db.UpdateConversation(ctx, open))
+	must(t, "update", db.UpdateConversation(ctx, &open))
 	must(t, "tags", db.SetTags(ctx, a.ID, open.ID, []string{"billing", "vip"}))
+
+	// A copy read before someone else's write is not written back over it:
+	// the writer that lost is told (ErrChanged, a conflict) and nothing of
+	// its copy is written — routing's assignment stays.
+	stale := open
+	fresh, err := db.Conversation(ctx, a.ID, open.ID)
+	must(t, "read", err)
+	fresh.AssigneeID = "agent-2"
+	must(t, "assign again", db.UpdateConversation(ctx, &fresh))
+	stale.Status = conversation.StatusPending
+	err = db.UpdateConversation(ctx, &stale)
+	wantErr(t, "write a stale copy", err, store.ErrChanged)
+	wantErr(t, "write a stale copy", err, store.ErrConflict)
+	if now, _ := db.Conversation(ctx, a.ID, open.ID); now.AssigneeID != "agent-2" || now.Status != conversation.StatusOpen {
+		t.Fatalf("after a stale write: assignee %q, status %s", now.AssigneeID, now.Status)
+	}
+	fresh.AssigneeID = "agent-1" // the copy the last write moved on writes again
+	must(t, "assign back", db.UpdateConversation(ctx, &fresh))
+	missing := fresh
+	missing.ID = ids.New()
+	wantErr(t, "update a conversation that is not there", db.UpdateConversation(ctx, &missing), store.ErrNotFound)
 
 	latest, err := db.LatestUnresolvedConversation(ctx, a.ID, p.ID)
 	must(t, "latest unresolved", err)

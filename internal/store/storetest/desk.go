@@ -45,7 +45,7 @@ func testInboxList(t *testing.T, db *store.DB) {
 	must(t, "mentions", db.AddMentions(ctx, a.ID, three.ID, note.ID, []string{u.ID}, t0))
 	must(t, "mentions again", db.AddMentions(ctx, a.ID, three.ID, note.ID, []string{u.ID}, t0))
 	two.AssigneeID, two.Priority = u.ID, conversation.PriorityUrgent
-	must(t, "assign", db.UpdateConversation(ctx, two))
+	must(t, "assign", db.UpdateConversation(ctx, &two))
 
 	urgent := 3
 	for _, tc := range []struct {

@@ -75,7 +75,7 @@ func testKnowledgeMeasures(t *testing.T, db *store.DB) {
 		// reopened at 6 h: not resolved.
 		update := func(c *conversation.Conversation, st conversation.Status, when time.Time) {
 			c.Status, c.UpdatedAt = st, when
-			must(t, "update conversation", db.UpdateConversation(ctx, *c))
+			must(t, "update conversation", db.UpdateConversation(ctx, c))
 		}
 		kept, reopened := open, open
 		kept.ID, reopened.ID = ids.New(), ids.New()

@@ -113,9 +113,9 @@ func testSwarm(t *testing.T, db *store.DB) {
 	must(t, "link", err)
 	open := newConversation(t, db, a.ID, p.ID, "webchat", conversation.StatusOpen)
 	open.AssigneeID = ben.ID
-	must(t, "assign open", db.UpdateConversation(ctx, open))
+	must(t, "assign open", db.UpdateConversation(ctx, &open))
 	c.Status, c.AssigneeID, c.UpdatedAt = conversation.StatusResolved, ann.ID, t0.Add(2*time.Hour)
-	must(t, "resolve", db.UpdateConversation(ctx, c))
+	must(t, "resolve", db.UpdateConversation(ctx, &c))
 	ev, err := db.SwarmEvidence(ctx, a.ID, []string{c.ID, open.ID, "nope"})
 	must(t, "evidence", err)
 	if len(ev) != 1 || ev[0].ConversationID != c.ID || ev[0].ResolverID != ann.ID || !ev[0].ResolvedAt.Equal(c.UpdatedAt) ||

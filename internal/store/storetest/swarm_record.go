@@ -103,7 +103,7 @@ func testSwarmRecord(t *testing.T, db *store.DB) {
 		swarm.Contribute(ids.New(), r, ben.ID, swarm.KindMessage, benSaid.ID, t0.Add(3*time.Hour)),
 		swarm.Contribute(ids.New(), r, ben.ID, swarm.KindMinutes, "", t0.Add(4*time.Hour))))
 	c.Status, c.AssigneeID, c.UpdatedAt = conversation.StatusResolved, ann.ID, t0.Add(5*time.Hour)
-	must(t, "resolve", db.UpdateConversation(ctx, c))
+	must(t, "resolve", db.UpdateConversation(ctx, &c))
 
 	sig, err := db.SwarmSignals(ctx, a.ID, "", t0.Add(-time.Hour))
 	must(t, "signals", err)

@@ -31,7 +31,7 @@ func (s *Service) recordModality(ctx context.Context, tx *outbox.Tx, l *live, ev
 	}
 	c.Modalities = append(c.Modalities, m)
 	c.UpdatedAt = s.clock.Now()
-	if err := tx.UpdateConversation(ctx, c); err != nil {
+	if err := tx.UpdateConversation(ctx, &c); err != nil {
 		return err
 	}
 	_, err = tx.Emit(ctx, c.TenantID, event.ConversationUpdated, c)
