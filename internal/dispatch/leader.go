@@ -37,11 +37,15 @@ type leader struct {
 	cmds    chan *nats.Msg
 
 	statsAt time.Time
-	slaNext time.Time  // the earliest SLA deadline of every tracker, zero if none
-	// slaVisits counts the trackers the tick's SLA pass has looked at: the
-	// tests and benchmark hold it to the trackers that were due.
+	// deadlines indexes the SLA trackers by their next deadline
+	// (sladeadlines.go); deadlinesLive is how many of its entries were live
+	// when it was last compacted.
+	deadlines     slaDeadlines
+	deadlinesLive int
+	// slaVisits counts the trackers the SLA deadlines and the wall's stats
+	// looked at: the tests and benchmark hold it to the ones due or at risk.
 	slaVisits int
-	clocks  clockQueue // SLA clocks changed and not yet written (clockwrites.go)
+	clocks    clockQueue // SLA clocks changed and not yet written (clockwrites.go)
 }
 
 // tenantState is one tenant's routing on the leader.
@@ -57,6 +61,7 @@ type tenantState struct {
 	work      map[string]*item
 	byConv    map[string][]*item  // conversation → its active items (a list replaced on change, never edited in place)
 	trackers  map[string]*tracker // conversation → SLA clocks
+	alarmed   map[string]bool     // conversations with an SLA clock warned or breached (slaDue)
 	lastStats string
 	ticked    time.Time // last Tick
 }
@@ -87,6 +92,9 @@ type tracker struct {
 	// stored is each clock as last written (or queued to be) or read: a
 	// clock that still says the same is not written again.
 	stored map[sla.Target]store.SLAClock
+	// indexed is the deadline last put in the leader's index for it (zero
+	// if none): one that has not moved is not put in again.
+	indexed time.Time
 }
 
 // Work states as stored.
@@ -282,29 +290,10 @@ func (l *leader) tick(ctx context.Context, now time.Time) time.Time {
 		}
 		earliest(ts.eng.NextDeadline())
 	}
-	// SLA clocks are many and rarely due: they are scanned only when the
-	// earliest of them is.
-	if !l.slaNext.IsZero() && !now.Before(l.slaNext) {
-		l.slaNext = time.Time{}
-		for _, ts := range l.tenants {
-			for conv, tr := range ts.trackers {
-				l.slaVisits++
-				if d := tr.t.NextDeadline(); !d.IsZero() && !now.Before(d) {
-					l.slaSignals(ctx, ts, conv, tr, tr.t.Tick(now))
-				}
-				l.slaDue(tr)
-			}
-		}
-	}
-	earliest(l.slaNext)
+	// SLA clocks are many and rarely due: their deadline index gives the
+	// due ones.
+	earliest(l.slaTick(ctx, now))
 	return next
-}
-
-// slaDue notes a tracker's next deadline among the trackers'.
-func (l *leader) slaDue(tr *tracker) {
-	if d := tr.t.NextDeadline(); !d.IsZero() && (l.slaNext.IsZero() || d.Before(l.slaNext)) {
-		l.slaNext = d
-	}
 }
 
 // handle feeds one event to a tenant's engine and carries out what it

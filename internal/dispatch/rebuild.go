@@ -199,7 +199,7 @@ func (l *leader) restoreClocks(clocks []store.SLAClock) {
 			tr.stored = map[sla.Target]store.SLAClock{}
 		}
 		tr.stored[sla.Target(c.Target)] = c // as SQL has it: not written again until it moves
-		l.slaDue(tr)
+		l.slaDue(ts, c.ConversationID, tr)
 		if c.Target != string(sla.Resolution) {
 			tr.t.Waiting = true
 		}

@@ -113,9 +113,10 @@ func (l *leader) slaSignals(ctx context.Context, ts *tenantState, convID string,
 		}
 		l.slaAlarm(ctx, ts, convID, sig)
 	}
-	l.slaDue(tr)
+	l.slaDue(ts, convID, tr)
 	if tr.t.Closed && tr.t.NextDeadline().IsZero() {
 		delete(ts.trackers, convID) // nothing left to time until it reopens
+		delete(ts.alarmed, convID)
 	}
 }
 

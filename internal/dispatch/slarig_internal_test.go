@@ -30,10 +30,10 @@ import (
 // timelines the alarms of their clocks are recorded; trackers of other
 // conversation ids may be planted as long as they never come due.
 type slaRig struct {
+	svc   *Service
 	l     *leader
 	ts    *tenantState
 	clock *clock.Fake
-	db    *store.DB
 	convs []conversation.Conversation
 }
 
@@ -78,9 +78,8 @@ func newSLARig(tb testing.TB, open func(testing.TB) *store.DB, convs int) *slaRi
 	if err := db.CreateTenant(ctx, tn); err != nil {
 		tb.Fatal(err)
 	}
-	r := &slaRig{l: newLeader(svc, 0), clock: clk, db: db}
-	r.ts = r.l.tenant(tn.ID)
-	r.ts.policies["gold"] = slaGold
+	r := &slaRig{svc: svc, clock: clk}
+	r.fresh(tn.ID)
 	for i := range convs {
 		p := persona.Persona{ID: ids.New(), TenantID: tn.ID, Name: fmt.Sprintf("Customer %d", i), CreatedAt: slaStart0, UpdatedAt: slaStart0}
 		if err := db.CreatePersona(ctx, p); err != nil {
@@ -95,6 +94,14 @@ func newSLARig(tb testing.TB, open func(testing.TB) *store.DB, convs int) *slaRi
 		r.convs = append(r.convs, c)
 	}
 	return r
+}
+
+// fresh gives the rig a new leader, as a rebuild would start with, whose
+// tenant has the policy "gold".
+func (r *slaRig) fresh(tenantID string) {
+	r.l = newLeader(r.svc, 0)
+	r.ts = r.l.tenant(tenantID)
+	r.ts.policies["gold"] = slaGold
 }
 
 // running is a first-response clock of the policy "gold" as SQL holds it,

@@ -21,20 +21,7 @@ func AtRisk(c sla.Clock, now time.Time) bool {
 
 // stats is a tenant's live queue state.
 func (l *leader) stats(now time.Time, ts *tenantState) []QueueStatsView {
-	atRisk := map[string]int{}
-	for conv, tr := range ts.trackers {
-		risky := false
-		for _, c := range tr.t.Clocks {
-			risky = risky || AtRisk(c, now)
-		}
-		if !risky {
-			continue
-		}
-		for _, it := range ts.byConv[conv] {
-			atRisk[it.QueueID]++
-			break
-		}
-	}
+	atRisk := l.slaAtRisk(now, ts)
 	steps := l.waitingSteps(now, ts)
 	out := []QueueStatsView{}
 	for _, st := range ts.eng.Stats(now) {
