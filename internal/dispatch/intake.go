@@ -22,40 +22,31 @@ import (
 // system is the dispatcher acting on a tenant's conversations.
 func system(tenantID string) inbox.Actor { return inbox.Actor{TenantID: tenantID} }
 
-// onEvent applies one event of the bus.
-func (l *leader) onEvent(ctx context.Context, ev event.Event) {
+// onEvent applies one of the tenant's events.
+func (l *leader) onEvent(ctx context.Context, ts *tenantState, ev event.Event) {
 	switch ev.Type {
 	case event.ConversationCreated, event.ConversationUpdated:
 		var c conversation.Conversation
-		if err := json.Unmarshal(ev.Data, &c); err != nil {
+		if err := json.Unmarshal(ev.Data, &c); err != nil || c.TenantID != ts.id {
 			return
 		}
-		if c.TenantID != ev.TenantID {
-			return
-		}
-		if ts, _, ok := l.known(ctx, ev.TenantID); ok {
-			l.conversationChanged(ctx, ts, l.current(ctx, ts, c))
-		}
+		l.conversationChanged(ctx, ts, l.current(ctx, ts, c))
 	case event.MessageCreated:
 		var m struct {
 			Message      conversation.Message      `json:"message"`
 			Conversation conversation.Conversation `json:"conversation"`
 		}
-		if err := json.Unmarshal(ev.Data, &m); err != nil || m.Conversation.TenantID != ev.TenantID {
+		if err := json.Unmarshal(ev.Data, &m); err != nil || m.Conversation.TenantID != ts.id {
 			return
 		}
-		if ts, _, ok := l.known(ctx, ev.TenantID); ok {
-			c := l.current(ctx, ts, m.Conversation)
-			l.writerHolds(ctx, ts, c, m.Message)
-			l.conversationChanged(ctx, ts, c)
-			l.activity(ctx, ts, c, m.Message)
-			l.slaMessage(ctx, ts, m.Conversation, m.Message)
-		}
+		c := l.current(ctx, ts, m.Conversation)
+		l.writerHolds(ctx, ts, c, m.Message)
+		l.conversationChanged(ctx, ts, c)
+		l.activity(ctx, ts, c, m.Message)
+		l.slaMessage(ctx, ts, m.Conversation, m.Message)
 	case event.AgentPresenceChanged, event.UserCreated, event.UserUpdated:
-		if ts, _, ok := l.known(ctx, ev.TenantID); ok {
-			if err := l.reloadAgent(ctx, ts, ev); err != nil {
-				l.s.log.Warn("reload agent", "tenant_id", ev.TenantID, "err", err)
-			}
+		if err := l.reloadAgent(ctx, ts, ev); err != nil {
+			l.s.log.Warn("reload agent", "tenant_id", ts.id, "err", err)
 		}
 	}
 }
@@ -79,11 +70,18 @@ func (l *leader) known(ctx context.Context, tenantID string) (ts *tenantState, l
 		}
 		return nil, false, false
 	}
-	if err := l.reload(ctx, tenantID); err != nil {
+	// The events up to here are in what reload reads; those after are applied.
+	seq, err := l.s.db.LatestEventSeq(ctx, tenantID)
+	if err == nil {
+		err = l.reload(ctx, tenantID)
+	}
+	if err != nil {
 		l.s.log.Error("read a tenant's routing configuration", "tenant_id", tenantID, "err", err)
 		return nil, false, false
 	}
-	return l.tenants[tenantID], true, true
+	ts = l.tenants[tenantID]
+	ts.seq = max(ts.seq, seq)
+	return ts, true, true
 }
 
 // current is the conversation as SQL has it now. An event's snapshot may

@@ -37,6 +37,7 @@ type leader struct {
 	cmds    chan *nats.Msg
 
 	statsAt time.Time
+	sweptAt time.Time
 	// deadlines indexes the SLA trackers by their next deadline
 	// (sladeadlines.go); deadlinesLive is how many of its entries were live
 	// when it was last compacted.
@@ -64,6 +65,10 @@ type tenantState struct {
 	alarmed   map[string]bool     // conversations with an SLA clock warned or breached (slaDue)
 	lastStats string
 	ticked    time.Time // last Tick
+	// seq is the tenant's last event routing has applied, or whose effect
+	// SQL already held when the tenant was read: the events after it are
+	// read back from the table (catchUp), whatever the bus lost.
+	seq int64
 }
 
 // item is an active work item as the leader last persisted it.
@@ -199,6 +204,10 @@ func (l *leader) loop(ctx context.Context) error {
 		now := l.s.clock.Now()
 		next := l.tick(ctx, now)
 		l.flushClocks(ctx) // what this pass changed, in one transaction
+		if time.Since(l.sweptAt) >= sweepEvery {
+			l.sweptAt = time.Now()
+			l.sweep(ctx)
+		}
 		if time.Since(l.statsAt) >= l.s.cfg.StatsEvery {
 			l.statsAt = time.Now()
 			l.publishStats(ctx, now)
@@ -226,13 +235,22 @@ func (l *leader) loop(ctx context.Context) error {
 	}
 }
 
-// drain applies the buffered events in order. Normally the commands wait
-// until the events buffered before them are applied (a command sent after
-// its sender saw an event finds it applied: the tests' presence helper
-// relies on it). A drain that runs longer than drainBeforeCommands (a
-// flood of inbound messages under load) answers the waiting commands
-// between events, so as not to hold an agent's accept past its sender's
-// deadline, which would answer it 503 on a node that leads.
+// drain applies the buffered events. The bus delivers at most once — a
+// node killed between its commit and its publish loses the event for good
+// — and not always in seq order, while a tenant's events commit in seq
+// order (store.LockEventOrder). So an event heard is a wake-up: the
+// tenant's routing events after the last one applied are read from the
+// table and applied in seq order (catchUp), and the event itself only if
+// the read did not reach it. A lost "resolved" once left its work assigned
+// for good, holding the agent's capacity until the shard was rebuilt.
+//
+// Normally the commands wait until the events buffered before them are
+// applied (a command sent after its sender saw an event finds it applied:
+// the tests' presence helper relies on it). A drain that runs longer than
+// drainBeforeCommands (a flood of inbound messages under load) answers the
+// waiting commands between events, so as not to hold an agent's accept
+// past its sender's deadline, which would answer it 503 on a node that
+// leads.
 func (l *leader) drain(ctx context.Context) {
 	start := time.Now()
 	for {
@@ -243,17 +261,87 @@ func (l *leader) drain(ctx context.Context) {
 		if len(evs) == 0 {
 			return
 		}
+		caught := map[string]bool{}
 		for _, ev := range evs {
 			if ctx.Err() != nil {
 				return
 			}
-			l.onEvent(ctx, ev)
-			if time.Since(start) >= drainBeforeCommands {
-				l.commandsWaiting(ctx)
+			ts, _, ok := l.known(ctx, ev.TenantID)
+			if !ok {
+				continue
+			}
+			if ev.Seq > 0 && len(ts.queues) > 0 && !caught[ts.id] { // a tenant without queues routes nothing
+				caught[ts.id] = true
+				l.catchUp(ctx, ts, start)
+			}
+			if ev.Seq == 0 || ev.Seq > ts.seq {
+				l.apply(ctx, ts, ev, start) // the read failed, or it was never stored
 			}
 		}
 	}
 }
+
+// routingEvents are the types of event routing acts on (relevant).
+var routingEvents = []string{event.ConversationCreated, event.ConversationUpdated, event.MessageCreated,
+	event.AgentPresenceChanged, event.UserCreated, event.UserUpdated}
+
+// catchUp applies the tenant's routing events stored after the last one
+// applied, in seq order. A read that fails is logged; the next event or
+// sweep reads again from the same place.
+func (l *leader) catchUp(ctx context.Context, ts *tenantState, start time.Time) {
+	for ctx.Err() == nil {
+		evs, err := l.s.db.EventsOfTypesSince(ctx, ts.id, ts.seq, routingEvents, catchUpPage)
+		if err != nil {
+			l.s.log.Warn("read the events routing follows", "tenant_id", ts.id, "err", err)
+			return
+		}
+		for _, ev := range evs {
+			if ev.Seq > ts.seq { // a command run meanwhile may have caught up further
+				l.apply(ctx, ts, ev, start)
+			}
+		}
+		if len(evs) < catchUpPage {
+			return
+		}
+	}
+}
+
+// catchUpPage is how many events catchUp reads at a time.
+const catchUpPage = 500
+
+// apply applies one event and moves the tenant's cursor past it; in a long
+// drain it answers the commands waiting.
+func (l *leader) apply(ctx context.Context, ts *tenantState, ev event.Event, start time.Time) {
+	l.onEvent(ctx, ts, ev)
+	ts.seq = max(ts.seq, ev.Seq)
+	if time.Since(start) >= drainBeforeCommands {
+		l.commandsWaiting(ctx)
+	}
+}
+
+// sweep reads back the events of every tenant with queues that the bus
+// lost with nothing after them to wake the leader (catchUp on its own
+// clock, every sweepEvery).
+func (l *leader) sweep(ctx context.Context) {
+	start := time.Now()
+	for _, ts := range l.tenants {
+		if len(ts.queues) == 0 || ctx.Err() != nil {
+			continue
+		}
+		latest, err := l.s.db.LatestEventSeq(ctx, ts.id)
+		if err != nil {
+			l.s.log.Warn("read the last event of a tenant", "tenant_id", ts.id, "err", err)
+			return
+		}
+		if latest > ts.seq {
+			l.catchUp(ctx, ts, start)
+		}
+	}
+}
+
+// sweepEvery is how often the leader looks for events the bus lost with
+// nothing after them.
+const sweepEvery = 5 * time.Second
 
 // drainBeforeCommands is how long a drain of events goes on before the
 // commands waiting are answered between its events.

@@ -28,6 +28,21 @@ func (l *leader) rebuild(ctx context.Context) error {
 	if err := l.listTenants(ctx); err != nil {
 		return err
 	}
+	// Each tenant's last event before anything is read: the rows read after
+	// hold its effects, and catchUp applies the events after it.
+	seqs := make(map[string]int64, len(l.mine))
+	for _, id := range l.mine {
+		seq, err := db.LatestEventSeq(ctx, id)
+		if err != nil {
+			return err
+		}
+		seqs[id] = seq
+	}
+	defer func() {
+		for id, ts := range l.tenants {
+			ts.seq = max(ts.seq, seqs[id])
+		}
+	}()
 	cfgs := map[string]*tenantConfig{}
 	cfg := func(id string) *tenantConfig {
 		if cfgs[id] == nil {

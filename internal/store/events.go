@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"strings"
 
 	"github.com/switchboard-cx/switchboard/internal/event"
 )
@@ -96,14 +97,39 @@ func (s *Store) EventsSince(ctx context.Context, tenantID string, afterSeq int64
 	if err != nil {
 		return nil, fmt.Errorf("events since %d: %w", afterSeq, err)
 	}
-	return collect(rows, func(row interface{ Scan(...any) error }) (event.Event, error) {
-		var ev event.Event
-		var payload string
-		var at int64
-		err := row.Scan(&ev.Seq, &ev.ID, &ev.TenantID, &ev.Type, &payload, &at)
-		ev.Data, ev.At = []byte(payload), fromMicros(at)
-		return ev, err
-	})
+	return collect(rows, scanEvent)
+}
+
+// EventsOfTypesSince returns up to limit of the tenant's events of the given
+// types after seq, in order: what a follower of some types reads back when
+// the bus, which delivers at most once, may have lost one (routing reads
+// what changed conversations and agents).
+func (s *Store) EventsOfTypesSince(ctx context.Context, tenantID string, afterSeq int64, types []string, limit int) ([]event.Event, error) {
+	if len(types) == 0 {
+		return nil, nil
+	}
+	args := []any{tenantID, afterSeq, limit}
+	marks := make([]string, len(types))
+	for i, t := range types {
+		args = append(args, t)
+		marks[i] = fmt.Sprintf("$%d", i+4)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT seq, id, tenant_id, type, payload, created_at FROM events
+		WHERE tenant_id = $1 AND seq > $2 AND type IN (`+strings.Join(marks, ", ")+`) ORDER BY seq LIMIT $3`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("events since %d: %w", afterSeq, err)
+	}
+	return collect(rows, scanEvent)
+}
+
+// scanEvent scans the columns EventsSince and EventsOfTypesSince select.
+func scanEvent(row interface{ Scan(...any) error }) (event.Event, error) {
+	var ev event.Event
+	var payload string
+	var at int64
+	err := row.Scan(&ev.Seq, &ev.ID, &ev.TenantID, &ev.Type, &payload, &at)
+	ev.Data, ev.At = []byte(payload), fromMicros(at)
+	return ev, err
 }
 
 // LatestEventSeq is the seq of the tenant's last committed event (0 when it
