@@ -28,6 +28,8 @@ go test -run '^$' -bench 'BenchmarkContextRank$' -benchtime 1x -count 1 ./bench/
 go test -run '^$' -bench 'BenchmarkExpertFinding$|BenchmarkExpertFindingBlockRolling$|BenchmarkExpertFindingLearned$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"
 # Routing at the cloud anchors' sizes (500,000 waiting items) and 1,000 tenants on one node.
 go test -run '^$' -bench 'BenchmarkRouting500k$|BenchmarkDispatchRebuild500k$|BenchmarkRoutingTenants$|BenchmarkDispatchRebuildTenants$' -benchtime 1x -count 1 -timeout 60m ./bench/ | tee -a "$out"
+# A shard leader's tick with one SLA deadline due among 100,000 and 500,000 running clocks.
+go test -run '^$' -bench 'BenchmarkSLATick$' -benchtime 1x -count 1 -timeout 30m ./internal/dispatch/ | tee -a "$out"
 # Reports: the rollups beside ingest, the month at 1,000,000 conversations (the first run folds
 # and caches it in bench/out/, about 40 minutes), scheduled reports' claims.
 go test -run '^$' -bench 'BenchmarkRollupThroughput$|BenchmarkReportScheduleTick$' -benchtime 1x -count 1 -timeout 30m ./bench/ | tee -a "$out"

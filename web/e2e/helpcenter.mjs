@@ -152,7 +152,10 @@ async function main() {
     const trail = await asAdmin('GET', `/api/v1/conversations/${conversationID}/trail`, undefined, 200);
     const kinds = trail.events.map((e) => e.kind);
     for (const k of ['page', 'search', 'article', 'feedback']) if (!kinds.includes(k)) throw new Error(`the trail lacks a ${k}: ${JSON.stringify(trail)}`);
-    const searches = trail.events.filter((e) => e.kind === 'search');
+    // The chat's composer looks for articles as the customer types; on a slow
+    // machine that lookup of the question itself is a step too. The help
+    // center's search, typed letter by letter, is one.
+    const searches = trail.events.filter((e) => e.kind === 'search' && e.query !== question);
     if (searches.length !== 1 || !searches[0].query.endsWith(nonce) || searches[0].results < 1) {
       throw new Error(`the search typed letter by letter is not one step with its results: ${JSON.stringify(searches)}`);
     }
