@@ -95,9 +95,7 @@ type App struct {
 	Jobs     *jobs.Queue
 	Hub      *realtime.Hub
 	Dispatch *dispatch.Service
-	// Rollups keeps the report aggregates in step with the events: every
-	// node runs it, and each tenant's are folded by the node that routes it
-	// (rollupOwns).
+	// Rollups keeps the report aggregates in step with the events (every node).
 	Rollups *rollup.Runner
 	Notify  *notify.Service
 	Sender  *send.Sender
@@ -548,7 +546,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		}
 	})
 	background.Go(func() {
-		if err := a.Rollups.Run(ctx, pacedEvents{events: a.Bus, every: rollupPace}, a.rollupOwns()); err != nil {
+		if err := a.Rollups.Run(ctx, pacedEvents{events: a.Bus, every: rollupPace}); err != nil {
 			a.log.Error("report rollups stopped", "err", err)
 		}
 	})

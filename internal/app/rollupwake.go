@@ -6,7 +6,6 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/rollup"
-	"github.com/switchboard-cx/switchboard/internal/store"
 )
 
 // rollupPace is how often at most the rollup runner hears of a tenant's new
@@ -16,21 +15,6 @@ import (
 // themselves (ADR 0060). Reports are over hours: a quarter second is nothing
 // to them.
 const rollupPace = 250 * time.Millisecond
-
-// rollupOwns says which tenants' events this node folds. On PostgreSQL it
-// is the tenants whose routing shard the node leads and has rebuilt (ADR
-// 0063): one node folds each tenant, where every node used to fold every
-// tenant and all but one lost the cursor's compare-and-set, their work
-// wasted. A shard between leaders has its tenants' events wait after the
-// cursor until the next leader folds them; a hand-over that briefly has two
-// folders stays right by the compare-and-set. On SQLite the one node folds
-// every tenant from its start, before routing is rebuilt (nil).
-func (a *App) rollupOwns() rollup.Owns {
-	if a.DB.Engine() == store.SQLite {
-		return nil
-	}
-	return a.Dispatch.Leads
-}
 
 // pacedEvents hands a subscriber the stored events of each tenant at most
 // once per interval: the first at once, then the latest of those that came

@@ -307,7 +307,7 @@ func newNode(t *testing.T, opts ...nodeOption) *node {
 	rolled := make(chan struct{})
 	go func() {
 		defer close(rolled)
-		rollup.NewRunner(db, clk, log).Run(rolling, b, nil) // the one node folds every tenant
+		rollup.NewRunner(db, clk, log).Run(rolling, b)
 	}()
 	t.Cleanup(func() { stopRolling(); <-rolled })
 	phones, err := phone.New(phone.Deps{DB: db, Routing: routes, ServerKey: secret, Clock: clk, Log: log})

@@ -11,7 +11,6 @@ import (
 	"maps"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/clock"
@@ -36,19 +35,9 @@ const MaxBatchSize = 4000
 // burst (ADR 0051, 2026-12-07).
 const WriterShare = 0.1
 
-// SweepEvery is how often the runner looks for tenants behind: in case it
-// missed a bus message, and to catch up a tenant it came to own after its
-// events were published (see Owns).
-const SweepEvery = 10 * time.Second
-
-// Owns tells whether this node folds the tenant's events now. In a cluster
-// every node hears every event, but folding them on every node would have
-// all but one lose the cursor's compare-and-set: the work repeated on each
-// node for nothing. The app answers with the routing shard's leadership, so
-// that one node folds each tenant; while no node owns a tenant (a shard
-// handed over, a node dead), its events wait after the cursor, and the next
-// owner folds them.
-type Owns func(tenantID string) bool
+// sweepEvery is how often the runner looks for tenants behind, in case it
+// missed a bus message (every node folds; the cursor keeps them apart).
+const sweepEvery = 10 * time.Second
 
 // Events is where the runner hears that a tenant has new events (the bus).
 type Events interface {
@@ -64,32 +53,19 @@ type Runner struct {
 	// Share is the largest share of the time it takes while ingest is
 	// busy (WriterShare unless set; 0 or 1: no limit).
 	Share float64
-	// Sweep is how often Run looks for tenants behind (SweepEvery unless
-	// set).
-	Sweep  time.Duration
-	db     *store.DB
-	clock  clock.Clock
-	log    *slog.Logger
-	pace   pacer
-	folded atomic.Int64
+	db    *store.DB
+	clock clock.Clock
+	log   *slog.Logger
+	pace  pacer
 }
 
 // NewRunner returns a runner over db.
 func NewRunner(db *store.DB, clk clock.Clock, log *slog.Logger) *Runner {
-	return &Runner{Batch: BatchSize, MaxBatch: MaxBatchSize, Share: WriterShare, Sweep: SweepEvery, db: db, clock: clk, log: log}
+	return &Runner{Batch: BatchSize, MaxBatch: MaxBatchSize, Share: WriterShare, db: db, clock: clk, log: log}
 }
 
-// Folded is how many events this runner has folded, counting a batch that
-// another node's fold overtook (its work was done, then not written): the
-// work of this node, which in a cluster should be its tenants' share.
-func (r *Runner) Folded() int64 { return r.folded.Load() }
-
-// Run folds the new events of every tenant it owns as they are published,
-// until ctx ends; owns nil owns every tenant (the one node of SQLite). It
-// asks before each batch, so a tenant whose ownership moved in the middle
-// of a long catch-up is left to its new owner. A tenant it comes to own
-// with events waiting is caught up at its next event or the next sweep.
-func (r *Runner) Run(ctx context.Context, events Events, owns Owns) error {
+// Run folds every tenant's new events as they are published, until ctx ends.
+func (r *Runner) Run(ctx context.Context, events Events) error {
 	var mu sync.Mutex
 	pending := map[string]bool{}
 	wake := make(chan struct{}, 1)
@@ -109,7 +85,7 @@ func (r *Runner) Run(ctx context.Context, events Events, owns Owns) error {
 		return fmt.Errorf("rollups: subscribe: %w", err)
 	}
 	defer unsubscribe()
-	sweep := time.NewTicker(cmp.Or(r.Sweep, SweepEvery))
+	sweep := time.NewTicker(sweepEvery)
 	defer sweep.Stop()
 	tenants, err := r.db.RollupTenantsBehind(ctx)
 	if err != nil {
@@ -123,7 +99,7 @@ func (r *Runner) Run(ctx context.Context, events Events, owns Owns) error {
 		clear(pending)
 		mu.Unlock()
 		for _, t := range slices.Compact(slices.Sorted(slices.Values(tenants))) {
-			if _, err := r.catchUp(ctx, t, nil, owns); err != nil && ctx.Err() == nil {
+			if _, err := r.CatchUp(ctx, t, nil); err != nil && ctx.Err() == nil {
 				r.log.Warn("rollups: fold events", "tenant_id", t, "err", err)
 			}
 		}
@@ -148,12 +124,6 @@ type Progress func(done, total int64)
 // transaction, until none is left, and returns how many it folded. A batch
 // another node folded first is not folded again. progress may be nil.
 func (r *Runner) CatchUp(ctx context.Context, tenantID string, progress Progress) (int, error) {
-	return r.catchUp(ctx, tenantID, progress, nil)
-}
-
-// catchUp is CatchUp while owns says the tenant is this node's (nil: all
-// the way).
-func (r *Runner) catchUp(ctx context.Context, tenantID string, progress Progress, owns Owns) (int, error) {
 	var total int64
 	if progress != nil {
 		cursor, err := r.db.RollupCursor(ctx, tenantID)
@@ -166,9 +136,6 @@ func (r *Runner) catchUp(ctx context.Context, tenantID string, progress Progress
 	}
 	folded, size := 0, r.Batch
 	for {
-		if owns != nil && !owns(tenantID) {
-			return folded, nil
-		}
 		n, err := r.batch(ctx, tenantID, size)
 		if errors.Is(err, store.ErrConflict) {
 			continue // another node moved the cursor: carry on from where it is
@@ -228,7 +195,6 @@ func (r *Runner) fold(ctx context.Context, tenantID string, size int) (int, erro
 	if err != nil {
 		return 0, fmt.Errorf("fold events %d–%d: %w", cursor+1, last, err)
 	}
-	r.folded.Add(int64(len(evs)))
 	err = r.db.InTx(ctx, func(s *store.Store, _ *sql.Tx) error {
 		if err := s.AdvanceRollupCursor(ctx, tenantID, cursor, last, r.clock.Now()); err != nil {
 			return err
