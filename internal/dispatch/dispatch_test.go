@@ -112,7 +112,7 @@ func (f *fixture) start(t *testing.T, b *bus.Bus, lead bool) *node {
 	acc := accounts.New(f.db, out, f.clock, nil, f.log, accounts.Config{SecretKey: []byte("test-secret-key-test-secret-key!")})
 	svc, err := dispatch.New(dispatch.Deps{DB: f.db, Out: out, Bus: b, Inbox: in, Accounts: acc, Clock: f.clock, Log: f.log},
 		dispatch.Config{MaxSleep: 5 * time.Millisecond, LeadEvery: 50 * time.Millisecond, StatsEvery: 20 * time.Millisecond,
-			CommandTimeout: 2 * time.Second})
+			CommandTimeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
