@@ -261,7 +261,6 @@ func (l *leader) drain(ctx context.Context) {
 		if len(evs) == 0 {
 			return
 		}
-		caught := map[string]bool{}
 		for _, ev := range evs {
 			if ctx.Err() != nil {
 				return
@@ -270,8 +269,10 @@ func (l *leader) drain(ctx context.Context) {
 			if !ok {
 				continue
 			}
-			if ev.Seq > 0 && len(ts.queues) > 0 && !caught[ts.id] { // a tenant without queues routes nothing
-				caught[ts.id] = true
+			// Read back up to it (and past): an event the bus brought before a
+			// lower one still unread is not applied ahead of it. A tenant
+			// without queues routes nothing; its events are applied as heard.
+			if ev.Seq > ts.seq && len(ts.queues) > 0 {
 				l.catchUp(ctx, ts, start)
 			}
 			if ev.Seq == 0 || ev.Seq > ts.seq {
@@ -286,14 +287,14 @@ var routingEvents = []string{event.ConversationCreated, event.ConversationUpdate
 	event.AgentPresenceChanged, event.UserCreated, event.UserUpdated}
 
 // catchUp applies the tenant's routing events stored after the last one
-// applied, in seq order. A read that fails is logged; the next event or
-// sweep reads again from the same place.
-func (l *leader) catchUp(ctx context.Context, ts *tenantState, start time.Time) {
+// applied, in seq order, and tells whether it read to the end. A read that
+// fails is logged; the next event or sweep reads again from the same place.
+func (l *leader) catchUp(ctx context.Context, ts *tenantState, start time.Time) bool {
 	for ctx.Err() == nil {
 		evs, err := l.s.db.EventsOfTypesSince(ctx, ts.id, ts.seq, routingEvents, catchUpPage)
 		if err != nil {
 			l.s.log.Warn("read the events routing follows", "tenant_id", ts.id, "err", err)
-			return
+			return false
 		}
 		for _, ev := range evs {
 			if ev.Seq > ts.seq { // a command run meanwhile may have caught up further
@@ -301,9 +302,10 @@ func (l *leader) catchUp(ctx context.Context, ts *tenantState, start time.Time) 
 			}
 		}
 		if len(evs) < catchUpPage {
-			return
+			return true
 		}
 	}
+	return false
 }
 
 // catchUpPage is how many events catchUp reads at a time.
@@ -333,8 +335,10 @@ func (l *leader) sweep(ctx context.Context) {
 			l.s.log.Warn("read the last event of a tenant", "tenant_id", ts.id, "err", err)
 			return
 		}
-		if latest > ts.seq {
-			l.catchUp(ctx, ts, start)
+		// Read to the end, the cursor passes the tenant's other events too
+		// (latest was read first), so a quiet tenant is not read again.
+		if latest > ts.seq && l.catchUp(ctx, ts, start) {
+			ts.seq = max(ts.seq, latest)
 		}
 	}
 }
