@@ -38,6 +38,10 @@ type leader struct {
 
 	statsAt time.Time
 	sweptAt time.Time
+	// floor is the last event seq of any tenant when the shard was
+	// registered: its tenants' events after it are applied after the
+	// rebuild (rebuild.go).
+	floor int64
 	// deadlines indexes the SLA trackers by their next deadline
 	// (sladeadlines.go); deadlinesLive is how many of its entries were live
 	// when it was last compacted.

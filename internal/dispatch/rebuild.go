@@ -28,11 +28,18 @@ func (l *leader) rebuild(ctx context.Context) error {
 	if err := l.listTenants(ctx); err != nil {
 		return err
 	}
-	// Each tenant's last event before anything is read: the rows read after
-	// hold its effects, and catchUp applies the events after it.
-	seqs := make(map[string]int64, len(l.mine))
+	// The events heard since the shard was registered (l.floor: the last
+	// seq then) are applied after the rebuild, as they always were: the
+	// rows read here hold their state, but not what they mean to the SLA
+	// clocks (an answer, a customer writing again). catchUp reads each
+	// tenant's from the floor on, the ones the bus lost included.
+	seqs := map[string]int64{}
 	for _, id := range l.mine {
-		seq, err := db.LatestEventSeq(ctx, id)
+		if l.floor >= 0 {
+			seqs[id] = l.floor
+			continue
+		}
+		seq, err := db.LatestEventSeq(ctx, id) // no floor was read: from now on
 		if err != nil {
 			return err
 		}

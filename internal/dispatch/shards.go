@@ -202,6 +202,12 @@ func (s *Service) startShard(ctx context.Context, leases *store.Leases, i int) {
 	r := &shardRun{l: newLeader(s, i), quit: make(chan struct{}), done: make(chan struct{})}
 	r.l.quit = r.quit
 	r.l.held = leases.Alive
+	floor, err := s.db.LatestSeq(ctx)
+	if err != nil {
+		s.log.Warn("read the last event seq; the shard's events are read from its rebuild on", "shard", i, "err", err)
+		floor = -1 // rebuild then takes each tenant's latest
+	}
+	r.l.floor = floor
 	s.mu.Lock()
 	s.shards[i] = r
 	s.mu.Unlock()

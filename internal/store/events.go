@@ -132,6 +132,16 @@ func scanEvent(row interface{ Scan(...any) error }) (event.Event, error) {
 	return ev, err
 }
 
+// LatestSeq is the seq of the last committed event of any tenant (0 when
+// there is none).
+func (s *Store) LatestSeq(ctx context.Context) (int64, error) {
+	var seq int64
+	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events`).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("latest event seq: %w", err)
+	}
+	return seq, nil
+}
+
 // LatestEventSeq is the seq of the tenant's last committed event (0 when it
 // has none). A client that reads it before loading its lists and then
 // connects with since=seq misses nothing: events commit in seq order per
