@@ -46,9 +46,7 @@ func (f *fixture) resolveUnheard(t *testing.T, convID string) {
 // publish loses the event. Routing reads a tenant's events back from the
 // table whenever it hears one of the tenant's, and sweeps for events lost
 // with nothing after them — a conversation resolved behind its back no
-// longer holds its agent's capacity for good (the chaos test under a full
-// `make test`: conversations waited with idle agents, a few taken per
-// wrap-up).
+// longer holds its agent's capacity until the shard is next rebuilt.
 func TestAnEventTheBusLostIsReadBack(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {

@@ -2,13 +2,9 @@ package outbox
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
-	"github.com/switchboard-cx/switchboard/internal/bus"
-	"github.com/switchboard-cx/switchboard/internal/clock"
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/ids"
 	"github.com/switchboard-cx/switchboard/internal/persona"
@@ -22,14 +18,7 @@ import (
 // refused and Do runs it again on the row as it then is: both changes stand.
 // PostgreSQL only: SQLite's one writer runs the two one after the other.
 func TestATransactionThatLostARaceForAConversationRunsAgain(t *testing.T) {
-	db := storetest.OpenPostgres(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	bs, err := bus.Open(context.Background(), bus.Options{DataDir: t.TempDir(), Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(bs.Close)
-	o := New(db, bs, clock.System{}, log)
+	db, o := postgresOutbox(t)
 	ctx := context.Background()
 	tenant := storetest.NewTenant(t, db, "bank").ID
 	now := time.Now().UTC()
@@ -44,7 +33,7 @@ func TestATransactionThatLostARaceForAConversationRunsAgain(t *testing.T) {
 	}
 
 	runs := 0
-	err = o.Do(ctx, func(tx *Tx) error {
+	err := o.Do(ctx, func(tx *Tx) error {
 		runs++
 		read, err := tx.Conversation(ctx, tenant, c.ID)
 		if err != nil {

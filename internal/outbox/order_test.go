@@ -9,6 +9,7 @@ import (
 
 	"github.com/switchboard-cx/switchboard/internal/bus"
 	"github.com/switchboard-cx/switchboard/internal/clock"
+	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
 )
 
@@ -17,14 +18,7 @@ import (
 // lands after the seq the client holds. PostgreSQL only: SQLite has one writer,
 // so the second transaction could not even begin while the first is open.
 func TestEventsCommitInSeqOrder(t *testing.T) {
-	db := storetest.OpenPostgres(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	bs, err := bus.Open(context.Background(), bus.Options{DataDir: t.TempDir(), Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(bs.Close)
-	o := New(db, bs, clock.System{}, log)
+	db, o := postgresOutbox(t)
 	tenant := storetest.NewTenant(t, db, "bank").ID
 	ctx := context.Background()
 
@@ -77,4 +71,18 @@ func TestEventsCommitInSeqOrder(t *testing.T) {
 	if len(resumed) != 1 || resumed[0].Type != "test.slow" {
 		t.Fatalf("resuming after seq %d gave %+v: the event that committed later was missed", last, resumed)
 	}
+}
+
+// postgresOutbox is an outbox over a fresh PostgreSQL schema and an
+// embedded NATS server.
+func postgresOutbox(t *testing.T) (*store.DB, *Outbox) {
+	t.Helper()
+	db := storetest.OpenPostgres(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	bs, err := bus.Open(context.Background(), bus.Options{DataDir: t.TempDir(), Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(bs.Close)
+	return db, New(db, bs, clock.System{}, log)
 }
