@@ -29,7 +29,12 @@ const (
 // carryOut persists one decision and does what it says, in one transaction
 // (an assignment's conversation update is a second one: see assign). A
 // conflict means SQL moved on without this engine — another node, an
-// earlier run — so the item is resynchronised from SQL instead.
+// earlier run — so the item is resynchronised from SQL instead. Any other
+// failure (a database that timed out or refused the write) leaves the
+// engine believing what SQL does not hold — an offer no agent will hear of
+// blocks them until it times out — so the item is read again from SQL at
+// the loop's next pass (resyncStale), not at once: the decision that
+// follows a failing write could fail again.
 func (l *leader) carryOut(ctx context.Context, ts *tenantState, d routing.Decision) {
 	it := ts.work[d.WorkID]
 	if it == nil && d.WorkID != "" && d.Kind != routing.OfferExpired && d.Kind != routing.OfferWithdrawn {
@@ -59,8 +64,46 @@ func (l *leader) carryOut(ctx context.Context, ts *tenantState, d routing.Decisi
 			"kind", d.Kind, "err", err)
 		l.resync(ctx, ts, it)
 	case err != nil:
-		l.s.log.Error("carry out routing decision", "tenant_id", ts.id, "work_id", d.WorkID, "kind", d.Kind, "err", err)
+		l.s.log.Error("carry out routing decision; the item is read again from SQL", "tenant_id", ts.id,
+			"work_id", d.WorkID, "kind", d.Kind, "err", err)
+		if it != nil && ts.work[it.ID] == it {
+			ts.stale[it.ID] = true
+		}
 	}
+}
+
+// staleRetry is how soon the loop reads again the items whose decisions
+// could not be written.
+const staleRetry = 250 * time.Millisecond
+
+// resyncStale reads again from SQL the items whose decisions could not be
+// written, once each: one that fails again waits for the next pass.
+func (l *leader) resyncStale(ctx context.Context) {
+	for _, ts := range l.tenants {
+		if len(ts.stale) == 0 {
+			continue
+		}
+		ids := make([]string, 0, len(ts.stale))
+		for id := range ts.stale {
+			ids = append(ids, id)
+		}
+		clear(ts.stale)
+		for _, id := range ids {
+			if it := ts.work[id]; it != nil {
+				l.resync(ctx, ts, it)
+			}
+		}
+	}
+}
+
+// anyStale tells whether an item waits to be read again.
+func (l *leader) anyStale() bool {
+	for _, ts := range l.tenants {
+		if len(ts.stale) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (l *leader) decision(ctx context.Context, tx *outbox.Tx, ts *tenantState, it *item, d routing.Decision) error {
@@ -160,8 +203,11 @@ func (l *leader) assign(ctx context.Context, ts *tenantState, it *item, d routin
 	it.state, it.agent, it.offer = stateAssigned, d.AgentID, ""
 	if it.Kind == routing.Conversation {
 		if _, err := l.s.inbox.Assign(ctx, system(ts.id), it.ConversationID, d.AgentID); err != nil {
-			it.unwritten = true // written at the conversation's next change (conversationChanged)
-			return fmt.Errorf("assign conversation %s: %w", it.ConversationID, err)
+			// The work is the agent's: the conversation is written as theirs
+			// at its next change (conversationChanged) or the next rebuild.
+			it.unwritten = true
+			l.s.log.Warn("assign conversation; written at its next change", "tenant_id", ts.id,
+				"conversation_id", it.ConversationID, "err", err)
 		}
 	}
 	return nil
@@ -319,7 +365,8 @@ func (l *leader) resync(ctx context.Context, ts *tenantState, it *item) {
 	}
 	w, err := l.s.db.Work(ctx, ts.id, it.ID)
 	if err != nil {
-		l.s.log.Error("resync work", "tenant_id", ts.id, "work_id", it.ID, "err", err)
+		l.s.log.Error("resync work; read again at the next pass", "tenant_id", ts.id, "work_id", it.ID, "err", err)
+		ts.stale[it.ID] = true
 		return
 	}
 	ts.untrack(it)

@@ -67,6 +67,7 @@ type tenantState struct {
 	byConv    map[string][]*item  // conversation → its active items (a list replaced on change, never edited in place)
 	trackers  map[string]*tracker // conversation → SLA clocks
 	alarmed   map[string]bool     // conversations with an SLA clock warned or breached (slaDue)
+	stale     map[string]bool     // work whose decision could not be written: read again from SQL (resyncStale)
 	lastStats string
 	ticked    time.Time // last Tick
 	// seq is the tenant's last event routing has applied, or whose effect
@@ -130,7 +131,7 @@ func (l *leader) tenant(id string) *tenantState {
 		ts = &tenantState{id: id, eng: routing.New(routing.Options{NewID: ids.New}),
 			queues: map[string]QueueConfig{}, calendars: map[string]sla.Calendar{}, policies: map[string]sla.Policy{},
 			states: map[string]bool{}, agents: map[string]bool{}, work: map[string]*item{},
-			byConv: map[string][]*item{}, trackers: map[string]*tracker{}}
+			byConv: map[string][]*item{}, trackers: map[string]*tracker{}, stale: map[string]bool{}}
 		l.tenants[id] = ts
 	}
 	return ts
@@ -204,6 +205,7 @@ func (l *leader) loop(ctx context.Context) error {
 			l.flushClocksOnExit(ctx) // as they were moved, before the lead went
 			return errLostLead
 		}
+		l.resyncStale(ctx)
 		l.drain(ctx)
 		now := l.s.clock.Now()
 		next := l.tick(ctx, now)
@@ -222,6 +224,9 @@ func (l *leader) loop(ctx context.Context) error {
 		}
 		if !next.IsZero() {
 			sleep = min(sleep, max(next.Sub(now), time.Millisecond))
+		}
+		if l.anyStale() {
+			sleep = min(sleep, staleRetry)
 		}
 		timer.Reset(sleep)
 		select {

@@ -96,10 +96,18 @@ func (l *leader) accept(ctx context.Context, c command) error {
 		return err
 	}
 	if it.state != stateAssigned || it.agent != c.UserID {
+		if ts.stale[it.ID] {
+			// The database refused the assignment: nothing happened, and the
+			// offer stands once the item is read again (resyncStale).
+			return errNotRecorded
+		}
 		return ErrOfferGone // the assignment conflicted with SQL and was resynchronised
 	}
 	return nil
 }
+
+// errNotRecorded answers an accept whose assignment the database refused.
+var errNotRecorded = errors.New("routing could not record the accept; try again")
 
 func (l *leader) decline(ctx context.Context, c command) error {
 	ts := l.tenants[c.TenantID]

@@ -1,0 +1,100 @@
+package dispatch_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/switchboard-cx/switchboard/internal/dispatch"
+	"github.com/switchboard-cx/switchboard/internal/store/storetest"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// refuse makes the database refuse a statement on a table (a trigger
+// raising an error: a write that fails as a database under strain or
+// restarting fails it, not a conflict) until the returned func is called.
+func (f *fixture) refuse(t *testing.T, engine, name, table, op, when string) func() {
+	t.Helper()
+	var stmts, drop []string
+	if engine == "sqlite" {
+		stmts = []string{`CREATE TRIGGER ` + name + ` BEFORE ` + op + ` ON ` + table + ` WHEN ` + when +
+			` BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`}
+		drop = []string{`DROP TRIGGER ` + name}
+	} else {
+		stmts = []string{
+			`CREATE FUNCTION ` + name + `() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN
+				IF ` + when + ` THEN RAISE EXCEPTION 'refused by the test'; END IF;
+				RETURN NEW;
+			END $$`,
+			`CREATE TRIGGER ` + name + ` BEFORE ` + op + ` ON ` + table + ` FOR EACH ROW EXECUTE FUNCTION ` + name + `()`}
+		drop = []string{`DROP TRIGGER ` + name + ` ON ` + table, `DROP FUNCTION ` + name + `()`}
+	}
+	for _, q := range stmts {
+		if _, err := f.db.SQL().ExecContext(t.Context(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return func() {
+		t.Helper()
+		for _, q := range drop {
+			if _, err := f.db.SQL().ExecContext(t.Context(), q); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// A routing decision whose transaction failed (not a conflict: the
+// database refused or timed out) was logged and forgotten, while the engine
+// went on believing it: an offer no agent heard of kept its agent from any
+// other work until it timed out (the chaos test's conversations left
+// waiting with idle agents, drained every offer timeout), and an accept
+// whose assignment failed left the engine counting the conversation as the
+// agent's while SQL still had it offered. The item is read again from SQL
+// instead: the offer is made again once the database takes it, and the
+// accept is answered as failed, to be tried again.
+func TestADecisionTheDatabaseRefusedIsReadAgain(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			n := f.start(t, embeddedBus(t), true)
+			f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true})
+			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			ctx := t.Context()
+
+			// The offer's transaction fails. The clock does not move: no offer
+			// timeout can free ana.
+			allowOffers := f.refuse(t, e.Name, "refuse_offer", "routing_offers", "INSERT", "1 = 1")
+			c := f.chat(t, "visitor-1", "my card is blocked")
+			if _, err := n.svc.Stats(ctx, f.tenant); err != nil { // the leader has handled the chat
+				t.Fatal(err)
+			}
+			if got := f.offers(t, ana); len(got) != 0 {
+				t.Fatalf("an offer was stored through the trigger: %+v", got)
+			}
+			allowOffers()
+			o := f.offerFor(t, n, ana)
+			if o.ConversationID != c.ID {
+				t.Fatalf("offer for %s, want %s", o.ConversationID, c.ID)
+			}
+
+			// The accept's transaction fails: nothing happened, and it says so.
+			allowAccepts := f.refuse(t, e.Name, "refuse_accept", "routing_offers", "UPDATE", "NEW.state = 'accepted'")
+			actor := dispatch.Actor{TenantID: f.tenant, UserID: ana}
+			if err := n.svc.Accept(ctx, actor, o.ID); err == nil || errors.Is(err, dispatch.ErrOfferGone) {
+				t.Fatalf("an accept whose assignment was refused was answered %v; want an error to try again on", err)
+			}
+			if got := f.conversation(t, c.ID).AssigneeID; got != "" {
+				t.Fatalf("the conversation is %q's after a refused accept", got)
+			}
+			allowAccepts()
+			eventually(t, "the accept goes through when tried again", func() bool {
+				return n.svc.Accept(ctx, actor, o.ID) == nil
+			})
+			eventually(t, "the conversation is ana's", func() bool { return f.conversation(t, c.ID).AssigneeID == ana })
+			if load := f.chatLoad(t, ana); load != 1 {
+				t.Fatalf("ana's chat load is %d, want 1", load)
+			}
+		})
+	}
+}
