@@ -69,6 +69,9 @@ func (l *leader) carryOut(ctx context.Context, ts *tenantState, d routing.Decisi
 		if it != nil && ts.work[it.ID] == it {
 			ts.stale[it.ID] = true
 		}
+		if d.Kind == routing.SetAway { // the engine has them away, SQL may not
+			ts.staleAgents[d.AgentID] = true
+		}
 	}
 }
 
@@ -76,10 +79,18 @@ func (l *leader) carryOut(ctx context.Context, ts *tenantState, d routing.Decisi
 // could not be written.
 const staleRetry = 250 * time.Millisecond
 
-// resyncStale reads again from SQL the items whose decisions could not be
-// written, once each: one that fails again waits for the next pass.
+// resyncStale reads again from SQL the items (and agents) whose decisions
+// could not be written, once each: one that fails again waits for the next
+// pass.
 func (l *leader) resyncStale(ctx context.Context) {
 	for _, ts := range l.tenants {
+		for id := range ts.staleAgents {
+			delete(ts.staleAgents, id)
+			if err := l.readAgent(ctx, ts, id); err != nil {
+				l.s.log.Error("read an agent again; tried at the next pass", "tenant_id", ts.id, "user_id", id, "err", err)
+				ts.staleAgents[id] = true
+			}
+		}
 		if len(ts.stale) == 0 {
 			continue
 		}
@@ -99,7 +110,7 @@ func (l *leader) resyncStale(ctx context.Context) {
 // anyStale tells whether an item waits to be read again.
 func (l *leader) anyStale() bool {
 	for _, ts := range l.tenants {
-		if len(ts.stale) > 0 {
+		if len(ts.stale) > 0 || len(ts.staleAgents) > 0 {
 			return true
 		}
 	}

@@ -3,6 +3,7 @@ package dispatch_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
@@ -94,6 +95,45 @@ func TestADecisionTheDatabaseRefusedIsReadAgain(t *testing.T) {
 			eventually(t, "the conversation is ana's", func() bool { return f.conversation(t, c.ID).AssigneeID == ana })
 			if load := f.chatLoad(t, ana); load != 1 {
 				t.Fatalf("ana's chat load is %d, want 1", load)
+			}
+		})
+	}
+}
+
+// Three offers missed in a row set an agent away; when the database refused
+// the presence, the engine had her away while SQL (and her desktop) had her
+// available, and she was offered nothing until she changed it herself. She
+// is read again from SQL instead.
+func TestASetAwayTheDatabaseRefusedIsReadAgain(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			f.start(t, embeddedBus(t), true)
+			f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true, OfferTimeoutSeconds: 10})
+			for _, v := range []string{"v1", "v2", "v3"} {
+				f.chat(t, v, "hi")
+			}
+			allowAway := f.refuse(t, e.Name, "refuse_away", "users", "UPDATE", "NEW.presence = 'away'")
+			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			for range 3 {
+				o := f.offerFor(t, f.n, ana)
+				f.clock.Advance(11 * time.Second)
+				eventually(t, "the offer expires", func() bool {
+					got := f.offers(t, ana)
+					return len(got) == 0 || got[0].ID != o.ID
+				})
+			}
+			if _, err := f.n.svc.Stats(t.Context(), f.tenant); err != nil { // the set-away was tried
+				t.Fatal(err)
+			}
+			allowAway()
+			if u, err := f.db.User(t.Context(), f.tenant, ana); err != nil || u.Presence != tenant.PresenceAvailable {
+				t.Fatalf("ana is %q (%v), want still available: the trigger let the set-away through", u.Presence, err)
+			}
+			c := f.chat(t, "v4", "anyone there?") // the others are in ana's cool-down
+			o := f.offerFor(t, f.n, ana)
+			if o.ConversationID != c.ID {
+				t.Fatalf("offer for %s, want %s", o.ConversationID, c.ID)
 			}
 		})
 	}

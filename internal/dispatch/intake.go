@@ -112,6 +112,11 @@ func (l *leader) reloadAgent(ctx context.Context, ts *tenantState, ev event.Even
 	if id == "" {
 		id = who.ID
 	}
+	return l.readAgent(ctx, ts, id)
+}
+
+// readAgent gives the engine a user as SQL has them now.
+func (l *leader) readAgent(ctx context.Context, ts *tenantState, id string) error {
 	a, ok, err := l.agentRouting(ctx, ts.id, id)
 	if err != nil {
 		return err

@@ -68,8 +68,10 @@ type tenantState struct {
 	trackers  map[string]*tracker // conversation → SLA clocks
 	alarmed   map[string]bool     // conversations with an SLA clock warned or breached (slaDue)
 	stale     map[string]bool     // work whose decision could not be written: read again from SQL (resyncStale)
-	lastStats string
-	ticked    time.Time // last Tick
+	// staleAgents are agents an unwritten decision (set away) is about.
+	staleAgents map[string]bool
+	lastStats   string
+	ticked      time.Time // last Tick
 	// seq is the tenant's last event routing has applied, or whose effect
 	// SQL already held when the tenant was read: the events after it are
 	// read back from the table (catchUp), whatever the bus lost.
@@ -131,7 +133,8 @@ func (l *leader) tenant(id string) *tenantState {
 		ts = &tenantState{id: id, eng: routing.New(routing.Options{NewID: ids.New}),
 			queues: map[string]QueueConfig{}, calendars: map[string]sla.Calendar{}, policies: map[string]sla.Policy{},
 			states: map[string]bool{}, agents: map[string]bool{}, work: map[string]*item{},
-			byConv: map[string][]*item{}, trackers: map[string]*tracker{}, stale: map[string]bool{}}
+			byConv: map[string][]*item{}, trackers: map[string]*tracker{}, stale: map[string]bool{},
+			staleAgents: map[string]bool{}}
 		l.tenants[id] = ts
 	}
 	return ts
