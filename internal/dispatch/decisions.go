@@ -80,8 +80,8 @@ func (l *leader) carryOut(ctx context.Context, ts *tenantState, d routing.Decisi
 const staleRetry = 250 * time.Millisecond
 
 // resyncStale reads again from SQL the items (and agents) whose decisions
-// could not be written, once each: one that fails again waits for the next
-// pass.
+// could not be written, and the conversations whose work could not be
+// stored or ended, once each: one that fails again waits for the next pass.
 func (l *leader) resyncStale(ctx context.Context) {
 	for _, ts := range l.tenants {
 		for id := range ts.staleAgents {
@@ -89,6 +89,18 @@ func (l *leader) resyncStale(ctx context.Context) {
 			if err := l.readAgent(ctx, ts, id); err != nil {
 				l.s.log.Error("read an agent again; tried at the next pass", "tenant_id", ts.id, "user_id", id, "err", err)
 				ts.staleAgents[id] = true
+			}
+		}
+		for id := range ts.staleConvs {
+			delete(ts.staleConvs, id)
+			c, err := l.s.db.Conversation(ctx, ts.id, id)
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+			case err != nil:
+				l.s.log.Error("read a conversation again; tried at the next pass", "tenant_id", ts.id, "conversation_id", id, "err", err)
+				ts.staleConvs[id] = true
+			default:
+				l.conversationChanged(ctx, ts, c)
 			}
 		}
 		if len(ts.stale) == 0 {
@@ -110,7 +122,7 @@ func (l *leader) resyncStale(ctx context.Context) {
 // anyStale tells whether an item waits to be read again.
 func (l *leader) anyStale() bool {
 	for _, ts := range l.tenants {
-		if len(ts.stale) > 0 || len(ts.staleAgents) > 0 {
+		if len(ts.stale) > 0 || len(ts.staleAgents) > 0 || len(ts.staleConvs) > 0 {
 			return true
 		}
 	}

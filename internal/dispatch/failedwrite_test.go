@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
+	"github.com/switchboard-cx/switchboard/internal/inbox"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
@@ -135,6 +137,52 @@ func TestASetAwayTheDatabaseRefusedIsReadAgain(t *testing.T) {
 			if o.ConversationID != c.ID {
 				t.Fatalf("offer for %s, want %s", o.ConversationID, c.ID)
 			}
+		})
+	}
+}
+
+// A conversation whose new work the database refused to store waited
+// unrouted until its customer wrote again, and a resolved one whose work
+// could not be ended held its agent's capacity until its next change. The
+// conversation is read again instead, until its work is stored and ended.
+func TestWorkTheDatabaseRefusedIsStoredAndEndedLater(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			f.start(t, embeddedBus(t), true)
+			f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true})
+			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			ctx := t.Context()
+
+			allowWork := f.refuse(t, e.Name, "refuse_work", "routing_work", "INSERT", "1 = 1")
+			c := f.chat(t, "visitor-1", "my card is blocked")
+			if _, err := f.n.svc.Stats(ctx, f.tenant); err != nil { // the leader has tried to route it
+				t.Fatal(err)
+			}
+			if got := f.offers(t, ana); len(got) != 0 {
+				t.Fatalf("an offer was made for work the trigger refused: %+v", got)
+			}
+			allowWork()
+			o := f.offerFor(t, f.n, ana)
+			if o.ConversationID != c.ID {
+				t.Fatalf("offer for %s, want %s", o.ConversationID, c.ID)
+			}
+			if err := f.n.svc.Accept(ctx, dispatch.Actor{TenantID: f.tenant, UserID: ana}, o.ID); err != nil {
+				t.Fatal(err)
+			}
+
+			allowEnd := f.refuse(t, e.Name, "refuse_end", "routing_work", "UPDATE", "NEW.state = 'finished'")
+			if _, err := f.n.inbox.SetStatus(ctx, inbox.Actor{TenantID: f.tenant, UserID: ana}, c.ID, conversation.StatusResolved); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.n.svc.Stats(ctx, f.tenant); err != nil { // the leader has tried to end it
+				t.Fatal(err)
+			}
+			if load := f.chatLoad(t, ana); load != 1 {
+				t.Fatalf("ana's chat load is %d while her work could not be ended, want 1", load)
+			}
+			allowEnd()
+			eventually(t, "ana's capacity is free", func() bool { return f.chatLoad(t, ana) == 0 })
 		})
 	}
 }

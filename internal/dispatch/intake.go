@@ -282,7 +282,8 @@ func (l *leader) route(ctx context.Context, ts *tenantState, c conversation.Conv
 	// when it is routed again.
 	l.slaStart(ctx, ts, c, q)
 	if err := l.insert(ctx, ts, it, more); err != nil {
-		l.s.log.Error("store new work", "tenant_id", ts.id, "conversation_id", c.ID, "err", err)
+		l.s.log.Error("store new work; the conversation is read again", "tenant_id", ts.id, "conversation_id", c.ID, "err", err)
+		ts.staleConvs[c.ID] = true
 		return false
 	}
 	l.handle(ctx, ts, routing.WorkArrived{Work: it.Work})
@@ -351,7 +352,8 @@ func (l *leader) endAs(ctx context.Context, ts *tenantState, it *item, unassigne
 	}
 	err := l.s.db.MoveWork(ctx, ts.id, it.ID, []string{it.state}, to, it.agent, l.s.clock.Now())
 	if err != nil && !errors.Is(err, store.ErrConflict) {
-		l.s.log.Error("end work", "tenant_id", ts.id, "work_id", it.ID, "err", err)
+		l.s.log.Error("end work; the conversation is read again", "tenant_id", ts.id, "work_id", it.ID, "err", err)
+		ts.staleConvs[it.ConversationID] = true
 		return
 	}
 	// Still tracked while the engine withdraws its offer, so that decision
@@ -373,7 +375,8 @@ func (l *leader) holdByHand(ctx context.Context, ts *tenantState, c conversation
 			ConversationID: c.ID, Kind: "manual", AgentID: c.AssigneeID, QueueID: it.QueueID,
 			Reason: "assigned by hand", At: l.s.clock.Now()})
 	}); err != nil {
-		l.s.log.Error("store hand-assigned work", "tenant_id", ts.id, "conversation_id", c.ID, "err", err)
+		l.s.log.Error("store hand-assigned work; the conversation is read again", "tenant_id", ts.id, "conversation_id", c.ID, "err", err)
+		ts.staleConvs[c.ID] = true
 		return
 	}
 	l.handle(ctx, ts, routing.Restored{Work: it.Work, AgentID: it.agent})

@@ -68,8 +68,10 @@ type tenantState struct {
 	trackers  map[string]*tracker // conversation → SLA clocks
 	alarmed   map[string]bool     // conversations with an SLA clock warned or breached (slaDue)
 	stale     map[string]bool     // work whose decision could not be written: read again from SQL (resyncStale)
-	// staleAgents are agents an unwritten decision (set away) is about.
+	// staleAgents are agents an unwritten decision (set away) is about;
+	// staleConvs conversations whose work could not be stored or ended.
 	staleAgents map[string]bool
+	staleConvs  map[string]bool
 	lastStats   string
 	ticked      time.Time // last Tick
 	// seq is the tenant's last event routing has applied, or whose effect
@@ -134,7 +136,7 @@ func (l *leader) tenant(id string) *tenantState {
 			queues: map[string]QueueConfig{}, calendars: map[string]sla.Calendar{}, policies: map[string]sla.Policy{},
 			states: map[string]bool{}, agents: map[string]bool{}, work: map[string]*item{},
 			byConv: map[string][]*item{}, trackers: map[string]*tracker{}, stale: map[string]bool{},
-			staleAgents: map[string]bool{}}
+			staleAgents: map[string]bool{}, staleConvs: map[string]bool{}}
 		l.tenants[id] = ts
 	}
 	return ts
