@@ -3,8 +3,10 @@ package dispatch_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -183,4 +185,52 @@ func TestQueueStatsOnTheFeed(t *testing.T) {
 			return
 		}
 	}
+}
+
+// A tenant with thousands of queues: its queue.stats once went as one event
+// larger than NATS's max_payload (1 MiB), which the bus refused, so the
+// wall and the wait estimates heard nothing of any queue. Every queue's
+// state reaches the feed, in events of their own size.
+func TestQueueStatsOfThousandsOfQueuesReachTheFeed(t *testing.T) {
+	f := newFixture(t, storetest.OpenSQLite)
+	const queues = 3000
+	now := f.clock.Now()
+	for i := range queues {
+		name := fmt.Sprintf("Queue %04d %s", i, strings.Repeat("x", 400)) // ~1.5 MB of stats in all
+		raw, _ := json.Marshal(dispatch.QueueConfig{Name: name})
+		if err := f.db.PutConfig(t.Context(), store.ConfigQueues, store.ConfigRecord{ID: fmt.Sprintf("q%04d", i),
+			TenantID: f.tenant, Name: name, Config: raw, CreatedAt: now, UpdatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := embeddedBus(t)
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	biggest := 0
+	unsub, err := b.SubscribeEvents(func(ev event.Event) {
+		if ev.Type != event.QueueStats || ev.TenantID != f.tenant {
+			return
+		}
+		var st []dispatch.QueueStatsView
+		if json.Unmarshal(ev.Data, &st) != nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		biggest = max(biggest, len(ev.Data))
+		for _, s := range st {
+			seen[s.QueueID] = true
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unsub()
+	f.start(t, b, true)
+	eventually(t, "every queue's state is on the feed", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(seen) == queues
+	})
+	t.Logf("%d queues' states heard; the largest queue.stats event carried %d bytes", queues, biggest)
 }

@@ -72,8 +72,9 @@ type tenantState struct {
 	// staleConvs conversations whose work could not be stored or ended.
 	staleAgents map[string]bool
 	staleConvs  map[string]bool
-	lastStats   string
-	ticked      time.Time // last Tick
+	lastStats   map[string]uint64 // queue → a hash of the queue.stats view last sent (publishStats)
+	statsFullAt time.Time         // when every queue's view was last sent
+	ticked      time.Time         // last Tick
 	// seq is the tenant's last event routing has applied, or whose effect
 	// SQL already held when the tenant was read: the events after it are
 	// read back from the table (catchUp), whatever the bus lost.

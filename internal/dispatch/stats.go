@@ -3,6 +3,7 @@ package dispatch
 import (
 	"context"
 	"encoding/json"
+	"hash/fnv"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/event"
@@ -64,24 +65,81 @@ func (l *leader) waitingSteps(now time.Time, ts *tenantState) map[string][]Waiti
 	return out
 }
 
-// publishStats sends queue.stats (ephemeral) for every tenant whose queues
-// changed since the last time.
+// publishStats sends queue.stats (ephemeral) for the queues whose state
+// changed since the last time, and every statsFullEvery for all of a
+// tenant's queues (a node that started since learns the quiet ones too: the
+// wait estimates follow these events). A tenant's queues go in as many
+// events as keep each under statsChunk: with thousands of queues one event
+// once outgrew NATS's max_payload and was never sent.
 func (l *leader) publishStats(ctx context.Context, now time.Time) {
 	for _, ts := range l.tenants {
 		if len(ts.queues) == 0 {
 			continue
 		}
-		st := l.stats(now, ts)
-		data, err := json.Marshal(st)
-		if err != nil || string(data) == ts.lastStats {
-			continue
+		full := now.Sub(ts.statsFullAt) >= statsFullEvery
+		if full {
+			ts.statsFullAt = now
 		}
-		ts.lastStats = string(data)
-		ev := event.Event{ID: ids.New(), TenantID: ts.id, Type: event.QueueStats, Data: data, At: now}
-		if err := l.s.out.PublishEphemeral(ctx, ev); err != nil {
-			l.s.log.Warn("publish queue stats", "tenant_id", ts.id, "err", err)
+		if ts.lastStats == nil {
+			ts.lastStats = map[string]uint64{}
+		}
+		for _, data := range statsChunks(l.stats(now, ts), ts.lastStats, full, statsChunk) {
+			ev := event.Event{ID: ids.New(), TenantID: ts.id, Type: event.QueueStats, Data: data, At: now}
+			if err := l.s.out.PublishEphemeral(ctx, ev); err != nil {
+				l.s.log.Warn("publish queue stats", "tenant_id", ts.id, "err", err)
+			}
 		}
 	}
+}
+
+// statsChunk bounds the data of one queue.stats event, well under NATS's
+// default max_payload of 1 MiB.
+const statsChunk = 256 << 10
+
+// statsFullEvery is how often every queue's state is sent, changed or not.
+const statsFullEvery = 30 * time.Second
+
+// statsChunks encodes the queues whose view differs from last (a hash of
+// each queue's encoding; all of them when full) as JSON arrays of at most
+// limit bytes — a queue larger than limit alone goes in one of its own —
+// and records what it encoded in last, forgetting queues no longer there.
+func statsChunks(views []QueueStatsView, last map[string]uint64, full bool, limit int) [][]byte {
+	var out [][]byte
+	var cur []byte
+	seen := make(map[string]bool, len(views))
+	for _, v := range views {
+		seen[v.QueueID] = true
+		data, err := json.Marshal(v)
+		if err != nil {
+			continue
+		}
+		h := fnv.New64a()
+		h.Write(data)
+		sum := h.Sum64()
+		if old, ok := last[v.QueueID]; ok && old == sum && !full {
+			continue
+		}
+		last[v.QueueID] = sum
+		if len(cur) > 0 && len(cur)+1+len(data)+1 > limit {
+			out = append(out, append(cur, ']'))
+			cur = nil
+		}
+		if len(cur) == 0 {
+			cur = append(cur, '[')
+		} else {
+			cur = append(cur, ',')
+		}
+		cur = append(cur, data...)
+	}
+	if len(cur) > 0 {
+		out = append(out, append(cur, ']'))
+	}
+	for id := range last {
+		if !seen[id] {
+			delete(last, id)
+		}
+	}
+	return out
 }
 
 func (s *Service) stats(ctx context.Context, tenantID string) ([]QueueStatsView, error) {
