@@ -36,6 +36,11 @@ const (
 // the loop's next pass (resyncStale), not at once: the decision that
 // follows a failing write could fail again.
 func (l *leader) carryOut(ctx context.Context, ts *tenantState, d routing.Decision) {
+	if d.Kind == routing.OfferWithdrawn && d.WorkID != "" && d.WorkID == l.resyncing {
+		// The engine lets go of the offer of an item being read again from
+		// SQL: SQL's offer stands, and is given back to the engine as it is.
+		return
+	}
 	it := ts.work[d.WorkID]
 	if it == nil && d.WorkID != "" && d.Kind != routing.OfferExpired && d.Kind != routing.OfferWithdrawn {
 		l.s.log.Warn("decision about unknown work", "tenant_id", ts.id, "work_id", d.WorkID, "kind", d.Kind)
@@ -381,7 +386,12 @@ func (l *leader) idle(ctx context.Context, ts *tenantState, it *item, d routing.
 	return err
 }
 
-// resync makes the engine's idea of an item match SQL after a conflict.
+// resync makes the engine's idea of an item match SQL after a conflict, a
+// failed write or a second pick-up. The engine forgets the item without a
+// write — an open offer it withdraws stays open in SQL — and is given it
+// back as SQL has it: a pick-up repeated for an offered item once withdrew
+// the offer and made another, so the agent's accept of the first was
+// answered "gone".
 func (l *leader) resync(ctx context.Context, ts *tenantState, it *item) {
 	if it == nil {
 		return
@@ -392,9 +402,6 @@ func (l *leader) resync(ctx context.Context, ts *tenantState, it *item) {
 		ts.stale[it.ID] = true
 		return
 	}
-	ts.untrack(it)
-	l.handle(ctx, ts, routing.WorkWithdrawn{WorkID: it.ID})
-	l.handle(ctx, ts, routing.WorkFinished{WorkID: it.ID})
 	open := map[string]store.OfferRecord{}
 	if w.State == stateOffered {
 		if offers, err := l.s.db.OffersFor(ctx, ts.id, w.AgentID, offerOpen); err == nil {
@@ -402,7 +409,20 @@ func (l *leader) resync(ctx context.Context, ts *tenantState, it *item) {
 				open[o.WorkID] = o
 			}
 		}
+		// The engine has the very offer SQL has (a pick-up sent again after
+		// a late answer): nothing to change.
+		if o, ok := open[w.ID]; ok {
+			if work, agent, ok := ts.eng.OfferOf(o.ID); ok && work == w.ID && agent == w.AgentID {
+				it.state, it.agent, it.offer = stateOffered, w.AgentID, o.ID
+				return
+			}
+		}
 	}
+	ts.untrack(it)
+	l.resyncing = it.ID
+	l.handle(ctx, ts, routing.WorkWithdrawn{WorkID: it.ID})
+	l.handle(ctx, ts, routing.WorkFinished{WorkID: it.ID})
+	l.resyncing = ""
 	l.restore(ctx, w, open)
 }
 

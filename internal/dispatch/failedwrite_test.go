@@ -1,7 +1,9 @@
 package dispatch_test
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -183,6 +185,38 @@ func TestWorkTheDatabaseRefusedIsStoredAndEndedLater(t *testing.T) {
 			}
 			allowEnd()
 			eventually(t, "ana's capacity is free", func() bool { return f.chatLoad(t, ana) == 0 })
+		})
+	}
+}
+
+// A work pick-up is sent again when its first answer comes late (the
+// leader busy under load): the second found the item already offered and
+// read it again from SQL by withdrawing the offer and making another, so the
+// agent's accept of the first, on its way, was answered "gone" (the
+// flaky TestCallLooseEnds). The offer stands.
+func TestAPickUpSentAgainKeepsTheOffer(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			f.start(t, embeddedBus(t), true)
+			f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true})
+			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			c := f.chat(t, "visitor-1", "my card is blocked")
+			o := f.offerFor(t, f.n, ana)
+
+			// The pick-up, as a node sends it to the shard's leader.
+			cmd, _ := json.Marshal(map[string]string{"kind": "work", "tenant_id": f.tenant, "work_id": o.WorkID})
+			subject := fmt.Sprintf("switchboard.dispatch.%d.%s", dispatch.ShardOf(f.tenant, 32), f.tenant)
+			if _, err := f.n.bus.Conn().Request(subject, cmd, 5*time.Second); err != nil {
+				t.Fatalf("pick-up: %v", err)
+			}
+			if got := f.offers(t, ana); len(got) != 1 || got[0].ID != o.ID {
+				t.Fatalf("after a second pick-up ana's offers are %+v, want the first one %s", got, o.ID)
+			}
+			if err := f.n.svc.Accept(t.Context(), dispatch.Actor{TenantID: f.tenant, UserID: ana}, o.ID); err != nil {
+				t.Fatalf("accept of the offer made before the second pick-up: %v", err)
+			}
+			eventually(t, "the conversation is ana's", func() bool { return f.conversation(t, c.ID).AssigneeID == ana })
 		})
 	}
 }

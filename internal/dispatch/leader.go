@@ -51,6 +51,7 @@ type leader struct {
 	// looked at: the tests and benchmark hold it to the ones due or at risk.
 	slaVisits int
 	clocks    clockQueue // SLA clocks changed and not yet written (clockwrites.go)
+	resyncing string     // the item resync is giving back to the engine as SQL has it
 }
 
 // tenantState is one tenant's routing on the leader.
