@@ -111,6 +111,10 @@ type tracker struct {
 	// indexed is the deadline last put in the leader's index for it (zero
 	// if none): one that has not moved is not put in again.
 	indexed time.Time
+	// historyTo is the last message fed to clocks that slaHistory started
+	// from the stored timeline ("" for clocks started with the
+	// conversation): a message at or before it was counted already.
+	historyTo string
 }
 
 // Work states as stored.

@@ -43,6 +43,32 @@ func (l *leader) slaStart(ctx context.Context, ts *tenantState, c conversation.C
 	l.slaSignals(ctx, ts, c.ID, tr, t.CustomerMessage(c.CreatedAt))
 }
 
+// slaHistory gives clocks started for a conversation routed late — a queue
+// made for it, a leader that rebuilt after it arrived (routeUnrouted) — the
+// rest of its timeline so far. They were started as if nobody had answered
+// it, and its first response breached though an agent had replied; the
+// replies, and the customer's messages after them, now count. Their
+// message.created events, if still to be applied, are not applied twice
+// (slaMessage).
+func (l *leader) slaHistory(ctx context.Context, ts *tenantState, c conversation.Conversation, tr *tracker) {
+	page := store.Page{Limit: store.MaxPageSize}
+	tr.historyTo = "\x00" // from now on each message is fed once, in order
+	for {
+		ms, err := l.s.db.Messages(ctx, ts.id, c.ID, page)
+		if err != nil {
+			l.s.log.Warn("read a conversation's timeline for its SLA clocks", "tenant_id", ts.id, "conversation_id", c.ID, "err", err)
+			return
+		}
+		for _, m := range ms {
+			l.slaMessage(ctx, ts, c, m)
+		}
+		if len(ms) < store.MaxPageSize {
+			return
+		}
+		page.After = ms[len(ms)-1].ID
+	}
+}
+
 // calendarOf is the business hours of a queue: nil (24/7) when it names no
 // calendar, or one that no longer exists.
 func (ts *tenantState) calendarOf(q QueueConfig) *sla.Calendar {
@@ -64,8 +90,11 @@ func (ts *tenantState) slaMoved(convID, queueID string) {
 // slaMessage feeds a timeline item to the conversation's clocks.
 func (l *leader) slaMessage(ctx context.Context, ts *tenantState, c conversation.Conversation, m conversation.Message) {
 	tr := ts.trackers[c.ID]
-	if tr == nil || m.Kind != conversation.KindMessage {
-		return
+	if tr == nil || m.Kind != conversation.KindMessage || m.ID <= tr.historyTo {
+		return // ids sort by creation: one slaHistory fed already
+	}
+	if tr.historyTo != "" {
+		tr.historyTo = m.ID
 	}
 	switch {
 	case m.Direction == conversation.Inbound:

@@ -13,6 +13,7 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/sla"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
 func (f *fixture) timeline(t *testing.T, convID string) []string {
@@ -124,6 +125,47 @@ func TestSLAPausesWhilePending(t *testing.T) {
 			}
 			f.clock.Advance(20 * time.Minute) // 30 of the 60 minutes used: the warning
 			eventually(t, "a warning after resuming", func() bool { return f.hasEvent(t, event.SLAWarning) })
+		})
+	}
+}
+
+// A conversation routed late — here a queue made for it after an agent had
+// answered it by hand; a leader that rebuilds after it arrived is the same
+// path — had its clocks started as if nobody had answered, so its first
+// response warned and breached. Its timeline so far counts: the agent's
+// answer meets the first response.
+func TestSLAOfAConversationRoutedLateCountsItsTimeline(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			f.start(t, embeddedBus(t), true)
+			p, err := f.n.svc.SaveSLAPolicy(t.Context(), f.admin, dispatch.PolicyConfig{Name: "Gold", Policy: sla.Policy{
+				FirstResponse: 10 * time.Minute, WarnAt: 0.5}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.queue(t, dispatch.QueueConfig{Name: "Texts", Channels: []string{"sms"}, SLAPolicyID: p.ID})
+			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			c := f.chat(t, "v1", "help")
+			f.clock.Advance(time.Minute)
+			f.reply(t, ana, c.ID, "Hello, I am on it")
+			if _, err := f.n.svc.Stats(t.Context(), f.tenant); err != nil { // the leader has seen both, with no queue for them
+				t.Fatal(err)
+			}
+
+			f.queue(t, dispatch.QueueConfig{Name: "Chats", Channels: []string{"webchat"}, SLAPolicyID: p.ID})
+			if o := f.offerFor(t, f.n, ana); o.ConversationID != c.ID {
+				t.Fatalf("offer for %s, want %s", o.ConversationID, c.ID)
+			}
+			eventually(t, "the first response is met", func() bool {
+				cs, err := f.n.svc.SLA(t.Context(), f.tenant, c.ID)
+				return err == nil && len(cs) == 1 && cs[0].State == string(sla.StateMet)
+			})
+			f.clock.Advance(15 * time.Minute)
+			time.Sleep(300 * time.Millisecond) // room for a wrong signal to show; it cannot make the test pass wrongly
+			if f.hasEvent(t, event.SLAWarning) || f.hasEvent(t, event.SLABreached) {
+				t.Fatal("an answered conversation's first response warned or breached")
+			}
 		})
 	}
 }
