@@ -30,7 +30,18 @@ func (l *leader) onEvent(ctx context.Context, ts *tenantState, ev event.Event) {
 		if err := json.Unmarshal(ev.Data, &c); err != nil || c.TenantID != ts.id {
 			return
 		}
-		l.conversationChanged(ctx, ts, l.current(ctx, ts, c))
+		now := l.current(ctx, ts, c)
+		if c.Status != conversation.StatusOpen && now.Status == conversation.StatusOpen {
+			// Closed by this event and open again since (the customer wrote
+			// right after the resolve): the work ends here, as it would have
+			// had the leader come to the event in time — the agent's capacity
+			// is freed and the reopened conversation offered to them first —
+			// rather than the reopen passing unseen, the old work still held.
+			closed := now
+			closed.Status = c.Status
+			l.conversationChanged(ctx, ts, closed)
+		}
+		l.conversationChanged(ctx, ts, now)
 	case event.MessageCreated:
 		var m struct {
 			Message      conversation.Message      `json:"message"`

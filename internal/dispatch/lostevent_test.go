@@ -10,6 +10,8 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/ids"
+	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
@@ -20,12 +22,18 @@ import (
 // stored, and the bus never carries the event.
 func (f *fixture) resolveUnheard(t *testing.T, convID string) {
 	t.Helper()
+	f.statusUnheard(t, convID, conversation.StatusResolved)
+}
+
+// statusUnheard is resolveUnheard for any status.
+func (f *fixture) statusUnheard(t *testing.T, convID string, status conversation.Status) {
+	t.Helper()
 	err := f.db.InTx(t.Context(), func(s *store.Store, _ *sql.Tx) error {
 		c, err := s.Conversation(t.Context(), f.tenant, convID)
 		if err != nil {
 			return err
 		}
-		c.Status, c.UpdatedAt = conversation.StatusResolved, f.clock.Now()
+		c.Status, c.UpdatedAt = status, f.clock.Now()
 		if err := s.UpdateConversation(t.Context(), &c); err != nil {
 			return err
 		}
@@ -86,5 +94,50 @@ func TestAnEventTheBusLostIsReadBack(t *testing.T) {
 				t.Fatalf("resolved conversation has %d active work items", n)
 			}
 		})
+	}
+}
+
+// A customer who writes right after the agent resolved their chat (the
+// widget writes into its conversation, which opens it again) or set it
+// pending: the leader came to the "resolved" or "pending" event with the
+// conversation already open again in SQL, and acted on what SQL held —
+// open, still the agent's — so the work of before went on holding her
+// capacity and the customer's message offered nothing (in the chaos test
+// under full-suite load, agents ended up full of conversations nobody
+// offered them, and the rest waited). The work ends at the resolve and the
+// conversation, open again, is offered to its agent first, as when the
+// leader is in time.
+func TestAConversationClosedAndOpenedBeforeRoutingSawItStillEndsTheWork(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		for _, status := range []conversation.Status{conversation.StatusResolved, conversation.StatusPending} {
+			t.Run(e.Name+"/"+string(status), func(t *testing.T) {
+				f := newFixture(t, e.Open)
+				f.start(t, embeddedBus(t), true)
+				f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true})
+				ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+				c := f.chat(t, "visitor-1", "my card is blocked")
+				o := f.offerFor(t, f.n, ana)
+				if err := f.n.svc.Accept(t.Context(), dispatch.Actor{TenantID: f.tenant, UserID: ana}, o.ID); err != nil {
+					t.Fatal(err)
+				}
+				eventually(t, "the conversation is ana's", func() bool { return f.conversation(t, c.ID).AssigneeID == ana })
+
+				// Closed, and the customer writes into it before routing hears of it.
+				f.statusUnheard(t, c.ID, status)
+				if _, err := f.n.inbox.Ingest(t.Context(), inbox.Inbound{TenantID: f.tenant, Channel: "webchat", ConversationID: c.ID,
+					From: persona.Identifier{Kind: persona.KindWidget, Value: "visitor-1"}, Body: "one more thing"}); err != nil {
+					t.Fatal(err)
+				}
+				if got := f.conversation(t, c.ID).Status; got != conversation.StatusOpen {
+					t.Fatalf("the customer's message left the conversation %s", got)
+				}
+				eventually(t, "ana's capacity is freed", func() bool { return f.chatLoad(t, ana) == 0 })
+				f.clock.Advance(31 * time.Second) // her wrap-up after the work ends
+				o2 := f.offerFor(t, f.n, ana)
+				if o2.ConversationID != c.ID || o2.ID == o.ID {
+					t.Fatalf("offer %+v, want a new one for %s, open again", o2, c.ID)
+				}
+			})
+		}
 	}
 }
