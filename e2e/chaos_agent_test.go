@@ -43,6 +43,9 @@ type chaosAgent struct {
 	began time.Time
 
 	connects, offers, accepted, refused atomic.Int64
+	// unresolved are the conversations whose resolve was answered other
+	// than 200, with the status, for reading a drain that does not settle.
+	unresolved []string
 }
 
 func newChaosAgent(f *fleet, email, id string, jar http.CookieJar) *chaosAgent {
@@ -195,9 +198,12 @@ func (a *chaosAgent) work(ctx context.Context, offers <-chan [2]string) {
 		h := hold{agent: a.id, conversation: o[1], acceptSent: sent, from: time.Now()}
 		pause(ctx, 150*time.Millisecond)
 		h.to = time.Now()
-		a.do(ctx, "PATCH", "/api/v1/conversations/"+o[1], []byte(`{"status":"resolved"}`))
+		st, body := a.do(ctx, "PATCH", "/api/v1/conversations/"+o[1], []byte(`{"status":"resolved"}`))
 		a.mu.Lock()
 		a.holds = append(a.holds, h)
+		if st != http.StatusOK && ctx.Err() == nil {
+			a.unresolved = append(a.unresolved, fmt.Sprintf("%s: %d %.200s", o[1], st, body))
+		}
 		a.mu.Unlock()
 	}
 }

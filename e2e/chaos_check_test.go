@@ -100,14 +100,80 @@ func drainChaos(t *testing.T, db *sql.DB, tenantID string, l *load, agents []*ch
 			t.Logf("chaos: drain at %s: %d open conversations without an agent, %d routing items waiting or offered, "+
 				"%d deliveries pending or sending, %d acknowledged messages on no agent's feed yet", time.Since(began).Round(time.Second),
 				unrouted, work, notices, unseen)
+			t.Log(routingPicture(db, tenantID))
 		}
 		if time.Since(began) > limit {
 			t.Logf("chaos: after %s of drain still %d open conversations without an agent, %d routing items waiting or offered, "+
 				"%d deliveries pending or sending, %d acknowledged messages no agent's feed carried", limit, unrouted, work, notices, unseen)
+			t.Log(routingPicture(db, tenantID))
 			return time.Since(began)
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+}
+
+// routingPicture says, for a drain that does not settle, what routing holds:
+// each agent's presence and assigned work, the active items by state, queue
+// and modality, and the last decisions taken with their reasons.
+func routingPicture(db *sql.DB, tenantID string) string {
+	var b strings.Builder
+	b.WriteString("chaos: routing now:")
+	rows, err := db.Query(`SELECT u.email, u.presence, COALESCE((SELECT string_agg(w.modality || ':' || w.state, ',') FROM routing_work w
+		WHERE w.tenant_id = u.tenant_id AND w.agent_id = u.id AND w.state IN ('offered', 'assigned')), '')
+		FROM users u WHERE u.tenant_id = $1 AND u.role IN ('agent', 'supervisor') ORDER BY u.email`, tenantID)
+	if err == nil {
+		for rows.Next() {
+			var email, presence, work string
+			rows.Scan(&email, &presence, &work)
+			fmt.Fprintf(&b, "\n  agent %s %s holding [%s]", email, presence, work)
+		}
+		rows.Close()
+	} else {
+		fmt.Fprintf(&b, "\n  (agents: %v)", err)
+	}
+	rows, err = db.Query(`SELECT u.email, w.modality, w.conversation_id, c.status, c.assignee_id = w.agent_id
+		FROM routing_work w JOIN users u ON u.id = w.agent_id JOIN conversations c ON c.id = w.conversation_id
+		WHERE w.tenant_id = $1 AND w.state = 'assigned' ORDER BY u.email, w.arrived_at`, tenantID)
+	if err == nil {
+		for rows.Next() {
+			var email, modality, conv, status string
+			var theirs bool
+			rows.Scan(&email, &modality, &conv, &status, &theirs)
+			fmt.Fprintf(&b, "\n  %s holds %s %s: conversation %s, assigned to them %v", email, modality, conv, status, theirs)
+		}
+		rows.Close()
+	} else {
+		fmt.Fprintf(&b, "\n  (assigned work: %v)", err)
+	}
+	rows, err = db.Query(`SELECT state, queue_id, modality, count(*), min(arrived_at) FROM routing_work
+		WHERE tenant_id = $1 AND state IN ('waiting', 'offered') GROUP BY 1, 2, 3`, tenantID)
+	if err == nil {
+		for rows.Next() {
+			var state, queue, modality string
+			var n int
+			var oldest int64
+			rows.Scan(&state, &queue, &modality, &n, &oldest)
+			fmt.Fprintf(&b, "\n  %d %s %s in queue %s, oldest since %s", n, modality, state, queue,
+				time.UnixMicro(oldest).Format("15:04:05.000"))
+		}
+		rows.Close()
+	} else {
+		fmt.Fprintf(&b, "\n  (work: %v)", err)
+	}
+	rows, err = db.Query(`SELECT at, kind, agent_id, work_id, reason FROM routing_decisions WHERE tenant_id = $1
+		ORDER BY at DESC LIMIT 25`, tenantID)
+	if err == nil {
+		for rows.Next() {
+			var at int64
+			var kind, agent, work, reason string
+			rows.Scan(&at, &kind, &agent, &work, &reason)
+			fmt.Fprintf(&b, "\n  %s %s agent=%s work=%s: %s", time.UnixMicro(at).Format("15:04:05.000"), kind, agent, work, reason)
+		}
+		rows.Close()
+	} else {
+		fmt.Fprintf(&b, "\n  (decisions: %v)", err)
+	}
+	return b.String()
 }
 
 // unseenMarkers are the acknowledged inbound messages no agent's feed carried.
@@ -238,6 +304,13 @@ func checkAssignments(t *testing.T, db *sql.DB, tenantID string, agents []*chaos
 	t.Logf("chaos: routing: %d conversations; %d offers reached agents' feeds, %d accepted, %d refused (answered or gone); "+
 		"%d feed connections; checked: no conversation held by two agents at once, one active routing item at most, none open without an agent",
 		convs, offers, accepted, refused, connects)
+	for _, a := range agents {
+		a.mu.Lock()
+		if len(a.unresolved) > 0 {
+			t.Logf("chaos: %s's resolves answered other than 200: %s", a.email, first(a.unresolved, 10))
+		}
+		a.mu.Unlock()
+	}
 	if len(overlaps) > 0 {
 		t.Errorf("%d times a conversation was held by two agents at once: %s", len(overlaps), first(overlaps, 10))
 	}
