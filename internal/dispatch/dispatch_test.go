@@ -83,6 +83,16 @@ func newFixture(t *testing.T, open func(testing.TB) *store.DB) *fixture {
 	return f
 }
 
+// supportDesk is the commonest start: a node that leads, the default queue
+// Support and one available agent, Ana, whose id it returns.
+func supportDesk(t *testing.T, open func(testing.TB) *store.DB) (*fixture, string) {
+	t.Helper()
+	f := newFixture(t, open)
+	f.start(t, embeddedBus(t), true)
+	f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true})
+	return f, f.agent(t, "ana@bank.test", tenant.RoleAgent)
+}
+
 // embeddedBus starts an in-process NATS for one node.
 func embeddedBus(t *testing.T) *bus.Bus {
 	t.Helper()
@@ -265,10 +275,7 @@ func (f *fixture) hasEvent(t *testing.T, typ string) bool {
 func TestOfferAcceptAndTrail(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			f := newFixture(t, e.Open)
-			f.start(t, embeddedBus(t), true)
-			f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true})
-			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			f, ana := supportDesk(t, e.Open)
 			c := f.chat(t, "visitor-1", "my card is blocked")
 
 			o := f.offerFor(t, f.n, ana)

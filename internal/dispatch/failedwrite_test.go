@@ -61,10 +61,8 @@ func (f *fixture) refuse(t *testing.T, engine, name, table, op, when string) fun
 func TestADecisionTheDatabaseRefusedIsReadAgain(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			f := newFixture(t, e.Open)
-			n := f.start(t, embeddedBus(t), true)
-			f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true})
-			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			f, ana := supportDesk(t, e.Open)
+			n := f.n
 			ctx := t.Context()
 
 			// The offer's transaction fails. The clock does not move: no offer
@@ -150,10 +148,7 @@ func TestASetAwayTheDatabaseRefusedIsReadAgain(t *testing.T) {
 func TestWorkTheDatabaseRefusedIsStoredAndEndedLater(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			f := newFixture(t, e.Open)
-			f.start(t, embeddedBus(t), true)
-			f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true})
-			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			f, ana := supportDesk(t, e.Open)
 			ctx := t.Context()
 
 			allowWork := f.refuse(t, e.Name, "refuse_work", "routing_work", "INSERT", "1 = 1")
@@ -197,10 +192,7 @@ func TestWorkTheDatabaseRefusedIsStoredAndEndedLater(t *testing.T) {
 func TestAPickUpSentAgainKeepsTheOffer(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			f := newFixture(t, e.Open)
-			f.start(t, embeddedBus(t), true)
-			f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true})
-			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			f, ana := supportDesk(t, e.Open)
 			c := f.chat(t, "visitor-1", "my card is blocked")
 			o := f.offerFor(t, f.n, ana)
 

@@ -14,7 +14,6 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
-	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
 
 // resolveUnheard resolves a conversation as a node does that is killed
@@ -58,10 +57,7 @@ func (f *fixture) statusUnheard(t *testing.T, convID string, status conversation
 func TestAnEventTheBusLostIsReadBack(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			f := newFixture(t, e.Open)
-			f.start(t, embeddedBus(t), true)
-			f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true})
-			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			f, ana := supportDesk(t, e.Open)
 			f.oneChatEach(t, ana)
 			accept := func(convID string) {
 				t.Helper()
@@ -111,10 +107,7 @@ func TestAConversationClosedAndOpenedBeforeRoutingSawItStillEndsTheWork(t *testi
 	for _, e := range storetest.Engines() {
 		for _, status := range []conversation.Status{conversation.StatusResolved, conversation.StatusPending} {
 			t.Run(e.Name+"/"+string(status), func(t *testing.T) {
-				f := newFixture(t, e.Open)
-				f.start(t, embeddedBus(t), true)
-				f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true})
-				ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+				f, ana := supportDesk(t, e.Open)
 				c := f.chat(t, "visitor-1", "my card is blocked")
 				o := f.offerFor(t, f.n, ana)
 				if err := f.n.svc.Accept(t.Context(), dispatch.Actor{TenantID: f.tenant, UserID: ana}, o.ID); err != nil {
