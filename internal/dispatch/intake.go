@@ -445,19 +445,15 @@ func (l *leader) activity(ctx context.Context, ts *tenantState, c conversation.C
 	}
 }
 
-// ensureAssigned repairs a crash between an assignment's two transactions —
-// assigned work whose open conversation has no assignee is assigned again —
-// and catches up with what was done by hand while no node led.
+// ensureAssigned brings one restored assigned item in step with its
+// conversation (inStep): it repairs a crash between an assignment's two
+// transactions — assigned work whose open conversation has no assignee is
+// assigned again — and catches up with what was done while no node led or
+// its event was not applied: taken by hand, resolved.
 func (l *leader) ensureAssigned(ctx context.Context, ts *tenantState, it *item) {
 	c, err := l.s.db.Conversation(ctx, ts.id, it.ConversationID)
-	if err != nil || c.AssigneeID == it.agent {
+	if err != nil || (c.Status == conversation.StatusOpen && c.AssigneeID == it.agent) {
 		return
 	}
-	if c.AssigneeID == "" && c.Status == conversation.StatusOpen {
-		if _, err := l.s.inbox.Assign(ctx, system(ts.id), c.ID, it.agent); err != nil {
-			l.s.log.Error("assign conversation", "tenant_id", ts.id, "conversation_id", c.ID, "err", err)
-		}
-		return
-	}
-	l.conversationChanged(ctx, ts, c)
+	l.inStep(ctx, ts, c)
 }

@@ -50,6 +50,9 @@ func (s *Service) answerOffer(ctx context.Context, a Actor, offerID string, acce
 	if a.UserID == "" || o.AgentID != a.UserID {
 		return ErrNotYourOffer
 	}
+	if accept && o.State == offerAccepted {
+		return nil // see acceptedAgain
+	}
 	if o.State != offerOpen {
 		return ErrOfferGone
 	}
@@ -86,6 +89,9 @@ func (l *leader) accept(ctx context.Context, c command) error {
 		return ErrOfferGone
 	}
 	it, err := l.openOffer(ctx, ts, c)
+	if errors.Is(err, ErrOfferGone) && l.acceptedAgain(ctx, c) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -104,6 +110,17 @@ func (l *leader) accept(ctx context.Context, c command) error {
 		return ErrOfferGone // the assignment conflicted with SQL and was resynchronised
 	}
 	return nil
+}
+
+// acceptedAgain tells whether an accept is its agent's second of an offer
+// they accepted already: the first was carried out but its answer lost (a
+// node killed before it answered, a timeout, a network that dropped the
+// response), and the desktop tries again. Its answer is the first's — the
+// conversation is theirs — not "gone": the chaos test's agents, told so,
+// left conversations assigned to them unanswered for good.
+func (l *leader) acceptedAgain(ctx context.Context, c command) bool {
+	o, err := l.s.db.Offer(ctx, c.TenantID, c.OfferID)
+	return err == nil && o.State == offerAccepted && o.AgentID == c.UserID
 }
 
 // errNotRecorded answers an accept whose assignment the database refused.

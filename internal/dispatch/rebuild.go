@@ -113,8 +113,53 @@ func (l *leader) rebuild(ctx context.Context) error {
 	}
 	l.restoreClocks(clocks)
 
-	// Conversations that arrived while no node led.
+	// Changes the last leader did not live to apply, then conversations
+	// that arrived while no node led.
+	if err := l.catchUpConversations(ctx); err != nil {
+		return err
+	}
 	return l.routeUnrouted(ctx, l.mine)
+}
+
+// catchUpConversations brings the rebuilt work in step with the
+// conversations as SQL has them now. The events up to the shard's floor
+// are never applied here, and the leader before may have died before it
+// applied the last of them: a conversation resolved then kept its assigned
+// work — its agent's capacity held for good (the chaos test's agents ended
+// up full of resolved conversations) — one taken by hand was still offered,
+// one reopened never reached its agent's count. Each such conversation is
+// taken as its event would have been (store.ConversationsOutOfStepAmong).
+func (l *leader) catchUpConversations(ctx context.Context) error {
+	var routed []string
+	for _, id := range l.mine {
+		if ts := l.tenants[id]; ts != nil && len(ts.queues) > 0 {
+			routed = append(routed, id)
+		}
+	}
+	convs, err := l.s.db.ConversationsOutOfStepAmong(ctx, routed)
+	if err != nil {
+		return err
+	}
+	for _, c := range convs {
+		l.inStep(ctx, l.tenants[c.TenantID], c)
+	}
+	return nil
+}
+
+// inStep makes a conversation's work agree with the conversation as SQL
+// has it: as conversationChanged does for an event, except that assigned
+// work of an open conversation with no assignee is the crash between an
+// assignment's two transactions, whose conversation is assigned to the
+// work's agent, not routed again.
+func (l *leader) inStep(ctx context.Context, ts *tenantState, c conversation.Conversation) {
+	if c.Status == conversation.StatusOpen && c.AssigneeID == "" {
+		for _, it := range ts.byConv[c.ID] {
+			if it.Kind == routing.Conversation && it.state == stateAssigned {
+				it.unwritten = true
+			}
+		}
+	}
+	l.conversationChanged(ctx, ts, c)
 }
 
 // routeUnrouted routes the open conversations of the tenants that have no
@@ -152,23 +197,30 @@ func (l *leader) restore(ctx context.Context, w store.WorkRecord, open map[strin
 		l.s.log.Error("undecodable work item; skipped", "tenant_id", w.TenantID, "work_id", w.ID, "err", r.err)
 		return
 	}
-	l.restoreItem(ctx, r.tenantID, r.it, open)
+	ts := l.restoreItem(ctx, r.tenantID, r.it, open)
+	if it := r.it; ts != nil && it.state == stateAssigned && it.Kind == routing.Conversation {
+		l.ensureAssigned(ctx, ts, it)
+	}
 }
 
-// restoreItem gives the engine back one active item decoded by decodeWork.
-func (l *leader) restoreItem(ctx context.Context, tenantID string, it *item, open map[string]store.OfferRecord) {
+// restoreItem gives the engine back one active item decoded by decodeWork
+// and returns its tenant's state, nil if the item was not restored (known
+// already, or no longer active). Whether the item agrees with its
+// conversation is for the caller to see: the rebuild asks SQL once for
+// every conversation out of step (catchUpConversations), not once an item.
+func (l *leader) restoreItem(ctx context.Context, tenantID string, it *item, open map[string]store.OfferRecord) *tenantState {
 	ts := l.tenants[tenantID]
 	if ts == nil {
 		ts = l.tenant(tenantID)
 	}
 	if _, ok := ts.work[it.ID]; ok {
-		return
+		return nil
 	}
 	switch it.state {
 	case stateWaiting, stateOffered, stateAssigned:
 		ts.track(it)
 	default:
-		return
+		return nil
 	}
 	switch it.state {
 	case stateWaiting:
@@ -182,14 +234,12 @@ func (l *leader) restoreItem(ctx context.Context, tenantID string, it *item, ope
 			// transactions cannot cause this, but a hand edit can): route it again.
 			it.state = stateWaiting
 			l.handle(ctx, ts, routing.WorkArrived{Work: it.Work})
-			return
+			return ts
 		}
 		it.offer = o.ID
 		l.handle(ctx, ts, routing.Restored{Work: it.Work, AgentID: it.agent, Offer: o.ID, Expires: o.ExpiresAt})
 	}
-	if it.state == stateAssigned && it.Kind == routing.Conversation {
-		l.ensureAssigned(ctx, ts, it)
-	}
+	return ts
 }
 
 // restoreClocks rebuilds SLA trackers from their running clocks.

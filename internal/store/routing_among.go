@@ -141,3 +141,46 @@ func (s *Store) UnroutedConversationsAmong(ctx context.Context, tenants []string
 	}
 	return s.unroutedConversations(ctx, s.tenantIn("c.tenant_id", 4), []any{list}, after, limit)
 }
+
+// ConversationsOutOfStepAmong lists the conversations of the tenants whose
+// routing work disagrees with them as stored: active work of a
+// conversation no longer open; assigned work of a conversation assigned to
+// someone else or to no one; an open conversation with an agent and no
+// active work of its own. Each is a change whose event routing never
+// applied — its leader was killed between the commit and applying it, and
+// the next one applies only the events after it took the shard — which the
+// new leader reads here and applies to the state it rebuilt.
+func (s *Store) ConversationsOutOfStepAmong(ctx context.Context, tenants []string) ([]conversation.Conversation, error) {
+	if len(tenants) == 0 {
+		return nil, nil
+	}
+	list, err := tenantList(tenants)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+conversationColumns+` FROM conversations c
+		WHERE `+s.tenantIn("c.tenant_id", 1)+` AND c.id IN (
+			SELECT w.conversation_id FROM routing_work w
+				JOIN conversations o ON o.tenant_id = w.tenant_id AND o.id = w.conversation_id
+				WHERE `+s.tenantIn("w.tenant_id", 1)+` AND w.state IN `+activeWorkStates+`
+				AND (o.status <> 'open' OR (w.kind = 'conversation' AND w.state = 'assigned' AND w.agent_id <> o.assignee_id))
+			UNION
+			SELECT a.id FROM conversations a
+				WHERE `+s.tenantIn("a.tenant_id", 1)+` AND a.status = 'open' AND a.assignee_id <> ''
+				AND NOT EXISTS (SELECT 1 FROM routing_work w WHERE w.tenant_id = a.tenant_id AND w.conversation_id = a.id
+					AND w.kind = 'conversation' AND w.state IN `+activeWorkStates+`))
+		ORDER BY c.tenant_id, c.id`, list)
+	if err != nil {
+		return nil, fmt.Errorf("conversations out of step with routing among %d tenants: %w", len(tenants), err)
+	}
+	out, err := collect(rows, scanConversation)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Tags, err = s.tags(ctx, out[i].TenantID, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

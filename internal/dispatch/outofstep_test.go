@@ -1,0 +1,128 @@
+package dispatch_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/switchboard-cx/switchboard/internal/conversation"
+	"github.com/switchboard-cx/switchboard/internal/dispatch"
+	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/store/storetest"
+	"github.com/switchboard-cx/switchboard/internal/tenant"
+)
+
+// A leader killed after a conversation changed but before it applied the
+// change's event: the next leader applies only the events after it took
+// the shard, so it rebuilt the work as the dead one had left it. A
+// resolved conversation kept its assigned work and its agent's capacity
+// for good (in the chaos test, agents ended up holding resolved
+// conversations while the queue waited), a conversation resolved while it
+// waited was still offered, and one its customer reopened was in nobody's
+// count. The rebuild brings the work in step with the conversations as
+// SQL has them.
+func TestARebuildCatchesUpWithConversationsTheDeadLeaderNeverSaw(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			first := f.start(t, embeddedBus(t), true)
+			f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true})
+			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			f.oneChatEach(t, ana)
+			take := func(convID string) {
+				t.Helper()
+				o := f.offerFor(t, f.n, ana)
+				if o.ConversationID != convID {
+					t.Fatalf("offer for %s, want %s", o.ConversationID, convID)
+				}
+				if err := f.n.svc.Accept(t.Context(), dispatch.Actor{TenantID: f.tenant, UserID: ana}, o.ID); err != nil {
+					t.Fatal(err)
+				}
+				eventually(t, "the conversation is ana's", func() bool { return f.conversation(t, convID).AssigneeID == ana })
+			}
+
+			reopened := f.chat(t, "v1", "a question") // resolved in time, reopened unseen
+			take(reopened.ID)
+			f.statusOf(t, reopened.ID, conversation.StatusResolved)
+			eventually(t, "the chat's work ends", func() bool { return f.activeWork(t, reopened.ID) == 0 })
+			f.clock.Advance(31 * time.Second)             // her wrap-up
+			held := f.chat(t, "v2", "my card is blocked") // hers, resolved unseen
+			take(held.ID)
+			queued := f.chat(t, "v3", "and my pin") // waits, as she is full; resolved unseen
+			eventually(t, "the third chat waits", func() bool { return f.activeWork(t, queued.ID) == 1 })
+
+			first.kill()
+			f.resolveUnheard(t, held.ID)
+			f.resolveUnheard(t, queued.ID)
+			f.statusUnheard(t, reopened.ID, conversation.StatusOpen)
+
+			f.n = f.start(t, embeddedBus(t), true)
+			for _, c := range []string{held.ID, queued.ID} {
+				if n := f.activeWork(t, c); n != 0 {
+					t.Fatalf("conversation %s, resolved before the rebuild, has %d active work items", c, n)
+				}
+			}
+			if n := f.activeWork(t, reopened.ID); n != 1 {
+				t.Fatalf("the reopened conversation has %d active work items, want 1", n)
+			}
+			// Her one chat is free: the reopened conversation is offered to her,
+			// its last agent, and it is all she holds.
+			if o := f.offerFor(t, f.n, ana); o.ConversationID != reopened.ID {
+				t.Fatalf("ana is offered %s, want her reopened conversation %s", o.ConversationID, reopened.ID)
+			}
+			if n := f.chatLoad(t, ana); n != 1 {
+				t.Fatalf("ana's chat load is %d: the offer of her reopened chat and %d resolved ones", n, n-1)
+			}
+		})
+	}
+}
+
+// statusOf sets a conversation's status as an agent does, its event heard.
+func (f *fixture) statusOf(t *testing.T, convID string, status conversation.Status) {
+	t.Helper()
+	if _, err := f.n.inbox.SetStatus(t.Context(), inbox.Actor{TenantID: f.tenant}, convID, status); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// An accept whose answer was lost — its node killed after the leader
+// carried it out, a timeout — is sent again by the desktop: it is answered
+// as the first was, not "offer gone", whether the second reaches a node
+// after the first was recorded or the leader behind it. Told "gone", the
+// chaos test's agents left conversations assigned to them unanswered.
+func TestAnAcceptSentAgainIsAnsweredAsTheFirst(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f, ana := supportDesk(t, e.Open)
+			c := f.chat(t, "visitor-1", "my card is blocked")
+			o := f.offerFor(t, f.n, ana)
+			me := dispatch.Actor{TenantID: f.tenant, UserID: ana}
+			if err := f.n.svc.Accept(t.Context(), me, o.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.n.svc.Accept(t.Context(), me, o.ID); err != nil {
+				t.Fatalf("the same accept again: %v", err)
+			}
+			// The leader's side: a retry it comes to after the first.
+			cmd, _ := json.Marshal(map[string]string{"kind": "accept", "tenant_id": f.tenant, "user_id": ana, "offer_id": o.ID})
+			subject := fmt.Sprintf("switchboard.dispatch.%d.%s", dispatch.ShardOf(f.tenant, 32), f.tenant)
+			m, err := f.n.bus.Conn().Request(subject, cmd, 5*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var r struct{ Code, Err string }
+			if err := json.Unmarshal(m.Data, &r); err != nil || r.Code != "" || r.Err != "" {
+				t.Fatalf("the leader answered a repeated accept %s", m.Data)
+			}
+			if got := f.conversation(t, c.ID).AssigneeID; got != ana {
+				t.Fatalf("assignee %q after the accepts", got)
+			}
+			// Someone else's accept of it is still refused.
+			ben := f.agent(t, "ben@bank.test", tenant.RoleAgent)
+			if err := f.n.svc.Accept(t.Context(), dispatch.Actor{TenantID: f.tenant, UserID: ben}, o.ID); err == nil {
+				t.Fatal("another agent's accept of ana's accepted offer was answered as done")
+			}
+		})
+	}
+}
