@@ -143,7 +143,8 @@ func (s *Store) UnroutedConversationsAmong(ctx context.Context, tenants []string
 }
 
 // ConversationsOutOfStepAmong lists the conversations of the tenants whose
-// routing work disagrees with them as stored: active work of a
+// routing work disagrees with them as stored: active work (a conversation's
+// own, or a voice or video session in it; not a callback) of a
 // conversation no longer open; assigned work of a conversation assigned to
 // someone else or to no one; an open conversation with an agent and no
 // active work of its own. Each is a change whose event routing never
@@ -162,7 +163,7 @@ func (s *Store) ConversationsOutOfStepAmong(ctx context.Context, tenants []strin
 		WHERE `+s.tenantIn("c.tenant_id", 1)+` AND c.id IN (
 			SELECT w.conversation_id FROM routing_work w
 				JOIN conversations o ON o.tenant_id = w.tenant_id AND o.id = w.conversation_id
-				WHERE `+s.tenantIn("w.tenant_id", 1)+` AND w.state IN `+activeWorkStates+`
+				WHERE `+s.tenantIn("w.tenant_id", 1)+` AND w.state IN `+activeWorkStates+` AND w.kind IN ('conversation', 'escalation')
 				AND (o.status <> 'open' OR (w.kind = 'conversation' AND w.state = 'assigned' AND w.agent_id <> o.assignee_id))
 			UNION
 			SELECT a.id FROM conversations a
