@@ -238,6 +238,9 @@ func (h *Hub) register(c *conn) bool {
 			h.orders[c.tenantID] = &tenantOrder{tenantID: c.tenantID, heard: map[int64]event.Event{}}
 		}
 	}
+	if o := h.orders[c.tenantID]; o != nil {
+		o.resumeFrom(c.lastSeq) // its writer has not started: lastSeq is the since it asked for
+	}
 	set[c] = struct{}{}
 	h.wg.Add(1)
 	h.metrics.clients.Inc()

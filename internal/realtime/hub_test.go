@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -277,4 +278,47 @@ func TestResumeBeforePrunedEventsCloses(t *testing.T) {
 
 	wantClosed(t, th.dial(t, "tA", 1), realtime.StatusPruned)
 	expectSeqs(t, th.dial(t, "tA", 2), 3, 4)
+}
+
+// A client resumes on a node with no other client of its tenant (its node
+// was killed; this one had just restarted): its replay reads the table,
+// and an event commits right after that read whose node died before
+// publishing it. The node's ordering then started just below the first
+// event it heard, past the lost one, and the client never got it (the
+// chaos test: an agent's feed missed one message.created across a
+// resume). The ordering starts no later than where a resuming client
+// stood.
+func TestAnEventCommittedJustAfterAResumesReplayIsNotLost(t *testing.T) {
+	f := newFeed()
+	th := startHub(t, realtime.Options{Events: f, Replay: f}, nil)
+	for range 2 {
+		f.publish("t1", nil) // seqs 1 and 2, before the client came
+	}
+	lost := event.Event{Seq: 3, ID: "ev_3", TenantID: "t1", Type: event.UserUpdated, Data: json.RawMessage(`{}`)}
+	var once sync.Once
+	f.setOnReplay(func(after int64, before bool) {
+		if !before && after == 2 {
+			once.Do(func() {
+				f.store(lost) // committed after the resume's read; its node never publishes it
+				f.mu.Lock()
+				f.seq = 3
+				f.mu.Unlock()
+			})
+		}
+	})
+	c := th.dial(t, "t1", 2)
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		f.mu.Lock()
+		read := f.seq == 3
+		f.mu.Unlock()
+		if read {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the resume never read the table")
+		}
+	}
+	f.setOnReplay(nil)
+	f.publish("t1", nil) // seq 4, heard
+	expectSeqs(t, c, 3, 4)
 }

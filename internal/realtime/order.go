@@ -36,6 +36,22 @@ type tenantOrder struct {
 	reading bool                  // a fill is running
 	later   []event.Event         // ephemeral events heard during a fill: they follow it
 	gone    bool                  // the tenant's last client left
+	// resumed is the lowest seq a client resumed from before the ordering
+	// started (0: none): the ordering starts no later (startOrder).
+	resumed int64
+}
+
+// resumeFrom notes that a client resumes after seq. Its replay reads the
+// table once; an event committed just after that read whose node died
+// before publishing it is only ever read by the ordering, which must not
+// start past it. Once started, the ordering hands on every event after its
+// mark to the clients registered, this one included.
+func (o *tenantOrder) resumeFrom(seq int64) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if !o.started && seq > 0 && (o.resumed == 0 || seq < o.resumed) {
+		o.resumed = seq
+	}
 }
 
 // heard takes a stored event from the bus. Events at or below the mark were
@@ -134,9 +150,12 @@ func (h *Hub) fill(o *tenantOrder) {
 }
 
 // startOrder starts the tenant's ordering just below the lowest event heard
-// since its first client connected. (A client resuming catches up from the
-// table itself; what the bus drops before the first event heard is the one
-// loss left, until a later event of the tenant is heard.)
+// since its first client connected, or where a client resumed from if that
+// is lower. A client resuming catches up from the table itself, but an event
+// committed after its read and never published fell between that read and
+// the first event heard: the chaos test's agent resumed on a node just
+// restarted and missed one. (What the bus drops before the first event heard
+// is not a client's: a client that did not resume starts with what it hears.)
 func (h *Hub) startOrder(o *tenantOrder) int64 {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -148,9 +167,20 @@ func (h *Hub) startOrder(o *tenantOrder) int64 {
 			}
 		}
 		o.started, o.mark = true, max(low-1, 0)
+		if o.resumed > 0 {
+			// Every event between the client's read and the first one heard is
+			// one no node published: a few, not a backlog. A client resuming from
+			// far back is not offered its whole backlog a second time while its
+			// own replay sends it (its queue would overflow, ending it as slow).
+			o.mark = max(min(o.mark, o.resumed), o.mark-resumeReach)
+		}
 	}
 	return o.mark
 }
+
+// resumeReach is how far below the first event heard the ordering starts
+// for a client that resumed from further back.
+const resumeReach = 64
 
 // offerAll offers ev to its tenant's connections.
 func (h *Hub) offerAll(ev event.Event) {
