@@ -49,6 +49,18 @@ func (f *fixture) statusUnheard(t *testing.T, convID string, status conversation
 	}
 }
 
+// acceptOf accepts the agent's next offer, which must be for convID.
+func (f *fixture) acceptOf(t *testing.T, agentID, convID string) {
+	t.Helper()
+	o := f.offerFor(t, f.n, agentID)
+	if o.ConversationID != convID {
+		t.Fatalf("offer for %s, want %s", o.ConversationID, convID)
+	}
+	if err := f.n.svc.Accept(t.Context(), dispatch.Actor{TenantID: f.tenant, UserID: agentID}, o.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // The bus delivers at most once: a node killed between its commit and its
 // publish loses the event. Routing reads a tenant's events back from the
 // table whenever it hears one of the tenant's, and sweeps for events lost
@@ -59,23 +71,13 @@ func TestAnEventTheBusLostIsReadBack(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			f, ana := supportDesk(t, e.Open)
 			f.oneChatEach(t, ana)
-			accept := func(convID string) {
-				t.Helper()
-				o := f.offerFor(t, f.n, ana)
-				if o.ConversationID != convID {
-					t.Fatalf("offer for %s, want %s", o.ConversationID, convID)
-				}
-				if err := f.n.svc.Accept(t.Context(), dispatch.Actor{TenantID: f.tenant, UserID: ana}, o.ID); err != nil {
-					t.Fatal(err)
-				}
-			}
 
 			// Woken by the next event: the lost one is read before it.
 			c1 := f.chat(t, "v1", "one")
-			accept(c1.ID)
+			f.acceptOf(t, ana, c1.ID)
 			f.resolveUnheard(t, c1.ID)
 			c2 := f.chat(t, "v2", "two")
-			accept(c2.ID) // ana's one chat is free again
+			f.acceptOf(t, ana, c2.ID) // ana's one chat is free again
 
 			// Lost with nothing after it: the sweep reads it.
 			f.resolveUnheard(t, c2.ID)

@@ -32,13 +32,7 @@ func TestARebuildCatchesUpWithConversationsTheDeadLeaderNeverSaw(t *testing.T) {
 			f.oneChatEach(t, ana)
 			take := func(convID string) {
 				t.Helper()
-				o := f.offerFor(t, f.n, ana)
-				if o.ConversationID != convID {
-					t.Fatalf("offer for %s, want %s", o.ConversationID, convID)
-				}
-				if err := f.n.svc.Accept(t.Context(), dispatch.Actor{TenantID: f.tenant, UserID: ana}, o.ID); err != nil {
-					t.Fatal(err)
-				}
+				f.acceptOf(t, ana, convID)
 				eventually(t, "the conversation is ana's", func() bool { return f.conversation(t, convID).AssigneeID == ana })
 			}
 

@@ -258,6 +258,12 @@ func (s *Store) unroutedConversations(ctx context.Context, and string, args []an
 	if err != nil {
 		return nil, fmt.Errorf("unrouted conversations: %w", err)
 	}
+	return s.conversationsWithTags(ctx, rows)
+}
+
+// conversationsWithTags collects conversations of any tenants, each with
+// its tags.
+func (s *Store) conversationsWithTags(ctx context.Context, rows rows) ([]conversation.Conversation, error) {
 	out, err := collect(rows, scanConversation)
 	if err != nil {
 		return nil, err

@@ -174,14 +174,5 @@ func (s *Store) ConversationsOutOfStepAmong(ctx context.Context, tenants []strin
 	if err != nil {
 		return nil, fmt.Errorf("conversations out of step with routing among %d tenants: %w", len(tenants), err)
 	}
-	out, err := collect(rows, scanConversation)
-	if err != nil {
-		return nil, err
-	}
-	for i := range out {
-		if out[i].Tags, err = s.tags(ctx, out[i].TenantID, out[i].ID); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return s.conversationsWithTags(ctx, rows)
 }
