@@ -182,10 +182,11 @@ func (r *Runner) batch(ctx context.Context, tenantID string, size int) (int, err
 }
 
 func (r *Runner) fold(ctx context.Context, tenantID string, size int) (int, error) {
-	cursor, err := r.db.RollupCursor(ctx, tenantID)
+	from, err := r.db.RollupCursorAt(ctx, tenantID)
 	if err != nil {
 		return 0, err
 	}
+	cursor := from.Seq
 	evs, err := r.db.EventsSince(ctx, tenantID, cursor, size)
 	if err != nil || len(evs) == 0 {
 		return 0, err
@@ -196,7 +197,7 @@ func (r *Runner) fold(ctx context.Context, tenantID string, size int) (int, erro
 		return 0, fmt.Errorf("fold events %d–%d: %w", cursor+1, last, err)
 	}
 	err = r.db.InTx(ctx, func(s *store.Store, _ *sql.Tx) error {
-		if err := s.AdvanceRollupCursor(ctx, tenantID, cursor, last, r.clock.Now()); err != nil {
+		if err := s.AdvanceRollupCursor(ctx, tenantID, from, last, r.clock.Now()); err != nil {
 			return err
 		}
 		if err := s.RollupCommitLazily(ctx); err != nil {

@@ -82,6 +82,9 @@ func (s *Store) ErasePersona(ctx context.Context, tenantID, personaID string) er
 	if err != nil {
 		return err
 	}
+	if err := s.BumpRollupCursor(ctx, tenantID); err != nil {
+		return err
+	}
 	for _, id := range all {
 		if err := s.eraseAttachments(ctx, tenantID, id); err != nil {
 			return err

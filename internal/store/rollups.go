@@ -52,35 +52,68 @@ type RollupConv struct {
 // RollupCursor is the seq of the tenant's last event folded into its
 // rollups (0: none).
 func (s *Store) RollupCursor(ctx context.Context, tenantID string) (int64, error) {
-	var seq int64
-	err := s.r.QueryRowContext(ctx, `SELECT last_seq FROM rollup_cursors WHERE tenant_id = $1`, tenantID).Scan(&seq)
+	at, err := s.RollupCursorAt(ctx, tenantID)
+	return at.Seq, err
+}
+
+// RollupPosition is where a fold starts: the tenant's cursor and its stamp,
+// the time it last moved, which a persona's erasure also moves
+// (BumpRollupCursor) so that a fold that read before the erasure does not
+// write after it.
+type RollupPosition struct {
+	Seq   int64
+	Stamp int64
+}
+
+// RollupCursorAt is the tenant's rollup cursor with its stamp (zero: none).
+func (s *Store) RollupCursorAt(ctx context.Context, tenantID string) (RollupPosition, error) {
+	var p RollupPosition
+	err := s.r.QueryRowContext(ctx, `SELECT last_seq, updated_at FROM rollup_cursors WHERE tenant_id = $1`, tenantID).Scan(&p.Seq, &p.Stamp)
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
+		return RollupPosition{}, nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("rollup cursor: %w", err)
+		return RollupPosition{}, fmt.Errorf("rollup cursor: %w", err)
 	}
-	return seq, nil
+	return p, nil
 }
 
 // AdvanceRollupCursor moves the tenant's cursor from from to to, only if it
-// is still at from; otherwise (another node folded the batch first) it is
+// is still at from, stamp included; otherwise (another node folded the
+// batch first, or a persona was erased since the fold read) it is
 // ErrConflict and the transaction must roll back. Call it first in the
 // batch's transaction: on PostgreSQL it locks the cursor, so a second node
 // waits here rather than folding the same events beside the first.
-func (s *Store) AdvanceRollupCursor(ctx context.Context, tenantID string, from, to int64, at time.Time) error {
-	q := `UPDATE rollup_cursors SET last_seq = $3, updated_at = $4 WHERE tenant_id = $1 AND last_seq = $2`
-	if from == 0 { // no row yet, or one left at 0
+func (s *Store) AdvanceRollupCursor(ctx context.Context, tenantID string, from RollupPosition, to int64, at time.Time) error {
+	q := `UPDATE rollup_cursors SET last_seq = $3, updated_at = $4 WHERE tenant_id = $1 AND last_seq = $2 AND updated_at = $5`
+	if from.Seq == 0 { // no row yet, or one left at 0
 		q = `INSERT INTO rollup_cursors (tenant_id, last_seq, updated_at) VALUES ($1, $3, $4)
 			ON CONFLICT (tenant_id) DO UPDATE SET last_seq = excluded.last_seq, updated_at = excluded.updated_at
-			WHERE rollup_cursors.last_seq = $2`
+			WHERE rollup_cursors.last_seq = $2 AND rollup_cursors.updated_at = $5`
 	}
-	res, err := s.w.ExecContext(ctx, q, tenantID, from, to, micros(at))
+	stamp := max(micros(at), from.Stamp+1) // it moves, whatever the clock says
+	res, err := s.w.ExecContext(ctx, q, tenantID, from.Seq, to, stamp, from.Stamp)
 	if err != nil {
 		return fmt.Errorf("advance rollup cursor: %w", err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return fmt.Errorf("advance rollup cursor from %d: %w", from, ErrConflict)
+		return fmt.Errorf("advance rollup cursor from %d: %w", from.Seq, ErrConflict)
+	}
+	return nil
+}
+
+// BumpRollupCursor moves the tenant's cursor stamp, not its seq: a fold
+// that read its events and states before (a persona's erasure) then
+// conflicts and folds again from the events as they are now. A fold reads
+// before its transaction; one that read an erased conversation's events
+// wrote its rollup row back after the erasure deleted it
+// (TestPersonaErasureReachesEveryCopy, once). Call it before deleting: on
+// PostgreSQL a fold past its own advance is waited for here, its rows then
+// committed for the deletes to find.
+func (s *Store) BumpRollupCursor(ctx context.Context, tenantID string) error {
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO rollup_cursors (tenant_id, last_seq, updated_at) VALUES ($1, 0, 1)
+		ON CONFLICT (tenant_id) DO UPDATE SET updated_at = rollup_cursors.updated_at + 1`, tenantID); err != nil {
+		return fmt.Errorf("bump rollup cursor: %w", err)
 	}
 	return nil
 }

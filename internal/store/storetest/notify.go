@@ -412,6 +412,15 @@ func testErasePersona(t *testing.T, db *store.DB) {
 		t.Errorf("%d attachments left, want the other persona's 1", files)
 	}
 	wantErr(t, "erase again", db.ErasePersona(ctx, a.ID, gone.ID), store.ErrNotFound)
+
+	// A rollup fold reads its events and states before its transaction: one
+	// that read the erased conversation's events before the erasure must not
+	// write after it (its row would bring the erased conversation's id back).
+	// It conflicts, and folds again from the events as they are now.
+	read, err := db.RollupCursorAt(ctx, a.ID)
+	must(t, "cursor", err)
+	must(t, "erase the other", db.InTx(ctx, func(s *store.Store, _ *sql.Tx) error { return s.ErasePersona(ctx, a.ID, keep.ID) }))
+	wantErr(t, "a fold that read before the erasure", db.AdvanceRollupCursor(ctx, a.ID, read, 1, t0), store.ErrConflict)
 }
 
 // personaRows counts, per table, the rows that belong to a persona or its

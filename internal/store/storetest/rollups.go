@@ -16,10 +16,21 @@ func testRollupCursor(t *testing.T, db *store.DB) {
 	ctx := context.Background()
 	a, b := NewTenant(t, db, "roll-a"), NewTenant(t, db, "roll-b")
 	now := time.Now()
-	must(t, "first batch", db.AdvanceRollupCursor(ctx, a.ID, 0, 10, now))
-	wantErr(t, "the same batch again", db.AdvanceRollupCursor(ctx, a.ID, 0, 10, now), store.ErrConflict)
-	wantErr(t, "from a stale cursor", db.AdvanceRollupCursor(ctx, a.ID, 5, 20, now), store.ErrConflict)
-	must(t, "next batch", db.AdvanceRollupCursor(ctx, a.ID, 10, 20, now))
+	at := func() store.RollupPosition {
+		t.Helper()
+		p, err := db.RollupCursorAt(ctx, a.ID)
+		must(t, "cursor", err)
+		return p
+	}
+	start := at()
+	must(t, "first batch", db.AdvanceRollupCursor(ctx, a.ID, start, 10, now))
+	wantErr(t, "the same batch again", db.AdvanceRollupCursor(ctx, a.ID, start, 10, now), store.ErrConflict)
+	wantErr(t, "from a stale cursor", db.AdvanceRollupCursor(ctx, a.ID, store.RollupPosition{Seq: 5, Stamp: at().Stamp}, 20, now), store.ErrConflict)
+	// A persona erased since the fold read (BumpRollupCursor): it folds again.
+	read := at()
+	must(t, "bump", db.BumpRollupCursor(ctx, a.ID))
+	wantErr(t, "a fold that read before an erasure", db.AdvanceRollupCursor(ctx, a.ID, read, 20, now), store.ErrConflict)
+	must(t, "next batch", db.AdvanceRollupCursor(ctx, a.ID, at(), 20, now)) // the same clock: the stamp still moves
 	if seq, err := db.RollupCursor(ctx, a.ID); err != nil || seq != 20 {
 		t.Fatalf("cursor %d, %v; want 20", seq, err)
 	}
@@ -41,7 +52,7 @@ func testRollupCursor(t *testing.T, db *store.DB) {
 	if got, _ := db.RollupCounters(ctx, b.ID, "all", "", "h", 0, 7200, ""); len(got) != 1 || got[0].N != 2 {
 		t.Errorf("B's counters after A's reset: %+v", got)
 	}
-	if err := db.AdvanceRollupCursor(ctx, a.ID, 0, 3, now); errors.Is(err, store.ErrConflict) {
+	if err := db.AdvanceRollupCursor(ctx, a.ID, at(), 3, now); errors.Is(err, store.ErrConflict) {
 		t.Errorf("after a reset the cursor starts again: %v", err)
 	}
 }
