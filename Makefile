@@ -1,7 +1,7 @@
 # Switchboard — the two commands a newcomer needs:
 #   make run    build everything and start the center with the demo tenant
 #   make test   run every test (both SQL engines, embedded and external NATS, the browser),
-#               then fuzz each fuzz target briefly (FUZZTIME, default 3000x executions)
+#               and beside them fuzz each fuzz target briefly (FUZZTIME, default 3000x executions)
 
 GO      ?= go
 BIN     := bin/switchboard
@@ -45,8 +45,7 @@ test-deps: web-deps
 test: test-deps web
 	./scripts/check-services.sh
 	$(GO) vet ./...
-	$(GO) test -timeout 40m -count=1 ./...
-	./scripts/fuzz-short.sh
+	GO=$(GO) ./scripts/test.sh
 
 bench: build
 	./scripts/bench.sh

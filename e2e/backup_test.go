@@ -23,6 +23,7 @@ import (
 // passes PRAGMA integrity_check. Restoring over the serving node's data, or
 // into a directory that is not empty, is refused and changes nothing.
 func TestBackupUnderLoadRestores(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	n := startNode(t, nodeOptions{DataDir: data, Demo: true})
 	c := newClient(t, n.URL)

@@ -13,6 +13,7 @@ import (
 // delivered, makes an API key, and signs out. Screenshots land in
 // e2e/screenshots/ (or $SWITCHBOARD_SCREENSHOTS).
 func TestBrowserLoginAndWebhook(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	hooks := make(chan struct{}, 10)
 	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

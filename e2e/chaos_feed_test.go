@@ -21,6 +21,7 @@ import (
 // last seq she saw. An at-most-once bus must not leave a resumed client a
 // gap (issue 18: "resumed clients saw no gap").
 func TestFeedKeepsAnEventTheBusDropped(t *testing.T) {
+	t.Parallel()
 	db, natsc := postgresURL(t), startNATSCluster(t)
 	n1 := startNode(t, nodeOptions{DB: db, NATS: "nats://" + natsc.servers[0].client, Demo: true})
 	n2 := startNode(t, nodeOptions{DB: db, NATS: "nats://" + natsc.servers[1].client})

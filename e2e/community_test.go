@@ -15,6 +15,7 @@ import (
 // practice in the catalogue, adopts it, edits the copy and publishes it;
 // Northwind's admin sees the adoption counted.
 func TestBrowserCommunity(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	data := t.TempDir()
 	n := startNode(t, nodeOptions{Demo: true, DataDir: data})

@@ -15,6 +15,7 @@ import (
 // the customer on screen, and a reply to a resolved conversation reopens it
 // with a line in the timeline. On SQLite and on PostgreSQL.
 func TestBrowserComposer(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
 		t.Run(engine.name, func(t *testing.T) {

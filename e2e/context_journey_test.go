@@ -19,6 +19,7 @@ import (
 // an article. Then the store must hold what the screen-pop was told: the
 // impressions with their positions, and the open, the use and the dismissal.
 func TestBrowserContextJourney(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
 		t.Run(engine.name, func(t *testing.T) {

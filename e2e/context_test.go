@@ -14,6 +14,7 @@ import (
 // the blocked card first, and "billing is not answering". On SQLite and on
 // PostgreSQL.
 func TestBrowserContext(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
 		t.Run(engine.name, func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 // "cards ≥ 4" (Ana, 5, is offered it; Ben, 2, is not), and once that step
 // expires, any member of the queue (Ben, after Ana declined).
 func TestRoutingCriteriaStepsOverWebSocket(t *testing.T) {
+	t.Parallel()
 	n := startNode(t, nodeOptions{Demo: true})
 	admin := newClient(t, n.URL)
 	admin.login("admin@northwind.example")

@@ -13,6 +13,7 @@ import (
 // the chat the visitor rates it in the widget; the rating is on the
 // conversation.
 func TestBrowserCSATAndWait(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	n := startNode(t, nodeOptions{Demo: true})
 	out := runScript(t, chromium, "csat.mjs", "--base", n.URL, "--tenant", demo.Slug, "--password", demoPassword,

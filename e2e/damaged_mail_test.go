@@ -14,6 +14,7 @@ import (
 // address over SMTP is taken, and the agent desktop shows the damage beside
 // the message and downloads its original byte for byte.
 func TestBrowserDamagedMail(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	n := startNode(t, nodeOptions{Demo: true})
 	raw, err := os.ReadFile("../internal/channel/email/testdata/damaged/truncated-base64.eml")

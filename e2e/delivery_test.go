@@ -15,6 +15,7 @@ import (
 // reply, the banner goes and Admin → Channels shows email as OK. On SQLite
 // and PostgreSQL.
 func TestBrowserFailedDelivery(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
 		t.Run(engine.name, func(t *testing.T) {

@@ -19,6 +19,7 @@ import (
 // (or $SWITCHBOARD_SCREENSHOTS); with SWITCHBOARD_DOCS_SCREENSHOTS=1 the
 // README's (desktop, wall, admin) are written to docs/screenshots/.
 func TestBrowserDesktop(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	if _, err := os.Stat("../web/node_modules/axe-core/axe.min.js"); err != nil {
 		t.Fatal("axe-core is not installed: run `make test-deps` (npm ci in web/)")

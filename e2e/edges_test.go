@@ -14,6 +14,7 @@ import (
 // resolving a chat tells the visitor and "Start a new chat" starts a new
 // conversation; a customer's image is a thumbnail. On SQLite and PostgreSQL.
 func TestBrowserRoughEdges(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
 		t.Run(engine.name, func(t *testing.T) {

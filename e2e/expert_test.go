@@ -12,6 +12,7 @@ import (
 // conversation read-only and live, write in the room, and the API refuses
 // them a reply to the customer.
 func TestBrowserExpert(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	n := startNode(t, nodeOptions{Demo: true})
 	out := runScript(t, chromium, "expert.mjs", "--base", n.URL, "--tenant", demo.Slug, "--password", demoPassword)

@@ -14,6 +14,7 @@ import (
 // Two nodes on one PostgreSQL and the machine's NATS server: an event caused
 // through node 1 reaches a WebSocket client connected to node 2.
 func TestTwoNodeFanout(t *testing.T) {
+	t.Parallel()
 	db, bus := postgresURL(t), natsURL(t)
 	n1 := startNode(t, nodeOptions{DB: db, NATS: bus, Demo: true})
 	n2 := startNode(t, nodeOptions{DB: db, NATS: bus})

@@ -16,6 +16,7 @@ import (
 // the search form, feedback and "Email us"), and the widget's deflection on
 // a business's own site.
 func TestBrowserHelpCenter(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
 		t.Run(engine.name, func(t *testing.T) {

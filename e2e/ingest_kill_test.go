@@ -40,6 +40,7 @@ func (a *acked) all() []string {
 // had been told was accepted (250 after DATA, a chat ack, a 201) is in its
 // conversation: nothing acknowledged is lost.
 func TestInboundSurvivesSIGKILL(t *testing.T) {
+	t.Parallel()
 	n := startNode(t, nodeOptions{Demo: true})
 	c := newClient(t, n.URL)
 	c.login("admin@northwind.example")

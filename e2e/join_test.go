@@ -16,6 +16,7 @@ import (
 // with the mailed link, and the agent sets up a second factor and signs in
 // with a code computed from its secret. On SQLite and on PostgreSQL.
 func TestBrowserJoin(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
 		t.Run(engine.name, func(t *testing.T) {
@@ -40,6 +41,7 @@ func TestBrowserJoin(t *testing.T) {
 // --signup invite; a sign-up without it is refused, one with it is mailed its
 // link, and the code works once.
 func TestSignupCode(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	relay := smtpsink.Start(t)
 	box := newMailbox(t, relay)

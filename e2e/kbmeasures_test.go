@@ -14,6 +14,7 @@ import (
 // have text alternatives, axe finds nothing serious, and the CSV downloads
 // carry the same figures.
 func TestBrowserKnowledgeMeasures(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
 		t.Run(engine.name, func(t *testing.T) {

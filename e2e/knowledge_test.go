@@ -18,6 +18,7 @@ import (
 // finds it and the widget suggests it; axe passes on every new page.
 // On SQLite and on PostgreSQL.
 func TestBrowserKnowledge(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
 		t.Run(engine.name, func(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 // publicly after the warning, then privately; the instance receives a
 // public reply to the post and a direct status.
 func TestBrowserListening(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	const token = "e2e-mastodon-access-token"
 	masto := mastodontest.New(token, "northwind")

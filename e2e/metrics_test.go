@@ -11,6 +11,7 @@ import (
 // /metrics only to the metrics token, the --metrics-addr listener serves them
 // to scrapers, and the token never shows in the node's output.
 func TestMetricsOffThePublicPort(t *testing.T) {
+	t.Parallel()
 	const token = "e2e-metrics-token-5d1f"
 	metricsAddr := freeAddr(t)
 	n := startNode(t, nodeOptions{Env: []string{"SWITCHBOARD_METRICS_ADDR=" + metricsAddr, "SWITCHBOARD_METRICS_TOKEN=" + token}})

@@ -11,6 +11,7 @@ import (
 // the desktop (getStats shows its audio arriving in her browser), whispers
 // to the agent on the same leg, and leaves; the call goes on (docs/wall.md).
 func TestBrowserWallMonitor(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	n := startNode(t, nodeOptions{Demo: true})
 	out := runScript(t, chromium, "monitor.mjs", "--base", n.URL, "--password", demoPassword, "--widget-key", demo.WidgetKey)

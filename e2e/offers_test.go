@@ -17,6 +17,7 @@ import (
 // queue, where the customer's next line reaches someone. On SQLite and on
 // PostgreSQL.
 func TestBrowserOffers(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
 		t.Run(engine.name, func(t *testing.T) {

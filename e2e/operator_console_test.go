@@ -10,6 +10,7 @@ import (
 // key refused, suspend (the bank's admin reads the reason at sign-in),
 // resume, a limit and its 80 % warning, the usage CSV, a new workspace.
 func TestBrowserOperatorConsole(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
 		t.Run(engine.name, func(t *testing.T) {

@@ -50,6 +50,7 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 // suspended never reaches the listening relay — and leaves once the operator
 // resumes it.
 func TestSuspendedTenant(t *testing.T) {
+	t.Parallel()
 	relay := smtpsink.Start(t)
 	data := t.TempDir()
 	n := startNode(t, nodeOptions{Demo: true, DataDir: data, Env: []string{

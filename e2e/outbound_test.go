@@ -11,6 +11,7 @@ import (
 // TestOutboundGuardByDefault: a node started without --outbound-allow will
 // not take a webhook on this machine, and the receiver hears nothing.
 func TestOutboundGuardByDefault(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int32
 	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)

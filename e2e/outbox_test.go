@@ -16,6 +16,7 @@ import (
 // out, and a reply to a notice marks it replied and puts a line naming the
 // notice into the conversation. On SQLite and on PostgreSQL.
 func TestBrowserDemoOutbox(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	if _, err := os.Stat("../web/dist/portal.html"); err != nil {
 		t.Fatal("the portal is not built: run `make web` before the tests (make test does)")

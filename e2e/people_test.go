@@ -15,6 +15,7 @@ import (
 // after a confirmation, audited. On SQLite and on
 // PostgreSQL.
 func TestBrowserPeople(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
 		t.Run(engine.name, func(t *testing.T) {

@@ -34,6 +34,7 @@ import (
 // and on PostgreSQL, since the portal is the one place that reads across
 // tenants.
 func TestBrowserPortal(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	if _, err := os.Stat("../web/dist/portal.html"); err != nil {
 		t.Fatal("the portal is not built: run `make web` before the tests (make test does)")

@@ -22,6 +22,7 @@ import (
 // the figures as text and HTML, a link to the Reports page, and every table
 // attached as CSV.
 func TestBrowserReportSchedules(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	relay := smtpsink.Start(t)
 	n := startNode(t, nodeOptions{Demo: true, Env: []string{"SWITCHBOARD_SMTP_RELAY=" + relay.Addr, "SWITCHBOARD_SMTP_FROM=desk@northwind.example"}})

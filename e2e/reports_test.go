@@ -14,6 +14,7 @@ import (
 // opens the conversation, and the CSV downloads with the same figures. With
 // SWITCHBOARD_DOCS_SCREENSHOTS=1 its SQLite run takes the README's reports.png.
 func TestBrowserReports(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
 		t.Run(engine.name, func(t *testing.T) {

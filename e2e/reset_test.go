@@ -13,6 +13,7 @@ import (
 // A user who forgot their password asks for a link, gets it by mail through the
 // configured relay, sets a new password with it, and the link then dies.
 func TestPasswordResetByMail(t *testing.T) {
+	t.Parallel()
 	relay := smtpsink.Start(t)
 	n := startNode(t, nodeOptions{Demo: true, Env: []string{"SWITCHBOARD_SMTP_RELAY=" + relay.Addr, "SWITCHBOARD_SMTP_FROM=desk@northwind.example"}})
 	c := newClient(t, n.URL)

@@ -14,6 +14,7 @@ import (
 // Two nodes on one PostgreSQL and the machine's NATS server: an admin disables a
 // user through node 1, and the user's realtime socket on node 2 closes at once.
 func TestTwoNodeDisableClosesSocket(t *testing.T) {
+	t.Parallel()
 	db, bus := postgresURL(t), natsURL(t)
 	n1 := startNode(t, nodeOptions{DB: db, NATS: bus, Demo: true})
 	n2 := startNode(t, nodeOptions{DB: db, NATS: bus})

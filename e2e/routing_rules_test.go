@@ -14,6 +14,7 @@ import (
 // rule's first step. The script also reorders rules and sets a queue's
 // default steps (web/e2e/routing-rules.mjs).
 func TestBrowserRoutingRules(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	n := startNode(t, nodeOptions{Demo: true})
 	text := fmt.Sprintf("hola, mi tarjeta no funciona %d", time.Now().UnixNano()%100000)

@@ -95,6 +95,7 @@ func visitorSays(t *testing.T, c *client, base, name, body string) {
 // assignment stands, the engine rebuilds her load from SQL, and the next chat
 // is offered again — nothing lost, nothing assigned twice.
 func TestRoutingChatToAcceptedOffer(t *testing.T) {
+	t.Parallel()
 	n := startNode(t, nodeOptions{Demo: true})
 	ana := newClient(t, n.URL)
 	ana.login("ana@northwind.example")

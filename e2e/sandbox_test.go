@@ -19,6 +19,7 @@ import (
 // adds an agent and goes live. The SMTP relay never got the sandbox reply,
 // and gets the one sent once live. On SQLite and on PostgreSQL.
 func TestBrowserSandbox(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
 		t.Run(engine.name, func(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 // the timeline and the mail the customer receives through the relay carry the
 // same safe HTML, without scripts, event handlers, javascript: links or frames.
 func TestAgentHTMLIsSanitised(t *testing.T) {
+	t.Parallel()
 	relay := smtpsink.Start(t)
 	n := startNode(t, nodeOptions{Demo: true, Env: []string{"SWITCHBOARD_SMTP_RELAY=" + relay.Addr, "SWITCHBOARD_SMTP_FROM=desk@northwind.example"}})
 	c := newClient(t, n.URL)

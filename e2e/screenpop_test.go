@@ -12,6 +12,7 @@ import (
 // show in place), inserts one into her reply and dismisses one, each reported
 // as feedback; Sam reads the learned ranking and resets it. On SQLite.
 func TestBrowserScreenPop(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	n := startNode(t, nodeOptions{Demo: true})
 	out := runScript(t, chromium, "screenpop.mjs", "--base", n.URL, "--tenant", demo.Slug, "--password", demoPassword)

@@ -9,6 +9,7 @@ import (
 // A newcomer's first run: serve with the demo on the embedded defaults prints how
 // to sign in, and the printed credentials work.
 func TestServeDemoOnEmbeddedDefaults(t *testing.T) {
+	t.Parallel()
 	n := startNode(t, nodeOptions{Demo: true})
 	n.WaitOutput(`admin@northwind\.example`) // the banner's lines cross a pipe after the node is ready
 	out := n.Output()
@@ -31,6 +32,7 @@ func TestServeDemoOnEmbeddedDefaults(t *testing.T) {
 
 // The binary refuses a database that a newer binary migrated.
 func TestRefusesNewerSchema(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if out, err := exec.Command(binary, "migrate", "--data", dir).CombinedOutput(); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out)

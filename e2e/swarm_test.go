@@ -15,6 +15,7 @@ import (
 // page shows his months and learned areas; "who worked on what" lists the
 // room. On SQLite and on PostgreSQL.
 func TestBrowserSwarm(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
 		t.Run(engine.name, func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 // and they sign in to their own workspace as its admin. Bad or reserved
 // addresses, a taken one and a bad email are refused, naming the flag.
 func TestTenantCreate(t *testing.T) {
+	t.Parallel()
 	data := t.TempDir()
 	n := startNode(t, nodeOptions{DataDir: data})
 	create := func(code int, args ...string) (string, string) {

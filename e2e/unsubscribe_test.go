@@ -17,6 +17,7 @@ import (
 // records it with source "unsubscribe"; the next notice of that type is
 // suppressed and says why. A critical notice carries no unsubscribe header.
 func TestOneClickUnsubscribe(t *testing.T) {
+	t.Parallel()
 	relay := smtpsink.Start(t)
 	n := startNode(t, nodeOptions{Demo: true, Env: []string{"SWITCHBOARD_SMTP_RELAY=" + relay.Addr}})
 	admin := newClient(t, n.URL)

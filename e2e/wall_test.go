@@ -13,6 +13,7 @@ import (
 // transfer is not an abandon, a re-offer is not a second contact), and every
 // figure carries its definition as a tooltip. On SQLite and on PostgreSQL.
 func TestBrowserWall(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
 		t.Run(engine.name, func(t *testing.T) {

@@ -19,6 +19,7 @@ type hit struct {
 // A node killed with SIGKILL while a webhook POST is in flight loses nothing:
 // after a restart the delivery is made again, with the same delivery id.
 func TestWebhookSurvivesSIGKILL(t *testing.T) {
+	t.Parallel()
 	hits := make(chan hit, 10)
 	release := make(chan struct{})
 	first := true

@@ -22,6 +22,7 @@ import (
 // number's token (sealed at rest, opened by the channel), and Meta's read
 // status shows on the message.
 func TestWhatsApp(t *testing.T) {
+	t.Parallel()
 	const numberID, token, appSecret = "106540352242922", "EAAe2e-token", "e2e-app-secret"
 	var mu sync.Mutex
 	var sent []map[string]any
@@ -162,6 +163,7 @@ func TestWhatsApp(t *testing.T) {
 // WhatsApp conversation's composer; the Graph API served here receives it as
 // a template with its values.
 func TestBrowserWhatsAppTemplates(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	const numberID, token, appSecret = "106540352242922", "EAAe2e-token", "e2e-app-secret"
 	got := make(chan map[string]any, 10)

@@ -16,6 +16,7 @@ import (
 // a forged signature refused, a disallowed origin, and a phone-sized screen.
 // Screenshots land in e2e/screenshots/ (or $SWITCHBOARD_SCREENSHOTS).
 func TestBrowserWidget(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	n := startNode(t, nodeOptions{Demo: true})
 	out := runScript(t, chromium, "widget.mjs", "--base", n.URL, "--tenant", "northwind",

@@ -12,6 +12,7 @@ import (
 // deletion by typing its address, sees the grace-period banner (an agent
 // too), and cancels. On SQLite and on PostgreSQL.
 func TestBrowserWorkspaceData(t *testing.T) {
+	t.Parallel()
 	chromium := needBrowser(t)
 	for _, engine := range []struct{ name, db string }{{"sqlite", ""}, {"postgres", "postgres"}} {
 		t.Run(engine.name, func(t *testing.T) {

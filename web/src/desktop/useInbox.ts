@@ -1,7 +1,7 @@
 // The live inbox: loads a view page by page, then keeps it current from the
 // realtime feed alone. It reloads only when the feed (re)connects, since a
 // connection opened without a resume point may have missed events.
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, errorMessage } from '../api';
 import { desktopApi, type ConversationChange, type InboxConversation, type InboxCounts } from '../api/desktop';
 import { t } from '../i18n';
@@ -76,9 +76,11 @@ export function listAfter(s: ListState, ev: RealtimeEvent, view: ViewId, f: Filt
   return upsert(s, withMessage(c, s.rows.find((r) => r.id === c.id), msg, openId), view, f, userId);
 }
 
+const EMPTY: ListState = { rows: [], complete: false };
+
 /** useInbox loads view with filters and applies the feed to it. */
 export function useInbox(realtime: RealtimeClient, userId: string, view: ViewId, filters: Filters, openId: string): Inbox {
-  const [list, setList] = useState<ListState>({ rows: [], complete: false });
+  const [list, setList] = useState<ListState>(EMPTY);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState('');
   const [notice, setNotice] = useState('');
@@ -154,8 +156,17 @@ export function useInbox(realtime: RealtimeClient, userId: string, view: ViewId,
   useEffect(() => () => clearTimeout(countsTimer.current), []);
 
   // A new view starts empty; a reconnect keeps the rows until the fresh page lands.
+  // The rows are shown only under the view they were loaded for: the render that
+  // switches views must not show the last view's rows under the new one's name
+  // until an effect clears them (an agent who clicked Mine saw her Mentions
+  // rows there for a frame, and could click one).
   const viewKey = JSON.stringify([view, filters]);
-  useEffect(() => setList({ rows: [], complete: false }), [viewKey]);
+  const listView = useRef(viewKey);
+  useLayoutEffect(() => {
+    if (listView.current === viewKey) return;
+    listView.current = viewKey;
+    setList(EMPTY);
+  }, [viewKey]);
 
   const key = JSON.stringify([viewKey, epoch]);
   useEffect(() => {
@@ -204,7 +215,8 @@ export function useInbox(realtime: RealtimeClient, userId: string, view: ViewId,
   }, [loadCounts]);
 
   return {
-    list, loading, error, notice, counts,
+    list: listView.current === viewKey ? list : EMPTY,
+    loading, error, notice, counts,
     loadMore: () => void load(false),
     reload: () => void load(true),
     change,
