@@ -9,6 +9,8 @@ import (
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/sla"
+	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
 	"github.com/switchboard-cx/switchboard/internal/tenant"
 )
@@ -117,6 +119,119 @@ func TestAnAcceptSentAgainIsAnsweredAsTheFirst(t *testing.T) {
 			if err := f.n.svc.Accept(t.Context(), dispatch.Actor{TenantID: f.tenant, UserID: ben}, o.ID); err == nil {
 				t.Fatal("another agent's accept of ana's accepted offer was answered as done")
 			}
+		})
+	}
+}
+
+// A leader killed after an agent replied, or a customer wrote again, but
+// before it applied the message's event: the next leader restored the SLA
+// clocks as the dead one had stored them, and applies only the events after
+// it took the shard, so the answered conversation's first response ran on
+// (the wall alarmed, the report counted a breach) and the customer's new
+// message started no next-response clock. The rebuild gives the clocks the
+// messages they have not counted.
+func TestARebuildCountsTheMessagesTheDeadLeaderNeverSaw(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			first := f.start(t, embeddedBus(t), true)
+			p, err := f.n.svc.SaveSLAPolicy(t.Context(), f.admin, dispatch.PolicyConfig{Name: "Gold", Policy: sla.Policy{
+				FirstResponse: 10 * time.Minute, NextResponse: 10 * time.Minute, Resolution: 8 * time.Hour, WarnAt: 0.5}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true, SLAPolicyID: p.ID})
+			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			clock := func(convID string, target sla.Target) (store.SLAClock, bool) {
+				t.Helper()
+				cs, err := f.n.svc.SLA(t.Context(), f.tenant, convID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range cs {
+					if c.Target == string(target) {
+						return c, true
+					}
+				}
+				return store.SLAClock{}, false
+			}
+			met := func(convID string) bool {
+				c, ok := clock(convID, sla.FirstResponse)
+				return ok && c.State == string(sla.StateMet)
+			}
+
+			unanswered := f.chat(t, "v1", "my card is blocked") // answered unseen
+			f.acceptOf(t, ana, unanswered.ID)
+			again := f.chat(t, "v2", "and my pin") // answered seen; writes again unseen
+			f.acceptOf(t, ana, again.ID)
+			f.clock.Advance(time.Minute)
+			f.reply(t, ana, again.ID, "Your pin is on its way")
+			eventually(t, "the second chat's first response is met", func() bool { return met(again.ID) })
+
+			first.kill()
+			f.clock.Advance(time.Minute)
+			answeredAt := f.clock.Now()
+			f.reply(t, ana, unanswered.ID, "Your card is unblocked")
+			f.clock.Advance(time.Minute)
+			wroteAt := f.clock.Now()
+			f.chat(t, "v2", "it has not come")
+
+			f.n = f.start(t, embeddedBus(t), true)
+			eventually(t, "the unseen reply meets the first response", func() bool { return met(unanswered.ID) })
+			if c, _ := clock(unanswered.ID, sla.FirstResponse); !c.Done.Equal(answeredAt) {
+				t.Fatalf("the first response was met at %v, want the reply's time %v", c.Done, answeredAt)
+			}
+			eventually(t, "the unseen customer's message starts the next response", func() bool {
+				c, ok := clock(again.ID, sla.NextResponse)
+				return ok && c.State == string(sla.StateRunning) && c.Started.Equal(wroteAt)
+			})
+		})
+	}
+}
+
+// A rebuild restored trackers for running clocks only: a conversation whose
+// first response had been met, under a policy without a resolution target,
+// had none, and after a failover the customer's next message started no
+// next-response clock — the answer it waited for was never measured. The
+// rebuild gives an open conversation's ended clocks their tracker back.
+func TestARebuildKeepsTheClocksToComeOfAnAnsweredConversation(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			first := f.start(t, embeddedBus(t), true)
+			p, err := f.n.svc.SaveSLAPolicy(t.Context(), f.admin, dispatch.PolicyConfig{Name: "Replies", Policy: sla.Policy{
+				FirstResponse: 10 * time.Minute, NextResponse: 10 * time.Minute, WarnAt: 0.5}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true, SLAPolicyID: p.ID})
+			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			c := f.chat(t, "v1", "my card is blocked")
+			f.acceptOf(t, ana, c.ID)
+			f.clock.Advance(time.Minute)
+			f.reply(t, ana, c.ID, "Unblocked")
+			eventually(t, "the first response is met", func() bool {
+				cs, err := f.n.svc.SLA(t.Context(), f.tenant, c.ID)
+				return err == nil && len(cs) == 1 && cs[0].State == string(sla.StateMet)
+			})
+
+			first.kill()
+			f.n = f.start(t, embeddedBus(t), true)
+			f.clock.Advance(time.Minute)
+			wroteAt := f.clock.Now()
+			f.chat(t, "v1", "it is blocked again")
+			eventually(t, "the customer's message starts the next response", func() bool {
+				cs, err := f.n.svc.SLA(t.Context(), f.tenant, c.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, k := range cs {
+					if k.Target == string(sla.NextResponse) {
+						return k.State == string(sla.StateRunning) && k.Started.Equal(wroteAt)
+					}
+				}
+				return false
+			})
 		})
 	}
 }

@@ -3,6 +3,7 @@ package dispatch
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 
@@ -107,11 +108,16 @@ func (l *leader) rebuild(ctx context.Context) error {
 		return err
 	}
 
-	clocks, err := db.RunningSLAClocksAmong(ctx, l.mine)
+	clocks, err := db.SLAClocksToRestoreAmong(ctx, l.mine)
 	if err != nil {
 		return err
 	}
 	l.restoreClocks(clocks)
+	if len(clocks) > 0 { // (no clock runs: none has messages to count)
+		if err := l.catchUpClocks(ctx); err != nil {
+			return err
+		}
+	}
 
 	// Changes the last leader did not live to apply, then conversations
 	// that arrived while no node led.
@@ -119,6 +125,41 @@ func (l *leader) rebuild(ctx context.Context) error {
 		return err
 	}
 	return l.routeUnrouted(ctx, l.mine)
+}
+
+// slaCatchUpWindow is how far back a rebuild looks for messages the SLA
+// clocks have not counted. What it looks for is the last leader's backlog
+// when it was killed — seconds of events, minutes at the very worst.
+const slaCatchUpWindow = 10 * time.Minute
+
+// catchUpClocks gives the restored SLA clocks the messages they have not
+// counted: those the last leader did not live to apply, whose events are
+// before the shard's floor and never applied here. An agent's reply it
+// missed left the first response running — the wall alarmed and the report
+// counted a breach though the customer had been answered — and a
+// customer's message it missed started no next-response clock. A message a
+// clock counted started or ended it at the message's time, so the ones
+// newer than every clock of their conversation are the ones missed
+// (store.SLAMessagesPastClocksAmong); each is fed once, as slaHistory feeds
+// a timeline, and its event, if it comes after the floor, is not fed again.
+func (l *leader) catchUpClocks(ctx context.Context) error {
+	ms, err := l.s.db.SLAMessagesPastClocksAmong(ctx, l.mine, l.s.clock.Now().Add(-slaCatchUpWindow))
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		ts := l.tenants[m.TenantID]
+		if ts == nil || ts.trackers[m.ConversationID] == nil {
+			continue
+		}
+		if tr := ts.trackers[m.ConversationID]; tr.historyTo == "" {
+			tr.historyTo = "\x00" // from now on each message is fed once, in order
+		}
+		l.slaMessage(ctx, ts, conversation.Conversation{ID: m.ConversationID, TenantID: m.TenantID}, conversation.Message{
+			ID: m.ID, TenantID: m.TenantID, ConversationID: m.ConversationID, Kind: conversation.KindMessage,
+			Direction: m.Direction, AuthorType: m.AuthorType, CreatedAt: m.CreatedAt})
+	}
+	return nil
 }
 
 // catchUpConversations brings the rebuilt work in step with the
@@ -242,7 +283,9 @@ func (l *leader) restoreItem(ctx context.Context, tenantID string, it *item, ope
 	return ts
 }
 
-// restoreClocks rebuilds SLA trackers from their running clocks.
+// restoreClocks rebuilds SLA trackers from their stored clocks: the
+// running ones, and the ended ones of conversations still open (see
+// store.SLAClocksToRestoreAmong).
 func (l *leader) restoreClocks(clocks []store.SLAClock) {
 	for _, c := range clocks {
 		ts := l.tenants[c.TenantID]
@@ -270,15 +313,16 @@ func (l *leader) restoreClocks(clocks []store.SLAClock) {
 			tr = &tracker{policyID: c.PolicyID, t: t}
 			ts.trackers[c.ConversationID] = tr
 		}
-		tr.t.Clocks = append(tr.t.Clocks, sla.Clock{Target: sla.Target(c.Target), State: sla.State(c.State),
-			Started: c.Started, WarnAt: c.WarnAt, Due: c.Due, Done: c.Done, Breached: c.Breached, PausedAt: c.PausedAt})
+		clock := sla.Clock{Target: sla.Target(c.Target), State: sla.State(c.State),
+			Started: c.Started, WarnAt: c.WarnAt, Due: c.Due, Done: c.Done, Breached: c.Breached, PausedAt: c.PausedAt}
+		tr.t.Clocks = append(tr.t.Clocks, clock)
 		if tr.stored == nil {
 			tr.stored = map[sla.Target]store.SLAClock{}
 		}
 		tr.stored[sla.Target(c.Target)] = c // as SQL has it: not written again until it moves
 		l.slaDue(ts, c.ConversationID, tr)
-		if c.Target != string(sla.Resolution) {
-			tr.t.Waiting = true
+		if c.Target != string(sla.Resolution) && clock.Active() {
+			tr.t.Waiting = true // a response is awaited
 		}
 	}
 }

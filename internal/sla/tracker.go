@@ -48,8 +48,8 @@ type Clock struct {
 	PausedAt time.Time `json:"paused_at,omitzero"`
 }
 
-// active tells whether the clock still waits for a verdict.
-func (c *Clock) active() bool {
+// Active tells whether the clock still waits for a verdict.
+func (c *Clock) Active() bool {
 	return c.State == StateRunning || c.State == StateWarned || c.State == StateBreached || c.State == StatePaused
 }
 
@@ -163,7 +163,7 @@ func (t *Tracker) Pending(at time.Time) []Signal {
 		return sigs
 	}
 	for i := range t.Clocks {
-		if c := &t.Clocks[i]; c.active() && c.State != StatePaused {
+		if c := &t.Clocks[i]; c.Active() && c.State != StatePaused {
 			c.State, c.PausedAt = StatePaused, at
 		}
 	}
@@ -342,7 +342,7 @@ func (t *Tracker) start(target Target, at time.Time) {
 // active returns the target's clock still waiting for a verdict, or nil.
 func (t *Tracker) active(target Target) *Clock {
 	for i := range t.Clocks {
-		if c := &t.Clocks[i]; c.Target == target && c.active() {
+		if c := &t.Clocks[i]; c.Target == target && c.Active() {
 			return c
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 )
@@ -99,8 +100,13 @@ func (s *Store) OpenOffersAmong(ctx context.Context, tenants []string) ([]OfferR
 	return collect(rows, scanOffer)
 }
 
-// RunningSLAClocksAmong is RunningSLAClocks limited to the tenants.
-func (s *Store) RunningSLAClocksAmong(ctx context.Context, tenants []string) ([]SLAClock, error) {
+// SLAClocksToRestoreAmong lists the SLA clocks a routing rebuild restores
+// for the tenants: every running one, and every clock of a conversation
+// still open (or pending or snoozed) — a conversation whose clocks have all
+// ended (its first response met, under a policy with no resolution target)
+// still has clocks to come, and the rebuild gives it its tracker back, so
+// that the customer's next message starts the next-response clock.
+func (s *Store) SLAClocksToRestoreAmong(ctx context.Context, tenants []string) ([]SLAClock, error) {
 	if len(tenants) == 0 {
 		return nil, nil
 	}
@@ -109,10 +115,12 @@ func (s *Store) RunningSLAClocksAmong(ctx context.Context, tenants []string) ([]
 		return nil, err
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT `+slaClockColumns+` FROM sla_clocks
-		WHERE state IN ('running', 'warned', 'breached', 'paused') AND `+s.tenantIn("tenant_id", 1)+`
+		WHERE `+s.tenantIn("tenant_id", 1)+` AND (state IN ('running', 'warned', 'breached', 'paused')
+			OR EXISTS (SELECT 1 FROM conversations c WHERE c.tenant_id = sla_clocks.tenant_id AND c.id = sla_clocks.conversation_id
+				AND c.status IN ('open', 'pending', 'snoozed')))
 		ORDER BY tenant_id, conversation_id, target`, list)
 	if err != nil {
-		return nil, fmt.Errorf("running sla clocks of %d tenants: %w", len(tenants), err)
+		return nil, fmt.Errorf("sla clocks to restore of %d tenants: %w", len(tenants), err)
 	}
 	return collect(rows, scanSLAClock)
 }
@@ -175,4 +183,49 @@ func (s *Store) ConversationsOutOfStepAmong(ctx context.Context, tenants []strin
 		return nil, fmt.Errorf("conversations out of step with routing among %d tenants: %w", len(tenants), err)
 	}
 	return s.conversationsWithTags(ctx, rows)
+}
+
+// SLAMessage is a timeline message as the SLA clocks count it: who wrote
+// it, in which direction, when.
+type SLAMessage struct {
+	ID, TenantID, ConversationID string
+	Direction                    conversation.Direction
+	AuthorType                   string
+	CreatedAt                    time.Time
+}
+
+// SLAMessagesPastClocksAmong lists, in id order, the messages of the
+// tenants created after since that are newer than every SLA clock of their
+// conversation — each clock's start and end — in conversations that have a
+// clock. A message the clocks already counted started or ended one of them
+// at its own time, so what this returns is what they have not counted: the
+// routing leader before was killed between the message's commit and
+// applying its event, and the next one applies only the events after it
+// took the shard. since bounds the read to recent messages (the
+// messages_tenant_created index).
+func (s *Store) SLAMessagesPastClocksAmong(ctx context.Context, tenants []string, since time.Time) ([]SLAMessage, error) {
+	if len(tenants) == 0 {
+		return nil, nil
+	}
+	list, err := tenantList(tenants)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT m.id, m.tenant_id, m.conversation_id, m.direction, m.author_type, m.created_at
+		FROM messages m
+		WHERE `+s.tenantIn("m.tenant_id", 1)+` AND m.created_at > $2 AND m.kind = 'message'
+			AND EXISTS (SELECT 1 FROM sla_clocks k WHERE k.tenant_id = m.tenant_id AND k.conversation_id = m.conversation_id)
+			AND NOT EXISTS (SELECT 1 FROM sla_clocks k WHERE k.tenant_id = m.tenant_id AND k.conversation_id = m.conversation_id
+				AND (k.started_at >= m.created_at OR k.done_at >= m.created_at))
+		ORDER BY m.id`, list, micros(since))
+	if err != nil {
+		return nil, fmt.Errorf("messages past the sla clocks of %d tenants: %w", len(tenants), err)
+	}
+	return collect(rows, func(row interface{ Scan(...any) error }) (SLAMessage, error) {
+		var m SLAMessage
+		var created int64
+		err := row.Scan(&m.ID, &m.TenantID, &m.ConversationID, &m.Direction, &m.AuthorType, &created)
+		m.CreatedAt = fromMicros(created)
+		return m, err
+	})
 }

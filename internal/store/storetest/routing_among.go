@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/ids"
@@ -31,6 +32,18 @@ func testRoutingAmong(t *testing.T, db *store.DB) {
 			State: "open", CreatedAt: t0, ExpiresAt: t0.Add(30e9)}))
 		must(t, "clock", db.PutSLAClock(ctx, store.SLAClock{TenantID: tn.ID, ConversationID: routed.ID, Target: "first_response",
 			PolicyID: "p1", State: "running", Started: t0, Due: t0.Add(60e9)}))
+		// The message that started the clock is counted; the reply after
+		// it is not; a message with no clock in its conversation is none
+		// of the clocks' business; one before since is not read.
+		newMessage(t, db, routed, conversation.Inbound, conversation.DeliveryReceived, "help", t0)
+		newMessage(t, db, routed, conversation.Outbound, conversation.DeliveryDelivered, "on it", t0.Add(10*time.Second))
+		// (Resolved: they are not the unrouted conversation counted below.)
+		unclocked := newConversation(t, db, tn.ID, p.ID, "sms", conversation.StatusResolved)
+		newMessage(t, db, unclocked, conversation.Inbound, conversation.DeliveryReceived, "hello?", t0.Add(20*time.Second))
+		old := newConversation(t, db, tn.ID, p.ID, "email", conversation.StatusResolved)
+		must(t, "old clock", db.PutSLAClock(ctx, store.SLAClock{TenantID: tn.ID, ConversationID: old.ID, Target: "first_response",
+			PolicyID: "p1", State: "running", Started: t0.Add(-time.Hour), Due: t0}))
+		newMessage(t, db, old, conversation.Outbound, conversation.DeliveryDelivered, "late", t0.Add(-time.Minute))
 	}
 	tenantsOf := func(what string, got []string, want ...string) {
 		t.Helper()
@@ -52,9 +65,20 @@ func testRoutingAmong(t *testing.T, db *store.DB) {
 		offers, err := db.OpenOffersAmong(ctx, among)
 		must(t, "offers", err)
 		tenantsOf("OpenOffersAmong", mapOf(offers, func(r store.OfferRecord) string { return r.TenantID }), want...)
-		clocks, err := db.RunningSLAClocksAmong(ctx, among)
+		clocks, err := db.SLAClocksToRestoreAmong(ctx, among)
 		must(t, "clocks", err)
-		tenantsOf("RunningSLAClocksAmong", mapOf(clocks, func(r store.SLAClock) string { return r.TenantID }), want...)
+		tenantsOf("SLAClocksToRestoreAmong", mapOf(clocks, func(r store.SLAClock) string { return r.TenantID }), want...)
+		past, err := db.SLAMessagesPastClocksAmong(ctx, among, t0.Add(-time.Second))
+		must(t, "messages past the clocks", err)
+		tenantsOf("SLAMessagesPastClocksAmong", mapOf(past, func(m store.SLAMessage) string { return m.TenantID }), want...)
+		for _, m := range past {
+			if m.Direction != conversation.Outbound || m.AuthorType != "user" || !m.CreatedAt.Equal(t0.Add(10*time.Second)) {
+				t.Errorf("SLAMessagesPastClocksAmong lists %+v, want only each tenant's reply after its clock started", m)
+			}
+		}
+		if len(past) != len(want) {
+			t.Errorf("SLAMessagesPastClocksAmong lists %d messages of %d tenants, want one each", len(past), len(want))
+		}
 		var work []string
 		must(t, "work", db.EachActiveWorkAmong(ctx, among, 1, func(ws []store.WorkRecord) error {
 			for _, w := range ws {
