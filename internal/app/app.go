@@ -116,8 +116,8 @@ type App struct {
 	// knowledgeStarting holds /readyz back while the index opens its
 	// tenants' indexes after a start (followKnowledge).
 	knowledgeStarting starting
-	// sharing shares the node's rate limits with the cluster's other nodes.
-	sharing *ratelimit.Sharing
+	// RateLimits shares the node's rate limits with the cluster's other nodes.
+	RateLimits *ratelimit.Sharing
 	// ContextConnectors runs the tenants' connectors to their business systems.
 	ContextConnectors *connectors.Service
 	// ScreenPop ranks the items beside conversations and learns from feedback.
@@ -391,7 +391,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger, web fs.FS) 
 		HSTS: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), MetricsToken: cfg.MetricsToken,
 	})
 	a.handler = helpPages.Domains(api.Handler()) // businesses' own help-center hosts first
-	a.sharing = a.shareRateLimits(b, clk, api, helpPages, a.Sender, a.Accounts)
+	a.RateLimits = a.shareRateLimits(b, clk, api, helpPages, a.Sender, a.Accounts)
 	// Northwind's core banking system, served by the demo node itself.
 	if cfg.Demo {
 		mux := http.NewServeMux()
@@ -534,7 +534,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		}
 	})
 	background.Go(func() {
-		if err := a.sharing.Run(ctx); err != nil {
+		if err := a.RateLimits.Run(ctx); err != nil {
 			a.log.Error("rate limits stopped being shared; each node keeps them alone", "err", err)
 		}
 	})

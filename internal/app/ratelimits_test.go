@@ -19,7 +19,13 @@ import (
 func TestRateLimitsHoldAcrossNodes(t *testing.T) {
 	dsn := storetest.PostgresDSN(t)
 	one, two := startNode(t, dsn), startNode(t, dsn)
-	time.Sleep(300 * time.Millisecond) // both nodes listening to the other's shares
+	for _, n := range []*app.App{one, two} { // both nodes listening to the other's shares
+		select {
+		case <-n.RateLimits.Listening():
+		case <-time.After(30 * time.Second):
+			t.Fatal("a node did not listen to the others' rate limits in 30 s")
+		}
+	}
 	attempt := func(a *app.App) int {
 		r := httptest.NewRequest("POST", "/api/v1/auth/login", strings.NewReader(`{"tenant":"nobody","email":"x@example.com","password":"wrong"}`))
 		r.RemoteAddr = "203.0.113.7:40000"
@@ -42,7 +48,15 @@ func TestRateLimitsHoldAcrossNodes(t *testing.T) {
 	if first < 10 {
 		t.Fatalf("the first node allowed %d of 12 attempts at once, want at least the burst of 10", first)
 	}
-	time.Sleep(500 * time.Millisecond) // five shares' time: the second node has heard
+	// The second node has heard all the first took: waited on, not guessed
+	// at (half a second was once too little for a loaded machine's bus).
+	deadline := time.Now().Add(30 * time.Second)
+	for two.RateLimits.Heard("sign-in") < float64(first) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the second node heard %.0f of the first's %d sign-in attempts in 30 s", two.RateLimits.Heard("sign-in"), first)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	second := allowed(two, 10)
 	// The budget of both together: the burst, and one more a second since.
 	budget := 10 + int(time.Since(start).Seconds()) + 1

@@ -121,7 +121,9 @@ func TestTwoNodesShareOneLimit(t *testing.T) {
 		t.Cleanup(func() { cancel(); <-done })
 		nodes = append(nodes, node{api, s})
 	}
-	time.Sleep(50 * time.Millisecond) // both subscribed before the first share
+	for _, n := range nodes { // both subscribed before the first share
+		<-n.share.Listening()
+	}
 	key := fmt.Sprintf("user:%d", time.Now().UnixNano())
 	if got := takes(nodes[0].api, key, 20, clk.Now()); got != 20 {
 		t.Fatalf("node 0 allowed %d of its burst of 20", got)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/clock"
@@ -35,13 +36,18 @@ type Sharing struct {
 	clock  clock.Clock
 	log    *slog.Logger
 	limits map[string]*Keyed
+
+	mu        sync.Mutex
+	heard     map[string]float64 // by limit: what the other nodes took, as applied here
+	listening chan struct{}      // closed once Run hears the other nodes
 }
 
 // NewSharing shares limits among the nodes on bus; node names this node
 // (its own messages come back to it and are skipped by it). Limits must
 // have names unique on the node.
 func NewSharing(node string, bus Bus, clk clock.Clock, log *slog.Logger, limits ...*Keyed) *Sharing {
-	s := &Sharing{node: node, bus: bus, clock: clk, log: log, limits: map[string]*Keyed{}}
+	s := &Sharing{node: node, bus: bus, clock: clk, log: log, limits: map[string]*Keyed{}, heard: map[string]float64{},
+		listening: make(chan struct{})}
 	for _, k := range limits {
 		k.share()
 		s.limits[k.name] = k
@@ -57,6 +63,7 @@ func (s *Sharing) Run(ctx context.Context) error {
 		return err
 	}
 	defer unsub()
+	close(s.listening)
 	tick := time.NewTicker(ShareEvery)
 	defer tick.Stop()
 	for {
@@ -108,6 +115,23 @@ func (s *Sharing) apply(data []byte) {
 		}
 		for key, sp := range taken {
 			k.Spent(key, Limit{PerSecond: sp.PerSecond, Burst: sp.Burst}, sp.N, now)
+			s.mu.Lock()
+			s.heard[name] += sp.N
+			s.mu.Unlock()
 		}
 	}
+}
+
+// Listening is closed once this node hears the others' shares: what they
+// take from then on counts against its limits.
+func (s *Sharing) Listening() <-chan struct{} { return s.listening }
+
+// Heard is how much the other nodes have taken from the named limit, over
+// every key, as this node has applied it so far: how far behind the cluster
+// this node's view of the limit is, which a test waits on rather than on a
+// guess at the bus's delay.
+func (s *Sharing) Heard(limit string) float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.heard[limit]
 }
