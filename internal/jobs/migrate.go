@@ -11,7 +11,9 @@ import (
 )
 
 // riverMigrateLock is the PostgreSQL advisory lock that serialises River's
-// migrations when several nodes start at once (the store's own is 727161).
+// migrations when several nodes start at once (the store's own is 727161),
+// taken with the schema's hash as its second key: centers in other schemas
+// of the server do not wait for each other.
 const riverMigrateLock = 727162
 
 // Migrate creates or upgrades River's tables (river_job, river_leader, …) in db.
@@ -34,10 +36,10 @@ func Migrate(ctx context.Context, db *store.DB) error {
 			return fmt.Errorf("jobs: migrate: %w", err)
 		}
 		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, riverMigrateLock); err != nil {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, hashtext(current_schema()))`, riverMigrateLock); err != nil {
 			return fmt.Errorf("jobs: migrate: lock: %w", err)
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, riverMigrateLock)
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1, hashtext(current_schema()))`, riverMigrateLock)
 	}
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("jobs: migrate: %w", err)

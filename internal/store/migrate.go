@@ -97,11 +97,13 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	defer conn.Close()
 	if db.engine == Postgres {
 		// Nodes starting together must not migrate twice; the lock serialises them
-		// and the second finds nothing left to do.
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(727161)`); err != nil {
+		// and the second finds nothing left to do. It is the schema's lock, not
+		// the server's: centers in other schemas of the same server (the tests'
+		// hundreds, an operator's several) do not wait for each other.
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(727161, hashtext(current_schema()))`); err != nil {
 			return 0, fmt.Errorf("migrate: lock: %w", err)
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(727161)`)
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(727161, hashtext(current_schema()))`)
 	}
 	done, err := appliedVersions(ctx, conn)
 	if err != nil {
