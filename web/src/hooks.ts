@@ -41,21 +41,30 @@ export interface PagedList<T> {
   setItems: (fn: (items: T[]) => T[]) => void;
 }
 
-/** usePagedList loads the first page of fetchPage on mount and whenever deps change. */
+/**
+ * usePagedList loads the first page of fetchPage on mount and whenever deps
+ * change. The rows it gives are those loaded for the current deps: a new filter,
+ * or another parent (another webhook's deliveries), starts empty instead of
+ * showing the last one's rows under it until its page lands; reload() keeps the
+ * rows while it fetches them again.
+ */
 export function usePagedList<T>(fetchPage: (cursor?: string) => Promise<Page<T>>, deps: unknown[]): PagedList<T> {
   const [items, setItemsState] = useState<T[]>([]);
   const [cursor, setCursor] = useState('');
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState('');
   const generation = useRef(0);
+  const loadedFor = useRef<unknown[]>(deps);
 
   const load = useCallback(async (after?: string) => {
     const gen = ++generation.current;
+    const forDeps = deps;
     setLoading(true);
     try {
       const page = await fetchPage(after);
       if (gen !== generation.current) return;
       const got = Array.isArray(page.items) ? page.items : [];
+      loadedFor.current = forDeps;
       setItemsState((prev) => (after ? [...prev, ...got] : got));
       setCursor(page.next_cursor ?? '');
       setError('');
@@ -71,13 +80,18 @@ export function usePagedList<T>(fetchPage: (cursor?: string) => Promise<Page<T>>
     void load();
   }, [load]);
 
+  const current = sameDeps(loadedFor.current, deps);
   return {
-    items,
+    items: current ? items : [],
     loading,
     error,
-    hasMore: cursor !== '',
+    hasMore: current && cursor !== '',
     reload: () => load(),
     loadMore: () => load(cursor),
     setItems: (fn) => setItemsState(fn),
   };
+}
+
+function sameDeps(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 }

@@ -38,8 +38,7 @@ export function CustomersPage() {
   const selected = url.searchParams.get('id') ?? '';
   const [typed, setTyped] = useState(url.searchParams.get('q') ?? '');
   const q = useDebounced(typed.trim());
-  const [reload, setReload] = useState(0);
-  const list = usePagedList((cursor) => (q ? customersApi.search(q) : customersApi.list(cursor)), [q, reload]);
+  const list = usePagedList((cursor) => (q ? customersApi.search(q) : customersApi.list(cursor)), [q]);
   const open = (id: string) => navigate(`/customers${id ? `?id=${encodeURIComponent(id)}` : ''}`);
 
   return (
@@ -91,7 +90,7 @@ export function CustomersPage() {
           )}
         </section>
         {selected ? (
-          <Profile key={selected} id={selected} onMerged={() => setReload((n) => n + 1)} />
+          <Profile key={selected} id={selected} onMerged={() => void list.reload()} />
         ) : (
           <section class="panel">
             <p class="muted">{t('customers.pick')}</p>
