@@ -113,7 +113,7 @@ func (l *leader) rebuild(ctx context.Context) error {
 		return err
 	}
 	l.restoreClocks(clocks)
-	if len(clocks) > 0 { // (no clock runs: none has messages to count)
+	if len(clocks) > 0 { // (no clock restored: no tracker to feed)
 		if err := l.catchUpClocks(ctx); err != nil {
 			return err
 		}
@@ -149,10 +149,14 @@ func (l *leader) catchUpClocks(ctx context.Context) error {
 	}
 	for _, m := range ms {
 		ts := l.tenants[m.TenantID]
-		if ts == nil || ts.trackers[m.ConversationID] == nil {
+		if ts == nil {
 			continue
 		}
-		if tr := ts.trackers[m.ConversationID]; tr.historyTo == "" {
+		tr := ts.trackers[m.ConversationID]
+		if tr == nil {
+			continue
+		}
+		if tr.historyTo == "" {
 			tr.historyTo = "\x00" // from now on each message is fed once, in order
 		}
 		l.slaMessage(ctx, ts, conversation.Conversation{ID: m.ConversationID, TenantID: m.TenantID}, conversation.Message{
