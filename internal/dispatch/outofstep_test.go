@@ -3,6 +3,7 @@ package dispatch_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -232,6 +233,42 @@ func TestARebuildKeepsTheClocksToComeOfAnAnsweredConversation(t *testing.T) {
 				}
 				return false
 			})
+		})
+	}
+}
+
+// A leader killed after a live chat's customer wrote again, but before it
+// applied the message: the chat's idle clock, started by the agent's reply
+// before, ran on under the next leader, and the chat was released as
+// waiting on the customer though the customer had answered. The rebuild
+// stops the idle clock of a chat whose customer wrote after its agent.
+func TestARebuildSeesTheCustomerWhoWroteUnseen(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			first := f.start(t, embeddedBus(t), true)
+			f.queue(t, dispatch.QueueConfig{Name: "Support", Default: true, IdleTimeoutSeconds: 300})
+			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			c := f.chat(t, "zoe", "my card is blocked")
+			f.acceptOf(t, ana, c.ID)
+			f.reply(t, ana, c.ID, "Which card is it?")
+			quiet := func() bool {
+				w, err := f.db.ActiveWorkFor(t.Context(), f.tenant, c.ID)
+				return err == nil && len(w) == 1 && strings.Contains(string(w[0].Data), `"quiet_since"`)
+			}
+			eventually(t, "the idle clock starts with the reply", quiet)
+
+			first.kill()
+			f.clock.Advance(time.Minute)
+			f.chat(t, "zoe", "the blue one") // stored, its event never applied
+
+			f.n = f.start(t, embeddedBus(t), true)
+			eventually(t, "the new leader stops the idle clock", func() bool { return !quiet() })
+			f.clock.Advance(5 * time.Minute) // past the idle timeout since the reply
+			time.Sleep(300 * time.Millisecond) // room for a wrong release; it cannot make the test pass wrongly
+			if got := f.conversation(t, c.ID); got.Status != conversation.StatusOpen || got.AssigneeID != ana {
+				t.Fatalf("the chat whose customer wrote is %s, assigned to %q: released as idle", got.Status, got.AssigneeID)
+			}
 		})
 	}
 }

@@ -118,6 +118,9 @@ func (l *leader) rebuild(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := l.catchUpActivity(ctx); err != nil {
+		return err
+	}
 
 	// Changes the last leader did not live to apply, then conversations
 	// that arrived while no node led.
@@ -127,10 +130,11 @@ func (l *leader) rebuild(ctx context.Context) error {
 	return l.routeUnrouted(ctx, l.mine)
 }
 
-// slaCatchUpWindow is how far back a rebuild looks for messages the SLA
-// clocks have not counted. What it looks for is the last leader's backlog
-// when it was killed — seconds of events, minutes at the very worst.
-const slaCatchUpWindow = 10 * time.Minute
+// catchUpWindow is how far back a rebuild looks for messages the SLA
+// clocks and the live chats' idle clocks have not counted. What it looks
+// for is the last leader's backlog when it was killed — seconds of events,
+// minutes at the very worst.
+const catchUpWindow = 10 * time.Minute
 
 // catchUpClocks gives the restored SLA clocks the messages they have not
 // counted: those the last leader did not live to apply, whose events are
@@ -143,7 +147,7 @@ const slaCatchUpWindow = 10 * time.Minute
 // (store.SLAMessagesPastClocksAmong); each is fed once, as slaHistory feeds
 // a timeline, and its event, if it comes after the floor, is not fed again.
 func (l *leader) catchUpClocks(ctx context.Context) error {
-	ms, err := l.s.db.SLAMessagesPastClocksAmong(ctx, l.mine, l.s.clock.Now().Add(-slaCatchUpWindow))
+	ms, err := l.s.db.SLAMessagesPastClocksAmong(ctx, l.mine, l.s.clock.Now().Add(-catchUpWindow))
 	if err != nil {
 		return err
 	}
@@ -162,6 +166,46 @@ func (l *leader) catchUpClocks(ctx context.Context) error {
 		l.slaMessage(ctx, ts, conversation.Conversation{ID: m.ConversationID, TenantID: m.TenantID}, conversation.Message{
 			ID: m.ID, TenantID: m.TenantID, ConversationID: m.ConversationID, Kind: conversation.KindMessage,
 			Direction: m.Direction, AuthorType: m.AuthorType, CreatedAt: m.CreatedAt})
+	}
+	return nil
+}
+
+// catchUpActivity stops the idle clock of a live chat whose customer wrote
+// after its agent's last message, in a message the last leader did not live
+// to apply: the chat was released as waiting on the customer though the
+// customer had answered (store.CustomerMessagesToAssignedAmong). It reads
+// nothing when no restored chat is waiting on its customer.
+func (l *leader) catchUpActivity(ctx context.Context) error {
+	quiet := func(it *item) bool {
+		return it.Kind == routing.Conversation && it.state == stateAssigned && it.Live && !it.QuietSince.IsZero()
+	}
+	waiting := false
+find:
+	for _, ts := range l.tenants {
+		for _, it := range ts.work {
+			if quiet(it) {
+				waiting = true
+				break find
+			}
+		}
+	}
+	if !waiting {
+		return nil
+	}
+	ms, err := l.s.db.CustomerMessagesToAssignedAmong(ctx, l.mine, l.s.clock.Now().Add(-catchUpWindow))
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		ts := l.tenants[m.TenantID]
+		if ts == nil {
+			continue
+		}
+		if slices.ContainsFunc(ts.byConv[m.ConversationID], func(it *item) bool { return quiet(it) && m.CreatedAt.After(it.QuietSince) }) {
+			l.activity(ctx, ts, conversation.Conversation{ID: m.ConversationID, TenantID: m.TenantID}, conversation.Message{
+				ID: m.ID, TenantID: m.TenantID, ConversationID: m.ConversationID, Kind: conversation.KindMessage,
+				Direction: m.Direction, AuthorType: m.AuthorType, CreatedAt: m.CreatedAt})
+		}
 	}
 	return nil
 }

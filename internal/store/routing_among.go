@@ -185,9 +185,9 @@ func (s *Store) ConversationsOutOfStepAmong(ctx context.Context, tenants []strin
 	return s.conversationsWithTags(ctx, rows)
 }
 
-// SLAMessage is a timeline message as the SLA clocks count it: who wrote
-// it, in which direction, when.
-type SLAMessage struct {
+// MessageMark is a timeline message as the SLA clocks and a live chat's
+// idle clock count it: who wrote it, in which direction, when.
+type MessageMark struct {
 	ID, TenantID, ConversationID string
 	Direction                    conversation.Direction
 	AuthorType                   string
@@ -203,7 +203,7 @@ type SLAMessage struct {
 // applying its event, and the next one applies only the events after it
 // took the shard. since bounds the read to recent messages (the
 // messages_tenant_created index).
-func (s *Store) SLAMessagesPastClocksAmong(ctx context.Context, tenants []string, since time.Time) ([]SLAMessage, error) {
+func (s *Store) SLAMessagesPastClocksAmong(ctx context.Context, tenants []string, since time.Time) ([]MessageMark, error) {
 	if len(tenants) == 0 {
 		return nil, nil
 	}
@@ -221,11 +221,37 @@ func (s *Store) SLAMessagesPastClocksAmong(ctx context.Context, tenants []string
 	if err != nil {
 		return nil, fmt.Errorf("messages past the sla clocks of %d tenants: %w", len(tenants), err)
 	}
-	return collect(rows, func(row interface{ Scan(...any) error }) (SLAMessage, error) {
-		var m SLAMessage
-		var created int64
-		err := row.Scan(&m.ID, &m.TenantID, &m.ConversationID, &m.Direction, &m.AuthorType, &created)
-		m.CreatedAt = fromMicros(created)
-		return m, err
-	})
+	return collect(rows, scanMessageMark)
+}
+
+// CustomerMessagesToAssignedAmong lists, in id order, the customers'
+// messages of the tenants created after since in conversations whose
+// routing work is assigned: each stops a live chat's idle clock. A rebuild
+// reads them for the messages the last leader did not live to apply.
+func (s *Store) CustomerMessagesToAssignedAmong(ctx context.Context, tenants []string, since time.Time) ([]MessageMark, error) {
+	if len(tenants) == 0 {
+		return nil, nil
+	}
+	list, err := tenantList(tenants)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT m.id, m.tenant_id, m.conversation_id, m.direction, m.author_type, m.created_at
+		FROM messages m
+		WHERE `+s.tenantIn("m.tenant_id", 1)+` AND m.created_at > $2 AND m.kind = 'message' AND m.direction = 'in'
+			AND EXISTS (SELECT 1 FROM routing_work w WHERE w.tenant_id = m.tenant_id AND w.conversation_id = m.conversation_id
+				AND w.kind = 'conversation' AND w.state = 'assigned')
+		ORDER BY m.id`, list, micros(since))
+	if err != nil {
+		return nil, fmt.Errorf("customers' messages to assigned work of %d tenants: %w", len(tenants), err)
+	}
+	return collect(rows, scanMessageMark)
+}
+
+func scanMessageMark(row interface{ Scan(...any) error }) (MessageMark, error) {
+	var m MessageMark
+	var created int64
+	err := row.Scan(&m.ID, &m.TenantID, &m.ConversationID, &m.Direction, &m.AuthorType, &created)
+	m.CreatedAt = fromMicros(created)
+	return m, err
 }

@@ -44,6 +44,13 @@ func testRoutingAmong(t *testing.T, db *store.DB) {
 		must(t, "old clock", db.PutSLAClock(ctx, store.SLAClock{TenantID: tn.ID, ConversationID: old.ID, Target: "first_response",
 			PolicyID: "p1", State: "running", Started: t0.Add(-time.Hour), Due: t0}))
 		newMessage(t, db, old, conversation.Outbound, conversation.DeliveryDelivered, "late", t0.Add(-time.Minute))
+		// A chat with its agent: the customer's message after since is
+		// listed, the agent's and one before since are not.
+		chat := newConversation(t, db, tn.ID, p.ID, "webchat", conversation.StatusOpen)
+		must(t, "assigned work", db.InsertWork(ctx, newWork(tn.ID, chat.ID, "assigned", t0)))
+		newMessage(t, db, chat, conversation.Inbound, conversation.DeliveryReceived, "earlier", t0.Add(-time.Minute))
+		newMessage(t, db, chat, conversation.Inbound, conversation.DeliveryReceived, "the blue one", t0.Add(5*time.Second))
+		newMessage(t, db, chat, conversation.Outbound, conversation.DeliveryDelivered, "thanks", t0.Add(6*time.Second))
 	}
 	tenantsOf := func(what string, got []string, want ...string) {
 		t.Helper()
@@ -70,7 +77,7 @@ func testRoutingAmong(t *testing.T, db *store.DB) {
 		tenantsOf("SLAClocksToRestoreAmong", mapOf(clocks, func(r store.SLAClock) string { return r.TenantID }), want...)
 		past, err := db.SLAMessagesPastClocksAmong(ctx, among, t0.Add(-time.Second))
 		must(t, "messages past the clocks", err)
-		tenantsOf("SLAMessagesPastClocksAmong", mapOf(past, func(m store.SLAMessage) string { return m.TenantID }), want...)
+		tenantsOf("SLAMessagesPastClocksAmong", mapOf(past, func(m store.MessageMark) string { return m.TenantID }), want...)
 		for _, m := range past {
 			if m.Direction != conversation.Outbound || m.AuthorType != "user" || !m.CreatedAt.Equal(t0.Add(10*time.Second)) {
 				t.Errorf("SLAMessagesPastClocksAmong lists %+v, want only each tenant's reply after its clock started", m)
@@ -78,6 +85,17 @@ func testRoutingAmong(t *testing.T, db *store.DB) {
 		}
 		if len(past) != len(want) {
 			t.Errorf("SLAMessagesPastClocksAmong lists %d messages of %d tenants, want one each", len(past), len(want))
+		}
+		written, err := db.CustomerMessagesToAssignedAmong(ctx, among, t0.Add(-time.Second))
+		must(t, "customers' messages to assigned work", err)
+		tenantsOf("CustomerMessagesToAssignedAmong", mapOf(written, func(m store.MessageMark) string { return m.TenantID }), want...)
+		for _, m := range written {
+			if m.Direction != conversation.Inbound || !m.CreatedAt.Equal(t0.Add(5*time.Second)) {
+				t.Errorf("CustomerMessagesToAssignedAmong lists %+v, want only each tenant's customer's message to its assigned chat", m)
+			}
+		}
+		if len(written) != len(want) {
+			t.Errorf("CustomerMessagesToAssignedAmong lists %d messages of %d tenants, want one each", len(written), len(want))
 		}
 		var work []string
 		must(t, "work", db.EachActiveWorkAmong(ctx, among, 1, func(ws []store.WorkRecord) error {
