@@ -264,7 +264,7 @@ func TestARebuildSeesTheCustomerWhoWroteUnseen(t *testing.T) {
 
 			f.n = f.start(t, embeddedBus(t), true)
 			eventually(t, "the new leader stops the idle clock", func() bool { return !quiet() })
-			f.clock.Advance(5 * time.Minute) // past the idle timeout since the reply
+			f.clock.Advance(5 * time.Minute)   // past the idle timeout since the reply
 			time.Sleep(300 * time.Millisecond) // room for a wrong release; it cannot make the test pass wrongly
 			if got := f.conversation(t, c.ID); got.Status != conversation.StatusOpen || got.AssigneeID != ana {
 				t.Fatalf("the chat whose customer wrote is %s, assigned to %q: released as idle", got.Status, got.AssigneeID)
