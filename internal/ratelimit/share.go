@@ -38,15 +38,15 @@ type Sharing struct {
 	limits map[string]*Keyed
 
 	mu        sync.Mutex
-	heard     map[string]float64 // by limit: what the other nodes took, as applied here
-	listening chan struct{}      // closed once Run hears the other nodes
+	heard     map[[2]string]float64 // by limit and key: what the other nodes took, as applied here
+	listening chan struct{}         // closed once Run hears the other nodes
 }
 
 // NewSharing shares limits among the nodes on bus; node names this node
 // (its own messages come back to it and are skipped by it). Limits must
 // have names unique on the node.
 func NewSharing(node string, bus Bus, clk clock.Clock, log *slog.Logger, limits ...*Keyed) *Sharing {
-	s := &Sharing{node: node, bus: bus, clock: clk, log: log, limits: map[string]*Keyed{}, heard: map[string]float64{},
+	s := &Sharing{node: node, bus: bus, clock: clk, log: log, limits: map[string]*Keyed{}, heard: map[[2]string]float64{},
 		listening: make(chan struct{})}
 	for _, k := range limits {
 		k.share()
@@ -116,7 +116,7 @@ func (s *Sharing) apply(data []byte) {
 		for key, sp := range taken {
 			k.Spent(key, Limit{PerSecond: sp.PerSecond, Burst: sp.Burst}, sp.N, now)
 			s.mu.Lock()
-			s.heard[name] += sp.N
+			s.heard[[2]string{name, key}] += sp.N
 			s.mu.Unlock()
 		}
 	}
@@ -126,12 +126,12 @@ func (s *Sharing) apply(data []byte) {
 // take from then on counts against its limits.
 func (s *Sharing) Listening() <-chan struct{} { return s.listening }
 
-// Heard is how much the other nodes have taken from the named limit, over
-// every key, as this node has applied it so far: how far behind the cluster
-// this node's view of the limit is, which a test waits on rather than on a
-// guess at the bus's delay.
-func (s *Sharing) Heard(limit string) float64 {
+// Heard is how much the other nodes have taken from the named limit for
+// key, as this node has applied it so far: how far behind the cluster this
+// node's view of the limit is, which a test waits on rather than on a guess
+// at the bus's delay.
+func (s *Sharing) Heard(limit, key string) float64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.heard[limit]
+	return s.heard[[2]string{limit, key}]
 }
