@@ -163,9 +163,7 @@ func (l *leader) catchUpClocks(ctx context.Context) error {
 		if tr.historyTo == "" {
 			tr.historyTo = "\x00" // from now on each message is fed once, in order
 		}
-		l.slaMessage(ctx, ts, conversation.Conversation{ID: m.ConversationID, TenantID: m.TenantID}, conversation.Message{
-			ID: m.ID, TenantID: m.TenantID, ConversationID: m.ConversationID, Kind: conversation.KindMessage,
-			Direction: m.Direction, AuthorType: m.AuthorType, CreatedAt: m.CreatedAt})
+		l.slaMessage(ctx, ts, conversation.Conversation{ID: m.ConversationID, TenantID: m.TenantID}, m.Message())
 	}
 	return nil
 }
@@ -202,9 +200,7 @@ find:
 			continue
 		}
 		if slices.ContainsFunc(ts.byConv[m.ConversationID], func(it *item) bool { return quiet(it) && m.CreatedAt.After(it.QuietSince) }) {
-			l.activity(ctx, ts, conversation.Conversation{ID: m.ConversationID, TenantID: m.TenantID}, conversation.Message{
-				ID: m.ID, TenantID: m.TenantID, ConversationID: m.ConversationID, Kind: conversation.KindMessage,
-				Direction: m.Direction, AuthorType: m.AuthorType, CreatedAt: m.CreatedAt})
+			l.activity(ctx, ts, conversation.Conversation{ID: m.ConversationID, TenantID: m.TenantID}, m.Message())
 		}
 	}
 	return nil

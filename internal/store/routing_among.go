@@ -194,6 +194,12 @@ type MessageMark struct {
 	CreatedAt                    time.Time
 }
 
+// Message is the mark as a timeline message, for what counts messages.
+func (m MessageMark) Message() conversation.Message {
+	return conversation.Message{ID: m.ID, TenantID: m.TenantID, ConversationID: m.ConversationID,
+		Kind: conversation.KindMessage, Direction: m.Direction, AuthorType: m.AuthorType, CreatedAt: m.CreatedAt}
+}
+
 // SLAMessagesPastClocksAmong lists, in id order, the messages of the
 // tenants created after since that are newer than every SLA clock of their
 // conversation — each clock's start and end — in conversations that have a
@@ -204,24 +210,10 @@ type MessageMark struct {
 // took the shard. since bounds the read to recent messages (the
 // messages_tenant_created index).
 func (s *Store) SLAMessagesPastClocksAmong(ctx context.Context, tenants []string, since time.Time) ([]MessageMark, error) {
-	if len(tenants) == 0 {
-		return nil, nil
-	}
-	list, err := tenantList(tenants)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.r.QueryContext(ctx, `SELECT m.id, m.tenant_id, m.conversation_id, m.direction, m.author_type, m.created_at
-		FROM messages m
-		WHERE `+s.tenantIn("m.tenant_id", 1)+` AND m.created_at > $2 AND m.kind = 'message'
-			AND EXISTS (SELECT 1 FROM sla_clocks k WHERE k.tenant_id = m.tenant_id AND k.conversation_id = m.conversation_id)
-			AND NOT EXISTS (SELECT 1 FROM sla_clocks k WHERE k.tenant_id = m.tenant_id AND k.conversation_id = m.conversation_id
-				AND (k.started_at >= m.created_at OR k.done_at >= m.created_at))
-		ORDER BY m.id`, list, micros(since))
-	if err != nil {
-		return nil, fmt.Errorf("messages past the sla clocks of %d tenants: %w", len(tenants), err)
-	}
-	return collect(rows, scanMessageMark)
+	return s.messageMarksAmong(ctx, "messages past the sla clocks", tenants, since, `
+		AND EXISTS (SELECT 1 FROM sla_clocks k WHERE k.tenant_id = m.tenant_id AND k.conversation_id = m.conversation_id)
+		AND NOT EXISTS (SELECT 1 FROM sla_clocks k WHERE k.tenant_id = m.tenant_id AND k.conversation_id = m.conversation_id
+			AND (k.started_at >= m.created_at OR k.done_at >= m.created_at))`)
 }
 
 // CustomerMessagesToAssignedAmong lists, in id order, the customers'
@@ -229,6 +221,14 @@ func (s *Store) SLAMessagesPastClocksAmong(ctx context.Context, tenants []string
 // routing work is assigned: each stops a live chat's idle clock. A rebuild
 // reads them for the messages the last leader did not live to apply.
 func (s *Store) CustomerMessagesToAssignedAmong(ctx context.Context, tenants []string, since time.Time) ([]MessageMark, error) {
+	return s.messageMarksAmong(ctx, "customers' messages to assigned work", tenants, since, ` AND m.direction = 'in'
+		AND EXISTS (SELECT 1 FROM routing_work w WHERE w.tenant_id = m.tenant_id AND w.conversation_id = m.conversation_id
+			AND w.kind = 'conversation' AND w.state = 'assigned')`)
+}
+
+// messageMarksAmong lists, in id order, the messages (kind message) of the
+// tenants created after since that also meet the condition and.
+func (s *Store) messageMarksAmong(ctx context.Context, what string, tenants []string, since time.Time, and string) ([]MessageMark, error) {
 	if len(tenants) == 0 {
 		return nil, nil
 	}
@@ -238,12 +238,10 @@ func (s *Store) CustomerMessagesToAssignedAmong(ctx context.Context, tenants []s
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT m.id, m.tenant_id, m.conversation_id, m.direction, m.author_type, m.created_at
 		FROM messages m
-		WHERE `+s.tenantIn("m.tenant_id", 1)+` AND m.created_at > $2 AND m.kind = 'message' AND m.direction = 'in'
-			AND EXISTS (SELECT 1 FROM routing_work w WHERE w.tenant_id = m.tenant_id AND w.conversation_id = m.conversation_id
-				AND w.kind = 'conversation' AND w.state = 'assigned')
+		WHERE `+s.tenantIn("m.tenant_id", 1)+` AND m.created_at > $2 AND m.kind = 'message'`+and+`
 		ORDER BY m.id`, list, micros(since))
 	if err != nil {
-		return nil, fmt.Errorf("customers' messages to assigned work of %d tenants: %w", len(tenants), err)
+		return nil, fmt.Errorf("%s of %d tenants: %w", what, len(tenants), err)
 	}
 	return collect(rows, scanMessageMark)
 }
