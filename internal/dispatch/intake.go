@@ -201,7 +201,7 @@ func (l *leader) conversationChanged(ctx context.Context, ts *tenantState, c con
 	}
 	l.slaResumed(ctx, ts, c) // back from waiting on the customer, if it was
 	if len(items) == 0 {
-		if tr := ts.trackers[c.ID]; tr != nil && tr.t.Closed {
+		if tr := l.slaTracker(ctx, ts, c); tr != nil && tr.t.Closed {
 			l.slaReopened(ctx, ts, c)
 		}
 		if c.AssigneeID == "" {

@@ -260,12 +260,7 @@ func (l *leader) routeUnrouted(ctx context.Context, tenants []string) error {
 		}
 		for _, c := range convs {
 			if ts := l.tenants[c.TenantID]; ts != nil && len(ts.queues) > 0 {
-				_, timed := ts.trackers[c.ID]
-				if l.route(ctx, ts, c, "", 0) && !timed {
-					if tr := ts.trackers[c.ID]; tr != nil && c.LastMessageAt.After(c.CreatedAt) {
-						l.slaHistory(ctx, ts, c, tr)
-					}
-				}
+				l.route(ctx, ts, c, "", 0) // its clocks count its timeline so far (slaStart)
 			}
 		}
 		if len(convs) < 1000 {

@@ -41,15 +41,47 @@ func (l *leader) slaStart(ctx context.Context, ts *tenantState, c conversation.C
 	// The customer's first message came with the conversation; the
 	// message.created that follows finds the clock running and starts none.
 	l.slaSignals(ctx, ts, c.ID, tr, t.CustomerMessage(c.CreatedAt))
+	if hasPast(c) {
+		l.slaHistory(ctx, ts, c, tr)
+	}
+}
+
+// hasPast tells whether a conversation has messages after the one it began
+// with: clocks started for it now would miss them.
+func hasPast(c conversation.Conversation) bool { return c.LastMessageAt.After(c.CreatedAt) }
+
+// slaTracker is the conversation's tracker: the one routing holds, or the
+// clocks SQL keeps for a conversation with a past. A tracker is dropped
+// once its conversation is resolved and nothing is left to time (and a
+// rebuild restores none of a resolved conversation), so one found in SQL
+// only was closed: reopened, its resolution runs again from the reopening
+// (slaReopened) and its met first response stays met. Started afresh, its
+// clocks ran from its creation, due hours before, and breached at once.
+func (l *leader) slaTracker(ctx context.Context, ts *tenantState, c conversation.Conversation) *tracker {
+	if tr := ts.trackers[c.ID]; tr != nil || !hasPast(c) {
+		return tr
+	}
+	clocks, err := l.s.db.SLAClocks(ctx, ts.id, c.ID)
+	if err != nil {
+		l.s.log.Warn("read a conversation's SLA clocks; they start afresh", "tenant_id", ts.id, "conversation_id", c.ID, "err", err)
+		return nil
+	}
+	l.restoreClocks(clocks)
+	tr := ts.trackers[c.ID]
+	if tr != nil {
+		tr.t.Closed = true
+	}
+	return tr
 }
 
 // slaHistory gives clocks started for a conversation routed late — a queue
-// made for it, a leader that rebuilt after it arrived (routeUnrouted) — the
-// rest of its timeline so far. They were started as if nobody had answered
-// it, and its first response breached though an agent had replied; the
-// replies, and the customer's messages after them, now count. Their
-// message.created events, if still to be applied, are not applied twice
-// (slaMessage).
+// made for it, a leader that rebuilt after it arrived (routeUnrouted), a
+// leader that first came to it when an answer had left it waiting on the
+// customer — the rest of its timeline so far. They were started as if
+// nobody had answered it, and its first response breached though an agent
+// had replied; the replies, and the customer's messages after them, now
+// count. Their message.created events, if still to be applied, are not
+// applied twice (slaMessage).
 func (l *leader) slaHistory(ctx context.Context, ts *tenantState, c conversation.Conversation, tr *tracker) {
 	page := store.Page{Limit: store.MaxPageSize}
 	tr.historyTo = "\x00" // from now on each message is fed once, in order

@@ -6,10 +6,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+
+	"github.com/switchboard-cx/switchboard/internal/channel"
 	"github.com/switchboard-cx/switchboard/internal/conversation"
 	"github.com/switchboard-cx/switchboard/internal/dispatch"
 	"github.com/switchboard-cx/switchboard/internal/event"
 	"github.com/switchboard-cx/switchboard/internal/inbox"
+	"github.com/switchboard-cx/switchboard/internal/jobs"
+	"github.com/switchboard-cx/switchboard/internal/outbox"
+	"github.com/switchboard-cx/switchboard/internal/persona"
 	"github.com/switchboard-cx/switchboard/internal/sla"
 	"github.com/switchboard-cx/switchboard/internal/store"
 	"github.com/switchboard-cx/switchboard/internal/store/storetest"
@@ -165,6 +171,163 @@ func TestSLAOfAConversationRoutedLateCountsItsTimeline(t *testing.T) {
 			time.Sleep(300 * time.Millisecond) // room for a wrong signal to show; it cannot make the test pass wrongly
 			if f.hasEvent(t, event.SLAWarning) || f.hasEvent(t, event.SLABreached) {
 				t.Fatal("an answered conversation's first response warned or breached")
+			}
+		})
+	}
+}
+
+// unheardInbox is an inbox whose changes are stored with their events, as
+// every node's are, on a bus no dispatcher hears: routing learns of them
+// only when it reads the tenant's events back (the next event it hears, or
+// its sweep), by which time the conversations have moved on.
+func (f *fixture) unheardInbox(t *testing.T) *inbox.Service {
+	t.Helper()
+	out := outbox.New(f.db, embeddedBus(t), f.clock, f.log)
+	reg, err := channel.NewRegistry(&loop{name: "webchat", kind: "widget", live: true}, &loop{name: "sms", kind: "phone"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, inbox.NewDeliverer(f.db, out, reg, f.clock, f.log))
+	q, err := jobs.New(f.db, jobs.Config{Workers: workers, Logger: f.log}) // not started: the leader's node delivers
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inbox.New(f.db, out, q, reg, f.clock, f.log, inbox.DefaultLimits)
+}
+
+// text is a customer's SMS to the tenant, through in.
+func (f *fixture) text(t *testing.T, in *inbox.Service, from, body string) conversation.Conversation {
+	t.Helper()
+	res, err := in.Ingest(t.Context(), inbox.Inbound{TenantID: f.tenant, Channel: "sms",
+		From: persona.Identifier{Kind: persona.KindPhone, Value: from}, Body: body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Conversation
+}
+
+// clocksOf is the conversation's stored SLA clocks by target.
+func (f *fixture) clocksOf(t *testing.T, convID string) map[string]store.SLAClock {
+	t.Helper()
+	cs, err := f.n.svc.SLA(t.Context(), f.tenant, convID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]store.SLAClock{}
+	for _, c := range cs {
+		out[c.Target] = c
+	}
+	return out
+}
+
+// A conversation routing first comes to after an agent has answered it is
+// not open: the answer left it waiting on the customer, so nothing is
+// routed and no clock starts. When the customer writes again it is open and
+// routed — and its clocks once started as if nobody had answered: the
+// first response warned and breached (a CI run's inbox list showed it due
+// first). The clocks a conversation gets when routed count its timeline so
+// far, however late routing comes to it.
+func TestSLAOfAConversationFirstSeenAnsweredCountsTheAnswer(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			f.start(t, embeddedBus(t), true)
+			p, err := f.n.svc.SaveSLAPolicy(t.Context(), f.admin, dispatch.PolicyConfig{Name: "Gold", Policy: sla.Policy{
+				FirstResponse: 10 * time.Minute, NextResponse: time.Hour, WarnAt: 0.5}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.queue(t, dispatch.QueueConfig{Name: "Texts", Channels: []string{"sms"}, SLAPolicyID: p.ID})
+			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+
+			unheard := f.unheardInbox(t)
+			c := f.text(t, unheard, "+15550100", "my card is blocked")
+			f.clock.Advance(time.Minute)
+			if _, err := unheard.Reply(t.Context(), inbox.Actor{TenantID: f.tenant, UserID: ana}, c.ID, inbox.ReplyInput{Body: "Unblocked"}); err != nil {
+				t.Fatal(err)
+			}
+			if got := f.conversation(t, c.ID).Status; got != conversation.StatusPending {
+				t.Fatalf("answered conversation is %s, want pending", got)
+			}
+			f.presence(t, ana, tenant.PresenceAway) // an event routing hears: it reads the two conversations' events back
+			if got := f.clocksOf(t, c.ID); len(got) != 0 {
+				t.Fatalf("a conversation waiting on its customer has clocks %+v", got)
+			}
+
+			f.clock.Advance(time.Minute)
+			f.text(t, f.n.inbox, "+15550100", "thanks, and my other card?")
+			eventually(t, "the customer's message starts the next response", func() bool {
+				return f.clocksOf(t, c.ID)[string(sla.NextResponse)].State == string(sla.StateRunning)
+			})
+			if first := f.clocksOf(t, c.ID)[string(sla.FirstResponse)]; first.State != string(sla.StateMet) || first.Breached {
+				t.Fatalf("first response %+v, want met by the answer", first)
+			}
+			f.clock.Advance(15 * time.Minute)
+			time.Sleep(300 * time.Millisecond) // room for a wrong signal to show; it cannot make the test pass wrongly
+			if f.hasEvent(t, event.SLAWarning) || f.hasEvent(t, event.SLABreached) {
+				t.Fatal("an answered conversation's first response warned or breached")
+			}
+		})
+	}
+}
+
+// A resolved conversation's clocks are dropped from routing's memory — they
+// have nothing left to time — and SQL keeps them. Reopened hours later (by
+// an agent; a customer writing after the resolution starts a new
+// conversation), its resolution clock runs again from the reopening, and
+// its first response stays met. It once got clocks started afresh from its
+// creation, the first response among them, due hours ago: it breached at
+// once.
+func TestSLAOfAReopenedConversationRunsFromTheReopening(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			f.start(t, embeddedBus(t), true)
+			p, err := f.n.svc.SaveSLAPolicy(t.Context(), f.admin, dispatch.PolicyConfig{Name: "Gold", Policy: sla.Policy{
+				FirstResponse: 10 * time.Minute, Resolution: time.Hour, WarnAt: 0.5}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.queue(t, dispatch.QueueConfig{Name: "Texts", Channels: []string{"sms"}, SLAPolicyID: p.ID})
+			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			c := f.text(t, f.n.inbox, "+15550100", "my card is blocked")
+			f.acceptOf(t, ana, c.ID)
+			f.clock.Advance(time.Minute)
+			f.reply(t, ana, c.ID, "Unblocked")
+			eventually(t, "the first response is met", func() bool {
+				return f.clocksOf(t, c.ID)[string(sla.FirstResponse)].State == string(sla.StateMet)
+			})
+			if _, err := f.n.inbox.SetStatus(t.Context(), inbox.Actor{TenantID: f.tenant, UserID: ana}, c.ID, conversation.StatusResolved); err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "the resolution is met", func() bool {
+				return f.clocksOf(t, c.ID)[string(sla.Resolution)].State == string(sla.StateMet)
+			})
+
+			f.clock.Advance(3 * time.Hour)
+			reopened := f.clock.Now()
+			if _, err := f.n.inbox.SetStatus(t.Context(), inbox.Actor{TenantID: f.tenant, UserID: ana}, c.ID, conversation.StatusOpen); err != nil {
+				t.Fatal(err)
+			}
+			eventually(t, "the reopening is routed", func() bool { return len(f.offers(t, ana)) == 1 })
+			eventually(t, "the resolution runs again", func() bool {
+				r := f.clocksOf(t, c.ID)[string(sla.Resolution)]
+				if r.State == string(sla.StateBreached) {
+					t.Fatalf("reopened, the clocks are %+v", f.clocksOf(t, c.ID))
+				}
+				return r.State == string(sla.StateRunning)
+			})
+			got := f.clocksOf(t, c.ID)
+			if r := got[string(sla.Resolution)]; !r.Started.Equal(reopened) {
+				t.Errorf("resolution restarted at %v, want the reopening %v", r.Started, reopened)
+			}
+			if first := got[string(sla.FirstResponse)]; first.State != string(sla.StateMet) || first.Breached {
+				t.Errorf("first response %+v, want met as before", first)
+			}
+			time.Sleep(300 * time.Millisecond) // room for a wrong signal to show; it cannot make the test pass wrongly
+			if f.hasEvent(t, event.SLAWarning) || f.hasEvent(t, event.SLABreached) {
+				t.Fatal("a reopened conversation's clocks warned or breached at once")
 			}
 		})
 	}

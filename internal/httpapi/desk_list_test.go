@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -64,9 +65,13 @@ func TestInboxList(t *testing.T) {
 			// Routing and SLA clocks follow the conversations' events on the leader,
 			// asynchronously: c1's clocks have moved once the leader has seen the
 			// agent's answer and c1's second message (its due time is then last).
+			var seen []listedView // what the list showed last, told if the wait times out
 			w.await(t, "the conversations routed, with SLA clocks", func() bool {
-				due := list("sort=sla_due").ids()
-				return len(list("queue_id="+s.queue).Items) == 3 && len(due) == 3 && due[2] == one
+				due := list("sort=sla_due")
+				seen = due.Items
+				return len(list("queue_id="+s.queue).Items) == 3 && len(due.Items) == 3 && due.Items[2].ID == one
+			}, func() string {
+				return fmt.Sprintf("one %s, two %s, three %s; sorted by due: %+v", one, two, three, seen)
 			})
 			for _, tc := range []struct {
 				query string

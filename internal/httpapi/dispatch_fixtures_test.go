@@ -31,8 +31,9 @@ func createdID(t *testing.T, c *client, path string, body any) string {
 
 // await returns once cond holds, checking it again whenever an event passes
 // on the node's bus (the dispatcher's decisions are events); it fails the test
-// if cond still does not hold after a generous while.
-func (n *node) await(t *testing.T, what string, cond func() bool) {
+// if cond still does not hold after a generous while, with what each of
+// state tells of what it found.
+func (n *node) await(t *testing.T, what string, cond func() bool, state ...func() string) {
 	t.Helper()
 	poke := make(chan struct{}, 1)
 	unsubscribe, err := n.bus.SubscribeEvents(func(event.Event) {
@@ -56,7 +57,11 @@ func (n *node) await(t *testing.T, what string, cond func() bool) {
 		case <-poke:
 		case <-tick.C:
 		case <-deadline.C:
-			t.Fatalf("timed out waiting for %s", what)
+			found := ""
+			for _, st := range state {
+				found += "; " + st()
+			}
+			t.Fatalf("timed out waiting for %s%s", what, found)
 		}
 	}
 }
