@@ -2,6 +2,7 @@ package dispatch
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/outbox"
@@ -65,6 +66,23 @@ func (q *clockQueue) takeConversation(tenantID, convID string) []store.SLAClock 
 		keep = append(keep, k)
 	}
 	q.order = keep
+	return out
+}
+
+// over is one conversation's clocks as SQL will hold them once the queue
+// is written: stored, with the ones queued since in their place.
+func (q *clockQueue) over(tenantID, convID string, stored []store.SLAClock) []store.SLAClock {
+	out := slices.Clone(stored)
+	for _, k := range q.order {
+		if k.tenant != tenantID || k.conv != convID {
+			continue
+		}
+		if i := slices.IndexFunc(out, func(c store.SLAClock) bool { return c.Target == k.target }); i >= 0 {
+			out[i] = q.last[k]
+		} else {
+			out = append(out, q.last[k])
+		}
+	}
 	return out
 }
 

@@ -31,6 +31,7 @@ func (l *leader) onEvent(ctx context.Context, ts *tenantState, ev event.Event) {
 			return
 		}
 		now := l.current(ctx, ts, c)
+		l.slaChanged(ctx, ts, c)
 		if c.Status != conversation.StatusOpen && now.Status == conversation.StatusOpen {
 			// Closed by this event and open again since (the customer wrote
 			// right after the resolve): the work ends here, as it would have
@@ -39,9 +40,9 @@ func (l *leader) onEvent(ctx context.Context, ts *tenantState, ev event.Event) {
 			// rather than the reopen passing unseen, the old work still held.
 			closed := now
 			closed.Status = c.Status
-			l.conversationChanged(ctx, ts, closed)
+			l.workChanged(ctx, ts, closed)
 		}
-		l.conversationChanged(ctx, ts, now)
+		l.workChanged(ctx, ts, now)
 	case event.MessageCreated:
 		var m struct {
 			Message      conversation.Message      `json:"message"`
@@ -52,7 +53,8 @@ func (l *leader) onEvent(ctx context.Context, ts *tenantState, ev event.Event) {
 		}
 		c := l.current(ctx, ts, m.Conversation)
 		l.writerHolds(ctx, ts, c, m.Message)
-		l.conversationChanged(ctx, ts, c)
+		l.slaChanged(ctx, ts, m.Conversation)
+		l.workChanged(ctx, ts, c)
 		l.activity(ctx, ts, c, m.Message)
 		l.slaMessage(ctx, ts, m.Conversation, m.Message)
 	case event.AgentPresenceChanged, event.UserCreated, event.UserUpdated:
@@ -170,10 +172,19 @@ func (l *leader) agentRouting(ctx context.Context, tenantID, userID string) (sto
 	return a, routed && !u.Disabled, nil
 }
 
-// conversationChanged keeps the conversation's work in step with it:
-// routing it when it needs an agent, withdrawing or finishing its work when
-// someone took it by hand or it was resolved, re-prioritising it.
+// conversationChanged keeps the conversation's clocks and work in step with
+// it as it is now (a rebuild's catch-up, a conversation read again).
 func (l *leader) conversationChanged(ctx context.Context, ts *tenantState, c conversation.Conversation) {
+	l.slaChanged(ctx, ts, c)
+	l.workChanged(ctx, ts, c)
+}
+
+// workChanged keeps the conversation's work in step with it: routing it
+// when it needs an agent, withdrawing or finishing its work when someone
+// took it by hand or it was resolved, re-prioritising it. An event's work
+// follows the conversation as SQL has it now (leader.current); its clocks
+// follow the event's own copy (slaChanged).
+func (l *leader) workChanged(ctx context.Context, ts *tenantState, c conversation.Conversation) {
 	var items, sessions []*item
 	for _, it := range ts.byConv[c.ID] {
 		switch it.Kind {
@@ -191,19 +202,9 @@ func (l *leader) conversationChanged(ctx context.Context, ts *tenantState, c con
 		for _, it := range append(items, sessions...) {
 			l.end(ctx, ts, it)
 		}
-		switch c.Status {
-		case conversation.StatusResolved:
-			l.slaResolved(ctx, ts, c)
-		case conversation.StatusPending:
-			l.slaPending(ctx, ts, c)
-		}
 		return
 	}
-	l.slaResumed(ctx, ts, c) // back from waiting on the customer, if it was
 	if len(items) == 0 {
-		if tr := l.slaTracker(ctx, ts, c); tr != nil && tr.t.Closed {
-			l.slaReopened(ctx, ts, c)
-		}
 		if c.AssigneeID == "" {
 			l.route(ctx, ts, c, "", 0)
 			return

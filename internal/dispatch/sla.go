@@ -3,6 +3,7 @@ package dispatch
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/switchboard-cx/switchboard/internal/conversation"
@@ -20,7 +21,7 @@ import (
 // has a tracker and moves to this queue keeps its running clocks, and the
 // ones it starts from now on count in this queue's hours.
 func (l *leader) slaStart(ctx context.Context, ts *tenantState, c conversation.Conversation, q QueueConfig) {
-	if tr := ts.trackers[c.ID]; tr != nil {
+	if tr := l.slaTracker(ctx, ts, c); tr != nil {
 		tr.t.SetCalendar(ts.calendarOf(q))
 		return
 	}
@@ -50,6 +51,38 @@ func (l *leader) slaStart(ctx context.Context, ts *tenantState, c conversation.C
 // with: clocks started for it now would miss them.
 func hasPast(c conversation.Conversation) bool { return c.LastMessageAt.After(c.CreatedAt) }
 
+// slaChanged moves the conversation's clocks with its status: resolved,
+// waiting on the customer, open again, at the time it changed. An event's
+// clocks follow the event's copy of the conversation, in the order the
+// events happened, not SQL's state now: a leader behind its events that
+// took a resolve still to come as already done stopped the first response
+// before the answer it had not yet applied could meet it.
+func (l *leader) slaChanged(ctx context.Context, ts *tenantState, c conversation.Conversation) {
+	// When it changed, not when routing came to it: a resolve applied
+	// hours late met the resolution, not breached it first.
+	at := c.UpdatedAt
+	if now := l.s.clock.Now(); at.IsZero() || at.After(now) {
+		at = now
+	}
+	switch c.Status {
+	case conversation.StatusResolved:
+		l.slaResolved(ctx, ts, c.ID, at)
+	case conversation.StatusPending:
+		l.slaPending(ctx, ts, c.ID, at)
+	case conversation.StatusOpen:
+		l.slaResumed(ctx, ts, c.ID, at) // back from waiting on the customer, if it was
+		tr := ts.trackers[c.ID]
+		if tr == nil && !slices.ContainsFunc(ts.byConv[c.ID], func(it *item) bool { return it.Kind == routing.Conversation }) {
+			// (Work routed without a tracker is in a queue without a policy:
+			// nothing to read.)
+			tr = l.slaTracker(ctx, ts, c)
+		}
+		if tr != nil && tr.t.Closed {
+			l.slaReopened(ctx, ts, c.ID, at)
+		}
+	}
+}
+
 // slaTracker is the conversation's tracker: the one routing holds, or the
 // clocks SQL keeps for a conversation with a past. A tracker is dropped
 // once its conversation is resolved and nothing is left to time (and a
@@ -57,8 +90,11 @@ func hasPast(c conversation.Conversation) bool { return c.LastMessageAt.After(c.
 // only was closed: reopened, its resolution runs again from the reopening
 // (slaReopened) and its met first response stays met. Started afresh, its
 // clocks ran from its creation, due hours before, and breached at once.
+// Routing that comes to the reopened conversation before the event that
+// reopened it (it routes the conversation as SQL has it now) finds the
+// clocks closed, and the event reopens them.
 func (l *leader) slaTracker(ctx context.Context, ts *tenantState, c conversation.Conversation) *tracker {
-	if tr := ts.trackers[c.ID]; tr != nil || !hasPast(c) {
+	if tr := ts.trackers[c.ID]; tr != nil || len(ts.policies) == 0 || !hasPast(c) {
 		return tr
 	}
 	clocks, err := l.s.db.SLAClocks(ctx, ts.id, c.ID)
@@ -66,7 +102,7 @@ func (l *leader) slaTracker(ctx context.Context, ts *tenantState, c conversation
 		l.s.log.Warn("read a conversation's SLA clocks; they start afresh", "tenant_id", ts.id, "conversation_id", c.ID, "err", err)
 		return nil
 	}
-	l.restoreClocks(clocks)
+	l.restoreClocks(l.clocks.over(ts.id, c.ID, clocks)) // (a resolve this pass is still queued)
 	tr := ts.trackers[c.ID]
 	if tr != nil {
 		tr.t.Closed = true
@@ -136,29 +172,29 @@ func (l *leader) slaMessage(ctx context.Context, ts *tenantState, c conversation
 	}
 }
 
-func (l *leader) slaResolved(ctx context.Context, ts *tenantState, c conversation.Conversation) {
-	if tr := ts.trackers[c.ID]; tr != nil && !tr.t.Closed {
-		l.slaSignals(ctx, ts, c.ID, tr, tr.t.Resolved(l.s.clock.Now()))
+func (l *leader) slaResolved(ctx context.Context, ts *tenantState, convID string, at time.Time) {
+	if tr := ts.trackers[convID]; tr != nil && !tr.t.Closed {
+		l.slaSignals(ctx, ts, convID, tr, tr.t.Resolved(at))
 	}
 }
 
 // slaPending pauses the conversation's clocks while it waits on the
 // customer, when its policy says so; slaResumed starts them again.
-func (l *leader) slaPending(ctx context.Context, ts *tenantState, c conversation.Conversation) {
-	if tr := ts.trackers[c.ID]; tr != nil && !tr.t.Closed && !tr.t.Paused() {
-		l.slaSignals(ctx, ts, c.ID, tr, tr.t.Pending(l.s.clock.Now()))
+func (l *leader) slaPending(ctx context.Context, ts *tenantState, convID string, at time.Time) {
+	if tr := ts.trackers[convID]; tr != nil && !tr.t.Closed && !tr.t.Paused() {
+		l.slaSignals(ctx, ts, convID, tr, tr.t.Pending(at))
 	}
 }
 
-func (l *leader) slaResumed(ctx context.Context, ts *tenantState, c conversation.Conversation) {
-	if tr := ts.trackers[c.ID]; tr != nil && tr.t.Paused() {
-		l.slaSignals(ctx, ts, c.ID, tr, tr.t.Resumed(l.s.clock.Now()))
+func (l *leader) slaResumed(ctx context.Context, ts *tenantState, convID string, at time.Time) {
+	if tr := ts.trackers[convID]; tr != nil && tr.t.Paused() {
+		l.slaSignals(ctx, ts, convID, tr, tr.t.Resumed(at))
 	}
 }
 
-func (l *leader) slaReopened(ctx context.Context, ts *tenantState, c conversation.Conversation) {
-	if tr := ts.trackers[c.ID]; tr != nil {
-		l.slaSignals(ctx, ts, c.ID, tr, tr.t.Reopened(l.s.clock.Now()))
+func (l *leader) slaReopened(ctx context.Context, ts *tenantState, convID string, at time.Time) {
+	if tr := ts.trackers[convID]; tr != nil {
+		l.slaSignals(ctx, ts, convID, tr, tr.t.Reopened(at))
 	}
 }
 

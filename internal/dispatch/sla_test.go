@@ -332,3 +332,99 @@ func TestSLAOfAReopenedConversationRunsFromTheReopening(t *testing.T) {
 		})
 	}
 }
+
+// A leader behind its events applies each to the conversation as SQL has it
+// now: taking a resolve still to come as already done, it stopped the first
+// response without a verdict before it came to the answer that met it. The
+// clocks follow the events' own order: the answer meets the first
+// response, the resolve then meets the resolution.
+func TestSLAOfALeaderBehindFollowsTheEventsOrder(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			f.start(t, embeddedBus(t), true)
+			p, err := f.n.svc.SaveSLAPolicy(t.Context(), f.admin, dispatch.PolicyConfig{Name: "Gold", Policy: sla.Policy{
+				FirstResponse: 10 * time.Minute, Resolution: time.Hour, WarnAt: 0.5}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.queue(t, dispatch.QueueConfig{Name: "Texts", Channels: []string{"sms"}, SLAPolicyID: p.ID})
+			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			c := f.text(t, f.n.inbox, "+15550100", "my card is blocked")
+			f.acceptOf(t, ana, c.ID)
+
+			unheard := f.unheardInbox(t)
+			f.clock.Advance(time.Minute)
+			if _, err := unheard.Reply(t.Context(), inbox.Actor{TenantID: f.tenant, UserID: ana}, c.ID, inbox.ReplyInput{Body: "Unblocked"}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := unheard.SetStatus(t.Context(), inbox.Actor{TenantID: f.tenant, UserID: ana}, c.ID, conversation.StatusResolved); err != nil {
+				t.Fatal(err)
+			}
+			f.presence(t, ana, tenant.PresenceAway) // an event routing hears: it reads the two back
+			eventually(t, "the resolve is applied", func() bool {
+				return f.clocksOf(t, c.ID)[string(sla.Resolution)].State != string(sla.StateRunning)
+			})
+			got := f.clocksOf(t, c.ID)
+			if first := got[string(sla.FirstResponse)]; first.State != string(sla.StateMet) {
+				t.Errorf("first response %+v, want met by the answer", first)
+			}
+			if r := got[string(sla.Resolution)]; r.State != string(sla.StateMet) {
+				t.Errorf("resolution %+v, want met", r)
+			}
+		})
+	}
+}
+
+// Routing comes to a conversation resolved and reopened behind its back as
+// SQL has it now — open — and routes it before it applies the event that
+// reopened it: the clocks it routes with are the closed ones SQL keeps (the
+// resolve's own among them, still to be written), and the reopening's
+// event runs the resolution again from then. Routed with clocks started
+// afresh, the resolution ran from the conversation's creation (hours
+// before, it breached at once).
+func TestSLAOfAConversationReopenedBehindRoutingsBack(t *testing.T) {
+	for _, e := range storetest.Engines() {
+		t.Run(e.Name, func(t *testing.T) {
+			f := newFixture(t, e.Open)
+			f.start(t, embeddedBus(t), true)
+			p, err := f.n.svc.SaveSLAPolicy(t.Context(), f.admin, dispatch.PolicyConfig{Name: "Gold", Policy: sla.Policy{
+				FirstResponse: 10 * time.Minute, Resolution: time.Hour, WarnAt: 0.5}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.queue(t, dispatch.QueueConfig{Name: "Texts", Channels: []string{"sms"}, SLAPolicyID: p.ID})
+			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			c := f.text(t, f.n.inbox, "+15550100", "my card is blocked")
+			f.acceptOf(t, ana, c.ID)
+			f.clock.Advance(time.Minute)
+			f.reply(t, ana, c.ID, "Unblocked")
+			eventually(t, "the first response is met", func() bool {
+				return f.clocksOf(t, c.ID)[string(sla.FirstResponse)].State == string(sla.StateMet)
+			})
+
+			first := f.clocksOf(t, c.ID)[string(sla.Resolution)]
+			unheard := f.unheardInbox(t)
+			who := inbox.Actor{TenantID: f.tenant, UserID: ana}
+			if _, err := unheard.SetStatus(t.Context(), who, c.ID, conversation.StatusResolved); err != nil {
+				t.Fatal(err)
+			}
+			f.clock.Advance(20 * time.Minute) // (short of the first resolution's warning: the leader has not heard of the resolve)
+			reopened := f.clock.Now()
+			if _, err := unheard.SetStatus(t.Context(), who, c.ID, conversation.StatusOpen); err != nil {
+				t.Fatal(err)
+			}
+			f.presence(t, ana, tenant.PresenceAway) // an event routing hears: it reads the two back
+			eventually(t, "the resolution clock moves", func() bool { return f.clocksOf(t, c.ID)[string(sla.Resolution)] != first })
+			time.Sleep(300 * time.Millisecond) // room for a wrong move to show; it cannot make the test pass wrongly
+			if r := f.clocksOf(t, c.ID)[string(sla.Resolution)]; r.State != string(sla.StateRunning) || !r.Started.Equal(reopened) {
+				t.Errorf("resolution %+v, want running from the reopening %v", r, reopened)
+			}
+			for _, ev := range f.events(t) {
+				if ev.Type == event.SLAWarning || ev.Type == event.SLABreached {
+					t.Errorf("a reopened conversation's clocks alarmed: %s %s", ev.Type, ev.Data)
+				}
+			}
+		})
+	}
+}

@@ -111,13 +111,13 @@ func TestSLADeadlinesMatchEveryTracker(t *testing.T) {
 					case 2:
 						l.slaMessage(ctx, ts, conv("conv"), msg(conversation.Outbound, "user"))
 					case 3:
-						l.slaPending(ctx, ts, conv("conv"))
+						l.slaPending(ctx, ts, conv("conv").ID, now)
 					case 4:
-						l.slaResumed(ctx, ts, conv("conv"))
+						l.slaResumed(ctx, ts, conv("conv").ID, now)
 					case 5:
-						l.slaResolved(ctx, ts, conv("conv"))
+						l.slaResolved(ctx, ts, conv("conv").ID, now)
 					case 6:
-						l.slaReopened(ctx, ts, conv("conv"))
+						l.slaReopened(ctx, ts, conv("conv").ID, now)
 					case 7: // work arrives in a queue
 						ts.track(&item{Work: routing.Work{ID: ids.New(), Kind: routing.Conversation, ConversationID: conv("conv").ID,
 							QueueID: queue()}})
