@@ -227,18 +227,20 @@ func (db *DB) UpdateDeliveries(ctx context.Context, ups []DeliveryUpdate) error 
 func (s *Store) UpdateDeliveries(ctx context.Context, ups []DeliveryUpdate) error {
 	var evs []pendingEvent
 	for _, u := range ups {
-		var typeKey string
-		err := s.w.QueryRowContext(ctx, `UPDATE notify_deliveries SET status = $3,
-			channel = CASE WHEN $4 = '' THEN channel ELSE $4 END, channel_index = $5, tries = $6, due_at = $7,
+		var typeKey, status string
+		err := s.w.QueryRowContext(ctx, `UPDATE notify_deliveries SET
+			status = CASE WHEN `+responseHolds+` THEN status ELSE CAST($3 AS TEXT) END,
+			channel = CASE WHEN $4 = '' THEN channel ELSE $4 END, channel_index = $5, tries = $6,
+			due_at = CASE WHEN `+responseHolds+` THEN NULL ELSE CAST($7 AS BIGINT) END,
 			lease_until = NULL, claimed_from = '',
 			external_id = CASE WHEN $8 = '' THEN external_id ELSE $8 END,
 			subject = CASE WHEN $9 = '' THEN subject ELSE $9 END,
 			body = CASE WHEN $10 = '' THEN body ELSE $10 END,
 			conversation_id = CASE WHEN $11 = '' THEN conversation_id ELSE $11 END,
 			updated_at = $12
-			WHERE tenant_id = $1 AND id = $2 AND (CAST($13 AS BIGINT) = 0 OR claims = $13) RETURNING type_key, channel`,
+			WHERE tenant_id = $1 AND id = $2 AND (CAST($13 AS BIGINT) = 0 OR claims = $13) RETURNING type_key, channel, status`,
 			u.TenantID, u.ID, u.Status, u.Channel, u.ChannelIndex, u.Tries, dueAt(u.Status, u.DueAt),
-			u.ExternalID, u.Subject, u.Body, u.ConversationID, micros(u.At), u.Claim).Scan(&typeKey, &u.Channel)
+			u.ExternalID, u.Subject, u.Body, u.ConversationID, micros(u.At), u.Claim).Scan(&typeKey, &u.Channel, &status)
 		if err != nil {
 			err = notFound("update delivery "+u.ID, err)
 			if u.Claim != 0 && errors.Is(err, ErrNotFound) {
@@ -251,7 +253,7 @@ func (s *Store) UpdateDeliveries(ctx context.Context, ups []DeliveryUpdate) erro
 		if err := s.appendSteps(ctx, u.TenantID, u.ID, u.Steps); err != nil {
 			return err
 		}
-		if at := u.At; countedStatus(u.Status) {
+		if at := u.At; countedStatus(u.Status) && status == u.Status { // (not a status a response held off)
 			if at.IsZero() && len(u.Steps) > 0 {
 				at = u.Steps[0].At
 			}
@@ -261,6 +263,16 @@ func (s *Store) UpdateDeliveries(ctx context.Context, ups []DeliveryUpdate) erro
 	}
 	return s.emitEvents(ctx, evs)
 }
+
+// responseHolds tells, in UpdateDeliveries, that the delivery's status is
+// a customer's response the update's status ($3) would undo: a reply over
+// anything else, a read over what the sender and the providers' receipts
+// write. The sender's outcome written after a reply that came while it held
+// the notice (its confirmation timeout), or a "delivered" receipt later than
+// the read, once did. The rest of the update is written: what was done
+// stays in the steps, and nothing is due any more.
+const responseHolds = `(status = 'replied' AND CAST($3 AS TEXT) <> 'replied'
+	OR status = 'read' AND CAST($3 AS TEXT) NOT IN ('read', 'replied'))`
 
 // noticeStatus is the data of an event.NoticeStatus.
 type noticeStatus struct {
@@ -312,7 +324,7 @@ func (s *Store) DeliveryByExternalID(ctx context.Context, tenantID, channel, ext
 func (s *Store) AwaitingReply(ctx context.Context, tenantID, personaID string, since time.Time) ([]notice.Delivery, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM notify_deliveries
 		WHERE tenant_id = $1 AND persona_id = $2 AND created_at >= $3 AND reply_expected
-			AND status IN ('sent', 'delivered', 'read')
+			AND (status IN ('sent', 'delivered', 'read') OR (status = 'sending' AND claimed_from = 'sent'))
 		ORDER BY created_at DESC, id DESC`, tenantID, personaID, micros(since))
 	if err != nil {
 		return nil, fmt.Errorf("deliveries awaiting reply: %w", err)

@@ -30,6 +30,7 @@ func testNotify(t *testing.T, open func(t testing.TB) *store.DB) {
 		{"DeliveriesClaim", testDeliveriesClaim},
 		{"ClaimRace", testDeliveriesClaimRace},
 		{"DeliveriesStaleWorker", testDeliveriesStaleWorker},
+		{"DeliveriesResponseHolds", testDeliveriesResponseHolds},
 		{"DeliveriesUpdate", testDeliveriesUpdate},
 		{"DeliveriesQueries", testDeliveriesQueries},
 		{"PersonasForNotify", testPersonasForNotify},

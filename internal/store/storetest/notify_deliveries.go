@@ -171,6 +171,77 @@ func testDeliveriesStaleWorker(t *testing.T, db *store.DB) {
 	wantErr(t, "a missing delivery", err, store.ErrNotFound)
 }
 
+// testDeliveriesResponseHolds: a customer's response — a reply, a read —
+// is not undone by what the sender or a provider's receipt writes after it.
+// A reply that came while the sender held the notice for its confirmation
+// timeout is linked to it; the sender's outcome written after (the next
+// channel tried) once overwrote "replied" with "sent", and a late
+// "delivered" receipt overwrote "read".
+func testDeliveriesResponseHolds(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	a := NewTenant(t, db, "alpha")
+	d := newDelivery(a.ID, ids.New(), "p1")
+	d.ReplyExpected = true
+	must(t, "insert", db.InsertDeliveries(ctx, []notice.Delivery{d}))
+	claim := func(at time.Time) notice.Delivery {
+		got, err := db.ClaimDeliveries(ctx, at, at.Add(time.Minute), 10)
+		must(t, "claim", err)
+		if len(got) != 1 {
+			t.Fatalf("claimed %d at %s, want 1", len(got), at)
+		}
+		return got[0]
+	}
+	step := func(status, ch string, at time.Time) []notice.Step {
+		return []notice.Step{{At: at, Status: status, Channel: ch}}
+	}
+	first := claim(t0)
+	must(t, "sent", db.UpdateDeliveries(ctx, []store.DeliveryUpdate{{Claim: first.Claim, TenantID: a.ID, ID: d.ID,
+		Status: notice.StatusSent, Channel: "sms", Tries: 1, DueAt: t0.Add(15 * time.Minute), At: t0,
+		Steps: step(notice.StatusSent, "sms", t0)}}))
+	timeout := claim(t0.Add(16 * time.Minute)) // no answer yet: the sender moves it on
+	awaiting, err := db.AwaitingReply(ctx, a.ID, "p1", t0.Add(-time.Hour))
+	must(t, "awaiting reply", err)
+	if len(awaiting) != 1 || awaiting[0].ID != d.ID {
+		t.Fatalf("held for its confirmation timeout, awaiting a reply: %+v, want the notice", awaiting)
+	}
+	replied := t0.Add(16*time.Minute + time.Second)
+	must(t, "replied", db.UpdateDeliveries(ctx, []store.DeliveryUpdate{{TenantID: a.ID, ID: d.ID, Status: notice.StatusReplied,
+		Channel: "sms", Tries: 1, ConversationID: "conv-1", At: replied, Steps: step(notice.StatusReplied, "sms", replied)}}))
+	next := t0.Add(17 * time.Minute)
+	must(t, "the sender's outcome", db.UpdateDeliveries(ctx, []store.DeliveryUpdate{{Claim: timeout.Claim, TenantID: a.ID, ID: d.ID,
+		Status: notice.StatusSent, Channel: "email", ChannelIndex: 1, Tries: 1, DueAt: t0.Add(32 * time.Minute), At: next,
+		Steps: step(notice.StatusSent, "email", next)}}))
+	must(t, "a late receipt", db.UpdateDeliveries(ctx, []store.DeliveryUpdate{{TenantID: a.ID, ID: d.ID, Status: notice.StatusDelivered,
+		Channel: "email", ChannelIndex: 1, Tries: 1, At: next.Add(time.Second)}}))
+	got, err := db.Delivery(ctx, a.ID, d.ID)
+	must(t, "get", err)
+	if got.Status != notice.StatusReplied || got.ConversationID != "conv-1" {
+		t.Fatalf("after the sender's outcome and a receipt: %s in %q, want replied in conv-1", got.Status, got.ConversationID)
+	}
+	if c := claimIDs(t, db, t0.Add(time.Hour), 10); len(c) != 0 {
+		t.Fatalf("a replied notice is due again: %v", c)
+	}
+	steps, err := db.DeliverySteps(ctx, a.ID, d.ID)
+	must(t, "steps", err)
+	if len(steps) != 3 || steps[2].Channel != "email" {
+		t.Fatalf("steps %+v, want sent, replied, sent on email: what was done is kept", steps)
+	}
+
+	read := newDelivery(a.ID, ids.New(), "p2")
+	must(t, "insert", db.InsertDeliveries(ctx, []notice.Delivery{read}))
+	c := claim(t0)
+	for _, u := range []store.DeliveryUpdate{
+		{Claim: c.Claim, TenantID: a.ID, ID: read.ID, Status: notice.StatusSent, Channel: "sms", Tries: 1, At: t0},
+		{TenantID: a.ID, ID: read.ID, Status: notice.StatusRead, Channel: "sms", Tries: 1, At: t0.Add(time.Minute)},
+		{TenantID: a.ID, ID: read.ID, Status: notice.StatusDelivered, Channel: "sms", Tries: 1, At: t0.Add(2 * time.Minute)},
+	} {
+		must(t, "update "+u.Status, db.UpdateDeliveries(ctx, []store.DeliveryUpdate{u}))
+	}
+	if got, _ := db.Delivery(ctx, a.ID, read.ID); got.Status != notice.StatusRead {
+		t.Fatalf("a read notice after a late receipt: %s, want read", got.Status)
+	}
+}
+
 // testDeliveriesClaimRace claims from several goroutines at once: no row is
 // handed out twice, none is lost.
 func testDeliveriesClaimRace(t *testing.T, db *store.DB) {
