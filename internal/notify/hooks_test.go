@@ -154,6 +154,45 @@ func TestMarkRead(t *testing.T) {
 	})
 }
 
+// TestMarkReadWhileHeldForConfirmation: a notice whose confirmation time ran
+// out is held by the sender while it moves it to its next channel; opened
+// then, it is read (it was skipped, and the read lost), and the sender's
+// outcome written after leaves it read.
+func TestMarkReadWhileHeldForConfirmation(t *testing.T) {
+	eachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := newEnv(t, db, notify.Deps{})
+		id := e.persona(t, who{name: "Ana", email: "ana@example.com", phone: "+351912000001"})
+		e.putType(t, typ("blocked", prefs.Transactional, "sms", "email"))
+		r, err := e.svc.Raise(ctx, e.tenant, notify.RaiseInput{Type: "blocked", To: &notice.Target{PersonaID: id}, Data: map[string]any{"what": "Your card"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		did := r.Results[0].DeliveryID
+		now := e.clk.Now()
+		if err := db.UpdateDeliveries(ctx, []store.DeliveryUpdate{{TenantID: e.tenant, ID: did, Status: notice.StatusSent,
+			Channel: "sms", Tries: 1, DueAt: now.Add(15 * time.Minute), At: now}}); err != nil {
+			t.Fatal(err)
+		}
+		e.clk.Advance(16 * time.Minute)
+		held, err := db.ClaimDeliveries(ctx, e.clk.Now(), e.clk.Now().Add(time.Minute), 10)
+		if err != nil || len(held) != 1 || held[0].ID != did {
+			t.Fatalf("the confirmation timeout's claim: %+v %v", held, err)
+		}
+		v, err := e.svc.MarkRead(ctx, e.tenant, did)
+		if err != nil || v.Status != notice.StatusRead {
+			t.Fatalf("opened while held: %s %v, want read", v.Status, err)
+		}
+		if err := db.UpdateDeliveries(ctx, []store.DeliveryUpdate{{Claim: held[0].Claim, TenantID: e.tenant, ID: did,
+			Status: notice.StatusSent, Channel: "email", ChannelIndex: 1, Tries: 1, At: e.clk.Now()}}); err != nil {
+			t.Fatal(err)
+		}
+		if d, _ := e.svc.Delivery(ctx, e.tenant, did); d.Status != notice.StatusRead {
+			t.Errorf("after the sender's outcome: %s, want read", d.Status)
+		}
+	})
+}
+
 // TestReplyNamesItsNotice: a reply that names the notice it answers (the
 // portal's Reply) takes that one, not the newest nor the one on its channel.
 func TestReplyNamesItsNotice(t *testing.T) {

@@ -153,13 +153,18 @@ func (s *Service) MarkRead(ctx context.Context, tenantID, deliveryID string) (De
 	if err != nil {
 		return DeliveryView{}, err
 	}
-	if d.Status == notice.StatusSent || d.Status == notice.StatusDelivered {
+	if d.Status == notice.StatusSent || d.Status == notice.StatusDelivered || d.Status == notice.StatusSending {
 		now := s.now()
 		err := s.inTx(ctx, func(tx *store.Store) error {
 			// Read again inside the transaction: a receipt or a reply may
-			// have moved it on.
+			// have moved it on. One the sender holds because its
+			// confirmation time ran out is read too (its outcome then
+			// leaves it read); one it holds to send it first is not out.
 			cur, err := tx.Delivery(ctx, tenantID, deliveryID)
-			if err != nil || (cur.Status != notice.StatusSent && cur.Status != notice.StatusDelivered) {
+			if err != nil {
+				return err
+			}
+			if out, err := tx.AwaitingRead(ctx, tenantID, deliveryID); err != nil || !out {
 				return err
 			}
 			if err := tx.UpdateDeliveries(ctx, []store.DeliveryUpdate{readUpdate(cur, now)}); err != nil {

@@ -140,6 +140,24 @@ func (s *Store) Delivery(ctx context.Context, tenantID, id string) (notice.Deliv
 	return d, nil
 }
 
+// heldForConfirmation is a delivery that went out and whose confirmation
+// time ran out: the sender holds it while it moves it to its next channel.
+// The customer's reply or read still answers it (AwaitingReply,
+// AwaitingRead).
+const heldForConfirmation = `(status = 'sending' AND claimed_from = 'sent')`
+
+// AwaitingRead tells whether a delivery is out and not yet read or
+// replied to: sent, delivered, or held for its confirmation timeout.
+func (s *Store) AwaitingRead(ctx context.Context, tenantID, id string) (bool, error) {
+	var ok bool
+	err := s.r.QueryRowContext(ctx, `SELECT status IN ('sent', 'delivered') OR `+heldForConfirmation+`
+		FROM notify_deliveries WHERE tenant_id = $1 AND id = $2`, tenantID, id).Scan(&ok)
+	if err != nil {
+		return false, notFound("delivery "+id, err)
+	}
+	return ok, nil
+}
+
 // DeliveryContent returns the subject and body a delivery was sent with;
 // empty until it is sent.
 func (s *Store) DeliveryContent(ctx context.Context, tenantID, id string) (subject, body string, err error) {
@@ -324,7 +342,7 @@ func (s *Store) DeliveryByExternalID(ctx context.Context, tenantID, channel, ext
 func (s *Store) AwaitingReply(ctx context.Context, tenantID, personaID string, since time.Time) ([]notice.Delivery, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+deliveryColumns+` FROM notify_deliveries
 		WHERE tenant_id = $1 AND persona_id = $2 AND created_at >= $3 AND reply_expected
-			AND (status IN ('sent', 'delivered', 'read') OR (status = 'sending' AND claimed_from = 'sent'))
+			AND (status IN ('sent', 'delivered', 'read') OR `+heldForConfirmation+`)
 		ORDER BY created_at DESC, id DESC`, tenantID, personaID, micros(since))
 	if err != nil {
 		return nil, fmt.Errorf("deliveries awaiting reply: %w", err)
