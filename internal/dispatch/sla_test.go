@@ -117,10 +117,7 @@ func TestSLAPausesWhilePending(t *testing.T) {
 			}
 			eventually(t, "the clock pauses", func() bool { return clock().State == string(sla.StatePaused) })
 			f.clock.Advance(3 * time.Hour)
-			time.Sleep(300 * time.Millisecond) // room for a wrong signal to show; it cannot make the test pass wrongly
-			if f.hasEvent(t, event.SLAWarning) || f.hasEvent(t, event.SLABreached) {
-				t.Fatal("a paused clock warned or breached")
-			}
+			f.noAlarm(t, "a paused clock warned or breached")
 
 			if _, err := f.n.inbox.SetStatus(t.Context(), inbox.Actor{TenantID: f.tenant}, c.ID, conversation.StatusOpen); err != nil {
 				t.Fatal(err)
@@ -168,10 +165,7 @@ func TestSLAOfAConversationRoutedLateCountsItsTimeline(t *testing.T) {
 				return err == nil && len(cs) == 1 && cs[0].State == string(sla.StateMet)
 			})
 			f.clock.Advance(15 * time.Minute)
-			time.Sleep(300 * time.Millisecond) // room for a wrong signal to show; it cannot make the test pass wrongly
-			if f.hasEvent(t, event.SLAWarning) || f.hasEvent(t, event.SLABreached) {
-				t.Fatal("an answered conversation's first response warned or breached")
-			}
+			f.noAlarm(t, "an answered conversation's first response warned or breached")
 		})
 	}
 }
@@ -221,6 +215,46 @@ func (f *fixture) clocksOf(t *testing.T, convID string) map[string]store.SLACloc
 	return out
 }
 
+// noAlarm fails the test if an SLA clock warned or breached, after room
+// for a wrong signal to show (the wait cannot make the test pass wrongly).
+func (f *fixture) noAlarm(t *testing.T, what string) {
+	t.Helper()
+	time.Sleep(300 * time.Millisecond)
+	for _, ev := range f.events(t) {
+		if ev.Type == event.SLAWarning || ev.Type == event.SLABreached {
+			t.Fatalf("%s: %s %s", what, ev.Type, ev.Data)
+		}
+	}
+}
+
+// textDesk is a node that leads, a queue for texts under the policy and
+// one available agent, Ana, whose id it returns.
+func textDesk(t *testing.T, open func(testing.TB) *store.DB, p sla.Policy) (*fixture, string) {
+	t.Helper()
+	f := newFixture(t, open)
+	f.start(t, embeddedBus(t), true)
+	saved, err := f.n.svc.SaveSLAPolicy(t.Context(), f.admin, dispatch.PolicyConfig{Name: "Gold", Policy: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.queue(t, dispatch.QueueConfig{Name: "Texts", Channels: []string{"sms"}, SLAPolicyID: saved.ID})
+	return f, f.agent(t, "ana@bank.test", tenant.RoleAgent)
+}
+
+// answered is a customer's text Ana took and answered a minute later,
+// once routing has met its first response.
+func (f *fixture) answered(t *testing.T, ana string) conversation.Conversation {
+	t.Helper()
+	c := f.text(t, f.n.inbox, "+15550100", "my card is blocked")
+	f.acceptOf(t, ana, c.ID)
+	f.clock.Advance(time.Minute)
+	f.reply(t, ana, c.ID, "Unblocked")
+	eventually(t, "the first response is met", func() bool {
+		return f.clocksOf(t, c.ID)[string(sla.FirstResponse)].State == string(sla.StateMet)
+	})
+	return c
+}
+
 // A conversation routing first comes to after an agent has answered it is
 // not open: the answer left it waiting on the customer, so nothing is
 // routed and no clock starts. When the customer writes again it is open and
@@ -231,15 +265,7 @@ func (f *fixture) clocksOf(t *testing.T, convID string) map[string]store.SLACloc
 func TestSLAOfAConversationFirstSeenAnsweredCountsTheAnswer(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			f := newFixture(t, e.Open)
-			f.start(t, embeddedBus(t), true)
-			p, err := f.n.svc.SaveSLAPolicy(t.Context(), f.admin, dispatch.PolicyConfig{Name: "Gold", Policy: sla.Policy{
-				FirstResponse: 10 * time.Minute, NextResponse: time.Hour, WarnAt: 0.5}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			f.queue(t, dispatch.QueueConfig{Name: "Texts", Channels: []string{"sms"}, SLAPolicyID: p.ID})
-			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			f, ana := textDesk(t, e.Open, sla.Policy{FirstResponse: 10 * time.Minute, NextResponse: time.Hour, WarnAt: 0.5})
 
 			unheard := f.unheardInbox(t)
 			c := f.text(t, unheard, "+15550100", "my card is blocked")
@@ -264,10 +290,7 @@ func TestSLAOfAConversationFirstSeenAnsweredCountsTheAnswer(t *testing.T) {
 				t.Fatalf("first response %+v, want met by the answer", first)
 			}
 			f.clock.Advance(15 * time.Minute)
-			time.Sleep(300 * time.Millisecond) // room for a wrong signal to show; it cannot make the test pass wrongly
-			if f.hasEvent(t, event.SLAWarning) || f.hasEvent(t, event.SLABreached) {
-				t.Fatal("an answered conversation's first response warned or breached")
-			}
+			f.noAlarm(t, "an answered conversation's first response warned or breached")
 		})
 	}
 }
@@ -282,22 +305,8 @@ func TestSLAOfAConversationFirstSeenAnsweredCountsTheAnswer(t *testing.T) {
 func TestSLAOfAReopenedConversationRunsFromTheReopening(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			f := newFixture(t, e.Open)
-			f.start(t, embeddedBus(t), true)
-			p, err := f.n.svc.SaveSLAPolicy(t.Context(), f.admin, dispatch.PolicyConfig{Name: "Gold", Policy: sla.Policy{
-				FirstResponse: 10 * time.Minute, Resolution: time.Hour, WarnAt: 0.5}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			f.queue(t, dispatch.QueueConfig{Name: "Texts", Channels: []string{"sms"}, SLAPolicyID: p.ID})
-			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
-			c := f.text(t, f.n.inbox, "+15550100", "my card is blocked")
-			f.acceptOf(t, ana, c.ID)
-			f.clock.Advance(time.Minute)
-			f.reply(t, ana, c.ID, "Unblocked")
-			eventually(t, "the first response is met", func() bool {
-				return f.clocksOf(t, c.ID)[string(sla.FirstResponse)].State == string(sla.StateMet)
-			})
+			f, ana := textDesk(t, e.Open, sla.Policy{FirstResponse: 10 * time.Minute, Resolution: time.Hour, WarnAt: 0.5})
+			c := f.answered(t, ana)
 			if _, err := f.n.inbox.SetStatus(t.Context(), inbox.Actor{TenantID: f.tenant, UserID: ana}, c.ID, conversation.StatusResolved); err != nil {
 				t.Fatal(err)
 			}
@@ -325,10 +334,7 @@ func TestSLAOfAReopenedConversationRunsFromTheReopening(t *testing.T) {
 			if first := got[string(sla.FirstResponse)]; first.State != string(sla.StateMet) || first.Breached {
 				t.Errorf("first response %+v, want met as before", first)
 			}
-			time.Sleep(300 * time.Millisecond) // room for a wrong signal to show; it cannot make the test pass wrongly
-			if f.hasEvent(t, event.SLAWarning) || f.hasEvent(t, event.SLABreached) {
-				t.Fatal("a reopened conversation's clocks warned or breached at once")
-			}
+			f.noAlarm(t, "a reopened conversation's clocks warned or breached at once")
 		})
 	}
 }
@@ -341,15 +347,7 @@ func TestSLAOfAReopenedConversationRunsFromTheReopening(t *testing.T) {
 func TestSLAOfALeaderBehindFollowsTheEventsOrder(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			f := newFixture(t, e.Open)
-			f.start(t, embeddedBus(t), true)
-			p, err := f.n.svc.SaveSLAPolicy(t.Context(), f.admin, dispatch.PolicyConfig{Name: "Gold", Policy: sla.Policy{
-				FirstResponse: 10 * time.Minute, Resolution: time.Hour, WarnAt: 0.5}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			f.queue(t, dispatch.QueueConfig{Name: "Texts", Channels: []string{"sms"}, SLAPolicyID: p.ID})
-			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
+			f, ana := textDesk(t, e.Open, sla.Policy{FirstResponse: 10 * time.Minute, Resolution: time.Hour, WarnAt: 0.5})
 			c := f.text(t, f.n.inbox, "+15550100", "my card is blocked")
 			f.acceptOf(t, ana, c.ID)
 
@@ -386,22 +384,8 @@ func TestSLAOfALeaderBehindFollowsTheEventsOrder(t *testing.T) {
 func TestSLAOfAConversationReopenedBehindRoutingsBack(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(e.Name, func(t *testing.T) {
-			f := newFixture(t, e.Open)
-			f.start(t, embeddedBus(t), true)
-			p, err := f.n.svc.SaveSLAPolicy(t.Context(), f.admin, dispatch.PolicyConfig{Name: "Gold", Policy: sla.Policy{
-				FirstResponse: 10 * time.Minute, Resolution: time.Hour, WarnAt: 0.5}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			f.queue(t, dispatch.QueueConfig{Name: "Texts", Channels: []string{"sms"}, SLAPolicyID: p.ID})
-			ana := f.agent(t, "ana@bank.test", tenant.RoleAgent)
-			c := f.text(t, f.n.inbox, "+15550100", "my card is blocked")
-			f.acceptOf(t, ana, c.ID)
-			f.clock.Advance(time.Minute)
-			f.reply(t, ana, c.ID, "Unblocked")
-			eventually(t, "the first response is met", func() bool {
-				return f.clocksOf(t, c.ID)[string(sla.FirstResponse)].State == string(sla.StateMet)
-			})
+			f, ana := textDesk(t, e.Open, sla.Policy{FirstResponse: 10 * time.Minute, Resolution: time.Hour, WarnAt: 0.5})
+			c := f.answered(t, ana)
 
 			first := f.clocksOf(t, c.ID)[string(sla.Resolution)]
 			unheard := f.unheardInbox(t)
@@ -420,11 +404,7 @@ func TestSLAOfAConversationReopenedBehindRoutingsBack(t *testing.T) {
 			if r := f.clocksOf(t, c.ID)[string(sla.Resolution)]; r.State != string(sla.StateRunning) || !r.Started.Equal(reopened) {
 				t.Errorf("resolution %+v, want running from the reopening %v", r, reopened)
 			}
-			for _, ev := range f.events(t) {
-				if ev.Type == event.SLAWarning || ev.Type == event.SLABreached {
-					t.Errorf("a reopened conversation's clocks alarmed: %s %s", ev.Type, ev.Data)
-				}
-			}
+			f.noAlarm(t, "a reopened conversation's clocks alarmed")
 		})
 	}
 }

@@ -124,6 +124,17 @@ func testDeliveriesClaim(t *testing.T, db *store.DB) {
 	}
 }
 
+// claimOne claims at at, for a minute, the one delivery due then.
+func claimOne(t *testing.T, db *store.DB, at time.Time) notice.Delivery {
+	t.Helper()
+	got, err := db.ClaimDeliveries(context.Background(), at, at.Add(time.Minute), 10)
+	must(t, "claim", err)
+	if len(got) != 1 {
+		t.Fatalf("claimed %d at %s, want 1", len(got), at)
+	}
+	return got[0]
+}
+
 // testDeliveriesStaleWorker: a worker whose lease ran out and whose delivery
 // another worker claimed cannot overwrite that worker's outcome; the current
 // claim's can be written, once.
@@ -132,14 +143,7 @@ func testDeliveriesStaleWorker(t *testing.T, db *store.DB) {
 	a := NewTenant(t, db, "alpha")
 	d := newDelivery(a.ID, ids.New(), "p1")
 	must(t, "insert", db.InsertDeliveries(ctx, []notice.Delivery{d}))
-	claim := func(at time.Time) notice.Delivery {
-		got, err := db.ClaimDeliveries(ctx, at, at.Add(time.Minute), 10)
-		must(t, "claim", err)
-		if len(got) != 1 {
-			t.Fatalf("claimed %d at %s, want 1", len(got), at)
-		}
-		return got[0]
-	}
+	claim := func(at time.Time) notice.Delivery { return claimOne(t, db, at) }
 	stale := claim(t0)
 	fresh := claim(t0.Add(2 * time.Minute)) // the first worker stalled past its lease
 	if stale.Claim == 0 || fresh.Claim <= stale.Claim {
@@ -183,14 +187,7 @@ func testDeliveriesResponseHolds(t *testing.T, db *store.DB) {
 	d := newDelivery(a.ID, ids.New(), "p1")
 	d.ReplyExpected = true
 	must(t, "insert", db.InsertDeliveries(ctx, []notice.Delivery{d}))
-	claim := func(at time.Time) notice.Delivery {
-		got, err := db.ClaimDeliveries(ctx, at, at.Add(time.Minute), 10)
-		must(t, "claim", err)
-		if len(got) != 1 {
-			t.Fatalf("claimed %d at %s, want 1", len(got), at)
-		}
-		return got[0]
-	}
+	claim := func(at time.Time) notice.Delivery { return claimOne(t, db, at) }
 	step := func(status, ch string, at time.Time) []notice.Step {
 		return []notice.Step{{At: at, Status: status, Channel: ch}}
 	}
