@@ -147,23 +147,32 @@ const catchUpWindow = 10 * time.Minute
 // (store.SLAMessagesPastClocksAmong); each is fed once, as slaHistory feeds
 // a timeline, and its event, if it comes after the floor, is not fed again.
 func (l *leader) catchUpClocks(ctx context.Context) error {
-	ms, err := l.s.db.SLAMessagesPastClocksAmong(ctx, l.mine, l.s.clock.Now().Add(-catchUpWindow))
-	if err != nil {
-		return err
-	}
-	for _, m := range ms {
-		ts := l.tenants[m.TenantID]
-		if ts == nil {
-			continue
-		}
+	return l.eachRecentMark(ctx, l.s.db.SLAMessagesPastClocksAmong, func(ts *tenantState, c conversation.Conversation, m store.MessageMark) {
 		tr := ts.trackers[m.ConversationID]
 		if tr == nil {
-			continue
+			return
 		}
 		if tr.historyTo == "" {
 			tr.historyTo = "\x00" // from now on each message is fed once, in order
 		}
-		l.slaMessage(ctx, ts, conversation.Conversation{ID: m.ConversationID, TenantID: m.TenantID}, m.Message())
+		l.slaMessage(ctx, ts, c, m.Message())
+	})
+}
+
+// eachRecentMark reads the shard's messages of the catch-up window with read
+// and gives each of a tenant routing knows to fn, with its conversation's
+// identity.
+func (l *leader) eachRecentMark(ctx context.Context,
+	read func(context.Context, []string, time.Time) ([]store.MessageMark, error),
+	fn func(*tenantState, conversation.Conversation, store.MessageMark)) error {
+	ms, err := read(ctx, l.mine, l.s.clock.Now().Add(-catchUpWindow))
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if ts := l.tenants[m.TenantID]; ts != nil {
+			fn(ts, conversation.Conversation{ID: m.ConversationID, TenantID: m.TenantID}, m)
+		}
 	}
 	return nil
 }
@@ -190,20 +199,11 @@ find:
 	if !waiting {
 		return nil
 	}
-	ms, err := l.s.db.CustomerMessagesToAssignedAmong(ctx, l.mine, l.s.clock.Now().Add(-catchUpWindow))
-	if err != nil {
-		return err
-	}
-	for _, m := range ms {
-		ts := l.tenants[m.TenantID]
-		if ts == nil {
-			continue
+	return l.eachRecentMark(ctx, l.s.db.CustomerMessagesToAssignedAmong, func(ts *tenantState, c conversation.Conversation, m store.MessageMark) {
+		if slices.ContainsFunc(ts.byConv[c.ID], func(it *item) bool { return quiet(it) && m.CreatedAt.After(it.QuietSince) }) {
+			l.activity(ctx, ts, c, m.Message())
 		}
-		if slices.ContainsFunc(ts.byConv[m.ConversationID], func(it *item) bool { return quiet(it) && m.CreatedAt.After(it.QuietSince) }) {
-			l.activity(ctx, ts, conversation.Conversation{ID: m.ConversationID, TenantID: m.TenantID}, m.Message())
-		}
-	}
-	return nil
+	})
 }
 
 // catchUpConversations brings the rebuilt work in step with the
